@@ -1,0 +1,76 @@
+"""glasstorch: PyTorch you can see through.
+
+``import glasstorch as torch`` and write ordinary PyTorch code.  Every op is a few lines of NumPy
+in ``glasstorch/ops/``, its backward right beside it.
+"""
+import os as _os
+
+import numpy as _np
+
+__version__ = "0.1.0"
+
+from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, dtype,
+                     get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
+from ._dtype import result_type as _result_type
+from ._device import device, Size
+from ._tensor import Tensor
+from . import _tensor_math
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
+                                 is_inference_mode_enabled)
+from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full, zeros_like, ones_like,
+                        empty_like, full_like, arange, linspace, logspace, eye, FloatTensor, DoubleTensor,
+                        HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor)
+from .ops.arithmetic import (add, sub, subtract, rsub, mul, multiply, div, divide, true_divide, floor_divide, pow,
+                             neg, negative, positive)
+from .ops.unary import abs, absolute, exp, log, sqrt, sin, cos, reciprocal, tanh, sigmoid, relu
+from .ops.unary import abs_, exp_, log_, sqrt_, sin_, cos_, reciprocal_, tanh_, sigmoid_, relu_
+from .ops.reduction import sum, mean
+from .ops.comparison import eq, ne, lt, le, gt, ge, equal, not_equal, less, less_equal, greater, greater_equal
+from .ops.conversion import clone
+from .ops.shape import expand, unsqueeze, sum_to_size
+from .ops.select import where, sign
+from . import autograd, optim, nn, _printing
+from ._printing import set_printoptions, get_printoptions
+from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_num_threads, set_num_interop_threads,
+                       get_num_interop_threads, set_default_device, get_default_device, is_tensor, is_storage,
+                       numel, is_floating_point, is_complex, is_nonzero, strided, layout, memory_format,
+                       contiguous_format, preserve_format, channels_last, compile, manual_seed, seed, initial_seed,
+                       use_deterministic_algorithms, are_deterministic_algorithms_enabled, typename, version)
+
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+cfloat_unsupported = None
+
+_engine_ns = None
+
+
+def result_type(tensor1, tensor2):
+    return _result_type(tensor1, tensor2)
+
+
+def detach(input):
+    return input.detach()
+
+
+def is_grad_enabled_():
+    return is_grad_enabled()
+
+
+def __getattr__(name):
+    """Name the missing torch API instead of failing obscurely (never falls back to real torch)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(f"module 'torch' has no attribute '{name}': torch.{name} is not implemented in "
+                         f"glasstorch yet")
+
+
+# the namespace backward formulas use while create_graph=True records a graph of the backward
+from . import _tensor as _tensor_module  # noqa: E402
+import sys as _sys  # noqa: E402
+_tensor_module.ops_namespace = _sys.modules[__name__]
+
+from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402

@@ -1,0 +1,349 @@
+"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``full``, ``empty``, ``arange``, ``linspace``,
+``eye``, the ``*_like`` forms, ``from_numpy``, ``as_tensor``, and the legacy ``torch.Tensor(...)``
+and ``torch.FloatTensor(...)`` constructors.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from . import _dtype as _dt
+from ._device import check_device
+from ._tensor import Tensor, _wrap
+
+_NUMBERS = (int, float, bool)
+
+
+def _check_rg(t, requires_grad):
+    if requires_grad:
+        if t._data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._rg = True
+    return t
+
+
+def _infer(data):
+    """NumPy array and torch dtype for nested Python data, with torch's inference and errors."""
+    t = type(data)
+    if t is float:
+        return np.array(data, _dt.DEFAULT.float.np)
+    if t is int:
+        return np.array(data, np.int64)
+    if t is bool:
+        return np.array(data, np.bool_)
+    if isinstance(data, Tensor):
+        return data._data.copy()
+    if isinstance(data, np.ndarray):
+        if data.dtype.kind not in "biuf":
+            raise TypeError(f"can't convert np.ndarray of type numpy.{data.dtype}. The only supported types are: "
+                            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+        return data.copy()
+    if isinstance(data, np.generic):
+        return np.array(data)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if not isinstance(data, (list, tuple)):
+        if hasattr(data, "__array__"):
+            return np.array(data)
+        if hasattr(data, "__len__") and hasattr(data, "__getitem__"):
+            data = list(data)
+        else:
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    kind, shape = _scan(data)
+    if kind == "f":
+        dt = _dt.DEFAULT.float.np
+    elif kind == "i":
+        dt = np.int64
+    elif kind == "b":
+        dt = np.bool_
+    else:
+        dt = kind          # a NumPy dtype found in the data (arrays, tensors, NumPy scalars)
+    flat = _flatten(data, len(shape))
+    try:
+        arr = np.array(flat, dtype=dt)
+    except OverflowError:
+        raise RuntimeError("Overflow when unpacking long") from None
+    return arr.reshape(shape)
+
+
+_RANK = {"b": 0, "i": 1, "f": 2}
+
+
+def _scan(data):
+    """Walk nested sequences once: the element kind and the shape, or torch's ragged error."""
+    shape = []
+    kind = None
+    level = [data]
+    depth = 0
+    while True:
+        seqs = [x for x in level if isinstance(x, (list, tuple))]
+        if not seqs:
+            for x in level:
+                kind = _join(kind, _kind_of(x))
+            break
+        if len(seqs) != len(level):
+            raise TypeError(f"not a sequence")
+        n = len(level[0])
+        for x in level:
+            if len(x) != n:
+                raise ValueError(f"expected sequence of length {n} at dim {depth} (got {len(x)})")
+        shape.append(n)
+        level = [y for x in level for y in x]
+        depth += 1
+        if n == 0:
+            break
+    if kind is None:
+        kind = "f"
+    extra = ()
+    if level and isinstance(level[0], (Tensor, np.ndarray)):
+        extra = np.shape(level[0]._data if isinstance(level[0], Tensor) else level[0])
+    return kind, tuple(shape) + tuple(extra)
+
+
+def _kind_of(x):
+    t = type(x)
+    if t is float:
+        return "f"
+    if t is int:
+        return "i"
+    if t is bool:
+        return "b"
+    if isinstance(x, Tensor):
+        return x._data.dtype
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype
+    if isinstance(x, str):
+        raise TypeError("new(): invalid data type 'str'")
+    try:
+        float(x)
+        return "f"
+    except Exception:
+        raise TypeError(f"Could not infer dtype of {t.__name__}") from None
+
+
+def _join(a, b):
+    if a is None:
+        return b
+    if isinstance(a, str) and isinstance(b, str):
+        return a if _RANK[a] >= _RANK[b] else b
+    da = a if not isinstance(a, str) else {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": _dt.DEFAULT.float.np}[a]
+    db = b if not isinstance(b, str) else {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": _dt.DEFAULT.float.np}[b]
+    return _dt.promote_types(_dt.FROM_NP[da], _dt.FROM_NP[db]).np
+
+
+def _flatten(data, depth):
+    items = [data]
+    for _ in range(depth):
+        items = [y for x in items for y in x]
+    return [x._data if isinstance(x, Tensor) else x for x in items]
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a tensor)."""
+    check_device(device)
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    arr = _infer(data)
+    if dtype is not None:
+        arr = arr.astype(_dt.to_dtype(dtype).np, copy=False)
+    return _check_rg(_wrap(arr), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with a NumPy array or tensor of the right dtype."""
+    check_device(device)
+    dt = _dt.to_dtype(dtype) if dtype is not None else None
+    if isinstance(data, Tensor):
+        return data if dt is None or data.dtype is dt else data.to(dt)
+    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
+        t = _wrap(data)
+        return t if dt is None or data.dtype == dt.np else _wrap(data.astype(dt.np))
+    arr = _infer(data)
+    if dt is not None:
+        arr = arr.astype(dt.np, copy=False)
+    return _wrap(arr)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with ``ndarray``: writes through either show in both."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype.kind not in "biuf" or ndarray.dtype.byteorder == ">":
+        raise TypeError(f"can't convert np.ndarray of type numpy.{ndarray.dtype}. The only supported types are: "
+                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+    return _wrap(ndarray)
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)) or len(size) == 1 and hasattr(size[0], "__len__"):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = int(s)
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
+                            f"{type(s).__name__} at pos {len(out)}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _filled(size, value, dtype, requires_grad, device, default=None):
+    check_device(device)
+    dt = _dt.to_dtype(dtype) if dtype is not None else (default or _dt.DEFAULT.float)
+    return _check_rg(_wrap(np.full(_size(size), value, dtype=dt.np)), requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return _filled(size, 1, dtype, requires_grad, device)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if dtype is None:
+        dflt = _dt.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
+    else:
+        dflt = None
+    return _filled((size,) if isinstance(size, int) else (tuple(size),), fill_value, dtype, requires_grad,
+                   device, dflt)
+
+
+def _like(t, dtype):
+    return _dt.to_dtype(dtype) if dtype is not None else t.dtype
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _filled(input._data.shape, 1, _like(input, dtype), requires_grad, device)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _filled(input._data.shape, fill_value, _like(input, dtype), requires_grad, device)
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """Values from start to end (excluded) by step; length ceil((end - start) / step), as torch."""
+    check_device(device)
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dt = _dt.DEFAULT.float if any(isinstance(v, float) for v in vals) else _dt.int64
+    else:
+        dt = _dt.to_dtype(dtype)
+    n = math.ceil((end - start) / step)
+    if n < 0 or (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dt.is_floating_point:
+        # torch computes start + i * step in double (for float32/64 alike), then casts
+        arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+    else:
+        arr = (start + np.arange(n, dtype=np.int64) * int(step)).astype(dt.np) if all(
+            isinstance(v, (int, np.integer)) for v in vals) else np.floor(
+            start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+    return _check_rg(_wrap(arr), requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values; the first half counts up from start, the second down from end."""
+    check_device(device)
+    dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps == 1:
+        arr = np.array([start], dtype=np.float64)
+    else:
+        work = np.float64 if dt is _dt.float64 or not dt.is_floating_point else np.float32
+        s, e = work(start), work(end)
+        step = (e - s) / work(steps - 1)
+        i = np.arange(steps, dtype=work)
+        half = steps // 2
+        arr = np.where(i < half, s + step * i, e - step * (work(steps - 1) - i)).astype(work)
+    return _check_rg(_wrap(arr.astype(dt.np)), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    lin = linspace(start, end, steps, dtype=_dt.float64)
+    dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
+    return _check_rg(_wrap(np.power(base, lin._data).astype(dt.np)), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    check_device(device)
+    dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
+    return _check_rg(_wrap(np.eye(n, n if m is None else m, dtype=dt.np)), requires_grad)
+
+
+def legacy_new(cls, args, kwargs):
+    """``torch.Tensor(...)``: sizes give an uninitialised (here zero) float tensor, data is copied."""
+    if cls is not Tensor:
+        t = object.__new__(cls)
+        return t
+    dt = kwargs.pop("_legacy_dtype", None) or _dt.DEFAULT.float
+    if kwargs.get("device") is not None:
+        check_device(kwargs["device"])
+    if not args:
+        return _wrap(np.zeros((0,), dt.np))
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        data = args[0]
+        if isinstance(data, Tensor):
+            return data if data.dtype is dt else data.to(dt)
+        arr = _infer(data)
+        return _wrap(arr.astype(dt.np))
+    return _wrap(np.zeros(_size(args), dt.np))
+
+
+class _LegacyMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype
+
+
+def _legacy_class(name, dt):
+    def __new__(cls, *args, **kwargs):
+        kwargs["_legacy_dtype"] = dt
+        return legacy_new(Tensor, args, kwargs)
+    return _LegacyMeta(name, (), {"__new__": __new__, "_legacy_dtype": dt, "__module__": "torch"})
+
+
+FloatTensor = _legacy_class("FloatTensor", _dt.float32)
+DoubleTensor = _legacy_class("DoubleTensor", _dt.float64)
+HalfTensor = _legacy_class("HalfTensor", _dt.float16)
+LongTensor = _legacy_class("LongTensor", _dt.int64)
+IntTensor = _legacy_class("IntTensor", _dt.int32)
+ShortTensor = _legacy_class("ShortTensor", _dt.int16)
+CharTensor = _legacy_class("CharTensor", _dt.int8)
+ByteTensor = _legacy_class("ByteTensor", _dt.uint8)
+BoolTensor = _legacy_class("BoolTensor", _dt.bool_)
+
+
+def _rebuild(data, requires_grad, cls):
+    t = _wrap(data.copy())
+    t._rg = requires_grad
+    if cls is not Tensor:
+        t = cls(t, requires_grad)
+    return t

@@ -1,0 +1,124 @@
+"""``torch.device`` and ``torch.Size``.
+
+glasstorch computes on the CPU only.  Asking for CUDA or MPS raises the error a CPU-only build of
+torch raises, so course code that checks ``torch.cuda.is_available()`` first runs unchanged.
+"""
+
+__all__ = ["device", "Size"]
+
+_KNOWN = ("cpu", "cuda", "mps", "meta", "xpu", "xla", "hip", "ipu", "mkldnn", "opengl", "opencl",
+          "ideep", "ve", "fpga", "maia", "vulkan", "metal", "lazy", "hpu", "mtia", "privateuseone")
+
+
+class device:
+    """A device name with an optional index: ``device('cpu')``, ``device('cuda', 0)``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if isinstance(type, int):
+            raise RuntimeError(f"Expected one of cpu, cuda, ... device type at start of device string: {type}")
+        name = type
+        if ":" in name:
+            name, _, idx = name.partition(":")
+            if index is not None:
+                raise RuntimeError("type (string) must not include an index because index was passed explicitly: " + type)
+            try:
+                index = int(idx)
+            except ValueError:
+                raise RuntimeError(f"Invalid device string: '{type}'") from None
+        if name not in _KNOWN:
+            raise RuntimeError("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, "
+                               "maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start "
+                               f"of device string: {type}")
+        self.type = name
+        self.index = index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+CPU = device("cpu")
+
+
+def check_device(d):
+    """Accept cpu; raise torch's CPU-build error for the accelerators; return the device."""
+    if d is None:
+        return CPU
+    if d.__class__ is device:
+        dv = d
+    elif isinstance(d, str):
+        if d == "cpu":
+            return CPU
+        dv = device(d)
+    elif isinstance(d, int):
+        dv = device("cuda", d)
+    else:
+        dv = device(d)
+    if dv.type == "cpu":
+        return CPU
+    if dv.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if dv.type == "mps":
+        raise RuntimeError("MPS backend is not available on this machine (glasstorch computes on the CPU only)")
+    raise RuntimeError(f"glasstorch computes on the CPU only; device '{dv}' is not available")
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "torch.Size([" + ", ".join(str(s) for s in self) + "])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))

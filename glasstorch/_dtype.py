@@ -1,0 +1,217 @@
+"""dtypes (``glasstorch.float32`` ...) and torch's type-promotion rules.
+
+Every dtype wraps one NumPy dtype.  Promotion follows torch, not NumPy: a float of any width beats
+every integer (``int64 + float16 -> float16``), Python numbers are "weak" (they only choose the
+category, never the width), and 0-d tensors are weaker than tensors with dimensions.
+"""
+import numpy as np
+
+__all__ = ["dtype"]
+
+
+class dtype:
+    """A tensor element type, printed as torch prints it (``torch.float32``)."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_cat")
+
+    def __init__(self, name, np_dtype, cat):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self._cat = cat                      # 0 bool, 1 integer, 2 floating
+        self.is_floating_point = cat == 2
+        self.is_complex = False
+        self.is_signed = name not in ("uint8", "bool")
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_real(self):
+        return self
+
+    def to_complex(self):
+        raise TypeError(f"complex dtypes are not supported by glasstorch yet (asked for the complex form of {self!r})")
+
+
+bool_ = dtype("bool", np.bool_, 0)
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+_NAMES = {d.name: d for d in ALL}
+FROM_NP = {d.np: d for d in ALL}
+# the scalar type objects too, so `FROM_NP[arr.dtype.type]` style lookups are not needed
+for _d in ALL:
+    FROM_NP[_d.np.type] = _d
+
+# torch's aliases
+ALIASES = {
+    "float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
+    "short": int16, "bool": bool_, "uint8": uint8, "int8": int8, "int16": int16,
+    "int32": int32, "int64": int64, "float16": float16, "float32": float32, "float64": float64,
+}
+
+# dtypes torch has and glasstorch does not (yet): asking for one names it
+UNSUPPORTED = ("bfloat16", "complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf",
+               "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "qint8", "quint8", "qint32")
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+class _Default:
+    """The default float dtype (``torch.set_default_dtype``)."""
+    __slots__ = ("float",)
+
+    def __init__(self):
+        self.float = float32
+
+
+DEFAULT = _Default()
+
+
+def get_default_dtype():
+    return DEFAULT.float
+
+
+def set_default_dtype(d):
+    if d not in (float32, float64, float16):
+        raise TypeError("only floating-point types are supported as the default type")
+    DEFAULT.float = d
+
+
+def _promote_pair(a, b):
+    """torch.promote_types for two dtypes."""
+    if a is b:
+        return a
+    if a._cat != b._cat:
+        return a if a._cat > b._cat else b
+    return FROM_NP[np.promote_types(a.np, b.np)]
+
+
+def promote_types(a, b):
+    return _promote_pair(a, b)
+
+
+def _combine(higher, lower):
+    """Combine the result of a stronger priority class with a weaker one (torch's rule)."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher._cat == 2:
+        return higher
+    if higher is bool_ or lower._cat == 2:
+        return _promote_pair(higher, lower)
+    return higher
+
+
+def scalar_dtype(x):
+    """The dtype a Python number gets when it stands alone (``torch.tensor(x)``)."""
+    t = type(x)
+    if t is bool:
+        return bool_
+    if t is int:
+        return int64
+    if t is float:
+        return DEFAULT.float
+    if isinstance(x, np.generic):
+        return FROM_NP[x.dtype]
+    if isinstance(x, (bool, np.bool_)):
+        return bool_
+    if isinstance(x, int):
+        return int64
+    if isinstance(x, float):
+        return DEFAULT.float
+    raise TypeError(f"unsupported scalar type {type(x).__name__}")
+
+
+def result_type(*operands):
+    """The dtype of an elementwise op over tensors and Python numbers, as torch computes it."""
+    from ._tensor import Tensor
+    dim = zero = wrapped = None
+    for x in operands:
+        if isinstance(x, Tensor):
+            d = x.dtype
+            if x._data.ndim:
+                dim = d if dim is None else _promote_pair(dim, d)
+            else:
+                zero = d if zero is None else _promote_pair(zero, d)
+        else:
+            d = scalar_dtype(x)
+            wrapped = d if wrapped is None else _promote_pair(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def to_dtype(d):
+    """Accept a glasstorch dtype, a NumPy dtype, a Python type or a name; return a glasstorch dtype."""
+    if type(d) is dtype:
+        return d
+    if d is None:
+        return None
+    if d is float:
+        return float64
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    if isinstance(d, str):
+        name = d[6:] if d.startswith("torch.") else d
+        if name in ALIASES:
+            return ALIASES[name]
+        if name in UNSUPPORTED:
+            raise TypeError(f"glasstorch does not support dtype torch.{name} yet")
+        raise TypeError(f"unknown dtype {d!r}")
+    try:
+        return FROM_NP[np.dtype(d)]
+    except (TypeError, KeyError):
+        raise TypeError(f"glasstorch does not support dtype {d!r}") from None
+
+
+class finfo:
+    """Machine limits of a floating dtype, as ``torch.finfo``."""
+
+    def __init__(self, type=None):
+        d = to_dtype(type) if type is not None else DEFAULT.float
+        if not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+        fi = np.finfo(d.np)
+        self.dtype = d.name
+        self.bits = fi.bits
+        self.eps = float(fi.eps)
+        self.max = float(fi.max)
+        self.min = float(fi.min)
+        self.tiny = float(fi.tiny)
+        self.smallest_normal = self.tiny
+        self.resolution = float(fi.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype, as ``torch.iinfo``."""
+
+    def __init__(self, type):
+        d = to_dtype(type)
+        if d.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        ii = np.iinfo(d.np) if d is not bool_ else None
+        self.dtype = d.name
+        self.bits = d.itemsize * 8
+        self.max = int(ii.max) if ii else 1
+        self.min = int(ii.min) if ii else 0
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

@@ -1,0 +1,103 @@
+"""Exact fused multiply-add, emulated with NumPy.
+
+torch's CPU kernels are built with GCC on x86 with FMA enabled, so an expression like
+``x * (to - from) + from`` is computed as one fused multiply-add: the product is *not*
+rounded before the addition,
+
+    fma(a, b, c) = round(a * b + c)        (one rounding, of the exact value)
+
+NumPy has no fma ufunc (and Python 3.11 has no ``math.fma``), so this module builds one from
+error-free transformations. Everything is vectorised; nothing loops over elements in Python.
+
+float64:  Boldo & Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms
+          using rounding to odd" (IEEE Trans. Computers, 2008):
+              (uh, ul) = two_product(a, b)         a*b = uh + ul exactly
+              (th, tl) = two_sum(c, uh)            c + uh = th + tl exactly
+              v        = round_to_odd(tl + ul)
+              result   = round(th + v)
+          Exact unless an intermediate overflows or underflows (|a*b| < 2**-969); the random
+          kernels never get there.
+
+float32:  a*b of two float32 values is exact in float64 (24 + 24 bits <= 53), so only the
+          addition rounds. Rounding that float64 sum to float32 again is "double rounding",
+          which goes wrong exactly when the float64 sum lands on a float32 halfway point while
+          the true sum was not there. Rounding the float64 sum *to odd* instead makes the second
+          rounding correct (53 >= 24 + 2 bits), and only those rare halfway sums need fixing.
+"""
+
+import numpy as np
+
+_SPLITTER = 134217729.0          # 2**27 + 1: Veltkamp split of a double into two 26-bit halves
+_F32_TIE_MASK = np.int64(0x1FFFFFFF)    # the 29 float64 mantissa bits that float32 drops
+_F32_TIE_BITS = np.int64(0x10000000)    # ... and their pattern at a float32 halfway point
+
+
+def two_sum(a, b):
+    """s + e == a + b exactly, with s = round(a + b) (Knuth; no ordering of |a|, |b| needed)."""
+    s = a + b
+    bb = s - a
+    e = (a - (s - bb)) + (b - bb)
+    return s, e
+
+
+def _split(a):
+    """a == hi + lo with hi, lo holding at most 26 significant bits each (Veltkamp)."""
+    t = a * _SPLITTER
+    hi = t - (t - a)
+    return hi, a - hi
+
+
+def two_product(a, b):
+    """p + e == a * b exactly, with p = round(a * b) (Dekker)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, e
+
+
+def _round_to_odd(s, e):
+    """Round the exact value s + e (s = round(s + e)) to odd: if inexact and s has an even
+    last bit, step s one ulp towards e. The last bit then records "something was lost"."""
+    s = np.array(s, dtype=np.float64, copy=True, ndmin=1)
+    bits = s.view(np.int64)
+    fix = (e != 0) & ((bits & 1) == 0)
+    if np.any(fix):
+        # In sign-magnitude order, +1 on the bits moves away from zero, -1 towards it.
+        away = np.signbit(e) == np.signbit(s)
+        bits[fix] += np.where(away[fix], 1, -1)
+    return s
+
+
+def fma64(a, b, c):
+    """Correctly rounded a*b + c in float64, element-wise (broadcasting like NumPy)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    c = np.asarray(c, dtype=np.float64)
+    uh, ul = two_product(a, b)
+    th, tl = two_sum(c, uh)
+    v = _round_to_odd(*two_sum(tl, ul))
+    return th + v
+
+
+def fmaf(a, b, c):
+    """Correctly rounded float32 a*b + c. Inputs are float32 values (any float dtype holding
+    float32-representable numbers); the result is a float32 array."""
+    a = np.asarray(a, dtype=np.float64)
+    p = a * np.asarray(b, dtype=np.float64)          # exact
+    return _round_sum_to_f32(p, np.asarray(c, dtype=np.float64))
+
+
+def _round_sum_to_f32(p, c, check_tiny=True):
+    """float32(p + c) with a single rounding, for float64 p and c whose exact sum fits in
+    float64's exponent range (true for a float32 product plus a float32)."""
+    p, c = np.broadcast_arrays(p, c)
+    s = p + c
+    bits = s.view(np.int64)
+    suspect = (bits & _F32_TIE_MASK) == _F32_TIE_BITS
+    if check_tiny:
+        # float32 subnormals drop more bits, so their halfway points sit elsewhere.
+        suspect |= np.abs(s) < 2.0 ** -125
+    if np.any(suspect):
+        s[suspect] = _round_to_odd(*two_sum(p[suspect], c[suspect]))
+    return s.astype(np.float32)

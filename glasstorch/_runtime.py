@@ -1,0 +1,206 @@
+"""The runtime corners of the torch namespace: ``torch.cuda``, ``torch.backends``,
+``torch.accelerator``, threads, default device, ``torch.compile``, seeding entry points.
+
+glasstorch runs on the CPU, so every availability check answers False and asking for an
+accelerator raises what a CPU-only torch raises.
+"""
+import types
+
+import numpy as np
+
+from ._device import check_device, device as _device
+
+
+def _module(name, **attrs):
+    m = types.ModuleType(name)
+    m.__dict__.update(attrs)
+    return m
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+def _zero(*args, **kwargs):
+    return 0
+
+
+def _no_cuda(*args, **kwargs):
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+cuda = _module("torch.cuda", is_available=_false, device_count=_zero, is_initialized=_false,
+               current_device=_no_cuda, get_device_name=_no_cuda, set_device=_no_cuda, synchronize=_no_cuda,
+               manual_seed=lambda seed: None, manual_seed_all=lambda seed: None, empty_cache=lambda: None,
+               memory_allocated=_zero, max_memory_allocated=_zero, is_bf16_supported=_false,
+               get_device_capability=_no_cuda, init=_no_cuda)
+cuda.amp = _module("torch.cuda.amp")
+
+mps = _module("torch.mps", is_available=_false, manual_seed=lambda seed: None, synchronize=lambda: None,
+              empty_cache=lambda: None, device_count=_zero)
+
+backends = _module("torch.backends")
+backends.mps = _module("torch.backends.mps", is_available=_false, is_built=_false)
+backends.cuda = _module("torch.backends.cuda", is_built=_false)
+backends.cuda.matmul = types.SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True)
+backends.cudnn = _module("torch.backends.cudnn", is_available=_false, enabled=True, benchmark=False,
+                         deterministic=False, version=lambda: None, allow_tf32=True)
+backends.mkldnn = _module("torch.backends.mkldnn", is_available=_false, enabled=False)
+backends.openmp = _module("torch.backends.openmp", is_available=_false)
+backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
+
+accelerator = _module("torch.accelerator", is_available=_false, device_count=_zero,
+                      current_accelerator=lambda check_available=False: None)
+
+
+class _Threads:
+    __slots__ = ("n", "interop")
+
+    def __init__(self):
+        self.n = None
+        self.interop = 1
+
+
+_THREADS = _Threads()
+
+
+def _blas_limits():
+    try:
+        from threadpoolctl import threadpool_info  # optional; present when the test extra is installed
+        return threadpool_info()
+    except Exception:
+        return None
+
+
+def set_num_threads(n):
+    """Sets NumPy's BLAS thread count where threadpoolctl can reach it; remembered either way."""
+    n = int(n)
+    if n < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _THREADS.n = n
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(n)
+    except Exception:
+        pass
+
+
+def get_num_threads():
+    if _THREADS.n is not None:
+        return _THREADS.n
+    import os
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def set_num_interop_threads(n):
+    _THREADS.interop = int(n)
+
+
+def get_num_interop_threads():
+    return _THREADS.interop
+
+
+def set_default_device(device):
+    check_device(device)
+
+
+def get_default_device():
+    return _device("cpu")
+
+
+def is_tensor(obj):
+    from ._tensor import Tensor
+    return isinstance(obj, Tensor)
+
+
+def is_storage(obj):
+    return False
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_complex(input):
+    return False
+
+
+def is_nonzero(input):
+    if input.numel() != 1:
+        if input.numel() == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input)
+
+
+class layout:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+strided = layout("strided")
+
+
+class memory_format:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
+            disable=False):
+    """Accepted and a no-op: returns the module or function unchanged (glasstorch has no compiler)."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+def manual_seed(seed):
+    from . import random
+    return random.manual_seed(seed)
+
+
+def seed():
+    from . import random
+    return random.seed()
+
+
+def initial_seed():
+    from . import random
+    return random.initial_seed()
+
+
+_DETERMINISTIC = [False]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    _DETERMINISTIC[0] = bool(mode)
+
+
+def are_deterministic_algorithms_enabled():
+    return _DETERMINISTIC[0]
+
+
+def typename(obj):
+    from ._tensor import Tensor
+    if isinstance(obj, Tensor):
+        return obj.type()
+    return type(obj).__module__ + "." + type(obj).__qualname__
+
+
+version = _module("torch.version", __version__="2.13.0", cuda=None, hip=None, debug=False, git_version="glasstorch")
+_ = np

@@ -1,0 +1,71 @@
+"""Make ``import torch`` (and every ``torch.*`` submodule) give glasstorch in this process.
+
+``install_as_torch()`` puts glasstorch into ``sys.modules['torch']`` and adds an import hook
+that answers ``torch.X`` with ``glasstorch.X``.  Anything glasstorch lacks fails with an error
+that names the torch API; real torch is never loaded behind the learner's back.
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+import types
+
+_PREFIX = "torch"
+
+
+class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``torch.X.Y`` as ``glasstorch.X.Y``."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != _PREFIX and not fullname.startswith(_PREFIX + "."):
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        real = "glasstorch" + spec.name[len(_PREFIX):]
+        try:
+            return importlib.import_module(real)
+        except ModuleNotFoundError as e:
+            if e.name is not None and not e.name.startswith("glasstorch"):
+                raise
+            parent, _, child = real.rpartition(".")
+            mod = getattr(importlib.import_module(parent), child, None) if parent else None
+            if isinstance(mod, types.ModuleType):
+                return mod
+            raise ModuleNotFoundError(f"No module named '{spec.name}': {spec.name} is not implemented in "
+                                      f"glasstorch yet", name=spec.name) from None
+
+    def exec_module(self, module):
+        pass
+
+
+_FINDER = _TorchAlias()
+
+
+def install_as_torch():
+    """From now on ``import torch`` in this process imports glasstorch."""
+    import glasstorch
+    for name in [n for n in sys.modules if n == _PREFIX or n.startswith(_PREFIX + ".")]:
+        mod = sys.modules[name]
+        if not getattr(mod, "__name__", "").startswith("glasstorch"):
+            raise RuntimeError("real torch is already imported in this process; call install_as_torch() before "
+                               "the first `import torch`")
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+    sys.modules[_PREFIX] = glasstorch
+    for name, mod in list(sys.modules.items()):
+        if name.startswith("glasstorch.") and isinstance(mod, types.ModuleType):
+            sys.modules.setdefault(_PREFIX + name[len("glasstorch"):], mod)
+    for attr in ("cuda", "backends", "accelerator", "mps", "version"):
+        sys.modules.setdefault(f"{_PREFIX}.{attr}", getattr(glasstorch, attr))
+    return glasstorch
+
+
+def uninstall_as_torch():
+    """Undo ``install_as_torch`` (the next ``import torch`` imports whatever is installed)."""
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    for name in [n for n in sys.modules if n == _PREFIX or n.startswith(_PREFIX + ".")]:
+        if getattr(sys.modules[name], "__name__", "").startswith("glasstorch") or \
+                getattr(sys.modules[name], "__name__", "").startswith("torch."):
+            del sys.modules[name]

@@ -1,0 +1,408 @@
+"""``Tensor``: a NumPy array plus what autograd needs.  Every method delegates to an op.
+
+A tensor holds ``_data`` (always an ``ndarray``, 0-d included), ``_rg`` (requires_grad),
+``grad_fn`` (the node that made it, None for leaves), ``_grad``, and ``_vc``: a one-element list
+shared with its views, the version counter bumped by every in-place change.
+"""
+import warnings
+
+import numpy as np
+
+from . import _dtype as _dt
+from ._device import CPU, Size, check_device
+from .autograd import engine as _engine
+from .autograd.grad_mode import GRAD
+from . import _tensor_math
+from . import _printing
+
+ndarray = np.ndarray
+_new = object.__new__
+
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+    "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+    "for more information. (Triggered internally at glasstorch/_tensor.py.)")
+
+
+def _wrap(arr, rg=False):
+    """A new tensor around ``arr`` (no copy).  The one place tensors are born."""
+    t = _new(Tensor)
+    t._data = arr
+    t._rg = rg
+    t.grad_fn = None
+    t._grad = None
+    t._vc = [0]
+    t._accum = None
+    t._base = None
+    t._out_nr = 0
+    return t
+
+
+class Tensor(_tensor_math.TensorMath):
+    __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_vc", "_accum", "_base", "_out_nr",
+                 "__dict__", "__weakref__")
+    __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__
+
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: float32."""
+        from ._creation import legacy_new
+        return legacy_new(cls, args, kwargs)
+
+    # ---- metadata ---------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self):
+        return _dt.FROM_NP[self._data.dtype]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def is_cpu(self):
+        return True
+
+    @property
+    def is_mps(self):
+        return False
+
+    @property
+    def is_meta(self):
+        return False
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def is_quantized(self):
+        return False
+
+    @property
+    def layout(self):
+        from . import strided
+        return strided
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def get_device(self):
+        return -1
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    # ---- autograd attributes -------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to use a "
+                    "computed variable in a subgraph that doesn't require differentiation use "
+                    "var_no_grad = var.detach().")
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._rg = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        fn = self.grad_fn
+        if fn is None or fn._retained is None:
+            return False
+        ref = fn._retained.get(self._out_nr)
+        return ref is not None and ref() is self
+
+    def retain_grad(self):
+        if self.grad_fn is None:
+            if not self._rg:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        import weakref
+        fn = self.grad_fn
+        if fn._retained is None:
+            fn._retained = {}
+        fn._retained[self._out_nr] = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; may return a new one."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .ops._common import edge
+        node, nr = edge(self)
+        return node._register_tensor_hook(nr, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        hooks = self.__dict__.setdefault("_post_acc_hooks", [])
+        hooks.append(hook)
+        from .autograd.graph import _Handle
+        return _Handle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        t = _wrap(self._data)
+        t._vc = self._vc            # a detached tensor shares storage and version with its source
+        t._base = self if self._base is None else self._base
+        return t
+
+    def detach_(self):
+        if self._base is not None and self.grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    @property
+    def data(self):
+        t = _wrap(self._data)
+        t._vc = [0]
+        return t
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+
+    # ---- conversion to Python and NumPy --------------------------------------------------
+    def numpy(self, *, force=False):
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self._data
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def item(self):
+        d = self._data
+        if d.size != 1:
+            raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
+        return d.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        d = self._data
+        if d.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(d.reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "biu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        return _printing.format_tensor(self, spec, is_plain_tensor=type(self) is Tensor)
+
+    def __repr__(self, *, tensor_contents=None):
+        d = self._data
+        fn = self.grad_fn
+        return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np,
+                                     grad_fn_name=None if fn is None else fn.name(), requires_grad=self._rg)
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce_ex__(self, proto):
+        from ._creation import _rebuild
+        return (_rebuild, (self._data, self._rg, type(self)))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
+                               "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = _wrap(self._data.copy(), self._rg)
+        if type(self) is not Tensor:
+            new = type(self)(new, requires_grad=self._rg) if hasattr(type(self), "_is_param") else new
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        if self.__dict__:
+            for k, v in self.__dict__.items():
+                import copy as _copy
+                new.__dict__[k] = _copy.deepcopy(v, memo)
+        memo[id(self)] = new
+        return new
+
+    # ---- device and dtype moves ------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        from .ops.conversion import to
+        return to(self, *args, **kwargs)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        check_device("cuda")
+
+    def mps(self, *a, **k):
+        check_device("mps")
+
+    def pin_memory(self, *a, **k):
+        return self
+
+    def is_pinned(self, *a, **k):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self):
+        return False
+
+    def float(self, memory_format=None):
+        return self.to(_dt.float32)
+
+    def double(self, memory_format=None):
+        return self.to(_dt.float64)
+
+    def half(self, memory_format=None):
+        return self.to(_dt.float16)
+
+    def long(self, memory_format=None):
+        return self.to(_dt.int64)
+
+    def int(self, memory_format=None):
+        return self.to(_dt.int32)
+
+    def short(self, memory_format=None):
+        return self.to(_dt.int16)
+
+    def char(self, memory_format=None):
+        return self.to(_dt.int8)
+
+    def byte(self, memory_format=None):
+        return self.to(_dt.uint8)
+
+    def bool(self, memory_format=None):
+        return self.to(_dt.bool_)
+
+    def bfloat16(self, memory_format=None):
+        raise TypeError("glasstorch does not support dtype torch.bfloat16 yet")
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        from .ops.conversion import legacy_type
+        return legacy_type(self, dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+
+def _wrap_dim(dim, ndim):
+    """A dim in [-ndim, ndim) as a non-negative index; torch's IndexError otherwise."""
+    n = ndim if ndim else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+_engine._T = __import__("sys").modules[__name__]
+_tensor_math._bind()

@@ -1,0 +1,283 @@
+"""The math methods of ``Tensor``: operators and named methods, each a one-line call of an op.
+
+Kept out of ``_tensor.py`` so each file stays short; ``Tensor`` inherits them.  To find the code
+behind ``a * b``, follow ``__mul__`` to ``ops.arithmetic.mul``.
+"""
+_ar = _cmp = _conv = _red = _un = None
+add = sub = rsub = mul = div = floor_divide = pow = neg = None
+
+
+def _bind():
+    """Import the ops once Tensor exists (they need it); called at the end of _tensor.py."""
+    global _ar, _cmp, _conv, _red, _un, add, sub, rsub, mul, div, floor_divide, pow, neg
+    from .ops import arithmetic as _ar
+    from .ops import comparison as _cmp
+    from .ops import conversion as _conv
+    from .ops import reduction as _red
+    from .ops import unary as _un
+    from .ops.arithmetic import add, sub, rsub, mul, div, floor_divide, pow, neg
+
+
+class TensorMath:
+    __slots__ = ()
+
+    # ---- operators ---------------------------------------------------------------------
+    def __add__(self, other):
+        return add(self, other)
+
+    def __radd__(self, other):
+        return add(self, other)
+
+    def __iadd__(self, other):
+        return _ar.add_(self, other)
+
+    def __sub__(self, other):
+        return sub(self, other)
+
+    def __rsub__(self, other):
+        return rsub(self, other)
+
+    def __isub__(self, other):
+        return _ar.sub_(self, other)
+
+    def __mul__(self, other):
+        return mul(self, other)
+
+    def __rmul__(self, other):
+        return mul(self, other)
+
+    def __imul__(self, other):
+        return _ar.mul_(self, other)
+
+    def __truediv__(self, other):
+        return div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ar._rdiv(self, other)
+
+    def __itruediv__(self, other):
+        return _ar.div_(self, other)
+
+    def __floordiv__(self, other):
+        return floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return floor_divide(other, self)
+
+    def __ifloordiv__(self, other):
+        return _ar.floor_divide_(self, other)
+
+    def __pow__(self, exponent):
+        return pow(self, exponent)
+
+    def __rpow__(self, base):
+        return pow(base, self)
+
+    def __ipow__(self, exponent):
+        return _ar.pow_(self, exponent)
+
+    def __neg__(self):
+        return neg(self)
+
+    def __pos__(self):
+        return _ar.positive(self)
+
+    def __abs__(self):
+        return _un.abs(self)
+
+    def __eq__(self, other):
+        if other is None or not _comparable(other):
+            return False
+        return _cmp.eq(self, other)
+
+    def __ne__(self, other):
+        if other is None or not _comparable(other):
+            return True
+        return _cmp.ne(self, other)
+
+    def __lt__(self, other):
+        return _cmp.lt(self, other)
+
+    def __le__(self, other):
+        return _cmp.le(self, other)
+
+    def __gt__(self, other):
+        return _cmp.gt(self, other)
+
+    def __ge__(self, other):
+        return _cmp.ge(self, other)
+
+    # ---- named arithmetic ---------------------------------------------------------------
+    def add(self, other, *, alpha=1):
+        return add(self, other, alpha=alpha)
+
+    def add_(self, other, *, alpha=1):
+        return _ar.add_(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def sub_(self, other, *, alpha=1):
+        return _ar.sub_(self, other, alpha=alpha)
+
+    def mul(self, other):
+        return mul(self, other)
+
+    multiply = mul
+
+    def mul_(self, other):
+        return _ar.mul_(self, other)
+
+    def div(self, other, *, rounding_mode=None):
+        return div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def div_(self, other, *, rounding_mode=None):
+        return _ar.div_(self, other, rounding_mode=rounding_mode)
+
+    def floor_divide(self, other):
+        return floor_divide(self, other)
+
+    def floor_divide_(self, other):
+        return _ar.floor_divide_(self, other)
+
+    def pow(self, exponent):
+        return pow(self, exponent)
+
+    def pow_(self, exponent):
+        return _ar.pow_(self, exponent)
+
+    def neg(self):
+        return neg(self)
+
+    negative = neg
+
+    def neg_(self):
+        return _ar.neg_(self)
+
+    def rsub(self, other, *, alpha=1):
+        return rsub(self, other, alpha=alpha)
+
+    # ---- pointwise functions ------------------------------------------------------------
+    def abs(self):
+        return _un.abs(self)
+
+    absolute = abs
+
+    def abs_(self):
+        return _un.abs_(self)
+
+    def exp(self):
+        return _un.exp(self)
+
+    def exp_(self):
+        return _un.exp_(self)
+
+    def log(self):
+        return _un.log(self)
+
+    def log_(self):
+        return _un.log_(self)
+
+    def sqrt(self):
+        return _un.sqrt(self)
+
+    def sqrt_(self):
+        return _un.sqrt_(self)
+
+    def sin(self):
+        return _un.sin(self)
+
+    def sin_(self):
+        return _un.sin_(self)
+
+    def cos(self):
+        return _un.cos(self)
+
+    def cos_(self):
+        return _un.cos_(self)
+
+    def reciprocal(self):
+        return _un.reciprocal(self)
+
+    def reciprocal_(self):
+        return _un.reciprocal_(self)
+
+    def tanh(self):
+        return _un.tanh(self)
+
+    def tanh_(self):
+        return _un.tanh_(self)
+
+    def sigmoid(self):
+        return _un.sigmoid(self)
+
+    def sigmoid_(self):
+        return _un.sigmoid_(self)
+
+    def relu(self):
+        return _un.relu(self)
+
+    def relu_(self):
+        return _un.relu_(self)
+
+    # ---- reductions --------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _red.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _red.mean(self, dim, keepdim, dtype=dtype)
+
+    # ---- comparisons --------------------------------------------------------------------
+    def eq(self, other):
+        return _cmp.eq(self, other)
+
+    def ne(self, other):
+        return _cmp.ne(self, other)
+
+    def lt(self, other):
+        return _cmp.lt(self, other)
+
+    def le(self, other):
+        return _cmp.le(self, other)
+
+    def gt(self, other):
+        return _cmp.gt(self, other)
+
+    def ge(self, other):
+        return _cmp.ge(self, other)
+
+    not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+    def equal(self, other):
+        return _cmp.equal(self, other)
+
+    # ---- copies ----------------------------------------------------------------------------
+    def clone(self, *, memory_format=None):
+        return _conv.clone(self)
+
+    def contiguous(self, memory_format=None):
+        return self
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def zero_(self):
+        from .ops.fill import fill_
+        return fill_(self, 0)
+
+    def fill_(self, value):
+        from .ops.fill import fill_
+        return fill_(self, value)
+
+    def copy_(self, src, non_blocking=False):
+        from .ops.fill import copy_
+        return copy_(self, src)
+
+
+def _comparable(x):
+    from ._tensor import Tensor
+    return isinstance(x, (Tensor, int, float, bool)) or hasattr(x, "__float__")

@@ -1,0 +1,139 @@
+"""``torch.autograd``: ``backward``, ``grad``, grad modes, and the legacy ``Variable``.
+
+The graph lives in ``graph.py`` (nodes) and runs in ``engine.py``.
+"""
+import numpy as np
+
+from . import engine as _engine
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
+from .graph import Node
+
+__all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+           "inference_mode", "Function", "gradcheck", "gradgradcheck", "set_detect_anomaly", "detect_anomaly"]
+
+
+def _tensors(x):
+    from .._tensor import Tensor
+    if isinstance(x, Tensor):
+        return (x,)
+    if x is None:
+        return ()
+    return tuple(x)
+
+
+def _seed(t, g, create_graph, who="backward"):
+    """The gradient a root starts with: ones for a scalar, else the one the caller gave."""
+    if g is None:
+        if t._data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        if t._data.dtype.kind != "f":
+            raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
+        arr = np.ones(t._data.shape, t._data.dtype)
+    else:
+        from .._tensor import Tensor
+        if not isinstance(g, Tensor):
+            from .._creation import tensor
+            g = tensor(g)
+        if g._data.shape != t._data.shape:
+            if g._data.size == t._data.size == 1 or _broadcastable(g._data.shape, t._data.shape):
+                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and output[0] "
+                                   f"has a shape of {t.shape}.")
+            raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and output[0] has a "
+                               f"shape of {t.shape}.")
+        if create_graph:
+            return g
+        arr = g._data
+    if create_graph:
+        return _engine._T._wrap(arr)
+    return arr
+
+
+def _broadcastable(a, b):
+    try:
+        np.broadcast_shapes(a, b)
+        return True
+    except ValueError:
+        return False
+
+
+def _root(t, i):
+    from ..ops._common import edge
+    node, nr = edge(t)
+    if node is None:
+        raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    return node, nr
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
+             inputs=None):
+    """Compute the gradient of ``tensors`` and add it into the ``.grad`` of the leaves."""
+    tensors = _tensors(tensors)
+    grads = _tensors(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = [_root(t, i) for i, t in enumerate(tensors)]
+    seeds = [_seed(t, g, create_graph) for t, g in zip(tensors, grads)]
+    if inputs is not None:
+        inputs = _tensors(inputs)
+        from ..ops._common import edge
+        capture = {edge(x): i for i, x in enumerate(inputs)}
+        got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
+        for x, g in zip(inputs, got):
+            if g is not None:
+                if x.grad_fn is None:
+                    x._grad = g if x._grad is None else x._grad + g
+                else:
+                    x._grad = g if x._grad is None else x._grad + g
+        return
+    _engine.execute(roots, seeds, retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated."""
+    outputs = _tensors(outputs)
+    single = not isinstance(inputs, (list, tuple))
+    inputs = _tensors(inputs)
+    grads = _tensors(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    from ..ops._common import edge
+    for i, x in enumerate(inputs):
+        if not x._rg:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    roots = [_root(t, i) for i, t in enumerate(outputs)]
+    seeds = [_seed(t, g, create_graph) for t, g in zip(outputs, grads)]
+    capture = {}
+    for i, x in enumerate(inputs):
+        capture.setdefault(edge(x), i)
+    got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
+    out = []
+    for i, x in enumerate(inputs):
+        g = got[capture[edge(x)]]
+        if g is None:
+            if materialize_grads:
+                from .._creation import zeros_like
+                g = zeros_like(x)
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+        out.append(g)
+    return tuple(out)
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """The pre-0.4 wrapper: now simply the tensor itself."""
+    if requires_grad:
+        data.requires_grad_(True)
+    return data
+
+
+from .function import Function  # noqa: E402
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
+from . import graph, function, gradcheck as _gc_module  # noqa: E402,F401

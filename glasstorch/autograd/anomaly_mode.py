@@ -1,0 +1,81 @@
+"""Anomaly detection: remember where each node was created, and check gradients for NaN."""
+import sys
+import warnings
+
+import numpy as np
+
+from .graph import MODE
+
+
+def _state():
+    from ..ops._common import ANOMALY
+    return ANOMALY
+
+
+class set_detect_anomaly:
+    """Turn anomaly detection on or off (works at once, and as a ``with`` block)."""
+
+    def __init__(self, mode, check_nan=True):
+        st = _state()
+        self.prev = (st.enabled, st.check_nan)
+        st.enabled, st.check_nan = bool(mode), check_nan
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        st = _state()
+        st.enabled, st.check_nan = self.prev
+
+
+class detect_anomaly:
+    """``with detect_anomaly():`` — anomaly detection inside the block."""
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                      "enabled for debugging.", UserWarning, stacklevel=2)
+
+    def __enter__(self):
+        st = _state()
+        self.prev = (st.enabled, st.check_nan)
+        st.enabled, st.check_nan = True, self.check_nan
+
+    def __exit__(self, *exc):
+        st = _state()
+        st.enabled, st.check_nan = self.prev
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            with self.__class__(self.check_nan):
+                return fn(*a, **k)
+        return wrapper
+
+
+def is_anomaly_enabled():
+    return _state().enabled
+
+
+def is_anomaly_check_nan_enabled():
+    return _state().check_nan
+
+
+def run_checked(node, g):
+    """Run ``node.backward``; on failure print the forward traceback; check outputs for NaN."""
+    try:
+        outs = node.backward(g)
+    except Exception:
+        sys.stderr.write(f"UserWarning: Error detected in {node.name()}. Traceback of forward call that caused "
+                         "the error:\n" + "".join(node._anomaly))
+        raise
+    if _state().check_nan:
+        for i, o in enumerate(outs):
+            if o is None:
+                continue
+            arr = o._data if MODE.create else np.asarray(o)
+            if np.isnan(arr).any():
+                raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+    return outs

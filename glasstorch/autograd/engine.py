@@ -1,0 +1,263 @@
+"""The backward engine: one iterative walk over the graph, in torch's order.
+
+1. Count, with an explicit stack, how many edges lead into each node (no recursion, so a chain of
+   100,000 ops works).
+2. Run ready nodes latest-created first (a heap on each node's sequence number), as torch does,
+   so hooks fire and float gradients add up in torch's order.  ``AccumulateGrad`` has the largest
+   number: a leaf's gradient is written as soon as all of it has arrived.
+3. Each gradient a node sends is un-broadcast to the shape of the tensor it belongs to, cast to
+   its dtype, and added to what that tensor already received.  This is the one place where
+   broadcasting is undone: op formulas never do it.
+"""
+from heapq import heapify, heappop, heappush
+
+import numpy as np
+
+from .graph import MODE, AccumulateGrad
+from .grad_mode import GRAD
+
+_T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
+
+
+def sum_to(g, shape):
+    """Sum ``g`` down to ``shape``: extra leading axes, then axes where ``shape`` has size 1."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    if MODE.create:
+        return g.sum_to_size(shape) if len(shape) else g.sum()
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    if axes:
+        g = g.sum(axis=axes)
+    return g.reshape(shape)
+
+
+def _fit(node, nr, g):
+    """Make ``g`` match the shape and dtype of output ``nr`` of ``node``."""
+    if node._nout == 1:
+        shape, dtype = node._shape, node._dtype
+    else:
+        shape, dtype = node._shape[nr], node._dtype[nr]
+    if g.shape != shape:
+        g = sum_to(g, shape)
+    if MODE.create:
+        if g._data.dtype != dtype:
+            g = g.to(_T._dt.FROM_NP[dtype])
+    elif g.dtype != dtype:
+        g = np.asarray(g, dtype=dtype)
+    return g
+
+
+def _add(pending, node, nr, g):
+    if node._nout == 1:
+        prev = pending.get(node)
+        pending[node] = g if prev is None else prev + g
+    else:
+        lst = pending.get(node)
+        if lst is None:
+            lst = pending[node] = [None] * node._nout
+        lst[nr] = g if lst[nr] is None else lst[nr] + g
+
+
+def _count_deps(roots):
+    deps = {}
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    return deps, seen
+
+
+def _needed(nodes, targets):
+    """Nodes from which some target can be reached (autograd.grad runs only those)."""
+    need = {}
+    for start in nodes:
+        if start in need:
+            continue
+        stack = [(start, False)]
+        while stack:
+            n, done = stack.pop()
+            if done:
+                need[n] = n in targets or any(nx is not None and need.get(nx, False) for nx, _ in n.next_functions)
+                continue
+            if n in need:
+                continue
+            need[n] = False   # provisional, guards against revisiting
+            stack.append((n, True))
+            for nx, _ in n.next_functions:
+                if nx is not None and nx not in need:
+                    stack.append((nx, False))
+    return need
+
+
+def execute(roots, seeds, retain_graph, create_graph, capture=None, accumulate=True):
+    """Run backward from ``roots`` [(node, nr)] with gradients ``seeds``.
+
+    ``capture`` maps (node, nr) to a slot: the gradient arriving there is returned instead of
+    (``accumulate=False``) or besides being accumulated.  Returns the captured gradients.
+    """
+    prev_mode = (MODE.create, MODE.m, GRAD.enabled)
+    MODE.create = create_graph
+    MODE.m = _T.ops_namespace if create_graph else np
+    GRAD.enabled = create_graph
+    try:
+        return _run(roots, seeds, retain_graph, create_graph, capture, accumulate)
+    finally:
+        MODE.create, MODE.m, GRAD.enabled = prev_mode
+
+
+def _run(roots, seeds, retain, create, capture, accumulate):
+    root_nodes = []
+    pending = {}
+    for (node, nr), g in zip(roots, seeds):
+        _add(pending, node, nr, _fit(node, nr, g))
+        root_nodes.append(node)
+    deps, seen = _count_deps(root_nodes)
+    captured = None
+    need = None
+    if capture is not None:
+        captured = [None] * (max(capture.values()) + 1 if capture else 0)
+        if not accumulate:
+            need = _needed(seen, {n for n, _ in capture})
+    heap = [(-n._seq, n) for n in set(root_nodes) if n not in deps]
+    heapify(heap)
+    while heap:
+        node = heappop(heap)[1]
+        g = pending.pop(node, None)
+        if g is not None:
+            if node._tensor_hooks is not None or node._retained is not None:
+                g = _tensor_hooks(node, g)
+            if capture is not None:
+                for nr in range(node._nout):
+                    slot = capture.get((node, nr))
+                    if slot is not None:
+                        gi = g if node._nout == 1 else g[nr]
+                        captured[slot] = gi if create or gi is None else _T._wrap(np.array(gi))
+        if need is not None and not need.get(node, False):
+            g = None
+        if node.__class__ is AccumulateGrad:
+            if g is not None and accumulate:
+                _accumulate(node, g, create)
+            continue
+        outs = None
+        if g is not None:
+            outs = call_node(node, g if node._nout == 1 else _fill(node, g), hooks=True)
+            if not retain:
+                node._release()
+        nexts = node.next_functions
+        for i in range(len(nexts)):
+            nxt, nr = nexts[i]
+            if nxt is None:
+                continue
+            if outs is not None:
+                gi = outs[i]
+                if gi is not None:
+                    _add(pending, nxt, nr, _fit(nxt, nr, gi))
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if left == 0:
+                heappush(heap, (-nxt._seq, nxt))
+    return captured
+
+
+def _fill(node, gs):
+    """Undefined gradients of a multi-output node become zeros (torch materialises them too)."""
+    out = []
+    for i, g in enumerate(gs):
+        if g is None:
+            z = np.zeros(node._shape[i], node._dtype[i])
+            g = _T._wrap(z) if MODE.create else z
+        out.append(g)
+    return out
+
+
+def call_node(node, g, hooks=False):
+    """Run one node's backward with its pre-hooks and hooks (torch's Node.__call__)."""
+    if hooks and node._pre_hooks:
+        g = _node_pre_hooks(node, g)
+    if node._anomaly is not None:
+        from .anomaly_mode import run_checked
+        outs = run_checked(node, g)
+    else:
+        outs = node.backward(g)
+    if hooks and node._hooks:
+        outs = _node_hooks(node, g, outs)
+    return outs
+
+
+def _as_tensor(g):
+    return g if g is None or MODE.create else _T._wrap(np.asarray(g))
+
+
+def _as_grad(t):
+    return t if t is None or MODE.create else t._data
+
+
+def _tensor_hooks(node, g):
+    multi = node._nout != 1
+    gs = list(g) if multi else [g]
+    for nr in range(node._nout):
+        if gs[nr] is None:
+            continue
+        for fn in (node._tensor_hooks or {}).get(nr, ()):
+            r = fn(_as_tensor(gs[nr]))
+            if r is not None:
+                gs[nr] = _as_grad(r)
+        ref = (node._retained or {}).get(nr)
+        t = ref() if ref is not None else None
+        if t is not None:
+            new = _as_tensor(gs[nr])
+            if t._grad is None:
+                t._grad = new if create_mode() else _T._wrap(np.array(gs[nr]))
+            else:
+                t._grad = t._grad + new
+    return gs if multi else gs[0]
+
+
+def create_mode():
+    return MODE.create
+
+
+def _node_pre_hooks(node, g):
+    gs = tuple(_as_tensor(x) for x in (g if node._nout != 1 else [g]))
+    for fn in node._pre_hooks:
+        r = fn(gs)
+        if r is not None:
+            gs = tuple(r)
+    out = [_as_grad(x) for x in gs]
+    return out if node._nout != 1 else out[0]
+
+
+def _node_hooks(node, g, outs):
+    gin = tuple(_as_tensor(x) for x in outs)
+    gout = tuple(_as_tensor(x) for x in (g if node._nout != 1 else [g]))
+    for fn in node._hooks:
+        r = fn(gin, gout)
+        if r is not None:
+            gin = tuple(r)
+    return [_as_grad(x) for x in gin]
+
+
+def _accumulate(node, g, create):
+    var = node.variable
+    if node._tensor_hooks is not None:
+        pass   # already applied by _tensor_hooks
+    if create:
+        var._grad = g.clone() if var._grad is None else var._grad + g
+    elif var._grad is None:
+        var._grad = _T._wrap(np.array(g))          # a copy the tensor owns
+    else:
+        gd = var._grad._data
+        if gd.shape == np.shape(g) and gd.flags.writeable:
+            np.add(gd, g, out=gd)
+            var._grad._vc[0] += 1
+        else:
+            var._grad = _T._wrap(gd + g)
+    for fn in (getattr(var, "_post_acc_hooks", None) or ()):
+        fn(var)

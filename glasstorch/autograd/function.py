@@ -1,0 +1,165 @@
+"""``torch.autograd.Function``: custom ops with a hand-written ``forward`` and ``backward``.
+
+``MyFn.apply(x)`` runs ``forward`` without recording a graph, then records one node (named
+``MyFnBackward``, as torch names it) whose backward calls the user's ``backward`` with Tensors.
+"""
+import numpy as np
+
+from .graph import MODE, Node
+from .grad_mode import GRAD, no_grad
+
+
+class FunctionCtx:
+    """The ``ctx`` object: what ``forward`` leaves for ``backward``."""
+
+    def save_for_backward(self, *tensors):
+        self.to_save = tensors
+
+    def save_for_forward(self, *tensors):
+        self.saved_for_forward = tensors
+
+    def mark_dirty(self, *args):
+        self.dirty_tensors = args
+
+    def mark_non_differentiable(self, *args):
+        self.non_differentiable = args
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = value
+
+
+class BackwardCFunction(Node, FunctionCtx):
+    """The node a custom Function records; it is also the ``ctx`` (as in torch)."""
+    __slots__ = ("__dict__",)
+    _nout = 1
+
+    @property
+    def saved_tensors(self):
+        items = self._saved
+        if items is None:
+            from .graph import FREED
+            raise RuntimeError(FREED)
+        for x, v in zip(items, self._versions):
+            if v is not None and x._vc[0] != v:
+                raise RuntimeError(self._version_error(x, v, -1))
+        return tuple(items)
+
+    saved_variables = saved_tensors
+
+    def backward(self, g):
+        from .._tensor import _wrap
+        gs = g if self._nout != 1 else [g]
+        create = MODE.create
+        targs = [x if create else _wrap(np.asarray(x)) for x in gs]
+        with _grad_mode(create):
+            res = self._forward_cls.backward(self, *targs)
+        if not isinstance(res, tuple):
+            res = (res,)
+        n = len(self.next_functions)
+        if len(res) < n:
+            raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of gradients "
+                               f"(expected {n}, got {len(res)})")
+        res = res[:n]
+        return [None if r is None else (r if create else r._data) for r in res]
+
+
+class _grad_mode:
+    def __init__(self, on):
+        self.on = on
+
+    def __enter__(self):
+        self.prev = GRAD.enabled
+        GRAD.enabled = self.on
+
+    def __exit__(self, *exc):
+        GRAD.enabled = self.prev
+
+
+class FunctionMeta(type):
+    """Gives each Function subclass its node class, ``<Name>Backward``."""
+
+    def __init__(cls, name, bases, attrs):
+        cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls, "__slots__": ()})
+        super().__init__(name, bases, attrs)
+
+
+class Function(metaclass=FunctionMeta):
+    """Subclass with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)``; call ``apply``."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .._tensor import Tensor
+        from ..ops._common import edge
+        node = cls._backward_cls()
+        tensor_args = [a for a in args if isinstance(a, Tensor)]
+        node.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        uses_setup = cls.setup_context is not Function.setup_context
+        with no_grad():
+            if uses_setup:
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(node, args, out)
+            else:
+                out = cls.forward(node, *args, **kwargs)
+        if not (GRAD.enabled and any(t._rg for t in tensor_args)):
+            return out
+        outs = out if isinstance(out, tuple) else (out,)
+        node.next_functions = tuple(edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        saved = getattr(node, "to_save", ())
+        node.save(*saved)
+        non_diff = {id(t) for t in getattr(node, "non_differentiable", ())}
+        node._nout = len(outs)
+        shapes, dtypes = [], []
+        results = []
+        for i, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                if any(o is a for a in args):
+                    o = o.view_as(o) if hasattr(o, "view_as") else o
+                shapes.append(o._data.shape)
+                dtypes.append(o._data.dtype)
+                if id(o) not in non_diff and o._data.dtype.kind == "f":
+                    o.grad_fn = node
+                    o._rg = True
+                    o._out_nr = i
+            else:
+                shapes.append(())
+                dtypes.append(np.dtype(np.float32))
+            results.append(o)
+        if node._nout == 1:
+            node._shape, node._dtype = shapes[0], dtypes[0]
+        else:
+            node._shape, node._dtype = shapes, dtypes
+        return tuple(results) if isinstance(out, tuple) else results[0]
+
+
+class InplaceFunction(Function):
+    pass
+
+
+class NestedIOFunction(Function):
+    pass
+
+
+def once_differentiable(fn):
+    """Marks a backward that cannot itself be differentiated (it runs with grad off)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args):
+        with no_grad():
+            return fn(ctx, *args)
+    return wrapper

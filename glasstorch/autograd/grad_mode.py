@@ -1,0 +1,137 @@
+"""Grad mode: ``no_grad``, ``enable_grad``, ``set_grad_enabled``, ``inference_mode``.
+
+One global flag, read by every op before it records a node.  Each manager works as a ``with``
+block and as a decorator, as torch's do.
+"""
+import functools
+import inspect
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+           "is_inference_mode_enabled"]
+
+
+class _GradState:
+    __slots__ = ("enabled", "inference")
+
+    def __init__(self):
+        self.enabled = True
+        self.inference = False
+
+
+GRAD = _GradState()
+
+
+def is_grad_enabled():
+    return GRAD.enabled
+
+
+def is_inference_mode_enabled():
+    return GRAD.inference
+
+
+class _DecoratorContextManager:
+    """Lets a context manager decorate functions and generators, entering a fresh copy per call."""
+
+    def __call__(self, func):
+        if inspect.isclass(func):
+            raise RuntimeError("Cannot decorate a class with a grad-mode context manager")
+        if inspect.isgeneratorfunction(func):
+            @functools.wraps(func)
+            def gen_wrapper(*args, **kwargs):
+                gen = func(*args, **kwargs)
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException:
+                        with self.clone():
+                            response = gen.throw(*__import__("sys").exc_info())
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            return gen_wrapper
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_DecoratorContextManager):
+    """Ops inside record no graph: results have ``requires_grad=False``."""
+
+    def __init__(self):
+        self.prev = False
+
+    def __enter__(self):
+        self.prev = GRAD.enabled
+        GRAD.enabled = False
+
+    def __exit__(self, *exc):
+        GRAD.enabled = self.prev
+
+
+class enable_grad(_DecoratorContextManager):
+    """Turns recording back on inside a ``no_grad`` block."""
+
+    def __init__(self):
+        self.prev = True
+
+    def __enter__(self):
+        self.prev = GRAD.enabled
+        GRAD.enabled = True
+
+    def __exit__(self, *exc):
+        GRAD.enabled = self.prev
+
+
+class set_grad_enabled(_DecoratorContextManager):
+    """Sets grad mode on or off; takes effect at once, even when not used with ``with``."""
+
+    def __init__(self, mode):
+        self.prev = GRAD.enabled
+        self.mode = bool(mode)
+        GRAD.enabled = self.mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        GRAD.enabled = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class inference_mode(_DecoratorContextManager):
+    """Like ``no_grad`` (glasstorch has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self.mode = mode
+        self.prev = (True, False)
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)          # used as a bare decorator: @inference_mode
+
+    def __enter__(self):
+        self.prev = (GRAD.enabled, GRAD.inference)
+        if self.mode:
+            GRAD.enabled = False
+            GRAD.inference = True
+
+    def __exit__(self, *exc):
+        GRAD.enabled, GRAD.inference = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)

@@ -1,0 +1,191 @@
+"""Graph nodes: the ``grad_fn`` objects (``MulBackward0`` ...) and ``AccumulateGrad``.
+
+A node is created by an op's forward.  It knows the nodes that produced its inputs
+(``next_functions``), the shape and dtype of the tensor it produced (the engine un-broadcasts and
+casts incoming gradients to these, in one place), and whatever its ``backward`` needs
+(``self.saved()``).  ``backward(g)`` returns one gradient per input, in order, ``None`` where an
+input needs none.  Gradients are NumPy arrays, or Tensors when ``create_graph=True``: the formulas
+use operators and ``self.m`` (NumPy, or glasstorch while a graph of the backward is recorded), so
+one formula serves both.
+"""
+import itertools
+import sys
+
+import numpy as np
+
+__all__ = ["Node", "AccumulateGrad"]
+
+_seq = itertools.count()
+
+FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
+         "they have already been freed). Saved intermediate values of the graph are freed when you call "
+         ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+         "graph a second time or if you need to access saved tensors after calling backward.")
+
+_LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+class _Mode:
+    """What the engine is doing now: ``create`` is True while recording a graph of the backward."""
+    __slots__ = ("create", "m")
+
+    def __init__(self):
+        self.create = False
+        self.m = np
+
+
+MODE = _Mode()
+
+
+class Node:
+    """Base of every ``grad_fn``.  Subclasses set ``__slots__`` and define ``backward(g)``."""
+
+    __slots__ = ("next_functions", "_seq", "_shape", "_dtype", "_saved", "_versions", "_result_at",
+                 "_pre_hooks", "_hooks", "_tensor_hooks", "_retained", "_anomaly", "metadata_",
+                 "__weakref__")
+    _nout = 1
+
+    def __init__(self):
+        self._seq = next(_seq)
+        self._saved = ()
+        self._pre_hooks = self._hooks = self._tensor_hooks = self._retained = None
+        self._anomaly = None
+
+    # ---- torch's introspection API -------------------------------------------------------
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def metadata(self):
+        try:
+            return self.metadata_
+        except AttributeError:
+            self.metadata_ = {}
+            return self.metadata_
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _Handle(self._pre_hooks, fn)
+
+    def _register_tensor_hook(self, nr, fn):
+        if self._tensor_hooks is None:
+            self._tensor_hooks = {}
+        lst = self._tensor_hooks.setdefault(nr, [])
+        lst.append(fn)
+        return _Handle(lst, fn)
+
+    def __call__(self, *grads):
+        from .engine import call_node
+        return call_node(self, grads)
+
+    # ---- saved values ------------------------------------------------------------------
+    def save(self, *items, result_at=-1):
+        """Keep what backward needs, with each tensor's version so in-place changes are caught."""
+        self._saved = items
+        self._versions = tuple(_version_of(x) for x in items)
+        self._result_at = result_at
+
+    def saved(self):
+        """The saved values: arrays while backward runs plainly, Tensors when it records a graph."""
+        items = self._saved
+        if items is None:
+            raise RuntimeError(FREED)
+        create = MODE.create
+        out = []
+        for i, (x, v) in enumerate(zip(items, self._versions)):
+            if v is not None:
+                if x._vc[0] != v:
+                    raise RuntimeError(self._version_error(x, v, i))
+                out.append(x if create else x._data)
+            else:
+                out.append(x)
+        return out
+
+    def _version_error(self, x, v, i):
+        shape = "[" + ", ".join(str(s) for s in x._data.shape) + "]"
+        kind = _LEGACY_NAMES.get(x.dtype.name, "Tensor")
+        owner = self if i == self._result_at else x.grad_fn
+        where = ""
+        if owner is not None:
+            op = owner.name()
+            op = op.rstrip("0123456789")
+            if op.endswith("Backward"):
+                op = op[:-8]
+            where = f", which is output 0 of {op},"
+        return (f"one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [torch.{kind} {shape}]{where} is at version {x._vc[0]}; expected version {v} "
+                f"instead. Hint: enable anomaly detection to find the operation that failed to compute "
+                f"its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+    def _result_at_is_set(self):
+        try:
+            self._result_at
+            return True
+        except AttributeError:
+            return False
+
+    def _release(self):
+        if self._saved:
+            self._saved = None
+
+    @property
+    def m(self):
+        return MODE.m
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+def _version_of(x):
+    vc = getattr(x, "_vc", None)
+    return None if vc is None else vc[0]
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf: adds the arriving gradient into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        Node.__init__(self)
+        # runs as soon as it is ready: torch gives it the largest sequence number
+        self._seq = sys.maxsize - self._seq
+        self.variable = variable
+        self._shape = variable._data.shape
+        self._dtype = variable._data.dtype
+        self.next_functions = ()
+
+    def backward(self, g):
+        raise RuntimeError("AccumulateGrad is run by the engine")
+
+
+class _Handle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook off again."""
+    __slots__ = ("_lst", "_fn")
+
+    def __init__(self, lst, fn):
+        self._lst, self._fn = lst, fn
+
+    def remove(self):
+        try:
+            self._lst.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()

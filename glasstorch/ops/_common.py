@@ -1,0 +1,178 @@
+"""What every op shares: turning operands into arrays of the result dtype, and recording a node.
+
+The hot path is ``a * b`` on two tensors of one dtype: no promotion table is consulted, no
+wrapper tensor is made for a Python number, and no node is recorded when grad is off.
+"""
+import numpy as np
+
+from .._dtype import DEFAULT, FROM_NP, float16, float32, result_type, bool_
+from ..autograd.grad_mode import GRAD
+from ..autograd.graph import AccumulateGrad
+from .. import _tensor as _T
+
+ndarray = np.ndarray
+Tensor = _T.Tensor
+_wrap = _T._wrap
+_SCALARS = (int, float, bool)
+
+
+class _Anomaly:
+    __slots__ = ("enabled", "check_nan")
+
+    def __init__(self):
+        self.enabled = False
+        self.check_nan = True
+
+
+ANOMALY = _Anomaly()
+
+
+def edge(t):
+    """The (node, output_nr) a gradient for ``t`` flows to; (None, 0) if ``t`` needs none."""
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._out_nr)
+    if t._rg:
+        acc = t._accum
+        if acc is None:
+            acc = t._accum = AccumulateGrad(t)
+        return (acc, 0)
+    return (None, 0)
+
+
+def needs_grad(*ts):
+    if not GRAD.enabled:
+        return False
+    for t in ts:
+        if t.__class__ is Tensor or isinstance(t, Tensor):
+            if t._rg:
+                return True
+    return False
+
+
+def record(node, out, *inputs):
+    """Make ``node`` the grad_fn of ``out``; its edges lead to ``inputs`` (numbers get none)."""
+    node.next_functions = tuple(edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs)
+    d = out._data
+    node._shape = d.shape
+    node._dtype = d.dtype
+    out.grad_fn = node
+    out._rg = True
+    if ANOMALY.enabled:
+        import traceback
+        node._anomaly = traceback.format_stack()[:-2]
+    return out
+
+
+def record1(node, out, a):
+    """``record`` for the common one-input case, without the generator."""
+    node.next_functions = (edge(a),)
+    d = out._data
+    node._shape = d.shape
+    node._dtype = d.dtype
+    out.grad_fn = node
+    out._rg = True
+    if ANOMALY.enabled:
+        import traceback
+        node._anomaly = traceback.format_stack()[:-2]
+    return out
+
+
+def as_array(r):
+    """NumPy returns scalars from 0-d arithmetic; a tensor always holds an array."""
+    return r if r.__class__ is ndarray else np.asarray(r)
+
+
+def scalar_for(x, dt):
+    """A Python number as NumPy should see it next to an array of dtype ``dt``.
+
+    NumPy treats Python numbers as weak like torch, but refuses integers out of range; torch
+    wraps them, so we do the same."""
+    if x.__class__ is int and dt._cat != 2:
+        info = np.iinfo(dt.np) if dt._cat == 1 else None
+        if info is not None and not (info.min <= x <= info.max):
+            return np.array(x & ((1 << (8 * dt.itemsize)) - 1)).astype(dt.np)
+    return x
+
+
+def binary_operands(a, b):
+    """(x, y, dtype): ``a`` and ``b`` as arrays (or weak numbers) in the dtype torch would use."""
+    if b.__class__ is Tensor and a.__class__ is Tensor:
+        x, y = a._data, b._data
+        if x.dtype is y.dtype or x.dtype == y.dtype:
+            return x, y, FROM_NP[x.dtype]
+    dt = result_type(a, b)
+    npdt = dt.np
+    if isinstance(a, Tensor):
+        x = a._data
+        if x.dtype != npdt:
+            x = x.astype(npdt)
+    else:
+        x = _number(a, dt)
+    if isinstance(b, Tensor):
+        y = b._data
+        if y.dtype != npdt:
+            y = y.astype(npdt)
+    else:
+        y = _number(b, dt)
+    return x, y, dt
+
+
+def _number(x, dt):
+    if isinstance(x, np.generic):
+        x = x.item()
+    if type(x) not in _SCALARS:
+        if isinstance(x, (list, tuple)):
+            raise TypeError("unsupported operand: a list or tuple; make it a tensor with torch.tensor(...)")
+        raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+    if dt._cat == 0:
+        return bool(x)
+    if dt._cat == 1:
+        return scalar_for(int(x), dt)
+    return x
+
+
+def compute(ufunc, x, y, dt):
+    """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once)."""
+    if dt is float16:
+        r = ufunc(np.asarray(x, np.float32) if isinstance(x, ndarray) else x,
+                  np.asarray(y, np.float32) if isinstance(y, ndarray) else y)
+        return np.asarray(r).astype(np.float16)
+    r = ufunc(x, y)
+    return r if r.__class__ is ndarray else np.asarray(r, dtype=dt.np)
+
+
+def float_of(dt):
+    """The dtype an integer input is computed in by ops that need floats (exp, div ...)."""
+    return dt if dt._cat == 2 else DEFAULT.float
+
+
+def unary_float_input(a):
+    """``a``'s data as the float dtype a transcendental op works in (ints become float32)."""
+    x = a._data
+    if x.dtype.kind in "biu":
+        x = x.astype(DEFAULT.float.np)
+    return x
+
+
+def fma32(a, b, c):
+    """Correctly rounded float32 ``a*b + c`` (torch's kernels contract multiply-adds into FMAs).
+
+    The product of two float32 numbers is exact in float64; the float64 sum is then rounded to
+    odd (nudged one ulp towards its lost part when that part is not zero and the last bit is
+    even), which makes the final rounding to float32 exact."""
+    p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
+    c = np.asarray(c, np.float64)
+    s = p + c
+    bb = s - p
+    err = (p - (s - bb)) + (c - bb)
+    s = np.asarray(s)
+    bits = s.view(np.uint64)
+    fix = (err != 0) & ((bits & 1) == 0)
+    if fix.any():
+        s = np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    return s.astype(np.float32)
+
+
+__all__ = ["edge", "needs_grad", "record", "record1", "as_array", "binary_operands", "compute",
+           "float_of", "unary_float_input", "fma32", "Tensor", "_wrap", "bool_", "float32", "GRAD"]

@@ -1,0 +1,445 @@
+"""Arithmetic: add, sub, rsub, mul, div, floor_divide, pow, neg — forward and backward side by side.
+
+Backward formulas never un-broadcast or cast: the engine fits each gradient to its input.
+What each node saves follows torch's derivatives.yaml, so a second backward fails exactly
+where torch's does: ``(w + 1).sum()`` saves nothing, ``(w * 2).sum()`` saves the 2.
+"""
+import numpy as np
+
+from .._dtype import DEFAULT
+from ..autograd.graph import Node
+from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, fma32, needs_grad,
+                      record, record1)
+from .inplace import commit
+
+
+def _is_t(x):
+    return x.__class__ is Tensor or isinstance(x, Tensor)
+
+
+def _rg(x):
+    return (x.__class__ is Tensor or isinstance(x, Tensor)) and x._rg
+
+
+def _axpy(x, y, alpha, dt):
+    """x + alpha * y, fused as torch's kernels compute it."""
+    if alpha == 1:
+        return compute(np.add, x, y, dt)
+    if dt._cat == 2:
+        if dt.np == np.float32:
+            return fma32(np.float32(alpha), y, x)
+        if dt.np == np.float64:
+            return as_array(x + alpha * np.asarray(y))
+        return as_array((np.float32(alpha) * np.asarray(y, np.float32) + x).astype(dt.np))
+    if dt._cat == 0:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.") \
+            if isinstance(alpha, float) else None
+    if isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return as_array(x + alpha * np.asarray(y))
+
+
+# ---- add -----------------------------------------------------------------------------------
+class AddBackward0(Node):
+    """z = a + alpha * b   ->   da = g,   db = alpha * g"""
+    __slots__ = ("alpha",)
+
+    def backward(self, g):
+        return g, (g if self.alpha == 1 else g * self.alpha)
+
+
+def add(input, other, *, alpha=1, out=None):
+    if not _is_t(input):
+        input, other = other, input          # a number on the left: `2 + a`
+        if alpha != 1:
+            raise TypeError("add(): argument 'input' must be Tensor")
+    x, y, dt = binary_operands(input, other)
+    r = _wrap(compute(np.add, x, y, dt) if alpha == 1 else _axpy(x, y, alpha, dt))
+    if GRAD.enabled and (input._rg or _rg(other)):
+        node = AddBackward0()
+        node.alpha = alpha
+        record(node, r, input, other)
+    return _out(r, out)
+
+
+# ---- sub / rsub --------------------------------------------------------------------------------
+class SubBackward0(Node):
+    """z = a - alpha * b   ->   da = g,   db = -alpha * g"""
+    __slots__ = ("alpha",)
+
+    def backward(self, g):
+        return g, (-g if self.alpha == 1 else -g * self.alpha)
+
+
+def _check_sub(dt):
+    if dt._cat == 0:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+
+
+def sub(input, other, *, alpha=1, out=None):
+    x, y, dt = binary_operands(input, other)
+    _check_sub(dt)
+    r = _wrap(compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -alpha, dt))
+    if GRAD.enabled and (_rg(input) or _rg(other)):
+        node = SubBackward0()
+        node.alpha = alpha
+        record(node, r, input, other)
+    return _out(r, out)
+
+
+subtract = sub
+
+
+class RsubBackward0(Node):
+    """z = b - alpha * a   ->   da = -alpha * g,   db = g"""
+    __slots__ = ("alpha",)
+
+    def backward(self, g):
+        return (-g if self.alpha == 1 else -g * self.alpha), g
+
+
+class RsubBackward1(Node):
+    """z = c - alpha * a  (c a number)   ->   da = -alpha * g"""
+    __slots__ = ("alpha",)
+
+    def backward(self, g):
+        return ((-g if self.alpha == 1 else -g * self.alpha),)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input  (``2 - a`` is ``rsub(a, 2)``)."""
+    x, y, dt = binary_operands(input, other)
+    _check_sub(dt)
+    r = _wrap(compute(np.subtract, y, x, dt) if alpha == 1 else _axpy(y, x, -alpha, dt))
+    if GRAD.enabled and (input._rg or _rg(other)):
+        if _is_t(other):
+            node = RsubBackward0()
+            node.alpha = alpha
+            record(node, r, input, other)
+        else:
+            node = RsubBackward1()
+            node.alpha = alpha
+            record1(node, r, input)
+    return r
+
+
+# ---- mul ----------------------------------------------------------------------------------
+class MulBackward0(Node):
+    """z = a * b   ->   da = g * b,   db = g * a"""
+    __slots__ = ()
+
+    def backward(self, g):
+        other, self_ = self.saved()
+        return (None if other is None else g * other), (None if self_ is None else g * self_)
+
+
+def mul(input, other, *, out=None):
+    if not _is_t(input):
+        input, other = other, input
+    x, y, dt = binary_operands(input, other)
+    r = _wrap(compute(np.multiply, x, y, dt) if dt._cat else as_array(np.logical_and(x, y)))
+    if GRAD.enabled:
+        arg = input._rg
+        brg = _rg(other)
+        if arg or brg:
+            node = MulBackward0()
+            node.save(other if arg else None, input if brg else None)
+            record(node, r, input, other)
+    return _out(r, out)
+
+
+multiply = mul
+
+
+# ---- div ----------------------------------------------------------------------------------
+class DivBackward0(Node):
+    """z = a / b   ->   da = g / b,   db = -g * (a / b) / b"""
+    __slots__ = ()
+
+    def backward(self, g):
+        other, self_ = self.saved()
+        da = None if other is None else g / other
+        db = None if self_ is None else -g * ((self_ / other) / other)
+        return da, db
+
+
+class DivBackward2(Node):
+    """z = floor/trunc(a / b)   ->   no gradient flows (zeros), as torch"""
+    __slots__ = ()
+
+    def backward(self, g):
+        z = self.m.zeros_like(g)
+        return z, z
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is not None:
+        return _div_mode(input, other, rounding_mode)
+    if not _is_t(input):
+        return _rdiv(other, input)
+    x, y, dt = binary_operands(input, other)
+    if dt._cat != 2:
+        dt = DEFAULT.float
+        x = np.asarray(x, dt.np)
+        y = np.asarray(y, dt.np) if isinstance(y, np.ndarray) else y
+    r = _wrap(compute(np.true_divide, x, y, dt))
+    if GRAD.enabled and (input._rg or _rg(other)):
+        node = DivBackward0()
+        if _rg(other):
+            node.save(other, input)
+        else:
+            node.save(other, None)
+        record(node, r, input, other)
+    return _out(r, out)
+
+
+divide = true_divide = div
+
+
+def _rdiv(a, number):
+    """``number / a`` is ``reciprocal(a) * number`` in torch (so its node is MulBackward0)."""
+    from .unary import reciprocal
+    return mul(reciprocal(a), number)
+
+
+def _div_mode(input, other, mode):
+    if mode not in ("floor", "trunc"):
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '"
+                           + str(mode) + "'")
+    x, y, dt = binary_operands(input, other)
+    if dt._cat == 2:
+        q = compute(np.floor_divide if mode == "floor" else _trunc_div, x, y, dt)
+    else:
+        if np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        q = as_array(np.floor_divide(x, y) if mode == "floor" else _int_trunc_div(x, y))
+    r = _wrap(as_array(q))
+    if needs_grad(input, other):
+        record(DivBackward2(), r, input, other)
+    return r
+
+
+def _trunc_div(x, y):
+    return np.trunc(np.true_divide(x, y))
+
+
+def _int_trunc_div(x, y):
+    q = np.floor_divide(x, y)
+    fix = (q < 0) & (np.remainder(x, y) != 0)
+    return q + fix
+
+
+class NotImplemented(Node):
+    """floor_divide has no derivative in torch: backward through it raises."""
+    __slots__ = ()
+
+    def backward(self, g):
+        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
+
+
+def floor_divide(input, other, *, out=None):
+    x, y, dt = binary_operands(input, other)
+    if dt._cat == 2:
+        q = compute(np.floor_divide, x, y, dt)
+    else:
+        if np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        q = np.floor_divide(x, y) if dt._cat == 1 else np.floor_divide(np.asarray(x, np.int8), y).astype(bool)
+    r = _wrap(as_array(q))
+    if needs_grad(input, other):
+        record(NotImplemented(), r, input, other)
+    return _out(r, out)
+
+
+# ---- pow -------------------------------------------------------------------------------------
+class PowBackward0(Node):
+    """z = a ** e  (e a number)   ->   da = g * (e * a ** (e - 1))"""
+    __slots__ = ("exponent",)
+
+    def backward(self, g):
+        a, = self.saved()
+        e = self.exponent
+        if e == 0:
+            return (self.m.zeros_like(g),)
+        return (g * (e * _pow_values(a, e - 1)),)
+
+
+class PowBackward1(Node):
+    """z = a ** b   ->   da = g * (b * a ** (b - 1)),   db = g * (z * log(a))  (0 where a = 0, b >= 0)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b, z = self.saved()
+        m = self.m
+        da = db = None
+        if self.next_functions[0][0] is not None:
+            da = m.where(b == 0.0, 0.0, g * (b * a ** (b - 1)))
+        if self.next_functions[1][0] is not None:
+            db = g * m.where((a == 0) & (b >= 0), 0.0, z * m.log(a))
+        return da, db
+
+
+class PowBackward2(Node):
+    """z = c ** b  (c a number)   ->   db = g * (z * log(c))  (0 where c = 0 and b >= 0)"""
+    __slots__ = ("base",)
+
+    def backward(self, g):
+        z, b = self.saved()
+        c = self.base
+        if c == 0:
+            return (g * self.m.where(b >= 0, 0.0, z * float("-inf")),)
+        return (g * (z * float(np.log(c))),)
+
+
+def _pow_values(x, e):
+    """x ** e for a number e, with torch's exact fast paths (x*x for 2, sqrt for 0.5 ...)."""
+    if isinstance(x, Tensor):
+        return x ** e
+    if e == 2:
+        return x * x
+    if e == 3:
+        return x * x * x
+    if e == 1:
+        return x
+    if e == 0.5:
+        return np.sqrt(x)
+    if e == -1:
+        return 1.0 / x if x.dtype.kind == "f" else np.reciprocal(x)
+    if e == -0.5:
+        return 1.0 / np.sqrt(x)
+    if e == -2:
+        return 1.0 / (x * x)
+    return np.power(x, e)
+
+
+def pow(input, exponent, *, out=None):
+    if not _is_t(input):
+        return _scalar_pow(input, exponent)
+    if _is_t(exponent):
+        return _tensor_pow(input, exponent)
+    x, e, dt = binary_operands(input, exponent)
+    if dt._cat == 1 and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt is not None and dt.np == np.float16:
+        y = _pow_values(x.astype(np.float32), e).astype(np.float16)
+    elif dt._cat == 0:
+        y = np.power(x.astype(np.int64), int(e)).astype(bool) if isinstance(e, bool) else np.power(x, e)
+    else:
+        y = _pow_values(x, e)
+    r = _wrap(as_array(y) if y.dtype == dt.np else as_array(y).astype(dt.np))
+    if GRAD.enabled and input._rg:
+        node = PowBackward0()
+        node.exponent = exponent
+        node.save(input)
+        record1(node, r, input)
+    return _out(r, out)
+
+
+def _tensor_pow(a, b):
+    x, y, dt = binary_operands(a, b)
+    if dt._cat == 1 and np.any(np.asarray(y) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    r = _wrap(compute(np.power, x, y, dt))
+    if needs_grad(a, b):
+        node = PowBackward1()
+        node.save(a, b, r, result_at=2)
+        record(node, r, a, b)
+    return r
+
+
+def _scalar_pow(c, b):
+    """c ** b with c a Python number."""
+    x, y, dt = binary_operands(c, b)
+    r = _wrap(compute(np.power, x, y, dt))
+    if needs_grad(b):
+        node = PowBackward2()
+        node.base = c
+        node.save(r, b, result_at=0)
+        record1(node, r, b)
+    return r
+
+
+# ---- neg --------------------------------------------------------------------------------------
+class NegBackward0(Node):
+    """z = -a   ->   da = -g"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return (-g,)
+
+
+def neg(input, *, out=None):
+    x = input._data
+    if x.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    r = _wrap(as_array(np.negative(x)))
+    if GRAD.enabled and input._rg:
+        record1(NegBackward0(), r, input)
+    return _out(r, out)
+
+
+negative = neg
+
+
+def positive(input):
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def _out(r, out):
+    """Support ``out=``: copy the result into the given tensor (no graph, as torch requires)."""
+    if out is None:
+        return r
+    if r._rg and GRAD.enabled:
+        raise RuntimeError("add(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    out._data = np.array(r._data, dtype=out._data.dtype) if out._data.shape != r._data.shape else out._data
+    np.copyto(out._data, r._data, casting="unsafe")
+    out._vc[0] += 1
+    return out
+
+
+# ---- in-place forms -----------------------------------------------------------------------------
+def add_(self, other, *, alpha=1):
+    if not GRAD.enabled or not (self._rg or _rg(other)):
+        # the optimizer's path: no graph, write straight into the array
+        x = self._data
+        y = other._data if _is_t(other) else other
+        if x.dtype.kind == "f" and (not _is_t(other) or other._data.dtype == x.dtype) and x.shape == np.shape(y):
+            if alpha == 1:
+                np.add(x, y, out=x)
+            else:
+                np.copyto(x, _axpy(x, y, alpha, FROM_NP_F[x.dtype]))
+            self._vc[0] += 1
+            return self
+    return commit(self, lambda: add(self, other, alpha=alpha), "add")
+
+
+def sub_(self, other, *, alpha=1):
+    return commit(self, lambda: sub(self, other, alpha=alpha), "sub")
+
+
+def mul_(self, other):
+    return commit(self, lambda: mul(self, other), "mul")
+
+
+def div_(self, other, *, rounding_mode=None):
+    return commit(self, lambda: div(self, other, rounding_mode=rounding_mode), "div")
+
+
+def floor_divide_(self, other):
+    return commit(self, lambda: floor_divide(self, other), "floor_divide")
+
+
+def pow_(self, exponent):
+    return commit(self, lambda: pow(self, exponent), "pow")
+
+
+def neg_(self):
+    return commit(self, lambda: neg(self), "neg")
+
+
+from .._dtype import FROM_NP as FROM_NP_F  # noqa: E402

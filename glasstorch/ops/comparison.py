@@ -1,0 +1,31 @@
+"""Comparisons: eq, ne, lt, le, gt, ge.  They give bool tensors and no gradient."""
+import numpy as np
+
+from ._common import Tensor, _wrap, as_array, binary_operands
+
+
+def _compare(ufunc):
+    def op(input, other, *, out=None):
+        if other is None:
+            raise TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)")
+        x, y, _ = binary_operands(input, other)
+        return _wrap(as_array(ufunc(x, y)))
+    op.__name__ = ufunc.__name__
+    return op
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+
+def equal(input, other):
+    """True when both have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
+__all__ = ["eq", "ne", "lt", "le", "gt", "ge", "equal", "Tensor"]

@@ -1,0 +1,64 @@
+"""Writing values into a tensor: ``fill_``, ``zero_``, ``copy_``.
+
+``fill_`` records ``FillBackward0``-style behaviour implicitly: the filled tensor's old values no
+longer matter, so no gradient flows to them; ``copy_`` sends the gradient to the source.
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record, as_array
+from .inplace import check_inplace, can_cast, type_name
+
+
+class FillBackward0(Node):
+    """x.fill_(v)   ->   dx = 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return (self.m.zeros_like(g),)
+
+
+class ZeroBackward0(FillBackward0):
+    """x.zero_()   ->   dx = 0"""
+    __slots__ = ()
+
+
+def fill_(t, value):
+    check_inplace(t)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        value = value._data
+    t._data[...] = value
+    t._vc[0] += 1
+    if GRAD.enabled and t._rg and t.grad_fn is not None:
+        node = ZeroBackward0() if isinstance(value, (int, float)) and value == 0 else FillBackward0()
+        record(node, t, t)
+    return t
+
+
+class CopyBackwards(Node):
+    """x.copy_(src)   ->   dx = 0,   dsrc = g"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return self.m.zeros_like(g), g
+
+
+def copy_(t, src):
+    check_inplace(t)
+    s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    try:
+        b = np.broadcast_to(s, t._data.shape)
+    except ValueError:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+                           f"{list(np.broadcast_shapes(s.shape, t._data.shape))}") from None
+    np.copyto(t._data, b, casting="unsafe")
+    t._vc[0] += 1
+    if GRAD.enabled and (t._rg or (isinstance(src, Tensor) and src._rg)):
+        record(CopyBackwards(), t, t, src)
+    return t
+
+
+__all__ = ["fill_", "copy_", "can_cast", "type_name", "_wrap", "as_array"]

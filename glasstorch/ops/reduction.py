@@ -1,0 +1,136 @@
+"""Reductions: sum and mean over all elements or over ``dim`` (with ``keepdim``).
+
+Their backward spreads the gradient back over the reduced axes; they save shapes, not tensors,
+so a second backward through them works, as in torch.
+"""
+import numpy as np
+
+from .._dtype import int64, to_dtype, FROM_NP
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, record1
+from .._tensor import _wrap_dim
+
+
+def dims_of(dim, ndim):
+    """``dim`` (int, tuple, list or None) as a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (tuple, list)):
+        axes = tuple(_wrap_dim(int(d), ndim) for d in dim)
+        if len(set(axes)) != len(axes):
+            d = next(a for a in axes if axes.count(a) > 1)
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return tuple(sorted(axes)) if axes else tuple(range(ndim))
+    return (_wrap_dim(int(dim), ndim),)
+
+
+def expand_back(g, shape, axes, keepdim):
+    """Undo a reduction's shape change: put the reduced axes back (size 1), then broadcast."""
+    if isinstance(g, np.ndarray) or isinstance(g, np.generic):
+        if not keepdim and axes:
+            g = np.expand_dims(g, axes)
+        return np.broadcast_to(g, shape)
+    if not keepdim:
+        for a in axes:
+            g = g.unsqueeze(a)
+    return g.expand(shape)
+
+
+class SumBackward0(Node):
+    """y = sum(x)   ->   dx = g broadcast to x's shape"""
+    __slots__ = ("shape",)
+
+    def backward(self, g):
+        return (expand_back(g, self.shape, (), True),)
+
+
+class SumBackward1(Node):
+    """y = sum(x, dims)   ->   dx = g with the summed dims restored, broadcast to x's shape"""
+    __slots__ = ("shape", "axes", "keepdim")
+
+    def backward(self, g):
+        return (expand_back(g, self.shape, self.axes, self.keepdim),)
+
+
+def _sum_dtype(x, dtype):
+    if dtype is not None:
+        return to_dtype(dtype).np
+    return np.int64 if x.dtype.kind in "biu" else x.dtype
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
+    x = input._data
+    odt = _sum_dtype(x, dtype)
+    if x.dtype != odt:
+        x = x.astype(odt)
+    if dim is None:
+        r = _wrap(as_array(np.sum(x, dtype=odt)))
+        if GRAD.enabled and input._rg:
+            node = SumBackward0()
+            node.shape = input._data.shape
+            record1(node, r, input)
+        return r
+    axes = dims_of(dim, x.ndim)
+    r = _wrap(as_array(np.sum(x, axis=axes if x.ndim else None, keepdims=keepdim, dtype=odt)))
+    if GRAD.enabled and input._rg:
+        node = SumBackward1()
+        node.shape = input._data.shape
+        node.axes = axes if x.ndim else ()
+        node.keepdim = keepdim
+        record1(node, r, input)
+    return r
+
+
+class MeanBackward0(Node):
+    """y = mean(x)   ->   dx = g broadcast to x's shape, / numel"""
+    __slots__ = ("shape", "n")
+
+    def backward(self, g):
+        return (expand_back(g, self.shape, (), True) / self.n,)
+
+
+class MeanBackward1(Node):
+    """y = mean(x, dims)   ->   dx = g restored and broadcast, / (elements per mean)"""
+    __slots__ = ("shape", "axes", "keepdim", "n")
+
+    def backward(self, g):
+        return (expand_back(g, self.shape, self.axes, self.keepdim) / self.n,)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+    if axis is not None:
+        dim = axis
+    x = input._data
+    if dtype is not None:
+        x = x.astype(to_dtype(dtype).np)
+    elif x.dtype.kind != "f":
+        name = {"b": "Bool", "u": "Byte"}.get(x.dtype.kind) or {1: "Char", 2: "Short", 4: "Int", 8: "Long"}[x.dtype.itemsize]
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                           f"or complex dtype. Got: {name}")
+    if dim is None:
+        r = _wrap(as_array(np.mean(x, dtype=np.float32 if x.dtype == np.float16 else None)).astype(x.dtype))
+        if GRAD.enabled and input._rg:
+            node = MeanBackward0()
+            node.shape = x.shape
+            node.n = x.size
+            record1(node, r, input)
+        return r
+    axes = dims_of(dim, x.ndim)
+    kw = {"dtype": np.float32} if x.dtype == np.float16 else {}
+    r = _wrap(as_array(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim, **kw)).astype(x.dtype, copy=False))
+    if GRAD.enabled and input._rg:
+        node = MeanBackward1()
+        node.shape = x.shape
+        node.axes = axes if x.ndim else ()
+        node.keepdim = keepdim
+        n = 1
+        for a in node.axes:
+            n *= x.shape[a]
+        node.n = n
+        record1(node, r, input)
+    return r
+
+
+__all__ = ["sum", "mean", "dims_of", "expand_back", "int64", "FROM_NP"]

@@ -1,0 +1,203 @@
+"""Pointwise functions of one tensor: abs, exp, log, sqrt, sin, cos, reciprocal, and the
+activations relu, sigmoid, tanh.  Integer inputs are computed in the default float dtype (abs and
+relu keep them integer), as torch does.
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, record1, unary_float_input
+from .inplace import commit
+
+
+def _unary(fn, node_cls, input, save, x=None):
+    """Apply ``fn``; record ``node_cls`` saving "self", "result" or nothing."""
+    if x is None:
+        x = unary_float_input(input)
+    r = _wrap(as_array(fn(x)))
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        if save == "self":
+            node.save(input)
+        elif save == "result":
+            node.save(r, result_at=0)
+        record1(node, r, input)
+    return r
+
+
+class AbsBackward0(Node):
+    """y = |x|   ->   dx = g * sign(x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g * self.m.sign(x),)
+
+
+def abs(input, *, out=None):
+    x = input._data
+    if x.dtype.kind == "b":
+        raise RuntimeError("abs only supports floating-point and integer dtypes; got Bool")
+    return _unary(np.abs, AbsBackward0, input, "self", x)
+
+
+absolute = abs
+
+
+class ExpBackward0(Node):
+    """y = exp(x)   ->   dx = g * y"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g * y,)
+
+
+def exp(input, *, out=None):
+    return _unary(np.exp, ExpBackward0, input, "result")
+
+
+class LogBackward0(Node):
+    """y = log(x)   ->   dx = g / x"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g / x,)
+
+
+def log(input, *, out=None):
+    return _unary(np.log, LogBackward0, input, "self")
+
+
+class SqrtBackward0(Node):
+    """y = sqrt(x)   ->   dx = g / (2 * y)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g / (2 * y),)
+
+
+def sqrt(input, *, out=None):
+    return _unary(np.sqrt, SqrtBackward0, input, "result")
+
+
+class SinBackward0(Node):
+    """y = sin(x)   ->   dx = g * cos(x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g * self.m.cos(x),)
+
+
+def sin(input, *, out=None):
+    return _unary(np.sin, SinBackward0, input, "self")
+
+
+class CosBackward0(Node):
+    """y = cos(x)   ->   dx = g * -sin(x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g * -self.m.sin(x),)
+
+
+def cos(input, *, out=None):
+    return _unary(np.cos, CosBackward0, input, "self")
+
+
+class ReciprocalBackward0(Node):
+    """y = 1 / x   ->   dx = -g * (y * y)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (-g * (y * y),)
+
+
+def _reciprocal(x):
+    return np.divide(x.dtype.type(1), x)
+
+
+def reciprocal(input, *, out=None):
+    return _unary(_reciprocal, ReciprocalBackward0, input, "result")
+
+
+# ---- activations ------------------------------------------------------------------------------
+class TanhBackward0(Node):
+    """y = tanh(x)   ->   dx = g * (1 - y * y)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g * (1 - y * y),)
+
+
+def tanh(input, *, out=None):
+    return _unary(np.tanh, TanhBackward0, input, "result")
+
+
+class SigmoidBackward0(Node):
+    """y = 1 / (1 + exp(-x))   ->   dx = g * (1 - y) * y"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g * (1 - y) * y,)
+
+
+def _sigmoid(x):
+    one = x.dtype.type(1)
+    if x.dtype == np.float16:
+        return (np.float32(1) / (np.float32(1) + np.exp(-x.astype(np.float32)))).astype(np.float16)
+    with np.errstate(over="ignore"):
+        return one / (one + np.exp(-x))
+
+
+def sigmoid(input, *, out=None):
+    return _unary(_sigmoid, SigmoidBackward0, input, "result")
+
+
+class ReluBackward0(Node):
+    """y = max(x, 0)   ->   dx = g where y > 0, else 0 (also at x = 0)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (self.m.where(y <= 0, 0, g),)
+
+
+def _relu(x):
+    return np.maximum(x, x.dtype.type(0))
+
+
+def relu(input, inplace=False):
+    if inplace:
+        return relu_(input)
+    x = input._data
+    if x.dtype.kind == "b":
+        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+    return _unary(_relu, ReluBackward0, input, "result", x)
+
+
+# ---- in-place forms ---------------------------------------------------------------------------
+def _inplace(fn):
+    def method(self):
+        return commit(self, lambda: fn(self), fn.__name__)
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place {fn.__name__}."
+    return method
+
+
+abs_ = _inplace(abs)
+exp_ = _inplace(exp)
+log_ = _inplace(log)
+sqrt_ = _inplace(sqrt)
+sin_ = _inplace(sin)
+cos_ = _inplace(cos)
+reciprocal_ = _inplace(reciprocal)
+tanh_ = _inplace(tanh)
+sigmoid_ = _inplace(sigmoid)
+relu_ = _inplace(relu)

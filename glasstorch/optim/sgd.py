@@ -1,0 +1,105 @@
+"""``torch.optim.SGD``: stochastic gradient descent, with momentum, Nesterov and weight decay.
+
+The update, per parameter p with gradient g (torch's single-tensor algorithm):
+
+    g = -g if maximize
+    g = g + weight_decay * p                      if weight_decay != 0
+    b = g (first step)  or  momentum * b + (1 - dampening) * g      if momentum != 0
+    g = g + momentum * b if nesterov else b       if momentum != 0
+    p = p - lr * g
+"""
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..ops.arithmetic import add_, _axpy
+from ..ops._common import _wrap
+from .._dtype import FROM_NP
+from .optimizer import Optimizer
+
+__all__ = ["SGD", "sgd"]
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        if hasattr(lr, "numel") and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            raise RuntimeError("`fused` is not supported by glasstorch (it computes on the CPU with NumPy)")
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient."""
+        loss = None
+        if closure is not None:
+            from ..autograd.grad_mode import enable_grad
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            params, grads, bufs = [], [], []
+            momentum = group["momentum"]
+            for p in group["params"]:
+                if p._grad is not None:
+                    params.append(p)
+                    grads.append(p._grad)
+                    if momentum != 0:
+                        bufs.append(self.state[p].get("momentum_buffer"))
+            if not params:
+                continue
+            with no_grad():
+                sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
+                    dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
+            if momentum != 0:
+                for p, b in zip(params, bufs):
+                    self.state[p]["momentum_buffer"] = b
+        return loss
+
+
+def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, dampening, nesterov, maximize,
+        foreach=None, fused=None, grad_scale=None, found_inf=None, has_sparse_grad=False):
+    """The plain update loop; ``momentum_buffer_list`` is filled in for first steps."""
+    lr = float(lr)
+    for i, param in enumerate(params):
+        g = d_p_list[i]._data
+        if maximize:
+            g = -g
+        x = param._data
+        dt = FROM_NP[x.dtype]
+        if weight_decay != 0:
+            g = _axpy(g, x, weight_decay, dt)
+        if momentum != 0:
+            buf = momentum_buffer_list[i]
+            if buf is None:
+                buf = _wrap(np.array(g, copy=True))
+                momentum_buffer_list[i] = buf
+            else:
+                b = buf._data
+                np.multiply(b, b.dtype.type(momentum), out=b)
+                np.copyto(b, _axpy(b, g, 1 - dampening, dt))
+                buf._vc[0] += 1
+            g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data
+        if g.shape == x.shape and dt._cat == 2:
+            np.copyto(x, _axpy(x, g, -lr, dt))
+            param._vc[0] += 1
+        else:
+            add_(param, _wrap(np.asarray(g)), alpha=-lr)
