@@ -29,6 +29,8 @@ from .ops.comparison import eq, ne, lt, le, gt, ge, equal, not_equal, less, less
 from .ops.conversion import clone
 from .ops.shape import expand, unsqueeze, sum_to_size
 from .ops.select import where, sign
+from ._api import *  # noqa: F401,F403  (the wider op surface)
+from ._random_api import *  # noqa: F401,F403  (random numbers)
 from . import autograd, optim, nn, _printing
 from ._printing import set_printoptions, get_printoptions
 from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_num_threads, set_num_interop_threads,

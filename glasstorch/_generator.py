@@ -243,21 +243,17 @@ class Generator:
 
     def randperm(self, n):
         """``randperm(n)`` as int64: start from 0..n-1; for i in 0..n-2 swap r[i] with
-        r[i + random() % (n - i)]. (torch switches to an inside-out shuffle with random64()
-        for n >= 2**32 / 20; that branch follows the same rule but is untested.)"""
+        r[i + random() % (n - i)]; the swaps are replayed vectorised (``apply_swaps``).
+        torch switches to an inside-out shuffle with random64() for n >= 2**32 / 20; that
+        branch is written from the same rule but untested (it needs gigabytes)."""
         n = operator.index(n)
         if n < 0:
             raise RuntimeError(f"n must be non-negative, got{n}")
         if n >= (2 ** 32 - 1) // 20:
             return self._randperm_large(n)
-        offsets = (self._random32(max(n - 1, 0)) % np.arange(n, 1, -1, dtype=np.uint64)).tolist()
-        perm = list(range(n))
-        # The swaps depend on each other, so this loop stays serial; on Python lists each
-        # step is a few bytecodes.
-        for i, z in enumerate(offsets):
-            j = i + z
-            perm[i], perm[j] = perm[j], perm[i]
-        return np.array(perm, dtype=np.int64)
+        steps = np.arange(n - 1, dtype=np.uint64)
+        targets = steps + self._random32(max(n - 1, 0)) % (np.uint64(n) - steps)
+        return _rng_extra.apply_swaps(targets.astype(np.int64), n)
 
     def _randperm_large(self, n):
         """Inside-out Fisher-Yates with random64(): r[i] = r[z]; r[z] = i, z = draw % (i+1)."""
@@ -299,7 +295,7 @@ class Generator:
         return _rng_normal.normal(self, n, dtype, mean, std, contiguous).reshape(shape)
 
     def exponential(self, shape, dtype=np.float32, lambd=1.0):
-        """``exponential_(lambd)``: -1/lambd * log(1 - u), u a 53-bit uniform."""
+        """``exponential_(lambd)``: -1/lambd * log1p(-u), u a 53-bit uniform."""
         n, shape = _size(shape)
         return _rng_extra.exponential(self, n, dtype, lambd).reshape(shape)
 

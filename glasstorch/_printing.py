@@ -105,16 +105,16 @@ class _Formatter:
     value at all the formatter stays in int mode, width 1, whatever ``sci_mode`` says.
     """
 
-    __slots__ = ("floating", "int_mode", "sci_mode", "width", "precision")
+    __slots__ = ("int_mode", "sci_mode", "width", "spec", "dot")
 
     def __init__(self, values, floating, opts):
-        self.floating = floating
         self.int_mode = True
         self.sci_mode = False
         self.width = 1
-        self.precision = opts.precision
+        self.spec = ".0f" if floating else ""     # format(v, "") is str(v) for int and bool
+        self.dot = floating                         # int mode: "3." marks a float dtype
         if not floating:
-            self.width = max(1, max(map(len, map(str, values)), default=1))
+            self.width = max(map(len, map(str, values)))
             return
         # `v` is falsy for 0.0 and -0.0; nan is truthy but not finite.
         shown = [v for v in values if v and math.isfinite(v)]
@@ -128,25 +128,22 @@ class _Formatter:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
         else:
             self.sci_mode = bool(opts.sci_mode)
-        p = self.precision
+        p = opts.precision
         if self.sci_mode:
             self.width = max(len(f"{v:.{p}e}") for v in shown)
+            self.spec = f"{self.width}.{p}e"
+            self.dot = False
         elif self.int_mode:
             self.width = max(len(f"{v:.0f}") for v in shown) + 1
         else:
             self.width = max(len(f"{v:.{p}f}") for v in shown)
+            self.spec = f".{p}f"
+            self.dot = False
 
     def format(self, value):
-        if not self.floating:
-            text = str(value)
-        elif self.sci_mode:
-            text = f"{value:{self.width}.{self.precision}e}"
-        elif self.int_mode:
-            text = f"{value:.0f}"
-            if math.isfinite(value):
-                text += "."
-        else:
-            text = f"{value:.{self.precision}f}"
+        text = format(value, self.spec)
+        if self.dot and math.isfinite(value):              # no dot after nan and inf
+            text += "."
         # A string that is already wider (nan, inf with width 1) is left alone.
         return text.rjust(self.width)
 
@@ -209,7 +206,7 @@ def _add_suffixes(text, suffixes, indent, linewidth):
     this, so a first suffix wraps as soon as the finished line would reach ``linewidth``.
     """
     pieces = [text]
-    last = len(text) - text.rfind("\n")
+    last = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
         if last + len(suffix) + 2 > linewidth:
             pieces.append(",\n" + " " * indent + suffix)

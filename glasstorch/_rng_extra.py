@@ -2,7 +2,7 @@
 multinomial and poisson. All draw 53-bit double uniforms u (two 32-bit outputs each, in
 element order) and compute in double before casting to the tensor's dtype:
 
-    exponential_(lambd)      -1/lambd * log(1 - u)
+    exponential_(lambd)      -1/lambd * log1p(-u)
     geometric_(p)            ceil(log(u) / log(1 - p))
     log_normal_(mean, std)   exp(z) with z the element-wise Box-Muller normal (cache included)
     cauchy_(median, sigma)   fma(sigma, tan(pi * (u - 0.5)), median)     (fused on AVX2 builds)
@@ -26,7 +26,7 @@ def exponential(gen, n, dtype, lambd):
     if not lambd > 0.0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     u = gen._uniform01(n, np.float64)
-    return ((-1.0 / lambd) * _libm.log(1.0 - u)).astype(dtype)
+    return ((-1.0 / lambd) * _libm.log1p(-u)).astype(dtype)
 
 
 def geometric(gen, n, dtype, p):
@@ -204,3 +204,52 @@ def poisson(gen, rates):
     finally:
         uniform.close()
     return np.array(out, dtype=np.float64).astype(rates.dtype).reshape(rates.shape)
+
+
+# ---------------------------------------------------------------------- randperm
+
+def apply_swaps(targets, n):
+    """The result of ``for i: swap(r[i], r[targets[i]])`` on r = [0, ..., n-1], for
+    targets[i] >= i, computed without a serial loop (which is cache-bound in Python).
+
+    Let src(p) be the value at position p just before step p. If no earlier step targeted p
+    it is p; otherwise the last such step k moved its own src(k) there, so src(p) = src(k):
+    following "last earlier step that targeted me" links from p ends at a position nobody
+    moved, and that position is src(p). Step i then takes whatever sits at targets[i]: the
+    value left by the last earlier step with the same target (src of that step), or
+    targets[i] itself if no step touched it. The final entry is src(n - 1).
+    """
+    m = n - 1
+    if m <= 0:
+        return np.arange(n, dtype=np.int64)
+    targets = np.asarray(targets, dtype=np.int64)
+    shift = m.bit_length()
+    # Sort steps by (target, step) through one packed integer key: a plain sort is much
+    # faster than a stable argsort.
+    key = np.sort((targets << shift) | np.arange(m, dtype=np.int64))
+    step = key & ((1 << shift) - 1)
+    tgt = key >> shift
+    same = tgt[1:] == tgt[:-1]
+    prev = np.full(n, -1, dtype=np.int64)        # previous step with the same target
+    prev[step[1:][same]] = step[:-1][same]
+    ends = np.ones(m, dtype=bool)
+    ends[:-1] = ~same
+    last = np.full(n, -1, dtype=np.int64)        # last step that targeted position p
+    last[tgt[ends]] = step[ends]
+    pos = np.arange(n, dtype=np.int64)
+    # Steps only target positions >= themselves, so the last step targeting p is p itself
+    # exactly when targets[p] == p; the one before it is then the earlier one we need.
+    parent = np.where(last == pos, prev, last)
+    src = pos.copy()
+    todo = np.flatnonzero(parent >= 0)
+    link = parent[todo]
+    while todo.size:
+        up = parent[link]
+        done = up < 0
+        src[todo[done]] = link[done]
+        todo, link = todo[~done], up[~done]
+    out = np.empty(n, dtype=np.int64)
+    before = prev[:m]
+    out[:m] = np.where(before >= 0, src[before], targets)
+    out[m] = src[m]
+    return out

@@ -83,21 +83,22 @@ def fma64(a, b, c):
 def fmaf(a, b, c):
     """Correctly rounded float32 a*b + c. Inputs are float32 values (any float dtype holding
     float32-representable numbers); the result is a float32 array."""
-    a = np.asarray(a, dtype=np.float64)
-    p = a * np.asarray(b, dtype=np.float64)          # exact
+    p = np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)     # exact
     return _round_sum_to_f32(p, np.asarray(c, dtype=np.float64))
 
 
-def _round_sum_to_f32(p, c, check_tiny=True):
+def _round_sum_to_f32(p, c, check_tiny=True, check_ties=True):
     """float32(p + c) with a single rounding, for float64 p and c whose exact sum fits in
-    float64's exponent range (true for a float32 product plus a float32)."""
-    p, c = np.broadcast_arrays(p, c)
+    float64's exponent range (true for a float32 product plus a float32). Callers that know
+    p + c is exact in float64 may pass check_ties=False: one rounding is then all there is."""
     s = p + c
-    bits = s.view(np.int64)
-    suspect = (bits & _F32_TIE_MASK) == _F32_TIE_BITS
+    if not check_ties:
+        return s.astype(np.float32)
+    suspect = (s.view(np.int64) & _F32_TIE_MASK) == _F32_TIE_BITS
     if check_tiny:
         # float32 subnormals drop more bits, so their halfway points sit elsewhere.
         suspect |= np.abs(s) < 2.0 ** -125
     if np.any(suspect):
+        p, c = np.broadcast_arrays(p, c)
         s[suspect] = _round_to_odd(*two_sum(p[suspect], c[suspect]))
     return s.astype(np.float32)

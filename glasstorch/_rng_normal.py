@@ -132,12 +132,14 @@ def _blocks_f64(gen, n, mean, std):
 
 # ---------------------------------------------------------------------- float32 blocks (AVX2)
 
-def _fmaf(a, b, c):
+def _fmaf(a, b, c, exact_sum=False):
     """float32 fma(a, b, c); a, b, c float32 values (arrays or scalars)."""
-    p = np.multiply(a, b, dtype=np.float64)                 # exact: 24 + 24 bits
+    p = np.asarray(a, dtype=np.float64) * np.float64(b) if np.ndim(b) == 0 else \
+        np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)   # exact: 24 + 24 bits
     # Values in this kernel stay far above float32's subnormal range, so only halfway
-    # points can double-round.
-    return _round_sum_to_f32(p, np.asarray(c, dtype=np.float64), check_tiny=False)
+    # points can double-round (and not even those when the float64 sum is exact).
+    return _round_sum_to_f32(p, np.asarray(c, dtype=np.float64), check_tiny=False,
+                             check_ties=not exact_sum)
 
 
 def _log256(x):
@@ -166,9 +168,12 @@ def _sincos256(theta):
     j = (theta * _FOPI).astype(np.int32)            # truncation, like cvttps
     j = (j + 1) & ~1
     y = j.astype(f32)
-    x = _fmaf(y, _DP[0], theta)                     # theta - j*pi/4 in three exact-ish steps
-    x = _fmaf(y, _DP[1], x)
-    x = _fmaf(y, _DP[2], x)
+    # theta - j*pi/4 in three steps. Each float64 sum here is exact: j < 2**4 and the DP
+    # constants have few bits, and theta, x are multiples of 2**-45 below 8, so every sum is
+    # a multiple of 2**-48 below 2**3: 51 bits at most. One rounding, no halfway risk.
+    x = _fmaf(y, _DP[0], theta, exact_sum=True)
+    x = _fmaf(y, _DP[1], x, exact_sum=True)
+    x = _fmaf(y, _DP[2], x, exact_sum=True)
     z = x * x
     c = _fmaf(_COS_C[0], z, _COS_C[1])
     c = _fmaf(c, z, _COS_C[2])

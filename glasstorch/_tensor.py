@@ -13,6 +13,8 @@ from ._device import CPU, Size, check_device
 from .autograd import engine as _engine
 from .autograd.grad_mode import GRAD
 from . import _tensor_math
+from ._tensor_surface import TensorSurface
+from ._tensor_random import TensorRandom
 from . import _printing
 
 ndarray = np.ndarray
@@ -40,7 +42,7 @@ def _wrap(arr, rg=False):
     return t
 
 
-class Tensor(_tensor_math.TensorMath):
+class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
     __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_vc", "_accum", "_base", "_out_nr",
                  "__dict__", "__weakref__")
     __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__

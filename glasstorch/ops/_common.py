@@ -132,8 +132,27 @@ def _number(x, dt):
     return x
 
 
+def broadcast_error(sa, sb):
+    """torch's message for shapes that do not broadcast (it checks from the last dim back)."""
+    n = max(len(sa), len(sb))
+    for i in range(n - 1, -1, -1):
+        da = sa[i - n + len(sa)] if i - n + len(sa) >= 0 else 1
+        db = sb[i - n + len(sb)] if i - n + len(sb) >= 0 else 1
+        if da != db and da != 1 and db != 1:
+            return RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b ({db}) at "
+                                f"non-singleton dimension {i}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast")
+
+
 def compute(ufunc, x, y, dt):
     """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once)."""
+    try:
+        return _compute(ufunc, x, y, dt)
+    except ValueError:
+        raise broadcast_error(np.shape(x), np.shape(y)) from None
+
+
+def _compute(ufunc, x, y, dt):
     if dt is float16:
         r = ufunc(np.asarray(x, np.float32) if isinstance(x, ndarray) else x,
                   np.asarray(y, np.float32) if isinstance(y, ndarray) else y)

@@ -71,15 +71,25 @@ class SubBackward0(Node):
         return g, (-g if self.alpha == 1 else -g * self.alpha)
 
 
-def _check_sub(dt):
-    if dt._cat == 0:
+def _is_bool(x):
+    return x._data.dtype.kind == "b" if _is_t(x) else isinstance(x, (bool, np.bool_))
+
+
+def _check_sub(a, b):
+    """torch refuses subtraction involving bools (it is ambiguous between xor and not)."""
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def sub(input, other, *, alpha=1, out=None):
     x, y, dt = binary_operands(input, other)
-    _check_sub(dt)
+    if _is_bool(input) or _is_bool(other):
+        _check_sub(input, other)
     r = _wrap(compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -alpha, dt))
     if GRAD.enabled and (_rg(input) or _rg(other)):
         node = SubBackward0()
@@ -110,7 +120,8 @@ class RsubBackward1(Node):
 def rsub(input, other, *, alpha=1):
     """other - alpha * input  (``2 - a`` is ``rsub(a, 2)``)."""
     x, y, dt = binary_operands(input, other)
-    _check_sub(dt)
+    if _is_bool(input) or _is_bool(other):
+        _check_sub(input, other)
     r = _wrap(compute(np.subtract, y, x, dt) if alpha == 1 else _axpy(y, x, -alpha, dt))
     if GRAD.enabled and (input._rg or _rg(other)):
         if _is_t(other):
@@ -138,7 +149,7 @@ def mul(input, other, *, out=None):
     if not _is_t(input):
         input, other = other, input
     x, y, dt = binary_operands(input, other)
-    r = _wrap(compute(np.multiply, x, y, dt) if dt._cat else as_array(np.logical_and(x, y)))
+    r = _wrap(compute(np.multiply if dt._cat else np.logical_and, x, y, dt))
     if GRAD.enabled:
         arg = input._rg
         brg = _rg(other)

@@ -1,7 +1,7 @@
 """Comparisons: eq, ne, lt, le, gt, ge.  They give bool tensors and no gradient."""
 import numpy as np
 
-from ._common import Tensor, _wrap, as_array, binary_operands
+from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error
 
 
 def _compare(ufunc):
@@ -9,7 +9,10 @@ def _compare(ufunc):
         if other is None:
             raise TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)")
         x, y, _ = binary_operands(input, other)
-        return _wrap(as_array(ufunc(x, y)))
+        try:
+            return _wrap(as_array(ufunc(x, y)))
+        except ValueError:
+            raise broadcast_error(np.shape(x), np.shape(y)) from None
     op.__name__ = ufunc.__name__
     return op
 

@@ -1,15 +1,219 @@
-"""Shape ops the engine itself needs: expand, unsqueeze, sum_to_size, view/reshape.
+"""Shape ops that keep the elements in order: view, reshape, flatten, unflatten, squeeze,
+unsqueeze, expand (and its forms), contiguous, sum_to_size.
 
-(The full view family lives with the rest of the op surface; these are the few that double
-backward and broadcasting use.)
+A view is a new tensor over the same NumPy memory: it shares the base's version counter (``_vc``)
+and points at the base (``_base``), so an in-place change through one is seen by the other.
 """
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, record1
+from ._common import GRAD, Tensor, _wrap, record1
 from .._tensor import _wrap_dim
 
 
+def sizes_arg(sizes):
+    """``f(2, 3)``, ``f((2, 3))`` and ``f(torch.Size([2, 3]))`` all mean the sizes (2, 3)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    return tuple(int(s) for s in sizes)
+
+
+def as_view(input, arr):
+    """Wrap ``arr`` (a NumPy view of ``input``'s data) as a torch view of ``input``."""
+    r = _wrap(arr)
+    r._vc = input._vc
+    r._base = input if input._base is None else input._base
+    return r
+
+
+def is_array(g):
+    return isinstance(g, (np.ndarray, np.generic))
+
+
+# ---- view / reshape ----------------------------------------------------------------------------
+class ViewBackward0(Node):
+    """y = x.view(shape)   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ("shape",)
+
+    def backward(self, g):
+        return (g.reshape(self.shape),)
+
+
+class UnsafeViewBackward0(ViewBackward0):
+    """y = (copy of x).view(shape)   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
+def infer_shape(shape, numel):
+    """Replace one -1 in ``shape``; torch's errors for a second -1 or a size that does not fit."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return tuple(numel // known if s == -1 else s for s in shape)
+    if known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def _reshape_nocopy(x, shape):
+    """``x`` reshaped without copying, or None when its strides make that impossible."""
+    try:
+        return np.reshape(x, shape, copy=False)
+    except ValueError:
+        return None
+
+
+def _record_view(node_cls, input, r, shape_attr=True):
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.shape = input._data.shape
+        record1(node, r, input)
+    return r
+
+
+def view(input, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and shape[0] is not None:
+        return view_dtype(input, shape[0])
+    shape = infer_shape(sizes_arg(shape), input._data.size)
+    arr = _reshape_nocopy(input._data, shape)
+    if arr is None:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return _record_view(ViewBackward0, input, as_view(input, arr))
+
+
+def view_dtype(input, dtype):
+    """``x.view(torch.int32)``: the same bytes read as another dtype of the same size."""
+    from .._dtype import to_dtype
+    dt = to_dtype(dtype)
+    if dt.itemsize != input._data.itemsize:
+        raise RuntimeError("self.size(-1) must be divisible by the ratio of element sizes to view with a "
+                           "different dtype" if input._data.ndim else
+                           "self.dim() cannot be 0 to view with a different dtype")
+    return as_view(input, input._data.view(dt.np))
+
+
+def reshape(input, *shape):
+    shape = infer_shape(sizes_arg(shape), input._data.size)
+    arr = _reshape_nocopy(input._data, shape)
+    if arr is not None:
+        return _record_view(ViewBackward0, input, as_view(input, arr))
+    # torch copies first (CloneBackward0), then views the private copy (UnsafeViewBackward0)
+    from .conversion import clone
+    c = clone(input)
+    r = _wrap(c._data.reshape(shape))
+    return _record_view(UnsafeViewBackward0, c, r)
+
+
+def view_as(input, other):
+    return view(input, other._data.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other._data.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    x = input._data
+    if x.ndim == 0:
+        return reshape(input, 1)
+    s = _wrap_dim(start_dim, x.ndim)
+    e = _wrap_dim(end_dim, x.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for d in x.shape[s:e + 1]:
+        n *= d
+    return reshape(input, x.shape[:s] + (n,) + x.shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    sizes = tuple(int(s) for s in sizes)
+    if len(sizes) == 0:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    inner = infer_shape(sizes, x.shape[d]) if -1 in sizes else sizes
+    n = 1
+    for s in inner:
+        n *= s
+    if n != x.shape[d]:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({x.shape[d]}) in the input tensor")
+    return view(input, x.shape[:d] + inner + x.shape[d + 1:])
+
+
+# ---- squeeze / unsqueeze -------------------------------------------------------------------------
+class SqueezeBackward0(Node):
+    """y = x.squeeze()   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ("shape",)
+
+    def backward(self, g):
+        return (g.reshape(self.shape),)
+
+
+class SqueezeBackward1(SqueezeBackward0):
+    """y = x.squeeze(d)   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
+class SqueezeBackward2(SqueezeBackward0):
+    """y = x.squeeze(dims)   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
+class SqueezeBackward4(SqueezeBackward0):
+    """y = x.squeeze_(d) (in place; matmul's 1-d @ 2-d uses it)   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
+def squeeze(input, dim=None):
+    x = input._data
+    if dim is None:
+        node_cls, axes = SqueezeBackward0, tuple(i for i, s in enumerate(x.shape) if s == 1)
+    elif isinstance(dim, (tuple, list)):
+        node_cls = SqueezeBackward2
+        axes = tuple(a for a in (_wrap_dim(d, x.ndim) for d in dim) if x.ndim and x.shape[a] == 1)
+    else:
+        node_cls = SqueezeBackward1
+        a = _wrap_dim(dim, x.ndim)
+        axes = (a,) if x.ndim and x.shape[a] == 1 else ()
+    return _record_view(node_cls, input, as_view(input, np.squeeze(x, axes) if axes else x.view()))
+
+
+class UnsqueezeBackward0(Node):
+    """y = x.unsqueeze(d)   ->   dx = g.squeeze(d)"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        if is_array(g):
+            return (np.squeeze(g, self.dim),)
+        return (g.squeeze(self.dim),)
+
+
+def unsqueeze(input, dim):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim + 1)
+    r = as_view(input, np.expand_dims(x, d))
+    if GRAD.enabled and input._rg:
+        node = UnsqueezeBackward0()
+        node.dim = d
+        record1(node, r, input)
+    return r
+
+
+# ---- expand --------------------------------------------------------------------------------------
 class ExpandBackward0(Node):
     """y = x.expand(shape)   ->   dx = g summed back to x's shape (the engine does the summing)"""
     __slots__ = ()
@@ -19,13 +223,13 @@ class ExpandBackward0(Node):
 
 
 def expand(input, *sizes):
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = tuple(sizes[0])
+    sizes = sizes_arg(sizes)
     x = input._data
     if len(sizes) < x.ndim:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(x.shape)}}}, size={list(sizes)}): the number of sizes "
-                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
-                           f"tensor ({x.ndim})")
+        from .inplace import type_name
+        raise RuntimeError(f"expand(torch.{type_name(x.dtype)}Tensor{{{list(x.shape)}}}, size={list(sizes)}): "
+                           f"the number of sizes provided ({len(sizes)}) must be greater or equal to the number "
+                           f"of dimensions in the tensor ({x.ndim})")
     lead = len(sizes) - x.ndim
     target = []
     for i, s in enumerate(sizes):
@@ -40,41 +244,43 @@ def expand(input, *sizes):
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(x.shape)}")
         target.append(s)
-    r = _wrap(np.broadcast_to(x, tuple(target)))
-    r._vc = input._vc
-    r._base = input if input._base is None else input._base
+    r = as_view(input, np.broadcast_to(x, tuple(target)))
     if GRAD.enabled and input._rg:
         record1(ExpandBackward0(), r, input)
     return r
 
 
-class UnsqueezeBackward0(Node):
-    """y = x.unsqueeze(d)   ->   dx = g.squeeze(d)"""
-    __slots__ = ("dim",)
-
-    def backward(self, g):
-        if isinstance(g, np.ndarray) or isinstance(g, np.generic):
-            return (np.squeeze(g, self.dim),)
-        return (g.squeeze(self.dim),)
+def expand_as(input, other):
+    return expand(input, other._data.shape)
 
 
-def unsqueeze(input, dim):
-    x = input._data
-    d = _wrap_dim(dim, x.ndim + 1)
-    r = _wrap(np.expand_dims(x, d))
-    r._vc = input._vc
-    r._base = input if input._base is None else input._base
-    if GRAD.enabled and input._rg:
-        node = UnsqueezeBackward0()
-        node.dim = d
-        record1(node, r, input)
-    return r
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def broadcast_tensors(*tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tensors[0]
+    shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def broadcast_shapes(*shapes):
+    from .._device import Size
+    return Size(np.broadcast_shapes(*(s if isinstance(s, (tuple, list)) else (s,) for s in shapes)))
+
+
+def contiguous(input, memory_format=None):
+    """The tensor itself when already C-ordered; otherwise a copy (CloneBackward0), as torch."""
+    if input._data.flags.c_contiguous:
+        return input
+    from .conversion import clone
+    return clone(input)
 
 
 def sum_to_size(input, *size):
     """Sum ``input`` down to ``size`` (used by the engine when it builds a graph of the backward)."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
+    size = sizes_arg(size)
     shape = input._data.shape
     lead = len(shape) - len(size)
     out = input
@@ -84,3 +290,8 @@ def sum_to_size(input, *size):
     if axes:
         out = out.sum(axes, keepdim=True)
     return out
+
+
+__all__ = ["view", "reshape", "view_as", "reshape_as", "flatten", "unflatten", "squeeze", "unsqueeze", "expand",
+           "expand_as", "broadcast_to", "broadcast_tensors", "broadcast_shapes", "contiguous", "sum_to_size",
+           "Tensor"]

@@ -14,7 +14,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops.arithmetic import add_, _axpy
 from ..ops._common import _wrap
 from .._dtype import FROM_NP
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["SGD", "sgd"]
 
@@ -37,7 +37,11 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
         if fused:
-            raise RuntimeError("`fused` is not supported by glasstorch (it computes on the CPU with NumPy)")
+            # glasstorch accepts `fused` and runs the single-tensor algorithm
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -50,11 +54,7 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient."""
-        loss = None
-        if closure is not None:
-            from ..autograd.grad_mode import enable_grad
-            with enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             params, grads, bufs = [], [], []
             momentum = group["momentum"]
@@ -78,7 +78,7 @@ class SGD(Optimizer):
 def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, dampening, nesterov, maximize,
         foreach=None, fused=None, grad_scale=None, found_inf=None, has_sparse_grad=False):
     """The plain update loop; ``momentum_buffer_list`` is filled in for first steps."""
-    lr = float(lr)
+    lr = float(_lr_value(lr))
     for i, param in enumerate(params):
         g = d_p_list[i]._data
         if maximize:

@@ -1,0 +1,1 @@
+"""The nn-specific ops behind ``torch.nn.functional``: each forward beside its backward node."""

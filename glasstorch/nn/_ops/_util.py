@@ -1,0 +1,75 @@
+"""Small helpers the nn ops share: reductions, dtype names, views, erf."""
+import math
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, Tensor, _wrap, record, record1  # noqa: F401
+from ...ops.inplace import type_name
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def check_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def legacy_reduction(size_average, reduce, reduction):
+    """torch's mapping of the deprecated ``size_average``/``reduce`` flags to ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if size_average and reduce:
+        return "mean"
+    return "sum" if reduce else "none"
+
+
+def reduce(loss, reduction):
+    """Apply ``reduction`` to an elementwise loss array (mean in the array's own precision)."""
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return np.asarray(loss.sum(), dtype=loss.dtype)
+    return np.asarray(loss.mean(), dtype=loss.dtype)
+
+
+def reduce_grad(g, shape, reduction, dtype):
+    """The upstream gradient of a reduced loss, spread back over the elementwise loss."""
+    if reduction == "none":
+        return g
+    n = 1
+    for s in shape:
+        n *= s
+    if reduction == "mean":
+        g = g / dtype.type(n) if n else g
+    return np.broadcast_to(g, shape)
+
+
+def scalar_name(a):
+    return type_name(a.dtype)
+
+
+def view(t, *shape):
+    """``t.view(shape)`` through the op surface (ViewBackward0)."""
+    from ...ops.shape import view as _view
+    return _view(t, shape)
+
+
+def reshape(t, *shape):
+    from ...ops.shape import reshape as _reshape
+    return _reshape(t, shape)
+
+
+_erf_scalar = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """erf elementwise, correctly rounded in float64 (NumPy has no erf ufunc)."""
+    return _erf_scalar(np.asarray(x, np.float64)).astype(np.float64)
+
+
+def mean_of(t, dims, keepdim=False):
+    from ...ops.reduction import mean
+    return mean(t, dims, keepdim)

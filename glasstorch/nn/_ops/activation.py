@@ -1,0 +1,378 @@
+"""Activation functions with their own autograd nodes (torch's names: ``GeluBackward0`` ...).
+
+Each forward is NumPy on the input's dtype; each backward is the derivative written out.  Where
+torch's kernel works in float32 for half inputs we follow NumPy's float16 arithmetic instead.
+"""
+import math
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record, record1
+from ._util import erf
+
+
+def _unary(node_cls, input, out, *save, **attrs):
+    r = _wrap(np.asarray(out, dtype=input._data.dtype))
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        for k, v in attrs.items():
+            setattr(node, k, v)
+        node.save(*[r if s is None else s for s in save], result_at=save.index(None) if None in save else -1)
+        record1(node, r, input)
+    return r
+
+
+def _arr(t):
+    return t if isinstance(t, np.ndarray) else t._data
+
+
+# ---- leaky_relu, elu family, hardtanh -------------------------------------------------------------
+class LeakyReluBackward0(Node):
+    """y = x if x > 0 else a x   ->   dx = g if x > 0 else a g"""
+    __slots__ = ("slope",)
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where(x > 0, g, g * self.slope),)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    x = input._data
+    out = np.where(x > 0, x, x * x.dtype.type(negative_slope))
+    return _unary(LeakyReluBackward0, input, out, input, slope=negative_slope)
+
+
+class EluBackward0(Node):
+    """y = s x (x > 0), s a (exp(x i) - 1) otherwise   ->   dx = g s (x > 0), g i (y + s a) otherwise"""
+    __slots__ = ("alpha", "scale", "input_scale")
+
+    def backward(self, g):
+        y, = self.saved()
+        s, a, i = self.scale, self.alpha, self.input_scale
+        return (self.m.where(y > 0, g * s, g * i * (y + s * a)),)
+
+
+def _elu(node_cls, input, alpha, scale, input_scale):
+    x = input._data
+    t = x.dtype.type
+    with np.errstate(over="ignore"):
+        out = np.where(x > 0, x * t(scale), t(scale) * t(alpha) * np.expm1(x * t(input_scale)))
+    return _unary(node_cls, input, out, None, alpha=alpha, scale=scale, input_scale=input_scale)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _elu(EluBackward0, input, alpha, 1.0, 1.0)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    return _elu(EluBackward0, input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+class CeluBackward0(EluBackward0):
+    __slots__ = ()
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _elu(CeluBackward0, input, alpha, 1.0, 1.0 / alpha)
+
+
+class HardtanhBackward0(Node):
+    """y = clamp(x, lo, hi)   ->   dx = g inside (lo, hi), 0 at and beyond the bounds"""
+    __slots__ = ("lo", "hi")
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where((x > self.lo) & (x < self.hi), g, 0),)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    x = input._data
+    t = x.dtype.type
+    out = np.clip(x, t(min_val), t(max_val))
+    return _unary(HardtanhBackward0, input, out, input, lo=min_val, hi=max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0)
+
+
+# ---- gelu, silu, mish, softplus, sigmoids --------------------------------------------------------
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+class GeluBackward0(Node):
+    """exact: y = x Phi(x) -> dx = g (Phi(x) + x phi(x));  tanh form differentiated likewise"""
+    __slots__ = ("approximate",)
+
+    def backward(self, g):
+        x, = self.saved()
+        if not isinstance(x, np.ndarray):
+            raise NotImplementedError("double backward of gelu is not implemented in glasstorch")
+        xd = x.astype(np.float64)
+        if self.approximate == "tanh":
+            inner = _SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)
+            th = np.tanh(inner)
+            d = 0.5 * (1 + th) + 0.5 * xd * (1 - th * th) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * xd * xd)
+        else:
+            cdf = 0.5 * (1 + erf(xd / math.sqrt(2.0)))
+            d = cdf + xd * np.exp(-0.5 * xd * xd) / math.sqrt(2 * math.pi)
+        return (g * d.astype(x.dtype),)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    xd = input._data.astype(np.float64)
+    if approximate == "tanh":
+        out = 0.5 * xd * (1 + np.tanh(_SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)))
+    else:
+        out = 0.5 * xd * (1 + erf(xd / math.sqrt(2.0)))
+    return _unary(GeluBackward0, input, out, input, approximate=approximate)
+
+
+def _sig(x):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+
+
+class SiluBackward0(Node):
+    """y = x s(x)   ->   dx = g s (1 + x (1 - s))"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        s = self.m.sigmoid(x) if not isinstance(x, np.ndarray) else _sig(x)
+        return (g * s * (1 + x * (1 - s)),)
+
+
+def silu(input, inplace=False):
+    x = input._data
+    return _unary(SiluBackward0, input, x * _sig(x), input)
+
+
+def _softplus_arr(x, beta, threshold):
+    t = x.dtype.type
+    bx = x * t(beta)
+    with np.errstate(over="ignore"):
+        soft = np.log1p(np.exp(bx)) / t(beta)
+    return np.where(bx > threshold, x, soft)
+
+
+class MishBackward0(Node):
+    """y = x tanh(softplus(x))   ->   dx = g (tanh(sp) + x s(x) (1 - tanh(sp)^2))"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        th = np.tanh(_softplus_arr(x, 1.0, 20.0))
+        return (g * (th + x * _sig(x) * (1 - th * th)),)
+
+
+def mish(input, inplace=False):
+    x = input._data
+    return _unary(MishBackward0, input, x * np.tanh(_softplus_arr(x, 1.0, 20.0)), input)
+
+
+class SoftplusBackward0(Node):
+    """y = log(1 + exp(b x)) / b   ->   dx = g s(b x) (g where b x > threshold)"""
+    __slots__ = ("beta", "threshold")
+
+    def backward(self, g):
+        x, = self.saved()
+        bx = x * self.beta
+        return (self.m.where(bx > self.threshold, g, g * _sig(bx)),)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _unary(SoftplusBackward0, input, _softplus_arr(input._data, beta, threshold), input,
+                  beta=beta, threshold=threshold)
+
+
+class HardsigmoidBackward0(Node):
+    """y = clamp(x / 6 + 1/2, 0, 1)   ->   dx = g / 6 on (-3, 3)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where((x > -3) & (x < 3), g / 6, 0),)
+
+
+def hardsigmoid(input, inplace=False):
+    x = input._data
+    t = x.dtype.type
+    return _unary(HardsigmoidBackward0, input, np.clip(x / t(6) + t(0.5), t(0), t(1)), input)
+
+
+class HardswishBackward0(Node):
+    """y = x relu6(x + 3) / 6   ->   dx = g (2x + 3) / 6 on [-3, 3], g above, 0 below"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where(x < -3, 0, self.m.where(x <= 3, g * ((x / 3) + 0.5), g)),)
+
+
+def hardswish(input, inplace=False):
+    x = input._data
+    t = x.dtype.type
+    return _unary(HardswishBackward0, input, x * np.clip(x + t(3), t(0), t(6)) / t(6), input)
+
+
+class LogSigmoidBackward0(Node):
+    """y = -softplus(-x)   ->   dx = g s(-x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g * _sig(-x),)
+
+
+def logsigmoid(input):
+    x = input._data
+    with np.errstate(over="ignore"):
+        out = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+    return _unary(LogSigmoidBackward0, input, out, input)
+
+
+class GluBackward0(Node):
+    """y = a s(b), [a, b] = split(x, 2, dim)   ->   da = g s(b),  db = g a s(b) (1 - s(b))"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        x, = self.saved()
+        a, b = np.split(x, 2, axis=self.dim)
+        s = _sig(b)
+        return (np.concatenate([g * s, g * a * s * (1 - s)], axis=self.dim),)
+
+
+def glu(input, dim=-1):
+    x = input._data
+    if x.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {x.shape[dim]}")
+    a, b = np.split(x, 2, axis=dim)
+    return _unary(GluBackward0, input, a * _sig(b), input, dim=dim)
+
+
+class PreluKernelBackward0(Node):
+    """y = x if x > 0 else w x   ->   dx = g or w g;  dw = g x where x <= 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, w = self.saved()
+        wb = _prelu_weight(w, x)
+        gx = np.where(x > 0, g, g * wb)
+        gw = np.where(x > 0, 0, g * x)
+        if w.size == 1:
+            gw = gw.sum().reshape(w.shape)
+        else:
+            axes = tuple(i for i in range(gw.ndim) if i != (1 if x.ndim > 1 else 0))
+            gw = gw.sum(axis=axes)
+        return gx, gw
+
+
+def _prelu_weight(w, x):
+    if w.size == 1 or x.ndim < 2:
+        return w.reshape(()) if w.size == 1 else w
+    return w.reshape((1, -1) + (1,) * (x.ndim - 2))
+
+
+def prelu(input, weight):
+    x, w = input._data, weight._data
+    r = _wrap(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype))
+    if GRAD.enabled and (input._rg or weight._rg):
+        node = PreluKernelBackward0()
+        node.save(input, weight)
+        record(node, r, input, weight)
+    return r
+
+
+# ---- softmax family -------------------------------------------------------------------------------
+class SoftmaxBackward0(Node):
+    """y = softmax(x)   ->   dx = y (g - sum(g y))"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        y, = self.saved()
+        return (y * (g - (g * y).sum(self.dim, keepdims=True)),)
+
+
+class LogSoftmaxBackward0(Node):
+    """y = log_softmax(x)   ->   dx = g - exp(y) sum(g)"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g - np.exp(y) * g.sum(self.dim, keepdims=True),)
+
+
+def _softmax_dim(ndim, dim, name):
+    if dim is None:
+        import warnings
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+                      "dim=X as an argument.", UserWarning, stacklevel=4)
+        dim = 0 if ndim in (0, 1, 3) else 1
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n if ndim else 0
+
+
+def _float_input(input, dtype):
+    x = input._data
+    if dtype is not None:
+        from ..._dtype import to_dtype
+        x = x.astype(to_dtype(dtype).np)
+    elif x.dtype.kind != "f":
+        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_name(x)}\'')
+    return x
+
+
+def _type_name(x):
+    from ...ops.inplace import type_name
+    return type_name(x.dtype)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    x = _float_input(input, dtype)
+    dim = _softmax_dim(x.ndim, dim, "softmax")
+    ax = dim if x.ndim else None
+    e = np.exp(x - x.max(axis=ax, keepdims=True))
+    e /= e.sum(axis=ax, keepdims=True)
+    r = _wrap(e)
+    if GRAD.enabled and input._rg:
+        node = SoftmaxBackward0()
+        node.dim = ax
+        node.save(r, result_at=0)
+        record1(node, r, input)
+    return r
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    x = _float_input(input, dtype)
+    dim = _softmax_dim(x.ndim, dim, "log_softmax")
+    ax = dim if x.ndim else None
+    shifted = x - x.max(axis=ax, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = LogSoftmaxBackward0()
+        node.dim = ax
+        node.save(r, result_at=0)
+        record1(node, r, input)
+    return r
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    from ...ops.arithmetic import neg
+    return softmax(neg(input), dim, _stacklevel, dtype)
+
+
+def softsign(input):
+    from ...ops.arithmetic import div
+    from ...ops.unary import abs as _abs
+    return div(input, _abs(input) + 1)

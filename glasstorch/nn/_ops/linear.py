@@ -1,0 +1,86 @@
+"""``F.linear`` and ``F.bilinear``: y = x W^T + b.
+
+On a 2-d input torch calls ``addmm(b, x, W.t())`` (``AddmmBackward0``, whose weight edge goes
+through ``TBackward0``) or ``mm`` when there is no bias; other ranks are flattened to 2-d first
+and viewed back (``ViewBackward0`` on top).
+"""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, Tensor, _wrap, record
+from ...ops.inplace import type_name
+from ._util import view
+
+
+class AddmmBackward0(Node):
+    """y = b + x @ Wt   ->   db = g,  dx = g @ Wt^T,  dWt = x^T @ g"""
+    __slots__ = ("need",)
+
+    def backward(self, g):
+        x, wt = self.saved()
+        nb, nx, nw = self.need
+        return (g if nb else None, g @ wt.T if nx else None, x.T @ g if nw else None)
+
+
+class MmBackward0(Node):
+    """y = x @ Wt   ->   dx = g @ Wt^T,  dWt = x^T @ g"""
+    __slots__ = ("need",)
+
+    def backward(self, g):
+        x, wt = self.saved()
+        nx, nw = self.need
+        return (g @ wt.T if nx else None, x.T @ g if nw else None)
+
+
+def _check(x, w):
+    if x.dtype != w.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {type_name(x.dtype)} and "
+                           f"{type_name(w.dtype)}")
+    if x.shape[-1] != w.shape[1]:
+        rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+                           f"{w.shape[1]}x{w.shape[0]})")
+
+
+def _linear2d(input, weight, bias):
+    x, w = input._data, weight._data
+    out = x @ w.T
+    if bias is not None:
+        out += bias._data
+    r = _wrap(out)
+    if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
+        from ...ops.views import t
+        wt = t(weight)
+        if bias is not None:
+            node = AddmmBackward0()
+            node.need = (bias._rg, input._rg, weight._rg)
+            node.save(input, wt)
+            record(node, r, bias, input, wt)
+        else:
+            node = MmBackward0()
+            node.need = (input._rg, weight._rg)
+            node.save(input, wt)
+            record(node, r, input, wt)
+    return r
+
+
+def linear(input, weight, bias=None):
+    """y = x W^T + b over the last dimension of ``input``."""
+    x, w = input._data, weight._data
+    _check(x, w)
+    if bias is not None and bias._data.dtype != x.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {x.dtype} != {bias._data.dtype}")
+    if x.ndim == 2:
+        return _linear2d(input, weight, bias)
+    lead = x.shape[:-1]
+    flat = view(input, -1, x.shape[-1]) if x.ndim != 1 else view(input, 1, x.shape[-1])
+    out = _linear2d(flat, weight, bias)
+    return view(out, *lead, w.shape[0])
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1^T A_k x2 + b_k, built from differentiable ops (torch records a composite too)."""
+    raise NotImplementedError("F.bilinear is not implemented in glasstorch yet")
+
+
+_ = Tensor

@@ -1,0 +1,291 @@
+"""Loss functions: the ones torch gives their own node (``MseLossBackward0``, ``NllLossBackward0``,
+``BinaryCrossEntropyBackward0`` ...) are written out here; the composites (``l1_loss``,
+``cross_entropy`` ...) in ``functional`` call these and the op surface, as torch does.
+"""
+import warnings
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record
+from ._util import check_reduction, reduce, reduce_grad
+
+
+def _check_sizes(input, target, stacklevel=4):
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=stacklevel)
+
+
+class _PointwiseLoss(Node):
+    """A loss l(x, t) applied elementwise, then reduced; ``dloss`` gives dl/dx."""
+    __slots__ = ("reduction", "params", "need")
+
+    def backward(self, g):
+        x, t = self.saved()
+        x, t = np.broadcast_arrays(x, t)
+        gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
+        d = self.dloss(x, t) * gl
+        return (d if self.need[0] else None, -d if self.need[1] else None)
+
+
+def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
+    check_reduction(reduction)
+    x, t = np.broadcast_arrays(input._data, target._data)
+    if x.dtype != t.dtype:
+        t = t.astype(x.dtype)
+    r = _wrap(np.asarray(reduce(loss_fn(x, t, **params), reduction), dtype=x.dtype))
+    if GRAD.enabled and (input._rg or target._rg):
+        node = node_cls()
+        node.reduction = reduction
+        node.params = params
+        node.need = (input._rg, target._rg)
+        node.save(input, target)
+        record(node, r, input, target)
+    return r
+
+
+class MseLossBackward0(_PointwiseLoss):
+    """l = (x - t)^2   ->   dl/dx = 2 (x - t)"""
+    __slots__ = ()
+
+    def dloss(self, x, t):
+        return (x - t) * x.dtype.type(2)
+
+
+def mse_loss(input, target, reduction="mean"):
+    _check_sizes(input, target)
+    return _pointwise(MseLossBackward0, input, target, reduction, lambda x, t: (x - t) * (x - t))
+
+
+def _smooth_l1(x, t, beta):
+    z = np.abs(x - t)
+    b = x.dtype.type(beta)
+    if beta == 0:
+        return z
+    return np.where(z < b, x.dtype.type(0.5) * z * z / b, z - x.dtype.type(0.5) * b)
+
+
+class SmoothL1LossBackward0(_PointwiseLoss):
+    """l = 0.5 d^2 / beta where |d| < beta, |d| - beta / 2 elsewhere   ->   d / beta or sign(d)"""
+    __slots__ = ()
+
+    def dloss(self, x, t):
+        d = x - t
+        beta = self.params["beta"]
+        if beta == 0:
+            return np.sign(d)
+        return np.where(d < -beta, -1, np.where(d > beta, 1, d / x.dtype.type(beta))).astype(x.dtype)
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    _check_sizes(input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return _pointwise(SmoothL1LossBackward0, input, target, reduction, _smooth_l1, beta=beta)
+
+
+def _huber(x, t, delta):
+    z = np.abs(x - t)
+    dl = x.dtype.type(delta)
+    return np.where(z < dl, x.dtype.type(0.5) * z * z, dl * (z - x.dtype.type(0.5) * dl))
+
+
+class HuberLossBackward0(_PointwiseLoss):
+    """l = 0.5 d^2 where |d| < delta, delta (|d| - delta / 2) elsewhere   ->   d or delta sign(d)"""
+    __slots__ = ()
+
+    def dloss(self, x, t):
+        d = x - t
+        dl = x.dtype.type(self.params["delta"])
+        return np.where(d < -dl, -dl, np.where(d > dl, dl, d)).astype(x.dtype)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    _check_sizes(input, target)
+    return _pointwise(HuberLossBackward0, input, target, reduction, _huber, delta=delta)
+
+
+# ---- binary cross-entropy ------------------------------------------------------------------------
+class BinaryCrossEntropyBackward0(Node):
+    """l = -w (t log x + (1 - t) log(1 - x))   ->   dl/dx = w (x - t) / max(x (1 - x), 1e-12)"""
+    __slots__ = ("reduction", "need")
+
+    def backward(self, g):
+        x, t, w = self.saved()
+        gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
+        eps = x.dtype.type(1e-12)
+        d = (x - t) / np.maximum((1 - x) * x, eps) * gl
+        if w is not None:
+            d = d * w
+        gt = None
+        if self.need[1]:
+            gt = (np.log1p(-x) - np.log(x)) * gl * (1 if w is None else w)
+        return (d if self.need[0] else None, gt, None)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    x, t = input._data, target._data
+    if ((x < 0) | (x > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    lo = x.dtype.type(-100)
+    with np.errstate(divide="ignore"):
+        loss = -(t * np.maximum(np.log(x), lo) + (1 - t) * np.maximum(np.log1p(-x), lo))
+    w = None if weight is None else np.broadcast_to(weight._data, x.shape)
+    if w is not None:
+        loss = loss * w
+    r = _wrap(np.asarray(reduce(loss.astype(x.dtype), reduction), dtype=x.dtype))
+    if GRAD.enabled and (input._rg or target._rg):
+        node = BinaryCrossEntropyBackward0()
+        node.reduction = reduction
+        node.need = (input._rg, target._rg)
+        node.save(input, target, w)
+        record(node, r, input, target, weight)
+    return r
+
+
+class BinaryCrossEntropyWithLogitsBackward0(Node):
+    """l = w ((1 - t) x + (1 + (p - 1) t) softplus(-x))   ->   dl/dx = w ((1 - t) - lw s(-x))"""
+    __slots__ = ("reduction", "need")
+
+    def backward(self, g):
+        x, t, w, pw = self.saved()
+        gl = reduce_grad(g, np.broadcast_shapes(x.shape, t.shape), self.reduction, x.dtype)
+        s = 1 / (1 + np.exp(-x))
+        if pw is None:
+            d = s - t
+        else:
+            d = ((pw - 1) * t + 1) * s - pw * t        # (1 - t) - lw (1 - s), rearranged
+        d = d * gl
+        if w is not None:
+            d = d * w
+        gt = None
+        if self.need[1]:
+            gt = -x * gl if pw is None else (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)) * (pw - 1) * gl - x * gl
+            if w is not None:
+                gt = gt * w
+        return (d if self.need[0] else None, gt, None, None)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    x, t = input._data, target._data
+    with np.errstate(over="ignore"):
+        if pos_weight is None:
+            m = np.maximum(-x, 0)
+            loss = (1 - t) * x + m + np.log(np.exp(-m) + np.exp(-x - m))
+        else:
+            pw = pos_weight._data
+            lw = (pw - 1) * t + 1
+            loss = (1 - t) * x + lw * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
+    if weight is not None:
+        loss = loss * weight._data
+    r = _wrap(np.asarray(reduce(loss.astype(x.dtype), reduction), dtype=x.dtype))
+    if GRAD.enabled and (input._rg or target._rg):
+        node = BinaryCrossEntropyWithLogitsBackward0()
+        node.reduction = reduction
+        node.need = (input._rg, target._rg)
+        node.save(input, target, None if weight is None else weight._data,
+                  None if pos_weight is None else pos_weight._data)
+        record(node, r, input, target, weight, pos_weight)
+    return r
+
+
+# ---- negative log-likelihood ---------------------------------------------------------------------
+class NllLossBackward0(Node):
+    """l = -w[t] x[t] (summed, or divided by sum(w[t]))   ->   dx[n, t_n] = -w[t_n] g (/ total)"""
+    __slots__ = ("reduction", "total", "ignore_index")
+
+    def backward(self, g):
+        x, t, w = self.saved()
+        gx = np.zeros_like(x)
+        valid = t != self.ignore_index
+        tt = np.where(valid, t, 0)
+        wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
+        if self.reduction == "none":
+            scale = -wt * g
+        elif self.reduction == "sum":
+            scale = -wt * g
+        else:
+            scale = -wt * (g / self.total) if self.total != 0 else -wt * g * np.nan
+        scale = scale.astype(x.dtype)
+        # put the scale at the target class of every sample: class dim is 1 (or 0 when unbatched)
+        if x.ndim == 1:
+            gx[tt] = scale
+        else:
+            np.put_along_axis(gx, np.expand_dims(tt, 1), np.expand_dims(scale, 1), axis=1)
+        return (gx, None, None)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    from ._util import legacy_reduction
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    x, t = input._data, target._data
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
+    if t.dtype.kind not in "iu":
+        from ...ops.inplace import type_name
+        raise RuntimeError(f"expected scalar type Long but found {type_name(t.dtype)}")
+    if x.ndim == 2 and t.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {list(x.shape)}, target: {list(t.shape)})")
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    valid = t != ignore_index
+    tt = np.where(valid, t, 0)
+    bad = valid & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    w = None if weight is None else weight._data
+    if x.ndim == 1:
+        picked = x[tt]
+    else:
+        picked = np.take_along_axis(x, np.expand_dims(tt, 1), axis=1).squeeze(1)
+    wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
+    losses = (-picked * wt).astype(x.dtype)
+    total = 0.0
+    if reduction == "none":
+        out = losses
+    elif reduction == "sum":
+        out = np.asarray(losses.sum(), dtype=x.dtype)
+    else:
+        total = wt.sum(dtype=x.dtype)
+        out = np.asarray(losses.sum() / total, dtype=x.dtype) if total != 0 else np.asarray(np.nan, x.dtype)
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = NllLossBackward0()
+        node.reduction = reduction
+        node.total = total
+        node.ignore_index = ignore_index
+        node.save(input, t, w)
+        record(node, r, input, target, weight)
+    return r
+
+
+class DivBackward1(Node):
+    """y = x / c (a Python number)   ->   dx = g / c"""
+    __slots__ = ("c",)
+
+    def backward(self, g):
+        return (g / self.c,)
+
+
+def div_scalar(input, c):
+    """``x / c`` through the ``.Scalar`` overload, as torch's C++ composites record it."""
+    x = input._data
+    r = _wrap(np.asarray(x / x.dtype.type(c), dtype=x.dtype))
+    if GRAD.enabled and input._rg:
+        node = DivBackward1()
+        node.c = x.dtype.type(c)
+        record(node, r, input)
+    return r

@@ -1,0 +1,187 @@
+"""Batch, layer and group normalisation, each one node as in torch (``NativeBatchNormBackward0``,
+``NativeLayerNormBackward0``, ``NativeGroupNormBackward0``).
+
+All three normalise x to xhat = (x - mean) * invstd over some axes, then apply an affine
+y = xhat * w + b.  Their backward is one formula, with N the number of elements averaged:
+
+    dx = invstd / N * (N * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat)),   dxhat = g * w
+"""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record
+
+
+def _norm_backward(g, xhat, invstd, w_b, axes, n):
+    """dx of y = xhat * w: the formula in the module docstring (``w_b`` broadcastable, or None)."""
+    gh = g if w_b is None else g * w_b
+    s1 = gh.sum(axis=axes, keepdims=True)
+    s2 = (gh * xhat).sum(axis=axes, keepdims=True)
+    return (invstd / xhat.dtype.type(n)) * (gh * xhat.dtype.type(n) - s1 - xhat * s2)
+
+
+class NativeBatchNormBackward0(Node):
+    """y = (x - mean) invstd w + b over every axis but the channel axis"""
+    __slots__ = ("xhat", "invstd", "training", "need", "axes")
+
+    def backward(self, g):
+        w, = self.saved()
+        shape = (1, -1) + (1,) * (g.ndim - 2)
+        wb = None if w is None else w.reshape(shape)
+        axes = self.axes
+        if self.training:
+            n = g.size // g.shape[1]
+            gx = _norm_backward(g, self.xhat, self.invstd, wb, axes, n) if self.need[0] else None
+        else:
+            gx = (g * self.invstd * (1 if wb is None else wb)) if self.need[0] else None
+        gw = (g * self.xhat).sum(axis=axes) if self.need[1] else None
+        gb = g.sum(axis=axes) if self.need[2] else None
+        return gx, gw, gb
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    x = input._data
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    t = x.dtype.type
+    if training:
+        n = x.size // x.shape[1]
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        mean = x.mean(axis=axes, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+        if running_mean is not None:
+            m = t(momentum)
+            rm, rv = running_mean._data, running_var._data
+            rm *= (1 - m)
+            rm += m * mean.reshape(-1)
+            rv *= (1 - m)
+            rv += m * var.reshape(-1) * t(n / (n - 1))
+            running_mean._vc[0] += 1
+            running_var._vc[0] += 1
+    else:
+        mean = running_mean._data.reshape(shape)
+        var = running_var._data.reshape(shape)
+    invstd = t(1) / np.sqrt(var + t(eps))
+    xhat = (x - mean) * invstd
+    out = xhat
+    if weight is not None:
+        out = out * weight._data.reshape(shape)
+    if bias is not None:
+        out = out + bias._data.reshape(shape)
+    r = _wrap(np.asarray(out, x.dtype))
+    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
+    if GRAD.enabled and any(need):
+        node = NativeBatchNormBackward0()
+        node.xhat, node.invstd, node.training, node.need, node.axes = xhat, invstd, training, need, axes
+        node.save(weight)
+        record(node, r, input, weight, bias)
+    return r
+
+
+class NativeLayerNormBackward0(Node):
+    """y = (x - mean) invstd w + b over the last len(normalized_shape) axes"""
+    __slots__ = ("xhat", "invstd", "need", "axes")
+
+    def backward(self, g):
+        w, = self.saved()
+        axes = self.axes
+        n = int(np.prod([g.shape[a] for a in axes]))
+        gx = _norm_backward(g, self.xhat, self.invstd, w, axes, n) if self.need[0] else None
+        lead = tuple(range(g.ndim - len(axes)))
+        gw = (g * self.xhat).sum(axis=lead) if self.need[1] else None
+        gb = g.sum(axis=lead) if self.need[2] else None
+        return gx, gw, gb
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    x = input._data
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if x.shape[x.ndim - k:] != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{input.shape}")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    t = x.dtype.type
+    mean = x.mean(axis=axes, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    invstd = t(1) / np.sqrt(var + t(eps))
+    xhat = (x - mean) * invstd
+    out = xhat
+    if weight is not None:
+        out = out * weight._data
+    if bias is not None:
+        out = out + bias._data
+    r = _wrap(np.asarray(out, x.dtype))
+    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
+    if GRAD.enabled and any(need):
+        node = NativeLayerNormBackward0()
+        node.xhat, node.invstd, node.need, node.axes = xhat, invstd, need, axes
+        node.save(weight)
+        record(node, r, input, weight, bias)
+    return r
+
+
+class NativeGroupNormBackward0(Node):
+    """y = xhat w + b, with xhat normalised within each group of channels of each sample"""
+    __slots__ = ("xhat", "invstd", "need", "groups")
+
+    def backward(self, g):
+        w, = self.saved()
+        n, c = g.shape[:2]
+        shape = (1, -1) + (1,) * (g.ndim - 2)
+        gx = None
+        if self.need[0]:
+            gh = g if w is None else g * w.reshape(shape)
+            gg = gh.reshape(n, self.groups, -1)
+            xh = self.xhat.reshape(n, self.groups, -1)
+            gx = _norm_backward(gg, xh, self.invstd, None, (2,), gg.shape[2]).reshape(g.shape)
+        axes = (0,) + tuple(range(2, g.ndim))
+        gw = (g * self.xhat).sum(axis=axes) if self.need[1] else None
+        gb = g.sum(axis=axes) if self.need[2] else None
+        return gx, gw, gb
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    x = input._data
+    n, c = x.shape[:2]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {input.shape} and num_groups={num_groups}")
+    t = x.dtype.type
+    xg = x.reshape(n, num_groups, -1)
+    mean = xg.mean(axis=2, keepdims=True)
+    var = ((xg - mean) ** 2).mean(axis=2, keepdims=True)
+    invstd = t(1) / np.sqrt(var + t(eps))
+    xhat = ((xg - mean) * invstd).reshape(x.shape)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    out = xhat
+    if weight is not None:
+        out = out * weight._data.reshape(shape)
+    if bias is not None:
+        out = out + bias._data.reshape(shape)
+    r = _wrap(np.asarray(out, x.dtype))
+    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
+    if GRAD.enabled and any(need):
+        node = NativeGroupNormBackward0()
+        node.xhat, node.invstd, node.need, node.groups = xhat, invstd, need, num_groups
+        node.save(weight)
+        record(node, r, input, weight, bias)
+    return r
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """y = x / sqrt(mean(x^2) + eps) * w, composed from ops as torch does (``MulBackward0``)."""
+    from ...ops.arithmetic import mul, pow as _pow, add
+    from ._util import mean_of
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    x = input._data
+    if eps is None:
+        eps = float(np.finfo(x.dtype).eps)
+    dims = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    rs = _pow(add(mean_of(_pow(input, 2), dims, True), eps), -0.5)
+    out = mul(input, rs)
+    return mul(out, weight) if weight is not None else out

@@ -1,0 +1,84 @@
+"""``F.embedding`` (``EmbeddingBackward0``), ``F.one_hot`` and dropout masks."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+
+
+class EmbeddingBackward0(Node):
+    """y = W[idx]   ->   dW[i] = sum of g over the positions where idx == i (0 for padding_idx)"""
+    __slots__ = ("idx", "num", "padding_idx")
+
+    def backward(self, g):
+        d = g.shape[-1]
+        gw = np.zeros((self.num, d), g.dtype)
+        np.add.at(gw, self.idx.ravel(), g.reshape(-1, d))
+        if self.padding_idx is not None:
+            gw[self.padding_idx] = 0
+        return (gw,)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    idx = input._data
+    w = weight._data
+    if idx.dtype.kind not in "iu":
+        from ...ops.inplace import type_name
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{type_name(idx.dtype)}Tensor instead (while checking "
+                           "arguments for embedding)")
+    if padding_idx is not None:
+        if padding_idx > 0 and padding_idx >= w.shape[0]:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            if padding_idx < -w.shape[0]:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = w.shape[0] + padding_idx
+    if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        rows = np.unique(idx)
+        norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+        w[rows] *= scale[:, None]
+        weight._vc[0] += 1
+    r = _wrap(w[idx])
+    if GRAD.enabled and weight._rg:
+        node = EmbeddingBackward0()
+        node.idx, node.num, node.padding_idx = idx, w.shape[0], padding_idx
+        record1(node, r, weight)
+    return r
+
+
+def one_hot(tensor, num_classes=-1):
+    x = tensor._data
+    if x.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(x.max()) + 1 if x.size else 0
+    if x.size and (x.min() < 0):
+        raise RuntimeError("Class values must be non-negative.")
+    if x.size and x.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return _wrap((x[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def _generator(gen):
+    """The NumPy-backed generator behind a ``torch.Generator`` argument (None: the default one)."""
+    from ... import _generator as G
+    if gen is None:
+        return G.default_generator
+    if isinstance(gen, G.Generator):
+        return gen
+    for attr in ("_gen", "_generator", "_impl"):
+        inner = getattr(gen, attr, None)
+        if isinstance(inner, G.Generator):
+            return inner
+    return gen
+
+
+def dropout_mask(shape, p, dtype, generator=None):
+    """torch's ``noise = empty(shape).bernoulli_(1 - p); noise.div_(1 - p)``."""
+    gen = _generator(generator)
+    noise = gen.bernoulli_scalar(shape, 1 - p, dtype)
+    return noise / dtype.type(1 - p)

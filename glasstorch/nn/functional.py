@@ -1,0 +1,301 @@
+"""``torch.nn.functional``: the stateless forms of every layer, activation and loss.
+
+Ops with their own autograd node live in ``nn/_ops/`` (forward beside backward); the functions
+here that torch builds from other ops (``cross_entropy``, ``l1_loss``, ``dropout`` ...) compose
+them the same way, so the recorded graph ends in the same node as torch's.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..ops._common import _wrap
+from ._ops._util import check_reduction, legacy_reduction
+from ._ops.linear import linear, bilinear
+from ._ops.activation import (leaky_relu, elu, selu, celu, hardtanh, relu6, gelu, silu, mish, softplus, hardsigmoid,
+                              hardswish, logsigmoid, glu, prelu, softmax, log_softmax, softmin, softsign)
+from ._ops.loss import (mse_loss as _mse_loss, smooth_l1_loss as _smooth_l1_loss, huber_loss as _huber_loss,
+                        binary_cross_entropy as _bce, binary_cross_entropy_with_logits as _bce_logits,
+                        nll_loss, div_scalar)
+from ._ops.conv import conv as _conv
+from ._ops.pooling import max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool2d
+from ._ops.normalization import batch_norm, layer_norm, group_norm, rms_norm
+from ._ops.sparse import embedding, one_hot, dropout_mask
+
+__all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", "selu", "celu", "hardtanh", "gelu",
+           "silu", "mish", "softplus", "hardsigmoid", "hardswish", "logsigmoid", "glu", "prelu", "sigmoid", "tanh",
+           "softmax", "log_softmax", "softmin", "softsign", "tanhshrink", "mse_loss", "l1_loss", "smooth_l1_loss",
+           "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
+           "kl_div", "cosine_similarity", "cosine_embedding_loss", "margin_ranking_loss", "pairwise_distance",
+           "triplet_margin_loss", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+           "adaptive_avg_pool2d", "batch_norm", "layer_norm", "group_norm", "rms_norm", "embedding", "one_hot",
+           "dropout", "dropout1d", "dropout2d", "alpha_dropout", "normalize", "pad", "flatten"]
+
+
+def _ops():
+    import glasstorch
+    return glasstorch
+
+
+# ---- activations from the core op surface --------------------------------------------------------
+def relu(input, inplace=False):
+    from ..ops.unary import relu as _relu, relu_
+    return relu_(input) if inplace else _relu(input)
+
+
+def relu_(input):
+    from ..ops.unary import relu_ as _relu_
+    return _relu_(input)
+
+
+def sigmoid(input):
+    from ..ops.unary import sigmoid as _sigmoid
+    return _sigmoid(input)
+
+
+def tanh(input):
+    from ..ops.unary import tanh as _tanh
+    return _tanh(input)
+
+
+def tanhshrink(input):
+    return input - tanh(input)
+
+
+# ---- losses ---------------------------------------------------------------------------------------
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    return _mse_loss(input, target, legacy_reduction(size_average, reduce, reduction))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    return _smooth_l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    return _huber_loss(input, target, reduction, delta)
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """mean(|x - t|), recorded as torch does: ``MeanBackward0`` over ``AbsBackward0``."""
+    from ._ops.loss import _check_sizes
+    from ..ops.unary import abs as _abs
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    _check_sizes(input, target, 3)
+    return _reduce(_abs(input - target), reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    return _bce(input, target, weight, legacy_reduction(size_average, reduce, reduction))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    return _bce_logits(input, target, weight, legacy_reduction(size_average, reduce, reduction), pos_weight)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """log_softmax over the class dimension, then nll_loss (class indices) or -sum(p log q)
+    (class probabilities); ``label_smoothing`` mixes in the uniform distribution."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x, t = input._data, target._data
+    class_dim = 0 if x.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    n_classes = x.shape[class_dim]
+    if t.dtype.kind == "f" and t.shape == x.shape:
+        return _ce_probabilities(logp, target, weight, reduction, label_smoothing, class_dim, n_classes)
+    if t.dtype.kind == "f":
+        from ..ops.inplace import type_name
+        raise RuntimeError(f"expected scalar type Long but found {type_name(t.dtype)}")
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return nll
+    return _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, label_smoothing, class_dim, n_classes)
+
+
+def _class_weight(weight, ndim, class_dim):
+    shape = [1] * ndim
+    shape[class_dim] = -1
+    return weight.reshape(*shape) if hasattr(weight, "reshape") else _wrap(weight._data.reshape(shape))
+
+
+def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes):
+    if ls > 0:
+        target = target * (1 - ls) + ls / n_classes
+    prod = logp * target
+    if weight is not None:
+        prod = prod * _wrap(weight._data.reshape([-1 if i == class_dim else 1 for i in range(logp.ndim)]))
+    if reduction == "mean":
+        return div_scalar(-prod.sum(), logp._data.size / n_classes)
+    if reduction == "sum":
+        return -prod.sum()
+    return -prod.sum(class_dim)
+
+
+def _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, ls, class_dim, n_classes):
+    t = target._data
+    keep = _wrap((t != ignore_index).astype(logp._data.dtype))
+    lp = logp
+    if weight is not None:
+        lp = lp * _wrap(weight._data.reshape([-1 if i == class_dim else 1 for i in range(logp.ndim)]))
+    smooth = -lp.sum(class_dim) * keep
+    if reduction == "mean":
+        if weight is not None:
+            denom = weight._data[t[t != ignore_index]].sum()
+        else:
+            denom = (t != ignore_index).sum()
+        smooth = smooth.sum() / float(denom)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1 - ls) + smooth * (ls / n_classes)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        import warnings
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=2)
+    g = _ops()
+    if log_target:
+        loss = g.exp(target) * (target - input)
+    else:
+        loss = g.xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.dim() else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    g = _ops()
+    w12 = (x1 * x2).sum(dim)
+    n1 = (x1 * x1).sum(dim)
+    n2 = (x2 * x2).sum(dim)
+    return w12 / g.sqrt(g.clamp_min(n1 * n2, eps * eps))
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    g = _ops()
+    return g.linalg.vector_norm(x1 - x2 + eps, p, -1, keepdim)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    g = _ops()
+    denom = g.clamp_min(g.linalg.vector_norm(input, p, dim, True), eps).expand_as(input)
+    return input / denom
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    g = _ops()
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    return _reduce(g.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    g = _ops()
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    cos = cosine_similarity(input1, input2, 1, 1e-12)
+    pos = 1 - cos
+    neg = g.clamp_min(cos - margin, 0)
+    zeros = g.zeros_like(cos)
+    loss = g.where(target == 1, pos, zeros) + g.where(target == -1, neg, zeros)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    g = _ops()
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = g.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(g.clamp_min(margin + d_pos - d_neg, 0), reduction)
+
+
+# ---- convolution and pooling ----------------------------------------------------------------------
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    from ..ops.shape import squeeze, unsqueeze
+    o = output_size if isinstance(output_size, int) else output_size[0]
+    return squeeze(adaptive_avg_pool2d(unsqueeze(input, -2), (1, o)), -2)
+
+
+# ---- dropout --------------------------------------------------------------------------------------
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """input * mask / (1 - p), the mask drawn with ``bernoulli_(1 - p)`` (``MulBackward0``)."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    x = input._data
+    if p == 1.0:
+        return input * _wrap(np.zeros((), x.dtype))
+    noise = dropout_mask(x.shape, p, x.dtype)
+    return input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
+
+
+def _feature_dropout(input, p, training, inplace, nd):
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    x = input._data
+    batched = x.ndim == nd + 2
+    shape = x.shape[:2] if batched else x.shape[:1]
+    noise = dropout_mask(shape + (1,) * nd, p, x.dtype) if p < 1 else np.zeros(shape + (1,) * nd, x.dtype)
+    return input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 2)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    raise NotImplementedError("alpha_dropout in training mode is not implemented in glasstorch yet")
+
+
+# ---- shapes ---------------------------------------------------------------------------------------
+def flatten(input, start_dim=1, end_dim=-1):
+    from ..ops.shape import flatten as _flatten
+    return _flatten(input, start_dim, end_dim)
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last len(pad) // 2 dimensions: ``pad = (left_last, right_last, left_prev, ...)``."""
+    from ._ops.padding import pad as _pad
+    return _pad(input, pad, mode, value)
+
+
+_ = (math, Tensor)

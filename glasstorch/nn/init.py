@@ -1,0 +1,212 @@
+"""``torch.nn.init``: in-place initialisers drawing from the generator in torch's order.
+
+Every bound is computed in Python floats as torch computes it (so Kaiming's bound for fan_in=4 is
+0.49999999999999994, not 0.5), then handed to the generator, which casts it to the tensor's dtype.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from ._ops.sparse import _generator
+from ._ops._util import erf
+
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+           "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+           "sparse_"]
+
+
+def _write(tensor, values):
+    """Store ``values`` in the tensor's memory, as an in-place op under no_grad would."""
+    tensor._data[...] = values.reshape(tensor._data.shape)
+    tensor._vc[0] += 1
+    return tensor
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended gain for a nonlinearity (1 for linear layers and sigmoid)."""
+    linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif not isinstance(param, bool) and isinstance(param, (int, float)):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def _fans(tensor):
+    d = tensor.dim()
+    if d < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+    shape = tensor._data.shape
+    receptive = int(np.prod(shape[2:])) if d > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    gen = _generator(generator)
+    return _write(tensor, gen.uniform(tensor._data.shape, tensor._data.dtype, a, b))
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    gen = _generator(generator)
+    return _write(tensor, gen.normal(tensor._data.shape, tensor._data.dtype, mean, std))
+
+
+def constant_(tensor, val):
+    tensor._data[...] = val
+    tensor._vc[0] += 1
+    return tensor
+
+
+def ones_(tensor):
+    return constant_(tensor, 1)
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0)
+
+
+def eye_(tensor):
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    return _write(tensor, np.eye(*tensor._data.shape, dtype=tensor._data.dtype))
+
+
+def dirac_(tensor, groups=1):
+    d = tensor.dim()
+    if d not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    shape = tensor._data.shape
+    if shape[0] % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_per = shape[0] // groups
+    min_dim = min(out_per, shape[1])
+    w = np.zeros(shape, tensor._data.dtype)
+    centre = tuple(s // 2 for s in shape[2:])
+    for g in range(groups):
+        for i in range(min_dim):
+            w[(g * out_per + i, i) + centre] = 1
+    return _write(tensor, w)
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    fan_in, fan_out = _fans(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
+    return uniform_(tensor, -a, a, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    fan_in, fan_out = _fans(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity):
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+    fan_in, fan_out = _fans(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if 0 in tensor._data.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if 0 in tensor._data.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    return normal_(tensor, 0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def _erfinv(y):
+    """erf^-1 in float64: Giles' single-precision approximation, then two Newton steps on erf."""
+    y = np.asarray(y, np.float64)
+    w = -np.log((1.0 - y) * (1.0 + y))
+    small = w < 5.0
+    ws = w - 2.5
+    p1 = 2.81022636e-08
+    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164,
+              0.246640727, 1.50140941):
+        p1 = c + p1 * ws
+    wl = np.sqrt(np.maximum(w, 5.0)) - 3.0
+    p2 = -0.000200214257
+    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
+              1.00167406, 2.83297682):
+        p2 = c + p2 * wl
+    x = np.where(small, p1, p2) * y
+    for _ in range(2):
+        x = x - (erf(x) - y) / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
+    return x
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Inverse-CDF sampling: uniform in [2l-1, 2u-1], erfinv, scale, shift, clamp (torch's steps)."""
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
+                      "may be incorrect.", stacklevel=2)
+    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
+    dt = tensor._data.dtype
+    u = _generator(generator).uniform(tensor._data.shape, dt, 2 * lo - 1, 2 * hi - 1)
+    x = _erfinv(u).astype(dt)
+    x = x * dt.type(std * math.sqrt(2.0)) + dt.type(mean)
+    return _write(tensor, np.clip(x, dt.type(a), dt.type(b)))
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor._data.shape[0]
+    cols = tensor.numel() // rows
+    dt = tensor._data.dtype
+    flat = _generator(generator).normal((rows, cols), dt, 0.0, 1.0)
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _write(tensor, (q * dt.type(gain)).astype(dt))
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor._data.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    gen = _generator(generator)
+    w = gen.normal((rows, cols), tensor._data.dtype, 0.0, std)
+    for c in range(cols):
+        zero = gen.randperm(rows)[:num_zeros]
+        w[zero, c] = 0
+    return _write(tensor, w)
+
+
+# the deprecated spellings without the trailing underscore
+uniform, normal, constant = uniform_, normal_, constant_
+xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal = (xavier_uniform_, xavier_normal_, kaiming_uniform_,
+                                                                  kaiming_normal_)
+orthogonal, sparse = orthogonal_, sparse_

@@ -1,0 +1,168 @@
+"""Module hooks: handles, the hooked call path, and full backward hooks.
+
+``Module.__call__`` takes its fast path (one ``forward`` call) when no hook is set; everything in
+this file runs only when one is.
+"""
+import itertools
+from collections import OrderedDict
+
+import numpy as np
+
+from ..._tensor import Tensor
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, edge
+
+_ids = itertools.count()
+
+# hooks registered with nn.modules.module.register_module_forward_(pre_)hook: apply to every module
+GLOBAL_FORWARD_PRE = OrderedDict()
+GLOBAL_FORWARD = OrderedDict()
+
+
+class RemovableHandle:
+    """What ``register_*_hook`` returns: ``remove()`` (or leaving a ``with`` block) unregisters."""
+
+    def __init__(self, *dicts):
+        self.id = next(_ids)
+        self._dicts = dicts
+
+    def remove(self):
+        for d in self._dicts:
+            d.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def add_hook(store, hook, prepend, *extra):
+    """Put ``hook`` in ``store`` (first when ``prepend``) and mark it in the ``extra`` dicts."""
+    handle = RemovableHandle(store, *extra)
+    store[handle.id] = hook
+    if prepend:
+        store.move_to_end(handle.id, last=False)
+    for d in extra:
+        d[handle.id] = True
+    return handle
+
+
+def call_with_hooks(module, args, kwargs):
+    """The general ``Module.__call__``: pre-hooks, backward-hook setup, forward, forward hooks."""
+    for hid, hook in itertools.chain(GLOBAL_FORWARD_PRE.items(), module._forward_pre_hooks.items()):
+        if hid in module._forward_pre_hooks_with_kwargs:
+            res = hook(module, args, kwargs)
+            if res is not None:
+                if not (isinstance(res, tuple) and len(res) == 2):
+                    raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                       f"but got {res}.")
+                args, kwargs = res
+        else:
+            res = hook(module, args)
+            if res is not None:
+                args = res if isinstance(res, tuple) else (res,)
+    bw = None
+    if module._backward_hooks or module._backward_pre_hooks:
+        bw = _BackwardHook(module)
+        args = bw.wrap_inputs(args)
+    result = module.forward(*args, **kwargs)
+    for hid, hook in itertools.chain(GLOBAL_FORWARD.items(), module._forward_hooks.items()):
+        if hid in module._forward_hooks_with_kwargs:
+            res = hook(module, args, kwargs, result)
+        else:
+            res = hook(module, args, result)
+        if res is not None:
+            result = res
+    if bw is not None:
+        result = bw.wrap_outputs(result)
+    return result
+
+
+class BackwardHookFunctionBackward(Node):
+    """Identity on several tensors at once; its backward lets module backward hooks see them."""
+    __slots__ = ("_nout", "on_backward")
+
+    def backward(self, gs):
+        r = self.on_backward(tuple(gs))
+        return tuple(r)
+
+
+def _identity_node(tensors, on_backward):
+    """Pass ``tensors`` through one identity node; returns the new tensors (same data)."""
+    node = BackwardHookFunctionBackward()
+    node._nout = len(tensors)
+    node.on_backward = on_backward
+    node.next_functions = tuple(edge(t) for t in tensors)
+    node._shape = tuple(t._data.shape for t in tensors)
+    node._dtype = tuple(t._data.dtype for t in tensors)
+    outs = []
+    for i, t in enumerate(tensors):
+        o = _wrap(t._data)
+        o._vc = t._vc
+        o.grad_fn = node
+        o._rg = True
+        o._out_nr = i
+        outs.append(o)
+    return outs
+
+
+def _as_tensors(gs):
+    return tuple(None if g is None else (g if isinstance(g, Tensor) else _wrap(np.asarray(g))) for g in gs)
+
+
+def _as_arrays(gs):
+    return [None if g is None else (g._data if isinstance(g, Tensor) else g) for g in gs]
+
+
+class _BackwardHook:
+    """Wraps a module's tensor inputs and outputs in identity nodes, as torch's BackwardHook does."""
+
+    def __init__(self, module):
+        self.module = module
+        self.grad_outputs = None
+        self.n_inputs = 0
+
+    def _rewrap(self, args, fn):
+        idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        tensors = [args[i] for i in idx]
+        if not GRAD.enabled or not any(t._rg for t in tensors):
+            return args, 0
+        new = _identity_node(tensors, fn)
+        out = list(args)
+        for i, t in zip(idx, new):
+            out[i] = t
+        return tuple(out), len(tensors)
+
+    def wrap_inputs(self, args):
+        new, self.n_inputs = self._rewrap(args, self._on_input_grads)
+        return new
+
+    def wrap_outputs(self, result):
+        single = isinstance(result, Tensor)
+        outs, n = self._rewrap((result,) if single else tuple(result), self._on_output_grads)
+        if n == 0:
+            return result
+        return outs[0] if single else type(result)(outs) if isinstance(result, list) else outs
+
+    def _on_output_grads(self, gs):
+        m = self.module
+        gout = _as_tensors(gs)
+        for hook in m._backward_pre_hooks.values():
+            r = hook(m, gout)
+            if r is not None:
+                gout = tuple(r)
+        self.grad_outputs = gout
+        if self.n_inputs == 0:        # no input needs a gradient: hooks see grad_input = (None,)
+            for hook in m._backward_hooks.values():
+                hook(m, (None,), gout)
+        return _as_arrays(gout)
+
+    def _on_input_grads(self, gs):
+        m = self.module
+        gin = _as_tensors(gs)
+        for hook in m._backward_hooks.values():
+            r = hook(m, gin, self.grad_outputs)
+            if r is not None:
+                gin = tuple(r)
+        return _as_arrays(gin)

@@ -1,0 +1,96 @@
+"""``Module.state_dict`` and ``load_state_dict``, with torch's keys, order and error messages."""
+from collections import OrderedDict, namedtuple
+
+from ..._tensor import Tensor
+from ...autograd.grad_mode import no_grad
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns; prints ``<All keys matched successfully>`` when clean."""
+    __slots__ = ()
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+def state_dict(module, destination=None, prefix="", keep_vars=False):
+    """Parameters, then persistent buffers, then each child's entries, keyed by dotted name."""
+    if destination is None:
+        destination = OrderedDict()
+        destination._metadata = OrderedDict()
+    meta = getattr(destination, "_metadata", None)
+    if meta is not None:
+        meta[prefix[:-1]] = {"version": module._version}
+    for name, p in module._parameters.items():
+        if p is not None:
+            destination[prefix + name] = p if keep_vars else p.detach()
+    for name, b in module._buffers.items():
+        if b is not None and name not in module._non_persistent_buffers_set:
+            destination[prefix + name] = b if keep_vars else b.detach()
+    for hook in module._state_dict_hooks.values():
+        hook(module, destination, prefix, {})
+    for name, child in module._modules.items():
+        if child is not None:
+            state_dict(child, destination, prefix + name + ".", keep_vars)
+    return destination
+
+
+def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
+    persistent = {k: v for k, v in module._buffers.items() if k not in module._non_persistent_buffers_set}
+    local = {k: v for k, v in list(module._parameters.items()) + list(persistent.items()) if v is not None}
+    for name, param in local.items():
+        key = prefix + name
+        if key not in sd:
+            if strict:
+                missing.append(key)
+            continue
+        value = sd[key]
+        if not isinstance(value, Tensor):
+            errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
+                          f"object from checkpoint but received {type(value)}")
+            continue
+        if value.shape != param.shape:
+            errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
+                          f"the shape in current model is {param.shape}.")
+            continue
+        with no_grad():
+            if assign:
+                setattr(module, name, value if name not in module._parameters
+                        else type(param)(value, requires_grad=param.requires_grad))
+            else:
+                param.copy_(value)
+    if strict:
+        for key in sd:
+            if key.startswith(prefix):
+                rest = key[len(prefix):]
+                head = rest.split(".", 1)[0]
+                if head not in module._modules and rest not in local:
+                    unexpected.append(key)
+
+
+def load_state_dict(module, sd, strict=True, assign=False):
+    """Copy ``sd`` into the module's tensors; raise torch's error listing every problem when strict."""
+    if not isinstance(sd, dict):
+        raise TypeError(f"Expected state_dict to be dict-like, got {type(sd)}.")
+    missing, unexpected, errors = [], [], []
+
+    def walk(m, prefix):
+        _load_own(m, sd, prefix, strict, missing, unexpected, errors, assign)
+        for name, child in m._modules.items():
+            if child is not None:
+                walk(child, prefix + name + ".")
+
+    walk(module, "")
+    if strict:
+        if unexpected:
+            errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
+        if missing:
+            errors.insert(0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing)))
+    if errors:
+        raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
+            type(module).__name__, "\n\t".join(errors)))
+    return _IncompatibleKeys(missing, unexpected)

@@ -1,0 +1,373 @@
+"""Reading and writing by index tensors: index_select, gather, scatter, scatter_add, index_add,
+index_fill, masked_fill, masked_select, take, nonzero, argwhere — and their in-place forms.
+
+``gather``/``scatter`` index one dim with a tensor shaped like the output; we turn that into a
+full NumPy advanced index (the other dims take their own position: ``np.indices``).
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
+from .shape import is_array
+from .inplace import commit, type_name
+from .._tensor import _wrap_dim
+
+
+def _long_index(index, name):
+    a = index._data
+    if a.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index" if name != "index_select" else
+                           "index_select(): Expected dtype int32 or int64 for index")
+    return a
+
+
+def _full_index(idx, dim):
+    """The NumPy index that picks ``x[..., idx[i, j, k], ...]`` (idx along ``dim``) at each position."""
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[dim] = idx
+    return tuple(grid)
+
+
+# ---- index_select --------------------------------------------------------------------------------
+class IndexSelectBackward0(Node):
+    """y = x.index_select(d, i)   ->   dx = zeros.index_add(d, i, g)"""
+    __slots__ = ("shape", "dim", "index")
+
+    def backward(self, g):
+        if is_array(g):
+            out = np.zeros(self.shape, g.dtype)
+            np.add.at(out, (slice(None),) * self.dim + (self.index,), g)
+            return (out,)
+        m = self.m
+        return (m.zeros(self.shape, dtype=g.dtype).index_add(self.dim, m.tensor(self.index), g),)
+
+
+def index_select(input, dim, index, *, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    i = index._data
+    if i.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if i.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    i = i.reshape(-1)
+    size = x.shape[d] if x.ndim else 1
+    if i.size and (i.max() >= size or i.min() < -size):
+        bad = int(i.max()) if i.max() >= size else int(i.min())
+        raise IndexError(f"index out of range in self")
+    r = _wrap(np.take(x, i, axis=d) if x.ndim else x.copy())
+    if GRAD.enabled and input._rg:
+        node = IndexSelectBackward0()
+        node.shape, node.dim, node.index = x.shape, d, i
+        record1(node, r, input)
+    return r
+
+
+# ---- gather / scatter ------------------------------------------------------------------------------
+def _check_gather(x, idx, d, name):
+    if idx.ndim != x.ndim and not (x.ndim <= 1 and idx.ndim <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {'input' if name == 'gather' else 'self'} tensor")
+    for k in range(idx.ndim):
+        if k != d and idx.shape[k] > x.shape[k]:
+            raise RuntimeError(f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no "
+                               f"larger than {'self' if name == 'gather' else 'self'} {list(x.shape)} apart from "
+                               f"dimension {d}")
+    size = x.shape[d] if x.ndim else 1
+    if idx.size and (idx.max() >= size or idx.min() < -size):
+        bad = int(idx.max()) if idx.max() >= size else int(idx.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+
+
+class GatherBackward0(Node):
+    """y = x.gather(d, i)   ->   dx = zeros.scatter_add(d, i, g)"""
+    __slots__ = ("shape", "dim", "index")
+
+    def backward(self, g):
+        if is_array(g):
+            out = np.zeros(self.shape, g.dtype)
+            np.add.at(out, _full_index(self.index, self.dim), g)
+            return (out,)
+        m = self.m
+        return (m.zeros(self.shape, dtype=g.dtype).scatter_add(self.dim, m.tensor(self.index), g),)
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    idx = _long_index(index, "gather")
+    _check_gather(x, idx, d, "gather")
+    r = _wrap(x[_full_index(idx, d)] if x.ndim else x[()].reshape(idx.shape).copy())
+    if GRAD.enabled and input._rg:
+        node = GatherBackward0()
+        node.shape, node.dim, node.index = x.shape, d, idx
+        record1(node, r, input)
+    return r
+
+
+class ScatterBackward0(Node):
+    """y = x.scatter(d, i, v) (v a number)   ->   dx = g with the scattered positions zeroed"""
+    __slots__ = ("dim", "index")
+
+    def backward(self, g):
+        where = _full_index(self.index, self.dim)
+        if is_array(g):
+            gx = np.array(g)
+            gx[where] = 0
+            return (gx,)
+        m = self.m
+        return (g.scatter(self.dim, m.tensor(self.index), 0.0),)
+
+
+class ScatterBackward1(ScatterBackward0):
+    """y = x.scatter(d, i, src)   ->   dx = g zeroed at i,   dsrc = g.gather(d, i)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        gx, = ScatterBackward0.backward(self, g)
+        if is_array(g):
+            return gx, g[_full_index(self.index, self.dim)]
+        return gx, g.gather(self.dim, self.m.tensor(self.index))
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    if src is None:
+        src = value
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    idx = _long_index(index, "scatter")
+    _check_gather(x, idx, d, "scatter")
+    out = x.copy()
+    where = _full_index(idx, d)
+    is_t = isinstance(src, Tensor)
+    vals = src._data[tuple(slice(0, s) for s in idx.shape)] if is_t else src
+    if reduce is None:
+        out[where] = vals
+    elif reduce == "add":
+        np.add.at(out, where, vals)
+    elif reduce == "multiply":
+        np.multiply.at(out, where, vals)
+    else:
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    r = _wrap(out)
+    if needs_grad(input, src if is_t else input):
+        node = ScatterBackward1() if is_t else ScatterBackward0()
+        node.dim, node.index = d, idx
+        record(node, r, input, *((src,) if is_t else ()))
+    return r
+
+
+class ScatterAddBackward0(Node):
+    """y = x.scatter_add(d, i, src)   ->   dx = g,   dsrc = g.gather(d, i)"""
+    __slots__ = ("dim", "index")
+
+    def backward(self, g):
+        if is_array(g):
+            return g, g[_full_index(self.index, self.dim)]
+        return g, g.gather(self.dim, self.m.tensor(self.index))
+
+
+def scatter_add(input, dim, index, src):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    idx = _long_index(index, "scatter_add")
+    _check_gather(x, idx, d, "scatter_add")
+    out = x.copy()
+    np.add.at(out, _full_index(idx, d), src._data[tuple(slice(0, s) for s in idx.shape)])
+    r = _wrap(out)
+    if needs_grad(input, src):
+        node = ScatterAddBackward0()
+        node.dim, node.index = d, idx
+        record(node, r, input, src)
+    return r
+
+
+# ---- index_add / index_fill ----------------------------------------------------------------------
+class IndexAddBackward0(Node):
+    """y = x.index_add(d, i, src, alpha)   ->   dx = g,   dsrc = alpha * g.index_select(d, i)"""
+    __slots__ = ("dim", "index", "alpha")
+
+    def backward(self, g):
+        if is_array(g):
+            gs = np.take(g, self.index, axis=self.dim)
+        else:
+            gs = g.index_select(self.dim, self.m.tensor(self.index))
+        return g, (gs if self.alpha == 1 else gs * self.alpha)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    i = index._data.reshape(-1)
+    s = source._data
+    if s.ndim and s.shape[d if s.ndim == x.ndim else 0] != i.size:
+        raise RuntimeError(f"index_add_(): Number of indices ({i.size}) should be equal to source.size(dim) "
+                           f"({s.shape[d]})")
+    out = x.copy()
+    np.add.at(out, (slice(None),) * d + (i,), s if alpha == 1 else s * alpha)
+    r = _wrap(out)
+    if needs_grad(input, source):
+        node = IndexAddBackward0()
+        node.dim, node.index, node.alpha = d, i, alpha
+        record(node, r, input, source)
+    return r
+
+
+class IndexFillBackward0(Node):
+    """y = x.index_fill(d, i, v)   ->   dx = g with the filled slices zeroed"""
+    __slots__ = ("dim", "index")
+
+    def backward(self, g):
+        if is_array(g):
+            gx = np.array(g)
+            gx[(slice(None),) * self.dim + (self.index,)] = 0
+            return (gx,)
+        return (g.index_fill(self.dim, self.m.tensor(self.index), 0.0),)
+
+
+def index_fill(input, dim, index, value):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    i = index._data.reshape(-1)
+    out = x.copy()
+    out[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else value
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = IndexFillBackward0()
+        node.dim, node.index = d, i
+        record1(node, r, input)
+    return r
+
+
+# ---- masks ---------------------------------------------------------------------------------------
+class MaskedFillBackward0(Node):
+    """y = x.masked_fill(mask, v)   ->   dx = where(mask, 0, g)"""
+    __slots__ = ("mask",)
+
+    def backward(self, g):
+        m = self.m
+        mask = self.mask if is_array(g) else m.tensor(self.mask)
+        return (m.where(mask, 0.0, g),)
+
+
+class MaskedFillBackward1(MaskedFillBackward0):
+    """y = x.masked_fill(mask, v) (v a 0-d tensor)   ->   dx = where(mask, 0, g),   dv = sum(g where mask)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        m = self.m
+        mask = self.mask if is_array(g) else m.tensor(self.mask)
+        return m.where(mask, 0.0, g), m.where(mask, g, 0.0).sum()
+
+
+def _check_mask(mask, name):
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
+                           f"{type_name(mask._data.dtype).lower() if mask._data.dtype.kind != 'u' else 'unsigned char'}")
+
+
+def masked_fill(input, mask, value):
+    _check_mask(mask, "masked_fill_")
+    x = input._data
+    is_t = isinstance(value, Tensor)
+    if is_t and value._data.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+    v = value._data if is_t else value
+    np.broadcast_shapes(mask._data.shape, x.shape)
+    out = np.where(mask._data, np.asarray(v).astype(x.dtype), x)
+    if out.shape != x.shape:
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
+                           f"{list(out.shape)}")
+    r = _wrap(out)
+    if needs_grad(input, value if is_t else input):
+        node = MaskedFillBackward1() if is_t else MaskedFillBackward0()
+        node.mask = mask._data
+        record(node, r, input, *((value,) if is_t else ()))
+    return r
+
+
+class MaskedSelectBackward0(Node):
+    """y = x[mask] (broadcast)   ->   dx = zeros with g written where mask is true"""
+    __slots__ = ("shape", "sel")
+
+    def backward(self, g):
+        from .index import add_at_positions
+        return (add_at_positions(self.m, g, self.shape, self.sel),)
+
+
+def masked_select(input, mask):
+    _check_mask(mask, "masked_select:")
+    x = input._data
+    shape = np.broadcast_shapes(x.shape, mask._data.shape)
+    m = np.broadcast_to(mask._data, shape)
+    r = _wrap(np.broadcast_to(x, shape)[m])
+    if GRAD.enabled and input._rg:
+        from .index import positions
+        node = MaskedSelectBackward0()
+        node.shape = shape
+        node.sel = positions(shape)[m]
+        record1(node, r, input)
+    return r
+
+
+class TakeBackward0(Node):
+    """y = x.flatten()[i]   ->   dx = zeros with g added at i"""
+    __slots__ = ("shape", "sel")
+
+    def backward(self, g):
+        from .index import add_at_positions
+        return (add_at_positions(self.m, g, self.shape, self.sel),)
+
+
+def take(input, index):
+    x = input._data
+    i = index._data
+    n = x.size
+    if i.size and (i.max() >= n or i.min() < -n):
+        bad = int(i.max()) if i.max() >= n else int(i.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    sel = np.where(i < 0, i + n, i)
+    r = _wrap(x.reshape(-1)[sel])
+    if GRAD.enabled and input._rg:
+        node = TakeBackward0()
+        node.shape, node.sel = x.shape, sel
+        record1(node, r, input)
+    return r
+
+
+def nonzero(input, *, as_tuple=False, out=None):
+    x = input._data
+    if as_tuple:
+        if x.ndim == 0:
+            return (_wrap(np.nonzero(x.reshape(1))[0]),)
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(x))
+    return _wrap(np.argwhere(x).astype(np.int64))
+
+
+def argwhere(input):
+    return _wrap(np.argwhere(input._data).astype(np.int64))
+
+
+# ---- in-place forms --------------------------------------------------------------------------------
+def masked_fill_(input, mask, value):
+    return commit(input, lambda: masked_fill(input, mask, value), "masked_fill")
+
+
+def index_add_(input, dim, index, source, *, alpha=1):
+    return commit(input, lambda: index_add(input, dim, index, source, alpha=alpha), "index_add")
+
+
+def index_fill_(input, dim, index, value):
+    return commit(input, lambda: index_fill(input, dim, index, value), "index_fill")
+
+
+def scatter_(input, dim, index, src=None, *, value=None, reduce=None):
+    return commit(input, lambda: scatter(input, dim, index, src, value=value, reduce=reduce), "scatter")
+
+
+def scatter_add_(input, dim, index, src):
+    return commit(input, lambda: scatter_add(input, dim, index, src), "scatter_add")
+
+
+__all__ = ["index_select", "gather", "scatter", "scatter_add", "index_add", "index_fill", "masked_fill",
+           "masked_select", "take", "nonzero", "argwhere"]

@@ -1,0 +1,296 @@
+"""``x[index]`` and ``x[index] = value`` with torch's semantics.
+
+torch reads an index left to right: ``None`` unsqueezes, an integer selects, a slice narrows
+(each a view with its own node: UnsqueezeBackward0, SelectBackward0, SliceBackward0); whatever
+integer tensors, lists and boolean masks remain are applied last, together, as one advanced
+index (a copy: IndexBackward0).  Integers are applied *before* the advanced index, so
+``b[[0, 1], :, 0]`` keeps the advanced dimension in place where NumPy would move it to the front.
+
+Gradients of copies are written through flat positions: ``pos = arange(numel).reshape(shape)``
+indexed like the data says which input element each output element came from.
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
+from .shape import as_view, is_array, unsqueeze
+from .views import select, SliceBackward0, _record_index, scatter_into
+from .inplace import check_inplace, LEAF_INPLACE, VIEW_LEAF_INPLACE
+from .fill import copy_  # noqa: F401  (re-exported for callers that write whole tensors)
+
+_INVALID = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+            "(got {})")
+
+
+def _as_index_array(item):
+    """An integer tensor, bool mask or list as a NumPy index array (None if ``item`` is not one)."""
+    if isinstance(item, Tensor):
+        a = item._data
+    elif isinstance(item, np.ndarray):
+        a = item
+    elif isinstance(item, (list, tuple)):
+        a = np.asarray([int(v) if isinstance(v, Tensor) else v for v in item])
+        if a.dtype.kind == "f":
+            a = a.astype(np.int64)
+    else:
+        return None
+    if a.dtype.kind not in "biu":
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return a
+
+
+def parse(shape, index):
+    """Split ``index`` into steps on ``shape``: a list of basic steps, then the advanced part.
+
+    Returns (steps, basic, adv): basic is the NumPy index doing all the steps at once; steps are ("none", d) / ("int", d, i) / ("slice", d, start, stop, step),
+    dims counted on the tensor as it is when the step runs; adv is None or a tuple of index
+    arrays and ``slice(None)`` over the dims left after the steps."""
+    single_slice = isinstance(index, slice)
+    if not isinstance(index, tuple):
+        index = (index,)
+    items = []
+    for it in index:
+        if isinstance(it, Tensor) and it._data.ndim == 0 and it._data.dtype.kind in "iu":
+            it = int(it._data)
+        elif isinstance(it, (np.integer,)):
+            it = int(it)
+        items.append(it)
+    n_used = 0
+    for it in items:
+        if it is None or it is Ellipsis or isinstance(it, bool):
+            continue
+        a = None if isinstance(it, (int, slice)) else _as_index_array(it)
+        n_used += a.ndim if a is not None and a.dtype == np.bool_ else 1
+    ndim = len(shape)
+    if n_used > ndim:
+        if ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    steps, adv, d, cur, basic = [], {}, 0, list(shape), []
+    src = 0                                   # dim of the original tensor the next item reads
+    for it in items:
+        if it is Ellipsis:
+            skip = ndim - n_used
+            basic.extend([slice(None)] * skip)
+            d += skip
+            src += skip
+            n_used = ndim                     # a second Ellipsis skips nothing
+        elif it is None:
+            steps.append(("none", d))
+            basic.append(None)
+            cur.insert(d, 1)
+            d += 1
+        elif isinstance(it, bool):
+            raise IndexError(_INVALID.format("bool"))
+        elif isinstance(it, int):
+            size = cur[d]
+            if not -size <= it < size:
+                raise IndexError(f"index {it} is out of bounds for dimension {src} with size {size}")
+            steps.append(("int", d, it))
+            basic.append(it)
+            cur.pop(d)
+            src += 1
+        elif isinstance(it, slice):
+            size = cur[d]
+            step = 1 if it.step is None else int(it.step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, _ = slice(it.start, it.stop, 1).indices(size)
+            stop = max(stop, start)
+            basic.append(slice(start, stop, step))
+            if single_slice or not (start == 0 and stop == size and step == 1):
+                steps.append(("slice", d, start, stop, step))
+                cur[d] = len(range(start, stop, step))
+            d += 1
+            src += 1
+        else:
+            a = _as_index_array(it)
+            if a is None:
+                raise IndexError(_INVALID.format(type(it).__name__))
+            if a.dtype == np.bool_:
+                got = tuple(cur[d:d + a.ndim])
+                for k, (m, s) in enumerate(zip(a.shape, got)):
+                    if m != s:
+                        raise IndexError(f"The shape of the mask {list(a.shape)} at index {k} does not match the "
+                                         f"shape of the indexed tensor {list(got)} at index {d + k}")
+                adv[d] = a
+                basic.extend([slice(None)] * a.ndim)
+                d += a.ndim
+                src += a.ndim
+            else:
+                size = cur[d]
+                if a.size and (a.max() >= size or a.min() < -size):
+                    bad = int(a.max()) if a.max() >= size else int(a.min())
+                    raise IndexError(f"index {bad} is out of bounds for dimension {src} with size {size}")
+                adv[d] = a.astype(np.int64, copy=False)
+                basic.append(slice(None))
+                d += 1
+                src += 1
+    basic = tuple(basic) + (Ellipsis,)        # Ellipsis: all-integer indexing still gives a 0-d view
+    if not adv:
+        return steps, basic, None
+    full, k = [], 0
+    while k < len(cur):
+        if k in adv:
+            full.append(adv[k])
+            k += adv[k].ndim if adv[k].dtype == np.bool_ else 1
+        else:
+            full.append(slice(None))
+            k += 1
+    return steps, basic, tuple(full)
+
+
+# ---- reading ---------------------------------------------------------------------------------------
+class IndexBackward0(Node):
+    """y = x[indices]   ->   dx = zeros, with g added at the indexed positions (repeats add up)"""
+    __slots__ = ("shape", "sel")
+
+    def backward(self, g):
+        return (add_at_positions(self.m, g, self.shape, self.sel),)
+
+
+def add_at_positions(m, g, shape, sel):
+    """Zeros of ``shape`` plus ``g`` added at flat positions ``sel`` (an int array shaped like g)."""
+    n = int(np.prod(shape))
+    if is_array(g):
+        out = np.zeros(n, g.dtype)
+        np.add.at(out, sel.reshape(-1), np.reshape(g, -1))
+        return out.reshape(shape)
+    return m.zeros(n, dtype=g.dtype).index_add(0, m.tensor(sel.reshape(-1)), g.reshape(-1)).reshape(shape)
+
+
+def positions(shape):
+    return np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+
+
+def getitem(input, index):
+    x = input._data
+    steps, basic, adv = parse(x.shape, index)
+    if not (GRAD.enabled and input._rg):
+        if not steps and adv is None:
+            return _alias(input)
+        r = as_view(input, x[basic]) if steps else input
+        return _wrap(r._data[adv]) if adv is not None else r
+    cur = input
+    for st in steps:
+        if st[0] == "none":
+            cur = unsqueeze(cur, st[1])
+        elif st[0] == "int":
+            cur = select(cur, st[1], st[2])
+        else:
+            idx = (slice(None),) * st[1] + (slice(st[2], st[3], st[4]),)
+            cur = _record_index(SliceBackward0, cur, as_view(cur, cur._data[idx]), idx)
+    if adv is None:
+        return cur if steps else _alias(input)
+    r = _wrap(cur._data[adv])
+    node = IndexBackward0()
+    node.shape = cur._data.shape
+    node.sel = positions(cur._data.shape)[adv]
+    return record1(node, r, cur)
+
+
+class AliasBackward0(Node):
+    """y = x (a new view of all of x)   ->   dx = g"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return (g,)
+
+
+def _alias(input):
+    r = as_view(input, input._data.view())
+    if GRAD.enabled and input._rg:
+        record1(AliasBackward0(), r, input)
+    return r
+
+
+# ---- writing ---------------------------------------------------------------------------------------
+class CopySlices(Node):
+    """x[basic index] = v   ->   dx = g with the written region zeroed,   dv = g[region]"""
+    __slots__ = ("sel", "vshape")
+
+    def backward(self, g):
+        return _put_backward(self, g)
+
+
+class IndexPutBackward0(CopySlices):
+    """x[indices] = v   ->   dx = g with the written positions zeroed,   dv = g at those positions"""
+    __slots__ = ()
+
+
+def _put_backward(node, g):
+    sel = node.sel
+    if is_array(g):
+        gx = np.array(g)
+        gx.reshape(-1)[sel.reshape(-1)] = 0
+        gv = np.reshape(g, -1)[sel]
+    else:
+        m = node.m
+        flat = m.tensor(sel.reshape(-1))
+        gx = g.reshape(-1).index_fill(0, flat, 0).reshape(g.shape)
+        gv = g.reshape(-1)[m.tensor(sel)]
+    if node.vshape is not None and len(node.vshape) > gv.ndim:
+        gv = gv.reshape(node.vshape) if is_array(gv) else gv.reshape(node.vshape)
+    return gx, gv
+
+
+def setitem(input, index, value):
+    x = input._data
+    steps, basic, adv = parse(x.shape, index)
+    is_t = isinstance(value, Tensor)
+    track = GRAD.enabled and (input._rg or (is_t and value._rg))
+    if GRAD.enabled and input._rg and input.grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE if adv is not None else VIEW_LEAF_INPLACE)
+    check_inplace(input)
+    target = x[basic]
+    v = value._data if is_t else value
+    if adv is None:
+        if is_t:
+            _check_expand(v.shape, target.shape)
+            if v.ndim > target.ndim:
+                v = v.reshape(v.shape[v.ndim - target.ndim:])
+        np.copyto(target, v, casting="unsafe")
+    else:
+        shape = np.empty(target.shape, np.bool_)[adv].shape if is_t else ()
+        if is_t:
+            try:
+                np.broadcast_shapes(v.shape, shape)
+                np.broadcast_to(v, shape)
+            except ValueError:
+                raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast "
+                                   f"to indexing result of shape {list(shape)}") from None
+        target[adv] = v
+    input._vc[0] += 1
+    if track:
+        node = (IndexPutBackward0 if adv is not None else CopySlices)()
+        sel = positions(x.shape)[basic]
+        node.sel = sel[adv] if adv is not None else sel
+        node.vshape = value._data.shape if is_t else None
+        old = _wrap(x)                      # stands for the tensor as it was, for its edge
+        old.grad_fn, old._rg, old._out_nr = input.grad_fn, input._rg, input._out_nr
+        old._accum = input._accum
+        record(node, input, old, value if is_t else None)
+        input._out_nr = 0
+    return None
+
+
+def _check_expand(vshape, tshape):
+    lead = len(tshape) - len(vshape)
+    if lead < 0:
+        # torch drops leading 1s of the value; anything else cannot fit
+        extra = vshape[:-lead] if len(tshape) else vshape
+        if any(s != 1 for s in extra):
+            raise RuntimeError(f"expand(torch.FloatTensor{{{list(vshape)}}}, size={list(tshape)}): the number of "
+                               f"sizes provided ({len(tshape)}) must be greater or equal to the number of "
+                               f"dimensions in the tensor ({len(vshape)})")
+        return
+    for i, s in enumerate(vshape):
+        t = tshape[lead + i]
+        if s != 1 and s != t:
+            raise RuntimeError(f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
+                               f"non-singleton dimension {lead + i}.  Target sizes: {list(tshape)}.  Tensor sizes: "
+                               f"{list(vshape)}")
+
+
+__all__ = ["getitem", "setitem", "parse", "add_at_positions", "positions", "scatter_into"]

@@ -1,0 +1,377 @@
+"""Ops that build a new layout by copying: cat, stack (and hstack/vstack/dstack/column_stack),
+repeat, tile, flip, roll, tril, triu, diag, diag_embed, meshgrid, repeat_interleave.
+"""
+import numpy as np
+
+from .._dtype import result_type, FROM_NP
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
+from .shape import is_array, sizes_arg, reshape, unsqueeze, expand, flatten
+from .._tensor import _wrap_dim
+
+
+def _cut(g, axis, sizes):
+    """``g`` split along ``axis`` into pieces of ``sizes`` (arrays or tensors alike)."""
+    out, start = [], 0
+    for s in sizes:
+        idx = (slice(None),) * axis + (slice(start, start + s),)
+        out.append(g[idx])
+        start += s
+    return out
+
+
+# ---- cat / stack ---------------------------------------------------------------------------------
+class CatBackward0(Node):
+    """y = cat(xs, d)   ->   dx_i = the slice of g that x_i filled"""
+    __slots__ = ("dim", "sizes", "shapes")
+
+    def backward(self, g):
+        parts = _cut(g, self.dim, self.sizes)
+        # an empty 1-d input (legacy: skipped by cat) gets a gradient of its own shape
+        return tuple(p if s is not None else None for p, s in zip(parts, self.shapes))
+
+
+def _tensors(tensors, name):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    return tensors
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = _tensors(tensors, "cat")
+    # torch skips 1-d empty tensors when joining (a legacy rule)
+    used = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
+    dt = result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
+    if not used:
+        r = _wrap(np.zeros((0,), dt.np))
+        return r
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    ref = used[0]._data
+    d = _wrap_dim(dim, ref.ndim)
+    for i, t in enumerate(tensors):
+        s = t._data.shape
+        if s == (0,):
+            continue
+        if len(s) != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {len(s)}")
+        for k in range(ref.ndim):
+            if k != d and s[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                   f"{ref.shape[k]} but got size {s[k]} for tensor number {i} in the list.")
+    r = _wrap(np.concatenate([t._data for t in used], axis=d, dtype=dt.np, casting="unsafe"))
+    if needs_grad(*tensors):
+        node = CatBackward0()
+        node.dim = d
+        node.sizes = [t._data.shape[d] if t._data.shape != (0,) else 0 for t in tensors]
+        node.shapes = [t._data.shape if t._data.shape != (0,) else None for t in tensors]
+        record(node, r, *tensors)
+    return r
+
+
+concat = concatenate = cat
+
+
+class StackBackward0(Node):
+    """y = stack(xs, d)   ->   dx_i = g.select(d, i)"""
+    __slots__ = ("dim", "n")
+
+    def backward(self, g):
+        pre = (slice(None),) * self.dim
+        return tuple(g[pre + (i, Ellipsis)] for i in range(self.n))
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = _tensors(tensors, "stack")
+    s0 = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != s0:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(s0)} at entry 0 and "
+                               f"{list(t._data.shape)} at entry {i}")
+    d = _wrap_dim(dim, len(s0) + 1)
+    dt = result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
+    r = _wrap(np.stack([t._data for t in tensors], axis=d).astype(dt.np, copy=False))
+    if needs_grad(*tensors):
+        node = StackBackward0()
+        node.dim, node.n = d, len(tensors)
+        record(node, r, *tensors)
+    return r
+
+
+def atleast_1d(*tensors):
+    one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+    ts = tensors[0] if len(tensors) == 1 and not one else tensors
+    out = tuple(reshape(t, 1) if t._data.ndim == 0 else t for t in ts)
+    return out[0] if one else out
+
+
+def atleast_2d(*tensors):
+    one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+    ts = tensors[0] if len(tensors) == 1 and not one else tensors
+    out = tuple(reshape(t, 1, 1) if t._data.ndim == 0 else unsqueeze(t, 0) if t._data.ndim == 1 else t for t in ts)
+    return out[0] if one else out
+
+
+def atleast_3d(*tensors):
+    one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+    ts = tensors[0] if len(tensors) == 1 and not one else tensors
+    out = []
+    for t in ts:
+        n = t._data.ndim
+        out.append(reshape(t, 1, 1, 1) if n == 0 else unsqueeze(unsqueeze(t, 0), -1) if n == 1 else
+                   unsqueeze(t, -1) if n == 2 else t)
+    return out[0] if one else tuple(out)
+
+
+def hstack(tensors, *, out=None):
+    ts = atleast_1d(*_tensors(tensors, "hstack"))
+    ts = (ts,) if isinstance(ts, Tensor) else ts
+    return cat(ts, 0 if ts[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors, *, out=None):
+    ts = atleast_2d(*_tensors(tensors, "vstack"))
+    return cat((ts,) if isinstance(ts, Tensor) else ts, 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors, *, out=None):
+    ts = atleast_3d(*_tensors(tensors, "dstack"))
+    return cat((ts,) if isinstance(ts, Tensor) else ts, 2)
+
+
+def column_stack(tensors, *, out=None):
+    ts = [reshape(t, t._data.size, 1) if t._data.ndim <= 1 else t for t in _tensors(tensors, "column_stack")]
+    return hstack(ts)
+
+
+# ---- repeat / tile -------------------------------------------------------------------------------
+class RepeatBackward0(Node):
+    """y = x.repeat(r)   ->   dx = g viewed as (r0, s0, r1, s1, ...) summed over the r axes"""
+    __slots__ = ("shape", "reps")
+
+    def backward(self, g):
+        lead = len(self.reps) - len(self.shape)
+        shape = (1,) * lead + tuple(self.shape)
+        split = []
+        for r, s in zip(self.reps, shape):
+            split += [r, s]
+        g = g.reshape(tuple(split))
+        axes = tuple(range(0, 2 * len(shape), 2))
+        g = g.sum(axes) if is_array(g) else g.sum(axes)
+        return (g.reshape(self.shape),)
+
+
+def repeat(input, *sizes):
+    reps = sizes_arg(sizes)
+    x = input._data
+    if len(reps) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           "tensor")
+    r = _wrap(np.tile(x, reps) if reps else x.copy())
+    if GRAD.enabled and input._rg:
+        node = RepeatBackward0()
+        node.shape, node.reps = x.shape, reps
+        record1(node, r, input)
+    return r
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    n = input._data.ndim
+    if len(dims) < n:
+        dims = (1,) * (n - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element (or slice along ``dim``) repeated: a gather by index, as torch composes it."""
+    from .gather import index_select
+    if dim is None:
+        input = flatten(input)
+        dim = 0
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    reps = repeats._data if isinstance(repeats, Tensor) else repeats
+    idx = np.repeat(np.arange(n), reps)
+    return index_select(input, d, _wrap(idx.astype(np.int64)))
+
+
+# ---- flip / roll ---------------------------------------------------------------------------------
+class FlipBackward0(Node):
+    """y = x.flip(dims)   ->   dx = g.flip(dims)"""
+    __slots__ = ("dims",)
+
+    def backward(self, g):
+        return (np.flip(g, self.dims) if is_array(g) else g.flip(self.dims),)
+
+
+def flip(input, *dims):
+    dims = sizes_arg(dims)
+    x = input._data
+    axes = tuple(_wrap_dim(d, x.ndim) for d in dims)
+    r = _wrap(np.flip(x, axes).copy() if x.ndim else x.copy())
+    if GRAD.enabled and input._rg:
+        node = FlipBackward0()
+        node.dims = axes
+        record1(node, r, input)
+    return r
+
+
+def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+class RollBackward0(Node):
+    """y = x.roll(s, d)   ->   dx = g.roll(-s, d)"""
+    __slots__ = ("shifts", "dims")
+
+    def backward(self, g):
+        neg = tuple(-s for s in self.shifts)
+        if is_array(g):
+            return (np.roll(g, neg, self.dims) if self.dims is not None else np.roll(g, neg[0]),)
+        return (g.roll(neg, self.dims if self.dims is not None else None),)
+
+
+def roll(input, shifts, dims=None):
+    x = input._data
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is not None:
+        dims = (dims,) if isinstance(dims, int) else tuple(dims)
+        if len(dims) != len(shifts):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+        dims = tuple(_wrap_dim(d, x.ndim) for d in dims)
+        r = _wrap(np.roll(x, shifts, dims))
+    else:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        r = _wrap(np.roll(x, shifts[0]))
+    if GRAD.enabled and input._rg:
+        node = RollBackward0()
+        node.shifts, node.dims = shifts, dims
+        record1(node, r, input)
+    return r
+
+
+# ---- triangles and diagonals ---------------------------------------------------------------------
+class TrilBackward0(Node):
+    """y = tril(x, k)   ->   dx = tril(g, k)"""
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        return (np.tril(g, self.k) if is_array(g) else g.tril(self.k),)
+
+
+class TriuBackward0(Node):
+    """y = triu(x, k)   ->   dx = triu(g, k)"""
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        return (np.triu(g, self.k) if is_array(g) else g.triu(self.k),)
+
+
+def _tri(fn, node_cls, input, diagonal):
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"{fn.__name__}: input tensor must have at least 2 dimensions")
+    r = _wrap(fn(x, diagonal))
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.k = diagonal
+        record1(node, r, input)
+    return r
+
+
+def tril(input, diagonal=0, *, out=None):
+    return _tri(np.tril, TrilBackward0, input, diagonal)
+
+
+def triu(input, diagonal=0, *, out=None):
+    return _tri(np.triu, TriuBackward0, input, diagonal)
+
+
+class DiagEmbedBackward0(Node):
+    """y = diag_embed(x, k)   ->   dx = the k-th diagonal of g (over the last two dims)"""
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        if is_array(g):
+            return (np.diagonal(g, self.k, -2, -1).copy(),)
+        return (g.diagonal(self.k, -2, -1),)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    x = input._data
+    n = x.shape[-1] + abs(offset) if x.ndim else 1
+    out = np.zeros(x.shape[:-1] + (n, n), x.dtype)
+    from .views import _diag_view
+    _diag_view(out, offset, out.ndim - 2, out.ndim - 1)[...] = x
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = DiagEmbedBackward0()
+        node.k = offset
+        record1(node, r, input)
+    return r
+
+
+def diag(input, diagonal=0, *, out=None):
+    n = input._data.ndim
+    if n == 1:
+        return diag_embed(input, diagonal)
+    if n != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
+    from .views import diagonal as _diagonal
+    from .conversion import clone
+    return clone(_diagonal(input, diagonal))
+
+
+def trace(input):
+    from .reduction import sum as _sum
+    from .views import diagonal as _diagonal
+    if input._data.ndim != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input._data.ndim))
+    return _sum(_diagonal(input))
+
+
+def meshgrid(*tensors, indexing=None):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    if indexing is None:
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+                      "argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(t._data.size for t in ts)
+    out = []
+    for i, t in enumerate(ts):
+        view = [1] * len(ts)
+        view[i] = -1
+        out.append(expand(reshape(t, view), shape))
+    if swap:
+        from .views import transpose
+        out = [transpose(o, 0, 1) for o in out]
+        out[0], out[1] = out[1], out[0]
+    return tuple(out)
+
+
+__all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack", "column_stack",
+           "atleast_1d", "atleast_2d", "atleast_3d", "repeat", "tile", "repeat_interleave", "flip", "fliplr",
+           "flipud", "roll", "tril", "triu", "diag", "diag_embed", "trace", "meshgrid", "FROM_NP"]

@@ -1,0 +1,372 @@
+"""Matrix products: matmul (``@``), mm, bmm, mv, dot, outer, addmm, baddbmm, tensordot, kron, einsum.
+
+``matmul`` dispatches on the ranks as torch does, so the graph has torch's nodes: 1-d @ 1-d is
+``dot``, 2-d @ 1-d ``mv``, 2-d @ 2-d ``mm``, 1-d @ 2-d is ``unsqueeze, mm, squeeze_``
+(SqueezeBackward4), and anything batched folds into ``mm``/``mv``/``bmm`` and is then reshaped
+back (UnsafeViewBackward0).  With no gradient to record it is one ``np.matmul`` call.
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
+from .shape import reshape, unsqueeze, expand, as_view, UnsafeViewBackward0, SqueezeBackward4
+
+_C_NAMES = {"f": {2: "c10::Half", 4: "float", 8: "double"},
+            "i": {1: "signed char", 2: "short int", 4: "int", 8: "long int"}, "u": {1: "unsigned char"},
+            "b": {1: "bool"}}
+
+
+def _c_name(dt):
+    return _C_NAMES[dt.kind][dt.itemsize]
+
+
+def _same_dtype(x, y):
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_name(x.dtype)} != "
+                           f"{_c_name(y.dtype)}")
+
+
+def _T(x):
+    """The transpose of the last two dims, for arrays and tensors alike."""
+    return np.swapaxes(x, -1, -2) if isinstance(x, np.ndarray) else x.transpose(-1, -2)
+
+
+def _mat(m, a, b):
+    return (a @ b) if isinstance(a, np.ndarray) else m.matmul(a, b)
+
+
+# ---- the primitives ----------------------------------------------------------------------------
+class DotBackward0(Node):
+    """z = a . b   ->   da = g * b,   db = g * a"""
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved()
+        return (None if b is None else g * b), (None if a is None else g * a)
+
+
+def dot(input, other, *, out=None):
+    x, y = input._data, other._data
+    if x.ndim != 1 or y.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
+    if x.shape[0] != y.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] to "
+                           f"have the same number of elements, but got {x.shape[0]} and {y.shape[0]} elements "
+                           f"respectively")
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_long_name(x)} and "
+                           f"{_long_name(y)}")
+    r = _wrap(np.asarray(np.dot(x, y)))
+    if needs_grad(input, other):
+        node = DotBackward0()
+        node.save(input if other._rg else None, other if input._rg else None)
+        record(node, r, input, other)
+    return r
+
+
+def _long_name(x):
+    from .inplace import type_name
+    return type_name(x.dtype)
+
+
+vdot = dot
+
+
+class MvBackward0(Node):
+    """y = A v   ->   dA = outer(g, v),   dv = A^T g"""
+    __slots__ = ()
+
+    def backward(self, g):
+        A, v = self.saved()
+        m = self.m
+        dA = None if v is None else (np.outer(g, v) if isinstance(g, np.ndarray) else m.outer(g, v))
+        dv = None if A is None else _mat(m, _T(A), g)
+        return dA, dv
+
+
+def mv(input, vec, *, out=None):
+    A, v = input._data, vec._data
+    if A.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {A.ndim}, {v.ndim}")
+    if A.shape[1] != v.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({A.shape[0]}), mat ({A.shape[0]}x{A.shape[1]}), vec "
+                           f"({v.shape[0]})")
+    _same_dtype(A, v)
+    r = _wrap(A @ v)
+    if needs_grad(input, vec):
+        node = MvBackward0()
+        node.save(input if vec._rg else None, vec if input._rg else None)
+        record(node, r, input, vec)
+    return r
+
+
+class MmBackward0(Node):
+    """Y = A B   ->   dA = g B^T,   dB = A^T g"""
+    __slots__ = ()
+
+    def backward(self, g):
+        A, B = self.saved()
+        m = self.m
+        return (None if B is None else _mat(m, g, _T(B))), (None if A is None else _mat(m, _T(A), g))
+
+
+def _check_mm(x, y):
+    if x.shape[-1] != y.shape[-2]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[-2]}x{x.shape[-1]} and "
+                           f"{y.shape[-2]}x{y.shape[-1]})")
+    _same_dtype(x, y)
+
+
+def mm(input, mat2, *, out=None):
+    x, y = input._data, mat2._data
+    if x.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if y.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_mm(x, y)
+    r = _wrap(x @ y)
+    if needs_grad(input, mat2):
+        node = MmBackward0()
+        node.save(input if mat2._rg else None, mat2 if input._rg else None)
+        record(node, r, input, mat2)
+    return r
+
+
+class BmmBackward0(MmBackward0):
+    """Y_b = A_b B_b   ->   dA = g B^T,   dB = A^T g   (batch by batch)"""
+    __slots__ = ()
+
+
+def bmm(input, mat2, *, out=None):
+    x, y = input._data, mat2._data
+    if x.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if y.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if y.shape[:2] != (x.shape[0], x.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
+                           f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+    _same_dtype(x, y)
+    r = _wrap(np.matmul(x, y))
+    if needs_grad(input, mat2):
+        node = BmmBackward0()
+        node.save(input if mat2._rg else None, mat2 if input._rg else None)
+        record(node, r, input, mat2)
+    return r
+
+
+def _unsafe_view(t, shape):
+    """A reshape of a tensor nobody else sees (torch's ``_unsafe_view``): UnsafeViewBackward0."""
+    r = _wrap(t._data.reshape(shape))
+    if GRAD.enabled and t._rg:
+        node = UnsafeViewBackward0()
+        node.shape = t._data.shape
+        record1(node, r, t)
+    return r
+
+
+# ---- matmul ------------------------------------------------------------------------------------
+def _check_matmul(x, y):
+    if x.ndim == 0 or y.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {x.ndim}D and "
+                           f"{y.ndim}D")
+    if x.ndim == 1 and y.ndim == 1:
+        if x.shape[0] != y.shape[0]:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] "
+                               f"to have the same number of elements, but got {x.shape[0]} and {y.shape[0]} "
+                               f"elements respectively")
+    elif y.ndim == 1:
+        if x.shape[-1] != y.shape[0]:
+            if x.ndim == 2:
+                raise RuntimeError(f"size mismatch, got input ({x.shape[0]}), mat ({x.shape[0]}x{x.shape[1]}), "
+                                   f"vec ({y.shape[0]})")
+            rows = int(np.prod(x.shape[:-1]))
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{x.shape[-1]}), vec ({y.shape[0]})")
+    elif x.ndim <= 2 and y.ndim == 2 or (x.ndim >= 3 and y.ndim == 2):
+        if x.shape[-1] != y.shape[0]:
+            rows = 1 if x.ndim == 1 else int(np.prod(x.shape[:-1]))
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+                               f"{y.shape[0]}x{y.shape[1]})")
+    else:
+        bx, by = x.shape[:-2], y.shape[:-2]
+        batch = _broadcast_batch(bx, by)
+        n = 1 if x.ndim == 1 else x.shape[-2]
+        b = int(np.prod(batch))
+        if x.shape[-1] != y.shape[-2]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, "
+                               f"{x.shape[-1]}] but got: [{b}, {y.shape[-2]}].")
+    _same_dtype(x, y)
+
+
+def _broadcast_batch(bx, by):
+    n = max(len(bx), len(by))
+    bx, by = (1,) * (n - len(bx)) + tuple(bx), (1,) * (n - len(by)) + tuple(by)
+    out = []
+    for i, (p, q) in enumerate(zip(bx, by)):
+        if p != q and p != 1 and q != 1:
+            raise RuntimeError(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at "
+                               f"non-singleton dimension {i}")
+        out.append(max(p, q) if p and q else 0)
+    return tuple(out)
+
+
+def matmul(input, other, *, out=None):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    x, y = input._data, other._data
+    _check_matmul(x, y)
+    if not needs_grad(input, other):
+        return _wrap(np.asarray(np.matmul(x, y)))
+    dx, dy = x.ndim, y.ndim
+    if dx == 1 and dy == 1:
+        return dot(input, other)
+    if dx == 2 and dy == 1:
+        return mv(input, other)
+    if dx == 2 and dy == 2:
+        return mm(input, other)
+    if dx == 1 and dy == 2:
+        r = mm(unsqueeze(input, 0), other)
+        return _squeeze4(r)
+    if dx >= 3 and dy <= 2:
+        folded = reshape(input, -1, x.shape[-1])
+        r = mv(folded, other) if dy == 1 else mm(folded, other)
+        return _unsafe_view(r, x.shape[:-1] + y.shape[1:])
+    return _batched(input, other)
+
+
+def _squeeze4(r):
+    """matmul's in-place ``squeeze_(0)`` after a 1-d @ 2-d product: SqueezeBackward4."""
+    out = _wrap(r._data.reshape(r._data.shape[1:]))
+    node = SqueezeBackward4()
+    node.shape = r._data.shape
+    return record1(node, out, r)
+
+
+def _batched(a, b):
+    x, y = a._data, b._data
+    a2 = unsqueeze(a, 0) if x.ndim == 1 else a
+    b2 = unsqueeze(b, -1) if y.ndim == 1 else b
+    batch = _broadcast_batch(a2._data.shape[:-2], b2._data.shape[:-2])
+    n, k = a2._data.shape[-2:]
+    m = b2._data.shape[-1]
+    B = int(np.prod(batch))
+    ea = a2 if a2._data.shape[:-2] == batch else expand(a2, batch + (n, k))
+    eb = b2 if b2._data.shape[:-2] == batch else expand(b2, batch + (k, m))
+    r = bmm(reshape(ea, B, n, k), reshape(eb, B, k, m))
+    shape = batch + ((n,) if x.ndim > 1 else ()) + ((m,) if y.ndim > 1 else ())
+    return _unsafe_view(r, shape)
+
+
+# ---- fused products ----------------------------------------------------------------------------
+class AddmmBackward0(Node):
+    """Y = beta C + alpha A B   ->   dC = beta g,   dA = alpha g B^T,   dB = alpha A^T g"""
+    __slots__ = ("alpha", "beta")
+
+    def backward(self, g):
+        A, B = self.saved()
+        m = self.m
+        dC = g if self.beta == 1 else g * self.beta
+        dA = None if B is None else _mat(m, g, _T(B))
+        dB = None if A is None else _mat(m, _T(A), g)
+        if self.alpha != 1:
+            dA = None if dA is None else dA * self.alpha
+            dB = None if dB is None else dB * self.alpha
+        return dC, dA, dB
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    x, y = mat1._data, mat2._data
+    if x.ndim != 2 or y.ndim != 2:
+        raise RuntimeError("mat1 must be a matrix, got " + str(x.ndim) + "-D tensor" if x.ndim != 2 else
+                           "mat2 must be a matrix, got " + str(y.ndim) + "-D tensor")
+    _check_mm(x, y)
+    return _addmm_like(AddmmBackward0, input, mat1, mat2, x @ y, beta, alpha)
+
+
+def _addmm_like(node_cls, input, a, b, prod, beta, alpha):
+    c = input._data
+    target = prod.shape
+    try:
+        np.broadcast_to(c, target)
+    except ValueError:
+        raise RuntimeError(f"The expanded size of the tensor ({target[-1]}) must match the existing size "
+                           f"({c.shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: "
+                           f"{list(target)}.  Tensor sizes: {list(c.shape)}") from None
+    res = prod if alpha == 1 else prod * alpha
+    if beta != 0:
+        res = res + (c if beta == 1 else c * beta)
+    r = _wrap(np.asarray(res, dtype=prod.dtype))
+    if needs_grad(input, a, b):
+        node = node_cls()
+        node.alpha, node.beta = alpha, beta
+        node.save(a if b._rg else None, b if a._rg else None)
+        record(node, r, input, a, b)
+    return r
+
+
+class BaddbmmBackward0(AddmmBackward0):
+    """Y_b = beta C_b + alpha A_b B_b   ->   as addmm, batch by batch"""
+    __slots__ = ()
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    x, y = batch1._data, batch2._data
+    if x.ndim != 3 or y.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else "batch2 must be a 3D tensor")
+    if y.shape[:2] != (x.shape[0], x.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
+                           f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+    return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(x, y), beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    from .arithmetic import add, mul
+    p = mv(mat, vec)
+    return add(mul(input, beta) if beta != 1 else input, mul(p, alpha) if alpha != 1 else p)
+
+
+def outer(input, vec2, *, out=None):
+    from .arithmetic import mul
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return mul(reshape(input, -1, 1), vec2)
+
+
+ger = outer
+
+
+def tensordot(a, b, dims=2, out=None):
+    from .views import permute
+    x, y = a._data, b._data
+    if isinstance(dims, int):
+        da, db = list(range(x.ndim - dims, x.ndim)), list(range(dims))
+    else:
+        da, db = dims
+        da = [da] if isinstance(da, int) else [d % x.ndim for d in da]
+        db = [db] if isinstance(db, int) else [d % y.ndim for d in db]
+    for i, j in zip(da, db):
+        if x.shape[i] != y.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {x.shape[i]} in dim {i} "
+                               f"and second has size {y.shape[j]} in dim {j}")
+    fa = [d for d in range(x.ndim) if d not in da]
+    fb = [d for d in range(y.ndim) if d not in db]
+    K = int(np.prod([x.shape[d] for d in da]))
+    pa = reshape(permute(a, fa + da), -1, K)
+    pb = reshape(permute(b, db + fb), K, -1)
+    return reshape(mm(pa, pb), [x.shape[d] for d in fa] + [y.shape[d] for d in fb])
+
+
+def kron(input, other, *, out=None):
+    from .arithmetic import mul
+    x, y = input._data, other._data
+    n = max(x.ndim, y.ndim)
+    xs = (1,) * (n - x.ndim) + x.shape
+    ys = (1,) * (n - y.ndim) + y.shape
+    a = reshape(input, [s for p in xs for s in (p, 1)])
+    b = reshape(other, [s for q in ys for s in (1, q)])
+    return _unsafe_view(mul(a, b), tuple(p * q for p, q in zip(xs, ys)))
+
+
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "addmv", "baddbmm", "tensordot",
+           "kron"]

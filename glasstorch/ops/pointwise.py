@@ -1,0 +1,335 @@
+"""More pointwise functions of one tensor, each with its derivative: logs and exps, roots, trig and
+hyperbolic functions and their inverses, erf family, rounding.  Integer inputs are computed in the
+default float dtype, as torch does (rounding ops keep integers as they are).
+"""
+import math
+
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, record1
+from .unary import _unary
+from .inplace import commit
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_2_SQRTPI = 2.0 / math.sqrt(math.pi)
+
+
+# ---- logs and exponentials -------------------------------------------------------------------------
+class Log2Backward0(Node):
+    """y = log2(x)   ->   dx = g / (x ln 2)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g / (x * _LN2),)
+
+
+class Log10Backward0(Node):
+    """y = log10(x)   ->   dx = g / (x ln 10)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g / (x * _LN10),)
+
+
+class Log1PBackward0(Node):
+    """y = log(1 + x)   ->   dx = g / (1 + x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        return (g / (x + 1),)
+
+
+class Expm1Backward0(Node):
+    """y = exp(x) - 1   ->   dx = g * (y + 1)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g * (y + 1),)
+
+
+class Exp2Backward0(Node):
+    """y = 2^x   ->   dx = g * y ln 2"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (g * (y * _LN2),)
+
+
+class RsqrtBackward0(Node):
+    """y = x^(-1/2)   ->   dx = -g y^3 / 2"""
+    __slots__ = ()
+
+    def backward(self, g):
+        y, = self.saved()
+        return (-0.5 * g * y * y * y,)
+
+
+def log2(input, *, out=None):
+    return _unary(np.log2, Log2Backward0, input, "self")
+
+
+def log10(input, *, out=None):
+    return _unary(np.log10, Log10Backward0, input, "self")
+
+
+def log1p(input, *, out=None):
+    return _unary(np.log1p, Log1PBackward0, input, "self")
+
+
+def expm1(input, *, out=None):
+    return _unary(np.expm1, Expm1Backward0, input, "result")
+
+
+def exp2(input, *, out=None):
+    return _unary(np.exp2, Exp2Backward0, input, "result")
+
+
+def _rsqrt(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return x.dtype.type(1) / np.sqrt(x)
+
+
+def rsqrt(input, *, out=None):
+    return _unary(_rsqrt, RsqrtBackward0, input, "result")
+
+
+def square(input, *, out=None):
+    from .arithmetic import pow
+    return pow(input, 2)
+
+
+# ---- trigonometry ----------------------------------------------------------------------------------
+def _simple(name, fn, formula, save):
+    """One node class and its forward from a derivative ``formula(g, saved, m)``."""
+    cls = type(name, (Node,), {"__slots__": (), "__doc__": formula.__doc__,
+                               "backward": lambda self, g: (formula(g, (self.saved() or [None])[0], self.m),)})
+
+    def forward(input, *, out=None):
+        return _unary(fn, cls, input, save)
+    return cls, forward
+
+
+def _d_tan(g, y, m):
+    """y = tan(x)   ->   dx = g (1 + y^2)"""
+    return g * (1 + y * y)
+
+
+def _d_asin(g, x, m):
+    """y = asin(x)   ->   dx = g / sqrt(1 - x^2)"""
+    return g / m.sqrt(1 - x * x)
+
+
+def _d_acos(g, x, m):
+    """y = acos(x)   ->   dx = -g / sqrt(1 - x^2)"""
+    return -g / m.sqrt(1 - x * x)
+
+
+def _d_atan(g, x, m):
+    """y = atan(x)   ->   dx = g / (1 + x^2)"""
+    return g / (1 + x * x)
+
+
+def _d_sinh(g, x, m):
+    """y = sinh(x)   ->   dx = g cosh(x)"""
+    return g * m.cosh(x)
+
+
+def _d_cosh(g, x, m):
+    """y = cosh(x)   ->   dx = g sinh(x)"""
+    return g * m.sinh(x)
+
+
+def _d_asinh(g, x, m):
+    """y = asinh(x)   ->   dx = g / sqrt(x^2 + 1)"""
+    return g / m.sqrt(x * x + 1)
+
+
+def _d_acosh(g, x, m):
+    """y = acosh(x)   ->   dx = g / sqrt(x^2 - 1)"""
+    return g / m.sqrt(x * x - 1)
+
+
+def _d_atanh(g, x, m):
+    """y = atanh(x)   ->   dx = g / (1 - x^2)"""
+    return g / (1 - x * x)
+
+
+def _d_erf(g, x, m):
+    """y = erf(x)   ->   dx = g 2/sqrt(pi) exp(-x^2)"""
+    return g * (_2_SQRTPI * m.exp(-(x * x)))
+
+
+def _d_erfc(g, x, m):
+    """y = erfc(x)   ->   dx = -g 2/sqrt(pi) exp(-x^2)"""
+    return g * (-_2_SQRTPI * m.exp(-(x * x)))
+
+
+def _d_erfinv(g, y, m):
+    """y = erfinv(x)   ->   dx = g sqrt(pi)/2 exp(y^2)"""
+    return g * (0.5 * math.sqrt(math.pi) * m.exp(y * y))
+
+
+def _d_zero(g, x, m):
+    """y = floor/ceil/round/trunc(x)   ->   dx = 0"""
+    return g * 0
+
+
+def _d_one(g, x, m):
+    """y = frac(x) = x - trunc(x)   ->   dx = g"""
+    return g
+
+
+def _d_deg2rad(g, x, m):
+    """y = x pi / 180   ->   dx = g pi / 180"""
+    return g * (math.pi / 180)
+
+
+def _d_rad2deg(g, x, m):
+    """y = x 180 / pi   ->   dx = g 180 / pi"""
+    return g * (180 / math.pi)
+
+
+_erf64 = np.frompyfunc(math.erf, 1, 1)
+_erfc64 = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _erf(x):
+    return _erf64(x.astype(np.float64)).astype(x.dtype) if x.size else x.copy()
+
+
+def _erfc(x):
+    return _erfc64(x.astype(np.float64)).astype(x.dtype) if x.size else x.copy()
+
+
+def _erfinv(x):
+    """Inverse error function: Giles' single-precision approximation, then Newton steps in float64."""
+    z = x.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log((1.0 - z) * (1.0 + z))
+        small = w < 5.0
+        ws = w - 2.5
+        wl = np.sqrt(w) - 3.0
+        ps = np.polyval([2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                         -0.00125372503, -0.00417768164, 0.246640727, 1.50140941], ws)
+        pl = np.polyval([-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                         -0.0076224613, 0.00943887047, 1.00167406, 2.83297682], wl)
+        y = np.where(small, ps, pl) * z
+        for _ in range(2):
+            ok = np.isfinite(y)
+            err = _erf64(np.where(ok, y, 0.0)).astype(np.float64) - z
+            y = np.where(ok, y - err / (_2_SQRTPI * np.exp(-y * y)), y)
+        y = np.where(z == 1, np.inf, np.where(z == -1, -np.inf, y))
+        y = np.where(np.abs(z) > 1, np.nan, y)
+    return y.astype(x.dtype)
+
+
+TanBackward0, tan = _simple("TanBackward0", np.tan, _d_tan, "result")
+AsinBackward0, asin = _simple("AsinBackward0", np.arcsin, _d_asin, "self")
+AcosBackward0, acos = _simple("AcosBackward0", np.arccos, _d_acos, "self")
+AtanBackward0, atan = _simple("AtanBackward0", np.arctan, _d_atan, "self")
+SinhBackward0, sinh = _simple("SinhBackward0", np.sinh, _d_sinh, "self")
+CoshBackward0, cosh = _simple("CoshBackward0", np.cosh, _d_cosh, "self")
+AsinhBackward0, asinh = _simple("AsinhBackward0", np.arcsinh, _d_asinh, "self")
+AcoshBackward0, acosh = _simple("AcoshBackward0", np.arccosh, _d_acosh, "self")
+AtanhBackward0, atanh = _simple("AtanhBackward0", np.arctanh, _d_atanh, "self")
+ErfBackward0, erf = _simple("ErfBackward0", _erf, _d_erf, "self")
+ErfcBackward0, erfc = _simple("ErfcBackward0", _erfc, _d_erfc, "self")
+ErfinvBackward0, erfinv = _simple("ErfinvBackward0", _erfinv, _d_erfinv, "result")
+Deg2RadBackward0, deg2rad = _simple("Deg2RadBackward0", np.deg2rad, _d_deg2rad, None)
+Rad2DegBackward0, rad2deg = _simple("Rad2DegBackward0", np.rad2deg, _d_rad2deg, None)
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+
+# ---- rounding: integers pass through unchanged -----------------------------------------------------
+FloorBackward0 = type("FloorBackward0", (Node,), {"__slots__": (), "__doc__": "y = floor(x)   ->   dx = 0",
+                                                  "backward": lambda self, g: (g * 0,)})
+CeilBackward0 = type("CeilBackward0", (Node,), {"__slots__": (), "__doc__": "y = ceil(x)   ->   dx = 0",
+                                                "backward": lambda self, g: (g * 0,)})
+TruncBackward0 = type("TruncBackward0", (Node,), {"__slots__": (), "__doc__": "y = trunc(x)   ->   dx = 0",
+                                                  "backward": lambda self, g: (g * 0,)})
+RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "__doc__": "y = round(x)   ->   dx = 0",
+                                                  "backward": lambda self, g: (g * 0,)})
+RoundBackward1 = type("RoundBackward1", (Node,), {"__slots__": (),
+                                                  "__doc__": "y = round(x, decimals)   ->   dx = 0",
+                                                  "backward": lambda self, g: (g * 0,)})
+FracBackward0 = type("FracBackward0", (Node,), {"__slots__": (), "__doc__": "y = x - trunc(x)   ->   dx = g",
+                                                "backward": lambda self, g: (g,)})
+
+
+def _rounding(fn, node_cls, input):
+    x = input._data
+    if x.dtype.kind in "biu":
+        if x.dtype.kind == "b" and fn is not np.round:
+            raise RuntimeError(f"\"{fn.__name__}_vml_cpu\" not implemented for 'Bool'")
+        return _wrap(x.copy())
+    return _unary(fn, node_cls, input, None, x)
+
+
+def floor(input, *, out=None):
+    return _rounding(np.floor, FloorBackward0, input)
+
+
+def ceil(input, *, out=None):
+    return _rounding(np.ceil, CeilBackward0, input)
+
+
+def trunc(input, *, out=None):
+    return _rounding(np.trunc, TruncBackward0, input)
+
+
+fix = trunc
+
+
+def _round_decimals(decimals):
+    # torch scales by 10^d, rounds half to even, and scales back (so does NumPy's np.round)
+    def fn(x):
+        return np.round(x, decimals)
+    fn.__name__ = "round"
+    return fn
+
+
+def round(input, *, decimals=0, out=None):
+    if decimals == 0:
+        return _rounding(np.round, RoundBackward0, input)
+    x = input._data
+    if x.dtype.kind in "biu":
+        raise RuntimeError("round_cpu not implemented for 'Long' with decimals")
+    return _unary(_round_decimals(decimals), RoundBackward1, input, None, x)
+
+
+def frac(input, *, out=None):
+    x = input._data
+    if x.dtype.kind in "biu":
+        raise RuntimeError("\"frac_cpu\" not implemented for 'Long'")
+    return _unary(lambda a: a - np.trunc(a), FracBackward0, input, None, x)
+
+
+# ---- in-place forms ------------------------------------------------------------------------------
+def _inplace(fn):
+    def method(self, *args, **kwargs):
+        return commit(self, lambda: fn(self, *args, **kwargs), fn.__name__)
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+log2_, log10_, log1p_, expm1_, exp2_, rsqrt_, square_ = map(_inplace, (log2, log10, log1p, expm1, exp2, rsqrt,
+                                                                      square))
+tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_ = map(_inplace, (tan, asin, acos, atan, sinh, cosh,
+                                                                                 asinh, acosh, atanh))
+erf_, erfc_, erfinv_, floor_, ceil_, trunc_, round_, frac_ = map(_inplace, (erf, erfc, erfinv, floor, ceil, trunc,
+                                                                            round, frac))
+deg2rad_, rad2deg_ = map(_inplace, (deg2rad, rad2deg))
+
+__all__ = ["log2", "log10", "log1p", "expm1", "exp2", "rsqrt", "square", "tan", "asin", "acos", "atan", "sinh",
+           "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "erf",
+           "erfc", "erfinv", "deg2rad", "rad2deg", "floor", "ceil", "trunc", "fix", "round", "frac", "log2_",
+           "log10_", "log1p_", "expm1_", "exp2_", "rsqrt_", "square_", "tan_", "asin_", "acos_", "atan_", "sinh_",
+           "cosh_", "asinh_", "acosh_", "atanh_", "erf_", "erfc_", "erfinv_", "floor_", "ceil_", "trunc_", "round_",
+           "frac_", "deg2rad_", "rad2deg_"]

@@ -1,0 +1,426 @@
+"""Views that reorder or cut axes: transpose, t, permute, movedim, narrow, select, diagonal, and
+the multi-output views unbind, split, chunk.  Plus torch's memory introspection (``stride``,
+``storage_offset``, ``data_ptr``, ``untyped_storage``) read off the NumPy array.
+"""
+import weakref
+
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1, edge
+from .shape import as_view, is_array
+from .._tensor import _wrap_dim
+
+
+def _swap(g, d0, d1):
+    return np.swapaxes(g, d0, d1) if is_array(g) else g.transpose(d0, d1)
+
+
+def _permute(g, dims):
+    return np.transpose(g, dims) if is_array(g) else g.permute(dims)
+
+
+def _inverse(perm):
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
+# ---- transpose / t / permute ---------------------------------------------------------------------
+class TransposeBackward0(Node):
+    """y = x.transpose(d0, d1)   ->   dx = g.transpose(d0, d1)"""
+    __slots__ = ("d0", "d1")
+
+    def backward(self, g):
+        return (_swap(g, self.d0, self.d1),)
+
+
+def transpose(input, dim0, dim1):
+    x = input._data
+    d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
+    r = as_view(input, np.swapaxes(x, d0, d1) if x.ndim else x.view())
+    if GRAD.enabled and input._rg:
+        node = TransposeBackward0()
+        node.d0, node.d1 = (d0, d1) if x.ndim else (0, 0)
+        record1(node, r, input)
+    return r
+
+
+swapaxes = swapdims = transpose
+
+
+class TBackward0(Node):
+    """y = x.t()   ->   dx = g.t()"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return (g.T if is_array(g) else g.t(),)
+
+
+def t(input):
+    x = input._data
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    r = as_view(input, x.T)
+    if GRAD.enabled and input._rg:
+        record1(TBackward0(), r, input)
+    return r
+
+
+class PermuteBackward0(Node):
+    """y = x.permute(dims)   ->   dx = g.permute(inverse of dims)"""
+    __slots__ = ("inv",)
+
+    def backward(self, g):
+        return (_permute(g, self.inv),)
+
+
+def permute(input, *dims):
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    x = input._data
+    if len(dims) != x.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not "
+                           f"equal to len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(int(d), x.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    r = as_view(input, np.transpose(x, dims))
+    if GRAD.enabled and input._rg:
+        node = PermuteBackward0()
+        node.inv = _inverse(dims)
+        record1(node, r, input)
+    return r
+
+
+T_WARNING = ("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
+             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+
+
+def T(input):
+    n = input._data.ndim
+    if n != 2 and n != 0:
+        import warnings
+        warnings.warn(T_WARNING, UserWarning, stacklevel=3)
+    return permute(input, tuple(range(n - 1, -1, -1)))
+
+
+def mT(input):
+    n = input._data.ndim
+    if n < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {n}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def movedim(input, source, destination):
+    x = input._data
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+                           f"contain the same number of dims as destination ({list(dst)} dims)")
+    src = [_wrap_dim(d, x.ndim) for d in src]
+    dst = [_wrap_dim(d, x.ndim) for d in dst]
+    order = [d for d in range(x.ndim) if d not in src]
+    perm = [None] * x.ndim
+    for s, d in zip(src, dst):
+        perm[d] = s
+    it = iter(order)
+    perm = tuple(p if p is not None else next(it) for p in perm)
+    return permute(input, perm)
+
+
+moveaxis = movedim
+
+
+# ---- narrow / select / diagonal ------------------------------------------------------------------
+class SliceBackward0(Node):
+    """y = x[..., start:end:step, ...]   ->   dx = zeros with g written into that slice"""
+    __slots__ = ("shape", "index")
+
+    def backward(self, g):
+        return (scatter_into(self.m, g, self.shape, self.index),)
+
+
+class SelectBackward0(SliceBackward0):
+    """y = x.select(d, i)   ->   dx = zeros with g written at index i of dim d"""
+    __slots__ = ()
+
+
+def scatter_into(m, g, shape, index):
+    """Zeros of ``shape`` with ``g`` written at ``index`` (a basic-indexing tuple)."""
+    if is_array(g):
+        out = np.zeros(shape, g.dtype)
+        out[index] = g
+        return out
+    out = m.zeros(shape, dtype=g.dtype)
+    out[index] = g
+    return out
+
+
+def _record_index(node_cls, input, r, index):
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.shape = input._data.shape
+        node.index = index
+        record1(node, r, input)
+    return r
+
+
+def narrow(input, dim, start, length):
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = _wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    start = int(start)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start < 0:
+        start += size
+    if start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    index = (slice(None),) * d + (slice(start, start + length),)
+    return _record_index(SliceBackward0, input, as_view(input, x[index]), index)
+
+
+def select(input, dim, index):
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = _wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    i = int(index)
+    if not -size <= i < size:
+        raise IndexError(f"select(): index {i} out of range for tensor of size {list(x.shape)} at dimension {d}")
+    idx = (slice(None),) * d + (i + size if i < 0 else i, Ellipsis)
+    return _record_index(SelectBackward0, input, as_view(input, x[idx]), idx)
+
+
+class DiagonalBackward0(Node):
+    """y = x.diagonal(offset, d1, d2)   ->   dx = zeros with g written on that diagonal"""
+    __slots__ = ("shape", "offset", "d1", "d2")
+
+    def backward(self, g):
+        if is_array(g):
+            out = np.zeros(self.shape, g.dtype)
+            _diag_view(out, self.offset, self.d1, self.d2)[...] = g
+            return (out,)
+        # recording a graph: write g through the flat positions of the diagonal
+        pos = np.arange(int(np.prod(self.shape))).reshape(self.shape)
+        lin = _diag_view(pos, self.offset, self.d1, self.d2).reshape(-1)
+        out = self.m.zeros(int(pos.size), dtype=g.dtype)
+        out[self.m.tensor(lin)] = g.reshape(-1)
+        return (out.reshape(self.shape),)
+
+
+def _diag_view(x, offset, d1, d2):
+    """A writable NumPy view of the diagonal (np.diagonal's own result is read-only)."""
+    y = np.moveaxis(x, (d1, d2), (-2, -1))
+    n1, n2 = y.shape[-2], y.shape[-1]
+    if offset >= 0:
+        k = max(0, min(n1, n2 - offset))
+        start = (0, offset)
+    else:
+        k = max(0, min(n1 + offset, n2))
+        start = (-offset, 0)
+    s1, s2 = y.strides[-2], y.strides[-1]
+    base = y[..., start[0]:, start[1]:] if k else y[..., :0, :0]
+    return np.lib.stride_tricks.as_strided(base, base.shape[:-2] + (k,), base.strides[:-2] + (s1 + s2,),
+                                           writeable=True)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    x = input._data
+    d1, d2 = _wrap_dim(dim1, x.ndim), _wrap_dim(dim2, x.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    r = as_view(input, _diag_view(x, offset, d1, d2))
+    if GRAD.enabled and input._rg:
+        node = DiagonalBackward0()
+        node.shape, node.offset, node.d1, node.d2 = x.shape, offset, d1, d2
+        record1(node, r, input)
+    return r
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of ``input`` with ``src`` written on the diagonal (forward only, used by double backward)."""
+    x = input._data.copy()
+    _diag_view(x, offset, _wrap_dim(dim1, x.ndim), _wrap_dim(dim2, x.ndim))[...] = src._data
+    return _wrap(x)
+
+
+# ---- unbind / split / chunk: one node, several outputs ------------------------------------------
+class _MultiView(Node):
+    """Several views of one input; the input's gradient is assembled from the outputs' gradients."""
+    __slots__ = ("shape", "indices", "_nout")    # _nout: how many outputs this instance has
+
+    def backward(self, gs):
+        m = self.m
+        if is_array(gs[0]):
+            out = np.zeros(self.shape, gs[0].dtype)
+            for idx, g in zip(self.indices, gs):
+                out[idx] = g
+            return (out,)
+        out = m.zeros(self.shape, dtype=gs[0].dtype)
+        for idx, g in zip(self.indices, gs):
+            out[idx] = g
+        return (out,)
+
+
+class UnbindBackward0(_MultiView):
+    """ys = x.unbind(d)   ->   dx = stack(gs, d)"""
+    __slots__ = ()
+
+
+class SplitBackward0(_MultiView):
+    """ys = x.split(n, d)   ->   dx = cat(gs, d)"""
+    __slots__ = ()
+
+
+class SplitWithSizesBackward0(_MultiView):
+    """ys = x.split([n0, n1, ...], d)   ->   dx = cat(gs, d)"""
+    __slots__ = ()
+
+
+def _multi(node_cls, input, indices):
+    x = input._data
+    outs = tuple(as_view(input, x[idx]) for idx in indices)
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.shape = x.shape
+        node.indices = indices
+        node._nout = len(outs)
+        node.next_functions = (edge(input),)
+        node._shape = [o._data.shape for o in outs]
+        node._dtype = [o._data.dtype for o in outs]
+        for i, o in enumerate(outs):
+            o.grad_fn, o._rg, o._out_nr = node, True, i
+    return outs
+
+
+def unbind(input, dim=0):
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = _wrap_dim(dim, x.ndim)
+    pre = (slice(None),) * d
+    return _multi(UnbindBackward0, input, [pre + (i, Ellipsis) for i in range(x.shape[d])])
+
+
+def split(input, split_size_or_sections, dim=0):
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = _wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    pre = (slice(None),) * d
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                               f"size at dimension {d}), but got split_sizes={sizes}")
+        node_cls = SplitWithSizesBackward0
+    else:
+        n = int(split_size_or_sections)
+        if n < 0 or (n == 0 and size != 0):
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={n}")
+        sizes = [min(n, size - i) for i in range(0, size, n)] if n else [0]
+        node_cls = SplitBackward0
+    idx, start = [], 0
+    for s in sizes:
+        idx.append(pre + (slice(start, start + s),))
+        start += s
+    return _multi(node_cls, input, idx)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    step = -(-size // chunks) if size else 0
+    return split(input, step, d) if step else split(input, [0] * 1 if size == 0 else [size], d)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    if isinstance(indices_or_sections, int):
+        n = indices_or_sections
+        q, rem = divmod(size, n)
+        sizes = [q + 1] * rem + [q] * (n - rem)
+    else:
+        cuts = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
+        sizes = [max(b - a, 0) for a, b in zip(cuts, cuts[1:])]
+    return split(input, sizes, d)
+
+
+# ---- memory introspection ----------------------------------------------------------------------
+def _root(a):
+    """The ndarray that owns ``a``'s memory (the allocation torch calls the storage)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def stride(input, dim=None):
+    x = input._data
+    st = tuple(s // x.itemsize for s in x.strides)
+    return st if dim is None else st[_wrap_dim(dim, x.ndim)]
+
+
+def data_ptr(input):
+    return input._data.__array_interface__["data"][0]
+
+
+def storage_offset(input):
+    x = input._data
+    return (data_ptr(input) - _root(x).__array_interface__["data"][0]) // x.itemsize
+
+
+class UntypedStorage:
+    """The memory a tensor and its views share: one object per allocation."""
+    __slots__ = ("_array", "__weakref__")
+
+    def __init__(self, array):
+        self._array = array
+
+    def nbytes(self):
+        return self._array.nbytes
+
+    def size(self):
+        return self._array.nbytes
+
+    __len__ = size
+
+    def data_ptr(self):
+        return self._array.__array_interface__["data"][0]
+
+    @property
+    def device(self):
+        from .._device import CPU
+        return CPU
+
+    def __repr__(self):
+        return f"glasstorch.UntypedStorage of {self.nbytes()} bytes at {hex(self.data_ptr())}"
+
+
+_STORAGES = weakref.WeakValueDictionary()
+
+
+def untyped_storage(input):
+    root = _root(input._data)
+    s = _STORAGES.get(id(root))
+    if s is None or s._array is not root:
+        s = _STORAGES[id(root)] = UntypedStorage(root)
+    return s
+
+
+__all__ = ["transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis", "narrow", "select",
+           "diagonal", "diagonal_scatter", "unbind", "split", "chunk", "tensor_split"]

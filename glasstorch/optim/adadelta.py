@@ -1,0 +1,84 @@
+"""``torch.optim.Adadelta``: steps sized by the ratio of running RMS of updates and gradients.
+
+    v = rho * v + (1 - rho) * g^2
+    delta = sqrt(u + eps) / sqrt(v + eps) * g
+    u = rho * u + (1 - rho) * delta^2
+    p = p - lr * delta
+"""
+import numpy as np
+
+from ._functional import add_, addcmul_, bump, fma, incr, scalar_state, zeros_like
+from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
+from .optimizer import Optimizer, _closure_loss, _lr_value
+
+__all__ = ["Adadelta", "adadelta"]
+
+
+class Adadelta(Optimizer):
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        check_eps(eps)
+        check_weight_decay(weight_decay)
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize, capturable=capturable,
+                        foreach=foreach, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        restore_step_tensors(self)
+
+    def _init_group(self, group, params, grads, square_avgs, acc_deltas, state_steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = scalar_state(0.0)
+                state["square_avg"] = zeros_like(p)
+                state["acc_delta"] = zeros_like(p)
+            square_avgs.append(state["square_avg"])
+            acc_deltas.append(state["acc_delta"])
+            state_steps.append(state["step"])
+
+    def step(self, closure=None):
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, square_avgs, acc_deltas, state_steps = [], [], [], [], []
+            self._init_group(group, params, grads, square_avgs, acc_deltas, state_steps)
+            adadelta(params, grads, square_avgs, acc_deltas, state_steps, lr=group["lr"], rho=group["rho"],
+                     eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss
+
+
+def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False, foreach=None,
+             differentiable=False, has_complex=False, *, lr, rho, eps, weight_decay, maximize):
+    lr = _lr_value(lr)
+    for param, grad, square_avg, acc_delta, step in zip(params, grads, square_avgs, acc_deltas, state_steps):
+        x = param._data
+        g = grad._data
+        incr(step)
+        if maximize:
+            g = -g
+        if weight_decay != 0:
+            g = fma(x.dtype.type(weight_decay), x, g)
+        v, u = square_avg._data, acc_delta._data
+        v *= rho
+        addcmul_(v, g, g, 1 - rho)
+        std = np.sqrt(v + x.dtype.type(eps))
+        delta = np.sqrt(u + x.dtype.type(eps))
+        delta /= std
+        delta *= g
+        u *= rho
+        addcmul_(u, delta, delta, 1 - rho)
+        add_(x, delta, -lr)
+        bump(param, square_avg, acc_delta)

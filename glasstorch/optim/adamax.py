@@ -1,0 +1,80 @@
+"""``torch.optim.Adamax``: Adam with the infinity norm in place of the second moment.
+
+    g = -g if maximize;   g = g + wd * p  if wd != 0
+    m = lerp(m, g, 1 - beta1)
+    u = max(beta2 * u, |g| + eps)
+    p = p - lr / (1 - beta1**t) * m / u
+"""
+import numpy as np
+
+from ._functional import addcdiv_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
+from .optimizer import Optimizer, _closure_loss, _lr_value
+
+__all__ = ["Adamax", "adamax"]
+
+
+class Adamax(Optimizer):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        check_lr(lr)
+        check_eps(eps)
+        check_betas(betas)
+        check_weight_decay(weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        restore_step_tensors(self)
+
+    def _init_group(self, group, params, grads, exp_avgs, exp_infs, state_steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = scalar_state(0.0)
+                state["exp_avg"] = zeros_like(p)
+                state["exp_inf"] = zeros_like(p)
+            exp_avgs.append(state["exp_avg"])
+            exp_infs.append(state["exp_inf"])
+            state_steps.append(state["step"])
+
+    def step(self, closure=None):
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, exp_avgs, exp_infs, state_steps = [], [], [], [], []
+            self._init_group(group, params, grads, exp_avgs, exp_infs, state_steps)
+            beta1, beta2 = group["betas"]
+            adamax(params, grads, exp_avgs, exp_infs, state_steps, eps=group["eps"], beta1=beta1, beta2=beta2,
+                   lr=group["lr"], weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss
+
+
+def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximize=False, differentiable=False,
+           capturable=False, has_complex=False, *, eps, beta1, beta2, lr, weight_decay):
+    lr = _lr_value(lr)
+    for i, param in enumerate(params):
+        x = param._data
+        g = grads[i]._data
+        if maximize:
+            g = -g
+        incr(state_steps[i])
+        if weight_decay != 0:
+            g = fma(x.dtype.type(weight_decay), x, g)
+        m, u = exp_avgs[i]._data, exp_infs[i]._data
+        lerp_(m, g, 1 - beta1)
+        u *= beta2
+        np.maximum(u, np.abs(g) + x.dtype.type(eps), out=u)
+        clr = lr / (1 - beta1 ** get_value(state_steps[i]))
+        addcdiv_(x, m, u, -clr)
+        bump(param, exp_avgs[i], exp_infs[i])

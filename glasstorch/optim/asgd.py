@@ -1,0 +1,88 @@
+"""``torch.optim.ASGD``: SGD whose iterates are also averaged (the average lives in ``ax``).
+
+    p = p * (1 - lambd * eta) - eta * g
+    ax = ax + mu * (p - ax)          (ax = p while mu == 1)
+    eta = lr / (1 + lambd * lr * t)**alpha;   mu = 1 / max(1, t - t0)    (float32 0-d tensors)
+"""
+import numpy as np
+
+from ._functional import add_, bump, fma, get_value, incr, scalar_state, zeros_like
+from ._validate import check_lr, check_weight_decay
+from .optimizer import Optimizer, _closure_loss, _lr_value
+from .._tensor import Tensor
+
+__all__ = ["ASGD", "asgd"]
+
+
+class ASGD(Optimizer):
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
+                 maximize=False, differentiable=False, capturable=False):
+        check_lr(lr)
+        check_weight_decay(weight_decay)
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        for s in self.state.values():
+            for key in ("step", "eta", "mu"):
+                if key in s and not isinstance(s[key], Tensor):
+                    s[key] = scalar_state(float(s[key]))
+
+    def _init_group(self, group, params, grads, mus, axs, etas, state_steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = scalar_state(0.0)
+                state["eta"] = scalar_state(_lr_value(group["lr"]))
+                state["mu"] = scalar_state(1.0)
+                state["ax"] = zeros_like(p)
+            mus.append(state["mu"])
+            axs.append(state["ax"])
+            etas.append(state["eta"])
+            state_steps.append(state["step"])
+
+    def step(self, closure=None):
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, mus, axs, etas, state_steps = [], [], [], [], [], []
+            self._init_group(group, params, grads, mus, axs, etas, state_steps)
+            asgd(params, grads, axs, mus, etas, state_steps, lambd=group["lambd"], lr=group["lr"], t0=group["t0"],
+                 alpha=group["alpha"], weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss
+
+
+def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=False, differentiable=False,
+         capturable=False, has_complex=False, *, lambd, lr, t0, alpha, weight_decay):
+    lr = _lr_value(lr)
+    for i, param in enumerate(params):
+        x = param._data
+        g = grads[i]._data
+        if maximize:
+            g = -g
+        step_t, eta, mu, ax = state_steps[i], etas[i], mus[i], axs[i]
+        incr(step_t)
+        if weight_decay != 0:
+            g = fma(x.dtype.type(weight_decay), x, g)
+        eta_value = get_value(eta)
+        x *= 1 - lambd * eta_value
+        add_(x, g, -eta_value)
+        a = ax._data
+        if get_value(mu) != 1:
+            a += (x - a) * mu._data.astype(x.dtype)
+        else:
+            np.copyto(a, x)
+        step = get_value(step_t)
+        eta._data[...] = lr / ((1 + lambd * lr * step) ** alpha)
+        mu._data[...] = 1 / max(1, step - t0)
+        bump(param, ax, eta, mu)

@@ -1,0 +1,103 @@
+"""``torch.optim.RAdam``: Adam whose adaptive step is switched on (and rectified) once the
+variance of the adaptive learning rate is tractable (rho_t > 5).
+
+    m = lerp(m, g, 1 - beta1);   v = beta2 v + (1 - beta2) g^2;   m_hat = m / (1 - beta1**t)
+    rho_inf = 2 / (1 - beta2) - 1;   rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)
+    rho_t > 5:  p -= m_hat * lr * sqrt(1 - beta2**t) / (sqrt(v) + eps) * r_t
+                r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+    otherwise:  p -= m_hat * lr
+"""
+import numpy as np
+
+from ._functional import add_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
+from .optimizer import Optimizer, _closure_loss, _lr_value
+
+__all__ = ["RAdam", "radam"]
+
+
+class RAdam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        check_lr(lr)
+        check_eps(eps)
+        check_betas(betas)
+        check_weight_decay(weight_decay)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("capturable", False)
+        restore_step_tensors(self)
+
+    def _init_group(self, group, params, grads, exp_avgs, exp_avg_sqs, state_steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = scalar_state(0.0)
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+            exp_avgs.append(state["exp_avg"])
+            exp_avg_sqs.append(state["exp_avg_sq"])
+            state_steps.append(state["step"])
+
+    def step(self, closure=None):
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, exp_avgs, exp_avg_sqs, state_steps = [], [], [], [], []
+            self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, state_steps)
+            beta1, beta2 = group["betas"]
+            radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, beta1=beta1, beta2=beta2, lr=group["lr"],
+                  weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
+                  decoupled_weight_decay=group["decoupled_weight_decay"])
+        return loss
+
+
+def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_decay=False, foreach=None,
+          differentiable=False, capturable=False, has_complex=False, maximize=False, *, beta1, beta2, lr,
+          weight_decay, eps):
+    lr = _lr_value(lr)
+    for i, param in enumerate(params):
+        x = param._data
+        g = grads[i]._data
+        if maximize:
+            g = -g
+        incr(state_steps[i])
+        step = get_value(state_steps[i])
+        if weight_decay != 0:
+            if decoupled_weight_decay:
+                x *= 1 - lr * weight_decay
+            else:
+                g = fma(x.dtype.type(weight_decay), x, g)
+        m, v = exp_avgs[i]._data, exp_avg_sqs[i]._data
+        lerp_(m, g, 1 - beta1)
+        v *= beta2
+        addcmul_(v, g, g, 1 - beta2)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        bias_corrected_exp_avg = m / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+        if rho_t > 5.0:
+            adaptive_lr = np.sqrt(v)
+            adaptive_lr += eps
+            # torch's `number / tensor` is `tensor.reciprocal() * number`
+            adaptive_lr = np.reciprocal(adaptive_lr) * (bias_correction2 ** 0.5)
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            update = bias_corrected_exp_avg * lr * adaptive_lr * rect
+        else:
+            update = bias_corrected_exp_avg * lr
+        add_(x, update, -1.0)
+        bump(param, exp_avgs[i], exp_avg_sqs[i])

@@ -1,0 +1,106 @@
+"""``torch.optim.RMSprop``: divide the gradient by a running root mean square of its values.
+
+    v = alpha * v + (1 - alpha) * g^2
+    centered:  g_avg = lerp(g_avg, g, 1 - alpha);   avg = sqrt(v - g_avg^2) + eps
+    otherwise: avg = sqrt(v) + eps
+    momentum > 0:  b = momentum * b + g / avg;   p = p - lr * b
+    otherwise:     p = p - lr * g / avg
+"""
+import numpy as np
+
+from ._functional import add_, addcdiv_, addcmul_, bump, fma, incr, lerp_, scalar_state, zeros_like
+from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
+from .optimizer import Optimizer, _closure_loss, _lr_value
+
+__all__ = ["RMSprop", "rmsprop"]
+
+
+class RMSprop(Optimizer):
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        check_lr(lr)
+        check_eps(eps)
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        check_weight_decay(weight_decay)
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered, weight_decay=weight_decay,
+                        capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        restore_step_tensors(self)
+
+    def _init_group(self, group, params, grads, square_avgs, momentum_buffer_list, grad_avgs, state_steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = scalar_state(0.0)
+                state["square_avg"] = zeros_like(p)
+                if group["momentum"] > 0:
+                    state["momentum_buffer"] = zeros_like(p)
+                if group["centered"]:
+                    state["grad_avg"] = zeros_like(p)
+            square_avgs.append(state["square_avg"])
+            state_steps.append(state["step"])
+            if group["momentum"] > 0:
+                momentum_buffer_list.append(state["momentum_buffer"])
+            if group["centered"]:
+                grad_avgs.append(state["grad_avg"])
+
+    def step(self, closure=None):
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, square_avgs, bufs, grad_avgs, state_steps = [], [], [], [], [], []
+            self._init_group(group, params, grads, square_avgs, bufs, grad_avgs, state_steps)
+            rmsprop(params, grads, square_avgs, grad_avgs, bufs, state_steps, lr=group["lr"], alpha=group["alpha"],
+                    eps=group["eps"], weight_decay=group["weight_decay"], momentum=group["momentum"],
+                    centered=group["centered"], maximize=group["maximize"])
+        return loss
+
+
+def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_steps, foreach=None, maximize=False,
+            differentiable=False, capturable=False, has_complex=False, *, lr, alpha, eps, weight_decay, momentum,
+            centered):
+    lr = _lr_value(lr)
+    for i, param in enumerate(params):
+        x = param._data
+        g = grads[i]._data
+        if maximize:
+            g = -g
+        incr(state_steps[i])
+        if weight_decay != 0:
+            g = fma(x.dtype.type(weight_decay), x, g)
+        v = square_avgs[i]._data
+        v *= alpha
+        addcmul_(v, g, g, 1 - alpha)
+        if centered:
+            ga = grad_avgs[i]._data
+            lerp_(ga, g, 1 - alpha)
+            bump(grad_avgs[i])
+            avg = np.sqrt(addcmul_(v.copy(), ga, ga, -1))
+        else:
+            avg = np.sqrt(v)
+        avg += eps
+        if momentum > 0:
+            b = momentum_buffer_list[i]._data
+            b *= momentum
+            addcdiv_(b, g, avg)
+            bump(momentum_buffer_list[i])
+            add_(x, b, -lr)
+        else:
+            addcdiv_(x, g, avg, -lr)
+        bump(param, square_avgs[i])

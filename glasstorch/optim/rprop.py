@@ -1,0 +1,79 @@
+"""``torch.optim.Rprop``: resilient backpropagation; only the sign of the gradient is used.
+
+Per element: if g * prev > 0 the step size grows by etaplus, if < 0 it shrinks by etaminus (and
+that gradient is then treated as 0), clamped to [step_size_min, step_size_max];
+p = p - sign(g) * step_size;  prev = g.
+"""
+import numpy as np
+
+from ._functional import bump, full_like, incr, scalar_state, zeros_like
+from ._validate import check_lr, restore_step_tensors
+from .optimizer import Optimizer, _closure_loss, _lr_value
+
+__all__ = ["Rprop", "rprop"]
+
+
+class Rprop(Optimizer):
+    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
+                 maximize=False, differentiable=False):
+        check_lr(lr)
+        if not 0.0 < etas[0] < 1.0 < etas[1]:
+            raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+        defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        restore_step_tensors(self)
+
+    def _init_group(self, group, params, grads, prevs, step_sizes, state_steps):
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = scalar_state(0.0)
+                state["prev"] = zeros_like(p)
+                state["step_size"] = full_like(p._grad, _lr_value(group["lr"]))
+            prevs.append(state["prev"])
+            step_sizes.append(state["step_size"])
+            state_steps.append(state["step"])
+
+    def step(self, closure=None):
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, prevs, step_sizes, state_steps = [], [], [], [], []
+            self._init_group(group, params, grads, prevs, step_sizes, state_steps)
+            etaminus, etaplus = group["etas"]
+            step_size_min, step_size_max = group["step_sizes"]
+            rprop(params, grads, prevs, step_sizes, state_steps, step_size_min=step_size_min,
+                  step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus, maximize=group["maximize"])
+        return loss
+
+
+def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturable=False, maximize=False,
+          differentiable=False, has_complex=False, *, step_size_min, step_size_max, etaminus, etaplus):
+    for i, param in enumerate(params):
+        x = param._data
+        g = grads[i]._data
+        if maximize:
+            g = -g
+        incr(state_steps[i])
+        prev, size = prevs[i]._data, step_sizes[i]._data
+        sign = np.sign(g * prev)
+        dt = sign.dtype.type
+        factor = np.where(sign > 0, dt(etaplus), np.where(sign < 0, dt(etaminus), np.where(sign == 0, dt(1), sign)))
+        size *= factor
+        np.clip(size, dt(step_size_min), dt(step_size_max), out=size)
+        g = np.where(factor == dt(etaminus), dt(0), g)
+        x -= np.sign(g) * size
+        np.copyto(prev, g)
+        bump(param, prevs[i], step_sizes[i])

@@ -1,0 +1,352 @@
+"""``torch.save`` / ``torch.load`` in torch's own checkpoint format, so files move both ways.
+
+**Saving** pickles the object (protocol 2, as torch) with one change: a tensor is written as torch
+writes it, ``torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad,
+OrderedDict())``, where ``storage`` is a *persistent id* ``("storage", torch.FloatStorage, "0",
+"cpu", numel)`` naming a record ``data/0`` of the zip archive (``_zip_format``).  glasstorch has
+no storage objects: a tensor's storage is the NumPy buffer at the root of its array's ``.base``
+chain, so views of one array share one storage, with offset and strides counted in elements.
+
+**Loading** reads ``data.pkl`` and each storage record into one flat array; every tensor is a
+NumPy view of its storage's array, so views that shared storage in the file share memory after
+loading.  With ``weights_only=True`` (torch's default since 2.6) the pickle is read by
+``_pickle_safe.Unpickler``, which refuses anything that is not a tensor, container, number,
+string or allowlisted class; ``weights_only=False`` uses Python's unpickler and can run code
+from the file: only for files you trust.
+
+Saved ``.grad``, hooks and Python attributes on tensors are not kept (torch keeps attributes;
+glasstorch drops them).
+"""
+import io
+import os
+import pickle
+import secrets
+import sys
+from collections import OrderedDict
+
+import numpy as np
+
+from . import _dtype as dt
+from . import _serialization_globals as G
+from . import _pickle_safe
+from ._device import Size, device
+from ._tensor import Tensor, _wrap
+from ._zip_format import ZipReader, ZipWriter
+from ._pickle_safe import add_safe_globals, get_safe_globals, clear_safe_globals, safe_globals  # noqa: F401
+
+__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
+           "DEFAULT_PROTOCOL"]
+
+DEFAULT_PROTOCOL = 2
+MAGIC_NUMBER = 0x1950A86A20F9469CFC6C        # the first pickle of the legacy (pre-1.6) format
+_UNSAFE = ("Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can result "
+           "in arbitrary code execution. Do it only if you got the file from a trusted source.")
+
+
+# ---- saving ---------------------------------------------------------------------------------------
+def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
+    """Write ``obj`` to ``f`` (a path or a writable binary file) in torch's zip checkpoint format."""
+    if not _use_new_zipfile_serialization:
+        raise NotImplementedError("glasstorch writes only the zip checkpoint format (torch >= 1.6); "
+                                  "drop _use_new_zipfile_serialization=False")
+    if pickle_module is not pickle:
+        raise NotImplementedError("glasstorch.save supports only the standard pickle module")
+    storages = _StorageTable()
+    buf = io.BytesIO()
+    _TorchPickler(buf, storages, pickle_protocol).dump(obj)
+    if isinstance(f, (str, os.PathLike)):
+        name = os.path.basename(os.fspath(f))
+        archive = name[:name.rfind(".")] if "." in name else name
+        with open(f, "wb") as out:
+            _write_archive(out, archive, buf.getbuffer(), storages, _disable_byteorder_record)
+    else:
+        if not hasattr(f, "write"):
+            raise AttributeError(f"expected 'f' to be string, path, or a file-like object with a 'write' "
+                                 f"attribute, but got {type(f).__name__}")
+        _write_archive(f, "archive", buf.getbuffer(), storages, _disable_byteorder_record)
+
+
+def _write_archive(f, archive, pickled, storages, no_byteorder):
+    z = ZipWriter(f, archive)
+    z.write_record("data.pkl", pickled)
+    z.write_record(".format_version", b"1")
+    z.write_record(".storage_alignment", b"64")
+    if not no_byteorder:
+        z.write_record("byteorder", sys.byteorder.encode())
+    for key, data in storages.records():
+        z.write_record(f"data/{key}", data)
+    z.write_record("version", b"3\n")
+    z.write_record(".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())
+    z.close()
+
+
+def _root(arr):
+    """The array that owns the memory ``arr`` views: glasstorch's notion of a storage."""
+    while True:
+        b = arr.base
+        if isinstance(b, np.ndarray):
+            arr = b
+        elif isinstance(getattr(b, "base", None), np.ndarray):   # as_strided's DummyArray wrapper
+            arr = b.base
+        else:
+            return arr
+
+
+class _StorageTable:
+    """Assigns storage keys "0", "1", ... to the distinct root buffers of the tensors pickled."""
+
+    def __init__(self):
+        self.by_root = {}          # id(root) -> (key, root, dtype, lowest address)
+        self.keep = []             # roots and copies must stay alive until written
+
+    def locate(self, arr):
+        """``(persistent id, storage offset, strides)`` of ``arr``, offsets and strides in elements."""
+        item = arr.itemsize
+        root = _root(arr)
+        lo = root.__array_interface__["data"][0]
+        ptr = arr.__array_interface__["data"][0]
+        strides = arr.strides
+        if not (root.flags.c_contiguous or root.flags.f_contiguous) or (ptr - lo) % item or root.nbytes % item \
+                or any(s < 0 or s % item for s in strides):
+            # torch has no negative or fractional strides: save this tensor as its own contiguous copy
+            root = arr = np.ascontiguousarray(arr)
+            lo = ptr = arr.__array_interface__["data"][0]
+            strides = arr.strides
+        entry = self.by_root.get(id(root))
+        if entry is None:
+            entry = self.by_root[id(root)] = (str(len(self.by_root)), root, arr.dtype, lo)
+            self.keep.append(root)
+        elif entry[2] != arr.dtype:
+            raise RuntimeError("Cannot save multiple tensors or storages that view the same data as different types")
+        d = dt.FROM_NP[arr.dtype]
+        pid = ("storage", G.STORAGE_TYPE_OF[d], entry[0], "cpu", root.nbytes // item)
+        return pid, (ptr - lo) // item, tuple(s // item for s in strides)
+
+    def records(self):
+        for key, root, _, _ in self.by_root.values():
+            yield key, root.ravel(order="K").view(np.uint8)      # memory order, no copy
+
+
+class _StorageId:
+    """What a tensor's reduce tuple carries in place of a storage; pickled as a persistent id."""
+    __slots__ = ("pid",)
+
+    def __init__(self, pid):
+        self.pid = pid
+
+
+class _TorchPickler(pickle._Pickler):
+    """Python's pickler, writing glasstorch objects under the names torch pickles them with.
+
+    The pure-Python pickler is used because torch's names (``torch._utils._rebuild_tensor_v2``)
+    cannot be imported here; ``save`` writes their ``GLOBAL`` opcode directly.  Only the pickle's
+    small metadata goes through it: storage bytes are written straight from the arrays.
+    """
+
+    def __init__(self, file, storages, protocol):
+        super().__init__(file, protocol=protocol)
+        self.storages = storages
+        self.hooks = OrderedDict()
+
+    def persistent_id(self, obj):
+        return obj.pid if type(obj) is _StorageId else None
+
+    def save(self, obj, save_persistent_id=True):
+        name = G.NAME_OF.get(id(obj))
+        if name is None:
+            return super().save(obj, save_persistent_id)
+        memoized = self.memo.get(id(obj))
+        if memoized is not None:
+            self.write(self.get(memoized[0]))
+            return
+        module, _, qualname = name.rpartition(".")
+        self.write(pickle.GLOBAL + f"{module}\n{qualname}\n".encode())
+        self.memoize(obj)
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Tensor):
+            if getattr(type(obj), "_is_param", False):
+                return (G._rebuild_parameter, (_wrap(obj._data), obj._rg, OrderedDict()))
+            pid, offset, stride = self.storages.locate(obj._data)
+            return (G._rebuild_tensor_v2,
+                    (_StorageId(pid), offset, obj._data.shape, stride, obj._rg, OrderedDict()))
+        if isinstance(obj, (Size, device)):
+            if type(obj) is Size:
+                return (Size, (tuple(obj),))
+            return (device, (obj.type,) if obj.index is None else (obj.type, obj.index))
+        if type(obj).__name__ == "layout" and type(obj).__module__ == "glasstorch._runtime":
+            return (G._get_layout, ("torch." + obj.name,))
+        return NotImplemented
+
+
+# ---- loading --------------------------------------------------------------------------------------
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Read a checkpoint written by ``torch.save`` (or glasstorch's) from a path or binary file.
+
+    ``weights_only`` defaults to True, as in torch >= 2.6: only tensors, Parameters, containers,
+    numbers, strings and globals allowlisted by ``add_safe_globals`` load; anything else raises
+    ``pickle.UnpicklingError`` before it can run.  ``map_location`` may be None, ``"cpu"``, a
+    device, a dict of locations or a callable ``(storage, location)``.
+    """
+    true_values = ("1", "y", "yes", "true")
+    if weights_only is None:
+        weights_only = pickle_module is None
+        if os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in true_values:
+            weights_only = False
+    if os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in true_values:
+        weights_only = True
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    encoding = pickle_load_args.pop("encoding", "utf-8")
+    if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
+        from .utils.safetensors import load_file
+        return load_file(os.fspath(f))
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as opened:
+            return _load_file(opened, map_location, weights_only, encoding, os.fspath(f) if mmap else None)
+    if mmap:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    return _load_file(f, map_location, weights_only, encoding, None)
+
+
+def _load_file(f, map_location, weights_only, encoding, mmap_path):
+    start = f.tell()
+    is_zip = f.read(4) == b"PK\x03\x04"
+    f.seek(start)
+    try:
+        if is_zip:
+            return _load_zip(ZipReader(f), map_location, weights_only, encoding, mmap_path)
+        if mmap_path:
+            raise RuntimeError("mmap can only be used with files saved with `torch.save(_use_new_zipfile_"
+                               "serialization=True), please torch.save your checkpoint with this option in "
+                               "order to use mmap.")
+        return _load_legacy(f, weights_only, encoding)
+    except pickle.UnpicklingError as e:
+        if not weights_only:
+            raise
+        raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
+
+
+def _weights_only_message(msg):
+    if "was not an allowed global by default" in msg:
+        return ("Weights only load failed. This file can still be loaded, to do so you have two options, "
+                f"do those steps only if you trust the source of the checkpoint.\n\t(1) {_UNSAFE}\n\t(2) "
+                "Alternatively, to load with `weights_only=True` please check the recommended steps in the "
+                f"following error message.\n\tWeightsUnpickler error: {msg}")
+    return f"Weights only load failed. {_UNSAFE}\n\n{msg}"
+
+
+def _load_legacy(f, weights_only, encoding):
+    """Pre-1.6 checkpoints are a sequence of pickles; read the first, as torch does, then refuse."""
+    magic = _unpickler(f, None, weights_only, encoding).load()
+    if magic != MAGIC_NUMBER:
+        raise RuntimeError("Invalid magic number; corrupt file?")
+    raise RuntimeError("this checkpoint uses torch's legacy (pre-1.6) format, which glasstorch does not read; "
+                       "load it in PyTorch and torch.save it again")
+
+
+def _load_zip(z, map_location, weights_only, encoding, mmap_path):
+    if z.has_record("constants.pkl"):
+        raise RuntimeError("this is a TorchScript archive (torch.jit.save); glasstorch can only load torch.save "
+                           "checkpoints")
+    # read the header records in torch's order, so damage to them fails as it does in torch
+    if z.has_record(".format_version"):
+        z.get_record(".format_version")
+    byteorder = z.get_record("byteorder") if z.has_record("byteorder") else b"little"
+    if byteorder not in (b"little", b"big"):
+        raise ValueError("Unknown endianness type: " + byteorder.decode())
+    if z.has_record(".storage_alignment"):
+        int(z.get_record(".storage_alignment"))
+    swap = byteorder.decode() != sys.byteorder
+    loaded = {}
+
+    def persistent_load(pid):
+        if not isinstance(pid, tuple):
+            raise AssertionError(f"saved_id must be a tuple, got {type(pid).__name__}")
+        typename = _pickle_safe._ascii(pid[0])
+        if typename != "storage":
+            raise AssertionError(f"Unknown typename for persistent_load, expected 'storage' but got '{typename}'")
+        storage_type, key, location, numel = pid[1:]
+        d = storage_type.dtype
+        if isinstance(d, str):
+            raise G.unsupported_dtype(d)
+        if key not in loaded:
+            loaded[key] = _read_storage(z, f"data/{key}", d, numel, swap, mmap_path)
+            _check_location(_pickle_safe._ascii(location), map_location, loaded[key])
+        return loaded[key]
+
+    data = io.BytesIO(z.get_record("data.pkl"))
+    return _unpickler(data, persistent_load, weights_only, encoding).load()
+
+
+def _read_storage(z, name, d, numel, swap, mmap_path):
+    """One storage record as a flat array of ``d`` (read in place, or mapped copy-on-write)."""
+    if type(numel) is not int or numel < 0:
+        raise RuntimeError(f"invalid storage size {numel!r} for {name}")
+    nbytes = numel * d.itemsize
+    size = z.record_size(name)
+    if size < nbytes:
+        raise RuntimeError(f"PytorchStreamReader failed reading file {name}: the record holds {size} bytes but "
+                           f"the checkpoint expects {nbytes}")
+    if mmap_path and numel and z.zf.getinfo(z.prefix + name).compress_type == 0:
+        arr = np.memmap(mmap_path, dtype=d.np, mode="c", offset=z.data_offset(name), shape=(numel,))
+    else:
+        arr = np.empty(numel, d.np)
+        raw = arr.view(np.uint8)
+        if size == nbytes:
+            z.read_into(name, raw)
+        else:                                     # a record longer than its storage: keep the head
+            raw[:] = np.frombuffer(z.get_record(name), np.uint8, count=nbytes)
+    if swap and d.itemsize > 1:
+        arr.byteswap(inplace=True)
+    return G.Storage(arr)
+
+
+def _check_location(location, map_location, storage):
+    """Only the CPU exists here; a storage saved on an accelerator needs ``map_location``."""
+    if callable(map_location) and not isinstance(map_location, (dict, device)):
+        result = map_location(_wrap(storage.array), location)
+        if result is not None:
+            return
+    elif isinstance(map_location, dict):
+        location = map_location.get(location, location)
+    elif map_location is not None:
+        location = str(map_location)
+    if location == "cpu" or location.startswith("cpu:") or location == "meta":
+        return
+    if location.startswith("cuda"):
+        raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
+                           "False. If you are running on a CPU-only machine, please use torch.load with "
+                           "map_location=torch.device('cpu') to map your storages to the CPU.")
+    raise RuntimeError(f"don't know how to restore data location of a storage saved on '{location}': glasstorch "
+                       "only has the CPU; pass map_location='cpu'")
+
+
+def _unpickler(file, persistent_load, weights_only, encoding):
+    if weights_only:
+        return _pickle_safe.Unpickler(file, persistent_load, encoding=encoding)
+    u = _FullUnpickler(file, encoding=encoding)
+    if persistent_load is not None:
+        u.persistent_load = persistent_load
+    return u
+
+
+class _FullUnpickler(pickle.Unpickler):
+    """``weights_only=False``: Python's unpickler, with torch's names resolved to glasstorch's."""
+
+    def find_class(self, module, name):
+        obj = G.lookup(f"{module}.{name}")
+        if obj is not None:
+            return obj
+        if module == "torch" or module.startswith("torch."):
+            import importlib
+            try:
+                target = importlib.import_module("glasstorch" + module[5:])
+                for part in name.split("."):
+                    target = getattr(target, part)
+                return target
+            except (ImportError, AttributeError):
+                raise AttributeError(f"this checkpoint needs {module}.{name}, which glasstorch does not have") \
+                    from None
+        return super().find_class(module, name)
