@@ -31,7 +31,7 @@ from .ops.shape import expand, unsqueeze, sum_to_size
 from .ops.select import where, sign
 from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
-from . import autograd, optim, nn, _printing
+from . import autograd, _printing
 from ._printing import set_printoptions, get_printoptions
 from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_num_threads, set_num_interop_threads,
                        get_num_interop_threads, set_default_device, get_default_device, is_tensor, is_storage,
@@ -62,10 +62,38 @@ def is_grad_enabled_():
     return is_grad_enabled()
 
 
+# submodules load on first use, so `import glasstorch` stays quick
+_LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
+         "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
+         "profiler", "export", "_C"}
+
+
+def save(obj, f, *args, **kwargs):
+    from .serialization import save as _save
+    return _save(obj, f, *args, **kwargs)
+
+
+def load(f, *args, **kwargs):
+    from .serialization import load as _load
+    return _load(f, *args, **kwargs)
+
+
+def from_dlpack(ext_tensor):
+    from .utils.dlpack import from_dlpack as _from_dlpack
+    return _from_dlpack(ext_tensor)
+
+
 def __getattr__(name):
     """Name the missing torch API instead of failing obscurely (never falls back to real torch)."""
     if name.startswith("__"):
         raise AttributeError(name)
+    if name in _LAZY:
+        import importlib
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
     raise AttributeError(f"module 'torch' has no attribute '{name}': torch.{name} is not implemented in "
                          f"glasstorch yet")
 

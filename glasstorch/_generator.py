@@ -89,6 +89,12 @@ class Generator:
         return self._initial_seed
 
     def get_state(self):
+        return self._get_state_np()
+
+    def set_state(self, new_state):
+        return self._set_state_np(new_state)
+
+    def _get_state_np(self):
         """The state as 5056 uint8 values in torch's ``CPUGeneratorImplState`` layout, so it
         can be passed to ``torch.set_rng_state`` and back (little-endian x86-64):
 
@@ -122,7 +128,7 @@ class Generator:
             buf[5052] = 1
         return np.frombuffer(bytes(buf), dtype=np.uint8).copy()
 
-    def set_state(self, new_state):
+    def _set_state_np(self, new_state):
         """Restore a state from ``get_state`` or from ``torch.get_rng_state().numpy()``."""
         arr = np.asarray(new_state)
         if arr.dtype != np.uint8:
@@ -323,9 +329,46 @@ class Generator:
         return _rng_extra.poisson(self, rates)
 
 
+class TensorGenerator(Generator):
+    """``torch.Generator(device='cpu')``: the same stream, with ``get_state`` / ``set_state``
+    speaking uint8 tensors (torch's ``ByteTensor``) instead of NumPy arrays."""
+
+    __slots__ = ()
+
+    def __init__(self, device="cpu"):
+        from glasstorch._device import check_device
+        check_device(device)
+        super().__init__()
+
+    @property
+    def device(self):
+        from glasstorch._device import CPU
+        return CPU
+
+    def get_state(self):
+        from glasstorch._tensor import _wrap
+        return _wrap(self._get_state_np())
+
+    def set_state(self, new_state):
+        from glasstorch._tensor import Tensor
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {_type_name(new_state)}")
+        if new_state._data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        return self._set_state_np(new_state._data)
+
+    def __repr__(self):
+        return f"<torch._C.Generator object at {id(self):#x}>"
+
+
+def _type_name(x):
+    cls = type(x)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+
+
 def _new_default_generator():
     """The process-wide generator: like torch, seeded from OS entropy at start-up."""
-    g = Generator()
+    g = TensorGenerator()
     g.seed()
     return g
 

@@ -11,7 +11,6 @@ follow torch 2.13's ``torch/_weights_only_unpickler.py``, so a file is refused (
 torch would, with the same exception type.
 """
 import collections
-import pickle
 import struct
 import warnings
 from _compat_pickle import NAME_MAPPING, IMPORT_MAPPING

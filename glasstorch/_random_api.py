@@ -1,2 +1,233 @@
 """torch-level random functions (rand, randn, randint, randperm, normal, bernoulli, ...),
-re-exported by ``glasstorch/__init__.py``."""
+re-exported by ``glasstorch/__init__.py``.
+
+Each is what torch makes it: a new tensor (``empty``), then one of the in-place kernels in
+``_tensor_random`` (``rand`` = ``uniform_(0, 1)``, ``randn`` = ``normal_(0, 1)``, ``randint`` =
+``random_(low, high)``), drawing from ``generator`` or the default generator.
+"""
+import operator
+
+import numpy as np
+
+from . import _dtype as _dt
+from . import _tensor_random as _k
+from ._creation import _check_rg, _size
+from ._device import check_device
+from ._tensor import Tensor, _wrap
+from .random import Generator, default_generator, get_rng_state, set_rng_state
+
+__all__ = ["rand", "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm", "normal",
+           "bernoulli", "multinomial", "poisson", "get_rng_state", "set_rng_state", "Generator",
+           "default_generator"]
+
+
+def _new(size, dtype, default, device, requires_grad, out):
+    """The array to fill: ``out``'s (resized to ``size`` if needed) or a new one."""
+    check_device(device)
+    if out is not None:
+        if out._data.shape != size:
+            out._data = np.empty(size, out._data.dtype)
+        return out._data
+    return np.empty(size, (_dt.to_dtype(dtype) if dtype is not None else default).np)
+
+
+def _done(d, requires_grad, out):
+    """Wrap the filled array. As in torch, an integer tensor asked to require grad is refused
+    only now, after its numbers were drawn."""
+    if out is not None:
+        out._vc[0] += 1
+        return out
+    return _check_rg(_wrap(d), requires_grad)
+
+
+def _like(input, dtype):
+    return np.dtype((_dt.to_dtype(dtype) if dtype is not None else input.dtype).np)
+
+
+# ---------------------------------------------------------------------- uniform and normal
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    """Uniform on [0, 1): ``empty(size).uniform_(0, 1)``."""
+    d = _new(_size(size), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+    _k.uniform(d, 0.0, 1.0, _k.generator_of(generator))
+    return _done(d, requires_grad, out)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    """Standard normal: ``empty(size).normal_(0, 1)``."""
+    d = _new(_size(size), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+    _k.normal(d, 0.0, 1.0, _k.generator_of(generator))
+    return _done(d, requires_grad, out)
+
+
+def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    check_device(device)
+    d = _k.empty_like_strides(input._data, _like(input, dtype))
+    _k.uniform(d, 0.0, 1.0, _k.generator_of(generator))
+    return _check_rg(_wrap(d), requires_grad)
+
+
+def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    """Like ``randn``; note that a transposed input gives a transposed (non-contiguous) result,
+    which takes normal_'s element-wise path, exactly as in torch."""
+    check_device(device)
+    d = _k.empty_like_strides(input._data, _like(input, dtype))
+    _k.normal(d, 0.0, 1.0, _k.generator_of(generator))
+    return _check_rg(_wrap(d), requires_grad)
+
+
+def _array_of(x):
+    return x._data if isinstance(x, Tensor) else None
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           pin_memory=False, requires_grad=False):
+    """The four overloads of ``torch.normal``:
+
+    normal(mean: Tensor, std: Tensor)   out = randn(shape) * std + mean   (shape: broadcast)
+    normal(mean: Tensor, std: float)    out = normal_(0, std) + mean
+    normal(mean: float,  std: Tensor)   out = randn(shape) * std + mean
+    normal(mean: float,  std: float, size)   empty(size).normal_(mean, std)
+
+    The products and sums round in the output dtype, one operation at a time, as torch's
+    ``mul_`` then ``add_`` do.
+    """
+    gen = _k.generator_of(generator)
+    m, s = _array_of(mean), _array_of(std)
+    if m is None and s is None:
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "
+                            "expected one of:\n * (Tensor mean, Tensor std, *, torch.Generator generator = None, "
+                            "Tensor out = None)")
+        d = _new(_size((size,)), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+        _k.normal(d, float(mean), float(std), gen)
+        return _done(d, requires_grad, out)
+    if s is not None and np.any(s < 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    if m is not None and s is None:
+        std = float(std)
+        if not std >= 0.0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        d = _k.empty_like_strides(m, m.dtype)
+        _k.normal(d, 0.0, std, gen)
+        d += m
+    else:
+        if m is None:
+            dt = s.dtype
+            shape = s.shape
+            mean = dt.type(mean)
+        else:
+            dt = np.result_type(m, s)
+            shape = _broadcast_shape(m.shape, s.shape)
+            mean = m
+        d = np.empty(shape, dt)
+        _k.normal(d, 0.0, 1.0, gen)
+        d *= s
+        d += mean
+    if out is not None:
+        out._data = d.astype(out._data.dtype)
+        out._vc[0] += 1
+        return out
+    return _wrap(d)
+
+
+def _broadcast_shape(a, b):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        n = max(len(a), len(b))
+        a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+        for i in range(n):
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at "
+                                   f"non-singleton dimension {i}") from None
+        raise
+
+
+# ---------------------------------------------------------------------- integers
+
+def _randint_args(args, size, name):
+    if size is not None:
+        args = args + (size,)
+    if len(args) == 2:
+        low, high, size = 0, args[0], args[1]
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({', '.join(type(a).__name__ for a in args)}), but expected one of:\n"
+                        " * (int high, tuple of ints size, *, torch.Generator generator, ...)\n"
+                        " * (int low, int high, tuple of ints size, *, torch.Generator generator, ...)")
+    return operator.index(low), operator.index(high), size
+
+
+def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False, pin_memory=False):
+    """``randint(high, size)`` / ``randint(low, high, size)``: ``empty(size).random_(low, high)``,
+    int64 unless ``dtype`` says otherwise."""
+    low, high, size = _randint_args(args, size, "randint")
+    d = _new(_size((size,)), dtype, _dt.int64, device, requires_grad, out)
+    _k.random(d, low, high, _k.generator_of(generator))
+    return _done(d, requires_grad, out)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
+    """``randint_like(input, high)`` or ``randint_like(input, low, high)``, input's dtype."""
+    check_device(device)
+    if high is None:
+        low, high = 0, low
+    d = _k.empty_like_strides(input._data, _like(input, dtype))
+    _k.random(d, operator.index(low), operator.index(high), _k.generator_of(generator))
+    return _check_rg(_wrap(d), requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+    """A random permutation of 0 .. n-1 (int64 unless ``dtype`` says otherwise)."""
+    check_device(device)
+    n = operator.index(n)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    perm = _k.generator_of(generator).randperm(n)
+    dt = _dt.to_dtype(dtype).np if dtype is not None else np.int64
+    if out is not None:
+        out._data = perm.astype(out._data.dtype)
+        out._vc[0] += 1
+        return out
+    return _check_rg(_wrap(perm.astype(dt, copy=False)), requires_grad)
+
+
+# ---------------------------------------------------------------------- Bernoulli, multinomial, Poisson
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype."""
+    r = input.bernoulli(p, generator=generator)
+    if out is not None:
+        out._data = r._data.astype(out._data.dtype)
+        out._vc[0] += 1
+        return out
+    return r
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Indices sampled from each row of ``input`` (non-negative weights, 1 or 2 dims)."""
+    d = input._data
+    if d.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{_k.type_name(d.dtype)}")
+    r = _k.generator_of(generator).multinomial(d, num_samples, replacement)
+    if out is not None:
+        out._data = r
+        out._vc[0] += 1
+        return out
+    return _wrap(r)
+
+
+def poisson(input, generator=None):
+    """One Poisson(rate) draw per element of ``input``, in input's dtype."""
+    return _wrap(_k.generator_of(generator).poisson(input._data))

@@ -139,7 +139,7 @@ class _Uniforms:
 
     def __init__(self, gen):
         self._gen = gen
-        self._saved = gen.get_state()
+        self._saved = gen._get_state_np()
         self._buf, self._i, self._used = [], 0, 0
 
     def __call__(self):
@@ -152,7 +152,7 @@ class _Uniforms:
 
     def close(self):
         cache = self._gen._next_double_normal
-        self._gen.set_state(self._saved)
+        self._gen._set_state_np(self._saved)
         self._gen._random32(2 * self._used)
         self._gen._next_double_normal = cache
 

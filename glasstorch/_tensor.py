@@ -334,6 +334,14 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
         memo[id(self)] = new
         return new
 
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        from .utils.dlpack import tensor_dlpack
+        return tensor_dlpack(self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self):
+        from .utils.dlpack import tensor_dlpack_device
+        return tensor_dlpack_device(self)
+
     # ---- device and dtype moves ------------------------------------------------------------
     def to(self, *args, **kwargs):
         from .ops.conversion import to

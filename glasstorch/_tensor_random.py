@@ -1,5 +1,204 @@
-"""The random in-place methods of ``Tensor`` (``uniform_``, ``normal_``, ``bernoulli_`` ...)."""
+"""The random in-place methods of ``Tensor`` (``uniform_``, ``normal_``, ``bernoulli_`` ...).
+
+torch fills a tensor in *memory* order: element after element of the storage, whatever the
+shape says. ``fill_storage_order`` does the same with a flat array of draws, so a transposed
+tensor gets the numbers a contiguous one would, in the positions its storage has them. Only
+``normal_`` changes its *values* for a non-contiguous tensor (it then takes the element-wise
+Box-Muller path instead of blocks of 16; see ``_rng_normal``).
+
+The functions here work on NumPy arrays; ``_random_api`` builds ``torch.rand`` and friends from
+them (``rand`` is ``empty(...).uniform_()``, as in torch).
+"""
+import numpy as np
+
+from . import _generator
+
+_TYPE = {"f": {2: "Half", 4: "Float", 8: "Double"}, "i": {1: "Char", 2: "Short", 4: "Int", 8: "Long"},
+         "u": {1: "Byte"}, "b": {1: "Bool"}}
+_P_IN_RANGE = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+               "improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def type_name(npdt):
+    """torch's short scalar-type name (``Float``, ``Long`` ...) used in its kernel errors."""
+    return _TYPE[npdt.kind][npdt.itemsize]
+
+
+def generator_of(generator):
+    """The NumPy-level generator behind a ``generator=`` argument (None: the default one)."""
+    if generator is None:
+        return _generator.default_generator
+    if isinstance(generator, _generator.Generator):
+        return generator
+    raise TypeError(f"expected a torch.Generator as generator=, but got {type(generator).__name__}")
+
+
+def storage_axes(d):
+    """d's axes from outermost to innermost in memory, ordered as torch orders them: an
+    insertion sort by stride in which a zero stride (a broadcast axis) compares with nothing,
+    so such axes keep their place (an expanded tensor's copy is then row-major)."""
+    strides, shape = d.strides, d.shape
+    perm = list(range(d.ndim - 1, -1, -1))       # innermost first
+
+    def should_swap(a, b):
+        sa, sb = abs(strides[a]), abs(strides[b])
+        if sa == 0 or sb == 0:
+            return 0
+        if sa != sb:
+            return -1 if sa < sb else 1
+        return 1 if shape[a] > shape[b] else 0
+
+    for i in range(1, len(perm)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = should_swap(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    return perm[::-1]
+
+
+def fill_storage_order(d, flat):
+    """Write ``flat`` (d.size values) into ``d`` in memory order."""
+    if d.flags.c_contiguous:
+        d.reshape(-1)[...] = flat
+    else:
+        axes = storage_axes(d)
+        view = d.transpose(axes)
+        view[...] = flat.reshape(view.shape)
+
+
+def in_storage_order(d, x):
+    """``x`` broadcast to d's shape, flattened in d's memory order (a per-element parameter)."""
+    x = np.broadcast_to(x, d.shape)
+    if d.flags.c_contiguous:
+        return x.reshape(-1)
+    return x.transpose(storage_axes(d)).reshape(-1)
+
+
+def empty_like_strides(d, dtype):
+    """``torch.empty_like(t)`` with preserve_format: a dense array whose axes lie in memory as
+    d's do (a transposed input gives a transposed, non-contiguous result)."""
+    if d.flags.c_contiguous:
+        return np.empty(d.shape, dtype)
+    axes = storage_axes(d)
+    base = np.empty([d.shape[a] for a in axes], dtype)
+    return base.transpose(np.argsort(axes))
+
+
+def _need_float(d, kernel):
+    if d.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{type_name(d.dtype)}\'')
+
+
+# ---------------------------------------------------------------------- kernels on arrays
+
+def uniform(d, low, high, gen):
+    _need_float(d, "check_uniform_bounds")
+    if not low <= high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
+    fill_storage_order(d, gen.uniform(d.size, d.dtype, low, high))
+
+
+def normal(d, mean, std, gen):
+    _need_float(d, "normal_kernel_cpu")
+    fill_storage_order(d, gen.normal(d.size, d.dtype, mean, std, contiguous=d.flags.c_contiguous))
+
+
+def bernoulli(d, p, gen):
+    if isinstance(p, np.ndarray):
+        if p.dtype.kind != "f":
+            raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(p.dtype)}\'')
+        if not np.all((p >= 0) & (p <= 1)):
+            raise RuntimeError(_P_IN_RANGE)
+        fill_storage_order(d, gen.bernoulli_probs(in_storage_order(d, p), d.dtype))
+    else:
+        fill_storage_order(d, gen.bernoulli_scalar(d.size, p, d.dtype))
+
+
+def random(d, low, high, gen):
+    if high is None and low is None:
+        fill_storage_order(d, gen.random_(d.size, d.dtype))
+        return
+    if high is None:
+        low, high = 0, low
+    fill_storage_order(d, gen.randint(low, high, d.size, d.dtype))
+
+
+# ---------------------------------------------------------------------- the Tensor methods
+
+def _inplace(t, kernel, *args):
+    from .ops.inplace import check_inplace
+    check_inplace(t)
+    kernel(t._data, *args)
+    t._vc[0] += 1
+    return t
+
+
+def _exponential(d, lambd, gen):
+    if d.dtype.kind != "f":
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {type_name(d.dtype)}")
+    fill_storage_order(d, gen.exponential(d.size, d.dtype, lambd))
+
+
+def _geometric(d, p, gen):
+    fill_storage_order(d, gen.geometric(d.size, d.dtype, p))
+
+
+def _log_normal(d, mean, std, gen):
+    _need_float(d, "log_normal_cpu")
+    fill_storage_order(d, gen.log_normal(d.size, d.dtype, mean, std))
+
+
+def _cauchy(d, median, sigma, gen):
+    _need_float(d, "cauchy_cpu")
+    fill_storage_order(d, gen.cauchy(d.size, d.dtype, median, sigma))
 
 
 class TensorRandom:
     __slots__ = ()
+
+    def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw):
+        from_ = kw.pop("from", from_)
+        return _inplace(self, uniform, float(from_), float(to), generator_of(generator))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        return _inplace(self, normal, float(mean), float(std), generator_of(generator))
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        if not isinstance(p, (int, float, np.floating)):
+            p = p._data
+        return _inplace(self, bernoulli, p, generator_of(generator))
+
+    def bernoulli(self, p=None, *, generator=None):
+        """Out-of-place: ``empty_like(self).bernoulli_(p if given else self)``."""
+        d = self._data
+        if p is None and d.dtype.kind != "f":
+            raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(d.dtype)}\'')
+        out = empty_like_strides(d, d.dtype)
+        bernoulli(out, d if p is None else p, generator_of(generator))
+        from ._tensor import _wrap
+        return _wrap(out)
+
+    def random_(self, from_=None, to=None, *, generator=None, **kw):
+        from_ = kw.pop("from", from_)
+        return _inplace(self, random, from_, to, generator_of(generator))
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return _inplace(self, _exponential, lambd, generator_of(generator))
+
+    def geometric_(self, p, *, generator=None):
+        return _inplace(self, _geometric, p, generator_of(generator))
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        return _inplace(self, _log_normal, mean, std, generator_of(generator))
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        return _inplace(self, _cauchy, median, sigma, generator_of(generator))
+
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        from ._random_api import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)

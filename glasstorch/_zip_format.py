@@ -20,6 +20,7 @@ layout identical keeps ``torch.load(..., mmap=True)``'s offset arithmetic right.
 Any damage the reader finds is a ``RuntimeError`` in torch's words ("PytorchStreamReader failed
 ..."), which is what torch's C++ reader raises.
 """
+import re
 import struct
 import zipfile
 import zlib
@@ -93,18 +94,40 @@ class ZipReader:
         try:
             self.zf = zipfile.ZipFile(f)
             infos = self.zf.infolist()
+        except UnicodeDecodeError:      # a record name that is not UTF-8: torch fails decoding it too
+            raise
         except Exception as e:          # zipfile raises BadZipFile, struct.error, ValueError ...
             raise RuntimeError(f"PytorchStreamReader failed reading zip archive: {_zip_reason(e)}") from None
         if not infos:
             raise RuntimeError("PytorchStreamReader failed reading zip archive: no records in archive")
+        f.seek(0, 2)
+        file_size = self.file_size = f.tell()
+        for i in infos:           # the central directory checks miniz makes before reading anything
+            if i.volume != 0:
+                raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive")
+            if i.flag_bits & 0x2061:          # encrypted, patched or masked records
+                raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported encryption")
+            if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported method")
+            if (i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size) or i.header_offset < 0 \
+                    or i.header_offset + _LOCAL.size + i.compress_size > file_size:
+                raise RuntimeError("PytorchStreamReader failed reading zip archive: invalid header or archive "
+                                   "is corrupted")
+        _check_end_records(f, file_size)
         first = infos[0].filename
-        if "/" not in first:
-            raise RuntimeError(f"PytorchStreamReader failed reading zip archive: file in archive is not in "
-                               f"a subdirectory: {first}")
-        self.prefix = first[:first.index("/") + 1]
-        self.infos = {i.filename[len(self.prefix):]: i for i in infos if i.filename.startswith(self.prefix)}
-        if "version" not in self.infos and ".data/version" not in self.infos:
-            raise RuntimeError("PytorchStreamReader failed locating file version: file not found")
+        self.prefix = first[:first.index("/") + 1] if "/" in first else None
+        for i in infos:
+            if self.prefix is None or not i.filename.startswith(self.prefix):
+                raise RuntimeError(f"PytorchStreamReader failed reading zip archive: file in archive is not in a "
+                                   f"subdirectory {self.prefix or first}: {i.filename}")
+        self.infos = {i.filename[len(self.prefix):]: i for i in infos}
+        # torch's reader reads and parses the version record (and the serialization id) up front
+        version_name = ".data/version" if ".data/version" in self.infos else "version"
+        version = self.get_record(version_name)
+        if not re.match(rb"\s*[+-]?\d", version):     # parsed like C's strtoll: leading digits suffice
+            raise RuntimeError(f"PytorchStreamReader: couldn't parse the version {version!r} as Long Long")
+        if ".data/serialization_id" in self.infos:
+            self.get_record(".data/serialization_id")
 
     def has_record(self, name):
         return name in self.infos
@@ -151,13 +174,42 @@ class ZipReader:
             raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid header or archive "
                                "is corrupted")
         name_len, extra_len = struct.unpack("<HH", header[26:30])
-        return info.header_offset + _LOCAL.size + name_len + extra_len
+        start = info.header_offset + _LOCAL.size + name_len + extra_len
+        if start + info.compress_size > self.file_size:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid header or archive "
+                               "is corrupted")
+        return start
 
     def _info(self, name):
         info = self.infos.get(name)
         if info is None:
             raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found")
         return info
+
+
+def _check_end_records(f, file_size):
+    """miniz refuses archives whose end records claim more than one disk; zipfile does not look."""
+    if file_size < 22 + 20:
+        return
+    f.seek(file_size - 22)
+    eocd = f.read(22)
+    if eocd[:4] != b"PK\x05\x06":
+        return                                    # an archive comment; zipfile found the record already
+    this_disk, cd_disk, on_disk, total = struct.unpack("<HHHH", eocd[4:12])
+    f.seek(file_size - 22 - 20)
+    locator = f.read(20)
+    if locator[:4] == b"PK\x06\x07":
+        eocd64_at, disks = struct.unpack("<QI", locator[8:20])
+        if disks != 1:
+            raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive")
+        f.seek(eocd64_at)
+        eocd64 = f.read(56)
+        if len(eocd64) == 56 and eocd64[:4] == b"PK\x06\x06":
+            this_disk, cd_disk, on_disk, total = struct.unpack("<IIQQ", eocd64[16:40])
+            if total > _U32:
+                raise RuntimeError("PytorchStreamReader failed reading zip archive: too many files")
+    if on_disk != total or ((this_disk | cd_disk) != 0 and (this_disk != 1 or cd_disk != 1)):
+        raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive")
 
 
 def _zip_reason(e):

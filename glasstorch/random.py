@@ -1,19 +1,50 @@
-"""``torch.random``: the default generator and seeding (bit-identical streams live in _generator)."""
-try:
-    from ._generator import Generator as _NpGenerator, default_generator as _default  # noqa: F401
-except ImportError:      # until the generator lands
-    _default = None
+"""``torch.random``: the process-wide default generator, seeding, and saving / restoring its state.
+
+Every random function without a ``generator=`` argument draws from ``default_generator``, a
+``torch.Generator`` seeded from OS entropy at start-up (the stream itself is in ``_generator``).
+"""
+import contextlib
+
+from ._generator import TensorGenerator as Generator, default_generator
+
+__all__ = ["manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "fork_rng",
+           "default_generator", "Generator"]
 
 
 def manual_seed(seed):
-    if _default is not None:
-        _default.manual_seed(seed)
-    return _default
+    """Seed the default generator (only its low 32 bits reach MT19937) and return it."""
+    return default_generator.manual_seed(seed)
 
 
 def seed():
-    return _default.seed() if _default is not None else 0
+    """Re-seed the default generator from OS entropy; return the 64-bit seed used."""
+    return default_generator.seed()
 
 
 def initial_seed():
-    return _default.initial_seed() if _default is not None else 0
+    """The seed the default generator was last seeded with."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    """The default generator's state as a uint8 tensor of 5056 bytes (torch's layout)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    """Restore a state from ``get_rng_state`` (torch's states are accepted too)."""
+    default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type=None):
+    """Run the ``with`` block on the default generator, then put its state back, so that the
+    draws inside do not change what comes after. There are no accelerators to fork."""
+    if not enabled:
+        yield
+        return
+    saved = default_generator.get_state()
+    try:
+        yield
+    finally:
+        default_generator.set_state(saved)

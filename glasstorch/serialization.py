@@ -242,6 +242,9 @@ def _load_legacy(f, weights_only, encoding):
     magic = _unpickler(f, None, weights_only, encoding).load()
     if magic != MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
+    protocol = _unpickler(f, None, weights_only, encoding).load()
+    if protocol != 1001:
+        raise RuntimeError(f"Invalid protocol version: {protocol}")
     raise RuntimeError("this checkpoint uses torch's legacy (pre-1.6) format, which glasstorch does not read; "
                        "load it in PyTorch and torch.save it again")
 

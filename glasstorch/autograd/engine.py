@@ -127,9 +127,11 @@ def _run(roots, seeds, retain, create, capture, accumulate):
             need = _needed(seen, {n for n, _ in capture})
     heap = [(-n._seq, n) for n in set(root_nodes) if n not in deps]
     heapify(heap)
+    pop = pending.pop
     while heap:
         node = heappop(heap)[1]
-        g = pending.pop(node, None)
+        g = pop(node, None)
+        single = node._nout == 1
         if g is not None:
             if node._tensor_hooks is not None or node._retained is not None:
                 g = _tensor_hooks(node, g)
@@ -137,32 +139,40 @@ def _run(roots, seeds, retain, create, capture, accumulate):
                 for nr in range(node._nout):
                     slot = capture.get((node, nr))
                     if slot is not None:
-                        gi = g if node._nout == 1 else g[nr]
+                        gi = g if single else g[nr]
                         captured[slot] = gi if create or gi is None else _T._wrap(np.array(gi))
-        if need is not None and not need.get(node, False):
-            g = None
+            if need is not None and not need.get(node, False):
+                g = None
         if node.__class__ is AccumulateGrad:
             if g is not None and accumulate:
                 _accumulate(node, g, create)
             continue
         outs = None
         if g is not None:
-            outs = call_node(node, g if node._nout == 1 else _fill(node, g), hooks=True)
-            if not retain:
-                node._release()
-        nexts = node.next_functions
-        for i in range(len(nexts)):
-            nxt, nr = nexts[i]
-            if nxt is None:
-                continue
-            if outs is not None:
-                gi = outs[i]
-                if gi is not None:
-                    _add(pending, nxt, nr, _fit(nxt, nr, gi))
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if left == 0:
-                heappush(heap, (-nxt._seq, nxt))
+            if node._pre_hooks or node._hooks or node._anomaly is not None:
+                outs = call_node(node, g if single else _fill(node, g), hooks=True)
+            else:
+                outs = node.backward(g if single else _fill(node, g))
+            if not retain and node._saved:
+                node._saved = None       # free what backward kept: a second backward then fails as torch's
+        i = 0
+        for nxt, nr in node.next_functions:
+            if nxt is not None:
+                if outs is not None:
+                    gi = outs[i]
+                    if gi is not None:
+                        if nxt._nout == 1:
+                            if gi.shape != nxt._shape or gi.dtype != nxt._dtype:
+                                gi = _fit(nxt, nr, gi)
+                            prev = pending.get(nxt)
+                            pending[nxt] = gi if prev is None else prev + gi
+                        else:
+                            _add(pending, nxt, nr, _fit(nxt, nr, gi))
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heappush(heap, (-nxt._seq, nxt))
+            i += 1
     return captured
 
 

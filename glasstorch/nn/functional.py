@@ -116,9 +116,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     n_classes = x.shape[class_dim]
     if t.dtype.kind == "f" and t.shape == x.shape:
         return _ce_probabilities(logp, target, weight, reduction, label_smoothing, class_dim, n_classes)
-    if t.dtype.kind == "f":
-        from ..ops.inplace import type_name
-        raise RuntimeError(f"expected scalar type Long but found {type_name(t.dtype)}")
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:
         return nll

@@ -9,7 +9,6 @@ import warnings
 import numpy as np
 
 from ._ops.sparse import _generator
-from ._ops._util import erf
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
            "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
@@ -138,40 +137,41 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     return normal_(tensor, 0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
-def _erfinv(y):
-    """erf^-1 in float64: Giles' single-precision approximation, then two Newton steps on erf."""
-    y = np.asarray(y, np.float64)
-    w = -np.log((1.0 - y) * (1.0 + y))
-    small = w < 5.0
-    ws = w - 2.5
-    p1 = 2.81022636e-08
-    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164,
-              0.246640727, 1.50140941):
-        p1 = c + p1 * ws
-    wl = np.sqrt(np.maximum(w, 5.0)) - 3.0
-    p2 = -0.000200214257
-    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
-              1.00167406, 2.83297682):
-        p2 = c + p2 * wl
-    x = np.where(small, p1, p2) * y
-    for _ in range(2):
-        x = x - (erf(x) - y) / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
-    return x
-
-
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Inverse-CDF sampling: uniform in [2l-1, 2u-1], erfinv, scale, shift, clamp (torch's steps)."""
+    """N(mean, std) restricted to [a, b], by rejection as torch 2.13 does: when at least 30% of
+    the mass lies in [a, b], redraw the whole normal sample and keep it where the old value fell
+    outside; otherwise draw uniform candidates in [a, b] and accept each with probability
+    pdf(x) / pdf(mode), redrawing (candidate and test) only where still pending."""
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    lo, hi = norm_cdf((a - mean) / std), norm_cdf((b - mean) / std)
-    dt = tensor._data.dtype
-    u = _generator(generator).uniform(tensor._data.shape, dt, 2 * lo - 1, 2 * hi - 1)
-    x = _erfinv(u).astype(dt)
-    x = x * dt.type(std * math.sqrt(2.0)) + dt.type(mean)
-    return _write(tensor, np.clip(x, dt.type(a), dt.type(b)))
+    gen = _generator(generator)
+    shape, dt = tensor._data.shape, tensor._data.dtype
+    t = dt.type
+    if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+        lo, hi = t(a), t(b)
+        result = gen.normal(shape, dt, mean, std)
+        while True:
+            mask = (result < lo) | (result > hi)
+            if not mask.any():
+                break
+            result = np.where(mask, gen.normal(shape, dt, mean, std), result)
+        return _write(tensor, result)
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+    def log_pdf(x):
+        return ((x - t(mean)) / t(std)) ** 2 * t(-0.5) - t(log_peak)
+
+    result = gen.uniform(shape, dt, a, b)
+    pending = np.log(gen.uniform(shape, dt)) > log_pdf(result)
+    while pending.any():
+        cand = gen.uniform(shape, dt, a, b)
+        result = np.where(pending, cand, result)
+        pending = np.where(pending, np.log(gen.uniform(shape, dt)) > log_pdf(cand), pending)
+    return _write(tensor, result)
 
 
 def orthogonal_(tensor, gain=1, generator=None):

@@ -3,6 +3,8 @@
 The hot path is ``a * b`` on two tensors of one dtype: no promotion table is consulted, no
 wrapper tensor is made for a Python number, and no node is recorded when grad is off.
 """
+import math
+
 import numpy as np
 
 from .._dtype import DEFAULT, FROM_NP, float16, float32, result_type, bool_
@@ -97,10 +99,23 @@ def scalar_for(x, dt):
 
 def binary_operands(a, b):
     """(x, y, dtype): ``a`` and ``b`` as arrays (or weak numbers) in the dtype torch would use."""
-    if b.__class__ is Tensor and a.__class__ is Tensor:
-        x, y = a._data, b._data
-        if x.dtype is y.dtype or x.dtype == y.dtype:
-            return x, y, FROM_NP[x.dtype]
+    ca, cb = a.__class__, b.__class__
+    if ca is Tensor:
+        x = a._data
+        if cb is Tensor:
+            y = b._data
+            if x.dtype is y.dtype or x.dtype == y.dtype:
+                return x, y, FROM_NP[x.dtype]
+        elif cb is float or cb is int:
+            # a weak Python number never changes a float tensor's dtype, nor an int tensor's for ints
+            dt = FROM_NP[x.dtype]
+            if dt._cat == 2 or (cb is int and dt._cat == 1 and 0 <= b <= 127):
+                return x, b, dt
+    elif cb is Tensor and (ca is float or ca is int):
+        y = b._data
+        dt = FROM_NP[y.dtype]
+        if dt._cat == 2 or (ca is int and dt._cat == 1 and 0 <= a <= 127):
+            return a, y, dt
     dt = result_type(a, b)
     npdt = dt.np
     if isinstance(a, Tensor):
@@ -180,6 +195,8 @@ def fma32(a, b, c):
     The product of two float32 numbers is exact in float64; the float64 sum is then rounded to
     odd (nudged one ulp towards its lost part when that part is not zero and the last bit is
     even), which makes the final rounding to float32 exact."""
+    if np.ndim(b) == 0 and np.ndim(c) == 0:
+        return np.asarray(_fma32_scalar(float(a), float(b), float(c)), np.float32)
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
     s = p + c
@@ -191,6 +208,19 @@ def fma32(a, b, c):
     if fix.any():
         s = np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
     return s.astype(np.float32)
+
+
+def _fma32_scalar(a, b, c):
+    """``fma32`` for one value, in Python floats (a NumPy round trip costs more than the math)."""
+    p = a * b                      # exact: two float32 significands fit in a double
+    s = p + c
+    bb = s - p
+    err = (p - (s - bb)) + (c - bb)
+    if err != 0.0 and s == s and abs(s) != math.inf:
+        m, _ = math.frexp(s)
+        if int(m * (1 << 53)) & 1 == 0:      # even last bit: round to odd towards the lost part
+            s = math.nextafter(s, math.inf if err > 0 else -math.inf)
+    return s
 
 
 __all__ = ["edge", "needs_grad", "record", "record1", "as_array", "binary_operands", "compute",

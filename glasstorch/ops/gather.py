@@ -104,9 +104,9 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return r
 
 
-class ScatterBackward0(Node):
+class ScatterBackward1(Node):
     """y = x.scatter(d, i, v) (v a number)   ->   dx = g with the scattered positions zeroed"""
-    __slots__ = ("dim", "index")
+    __slots__ = ("dim", "index", "src_shape")
 
     def backward(self, g):
         where = _full_index(self.index, self.dim)
@@ -118,15 +118,28 @@ class ScatterBackward0(Node):
         return (g.scatter(self.dim, m.tensor(self.index), 0.0),)
 
 
-class ScatterBackward1(ScatterBackward0):
+class ScatterBackward0(ScatterBackward1):
     """y = x.scatter(d, i, src)   ->   dx = g zeroed at i,   dsrc = g.gather(d, i)"""
     __slots__ = ()
 
     def backward(self, g):
-        gx, = ScatterBackward0.backward(self, g)
-        if is_array(g):
-            return gx, g[_full_index(self.index, self.dim)]
-        return gx, g.gather(self.dim, self.m.tensor(self.index))
+        gx, = ScatterBackward1.backward(self, g)
+        return gx, _src_grad(self, g)
+
+
+def _src_grad(node, g):
+    """The gradient of a scatter's ``src``: g read back at the index, zero where src was unused."""
+    region = tuple(slice(0, s) for s in node.index.shape)
+    if is_array(g):
+        out = np.zeros(node.src_shape, g.dtype)
+        out[region] = g[_full_index(node.index, node.dim)]
+        return out
+    picked = g.gather(node.dim, node.m.tensor(node.index))
+    if tuple(node.index.shape) == tuple(node.src_shape):
+        return picked
+    out = node.m.zeros(node.src_shape, dtype=g.dtype)
+    out[region] = picked
+    return out
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
@@ -150,20 +163,19 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         raise RuntimeError("reduce argument must be either add or multiply.")
     r = _wrap(out)
     if needs_grad(input, src if is_t else input):
-        node = ScatterBackward1() if is_t else ScatterBackward0()
+        node = ScatterBackward0() if is_t else ScatterBackward1()
         node.dim, node.index = d, idx
+        node.src_shape = src._data.shape if is_t else None
         record(node, r, input, *((src,) if is_t else ()))
     return r
 
 
 class ScatterAddBackward0(Node):
     """y = x.scatter_add(d, i, src)   ->   dx = g,   dsrc = g.gather(d, i)"""
-    __slots__ = ("dim", "index")
+    __slots__ = ("dim", "index", "src_shape")
 
     def backward(self, g):
-        if is_array(g):
-            return g, g[_full_index(self.index, self.dim)]
-        return g, g.gather(self.dim, self.m.tensor(self.index))
+        return g, _src_grad(self, g)
 
 
 def scatter_add(input, dim, index, src):
@@ -176,7 +188,7 @@ def scatter_add(input, dim, index, src):
     r = _wrap(out)
     if needs_grad(input, src):
         node = ScatterAddBackward0()
-        node.dim, node.index = d, idx
+        node.dim, node.index, node.src_shape = d, idx, src._data.shape
         record(node, r, input, src)
     return r
 

@@ -7,6 +7,7 @@ from .._dtype import result_type, FROM_NP
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import is_array, sizes_arg, reshape, unsqueeze, expand, flatten
+from .views import DiagonalBackward0, _diag_view
 from .._tensor import _wrap_dim
 
 
@@ -334,9 +335,18 @@ def diag(input, diagonal=0, *, out=None):
         return diag_embed(input, diagonal)
     if n != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
-    from .views import diagonal as _diagonal
-    from .conversion import clone
-    return clone(_diagonal(input, diagonal))
+    x = input._data
+    r = _wrap(_diag_view(x, diagonal, 0, 1).copy())
+    if GRAD.enabled and input._rg:
+        node = DiagonalBackward0_copy()
+        node.shape, node.offset, node.d1, node.d2 = x.shape, diagonal, 0, 1
+        record1(node, r, input)
+    return r
+
+
+class DiagonalBackward0_copy(DiagonalBackward0):
+    """y = diag(X) (a copy of the diagonal)   ->   dX = zeros with g on the diagonal"""
+    __slots__ = ()
 
 
 def trace(input):

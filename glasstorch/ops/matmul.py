@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
-from .shape import reshape, unsqueeze, expand, as_view, UnsafeViewBackward0, SqueezeBackward4
+from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, SqueezeBackward4
 
 _C_NAMES = {"f": {2: "c10::Half", 4: "float", 8: "double"},
             "i": {1: "signed char", 2: "short int", 4: "int", 8: "long int"}, "u": {1: "unsigned char"},
@@ -214,9 +214,16 @@ def matmul(input, other, *, out=None):
     if not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     x, y = input._data, other._data
-    _check_matmul(x, y)
-    if not needs_grad(input, other):
+    if not (GRAD.enabled and (input._rg or other._rg)):
+        # fast path: no graph, and shapes NumPy accepts are the ones torch accepts (bar dtype)
+        if x.dtype == y.dtype and x.ndim and y.ndim:
+            try:
+                return _wrap(np.asarray(np.matmul(x, y)))
+            except ValueError:
+                pass
+        _check_matmul(x, y)
         return _wrap(np.asarray(np.matmul(x, y)))
+    _check_matmul(x, y)
     dx, dy = x.ndim, y.ndim
     if dx == 1 and dy == 1:
         return dot(input, other)
@@ -227,6 +234,11 @@ def matmul(input, other, *, out=None):
     if dx == 1 and dy == 2:
         r = mm(unsqueeze(input, 0), other)
         return _squeeze4(r)
+    if dx <= 2 and dy >= 3:
+        # torch computes (b^T a^T)^T so the batched side is the one folded, then copies (CloneBackward0)
+        from .views import transpose, t
+        r = matmul(transpose(other, -1, -2), t(input) if dx == 2 else input)
+        return contiguous(transpose(r, -1, -2)) if dx == 2 else r
     if dx >= 3 and dy <= 2:
         folded = reshape(input, -1, x.shape[-1])
         r = mv(folded, other) if dy == 1 else mm(folded, other)

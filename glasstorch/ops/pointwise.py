@@ -10,6 +10,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from .unary import _unary
 from .inplace import commit
+from .inplace_more import original
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -109,7 +110,7 @@ def square(input, *, out=None):
 def _simple(name, fn, formula, save):
     """One node class and its forward from a derivative ``formula(g, saved, m)``."""
     cls = type(name, (Node,), {"__slots__": (), "__doc__": formula.__doc__,
-                               "backward": lambda self, g: (formula(g, (self.saved() or [None])[0], self.m),)})
+                               "backward": lambda self, g: (formula(g, self.saved()[0] if self._saved else None, self.m),)})
 
     def forward(input, *, out=None):
         return _unary(fn, cls, input, save)
@@ -314,7 +315,7 @@ def frac(input, *, out=None):
 # ---- in-place forms ------------------------------------------------------------------------------
 def _inplace(fn):
     def method(self, *args, **kwargs):
-        return commit(self, lambda: fn(self, *args, **kwargs), fn.__name__)
+        return commit(self, lambda: fn(original(self), *args, **kwargs), fn.__name__)
     method.__name__ = fn.__name__ + "_"
     return method
 

@@ -4,13 +4,14 @@ norm and vector_norm, logsumexp, cumsum/cumprod, all/any, count_nonzero.
 At ties, whole-tensor max/min and amax/amin share the gradient evenly between the tied elements;
 max/min along a dim send it to the returned index only (torch's derivatives.yaml).
 """
+import builtins
 import collections
 
 import numpy as np
 
 from .._dtype import to_dtype, DEFAULT
 from ..autograd.graph import Node
-from ._common import GRAD, Tensor, _wrap, as_array, record, record1, needs_grad, binary_operands
+from ._common import GRAD, Tensor, _wrap, as_array, record, record1, needs_grad, binary_operands, edge
 from .reduction import dims_of, expand_back
 from .shape import is_array
 from .._tensor import _wrap_dim
@@ -50,11 +51,12 @@ class MaxBackward1(Node):
         y = _restore(y, None, self.axes, self.keepdim)
         g = _restore(g, None, self.axes, self.keepdim)
         mask = (x == y) | ((x != x) & (y != y))
+        # torch multiplies by the mask (not where), so zeros keep the sign of g
         if is_array(mask):
             count = mask.sum(axis=self.axes or None, keepdims=True)
-            return (np.where(mask, g / count, 0.0),)
+            return ((g / count) * mask,)
         count = mask.sum(self.axes, keepdim=True) if self.axes else mask.sum()
-        return (m.where(mask, g / count, 0.0),)
+        return ((g / count) * mask,)
 
 
 class MinBackward1(MaxBackward1):
@@ -147,7 +149,7 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
 def _amaxmin(name, node_cls, input, dim, keepdim):
     x = input._data
     axes = dims_of(dim if dim != () else None, x.ndim)
-    if x.size == 0 and any(x.shape[a] == 0 for a in axes) or (x.size == 0 and not axes):
+    if x.size == 0 and builtins.any(x.shape[a] == 0 for a in axes) or (x.size == 0 and not axes):
         raise IndexError(f"{name}(): Expected reduction dim {axes[0] if axes else 0} to have non-zero size.")
     fn = np.max if name == "amax" else np.min
     r = _wrap(as_array(fn(x, axis=axes if x.ndim else None, keepdims=keepdim)))
@@ -167,9 +169,30 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     return _amaxmin("amin", AminBackward0, input, dim, keepdim)
 
 
+class AminmaxBackward0(Node):
+    """(lo, hi) = aminmax(x)   ->   dx = amin's gradient from g_lo + amax's gradient from g_hi"""
+    __slots__ = ("lo", "hi")
+    _nout = 2
+
+    def backward(self, gs):
+        return (self.lo.backward(gs[0])[0] + self.hi.backward(gs[1])[0],)
+
+
 def aminmax(input, *, dim=None, keepdim=False):
-    lo = amin(input, () if dim is None else dim, keepdim)
-    hi = amax(input, () if dim is None else dim, keepdim)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        lo = amin(input, () if dim is None else dim, keepdim)
+        hi = amax(input, () if dim is None else dim, keepdim)
+    if GRAD.enabled and input._rg:
+        node = AminmaxBackward0()
+        node.lo, node.hi = AminBackward0(), AmaxBackward0()
+        for part, r in ((node.lo, lo), (node.hi, hi)):
+            part.axes, part.keepdim = dims_of(dim, input._data.ndim) if input._data.ndim else (), keepdim
+            part.save(input, r, result_at=1)
+        node.next_functions = (edge(input),)
+        node._shape, node._dtype = [lo._data.shape, hi._data.shape], [lo._data.dtype, hi._data.dtype]
+        for i, r in enumerate((lo, hi)):
+            r.grad_fn, r._rg, r._out_nr = node, True, i
     return aminmax_ret(lo, hi)
 
 
@@ -265,7 +288,8 @@ class VarBackward0(Node):
         x, = self.saved()
         g = _restore(g, None, self.axes, self.keepdim)
         mean = x.mean(self.axes, keepdims=True) if is_array(x) else x.mean(self.axes, keepdim=True)
-        return (g * (2.0 / self.denom) * (x - mean),)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * (x - mean) * 2.0 / self.denom,)
 
 
 class StdBackward0(Node):
@@ -277,7 +301,8 @@ class StdBackward0(Node):
         g = _restore(g, None, self.axes, self.keepdim)
         y = _restore(y, None, self.axes, self.keepdim)
         mean = x.mean(self.axes, keepdims=True) if is_array(x) else x.mean(self.axes, keepdim=True)
-        return (g * (x - mean) / (y * self.denom),)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * (x - mean) / (y * self.denom),)
 
 
 def _var_args(dim, unbiased, correction):
@@ -305,7 +330,7 @@ def _var(name, input, dim, unbiased, keepdim, correction):
     mean = xf.mean(axis=axes, keepdims=True) if x.ndim else xf
     with np.errstate(divide="ignore", invalid="ignore"):
         # torch divides by max(0, N - correction): 0/0 gives nan, anything else / 0 gives inf
-        v = as_array(np.sum((xf - mean) ** 2, axis=axes, keepdims=keepdim) / xf.dtype.type(max(denom, 0)))
+        v = as_array(np.sum((xf - mean) ** 2, axis=axes, keepdims=keepdim) / xf.dtype.type(builtins.max(denom, 0)))
         if name == "std":
             v = np.sqrt(v)
     if denom <= 0:

@@ -44,6 +44,11 @@ class UnsafeViewBackward0(ViewBackward0):
     __slots__ = ()
 
 
+class ReshapeAliasBackward0(ViewBackward0):
+    """y = x.reshape(shape), x strided but viewable   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
 def infer_shape(shape, numel):
     """Replace one -1 in ``shape``; torch's errors for a second -1 or a size that does not fit."""
     if shape.count(-1) > 1:
@@ -106,7 +111,9 @@ def reshape(input, *shape):
     shape = infer_shape(sizes_arg(shape), input._data.size)
     arr = _reshape_nocopy(input._data, shape)
     if arr is not None:
-        return _record_view(ViewBackward0, input, as_view(input, arr))
+        # a non-contiguous input that can still be viewed goes through torch's _reshape_alias
+        node_cls = ViewBackward0 if input._data.flags.c_contiguous else ReshapeAliasBackward0
+        return _record_view(node_cls, input, as_view(input, arr))
     # torch copies first (CloneBackward0), then views the private copy (UnsafeViewBackward0)
     from .conversion import clone
     c = clone(input)

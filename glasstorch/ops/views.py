@@ -260,6 +260,8 @@ class _MultiView(Node):
 
     def backward(self, gs):
         m = self.m
+        if self._nout == 1:
+            gs = [gs]
         if is_array(gs[0]):
             out = np.zeros(self.shape, gs[0].dtype)
             for idx, g in zip(self.indices, gs):
@@ -297,6 +299,8 @@ def _multi(node_cls, input, indices):
         node.next_functions = (edge(input),)
         node._shape = [o._data.shape for o in outs]
         node._dtype = [o._data.dtype for o in outs]
+        if len(outs) == 1:                   # the engine treats a one-output node as plain
+            node._shape, node._dtype = node._shape[0], node._dtype[0]
         for i, o in enumerate(outs):
             o.grad_fn, o._rg, o._out_nr = node, True, i
     return outs

@@ -1,6 +1,21 @@
-"""``torch.optim``: optimizers that update parameters from their gradients."""
-from . import optimizer, sgd
+"""``torch.optim``: optimizers that update parameters from their gradients, and lr schedulers."""
+from . import lr_scheduler, swa_utils
 from .optimizer import Optimizer
 from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
+from .adadelta import Adadelta
+from .asgd import ASGD
+from .rprop import Rprop
+from .lbfgs import LBFGS
+from .sparse_adam import SparseAdam
+from . import optimizer, sgd, adam, adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, asgd, rprop, lbfgs, \
+    sparse_adam
 
-__all__ = ["Optimizer", "SGD"]
+__all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam",
+           "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler", "swa_utils"]

@@ -234,6 +234,7 @@ class LBFGS(Optimizer):
                 num_old = len(old_dirs)
                 if al is None:
                     al = [None] * history_size
+                    state["al"] = al          # torch makes this key here, before "d"
                 # two-loop recursion: q = -g, then d = H q
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):

@@ -91,10 +91,9 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "
                            f"of size: {list(x.shape)}")
-    if x.ndim == nd + 1:                      # unbatched: add the batch dim and view it away again
-        from ._util import view
-        out = conv(view(input, 1, *x.shape), weight, bias, stride, padding, dilation, groups, nd)
-        return view(out, *out.shape[1:])
+    if x.ndim == nd + 1:                      # unbatched: torch unsqueezes, convolves, squeezes(0)
+        from ...ops.shape import squeeze, unsqueeze
+        return squeeze(conv(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups, nd), 0)
     if x.dtype != w.dtype or (bias is not None and bias._data.dtype != x.dtype):
         from ...ops.inplace import type_name
         if bias is not None:

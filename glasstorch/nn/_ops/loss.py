@@ -224,6 +224,11 @@ class NllLossBackward0(Node):
         return (gx, None, None)
 
 
+class NllLoss2DBackward0(NllLossBackward0):
+    """nll_loss on (N, C, H, W) inputs: the same formula per pixel"""
+    __slots__ = ()
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     from ._util import legacy_reduction
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -235,11 +240,17 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
     if t.dtype.kind not in "iu":
         from ...ops.inplace import type_name
-        raise RuntimeError(f"expected scalar type Long but found {type_name(t.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
     if x.ndim == 2 and t.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)}, target: {list(t.shape)})")
+    if x.ndim == 3 or x.ndim > 4:       # torch views these as 4-d and back (ViewBackward0 on top)
+        from ._util import view
+        n, c = x.shape[:2]
+        out = nll_loss(view(input, n, c, 1, -1), _wrap(t.reshape(n, 1, -1)), weight, None, ignore_index, None,
+                       reduction)
+        return view(out, *t.shape) if reduction == "none" else out
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     valid = t != ignore_index
     tt = np.where(valid, t, 0)
@@ -263,7 +274,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         out = np.asarray(losses.sum() / total, dtype=x.dtype) if total != 0 else np.asarray(np.nan, x.dtype)
     r = _wrap(out)
     if GRAD.enabled and input._rg:
-        node = NllLossBackward0()
+        node = NllLoss2DBackward0() if x.ndim == 4 else NllLossBackward0()
         node.reduction = reduction
         node.total = total
         node.ignore_index = ignore_index

@@ -63,19 +63,16 @@ class MaxPool2DWithIndicesBackward0(Node):
         gx = gx.reshape(n, c, hp, wp)
         h, w = self.xshape[-2:]
         pt, pl = self.pads
-        return (gx[:, :, pt:pt + h, pl:pl + w],)
+        return (gx[:, :, pt:pt + h, pl:pl + w].reshape(self.xshape),)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     x = input._data
     if x.ndim not in (3, 4) or x.size == 0:
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
-    if x.ndim == 3:
-        out = max_pool2d(view(input, 1, *x.shape), kernel_size, stride, padding, dilation, ceil_mode,
-                         return_indices)
-        if return_indices:
-            return view(out[0], *out[0].shape[1:]), _wrap(out[1]._data[0])
-        return view(out, *out.shape[1:])
+    unbatched = x.ndim == 3
+    if unbatched:                 # (C, H, W): pool as a batch of one, record on the input itself
+        x = x[None]
     k, s, p, d, oh, ow = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode)
     for kk, pp, dd in zip(k, p, d):
         if pp * 2 > kk:
@@ -89,7 +86,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     out = np.take_along_axis(flatwin, a[..., None], axis=-1)[..., 0]
     rows = np.arange(oh)[:, None] * s[0] + (a // k[1]) * d[0]
     cols = np.arange(ow)[None, :] * s[1] + (a % k[1]) * d[1]
-    r = _wrap(np.ascontiguousarray(out))
+    r = _wrap(np.ascontiguousarray(out[0] if unbatched else out))
     if GRAD.enabled and input._rg:
         node = MaxPool2DWithIndicesBackward0()
         node.idx = rows * xp.shape[3] + cols
@@ -98,7 +95,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         node.pads = (p[0], p[1])
         record1(node, r, input)
     if return_indices:
-        return r, _wrap(((rows - p[0]) * x.shape[3] + (cols - p[1])).astype(np.int64))
+        ind = ((rows - p[0]) * x.shape[3] + (cols - p[1])).astype(np.int64)
+        return r, _wrap(ind[0] if unbatched else ind)
     return r
 
 
@@ -136,13 +134,15 @@ class AvgPool2DBackward0(Node):
 
     def backward(self, g):
         k, s, p, oh, ow, hp, wp = self.geo
-        n, c, h, w = self.xshape
+        h, w = self.xshape[-2:]
+        g = g.reshape((-1,) + g.shape[-3:]) if g.ndim == 4 else g[None]
+        n, c = g.shape[:2]
         gd = g / self.div
         gx = np.zeros((n, c, hp, wp), g.dtype)
         for a in range(k[0]):
             for b in range(k[1]):
                 gx[:, :, a:a + s[0] * (oh - 1) + 1:s[0], b:b + s[1] * (ow - 1) + 1:s[1]] += gd
-        return (gx[:, :, p[0]:p[0] + h, p[1]:p[1] + w],)
+        return (gx[:, :, p[0]:p[0] + h, p[1]:p[1] + w].reshape(self.xshape),)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -150,10 +150,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     x = input._data
     if x.ndim not in (3, 4):
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    xshape = x.shape
     if x.ndim == 3:
-        out = avg_pool2d(view(input, 1, *x.shape), kernel_size, stride, padding, ceil_mode, count_include_pad,
-                         divisor_override)
-        return view(out, *out.shape[1:])
+        x = x[None]
     k, s, p, d, oh, ow = _geometry(x, kernel_size, stride, padding, 1, ceil_mode)
     xp = _padded(x, p, k, s, d, oh, ow, 0)
     win = _windows(xp, k, s, d, oh, ow)
@@ -165,11 +164,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
         dw = _divisors(w, k[1], s[1], p[1], ow, count_include_pad)
         div = np.outer(dh, dw).astype(x.dtype)
     out = win.sum(axis=(-2, -1)) / div
-    r = _wrap(np.ascontiguousarray(out.astype(x.dtype)))
+    r = _wrap(np.ascontiguousarray(out.astype(x.dtype).reshape(xshape[:-2] + out.shape[-2:])))
     if GRAD.enabled and input._rg:
         node = AvgPool2DBackward0()
         node.geo = (k, s, p, oh, ow, xp.shape[2], xp.shape[3])
-        node.xshape = x.shape
+        node.xshape = xshape
         node.div = div
         record1(node, r, input)
     return r

@@ -84,8 +84,7 @@ class BackwardHookFunctionBackward(Node):
     __slots__ = ("_nout", "on_backward")
 
     def backward(self, gs):
-        r = self.on_backward(tuple(gs))
-        return tuple(r)
+        return tuple(self.on_backward((gs,) if self._nout == 1 else tuple(gs)))
 
 
 def _identity_node(tensors, on_backward):
@@ -96,6 +95,8 @@ def _identity_node(tensors, on_backward):
     node.next_functions = tuple(edge(t) for t in tensors)
     node._shape = tuple(t._data.shape for t in tensors)
     node._dtype = tuple(t._data.dtype for t in tensors)
+    if len(tensors) == 1:          # the engine keeps one-output nodes' shape and dtype unwrapped
+        node._shape, node._dtype = node._shape[0], node._dtype[0]
     outs = []
     for i, t in enumerate(tensors):
         o = _wrap(t._data)

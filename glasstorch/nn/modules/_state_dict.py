@@ -45,8 +45,7 @@ def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
     for name, param in local.items():
         key = prefix + name
         if key not in sd:
-            if strict:
-                missing.append(key)
+            missing.append(key)
             continue
         value = sd[key]
         if not isinstance(value, Tensor):
@@ -63,13 +62,12 @@ def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
                         else type(param)(value, requires_grad=param.requires_grad))
             else:
                 param.copy_(value)
-    if strict:
-        for key in sd:
-            if key.startswith(prefix):
-                rest = key[len(prefix):]
-                head = rest.split(".", 1)[0]
-                if head not in module._modules and rest not in local:
-                    unexpected.append(key)
+    for key in sd:
+        if key.startswith(prefix):
+            rest = key[len(prefix):]
+            head = rest.split(".", 1)[0]
+            if head not in module._modules and rest not in local:
+                unexpected.append(key)
 
 
 def load_state_dict(module, sd, strict=True, assign=False):

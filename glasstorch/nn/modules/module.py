@@ -18,15 +18,13 @@ __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forwar
 
 
 def _typename(obj):
-    """``torch.typename``: ``torch.FloatTensor`` for tensors, ``module.qualname`` otherwise."""
+    """``torch.typename``: ``torch.FloatTensor`` for tensors, else ``module.Name`` (no ``builtins.``)."""
     if isinstance(obj, Tensor):
         return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__qualname__
-    if not module and not hasattr(obj, "__qualname__"):
-        module = type(obj).__module__
-        qual = type(obj).__qualname__
-    return f"{module}.{qual}" if module else qual
+    module = getattr(obj, "__module__", None)
+    prefix = module + "." if module not in (None, "builtins", "__builtin__") else ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+    return prefix + name
 
 
 def _addindent(s, n):

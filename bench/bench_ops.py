@@ -1,0 +1,52 @@
+"""Per-op timings: glasstorch vs torch vs raw NumPy doing the same computation, in one run.
+
+    python bench/bench_ops.py
+
+Prints the median time of each library and the ratios glasstorch/torch and glasstorch/NumPy for a
+broadcast elementwise chain, a reduction, a matmul and a batched matmul at a small and a large size.
+Targets: large sizes <= 1.5x torch; small sizes <= 1.3x NumPy.
+"""
+import timeit
+
+import numpy as np
+import torch
+
+import glasstorch as gt
+
+
+def _median_time(fn, number):
+    runs = timeit.repeat(fn, number=number, repeat=5)
+    return sorted(runs)[2] / number
+
+
+CASES = [  # name, shapes, function taking (module or np, *arrays)
+    ("elementwise chain", lambda n: [(n, n), (n,)], lambda m, a, b: (a * b + b) * a - b),
+    ("sum reduction", lambda n: [(n, n)], lambda m, a: a.sum(1) if m is not np else a.sum(axis=1)),
+    ("matmul", lambda n: [(n, n), (n, n)], lambda m, a, b: a @ b),
+    ("batched matmul", lambda n: [(*n,), (*n,)], lambda m, a, b: a @ b),
+]
+SIZES = {"small": {"matmul": 64, "batched matmul": (8, 64, 64)}, "large": {"matmul": 2048,
+                                                                         "batched matmul": (16, 512, 512)}}
+
+
+def run():
+    torch.set_num_threads(torch.get_num_threads())
+    rng = np.random.default_rng(0)
+    print(f"{'case':<28}{'glasstorch':>12}{'torch':>12}{'numpy':>12}{'gt/torch':>10}{'gt/numpy':>10}")
+    for size in ("small", "large"):
+        for name, shapes_of, fn in CASES:
+            n = SIZES[size].get(name, 64 if size == "small" else 2048)
+            arrays = [rng.standard_normal(s).astype(np.float32) for s in shapes_of(n)]
+            ins = {"np": arrays, "torch": [torch.from_numpy(a) for a in arrays],
+                   "gt": [gt.from_numpy(a) for a in arrays]}
+            number = 200 if size == "small" else 3
+            t_np = _median_time(lambda: fn(np, *ins["np"]), number)
+            t_t = _median_time(lambda: fn(torch, *ins["torch"]), number)
+            t_g = _median_time(lambda: fn(gt, *ins["gt"]), number)
+            label = f"{name} ({size})"
+            print(f"{label:<28}{t_g * 1e6:>10.1f}us{t_t * 1e6:>10.1f}us{t_np * 1e6:>10.1f}us"
+                  f"{t_g / t_t:>10.2f}{t_g / t_np:>10.2f}")
+
+
+if __name__ == "__main__":
+    run()

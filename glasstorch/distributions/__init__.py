@@ -1,0 +1,15 @@
+"""``torch.distributions``: Normal, Uniform, Bernoulli and Categorical.
+
+Sampling goes through the same generator functions as ``torch.normal`` / ``torch.rand`` /
+``torch.bernoulli`` / ``torch.multinomial``, in torch's order, so samples are bit-identical to
+torch's. ``log_prob``, ``entropy`` and the moments are built from glasstorch ops, so gradients
+flow to the parameters.
+"""
+from . import constraints
+from .distribution import Distribution
+from .normal import Normal
+from .uniform import Uniform
+from .bernoulli import Bernoulli
+from .categorical import Categorical
+
+__all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical"]

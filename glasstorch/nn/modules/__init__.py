@@ -1,0 +1,15 @@
+"""Every ``nn`` layer class, one concept per file as in torch (``linear.py``, ``conv.py`` ...)."""
+from .module import Module
+from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
+from .linear import Identity, Linear, Bilinear
+from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus,
+                         Softsign, Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Softmax, LogSoftmax, Softmin, GLU,
+                         Tanhshrink)
+from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
+                   KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss)
+from .conv import Conv1d, Conv2d
+from .pooling import MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm
+from .sparse import Embedding
+from .dropout import Dropout, Dropout1d, Dropout2d, AlphaDropout
+from .flatten import Flatten, Unflatten

@@ -1,0 +1,73 @@
+"""Gradient clipping.
+
+``clip_grad_norm_``: total = ||(||g_1||, ..., ||g_k||)||_p; every gradient is multiplied by
+min(max_norm / (total + 1e-6), 1) (torch multiplies even when the factor is 1).
+"""
+import math
+
+import numpy as np
+
+from ..._tensor import Tensor, _wrap
+
+
+def _grads(parameters):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    return [p._grad for p in parameters if p._grad is not None]
+
+
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    tensors = list(tensors)
+    norm_type = float(norm_type)
+    if not tensors:
+        return _wrap(np.array(0.0, np.float32))
+    dt = tensors[0]._data.dtype
+    if norm_type == math.inf:
+        norms = [np.abs(g._data).max() for g in tensors]
+        total = np.max(np.array(norms, dt))
+    else:
+        norms = np.array([np.sum(np.abs(g._data.astype(np.float64)) ** norm_type) ** (1 / norm_type)
+                          for g in tensors], dt)
+        total = (np.sum(np.abs(norms.astype(np.float64)) ** norm_type) ** (1 / norm_type)).astype(dt)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it "
+                           "cannot be clipped. To disable this error and scale the gradients by the non-finite norm "
+                           "anyway, set `error_if_nonfinite=False`")
+    return _wrap(np.asarray(total, dt))
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    grads = _grads(parameters)
+    if not grads:
+        return
+    t = total_norm._data
+    coef = np.minimum(t.dtype.type(max_norm) / (t + t.dtype.type(1e-6)), t.dtype.type(1.0))
+    for g in grads:
+        g._data *= coef.astype(g._data.dtype)
+        g._vc[0] += 1
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    parameters = list(parameters)
+    grads = _grads(parameters)
+    total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total)
+    return total
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    import warnings
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
+def clip_grad_value_(parameters, clip_value, foreach=None):
+    clip_value = float(clip_value)
+    for g in _grads(parameters):
+        np.clip(g._data, -clip_value, clip_value, out=g._data)
+        g._vc[0] += 1

@@ -1,0 +1,111 @@
+"""Small torch-level helpers built from other ops: result_type, can_cast, diff, rot90, cross,
+block_diag, cartesian_prod, cdist; and the ``new_*`` tensor constructors."""
+import numpy as np
+
+from .. import _dtype as _dt
+from ._common import Tensor, _wrap
+from .inplace import can_cast as _can_cast
+
+
+def result_type(tensor1, tensor2):
+    return _dt.result_type(tensor1, tensor2)
+
+
+def can_cast(from_, to):
+    return _can_cast(from_.np, to.np)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    from .join import cat
+    from .views import narrow
+    x = input
+    if prepend is not None or append is not None:
+        x = cat([t for t in (prepend, x, append) if t is not None], dim)
+    for _ in range(n):
+        size = x.shape[dim]
+        x = narrow(x, dim, 1, size - 1) - narrow(x, dim, 0, size - 1) if x.dtype != _dt.bool_ else \
+            narrow(x, dim, 1, size - 1) ^ narrow(x, dim, 0, size - 1)
+    return x
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    from .join import flip
+    from .views import transpose
+    d0, d1 = dims
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, d1), d0, d1)
+    if k == 2:
+        return flip(input, d0, d1)
+    if k == 3:
+        return flip(transpose(input, d0, d1), d1)
+    from .conversion import clone
+    return clone(input)
+
+
+def cross(input, other, dim=None):
+    from ..linalg import cross as _cross
+    if dim is None:
+        dim = next(i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3)
+    return _cross(input, other, dim=dim)
+
+
+def block_diag(*tensors):
+    from .join import cat
+    from .._creation import zeros
+    ts = [t.reshape(1, -1) if t.dim() <= 1 else t for t in tensors]
+    cols = sum(t.shape[1] for t in ts)
+    rows, start = [], 0
+    dt = _dt.result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
+    for t in ts:
+        left = zeros(t.shape[0], start, dtype=dt)
+        right = zeros(t.shape[0], cols - start - t.shape[1], dtype=dt)
+        rows.append(cat([left, t.to(dt), right], 1))
+        start += t.shape[1]
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors):
+    from .join import meshgrid, stack
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def cdist(x1, x2, p=2.0):
+    from .reduce_more import vector_norm
+    return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+
+
+# ---- new_* constructors: same dtype as the tensor unless told ------------------------------------------
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+def new_full(t, size, fill_value, dtype=None, requires_grad=False):
+    from .._creation import full
+    return full(_size((size,)) if isinstance(size, int) else tuple(size), fill_value,
+                dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def new_zeros(t, *size, dtype=None, requires_grad=False, **kw):
+    return new_full(t, _size(size), 0, dtype, requires_grad)
+
+
+def new_ones(t, *size, dtype=None, requires_grad=False, **kw):
+    return new_full(t, _size(size), 1, dtype, requires_grad)
+
+
+def new_empty(t, *size, dtype=None, requires_grad=False, **kw):
+    return new_full(t, _size(size), 0, dtype, requires_grad)
+
+
+def new_tensor(t, data, dtype=None, requires_grad=False, **kw):
+    from .._creation import tensor
+    if isinstance(data, Tensor):
+        data = data.detach()
+    return tensor(data, dtype=dtype or (t.dtype if not isinstance(data, Tensor) else data.dtype),
+                  requires_grad=requires_grad)

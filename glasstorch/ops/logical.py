@@ -1,0 +1,160 @@
+"""Tests and logic: isnan/isinf/isfinite, nan_to_num, logical_* and bitwise_* (the ``& | ^ ~ << >>``
+operators), isclose/allclose, signbit, sgn.  Results are bool (or integer for bitwise) and carry
+no gradient, except nan_to_num and sgn.
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, as_array, record1, binary_operands
+from .inplace import commit, type_name
+
+
+def isnan(input):
+    return _wrap(as_array(np.isnan(input._data)))
+
+
+def isinf(input):
+    return _wrap(as_array(np.isinf(input._data)))
+
+
+def isfinite(input):
+    return _wrap(as_array(np.isfinite(input._data)))
+
+
+def isposinf(input):
+    return _wrap(as_array(np.isposinf(input._data)))
+
+
+def isneginf(input):
+    return _wrap(as_array(np.isneginf(input._data)))
+
+
+def isreal(input):
+    return _wrap(np.ones(input._data.shape, np.bool_))
+
+
+def signbit(input):
+    return _wrap(as_array(np.signbit(input._data)))
+
+
+class NanToNumBackward0(Node):
+    """y = nan_to_num(x)   ->   dx = g where x is finite, else 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        m = self.m
+        return (g * m.isfinite(x),)       # a product, as torch: zeros keep g's sign
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    x = input._data
+    if x.dtype.kind != "f":
+        return _wrap(x.copy())
+    info = np.finfo(x.dtype)
+    r = _wrap(np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,
+                            neginf=info.min if neginf is None else neginf))
+    if GRAD.enabled and input._rg:
+        node = NanToNumBackward0()
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+class SgnBackward0(Node):
+    """y = sgn(x)   ->   dx = 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return (g * 0,)
+
+
+def sgn(input):
+    r = _wrap(as_array(np.sign(input._data)))
+    if GRAD.enabled and input._rg:
+        record1(SgnBackward0(), r, input)
+    return r
+
+
+# ---- logical ---------------------------------------------------------------------------------------
+def _b(x):
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def logical_and(input, other, *, out=None):
+    return _wrap(as_array(np.logical_and(_b(input), _b(other))))
+
+
+def logical_or(input, other, *, out=None):
+    return _wrap(as_array(np.logical_or(_b(input), _b(other))))
+
+
+def logical_xor(input, other, *, out=None):
+    return _wrap(as_array(np.logical_xor(_b(input), _b(other))))
+
+
+def logical_not(input, *, out=None):
+    return _wrap(as_array(np.logical_not(input._data)))
+
+
+# ---- bitwise -------------------------------------------------------------------------------------
+def _bitwise(ufunc, name):
+    def op(input, other, *, out=None):
+        x, y, dt = binary_operands(input, other)
+        if dt._cat == 2:
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt.np)}'")
+        return _wrap(as_array(ufunc(x, y)).astype(dt.np, copy=False))
+    op.__name__ = name
+    return op
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_left_shift = _bitwise(np.left_shift, "lshift")
+bitwise_right_shift = _bitwise(np.right_shift, "rshift")
+
+
+def bitwise_not(input, *, out=None):
+    x = input._data
+    if x.dtype.kind == "f":
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{type_name(x.dtype)}'")
+    return _wrap(as_array(np.invert(x)))
+
+
+def _rbitwise(fn):
+    def op(input, other):
+        return fn(other, input) if isinstance(other, Tensor) else fn(_wrap(np.asarray(other)), input)
+    return op
+
+
+def bitwise_and_(input, other):
+    return commit(input, lambda: bitwise_and(input, other), "bitwise_and")
+
+
+def bitwise_or_(input, other):
+    return commit(input, lambda: bitwise_or(input, other), "bitwise_or")
+
+
+def bitwise_xor_(input, other):
+    return commit(input, lambda: bitwise_xor(input, other), "bitwise_xor")
+
+
+def logical_not_(input):
+    return commit(input, lambda: logical_not(input), "logical_not")
+
+
+# ---- closeness -------------------------------------------------------------------------------------
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"{type_name(input._data.dtype)} did not match {type_name(other._data.dtype)}")
+    return _wrap(as_array(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+__all__ = ["isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "signbit", "nan_to_num", "sgn",
+           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+           "bitwise_not", "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose"]

@@ -1,0 +1,80 @@
+"""softmax and log_softmax along a dim (the tensor methods and ``torch.softmax``; ``nn.functional``
+builds on them).  Both subtract the maximum first so ``exp`` cannot overflow.
+"""
+import numpy as np
+
+from .._dtype import to_dtype
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1
+from .inplace import type_name
+from .._tensor import _wrap_dim
+
+
+class SoftmaxBackward0(Node):
+    """y = exp(x) / sum(exp(x))   ->   dx = y * (g - sum(g * y))"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        y, = self.saved()
+        d = self.dim
+        s = (g * y).sum(d, keepdims=True) if isinstance(g, np.ndarray) else (g * y).sum(d, keepdim=True)
+        return (y * (g - s),)
+
+
+class LogSoftmaxBackward0(Node):
+    """y = x - log(sum(exp(x)))   ->   dx = g - exp(y) * sum(g)"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        y, = self.saved()
+        d = self.dim
+        s = g.sum(d, keepdims=True) if isinstance(g, np.ndarray) else g.sum(d, keepdim=True)
+        return (g - self.m.exp(y) * s,)
+
+
+def _prepare(input, dim, dtype, name):
+    x = input._data
+    if dtype is not None:
+        x = x.astype(to_dtype(dtype).np)
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for '{type_name(x.dtype)}'")
+    d = _wrap_dim(dim, x.ndim)
+    return x, d
+
+
+def _shifted(x, d):
+    if x.ndim == 0:
+        return x - x
+    m = np.max(x, axis=d, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+    return x - np.where(np.isfinite(m), m, 0).astype(x.dtype)
+
+
+def softmax(input, dim, dtype=None, *, _stacklevel=3):
+    x, d = _prepare(input, dim, dtype, "softmax")
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = np.exp(_shifted(x, d))
+        y = e / (np.sum(e, axis=d if x.ndim else None, keepdims=True))
+    r = _wrap(np.asarray(y, x.dtype))
+    if GRAD.enabled and input._rg:
+        node = SoftmaxBackward0()
+        node.dim = d if x.ndim else None
+        node.save(r, result_at=0)
+        record1(node, r, input)
+    return r
+
+
+def log_softmax(input, dim, dtype=None, *, _stacklevel=3):
+    x, d = _prepare(input, dim, dtype, "log_softmax")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = _shifted(x, d)
+        y = s - np.log(np.sum(np.exp(s), axis=d if x.ndim else None, keepdims=True))
+    r = _wrap(np.asarray(y, x.dtype))
+    if GRAD.enabled and input._rg:
+        node = LogSoftmaxBackward0()
+        node.dim = d if x.ndim else None
+        node.save(r, result_at=0)
+        record1(node, r, input)
+    return r
+
+
+__all__ = ["softmax", "log_softmax"]

@@ -1,0 +1,255 @@
+"""Order statistics: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, and the counting
+ops unique, unique_consecutive, bincount, histc.
+
+Sorting is stable (ties keep their order) and puts NaN after every number, as torch does on CPU;
+the gradient of a value-selecting op goes to the index it selected.
+"""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, record1
+from .shape import is_array
+from .reduce_more import sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
+from .._tensor import _wrap_dim
+
+
+def _order(x, axis, descending):
+    """Stable sorting permutation along ``axis``; NaN counts as the largest value."""
+    if x.dtype == np.bool_:
+        x = x.astype(np.int8)
+    if not descending:
+        return np.argsort(x, axis=axis, kind="stable")
+    if x.dtype.kind == "f":
+        # NaN is the largest value, so it leads a descending sort
+        key = np.where(np.isnan(x), -np.inf, -x.astype(np.float64))
+        return np.argsort(key, axis=axis, kind="stable")
+    return np.argsort(-x.astype(np.int64), axis=axis, kind="stable")
+
+
+class _SelectAlong(Node):
+    """Values picked along a dim at ``index``: the gradient goes back to those positions."""
+    __slots__ = ("shape", "dim", "index", "keepdim")
+
+    def backward(self, gs):
+        g = gs[0] if isinstance(gs, list) else gs
+        idx = self.index if self.keepdim else np.expand_dims(self.index, self.dim)
+        if is_array(g):
+            out = np.zeros(self.shape, g.dtype)
+            np.put_along_axis(out, idx, g if self.keepdim else np.expand_dims(g, self.dim), self.dim)
+            return (out,)
+        m = self.m
+        g = g if self.keepdim else g.unsqueeze(self.dim)
+        return (m.zeros(self.shape, dtype=g.dtype).scatter(self.dim, m.tensor(idx), g),)
+
+
+class SortBackward0(_SelectAlong):
+    """(y, i) = sort(x, d)   ->   dx = zeros with g written back at i"""
+    __slots__ = ()
+
+
+class TopkBackward0(_SelectAlong):
+    """(y, i) = topk(x, k, d)   ->   dx = zeros with g written back at i"""
+    __slots__ = ()
+
+
+class KthvalueBackward0(_SelectAlong):
+    """(y, i) = kthvalue(x, k, d)   ->   dx = zeros with g written at i"""
+    __slots__ = ()
+
+
+class MedianBackward1(_SelectAlong):
+    """(y, i) = median(x, d)   ->   dx = zeros with g written at i"""
+    __slots__ = ()
+
+
+class ModeBackward0(_SelectAlong):
+    """(y, i) = mode(x, d)   ->   dx = zeros with g written at i"""
+    __slots__ = ()
+
+
+def _pick(node_cls, input, vals, idx, d, keepdim, ret):
+    x = input._data
+    v = _wrap(as_array(vals))
+    i = _wrap(as_array(idx).astype(np.int64))
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.shape, node.dim, node.keepdim = (x.shape if x.ndim else (1,)), d, keepdim
+        node.index = as_array(idx).astype(np.int64)
+        if not x.ndim:
+            node.shape, node.keepdim, node.index = (), True, node.index.reshape(())
+            node.dim = 0
+        record1(node, v, input)
+    return ret(v, i)
+
+
+def _1d(x):
+    return x if x.ndim else x.reshape(1)
+
+
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    xd = _1d(x)
+    o = _order(xd, d, descending)
+    vals = np.take_along_axis(xd, o, d)
+    if not x.ndim:
+        vals, o = vals.reshape(()), o.reshape(())
+    return _pick(SortBackward0, input, vals, o, d, True, sort_ret)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    return _wrap(_order(_1d(x), d, descending).astype(np.int64).reshape(x.shape))
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    xd = _1d(x)
+    if not 0 <= k <= xd.shape[d]:
+        raise RuntimeError("selected index k out of range")
+    o = np.take(_order(xd, d, largest), range(k), axis=d)
+    vals = np.take_along_axis(xd, o, d)
+    if not x.ndim:
+        vals, o = vals.reshape(()), o.reshape(())
+    return _pick(TopkBackward0, input, vals, o, d, True, topk_ret)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    xd = _1d(x)
+    if not 1 <= k <= xd.shape[d]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    o = np.take(_order(xd, d, False), [k - 1], axis=d)
+    vals = np.take_along_axis(xd, o, d)
+    if not keepdim or not x.ndim:
+        vals, o = np.squeeze(vals, d), np.squeeze(o, d)
+    return _pick(KthvalueBackward0, input, vals, o, d, keepdim, kthvalue_ret)
+
+
+class MedianBackward0(Node):
+    """y = median(x) (the lower middle value)   ->   dx = g at the first position holding y"""
+    __slots__ = ("shape", "pos")
+
+    def backward(self, g):
+        if is_array(g):
+            out = np.zeros(int(np.prod(self.shape)), g.dtype)
+            out[self.pos] = g
+            return (out.reshape(self.shape),)
+        m = self.m
+        return (m.zeros(int(np.prod(self.shape)), dtype=g.dtype).index_fill(0, m.tensor([self.pos]), 0.0)
+                .index_add(0, m.tensor([self.pos]), g.reshape(1)).reshape(self.shape),)
+
+
+def median(input, dim=None, keepdim=False, *, out=None):
+    x = input._data
+    if dim is None:
+        flat = x.reshape(-1)
+        if flat.size == 0:
+            return _wrap(np.asarray(np.nan, x.dtype))
+        o = _order(flat, 0, False)
+        has_nan = flat.dtype.kind == "f" and np.isnan(flat).any()
+        pos = int(np.argmax(np.isnan(flat))) if has_nan else int(o[(flat.size - 1) // 2])
+        r = _wrap(np.asarray(flat[pos]))
+        if GRAD.enabled and input._rg:
+            node = MedianBackward0()
+            node.shape, node.pos = x.shape, pos
+            record1(node, r, input)
+        return r
+    d = _wrap_dim(dim, x.ndim)
+    xd = _1d(x)
+    n = xd.shape[d]
+    o = _order(xd, d, False)
+    mid = np.take(o, [(n - 1) // 2], axis=d)
+    if xd.dtype.kind == "f":
+        nan_any = np.isnan(xd).any(axis=d, keepdims=True)
+        first_nan = np.argmax(np.isnan(xd), axis=d, keepdims=True)
+        mid = np.where(nan_any, first_nan, mid)
+    vals = np.take_along_axis(xd, mid, d)
+    if not keepdim or not x.ndim:
+        vals, mid = np.squeeze(vals, d), np.squeeze(mid, d)
+    return _pick(MedianBackward1, input, vals, mid, d, keepdim, median_ret)
+
+
+def mode(input, dim=-1, keepdim=False):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    xm = np.moveaxis(_1d(x), d, -1)
+    rows = xm.reshape(-1, xm.shape[-1])
+    vals = np.empty(rows.shape[0], x.dtype)
+    idx = np.empty(rows.shape[0], np.int64)
+    for k, row in enumerate(rows):
+        u, c = np.unique(row, return_counts=True)
+        v = u[np.argmax(c)]                     # the smallest of the most frequent values
+        vals[k] = v
+        idx[k] = np.nonzero(row == v)[0][-1]    # torch reports its last position
+    shape = xm.shape[:-1]
+    vals, idx = vals.reshape(shape), idx.reshape(shape)
+    if keepdim and x.ndim:
+        vals, idx = np.expand_dims(vals, d), np.expand_dims(idx, d)
+    return _pick(ModeBackward0, input, vals, idx, d, keepdim, mode_ret)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    x = input._data
+    if dim is None:
+        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        inv = inv.reshape(x.shape)
+    else:
+        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=_wrap_dim(dim, x.ndim))
+    out = [_wrap(u)]
+    if return_inverse:
+        out.append(_wrap(inv.astype(np.int64)))
+    if return_counts:
+        out.append(_wrap(cnt.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    flat = input._data.reshape(-1)
+    if flat.size == 0:
+        starts = np.zeros(0, np.int64)
+    else:
+        starts = np.concatenate([[0], np.nonzero(flat[1:] != flat[:-1])[0] + 1])
+    out = [_wrap(flat[starts])]
+    if return_inverse:
+        out.append(_wrap((np.cumsum(np.isin(np.arange(flat.size), starts)) - 1).reshape(input._data.shape)))
+    if return_counts:
+        out.append(_wrap(np.diff(np.append(starts, flat.size)).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def bincount(input, weights=None, minlength=0):
+    x = input._data
+    if x.ndim != 1 or x.dtype.kind not in "iu":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if x.size and x.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return _wrap(np.bincount(x, minlength=minlength).astype(np.int64))
+    w = weights._data
+    r = np.bincount(x, weights=w, minlength=minlength)
+    return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for 'Long'")
+    lo, hi = float(min), float(max)
+    if lo == hi and x.size:
+        lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    h, _ = np.histogram(x, bins=bins, range=(lo, hi))
+    return _wrap(h.astype(x.dtype))
+
+
+__all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "unique", "unique_consecutive",
+           "bincount", "histc"]

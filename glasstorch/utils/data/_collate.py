@@ -1,0 +1,85 @@
+"""``default_collate``: a list of samples becomes one batch, recursively by element type.
+
+tensors -> stacked;  NumPy arrays -> stacked tensors;  floats -> float64 tensor;  ints -> int64
+tensor;  strings stay a list;  dicts, tuples, lists and namedtuples -> collated field by field.
+"""
+import collections.abc
+
+import numpy as np
+
+from ..._tensor import Tensor, _wrap
+
+_ERR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+
+
+def _stack(tensors):
+    import glasstorch
+    if hasattr(glasstorch, "stack"):
+        return glasstorch.stack(list(tensors), 0)
+    return _wrap(np.stack([t._data for t in tensors]))
+
+
+def default_collate(batch):
+    elem = batch[0]
+    elem_type = type(elem)
+    if isinstance(elem, Tensor):
+        return _stack(batch)
+    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
+        if elem_type.__name__ in ("ndarray", "memmap"):
+            if elem.dtype.kind in "SaUO":
+                raise TypeError(_ERR.format(elem.dtype))
+            return _stack([_wrap(np.array(b)) for b in batch])
+        if elem.shape == ():
+            return _wrap(np.array(batch))
+    if isinstance(elem, bool):
+        return _wrap(np.array(batch, np.bool_))
+    if isinstance(elem, float):
+        return _wrap(np.array(batch, np.float64))
+    if isinstance(elem, int):
+        return _wrap(np.array(batch, np.int64))
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        collated = {key: default_collate([d[key] for d in batch]) for key in elem}
+        try:
+            return elem_type(collated)
+        except TypeError:
+            return collated
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):
+        return elem_type(*(default_collate(list(s)) for s in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        it = iter(batch)
+        size = len(next(it))
+        if not all(len(e) == size for e in it):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        transposed = list(zip(*batch))
+        if isinstance(elem, tuple):
+            return [default_collate(list(s)) for s in transposed]
+        try:
+            return elem_type([default_collate(list(s)) for s in transposed])
+        except TypeError:
+            return [default_collate(list(s)) for s in transposed]
+    raise TypeError(_ERR.format(elem_type))
+
+
+def default_convert(data):
+    """Without batching: NumPy arrays become tensors, containers are converted inside."""
+    if isinstance(data, Tensor):
+        return data
+    t = type(data)
+    if t.__module__ == "numpy" and t.__name__ not in ("str_", "string_"):
+        if t.__name__ == "ndarray" and data.dtype.kind in "SaUO":
+            return data
+        return _wrap(np.asarray(data))
+    if isinstance(data, collections.abc.Mapping):
+        return {k: default_convert(v) for k, v in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return t(*(default_convert(d) for d in data))
+    if isinstance(data, tuple):
+        return [default_convert(d) for d in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        try:
+            return t([default_convert(d) for d in data])
+        except TypeError:
+            return [default_convert(d) for d in data]
+    return data

@@ -1,0 +1,169 @@
+"""``DataLoader``: sampler -> batch sampler -> fetch -> collate.
+
+Loading always happens in the main process.  ``num_workers``, ``pin_memory``,
+``persistent_workers`` and ``prefetch_factor`` are accepted and change nothing but the results
+stay torch's: every new iterator draws torch's ``_base_seed`` (one int64 from the loader's
+generator, or the global one) before the first index is sampled, so a shuffled order and any
+later random numbers match torch for the same seed.
+"""
+from ._collate import default_collate, default_convert
+from ._rng import random_int64
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+__all__ = ["DataLoader", "get_worker_info"]
+
+
+def get_worker_info():
+    """Always None: glasstorch loads in the main process."""
+    return None
+
+
+class DataLoader:
+    """Iterates ``dataset`` in batches of ``batch_size`` (shuffled when ``shuffle=True``)."""
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
+                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
+                 pin_memory_device="", in_order=True):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
+                             "multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 "
+                             "to enable multiprocessing, otherwise set prefetch_factor to None.")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.prefetch_factor = 2 if num_workers > 0 and prefetch_factor is None else prefetch_factor
+        self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = multiprocessing_context
+        self.persistent_workers = persistent_workers
+        self.in_order = in_order
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in (False, None):
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
+                                 f"shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified sampler option, but got "
+                                 f"sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified batch_sampler option, but "
+                                 f"got batch_sampler={batch_sampler}")
+        shuffle = bool(shuffle)
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and "
+                                 "drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+        if sampler is None:
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        if collate_fn is None:
+            collate_fn = default_collate if batch_sampler is not None else default_convert
+        self.collate_fn = collate_fn
+
+    @property
+    def _auto_collation(self):
+        return self.batch_sampler is not None
+
+    @property
+    def _index_sampler(self):
+        return self.batch_sampler if self._auto_collation else self.sampler
+
+    def __iter__(self):
+        return _SingleProcessIter(self)
+
+    def __len__(self):
+        if self._iterable:
+            n = len(self.dataset)
+            if self.batch_size is not None:
+                n = n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+            return n
+        return len(self._index_sampler)
+
+    def check_worker_number_rationality(self):
+        pass
+
+
+class _InfiniteConstantSampler:
+    def __iter__(self):
+        while True:
+            yield None
+
+
+class _SingleProcessIter:
+    """One pass over the loader: index, fetch, collate."""
+
+    def __init__(self, loader):
+        self._loader = loader
+        self._dataset = loader.dataset
+        self._collate_fn = loader.collate_fn
+        self._auto_collation = loader._auto_collation
+        self._drop_last = loader.drop_last
+        self._sampler_iter = iter(loader._index_sampler)
+        # NOTE: torch draws this seed for worker processes even with num_workers=0; we draw it too
+        self._base_seed = random_int64(loader.generator)
+        self._num_yielded = 0
+        self._iterable = loader._iterable
+        if self._iterable:
+            self._dataset_iter = iter(self._dataset)
+            self._ended = False
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._loader)
+
+    def _fetch(self, index):
+        if self._iterable:
+            if self._ended:
+                raise StopIteration
+            if not self._auto_collation:
+                return self._collate_fn(next(self._dataset_iter))
+            data = []
+            for _ in index:
+                try:
+                    data.append(next(self._dataset_iter))
+                except StopIteration:
+                    self._ended = True
+                    break
+            if not data or (self._drop_last and len(data) < len(index)):
+                raise StopIteration
+            return self._collate_fn(data)
+        if self._auto_collation:
+            getitems = getattr(self._dataset, "__getitems__", None)
+            data = getitems(index) if getitems else [self._dataset[i] for i in index]
+        else:
+            data = self._dataset[index]
+        return self._collate_fn(data)
+
+    def __next__(self):
+        index = next(self._sampler_iter)
+        data = self._fetch(index)
+        self._num_yielded += 1
+        return data
