@@ -1,31 +1,111 @@
-"""Command line: ``glasstorch demo``, ``glasstorch run script.py [args]``, ``glasstorch check FILE.md``."""
+"""glasstorch's command line (also ``python -m glasstorch``).
+
+  glasstorch labs                          list the labs
+  glasstorch lab run NN [--backend glasstorch|torch] [--step] [--figures DIR]
+                                           a lab in the terminal, cell by cell (a code-along)
+  glasstorch lab notebook NN [-o FILE]     write the lab as a Colab-ready .ipynb, outputs filled in
+  glasstorch lab check [NN ...] [--backend glasstorch|torch]
+                                           run labs on both backends, each in its own process
+  glasstorch lab site [-o DIR]             build the labs' website (MkDocs Material)
+  glasstorch lab fill NN                   (authors) rewrite a lab's outputs from real torch
+  glasstorch run script.py [args]          run a script with `import torch` giving glasstorch
+  glasstorch check FILE.md [--backend B]   run any document's cells and compare their outputs
+  glasstorch demo                          lab 01 on glasstorch, as a code-along
+"""
+import argparse
 import os
 import runpy
 import sys
 
+BACKENDS = ["glasstorch", "torch"]
 
-def _seed_path():
-    here = os.path.dirname(os.path.abspath(__file__))
-    for p in (os.path.join(here, "..", "tests", "fixtures", "seed_cells.md"),):
-        if os.path.exists(p):
-            return os.path.normpath(p)
-    raise SystemExit("seed cells not found (run from a source checkout)")
+
+def _lab_parser():
+    ap = argparse.ArgumentParser(prog="glasstorch lab")
+    sub = ap.add_subparsers(dest="action", required=True)
+    p = sub.add_parser("run", help="run a lab in the terminal as a code-along")
+    p.add_argument("lab")
+    p.add_argument("--backend", choices=BACKENDS, default="glasstorch")
+    p.add_argument("--step", action="store_true", help="wait for Enter before each cell")
+    p.add_argument("--figures", help="folder for the figures (default build/lab-figures/BACKEND/LAB)")
+    p = sub.add_parser("notebook", help="write a lab as a Jupyter/Colab notebook")
+    p.add_argument("lab")
+    p.add_argument("-o", "--output", help="the .ipynb to write (default NN-slug.ipynb here)")
+    p = sub.add_parser("check", help="run labs on torch and on glasstorch, comparing outputs")
+    p.add_argument("labs", nargs="*")
+    p.add_argument("--backend", choices=BACKENDS, action="append")
+    p = sub.add_parser("site", help="build the website")
+    p.add_argument("-o", "--output", default=os.path.join("build", "site"))
+    p = sub.add_parser("fill", help="rewrite a lab's text blocks from what real torch shows")
+    p.add_argument("lab")
+    return ap
+
+
+def lab_main(argv):
+    from . import _labs
+    args = _lab_parser().parse_args(argv)
+    if args.action == "run":
+        from ._labs import codealong
+        _, problems, _, _ = codealong.run(_labs.find_lab(args.lab), args.backend, args.step, args.figures)
+        return 1 if problems else 0
+    if args.action == "notebook":
+        from ._labs import notebook
+        lab = _labs.find_lab(args.lab)
+        out = args.output or f"{lab.stem}.ipynb"
+        notebook.write(lab, out)
+        print(f"wrote {out}")
+        return 0
+    if args.action == "check":
+        from ._labs import codealong
+        labs = [_labs.find_lab(k) for k in args.labs] or _labs.list_labs()
+        return 1 if codealong.check(labs, args.backend or ["torch", "glasstorch"]) else 0
+    if args.action == "site":
+        from ._labs import site
+        return site.build(args.output)
+    if args.action == "fill":
+        import subprocess
+        lab = _labs.find_lab(args.lab)
+        for backend in ("torch", "glasstorch"):         # glasstorch fills only its own cells
+            r = subprocess.run([sys.executable, "-m", "glasstorch._cells", lab.path, "--backend", backend, "--fill"])
+            if r.returncode:
+                return r.returncode
+        return 0
+    return 2
+
+
+def demo():
+    """Lab 01 on glasstorch as a code-along, ending with the digit reader's test accuracy."""
+    from . import _labs
+    from ._labs import codealong
+    figures = os.path.join("build", "demo-figures")
+    n, problems, paths, outputs = codealong.run(_labs.find_lab("01"), "glasstorch", figures_dir=figures,
+                                                  footer=False)
+    accuracy = [line for out in outputs for line in out.splitlines() if "test accuracy" in line]
+    if accuracy:
+        print(f"Digit classifier ({accuracy[-1].split(':', 1)[0]}):{accuracy[-1].split(':', 1)[1]}")
+    print(f"Figures written to {os.path.abspath(figures)}/: " + ", ".join(os.path.basename(p) for p in paths))
+    return 1 if problems else 0
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     cmd = argv.pop(0) if argv else "help"
     if cmd == "demo":
-        from ._cells import main as cells_main
-        path = _seed_path()
-        print(f"Running lab 01's seed cells ({os.path.relpath(path)}) on glasstorch:\n")
-        return cells_main([path])
+        return demo()
+    if cmd == "labs":
+        from . import _labs
+        for lab in _labs.list_labs():
+            print(f"{lab.number}  {lab.title:44s} {os.path.relpath(lab.path)}")
+        return 0
+    if cmd == "lab":
+        return lab_main(argv)
     if cmd == "run":
         if not argv:
             raise SystemExit("usage: glasstorch run script.py [args...]")
         from ._shim import install_as_torch
         install_as_torch()
         sys.argv = argv
+        sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
         runpy.run_path(argv[0], run_name="__main__")
         return 0
     if cmd == "check":

@@ -22,11 +22,14 @@ def _check_rg(t, requires_grad):
     return t
 
 
-def _infer(data):
-    """NumPy array and torch dtype for nested Python data, with torch's inference and errors."""
+def _infer(data, want=None):
+    """NumPy array for nested Python data, with torch's dtype inference and errors.
+
+    ``want`` (a NumPy dtype) builds Python numbers straight into that dtype, so
+    ``tensor([0.1], dtype=float64)`` holds the double 0.1, not a float32 rounding of it."""
     t = type(data)
     if t is float:
-        return np.array(data, _dt.DEFAULT.float.np)
+        return np.array(data, want or _dt.DEFAULT.float.np)
     if t is int:
         return np.array(data, np.int64)
     if t is bool:
@@ -50,7 +53,9 @@ def _infer(data):
         else:
             raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     kind, shape = _scan(data)
-    if kind == "f":
+    if want is not None and isinstance(kind, str):
+        dt = want
+    elif kind == "f":
         dt = _dt.DEFAULT.float.np
     elif kind == "i":
         dt = np.int64
@@ -70,34 +75,47 @@ _RANK = {"b": 0, "i": 1, "f": 2}
 
 
 def _scan(data):
-    """Walk nested sequences once: the element kind and the shape, or torch's ragged error."""
+    """The element kind and the shape of nested sequences, with torch's errors.
+
+    As in torch, the shape follows the first element at each level; every element is then checked
+    depth-first against it, so the first problem met is the one reported."""
     shape = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
     kind = None
-    level = [data]
-    depth = 0
-    while True:
-        seqs = [x for x in level if isinstance(x, (list, tuple))]
-        if not seqs:
-            for x in level:
-                kind = _join(kind, _kind_of(x))
-            break
-        if len(seqs) != len(level):
-            raise TypeError(f"not a sequence")
-        n = len(level[0])
-        for x in level:
-            if len(x) != n:
-                raise ValueError(f"expected sequence of length {n} at dim {depth} (got {len(x)})")
-        shape.append(n)
-        level = [y for x in level for y in x]
-        depth += 1
-        if n == 0:
-            break
+    stack = [data]
+    while stack:
+        y = stack.pop()
+        if isinstance(y, (list, tuple)):
+            stack.extend(y)
+        else:
+            kind = _join(kind, _kind_of(y))
     if kind is None:
         kind = "f"
+    _check_structure(data, shape, 0, kind)
     extra = ()
-    if level and isinstance(level[0], (Tensor, np.ndarray)):
-        extra = np.shape(level[0]._data if isinstance(level[0], Tensor) else level[0])
+    if not (isinstance(x, (list, tuple))) and isinstance(x, (Tensor, np.ndarray)):
+        extra = np.shape(x._data if isinstance(x, Tensor) else x)
     return kind, tuple(shape) + tuple(extra)
+
+
+def _check_structure(obj, shape, dim, kind):
+    if dim == len(shape):
+        if isinstance(obj, (list, tuple)):
+            if kind == "f" or (not isinstance(kind, str) and np.dtype(kind).kind == "f"):
+                raise TypeError(f"must be real number, not {type(obj).__name__}")
+            raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
+        return
+    if not isinstance(obj, (list, tuple)):
+        raise TypeError("not a sequence")
+    if len(obj) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(obj)})")
+    for item in obj:
+        _check_structure(item, shape, dim + 1, kind)
 
 
 def _kind_of(x):
@@ -145,9 +163,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    arr = _infer(data)
-    if dtype is not None:
-        arr = arr.astype(_dt.to_dtype(dtype).np, copy=False)
+    want = _dt.to_dtype(dtype).np if dtype is not None else None
+    arr = _infer(data, want)
+    if want is not None and arr.dtype != want:
+        arr = arr.astype(want)
     return _check_rg(_wrap(arr), requires_grad)
 
 
@@ -189,9 +208,10 @@ def _size(size):
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
                             f"{type(s).__name__} at pos {len(out)}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
         out.append(int(s))
+    for s in out:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
     return tuple(out)
 
 
@@ -202,6 +222,9 @@ def _filled(size, value, dtype, requires_grad, device, default=None):
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    if any(isinstance(s, int) and s < 0 for s in (size[0] if len(size) == 1 and isinstance(size[0], (tuple, list))
+                                                  else size)):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled(size, 0, dtype, requires_grad, device)
 
 
@@ -278,12 +301,19 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if steps == 1:
         arr = np.array([start], dtype=np.float64)
     else:
+        # torch: step = (end - start) / (steps - 1) in the dtype; the first half counts up from start
+        # (start + step*i), the second down from end; the multiply-adds are fused
+        from ._rng_fma import fma64
+        from .ops._common import fma32
         work = np.float64 if dt is _dt.float64 or not dt.is_floating_point else np.float32
+        fma = fma64 if work is np.float64 else fma32
         s, e = work(start), work(end)
         step = (e - s) / work(steps - 1)
         i = np.arange(steps, dtype=work)
         half = steps // 2
-        arr = np.where(i < half, s + step * i, e - step * (work(steps - 1) - i)).astype(work)
+        up = np.asarray(fma(np.full(steps, step, work), i, np.full(steps, s, work)), work)
+        down = np.asarray(fma(np.full(steps, -step, work), work(steps - 1) - i, np.full(steps, e, work)), work)
+        arr = np.where(i < half, up, down)
     return _check_rg(_wrap(arr.astype(dt.np)), requires_grad)
 
 

@@ -85,7 +85,7 @@ def check_device(d):
     if dv.type == "cuda":
         raise AssertionError("Torch not compiled with CUDA enabled")
     if dv.type == "mps":
-        raise RuntimeError("MPS backend is not available on this machine (glasstorch computes on the CPU only)")
+        raise RuntimeError("PyTorch is not linked with support for mps devices")
     raise RuntimeError(f"glasstorch computes on the CPU only; device '{dv}' is not available")
 
 

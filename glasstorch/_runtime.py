@@ -199,7 +199,8 @@ def typename(obj):
     from ._tensor import Tensor
     if isinstance(obj, Tensor):
         return obj.type()
-    return type(obj).__module__ + "." + type(obj).__qualname__
+    mod = type(obj).__module__
+    return type(obj).__qualname__ if mod == "builtins" else mod + "." + type(obj).__qualname__
 
 
 version = _module("torch.version", __version__="2.13.0", cuda=None, hip=None, debug=False, git_version="glasstorch")

@@ -217,12 +217,20 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
     def register_post_accumulate_grad_hook(self, hook):
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        hooks = self.__dict__.setdefault("_post_acc_hooks", [])
-        hooks.append(hook)
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .ops._common import edge
         from .autograd.graph import _Handle
-        return _Handle(hooks, hook)
+        acc = edge(self)[0]
+        if acc._post_acc is None:
+            acc._post_acc = []
+        acc._post_acc.append(hook)
+        return _Handle(acc._post_acc, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to the graph leaves (adds into ``.grad``)."""
+        if gradient is None and not create_graph and inputs is None and _engine.backward_scalar(self, retain_graph):
+            return
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -415,4 +423,6 @@ def _wrap_dim(dim, ndim):
 
 
 _engine._T = __import__("sys").modules[__name__]
+from .autograd import graph as _graph  # noqa: E402
+_graph._TENSOR[0] = Tensor
 _tensor_math._bind()

@@ -259,12 +259,6 @@ class TensorMath:
     def clone(self, *, memory_format=None):
         return _conv.clone(self)
 
-    def contiguous(self, memory_format=None):
-        return self
-
-    def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
-
     def zero_(self):
         from .ops.fill import fill_
         return fill_(self, 0)

@@ -1,5 +1,5 @@
 """Anomaly detection: remember where each node was created, and check gradients for NaN."""
-import sys
+import os
 import warnings
 
 import numpy as np
@@ -64,18 +64,26 @@ def is_anomaly_check_nan_enabled():
 
 
 def run_checked(node, g):
-    """Run ``node.backward``; on failure print the forward traceback; check outputs for NaN."""
+    """Run ``node.backward``; on any failure (NaN included) warn with the forward traceback, as torch."""
     try:
         outs = node.backward(g)
+        if _state().check_nan:
+            for i, o in enumerate(outs):
+                if o is None:
+                    continue
+                arr = o._data if MODE.create else np.asarray(o)
+                if arr.dtype.kind in "fc" and np.isnan(arr).any():
+                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
     except Exception:
-        sys.stderr.write(f"UserWarning: Error detected in {node.name()}. Traceback of forward call that caused "
-                         "the error:\n" + "".join(node._anomaly))
+        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+                      + "".join(_user_frames(node._anomaly)), UserWarning, stacklevel=2)
         raise
-    if _state().check_nan:
-        for i, o in enumerate(outs):
-            if o is None:
-                continue
-            arr = o._data if MODE.create else np.asarray(o)
-            if np.isnan(arr).any():
-                raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
     return outs
+
+
+_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _user_frames(stack):
+    """The forward stack without glasstorch's own frames: it ends at the learner's line, as torch's."""
+    return [f for f in stack if not f.startswith(f'  File "{_PKG}')]

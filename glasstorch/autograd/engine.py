@@ -61,16 +61,22 @@ def _add(pending, node, nr, g):
 
 
 def _count_deps(roots):
+    """How many edges lead into each node reachable from ``roots`` (an explicit stack, no recursion)."""
     deps = {}
     seen = set(roots)
     stack = list(seen)
+    get = deps.get
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
+                c = get(nxt)
+                if c is None:
+                    deps[nxt] = 1
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+                else:
+                    deps[nxt] = c + 1
     return deps, seen
 
 
@@ -96,6 +102,31 @@ def _needed(nodes, targets):
     return need
 
 
+_ONES = {}
+
+
+def backward_scalar(t, retain_graph):
+    """``loss.backward()`` on a scalar: the common case, without the general argument handling."""
+    fn = t.grad_fn
+    if fn is None:
+        return False
+    d = t._data
+    if d.size != 1 or d.dtype.kind != "f":
+        return False
+    key = (d.dtype, d.shape)
+    one = _ONES.get(key)
+    if one is None:
+        one = _ONES[key] = np.ones(d.shape, d.dtype)
+        one.flags.writeable = False        # shared seed: the engine never writes into gradients
+    prev = GRAD.enabled
+    GRAD.enabled = False
+    try:
+        _run([(fn, t._out_nr)], [one], bool(retain_graph), False, None, True)
+    finally:
+        GRAD.enabled = prev
+    return True
+
+
 def execute(roots, seeds, retain_graph, create_graph, capture=None, accumulate=True):
     """Run backward from ``roots`` [(node, nr)] with gradients ``seeds``.
 
@@ -113,11 +144,21 @@ def execute(roots, seeds, retain_graph, create_graph, capture=None, accumulate=T
 
 
 def _run(roots, seeds, retain, create, capture, accumulate):
-    root_nodes = []
-    pending = {}
-    for (node, nr), g in zip(roots, seeds):
-        _add(pending, node, nr, _fit(node, nr, g))
-        root_nodes.append(node)
+    if len(roots) == 1:
+        node, nr = roots[0]
+        g = seeds[0]
+        if node._nout == 1 and g.shape == node._shape and g.dtype == node._dtype:
+            pending = {node: g}
+        else:
+            pending = {}
+            _add(pending, node, nr, _fit(node, nr, g))
+        root_nodes = [node]
+    else:
+        root_nodes = []
+        pending = {}
+        for (node, nr), g in zip(roots, seeds):
+            _add(pending, node, nr, _fit(node, nr, g))
+            root_nodes.append(node)
     deps, seen = _count_deps(root_nodes)
     captured = None
     need = None
@@ -255,9 +296,8 @@ def _node_hooks(node, g, outs):
 
 
 def _accumulate(node, g, create):
+    """AccumulateGrad: the first gradient is copied (the tensor must own it), later ones added in place."""
     var = node.variable
-    if node._tensor_hooks is not None:
-        pass   # already applied by _tensor_hooks
     if create:
         var._grad = g.clone() if var._grad is None else var._grad + g
     elif var._grad is None:
@@ -269,5 +309,6 @@ def _accumulate(node, g, create):
             var._grad._vc[0] += 1
         else:
             var._grad = _T._wrap(gd + g)
-    for fn in (getattr(var, "_post_acc_hooks", None) or ()):
-        fn(var)
+    if node._post_acc is not None:
+        for fn in node._post_acc:
+            fn(var)

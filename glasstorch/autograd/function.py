@@ -5,7 +5,10 @@
 """
 import numpy as np
 
+import traceback
+
 from .graph import MODE, Node
+from .graph_hooks import Packed
 from .grad_mode import GRAD, no_grad
 
 
@@ -39,10 +42,12 @@ class BackwardCFunction(Node, FunctionCtx):
         if items is None:
             from .graph import FREED
             raise RuntimeError(FREED)
+        out = []
         for x, v in zip(items, self._versions):
             if v is not None and x._vc[0] != v:
                 raise RuntimeError(self._version_error(x, v, -1))
-        return tuple(items)
+            out.append(x.unpack() if x.__class__ is Packed else x)
+        return tuple(out)
 
     saved_variables = saved_tensors
 
@@ -55,12 +60,23 @@ class BackwardCFunction(Node, FunctionCtx):
             res = self._forward_cls.backward(self, *targs)
         if not isinstance(res, tuple):
             res = (res,)
-        n = len(self.next_functions)
-        if len(res) < n:
+        # one gradient per argument of forward; only tensor arguments have an edge
+        n = len(self._is_tensor_arg)
+        if len(res) > n and all(r is None for r in res[n:]):
+            res = res[:n]
+        if len(res) != n:
             raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of gradients "
                                f"(expected {n}, got {len(res)})")
-        res = res[:n]
-        return [None if r is None else (r if create else r._data) for r in res]
+        out = []
+        for i, (r, is_t) in enumerate(zip(res, self._is_tensor_arg)):
+            if not is_t:
+                if r is not None:
+                    raise RuntimeError(f"function {type(self).__name__} returned a gradient different than None "
+                                       f"at position {i + 1}, but the corresponding forward input was not a "
+                                       "Variable")
+                continue
+            out.append(None if r is None else (r if create else r._data))
+        return out
 
 
 class _grad_mode:
@@ -104,7 +120,7 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
-        from ..ops._common import edge
+        from ..ops._common import ANOMALY, edge
         node = cls._backward_cls()
         tensor_args = [a for a in args if isinstance(a, Tensor)]
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
@@ -118,7 +134,11 @@ class Function(metaclass=FunctionMeta):
         if not (GRAD.enabled and any(t._rg for t in tensor_args)):
             return out
         outs = out if isinstance(out, tuple) else (out,)
-        node.next_functions = tuple(edge(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+        # as torch: an edge for each tensor argument only (numbers and flags get none)
+        node._is_tensor_arg = tuple(isinstance(a, Tensor) for a in args)
+        node.next_functions = tuple(edge(a) for a in args if isinstance(a, Tensor))
+        if ANOMALY.enabled:
+            node._anomaly = traceback.format_stack()[:-1]
         saved = getattr(node, "to_save", ())
         node.save(*saved)
         non_diff = {id(t) for t in getattr(node, "non_differentiable", ())}

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["Node", "AccumulateGrad"]
+__all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
 
 _seq = itertools.count()
 
@@ -25,6 +25,9 @@ FREED = ("Trying to backward through the graph a second time (or directly access
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                  "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
                  "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+_TENSOR = [()]     # [Tensor], filled in by glasstorch._tensor (which imports this module)
 
 
 class _Mode:
@@ -93,8 +96,10 @@ class Node:
     # ---- saved values ------------------------------------------------------------------
     def save(self, *items, result_at=-1):
         """Keep what backward needs, with each tensor's version so in-place changes are caught."""
+        if _HOOKS:                       # saved_tensors_hooks active: store what pack returns
+            items = pack_all(items)
         self._saved = items
-        self._versions = tuple(_version_of(x) for x in items)
+        self._versions = tuple([_version_of(x) for x in items])
         self._result_at = result_at
 
     def saved(self):
@@ -108,6 +113,9 @@ class Node:
             if v is not None:
                 if x._vc[0] != v:
                     raise RuntimeError(self._version_error(x, v, i))
+                out.append(x if create else x._data)
+            elif x.__class__ is Packed:
+                x = x.unpack()
                 out.append(x if create else x._data)
             else:
                 out.append(x)
@@ -149,17 +157,22 @@ class Node:
 
 
 def _version_of(x):
-    vc = getattr(x, "_vc", None)
-    return None if vc is None else vc[0]
+    if x.__class__ is _TENSOR[0] or isinstance(x, _TENSOR[0]):
+        return x._vc[0]
+    return None
 
 
 class AccumulateGrad(Node):
     """The sink for a leaf: adds the arriving gradient into ``variable.grad``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("variable", "_post_acc")
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"      # torch's C++ name, as its name() gives
 
     def __init__(self, variable):
         Node.__init__(self)
+        self._post_acc = None        # register_post_accumulate_grad_hook's hooks
         # runs as soon as it is ready: torch gives it the largest sequence number
         self._seq = sys.maxsize - self._seq
         self.variable = variable
@@ -189,3 +202,7 @@ class _Handle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+from .graph_hooks import (STACK as _HOOKS, Packed, disable_saved_tensors_hooks, pack_all,  # noqa: E402
+                          save_on_cpu, saved_tensors_hooks)

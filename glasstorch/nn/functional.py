@@ -4,11 +4,8 @@ Ops with their own autograd node live in ``nn/_ops/`` (forward beside backward);
 here that torch builds from other ops (``cross_entropy``, ``l1_loss``, ``dropout`` ...) compose
 them the same way, so the recorded graph ends in the same node as torch's.
 """
-import math
-
 import numpy as np
 
-from .._tensor import Tensor
 from ..ops._common import _wrap
 from ._ops._util import check_reduction, legacy_reduction
 from ._ops.linear import linear, bilinear
@@ -122,12 +119,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, label_smoothing, class_dim, n_classes)
 
 
-def _class_weight(weight, ndim, class_dim):
-    shape = [1] * ndim
-    shape[class_dim] = -1
-    return weight.reshape(*shape) if hasattr(weight, "reshape") else _wrap(weight._data.reshape(shape))
-
-
 def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes):
     if ls > 0:
         target = target * (1 - ls) + ls / n_classes
@@ -178,14 +169,24 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """sum((x1 / |x1|) (x2 / |x2|)) over ``dim``, as torch: broadcast first, each norm clamped to
+    ``eps`` without the clamp entering the gradient."""
     g = _ops()
-    w12 = (x1 * x2).sum(dim)
-    n1 = (x1 * x1).sum(dim)
-    n2 = (x2 * x2).sum(dim)
-    return w12 / g.sqrt(g.clamp_min(n1 * n2, eps * eps))
+    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    x1, x2 = x1.expand(*shape), x2.expand(*shape)
+
+    def unit(x):
+        n = g.linalg.vector_norm(x, 2, dim, True)
+        clamped = g.clamp_min(n.detach(), eps)
+        return x / (n + (clamped - n.detach()))
+    return (unit(x1) * unit(x2)).sum(dim)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """|x1 - x2 + eps|_p over the last dimension (``NormBackward1``)."""
+    from ._ops.distance import norm
+    if p in (1, 2) or (p > 0 and p != float("inf")):
+        return norm(x1 - x2 + eps, p, -1, keepdim)
     g = _ops()
     return g.linalg.vector_norm(x1 - x2 + eps, p, -1, keepdim)
 
@@ -253,8 +254,18 @@ def dropout(input, p=0.5, training=True, inplace=False):
     x = input._data
     if p == 1.0:
         return input * _wrap(np.zeros((), x.dtype))
-    noise = dropout_mask(x.shape, p, x.dtype)
+    noise = _noise_like(x, p)
     return input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
+
+
+def _noise_like(x, p):
+    """The dropout mask for array ``x``.  torch draws into ``empty_like(x)``, which keeps x's
+    memory layout, so for a transposed ``x`` the draws fill memory order, not index order."""
+    if x.ndim < 2 or x.flags.c_contiguous:
+        return dropout_mask(x.shape, p, x.dtype)
+    order = sorted(range(x.ndim), key=lambda d: -x.strides[d])
+    noise = dropout_mask(tuple(x.shape[d] for d in order), p, x.dtype)
+    return noise.transpose(np.argsort(order))
 
 
 def _feature_dropout(input, p, training, inplace, nd):
@@ -276,11 +287,24 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training, inplace, 2)
 
 
+_SELU_ALPHA_PRIME = 1.7580993408473766     # -scale * alpha of SELU: the value a dropped unit takes
+
+
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout that keeps SELU's mean and variance: dropped units become -alpha', then
+    y = a (x * keep + alpha' (keep - 1)) + b, with a and b restoring mean 0 and variance 1."""
     _check_p(p)
     if not training or p == 0.0:
         return input
-    raise NotImplementedError("alpha_dropout in training mode is not implemented in glasstorch yet")
+    if p == 1.0:
+        return input * _wrap(np.zeros((), input._data.dtype))
+    x = input._data
+    keep = _noise_like(x, p) * x.dtype.type(1 - p)            # the 0/1 draws, before dropout's scaling
+    a = 1.0 / np.sqrt((_SELU_ALPHA_PRIME ** 2 * p + 1) * (1 - p))
+    b = (keep - 1) * x.dtype.type(_SELU_ALPHA_PRIME * a) + x.dtype.type(_SELU_ALPHA_PRIME * a * p)
+    noise = keep * x.dtype.type(a)
+    out = input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
+    return out.add_(_wrap(b)) if inplace else out + _wrap(b)
 
 
 # ---- shapes ---------------------------------------------------------------------------------------
@@ -295,4 +319,21 @@ def pad(input, pad, mode="constant", value=None):
     return _pad(input, pad, mode, value)
 
 
-_ = (math, Tensor)
+
+# ---- attention ------------------------------------------------------------------------------------
+from ._ops.attention import scaled_dot_product_attention, multi_head_attention_forward  # noqa: E402
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+
+# ---- transposed convolution, resampling, folding --------------------------------------------------
+from ._ops.conv_transpose import conv_transpose2d  # noqa: E402
+from ._ops.upsample import interpolate  # noqa: E402
+from ._ops.fold import unfold, fold  # noqa: E402
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+__all__ += ["conv_transpose2d", "interpolate", "upsample", "unfold", "fold"]

@@ -29,6 +29,9 @@ class _Anomaly:
 ANOMALY = _Anomaly()
 
 
+_NO_EDGE = (None, 0)
+
+
 def edge(t):
     """The (node, output_nr) a gradient for ``t`` flows to; (None, 0) if ``t`` needs none."""
     fn = t.grad_fn
@@ -54,7 +57,8 @@ def needs_grad(*ts):
 
 def record(node, out, *inputs):
     """Make ``node`` the grad_fn of ``out``; its edges lead to ``inputs`` (numbers get none)."""
-    node.next_functions = tuple(edge(x) if isinstance(x, Tensor) else (None, 0) for x in inputs)
+    node.next_functions = tuple([edge(x) if x.__class__ is Tensor or isinstance(x, Tensor) else _NO_EDGE
+                                 for x in inputs])
     d = out._data
     node._shape = d.shape
     node._dtype = d.dtype

@@ -6,7 +6,7 @@ where torch's does: ``(w + 1).sum()`` saves nothing, ``(w * 2).sum()`` saves the
 """
 import numpy as np
 
-from .._dtype import DEFAULT
+from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, fma32, needs_grad,
                       record, record1)
@@ -26,9 +26,9 @@ def _axpy(x, y, alpha, dt):
     if alpha == 1:
         return compute(np.add, x, y, dt)
     if dt._cat == 2:
-        if dt.np == np.float32:
+        if dt is _float32:
             return fma32(np.float32(alpha), y, x)
-        if dt.np == np.float64:
+        if dt is _float64:
             return as_array(x + alpha * np.asarray(y))
         return as_array((np.float32(alpha) * np.asarray(y, np.float32) + x).astype(dt.np))
     if dt._cat == 0:
@@ -72,7 +72,12 @@ class SubBackward0(Node):
 
 
 def _is_bool(x):
-    return x._data.dtype.kind == "b" if _is_t(x) else isinstance(x, (bool, np.bool_))
+    c = x.__class__
+    if c is float or c is int:
+        return False
+    if c is Tensor:
+        return x._data.dtype.kind == "b"
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
 def _check_sub(a, b):
@@ -332,7 +337,7 @@ def pow(input, exponent, *, out=None):
     x, e, dt = binary_operands(input, exponent)
     if dt._cat == 1 and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if dt is not None and dt.np == np.float16:
+    if dt is _float16:
         y = _pow_values(x.astype(np.float32), e).astype(np.float16)
     elif dt._cat == 0:
         y = np.power(x.astype(np.int64), int(e)).astype(bool) if isinstance(e, bool) else np.power(x, e)

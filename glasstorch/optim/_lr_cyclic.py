@@ -7,7 +7,7 @@ from functools import partial
 from math import inf
 
 from .optimizer import Optimizer
-from . import lr_scheduler as _lrs
+
 from .lr_scheduler import (LRScheduler, _format_param, _param_groups_val_list, _update_param_group_val,
                            _warn_get_lr_called_within_step, EPOCH_DEPRECATION_WARNING)
 
@@ -381,4 +381,4 @@ def _phase(end_step, start_lr, end_lr, start_momentum, end_momentum):
             "end_momentum": end_momentum}
 
 
-_ = _lrs
+

@@ -1,6 +1,5 @@
 """Argument checks shared by the optimizers, with torch's messages, in torch's order."""
 from .._tensor import Tensor
-from .._dtype import float32
 from ._functional import scalar_state
 
 __all__ = ["check_lr", "check_eps", "check_betas", "check_weight_decay", "restore_step_tensors"]
@@ -40,4 +39,3 @@ def restore_step_tensors(opt, keys=("step",)):
             for key in keys:
                 if key in p_state and not isinstance(p_state[key], Tensor):
                     p_state[key] = scalar_state(float(p_state[key]))
-    _ = float32

@@ -7,9 +7,9 @@ and viewed back (``ViewBackward0`` on top).
 import numpy as np
 
 from ...autograd.graph import Node
-from ...ops._common import GRAD, Tensor, _wrap, record
+from ...ops._common import GRAD, _wrap, record
 from ...ops.inplace import type_name
-from ._util import view
+from ._util import reshape, view
 
 
 class AddmmBackward0(Node):
@@ -73,6 +73,11 @@ def linear(input, weight, bias=None):
     if x.ndim == 2:
         return _linear2d(input, weight, bias)
     lead = x.shape[:-1]
+    if x.ndim > 2 and not x.flags.c_contiguous:
+        # torch's matmul path: copy to 2-d (reshape), multiply, view back, then add the bias
+        out = _linear2d(reshape(input, -1, x.shape[-1]), weight, None)
+        out = view(out, *lead, w.shape[0])
+        return out if bias is None else out + bias
     flat = view(input, -1, x.shape[-1]) if x.ndim != 1 else view(input, 1, x.shape[-1])
     out = _linear2d(flat, weight, bias)
     return view(out, *lead, w.shape[0])
@@ -80,7 +85,10 @@ def linear(input, weight, bias=None):
 
 def bilinear(input1, input2, weight, bias=None):
     """y_k = x1^T A_k x2 + b_k, built from differentiable ops (torch records a composite too)."""
-    raise NotImplementedError("F.bilinear is not implemented in glasstorch yet")
+    from ...ops.einsum import einsum
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {input1.shape[0]} and "
+                           f"{input2.shape[0]}")
+    out = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
 
-
-_ = Tensor

@@ -10,7 +10,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
-from ._util import view
 
 
 def _pair(v):

@@ -7,7 +7,7 @@ from .. import init
 from .linear import _empty
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
 
 
 def _tuple(v, n):
@@ -18,7 +18,7 @@ class _ConvNd(Module):
     _nd = 2
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+                 padding_mode="zeros", device=None, dtype=None, transposed=False, output_padding=0):
         super().__init__()
         n = self._nd
         if groups <= 0:
@@ -32,23 +32,42 @@ class _ConvNd(Module):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
             if padding == "same" and any(s != 1 for s in _tuple(stride, n)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode != "zeros":
-            raise NotImplementedError("glasstorch convolutions support padding_mode='zeros' only")
+        modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in modes:
+            raise ValueError(f"padding_mode must be one of {modes}, but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = _tuple(kernel_size, n)
         self.stride = _tuple(stride, n)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
         self.dilation = _tuple(dilation, n)
-        self.transposed = False
-        self.output_padding = (0,) * n
+        self.transposed = transposed
+        self.output_padding = _tuple(output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(_empty((out_channels, in_channels // groups) + self.kernel_size, dtype))
+        # F.pad's order, last dim first: (left_w, right_w, top_h, bottom_h)
+        if isinstance(self.padding, str):
+            pads = [(0, 0)] * n if self.padding == "valid" else [
+                (d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for d, k in zip(self.dilation, self.kernel_size)]
+        else:
+            pads = [(p, p) for p in self.padding]
+        self._reversed_padding_repeated_twice = [v for pair in reversed(pads) for v in pair]
+        self.weight = Parameter(_empty(self._weight_shape(in_channels, out_channels, groups), dtype))
         if bias:
             self.bias = Parameter(_empty((out_channels,), dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+
+    def _weight_shape(self, in_channels, out_channels, groups):
+        if self.transposed:
+            return (in_channels, out_channels // groups) + self.kernel_size
+        return (out_channels, in_channels // groups) + self.kernel_size
+
+    def _conv_forward(self, input, conv):
+        if self.padding_mode != "zeros":
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return conv(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def reset_parameters(self):
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -65,6 +84,8 @@ class _ConvNd(Module):
             s += ", padding={padding}"
         if self.dilation != (1,) * n:
             s += ", dilation={dilation}"
+        if self.output_padding != (0,) * n:
+            s += ", output_padding={output_padding}"
         if self.groups != 1:
             s += ", groups={groups}"
         if self.bias is None:
@@ -81,7 +102,7 @@ class Conv1d(_ConvNd):
     _nd = 1
 
     def forward(self, input):
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(input, F.conv1d)
 
 
 class Conv2d(_ConvNd):
@@ -92,4 +113,42 @@ class Conv2d(_ConvNd):
     _nd = 2
 
     def forward(self, input):
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(input, F.conv2d)
+
+
+class ConvTranspose2d(_ConvNd):
+    """The gradient of Conv2d with respect to its input, used as a layer (``deconvolution``):
+    each input pixel adds ``x * W`` onto a kernel-sized patch of the output, at stride s.
+
+    Shape: input (N, C_in, H, W); output H_out = (H - 1) s - 2 p + d (k - 1) + output_padding + 1.
+    Attributes: weight (C_in, C_out / groups, kh, kw), bias (C_out), kaiming-uniform as Conv2d
+    with fan_in = C_out / groups * kh * kw."""
+    _nd = 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype, transposed=True, output_padding=output_padding)
+
+    def _output_padding_for(self, input, output_size):
+        if output_size is None:
+            return self.output_padding
+        output_size = list(output_size)[-2:]
+        pads = []
+        for d in range(2):
+            size = input.shape[d - 2]
+            smallest = ((size - 1) * self.stride[d] - 2 * self.padding[d] +
+                        self.dilation[d] * (self.kernel_size[d] - 1) + 1)
+            if not smallest <= output_size[d] < smallest + self.stride[d]:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
+                                 f"[{smallest}, ...] to [{smallest + self.stride[d] - 1}, ...] "
+                                 f"(for an input of {list(input.shape[2:])})")
+            pads.append(output_size[d] - smallest)
+        return tuple(pads)
+
+    def forward(self, input, output_size=None):
+        output_padding = self._output_padding_for(input, output_size)
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
+                                  self.groups, self.dilation)

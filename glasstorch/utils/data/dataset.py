@@ -4,7 +4,6 @@ import bisect
 import math
 import warnings
 
-from ..._tensor import Tensor
 from ._rng import np_generator
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset", "Subset",
@@ -152,5 +151,3 @@ def random_split(dataset, lengths, generator=None):
         out.append(Subset(dataset, indices[offset - n:offset]))
     return out
 
-
-_ = Tensor

@@ -1,0 +1,179 @@
+"""Attention built from differentiable ops: ``scaled_dot_product_attention`` and the body of
+``nn.MultiheadAttention`` (torch's ``F.multi_head_attention_forward``).
+
+    attention(Q, K, V) = softmax(Q K^T * scale + mask) V,     scale = 1 / sqrt(head_dim)
+
+Masks come in two kinds, and the two functions read a boolean mask *oppositely*, as torch does:
+for ``scaled_dot_product_attention`` True means "may attend"; for ``MultiheadAttention``'s
+``attn_mask`` and ``key_padding_mask`` True means "masked out".  A float mask is added.
+"""
+import math
+
+import numpy as np
+
+
+def _g():
+    import glasstorch
+    return glasstorch
+
+
+def _bool_to_additive(mask, masked_where_true, dtype):
+    """A float mask holding -inf where attention is not allowed, 0 elsewhere."""
+    g = _g()
+    blocked = mask if masked_where_true else g.logical_not(mask)
+    return g.zeros(tuple(mask.shape), dtype=dtype).masked_fill_(blocked, float("-inf"))
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """softmax(q k^T * scale + mask) v over the last two dims; leading dims are batch dims."""
+    g = _g()
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    L, S = query.shape[-2], key.shape[-2]
+    if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
+        reps = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(reps, -3)
+        value = value.repeat_interleave(reps, -3)
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = g.matmul(query * scale, key.transpose(-2, -1))
+    if is_causal:
+        keep = g.from_numpy(np.tril(np.ones((L, S), dtype=bool)))
+        attn_mask = _bool_to_additive(keep, False, query.dtype)
+    elif attn_mask is not None and attn_mask.dtype == g.bool:
+        attn_mask = _bool_to_additive(attn_mask, False, query.dtype)
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    weights = _safe_softmax(scores)
+    if dropout_p > 0.0:
+        from .. import functional as F
+        weights = F.dropout(weights, dropout_p, True)
+    return g.matmul(weights, value)
+
+
+def _safe_softmax(scores):
+    """softmax over the last dim; a row masked everywhere (all -inf) gives zeros, not NaN."""
+    g = _g()
+    w = g.softmax(scores, -1)
+    dead = np.isneginf(scores._data).all(-1, keepdims=True)
+    if dead.any():
+        w = g.where(g.from_numpy(dead), g.zeros((), dtype=w.dtype), w)
+    return w
+
+
+def _canonical_mask(mask, name, dtype):
+    g = _g()
+    if mask is None:
+        return None
+    if mask.dtype == g.bool:
+        return _bool_to_additive(mask, True, dtype)
+    if not mask.is_floating_point():
+        raise AssertionError(f"only bool and floating types of {name} are supported")
+    return mask
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
+                                 training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
+                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+                                 is_causal=False):
+    """Inputs (L, N, E) / (S, N, E) or unbatched (L, E); returns (output, weights or None)."""
+    from .. import functional as F
+    g = _g()
+    batched = query.dim() == 3
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+                           "method `generate_square_subsequent_mask` to create this mask.")
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", query.dtype)
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None                       # sdpa builds the causal mask itself
+    else:
+        attn_mask = _canonical_mask(attn_mask, "attn_mask", query.dtype)
+        is_causal = False if key_padding_mask is not None else is_causal
+
+    # ---- input projections ----
+    if not use_separate_proj_weight:
+        w_q, w_k, w_v = in_proj_weight.chunk(3)
+    else:
+        w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
+    b_q = b_k = b_v = None
+    if in_proj_bias is not None:
+        b_q, b_k, b_v = in_proj_bias.chunk(3)
+    q, k, v = F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+
+    # ---- masks to (1 or N*H, L, S) additive form ----
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{(tgt_len, src_len)}.")
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+                raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{(bsz * num_heads, tgt_len, src_len)}.")
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+    if bias_k is not None and bias_v is not None:
+        k = g.cat([k, bias_k.expand(1, bsz, embed_dim)])
+        v = g.cat([v, bias_v.expand(1, bsz, embed_dim)])
+        if attn_mask is not None:
+            attn_mask = F.pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = F.pad(key_padding_mask, (0, 1))
+
+    # ---- split heads: (L, N, E) -> (N*H, L, head_dim) ----
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    if add_zero_attn:
+        zeros = g.zeros((bsz * num_heads, 1, head_dim), dtype=q.dtype)
+        k, v = g.cat([k, zeros], 1), g.cat([v, zeros], 1)
+        if attn_mask is not None:
+            attn_mask = F.pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = F.pad(key_padding_mask, (0, 1))
+    src_len = k.shape[1]
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (bsz, src_len):
+            raise AssertionError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+                                 f"{key_padding_mask.shape}")
+        kpm = key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1).reshape(
+            bsz * num_heads, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+    if not training:
+        dropout_p = 0.0
+
+    # ---- attention ----
+    if need_weights:
+        scores = g.bmm(q * math.sqrt(1.0 / head_dim), k.transpose(-2, -1))
+        if attn_mask is not None:
+            scores = scores + attn_mask
+        weights = g.softmax(scores, -1)
+        if dropout_p > 0.0:
+            weights = F.dropout(weights, dropout_p, True)
+        out = g.bmm(weights, v)
+    else:
+        out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+        weights = None
+    out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    out = F.linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, embed_dim)
+    if weights is not None:
+        weights = weights.view(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not batched:
+            weights = weights.squeeze(0)
+    if not batched:
+        out = out.squeeze(1)
+    return out, weights

@@ -1,0 +1,38 @@
+"""``F.pairwise_distance``'s norm (``NormBackward1``, torch's ``at::norm(x, p, dim, keepdim)``).
+
+    y = (sum_i |x_i|^p)^(1/p)   ->   dx_i = g x_i |x_i|^(p-2) / y^(p-1)    (0 where y == 0)
+"""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+
+
+class NormBackward1(Node):
+    """see the module docstring; p = 1 gives g sign(x), p = 2 gives g x / y"""
+    __slots__ = ("p", "dim", "keepdim")
+
+    def backward(self, g):
+        x, y = self.saved()
+        m, p = self.m, self.p
+        if not self.keepdim:
+            g, y = g.unsqueeze(self.dim) if not isinstance(g, np.ndarray) else np.expand_dims(g, self.dim), \
+                y.unsqueeze(self.dim) if not isinstance(y, np.ndarray) else np.expand_dims(y, self.dim)
+        if p == 1:
+            return (g * m.sign(x),)
+        if p == 2:
+            return (m.where(y == 0, 0 * x, g * x / y),)
+        return (m.where(y == 0, 0 * x, g * x * m.abs(x) ** (p - 2) / y ** (p - 1)),)
+
+
+def norm(input, p, dim, keepdim=False):
+    x = input._data
+    xd = np.abs(x.astype(np.float64))
+    y = np.sqrt((xd * xd).sum(dim, keepdims=keepdim)) if p == 2 else (xd ** p).sum(dim, keepdims=keepdim) ** (1 / p)
+    r = _wrap(np.asarray(y, x.dtype))
+    if GRAD.enabled and input._rg:
+        node = NormBackward1()
+        node.p, node.dim, node.keepdim = p, dim % x.ndim, keepdim
+        node.save(input, r, result_at=1)
+        record1(node, r, input)
+    return r

@@ -1,0 +1,88 @@
+"""``F.unfold`` (``Im2ColBackward0``) and ``F.fold`` (``Col2ImBackward0``).
+
+unfold lays every kernel-sized window of a (N, C, H, W) input out as a column: the result is
+(N, C*kh*kw, L), rows ordered (c, ki, kj), columns the L window positions in row-major order.
+fold is its transpose: it adds each column back onto its window (overlaps sum).  So each one's
+backward is the other.
+"""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+from .conv import _out_size, _pairs, _windows
+
+
+def _im2col(x, k, d, p, s):
+    n, c, h, w = x.shape
+    oh = _out_size(h, k[0], s[0], p[0], p[0], d[0])
+    ow = _out_size(w, k[1], s[1], p[1], p[1], d[1])
+    xp = np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    win = _windows(xp, k[0], k[1], s, d, oh, ow)                  # (N, C, OH, OW, kh, kw)
+    return np.ascontiguousarray(win.transpose(0, 1, 4, 5, 2, 3)).reshape(n, c * k[0] * k[1], oh * ow)
+
+
+def _col2im(cols, out_hw, k, d, p, s):
+    n, ckk, _ = cols.shape
+    c = ckk // (k[0] * k[1])
+    h, w = out_hw
+    oh = _out_size(h, k[0], s[0], p[0], p[0], d[0])
+    ow = _out_size(w, k[1], s[1], p[1], p[1], d[1])
+    cols = cols.reshape(n, c, k[0], k[1], oh, ow)
+    buf = np.zeros((n, c, h + 2 * p[0], w + 2 * p[1]), cols.dtype)
+    for a in range(k[0]):
+        for b in range(k[1]):
+            buf[:, :, a * d[0]:a * d[0] + s[0] * (oh - 1) + 1:s[0],
+                b * d[1]:b * d[1] + s[1] * (ow - 1) + 1:s[1]] += cols[:, :, a, b]
+    return buf[:, :, p[0]:p[0] + h, p[1]:p[1] + w]
+
+
+class Im2ColBackward0(Node):
+    """y = unfold(x)   ->   dx = fold(g)"""
+    __slots__ = ("cfg", "hw")
+
+    def backward(self, g):
+        if not isinstance(g, np.ndarray):
+            return (fold(g, self.hw, *self.cfg),)
+        out = _col2im(g if g.ndim == 3 else g[None], self.hw, *self.cfg)
+        return (out if g.ndim == 3 else out[0],)
+
+
+class Col2ImBackward0(Node):
+    """y = fold(x)   ->   dx = unfold(g)"""
+    __slots__ = ("cfg",)
+
+    def backward(self, g):
+        if not isinstance(g, np.ndarray):
+            return (unfold(g, *self.cfg),)
+        out = _im2col(g if g.ndim == 4 else g[None], *self.cfg)
+        return (out if g.ndim == 4 else out[0],)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    x = input._data
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {x.ndim}D)")
+    cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
+    out = _im2col(x if x.ndim == 4 else x[None], *cfg)
+    r = _wrap(out if x.ndim == 4 else out[0])
+    if GRAD.enabled and input._rg:
+        node = Im2ColBackward0()
+        node.cfg, node.hw = cfg, x.shape[-2:]
+        record1(node, r, input)
+    return r
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    x = input._data
+    if x.ndim not in (2, 3):
+        raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+                           f"(got {x.ndim}D)")
+    cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
+    hw = _pairs(output_size, 2)
+    out = _col2im(x if x.ndim == 3 else x[None], hw, *cfg)
+    r = _wrap(np.ascontiguousarray(out if x.ndim == 3 else out[0]))
+    if GRAD.enabled and input._rg:
+        node = Col2ImBackward0()
+        node.cfg = cfg
+        record1(node, r, input)
+    return r

@@ -1,0 +1,115 @@
+"""Recurrent cells and the loop over time, built from differentiable ops.
+
+Nothing here has its own backward: each step is ``addmm``, additions, ``sigmoid``/``tanh`` and
+products, so autograd records the unrolled graph and gradients flow through time by themselves
+(backpropagation through time is just backward on that graph).  As in torch's CPU kernel the
+input projection ``x W_ih^T + b_ih`` of a whole sequence is one matrix product before the loop;
+only ``h W_hh^T + b_hh`` is computed per step.
+
+Gate layouts (rows of ``W_ih`` / ``W_hh``), as torch:
+    LSTM: i, f, g, o        c' = f c + i g,   h' = o tanh(c')
+    GRU:  r, z, n           n = tanh(x_n + r (h_n)),   h' = (h - n) z + n
+    RNN:  one block         h' = tanh(x + h)  (or relu)
+"""
+from ...ops.matmul import addmm, mm
+from ...ops.unary import relu, sigmoid, tanh
+from ...ops.views import chunk, t, unbind
+from ...ops.join import cat, stack
+
+
+def _project(x, w, b):
+    """x @ w^T (+ b) for a 2-d ``x``."""
+    return mm(x, t(w)) if b is None else addmm(b, x, t(w))
+
+
+# ---- one step of each cell: ``xw`` is the input already projected --------------------------------
+def rnn_tanh_step(xw, h, w_hh_t, b_hh):
+    return tanh(xw + (mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)))
+
+
+def rnn_relu_step(xw, h, w_hh_t, b_hh):
+    return relu(xw + (mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)))
+
+
+def lstm_step(xw, state, w_hh_t, b_hh, w_hr_t=None):
+    h, c = state
+    gates = (mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)) + xw
+    i, f, g, o = chunk(gates, 4, 1)
+    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
+    h = sigmoid(o) * tanh(c)
+    if w_hr_t is not None:                    # LSTM with projections: h' = W_hr h
+        h = mm(h, w_hr_t)
+    return h, c
+
+
+def gru_step(xw, h, w_hh_t, b_hh):
+    hw = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
+    x_r, x_z, x_n = chunk(xw, 3, 1)
+    h_r, h_z, h_n = chunk(hw, 3, 1)
+    r = sigmoid(x_r + h_r)
+    z = sigmoid(x_z + h_z)
+    n = tanh(x_n + r * h_n)
+    return (h - n) * z + n
+
+
+STEPS = {"RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step, "LSTM": lstm_step, "GRU": gru_step}
+
+
+# ---- the cells as functions (RNNCell, LSTMCell, GRUCell) -----------------------------------------
+def cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
+    """One step on a 2-d batch; ``hx`` is a tensor, or ``(h, c)`` for LSTM."""
+    return STEPS[mode](_project(input, w_ih, b_ih), hx, t(w_hh), b_hh)
+
+
+# ---- a whole sequence ------------------------------------------------------------------------------
+def run_direction(mode, seq, state, weights, reverse):
+    """Run one layer in one direction over ``seq`` (T, B, F); returns (outputs (T, B, H), state)."""
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    t_len, batch = seq.shape[0], seq.shape[1]
+    xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, -1)
+    step = STEPS[mode]
+    w_hh_t = t(w_hh)
+    extra = (t(w_hr),) if w_hr is not None else ()
+    outs = []
+    for x_t in (reversed(unbind(xw, 0)) if reverse else unbind(xw, 0)):
+        state = step(x_t, state, w_hh_t, b_hh, *extra)
+        outs.append(state[0] if mode == "LSTM" else state)
+    if reverse:
+        outs.reverse()
+    return stack(outs, 0), state
+
+
+def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, bidirectional):
+    """The multi-layer loop of ``_VF.rnn_tanh`` / ``lstm`` / ``gru`` on a (T, B, F) input.
+
+    ``hx`` is (L*D, B, H) (a pair for LSTM); ``layer_weights[layer * D + direction]`` holds
+    (w_ih, w_hh, b_ih, b_hh, w_hr).  Returns (output (T, B, D*H), h_n) or (output, (h_n, c_n)).
+    """
+    from .. import functional as F
+    dirs = 2 if bidirectional else 1
+    lstm = mode == "LSTM"
+    hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)
+    cs = unbind(hx[1], 0) if lstm else None
+    layer_input = input
+    h_n, c_n = [], []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = layer * dirs + d
+            state = (hs[k], cs[k]) if lstm else hs[k]
+            out, state = run_direction(mode, layer_input, state, layer_weights[k], d == 1)
+            outs.append(out)
+            if lstm:
+                h_n.append(state[0])
+                c_n.append(state[1])
+            else:
+                h_n.append(state)
+        layer_input = outs[0] if dirs == 1 else cat(outs, 2)
+        if dropout != 0 and training and layer < num_layers - 1:
+            layer_input = F.dropout(layer_input, dropout, True)
+    if lstm:
+        return layer_input, (stack(h_n, 0), stack(c_n, 0))
+    return layer_input, stack(h_n, 0)
+
+
+__all__ = ["cell", "rnn_forward", "lstm_step", "gru_step", "rnn_tanh_step", "rnn_relu_step"]

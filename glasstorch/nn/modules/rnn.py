@@ -1,0 +1,383 @@
+"""``RNN``, ``LSTM``, ``GRU`` and their single-step cells.
+
+Parameters are made empty, then ``reset_parameters`` draws every one of them, in registration
+order, from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as torch does.  For each layer and
+direction the names are ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``
+(``weight_hr_l{k}`` with projections), with ``_reverse`` appended for the backward direction.
+The computation itself lives in ``nn/_ops/rnn.py``.
+"""
+import math
+import numbers
+import warnings
+
+from ... import _creation
+from ..parameter import Parameter
+from .. import init
+from .._ops import rnn as _rnn
+from .linear import _empty
+from .module import Module
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+_GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+
+
+def _check_type(name, value, kind, kind_name):
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} should be of type {kind_name}, got: {type(value).__name__}")
+
+
+class RNNBase(Module):
+    """The shared constructor, checks and repr of RNN, LSTM and GRU."""
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__()
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        dirs = 2 if bidirectional else 1
+        if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an element "
+                             "being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+                          stacklevel=2)
+        _check_type("bias", bias, bool, "bool")
+        _check_type("batch_first", batch_first, bool, "bool")
+        _check_type("input_size", input_size, int, "int")
+        if input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
+        _check_type("hidden_size", hidden_size, int, "int")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if mode not in _GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        gate_size = _GATES[mode] * hidden_size
+        real_hidden = proj_size if proj_size > 0 else hidden_size
+        self._flat_weights_names = []
+        self._all_weights = []
+        for layer in range(num_layers):
+            for direction in range(dirs):
+                layer_in = input_size if layer == 0 else real_hidden * dirs
+                suffix = "_reverse" if direction == 1 else ""
+                shapes = [("weight_ih", (gate_size, layer_in)), ("weight_hh", (gate_size, real_hidden))]
+                if bias:
+                    shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size > 0:
+                    shapes += [("weight_hr", (proj_size, hidden_size))]
+                names = []
+                for base, shape in shapes:
+                    name = f"{base}_l{layer}{suffix}"
+                    setattr(self, name, Parameter(_empty(shape, dtype)))
+                    names.append(name)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    @property
+    def _flat_weights(self):
+        return [getattr(self, n) for n in self._flat_weights_names]
+
+    @property
+    def all_weights(self):
+        return [[getattr(self, n) for n in names] for names in self._all_weights]
+
+    def flatten_parameters(self):
+        """A cuDNN detail in torch; nothing to do here."""
+
+    def _layer_weights(self):
+        """(w_ih, w_hh, b_ih, b_hh, w_hr) per layer and direction, None where absent."""
+        out = []
+        for names in self._all_weights:
+            p = dict(zip([n.split("_l")[0] for n in names], [getattr(self, n) for n in names]))
+            out.append((p["weight_ih"], p["weight_hh"], p.get("bias_ih"), p.get("bias_hh"), p.get("weight_hr")))
+        return out
+
+    # ---- argument checks, with torch's messages ----------------------------------------------
+    def check_input(self, input):
+        w = self._flat_weights[0]
+        if input.dtype != w.dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({w.dtype}). Convert "
+                             f"input: input.to({w.dtype}), or convert model: model.to({input.dtype})")
+        if input.dim() != 3:
+            raise RuntimeError(f"input must have 3 dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
+                               f"{input.size(-1)}")
+
+    def get_expected_hidden_size(self, input):
+        batch = input.size(0) if self.batch_first else input.size(1)
+        dirs = 2 if self.bidirectional else 1
+        return (self.num_layers * dirs, batch, self.proj_size if self.proj_size > 0 else self.hidden_size)
+
+    def check_hidden_size(self, hx, expected, msg="Expected hidden size {}, got {}"):
+        if tuple(hx.size()) != tuple(expected):
+            raise RuntimeError(msg.format(expected, list(hx.size())))
+
+    def check_forward_args(self, input, hidden):
+        self.check_input(input)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input))
+
+    def _zeros(self, input, size):
+        batch = input.size(0) if self.batch_first else input.size(1)
+        dirs = 2 if self.bidirectional else 1
+        return _creation.zeros(self.num_layers * dirs, batch, size, dtype=input.dtype)
+
+    def _run(self, input, hx):
+        """``input`` is 3-d (batch_first as configured); returns (output, hidden) in the same layout."""
+        if self.batch_first:
+            input = input.transpose(0, 1)
+        out, hidden = _rnn.rnn_forward(self.mode, input, hx, self._layer_weights(), self.num_layers, self.dropout,
+                                       self.training, self.bidirectional)
+        if self.batch_first:
+            out = out.transpose(0, 1)
+        return out, hidden
+
+    def _forward_single(self, input, hx, name):
+        """RNN and GRU: one hidden tensor."""
+        if input.dim() not in (2, 3):
+            extra = " tensor" if name == "RNN" else ""
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{extra} instead")
+        batched = input.dim() == 3
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:
+            input = input.unsqueeze(batch_dim)
+            if hx is not None:
+                if hx.dim() != 2:
+                    raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {hx.dim()}-D tensor")
+                hx = hx.unsqueeze(1)
+        elif hx is not None and hx.dim() != 3:
+            raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
+        if hx is None:
+            hx = self._zeros(input, self.hidden_size)
+        self.check_forward_args(input, hx)
+        out, hidden = self._run(input, hx)
+        if not batched:
+            out, hidden = out.squeeze(batch_dim), hidden.squeeze(1)
+        return out, hidden
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if self.proj_size != 0:
+            s += ", proj_size={proj_size}"
+        if self.num_layers != 1:
+            s += ", num_layers={num_layers}"
+        if self.bias is not True:
+            s += ", bias={bias}"
+        if self.batch_first is not False:
+            s += ", batch_first={batch_first}"
+        if self.dropout != 0:
+            s += ", dropout={dropout}"
+        if self.bidirectional is not False:
+            s += ", bidirectional={bidirectional}"
+        return s.format(**self.__dict__)
+
+
+class RNN(RNNBase):
+    """h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)   (``nonlinearity='relu'``: relu)
+
+    Shape: input (L, N, H_in) ((N, L, H_in) with batch_first, or (L, H_in) unbatched), h_0
+    (D*num_layers, N, H_out); returns output (L, N, D*H_out) and h_n (D*num_layers, N, H_out).
+    """
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            self.nonlinearity = args[3]
+            args = args[:3] + args[4:]
+        else:
+            self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif self.nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(mode, *args, **kwargs)
+
+    def forward(self, input, hx=None):
+        return self._forward_single(input, hx, "RNN")
+
+
+class GRU(RNNBase):
+    """r = s(W_ir x + b_ir + W_hr h + b_hr), z likewise, n = tanh(W_in x + b_in + r (W_hn h + b_hn)),
+    h' = (1 - z) n + z h.  Shapes as ``RNN``."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+    def forward(self, input, hx=None):
+        return self._forward_single(input, hx, "GRU")
+
+
+class LSTM(RNNBase):
+    """i, f, g, o = s(.), s(.), tanh(.), s(.) of x W_ih^T + b_ih + h W_hh^T + b_hh;
+    c' = f c + i g;  h' = o tanh(c')   (then h' W_hr^T with ``proj_size``).
+
+    Returns output and the pair (h_n, c_n)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__("LSTM", *args, **kwargs)
+
+    def get_expected_cell_size(self, input):
+        batch = input.size(0) if self.batch_first else input.size(1)
+        dirs = 2 if self.bidirectional else 1
+        return (self.num_layers * dirs, batch, self.hidden_size)
+
+    def check_forward_args(self, input, hidden):
+        self.check_input(input)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input), "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input), "Expected hidden[1] size {}, got {}")
+
+    def forward(self, input, hx=None):
+        if input.dim() not in (2, 3):
+            raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {input.dim()}D instead")
+        batched = input.dim() == 3
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:
+            input = input.unsqueeze(batch_dim)
+        if hx is None:
+            real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+            hx = (self._zeros(input, real_hidden), self._zeros(input, self.hidden_size))
+        else:
+            want = 3 if batched else 2
+            if hx[0].dim() != want or hx[1].dim() != want:
+                kind = "batched 3-D input, hx and cx should also be 3-D" if batched else \
+                    "unbatched 2-D input, hx and cx should also be 2-D"
+                raise RuntimeError(f"For {kind} but got ({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+            if not batched:
+                hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+        self.check_forward_args(input, hx)
+        out, (h, c) = self._run(input, hx)
+        if not batched:
+            out, h, c = out.squeeze(batch_dim), h.squeeze(1), c.squeeze(1)
+        return out, (h, c)
+
+
+# ---- cells ----------------------------------------------------------------------------------------
+class RNNCellBase(Module):
+    """Parameters weight_ih (chunks*H, in), weight_hh (chunks*H, H), bias_ih, bias_hh."""
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = Parameter(_empty((num_chunks * hidden_size, input_size), dtype))
+        self.weight_hh = Parameter(_empty((num_chunks * hidden_size, hidden_size), dtype))
+        if bias:
+            self.bias_ih = Parameter(_empty((num_chunks * hidden_size,), dtype))
+            self.bias_hh = Parameter(_empty((num_chunks * hidden_size,), dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if "bias" in self.__dict__ and self.bias is not True:
+            s += ", bias={bias}"
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
+            s += ", nonlinearity={nonlinearity}"
+        return s.format(**self.__dict__)
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _prepare(self, input, hx, name):
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        batched = input.dim() == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        return input, batched
+
+    def _step(self, mode, input, hx):
+        return _rnn.cell(mode, input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+
+
+class RNNCell(RNNCellBase):
+    """h' = tanh(W_ih x + b_ih + W_hh h + b_hh)   (or relu)"""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        input, batched = self._prepare(input, hx, "RNNCell")
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"RNNCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        if hx is None:
+            hx = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+        elif not batched:
+            hx = hx.unsqueeze(0)
+        if self.nonlinearity == "tanh":
+            ret = self._step("RNN_TANH", input, hx)
+        elif self.nonlinearity == "relu":
+            ret = self._step("RNN_RELU", input, hx)
+        else:
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        return ret if batched else ret.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    """(h', c') from one LSTM step; ``hx`` is the pair (h, c) or None for zeros."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        input, batched = self._prepare(input, hx, "LSTMCell")
+        if hx is not None:
+            for idx, value in enumerate(hx):
+                if value.dim() not in (1, 2):
+                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.dim()}D instead")
+        if hx is None:
+            z = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+            hx = (z, z)
+        elif not batched:
+            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        h, c = self._step("LSTM", input, hx)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """h' = (1 - z) n + z h, with r, z, n as in ``GRU``."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        input, batched = self._prepare(input, hx, "GRUCell")
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        if hx is None:
+            hx = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+        elif not batched:
+            hx = hx.unsqueeze(0)
+        ret = self._step("GRU", input, hx)
+        return ret if batched else ret.squeeze(0)
