@@ -1,12 +1,16 @@
-# make demo   - create .venv, install glasstorch, run lab 01's cells on glasstorch
-# make test   - create .venv, install the test extras (torch 2.13 included), run the whole suite
-# make bench  - glasstorch against torch, side by side, printed as ratios
+# make demo       - create .venv, install glasstorch with the labs extra, run lab 01 on glasstorch as a code-along
+# make test       - create .venv, install the test and labs extras (torch 2.13 included) and the browser the
+#                   site test drives, run the whole suite (every lab on torch and on glasstorch included)
+# make test-fast  - the same, stopping at the first failure, with fewer hypothesis examples
+# make labs       - check every lab on both backends (glasstorch lab check)
+# make site       - build the labs' website into build/site (MkDocs Material)
+# make bench      - glasstorch against torch, side by side, printed as ratios
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 JOBS ?= 2
 
-.PHONY: demo test test-fast bench clean
+.PHONY: demo test test-fast labs site bench clean system-deps
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,18 +18,36 @@ $(VENV)/.base: pyproject.toml
 	$(PY) -m pip install -q -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.base
-	$(PY) -m pip install -q -e '.[test]'
+$(VENV)/.labs: $(VENV)/.base
+	$(PY) -m pip install -q -e '.[labs]'
 	touch $@
 
-demo: $(VENV)/.base
+$(VENV)/.test: $(VENV)/.labs
+	$(PY) -m pip install -q -e '.[test,labs]'
+	touch $@
+
+# graphviz draws lab 02's graphs; chromium and its driver open the built site in tests/test_site.py
+system-deps:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+
+demo: $(VENV)/.labs
 	$(PY) -m glasstorch demo
 
-test: $(VENV)/.test
+test: $(VENV)/.test system-deps
 	$(PY) -m pytest -q -n $(JOBS) -p no:cacheprovider tests
 
-test-fast: $(VENV)/.test
+test-fast: $(VENV)/.test system-deps
 	$(PY) -m pytest -q -n $(JOBS) -x -p no:cacheprovider tests --hypothesis-profile=fast
+
+labs: $(VENV)/.labs
+	$(PY) -m glasstorch lab check
+
+site: $(VENV)/.labs
+	$(PY) -m glasstorch lab site
 
 bench: $(VENV)/.test
 	$(PY) bench/run.py

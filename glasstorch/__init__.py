@@ -32,6 +32,7 @@ from .ops.select import where, sign
 from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
 from . import autograd, _printing
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from ._printing import set_printoptions, get_printoptions
 from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_num_threads, set_num_interop_threads,
                        get_num_interop_threads, set_default_device, get_default_device, is_tensor, is_storage,

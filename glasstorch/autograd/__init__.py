@@ -137,3 +137,12 @@ from .function import Function  # noqa: E402
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from . import graph, function, gradcheck as _gc_module  # noqa: E402,F401
+
+
+def __getattr__(name):
+    # torch.autograd.functional works without its own import; loaded on first use (it needs Tensor)
+    if name == "functional":
+        import importlib
+        return importlib.import_module(__name__ + ".functional")
+    raise AttributeError(f"module 'torch.autograd' has no attribute '{name}': torch.autograd.{name} is not "
+                         f"implemented in glasstorch yet")

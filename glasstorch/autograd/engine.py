@@ -186,7 +186,11 @@ def _run(roots, seeds, retain, create, capture, accumulate):
                 g = None
         if node.__class__ is AccumulateGrad:
             if g is not None and accumulate:
+                if node._pre_hooks:
+                    g = _node_pre_hooks(node, g)
                 _accumulate(node, g, create)
+                if node._hooks:
+                    _node_hooks(node, g, ())
             continue
         outs = None
         if g is not None:
@@ -238,6 +242,9 @@ def call_node(node, g, hooks=False):
     else:
         outs = node.backward(g)
     if hooks and node._hooks:
+        # hooks see gradients as the inputs receive them: fitted to their shapes, None for constants
+        outs = [None if nx is None or o is None else _fit(nx, nr, o)
+                for (nx, nr), o in zip(node.next_functions, outs)]
         outs = _node_hooks(node, g, outs)
     return outs
 

@@ -101,8 +101,6 @@ def test_hooks_replace_gradients_and_remove():
     both(f)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: AccumulateGrad does not run node pre-hooks/hooks yet "
-                                       "(patch for engine.py given to the lead)")
 def test_accumulate_grad_node_hooks():
     def f(t):
         a = t.tensor([1., 2.], requires_grad=True)
@@ -116,8 +114,6 @@ def test_accumulate_grad_node_hooks():
     both(f)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: post-hooks see gradients before un-broadcasting and "
-                                       "a gradient for a constant input (patch for engine.py given to the lead)")
 def test_post_hook_grad_inputs_as_torch():
     def f(t):
         a = t.tensor([[1., 2.]], requires_grad=True)
@@ -363,8 +359,6 @@ def test_anomaly_nan_message_and_forward_traceback():
     both(f)
 
 
-@pytest.mark.xfail(strict=True, reason="glasstorch/__init__.py does not export is_anomaly_enabled / "
-                                       "is_anomaly_check_nan_enabled yet (line given to the lead)")
 def test_anomaly_flags():
     def f(t):
         out = [(t.is_anomaly_enabled(), t.is_anomaly_check_nan_enabled())]

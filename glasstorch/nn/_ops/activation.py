@@ -111,8 +111,8 @@ class GeluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if not isinstance(x, np.ndarray):
-            raise NotImplementedError("double backward of gelu is not implemented in glasstorch")
+        if not isinstance(x, np.ndarray):           # create_graph: the same formula in glasstorch ops
+            return (g * _gelu_derivative(self.m, x, self.approximate),)
         xd = x.astype(np.float64)
         if self.approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)
@@ -122,6 +122,15 @@ class GeluBackward0(Node):
             cdf = 0.5 * (1 + erf(xd / math.sqrt(2.0)))
             d = cdf + xd * np.exp(-0.5 * xd * xd) / math.sqrt(2 * math.pi)
         return (g * d.astype(x.dtype),)
+
+
+def _gelu_derivative(m, x, approximate):
+    """d gelu / dx on tensors, so that the backward itself can be differentiated."""
+    if approximate == "tanh":
+        th = m.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
+        return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+    cdf = 0.5 * (1 + m.erf(x * (1 / math.sqrt(2.0))))
+    return cdf + x * m.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
 
 
 def gelu(input, approximate="none"):
@@ -298,6 +307,8 @@ class SoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
+        if not isinstance(g, np.ndarray):
+            return (y * (g - (g * y).sum(self.dim, keepdim=True)),)
         return (y * (g - (g * y).sum(self.dim, keepdims=True)),)
 
 
@@ -307,6 +318,8 @@ class LogSoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
+        if not isinstance(g, np.ndarray):
+            return (g - self.m.exp(y) * g.sum(self.dim, keepdim=True),)
         return (g - np.exp(y) * g.sum(self.dim, keepdims=True),)
 
 

@@ -24,6 +24,8 @@ class _PointwiseLoss(Node):
 
     def backward(self, g):
         x, t = self.saved()
+        if not isinstance(g, np.ndarray):
+            return self._backward_tensors(g, x, t)
         x, t = np.broadcast_arrays(x, t)
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
         d = self.dloss(x, t) * gl
@@ -46,12 +48,27 @@ def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
     return r
 
 
+    def _backward_tensors(self, g, x, t):
+        """create_graph: the same formula on Tensors (only losses defining ``dloss_t``)."""
+        dloss_t = getattr(self, "dloss_t", None)
+        if dloss_t is None:
+            raise NotImplementedError(f"double backward of {self.name()} is not implemented in glasstorch")
+        d = dloss_t(x, t)
+        if self.reduction == "mean":
+            g = g / max(int(np.prod(d.shape)), 1)
+        d = d * g
+        return (d if self.need[0] else None, -d if self.need[1] else None)
+
+
 class MseLossBackward0(_PointwiseLoss):
     """l = (x - t)^2   ->   dl/dx = 2 (x - t)"""
     __slots__ = ()
 
     def dloss(self, x, t):
         return (x - t) * x.dtype.type(2)
+
+    def dloss_t(self, x, t):
+        return (x - t) * 2
 
 
 def mse_loss(input, target, reduction="mean"):
@@ -205,6 +222,18 @@ class NllLossBackward0(Node):
 
     def backward(self, g):
         x, t, w = self.saved()
+        if not isinstance(g, np.ndarray):
+            # create_graph: dx = g * M, M the constant matrix backward would fill for g = 1
+            xa, ta, wa = x._data, t._data, None if w is None else w._data
+            ones = np.ones(() if self.reduction != "none" else ta.shape, xa.dtype)
+            m, = self._fill(xa, ta, wa, ones)
+            if self.reduction == "none" and xa.ndim > 1:
+                g = g.unsqueeze(1)
+            from ...ops._common import _wrap as wrap
+            return (g * wrap(m), None, None)
+        return self._fill(x, t, w, g)
+
+    def _fill(self, x, t, w, g):
         gx = np.zeros_like(x)
         valid = t != self.ignore_index
         tt = np.where(valid, t, 0)
