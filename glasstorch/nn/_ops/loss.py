@@ -31,6 +31,17 @@ class _PointwiseLoss(Node):
         d = self.dloss(x, t) * gl
         return (d if self.need[0] else None, -d if self.need[1] else None)
 
+    def _backward_tensors(self, g, x, t):
+        """create_graph: the same formula on Tensors (only losses defining ``dloss_t``)."""
+        dloss_t = getattr(self, "dloss_t", None)
+        if dloss_t is None:
+            raise NotImplementedError(f"double backward of {self.name()} is not implemented in glasstorch")
+        d = dloss_t(x, t)
+        if self.reduction == "mean":
+            g = g / max(int(np.prod(d.shape)), 1)
+        d = d * g
+        return (d if self.need[0] else None, -d if self.need[1] else None)
+
 
 def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
     check_reduction(reduction)
@@ -46,18 +57,6 @@ def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
         node.save(input, target)
         record(node, r, input, target)
     return r
-
-
-    def _backward_tensors(self, g, x, t):
-        """create_graph: the same formula on Tensors (only losses defining ``dloss_t``)."""
-        dloss_t = getattr(self, "dloss_t", None)
-        if dloss_t is None:
-            raise NotImplementedError(f"double backward of {self.name()} is not implemented in glasstorch")
-        d = dloss_t(x, t)
-        if self.reduction == "mean":
-            g = g / max(int(np.prod(d.shape)), 1)
-        d = d * g
-        return (d if self.need[0] else None, -d if self.need[1] else None)
 
 
 class MseLossBackward0(_PointwiseLoss):
@@ -224,9 +223,9 @@ class NllLossBackward0(Node):
         x, t, w = self.saved()
         if not isinstance(g, np.ndarray):
             # create_graph: dx = g * M, M the constant matrix backward would fill for g = 1
-            xa, ta, wa = x._data, t._data, None if w is None else w._data
+            xa, ta, wa = (getattr(v, "_data", v) for v in (x, t, w))
             ones = np.ones(() if self.reduction != "none" else ta.shape, xa.dtype)
-            m, = self._fill(xa, ta, wa, ones)
+            m = self._fill(xa, ta, wa, ones)[0]
             if self.reduction == "none" and xa.ndim > 1:
                 g = g.unsqueeze(1)
             from ...ops._common import _wrap as wrap
