@@ -217,10 +217,23 @@ def fill(path, backend="torch"):
 
 
 def use_backend(backend):
-    """Make ``import torch`` give glasstorch when asked to; torch is then imported by the lab."""
+    """Make ``import torch`` give glasstorch when asked to, and compute on one thread.
+
+    The labs' matrices are small: threads buy nothing, and on a busy machine (tests running side by
+    side) BLAS threads waiting on each other make a lab several times slower."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")          # for the processes a lab starts
+    try:
+        from threadpoolctl import threadpool_limits   # comes with scikit-learn (the labs extra)
+        threadpool_limits(1)
+    except ImportError:
+        pass
     if backend == "glasstorch":
         from ._shim import install_as_torch
         install_as_torch()
+    else:
+        import torch
+        torch.set_num_threads(1)
 
 
 def main(argv=None):

@@ -26,10 +26,12 @@ torch picks one of two algorithms from the tensor alone:
 """
 
 import math
+import threading
 
 import numpy as np
 
-from glasstorch._rng_fma import _round_sum_to_f32, fma64
+from glasstorch._rng_fma import (_F32_TIE_BITS, _F32_TIE_MASK, _round_sum_to_f32, _round_to_odd,
+                                fma64, two_sum)
 
 _TWO_PI = 2.0 * math.pi
 _CHUNK_BLOCKS = 4096              # blocks of 16 per float32 pass: keeps temporaries in cache
@@ -91,9 +93,9 @@ def _elementwise(gen, n, mean, std):
 
 
 def _scale(z, mean, std, fma):
-    """fma(z, std, mean), skipping the identity cases (fma(z, 1, 0) == z exactly)."""
+    """fma(z, std, mean); for std 1, mean 0 that is z + 0 (z itself, except -0 -> +0)."""
     if std == 1 and mean == 0:
-        return z
+        return z + z.dtype.type(0)
     return fma(z, std, mean)
 
 
@@ -192,7 +194,9 @@ def _sincos256(theta):
     return sin, cos
 
 
-def _blocks_f32(gen, n, mean, std):
+def _blocks_f32_reference(gen, n, mean, std):
+    """The float32 block path written op by op with the generic fma emulation: slow, kept as
+    the readable statement of the algorithm (and the oracle for ``_blocks_f32``'s tests)."""
     rows = _block_uniforms(gen, n, np.float32)
     for start in range(0, len(rows), _CHUNK_BLOCKS):
         chunk = rows[start:start + _CHUNK_BLOCKS]
@@ -201,6 +205,238 @@ def _blocks_f32(gen, n, mean, std):
         chunk[:, :8] = _scale(radius * cos, mean, std, _fmaf)
         chunk[:, 8:] = _scale(radius * sin, mean, std, _fmaf)
     return _place(rows, n, np.float32)
+
+
+# ---------------------------------------------------------------------- float32 blocks, fast
+#
+# The same arithmetic as ``_log256`` / ``_sincos256`` / ``_blocks_f32_reference``, reorganised
+# for speed; every intermediate is rounded exactly where the reference rounds it:
+#
+# * Inputs are the 24-bit integers k = random() & 0xFFFFFF (u = k * 2**-24); 1 - u and
+#   2*pi*u are formed from k directly (both exact / one rounding, as in float32).
+# * float32 +, -, *, sqrt run either in float32 or in float64 followed by one cast to float32:
+#   for these operations double rounding through float64 is harmless (53 >= 2*24 + 2).
+# * fmaf(a, b, c) is float64(a) * float64(b) + float64(c) (product exact) cast to float32.
+#   That is the correctly rounded fma unless the float64 sum was itself inexact *and* landed
+#   on a float32 halfway point. For the polynomial steps in log256 / sincos256 this never
+#   happens: their inputs are functions of one 24-bit integer each, and all 2**24 inputs were
+#   checked against the reference (tests/parity/test_random_fast_normal.py does it again).
+#   The final fma(v, std, mean), whose operands are the caller's, keeps the halfway check.
+# * Work proceeds in chunks of _PAIRS (radius, angle) pairs through preallocated buffers, so
+#   temporaries stay in cache and no large array is allocated per step.
+
+_PAIRS = 32768                     # (radius, angle) pairs per chunk = 8192 blocks of 16
+_F64 = np.float64
+_HALF = np.dtype((np.void, 32))     # eight float32 values: half a block, copied as one item
+_LOG_P64 = [float(p) for p in _LOG_P]
+_LOG_Q1_64, _LOG_Q2_64 = float(_LOG_Q1), float(_LOG_Q2)
+_DP64 = [float(d) for d in _DP]
+_COS_C64 = [float(c) for c in _COS_C]
+_SIN_C64 = [float(c) for c in _SIN_C]
+_SQRTHF64 = float(_SQRTHF)
+
+
+class _Work:
+    """Scratch buffers for one chunk of up to ``_PAIRS`` pairs."""
+
+    def __init__(self, k):
+        for name in ("s", "x64", "z64"):
+            setattr(self, name, np.empty(k, _F64))
+        for name in ("x", "y", "z", "t", "r", "c", "sn", "ef"):
+            setattr(self, name, np.empty(k, f32))
+        for name in ("kr", "ka", "e", "i1", "i2"):
+            setattr(self, name, np.empty(k, np.int32))
+        self.tie = np.empty(k, np.int64)
+        self.flag = np.empty(k, np.bool_)
+
+
+_work_cache = threading.local()
+
+
+def _work(pairs):
+    """Buffers for ``pairs`` pairs: fresh (small) ones for small draws, else the thread's
+    cached full-size set (about 5 MB), so that large draws allocate nothing per call."""
+    if pairs < _PAIRS:
+        return _Work(pairs)
+    w = getattr(_work_cache, "w", None)
+    if w is None:
+        w = _work_cache.w = _Work(_PAIRS)
+    return w
+
+
+def _radius_fast(kr, w, k):
+    """sqrt(-2 * log256(1 - kr * 2**-24)) in float32, into w.r[:k]."""
+    s, x64 = w.s[:k], w.x64[:k]
+    x, y, z, t, r, ef = w.x[:k], w.y[:k], w.z[:k], w.t[:k], w.r[:k], w.ef[:k]
+    e, mb, sm = w.e[:k], w.i1[:k], w.i2[:k]
+    # 1 - u = (2**24 - kr) * 2**-24 exactly. log256 splits it into m in [0.5, 1) and e with
+    # the float32 bit fields; the integer 2**24 - kr has the same fields, exponent + 24.
+    np.subtract(1 << 24, kr, out=mb)
+    np.copyto(x, mb, casting="unsafe")                  # exact: at most 24 bits
+    bits = x.view(np.int32)
+    np.right_shift(bits, 23, out=e)                     # biased exponent
+    np.bitwise_and(bits, 0x7FFFFF, out=mb)
+    np.subtract(mb, 0x3504F3, out=sm)                   # m < sqrt(1/2)  <=>  mantissa bits
+    np.right_shift(sm, 31, out=sm)                      # below SQRTHF's: sm = -1, else 0
+    np.add(e, sm, out=e)
+    np.subtract(e, 150, out=e)                          # e - 127 + 1 - 24 (- 1 if small)
+    np.copyto(ef, e, casting="unsafe")
+    np.bitwise_or(mb, 0x3F000000, out=mb)               # m
+    np.left_shift(sm, 23, out=sm)
+    np.subtract(mb, sm, out=mb)                         # 2m where small
+    np.subtract(mb.view(f32), f32(1), out=x)            # x = m - 1 or (m - 1) + m, exact
+    np.copyto(x64, x)
+    np.multiply(x, x, out=z)
+    # Horner: y = fma(y, x, p) for p in P1..P8, rounded to float32 at every step
+    np.multiply(x64, _LOG_P64[0], out=s)
+    np.add(s, _LOG_P64[1], out=y, casting="unsafe")
+    for p in _LOG_P64[2:]:
+        np.multiply(y, x64, out=s, dtype=_F64)          # exact
+        np.add(s, p, out=y, casting="unsafe")           # one rounding to float32
+    np.multiply(y, x, out=y)                            # y * x
+    np.multiply(ef, _LOG_Q1, out=t)                     # e * q1 (float32)
+    np.multiply(y, z, out=s, dtype=_F64)
+    np.add(s, t, out=y, casting="unsafe", dtype=_F64)   # fma(y, z, e * q1)
+    np.multiply(z, f32(0.5), out=t)
+    np.subtract(y, t, out=y)                            # y - z * 0.5
+    np.add(x, y, out=y)                                 # x + y
+    np.multiply(ef, _LOG_Q2, out=t)                     # e * q2: exact in float32 (5 + 9 bits)
+    np.add(t, y, out=r)                                 # so fma(e, q2, x) is a float32 add
+    np.multiply(r, f32(-2), out=r)
+    np.sqrt(r, out=r)
+    return r
+
+
+def _sincos_fast(ka, w, k):
+    """sincos256(2*pi_f32 * ka * 2**-24): returns float32 (cos, sin) buffers and the int32
+    octant j (for ``_finish``)."""
+    s, x64, z64 = w.s[:k], w.x64[:k], w.z64[:k]
+    x, y, z, c, sn, j, yj, h = w.x[:k], w.y[:k], w.z[:k], w.c[:k], w.sn[:k], w.e[:k], w.ef[:k], w.t[:k]
+    theta = w.t[:k]
+    np.copyto(theta, ka, casting="unsafe")              # exact: 24 bits
+    np.multiply(theta, _TWO_PI_F32, out=theta)          # float32 product, one rounding
+    np.multiply(theta, f32(2.0 ** -24), out=theta)      # exact scaling: theta = 2*pi_f32 * u
+    np.multiply(theta, _FOPI, out=y)
+    np.copyto(j, y, casting="unsafe")                   # truncation, like cvttps
+    np.add(j, 1, out=j)
+    np.bitwise_and(j, -2, out=j)
+    np.copyto(yj, j, casting="unsafe")
+    # theta - j * pi/4: j * DP0 and j * DP1 are exact in float32 (j <= 8, DP0 / DP1 have 8 /
+    # 11 bits), so those two fmas are float32 adds; j * DP2 needs the float64 product.
+    np.multiply(yj, _DP[0], out=x)
+    np.add(x, theta, out=x)
+    np.multiply(yj, _DP[1], out=y)
+    np.add(x, y, out=x)
+    np.multiply(yj, _DP64[2], out=s, dtype=_F64)
+    np.add(s, x, out=x, casting="unsafe", dtype=_F64)
+    np.copyto(x64, x)
+    np.multiply(x, x, out=z)
+    np.copyto(z64, z)
+    np.multiply(z, f32(0.5), out=h)                     # z * 0.5, exact
+    # cos polynomial
+    np.multiply(z64, _COS_C64[0], out=s)
+    np.add(s, _COS_C64[1], out=s)
+    np.copyto(c, s, casting="unsafe")
+    np.multiply(c, z64, out=s, dtype=_F64)
+    np.add(s, _COS_C64[2], out=c, casting="unsafe")
+    np.multiply(c, z, out=c)
+    np.multiply(c, z64, out=s, dtype=_F64)
+    np.subtract(s, h, out=c, casting="unsafe", dtype=_F64)     # fma(c, z, -(z * 0.5))
+    np.add(c, f32(1), out=c)
+    # sin polynomial
+    np.multiply(z64, _SIN_C64[0], out=s)
+    np.add(s, _SIN_C64[1], out=s)
+    np.copyto(sn, s, casting="unsafe")
+    np.multiply(sn, z64, out=s, dtype=_F64)
+    np.add(s, _SIN_C64[2], out=sn, casting="unsafe")
+    np.multiply(sn, z, out=sn)
+    np.multiply(sn, x64, out=s, dtype=_F64)
+    np.add(s, x64, out=sn, casting="unsafe")
+    return c, sn, j
+
+
+def _finish(r, c, sn, j, w, k):
+    """r * cos and r * sin with sincos256's octant swap and signs, in place in c and sn."""
+    a, b = w.i1[:k], w.i2[:k]
+    np.multiply(r, c, out=c)
+    np.multiply(r, sn, out=sn)
+    ci, si = c.view(np.int32), sn.view(np.int32)
+    # swap where j & 2: d = (c ^ s) & mask; c ^= d, s ^= d. Then the sign bits (exact
+    # negations): sin flips where j & 4, cos where ~(j - 2) & 4.
+    np.left_shift(j, 30, out=a)
+    np.right_shift(a, 31, out=a)                 # all ones where j & 2
+    np.bitwise_xor(ci, si, out=b)
+    np.bitwise_and(b, a, out=b)                  # d
+    np.bitwise_and(j, 4, out=a)
+    np.left_shift(a, 29, out=a)
+    np.bitwise_xor(a, b, out=a)
+    np.bitwise_xor(si, a, out=si)
+    np.add(j, 2, out=a)                          # j is even: ~(j - 2) & 4 == (j + 2) & 4
+    np.bitwise_and(a, 4, out=a)
+    np.left_shift(a, 29, out=a)
+    np.bitwise_xor(a, b, out=a)
+    np.bitwise_xor(ci, a, out=ci)
+
+
+def _scale_f32(v, mean, std, w, k):
+    """v = fmaf(v, std, mean) in place (mean, std float32 scalars)."""
+    if std == 1:                                 # fma(v, 1, mean): one float32 addition
+        np.add(v, mean, out=v)
+        return
+    if mean == 0 and std >= 2.0 ** -60:          # round(v * std) (no underflow: |v| > 1e-20),
+        np.multiply(v, std, out=v)               # then + 0 turns -0 into +0 as the fma does
+        np.add(v, f32(0), out=v)
+        return
+    s, tie, flag = w.s[:k], w.tie[:k], w.flag[:k]
+    np.multiply(v, float(std), out=s, dtype=_F64)
+    np.add(s, float(mean), out=s)
+    np.bitwise_and(s.view(np.int64), _F32_TIE_MASK, out=tie)
+    np.equal(tie, _F32_TIE_BITS, out=flag)
+    if flag.any():
+        idx = np.flatnonzero(flag)
+        vv = v[idx].astype(_F64) * float(std)
+        s[idx] = _round_to_odd(*two_sum(vv, np.full_like(vv, float(mean))))
+    np.copyto(v, s, casting="unsafe")
+
+
+def _blocks_f32(gen, n, mean, std):
+    """The float32 block path (see the module docstring), fast; equals _blocks_f32_reference.
+    The uniforms are drawn chunk by chunk (the same stream, in the same order), so that the
+    raw draws are still in cache when they are used."""
+    full = n - n % 16
+    out = np.empty(n, dtype=f32)
+    scale = not (std == 1 and mean == 0)
+    w = _work(min(full // 2 + 8, _PAIRS))
+    blocks = _PAIRS // 8
+    for b0 in range(0, full, 16 * blocks):
+        b1 = min(b0 + 16 * blocks, full)
+        _block_chunk(gen._random32(b1 - b0), out[b0:b1], mean, std, scale, w)
+    if n % 16:
+        gen._random32(n - full)                 # the partial block's draws, then redrawn
+        _block_chunk(gen._random32(16), out[n - 16:], mean, std, scale, w)
+    return out
+
+
+def _block_chunk(raw, dst, mean, std, scale, w):
+    """Transform the blocks of 16 whose raw 32-bit draws are ``raw`` (uint64) into ``dst``."""
+    rows = raw.view(np.int32)[::2].reshape(-1, 16)      # values < 2**32: the low words
+    k = 8 * len(rows)
+    kr, ka = w.kr[:k], w.ka[:k]
+    np.bitwise_and(rows[:, :8], 0xFFFFFF, out=kr.reshape(-1, 8))
+    np.bitwise_and(rows[:, 8:], 0xFFFFFF, out=ka.reshape(-1, 8))
+    r = _radius_fast(kr, w, k)
+    c, sn, j = _sincos_fast(ka, w, k)
+    _finish(r, c, sn, j, w, k)
+    if scale:
+        _scale_f32(c, mean, std, w, k)
+        _scale_f32(sn, mean, std, w, k)
+    else:                                        # fma(v, 1, 0) = v + 0: -0 becomes +0
+        np.add(c, f32(0), out=c)                 # (a zero radius is -0: it happens when
+        np.add(sn, f32(0), out=sn)               # u1 = 0, about once per 3e7 samples)
+    # Scatter the halves back into blocks: one strided copy of 32-byte items each.
+    d = dst.view(_HALF).reshape(-1, 2)
+    np.copyto(d[:, 0], c.view(_HALF))
+    np.copyto(d[:, 1], sn.view(_HALF))
 
 
 # ---------------------------------------------------------------------- libm

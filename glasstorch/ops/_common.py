@@ -196,22 +196,40 @@ def unary_float_input(a):
 def fma32(a, b, c):
     """Correctly rounded float32 ``a*b + c`` (torch's kernels contract multiply-adds into FMAs).
 
-    The product of two float32 numbers is exact in float64; the float64 sum is then rounded to
-    odd (nudged one ulp towards its lost part when that part is not zero and the last bit is
-    even), which makes the final rounding to float32 exact."""
+    The product of two float32 numbers is exact in float64, and the float64 sum ``s`` rounds to
+    the right float32 except when ``s`` landed exactly on a float32 tie (or in the subnormal
+    range); only those rare elements are redone exactly (round to odd, then round)."""
     if np.ndim(b) == 0 and np.ndim(c) == 0:
         return np.asarray(_fma32_scalar(float(a), float(b), float(c)), np.float32)
-    p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
-    c = np.asarray(c, np.float64)
+    p = np.multiply(a, b, dtype=np.float64)
+    s = np.add(p, c, dtype=np.float64)
+    r = s.astype(np.float32)
+    bits = s.view(np.uint64) if s.ndim else s.reshape(1).view(np.uint64)
+    odd = (bits & 0x1FFFFFFF) == 0x10000000
+    tiny = np.abs(s) < 1.1754943508222875e-38      # float32 subnormal range: other tie points
+    if tiny.any():
+        odd |= (tiny & (s != 0)).reshape(odd.shape)
+    if odd.any():
+        idx = np.nonzero(odd.reshape(-1))[0]
+        pf, sf = np.broadcast_to(p, s.shape).reshape(-1), s.reshape(-1)
+        cf = np.broadcast_to(np.asarray(c, np.float64), s.shape).reshape(-1)
+        rf = r.reshape(-1)
+        for k in idx:
+            rf[k] = np.float32(_fma32_exact(pf[k], cf[k]))
+    return r
+
+
+def _fma32_exact(p, c):
+    """float32(p + c) for a float64 product p, rounding once (round to odd in double first)."""
+    p, c = float(p), float(c)
     s = p + c
     bb = s - p
     err = (p - (s - bb)) + (c - bb)
-    s = np.asarray(s)
-    bits = s.view(np.uint64)
-    fix = (err != 0) & ((bits & 1) == 0)
-    if fix.any():
-        s = np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
-    return s.astype(np.float32)
+    if err != 0.0 and s == s and abs(s) != math.inf:
+        m, _ = math.frexp(s)
+        if int(m * (1 << 53)) & 1 == 0:
+            s = math.nextafter(s, math.inf if err > 0 else -math.inf)
+    return s
 
 
 def _fma32_scalar(a, b, c):

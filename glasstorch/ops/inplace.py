@@ -7,6 +7,7 @@ node of the op, as in torch.
 import numpy as np
 
 from ..autograd.grad_mode import GRAD
+from ..autograd.graph import Node
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -62,7 +63,87 @@ def commit(t, compute, name=""):
             vers[fn._result_at] = t._vc[0]
             fn._versions = tuple(vers)
         fn._dtype = td.dtype
-        t.grad_fn = fn
-        t._rg = True
-        t._out_nr = 0
+        base = t._base
+        if base is not None and base._data is not td and np.shares_memory(base._data, td):
+            rebase_view(t, fn)
+        else:
+            t.grad_fn = fn
+            t._rg = True
+            t._out_nr = 0
     return t
+
+
+# ---- in-place changes through a view ---------------------------------------------------------
+# When an in-place op writes into a view, the *base* tensor changed too, so its history must
+# record it: torch gives the base a CopySlices node (the old base, with the view's region passed
+# through the in-place op's backward) and the view a fresh AsStridedBackward0 over it.
+
+def _region(base_arr, view_arr):
+    """(offset in bytes, shape, strides) of ``view_arr`` inside ``base_arr``'s memory."""
+    off = view_arr.__array_interface__["data"][0] - base_arr.__array_interface__["data"][0]
+    return off, view_arr.shape, view_arr.strides
+
+
+def _view_of(g, base_arr, region):
+    """The view's elements inside an array ``g`` laid out like the base (a writable copy)."""
+    buf = np.empty_like(base_arr)          # same memory layout as the base
+    buf[...] = g
+    off, shape, strides = region
+    return buf, np.ndarray(shape, buf.dtype, buffer=buf, offset=off, strides=strides) if buf.size else buf
+
+
+class CopySlices(Node):
+    """base[view] = f(base[view], ...)   ->   dbase = g with its view region replaced by f's input gradient"""
+    __slots__ = ("fn", "region", "base_arr")
+
+    def name(self):
+        return "torch::autograd::CopySlices"
+
+    def backward(self, g):
+        if not isinstance(g, (np.ndarray, np.generic)):
+            raise RuntimeError("double backward through an in-place change of a view is not supported by glasstorch")
+        buf, region = _view_of(g, self.base_arr, self.region)
+        grads = self.fn.backward(np.array(region))
+        first = grads[0]
+        region[...] = 0 if first is None else _fit_to(first, region.shape)
+        return (buf,) + tuple(grads[1:])
+
+
+class AsStridedBackward0(Node):
+    """v = base viewed with (offset, shape, strides)   ->   dbase = zeros with g in the view's place"""
+    __slots__ = ("region", "base_arr")
+
+    def backward(self, g):
+        buf, region = _view_of(np.zeros(self.base_arr.shape, self.base_arr.dtype), self.base_arr, self.region)
+        region[...] = g
+        return (buf,)
+
+
+def _fit_to(g, shape):
+    from ..autograd.engine import sum_to
+    return sum_to(g, shape) if np.shape(g) != shape else g
+
+
+def rebase_view(t, fn):
+    """After in-place op ``fn`` wrote into view ``t``: give its base a CopySlices history."""
+    from ._common import edge, _NO_EDGE
+    base = t._base
+    region = _region(base._data, t._data)
+    cs = CopySlices()
+    cs.fn = fn
+    cs.region = region
+    cs.base_arr = base._data
+    cs.next_functions = (edge(base) if base._rg else _NO_EDGE,) + tuple(fn.next_functions[1:])
+    cs._shape, cs._dtype = base._data.shape, base._data.dtype
+    base.grad_fn = cs
+    base._rg = True
+    base._out_nr = 0
+    view = AsStridedBackward0()
+    view.region = region
+    view.base_arr = base._data
+    view.next_functions = ((cs, 0),)
+    view._shape, view._dtype = t._data.shape, t._data.dtype
+    t.grad_fn = view
+    t._rg = True
+    t._out_nr = 0
+

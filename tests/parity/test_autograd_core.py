@@ -316,3 +316,26 @@ def test_long_chain_is_iterative():
         y = y * 1.0
     y.backward()
     assert x.grad.item() == 1.0
+
+
+VIEW_INPLACE = {
+    "select_mul_": lambda x: x[0].mul_(2),
+    "column_exp_": lambda x: x[:, 1].exp_(),
+    "slice_add_tensor": lambda x: x[1:].add_(x[:2].detach() * 3),
+    "transpose_relu_": lambda x: x.t().relu_(),
+    "step_slice_sigmoid_": lambda x: x[::2].sigmoid_(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_INPLACE))
+def test_inplace_through_a_view_updates_the_base_history(name):
+    """Writing into a view changes the base: its grad_fn becomes CopySlices, gradients follow."""
+    def fn(t):
+        w = t.tensor([[1.0, -2.0], [3.0, 0.5], [-1.5, 2.5]], requires_grad=True)
+        x = w * 1
+        VIEW_INPLACE[name](x)
+        (x * t.arange(6.0).view(3, 2)).sum().backward()
+        return [x.grad_fn.name(), w.grad]
+    res = both(fn)
+    assert res[torch][0] == res[glasstorch][0]
+    np.testing.assert_allclose(to_np(res[glasstorch][1]), to_np(res[torch][1]), rtol=1e-6)

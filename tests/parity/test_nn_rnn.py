@@ -133,3 +133,20 @@ def test_rnn_errors():
     same_error(lambda m: m.nn.LSTM(3, 4, dropout=2))
     same_error(lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 2, 3)))
     same_error(lambda m: m.nn.GRUCell(3, 4)(m.ones(2, 3), m.ones(1, 2, 4)))
+
+
+def test_lstm_double_backward():
+    """create_graph through the fused LSTM layer re-runs it as ops; compare with torch."""
+    x0 = arr(4, 2, 3)
+    res = []
+    for m in MODS:
+        m.manual_seed(0)
+        lstm = m.nn.LSTM(3, 4, bidirectional=True)
+        x = m.from_numpy(x0.copy()).requires_grad_(True)
+        out, (h, c) = lstm(x)
+        gx, = m.autograd.grad((out * out).sum() + c.sum(), x, create_graph=True)
+        (gx * gx).sum().backward()
+        res.append([gx.detach().numpy().copy(), x.grad.numpy().copy()] +
+                   [p.grad.numpy().copy() for p in lstm.parameters()])
+    for a, b in zip(*res):
+        np.testing.assert_allclose(b, a, RTOL, 1e-5)
