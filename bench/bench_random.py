@@ -1,12 +1,12 @@
 """Time glasstorch's NumPy generator against torch's CPU generator.
 
-    python bench/bench_random.py
+    python bench/bench_random.py [--cpu] [-r REPEAT] [-k NAME]
 
-Prints the best-of-N time (torch and glasstorch run interleaved, so a loaded machine slows
-both alike) of the public ``glasstorch.rand`` / ``randn`` / ``randperm`` (and a
-few in-place fills) for 1,000,000 elements and the ratio to torch
-(targets: <= 3x for rand / randn, <= 10x for randperm). torch runs on one thread, since its
-random kernels are serial anyway.
+Prints the best-of-N time of the public ``glasstorch.rand`` / ``randn`` / ``randperm`` (and a
+few in-place fills) for 1,000,000 elements and the ratio to torch (targets: <= 3x for rand /
+randn, <= 10x for randperm). torch and glasstorch run interleaved, so a loaded machine slows
+both alike; ``--cpu`` counts this process's CPU time instead of wall time, which is steadier
+still on a shared machine. torch runs on one thread, since its random kernels are serial.
 """
 
 import os
@@ -21,18 +21,18 @@ import glasstorch  # noqa: E402
 N = 1_000_000
 
 
-def best_pair_ms(theirs, ours, repeat):
+def best_pair_ms(theirs, ours, repeat, clock=time.perf_counter):
     """Best-of-``repeat`` times (ms) of torch and glasstorch, run interleaved (torch, ours,
     torch, ours, ...) so that both see the same load on a shared machine."""
     theirs(), ours()
     t_best = o_best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         theirs()
-        t_best = min(t_best, time.perf_counter() - start)
-        start = time.perf_counter()
+        t_best = min(t_best, clock() - start)
+        start = clock()
         ours()
-        o_best = min(o_best, time.perf_counter() - start)
+        o_best = min(o_best, clock() - start)
     return 1e3 * t_best, 1e3 * o_best
 
 
@@ -41,6 +41,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-r", "--repeat", type=int, default=15, help="timed runs per case")
     parser.add_argument("-k", "--filter", default="", help="only cases whose name contains this")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time CPU seconds of this process (time.process_time) instead of wall "
+                             "time: on a busy machine a long run is preempted more often than a "
+                             "short one, which inflates wall-time ratios")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -57,7 +61,8 @@ def main(argv=None):
     ] if args.filter in name]
     print(f"{'case':<22}{'torch ms':>10}{'ours ms':>10}{'ratio':>8}  target")
     for name, theirs, ours, target in cases:
-        t_ms, o_ms = best_pair_ms(theirs, ours, args.repeat)
+        t_ms, o_ms = best_pair_ms(theirs, ours, args.repeat,
+                                  time.process_time if args.cpu else time.perf_counter)
         ratio = o_ms / t_ms
         mark = "" if target is None else (f"<= {target}x " + ("ok" if ratio <= target else "MISSED"))
         print(f"{name:<22}{t_ms:>10.2f}{o_ms:>10.2f}{ratio:>8.2f}  {mark}")

@@ -105,3 +105,4 @@ import sys as _sys  # noqa: E402
 _tensor_module.ops_namespace = _sys.modules[__name__]
 
 from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
+from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)

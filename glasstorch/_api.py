@@ -12,8 +12,11 @@ from .ops.gather import (index_select, gather, scatter, scatter_add, index_add, 
 from .ops.select import where
 from .ops.matmul import matmul, mm, bmm, mv, dot, vdot, outer, ger, addmm, addmv, baddbmm, tensordot, kron
 from .ops.einsum import einsum
-from .ops.reduce_more import (max, min, amax, amin, aminmax, argmax, argmin, prod, var, std, var_mean, std_mean,
-                              norm, dist, logsumexp, cumsum, cumprod, all, any, count_nonzero)
+from .ops.reduce_more import (max, min, amax, amin, aminmax, argmax, argmin, prod, logsumexp, all, any,
+                              count_nonzero)
+from .ops.moments import var, std, var_mean, std_mean
+from .ops.norms import norm, dist
+from .ops.cumulative import cumsum, cumprod
 from .ops.sorting import (sort, argsort, msort, topk, kthvalue, median, mode, unique, unique_consecutive, bincount,
                           histc)
 from .ops.pointwise import (log2, log10, log1p, expm1, exp2, rsqrt, square, tan, asin, acos, atan, sinh, cosh,
@@ -22,9 +25,10 @@ from .ops.pointwise import (log2, log10, log1p, expm1, exp2, rsqrt, square, tan,
 from .ops.pointwise import (log2_, log10_, log1p_, expm1_, exp2_, rsqrt_, square_, tan_, asin_, acos_, atan_,
                             sinh_, cosh_, asinh_, acosh_, atanh_, erf_, erfc_, erfinv_, floor_, ceil_, trunc_,
                             round_, frac_, deg2rad_, rad2deg_)
-from .ops.binary_more import (clamp, clip, clamp_min, clamp_max, maximum, minimum, fmax, fmin, fmod, remainder,
-                              atan2, arctan2, hypot, logaddexp, xlogy, copysign, lerp, addcmul, addcdiv, clamp_,
-                              clip_, clamp_min_, clamp_max_)
+from .ops.clamp import clamp, clip, clamp_min, clamp_max, clamp_, clip_, clamp_min_, clamp_max_
+from .ops.binary_more import (maximum, minimum, fmax, fmin, fmod, remainder, atan2, arctan2, hypot, logaddexp, xlogy,
+                              copysign)
+from .ops.ternary import lerp, addcmul, addcdiv
 from .ops.logical import (isnan, isinf, isfinite, isposinf, isneginf, isreal, signbit, nan_to_num, sgn, logical_and,
                           logical_or, logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
                           bitwise_left_shift, bitwise_right_shift, isclose, allclose)

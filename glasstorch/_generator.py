@@ -361,6 +361,20 @@ class TensorGenerator(Generator):
         return f"<torch._C.Generator object at {id(self):#x}>"
 
 
+def np_generator(gen):
+    """The generator behind a ``generator=`` argument: None gives the default one; a wrapper that
+    holds one (as ``_gen``, ``_generator`` or ``_impl``) gives that; anything else is used as is."""
+    if gen is None:
+        return default_generator
+    if isinstance(gen, Generator):
+        return gen
+    for attr in ("_gen", "_generator", "_impl"):
+        inner = getattr(gen, attr, None)
+        if isinstance(inner, Generator):
+            return inner
+    return gen
+
+
 def _type_name(x):
     cls = type(x)
     return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"

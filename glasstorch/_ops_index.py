@@ -1,9 +1,10 @@
-"""Late-bound access to the op modules for ``TensorSurface`` (the ops import ``Tensor``, so the
-methods look them up on first call instead of at class creation)."""
+"""Late-bound access to the op modules for the Tensor mixins (``_tensor_surface.py`` and its
+bases): the ops import ``Tensor``, so the methods look them up on first call, not at class creation."""
 import importlib
 
-_MODULES = ("shape", "views", "join", "index", "gather", "select", "matmul", "reduce_more", "sorting",
-            "pointwise", "binary_more", "logical", "softmax", "inplace_more", "creation_more")
+_MODULES = ("shape", "views", "storage", "join", "index", "gather", "select", "matmul", "reduce_more", "moments",
+            "norms", "cumulative", "sorting", "pointwise", "binary_more", "clamp", "ternary", "logical", "softmax",
+            "inplace_more", "creation_more")
 
 
 def __getattr__(name):

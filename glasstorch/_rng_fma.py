@@ -83,8 +83,40 @@ def fma64(a, b, c):
 def fmaf(a, b, c):
     """Correctly rounded float32 a*b + c. Inputs are float32 values (any float dtype holding
     float32-representable numbers); the result is a float32 array."""
+    if np.ndim(b) == 0 and np.ndim(c) == 0 and np.ndim(a) > 0:
+        return _fmaf_scalar_bc(np.asarray(a), float(b), float(c))
     p = np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)     # exact
     return _round_sum_to_f32(p, np.asarray(c, dtype=np.float64))
+
+
+_CHUNK = 65536
+
+
+def _fmaf_scalar_bc(a, b, c):
+    """``fmaf`` for an array a and scalars b, c (e.g. ``uniform_``'s x * width + low): the same
+    arithmetic as ``_round_sum_to_f32``, chunk by chunk through reused buffers."""
+    flat = a.reshape(-1)
+    out = np.empty(flat.shape, dtype=np.float32)
+    m = min(_CHUNK, flat.size)
+    s, mag = np.empty(m), np.empty(m)
+    tie, flag, tiny = np.empty(m, np.int64), np.empty(m, np.bool_), np.empty(m, np.bool_)
+    for i in range(0, flat.size, _CHUNK):
+        x = flat[i:i + _CHUNK]
+        k = x.size
+        sk, bits, fk = s[:k], s[:k].view(np.int64), flag[:k]
+        np.multiply(x, b, out=sk, dtype=np.float64)          # exact: 24 + 24 bits
+        np.add(sk, c, out=sk)
+        np.bitwise_and(bits, _F32_TIE_MASK, out=tie[:k])
+        np.equal(tie[:k], _F32_TIE_BITS, out=fk)             # float32 halfway points
+        np.abs(sk, out=mag[:k])
+        np.less(mag[:k], 2.0 ** -125, out=tiny[:k])          # float32 subnormals
+        np.logical_or(fk, tiny[:k], out=fk)
+        if fk.any():
+            idx = np.flatnonzero(fk)
+            p = x[idx].astype(np.float64) * b
+            sk[idx] = _round_to_odd(*two_sum(p, np.full_like(p, c)))
+        np.copyto(out[i:i + k], sk, casting="unsafe")
+    return out.reshape(a.shape)
 
 
 def _round_sum_to_f32(p, c, check_tiny=True, check_ties=True):

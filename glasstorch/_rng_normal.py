@@ -23,6 +23,8 @@ torch picks one of two algorithms from the tensor alone:
   float64 uses libm log/cos/sin. float32 (AVX2 builds) uses the Cephes approximations
   ``log256_ps`` / ``sincos256_ps`` in float32 arithmetic with GCC's FMA contractions, emulated
   below step by step (constants are the float32 roundings of the header literals).
+  ``_blocks_f32`` is the fast version used for draws; ``_blocks_f32_reference`` the op-by-op
+  statement it is tested against.
 """
 
 import math
@@ -220,20 +222,22 @@ def _blocks_f32_reference(gen, n, mean, std):
 #   That is the correctly rounded fma unless the float64 sum was itself inexact *and* landed
 #   on a float32 halfway point. For the polynomial steps in log256 / sincos256 this never
 #   happens: their inputs are functions of one 24-bit integer each, and all 2**24 inputs were
-#   checked against the reference (tests/parity/test_random_fast_normal.py does it again).
-#   The final fma(v, std, mean), whose operands are the caller's, keeps the halfway check.
-# * Work proceeds in chunks of _PAIRS (radius, angle) pairs through preallocated buffers, so
-#   temporaries stay in cache and no large array is allocated per step.
+#   checked against the reference (tests/parity/test_random_normal_fast.py does it again).
+#   Where a product is exact in float32 (e * q2, j * DP0, j * DP1) the fma is a float32 add.
+#   The final fma(v, std, mean), whose operands are the caller's, keeps the halfway check,
+#   except for std == 1 (a float32 add) and mean == 0 (a float32 product, then + 0).
+# * sincos256's octant swap and sign changes act on the bit patterns (exact).
+# * Work proceeds in chunks of _PAIRS (radius, angle) pairs: the raw draws for a chunk are
+#   taken from the engine just before use (same stream, same order) and every step writes
+#   into preallocated buffers, so the data stays in cache and nothing large is allocated.
 
 _PAIRS = 32768                     # (radius, angle) pairs per chunk = 8192 blocks of 16
 _F64 = np.float64
 _HALF = np.dtype((np.void, 32))     # eight float32 values: half a block, copied as one item
 _LOG_P64 = [float(p) for p in _LOG_P]
-_LOG_Q1_64, _LOG_Q2_64 = float(_LOG_Q1), float(_LOG_Q2)
-_DP64 = [float(d) for d in _DP]
+_DP2_64 = float(_DP[2])
 _COS_C64 = [float(c) for c in _COS_C]
 _SIN_C64 = [float(c) for c in _SIN_C]
-_SQRTHF64 = float(_SQRTHF)
 
 
 class _Work:
@@ -255,7 +259,7 @@ _work_cache = threading.local()
 
 def _work(pairs):
     """Buffers for ``pairs`` pairs: fresh (small) ones for small draws, else the thread's
-    cached full-size set (about 5 MB), so that large draws allocate nothing per call."""
+    cached full-size set (about 3 MB), so that large draws allocate nothing per call."""
     if pairs < _PAIRS:
         return _Work(pairs)
     w = getattr(_work_cache, "w", None)
@@ -311,8 +315,9 @@ def _sincos_fast(ka, w, k):
     """sincos256(2*pi_f32 * ka * 2**-24): returns float32 (cos, sin) buffers and the int32
     octant j (for ``_finish``)."""
     s, x64, z64 = w.s[:k], w.x64[:k], w.z64[:k]
-    x, y, z, c, sn, j, yj, h = w.x[:k], w.y[:k], w.z[:k], w.c[:k], w.sn[:k], w.e[:k], w.ef[:k], w.t[:k]
-    theta = w.t[:k]
+    x, y, z, c, sn = w.x[:k], w.y[:k], w.z[:k], w.c[:k], w.sn[:k]
+    j, yj = w.e[:k], w.ef[:k]
+    theta = h = w.t[:k]                                  # h (z / 2) once theta is used up
     np.copyto(theta, ka, casting="unsafe")              # exact: 24 bits
     np.multiply(theta, _TWO_PI_F32, out=theta)          # float32 product, one rounding
     np.multiply(theta, f32(2.0 ** -24), out=theta)      # exact scaling: theta = 2*pi_f32 * u
@@ -327,7 +332,7 @@ def _sincos_fast(ka, w, k):
     np.add(x, theta, out=x)
     np.multiply(yj, _DP[1], out=y)
     np.add(x, y, out=x)
-    np.multiply(yj, _DP64[2], out=s, dtype=_F64)
+    np.multiply(yj, _DP2_64, out=s, dtype=_F64)
     np.add(s, x, out=x, casting="unsafe", dtype=_F64)
     np.copyto(x64, x)
     np.multiply(x, x, out=z)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .autograd.graph import Node
 from .ops._common import GRAD, _wrap, record, record1, needs_grad
-from .ops.reduce_more import vector_norm
+from .ops.norms import vector_norm
 from .ops.matmul import matmul, _T
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve", "qr", "cholesky", "svd",

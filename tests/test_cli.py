@@ -90,7 +90,7 @@ def test_lab_run_is_a_code_along_that_marks_differences(tiny, tmp_path):
 def test_lab_run_on_torch_and_step_mode(tiny, tmp_path):
     r = _run(["lab", "run", "7", "--backend", "torch", "--step"], cwd=tmp_path, input="\nq\n")
     assert "on torch" in r.stdout.splitlines()[0]
-    assert "\ntensor([0.4963, 0.7682])\n" in r.stdout and '  │ print("two")' in r.stdout
+    assert "tensor([0.4963, 0.7682])\n" in r.stdout and '  │ print("two")' in r.stdout
     assert "\ntwo\n" not in r.stdout                      # quit before the second cell ran
     assert r.stdout.count("[Enter: run this cell, q: quit]") == 2
 

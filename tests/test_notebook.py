@@ -52,8 +52,10 @@ def test_notebook_is_valid_and_filled_in(lab, tmp_path):
 
 @pytest.mark.parametrize("backend", ["torch", "glasstorch"])
 @pytest.mark.parametrize("lab", LABS, ids=[lab.number for lab in LABS])
-def test_notebook_runs_under_nbclient(lab, backend, tmp_path):
+def test_notebook_runs_under_nbclient(lab, backend, tmp_path, monkeypatch):
     nbclient = pytest.importorskip("nbclient")
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(var, "1")             # the kernel inherits these: small matrices, busy CI
     nb = _notebook(lab, tmp_path)
     expected = [_shown(c) for c in nb.cells if c.cell_type == "code"]
     if backend == "glasstorch":
@@ -79,3 +81,14 @@ def test_notebook_runs_under_nbclient(lab, backend, tmp_path):
     assert code[-1].outputs[0].text == ("glasstorch\n" if backend == "glasstorch" else "torch\n")
     switched = [o.text for o in code[0].outputs if o.output_type == "stream"]
     assert not switched                          # glasstorch is importable: nothing is installed
+
+
+def test_ipython_extension_switches_import_torch():
+    pytest.importorskip("IPython")
+    code = ("from IPython.testing.globalipapp import start_ipython\n"
+            "ip = start_ipython()\n"
+            "ip.run_line_magic('load_ext', 'glasstorch._ipython')\n"
+            "ip.run_cell('import torch, torch.nn as nn; print(torch.__name__, nn.Linear.__module__)')\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "glasstorch glasstorch.nn.modules.linear"

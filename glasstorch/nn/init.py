@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from ._ops.sparse import _generator
+from .._generator import np_generator
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
            "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
@@ -54,12 +54,12 @@ def _fans(tensor):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    gen = _generator(generator)
+    gen = np_generator(generator)
     return _write(tensor, gen.uniform(tensor._data.shape, tensor._data.dtype, a, b))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    gen = _generator(generator)
+    gen = np_generator(generator)
     return _write(tensor, gen.normal(tensor._data.shape, tensor._data.dtype, mean, std))
 
 
@@ -147,7 +147,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    gen = _generator(generator)
+    gen = np_generator(generator)
     shape, dt = tensor._data.shape, tensor._data.dtype
     t = dt.type
     if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
@@ -182,7 +182,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor._data.shape[0]
     cols = tensor.numel() // rows
     dt = tensor._data.dtype
-    flat = _generator(generator).normal((rows, cols), dt, 0.0, 1.0)
+    flat = np_generator(generator).normal((rows, cols), dt, 0.0, 1.0)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
@@ -197,7 +197,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor._data.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    gen = _generator(generator)
+    gen = np_generator(generator)
     w = gen.normal((rows, cols), tensor._data.dtype, 0.0, std)
     for c in range(cols):
         zero = gen.randperm(rows)[:num_zeros]

@@ -89,6 +89,17 @@ def as_array(r):
     return r if r.__class__ is ndarray else np.asarray(r)
 
 
+def is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def data_as(x, npdt):
+    """An operand's values in NumPy dtype ``npdt``: a tensor's array (cast if needed); numbers as they are."""
+    if isinstance(x, Tensor):
+        return x._data if x._data.dtype == npdt else x._data.astype(npdt)
+    return x
+
+
 def scalar_for(x, dt):
     """A Python number as NumPy should see it next to an array of dtype ``dt``.
 
@@ -245,5 +256,5 @@ def _fma32_scalar(a, b, c):
     return s
 
 
-__all__ = ["edge", "needs_grad", "record", "record1", "as_array", "binary_operands", "compute",
+__all__ = ["edge", "needs_grad", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
            "float_of", "unary_float_input", "fma32", "Tensor", "_wrap", "bool_", "float32", "GRAD"]

@@ -74,7 +74,7 @@ def cartesian_prod(*tensors):
 
 
 def cdist(x1, x2, p=2.0):
-    from .reduce_more import vector_norm
+    from .norms import vector_norm
     return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
 
 

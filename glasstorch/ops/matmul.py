@@ -31,6 +31,16 @@ def _T(x):
     return np.swapaxes(x, -1, -2) if isinstance(x, np.ndarray) else x.transpose(-1, -2)
 
 
+def _record_product(node_cls, r, a, b):
+    """``r = a b`` gets a ``node_cls`` when a factor needs a gradient; each factor is saved only
+    when the other one needs its gradient (dA uses B, dB uses A).  Returns ``r``."""
+    if needs_grad(a, b):
+        node = node_cls()
+        node.save(a if b._rg else None, b if a._rg else None)
+        record(node, r, a, b)
+    return r
+
+
 def _mat(m, a, b):
     return (a @ b) if isinstance(a, np.ndarray) else m.matmul(a, b)
 
@@ -56,12 +66,7 @@ def dot(input, other, *, out=None):
     if x.dtype != y.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_long_name(x)} and "
                            f"{_long_name(y)}")
-    r = _wrap(np.asarray(np.dot(x, y)))
-    if needs_grad(input, other):
-        node = DotBackward0()
-        node.save(input if other._rg else None, other if input._rg else None)
-        record(node, r, input, other)
-    return r
+    return _record_product(DotBackward0, _wrap(np.asarray(np.dot(x, y))), input, other)
 
 
 def _long_name(x):
@@ -92,12 +97,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({A.shape[0]}), mat ({A.shape[0]}x{A.shape[1]}), vec "
                            f"({v.shape[0]})")
     _same_dtype(A, v)
-    r = _wrap(A @ v)
-    if needs_grad(input, vec):
-        node = MvBackward0()
-        node.save(input if vec._rg else None, vec if input._rg else None)
-        record(node, r, input, vec)
-    return r
+    return _record_product(MvBackward0, _wrap(A @ v), input, vec)
 
 
 class MmBackward0(Node):
@@ -124,12 +124,7 @@ def mm(input, mat2, *, out=None):
     if y.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(x, y)
-    r = _wrap(x @ y)
-    if needs_grad(input, mat2):
-        node = MmBackward0()
-        node.save(input if mat2._rg else None, mat2 if input._rg else None)
-        record(node, r, input, mat2)
-    return r
+    return _record_product(MmBackward0, _wrap(x @ y), input, mat2)
 
 
 class BmmBackward0(MmBackward0):
@@ -147,12 +142,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
                            f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
     _same_dtype(x, y)
-    r = _wrap(np.matmul(x, y))
-    if needs_grad(input, mat2):
-        node = BmmBackward0()
-        node.save(input if mat2._rg else None, mat2 if input._rg else None)
-        record(node, r, input, mat2)
-    return r
+    return _record_product(BmmBackward0, _wrap(np.matmul(x, y)), input, mat2)
 
 
 def _unsafe_view(t, shape):

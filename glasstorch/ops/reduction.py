@@ -24,15 +24,22 @@ def dims_of(dim, ndim):
     return (_wrap_dim(int(dim), ndim),)
 
 
+def restore_dims(g, axes, keepdim):
+    """``g`` with the reduced axes put back (size 1) when keepdim was False."""
+    if keepdim or not axes:
+        return g
+    if isinstance(g, (np.ndarray, np.generic)):
+        return np.expand_dims(g, axes)
+    for a in axes:
+        g = g.unsqueeze(a)
+    return g
+
+
 def expand_back(g, shape, axes, keepdim):
     """Undo a reduction's shape change: put the reduced axes back (size 1), then broadcast."""
-    if isinstance(g, np.ndarray) or isinstance(g, np.generic):
-        if not keepdim and axes:
-            g = np.expand_dims(g, axes)
+    g = restore_dims(g, axes, keepdim)
+    if isinstance(g, (np.ndarray, np.generic)):
         return np.broadcast_to(g, shape)
-    if not keepdim:
-        for a in axes:
-            g = g.unsqueeze(a)
     return g.expand(shape)
 
 
@@ -52,7 +59,8 @@ class SumBackward1(Node):
         return (expand_back(g, self.shape, self.axes, self.keepdim),)
 
 
-def _sum_dtype(x, dtype):
+def acc_dtype(x, dtype):
+    """The dtype a sum or product accumulates in: ``dtype`` if given, int64 for bools and integers."""
     if dtype is not None:
         return to_dtype(dtype).np
     return np.int64 if x.dtype.kind in "biu" else x.dtype
@@ -62,7 +70,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     if axis is not None:
         dim = axis
     x = input._data
-    odt = _sum_dtype(x, dtype)
+    odt = acc_dtype(x, dtype)
     if x.dtype != odt:
         x = x.astype(odt)
     if dim is None:
@@ -133,4 +141,4 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
     return r
 
 
-__all__ = ["sum", "mean", "dims_of", "expand_back", "int64", "FROM_NP"]
+__all__ = ["sum", "mean", "dims_of", "restore_dims", "expand_back", "acc_dtype", "int64", "FROM_NP"]

@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from .shape import is_array
-from .reduce_more import sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
+from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
 
 
@@ -24,22 +24,6 @@ def _order(x, axis, descending):
         key = np.where(np.isnan(x), -np.inf, -x.astype(np.float64))
         return np.argsort(key, axis=axis, kind="stable")
     return np.argsort(-x.astype(np.int64), axis=axis, kind="stable")
-
-
-class _SelectAlong(Node):
-    """Values picked along a dim at ``index``: the gradient goes back to those positions."""
-    __slots__ = ("shape", "dim", "index", "keepdim")
-
-    def backward(self, gs):
-        g = gs[0] if isinstance(gs, list) else gs
-        idx = self.index if self.keepdim else np.expand_dims(self.index, self.dim)
-        if is_array(g):
-            out = np.zeros(self.shape, g.dtype)
-            np.put_along_axis(out, idx, g if self.keepdim else np.expand_dims(g, self.dim), self.dim)
-            return (out,)
-        m = self.m
-        g = g if self.keepdim else g.unsqueeze(self.dim)
-        return (m.zeros(self.shape, dtype=g.dtype).scatter(self.dim, m.tensor(idx), g),)
 
 
 class SortBackward0(_SelectAlong):

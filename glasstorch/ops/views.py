@@ -1,14 +1,13 @@
 """Views that reorder or cut axes: transpose, t, permute, movedim, narrow, select, diagonal, and
-the multi-output views unbind, split, chunk.  Plus torch's memory introspection (``stride``,
-``storage_offset``, ``data_ptr``, ``untyped_storage``) read off the NumPy array.
+the multi-output views unbind, split, chunk.  torch's memory introspection (``stride``,
+``storage_offset``, ``data_ptr``, ``untyped_storage``) lives in ``storage.py``.
 """
-import weakref
-
 import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, edge
 from .shape import as_view, is_array
+from .storage import stride, data_ptr, storage_offset, UntypedStorage, untyped_storage  # noqa: F401  (old home)
 from .._tensor import _wrap_dim
 
 
@@ -363,67 +362,6 @@ def tensor_split(input, indices_or_sections, dim=0):
         cuts = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
         sizes = [max(b - a, 0) for a, b in zip(cuts, cuts[1:])]
     return split(input, sizes, d)
-
-
-# ---- memory introspection ----------------------------------------------------------------------
-def _root(a):
-    """The ndarray that owns ``a``'s memory (the allocation torch calls the storage)."""
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
-
-
-def stride(input, dim=None):
-    x = input._data
-    st = tuple(s // x.itemsize for s in x.strides)
-    return st if dim is None else st[_wrap_dim(dim, x.ndim)]
-
-
-def data_ptr(input):
-    return input._data.__array_interface__["data"][0]
-
-
-def storage_offset(input):
-    x = input._data
-    return (data_ptr(input) - _root(x).__array_interface__["data"][0]) // x.itemsize
-
-
-class UntypedStorage:
-    """The memory a tensor and its views share: one object per allocation."""
-    __slots__ = ("_array", "__weakref__")
-
-    def __init__(self, array):
-        self._array = array
-
-    def nbytes(self):
-        return self._array.nbytes
-
-    def size(self):
-        return self._array.nbytes
-
-    __len__ = size
-
-    def data_ptr(self):
-        return self._array.__array_interface__["data"][0]
-
-    @property
-    def device(self):
-        from .._device import CPU
-        return CPU
-
-    def __repr__(self):
-        return f"glasstorch.UntypedStorage of {self.nbytes()} bytes at {hex(self.data_ptr())}"
-
-
-_STORAGES = weakref.WeakValueDictionary()
-
-
-def untyped_storage(input):
-    root = _root(input._data)
-    s = _STORAGES.get(id(root))
-    if s is None or s._array is not root:
-        s = _STORAGES[id(root)] = UntypedStorage(root)
-    return s
 
 
 __all__ = ["transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis", "narrow", "select",

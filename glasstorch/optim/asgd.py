@@ -25,38 +25,20 @@ class ASGD(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
+        self._fill_group_options(foreach=None, maximize=False, differentiable=False, capturable=False)
         for s in self.state.values():
             for key in ("step", "eta", "mu"):
                 if key in s and not isinstance(s[key], Tensor):
                     s[key] = scalar_state(float(s[key]))
 
-    def _init_group(self, group, params, grads, mus, axs, etas, state_steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = scalar_state(0.0)
-                state["eta"] = scalar_state(_lr_value(group["lr"]))
-                state["mu"] = scalar_state(1.0)
-                state["ax"] = zeros_like(p)
-            mus.append(state["mu"])
-            axs.append(state["ax"])
-            etas.append(state["eta"])
-            state_steps.append(state["step"])
+    def _new_state(self, group, p):
+        return {"step": scalar_state(0.0), "eta": scalar_state(_lr_value(group["lr"])), "mu": scalar_state(1.0),
+                "ax": zeros_like(p)}
 
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            params, grads, mus, axs, etas, state_steps = [], [], [], [], [], []
-            self._init_group(group, params, grads, mus, axs, etas, state_steps)
+            params, grads, mus, axs, etas, state_steps = self._init_group(group, "mu", "ax", "eta", "step")
             asgd(params, grads, axs, mus, etas, state_steps, lambd=group["lambd"], lr=group["lr"], t0=group["t0"],
                  alpha=group["alpha"], weight_decay=group["weight_decay"], maximize=group["maximize"])
         return loss

@@ -372,6 +372,35 @@ class Optimizer:
             return out
         self.step = step
 
+    # ---- what step() gathers ---------------------------------------------------------------
+    def _init_group(self, group, *keys):
+        """torch's ``_init_group``: the group's params that have a gradient, their grads, then for
+        each name in ``keys`` the list of that state entry per param (``None`` gives an empty list,
+        for buffers an option turns off).  A param without state first gets ``_new_state``."""
+        params, grads, lists = [], [], [[] for _ in keys]
+        for p in group["params"]:
+            if p._grad is None:
+                continue
+            params.append(p)
+            grads.append(p._grad)
+            state = self.state[p]
+            if len(state) == 0:
+                state.update(self._new_state(group, p))
+            for key, out in zip(keys, lists):
+                if key is not None:
+                    out.append(state[key])
+        return (params, grads, *lists)
+
+    def _new_state(self, group, p):
+        """A param's state at its first step; empty where the constructor makes it (Adagrad)."""
+        return {}
+
+    def _fill_group_options(self, **options):
+        """``__setstate__`` of an older pickle: options a group lacks take these values."""
+        for group in self.param_groups:
+            for name, value in options.items():
+                group.setdefault(name, value)
+
     def step(self, closure=None):
         """Perform a single optimization step (subclasses implement it)."""
         raise NotImplementedError

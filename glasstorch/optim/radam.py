@@ -30,34 +30,18 @@ class RAdam(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("capturable", False)
+        self._fill_group_options(foreach=None, maximize=False, differentiable=False, decoupled_weight_decay=False,
+                                 capturable=False)
         restore_step_tensors(self)
 
-    def _init_group(self, group, params, grads, exp_avgs, exp_avg_sqs, state_steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = scalar_state(0.0)
-                state["exp_avg"] = zeros_like(p)
-                state["exp_avg_sq"] = zeros_like(p)
-            exp_avgs.append(state["exp_avg"])
-            exp_avg_sqs.append(state["exp_avg_sq"])
-            state_steps.append(state["step"])
+    def _new_state(self, group, p):
+        return {"step": scalar_state(0.0), "exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}
 
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            params, grads, exp_avgs, exp_avg_sqs, state_steps = [], [], [], [], []
-            self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, state_steps)
+            params, grads, exp_avgs, exp_avg_sqs, state_steps = self._init_group(group, "exp_avg", "exp_avg_sq",
+                                                                                 "step")
             beta1, beta2 = group["betas"]
             radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, beta1=beta1, beta2=beta2, lr=group["lr"],
                   weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],

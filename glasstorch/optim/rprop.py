@@ -25,33 +25,17 @@ class Rprop(Optimizer):
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
+        self._fill_group_options(foreach=None, maximize=False, differentiable=False, capturable=False)
         restore_step_tensors(self)
 
-    def _init_group(self, group, params, grads, prevs, step_sizes, state_steps):
-        for p in group["params"]:
-            if p._grad is None:
-                continue
-            params.append(p)
-            grads.append(p._grad)
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = scalar_state(0.0)
-                state["prev"] = zeros_like(p)
-                state["step_size"] = full_like(p._grad, _lr_value(group["lr"]))
-            prevs.append(state["prev"])
-            step_sizes.append(state["step_size"])
-            state_steps.append(state["step"])
+    def _new_state(self, group, p):
+        return {"step": scalar_state(0.0), "prev": zeros_like(p),
+                "step_size": full_like(p._grad, _lr_value(group["lr"]))}
 
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            params, grads, prevs, step_sizes, state_steps = [], [], [], [], []
-            self._init_group(group, params, grads, prevs, step_sizes, state_steps)
+            params, grads, prevs, step_sizes, state_steps = self._init_group(group, "prev", "step_size", "step")
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
             rprop(params, grads, prevs, step_sizes, state_steps, step_size_min=step_size_min,

@@ -20,6 +20,26 @@ def _norm_backward(g, xhat, invstd, w_b, axes, n):
     return (invstd / xhat.dtype.type(n)) * (gh * xhat.dtype.type(n) - s1 - xhat * s2)
 
 
+def _affine_and_record(node_cls, xhat, invstd, input, weight, bias, shape=None, **fields):
+    """y = xhat * w + b (w, b reshaped to ``shape`` if given); when input, weight or bias wants a
+    gradient, a ``node_cls`` holding xhat, invstd, ``need`` (which of the three do) and ``fields``."""
+    out = xhat
+    if weight is not None:
+        out = out * (weight._data if shape is None else weight._data.reshape(shape))
+    if bias is not None:
+        out = out + (bias._data if shape is None else bias._data.reshape(shape))
+    r = _wrap(np.asarray(out, input._data.dtype))
+    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
+    if GRAD.enabled and any(need):
+        node = node_cls()
+        node.xhat, node.invstd, node.need = xhat, invstd, need
+        for name, value in fields.items():
+            setattr(node, name, value)
+        node.save(weight)
+        record(node, r, input, weight, bias)
+    return r
+
+
 class NativeBatchNormBackward0(Node):
     """y = (x - mean) invstd w + b over every axis but the channel axis"""
     __slots__ = ("xhat", "invstd", "training", "need", "axes")
@@ -64,19 +84,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         var = running_var._data.reshape(shape)
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = (x - mean) * invstd
-    out = xhat
-    if weight is not None:
-        out = out * weight._data.reshape(shape)
-    if bias is not None:
-        out = out + bias._data.reshape(shape)
-    r = _wrap(np.asarray(out, x.dtype))
-    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
-    if GRAD.enabled and any(need):
-        node = NativeBatchNormBackward0()
-        node.xhat, node.invstd, node.training, node.need, node.axes = xhat, invstd, training, need, axes
-        node.save(weight)
-        record(node, r, input, weight, bias)
-    return r
+    return _affine_and_record(NativeBatchNormBackward0, xhat, invstd, input, weight, bias, shape, training=training,
+                              axes=axes)
 
 
 class NativeLayerNormBackward0(Node):
@@ -109,19 +118,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = (x - mean) * invstd
-    out = xhat
-    if weight is not None:
-        out = out * weight._data
-    if bias is not None:
-        out = out + bias._data
-    r = _wrap(np.asarray(out, x.dtype))
-    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
-    if GRAD.enabled and any(need):
-        node = NativeLayerNormBackward0()
-        node.xhat, node.invstd, node.need, node.axes = xhat, invstd, need, axes
-        node.save(weight)
-        record(node, r, input, weight, bias)
-    return r
+    return _affine_and_record(NativeLayerNormBackward0, xhat, invstd, input, weight, bias, axes=axes)
 
 
 class NativeGroupNormBackward0(Node):
@@ -157,19 +154,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = ((xg - mean) * invstd).reshape(x.shape)
     shape = (1, -1) + (1,) * (x.ndim - 2)
-    out = xhat
-    if weight is not None:
-        out = out * weight._data.reshape(shape)
-    if bias is not None:
-        out = out + bias._data.reshape(shape)
-    r = _wrap(np.asarray(out, x.dtype))
-    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
-    if GRAD.enabled and any(need):
-        node = NativeGroupNormBackward0()
-        node.xhat, node.invstd, node.need, node.groups = xhat, invstd, need, num_groups
-        node.save(weight)
-        record(node, r, input, weight, bias)
-    return r
+    return _affine_and_record(NativeGroupNormBackward0, xhat, invstd, input, weight, bias, shape, groups=num_groups)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

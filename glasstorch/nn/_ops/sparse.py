@@ -2,6 +2,7 @@
 import numpy as np
 
 from ...autograd.graph import Node
+from ..._generator import np_generator
 from ...ops._common import GRAD, _wrap, record1
 
 
@@ -63,22 +64,8 @@ def one_hot(tensor, num_classes=-1):
     return _wrap((x[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-def _generator(gen):
-    """The NumPy-backed generator behind a ``torch.Generator`` argument (None: the default one)."""
-    from ... import _generator as G
-    if gen is None:
-        return G.default_generator
-    if isinstance(gen, G.Generator):
-        return gen
-    for attr in ("_gen", "_generator", "_impl"):
-        inner = getattr(gen, attr, None)
-        if isinstance(inner, G.Generator):
-            return inner
-    return gen
-
-
 def dropout_mask(shape, p, dtype, generator=None):
     """torch's ``noise = empty(shape).bernoulli_(1 - p); noise.div_(1 - p)``."""
-    gen = _generator(generator)
+    gen = np_generator(generator)
     noise = gen.bernoulli_scalar(shape, 1 - p, dtype)
     return noise / dtype.type(1 - p)

@@ -48,6 +48,16 @@ def add_hook(store, hook, prepend, *extra):
     return handle
 
 
+def register_module_forward_pre_hook(hook):
+    """A forward pre-hook on every module (``torch.nn.modules.module.register_module_forward_pre_hook``)."""
+    return add_hook(GLOBAL_FORWARD_PRE, hook, False)
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    """A forward hook on every module (``torch.nn.modules.module.register_module_forward_hook``)."""
+    return add_hook(GLOBAL_FORWARD, hook, False)
+
+
 def call_with_hooks(module, args, kwargs):
     """The general ``Module.__call__``: pre-hooks, backward-hook setup, forward, forward hooks."""
     for hid, hook in itertools.chain(GLOBAL_FORWARD_PRE.items(), module._forward_pre_hooks.items()):

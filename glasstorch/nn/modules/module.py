@@ -11,8 +11,12 @@ from ..._tensor import Tensor
 from ... import _dtype as _dt
 from ..._device import check_device
 from ..parameter import Parameter
+from . import _conversion
 from . import _hooks
+from . import _repr
 from . import _state_dict
+from ._hooks import register_module_forward_pre_hook, register_module_forward_hook  # noqa: F401  (torch's home)
+from ._repr import _addindent  # noqa: F401  (torch's home)
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
@@ -27,23 +31,8 @@ def _typename(obj):
     return prefix + name
 
 
-def _addindent(s, n):
-    lines = s.split("\n")
-    if len(lines) == 1:
-        return s
-    return lines[0] + "\n" + "\n".join((n * " ") + line for line in lines[1:])
-
-
 def _is_buffer_marked(value):
     return isinstance(value, Tensor) and value.__dict__.get("_is_buffer", False)
-
-
-def register_module_forward_pre_hook(hook):
-    return _hooks.add_hook(_hooks.GLOBAL_FORWARD_PRE, hook, False)
-
-
-def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
-    return _hooks.add_hook(_hooks.GLOBAL_FORWARD, hook, False)
 
 
 class Module:
@@ -332,35 +321,10 @@ class Module:
 
     # ---- dtype and device -------------------------------------------------------------------
     def _apply(self, fn):
-        for m in self.children():
-            m._apply(fn)
-        for store in (self._parameters, self._buffers):
-            for k, t in store.items():
-                if t is None:
-                    continue
-                new = fn(t)
-                if new is t:
-                    continue
-                t._data = new._data          # in place, so optimizers holding the parameter see it
-                if t._grad is not None:
-                    t._grad = fn(t._grad)
-        return self
+        return _conversion.apply(self, fn)
 
     def to(self, *args, **kwargs):
-        dtype = kwargs.get("dtype")
-        for a in list(args) + [kwargs.get("device"), kwargs.get("tensor")]:
-            if isinstance(a, _dt.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif a is not None:
-                check_device(a)
-        if dtype is None:
-            return self
-        if not dtype.is_floating_point:
-            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
-                            f"dtype={dtype}")
-        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
+        return _conversion.to(self, args, kwargs)
 
     def _cast(self, dtype):
         return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
@@ -430,12 +394,4 @@ class Module:
         return type(self).__name__
 
     def __repr__(self):
-        extra = self.extra_repr()
-        lines = extra.split("\n") if extra else []
-        children = [f"({name}): " + _addindent(repr(m), 2) for name, m in self._modules.items()]
-        lines = lines + children
-        if not lines:
-            return self._get_name() + "()"
-        if len(lines) == 1 and not children:
-            return self._get_name() + "(" + lines[0] + ")"
-        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+        return _repr.module_repr(self)

@@ -1,19 +1,7 @@
 """The generator behind a ``generator=`` argument, and the draws samplers make from it."""
 import numpy as np
 
-
-def np_generator(gen):
-    """The bit-exact NumPy-backed generator for ``gen`` (None: the global default)."""
-    from ... import _generator as G
-    if gen is None:
-        return G.default_generator
-    if isinstance(gen, G.Generator):
-        return gen
-    for attr in ("_gen", "_generator", "_impl"):
-        inner = getattr(gen, attr, None)
-        if isinstance(inner, G.Generator):
-            return inner
-    return gen
+from ..._generator import np_generator
 
 
 def fresh_generator(seed):

@@ -1,0 +1,178 @@
+"""Tensor methods that change shape or layout: view, reshape, transpose, expand, split, flip, tril ...
+
+Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inherits them through
+``TensorSurface``.  ``O`` (glasstorch/_ops_index.py) loads each op module on first use.
+"""
+from . import _ops_index as O
+
+
+class TensorViews:
+    __slots__ = ()
+
+    # ---- views and shapes --------------------------------------------------------------------
+    def view(self, *shape):
+        return O.shape.view(self, *shape)
+
+    def view_as(self, other):
+        return O.shape.view_as(self, other)
+
+    def reshape(self, *shape):
+        return O.shape.reshape(self, *shape)
+
+    def reshape_as(self, other):
+        return O.shape.reshape_as(self, other)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return O.shape.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim, sizes):
+        return O.shape.unflatten(self, dim, sizes)
+
+    def squeeze(self, dim=None):
+        return O.shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return O.shape.unsqueeze(self, dim)
+
+    def squeeze_(self, dim=None):
+        return O.inplace_more.squeeze_(self, dim)
+
+    def unsqueeze_(self, dim):
+        return O.inplace_more.unsqueeze_(self, dim)
+
+    def expand(self, *sizes):
+        return O.shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return O.shape.expand_as(self, other)
+
+    def broadcast_to(self, size):
+        return O.shape.broadcast_to(self, size)
+
+    def contiguous(self, memory_format=None):
+        return O.shape.contiguous(self)
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def sum_to_size(self, *size):
+        return O.shape.sum_to_size(self, *size)
+
+    def transpose(self, dim0, dim1):
+        return O.views.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return O.views.t(self)
+
+    @property
+    def T(self):
+        return O.views.T(self)
+
+    @property
+    def mT(self):
+        return O.views.mT(self)
+
+    @property
+    def H(self):
+        return O.views.T(self)
+
+    @property
+    def mH(self):
+        return O.views.mT(self)
+
+    def adjoint(self):
+        return O.views.mT(self)
+
+    def permute(self, *dims):
+        return O.views.permute(self, *dims)
+
+    def movedim(self, source, destination):
+        return O.views.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def narrow(self, dim, start, length):
+        return O.views.narrow(self, dim, start, length)
+
+    def select(self, dim, index):
+        return O.views.select(self, dim, index)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return O.views.diagonal(self, offset, dim1, dim2)
+
+    def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
+        return O.views.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def unbind(self, dim=0):
+        return O.views.unbind(self, dim)
+
+    def split(self, split_size, dim=0):
+        return O.views.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return O.views.chunk(self, chunks, dim)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return O.views.tensor_split(self, indices_or_sections, dim)
+
+    def stride(self, dim=None):
+        return O.storage.stride(self, dim)
+
+    def storage_offset(self):
+        return O.storage.storage_offset(self)
+
+    def data_ptr(self):
+        return O.storage.data_ptr(self)
+
+    def untyped_storage(self):
+        return O.storage.untyped_storage(self)
+
+    def repeat(self, *sizes):
+        return O.join.repeat(self, *sizes)
+
+    def tile(self, dims):
+        return O.join.tile(self, dims)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return O.join.repeat_interleave(self, repeats, dim)
+
+    def flip(self, *dims):
+        return O.join.flip(self, *dims)
+
+    def fliplr(self):
+        return O.join.fliplr(self)
+
+    def flipud(self):
+        return O.join.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return O.join.roll(self, shifts, dims)
+
+    def tril(self, diagonal=0):
+        return O.join.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return O.join.triu(self, diagonal)
+
+    def tril_(self, diagonal=0):
+        return O.inplace_more.tril_(self, diagonal)
+
+    def triu_(self, diagonal=0):
+        return O.inplace_more.triu_(self, diagonal)
+
+    def diag(self, diagonal=0):
+        return O.join.diag(self, diagonal)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return O.join.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self):
+        return O.join.trace(self)
+
+    def t_(self):
+        return O.inplace_more.t_(self)
+
+    def transpose_(self, dim0, dim1):
+        return O.inplace_more.transpose_(self, dim0, dim1)

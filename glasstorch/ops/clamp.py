@@ -1,0 +1,168 @@
+"""clamp (and clip), clamp_min, clamp_max, with their in-place forms.
+
+Bounds may be numbers or tensors.  torch's choice at the bounds: the gradient passes to x when x
+sits exactly on a bound (derivatives.yaml, ``clamp_backward``); with lo > hi every output is hi.
+"""
+import numpy as np
+
+from .._dtype import result_type
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, data_as, is_tensor, record, record1, needs_grad
+from .inplace import commit
+from .inplace_more import original
+
+
+class ClampBackward1(Node):
+    """y = clamp(x, lo, hi) (numbers)   ->   dx = g where lo <= x <= hi, else 0"""
+    __slots__ = ("lo", "hi")
+
+    def backward(self, g):
+        x, = self.saved()
+        keep = True
+        if self.lo is not None:
+            keep = x >= self.lo
+        if self.hi is not None:
+            keep = (x <= self.hi) if keep is True else keep & (x <= self.hi)
+        return (self.m.where(keep, g, 0.0),)
+
+
+class ClampBackward0(Node):
+    """y = clamp(x, lo, hi) (tensors)   ->   dx = g inside [lo, hi],   dlo = g where x < lo,   dhi = g where x > hi"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, lo, hi = self.saved()
+        w = self.m.where
+        inside = True
+        if lo is not None:
+            inside = x >= lo
+        if hi is not None:
+            inside = (x <= hi) if inside is True else inside & (x <= hi)
+        dx = w(inside, g, 0.0)
+        dlo = None if lo is None else w(x < lo, g, 0.0)
+        dhi = None if hi is None else w(x > hi, g, 0.0)
+        if lo is not None and hi is not None:       # an empty range [lo > hi] gives hi everywhere
+            dlo = w(lo > hi, 0.0, dlo)
+        return dx, dlo, dhi
+
+
+def _clamp_values(x, lo, hi):
+    r = x
+    if lo is not None:
+        r = np.maximum(r, lo)
+        r = np.where(np.isnan(x), x, r) if r.dtype.kind == "f" else r
+    if hi is not None:
+        r = np.where(np.isnan(r), r, np.minimum(r, hi)) if r.dtype.kind == "f" else np.minimum(r, hi)
+    return as_array(r)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    lo, hi = min, max
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    ops = [v for v in (input, lo, hi) if v is not None]
+    dt = result_type(*ops) if len(ops) > 1 else input.dtype
+    x = data_as(input, dt.np)
+    if is_tensor(lo) or is_tensor(hi):
+        r = _wrap(_clamp_values(x, data_as(lo, dt.np), data_as(hi, dt.np)).astype(dt.np, copy=False))
+        if needs_grad(input, lo if is_tensor(lo) else input, hi if is_tensor(hi) else input):
+            node = ClampBackward0()
+            node.save(input, lo if is_tensor(lo) else _as_t(lo), hi if is_tensor(hi) else _as_t(hi))
+            record(node, r, input, lo if is_tensor(lo) else None, hi if is_tensor(hi) else None)
+        return r
+    r = _wrap(_clamp_values(x, lo, hi).astype(dt.np, copy=False))
+    if GRAD.enabled and input._rg:
+        node = ClampBackward1()
+        node.lo, node.hi = lo, hi
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+def _as_t(v):
+    return None if v is None else _wrap(np.asarray(v))
+
+
+clip = clamp
+
+
+class ClampMinBackward0(Node):
+    """y = max(x, lo) (lo a number)   ->   dx = g where x >= lo"""
+    __slots__ = ("lo",)
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where(x >= self.lo, g, 0.0),)
+
+
+class ClampMaxBackward0(Node):
+    """y = min(x, hi) (hi a number)   ->   dx = g where x <= hi"""
+    __slots__ = ("hi",)
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where(x <= self.hi, g, 0.0),)
+
+
+class ClampMinBackward1(Node):
+    """y = max(x, lo) (lo a tensor)   ->   dx = g where x >= lo,   dlo = g where x < lo"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, lo = self.saved()
+        w = self.m.where
+        return w(x >= lo, g, 0.0), w(x < lo, g, 0.0)
+
+
+class ClampMaxBackward1(Node):
+    """y = min(x, hi) (hi a tensor)   ->   dx = g where x <= hi,   dhi = g where x > hi"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, hi = self.saved()
+        w = self.m.where
+        return w(x <= hi, g, 0.0), w(x > hi, g, 0.0)
+
+
+def _clamp_one(input, bound, is_min):
+    dt = result_type(input, bound)
+    x, b = data_as(input, dt.np), data_as(bound, dt.np)
+    r = _wrap(_clamp_values(x, b if is_min else None, None if is_min else b).astype(dt.np, copy=False))
+    if is_tensor(bound):
+        if needs_grad(input, bound):
+            node = (ClampMinBackward1 if is_min else ClampMaxBackward1)()
+            node.save(input, bound)
+            record(node, r, input, bound)
+    elif GRAD.enabled and input._rg:
+        node = (ClampMinBackward0 if is_min else ClampMaxBackward0)()
+        setattr(node, "lo" if is_min else "hi", bound)
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+def clamp_min(input, min):
+    return _clamp_one(input, min, True)
+
+
+def clamp_max(input, max):
+    return _clamp_one(input, max, False)
+
+
+# ---- in-place forms ------------------------------------------------------------------------------
+def clamp_(input, min=None, max=None):
+    return commit(input, lambda: clamp(original(input), min, max), "clamp")
+
+
+clip_ = clamp_
+
+
+def clamp_min_(input, min):
+    return commit(input, lambda: clamp_min(original(input), min), "clamp_min")
+
+
+def clamp_max_(input, max):
+    return commit(input, lambda: clamp_max(original(input), max), "clamp_max")
+
+
+__all__ = ["clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_", "clamp_min_", "clamp_max_"]

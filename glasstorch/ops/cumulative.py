@@ -1,0 +1,79 @@
+"""Cumulative ops along one dim: cumsum and cumprod (integers accumulate in int64, as torch)."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1
+from .reduction import acc_dtype
+from .shape import is_array
+from .._tensor import _wrap_dim
+
+
+class CumsumBackward0(Node):
+    """y = cumsum(x, d)   ->   dx = reverse cumsum of g along d"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        d = self.dim
+        if is_array(g):
+            return (np.flip(np.cumsum(np.flip(g, d), d), d),)
+        return (g.flip(d).cumsum(d).flip(d),)
+
+
+def cumsum(input, dim, *, dtype=None, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    odt = acc_dtype(x, dtype)
+    r = _wrap(np.cumsum(x, axis=d, dtype=odt) if x.ndim else x.astype(odt))
+    if GRAD.enabled and input._rg:
+        node = CumsumBackward0()
+        node.dim = d if x.ndim else 0
+        record1(node, r, input)
+    return r
+
+
+class CumprodBackward0(Node):
+    """y = cumprod(x, d)   ->   dx_i = sum_{j>=i} g_j * y_j / x_i  (exact where x has no zeros)"""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        x, y = self.saved()
+        d = self.dim
+        if is_array(g):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rev = np.flip(np.cumsum(np.flip(g * y, d), d), d)
+                out = rev / x
+            if np.any(x == 0):
+                out = _cumprod_grad_zeros(x, g, d)
+            return (out,)
+        return ((g * y).flip(d).cumsum(d).flip(d) / x,)
+
+
+def _cumprod_grad_zeros(x, g, d):
+    """The cumprod gradient by the definition, one position at a time (used only when x has zeros)."""
+    xm = np.moveaxis(x, d, -1)
+    gm = np.moveaxis(g, d, -1)
+    n = xm.shape[-1]
+    out = np.zeros_like(xm)
+    for i in range(n):
+        others = xm.copy()
+        others[..., i] = 1
+        cp = np.cumprod(others, axis=-1)
+        out[..., i] = np.sum(gm[..., i:] * cp[..., i:], axis=-1)
+    return np.moveaxis(out, -1, d)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    odt = acc_dtype(x, dtype)
+    r = _wrap(np.cumprod(x, axis=d, dtype=odt) if x.ndim else x.astype(odt))
+    if GRAD.enabled and input._rg:
+        node = CumprodBackward0()
+        node.dim = d if x.ndim else 0
+        node.save(input, r, result_at=1)
+        record1(node, r, input)
+    return r
+
+
+
+__all__ = ["cumsum", "cumprod"]

@@ -1,0 +1,88 @@
+"""Vector norms: linalg.vector_norm, norm and dist.
+
+``vector_norm`` takes any real ``ord`` (0 counts nonzeros, inf/-inf take the largest/smallest |x|);
+``norm(p="nuc")`` goes to ``linalg.matrix_norm``.
+"""
+import numpy as np
+
+from .._dtype import to_dtype
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, record1
+from .reduction import dims_of, restore_dims
+from .shape import is_array
+
+
+class LinalgVectorNormBackward0(Node):
+    """y = (sum |x|^p)^(1/p)   ->   dx = g * sign(x) |x|^(p-1) / y^(p-1)  (p=inf: split among the maxima)"""
+    __slots__ = ("ord", "axes", "keepdim")
+
+    def backward(self, g):
+        x, y = self.saved()
+        m = self.m
+        p = self.ord
+        g = restore_dims(g, self.axes, self.keepdim)
+        y = restore_dims(y, self.axes, self.keepdim)
+        if p == 0:
+            return (g * 0.0 * x,)
+        if p == 1:
+            return (g * m.sign(x),)
+        if p == 2:
+            return (m.where(y == 0, 0.0, g * x / y),)
+        if p in (float("inf"), float("-inf")):
+            ax = abs(x) if is_array(x) else x.abs()
+            mask = ax == y
+            cnt = mask.sum(axis=self.axes or None, keepdims=True) if is_array(mask) else \
+                mask.sum(self.axes, keepdim=True)
+            return (m.where(mask, g * m.sign(x) / cnt, 0.0),)
+        ax = abs(x) if is_array(x) else x.abs()
+        return (m.where(y == 0, 0.0, g * m.sign(x) * ax ** (p - 1) / y ** (p - 1)),)
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    a = x._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{x.dtype.name.capitalize() if a.dtype.kind != 'i' else 'Long'}")
+    if dtype is not None:
+        a = a.astype(to_dtype(dtype).np)
+    axes = dims_of(dim, a.ndim) if a.ndim and dim is not None else (tuple(range(a.ndim)) if a.ndim else None)
+    p = float(ord)
+    ab = np.abs(a)
+    kw = dict(axis=axes, keepdims=keepdim)
+    if p == float("inf"):
+        v = np.max(ab, **kw) if ab.size else np.zeros(np.sum(ab, **kw).shape, ab.dtype)
+    elif p == float("-inf"):
+        v = np.min(ab, **kw)
+    elif p == 0:
+        v = np.sum(ab != 0, **kw).astype(a.dtype)
+    elif p == 1:
+        v = np.sum(ab, **kw)
+    elif p == 2:
+        v = np.sqrt(np.sum(ab * ab, **kw))
+    else:
+        v = np.sum(ab ** p, **kw) ** (1.0 / p)
+    r = _wrap(as_array(v).astype(a.dtype, copy=False))
+    if GRAD.enabled and x._rg:
+        node = LinalgVectorNormBackward0()
+        node.ord, node.axes, node.keepdim = p, (axes if axes is not None else ()), keepdim
+        node.save(x, r, result_at=1)
+        record1(node, r, x)
+    return r
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        from ..linalg import matrix_norm
+        return matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim)
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    from .arithmetic import sub
+    return vector_norm(sub(input, other), p)
+
+
+
+__all__ = ["vector_norm", "norm", "dist"]

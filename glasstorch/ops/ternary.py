@@ -1,0 +1,126 @@
+"""Pointwise ops of three tensors: lerp, addcmul, addcdiv, with their in-place forms.
+
+lerp computes from the nearer end, as torch's kernel does, so ``lerp(a, b, 1)`` is exactly b.
+"""
+import numpy as np
+
+from .._dtype import result_type
+from ..autograd.graph import Node
+from ._common import _wrap, as_array, data_as, is_tensor, record, needs_grad
+from .inplace import commit
+from .inplace_more import original
+
+
+class LerpBackward0(Node):
+    """z = a + w (b - a) (w a number)   ->   da = g (1 - w),   db = g w"""
+    __slots__ = ("w",)
+
+    def backward(self, g):
+        return g * (1 - self.w), g * self.w
+
+
+class LerpBackward1(Node):
+    """z = a + w (b - a)   ->   da = g (1 - w),   db = g w,   dw = g (b - a)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b, w = self.saved()
+        return g * (1 - w), g * w, g * (b - a)
+
+
+def _lerp_values(a, b, w):
+    # torch's kernel: from the nearer end, so lerp(a, b, 1) is exactly b
+    w = np.asarray(w, a.dtype) if not isinstance(w, np.ndarray) else w
+    d = b - a
+    return as_array(np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w)).astype(a.dtype, copy=False))
+
+
+def lerp(input, end, weight, *, out=None):
+    x, y = input._data, end._data
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"expected dtype {_c(x)} for `end` but got dtype {_c(y)}")
+    w = weight._data if is_tensor(weight) else weight
+    r = _wrap(_lerp_values(x, y, w))
+    if is_tensor(weight):
+        if needs_grad(input, end, weight):
+            node = LerpBackward1()
+            node.save(input, end, weight)
+            record(node, r, input, end, weight)
+    elif needs_grad(input, end):
+        node = LerpBackward0()
+        node.w = weight
+        record(node, r, input, end)
+    return r
+
+
+def _c(a):
+    return {np.float32: "float", np.float64: "double", np.float16: "c10::Half"}.get(a.dtype.type, str(a.dtype))
+
+
+class AddcmulBackward0(Node):
+    """z = x + v t1 t2   ->   dx = g,   dt1 = g v t2,   dt2 = g v t1"""
+    __slots__ = ("value",)
+
+    def backward(self, g):
+        t1, t2 = self.saved()
+        v = self.value
+        return g, (None if t2 is None else g * (t2 * v)), (None if t1 is None else g * (t1 * v))
+
+
+class AddcdivBackward0(Node):
+    """z = x + v t1 / t2   ->   dx = g,   dt1 = g v / t2,   dt2 = -g v t1 / t2^2"""
+    __slots__ = ("value",)
+
+    def backward(self, g):
+        t1, t2 = self.saved()
+        v = self.value
+        return g, g * (v / t2), -g * v * t1 / (t2 * t2)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    dt = result_type(input, tensor1, tensor2)
+    p = np.multiply(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
+    r = _wrap(as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np,
+                                                                                                   copy=False))
+    if needs_grad(input, tensor1, tensor2):
+        node = AddcmulBackward0()
+        node.value = value
+        node.save(tensor1 if tensor2._rg else None, tensor2 if tensor1._rg else None)
+        record(node, r, input, tensor1, tensor2)
+    return r
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    dt = result_type(input, tensor1, tensor2)
+    if dt._cat != 2:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+                           "tensor2), for all dtypes.")
+    q = np.divide(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
+    r = _wrap(as_array(data_as(input, dt.np) + (q if value == 1 else dt.np.type(value) * q)).astype(dt.np,
+                                                                                                   copy=False))
+    if needs_grad(input, tensor1, tensor2):
+        node = AddcdivBackward0()
+        node.value = value
+        node.save(tensor1, tensor2)
+        record(node, r, input, tensor1, tensor2)
+    return r
+
+
+# ---- in-place forms ------------------------------------------------------------------------------
+def lerp_(input, end, weight):
+    return commit(input, lambda: lerp(original(input), end, weight), "lerp")
+
+
+def addcmul_(input, tensor1, tensor2, *, value=1):
+    return commit(input, lambda: addcmul(original(input), tensor1, tensor2, value=value), "addcmul")
+
+
+def addcdiv_(input, tensor1, tensor2, *, value=1):
+    return commit(input, lambda: addcdiv(original(input), tensor1, tensor2, value=value), "addcdiv")
+
+
+__all__ = ["lerp", "addcmul", "addcdiv", "lerp_", "addcmul_", "addcdiv_"]
