@@ -142,7 +142,8 @@ def test_randn(seed, n, dt):
 
 
 @given(seed=SEEDS, n=NORMAL_SIZES, dt=st.sampled_from(FLOATS),
-       mean=st.floats(-10, 10), std=st.floats(0, 10))
+       # subnormal std is left out: the FMA emulation is exact for normal numbers only (see docs/differences.md)
+       mean=st.floats(-10, 10), std=st.floats(0, 10, allow_subnormal=False))
 @settings(max_examples=80, deadline=None)
 def test_normal_mean_std(seed, n, dt, mean, std):
     g = seeded(seed)
