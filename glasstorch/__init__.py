@@ -7,6 +7,10 @@ import os as _os
 
 import numpy as _np
 
+# torch never warns about inf/nan it produces (overflow, 0/0, log(-1)); NumPy would print a
+# RuntimeWarning to stderr for each, so glasstorch silences NumPy's floating-point warnings
+_np.seterr(all="ignore")
+
 __version__ = "0.1.0"
 
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, dtype,

@@ -39,6 +39,8 @@ def _wrap(arr, rg=False):
     t._accum = None
     t._base = None
     t._out_nr = 0
+    if GRAD.inference:
+        t.__dict__["_is_inference"] = True
     return t
 
 
@@ -161,6 +163,10 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = bool(requires_grad)
         return self
+
+    def is_inference(self):
+        """True for tensors made inside ``torch.inference_mode()``."""
+        return self.__dict__.get("_is_inference", False)
 
     @property
     def is_leaf(self):

@@ -75,8 +75,12 @@ def run_checked(node, g):
                 if arr.dtype.kind in "fc" and np.isnan(arr).any():
                     raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
     except Exception:
-        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
-                      + "".join(_user_frames(node._anomaly)), UserWarning, stacklevel=2)
+        if node._anomaly is None:      # created before anomaly mode was switched on
+            warnings.warn(f"Error detected in {node.name()}. No forward pass information available. Enable detect "
+                          "anomaly during forward pass for more information.", UserWarning, stacklevel=2)
+        else:
+            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+                          + "".join(_user_frames(node._anomaly)), UserWarning, stacklevel=2)
         raise
     return outs
 

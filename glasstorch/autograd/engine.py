@@ -13,7 +13,7 @@ from heapq import heapify, heappop, heappush
 
 import numpy as np
 
-from .graph import MODE, AccumulateGrad
+from .graph import ANOMALY, MODE, AccumulateGrad
 from .grad_mode import GRAD
 
 _T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
@@ -194,7 +194,7 @@ def _run(roots, seeds, retain, create, capture, accumulate):
             continue
         outs = None
         if g is not None:
-            if node._pre_hooks or node._hooks or node._anomaly is not None:
+            if node._pre_hooks or node._hooks or node._anomaly is not None or ANOMALY.enabled:
                 outs = call_node(node, g if single else _fill(node, g), hooks=True)
             else:
                 outs = node.backward(g if single else _fill(node, g))
@@ -236,7 +236,7 @@ def call_node(node, g, hooks=False):
     """Run one node's backward with its pre-hooks and hooks (torch's Node.__call__)."""
     if hooks and node._pre_hooks:
         g = _node_pre_hooks(node, g)
-    if node._anomaly is not None:
+    if node._anomaly is not None or ANOMALY.enabled:
         from .anomaly_mode import run_checked
         outs = run_checked(node, g)
     else:

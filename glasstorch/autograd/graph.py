@@ -30,6 +30,18 @@ _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16":
 _TENSOR = [()]     # [Tensor], filled in by glasstorch._tensor (which imports this module)
 
 
+class _Anomaly:
+    """Anomaly mode's switch: ops record their forward traceback, backward checks for NaN."""
+    __slots__ = ("enabled", "check_nan")
+
+    def __init__(self):
+        self.enabled = False
+        self.check_nan = True
+
+
+ANOMALY = _Anomaly()
+
+
 class _Mode:
     """What the engine is doing now: ``create`` is True while recording a graph of the backward."""
     __slots__ = ("create", "m")

@@ -18,15 +18,7 @@ _wrap = _T._wrap
 _SCALARS = (int, float, bool)
 
 
-class _Anomaly:
-    __slots__ = ("enabled", "check_nan")
-
-    def __init__(self):
-        self.enabled = False
-        self.check_nan = True
-
-
-ANOMALY = _Anomaly()
+from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
 
 
 _NO_EDGE = (None, 0)

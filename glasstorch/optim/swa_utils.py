@@ -1,23 +1,130 @@
 """``torch.optim.swa_utils``: stochastic weight averaging.  ``SWALR`` anneals each group's lr to
-``swa_lr`` over ``anneal_epochs`` steps (cosine or linear).  ``AveragedModel`` and
-``update_bn`` need ``nn.Module``, which glasstorch does not have yet."""
+``swa_lr`` over ``anneal_epochs`` steps (cosine or linear); ``AveragedModel`` keeps a running
+average (or EMA) of a model's parameters; ``update_bn`` recomputes BatchNorm statistics."""
 import math
 import warnings
 
 from .lr_scheduler import LRScheduler, _format_param
 
-__all__ = ["AveragedModel", "update_bn", "SWALR"]
+__all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn",
+           "get_ema_avg_fn", "get_swa_avg_fn"]
 
 
-class AveragedModel:
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("torch.optim.swa_utils.AveragedModel is not implemented in glasstorch yet "
-                                  "(it needs torch.nn.Module)")
+def get_ema_multi_avg_fn(decay=0.999):
+    """Exponential moving average over lists: ema = lerp(ema, current, 1 - decay)."""
+    if decay < 0.0 or decay > 1.0:
+        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
+
+    def ema_update(ema_param_list, current_param_list, _):
+        for ema, cur in zip(ema_param_list, current_param_list):
+            ema.lerp_(cur, 1 - decay)
+    return ema_update
 
 
-def update_bn(*args, **kwargs):
-    raise NotImplementedError("torch.optim.swa_utils.update_bn is not implemented in glasstorch yet "
-                              "(it needs torch.nn.Module)")
+def get_swa_multi_avg_fn():
+    """Running mean over lists: avg = lerp(avg, current, 1 / (n + 1))."""
+    def swa_update(averaged_param_list, current_param_list, num_averaged):
+        for avg, cur in zip(averaged_param_list, current_param_list):
+            if avg.is_floating_point():
+                avg.lerp_(cur, 1 / (num_averaged + 1))
+            else:
+                avg.add_((cur - avg) // (num_averaged + 1))
+    return swa_update
+
+
+def get_ema_avg_fn(decay=0.999):
+    if decay < 0.0 or decay > 1.0:
+        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
+
+    def ema_update(ema_param, current_param, num_averaged):
+        return decay * ema_param + (1 - decay) * current_param
+    return ema_update
+
+
+def get_swa_avg_fn():
+    def swa_update(averaged_param, current_param, num_averaged):
+        return averaged_param + (current_param - averaged_param) / (num_averaged + 1)
+    return swa_update
+
+
+def _module_base():
+    from ..nn.modules.module import Module
+    return Module
+
+
+class AveragedModel(_module_base()):
+    """A copy of ``model`` whose parameters are the running average (SWA) or an EMA of the model's.
+
+    ``update_parameters(model)`` folds the model's current parameters in; ``n_averaged`` counts them.
+    """
+
+    def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
+        super().__init__()
+        import copy
+        from .._creation import tensor
+        self.module = copy.deepcopy(model)
+        self.register_buffer("n_averaged", tensor(0, dtype=_long()))
+        self.avg_fn = avg_fn
+        self.multi_avg_fn = multi_avg_fn
+        self.use_buffers = use_buffers
+
+    def forward(self, *args, **kwargs):
+        return self.module(*args, **kwargs)
+
+    def update_parameters(self, model):
+        from itertools import chain
+        mine = chain(self.module.parameters(), self.module.buffers()) if self.use_buffers else self.parameters()
+        theirs = chain(model.parameters(), model.buffers()) if self.use_buffers else model.parameters()
+        avg_list, cur_list = [], []
+        first = self.n_averaged.item() == 0
+        for p_avg, p_model in zip(mine, theirs):
+            p_cur = p_model.detach()
+            avg_list.append(p_avg.detach())
+            cur_list.append(p_cur)
+            if first:
+                p_avg.detach().copy_(p_cur)
+        if not first:
+            if self.multi_avg_fn is not None or self.avg_fn is None:
+                fn = self.multi_avg_fn or get_swa_multi_avg_fn()
+                fn(avg_list, cur_list, self.n_averaged)
+            else:
+                for p_avg, p_cur in zip(avg_list, cur_list):
+                    p_avg.copy_(self.avg_fn(p_avg, p_cur, self.n_averaged))
+        if not self.use_buffers:
+            # keep the buffers (e.g. BatchNorm's running statistics) in step with the model
+            for b_avg, b_model in zip(self.module.buffers(), model.buffers()):
+                b_avg.detach().copy_(b_model.detach())
+        self.n_averaged += 1
+
+
+def _long():
+    from .._dtype import int64
+    return int64
+
+
+def update_bn(loader, model, device=None):
+    """Recompute BatchNorm running statistics with one pass over ``loader`` (cumulative average)."""
+    from ..autograd.grad_mode import no_grad
+    from ..nn.modules.normalization import _BatchNorm
+    momenta = {}
+    for module in model.modules():
+        if isinstance(module, _BatchNorm):
+            module.reset_running_stats()
+            momenta[module] = module.momentum
+    if not momenta:
+        return
+    was_training = model.training
+    model.train()
+    for module in momenta:
+        module.momentum = None
+    for batch in loader:
+        if isinstance(batch, (list, tuple)):
+            batch = batch[0]
+        model(batch)
+    for module, momentum in momenta.items():
+        module.momentum = momentum
+    model.train(was_training)
+    _ = no_grad
 
 
 class SWALR(LRScheduler):

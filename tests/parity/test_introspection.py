@@ -366,3 +366,28 @@ def test_anomaly_flags():
             out.append((t.is_anomaly_enabled(), t.is_anomaly_check_nan_enabled()))
         return out
     both(f)
+
+
+def test_anomaly_nan_check_covers_nodes_made_before_it_was_on():
+    import warnings
+    res = {}
+    for t in (torch, glasstorch):
+        x = t.tensor([-1.0, 1.0], requires_grad=True)
+        y = x.sqrt().sum()
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            with pytest.raises(RuntimeError) as e:
+                with t.autograd.detect_anomaly():
+                    y.backward()
+        # torch appends where in its C++ the warning was raised; that part is build-specific
+        res[t] = (str(e.value), [str(m.message).split(" (Triggered internally")[0] for m in w
+                                 if "Error detected" in str(m.message)])
+    assert res[torch] == res[glasstorch]
+
+
+def test_is_inference():
+    for t in (torch, glasstorch):
+        with t.inference_mode():
+            a = t.ones(2) * 2
+        b = t.ones(2)
+        assert (a.is_inference(), b.is_inference()) == (True, False)
