@@ -116,8 +116,12 @@ def backward_scalar(t, retain_graph):
     key = (d.dtype, d.shape)
     one = _ONES.get(key)
     if one is None:
-        one = _ONES[key] = np.ones(d.shape, d.dtype)
-        one.flags.writeable = False        # shared seed: the engine never writes into gradients
+        one = np.ones(d.shape, d.dtype)
+        if one.ndim == 0:
+            one = one[()]                  # a NumPy scalar: cheaper arithmetic in the formulas
+        else:
+            one.flags.writeable = False    # shared seed: the engine never writes into gradients
+        _ONES[key] = one
     prev = GRAD.enabled
     GRAD.enabled = False
     try:
@@ -311,8 +315,11 @@ def _accumulate(node, g, create):
         var._grad = _T._wrap(np.array(g))          # a copy the tensor owns
     else:
         gd = var._grad._data
-        if gd.shape == np.shape(g) and gd.flags.writeable:
-            np.add(gd, g, out=gd)
+        if gd.shape == g.shape and gd.flags.writeable:
+            if gd.ndim:
+                np.add(gd, g, out=gd)
+            else:
+                gd[()] = gd[()] + g                # scalar arithmetic: cheaper than a 0-d ufunc call
             var._grad._vc[0] += 1
         else:
             var._grad = _T._wrap(gd + g)

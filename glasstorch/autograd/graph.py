@@ -125,7 +125,12 @@ class Node:
             if v is not None:
                 if x._vc[0] != v:
                     raise RuntimeError(self._version_error(x, v, i))
-                out.append(x if create else x._data)
+                if create:
+                    out.append(x)
+                else:
+                    d = x._data
+                    # a 0-d array becomes a NumPy scalar: scalar arithmetic is several times cheaper
+                    out.append(d[()] if d.ndim == 0 else d)
             elif x.__class__ is Packed:
                 x = x.unpack()
                 out.append(x if create else x._data)

@@ -62,6 +62,21 @@ def record(node, out, *inputs):
     return out
 
 
+def record2(node, out, a, b):
+    """``record`` for two inputs (a tensor and a tensor or number), spelled out: the hot path of ``a * b``."""
+    node.next_functions = (edge(a) if a.__class__ is Tensor or isinstance(a, Tensor) else _NO_EDGE,
+                           edge(b) if b.__class__ is Tensor or isinstance(b, Tensor) else _NO_EDGE)
+    d = out._data
+    node._shape = d.shape
+    node._dtype = d.dtype
+    out.grad_fn = node
+    out._rg = True
+    if ANOMALY.enabled:
+        import traceback
+        node._anomaly = traceback.format_stack()[:-2]
+    return out
+
+
 def record1(node, out, a):
     """``record`` for the common one-input case, without the generator."""
     node.next_functions = (edge(a),)
@@ -169,6 +184,9 @@ def broadcast_error(sa, sb):
 def compute(ufunc, x, y, dt):
     """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once)."""
     try:
+        if dt is not float16:
+            r = ufunc(x, y)
+            return r if r.__class__ is ndarray else np.asarray(r, dtype=dt.np)
         return _compute(ufunc, x, y, dt)
     except ValueError:
         raise broadcast_error(np.shape(x), np.shape(y)) from None

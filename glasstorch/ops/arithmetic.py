@@ -9,7 +9,7 @@ import numpy as np
 from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, fma32, needs_grad,
-                      record, record1)
+                      record, record1, record2)
 from .inplace import commit
 
 
@@ -58,8 +58,8 @@ def add(input, other, *, alpha=1, out=None):
     if GRAD.enabled and (input._rg or _rg(other)):
         node = AddBackward0()
         node.alpha = alpha
-        record(node, r, input, other)
-    return _out(r, out)
+        record2(node, r, input, other)
+    return r if out is None else _out(r, out)
 
 
 # ---- sub / rsub --------------------------------------------------------------------------------
@@ -99,8 +99,8 @@ def sub(input, other, *, alpha=1, out=None):
     if GRAD.enabled and (_rg(input) or _rg(other)):
         node = SubBackward0()
         node.alpha = alpha
-        record(node, r, input, other)
-    return _out(r, out)
+        record2(node, r, input, other)
+    return r if out is None else _out(r, out)
 
 
 subtract = sub
@@ -132,7 +132,7 @@ def rsub(input, other, *, alpha=1):
         if _is_t(other):
             node = RsubBackward0()
             node.alpha = alpha
-            record(node, r, input, other)
+            record2(node, r, input, other)
         else:
             node = RsubBackward1()
             node.alpha = alpha
@@ -161,8 +161,8 @@ def mul(input, other, *, out=None):
         if arg or brg:
             node = MulBackward0()
             node.save(other if arg else None, input if brg else None)
-            record(node, r, input, other)
-    return _out(r, out)
+            record2(node, r, input, other)
+    return r if out is None else _out(r, out)
 
 
 multiply = mul

@@ -74,6 +74,19 @@ def _pow_values(x, e):
 
 
 def pow(input, exponent, *, out=None):
+    ec = exponent.__class__
+    if input.__class__ is Tensor and (ec is int or ec is float) and out is None:
+        x = input._data
+        if x.dtype.kind == "f" and x.dtype != np.float16:
+            # the common case, a float tensor to a number's power, without the general promotion
+            y = _pow_values(x, exponent)
+            r = _wrap(y if y.__class__ is np.ndarray else np.asarray(y, x.dtype))
+            if GRAD.enabled and input._rg:
+                node = PowBackward0()
+                node.exponent = exponent
+                node.save(input)
+                record1(node, r, input)
+            return r
     if not _is_t(input):
         return _scalar_pow(input, exponent)
     if _is_t(exponent):

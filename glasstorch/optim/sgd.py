@@ -12,7 +12,8 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..ops.arithmetic import add_, _axpy
-from ..ops._common import _wrap
+from ..ops._common import _wrap, _fma32_scalar
+from .._dtype import float32
 from .._dtype import FROM_NP
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -61,9 +62,9 @@ class SGD(Optimizer):
                         bufs.append(self.state[p].get("momentum_buffer"))
             if not params:
                 continue
-            with no_grad():
-                sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
-                    dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
+            # sgd() writes into the arrays directly, so no graph is recorded without a no_grad block
+            sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
+                dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
             if momentum != 0:
                 for p, b in zip(params, bufs):
                     self.state[p]["momentum_buffer"] = b
@@ -74,6 +75,7 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
         foreach=None, fused=None, grad_scale=None, found_inf=None, has_sparse_grad=False):
     """The plain update loop; ``momentum_buffer_list`` is filled in for first steps."""
     lr = float(_lr_value(lr))
+    neg_lr32 = float(np.float32(-lr))      # torch casts alpha to the parameter's float32 opmath
     for i, param in enumerate(params):
         g = d_p_list[i]._data
         if maximize:
@@ -93,8 +95,13 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
                 np.copyto(b, _axpy(b, g, 1 - dampening, dt))
                 buf._vc[0] += 1
             g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data
-        if g.shape == x.shape and dt._cat == 2:
+        if x.ndim == 0 and dt is float32 and g.shape == ():
+            # one number: the fused update p + (-lr) * g in Python floats, rounded once to float32
+            x[()] = _fma32_scalar(neg_lr32, float(g), float(x[()]))
+            param._vc[0] += 1
+        elif g.shape == x.shape and dt._cat == 2:
             np.copyto(x, _axpy(x, g, -lr, dt))
             param._vc[0] += 1
         else:
-            add_(param, _wrap(np.asarray(g)), alpha=-lr)
+            with no_grad():
+                add_(param, _wrap(np.asarray(g)), alpha=-lr)
