@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat", reason="the `labs` extra (nbformat, nbclient) is needed")
+import nbformat  # noqa: E402  (make test installs the labs extra; a missing one must fail, not skip)
 
 from glasstorch import _cells
 from glasstorch._labs import list_labs
@@ -53,7 +53,7 @@ def test_notebook_is_valid_and_filled_in(lab, tmp_path):
 @pytest.mark.parametrize("backend", ["torch", "glasstorch"])
 @pytest.mark.parametrize("lab", LABS, ids=[lab.number for lab in LABS])
 def test_notebook_runs_under_nbclient(lab, backend, tmp_path, monkeypatch):
-    nbclient = pytest.importorskip("nbclient")
+    import nbclient
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.setenv(var, "1")             # the kernel inherits these: small matrices, busy CI
     nb = _notebook(lab, tmp_path)
@@ -84,7 +84,7 @@ def test_notebook_runs_under_nbclient(lab, backend, tmp_path, monkeypatch):
 
 
 def test_ipython_extension_switches_import_torch():
-    pytest.importorskip("IPython")
+    import IPython  # noqa: F401
     code = ("from IPython.testing.globalipapp import start_ipython\n"
             "ip = start_ipython()\n"
             "ip.run_line_magic('load_ext', 'glasstorch._ipython')\n"

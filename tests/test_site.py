@@ -17,7 +17,7 @@ import pytest
 from glasstorch import _cells
 from glasstorch._labs import list_labs, split_front_matter
 
-pytest.importorskip("mkdocs", reason="the `labs` extra (mkdocs, mkdocs-material) is needed")
+import mkdocs  # noqa: E402,F401  (make test installs the labs extra; a missing one must fail, not skip)
 LABS = list_labs()
 CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
