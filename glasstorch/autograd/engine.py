@@ -61,23 +61,22 @@ def _add(pending, node, nr, g):
 
 
 def _count_deps(roots):
-    """How many edges lead into each node reachable from ``roots`` (an explicit stack, no recursion)."""
-    deps = {}
-    seen = set(roots)
+    """How many edges lead into each node reachable from ``roots`` (an explicit stack, no recursion).
+
+    The dict holds every node visited, roots included (a root no other node reaches counts 0)."""
+    seen = dict.fromkeys(roots, 0)
     stack = list(seen)
-    get = deps.get
+    get = seen.get
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is not None:
                 c = get(nxt)
                 if c is None:
-                    deps[nxt] = 1
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append(nxt)
+                    seen[nxt] = 1
+                    stack.append(nxt)
                 else:
-                    deps[nxt] = c + 1
-    return deps, seen
+                    seen[nxt] = c + 1
+    return seen
 
 
 def _needed(nodes, targets):
@@ -163,14 +162,14 @@ def _run(roots, seeds, retain, create, capture, accumulate):
         for (node, nr), g in zip(roots, seeds):
             _add(pending, node, nr, _fit(node, nr, g))
             root_nodes.append(node)
-    deps, seen = _count_deps(root_nodes)
+    deps = seen = _count_deps(root_nodes)
     captured = None
     need = None
     if capture is not None:
         captured = [None] * (max(capture.values()) + 1 if capture else 0)
         if not accumulate:
             need = _needed(seen, {n for n, _ in capture})
-    heap = [(-n._seq, n) for n in set(root_nodes) if n not in deps]
+    heap = [(-n._seq, n) for n in set(root_nodes) if deps[n] == 0]
     heapify(heap)
     pop = pending.pop
     while heap:

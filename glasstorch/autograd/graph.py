@@ -111,7 +111,8 @@ class Node:
         if _HOOKS:                       # saved_tensors_hooks active: store what pack returns
             items = pack_all(items)
         self._saved = items
-        self._versions = tuple([_version_of(x) for x in items])
+        T = _TENSOR[0]
+        self._versions = tuple([x._vc[0] if x.__class__ is T or isinstance(x, T) else None for x in items])
         self._result_at = result_at
 
     def saved(self):
@@ -121,7 +122,11 @@ class Node:
             raise RuntimeError(FREED)
         create = MODE.create
         out = []
-        for i, (x, v) in enumerate(zip(items, self._versions)):
+        vers = self._versions
+        i = -1
+        for x in items:
+            i += 1
+            v = vers[i]
             if v is not None:
                 if x._vc[0] != v:
                     raise RuntimeError(self._version_error(x, v, i))
