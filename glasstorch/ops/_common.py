@@ -47,6 +47,12 @@ def needs_grad(*ts):
     return False
 
 
+def _remember_forward(node):
+    """Anomaly mode: keep the forward traceback so a failing backward can point at the op."""
+    import traceback
+    node._anomaly = traceback.format_stack()[:-3]
+
+
 def record(node, out, *inputs):
     """Make ``node`` the grad_fn of ``out``; its edges lead to ``inputs`` (numbers get none)."""
     node.next_functions = tuple([edge(x) if x.__class__ is Tensor or isinstance(x, Tensor) else _NO_EDGE
@@ -57,8 +63,7 @@ def record(node, out, *inputs):
     out.grad_fn = node
     out._rg = True
     if ANOMALY.enabled:
-        import traceback
-        node._anomaly = traceback.format_stack()[:-2]
+        _remember_forward(node)
     return out
 
 
@@ -72,8 +77,7 @@ def record2(node, out, a, b):
     out.grad_fn = node
     out._rg = True
     if ANOMALY.enabled:
-        import traceback
-        node._anomaly = traceback.format_stack()[:-2]
+        _remember_forward(node)
     return out
 
 
@@ -86,8 +90,7 @@ def record1(node, out, a):
     out.grad_fn = node
     out._rg = True
     if ANOMALY.enabled:
-        import traceback
-        node._anomaly = traceback.format_stack()[:-2]
+        _remember_forward(node)
     return out
 
 

@@ -29,6 +29,15 @@ def check_weight_decay(weight_decay):
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def check_fused(fused, foreach, differentiable):
+    """torch's checks on ``fused=True``; glasstorch accepts it and runs the single-tensor algorithm."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
 def restore_step_tensors(opt, keys=("step",)):
     """Old pickles hold ``step`` (and friends) as numbers; torch 2.x turns them into float32 0-d tensors."""
     for group in opt.param_groups:

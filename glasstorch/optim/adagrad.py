@@ -9,7 +9,7 @@ State is made in the constructor, for every parameter, as torch does.
 import numpy as np
 
 from ._functional import addcdiv_, addcmul_, bump, fma, full_like, get_value, incr, scalar_state
-from ._validate import check_eps, check_lr, check_weight_decay
+from ._validate import check_eps, check_fused, check_lr, check_weight_decay
 from .optimizer import Optimizer, _closure_loss, _lr_value
 from .._tensor import Tensor
 
@@ -30,11 +30,7 @@ class Adagrad(Optimizer):
                         initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_fused(fused, foreach, differentiable)
         for group in self.param_groups:
             for p in group["params"]:
                 state = self.state[p]

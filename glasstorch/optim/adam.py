@@ -16,7 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._functional import addcdiv_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
-from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
+from ._validate import check_betas, check_eps, check_fused, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["Adam", "adam"]
@@ -48,12 +48,7 @@ class Adam(Optimizer):
                         maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
                         fused=fused, decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-        if fused:
-            # accepted; glasstorch runs the single-tensor algorithm
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_fused(fused, foreach, differentiable)
 
     def __setstate__(self, state):
         super().__setstate__(state)

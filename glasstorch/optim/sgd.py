@@ -15,6 +15,7 @@ from ..ops.arithmetic import add_, _axpy
 from ..ops._common import _wrap, _fma32_scalar
 from .._dtype import float32
 from .._dtype import FROM_NP
+from ._validate import check_fused
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["SGD", "sgd"]
@@ -37,12 +38,7 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            # glasstorch accepts `fused` and runs the single-tensor algorithm
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_fused(fused, foreach, differentiable)
 
     def __setstate__(self, state):
         super().__setstate__(state)
