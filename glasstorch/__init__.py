@@ -11,6 +11,9 @@ import numpy as _np
 # RuntimeWarning to stderr for each, so glasstorch silences NumPy's floating-point warnings
 _np.seterr(all="ignore")
 
+from ._native import tune_malloc as _tune_malloc
+_tune_malloc()      # keep freed memory in the process, as torch's allocator does (see _native.py)
+
 __version__ = "0.1.0"
 
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, dtype,
@@ -110,3 +113,7 @@ _tensor_module.ops_namespace = _sys.modules[__name__]
 
 from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
 from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)
+
+# out=: every public function that takes it writes its result there (methods keep the direct path)
+from .ops._out import wrap_namespace as _wrap_out  # noqa: E402
+_wrap_out(globals())

@@ -317,7 +317,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _check_rg(_wrap(arr.astype(dt.np)), requires_grad)
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
     lin = linspace(start, end, steps, dtype=_dt.float64)
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
     return _check_rg(_wrap(np.power(base, lin._data).astype(dt.np)), requires_grad)

@@ -73,16 +73,13 @@ def _blas_limits():
 
 
 def set_num_threads(n):
-    """Sets NumPy's BLAS thread count where threadpoolctl can reach it; remembered either way."""
+    """Sets the thread count of NumPy's BLAS (and of glasstorch's parallel kernels)."""
     n = int(n)
     if n < 1:
         raise RuntimeError("set_num_threads expects a positive integer")
     _THREADS.n = n
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(n)
-    except Exception:
-        pass
+    from ._native import set_blas_threads
+    set_blas_threads(n)
 
 
 def get_num_threads():

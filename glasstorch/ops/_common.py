@@ -11,6 +11,9 @@ from .._dtype import DEFAULT, FROM_NP, float16, float32, result_type, bool_
 from ..autograd.grad_mode import GRAD
 from ..autograd.graph import AccumulateGrad
 from .. import _tensor as _T
+from . import _parallel
+
+_BIG = _parallel.MIN_SIZE
 
 ndarray = np.ndarray
 Tensor = _T.Tensor
@@ -188,7 +191,10 @@ def compute(ufunc, x, y, dt):
     """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once)."""
     try:
         if dt is not float16:
-            r = ufunc(x, y)
+            if (x.size if x.__class__ is ndarray else 0) < _BIG > (y.size if y.__class__ is ndarray else 0):
+                r = ufunc(x, y)
+            else:                                  # a large result: cut into blocks over the cores
+                r = _parallel.binary(ufunc, x, y)
             return r if r.__class__ is ndarray else np.asarray(r, dtype=dt.np)
         return _compute(ufunc, x, y, dt)
     except ValueError:
@@ -221,39 +227,38 @@ def fma32(a, b, c):
     """Correctly rounded float32 ``a*b + c`` (torch's kernels contract multiply-adds into FMAs).
 
     The product of two float32 numbers is exact in float64, and the float64 sum ``s`` rounds to
-    the right float32 except when ``s`` landed exactly on a float32 tie (or in the subnormal
-    range); only those rare elements are redone exactly (round to odd, then round)."""
+    the right float32 except when ``s`` landed exactly on a float32 tie (its low 29 bits are
+    1000...0) or the result is subnormal; only those rare elements are redone exactly."""
     if np.ndim(b) == 0 and np.ndim(c) == 0:
         return np.asarray(_fma32_scalar(float(a), float(b), float(c)), np.float32)
-    p = np.multiply(a, b, dtype=np.float64)
-    s = np.add(p, c, dtype=np.float64)
+    s = np.multiply(a, b, dtype=np.float64)
+    if s.shape != np.shape(c):
+        s = np.add(s, c, dtype=np.float64)
+    else:
+        np.add(s, c, out=s, dtype=np.float64)
     r = s.astype(np.float32)
     bits = s.view(np.uint64) if s.ndim else s.reshape(1).view(np.uint64)
-    odd = (bits & 0x1FFFFFFF) == 0x10000000
-    tiny = np.abs(s) < 1.1754943508222875e-38      # float32 subnormal range: other tie points
-    if tiny.any():
-        odd |= (tiny & (s != 0)).reshape(odd.shape)
-    if odd.any():
-        idx = np.nonzero(odd.reshape(-1))[0]
-        pf, sf = np.broadcast_to(p, s.shape).reshape(-1), s.reshape(-1)
-        cf = np.broadcast_to(np.asarray(c, np.float64), s.shape).reshape(-1)
-        rf = r.reshape(-1)
-        for k in idx:
-            rf[k] = np.float32(_fma32_exact(pf[k], cf[k]))
+    np.bitwise_and(bits, 0x1FFFFFFF, out=bits)             # s is not needed after this
+    suspect = bits == 0x10000000
+    if r.size and np.abs(r).min() < 1.1754943508222875e-38:           # zero or subnormal results: redo those too
+        np.logical_or(suspect, (np.abs(r) < 1.1754943508222875e-38).reshape(suspect.shape), out=suspect)
+    if suspect.any():
+        idx = np.nonzero(suspect.reshape(-1))[0]
+        pick = lambda v: np.broadcast_to(np.asarray(v, np.float64), r.shape).reshape(-1)[idx]  # noqa: E731
+        r.reshape(-1)[idx] = _fma32_fix(pick(a) * pick(b), pick(c))
     return r
 
 
-def _fma32_exact(p, c):
-    """float32(p + c) for a float64 product p, rounding once (round to odd in double first)."""
-    p, c = float(p), float(c)
+def _fma32_fix(p, c):
+    """float32(p + c) for exact float64 products ``p``, rounding once: the float64 sum is made
+    round-to-odd (its last bit records any lost part), after which rounding to float32 is exact."""
     s = p + c
     bb = s - p
-    err = (p - (s - bb)) + (c - bb)
-    if err != 0.0 and s == s and abs(s) != math.inf:
-        m, _ = math.frexp(s)
-        if int(m * (1 << 53)) & 1 == 0:
-            s = math.nextafter(s, math.inf if err > 0 else -math.inf)
-    return s
+    err = (p - (s - bb)) + (c - bb)                        # s + err == p + c exactly (TwoSum)
+    even = (s.view(np.uint64) & 1) == 0
+    fix = (err != 0) & even & np.isfinite(s)
+    s[fix] = np.nextafter(s[fix], np.where(err[fix] > 0, np.inf, -np.inf))
+    return s.astype(np.float32)
 
 
 def _fma32_scalar(a, b, c):

@@ -15,7 +15,7 @@ def can_cast(from_, to):
     return _can_cast(from_.np, to.np)
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     from .join import cat
     from .views import narrow
     x = input
@@ -43,7 +43,7 @@ def rot90(input, k=1, dims=(0, 1)):
     return clone(input)
 
 
-def cross(input, other, dim=None):
+def cross(input, other, dim=None, *, out=None):
     from ..linalg import cross as _cross
     if dim is None:
         dim = next(i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3)

@@ -307,7 +307,7 @@ class MaskedSelectBackward0(Node):
         return (add_at_positions(self.m, g, self.shape, self.sel),)
 
 
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=None):
     _check_mask(mask, "masked_select:")
     x = input._data
     shape = np.broadcast_shapes(x.shape, mask._data.shape)

@@ -21,11 +21,11 @@ def isfinite(input):
     return _wrap(as_array(np.isfinite(input._data)))
 
 
-def isposinf(input):
+def isposinf(input, *, out=None):
     return _wrap(as_array(np.isposinf(input._data)))
 
 
-def isneginf(input):
+def isneginf(input, *, out=None):
     return _wrap(as_array(np.isneginf(input._data)))
 
 
@@ -33,7 +33,7 @@ def isreal(input):
     return _wrap(np.ones(input._data.shape, np.bool_))
 
 
-def signbit(input):
+def signbit(input, *, out=None):
     return _wrap(as_array(np.signbit(input._data)))
 
 
@@ -69,7 +69,7 @@ class SgnBackward0(Node):
         return (g * 0,)
 
 
-def sgn(input):
+def sgn(input, *, out=None):
     r = _wrap(as_array(np.sign(input._data)))
     if GRAD.enabled and input._rg:
         record1(SgnBackward0(), r, input)

@@ -82,21 +82,21 @@ def _var(name, input, dim, unbiased, keepdim, correction):
     return r
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     return _var("var", input, dim, unbiased, keepdim, correction)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     return _var("std", input, dim, unbiased, keepdim, correction)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     from .reduction import mean
     d, _ = _var_args(dim, unbiased, correction)
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     from .reduction import mean
     d, _ = _var_args(dim, unbiased, correction)
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim)

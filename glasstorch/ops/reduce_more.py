@@ -177,7 +177,7 @@ class AminmaxBackward0(Node):
         return (self.lo.backward(gs[0])[0] + self.hi.backward(gs[1])[0],)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     from ..autograd.grad_mode import no_grad
     with no_grad():
         lo = amin(input, () if dim is None else dim, keepdim)
@@ -284,7 +284,7 @@ class LogsumexpBackward0(Node):
         return (g * self.m.exp(x - y),)
 
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False, *, out=None):
     x = input._data
     if x.dtype.kind != "f":
         x = x.astype(DEFAULT.float.np)

@@ -8,6 +8,9 @@ import numpy as np
 from .._dtype import int64, to_dtype, FROM_NP
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
+from . import _parallel
+
+_BIG = _parallel.MIN_SIZE
 from .._tensor import _wrap_dim
 
 
@@ -66,26 +69,36 @@ def acc_dtype(x, dtype):
     return np.int64 if x.dtype.kind in "biu" else x.dtype
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+def _add_reduce(x, axes, keepdim, dtype):
+    if x.size < _BIG:
+        return np.add.reduce(x, axis=axes, keepdims=keepdim, dtype=dtype)
+    return _parallel.add_reduce(x, axes if axes is not None else tuple(range(x.ndim)), keepdim, dtype)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     if axis is not None:
         dim = axis
     x = input._data
-    odt = acc_dtype(x, dtype)
+    odt = x.dtype if dtype is None and x.dtype.kind == "f" else acc_dtype(x, dtype)
     if x.dtype != odt:
         x = x.astype(odt)
     if dim is None:
-        r = _wrap(as_array(np.sum(x, dtype=odt)))
+        r = _wrap(as_array(_add_reduce(x, None, False, odt)))
         if GRAD.enabled and input._rg:
             node = SumBackward0()
             node.shape = input._data.shape
             record1(node, r, input)
         return r
-    axes = dims_of(dim, x.ndim)
-    r = _wrap(as_array(np.sum(x, axis=axes if x.ndim else None, keepdims=keepdim, dtype=odt)))
+    nd = x.ndim
+    if dim.__class__ is int and -nd <= dim < nd:
+        axes = (dim + nd if dim < 0 else dim,)
+    else:
+        axes = dims_of(dim, nd)
+    r = _wrap(as_array(_add_reduce(x, axes if nd else None, keepdim, odt)))
     if GRAD.enabled and input._rg:
         node = SumBackward1()
         node.shape = input._data.shape
-        node.axes = axes if x.ndim else ()
+        node.axes = axes if nd else ()
         node.keepdim = keepdim
         record1(node, r, input)
     return r
@@ -107,7 +120,21 @@ class MeanBackward1(Node):
         return (expand_back(g, self.shape, self.axes, self.keepdim) / self.n,)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
+def _mean(x, axes, keepdim):
+    """float16 is averaged in float32; large arrays are summed on several threads."""
+    acc = np.float32 if x.dtype == np.float16 else None
+    if x.size < _BIG:
+        return np.mean(x, axis=axes, keepdims=keepdim, dtype=acc)
+    n = x.size
+    if axes is not None:
+        n = 1
+        for a in axes:
+            n *= x.shape[a]
+    total = _parallel.add_reduce(x, axes if axes is not None else tuple(range(x.ndim)), keepdim, acc or x.dtype)
+    return np.true_divide(total, n, dtype=acc or x.dtype)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
     if axis is not None:
         dim = axis
     x = input._data
@@ -118,7 +145,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {name}")
     if dim is None:
-        r = _wrap(as_array(np.mean(x, dtype=np.float32 if x.dtype == np.float16 else None)).astype(x.dtype))
+        r = _wrap(as_array(_mean(x, None, False)).astype(x.dtype))
         if GRAD.enabled and input._rg:
             node = MeanBackward0()
             node.shape = x.shape
@@ -126,8 +153,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
             record1(node, r, input)
         return r
     axes = dims_of(dim, x.ndim)
-    kw = {"dtype": np.float32} if x.dtype == np.float16 else {}
-    r = _wrap(as_array(np.mean(x, axis=axes if x.ndim else None, keepdims=keepdim, **kw)).astype(x.dtype, copy=False))
+    r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if GRAD.enabled and input._rg:
         node = MeanBackward1()
         node.shape = x.shape

@@ -87,7 +87,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return _wrap(_order(_1d(x), d, descending).astype(np.int64).reshape(x.shape))
 
 
-def msort(input):
+def msort(input, *, out=None):
     return sort(input, 0).values
 
 
@@ -161,7 +161,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     return _pick(MedianBackward1, input, vals, mid, d, keepdim, median_ret)
 
 
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     xm = np.moveaxis(_1d(x), d, -1)

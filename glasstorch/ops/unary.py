@@ -7,13 +7,16 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1, unary_float_input
 from .inplace import commit
+from . import _parallel
+
+_BIG = _parallel.MIN_SIZE
 
 
 def _unary(fn, node_cls, input, save, x=None):
     """Apply ``fn``; record ``node_cls`` saving "self", "result" or nothing."""
     if x is None:
         x = unary_float_input(input)
-    r = _wrap(as_array(fn(x)))
+    r = _wrap(as_array(fn(x) if x.size < _BIG or fn.__class__ is not np.ufunc else _parallel.unary(fn, x)))
     if GRAD.enabled and input._rg:
         node = node_cls()
         if save == "self":

@@ -114,7 +114,11 @@ def test_pow(name, data):
     x = data.draw(values(dt, data.draw(st.lists(st.integers(0, 4), max_size=2).map(tuple)), lo=-3, hi=3,
                          nonzero=True))
     rtol = tol if dt == np.float32 else (tol and 1e-13)
-    same_on_both(fn, [x], rtol=rtol, atol=0, grad_rtol=max(rtol, 1e-5 if dt == np.float32 else 1e-12))
+    # a**b with b = a/2: the gradient adds two terms that can cancel, so its last bits need an
+    # absolute tolerance on the scale of the terms (float32 rounding of O(1) values)
+    grad_atol = (2e-6 if dt == np.float32 else 1e-13) if name == "a**b" else 0
+    same_on_both(fn, [x], rtol=rtol, atol=0, grad_rtol=max(rtol, 1e-5 if dt == np.float32 else 1e-12),
+                 grad_atol=grad_atol)
 
 
 @pytest.mark.parametrize("op", ["+", "-", "*", "/", "//", "**"])

@@ -1,0 +1,121 @@
+"""Big arrays on every core, as torch's ``parallel_for`` does.
+
+NumPy's loops release the GIL, so an output cut into blocks can be filled by several threads at
+once, each running the same ufunc on its block.  Only arrays of ``MIN_SIZE`` elements or more are
+split: handing a block to a thread costs some microseconds, which small arrays never win back.
+``torch.set_num_threads`` sets how many threads take part (1: everything stays on this thread).
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .._runtime import get_num_threads
+
+MIN_SIZE = 1 << 18           # elements; below this one thread is as fast
+BLOCK = 1 << 16              # the smallest block worth a thread
+_POOL = [None, 0]            # the executor and its worker count
+
+
+def _pool(workers):
+    if _POOL[1] != workers:
+        if _POOL[0] is not None:
+            _POOL[0].shutdown(wait=False)
+        _POOL[0] = ThreadPoolExecutor(workers, thread_name_prefix="glasstorch")
+        _POOL[1] = workers
+    return _POOL[0]
+
+
+def parts_for(size):
+    """How many blocks an array of ``size`` elements is cut into (1: do not split)."""
+    return max(1, min(get_num_threads(), size // BLOCK))
+
+
+def split_run(fn, extent, parts):
+    """Call ``fn(start, stop)`` on ``parts`` contiguous ranges of ``range(extent)``, one per thread
+    (this thread takes the first); exceptions propagate."""
+    bounds = [extent * i // parts for i in range(parts + 1)]
+    pool = _pool(parts - 1)
+    futures = [pool.submit(fn, bounds[i], bounds[i + 1]) for i in range(1, parts)]
+    fn(bounds[0], bounds[1])
+    for f in futures:
+        f.result()
+
+
+def _split_axis(shape, parts):
+    """The first axis long enough to give every block a slice of it (None: none is)."""
+    for ax, n in enumerate(shape):
+        if n >= parts:
+            return ax
+    return None
+
+
+def binary(ufunc, x, y):
+    """``ufunc(x, y)`` for a large broadcast result, block by block on several threads."""
+    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    size = 1
+    for n in shape:
+        size *= n
+    parts = parts_for(size)
+    ax = _split_axis(shape, parts)
+    if parts < 2 or ax is None:
+        return ufunc(x, y)
+    # the result dtype, as NumPy would choose it for these operands (one element, computed once)
+    first = (0,) * len(shape)
+    xb = np.broadcast_to(x, shape) if x.__class__ is np.ndarray else x
+    yb = np.broadcast_to(y, shape) if y.__class__ is np.ndarray else y
+    probe = ufunc(xb[first] if xb.__class__ is np.ndarray else x, yb[first] if yb.__class__ is np.ndarray else y)
+    out = np.empty(shape, np.asarray(probe).dtype)
+    lead = (slice(None),) * ax
+
+    def block(a, b):
+        idx = lead + (slice(a, b),)
+        ufunc(xb[idx] if xb.__class__ is np.ndarray else xb, yb[idx] if yb.__class__ is np.ndarray else yb,
+              out=out[idx])
+    split_run(block, shape[ax], parts)
+    return out
+
+
+def unary(ufunc, x):
+    """``ufunc(x)`` for a large array, block by block on several threads."""
+    parts = parts_for(x.size)
+    ax = _split_axis(x.shape, parts)
+    if parts < 2 or ax is None:
+        return ufunc(x)
+    out = np.empty(x.shape, ufunc(x[(0,) * x.ndim]).dtype)
+    lead = (slice(None),) * ax
+
+    def block(a, b):
+        idx = lead + (slice(a, b),)
+        ufunc(x[idx], out=out[idx])
+    split_run(block, x.shape[ax], parts)
+    return out
+
+
+def add_reduce(x, axes, keepdims, dtype):
+    """``np.add.reduce(x, axes)`` for a large array: blocks along a kept axis are summed side by
+    side; when every axis is reduced, each thread sums a block and the partial sums are added."""
+    parts = parts_for(x.size)
+    if parts < 2:
+        return np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=dtype)
+    kept = [ax for ax in range(x.ndim) if ax not in axes and x.shape[ax] >= parts]
+    if kept:
+        ax = kept[0]
+        out = np.add.reduce(x[(slice(None),) * ax + (slice(0, 0),)], axis=axes, keepdims=True, dtype=dtype)
+        out = np.empty(out.shape[:ax] + (x.shape[ax],) + out.shape[ax + 1:], out.dtype)
+        lead = (slice(None),) * ax
+
+        def block(a, b):
+            idx = lead + (slice(a, b),)
+            np.add.reduce(x[idx], axis=axes, keepdims=True, dtype=dtype, out=out[idx])
+        split_run(block, x.shape[ax], parts)
+        return out if keepdims else out.reshape([n for i, n in enumerate(out.shape) if i not in axes])
+    if len(axes) != x.ndim or not x.flags.c_contiguous:
+        return np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=dtype)
+    flat = x.reshape(-1)
+    partial = {}
+
+    def chunk(a, b):
+        partial[a] = np.add.reduce(flat[a:b], dtype=dtype)
+    split_run(chunk, flat.size, parts)
+    total = np.add.reduce(np.array([partial[k] for k in sorted(partial)]), dtype=dtype)
+    return np.asarray(total).reshape((1,) * x.ndim) if keepdims else total
