@@ -2,10 +2,17 @@
 
 One step = forward, cross-entropy loss, backward, SGD step.  Prints the median time per step of
 each library and the ratio glasstorch / torch (below 1: glasstorch is faster), at the default
-thread count and at 1 thread.  Usage: python bench/bench_nn.py [--steps N] [--threads-only-one]
+thread count and at 1 thread; then the peak memory of the MLP runs: each library trains in a
+fresh interpreter while a thread samples its resident memory, and the peak above what the process
+held before the model was built is reported.
+Usage: python bench/bench_nn.py [--steps N] [--only TEXT] [--no-memory]
 """
 import argparse
+import os
 import statistics
+import subprocess
+import sys
+import threading
 import time
 
 import numpy as np
@@ -74,6 +81,41 @@ def time_steps(m, factory, shape, steps):
     return statistics.median(times)
 
 
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_memory_child(lib, case_name, steps):
+    """Run in a fresh interpreter: train ``steps`` steps and print the peak RSS growth in bytes."""
+    m = torch if lib == "torch" else glasstorch
+    factory, shape = next((f, s) for n, f, s in CASES if n == case_name)
+    base = _rss_bytes()
+    peak = [base]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_bytes())
+            time.sleep(0.0005)
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    time_steps(m, factory, shape, steps)
+    done.set()
+    th.join()
+    peak[0] = max(peak[0], _rss_bytes())
+    print(peak[0] - base)
+
+
+def peak_memory(case_name, steps):
+    out = {}
+    for lib in ("torch", "glasstorch"):
+        res = subprocess.run([sys.executable, os.path.abspath(__file__), "--memory-child", lib, case_name,
+                              "--steps", str(steps)], capture_output=True, text=True, check=True)
+        out[lib] = int(res.stdout.split()[-1])
+    return out
+
+
 def set_threads(n):
     torch.set_num_threads(n)
     glasstorch.set_num_threads(n)
@@ -83,7 +125,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--only", default="", help="run only the cases whose name contains this text")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
+    ap.add_argument("--memory-child", nargs=2, metavar=("LIB", "CASE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.memory_child:
+        peak_memory_child(*args.memory_child, args.steps)
+        return
     default_threads = torch.get_num_threads()
     for label, threads in (("default threads", default_threads), ("1 thread", 1)):
         set_threads(threads)
@@ -96,6 +143,15 @@ def main():
             tg = time_steps(glasstorch, factory, shape, args.steps)
             print(f"{name:32s} {tt * 1e3:10.2f} {tg * 1e3:10.2f} {tg / tt:7.2f}")
     set_threads(default_threads)
+    if args.no_memory:
+        return
+    print("== peak memory while training (resident memory above the process's before the model) ==")
+    print(f"{'case':32s} {'torch MiB':>10s} {'glass MiB':>10s} {'ratio':>7s}")
+    for name, _, _ in CASES:
+        if name.startswith("MLP") and args.only in name:
+            mem = peak_memory(name, args.steps)
+            t, g = mem["torch"] / 2**20, mem["glasstorch"] / 2**20
+            print(f"{name:32s} {t:10.1f} {g:10.1f} {g / max(t, 1e-9):7.2f}")
 
 
 if __name__ == "__main__":

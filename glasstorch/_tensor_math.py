@@ -16,6 +16,13 @@ def _bind():
     from .ops import reduction as _red
     from .ops import unary as _un
     from .ops.arithmetic import add, sub, rsub, mul, div, floor_divide, pow, neg
+    # the hottest operators call their op directly, without the one-line method in between (a
+    # Python frame is a sizeable part of a small op's cost); the methods below say what each does
+    TensorMath.__add__ = TensorMath.__radd__ = add
+    TensorMath.__sub__ = sub
+    TensorMath.__rsub__ = rsub
+    TensorMath.__mul__ = TensorMath.__rmul__ = mul
+    TensorMath.__truediv__ = div
 
 
 class TensorMath:
