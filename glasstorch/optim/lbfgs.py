@@ -8,15 +8,38 @@ t (``lr``; the first iteration uses min(1, 1/|g|_1) * lr) or with a strong-Wolfe
 The vectors are NumPy arrays of the parameters' dtype and the scalars NumPy 0-d values of that
 dtype, which round and promote as torch's 0-d tensors do (a Python number next to a float32
 value is rounded to float32 first).  ``state`` holds them as tensors, under torch's keys.
+
+Every operation rounds as torch's does, so that trajectories match torch's bit for bit rather
+than drifting apart over the quasi-Newton iterations: dot products, the sum and the line
+search's square root follow torch's CPU kernels (``_blas_order``: MKL's summation order and
+its not correctly rounded ``sqrt``), ``add_(alpha=)`` is a fused multiply-add in float64 too,
+and a Python number divided by a tensor is ``reciprocal() * number``, as in torch.
 """
 import numpy as np
 
+from .._rng_fma import fma64
 from .._tensor import Tensor, _wrap
-from ._functional import fma
+from ._blas_order import dot, sqrt, sum1d
+from ._functional import fma as _fma32
 from ._validate import check_lr
 from .optimizer import Optimizer, _lr_value
 
 __all__ = ["LBFGS"]
+
+
+def fma(a, b, c):
+    """``c.add_(b, alpha=a)``: torch's kernel is one fused multiply-add, float32 and float64."""
+    if np.asarray(c).dtype == np.float64:
+        return fma64(a, b, c)
+    return _fma32(a, b, c)
+
+
+def _rdiv(num, den):
+    """``num / den`` for a Python number ``num``.  When ``den`` is a tensor in torch (a NumPy
+    value here), torch's ``__rtruediv__`` computes ``den.reciprocal() * num``: two roundings."""
+    if isinstance(den, np.generic):
+        return np.reciprocal(den) * num
+    return num / den
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -25,10 +48,10 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
         xmin_bound, xmax_bound = bounds
     else:
         xmin_bound, xmax_bound = (x1, x2) if x1 <= x2 else (x2, x1)
-    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    d1 = g1 + g2 - _rdiv(3 * (f1 - f2), x1 - x2)
     d2_square = d1 ** 2 - g1 * g2
     if d2_square >= 0:
-        d2 = np.sqrt(d2_square)
+        d2 = sqrt(d2_square)
         if x1 <= x2:
             min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
         else:
@@ -43,7 +66,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     g = g.copy()
     f_new, g_new = obj_func(x, t, d)
     ls_func_evals = 1
-    gtd_new = g_new.dot(d)
+    gtd_new = dot(g_new, d)
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done = False
     ls_iter = 0
@@ -68,7 +91,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new.copy(), gtd_new
         f_new, g_new = obj_func(x, t, d)
         ls_func_evals += 1
-        gtd_new = g_new.dot(d)
+        gtd_new = dot(g_new, d)
         ls_iter += 1
     if ls_iter == max_ls:
         bracket, bracket_f, bracket_g = [0, t], [f, f_new], [g, g_new]
@@ -95,7 +118,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
             insuf_progress = False
         f_new, g_new = obj_func(x, t, d)
         ls_func_evals += 1
-        gtd_new = g_new.dot(d)
+        gtd_new = dot(g_new, d)
         ls_iter += 1
         if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
             bracket[high_pos], bracket_f[high_pos] = t, f_new
@@ -221,7 +244,7 @@ class LBFGS(Optimizer):
             else:
                 y = flat_grad - prev_flat_grad
                 s = d * t
-                ys = y.dot(s)
+                ys = dot(y, s)
                 if ys > 1e-10:
                     if len(old_dirs) == history_size:
                         old_dirs.pop(0)
@@ -230,7 +253,7 @@ class LBFGS(Optimizer):
                     old_dirs.append(y)
                     old_stps.append(s)
                     ro.append(np.reciprocal(ys))      # torch's `1.0 / tensor`
-                    H_diag = ys / y.dot(y)
+                    H_diag = ys / dot(y, y)
                 num_old = len(old_dirs)
                 if al is None:
                     al = [None] * history_size
@@ -238,19 +261,19 @@ class LBFGS(Optimizer):
                 # two-loop recursion: q = -g, then d = H q
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
-                    al[i] = old_stps[i].dot(q) * ro[i]
+                    al[i] = dot(old_stps[i], q) * ro[i]
                     q = fma(q.dtype.type(-al[i]), old_dirs[i], q)
                 d = r = q * H_diag
                 for i in range(num_old):
-                    be_i = old_dirs[i].dot(r) * ro[i]
+                    be_i = dot(old_dirs[i], r) * ro[i]
                     r = d = fma(r.dtype.type(al[i] - be_i), old_stps[i], r)
             prev_flat_grad = flat_grad.copy()
             prev_loss = loss
             if state["n_iter"] == 1:
-                t = min(1.0, np.reciprocal(np.abs(flat_grad).sum())) * lr
+                t = min(1.0, np.reciprocal(sum1d(np.abs(flat_grad)))) * lr
             else:
                 t = lr
-            gtd = flat_grad.dot(d)
+            gtd = dot(flat_grad, d)
             if gtd > -tolerance_change:
                 break
             ls_func_evals = 0

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import glasstorch
+from ._machine import EXACT
 from ._optim_problem import run
 
 CASES = [
@@ -95,21 +96,39 @@ def test_param_groups_trajectory(name, kwargs):
 @pytest.mark.parametrize("kwargs", [dict(), dict(line_search_fn="strong_wolfe"),
                                     dict(lr=0.5, history_size=3, max_iter=7),
                                     dict(history_size=4, line_search_fn="strong_wolfe", max_iter=10)])
-@pytest.mark.parametrize("dtype,rtol", [("float64", 1e-8), ("float32", 1e-5)])
+@pytest.mark.parametrize("dtype,rtol", [("float64", 1e-10), ("float32", 1e-5)])
 def test_lbfgs(kwargs, dtype, rtol):
-    """5 steps of up to 20 iterations.  Looser than the others: torch's BLAS dot products sum in
-    another order than NumPy's, and 100 quasi-Newton iterations amplify last-bit differences."""
-    steps = 5
-    if dtype == "float32":      # bit-identical for the first iterations, then amplified: keep it short
-        kwargs, steps = dict(kwargs, max_iter=min(kwargs.get("max_iter", 20), 5)), 1
+    """20 steps of up to ``max_iter`` iterations each (90 to 230 function evaluations).
+
+    On this class of machine (x86-64, torch's AVX2 kernels, MKL on an AMD CPU) the trajectory
+    is bit-identical to torch's: LBFGS reproduces torch's dot products (MKL's summation order),
+    sum, fused ``add_(alpha=)`` and MKL's not correctly rounded ``sqrt`` (optim/_blas_order.py).
+    On another CPU those last bits differ, and a line search that branches on them can take
+    another path, so there the runs are shorter and float64 is held to 1e-8."""
+    steps = 20
+    if not EXACT:    # the earlier, shorter runs: 5 steps (float64, 1e-8) or 1 step of 5 iterations
+        steps, rtol = 5, (1e-8 if dtype == "float64" else rtol)
+        if dtype == "float32":
+            kwargs, steps = dict(kwargs, max_iter=min(kwargs.get("max_iter", 20), 5)), 1
     pt, ot = run(torch, "LBFGS", kwargs, steps=steps, dtype=dtype, closure_opt=True)
     pg, og = run(glasstorch, "LBFGS", kwargs, steps=steps, dtype=dtype, closure_opt=True)
     for a, b in zip(pt, pg):
-        np.testing.assert_allclose(_np(b), _np(a), rtol=rtol, atol=rtol * 1e-2)
+        np.testing.assert_allclose(_np(b), _np(a), rtol=rtol, atol=rtol * 1e-3)
     st, sg = ot.state_dict()["state"][0], og.state_dict()["state"][0]
     assert list(st) == list(sg)
     assert st["func_evals"] == sg["func_evals"] and st["n_iter"] == sg["n_iter"]
     assert len(st["old_dirs"]) == len(sg["old_dirs"])
+    for name in ("d", "t", "H_diag", "prev_flat_grad", "old_dirs", "old_stps", "ro", "al"):
+        vt, vg = st[name], sg[name]
+        pairs = zip(vt, vg) if isinstance(vt, list) else [(vt, vg)]
+        for x, y in pairs:
+            if x is None or not isinstance(x, torch.Tensor):
+                assert x == (y.item() if isinstance(y, glasstorch.Tensor) else y), name
+                continue
+            # gradient-sized vectors: compare against the vector's scale
+            scale = float(np.abs(_np(x)).max())
+            np.testing.assert_allclose(_np(y), _np(x), rtol=rtol, atol=rtol * scale, err_msg=name)
+    assert st["prev_loss"] == pytest.approx(sg["prev_loss"], rel=rtol)
 
 
 def test_resume_from_state_dict():
