@@ -17,13 +17,17 @@ the local header leaves CRC and sizes 0 and a data descriptor follows the data; 
 records are always written.  Torch reads neither the CRCs nor the descriptors back, but keeping the
 layout identical keeps ``torch.load(..., mmap=True)``'s offset arithmetic right.
 
-Any damage the reader finds is a ``RuntimeError`` in torch's words ("PytorchStreamReader failed
-..."), which is what torch's C++ reader raises.
+``ZipReader`` is torch's ``PyTorchStreamReader`` (the archive name, the version check, records by
+name) over ``_zip_reader.Archive`` (miniz): damage fails with the exception and message torch gives
+("PytorchStreamReader failed ...").
 """
-import re
+import os
 import struct
-import zipfile
 import zlib
+
+import numpy as np
+
+from ._zip_reader import Archive, NOT_FOUND, MIN_VERSION, MAX_VERSION, _HINT, _MinizError, _c_message
 
 ALIGNMENT = 64
 _U32 = 0xFFFFFFFF
@@ -82,138 +86,192 @@ class ZipWriter:
         self.pos += len(b) if isinstance(b, bytes) else b.nbytes
 
 
-class ZipReader:
-    """Reads records of a torch zip checkpoint from a seekable binary file object.
 
-    The central directory is parsed by :mod:`zipfile`; record data is read straight from the file
-    into the caller's buffer (``read_into``), so a storage costs one allocation and no copies.
+
+class ZipReader:
+    """Records of a torch zip checkpoint, read from a seekable binary file as torch 2.13 reads them.
+
+    Record names are relative to the archive's folder (``data.pkl``, ``data/0``).  Construction
+    does what torch's reader does up front: the central directory, the archive name (the folder of
+    the first entry), the serialization id and the version check.
     """
 
     def __init__(self, f):
-        self.f = f
         try:
-            self.zf = zipfile.ZipFile(f)
-            infos = self.zf.infolist()
-        except UnicodeDecodeError:      # a record name that is not UTF-8: torch fails decoding it too
-            raise
-        except Exception as e:          # zipfile raises BadZipFile, struct.error, ValueError ...
-            raise RuntimeError(f"PytorchStreamReader failed reading zip archive: {_zip_reason(e)}") from None
-        if not infos:
-            raise RuntimeError("PytorchStreamReader failed reading zip archive: no records in archive")
-        f.seek(0, 2)
-        file_size = self.file_size = f.tell()
-        for i in infos:           # the central directory checks miniz makes before reading anything
-            if i.volume != 0:
-                raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive")
-            if i.flag_bits & 0x2061:          # encrypted, patched or masked records
-                raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported encryption")
-            if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported method")
-            if (i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size) or i.header_offset < 0 \
-                    or i.header_offset + _LOCAL.size + i.compress_size > file_size:
-                raise RuntimeError("PytorchStreamReader failed reading zip archive: invalid header or archive "
-                                   "is corrupted")
-        _check_end_records(f, file_size)
-        first = infos[0].filename
-        self.prefix = first[:first.index("/") + 1] if "/" in first else None
-        for i in infos:
-            if self.prefix is None or not i.filename.startswith(self.prefix):
-                raise RuntimeError(f"PytorchStreamReader failed reading zip archive: file in archive is not in a "
-                                   f"subdirectory {self.prefix or first}: {i.filename}")
-        self.infos = {i.filename[len(self.prefix):]: i for i in infos}
-        # torch's reader reads and parses the version record (and the serialization id) up front
-        version_name = ".data/version" if ".data/version" in self.infos else "version"
-        version = self.get_record(version_name)
-        if not re.match(rb"\s*[+-]?\d", version):     # parsed like C's strtoll: leading digits suffice
-            raise RuntimeError(f"PytorchStreamReader: couldn't parse the version {version!r} as Long Long")
-        if ".data/serialization_id" in self.infos:
-            self.get_record(".data/serialization_id")
+            self.ar = Archive(f)
+        except _MinizError as e:
+            _fail(b"reading zip archive", e)
+        if not self.ar.names:
+            raise RuntimeError("archive does not contain any files")
+        first = self.ar.names[0] + b"\0"          # torch's copy of the name keeps its terminating NUL
+        if b"/" not in first:
+            raise RuntimeError(_c_message(b"file in archive is not in a subdirectory: " + first))
+        self.prefix = first[:first.index(b"/") + 1]
+        # records torch would hand on with bytes it never wrote (its buffers are uninitialised):
+        # whatever torch then does with them depends on its memory, so it cannot be mirrored
+        self.uninitialized = []
+        self.serialization_id = None
+        if self.has_record(".data/serialization_id"):
+            self.serialization_id = self.get_record(".data/serialization_id")
+        if self.has_record(".data/version"):
+            version = self.get_record(".data/version")
+        elif self.has_record("version"):
+            version = self.get_record("version")
+        else:
+            raise RuntimeError('Expected hasRecord("version") to be true, but got false.  (Could this error '
+                               'message be improved?  If so, please report an enhancement request to PyTorch.)')
+        _check_version(version)
 
     def has_record(self, name):
-        return name in self.infos
+        if name.endswith(".debug_pkl"):           # torch hides debug records
+            return False
+        return self.ar.locate(self.prefix + _utf8(name)) is not None
 
-    def record_names(self):
-        return list(self.infos)
+    def get_all_records(self):
+        """Every record's name; torch checks each is inside the archive folder, then decodes them."""
+        out = []
+        for name in self.ar.names:
+            buf = name[:511] + b"\0"             # torch copies names into a 512-byte buffer
+            if not _strncmp_equal(buf, self.prefix):
+                raise RuntimeError(_c_message(b"file in archive is not in a subdirectory " + self.prefix + b": "
+                                              + buf))
+            rest = buf[len(self.prefix):].split(b"\0", 1)[0]
+            if not rest.endswith(b".debug_pkl"):
+                out.append(rest)
+        return [name.decode() for name in out]
 
     def get_record(self, name):
         """The record's bytes."""
-        info = self._info(name)
-        buf = bytearray(info.file_size)
-        self.read_into(name, memoryview(buf))
-        return bytes(buf)
+        if name.endswith(".debug_pkl"):
+            return b""
+        st = self._stat(name)
+        _check_allocation(st.size)
+        return bytes(self._extract(name, st, want=st.size))
 
-    def record_size(self, name):
-        return self._info(name).file_size
+    def read_storage(self, name, nbytes):
+        """A storage record as a uint8 array of ``nbytes``, read in place (``get_storage_from_record``)."""
+        if name.endswith(".debug_pkl"):
+            size, out = 0, np.empty(0, np.uint8)
+        else:
+            st = self._stat(name)
+            _check_allocation(st.size)
+            size, out = st.size, self._extract(name, st, want=nbytes)
+        if size != nbytes:
+            raise RuntimeError(f"record size ({size} bytes) does not match expected size ({nbytes} bytes = "
+                               f"{nbytes} elements * 1 bytes/element) for dtype Byte")
+        return out
 
-    def read_into(self, name, out):
-        """Fill the writable buffer ``out`` (exactly the record's size) with the record's data."""
-        info = self._info(name)
-        if info.compress_type != zipfile.ZIP_STORED:      # torch never compresses; others may
-            try:
-                data = self.zf.read(info)
-            except Exception as e:
-                raise RuntimeError(f"PytorchStreamReader failed reading file {name}: {_zip_reason(e)}") from None
-            memoryview(out).cast("B")[:] = data
-            return
-        f = self.f
-        f.seek(self.data_offset(name))
-        view = memoryview(out).cast("B")
-        got = 0
-        while got < view.nbytes:          # readinto may return short counts on pipes and sockets
-            n = f.readinto(view[got:])
-            if not n:
-                raise RuntimeError(f"PytorchStreamReader failed reading file {name}: file read failed")
-            got += n
+    def record_offset(self, name):
+        """Where a stored record's data starts in the file, for mapping it (``getRecordOffset``)."""
+        st = self._stat(name)
+        header = self.ar.read(st.offset, 30)
+        if len(header) != 30:       # torch would go on with an uninitialised header here
+            _fail(b"reading file header of " + _utf8(name), _MinizError("file read failed"))
+        name_len, extra_len = struct.unpack_from("<HH", header, 26)
+        return self.ar.start + st.offset + 30 + name_len + extra_len
 
-    def data_offset(self, name):
-        """Where the record's data starts in the file (after its local header)."""
-        info = self._info(name)
-        self.f.seek(info.header_offset)
-        header = self.f.read(_LOCAL.size)
-        if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
-            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid header or archive "
-                               "is corrupted")
-        name_len, extra_len = struct.unpack("<HH", header[26:30])
-        start = info.header_offset + _LOCAL.size + name_len + extra_len
-        if start + info.compress_size > self.file_size:
-            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid header or archive "
-                               "is corrupted")
-        return start
+    def check_serialization_id(self):
+        """torch.load ends by reading the serialization id as text: it must be UTF-8."""
+        if self.serialization_id is not None:
+            self.serialization_id.decode()
 
-    def _info(self, name):
-        info = self.infos.get(name)
-        if info is None:
-            raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found")
-        return info
+    def _stat(self, name):
+        key = _utf8(name)
+        index = self.ar.locate(self.prefix + key)
+        if index is None:
+            _fail(b"locating file " + key, _MinizError(NOT_FOUND))
+        try:
+            st, side_error = self.ar.stat(index)
+        except _MinizError as e:
+            _fail(b"retrieving file meta-data for " + key, e)
+        if side_error:
+            _fail(b"retrieving file meta-data for " + key, _MinizError(side_error))
+        return st
 
-
-def _check_end_records(f, file_size):
-    """miniz refuses archives whose end records claim more than one disk; zipfile does not look."""
-    if file_size < 22 + 20:
-        return
-    f.seek(file_size - 22)
-    eocd = f.read(22)
-    if eocd[:4] != b"PK\x05\x06":
-        return                                    # an archive comment; zipfile found the record already
-    this_disk, cd_disk, on_disk, total = struct.unpack("<HHHH", eocd[4:12])
-    f.seek(file_size - 22 - 20)
-    locator = f.read(20)
-    if locator[:4] == b"PK\x06\x07":
-        eocd64_at, disks = struct.unpack("<QI", locator[8:20])
-        if disks != 1:
-            raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive")
-        f.seek(eocd64_at)
-        eocd64 = f.read(56)
-        if len(eocd64) == 56 and eocd64[:4] == b"PK\x06\x06":
-            this_disk, cd_disk, on_disk, total = struct.unpack("<IIQQ", eocd64[16:40])
-            if total > _U32:
-                raise RuntimeError("PytorchStreamReader failed reading zip archive: too many files")
-    if on_disk != total or ((this_disk | cd_disk) != 0 and (this_disk != 1 or cd_disk != 1)):
-        raise RuntimeError("PytorchStreamReader failed reading zip archive: unsupported multidisk archive")
+    def _extract(self, name, st, want):
+        """The record's data as a uint8 array of ``st.size`` (None when ``want`` differs and the
+        caller only needs the errors torch raises before it compares sizes)."""
+        try:
+            start = self.ar.data_start(st)
+            if start is None or st.method == 8:
+                out = np.zeros(st.size, np.uint8)      # torch's buffer is uninitialised: here zeros
+                written = 0 if start is None else self.ar.inflate(start, st, out)
+                if written < st.size:
+                    self.uninitialized.append(name)
+                return out
+            if start + st.size > self.ar.size:        # miniz reads the uncompressed size from there
+                self.ar.seek(start)                   # (an offset past 2**63 fails in seek first)
+                raise _MinizError("file read failed")
+            if st.size != want:
+                return None
+            out = np.empty(st.size, np.uint8)
+            if not self.ar.read_into(start, memoryview(out)):
+                raise _MinizError("file read failed")
+            return out
+        except _MinizError as e:
+            _fail(b"reading file " + _utf8(name), e)
 
 
-def _zip_reason(e):
-    text = str(e)
-    if "central directory" in text or "not a zip file" in text.lower():
-        return "failed finding central directory"
-    return text or type(e).__name__
+def _fail(what, error):
+    """torch's ``valid(what, name)``: the record name is passed as a C string, so it ends at a NUL."""
+    what = what.split(b"\0", 1)[0]
+    raise RuntimeError(_c_message(b"PytorchStreamReader failed " + what + b": " + str(error).encode()
+                                  + _HINT.encode())) from None
+
+
+def _utf8(name):
+    """A record name as torch's C++ side gets it; a str that is not valid UTF-8 fails there too."""
+    try:
+        return name.encode()
+    except UnicodeEncodeError:
+        raise TypeError(f"record name {name!r} cannot be passed to the zip reader") from None
+
+
+def _strncmp_equal(buf, prefix):
+    """C's ``strncmp(buf, prefix, len(prefix)) == 0``: equal up to a NUL both share, or all through."""
+    for a, b in zip(buf, prefix):
+        if a != b:
+            return False
+        if a == 0:
+            return True
+    return True
+
+
+def _check_allocation(nbytes):
+    """torch allocates the record's stated size before reading it; absurd sizes fail right there."""
+    if nbytes >= 1 << 63:
+        raise RuntimeError(f"alloc_cpu() seems to have been called with negative number: {nbytes}")
+    if nbytes > _physical_memory():
+        raise RuntimeError(f"DefaultCPUAllocator: not enough memory: you tried to allocate {nbytes} bytes.")
+
+
+def _physical_memory():
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 1 << 40
+
+
+def _check_version(raw):
+    """torch parses the version record with ``std::stoull`` and keeps it as a signed 64-bit number."""
+    text = raw.split(b"\0", 1)[0].lstrip(b" \t\n\v\f\r")
+    negative = text[:1] == b"-"
+    if text[:1] in (b"+", b"-"):
+        text = text[1:]
+    digits = len(text) - len(text.lstrip(b"0123456789"))
+    if not digits:
+        raise RuntimeError(_c_message(b"Couldn't parse the version " + raw + b" as Long Long."))
+    value = int(text[:digits])
+    if value >= 1 << 64:
+        raise IndexError("stoull")
+    value = (-value if negative else value) & ((1 << 64) - 1)
+    if value >= 1 << 63:
+        value -= 1 << 64
+    if value < MIN_VERSION:
+        raise RuntimeError(f"Attempted to read a PyTorch file with version {value}, but the minimum supported "
+                           f"version for reading is {MIN_VERSION}. Your PyTorch script module file is too old. "
+                           "Please regenerate it with latest version of PyTorch to mitigate this issue.")
+    if value > MAX_VERSION:
+        raise RuntimeError(f"Attempted to read a PyTorch file with version {value}, but the maximum supported "
+                           f"version for reading is {MAX_VERSION}. The version of your PyTorch installation may "
+                           "be too old, please upgrade PyTorch to latest version to mitigate this issue.")

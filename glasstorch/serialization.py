@@ -250,10 +250,11 @@ def _load_legacy(f, weights_only, encoding):
 
 
 def _load_zip(z, map_location, weights_only, encoding, mmap_path):
-    if z.has_record("constants.pkl"):
+    # torch.load's order, so that damage fails at the same step: the record list (every name in
+    # the archive folder and UTF-8), then the header records, then the pickle and its storages
+    if "constants.pkl" in z.get_all_records():
         raise RuntimeError("this is a TorchScript archive (torch.jit.save); glasstorch can only load torch.save "
                            "checkpoints")
-    # read the header records in torch's order, so damage to them fails as it does in torch
     if z.has_record(".format_version"):
         z.get_record(".format_version")
     byteorder = z.get_record("byteorder") if z.has_record("byteorder") else b"little"
@@ -275,32 +276,29 @@ def _load_zip(z, map_location, weights_only, encoding, mmap_path):
         if isinstance(d, str):
             raise G.unsupported_dtype(d)
         if key not in loaded:
-            loaded[key] = _read_storage(z, f"data/{key}", d, numel, swap, mmap_path)
-            _check_location(_pickle_safe._ascii(location), map_location, loaded[key])
+            nbytes = numel * d.itemsize
+            location = _pickle_safe._ascii(location)
+            # torch hands the byte count to C++ as a size_t: anything else is a TypeError there
+            if not isinstance(nbytes, int) or not 0 <= nbytes < 1 << 64:
+                raise TypeError(f"get_storage_from_record(): incompatible function arguments: the storage size "
+                                f"{numel!r} of data/{key} is not a valid element count")
+            loaded[key] = _read_storage(z, f"data/{key}", d, nbytes, swap, mmap_path)
+            _check_location(location, map_location, loaded[key])
         return loaded[key]
 
     data = io.BytesIO(z.get_record("data.pkl"))
-    return _unpickler(data, persistent_load, weights_only, encoding).load()
+    result = _unpickler(data, persistent_load, weights_only, encoding).load()
+    z.check_serialization_id()
+    return result
 
 
-def _read_storage(z, name, d, numel, swap, mmap_path):
+def _read_storage(z, name, d, nbytes, swap, mmap_path):
     """One storage record as a flat array of ``d`` (read in place, or mapped copy-on-write)."""
-    if type(numel) is not int or numel < 0:
-        raise RuntimeError(f"invalid storage size {numel!r} for {name}")
-    nbytes = numel * d.itemsize
-    size = z.record_size(name)
-    if size < nbytes:
-        raise RuntimeError(f"PytorchStreamReader failed reading file {name}: the record holds {size} bytes but "
-                           f"the checkpoint expects {nbytes}")
-    if mmap_path and numel and z.zf.getinfo(z.prefix + name).compress_type == 0:
-        arr = np.memmap(mmap_path, dtype=d.np, mode="c", offset=z.data_offset(name), shape=(numel,))
+    if mmap_path and nbytes:          # torch maps the record wherever its local header says it starts
+        arr = np.memmap(mmap_path, dtype=d.np, mode="c", offset=z.record_offset(name),
+                        shape=(nbytes // d.itemsize,))
     else:
-        arr = np.empty(numel, d.np)
-        raw = arr.view(np.uint8)
-        if size == nbytes:
-            z.read_into(name, raw)
-        else:                                     # a record longer than its storage: keep the head
-            raw[:] = np.frombuffer(z.get_record(name), np.uint8, count=nbytes)
+        arr = z.read_storage(name, nbytes).view(d.np)
     if swap and d.itemsize > 1:
         arr.byteswap(inplace=True)
     return G.Storage(arr)
