@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
+from . import _libm
 from .unary import _unary
 from .inplace import commit
 from .inplace_more import original
@@ -81,11 +82,11 @@ def log10(input, *, out=None):
 
 
 def log1p(input, *, out=None):
-    return _unary(np.log1p, Log1PBackward0, input, "self")
+    return _unary(_libm.log1p, Log1PBackward0, input, "self")
 
 
 def expm1(input, *, out=None):
-    return _unary(np.expm1, Expm1Backward0, input, "result")
+    return _unary(_libm.expm1, Expm1Backward0, input, "result")
 
 
 def exp2(input, *, out=None):

@@ -6,6 +6,7 @@ import numpy as np
 from .._dtype import to_dtype
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1
+from . import _libm
 from .inplace import type_name
 from .._tensor import _wrap_dim
 
@@ -51,9 +52,11 @@ def _shifted(x, d):
 
 def softmax(input, dim, dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "softmax")
+    w = x.astype(np.float32) if x.dtype == np.float16 else x      # half works in float32, as torch
     with np.errstate(invalid="ignore", over="ignore"):
-        e = np.exp(_shifted(x, d))
-        y = e / (np.sum(e, axis=d if x.ndim else None, keepdims=True))
+        e = _libm.exp(_shifted(w, d))
+        # torch multiplies by the reciprocal of the sum (one division per row, not per element)
+        y = e * (w.dtype.type(1) / np.sum(e, axis=d if x.ndim else None, keepdims=True))
     r = _wrap(np.asarray(y, x.dtype))
     if GRAD.enabled and input._rg:
         node = SoftmaxBackward0()
@@ -65,9 +68,10 @@ def softmax(input, dim, dtype=None, *, _stacklevel=3):
 
 def log_softmax(input, dim, dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "log_softmax")
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
     with np.errstate(invalid="ignore", divide="ignore"):
-        s = _shifted(x, d)
-        y = s - np.log(np.sum(np.exp(s), axis=d if x.ndim else None, keepdims=True))
+        s = _shifted(w, d)
+        y = s - _libm.log(np.sum(_libm.exp(s), axis=d if x.ndim else None, keepdims=True))
     r = _wrap(np.asarray(y, x.dtype))
     if GRAD.enabled and input._rg:
         node = LogSoftmaxBackward0()

@@ -7,7 +7,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1, unary_float_input
 from .inplace import commit
-from . import _parallel
+from . import _libm, _parallel
 
 _BIG = _parallel.MIN_SIZE
 
@@ -56,7 +56,7 @@ class ExpBackward0(Node):
 
 
 def exp(input, *, out=None):
-    return _unary(np.exp, ExpBackward0, input, "result")
+    return _unary(_libm.exp, ExpBackward0, input, "result")
 
 
 class LogBackward0(Node):
@@ -69,7 +69,7 @@ class LogBackward0(Node):
 
 
 def log(input, *, out=None):
-    return _unary(np.log, LogBackward0, input, "self")
+    return _unary(_libm.log, LogBackward0, input, "self")
 
 
 class SqrtBackward0(Node):
@@ -95,7 +95,7 @@ class SinBackward0(Node):
 
 
 def sin(input, *, out=None):
-    return _unary(np.sin, SinBackward0, input, "self")
+    return _unary(_libm.sin, SinBackward0, input, "self")
 
 
 class CosBackward0(Node):
@@ -108,7 +108,7 @@ class CosBackward0(Node):
 
 
 def cos(input, *, out=None):
-    return _unary(np.cos, CosBackward0, input, "self")
+    return _unary(_libm.cos, CosBackward0, input, "self")
 
 
 class ReciprocalBackward0(Node):
@@ -139,7 +139,7 @@ class TanhBackward0(Node):
 
 
 def tanh(input, *, out=None):
-    return _unary(np.tanh, TanhBackward0, input, "result")
+    return _unary(_libm.tanh, TanhBackward0, input, "result")
 
 
 class SigmoidBackward0(Node):
@@ -152,11 +152,8 @@ class SigmoidBackward0(Node):
 
 
 def _sigmoid(x):
-    one = x.dtype.type(1)
-    if x.dtype == np.float16:
-        return (np.float32(1) / (np.float32(1) + np.exp(-x.astype(np.float32)))).astype(np.float16)
     with np.errstate(over="ignore"):
-        return one / (one + np.exp(-x))
+        return _libm.sigmoid(x)
 
 
 def sigmoid(input, *, out=None):
