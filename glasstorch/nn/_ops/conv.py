@@ -1,10 +1,13 @@
 """Convolution (``ConvolutionBackward0``) for 1-d and 2-d inputs, by im2col.
 
-The padded input is viewed as windows (``sliding_window_view``), the windows are laid out as rows
-of a matrix ``cols`` (N*OH*OW, C*kh*kw), and the convolution is one matrix product per group:
+Each kernel tap (a, b) picks a strided slice of the padded input; the slices are stacked as rows of
+a matrix ``cols`` (C*kh*kw, N*OH*OW), and the convolution is one matrix product per group:
 
-    out = cols @ W.reshape(O, -1).T          dW = g^T @ cols          dcols = g @ W
-    dx  = scatter-add of dcols back onto the window positions (col2im)
+    out = W.reshape(O, -1) @ cols          dW = g @ cols^T          dcols = W^T @ g
+    dx  = each tap's rows of dcols added back onto its slice of the input (col2im)
+
+Laying ``cols`` out tap by tap keeps every copy a run of whole rows (OW elements), which is what
+makes im2col and col2im cheap in NumPy.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -14,11 +17,29 @@ from ...ops._common import GRAD, _wrap, record
 
 
 def _windows(xp, kh, kw, stride, dilation, oh, ow):
-    """(N, C, OH, OW, kh, kw) view of the padded input ``xp``."""
+    """(N, C, OH, OW, kh, kw) view of the padded input ``xp`` (used by conv_transpose and fold)."""
     sh, sw = stride
     dh, dw = dilation
     win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3))
     return win[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]
+
+
+def _tap(a, b, stride, dilation, oh, ow):
+    """The (rows, cols) slices of the padded input that kernel tap (a, b) reads."""
+    sh, sw = stride
+    dh, dw = dilation
+    return (slice(a * dh, a * dh + sh * (oh - 1) + 1, sh), slice(b * dw, b * dw + sw * (ow - 1) + 1, sw))
+
+
+def _im2col(xp, c0, cg, kh, kw, stride, dilation, oh, ow):
+    """``cols`` (cg*kh*kw, N*OH*OW) for input channels c0 .. c0+cg of the padded input ``xp``."""
+    n = xp.shape[0]
+    cols = np.empty((cg, kh, kw, n, oh, ow), xp.dtype)
+    for a in range(kh):
+        for b in range(kw):
+            rows, cs = _tap(a, b, stride, dilation, oh, ow)
+            cols[:, a, b] = xp[:, c0:c0 + cg, rows, cs].transpose(1, 0, 2, 3)
+    return cols.reshape(cg * kh * kw, n * oh * ow)
 
 
 def _out_size(n, k, s, p0, p1, d):
@@ -42,26 +63,23 @@ class ConvolutionBackward0(Node):
         o, cg, kh, kw = w.shape
         oh, ow = g.shape[2], g.shape[3]
         og = o // groups
-        gm = g.transpose(0, 2, 3, 1).reshape(n * oh * ow, o)
+        gm = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(o, n * oh * ow)
         gx = gw = gb = None
         if self.need[1]:
             gw = np.empty_like(w)
             for i in range(groups):
-                cols = self.cols[i]
-                gw[i * og:(i + 1) * og] = (gm[:, i * og:(i + 1) * og].T @ cols).reshape(og, cg, kh, kw)
+                gw[i * og:(i + 1) * og] = (gm[i * og:(i + 1) * og] @ self.cols[i].T).reshape(og, cg, kh, kw)
         if self.need[0]:
             (pt, pb), (pl, pr) = pads
             gxp = np.zeros((n, c, h + pt + pb, wd + pl + pr), x.dtype)
-            sh, sw = stride
-            dh, dw = dilation
             for i in range(groups):
                 wm = w[i * og:(i + 1) * og].reshape(og, -1)
-                dcols = (gm[:, i * og:(i + 1) * og] @ wm).reshape(n, oh, ow, cg, kh, kw)
+                dcols = (wm.T @ gm[i * og:(i + 1) * og]).reshape(cg, kh, kw, n, oh, ow)
                 target = gxp[:, i * cg:(i + 1) * cg]
                 for a in range(kh):
                     for b in range(kw):
-                        target[:, :, a * dh:a * dh + sh * (oh - 1) + 1:sh,
-                               b * dw:b * dw + sw * (ow - 1) + 1:sw] += dcols[:, :, :, :, a, b].transpose(0, 3, 1, 2)
+                        rows, cs = _tap(a, b, stride, dilation, oh, ow)
+                        target[:, :, rows, cs] += dcols[:, a, b].transpose(1, 0, 2, 3)
             gx = gxp[:, :, pt:pt + h, pl:pl + wd]
             if squeeze1d:
                 gx = gx[:, :, 0, :]
@@ -132,17 +150,16 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
                            f"Kernel size: ({(kh - 1) * dilation[0] + 1} x {(kw - 1) * dilation[1] + 1}). Kernel size "
                            "can't be greater than actual input size")
     xp = np.pad(x, ((0, 0), (0, 0)) + tuple(pads)) if any(sum(p) for p in pads) else x
-    win = _windows(xp, kh, kw, stride, dilation, oh, ow)
     og = o // groups
-    out = np.empty((n, oh, ow, o), x.dtype)
+    out = np.empty((o, n * oh * ow), x.dtype)
     all_cols = []
     for i in range(groups):
-        cols = win[:, i * cg:(i + 1) * cg].transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, cg * kh * kw)
+        cols = _im2col(xp, i * cg, cg, kh, kw, stride, dilation, oh, ow)
         all_cols.append(cols)
-        out[..., i * og:(i + 1) * og] = (cols @ w4[i * og:(i + 1) * og].reshape(og, -1).T).reshape(n, oh, ow, og)
+        np.matmul(w4[i * og:(i + 1) * og].reshape(og, -1), cols, out=out[i * og:(i + 1) * og])
     if bias is not None:
-        out += bias._data
-    out = np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+        out += bias._data[:, None]
+    out = np.ascontiguousarray(out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3))
     if squeeze1d:
         out = out[:, :, 0, :]
     r = _wrap(out)

@@ -51,6 +51,25 @@ def _windows(xp, k, s, d, oh, ow):
     return win[:, :, ::s[0], ::s[1], ::d[0], ::d[1]][:, :, :oh, :ow]
 
 
+def _window_max(xp, k, s, d, oh, ow):
+    """(max, tap) of every window: one pass per kernel tap over a strided slice of ``xp``, keeping
+    the first maximum as torch does (a NaN always takes over, as in torch's comparison)."""
+    nan = np.isnan(xp).any() if xp.dtype.kind == "f" else False
+    best = tap = better = None
+    for i in range(k[0]):
+        for j in range(k[1]):
+            v = xp[:, :, i * d[0]:i * d[0] + s[0] * (oh - 1) + 1:s[0], j * d[1]:j * d[1] + s[1] * (ow - 1) + 1:s[1]]
+            if best is None:
+                best, tap, better = v.copy(), np.zeros(v.shape, np.int64), np.empty(v.shape, bool)
+                continue
+            better = np.greater(v, best, out=better)
+            if nan:
+                better |= np.isnan(v)
+            np.copyto(best, v, where=better)
+            np.copyto(tap, i * k[1] + j, where=better)
+    return best, tap
+
+
 class MaxPool2DWithIndicesBackward0(Node):
     """y = max over each window   ->   dx[argmax] += g"""
     __slots__ = ("idx", "xshape", "padded", "pads")
@@ -78,11 +97,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation={dd}")
     xp = _padded(x, p, k, s, d, oh, ow, -np.inf)
-    win = _windows(xp, k, s, d, oh, ow)
-    n, c = x.shape[:2]
-    flatwin = win.reshape(n, c, oh, ow, k[0] * k[1])
-    a = flatwin.argmax(axis=-1)                 # the first maximum, as torch picks
-    out = np.take_along_axis(flatwin, a[..., None], axis=-1)[..., 0]
+    out, a = _window_max(xp, k, s, d, oh, ow)
     rows = np.arange(oh)[:, None] * s[0] + (a // k[1]) * d[0]
     cols = np.arange(ow)[None, :] * s[1] + (a % k[1]) * d[1]
     r = _wrap(np.ascontiguousarray(out[0] if unbatched else out))
