@@ -1,15 +1,18 @@
 """The backward engine: one iterative walk over the graph, in torch's order.
 
-1. Count, with an explicit stack, how many edges lead into each node (no recursion, so a chain of
-   100,000 ops works).
-2. Run ready nodes latest-created first (a heap on each node's sequence number), as torch does,
-   so hooks fire and float gradients add up in torch's order.  ``AccumulateGrad`` has the largest
-   number: a leaf's gradient is written as soon as all of it has arrived.
+1. Collect, with an explicit stack, every node reachable from the roots (no recursion, so a chain
+   of 100,000 ops works), and count the edges into each ``AccumulateGrad``.
+2. Run the nodes latest-created first.  torch's engine runs ready nodes by sequence number, and a
+   node is always created after the nodes its inputs came from, so "latest created first" is
+   exactly its order, and every node's gradient is complete when its turn comes: no readiness
+   bookkeeping is needed.  ``AccumulateGrad`` is the exception: torch runs it as soon as it is
+   ready (it has the largest sequence number), so a leaf's gradient is written the moment its last
+   contribution arrives; these are the only nodes counted.
 3. Each gradient a node sends is un-broadcast to the shape of the tensor it belongs to, cast to
    its dtype, and added to what that tensor already received.  This is the one place where
    broadcasting is undone: op formulas never do it.
 """
-from heapq import heapify, heappop, heappush
+from operator import attrgetter
 
 import numpy as np
 
@@ -60,23 +63,33 @@ def _add(pending, node, nr, g):
         lst[nr] = g if lst[nr] is None else lst[nr] + g
 
 
-def _count_deps(roots):
-    """How many edges lead into each node reachable from ``roots`` (an explicit stack, no recursion).
+_SEQ = attrgetter("_seq")
 
-    The dict holds every node visited, roots included (a root no other node reaches counts 0)."""
-    seen = dict.fromkeys(roots, 0)
+
+def _discover(roots):
+    """(nodes, acc_deps): the reachable nodes other than accumulators, latest created first, and
+    for each reachable ``AccumulateGrad`` the number of edges leading into it."""
+    seen = set(roots)
     stack = list(seen)
-    get = seen.get
+    nodes = []
+    acc_deps = {}
+    add = seen.add
     while stack:
-        for nxt, _ in stack.pop().next_functions:
+        n = stack.pop()
+        if n.__class__ is AccumulateGrad:
+            acc_deps.setdefault(n, 0)          # a root: nothing else may lead into it
+            continue
+        nodes.append(n)
+        for nxt, _ in n.next_functions:
             if nxt is not None:
-                c = get(nxt)
-                if c is None:
-                    seen[nxt] = 1
+                if nxt.__class__ is AccumulateGrad:
+                    acc_deps[nxt] = acc_deps.get(nxt, 0) + 1
+                elif nxt not in seen:
+                    add(nxt)
                     stack.append(nxt)
-                else:
-                    seen[nxt] = c + 1
-    return seen
+    if len(nodes) > 1:
+        nodes.sort(key=_SEQ, reverse=True)
+    return nodes, acc_deps
 
 
 def _needed(nodes, targets):
@@ -162,40 +175,26 @@ def _run(roots, seeds, retain, create, capture, accumulate):
         for (node, nr), g in zip(roots, seeds):
             _add(pending, node, nr, _fit(node, nr, g))
             root_nodes.append(node)
-    deps = seen = _count_deps(root_nodes)
+    order, acc_deps = _discover(root_nodes)
     captured = None
     need = None
     if capture is not None:
         captured = [None] * (max(capture.values()) + 1 if capture else 0)
         if not accumulate:
-            need = _needed(seen, {n for n, _ in capture})
-    heap = [(-n._seq, n) for n in set(root_nodes) if deps[n] == 0]
-    heapify(heap)
+            need = _needed(order + list(acc_deps), {n for n, _ in capture})
     pop = pending.pop
-    while heap:
-        node = heappop(heap)[1]
+    ready = sorted((a for a, c in acc_deps.items() if c == 0), key=_SEQ, reverse=True)
+    for acc in ready:                          # accumulators that are roots themselves
+        _visit_acc(acc, pop(acc, None), create, capture, captured, need, accumulate)
+    for node in order:
         g = pop(node, None)
         single = node._nout == 1
+        outs = None
         if g is not None:
             if node._tensor_hooks is not None or node._retained is not None:
                 g = _tensor_hooks(node, g)
             if capture is not None:
-                for nr in range(node._nout):
-                    slot = capture.get((node, nr))
-                    if slot is not None:
-                        gi = g if single else g[nr]
-                        captured[slot] = gi if create or gi is None else _T._wrap(np.array(gi))
-            if need is not None and not need.get(node, False):
-                g = None
-        if node.__class__ is AccumulateGrad:
-            if g is not None and accumulate:
-                if node._pre_hooks:
-                    g = _node_pre_hooks(node, g)
-                _accumulate(node, g, create)
-                if node._hooks:
-                    _node_hooks(node, g, ())
-            continue
-        outs = None
+                g = _capture(node, g, create, capture, captured, need)
         if g is not None:
             if node._pre_hooks or node._hooks or node._anomaly is not None or ANOMALY.enabled:
                 outs = call_node(node, g if single else _fill(node, g), hooks=True)
@@ -203,6 +202,7 @@ def _run(roots, seeds, retain, create, capture, accumulate):
                 outs = node.backward(g if single else _fill(node, g))
             if not retain and node._saved:
                 node._saved = None       # free what backward kept: a second backward then fails as torch's
+        done = None
         i = 0
         for nxt, nr in node.next_functions:
             if nxt is not None:
@@ -216,12 +216,47 @@ def _run(roots, seeds, retain, create, capture, accumulate):
                             pending[nxt] = gi if prev is None else prev + gi
                         else:
                             _add(pending, nxt, nr, _fit(nxt, nr, gi))
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    heappush(heap, (-nxt._seq, nxt))
+                if nxt.__class__ is AccumulateGrad:
+                    left = acc_deps[nxt] - 1
+                    acc_deps[nxt] = left
+                    if left == 0:
+                        done = [nxt] if done is None else done + [nxt]
             i += 1
+        if done is not None:
+            if len(done) > 1:
+                done.sort(key=_SEQ, reverse=True)
+            for acc in done:
+                _visit_acc(acc, pop(acc, None), create, capture, captured, need, accumulate)
     return captured
+
+
+def _capture(node, g, create, capture, captured, need):
+    """autograd.grad: hand out the gradients asked for; with ``need``, stop where no target lies."""
+    single = node._nout == 1
+    for nr in range(node._nout):
+        slot = capture.get((node, nr))
+        if slot is not None:
+            gi = g if single else g[nr]
+            captured[slot] = gi if create or gi is None else _T._wrap(np.array(gi))
+    if need is not None and not need.get(node, False):
+        return None
+    return g
+
+
+def _visit_acc(node, g, create, capture, captured, need, accumulate):
+    """Run one ``AccumulateGrad``: tensor hooks, then the hooks around writing ``.grad``."""
+    if g is None:
+        return
+    if node._tensor_hooks is not None or node._retained is not None:
+        g = _tensor_hooks(node, g)
+    if capture is not None:
+        g = _capture(node, g, create, capture, captured, need)
+    if g is not None and accumulate:
+        if node._pre_hooks:
+            g = _node_pre_hooks(node, g)
+        _accumulate(node, g, create)
+        if node._hooks:
+            _node_hooks(node, g, ())
 
 
 def _fill(node, gs):
