@@ -346,7 +346,9 @@ def _accumulate(node, g, create):
     if create:
         var._grad = g.clone() if var._grad is None else var._grad + g
     elif var._grad is None:
-        var._grad = _T._wrap(np.array(g))          # a copy the tensor owns
+        # a copy the tensor owns, laid out like the tensor (torch's "layout contract": a weight's
+        # gradient arriving transposed from x^T @ g is stored row-major like the weight)
+        var._grad = _T._wrap(np.array(g, order="C" if var._data.flags.c_contiguous else "K"))
     else:
         gd = var._grad._data
         if gd.shape == g.shape and gd.flags.writeable:

@@ -210,6 +210,23 @@ def _compute(ufunc, x, y, dt):
     return r if r.__class__ is ndarray else np.asarray(r, dtype=dt.np)
 
 
+_UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def zero_where(drop, g):
+    """``g`` with +0 where ``drop``: ``np.where(drop, 0, g)`` without a branch per element.
+
+    np.where mispredicts on the random masks ReLU makes (several times slower than arithmetic);
+    here the mask becomes all-zeros or all-ones bits (1 - 1, 0 - 1) and is ANDed with ``g``'s bits."""
+    if g.size < 4096 or g.dtype.kind != "f" or g.shape != drop.shape:
+        return np.where(drop, g.dtype.type(0), g)
+    u = _UINT[g.dtype.itemsize]
+    bits = drop.astype(u)
+    np.subtract(bits, u(1), out=bits)
+    np.bitwise_and(bits, g.view(u), out=bits)
+    return bits.view(g.dtype)
+
+
 def float_of(dt):
     """The dtype an integer input is computed in by ops that need floats (exp, div ...)."""
     return dt if dt._cat == 2 else DEFAULT.float
@@ -274,5 +291,5 @@ def _fma32_scalar(a, b, c):
     return s
 
 
-__all__ = ["edge", "needs_grad", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
+__all__ = ["edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
            "float_of", "unary_float_input", "fma32", "Tensor", "_wrap", "bool_", "float32", "GRAD"]

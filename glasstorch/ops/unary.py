@@ -5,7 +5,7 @@ relu keep them integer), as torch does.
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, record1, unary_float_input
+from ._common import GRAD, _wrap, as_array, record1, zero_where, unary_float_input
 from .inplace import commit
 from . import _libm, _parallel
 
@@ -166,6 +166,8 @@ class ReluBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
+        if self.m is np:
+            return (zero_where(y <= 0, g),)
         return (self.m.where(y <= 0, 0, g),)
 
 

@@ -1,0 +1,47 @@
+"""Gradients laid out as torch lays them out, and ReLU's gradient on special values.
+
+Expectations come from torch at test time."""
+import numpy as np
+import pytest
+import torch
+
+import glasstorch
+
+from ._helpers import assert_same_array
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.nn.Linear(7, 5),
+    lambda m: m.nn.Sequential(m.nn.Linear(6, 4), m.nn.ReLU(), m.nn.Linear(4, 3)),
+    lambda m: m.nn.Conv2d(2, 3, 3),
+])
+def test_parameter_grads_are_laid_out_like_the_parameters(make):
+    """torch's AccumulateGrad stores a gradient with its parameter's strides (a weight's gradient
+    arrives transposed from x^T @ g and is stored row-major)."""
+    res = {}
+    for m in (torch, glasstorch):
+        m.manual_seed(0)
+        net = make(m)
+        x = m.ones(4, 2, 6, 6) if isinstance(net, m.nn.Conv2d) else m.ones(4, net[0].in_features if
+                                                                            isinstance(net, m.nn.Sequential)
+                                                                            else net.in_features)
+        net(x).sum().backward()
+        res[m] = [(p.grad.stride(), p.grad.is_contiguous()) for p in net.parameters()]
+    assert res[torch] == res[glasstorch]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [10, 5000])          # both sides of the branch-free path's threshold
+def test_relu_grad_special_values(dtype, n):
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n).astype(dtype)
+    g = rng.standard_normal(n).astype(dtype)
+    x[:5] = [np.nan, 0.0, -0.0, np.inf, -np.inf]
+    g[5:9] = [np.nan, np.inf, -0.0, -np.inf]
+    x[5:9] = [-1.0, -1.0, 2.0, 2.0]
+    grads = {}
+    for m in (torch, glasstorch):
+        t = m.from_numpy(x.copy()).requires_grad_()
+        m.relu(t).backward(m.from_numpy(g.copy()))
+        grads[m] = t.grad
+    assert_same_array(grads[torch], grads[glasstorch])
