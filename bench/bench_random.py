@@ -1,12 +1,15 @@
 """Time glasstorch's NumPy generator against torch's CPU generator.
 
-    python bench/bench_random.py [--cpu] [-r REPEAT] [-k NAME]
+    python bench/bench_random.py [--cpu] [-r REPEAT] [-k NAME] [--threads K]
 
 Prints the best-of-N time of the public ``glasstorch.rand`` / ``randn`` / ``randperm`` (and a
 few in-place fills) for 1,000,000 elements and the ratio to torch (targets: <= 3x for rand /
 randn, <= 10x for randperm). torch and glasstorch run interleaved, so a loaded machine slows
 both alike; ``--cpu`` counts this process's CPU time instead of wall time, which is steadier
 still on a shared machine. torch runs on one thread, since its random kernels are serial.
+glasstorch draws serially too, but transforms a large ``randn`` on
+``glasstorch.get_num_threads()`` threads when that is 4 or more; ``--threads K`` sets it first
+(with ``--cpu``, the time of every thread counts).
 """
 
 import os
@@ -45,8 +48,14 @@ def main(argv=None):
                         help="time CPU seconds of this process (time.process_time) instead of wall "
                              "time: on a busy machine a long run is preempted more often than a "
                              "short one, which inflates wall-time ratios")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="glasstorch.set_num_threads(K) first (default: leave it as it is)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    if args.threads is not None:
+        glasstorch.set_num_threads(args.threads)
+    print(f"glasstorch threads: {glasstorch.get_num_threads()}, clock: "
+          f"{'CPU time' if args.cpu else 'wall'}")
     torch.manual_seed(0)
     glasstorch.manual_seed(0)
     cases = [(name, (lambda f=f: f(torch)), (lambda f=f: f(glasstorch)), target) for name, f, target in [

@@ -34,7 +34,8 @@ DEFAULT_SEED = 67280421310721
 _MT_N = 624                      # MT19937 state words
 _STATE_BYTES = 5056              # sizeof(CPUGeneratorImplState) in torch
 _MASK24 = np.uint64(0xFFFFFF)
-_MASK53 = np.uint64((1 << 53) - 1)
+_MASK21 = np.uint64((1 << 21) - 1)
+_32 = np.uint64(32)
 _TWO_M24 = np.float32(2.0 ** -24)
 _TWO_M53 = 2.0 ** -53
 
@@ -183,7 +184,14 @@ class Generator:
         if dtype == np.float32:
             return (self._random32(n) & _MASK24).astype(np.float32) * _TWO_M24
         if dtype == np.float64:
-            return (self._random64(n) & _MASK53).astype(np.float64) * _TWO_M53
+            # random64() & (2**53 - 1) is (hi & (2**21 - 1)) << 32 | lo: built in place
+            r = self._random32(2 * n)
+            v = r[0::2] & _MASK21
+            v <<= _32
+            v |= r[1::2]
+            u = v.view(np.int64).astype(np.float64)     # exact: below 2**53
+            u *= _TWO_M53
+            return u
         raise NotImplementedError(f"uniform draws for dtype {np.dtype(dtype)}")
 
     # ------------------------------------------------------------------ uniform
@@ -257,9 +265,13 @@ class Generator:
             raise RuntimeError(f"n must be non-negative, got{n}")
         if n >= (2 ** 32 - 1) // 20:
             return self._randperm_large(n)
+        if n <= 1:
+            return np.arange(n, dtype=np.int64)
         steps = np.arange(n - 1, dtype=np.uint64)
-        targets = steps + self._random32(max(n - 1, 0)) % (np.uint64(n) - steps)
-        return _rng_extra.apply_swaps(targets.astype(np.int64), n)
+        targets = self._random32(n - 1)
+        targets %= np.uint64(n) - steps                 # z = random() % (n - i)
+        targets += steps                                # swap partner i + z
+        return _rng_extra.apply_swaps(targets, n)
 
     def _randperm_large(self, n):
         """Inside-out Fisher-Yates with random64(): r[i] = r[z]; r[z] = i, z = draw % (i+1)."""
@@ -294,11 +306,13 @@ class Generator:
 
     # ------------------------------------------------------------------ other distributions
 
-    def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0, contiguous=True):
+    def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0, contiguous=True, out=None):
         """``normal_(mean, std)`` / ``randn``; see ``_rng_normal``. Pass contiguous=False for
-        a non-contiguous tensor: torch then uses the element-wise (cached Box-Muller) path."""
+        a non-contiguous tensor: torch then uses the element-wise (cached Box-Muller) path.
+        ``out``: a C-contiguous array of that shape and dtype to fill instead of a new one."""
         n, shape = _size(shape)
-        return _rng_normal.normal(self, n, dtype, mean, std, contiguous).reshape(shape)
+        flat = None if out is None else out.reshape(-1)
+        return _rng_normal.normal(self, n, dtype, mean, std, contiguous, flat).reshape(shape)
 
     def exponential(self, shape, dtype=np.float32, lambd=1.0):
         """``exponential_(lambd)``: -1/lambd * log1p(-u), u a 53-bit uniform."""

@@ -208,48 +208,88 @@ def poisson(gen, rates):
 
 # ---------------------------------------------------------------------- randperm
 
-def apply_swaps(targets, n):
-    """The result of ``for i: swap(r[i], r[targets[i]])`` on r = [0, ..., n-1], for
-    targets[i] >= i, computed without a serial loop (which is cache-bound in Python).
+_SMALL_PERM = 1024                # up to this a plain Python loop beats the vectorised replay
 
-    Let src(p) be the value at position p just before step p. If no earlier step targeted p
-    it is p; otherwise the last such step k moved its own src(k) there, so src(p) = src(k):
-    following "last earlier step that targeted me" links from p ends at a position nobody
-    moved, and that position is src(p). Step i then takes whatever sits at targets[i]: the
-    value left by the last earlier step with the same target (src of that step), or
-    targets[i] itself if no step touched it. The final entry is src(n - 1).
+
+def apply_swaps(targets, n):
+    """The result of ``for i in range(n - 1): swap(r[i], r[targets[i]])`` on r = [0, ..., n-1]
+    (int64), for targets[i] >= i and n < 2**31, without a serial loop over n.
+    ``targets`` must be a uint64 array of n - 1 values; it is overwritten.
+
+    Step i finalises position i (later steps only touch positions > i). Write A(p) for the
+    value at position p just before step p. Step i takes the value sitting at t = targets[i]:
+
+        r[i] = A(k)   where k is the previous step with target t, if there is one,
+        r[i] = t      otherwise (nobody has touched position t yet).
+
+    A itself follows the same rule: A(p) = A(parent(p)) with parent(p) the last step before p
+    that targeted p, and A(p) = p if there is none. Following the parent links (which point
+    to smaller positions) reaches a root, whose value is its own index.
+
+    Vectorised: one sort of the packed keys (target << 32 | step) groups the steps by target
+    in step order, which gives every step's previous step and every position's parent; the
+    roots come from ``_follow_parents``. Small n just runs the loop.
     """
     m = n - 1
-    if m <= 0:
-        return np.arange(n, dtype=np.int64)
-    targets = np.asarray(targets, dtype=np.int64)
-    shift = m.bit_length()
-    # Sort steps by (target, step) through one packed integer key: a plain sort is much
-    # faster than a stable argsort.
-    key = np.sort((targets << shift) | np.arange(m, dtype=np.int64))
-    step = key & ((1 << shift) - 1)
-    tgt = key >> shift
-    same = tgt[1:] == tgt[:-1]
-    prev = np.full(n, -1, dtype=np.int64)        # previous step with the same target
-    prev[step[1:][same]] = step[:-1][same]
-    ends = np.ones(m, dtype=bool)
-    ends[:-1] = ~same
-    last = np.full(n, -1, dtype=np.int64)        # last step that targeted position p
-    last[tgt[ends]] = step[ends]
-    pos = np.arange(n, dtype=np.int64)
-    # Steps only target positions >= themselves, so the last step targeting p is p itself
-    # exactly when targets[p] == p; the one before it is then the earlier one we need.
-    parent = np.where(last == pos, prev, last)
-    src = pos.copy()
-    todo = np.flatnonzero(parent >= 0)
-    link = parent[todo]
-    while todo.size:
-        up = parent[link]
-        done = up < 0
-        src[todo[done]] = link[done]
-        todo, link = todo[~done], up[~done]
-    out = np.empty(n, dtype=np.int64)
-    before = prev[:m]
-    out[:m] = np.where(before >= 0, src[before], targets)
-    out[m] = src[m]
-    return out
+    if n <= _SMALL_PERM:
+        r = list(range(n))
+        for i, t in enumerate(targets.tolist()):
+            r[i], r[t] = r[t], r[i]
+        return np.array(r, dtype=np.int64)
+    # Index arrays are int64 (NumPy gathers and scatters fastest with intp indices); values
+    # that are only stored live in int32 arrays, which halves the memory the scatters touch.
+    key = targets
+    key <<= np.uint64(32)
+    key |= np.arange(m, dtype=np.uint64)
+    key.sort()
+    key = key.view(np.int64)
+    step = key & 0xFFFFFFFF                              # steps, grouped by target
+    tgt = key >> 32                                      # their (ascending) targets
+    first = np.empty(m, dtype=np.bool_)                  # first step of its target's group
+    first[0] = True
+    np.not_equal(tgt[1:], tgt[:-1], out=first[1:])
+
+    # parent(p) for each targeted position p, read at the end of p's group: its last step,
+    # unless that is step p itself (t_p = p), whose predecessor in the group is then wanted.
+    ends = np.flatnonzero(np.append(first[1:], True))
+    parent = step[ends]
+    pos = tgt[ends]
+    own = np.flatnonzero(parent == pos)
+    parent[own] = np.where(first[ends[own]], -1, step[ends[own] - 1])
+    has = np.flatnonzero(parent >= 0)                    # (indices beat boolean masks)
+    todo, link = pos[has], parent[has]
+
+    value = _follow_parents(todo, link, n)
+
+    vals = tgt.astype(np.int32)                          # first in the group: r[i] = t
+    later = np.flatnonzero(~first)
+    vals[later] = np.take(value, step[later - 1])        # else A(previous step in group)
+    out = np.empty(n, dtype=np.int32)
+    out[step] = vals
+    out[m] = value[m]                                    # the last position is never a step
+    return out.astype(np.int64)
+
+
+def _follow_parents(nodes, parents, n):
+    """A over 0..n-1 (int32): A(p) = p for roots, else A(parent(p)); ``nodes`` (ascending) are
+    the positions that have a parent, ``parents`` their parents (each smaller than its node).
+
+    Pointer jumping (A <- A[A] until every pointer reaches a root) visits each node about
+    twice. Going through the positions in blocks, in ascending order, does better: a parent in
+    an earlier block already holds its final value, so one lookup settles most nodes, and
+    only those whose parent lies in the same block need jumping."""
+    value = np.arange(n, dtype=np.int32)
+    block = max(1 << 14, n // 64)
+    cuts = np.searchsorted(nodes, np.arange(block, n, block))
+    for todo, link in zip(np.split(nodes, cuts), np.split(parents, cuts)):
+        if not todo.size:
+            continue
+        value[todo] = np.take(value, link)
+        inner = link >= todo[0]                          # parent in this block: not final
+        todo, link = todo[inner], link[inner]
+        while todo.size:
+            up = np.take(value, link)
+            more = up != link                            # link was not a root yet
+            value[todo] = up
+            todo, link = todo[more], up[more]
+    return value

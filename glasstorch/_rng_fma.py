@@ -77,7 +77,8 @@ def fma64(a, b, c):
     uh, ul = two_product(a, b)
     th, tl = two_sum(c, uh)
     v = _round_to_odd(*two_sum(tl, ul))
-    return th + v
+    # v == 0 means th is the exact result; adding a +0 would turn a -0 (a*b = -0, c = -0) to +0
+    return np.where(v == 0, th, th + v)
 
 
 def fmaf(a, b, c):

@@ -104,7 +104,10 @@ def uniform(d, low, high, gen):
 
 def normal(d, mean, std, gen):
     _need_float(d, "normal_kernel_cpu")
-    fill_storage_order(d, gen.normal(d.size, d.dtype, mean, std, contiguous=d.flags.c_contiguous))
+    if d.flags.c_contiguous:
+        gen.normal(d.shape, d.dtype, mean, std, out=d)      # straight into d, no copy
+    else:
+        fill_storage_order(d, gen.normal(d.size, d.dtype, mean, std, contiguous=False))
 
 
 def bernoulli(d, p, gen):
