@@ -172,6 +172,8 @@ class ReluBackward0(Node):
 
 
 def _relu(x):
+    if x.size >= _BIG:
+        return _parallel.binary(np.maximum, x, x.dtype.type(0))
     return np.maximum(x, x.dtype.type(0))
 
 
