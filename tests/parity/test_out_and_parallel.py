@@ -124,3 +124,18 @@ def test_large_reductions(dim, keepdim, dtype, op, shape):
         assert_same_array(r[torch], r[glasstorch], rtol=1e-4 if dtype == "float32" else 1e-12, atol=1e-3)
     finally:
         glasstorch.set_num_threads(torch.get_num_threads())
+
+
+def test_large_fused_update(threads):
+    """``add(x, y, alpha=)`` and an SGD step on a large weight: torch's FMA, block by block."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(BIG).astype(np.float32)
+    y = rng.standard_normal(BIG).astype(np.float32)
+    r = {}
+    for m in (torch, glasstorch):
+        w = m.nn.Parameter(m.from_numpy(x.copy()))
+        w.grad = m.from_numpy(y.copy())
+        m.optim.SGD([w], lr=0.0123).step()
+        r[m] = (m.add(m.from_numpy(x), m.from_numpy(y), alpha=0.37), w.detach())
+    for a, b in zip(r[torch], r[glasstorch]):
+        assert_same_array(a, b)
