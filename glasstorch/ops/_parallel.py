@@ -19,11 +19,13 @@ _POOL = [None, 0]            # the executor and its worker count
 
 
 def _pool(workers):
-    if _POOL[1] != workers:
-        if _POOL[0] is not None:
-            _POOL[0].shutdown(wait=False)
-        _POOL[0] = ThreadPoolExecutor(workers, thread_name_prefix="glasstorch")
-        _POOL[1] = workers
+    """An executor with at least ``workers`` threads (grown when more are asked for, never shrunk:
+    fewer blocks simply use fewer of its threads)."""
+    if _POOL[1] < workers:
+        old = _POOL[0]
+        _POOL[0], _POOL[1] = ThreadPoolExecutor(workers, thread_name_prefix="glasstorch"), workers
+        if old is not None:
+            old.shutdown(wait=False)
     return _POOL[0]
 
 
@@ -35,6 +37,9 @@ def parts_for(size):
 def split_run(fn, extent, parts):
     """Call ``fn(start, stop)`` on ``parts`` contiguous ranges of ``range(extent)``, one per thread
     (this thread takes the first); exceptions propagate."""
+    if parts < 2:
+        fn(0, extent)
+        return
     bounds = [extent * i // parts for i in range(parts + 1)]
     pool = _pool(parts - 1)
     futures = [pool.submit(fn, bounds[i], bounds[i + 1]) for i in range(1, parts)]
