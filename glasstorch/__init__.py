@@ -38,6 +38,8 @@ from .ops.shape import expand, unsqueeze, sum_to_size
 from .ops.select import where, sign
 from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
+from ._numpy_names import install_in_namespace as _numpy_names
+_numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from ._printing import set_printoptions, get_printoptions

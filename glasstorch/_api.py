@@ -1,6 +1,6 @@
 """The torch-level functions of the wider op surface (views, indexing, reductions, linalg ...),
 re-exported by ``glasstorch/__init__.py``."""
-from .ops.shape import (view_as, reshape, flatten, unflatten, squeeze, unsqueeze, expand, broadcast_to,
+from .ops.shape import (view_as, reshape, ravel, flatten, unflatten, squeeze, unsqueeze, expand, broadcast_to,
                         broadcast_tensors, broadcast_shapes)
 from .ops.views import (transpose, swapaxes, swapdims, t, permute, movedim, moveaxis, narrow, select, diagonal,
                         diagonal_scatter, unbind, split, chunk, tensor_split)
@@ -34,6 +34,10 @@ from .ops.logical import (isnan, isinf, isfinite, isposinf, isneginf, isreal, si
                           bitwise_left_shift, bitwise_right_shift, isclose, allclose)
 from .ops.softmax import softmax, log_softmax
 from .ops.creation_more import result_type, can_cast, cdist, block_diag, cartesian_prod, diff, rot90, cross
+from .ops.linalg_more import det, inverse, logdet, slogdet, pinverse, svd, matrix_power, cholesky, qr
+from .ops.special_fns import lgamma, digamma, polygamma, logit, sinc, heaviside
+from .ops.misc_more import (nansum, nanmean, searchsorted, bucketize, isin, triu_indices, tril_indices, take_along_dim,
+                            inner)
 from . import linalg
 
 __all__ = [
@@ -66,5 +70,11 @@ __all__ = [
     "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose",
     "softmax", "log_softmax",
     "result_type", "can_cast", "cdist", "block_diag", "cartesian_prod", "diff", "rot90", "cross",
+    "det", "inverse", "logdet", "slogdet", "pinverse", "svd", "matrix_power", "cholesky", "qr",
+    "lgamma", "digamma", "polygamma", "logit", "sinc", "heaviside", "nansum", "nanmean", "searchsorted", "bucketize",
+    "isin", "triu_indices", "tril_indices", "take_along_dim", "inner", "ravel",
     "linalg",
 ]
+
+from ._numpy_names import install_in_namespace as _numpy_names  # noqa: E402
+_numpy_names(globals(), __all__)    # torch.argmax(x, axis=1), as torch's argument parser allows

@@ -215,25 +215,39 @@ def _size(size):
     return tuple(out)
 
 
+def _size_kw(args, size, fn):
+    """The sizes of ``zeros(2, 3)`` / ``zeros((2, 3))``, or of ``zeros(size=(2, 3))`` as torch allows."""
+    if size is None:
+        return args
+    if args:
+        raise TypeError(f"{fn}() got multiple values for argument 'size'")
+    return (size,)
+
+
 def _filled(size, value, dtype, requires_grad, device, default=None):
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else (default or _dt.DEFAULT.float)
     return _check_rg(_wrap(np.full(_size(size), value, dtype=dt.np)), requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    size = _size_kw(args, size, "zeros")
     if any(isinstance(s, int) and s < 0 for s in (size[0] if len(size) == 1 and isinstance(size[0], (tuple, list))
                                                   else size)):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _filled(size, 0, dtype, requires_grad, device)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    size = _size_kw(args, size, "ones")
     return _filled(size, 1, dtype, requires_grad, device)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
+def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None):
+    size = _size_kw(args, size, "empty")
     return _filled(size, 0, dtype, requires_grad, device)
 
 

@@ -4,7 +4,7 @@ import importlib
 
 _MODULES = ("shape", "views", "storage", "join", "index", "gather", "select", "matmul", "reduce_more", "moments",
             "norms", "cumulative", "sorting", "pointwise", "binary_more", "clamp", "ternary", "logical", "softmax",
-            "inplace_more", "creation_more")
+            "inplace_more", "creation_more", "linalg_more", "special_fns", "misc_more")
 
 
 def __getattr__(name):

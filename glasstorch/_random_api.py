@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from . import _tensor_random as _k
-from ._creation import _check_rg, _size
+from ._creation import _check_rg, _size, _size_kw
 from ._device import check_device
 from ._tensor import Tensor, _wrap
 from .random import Generator, default_generator, get_rng_state, set_rng_state
@@ -46,18 +46,18 @@ def _like(input, dtype):
 
 # ---------------------------------------------------------------------- uniform and normal
 
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
-    """Uniform on [0, 1): ``empty(size).uniform_(0, 1)``."""
-    d = _new(_size(size), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+    """Uniform on [0, 1): ``empty(size).uniform_(0, 1)``; the size as arguments or ``size=``."""
+    d = _new(_size(_size_kw(args, size, "rand")), dtype, _dt.DEFAULT.float, device, requires_grad, out)
     _k.uniform(d, 0.0, 1.0, _k.generator_of(generator))
     return _done(d, requires_grad, out)
 
 
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
-    """Standard normal: ``empty(size).normal_(0, 1)``."""
-    d = _new(_size(size), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+    """Standard normal: ``empty(size).normal_(0, 1)``; the size as arguments or ``size=``."""
+    d = _new(_size(_size_kw(args, size, "randn")), dtype, _dt.DEFAULT.float, device, requires_grad, out)
     _k.normal(d, 0.0, 1.0, _k.generator_of(generator))
     return _done(d, requires_grad, out)
 
@@ -165,10 +165,12 @@ def _randint_args(args, size, name):
     return operator.index(low), operator.index(high), size
 
 
-def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+def randint(*args, low=None, high=None, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False, pin_memory=False):
     """``randint(high, size)`` / ``randint(low, high, size)``: ``empty(size).random_(low, high)``,
-    int64 unless ``dtype`` says otherwise."""
+    int64 unless ``dtype`` says otherwise; ``low``, ``high`` and ``size`` may be keywords."""
+    if high is not None:
+        args = (0 if low is None else low, high) + args
     low, high, size = _randint_args(args, size, "randint")
     d = _new(_size((size,)), dtype, _dt.int64, device, requires_grad, out)
     _k.random(d, low, high, _k.generator_of(generator))

@@ -432,3 +432,5 @@ _engine._T = __import__("sys").modules[__name__]
 from .autograd import graph as _graph  # noqa: E402
 _graph._TENSOR[0] = Tensor
 _tensor_math._bind()
+from ._numpy_names import install_on_class as _numpy_names  # noqa: E402
+_numpy_names(Tensor)        # x.sum(axis=0, keepdims=True), as torch's argument parser allows

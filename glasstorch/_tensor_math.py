@@ -232,11 +232,13 @@ class TensorMath:
         return _un.relu_(self)
 
     # ---- reductions --------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, *, dtype=None):
-        return _red.sum(self, dim, keepdim, dtype=dtype)
+    # (axis= and keepdims= are NumPy's names, which torch also accepts; spelled out here so that
+    # these hot methods need no renaming wrapper, see _numpy_names.py)
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        return _red.sum(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None):
-        return _red.mean(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        return _red.mean(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)
 
     # ---- comparisons --------------------------------------------------------------------
     def eq(self, other):
@@ -264,7 +266,7 @@ class TensorMath:
 
     # ---- copies ----------------------------------------------------------------------------
     def clone(self, *, memory_format=None):
-        return _conv.clone(self)
+        return _conv.clone(self, memory_format=memory_format)
 
     def zero_(self):
         from .ops.fill import fill_

@@ -7,18 +7,22 @@ inherits the rest from one mixin per concept:
     _tensor_index.py    TensorIndex    t[i], gather, scatter, index_*, masked_*, take, nonzero
     _tensor_reduce.py   TensorReduce   max/min, prod, var/std, norm, cumsum, all/any, sort, topk ...
     _tensor_logic.py    TensorLogic    isnan, logical_*, bitwise_* (and & | ^ ~), isclose
+    _tensor_linalg.py   TensorLinalg   det, inverse, logdet, svd, matrix_power ... (torch's older names)
+    _tensor_more.py     TensorMore     lgamma, digamma, logit, sinc, nansum, nanmean, ravel, ``in`` ...
 
 Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inherits them.
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
 """
 from . import _ops_index as O
 from ._tensor_index import TensorIndex
+from ._tensor_linalg import TensorLinalg
+from ._tensor_more import TensorMore
 from ._tensor_logic import TensorLogic
 from ._tensor_reduce import TensorReduce
 from ._tensor_views import TensorViews
 
 
-class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic):
+class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore):
     __slots__ = ()
 
     # ---- linear algebra ------------------------------------------------------------------------
@@ -296,17 +300,25 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic):
         return O.softmax.log_softmax(self, dim, dtype)
 
     # ---- constructors from a tensor ----------------------------------------------------------------
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kw):
-        return O.creation_more.new_zeros(self, *size, dtype=dtype, requires_grad=requires_grad)
+    # size as f(2, 3), f((2, 3)) or f(size=(2, 3)); layout and pin_memory mean nothing on the CPU
+    def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                  pin_memory=False):
+        return O.creation_more.new_zeros(self, *O.shape.or_keyword(args, size, "size", "new_zeros"), dtype=dtype,
+                                         requires_grad=requires_grad, device=device)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kw):
-        return O.creation_more.new_ones(self, *size, dtype=dtype, requires_grad=requires_grad)
+    def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
+        return O.creation_more.new_ones(self, *O.shape.or_keyword(args, size, "size", "new_ones"), dtype=dtype,
+                                        requires_grad=requires_grad, device=device)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kw):
-        return O.creation_more.new_empty(self, *size, dtype=dtype, requires_grad=requires_grad)
+    def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+                  pin_memory=False):
+        return O.creation_more.new_empty(self, *O.shape.or_keyword(args, size, "size", "new_empty"), dtype=dtype,
+                                         requires_grad=requires_grad, device=device)
 
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
-        return O.creation_more.new_full(self, size, fill_value, dtype, requires_grad)
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
+        return O.creation_more.new_full(self, size, fill_value, dtype, requires_grad, device)
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
         return O.creation_more.new_tensor(self, data, dtype, requires_grad)

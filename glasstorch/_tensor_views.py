@@ -10,14 +10,14 @@ class TensorViews:
     __slots__ = ()
 
     # ---- views and shapes --------------------------------------------------------------------
-    def view(self, *shape):
-        return O.shape.view(self, *shape)
+    def view(self, *shape, size=None):
+        return O.shape.view(self, *shape, size=size)
 
     def view_as(self, other):
         return O.shape.view_as(self, other)
 
-    def reshape(self, *shape):
-        return O.shape.reshape(self, *shape)
+    def reshape(self, *args, shape=None):
+        return O.shape.reshape(self, *args, shape=shape)
 
     def reshape_as(self, other):
         return O.shape.reshape_as(self, other)
@@ -40,8 +40,8 @@ class TensorViews:
     def unsqueeze_(self, dim):
         return O.inplace_more.unsqueeze_(self, dim)
 
-    def expand(self, *sizes):
-        return O.shape.expand(self, *sizes)
+    def expand(self, *sizes, size=None):
+        return O.shape.expand(self, *sizes, size=size)
 
     def expand_as(self, other):
         return O.shape.expand_as(self, other)
@@ -85,8 +85,8 @@ class TensorViews:
     def adjoint(self):
         return O.views.mT(self)
 
-    def permute(self, *dims):
-        return O.views.permute(self, *dims)
+    def permute(self, *args, dims=None):
+        return O.views.permute(self, *args, dims=dims)
 
     def movedim(self, source, destination):
         return O.views.movedim(self, source, destination)
@@ -129,8 +129,8 @@ class TensorViews:
     def untyped_storage(self):
         return O.storage.untyped_storage(self)
 
-    def repeat(self, *sizes):
-        return O.join.repeat(self, *sizes)
+    def repeat(self, *sizes, repeats=None):
+        return O.join.repeat(self, *sizes, repeats=repeats)
 
     def tile(self, dims):
         return O.join.tile(self, dims)
@@ -138,8 +138,8 @@ class TensorViews:
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         return O.join.repeat_interleave(self, repeats, dim)
 
-    def flip(self, *dims):
-        return O.join.flip(self, *dims)
+    def flip(self, *args, dims=None):
+        return O.join.flip(self, *args, dims=dims)
 
     def fliplr(self):
         return O.join.fliplr(self)

@@ -1,15 +1,18 @@
-"""``torch.linalg``: norms, inv, det, solve with gradients; qr, cholesky, svd, eigh, slogdet, pinv,
+"""``torch.linalg``: norms, inv, det, slogdet, solve, pinv, lstsq with gradients; qr, cholesky, svd, eigh,
 matrix_rank forward only (torch's backward for these is exotic; they give results without a graph).
 """
 import numpy as np
 
 from .autograd.graph import Node
-from .ops._common import GRAD, _wrap, record, record1, needs_grad
+from .ops._common import GRAD, _wrap, edge, record, record1, needs_grad
 from .ops.norms import vector_norm
 from .ops.matmul import matmul, _T
+from ._linalg_lstsq import lstsq, pinv as _pinv
+from ._return_types import return_type
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve", "qr", "cholesky", "svd",
-           "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matmul", "cross"]
+           "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matmul", "cross", "lstsq", "matrix_power",
+           "multi_dot", "vecdot"]
 
 
 def _square(A, name):
@@ -30,7 +33,7 @@ class LinalgInvExBackward0(Node):
         Y, = self.saved()
         m = self.m
         Yt = _T(Y)
-        mm = (lambda p, q: p @ q) if isinstance(g, np.ndarray) else m.matmul
+        mm = (lambda p, q: p @ q) if isinstance(g, (np.ndarray, np.generic)) else m.matmul
         return (-mm(mm(Yt, g), Yt),)
 
 
@@ -55,7 +58,7 @@ class LinalgDetBackward0(Node):
 
     def backward(self, g):
         A, y = self.saved()
-        if isinstance(g, np.ndarray):
+        if isinstance(g, (np.ndarray, np.generic)):
             return ((g * y)[..., None, None] * np.swapaxes(np.linalg.inv(A), -1, -2),)
         return ((g * y).unsqueeze(-1).unsqueeze(-1) * inv(A).mT,)
 
@@ -70,9 +73,33 @@ def det(A, *, out=None):
     return r
 
 
+class LinalgSlogdetBackward0(Node):
+    """(sign, y) = slogdet(A), y = log|det A|   ->   dA = g_y A^-T (the sign is piecewise constant)"""
+    __slots__ = ()
+    _nout = 2
+
+    def backward(self, grads):
+        g = grads[1]
+        A, = self.saved()
+        if isinstance(g, (np.ndarray, np.generic)):
+            return (np.asarray(g)[..., None, None] * np.swapaxes(np.linalg.inv(A), -1, -2),)
+        return (g.unsqueeze(-1).unsqueeze(-1) * inv(A).mT,)
+
+
 def slogdet(A, *, out=None):
     s, l = np.linalg.slogdet(_square(A, "slogdet"))
-    return _wrap(np.asarray(s, A._data.dtype)), _wrap(np.asarray(l, A._data.dtype))
+    dt = A._data.dtype
+    outs = _wrap(np.asarray(s, dt)), _wrap(np.asarray(l, dt))
+    if GRAD.enabled and A._rg:
+        # one node with two outputs, as torch: both results carry it
+        node = LinalgSlogdetBackward0()
+        node.save(A)
+        node.next_functions = (edge(A),)
+        node._shape = [o._data.shape for o in outs]
+        node._dtype = [dt, dt]
+        for nr, o in enumerate(outs):
+            o.grad_fn, o._rg, o._out_nr = node, True, nr
+    return _Slogdet(*outs)
 
 
 class LinalgSolveExBackward0(Node):
@@ -81,7 +108,7 @@ class LinalgSolveExBackward0(Node):
 
     def backward(self, g):
         A, X = self.saved()
-        if isinstance(g, np.ndarray):
+        if isinstance(g, (np.ndarray, np.generic)):
             gb = np.linalg.solve(np.swapaxes(A, -1, -2), g[..., None] if self.vec else g)
             xs = X[..., None] if self.vec else X
             ga = -gb @ np.swapaxes(xs, -1, -2)
@@ -167,11 +194,75 @@ def eigvalsh(A, UPLO="L", *, out=None):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    return _forward_only((np.linalg.pinv(A._data, hermitian=hermitian),), A._data.dtype)[0]
+    return _pinv(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return _wrap(np.asarray(np.linalg.matrix_rank(A._data, hermitian=hermitian), np.int64))
+
+
+def matrix_power(A, n, *, out=None):
+    from .ops.linalg_more import matrix_power as power
+    return power(A, n)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """sum over ``dim`` of x * y (real tensors: no conjugate to take)."""
+    return (x * y).sum(dim)
+
+
+def multi_dot(tensors, *, out=None):
+    """A_1 A_2 ... A_k, multiplied in the order that needs the fewest scalar products (the classic
+    matrix-chain order, as torch); a 1-d first or last factor is a row or column vector."""
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    first_vec, last_vec = tensors[0].dim() == 1, tensors[-1].dim() == 1
+    ts = list(tensors)
+    if first_vec:
+        ts[0] = ts[0].unsqueeze(0)
+    if last_vec:
+        ts[-1] = ts[-1].unsqueeze(-1)
+    for i, t in enumerate(ts):
+        if t.dim() != 2:
+            which = "first" if i == 0 else "last" if i == n - 1 else None
+            if which:
+                raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got {tensors[i].dim()}D")
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    for i in range(n - 1):
+        if ts[i].shape[1] != ts[i + 1].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
+                               f"{list(tensors[i + 1].shape)} cannot be multiplied")
+    if n == 2:
+        r = matmul(ts[0], ts[1])
+    else:
+        dims = [ts[0].shape[0]] + [t.shape[1] for t in ts]
+        r = _chain(ts, _chain_order(dims), 0, n - 1)
+    shape = tuple(r.shape)          # torch ends with a view, which also drops the vectors' unit dims
+    return r.view(shape[int(first_vec):len(shape) - int(last_vec)])
+
+
+def _chain_order(p):
+    """split[i][j]: where the cheapest product of factors i..j splits (dynamic programming)."""
+    n = len(p) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def _chain(ts, split, i, j):
+    if i == j:
+        return ts[i]
+    k = split[i][j]
+    return matmul(_chain(ts, split, i, k), _chain(ts, split, k + 1, j))
 
 
 def cross(input, other, *, dim=-1, out=None):
@@ -184,7 +275,7 @@ def cross(input, other, *, dim=-1, out=None):
     return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
 
 
-import collections  # noqa: E402
-_QR = collections.namedtuple("qr", ["Q", "R"])
-_SVD = collections.namedtuple("svd", ["U", "S", "Vh"])
-_Eigh = collections.namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+_QR = return_type("linalg_qr", ["Q", "R"])
+_SVD = return_type("linalg_svd", ["U", "S", "Vh"])
+_Eigh = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
+_Slogdet = return_type("linalg_slogdet", ["sign", "logabsdet"])

@@ -101,6 +101,19 @@ CASES = [
     ("logaddexp", lambda a, b: gt.logaddexp(a, b), [r(5), r(5, seed=1)]),
     ("xlogy", lambda a, b: gt.xlogy(a, b), [r(5), r(5, seed=1, lo=0.5, hi=2)]),
     ("nan_to_num", lambda x: x.nan_to_num(), [r(5)]),
+    ("lgamma", lambda x: x.lgamma(), [r(5, lo=0.2, hi=4)]), ("digamma", lambda x: x.digamma(), [r(5, lo=0.2, hi=4)]),
+    ("polygamma", lambda x: gt.polygamma(2, x), [r(5, lo=0.5, hi=4)]),
+    ("logit", lambda x: x.logit(), [r(5, lo=0.1, hi=0.9)]), ("sinc", lambda x: x.sinc(), [r(5)]),
+    ("nansum", lambda x: x.nansum(1), [r(2, 3)]),
+    ("linalg.slogdet", lambda a: gt.linalg.slogdet(a)[1], [r(3, 3) + 3 * np.eye(3)]),
+    ("logdet", lambda a: gt.logdet(a), [r(3, 3) + 3 * np.eye(3)]),
+    ("linalg.pinv", lambda a: gt.linalg.pinv(a), [r(4, 3)]),
+    ("linalg.pinv_wide", lambda a: gt.linalg.pinv(a), [r(2, 3)]),
+    ("linalg.lstsq", lambda a, b: gt.linalg.lstsq(a, b).solution, [r(4, 3), r(4, 2, seed=1)]),
+    ("matrix_power", lambda a: gt.matrix_power(a, 5), [r(3, 3) / 2]),
+    ("take_along_dim", lambda x: gt.take_along_dim(x, gt.tensor([[2, 0], [1, 1]]), 1), [r(2, 3)]),
+    ("soft_margin_loss", lambda x, y: gt.nn.functional.soft_margin_loss(x, y), [r(2, 3), r(2, 3, seed=1)]),
+    ("multi_margin_loss", lambda x: gt.nn.functional.multi_margin_loss(x, gt.tensor([0, 2]), p=2), [r(2, 3)]),
 ]
 
 

@@ -1,4 +1,4 @@
-"""``torch.distributions``: Normal, Uniform, Bernoulli and Categorical.
+"""``torch.distributions``: Normal, Uniform, Bernoulli and Categorical, and ``kl_divergence`` between them.
 
 Sampling goes through the same generator functions as ``torch.normal`` / ``torch.rand`` /
 ``torch.bernoulli`` / ``torch.multinomial``, in torch's order, so samples are bit-identical to
@@ -11,5 +11,7 @@ from .normal import Normal
 from .uniform import Uniform
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .kl import kl_divergence, register_kl
 
-__all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical"]
+__all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "kl_divergence",
+           "register_kl"]

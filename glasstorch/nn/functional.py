@@ -14,6 +14,8 @@ from ._ops.activation import (leaky_relu, elu, selu, celu, hardtanh, relu6, gelu
 from ._ops.loss import (mse_loss as _mse_loss, smooth_l1_loss as _smooth_l1_loss, huber_loss as _huber_loss,
                         binary_cross_entropy as _bce, binary_cross_entropy_with_logits as _bce_logits,
                         nll_loss, div_scalar)
+from ._ops.loss_more import (soft_margin_loss, multi_margin_loss, poisson_nll_loss, gaussian_nll_loss,  # noqa: F401
+                             hinge_embedding_loss, multilabel_soft_margin_loss)
 from ._ops.conv import conv as _conv
 from ._ops.pooling import max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool2d
 from ._ops.normalization import batch_norm, layer_norm, group_norm, rms_norm
@@ -26,7 +28,9 @@ __all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", 
            "kl_div", "cosine_similarity", "cosine_embedding_loss", "margin_ranking_loss", "pairwise_distance",
            "triplet_margin_loss", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
            "adaptive_avg_pool2d", "batch_norm", "layer_norm", "group_norm", "rms_norm", "embedding", "one_hot",
-           "dropout", "dropout1d", "dropout2d", "alpha_dropout", "normalize", "pad", "flatten"]
+           "dropout", "dropout1d", "dropout2d", "alpha_dropout", "normalize", "pad", "flatten", "soft_margin_loss",
+           "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "hinge_embedding_loss",
+           "multilabel_soft_margin_loss"]
 
 
 def _ops():

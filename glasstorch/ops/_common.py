@@ -144,6 +144,8 @@ def binary_operands(a, b):
         dt = FROM_NP[y.dtype]
         if dt._cat == 2 or (ca is int and dt._cat == 1 and 0 <= a <= 127):
             return a, y, dt
+    if ca is ndarray or cb is ndarray:
+        return _with_ndarray(a, b)
     dt = result_type(a, b)
     npdt = dt.np
     if isinstance(a, Tensor):
@@ -158,6 +160,21 @@ def binary_operands(a, b):
             y = y.astype(npdt)
     else:
         y = _number(b, dt)
+    return x, y, dt
+
+
+def _with_ndarray(a, b):
+    """A tensor with a NumPy array (``t * np.ones(2)``): torch gives the operation to NumPy, which
+    reads the tensor through ``.numpy()`` (refused while it requires grad) and promotes as NumPy
+    does; the result comes back as a tensor."""
+    for t in (a, b):
+        if isinstance(t, Tensor) and t._rg and GRAD.enabled:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+    x = a._data if isinstance(a, Tensor) else a
+    y = b._data if isinstance(b, Tensor) else b
+    dt = FROM_NP.get(np.result_type(x, y))
+    if dt is None:
+        raise TypeError(f"unsupported NumPy dtype {np.result_type(x, y)} in an operation with a tensor")
     return x, y, dt
 
 

@@ -78,7 +78,10 @@ def legacy_type(t, dtype=None):
 
 
 def clone(input, *, memory_format=None):
-    r = _wrap(np.array(input._data, copy=True))
+    # preserve_format (the default) keeps a dense tensor's strides, as np.array's order "K" does;
+    # contiguous_format asks for a C-ordered copy (what .contiguous() hands back)
+    fmt = getattr(memory_format, "name", None)
+    r = _wrap(np.array(input._data, copy=True, order="C" if fmt == "contiguous_format" else "K"))
     if GRAD.enabled and input._rg:
         record1(CloneBackward0(), r, input)
     return r

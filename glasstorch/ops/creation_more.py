@@ -85,22 +85,22 @@ def _size(size):
     return tuple(size)
 
 
-def new_full(t, size, fill_value, dtype=None, requires_grad=False):
+def new_full(t, size, fill_value, dtype=None, requires_grad=False, device=None):
     from .._creation import full
     return full(_size((size,)) if isinstance(size, int) else tuple(size), fill_value,
-                dtype=dtype or t.dtype, requires_grad=requires_grad)
+                dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
 
 
-def new_zeros(t, *size, dtype=None, requires_grad=False, **kw):
-    return new_full(t, _size(size), 0, dtype, requires_grad)
+def new_zeros(t, *size, dtype=None, requires_grad=False, device=None):
+    return new_full(t, _size(size), 0, dtype, requires_grad, device)
 
 
-def new_ones(t, *size, dtype=None, requires_grad=False, **kw):
-    return new_full(t, _size(size), 1, dtype, requires_grad)
+def new_ones(t, *size, dtype=None, requires_grad=False, device=None):
+    return new_full(t, _size(size), 1, dtype, requires_grad, device)
 
 
-def new_empty(t, *size, dtype=None, requires_grad=False, **kw):
-    return new_full(t, _size(size), 0, dtype, requires_grad)
+def new_empty(t, *size, dtype=None, requires_grad=False, device=None):
+    return new_full(t, _size(size), 0, dtype, requires_grad, device)
 
 
 def new_tensor(t, data, dtype=None, requires_grad=False, **kw):

@@ -59,7 +59,7 @@ class EinsumBackward0(Node):
             target = "".join(c for c in sub if c in avail)
             spec = ",".join([self.out] + [s for s, _ in others]) + "->" + target
             args = [g] + [o for _, o in others]
-            if isinstance(g, np.ndarray):
+            if isinstance(g, (np.ndarray, np.generic)):
                 r = np.einsum(spec, *args)
                 r = r.reshape([shape[k] if c in avail else 1 for k, c in enumerate(sub)])
                 grads.append(np.broadcast_to(r, shape))

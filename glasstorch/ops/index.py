@@ -28,7 +28,7 @@ def _as_index_array(item):
         a = item._data
     elif isinstance(item, np.ndarray):
         a = item
-    elif isinstance(item, (list, tuple)):
+    elif isinstance(item, (list, tuple, range)):      # torch takes any Python sequence of indices
         a = np.asarray([int(v) if isinstance(v, Tensor) else v for v in item])
         if a.dtype.kind == "f":
             a = a.astype(np.int64)

@@ -11,6 +11,11 @@ from ..autograd.graph import Node
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+NO_GRAD_VIEW_INPLACE = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use "
+    "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+    "you want the inplace to be tracked).")
 
 _TYPE_NAMES = {"f": {2: "Half", 4: "Float", 8: "Double"}, "i": {1: "Char", 2: "Short", 4: "Int", 8: "Long"},
                "u": {1: "Byte"}, "b": {1: "Bool"}}
@@ -34,6 +39,8 @@ def check_inplace(t):
     """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does."""
     if GRAD.enabled:
         if t._rg and t.grad_fn is None:
+            if t.__dict__ and t.__dict__.get("_no_grad_view"):
+                raise RuntimeError(NO_GRAD_VIEW_INPLACE)
             raise RuntimeError(LEAF_INPLACE)
         base = t._base
         if base is not None and base._rg and base.grad_fn is None and t._rg:

@@ -6,7 +6,7 @@ import numpy as np
 from .._dtype import result_type, FROM_NP
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
-from .shape import is_array, sizes_arg, reshape, unsqueeze, expand, flatten
+from .shape import is_array, or_keyword, sizes_arg, reshape, unsqueeze, expand, flatten
 from .views import DiagonalBackward0, _diag_view
 from .._tensor import _wrap_dim
 
@@ -169,8 +169,8 @@ class RepeatBackward0(Node):
         return (g.reshape(self.shape),)
 
 
-def repeat(input, *sizes):
-    reps = sizes_arg(sizes)
+def repeat(input, *sizes, repeats=None):
+    reps = sizes_arg(or_keyword(sizes, repeats, "repeats", "repeat"))
     x = input._data
     if len(reps) < x.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
@@ -213,8 +213,8 @@ class FlipBackward0(Node):
         return (np.flip(g, self.dims) if is_array(g) else g.flip(self.dims),)
 
 
-def flip(input, *dims):
-    dims = sizes_arg(dims)
+def flip(input, *args, dims=None):
+    dims = sizes_arg(or_keyword(args, dims, "dims", "flip"))
     x = input._data
     axes = tuple(_wrap_dim(d, x.ndim) for d in dims)
     r = _wrap(np.flip(x, axes).copy() if x.ndim else x.copy())

@@ -84,7 +84,7 @@ class MvBackward0(Node):
     def backward(self, g):
         A, v = self.saved()
         m = self.m
-        dA = None if v is None else (np.outer(g, v) if isinstance(g, np.ndarray) else m.outer(g, v))
+        dA = None if v is None else (np.outer(g, v) if isinstance(g, (np.ndarray, np.generic)) else m.outer(g, v))
         dv = None if A is None else _mat(m, _T(A), g)
         return dA, dv
 

@@ -75,9 +75,13 @@ def _add_reduce(x, axes, keepdim, dtype):
     return _parallel.add_reduce(x, axes if axes is not None else tuple(range(x.ndim)), keepdim, dtype)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
     if axis is not None:
+        if dim is not None:
+            raise TypeError("sum() got an unexpected keyword argument 'axis'")
         dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     x = input._data
     odt = x.dtype if dtype is None and x.dtype.kind == "f" else acc_dtype(x, dtype)
     if x.dtype != odt:
@@ -134,9 +138,13 @@ def _mean(x, axes, keepdim):
     return np.true_divide(total, n, dtype=acc or x.dtype)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
     if axis is not None:
+        if dim is not None:
+            raise TypeError("mean() got an unexpected keyword argument 'axis'")
         dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
     x = input._data
     if dtype is not None:
         x = x.astype(to_dtype(dtype).np)

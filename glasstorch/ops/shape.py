@@ -18,12 +18,42 @@ def sizes_arg(sizes):
     return tuple(int(s) for s in sizes)
 
 
+def or_keyword(args, value, name, fn):
+    """Sizes or dims given as ``f(2, 3)`` / ``f((2, 3))``, or by keyword ``f(name=(2, 3))``, as torch
+    takes them; both at once is torch's TypeError."""
+    if value is None:
+        return args
+    if args:
+        raise TypeError(f"{fn}() got multiple values for argument '{name}'")
+    return (value,)
+
+
 def as_view(input, arr):
     """Wrap ``arr`` (a NumPy view of ``input``'s data) as a torch view of ``input``."""
     r = _wrap(arr)
     r._vc = input._vc
     r._base = input if input._base is None else input._base
+    if input._rg and not GRAD.enabled:
+        _no_grad_view(r)
     return r
+
+
+class NoGradViewSink(Node):
+    """Where gradients for a view made under no_grad go: nowhere.  torch's view of a tensor that
+    requires grad still reports ``requires_grad=True`` when made in no_grad mode, so what is
+    computed from it later records a graph, but the view has no grad accumulator of its own."""
+    __slots__ = ()
+
+    def backward(self, g):
+        return ()
+
+
+def _no_grad_view(r):
+    r._rg = True
+    sink = r._accum = NoGradViewSink()
+    sink.next_functions = ()
+    sink._shape, sink._dtype = r._data.shape, r._data.dtype
+    r.__dict__["_no_grad_view"] = True      # in-place changes to it in grad mode are refused
 
 
 def is_array(g):
@@ -85,7 +115,9 @@ def _record_view(node_cls, input, r, shape_attr=True):
     return r
 
 
-def view(input, *shape):
+def view(input, *shape, size=None):
+    if size is not None:
+        shape = or_keyword(shape, size, "size", "view")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and shape[0] is not None:
         return view_dtype(input, shape[0])
     shape = infer_shape(sizes_arg(shape), input._data.size)
@@ -107,8 +139,10 @@ def view_dtype(input, dtype):
     return as_view(input, input._data.view(dt.np))
 
 
-def reshape(input, *shape):
-    shape = infer_shape(sizes_arg(shape), input._data.size)
+def reshape(input, *args, shape=None):
+    if shape is not None:
+        args = or_keyword(args, shape, "shape", "reshape")
+    shape = infer_shape(sizes_arg(args), input._data.size)
     arr = _reshape_nocopy(input._data, shape)
     if arr is not None:
         # a non-contiguous input that can still be viewed goes through torch's _reshape_alias
@@ -119,6 +153,11 @@ def reshape(input, *shape):
     c = clone(input)
     r = _wrap(c._data.reshape(shape))
     return _record_view(UnsafeViewBackward0, c, r)
+
+
+def ravel(input):
+    """The elements as one dimension: torch's ``contiguous().view(-1)`` (a copy only when not C-ordered)."""
+    return view(contiguous(input), -1)
 
 
 def view_as(input, other):
@@ -229,8 +268,8 @@ class ExpandBackward0(Node):
         return (g,)
 
 
-def expand(input, *sizes):
-    sizes = sizes_arg(sizes)
+def expand(input, *sizes, size=None):
+    sizes = sizes_arg(or_keyword(sizes, size, "size", "expand"))
     x = input._data
     if len(sizes) < x.ndim:
         from .inplace import type_name
@@ -282,7 +321,8 @@ def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
     from .conversion import clone
-    return clone(input)
+    from .._runtime import contiguous_format
+    return clone(input, memory_format=contiguous_format)
 
 
 def sum_to_size(input, *size):

@@ -18,7 +18,7 @@ class SoftmaxBackward0(Node):
     def backward(self, g):
         y, = self.saved()
         d = self.dim
-        s = (g * y).sum(d, keepdims=True) if isinstance(g, np.ndarray) else (g * y).sum(d, keepdim=True)
+        s = (g * y).sum(d, keepdims=True) if isinstance(g, (np.ndarray, np.generic)) else (g * y).sum(d, keepdim=True)
         return (y * (g - s),)
 
 
@@ -29,7 +29,7 @@ class LogSoftmaxBackward0(Node):
     def backward(self, g):
         y, = self.saved()
         d = self.dim
-        s = g.sum(d, keepdims=True) if isinstance(g, np.ndarray) else g.sum(d, keepdim=True)
+        s = g.sum(d, keepdims=True) if isinstance(g, (np.ndarray, np.generic)) else g.sum(d, keepdim=True)
         return (g - self.m.exp(y) * s,)
 
 

@@ -75,7 +75,9 @@ class PermuteBackward0(Node):
         return (_permute(g, self.inv),)
 
 
-def permute(input, *dims):
+def permute(input, *args, dims=None):
+    from .shape import or_keyword
+    dims = or_keyword(args, dims, "dims", "permute")
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     x = input._data

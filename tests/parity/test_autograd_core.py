@@ -339,3 +339,31 @@ def test_inplace_through_a_view_updates_the_base_history(name):
     res = both(fn)
     assert res[torch][0] == res[glasstorch][0]
     np.testing.assert_allclose(to_np(res[glasstorch][1]), to_np(res[torch][1]), rtol=1e-6)
+
+
+def test_views_made_under_no_grad():
+    """A view of a tensor that requires grad, made under no_grad, still reports requires_grad=True
+    (and prints so); gradients through it go nowhere, and changing it in place in grad mode is refused."""
+    import torch
+    import glasstorch
+    res = []
+    for m in (torch, glasstorch):
+        w = m.zeros(2, 2, requires_grad=True)
+        with m.no_grad():
+            v, row = w.T, w[0]
+            inside = [repr(row), v.requires_grad, v.is_leaf, v.grad_fn, w.view(4).requires_grad,
+                      (w * 2).requires_grad, w.detach().requires_grad, w.data.requires_grad, w[[0]].requires_grad]
+        y = v * 2
+        got = [y.requires_grad, type(y.grad_fn).__name__]
+        y.sum().backward()
+        got += [w.grad, v.grad]
+        try:
+            row.add_(1)
+        except RuntimeError as e:
+            got.append(str(e))
+        with m.no_grad():
+            row.add_(1)
+        with m.inference_mode():
+            got.append(w.T.requires_grad)
+        res.append(inside + got + [w.tolist()])
+    assert res[0] == res[1]

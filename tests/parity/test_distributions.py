@@ -123,3 +123,40 @@ def test_validation_can_be_turned_off():
     for t in (torch, glasstorch):
         d = D(t).Normal(0.0, -1.0, validate_args=False)
         assert d.scale.item() == -1.0
+
+
+KL_PAIRS = [
+    ("normal", lambda t: (D(t).Normal(t.tensor([0.0, 1.5]), t.tensor([1.0, 0.5])),
+                          D(t).Normal(t.tensor([0.5, -1.0]), t.tensor([2.0, 0.7])))),
+    ("bernoulli", lambda t: (D(t).Bernoulli(t.tensor([0.1, 0.5, 0.0, 1.0])),
+                             D(t).Bernoulli(t.tensor([0.3, 0.0, 0.2, 0.9])))),
+    ("categorical", lambda t: (D(t).Categorical(t.tensor([[0.2, 0.3, 0.5], [0.0, 0.5, 0.5]])),
+                               D(t).Categorical(logits=t.tensor([[0.1, -1.0, 2.0], [1.0, 0.0, -1.0]])))),
+    ("uniform", lambda t: (D(t).Uniform(t.tensor([0.0, -1.0]), t.tensor([1.0, 3.0])),
+                           D(t).Uniform(t.tensor([-1.0, 0.0]), t.tensor([2.0, 3.0])))),
+    ("uniform_normal", lambda t: (D(t).Uniform(t.tensor([0.0, -1.0]), t.tensor([1.0, 3.0])),
+                                  D(t).Normal(t.tensor([0.5, 0.0]), t.tensor([1.0, 2.0])))),
+]
+
+
+@pytest.mark.parametrize("name,make", KL_PAIRS, ids=[n for n, _ in KL_PAIRS])
+def test_kl_divergence(name, make):
+    both(lambda t: [t.distributions.kl_divergence(*make(t))])
+
+
+def test_kl_divergence_gradient_and_registry():
+    def run(t):
+        mu = t.tensor([0.3, -0.2], requires_grad=True)
+        q = D(t).Normal(mu, t.tensor([0.8, 1.2]))
+        D(t).kl_divergence(q, D(t).Normal(0.0, 1.0)).sum().backward()
+
+        class Shifted(D(t).Normal):
+            pass
+
+        @D(t).register_kl(Shifted, D(t).Normal)
+        def _kl(p, q):
+            return t.zeros(())
+        return [mu.grad, D(t).kl_divergence(Shifted(0.0, 1.0), D(t).Normal(1.0, 1.0)),
+                D(t).kl_divergence(D(t).Normal(0.0, 1.0), Shifted(1.0, 1.0))]
+    both(run)
+    same_error(lambda t: D(t).kl_divergence(D(t).Categorical(t.ones(2)), D(t).Normal(0.0, 1.0)))

@@ -178,3 +178,35 @@ def test_attention_errors():
     same_error(lambda m: m.nn.MultiheadAttention(E, H)(*[m.from_numpy(x)] * 3, attn_mask=m.zeros(3, 4)))
     same_error(lambda m: m.nn.MultiheadAttention(E, H)(*[m.from_numpy(x)] * 3, attn_mask=m.zeros(2, 4, 4)))
     same_error(lambda m: m.nn.TransformerEncoderLayer(E, H, activation="tanh"))
+
+
+CAUSAL = np.triu(np.full((4, 4), -np.inf, np.float32), 1)
+
+
+@pytest.mark.parametrize("make,kwargs", [
+    (lambda nn: nn.TransformerDecoderLayer(E, H, 16, 0.0), {}),
+    (lambda nn: nn.TransformerDecoderLayer(E, H, 16, 0.2, norm_first=True), {"tgt_mask": CAUSAL}),   # dropout
+    (lambda nn: nn.TransformerDecoderLayer(E, H, 16, 0.0, activation="gelu"),
+     {"tgt_mask": CAUSAL, "tgt_is_causal": True, "memory_key_padding_mask": np.array([[0, 0, 0, 0, 1]] * 2, bool)}),
+])
+def test_decoder_layer(make, kwargs):
+    check(lambda m: make(m.nn), [arr(4, 2, E), arr(5, 2, E)], kwargs)
+
+
+def test_decoder_and_full_transformer():
+    def decoder(m):
+        return m.nn.TransformerDecoder(m.nn.TransformerDecoderLayer(E, H, 16, 0.1, batch_first=True), 2,
+                                       norm=m.nn.LayerNorm(E))
+    check(decoder, [arr(2, 4, E), arr(2, 5, E)], {"tgt_mask": CAUSAL})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(lambda m: m.nn.Transformer(E, H, 2, 1, 16, 0.1), [arr(5, 2, E), arr(4, 2, E)], {"tgt_mask": CAUSAL})
+        check(lambda m: m.nn.Transformer(E, H, 1, 2, 16, 0.0, batch_first=True, norm_first=True),
+              [arr(2, 5, E), arr(2, 4, E)], {"src_key_padding_mask": np.array([[0, 0, 0, 1, 1]] * 2, bool)})
+    for m in MODS:                              # the mask helper and the causal-mask detection
+        assert m.nn.Transformer.generate_square_subsequent_mask(3).tolist() == np.triu(
+            np.full((3, 3), -np.inf), 1).tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same_error(lambda m: m.nn.Transformer(E, H, 1, 1, 16)(m.ones(5, 2, E), m.ones(4, 3, E)))
+        same_error(lambda m: m.nn.Transformer(E, H, 1, 1, 16)(m.ones(5, 2, E), m.ones(4, 2, E + 2)))

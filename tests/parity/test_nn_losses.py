@@ -72,3 +72,63 @@ def test_loss_errors():
     same_error(lambda m: m.nn.functional.cross_entropy(m.ones(3, 4), m.zeros(3, 1, dtype=m.int64)))
     same_error(lambda m: m.nn.functional.mse_loss(m.ones(3), m.ones(3), reduction="avg"))
     same_error(lambda m: m.nn.functional.binary_cross_entropy(m.ones(3) * 2, m.ones(3)))
+
+
+@pytest.mark.parametrize("name", ["smooth_l1_loss", "huber_loss", "l1_loss", "mse_loss"])
+def test_scalar_loss_backward_seeded_by_loss_backward(name):
+    """loss.backward() on a 0-d loss seeds the engine with a NumPy scalar: every loss node takes it."""
+    import torch
+    import glasstorch
+    grads = []
+    for m in (torch, glasstorch):
+        x = m.tensor([0.3, -2.0, 1.5], requires_grad=True)
+        getattr(m.nn.functional, name)(x, m.zeros(3)).backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
+
+
+MORE_LOSSES = [
+    ("soft_margin", lambda F, x, t: F.soft_margin_loss(x, t.sign()), {}),
+    ("multi_margin", lambda F, x, t: F.multi_margin_loss(x, (t.abs() * 3).long().clamp(max=3)[:, 0]), {}),
+    ("multi_margin_p2_w", lambda F, x, t: F.multi_margin_loss(x, (t.abs() * 3).long().clamp(max=3)[:, 0], p=2,
+                                                              margin=0.5, weight=x.new_tensor([1., 2., 3., 4.])), {}),
+    ("poisson", lambda F, x, t: F.poisson_nll_loss(x, t.abs() * 3), {}),
+    ("poisson_full", lambda F, x, t: F.poisson_nll_loss(x.abs() + 0.1, t.abs() * 3, log_input=False, full=True), {}),
+    ("gaussian", lambda F, x, t: F.gaussian_nll_loss(x, t, x.detach().abs() + 0.1), {}),
+    ("gaussian_full", lambda F, x, t: F.gaussian_nll_loss(x, t, (t.abs() + 0.5)[:, :1], full=True), {}),
+    ("hinge", lambda F, x, t: F.hinge_embedding_loss(x, t.sign(), margin=0.5), {}),
+    ("multilabel_soft_margin", lambda F, x, t: F.multilabel_soft_margin_loss(x, (t > 0).float()), {}),
+]
+
+
+@pytest.mark.parametrize("red", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name,fn,kw", MORE_LOSSES, ids=[n for n, _, _ in MORE_LOSSES])
+def test_more_losses(name, fn, kw, red):
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    t = np.random.default_rng(1).standard_normal((5, 4)).astype(np.float32)
+    same_on_both(lambda m, a, b: fn(_Red(m.nn.functional, red), a, b.detach()), [x, t], rtol=1e-5, atol=1e-6)
+
+
+class _Red:
+    """A functional namespace whose losses all get ``reduction=red``."""
+
+    def __init__(self, F, red):
+        self.F, self.red = F, red
+
+    def __getattr__(self, name):
+        return lambda *a, **k: getattr(self.F, name)(*a, reduction=self.red, **k)
+
+
+def test_more_loss_modules_and_errors():
+    import torch
+    import glasstorch
+    for name in ("SoftMarginLoss", "MultiMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
+                 "MultiLabelSoftMarginLoss"):
+        assert repr(getattr(torch.nn, name)()) == repr(getattr(glasstorch.nn, name)())
+    same_on_both(lambda m, a: m.nn.MultiMarginLoss()(a, m.tensor(2)), [np.arange(4, dtype=np.float32) / 3])
+    same_on_both(lambda m, a: m.nn.PoissonNLLLoss(reduction="sum")(a, m.ones(4)), [np.arange(4, dtype=np.float32)])
+    same_error(lambda m: m.nn.functional.multi_margin_loss(m.ones(3, 4), m.tensor([0, 1, 2]), p=3))
+    same_error(lambda m: m.nn.functional.multi_margin_loss(m.ones(3, 4), m.tensor([0, 1, 5])))
+    same_error(lambda m: m.nn.functional.gaussian_nll_loss(m.ones(3, 4), m.ones(3, 4), -m.ones(3, 4)))
+    same_error(lambda m: m.nn.functional.gaussian_nll_loss(m.ones(3, 4), m.ones(3, 4), m.ones(2)))
+    same_error(lambda m: m.nn.functional.soft_margin_loss(m.ones(3), m.ones(3), reduction="avg"))

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import glasstorch
-from ._helpers import assert_same_array, same_error
+from ._helpers import assert_same_array, grad_fn_name, same_error
 from ._nn_helpers import MODS, assert_same_params, build_both
 
 R = np.random.default_rng(0)
@@ -150,3 +150,79 @@ def test_lstm_double_backward():
                    [p.grad.numpy().copy() for p in lstm.parameters()])
     for a, b in zip(*res):
         np.testing.assert_allclose(b, a, RTOL, 1e-5)
+
+
+# ---- PackedSequence ---------------------------------------------------------------------------------
+PACKED_CASES = [
+    (lambda nn: nn.LSTM(3, 4, num_layers=2, bidirectional=True), False, True),
+    (lambda nn: nn.GRU(3, 4, batch_first=True), True, True),
+    (lambda nn: nn.RNN(3, 4, nonlinearity="relu", bidirectional=True, batch_first=True), True, False),
+    (lambda nn: nn.LSTM(3, 5, proj_size=2), False, False),
+]
+
+
+@pytest.mark.parametrize("make,batch_first,with_hx", PACKED_CASES)
+@pytest.mark.parametrize("enforce_sorted", [False, True])
+def test_packed_sequences_through_recurrent_layers(make, batch_first, with_hx, enforce_sorted):
+    """pack_padded_sequence -> RNN -> pad_packed_sequence: outputs, final states and all gradients."""
+    lengths = [5, 3, 3, 1] if enforce_sorted else [3, 5, 1, 3]
+    x0 = arr(4, 5, 3) if batch_first else arr(5, 4, 3)
+    res = []
+    for m in MODS:
+        m.manual_seed(0)
+        rnn = make(m.nn)
+        x = m.from_numpy(x0.copy()).requires_grad_(True)
+        packed = m.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=batch_first,
+                                                      enforce_sorted=enforce_sorted)
+        hx = None
+        if with_hx:
+            dirs = 2 if rnn.bidirectional else 1
+            h0 = m.from_numpy(np.linspace(-1, 1, rnn.num_layers * dirs * 4 * 4, dtype=np.float32)
+                              .reshape(rnn.num_layers * dirs, 4, 4)).requires_grad_(True)
+            hx = (h0, h0 * 0.5) if isinstance(rnn, m.nn.LSTM) else h0
+        out, h = rnn(packed, hx)
+        assert type(out).__name__ == "PackedSequence"
+        padded, lens = m.nn.utils.rnn.pad_packed_sequence(out, batch_first=batch_first, total_length=6)
+        states = list(h) if isinstance(h, tuple) else [h]
+        loss = (padded * padded).sum() + sum((s * s.detach().sign()).sum() for s in states)
+        loss.backward()
+        res.append([out.data, out.batch_sizes, padded, lens, *states, x.grad] +
+                   ([hx[0].grad if isinstance(hx, tuple) else hx.grad] if with_hx else []) +
+                   [p.grad for p in rnn.parameters()])
+        res[-1].append(grad_fn_name(padded))
+    *arrays_t, name_t = res[0]
+    *arrays_g, name_g = res[1]
+    assert name_t == name_g
+    for a, b in zip(arrays_t, arrays_g):
+        assert_same_array(a, b, RTOL, 1e-5)
+
+
+def test_pack_and_pad_helpers():
+    seqs = [arr(4, 2), arr(2, 2), arr(3, 2)]
+    res = []
+    for m in MODS:
+        ts = [m.from_numpy(s.copy()).requires_grad_(True) for s in seqs]
+        p = m.nn.utils.rnn.pack_sequence(ts, enforce_sorted=False)
+        padded, lens = m.nn.utils.rnn.pad_packed_sequence(p, batch_first=True, padding_value=-1.0)
+        (padded * m.arange(8.0).view(1, 4, 2)).sum().backward()
+        back = m.nn.utils.rnn.unpack_sequence(p)
+        res.append([p.data, p.batch_sizes, p.sorted_indices, p.unsorted_indices, padded, lens] +
+                   [t.grad for t in ts] + back +
+                   m.nn.utils.rnn.unpad_sequence(padded, lens, batch_first=True) + [p.to(m.float64).data])
+        res[-1].append((repr(m.nn.utils.rnn.pack_sequence([m.tensor([1, 2, 3]), m.tensor([4, 5])])),
+                        grad_fn_name(p.data), grad_fn_name(padded)))
+    *arrays_t, names_t = res[0]
+    *arrays_g, names_g = res[1]
+    assert names_t == names_g
+    for a, b in zip(arrays_t, arrays_g):
+        assert_same_array(a, b)
+
+
+def test_pack_padded_sequence_errors():
+    pack = lambda m, *a, **k: m.nn.utils.rnn.pack_padded_sequence(*a, **k)    # noqa: E731
+    same_error(lambda m: pack(m, m.ones(3, 2, 1), [1, 3]))
+    same_error(lambda m: pack(m, m.ones(3, 2, 1), [2, 0], enforce_sorted=False))
+    same_error(lambda m: m.nn.utils.rnn.pad_packed_sequence(pack(m, m.ones(3, 2, 1), [3, 2]), total_length=2))
+    same_error(lambda m: m.nn.LSTM(2, 3)(pack(m, m.ones(3, 2, 1), [3, 2])))
+    same_error(lambda m: m.nn.GRU(2, 3)(pack(m, m.ones(3, 2, 1), [3, 2])))
+    same_error(lambda m: m.nn.GRU(1, 3)(pack(m, m.ones(3, 2, 1), [3, 2]), m.zeros(1, 3, 3)))

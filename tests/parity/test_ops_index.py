@@ -120,3 +120,51 @@ def test_index_ops_inplace():
         y.clamp_(-0.5, 0.5)
         return y
     same_on_both(f, [arr((3, 3)), arr((3, 3), 1)])
+
+
+def test_search_and_membership():
+    seq = np.array([1, 3, 5, 7, 9])
+    same_on_both(lambda t, s: t.searchsorted(s, t.tensor([3, 6, 9])), [seq], grad=False)
+    same_on_both(lambda t, s: t.searchsorted(s, t.tensor([3, 6, 9]), right=True), [seq], grad=False)
+    same_on_both(lambda t, s: t.searchsorted(s, 4), [seq], grad=False)
+    same_on_both(lambda t, s: t.searchsorted(s, t.tensor([[3, 0], [10, 5]]), side="right", out_int32=True), [seq],
+                 grad=False)
+    same_on_both(lambda t, s: t.searchsorted(s, t.tensor([[3, 6], [1, 5]])), [np.array([[1, 3, 5], [2, 4, 6]])],
+                 grad=False)
+    same_on_both(lambda t, s: t.bucketize(t.tensor([[1, 6], [3, 9]]), s), [seq], grad=False)
+    same_on_both(lambda t, s: t.bucketize(t.tensor([1.0, 6.0]), s, right=True), [seq.astype(np.float32)], grad=False)
+    same_on_both(lambda t, s: t.isin(t.tensor([[1, 2], [3, 4]]), s), [seq], grad=False)
+    same_on_both(lambda t, s: t.isin(s, 3, invert=True), [seq], grad=False)
+    same_error(lambda t: t.searchsorted(t.tensor([[1, 2]]), t.tensor([1, 2, 3])))
+    same_error(lambda t: t.searchsorted(t.tensor([1, 2]), t.tensor([1]), side="middle"))
+    same_error(lambda t: t.bucketize(t.tensor([1]), t.tensor([[1, 2]])))
+
+
+def test_index_helpers():
+    for args in [(3, 3), (4, 3, -1), (3, 4, 1), (2, 5, 2)]:
+        same_on_both(lambda t: t.triu_indices(*args), [], grad=False)
+        same_on_both(lambda t: t.tril_indices(*args), [], grad=False)
+    same_on_both(lambda t: t.tril_indices(3, 3, dtype=t.int32), [], grad=False)
+    a = np.array([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]], np.float32)
+    same_on_both(lambda t, x: t.take_along_dim(x, t.argsort(x, dim=1), dim=1), [a])
+    same_on_both(lambda t, x: x.take_along_dim(t.argmax(x, 1, keepdim=True), 1), [a])
+    same_on_both(lambda t, x: t.take_along_dim(x, t.tensor([0, 5])), [a])
+    same_on_both(lambda t, x: t.take_along_dim(x, t.tensor([[0, 1, 1]]), 0), [a])
+    same_error(lambda t: t.take_along_dim(t.ones(2, 3), t.tensor([[0, 1]]), 0))
+    same_on_both(lambda t, x: t.inner(x, x), [a], rtol=1e-6)
+    same_on_both(lambda t, x: t.inner(x[0], x[1]), [a], rtol=1e-6)
+    same_on_both(lambda t, x: x.ravel(), [a.T.copy()])
+    same_on_both(lambda t, x: t.ravel(x.t()), [a])
+
+
+def test_range_and_contains():
+    """A Python range indexes like a list; ``in`` asks whether any element equals the value."""
+    a = np.arange(12, dtype=np.float32).reshape(3, 4)
+    same_on_both(lambda t, x: x[range(3), [0, 1, 2]], [a])
+    same_on_both(lambda t, x: x[:, range(0, 4, 2)], [a])
+    for m in (torch, glasstorch):
+        t = m.arange(12).reshape(3, 4)
+        t[range(2)] = 0
+        assert t.tolist() == [[0] * 4, [0] * 4, [8, 9, 10, 11]]
+        assert (5 in m.tensor([1, 5])) and (7 not in m.tensor([1, 5])) and (m.tensor(1) in m.tensor([1, 5]))
+    same_error(lambda t: "a" in t.tensor([1, 2]))

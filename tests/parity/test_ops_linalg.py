@@ -88,3 +88,86 @@ def test_matmul_errors():
     same_error(lambda t: t.ones(2, 2) @ t.ones(2, 2, dtype=t.int64))
     same_error(lambda t: t.outer(t.ones(2, 2), t.ones(2)))
     same_error(lambda t: t.tensor(1.) @ t.ones(2))
+
+
+def test_lstsq():
+    """linalg.lstsq: the solution and its gradients (through pinv), every driver's extra outputs, batches."""
+    T = dict(rtol=1e-4, atol=1e-5)
+    A, B, b = arr((5, 3)), arr((5, 2), 1), arr((5,), 2)
+    same_on_both(lambda t, a, b: t.linalg.lstsq(a, b).solution, [A, B], **T)
+    same_on_both(lambda t, a, b: t.linalg.lstsq(a, b).solution, [A, b], **T)          # vector right side
+    same_on_both(lambda t, a, b: t.linalg.lstsq(a, b).solution, [A.T.copy(), arr((3, 2), 3)], **T)   # wide
+    same_on_both(lambda t, a, b: t.linalg.lstsq(a, b).solution, [arr((2, 5, 3)), arr((1, 5, 2), 4)], **T)  # batch
+    for driver in ("gelsy", "gels", "gelsd", "gelss"):
+        same_on_both(lambda t, a, b: tuple(t.linalg.lstsq(a, b, driver=driver))[1:], [A, B], grad=False, **T)
+    same_on_both(lambda t, a, b: tuple(t.linalg.lstsq(a, b, driver="gelsd"))[1:], [arr((2, 5, 3)), arr((2, 5), 4)],
+                 grad=False, **T)
+    import torch
+    import glasstorch
+    assert repr(torch.linalg.lstsq(torch.eye(2), torch.ones(2))) == \
+        repr(glasstorch.linalg.lstsq(glasstorch.eye(2), glasstorch.ones(2)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(5, 3), t.ones(4)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(5, 3, dtype=t.int64), t.ones(5, dtype=t.int64)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(5, 3), t.ones(2, 2, 5)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(5, 3), t.tensor(1.)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(5, 3, dtype=t.float64), t.ones(5)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(3), t.ones(3)))
+    same_error(lambda t: t.linalg.lstsq(t.ones(5, 3), t.ones(5), driver="foo"))
+    same_error(lambda t: t.linalg.lstsq(t.ones(2, 5, 3), t.ones(5, 2)))
+
+
+def test_linalg_old_names_and_pinv():
+    """torch.det / inverse / logdet / slogdet / pinverse / svd / matrix_power and linalg.pinv,
+    multi_dot, vecdot, matrix_power: values, grad_fn names and gradients."""
+    T = dict(rtol=1e-4, atol=1e-5)
+    A = arr((3, 3)) + 3 * np.eye(3, dtype=np.float32)
+    W = arr((4, 3), 1)
+    same_on_both(lambda t, a: t.det(a), [A], **T)
+    same_on_both(lambda t, a: a.det(), [A], **T)
+    same_on_both(lambda t, a: t.inverse(a), [A], **T)
+    same_on_both(lambda t, a: a.inverse(), [A], **T)
+    same_on_both(lambda t, a: t.logdet(a), [A], **T)
+    same_on_both(lambda t, a: t.logdet(-a), [A], grad=False, **T)                # det < 0 gives nan
+    same_on_both(lambda t, a: tuple(t.slogdet(a)), [A], **T)
+    same_on_both(lambda t, a: tuple(t.linalg.slogdet(a)), [A], **T)
+    same_on_both(lambda t, w: t.pinverse(w), [W], **T)
+    same_on_both(lambda t, w: t.linalg.pinv(w), [W.T.copy()], **T)
+    same_on_both(lambda t, w: t.linalg.pinv(w @ w.T, hermitian=True), [W], grad=False, **T)
+    for n in (-2, 1, 2, 3, 5, 6):
+        same_on_both(lambda t, a: t.matrix_power(a, n), [A / 3], **T)
+    same_on_both(lambda t, a: t.linalg.matrix_power(a, 4), [A / 3], **T)
+    same_on_both(lambda t, a: a.matrix_power(0), [A], grad=False)
+    same_on_both(lambda t, a, b, c: t.linalg.multi_dot([a, b, c]), [arr((2, 5)), arr((5, 4), 1), arr((4, 3), 2)],
+                 **T)
+    same_on_both(lambda t, a, b, c, d: t.linalg.multi_dot([a, b, c, d]),
+                 [arr((5,)), arr((5, 2), 1), arr((2, 6), 2), arr((6,), 3)], **T)
+    same_on_both(lambda t, a, b: t.linalg.vecdot(a, b), [W, arr((4, 3), 2)], **T)
+    import torch
+    import glasstorch
+    for m in (torch, glasstorch):                    # svd: U diag(S) V^T rebuilds A; V, not V^H
+        U, S, V = m.svd(m.from_numpy(W.copy()))
+        np.testing.assert_allclose((U * S @ V.T).numpy(), W, atol=1e-5)
+        assert tuple(U.shape) == (4, 3) and tuple(V.shape) == (3, 3)
+        U, S, V = m.svd(m.from_numpy(W.copy()), some=False)
+        assert tuple(U.shape) == (4, 4)
+    assert repr(torch.slogdet(torch.eye(2))) == repr(glasstorch.slogdet(glasstorch.eye(2)))
+    assert repr(torch.linalg.slogdet(torch.eye(2))) == repr(glasstorch.linalg.slogdet(glasstorch.eye(2)))
+    same_error(lambda t: t.matrix_power(t.ones(2, 3), 2))
+    same_error(lambda t: t.linalg.multi_dot([t.ones(2, 3)]))
+    same_error(lambda t: t.linalg.multi_dot([t.ones(2, 3), t.ones(2, 3)]))
+
+
+def test_scalar_results_backward_from_a_plain_backward():
+    """y.backward() on a 0-d det / einsum / pairwise distance: the seed gradient is a NumPy scalar."""
+    import torch
+    import glasstorch
+    A0 = arr((3, 3)) + 3 * np.eye(3, dtype=np.float32)
+    for fn in (lambda m, a: m.linalg.det(a), lambda m, a: m.einsum("ij->", a), lambda m, a: m.trace(a),
+               lambda m, a: m.einsum("i,i->", a[0], a[1]), lambda m, a: m.nn.functional.pairwise_distance(a[0], a[1]),
+               lambda m, a: m.logdet(a), lambda m, a: m.linalg.slogdet(a)[1]):
+        grads = []
+        for m in (torch, glasstorch):
+            a = m.from_numpy(A0.copy()).requires_grad_(True)
+            fn(m, a).backward()
+            grads.append(a.grad.numpy())
+        np.testing.assert_allclose(grads[1], grads[0], rtol=1e-5, atol=1e-6)

@@ -75,3 +75,34 @@ def test_reduction_errors():
     same_error(lambda t: t.ones(2, 0).max(1))
     same_error(lambda t: t.ones(2, 3).sum(2))
     same_error(lambda t: t.ones(2, 3).topk(4))
+
+
+def test_nansum_nanmean():
+    x = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, np.nan]], np.float32)
+    same_on_both(lambda t, a: t.nansum(a), [x])
+    same_on_both(lambda t, a: a.nansum(1), [x])
+    same_on_both(lambda t, a: t.nansum(a, dim=0, keepdim=True), [x])
+    same_on_both(lambda t, a: t.nanmean(a, 0), [x], rtol=1e-6)
+    same_on_both(lambda t, a: a.nanmean(dim=1, keepdim=True), [x], rtol=1e-6)
+    same_on_both(lambda t, a: t.nansum(a, dtype=t.float64), [x])
+    same_error(lambda t: t.nanmean(t.tensor([1, 2])))
+
+
+def test_numpy_argument_names():
+    """torch's argument parser takes axis= for dim= and keepdims= for keepdim=."""
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    same_on_both(lambda t, x: x.sum(axis=0, keepdims=True), [a])
+    same_on_both(lambda t, x: x.mean(axis=1), [a])
+    same_on_both(lambda t, x: x.argmax(axis=1), [a], grad=False)
+    same_on_both(lambda t, x: t.argmax(x, axis=0), [a], grad=False)
+    same_on_both(lambda t, x: tuple(x.max(axis=1)), [a])
+    same_on_both(lambda t, x: t.cat([x, x], axis=0), [a])
+    same_on_both(lambda t, x: t.stack([x, x], axis=1), [a])
+    same_on_both(lambda t, x: x.softmax(axis=0), [a], rtol=1e-5, atol=1e-7)
+    same_on_both(lambda t, x: t.softmax(x, axis=0), [a], rtol=1e-5, atol=1e-7)
+    same_on_both(lambda t, x: x.std(axis=0), [a], rtol=1e-6)
+    same_on_both(lambda t, x: x.cumsum(axis=1), [a])
+    same_on_both(lambda t, x: (x > 1).any(axis=0), [a], grad=False)
+    same_on_both(lambda t, x: t.var(x, axis=0, keepdims=True), [a], rtol=1e-6)
+    same_on_both(lambda t, x: x.unsqueeze(axis=0), [a])
+    same_error(lambda t: t.ones(2, 3).argmax(dim=0, axis=1))

@@ -118,3 +118,34 @@ def test_view_errors():
     same_error(lambda t: t.ones(2, 3).view(-1, -1))
     same_error(lambda t: t.ones(5).split([2, 2]))
     same_error(lambda t: t.cat([t.ones(2), t.tensor(1.)]))
+
+
+def test_contiguous_gives_c_order_and_clone_keeps_strides():
+    for m in (torch, glasstorch):
+        x = m.arange(12.0).view(3, 4).t()
+        c = x.contiguous()
+        assert c.is_contiguous() and c.stride() == (3, 1)
+        assert x.clone().stride() == (1, 4)                         # preserve_format keeps the layout
+        assert x.clone(memory_format=m.contiguous_format).stride() == (3, 1)
+    same_on_both(lambda t, a: a.t().contiguous(), [np.arange(12, dtype=np.float32).reshape(3, 4)])
+
+
+def test_sizes_and_dims_by_keyword():
+    """torch names the variadic sizes/dims: view(size=), reshape(shape=), permute(dims=), flip(dims=) ..."""
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    same_on_both(lambda t, x: x.view(size=(3, 2)), [a])
+    same_on_both(lambda t, x: x.reshape(shape=(3, 2)), [a])
+    same_on_both(lambda t, x: t.reshape(x, shape=(6,)), [a])
+    same_on_both(lambda t, x: x.permute(dims=(1, 0)), [a])
+    same_on_both(lambda t, x: t.permute(x, dims=(1, 0)), [a])
+    same_on_both(lambda t, x: x.flip(dims=[0]), [a])
+    same_on_both(lambda t, x: t.flip(x, dims=(0, 1)), [a])
+    same_on_both(lambda t, x: x.flip(0, 1), [a])
+    same_on_both(lambda t, x: x.repeat(repeats=(2, 1)), [a])
+    same_on_both(lambda t, x: x[:1].expand(size=(4, 3)), [a])
+    same_on_both(lambda t: [t.zeros(size=(2, 3)), t.ones(size=[2]), t.empty(size=(0, 2)), t.zeros((2,)),
+                            t.ones(2, 1)], [], grad=False)
+    same_on_both(lambda t, x: [x.new_zeros(size=(2,)), x.new_ones(2, 3), x.new_empty(size=(1,)).shape[0] * x[0, 0],
+                               x.new_full(size=(2,), fill_value=4.0)], [a], grad=False)
+    same_error(lambda t: t.zeros(2, size=(3,)))
+    same_error(lambda t: t.ones(2).new_zeros(2, device="cuda"))

@@ -139,3 +139,31 @@ def test_large_fused_update(threads):
         r[m] = (m.add(m.from_numpy(x), m.from_numpy(y), alpha=0.37), w.detach())
     for a, b in zip(r[torch], r[glasstorch]):
         assert_same_array(a, b)
+
+
+# ---- NumPy names and NumPy operands ------------------------------------------------------------
+@pytest.mark.parametrize("fn", [
+    lambda m: m.rand(size=(2, 3)),
+    lambda m: m.randn(size=(4,)),
+    lambda m: m.randint(low=2, high=9, size=(5,)),
+    lambda m: m.randint(high=3, size=(2,)),
+    lambda m: m.mean(m.arange(6.0).view(2, 3), axis=1, keepdims=True),
+    lambda m: m.arange(6.0).view(2, 3).sum(axis=0, keepdims=True),
+    lambda m: m.ones(2) * np.ones(2),
+    lambda m: m.ones(2, dtype=m.int64) + np.ones(2, np.int32),
+    lambda m: m.ones(3) / np.arange(1, 4),
+])
+def test_numpy_style_calls(fn):
+    out = {}
+    for m in (torch, glasstorch):
+        m.manual_seed(3)
+        out[m] = fn(m)
+    assert_same_array(out[torch], out[glasstorch])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.ones(2, requires_grad=True) * np.ones(2),
+    lambda m: m.arange(6.0).view(2, 3).sum(dim=0, axis=1),
+])
+def test_numpy_style_errors(fn):
+    same_error(fn)

@@ -307,7 +307,7 @@ class SoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        if not isinstance(g, np.ndarray):
+        if not isinstance(g, (np.ndarray, np.generic)):
             return (y * (g - (g * y).sum(self.dim, keepdim=True)),)
         return (y * (g - (g * y).sum(self.dim, keepdims=True)),)
 
@@ -318,7 +318,7 @@ class LogSoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        if not isinstance(g, np.ndarray):
+        if not isinstance(g, (np.ndarray, np.generic)):
             return (g - self.m.exp(y) * g.sum(self.dim, keepdim=True),)
         return (g - np.exp(y) * g.sum(self.dim, keepdims=True),)
 

@@ -16,8 +16,9 @@ class NormBackward1(Node):
         x, y = self.saved()
         m, p = self.m, self.p
         if not self.keepdim:
-            g, y = g.unsqueeze(self.dim) if not isinstance(g, np.ndarray) else np.expand_dims(g, self.dim), \
-                y.unsqueeze(self.dim) if not isinstance(y, np.ndarray) else np.expand_dims(y, self.dim)
+            arrays = isinstance(g, (np.ndarray, np.generic))    # a 0-d result's gradient may be a NumPy scalar
+            g = np.expand_dims(g, self.dim) if arrays else g.unsqueeze(self.dim)
+            y = np.expand_dims(y, self.dim) if isinstance(y, (np.ndarray, np.generic)) else y.unsqueeze(self.dim)
         if p == 1:
             return (g * m.sign(x),)
         if p == 2:

@@ -24,7 +24,7 @@ class _PointwiseLoss(Node):
 
     def backward(self, g):
         x, t = self.saved()
-        if not isinstance(g, np.ndarray):
+        if not isinstance(g, (np.ndarray, np.generic)):
             return self._backward_tensors(g, x, t)
         x, t = np.broadcast_arrays(x, t)
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
@@ -221,7 +221,7 @@ class NllLossBackward0(Node):
 
     def backward(self, g):
         x, t, w = self.saved()
-        if not isinstance(g, np.ndarray):
+        if not isinstance(g, (np.ndarray, np.generic)):
             # create_graph: dx = g * M, M the constant matrix backward would fill for g = 1
             xa, ta, wa = (getattr(v, "_data", v) for v in (x, t, w))
             ones = np.ones(() if self.reduction != "none" else ta.shape, xa.dtype)

@@ -227,4 +227,83 @@ def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, b
     return layer_input, stack(h_n, 0)
 
 
-__all__ = ["cell", "rnn_forward", "lstm_step", "gru_step", "rnn_tanh_step", "rnn_relu_step"]
+# ---- a packed batch: sequences of different lengths, longest first ---------------------------------
+def _rows(state, lo, hi, lstm):
+    return (state[0][lo:hi], state[1][lo:hi]) if lstm else state[lo:hi]
+
+
+def _cat_rows(parts, lstm):
+    if len(parts) == 1:
+        return parts[0]
+    if lstm:
+        return cat([p[0] for p in parts], 0), cat([p[1] for p in parts], 0)
+    return cat(parts, 0)
+
+
+def run_direction_packed(mode, data, batch_sizes, state, weights, reverse):
+    """One layer in one direction over packed ``data`` (N, F).  At step t only the first
+    batch_sizes[t] sequences are still running; a sequence's final state is its state at its last step."""
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    lstm = mode == "LSTM"
+    step = lstm_step if lstm else STEPS[mode]
+    xw = _project(data, w_ih, b_ih)
+    w_hh_t = t(w_hh)
+    extra = (t(w_hr),) if w_hr is not None else ()
+    offsets = np.concatenate([[0], np.cumsum(batch_sizes)]).tolist()
+    outs = [None] * len(batch_sizes)
+    if not reverse:
+        finished = []                          # rows that stopped, the shortest sequences last
+        h = state
+        for ti, bs in enumerate(batch_sizes):
+            running = (h[0] if lstm else h).shape[0]
+            if bs < running:
+                finished.append(_rows(h, bs, running, lstm))
+                h = _rows(h, 0, bs, lstm)
+            h = step(xw[offsets[ti]:offsets[ti + 1]], h, w_hh_t, b_hh, *extra)
+            outs[ti] = h[0] if lstm else h
+        final = _cat_rows([h] + finished[::-1], lstm)
+    else:
+        # backwards in time the batch grows: a sequence joins with its initial state at its last step
+        h = _rows(state, 0, batch_sizes[-1], lstm)
+        for ti in range(len(batch_sizes) - 1, -1, -1):
+            bs = batch_sizes[ti]
+            running = (h[0] if lstm else h).shape[0]
+            if bs > running:
+                h = _cat_rows([h, _rows(state, running, bs, lstm)], lstm)
+            h = step(xw[offsets[ti]:offsets[ti + 1]], h, w_hh_t, b_hh, *extra)
+            outs[ti] = h[0] if lstm else h
+        final = h
+    return cat(outs, 0), final
+
+
+def rnn_forward_packed(mode, data, batch_sizes, hx, layer_weights, num_layers, dropout, training, bidirectional):
+    """``rnn_forward`` for a packed batch: ``data`` (N, F), ``batch_sizes`` a list of ints, ``hx``
+    (L*D, B, H) in sorted order.  Returns (output data (N, D*H), h_n) or (output data, (h_n, c_n))."""
+    from .. import functional as F
+    dirs = 2 if bidirectional else 1
+    lstm = mode == "LSTM"
+    hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)
+    cs = unbind(hx[1], 0) if lstm else None
+    layer_input = data
+    h_n, c_n = [], []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = layer * dirs + d
+            state = (hs[k], cs[k]) if lstm else hs[k]
+            out, state = run_direction_packed(mode, layer_input, batch_sizes, state, layer_weights[k], d == 1)
+            outs.append(out)
+            if lstm:
+                h_n.append(state[0])
+                c_n.append(state[1])
+            else:
+                h_n.append(state)
+        layer_input = outs[0] if dirs == 1 else cat(outs, 1)
+        if dropout != 0 and training and layer < num_layers - 1:
+            layer_input = F.dropout(layer_input, dropout, True)
+    if lstm:
+        return layer_input, (stack(h_n, 0), stack(c_n, 0))
+    return layer_input, stack(h_n, 0)
+
+
+__all__ = ["cell", "rnn_forward", "rnn_forward_packed", "lstm_step", "gru_step", "rnn_tanh_step", "rnn_relu_step"]

@@ -6,7 +6,8 @@ from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, S
                          Softsign, Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Softmax, LogSoftmax, Softmin, GLU,
                          Tanhshrink)
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
-                   KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss)
+                   KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, SoftMarginLoss,
+                   MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelSoftMarginLoss)
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .pooling import MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm
@@ -16,5 +17,6 @@ from .flatten import Flatten, Unflatten
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .attention import MultiheadAttention, NonDynamicallyQuantizableLinear
 from .transformer import TransformerEncoderLayer, TransformerEncoder
+from .transformer_decoder import TransformerDecoderLayer, TransformerDecoder, Transformer
 from .upsampling import Upsample
 from .fold import Fold, Unfold

@@ -14,6 +14,7 @@ from ... import _creation
 from ..parameter import Parameter
 from .. import init
 from .._ops import rnn as _rnn
+from ..utils.rnn import PackedSequence
 from .linear import _empty
 from .module import Module
 
@@ -113,19 +114,23 @@ class RNNBase(Module):
         return out
 
     # ---- argument checks, with torch's messages ----------------------------------------------
-    def check_input(self, input):
+    def check_input(self, input, batch_sizes=None):
         w = self._flat_weights[0]
         if input.dtype != w.dtype:
             raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({w.dtype}). Convert "
                              f"input: input.to({w.dtype}), or convert model: model.to({input.dtype})")
-        if input.dim() != 3:
-            raise RuntimeError(f"input must have 3 dimensions, got {input.dim()}")
+        want = 2 if batch_sizes is not None else 3
+        if input.dim() != want:
+            raise RuntimeError(f"input must have {want} dimensions, got {input.dim()}")
         if self.input_size != input.size(-1):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
                                f"{input.size(-1)}")
 
-    def get_expected_hidden_size(self, input):
-        batch = input.size(0) if self.batch_first else input.size(1)
+    def get_expected_hidden_size(self, input, batch_sizes=None):
+        if batch_sizes is not None:
+            batch = int(batch_sizes[0])
+        else:
+            batch = input.size(0) if self.batch_first else input.size(1)
         dirs = 2 if self.bidirectional else 1
         return (self.num_layers * dirs, batch, self.proj_size if self.proj_size > 0 else self.hidden_size)
 
@@ -133,9 +138,33 @@ class RNNBase(Module):
         if tuple(hx.size()) != tuple(expected):
             raise RuntimeError(msg.format(expected, list(hx.size())))
 
-    def check_forward_args(self, input, hidden):
-        self.check_input(input)
-        self.check_hidden_size(hidden, self.get_expected_hidden_size(input))
+    def check_forward_args(self, input, hidden, batch_sizes=None):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx.index_select(1, permutation)
+
+    def _forward_packed(self, packed, hx):
+        """A ``PackedSequence`` in, a ``PackedSequence`` out; the hidden state in the caller's batch order."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        sizes = batch_sizes.tolist()
+        if hx is None:
+            dirs = 2 if self.bidirectional else 1
+            real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+            zeros = _creation.zeros(self.num_layers * dirs, sizes[0], real_hidden, dtype=data.dtype)
+            hx = (zeros, _creation.zeros(self.num_layers * dirs, sizes[0], self.hidden_size, dtype=data.dtype)) \
+                if self.mode == "LSTM" else zeros
+        else:
+            hx = self.permute_hidden(hx, sorted_indices)
+        if self.mode != "LSTM":         # torch's LSTM checks nothing for a packed batch
+            self.check_forward_args(data, hx, batch_sizes)
+        out, hidden = _rnn.rnn_forward_packed(self.mode, data, sizes, hx, self._layer_weights(), self.num_layers,
+                                              self.dropout, self.training, self.bidirectional)
+        return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), \
+            self.permute_hidden(hidden, unsorted_indices)
 
     def _zeros(self, input, size):
         batch = input.size(0) if self.batch_first else input.size(1)
@@ -154,6 +183,8 @@ class RNNBase(Module):
 
     def _forward_single(self, input, hx, name):
         """RNN and GRU: one hidden tensor."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):
             extra = " tensor" if name == "RNN" else ""
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{extra} instead")
@@ -241,17 +272,29 @@ class LSTM(RNNBase):
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
 
-    def get_expected_cell_size(self, input):
-        batch = input.size(0) if self.batch_first else input.size(1)
+    def get_expected_cell_size(self, input, batch_sizes=None):
+        if batch_sizes is not None:
+            batch = int(batch_sizes[0])
+        else:
+            batch = input.size(0) if self.batch_first else input.size(1)
         dirs = 2 if self.bidirectional else 1
         return (self.num_layers * dirs, batch, self.hidden_size)
 
-    def check_forward_args(self, input, hidden):
-        self.check_input(input)
-        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input), "Expected hidden[0] size {}, got {}")
-        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input), "Expected hidden[1] size {}, got {}")
+    def check_forward_args(self, input, hidden, batch_sizes=None):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):
             raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {input.dim()}D instead")
         batched = input.dim() == 3
@@ -276,108 +319,4 @@ class LSTM(RNNBase):
         return out, (h, c)
 
 
-# ---- cells ----------------------------------------------------------------------------------------
-class RNNCellBase(Module):
-    """Parameters weight_ih (chunks*H, in), weight_hh (chunks*H, H), bias_ih, bias_hh."""
-
-    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
-        super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.bias = bias
-        self.weight_ih = Parameter(_empty((num_chunks * hidden_size, input_size), dtype))
-        self.weight_hh = Parameter(_empty((num_chunks * hidden_size, hidden_size), dtype))
-        if bias:
-            self.bias_ih = Parameter(_empty((num_chunks * hidden_size,), dtype))
-            self.bias_hh = Parameter(_empty((num_chunks * hidden_size,), dtype))
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self.reset_parameters()
-
-    def extra_repr(self):
-        s = "{input_size}, {hidden_size}"
-        if "bias" in self.__dict__ and self.bias is not True:
-            s += ", bias={bias}"
-        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
-            s += ", nonlinearity={nonlinearity}"
-        return s.format(**self.__dict__)
-
-    def reset_parameters(self):
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
-
-    def _prepare(self, input, hx, name):
-        if input.dim() not in (1, 2):
-            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
-        batched = input.dim() == 2
-        if not batched:
-            input = input.unsqueeze(0)
-        return input, batched
-
-    def _step(self, mode, input, hx):
-        return _rnn.cell(mode, input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-
-
-class RNNCell(RNNCellBase):
-    """h' = tanh(W_ih x + b_ih + W_hh h + b_hh)   (or relu)"""
-
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
-        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
-        self.nonlinearity = nonlinearity
-
-    def forward(self, input, hx=None):
-        input, batched = self._prepare(input, hx, "RNNCell")
-        if hx is not None and hx.dim() not in (1, 2):
-            raise ValueError(f"RNNCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-        if hx is None:
-            hx = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
-        elif not batched:
-            hx = hx.unsqueeze(0)
-        if self.nonlinearity == "tanh":
-            ret = self._step("RNN_TANH", input, hx)
-        elif self.nonlinearity == "relu":
-            ret = self._step("RNN_RELU", input, hx)
-        else:
-            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
-        return ret if batched else ret.squeeze(0)
-
-
-class LSTMCell(RNNCellBase):
-    """(h', c') from one LSTM step; ``hx`` is the pair (h, c) or None for zeros."""
-
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
-
-    def forward(self, input, hx=None):
-        input, batched = self._prepare(input, hx, "LSTMCell")
-        if hx is not None:
-            for idx, value in enumerate(hx):
-                if value.dim() not in (1, 2):
-                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.dim()}D instead")
-        if hx is None:
-            z = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
-            hx = (z, z)
-        elif not batched:
-            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-        h, c = self._step("LSTM", input, hx)
-        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
-
-
-class GRUCell(RNNCellBase):
-    """h' = (1 - z) n + z h, with r, z, n as in ``GRU``."""
-
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
-        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
-
-    def forward(self, input, hx=None):
-        input, batched = self._prepare(input, hx, "GRUCell")
-        if hx is not None and hx.dim() not in (1, 2):
-            raise ValueError(f"GRUCell: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
-        if hx is None:
-            hx = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
-        elif not batched:
-            hx = hx.unsqueeze(0)
-        ret = self._step("GRU", input, hx)
-        return ret if batched else ret.squeeze(0)
+from .rnn_cell import RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: E402,F401  (their old home)

@@ -7,6 +7,7 @@
 import copy
 import warnings
 
+from ... import _api, _creation
 from .. import functional as F
 from .activation import GELU, ReLU
 from .attention import MultiheadAttention
@@ -29,6 +30,27 @@ def _get_activation_fn(activation):
 
 def _get_clones(module, n):
     return ModuleList([copy.deepcopy(module) for _ in range(n)])
+
+
+def _generate_square_subsequent_mask(sz, device=None, dtype=None):
+    """The float causal mask: 0 on and below the diagonal, -inf above it."""
+    return _api.triu(_creation.full((sz, sz), float("-inf"), dtype=dtype, device=device), diagonal=1)
+
+
+def _get_seq_len(src, batch_first):
+    if src.dim() == 2:          # unbatched (S, E)
+        return src.size(0)
+    return src.size(1 if batch_first else 0)
+
+
+def _detect_is_causal_mask(mask, is_causal=None, size=None):
+    """True when ``is_causal`` says so, or (``is_causal`` left None) when ``mask`` equals the causal mask."""
+    make_causal = is_causal is True
+    if is_causal is None and mask is not None:
+        sz = size if size else mask.size(-2)
+        causal = _generate_square_subsequent_mask(sz, device=mask.device, dtype=mask.dtype)
+        make_causal = bool((mask == causal).all()) if mask.size() == causal.size() else False
+    return make_causal
 
 
 class TransformerEncoderLayer(Module):
@@ -98,8 +120,9 @@ class TransformerEncoder(Module):
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         output = src
+        is_causal = _detect_is_causal_mask(mask, is_causal, _get_seq_len(src, self.layers[0].self_attn.batch_first))
         for mod in self.layers:
-            output = mod(output, src_mask=mask, is_causal=bool(is_causal), src_key_padding_mask=src_key_padding_mask)
+            output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
         if self.norm is not None:
             output = self.norm(output)
         return output

@@ -1,0 +1,47 @@
+"""Tensor methods for the special functions and assorted ops (``x.lgamma()``, ``x.nansum()``, ``3 in x`` ...)."""
+from . import _ops_index as O
+
+
+class TensorMore:
+    __slots__ = ()
+
+    def lgamma(self):
+        return O.special_fns.lgamma(self)
+
+    def digamma(self):
+        return O.special_fns.digamma(self)
+
+    def polygamma(self, n):
+        return O.special_fns.polygamma(n, self)
+
+    def logit(self, eps=None):
+        return O.special_fns.logit(self, eps)
+
+    def sinc(self):
+        return O.special_fns.sinc(self)
+
+    def heaviside(self, values):
+        return O.special_fns.heaviside(self, values)
+
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return O.misc_more.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return O.misc_more.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def take_along_dim(self, indices, dim=None):
+        return O.misc_more.take_along_dim(self, indices, dim)
+
+    def inner(self, other):
+        return O.misc_more.inner(self, other)
+
+    def ravel(self):
+        return O.shape.ravel(self)
+
+    def __contains__(self, element):
+        """``element in t``: whether any entry equals it."""
+        from ._tensor import Tensor
+        if not isinstance(element, (Tensor, int, float, bool)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
+        return bool((self == element).any())

@@ -1,0 +1,189 @@
+"""More losses: ``soft_margin_loss`` and ``multi_margin_loss`` (their own nodes, as in torch), and the
+composites torch builds from other ops: ``poisson_nll_loss``, ``gaussian_nll_loss``,
+``hinge_embedding_loss``, ``multilabel_soft_margin_loss``."""
+import math
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record
+from ._util import check_reduction, legacy_reduction, reduce as _reduce_array, reduce_grad
+
+
+def _is_array(g):
+    return isinstance(g, (np.ndarray, np.generic))
+
+
+def _ops():
+    import glasstorch
+    return glasstorch
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+# ---- soft margin: l = log(1 + exp(-y x)) --------------------------------------------------------
+class SoftMarginLossBackward0(Node):
+    """l = log(1 + exp(-y x))   ->   dl/dx = -y s,  dl/dy = -x s,  s = sigmoid(-y x)"""
+    __slots__ = ("reduction", "need")
+
+    def backward(self, g):
+        x, y = self.saved()
+        if not _is_array(g):
+            m = self.m
+            s = m.sigmoid(-y * x)
+            gl = g if self.reduction == "none" else (g / x.numel() if self.reduction == "mean" else g)
+            return (-y * s * gl if self.need[0] else None, -x * s * gl if self.need[1] else None)
+        x, y = np.broadcast_arrays(x, y)
+        gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
+        s = 1 / (1 + np.exp(y * x))
+        return (-y * s * gl if self.need[0] else None, -x * s * gl if self.need[1] else None)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    x, y = np.broadcast_arrays(input._data, target._data.astype(input._data.dtype, copy=False))
+    r = _wrap(np.asarray(_reduce_array(np.log1p(np.exp(-x * y)), reduction), dtype=x.dtype))
+    if GRAD.enabled and (input._rg or target._rg):
+        node = SoftMarginLossBackward0()
+        node.reduction, node.need = reduction, (input._rg, target._rg)
+        node.save(input, target)
+        record(node, r, input, target)
+    return r
+
+
+# ---- multi-class margin: l = sum_{i != y} max(0, margin - x[y] + x[i])^p w[y] / C -------------------
+class MultiMarginLossBackward0(Node):
+    """dl/dx[i] = p h_i^(p-1) w[y] / C for each i != y with h_i = margin - x[y] + x[i] > 0;
+    x[y] gets minus their sum"""
+    __slots__ = ("p", "margin", "reduction", "target", "w")
+
+    def backward(self, g):
+        x, = self.saved()
+        w = self.w
+        if not _is_array(g):
+            raise NotImplementedError("double backward of MultiMarginLossBackward0 is not implemented in glasstorch")
+        x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+        d = _margin_grad(x2, self.target, self.p, self.margin, w)
+        n = d.shape[0]
+        gl = np.asarray(g, x.dtype)
+        if self.reduction == "mean":
+            gl = gl / x.dtype.type(n)
+        d = d * (gl.reshape(-1, 1) if self.reduction == "none" and gl.ndim else gl)
+        return (d.reshape(x.shape),)
+
+
+def _margin_terms(x, target, margin):
+    rows = np.arange(x.shape[0])
+    h = margin - x[rows, target][:, None] + x
+    h[rows, target] = 0
+    return h
+
+
+def _margin_grad(x, target, p, margin, w):
+    h = _margin_terms(x, target, margin)
+    active = h > 0
+    d = np.where(active, h if p == 2 else 1, 0).astype(x.dtype) * (2 if p == 2 else 1)
+    if w is not None:
+        d = d * w[target][:, None]
+    d = d / x.dtype.type(x.shape[1])
+    rows = np.arange(x.shape[0])
+    d[rows, target] = -d.sum(1)
+    return d
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    x = input._data
+    t = target._data.reshape(-1).astype(np.int64)
+    x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    if t.size != x2.shape[0]:
+        raise RuntimeError(f"inconsistent target size, expected {x2.shape[0]} but got {list(target.shape)}")
+    if t.size and (t.min() < 0 or t.max() >= x2.shape[1]):
+        raise RuntimeError("target out of range")
+    w = None if weight is None else weight._data
+    h = np.maximum(_margin_terms(x2, t, x.dtype.type(margin)), 0)
+    per = (h * h if p == 2 else h)
+    if w is not None:
+        per = per * w[t][:, None]
+    per = per.sum(1) / x.dtype.type(x2.shape[1])
+    out = per.reshape(()) if x.ndim <= 1 and reduction == "none" else per
+    r = _wrap(np.asarray(_reduce_array(out.astype(x.dtype), reduction), dtype=x.dtype))
+    if GRAD.enabled and input._rg:
+        node = MultiMarginLossBackward0()
+        node.p, node.margin, node.reduction, node.target, node.w = p, x.dtype.type(margin), reduction, t, w
+        node.save(input)
+        record(node, r, input)
+    return r
+
+
+# ---- composites ----------------------------------------------------------------------------------
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """exp(x) - t x (log_input) or x - t log(x + eps); ``full`` adds Stirling's t log t - t + log(2 pi t)/2
+    where t > 1."""
+    g = _ops()
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    loss = g.exp(input) - target * input if log_input else input - target * g.log(input + eps)
+    if full:
+        stirling = target * g.log(target) - target + 0.5 * g.log(2 * math.pi * target)
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """(log(var) + (x - t)^2 / var) / 2, var clamped below at eps (without a gradient through the clamp)."""
+    g = _ops()
+    if isinstance(var, (int, float)):
+        var = g.full_like(input, var)
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size():
+            var = g.unsqueeze(var, -1)
+        elif not (input.size()[:-1] == var.size()[:-1] and var.size(-1) == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    if bool(g.any(var < 0)):
+        raise ValueError("var has negative entry/entries")
+    var = var.clone()
+    with g.no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (g.log(var) + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """x where y = 1, max(0, margin - x) where y = -1."""
+    g = _ops()
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    zeros = g.zeros_like(input)
+    margin_clamp = (margin - input).clamp_min_(0)
+    loss = g.where(target != 1, margin_clamp, zeros) + g.where(target != -1, input, zeros)
+    return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes."""
+    from .activation import logsigmoid
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.size(class_dim)
+    return _reduce(loss, reduction)

@@ -1,0 +1,99 @@
+"""The linear algebra torch keeps at the top level and as Tensor methods: ``det``, ``inverse``,
+``logdet``, ``slogdet``, ``pinverse``, ``svd`` (U, S, V), ``matrix_power``, and the deprecated
+``cholesky`` / ``qr``.  Most are ``torch.linalg`` under their old names."""
+import numpy as np
+
+from .. import linalg
+from .._return_types import return_type
+from .._user_warning import warn_at_caller
+from ._common import _wrap
+
+slogdet_ret = return_type("slogdet", ["sign", "logabsdet"])
+svd_ret = return_type("svd", ["U", "S", "V"])
+qr_ret = return_type("qr", ["Q", "R"])
+
+
+def det(input):
+    return linalg.det(input)
+
+
+def inverse(input):
+    return linalg.inv(input)
+
+
+def logdet(input):
+    """log det(A) from slogdet: nan where det(A) < 0 (and -inf where it is 0), as torch."""
+    from .select import where
+    sign, logabs = linalg.slogdet(input)
+    return where(sign == -1, _wrap(np.asarray(np.nan, logabs._data.dtype)), logabs)
+
+
+def slogdet(input):
+    return slogdet_ret(*linalg.slogdet(input))
+
+
+def pinverse(input, rcond=1e-15):
+    return linalg.pinv(input, rtol=rcond)
+
+
+def svd(input, some=True, compute_uv=True):
+    """(U, S, V) with A = U diag(S) V^T; ``some=False`` gives square U and V.  Without compute_uv,
+    U and V are zeros of the full shapes, as torch."""
+    a = input._data
+    if not compute_uv:
+        m, n = a.shape[-2:]
+        s = np.linalg.svd(a, compute_uv=False)
+        z = np.zeros(a.shape[:-2] + (m, m), a.dtype), np.zeros(a.shape[:-2] + (n, n), a.dtype)
+        return svd_ret(_wrap(z[0]), _wrap(np.ascontiguousarray(s.astype(a.dtype))), _wrap(z[1]))
+    u, s, vh = linalg.svd(input, full_matrices=not some)
+    return svd_ret(u, s, vh.mT)
+
+
+def matrix_power(input, n):
+    """A^n by repeated squaring (the products in torch's order); n < 0 inverts first, n = 0 gives I."""
+    from .matmul import matmul
+    a = linalg._square(input, "matrix_power")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return _wrap(np.array(eye))
+    if n < 0:
+        input, n = linalg.inv(input), -n
+    if n == 1:
+        return input.clone()
+    if n == 2:
+        return matmul(input, input)
+    if n == 3:
+        return matmul(matmul(input, input), input)
+    z = result = None
+    while n > 0:
+        z = input if z is None else matmul(z, z)
+        if n & 1:
+            result = z if result is None else matmul(result, z)
+        n >>= 1
+    return result
+
+
+_CHOLESKY_DEPRECATED = (
+    "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future PyTorch "
+    "release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\nU = "
+    "torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform "
+    "will produce equivalent results for all valid (symmetric positive definite) inputs. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:1765.)")
+_QR_DEPRECATED = (
+    "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch release.\nThe "
+    "boolean parameter 'some' has been replaced with a string parameter 'mode'.\nQ, R = torch.qr(A, some)\n"
+    "should be replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else 'complete') (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2505.)")
+
+
+def cholesky(input, upper=False):
+    warn_at_caller(_CHOLESKY_DEPRECATED)
+    return linalg.cholesky(input, upper=upper)
+
+
+def qr(input, some=True):
+    warn_at_caller(_QR_DEPRECATED)
+    return qr_ret(*linalg.qr(input, "reduced" if some else "complete"))
+
+
+__all__ = ["det", "inverse", "logdet", "slogdet", "pinverse", "svd", "matrix_power", "cholesky", "qr"]

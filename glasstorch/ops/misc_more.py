@@ -1,0 +1,150 @@
+"""Assorted torch functions tutorials reach for: ``nansum`` / ``nanmean``, ``searchsorted`` /
+``bucketize``, ``isin``, ``triu_indices`` / ``tril_indices``, ``take_along_dim``, ``inner``."""
+import numpy as np
+
+from .._dtype import to_dtype, int64
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record1
+from .reduction import dims_of, expand_back
+
+
+def _is_array(g):
+    return isinstance(g, (np.ndarray, np.generic))
+
+
+# ---- nan-ignoring reductions ------------------------------------------------------------------------
+class NansumBackward0(Node):
+    """y = sum of the non-nan x   ->   dx = g where x is not nan, else 0"""
+    __slots__ = ("axes", "keepdim")
+
+    def backward(self, g):
+        x, = self.saved()
+        g = expand_back(g, x.shape, self.axes, self.keepdim)
+        # a product with the mask, as torch: a negative g keeps its sign on the zeros
+        if _is_array(g):
+            return ((g * ~np.isnan(x)).astype(x.dtype, copy=False),)
+        return (g * x.isnan().logical_not(),)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """sum, counting nan as 0 (the same summation as ``sum``)."""
+    from .reduction import sum as _sum
+    from ..autograd.grad_mode import no_grad
+    x = input._data
+    if x.dtype.kind == "f":
+        x = np.where(np.isnan(x), x.dtype.type(0), x)
+    with no_grad():
+        r = _sum(_wrap(x), dim, keepdim, dtype=dtype)
+    if GRAD.enabled and input._rg:
+        node = NansumBackward0()
+        node.axes, node.keepdim = dims_of(dim, x.ndim) if x.ndim else (), keepdim
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """nansum / (number of non-nan elements), as torch composes it."""
+    if input._data.dtype.kind != "f":
+        from .inplace import type_name
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{type_name(input._data.dtype)}")
+    from .reduction import sum as _sum
+    count = _sum(_wrap(~np.isnan(input._data)), dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / count
+
+
+# ---- searching sorted sequences --------------------------------------------------------------------
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+    """For each value, the index where it would go in ``sorted_sequence`` (the last dim of each row)
+    to keep it sorted: before equal values, or after them with ``right``/``side='right'``."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == "right"
+    seq = sorted_sequence._data
+    scalar = not isinstance(input, Tensor)
+    vals = np.asarray(input, seq.dtype) if scalar else input._data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, -1)
+    how = "right" if right else "left"
+    dt = np.int32 if out_int32 else np.int64
+    if seq.ndim == 1:
+        r = np.searchsorted(seq, vals, side=how)
+    else:
+        if scalar or vals.shape[:-1] != seq.shape[:-1]:
+            raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                               "dimensions of boundaries tensor and input value tensor must match, but we got "
+                               f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}")
+        flat_s, flat_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
+        r = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(flat_s, flat_v)]).reshape(vals.shape) \
+            if flat_s.shape[0] else np.zeros(vals.shape, dt)
+    return _wrap(np.asarray(r, dt))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each value: i with boundaries[i-1] < x <= boundaries[i] (``right``: <= x <)."""
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return _wrap(np.asarray(np.isin(e, t, invert=invert)))
+
+
+# ---- index helpers ----------------------------------------------------------------------------------
+def _tri_indices(row, col, offset, dtype, lower):
+    dt = to_dtype(dtype) if dtype is not None else int64
+    if dt.np.kind not in "iu":
+        raise RuntimeError(f"\"{'tril' if lower else 'triu'}_indices\" not implemented for '{repr(dt)[6:].capitalize()}'")
+    r, c = np.tril_indices(row, offset, col) if lower else np.triu_indices(row, offset, col)
+    return _wrap(np.stack([r, c]).astype(dt.np).reshape(2, -1))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, col) coordinates of the lower triangle (on and below diagonal ``offset``), row by row."""
+    return _tri_indices(row, col, offset, dtype, True)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, col) coordinates of the upper triangle (on and above diagonal ``offset``), row by row."""
+    return _tri_indices(row, col, offset, dtype, False)
+
+
+def take_along_dim(input, indices, dim=None, *, out=None):
+    """``gather`` after broadcasting input and indices against each other except along ``dim``
+    (dim None: both flattened)."""
+    from .gather import gather
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    x, i = input._data, indices._data
+    if i.dtype.kind not in "iu":
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{str(indices.dtype)[6:].capitalize()}")
+    d = dim % max(x.ndim, 1)
+    xs, is_ = list(x.shape), list(i.shape)
+    xs[d] = is_[d] = 1
+    try:
+        shape = list(np.broadcast_shapes(tuple(xs), tuple(is_)))
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(tuple(xs), tuple(is_)) from None
+    sx, si = list(shape), list(shape)
+    sx[d], si[d] = x.shape[d], i.shape[d]
+    src = input if tuple(sx) == x.shape else input.expand(*sx)
+    idx = indices if tuple(si) == i.shape else indices.expand(*si)
+    return gather(src, d, idx)
+
+
+def inner(input, other, *, out=None):
+    """The sum over the last dims of input and other (a product with a scalar)."""
+    from .matmul import tensordot
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    return tensordot(input, other, dims=([-1], [-1]))

@@ -1,0 +1,201 @@
+"""Special functions: ``lgamma``, ``digamma``, ``polygamma``, ``logit``, ``sinc``, ``heaviside``.
+
+Values are computed in float64 and rounded to the input's dtype.  The gamma family:
+    lgamma'(x) = digamma(x),   digamma'(x) = polygamma(1, x),   polygamma(n)' = polygamma(n + 1)
+digamma and polygamma use the recurrence f(x) = f(x + 1) - (step) to move x above 10, then the
+asymptotic (Stirling) series; negative x goes through the reflection formula.
+"""
+import math
+
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1, unary_float_input
+
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)    # B_2, B_4, ... B_14
+
+
+def _is_array(g):
+    return isinstance(g, (np.ndarray, np.generic))
+
+
+def _lgamma1(v):
+    try:
+        return math.lgamma(v)
+    except ValueError:                        # poles at 0, -1, -2 ...
+        return math.inf
+
+
+_lgamma64 = np.frompyfunc(_lgamma1, 1, 1)
+
+
+def _lgamma(x):
+    return _lgamma64(x.astype(np.float64)).astype(x.dtype) if x.size else x.copy()
+
+
+def _digamma64(x):
+    x = np.asarray(x, np.float64)
+    out = np.empty_like(x)
+    neg = x < 0.5
+    # reflection: digamma(x) = digamma(1 - x) - pi / tan(pi x)
+    xr = np.where(neg, 1 - x, x)
+    acc = np.zeros_like(xr)
+    while True:
+        small = xr < 10
+        if not small.any():
+            break
+        acc -= np.where(small, 1 / np.where(small, xr, 1), 0)
+        xr = np.where(small, xr + 1, xr)
+    inv2 = 1 / (xr * xr)
+    series = sum(b / (2 * (k + 1)) * inv2 ** (k + 1) for k, b in enumerate(_BERNOULLI))
+    val = np.log(xr) - 0.5 / xr - series + acc
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(neg, val - math.pi / np.tan(math.pi * x), val)
+    out = np.where(x == 0, np.where(np.signbit(x), np.inf, -np.inf), out)   # the pole at 0, from either side
+    out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)             # nan at the negative integers
+    return np.where(np.isposinf(x), np.inf, np.where(np.isnan(x), np.nan, out))
+
+
+def _polygamma64(n, x):
+    """psi^(n)(x) for n >= 1: sum over k of (-1)^(n+1) n! / (x + k)^(n+1), by recurrence and asymptotics."""
+    x = np.asarray(x, np.float64)
+    sign = -1.0 if n % 2 == 0 else 1.0
+    fact = math.factorial(n)
+    xr = x.copy()
+    acc = np.zeros_like(xr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while True:
+            small = xr < 20
+            if not small.any():
+                break
+            acc += np.where(small, sign * fact / np.where(small, xr, 1) ** (n + 1), 0)
+            xr = np.where(small, xr + 1, xr)
+        series = math.factorial(n - 1) / xr ** n + fact / (2 * xr ** (n + 1))
+        for k, b in enumerate(_BERNOULLI, start=1):
+            series = series + b * math.factorial(2 * k + n - 1) / math.factorial(2 * k) / xr ** (2 * k + n)
+        out = acc + sign * series
+        out = np.where((x <= 0) & (x == np.floor(x)), sign * np.inf, out)     # the poles
+    return out
+
+
+class LgammaBackward0(Node):
+    """y = lgamma(x)   ->   dx = g digamma(x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        if _is_array(g):
+            return (g * _digamma64(x).astype(x.dtype),)
+        return (g * digamma(x),)
+
+
+class DigammaBackward0(Node):
+    """y = digamma(x)   ->   dx = g polygamma(1, x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        if _is_array(g):
+            return (g * _polygamma64(1, x).astype(x.dtype),)
+        return (g * polygamma(1, x),)
+
+
+class PolygammaBackward0(Node):
+    """y = polygamma(n, x)   ->   dx = g polygamma(n + 1, x)"""
+    __slots__ = ("n",)
+
+    def backward(self, g):
+        x, = self.saved()
+        if _is_array(g):
+            return (g * _polygamma64(self.n + 1, x).astype(x.dtype),)
+        return (g * polygamma(self.n + 1, x),)
+
+
+def _apply(fn, node, input):
+    x = unary_float_input(input)
+    r = _wrap(np.asarray(fn(x), x.dtype))
+    if GRAD.enabled and input._rg:
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+def lgamma(input, *, out=None):
+    return _apply(_lgamma, LgammaBackward0(), input)
+
+
+def digamma(input, *, out=None):
+    return _apply(lambda x: _digamma64(x).astype(x.dtype), DigammaBackward0(), input)
+
+
+def polygamma(n, input, *, out=None):
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if n == 0:
+        return digamma(input)
+    node = PolygammaBackward0()
+    node.n = n
+    return _apply(lambda x: _polygamma64(n, x).astype(x.dtype), node, input)
+
+
+class LogitBackward0(Node):
+    """y = log(x / (1 - x))   ->   dx = g / (x (1 - x)), nan outside [eps, 1 - eps] when eps is given"""
+    __slots__ = ("eps",)
+
+    def backward(self, g):
+        x, = self.saved()
+        m, eps = self.m, self.eps
+        d = g / (x * (1 - x))
+        if eps is None:
+            return (d,)
+        bad = (x < eps) | (x > 1 - eps)
+        return (m.where(bad, 0 * d, d) if not _is_array(g) else np.where(bad, 0, d).astype(d.dtype),)
+
+
+def logit(input, eps=None, *, out=None):
+    x = unary_float_input(input)
+    z = x if eps is None else np.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = _wrap(np.asarray(np.log(z / (1 - z)), x.dtype))
+    if GRAD.enabled and input._rg:
+        node = LogitBackward0()
+        node.eps = eps
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+class SincBackward0(Node):
+    """y = sin(pi x) / (pi x)   ->   dx = g (cos(pi x) - y) / x, 0 at x = 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        if _is_array(g):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                px = np.pi * x.astype(np.float64)
+                d = np.where(x == 0, 0.0, (np.cos(px) * px - np.sin(px)) / (px * x))
+            return (g * d.astype(x.dtype),)
+        m = self.m
+        px = math.pi * x
+        return (g * m.where(x == 0, 0 * x, (m.cos(px) * px - m.sin(px)) / (px * x)),)
+
+
+def sinc(input, *, out=None):
+    x = unary_float_input(input)
+    px = x.dtype.type(math.pi) * x            # in the input's precision, as torch
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = _wrap(np.asarray(np.where(x == 0, 1, np.sin(px) / px), x.dtype))
+    if GRAD.enabled and input._rg:
+        node = SincBackward0()
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+def heaviside(input, values, *, out=None):
+    """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch)."""
+    x, v = input._data, values._data
+    if x.dtype != v.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _wrap(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype))
