@@ -14,7 +14,7 @@ _F32 = np.dtype(np.float32)
 
 def _via_float64(ufunc):
     def f(x):
-        if x.dtype == _F32:
+        if getattr(x, "dtype", None) == _F32:
             return ufunc(x.astype(np.float64)).astype(np.float32)
         return ufunc(x)
     f.__name__ = ufunc.__name__

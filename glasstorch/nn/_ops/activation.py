@@ -9,6 +9,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record, record1
+from ...ops import _libm
 from ._util import erf
 
 
@@ -57,7 +58,7 @@ def _elu(node_cls, input, alpha, scale, input_scale):
     x = input._data
     t = x.dtype.type
     with np.errstate(over="ignore"):
-        out = np.where(x > 0, x * t(scale), t(scale) * t(alpha) * np.expm1(x * t(input_scale)))
+        out = np.where(x > 0, x * t(scale), t(scale) * t(alpha) * _libm.expm1(x * t(input_scale)))
     return _unary(node_cls, input, out, None, alpha=alpha, scale=scale, input_scale=input_scale)
 
 
@@ -116,11 +117,11 @@ class GeluBackward0(Node):
         xd = x.astype(np.float64)
         if self.approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)
-            th = np.tanh(inner)
+            th = _libm.tanh(inner)
             d = 0.5 * (1 + th) + 0.5 * xd * (1 - th * th) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * xd * xd)
         else:
             cdf = 0.5 * (1 + erf(xd / math.sqrt(2.0)))
-            d = cdf + xd * np.exp(-0.5 * xd * xd) / math.sqrt(2 * math.pi)
+            d = cdf + xd * _libm.exp(-0.5 * xd * xd) / math.sqrt(2 * math.pi)
         return (g * d.astype(x.dtype),)
 
 
@@ -138,7 +139,7 @@ def gelu(input, approximate="none"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     xd = input._data.astype(np.float64)
     if approximate == "tanh":
-        out = 0.5 * xd * (1 + np.tanh(_SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)))
+        out = 0.5 * xd * (1 + _libm.tanh(_SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)))
     else:
         out = 0.5 * xd * (1 + erf(xd / math.sqrt(2.0)))
     return _unary(GeluBackward0, input, out, input, approximate=approximate)
@@ -146,7 +147,7 @@ def gelu(input, approximate="none"):
 
 def _sig(x):
     with np.errstate(over="ignore"):
-        return 1 / (1 + np.exp(-x))
+        return 1 / (1 + _libm.exp(-x))
 
 
 class SiluBackward0(Node):
@@ -168,7 +169,7 @@ def _softplus_arr(x, beta, threshold):
     t = x.dtype.type
     bx = x * t(beta)
     with np.errstate(over="ignore"):
-        soft = np.log1p(np.exp(bx)) / t(beta)
+        soft = _libm.log1p(_libm.exp(bx)) / t(beta)
     return np.where(bx > threshold, x, soft)
 
 
@@ -178,13 +179,13 @@ class MishBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        th = np.tanh(_softplus_arr(x, 1.0, 20.0))
+        th = _libm.tanh(_softplus_arr(x, 1.0, 20.0))
         return (g * (th + x * _sig(x) * (1 - th * th)),)
 
 
 def mish(input, inplace=False):
     x = input._data
-    return _unary(MishBackward0, input, x * np.tanh(_softplus_arr(x, 1.0, 20.0)), input)
+    return _unary(MishBackward0, input, x * _libm.tanh(_softplus_arr(x, 1.0, 20.0)), input)
 
 
 class SoftplusBackward0(Node):
@@ -244,7 +245,7 @@ class LogSigmoidBackward0(Node):
 def logsigmoid(input):
     x = input._data
     with np.errstate(over="ignore"):
-        out = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        out = np.minimum(x, 0) - _libm.log1p(_libm.exp(-np.abs(x)))
     return _unary(LogSigmoidBackward0, input, out, input)
 
 
@@ -320,7 +321,7 @@ class LogSoftmaxBackward0(Node):
         y, = self.saved()
         if not isinstance(g, (np.ndarray, np.generic)):
             return (g - self.m.exp(y) * g.sum(self.dim, keepdim=True),)
-        return (g - np.exp(y) * g.sum(self.dim, keepdims=True),)
+        return (g - _libm.exp(y) * g.sum(self.dim, keepdims=True),)
 
 
 def _softmax_dim(ndim, dim, name):
@@ -354,7 +355,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     x = _float_input(input, dtype)
     dim = _softmax_dim(x.ndim, dim, "softmax")
     ax = dim if x.ndim else None
-    e = np.exp(x - x.max(axis=ax, keepdims=True))
+    e = _libm.exp(x - x.max(axis=ax, keepdims=True))
     e /= e.sum(axis=ax, keepdims=True)
     r = _wrap(e)
     if GRAD.enabled and input._rg:
@@ -370,7 +371,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     dim = _softmax_dim(x.ndim, dim, "log_softmax")
     ax = dim if x.ndim else None
     shifted = x - x.max(axis=ax, keepdims=True)
-    out = shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
+    out = shifted - _libm.log(_libm.exp(shifted).sum(axis=ax, keepdims=True))
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = LogSoftmaxBackward0()

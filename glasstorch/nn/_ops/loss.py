@@ -8,6 +8,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
+from ...ops import _libm
 from ._util import check_reduction, reduce, reduce_grad
 
 
@@ -137,7 +138,7 @@ class BinaryCrossEntropyBackward0(Node):
             d = d * w
         gt = None
         if self.need[1]:
-            gt = (np.log1p(-x) - np.log(x)) * gl * (1 if w is None else w)
+            gt = (_libm.log1p(-x) - _libm.log(x)) * gl * (1 if w is None else w)
         return (d if self.need[0] else None, gt, None)
 
 
@@ -151,7 +152,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         raise RuntimeError("all elements of input should be between 0 and 1")
     lo = x.dtype.type(-100)
     with np.errstate(divide="ignore"):
-        loss = -(t * np.maximum(np.log(x), lo) + (1 - t) * np.maximum(np.log1p(-x), lo))
+        loss = -(t * np.maximum(_libm.log(x), lo) + (1 - t) * np.maximum(_libm.log1p(-x), lo))
     w = None if weight is None else np.broadcast_to(weight._data, x.shape)
     if w is not None:
         loss = loss * w
@@ -172,7 +173,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
     def backward(self, g):
         x, t, w, pw = self.saved()
         gl = reduce_grad(g, np.broadcast_shapes(x.shape, t.shape), self.reduction, x.dtype)
-        s = 1 / (1 + np.exp(-x))
+        s = 1 / (1 + _libm.exp(-x))
         if pw is None:
             d = s - t
         else:
@@ -182,7 +183,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
             d = d * w
         gt = None
         if self.need[1]:
-            gt = -x * gl if pw is None else (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)) * (pw - 1) * gl - x * gl
+            gt = -x * gl if pw is None else (_libm.log1p(_libm.exp(-np.abs(x))) + np.maximum(-x, 0)) * (pw - 1) * gl - x * gl
             if w is not None:
                 gt = gt * w
         return (d if self.need[0] else None, gt, None, None)
@@ -196,11 +197,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     with np.errstate(over="ignore"):
         if pos_weight is None:
             m = np.maximum(-x, 0)
-            loss = (1 - t) * x + m + np.log(np.exp(-m) + np.exp(-x - m))
+            loss = (1 - t) * x + m + _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
         else:
             pw = pos_weight._data
             lw = (pw - 1) * t + 1
-            loss = (1 - t) * x + lw * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
+            loss = (1 - t) * x + lw * (_libm.log1p(_libm.exp(-np.abs(x))) + np.maximum(-x, 0))
     if weight is not None:
         loss = loss * weight._data
     r = _wrap(np.asarray(reduce(loss.astype(x.dtype), reduction), dtype=x.dtype))

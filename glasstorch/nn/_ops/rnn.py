@@ -15,6 +15,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, edge
+from ...ops import _libm
 from ...ops.matmul import addmm, mm
 from ...ops.unary import relu, sigmoid, tanh
 from ...ops.views import chunk, t, unbind
@@ -73,7 +74,7 @@ FUSED_LSTM = True
 
 
 def _sig(x):
-    return 1 / (1 + np.exp(-x))
+    return 1 / (1 + _libm.exp(-x))
 
 
 class LstmLayerBackward0(Node):
@@ -100,7 +101,7 @@ class LstmLayerBackward0(Node):
         for k in range(t_len):
             t = k if self.reverse else t_len - 1 - k
             i, f, g, o = (gates[t, :, j * hid:(j + 1) * hid] for j in range(4))
-            tc = np.tanh(cs[t])
+            tc = _libm.tanh(cs[t])
             dh = g_out[t] + dh_next
             dc = dh * o * (1 - tc * tc) + dc_next
             dgt = dgates[t]
@@ -153,11 +154,11 @@ def lstm_layer(xw, h0, c0, w_hh, b_hh, reverse):
             gt += b
         gt += x[ti]
         gt[:, :2 * hid] = _sig(gt[:, :2 * hid])
-        gt[:, 2 * hid:3 * hid] = np.tanh(gt[:, 2 * hid:3 * hid])
+        gt[:, 2 * hid:3 * hid] = _libm.tanh(gt[:, 2 * hid:3 * hid])
         gt[:, 3 * hid:] = _sig(gt[:, 3 * hid:])
         gates[ti] = gt
         c = gt[:, hid:2 * hid] * c + gt[:, :hid] * gt[:, 2 * hid:3 * hid]
-        h = gt[:, 3 * hid:] * np.tanh(c)
+        h = gt[:, 3 * hid:] * _libm.tanh(c)
         cs[ti], outs[ti] = c, h
     r_out, r_h, r_c = _wrap(outs), _wrap(np.ascontiguousarray(h)), _wrap(np.ascontiguousarray(c))
     if GRAD.enabled and (xw._rg or h0._rg or c0._rg or w_hh._rg or (b_hh is not None and b_hh._rg)):
