@@ -137,11 +137,15 @@ def _gelu_derivative(m, x, approximate):
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    xd = input._data.astype(np.float64)
+    # torch's kernel, in the input's precision (half in float32), erf/tanh rounded once:
+    #   (x * 0.5) * (1 + erf(x * sqrt(1/2)))   or   (0.5 * x) * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
+    x = input._data
+    w = x if x.dtype == np.float64 else x.astype(np.float32)
+    t = w.dtype.type
     if approximate == "tanh":
-        out = 0.5 * xd * (1 + _libm.tanh(_SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)))
+        out = t(0.5) * w * (t(1) + _libm.tanh(t(_SQRT_2_OVER_PI) * (w + t(0.044715) * (w * w * w))))
     else:
-        out = 0.5 * xd * (1 + erf(xd / math.sqrt(2.0)))
+        out = w * t(0.5) * (t(1) + erf(w.astype(np.float64) * math.sqrt(0.5)).astype(w.dtype))
     return _unary(GeluBackward0, input, out, input, approximate=approximate)
 
 
