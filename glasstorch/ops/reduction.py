@@ -69,9 +69,13 @@ def acc_dtype(x, dtype):
     return np.int64 if x.dtype.kind in "biu" else x.dtype
 
 
+_reduce_add = np.add.reduce
+
+
 def _add_reduce(x, axes, keepdim, dtype):
+    """np.add.reduce (positional arguments: the cheapest call), large arrays on several threads."""
     if x.size < _BIG:
-        return np.add.reduce(x, axis=axes, keepdims=keepdim, dtype=dtype)
+        return _reduce_add(x, axes, dtype, None, keepdim)
     return _parallel.add_reduce(x, axes if axes is not None else tuple(range(x.ndim)), keepdim, dtype)
 
 
@@ -83,9 +87,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
     if keepdims is not None:
         keepdim = keepdims
     x = input._data
-    odt = x.dtype if dtype is None and x.dtype.kind == "f" else acc_dtype(x, dtype)
-    if x.dtype != odt:
-        x = x.astype(odt)
+    odt = x.dtype
+    if dtype is not None or odt.kind != "f":
+        odt = acc_dtype(x, dtype)
+        if x.dtype != odt:
+            x = x.astype(odt)
     if dim is None:
         r = _wrap(as_array(_add_reduce(x, None, False, odt)))
         if GRAD.enabled and input._rg:
@@ -98,7 +104,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
         axes = (dim + nd if dim < 0 else dim,)
     else:
         axes = dims_of(dim, nd)
-    r = _wrap(as_array(_add_reduce(x, axes if nd else None, keepdim, odt)))
+    r = _add_reduce(x, axes if nd else None, keepdim, odt)
+    r = _wrap(r if r.__class__ is np.ndarray else np.asarray(r))
     if GRAD.enabled and input._rg:
         node = SumBackward1()
         node.shape = input._data.shape
