@@ -16,7 +16,7 @@ _tune_malloc()      # keep freed memory in the process, as torch's allocator doe
 
 __version__ = "0.1.0"
 
-from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, dtype,
+from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, bfloat16, dtype,
                      get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
 from ._dtype import result_type as _result_type
 from ._device import device, Size
@@ -42,12 +42,17 @@ from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
-from ._printing import set_printoptions, get_printoptions
+from ._printing import set_printoptions  # (torch has no top-level get_printoptions)
 from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_num_threads, set_num_interop_threads,
                        get_num_interop_threads, set_default_device, get_default_device, is_tensor, is_storage,
                        numel, is_floating_point, is_complex, is_nonzero, strided, layout, memory_format,
-                       contiguous_format, preserve_format, channels_last, compile, manual_seed, seed, initial_seed,
-                       use_deterministic_algorithms, are_deterministic_algorithms_enabled, typename, version)
+                       contiguous_format, preserve_format, channels_last, channels_last_3d, compile, manual_seed,
+                       seed, initial_seed, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+                       typename, version, cpu, set_float32_matmul_precision, get_float32_matmul_precision)
+from .amp._state import (is_autocast_enabled, set_autocast_enabled, get_autocast_dtype, set_autocast_dtype,
+                         get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cpu_enabled,
+                         is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache)
+from .amp.autocast_mode import autocast
 
 float = float32
 double = float64

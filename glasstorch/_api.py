@@ -38,6 +38,13 @@ from .ops.linalg_more import det, inverse, logdet, slogdet, pinverse, svd, matri
 from .ops.special_fns import lgamma, digamma, polygamma, logit, sinc, heaviside
 from .ops.misc_more import (nansum, nanmean, searchsorted, bucketize, isin, triu_indices, tril_indices, take_along_dim,
                             inner)
+from .ops.cumulative_more import cummax, cummin, logcumsumexp
+from .ops.scatter_reduce import scatter_reduce, index_reduce
+from .ops.index_put import index_put, index_put_, put, index_copy, masked_scatter
+from .ops.stats import (cov, corrcoef, quantile, nanquantile, nanmedian, histogram, trapezoid, trapz,
+                        cumulative_trapezoid, gradient)
+from .ops.misc_math import float_power, frexp, ldexp, renorm, vander
+from ._linalg_more import matrix_exp, geqrf, cholesky_solve, cholesky_inverse, householder_product as orgqr
 from . import linalg
 
 __all__ = [
@@ -74,6 +81,10 @@ __all__ = [
     "lgamma", "digamma", "polygamma", "logit", "sinc", "heaviside", "nansum", "nanmean", "searchsorted", "bucketize",
     "isin", "triu_indices", "tril_indices", "take_along_dim", "inner", "ravel",
     "linalg",
+    "cummax", "cummin", "logcumsumexp", "scatter_reduce", "index_reduce", "index_put", "index_put_", "put",
+    "index_copy", "masked_scatter", "cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "histogram",
+    "trapezoid", "trapz", "cumulative_trapezoid", "gradient", "float_power", "frexp", "ldexp", "renorm", "vander",
+    "matrix_exp", "geqrf", "cholesky_solve", "cholesky_inverse", "orgqr",
 ]
 
 from ._numpy_names import install_in_namespace as _numpy_names  # noqa: E402

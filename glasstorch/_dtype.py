@@ -46,6 +46,26 @@ float16 = dtype("float16", np.float16, 2)
 float32 = dtype("float32", np.float32, 2)
 float64 = dtype("float64", np.float64, 2)
 
+
+
+class _NameOnly(dtype):
+    """A torch dtype glasstorch can name but not store: ``torch.bfloat16`` exists so that code which
+    only mentions it (``autocast(dtype=torch.bfloat16, enabled=False)``, ``x.dtype == torch.bfloat16``)
+    runs; making a tensor of it raises TypeError (see to_dtype)."""
+    __slots__ = ()
+
+    def __init__(self, name, itemsize):
+        self.name = name
+        self.np = None
+        self._cat = 2
+        self.is_floating_point = True
+        self.is_complex = False
+        self.is_signed = True
+        self.itemsize = itemsize
+
+
+bfloat16 = _NameOnly("bfloat16", 2)
+
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _NAMES = {d.name: d for d in ALL}
 FROM_NP = {d.np: d for d in ALL}
@@ -66,7 +86,7 @@ UNSUPPORTED = ("bfloat16", "complex32", "complex64", "complex128", "cfloat", "cd
 
 
 def _by_name(name):
-    return _NAMES[name]
+    return bfloat16 if name == "bfloat16" else _NAMES[name]
 
 
 class _Default:
@@ -157,6 +177,9 @@ def to_dtype(d):
     """Accept a glasstorch dtype, a NumPy dtype, a Python type or a name; return a glasstorch dtype."""
     if type(d) is dtype:
         return d
+    if type(d) is _NameOnly:
+        raise TypeError(f"glasstorch does not support dtype {d!r} yet (it has "
+                        f"{', '.join(repr(x) for x in ALL)})")
     if d is None:
         return None
     if d is float:
@@ -193,7 +216,7 @@ class finfo:
         self.min = float(fi.min)
         self.tiny = float(fi.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = float(fi.resolution)
+        self.resolution = 10.0 ** -int(fi.precision)    # as torch: 1e-06, not float32(1e-6)
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "

@@ -18,7 +18,7 @@ from .random import Generator, default_generator, get_rng_state, set_rng_state
 
 __all__ = ["rand", "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm", "normal",
            "bernoulli", "multinomial", "poisson", "get_rng_state", "set_rng_state", "Generator",
-           "default_generator"]
+           "default_generator", "_standard_gamma", "_sample_dirichlet"]
 
 
 def _new(size, dtype, default, device, requires_grad, out):
@@ -233,3 +233,25 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def poisson(input, generator=None):
     """One Poisson(rate) draw per element of ``input``, in input's dtype."""
     return _wrap(_k.generator_of(generator).poisson(input._data))
+
+
+def _no_reparam_grad(input, name):
+    from .autograd.grad_mode import GRAD
+    if GRAD.enabled and input.requires_grad:
+        raise NotImplementedError(f"the derivative of torch.{name} with respect to its concentration (what "
+                                  "Gamma / Beta / Dirichlet .rsample() differentiate) is not implemented in "
+                                  "glasstorch; .sample() works")
+
+
+def _standard_gamma(input, generator=None):
+    """One Gamma(alpha, 1) draw per element of ``input`` (the alphas), torch's sampler (_rng_gamma)."""
+    from . import _rng_gamma
+    _no_reparam_grad(input, "_standard_gamma")
+    return _wrap(_rng_gamma.standard_gamma(_k.generator_of(generator), input._data))
+
+
+def _sample_dirichlet(input, generator=None):
+    """One Dirichlet(alpha) draw per row (last dim) of ``input``."""
+    from . import _rng_gamma
+    _no_reparam_grad(input, "_sample_dirichlet")
+    return _wrap(_rng_gamma.sample_dirichlet(_k.generator_of(generator), input._data))

@@ -35,6 +35,7 @@ cuda = _module("torch.cuda", is_available=_false, device_count=_zero, is_initial
                memory_allocated=_zero, max_memory_allocated=_zero, is_bf16_supported=_false,
                get_device_capability=_no_cuda, init=_no_cuda)
 cuda.amp = _module("torch.cuda.amp")
+cuda.amp.__getattr__ = lambda name: _legacy_amp("cuda", name)
 
 mps = _module("torch.mps", is_available=_false, manual_seed=lambda seed: None, synchronize=lambda: None,
               empty_cache=lambda: None, device_count=_zero)
@@ -48,6 +49,42 @@ backends.cudnn = _module("torch.backends.cudnn", is_available=_false, enabled=Tr
 backends.mkldnn = _module("torch.backends.mkldnn", is_available=_false, enabled=False)
 backends.openmp = _module("torch.backends.openmp", is_available=_false)
 backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
+
+cpu = _module("torch.cpu", is_available=lambda: True, device_count=lambda: 1, current_device=lambda: "cpu",
+              synchronize=lambda device=None: None, is_initialized=lambda: True, set_device=lambda device: None)
+cpu.amp = _module("torch.cpu.amp")
+cpu.amp.__getattr__ = lambda name: _legacy_amp("cpu", name)
+
+
+def _legacy_amp(device_type, name):
+    """torch.cuda.amp.GradScaler / autocast and torch.cpu.amp.autocast: the deprecated spellings of
+    torch.amp's classes with the device fixed (loaded on first use, so amp stays out of startup)."""
+    from .amp import _legacy
+    try:
+        return getattr(_legacy, device_type + "_" + name)
+    except AttributeError:
+        raise AttributeError(f"module 'torch.{device_type}.amp' has no attribute '{name}'") from None
+
+
+_MATMUL_PRECISION = ["highest"]
+
+
+def set_float32_matmul_precision(precision):
+    """Recorded only: glasstorch's float32 matmul is always full float32 ("highest")."""
+    if not isinstance(precision, str):
+        raise RuntimeError(f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}")
+    if precision not in ("highest", "high", "medium"):
+        import warnings
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      f"setFloat32MatmulPrecision call has no effect.")
+        return
+    _MATMUL_PRECISION[0] = precision
+    backends.cuda.matmul.allow_tf32 = precision != "highest"
+
+
+def get_float32_matmul_precision():
+    return _MATMUL_PRECISION[0]
+
 
 accelerator = _module("torch.accelerator", is_available=_false, device_count=_zero,
                       current_accelerator=lambda check_available=False: None)
@@ -156,6 +193,7 @@ class memory_format:
 contiguous_format = memory_format("contiguous_format")
 preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
 
 
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,

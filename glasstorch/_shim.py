@@ -56,8 +56,14 @@ def install_as_torch():
     for name, mod in list(sys.modules.items()):
         if name.startswith("glasstorch.") and isinstance(mod, types.ModuleType):
             sys.modules.setdefault(_PREFIX + name[len("glasstorch"):], mod)
-    for attr in ("cuda", "backends", "accelerator", "mps", "version"):
-        sys.modules.setdefault(f"{_PREFIX}.{attr}", getattr(glasstorch, attr))
+    for attr in ("cuda", "backends", "accelerator", "mps", "version", "cpu"):
+        mod = getattr(glasstorch, attr)
+        sys.modules.setdefault(f"{_PREFIX}.{attr}", mod)
+        # their sub-namespaces too (torch.cuda.amp, torch.backends.cudnn ...): these modules are built
+        # in _runtime.py, not files, so no finder could locate them
+        for child, sub in list(vars(mod).items()):
+            if isinstance(sub, types.ModuleType) and not child.startswith("_"):
+                sys.modules.setdefault(f"{_PREFIX}.{attr}.{child}", sub)
     return glasstorch
 
 

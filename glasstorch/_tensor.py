@@ -161,6 +161,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
             return self
         if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and not GRAD.inference and self.__dict__.get("_is_inference", False):
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._rg = bool(requires_grad)
         return self
 

@@ -9,6 +9,7 @@ inherits the rest from one mixin per concept:
     _tensor_logic.py    TensorLogic    isnan, logical_*, bitwise_* (and & | ^ ~), isclose
     _tensor_linalg.py   TensorLinalg   det, inverse, logdet, svd, matrix_power ... (torch's older names)
     _tensor_more.py     TensorMore     lgamma, digamma, logit, sinc, nansum, nanmean, ravel, ``in`` ...
+    _tensor_extra.py    TensorExtra    cummax, scatter_reduce, index_put, put, quantile, cov, renorm ...
 
 Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inherits them.
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
@@ -20,9 +21,10 @@ from ._tensor_more import TensorMore
 from ._tensor_logic import TensorLogic
 from ._tensor_reduce import TensorReduce
 from ._tensor_views import TensorViews
+from ._tensor_extra import TensorExtra
 
 
-class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore):
+class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore, TensorExtra):
     __slots__ = ()
 
     # ---- linear algebra ------------------------------------------------------------------------
@@ -196,6 +198,12 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
 
     def sgn(self):
         return O.logical.sgn(self)
+
+    def sign_(self):
+        return O.inplace_more.sign_(self)
+
+    def sgn_(self):
+        return O.inplace_more.sgn_(self)
 
     def signbit(self):
         return O.logical.signbit(self)

@@ -50,10 +50,12 @@ class TensorViews:
         return O.shape.broadcast_to(self, size)
 
     def contiguous(self, memory_format=None):
-        return O.shape.contiguous(self)
+        return O.shape.contiguous(self, memory_format)
 
     def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+        if memory_format is None:
+            return self._data.flags.c_contiguous
+        return O.conversion.is_contiguous_as(self._data, memory_format.name)
 
     def sum_to_size(self, *size):
         return O.shape.sum_to_size(self, *size)

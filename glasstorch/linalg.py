@@ -1,4 +1,4 @@
-"""``torch.linalg``: norms, inv, det, slogdet, solve, pinv, lstsq with gradients; qr, cholesky, svd, eigh,
+"""``torch.linalg``: norms, inv, det, slogdet, solve, cholesky, pinv, lstsq with gradients; qr, svd, eigh,
 matrix_rank forward only (torch's backward for these is exotic; they give results without a graph).
 """
 import numpy as np
@@ -9,10 +9,13 @@ from .ops.norms import vector_norm
 from .ops.matmul import matmul, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
+from ._linalg_more import (matrix_exp, cond, solve_triangular, householder_product, diagonal, vander, eig,  # noqa: F401
+                           eigvals)
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve", "qr", "cholesky", "svd",
            "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matmul", "cross", "lstsq", "matrix_power",
-           "multi_dot", "vecdot"]
+           "multi_dot", "vecdot", "matrix_exp", "cond", "solve_triangular", "householder_product", "diagonal",
+           "vander", "eig", "eigvals"]
 
 
 def _square(A, name):
@@ -139,6 +142,15 @@ def solve(A, B, *, left=True, out=None):
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if ord in (1, -1, float("inf"), float("-inf")):
+        # torch's composite: column sums (row sums for inf) of |A|, then their max (min for negative ord)
+        d0, d1 = (d % A._data.ndim for d in dim)
+        if abs(ord) == float("inf"):
+            d0, d1 = d1, d0
+        if not keepdim and d0 < d1:
+            d1 -= 1
+        sums = vector_norm(A, 1.0, (d0,), keepdim, dtype=dtype)
+        return sums.amax(d1, keepdim) if ord > 0 else sums.amin(d1, keepdim)
     a = A._data
     r = np.linalg.norm(np.moveaxis(a, dim, (-2, -1)), ord=ord, axis=(-2, -1))
     if keepdim:
@@ -165,6 +177,26 @@ def qr(A, mode="reduced", *, out=None):
     return _QR(*_forward_only((q, r), A._data.dtype))
 
 
+class LinalgCholeskyExBackward0(Node):
+    """A = L L^T   ->   dA = L^-T Phi(L^T g) L^-1, Phi taking the lower triangle with its diagonal halved
+    (symmetrised: 0.5 (X + tril(X, -1)^T))"""
+    __slots__ = ("upper",)
+
+    def backward(self, g):
+        from ._linalg_more import solve_triangular
+        L, = self.saved()
+        plain = isinstance(g, (np.ndarray, np.generic))
+        if plain:
+            g, L = _wrap(g), _wrap(L)
+        if self.upper:
+            L, g = L.mT, g.mT
+        gA = (L.mT @ g).tril()
+        gA = 0.5 * (gA + gA.tril(-1).mT)
+        gA = solve_triangular(L.mT, gA, upper=True, left=True)
+        gA = solve_triangular(L, gA, upper=False, left=False)
+        return (gA._data if plain else gA,)
+
+
 def cholesky(A, *, upper=False, out=None):
     a = _square(A, "cholesky")
     try:
@@ -172,7 +204,13 @@ def cholesky(A, *, upper=False, out=None):
     except np.linalg.LinAlgError:
         raise RuntimeError("linalg.cholesky: The factorization could not be completed because the input is not "
                            "positive-definite.") from None
-    return _forward_only((np.swapaxes(L, -1, -2) if upper else L,), a.dtype)[0]
+    r = _forward_only((np.swapaxes(L, -1, -2) if upper else L,), a.dtype)[0]
+    if needs_grad(A):
+        node = LinalgCholeskyExBackward0()
+        node.upper = upper
+        node.save(r)
+        record1(node, r, A)
+    return r
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):

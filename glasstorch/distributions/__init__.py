@@ -1,4 +1,5 @@
-"""``torch.distributions``: Normal, Uniform, Bernoulli and Categorical, and ``kl_divergence`` between them.
+"""``torch.distributions``: Normal, Uniform, Bernoulli, Categorical, Gamma, Exponential, Beta, Dirichlet,
+MultivariateNormal and Independent, and ``kl_divergence`` between them.
 
 Sampling goes through the same generator functions as ``torch.normal`` / ``torch.rand`` /
 ``torch.bernoulli`` / ``torch.multinomial``, in torch's order, so samples are bit-identical to
@@ -11,7 +12,11 @@ from .normal import Normal
 from .uniform import Uniform
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .gamma import Gamma, Exponential
+from .dirichlet import Dirichlet, Beta
+from .multivariate_normal import MultivariateNormal
+from .independent import Independent
 from .kl import kl_divergence, register_kl
 
-__all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "kl_divergence",
-           "register_kl"]
+__all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "Gamma", "Exponential",
+           "Dirichlet", "Beta", "MultivariateNormal", "Independent", "kl_divergence", "register_kl"]

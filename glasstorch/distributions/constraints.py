@@ -5,7 +5,9 @@ The reprs are torch's, since they appear in its validation errors.
 import glasstorch as _t
 
 __all__ = ["Constraint", "dependent", "dependent_property", "is_dependent", "real", "positive", "unit_interval",
-           "boolean", "simplex", "interval", "less_than", "greater_than", "integer_interval", "independent"]
+           "boolean", "simplex", "interval", "less_than", "greater_than", "integer_interval", "independent",
+           "nonnegative", "greater_than_eq", "real_vector", "positive_definite", "lower_cholesky",
+           "lower_triangular", "half_open_interval"]
 
 
 class Constraint:
@@ -124,6 +126,60 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class _GreaterThanEq(Constraint):
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
+
+    def check(self, value):
+        return self.lower_bound <= value
+
+    def __repr__(self):
+        return f"GreaterThanEq(lower_bound={self.lower_bound})"
+
+
+class _HalfOpenInterval(_Interval):
+    def check(self, value):
+        return (self.lower_bound <= value) & (value < self.upper_bound)
+
+    def __repr__(self):
+        return f"HalfOpenInterval(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+
+
+class _LowerTriangular(Constraint):
+    event_dim = 2
+
+    def check(self, value):
+        return (value.tril() == value).view(value.shape[:-2] + (-1,)).min(-1)[0]
+
+
+class _LowerCholesky(Constraint):
+    """Lower triangular with a positive diagonal."""
+    event_dim = 2
+
+    def check(self, value):
+        tril = (value.tril() == value).view(value.shape[:-2] + (-1,)).min(-1)[0]
+        return tril & (value.diagonal(dim1=-2, dim2=-1) > 0).min(-1)[0]
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric with a Cholesky factorization."""
+    event_dim = 2
+
+    def check(self, value):
+        import numpy as np
+        a = value._data
+        sym = np.all(np.isclose(a, np.swapaxes(a, -1, -2), atol=1e-6), axis=(-2, -1))
+        flat = a.reshape((-1,) + a.shape[-2:])
+        ok = []
+        for m in flat.astype(np.float64):
+            try:
+                np.linalg.cholesky(m)
+                ok.append(True)
+            except np.linalg.LinAlgError:
+                ok.append(False)
+        return _t.tensor(np.array(ok, bool).reshape(a.shape[:-2]) & sym)
+
+
 dependent = _Dependent()
 real = _Real()
 positive = _GreaterThan(0.0)
@@ -135,6 +191,13 @@ less_than = _LessThan
 greater_than = _GreaterThan
 integer_interval = _IntegerInterval
 independent = _IndependentConstraint
+nonnegative = _GreaterThanEq(0.0)
+greater_than_eq = _GreaterThanEq
+half_open_interval = _HalfOpenInterval
+real_vector = _IndependentConstraint(real, 1)
+lower_triangular = _LowerTriangular()
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 
 
 def _all_true(valid):

@@ -105,3 +105,7 @@ def _kl_uniform_normal(p, q):
     t3 = ((p.high + p.low - 2 * q.loc) / 2).pow(2)
     return t1 + 0.5 * (t2 + t3) / q.scale.pow(2)
 
+
+
+from . import kl_more  # noqa: E402
+kl_more.register(register_kl, kl_divergence)

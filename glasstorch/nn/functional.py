@@ -341,3 +341,23 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
 
 
 __all__ += ["conv_transpose2d", "interpolate", "upsample", "unfold", "fold"]
+
+
+# ---- bags of embeddings ---------------------------------------------------------------------------
+from ._ops.embedding_bag import embedding_bag  # noqa: E402
+
+__all__ += ["embedding_bag"]
+
+# ---- sampling grids -------------------------------------------------------------------------------
+from ._ops.grid_sample import affine_grid, grid_sample  # noqa: E402
+
+__all__ += ["affine_grid", "grid_sample"]
+from ._ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402
+
+__all__ += ["pixel_shuffle", "pixel_unshuffle"]
+from ._ops.adaptive_max import adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d  # noqa: E402
+
+__all__ += ["adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d"]
+from ._ops.instance_norm import instance_norm, local_response_norm  # noqa: E402
+
+__all__ += ["instance_norm", "local_response_norm"]

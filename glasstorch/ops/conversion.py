@@ -40,8 +40,62 @@ def _convert(t, dt, copy=False):
     return r
 
 
+# ---- memory formats: channels_last keeps (N, C, H, W) indexing over an (N, H, W, C)-ordered buffer
+_CL_ORDER = {"channels_last": (4, (0, 2, 3, 1)), "channels_last_3d": (5, (0, 2, 3, 4, 1))}
+
+
+def _check_rank(x, fmt):
+    rank, _ = _CL_ORDER[fmt]
+    if x.ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {fmt} format")
+
+
+def is_contiguous_as(x, fmt):
+    """torch's test: going through C, then W, H (and D), then N, each dim of size > 1 must step by
+    the product of the sizes before it."""
+    if fmt in (None, "contiguous_format", "preserve_format"):
+        return x.flags.c_contiguous
+    rank, order = _CL_ORDER[fmt]
+    if x.ndim != rank:
+        return False
+    expected = 1
+    for d in (1,) + tuple(reversed(order[1:-1])) + (0,):
+        if x.shape[d] != 1:
+            if x.strides[d] != expected * x.itemsize:
+                return False
+            expected *= x.shape[d]
+    return True
+
+
+def _suggested_format(x):
+    for fmt, (rank, _) in _CL_ORDER.items():
+        if x.ndim == rank and not x.flags.c_contiguous and is_contiguous_as(x, fmt):
+            return fmt
+    return "contiguous_format"
+
+
+def layout_copy(x, fmt):
+    """A copy of array ``x`` laid out in memory format ``fmt`` (same shape and values)."""
+    if fmt in _CL_ORDER:
+        _check_rank(x, fmt)
+        order = _CL_ORDER[fmt][1]
+        return np.ascontiguousarray(x.transpose(order)).transpose(np.argsort(order))
+    return np.array(x, copy=True, order="C" if fmt == "contiguous_format" else "K")
+
+
 def to(t, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other_tensor)``."""
+    fmt = getattr(memory_format, "name", None)
+    if fmt not in (None, "preserve_format"):
+        if fmt in _CL_ORDER:
+            _check_rank(t._data, fmt)
+        r = to(t, *args, dtype=dtype, device=device, copy=copy)
+        if _suggested_format(r._data) == fmt:
+            return r
+        out = _wrap(layout_copy(r._data, fmt))
+        if GRAD.enabled and r._rg:
+            record1(ToCopyBackward0(), out, r)
+        return out
     for a in args:
         if isinstance(a, Tensor):
             dtype = a.dtype
@@ -80,8 +134,7 @@ def legacy_type(t, dtype=None):
 def clone(input, *, memory_format=None):
     # preserve_format (the default) keeps a dense tensor's strides, as np.array's order "K" does;
     # contiguous_format asks for a C-ordered copy (what .contiguous() hands back)
-    fmt = getattr(memory_format, "name", None)
-    r = _wrap(np.array(input._data, copy=True, order="C" if fmt == "contiguous_format" else "K"))
+    r = _wrap(layout_copy(input._data, getattr(memory_format, "name", None)))
     if GRAD.enabled and input._rg:
         record1(CloneBackward0(), r, input)
     return r

@@ -1,4 +1,7 @@
-"""Cumulative ops along one dim: cumsum and cumprod (integers accumulate in int64, as torch)."""
+"""Cumulative ops along one dim: cumsum and cumprod (integers accumulate in int64, as torch).
+
+torch's CPU kernel keeps the running value in the accumulate type of the output dtype -- double for
+float32 and float64, float for float16 -- and rounds each output from it; so do these."""
 import numpy as np
 
 from ..autograd.graph import Node
@@ -8,6 +11,15 @@ from .shape import is_array
 from .._tensor import _wrap_dim
 
 
+def _running(fn, x, d, odt):
+    """np.cumsum / np.cumprod of x along d into dtype odt, through torch's accumulator."""
+    odt = np.dtype(odt)
+    if odt.kind != "f":
+        return fn(x, axis=d, dtype=odt)
+    acc = np.float32 if odt == np.float16 else np.float64
+    return fn(x, axis=d, dtype=acc).astype(odt)
+
+
 class CumsumBackward0(Node):
     """y = cumsum(x, d)   ->   dx = reverse cumsum of g along d"""
     __slots__ = ("dim",)
@@ -15,7 +27,7 @@ class CumsumBackward0(Node):
     def backward(self, g):
         d = self.dim
         if is_array(g):
-            return (np.flip(np.cumsum(np.flip(g, d), d), d),)
+            return (np.flip(_running(np.cumsum, np.flip(g, d), d, g.dtype), d),)
         return (g.flip(d).cumsum(d).flip(d),)
 
 
@@ -23,7 +35,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     odt = acc_dtype(x, dtype)
-    r = _wrap(np.cumsum(x, axis=d, dtype=odt) if x.ndim else x.astype(odt))
+    r = _wrap(_running(np.cumsum, x, d, odt) if x.ndim else x.astype(odt))
     if GRAD.enabled and input._rg:
         node = CumsumBackward0()
         node.dim = d if x.ndim else 0
@@ -40,7 +52,7 @@ class CumprodBackward0(Node):
         d = self.dim
         if is_array(g):
             with np.errstate(divide="ignore", invalid="ignore"):
-                rev = np.flip(np.cumsum(np.flip(g * y, d), d), d)
+                rev = np.flip(_running(np.cumsum, np.flip(g * y, d), d, g.dtype), d)
                 out = rev / x
             if np.any(x == 0):
                 out = _cumprod_grad_zeros(x, g, d)
@@ -66,7 +78,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     odt = acc_dtype(x, dtype)
-    r = _wrap(np.cumprod(x, axis=d, dtype=odt) if x.ndim else x.astype(odt))
+    r = _wrap(_running(np.cumprod, x, d, odt) if x.ndim else x.astype(odt))
     if GRAD.enabled and input._rg:
         node = CumprodBackward0()
         node.dim = d if x.ndim else 0

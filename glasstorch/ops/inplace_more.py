@@ -1,32 +1,59 @@
 """In-place shape changes (``squeeze_``, ``unsqueeze_``, ``t_``, ``transpose_``) and in-place
 triangles.  A shape change in place swaps the tensor's array for a view of the same memory."""
 from .inplace import commit, check_inplace
-from . import shape, views, join
+from . import shape, views, join, select, logical
 
 
-def _reshape_inplace(t, r):
-    """Make ``t`` become the view ``r`` (same memory, new shape/strides) with its graph node."""
+def _reshape_inplace(t, r, node_cls=None):
+    """Make ``t`` become the view ``r`` (same memory, new shape/strides) with its graph node; torch
+    names the in-place forms' nodes apart from the out-of-place ones (``squeeze_(d)``: SqueezeBackward4)."""
     check_inplace(t)
     t._data = r._data
     if r.grad_fn is not None:
+        if node_cls is not None:
+            r.grad_fn.__class__ = node_cls
         t.grad_fn, t._rg, t._out_nr = r.grad_fn, True, 0
     return t
 
 
+class SqueezeBackward3(shape.SqueezeBackward0):
+    """y = x.squeeze_()   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
+class SqueezeBackward5(shape.SqueezeBackward0):
+    """y = x.squeeze_(dims)   ->   dx = g.reshape(x.shape)"""
+    __slots__ = ()
+
+
+def _renamed(base, name, doc):
+    return type(name, (base,), {"__slots__": (), "__doc__": doc})
+
+
 def squeeze_(t, dim=None):
-    return _reshape_inplace(t, shape.squeeze(t, dim))
+    node = SqueezeBackward3 if dim is None else (SqueezeBackward5 if isinstance(dim, (tuple, list))
+                                                 else shape.SqueezeBackward4)
+    return _reshape_inplace(t, shape.squeeze(t, dim), node)
 
 
 def unsqueeze_(t, dim):
-    return _reshape_inplace(t, shape.unsqueeze(t, dim))
+    r = shape.unsqueeze(t, dim)
+    return _reshape_inplace(t, r, _IN_PLACE.get(type(r.grad_fn)))
 
 
 def t_(t):
-    return _reshape_inplace(t, views.t(t))
+    r = views.t(t)
+    return _reshape_inplace(t, r, _IN_PLACE.get(type(r.grad_fn)))
 
 
 def transpose_(t, dim0, dim1):
-    return _reshape_inplace(t, views.transpose(t, dim0, dim1))
+    r = views.transpose(t, dim0, dim1)
+    return _reshape_inplace(t, r, _IN_PLACE.get(type(r.grad_fn)))
+
+
+# the in-place twins of the view nodes: same backward, torch's names
+_IN_PLACE = {cls: _renamed(cls, cls.__name__[:-1] + "1", (cls.__doc__ or "").replace("(", "_(", 1))
+             for cls in (shape.UnsqueezeBackward0, views.TBackward0, views.TransposeBackward0)}
 
 
 def tril_(t, diagonal=0):
@@ -35,6 +62,14 @@ def tril_(t, diagonal=0):
 
 def triu_(t, diagonal=0):
     return commit(t, lambda: join.triu(t, diagonal), "triu")
+
+
+def sign_(t):
+    return commit(t, lambda: select.sign(t), "sign")
+
+
+def sgn_(t):
+    return commit(t, lambda: logical.sgn(t), "sgn")
 
 
 def original(t):

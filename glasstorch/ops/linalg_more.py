@@ -86,9 +86,17 @@ _QR_DEPRECATED = (
     "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2505.)")
 
 
+class CholeskyBackward0(linalg.LinalgCholeskyExBackward0):
+    """L = cholesky(A) (the deprecated name)   ->   as linalg.cholesky"""
+    __slots__ = ()
+
+
 def cholesky(input, upper=False):
     warn_at_caller(_CHOLESKY_DEPRECATED)
-    return linalg.cholesky(input, upper=upper)
+    r = linalg.cholesky(input, upper=upper)
+    if r.grad_fn is not None:
+        r.grad_fn.__class__ = CholeskyBackward0     # torch's old entry point names its node apart
+    return r
 
 
 def qr(input, some=True):

@@ -203,11 +203,12 @@ _erfc64 = np.frompyfunc(math.erfc, 1, 1)
 
 
 def _erf(x):
-    return _erf64(x.astype(np.float64)).astype(x.dtype) if x.size else x.copy()
+    # np.asarray: a frompyfunc ufunc returns a bare Python float for a 0-d input
+    return np.asarray(_erf64(x.astype(np.float64))).astype(x.dtype) if x.size else x.copy()
 
 
 def _erfc(x):
-    return _erfc64(x.astype(np.float64)).astype(x.dtype) if x.size else x.copy()
+    return np.asarray(_erfc64(x.astype(np.float64))).astype(x.dtype) if x.size else x.copy()
 
 
 def _erfinv(x):
@@ -225,7 +226,7 @@ def _erfinv(x):
         y = np.where(small, ps, pl) * z
         for _ in range(2):
             ok = np.isfinite(y)
-            err = _erf64(np.where(ok, y, 0.0)).astype(np.float64) - z
+            err = np.asarray(_erf64(np.where(ok, y, 0.0))).astype(np.float64) - z
             y = np.where(ok, y - err / (_2_SQRTPI * np.exp(-y * y)), y)
         y = np.where(z == 1, np.inf, np.where(z == -1, -np.inf, y))
         y = np.where(np.abs(z) > 1, np.nan, y)

@@ -317,12 +317,16 @@ def broadcast_shapes(*shapes):
 
 
 def contiguous(input, memory_format=None):
-    """The tensor itself when already C-ordered; otherwise a copy (CloneBackward0), as torch."""
-    if input._data.flags.c_contiguous:
-        return input
-    from .conversion import clone
+    """The tensor itself when already laid out so (C order by default); otherwise a copy (CloneBackward0),
+    as torch."""
+    from .conversion import clone, is_contiguous_as
     from .._runtime import contiguous_format
-    return clone(input, memory_format=contiguous_format)
+    fmt = getattr(memory_format, "name", None)
+    if fmt == "preserve_format":
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    if is_contiguous_as(input._data, fmt):
+        return input
+    return clone(input, memory_format=memory_format or contiguous_format)
 
 
 def sum_to_size(input, *size):

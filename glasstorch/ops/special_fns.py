@@ -30,7 +30,8 @@ _lgamma64 = np.frompyfunc(_lgamma1, 1, 1)
 
 
 def _lgamma(x):
-    return _lgamma64(x.astype(np.float64)).astype(x.dtype) if x.size else x.copy()
+    # a ufunc from frompyfunc hands back a bare Python float for a 0-d input: asarray keeps it an array
+    return np.asarray(_lgamma64(x.astype(np.float64))).astype(x.dtype) if x.size else x.copy()
 
 
 def _digamma64(x):

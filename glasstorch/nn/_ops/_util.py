@@ -67,7 +67,7 @@ _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 
 def erf(x):
     """erf elementwise, correctly rounded in float64 (NumPy has no erf ufunc)."""
-    return _erf_scalar(np.asarray(x, np.float64)).astype(np.float64)
+    return np.asarray(_erf_scalar(np.asarray(x, np.float64))).astype(np.float64)
 
 
 def mean_of(t, dims, keepdim=False):

@@ -1,5 +1,6 @@
-"""``F.pad``: constant padding records ``ConstantPadNdBackward0``; reflect, replicate and circular
-use NumPy's modes and scatter the gradient back through the same index map."""
+"""``F.pad``: constant padding records ``ConstantPadNdBackward0``; reflect and replicate use NumPy's
+modes and scatter the gradient back through the same index map; circular is built from slice copies,
+as torch builds it (``CopySlices``)."""
 import numpy as np
 
 from ...autograd.graph import Node
@@ -41,8 +42,10 @@ class _IndexPadBackward(Node):
     __slots__ = ("index", "xshape")
 
     def backward(self, g):
-        gx = np.bincount(self.index.ravel(), weights=g.ravel(), minlength=int(np.prod(self.xshape)))
-        return (gx.astype(g.dtype).reshape(self.xshape),)
+        # added in g's own dtype, output position by output position, as torch's kernel does
+        gx = np.zeros(int(np.prod(self.xshape)), g.dtype)
+        np.add.at(gx, self.index.ravel(), g.ravel())
+        return (gx.reshape(self.xshape),)
 
 
 class ReflectionPad2DBackward0(_IndexPadBackward):
@@ -61,6 +64,71 @@ class ReplicationPad1DBackward0(_IndexPadBackward):
     __slots__ = ()
 
 
+class ReflectionPad3DBackward0(_IndexPadBackward):
+    __slots__ = ()
+
+
+class ReplicationPad3DBackward0(_IndexPadBackward):
+    __slots__ = ()
+
+
+def _pad_circular(input, pad):
+    """torch's circular padding: the input copied into the middle of a new tensor, then each padded
+    dim's borders copied from the other end of the tensor itself (corners get written more than once);
+    every copy records CopySlices."""
+    import glasstorch as t
+    shape = list(input.shape)
+    k = len(pad) // 2
+    lead = len(shape) - k
+    out_shape = shape[:lead] + [shape[lead + i] + pad[2 * (k - 1 - i)] + pad[2 * (k - 1 - i) + 1] for i in range(k)]
+    if any(n < 0 for n in out_shape[lead:]):
+        raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    out = t.empty(out_shape, dtype=input.dtype)
+    dst, src = [slice(None)] * len(shape), [slice(None)] * len(shape)
+    for i in range(k):
+        dim = len(shape) - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        dst[dim] = slice(max(lo, 0), out_shape[dim] - max(hi, 0))
+        src[dim] = slice(max(-lo, 0), shape[dim] - max(-hi, 0))
+    out[tuple(dst)] = input[tuple(src)]
+    for i in range(k):
+        dim = len(shape) - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        pick = [slice(None)] * len(shape)
+        if lo > 0:
+            pick[dim] = slice(out_shape[dim] - lo - max(hi, 0), out_shape[dim] - max(hi, 0))
+            part = out[tuple(pick)]
+            pick[dim] = slice(0, lo)
+            out[tuple(pick)] = part
+        if hi > 0:
+            pick[dim] = slice(max(lo, 0), max(lo, 0) + hi)
+            part = out[tuple(pick)]
+            pick[dim] = slice(out_shape[dim] - hi, out_shape[dim])
+            out[tuple(pick)] = part
+    return out
+
+
+def _check_non_constant(shape, pad, mode):
+    """torch's limits for reflect / replicate / circular: 1-3 trailing dims of a batched or unbatched
+    input, reflection narrower than the dim, circular wrapping at most once."""
+    k, nd = len(pad) // 2, len(shape)
+    if k not in (1, 2, 3) or nd not in (k + 1, k + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {nd}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    for i in range(k):
+        dim = nd - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        if mode == "reflect" and not (lo < shape[dim] and hi < shape[dim]):
+            raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
+                               f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input {list(shape)}")
+        if mode == "circular" and (lo > shape[dim] or hi > shape[dim]):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+
+
 def pad(input, pad, mode="constant", value=None):
     x = input._data
     widths = _widths(x.ndim, tuple(pad))
@@ -76,13 +144,22 @@ def pad(input, pad, mode="constant", value=None):
         return r
     if mode not in _NP_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    index = np.pad(np.arange(x.size).reshape(x.shape), widths, mode=_NP_MODES[mode])
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    _check_non_constant(x.shape, tuple(pad), mode)
+    if mode == "circular":
+        return _pad_circular(input, tuple(pad))
+    pos = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+    index = np.pad(np.arange(x.size).reshape(x.shape), pos, mode=_NP_MODES[mode])
+    # negative widths crop, after the padding of the other side
+    index = index[tuple(slice(max(-lo, 0), index.shape[i] - max(-hi, 0)) for i, (lo, hi) in enumerate(widths))]
     r = _wrap(x.reshape(-1)[index])
     if GRAD.enabled and input._rg:
         n = len(pad) // 2
-        kind = {"reflect": "Reflection", "replicate": "Replication", "circular": "Replication"}[mode]
-        cls = {"Reflection": {1: ReflectionPad1DBackward0, 2: ReflectionPad2DBackward0},
-               "Replication": {1: ReplicationPad1DBackward0, 2: ReplicationPad2DBackward0}}[kind].get(n, _IndexPadBackward)
+        kind = {"reflect": "Reflection", "replicate": "Replication"}[mode]
+        cls = {"Reflection": {1: ReflectionPad1DBackward0, 2: ReflectionPad2DBackward0, 3: ReflectionPad3DBackward0},
+               "Replication": {1: ReplicationPad1DBackward0, 2: ReplicationPad2DBackward0,
+                               3: ReplicationPad3DBackward0}}[kind][n]
         node = cls()
         node.index, node.xshape = index, x.shape
         record1(node, r, input)

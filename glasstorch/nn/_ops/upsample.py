@@ -1,4 +1,5 @@
-"""``F.interpolate`` for 'nearest', 'linear' and 'bilinear' (``UpsampleNearest2DBackward0`` ...).
+"""``F.interpolate``: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' and
+'area' (``UpsampleNearest2DBackward0`` ...).
 
 Resampling one axis is a linear map: ``out = A @ x`` along that axis, where row ``o`` of ``A``
 holds the weights of the input positions that output position ``o`` reads (one 1 for nearest,
@@ -41,11 +42,57 @@ def _linear_matrix(n_in, n_out, align_corners, scale_factor):
     return a
 
 
+def _nearest_exact_matrix(n_in, n_out, scale_factor):
+    """Output position o reads input floor((o + 0.5) * scale) (pixel centres, unlike 'nearest')."""
+    s = np.float32(1.0 / scale_factor if scale_factor else n_in / n_out)
+    src = np.minimum(np.floor((np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * s).astype(np.int64),
+                     n_in - 1)
+    a = np.zeros((n_out, n_in))
+    a[np.arange(n_out), src] = 1.0
+    return a
+
+
+def _cubic_matrix(n_in, n_out, align_corners, scale_factor, A=-0.75):
+    """Keys' cubic convolution (A = -0.75) over the 4 inputs around each source position, edges
+    clamped; the source position is not clamped at 0 as the linear modes' is."""
+    s = np.float32(_scale(n_in, n_out, align_corners, scale_factor))
+    dst = np.arange(n_out, dtype=np.float32)
+    src = dst * s if align_corners else (dst + np.float32(0.5)) * s - np.float32(0.5)
+    i0 = np.floor(src).astype(np.int64)
+    t = (src - i0).astype(np.float32)
+
+    def near(x):                    # |x| <= 1
+        return ((A + 2) * x - (A + 3)) * x * x + 1
+
+    def far(x):                     # 1 < |x| < 2
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
+    w = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    a = np.zeros((n_out, n_in))
+    for k in range(4):
+        np.add.at(a, (np.arange(n_out), np.clip(i0 - 1 + k, 0, n_in - 1)), w[k])
+    return a
+
+
+def _area_matrix(n_in, n_out):
+    """Output o averages inputs floor(o n_in / n_out) .. ceil((o + 1) n_in / n_out) - 1 (adaptive pooling)."""
+    a = np.zeros((n_out, n_in))
+    for o in range(n_out):
+        lo, hi = (o * n_in) // n_out, -((-(o + 1) * n_in) // n_out)
+        a[o, lo:hi] = 1.0 / (hi - lo)
+    return a
+
+
 def _apply(x, mats):
     """Resample the trailing axes of ``x`` with one matrix per axis."""
     if len(mats) == 1:
         return x @ mats[0].T
-    return mats[0] @ x @ mats[1].T
+    if len(mats) == 2:
+        return mats[0] @ x @ mats[1].T
+    nd = len(mats)
+    for k, m in enumerate(mats):
+        axis = x.ndim - nd + k
+        x = np.moveaxis(np.moveaxis(x, axis, -1) @ m.T, -1, axis)
+    return x
 
 
 class _UpsampleBackward(Node):
@@ -55,7 +102,23 @@ class _UpsampleBackward(Node):
     def backward(self, g):
         if not isinstance(g, np.ndarray):
             raise NotImplementedError("double backward of interpolate is not implemented in glasstorch")
+        if "Nearest" in type(self).__name__:
+            return (_nearest_backward(g, self.mats),)
         return (_apply(g, [m.T.astype(g.dtype) for m in self.mats]),)
+
+
+def _nearest_backward(g, mats):
+    """Each output's g added to the input it copies, in g's dtype, output after output in C order
+    (torch's kernel), so repeated additions round as torch's do."""
+    nd = len(mats)
+    src = [m.argmax(axis=1) for m in mats]
+    n_in = [m.shape[1] for m in mats]
+    flat = np.ravel_multi_index(np.ix_(*src), n_in).reshape(-1)
+    lead = g.shape[:-nd]
+    rows = g.reshape((-1, flat.size))
+    gx = np.zeros((rows.shape[0], int(np.prod(n_in))), g.dtype)
+    np.add.at(gx, (slice(None), flat), rows)
+    return gx.reshape(lead + tuple(n_in))
 
 
 class UpsampleNearest1DBackward0(_UpsampleBackward):
@@ -74,8 +137,25 @@ class UpsampleBilinear2DBackward0(_UpsampleBackward):
     __slots__ = ()
 
 
+def _node(name):
+    return type(name, (_UpsampleBackward,), {"__slots__": (), "__doc__": _UpsampleBackward.__doc__})
+
+
+UpsampleNearest3DBackward0 = _node("UpsampleNearest3DBackward0")
+UpsampleNearestExact1DBackward0 = _node("UpsampleNearestExact1DBackward0")
+UpsampleNearestExact2DBackward0 = _node("UpsampleNearestExact2DBackward0")
+UpsampleNearestExact3DBackward0 = _node("UpsampleNearestExact3DBackward0")
+UpsampleBicubic2DBackward0 = _node("UpsampleBicubic2DBackward0")
+UpsampleTrilinear3DBackward0 = _node("UpsampleTrilinear3DBackward0")
+AdaptiveAvgPool3DBackward0 = _node("AdaptiveAvgPool3DBackward0")
+
 _NODES = {("nearest", 1): UpsampleNearest1DBackward0, ("nearest", 2): UpsampleNearest2DBackward0,
-          ("linear", 1): UpsampleLinear1DBackward0, ("bilinear", 2): UpsampleBilinear2DBackward0}
+          ("nearest", 3): UpsampleNearest3DBackward0, ("linear", 1): UpsampleLinear1DBackward0,
+          ("bilinear", 2): UpsampleBilinear2DBackward0, ("bicubic", 2): UpsampleBicubic2DBackward0,
+          ("trilinear", 3): UpsampleTrilinear3DBackward0, ("nearest-exact", 1): UpsampleNearestExact1DBackward0,
+          ("nearest-exact", 2): UpsampleNearestExact2DBackward0,
+          ("nearest-exact", 3): UpsampleNearestExact3DBackward0, ("area", 1): None, ("area", 2): None,
+          ("area", 3): AdaptiveAvgPool3DBackward0}
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
@@ -85,11 +165,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
+    if antialias:
+        raise NotImplementedError("interpolate(antialias=True) is not implemented in glasstorch")
     if (mode, nd) not in _NODES:
-        if mode in ("linear", "bilinear") or mode == "nearest":
-            want = {"linear": 3, "bilinear": 4}.get(mode)
+        want = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode)
+        if want is not None and x.ndim in (3, 4, 5):
             raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {want}D input")
-        raise NotImplementedError(f"glasstorch's interpolate supports nearest, linear and bilinear, not {mode!r}")
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {x.ndim}D) for the "
+                                  f"modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
     align_corners = bool(align_corners)
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -105,8 +189,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             scales = [None] * nd
     else:
         raise ValueError("either size or scale_factor should be defined")
+    if mode == "area" and nd < 3:
+        # torch's 'area' is adaptive average pooling to the output size
+        from .pooling import adaptive_avg_pool2d
+        if nd == 2:
+            return adaptive_avg_pool2d(input, tuple(out_size))
+        return adaptive_avg_pool2d(input.unsqueeze(-2), (1, out_size[0])).squeeze(-2)
     if mode == "nearest":
         mats = [_nearest_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
+    elif mode == "nearest-exact":
+        mats = [_nearest_exact_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
+    elif mode == "bicubic":
+        mats = [_cubic_matrix(n, o, align_corners, s) for n, o, s in zip(spatial, out_size, scales)]
+    elif mode == "area":
+        mats = [_area_matrix(n, o) for n, o in zip(spatial, out_size)]
     else:
         mats = [_linear_matrix(n, o, align_corners, s) for n, o, s in zip(spatial, out_size, scales)]
     out = _apply(x.astype(np.float64), mats).astype(x.dtype)

@@ -75,14 +75,27 @@ def load_state_dict(module, sd, strict=True, assign=False):
     if not isinstance(sd, dict):
         raise TypeError(f"Expected state_dict to be dict-like, got {type(sd)}.")
     missing, unexpected, errors = [], [], []
+    meta = getattr(sd, "_metadata", None)
+    sd = OrderedDict(sd)             # pre-hooks may rename keys: never in the caller's dict
+    if meta is not None:
+        sd._metadata = meta
+    visited = []
 
     def walk(m, prefix):
+        local_meta = {} if meta is None else meta.get(prefix[:-1], {})
+        for hook in m.__dict__.get("_load_state_dict_pre_hooks", {}).values():
+            hook(sd, prefix, local_meta, strict, missing, unexpected, errors)
         _load_own(m, sd, prefix, strict, missing, unexpected, errors, assign)
+        visited.append(m)
         for name, child in m._modules.items():
             if child is not None:
                 walk(child, prefix + name + ".")
 
     walk(module, "")
+    result = _IncompatibleKeys(missing, unexpected)
+    for m in visited:
+        for hook in m.__dict__.get("_load_state_dict_post_hooks", {}).values():
+            hook(m, result)
     if strict:
         if unexpected:
             errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
@@ -91,4 +104,23 @@ def load_state_dict(module, sd, strict=True, assign=False):
     if errors:
         raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
             type(module).__name__, "\n\t".join(errors)))
-    return _IncompatibleKeys(missing, unexpected)
+    return result
+
+
+class LoadHooks:
+    """Module's load_state_dict hooks: pre-hooks see (and may rewrite) the state dict before a module
+    takes its entries; post-hooks see the module and the incompatible keys afterwards."""
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        from functools import partial
+        from ._hooks import add_hook
+        store = self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
+        return add_hook(store, partial(hook, self) if with_module else hook, False)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook):
+        from ._hooks import add_hook
+        store = self.__dict__.setdefault("_load_state_dict_post_hooks", OrderedDict())
+        return add_hook(store, hook, False)

@@ -15,6 +15,7 @@ from . import _conversion
 from . import _hooks
 from . import _repr
 from . import _state_dict
+from . import _lookup
 from ._hooks import register_module_forward_pre_hook, register_module_forward_hook  # noqa: F401  (torch's home)
 from ._repr import _addindent  # noqa: F401  (torch's home)
 
@@ -35,7 +36,7 @@ def _is_buffer_marked(value):
     return isinstance(value, Tensor) and value.__dict__.get("_is_buffer", False)
 
 
-class Module:
+class Module(_state_dict.LoadHooks, _lookup.Lookup):
     """Base class for all neural network modules; subclasses define ``forward``."""
 
     dump_patches = False
@@ -262,28 +263,6 @@ class Module:
     def modules(self):
         for _, m in self.named_modules():
             yield m
-
-    def get_submodule(self, target):
-        if target == "":
-            return self
-        mod = self
-        for item in target.split("."):
-            if not hasattr(mod, item):
-                raise AttributeError(type(mod).__name__ + " has no attribute `" + item + "`")
-            mod = getattr(mod, item)
-            if not isinstance(mod, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
-        return mod
-
-    def get_parameter(self, target):
-        mod_path, _, name = target.rpartition(".")
-        mod = self.get_submodule(mod_path)
-        if not hasattr(mod, name):
-            raise AttributeError(type(mod).__name__ + " has no attribute `" + name + "`")
-        p = getattr(mod, name)
-        if not isinstance(p, Parameter):
-            raise AttributeError("`" + name + "` is not an nn.Parameter")
-        return p
 
     def apply(self, fn):
         for m in self.children():

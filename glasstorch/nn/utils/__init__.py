@@ -1,7 +1,12 @@
-"""``torch.nn.utils``: gradient clipping, parameter/vector conversion, ``rnn.pad_sequence``."""
+"""``torch.nn.utils``: gradient clipping, parameter/vector conversion, ``rnn.pad_sequence``,
+parametrizations (``parametrize``, ``parametrizations``) and the original ``weight_norm``."""
 from . import rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grad_norm, get_total_norm, clip_grads_with_norm_
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from . import parametrize, parametrizations
+from .weight_norm import weight_norm, remove_weight_norm
+from . import stateless
 
 __all__ = ["rnn", "clip_grad_norm_", "clip_grad_value_", "clip_grad_norm", "get_total_norm",
-           "clip_grads_with_norm_", "parameters_to_vector", "vector_to_parameters"]
+           "clip_grads_with_norm_", "parameters_to_vector", "vector_to_parameters", "parametrize",
+           "parametrizations", "weight_norm", "remove_weight_norm", "stateless"]

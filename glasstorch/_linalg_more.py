@@ -1,0 +1,315 @@
+"""More of ``torch.linalg``: matrix_exp (with its gradient), cond, solve_triangular, householder_product,
+geqrf, cholesky_solve, diagonal, vander; and clear refusals for the complex-valued eig/eigvals."""
+import math
+
+import numpy as np
+
+from .autograd.graph import Node
+from .ops._common import _wrap, needs_grad, record, record1
+from .ops.shape import is_array
+
+__all__ = ["matrix_exp", "cond", "solve_triangular", "householder_product", "geqrf", "cholesky_solve", "diagonal",
+           "vander", "eig", "eigvals", "cholesky_inverse"]
+
+# the largest 1-norm each Taylor degree handles to working precision (torch's table, from
+# Bader, Blanes & Casas 2019); beyond the last, the matrix is scaled by 2^-s and squared s times
+_THETA = {np.dtype(np.float32): ((1, 1.192092800768788e-07), (2, 5.978858893805233e-04), (4, 5.116619363445086e-02),
+                                 (8, 5.800524627688768e-01), (12, 1.461661507209034e+00),
+                                 (18, 3.010066362817634e+00)),
+          np.dtype(np.float64): ((1, 2.220446049250313e-16), (2, 2.580956802971767e-08), (4, 3.397168839976962e-04),
+                                 (8, 4.991228871115323e-02), (12, 2.996158913811580e-01),
+                                 (18, 1.090863719290036e+00))}
+
+
+def _taylor(a, deg):
+    """sum_{k <= deg} a^k / k!, Horner style: I + a(I + a/2 (I + a/3 (...)))."""
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    r = eye.copy()
+    for k in range(deg, 0, -1):
+        r = eye + (a @ r) / a.dtype.type(k)
+    return r
+
+
+def _expm_one(a):
+    # float32 matrices are exponentiated in double and rounded once: torch's float32 result carries
+    # its own rounding errors, which this stays well within
+    out_dt = a.dtype
+    thetas = _THETA.get(a.dtype, _THETA[np.dtype(np.float64)])
+    a = a.astype(np.float64)
+    norm = float(np.abs(a).sum(axis=-2).max()) if a.size else 0.0
+    for deg, theta in thetas:
+        if norm <= theta:
+            return _taylor(a, deg).astype(out_dt)
+    s = max(0, math.ceil(math.log2(norm / thetas[-1][1])))
+    r = _taylor(a / 2.0 ** s, 18)
+    for _ in range(s):
+        r = r @ r
+    return r.astype(out_dt)
+
+
+def _expm(a):
+    """exp of each square matrix in the batch ``a`` (each scaled by its own norm)."""
+    if a.ndim == 2:
+        return _expm_one(a)
+    flat = a.reshape((-1,) + a.shape[-2:])
+    return np.stack([_expm_one(m) for m in flat]).reshape(a.shape) if flat.shape[0] else a.copy()
+
+
+class LinalgMatrixExpBackward0(Node):
+    """Y = exp(A)   ->   dA = the upper right block of exp([[A^T, g], [0, A^T]])"""
+    __slots__ = ()
+
+    def backward(self, g):
+        A, = self.saved()
+        if not is_array(g):
+            m = self.m
+            At = A.mT
+            top = m.cat([At, g], -1)
+            bottom = m.cat([m.zeros_like(At), At], -1)
+            n = A.shape[-1]
+            return (m.matrix_exp(m.cat([top, bottom], -2))[..., :n, n:],)
+        n = A.shape[-1]
+        At = np.swapaxes(A, -1, -2)
+        big = np.zeros(A.shape[:-2] + (2 * n, 2 * n), A.dtype)
+        big[..., :n, :n] = At
+        big[..., n:, n:] = At
+        big[..., :n, n:] = g
+        return (_expm(big)[..., :n, n:],)
+
+
+def matrix_exp(A):
+    a = A._data
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise RuntimeError("linalg.matrix_exp: The input tensor A must have at least 2 dimensions." if a.ndim < 2
+                           else f"linalg.matrix_exp: A must be batches of square matrices, but they are "
+                                f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"linalg.matrix_exp: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype.name.capitalize() if A.dtype.name != 'int64' else 'Long'}")
+    r = _wrap(np.ascontiguousarray(_expm(a)).astype(a.dtype, copy=False))
+    if needs_grad(A):
+        node = LinalgMatrixExpBackward0()
+        node.save(A)
+        record1(node, r, A)
+    return r
+
+
+def cond(A, p=None, *, out=None):
+    """||A|| ||A^-1|| in the p-norm; p=None or 2: the ratio of the extreme singular values."""
+    from . import linalg
+    a = A._data
+    if p in (None, 2, -2):
+        s = np.linalg.svd(a, compute_uv=False)
+        r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+        return _wrap(np.asarray(r, a.dtype))
+    return linalg.matrix_norm(A, p) * linalg.matrix_norm(linalg.inv(A), p)
+
+
+class LinalgSolveTriangularBackward0(Node):
+    """X = A^-1 B (A triangular)   ->   dB = A^-T g,   dA = -(dB X^T) kept on A's triangle"""
+    __slots__ = ("upper", "left", "unitriangular")
+
+    def backward(self, g):
+        A, X = self.saved()
+        m = self.m
+        if self.left:
+            gb = solve_triangular(A.mT, g, upper=not self.upper, unitriangular=self.unitriangular) \
+                if not is_array(g) else _tri_solve(np.swapaxes(A, -1, -2), g, not self.upper, True, self.unitriangular)
+            ga = -(gb @ X.mT) if not is_array(g) else -(gb @ np.swapaxes(X, -1, -2))
+        else:
+            gb = solve_triangular(A.mT, g, upper=not self.upper, left=False, unitriangular=self.unitriangular) \
+                if not is_array(g) else _tri_solve(np.swapaxes(A, -1, -2), g, not self.upper, False, self.unitriangular)
+            ga = -(X.mT @ gb) if not is_array(g) else -(np.swapaxes(X, -1, -2) @ gb)
+        ga = m.triu(ga, 1 if self.unitriangular else 0) if self.upper else m.tril(ga, -1 if self.unitriangular else 0)
+        return ga, gb
+
+
+def _tri_solve(a, b, upper, left, unit):
+    a = np.triu(a) if upper else np.tril(a)
+    if unit:
+        idx = np.arange(a.shape[-1])
+        a = a.copy()
+        a[..., idx, idx] = 1
+    if left:
+        return np.linalg.solve(a, b).astype(b.dtype, copy=False)
+    return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2).astype(b.dtype,
+                                                                                                         copy=False)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    a, b = A._data, B._data
+    if a.ndim < 2 or b.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor " + ("A" if a.ndim < 2 else "B") +
+                           " must have at least 2 dimensions.")
+    r = _wrap(_tri_solve(a, b, upper, left, unitriangular))
+    if needs_grad(A, B):
+        node = LinalgSolveTriangularBackward0()
+        node.upper, node.left, node.unitriangular = upper, left, unitriangular
+        node.save(A, r, result_at=1)
+        record(node, r, A, B)
+    return r
+
+
+def _chol_solve(b, L, upper):
+    """(L L^T)^-1 b (U^T U when upper) by two triangular solves."""
+    if upper:
+        y = _tri_solve(np.swapaxes(L, -1, -2), b, False, True, False)
+        return _tri_solve(L, y, True, True, False)
+    y = _tri_solve(L, b, False, True, False)
+    return _tri_solve(np.swapaxes(L, -1, -2), y, True, True, False)
+
+
+class CholeskySolveBackward0(Node):
+    """X = (L L^T)^-1 B   ->   dB = (L L^T)^-1 g,   dL = -(S + S^T) L with S = dB X^T (L^T (S + S^T) upper)"""
+    __slots__ = ("upper",)
+
+    def backward(self, g):
+        import glasstorch as t
+        B, L, X = self.saved()
+        plain = is_array(g)
+        if plain:
+            g, L, X = _wrap(g), _wrap(L), _wrap(X)
+        gb = cholesky_solve(g, L, self.upper)
+        common = gb @ X.mT
+        common = common + common.mT
+        gl = -(L @ common) if self.upper else -(common @ L)
+        _ = t
+        return (gb._data, gl._data) if plain else (gb, gl)
+
+
+def cholesky_solve(B, L, upper=False, *, out=None):
+    """X with (L L^T) X = B, from the Cholesky factor L (U^T U when upper)."""
+    r = _wrap(_chol_solve(B._data, L._data, upper).astype(B._data.dtype, copy=False))
+    if needs_grad(B, L):
+        node = CholeskySolveBackward0()
+        node.upper = upper
+        node.save(B, L, r, result_at=2)
+        record(node, r, B, L)
+    return r
+
+
+class CholeskyInverseBackward0(Node):
+    """Y = (L L^T)^-1   ->   dL = -Y (g + g^T) Y L  (-L Y (g + g^T) Y when upper)"""
+    __slots__ = ("upper",)
+
+    def backward(self, g):
+        L, Y = self.saved()
+        plain = is_array(g)
+        if plain:
+            g, L, Y = _wrap(g), _wrap(L), _wrap(Y)
+        common = Y @ ((g + g.mT) @ Y)
+        gl = -(L @ common) if self.upper else -(common @ L)
+        return (gl._data if plain else gl,)
+
+
+def cholesky_inverse(L, upper=False, *, out=None):
+    """(L L^T)^-1 from the Cholesky factor L (U^T U when upper)."""
+    a = L._data
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    r = _wrap(_chol_solve(eye, a, upper).astype(a.dtype, copy=False))
+    if needs_grad(L):
+        node = CholeskyInverseBackward0()
+        node.upper = upper
+        node.save(L, r, result_at=1)
+        record1(node, r, L)
+    return r
+
+
+def geqrf(input, *, out=None):
+    """LAPACK's QR in compact form: R above the diagonal, Householder vectors below, and their taus."""
+    from ._return_types import return_type
+    a = input._data
+    if a.ndim < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    flat = a.reshape((-1,) + a.shape[-2:])
+    hs, taus = [], []
+    for m in flat:
+        h, tau = np.linalg.qr(m.astype(np.float64), mode="raw")
+        hs.append(h.T)
+        taus.append(tau)
+    k = min(a.shape[-2:])
+    h = np.stack(hs).reshape(a.shape) if flat.shape[0] else np.zeros(a.shape)
+    tau = np.stack(taus).reshape(a.shape[:-2] + (k,)) if flat.shape[0] else np.zeros(a.shape[:-2] + (k,))
+    ret = return_type("geqrf", ["a", "tau"])
+    return ret(_wrap(np.ascontiguousarray(h.astype(a.dtype))), _wrap(np.ascontiguousarray(tau.astype(a.dtype))))
+
+
+class LinalgHouseholderProductBackward0(Node):
+    """Q = H_1 ... H_k   ->   dA, dtau: the reflector products differentiated step by step (the forward
+    replayed with a graph, then autograd.grad through it)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        import glasstorch as t
+        A, tau = self.saved()
+        plain = is_array(g)
+        a = (_wrap(A) if plain else A.detach()).requires_grad_(True)
+        tt = (_wrap(tau) if plain else tau.detach()).requires_grad_(True)
+        with t.enable_grad():
+            q = _householder(a, tt)
+            ga, gt = t.autograd.grad(q, (a, tt), _wrap(g) if plain else g, allow_unused=True)
+        if plain:
+            return (None if ga is None else ga._data), (None if gt is None else gt._data)
+        return ga, gt
+
+
+def householder_product(A, tau, *, out=None):
+    """Q = H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T with v_i column i of A below the diagonal and a
+    1 on it: the first n columns of the product."""
+    import glasstorch as t
+    with t.no_grad():
+        r = _householder(A, tau)
+    if needs_grad(A, tau):
+        node = LinalgHouseholderProductBackward0()
+        node.save(A, tau)
+        record(node, r, A, tau)
+    return r
+
+
+def _householder(A, tau):
+    import glasstorch as t
+    m, n = A.shape[-2], A.shape[-1]
+    k = tau.shape[-1]
+    if m < n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if k > n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")
+    eye = t.eye(m, dtype=A.dtype)
+    Q = eye[:, :n].expand(*A.shape[:-2], m, n)
+    unit = t.zeros(m, dtype=A.dtype)
+    for i in range(k - 1, -1, -1):          # Q = H_i Q, last reflector first
+        below = (t.arange(m) > i).to(A.dtype)
+        v = A[..., :, i] * below + unit.index_fill(0, t.tensor([i]), 1.0)
+        w = (v.unsqueeze(-2) @ Q).squeeze(-2)                   # v^T Q
+        Q = Q - tau[..., i, None, None] * v.unsqueeze(-1) * w.unsqueeze(-2)
+    return Q
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    return A.diagonal(offset=offset, dim1=dim1, dim2=dim2)
+
+
+def vander(x, *, N=None):
+    """Columns x^0, x^1, ..., x^(N-1) (increasing powers, as torch.linalg.vander)."""
+    import glasstorch as t
+    n = x.shape[-1] if N is None else N
+    if n < 1:
+        raise RuntimeError("N must be greater than 1.")
+    if n == 1:
+        return t.ones_like(x).unsqueeze(-1)
+    return t.cat([t.ones_like(x).unsqueeze(-1), x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)], -1)
+
+
+def _complex_refused(name):
+    raise NotImplementedError(f"torch.linalg.{name} returns complex tensors, and glasstorch has no complex dtypes "
+                              f"yet; for symmetric matrices use torch.linalg.eigh / eigvalsh")
+
+
+def eig(A, *, out=None):
+    _complex_refused("eig")
+
+
+def eigvals(A, *, out=None):
+    _complex_refused("eigvals")

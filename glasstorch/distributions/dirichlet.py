@@ -1,0 +1,104 @@
+"""``Dirichlet(concentration)``: density prod x_i^(a_i - 1) / B(a) on the simplex; and
+``Beta(a, b)``, its two-category case read at the first coordinate."""
+import numbers
+
+import glasstorch as _t
+from . import constraints
+from .distribution import Distribution
+from .utils import broadcast_all
+
+__all__ = ["Dirichlet", "Beta"]
+
+
+class Dirichlet(Distribution):
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, concentration, validate_args=None):
+        if concentration.dim() < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        super().__init__(concentration.shape[:-1], concentration.shape[-1:], validate_args=validate_args)
+
+    def rsample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        return _t._sample_dirichlet(self.concentration.expand(shape))
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return (_t.xlogy(self.concentration - 1.0, value).sum(-1) + _t.lgamma(self.concentration.sum(-1))
+                - _t.lgamma(self.concentration).sum(-1))
+
+    @property
+    def mean(self):
+        return self.concentration / self.concentration.sum(-1, True)
+
+    @property
+    def mode(self):
+        conc = (self.concentration - 1).clamp(min=0.0)
+        mode = conc / conc.sum(-1, True)
+        mask = (self.concentration < 1).all(dim=-1)
+        mode[mask] = _t.nn.functional.one_hot(mode[mask].argmax(dim=-1), conc.shape[-1]).to(mode)
+        return mode
+
+    @property
+    def variance(self):
+        con0 = self.concentration.sum(-1, True)
+        return self.concentration * (con0 - self.concentration) / (con0.pow(2) * (con0 + 1))
+
+    def entropy(self):
+        k = self.concentration.size(-1)
+        a0 = self.concentration.sum(-1)
+        return (_t.lgamma(self.concentration).sum(-1) - _t.lgamma(a0) - (k - a0) * _t.digamma(a0)
+                - ((self.concentration - 1.0) * _t.digamma(self.concentration)).sum(-1))
+
+
+class Beta(Distribution):
+    arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
+    support = constraints.unit_interval
+    has_rsample = True
+
+    def __init__(self, concentration1, concentration0, validate_args=None):
+        if isinstance(concentration1, numbers.Real) and isinstance(concentration0, numbers.Real):
+            c1c0 = _t.tensor([float(concentration1), float(concentration0)])
+        else:
+            c1, c0 = broadcast_all(concentration1, concentration0)
+            c1c0 = _t.stack([c1, c0], -1)
+        self._dirichlet = Dirichlet(c1c0, validate_args=validate_args)
+        super().__init__(self._dirichlet._batch_shape, validate_args=validate_args)
+
+    @property
+    def mean(self):
+        return self.concentration1 / (self.concentration1 + self.concentration0)
+
+    @property
+    def mode(self):
+        return self._dirichlet.mode[..., 0]
+
+    @property
+    def variance(self):
+        total = self.concentration1 + self.concentration0
+        return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
+
+    def rsample(self, sample_shape=()):
+        return self._dirichlet.rsample(sample_shape).select(-1, 0)
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return self._dirichlet.log_prob(_t.stack([value, 1.0 - value], -1))
+
+    def entropy(self):
+        return self._dirichlet.entropy()
+
+    @property
+    def concentration1(self):
+        result = self._dirichlet.concentration[..., 0]
+        return _t.tensor([result]) if isinstance(result, numbers.Number) else result
+
+    @property
+    def concentration0(self):
+        result = self._dirichlet.concentration[..., 1]
+        return _t.tensor([result]) if isinstance(result, numbers.Number) else result

@@ -1,0 +1,277 @@
+"""``torch.func``: function transforms, built on glasstorch's tape autograd.
+
+* ``functional_call(module, params, args)`` runs a module with some of its parameters and buffers
+  replaced by the given tensors (by dotted name), then puts the originals back;
+* ``grad`` / ``grad_and_value`` / ``vjp`` / ``jacrev`` / ``jacfwd`` / ``hessian`` differentiate a
+  function of tensors; results keep a graph, so the transforms nest (``grad(grad(f))``);
+* ``vmap`` maps a function over a batch dim by calling it once per slice and stacking the results
+  (torch vectorizes instead; the values are the same, randomness inside the function is not).
+"""
+
+from . import autograd
+from .autograd.grad_mode import enable_grad
+
+__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "vmap",
+           "stack_module_state"]
+
+
+def _swap(module, name, value):
+    """Put ``value`` under dotted ``name`` (a parameter or buffer slot, or a plain attribute); return
+    a function that restores what was there."""
+    *path, leaf = name.split(".")
+    mod = module
+    for p in path:
+        mod = getattr(mod, p)
+    for store in (mod._parameters, mod._buffers):
+        if leaf in store:
+            old = store[leaf]
+            store[leaf] = value
+
+            def restore(store=store, old=old):
+                store[leaf] = old
+            return restore
+    if hasattr(type(mod), leaf) and isinstance(getattr(type(mod), leaf), property):
+        raise NotImplementedError(f"functional_call over the parametrized tensor '{name}' is not implemented in "
+                                  f"glasstorch; pass its originals (parametrizations.{leaf}.original...) instead")
+    missing = object()
+    old = mod.__dict__.get(leaf, missing)
+    mod.__dict__[leaf] = value
+
+    def restore_attr():
+        if old is missing:
+            mod.__dict__.pop(leaf, None)
+        else:
+            mod.__dict__[leaf] = old
+    return restore_attr
+
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
+    if isinstance(parameter_and_buffer_dicts, (list, tuple)):
+        merged = {}
+        for d in parameter_and_buffer_dicts:
+            for k in d:
+                if k in merged:
+                    raise ValueError(f"{k} appeared in multiple dictionaries; behavior of functional call is "
+                                     "ambiguous")
+            merged.update(d)
+    else:
+        merged = dict(parameter_and_buffer_dicts)
+    if strict:
+        names = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
+        missing = sorted(names - set(merged))
+        unexpected = sorted(set(merged) - names)
+        if missing or unexpected:
+            msg = []
+            if unexpected:
+                msg.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
+            if missing:
+                msg.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
+            raise RuntimeError("Error(s) in reparametrizing for {}:\n\t{}".format(type(module).__name__,
+                                                                                   "\n\t".join(msg)))
+    if tie_weights:
+        # a tensor shared by several names (tied weights) follows the one given for any of them
+        by_id = {}
+        for n, t in list(module.named_parameters(remove_duplicate=False)) + \
+                list(module.named_buffers(remove_duplicate=False)):
+            by_id.setdefault(id(t), []).append(n)
+        for names in by_id.values():
+            given = [n for n in names if n in merged]
+            if given:
+                for n in names:
+                    merged.setdefault(n, merged[given[0]])
+    args = () if args is None else (args if isinstance(args, tuple) else (args,))
+    restores = []
+    try:
+        for name, value in merged.items():
+            restores.append(_swap(module, name, value))
+        return module(*args, **(kwargs or {}))
+    finally:
+        for r in reversed(restores):
+            r()
+
+
+_DEPTH = [0]          # how many transforms are running: only the outermost hands back plain tensors
+
+
+def _outermost(fn):
+    """Run a transform's body; at the outermost level, when no input required grad, the results come
+    back detached (functorch's results carry no graph there), inside another transform they keep it."""
+    def run(args, *rest):
+        outer = _DEPTH[0] == 0
+        wanted = any(getattr(x, "requires_grad", False) for a in args for x in _leaves(a)
+                     if hasattr(x, "requires_grad"))
+        _DEPTH[0] += 1
+        try:
+            result = fn(args, *rest)
+        finally:
+            _DEPTH[0] -= 1
+        return _detach(result) if outer and not wanted else result
+    return run
+
+
+def _detach(x):
+    if isinstance(x, dict):
+        return {k: _detach(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_detach(v) for v in x)
+    return x.detach() if hasattr(x, "detach") and hasattr(x, "requires_grad") else x
+
+
+def _argnums_tuple(argnums):
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def grad_and_value(func, argnums=0, has_aux=False):
+    def wrapper(*args, **kwargs):
+        return _outermost(lambda a: _grad_and_value(func, argnums, has_aux, a, kwargs))(args)
+    return wrapper
+
+
+def _grad_and_value(func, argnums, has_aux, args, kwargs):
+    nums = _argnums_tuple(argnums)
+    args = list(args)
+    with enable_grad():
+        for i in nums:
+            args[i] = _track(args[i])
+        out = func(*args, **kwargs)
+        aux = None
+        if has_aux:
+            out, aux = out
+        if out.numel() != 1:
+            raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
+                               f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
+                               "instead?")
+        flat = [t for i in nums for t in _leaves(args[i])]
+        gs = autograd.grad(out, flat, create_graph=True, allow_unused=True)
+        gs = [g if g is not None else t.new_zeros(t.shape) for g, t in zip(gs, flat)]
+    it = iter(gs)
+    per_arg = tuple(_rebuild(args[i], it) for i in nums)
+    g = per_arg[0] if isinstance(argnums, int) else per_arg
+    return (g, (out, aux)) if has_aux else (g, out)
+
+
+def grad(func, argnums=0, has_aux=False):
+    inner = grad_and_value(func, argnums, has_aux)
+
+    def wrapper(*args, **kwargs):
+        g, value = inner(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+    return wrapper
+
+
+def _track(x):
+    """x itself inside a graph (so transforms nest), or a fresh leaf that requires grad."""
+    if isinstance(x, dict):
+        return {k: _track(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_track(v) for v in x)
+    return x.view_as(x) if x.requires_grad else x.detach().requires_grad_(True)
+
+
+def _leaves(x):
+    if isinstance(x, dict):
+        return [t for v in x.values() for t in _leaves(v)]
+    if isinstance(x, (list, tuple)):
+        return [t for v in x for t in _leaves(v)]
+    return [x]
+
+
+def _rebuild(x, it):
+    if isinstance(x, dict):
+        return {k: _rebuild(v, it) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_rebuild(v, it) for v in x)
+    return next(it)
+
+
+def vjp(func, *primals, has_aux=False):
+    with enable_grad():
+        tracked = [_track(p) for p in primals]
+        out = func(*tracked)
+        aux = None
+        if has_aux:
+            out, aux = out
+
+    wanted = any(getattr(p, "requires_grad", False) for p in primals)
+
+    def vjp_fn(cotangent):
+        outer = _DEPTH[0] == 0
+        _DEPTH[0] += 1
+        try:
+            result = _pull(cotangent)
+        finally:
+            _DEPTH[0] -= 1
+        return _detach(result) if outer and not wanted else result
+
+    def _pull(cotangent):
+        outs = out if isinstance(out, (tuple, list)) else (out,)
+        cots = cotangent if isinstance(cotangent, (tuple, list)) else (cotangent,)
+        flat = [t for p in tracked for t in _leaves(p)]
+        gs = autograd.grad(outs, flat, cots, retain_graph=True, create_graph=True, allow_unused=True)
+        gs = [g if g is not None else t.new_zeros(t.shape) for g, t in zip(gs, flat)]
+        it = iter(gs)
+        return tuple(_rebuild(p, it) for p in tracked)
+    shown = out if wanted or _DEPTH[0] else _detach(out)
+    return (shown, vjp_fn, aux) if has_aux else (shown, vjp_fn)
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
+    def wrapper(*args):
+        return _outermost(lambda a: _jacrev(func, argnums, a))(args)
+    return wrapper
+
+
+def _jacrev(func, argnums, args):
+    from .autograd.functional import jacobian
+    nums = _argnums_tuple(argnums)
+
+    def f(*xs):
+        full = list(args)
+        for i, x in zip(nums, xs):
+            full[i] = x
+        return func(*full)
+    xs = tuple(args[i] for i in nums)
+    j = jacobian(f, xs, create_graph=True)
+    return j[0] if isinstance(argnums, int) and isinstance(j, tuple) else j
+
+
+jacfwd = jacrev
+
+
+def hessian(func, argnums=0):
+    return jacrev(jacrev(func, argnums), argnums)
+
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    import glasstorch as t
+
+    def wrapper(*args):
+        dims = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+        if len(dims) != len(args):
+            raise ValueError(f"vmap(f, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the "
+                             f"structure of `inputs`. in_dims has structure {dims} but inputs has {len(args)} "
+                             "leaves.")
+        sizes = {a.size(d) for a, d in zip(args, dims) if d is not None}
+        if not sizes:
+            raise ValueError("vmap(f, in_dims=..., ...)(<inputs>): at least one input must be batched (in_dims "
+                             "not all None)")
+        if len(sizes) > 1:
+            raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                             f"{sorted(sizes)} for the mapped dimension")
+        n = sizes.pop()
+        results = [func(*(a.select(d, i) if d is not None else a for a, d in zip(args, dims))) for i in range(n)]
+        if isinstance(results[0], (tuple, list)):
+            od = out_dims if isinstance(out_dims, (tuple, list)) else (out_dims,) * len(results[0])
+            return type(results[0])(t.stack([r[k] for r in results], od[k]) for k in range(len(results[0])))
+        return t.stack(results, out_dims)
+    return wrapper
+
+
+def stack_module_state(models):
+    import glasstorch as t
+    params = {n: t.stack([dict(m.named_parameters())[n].detach() for m in models]).requires_grad_()
+              for n, _ in models[0].named_parameters()}
+    buffers = {n: t.stack([dict(m.named_buffers())[n] for m in models]) for n, _ in models[0].named_buffers()}
+    return params, buffers
+
+

@@ -1,0 +1,126 @@
+"""``F.adaptive_max_pool1d/2d`` (``AdaptiveMaxPool2DBackward0``) and ``F.max_unpool1d/2d``
+(``MaxUnpool2DBackward0``).  Indices are flat positions in each (H, W) plane, as torch returns."""
+import math
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+
+
+def _bins(n, o):
+    return [(math.floor(i * n / o), math.ceil((i + 1) * n / o)) for i in range(o)]
+
+
+def _size2(output_size, shape):
+    if isinstance(output_size, int):
+        output_size = (output_size, output_size)
+    return tuple(shape[i] if s is None else s for i, s in zip((-2, -1), output_size))
+
+
+class AdaptiveMaxPool2DBackward0(Node):
+    """y = max over each bin, i its position   ->   dx = g added at i"""
+    __slots__ = ("xshape", "indices")
+
+    def backward(self, g):
+        arr = g if isinstance(g, np.ndarray) else g._data
+        h, w = self.xshape[-2:]
+        lead = arr.shape[:-2]
+        gx = np.zeros((int(np.prod(lead)), h * w), arr.dtype)
+        idx = self.indices.reshape(gx.shape[0], -1)
+        rows = np.repeat(np.arange(gx.shape[0]), idx.shape[1])
+        np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(gx.shape[0], -1).reshape(-1))
+        gx = gx.reshape(self.xshape)
+        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    x = input._data
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(x.shape)}")
+    oh, ow = _size2(output_size, x.shape)
+    h, w = x.shape[-2:]
+    flat = x.reshape(x.shape[:-2] + (h * w,))
+    vals = np.empty(x.shape[:-2] + (oh, ow), x.dtype)
+    idx = np.empty(x.shape[:-2] + (oh, ow), np.int64)
+    pos = np.arange(h * w).reshape(h, w)
+    for i, (h0, h1) in enumerate(_bins(h, oh)):
+        for j, (w0, w1) in enumerate(_bins(w, ow)):
+            cells = pos[h0:h1, w0:w1].reshape(-1)
+            win = flat[..., cells]
+            # the first maximum in row-major order wins; a NaN beats everything (the last NaN)
+            k = np.argmax(win, axis=-1)
+            if x.dtype.kind == "f":
+                nan = np.isnan(win)
+                last_nan = win.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+                k = np.where(nan.any(-1), last_nan, k)
+            idx[..., i, j] = cells[k]
+            vals[..., i, j] = np.take_along_axis(win, k[..., None], -1)[..., 0]
+    r = _wrap(vals)
+    if GRAD.enabled and input._rg:
+        node = AdaptiveMaxPool2DBackward0()
+        node.xshape, node.indices = x.shape, idx
+        record1(node, r, input)
+    return (r, _wrap(idx)) if return_indices else r
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
+    o = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), True)
+    v, i = out[0].squeeze(-2), out[1].squeeze(-2)
+    return (v, i) if return_indices else v
+
+
+class MaxUnpool2DBackward0(Node):
+    """y = zeros with x written at its indices   ->   dx = g read at the indices"""
+    __slots__ = ("indices",)
+
+    def backward(self, g):
+        arr = g if isinstance(g, np.ndarray) else g._data
+        lead = arr.shape[:-2]
+        flat = arr.reshape(lead + (-1,))
+        gx = np.take_along_axis(flat, self.indices.reshape(lead + (-1,)), -1).reshape(self.indices.shape)
+        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    x = input._data
+    k = _pair(kernel_size)
+    s = k if stride is None else _pair(stride)
+    p = _pair(padding)
+    h, w = x.shape[-2:]
+    if output_size is None:
+        oh, ow = (h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1]
+    else:
+        oh, ow = tuple(output_size)[-2:]
+    idx = indices._data
+    lead = x.shape[:-2]
+    out = np.zeros(lead + (oh * ow,), x.dtype)
+    flat_i = idx.reshape(lead + (-1,))
+    if flat_i.size and (flat_i.min() < 0 or flat_i.max() >= oh * ow):
+        bad = int(flat_i.max()) if flat_i.max() >= oh * ow else int(flat_i.min())
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size {oh}x{ow}")
+    np.put_along_axis(out, flat_i, x.reshape(lead + (-1,)), -1)
+    r = _wrap(out.reshape(lead + (oh, ow)))
+    if GRAD.enabled and input._rg:
+        node = MaxUnpool2DBackward0()
+        node.indices = idx
+        record1(node, r, input)
+    return r
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
+    s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
+    p = padding[0] if isinstance(padding, (tuple, list)) else padding
+    size = None if output_size is None else (1, tuple(output_size)[-1])
+    return max_unpool2d(input.unsqueeze(-2), indices.unsqueeze(-2), (1, k), (1, s), (0, p), size).squeeze(-2)
+
+
+__all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d"]

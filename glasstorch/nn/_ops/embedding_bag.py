@@ -1,0 +1,205 @@
+"""``F.embedding_bag`` (``EmbeddingBagBackward0``): sums, means or maxima of bags of embedding rows.
+
+A bag is a run of indices: ``input[offsets[b]:offsets[b + 1]]`` for 1-D input, one row for 2-D
+input.  Indices equal to ``padding_idx`` are left out (and not counted by the mean).  Sums run in
+index order, as torch's kernel does, with per-sample weights applied by fused multiply-adds; the
+mean divides the sum by the bag's size."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, Tensor, _wrap, fma32, record
+from ...ops.shape import is_array
+
+_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
+class EmbeddingBagBackward0(Node):
+    """y_b = reduce_{j in bag b} w_j W[idx_j]   ->   dW[idx_j] += g_b * w_j (sum), g_b * w_j / |b| (mean),
+    g_b at the argmax (max);  dw_j = <g_b, W[idx_j]>"""
+    __slots__ = ("idx", "bag", "size", "mode", "num", "psw", "argmax", "keep", "weight")
+
+    def backward(self, g):
+        gw = self._weight_grad(g) if self.needs_input_grad(0) else None
+        gp = None
+        if self.psw is not None and self.needs_input_grad(1):
+            w = self.weight._data
+            gnp = g if is_array(g) else g._data
+            gp = np.einsum("ij,ij->i", gnp[self.bag], w[self.idx]).astype(gnp.dtype)
+            gp[~self.keep] = 0
+            if not is_array(g):
+                gp = _wrap(gp)
+        return gw, gp
+
+    def needs_input_grad(self, i):
+        return i < len(self.next_functions) and self.next_functions[i][0] is not None
+
+    def _weight_grad(self, g):
+        if not is_array(g):          # a graph of the backward is being recorded: use differentiable ops
+            m = self.m
+            if self.mode == 2:
+                return _max_grad_tensor(m, g, self.argmax, self.num)
+            scale = m.tensor(self._scales(g.dtype.np if hasattr(g.dtype, "np") else np.float32))
+            rows = g[m.tensor(self.bag[self.keep])] * scale[m.tensor(np.nonzero(self.keep)[0])].unsqueeze(1)
+            return m.zeros(self.num, g.shape[1], dtype=g.dtype).index_add(0, m.tensor(self.idx[self.keep]), rows)
+        d = g.shape[1]
+        gw = np.zeros((self.num, d), g.dtype)
+        if self.mode == 2:
+            cols = np.broadcast_to(np.arange(d), self.argmax.shape)
+            ok = self.argmax >= 0
+            np.add.at(gw, (self.argmax[ok], cols[ok]), g[ok])
+            return gw
+        # torch visits each distinct index (ascending) and adds scale * g_bag for each occurrence,
+        # as a multiply-add; occurrences of one index are taken in input order here
+        scales = self._scales(g.dtype)
+        order = np.argsort(self.idx, kind="stable")
+        order = order[self.keep[order]]
+        if not order.size:
+            return gw
+        rows, src, sc = self.idx[order], self.bag[order], scales[order]
+        # the k-th occurrence of each index, for all indices at once
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        start = np.maximum.accumulate(np.where(first, np.arange(rows.size), 0))
+        rank = np.arange(rows.size) - start
+        for k in range(int(rank.max()) + 1):
+            sel = rank == k
+            r = rows[sel]
+            if g.dtype == np.float32:
+                gw[r] = fma32(sc[sel][:, None], g[src[sel]], gw[r])
+            else:
+                gw[r] = sc[sel][:, None] * g[src[sel]] + gw[r]
+        return gw
+
+    def _scales(self, dt):
+        """Per position: the sample weight (or 1), divided (in double) by the bag size for the mean."""
+        s = np.ones(self.idx.shape, np.float64) if self.psw is None else self.psw.astype(np.float64)
+        if self.mode == 1:
+            n = self.size[self.bag]
+            s = np.where(n != 0, s / np.where(n != 0, n, 1), s)
+        return s.astype(dt)
+
+
+def _max_grad_tensor(m, g, argmax, num):
+    out = m.zeros(num, g.shape[1], dtype=g.dtype)
+    ok = argmax >= 0
+    flat_idx = argmax[ok] * g.shape[1] + np.broadcast_to(np.arange(g.shape[1]), argmax.shape)[ok]
+    return out.reshape(-1).index_add(0, m.tensor(flat_idx), g[m.tensor(ok)]).reshape(num, g.shape[1])
+
+
+def _bags(idx, offsets, include_last_offset, n_idx):
+    """The bag of each index position and the number of bags (torch's offset2bag)."""
+    offs = offsets[:-1] if include_last_offset else offsets
+    n_bags = offs.size
+    bag = np.searchsorted(offs, np.arange(n_idx), side="right") - 1
+    return bag.astype(np.int64), n_bags
+
+
+def renorm_rows(weight, idx, max_norm, norm_type):
+    """torch's embedding_renorm_: rows used by ``idx`` whose norm exceeds max_norm are scaled in place."""
+    w = weight._data
+    rows = np.unique(idx)
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+    w[rows] *= scale[:, None]
+    weight._vc[0] += 1
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    if weight.dtype.name == "int64" and input.is_floating_point():
+        input, weight = weight, input                # the old argument order, as torch still accepts
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                         f"must have the same shape as the input ({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    idx = input._data
+    psw = None if per_sample_weights is None else per_sample_weights._data
+    if idx.ndim == 2:
+        if offsets is not None:
+            kind = "<class 'torch.Tensor'>" if isinstance(offsets, Tensor) else str(type(offsets))
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {kind}")
+        offs = np.arange(0, idx.size, max(idx.shape[1], 1), dtype=np.int64) if idx.shape[1] else \
+            np.zeros(idx.shape[0], np.int64)
+        include_last_offset = False
+        idx = idx.reshape(-1)
+        psw = None if psw is None else psw.reshape(-1)
+    elif idx.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        offs = offsets._data.astype(np.int64)
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {idx.ndim}")
+    if mode not in _MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"expected scalar type Long but found {input.dtype.name.capitalize()}")
+    if max_norm is not None:
+        renorm_rows(weight, idx, max_norm, norm_type)
+    if psw is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    if offs.size and offs[0] != 0:
+        # torch prints the element as a C++ tensor: the value, then its type in brackets
+        kind = "Long" if offsets is None or offsets._data.dtype == np.int64 else "Int"
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                           f"position 0. However, got {int(offs[0])}\n[ torch.{kind}Tensor{{}} ]")
+    w = weight._data
+    num = w.shape[0]
+    if padding_idx is not None:
+        if not -num <= padding_idx < num:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num} through {num - 1}, "
+                               f"but got {padding_idx}")
+        padding_idx = padding_idx % num
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        bad = int(idx[(idx < 0) | (idx >= num)][0])
+        raise IndexError("index out of range in self" if mode != "max" else
+                         f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {bad}")
+    idx = idx.astype(np.int64)
+    bag, n_bags = _bags(idx, offs, include_last_offset, idx.size)
+    keep = np.ones(idx.shape, bool) if padding_idx is None else idx != padding_idx
+    size = np.bincount(bag[keep], minlength=n_bags).astype(np.int64)
+    d = w.shape[1]
+    out = np.zeros((n_bags, d), w.dtype)
+    argmax = None
+    # position k of every bag at once, in order: each bag's sum runs in index order
+    pos = np.arange(idx.size) - offs[bag] if n_bags else np.zeros(0, np.int64)
+    if mode == "max":
+        argmax = np.full((n_bags, d), -1, np.int64)
+        for k in range(int(pos.max()) + 1 if pos.size else 0):
+            sel = (pos == k) & keep
+            b, rows = bag[sel], w[idx[sel]]
+            first = argmax[b] < 0
+            better = first | (rows > out[b])
+            out[b] = np.where(better, rows, out[b])
+            argmax[b] = np.where(better, idx[sel][:, None], argmax[b])
+    else:
+        for k in range(int(pos.max()) + 1 if pos.size else 0):
+            sel = (pos == k) & keep
+            b = bag[sel]
+            if psw is None:
+                out[b] = out[b] + w[idx[sel]]
+            elif w.dtype == np.float32:
+                out[b] = fma32(psw[sel][:, None].astype(np.float32), w[idx[sel]], out[b])
+            else:
+                out[b] = psw[sel][:, None].astype(w.dtype) * w[idx[sel]] + out[b]
+        if mode == "mean":
+            out = out / np.maximum(size, 1).astype(w.dtype)[:, None]
+    r = _wrap(out.astype(w.dtype, copy=False))
+    want_psw = per_sample_weights is not None and per_sample_weights.requires_grad
+    if GRAD.enabled and (weight.requires_grad or want_psw):
+        node = EmbeddingBagBackward0()
+        node.idx, node.bag, node.size, node.mode, node.num = idx, bag, size, _MODES[mode], num
+        node.psw, node.argmax, node.keep, node.weight = psw, argmax, keep, weight
+        record(node, r, weight, per_sample_weights) if per_sample_weights is not None else record(node, r, weight)
+    return r
+
+
+__all__ = ["embedding_bag", "renorm_rows"]

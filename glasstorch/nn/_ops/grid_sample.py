@@ -1,0 +1,209 @@
+"""``F.affine_grid`` (``AffineGridGeneratorBackward0``) and ``F.grid_sample`` for 4-D inputs
+(``GridSampler2DBackward0``): bilinear or nearest sampling at normalised coordinates in [-1, 1],
+with zeros, border or reflection padding."""
+import warnings
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record, record1
+
+_ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                  "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                  "grid_sample for details.")
+
+
+def _steps(n, align_corners, dtype):
+    """n points from -1 to 1; without align_corners, pulled in to the pixel centres: * (n - 1) / n."""
+    if n <= 1:
+        return np.zeros(max(n, 1), dtype)
+    import glasstorch
+    r = glasstorch.linspace(-1, 1, n, dtype=glasstorch._dtype.FROM_NP[np.dtype(dtype)])._data
+    return r if align_corners else (r * dtype.type(n - 1) / dtype.type(n)).astype(dtype)
+
+
+def _base_grid(n, h, w, align_corners, dtype):
+    base = np.empty((n, h, w, 3), dtype)
+    base[..., 0] = _steps(w, align_corners, dtype)
+    base[..., 1] = _steps(h, align_corners, dtype)[:, None]
+    base[..., 2] = 1
+    return base
+
+
+class AffineGridGeneratorBackward0(Node):
+    """grid = B theta^T (B the base grid of (x, y, 1) rows)   ->   dtheta = (B^T g)^T"""
+    __slots__ = ("base",)
+
+    def backward(self, g):
+        arr = g if isinstance(g, np.ndarray) else g._data
+        n = arr.shape[0]
+        b = self.base.reshape(n, -1, 3)
+        gt = np.swapaxes(np.swapaxes(b, 1, 2) @ arr.reshape(n, -1, 2), 1, 2)
+        return (gt if isinstance(g, np.ndarray) else _wrap(gt),)
+
+
+def affine_grid(theta, size, align_corners=None):
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING)
+        align_corners = False
+    th = theta._data
+    if th.dtype.kind != "f":
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    given, size = size, list(size)
+    if len(size) == 5:
+        raise NotImplementedError("affine_grid for volumetric (5-D) sizes is not implemented in glasstorch")
+    if len(size) != 4:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {size}.")
+    if th.ndim != 3 or th.shape[-2:] != (2, 3):
+        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {given}. Got "
+                         f"{theta.shape}.")
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    n, _, h, w = size
+    base = _base_grid(n, h, w, align_corners, th.dtype)
+    grid = (base.reshape(n, h * w, 3) @ np.swapaxes(th, 1, 2)).reshape(n, h, w, 2).astype(th.dtype)
+    r = _wrap(grid)
+    if GRAD.enabled and theta._rg:
+        node = AffineGridGeneratorBackward0()
+        node.base = base
+        record1(node, r, theta)
+    return r
+
+
+def _reflect(c, lo2, hi2):
+    """Fold coordinates into [lo2 / 2, hi2 / 2] by reflection; also d(result)/d(c) (+-1)."""
+    if lo2 == hi2:
+        return np.zeros_like(c), np.zeros_like(c)
+    lo, span = lo2 / 2, (hi2 - lo2) / 2
+    c = c - c.dtype.type(lo)
+    sign = np.where(c < 0, -1, 1).astype(c.dtype)
+    c = np.abs(c)
+    extra = np.fmod(c, c.dtype.type(span))
+    flips = np.floor(c / c.dtype.type(span)).astype(np.int64)
+    even = flips % 2 == 0
+    out = np.where(even, extra + c.dtype.type(lo), c.dtype.type(span) - extra + c.dtype.type(lo))
+    return out.astype(c.dtype), np.where(even, sign, -sign)
+
+
+def _clip(c, size):
+    hi = c.dtype.type(size - 1)
+    grad = ((c > 0) & (c < hi)).astype(c.dtype)
+    return np.minimum(hi, np.maximum(c, 0)), grad
+
+
+def _source_index(coord, size, padding_mode, align_corners):
+    """Pixel coordinate of a normalised one, after padding, and its derivative."""
+    dt = coord.dtype.type
+    if align_corners:
+        c, mult = (coord + dt(1)) / dt(2) * dt(size - 1), dt((size - 1) / 2)
+    else:
+        c, mult = ((coord + dt(1)) * dt(size) - dt(1)) / dt(2), dt(size / 2)
+    grad = np.full(c.shape, mult, coord.dtype)
+    if padding_mode == "border":
+        c, gc = _clip(c, size)
+        grad = grad * gc
+    elif padding_mode == "reflection":
+        c, gr = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
+        c, gc = _clip(c, size)
+        grad = grad * gr * gc
+    return c, grad
+
+
+def _corners(x, ix, iy):
+    """The four neighbours of each sample point: values (0 outside the image) and bilinear weights."""
+    n, ch, h, w = x.shape
+    x0, y0 = np.floor(ix), np.floor(iy)
+    out = []
+    for dy in (0, 1):
+        for dx in (0, 1):
+            cx, cy = (x0 + dx).astype(np.int64), (y0 + dy).astype(np.int64)
+            inside = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+            bidx = np.arange(n).reshape(n, 1, 1)
+            vals = x[bidx, :, np.clip(cy, 0, h - 1), np.clip(cx, 0, w - 1)]        # (n, H, W, C)
+            vals = np.where(inside[..., None], vals, 0).astype(x.dtype)
+            wx = (ix - x0) if dx else (x0 + 1 - ix)
+            wy = (iy - y0) if dy else (y0 + 1 - iy)
+            out.append((cx, cy, inside, vals, wx.astype(x.dtype), wy.astype(x.dtype), dx, dy))
+    return out
+
+
+class GridSampler2DBackward0(Node):
+    """y = sum over the 4 neighbours of w * x[neighbour]   ->   dx: g * w added at each neighbour;
+    dgrid: g * x[neighbour] * dw/d(ix, iy), times d(ix, iy)/dgrid"""
+    __slots__ = ("mode", "ix", "iy", "gx", "gy", "xshape")
+
+    def backward(self, g):
+        x, = self.saved()
+        arr = g if isinstance(g, np.ndarray) else g._data
+        xa = x if isinstance(x, np.ndarray) else x._data
+        gm = np.moveaxis(arr, 1, -1)                                   # (n, H, W, C)
+        n, ch, h, w = self.xshape
+        gin = np.zeros((n, h, w, ch), arr.dtype)
+        bidx = np.broadcast_to(np.arange(n).reshape(n, 1, 1), self.ix.shape)
+        if self.mode == "nearest":
+            cx, cy = np.rint(self.ix).astype(np.int64), np.rint(self.iy).astype(np.int64)
+            ok = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+            np.add.at(gin, (bidx[ok], cy[ok], cx[ok]), gm[ok])
+            ggrid = np.zeros(self.ix.shape + (2,), arr.dtype)
+        else:
+            dix = np.zeros(self.ix.shape, arr.dtype)
+            diy = np.zeros(self.ix.shape, arr.dtype)
+            for cx, cy, inside, vals, wx, wy, dx, dy in _corners(xa, self.ix, self.iy):
+                np.add.at(gin, (bidx[inside], cy[inside], cx[inside]), (gm * (wx * wy)[..., None])[inside])
+                gv = np.sum(gm * vals, axis=-1)
+                dix += gv * wy * (1 if dx else -1)
+                diy += gv * wx * (1 if dy else -1)
+            ggrid = np.stack([dix * self.gx, diy * self.gy], -1).astype(arr.dtype)
+        gin = np.moveaxis(gin, -1, 1)
+        if isinstance(g, np.ndarray):
+            return gin, ggrid
+        return _wrap(gin), _wrap(ggrid)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
+                         f"but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING)
+        align_corners = False
+    x, gr = input._data, grid._data
+    if x.ndim == 5:
+        raise NotImplementedError("grid_sample for volumetric (5-D) inputs is not implemented in glasstorch")
+    if mode == "bicubic":
+        raise NotImplementedError("grid_sample(mode='bicubic') is not implemented in glasstorch")
+    if x.ndim != 4 or gr.ndim != 4 or gr.shape[-1] != 2:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+                           f"got input with sizes {list(x.shape)} and grid with sizes {list(gr.shape)}")
+    if x.shape[0] != gr.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                           f"sizes {list(x.shape)} and grid with sizes {list(gr.shape)}")
+    if input.dtype != grid.dtype:
+        raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
+                           f"{input.dtype} and grid has {grid.dtype}")
+    n, ch, h, w = x.shape
+    ix, gx = _source_index(gr[..., 0], w, padding_mode, align_corners)
+    iy, gy = _source_index(gr[..., 1], h, padding_mode, align_corners)
+    if mode == "nearest":
+        cx, cy = np.rint(ix).astype(np.int64), np.rint(iy).astype(np.int64)
+        ok = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+        bidx = np.arange(n).reshape(n, 1, 1)
+        out = np.where(ok[..., None], x[bidx, :, np.clip(cy, 0, h - 1), np.clip(cx, 0, w - 1)], 0).astype(x.dtype)
+    else:
+        out = np.zeros(ix.shape + (ch,), x.dtype)
+        for _, _, _, vals, wx, wy, _, _ in _corners(x, ix, iy):
+            out = (out + vals * (wx * wy)[..., None]).astype(x.dtype)
+    r = _wrap(np.ascontiguousarray(np.moveaxis(out, -1, 1)))
+    if GRAD.enabled and (input._rg or grid._rg):
+        node = GridSampler2DBackward0()
+        node.mode, node.ix, node.iy, node.gx, node.gy, node.xshape = mode, ix, iy, gx, gy, x.shape
+        node.save(input)
+        record(node, r, input, grid)
+    return r
+
+
+__all__ = ["affine_grid", "grid_sample"]

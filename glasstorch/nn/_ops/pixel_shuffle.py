@@ -1,0 +1,87 @@
+"""``F.pixel_shuffle`` / ``F.pixel_unshuffle``: moving r x r blocks between channels and space."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+
+
+def _shuffle(x, r):
+    """(*, C r^2, H, W) -> (*, C, H r, W r): channel c*r*r + i*r + j goes to pixel (h*r + i, w*r + j)."""
+    *lead, c, h, w = x.shape
+    y = x.reshape(*lead, c // (r * r), r, r, h, w)
+    n = len(lead)
+    y = y.transpose(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return np.ascontiguousarray(y).reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def _unshuffle(x, r):
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of _shuffle."""
+    *lead, c, h, w = x.shape
+    y = x.reshape(*lead, c, h // r, r, w // r, r)
+    n = len(lead)
+    y = y.transpose(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return np.ascontiguousarray(y).reshape(*lead, c * r * r, h // r, w // r)
+
+
+class PixelShuffleBackward0(Node):
+    """y = pixel_shuffle(x, r)   ->   dx = pixel_unshuffle(g, r)"""
+    __slots__ = ("r",)
+
+    def backward(self, g):
+        if isinstance(g, np.ndarray):
+            return (_unshuffle(g, self.r),)
+        return (pixel_unshuffle(g, self.r),)
+
+
+class PixelUnshuffleBackward0(Node):
+    """y = pixel_unshuffle(x, r)   ->   dx = pixel_shuffle(g, r)"""
+    __slots__ = ("r",)
+
+    def backward(self, g):
+        if isinstance(g, np.ndarray):
+            return (_shuffle(g, self.r),)
+        return (pixel_shuffle(g, self.r),)
+
+
+def pixel_shuffle(input, upscale_factor):
+    x = input._data
+    r = upscale_factor
+    if x.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    if x.shape[-3] % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={x.shape[-3]} is not divisible by {r * r}")
+    out = _wrap(_shuffle(x, r))
+    if GRAD.enabled and input._rg:
+        node = PixelShuffleBackward0()
+        node.r = r
+        record1(node, out, input)
+    return out
+
+
+def pixel_unshuffle(input, downscale_factor):
+    x = input._data
+    r = downscale_factor
+    if x.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    if x.shape[-2] % r:
+        raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)="
+                           f"{x.shape[-2]} is not divisible by {r}")
+    if x.shape[-1] % r:
+        raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)="
+                           f"{x.shape[-1]} is not divisible by {r}")
+    out = _wrap(_unshuffle(x, r))
+    if GRAD.enabled and input._rg:
+        node = PixelUnshuffleBackward0()
+        node.r = r
+        record1(node, out, input)
+    return out
+
+
+__all__ = ["pixel_shuffle", "pixel_unshuffle"]

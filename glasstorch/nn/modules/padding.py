@@ -1,0 +1,58 @@
+"""Padding layers: ConstantPad, ZeroPad, ReflectionPad, ReplicationPad and CircularPad in 1, 2 and 3
+dims, each a call of ``F.pad`` with the padding widths stored as a tuple (left, right, top, ...)."""
+from .. import functional as F
+from .module import Module
+
+__all__ = [f"{kind}Pad{n}d" for kind in ("Constant", "Zero", "Reflection", "Replication", "Circular")
+           for n in (1, 2, 3)]
+
+
+def _widths(padding, n):
+    return tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * (2 * n)
+
+
+class _PadNd(Module):
+    _mode = "constant"
+    _n = 1
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = _widths(padding, self._n)
+
+    def forward(self, input):
+        return F.pad(input, self.padding, self._mode)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class _ConstantPadNd(_PadNd):
+    def __init__(self, padding, value):
+        super().__init__(padding)
+        self.value = value
+
+    def forward(self, input):
+        return F.pad(input, self.padding, "constant", self.value)
+
+    def extra_repr(self):
+        return f"padding={self.padding}, value={self.value}"
+
+
+def _make(kind, n):
+    base = _ConstantPadNd if kind == "Constant" else _PadNd
+    mode = {"Reflection": "reflect", "Replication": "replicate", "Circular": "circular"}.get(kind, "constant")
+    body = {"_mode": mode, "_n": n, "__doc__": f"{kind} padding of the last {n} dim(s) (see F.pad)."}
+    return type(f"{kind}Pad{n}d", (base,), body)
+
+
+for _kind in ("Constant", "Reflection", "Replication", "Circular"):
+    for _n in (1, 2, 3):
+        globals()[f"{_kind}Pad{_n}d"] = _make(_kind, _n)
+for _n in (1, 2, 3):
+    # ZeroPad is a ConstantPad with value 0 (torch makes it a subclass)
+    globals()[f"ZeroPad{_n}d"] = type(f"ZeroPad{_n}d", (globals()[f"ConstantPad{_n}d"],), {
+        "__init__": lambda self, padding: _ConstantPadNd.__init__(self, padding, 0.0),
+        "extra_repr": lambda self: f"{self.padding}",
+        "__doc__": f"Zero padding of the last {_n} dim(s) (see F.pad)."})
+for _name in __all__:
+    globals()[_name].__module__ = __name__

@@ -1,0 +1,44 @@
+"""torch's fused weight-norm kernel for a norm per slice of the first or last dim
+(``_weight_norm_interface``, ``WeightNormInterfaceBackward0``), in the tensor's own dtype."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record
+from ...ops.shape import is_array
+
+
+def _axes(v, dim):
+    return tuple(i for i in range(v.ndim) if i != dim)
+
+
+class WeightNormInterfaceBackward0(Node):
+    """w = v g / n, n = ||v|| per slice   ->   dg = <g_w, v> / n,   dv = (g / n)(g_w - v dg / n)"""
+    __slots__ = ("dim",)
+
+    def backward(self, gw):
+        v, g, norm = self.saved()
+        plain = is_array(gw)
+        if not plain:
+            gw, v, g, norm = gw._data, v._data, g._data, norm._data
+        axes = _axes(v, self.dim)
+        dot = np.sum(gw * v, axis=axes, keepdims=True, dtype=v.dtype)
+        n = norm.reshape(dot.shape)
+        grad_g = (dot / n).astype(v.dtype)
+        grad_v = ((g.reshape(dot.shape) / n) * (gw - v * (grad_g / n))).astype(v.dtype)
+        grad_g = grad_g.reshape(g.shape)
+        return (grad_v, grad_g) if plain else (_wrap(grad_v), _wrap(grad_g))
+
+
+def weight_norm_interface(v, g, dim):
+    a = v._data
+    d = dim % a.ndim
+    axes = _axes(a, d)
+    norm = np.sqrt(np.sum(a * a, axis=axes, keepdims=True, dtype=a.dtype)).astype(a.dtype)
+    w = (a * (g._data.reshape(norm.shape) / norm)).astype(a.dtype)
+    r = _wrap(w)
+    if GRAD.enabled and (v.requires_grad or g.requires_grad):
+        node = WeightNormInterfaceBackward0()
+        node.dim = d
+        node.save(v, g, _wrap(norm))
+        record(node, r, v, g)
+    return r

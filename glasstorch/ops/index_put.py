@@ -1,0 +1,189 @@
+"""Writes at indexed positions: index_put (tensor indices, optionally accumulating), put (flat
+indices), index_copy (slices along a dim), masked_scatter (the source's values, in order, where a
+mask is true) -- each with its in-place form.
+
+All four reduce to "write v at flat positions sel" (``sel`` an int array), which fixes their
+gradients: the input's gradient is g zeroed at sel (or g itself when accumulating), the value's is
+g read back at sel."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import Tensor, _wrap, record, needs_grad
+from .index import positions
+from .inplace import commit
+from .shape import is_array
+from .._tensor import _wrap_dim
+
+
+class _WriteBackward(Node):
+    __slots__ = ("sel", "vshape", "accumulate")
+
+    def backward(self, g):
+        arr = g if is_array(g) else g._data
+        flat = arr.reshape(-1)
+        gx = arr.copy()
+        if not self.accumulate:
+            gx.reshape(-1)[self.sel.reshape(-1)] = 0
+        gv = flat[self.sel]
+        if self.vshape is not None:
+            gv = _sum_to(gv, self.vshape)
+        if is_array(g):
+            return gx, gv
+        return _wrap(gx), (None if gv is None else _wrap(gv))
+
+
+def _sum_to(gv, shape):
+    """Reduce the gradient of a value that was broadcast over the written positions to its shape."""
+    if gv.shape == tuple(shape):
+        return gv
+    if gv.size == int(np.prod(shape)):
+        return gv.reshape(shape)
+    lead = gv.ndim - len(shape)
+    gv = gv.sum(axis=tuple(range(lead))) if lead > 0 else gv
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and gv.shape[i] != 1)
+    return gv.sum(axis=axes, keepdims=True) if axes else gv
+
+
+class IndexPutBackward0(_WriteBackward):
+    """y = x.index_put(indices, v)   ->   dx = g zeroed at the indexed positions (g if accumulate),
+    dv = g[indices]"""
+    __slots__ = ()
+
+
+class PutBackward0(_WriteBackward):
+    """y = x.put(i, v)   ->   dx = g zeroed at flat positions i (g if accumulate),   dv = g.take(i)"""
+    __slots__ = ()
+
+
+class IndexCopyBackward0(_WriteBackward):
+    """y = x.index_copy(d, i, v)   ->   dx = g.index_fill(d, i, 0),   dv = g.index_select(d, i)"""
+    __slots__ = ()
+
+
+class MaskedScatterBackward0(_WriteBackward):
+    """y = x.masked_scatter(m, v)   ->   dx = g.masked_fill(m, 0),   dv[:k] = g[m], zero beyond"""
+    __slots__ = ("full",)
+
+    def backward(self, g):
+        gx, gv = _WriteBackward.backward(self, g)
+        arr = gv if is_array(gv) else gv._data
+        full = np.zeros(int(np.prod(self.full)), arr.dtype)
+        full[:arr.size] = arr.reshape(-1)
+        full = full.reshape(self.full)
+        return gx, (full if is_array(g) else _wrap(full))
+
+
+def _write(node_cls, input, value, sel, vals, accumulate, vshape):
+    x = input._data
+    out = x.copy()
+    flat = out.reshape(-1)
+    vals = np.broadcast_to(np.asarray(vals, x.dtype), sel.shape)
+    if accumulate:
+        np.add.at(flat, sel.reshape(-1), vals.reshape(-1))
+    else:
+        flat[sel.reshape(-1)] = vals.reshape(-1)
+    r = _wrap(out)
+    is_t = isinstance(value, Tensor)
+    if needs_grad(input, value if is_t else input):
+        node = node_cls()
+        node.sel, node.vshape, node.accumulate = sel, (value._data.shape if is_t else None), accumulate
+        record(node, r, input, value if is_t else None)
+        return r, node
+    return r, None
+
+
+def _index_arrays(x, indices):
+    idx = []
+    for i in indices:
+        a = i._data if isinstance(i, Tensor) else (np.asarray(i) if i is not None else None)
+        if a is None:
+            idx.append(slice(None))
+        elif a.dtype == np.bool_:
+            idx.append(a)
+        elif a.dtype.kind in "iu":
+            idx.append(a.astype(np.int64))
+        else:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if len(idx) > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(idx)})")
+    return tuple(idx)
+
+
+def index_put(input, indices, values, accumulate=False):
+    x = input._data
+    try:
+        sel = positions(x.shape)[_index_arrays(x, indices)]
+    except IndexError as e:
+        raise IndexError(str(e)) from None
+    v = values._data if isinstance(values, Tensor) else values
+    try:
+        np.broadcast_to(v, sel.shape)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to "
+                           f"indexing result of shape {list(sel.shape)}") from None
+    return _write(IndexPutBackward0, input, values, sel, v, accumulate, None)[0]
+
+
+def index_put_(input, indices, values, accumulate=False):
+    return commit(input, lambda: index_put(input, indices, values, accumulate), "index_put")
+
+
+def put(input, index, source, accumulate=False):
+    x = input._data
+    i = index._data.astype(np.int64).reshape(-1)
+    n = x.size
+    if i.size != source._data.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                           f"source.numel() = {source._data.size}, index.numel() = {i.size}")
+    if i.size and (i.max() >= n or i.min() < -n):
+        bad = int(i.max()) if i.max() >= n else int(i.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    sel = np.where(i < 0, i + n, i)
+    return _write(PutBackward0, input, source, sel, source._data.reshape(-1), accumulate, None)[0]
+
+
+def put_(input, index, source, accumulate=False):
+    return commit(input, lambda: put(input, index, source, accumulate), "put")
+
+
+def index_copy(input, dim, index, source):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    i = index._data.astype(np.int64).reshape(-1)
+    s = source._data
+    if s.ndim and s.shape[d if s.ndim == x.ndim else 0] != i.size:
+        raise RuntimeError(f"index_copy_(): Number of indices ({i.size}) should be equal to source.size(dim) "
+                           f"({s.shape[d]})")
+    sel = np.take(positions(x.shape), i, axis=d) if x.ndim else positions(x.shape)
+    return _write(IndexCopyBackward0, input, source, sel, s.reshape(sel.shape), False, None)[0]
+
+
+def index_copy_(input, dim, index, source):
+    return commit(input, lambda: index_copy(input, dim, index, source), "index_copy")
+
+
+def masked_scatter(input, mask, source):
+    x = input._data
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_only supports boolean masks, but got mask with dtype {mask.dtype}")
+    shape = np.broadcast_shapes(x.shape, m.shape)
+    if shape != x.shape:
+        x_b = np.broadcast_to(x, shape)
+        input = _wrap(x_b.copy(), input._rg) if not input._rg else input.expand(shape).contiguous()
+    sel = positions(shape)[np.broadcast_to(m, shape)]
+    s = source._data.reshape(-1)
+    if s.size < sel.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    r, node = _write(MaskedScatterBackward0, input, source, sel, s[:sel.size], False, None)
+    if node is not None:
+        node.vshape, node.full = (sel.size,), source._data.shape
+    return r
+
+
+def masked_scatter_(input, mask, source):
+    return commit(input, lambda: masked_scatter(input, mask, source), "masked_scatter")
+
+
+__all__ = ["index_put", "index_put_", "put", "put_", "index_copy", "index_copy_", "masked_scatter",
+           "masked_scatter_"]

@@ -1,0 +1,165 @@
+"""Small numeric ops: float_power, frexp, ldexp, renorm, vander."""
+import numpy as np
+
+from .._return_types import return_type
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record1
+from .shape import is_array
+from .._tensor import _wrap_dim
+
+frexp_ret = return_type("frexp", ["mantissa", "exponent"])
+
+
+def _t():
+    import glasstorch
+    return glasstorch
+
+
+def float_power(input, exponent, *, out=None):
+    """input ** exponent computed in float64 (both converted first)."""
+    t = _t()
+    if isinstance(input, Tensor):
+        base = input.double()
+        return base.pow(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
+    return t.pow(float(input), exponent.double())
+
+
+class FrexpBackward0(Node):
+    """m = x / 2^e (e held fixed)   ->   dx = g / 2^e"""
+    __slots__ = ("exponent",)
+
+    def backward(self, g):
+        scale = np.ldexp(np.ones((), np.float64), -self.exponent.astype(np.int64))
+        if is_array(g):
+            return ((g * scale.astype(g.dtype)).astype(g.dtype),)
+        return (g * _wrap(scale.astype(g._data.dtype)),)
+
+
+def frexp(input, *, out=None):
+    """x = mantissa * 2^exponent with 0.5 <= |mantissa| < 1 (0 for 0); exponent is int32."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    m, e = np.frexp(x)
+    mant = _wrap(m.astype(x.dtype))
+    if GRAD.enabled and input._rg:
+        node = FrexpBackward0()
+        node.exponent = e
+        record1(node, mant, input)
+    return frexp_ret(mant, _wrap(e.astype(np.int32)))
+
+
+class LdexpBackward0(Node):
+    """y = x 2^k   ->   dx = g 2^k;   dk = g x 2^k log 2 (a float k)"""
+    __slots__ = ("scale",)
+
+    def backward(self, g):
+        x, k, y = self.saved()
+        if is_array(g):
+            gx = g * self.scale
+            gk = (g * y * np.float64(np.log(2.0)).astype(g.dtype)) if k.dtype.kind == "f" else None
+            return gx, gk
+        return g * _wrap(self.scale), (g * y * float(np.log(2.0)) if k.dtype.is_floating_point else None)
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2^other, with 2^other computed as torch.pow(2.0, other)."""
+    t = _t()
+    two_k = t.pow(2.0, other.detach() if isinstance(other, Tensor) else other)
+    r = t.mul(input.detach(), two_k)
+    other_rg = isinstance(other, Tensor) and other.requires_grad
+    if GRAD.enabled and (input.requires_grad or other_rg):
+        node = LdexpBackward0()
+        k = other._data if isinstance(other, Tensor) else np.asarray(other)
+        # torch's derivative takes pow(2, other) with an integer 2: an integer k < 0 gives 2^k = 0
+        node.scale = (np.where(k >= 0, np.left_shift(1, np.maximum(k, 0).astype(np.int64)), 0)
+                      if k.dtype.kind in "iub" else np.power(2.0, k)).astype(r._data.dtype)
+        node.save(input, other, r, result_at=2)
+        from ._common import record
+        record(node, r, input, other)
+    return r
+
+
+class RenormBackward0(Node):
+    """y = x * f, f = maxnorm / (||x_s|| + 1e-7) on the slices s over the limit, else 1   ->
+    dx = f g - f / (||x_s|| + 1e-7) d||x_s|| <x_s, g>  on those slices, g elsewhere"""
+    __slots__ = ("p", "axes", "maxnorm")
+
+    def backward(self, g):
+        x, = self.saved()
+        wrap = not is_array(g)
+        if wrap:
+            g, x = g._data, x._data
+        norm = _norms(x, self.p, self.axes)
+        inv = 1.0 / (norm + 1e-7)
+        factor = (inv * self.maxnorm).astype(g.dtype)
+        dot = np.sum(x * g, axis=self.axes, keepdims=True)
+        # d||x||/dx for the p-norm: sign(x) |x|^(p-1) / ||x||^(p-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.p == 2:
+                dn = np.where(norm == 0, 0, x / norm)
+            elif self.p == 1:
+                dn = np.sign(x)
+            else:
+                dn = np.where(norm == 0, 0, np.sign(x) * np.abs(x) ** (self.p - 1) / norm ** (self.p - 1))
+        nb = (dot * dn).astype(g.dtype)
+        r = np.where(norm > self.maxnorm, factor * g - (factor * inv).astype(g.dtype) * nb, g).astype(g.dtype)
+        return (_wrap(r) if wrap else r,)
+
+
+def _norms(x, p, axes):
+    """The p-norm of each slice (kept dims), as torch.linalg.vector_norm computes it."""
+    from .norms import vector_norm
+    return vector_norm(_wrap(x), p, axes, True)._data
+
+
+def renorm(input, p, dim, maxnorm, *, out=None):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"renorm: expected a floating point tensor, but got {input.dtype.name}")
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if x.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {x.ndim} dimensions")
+    d = _wrap_dim(dim, x.ndim)
+    axes = tuple(i for i in range(x.ndim) if i != d)
+    norm = _norms(x, float(p), axes)
+    factor = np.where(norm > maxnorm, (maxnorm / (norm + 1e-7)).astype(x.dtype), x.dtype.type(1))
+    r = _wrap((x * factor).astype(x.dtype))
+    if GRAD.enabled and input._rg:
+        node = RenormBackward0()
+        node.p, node.axes, node.maxnorm = float(p), axes, maxnorm
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+def renorm_(input, p, dim, maxnorm):
+    from .inplace import commit
+    from .inplace_more import original
+    return commit(input, lambda: renorm(original(input), p, dim, maxnorm), "renorm")
+
+
+def vander(x, N=None, increasing=False):
+    """Columns x^(N-1), ..., x, 1 (reversed when ``increasing``); integer x gives int64."""
+    t = _t()
+    if x.dim() != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.size(0) if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    # as torch builds it: ones, x copied into columns 1.., their running product written back
+    # (the writes record CopySlices)
+    dtype = x.dtype if x.is_floating_point() else t.int64
+    r = t.empty(x.size(0), n, dtype=dtype)
+    if n > 0:
+        r.fill_(1)
+        if n > 1:
+            r[:, 1:] = x.unsqueeze(1)
+            r[:, 1:] = t.cumprod(r[:, 1:], 1)
+    return r if increasing else r.flip(1)
+
+
+__all__ = ["float_power", "frexp", "ldexp", "renorm", "renorm_", "vander"]

@@ -1,0 +1,48 @@
+"""``x * c`` and ``x / c`` through the ``.Scalar`` overloads, as torch's C++ composites record them
+(``MulBackward1`` / ``DivBackward1``; a Python ``x * c`` goes through ``.Tensor`` and records
+``MulBackward0``).  The number is cast to the tensor's dtype first, as the kernels do."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1
+
+
+class MulBackward1(Node):
+    """y = x * c (a number)   ->   dx = g * c"""
+    __slots__ = ("c",)
+
+    def backward(self, g):
+        return (g * self.c,)
+
+
+class DivBackward1(Node):
+    """y = x / c (a number)   ->   dx = g / c"""
+    __slots__ = ("c",)
+
+    def backward(self, g):
+        return (g / self.c,)
+
+
+def _scalar_op(node_cls, ufunc, input, c):
+    x = input._data
+    if x.dtype.kind != "f":
+        import glasstorch
+        return glasstorch.mul(input, c) if ufunc is np.multiply else glasstorch.div(input, c)
+    cc = x.dtype.type(c)
+    r = _wrap(np.asarray(ufunc(x, cc), dtype=x.dtype))
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.c = cc
+        record1(node, r, input)
+    return r
+
+
+def mul_scalar(input, c):
+    return _scalar_op(MulBackward1, np.multiply, input, c)
+
+
+def div_scalar(input, c):
+    return _scalar_op(DivBackward1, np.divide, input, c)
+
+
+__all__ = ["mul_scalar", "div_scalar"]

@@ -1,0 +1,165 @@
+"""scatter_reduce and index_reduce: fold values into a tensor at indexed positions with sum, prod,
+mean, amax or amin (``include_self`` decides whether the tensor's own value takes part).
+
+index_reduce(d, i, src) is scatter_reduce(d, I, src) with I the index i spread over src's shape,
+so both share one kernel.  Values fold in index order, as torch's CPU loop does."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import Tensor, _wrap, record, needs_grad
+from .gather import _check_gather, _full_index
+from .inplace import commit
+from .shape import is_array
+from .._tensor import _wrap_dim
+
+_REDUCES = ("sum", "prod", "mean", "amax", "amin")
+_UFUNC = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum, "mean": np.add}
+
+
+def _identity(reduce, dt):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    big = np.inf if dt.kind == "f" else (np.iinfo(dt).max if dt.kind in "iu" else True)
+    return -big if reduce == "amax" else big
+
+
+def _fold(x, where, vals, reduce, include_self):
+    """The reduced tensor and, for the mean, how many values met at each position."""
+    out = x.copy()
+    hit = np.zeros(x.shape, bool)
+    hit[where] = True
+    if not include_self:
+        out[hit] = _identity(reduce, x.dtype)
+    _UFUNC[reduce].at(out, where, vals)
+    count = None
+    if reduce == "mean":
+        count = np.ones(x.shape, np.int64) if include_self else np.zeros(x.shape, np.int64)
+        np.add.at(count, where, 1)
+        count[count == 0] = 1
+        if x.dtype.kind == "f":
+            out = out / count.astype(x.dtype)
+        else:
+            out = np.floor_divide(out, count).astype(x.dtype)
+    return out, count
+
+
+class ScatterReduceBackward0(Node):
+    """y = x.scatter_reduce(d, i, src, op)   ->   sum: dx = g, dsrc = g.gather(d, i);  mean: both over the
+    count N;  amax/amin: g split evenly among the x and src entries equal to y;  prod: g y / x, g y / src"""
+    __slots__ = ("where", "reduce", "include_self", "count", "src_shape", "region")
+
+    def backward(self, g):
+        x, src, y = self.saved()
+        if not is_array(g):
+            g, x, src, y = g._data, x._data, src._data, y._data
+            wrap = True
+        else:
+            wrap = False
+        where, red = self.where, self.reduce
+        s = src[self.region]
+        if red == "sum":
+            gx, gs = g.copy(), g[where]
+        elif red == "mean":
+            n = self.count.astype(g.dtype)
+            gx, gs = g / n, (g / n)[where]
+        elif red in ("amax", "amin"):
+            self_is = (x == y).astype(g.dtype)
+            src_is = (s == y[where]).astype(g.dtype)
+            n = self_is.copy()
+            np.add.at(n, where, src_is)
+            share = g / n
+            gx, gs = self_is * share, src_is * share[where]
+        else:
+            gx, gs = _prod_grads(x, s, y, g, where, self.include_self)
+        if not self.include_self:
+            gx = gx.copy()
+            gx[where] = 0
+        gsrc = np.zeros(self.src_shape, g.dtype)
+        gsrc[self.region] = gs
+        if wrap:
+            return _wrap(gx), _wrap(gsrc)
+        return gx, gsrc
+
+
+def _prod_grads(x, s, y, g, where, include_self):
+    """The product's gradients, exact where zeros make y / x undefined (torch's formula)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        masked_x = np.where(x == 0, 1, x)
+        r_masked, _ = _fold(masked_x, where, s, "prod", include_self)
+        gx = g * r_masked / masked_x
+        zero = s == 0
+        nzero = np.zeros(x.shape, g.dtype)
+        np.add.at(nzero, where, zero.astype(g.dtype))
+        nzero = nzero[where]
+        single = zero & (nzero == 1)
+        r_single, _ = _fold(x, where, np.where(single, 1, s), "prod", include_self)
+        # (with several zeros at one position this is g * 0 / 1: a zero carrying g's sign, as torch's)
+        gs = np.where(single, (g * r_single)[where], (g * y)[where] / np.where(zero, 1, s))
+    return gx, gs
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("scatter(): Expected dtype int64 for index")
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)      # torch takes the old names too
+    if reduce not in _REDUCES:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if src._data.dtype != x.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather(x, idx, d, "scatter")
+    region = tuple(slice(0, n) for n in idx.shape)
+    return _reduce_op(input, src, _full_index(idx, d), region, reduce, include_self, ScatterReduceBackward0)
+
+
+def _reduce_op(input, src, where, region, reduce, include_self, node_cls):
+    x = input._data
+    out, count = _fold(x, where, src._data[region], reduce, include_self)
+    r = _wrap(out.astype(x.dtype, copy=False))
+    if needs_grad(input, src):
+        from .inplace_more import original
+        node = node_cls()
+        node.where, node.reduce, node.include_self, node.count = where, reduce, include_self, count
+        node.src_shape, node.region = src._data.shape, region
+        node.save(original(input), src, r, result_at=2)
+        record(node, r, input, src)
+    return r
+
+
+class IndexReduceBackward0(ScatterReduceBackward0):
+    """y = x.index_reduce(d, i, src, op): scatter_reduce's gradients with i spread over src's shape"""
+    __slots__ = ()
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    x = input._data
+    d = _wrap_dim(dim, x.ndim)
+    i = index._data.reshape(-1)
+    s = source._data
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    if s.ndim and s.shape[d] != i.size:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({i.size}) should be equal to source.size(dim) "
+                           f"({s.shape[d]})")
+    full = np.broadcast_to(i.reshape((-1,) + (1,) * (s.ndim - d - 1)), s.shape) if s.ndim else i
+    where = _full_index(full, d)
+    region = tuple(slice(0, n) for n in s.shape)
+    return _reduce_op(input, source, where, region, reduce, include_self, IndexReduceBackward0)
+
+
+def scatter_reduce_(input, dim, index, src, reduce, *, include_self=True):
+    return commit(input, lambda: scatter_reduce(input, dim, index, src, reduce, include_self=include_self),
+                  "scatter_reduce")
+
+
+def index_reduce_(input, dim, index, source, reduce, *, include_self=True):
+    return commit(input, lambda: index_reduce(input, dim, index, source, reduce, include_self=include_self),
+                  "index_reduce")
+
+
+__all__ = ["scatter_reduce", "index_reduce", "scatter_reduce_", "index_reduce_"]
+_ = Tensor

@@ -1,0 +1,300 @@
+"""Statistics and numerical calculus built from other ops, in torch's formulas: cov, corrcoef,
+quantile, nanquantile, nanmedian, histogram, trapezoid, cumulative_trapezoid, gradient."""
+import numpy as np
+
+from .._return_types import return_type
+from ._common import GRAD, Tensor, _wrap, record1
+from .scalar_arith import div_scalar, mul_scalar
+from .sorting import MedianBackward0, MedianBackward1, _order, _pick
+from .._tensor import _wrap_dim
+
+nanmedian_ret = return_type("nanmedian", ["values", "indices"])
+histogram_ret = return_type("histogram", ["hist", "bin_edges"])
+
+
+def _t():
+    import glasstorch
+    return glasstorch
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """Weighted covariance of the rows (variables) over the columns (observations):
+    C = (X - avg) (w (X - avg))^T / (sum w - correction * sum(w * aweights) / sum w)."""
+    t = _t()
+    if input.dim() > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.dim()} dimensions")
+    if input.dtype == t.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
+    x = input.view(1, -1) if input.dim() < 2 else input
+    n_obs = x.size(1)
+    w = None
+    if fweights is not None:
+        if fweights.dim() > 1:
+            raise RuntimeError(f"cov(): expected fweights to have one or fewer dimensions but got fweights with "
+                               f"{fweights.dim()} dimensions")
+        if fweights.is_floating_point():
+            raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights with "
+                               f"{fweights.dtype.name.capitalize()} dtype")
+        if fweights.numel() != n_obs:
+            raise RuntimeError(f"cov(): expected fweights to have the same numel as there are observations in the "
+                               f"input but got {fweights.numel()} != {n_obs}")
+        if bool((fweights < 0).any()):
+            raise RuntimeError("cov(): fweights cannot be negative")
+        w = fweights
+    if aweights is not None:
+        if aweights.dim() > 1:
+            raise RuntimeError(f"cov(): expected aweights to have one or fewer dimensions but got aweights with "
+                               f"{aweights.dim()} dimensions")
+        if not aweights.is_floating_point():
+            raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got aweights with "
+                               f"{aweights.dtype.name.capitalize()} dtype")
+        if aweights.numel() != n_obs:
+            raise RuntimeError(f"cov(): expected aweights to have the same numel as there are observations in the "
+                               f"input but got {aweights.numel()} != {n_obs}")
+        if bool((aweights < 0).any()):
+            raise RuntimeError("cov(): aweights cannot be negative")
+        w = aweights if w is None else w * aweights
+    w_sum = w.sum() if w is not None else t.tensor(n_obs, dtype=t.int64)
+    if w is not None and not bool(w_sum != 0):
+        raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+    avg = (x * w if w is not None else x).sum(1) / w_sum
+    if w is not None and aweights is not None and correction != 0:
+        norm = w_sum - correction * (w * aweights).sum() / w_sum
+    else:
+        norm = w_sum - correction
+    if bool(norm <= 0):
+        import warnings
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations.")
+        norm = norm * 0
+    xc = x - avg.unsqueeze(1)
+    c = t.mm(xc, (xc * w if w is not None else xc).t())
+    return t.true_divide(c, norm).squeeze()
+
+
+def corrcoef(input):
+    """cov(x) / (sd_i sd_j), clipped to [-1, 1]."""
+    c = cov(input)
+    if c.dim() == 0:
+        return c / c
+    sd = c.diagonal().sqrt()
+    c = c / sd.view(-1, 1)
+    c = c / sd.view(1, -1)
+    return c.clip(-1, 1)
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
+    t = _t()
+    if not input.is_floating_point():
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q.dtype != input.dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        if q.dim() > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        qt = q
+    else:
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+        qt = t.tensor(q, dtype=input.dtype)
+    if isinstance(q, Tensor) and q.numel() and not bool(((q >= 0) & (q <= 1)).all()):
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
+                           f"Found '{interpolation}'")
+    if dim is None or input.dim() == 0:
+        srt = input.reshape(-1).sort().values
+    else:
+        # the reduced dim moves last; a 1 stays in its place (dropped unless keepdim)
+        d = _wrap_dim(dim, input.dim())
+        srt = input.unsqueeze(-1).transpose(d, -1).sort().values
+        if not keepdim:
+            srt = srt.squeeze(d)
+    q1 = qt.view(1) if qt.dim() == 0 else qt
+    n = srt.size(-1)
+    if ignore_nan:
+        ranks = q1 * (srt.isnan().logical_not().sum(-1, keepdim=True) - 1)
+        ranks = ranks.masked_fill(ranks < 0, 0)
+    else:
+        ranks = (q1 * (n - 1)).expand(*srt.shape[:-1], q1.numel())
+        ranks = ranks.masked_fill(srt.isnan().any(-1, keepdim=True).expand_as(ranks), n - 1)
+    if interpolation == "lower":
+        ranks = ranks.floor()
+    elif interpolation == "higher":
+        ranks = ranks.ceil()
+    elif interpolation == "nearest":
+        ranks = ranks.round()
+    below = ranks.long()
+    vals = srt.gather(-1, below)
+    if interpolation in ("linear", "midpoint"):
+        weights = t.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        vals = vals.lerp(srt.gather(-1, ranks.ceil().long()), weights)
+    # torch ends with in-place squeeze_ (SqueezeBackward4)
+    if qt.dim() == 0:
+        return vals.squeeze_(-1)
+    return vals.unsqueeze(0).transpose(0, -1).squeeze_(-1)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+
+
+class NanmedianBackward0(MedianBackward0):
+    """y = nanmedian(x) (the lower middle non-NaN value)   ->   dx = g at the position holding y"""
+    __slots__ = ()
+
+
+class NanmedianBackward1(MedianBackward1):
+    """(y, i) = nanmedian(x, d)   ->   dx = zeros with g written at i"""
+    __slots__ = ()
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    """The lower median of the values that are not NaN (NaN only where every value is)."""
+    x = input._data
+    if dim is None:
+        flat = x.reshape(-1)
+        o = _order(flat, 0, False)        # NaNs sort last
+        k = int(np.sum(~np.isnan(flat))) if flat.dtype.kind == "f" else flat.size
+        if flat.size == 0:
+            return _wrap(np.asarray(np.nan, x.dtype))
+        pos = int(o[(k - 1) // 2]) if k else int(o[0])
+        r = _wrap(np.asarray(flat[pos]))
+        if GRAD.enabled and input._rg:
+            node = NanmedianBackward0()
+            node.shape, node.pos = x.shape, pos
+            record1(node, r, input)
+        return r
+    d = _wrap_dim(dim, x.ndim)
+    xd = x if x.ndim else x.reshape(1)
+    o = _order(xd, d, False)
+    k = np.sum(~np.isnan(xd), axis=d, keepdims=True) if xd.dtype.kind == "f" else \
+        np.full(np.take(xd, [0], axis=d).shape, xd.shape[d])
+    mid = np.take_along_axis(o, np.maximum((k - 1) // 2, 0), d)
+    vals = np.take_along_axis(xd, mid, d)
+    if not keepdim or not x.ndim:
+        vals, mid = np.squeeze(vals, d), np.squeeze(mid, d)
+    return _pick(NanmedianBackward1, input, vals, mid, d, keepdim, nanmedian_ret)
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """Counts (weights summed) per bin; ``bins`` a count (equal bins over ``range``, or the data's span)
+    or the edges themselves; the last bin holds its right edge."""
+    t = _t()
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f'"histogramdd" not implemented for \'{input.dtype.name.capitalize()}\''
+                                  if input.dtype.name != "int64" else '"histogramdd" not implemented for \'Long\'')
+    if isinstance(bins, Tensor):
+        edges = bins._data.astype(x.dtype)
+    else:
+        lo, hi = (float(range[0]), float(range[1])) if range is not None else \
+            ((float(x.min()), float(x.max())) if x.size else (0.0, 0.0))
+        if lo > hi:
+            raise RuntimeError("torch.histogram(): max must be larger than min")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = t.linspace(lo, hi, bins + 1, dtype=input.dtype)._data
+    flat = x.reshape(-1)
+    w = None if weight is None else weight._data.reshape(-1)
+    pos = np.searchsorted(edges, flat, side="right") - 1
+    pos = np.where(flat == edges[-1], edges.size - 2, pos)
+    ok = (pos >= 0) & (pos < edges.size - 1) & (flat >= edges[0]) & (flat <= edges[-1])
+    hist = np.zeros(edges.size - 1, x.dtype)
+    np.add.at(hist, pos[ok], 1 if w is None else w[ok])
+    if density:
+        # torch divides by the total, then by each bin's width
+        hist = ((hist / hist.sum()).astype(x.dtype) / np.diff(edges)).astype(x.dtype)
+    return histogram_ret(_wrap(hist), _wrap(edges.copy()))
+
+
+def _dx_slices(y, dim):
+    return y.narrow(dim, 1, y.size(dim) - 1), y.narrow(dim, 0, y.size(dim) - 1)
+
+
+def _x_along(x, y, dim):
+    """x spread so that its sample points run along y's ``dim``."""
+    if x.dim() == 1:
+        if x.size(0) != y.size(dim):
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        shape = [1] * y.dim()
+        shape[dim] = x.size(0)
+        return x.view(shape)
+    if x.dim() < y.dim():
+        return x.view([1] * (y.dim() - x.dim()) + list(x.shape))
+    return x
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """sum of (x_i+1 - x_i)(y_i+1 + y_i) / 2; with a constant step: (sum y - (y_0 + y_n) / 2) dx."""
+    d = _wrap_dim(dim, y.dim())
+    if x is not None and dx is not None:
+        raise RuntimeError("trapezoid: received both x and dx as input, but only one of them is expected")
+    if y.size(d) == 0:
+        return y.sum(d) * 0
+    if isinstance(x, Tensor):
+        xv = _x_along(x, y, d)
+        right, left = _dx_slices(xv, d)
+        yr, yl = _dx_slices(y, d)
+        return div_scalar(((right - left) * (yr + yl)).sum(d), 2.0)
+    step = x if x is not None else (1 if dx is None else dx)
+    step = step.item() if isinstance(step, Tensor) else step
+    return mul_scalar(y.sum(d) - mul_scalar(y.select(d, 0) + y.select(d, -1), 0.5), step)
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    d = _wrap_dim(dim, y.dim())
+    yr, yl = _dx_slices(y, d)
+    if isinstance(x, Tensor):
+        right, left = _dx_slices(_x_along(x, y, d), d)
+        return div_scalar(((right - left) * (yr + yl)).cumsum(d), 2.0)
+    step = x if x is not None else (1 if dx is None else dx)
+    step = step.item() if isinstance(step, Tensor) else step
+    return mul_scalar(yr + yl, step / 2.0).cumsum(d)
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Central differences inside, one-sided at the ends (second-order ones when edge_order=2),
+    one tensor per dim; ``spacing`` a number or one per dim."""
+    t = _t()
+    dims = list(range(input.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    dims = [_wrap_dim(d, input.dim()) for d in dims]
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    sp = spacing if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    if len(sp) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+                           f"arguments to have the same length, but got a spacing argument of length {len(sp)} and "
+                           f"a dim argument of length {len(dims)}.")
+    out = []
+    for d, h in zip(dims, sp):
+        if isinstance(h, Tensor):
+            if h.dim() != 0:
+                raise NotImplementedError("torch.gradient with coordinate tensors is not implemented in glasstorch")
+            h = h.item()
+        n = input.size(d)
+        if n < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+        center = (input.narrow(d, 2, n - 2) - input.narrow(d, 0, n - 2)) / h
+        if edge_order == 1:
+            pre = (input.narrow(d, 1, 1) - input.narrow(d, 0, 1)) / h
+            app = (input.narrow(d, n - 1, 1) - input.narrow(d, n - 2, 1)) / h
+        else:
+            pre = (input.narrow(d, 0, 1) * -1.5 + input.narrow(d, 1, 1) * 2 - input.narrow(d, 2, 1) * 0.5) / h
+            app = (input.narrow(d, n - 3, 1) * 0.5 - input.narrow(d, n - 2, 1) * 2 +
+                   input.narrow(d, n - 1, 1) * 1.5) / h
+        out.append(t.cat([pre, center / 2, app], d))
+    return tuple(out)
+
+
+__all__ = ["cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "histogram", "trapezoid", "trapz",
+           "cumulative_trapezoid", "gradient"]

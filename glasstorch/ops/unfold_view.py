@@ -1,0 +1,50 @@
+"""``Tensor.unfold(dim, size, step)``: every window of ``size`` along ``dim``, ``step`` apart, as a view
+whose windows run along a new last dim (``UnfoldBackward0``)."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, record1
+from .shape import as_view, is_array
+from .._tensor import _wrap_dim
+
+
+def _windows(x, d, size, step):
+    n = (x.shape[d] - size) // step + 1
+    shape = x.shape[:d] + (n,) + x.shape[d + 1:] + (size,)
+    strides = x.strides[:d] + (x.strides[d] * step,) + x.strides[d + 1:] + (x.strides[d],)
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)
+
+
+class UnfoldBackward0(Node):
+    """y = x.unfold(d, size, step)   ->   dx = g summed back over every window each element is in"""
+    __slots__ = ("shape", "dim", "size", "step")
+
+    def backward(self, g):
+        pos = _windows(np.arange(int(np.prod(self.shape))).reshape(self.shape), self.dim, self.size, self.step)
+        if is_array(g):
+            out = np.zeros(int(np.prod(self.shape)), g.dtype)
+            np.add.at(out, pos.reshape(-1), g.reshape(-1))
+            return (out.reshape(self.shape),)
+        m = self.m
+        out = m.zeros(int(np.prod(self.shape)), dtype=g.dtype)
+        return (out.index_add(0, m.tensor(np.ascontiguousarray(pos).reshape(-1)), g.reshape(-1)).reshape(self.shape),)
+
+
+def unfold(input, dimension, size, step):
+    x = input._data
+    if x.ndim == 0:
+        x = x.reshape(1)
+    d = _wrap_dim(dimension, x.ndim)
+    if size > x.shape[d]:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {x.shape[d]} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    r = as_view(input, _windows(x, d, size, step))
+    if GRAD.enabled and input._rg:
+        node = UnfoldBackward0()
+        node.shape, node.dim, node.size, node.step = x.shape, d, size, step
+        record1(node, r, input)
+    return r
+
+
+__all__ = ["unfold"]

@@ -1,0 +1,96 @@
+"""Scientific computing with tensors: linear algebra, cumulative ops, statistics, quadrature."""
+import math
+
+import torch
+
+torch.manual_seed(5)
+torch.set_printoptions(precision=4)
+
+# --- linear algebra (float64, so that LAPACK's rounding stays far below the printed digits) -------
+A = torch.randn(4, 4, dtype=torch.float64)
+S = A @ A.T + 4 * torch.eye(4, dtype=torch.float64)
+b = torch.randn(4, 2, dtype=torch.float64)
+x = torch.linalg.solve(S, b)
+print(x, torch.allclose(S @ x, b))
+evals, evecs = torch.linalg.eigh(S)
+print(evals, torch.allclose(evecs @ torch.diag(evals) @ evecs.T, S))
+print(torch.linalg.eigvalsh(S))
+U, Sv, Vh = torch.linalg.svd(A, full_matrices=False)
+print(Sv, torch.allclose(U @ torch.diag(Sv) @ Vh, A))
+print(torch.linalg.svdvals(A))
+Q, R = torch.linalg.qr(A)
+print(R.diag().abs(), torch.allclose(Q @ R, A))
+L = torch.linalg.cholesky(S)
+print(L[1], torch.allclose(L @ L.T, S))
+print(torch.linalg.norm(A), torch.linalg.norm(A, ord="fro"), torch.linalg.norm(A, ord=2))
+print(torch.linalg.norm(A, dim=1), torch.linalg.vector_norm(A, ord=math.inf), torch.linalg.matrix_norm(A, ord=1))
+print(torch.linalg.det(S), torch.linalg.slogdet(S), torch.linalg.matrix_rank(A))
+print(torch.linalg.inv(S)[0], torch.linalg.pinv(A[:, :3])[0])
+print(torch.linalg.cond(S), torch.linalg.matrix_power(S, 2)[0, 0])
+print(torch.linalg.cross(torch.tensor([1.0, 0, 0]), torch.tensor([0.0, 1, 0])))
+print(torch.linalg.lstsq(A[:, :2], b).solution)
+print(torch.linalg.multi_dot([A, S, A.T])[0])
+rot = torch.tensor([[0.0, -1.0], [1.0, 0.0]], dtype=torch.float64)
+print(torch.linalg.matrix_exp(rot * 0.3), torch.matrix_exp(torch.zeros(2, 2)))
+print(torch.linalg.solve_triangular(L, b, upper=False)[0], torch.cholesky_solve(b, L)[0])
+print(torch.linalg.vecdot(A[0], A[1]), torch.linalg.diagonal(A))
+
+# --- cumulative ops ---------------------------------------------------------------------------
+v = torch.tensor([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0])
+print(torch.cummax(v, dim=0))
+print(torch.cummin(v, dim=0).values, v.cummax(0).indices)
+print(torch.logcumsumexp(v, dim=0))
+print(v.cumsum(0), v.cumprod(0)[-1])
+m = torch.randn(3, 5)
+print(m.cummax(dim=1).values[0], torch.logcumsumexp(m, dim=1)[:, -1], torch.logsumexp(m, dim=1))
+vg = v.clone().requires_grad_()
+vg.cummax(0).values.sum().backward()
+print(vg.grad)
+vg.grad = None
+torch.logcumsumexp(vg, 0).sum().backward()
+print(vg.grad)
+
+# --- statistics ---------------------------------------------------------------------------------
+obs = torch.randn(3, 50, dtype=torch.float64)
+obs[1] = obs[0] * 2 + 0.1 * obs[1]
+print(torch.cov(obs))
+print(torch.corrcoef(obs))
+print(torch.cov(obs, correction=0)[0, 0], torch.cov(obs, fweights=torch.ones(50, dtype=torch.long))[0, 1])
+print(torch.var(obs, dim=1, unbiased=True), obs.std(dim=1, correction=0))
+print(torch.quantile(obs[0], torch.tensor([0.25, 0.5, 0.75], dtype=torch.float64)))
+print(obs[0].median(), torch.nanmedian(torch.tensor([1.0, float("nan"), 3.0, 2.0])))
+print(torch.histc(obs[0].float(), bins=5, min=-2, max=2), torch.bincount(torch.tensor([0, 1, 1, 3])))
+h = torch.histogram(obs[0], bins=4)
+print(h.hist, h.bin_edges)
+
+# --- quadrature and polynomials -----------------------------------------------------------------
+xs = torch.linspace(0, math.pi, 101, dtype=torch.float64)
+ys = torch.sin(xs)
+print(torch.trapezoid(ys, xs), torch.trapezoid(ys, dx=xs[1] - xs[0]), torch.trapz(ys, xs))
+print(torch.cumulative_trapezoid(ys, xs)[::25])
+print(torch.trapezoid(torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), dim=1))
+print(torch.vander(torch.tensor([1, 2, 3])), torch.vander(torch.tensor([1.0, 2.0]), N=4, increasing=True))
+coef = torch.linalg.lstsq(torch.vander(xs[:10], N=3), ys[:10].unsqueeze(1)).solution
+print(coef.squeeze())
+print(torch.float_power(torch.tensor([2, 3]), 2), torch.float_power(torch.tensor([4.0]), -0.5).dtype)
+print(torch.diff(v, n=2), torch.diff(v, prepend=torch.tensor([0.0])))
+print(torch.gradient(torch.tensor([1.0, 4.0, 9.0, 16.0])))
+
+# --- indexed writes -----------------------------------------------------------------------------
+z = torch.zeros(3, 4)
+mask = torch.tensor([[True, False, True, False], [False, False, False, True], [True, True, False, False]])
+print(z.masked_scatter(mask, torch.arange(1.0, 13.0)))
+z.index_put_((torch.tensor([0, 2]), torch.tensor([1, 3])), torch.tensor([7.0, 8.0]))
+z.index_put_((torch.tensor([0, 0]), torch.tensor([1, 1])), torch.tensor([1.0, 1.0]), accumulate=True)
+print(z)
+z.put_(torch.tensor([0, 5]), torch.tensor([-1.0, -2.0]))
+z.put_(torch.tensor([0]), torch.tensor([10.0]), accumulate=True)
+print(z, z.take(torch.tensor([[0, 11]])))
+print(torch.index_put(torch.zeros(4), (torch.tensor([1, 1, 3]),), torch.tensor(1.0), accumulate=True))
+print(z.index_fill(1, torch.tensor([0, 2]), -5.0)[0], z.index_copy(0, torch.tensor([2, 0]), torch.ones(2, 4))[0])
+print(torch.kron(torch.eye(2), torch.ones(2, 2)).shape, torch.tensordot(A, A, dims=([1], [0]))[0, 0])
+print(torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([0, 3, 6, 9]), right=True))
+print(torch.isclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0 + 1e-9, 2.1])), torch.sign(torch.tensor([-2.0, 0.0])))
+print(torch.clamp(torch.tensor([-3, 5]), min=torch.tensor([0, 0]), max=torch.tensor([1, 2])))
+print(torch.frexp(torch.tensor([8.0, 0.75])), torch.ldexp(torch.tensor([1.0]), torch.tensor([3])))
+print(torch.cdist(A[:2].float(), A[2:].float()).shape, torch.renorm(A, p=2, dim=0, maxnorm=1.0).norm(dim=1))
