@@ -263,7 +263,15 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
 
     @data.setter
     def data(self, value):
-        self._data = value._data
+        self._set_data(value._data)
+
+    def _set_data(self, arr):
+        """Swap the storage; a new dtype or shape gets a new AccumulateGrad (as torch's set_data),
+        since the old one casts and sums gradients to the old ones."""
+        old = self._data
+        if old.dtype != arr.dtype or old.shape != arr.shape:
+            self._accum = None
+        self._data = arr
 
     # ---- conversion to Python and NumPy --------------------------------------------------
     def numpy(self, *, force=False):

@@ -45,3 +45,19 @@ def test_relu_grad_special_values(dtype, n):
         m.relu(t).backward(m.from_numpy(g.copy()))
         grads[m] = t.grad
     assert_same_array(grads[torch], grads[glasstorch])
+
+
+@pytest.mark.parametrize("fn", [
+    # Module.double() after a backward: the new gradients are float64 (a new AccumulateGrad)
+    lambda m: (lambda l: (l(m.ones(1, 3)).sum().backward(), l.zero_grad(), l.double(),
+                          l(m.ones(1, 3, dtype=m.float64)).sum().backward(), l.weight.grad)[-1])(m.nn.Linear(3, 2)),
+    # .data replaced by another dtype and shape
+    lambda m: (lambda w: ((w * 2).sum().backward(), setattr(w, "data", m.ones(3, dtype=m.float64)),
+                          setattr(w, "grad", None), (w * 2).sum().backward(), w.grad)[-1])(m.ones(2, requires_grad=True)),
+])
+def test_grad_follows_new_data(fn):
+    res = {}
+    for m in (torch, glasstorch):
+        m.manual_seed(0)
+        res[m] = fn(m)
+    assert_same_array(res[torch], res[glasstorch])

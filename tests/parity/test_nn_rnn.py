@@ -152,6 +152,117 @@ def test_lstm_double_backward():
         np.testing.assert_allclose(b, a, RTOL, 1e-5)
 
 
+
+# ---- the fused layers (nn/_ops/rnn_fused.py): dtypes, directions, extreme gates, the graph ----------
+F64 = {torch.nn: torch.float64, glasstorch.nn: glasstorch.float64}
+
+
+def arr64(*shape):
+    return R.standard_normal(shape)
+
+
+@pytest.mark.parametrize("make,inputs", [
+    (lambda nn: nn.LSTM(4, 5, dtype=F64[nn]), [arr64(6, 3, 4)]),
+    (lambda nn: nn.GRU(4, 5, bidirectional=True, dtype=F64[nn]), [arr64(6, 3, 4), arr64(2, 3, 5)]),
+    (lambda nn: nn.RNN(4, 5, nonlinearity="relu", dtype=F64[nn]), [arr64(6, 3, 4)]),
+    (lambda nn: nn.LSTM(4, 5, bidirectional=True), [arr(6, 3, 4), (arr(2, 3, 5), arr(2, 3, 5))]),
+    (lambda nn: nn.RNN(4, 5, bidirectional=True, bias=False), [arr(6, 3, 4), arr(2, 3, 5)]),
+    (lambda nn: nn.LSTM(4, 5), [arr(6, 3, 4) * 30]),                   # saturated gates
+    (lambda nn: nn.GRU(4, 5), [arr(6, 3, 4) * 30]),
+    (lambda nn: nn.LSTM(4, 5, bias=False), [np.zeros((6, 3, 4), np.float32)]),     # exact zeros
+    (lambda nn: nn.GRU(4, 5, bias=False), [arr(6, 3, 4) * 1e-9]),      # tanh of tiny arguments
+    (lambda nn: nn.LSTM(4, 5), [arr(1, 1, 4)]),                        # one step, batch of one
+])
+def test_fused_layers(make, inputs):
+    check_recurrent(lambda m: make(m.nn), inputs)
+
+
+@pytest.mark.parametrize("kind", ["GRU", "RNN"])
+def test_gru_rnn_double_backward(kind):
+    """create_graph through the fused GRU / RNN layers re-runs them as ops; compare with torch."""
+    x0 = arr(4, 2, 3)
+    res = []
+    for m in MODS:
+        m.manual_seed(0)
+        net = getattr(m.nn, kind)(3, 4, bidirectional=True)
+        x = m.from_numpy(x0.copy()).requires_grad_(True)
+        out, h = net(x)
+        gx, = m.autograd.grad((out * out).sum() + h.sum(), x, create_graph=True)
+        (gx * gx).sum().backward()
+        res.append([gx.detach().numpy().copy(), x.grad.numpy().copy()] +
+                   [p.grad.numpy().copy() for p in net.parameters()])
+    for a, b in zip(*res):
+        np.testing.assert_allclose(b, a, RTOL, 1e-5)
+
+
+@pytest.mark.parametrize("make", [lambda nn: nn.LSTM(3, 4), lambda nn: nn.LSTM(3, 4, bias=False),
+                                  lambda nn: nn.LSTM(3, 4, dtype=F64[nn]), lambda nn: nn.GRU(3, 4),
+                                  lambda nn: nn.RNN(3, 4, nonlinearity="relu")])
+def test_fused_layer_graph(make):
+    """The layer node's name (and for the float32 LSTM, torch's oneDNN node, its inputs) as torch's;
+    backward twice with retain_graph; an in-place change of a float32 LSTM output, which torch's
+    node saves, is caught with torch's message."""
+    res = []
+    for m in MODS:
+        m.manual_seed(0)
+        net = make(m.nn)
+        dt = next(net.parameters()).dtype
+        x = m.ones(5, 2, 3, dtype=dt).requires_grad_(True)
+        h0 = m.zeros(1, 2, 4, dtype=dt).requires_grad_(True)
+        lstm = isinstance(net, m.nn.LSTM)
+        out, h = net(x, (h0, h0 * 2) if lstm else h0)
+        fn = out.grad_fn
+        names = [type(fn).__name__, grad_fn_name(h[0] if lstm else h)]
+        if type(fn).__name__ == "MkldnnRnnLayerBackward0":
+            names.append([None if n is None else type(n).__name__ for n, _ in fn.next_functions])
+        loss = (out * out).sum()
+        loss.backward(retain_graph=True)
+        loss.backward()
+        res.append((names, [x.grad, h0.grad] + [p.grad for p in net.parameters()]))
+    assert res[0][0] == res[1][0]
+    for a, b in zip(res[0][1], res[1][1]):
+        assert_same_array(a, b, RTOL, ATOL * 10)
+
+    def inplace(m):
+        m.manual_seed(0)
+        out, _ = make(m.nn)(m.ones(5, 2, 3))
+        out.mul_(2)
+        out.sum().backward()
+    if res[0][0][0] == "MkldnnRnnLayerBackward0":
+        same_error(inplace)
+
+
+
+SPECIAL = np.array([0.0, -0.0, 1e-30, -1e-30, 3e-9, 2 ** -13, 20.0, -20.0, -50.0, -87.0, -88.0, -100.0, 100.0,
+                    np.inf, -np.inf], np.float32)
+# sigmoid: where the value does not hang on exp's last bit (0.5, 1, and oneDNN's exact 0 for the LSTM)
+SPECIAL_SIG = np.array([0.0, -0.0, 1e-30, -1e-30, 3e-9, 20.0, -87.0, -88.0, -100.0, 100.0, np.inf, -np.inf],
+                       np.float32)
+
+
+@pytest.mark.parametrize("kind", ["LSTM-tanh", "LSTM-sigmoid", "RNN", "GRU"])
+def test_fused_gate_functions_at_special_values(kind):
+    """One step from a zero state with unit input, so each unit's gate pre-activation is its W_ih
+    entry: tanh and sigmoid at zeros, tiny, huge and infinite arguments come out exactly as torch's
+    (signed zeros included), e.g. LSTM c = sigmoid(100) tanh(a) = tanh(a), h = tanh(c)."""
+    vals = SPECIAL_SIG if kind == "LSTM-sigmoid" else SPECIAL
+    n = len(vals)
+    big = np.full(n, 100.0, np.float32)
+    rows = {"LSTM-tanh": [big, big, vals, big], "LSTM-sigmoid": [vals, big, big, big],
+            "RNN": [vals], "GRU": [-big, -big, vals]}[kind]             # GRU: r = z = 0, h' = tanh(a)
+    res = []
+    for m in MODS:
+        net = getattr(m.nn, kind.split("-")[0])(1, n)
+        with m.no_grad():
+            for name, p in net.named_parameters():
+                p.zero_()
+            net.weight_ih_l0.copy_(m.from_numpy(np.concatenate(rows)[:, None]))
+        out, h = net(m.ones(1, 1, 1))
+        res.append([out] + (list(h) if isinstance(h, tuple) else [h]))
+    for a, b in zip(*res):
+        assert_same_array(a.detach(), b.detach(), what=kind)
+
+
 # ---- PackedSequence ---------------------------------------------------------------------------------
 PACKED_CASES = [
     (lambda nn: nn.LSTM(3, 4, num_layers=2, bidirectional=True), False, True),

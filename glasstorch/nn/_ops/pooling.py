@@ -1,7 +1,8 @@
 """Max and average pooling over 1-d and 2-d windows, and adaptive average pooling.
 
-The padded input is viewed as windows (``sliding_window_view``, no copy).  Max pooling keeps the
-flat index of each window's first maximum, so its backward is one ``bincount`` scatter.
+Max pooling takes an elementwise maximum over the kernel taps (strided slices of the padded
+input) and the first tap equal to it, both branch-free; its backward writes g into each tap's
+slice when windows do not overlap, else scatters it with one ``bincount``.
 """
 import math
 
@@ -51,37 +52,110 @@ def _windows(xp, k, s, d, oh, ow):
     return win[:, :, ::s[0], ::s[1], ::d[0], ::d[1]][:, :, :oh, :ow]
 
 
-def _window_max(xp, k, s, d, oh, ow):
-    """(max, tap) of every window: one pass per kernel tap over a strided slice of ``xp``, keeping
-    the first maximum as torch does (a NaN always takes over, as in torch's comparison)."""
-    nan = np.isnan(xp).any() if xp.dtype.kind == "f" else False
-    best = tap = better = None
-    for i in range(k[0]):
-        for j in range(k[1]):
-            v = xp[:, :, i * d[0]:i * d[0] + s[0] * (oh - 1) + 1:s[0], j * d[1]:j * d[1] + s[1] * (ow - 1) + 1:s[1]]
-            if best is None:
-                best, tap, better = v.copy(), np.zeros(v.shape, np.int64), np.empty(v.shape, bool)
-                continue
-            better = np.greater(v, best, out=better)
-            if nan:
-                better |= np.isnan(v)
-            np.copyto(best, v, where=better)
-            np.copyto(tap, i * k[1] + j, where=better)
+def _taps(xp, k, s, d, oh, ow):
+    """The strided slice of ``xp`` that each kernel tap (i, j) reads, in row-major tap order."""
+    return [xp[:, :, i * d[0]:i * d[0] + s[0] * (oh - 1) + 1:s[0], j * d[1]:j * d[1] + s[1] * (ow - 1) + 1:s[1]]
+            for i in range(k[0]) for j in range(k[1])]
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _first_inside(o, k, s, p, d):
+    """Per output position along one axis: the first tap of its window inside the input (torch
+    starts every window's search there, so a window of pads and -inf reports that element)."""
+    start = np.arange(o) * s - p
+    return np.minimum(np.maximum(-(start // d), 0), k - 1)
+
+
+def _window_max(xp, k, s, d, oh, ow, padded, want_tap):
+    """(max, tap) of every window: torch keeps the first maximum in row-major tap order (a NaN
+    always takes over).  Fast path: an elementwise ``maximum`` over the taps, then the tap is the
+    first one equal to it, all branch-free.  It differs from torch's scan only for NaN, for -0.0
+    next to 0.0 and for a window whose maximum equals the padding, which take the exact scan."""
+    taps = _taps(xp, k, s, d, oh, ow)
+    m = taps[0].copy() if len(taps) == 1 else np.maximum(taps[0], taps[1])
+    for v in taps[2:]:
+        np.maximum(m, v, out=m)
+    if xp.dtype.kind == "f" and (np.isnan(m.max()) or ((m == 0).any() and _has_negative_zero(xp))):
+        return None
+    if padded and (m == _lowest(xp.dtype)).any():
+        return None
+    if not want_tap:
+        return m, None
+    n = len(taps)
+    if n == 1:
+        return m, np.zeros(m.shape, np.uint8)
+    small = n <= 256
+    # tap = first j with v_j == m:  u_{n-1} = 0,  u_j = (v_j != m) * (1 + u_{j+1})
+    u = np.not_equal(taps[n - 2], m)
+    u = u.view(np.uint8) if small else u.astype(np.int32)
+    for j in range(n - 3, -1, -1):
+        u += 1
+        ne = np.not_equal(taps[j], m)
+        np.multiply(u, ne.view(np.uint8) if small else ne, out=u)
+    return m, u
+
+
+def _has_negative_zero(x):
+    """-0.0 is the least float as a signed integer (its bits are the sign bit alone)."""
+    bits = _bits(x)
+    return bool(bits.min() == np.iinfo(bits.dtype).min)
+
+
+def _window_max_scan(xp, k, s, p, d, oh, ow):
+    """torch's scan, tap by tap: a tap takes over where it is greater or NaN; every window starts at
+    its first tap inside the input."""
+    taps = _taps(xp, k, s, d, oh, ow)
+    shape = taps[0].shape
+    first = (_first_inside(oh, k[0], s[0], p[0], d[0])[:, None] * k[1]
+             + _first_inside(ow, k[1], s[1], p[1], d[1])[None, :])
+    tap = np.empty(shape, np.uint8 if len(taps) <= 256 else np.int32)
+    tap[...] = first
+    best = np.full(shape, _lowest(xp.dtype), xp.dtype)
+    better = np.empty(shape, bool)
+    nan = xp.dtype.kind == "f"
+    for j, v in enumerate(taps):
+        np.greater(v, best, out=better)
+        if nan:
+            better |= np.isnan(v)
+        np.copyto(best, v, where=better)
+        np.copyto(tap, j, where=better)
     return best, tap
+
+
+def _bits(a):
+    return a.view(np.dtype(f"i{a.dtype.itemsize}"))
 
 
 class MaxPool2DWithIndicesBackward0(Node):
     """y = max over each window   ->   dx[argmax] += g"""
-    __slots__ = ("idx", "xshape", "padded", "pads")
+    __slots__ = ("tap", "geo", "xshape", "padded")
 
     def backward(self, g):
+        k, s, p, d, oh, ow = self.geo
         n, c, hp, wp = self.padded
-        flat = self.idx.reshape(n * c, -1) + (np.arange(n * c) * hp * wp)[:, None]
-        gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * hp * wp).astype(g.dtype)
-        gx = gx.reshape(n, c, hp, wp)
+        g = g.reshape(n, c, oh, ow)
+        if s[0] >= (k[0] - 1) * d[0] + 1 and s[1] >= (k[1] - 1) * d[1] + 1:
+            # windows do not overlap: each tap writes its share of g straight into its slice, as
+            # bits (g & all-ones where the tap won, else +0.0); + 0 turns -0.0 into 0.0, as torch's
+            # 0 + g does, and the rest is exact for every value (inf and NaN included)
+            gx = np.zeros((n, c, hp, wp), g.dtype)
+            gi = _bits(g + g.dtype.type(0))
+            for j, v in enumerate(_taps(gx, k, s, d, oh, ow)):
+                keep = np.equal(self.tap, j).view(np.int8)
+                np.negative(keep, out=keep)                       # 0 or -1 (all ones)
+                np.bitwise_and(gi, keep, out=_bits(v))
+        else:
+            i, j = np.divmod(self.tap, k[1])
+            rows = np.arange(oh)[:, None] * s[0] + i * d[0]
+            cols = np.arange(ow)[None, :] * s[1] + j * d[1]
+            flat = (rows * wp + cols).reshape(n * c, -1) + (np.arange(n * c) * hp * wp)[:, None]
+            gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * hp * wp).astype(g.dtype)
+            gx = gx.reshape(n, c, hp, wp)
         h, w = self.xshape[-2:]
-        pt, pl = self.pads
-        return (gx[:, :, pt:pt + h, pl:pl + w].reshape(self.xshape),)
+        return (gx[:, :, p[0]:p[0] + h, p[1]:p[1] + w].reshape(self.xshape),)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -96,20 +170,26 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         if pp * 2 > kk:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
                                f"kernel_size={kk} and dilation={dd}")
-    xp = _padded(x, p, k, s, d, oh, ow, -np.inf)
-    out, a = _window_max(xp, k, s, d, oh, ow)
-    rows = np.arange(oh)[:, None] * s[0] + (a // k[1]) * d[0]
-    cols = np.arange(ow)[None, :] * s[1] + (a % k[1]) * d[1]
+    if oh < 1 or ow < 1:
+        c, h, w = x.shape[1:]
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{max(oh, 0)}x{max(ow, 0)})"
+                           ". Output size is too small")
+    xp = _padded(x, p, k, s, d, oh, ow, _lowest(x.dtype))
+    need = GRAD.enabled and input._rg
+    res = _window_max(xp, k, s, d, oh, ow, xp is not x, need or return_indices)
+    out, a = res if res is not None else _window_max_scan(xp, k, s, p, d, oh, ow)
     r = _wrap(np.ascontiguousarray(out[0] if unbatched else out))
-    if GRAD.enabled and input._rg:
+    if need:
         node = MaxPool2DWithIndicesBackward0()
-        node.idx = rows * xp.shape[3] + cols
+        node.tap = a
+        node.geo = (k, s, p, d, oh, ow)
         node.xshape = x.shape
         node.padded = xp.shape
-        node.pads = (p[0], p[1])
         record1(node, r, input)
     if return_indices:
-        ind = ((rows - p[0]) * x.shape[3] + (cols - p[1])).astype(np.int64)
+        i, j = np.divmod(a.astype(np.int64), k[1])
+        ind = ((np.arange(oh)[:, None] * s[0] + i * d[0] - p[0]) * x.shape[3]
+               + np.arange(ow)[None, :] * s[1] + j * d[1] - p[1])
         return r, _wrap(ind[0] if unbatched else ind)
     return r
 

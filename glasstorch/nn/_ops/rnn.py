@@ -1,10 +1,11 @@
 """Recurrent cells and the loop over time, built from differentiable ops.
 
-Nothing here has its own backward: each step is ``addmm``, additions, ``sigmoid``/``tanh`` and
-products, so autograd records the unrolled graph and gradients flow through time by themselves
-(backpropagation through time is just backward on that graph).  As in torch's CPU kernel the
-input projection ``x W_ih^T + b_ih`` of a whole sequence is one matrix product before the loop;
-only ``h W_hh^T + b_hh`` is computed per step.
+The step functions here have no backward of their own: each step is ``addmm``, additions,
+``sigmoid``/``tanh`` and products, so autograd records the unrolled graph and gradients flow through
+time by themselves (backpropagation through time is just backward on that graph).  As in torch's CPU
+kernel the input projection ``x W_ih^T + b_ih`` of a whole sequence is one matrix product before the
+loop; only ``h W_hh^T + b_hh`` is computed per step.  The cells, packed batches and LSTM projections
+run these; an ordinary layer runs the same math fused into one node (``rnn_fused.py``).
 
 Gate layouts (rows of ``W_ih`` / ``W_hh``), as torch:
     LSTM: i, f, g, o        c' = f c + i g,   h' = o tanh(c')
@@ -13,13 +14,11 @@ Gate layouts (rows of ``W_ih`` / ``W_hh``), as torch:
 """
 import numpy as np
 
-from ...autograd.graph import Node
-from ...ops._common import GRAD, _wrap, edge
-from ...ops import _libm
 from ...ops.matmul import addmm, mm
 from ...ops.unary import relu, sigmoid, tanh
 from ...ops.views import chunk, t, unbind
 from ...ops.join import cat, stack
+from .rnn_fused import can_fuse, fused_layer
 
 
 def _project(x, w, b):
@@ -66,123 +65,20 @@ def cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
     return STEPS[mode](_project(input, w_ih, b_ih), hx, t(w_hh), b_hh)
 
 
-# ---- the fused LSTM layer: the same math, one node for the whole sequence ----------------------------
-# Recording ~12 nodes per time step costs more than the arithmetic at small sizes, so an LSTM layer
-# runs its loop in NumPy and backpropagates through time in one node.  With create_graph=True the
-# backward re-runs the step-by-step ops above, so double backward still works.
-FUSED_LSTM = True
-
-
-def _sig(x):
-    return 1 / (1 + _libm.exp(-x))
-
-
-class LstmLayerBackward0(Node):
-    """(out, h_n, c_n) = LSTM loop over xw   ->   backpropagation through time, last step first:
-
-        dh = g_out[t] + dh_next;   dc = dh o (1 - tanh(c)^2) + dc_next
-        d(i, f, g, o) = (dc g i(1-i), dc c_prev f(1-f), dc i (1-g^2), dh tanh(c) o(1-o))
-        dh_next = dgates W_hh;  dc_next = dc f;  dW_hh += dgates^T h_prev;  db_hh += dgates
-    """
-    __slots__ = ("reverse", "cache")
-    _nout = 3
-
-    def backward(self, grads):
-        g_out, g_h, g_c = grads
-        if not isinstance(g_out, np.ndarray):
-            return self._backward_by_graph(grads)
-        gates, cs, hs_prev, cs_prev = self.cache
-        xw, h0, c0, w_hh, b_hh = self.saved()
-        t_len = gates.shape[0]
-        hid = h0.shape[-1]
-        dgates = np.empty_like(gates)
-        dh_next = g_h.copy()
-        dc_next = g_c.copy()
-        for k in range(t_len):
-            t = k if self.reverse else t_len - 1 - k
-            i, f, g, o = (gates[t, :, j * hid:(j + 1) * hid] for j in range(4))
-            tc = _libm.tanh(cs[t])
-            dh = g_out[t] + dh_next
-            dc = dh * o * (1 - tc * tc) + dc_next
-            dgt = dgates[t]
-            dgt[:, :hid] = dc * g * i * (1 - i)
-            dgt[:, hid:2 * hid] = dc * cs_prev[t] * f * (1 - f)
-            dgt[:, 2 * hid:3 * hid] = dc * i * (1 - g * g)
-            dgt[:, 3 * hid:] = dh * tc * o * (1 - o)
-            dh_next = dgt @ w_hh
-            dc_next = dc * f
-        flat = dgates.reshape(-1, dgates.shape[-1])
-        dw_hh = flat.T @ hs_prev.reshape(-1, hid)
-        db_hh = flat.sum(0) if b_hh is not None else None
-        self.cache = None
-        return dgates, dh_next, dc_next, dw_hh, db_hh
-
-    def _backward_by_graph(self, grads):
-        """create_graph: rebuild the loop from differentiable ops and differentiate that."""
-        from ...autograd import grad as _grad
-        xw, h0, c0, w_hh, b_hh = self.saved()
-        w_hh_t = t(w_hh)
-        state, outs = (h0, c0), []
-        steps = unbind(xw, 0)
-        for x_t in (reversed(steps) if self.reverse else steps):
-            state = lstm_step(x_t, state, w_hh_t, b_hh)
-            outs.append(state[0])
-        if self.reverse:
-            outs.reverse()
-        wanted = [v is not None and v.requires_grad for v in (xw, h0, c0, w_hh, b_hh)]
-        ins = [v for v, want in zip((xw, h0, c0, w_hh, b_hh), wanted) if want]
-        got = list(_grad([stack(outs, 0), state[0], state[1]], ins, list(grads), create_graph=True,
-                         allow_unused=True))
-        return tuple(got.pop(0) if want else None for want in wanted)
-
-
-def lstm_layer(xw, h0, c0, w_hh, b_hh, reverse):
-    """Forward of ``LstmLayerBackward0``: xw (T, B, 4H) is the projected input."""
-    x, h, c = xw._data, h0._data, c0._data
-    w = w_hh._data
-    wt = w.T
-    b = None if b_hh is None else b_hh._data
-    t_len, hid = x.shape[0], h.shape[-1]
-    gates = np.empty_like(x)
-    outs = np.empty(x.shape[:2] + (hid,), x.dtype)
-    cs, hs_prev, cs_prev = np.empty_like(outs), np.empty_like(outs), np.empty_like(outs)
-    for k in range(t_len):
-        ti = t_len - 1 - k if reverse else k
-        hs_prev[ti], cs_prev[ti] = h, c
-        gt = h @ wt
-        if b is not None:
-            gt += b
-        gt += x[ti]
-        gt[:, :2 * hid] = _sig(gt[:, :2 * hid])
-        gt[:, 2 * hid:3 * hid] = _libm.tanh(gt[:, 2 * hid:3 * hid])
-        gt[:, 3 * hid:] = _sig(gt[:, 3 * hid:])
-        gates[ti] = gt
-        c = gt[:, hid:2 * hid] * c + gt[:, :hid] * gt[:, 2 * hid:3 * hid]
-        h = gt[:, 3 * hid:] * _libm.tanh(c)
-        cs[ti], outs[ti] = c, h
-    r_out, r_h, r_c = _wrap(outs), _wrap(np.ascontiguousarray(h)), _wrap(np.ascontiguousarray(c))
-    if GRAD.enabled and (xw._rg or h0._rg or c0._rg or w_hh._rg or (b_hh is not None and b_hh._rg)):
-        node = LstmLayerBackward0()
-        node.reverse = reverse
-        node.cache = (gates, cs, hs_prev, cs_prev)
-        node.save(xw, h0, c0, w_hh, b_hh)
-        node.next_functions = tuple(edge(v) if v is not None else (None, 0) for v in (xw, h0, c0, w_hh, b_hh))
-        node._shape = [outs.shape, h.shape, c.shape]
-        node._dtype = [outs.dtype] * 3
-        for nr, r in enumerate((r_out, r_h, r_c)):
-            r.grad_fn, r._rg, r._out_nr = node, True, nr
-    return r_out, r_h, r_c
+# ---- the fused layer: the same math, one node for the whole sequence (rnn_fused.py) ---------------------
+# Recording ~12 nodes per time step costs more than the arithmetic at small sizes, so an unpacked layer
+# runs its loop in NumPy and backpropagates through time in one node.  Off: the step functions above.
+FUSED = True
 
 
 # ---- a whole sequence ------------------------------------------------------------------------------
 def run_direction(mode, seq, state, weights, reverse):
     """Run one layer in one direction over ``seq`` (T, B, F); returns (outputs (T, B, H), state)."""
+    if FUSED and can_fuse(mode, seq, state, weights):
+        return fused_layer(mode, seq, state, weights, reverse)
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     t_len, batch = seq.shape[0], seq.shape[1]
     xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, -1)
-    if mode == "LSTM" and w_hr is None and FUSED_LSTM:
-        out, h, c = lstm_layer(xw, state[0], state[1], w_hh, b_hh, reverse)
-        return out, (h, c)
     step = STEPS[mode]
     w_hh_t = t(w_hh)
     extra = (t(w_hr),) if w_hr is not None else ()
@@ -204,8 +100,11 @@ def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, b
     from .. import functional as F
     dirs = 2 if bidirectional else 1
     lstm = mode == "LSTM"
-    hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)
-    cs = unbind(hx[1], 0) if lstm else None
+    if lstm and input._data.dtype == np.float32 and layer_weights[0][4] is None:
+        hs, cs = ([s[k] for k in range(num_layers * dirs)] for s in hx)     # torch's oneDNN path: select
+    else:
+        hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)
+        cs = unbind(hx[1], 0) if lstm else None
     layer_input = input
     h_n, c_n = [], []
     for layer in range(num_layers):

@@ -20,7 +20,7 @@ def apply(module, fn):
             new = fn(t)
             if new is t:
                 continue
-            t._data = new._data          # in place, so optimizers holding the parameter see it
+            t._set_data(new._data)       # in place, so optimizers holding the parameter see it
             if t._grad is not None:
                 t._grad = fn(t._grad)
     return module

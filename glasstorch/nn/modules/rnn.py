@@ -4,7 +4,7 @@ Parameters are made empty, then ``reset_parameters`` draws every one of them, in
 order, from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as torch does.  For each layer and
 direction the names are ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``
 (``weight_hr_l{k}`` with projections), with ``_reverse`` appended for the backward direction.
-The computation itself lives in ``nn/_ops/rnn.py``.
+The computation itself lives in ``nn/_ops/rnn.py`` (an ordinary layer: ``nn/_ops/rnn_fused.py``).
 """
 import math
 import numbers
