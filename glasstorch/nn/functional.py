@@ -76,12 +76,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _huber_loss(input, target, reduction, delta)
 
 
-def _reduce(loss, reduction):
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
+from ._ops._util import reduce_tensor as _reduce  # noqa: E402
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):

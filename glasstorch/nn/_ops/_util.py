@@ -35,6 +35,15 @@ def reduce(loss, reduction):
     return np.asarray(loss.mean(), dtype=loss.dtype)
 
 
+def reduce_tensor(loss, reduction):
+    """A loss tensor's reduction, recorded as the ops it is (MeanBackward0, SumBackward0)."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
 def reduce_grad(g, shape, reduction, dtype):
     """The upstream gradient of a reduced loss, spread back over the elementwise loss."""
     if reduction == "none":

@@ -8,6 +8,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ._util import check_reduction, legacy_reduction, reduce as _reduce_array, reduce_grad
+from ._util import reduce_tensor as _reduce
 
 
 def _is_array(g):
@@ -17,14 +18,6 @@ def _is_array(g):
 def _ops():
     import glasstorch
     return glasstorch
-
-
-def _reduce(loss, reduction):
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
 
 
 # ---- soft margin: l = log(1 + exp(-y x)) --------------------------------------------------------

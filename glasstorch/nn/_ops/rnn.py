@@ -97,7 +97,6 @@ def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, b
     ``hx`` is (L*D, B, H) (a pair for LSTM); ``layer_weights[layer * D + direction]`` holds
     (w_ih, w_hh, b_ih, b_hh, w_hr).  Returns (output (T, B, D*H), h_n) or (output, (h_n, c_n)).
     """
-    from .. import functional as F
     dirs = 2 if bidirectional else 1
     lstm = mode == "LSTM"
     if lstm and input._data.dtype == np.float32 and layer_weights[0][4] is None:
@@ -105,21 +104,27 @@ def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, b
     else:
         hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)
         cs = unbind(hx[1], 0) if lstm else None
-    layer_input = input
+    run = lambda x, state, w, reverse: run_direction(mode, x, state, w, reverse)   # noqa: E731
+    return _layers(run, input, hs, cs, layer_weights, num_layers, dirs, lstm, dropout, training, 2)
+
+
+def _layers(run, layer_input, hs, cs, layer_weights, num_layers, dirs, lstm, dropout, training, feature_dim):
+    """Stack the layers: each direction of a layer runs over the previous layer's output (the two
+    directions concatenated along ``feature_dim``), with dropout between layers when training."""
+    from .. import functional as F
     h_n, c_n = [], []
     for layer in range(num_layers):
         outs = []
         for d in range(dirs):
             k = layer * dirs + d
-            state = (hs[k], cs[k]) if lstm else hs[k]
-            out, state = run_direction(mode, layer_input, state, layer_weights[k], d == 1)
+            out, state = run(layer_input, (hs[k], cs[k]) if lstm else hs[k], layer_weights[k], d == 1)
             outs.append(out)
             if lstm:
                 h_n.append(state[0])
                 c_n.append(state[1])
             else:
                 h_n.append(state)
-        layer_input = outs[0] if dirs == 1 else cat(outs, 2)
+        layer_input = outs[0] if dirs == 1 else cat(outs, feature_dim)
         if dropout != 0 and training and layer < num_layers - 1:
             layer_input = F.dropout(layer_input, dropout, True)
     if lstm:
@@ -179,31 +184,12 @@ def run_direction_packed(mode, data, batch_sizes, state, weights, reverse):
 def rnn_forward_packed(mode, data, batch_sizes, hx, layer_weights, num_layers, dropout, training, bidirectional):
     """``rnn_forward`` for a packed batch: ``data`` (N, F), ``batch_sizes`` a list of ints, ``hx``
     (L*D, B, H) in sorted order.  Returns (output data (N, D*H), h_n) or (output data, (h_n, c_n))."""
-    from .. import functional as F
     dirs = 2 if bidirectional else 1
     lstm = mode == "LSTM"
     hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)
     cs = unbind(hx[1], 0) if lstm else None
-    layer_input = data
-    h_n, c_n = [], []
-    for layer in range(num_layers):
-        outs = []
-        for d in range(dirs):
-            k = layer * dirs + d
-            state = (hs[k], cs[k]) if lstm else hs[k]
-            out, state = run_direction_packed(mode, layer_input, batch_sizes, state, layer_weights[k], d == 1)
-            outs.append(out)
-            if lstm:
-                h_n.append(state[0])
-                c_n.append(state[1])
-            else:
-                h_n.append(state)
-        layer_input = outs[0] if dirs == 1 else cat(outs, 1)
-        if dropout != 0 and training and layer < num_layers - 1:
-            layer_input = F.dropout(layer_input, dropout, True)
-    if lstm:
-        return layer_input, (stack(h_n, 0), stack(c_n, 0))
-    return layer_input, stack(h_n, 0)
+    run = lambda x, state, w, reverse: run_direction_packed(mode, x, batch_sizes, state, w, reverse)   # noqa: E731
+    return _layers(run, data, hs, cs, layer_weights, num_layers, dirs, lstm, dropout, training, 1)
 
 
 __all__ = ["cell", "rnn_forward", "rnn_forward_packed", "lstm_step", "gru_step", "rnn_tanh_step", "rnn_relu_step"]
