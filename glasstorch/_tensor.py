@@ -9,12 +9,13 @@ import warnings
 import numpy as np
 
 from . import _dtype as _dt
-from ._device import CPU, Size, check_device
+from ._device import CPU, Size
 from .autograd import engine as _engine
 from .autograd.grad_mode import GRAD
 from . import _tensor_math
 from ._tensor_surface import TensorSurface
 from ._tensor_random import TensorRandom
+from ._tensor_convert import TensorConvert
 from . import _printing
 
 ndarray = np.ndarray
@@ -44,7 +45,7 @@ def _wrap(arr, rg=False):
     return t
 
 
-class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
+class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert):
     __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_vc", "_accum", "_base", "_out_nr",
                  "__dict__", "__weakref__")
     __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__
@@ -365,69 +366,6 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom):
     def __dlpack_device__(self):
         from .utils.dlpack import tensor_dlpack_device
         return tensor_dlpack_device(self)
-
-    # ---- device and dtype moves ------------------------------------------------------------
-    def to(self, *args, **kwargs):
-        from .ops.conversion import to
-        return to(self, *args, **kwargs)
-
-    def cpu(self, memory_format=None):
-        return self
-
-    def cuda(self, device=None, non_blocking=False, memory_format=None):
-        check_device("cuda")
-
-    def mps(self, *a, **k):
-        check_device("mps")
-
-    def pin_memory(self, *a, **k):
-        return self
-
-    def is_pinned(self, *a, **k):
-        return False
-
-    def share_memory_(self):
-        return self
-
-    def is_shared(self):
-        return False
-
-    def float(self, memory_format=None):
-        return self.to(_dt.float32)
-
-    def double(self, memory_format=None):
-        return self.to(_dt.float64)
-
-    def half(self, memory_format=None):
-        return self.to(_dt.float16)
-
-    def long(self, memory_format=None):
-        return self.to(_dt.int64)
-
-    def int(self, memory_format=None):
-        return self.to(_dt.int32)
-
-    def short(self, memory_format=None):
-        return self.to(_dt.int16)
-
-    def char(self, memory_format=None):
-        return self.to(_dt.int8)
-
-    def byte(self, memory_format=None):
-        return self.to(_dt.uint8)
-
-    def bool(self, memory_format=None):
-        return self.to(_dt.bool_)
-
-    def bfloat16(self, memory_format=None):
-        raise TypeError("glasstorch does not support dtype torch.bfloat16 yet")
-
-    def type(self, dtype=None, non_blocking=False, **kwargs):
-        from .ops.conversion import legacy_type
-        return legacy_type(self, dtype)
-
-    def type_as(self, other):
-        return self.to(other.dtype)
 
 
 def _wrap_dim(dim, ndim):

@@ -1,0 +1,75 @@
+"""The Tensor methods that move a tensor to another device or dtype (``to``, ``float``, ``cpu`` ...).
+
+Kept out of ``_tensor.py`` so each file stays short; ``Tensor`` inherits them.  glasstorch
+computes on the CPU only: ``cpu()`` is the tensor itself, ``cuda()``/``mps()`` raise the errors a
+CPU-only torch build raises.
+"""
+from . import _dtype as _dt
+from ._device import check_device
+
+
+class TensorConvert:
+    __slots__ = ()
+
+    def to(self, *args, **kwargs):
+        from .ops.conversion import to
+        return to(self, *args, **kwargs)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        check_device("cuda")
+
+    def mps(self, *a, **k):
+        check_device("mps")
+
+    def pin_memory(self, *a, **k):
+        return self
+
+    def is_pinned(self, *a, **k):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self):
+        return False
+
+    def float(self, memory_format=None):
+        return self.to(_dt.float32)
+
+    def double(self, memory_format=None):
+        return self.to(_dt.float64)
+
+    def half(self, memory_format=None):
+        return self.to(_dt.float16)
+
+    def long(self, memory_format=None):
+        return self.to(_dt.int64)
+
+    def int(self, memory_format=None):
+        return self.to(_dt.int32)
+
+    def short(self, memory_format=None):
+        return self.to(_dt.int16)
+
+    def char(self, memory_format=None):
+        return self.to(_dt.int8)
+
+    def byte(self, memory_format=None):
+        return self.to(_dt.uint8)
+
+    def bool(self, memory_format=None):
+        return self.to(_dt.bool_)
+
+    def bfloat16(self, memory_format=None):
+        raise TypeError("glasstorch does not support dtype torch.bfloat16 yet")
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        from .ops.conversion import legacy_type
+        return legacy_type(self, dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
