@@ -12,6 +12,7 @@ from ..autograd.grad_mode import GRAD
 from ..autograd.graph import AccumulateGrad
 from .. import _tensor as _T
 from . import _parallel
+from .._rng_fma import _round_to_odd, two_sum
 
 _BIG = _parallel.MIN_SIZE
 
@@ -300,13 +301,7 @@ def _fma32_arrays(a, b, c):
 def _fma32_fix(p, c):
     """float32(p + c) for exact float64 products ``p``, rounding once: the float64 sum is made
     round-to-odd (its last bit records any lost part), after which rounding to float32 is exact."""
-    s = p + c
-    bb = s - p
-    err = (p - (s - bb)) + (c - bb)                        # s + err == p + c exactly (TwoSum)
-    even = (s.view(np.uint64) & 1) == 0
-    fix = (err != 0) & even & np.isfinite(s)
-    s[fix] = np.nextafter(s[fix], np.where(err[fix] > 0, np.inf, -np.inf))
-    return s.astype(np.float32)
+    return _round_to_odd(*two_sum(p, c)).astype(np.float32)
 
 
 def _fma32_scalar(a, b, c):
