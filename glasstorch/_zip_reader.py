@@ -301,17 +301,11 @@ class Archive:
 
 def _zip64_from_central_scan(extra, size, comp, offset):
     """The 64-bit sizes and offset as miniz's central-directory scan reads them from the extra field."""
-    remaining, at = len(extra), 0
-    while remaining:
-        if remaining < 4:
-            raise _MinizError(CORRUPTED)
-        field_id, field_len = _u16(extra, at), _u16(extra, at + 2)
-        if field_len + 4 > remaining:
-            raise _MinizError(CORRUPTED)
+    for field_id, at, _, remaining in _extra_fields(extra):
         if field_id == 1:
             break
-        at += 4 + field_len
-        remaining -= 4 + field_len
+    else:
+        remaining = 0
     if remaining >= 4:      # the values are bounded by the rest of the extra data, not by the field
         remaining, at = remaining - 4, at + 4
         if size == _U32 and remaining >= 8:
@@ -325,13 +319,7 @@ def _zip64_from_central_scan(extra, size, comp, offset):
 
 def _zip64_from_stat(st, extra):
     """The same values as ``mz_zip_file_stat_internal`` reads them: from the zip64 field itself."""
-    remaining, at = len(extra), 0
-    while remaining:
-        if remaining < 4:
-            raise _MinizError(CORRUPTED)
-        field_id, field_len = _u16(extra, at), _u16(extra, at + 2)
-        if field_len + 4 > remaining:
-            raise _MinizError(CORRUPTED)
+    for field_id, at, field_len, _ in _extra_fields(extra):
         if field_id == 1:
             at += 4
             for attr in ("size", "comp", "offset"):
@@ -341,6 +329,19 @@ def _zip64_from_stat(st, extra):
                     setattr(st, attr, _u64(extra, at))
                     at, field_len = at + 8, field_len - 8
             return
+
+
+def _extra_fields(extra):
+    """Walk an extra field as miniz does: (id, offset, length, bytes left from offset) per entry,
+    refusing a truncated header or a length running past the end."""
+    remaining, at = len(extra), 0
+    while remaining:
+        if remaining < 4:
+            raise _MinizError(CORRUPTED)
+        field_id, field_len = _u16(extra, at), _u16(extra, at + 2)
+        if field_len + 4 > remaining:
+            raise _MinizError(CORRUPTED)
+        yield field_id, at, field_len, remaining
         at += 4 + field_len
         remaining -= 4 + field_len
 
