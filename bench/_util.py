@@ -1,4 +1,5 @@
 """Small timing helpers shared by the benchmarks (timings live here, never in tests)."""
+import os
 import subprocess
 import sys
 import time
@@ -27,10 +28,17 @@ def best_of(fn, repeat=5, number=None, min_time=0.2):
 def fresh_interpreter(code, repeat=5):
     """(best wall seconds, peak RSS in MiB) of running ``code`` in a new interpreter."""
     best, peak = float("inf"), 0.0
-    wrapper = ("import resource, time, sys\nt0 = time.perf_counter()\n" + code +
-               "\nprint(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec, so a
+    # child of a process that has torch loaded would report torch's memory as its own
+    wrapper = ("import time, sys\nt0 = time.perf_counter()\n" + code +
+               "\nhwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]"
+               "\nprint(time.perf_counter() - t0, int(hwm) / 1024)")
+    # an installed package has its bytecode cached, so let the child write it (the first run does)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-c", wrapper], capture_output=True, env=env, check=True)
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True,
+                             env=env).stdout
         t, rss = map(float, out.split()[-2:])
         best, peak = min(best, t), max(peak, rss)
     return best, peak

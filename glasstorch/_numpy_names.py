@@ -25,12 +25,12 @@ def accept_numpy_names(fn):
     """``fn``, or a wrapper that renames NumPy-style keyword arguments to ``fn``'s own names."""
     if getattr(fn, "_numpy_names", False):
         return fn
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
+    # the code object gives the parameter names far faster than inspect.signature (this runs for
+    # about a thousand functions at import time)
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    if code is None or code.co_flags & inspect.CO_VARKEYWORDS:
         return fn
-    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        return fn
+    params = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     renames = {alias: name for alias, name in _ALIASES if name in params and alias not in params}
     if not renames:
         return fn

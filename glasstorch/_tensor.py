@@ -210,7 +210,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         import weakref
+        from .autograd.graph import WATCHERS
         fn = self.grad_fn
+        WATCHERS[0] += 1               # for good: the engine's fast path would not fill it
         if fn._retained is None:
             fn._retained = {}
         fn._retained[self._out_nr] = weakref.ref(self)
@@ -234,7 +236,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         if acc._post_acc is None:
             acc._post_acc = []
         acc._post_acc.append(hook)
-        return _Handle(acc._post_acc, hook)
+        return _Handle(acc._post_acc, hook, counted=True)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph leaves (adds into ``.grad``)."""

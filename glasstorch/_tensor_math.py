@@ -23,6 +23,7 @@ def _bind():
     TensorMath.__rsub__ = rsub
     TensorMath.__mul__ = TensorMath.__rmul__ = mul
     TensorMath.__truediv__ = div
+    TensorMath.__pow__ = pow
 
 
 class TensorMath:

@@ -11,13 +11,17 @@
 3. Each gradient a node sends is un-broadcast to the shape of the tensor it belongs to, cast to
    its dtype, and added to what that tensor already received.  This is the one place where
    broadcasting is undone: op formulas never do it.
+
+When no hook can watch the walk (the common ``loss.backward()``), ``engine_fast.py`` does the same
+walk without step 1's discovery and counts: a heap on the creation number gives the same order.
 """
 from operator import attrgetter
 
 import numpy as np
 
-from .graph import ANOMALY, MODE, AccumulateGrad
+from .graph import ANOMALY, MODE, WATCHERS, AccumulateGrad
 from .grad_mode import GRAD
+from . import engine_fast
 
 _T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
 
@@ -123,11 +127,11 @@ def backward_scalar(t, retain_graph):
     if fn is None:
         return False
     d = t._data
-    if d.size != 1 or d.dtype.kind != "f":
-        return False
     key = (d.dtype, d.shape)
     one = _ONES.get(key)
     if one is None:
+        if d.size != 1 or d.dtype.kind != "f":
+            return False
         one = np.ones(d.shape, d.dtype)
         if one.ndim == 0:
             one = one[()]                  # a NumPy scalar: cheaper arithmetic in the formulas
@@ -137,7 +141,13 @@ def backward_scalar(t, retain_graph):
     prev = GRAD.enabled
     GRAD.enabled = False
     try:
-        _run([(fn, t._out_nr)], [one], bool(retain_graph), False, None, True)
+        if WATCHERS[0] or ANOMALY.used or ANOMALY.enabled:
+            _run([(fn, t._out_nr)], [one], bool(retain_graph), False, None, True)
+        else:
+            nr = t._out_nr
+            if fn._nout != 1 or one.shape != fn._shape or one.dtype != fn._dtype:
+                one = _fit(fn, nr, one)
+            engine_fast.run(fn, nr, one, bool(retain_graph))
     finally:
         GRAD.enabled = prev
     return True
@@ -154,6 +164,10 @@ def execute(roots, seeds, retain_graph, create_graph, capture=None, accumulate=T
     MODE.m = _T.ops_namespace if create_graph else np
     GRAD.enabled = create_graph
     try:
+        if (capture is None and not create_graph and len(roots) == 1 and not WATCHERS[0] and not ANOMALY.used
+                and not ANOMALY.enabled):
+            (node, nr), = roots
+            return engine_fast.run(node, nr, _fit(node, nr, seeds[0]), retain_graph)
         return _run(roots, seeds, retain_graph, create_graph, capture, accumulate)
     finally:
         MODE.create, MODE.m, GRAD.enabled = prev_mode
@@ -347,8 +361,11 @@ def _accumulate(node, g, create):
         var._grad = g.clone() if var._grad is None else var._grad + g
     elif var._grad is None:
         # a copy the tensor owns, laid out like the tensor (torch's "layout contract": a weight's
-        # gradient arriving transposed from x^T @ g is stored row-major like the weight)
-        var._grad = _T._wrap(np.array(g, order="C" if var._data.flags.c_contiguous else "K"))
+        # gradient arriving transposed from x^T @ g is stored row-major like the weight; below 2-d
+        # every order is the same)
+        d = var._data
+        var._grad = _T._wrap(np.array(g) if d.ndim < 2 else
+                             np.array(g, order="C" if d.flags.c_contiguous else "K"))
     else:
         gd = var._grad._data
         if gd.shape == g.shape and gd.flags.writeable:

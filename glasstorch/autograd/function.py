@@ -33,7 +33,7 @@ class FunctionCtx:
 
 class BackwardCFunction(Node, FunctionCtx):
     """The node a custom Function records; it is also the ``ctx`` (as in torch)."""
-    __slots__ = ("__dict__",)
+    __slots__ = ()          # Node has a __dict__: what forward puts on ctx goes there
     _nout = 1
 
     @property
@@ -138,6 +138,7 @@ class Function(metaclass=FunctionMeta):
         node._is_tensor_arg = tuple(isinstance(a, Tensor) for a in args)
         node.next_functions = tuple(edge(a) for a in args if isinstance(a, Tensor))
         if ANOMALY.enabled:
+            ANOMALY.used = True
             node._anomaly = traceback.format_stack()[:-1]
         saved = getattr(node, "to_save", ())
         node.save(*saved)

@@ -31,12 +31,14 @@ _TENSOR = [()]     # [Tensor], filled in by glasstorch._tensor (which imports th
 
 
 class _Anomaly:
-    """Anomaly mode's switch: ops record their forward traceback, backward checks for NaN."""
-    __slots__ = ("enabled", "check_nan")
+    """Anomaly mode's switch: ops record their forward traceback, backward checks for NaN.
+    ``used`` stays True once a node has recorded one (the engine's fast path then stands aside)."""
+    __slots__ = ("enabled", "check_nan", "used")
 
     def __init__(self):
         self.enabled = False
         self.check_nan = True
+        self.used = False
 
 
 ANOMALY = _Anomaly()
@@ -53,20 +55,25 @@ class _Mode:
 
 MODE = _Mode()
 
+# How many hooks that can watch a backward pass are registered (node hooks and pre-hooks, tensor
+# hooks, retain_grad, post-accumulate hooks).  While it is 0 the engine takes its fast path
+# (engine_fast.py); a removed hook counts down, a retained grad stays counted.
+WATCHERS = [0]
+
 
 class Node:
     """Base of every ``grad_fn``.  Subclasses set ``__slots__`` and define ``backward(g)``."""
 
-    __slots__ = ("next_functions", "_seq", "_shape", "_dtype", "_saved", "_versions", "_result_at",
-                 "_pre_hooks", "_hooks", "_tensor_hooks", "_retained", "_anomaly", "metadata_",
-                 "__weakref__")
+    __slots__ = ("next_functions", "_seq", "_shape", "_dtype", "_saved", "_versions", "__dict__", "__weakref__")
     _nout = 1
+    # what few nodes have lives in the instance dict once set; a node is made per op, so its
+    # constructor sets only what every node needs
+    _pre_hooks = _hooks = _tensor_hooks = _retained = _anomaly = None
+    _result_at = -1
 
     def __init__(self):
         self._seq = next(_seq)
         self._saved = ()
-        self._pre_hooks = self._hooks = self._tensor_hooks = self._retained = None
-        self._anomaly = None
 
     # ---- torch's introspection API -------------------------------------------------------
     def name(self):
@@ -85,21 +92,21 @@ class Node:
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(fn)
-        return _Handle(self._hooks, fn)
+        return _Handle(self._hooks, fn, counted=True)
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = []
         self._pre_hooks.append(fn)
-        return _Handle(self._pre_hooks, fn)
+        return _Handle(self._pre_hooks, fn, counted=True)
 
     def _register_tensor_hook(self, nr, fn):
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
         lst = self._tensor_hooks.setdefault(nr, [])
         lst.append(fn)
-        return _Handle(lst, fn)
+        return _Handle(lst, fn, counted=True)
 
     def __call__(self, *grads):
         from .engine import call_node
@@ -112,33 +119,40 @@ class Node:
             items = pack_all(items)
         self._saved = items
         T = _TENSOR[0]
-        self._versions = tuple([x._vc[0] if x.__class__ is T or isinstance(x, T) else None for x in items])
-        self._result_at = result_at
+        if len(items) == 1:
+            x = items[0]
+            self._versions = (x._vc[0] if x.__class__ is T or isinstance(x, T) else None,)
+        else:
+            self._versions = tuple([x._vc[0] if x.__class__ is T or isinstance(x, T) else None for x in items])
+        if result_at != -1:
+            self._result_at = result_at
 
     def saved(self):
         """The saved values: arrays while backward runs plainly, Tensors when it records a graph."""
         items = self._saved
         if items is None:
             raise RuntimeError(FREED)
-        create = MODE.create
+        if MODE.create:
+            return self._saved_tensors(items)
         out = []
-        vers = self._versions
-        i = -1
-        for x in items:
-            i += 1
-            v = vers[i]
-            if v is not None:
-                if x._vc[0] != v:
-                    raise RuntimeError(self._version_error(x, v, i))
-                if create:
-                    out.append(x)
-                else:
-                    d = x._data
-                    # a 0-d array becomes a NumPy scalar: scalar arithmetic is several times cheaper
-                    out.append(d[()] if d.ndim == 0 else d)
-            elif x.__class__ is Packed:
-                x = x.unpack()
-                out.append(x if create else x._data)
+        for x, v in zip(items, self._versions):
+            if v is None:
+                out.append(x.unpack()._data if x.__class__ is Packed else x)
+            elif x._vc[0] != v:
+                raise RuntimeError(self._version_error(x, v, _position(items, x)))
+            else:
+                d = x._data
+                # a 0-d array becomes a NumPy scalar: scalar arithmetic is several times cheaper
+                out.append(d[()] if d.ndim == 0 else d)
+        return out
+
+    def _saved_tensors(self, items):
+        out = []
+        for i, (x, v) in enumerate(zip(items, self._versions)):
+            if v is None:
+                out.append(x.unpack() if x.__class__ is Packed else x)
+            elif x._vc[0] != v:
+                raise RuntimeError(self._version_error(x, v, i))
             else:
                 out.append(x)
         return out
@@ -159,13 +173,6 @@ class Node:
                 f"instead. Hint: enable anomaly detection to find the operation that failed to compute "
                 f"its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
-    def _result_at_is_set(self):
-        try:
-            self._result_at
-            return True
-        except AttributeError:
-            return False
-
     def _release(self):
         if self._saved:
             self._saved = None
@@ -178,10 +185,8 @@ class Node:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
-def _version_of(x):
-    if x.__class__ is _TENSOR[0] or isinstance(x, _TENSOR[0]):
-        return x._vc[0]
-    return None
+def _position(items, x):
+    return next(i for i, y in enumerate(items) if y is x)
 
 
 class AccumulateGrad(Node):
@@ -208,16 +213,22 @@ class AccumulateGrad(Node):
 
 class _Handle:
     """What ``register_hook`` returns: ``remove()`` takes the hook off again."""
-    __slots__ = ("_lst", "_fn")
+    __slots__ = ("_lst", "_fn", "_counted")
 
-    def __init__(self, lst, fn):
+    def __init__(self, lst, fn, counted=False):
         self._lst, self._fn = lst, fn
+        self._counted = counted
+        if counted:
+            WATCHERS[0] += 1
 
     def remove(self):
         try:
             self._lst.remove(self._fn)
         except ValueError:
-            pass
+            return
+        if self._counted:
+            self._counted = False
+            WATCHERS[0] -= 1
 
     def __enter__(self):
         return self

@@ -4,6 +4,7 @@ The hot path is ``a * b`` on two tensors of one dtype: no promotion table is con
 wrapper tensor is made for a Python number, and no node is recorded when grad is off.
 """
 import math
+import operator
 
 import numpy as np
 
@@ -54,6 +55,7 @@ def needs_grad(*ts):
 def _remember_forward(node):
     """Anomaly mode: keep the forward traceback so a failing backward can point at the op."""
     import traceback
+    ANOMALY.used = True
     node._anomaly = traceback.format_stack()[:-3]
 
 
@@ -164,6 +166,62 @@ def binary_operands(a, b):
     return x, y, dt
 
 
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_empty = np.empty
+_ROUND32 = {}
+
+
+def single(x, y, dt):
+    """(x, y) as Python floats when a float32/float64 op on them gives one value (0-d tensors and
+    numbers), else None.  The op is then done in Python floats and rounded once to float32 as it
+    goes into the result (``single_result``): for + - * that is the correctly rounded float32
+    answer (53 >= 2 * 24 + 2 bits), and it costs a tenth of a NumPy call on 0-d arrays."""
+    npdt = dt.np
+    if npdt is not _F32 and npdt is not _F64:
+        return None
+    if x.__class__ is ndarray:
+        if x.ndim:
+            return None
+        fx = float(x)
+    else:
+        fx = _weak(x, npdt)
+        if fx is None:
+            return None
+    if y.__class__ is ndarray:
+        if y.ndim:
+            return None
+        return fx, float(y)
+    fy = _weak(y, npdt)
+    return None if fy is None else (fx, fy)
+
+
+def _weak(v, npdt):
+    """A Python number as the float the op computes with: torch casts it to the tensor's dtype."""
+    c = v.__class__
+    if npdt is _F64:
+        return float(v) if c is float or c is int else None
+    if c is int:
+        return float(v) if -16777216 <= v <= 16777216 else None        # exact in float32
+    if c is not float:
+        return None
+    r = _ROUND32.get(v)
+    if r is None:
+        if v != v or v == 0.0 or abs(v) > 3.4e38:
+            return None
+        r = float(np.float32(v))
+        if len(_ROUND32) < 4096:          # a loop reuses a few constants; keep the cache small
+            _ROUND32[v] = r
+    return r
+
+
+def single_result(v, npdt):
+    """A 0-d array of dtype ``npdt`` holding Python float ``v`` (rounded once)."""
+    r = _empty((), npdt)
+    r[()] = v
+    return r
+
+
 def _with_ndarray(a, b):
     """A tensor with a NumPy array (``t * np.ones(2)``): torch gives the operation to NumPy, which
     reads the tensor through ``.numpy()`` (refused while it requires grad) and promotes as NumPy
@@ -205,11 +263,20 @@ def broadcast_error(sa, sb):
     return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast")
 
 
+_PYTHON_OPS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul}
+
+
 def compute(ufunc, x, y, dt):
     """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once)."""
     try:
         if dt is not float16:
-            if (x.size if x.__class__ is ndarray else 0) < _BIG > (y.size if y.__class__ is ndarray else 0):
+            nx = x.size if x.__class__ is ndarray else 0
+            ny = y.size if y.__class__ is ndarray else 0
+            if nx < _BIG > ny:
+                if nx < 2 > ny and ufunc in _PYTHON_OPS:
+                    xy = single(x, y, dt)             # one value: Python floats, ten times cheaper
+                    if xy is not None:
+                        return single_result(_PYTHON_OPS[ufunc](*xy), dt.np)
                 r = ufunc(x, y)
             else:                                  # a large result: cut into blocks over the cores
                 r = _parallel.binary(ufunc, x, y)
@@ -308,6 +375,13 @@ def _fma32_scalar(a, b, c):
     """``fma32`` for one value, in Python floats (a NumPy round trip costs more than the math)."""
     p = a * b                      # exact: two float32 significands fit in a double
     s = p + c
+    # Rounding s to float32 can differ from rounding the exact sum only where s landed exactly
+    # halfway between two float32 numbers (halfway points are doubles, so an exact sum on either
+    # side of one cannot round across it); that is the case with a fraction of 0.5 on float32's
+    # grid (2**-149 apart below the normal range).  inf and nan give nan here and pass.
+    m, e = math.frexp(s)
+    if (m * 16777216.0 if e >= -125 else s * 7.1362384635297994e44) % 1.0 != 0.5:
+        return s
     bb = s - p
     err = (p - (s - bb)) + (c - bb)
     if err != 0.0 and s == s and abs(s) != math.inf:
@@ -317,5 +391,5 @@ def _fma32_scalar(a, b, c):
     return s
 
 
-__all__ = ["edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
+__all__ = ["single", "single_result", "edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
            "float_of", "unary_float_input", "fma32", "Tensor", "_wrap", "bool_", "float32", "GRAD"]

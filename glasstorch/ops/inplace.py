@@ -62,7 +62,7 @@ def commit(t, compute, name=""):
     t._vc[0] += 1
     fn = r.grad_fn
     if fn is not None:
-        if fn._result_at_is_set() and fn._result_at >= 0 and fn._saved:
+        if fn._result_at >= 0 and fn._saved:
             items = list(fn._saved)
             items[fn._result_at] = t          # the saved result is now t itself
             fn._saved = tuple(items)

@@ -6,7 +6,8 @@ import numpy as np
 
 from .._dtype import float16 as _float16
 from ..autograd.graph import Node
-from ._common import GRAD, Tensor, _wrap, as_array, binary_operands, compute, needs_grad, record, record1
+from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, needs_grad, record, record1,
+                      single_result)
 
 
 def _is_t(x):
@@ -79,8 +80,11 @@ def pow(input, exponent, *, out=None):
         x = input._data
         if x.dtype.kind == "f" and x.dtype != np.float16:
             # the common case, a float tensor to a number's power, without the general promotion
-            y = _pow_values(x, exponent)
-            r = _wrap(y if y.__class__ is np.ndarray else np.asarray(y, x.dtype))
+            if exponent == 2 and not x.ndim:
+                r = _wrap(single_result(float(x) * float(x), x.dtype))   # torch's x * x, in Python floats
+            else:
+                y = _pow_values(x, exponent)
+                r = _wrap(y if y.__class__ is np.ndarray else np.asarray(y, x.dtype))
             if GRAD.enabled and input._rg:
                 node = PowBackward0()
                 node.exponent = exponent

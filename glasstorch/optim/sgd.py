@@ -46,16 +46,32 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient."""
-        loss = _closure_loss(closure)
+        loss = None if closure is None else _closure_loss(closure)
         for group in self.param_groups:
             params, grads, bufs = [], [], []
             momentum = group["momentum"]
-            for p in group["params"]:
-                if p._grad is not None:
-                    params.append(p)
-                    grads.append(p._grad)
-                    if momentum != 0:
-                        bufs.append(self.state[p].get("momentum_buffer"))
+            if not momentum and not group["weight_decay"] and not group["maximize"]:
+                # plain SGD: single numbers are updated here, the rest by sgd() below
+                neg_lr32 = None
+                for p in group["params"]:
+                    g = p._grad
+                    if g is not None:
+                        x = p._data
+                        if x.dtype is _F32 and not x.ndim:
+                            if neg_lr32 is None:
+                                neg_lr32 = _neg_lr32(float(_lr_value(group["lr"])))
+                            x[()] = _fma32_scalar(neg_lr32, float(g._data), float(x))
+                            p._vc[0] += 1
+                        else:
+                            params.append(p)
+                            grads.append(g)
+            else:
+                for p in group["params"]:
+                    if p._grad is not None:
+                        params.append(p)
+                        grads.append(p._grad)
+                        if momentum != 0:
+                            bufs.append(self.state[p].get("momentum_buffer"))
             if not params:
                 continue
             # sgd() writes into the arrays directly, so no graph is recorded without a no_grad block
@@ -67,16 +83,31 @@ class SGD(Optimizer):
         return loss
 
 
+_NEG_LR32 = {}
+_F32 = np.dtype(np.float32)
+
+
+def _neg_lr32(lr):
+    """-lr as float32 holds it: torch casts alpha to the parameter's float32 opmath (cached, since a
+    fixed lr is converted every step)."""
+    r = _NEG_LR32.get(lr)
+    if r is None:
+        if len(_NEG_LR32) > 64:         # a scheduler changes lr every step: keep few
+            _NEG_LR32.clear()
+        r = _NEG_LR32[lr] = float(np.float32(-lr))
+    return r
+
+
 def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, dampening, nesterov, maximize,
         foreach=None, fused=None, grad_scale=None, found_inf=None, has_sparse_grad=False):
     """The plain update loop; ``momentum_buffer_list`` is filled in for first steps."""
     lr = float(_lr_value(lr))
-    neg_lr32 = float(np.float32(-lr))      # torch casts alpha to the parameter's float32 opmath
+    neg_lr32 = _neg_lr32(lr)
     for i, param in enumerate(params):
         g = d_p_list[i]._data
+        x = param._data
         if maximize:
             g = -g
-        x = param._data
         dt = FROM_NP[x.dtype]
         if weight_decay != 0:
             g = _axpy(g, x, weight_decay, dt)
