@@ -25,6 +25,16 @@ def best_of(fn, repeat=5, number=None, min_time=0.2):
     return best
 
 
+def best_of_pair(fa, fb, repeat=9, min_time=0.2):
+    """``best_of`` for two functions, measured in alternating rounds, so that a burst of load from
+    elsewhere on the machine falls on both rather than on one (the ratio is what is reported)."""
+    ta = tb = float("inf")
+    for _ in range(repeat):
+        ta = min(ta, best_of(fa, repeat=1, min_time=min_time / 3))
+        tb = min(tb, best_of(fb, repeat=1, min_time=min_time / 3))
+    return ta, tb
+
+
 def fresh_interpreter(code, repeat=5):
     """(best wall seconds, peak RSS in MiB) of running ``code`` in a new interpreter."""
     best, peak = float("inf"), 0.0

@@ -5,7 +5,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _util import best_of, fresh_interpreter, report  # noqa: E402
+from _util import best_of, best_of_pair, fresh_interpreter, report  # noqa: E402
 
 
 def seed_loop(mod):
@@ -35,8 +35,7 @@ def main():
     import torch
     import glasstorch
     rows = []
-    g = best_of(seed_loop(glasstorch), repeat=7)
-    t = best_of(seed_loop(torch), repeat=7)
+    g, t = best_of_pair(seed_loop(glasstorch), seed_loop(torch), repeat=15)
     rows.append(("seed loop: zero_grad, (15-a*b)**2, backward, step", g, t, 0.15))
     for name, expr in [("a * b (0-d, requires_grad)", "a * b"), ("a + b (64x64)", "c + d")]:
         setup = {}
