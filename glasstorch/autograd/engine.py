@@ -121,6 +121,11 @@ def _needed(nodes, targets):
 _ONES = {}
 
 
+def _fast_ok():
+    """Whether engine_fast may run: no hook registered, anomaly mode never used."""
+    return not (WATCHERS[0] or ANOMALY.used or ANOMALY.enabled)
+
+
 def backward_scalar(t, retain_graph):
     """``loss.backward()`` on a scalar: the common case, without the general argument handling."""
     fn = t.grad_fn
@@ -141,7 +146,7 @@ def backward_scalar(t, retain_graph):
     prev = GRAD.enabled
     GRAD.enabled = False
     try:
-        if WATCHERS[0] or ANOMALY.used or ANOMALY.enabled:
+        if not _fast_ok():
             _run([(fn, t._out_nr)], [one], bool(retain_graph), False, None, True)
         else:
             nr = t._out_nr
@@ -164,8 +169,7 @@ def execute(roots, seeds, retain_graph, create_graph, capture=None, accumulate=T
     MODE.m = _T.ops_namespace if create_graph else np
     GRAD.enabled = create_graph
     try:
-        if (capture is None and not create_graph and len(roots) == 1 and not WATCHERS[0] and not ANOMALY.used
-                and not ANOMALY.enabled):
+        if capture is None and not create_graph and len(roots) == 1 and _fast_ok():
             (node, nr), = roots
             return engine_fast.run(node, nr, _fit(node, nr, seeds[0]), retain_graph)
         return _run(roots, seeds, retain_graph, create_graph, capture, accumulate)

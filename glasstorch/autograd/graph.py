@@ -139,7 +139,8 @@ class Node:
             if v is None:
                 out.append(x.unpack()._data if x.__class__ is Packed else x)
             elif x._vc[0] != v:
-                raise RuntimeError(self._version_error(x, v, _position(items, x)))
+                i = next(i for i, (y, w) in enumerate(zip(items, self._versions)) if w is not None and y._vc[0] != w)
+                raise RuntimeError(self._version_error(x, v, i))
             else:
                 d = x._data
                 # a 0-d array becomes a NumPy scalar: scalar arithmetic is several times cheaper
@@ -183,10 +184,6 @@ class Node:
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
-
-
-def _position(items, x):
-    return next(i for i, y in enumerate(items) if y is x)
 
 
 class AccumulateGrad(Node):

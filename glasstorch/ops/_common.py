@@ -273,10 +273,11 @@ def compute(ufunc, x, y, dt):
             nx = x.size if x.__class__ is ndarray else 0
             ny = y.size if y.__class__ is ndarray else 0
             if nx < _BIG > ny:
-                if nx < 2 > ny and ufunc in _PYTHON_OPS:
+                pyop = _PYTHON_OPS.get(ufunc) if nx < 2 > ny else None
+                if pyop is not None:
                     xy = single(x, y, dt)             # one value: Python floats, ten times cheaper
                     if xy is not None:
-                        return single_result(_PYTHON_OPS[ufunc](*xy), dt.np)
+                        return single_result(pyop(*xy), dt.np)
                 r = ufunc(x, y)
             else:                                  # a large result: cut into blocks over the cores
                 r = _parallel.binary(ufunc, x, y)
@@ -382,14 +383,14 @@ def _fma32_scalar(a, b, c):
     m, e = math.frexp(s)
     if (m * 16777216.0 if e >= -125 else s * 7.1362384635297994e44) % 1.0 != 0.5:
         return s
+    # s is finite here, and as a halfway point it has at most 25 significant bits, so its last
+    # bit is even: round to odd towards the part the float64 sum lost, if it lost any
     bb = s - p
     err = (p - (s - bb)) + (c - bb)
-    if err != 0.0 and s == s and abs(s) != math.inf:
-        m, _ = math.frexp(s)
-        if int(m * (1 << 53)) & 1 == 0:      # even last bit: round to odd towards the lost part
-            s = math.nextafter(s, math.inf if err > 0 else -math.inf)
+    if err != 0.0:
+        s = math.nextafter(s, math.inf if err > 0 else -math.inf)
     return s
 
 
-__all__ = ["single", "single_result", "edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
+__all__ = ["edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
            "float_of", "unary_float_input", "fma32", "Tensor", "_wrap", "bool_", "float32", "GRAD"]

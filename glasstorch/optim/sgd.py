@@ -50,28 +50,22 @@ class SGD(Optimizer):
         for group in self.param_groups:
             params, grads, bufs = [], [], []
             momentum = group["momentum"]
-            if not momentum and not group["weight_decay"] and not group["maximize"]:
-                # plain SGD: single numbers are updated here, the rest by sgd() below
-                neg_lr32 = None
-                for p in group["params"]:
-                    g = p._grad
-                    if g is not None:
-                        x = p._data
-                        if x.dtype is _F32 and not x.ndim:
-                            if neg_lr32 is None:
-                                neg_lr32 = _neg_lr32(float(_lr_value(group["lr"])))
-                            x[()] = _fma32_scalar(neg_lr32, float(g._data), float(x))
-                            p._vc[0] += 1
-                        else:
-                            params.append(p)
-                            grads.append(g)
-            else:
-                for p in group["params"]:
-                    if p._grad is not None:
-                        params.append(p)
-                        grads.append(p._grad)
-                        if momentum != 0:
-                            bufs.append(self.state[p].get("momentum_buffer"))
+            # plain SGD updates single float32 numbers right here; the rest goes to sgd() below
+            plain = not momentum and not group["weight_decay"] and not group["maximize"]
+            neg_lr32 = None
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                if plain and p._data.dtype is _F32 and not p._data.ndim:
+                    if neg_lr32 is None:
+                        neg_lr32 = _neg_lr32(float(_lr_value(group["lr"])))
+                    _update_one(p, g._data, neg_lr32)
+                    continue
+                params.append(p)
+                grads.append(g)
+                if momentum != 0:
+                    bufs.append(self.state[p].get("momentum_buffer"))
             if not params:
                 continue
             # sgd() writes into the arrays directly, so no graph is recorded without a no_grad block
@@ -85,6 +79,13 @@ class SGD(Optimizer):
 
 _NEG_LR32 = {}
 _F32 = np.dtype(np.float32)
+
+
+def _update_one(param, g, neg_lr32):
+    """One float32 number: the fused update p + (-lr) * g in Python floats, rounded once."""
+    x = param._data
+    x[()] = _fma32_scalar(neg_lr32, float(g), float(x))
+    param._vc[0] += 1
 
 
 def _neg_lr32(lr):
@@ -123,9 +124,7 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
                 buf._vc[0] += 1
             g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data
         if x.ndim == 0 and dt is float32 and g.shape == ():
-            # one number: the fused update p + (-lr) * g in Python floats, rounded once to float32
-            x[()] = _fma32_scalar(neg_lr32, float(g), float(x[()]))
-            param._vc[0] += 1
+            _update_one(param, g, neg_lr32)
         elif g.shape == x.shape and dt._cat == 2:
             np.copyto(x, _axpy(x, g, -lr, dt))
             param._vc[0] += 1
