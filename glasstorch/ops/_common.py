@@ -16,6 +16,9 @@ from . import _parallel
 from .._rng_fma import _round_to_odd, two_sum
 
 _BIG = _parallel.MIN_SIZE
+# an fma32 makes about eight passes over each block, so blocks smaller than a one-pass op's are
+# worth a thread
+_FMA_BLOCK = 1 << 17
 
 ndarray = np.ndarray
 Tensor = _T.Tensor
@@ -334,16 +337,18 @@ def fma32(a, b, c):
     1000...0) or the result is subnormal; only those rare elements are redone exactly."""
     if np.ndim(b) == 0 and np.ndim(c) == 0:
         return np.asarray(_fma32_scalar(float(a), float(b), float(c)), np.float32)
-    if np.ndim(a) == 0 and b.__class__ is ndarray and c.__class__ is ndarray and b.size >= _BIG \
+    if np.ndim(a) == 0 and b.__class__ is ndarray and c.__class__ is ndarray and b.size >= 2 * _FMA_BLOCK \
             and b.shape == c.shape and b.flags.c_contiguous and c.flags.c_contiguous:
-        # a large update (an optimizer step on a big weight): blocks on several threads
-        fb, fc = b.reshape(-1), c.reshape(-1)
-        out = np.empty(fb.shape, np.float32)
+        parts = _parallel.parts_for(b.size, _FMA_BLOCK)
+        if parts > 1:
+            # a large update (an optimizer step on a big weight): blocks on several threads
+            fb, fc = b.reshape(-1), c.reshape(-1)
+            out = np.empty(fb.shape, np.float32)
 
-        def block(i, j):
-            out[i:j] = _fma32_arrays(a, fb[i:j], fc[i:j])
-        _parallel.split_run(block, fb.size, _parallel.parts_for(fb.size))
-        return out.reshape(b.shape)
+            def block(i, j):
+                out[i:j] = _fma32_arrays(a, fb[i:j], fc[i:j])
+            _parallel.split_run(block, fb.size, parts)
+            return out.reshape(b.shape)
     return _fma32_arrays(a, b, c)
 
 

@@ -29,9 +29,10 @@ def _pool(workers):
     return _POOL[0]
 
 
-def parts_for(size):
-    """How many blocks an array of ``size`` elements is cut into (1: do not split)."""
-    return max(1, min(get_num_threads(), size // BLOCK))
+def parts_for(size, block=BLOCK):
+    """How many blocks an array of ``size`` elements is cut into (1: do not split); ``block``: the
+    smallest block worth a thread for this work (smaller for work of many passes per element)."""
+    return max(1, min(get_num_threads(), size // block))
 
 
 def split_run(fn, extent, parts):

@@ -31,6 +31,25 @@ def test_parameter_grads_are_laid_out_like_the_parameters(make):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("sizes", [(16, 128, 64), (8, 100, 48), (4, 3, 2)])   # padded rows and not
+def test_linear_weight_grad_padding(dtype, sizes):
+    """The weight gradient is computed into padded rows (a cache-friendly transposed copy) on
+    large layers: torch's values, torch's strides, and the same bits as the plain product."""
+    batch, n_in, n_out = sizes
+    rng = np.random.default_rng(n_in)
+    x = rng.standard_normal((batch, n_in)).astype(dtype)
+    g = rng.standard_normal((batch, n_out)).astype(dtype)
+    res = {}
+    for m in (torch, glasstorch):
+        lin = m.nn.Linear(n_in, n_out, dtype=getattr(m, dtype))
+        lin(m.from_numpy(x)).backward(m.from_numpy(g))
+        res[m] = lin.weight.grad
+        assert lin.weight.grad.stride() == (n_in, 1)
+    assert_same_array(res[torch], res[glasstorch], rtol=1e-5, atol=1e-5)
+    assert res[glasstorch].numpy().tobytes() == np.ascontiguousarray((x.T @ g).T).tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n", [10, 5000])          # both sides of the branch-free path's threshold
 def test_relu_grad_special_values(dtype, n):
     rng = np.random.default_rng(n)

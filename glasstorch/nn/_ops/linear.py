@@ -19,7 +19,7 @@ class AddmmBackward0(Node):
     def backward(self, g):
         x, wt = self.saved()
         nb, nx, nw = self.need
-        return (g if nb else None, g @ wt.T if nx else None, x.T @ g if nw else None)
+        return (g if nb else None, g @ wt.T if nx else None, weight_grad_t(x, g) if nw else None)
 
 
 class MmBackward0(Node):
@@ -29,7 +29,23 @@ class MmBackward0(Node):
     def backward(self, g):
         x, wt = self.saved()
         nx, nw = self.need
-        return (g @ wt.T if nx else None, x.T @ g if nw else None)
+        return (g @ wt.T if nx else None, weight_grad_t(x, g) if nw else None)
+
+
+def weight_grad_t(x, g):
+    """x^T g (the gradient of W^T), in rows padded to an odd number of cache lines.
+
+    AccumulateGrad reads it back transposed into W's row-major layout. With a power-of-two row
+    length (1024 floats, say) every element of a column falls in the same cache set and that
+    copy takes 5 ms for 1024x1024 instead of 0.7; the padding changes no bit of the product."""
+    rows, cols = x.shape[1], g.shape[1]
+    if rows * cols < 4096 or x.dtype != g.dtype or x.dtype.kind != "f":
+        return x.T @ g
+    per_line = 64 // x.dtype.itemsize
+    lines = -(-cols // per_line)
+    lines += 1 - lines % 2
+    buf = np.empty((rows, lines * per_line), x.dtype)
+    return np.matmul(x.T, g, out=buf[:, :cols])
 
 
 def _check(x, w):
