@@ -97,20 +97,33 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
                   **kwargs):
-    """gradcheck of the first derivative, itself built by autograd with ``create_graph=True``."""
-    from . import grad as _grad
-    from .._tensor import _wrap
-    inputs = _outs(inputs)
-    outs = _outs(func(*inputs))
-    if grad_outputs is None:
-        rng = np.random.default_rng(0)
-        grad_outputs = [_wrap(rng.standard_normal(o._data.shape).astype(o._data.dtype)) for o in outs]
-    gos = _outs(grad_outputs)
+    """gradcheck of the first derivative, itself built by autograd with ``create_graph=True``.
 
-    def first(*xs):
-        os = [o for o in _outs(func(*xs))]
-        d = [x for x in xs if _is_diff(x)]
-        pairs = [(o, g) for o, g in zip(os, gos) if _is_diff(o)]
-        return _grad([o for o, _ in pairs], d, [g for _, g in pairs], create_graph=True, allow_unused=True,
-                     materialize_grads=True)
-    return gradcheck(first, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)
+    As in torch, the upstream gradients are inputs of the checked function too (so the check covers
+    d(grad_input)/d(grad_output)), and when not given they are drawn with ``torch.testing.make_tensor``
+    in [-1, 1) from the global generator: a program's later random numbers stay in step with torch's."""
+    from . import grad as _grad
+    from ..testing import make_tensor
+    inputs = _outs(inputs)
+    if grad_outputs is None:
+        outs = [o for o in _outs(func(*inputs)) if _is_diff(o)]
+        grad_outputs = [make_tensor(o.shape, dtype=o.dtype if o.is_floating_point() or o.is_complex()
+                                    else _float64(), device=o.device, low=-1, high=1, requires_grad=True)
+                        for o in outs]
+    gos = _outs(grad_outputs)
+    n_in, n_go = len(inputs), len(gos)
+    diff_in = {i for i, x in enumerate(inputs) if _is_diff(x)}
+    diff_go = {i for i, g in enumerate(gos) if _is_diff(g)}
+
+    def first(*args):
+        xs = tuple(x.requires_grad_() if i in diff_in else x for i, x in enumerate(args[:n_in]))
+        os = [o for o in _outs(func(*xs)) if _is_diff(o)]
+        gs = tuple(g.requires_grad_() if i in diff_go else g for i, g in enumerate(args[n_in:n_in + n_go]))
+        d = [x for i, x in enumerate(xs) if i in diff_in]
+        return _grad(os, d, list(gs), create_graph=True, allow_unused=True, materialize_grads=True)
+    return gradcheck(first, inputs + gos, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)
+
+
+def _float64():
+    from .. import float64
+    return float64
