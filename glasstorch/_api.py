@@ -33,6 +33,7 @@ from .ops.logical import (isnan, isinf, isfinite, isposinf, isneginf, isreal, si
                           logical_or, logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
                           bitwise_left_shift, bitwise_right_shift, isclose, allclose)
 from .ops.softmax import softmax, log_softmax
+from .ops.pdist import pdist
 from .ops.creation_more import result_type, can_cast, cdist, block_diag, cartesian_prod, diff, rot90, cross
 from .ops.linalg_more import det, inverse, logdet, slogdet, pinverse, svd, matrix_power, cholesky, qr
 from .ops.special_fns import lgamma, digamma, polygamma, logit, sinc, heaviside
@@ -76,7 +77,7 @@ __all__ = [
     "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose",
     "softmax", "log_softmax",
-    "result_type", "can_cast", "cdist", "block_diag", "cartesian_prod", "diff", "rot90", "cross",
+    "result_type", "can_cast", "cdist", "pdist", "block_diag", "cartesian_prod", "diff", "rot90", "cross",
     "det", "inverse", "logdet", "slogdet", "pinverse", "svd", "matrix_power", "cholesky", "qr",
     "lgamma", "digamma", "polygamma", "logit", "sinc", "heaviside", "nansum", "nanmean", "searchsorted", "bucketize",
     "isin", "triu_indices", "tril_indices", "take_along_dim", "inner", "ravel",

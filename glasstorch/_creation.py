@@ -227,6 +227,9 @@ def _size_kw(args, size, fn):
 def _filled(size, value, dtype, requires_grad, device, default=None):
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else (default or _dt.DEFAULT.float)
+    if not isinstance(value, Tensor):
+        from .ops._scalar_cast import checked_scalar
+        value = checked_scalar(value, np.dtype(dt.np))
     return _check_rg(_wrap(np.full(_size(size), value, dtype=dt.np)), requires_grad)
 
 

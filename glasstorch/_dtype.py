@@ -237,4 +237,5 @@ class iinfo:
         self.min = int(ii.min) if ii else 0
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        # torch formats the limits with %g: iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32)
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -6,6 +6,9 @@ Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inher
 from . import _ops_index as O
 
 
+NOT_GIVEN = object()   # a sort whose ``stable`` was not passed (torch's SortBackward0, not SortBackward1)
+
+
 class TensorReduce:
     __slots__ = ()
 
@@ -64,7 +67,8 @@ class TensorReduce:
     def count_nonzero(self, dim=None):
         return O.reduce_more.count_nonzero(self, dim)
 
-    def sort(self, dim=-1, descending=False, stable=False):
+    def sort(self, dim=-1, descending=False, *, stable=NOT_GIVEN):
+        # "not given" picks torch's grad_fn name (SortBackward0; SortBackward1 once stable= is passed)
         return O.sorting.sort(self, dim, descending, stable)
 
     def argsort(self, dim=-1, descending=False, stable=False):

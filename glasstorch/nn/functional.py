@@ -25,7 +25,7 @@ __all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", 
            "silu", "mish", "softplus", "hardsigmoid", "hardswish", "logsigmoid", "glu", "prelu", "sigmoid", "tanh",
            "softmax", "log_softmax", "softmin", "softsign", "tanhshrink", "mse_loss", "l1_loss", "smooth_l1_loss",
            "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
-           "kl_div", "cosine_similarity", "cosine_embedding_loss", "margin_ranking_loss", "pairwise_distance",
+           "kl_div", "cosine_similarity", "cosine_embedding_loss", "margin_ranking_loss", "pairwise_distance", "pdist",
            "triplet_margin_loss", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
            "adaptive_avg_pool2d", "batch_norm", "layer_norm", "group_norm", "rms_norm", "embedding", "one_hot",
            "dropout", "dropout1d", "dropout2d", "alpha_dropout", "normalize", "pad", "flatten", "soft_margin_loss",
@@ -181,6 +181,12 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return (unit(x1) * unit(x2)).sum(dim)
 
 
+def pdist(input, p=2):
+    """torch.nn.functional.pdist: torch.pdist (distances between all pairs of rows)."""
+    from ..ops.pdist import pdist as _pdist
+    return _pdist(input, p)
+
+
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """|x1 - x2 + eps|_p over the last dimension (``NormBackward1``)."""
     from ._ops.distance import norm
@@ -327,15 +333,10 @@ __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 # ---- transposed convolution, resampling, folding --------------------------------------------------
 from ._ops.conv_transpose import conv_transpose2d  # noqa: E402
-from ._ops.upsample import interpolate  # noqa: E402
+from ._ops.upsample import interpolate, upsample, upsample_nearest, upsample_bilinear  # noqa: E402
 from ._ops.fold import unfold, fold  # noqa: E402
 
-
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    return interpolate(input, size, scale_factor, mode, align_corners)
-
-
-__all__ += ["conv_transpose2d", "interpolate", "upsample", "unfold", "fold"]
+__all__ += ["conv_transpose2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold"]
 
 
 # ---- bags of embeddings ---------------------------------------------------------------------------

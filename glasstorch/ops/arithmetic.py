@@ -59,7 +59,7 @@ def add(input, other, *, alpha=1, out=None):
         node = AddBackward0()
         node.alpha = alpha
         record2(node, r, input, other)
-    return r if out is None else _out(r, out)
+    return r if out is None else _out(r, out, "add")
 
 
 # ---- sub / rsub --------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def sub(input, other, *, alpha=1, out=None):
         node = SubBackward0()
         node.alpha = alpha
         record2(node, r, input, other)
-    return r if out is None else _out(r, out)
+    return r if out is None else _out(r, out, "sub")
 
 
 subtract = sub
@@ -162,7 +162,7 @@ def mul(input, other, *, out=None):
             node = MulBackward0()
             node.save(other if arg else None, input if brg else None)
             record2(node, r, input, other)
-    return r if out is None else _out(r, out)
+    return r if out is None else _out(r, out, "mul")
 
 
 multiply = mul
@@ -207,7 +207,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         else:
             node.save(other, None)
         record(node, r, input, other)
-    return _out(r, out)
+    return _out(r, out, "div")
 
 
 divide = true_divide = div
@@ -265,7 +265,7 @@ def floor_divide(input, other, *, out=None):
     r = _wrap(as_array(q))
     if needs_grad(input, other):
         record(NotImplemented(), r, input, other)
-    return _out(r, out)
+    return _out(r, out, "floor_divide")
 
 
 # ---- neg --------------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def neg(input, *, out=None):
     r = _wrap(as_array(np.negative(x)))
     if GRAD.enabled and input._rg:
         record1(NegBackward0(), r, input)
-    return _out(r, out)
+    return _out(r, out, "neg")
 
 
 negative = neg
@@ -297,17 +297,13 @@ def positive(input):
     return input
 
 
-def _out(r, out):
-    """Support ``out=``: copy the result into the given tensor (no graph, as torch requires)."""
+def _out(r, out, name="add"):
+    """Support ``out=``: copy the result into the given tensor (no graph, as torch requires; the
+    result's dtype must be castable to out's, as ``write_out`` checks)."""
     if out is None:
         return r
-    if r._rg and GRAD.enabled:
-        raise RuntimeError("add(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
-    out._data = np.array(r._data, dtype=out._data.dtype) if out._data.shape != r._data.shape else out._data
-    np.copyto(out._data, r._data, casting="unsafe")
-    out._vc[0] += 1
-    return out
+    from ._out import write_out
+    return write_out(name, r, out)
 
 
 # ---- in-place forms -----------------------------------------------------------------------------

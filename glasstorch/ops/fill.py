@@ -8,6 +8,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, as_array
 from .inplace import check_inplace, can_cast, type_name
+from ._scalar_cast import checked_scalar
 
 
 class FillBackward0(Node):
@@ -30,6 +31,8 @@ def fill_(t, value):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
         value = value._data
+    else:
+        value = checked_scalar(value, t._data.dtype)
     t._data[...] = value
     t._vc[0] += 1
     if GRAD.enabled and t._rg and t.grad_fn is not None:

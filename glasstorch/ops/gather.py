@@ -11,14 +11,12 @@ from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import is_array
 from .inplace import commit, type_name
 from .._tensor import _wrap_dim
+from ._index_dtype import checked_index
+from ._scalar_cast import checked_scalar
 
 
 def _long_index(index, name):
-    a = index._data
-    if a.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index" if name != "index_select" else
-                           "index_select(): Expected dtype int32 or int64 for index")
-    return a
+    return checked_index(index._data, "scatter" if name.startswith("scatter") else name)
 
 
 def _full_index(idx, dim):
@@ -45,9 +43,7 @@ class IndexSelectBackward0(Node):
 def index_select(input, dim, index, *, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = index._data
-    if i.dtype.kind not in "iu":
-        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    i = checked_index(index._data, "index_select")
     if i.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     i = i.reshape(-1)
@@ -209,7 +205,7 @@ class IndexAddBackward0(Node):
 def index_add(input, dim, index, source, *, alpha=1):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = index._data.reshape(-1)
+    i = checked_index(index._data, "index_add").reshape(-1)
     s = source._data
     if s.ndim and s.shape[d if s.ndim == x.ndim else 0] != i.size:
         raise RuntimeError(f"index_add_(): Number of indices ({i.size}) should be equal to source.size(dim) "
@@ -239,9 +235,9 @@ class IndexFillBackward0(Node):
 def index_fill(input, dim, index, value):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = index._data.reshape(-1)
+    i = checked_index(index._data, "index_fill").reshape(-1)
     out = x.copy()
-    out[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else value
+    out[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else checked_scalar(value, x.dtype)
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = IndexFillBackward0()
@@ -284,7 +280,7 @@ def masked_fill(input, mask, value):
     if is_t and value._data.ndim:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value._data.ndim} dimension(s).")
-    v = value._data if is_t else value
+    v = value._data if is_t else checked_scalar(value, x.dtype)
     np.broadcast_shapes(mask._data.shape, x.shape)
     out = np.where(mask._data, np.asarray(v).astype(x.dtype), x)
     if out.shape != x.shape:
@@ -333,7 +329,7 @@ class TakeBackward0(Node):
 
 def take(input, index):
     x = input._data
-    i = index._data
+    i = checked_index(index._data, "take")
     n = x.size
     if i.size and (i.max() >= n or i.min() < -n):
         bad = int(i.max()) if i.max() >= n else int(i.min())

@@ -16,6 +16,7 @@ from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import as_view, is_array, unsqueeze
 from .views import select, SliceBackward0, _record_index, scatter_into
 from .inplace import check_inplace, LEAF_INPLACE, VIEW_LEAF_INPLACE
+from ._scalar_cast import checked_scalar
 from .fill import copy_  # noqa: F401  (re-exported for callers that write whole tensors)
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
@@ -82,7 +83,12 @@ def parse(shape, index):
             cur.insert(d, 1)
             d += 1
         elif isinstance(it, bool):
-            raise IndexError(_INVALID.format("bool"))
+            # torch: a new dim of size 1, indexed by [0] (True) or by nothing (False) -- a copy
+            steps.append(("none", d))
+            basic.append(None)
+            cur.insert(d, 1)
+            adv[d] = np.zeros(1 if it else 0, np.int64)
+            d += 1
         elif isinstance(it, int):
             size = cur[d]
             if not -size <= it < size:
@@ -112,8 +118,9 @@ def parse(shape, index):
                 got = tuple(cur[d:d + a.ndim])
                 for k, (m, s) in enumerate(zip(a.shape, got)):
                     if m != s:
+                        # torch names the whole tensor as the earlier ints, slices and Nones left it
                         raise IndexError(f"The shape of the mask {list(a.shape)} at index {k} does not match the "
-                                         f"shape of the indexed tensor {list(got)} at index {d + k}")
+                                         f"shape of the indexed tensor {list(cur)} at index {d + k}")
                 adv[d] = a
                 basic.extend([slice(None)] * a.ndim)
                 d += a.ndim
@@ -130,6 +137,7 @@ def parse(shape, index):
     basic = tuple(basic) + (Ellipsis,)        # Ellipsis: all-integer indexing still gives a 0-d view
     if not adv:
         return steps, basic, None
+    _check_broadcast(adv)
     full, k = [], 0
     while k < len(cur):
         if k in adv:
@@ -139,6 +147,35 @@ def parse(shape, index):
             full.append(slice(None))
             k += 1
     return steps, basic, tuple(full)
+
+
+def _check_broadcast(adv):
+    """torch's error when the index tensors do not broadcast; a mask counts as ndim index tensors of
+    shape [number of Trues], as torch turns it into ``mask.nonzero()`` columns first."""
+    shapes = []
+    for d in sorted(adv):
+        a = adv[d]
+        shapes.extend([(int(np.count_nonzero(a)),)] * a.ndim if a.dtype == np.bool_ else [a.shape])
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(s)) for s in shapes)) from None
+
+
+def check_put_dtype(x, value, indices):
+    """torch's ``index_put_`` (which ``x[adv] = v`` calls): one single-element value under a lone
+    bool mask becomes ``masked_fill_`` (the value is cast); any other tensor value must already have
+    the destination's dtype.  ``indices``: the index arrays, None / slices for untouched dims."""
+    if not isinstance(value, Tensor) or value._data.dtype == x.dtype:
+        return
+    used = [a for a in indices if a is not None and not isinstance(a, slice)]
+    if value._data.size == 1 and len(used) == 1 and used[0].dtype == np.bool_:
+        return
+    from ._out import _NAMES
+    raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                       f"{_NAMES.get(x.dtype.name, x.dtype.name)} for the destination and "
+                       f"{_NAMES.get(value._data.dtype.name, value._data.dtype.name)} for the source.")
 
 
 # ---- reading ---------------------------------------------------------------------------------------
@@ -236,6 +273,10 @@ def _put_backward(node, g):
 
 
 def setitem(input, index, value):
+    if index is False:                      # torch writes nothing, and checks nothing
+        return None
+    if index is True:                       # torch: a plain copy into x.unsqueeze(0)
+        index = None
     x = input._data
     steps, basic, adv = parse(x.shape, index)
     is_t = isinstance(value, Tensor)
@@ -244,7 +285,10 @@ def setitem(input, index, value):
         raise RuntimeError(LEAF_INPLACE if adv is not None else VIEW_LEAF_INPLACE)
     check_inplace(input)
     target = x[basic]
-    v = value._data if is_t else value
+    if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")     # torch reads x[i] = v's int as int64
+    # torch checks a Python value's range as fill_ does, except for float16 (too big -> inf)
+    v = value._data if is_t else value if x.dtype == np.float16 else checked_scalar(value, x.dtype)
     if adv is None:
         if is_t:
             _check_expand(v.shape, target.shape)
@@ -260,10 +304,13 @@ def setitem(input, index, value):
             except ValueError:
                 raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast "
                                    f"to indexing result of shape {list(shape)}") from None
+        check_put_dtype(x, value, adv)
         target[adv] = v
     input._vc[0] += 1
     if track:
-        node = (IndexPutBackward0 if adv is not None else CopySlices)()
+        # torch runs index_put_ on the view the ints, slices and Nones made, so any such step
+        # makes the write a CopySlices on the base (same gradient, different name)
+        node = (IndexPutBackward0 if adv is not None and not steps else CopySlices)()
         sel = positions(x.shape)[basic]
         node.sel = sel[adv] if adv is not None else sel
         node.vshape = value._data.shape if is_t else None

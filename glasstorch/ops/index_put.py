@@ -9,10 +9,11 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import Tensor, _wrap, record, needs_grad
-from .index import positions
+from .index import positions, check_put_dtype
 from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
+from ._index_dtype import checked_index
 
 
 class _WriteBackward(Node):
@@ -112,7 +113,8 @@ def _index_arrays(x, indices):
 def index_put(input, indices, values, accumulate=False):
     x = input._data
     try:
-        sel = positions(x.shape)[_index_arrays(x, indices)]
+        idx = _index_arrays(x, indices)
+        sel = positions(x.shape)[idx]
     except IndexError as e:
         raise IndexError(str(e)) from None
     v = values._data if isinstance(values, Tensor) else values
@@ -121,6 +123,7 @@ def index_put(input, indices, values, accumulate=False):
     except ValueError:
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(sel.shape)}") from None
+    check_put_dtype(x, values, [None] if accumulate else idx)   # accumulating never fills like a mask
     return _write(IndexPutBackward0, input, values, sel, v, accumulate, None)[0]
 
 
@@ -128,9 +131,17 @@ def index_put_(input, indices, values, accumulate=False):
     return commit(input, lambda: index_put(input, indices, values, accumulate), "index_put")
 
 
+def _name(a):
+    from ._out import _NAMES
+    return _NAMES.get(a.dtype.name, a.dtype.name)
+
+
 def put(input, index, source, accumulate=False):
     x = input._data
-    i = index._data.astype(np.int64).reshape(-1)
+    i = checked_index(index._data, "put").reshape(-1)
+    if source._data.dtype != x.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{_name(x)} and source.dtype = {_name(source._data)}")
     n = x.size
     if i.size != source._data.size:
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
@@ -149,8 +160,11 @@ def put_(input, index, source, accumulate=False):
 def index_copy(input, dim, index, source):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = index._data.astype(np.int64).reshape(-1)
+    i = checked_index(index._data, "index_copy").reshape(-1)
     s = source._data
+    if s.dtype != x.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                           f"{_name(x)} and (source) {_name(s)}")
     if s.ndim and s.shape[d if s.ndim == x.ndim else 0] != i.size:
         raise RuntimeError(f"index_copy_(): Number of indices ({i.size}) should be equal to source.size(dim) "
                            f"({s.shape[d]})")
@@ -165,6 +179,9 @@ def index_copy_(input, dim, index, source):
 def masked_scatter(input, mask, source):
     x = input._data
     m = mask._data
+    if source._data.dtype != x.dtype:       # torch checks this first; its message lacks the space after "got"
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_name(x)} and {_name(source._data)}")
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_scatter_only supports boolean masks, but got mask with dtype {mask.dtype}")
     shape = np.broadcast_shapes(x.shape, m.shape)

@@ -124,9 +124,10 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     if dim is None:
         return gather(input.reshape(-1), 0, indices.reshape(-1))
     x, i = input._data, indices._data
-    if i.dtype.kind not in "iu":
+    if i.dtype != np.int64:
+        from ._out import _NAMES
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{str(indices.dtype)[6:].capitalize()}")
+                           f"{_NAMES.get(i.dtype.name, i.dtype.name)}")
     d = dim % max(x.ndim, 1)
     xs, is_ = list(x.shape), list(i.shape)
     xs[d] = is_[d] = 1

@@ -50,8 +50,7 @@ def _var(name, input, dim, unbiased, keepdim, correction):
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
     if x.dtype.kind not in "f":
-        raise RuntimeError(f"{name}(): input dtype should be either floating point or complex dtypes. Got "
-                           f"{input.dtype.name.capitalize() if x.dtype.kind != 'i' else 'Long'} instead.")
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims_of(dim, x.ndim) if x.ndim else ()
     n = 1
     for a in axes:
@@ -90,14 +89,21 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return _var("std", input, dim, unbiased, keepdim, correction)
 
 
+def _check_float(name, input):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
+
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     from .reduction import mean
+    _check_float("var_mean", input)
     d, _ = _var_args(dim, unbiased, correction)
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     from .reduction import mean
+    _check_float("std_mean", input)
     d, _ = _var_args(dim, unbiased, correction)
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim)
 

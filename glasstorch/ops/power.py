@@ -114,7 +114,7 @@ def pow(input, exponent, *, out=None):
         record1(node, r, input)
     if out is not None:
         from .arithmetic import _out
-        return _out(r, out)
+        return _out(r, out, "pow")
     return r
 
 

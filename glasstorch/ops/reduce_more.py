@@ -19,6 +19,7 @@ from .._tensor import _wrap_dim
 from .moments import var, std, var_mean, std_mean            # noqa: F401  (re-exported: old home)
 from .norms import vector_norm, norm, dist                   # noqa: F401
 from .cumulative import cumsum, cumprod                      # noqa: F401
+from .._return_types import return_type
 
 
 def _ret(name):
@@ -30,7 +31,7 @@ def _ret(name):
 
 max_ret, min_ret, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret, cummax_ret, cummin_ret = (
     _ret(n) for n in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "cummax", "cummin"))
-aminmax_ret = collections.namedtuple("aminmax", ["min", "max"])
+aminmax_ret = return_type("aminmax", ["min", "max"])     # prints as torch.return_types.aminmax(...)
 
 
 # ---- max / min -----------------------------------------------------------------------------------
@@ -147,6 +148,8 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
 
 def _amaxmin(name, node_cls, input, dim, keepdim):
     x = input._data
+    if x.size == 0 and dim in (None, ()):      # no dim named: torch asks for one
+        raise RuntimeError(_EMPTY.format(name))
     axes = dims_of(dim if dim != () else None, x.ndim)
     if x.size == 0 and builtins.any(x.shape[a] == 0 for a in axes) or (x.size == 0 and not axes):
         raise IndexError(f"{name}(): Expected reduction dim {axes[0] if axes else 0} to have non-zero size.")
@@ -199,7 +202,7 @@ def _arg(fn, name, input, dim, keepdim):
     x = input._data
     if dim is None:
         if x.size == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         r = fn(x.reshape(-1))
         return _wrap(np.asarray(r, np.int64).reshape((1,) * x.ndim if keepdim else ()))
     d = _wrap_dim(dim, x.ndim)

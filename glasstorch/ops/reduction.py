@@ -3,6 +3,8 @@
 Their backward spreads the gradient back over the reduced axes; they save shapes, not tensors,
 so a second backward through them works, as in torch.
 """
+import warnings
+
 import numpy as np
 
 from .._dtype import int64, to_dtype, FROM_NP
@@ -134,6 +136,10 @@ class MeanBackward1(Node):
 def _mean(x, axes, keepdim):
     """float16 is averaged in float32; large arrays are summed on several threads."""
     acc = np.float32 if x.dtype == np.float16 else None
+    if x.size == 0:                           # nan, as torch, without NumPy's "Mean of empty slice" warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.mean(x, axis=axes, keepdims=keepdim, dtype=acc)
     if x.size < _BIG:
         return np.mean(x, axis=axes, keepdims=keepdim, dtype=acc)
     n = x.size

@@ -11,6 +11,7 @@ from .gather import _check_gather, _full_index
 from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
+from ._index_dtype import checked_index
 
 _REDUCES = ("sum", "prod", "mean", "amax", "amin")
 _UFUNC = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum, "mean": np.add}
@@ -103,9 +104,7 @@ def _prod_grads(x, s, y, g, where, include_self):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    idx = index._data
-    if idx.dtype != np.int64:
-        raise RuntimeError("scatter(): Expected dtype int64 for index")
+    idx = checked_index(index._data, "scatter")
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)      # torch takes the old names too
     if reduce not in _REDUCES:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")

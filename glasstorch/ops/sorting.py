@@ -1,22 +1,28 @@
 """Order statistics: sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, and the counting
 ops unique, unique_consecutive, bincount, histc.
 
-Sorting is stable (ties keep their order) and puts NaN after every number, as torch does on CPU;
-the gradient of a value-selecting op goes to the index it selected.
+Sorting puts NaN after every number, as torch does on CPU; ``stable=True`` keeps ties in their order,
+``stable=False`` orders them as torch's introsort does (``_introsort.py``); the gradient of a
+value-selecting op goes to the index it selected.
 """
 import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from .shape import is_array
+from ._introsort import unstable_order
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
+from .._tensor_reduce import NOT_GIVEN as _NOT_GIVEN   # stable= passed or not picks the grad_fn name
 
 
-def _order(x, axis, descending):
-    """Stable sorting permutation along ``axis``; NaN counts as the largest value."""
+def _order(x, axis, descending, stable=True):
+    """Sorting permutation along ``axis``; NaN counts as the largest value.  Ties keep their order when
+    ``stable``, else they come out as torch's ``std::sort`` leaves them."""
     if x.dtype == np.bool_:
         x = x.astype(np.int8)
+    if not stable:
+        return unstable_order(x, axis, descending, _order(x, axis, descending))
     if not descending:
         return np.argsort(x, axis=axis, kind="stable")
     if x.dtype.kind == "f":
@@ -28,6 +34,11 @@ def _order(x, axis, descending):
 
 class SortBackward0(_SelectAlong):
     """(y, i) = sort(x, d)   ->   dx = zeros with g written back at i"""
+    __slots__ = ()
+
+
+class SortBackward1(_SelectAlong):
+    """sort called with ``stable=`` given (torch's ``sort.stable`` overload): the same backward as SortBackward0"""
     __slots__ = ()
 
 
@@ -70,21 +81,25 @@ def _1d(x):
     return x if x.ndim else x.reshape(1)
 
 
-def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+
+
+def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
+    node_cls = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
+    stable = False if stable is _NOT_GIVEN else stable
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
-    o = _order(xd, d, descending)
+    o = _order(xd, d, descending, bool(stable))
     vals = np.take_along_axis(xd, o, d)
     if not x.ndim:
         vals, o = vals.reshape(()), o.reshape(())
-    return _pick(SortBackward0, input, vals, o, d, True, sort_ret)
+    return _pick(node_cls, input, vals, o, d, True, sort_ret)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    return _wrap(_order(_1d(x), d, descending).astype(np.int64).reshape(x.shape))
+    return _wrap(_order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape))
 
 
 def msort(input, *, out=None):
@@ -225,7 +240,10 @@ def bincount(input, weights=None, minlength=0):
 def histc(input, bins=100, min=0, max=0, *, out=None):
     x = input._data
     if x.dtype.kind != "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for 'Long'")
+        from .inplace import type_name
+        # torch dispatches on float types only; bool fails one step earlier, in linspace
+        raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
+                                  f"implemented for '{type_name(x.dtype)}'")
     lo, hi = float(min), float(max)
     if lo == hi and x.size:
         lo, hi = float(x.min()), float(x.max())

@@ -15,9 +15,23 @@ def _root(a):
     return a
 
 
+def _contiguous_strides(shape):
+    """torch's strides for a fresh tensor: stride[i] = prod(max(size[j], 1) for j > i) (a 0-size dim
+    counts as 1, so ``zeros(0, 3)`` has strides (3, 1))."""
+    st, acc = [], 1
+    for n in reversed(shape):
+        st.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(st))
+
+
 def stride(input, dim=None):
     x = input._data
-    st = tuple(s // x.itemsize for s in x.strides)
+    if x.size == 0 and not any(x.strides):
+        # NumPy gives a freshly made empty array all-zero strides; torch gives it contiguous ones
+        st = _contiguous_strides(x.shape)
+    else:
+        st = tuple(s // x.itemsize for s in x.strides)
     return st if dim is None else st[_wrap_dim(dim, x.ndim)]
 
 

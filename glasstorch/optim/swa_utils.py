@@ -105,7 +105,7 @@ def _long():
 def update_bn(loader, model, device=None):
     """Recompute BatchNorm running statistics with one pass over ``loader`` (cumulative average)."""
     from ..autograd.grad_mode import no_grad
-    from ..nn.modules.normalization import _BatchNorm
+    from ..nn.modules.batchnorm import _BatchNorm
     momenta = {}
     for module in model.modules():
         if isinstance(module, _BatchNorm):

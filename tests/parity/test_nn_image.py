@@ -41,6 +41,25 @@ def test_interpolate_1d_3d_modes_and_errors():
     _ = F
 
 
+AA = [dict(size=(5, 4)), dict(size=(5, 4), align_corners=True), dict(scale_factor=0.3), dict(size=(1, 1)),
+      dict(scale_factor=(0.5, 0.75)), dict(size=(20, 30)), dict(size=(13, 4)), dict(size=(26, 5), align_corners=True),
+      dict(scale_factor=0.4, recompute_scale_factor=True)]
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("k", range(len(AA)))
+def test_interpolate_antialias(mode, k):
+    """antialias=True stretches the filter by the shrink factor (PIL-style); bicubic's cubic has A = -0.5."""
+    same_on_both(lambda t, x: t.nn.functional.interpolate(x, mode=mode, antialias=True, **AA[k]),
+                 [arr((2, 3, 13, 11))], rtol=1e-5, atol=2e-6)
+
+
+@pytest.mark.parametrize("shape,mode", [((1, 1, 5), "linear"), ((1, 1, 5, 5), "nearest"), ((1, 1, 4, 4, 4), "trilinear"),
+                                        ((1, 1, 5, 5), "area")])
+def test_interpolate_antialias_errors(shape, mode):
+    same_error(lambda t: t.nn.functional.interpolate(t.ones(shape), size=3, mode=mode, antialias=True))
+
+
 # ---- affine_grid / grid_sample -------------------------------------------------------------------
 def _theta(seed):
     return (np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], np.float32) + 0.3 * arr((2, 2, 3), seed))

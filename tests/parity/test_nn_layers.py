@@ -41,6 +41,7 @@ def test_linear_no_bias():
     (lambda nn: nn.BatchNorm1d(3), (4, 3, 5)),
     (lambda nn: nn.BatchNorm2d(3), (4, 3, 5, 5)),
     (lambda nn: nn.BatchNorm2d(3, momentum=None), (4, 3, 2, 2)),
+    (lambda nn: nn.BatchNorm3d(3), (2, 3, 2, 3, 2)),
     (lambda nn: nn.LayerNorm(5), (3, 4, 5)),
     (lambda nn: nn.LayerNorm([4, 5], bias=False), (3, 4, 5)),
     (lambda nn: nn.GroupNorm(2, 4), (3, 4, 5)),
@@ -132,5 +133,6 @@ def test_layer_errors():
     same_error(lambda m: m.nn.Conv2d(1, 4, 3)(m.ones(1, 1, 5, 5, dtype=m.float64)))
     same_error(lambda m: m.nn.BatchNorm1d(3)(m.ones(1, 3)))
     same_error(lambda m: m.nn.BatchNorm2d(3)(m.ones(2, 3, 3)))
+    same_error(lambda m: m.nn.BatchNorm3d(3)(m.ones(2, 3, 3, 3)))
     same_error(lambda m: m.nn.Embedding(3, 2)(m.tensor([3])))
     same_error(lambda m: m.nn.Dropout(1.5))

@@ -186,3 +186,74 @@ def test_sequential_api():
         ml.extend([m.nn.Tanh()])
         ml += [m.nn.ReLU()]
         assert len(ml) == 3
+
+
+def test_norm_class_layout_and_modules_utils():
+    """Fine-tuning code finds batch norms with isinstance(m, nn.modules.batchnorm._BatchNorm): instance
+    norms share _NormBase but are not _BatchNorm; third-party layers import _pair from nn.modules.utils."""
+    def layout(m):
+        nn = m.nn
+        mods = [nn.BatchNorm1d(2), nn.BatchNorm2d(2), nn.BatchNorm3d(2), nn.InstanceNorm2d(2), nn.LayerNorm(2),
+                nn.GroupNorm(1, 2), nn.modules.normalization.LocalResponseNorm(2)]
+        bn, base = nn.modules.batchnorm._BatchNorm, nn.modules.batchnorm._NormBase
+        u = nn.modules.utils
+        bn3 = nn.BatchNorm3d(3, affine=False)
+        bn3.running_mean.add_(1.0)
+        bn3.reset_parameters()
+        return ([(type(x).__name__, isinstance(x, bn), isinstance(x, base)) for x in mods],
+                [c.__name__ for c in nn.InstanceNorm1d.__mro__[:4]], u._pair(3), u._single((1, 2)), u._triple(0),
+                u._quadruple(1), u._reverse_repeat_tuple((1, 2), 2), u._pair.__name__, repr(bn3),
+                bn3.running_mean.tolist(), dict(nn.BatchNorm2d(2).state_dict()._metadata),
+                dict(nn.InstanceNorm2d(2, track_running_stats=True).state_dict()._metadata),
+                nn.utils.__name__.replace("glasstorch", "torch"))
+    assert layout(torch) == layout(glasstorch)
+
+
+def test_consume_prefix_in_state_dict_if_present():
+    def strip(m):
+        wrapped = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.BatchNorm1d(2))
+        sd = wrapped.state_dict(prefix="module.")
+        m.nn.modules.utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+        inner = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.BatchNorm1d(2))
+        return list(sd), dict(sd._metadata), str(inner.load_state_dict(sd))
+    assert strip(torch) == strip(glasstorch)
+
+
+def test_load_from_state_dict_versions_and_overrides():
+    """load_state_dict goes through each module's _load_from_state_dict (overridable), with only that
+    module's keys; batch norms accept checkpoints without num_batches_tracked when no version says
+    they should have it; instance norms report stale running stats; post-hooks run bottom-up."""
+    def load(m):
+        nn, out = m.nn, []
+
+        class Scaled(nn.Linear):
+            def _load_from_state_dict(self, sd, prefix, meta, strict, missing, unexpected, errors):
+                out.append((prefix, sorted(sd), meta.get("version")))
+                sd[prefix + "weight"] = sd[prefix + "weight"] * 2
+                super()._load_from_state_dict(sd, prefix, meta, strict, missing, unexpected, errors)
+
+        net = nn.Sequential(Scaled(2, 2), nn.BatchNorm1d(2), nn.Sequential(nn.InstanceNorm1d(2)))
+        for name, sub in [("root", net), ("0", net[0]), ("2", net[2])]:
+            sub.register_load_state_dict_post_hook(
+                lambda mod, inc, name=name: out.append((name, list(inc.missing_keys))))
+        plain = {"0.weight": m.ones(2, 2), "0.bias": m.zeros(2), "1.weight": m.ones(2), "1.bias": m.zeros(2),
+                 "1.running_mean": m.zeros(2), "1.running_var": m.ones(2)}
+        out.append(str(net.load_state_dict(plain)))
+        out.append(net[0].weight.sum().item())
+        stale = dict(plain, **{"2.0.running_mean": m.zeros(2), "2.0.running_var": m.ones(2)})
+        try:
+            net.load_state_dict(stale)
+        except RuntimeError as e:
+            out.append(str(e))
+        sd = net.state_dict()
+        sd._metadata["1"]["version"] = 2
+        del sd["1.num_batches_tracked"]
+        out.append(str(net.load_state_dict(sd, strict=False)))
+        for extra in ["bias.x", "weight2"]:
+            try:
+                nn.Linear(1, 1).load_state_dict({"weight": m.ones(1, 1), "bias": m.ones(1), extra: m.ones(1)})
+            except RuntimeError as e:
+                out.append(str(e))
+        return out
+    assert load(torch) == load(glasstorch)
+

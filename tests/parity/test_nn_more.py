@@ -1,5 +1,7 @@
 """ConvTranspose2d, Upsample/interpolate, fold/unfold, Bilinear, AlphaDropout, conv padding modes,
 normalize / cosine_similarity / pairwise_distance, and double backward of common nn ops."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -32,6 +34,9 @@ def arr(*shape):
     (lambda nn: nn.Upsample(size=2, mode="bilinear"), (1, 2, 5, 4)),                       # downsampling
     (lambda nn: nn.Upsample(scale_factor=3, mode="linear"), (2, 3, 4)),
     (lambda nn: nn.Upsample(size=7, mode="nearest"), (2, 3, 4)),
+    (lambda nn: nn.UpsamplingNearest2d(scale_factor=3), (2, 3, 3, 4)),                   # deprecated aliases
+    (lambda nn: nn.UpsamplingBilinear2d(size=(5, 6)), (2, 3, 3, 4)),
+    (lambda nn: nn.UpsamplingBilinear2d(scale_factor=2), (1, 2, 3, 3)),
     (lambda nn: nn.Unfold(2), (2, 3, 4, 5)),
     (lambda nn: nn.Unfold((2, 3), dilation=2, padding=1, stride=(2, 1)), (2, 3, 5, 6)),
     (lambda nn: nn.Fold((4, 5), 2), (2, 12, 12)),
@@ -126,3 +131,29 @@ def test_double_backward_matches_torch():
         res.append((gx.detach().numpy().copy(), w.grad.numpy().copy(), x.grad.numpy().copy()))
     for a, b in zip(*res):
         np.testing.assert_allclose(b, a, RTOL, ATOL)
+
+
+@pytest.mark.parametrize("size", [[20, 20], (15, 16), [17], (2, 2, 2, 17, 17), (2, 2, 18, 16), (3, 4)])
+def test_conv_transpose_output_size_errors(size):
+    """torch's _output_padding: the given output_size (leading dims dropped) must fit [min, min + stride - 1]."""
+    same_error(lambda m: m.nn.ConvTranspose2d(3, 2, 4, 2, 1)(m.zeros(2, 3, 8, 8), output_size=size))
+    same_error(lambda m: m.nn.ConvTranspose2d(3, 2, 4, 2, 1)(m.zeros(2, 3, 8, 8),
+                                                             output_size=m.Size(size) if len(size) > 1 else [0, 0]))
+    same_error(lambda m: m.nn.ConvTranspose2d(3, 2, 4, 2, 1)(m.zeros(3, 8, 8), output_size=(9, *size)))
+
+
+@pytest.mark.parametrize("name,kw", [("upsample", dict(scale_factor=2, mode="bilinear")),
+                                     ("upsample_nearest", dict(size=(5, 7))),
+                                     ("upsample_bilinear", dict(scale_factor=2)),
+                                     ("upsample_bilinear", dict(size=5))])
+def test_deprecated_upsample_functions(name, kw):
+    """The old spellings of interpolate: same values (upsample_bilinear is align_corners=True) and the same warning."""
+    a = arr(2, 3, 3, 4)
+    caught = []
+    for m in (torch, glasstorch):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            getattr(m.nn.functional, name)(m.from_numpy(a), **kw)
+        caught.append([(x.category.__name__, str(x.message)) for x in w])
+    assert caught[0] == caught[1] != []
+    same_on_both(lambda t, x: getattr(t.nn.functional, name)(x, **kw), [a], rtol=RTOL, atol=ATOL)

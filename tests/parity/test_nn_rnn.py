@@ -337,3 +337,19 @@ def test_pack_padded_sequence_errors():
     same_error(lambda m: m.nn.LSTM(2, 3)(pack(m, m.ones(3, 2, 1), [3, 2])))
     same_error(lambda m: m.nn.GRU(2, 3)(pack(m, m.ones(3, 2, 1), [3, 2])))
     same_error(lambda m: m.nn.GRU(1, 3)(pack(m, m.ones(3, 2, 1), [3, 2]), m.zeros(1, 3, 3)))
+
+
+def test_pack_padded_sequence_orders_equal_lengths_as_torch():
+    """More than 16 sequences with equal lengths: torch's unstable sort(lengths, descending=True) decides the
+    packed order, and inter-layer dropout then masks the packed rows in that order."""
+    lengths = np.random.default_rng(5).integers(1, 7, 24)
+    res = []
+    for m in MODS:
+        m.manual_seed(0)
+        rnn = m.nn.GRU(2, 3, num_layers=2, dropout=0.5, batch_first=True)
+        x = m.from_numpy(arr(24, 6, 2) if not res else res[0][-1])
+        p = m.nn.utils.rnn.pack_padded_sequence(x, m.from_numpy(lengths), batch_first=True, enforce_sorted=False)
+        out, h = rnn(p)
+        res.append([p.sorted_indices, p.unsorted_indices, p.data, out.data, h, x.numpy().copy()])
+    for a, b in zip(res[0], res[1]):
+        assert_same_array(a, b, RTOL, ATOL)

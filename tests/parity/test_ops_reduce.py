@@ -59,6 +59,29 @@ def test_ties_and_zeros():
     same_on_both(lambda t, x: x.cumprod(1), [np.array([[2.0, 0.0, 3.0]], np.float32)])
 
 
+
+@pytest.mark.parametrize("fn", [
+    lambda t, x: x.sort(), lambda t, x: x.sort(descending=True), lambda t, x: t.sort(x, 0, True),
+    lambda t, x: x.argsort(-1, True), lambda t, x: t.argsort(x, 0), lambda t, x: x.msort(),
+    lambda t, x: x.sort(stable=True, descending=True), lambda t, x: (x > 0).sort(1),
+])
+@pytest.mark.parametrize("n", [17, 40, 300])
+def test_unstable_sort_orders_ties_as_torch(fn, n):
+    """Beyond 16 elements torch's CPU sort(stable=False) is introsort: ties leave in its order, not input order."""
+    rng = np.random.default_rng(n)
+    x = rng.integers(-3, 4, (n, n // 4 + 1)).astype(np.float32)
+    x[rng.random(x.shape) < 0.05] = np.nan
+    same_on_both(fn, [x])
+
+
+@pytest.mark.parametrize("n", [16, 17, 100, 2000, 40000])
+def test_unstable_sort_of_integer_lengths(n):
+    """Integer vectors as pack_padded_sequence sorts them; ascending 1-d int sorts of >= 32768 are radix (stable)."""
+    x = np.random.default_rng(n).integers(0, 9, n)
+    same_on_both(lambda t, x: t.sort(x, descending=True), [x], grad=False)
+    same_on_both(lambda t, x: x.sort(), [x], grad=False)
+    same_on_both(lambda t, x: x.view(-1, 4 if n % 4 == 0 else 1).argsort(0), [x], grad=False)
+
 def test_counting():
     ints = np.array([3, 1, 3, 0, 1, 3])
     same_on_both(lambda t, x: x.unique(), [ints], grad=False)

@@ -7,6 +7,7 @@ holds the weights of the input positions that output position ``o`` reads (one 1
 transposed maps: ``dx = A_h^T g A_w``.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -70,6 +71,47 @@ def _cubic_matrix(n_in, n_out, align_corners, scale_factor, A=-0.75):
     a = np.zeros((n_out, n_in))
     for k in range(4):
         np.add.at(a, (np.arange(n_out), np.clip(i0 - 1 + k, 0, n_in - 1)), w[k])
+    return a
+
+
+def _aa_filter_bilinear(x):
+    """Triangle: 1 - |x| on |x| < 1."""
+    x = abs(x)
+    return np.float32(1.0) - x if x < 1.0 else np.float32(0.0)
+
+
+def _aa_filter_bicubic(x, A=np.float32(-0.5)):
+    """Keys' cubic with A = -0.5 (PIL's choice; plain bicubic uses -0.75)."""
+    x = abs(x)
+    if x < 1.0:
+        return ((A + 2) * x - (A + 3)) * x * x + 1
+    if x < 2.0:
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
+    return np.float32(0.0)
+
+
+def _aa_matrix(n_in, n_out, align_corners, scale_factor, bicubic):
+    """Antialiased resampling (torch's ``_compute_weights_aa``, PIL's): when shrinking by ``scale`` > 1 the
+    filter is stretched by ``scale``, so output o averages every input within ``support = scale * r`` of its
+    centre ``c = scale (o + 0.5)``: inputs j in [int(c - support + 0.5), int(c + support + 0.5)), weights
+    ``filter((j - c + 0.5) / scale)`` normalised to sum 1 (r = 1 bilinear, 2 bicubic).  Float32, as torch."""
+    f32 = np.float32
+    filt, radius = (_aa_filter_bicubic, 2.0) if bicubic else (_aa_filter_bilinear, 1.0)
+    scale = f32(_scale(n_in, n_out, align_corners, scale_factor))
+    support = f32(radius * scale if scale >= 1.0 else radius)
+    invscale = f32(1.0) / scale if scale >= 1.0 else f32(1.0)
+    a = np.zeros((n_out, n_in))
+    for o in range(n_out):
+        center = scale * f32(o + 0.5)
+        lo = max(int(center - support + f32(0.5)), 0)
+        hi = min(int(center + support + f32(0.5)), n_in)
+        w = [filt((f32(j) - center + f32(0.5)) * invscale) for j in range(lo, hi)]
+        total = f32(0.0)
+        for v in w:
+            total = f32(total + v)
+        if total != 0.0:
+            w = [f32(v / total) for v in w]
+        a[o, lo:hi] = w
     return a
 
 
@@ -146,6 +188,8 @@ UpsampleNearestExact1DBackward0 = _node("UpsampleNearestExact1DBackward0")
 UpsampleNearestExact2DBackward0 = _node("UpsampleNearestExact2DBackward0")
 UpsampleNearestExact3DBackward0 = _node("UpsampleNearestExact3DBackward0")
 UpsampleBicubic2DBackward0 = _node("UpsampleBicubic2DBackward0")
+UpsampleBilinear2DAaBackward0 = _node("UpsampleBilinear2DAaBackward0")
+UpsampleBicubic2DAaBackward0 = _node("UpsampleBicubic2DAaBackward0")
 UpsampleTrilinear3DBackward0 = _node("UpsampleTrilinear3DBackward0")
 AdaptiveAvgPool3DBackward0 = _node("AdaptiveAvgPool3DBackward0")
 
@@ -165,8 +209,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if antialias:
-        raise NotImplementedError("interpolate(antialias=True) is not implemented in glasstorch")
     if (mode, nd) not in _NODES:
         want = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode)
         if want is not None and x.ndim in (3, 4, 5):
@@ -189,13 +231,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             scales = [None] * nd
     else:
         raise ValueError("either size or scale_factor should be defined")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
     if mode == "area" and nd < 3:
         # torch's 'area' is adaptive average pooling to the output size
         from .pooling import adaptive_avg_pool2d
         if nd == 2:
             return adaptive_avg_pool2d(input, tuple(out_size))
         return adaptive_avg_pool2d(input.unsqueeze(-2), (1, out_size[0])).squeeze(-2)
-    if mode == "nearest":
+    if antialias:
+        mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic") for n, o, s in zip(spatial, out_size, scales)]
+    elif mode == "nearest":
         mats = [_nearest_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "nearest-exact":
         mats = [_nearest_exact_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
@@ -208,7 +255,31 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     out = _apply(x.astype(np.float64), mats).astype(x.dtype)
     r = _wrap(np.ascontiguousarray(out))
     if GRAD.enabled and input._rg:
-        node = _NODES[(mode, nd)]()
+        node = (_NODES[(mode, nd)] if not antialias else
+                UpsampleBicubic2DAaBackward0 if mode == "bicubic" else UpsampleBilinear2DAaBackward0)()
         node.mats = mats
         record1(node, r, input)
     return r
+
+
+def _deprecated(name):
+    # torch warns (a UserWarning, at the caller's line) on every call of the old spellings
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=3)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """The old name of ``interpolate`` (no ``recompute_scale_factor``/``antialias``)."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """``interpolate(mode='nearest')``."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """``interpolate(mode='bilinear', align_corners=True)``: corners map onto corners."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

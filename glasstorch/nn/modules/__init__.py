@@ -11,7 +11,8 @@ from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, N
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
                       AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d, MaxUnpool2d)
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .normalization import LayerNorm, GroupNorm, RMSNorm
 from .sparse import Embedding, EmbeddingBag
 from .dropout import Dropout, Dropout1d, Dropout2d, AlphaDropout
 from .flatten import Flatten, Unflatten
@@ -19,9 +20,10 @@ from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCel
 from .attention import MultiheadAttention, NonDynamicallyQuantizableLinear
 from .transformer import TransformerEncoderLayer, TransformerEncoder
 from .transformer_decoder import TransformerDecoderLayer, TransformerDecoder, Transformer
-from .upsampling import Upsample
+from .upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d
 from .fold import Fold, Unfold
 from .padding import *  # noqa: F401,F403  (ConstantPad1d ... CircularPad3d)
 from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm
 from .distance import CosineSimilarity, PairwiseDistance
+from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single ...)

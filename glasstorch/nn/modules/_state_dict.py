@@ -52,6 +52,8 @@ def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
             errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
                           f"object from checkpoint but received {type(value)}")
             continue
+        if param.dim() == 0 and value.dim() == 1 and value.shape[0] == 1:   # torch 0.3 checkpoints: 0-d as [1]
+            value = value[0]
         if value.shape != param.shape:
             errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
                           f"the shape in current model is {param.shape}.")
@@ -64,9 +66,9 @@ def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
                 param.copy_(value)
     for key in sd:
         if key.startswith(prefix):
-            rest = key[len(prefix):]
-            head = rest.split(".", 1)[0]
-            if head not in module._modules and rest not in local:
+            name = key[len(prefix):].split(".", 1)
+            # a dotted name must belong to a child module; a plain one to this module's own tensors
+            if (name[0] not in module._modules) if len(name) > 1 else (name[0] not in local):
                 unexpected.append(key)
 
 
@@ -79,23 +81,27 @@ def load_state_dict(module, sd, strict=True, assign=False):
     sd = OrderedDict(sd)             # pre-hooks may rename keys: never in the caller's dict
     if meta is not None:
         sd._metadata = meta
-    visited = []
 
-    def walk(m, prefix):
+    def walk(m, local_sd, prefix):
+        """torch's load(): the module's _load_from_state_dict (which subclasses override, e.g. batch
+        norms for old checkpoints) sees only the keys under its prefix; post-hooks run bottom-up."""
         local_meta = {} if meta is None else meta.get(prefix[:-1], {})
-        for hook in m.__dict__.get("_load_state_dict_pre_hooks", {}).values():
-            hook(sd, prefix, local_meta, strict, missing, unexpected, errors)
-        _load_own(m, sd, prefix, strict, missing, unexpected, errors, assign)
-        visited.append(m)
+        if assign:
+            local_meta["assign_to_params_buffers"] = assign
+        m._load_from_state_dict(local_sd, prefix, local_meta, True, missing, unexpected, errors)
         for name, child in m._modules.items():
             if child is not None:
-                walk(child, prefix + name + ".")
-
-    walk(module, "")
-    result = _IncompatibleKeys(missing, unexpected)
-    for m in visited:
+                child_prefix = prefix + name + "."
+                walk(child, {k: v for k, v in local_sd.items() if k.startswith(child_prefix)}, child_prefix)
+        incompatible = _IncompatibleKeys(missing, unexpected)
         for hook in m.__dict__.get("_load_state_dict_post_hooks", {}).values():
-            hook(m, result)
+            if hook(m, incompatible) is not None:
+                raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` are not expected "
+                                     "to return new values, if incompatible_keys need to be modified, it should be "
+                                     "done inplace.")
+
+    walk(module, sd, "")
+    result = _IncompatibleKeys(missing, unexpected)
     if strict:
         if unexpected:
             errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
@@ -110,6 +116,15 @@ def load_state_dict(module, sd, strict=True, assign=False):
 class LoadHooks:
     """Module's load_state_dict hooks: pre-hooks see (and may rewrite) the state dict before a module
     takes its entries; post-hooks see the module and the incompatible keys afterwards."""
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        """Take this module's own parameters and persistent buffers from ``state_dict`` (keys
+        ``prefix + name``); what does not fit goes into the three lists, as in torch."""
+        for hook in self.__dict__.get("_load_state_dict_pre_hooks", {}).values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+        _load_own(self, state_dict, prefix, strict, missing_keys, unexpected_keys, error_msgs,
+                  local_metadata.get("assign_to_params_buffers", False))
 
     def _register_load_state_dict_pre_hook(self, hook, with_module=False):
         from functools import partial

@@ -133,20 +133,25 @@ class ConvTranspose2d(_ConvNd):
                          padding_mode, device, dtype, transposed=True, output_padding=output_padding)
 
     def _output_padding_for(self, input, output_size):
+        """The output_padding that makes the output ``output_size``: it must lie in
+        [smallest, smallest + stride - 1] per spatial dim (torch's ``_output_padding``, messages included)."""
         if output_size is None:
             return self.output_padding
-        output_size = list(output_size)[-2:]
-        pads = []
-        for d in range(2):
-            size = input.shape[d - 2]
-            smallest = ((size - 1) * self.stride[d] - 2 * self.padding[d] +
-                        self.dilation[d] * (self.kernel_size[d] - 1) + 1)
-            if not smallest <= output_size[d] < smallest + self.stride[d]:
-                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from "
-                                 f"[{smallest}, ...] to [{smallest + self.stride[d] - 1}, ...] "
-                                 f"(for an input of {list(input.shape[2:])})")
-            pads.append(output_size[d] - smallest)
-        return tuple(pads)
+        n_spatial = 2
+        n_lead = 2 if input.dim() == n_spatial + 2 else 1
+        if len(output_size) == n_lead + n_spatial:
+            output_size = output_size[n_lead:]
+        if len(output_size) != n_spatial:
+            raise ValueError(f"ConvTranspose{n_spatial}D: for {input.dim()}D input, output_size must have {n_spatial} "
+                             f"or {n_lead + n_spatial} elements (got {len(output_size)})")
+        min_sizes = [(input.size(d + n_lead) - 1) * self.stride[d] - 2 * self.padding[d] +
+                     self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n_spatial)]
+        max_sizes = [min_sizes[d] + self.stride[d] - 1 for d in range(n_spatial)]
+        for size, lo, hi in zip(output_size, min_sizes, max_sizes):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range "
+                                 f"from {min_sizes} to {max_sizes} (for an input of {input.size()[2:]})")
+        return tuple(output_size[d] - min_sizes[d] for d in range(n_spatial))
 
     def forward(self, input, output_size=None):
         output_padding = self._output_padding_for(input, output_size)

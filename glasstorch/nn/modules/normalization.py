@@ -1,4 +1,4 @@
-"""``BatchNorm1d/2d``, ``LayerNorm``, ``GroupNorm``, ``RMSNorm``."""
+"""``LayerNorm``, ``GroupNorm``, ``RMSNorm`` (batch norms live in ``batchnorm.py``, as in torch)."""
 import numpy as np
 
 from ... import _dtype as _dt
@@ -7,7 +7,7 @@ from ..parameter import Parameter
 from .. import functional as F
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "RMSNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
 
 
 def _full(shape, value, dtype=None):
@@ -26,67 +26,6 @@ def _affine_params(module, shape, affine, bias, dtype):
     else:
         module.register_parameter("weight", None)
         module.register_parameter("bias", None)
-
-
-class _BatchNorm(Module):
-    """y = (x - E[x]) / sqrt(Var[x] + eps) * gamma + beta, per channel
-
-    In training, E and Var come from the batch (Var biased) and the running estimates move by
-    ``momentum`` (with the unbiased Var); with momentum=None they are a cumulative average."""
-
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
-                 dtype=None, *, bias=True):
-        super().__init__()
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        _affine_params(self, (num_features,), affine, bias, dtype)
-        if track_running_stats:
-            self.register_buffer("running_mean", _full((num_features,), 0.0, dtype))
-            self.register_buffer("running_var", _full((num_features,), 1.0, dtype))
-            self.register_buffer("num_batches_tracked", _wrap(np.array(0, np.int64)))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
-
-    def reset_running_stats(self):
-        if self.track_running_stats:
-            self.running_mean._data[...] = 0
-            self.running_var._data[...] = 1
-            self.num_batches_tracked._data[...] = 0
-
-    def forward(self, input):
-        self._check_input_dim(input)
-        factor = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked._data += 1
-            self.num_batches_tracked._vc[0] += 1
-            if self.momentum is None:
-                factor = 1.0 / float(self.num_batches_tracked._data)
-        use_batch = self.training or self.running_mean is None
-        track = not self.training or self.track_running_stats
-        return F.batch_norm(input, self.running_mean if track else None, self.running_var if track else None,
-                            self.weight, self.bias, use_batch, factor, self.eps)
-
-    def extra_repr(self):
-        return ("{num_features}, eps={eps}, momentum={momentum}, affine={affine}, bias={use_bias}, "
-                "track_running_stats={track_running_stats}".format(**self.__dict__, use_bias=self.bias is not None))
-
-
-class BatchNorm1d(_BatchNorm):
-    """Shape: input (N, C) or (N, C, L)."""
-
-    def _check_input_dim(self, input):
-        if input.dim() not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
-
-
-class BatchNorm2d(_BatchNorm):
-    """Shape: input (N, C, H, W)."""
-
-    def _check_input_dim(self, input):
-        if input.dim() != 4:
-            raise ValueError(f"expected 4D input (got {input.dim()}D input)")
 
 
 class LayerNorm(Module):
@@ -145,3 +84,7 @@ class RMSNorm(Module):
 
     def extra_repr(self):
         return "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}".format(**self.__dict__)
+
+
+# torch defines LocalResponseNorm in normalization.py; ours sits beside the instance norms
+from .instancenorm import LocalResponseNorm  # noqa: E402,F401
