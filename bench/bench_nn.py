@@ -62,20 +62,29 @@ CASES = [
 ]
 
 
-def time_steps(m, factory, shape, steps):
+def make_step(m, factory, shape):
+    """One training step of the model ``factory`` builds, on fixed data, as a function."""
     m.manual_seed(0)
     net = factory(m)
     opt = m.optim.SGD(net.parameters(), lr=0.01)
     rng = np.random.default_rng(0)
     x = m.from_numpy(rng.standard_normal(shape).astype(np.float32))
     y = m.from_numpy(rng.integers(0, 10, shape[1] if factory is _LSTMHead else shape[0]))
-    times = []
-    for i in range(steps + 3):
-        t0 = time.perf_counter()
+
+    def step():
         opt.zero_grad()
         loss = m.nn.functional.cross_entropy(net(x), y)
         loss.backward()
         opt.step()
+    return step
+
+
+def time_steps(m, factory, shape, steps):
+    step = make_step(m, factory, shape)
+    times = []
+    for i in range(steps + 3):
+        t0 = time.perf_counter()
+        step()
         if i >= 3:                               # the first steps warm caches and allocators
             times.append(time.perf_counter() - t0)
     return statistics.median(times)

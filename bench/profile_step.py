@@ -12,12 +12,10 @@ import pstats
 import sys
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import glasstorch as m  # noqa: E402
-from bench_nn import CASES, _LSTMHead  # noqa: E402
+from bench_nn import CASES, make_step  # noqa: E402
 
 
 def main():
@@ -32,17 +30,7 @@ def main():
     for name, factory, shape in CASES:
         if args.only not in name:
             continue
-        m.manual_seed(0)
-        net = factory(m)
-        opt = m.optim.SGD(net.parameters(), lr=0.01)
-        rng = np.random.default_rng(0)
-        x = m.from_numpy(rng.standard_normal(shape).astype(np.float32))
-        y = m.from_numpy(rng.integers(0, 10, shape[1] if factory is _LSTMHead else shape[0]))
-
-        def step():
-            opt.zero_grad()
-            m.nn.functional.cross_entropy(net(x), y).backward()
-            opt.step()
+        step = make_step(m, factory, shape)
         for _ in range(3):
             step()
         t = time.perf_counter()
