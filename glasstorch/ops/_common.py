@@ -138,8 +138,9 @@ def binary_operands(a, b):
         x = a._data
         if cb is Tensor:
             y = b._data
-            if x.dtype is y.dtype or x.dtype == y.dtype:
-                return x, y, FROM_NP[x.dtype]
+            xd = x.dtype
+            if xd is y.dtype or xd == y.dtype:
+                return x, y, FROM_NP[xd]
         elif cb is float or cb is int:
             # a weak Python number never changes a float tensor's dtype, nor an int tensor's for ints
             dt = FROM_NP[x.dtype]
