@@ -116,6 +116,24 @@ CASES = [
     ("multi_margin_loss", lambda x: gt.nn.functional.multi_margin_loss(x, gt.tensor([0, 2]), p=2), [r(2, 3)]),
     ("pdist", lambda x: gt.pdist(x), [r(4, 3)]), ("pdist_p3", lambda x: gt.pdist(x, 3.0), [r(4, 3)]),
     ("pdist_p1", lambda x: gt.pdist(x, 1), [r(4, 3)]),
+    ("cdist", lambda a, b: gt.cdist(a, b), [r(3, 4), r(5, 4, seed=1)]),
+    ("cdist_p3_batch", lambda a, b: gt.cdist(a, b, 3.0), [r(2, 3, 4), r(5, 4, seed=1)]),
+    ("cdist_mm", lambda a, b: gt.cdist(a, b, compute_mode="use_mm_for_euclid_dist"), [r(2, 3, 4), r(5, 4, seed=1)]),
+    ("cdist_p1_half", lambda a, b: gt.cdist(a, b, 0.5), [r(1, 3, 2), r(2, 4, 2, seed=1)]),
+    # 3-d convolution and pooling, transposed 1-d/3-d convolution, threshold, channel_shuffle
+    ("nn.functional.conv3d", lambda x, w, b: gt.nn.functional.conv3d(x, w, b, stride=(1, 2, 1), padding=1, groups=2),
+     [r(1, 4, 3, 4, 3), r(2, 2, 2, 2, 2, seed=1), r(2, seed=2)]),
+    ("nn.functional.conv_transpose1d", lambda x, w, b: gt.nn.functional.conv_transpose1d(
+        x, w, b, stride=2, padding=1, output_padding=1, dilation=2), [r(2, 2, 4), r(2, 3, 3, seed=1), r(3, seed=2)]),
+    ("nn.functional.conv_transpose3d", lambda x, w: gt.nn.functional.conv_transpose3d(x, w, stride=2, groups=2),
+     [r(1, 2, 2, 3, 2), r(2, 1, 2, 2, 2, seed=1)]),
+    ("nn.functional.max_pool3d", lambda x: gt.nn.functional.max_pool3d(x, 2, 1, 1), [distinct(1, 2, 3, 4, 3)]),
+    ("nn.functional.avg_pool3d", lambda x: gt.nn.functional.avg_pool3d(x, 3, 2, 1, count_include_pad=False),
+     [r(1, 2, 4, 5, 3)]),
+    ("nn.functional.adaptive_avg_pool3d", lambda x: gt.nn.functional.adaptive_avg_pool3d(x, (2, 3, 2)),
+     [r(2, 3, 5, 4, 3)]),
+    ("nn.functional.threshold", lambda x: gt.nn.functional.threshold(x, 0.1, 2.0), [r(2, 5, lo=0.2)]),
+    ("nn.functional.channel_shuffle", lambda x: gt.nn.functional.channel_shuffle(x, 2), [r(2, 4, 3)]),
 ]
 
 

@@ -1,16 +1,10 @@
 """``torch.nn``: neural-network building blocks."""
 from .parameter import Parameter, Buffer, UninitializedParameter
-from .modules import *  # noqa: F401,F403
-from .modules import __dict__ as _modules_dict
+from .modules import *  # noqa: F401,F403  (modules.__all__: the layer classes alone, as torch's)
+from .modules import __all__ as _modules_all
 from .modules.module import Module
-from . import functional, init, utils
-# the star import above also brought nn.modules' submodule ``utils`` (torch.nn.modules.utils, _pair ...):
-# nn.utils must stay torch.nn.utils
-import sys as _sys
-utils = _sys.modules[__name__ + ".utils"]
-del _sys
-from . import modules  # noqa: F401
+from . import functional, init, utils  # noqa: F401
+from . import modules, parameter  # noqa: F401
 
-__all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils"] + [
-    k for k, v in _modules_dict.items() if isinstance(v, type) and issubclass(v, Module)]
-del _modules_dict
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils"] + list(_modules_all)
+del _modules_all

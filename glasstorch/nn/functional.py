@@ -17,7 +17,8 @@ from ._ops.loss import (mse_loss as _mse_loss, smooth_l1_loss as _smooth_l1_loss
 from ._ops.loss_more import (soft_margin_loss, multi_margin_loss, poisson_nll_loss, gaussian_nll_loss,  # noqa: F401
                              hinge_embedding_loss, multilabel_soft_margin_loss)
 from ._ops.conv import conv as _conv
-from ._ops.pooling import max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool2d
+from ._ops.pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
+                           adaptive_avg_pool2d, adaptive_avg_pool3d)
 from ._ops.normalization import batch_norm, layer_norm, group_norm, rms_norm
 from ._ops.sparse import embedding, one_hot, dropout_mask
 
@@ -27,7 +28,7 @@ __all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", 
            "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy",
            "kl_div", "cosine_similarity", "cosine_embedding_loss", "margin_ranking_loss", "pairwise_distance", "pdist",
            "triplet_margin_loss", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-           "adaptive_avg_pool2d", "batch_norm", "layer_norm", "group_norm", "rms_norm", "embedding", "one_hot",
+           "adaptive_avg_pool2d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "batch_norm", "layer_norm", "group_norm", "rms_norm", "embedding", "one_hot",
            "dropout", "dropout1d", "dropout2d", "alpha_dropout", "normalize", "pad", "flatten", "soft_margin_loss",
            "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "hinge_embedding_loss",
            "multilabel_soft_margin_loss"]
@@ -239,6 +240,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3)
+
+
 def adaptive_avg_pool1d(input, output_size):
     from ..ops.shape import squeeze, unsqueeze
     o = output_size if isinstance(output_size, int) else output_size[0]
@@ -332,11 +337,11 @@ __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
 # ---- transposed convolution, resampling, folding --------------------------------------------------
-from ._ops.conv_transpose import conv_transpose2d  # noqa: E402
+from ._ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402
 from ._ops.upsample import interpolate, upsample, upsample_nearest, upsample_bilinear  # noqa: E402
 from ._ops.fold import unfold, fold  # noqa: E402
 
-__all__ += ["conv_transpose2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold"]
+__all__ += ["conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "unfold", "fold"]
 
 
 # ---- bags of embeddings ---------------------------------------------------------------------------
@@ -348,9 +353,10 @@ __all__ += ["embedding_bag"]
 from ._ops.grid_sample import affine_grid, grid_sample  # noqa: E402
 
 __all__ += ["affine_grid", "grid_sample"]
-from ._ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402
+from ._ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle, channel_shuffle  # noqa: E402
+from ._ops.threshold import threshold, threshold_  # noqa: E402
 
-__all__ += ["pixel_shuffle", "pixel_unshuffle"]
+__all__ += ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "threshold", "threshold_"]
 from ._ops.adaptive_max import adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d  # noqa: E402
 
 __all__ += ["adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d"]

@@ -59,4 +59,33 @@ class Buffer(Tensor):
 
 
 class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (lazy modules): it holds no data until
+    ``materialize(shape)`` gives it an uninitialised tensor and turns it into a ``Parameter``."""
     __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        from .. import _dtype as _dt
+        dt = _dt.DEFAULT.float if dtype is None else dtype
+        t = Parameter.__new__(cls, _wrap(np.empty((0,), dt.np)), requires_grad)
+        return t
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the parameter fresh (uninitialised) data of ``shape`` and make it a ``Parameter``."""
+        np_dtype = self._data.dtype if dtype is None else dtype.np
+        self._data = np.empty(tuple(shape), np_dtype)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self):
+        return "<UninitializedParameter>"
+
+    def __reduce_ex__(self, proto):
+        return (UninitializedParameter, (self._rg,))
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = UninitializedParameter(self._rg)
+        return memo[id(self)]

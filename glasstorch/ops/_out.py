@@ -8,12 +8,12 @@ their direct call path.
 """
 import functools
 import inspect
-import warnings
 
 import numpy as np
 
 from .._dtype import FROM_NP
 from ..autograd.grad_mode import GRAD
+from .._user_warning import warn_at_caller
 
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which does not match the "
             "required output shape {}. This behavior is deprecated, and in a future PyTorch release outputs "
@@ -36,6 +36,31 @@ def _can_cast(src, dst):
     return True
 
 
+# torch builds these ops' TensorIterator with check_all_same_dtype, so out= must have the input's
+# dtype exactly; the float ops (exp, sin, sigmoid, ...) compute in a float type and cast into out.
+_SAME_DTYPE = frozenset({"neg", "abs", "floor", "ceil", "round", "trunc", "frac", "sign", "sgn", "bitwise_not"})
+# these write a bool mask and refuse any other out dtype
+_BOOL_OUT = frozenset({"signbit", "isposinf", "isneginf"})
+
+
+def check_out_dtype(name, input, out):
+    """torch's out= dtype check for op ``name``, made before the op computes (so it comes before the
+    op's own dtype errors, as in torch)."""
+    from .._tensor import Tensor
+    if not isinstance(out, Tensor) or not isinstance(input, Tensor):
+        return
+    got, want = out._data.dtype, input._data.dtype
+    if name in _SAME_DTYPE and got != want:
+        raise RuntimeError(f"Found dtype {_NAMES[got.name]} but expected {_NAMES[want.name]}")
+    if name in _BOOL_OUT and got != np.bool_:
+        raise RuntimeError(f"{name} does not support non-boolean outputs.")
+    if name == "nan_to_num" and got != want:
+        raise RuntimeError(f"nan_to_num: dtype of out: {_NAMES[got.name]} should be same as input: "
+                           f"{_NAMES[want.name]}")
+    if name in ("all", "any") and got not in (np.bool_, np.uint8):
+        raise RuntimeError(f"{name} only supports bool tensor for result, got: {_NAMES[got.name]}")
+
+
 def write_out(name, r, out):
     """Copy result ``r`` (a tensor, or a tuple of them) into ``out``; returns ``out``."""
     if isinstance(r, tuple):
@@ -56,7 +81,8 @@ def write_out(name, r, out):
                            f"type {_NAMES[dst.dtype.name]}")
     if dst.shape != src.shape:
         if dst.size:
-            warnings.warn(_RESIZED.format(list(dst.shape), list(src.shape)), UserWarning, stacklevel=3)
+            # torch's C++ warning names the user's line, however many glasstorch calls lie between
+            warn_at_caller(_RESIZED.format(list(dst.shape), list(src.shape)))
         out._data = dst = np.empty(src.shape, dst.dtype)
     np.copyto(dst, src, casting="unsafe")
     out._vc[0] += 1
@@ -73,6 +99,7 @@ def with_out(fn):
     def call(*args, out=None, **kwargs):
         if out is None:
             return fn(*args, **kwargs)
+        check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out)
         if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
             kwargs["dtype"] = FROM_NP[out._data.dtype]
         return write_out(fn.__name__, fn(*args, **kwargs), out)

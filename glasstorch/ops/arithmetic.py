@@ -191,7 +191,7 @@ class DivBackward2(Node):
 
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is not None:
-        return _div_mode(input, other, rounding_mode)
+        return _out(_div_mode(input, other, rounding_mode), out, "div")
     if not _is_t(input):
         return _rdiv(other, input)
     x, y, dt = binary_operands(input, other)
@@ -282,6 +282,9 @@ def neg(input, *, out=None):
     if x.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if out is not None:
+        from ._out import check_out_dtype
+        check_out_dtype("neg", input, out)
     r = _wrap(as_array(np.negative(x)))
     if GRAD.enabled and input._rg:
         record1(NegBackward0(), r, input)

@@ -75,7 +75,6 @@ def cartesian_prod(*tensors):
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """d[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p, with torch's argument checks in its order."""
-    from .norms import vector_norm
     from .inplace import type_name
     for name, t in (("X1", x1), ("X2", x2)):
         if t.dim() < 2:
@@ -91,7 +90,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if x1._data.dtype != x2._data.dtype:
         raise RuntimeError(f"expected scalar type {type_name(x1._data.dtype)} but found {type_name(x2._data.dtype)}")
-    return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, -1)
+    from .pdist import cdist_forward
+    return cdist_forward(x1, x2, p, compute_mode)
 
 
 # ---- new_* constructors: same dtype as the tensor unless told ------------------------------------------

@@ -267,10 +267,15 @@ class MaskedFillBackward1(MaskedFillBackward0):
         return m.where(mask, 0.0, g), m.where(mask, g, 0.0).sum()
 
 
+# masked_fill_ names the mask's dtype by its C++ type
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+
+
 def _check_mask(mask, name):
-    if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
-                           f"{type_name(mask._data.dtype).lower() if mask._data.dtype.kind != 'u' else 'unsigned char'}")
+    dt = mask._data.dtype
+    if dt != np.bool_:
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {_C_NAMES.get(dt.name, dt.name)}")
 
 
 def masked_fill(input, mask, value):
@@ -304,7 +309,8 @@ class MaskedSelectBackward0(Node):
 
 
 def masked_select(input, mask, *, out=None):
-    _check_mask(mask, "masked_select:")
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     x = input._data
     shape = np.broadcast_shapes(x.shape, mask._data.shape)
     m = np.broadcast_to(mask._data, shape)

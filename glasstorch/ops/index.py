@@ -23,10 +23,25 @@ _INVALID = ("only integers, slices (`:`), ellipsis (`...`), None and long or byt
             "(got {})")
 
 
+# torch still takes a uint8 tensor as a mask, with this deprecation warning (an index_put_ that
+# becomes masked_fill_ raises instead: see ``refuse_byte_fill``)
+BYTE_INDEX = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead. "
+              "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)")
+BYTE_FILL = "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char"
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint8), np.dtype(np.bool_))
+
+
+def warn_byte_index():
+    from .._user_warning import warn_at_caller
+    warn_at_caller(BYTE_INDEX)
+
+
 def _as_index_array(item):
     """An integer tensor, bool mask or list as a NumPy index array (None if ``item`` is not one)."""
     if isinstance(item, Tensor):
         a = item._data
+        if a.dtype not in _INDEX_DTYPES:         # torch refuses int8/int16 index tensors too
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     elif isinstance(item, np.ndarray):
         a = item
     elif isinstance(item, (list, tuple, range)):      # torch takes any Python sequence of indices
@@ -40,18 +55,31 @@ def _as_index_array(item):
     return a
 
 
-def parse(shape, index):
+def parse(shape, index, byte_masks=None):
     """Split ``index`` into steps on ``shape``: a list of basic steps, then the advanced part.
 
     Returns (steps, basic, adv): basic is the NumPy index doing all the steps at once; steps are ("none", d) / ("int", d, i) / ("slice", d, start, stop, step),
     dims counted on the tensor as it is when the step runs; adv is None or a tuple of index
-    arrays and ``slice(None)`` over the dims left after the steps."""
+    arrays and ``slice(None)`` over the dims left after the steps.  uint8 tensors become bool
+    masks: each is warned about, or appended to ``byte_masks`` when the caller decides (setitem)."""
     single_slice = isinstance(index, slice)
     if not isinstance(index, tuple):
         index = (index,)
     items = []
     for it in index:
-        if isinstance(it, Tensor) and it._data.ndim == 0 and it._data.dtype.kind in "iu":
+        a = it._data if isinstance(it, Tensor) else it
+        if isinstance(a, np.ndarray) and a.ndim == 0 and a.dtype in (np.bool_, np.uint8):
+            # a 0-d bool or byte tensor is read as a Python bool (silently, as torch's Python
+            # indexing does): a new dim of size 1, kept or emptied
+            it = bool(a)
+        elif isinstance(it, Tensor) and it._data.dtype == np.uint8:
+            # any other byte tensor is a deprecated mask
+            if byte_masks is None:
+                warn_byte_index()
+            else:
+                byte_masks.append(it)
+            it = it._data.astype(np.bool_)
+        elif isinstance(it, Tensor) and it._data.ndim == 0 and it._data.dtype.kind in "iu":
             it = int(it._data)
         elif isinstance(it, (np.integer,)):
             it = int(it)
@@ -278,8 +306,14 @@ def setitem(input, index, value):
     if index is True:                       # torch: a plain copy into x.unsqueeze(0)
         index = None
     x = input._data
-    steps, basic, adv = parse(x.shape, index)
     is_t = isinstance(value, Tensor)
+    one = not is_t or value._data.size == 1
+    byte_masks = []
+    steps, basic, adv = parse(x.shape, index, byte_masks)     # checks the mask's shape first
+    if byte_masks:
+        refuse_byte_fill(adv, one)
+        for _ in byte_masks:
+            warn_byte_index()
     track = GRAD.enabled and (input._rg or (is_t and value._rg))
     if GRAD.enabled and input._rg and input.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE if adv is not None else VIEW_LEAF_INPLACE)
@@ -322,6 +356,14 @@ def setitem(input, index, value):
     return None
 
 
+def refuse_byte_fill(indices, one_value):
+    """torch's index_put_ turns a write of one value under a lone mask into masked_fill_, which
+    refuses a uint8 mask (call only when the indices hold a uint8 mask)."""
+    used = [a for a in indices if a is not None and not isinstance(a, slice)]
+    if one_value and len(used) == 1:
+        raise RuntimeError(BYTE_FILL)
+
+
 def _check_expand(vshape, tshape):
     lead = len(tshape) - len(vshape)
     if lead < 0:
@@ -340,4 +382,4 @@ def _check_expand(vshape, tshape):
                                f"{list(vshape)}")
 
 
-__all__ = ["getitem", "setitem", "parse", "add_at_positions", "positions", "scatter_into"]
+__all__ = ["getitem", "setitem", "parse", "refuse_byte_fill", "warn_byte_index", "add_at_positions", "positions", "scatter_into"]

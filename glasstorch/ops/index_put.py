@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import Tensor, _wrap, record, needs_grad
-from .index import positions, check_put_dtype
+from .index import positions, check_put_dtype, refuse_byte_fill, warn_byte_index
 from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
@@ -93,7 +93,7 @@ def _write(node_cls, input, value, sel, vals, accumulate, vshape):
     return r, None
 
 
-def _index_arrays(x, indices):
+def _index_arrays(x, indices, byte_masks):
     idx = []
     for i in indices:
         a = i._data if isinstance(i, Tensor) else (np.asarray(i) if i is not None else None)
@@ -101,6 +101,11 @@ def _index_arrays(x, indices):
             idx.append(slice(None))
         elif a.dtype == np.bool_:
             idx.append(a)
+        elif a.dtype == np.uint8:               # a deprecated mask (see index.BYTE_INDEX)
+            byte_masks.append(a)
+            idx.append(a.astype(np.bool_))
+        elif a.dtype not in (np.int64, np.int32):
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         elif a.dtype.kind in "iu":
             idx.append(a.astype(np.int64))
         else:
@@ -112,12 +117,18 @@ def _index_arrays(x, indices):
 
 def index_put(input, indices, values, accumulate=False):
     x = input._data
+    byte_masks = []
     try:
-        idx = _index_arrays(x, indices)
+        idx = _index_arrays(x, indices, byte_masks)
         sel = positions(x.shape)[idx]
     except IndexError as e:
         raise IndexError(str(e)) from None
     v = values._data if isinstance(values, Tensor) else values
+    if byte_masks:
+        if not accumulate:
+            refuse_byte_fill(idx, np.size(v) == 1)
+        for _ in byte_masks:
+            warn_byte_index()
     try:
         np.broadcast_to(v, sel.shape)
     except ValueError:
@@ -182,8 +193,14 @@ def masked_scatter(input, mask, source):
     if source._data.dtype != x.dtype:       # torch checks this first; its message lacks the space after "got"
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
                            f"{_name(x)} and {_name(source._data)}")
+    if m.dtype == np.uint8:
+        # torch warns that uint8 is deprecated, then refuses it all the same
+        from .._user_warning import warn_at_caller
+        warn_at_caller("masked_scatter_ received a mask with dtype torch.uint8, this behavior is now deprecated,"
+                       "please use a mask with dtype torch.bool instead. (Triggered internally at "
+                       "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:3130.)")
     if m.dtype != np.bool_:
-        raise RuntimeError(f"masked_scatter_only supports boolean masks, but got mask with dtype {mask.dtype}")
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {_name(m)}")
     shape = np.broadcast_shapes(x.shape, m.shape)
     if shape != x.shape:
         x_b = np.broadcast_to(x, shape)

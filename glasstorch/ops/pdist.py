@@ -1,10 +1,13 @@
-"""``torch.pdist``: the p-norm distances between all pairs of rows of an N x M matrix, the upper
-triangle of ``cdist(x, x)`` read row by row (pairs (0,1), (0,2), ..., (1,2), ...), N(N-1)/2 values.
+"""``torch.pdist`` and ``torch.cdist``: p-norm distances.  pdist takes all pairs of rows of an N x M
+matrix: the upper triangle of ``cdist(x, x)`` read row by row (pairs (0,1), (0,2), ..., (1,2), ...), N(N-1)/2 values.
 
     y_k = ||x_i - x_j||_p                 for the k-th pair i < j
     dy_k/dx_i = -dy_k/dx_j = c(d),  d = x_i - x_j, with torch's per-p formulas:
         p = 0: 0      p = 1: sign(d)      p = 2: d / y      p = inf: sign(d) [|d| == y]
         other p: d |d|^(p-2) / y^(p-1)    (0 where y == 0; for p < 1 also where d == 0)
+
+cdist(x1, x2)[..., i, j] = ||x1_i - x2_j||_p uses the same c(d) (CdistBackward0), except on torch's
+matmul path for p = 2 (EuclideanDistBackward0, see cdist_forward).
 """
 import numpy as np
 
@@ -91,4 +94,113 @@ def pdist(input, p=2):
         node.p, node.rows = p, (i, j)
         node.save(input, r, result_at=1)
         record1(node, r, input)
+    return r
+
+
+# ---- cdist ----------------------------------------------------------------------------------------
+_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def _sum_to(a, shape):
+    """Sum a gradient over the batch dims that broadcasting added or widened."""
+    lead = a.ndim - len(shape)
+    a = a.sum(axis=tuple(range(lead))) if lead else a
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and a.shape[i] != 1)
+    return a.sum(axis=axes, keepdims=True) if axes else a
+
+
+class CdistBackward0(Node):
+    """y[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p   ->   with d = x1_i - x2_j and c(d) the
+    per-p coefficient of the module doc:  dx1_i = sum_j g_ij c(d),   dx2_j = -sum_i g_ij c(d)
+    (summed over broadcast batch dims)."""
+    __slots__ = ("p",)
+
+    def backward(self, g):
+        x1, x2, y = self.saved()
+        if isinstance(g, np.ndarray):
+            return _cdist_grad(g, x1, x2, y, self.p)
+        # recording a graph: torch's _cdist_backward is itself not differentiable
+        arrs = [t.detach().numpy() for t in (g, x1, x2, y)]
+        g1, g2 = (_wrap(a) for a in _cdist_grad(*arrs, self.p))
+        if GRAD.enabled and (g._rg or x1._rg or x2._rg):
+            record(CdistBackwardBackward0(), g1, g, x1, x2, y)
+            record(CdistBackwardBackward0(), g2, g, x1, x2, y)
+        return g1, g2
+
+
+def _cdist_grad(g, x1, x2, y, p):
+    d = x1[..., :, None, :] - x2[..., None, :, :]
+    c = g[..., None] * _coef(d, y[..., None], p)
+    return _sum_to(c.sum(axis=-2), x1.shape), _sum_to(-c.sum(axis=-3), x2.shape)
+
+
+class CdistBackwardBackward0(Node):
+    """The gradient of cdist's gradient: torch does not implement it, and says so."""
+    __slots__ = ()
+
+    def backward(self, g):
+        raise NotImplementedError("the derivative for '_cdist_backward' is not implemented.")
+
+
+class EuclideanDistBackward0(Node):
+    """y = sqrt(max(|x1_i|^2 - 2 x1_i.x2_j + |x2_j|^2, 0))   ->   with R = g / y (0 where y = 0):
+    dx1 = x1 * R.sum(-1, keepdim) - R @ x2,   dx2 = x2 * R.sum(-2)[..., None] - R^T @ x1"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x1, x2, y = self.saved()
+        if isinstance(g, np.ndarray):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(y == 0, 0.0, g / y).astype(g.dtype)
+            rt = np.swapaxes(ratio, -1, -2)
+            return x1 * ratio.sum(-1, keepdims=True) - ratio @ x2, x2 * rt.sum(-1, keepdims=True) - rt @ x1
+        ratio = (g / y).masked_fill(y == 0, 0)      # torch's formula, in differentiable ops
+        rt = ratio.mT
+        return x1 * ratio.sum(-1, True) - ratio.matmul(x2), x2 * rt.sum(-1, True) - rt.matmul(x1)
+
+
+def _euclidean_dist(x1, x2):
+    """torch's ``_euclidean_dist``: the distances through one matmul of padded rows."""
+    a, b = x1._data, x2._data
+    n1, n2 = (a * a).sum(-1, keepdims=True), (b * b).sum(-1, keepdims=True)
+    a_ = np.concatenate([a * -2, n1, np.ones_like(n1)], -1)
+    b_ = np.concatenate([b, np.ones_like(n2), n2], -1)
+    r = _wrap(np.sqrt(np.maximum(a_ @ np.swapaxes(b_, -1, -2), 0)).astype(a.dtype, copy=False))
+    if GRAD.enabled and (x1._rg or x2._rg):
+        node = EuclideanDistBackward0()
+        node.save(x1, x2, r, result_at=2)
+        record(node, r, x1, x2)
+    return r
+
+
+def _cdist_mm(x1, x2):
+    """torch's cdist_impl for p = 2 by matmul: batch dims expanded and flattened (a copy where the
+    expand is not already contiguous), _euclidean_dist, then a view to the output shape."""
+    batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    n = int(np.prod(batch))
+    out = tuple(batch) + (x1.shape[-2], x2.shape[-2])
+    if n == 1:
+        return _euclidean_dist(x1, x2).view(out)
+    a = x1.expand(tuple(batch) + tuple(x1.shape[-2:])).contiguous().view(n, *x1.shape[-2:])
+    b = x2.expand(tuple(batch) + tuple(x2.shape[-2:])).contiguous().view(n, *x2.shape[-2:])
+    return _euclidean_dist(a, b).view(out)
+
+
+def cdist_forward(x1, x2, p, compute_mode):
+    """torch's cdist on checked float inputs of one dtype: for p = 2 a matmul path when asked or
+    when either input has more than 25 rows, else ``_cdist_forward`` (node CdistBackward0), which
+    empty inputs always take."""
+    if compute_mode not in _MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    a, b = x1._data, x2._data
+    mode = _MODES.index(compute_mode)
+    if a.size and b.size and p == 2 and (mode == 1 or (mode == 0 and max(a.shape[-2], b.shape[-2]) > 25)):
+        return _cdist_mm(x1, x2)
+    d = a[..., :, None, :] - b[..., None, :, :]
+    r = _wrap(np.asarray(_norms(d, float(p)), dtype=a.dtype))
+    if GRAD.enabled and (x1._rg or x2._rg):
+        node = CdistBackward0()
+        node.p = float(p)
+        node.save(x1, x2, r, result_at=2)
+        record(node, r, x1, x2)
     return r

@@ -93,10 +93,12 @@ def pow(input, exponent, *, out=None):
                 node.save(input)
                 record1(node, r, input)
             return r
-    if not _is_t(input):
-        return _scalar_pow(input, exponent)
-    if _is_t(exponent):
-        return _tensor_pow(input, exponent)
+    if not _is_t(input) or _is_t(exponent):
+        r = _scalar_pow(input, exponent) if not _is_t(input) else _tensor_pow(input, exponent)
+        if out is not None:
+            from .arithmetic import _out
+            return _out(r, out, "pow")
+        return r
     x, e, dt = binary_operands(input, exponent)
     if dt._cat == 1 and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")

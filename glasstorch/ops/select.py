@@ -19,9 +19,18 @@ def where(condition, input=None, other=None, *, out=None):
     c = condition._data
     if input is None and other is None:
         return tuple(_wrap(i) for i in np.nonzero(c))
-    if c.dtype != np.bool_:
+    if c.dtype == np.uint8:
+        # still taken as a mask, with torch's deprecation warning
+        from .._user_warning import warn_at_caller
+        warn_at_caller("where received a uint8 condition tensor. This behavior is deprecated and will be removed "
+                       "in a future version of PyTorch. Use a boolean condition instead. (Triggered internally at "
+                       "/__w/pytorch/pytorch/aten/src/ATen/native/TensorCompare.cpp:621.)")
+        c = c.astype(np.bool_)
+        condition = _wrap(c)
+    elif c.dtype != np.bool_:
+        from .inplace import type_name
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{condition.dtype.name.capitalize()}")
+                           f"{type_name(c.dtype)}")
     x, y, dt = binary_operands(input, other)
     r = _wrap(as_array(np.where(c, x, y)).astype(dt.np, copy=False))
     if needs_grad(input, other):

@@ -1,17 +1,20 @@
-"""Convolution (``ConvolutionBackward0``) for 1-d and 2-d inputs, by im2col.
+"""Convolution (``ConvolutionBackward0``) over 1, 2 or 3 spatial dims, by im2col.
 
-The padded input is laid out channel-first, ``xb``; each kernel tap (a, b) picks a strided slice
-of it, and the slices stacked as rows make ``cols`` (C*kh*kw, OH*OW*N), copied in one go from a
-strided view.  The convolution is then one matrix product per group:
+The padded input is laid out channel-first, ``xb``; each kernel tap (a, b, ...) picks a strided
+slice of it, and the slices stacked as rows make ``cols`` (C*prod(k), prod(out)*N), copied in one
+go from a strided view.  The convolution is then one matrix product per group:
 
     out = W.reshape(O, -1) @ cols          dW = g @ cols^T          dcols = W^T @ g
     dx  = each tap's rows of dcols added back onto its slice of the input (col2im, one add per tap)
 
-Two layouts: batch-outer (C, N, Hp, Wp), whose tap slices are runs of OW elements and whose
-transposes to and from (N, C, H, W) keep whole images together (cheap); and batch-inner
-(C, Hp, Wp, N), whose tap slices at unit stride are runs of OW*N elements, which pays for its
+Two layouts: batch-outer (C, N, *spatial), whose tap slices are runs of the last output size and
+whose transposes to and from (N, C, *spatial) keep whole images together (cheap); and batch-inner
+(C, *spatial, N), whose tap slices at unit stride are runs of OW*N elements, which pays for its
 costlier transposes when OW is small (LeNet's 10 wide second layer: its col2im gets ~4x faster).
+1-d convolution runs as 2-d on a height-1 input, as torch does.
 """
+import itertools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
@@ -19,83 +22,102 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 
 
+def _windows_nd(xp, k, stride, dilation, out):
+    """(N, C, *out, *k) view of the padded input ``xp``: window ``i`` tap ``a`` reads
+    ``xp[..., i*s + a*d]`` along every spatial dim."""
+    nd = len(k)
+    axes = tuple(range(2, 2 + nd))
+    win = sliding_window_view(xp, tuple((kk - 1) * d + 1 for kk, d in zip(k, dilation)), axis=axes)
+    idx = (slice(None),) * 2 + tuple(slice(None, None, s) for s in stride) + tuple(
+        slice(None, None, d) for d in dilation)
+    return win[idx][(slice(None),) * 2 + tuple(slice(0, o) for o in out)]
+
+
 def _windows(xp, kh, kw, stride, dilation, oh, ow):
-    """(N, C, OH, OW, kh, kw) view of the padded input ``xp`` (used by conv_transpose and fold)."""
-    sh, sw = stride
-    dh, dw = dilation
-    win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3))
-    return win[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]
+    """(N, C, OH, OW, kh, kw) view of the padded 2-d input ``xp`` (used by fold)."""
+    return _windows_nd(xp, (kh, kw), stride, dilation, (oh, ow))
 
 
-# Two layouts of the padded input: batch-inner (C, Hp, Wp, N) and batch-outer (C, N, Hp, Wp).
+# Two layouts of the padded input: batch-inner (C, *S, N) and batch-outer (C, N, *S).
 # Batch-inner wins for narrow outputs (short rows), the more so when col2im runs too; the crossovers
-# were measured on a range of shapes (beyond them, its transposes cost more than the long runs save).
+# were measured on a range of 2-d shapes (beyond them, its transposes cost more than the long runs save).
 _INNER_BELOW = (16, 24)     # output widths below these take batch-inner: without / with a dx to find
 
 
+def _layout_axes(nd, inner):
+    """The transpose (N, C, *S) -> the layout."""
+    sp = tuple(range(2, 2 + nd))
+    return (1,) + sp + (0,) if inner else (1, 0) + sp
+
+
 def _to_layout(x, pads, inner):
-    """(N, C, H, W) -> the zero-padded input in the chosen layout."""
-    n, c, h, w = x.shape
-    (pt, pb), (pl, pr) = pads
-    t = x.transpose(1, 2, 3, 0) if inner else x.transpose(1, 0, 2, 3)
-    if not (pt or pb or pl or pr):
+    """(N, C, *S) -> the zero-padded input in the chosen layout."""
+    nd = x.ndim - 2
+    t = x.transpose(_layout_axes(nd, inner))
+    if not any(p for pair in pads for p in pair):
         return np.ascontiguousarray(t)
-    hp, wp = h + pt + pb, w + pl + pr
-    xb = np.zeros((c, hp, wp, n) if inner else (c, n, hp, wp), x.dtype)
-    xb[_spatial(inner, slice(pt, pt + h), slice(pl, pl + w))] = t
+    n, c = x.shape[:2]
+    sp = tuple(s + p0 + p1 for s, (p0, p1) in zip(x.shape[2:], pads))
+    xb = np.zeros((c,) + sp + (n,) if inner else (c, n) + sp, x.dtype)
+    xb[_spatial(inner, *(slice(p0, p0 + s) for s, (p0, _) in zip(x.shape[2:], pads)))] = t
     return xb
 
 
-def _spatial(inner, rows, cols):
-    """The index of (rows, cols) in an array of either layout."""
-    return (slice(None), rows, cols) if inner else (slice(None), slice(None), rows, cols)
+def _spatial(inner, *sl):
+    """The index of the spatial slices ``sl`` in an array of either layout."""
+    return (slice(None),) + sl if inner else (slice(None), slice(None)) + sl
 
 
 def _from_layout(a, inner):
-    """(C, H, W, N) or (C, N, H, W) -> a new contiguous (N, C, H, W).  Batch-inner goes a block of
+    """(C, *S, N) or (C, N, *S) -> a new contiguous (N, C, *S).  Batch-inner goes a block of
     channels at a time: a transpose that reads with a small stride is several times faster when its
     block stays in cache."""
+    nd = a.ndim - 2
     if not inner:
-        return np.ascontiguousarray(a.transpose(1, 0, 2, 3))
-    c, n = a.shape[0], a.shape[3]
+        return np.ascontiguousarray(a.transpose((1, 0) + tuple(range(2, 2 + nd))))
+    c, n = a.shape[0], a.shape[-1]
     if n == 1:
         return np.ascontiguousarray(a[..., 0])[None]
-    out = np.empty((n,) + a.shape[:3], a.dtype)
+    out = np.empty((n,) + a.shape[:-1], a.dtype)
     step = max(1, (1 << 16) // max(1, a[0].size))
+    back = (nd + 1,) + tuple(range(nd + 1))
     for i in range(0, c, step):
-        out[:, i:i + step] = a[i:i + step].transpose(3, 0, 1, 2)
+        out[:, i:i + step] = a[i:i + step].transpose(back)
     return out
 
 
-def _tap_view(xb, kh, kw, stride, dilation, oh, ow, inner):
-    """(C, kh, kw, OH, OW, N) or (C, kh, kw, N, OH, OW) view of ``xb``: tap (a, b) of output (i, j)
-    reads input (i*sh + a*dh, j*sw + b*dw)."""
-    (sh, sw), (dh, dw) = stride, dilation
+def _tap_view(xb, k, stride, dilation, out, inner):
+    """(C, *k, *out, N) or (C, *k, N, *out) view of ``xb``: tap ``a`` of output ``i`` reads input
+    ``i*s + a*d`` along every spatial dim."""
     if inner:
-        c, _, _, n = xb.shape
-        sc, s1, s2, sn = xb.strides
-        return as_strided(xb, (c, kh, kw, oh, ow, n), (sc, dh * s1, dw * s2, sh * s1, sw * s2, sn), writeable=False)
-    c, n = xb.shape[:2]
-    sc, sn, s1, s2 = xb.strides
-    return as_strided(xb, (c, kh, kw, n, oh, ow), (sc, dh * s1, dw * s2, sn, sh * s1, sw * s2), writeable=False)
+        sc, sp, sn = xb.strides[0], xb.strides[1:-1], xb.strides[-1]
+        c, n = xb.shape[0], xb.shape[-1]
+        shape = (c,) + tuple(k) + tuple(out) + (n,)
+        strides = ((sc,) + tuple(d * s for d, s in zip(dilation, sp)) + tuple(st * s for st, s in zip(stride, sp))
+                   + (sn,))
+    else:
+        sc, sn, sp = xb.strides[0], xb.strides[1], xb.strides[2:]
+        c, n = xb.shape[:2]
+        shape = (c,) + tuple(k) + (n,) + tuple(out)
+        strides = ((sc,) + tuple(d * s for d, s in zip(dilation, sp)) + (sn,)
+                   + tuple(st * s for st, s in zip(stride, sp)))
+    return as_strided(xb, shape, strides, writeable=False)
 
 
-def _im2col(xb, kh, kw, stride, dilation, oh, ow, inner):
-    """``cols`` (C*kh*kw, OH*OW*N), in one copy."""
-    return np.ascontiguousarray(_tap_view(xb, kh, kw, stride, dilation, oh, ow, inner)).reshape(
-        xb.shape[0] * kh * kw, -1)
+def _im2col(xb, k, stride, dilation, out, inner):
+    """``cols`` (C*prod(k), prod(out)*N), in one copy."""
+    return np.ascontiguousarray(_tap_view(xb, k, stride, dilation, out, inner)).reshape(
+        xb.shape[0] * int(np.prod(k)), -1)
 
 
-def _col2im(dcols, shape, kh, kw, stride, dilation, oh, ow, inner):
+def _col2im(dcols, shape, k, stride, dilation, out, inner):
     """The sum of every tap's rows of ``dcols`` onto its slice of a zero buffer of ``shape``."""
-    c, n = shape[0], shape[3 if inner else 1]
+    c, n = shape[0], shape[-1 if inner else 1]
     gb = np.zeros(shape, dcols.dtype)
-    d = dcols.reshape((c, kh, kw) + ((oh, ow, n) if inner else (n, oh, ow)))
-    (sh, sw), (dh, dw) = stride, dilation
-    for a in range(kh):
-        rows = slice(a * dh, a * dh + sh * (oh - 1) + 1, sh)
-        for b in range(kw):
-            gb[_spatial(inner, rows, slice(b * dw, b * dw + sw * (ow - 1) + 1, sw))] += d[:, a, b]
+    d = dcols.reshape((c,) + tuple(k) + (tuple(out) + (n,) if inner else (n,) + tuple(out)))
+    for tap in itertools.product(*(range(kk) for kk in k)):
+        sl = tuple(slice(a * dl, a * dl + s * (o - 1) + 1, s) for a, dl, s, o in zip(tap, dilation, stride, out))
+        gb[_spatial(inner, *sl)] += d[(slice(None),) + tap]
     return gb
 
 
@@ -113,29 +135,29 @@ class ConvolutionBackward0(Node):
             raise NotImplementedError("double backward through convolution is not implemented in glasstorch")
         stride, pads, dilation, groups, squeeze1d, inner = self.cfg
         if squeeze1d:
-            g = g[:, :, None, :]
-            x = x[:, :, None, :]
-            w = w[:, :, None, :]
-        n, c, h, wd = x.shape
-        o, cg, kh, kw = w.shape
-        oh, ow = g.shape[2], g.shape[3]
-        og, kg = o // groups, cg * kh * kw
-        gm = np.ascontiguousarray(g.transpose((1, 2, 3, 0) if inner else (1, 0, 2, 3))).reshape(o, oh * ow * n)
+            g, x, w = g[:, :, None, :], x[:, :, None, :], w[:, :, None, :]
+        nd = x.ndim - 2
+        n, c, sp = x.shape[0], x.shape[1], x.shape[2:]
+        o, cg, k = w.shape[0], w.shape[1], w.shape[2:]
+        out = g.shape[2:]
+        og, kg = o // groups, cg * int(np.prod(k))
+        gm = np.ascontiguousarray(g.transpose(_layout_axes(nd, inner))).reshape(o, -1)
         gx = gw = gb = None
         if self.need[1]:
+            if self.cols is None:             # freed by an earlier backward (retain_graph): rebuild
+                self.cols = _im2col(_to_layout(x, pads, inner), k, stride, dilation, out, inner)
             gw = np.empty_like(w)
             for i in range(groups):
                 gw[i * og:(i + 1) * og] = (gm[i * og:(i + 1) * og] @ self.cols[i * kg:(i + 1) * kg].T
-                                           ).reshape(og, cg, kh, kw)
+                                           ).reshape((og, cg) + k)
         if self.need[0]:
-            (pt, pb), (pl, pr) = pads
-            dcols = np.empty((c * kh * kw, gm.shape[1]), g.dtype)
+            dcols = np.empty((c * kg // cg, gm.shape[1]), g.dtype)
             for i in range(groups):
                 np.matmul(w[i * og:(i + 1) * og].reshape(og, kg).T, gm[i * og:(i + 1) * og],
                           out=dcols[i * kg:(i + 1) * kg])
-            hp, wp = h + pt + pb, wd + pl + pr
-            gxb = _col2im(dcols, (c, hp, wp, n) if inner else (c, n, hp, wp), kh, kw, stride, dilation, oh, ow, inner)
-            gx = _from_layout(gxb[_spatial(inner, slice(pt, pt + h), slice(pl, pl + wd))], inner)
+            padded = tuple(s + p0 + p1 for s, (p0, p1) in zip(sp, pads))
+            gxb = _col2im(dcols, (c,) + padded + (n,) if inner else (c, n) + padded, k, stride, dilation, out, inner)
+            gx = _from_layout(gxb[_spatial(inner, *(slice(p0, p0 + s) for s, (p0, _) in zip(sp, pads)))], inner)
             if squeeze1d:
                 gx = gx[:, :, 0, :]
         if self.need[2]:
@@ -158,7 +180,7 @@ def _same_pads(k, d):
 
 
 def conv(input, weight, bias, stride, padding, dilation, groups, nd):
-    """The shared body of ``conv1d`` and ``conv2d`` (``nd`` spatial dims)."""
+    """The shared body of ``conv1d``, ``conv2d`` and ``conv3d`` (``nd`` spatial dims)."""
     x, w = input._data, weight._data
     name = f"conv{nd}d"
     if x.ndim not in (nd + 1, nd + 2):
@@ -192,30 +214,28 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
         pads = [(p, p) for p in _pairs(padding, nd)]
     squeeze1d = nd == 1
     if squeeze1d:
-        x, w4 = x[:, :, None, :], w[:, :, None, :]
+        x, w = x[:, :, None, :], w[:, :, None, :]
         stride, dilation, pads = (1,) + stride, (1,) + dilation, [(0, 0)] + pads
-    else:
-        w4 = w
-    n, c, h, wd = x.shape
-    o, cg, kh, kw = w4.shape
-    oh = _out_size(h, kh, stride[0], *pads[0], dilation[0])
-    ow = _out_size(wd, kw, stride[1], *pads[1], dilation[1])
-    if oh <= 0 or ow <= 0:
-        raise RuntimeError(f"Calculated padded input size per channel: ({h + sum(pads[0])} x {wd + sum(pads[1])}). "
-                           f"Kernel size: ({(kh - 1) * dilation[0] + 1} x {(kw - 1) * dilation[1] + 1}). Kernel size "
-                           "can't be greater than actual input size")
-    inner = n > 1 and ow < _INNER_BELOW[bool(GRAD.enabled and input._rg)]
-    cols = _im2col(_to_layout(x, pads, inner), kh, kw, stride, dilation, oh, ow, inner)
-    og, kg = o // groups, cg * kh * kw
-    out = np.empty((o, cols.shape[1]), x.dtype)
+    n, sp = x.shape[0], x.shape[2:]
+    o, cg, k = w.shape[0], w.shape[1], w.shape[2:]
+    out = tuple(_out_size(s, kk, st, p0, p1, d) for s, kk, st, (p0, p1), d in zip(sp, k, stride, pads, dilation))
+    if any(v <= 0 for v in out):
+        shown = " x ".join(str(s + p0 + p1) for s, (p0, p1) in zip(sp, pads))
+        kshown = " x ".join(str((kk - 1) * d + 1) for kk, d in zip(k, dilation))
+        raise RuntimeError(f"Calculated padded input size per channel: ({shown}). Kernel size: ({kshown}). "
+                           "Kernel size can't be greater than actual input size")
+    inner = n > 1 and out[-1] < _INNER_BELOW[bool(GRAD.enabled and input._rg)]
+    cols = _im2col(_to_layout(x, pads, inner), k, stride, dilation, out, inner)
+    og, kg = o // groups, cols.shape[0] // groups
+    res = np.empty((o, cols.shape[1]), x.dtype)
     for i in range(groups):
-        np.matmul(w4[i * og:(i + 1) * og].reshape(og, kg), cols[i * kg:(i + 1) * kg], out=out[i * og:(i + 1) * og])
+        np.matmul(w[i * og:(i + 1) * og].reshape(og, kg), cols[i * kg:(i + 1) * kg], out=res[i * og:(i + 1) * og])
     if bias is not None:
-        out += bias._data[:, None]
-    out = _from_layout(out.reshape((o, oh, ow, n) if inner else (o, n, oh, ow)), inner)
+        res += bias._data[:, None]
+    res = _from_layout(res.reshape((o,) + out + (n,) if inner else (o, n) + out), inner)
     if squeeze1d:
-        out = out[:, :, 0, :]
-    r = _wrap(out)
+        res = res[:, :, 0, :]
+    r = _wrap(res)
     if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
         node = ConvolutionBackward0()
         node.cfg = (stride, pads, dilation, groups, squeeze1d, inner)

@@ -1,4 +1,5 @@
-"""``F.pixel_shuffle`` / ``F.pixel_unshuffle``: moving r x r blocks between channels and space."""
+"""``F.pixel_shuffle`` / ``F.pixel_unshuffle``: moving r x r blocks between channels and space;
+``F.channel_shuffle``: interleaving channel groups."""
 import numpy as np
 
 from ...autograd.graph import Node
@@ -84,4 +85,36 @@ def pixel_unshuffle(input, downscale_factor):
     return out
 
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle"]
+def _channel_shuffle(x, groups):
+    """(N, g * k, *) -> (N, k * g, *): channel i * k + j goes to j * g + i."""
+    n, c = x.shape[:2]
+    y = x.reshape((n, groups, c // groups) + x.shape[2:]).swapaxes(1, 2)
+    return np.ascontiguousarray(y).reshape(x.shape)
+
+
+class ChannelShuffleBackward0(Node):
+    """y = channel_shuffle(x, g)   ->   dx = channel_shuffle(g, C / g) (the inverse permutation)"""
+    __slots__ = ("groups",)
+
+    def backward(self, g):
+        return (_channel_shuffle(g, g.shape[1] // self.groups),)
+
+
+def channel_shuffle(input, groups):
+    x = input._data
+    if x.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(x.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    if x.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {x.shape[1]} channels and "
+                           f"{groups} groups.")
+    out = _wrap(_channel_shuffle(x, groups))
+    if GRAD.enabled and input._rg:
+        node = ChannelShuffleBackward0()
+        node.groups = groups
+        record1(node, out, input)
+    return out
+
+
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]

@@ -1,16 +1,18 @@
 """Every ``nn`` layer class, one concept per file as in torch (``linear.py``, ``conv.py`` ...)."""
 from .module import Module
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
-from .linear import Identity, Linear, Bilinear
+from .linear import Identity, Linear, Bilinear, LazyLinear
+from .lazy import LazyModuleMixin  # noqa: F401  (torch.nn.modules.lazy)
 from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus,
                          Softsign, Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Softmax, LogSoftmax, Softmin, GLU,
-                         Tanhshrink)
+                         Tanhshrink, Threshold, Softmax2d)
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
                    KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, SoftMarginLoss,
                    MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelSoftMarginLoss)
-from .conv import Conv1d, Conv2d, ConvTranspose2d
-from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
-                      AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d, MaxUnpool2d)
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d,
+                      AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d,
+                      MaxUnpool2d)
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from .normalization import LayerNorm, GroupNorm, RMSNorm
 from .sparse import Embedding, EmbeddingBag
@@ -24,6 +26,13 @@ from .upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d
 from .fold import Fold, Unfold
 from .padding import *  # noqa: F401,F403  (ConstantPad1d ... CircularPad3d)
 from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .channelshuffle import ChannelShuffle
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm
 from .distance import CosineSimilarity, PairwiseDistance
 from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single ...)
+
+# torch's list: ``from .modules import *`` in nn/__init__ takes the layer classes, never the
+# submodule names (conv, linear, utils ...) that the imports above bind here
+__all__ = sorted(
+    [k for k, v in list(globals().items()) if isinstance(v, type) and issubclass(v, Module) and not k.startswith("_")
+     and k != "NonDynamicallyQuantizableLinear"])

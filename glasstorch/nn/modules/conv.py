@@ -1,4 +1,5 @@
-"""``Conv1d`` and ``Conv2d``."""
+"""Convolutions: ``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d`` on the bases ``_ConvNd`` and
+``_ConvTransposeNd``, laid out as torch's (subclasses pass ready tuples to ``_ConvNd.__init__``)."""
 import math
 
 from ..parameter import Parameter
@@ -7,7 +8,7 @@ from .. import init
 from .linear import _empty
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 def _tuple(v, n):
@@ -15,12 +16,13 @@ def _tuple(v, n):
 
 
 class _ConvNd(Module):
-    _nd = 2
+    __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode", "output_padding", "in_channels",
+                     "out_channels", "kernel_size"]
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None, transposed=False, output_padding=0):
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed, output_padding,
+                 groups, bias, padding_mode, device=None, dtype=None):
         super().__init__()
-        n = self._nd
+        n = len(kernel_size) if not isinstance(kernel_size, int) else 1
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0:
@@ -78,7 +80,7 @@ class _ConvNd(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self):
-        n = self._nd
+        n = len(self.kernel_size)
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
         if self.padding != (0,) * n:
             s += ", padding={padding}"
@@ -99,7 +101,12 @@ class Conv1d(_ConvNd):
     """y[n, o] = b[o] + sum_c W[o, c] (*) x[n, c]   (cross-correlation along one axis)
 
     Shape: input (N, C_in, L) or (C_in, L); output (N, C_out, L_out)."""
-    _nd = 1
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, _tuple(kernel_size, 1), _tuple(stride, 1),
+                         padding if isinstance(padding, str) else _tuple(padding, 1), _tuple(dilation, 1), False,
+                         (0,), groups, bias, padding_mode, device, dtype)
 
     def forward(self, input):
         return self._conv_forward(input, F.conv1d)
@@ -110,50 +117,94 @@ class Conv2d(_ConvNd):
 
     Shape: input (N, C_in, H, W) or (C_in, H, W); output (N, C_out, H_out, W_out).
     Attributes: weight (C_out, C_in / groups, kh, kw) and bias, both U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-    _nd = 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, _tuple(kernel_size, 2), _tuple(stride, 2),
+                         padding if isinstance(padding, str) else _tuple(padding, 2), _tuple(dilation, 2), False,
+                         (0, 0), groups, bias, padding_mode, device, dtype)
 
     def forward(self, input):
         return self._conv_forward(input, F.conv2d)
 
 
-class ConvTranspose2d(_ConvNd):
-    """The gradient of Conv2d with respect to its input, used as a layer (``deconvolution``):
-    each input pixel adds ``x * W`` onto a kernel-sized patch of the output, at stride s.
+class Conv3d(_ConvNd):
+    """y[n, o] = b[o] + sum_c W[o, c] (*) x[n, c]   (3-d cross-correlation)
 
-    Shape: input (N, C_in, H, W); output H_out = (H - 1) s - 2 p + d (k - 1) + output_padding + 1.
-    Attributes: weight (C_in, C_out / groups, kh, kw), bias (C_out), kaiming-uniform as Conv2d
-    with fan_in = C_out / groups * kh * kw."""
-    _nd = 2
+    Shape: input (N, C_in, D, H, W) or (C_in, D, H, W); output (N, C_out, D_out, H_out, W_out).
+    Attributes: weight (C_out, C_in / groups, kd, kh, kw) and bias, kaiming-uniform as Conv2d."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, _tuple(kernel_size, 3), _tuple(stride, 3),
+                         padding if isinstance(padding, str) else _tuple(padding, 3), _tuple(dilation, 3), False,
+                         (0, 0, 0), groups, bias, padding_mode, device, dtype)
+
+    def forward(self, input):
+        return self._conv_forward(input, F.conv3d)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """The gradient of a convolution with respect to its input, used as a layer (``deconvolution``):
+    each input element adds ``x * W`` onto a kernel-sized patch of the output, at stride s.
+
+    Output size per dim: (L - 1) s - 2 p + d (k - 1) + output_padding + 1.
+    Attributes: weight (C_in, C_out / groups, *k), bias (C_out), kaiming-uniform as the convolution
+    with fan_in = C_out / groups * prod(k)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed, output_padding,
+                 groups, bias, padding_mode, device=None, dtype=None):
         if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, transposed=True, output_padding=output_padding)
+            raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
+                         output_padding, groups, bias, padding_mode, device, dtype)
 
-    def _output_padding_for(self, input, output_size):
+    def _output_padding(self, input, output_size, stride, padding, kernel_size, num_spatial_dims, dilation=None):
         """The output_padding that makes the output ``output_size``: it must lie in
         [smallest, smallest + stride - 1] per spatial dim (torch's ``_output_padding``, messages included)."""
         if output_size is None:
             return self.output_padding
-        n_spatial = 2
+        n_spatial = num_spatial_dims
         n_lead = 2 if input.dim() == n_spatial + 2 else 1
         if len(output_size) == n_lead + n_spatial:
             output_size = output_size[n_lead:]
         if len(output_size) != n_spatial:
             raise ValueError(f"ConvTranspose{n_spatial}D: for {input.dim()}D input, output_size must have {n_spatial} "
                              f"or {n_lead + n_spatial} elements (got {len(output_size)})")
-        min_sizes = [(input.size(d + n_lead) - 1) * self.stride[d] - 2 * self.padding[d] +
-                     self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n_spatial)]
-        max_sizes = [min_sizes[d] + self.stride[d] - 1 for d in range(n_spatial)]
+        dilation = self.dilation if dilation is None else dilation
+        min_sizes = [(input.size(d + n_lead) - 1) * stride[d] - 2 * padding[d] +
+                     dilation[d] * (kernel_size[d] - 1) + 1 for d in range(n_spatial)]
+        max_sizes = [min_sizes[d] + stride[d] - 1 for d in range(n_spatial)]
         for size, lo, hi in zip(output_size, min_sizes, max_sizes):
             if size < lo or size > hi:
                 raise ValueError(f"requested an output size of {output_size}, but valid sizes range "
                                  f"from {min_sizes} to {max_sizes} (for an input of {input.size()[2:]})")
         return tuple(output_size[d] - min_sizes[d] for d in range(n_spatial))
 
+    def _transposed_forward(self, input, output_size, nd, conv):
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, nd,
+                                              self.dilation)
+        return conv(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+                    self.dilation)
+
+
+def _transposed(nd, conv_name, doc):
+    """ConvTranspose{nd}d: torch's constructor signature, tuples of length ``nd``."""
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        _ConvTransposeNd.__init__(self, in_channels, out_channels, _tuple(kernel_size, nd), _tuple(stride, nd),
+                                  _tuple(padding, nd), _tuple(dilation, nd), True, _tuple(output_padding, nd),
+                                  groups, bias, padding_mode, device, dtype)
+
     def forward(self, input, output_size=None):
-        output_padding = self._output_padding_for(input, output_size)
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, output_padding,
-                                  self.groups, self.dilation)
+        return self._transposed_forward(input, output_size, nd, getattr(F, conv_name))
+
+    return {"__init__": __init__, "forward": forward, "__doc__": doc, "__module__": __name__}
+
+
+ConvTranspose1d = type("ConvTranspose1d", (_ConvTransposeNd,), _transposed(
+    1, "conv_transpose1d", "Transposed 1-d convolution: input (N, C_in, L) or (C_in, L)."))
+ConvTranspose2d = type("ConvTranspose2d", (_ConvTransposeNd,), _transposed(
+    2, "conv_transpose2d", "Transposed 2-d convolution: input (N, C_in, H, W) or (C_in, H, W)."))
+ConvTranspose3d = type("ConvTranspose3d", (_ConvTransposeNd,), _transposed(
+    3, "conv_transpose3d", "Transposed 3-d convolution: input (N, C_in, D, H, W) or (C_in, D, H, W)."))

@@ -1,0 +1,186 @@
+"""Average pooling over 1-, 2- and 3-d windows, and adaptive average pooling.
+
+    avg:       y[i] = sum(x over window i) / divisor[i]        (divisor: the window's size, less
+               its padding when ``count_include_pad=False``, or ``divisor_override``)
+    adaptive:  y[i] = mean(x over bin i), bin i = [floor(i n / o), ceil((i + 1) n / o)) per axis
+Both backwards spread g evenly back over each window or bin.
+"""
+import itertools
+import math
+
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+from .conv import _windows_nd
+from .pooling import _geometry, _padded, _tap_slices
+
+
+def _divisors(n, k, s, p, o, count_include_pad):
+    """Per output position along one axis: how many elements its window averages."""
+    start = np.arange(o) * s - p
+    end = np.minimum(start + k, n + p)
+    size = end - start
+    if not count_include_pad:
+        size = np.minimum(end, n) - np.maximum(start, 0)
+    return size
+
+
+class _AvgPoolBackward(Node):
+    """y = window sum / divisor   ->   every element of a window gets g / divisor"""
+    __slots__ = ("geo", "xshape", "div")
+
+    def backward(self, g):
+        k, s, p, out, padded = self.geo
+        nd = len(k)
+        g = g.reshape((-1,) + g.shape[-nd - 1:]) if g.ndim == nd + 2 else g[None]
+        gd = g / self.div
+        gx = np.zeros(g.shape[:2] + padded, g.dtype)
+        for sl in _tap_slices(k, s, (1,) * nd, out):
+            gx[sl] += gd
+        inside = (Ellipsis,) + tuple(slice(pp, pp + m) for pp, m in zip(p, self.xshape[-nd:]))
+        return (gx[inside].reshape(self.xshape),)
+
+
+class AvgPool2DBackward0(_AvgPoolBackward):
+    __slots__ = ()
+
+
+class AvgPool3DBackward0(_AvgPoolBackward):
+    __slots__ = ()
+
+
+_AVG_NODES = {2: AvgPool2DBackward0, 3: AvgPool3DBackward0}
+
+
+def _too_small(x, k, out, nd):
+    if nd == 3:
+        t, h, w = x.shape[-3:]
+        return (f"input image (T: {t} H: {h} W: {w}) smaller than kernel size "
+                f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")
+    given = "x".join(str(v) for v in x.shape[1:])
+    calc = "x".join(str(max(v, 0)) for v in (x.shape[1],) + out)
+    return f"Given input size: ({given}). Calculated output size: ({calc}). Output size is too small"
+
+
+def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd):
+    """The shared body of ``avg_pool2d`` and ``avg_pool3d`` (``nd`` spatial dims)."""
+    x = input._data
+    if x.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    xshape = x.shape
+    if x.ndim == nd + 1:
+        x = x[None]
+    k, s, p, d, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd)
+    for kk, pp in zip(k, p):
+        if pp * 2 > kk:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                               f"kernel_size={kk} and dilation=1")
+    if any(o < 1 for o in out):
+        raise RuntimeError(_too_small(x, k, out, nd))
+    xp = _padded(x, p, k, s, d, out, 0)
+    win = _windows_nd(xp, k, s, d, out)
+    if divisor_override:
+        div = np.asarray(divisor_override, x.dtype)
+    else:
+        div = 1
+        for n, kk, ss, pp, o in zip(x.shape[2:], k, s, p, out):
+            div = np.multiply.outer(div, _divisors(n, kk, ss, pp, o, count_include_pad))
+        div = div.astype(x.dtype)
+    res = win.sum(axis=tuple(range(-nd, 0))) / div
+    r = _wrap(np.ascontiguousarray(res.astype(x.dtype).reshape(xshape[:-nd] + res.shape[-nd:])))
+    if GRAD.enabled and input._rg:
+        node = _AVG_NODES[nd]()
+        node.geo = (k, s, p, out, xp.shape[2:])
+        node.xshape = xshape
+        node.div = div
+        record1(node, r, input)
+    return r
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """torch runs 1-d average pooling as 2-d on an unsqueezed input, then squeezes."""
+    from ...ops.shape import squeeze, unsqueeze
+    one = lambda v: v if isinstance(v, int) else v[0]  # noqa: E731
+    k = one(kernel_size)
+    st = k if stride in (None, [], ()) else one(stride)
+    out = avg_pool2d(unsqueeze(input, -2), (1, k), (1, st), (0, one(padding)), ceil_mode, count_include_pad)
+    return squeeze(out, -2)
+
+
+# ---- adaptive average pooling ---------------------------------------------------------------------
+class _AdaptiveAvgPoolBackward(Node):
+    """Each output averages its bin; g spreads back evenly over it."""
+    __slots__ = ("bins", "xshape")
+
+    def backward(self, g):
+        gx = np.zeros(self.xshape, g.dtype)
+        nd = len(self.bins)
+        for idx, box in _boxes(self.bins):
+            size = math.prod(b - a for a, b in box)
+            gx[(Ellipsis,) + tuple(slice(a, b) for a, b in box)] += (g[(Ellipsis,) + idx] / size)[
+                (Ellipsis,) + (None,) * nd]
+        return (gx,)
+
+
+class AdaptiveAvgPool2DBackward0(_AdaptiveAvgPoolBackward):
+    __slots__ = ()
+
+
+class AdaptiveAvgPool3DBackward0(_AdaptiveAvgPoolBackward):
+    __slots__ = ()
+
+
+_ADAPTIVE_NODES = {2: AdaptiveAvgPool2DBackward0, 3: AdaptiveAvgPool3DBackward0}
+
+
+def _bins(n, o):
+    return [(math.floor(i * n / o), math.ceil((i + 1) * n / o)) for i in range(o)]
+
+
+def _boxes(bins):
+    """(output index, per-axis (start, end)) of every output position."""
+    for pairs in itertools.product(*(list(enumerate(b)) for b in bins)):
+        yield tuple(i for i, _ in pairs), tuple(box for _, box in pairs)
+
+
+def _adaptive_avg_pool(input, output_size, nd):
+    x = input._data
+    if nd == 3 and x.ndim not in (4, 5):
+        raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(x.shape)}")
+    if isinstance(output_size, int):
+        output_size = (output_size,) * nd
+    out = tuple(n if o is None else o for n, o in zip(x.shape[-nd:], output_size))
+    if out == (1,) * nd:
+        from ._util import mean_of
+        return mean_of(input, tuple(range(-1, -nd - 1, -1)), True)
+    bins = tuple(_bins(n, o) for n, o in zip(x.shape[-nd:], out))
+    res = np.empty(x.shape[:-nd] + out, x.dtype)
+    axes = tuple(range(-nd, 0))
+    for idx, box in _boxes(bins):
+        res[(Ellipsis,) + idx] = x[(Ellipsis,) + tuple(slice(a, b) for a, b in box)].mean(axis=axes)
+    r = _wrap(res)
+    if GRAD.enabled and input._rg:
+        node = _ADAPTIVE_NODES[nd]()
+        node.bins = bins
+        node.xshape = x.shape
+        record1(node, r, input)
+    return r
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _adaptive_avg_pool(input, output_size, 2)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _adaptive_avg_pool(input, output_size, 3)

@@ -1,0 +1,39 @@
+"""``F.threshold``: y = x if x > threshold else value (``ThresholdBackward0``; in place,
+``ThresholdBackward1``, which masks by the result as torch does)."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops.inplace import commit
+from .activation import _unary
+
+
+class ThresholdBackward0(Node):
+    """y = x if x > t else v   ->   dx = g where x > t, else 0"""
+    __slots__ = ("threshold",)
+
+    def backward(self, g):
+        x, = self.saved()
+        return (self.m.where(x <= self.threshold, 0, g),)
+
+
+class ThresholdBackward1(ThresholdBackward0):
+    """The in-place form: the mask is taken from the saved result."""
+    __slots__ = ()
+
+
+def _threshold(input, threshold, value, node_cls):
+    x = input._data
+    t = x.dtype.type
+    out = np.where(x <= t(threshold), t(value), x)
+    save = None if node_cls is ThresholdBackward1 else input
+    return _unary(node_cls, input, out, save, threshold=threshold)
+
+
+def threshold(input, threshold, value, inplace=False):
+    if inplace:
+        return threshold_(input, threshold, value)
+    return _threshold(input, threshold, value, ThresholdBackward0)
+
+
+def threshold_(input, threshold, value):
+    return commit(input, lambda: _threshold(input, threshold, value, ThresholdBackward1), "threshold_")

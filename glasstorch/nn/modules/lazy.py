@@ -1,0 +1,38 @@
+"""``LazyModuleMixin``: modules whose parameter shapes are inferred from the first input.
+
+The parameters start as ``UninitializedParameter``; a forward pre-hook calls the module's
+``initialize_parameters(*input)`` on the first call, which materialises and initialises them (with
+the generator's draws made at that moment, as torch does), then the hook removes itself and the
+module becomes its ``cls_to_become`` (``LazyLinear`` -> ``Linear``).
+"""
+from ..parameter import UninitializedParameter
+
+__all__ = ["LazyModuleMixin"]
+
+
+class LazyModuleMixin:
+    cls_to_become = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters, with_kwargs=True)
+
+    def has_uninitialized_params(self):
+        """Whether any parameter or buffer is still uninitialised."""
+        for t in list(self._parameters.values()) + list(self._buffers.values()):
+            if isinstance(t, UninitializedParameter):
+                return True
+        return False
+
+    def initialize_parameters(self, *args, **kwargs):
+        raise NotImplementedError(f"initialize_parameters is not implemented for {self.__class__.__name__}")
+
+    def _infer_parameters(self, module, args, kwargs=None):
+        kwargs = kwargs if kwargs else {}
+        module.initialize_parameters(*args, **kwargs)
+        if module.has_uninitialized_params():
+            raise RuntimeError(f"module {self._get_name()} has not been fully initialized")
+        module._initialize_hook.remove()
+        delattr(module, "_initialize_hook")
+        if module.cls_to_become is not None:
+            module.__class__ = module.cls_to_become
