@@ -200,12 +200,13 @@ _work_cache = threading.local()
 
 def _work(pairs):
     """Buffers for ``pairs`` pairs: fresh (small) ones for small draws, else the thread's
-    cached full-size set (about 3 MB), so that large draws allocate nothing per call."""
+    cached set (about 3 MB for ``_PAIRS``; grown when a larger chunk comes), so that large draws
+    allocate nothing per call."""
     if pairs < _PAIRS:
         return _Work(pairs)
     w = getattr(_work_cache, "w", None)
-    if w is None:
-        w = _work_cache.w = _Work(_PAIRS)
+    if w is None or len(w.s) < pairs:
+        w = _work_cache.w = _Work(pairs)
     return w
 
 

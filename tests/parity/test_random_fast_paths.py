@@ -30,7 +30,7 @@ def threads(request, monkeypatch):
 
 
 NORMAL_SIZES = [15, 16, 17, 31, 32, 33, F64_CHUNK - 1, F64_CHUNK + 17, F32_CHUNK + 33,
-                PAR - 1, PAR + 16, 1_000_003]
+                PAR - 1, PAR + 16, 4 * F32_CHUNK + 33, 1_000_003]  # (threads take chunks of 2 * F32_CHUNK)
 
 
 @pytest.mark.parametrize("dt", FLOATS, ids=["float32", "float64"])
