@@ -239,3 +239,18 @@ class iinfo:
     def __repr__(self):
         # torch formats the limits with %g: iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32)
         return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+# torch 2.13's ``x.grad = g`` check names g's C++ type and x's ScalarType
+_CPP = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+        "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+_SCALAR_TYPES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def grad_dtype_message(got, want):
+    return (f"attempting to assign a gradient with dtype '{_CPP[got.name]}' to a tensor with grad_dtype "
+            f"'{_SCALAR_TYPES[want.name]}'. The gradient must match the tensor's grad_dtype (defaults to the "
+            "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+            "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break "
+            "downstream systems that assume they match.")

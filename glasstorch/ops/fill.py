@@ -6,7 +6,7 @@ longer matter, so no gradient flows to them; ``copy_`` sends the gradient to the
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, Tensor, _wrap, record, as_array
+from ._common import GRAD, Tensor, _wrap, record, as_array, broadcast_error
 from .inplace import check_inplace, can_cast, type_name
 from ._scalar_cast import checked_scalar
 
@@ -55,8 +55,12 @@ def copy_(t, src):
     try:
         b = np.broadcast_to(s, t._data.shape)
     except ValueError:
+        try:
+            shape = np.broadcast_shapes(s.shape, t._data.shape)
+        except ValueError:  # the shapes do not broadcast at all: torch's size message, destination as a
+            raise broadcast_error(t._data.shape, s.shape) from None
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
-                           f"{list(np.broadcast_shapes(s.shape, t._data.shape))}") from None
+                           f"{list(shape)}") from None
     np.copyto(t._data, b, casting="unsafe")
     t._vc[0] += 1
     if GRAD.enabled and (t._rg or (isinstance(src, Tensor) and src._rg)):

@@ -375,3 +375,9 @@ class CosineAnnealingLR(LRScheduler):
 
 from ._lr_composite import SequentialLR, ChainedScheduler  # noqa: E402
 from ._lr_cyclic import ReduceLROnPlateau, CyclicLR, CosineAnnealingWarmRestarts, OneCycleLR  # noqa: E402
+
+# they live in helper modules to keep files short, but belong here, as in torch (reprs and pickles
+# name this module)
+for _cls in (SequentialLR, ChainedScheduler, ReduceLROnPlateau, CyclicLR, CosineAnnealingWarmRestarts, OneCycleLR):
+    _cls.__module__ = __name__
+del _cls

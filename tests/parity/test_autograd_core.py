@@ -379,3 +379,10 @@ def test_gradgradcheck_draws_grad_outputs_like_torch():
               t.autograd.gradgradcheck(lambda a: a.exp(), (x,), (t.ones(3, 2, dtype=t.float64),))]
         return ok + [t.randn(3).tolist()]
     assert_same(both(fn))
+
+
+@pytest.mark.parametrize("dtype,shape", [("float64", (3,)), ("float16", (3,)), ("int64", (3,)), ("float32", (1, 3)),
+                                         ("float32", ())])
+def test_assigning_mismatched_grad_message(dtype, shape):
+    """torch 2.13 names the gradient's C++ type and the tensor's grad_dtype (or both sizes)."""
+    same_error(lambda m: setattr(m.ones(3, requires_grad=True), "grad", m.ones(shape, dtype=getattr(m, dtype))))

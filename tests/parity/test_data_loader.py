@@ -79,3 +79,71 @@ def test_loader_errors():
     same_error(lambda m: m.utils.data.BatchSampler(range(3), 0, False))
     same_error(lambda m: m.utils.data.random_split(range(3), [1, 1]))
     same_error(lambda m: m.utils.data.default_collate([object()]))
+
+
+# Workers (num_workers > 0) are emulated in the main process: torch's batch order (batch k from worker
+# k % num_workers, a worker dropped when its IterableDataset copy runs dry), its per-worker seeds,
+# worker_init_fn, get_worker_info(), and no new base seed per epoch with persistent_workers.
+def _worker_datasets(m):
+    d = m.utils.data
+
+    class Shards(d.IterableDataset):
+        def __iter__(self):
+            info = d.get_worker_info()
+            wid, nw = (0, 1) if info is None else (info.id, info.num_workers)
+            lo = wid * 4
+            return iter(range(lo, min(lo + 4 + wid, 11)))       # uneven shards
+
+    class Noisy(d.Dataset):
+        def __len__(self):
+            return 7
+
+        def __getitem__(self, i):
+            info = d.get_worker_info()
+            return m.rand(()).item() + i, (-1, 0, 0) if info is None else (info.id, info.num_workers, info.seed)
+
+    return Shards(), Noisy()
+
+
+@pytest.mark.parametrize("kw", [dict(batch_size=2, num_workers=2), dict(batch_size=3, num_workers=3, drop_last=True),
+                                dict(batch_size=None, num_workers=2), dict(batch_size=2, num_workers=2,
+                                                                           persistent_workers=True)])
+def test_iterable_workers_order(kw):
+    res = []
+    for m in MODS:
+        m.manual_seed(3)
+        loader = m.utils.data.DataLoader(_worker_datasets(m)[0], **kw)
+        res.append([[getattr(b, "tolist", lambda: b)() for b in loader] for _ in range(2)] + [m.rand(2).tolist()])
+    assert res[0] == res[1]
+
+
+@pytest.mark.parametrize("kw", [dict(num_workers=2), dict(num_workers=2, persistent_workers=True, shuffle=True),
+                                dict(num_workers=3, shuffle=True, prefetch_factor=1)])
+def test_map_workers_seeds_and_order(kw):
+    res = []
+    for m in MODS:
+        m.manual_seed(4)
+        calls = []
+        loader = m.utils.data.DataLoader(_worker_datasets(m)[1], batch_size=2, worker_init_fn=calls.append, **kw)
+        out = [[(x.tolist(), [t.tolist() for t in info]) for x, info in loader] for _ in range(2)]
+        res.append(out + [m.rand(2).tolist(), m.utils.data.get_worker_info()])
+    assert res[0] == res[1]
+
+
+def test_workers_copy_the_dataset():
+    # each forked worker advances its own copy of a dataset's generator; an open file in the dataset
+    # (which deepcopy refuses) must not stop the rest of it from being copied
+    def run(m):
+        class Own(m.utils.data.Dataset):
+            def __init__(self):
+                self.g, self.fh = m.Generator().manual_seed(1), open(__file__)
+
+            def __len__(self):
+                return 5
+
+            def __getitem__(self, i):
+                return m.rand(1, generator=self.g) + i
+
+        loader = m.utils.data.DataLoader(Own(), batch_size=2, num_workers=2)
+        return [[b.tolist() for b in loader] for _ in range(2)]
+    assert run(torch) == run(glasstorch)

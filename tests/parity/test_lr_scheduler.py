@@ -116,3 +116,11 @@ def test_scheduler_errors():
     same_error(lambda t: t.optim.lr_scheduler.StepLR(t.optim.SGD([t.tensor(1.0, requires_grad=True)]), 3,
                                                      last_epoch=4))
     same_error(lambda t: t.optim.lr_scheduler.OneCycleLR(t.optim.SGD([t.tensor(1.0, requires_grad=True)]), 0.1))
+
+
+def test_scheduler_classes_live_in_lr_scheduler():
+    """Reprs and pickles name the class's module: torch's are all in ``optim.lr_scheduler``."""
+    for name in ("StepLR", "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau", "CyclicLR",
+                 "CosineAnnealingWarmRestarts", "OneCycleLR", "LambdaLR"):
+        want = getattr(torch.optim.lr_scheduler, name).__module__.replace("torch", "glasstorch", 1)
+        assert getattr(glasstorch.optim.lr_scheduler, name).__module__ == want, name

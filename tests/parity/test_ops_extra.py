@@ -173,3 +173,10 @@ def test_helpers_ints_inplace_and_errors():
     same_error(lambda t: t.renorm(t.ones(3), 2, 0, 1.0))
     same_error(lambda t: t.vander(t.ones(2, 2)))
     same_error(lambda t: t.frexp(t.tensor([1, 2])))
+
+
+@pytest.mark.parametrize("dst,src", [((4, 3), (2, 2)), ((2, 3), (3, 3)), ((3,), (2, 3))])
+def test_copy_shape_mismatch_messages(dst, src):
+    """Shapes that never broadcast get the size message (destination as tensor a); shapes that broadcast
+    past the destination get the output-shape message.  AveragedModel.update_parameters shows the first."""
+    same_error(lambda t: t.zeros(dst).copy_(t.ones(src)))

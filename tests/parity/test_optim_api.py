@@ -181,3 +181,20 @@ def test_seed_sgd_options_bit_identical(kwargs):
             opt.step()
         out[mod] = (a.item(), b.item())
     assert out[torch] == out[glasstorch]
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 0, 3, 0.5, -1, float("inf"), -float("inf")])
+def test_total_norm_orders_and_mixed_dtypes(norm_type):
+    """torch stacks the per-gradient norms (a float64 gradient makes the total float64); order 0
+    counts non-zeros, -inf takes the smallest."""
+    def fn(m):
+        a = m.tensor([0., 2., -3.], requires_grad=True)
+        b = m.tensor([0., 0.5], dtype=m.float64, requires_grad=True)
+        a.grad, b.grad = m.tensor([0., 2., -3.]), m.tensor([0., 0.5], dtype=m.float64)
+        total = m.nn.utils.clip_grad_norm_([a, b], 1.0, norm_type=norm_type)
+        return [str(total.dtype), round(total.item(), 5), [round(v, 5) for v in a.grad.tolist() + b.grad.tolist()]]
+    assert fn(torch) == fn(glasstorch)
+
+
+def test_clip_grad_value_without_any_grad_raises_like_torch():
+    same_error(lambda m: m.nn.utils.clip_grad_value_([m.ones(3, requires_grad=True)], 1.0))

@@ -16,6 +16,19 @@ def _grads(parameters):
     return [p._grad for p in parameters if p._grad is not None]
 
 
+def _vector_norm(x, p):
+    """``torch.linalg.vector_norm`` of an array in its own dtype (accumulated in float64)."""
+    a = np.abs(x.astype(np.float64)).ravel()
+    if p == math.inf or p == -math.inf:
+        r = (a.max() if p > 0 else a.min()) if a.size else 0.0
+    elif p == 0:
+        r = np.count_nonzero(a)
+    else:
+        with np.errstate(divide="ignore"):  # a negative order over a zero: inf, then 0, as torch
+            r = np.sum(a ** p) ** (1 / p)
+    return np.asarray(r).astype(x.dtype)
+
+
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     if isinstance(tensors, Tensor):
         tensors = [tensors]
@@ -23,14 +36,10 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     if not tensors:
         return _wrap(np.array(0.0, np.float32))
-    dt = tensors[0]._data.dtype
-    if norm_type == math.inf:
-        norms = [np.abs(g._data).max() for g in tensors]
-        total = np.max(np.array(norms, dt))
-    else:
-        norms = np.array([np.sum(np.abs(g._data.astype(np.float64)) ** norm_type) ** (1 / norm_type)
-                          for g in tensors], dt)
-        total = (np.sum(np.abs(norms.astype(np.float64)) ** norm_type) ** (1 / norm_type)).astype(dt)
+    # torch stacks the per-tensor norms, so a float32 and a float64 gradient give a float64 total
+    dt = np.result_type(*[g._data.dtype for g in tensors])
+    norms = np.array([_vector_norm(g._data, norm_type) for g in tensors], dt)
+    total = _vector_norm(norms, norm_type)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it "
                            "cannot be clipped. To disable this error and scale the gradients by the non-finite norm "
@@ -68,6 +77,10 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
     clip_value = float(clip_value)
-    for g in _grads(parameters):
+    grads = _grads(parameters)
+    if not grads:  # torch groups the (empty) gradient list by device first, and that check fails
+        raise RuntimeError("Expected !nested_tensorlist[0].empty() to be true, but got false.  (Could this error "
+                           "message be improved?  If so, please report an enhancement request to PyTorch.)")
+    for g in grads:
         np.clip(g._data, -clip_value, clip_value, out=g._data)
         g._vc[0] += 1

@@ -1,22 +1,18 @@
 """``DataLoader``: sampler -> batch sampler -> fetch -> collate.
 
-Loading always happens in the main process.  ``num_workers``, ``pin_memory``,
-``persistent_workers`` and ``prefetch_factor`` are accepted and change nothing but the results
-stay torch's: every new iterator draws torch's ``_base_seed`` (one int64 from the loader's
-generator, or the global one) before the first index is sampled, so a shuffled order and any
-later random numbers match torch for the same seed.
+Loading always happens in the main process; ``pin_memory`` changes nothing.  Every new iterator
+draws torch's ``_base_seed`` (one int64 from the loader's generator, or the global one) before the
+first index is sampled, so a shuffled order and any later random numbers match torch for the same
+seed.  With ``num_workers > 0`` the workers are emulated in turn (``_workers.py``): torch's batch
+order, worker seeds, ``worker_init_fn`` and ``get_worker_info()``.
 """
 from ._collate import default_collate, default_convert
 from ._rng import random_int64
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from ._workers import WorkersIter, get_worker_info
 
 __all__ = ["DataLoader", "get_worker_info"]
-
-
-def get_worker_info():
-    """Always None: glasstorch loads in the main process."""
-    return None
 
 
 class DataLoader:
@@ -85,6 +81,7 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if batch_sampler is not None else default_convert
         self.collate_fn = collate_fn
+        self._iterator = None
 
     @property
     def _auto_collation(self):
@@ -95,7 +92,16 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        return _SingleProcessIter(self)
+        if self.num_workers == 0:
+            return _SingleProcessIter(self)
+        make_fetcher = lambda dataset: _Fetcher(self, dataset)  # noqa: E731
+        if not self.persistent_workers:
+            return WorkersIter(self, make_fetcher)
+        if self._iterator is None:             # persistent workers: one iterator, reset each epoch
+            self._iterator = WorkersIter(self, make_fetcher)
+        else:
+            self._iterator._reset(self)
+        return self._iterator
 
     def __len__(self):
         if self._iterable:
@@ -115,31 +121,20 @@ class _InfiniteConstantSampler:
             yield None
 
 
-class _SingleProcessIter:
-    """One pass over the loader: index, fetch, collate."""
+class _Fetcher:
+    """Turns one index (a list of indices when batching) into a batch: fetch, then collate."""
 
-    def __init__(self, loader):
-        self._loader = loader
-        self._dataset = loader.dataset
+    def __init__(self, loader, dataset):
+        self._dataset = dataset
         self._collate_fn = loader.collate_fn
         self._auto_collation = loader._auto_collation
         self._drop_last = loader.drop_last
-        self._sampler_iter = iter(loader._index_sampler)
-        # NOTE: torch draws this seed for worker processes even with num_workers=0; we draw it too
-        self._base_seed = random_int64(loader.generator)
-        self._num_yielded = 0
         self._iterable = loader._iterable
         if self._iterable:
-            self._dataset_iter = iter(self._dataset)
+            self._dataset_iter = iter(dataset)
             self._ended = False
 
-    def __iter__(self):
-        return self
-
-    def __len__(self):
-        return len(self._loader)
-
-    def _fetch(self, index):
+    def __call__(self, index):
         if self._iterable:
             if self._ended:
                 raise StopIteration
@@ -161,6 +156,24 @@ class _SingleProcessIter:
         else:
             data = self._dataset[index]
         return self._collate_fn(data)
+
+
+class _SingleProcessIter:
+    """One pass over the loader: index, fetch, collate."""
+
+    def __init__(self, loader):
+        self._loader = loader
+        self._sampler_iter = iter(loader._index_sampler)
+        # NOTE: torch draws this seed for worker processes even with num_workers=0; we draw it too
+        self._base_seed = random_int64(loader.generator)
+        self._num_yielded = 0
+        self._fetch = _Fetcher(loader, loader.dataset)
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._loader)
 
     def __next__(self):
         index = next(self._sampler_iter)
