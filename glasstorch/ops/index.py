@@ -36,6 +36,30 @@ def warn_byte_index():
     warn_at_caller(BYTE_INDEX)
 
 
+SEQ_AS_TUPLE = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch 2.9; "
+    "use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
+    "x[torch.tensor(seq)], which will result either in an error or a different result (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/python_variable_indexing.cpp:{}.)")
+
+
+def seq_as_tuple(index):
+    """torch's treatSequenceAsTuple: a list (or other non-tuple sequence) shorter than 32 holding a
+    tensor, a sequence, a slice, ``...`` or None is read as a tuple of indices, with a warning."""
+    if isinstance(index, (tuple, Tensor, str, bytes, np.ndarray)) or not isinstance(index, (list, range)):
+        return index
+    if len(index) >= 32:
+        return index
+    for it in index:
+        line = 349 if isinstance(it, (Tensor, list, tuple, range, str, slice)) else \
+            359 if it is None or it is Ellipsis else None      # torch's two TORCH_WARN sites
+        if line is not None:
+            from .._user_warning import warn_at_caller
+            warn_at_caller(SEQ_AS_TUPLE.format(line))
+            return tuple(index)
+    return index
+
+
 def _as_index_array(item):
     """An integer tensor, bool mask or list as a NumPy index array (None if ``item`` is not one)."""
     if isinstance(item, Tensor):
@@ -230,6 +254,7 @@ def positions(shape):
 
 
 def getitem(input, index):
+    index = seq_as_tuple(index)
     x = input._data
     steps, basic, adv = parse(x.shape, index)
     if not (GRAD.enabled and input._rg):
@@ -301,6 +326,7 @@ def _put_backward(node, g):
 
 
 def setitem(input, index, value):
+    index = seq_as_tuple(index)
     if index is False:                      # torch writes nothing, and checks nothing
         return None
     if index is True:                       # torch: a plain copy into x.unsqueeze(0)

@@ -70,7 +70,8 @@ class SgnBackward0(Node):
 
 
 def sgn(input, *, out=None):
-    r = _wrap(as_array(np.sign(input._data)))
+    x = input._data
+    r = _wrap(x.copy() if x.dtype.kind == "b" else as_array(np.sign(x)))    # sgn of a bool is itself
     if GRAD.enabled and input._rg:
         record1(SgnBackward0(), r, input)
     return r

@@ -45,10 +45,13 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """nansum / (number of non-nan elements), as torch composes it."""
+    from .inplace import type_name
     if input._data.dtype.kind != "f":
-        from .inplace import type_name
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{type_name(input._data.dtype)}")
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
+        raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating "
+                           f"point or complex dtype. Got: {type_name(dtype.np)}")
     from .reduction import sum as _sum
     count = _sum(_wrap(~np.isnan(input._data)), dim, keepdim)
     return nansum(input, dim, keepdim, dtype=dtype) / count

@@ -9,8 +9,8 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from . import _libm
-from .unary import _unary
-from .inplace import commit
+from .unary import _unary, _sqrt, nan_signed
+from .inplace import commit, type_name
 from .inplace_more import original
 
 _LN2 = math.log(2.0)
@@ -73,12 +73,15 @@ class RsqrtBackward0(Node):
         return (-0.5 * g * y * y * y,)
 
 
+_log2, _log10 = nan_signed(np.log2, False), nan_signed(np.log10, False)
+
+
 def log2(input, *, out=None):
-    return _unary(np.log2, Log2Backward0, input, "self")
+    return _unary(_log2, Log2Backward0, input, "self")
 
 
 def log10(input, *, out=None):
-    return _unary(np.log10, Log10Backward0, input, "self")
+    return _unary(_log10, Log10Backward0, input, "self")
 
 
 def log1p(input, *, out=None):
@@ -234,8 +237,8 @@ def _erfinv(x):
 
 
 TanBackward0, tan = _simple("TanBackward0", np.tan, _d_tan, "result")
-AsinBackward0, asin = _simple("AsinBackward0", np.arcsin, _d_asin, "self")
-AcosBackward0, acos = _simple("AcosBackward0", np.arccos, _d_acos, "self")
+AsinBackward0, asin = _simple("AsinBackward0", nan_signed(np.arcsin, True), _d_asin, "self")
+AcosBackward0, acos = _simple("AcosBackward0", nan_signed(np.arccos, True), _d_acos, "self")
 AtanBackward0, atan = _simple("AtanBackward0", np.arctan, _d_atan, "self")
 SinhBackward0, sinh = _simple("SinhBackward0", np.sinh, _d_sinh, "self")
 CoshBackward0, cosh = _simple("CoshBackward0", np.cosh, _d_cosh, "self")
@@ -245,8 +248,19 @@ AtanhBackward0, atanh = _simple("AtanhBackward0", np.arctanh, _d_atanh, "self")
 ErfBackward0, erf = _simple("ErfBackward0", _erf, _d_erf, "self")
 ErfcBackward0, erfc = _simple("ErfcBackward0", _erfc, _d_erfc, "self")
 ErfinvBackward0, erfinv = _simple("ErfinvBackward0", _erfinv, _d_erfinv, "result")
-Deg2RadBackward0, deg2rad = _simple("Deg2RadBackward0", np.deg2rad, _d_deg2rad, None)
-Rad2DegBackward0, rad2deg = _simple("Rad2DegBackward0", np.rad2deg, _d_rad2deg, None)
+def _scaled(c, name):
+    """torch's deg2rad / rad2deg: one multiply by the constant rounded to the input's float type
+    (half computes in float)."""
+    def fn(x):
+        if x.dtype == np.float16:
+            return (x.astype(np.float32) * np.float32(c)).astype(np.float16)
+        return x * x.dtype.type(c)
+    fn.__name__ = name
+    return fn
+
+
+Deg2RadBackward0, deg2rad = _simple("Deg2RadBackward0", _scaled(math.pi / 180, "deg2rad"), _d_deg2rad, None)
+Rad2DegBackward0, rad2deg = _simple("Rad2DegBackward0", _scaled(180 / math.pi, "rad2deg"), _d_rad2deg, None)
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
 
@@ -269,8 +283,8 @@ FracBackward0 = type("FracBackward0", (Node,), {"__slots__": (), "__doc__": "y =
 def _rounding(fn, node_cls, input):
     x = input._data
     if x.dtype.kind in "biu":
-        if x.dtype.kind == "b" and fn is not np.round:
-            raise RuntimeError(f"\"{fn.__name__}_vml_cpu\" not implemented for 'Bool'")
+        if x.dtype.kind == "b":     # torch's integer fast path skips bool, whose float kernel refuses it
+            raise NotImplementedError(f"\"{fn.__name__}_vml_cpu\" not implemented for 'Bool'")
         return _wrap(x.copy())
     return _unary(fn, node_cls, input, None, x)
 
@@ -303,14 +317,14 @@ def round(input, *, decimals=0, out=None):
         return _rounding(np.round, RoundBackward0, input)
     x = input._data
     if x.dtype.kind in "biu":
-        raise RuntimeError("round_cpu not implemented for 'Long' with decimals")
+        raise NotImplementedError(f"\"round_cpu\" not implemented for '{type_name(x.dtype)}'")
     return _unary(_round_decimals(decimals), RoundBackward1, input, None, x)
 
 
 def frac(input, *, out=None):
     x = input._data
     if x.dtype.kind in "biu":
-        raise RuntimeError("\"frac_cpu\" not implemented for 'Long'")
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{type_name(x.dtype)}'")
     return _unary(lambda a: a - np.trunc(a), FracBackward0, input, None, x)
 
 

@@ -64,7 +64,8 @@ def _pow_values(x, e):
     if e == 1:
         return x
     if e == 0.5:
-        return np.sqrt(x)
+        from .unary import _sqrt
+        return _sqrt(x)
     if e == -1:
         return 1.0 / x if x.dtype.kind == "f" else np.reciprocal(x)
     if e == -0.5:

@@ -27,6 +27,25 @@ def _unary(fn, node_cls, input, save, x=None):
     return r
 
 
+def nan_signed(fn, negative):
+    """``fn`` (a ufunc) with the NaN it makes from a non-NaN input given torch's sign bit: its
+    kernels return +NaN for sqrt/log2/log10 of a negative, -NaN for asin/acos outside [-1, 1]
+    (NumPy's x86 loops return -NaN for all of them); a NaN input passes through unchanged."""
+    def f(x):
+        r = fn(x) if x.size < _BIG else _parallel.unary(fn, x)
+        if r.dtype.kind == "f":
+            bad = np.isnan(r)
+            if bad.any():
+                bad &= ~np.isnan(x)
+                r = np.where(bad, r.dtype.type(-np.nan if negative else np.nan), r)
+        return r
+    f.__name__ = fn.__name__
+    return f
+
+
+_sqrt = nan_signed(np.sqrt, False)
+
+
 class AbsBackward0(Node):
     """y = |x|   ->   dx = g * sign(x)"""
     __slots__ = ()
@@ -39,7 +58,7 @@ class AbsBackward0(Node):
 def abs(input, *, out=None):
     x = input._data
     if x.dtype.kind == "b":
-        raise RuntimeError("abs only supports floating-point and integer dtypes; got Bool")
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return _unary(np.abs, AbsBackward0, input, "self", x)
 
 
@@ -82,7 +101,7 @@ class SqrtBackward0(Node):
 
 
 def sqrt(input, *, out=None):
-    return _unary(np.sqrt, SqrtBackward0, input, "result")
+    return _unary(_sqrt, SqrtBackward0, input, "result")
 
 
 class SinBackward0(Node):
@@ -182,7 +201,7 @@ def relu(input, inplace=False):
         return relu_(input)
     x = input._data
     if x.dtype.kind == "b":
-        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        raise RuntimeError("Boolean inputs not supported for relu")
     return _unary(_relu, ReluBackward0, input, "result", x)
 
 

@@ -181,3 +181,50 @@ def test_cdist_matmul_path(mode, shapes):
     assert res[glasstorch][0] == res[torch][0]
     for t, g in zip(res[torch][1:], res[glasstorch][1:]):
         assert_same_array(t, g, rtol=1e-5, atol=1e-5)
+
+
+# ---- a list holding a tensor, a slice, ... is read as a tuple of indices (with torch's warning) ------
+SEQ_CASES = [
+    lambda t: _x(t)[[_m(t)[:, 0]]], lambda t: _x(t)[[_m(t, "bool")[:, 0]]], lambda t: _x(t)[[t.tensor([1, 0])]],
+    lambda t: _x(t)[[t.tensor([1, 0]), t.tensor([2, 2])]], lambda t: _x(t)[[t.tensor(1)]],
+    lambda t: _x(t)[[t.tensor([1, 0]), 1]], lambda t: _x(t)[[0, t.tensor([2, 0])]],
+    lambda t: _x(t)[[slice(None), t.tensor([2, 0])]], lambda t: _x(t)[[None, 1]], lambda t: _x(t)[[[1, 0]]],
+    lambda t: _x(t)[[1, 0]], _set(lambda t: [t.tensor([1, 0]), 2], lambda t: 9.0),
+    _set(lambda t: [_m(t, "bool")[:, 0]], lambda t: 9.0),
+]
+
+
+@pytest.mark.parametrize("fn", SEQ_CASES)
+def test_list_with_tensor_is_a_tuple_index(fn):
+    _same(fn)
+
+
+# ---- unary ops torch refuses for bool / integer inputs: NotImplementedError with its kernel's name ---
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int32", "int64"])
+@pytest.mark.parametrize("op", [lambda t, x: t.floor(x), lambda t, x: t.ceil(x), lambda t, x: t.trunc(x),
+                                lambda t, x: t.fix(x), lambda t, x: t.round(x), lambda t, x: x.round(decimals=1),
+                                lambda t, x: t.abs(x), lambda t, x: t.absolute(x), lambda t, x: t.sgn(x),
+                                lambda t, x: t.sign(x), lambda t, x: t.frac(x), lambda t, x: x.floor_(),
+                                lambda t, x: x.round_(), lambda t, x: x.frac_(), lambda t, x: x.abs_(),
+                                lambda t, x: x.sgn_(), lambda t, x: t.relu(x), lambda t, x: t.rad2deg(x),
+                                lambda t, x: t.deg2rad(x), lambda t, x: t.sgn(x, out=t.empty(3, dtype=x.dtype)),
+                                lambda t, x: t.floor(x, out=t.empty(3, dtype=x.dtype))])
+def test_unary_integer_and_bool_inputs(op, dtype):
+    _same(lambda t: op(t, t.tensor([1, 0, 3]).to(getattr(t, dtype))))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int64"])
+def test_nanmean_integer(dtype):
+    _same(lambda t: t.nanmean(t.tensor([1, 0, 3]).to(getattr(t, dtype))))
+    _same(lambda t: t.nanmean(t.tensor([1.0, float("nan")]), dtype=getattr(t, dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("op", [lambda t, x: t.sqrt(x), lambda t, x: t.log(x), lambda t, x: t.log2(x),
+                                lambda t, x: t.log10(x), lambda t, x: t.asin(x), lambda t, x: t.acos(x),
+                                lambda t, x: t.rsqrt(x), lambda t, x: x ** 0.5, lambda t, x: t.acosh(x)])
+def test_nan_sign_bits(op, dtype):
+    """torch's kernels give the NaN made from a non-NaN input a definite sign bit."""
+    a = [-1.0, -3.5, -0.0, float("nan"), -float("nan"), -float("inf"), 2.0, 0.25]
+    ints = {"float32": np.int32, "float64": np.int64}[dtype]
+    _same(lambda t: op(t, t.tensor(a, dtype=getattr(t, dtype))).detach().numpy().view(ints))

@@ -1,5 +1,5 @@
 """3-d convolution and pooling, transposed 1-d/3-d convolution, Threshold, Softmax2d,
-ChannelShuffle and LazyLinear: same reprs, weights after manual_seed, outputs, grad_fn names,
+ChannelShuffle, LazyLinear and the lazy convolutions: same reprs, weights after manual_seed, outputs, grad_fn names,
 gradients and errors as torch."""
 import numpy as np
 import pytest
@@ -116,3 +116,45 @@ def test_nn_namespace_has_no_submodule_leaks():
 ])
 def test_errors(fn):
     same_error(fn)
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda nn: nn.LazyConv1d(4, 3, padding=1, padding_mode="reflect", bias=False), (2, 3, 6)),
+    (lambda nn: nn.LazyConv2d(4, (2, 3), stride=2, groups=2), (1, 4, 5, 6)),
+    (lambda nn: nn.LazyConv2d(3, 3, padding="same"), (2, 5, 5)),
+    (lambda nn: nn.LazyConv3d(2, 2, dilation=(1, 2, 1)), (1, 3, 4, 5, 3)),
+    (lambda nn: nn.LazyConvTranspose1d(3, 3, stride=2, output_padding=1), (2, 2, 5)),
+    (lambda nn: nn.LazyConvTranspose2d(4, 2, groups=2, bias=False), (2, 4, 3, 3)),
+    (lambda nn: nn.LazyConvTranspose3d(2, 2, stride=(1, 2, 1)), (1, 3, 2, 3, 2)),
+])
+def test_lazy_conv(make, shape):
+    """Lazy convolutions: reprs and state_dict before the first call, then in_channels from the
+    input, the same weights after manual_seed (drawn at the first call), the plain class and output."""
+    x = arr(*shape)
+    out = {}
+    for m in (torch, glasstorch):
+        m.manual_seed(0)
+        mod = make(m.nn)
+        m.randn(3)                                  # draws between construction and the first call
+        before = (repr(mod), repr(mod.weight), list(mod.state_dict().items()).__repr__(),
+                  mod.has_uninitialized_params())
+        y = mod(m.from_numpy(x.copy()))
+        out[m] = (mod, before, repr(mod), type(mod).__name__, type(mod.weight).__name__, y.detach().numpy())
+    (mt, *rt, yt), (mg, *rg, yg) = out[torch], out[glasstorch]
+    assert rt == rg
+    assert_same_params(mt, mg)
+    np.testing.assert_allclose(yg, yt, rtol=1e-5, atol=1e-5)
+
+
+def test_lazy_conv_errors_and_loading():
+    same_error(lambda m: m.nn.LazyConv2d(4, 3)(m.ones(3, 3)))
+    same_error(lambda m: m.nn.LazyConv1d(4, 3, groups=2)(m.ones(1, 3, 5)))
+
+    def load(m):
+        m.manual_seed(0)
+        src = m.nn.Conv2d(3, 4, 2)
+        lazy = m.nn.LazyConv2d(4, 2)
+        res = str(lazy.load_state_dict(src.state_dict()))
+        y = lazy(m.ones(1, 3, 4, 4))
+        return res, repr(lazy), type(lazy).__name__, lazy.weight.shape, y.detach().numpy().round(5).tolist()
+    assert load(torch) == load(glasstorch)

@@ -257,3 +257,63 @@ def test_load_from_state_dict_versions_and_overrides():
         return out
     assert load(torch) == load(glasstorch)
 
+
+
+def _extra(m, get=True, put=True):
+    """A Linear carrying extra state through ``get_extra_state``/``set_extra_state`` (either may be absent)."""
+    nn, log = m.nn, []
+
+    class Extra(nn.Linear):
+        pass
+    if get:
+        Extra.get_extra_state = lambda self: {"step": 7, "tag": "x"}
+    if put:
+        Extra.set_extra_state = lambda self, state: log.append(state)
+    return nn.Sequential(Extra(1, 1), nn.Sequential(Extra(1, 1))), log
+
+
+def _outcome(fn):
+    try:
+        return str(fn())
+    except RuntimeError as e:
+        return f"RuntimeError: {e}"
+
+
+def test_extra_state_round_trip_and_key_reports():
+    """state_dict holds '<prefix>_extra_state' after the module's own tensors when get_extra_state is
+    overridden; load_state_dict hands it to set_extra_state, else reports it missing or unexpected."""
+    def run(m):
+        out = []
+        for get, put in [(True, True), (True, False), (False, True)]:
+            net, log = _extra(m, get, put)
+            sd = net.state_dict()
+            out.append([(k, v if k.endswith("_extra_state") else tuple(v.shape)) for k, v in sd.items()])
+            out.append(_outcome(lambda: net.load_state_dict(sd)))
+            out.append(_outcome(lambda: net.load_state_dict(sd, strict=False)))
+            out.append(log[:])
+            for drop in [k for k in sd if k.endswith("_extra_state")][:1]:
+                short = OrderedDict((k, v) for k, v in sd.items() if k != drop)
+                out.append(_outcome(lambda: net.load_state_dict(short)))
+                out.append(_outcome(lambda: net.load_state_dict(short, strict=False)))
+            plain = net.state_dict()
+            plain["1.0._extra_state"] = 3
+            out.append(_outcome(lambda: net.load_state_dict(plain)))
+        return out
+    assert run(torch) == run(glasstorch)
+
+
+def test_extra_state_base_methods_raise():
+    same_error(lambda m: m.nn.Linear(1, 1).get_extra_state())
+    same_error(lambda m: m.nn.Linear(1, 1).set_extra_state({}))
+
+
+def test_state_dict_post_hook_runs_after_children():
+    def run(m):
+        net, out = m.nn.Sequential(m.nn.Linear(1, 1), m.nn.Sequential(m.nn.Linear(1, 1))), []
+        net.register_state_dict_post_hook(lambda mod, sd, prefix, meta: out.append((list(sd), prefix, meta)))
+        net[1].register_state_dict_post_hook(lambda mod, sd, prefix, meta: out.append((list(sd), prefix, meta)))
+        net.state_dict()
+        net[0].register_state_dict_post_hook(lambda mod, sd, prefix, meta: sd)
+        out.append(_outcome(net.state_dict))
+        return out
+    assert run(torch) == run(glasstorch)

@@ -17,25 +17,44 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
-def state_dict(module, destination=None, prefix="", keep_vars=False):
-    """Parameters, then persistent buffers, then each child's entries, keyed by dotted name."""
-    if destination is None:
-        destination = OrderedDict()
-        destination._metadata = OrderedDict()
-    meta = getattr(destination, "_metadata", None)
-    if meta is not None:
-        meta[prefix[:-1]] = {"version": module._version}
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+
+
+def _overrides(module, name):
+    """Whether the module's class overrides ``Module.<name>`` (torch checks the class, not the instance)."""
+    base = getattr(LoadHooks, name)
+    return getattr(module.__class__, name, base) is not base
+
+
+def save_own(module, destination, prefix, keep_vars):
+    """torch's ``_save_to_state_dict``: own parameters, persistent buffers, then the extra state."""
     for name, p in module._parameters.items():
         if p is not None:
             destination[prefix + name] = p if keep_vars else p.detach()
     for name, b in module._buffers.items():
         if b is not None and name not in module._non_persistent_buffers_set:
             destination[prefix + name] = b if keep_vars else b.detach()
-    for hook in module._state_dict_hooks.values():
-        hook(module, destination, prefix, {})
+    if _overrides(module, "get_extra_state"):
+        destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = module.get_extra_state()
+
+
+def state_dict(module, destination=None, prefix="", keep_vars=False):
+    """Parameters, then persistent buffers, extra state, each child's entries, keyed by dotted name;
+    post-hooks run last, as in torch."""
+    if destination is None:
+        destination = OrderedDict()
+        destination._metadata = OrderedDict()
+    local_metadata = {"version": module._version}
+    meta = getattr(destination, "_metadata", None)
+    if meta is not None:
+        meta[prefix[:-1]] = local_metadata
+    module._save_to_state_dict(destination, prefix, keep_vars)
     for name, child in module._modules.items():
         if child is not None:
-            state_dict(child, destination, prefix + name + ".", keep_vars)
+            child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+    for hook in module._state_dict_hooks.values():
+        if hook(module, destination, prefix, local_metadata) is not None:
+            raise RuntimeError("state_dict post-hook must return None")
     return destination
 
 
@@ -64,8 +83,16 @@ def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
                         else type(param)(value, requires_grad=param.requires_grad))
             else:
                 param.copy_(value)
+    extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+    if _overrides(module, "set_extra_state"):
+        if extra_key in sd:
+            module.set_extra_state(sd[extra_key])
+        else:
+            missing.append(extra_key)
+    elif extra_key in sd:
+        unexpected.append(extra_key)
     for key in sd:
-        if key.startswith(prefix):
+        if key.startswith(prefix) and key != extra_key:
             name = key[len(prefix):].split(".", 1)
             # a dotted name must belong to a child module; a plain one to this module's own tensors
             if (name[0] not in module._modules) if len(name) > 1 else (name[0] not in local):
@@ -125,6 +152,22 @@ class LoadHooks:
             hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
         _load_own(self, state_dict, prefix, strict, missing_keys, unexpected_keys, error_msgs,
                   local_metadata.get("assign_to_params_buffers", False))
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        """Put this module's own parameters, persistent buffers and extra state into ``destination``."""
+        save_own(self, destination, prefix, keep_vars)
+
+    def get_extra_state(self):
+        """Override (with ``set_extra_state``) to store extra state under ``<prefix>_extra_state``."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. "
+                           "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template="
+                           "bug-report.yml to report this bug.")
+
+    def set_extra_state(self, state):
+        """Override to take back what ``get_extra_state`` stored."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. "
+                           "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template="
+                           "bug-report.yml to report this bug.")
 
     def _register_load_state_dict_pre_hook(self, hook, with_module=False):
         from functools import partial

@@ -5,10 +5,14 @@ import math
 from ..parameter import Parameter
 from .. import functional as F
 from .. import init
+from ..parameter import UninitializedParameter
+from ...autograd.grad_mode import no_grad
+from .lazy import LazyModuleMixin
 from .linear import _empty
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d",
+           "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d"]
 
 
 def _tuple(v, n):
@@ -208,3 +212,72 @@ ConvTranspose2d = type("ConvTranspose2d", (_ConvTransposeNd,), _transposed(
     2, "conv_transpose2d", "Transposed 2-d convolution: input (N, C_in, H, W) or (C_in, H, W)."))
 ConvTranspose3d = type("ConvTranspose3d", (_ConvTransposeNd,), _transposed(
     3, "conv_transpose3d", "Transposed 3-d convolution: input (N, C_in, D, H, W) or (C_in, D, H, W)."))
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """``in_channels`` from the first input's channel dim (dim 1 batched, 0 unbatched); the weight and
+    bias are materialised and kaiming-initialised then, and the module becomes its plain class."""
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            with no_grad():
+                self.weight.materialize(self._weight_shape(self.in_channels, self.out_channels, self.groups))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_channels,))
+                self.reset_parameters()
+
+    def _get_in_channels(self, input):
+        nd = self._get_num_spatial_dims()
+        if input.dim() not in (nd + 1, nd + 2):
+            raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                               f"{self.__class__.__name__}, but got input of size: {input.shape}")
+        return input.shape[1] if input.dim() == nd + 2 else input.shape[0]
+
+    def _get_num_spatial_dims(self):
+        raise NotImplementedError
+
+
+def _lazy_init(self, out_channels, bias, dtype):
+    self.weight = UninitializedParameter(dtype=dtype)
+    self.out_channels = out_channels
+    if bias:
+        self.bias = UninitializedParameter(dtype=dtype)
+
+
+def _lazy_conv(nd, base):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        LazyModuleMixin.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode,
+                                 device, dtype)
+        _lazy_init(self, out_channels, bias, dtype)
+
+    return type(f"Lazy{base.__name__}", (_LazyConvXdMixin, base), {
+        "__init__": __init__, "cls_to_become": base, "_get_num_spatial_dims": lambda self: nd,
+        "__module__": __name__, "__doc__": f"A ``{base.__name__}`` whose ``in_channels`` is inferred from the input."})
+
+
+def _lazy_conv_transpose(nd, base):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        LazyModuleMixin.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
+                                 padding_mode, device, dtype)
+        _lazy_init(self, out_channels, bias, dtype)
+
+    return type(f"Lazy{base.__name__}", (_LazyConvXdMixin, base), {
+        "__init__": __init__, "cls_to_become": base, "_get_num_spatial_dims": lambda self: nd,
+        "__module__": __name__, "__doc__": f"A ``{base.__name__}`` whose ``in_channels`` is inferred from the input."})
+
+
+LazyConv1d = _lazy_conv(1, Conv1d)
+LazyConv2d = _lazy_conv(2, Conv2d)
+LazyConv3d = _lazy_conv(3, Conv3d)
+LazyConvTranspose1d = _lazy_conv_transpose(1, ConvTranspose1d)
+LazyConvTranspose2d = _lazy_conv_transpose(2, ConvTranspose2d)
+LazyConvTranspose3d = _lazy_conv_transpose(3, ConvTranspose3d)

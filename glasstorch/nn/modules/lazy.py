@@ -15,7 +15,26 @@ class LazyModuleMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._load_hook = self._register_load_state_dict_pre_hook(self._lazy_load_hook)
         self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters, with_kwargs=True)
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        """Uninitialised tensors go in as they are (torch's ``<UninitializedParameter>``); no extra state."""
+        for store, skip in ((self._parameters, ()), (self._buffers, self._non_persistent_buffers_set)):
+            for name, t in store.items():
+                if t is not None and name not in skip:
+                    destination[prefix + name] = t if keep_vars or isinstance(t, UninitializedParameter) \
+                        else t.detach()
+
+    def _lazy_load_hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                        error_msgs):
+        """Loading a materialised tensor into an uninitialised one first gives it the checkpoint's shape."""
+        for name, t in list(self._parameters.items()) + list(self._buffers.items()):
+            key = prefix + name
+            if key in state_dict and t is not None and isinstance(t, UninitializedParameter):
+                value = state_dict[key]
+                if not isinstance(value, UninitializedParameter):
+                    t.materialize(value.shape)
 
     def has_uninitialized_params(self):
         """Whether any parameter or buffer is still uninitialised."""
@@ -33,6 +52,8 @@ class LazyModuleMixin:
         if module.has_uninitialized_params():
             raise RuntimeError(f"module {self._get_name()} has not been fully initialized")
         module._initialize_hook.remove()
+        module._load_hook.remove()
         delattr(module, "_initialize_hook")
+        delattr(module, "_load_hook")
         if module.cls_to_become is not None:
             module.__class__ = module.cls_to_become
