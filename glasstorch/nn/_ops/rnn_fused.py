@@ -23,6 +23,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import ANOMALY, GRAD, _remember_forward, _wrap, edge
+from .linear import weight_grad_t
 
 _F32 = np.dtype(np.float32)
 _TINY = 2.0 ** -12
@@ -221,7 +222,7 @@ def _weight_grad(hp, dhw, reverse, mode):
     """dW_hh = sum over steps of dhw_t^T h_t.  GRU and RNN: step by step, last step first, as torch's
     autograd sums them (the same rounding); LSTM (torch's oneDNN kernel): one product over all steps."""
     if mode == "LSTM":
-        return (hp.reshape(-1, hp.shape[-1]).T @ dhw).T
+        return weight_grad_t(hp.reshape(-1, hp.shape[-1]), dhw).T
     dhw = dhw.reshape(hp.shape[0], hp.shape[1], -1)
     order = iter(_order(hp.shape[0], not reverse))
     t = next(order)
@@ -264,7 +265,7 @@ class _FusedLayer(Node):
         dxw, dhw = dxw.reshape(-1, dxw.shape[-1]), dhw.reshape(-1, dhw.shape[-1])
         x2 = x.reshape(-1, x.shape[-1])
         return (None if not want[0] else (dxw @ w_ih).reshape(x.shape),
-                None if not want[1] else (x2.T @ dxw).T,           # as torch's mm backward, then t()
+                None if not want[1] else weight_grad_t(x2, dxw).T,  # as torch's mm backward, then t()
                 None if not want[2] else _weight_grad(hp, dhw, self.reverse, mode),
                 None if not want[3] else dxw.sum(0),
                 db_hh, dh0, dc0)
