@@ -8,6 +8,7 @@ from .._dtype import float16 as _float16
 from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, needs_grad, record, record1,
                       single_result)
+from .unary import _sqrt
 
 
 def _is_t(x):
@@ -64,7 +65,6 @@ def _pow_values(x, e):
     if e == 1:
         return x
     if e == 0.5:
-        from .unary import _sqrt
         return _sqrt(x)
     if e == -1:
         return 1.0 / x if x.dtype.kind == "f" else np.reciprocal(x)

@@ -33,11 +33,11 @@ def nan_signed(fn, negative):
     (NumPy's x86 loops return -NaN for all of them); a NaN input passes through unchanged."""
     def f(x):
         r = fn(x) if x.size < _BIG else _parallel.unary(fn, x)
-        if r.dtype.kind == "f":
+        # min() carries a NaN through: one pass, no mask, in the common case of no NaN at all
+        if r.dtype.kind == "f" and r.size and np.isnan(r.min()):
             bad = np.isnan(r)
-            if bad.any():
-                bad &= ~np.isnan(x)
-                r = np.where(bad, r.dtype.type(-np.nan if negative else np.nan), r)
+            bad &= ~np.isnan(x)
+            r = np.where(bad, r.dtype.type(-np.nan if negative else np.nan), r)
         return r
     f.__name__ = fn.__name__
     return f
