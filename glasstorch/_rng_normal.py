@@ -100,6 +100,7 @@ def _fill_blocks(out, draw, transform, chunk, threaded_chunk=None):
     if threads > 1 and threaded_chunk:
         chunk = threaded_chunk
     spans = [(a, min(a + chunk, full)) for a in range(0, full, chunk)]
+    threads = min(threads, len(spans))          # (larger chunks: maybe fewer than threads)
     pool = _executor(threads - 1) if threads > 1 else None
     futures = []
     try:
