@@ -142,14 +142,28 @@ def test_out_resize_warning_points_at_the_caller(fn):
 @pytest.mark.parametrize("shapes", [((3, 4), (5, 4)), ((2, 3, 4), (5, 4)), ((1, 3, 2), (2, 4, 2))])
 def test_cdist_node_and_gradients(p, shapes):
     """CdistBackward0 (torch's _cdist_forward path: any p off the p=2 matmul path, small inputs)."""
-    rng = np.random.default_rng(0)
+    _compare_cdist(shapes, 0, p=p, compute_mode="donot_use_mm_for_euclid_dist")
+
+
+def _node_chain(fn):
+    """The names of the nodes along each node's first input edge."""
+    names = []
+    while fn is not None:
+        names.append(fn.name())
+        fn = fn.next_functions[0][0] if fn.next_functions else None
+    return names
+
+
+def _compare_cdist(shapes, seed, **kwargs):
+    """cdist on both libraries: the node chain, values and both gradients (a weighted sum's)."""
+    rng = np.random.default_rng(seed)
     a, b = (rng.standard_normal(s).astype(np.float32) for s in shapes)
     res = {}
     for m in (torch, glasstorch):
         x1, x2 = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
-        y = m.cdist(x1, x2, p, compute_mode="donot_use_mm_for_euclid_dist")
+        y = m.cdist(x1, x2, **kwargs)
         (y * m.arange(float(y.numel())).reshape(y.shape)).sum().backward()
-        res[m] = (y.grad_fn.name(), y.detach().numpy(), x1.grad.numpy(), x2.grad.numpy())
+        res[m] = (_node_chain(y.grad_fn), y.detach().numpy(), x1.grad.numpy(), x2.grad.numpy())
     assert res[glasstorch][0] == res[torch][0]
     for t, g in zip(res[torch][1:], res[glasstorch][1:]):
         assert_same_array(t, g, rtol=1e-5, atol=1e-5)
@@ -166,21 +180,7 @@ def test_cdist_compute_mode_error():
                                     ((1, 3, 2), (26, 2)), ((0, 4), (5, 4))])
 def test_cdist_matmul_path(mode, shapes):
     """p = 2 by matmul (ViewBackward0 over EuclideanDistBackward0) when asked or past 25 rows."""
-    rng = np.random.default_rng(1)
-    a, b = (rng.standard_normal(s).astype(np.float32) for s in shapes)
-    res = {}
-    for m in (torch, glasstorch):
-        x1, x2 = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
-        y = m.cdist(x1, x2, compute_mode=mode)
-        (y * m.arange(float(y.numel())).reshape(y.shape)).sum().backward()
-        names, fn = [], y.grad_fn
-        while fn is not None:
-            names.append(fn.name())
-            fn = fn.next_functions[0][0] if fn.next_functions else None
-        res[m] = (names, y.detach().numpy(), x1.grad.numpy(), x2.grad.numpy())
-    assert res[glasstorch][0] == res[torch][0]
-    for t, g in zip(res[torch][1:], res[glasstorch][1:]):
-        assert_same_array(t, g, rtol=1e-5, atol=1e-5)
+    _compare_cdist(shapes, 1, compute_mode=mode)
 
 
 # ---- a list holding a tensor, a slice, ... is read as a tuple of indices (with torch's warning) ------
