@@ -99,9 +99,42 @@ def unary(ufunc, x):
     return out
 
 
+_SUM_BLOCK = 256             # elements of a row that one BLAS dot product sums
+_ONES = {}                   # dtype -> a vector of _SUM_BLOCK ones, made once
+
+
+def _trailing_sum(x, axes, keepdims):
+    """The sum over the trailing ``axes`` of a C-contiguous float32/float64 array whose rows split
+    into whole blocks, else None.  NumPy's pairwise sum along a row is a scalar loop; a
+    matrix-vector product with ones sums every block of 256 with SIMD on BLAS's threads (about
+    three times faster), and the blocks of a row are then added pairwise: accuracy of the same
+    order as NumPy's and torch's cascade sums."""
+    nd = x.ndim
+    if x.dtype not in _ONES or not x.flags.c_contiguous or axes != tuple(range(nd - len(axes), nd)):
+        return None
+    row = 1
+    for n in x.shape[nd - len(axes):]:
+        row *= n
+    if row % _SUM_BLOCK or row == _SUM_BLOCK:
+        return None
+    kept = x.shape[:nd - len(axes)]
+    blocks = np.matmul(x.reshape(-1, _SUM_BLOCK), _ONES[x.dtype]).reshape(-1, row // _SUM_BLOCK)
+    out = np.add.reduce(blocks, axis=1)
+    return out.reshape(kept + (1,) * len(axes) if keepdims else kept)
+
+
+for _dt in (np.float32, np.float64):
+    _ONES[np.dtype(_dt)] = np.ones(_SUM_BLOCK, _dt)
+
+
 def add_reduce(x, axes, keepdims, dtype):
-    """``np.add.reduce(x, axes)`` for a large array: blocks along a kept axis are summed side by
-    side; when every axis is reduced, each thread sums a block and the partial sums are added."""
+    """``np.add.reduce(x, axes)`` for a large array: trailing axes through BLAS when they can be;
+    else blocks along a kept axis are summed side by side; when every axis is reduced, each thread
+    sums a block and the partial sums are added."""
+    if x.dtype == dtype:
+        out = _trailing_sum(x, axes, keepdims)
+        if out is not None:
+            return out
     parts = parts_for(x.size)
     if parts < 2:
         return np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=dtype)
