@@ -174,6 +174,20 @@ def test_autograd_backward_with_gradient_argument():
     assert_same(both(fn))
 
 
+def test_backward_from_a_leaf():
+    """A leaf (or a no-op view that returns the leaf itself, like flatten of a 1-d tensor) as the root
+    of backward: its gradient is the seed, accumulated."""
+    def fn(t):
+        a = t.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        a.backward(t.tensor([0.5, 1.0, 2.0]))
+        a.flatten().backward(t.ones(3))
+        s = t.tensor(2.0, requires_grad=True)
+        s.backward()
+        t.autograd.backward([a], [t.full((3,), 4.0)])
+        return a.grad, s.grad, a.flatten() is a
+    assert_same(both(fn))
+
+
 def test_no_grad_enable_grad_set_grad_enabled():
     def fn(t):
         w = t.tensor([1.0], requires_grad=True)
