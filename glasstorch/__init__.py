@@ -38,6 +38,7 @@ from .ops.shape import expand, unsqueeze, sum_to_size
 from .ops.select import where, sign
 from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
+from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-level layer ops ...)
 from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
@@ -48,6 +49,8 @@ from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_nu
                        numel, is_floating_point, is_complex, is_nonzero, strided, layout, memory_format,
                        contiguous_format, preserve_format, channels_last, channels_last_3d, compile, manual_seed,
                        seed, initial_seed, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+                       is_deterministic_algorithms_warn_only_enabled, get_deterministic_debug_mode,
+                       set_deterministic_debug_mode,
                        typename, version, cpu, set_float32_matmul_precision, get_float32_matmul_precision)
 from .amp._state import (is_autocast_enabled, set_autocast_enabled, get_autocast_dtype, set_autocast_dtype,
                          get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cpu_enabled,
@@ -80,7 +83,7 @@ def is_grad_enabled_():
 # submodules load on first use, so `import glasstorch` stays quick
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
-         "profiler", "export", "_C"}
+         "profiler", "export", "_C", "storage"}
 
 
 def save(obj, f, *args, **kwargs):
@@ -124,3 +127,7 @@ from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: 
 # out=: every public function that takes it writes its result there (methods keep the direct path)
 from .ops._out import wrap_namespace as _wrap_out  # noqa: E402
 _wrap_out(globals())
+
+# every class shows torch's path for it, glasstorch.nn.modules.linear.Linear (see _class_paths.py)
+from . import _class_paths  # noqa: E402
+_class_paths.install()

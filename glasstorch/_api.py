@@ -47,6 +47,11 @@ from .ops.stats import (cov, corrcoef, quantile, nanquantile, nanmedian, histogr
 from .ops.misc_math import float_power, frexp, ldexp, renorm, vander
 from ._linalg_more import matrix_exp, geqrf, cholesky_solve, cholesky_inverse, householder_product as orgqr
 from . import linalg
+from ._lowrank import svd_lowrank, pca_lowrank
+from .ops.special_more import i0, igamma, igammac, logaddexp2
+from .ops.unravel import unravel_index
+from ._api_activations import (selu, celu, threshold, rrelu, hardshrink, prelu, selu_, celu_, threshold_,  # noqa: F401
+                               rrelu_)
 
 __all__ = [
     "view_as", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "expand", "broadcast_to",
@@ -85,7 +90,10 @@ __all__ = [
     "cummax", "cummin", "logcumsumexp", "scatter_reduce", "index_reduce", "index_put", "index_put_", "put",
     "index_copy", "masked_scatter", "cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "histogram",
     "trapezoid", "trapz", "cumulative_trapezoid", "gradient", "float_power", "frexp", "ldexp", "renorm", "vander",
-    "matrix_exp", "geqrf", "cholesky_solve", "cholesky_inverse", "orgqr",
+    "matrix_exp", "geqrf", "cholesky_solve", "cholesky_inverse", "orgqr", "svd_lowrank", "pca_lowrank",
+    "i0", "igamma", "igammac", "logaddexp2",
+    "selu", "celu", "threshold", "rrelu", "hardshrink", "prelu", "selu_", "celu_", "threshold_", "rrelu_",
+    "unravel_index",
 ]
 
 from ._numpy_names import install_in_namespace as _numpy_names  # noqa: E402

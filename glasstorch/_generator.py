@@ -375,6 +375,12 @@ class TensorGenerator(Generator):
         return f"<torch._C.Generator object at {id(self):#x}>"
 
 
+# torch's class is called ``Generator`` (``type(g).__name__`` prints it); NumPy's stream above keeps
+# that name inside this module, so pickle finds this class as ``glasstorch.Generator`` instead
+TensorGenerator.__name__ = TensorGenerator.__qualname__ = "Generator"
+TensorGenerator.__module__ = "glasstorch"
+
+
 def np_generator(gen):
     """The generator behind a ``generator=`` argument: None gives the default one; a wrapper that
     holds one (as ``_gen``, ``_generator`` or ``_impl``) gives that; anything else is used as is."""

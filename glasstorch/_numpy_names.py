@@ -11,6 +11,8 @@ the arithmetic methods (``add``, ``mul`` ...) are left unwrapped so that they pa
 import functools
 import inspect
 
+from ._class_paths import is_ours
+
 _ALIASES = (("axis", "dim"), ("keepdims", "keepdim"))
 
 # methods and functions torch implements in Python: they take no NumPy names there either (size and
@@ -66,5 +68,5 @@ def install_in_namespace(ns, names=None):
         fn = ns.get(name)
         if name.startswith("_") or name in _PYTHON_LEVEL or not inspect.isfunction(fn):
             continue
-        if getattr(fn, "__module__", "").startswith("glasstorch"):
+        if is_ours(fn):
             ns[name] = accept_numpy_names(fn)

@@ -17,6 +17,7 @@ from _compat_pickle import NAME_MAPPING, IMPORT_MAPPING
 from pickle import UnpicklingError, decode_long
 
 from . import _serialization_globals as G
+from ._class_paths import as_torch, is_ours
 
 _BLOCKED_MODULES = ("sys", "os", "posix", "nt")
 _INT4 = struct.Struct("<i")
@@ -75,8 +76,8 @@ def _user_table():
             continue
         name = f"{g.__module__}.{g.__qualname__}"
         table[name] = g
-        if name.startswith("glasstorch."):
-            table["torch." + name[len("glasstorch."):]] = g
+        if is_ours(g):
+            table[f"{as_torch(g.__module__)}.{g.__qualname__}"] = g
     return table
 
 

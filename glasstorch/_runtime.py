@@ -9,6 +9,7 @@ import types
 import numpy as np
 
 from ._device import check_device, device as _device
+from . import _sdp
 
 
 def _module(name, **attrs):
@@ -42,7 +43,7 @@ mps = _module("torch.mps", is_available=_false, manual_seed=lambda seed: None, s
 
 backends = _module("torch.backends")
 backends.mps = _module("torch.backends.mps", is_available=_false, is_built=_false)
-backends.cuda = _module("torch.backends.cuda", is_built=_false)
+backends.cuda = _module("torch.backends.cuda", is_built=_false, **_sdp.CUDA_SWITCHES)
 backends.cuda.matmul = types.SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True)
 backends.cudnn = _module("torch.backends.cudnn", is_available=_false, enabled=True, benchmark=False,
                          deterministic=False, version=lambda: None, allow_tf32=True)
@@ -219,23 +220,54 @@ def initial_seed():
     return random.initial_seed()
 
 
-_DETERMINISTIC = [False]
+_DETERMINISTIC = [False, False]     # [mode, warn_only]; every glasstorch op is deterministic anyway
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    _DETERMINISTIC[0] = bool(mode)
+    for name, v in (("'mode' (position 1)", mode), ("'warn_only'", warn_only)):
+        if type(v) is not bool:
+            raise TypeError(f"_set_deterministic_algorithms(): argument {name} must be bool, not {type(v).__name__}")
+    _DETERMINISTIC[:] = [mode, warn_only]
 
 
 def are_deterministic_algorithms_enabled():
     return _DETERMINISTIC[0]
 
 
+def is_deterministic_algorithms_warn_only_enabled():
+    return _DETERMINISTIC[1]
+
+
+def get_deterministic_debug_mode():
+    """0 ("default"): off; 1 ("warn"): on with warn_only; 2 ("error"): on."""
+    return (1 if _DETERMINISTIC[1] else 2) if _DETERMINISTIC[0] else 0
+
+
+def set_deterministic_debug_mode(debug_mode):
+    if isinstance(debug_mode, str):
+        names = {"default": 0, "warn": 1, "error": 2}
+        if debug_mode not in names:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               f"{debug_mode}")
+        debug_mode = names[debug_mode]
+    elif not isinstance(debug_mode, int):
+        raise TypeError(f"debug_mode must be str or int, but got {type(debug_mode)}")
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
 def typename(obj):
+    """A tensor's type string (``torch.FloatTensor``); for anything else the dotted path of the object
+    itself when it has a name (a class, a function, a generator), else of its class, without
+    ``builtins.``: ``torch.nn.modules.linear.Linear`` for a Linear and for the Linear class alike."""
     from ._tensor import Tensor
     if isinstance(obj, Tensor):
         return obj.type()
-    mod = type(obj).__module__
-    return type(obj).__qualname__ if mod == "builtins" else mod + "." + type(obj).__qualname__
+    named = obj if hasattr(obj, "__qualname__") or hasattr(obj, "__name__") else type(obj)
+    module = getattr(named, "__module__", None) or ""
+    name = getattr(named, "__qualname__", None) or named.__name__
+    return name if module in ("", "builtins") else f"{module}.{name}"
 
 
 version = _module("torch.version", __version__="2.13.0", cuda=None, hip=None, debug=False, git_version="glasstorch")

@@ -10,6 +10,8 @@ import importlib.util
 import sys
 import types
 
+from . import _class_paths
+
 _PREFIX = "torch"
 
 
@@ -24,19 +26,27 @@ class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         real = "glasstorch" + spec.name[len(_PREFIX):]
         try:
-            return importlib.import_module(real)
+            mod = importlib.import_module(real)
+            spec.loader_state = mod.__spec__        # exec_module puts it back
+            return mod
         except ModuleNotFoundError as e:
             if e.name is not None and not e.name.startswith("glasstorch"):
                 raise
             parent, _, child = real.rpartition(".")
             mod = getattr(importlib.import_module(parent), child, None) if parent else None
             if isinstance(mod, types.ModuleType):
+                spec.loader_state = mod.__spec__
                 return mod
             raise ModuleNotFoundError(f"No module named '{spec.name}': {spec.name} is not implemented in "
                                       f"glasstorch yet", name=spec.name) from None
 
     def exec_module(self, module):
-        pass
+        # importlib has just set ``module.__spec__`` to the ``torch.X`` spec, while ``__package__``
+        # stays ``glasstorch.X``: every later relative import would then raise an ImportWarning
+        # (``__package__ != __spec__.parent``).  The module keeps the spec it was imported with.
+        spec = module.__spec__
+        if spec is not None and spec.loader is self:
+            module.__spec__ = spec.loader_state
 
 
 _FINDER = _TorchAlias()
@@ -64,6 +74,9 @@ def install_as_torch():
         for child, sub in list(vars(mod).items()):
             if isinstance(sub, types.ModuleType) and not child.startswith("_"):
                 sys.modules.setdefault(f"{_PREFIX}.{attr}.{child}", sub)
+    # type(x) now prints torch.nn.modules.linear.Linear, and pickles name torch's modules, which the
+    # finder above answers with glasstorch's: classes imported later are renamed on import
+    _class_paths.use_prefix(_PREFIX)
     return glasstorch
 
 
@@ -71,6 +84,7 @@ def uninstall_as_torch():
     """Undo ``install_as_torch`` (the next ``import torch`` imports whatever is installed)."""
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
+    _class_paths.use_prefix("glasstorch")
     for name in [n for n in sys.modules if n == _PREFIX or n.startswith(_PREFIX + ".")]:
         if getattr(sys.modules[name], "__name__", "").startswith("glasstorch") or \
                 getattr(sys.modules[name], "__name__", "").startswith("torch."):

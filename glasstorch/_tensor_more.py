@@ -23,6 +23,18 @@ class TensorMore:
     def heaviside(self, values):
         return O.special_fns.heaviside(self, values)
 
+    def i0(self):
+        return O.special_more.i0(self)
+
+    def igamma(self, other):
+        return O.special_more.igamma(self, other)
+
+    def igammac(self, other):
+        return O.special_more.igammac(self, other)
+
+    def logaddexp2(self, other):
+        return O.special_more.logaddexp2(self, other)
+
     def nansum(self, dim=None, keepdim=False, *, dtype=None):
         return O.misc_more.nansum(self, dim, keepdim, dtype=dtype)
 
@@ -37,6 +49,14 @@ class TensorMore:
 
     def ravel(self):
         return O.shape.ravel(self)
+
+    def hardshrink(self, lambd=0.5):
+        from .nn._ops.shrink import hardshrink
+        return hardshrink(self, lambd)
+
+    def prelu(self, weight):
+        from .nn._ops.activation import prelu
+        return prelu(self, weight)
 
     def __contains__(self, element):
         """``element in t``: whether any entry equals it."""

@@ -10,6 +10,7 @@ inherits the rest from one mixin per concept:
     _tensor_linalg.py   TensorLinalg   det, inverse, logdet, svd, matrix_power ... (torch's older names)
     _tensor_more.py     TensorMore     lgamma, digamma, logit, sinc, nansum, nanmean, ravel, ``in`` ...
     _tensor_extra.py    TensorExtra    cummax, scatter_reduce, index_put, put, quantile, cov, renorm ...
+    _tensor_fill.py     TensorFill     as_strided, hsplit, addr, in-place forms (lt_, cumsum_, xlogy_ ...)
 
 Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inherits them.
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
@@ -22,9 +23,11 @@ from ._tensor_logic import TensorLogic
 from ._tensor_reduce import TensorReduce
 from ._tensor_views import TensorViews
 from ._tensor_extra import TensorExtra
+from ._tensor_fill import TensorFill
 
 
-class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore, TensorExtra):
+class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore, TensorExtra,
+                    TensorFill):
     __slots__ = ()
 
     # ---- linear algebra ------------------------------------------------------------------------

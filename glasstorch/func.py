@@ -11,7 +11,7 @@
 from . import autograd
 from .autograd.grad_mode import enable_grad
 
-__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "hessian", "vmap",
+__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
            "stack_module_state"]
 
 
@@ -117,6 +117,18 @@ def _detach(x):
     return x.detach() if hasattr(x, "detach") and hasattr(x, "requires_grad") else x
 
 
+def _split_aux(out, has_aux, who):
+    """``(output, aux)`` of a function transformed with ``has_aux=True``; aux must hold only tensors."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{who}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    for leaf in _leaves(out[1]):
+        if not hasattr(leaf, "requires_grad"):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(leaf)}")
+    return out
+
+
 def _argnums_tuple(argnums):
     return (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
@@ -133,10 +145,7 @@ def _grad_and_value(func, argnums, has_aux, args, kwargs):
     with enable_grad():
         for i in nums:
             args[i] = _track(args[i])
-        out = func(*args, **kwargs)
-        aux = None
-        if has_aux:
-            out, aux = out
+        out, aux = _split_aux(func(*args, **kwargs), has_aux, "grad_and_value(f)(*args)")
         if out.numel() != 1:
             raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
                                f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
@@ -187,10 +196,7 @@ def _rebuild(x, it):
 def vjp(func, *primals, has_aux=False):
     with enable_grad():
         tracked = [_track(p) for p in primals]
-        out = func(*tracked)
-        aux = None
-        if has_aux:
-            out, aux = out
+        out, aux = _split_aux(func(*tracked), has_aux, "vjp(f, *primals)")
 
     wanted = any(getattr(p, "requires_grad", False) for p in primals)
 
@@ -213,29 +219,6 @@ def vjp(func, *primals, has_aux=False):
         return tuple(_rebuild(p, it) for p in tracked)
     shown = out if wanted or _DEPTH[0] else _detach(out)
     return (shown, vjp_fn, aux) if has_aux else (shown, vjp_fn)
-
-
-def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
-    def wrapper(*args):
-        return _outermost(lambda a: _jacrev(func, argnums, a))(args)
-    return wrapper
-
-
-def _jacrev(func, argnums, args):
-    from .autograd.functional import jacobian
-    nums = _argnums_tuple(argnums)
-
-    def f(*xs):
-        full = list(args)
-        for i, x in zip(nums, xs):
-            full[i] = x
-        return func(*full)
-    xs = tuple(args[i] for i in nums)
-    j = jacobian(f, xs, create_graph=True)
-    return j[0] if isinstance(argnums, int) and isinstance(j, tuple) else j
-
-
-jacfwd = jacrev
 
 
 def hessian(func, argnums=0):
@@ -275,3 +258,4 @@ def stack_module_state(models):
     return params, buffers
 
 
+from ._func_jac import jacfwd, jacrev, jvp  # noqa: E402  (it builds on the helpers above)

@@ -9,13 +9,14 @@ from .ops.norms import vector_norm
 from .ops.matmul import matmul, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
+from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
 from ._linalg_more import (matrix_exp, cond, solve_triangular, householder_product, diagonal, vander, eig,  # noqa: F401
                            eigvals)
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve", "qr", "cholesky", "svd",
            "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matmul", "cross", "lstsq", "matrix_power",
            "multi_dot", "vecdot", "matrix_exp", "cond", "solve_triangular", "householder_product", "diagonal",
-           "vander", "eig", "eigvals"]
+           "vander", "eig", "eigvals", "cholesky_ex", "LinAlgError"]
 
 
 def _square(A, name):
@@ -45,8 +46,7 @@ def inv(A, *, out=None):
     try:
         y = np.linalg.inv(a)
     except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
-                           "because the input matrix is singular.") from None
+        raise singular_inverse(a) from None
     r = _wrap(y.astype(a.dtype, copy=False))
     if GRAD.enabled and A._rg:
         node = LinalgInvExBackward0()
@@ -129,7 +129,7 @@ def solve(A, B, *, left=True, out=None):
     try:
         x = np.linalg.solve(a, b[..., None] if vec else b)
     except np.linalg.LinAlgError:
-        raise RuntimeError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+        raise singular_solve(a) from None
     r = _wrap((x[..., 0] if vec else x).astype(a.dtype, copy=False))
     if needs_grad(A, B):
         node = LinalgSolveExBackward0()
@@ -198,19 +198,30 @@ class LinalgCholeskyExBackward0(Node):
 
 
 def cholesky(A, *, upper=False, out=None):
+    return _cholesky(A, upper, "linalg.cholesky", True)[0]
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    """``(L, info)``: ``info`` is 0 where the factorisation succeeded, else the order of the first leading
+    minor that is not positive definite (``L`` then holds LAPACK's partial factor)."""
+    return _CholeskyEx(*_cholesky(A, upper, "linalg.cholesky_ex", check_errors))
+
+
+_CholeskyEx = return_type("linalg_cholesky_ex", ["L", "info"])
+
+
+def _cholesky(A, upper, who, check_errors):
     a = _square(A, "cholesky")
-    try:
-        L = np.linalg.cholesky(a)
-    except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.cholesky: The factorization could not be completed because the input is not "
-                           "positive-definite.") from None
+    L, info = cholesky_factor(a, "linalg.cholesky")
+    if check_errors:
+        check_cholesky(info, who)
     r = _forward_only((np.swapaxes(L, -1, -2) if upper else L,), a.dtype)[0]
     if needs_grad(A):
         node = LinalgCholeskyExBackward0()
         node.upper = upper
         node.save(r)
         record1(node, r, A)
-    return r
+    return r, _wrap(info)
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
@@ -235,8 +246,22 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return _pinv(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    return _wrap(np.asarray(np.linalg.matrix_rank(A._data, hermitian=hermitian), np.int64))
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    """The number of singular values above max(atol, rtol * s_max); rtol defaults to eps * max(m, n), or
+    to 0 when atol (or the old ``tol``) is given.  atol and rtol may be tensors, one per matrix."""
+    a = A._data
+    if a.dtype.kind not in "fc":
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    real = s.dtype
+    atol = np.asarray(0.0 if atol is None else getattr(atol, "_data", atol), real)
+    if rtol is None:        # a positive atol switches the default rtol off, matrix by matrix
+        rtol = np.where(atol > 0, 0.0, np.finfo(real).eps * max(a.shape[-2:]))
+    rtol = np.asarray(getattr(rtol, "_data", rtol), real)
+    cut = np.maximum(atol, rtol * s.max(-1, initial=0))
+    return _wrap(np.asarray((s > cut[..., None]).sum(-1), np.int64))
 
 
 def matrix_power(A, n, *, out=None):

@@ -22,6 +22,7 @@ import os
 import pickle
 import secrets
 import sys
+import types
 from collections import OrderedDict
 
 import numpy as np
@@ -29,7 +30,9 @@ import numpy as np
 from . import _dtype as dt
 from . import _serialization_globals as G
 from . import _pickle_safe
+from ._class_paths import as_torch, is_ours
 from ._device import Size, device
+from ._runtime import layout as _layout
 from ._tensor import Tensor, _wrap
 from ._zip_format import ZipReader, ZipWriter
 from ._pickle_safe import add_safe_globals, get_safe_globals, clear_safe_globals, safe_globals  # noqa: F401
@@ -136,6 +139,18 @@ class _StorageId:
         self.pid = pid
 
 
+def _findable(obj):
+    """Whether pickle can find ``obj`` again by its ``__module__`` and ``__qualname__`` (not a local one)."""
+    import importlib
+    try:
+        found = importlib.import_module(obj.__module__)
+        for part in obj.__qualname__.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return False
+    return found is obj
+
+
 class _TorchPickler(pickle._Pickler):
     """Python's pickler, writing glasstorch objects under the names torch pickles them with.
 
@@ -154,13 +169,19 @@ class _TorchPickler(pickle._Pickler):
 
     def save(self, obj, save_persistent_id=True):
         name = G.NAME_OF.get(id(obj))
-        if name is None:
+        if name is not None:
+            module, _, qualname = name.rpartition(".")
+        elif isinstance(obj, (type, types.FunctionType)) and is_ours(obj) and _findable(obj):
+            # a glasstorch class or function (a whole pickled model's nn.Linear, its activation F.relu)
+            # goes by torch's path, whichever prefix it shows now: the file loads in torch, and in
+            # glasstorch, whose loaders read torch.X as glasstorch.X
+            module, qualname = as_torch(obj.__module__), obj.__qualname__
+        else:
             return super().save(obj, save_persistent_id)
         memoized = self.memo.get(id(obj))
         if memoized is not None:
             self.write(self.get(memoized[0]))
             return
-        module, _, qualname = name.rpartition(".")
         self.write(pickle.GLOBAL + f"{module}\n{qualname}\n".encode())
         self.memoize(obj)
 
@@ -175,7 +196,7 @@ class _TorchPickler(pickle._Pickler):
             if type(obj) is Size:
                 return (Size, (tuple(obj),))
             return (device, (obj.type,) if obj.index is None else (obj.type, obj.index))
-        if type(obj).__name__ == "layout" and type(obj).__module__ == "glasstorch._runtime":
+        if type(obj) is _layout:
             return (G._get_layout, ("torch." + obj.name,))
         return NotImplemented
 

@@ -8,24 +8,21 @@ from .ops.unary import sigmoid as expit
 from .ops.softmax import softmax, log_softmax
 from .ops.reduce_more import logsumexp
 from .ops.pointwise import round  # noqa: F401
+from .ops.special_more import (i0, i0e, i1, i1e, erfcx, log_ndtr, ndtri, gammainc, gammaincc, zeta, xlog1py,
+                                entr)
 
 psi = digamma
 
 __all__ = ["gammaln", "digamma", "psi", "polygamma", "logit", "sinc", "erf", "erfc", "erfinv", "expm1", "exp2",
            "log1p", "xlogy", "expit", "softmax", "log_softmax", "logsumexp", "round", "ndtr", "entr",
-           "multigammaln"]
+           "multigammaln", "i0", "i0e", "i1", "i1e", "erfcx", "log_ndtr", "ndtri", "gammainc", "gammaincc", "zeta",
+           "xlog1py"]
 
 
 def ndtr(input):
-    """The standard normal CDF: (1 + erf(x / sqrt 2)) / 2."""
-    return (1 + erf(input * (1 / math.sqrt(2)))) * 0.5
-
-
-def entr(input):
-    """-x log x, 0 at x = 0, -inf below 0."""
-    import glasstorch
-    x = input
-    return glasstorch.where(x > 0, -x * glasstorch.log(x), glasstorch.where(x == 0, 0 * x, 0 * x - math.inf))
+    """The standard normal CDF: (1 + erf(x / sqrt 2)) / 2, through the .Scalar ops as torch's composite."""
+    from .ops.scalar_arith import add_scalar, mul_scalar
+    return mul_scalar(add_scalar(erf(mul_scalar(input, 1 / math.sqrt(2))), 1), 0.5)
 
 
 def multigammaln(input, p):

@@ -91,4 +91,4 @@ def test_ipython_extension_switches_import_torch():
             "ip.run_cell('import torch, torch.nn as nn; print(torch.__name__, nn.Linear.__module__)')\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[-1] == "glasstorch glasstorch.nn.modules.linear"
+    assert r.stdout.splitlines()[-1] == "glasstorch torch.nn.modules.linear"      # classes show torch's path

@@ -126,6 +126,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(out)
 
 
+def _is_checkpoint_valid():
+    """False while backward runs for ``autograd.grad`` or ``backward(inputs=...)``: reentrant
+    checkpointing cannot send its gradients back to such a call."""
+    from .graph import MODE
+    return not MODE.capture
+
+
 def Variable(data, requires_grad=False, volatile=False):
     """The pre-0.4 wrapper: now simply the tensor itself."""
     if requires_grad:

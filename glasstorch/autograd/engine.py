@@ -164,17 +164,19 @@ def execute(roots, seeds, retain_graph, create_graph, capture=None, accumulate=T
     ``capture`` maps (node, nr) to a slot: the gradient arriving there is returned instead of
     (``accumulate=False``) or besides being accumulated.  Returns the captured gradients.
     """
-    prev_mode = (MODE.create, MODE.m, GRAD.enabled)
+    prev_mode = (MODE.create, MODE.m, MODE.capture, GRAD.enabled)
     MODE.create = create_graph
     MODE.m = _T.ops_namespace if create_graph else np
+    MODE.capture = capture is not None
     GRAD.enabled = create_graph
     try:
-        if capture is None and not create_graph and len(roots) == 1 and _fast_ok():
+        if capture is None and not create_graph and len(roots) == 1 and _fast_ok() and \
+                roots[0][0].__class__ is not AccumulateGrad:      # a leaf root: the general walk writes it
             (node, nr), = roots
             return engine_fast.run(node, nr, _fit(node, nr, seeds[0]), retain_graph)
         return _run(roots, seeds, retain_graph, create_graph, capture, accumulate)
     finally:
-        MODE.create, MODE.m, GRAD.enabled = prev_mode
+        MODE.create, MODE.m, MODE.capture, GRAD.enabled = prev_mode
 
 
 def _run(roots, seeds, retain, create, capture, accumulate):

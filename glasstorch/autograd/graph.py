@@ -45,12 +45,14 @@ ANOMALY = _Anomaly()
 
 
 class _Mode:
-    """What the engine is doing now: ``create`` is True while recording a graph of the backward."""
-    __slots__ = ("create", "m")
+    """What the engine is doing now: ``create`` is True while recording a graph of the backward;
+    ``capture`` while it returns gradients to ``autograd.grad`` or ``backward(inputs=...)``."""
+    __slots__ = ("create", "m", "capture")
 
     def __init__(self):
         self.create = False
         self.m = np
+        self.capture = False
 
 
 MODE = _Mode()

@@ -29,7 +29,7 @@ __all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", 
            "kl_div", "cosine_similarity", "cosine_embedding_loss", "margin_ranking_loss", "pairwise_distance", "pdist",
            "triplet_margin_loss", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
            "adaptive_avg_pool2d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "batch_norm", "layer_norm", "group_norm", "rms_norm", "embedding", "one_hot",
-           "dropout", "dropout1d", "dropout2d", "alpha_dropout", "normalize", "pad", "flatten", "soft_margin_loss",
+           "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "normalize", "pad", "flatten", "soft_margin_loss",
            "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "hinge_embedding_loss",
            "multilabel_soft_margin_loss"]
 
@@ -133,21 +133,23 @@ def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes)
 
 
 def _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, ls, class_dim, n_classes):
-    t = target._data
-    keep = _wrap((t != ignore_index).astype(logp._data.dtype))
+    """torch's composite: (1 - ls) * nll + ls / C * (-sum of logp over classes, masked where
+    ignored, reduced), with the ``.Scalar`` multiplies (MulBackward1) and an in-graph masked_fill."""
+    from ..ops.scalar_arith import mul_scalar
+    ignored = _wrap(target._data == ignore_index)
     lp = logp
     if weight is not None:
-        lp = lp * _wrap(weight._data.reshape([-1 if i == class_dim else 1 for i in range(logp.ndim)]))
-    smooth = -lp.sum(class_dim) * keep
+        lp = lp * weight.reshape([-1 if i == class_dim else 1 for i in range(logp.ndim)])
+    smooth = (-lp.sum(class_dim)).masked_fill(ignored, 0.0)
     if reduction == "mean":
         if weight is not None:
-            denom = weight._data[t[t != ignore_index]].sum()
+            denom = weight.gather(0, target.masked_select(~ignored).flatten()).sum()
         else:
-            denom = (t != ignore_index).sum()
-        smooth = smooth.sum() / float(denom)
+            denom = (~ignored).sum()
+        smooth = smooth.sum() / denom
     elif reduction == "sum":
         smooth = smooth.sum()
-    return nll * (1 - ls) + smooth * (ls / n_classes)
+    return mul_scalar(nll, 1 - ls) + mul_scalar(smooth, ls / n_classes)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -278,25 +280,6 @@ def _noise_like(x, p):
     return noise.transpose(np.argsort(order))
 
 
-def _feature_dropout(input, p, training, inplace, nd):
-    _check_p(p)
-    if not training or p == 0.0:
-        return input
-    x = input._data
-    batched = x.ndim == nd + 2
-    shape = x.shape[:2] if batched else x.shape[:1]
-    noise = dropout_mask(shape + (1,) * nd, p, x.dtype) if p < 1 else np.zeros(shape + (1,) * nd, x.dtype)
-    return input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
-
-
-def dropout1d(input, p=0.5, training=True, inplace=False):
-    return _feature_dropout(input, p, training, inplace, 1)
-
-
-def dropout2d(input, p=0.5, training=True, inplace=False):
-    return _feature_dropout(input, p, training, inplace, 2)
-
-
 _SELU_ALPHA_PRIME = 1.7580993408473766     # -scale * alpha of SELU: the value a dropped unit takes
 
 
@@ -327,7 +310,6 @@ def pad(input, pad, mode="constant", value=None):
     """Pad the last len(pad) // 2 dimensions: ``pad = (left_last, right_last, left_prev, ...)``."""
     from ._ops.padding import pad as _pad
     return _pad(input, pad, mode, value)
-
 
 
 # ---- attention ------------------------------------------------------------------------------------
@@ -363,3 +345,31 @@ __all__ += ["adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_u
 from ._ops.instance_norm import instance_norm, local_response_norm  # noqa: E402
 
 __all__ += ["instance_norm", "local_response_norm"]
+
+# ---- in-place activations, shrinkage, randomized leaky ReLU -----------------------------------------------
+from ._ops.activation_inplace import elu_, selu_, celu_, leaky_relu_, hardtanh_  # noqa: E402
+from ._ops.shrink import hardshrink, softshrink  # noqa: E402
+from ._ops.rrelu import rrelu as _rrelu, rrelu_  # noqa: E402
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    return rrelu_(input, lower, upper, training) if inplace else _rrelu(input, lower, upper, training)
+
+
+__all__ += ["elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "hardshrink", "softshrink", "rrelu", "rrelu_"]
+
+# ---- sequence losses ---------------------------------------------------------------------------------------
+from ._ops.ctc import ctc_loss  # noqa: E402
+from ._ops.gumbel import gumbel_softmax  # noqa: E402
+
+__all__ += ["ctc_loss", "gumbel_softmax"]
+from ._ops.feature_dropout import dropout1d, dropout2d, dropout3d  # noqa: E402  (whole-channel dropout)
+from ._ops.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d  # noqa: E402
+
+__all__ += ["dropout3d", "lp_pool1d", "lp_pool2d", "lp_pool3d"]
+
+# ---- multilabel margin, triplet with any distance, channel alpha dropout ------------------------------------
+from ._ops.loss_multilabel import (multilabel_margin_loss, triplet_margin_with_distance_loss,  # noqa: E402
+                                   feature_alpha_dropout)
+
+__all__ += ["multilabel_margin_loss", "triplet_margin_with_distance_loss", "feature_alpha_dropout"]

@@ -11,6 +11,7 @@ import inspect
 
 import numpy as np
 
+from .._class_paths import is_ours
 from .._dtype import FROM_NP
 from ..autograd.grad_mode import GRAD
 from .._user_warning import warn_at_caller
@@ -117,7 +118,7 @@ def wrap_namespace(ns):
     for name, fn in list(ns.items()):
         if name.startswith("_") or not inspect.isfunction(fn):
             continue
-        if not fn.__module__.startswith("glasstorch") or fn.__module__ in HANDLED:
+        if not is_ours(fn) or fn.__module__ in HANDLED:
             continue
         try:
             params = inspect.signature(fn).parameters

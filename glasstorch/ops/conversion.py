@@ -67,11 +67,36 @@ def is_contiguous_as(x, fmt):
     return True
 
 
+def _strides_like(x, order):
+    """torch's ``is_channels_last_strides_2d/3d``: strides grow along C, W, H, (D,) N; ambiguous
+    size-1 layouts (an N111 tensor) count as contiguous."""
+    st = [v // x.itemsize for v in x.strides]
+    if st[1] == 0:
+        return False
+    low = 0
+    for d in (1,) + tuple(reversed(order[1:-1])) + (0,):
+        if x.shape[d] == 0 or st[d] < low or (d == 0 and low == st[1]):
+            return False
+        low = st[d] * x.shape[d] if x.shape[d] > 1 else st[d]
+    return True
+
+
 def _suggested_format(x):
-    for fmt, (rank, _) in _CL_ORDER.items():
-        if x.ndim == rank and not x.flags.c_contiguous and is_contiguous_as(x, fmt):
+    """torch's ``suggest_memory_format``: channels_last(_3d) when the strides look like it."""
+    for fmt, (rank, order) in _CL_ORDER.items():
+        if x.ndim == rank and _strides_like(x, order):
             return fmt
     return "contiguous_format"
+
+
+def keep_format(out, x):
+    """``out`` laid out as ``x`` suggests: torch's pooling and similar kernels allocate their output
+    with the input's ``suggest_memory_format()``, so channels_last stays channels_last."""
+    if x.ndim in (4, 5) and out.ndim == x.ndim:
+        fmt = _suggested_format(x)
+        if fmt != "contiguous_format":
+            return layout_copy(out, fmt)
+    return out
 
 
 def layout_copy(x, fmt):
@@ -79,7 +104,9 @@ def layout_copy(x, fmt):
     if fmt in _CL_ORDER:
         _check_rank(x, fmt)
         order = _CL_ORDER[fmt][1]
-        return np.ascontiguousarray(x.transpose(order)).transpose(np.argsort(order))
+        # always a fresh buffer: ascontiguousarray would keep a view whose size-1 dims have
+        # non-canonical strides (torch gives e.g. a (2, 2, 1, 1) weight strides (2, 1, 2, 2))
+        return np.array(x.transpose(order), order="C", copy=True).transpose(np.argsort(order))
     return np.array(x, copy=True, order="C" if fmt == "contiguous_format" else "K")
 
 

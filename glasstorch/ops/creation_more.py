@@ -3,7 +3,8 @@ block_diag, cartesian_prod, cdist; and the ``new_*`` tensor constructors."""
 import numpy as np
 
 from .. import _dtype as _dt
-from ._common import Tensor, _wrap
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record1
 from .inplace import can_cast as _can_cast
 
 
@@ -28,19 +29,39 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     return x
 
 
+class Rot90Backward0(Node):
+    """y = rot90(x, k, dims)   ->   dx = rot90(g, -k, dims)"""
+    __slots__ = ("k", "dims")
+
+    def backward(self, g):
+        return (self.m.rot90(g, -self.k, self.dims),)
+
+
 def rot90(input, k=1, dims=(0, 1)):
-    from .join import flip
-    from .views import transpose
+    from .._tensor import _wrap_dim
+    nd = input.dim()
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
     d0, d1 = dims
-    k %= 4
-    if k == 1:
-        return transpose(flip(input, d1), d0, d1)
-    if k == 2:
-        return flip(input, d0, d1)
-    if k == 3:
-        return flip(transpose(input, d0, d1), d1)
-    from .conversion import clone
-    return clone(input)
+    if d0 == d1 or abs(d0 - d1) == nd:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    d0, d1 = _wrap_dim(d0, nd), _wrap_dim(d1, nd)
+    # torch's kernel: a flipped copy, then (k odd) a transposed view of it, so the strides come out as torch's
+    x, m = input._data, k % 4
+    if m == 0:
+        out = x.copy()
+    elif m == 2:
+        out = np.flip(x, (d0, d1)).copy()
+    else:
+        out = np.swapaxes(np.flip(x, d1 if m == 1 else d0).copy(), d0, d1)
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = Rot90Backward0()
+        node.k, node.dims = k, (d0, d1)
+        record1(node, r, input)
+    return r
 
 
 def cross(input, other, dim=None, *, out=None):

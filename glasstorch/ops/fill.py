@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, as_array, broadcast_error
-from .inplace import check_inplace, can_cast, type_name
+from .inplace import check_inplace, can_cast, type_name, rebase_view
 from ._scalar_cast import checked_scalar
 
 
@@ -38,6 +38,9 @@ def fill_(t, value):
     if GRAD.enabled and t._rg and t.grad_fn is not None:
         node = ZeroBackward0() if isinstance(value, (int, float)) and value == 0 else FillBackward0()
         record(node, t, t)
+        base = t._base
+        if base is not None and base._data is not t._data and np.shares_memory(base._data, t._data):
+            rebase_view(t, node)      # the base changed too: it gets CopySlices, as after any in-place op
     return t
 
 

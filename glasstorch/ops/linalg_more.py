@@ -93,7 +93,7 @@ class CholeskyBackward0(linalg.LinalgCholeskyExBackward0):
 
 def cholesky(input, upper=False):
     warn_at_caller(_CHOLESKY_DEPRECATED)
-    r = linalg.cholesky(input, upper=upper)
+    r = linalg._cholesky(input, upper, "cholesky", True)[0]
     if r.grad_fn is not None:
         r.grad_fn.__class__ = CholeskyBackward0     # torch's old entry point names its node apart
     return r

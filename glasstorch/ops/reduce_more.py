@@ -6,7 +6,6 @@ At ties, whole-tensor max/min and amax/amin share the gradient evenly between th
 max/min along a dim send it to the returned index only (torch's derivatives.yaml).
 """
 import builtins
-import collections
 
 import numpy as np
 
@@ -23,10 +22,7 @@ from .._return_types import return_type
 
 
 def _ret(name):
-    cls = collections.namedtuple(name, ["values", "indices"])
-    cls.__repr__ = lambda s: f"torch.return_types.{name}(\nvalues={s.values!r},\nindices={s.indices!r})"
-    cls.__module__ = "torch.return_types"
-    return cls
+    return return_type(name, ["values", "indices"])
 
 
 max_ret, min_ret, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret, cummax_ret, cummin_ret = (

@@ -23,11 +23,19 @@ class DivBackward1(Node):
         return (g / self.c,)
 
 
+class AddBackward1(Node):
+    """y = x + c (a number)   ->   dx = g"""
+    __slots__ = ("c",)
+
+    def backward(self, g):
+        return (g,)
+
+
 def _scalar_op(node_cls, ufunc, input, c):
     x = input._data
     if x.dtype.kind != "f":
         import glasstorch
-        return glasstorch.mul(input, c) if ufunc is np.multiply else glasstorch.div(input, c)
+        return {np.multiply: glasstorch.mul, np.divide: glasstorch.div, np.add: glasstorch.add}[ufunc](input, c)
     cc = x.dtype.type(c)
     r = _wrap(np.asarray(ufunc(x, cc), dtype=x.dtype))
     if GRAD.enabled and input._rg:
@@ -45,4 +53,8 @@ def div_scalar(input, c):
     return _scalar_op(DivBackward1, np.divide, input, c)
 
 
-__all__ = ["mul_scalar", "div_scalar"]
+def add_scalar(input, c):
+    return _scalar_op(AddBackward1, np.add, input, c)
+
+
+__all__ = ["mul_scalar", "div_scalar", "add_scalar"]

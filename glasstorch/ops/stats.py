@@ -280,13 +280,14 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                            f"a dim argument of length {len(dims)}.")
     out = []
     for d, h in zip(dims, sp):
-        if isinstance(h, Tensor):
-            if h.dim() != 0:
-                raise NotImplementedError("torch.gradient with coordinate tensors is not implemented in glasstorch")
-            h = h.item()
         n = input.size(d)
         if n < edge_order + 1:
             raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+        if isinstance(h, Tensor):
+            if h.dim() != 0:
+                out.append(_gradient_coordinates(input, h, d, n, edge_order))
+                continue
+            h = h.item()
         center = (input.narrow(d, 2, n - 2) - input.narrow(d, 0, n - 2)) / h
         if edge_order == 1:
             pre = (input.narrow(d, 1, 1) - input.narrow(d, 0, 1)) / h
@@ -297,6 +298,29 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                    input.narrow(d, n - 1, 1) * 1.5) / h
         out.append(t.cat([pre, center / 2, app], d))
     return tuple(out)
+
+
+def _gradient_coordinates(f, x, d, n, edge_order):
+    """Second-order differences on the uneven grid ``x``: with h1, h2 the steps left and right of a point,
+    f' ~ -h2/(h1 (h1+h2)) f[-1] + (h2-h1)/(h1 h2) f[0] + h1/(h2 (h1+h2)) f[+1]."""
+    shape = [1] * f.dim()
+    shape[d] = -1
+    dx = x.diff()
+    h1, h2 = dx[:-1], dx[1:]
+    a = (-h2 / (h1 * (h1 + h2))).reshape(shape)
+    b = ((h2 - h1) / (h1 * h2)).reshape(shape)
+    c = (h1 / (h2 * (h1 + h2))).reshape(shape)
+    center = a * f.narrow(d, 0, n - 2) + b * f.narrow(d, 1, n - 2) + c * f.narrow(d, 2, n - 2)
+    if edge_order == 1:
+        pre = (f.narrow(d, 1, 1) - f.narrow(d, 0, 1)) / dx[0]
+        app = (f.narrow(d, n - 1, 1) - f.narrow(d, n - 2, 1)) / dx[-1]
+    else:
+        p0, p1, q0, q1 = dx[0], dx[1], dx[-1], dx[-2]
+        pre = (-(2.0 * p0 + p1) / (p0 * (p0 + p1)) * f.narrow(d, 0, 1) + (p0 + p1) / (p0 * p1) * f.narrow(d, 1, 1)
+               + -p0 / (p1 * (p0 + p1)) * f.narrow(d, 2, 1))
+        app = (q0 / (q1 * (q0 + q1)) * f.narrow(d, n - 3, 1) + -(q0 + q1) / (q0 * q1) * f.narrow(d, n - 2, 1)
+               + (2 * q0 + q1) / (q0 * (q0 + q1)) * f.narrow(d, n - 1, 1))
+    return _t().cat([pre, center, app], d)
 
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "histogram", "trapezoid", "trapz",

@@ -14,8 +14,9 @@ from .asgd import ASGD
 from .rprop import Rprop
 from .lbfgs import LBFGS
 from .sparse_adam import SparseAdam
+from ._adafactor import Adafactor
 from . import optimizer, sgd, adam, adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, asgd, rprop, lbfgs, \
     sparse_adam
 
-__all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam",
+__all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam",
            "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler", "swa_utils"]

@@ -1,4 +1,4 @@
-"""``torch.utils``: ``data`` (datasets, samplers, DataLoader)."""
-from . import data
+"""``torch.utils``: ``data`` (datasets, samplers, DataLoader), ``checkpoint`` (activation checkpointing)."""
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]

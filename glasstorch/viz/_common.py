@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 
+from .._class_paths import is_ours
+
 LEAF = "AccumulateGrad"
 
 
@@ -152,7 +154,7 @@ def node_classes():
         while stack:
             c = stack.pop()
             stack.extend(c.__subclasses__())
-            if issubclass(c, BackwardCFunction) or not c.__module__.startswith("glasstorch"):
+            if issubclass(c, BackwardCFunction) or not is_ours(c):
                 continue
             reg.setdefault(c.__name__, c)
         _REGISTRY = reg

@@ -10,6 +10,7 @@ The answer prints as the source text, forward first, each piece headed by its fi
 import inspect
 import os
 
+from .._class_paths import defined_in, is_ours
 from ._common import node_classes
 
 __all__ = ["show_source", "Source"]
@@ -49,7 +50,7 @@ def _piece(obj):
 def _forwards_of(cls):
     """The functions in ``cls``'s module that create it: its forward(s)."""
     import sys
-    mod = sys.modules[cls.__module__]
+    mod = sys.modules[defined_in(cls)]
     found = []
     for name, fn in vars(mod).items():
         code = getattr(fn, "__code__", None)
@@ -63,7 +64,7 @@ def _nodes_used_by(fn):
     """The node classes a forward function records (named in its code)."""
     reg = node_classes()
     names = getattr(getattr(fn, "__code__", None), "co_names", ())
-    return [reg[n] for n in names if n in reg and reg[n].__module__ == fn.__module__]
+    return [reg[n] for n in names if n in reg and defined_in(reg[n]) == fn.__module__]
 
 
 def _glasstorch_function(name):
@@ -85,7 +86,7 @@ def _for_node_name(name):
 
 def _for_function(fn):
     fn = inspect.unwrap(fn)
-    if not (inspect.isfunction(fn) and fn.__module__.startswith("glasstorch")):
+    if not (inspect.isfunction(fn) and is_ours(fn)):
         mine = _glasstorch_function(fn.__name__)
         if mine is None:
             raise LookupError(f"glasstorch has no function named {fn.__name__}")
@@ -95,7 +96,7 @@ def _for_function(fn):
 
 def _for_module(cls):
     import glasstorch.nn as gnn
-    mine = cls if cls.__module__.startswith("glasstorch") else getattr(gnn, cls.__name__, None)
+    mine = cls if is_ours(cls) else getattr(gnn, cls.__name__, None)
     if mine is None:
         raise LookupError(f"glasstorch has no module named {cls.__name__}")
     pieces = [_piece(mine.forward)]

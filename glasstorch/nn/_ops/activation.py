@@ -28,6 +28,15 @@ def _arr(t):
     return t if isinstance(t, np.ndarray) else t._data
 
 
+def _float_only(input, kernel):
+    """The input's array; torch's kernels for these activations take floating dtypes only."""
+    x = input._data
+    if x.dtype.kind != "f":
+        from ...ops.inplace import type_name
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
+    return x
+
+
 # ---- leaky_relu, elu family, hardtanh -------------------------------------------------------------
 class LeakyReluBackward0(Node):
     """y = x if x > 0 else a x   ->   dx = g if x > 0 else a g"""
@@ -39,7 +48,9 @@ class LeakyReluBackward0(Node):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    x = input._data
+    if inplace:
+        return leaky_relu_(input, negative_slope)
+    x = _float_only(input, "leaky_relu_cpu")
     out = np.where(x > 0, x, x * x.dtype.type(negative_slope))
     return _unary(LeakyReluBackward0, input, out, input, slope=negative_slope)
 
@@ -55,7 +66,7 @@ class EluBackward0(Node):
 
 
 def _elu(node_cls, input, alpha, scale, input_scale):
-    x = input._data
+    x = _float_only(input, "elu_cpu")
     t = x.dtype.type
     with np.errstate(over="ignore"):
         out = np.where(x > 0, x * t(scale), t(scale) * t(alpha) * _libm.expm1(x * t(input_scale)))
@@ -63,6 +74,8 @@ def _elu(node_cls, input, alpha, scale, input_scale):
 
 
 def elu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return elu_(input, alpha)
     return _elu(EluBackward0, input, alpha, 1.0, 1.0)
 
 
@@ -71,6 +84,8 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
+    if inplace:
+        return selu_(input)
     return _elu(EluBackward0, input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
@@ -78,8 +93,16 @@ class CeluBackward0(EluBackward0):
     __slots__ = ()
 
 
+def _celu_alpha(alpha):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return alpha
+
+
 def celu(input, alpha=1.0, inplace=False):
-    return _elu(CeluBackward0, input, alpha, 1.0, 1.0 / alpha)
+    if inplace:
+        return celu_(input, alpha)
+    return _elu(CeluBackward0, input, alpha, 1.0, 1.0 / _celu_alpha(alpha))
 
 
 class HardtanhBackward0(Node):
@@ -92,14 +115,18 @@ class HardtanhBackward0(Node):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if inplace:
+        return hardtanh_(input, min_val, max_val)
     x = input._data
+    if x.dtype.kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     t = x.dtype.type
     out = np.clip(x, t(min_val), t(max_val))
     return _unary(HardtanhBackward0, input, out, input, lo=min_val, hi=max_val)
 
 
 def relu6(input, inplace=False):
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 # ---- gelu, silu, mish, softplus, sigmoids --------------------------------------------------------
@@ -139,7 +166,7 @@ def gelu(input, approximate="none"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     # torch's kernel, in the input's precision (half in float32), erf/tanh rounded once:
     #   (x * 0.5) * (1 + erf(x * sqrt(1/2)))   or   (0.5 * x) * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
-    x = input._data
+    x = _float_only(input, "GeluKernelImpl")
     w = x if x.dtype == np.float64 else x.astype(np.float32)
     t = w.dtype.type
     if approximate == "tanh":
@@ -165,8 +192,13 @@ class SiluBackward0(Node):
 
 
 def silu(input, inplace=False):
-    x = input._data
-    return _unary(SiluBackward0, input, x * _sig(x), input)
+    if inplace:
+        return silu_(input)
+    x = _float_only(input, "silu_cpu")
+    one = x.dtype.type(1)
+    with np.errstate(over="ignore"):            # torch's kernel: x / (1 + exp(-x)), one rounding fewer
+        out = x / (one + _libm.exp(-x))
+    return _unary(SiluBackward0, input, out, input)
 
 
 def _softplus_arr(x, beta, threshold):
@@ -188,7 +220,9 @@ class MishBackward0(Node):
 
 
 def mish(input, inplace=False):
-    x = input._data
+    if inplace:
+        return mish_(input)
+    x = _float_only(input, "mish_cpu")
     return _unary(MishBackward0, input, x * _libm.tanh(_softplus_arr(x, 1.0, 20.0)), input)
 
 
@@ -203,8 +237,12 @@ class SoftplusBackward0(Node):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    return _unary(SoftplusBackward0, input, _softplus_arr(input._data, beta, threshold), input,
+    x = _float_only(input, "softplus_cpu")
+    return _unary(SoftplusBackward0, input, _softplus_arr(x, beta, threshold), input,
                   beta=beta, threshold=threshold)
+
+
+_ONE_SIXTH_F32 = float(np.float32(1.0) / np.float32(6.0))
 
 
 class HardsigmoidBackward0(Node):
@@ -212,27 +250,34 @@ class HardsigmoidBackward0(Node):
     __slots__ = ()
 
     def backward(self, g):
+        # torch multiplies by one_sixth = float32(1 / 6), in float64 too
         x, = self.saved()
-        return (self.m.where((x > -3) & (x < 3), g / 6, 0),)
+        return (self.m.where((x > -3) & (x < 3), g * _ONE_SIXTH_F32, 0),)
 
 
 def hardsigmoid(input, inplace=False):
-    x = input._data
+    if inplace:
+        return hardsigmoid_(input)
+    x = _float_only(input, "hardsigmoid_cpu")
     t = x.dtype.type
-    return _unary(HardsigmoidBackward0, input, np.clip(x / t(6) + t(0.5), t(0), t(1)), input)
+    # torch's kernel: min(max(x + 3, 0), 6) / 6 (not x / 6 + 1/2, which rounds differently)
+    return _unary(HardsigmoidBackward0, input, np.clip(x + t(3), t(0), t(6)) / t(6), input)
 
 
 class HardswishBackward0(Node):
-    """y = x relu6(x + 3) / 6   ->   dx = g (2x + 3) / 6 on [-3, 3], g above, 0 below"""
+    """y = x relu6(x + 3) / 6   ->   dx = g (2x + 3) / 6 on (-3, 3), g from 3 up, 0 up to -3"""
     __slots__ = ()
 
     def backward(self, g):
+        # torch's kernel: x <= -3 -> 0, x < 3 -> formula, else g (so 0 at -3 and g at 3)
         x, = self.saved()
-        return (self.m.where(x < -3, 0, self.m.where(x <= 3, g * ((x / 3) + 0.5), g)),)
+        return (self.m.where(x <= -3, 0, self.m.where(x < 3, g * ((x / 3) + 0.5), g)),)
 
 
 def hardswish(input, inplace=False):
-    x = input._data
+    if inplace:
+        return hardswish_(input)
+    x = _float_only(input, "hardswish_cpu")
     t = x.dtype.type
     return _unary(HardswishBackward0, input, x * np.clip(x + t(3), t(0), t(6)) / t(6), input)
 
@@ -247,7 +292,7 @@ class LogSigmoidBackward0(Node):
 
 
 def logsigmoid(input):
-    x = input._data
+    x = _float_only(input, "log_sigmoid_cpu")
     with np.errstate(over="ignore"):
         out = np.minimum(x, 0) - _libm.log1p(_libm.exp(-np.abs(x)))
     return _unary(LogSigmoidBackward0, input, out, input)
@@ -394,3 +439,8 @@ def softsign(input):
     from ...ops.arithmetic import div
     from ...ops.unary import abs as _abs
     return div(input, _abs(input) + 1)
+
+
+# the in-place forms reuse the functions above (imported last: that module imports this one)
+from .activation_inplace import (elu_, selu_, celu_, leaky_relu_, hardtanh_, hardswish_, hardsigmoid_,  # noqa: E402
+                                 silu_, mish_)

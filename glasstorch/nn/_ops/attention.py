@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from ... import _sdp
+
 
 def _g():
     import glasstorch
@@ -28,6 +30,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                  enable_gqa=False):
     """softmax(q k^T * scale + mask) v over the last two dims; leading dims are batch dims."""
     g = _g()
+    _sdp._check_cpu_kernel()
     if is_causal and attn_mask is not None:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     L, S = query.shape[-2], key.shape[-2]

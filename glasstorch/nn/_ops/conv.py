@@ -235,6 +235,8 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     res = _from_layout(res.reshape((o,) + out + (n,) if inner else (o, n) + out), inner)
     if squeeze1d:
         res = res[:, :, 0, :]
+    elif nd == 2:
+        res = _channels_last_like(res, input._data, weight._data)
     r = _wrap(res)
     if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
         node = ConvolutionBackward0()
@@ -246,4 +248,13 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     return r
 
 
-_C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
+def _channels_last_like(res, x, w):
+    """torch's CPU conv2d writes a channels_last output when the input or the weight is channels_last."""
+    from ...ops.conversion import _suggested_format, layout_copy
+    if "channels_last" in (_suggested_format(x), _suggested_format(w)):
+        return layout_copy(res, "channels_last")
+    return res
+
+
+_C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}

@@ -63,6 +63,12 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
     if x.shape[1] != w.shape[0]:
         raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected input{list(x.shape)} to "
                            f"have {w.shape[0]} channels, but got {x.shape[1]} channels instead")
+    if x.dtype != w.dtype or (x.dtype.kind in "biu" and x.dtype != np.int64):
+        from ...ops.inplace import type_name
+        if x.dtype.kind in "biu" and x.dtype != np.int64:
+            kernel = "slow_conv_transpose3d_out_cpu" if nd == 3 else "slow_conv_transpose2d_out_cpu"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
+        raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")
     stride, padding, dilation = _pairs(stride, nd), _pairs(padding, nd), _pairs(dilation, nd)
     output_padding = _pairs(output_padding, nd)
     n, c, sp = x.shape[0], x.shape[1], x.shape[2:]

@@ -1,12 +1,13 @@
 """``F.affine_grid`` (``AffineGridGeneratorBackward0``) and ``F.grid_sample`` for 4-D inputs
 (``GridSampler2DBackward0``): bilinear or nearest sampling at normalised coordinates in [-1, 1],
-with zeros, border or reflection padding."""
+with zeros, border or reflection padding.  5-D (volumetric) grids and inputs: ``grid_sample_3d.py``."""
 import warnings
 
 import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record, record1
+from .grid_sample_3d import base_grid_3d, check_grid_sampler, grid_sample_3d
 
 _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
                   "Please specify align_corners=True if the old behavior is desired. See the documentation of "
@@ -31,14 +32,14 @@ def _base_grid(n, h, w, align_corners, dtype):
 
 
 class AffineGridGeneratorBackward0(Node):
-    """grid = B theta^T (B the base grid of (x, y, 1) rows)   ->   dtheta = (B^T g)^T"""
+    """grid = B theta^T (B the base grid of (x, y, 1) or (x, y, z, 1) rows)   ->   dtheta = (B^T g)^T"""
     __slots__ = ("base",)
 
     def backward(self, g):
         arr = g if isinstance(g, np.ndarray) else g._data
-        n = arr.shape[0]
-        b = self.base.reshape(n, -1, 3)
-        gt = np.swapaxes(np.swapaxes(b, 1, 2) @ arr.reshape(n, -1, 2), 1, 2)
+        n, k = arr.shape[0], self.base.shape[-1]
+        b = self.base.reshape(n, -1, k)
+        gt = np.swapaxes(np.swapaxes(b, 1, 2) @ arr.reshape(n, -1, k - 1), 1, 2)
         return (gt if isinstance(g, np.ndarray) else _wrap(gt),)
 
 
@@ -50,19 +51,25 @@ def affine_grid(theta, size, align_corners=None):
     if th.dtype.kind != "f":
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
     given, size = size, list(size)
-    if len(size) == 5:
-        raise NotImplementedError("affine_grid for volumetric (5-D) sizes is not implemented in glasstorch")
-    if len(size) != 4:
+    if len(size) not in (4, 5):
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {size}.")
-    if th.ndim != 3 or th.shape[-2:] != (2, 3):
-        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {given}. Got "
+                                  f"respectively. Got size {given}.")
+    k = len(size) - 2                                   # 2 or 3 spatial dimensions
+    if th.ndim != 3 or th.shape[-2:] != (k, k + 1):
+        raise ValueError(f"Expected a batch of {k}D affine matrices of shape Nx{k}x{k + 1} for size {given}. Got "
                          f"{theta.shape}.")
     if min(size) <= 0:
-        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
-    n, _, h, w = size
-    base = _base_grid(n, h, w, align_corners, th.dtype)
-    grid = (base.reshape(n, h * w, 3) @ np.swapaxes(th, 1, 2)).reshape(n, h, w, 2).astype(th.dtype)
+        raise ValueError(f"Expected non-zero, positive output size. Got {given}")
+    n = size[0]
+    if th.shape[0] != n:                                # torch's bmm of the base grid with theta^T
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k + 1}] but "
+                           f"got: [{th.shape[0]}, {k + 1}].")
+    if k == 2:
+        base = _base_grid(n, size[2], size[3], align_corners, th.dtype)
+    else:
+        base = base_grid_3d(n, *size[2:], align_corners, th.dtype, _steps)
+    pts = int(np.prod(size[2:]))
+    grid = (base.reshape(n, pts, k + 1) @ np.swapaxes(th, 1, 2)).reshape(*base.shape[:-1], k).astype(th.dtype)
     r = _wrap(grid)
     if GRAD.enabled and theta._rg:
         node = AffineGridGeneratorBackward0()
@@ -172,19 +179,11 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         warnings.warn(_ALIGN_WARNING)
         align_corners = False
     x, gr = input._data, grid._data
+    check_grid_sampler(x, gr, mode)
     if x.ndim == 5:
-        raise NotImplementedError("grid_sample for volumetric (5-D) inputs is not implemented in glasstorch")
+        return grid_sample_3d(input, grid, mode, padding_mode, align_corners, _source_index)
     if mode == "bicubic":
         raise NotImplementedError("grid_sample(mode='bicubic') is not implemented in glasstorch")
-    if x.ndim != 4 or gr.ndim != 4 or gr.shape[-1] != 2:
-        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
-                           f"got input with sizes {list(x.shape)} and grid with sizes {list(gr.shape)}")
-    if x.shape[0] != gr.shape[0]:
-        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
-                           f"sizes {list(x.shape)} and grid with sizes {list(gr.shape)}")
-    if input.dtype != grid.dtype:
-        raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
-                           f"{input.dtype} and grid has {grid.dtype}")
     n, ch, h, w = x.shape
     ix, gx = _source_index(gr[..., 0], w, padding_mode, align_corners)
     iy, gy = _source_index(gr[..., 1], h, padding_mode, align_corners)

@@ -267,13 +267,19 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
-    if t.dtype.kind not in "iu":
+    if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too
         from ...ops.inplace import type_name
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
     if x.ndim == 2 and t.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if x.ndim == 4 and t.ndim != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                           f"{t.ndim}")
     if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
-        raise RuntimeError(f"size mismatch (got input: {list(x.shape)}, target: {list(t.shape)})")
+        if x.ndim != 4:                 # torch's nll_loss_nd, which views 3-d and 5-d+ inputs as 4-d
+            raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
+        # (sic: torch's nll_loss2d message has " , " and no closing parenthesis)
+        raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
     if x.ndim == 3 or x.ndim > 4:       # torch views these as 4-d and back (ViewBackward0 on top)
         from ._util import view
         n, c = x.shape[:2]

@@ -59,6 +59,17 @@ class NativeBatchNormBackward0(Node):
         return gx, gw, gb
 
 
+def _check_features(c, running_mean, running_var, weight, bias, training):
+    """torch's checks (``_batch_norm_impl_index``), in its order: each given tensor has one entry per channel."""
+    for name, v in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if v is None:
+            if not training and name.startswith("running"):
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
+        elif v._data.size != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {v._data.size}")
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     x = input._data
     axes = (0,) + tuple(range(2, x.ndim))
@@ -68,6 +79,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         n = x.size // x.shape[1]
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    if x.ndim > 1:
+        _check_features(x.shape[1], running_mean, running_var, weight, bias, training)
+    if training:
         mean = x.mean(axis=axes, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
         if running_mean is not None:

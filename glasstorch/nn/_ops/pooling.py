@@ -11,6 +11,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ...ops.conversion import keep_format
 
 
 def _tup(v, nd):
@@ -202,7 +203,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     need = GRAD.enabled and input._rg
     res = _window_max(xp, k, s, d, out, xp is not x, need or return_indices)
     m, a = res if res is not None else _window_max_scan(xp, k, s, p, d, out)
-    r = _wrap(np.ascontiguousarray(m[0] if unbatched else m))
+    r = _wrap(np.ascontiguousarray(m[0]) if unbatched else keep_format(np.ascontiguousarray(m), input._data))
     if need:
         node = _MAX_NODES[nd]()
         node.tap = a

@@ -12,6 +12,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ...ops.conversion import keep_format
 from .conv import _windows_nd
 from .pooling import _geometry, _padded, _tap_slices
 
@@ -88,7 +89,8 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
             div = np.multiply.outer(div, _divisors(n, kk, ss, pp, o, count_include_pad))
         div = div.astype(x.dtype)
     res = win.sum(axis=tuple(range(-nd, 0))) / div
-    r = _wrap(np.ascontiguousarray(res.astype(x.dtype).reshape(xshape[:-nd] + res.shape[-nd:])))
+    r = _wrap(keep_format(np.ascontiguousarray(res.astype(x.dtype).reshape(xshape[:-nd] + res.shape[-nd:])),
+                          input._data))
     if GRAD.enabled and input._rg:
         node = _AVG_NODES[nd]()
         node.geo = (k, s, p, out, xp.shape[2:])

@@ -1,9 +1,11 @@
 """``F.threshold``: y = x if x > threshold else value (``ThresholdBackward0``; in place,
-``ThresholdBackward1``, which masks by the result as torch does)."""
+``ThresholdBackward1``, which masks by a saved copy of the original input, as torch's
+``threshold_`` derivative uses ``self`` before the write)."""
 import numpy as np
 
 from ...autograd.graph import Node
 from ...ops.inplace import commit
+from ...ops.inplace_more import original
 from .activation import _unary
 
 
@@ -17,16 +19,17 @@ class ThresholdBackward0(Node):
 
 
 class ThresholdBackward1(ThresholdBackward0):
-    """The in-place form: the mask is taken from the saved result."""
+    """The in-place form: the mask comes from the input as it was before the write."""
     __slots__ = ()
 
 
 def _threshold(input, threshold, value, node_cls):
     x = input._data
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
     t = x.dtype.type
     out = np.where(x <= t(threshold), t(value), x)
-    save = None if node_cls is ThresholdBackward1 else input
-    return _unary(node_cls, input, out, save, threshold=threshold)
+    return _unary(node_cls, input, out, input, threshold=threshold)
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -36,4 +39,4 @@ def threshold(input, threshold, value, inplace=False):
 
 
 def threshold_(input, threshold, value):
-    return commit(input, lambda: _threshold(input, threshold, value, ThresholdBackward1), "threshold_")
+    return commit(input, lambda: _threshold(original(input), threshold, value, ThresholdBackward1), "threshold_")

@@ -5,19 +5,20 @@ from .linear import Identity, Linear, Bilinear, LazyLinear
 from .lazy import LazyModuleMixin  # noqa: F401  (torch.nn.modules.lazy)
 from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Sigmoid, Tanh, Softplus,
                          Softsign, Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Softmax, LogSoftmax, Softmin, GLU,
-                         Tanhshrink, Threshold, Softmax2d)
+                         Tanhshrink, Threshold, Softmax2d, Hardshrink, Softshrink, RReLU)
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
                    KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, SoftMarginLoss,
-                   MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelSoftMarginLoss)
+                   MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelSoftMarginLoss,
+                   CTCLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss)
 from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, LazyConv1d, LazyConv2d,
                    LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
 from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d,
                       AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d,
-                      MaxUnpool2d)
-from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+                      MaxUnpool2d, LPPool1d, LPPool2d, LPPool3d)
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm
 from .normalization import LayerNorm, GroupNorm, RMSNorm
 from .sparse import Embedding, EmbeddingBag
-from .dropout import Dropout, Dropout1d, Dropout2d, AlphaDropout
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
 from .attention import MultiheadAttention, NonDynamicallyQuantizableLinear
@@ -30,6 +31,7 @@ from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .channelshuffle import ChannelShuffle
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm
 from .distance import CosineSimilarity, PairwiseDistance
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single ...)
 
 # torch's list: ``from .modules import *`` in nn/__init__ takes the layer classes, never the

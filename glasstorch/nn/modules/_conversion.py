@@ -35,9 +35,16 @@ def to(module, args, kwargs):
             dtype = a.dtype
         elif a is not None:
             check_device(a)
-    if dtype is None:
+    fmt = kwargs.get("memory_format")
+    if dtype is None and fmt is None:
         return module
-    if not dtype.is_floating_point:
+    if dtype is not None and not dtype.is_floating_point:
         raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
                         f"dtype={dtype}")
-    return module._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
+
+    def convert(t):
+        dt = dtype if t.is_floating_point() else None
+        if fmt is not None and t.dim() in (4, 5):       # torch relayouts only 4-d and 5-d tensors
+            return t.to(dtype=dt, memory_format=fmt)
+        return t.to(dt) if dt is not None else t
+    return module._apply(convert)

@@ -5,7 +5,7 @@ from .module import Module
 
 __all__ = ["ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh",
            "Softplus", "Softsign", "Hardtanh", "Hardsigmoid", "Hardswish", "LogSigmoid", "Softmax", "LogSoftmax",
-           "Softmin", "GLU", "Tanhshrink", "Threshold", "Softmax2d"]
+           "Softmin", "GLU", "Tanhshrink", "Threshold", "Softmax2d", "Hardshrink", "Softshrink", "RReLU"]
 
 
 def _inplace_repr(self):
@@ -190,12 +190,55 @@ class Hardsigmoid(SELU):
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
+    def extra_repr(self):                   # torch prints no arguments, not even inplace=True
+        return ""
+
 
 class Hardswish(SELU):
     """y = x hardsigmoid(x)"""
 
     def forward(self, input):
         return F.hardswish(input, self.inplace)
+
+    extra_repr = Hardsigmoid.extra_repr
+
+
+class Hardshrink(Module):
+    """y = x where |x| > lambd, else 0"""
+    __constants__ = ["lambd"]
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self):
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """y = x - lambd (x > lambd), x + lambd (x < -lambd), else 0"""
+
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+
+class RReLU(Module):
+    """y = x if x >= 0 else a x, a ~ U(lower, upper) in training and (lower + upper) / 2 in eval"""
+    __constants__ = ["lower", "upper", "inplace"]
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input):
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        inplace_str = ", inplace=True" if self.inplace else ""
+        return f"lower={self.lower}, upper={self.upper}{inplace_str}"
 
 
 class Softplus(Module):

@@ -1,0 +1,13 @@
+"""``torch._C``: the classes torch writes in C++ that glasstorch has, under torch's names for them.
+
+``type(torch.Generator())`` prints ``<class 'torch._C.Generator'>`` and a failed factorisation raises
+``torch._C._LinAlgError``; pickle finds both here (see ``_class_paths.py``)."""
+from ._generator import TensorGenerator as Generator  # noqa: F401
+from ._linalg_errors import LinAlgError as _LinAlgError  # noqa: F401
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(f"module 'torch._C' has no attribute '{name}': torch._C.{name} is not implemented in "
+                         f"glasstorch yet")

@@ -1,0 +1,12 @@
+"""The activations torch also exposes at top level (``torch.selu``, ``torch.threshold_``,
+``torch.rrelu`` ...), with torch's top-level signatures; ``nn.functional`` has the same ops."""
+from .nn._ops.activation import selu, celu, prelu, selu_, celu_  # noqa: F401
+from .nn._ops.threshold import threshold as _threshold, threshold_  # noqa: F401
+from .nn._ops.shrink import hardshrink  # noqa: F401
+from .nn._ops.rrelu import rrelu, rrelu_  # noqa: F401
+
+__all__ = ["selu", "celu", "prelu", "selu_", "celu_", "threshold", "threshold_", "hardshrink", "rrelu", "rrelu_"]
+
+
+def threshold(input, threshold, value):
+    return _threshold(input, threshold, value)

@@ -1,0 +1,101 @@
+"""``torch.func.jacrev`` / ``jacfwd`` / ``jvp`` over pytrees (tensors, or tuples, lists and dicts of them).
+
+For ``out = func(*args)`` the Jacobian has the structure of ``out``; at each output leaf sits the
+structure of the differentiated argument(s), and each of its leaves is a tensor of shape
+``out_leaf.shape + arg_leaf.shape``.  Rows come from one reverse pass per output element (torch
+vmaps the passes over the standard basis; the values are the same).  ``jacfwd`` answers the same
+Jacobian; ``jvp`` uses the double-backward trick: ``u -> J^T u`` is linear in ``u``, so
+differentiating it with respect to ``u`` in the direction ``t`` gives ``J t``.  Every result keeps
+its graph (so transforms nest); ``_outermost`` drops it at the top level.
+"""
+from . import autograd
+from .autograd.grad_mode import enable_grad
+from .func import _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
+
+__all__ = ["jacrev", "jacfwd", "jvp"]
+
+_JVP = "jvp(f, primals, tangents)"
+
+
+def _jacobian_of(out_leaf, flat_in):
+    """``d out_leaf / d x`` for each ``x`` in ``flat_in``, shaped ``out_leaf.shape + x.shape``."""
+    from .ops.join import stack
+    shapes = [tuple(out_leaf.shape) + tuple(x.shape) for x in flat_in]
+    if not out_leaf.requires_grad or out_leaf.numel() == 0:
+        return [x.new_zeros(s) for x, s in zip(flat_in, shapes)]
+    rows = [[] for _ in flat_in]
+    flat = out_leaf.reshape(-1)
+    for k in range(flat.numel()):
+        gs = autograd.grad(flat[k], flat_in, retain_graph=True, create_graph=True, allow_unused=True)
+        for r, g, x in zip(rows, gs, flat_in):
+            r.append(x.new_zeros(x.shape) if g is None else g)
+    return [stack(r).reshape(s) for r, s in zip(rows, shapes)]
+
+
+def _jacobian(func, argnums, has_aux, args, who):
+    nums = _argnums_tuple(argnums)
+    args = list(args)
+    with enable_grad():
+        for i in nums:
+            args[i] = _track(args[i])
+        out, aux = _split_aux(func(*args), has_aux, who)
+        flat_in = [t for i in nums for t in _leaves(args[i])]
+        per_out = []
+        for o in _leaves(out):
+            it = iter(_jacobian_of(o, flat_in))
+            per_arg = tuple(_rebuild(args[i], it) for i in nums)
+            per_out.append(per_arg[0] if isinstance(argnums, int) else per_arg)
+    jac = _rebuild(out, iter(per_out))
+    return (jac, aux) if has_aux else jac
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+
+    def wrapper(*args):
+        return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, "jacrev(f, ...)(*args)"))(args)
+    return wrapper
+
+
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    def wrapper(*args):
+        return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, _JVP))(args)
+    return wrapper
+
+
+def _structure(x):
+    if isinstance(x, dict):
+        return (dict, tuple((k, _structure(v)) for k, v in x.items()))
+    if isinstance(x, (list, tuple)):
+        return (type(x), tuple(_structure(v) for v in x))
+    return None
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """``(func(*primals), J @ tangents)``, and ``aux`` too with ``has_aux``."""
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{_JVP}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).")
+    if _structure(primals) != _structure(tangents):
+        raise RuntimeError(f"{_JVP}: Expected primals and tangents to have the same python structure. For example, "
+                           "if primals is a tuple of 3 tensors, tangents also must be.")
+    return _outermost(lambda a: _jvp(func, a, tangents, has_aux))(primals)
+
+
+def _jvp(func, primals, tangents, has_aux):
+    with enable_grad():
+        tracked = [_track(p) for p in primals]
+        out, aux = _split_aux(func(*tracked), has_aux, _JVP)
+        flat_in = [t for p in tracked for t in _leaves(p)]
+        flat_t = _leaves(tangents)
+        outs = _leaves(out)
+        us = [o.new_zeros(o.shape).requires_grad_(True) for o in outs]   # any u works: J^T u is linear in u
+        live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+        gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
+                           allow_unused=True) if live else [None] * len(flat_in)
+        pairs = [(g, t) for g, t in zip(gs, flat_t) if g is not None and g.requires_grad]
+        res = autograd.grad([g for g, _ in pairs], us, [t for _, t in pairs], create_graph=True,
+                            allow_unused=True) if pairs else [None] * len(us)
+        res = [o.new_zeros(o.shape) if r is None else r for r, o in zip(res, outs)]
+    tangent_out = _rebuild(out, iter(res))
+    return (out, tangent_out, aux) if has_aux else (out, tangent_out)

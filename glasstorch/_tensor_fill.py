@@ -1,0 +1,307 @@
+"""More Tensor methods: ``as_strided``, the split/product helpers, and in-place forms of ops the
+other mixins have out of place (``x.lt_(0)``, ``x.cumsum_(0)``, ``x.xlogy_(y)`` ...).
+
+Each is a one-line call of an op; an in-place form runs the op on ``x`` and stores the result
+into ``x`` (``ops.inplace.commit``), so its graph node is the out-of-place op's, as in torch.
+"""
+from . import _ops_index as O
+
+
+def _ip(self, op, *args, **kwargs):
+    """``self`` = op(self, *args), in place, recorded with op's node."""
+    from .ops.inplace import commit
+    from .ops.inplace_more import original
+    return commit(self, lambda: op(original(self), *args, **kwargs), op.__name__)
+
+
+def _np():
+    import numpy
+    return numpy
+
+
+def _g():
+    import glasstorch
+    return glasstorch
+
+
+class TensorFill:
+    __slots__ = ()
+
+    # ---- views ---------------------------------------------------------------------------------
+    def as_strided(self, size, stride, storage_offset=None):
+        from .ops.as_strided import as_strided
+        return as_strided(self, size, stride, storage_offset)
+
+    def as_strided_(self, size, stride, storage_offset=None):
+        from .ops.as_strided import as_strided_
+        return as_strided_(self, size, stride, storage_offset)
+
+    def hsplit(self, indices_or_sections):
+        return _g().hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return _g().vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return _g().dsplit(self, indices_or_sections)
+
+    def split_with_sizes(self, split_sizes, dim=0):
+        return O.views.split(self, list(split_sizes), dim)
+
+    def diagflat(self, offset=0):
+        return _g().diagflat(self, offset)
+
+    def swapaxes_(self, axis0, axis1):
+        return O.inplace_more.transpose_(self, axis0, axis1)
+
+    def swapdims_(self, dim0, dim1):
+        return O.inplace_more.transpose_(self, dim0, dim1)
+
+    # ---- products ------------------------------------------------------------------------------
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return _g().addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _g().addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+        return _ip(self, _g().addr, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ip(self, _g().addbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ip(self, _g().addmm, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return _ip(self, _g().addmv, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _ip(self, _g().baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    # ---- integer and bit helpers ---------------------------------------------------------------
+    def gcd(self, other):
+        return _g().gcd(self, other)
+
+    def lcm(self, other):
+        return _g().lcm(self, other)
+
+    def gcd_(self, other):
+        return _g().gcd_(self, other)
+
+    def lcm_(self, other):
+        return _g().lcm_(self, other)
+
+    def nextafter(self, other):
+        return _g().nextafter(self, other)
+
+    def nextafter_(self, other):
+        return _ip(self, _g().nextafter, other)
+
+    # ---- predicates ----------------------------------------------------------------------------
+    def is_same_size(self, other):
+        return self.shape == other.shape
+
+    def is_neg(self):
+        return False
+
+    def is_nonzero(self):
+        return _g().is_nonzero(self)
+
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, layout=None,
+                          pin_memory=False):
+        return _g().empty_strided(size, stride, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def apply_(self, callable):
+        """Each element replaced by ``callable(element)``, one Python call per element (CPU only in torch too)."""
+        from .ops.inplace import check_inplace
+        check_inplace(self)
+        vals = [callable(v) for v in self._data.ravel().tolist()]
+        self._data[...] = _np().asarray(vals, self._data.dtype).reshape(self._data.shape)
+        self._vc[0] += 1
+        return self
+
+    def map_(self, tensor, callable):
+        """Each element replaced by ``callable(self_element, other_element)``, ``tensor`` broadcast to self."""
+        np = _np()
+        other = np.broadcast_to(tensor._data, self._data.shape)
+        vals = [callable(a, b) for a, b in zip(self._data.ravel().tolist(), other.ravel().tolist())]
+        self._data[...] = np.asarray(vals, self._data.dtype).reshape(self._data.shape)
+        self._vc[0] += 1
+        return self
+
+    def positive(self):
+        return _g().positive(self)
+
+    # ---- in-place comparisons (1/0 in self's dtype) --------------------------------------------
+    def eq_(self, other):
+        return O.inplace_fill.eq_(self, other)
+
+    def ne_(self, other):
+        return O.inplace_fill.ne_(self, other)
+
+    def lt_(self, other):
+        return O.inplace_fill.lt_(self, other)
+
+    def le_(self, other):
+        return O.inplace_fill.le_(self, other)
+
+    def gt_(self, other):
+        return O.inplace_fill.gt_(self, other)
+
+    def ge_(self, other):
+        return O.inplace_fill.ge_(self, other)
+
+    not_equal_, less_, less_equal_, greater_, greater_equal_ = ne_, lt_, le_, gt_, ge_
+
+    def fill_diagonal_(self, fill_value, wrap=False):
+        return O.inplace_fill.fill_diagonal_(self, fill_value, wrap)
+
+    # ---- in-place forms of pointwise math ------------------------------------------------------
+    def acos_(self):
+        return O.pointwise.acos_(self)
+
+    def asin_(self):
+        return O.pointwise.asin_(self)
+
+    def atan_(self):
+        return O.pointwise.atan_(self)
+
+    def acosh_(self):
+        return O.pointwise.acosh_(self)
+
+    def asinh_(self):
+        return O.pointwise.asinh_(self)
+
+    def atanh_(self):
+        return O.pointwise.atanh_(self)
+
+    arccos_, arcsin_, arctan_, arccosh_, arcsinh_, arctanh_ = acos_, asin_, atan_, acosh_, asinh_, atanh_
+
+    def sinh_(self):
+        return O.pointwise.sinh_(self)
+
+    def cosh_(self):
+        return O.pointwise.cosh_(self)
+
+    def erfc_(self):
+        return O.pointwise.erfc_(self)
+
+    def erfinv_(self):
+        return O.pointwise.erfinv_(self)
+
+    def deg2rad_(self):
+        return O.pointwise.deg2rad_(self)
+
+    def rad2deg_(self):
+        return O.pointwise.rad2deg_(self)
+
+    def fix_(self):
+        return O.pointwise.trunc_(self)
+
+    def absolute_(self):
+        return self.abs_()
+
+    def negative_(self):
+        return self.neg_()
+
+    def lgamma_(self):
+        return _ip(self, O.special_fns.lgamma)
+
+    def digamma_(self):
+        return _ip(self, O.special_fns.digamma)
+
+    def polygamma_(self, n):
+        return _ip(self, lambda x: O.special_fns.polygamma(n, x))
+
+    def logit_(self, eps=None):
+        return _ip(self, O.special_fns.logit, eps)
+
+    def sinc_(self):
+        return _ip(self, O.special_fns.sinc)
+
+    def i0_(self):
+        return _ip(self, O.special_more.i0)
+
+    def heaviside_(self, values):
+        return _ip(self, O.special_fns.heaviside, values)
+
+    def igamma_(self, other):
+        return _ip(self, O.special_more.igamma, other)
+
+    def igammac_(self, other):
+        return _ip(self, O.special_more.igammac, other)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return _ip(self, O.logical.nan_to_num, nan, posinf, neginf)
+
+    def xlogy_(self, other):
+        return _ip(self, O.binary_more.xlogy, other)
+
+    def hypot_(self, other):
+        return _ip(self, O.binary_more.hypot, other)
+
+    def copysign_(self, other):
+        return _ip(self, O.binary_more.copysign, other)
+
+    def arctan2_(self, other):
+        return self.atan2_(other)
+
+    def ldexp_(self, other):
+        return _ip(self, O.misc_math.ldexp, other)
+
+    def float_power_(self, exponent):
+        return _ip(self, O.misc_math.float_power, exponent)
+
+    def cumsum_(self, dim, *, dtype=None):
+        return _ip(self, O.cumulative.cumsum, dim, dtype=dtype)
+
+    def cumprod_(self, dim, *, dtype=None):
+        return _ip(self, O.cumulative.cumprod, dim, dtype=dtype)
+
+    # ---- the arithmetic aliases ----------------------------------------------------------------
+    def subtract_(self, other, *, alpha=1):
+        return self.sub_(other, alpha=alpha)
+
+    def multiply_(self, other):
+        return self.mul_(other)
+
+    def divide_(self, other, *, rounding_mode=None):
+        return self.div_(other, rounding_mode=rounding_mode)
+
+    def true_divide_(self, other):
+        return self.div_(other)
+
+    # ---- logical and bitwise in place ----------------------------------------------------------
+    def logical_and_(self, other):
+        return _ip(self, O.logical.logical_and, other)
+
+    def logical_or_(self, other):
+        return _ip(self, O.logical.logical_or, other)
+
+    def logical_xor_(self, other):
+        return _ip(self, O.logical.logical_xor, other)
+
+    def bitwise_and_(self, other):
+        return _ip(self, O.logical.bitwise_and, other)
+
+    def bitwise_or_(self, other):
+        return _ip(self, O.logical.bitwise_or, other)
+
+    def bitwise_xor_(self, other):
+        return _ip(self, O.logical.bitwise_xor, other)
+
+    def bitwise_not_(self):
+        return _ip(self, O.logical.bitwise_not)
+
+    def bitwise_left_shift(self, other):
+        return O.logical.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other):
+        return O.logical.bitwise_right_shift(self, other)
+
+    def bitwise_left_shift_(self, other):
+        return _ip(self, O.logical.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other):
+        return _ip(self, O.logical.bitwise_right_shift, other)

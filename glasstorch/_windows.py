@@ -1,0 +1,89 @@
+"""The signal windows: ``torch.hann_window``, ``hamming_window``, ``blackman_window``,
+``bartlett_window``, ``kaiser_window``.  Each is computed in the requested dtype with torch's
+sequence of operations; a periodic window is the symmetric one of length N + 1 minus its last point.
+
+    hamming  w[n] = alpha - beta cos(2 pi n / (N - 1))        (hann: alpha = beta = 0.5)
+    blackman w[n] = 0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))
+    bartlett w[n] = 2n / (N - 1), mirrored as 2 - 2n / (N - 1) after the middle
+    kaiser   w[n] = I0(beta sqrt(1 - ((n - a) / a)^2)) / I0(beta),  a = (N - 1) / 2
+"""
+import math
+
+import numpy as np
+
+from . import _dtype as _dt
+from ._tensor import _wrap
+
+_CPP_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool"}
+
+
+def _checks(name, n, dtype):
+    dtype = _dt.get_default_dtype() if dtype is None else dtype
+    if n < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got window_length={n}")
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions(dtype={_CPP_NAMES[dtype.name]}, "
+                           f"device=cpu, layout=Strided (default), requires_grad=false (default), "
+                           f"pinned_memory=false, memory_format=(nullopt))")
+    return dtype.np
+
+
+def _window(name, n, periodic, dtype, requires_grad, body):
+    npdt = _checks(name, n, dtype)
+    if n <= 1:
+        w = np.ones(n, npdt)
+    else:
+        m = n + 1 if periodic else n
+        w = body(np.arange(m, dtype=npdt), m, npdt.type)[:n]
+    t = _wrap(np.ascontiguousarray(w))
+    return t.requires_grad_() if requires_grad else t
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None, layout=None, device=None,
+                   pin_memory=False, requires_grad=False):
+    return _window("hamming_window", window_length, periodic, dtype, requires_grad,
+                   lambda k, m, f: np.cos(k * f(2 * math.pi / (m - 1))) * f(-beta) + f(alpha))
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
+                requires_grad=False):
+    return _window("hann_window", window_length, periodic, dtype, requires_grad,
+                   lambda k, m, f: np.cos(k * f(2 * math.pi / (m - 1))) * f(-0.5) + f(0.5))
+
+
+def _blackman(k, m, f):
+    x = k * f(math.pi / (m - 1))
+    return np.cos(x * f(4)) * f(0.08) - np.cos(x * f(2)) * f(0.5) + f(0.42)
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
+                    requires_grad=False):
+    return _window("blackman_window", window_length, periodic, dtype, requires_grad, _blackman)
+
+
+def _bartlett(k, m, f):
+    w = k * f(2.0 / (m - 1))
+    half = ((m - 1) >> 1) + 1
+    w[half:] = w[half:] * f(-1) + f(2)
+    return w
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
+                    requires_grad=False):
+    return _window("bartlett_window", window_length, periodic, dtype, requires_grad, _bartlett)
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None, device=None,
+                  pin_memory=False, requires_grad=False):
+    from .ops.special_more import i0
+
+    def body(k, m, f):
+        a, b = f((m - 1) / 2.0), f(beta)
+        arg = b * np.sqrt(np.abs(f(1) - ((k - a) / a) ** 2))
+        return i0(_wrap(arg))._data / i0(_wrap(np.asarray(b, k.dtype)))._data
+
+    return _window("kaiser_window", window_length, periodic, dtype, requires_grad, body)
+
+
+__all__ = ["hamming_window", "hann_window", "blackman_window", "bartlett_window", "kaiser_window"]

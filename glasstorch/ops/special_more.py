@@ -1,0 +1,285 @@
+"""More of ``torch.special``: Bessel I0/I1 (plain and exponentially scaled), ``erfcx``, ``log_ndtr``,
+``ndtri``, the regularized incomplete gamma functions, Hurwitz ``zeta``, ``xlog1py``, ``logaddexp2``.
+
+Values are computed in float64 with NumPy and rounded once to the input's dtype.  Methods:
+* I0, I1: the power series for |x| <= 30 (all terms positive, so no cancellation), the asymptotic
+  (Hankel) series e^x / sqrt(2 pi x) sum_k (-1)^k a_k(nu) / x^k above;
+* erfcx(x) = exp(x^2) erfc(x): directly while both factors are finite, its asymptotic series beyond;
+* log_ndtr(x) = log(erfcx(-x/sqrt 2) / 2) - x^2/2 for x <= 0 (no underflow), log1p(-erfc(x/sqrt 2)/2) above;
+* ndtri: Acklam's rational start, then Newton steps on ndtr (from the tail nearer to p);
+* gammainc / gammaincc: Cephes' series (x < a + 1) and continued fraction (otherwise);
+* zeta(x, q): Cephes' Euler-Maclaurin sum with Bernoulli-number corrections.
+"""
+import math
+
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1, unary_float_input
+from .binary_more import _float_pair
+from ._special_kernels import (_SQRT2PI, _erfcx64, _i0_64, _i0e64, _i1_64, _i1e64, _igam64, _is_array, _lgamma64,
+                               _log_ndtr64, _ndtri64, _zeta64)
+
+
+# ---- ops and their nodes ----------------------------------------------------------------------------
+def _unary(fn64, node, input):
+    x = unary_float_input(input)
+    r = _wrap(np.asarray(fn64(x.astype(np.float64)), x.dtype))
+    if GRAD.enabled and input._rg:
+        node.save(input, r, result_at=1)
+        record1(node, r, input)
+    return r
+
+
+def _special(name):
+    import glasstorch
+    return getattr(glasstorch.special, name)
+
+
+class I0Backward0(Node):
+    """y = I0(x)   ->   dx = g I1(x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, _ = self.saved()
+        return (g * (_i1_64(x).astype(x.dtype) if _is_array(g) else _special("i1")(x)),)
+
+
+class SpecialI0EBackward0(Node):
+    """y = I0(x) e^-|x|   ->   dx = g (I1e(x) - sgn(x) y)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved()
+        i1e = _i1e64(x).astype(x.dtype) if _is_array(g) else _special("i1e")(x)
+        return (g * (i1e - self.m.sign(x) * y),)
+
+
+class SpecialI1Backward0(Node):
+    """y = I1(x)   ->   dx = g (I0(x) - y / x), g / 2 at x = 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved()
+        m = self.m
+        i0 = _i0_64(x).astype(x.dtype) if _is_array(g) else _special("i0")(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * m.where(x == 0, 0.5, i0 - y / x),)
+
+
+class SpecialI1EBackward0(Node):
+    """y = I1(x) e^-|x|   ->   dx = g (I0e(x) - y (sgn(x) + 1/x)), g / 2 at x = 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved()
+        m = self.m
+        i0e = _i0e64(x).astype(x.dtype) if _is_array(g) else _special("i0e")(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * m.where(x == 0, 0.5, i0e - y * (m.sign(x) + 1 / x)),)
+
+
+class SpecialErfcxBackward0(Node):
+    """y = exp(x^2) erfc(x)   ->   dx = g (2 x y - 2/sqrt(pi))"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved()
+        return ((2.0 * x * y - 2.0 / math.sqrt(math.pi)) * g,)
+
+
+class SpecialLogNdtrBackward0(Node):
+    """y = log(ndtr(x))   ->   dx = g exp(-(y + x^2/2)) / sqrt(2 pi)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved()
+        return (g / _SQRT2PI * self.m.exp(-(y + x * x / 2)),)
+
+
+class SpecialNdtriBackward0(Node):
+    """y = ndtri(p)   ->   dp = g sqrt(2 pi) exp(y^2 / 2)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        _, y = self.saved()
+        return (g * _SQRT2PI * self.m.exp(y * y / 2),)
+
+
+def i0(input, *, out=None):
+    return _unary(_i0_64, I0Backward0(), input)
+
+
+def i0e(input, *, out=None):
+    return _unary(_i0e64, SpecialI0EBackward0(), input)
+
+
+def i1(input, *, out=None):
+    return _unary(_i1_64, SpecialI1Backward0(), input)
+
+
+def i1e(input, *, out=None):
+    return _unary(_i1e64, SpecialI1EBackward0(), input)
+
+
+def erfcx(input, *, out=None):
+    return _unary(_erfcx64, SpecialErfcxBackward0(), input)
+
+
+def log_ndtr(input, *, out=None):
+    return _unary(_log_ndtr64, SpecialLogNdtrBackward0(), input)
+
+
+def ndtri(input, *, out=None):
+    return _unary(_ndtri64, SpecialNdtriBackward0(), input)
+
+
+class SpecialEntrBackward0(Node):
+    """y = -x log x   ->   dx = -g (1 + log x)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, _ = self.saved()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g * -(1 + self.m.log(x)),)
+
+
+def _entr64(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+
+
+def entr(input, *, out=None):
+    return _unary(_entr64, SpecialEntrBackward0(), input)
+
+
+def _igamma_weight(a, x, m):
+    """d P(a, x) / dx = x^(a-1) e^-x / Gamma(a)"""
+    return m.exp((a - 1) * m.log(x) - x - (np.asarray(_lgamma64(a), np.float64).astype(x.dtype)
+                                          if m is np else m.lgamma(a)))
+
+
+class IgammaBackward0(Node):
+    """y = P(a, x)   ->   dx = g x^(a-1) e^-x / Gamma(a);  da: not implemented in torch"""
+    __slots__ = ("sign",)
+
+    def backward(self, g):
+        a, x = self.saved()
+        if self.next_functions[0][0] is not None:
+            raise NotImplementedError(f"the derivative for '{'igammac' if self.sign < 0 else 'igamma'}: input' "
+                                      "is not implemented.")
+        return None, self.sign * g * _igamma_weight(a, x, self.m)
+
+
+class IgammacBackward0(IgammaBackward0):
+    """y = Q(a, x) = 1 - P(a, x)   ->   dx = -g x^(a-1) e^-x / Gamma(a);  da: not implemented in torch"""
+    __slots__ = ()
+
+
+class SpecialZetaBackward0(Node):
+    """y = zeta(x, q)   ->   dq = -g x zeta(x + 1, q);  dx: not implemented in torch"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, q = self.saved()
+        if self.next_functions[0][0] is not None:
+            raise NotImplementedError("the derivative for 'zeta' is not implemented.")
+        z = _zeta64(x + 1, q).astype(np.result_type(x, q)) if _is_array(g) else _special("zeta")(x + 1, q)
+        return None, g * -x * z
+
+
+class SpecialXlog1PyBackward0(Node):
+    """z = x log1p(y) (0 where x = 0)   ->   dx = g log1p(y) (0 where g = 0, or x = 0 and y <= -1),
+    dy = g x / (1 + y)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, y = self.saved()
+        m = self.m
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dx = m.where(((g == 0) & (y == y)) | ((x == 0) & (y <= -1)), 0.0, g * m.log1p(y))
+            return dx, g * x / (y + 1)
+
+
+class Logaddexp2Backward0(Node):
+    """z = log2(2^a + 2^b)   ->   da = g / (1 + 2^(b - a)),   db = g / (1 + 2^(a - b))"""
+    __slots__ = ()
+
+    def backward(self, g):
+        a, b = self.saved()
+        m = self.m
+        p = (lambda v: np.exp2(v)) if m is np else (lambda v: m.pow(2.0, v))
+        return g / (1 + p(b - a)), g / (1 + p(a - b))
+
+
+class SpecialXlog1PyBackward1(SpecialXlog1PyBackward0):
+    """xlog1py(x, y) with x a number: as SpecialXlog1PyBackward0"""
+    __slots__ = ()
+
+
+class SpecialXlog1PyBackward2(SpecialXlog1PyBackward0):
+    """xlog1py(x, y) with y a number: as SpecialXlog1PyBackward0"""
+    __slots__ = ()
+
+
+class SpecialZetaBackward1(SpecialZetaBackward0):
+    """zeta(x, q) with x a number: as SpecialZetaBackward0"""
+    __slots__ = ()
+
+
+class SpecialZetaBackward2(SpecialZetaBackward0):
+    """zeta(x, q) with q a number: as SpecialZetaBackward0"""
+    __slots__ = ()
+
+
+def _pair(fn64, node, input, other, scalar_nodes=None):
+    """A binary special function; torch names the node ...Backward1 / ...Backward2 when the first /
+    second argument is a Python number."""
+    def ufunc(x, y):
+        return np.asarray(fn64(x, y), np.result_type(x, y))
+    r = _float_pair(ufunc, type(node), input, other)
+    fn = r.grad_fn
+    if fn is not None:
+        if isinstance(node, IgammaBackward0):
+            fn.sign = node.sign
+        elif scalar_nodes is not None and isinstance(input, (int, float)):
+            fn.__class__ = scalar_nodes[0]
+        elif scalar_nodes is not None and isinstance(other, (int, float)):
+            fn.__class__ = scalar_nodes[1]
+    return r
+
+
+def gammainc(input, other, *, out=None):
+    node = IgammaBackward0()
+    node.sign = 1
+    return _pair(lambda a, x: _igam64(a, x, False), node, input, other)
+
+
+def gammaincc(input, other, *, out=None):
+    node = IgammacBackward0()
+    node.sign = -1
+    return _pair(lambda a, x: _igam64(a, x, True), node, input, other)
+
+
+def zeta(input, other, *, out=None):
+    return _pair(_zeta64, SpecialZetaBackward0(), input, other, (SpecialZetaBackward1, SpecialZetaBackward2))
+
+
+def _xlog1py64(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log1p(y))
+
+
+def xlog1py(input, other, *, out=None):
+    return _pair(_xlog1py64, SpecialXlog1PyBackward0(), input, other,
+                 (SpecialXlog1PyBackward1, SpecialXlog1PyBackward2))
+
+
+def logaddexp2(input, other, *, out=None):
+    return _float_pair(np.logaddexp2, Logaddexp2Backward0, input, other)
+
+
+igamma, igammac = gammainc, gammaincc
+
+__all__ = ["entr", "i0", "i0e", "i1", "i1e", "erfcx", "log_ndtr", "ndtri", "gammainc", "gammaincc", "igamma", "igammac",
+           "zeta", "xlog1py", "logaddexp2"]

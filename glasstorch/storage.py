@@ -1,0 +1,2 @@
+"""``torch.storage``: where torch keeps ``UntypedStorage`` (glasstorch's is in ``ops/storage.py``)."""
+from .ops.storage import UntypedStorage  # noqa: F401
