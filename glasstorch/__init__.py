@@ -39,6 +39,7 @@ from .ops.select import where, sign
 from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
 from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-level layer ops ...)
+from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_matmul, mvlgamma ...)
 from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
@@ -112,6 +113,9 @@ def __getattr__(name):
         except ModuleNotFoundError as e:
             if e.name != f"{__name__}.{name}":
                 raise
+    if name in ("TypedStorage", "UntypedStorage"):
+        from . import storage
+        return getattr(storage, name)
     raise AttributeError(f"module 'torch' has no attribute '{name}': torch.{name} is not implemented in "
                          f"glasstorch yet")
 

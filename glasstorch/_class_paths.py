@@ -47,6 +47,7 @@ MOVED = {
     "glasstorch.nn.modules.rnn_cell": {n: "torch.nn.modules.rnn." + n
                                        for n in ("RNNCellBase", "RNNCell", "LSTMCell", "GRUCell")},
     "glasstorch.nn.modules.instancenorm": {"LocalResponseNorm": "torch.nn.modules.normalization.LocalResponseNorm"},
+    "glasstorch.nn.modules.pooling3d": {n: "torch.nn.modules.pooling." + n for n in ("AdaptiveMaxPool3d", "MaxUnpool3d")},
     "glasstorch.nn.modules.attention": {"MultiheadAttention": "torch.nn.modules.activation.MultiheadAttention",
                                         "NonDynamicallyQuantizableLinear":
                                             "torch.nn.modules.linear.NonDynamicallyQuantizableLinear"},
@@ -61,6 +62,11 @@ MOVED = {
     "glasstorch.distributions.gamma": {"Exponential": "torch.distributions.exponential.Exponential"},
     "glasstorch.distributions.constraints": {
         "dependent_property": "torch.distributions.constraints._DependentProperty"},
+    "glasstorch.distributions._transforms_pointwise": {
+        n: "torch.distributions.transforms." + n for n in (
+            "AbsTransform", "AffineTransform", "ExpTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+            "PowerTransform",
+            "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform", "StickBreakingTransform", "TanhTransform")},
     "glasstorch.utils.data.dataloader": {
         "_SingleProcessIter": "torch.utils.data.dataloader._SingleProcessDataLoaderIter"},
     "glasstorch.utils.data._workers": {

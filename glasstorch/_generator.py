@@ -376,9 +376,8 @@ class TensorGenerator(Generator):
 
 
 # torch's class is called ``Generator`` (``type(g).__name__`` prints it); NumPy's stream above keeps
-# that name inside this module, so pickle finds this class as ``glasstorch.Generator`` instead
+# that name inside this module.  Its module path (torch's ``_C``) is set in _class_paths.py.
 TensorGenerator.__name__ = TensorGenerator.__qualname__ = "Generator"
-TensorGenerator.__module__ = "glasstorch"
 
 
 def np_generator(gen):

@@ -18,7 +18,7 @@ from .random import Generator, default_generator, get_rng_state, set_rng_state
 
 __all__ = ["rand", "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm", "normal",
            "bernoulli", "multinomial", "poisson", "get_rng_state", "set_rng_state", "Generator",
-           "default_generator", "_standard_gamma", "_sample_dirichlet"]
+           "default_generator", "_standard_gamma", "_sample_dirichlet", "binomial"]
 
 
 def _new(size, dtype, default, device, requires_grad, out):
@@ -233,6 +233,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def poisson(input, generator=None):
     """One Poisson(rate) draw per element of ``input``, in input's dtype."""
     return _wrap(_k.generator_of(generator).poisson(input._data))
+
+
+def binomial(count, prob, generator=None):
+    """One Binomial(count, prob) draw per element (both tensors of one shape and float dtype)."""
+    from . import _rng_binomial
+    if count.dtype != prob.dtype:
+        raise RuntimeError(f"expected scalar type {count.dtype.__str__()[6:].capitalize()} but found "
+                           f"{prob.dtype.__str__()[6:].capitalize()}")
+    return _wrap(_rng_binomial.binomial(_k.generator_of(generator), count._data, prob._data))
 
 
 def _no_reparam_grad(input, name):

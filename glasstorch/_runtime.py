@@ -149,7 +149,8 @@ def is_tensor(obj):
 
 
 def is_storage(obj):
-    return False
+    from .storage import TypedStorage, UntypedStorage
+    return type(obj) in (TypedStorage, UntypedStorage)
 
 
 def numel(input):

@@ -11,6 +11,7 @@ inherits the rest from one mixin per concept:
     _tensor_more.py     TensorMore     lgamma, digamma, logit, sinc, nansum, nanmean, ravel, ``in`` ...
     _tensor_extra.py    TensorExtra    cummax, scatter_reduce, index_put, put, quantile, cov, renorm ...
     _tensor_fill.py     TensorFill     as_strided, hsplit, addr, in-place forms (lt_, cumsum_, xlogy_ ...)
+    _tensor_leftovers.py TensorLeftovers *_scatter, unsafe_split, resize_, mvlgamma, lu, lu_solve
 
 Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inherits them.
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
@@ -24,10 +25,11 @@ from ._tensor_reduce import TensorReduce
 from ._tensor_views import TensorViews
 from ._tensor_extra import TensorExtra
 from ._tensor_fill import TensorFill
+from ._tensor_leftovers import TensorLeftovers
 
 
 class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore, TensorExtra,
-                    TensorFill):
+                    TensorFill, TensorLeftovers):
     __slots__ = ()
 
     # ---- linear algebra ------------------------------------------------------------------------

@@ -131,6 +131,11 @@ class TensorViews:
     def untyped_storage(self):
         return O.storage.untyped_storage(self)
 
+    def storage(self):
+        from .storage import TypedStorage, _warn_typed_storage_removal
+        _warn_typed_storage_removal()
+        return TypedStorage(wrap_storage=O.storage.untyped_storage(self), dtype=self.dtype, _internal=True)
+
     def repeat(self, *sizes, repeats=None):
         return O.join.repeat(self, *sizes, repeats=repeats)
 

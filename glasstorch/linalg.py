@@ -12,11 +12,14 @@ from ._return_types import return_type
 from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
 from ._linalg_more import (matrix_exp, cond, solve_triangular, householder_product, diagonal, vander, eig,  # noqa: F401
                            eigvals)
+from ._linalg_lu import lu, lu_factor, lu_factor_ex  # noqa: F401
+from ._linalg_lu_solve import lu_solve, solve_ex, inv_ex, tensorinv, tensorsolve  # noqa: F401
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve", "qr", "cholesky", "svd",
            "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matmul", "cross", "lstsq", "matrix_power",
            "multi_dot", "vecdot", "matrix_exp", "cond", "solve_triangular", "householder_product", "diagonal",
-           "vander", "eig", "eigvals", "cholesky_ex", "LinAlgError"]
+           "vander", "eig", "eigvals", "cholesky_ex", "LinAlgError", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "solve_ex", "inv_ex", "tensorinv", "tensorsolve"]
 
 
 def _square(A, name):
@@ -106,11 +109,17 @@ def slogdet(A, *, out=None):
 
 
 class LinalgSolveExBackward0(Node):
-    """X = A^-1 B   ->   dB = A^-T g,   dA = -dB X^T"""
-    __slots__ = ("vec",)
+    """X = A^-1 B   ->   dB = A^-T g,   dA = -dB X^T   (left=False, X = B A^-1: dB = g A^-T, dA = -X^T dB)"""
+    __slots__ = ("vec", "left")
 
     def backward(self, g):
         A, X = self.saved()
+        if not self.left:       # X A = B is A^T X^T = B^T: the left formula, transposed
+            if isinstance(g, (np.ndarray, np.generic)):
+                gb = np.swapaxes(np.linalg.solve(A, np.swapaxes(g, -1, -2)), -1, -2)
+                return -(np.swapaxes(X, -1, -2) @ gb), gb
+            gb = solve(A, g.mT).mT
+            return -(X.mT @ gb), gb
         if isinstance(g, (np.ndarray, np.generic)):
             gb = np.linalg.solve(np.swapaxes(A, -1, -2), g[..., None] if self.vec else g)
             xs = X[..., None] if self.vec else X
@@ -125,15 +134,18 @@ class LinalgSolveExBackward0(Node):
 def solve(A, B, *, left=True, out=None):
     a = _square(A, "solve")
     b = B._data
-    vec = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    vec = left and (b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]))
     try:
-        x = np.linalg.solve(a, b[..., None] if vec else b)
+        if left:
+            x = np.linalg.solve(a, b[..., None] if vec else b)
+        else:               # X A = B  <=>  A^T X^T = B^T
+            x = np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
     except np.linalg.LinAlgError:
         raise singular_solve(a) from None
-    r = _wrap((x[..., 0] if vec else x).astype(a.dtype, copy=False))
+    r = _wrap(np.ascontiguousarray(x[..., 0] if vec else x).astype(a.dtype, copy=False))
     if needs_grad(A, B):
         node = LinalgSolveExBackward0()
-        node.vec = vec
+        node.vec, node.left = vec, left
         node.save(A, r, result_at=1)
         record(node, r, A, B)
     return r

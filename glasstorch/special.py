@@ -26,7 +26,6 @@ def ndtr(input):
 
 
 def multigammaln(input, p):
-    """log of the multivariate gamma function of dimension p."""
-    import glasstorch
-    c = (p * (p - 1) / 4) * math.log(math.pi)
-    return c + glasstorch.lgamma(input.unsqueeze(-1) - glasstorch.arange(p, dtype=input.dtype) / 2).sum(-1)
+    """log of the multivariate gamma function of dimension p (torch.mvlgamma, MvlgammaBackward0)."""
+    from ._api_leftovers import mvlgamma
+    return mvlgamma(input, p)

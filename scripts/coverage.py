@@ -23,7 +23,13 @@ FORWARD_ONLY = {"qr", "cholesky", "svd", "svdvals", "eigh", "eigvalsh", "matrix_
 def gradchecked():
     """Names of the ops the gradcheck table exercises (its first tuple items; a variant such as
     ``max_dim`` or ``clamp_tensor`` also counts for its op)."""
-    tree = ast.parse((ROOT / "tests" / "test_gradcheck_ops.py").read_text())
+    names = set()
+    for path in (ROOT / "tests" / "test_gradcheck_ops.py", ROOT / "tests" / "test_gradcheck_linalg_leftovers.py"):
+        names |= _case_names(ast.parse(path.read_text()))
+    return names
+
+
+def _case_names(tree):
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "CASES" for t in node.targets):

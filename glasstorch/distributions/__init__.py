@@ -1,5 +1,7 @@
-"""``torch.distributions``: Normal, Uniform, Bernoulli, Categorical, Gamma, Exponential, Beta, Dirichlet,
-MultivariateNormal and Independent, and ``kl_divergence`` between them.
+"""``torch.distributions``: the common families (Normal, Uniform, Bernoulli, Categorical, the gamma
+family, Dirichlet, MultivariateNormal, Laplace, Cauchy, Poisson, Binomial, ... ), distributions built
+from transforms (LogNormal, Gumbel, HalfNormal, the relaxed ones, ...), the transforms themselves
+with ``biject_to`` / ``transform_to``, and ``kl_divergence`` between them.
 
 Sampling goes through the same generator functions as ``torch.normal`` / ``torch.rand`` /
 ``torch.bernoulli`` / ``torch.multinomial``, in torch's order, so samples are bit-identical to
@@ -17,6 +19,33 @@ from .dirichlet import Dirichlet, Beta
 from .multivariate_normal import MultivariateNormal
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from . import transforms
+from .transforms import *  # noqa: F401,F403
+from .constraint_registry import biject_to, transform_to
+from .exp_family import ExponentialFamily
+from .transformed_distribution import TransformedDistribution
+from .laplace import Laplace
+from .cauchy import Cauchy
+from .log_normal import LogNormal
+from .gumbel import Gumbel
+from .half_normal import HalfNormal
+from .half_cauchy import HalfCauchy
+from .chi2 import Chi2
+from .studentT import StudentT
+from .poisson import Poisson
+from .geometric import Geometric
+from .binomial import Binomial
+from .multinomial import Multinomial
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
+from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
+from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
+from .logistic_normal import LogisticNormal
+from .mixture_same_family import MixtureSameFamily
 
 __all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "Gamma", "Exponential",
-           "Dirichlet", "Beta", "MultivariateNormal", "Independent", "kl_divergence", "register_kl"]
+           "Dirichlet", "Beta", "MultivariateNormal", "Independent", "kl_divergence", "register_kl",
+           "transforms", "biject_to", "transform_to", "ExponentialFamily", "TransformedDistribution", "Laplace",
+           "Cauchy", "LogNormal", "Gumbel", "HalfNormal", "HalfCauchy", "Chi2", "StudentT", "Poisson", "Geometric",
+           "Binomial", "Multinomial", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+           "LogitRelaxedBernoulli", "RelaxedBernoulli", "ExpRelaxedCategorical", "RelaxedOneHotCategorical",
+           "LogisticNormal", "MixtureSameFamily"] + transforms.__all__

@@ -27,6 +27,9 @@ class Bernoulli(Distribution):
         param = self.probs if probs is not None else self.logits
         super().__init__(_t.Size() if scalar else param.size(), validate_args=validate_args)
 
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_params(Bernoulli, batch_shape, _instance, ('probs', 'logits'))
+
     @lazy_property
     def logits(self):
         return probs_to_logits(self.probs, is_binary=True)

@@ -7,7 +7,8 @@ import glasstorch as _t
 __all__ = ["Constraint", "dependent", "dependent_property", "is_dependent", "real", "positive", "unit_interval",
            "boolean", "simplex", "interval", "less_than", "greater_than", "integer_interval", "independent",
            "nonnegative", "greater_than_eq", "real_vector", "positive_definite", "lower_cholesky",
-           "lower_triangular", "half_open_interval"]
+           "lower_triangular", "half_open_interval", "nonnegative_integer", "positive_integer", "one_hot",
+           "multinomial", "MixtureSameFamilyConstraint"]
 
 
 class Constraint:
@@ -180,6 +181,65 @@ class _PositiveDefinite(Constraint):
         return _t.tensor(np.array(ok, bool).reshape(a.shape[:-2]) & sym)
 
 
+class _IntegerGreaterThan(Constraint):
+    is_discrete = True
+
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
+
+    def check(self, value):
+        return (value % 1 == 0) & (value >= self.lower_bound)
+
+    def __repr__(self):
+        return f"IntegerGreaterThan(lower_bound={self.lower_bound})"
+
+
+class _OneHot(Constraint):
+    is_discrete = True
+    event_dim = 1
+
+    def check(self, value):
+        return ((value == 0) | (value == 1)).all(-1) & value.sum(-1).eq(1)
+
+
+class _Multinomial(Constraint):
+    """Non-negative counts summing to at most ``upper_bound`` (torch does not check integrality)."""
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound):
+        self.upper_bound = upper_bound
+
+    def check(self, x):
+        return (x >= 0).all(dim=-1) & (x.sum(dim=-1) <= self.upper_bound)
+
+
+class MixtureSameFamilyConstraint(Constraint):
+    """The component support, checked against every component at once (the value gets a
+    component axis) and required of all of them."""
+
+    def __init__(self, base_constraint):
+        self.base_constraint = base_constraint
+
+    @property
+    def is_discrete(self):
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self):
+        return self.base_constraint.event_dim
+
+    def check(self, value):
+        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
+        if value.dim() < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
+        keep = value.dim() - self.event_dim
+        return result.reshape(result.shape[:keep] + (-1,)).all(-1)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.base_constraint!r})"
+
+
 dependent = _Dependent()
 real = _Real()
 positive = _GreaterThan(0.0)
@@ -198,6 +258,10 @@ real_vector = _IndependentConstraint(real, 1)
 lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
+one_hot = _OneHot()
+multinomial = _Multinomial
 
 
 def _all_true(valid):

@@ -43,6 +43,29 @@ class Distribution:
                                      f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
                                      f"{constraint!r}, but found invalid values:\n{value}")
 
+    def expand(self, batch_shape, _instance=None):
+        """A new distribution whose parameters are expanded (views, no copies) to ``batch_shape``."""
+        raise NotImplementedError
+
+    def _get_checked_instance(self, cls, _instance=None):
+        """The blank instance ``expand`` fills: a subclass with its own ``__init__`` must bring its own."""
+        if _instance is None and type(self).__init__ != cls.__init__:
+            raise NotImplementedError(f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a custom "
+                                      "__init__ method must also define a custom .expand() method.")
+        return self.__new__(type(self)) if _instance is None else _instance
+
+    def _expand_params(self, cls, batch_shape, _instance, names):
+        """torch's ``expand`` for a distribution whose tensor parameters are all ``batch_shape``-sized:
+        each of ``names`` this instance holds is expanded, and validation is not rerun."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = _t.Size(batch_shape)
+        for name in names:
+            if name in self.__dict__:
+                setattr(new, name, self.__dict__[name].expand(batch_shape))
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     @property
     def batch_shape(self):
         return self._batch_shape
@@ -80,6 +103,15 @@ class Distribution:
         return self.sample(_t.Size((n,)))
 
     def log_prob(self, value):
+        raise NotImplementedError
+
+    def cdf(self, value):
+        raise NotImplementedError
+
+    def icdf(self, value):
+        raise NotImplementedError
+
+    def enumerate_support(self, expand=True):
         raise NotImplementedError
 
     def entropy(self):

@@ -22,6 +22,9 @@ class Gamma(Distribution):
             else self.concentration.size()
         super().__init__(batch, validate_args=validate_args)
 
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_params(Gamma, batch_shape, _instance, ("concentration", "rate"))
+
     @property
     def mean(self):
         return self.concentration / self.rate
@@ -48,6 +51,11 @@ class Gamma(Distribution):
         return (_t.xlogy(self.concentration, self.rate) + _t.xlogy(self.concentration - 1, value)
                 - self.rate * value - _t.lgamma(self.concentration))
 
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return _t.special.gammainc(self.concentration, self.rate * value)
+
     def entropy(self):
         return (self.concentration - _t.log(self.rate) + _t.lgamma(self.concentration)
                 + (1.0 - self.concentration) * _t.digamma(self.concentration))
@@ -63,6 +71,9 @@ class Exponential(Distribution):
         (self.rate,) = broadcast_all(rate)
         batch = _t.Size() if isinstance(rate, numbers.Number) else self.rate.size()
         super().__init__(batch, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_params(Exponential, batch_shape, _instance, ("rate",))
 
     @property
     def mean(self):

@@ -109,3 +109,5 @@ def _kl_uniform_normal(p, q):
 
 from . import kl_more  # noqa: E402
 kl_more.register(register_kl, kl_divergence)
+from . import kl_extra  # noqa: E402
+kl_extra.register(register_kl, kl_divergence, _kl_normal_normal, _kl_categorical_categorical)

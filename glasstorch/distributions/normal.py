@@ -20,6 +20,9 @@ class Normal(Distribution):
         batch = _t.Size() if isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number) else self.loc.size()
         super().__init__(batch, validate_args=validate_args)
 
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_params(Normal, batch_shape, _instance, ('loc', 'scale'))
+
     @property
     def mean(self):
         return self.loc

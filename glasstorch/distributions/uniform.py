@@ -21,6 +21,9 @@ class Uniform(Distribution):
         batch = _t.Size() if isinstance(low, numbers.Number) and isinstance(high, numbers.Number) else self.low.size()
         super().__init__(batch, validate_args=validate_args)
 
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_params(Uniform, batch_shape, _instance, ('low', 'high'))
+
     @property
     def mean(self):
         return (self.high + self.low) / 2

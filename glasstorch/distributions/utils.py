@@ -50,3 +50,11 @@ class lazy_property:
             value = self.wrapped(instance)
         setattr(instance, self.wrapped.__name__, value)
         return value
+
+
+euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant (Gumbel's mean)
+
+
+def _standard_normal(shape, dtype, device=None):
+    """torch's helper: an empty tensor filled by ``normal_()`` (so the usual normal stream)."""
+    return _t.empty(shape, dtype=dtype).normal_()

@@ -342,6 +342,8 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "threshold", 
 from ._ops.adaptive_max import adaptive_max_pool1d, adaptive_max_pool2d, max_unpool1d, max_unpool2d  # noqa: E402
 
 __all__ += ["adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d"]
+from ._ops.pool3d_more import adaptive_max_pool3d, max_unpool3d  # noqa: E402
+__all__ += ["adaptive_max_pool3d", "max_unpool3d"]
 from ._ops.instance_norm import instance_norm, local_response_norm  # noqa: E402
 
 __all__ += ["instance_norm", "local_response_norm"]

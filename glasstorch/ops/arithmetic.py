@@ -8,9 +8,9 @@ import numpy as np
 
 from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
-from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, fma32, needs_grad,
-                      record, record1, record2)
-from .inplace import commit
+from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32,
+                      needs_grad, record, record1, record2)
+from .inplace import commit, check_overlap
 
 
 def _is_t(x):
@@ -49,13 +49,16 @@ class AddBackward0(Node):
 
 
 def add(input, other, *, alpha=1, out=None):
-    if not _is_t(input):
-        input, other = other, input          # a number on the left: `2 + a`
-        if alpha != 1:
-            raise TypeError("add(): argument 'input' must be Tensor")
-    x, y, dt = binary_operands(input, other)
-    r = _wrap(compute(np.add, x, y, dt) if alpha == 1 else _axpy(x, y, alpha, dt))
-    if GRAD.enabled and (input._rg or _rg(other)):
+    r = float_arrays(np.add, input, other) if alpha == 1 else None
+    if r is None:
+        if not _is_t(input):
+            input, other = other, input          # a number on the left: `2 + a`
+            if alpha != 1:
+                raise TypeError("add(): argument 'input' must be Tensor")
+        x, y, dt = binary_operands(input, other)
+        r = compute(np.add, x, y, dt) if alpha == 1 else _axpy(x, y, alpha, dt)
+    r = _wrap(r)
+    if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
         node = AddBackward0()
         node.alpha = alpha
         record2(node, r, input, other)
@@ -92,11 +95,14 @@ def _check_sub(a, b):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    x, y, dt = binary_operands(input, other)
-    if _is_bool(input) or _is_bool(other):
-        _check_sub(input, other)
-    r = _wrap(compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -alpha, dt))
-    if GRAD.enabled and (_rg(input) or _rg(other)):
+    r = float_arrays(np.subtract, input, other) if alpha == 1 else None
+    if r is None:
+        x, y, dt = binary_operands(input, other)
+        if _is_bool(input) or _is_bool(other):
+            _check_sub(input, other)
+        r = compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -alpha, dt)
+    r = _wrap(r)
+    if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
         node = SubBackward0()
         node.alpha = alpha
         record2(node, r, input, other)
@@ -151,13 +157,16 @@ class MulBackward0(Node):
 
 
 def mul(input, other, *, out=None):
-    if not _is_t(input):
-        input, other = other, input
-    x, y, dt = binary_operands(input, other)
-    r = _wrap(compute(np.multiply if dt._cat else np.logical_and, x, y, dt))
+    r = float_arrays(np.multiply, input, other)
+    if r is None:
+        if not _is_t(input):
+            input, other = other, input
+        x, y, dt = binary_operands(input, other)
+        r = compute(np.multiply if dt._cat else np.logical_and, x, y, dt)
+    r = _wrap(r)
     if GRAD.enabled:
         arg = input._rg
-        brg = _rg(other)
+        brg = getattr(other, "_rg", False)
         if arg or brg:
             node = MulBackward0()
             node.save(other if arg else None, input if brg else None)
@@ -192,15 +201,18 @@ class DivBackward2(Node):
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is not None:
         return _out(_div_mode(input, other, rounding_mode), out, "div")
-    if not _is_t(input):
-        return _rdiv(other, input)
-    x, y, dt = binary_operands(input, other)
-    if dt._cat != 2:
-        dt = DEFAULT.float
-        x = np.asarray(x, dt.np)
-        y = np.asarray(y, dt.np) if isinstance(y, np.ndarray) else y
-    r = _wrap(compute(np.true_divide, x, y, dt))
-    if GRAD.enabled and (input._rg or _rg(other)):
+    r = float_arrays(np.true_divide, input, other)
+    if r is None:
+        if not _is_t(input):
+            return _rdiv(other, input)
+        x, y, dt = binary_operands(input, other)
+        if dt._cat != 2:
+            dt = DEFAULT.float
+            x = np.asarray(x, dt.np)
+            y = np.asarray(y, dt.np) if isinstance(y, np.ndarray) else y
+        r = compute(np.true_divide, x, y, dt)
+    r = _wrap(r)
+    if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
         node = DivBackward0()
         if _rg(other):
             node.save(other, input)
@@ -311,6 +323,7 @@ def _out(r, out, name="add"):
 
 # ---- in-place forms -----------------------------------------------------------------------------
 def add_(self, other, *, alpha=1):
+    check_overlap(self, other)
     if not GRAD.enabled or not (self._rg or _rg(other)):
         # the optimizer's path: no graph, write straight into the array
         x = self._data
@@ -326,14 +339,17 @@ def add_(self, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
+    check_overlap(self, other)
     return commit(self, lambda: sub(self, other, alpha=alpha), "sub")
 
 
 def mul_(self, other):
+    check_overlap(self, other)
     return commit(self, lambda: mul(self, other), "mul")
 
 
 def div_(self, other, *, rounding_mode=None):
+    check_overlap(self, other)
     return commit(self, lambda: div(self, other, rounding_mode=rounding_mode), "div")
 
 

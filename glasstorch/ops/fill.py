@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, as_array, broadcast_error
-from .inplace import check_inplace, can_cast, type_name, rebase_view
+from .inplace import check_inplace, check_overlap, can_cast, type_name, rebase_view
 from ._scalar_cast import checked_scalar
 
 
@@ -54,6 +54,7 @@ class CopyBackwards(Node):
 
 def copy_(t, src):
     check_inplace(t)
+    check_overlap(t, src)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
     try:
         b = np.broadcast_to(s, t._data.shape)

@@ -7,7 +7,7 @@ node of the op, as in torch.
 import numpy as np
 
 from ..autograd.grad_mode import GRAD
-from ..autograd.graph import Node
+from ..autograd.graph import Node, _TENSOR
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -45,6 +45,39 @@ def check_inplace(t):
         base = t._base
         if base is not None and base._rg and base.grad_fn is None and t._rg:
             raise RuntimeError(VIEW_LEAF_INPLACE)
+
+
+OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+           "memory location. Please clone() the tensor before performing the operation.")
+
+
+def _dense(a):
+    """Non-overlapping and dense: some order of the axes makes ``a`` C-contiguous."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return True
+    expected = a.itemsize
+    for stride, n in sorted((s, n) for s, n in zip(a.strides, a.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= n
+    return True
+
+
+def check_overlap(t, other):
+    """torch refuses an input that shares some, but not all, of the written tensor's memory: the
+    result would depend on the order elements are written in.  Like torch, it judges only dense
+    tensors (the same memory read with other strides counts as partial)."""
+    if not isinstance(other, _TENSOR[0]):
+        return
+    a, b = t._data, other._data
+    if a is b or (a.base is None and b.base is None) or not a.size or not b.size or not (_dense(a) and _dense(b)):
+        return
+    a0, b0 = a.__array_interface__["data"][0], b.__array_interface__["data"][0]
+    if a0 == b0 and a.nbytes == b.nbytes:
+        if a.strides != b.strides:
+            raise RuntimeError(OVERLAP)
+    elif a0 < b0 + b.nbytes and b0 < a0 + a.nbytes:
+        raise RuntimeError(OVERLAP)
 
 
 def commit(t, compute, name=""):

@@ -338,8 +338,31 @@ def _inplace(fn):
 
 log2_, log10_, log1p_, expm1_, exp2_, rsqrt_, square_ = map(_inplace, (log2, log10, log1p, expm1, exp2, rsqrt,
                                                                       square))
-tan_, asin_, acos_, atan_, sinh_, cosh_, asinh_, acosh_, atanh_ = map(_inplace, (tan, asin, acos, atan, sinh, cosh,
-                                                                                 asinh, acosh, atanh))
+tan_, asin_, acos_, atan_, sinh_, cosh_ = map(_inplace, (tan, asin, acos, atan, sinh, cosh))
+
+
+def _inplace_node(cls, fn, name):
+    """An in-place form whose node torch names differently from the out-of-place one (its
+    derivatives.yaml has a separate ``asinh_`` entry, without a formula: ``...Backward1`` raises)."""
+    def method(self):
+        return commit(self, lambda: _unary(fn, cls, original(self), "self"), name)
+    method.__name__ = name + "_"
+    return method
+
+
+def _no_derivative(name):
+    """torch's node for the in-place form, which has no derivative formula: backward refuses."""
+    def backward(self, g):
+        raise NotImplementedError(f"the derivative for 'inplace version of {name[:5].lower()}' is not implemented.")
+    return type(name, (Node,), {"__slots__": (), "backward": backward,
+                                "__doc__": "y = x." + name[:5].lower() + "_()   ->   no derivative (torch has none)"})
+
+
+AsinhBackward1, AcoshBackward1, AtanhBackward1 = map(_no_derivative, ("AsinhBackward1", "AcoshBackward1",
+                                                                      "AtanhBackward1"))
+asinh_ = _inplace_node(AsinhBackward1, np.arcsinh, "asinh")
+acosh_ = _inplace_node(AcoshBackward1, np.arccosh, "acosh")
+atanh_ = _inplace_node(AtanhBackward1, np.arctanh, "atanh")
 erf_, erfc_, erfinv_, floor_, ceil_, trunc_, round_, frac_ = map(_inplace, (erf, erfc, erfinv, floor, ceil, trunc,
                                                                             round, frac))
 deg2rad_, rad2deg_ = map(_inplace, (deg2rad, rad2deg))

@@ -2,7 +2,8 @@
 ops unique, unique_consecutive, bincount, histc.
 
 Sorting puts NaN after every number, as torch does on CPU; ``stable=True`` keeps ties in their order,
-``stable=False`` orders them as torch's introsort does (``_introsort.py``); the gradient of a
+``stable=False`` orders them as torch's introsort does (``_introsort.py``), and ``topk`` picks among ties
+as its partial_sort / nth_element do (``_topk_order.py``); the gradient of a
 value-selecting op goes to the index it selected.
 """
 import numpy as np
@@ -11,6 +12,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from .shape import is_array
 from ._introsort import unstable_order
+from ._topk_order import topk_order
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
 from .._tensor_reduce import NOT_GIVEN as _NOT_GIVEN   # stable= passed or not picks the grad_fn name
@@ -112,7 +114,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     xd = _1d(x)
     if not 0 <= k <= xd.shape[d]:
         raise RuntimeError("selected index k out of range")
-    o = np.take(_order(xd, d, largest), range(k), axis=d)
+    o = topk_order(xd, d, k, largest, sorted, _order(xd, d, largest))
     vals = np.take_along_axis(xd, o, d)
     if not x.ndim:
         vals, o = vals.reshape(()), o.reshape(())

@@ -5,7 +5,8 @@ relu keep them integer), as torch does.
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, record1, zero_where, unary_float_input
+from ._common import GRAD, _wrap, as_array, record, record1, zero_where, unary_float_input, fma32
+from .._rng_fma import fma64
 from .inplace import commit
 from . import _libm, _parallel
 
@@ -148,13 +149,47 @@ def reciprocal(input, *, out=None):
 
 
 # ---- activations ------------------------------------------------------------------------------
+def _tanh_grad(g, y):
+    """g * (1 - y * y) as torch's kernel computes it: 1 - y*y is one fused multiply-add, rounded once
+    (half precision works in float32 and rounds at the end)."""
+    if y.dtype != g.dtype or y.dtype.kind != "f":
+        return g * (1 - y * y)
+    if y.dtype.itemsize == 8:
+        return g * fma64(-y, y, 1.0)
+    y32 = y.astype(np.float32, copy=False)
+    return (g.astype(np.float32, copy=False) * fma32(-y32, y32, 1.0)).astype(y.dtype, copy=False)
+
+
 class TanhBackward0(Node):
-    """y = tanh(x)   ->   dx = g * (1 - y * y)"""
+    """y = tanh(x)   ->   dx = tanh_backward(g, y) = g * (1 - y * y)"""
     __slots__ = ()
 
     def backward(self, g):
         y, = self.saved()
-        return (g * (1 - y * y),)
+        if isinstance(g, (np.ndarray, np.generic)):
+            return (_tanh_grad(g, y),)
+        return (tanh_backward(g, y),)
+
+
+class TanhBackwardBackward0(Node):
+    """z = g * (1 - y * y)   ->   dg = tanh_backward(gz, y),   dy = gz * (-2 * y * g)"""
+    __slots__ = ()
+
+    def backward(self, gz):
+        g, y = self.saved()
+        if isinstance(gz, (np.ndarray, np.generic)):
+            return _tanh_grad(gz, y), gz * (-2 * y * g)
+        return tanh_backward(gz, y), gz * (-2 * y * g)
+
+
+def tanh_backward(grad_output, output):
+    """torch's ``tanh_backward`` (what a graph of tanh's backward records), fused like its forward use."""
+    r = _wrap(as_array(_tanh_grad(grad_output._data, output._data)))
+    if GRAD.enabled and (grad_output._rg or output._rg):
+        node = TanhBackwardBackward0()
+        node.save(grad_output, output)
+        record(node, r, grad_output, output)
+    return r
 
 
 def tanh(input, *, out=None):

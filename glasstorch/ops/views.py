@@ -248,10 +248,9 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
-    """A copy of ``input`` with ``src`` written on the diagonal (forward only, used by double backward)."""
-    x = input._data.copy()
-    _diag_view(x, offset, _wrap_dim(dim1, x.ndim), _wrap_dim(dim2, x.ndim))[...] = src._data
-    return _wrap(x)
+    """A copy of ``input`` with ``src`` written on the diagonal (with its gradient: ops/view_scatter.py)."""
+    from .view_scatter import diagonal_scatter as scatter
+    return scatter(input, src, offset, dim1, dim2)
 
 
 # ---- unbind / split / chunk: one node, several outputs ------------------------------------------

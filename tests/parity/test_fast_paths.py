@@ -167,3 +167,37 @@ def test_hooks_switch_the_fast_path_off_and_back_on():
     assert WATCHERS[0] == before and seen == [3.0]
     (a * 3).backward()
     assert seen == [3.0] and float(a.grad) == 6.0
+
+
+# ---- two float tensors of one dtype: straight to NumPy (ops._common.float_arrays) -----------------
+_SHAPES = [(), (1,), (3,), (2, 3), (1, 3), (2, 1), (4, 2, 3), (0, 3), (3, 0)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(sa=st.sampled_from(_SHAPES), sb=st.sampled_from(_SHAPES), dtype=st.sampled_from(["float32", "float64"]),
+       op=st.sampled_from(["add", "sub", "mul", "div"]), grad=st.booleans(), seed=st.integers(0, 2**16))
+def test_float_tensor_pairs(sa, sb, dtype, op, grad, seed):
+    """Values, dtype and shape bit for bit, torch's broadcast error, gradients, and the node names."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(sa).astype(dtype)
+    b = (rng.standard_normal(sb) + 0.5).astype(dtype)
+    res = {}
+    for m in MODS:
+        x, y = m.tensor(a, requires_grad=grad), m.tensor(b)
+        try:
+            z = {"add": x + y, "sub": x - y, "mul": x * y, "div": x / y}[op]
+        except RuntimeError as e:
+            res[m] = str(e)
+            continue
+        names = type(z.grad_fn).__name__ if grad else None
+        if grad and z.numel():
+            z.sum().backward()
+        res[m] = (to_np(z), names, to_np(x.grad) if x.grad is not None else None)
+    t, g = res[torch], res[glasstorch]
+    if isinstance(t, str):
+        assert g == t
+        return
+    assert_same_array(t[0], g[0])
+    assert t[1] == g[1]
+    if t[2] is not None:
+        assert_same_array(t[2], g[2])

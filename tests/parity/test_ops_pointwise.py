@@ -89,6 +89,13 @@ def test_softmax(dim):
     same_on_both(lambda t, x: t.softmax(x, dim), [a.astype(np.float64)], rtol=1e-12, atol=1e-14)
     same_on_both(lambda t, x: t.log_softmax(x, dim, dtype=t.float64), [a], rtol=1e-12, atol=1e-14)
     same_error(lambda t: t.tensor([1, 2]).softmax(0))
+    # nn.functional's forms run the same kernels: the same values and errors
+    same_on_both(lambda t, x: t.nn.functional.softmax(x, dim), [a], **TOL)
+    same_on_both(lambda t, x: t.nn.functional.log_softmax(x, dim), [a], **TOL)
+    same_on_both(lambda t, x: t.nn.functional.softmax(x, dim, dtype=t.float64), [a], rtol=1e-12, atol=1e-14)
+    same_error(lambda t: t.nn.functional.softmax(t.tensor([1, 2]), 0))
+    same_error(lambda t: t.nn.functional.log_softmax(t.tensor([[1, 2]]), 1))
+    same_error(lambda t: t.nn.functional.softmax(t.ones(2, 3), 2))
 
 
 def test_logic():

@@ -81,7 +81,7 @@ for i in range(201):
     optimiser.step()
     history.append(loss.item())
     if i % 50 == 0:
-        print(f"step {i:4d}  loss {loss.item():.4f}  bc {loss1.item():.4f}  ode {loss3.item():.2f}")
+        print(f"step {i:4d}  loss {loss.item():.4f}  bc {loss1.item():.4f}  ode {loss3.item():.1f}")
 
 with torch.no_grad():
     u = pinn(t_test)

@@ -10,6 +10,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record, record1
 from ...ops import _libm
+from ...ops import softmax as _softmax
 from ._util import erf
 
 
@@ -350,84 +351,23 @@ def prelu(input, weight):
     return r
 
 
-# ---- softmax family -------------------------------------------------------------------------------
-class SoftmaxBackward0(Node):
-    """y = softmax(x)   ->   dx = y (g - sum(g y))"""
-    __slots__ = ("dim",)
-
-    def backward(self, g):
-        y, = self.saved()
-        if not isinstance(g, (np.ndarray, np.generic)):
-            return (y * (g - (g * y).sum(self.dim, keepdim=True)),)
-        return (y * (g - (g * y).sum(self.dim, keepdims=True)),)
-
-
-class LogSoftmaxBackward0(Node):
-    """y = log_softmax(x)   ->   dx = g - exp(y) sum(g)"""
-    __slots__ = ("dim",)
-
-    def backward(self, g):
-        y, = self.saved()
-        if not isinstance(g, (np.ndarray, np.generic)):
-            return (g - self.m.exp(y) * g.sum(self.dim, keepdim=True),)
-        return (g - _libm.exp(y) * g.sum(self.dim, keepdims=True),)
-
-
+# ---- softmax family: the kernels of ops/softmax.py (torch.softmax and the tensor methods), plus
+# nn.functional's implicit-dim rule -----------------------------------------------------------------
 def _softmax_dim(ndim, dim, name):
     if dim is None:
         import warnings
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
                       "dim=X as an argument.", UserWarning, stacklevel=4)
         dim = 0 if ndim in (0, 1, 3) else 1
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n if ndim else 0
-
-
-def _float_input(input, dtype):
-    x = input._data
-    if dtype is not None:
-        from ..._dtype import to_dtype
-        x = x.astype(to_dtype(dtype).np)
-    elif x.dtype.kind != "f":
-        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_name(x)}\'')
-    return x
-
-
-def _type_name(x):
-    from ...ops.inplace import type_name
-    return type_name(x.dtype)
+    return dim
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    x = _float_input(input, dtype)
-    dim = _softmax_dim(x.ndim, dim, "softmax")
-    ax = dim if x.ndim else None
-    e = _libm.exp(x - x.max(axis=ax, keepdims=True))
-    e /= e.sum(axis=ax, keepdims=True)
-    r = _wrap(e)
-    if GRAD.enabled and input._rg:
-        node = SoftmaxBackward0()
-        node.dim = ax
-        node.save(r, result_at=0)
-        record1(node, r, input)
-    return r
+    return _softmax.softmax(input, _softmax_dim(input._data.ndim, dim, "softmax"), dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    x = _float_input(input, dtype)
-    dim = _softmax_dim(x.ndim, dim, "log_softmax")
-    ax = dim if x.ndim else None
-    shifted = x - x.max(axis=ax, keepdims=True)
-    out = shifted - _libm.log(_libm.exp(shifted).sum(axis=ax, keepdims=True))
-    r = _wrap(out)
-    if GRAD.enabled and input._rg:
-        node = LogSoftmaxBackward0()
-        node.dim = ax
-        node.save(r, result_at=0)
-        record1(node, r, input)
-    return r
+    return _softmax.log_softmax(input, _softmax_dim(input._data.ndim, dim, "log_softmax"), dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):

@@ -32,6 +32,7 @@ from .channelshuffle import ChannelShuffle
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm
 from .distance import CosineSimilarity, PairwiseDistance
 from .adaptive import AdaptiveLogSoftmaxWithLoss
+from .pooling3d import AdaptiveMaxPool3d, MaxUnpool3d
 from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single ...)
 
 # torch's list: ``from .modules import *`` in nn/__init__ takes the layer classes, never the

@@ -1,0 +1,149 @@
+"""The rest of torch's top level a learner may meet, re-exported by ``glasstorch/__init__.py``:
+the old LU names (``torch.lu``, ``lu_unpack``, ``lu_solve``), the ``*_scatter`` ops, ``unsafe_split`` /
+``unsafe_chunk``, ``chain_matmul``, ``mvlgamma``, ``histogramdd``, ``frombuffer``, and the loss functions
+torch also exposes at top level with integer reductions (``torch.kl_div(input, target, 1)``).
+"""
+import math
+import warnings
+
+import numpy as np
+
+from .autograd.graph import Node
+from .ops._common import GRAD, _wrap, record1
+from .ops.shape import is_array
+from .ops.view_scatter import (select_scatter, slice_scatter, diagonal_scatter, as_strided_scatter,  # noqa: F401
+                               unsafe_split, unsafe_chunk, unsafe_split_with_sizes)
+from ._linalg_lu import lu_unpack, torch_lu as lu  # noqa: F401
+from ._linalg_lu_solve import torch_lu_solve as lu_solve  # noqa: F401
+from ._return_types import return_type
+
+__all__ = ["lu", "lu_unpack", "lu_solve", "select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_scatter",
+           "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "chain_matmul", "mvlgamma", "histogramdd",
+           "frombuffer", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss"]
+
+
+def chain_matmul(*matrices, out=None):
+    """Deprecated: the product of 2-d matrices in the cheapest order (``linalg.multi_dot``); one matrix
+    comes back as it is."""
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
+                  "parameters. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:"
+                  "1102.)", UserWarning, stacklevel=2)
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.dim() != 2:
+            raise RuntimeError(f"Tensor dimension is {m.dim()}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    from .linalg import multi_dot
+    return multi_dot(list(matrices))
+
+
+# ---- mvlgamma: log of the multivariate gamma function ---------------------------------------------
+class MvlgammaBackward0(Node):
+    """y = p(p-1)/4 log(pi) + sum_j lgamma(x - j/2)   ->   dx = g sum_j digamma(x - j/2)"""
+    __slots__ = ("p",)
+
+    def backward(self, g):
+        x, = self.saved()
+        halves = np.arange(self.p) / 2
+        if is_array(g):
+            from .ops.special_fns import _digamma64
+            return (g * _digamma64(x[..., None] - halves.astype(x.dtype)).sum(-1).astype(x.dtype),)
+        return (g * (x.unsqueeze(-1) - _wrap(halves.astype(x._data.dtype))).digamma().sum(-1),)
+
+
+def mvlgamma(input, p):
+    from .ops.special_fns import _lgamma
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = input._data
+    if x.dtype.kind != "f":
+        x = x.astype(np.float32)
+    halves = (np.arange(p) / 2).astype(x.dtype)
+    c = x.dtype.type(p * (p - 1) / 4 * math.log(math.pi))
+    r = _wrap(np.asarray(_lgamma(x[..., None] - halves).sum(-1) + c, x.dtype))
+    if GRAD.enabled and input._rg:
+        node = MvlgammaBackward0()
+        node.p = p
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+# ---- histogramdd, frombuffer ----------------------------------------------------------------------
+_HistogramDD = return_type("histogramdd", ["hist", "bin_edges"])
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):
+    """Counts of the rows of ``input`` (..., D) in a D-dimensional grid of bins (or given edges)."""
+    x = input._data
+    pts = x.reshape(-1, x.shape[-1]).astype(np.float64)
+    d = pts.shape[1]
+    if isinstance(bins, (list, tuple)) and bins and not isinstance(bins[0], int):
+        edges = [np.asarray(b._data, np.float64) for b in bins]
+    else:
+        counts = [int(bins)] * d if isinstance(bins, int) else [int(b) for b in bins]
+        edges = []
+        for i, n in enumerate(counts):
+            lo, hi = (range[2 * i], range[2 * i + 1]) if range is not None else \
+                ((float(pts[:, i].min()), float(pts[:, i].max())) if len(pts) else (0.0, 0.0))
+            if lo == hi:            # torch widens an empty range by one on each side, as histc does
+                lo, hi = lo - 1, hi + 1
+            # edges in the input's dtype, as torch's linspace gives them
+            edges.append(np.linspace(lo, hi, n + 1).astype(x.dtype).astype(np.float64))
+    w = None if weight is None else weight._data.reshape(-1).astype(np.float64)
+    hist, _ = np.histogramdd(pts, bins=edges, weights=w, density=density)
+    return _HistogramDD(_wrap(hist.astype(x.dtype)), tuple(_wrap(e.astype(x.dtype)) for e in edges))
+
+
+_WARNED_READONLY = [False]
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-d tensor sharing memory with a Python buffer (bytes, bytearray, array.array ...)."""
+    from ._dtype import to_dtype
+    dt = to_dtype(dtype).np
+    view = memoryview(buffer)
+    n, item = view.nbytes, dt.itemsize
+    if offset < 0 or offset >= n:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({n} "
+                         f"bytes) minus 1")
+    if count <= 0 and (n - offset) % item:
+        raise ValueError(f"buffer length ({n - offset} bytes) after offset ({offset} bytes) must be a multiple of "
+                         f"element size ({item})")
+    if count > 0 and count * item > n - offset:
+        raise ValueError(f"requested buffer length ({count} * {item} bytes) after offset ({offset} bytes) must not "
+                         f"be greater than actual buffer length ({n} bytes)")
+    if view.readonly and not _WARNED_READONLY[0]:
+        _WARNED_READONLY[0] = True      # torch warns once per program
+        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+                      "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "
+                      "may want to copy the buffer to protect its data or make it writable before converting it to a "
+                      "tensor. This type of warning will be suppressed for the rest of this program. (Triggered "
+                      "internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:1556.)", UserWarning,
+                      stacklevel=2)
+    t = _wrap(np.frombuffer(buffer, dt, count if count > 0 else -1, offset))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+# ---- loss functions at top level: reduction as an integer (0 none, 1 mean, 2 sum) -------------------
+_REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
+
+
+def kl_div(input, target, reduction=1, *, log_target=False):
+    from .nn.functional import kl_div as f
+    with warnings.catch_warnings():    # F.kl_div's 'mean' warning is about the string API only
+        warnings.simplefilter("ignore")
+        return f(input, target, reduction=_REDUCTIONS[reduction], log_target=log_target)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
+    from .nn.functional import binary_cross_entropy_with_logits as f
+    return f(input, target, weight, reduction=_REDUCTIONS[reduction], pos_weight=pos_weight)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+    from .nn.functional import margin_ranking_loss as f
+    return f(input1, input2, target, margin, reduction=_REDUCTIONS[reduction])

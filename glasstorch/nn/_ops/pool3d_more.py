@@ -1,0 +1,94 @@
+"""``F.adaptive_max_pool3d`` (``AdaptiveMaxPool3DBackward0``) and ``F.max_unpool3d``
+(``MaxUnpool3DBackward0``): the 2-d versions' rules over (D, H, W).  Indices are flat positions
+in each (D, H, W) volume, as torch returns them."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record1
+from .adaptive_max import _bins
+
+__all__ = ["adaptive_max_pool3d", "max_unpool3d"]
+
+
+def _triple(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v, v)
+
+
+class AdaptiveMaxPool3DBackward0(Node):
+    """y = max over each bin, i its position   ->   dx = g added at i"""
+    __slots__ = ("xshape", "indices")
+
+    def backward(self, g):
+        arr = g if isinstance(g, np.ndarray) else g._data
+        lead = int(np.prod(self.xshape[:-3]))
+        gx = np.zeros((lead, int(np.prod(self.xshape[-3:]))), arr.dtype)
+        idx = self.indices.reshape(lead, -1)
+        rows = np.repeat(np.arange(lead), idx.shape[1])
+        np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(-1))
+        gx = gx.reshape(self.xshape)
+        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    x = input._data
+    if x.ndim not in (4, 5):
+        raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: {list(x.shape)}")
+    out = tuple(n if o is None else o for n, o in zip(x.shape[-3:], _triple(output_size)))
+    d, h, w = x.shape[-3:]
+    flat = x.reshape(x.shape[:-3] + (d * h * w,))
+    vals = np.empty(x.shape[:-3] + out, x.dtype)
+    idx = np.empty(x.shape[:-3] + out, np.int64)
+    pos = np.arange(d * h * w).reshape(d, h, w)
+    for a, (d0, d1) in enumerate(_bins(d, out[0])):
+        for b, (h0, h1) in enumerate(_bins(h, out[1])):
+            for c, (w0, w1) in enumerate(_bins(w, out[2])):
+                cells = pos[d0:d1, h0:h1, w0:w1].reshape(-1)
+                win = flat[..., cells]
+                k = np.argmax(win, axis=-1)        # the first maximum in (d, h, w) order; NaN wins
+                idx[..., a, b, c] = cells[k]
+                vals[..., a, b, c] = np.take_along_axis(win, k[..., None], -1)[..., 0]
+    r = _wrap(vals)
+    if GRAD.enabled and input._rg:
+        node = AdaptiveMaxPool3DBackward0()
+        node.xshape, node.indices = x.shape, idx
+        record1(node, r, input)
+    return (r, _wrap(idx)) if return_indices else r
+
+
+class MaxUnpool3DBackward0(Node):
+    """y = zeros with x written at its indices   ->   dx = g read at the indices"""
+    __slots__ = ("indices",)
+
+    def backward(self, g):
+        arr = g if isinstance(g, np.ndarray) else g._data
+        lead = arr.shape[:-3]
+        gx = np.take_along_axis(arr.reshape(lead + (-1,)), self.indices.reshape(lead + (-1,)), -1)
+        gx = gx.reshape(self.indices.shape)
+        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    x = input._data
+    k = _triple(kernel_size)
+    s = k if stride is None else _triple(stride)
+    p = _triple(padding)
+    if output_size is None:
+        size = tuple((n - 1) * s[i] - 2 * p[i] + k[i] for i, n in enumerate(x.shape[-3:]))
+    else:
+        size = tuple(output_size)[-3:]
+    idx = indices._data
+    lead = x.shape[:-3]
+    n = size[0] * size[1] * size[2]
+    flat_i = idx.reshape(lead + (-1,))
+    if flat_i.size and (flat_i.min() < 0 or flat_i.max() >= n):
+        bad = int(flat_i.max()) if flat_i.max() >= n else int(flat_i.min())
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                           f"{size[0]}x{size[1]}x{size[2]}")
+    out = np.zeros(lead + (n,), x.dtype)
+    np.put_along_axis(out, flat_i, x.reshape(lead + (-1,)), -1)
+    r = _wrap(out.reshape(lead + size))
+    if GRAD.enabled and input._rg:
+        node = MaxUnpool3DBackward0()
+        node.indices = idx
+        record1(node, r, input)
+    return r
