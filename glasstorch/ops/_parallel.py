@@ -99,32 +99,35 @@ def unary(ufunc, x):
     return out
 
 
-_SUM_BLOCK = 256             # elements of a row that one BLAS dot product sums
-_ONES = {}                   # dtype -> a vector of _SUM_BLOCK ones, made once
+_SUM_BLOCKS = (1024, 512, 256)  # row pieces one BLAS dot product sums, longest first
+_ONES = {}                        # dtype -> a vector of 1024 ones, made once
 
 
 def _trailing_sum(x, axes, keepdims):
     """The sum over the trailing ``axes`` of a C-contiguous float32/float64 array whose rows split
-    into whole blocks, else None.  NumPy's pairwise sum along a row is a scalar loop; a
-    matrix-vector product with ones sums every block of 256 with SIMD on BLAS's threads (about
-    three times faster), and the blocks of a row are then added pairwise: accuracy of the same
-    order as NumPy's and torch's cascade sums."""
+    into whole blocks of 1024, 512 or 256, else None.  NumPy's pairwise sum along a row is a scalar
+    loop; a matrix-vector product with ones sums each block with SIMD on BLAS's threads, and the
+    blocks of a row are then added pairwise.  Measured on 2048x2048 float32: 1024-blocks run 4x
+    faster than NumPy with twice torch's rounding error (256-blocks: 2x faster, torch's error)."""
     nd = x.ndim
     if x.dtype not in _ONES or not x.flags.c_contiguous or axes != tuple(range(nd - len(axes), nd)):
         return None
     row = 1
     for n in x.shape[nd - len(axes):]:
         row *= n
-    if row % _SUM_BLOCK or row == _SUM_BLOCK:
+    for block in _SUM_BLOCKS:
+        if row % block == 0 and row > block:
+            break
+    else:
         return None
     kept = x.shape[:nd - len(axes)]
-    blocks = np.matmul(x.reshape(-1, _SUM_BLOCK), _ONES[x.dtype]).reshape(-1, row // _SUM_BLOCK)
+    blocks = np.matmul(x.reshape(-1, block), _ONES[x.dtype][:block]).reshape(-1, row // block)
     out = np.add.reduce(blocks, axis=1)
     return out.reshape(kept + (1,) * len(axes) if keepdims else kept)
 
 
 for _dt in (np.float32, np.float64):
-    _ONES[np.dtype(_dt)] = np.ones(_SUM_BLOCK, _dt)
+    _ONES[np.dtype(_dt)] = np.ones(_SUM_BLOCKS[0], _dt)
 
 
 def add_reduce(x, axes, keepdims, dtype):

@@ -109,9 +109,10 @@ def test_large_elementwise(threads, expr):
 @settings(max_examples=12, deadline=None)
 @given(dim=st.sampled_from([None, 0, 1, -1, (0, 1)]), keepdim=st.booleans(),
        dtype=st.sampled_from(["float32", "float64", "int32"]), op=st.sampled_from(["sum", "mean"]),
-       shape=st.sampled_from([BIG, (3, 400_000), (400_000, 3), (1024, 1280), (5, 512, 512)]))
+       shape=st.sampled_from([BIG, (3, 400_000), (400_000, 3), (1024, 1280), (768, 1536), (5, 512, 512)]))
 def test_large_reductions(dim, keepdim, dtype, op, shape):
-    """Large sums split over threads; rows that are whole blocks of 256 are summed through BLAS."""
+    """Large sums split over threads; rows that are whole blocks of 1024, 512 or 256 are summed through
+    BLAS (the shapes below reach each block size)."""
     if op == "mean" and dtype == "int32":
         return
     glasstorch.set_num_threads(3)

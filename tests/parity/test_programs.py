@@ -15,7 +15,9 @@ PROGRAMS = sorted(f[:-3] for f in os.listdir(PROGRAMS_DIR) if f.endswith(".py") 
 
 
 def _run(args, tmp_path):
-    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONWARNINGS="ignore")
+    # one thread each: pytest-xdist already runs a program per core, and torch's default of a thread
+    # per core on top of that made each program several times slower
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONWARNINGS="ignore", OMP_NUM_THREADS="1")
     r = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
     return r
 

@@ -87,7 +87,7 @@ for it in range(60):
 with torch.no_grad():
     netG.eval()
     samples = netG(fixed_noise).detach()
-print(samples.shape, f"{samples.norm(dim=1).mean().item():.3f}")
+print(samples.shape, f"{samples.norm(dim=1).mean().item():.2f}")
 print(f"{sum(G_losses) / len(G_losses):.4f} {min(D_losses):.4f}")
 
 # Wasserstein-style critic with gradient penalty (autograd.grad with create_graph)
