@@ -11,7 +11,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from .shape import is_array
-from ._introsort import unstable_order
+from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
@@ -186,10 +186,15 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     vals = np.empty(rows.shape[0], x.dtype)
     idx = np.empty(rows.shape[0], np.int64)
     for k, row in enumerate(rows):
-        u, c = np.unique(row, return_counts=True)
-        v = u[np.argmax(c)]                     # the smallest of the most frequent values
-        vals[k] = v
-        idx[k] = np.nonzero(row == v)[0][-1]    # torch reports its last position
+        u, inv, c = np.unique(row, return_inverse=True, return_counts=True)
+        j = np.argmax(c)                        # the smallest of the most frequent values
+        vals[k] = u[j]
+        if row.size <= 16 or (u.dtype.kind == "f" and np.isnan(u[-1])):
+            hit = row == u[j] if u[j] == u[j] else np.isnan(row)
+            idx[k] = np.nonzero(hit)[0][-1]     # insertion sort keeps ties in order: the last one
+        else:
+            # torch std::sorts (value, index) pairs and reports the index ending the mode's run
+            idx[k] = std_sort_order(inv.tolist())[int(c[:j].sum() + c[j]) - 1]
     shape = xm.shape[:-1]
     vals, idx = vals.reshape(shape), idx.reshape(shape)
     if keepdim and x.ndim:

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings, strategies as st
 
 import glasstorch
 
@@ -100,3 +101,14 @@ def test_tanh_double_backward_graph_and_values():
     outs = same_on_both(fn, [x])
     assert [type(f).__name__ if f else None for f, _ in outs[glasstorch][0].grad_fn.next_functions] == \
         ["AccumulateGrad", "TanhBackward0"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 80), levels=st.integers(1, 7), seed=st.integers(0, 2**16))
+def test_mode_index_among_ties(n, levels, seed):
+    """torch std::sorts (value, index) pairs and reports the index that ends the mode's run: among
+    ties that is not the last occurrence once a row has more than 16 elements."""
+    a = np.random.default_rng(seed).integers(0, levels, (3, n)).astype(np.float32)
+    r = {m: m.from_numpy(a.copy()).mode(1) for m in (torch, glasstorch)}
+    np.testing.assert_array_equal(r[glasstorch].values.numpy(), r[torch].values.numpy())
+    np.testing.assert_array_equal(r[glasstorch].indices.numpy(), r[torch].indices.numpy())
