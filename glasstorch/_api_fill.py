@@ -124,6 +124,14 @@ def is_neg(input):
     return False
 
 
+def is_inference(input):
+    """Whether ``input`` was made under ``torch.inference_mode()``."""
+    from ._tensor import Tensor
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_inference(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input.is_inference()
+
+
 def get_device(input):
     return -1
 
@@ -279,7 +287,7 @@ __all__ = [
     "gcd", "lcm", "gcd_", "lcm_", "nextafter", "hamming_window", "hann_window", "blackman_window", "bartlett_window",
     "kaiser_window", "arccos_", "arcsin_", "arctan_", "arccosh_", "arcsinh_", "arctanh_", "fix_", "neg_",
     "negative_", "logit_", "sinc_", "i0_", "xlogy_", "ldexp_", "nan_to_num_", "zero_", "fill", "fill_", "detach_", "scalar_tensor", "range", "empty_strided", "is_same_size",
-    "is_signed", "is_neg", "get_device", "split_with_sizes",
+    "is_signed", "is_neg", "is_inference", "get_device", "split_with_sizes",
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d",
     "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "batch_norm",
     "instance_norm", "layer_norm", "group_norm", "rms_norm", "dropout", "dropout_", "alpha_dropout",

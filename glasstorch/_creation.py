@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._device import check_device
+from . import _creation_seq as _seq
 from ._tensor import Tensor, _wrap
 
 _NUMBERS = (int, float, bool)
@@ -55,6 +56,8 @@ def _infer(data, want=None):
     kind, shape = _scan(data)
     if want is not None and isinstance(kind, str):
         dt = want
+    elif not isinstance(kind, str):    # (a NumPy dtype: int8 == "b" and int32 == "i" hold for those)
+        dt = kind
     elif kind == "f":
         dt = _dt.DEFAULT.float.np
     elif kind == "i":
@@ -63,6 +66,8 @@ def _infer(data, want=None):
         dt = np.bool_
     else:
         dt = kind          # a NumPy dtype found in the data (arrays, tensors, NumPy scalars)
+    if not isinstance(kind, str):      # arrays, tensors or NumPy scalars inside: NumPy stacks them
+        return np.array(_seq.nested(data, len(shape)), dtype=dt).reshape(shape)
     flat = _flatten(data, len(shape))
     try:
         arr = np.array(flat, dtype=dt)
@@ -86,6 +91,8 @@ def _scan(data):
         if not x:
             break
         x = x[0]
+    if isinstance(x, np.ndarray):      # torch walks into NumPy arrays as sequences (tensors are scalars there)
+        shape += _seq.array_dims(x)
     kind = None
     stack = [data]
     while stack:
@@ -97,10 +104,7 @@ def _scan(data):
     if kind is None:
         kind = "f"
     _check_structure(data, shape, 0, kind)
-    extra = ()
-    if not (isinstance(x, (list, tuple))) and isinstance(x, (Tensor, np.ndarray)):
-        extra = np.shape(x._data if isinstance(x, Tensor) else x)
-    return kind, tuple(shape) + tuple(extra)
+    return kind, tuple(shape)
 
 
 def _check_structure(obj, shape, dim, kind):
@@ -109,8 +113,13 @@ def _check_structure(obj, shape, dim, kind):
             if kind == "f" or (not isinstance(kind, str) and np.dtype(kind).kind == "f"):
                 raise TypeError(f"must be real number, not {type(obj).__name__}")
             raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
+        if isinstance(obj, (Tensor, np.ndarray)):
+            _seq.check_scalar_leaf(obj)
         return
-    if not isinstance(obj, (list, tuple)):
+    if isinstance(obj, (Tensor, np.ndarray)):
+        if _seq.array_fits(obj, shape[dim:]):
+            return
+    elif not isinstance(obj, (list, tuple)):
         raise TypeError("not a sequence")
     if len(obj) != shape[dim]:
         raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(obj)})")

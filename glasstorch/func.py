@@ -11,8 +11,8 @@
 from . import autograd
 from .autograd.grad_mode import enable_grad
 
-__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "stack_module_state"]
+__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "hessian",
+           "vmap", "stack_module_state"]
 
 
 def _swap(module, name, value):
@@ -225,29 +225,7 @@ def hessian(func, argnums=0):
     return jacrev(jacrev(func, argnums), argnums)
 
 
-def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    import glasstorch as t
-
-    def wrapper(*args):
-        dims = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
-        if len(dims) != len(args):
-            raise ValueError(f"vmap(f, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the "
-                             f"structure of `inputs`. in_dims has structure {dims} but inputs has {len(args)} "
-                             "leaves.")
-        sizes = {a.size(d) for a, d in zip(args, dims) if d is not None}
-        if not sizes:
-            raise ValueError("vmap(f, in_dims=..., ...)(<inputs>): at least one input must be batched (in_dims "
-                             "not all None)")
-        if len(sizes) > 1:
-            raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
-                             f"{sorted(sizes)} for the mapped dimension")
-        n = sizes.pop()
-        results = [func(*(a.select(d, i) if d is not None else a for a, d in zip(args, dims))) for i in range(n)]
-        if isinstance(results[0], (tuple, list)):
-            od = out_dims if isinstance(out_dims, (tuple, list)) else (out_dims,) * len(results[0])
-            return type(results[0])(t.stack([r[k] for r in results], od[k]) for k in range(len(results[0])))
-        return t.stack(results, out_dims)
-    return wrapper
+from ._vmap import vmap  # noqa: E402  (pytree-aware; see _vmap.py)
 
 
 def stack_module_state(models):
@@ -259,3 +237,21 @@ def stack_module_state(models):
 
 
 from ._func_jac import jacfwd, jacrev, jvp  # noqa: E402  (it builds on the helpers above)
+
+
+def linearize(func, *primals):
+    """``(func(*primals), jvp_fn)``: jvp_fn(*tangents) is J(primals) @ tangents, func not rerun by the caller."""
+    out = func(*primals)
+    flat_p = _leaves(primals)
+
+    def jvp_fn(*tangents):
+        flat_t = _leaves(tangents)
+        if len(flat_t) != len(flat_p):
+            raise RuntimeError(f"Expected the tangents to have the same argspec as the primals: {len(flat_p)} "
+                               f"tensors, got {len(flat_t)}")
+        for i, (p, t) in enumerate(zip(flat_p, flat_t)):
+            if tuple(p.shape) != tuple(t.shape):
+                raise RuntimeError(f"tangent:{i} with shape {t.shape} in flattened pytree doesn't match the shape "
+                                   f"{p.shape} of the corresponding primal.")
+        return jvp(func, tuple(primals), tuple(tangents))[1]
+    return _detach(out), jvp_fn

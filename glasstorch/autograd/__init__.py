@@ -102,6 +102,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
+    if is_grads_batched:
+        from ._grads_batched import grad_batched
+        return grad_batched(grad, outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads)
     from ..ops._common import edge
     for i, x in enumerate(inputs):
         if not x._rg:

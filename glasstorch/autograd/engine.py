@@ -16,6 +16,7 @@ When no hook can watch the walk (the common ``loss.backward()``), ``engine_fast.
 walk without step 1's discovery and counts: a heap on the creation number gives the same order.
 """
 from operator import attrgetter
+from sys import getrefcount
 
 import numpy as np
 
@@ -360,11 +361,25 @@ def _node_hooks(node, g, outs):
     return [_as_grad(x) for x in gin]
 
 
-def _accumulate(node, g, create):
-    """AccumulateGrad: the first gradient is copied (the tensor must own it), later ones added in place."""
+def _accumulate(node, g, create, steal=False):
+    """AccumulateGrad: the first gradient is copied (the tensor must own it), later ones added in place.
+
+    ``steal``: the caller passes its only reference to ``g``. Then, as torch does when the incoming
+    gradient's use count shows nobody else holds it, an array no one else refers to is kept as it
+    is (CPython's reference count tells, exactly: every array or view of it counts)."""
     var = node.variable
     if create:
         var._grad = g.clone() if var._grad is None else var._grad + g
+    elif var._grad is None and steal and g.flags.c_contiguous and g.dtype is var._data.dtype and (
+            var._data.ndim < 2 or var._data.flags.c_contiguous):
+        base = g.base
+        if base is None:
+            keep = g if getrefcount(g) == 2 and g.flags.writeable else None     # here and getrefcount's
+        else:           # a full view of an array only it refers to (W^T's gradient transposed back)
+            keep = base if (getrefcount(base) == 3 and getrefcount(g) == 2 and base.__class__ is np.ndarray and
+                            base.base is None and base.dtype is g.dtype and g.size and
+                            base.shape == g.shape and base.strides == g.strides and base.flags.writeable) else None
+        var._grad = _T._wrap(keep if keep is not None else np.array(g))
     elif var._grad is None:
         # a copy the tensor owns, laid out like the tensor (torch's "layout contract": a weight's
         # gradient arriving transposed from x^T @ g is stored row-major like the weight; below 2-d

@@ -65,9 +65,12 @@ def run(node, nr, g, retain):
     except BaseException:
         _flush_ready(root, node, accs, pending)
         raise
+    # drop the walk's last references to gradients, so that a leaf can keep its gradient's
+    # array without copying it when nothing else holds it (see engine._accumulate)
+    g = outs = gi = None
     acc_grad = _E._accumulate
     for acc in accs:
-        acc_grad(acc, pop(acc), False)
+        acc_grad(acc, pop(acc), False, True)
 
 
 def _flush_ready(root, failed, accs, pending):

@@ -112,6 +112,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
     """``J[i][j] = d output_i / d input_j``, of shape ``output_i.shape + input_j.shape``."""
     from ..ops.join import stack
+    _check_strategy(strategy, create_graph, strict, vectorize)
     with enable_grad():
         ins, in_tuple = _as_tuple(inputs)
         ins = _prepare(ins, create_graph)
@@ -142,14 +143,38 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
     """The Jacobian of the gradient of a scalar function: ``H[i][j] = d^2 f / d x_i d x_j``."""
     ins, in_tuple = _as_tuple(inputs)
+    if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
 
     def gradient(*xs):
         out = func(*xs)
         _check_scalar(out)
         return _grads([out], xs, [None], True, strict)
 
-    H = jacobian(gradient, ins, create_graph=create_graph, strict=strict)
+    H = jacobian(gradient, ins, create_graph=create_graph, strict=strict, vectorize=vectorize,
+                 strategy=outer_jacobian_strategy)
     return H if in_tuple else H[0][0]
+
+
+def _check_strategy(strategy, create_graph, strict, vectorize):
+    """torch's refusals, in its order; forward mode itself gives what reverse mode gives here."""
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+                             'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+                             'Otherwise, prefer to use "reverse-mode".')
+    if strategy != "forward-mode":
+        return
+    if create_graph:
+        raise NotImplementedError('torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` '
+                                  'are not supported together (yet). Please either set `create_graph=False` or '
+                                  '`strategy="reverse-mode"`.')
+    if strict:
+        raise RuntimeError('torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` are not '
+                           'supported together (yet). Please either set `strict=False` or `strategy="reverse-mode"`.')
+    if not vectorize:
+        # torch's message lacks a space between "is" and "only"
+        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian isonly "
+                                  "implemented for `vectorize=True`.")
 
 
 def _check_scalar(out):

@@ -41,6 +41,8 @@ from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
 from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
 from .logistic_normal import LogisticNormal
 from .mixture_same_family import MixtureSameFamily
+from .continuous_bernoulli import ContinuousBernoulli
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 
 __all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "Gamma", "Exponential",
            "Dirichlet", "Beta", "MultivariateNormal", "Independent", "kl_divergence", "register_kl",
@@ -48,4 +50,4 @@ __all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Cat
            "Cauchy", "LogNormal", "Gumbel", "HalfNormal", "HalfCauchy", "Chi2", "StudentT", "Poisson", "Geometric",
            "Binomial", "Multinomial", "OneHotCategorical", "OneHotCategoricalStraightThrough",
            "LogitRelaxedBernoulli", "RelaxedBernoulli", "ExpRelaxedCategorical", "RelaxedOneHotCategorical",
-           "LogisticNormal", "MixtureSameFamily"] + transforms.__all__
+           "LogisticNormal", "MixtureSameFamily", "ContinuousBernoulli", "LowRankMultivariateNormal"] + transforms.__all__

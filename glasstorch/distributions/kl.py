@@ -111,3 +111,5 @@ from . import kl_more  # noqa: E402
 kl_more.register(register_kl, kl_divergence)
 from . import kl_extra  # noqa: E402
 kl_extra.register(register_kl, kl_divergence, _kl_normal_normal, _kl_categorical_categorical)
+from . import kl_lowrank_cb  # noqa: E402
+kl_lowrank_cb.register(register_kl)

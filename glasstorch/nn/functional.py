@@ -202,6 +202,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     g = _ops()
     denom = g.clamp_min(g.linalg.vector_norm(input, p, dim, True), eps).expand_as(input)
+    if out is not None:          # spectral_norm's power iteration writes u and v in place this way
+        return g.div(input, denom, out=out)
     return input / denom
 
 

@@ -53,6 +53,17 @@ def _fans(tensor):
     return shape[1] * receptive, shape[0] * receptive
 
 
+_calculate_fan_in_and_fan_out = _fans      # torch's private name, which from-scratch code calls
+
+
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of {['fan_in', 'fan_out']}")
+    fan_in, fan_out = _fans(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     gen = np_generator(generator)
     return _write(tensor, gen.uniform(tensor._data.shape, tensor._data.dtype, a, b))

@@ -3,7 +3,6 @@
 The hot path is ``a * b`` on two tensors of one dtype: no promotion table is consulted, no
 wrapper tensor is made for a Python number, and no node is recorded when grad is off.
 """
-import math
 import operator
 
 import numpy as np
@@ -13,12 +12,8 @@ from ..autograd.grad_mode import GRAD
 from ..autograd.graph import AccumulateGrad
 from .. import _tensor as _T
 from . import _parallel
-from .._rng_fma import _round_to_odd, two_sum
 
 _BIG = _parallel.MIN_SIZE
-# an fma32 makes about eight passes over each block, so blocks smaller than a one-pass op's are
-# worth a thread
-_FMA_BLOCK = 1 << 17
 
 ndarray = np.ndarray
 Tensor = _T.Tensor
@@ -26,6 +21,7 @@ _wrap = _T._wrap
 _SCALARS = (int, float, bool)
 
 
+from ._fma32 import fma32, _fma32_scalar  # noqa: E402,F401  (float32 a*b + c, rounded once)
 from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
 
 
@@ -347,74 +343,6 @@ def unary_float_input(a):
     if x.dtype.kind in "biu":
         x = x.astype(DEFAULT.float.np)
     return x
-
-
-def fma32(a, b, c):
-    """Correctly rounded float32 ``a*b + c`` (torch's kernels contract multiply-adds into FMAs).
-
-    The product of two float32 numbers is exact in float64, and the float64 sum ``s`` rounds to
-    the right float32 except when ``s`` landed exactly on a float32 tie (its low 29 bits are
-    1000...0) or the result is subnormal; only those rare elements are redone exactly."""
-    if np.ndim(b) == 0 and np.ndim(c) == 0:
-        return np.asarray(_fma32_scalar(float(a), float(b), float(c)), np.float32)
-    if np.ndim(a) == 0 and b.__class__ is ndarray and c.__class__ is ndarray and b.size >= 2 * _FMA_BLOCK \
-            and b.shape == c.shape and b.flags.c_contiguous and c.flags.c_contiguous:
-        parts = _parallel.parts_for(b.size, _FMA_BLOCK)
-        if parts > 1:
-            # a large update (an optimizer step on a big weight): blocks on several threads
-            fb, fc = b.reshape(-1), c.reshape(-1)
-            out = np.empty(fb.shape, np.float32)
-
-            def block(i, j):
-                out[i:j] = _fma32_arrays(a, fb[i:j], fc[i:j])
-            _parallel.split_run(block, fb.size, parts)
-            return out.reshape(b.shape)
-    return _fma32_arrays(a, b, c)
-
-
-def _fma32_arrays(a, b, c):
-    s = np.multiply(a, b, dtype=np.float64)
-    if s.shape != np.shape(c):
-        s = np.add(s, c, dtype=np.float64)
-    else:
-        np.add(s, c, out=s, dtype=np.float64)
-    r = s.astype(np.float32)
-    bits = s.view(np.uint64) if s.ndim else s.reshape(1).view(np.uint64)
-    np.bitwise_and(bits, 0x1FFFFFFF, out=bits)             # s is not needed after this
-    suspect = bits == 0x10000000
-    if r.size and np.abs(r).min() < 1.1754943508222875e-38:           # zero or subnormal results: redo those too
-        np.logical_or(suspect, (np.abs(r) < 1.1754943508222875e-38).reshape(suspect.shape), out=suspect)
-    if suspect.any():
-        idx = np.nonzero(suspect.reshape(-1))[0]
-        pick = lambda v: np.broadcast_to(np.asarray(v, np.float64), r.shape).reshape(-1)[idx]  # noqa: E731
-        r.reshape(-1)[idx] = _fma32_fix(pick(a) * pick(b), pick(c))
-    return r
-
-
-def _fma32_fix(p, c):
-    """float32(p + c) for exact float64 products ``p``, rounding once: the float64 sum is made
-    round-to-odd (its last bit records any lost part), after which rounding to float32 is exact."""
-    return _round_to_odd(*two_sum(p, c)).astype(np.float32)
-
-
-def _fma32_scalar(a, b, c):
-    """``fma32`` for one value, in Python floats (a NumPy round trip costs more than the math)."""
-    p = a * b                      # exact: two float32 significands fit in a double
-    s = p + c
-    # Rounding s to float32 can differ from rounding the exact sum only where s landed exactly
-    # halfway between two float32 numbers (halfway points are doubles, so an exact sum on either
-    # side of one cannot round across it); that is the case with a fraction of 0.5 on float32's
-    # grid (2**-149 apart below the normal range).  inf and nan give nan here and pass.
-    m, e = math.frexp(s)
-    if (m * 16777216.0 if e >= -125 else s * 7.1362384635297994e44) % 1.0 != 0.5:
-        return s
-    # s is finite here, and as a halfway point it has at most 25 significant bits, so its last
-    # bit is even: round to odd towards the part the float64 sum lost, if it lost any
-    bb = s - p
-    err = (p - (s - bb)) + (c - bb)
-    if err != 0.0:
-        s = math.nextafter(s, math.inf if err > 0 else -math.inf)
-    return s
 
 
 __all__ = ["edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",

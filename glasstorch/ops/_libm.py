@@ -14,9 +14,14 @@ _F32 = np.dtype(np.float32)
 
 def _via_float64(ufunc):
     def f(x):
-        if getattr(x, "dtype", None) == _F32:
+        dt = getattr(x, "dtype", None)
+        if dt == _F32:
             return ufunc(x.astype(np.float64)).astype(np.float32)
+        if dt is not None and not isinstance(dt, np.dtype):
+            # a Tensor: a backward running under create_graph; the op must enter the graph
+            return getattr(x, name)()
         return ufunc(x)
+    name = ufunc.__name__
     f.__name__ = ufunc.__name__
     f.__doc__ = f"``np.{ufunc.__name__}``, correctly rounded for float32 (computed in float64)."
     return f

@@ -70,7 +70,24 @@ class EinsumBackward0(Node):
         return tuple(grads)
 
 
+def _sublist_letter(n):
+    if n is Ellipsis:
+        return "..."
+    if 0 <= n < 26:
+        return chr(ord("A") + n)
+    if 26 <= n < 52:
+        return chr(ord("a") + n - 26)
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
 def einsum(equation, *operands):
+    if not isinstance(equation, str) and not isinstance(equation, (list, tuple)):
+        # the sublist format: op1, sublist1, op2, sublist2, ..., [sublist_out]
+        args = (equation,) + operands
+        equation = ",".join("".join(_sublist_letter(n) for n in sub) for sub in args[1::2])
+        if len(args) % 2 == 1:
+            equation += "->" + "".join(_sublist_letter(n) for n in args[-1])
+        operands = args[:-1:2] if len(args) % 2 == 1 else args[::2]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ins, out = _expand_ellipsis(equation, operands)

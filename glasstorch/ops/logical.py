@@ -149,6 +149,12 @@ def logical_not_(input):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if input._data.dtype != other._data.dtype:
         raise RuntimeError(f"{type_name(input._data.dtype)} did not match {type_name(other._data.dtype)}")
+    if input._data.shape != other._data.shape:
+        try:
+            np.broadcast_shapes(input._data.shape, other._data.shape)
+        except ValueError:
+            from ._common import broadcast_error
+            raise broadcast_error(input._data.shape, other._data.shape) from None
     return _wrap(as_array(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 

@@ -8,9 +8,14 @@ import builtins
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, record1
-from .reduction import dims_of, restore_dims
+from ._common import GRAD, _wrap, as_array, edge, record1
+from .reduction import _mean, dims_of, restore_dims
 from .shape import is_array
+
+
+def _two_over(denom):
+    """2 / (N - c) as a Python float (NumPy keeps float32 arrays float32); inf at N - c = 0, as in C++."""
+    return 2.0 / denom if denom else builtins.float("inf")
 
 
 class VarBackward0(Node):
@@ -22,11 +27,11 @@ class VarBackward0(Node):
         g = restore_dims(g, self.axes, self.keepdim)
         mean = x.mean(self.axes, keepdims=True) if is_array(x) else x.mean(self.axes, keepdim=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (g * (x - mean) * 2.0 / self.denom,)
+            return (_two_over(self.denom) * g * (x - mean),)       # torch's order: (2 / (N - c)) g (x - mean)
 
 
 class StdBackward0(Node):
-    """y = sqrt(var(x))   ->   dx = g * (x - mean) / ((N - c) * y)"""
+    """y = sqrt(var(x))   ->   dx = g * (x - mean) / ((N - c) * y), and 0 where y = 0 (torch masks it)"""
     __slots__ = ("axes", "keepdim", "denom")
 
     def backward(self, g):
@@ -35,7 +40,9 @@ class StdBackward0(Node):
         y = restore_dims(y, self.axes, self.keepdim)
         mean = x.mean(self.axes, keepdims=True) if is_array(x) else x.mean(self.axes, keepdim=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (g * (x - mean) / (y * self.denom),)
+            gv = g / (y * 2)
+            gv = np.where(y == 0, gv.dtype.type(0), gv) if is_array(gv) else gv.masked_fill(y == 0, 0)
+            return (_two_over(self.denom) * gv * (x - mean),)
 
 
 def _var_args(dim, unbiased, correction):
@@ -46,7 +53,15 @@ def _var_args(dim, unbiased, correction):
     return dim, correction
 
 
-def _var(name, input, dim, unbiased, keepdim, correction):
+def _torch_mean(x):
+    """x.mean() in x's dtype, summed in ATen's order where that is modelled (one thread's worth)."""
+    if x.size <= 32768:
+        from ..optim._blas_order import sum1d
+        return sum1d(np.ravel(x, order="K")) / x.dtype.type(x.size)
+    return _mean(x, None, False).astype(x.dtype)
+
+
+def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
     if x.dtype.kind not in "f":
@@ -58,18 +73,26 @@ def _var(name, input, dim, unbiased, keepdim, correction):
     if not x.ndim:
         n = 1
     denom = n - c
-    xf = x.astype(np.float32) if x.dtype == np.float16 else x
+    # torch's CPU kernel accumulates float32 (and half) moments in double and rounds once at the end:
+    # no overflow for |x| ~ 1e30, no underflow for |x| ~ 1e-30, the correctly rounded result otherwise
+    xf = x.astype(np.float64) if x.dtype in (np.float16, np.float32) else x
     mean = xf.mean(axis=axes, keepdims=True) if x.ndim else xf
+    if not welford and x.dtype != np.float16 and x.size and x.size <= n:
+        # a reduction to one number takes torch's other path: the mean in the input's own dtype,
+        # then the squared deviations from it summed in double
+        mean = np.float64(_torch_mean(x))
     with np.errstate(divide="ignore", invalid="ignore"):
         # torch divides by max(0, N - correction): 0/0 gives nan, anything else / 0 gives inf
         v = as_array(np.sum((xf - mean) ** 2, axis=axes, keepdims=keepdim) / xf.dtype.type(builtins.max(denom, 0)))
-        if name == "std":
+        if name.startswith("std"):
             v = np.sqrt(v)
     if denom <= 0:
         import warnings
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                       f"reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     r = _wrap(as_array(v).astype(x.dtype, copy=False))
+    if welford:
+        return r, _wrap(as_array(mean if keepdim or not x.ndim else np.squeeze(mean, axes)).astype(x.dtype))
     if GRAD.enabled and input._rg:
         node = (StdBackward0 if name == "std" else VarBackward0)()
         node.axes, node.keepdim, node.denom = axes, keepdim, denom
@@ -94,19 +117,52 @@ def _check_float(name, input):
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
+class VarMeanBackward0(Node):
+    """(v, m) = (var(x), mean(x))   ->   dx = var's gradient from g_v + g_m / N"""
+    __slots__ = ("part", "n")
+    _nout = 2
+
+    def backward(self, gs):
+        gm = restore_dims(gs[1], self.part.axes, self.part.keepdim)
+        return (self.part.backward(gs[0])[0] + gm * (1.0 / self.n),)
+
+
+class StdMeanBackward0(VarMeanBackward0):
+    """(s, m) = (std(x), mean(x))   ->   dx = std's gradient from g_s + g_m / N"""
+    __slots__ = ()
+
+
+def _moments_mean(name, input, dim, unbiased, keepdim, correction):
+    """var_mean / std_mean: one Welford pass in double on torch, so both results are rounded once."""
+    _check_float(name, input)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        v, m = _var(name, input, dim, unbiased, keepdim, correction, welford=True)
+    if GRAD.enabled and input._rg:
+        node = (StdMeanBackward0 if name == "std_mean" else VarMeanBackward0)()
+        part = node.part = (StdBackward0 if name == "std_mean" else VarBackward0)()
+        x = input._data
+        part.axes = dims_of(_var_args(dim, unbiased, correction)[0], x.ndim) if x.ndim else ()
+        part.keepdim = keepdim
+        n = 1
+        for a in part.axes:
+            n *= x.shape[a]
+        c = _var_args(dim, unbiased, correction)[1]
+        part.denom, node.n = n - c, n
+        part.save(input, v, result_at=1) if name == "std_mean" else part.save(input)
+        node.next_functions = (edge(input),)
+        node._shape, node._dtype = [v._data.shape, m._data.shape], [v._data.dtype, m._data.dtype]
+        for i, r in enumerate((v, m)):
+            r.grad_fn, r._rg, r._out_nr = node, True, i
+    return v, m
+
+
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    from .reduction import mean
-    _check_float("var_mean", input)
-    d, _ = _var_args(dim, unbiased, correction)
-    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim)
+    return _moments_mean("var_mean", input, dim, unbiased, keepdim, correction)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    from .reduction import mean
-    _check_float("std_mean", input)
-    d, _ = _var_args(dim, unbiased, correction)
-    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, d, keepdim)
-
+    return _moments_mean("std_mean", input, dim, unbiased, keepdim, correction)
 
 
 __all__ = ["var", "std", "var_mean", "std_mean"]

@@ -10,6 +10,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from .reduction import dims_of, restore_dims
 from .shape import is_array
+from ._norm_order import norm2_lastdim
 
 
 class LinalgVectorNormBackward0(Node):
@@ -27,7 +28,8 @@ class LinalgVectorNormBackward0(Node):
         if p == 1:
             return (g * m.sign(x),)
         if p == 2:
-            return (m.where(y == 0, 0.0, g * x / y),)
+            # torch: grad * (x / y), the quotient masked where y == 0 (this rounding, not (g x) / y)
+            return (g * m.where(y == 0, 0.0, x / y),)
         if p in (float("inf"), float("-inf")):
             ax = abs(x) if is_array(x) else x.abs()
             mask = ax == y
@@ -35,7 +37,19 @@ class LinalgVectorNormBackward0(Node):
                 mask.sum(self.axes, keepdim=True)
             return (m.where(mask, g * m.sign(x) / cnt, 0.0),)
         ax = abs(x) if is_array(x) else x.abs()
+        if p > 2:
+            # torch: (x |x|^(p-2)) * (g / y^(p-1)), the second factor masked where y == 0
+            return ((x * ax ** (p - 2)) * m.where(y == 0, 0.0, g / y ** (p - 1)),)
         return (m.where(y == 0, 0.0, g * m.sign(x) * ax ** (p - 1) / y ** (p - 1)),)
+
+
+def _torch_lastdim(a, axes):
+    """Whether torch's reduction is over one contiguous innermost run: trailing dims of a C-contiguous
+    float32/float64 array (TensorIterator merges them into one)."""
+    if a.dtype not in (np.float32, np.float64) or not a.flags.c_contiguous or a.ndim == 0 or a.size == 0:
+        return False
+    axes = tuple(sorted(axes))
+    return axes == tuple(range(a.ndim - len(axes), a.ndim))
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -57,6 +71,11 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         v = np.sum(ab != 0, **kw).astype(a.dtype)
     elif p == 1:
         v = np.sum(ab, **kw)
+    elif p == 2 and _torch_lastdim(a, axes) and dtype is None:
+        # torch's vectorised kernel for a contiguous innermost reduction sums in its own order
+        v = norm2_lastdim(a.reshape(a.shape[:a.ndim - len(axes)] + (-1,)))
+        if keepdim:
+            v = v.reshape(tuple(1 if i in axes else s for i, s in enumerate(a.shape)))
     elif p == 2:
         v = np.sqrt(np.sum(ab * ab, **kw))
     else:

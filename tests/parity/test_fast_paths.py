@@ -201,3 +201,23 @@ def test_float_tensor_pairs(sa, sb, dtype, op, grad, seed):
     assert t[1] == g[1]
     if t[2] is not None:     # a broadcast operand's gradient is a sum: its order is the engine's
         assert_same_array(t[2], g[2], rtol=1e-6 if dtype == "float32" else 1e-14)
+
+
+@pytest.mark.parametrize("k", [1, 7, 100, 2000])
+def test_fused_add_alpha_on_float32_halfway_points(k):
+    """add(c, y, alpha=x) in float32 is one fused multiply-add in torch. Here x*y = 2**-24 (1 - k**2 2**-46)
+    and each c has an odd last bit, so the float64 sum c + x*y lands exactly on a float32 halfway point
+    having lost its last bits: rounding that double again would go up to the even neighbour; the fused
+    result stays at c. Random values, subnormal c's and a tensor past the threaded size ride along."""
+    rng = np.random.default_rng(k)
+    x = float(np.float32(2.0 ** -24 * (1 + 2.0 ** -23 * k)))
+    odd = (1 + 2.0 ** -23 * (2 * rng.integers(0, 2 ** 20, 3000) + 1)).astype(np.float32)
+    c = np.concatenate([odd, (rng.standard_normal(3000) * 1e-40).astype(np.float32),
+                        rng.standard_normal(300_000).astype(np.float32)])
+    y = np.concatenate([np.full(3000, 1 - 2.0 ** -23 * k, np.float32),
+                        rng.standard_normal(303_000).astype(np.float32) * np.float32(2.0 ** -100)])
+    y[6000:] *= np.float32(2.0 ** 100)
+    want = torch.add(torch.from_numpy(c), torch.from_numpy(y), alpha=x).numpy()
+    got = glasstorch.add(glasstorch.from_numpy(c), glasstorch.from_numpy(y), alpha=x).numpy()
+    assert (want[:3000] == odd).all()                  # torch fuses: the halfway sums round back to c
+    assert got.tobytes() == want.tobytes()

@@ -31,10 +31,11 @@ def test_parameter_grads_are_laid_out_like_the_parameters(make):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("sizes", [(16, 128, 64), (8, 100, 48), (4, 3, 2)])   # padded rows and not
-def test_linear_weight_grad_padding(dtype, sizes):
-    """The weight gradient is computed into padded rows (a cache-friendly transposed copy) on
-    large layers: torch's values, torch's strides, and the same bits as the plain product."""
+@pytest.mark.parametrize("sizes", [(16, 128, 64), (8, 100, 48), (4, 3, 2)])
+def test_linear_weight_grad_layout(dtype, sizes):
+    """The weight gradient is g^T x, computed in the weight's own row-major layout, as torch's mm
+    backward computes it for a column-major mat2 like W.t() (torch's own grad equals torch.mm(g.t(), x)
+    bit for bit, here checked too), and the leaf keeps that array: no copy."""
     batch, n_in, n_out = sizes
     rng = np.random.default_rng(n_in)
     x = rng.standard_normal((batch, n_in)).astype(dtype)
@@ -45,8 +46,31 @@ def test_linear_weight_grad_padding(dtype, sizes):
         lin(m.from_numpy(x)).backward(m.from_numpy(g))
         res[m] = lin.weight.grad
         assert lin.weight.grad.stride() == (n_in, 1)
+        assert m.equal(lin.weight.grad, m.mm(m.from_numpy(g).t(), m.from_numpy(x)))
     assert_same_array(res[torch], res[glasstorch], rtol=1e-5, atol=1e-5)
-    assert res[glasstorch].numpy().tobytes() == np.ascontiguousarray((x.T @ g).T).tobytes()
+    assert res[glasstorch].numpy().tobytes() == (g.T @ x).tobytes()
+    assert res[glasstorch]._data.base is None                 # the product itself, not a copy of it
+
+
+def test_leaf_gradient_is_copied_when_shared():
+    """A gradient array that something else still refers to is copied into .grad, never aliased."""
+    x = glasstorch.zeros(3, requires_grad=True)
+    up = glasstorch.ones(3)
+    (x * 1).backward(up)                     # MulBackward0 passes a new array; the user's up stays theirs
+    x.grad.add_(1)
+    assert up.tolist() == [1.0, 1.0, 1.0]
+    y = glasstorch.zeros(3, requires_grad=True)
+    y.backward(up)                           # the leaf is the root: the gradient is the user's tensor
+    y.grad.add_(1)
+    assert up.tolist() == [1.0, 1.0, 1.0] and y.grad.tolist() == [2.0, 2.0, 2.0]
+    z = glasstorch.zeros(2, 3, requires_grad=True)
+    w = glasstorch.zeros(2, 3, requires_grad=True)
+    (z + w).sum().backward()                 # AddBackward0 hands one array to both leaves
+    z.grad.add_(1)
+    assert w.grad.tolist() == [[1.0] * 3] * 2 and z.grad.tolist() == [[2.0] * 3] * 2
+    r = glasstorch.tensor([-1.0] * 3000 + [1.0] * 3000, requires_grad=True)
+    r.relu().sum().backward()                # a float32 view of a uint32 array: the view's dtype stays
+    assert r.grad.dtype == glasstorch.float32 and r.grad.sum().item() == 3000.0
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

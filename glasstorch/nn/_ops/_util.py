@@ -51,6 +51,9 @@ def reduce_grad(g, shape, reduction, dtype):
     n = 1
     for s in shape:
         n *= s
+    if not isinstance(g, (np.ndarray, np.generic)):
+        # a Tensor: backward under create_graph, so the spreading must be recorded too
+        return (g / n if reduction == "mean" and n else g).expand(shape)
     if reduction == "mean":
         g = g / dtype.type(n) if n else g
     return np.broadcast_to(g, shape)

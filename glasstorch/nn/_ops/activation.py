@@ -10,6 +10,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record, record1
 from ...ops import _libm
+from ...ops.shape import is_array
 from ...ops import softmax as _softmax
 from ._util import erf
 
@@ -57,13 +58,28 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 
 class EluBackward0(Node):
-    """y = s x (x > 0), s a (exp(x i) - 1) otherwise   ->   dx = g s (x > 0), g i (y + s a) otherwise"""
+    """y = s x (x > 0), s a (exp(x i) - 1) otherwise   ->   dx = g s (x > 0), g i s a exp(x i) otherwise"""
     __slots__ = ("alpha", "scale", "input_scale")
+    _from_output = False          # the in-place nodes (EluBackward1 ...) save the output instead
+
+    def _coefs(self, x):
+        # torch's kernel rounds each coefficient to the input's dtype; CELU's derivative takes
+        # 1 / alpha with alpha rounded to float32 first (derivatives.yaml: 1.0 / alpha.toFloat())
+        t = x.dtype.type if is_array(x) else float
+        i = 1.0 / float(np.float32(self.alpha)) if type(self).__name__.startswith("Celu") else self.input_scale
+        return t(self.alpha) * t(self.scale), t(self.scale), t(i)
 
     def backward(self, g):
+        x, = self.saved()
+        neg, pos, i = self._coefs(x)
+        with np.errstate(over="ignore"):
+            return (self.m.where(x <= 0, g * i * neg * _libm.exp(x * i), g * pos),)
+
+    def _from_result(self, g):
+        """dx from the saved output y: g i (y + s a) where y <= 0."""
         y, = self.saved()
-        s, a, i = self.scale, self.alpha, self.input_scale
-        return (self.m.where(y > 0, g * s, g * i * (y + s * a)),)
+        neg, pos, i = self._coefs(y)
+        return (self.m.where(y <= 0, g * i * (y + neg), g * pos),)
 
 
 def _elu(node_cls, input, alpha, scale, input_scale):
@@ -71,7 +87,8 @@ def _elu(node_cls, input, alpha, scale, input_scale):
     t = x.dtype.type
     with np.errstate(over="ignore"):
         out = np.where(x > 0, x * t(scale), t(scale) * t(alpha) * _libm.expm1(x * t(input_scale)))
-    return _unary(node_cls, input, out, None, alpha=alpha, scale=scale, input_scale=input_scale)
+    return _unary(node_cls, input, out, None if node_cls._from_output else input, alpha=alpha, scale=scale,
+                  input_scale=input_scale)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -216,8 +233,11 @@ class MishBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        th = _libm.tanh(_softplus_arr(x, 1.0, 20.0))
-        return (g * (th + x * _sig(x) * (1 - th * th)),)
+        if is_array(x):
+            th, sg = _libm.tanh(_softplus_arr(x, 1.0, 20.0)), _sig(x)
+        else:                 # create_graph: recorded ops
+            th, sg = softplus(x).tanh(), x.sigmoid()
+        return (g * (th + x * sg * (1 - th * th)),)
 
 
 def mish(input, inplace=False):

@@ -26,11 +26,12 @@ _ELU_NEG = ("In-place elu backward calculation is triggered with a negative slop
 class EluBackward1(_act.EluBackward0):
     """y = elu(x) in place   ->   dx from the saved output y (needs alpha >= 0)"""
     __slots__ = ()
+    _from_output = True
 
     def backward(self, g):
         if self.alpha < 0:
             raise RuntimeError(_ELU_NEG)
-        return _act.EluBackward0.backward(self, g)
+        return _act.EluBackward0._from_result(self, g)
 
 
 class CeluBackward1(EluBackward1):

@@ -131,8 +131,9 @@ class ConvolutionBackward0(Node):
 
     def backward(self, g):
         x, w = self.saved()
-        if not isinstance(g, np.ndarray):
-            raise NotImplementedError("double backward through convolution is not implemented in glasstorch")
+        if not isinstance(g, np.ndarray):     # create_graph: the gradients as recorded convolutions
+            from .conv_double import conv_backward_recorded
+            return conv_backward_recorded(self, g, x, w)
         stride, pads, dilation, groups, squeeze1d, inner = self.cfg
         if squeeze1d:
             g, x, w = g[:, :, None, :], x[:, :, None, :], w[:, :, None, :]

@@ -27,8 +27,9 @@ class ConvolutionBackward0(Node):
 
     def backward(self, g):
         x, w = self.saved()
-        if not isinstance(g, np.ndarray):
-            raise NotImplementedError("double backward through conv_transpose is not implemented in glasstorch")
+        if not isinstance(g, np.ndarray):     # create_graph: the gradients as recorded convolutions
+            from .conv_double import conv_transpose_backward_recorded
+            return conv_transpose_backward_recorded(self, g, x, w)
         stride, padding, dilation, groups = self.cfg
         nd = x.ndim - 2
         n, c, sp = x.shape[0], x.shape[1], x.shape[2:]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, fma32, record
+from ...ops._norm_order import norm2_lastdim
 from ...ops.shape import is_array
 
 _MODES = {"sum": 0, "mean": 1, "max": 2}
@@ -97,7 +98,9 @@ def renorm_rows(weight, idx, max_norm, norm_type):
     """torch's embedding_renorm_: rows used by ``idx`` whose norm exceeds max_norm are scaled in place."""
     w = weight._data
     rows = np.unique(idx)
-    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    # torch reads each row's norm back as a double and works out the scale in double
+    norms = (norm2_lastdim(w[rows]) if norm_type == 2 and w.dtype.kind == "f" else
+             np.linalg.norm(w[rows], ord=norm_type, axis=1)).astype(np.float64)
     scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
     w[rows] *= scale[:, None]
     weight._vc[0] += 1

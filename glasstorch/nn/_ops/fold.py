@@ -72,13 +72,38 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return r
 
 
+def _col2im_check(shape, hw, k, d, p, s):
+    """torch's col2im_shape_check, in its order and words."""
+    for name, (a, b), ok in (("kernel size", k, min(k) > 0), ("stride", s, min(s) > 0),
+                             ("dilation", d, min(d) > 0)):
+        if not ok:
+            key = name.split()[0]
+            raise RuntimeError(f"{name} should be greater than zero, but got {key}_height: {a} {key}_width: {b}")
+    if min(p) < 0:
+        raise RuntimeError(f"padding should be non-negative, but got pad_height: {p[0]} pad_width: {p[1]}")
+    if not ((len(shape) == 2 and shape[0] and shape[1]) or (len(shape) == 3 and shape[1] and shape[2])):
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {list(shape)}")
+    planes, length = shape[-2:]
+    if planes % (k[0] * k[1]):
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={planes} and kernel_size=({k[0]}, {k[1]}).")
+    bh, bw = ((o + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for o, pp, dd, kk, ss in zip(hw, p, d, k, s))
+    given = (f"Given output_size=({hw[0]}, {hw[1]}), kernel_size=({k[0]}, {k[1]}), dilation=({d[0]}, {d[1]}), "
+             f"padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), ")
+    if length != bh * bw:
+        raise RuntimeError(f"{given}expected size of input's dimension 2 to match the calculated number of sliding "
+                           f"blocks {bh} * {bw} = {bh * bw}, but got input.size(2)={length}.")
+    if bh < 1 or bw < 1:
+        raise RuntimeError(f"{given}calculated shape of the array of sliding blocks as ({bh}, {bw}), which is too "
+                           "small (non-positive)")
+
+
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     x = input._data
-    if x.ndim not in (2, 3):
-        raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
-                           f"(got {x.ndim}D)")
     cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
     hw = _pairs(output_size, 2)
+    _col2im_check(x.shape, hw, *cfg)
     out = _col2im(x if x.ndim == 3 else x[None], hw, *cfg)
     r = _wrap(np.ascontiguousarray(out if x.ndim == 3 else out[0]))
     if GRAD.enabled and input._rg:

@@ -33,19 +33,15 @@ class MmBackward0(Node):
 
 
 def weight_grad_t(x, g):
-    """x^T g (the gradient of W^T), in rows padded to an odd number of cache lines.
+    """x^T g (the gradient of W^T), computed as (g^T x)^T: W's gradient in W's own row-major layout.
 
-    AccumulateGrad reads it back transposed into W's row-major layout. With a power-of-two row
-    length (1024 floats, say) every element of a column falls in the same cache set and that
-    copy takes 5 ms for 1024x1024 instead of 0.7; the padding changes no bit of the product."""
-    rows, cols = x.shape[1], g.shape[1]
-    if rows * cols < 4096 or x.dtype != g.dtype or x.dtype.kind != "f":
+    torch's mm backward does the same for a column-major mat2 such as W.t(), so the weight's
+    gradient reaches AccumulateGrad already laid out like the weight and is kept without a copy
+    (a transposed copy of a 1024x1024 gradient costs more than a millisecond)."""
+    # under create_graph x and g are Tensors: the product must stay differentiable
+    if not isinstance(x, np.ndarray):
         return x.T @ g
-    per_line = 64 // x.dtype.itemsize
-    lines = -(-cols // per_line)
-    lines += 1 - lines % 2
-    buf = np.empty((rows, lines * per_line), x.dtype)
-    return np.matmul(x.T, g, out=buf[:, :cols])
+    return np.matmul(g.T, x).T
 
 
 def _check(x, w):

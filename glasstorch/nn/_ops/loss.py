@@ -9,6 +9,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops import _libm
+from ...ops.shape import is_array
 from ._util import check_reduction, reduce, reduce_grad
 
 
@@ -95,6 +96,11 @@ class SmoothL1LossBackward0(_PointwiseLoss):
             return np.sign(d)
         return np.where(d < -beta, -1, np.where(d > beta, 1, d / x.dtype.type(beta))).astype(x.dtype)
 
+    def dloss_t(self, x, t):
+        d = x - t
+        beta = self.params["beta"]
+        return d.sign() if beta == 0 else self.m.where(d.abs() < beta, d / beta, d.sign())
+
 
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     _check_sizes(input, target)
@@ -118,6 +124,11 @@ class HuberLossBackward0(_PointwiseLoss):
         dl = x.dtype.type(self.params["delta"])
         return np.where(d < -dl, -dl, np.where(d > dl, dl, d)).astype(x.dtype)
 
+    def dloss_t(self, x, t):
+        d = x - t
+        delta = self.params["delta"]
+        return self.m.where(d.abs() < delta, d, d.sign() * delta)
+
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     _check_sizes(input, target)
@@ -132,8 +143,11 @@ class BinaryCrossEntropyBackward0(Node):
     def backward(self, g):
         x, t, w = self.saved()
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
-        eps = x.dtype.type(1e-12)
-        d = (x - t) / np.maximum((1 - x) * x, eps) * gl
+        if is_array(g):
+            d = (x - t) / np.maximum((1 - x) * x, x.dtype.type(1e-12)) * gl
+        else:                 # create_graph: recorded ops, so that the gradient can be differentiated
+            w = None if w is None else _wrap(w)
+            d = (x - t) / ((1 - x) * x).clamp_min(1e-12) * gl
         if w is not None:
             d = d * w
         gt = None
@@ -172,6 +186,8 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 
     def backward(self, g):
         x, t, w, pw = self.saved()
+        if not is_array(g):   # create_graph: the constant weights join the recorded ops as tensors
+            w, pw = (None if a is None else _wrap(a) for a in (w, pw))
         gl = reduce_grad(g, np.broadcast_shapes(x.shape, t.shape), self.reduction, x.dtype)
         s = 1 / (1 + _libm.exp(-x))
         if pw is None:
@@ -183,7 +199,8 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
             d = d * w
         gt = None
         if self.need[1]:
-            gt = -x * gl if pw is None else (_libm.log1p(_libm.exp(-np.abs(x))) + np.maximum(-x, 0)) * (pw - 1) * gl - x * gl
+            relu_neg = np.maximum(-x, 0) if is_array(x) else (-x).relu()
+            gt = -x * gl if pw is None else (_libm.log1p(_libm.exp(-abs(x))) + relu_neg) * (pw - 1) * gl - x * gl
             if w is not None:
                 gt = gt * w
         return (d if self.need[0] else None, gt, None, None)
@@ -234,6 +251,10 @@ class NllLossBackward0(Node):
         return self._fill(x, t, w, g)
 
     def _fill(self, x, t, w, g):
+        if self.total is None:               # every target valid, no weights (see _nll_plain)
+            gx = np.zeros_like(x)
+            gx[_rows(t.shape[0]), t] = -g if self.reduction == "sum" else -(g / x.dtype.type(t.shape[0]))
+            return (gx, None, None)
         gx = np.zeros_like(x)
         valid = t != self.ignore_index
         tt = np.where(valid, t, 0)
@@ -244,7 +265,9 @@ class NllLossBackward0(Node):
             scale = -wt * g
         else:
             scale = -wt * (g / self.total) if self.total != 0 else -wt * g * np.nan
-        scale = scale.astype(x.dtype)
+        # torch writes only the valid targets' entries: an ignored one stays +0 even where the
+        # scale is NaN (every target ignored: total 0) or -0
+        scale = np.where(valid, scale, 0).astype(x.dtype)
         # put the scale at the target class of every sample: class dim is 1 (or 0 when unbatched)
         if x.ndim == 1:
             gx[tt] = scale
@@ -287,6 +310,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                        reduction)
         return view(out, *t.shape) if reduction == "none" else out
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if x.ndim == 2 and weight is None and reduction != "none" and t.dtype == np.int64 and t.size and \
+            not 0 <= ignore_index < n_classes and t.min() >= 0 and t.max() < n_classes:
+        return _nll_plain(input, target, reduction)
     valid = t != ignore_index
     tt = np.where(valid, t, 0)
     bad = valid & ((t < 0) | (t >= n_classes))
@@ -315,6 +341,36 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         node.ignore_index = ignore_index
         node.save(input, t, w)
         record(node, r, input, target, weight)
+    return r
+
+
+_ROWS = {}
+
+
+def _rows(n):
+    """0 .. n-1, kept per n: a batch size recurs every step."""
+    r = _ROWS.get(n)
+    if r is None:
+        if len(_ROWS) > 16:
+            _ROWS.clear()
+        r = _ROWS[n] = np.arange(n)
+    return r
+
+
+def _nll_plain(input, target, reduction):
+    """nll_loss of a (N, C) batch whose targets are all valid classes, without class weights (the
+    common case): -sum x[n, t_n], divided by N for "mean". The same sums as the general path (a
+    negated sum is the sum of the negated values, bit for bit), with fewer NumPy calls."""
+    x, t = input._data, target._data
+    s = -x[_rows(t.shape[0]), t].sum()
+    r = _wrap(np.asarray(s if reduction == "sum" else s / x.dtype.type(t.shape[0]), x.dtype))
+    if GRAD.enabled and input._rg:
+        node = NllLossBackward0()
+        node.reduction = reduction
+        node.total = None                    # marks this path for backward
+        node.ignore_index = -100
+        node.save(input, t, None)
+        record(node, r, input, target, None)
     return r
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
+from ...ops.shape import is_array
 
 
 def _norm_backward(g, xhat, invstd, w_b, axes, n):
@@ -17,7 +18,24 @@ def _norm_backward(g, xhat, invstd, w_b, axes, n):
     gh = g if w_b is None else g * w_b
     s1 = gh.sum(axis=axes, keepdims=True)
     s2 = (gh * xhat).sum(axis=axes, keepdims=True)
-    return (invstd / xhat.dtype.type(n)) * (gh * xhat.dtype.type(n) - s1 - xhat * s2)
+    n = xhat.dtype.type(n) if is_array(xhat) else float(n)
+    return (invstd / n) * (gh * n - s1 - xhat * s2)
+
+
+def _xhat_recorded(x, axes, eps):
+    """(xhat, invstd) of the saved input as recorded ops: under create_graph the gradient is itself
+    differentiated, and it depends on x through xhat and invstd too."""
+    mean = x.mean(axes, keepdim=True)
+    invstd = ((x - mean) ** 2).mean(axes, keepdim=True).add(eps).rsqrt()
+    return (x - mean) * invstd, invstd
+
+
+def _saved_stats(node, g, axes):
+    """The saved weight, and xhat and invstd: arrays normally, recorded tensors under create_graph."""
+    w, x = node.saved()
+    if is_array(g):
+        return w, node.xhat, node.invstd
+    return (w,) + _xhat_recorded(x, axes, node.eps)
 
 
 def _affine_and_record(node_cls, xhat, invstd, input, weight, bias, shape=None, **fields):
@@ -35,26 +53,31 @@ def _affine_and_record(node_cls, xhat, invstd, input, weight, bias, shape=None, 
         node.xhat, node.invstd, node.need = xhat, invstd, need
         for name, value in fields.items():
             setattr(node, name, value)
-        node.save(weight)
+        node.save(weight, input)        # the input for double backward, as torch saves it
         record(node, r, input, weight, bias)
     return r
 
 
 class NativeBatchNormBackward0(Node):
     """y = (x - mean) invstd w + b over every axis but the channel axis"""
-    __slots__ = ("xhat", "invstd", "training", "need", "axes")
+    __slots__ = ("xhat", "invstd", "training", "need", "axes", "eps", "mean")
 
     def backward(self, g):
-        w, = self.saved()
-        shape = (1, -1) + (1,) * (g.ndim - 2)
-        wb = None if w is None else w.reshape(shape)
         axes = self.axes
         if self.training:
-            n = g.size // g.shape[1]
-            gx = _norm_backward(g, self.xhat, self.invstd, wb, axes, n) if self.need[0] else None
+            w, xhat, invstd = _saved_stats(self, g, axes)
+        else:                       # running statistics are constants: xhat is linear in x
+            w, x = self.saved()
+            xhat, invstd = (self.xhat, self.invstd) if is_array(g) else ((x - _wrap(self.mean)) * _wrap(self.invstd),
+                                                                         _wrap(self.invstd))
+        shape = (1, -1) + (1,) * (g.ndim - 2)
+        wb = None if w is None else w.reshape(shape)
+        if self.training:
+            n = int(np.prod(g.shape)) // g.shape[1]
+            gx = _norm_backward(g, xhat, invstd, wb, axes, n) if self.need[0] else None
         else:
-            gx = (g * self.invstd * (1 if wb is None else wb)) if self.need[0] else None
-        gw = (g * self.xhat).sum(axis=axes) if self.need[1] else None
+            gx = (g * invstd * (1 if wb is None else wb)) if self.need[0] else None
+        gw = (g * xhat).sum(axis=axes) if self.need[1] else None
         gb = g.sum(axis=axes) if self.need[2] else None
         return gx, gw, gb
 
@@ -99,20 +122,20 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = (x - mean) * invstd
     return _affine_and_record(NativeBatchNormBackward0, xhat, invstd, input, weight, bias, shape, training=training,
-                              axes=axes)
+                              axes=axes, eps=eps, mean=mean)
 
 
 class NativeLayerNormBackward0(Node):
     """y = (x - mean) invstd w + b over the last len(normalized_shape) axes"""
-    __slots__ = ("xhat", "invstd", "need", "axes")
+    __slots__ = ("xhat", "invstd", "need", "axes", "eps")
 
     def backward(self, g):
-        w, = self.saved()
         axes = self.axes
+        w, xhat, invstd = _saved_stats(self, g, axes)
         n = int(np.prod([g.shape[a] for a in axes]))
-        gx = _norm_backward(g, self.xhat, self.invstd, w, axes, n) if self.need[0] else None
+        gx = _norm_backward(g, xhat, invstd, w, axes, n) if self.need[0] else None
         lead = tuple(range(g.ndim - len(axes)))
-        gw = (g * self.xhat).sum(axis=lead) if self.need[1] else None
+        gw = (g * xhat).sum(axis=lead) if self.need[1] else None
         gb = g.sum(axis=lead) if self.need[2] else None
         return gx, gw, gb
 
@@ -132,25 +155,30 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = (x - mean) * invstd
-    return _affine_and_record(NativeLayerNormBackward0, xhat, invstd, input, weight, bias, axes=axes)
+    return _affine_and_record(NativeLayerNormBackward0, xhat, invstd, input, weight, bias, axes=axes, eps=eps)
 
 
 class NativeGroupNormBackward0(Node):
     """y = xhat w + b, with xhat normalised within each group of channels of each sample"""
-    __slots__ = ("xhat", "invstd", "need", "groups")
+    __slots__ = ("xhat", "invstd", "need", "groups", "eps")
 
     def backward(self, g):
-        w, = self.saved()
         n, c = g.shape[:2]
+        if is_array(g):
+            w, _ = self.saved()
+            xh, invstd = self.xhat.reshape(n, self.groups, -1), self.invstd
+        else:
+            w, x = self.saved()
+            xh, invstd = _xhat_recorded(x.reshape(n, self.groups, -1), (2,), self.eps)
+        xhat = xh.reshape(g.shape)
         shape = (1, -1) + (1,) * (g.ndim - 2)
         gx = None
         if self.need[0]:
             gh = g if w is None else g * w.reshape(shape)
             gg = gh.reshape(n, self.groups, -1)
-            xh = self.xhat.reshape(n, self.groups, -1)
-            gx = _norm_backward(gg, xh, self.invstd, None, (2,), gg.shape[2]).reshape(g.shape)
+            gx = _norm_backward(gg, xh, invstd, None, (2,), gg.shape[2]).reshape(g.shape)
         axes = (0,) + tuple(range(2, g.ndim))
-        gw = (g * self.xhat).sum(axis=axes) if self.need[1] else None
+        gw = (g * xhat).sum(axis=axes) if self.need[1] else None
         gb = g.sum(axis=axes) if self.need[2] else None
         return gx, gw, gb
 
@@ -168,7 +196,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = ((xg - mean) * invstd).reshape(x.shape)
     shape = (1, -1) + (1,) * (x.ndim - 2)
-    return _affine_and_record(NativeGroupNormBackward0, xhat, invstd, input, weight, bias, shape, groups=num_groups)
+    return _affine_and_record(NativeGroupNormBackward0, xhat, invstd, input, weight, bias, shape, groups=num_groups,
+                              eps=eps)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

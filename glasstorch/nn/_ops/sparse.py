@@ -4,6 +4,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ..._generator import np_generator
 from ...ops._common import GRAD, _wrap, record1
+from ...ops._norm_order import norm2_lastdim
 
 
 class EmbeddingBackward0(Node):
@@ -39,7 +40,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise IndexError("index out of range in self")
     if max_norm is not None:
         rows = np.unique(idx)
-        norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+        # torch reads each row's norm back as a double and works out the scale in double
+        norms = (norm2_lastdim(w[rows]) if norm_type == 2 and w.dtype.kind == "f" else
+                 np.linalg.norm(w[rows], ord=norm_type, axis=1)).astype(np.float64)
         scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
         w[rows] *= scale[:, None]
         weight._vc[0] += 1

@@ -44,6 +44,8 @@ def state_dict(module, destination=None, prefix="", keep_vars=False):
     if destination is None:
         destination = OrderedDict()
         destination._metadata = OrderedDict()
+    for hook in module.__dict__.get("_state_dict_pre_hooks", {}).values():
+        hook(module, prefix, keep_vars)
     local_metadata = {"version": module._version}
     meta = getattr(destination, "_metadata", None)
     if meta is not None:
@@ -53,8 +55,12 @@ def state_dict(module, destination=None, prefix="", keep_vars=False):
         if child is not None:
             child.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
     for hook in module._state_dict_hooks.values():
-        if hook(module, destination, prefix, local_metadata) is not None:
-            raise RuntimeError("state_dict post-hook must return None")
+        result = hook(module, destination, prefix, local_metadata)
+        if result is not None:
+            # hooks of the private _register_state_dict_hook may hand back a new dict; public ones may not
+            if getattr(hook, "_from_public_api", False):
+                raise RuntimeError("state_dict post-hook must return None")
+            destination = result
     return destination
 
 

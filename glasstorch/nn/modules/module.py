@@ -342,7 +342,19 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
         return _state_dict.load_state_dict(self, state_dict, strict, assign)
 
     def register_state_dict_post_hook(self, hook):
+        hook._from_public_api = True
         return _hooks.add_hook(self._state_dict_hooks, hook, False)
+
+    def _register_state_dict_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata) -> None or a replacement state dict."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
+        return _hooks.add_hook(self._state_dict_hooks, hook, False)
+
+    def register_state_dict_pre_hook(self, hook):
+        """hook(module, prefix, keep_vars), run before state_dict collects anything."""
+        return _hooks.add_hook(self.__dict__.setdefault("_state_dict_pre_hooks", OrderedDict()), hook, False)
 
     # ---- hooks -----------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):

@@ -5,10 +5,11 @@ from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grad_norm, get_to
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 from . import parametrize, parametrizations
 from .weight_norm import weight_norm, remove_weight_norm
+from .spectral_norm import spectral_norm, remove_spectral_norm
 from . import stateless
 from .fusion import fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval, fuse_linear_bn_weights
 
 __all__ = ["rnn", "clip_grad_norm_", "clip_grad_value_", "clip_grad_norm", "get_total_norm",
            "clip_grads_with_norm_", "parameters_to_vector", "vector_to_parameters", "parametrize",
-           "parametrizations", "weight_norm", "remove_weight_norm", "stateless", "fuse_conv_bn_eval",
+           "parametrizations", "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm", "stateless", "fuse_conv_bn_eval",
            "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights"]

@@ -1,0 +1,174 @@
+"""``torch.func.vmap`` as a loop: the function runs once per batch entry and the results are stacked.
+
+Inputs and outputs may be pytrees (tuples, lists, dicts, namedtuples of tensors), with ``in_dims`` /
+``out_dims`` either one int (or None) for a whole subtree or a nested structure matching it, as torch
+accepts; the validation and its messages follow torch's."""
+import functools
+
+
+class _Spec:
+    """The shape of a pytree; prints as torch's ``TreeSpec`` so that structure errors read the same."""
+
+    def __init__(self, kind, context, children):
+        self.kind, self.context, self.children = kind, context, children
+
+    def __repr__(self, indent=0):
+        if self.kind is None:
+            return "*"
+        name = self.kind.__name__
+        out = f"TreeSpec({name}, {self.context}, ["
+        if self.children:
+            indent += 2
+            out += self.children[0].__repr__(indent) + ("," if len(self.children) > 1 else "")
+            out += ",".join("\n" + " " * indent + c.__repr__(indent) for c in self.children[1:])
+        return out + "])"
+
+
+_LEAF = _Spec(None, None, [])
+
+
+def _is_namedtuple(x):
+    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+
+
+def tree_flatten(x):
+    """(leaves, spec) for tuples, lists, dicts and namedtuples; anything else is a leaf."""
+    if isinstance(x, (tuple, list)):
+        kids = [tree_flatten(v) for v in x]
+        ctx = type(x) if _is_namedtuple(x) else None
+        return [leaf for ls, _ in kids for leaf in ls], _Spec(type(x), ctx, [s for _, s in kids])
+    if isinstance(x, dict):
+        kids = [tree_flatten(v) for v in x.values()]
+        return [leaf for ls, _ in kids for leaf in ls], _Spec(type(x), list(x.keys()), [s for _, s in kids])
+    return [x], _LEAF
+
+
+def tree_unflatten(leaves, spec):
+    it = iter(leaves)
+
+    def build(s):
+        if s.kind is None:
+            return next(it)
+        vals = [build(c) for c in s.children]
+        if issubclass(s.kind, dict):
+            return s.kind(zip(s.context, vals))
+        return s.kind(*vals) if s.context is not None else s.kind(vals)
+    return build(spec)
+
+
+def _count(spec):
+    return 1 if spec.kind is None else sum(_count(c) for c in spec.children)
+
+
+def _broadcast(prefix, spec):
+    """Flatten ``prefix`` against ``spec``: a leaf of ``prefix`` covers a whole subtree; None if no match."""
+    if spec.kind is None or not isinstance(prefix, (tuple, list, dict)):
+        if isinstance(prefix, (tuple, list, dict)):
+            return None
+        return [prefix] * _count(spec)
+    if spec.kind is not type(prefix) and not (issubclass(spec.kind, tuple) and type(prefix) is tuple):
+        return None
+    values = list(prefix.values()) if isinstance(prefix, dict) else list(prefix)
+    if len(values) != len(spec.children) or (isinstance(prefix, dict) and list(prefix) != spec.context):
+        return None
+    out = []
+    for v, c in zip(values, spec.children):
+        sub = _broadcast(v, c)
+        if sub is None:
+            return None
+        out += sub
+    return out
+
+
+def _name(func):
+    if isinstance(func, functools.partial):
+        return f"functools.partial({_name(func.func)}, ...)"
+    return getattr(func, "__name__", repr(func))
+
+
+def _flat_in_dims(func, in_dims, args):
+    from ._tensor import Tensor
+    name = _name(func)
+    if not isinstance(in_dims, (int, tuple)):
+        raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): expected `in_dims` to be int or a "
+                         f"(potentially nested) tuple matching the structure of inputs, got: {type(in_dims)}.")
+    if len(args) == 0:
+        raise ValueError(f"vmap({name})(<inputs>): got no inputs. Maybe you forgot to add inputs, or you are "
+                         "trying to vmap over a function with no inputs. The latter is unsupported.")
+    flat, spec = tree_flatten(args)
+    dims = _broadcast(in_dims, spec)
+    if dims is None:
+        raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the "
+                         f"structure of `inputs`. in_dims has structure {tree_flatten(in_dims)[1]} but inputs has "
+                         f"structure {spec}.")
+    head = f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={{}} for"
+    for i, (a, d) in enumerate(zip(flat, dims)):
+        if not isinstance(d, int) and d is not None:
+            raise ValueError(head.format(d) + " an input but in_dim must be either an integer dimension or None.")
+        if isinstance(d, int) and not isinstance(a, Tensor):
+            raise ValueError(head.format(d) + f" an input but the input is of type {type(a)}. We cannot vmap over "
+                             "non-Tensor arguments, please use None as the respective in_dim")
+        if d is not None and not -a.dim() <= d < a.dim():
+            raise ValueError(head.format(d) + f" some input, but that input is a Tensor of dimensionality {a.dim()} "
+                             f"so expected in_dim to satisfy -{a.dim()} <= in_dim < {a.dim()}.")
+        if d is not None and d < 0:
+            dims[i] = d % a.dim()
+    sizes = [a.size(d) for a, d in zip(flat, dims) if d is not None]
+    if not sizes:
+        raise ValueError("vmap: Expected at least one Tensor to vmap over")
+    if any(s != sizes[0] for s in sizes):
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                         f"{sizes} for the mapped dimension")
+    return flat, dims, spec, sizes[0]
+
+
+def _flat_out_dims(func, out_dims, result):
+    from ._tensor import Tensor
+    bad = ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims}): `out_dims` must be an int, None or a python "
+                     "collection of ints representing where in the outputs the vmapped dimension should appear.")
+    leaves, spec = tree_flatten(out_dims)
+    if any(d is not None and not isinstance(d, int) for d in leaves):
+        raise bad
+    flat, out_spec = tree_flatten(result)
+    if isinstance(result, Tensor):
+        dims = [out_dims] if out_dims is None or isinstance(out_dims, int) else (
+            list(out_dims) if isinstance(out_dims, tuple) and len(out_dims) == 1 else None)
+    else:
+        dims = _broadcast(out_dims, out_spec)
+    if dims is None:
+        raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with "
+                         f"the structure of `outputs`. out_dims has structure {spec} but outputs has structure "
+                         f"{out_spec}.")
+    return dims, out_spec
+
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """Map ``func`` over a dimension of its inputs: ``out[i] = func(args[i])`` stacked along ``out_dims``."""
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or 'same'. Got "
+                           f"{randomness}")
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        import glasstorch as t
+        from ._tensor import Tensor
+        flat, dims, spec, n = _flat_in_dims(func, in_dims, args)
+        results = []
+        for i in range(n):
+            picked = [a.select(d, i) if d is not None else a for a, d in zip(flat, dims)]
+            results.append(func(*tree_unflatten(picked, spec), **kwargs))
+        odims, out_spec = _flat_out_dims(func, out_dims, results[0])
+        per_sample = [tree_flatten(r)[0] for r in results]
+        name = _name(func)
+        outs = []
+        for k, d in enumerate(odims):
+            first = per_sample[0][k]
+            if d is None:       # torch returns an unbatched output as it is
+                outs.append(first)
+                continue
+            if not isinstance(first, Tensor):
+                raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(first)}. "
+                                 "Did you mean to set out_dims= to None for output?")
+            outs.append(t.stack([r[k] for r in per_sample], d))
+        return tree_unflatten(outs, out_spec)
+    return wrapped

@@ -1,0 +1,88 @@
+"""float32 ``a*b + c`` rounded once, as torch's kernels compute it (GCC contracts their
+multiply-adds into FMA instructions; NumPy has no fma).
+
+The product of two float32 numbers is exact in float64 (24 + 24 bits <= 53), so only the addition
+rounds. The float64 sum ``s`` rounded to float32 is the correctly rounded result except where ``s``
+landed exactly on a float32 halfway point (its low 29 mantissa bits 1000...0) after losing part of
+the exact sum, or where the result is zero or subnormal (float32 keeps fewer bits there); only
+those rare elements are redone exactly, by rounding the float64 sum to odd first.
+"""
+import math
+
+import numpy as np
+
+from . import _parallel
+from .._rng_fma import _round_to_odd, two_sum
+
+ndarray = np.ndarray
+# an fma32 makes about eight passes over each block, so blocks smaller than a one-pass op's are
+# worth a thread
+_FMA_BLOCK = 1 << 17
+_TIE = np.uint64(0x10000000)            # the 29 low bits of a float64 on a float32 halfway point
+_LOW29 = np.uint64(0x1FFFFFFF)
+_TINY32 = 1.1754943508222875e-38       # the smallest normal float32
+_F64 = np.float64
+
+
+def fma32(a, b, c):
+    """Correctly rounded float32 ``a*b + c``, element-wise (broadcasting like NumPy)."""
+    if np.ndim(b) == 0 and np.ndim(c) == 0:
+        return np.asarray(_fma32_scalar(float(a), float(b), float(c)), np.float32)
+    if np.ndim(a) == 0 and b.__class__ is ndarray and c.__class__ is ndarray and b.size >= 2 * _FMA_BLOCK \
+            and b.shape == c.shape and b.flags.c_contiguous and c.flags.c_contiguous:
+        parts = _parallel.parts_for(b.size, _FMA_BLOCK)
+        if parts > 1:
+            # a large update (an optimizer step on a big weight): blocks on several threads
+            fb, fc = b.reshape(-1), c.reshape(-1)
+            out = np.empty(fb.shape, np.float32)
+
+            def block(i, j):
+                out[i:j] = _fma32_arrays(a, fb[i:j], fc[i:j])
+            _parallel.split_run(block, fb.size, parts)
+            return out.reshape(b.shape)
+    return _fma32_arrays(a, b, c)
+
+
+def _fma32_arrays(a, b, c):
+    s = np.multiply(a, b, dtype=_F64)
+    if s.shape != np.shape(c):
+        s = np.add(s, c, dtype=_F64)
+    else:
+        np.add(s, c, out=s, dtype=_F64)
+    r = s.astype(np.float32)
+    bits = s.view(np.uint64) if s.ndim else s.reshape(1).view(np.uint64)
+    np.bitwise_and(bits, _LOW29, out=bits)             # s is not needed after this
+    suspect = bits == _TIE
+    if r.size and np.abs(r).min() < _TINY32:            # zero or subnormal results: redo those too
+        np.logical_or(suspect, (np.abs(r) < _TINY32).reshape(suspect.shape), out=suspect)
+    if suspect.any():
+        idx = np.nonzero(suspect.reshape(-1))[0]
+        pick = lambda v: np.broadcast_to(np.asarray(v, _F64), r.shape).reshape(-1)[idx]  # noqa: E731
+        r.reshape(-1)[idx] = _fma32_fix(pick(a) * pick(b), pick(c))
+    return r
+
+
+def _fma32_fix(p, c):
+    """float32(p + c) for exact float64 products ``p``, rounding once: the float64 sum is made
+    round-to-odd (its last bit records any lost part), after which rounding to float32 is exact."""
+    return _round_to_odd(*two_sum(p, c)).astype(np.float32)
+
+
+def _fma32_scalar(a, b, c):
+    """``fma32`` for one value, in Python floats (a NumPy round trip costs more than the math)."""
+    p = a * b                      # exact: two float32 significands fit in a double
+    s = p + c
+    # Rounding s to float32 can differ from rounding the exact sum only where s landed exactly
+    # halfway between two float32 numbers (halfway points are doubles, so an exact sum on either
+    # side of one cannot round across it); that is the case with a fraction of 0.5 on float32's
+    # grid (2**-149 apart below the normal range).  inf and nan give nan here and pass.
+    m, e = math.frexp(s)
+    if (m * 16777216.0 if e >= -125 else s * 7.1362384635297994e44) % 1.0 != 0.5:
+        return s
+    # s is finite here, and as a halfway point it has at most 25 significant bits, so its last
+    # bit is even: round to odd towards the part the float64 sum lost, if it lost any
+    bb = s - p
+    err = (p - (s - bb)) + (c - bb)
+    if err != 0.0:
+        s = math.nextafter(s, math.inf if err > 0 else -math.inf)
+    return s
