@@ -16,6 +16,9 @@ _tune_malloc()      # keep freed memory in the process, as torch's allocator doe
 
 __version__ = "0.1.0"
 
+from math import e, inf, nan, pi  # noqa: E402  (torch re-exports these constants)
+newaxis = None
+
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, bfloat16, dtype,
                      get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
 from ._dtype import result_type as _result_type

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._tensor import _wrap
+from ._window_args import UNSET as _UNSET, check as _check_args
 
 _CPP_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
               "uint8": "unsigned char", "bool": "bool"}
@@ -40,8 +41,12 @@ def _window(name, n, periodic, dtype, requires_grad, body):
     return t.requires_grad_() if requires_grad else t
 
 
-def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None, layout=None, device=None,
-                   pin_memory=False, requires_grad=False):
+def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *, dtype=None, layout=None,
+                   device=None, pin_memory=False, requires_grad=False):
+    _check_args("hamming_window", window_length, (periodic, alpha, beta), {"dtype": dtype})
+    periodic = True if periodic is _UNSET else periodic
+    alpha = 0.54 if alpha is _UNSET else alpha
+    beta = 0.46 if beta is _UNSET else beta
     return _window("hamming_window", window_length, periodic, dtype, requires_grad,
                    lambda k, m, f: np.cos(k * f(2 * math.pi / (m - 1))) * f(-beta) + f(alpha))
 
@@ -74,8 +79,11 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
     return _window("bartlett_window", window_length, periodic, dtype, requires_grad, _bartlett)
 
 
-def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None, device=None,
+def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None, device=None,
                   pin_memory=False, requires_grad=False):
+    _check_args("kaiser_window", window_length, (periodic, beta), {"dtype": dtype})
+    periodic = True if periodic is _UNSET else periodic
+    beta = 12.0 if beta is _UNSET else beta
     from .ops.special_more import i0
 
     def body(k, m, f):

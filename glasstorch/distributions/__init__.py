@@ -43,6 +43,16 @@ from .logistic_normal import LogisticNormal
 from .mixture_same_family import MixtureSameFamily
 from .continuous_bernoulli import ContinuousBernoulli
 from .lowrank_multivariate_normal import LowRankMultivariateNormal
+from .weibull import Weibull
+from .pareto import Pareto
+from .kumaraswamy import Kumaraswamy
+from .inverse_gamma import InverseGamma
+from .fishersnedecor import FisherSnedecor
+from .negative_binomial import NegativeBinomial
+from .generalized_pareto import GeneralizedPareto
+from .von_mises import VonMises
+from .lkj_cholesky import LKJCholesky
+from .wishart import Wishart
 
 __all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "Gamma", "Exponential",
            "Dirichlet", "Beta", "MultivariateNormal", "Independent", "kl_divergence", "register_kl",
@@ -50,4 +60,5 @@ __all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Cat
            "Cauchy", "LogNormal", "Gumbel", "HalfNormal", "HalfCauchy", "Chi2", "StudentT", "Poisson", "Geometric",
            "Binomial", "Multinomial", "OneHotCategorical", "OneHotCategoricalStraightThrough",
            "LogitRelaxedBernoulli", "RelaxedBernoulli", "ExpRelaxedCategorical", "RelaxedOneHotCategorical",
-           "LogisticNormal", "MixtureSameFamily", "ContinuousBernoulli", "LowRankMultivariateNormal"] + transforms.__all__
+           "LogisticNormal", "MixtureSameFamily", "ContinuousBernoulli", "LowRankMultivariateNormal", "Weibull", "Pareto", "Kumaraswamy", "InverseGamma",
+           "FisherSnedecor", "NegativeBinomial", "GeneralizedPareto", "VonMises", "LKJCholesky", "Wishart"] + transforms.__all__

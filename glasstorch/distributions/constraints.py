@@ -8,7 +8,8 @@ __all__ = ["Constraint", "dependent", "dependent_property", "is_dependent", "rea
            "boolean", "simplex", "interval", "less_than", "greater_than", "integer_interval", "independent",
            "nonnegative", "greater_than_eq", "real_vector", "positive_definite", "lower_cholesky",
            "lower_triangular", "half_open_interval", "nonnegative_integer", "positive_integer", "one_hot",
-           "multinomial", "MixtureSameFamilyConstraint"]
+           "multinomial", "MixtureSameFamilyConstraint", "corr_cholesky", "square", "symmetric",
+           "positive_semidefinite", "cat", "stack"]
 
 
 class Constraint:
@@ -266,3 +267,8 @@ multinomial = _Multinomial
 
 def _all_true(valid):
     return bool(valid.all()) if isinstance(valid, _t.Tensor) else bool(valid)
+
+
+from ._constraints_structured import (  # noqa: E402  (they subclass Constraint, defined above)
+    _Cat, _CorrCholesky, _PositiveSemidefinite, _Square, _Stack, _Symmetric, cat, corr_cholesky,
+    positive_semidefinite, square, stack, symmetric)

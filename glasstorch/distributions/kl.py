@@ -113,3 +113,5 @@ from . import kl_extra  # noqa: E402
 kl_extra.register(register_kl, kl_divergence, _kl_normal_normal, _kl_categorical_categorical)
 from . import kl_lowrank_cb  # noqa: E402
 kl_lowrank_cb.register(register_kl)
+from . import kl_pareto  # noqa: E402
+kl_pareto.register(register_kl)

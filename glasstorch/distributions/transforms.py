@@ -16,7 +16,8 @@ from .utils import lazy_property
 __all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform", "IndependentTransform",
            "LowerCholeskyTransform", "PositiveDefiniteTransform", "PowerTransform", "ReshapeTransform", "SigmoidTransform",
            "SoftplusTransform", "TanhTransform", "SoftmaxTransform", "StickBreakingTransform", "Transform",
-           "identity_transform"]
+           "identity_transform", "CatTransform", "StackTransform", "CorrCholeskyTransform",
+           "CumulativeDistributionTransform"]
 
 
 class Transform:
@@ -350,3 +351,5 @@ from ._transforms_pointwise import (  # noqa: E402  (they subclass Transform, de
     AbsTransform, AffineTransform, ExpTransform, LowerCholeskyTransform, PositiveDefiniteTransform, PowerTransform,
     SigmoidTransform,
     SoftmaxTransform, SoftplusTransform, StickBreakingTransform, TanhTransform)
+from ._transforms_structured import (  # noqa: E402
+    CatTransform, CorrCholeskyTransform, CumulativeDistributionTransform, StackTransform)

@@ -15,7 +15,9 @@ def broadcast_all(*values):
         return tuple(_t.tensor(float(v), dtype=_t.get_default_dtype()) for v in values)
     like = next(v for v in values if isinstance(v, _t.Tensor))
     values = [v if isinstance(v, _t.Tensor) else _t.tensor(v, dtype=like.dtype) for v in values]
-    return tuple(_t.broadcast_tensors(*values))
+    # torch.broadcast_tensors hands back a tensor already of the broadcast shape itself (no ExpandBackward)
+    shape = _t.broadcast_shapes(*(v.shape for v in values))
+    return tuple(v if v.shape == shape else v.expand(shape) for v in values)
 
 
 def clamp_probs(probs):

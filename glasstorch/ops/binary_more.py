@@ -205,7 +205,15 @@ class CopysignBackward0(Node):
     def backward(self, g):
         a, z = self.saved()
         m = self.m
-        return m.where(a == 0, 0.0, g * m.sign(a) * m.sign(z)), g * 0
+        return m.where(a == 0, 0.0, g * m.sign(a) * m.sign(z)), m.zeros_like(g)
+
+
+class CopysignBackward1(CopysignBackward0):
+    """copysign(a, number): the scalar overload, one input"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return CopysignBackward0.backward(self, g)[:1]
 
 
 def _float_pair(ufunc, node_cls, input, other, save_result=False):
@@ -254,9 +262,13 @@ def copysign(input, other, *, out=None):
     fdt = dt if dt._cat == 2 else DEFAULT.float
     r = _wrap(as_array(np.copysign(np.asarray(x, fdt.np), np.asarray(y, fdt.np))))
     if needs_grad(input, other):
-        node = CopysignBackward0()
+        scalar = not is_tensor(other)
+        node = CopysignBackward1() if scalar else CopysignBackward0()
         node.save(input, r, result_at=1)
-        record(node, r, input, other)
+        if scalar:
+            record1(node, r, input)
+        else:
+            record(node, r, input, other)
     return r
 
 

@@ -91,7 +91,8 @@ def nextafter(input, other, *, out=None):
     dt = np.result_type(a, b)
     if dt.kind != "f":
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{type_name(dt)}'")
-    return _wrap(np.nextafter(a.astype(dt, copy=False), b.astype(dt, copy=False)))
+    from ._no_derivative import record_nextafter
+    return record_nextafter(_wrap(np.nextafter(a.astype(dt, copy=False), b.astype(dt, copy=False))), input, other)
 
 
 __all__ = ["hsplit", "vsplit", "dsplit", "diagflat", "combinations", "gcd", "lcm", "nextafter"]

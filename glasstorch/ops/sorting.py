@@ -241,7 +241,8 @@ def bincount(input, weights=None, minlength=0):
         return _wrap(np.bincount(x, minlength=minlength).astype(np.int64))
     w = weights._data
     r = np.bincount(x, weights=w, minlength=minlength)
-    return _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64))
+    from ._no_derivative import record_not_implemented
+    return record_not_implemented("bincount", _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64)), weights)
 
 
 def histc(input, bins=100, min=0, max=0, *, out=None):

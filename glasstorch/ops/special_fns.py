@@ -199,4 +199,6 @@ def heaviside(input, values, *, out=None):
     x, v = input._data, values._data
     if x.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
-    return _wrap(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype))
+    from ._no_derivative import record_not_implemented
+    r = _wrap(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype))
+    return record_not_implemented("heaviside", r, input, values)

@@ -352,17 +352,40 @@ def chunk(input, chunks, dim=0):
 
 
 def tensor_split(input, indices_or_sections, dim=0):
+    """Each part is its own slice (SliceBackward0), as torch builds it; indices wrap and clamp like
+    ``x[a:b]``, so out-of-order indices give empty parts."""
+    from .._dtype import _SCALAR_TYPES
     x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     d = _wrap_dim(dim, x.ndim)
     size = x.shape[d]
-    if isinstance(indices_or_sections, int):
-        n = indices_or_sections
-        q, rem = divmod(size, n)
-        sizes = [q + 1] * rem + [q] * (n - rem)
-    else:
-        cuts = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
-        sizes = [max(b - a, 0) for a, b in zip(cuts, cuts[1:])]
-    return split(input, sizes, d)
+    ios = indices_or_sections
+    if hasattr(ios, "_data"):
+        if ios._data.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {ios._data.ndim} dims")
+        if ios._data.dtype != np.int64:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_SCALAR_TYPES.get(ios._data.dtype.name, 'BFloat16')}")
+        ios = int(ios._data) if ios._data.ndim == 0 else [int(i) for i in ios._data]
+    if isinstance(ios, int):
+        if ios <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
+        q, rem = divmod(size, ios)
+        sizes = [q + 1] * rem + [q] * (ios - rem)
+        starts = [sum(sizes[:i]) for i in range(ios)]
+        return tuple(narrow(input, d, a, n) for a, n in zip(starts, sizes))
+
+    def clamp(i):
+        i = int(i)
+        return min(max(i + size if i < 0 else i, 0), size)
+    cuts = [0] + list(ios) + [size]
+    parts = []
+    for a, b in zip(cuts, cuts[1:]):
+        a, b = clamp(a), clamp(b)
+        parts.append(narrow(input, d, a, max(b - a, 0)))
+    return tuple(parts)
 
 
 __all__ = ["transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis", "narrow", "select",

@@ -11,6 +11,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops.shape import is_array
+from . import batch_norm_cpu as _bn_exact
 
 
 def _norm_backward(g, xhat, invstd, w_b, axes, n):
@@ -58,13 +59,30 @@ def _affine_and_record(node_cls, xhat, invstd, input, weight, bias, shape=None, 
     return r
 
 
+# gradients up to this many elements follow torch's kernel bit for bit; beyond it, the emulated
+# fused multiply-adds would make backward about five times slower than the plain formula
+_EXACT_BACKWARD_MAX = 1 << 16
+
+
 class NativeBatchNormBackward0(Node):
     """y = (x - mean) invstd w + b over every axis but the channel axis"""
-    __slots__ = ("xhat", "invstd", "training", "need", "axes", "eps", "mean")
+    __slots__ = ("xhat", "invstd", "training", "need", "axes", "eps", "mean", "exact")
 
     def backward(self, g):
         axes = self.axes
-        if self.training:
+        xhat = None
+        if self.exact is not None and is_array(g):
+            w, x = self.saved()
+            if g.size <= _EXACT_BACKWARD_MAX:
+                # torch's CPU kernel, rounding for rounding (batch_norm_cpu.backward)
+                mean, invstd = self.exact
+                return _bn_exact.backward(g, x, mean, invstd, w, self.training, self.need)
+            # large: the plain formula, within an ulp or so of torch's, several times faster than
+            # emulating its fused multiply-adds
+            xhat = (x - self.mean) * self.invstd
+        if xhat is not None:
+            invstd = self.invstd
+        elif self.training:
             w, xhat, invstd = _saved_stats(self, g, axes)
         else:                       # running statistics are constants: xhat is linear in x
             w, x = self.saved()
@@ -95,16 +113,58 @@ def _check_features(c, running_mean, running_var, weight, bias, training):
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     x = input._data
-    axes = (0,) + tuple(range(2, x.ndim))
-    shape = (1, -1) + (1,) * (x.ndim - 2)
-    t = x.dtype.type
     if training:
         n = x.size // x.shape[1]
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
     if x.ndim > 1:
         _check_features(x.shape[1], running_mean, running_var, weight, bias, training)
+    if x.ndim < 2 or x.size == 0 or x.dtype not in (np.float32, np.float64):
+        return _batch_norm_generic(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    dt = x.dtype.type
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    w = None if weight is None else weight._data.reshape(-1).astype(dt, copy=False)
+    b = None if bias is None else bias._data.reshape(-1).astype(dt, copy=False)
     if training:
+        lay, rows = _bn_exact.layout(x)
+        if lay is None:                 # other strides: torch's generic path, approximated by the contiguous one
+            lay, rows = _bn_exact.layout(np.ascontiguousarray(x))
+            mean, var_sum = _bn_exact.train_stats(np.ascontiguousarray(x), lay, rows)
+        else:
+            mean, var_sum = _bn_exact.train_stats(x, lay, rows)
+        invstd = _bn_exact.train_invstd(var_sum, n, eps)
+        if running_mean is not None or running_var is not None:
+            _bn_exact.update_running(None if running_mean is None else running_mean._data,
+                                     None if running_var is None else running_var._data, mean, var_sum, n, momentum)
+            for r in (running_mean, running_var):
+                if r is not None:
+                    r._vc[0] += 1
+        bw_stats = (mean, invstd)
+    else:
+        mean = running_mean._data.reshape(-1).astype(dt)        # copies: later steps update them in place
+        rv = running_var._data.reshape(-1)
+        invstd = _bn_exact.eval_invstd(rv, eps, dt)
+        bw_stats = (mean, _bn_exact.backward_invstd(rv, eps, dt))
+    r = _wrap(_bn_exact.output(x, mean, invstd, w, b))
+    need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
+    if GRAD.enabled and any(need):
+        node = NativeBatchNormBackward0()
+        node.need, node.training, node.axes, node.eps = need, training, axes, eps
+        node.mean, node.invstd, node.xhat, node.exact = mean.reshape(shape), invstd.reshape(shape), None, bw_stats
+        node.save(weight, input)        # the input for double backward, as torch saves it
+        record(node, r, input, weight, bias)
+    return r
+
+
+def _batch_norm_generic(input, running_mean, running_var, weight, bias, training, momentum, eps):
+    """Other dtypes (and empty inputs): the textbook formulas in the input's dtype."""
+    x = input._data
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    t = x.dtype.type
+    if training:
+        n = x.size // x.shape[1]
         mean = x.mean(axis=axes, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
         if running_mean is not None:
@@ -122,7 +182,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = (x - mean) * invstd
     return _affine_and_record(NativeBatchNormBackward0, xhat, invstd, input, weight, bias, shape, training=training,
-                              axes=axes, eps=eps, mean=mean)
+                              axes=axes, eps=eps, mean=mean, exact=None)
 
 
 class NativeLayerNormBackward0(Node):

@@ -177,8 +177,8 @@ class RNNBase(Module):
             input = input.transpose(0, 1)
         out, hidden = _rnn.rnn_forward(self.mode, input, hx, self._layer_weights(), self.num_layers, self.dropout,
                                        self.training, self.bidirectional)
-        if self.batch_first:
-            out = out.transpose(0, 1)
+        if self.batch_first:   # torch's RNN and GRU kernels transpose their output in place (TransposeBackward1)
+            out = out.transpose(0, 1) if self.mode == "LSTM" else out.transpose_(0, 1)
         return out, hidden
 
     def _forward_single(self, input, hx, name):

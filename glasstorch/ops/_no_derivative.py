@@ -1,0 +1,36 @@
+"""Backward nodes of ops torch gives no real derivative: ``NotImplemented`` (backward raises
+torch's message) for heaviside and weighted bincount, and nextafter's NextafterBackward0 (torch
+passes the gradient straight to ``input`` and zero to ``other``)."""
+from ..autograd.graph import Node
+from ._common import GRAD, record
+
+
+class NotImplemented(Node):  # noqa: A001  (torch's node name)
+    """The grad_fn torch records for an op whose derivative it lacks: backward raises."""
+    __slots__ = ("msg",)
+
+    def backward(self, g):
+        raise RuntimeError(self.msg)
+
+
+def record_not_implemented(op, out, *inputs):
+    """Record a NotImplemented node when any tensor among ``inputs`` requires grad."""
+    if GRAD.enabled and any(getattr(t, "_rg", False) for t in inputs):
+        node = NotImplemented()
+        node.msg = f"derivative for aten::{op} is not implemented"
+        record(node, out, *inputs)
+    return out
+
+
+class NextafterBackward0(Node):
+    """z = nextafter(a, b)   ->   da = g,   db = 0"""
+    __slots__ = ()
+
+    def backward(self, g):
+        return g, self.m.zeros_like(g)
+
+
+def record_nextafter(out, input, other):
+    if GRAD.enabled and (input._rg or other._rg):
+        record(NextafterBackward0(), out, input, other)
+    return out
