@@ -5,7 +5,7 @@ import glasstorch as _t
 import glasstorch.nn.functional as F
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import binary_logits, binary_probs, broadcast_all
 
 __all__ = ["Bernoulli"]
 
@@ -30,13 +30,8 @@ class Bernoulli(Distribution):
     def expand(self, batch_shape, _instance=None):
         return self._expand_params(Bernoulli, batch_shape, _instance, ('probs', 'logits'))
 
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+    logits = binary_logits
+    probs = binary_probs
 
     @property
     def param_shape(self):

@@ -4,7 +4,7 @@ import numbers
 import glasstorch as _t
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import binary_logits, binary_probs, broadcast_all
 from ..nn.functional import binary_cross_entropy_with_logits
 
 __all__ = ["Geometric"]
@@ -48,13 +48,8 @@ class Geometric(Distribution):
     def variance(self):
         return (1.0 / self.probs - 1.0) / self.probs
 
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+    logits = binary_logits
+    probs = binary_probs
 
     def sample(self, sample_shape=_t.Size()):
         """floor(log u / log(1 - p)) with u uniform on [tiny, 1)."""

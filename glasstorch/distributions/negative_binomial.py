@@ -6,7 +6,7 @@ import glasstorch.nn.functional as F
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import binary_logits, binary_probs, broadcast_all, lazy_property
 
 __all__ = ["NegativeBinomial"]
 
@@ -57,13 +57,8 @@ class NegativeBinomial(Distribution):
     def variance(self):
         return self.mean / _t.sigmoid(-self.logits)
 
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
+    logits = binary_logits
+    probs = binary_probs
 
     @property
     def param_shape(self):

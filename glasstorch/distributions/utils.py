@@ -15,9 +15,7 @@ def broadcast_all(*values):
         return tuple(_t.tensor(float(v), dtype=_t.get_default_dtype()) for v in values)
     like = next(v for v in values if isinstance(v, _t.Tensor))
     values = [v if isinstance(v, _t.Tensor) else _t.tensor(v, dtype=like.dtype) for v in values]
-    # torch.broadcast_tensors hands back a tensor already of the broadcast shape itself (no ExpandBackward)
-    shape = _t.broadcast_shapes(*(v.shape for v in values))
-    return tuple(v if v.shape == shape else v.expand(shape) for v in values)
+    return _t.broadcast_tensors(*values)
 
 
 def clamp_probs(probs):
@@ -53,6 +51,23 @@ class lazy_property:
         setattr(instance, self.wrapped.__name__, value)
         return value
 
+
+class _BinaryParams:
+    """The lazy ``logits`` / ``probs`` pair shared by the distributions over two outcomes that are
+    given by either one (Bernoulli, Binomial, Geometric ...): each is computed from the other on
+    first use. The classes take the two descriptors as their own attributes (``binary_logits``,
+    ``binary_probs``), as torch writes the same two properties in each of them."""
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+
+binary_logits, binary_probs = _BinaryParams.__dict__["logits"], _BinaryParams.__dict__["probs"]
 
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant (Gumbel's mean)
 

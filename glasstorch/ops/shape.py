@@ -314,7 +314,8 @@ def broadcast_tensors(*tensors):
         shape = ()
         for t in tensors:
             shape = _infer_size(shape, t._data.shape)
-    return tuple(expand(t, shape) for t in tensors)
+    # a tensor already of the broadcast shape comes back itself, not as a view (as torch's expand_outplace)
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
 def _infer_size(a, b):

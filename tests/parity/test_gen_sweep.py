@@ -149,9 +149,10 @@ def test_spectral_norm_checkpoint_round_trip_and_old_format():
         assert m.equal(dst.weight_v, src.weight_v)
     # a version-0 checkpoint (weight, weight_orig, weight_u): weight_v is solved for; a tall weight keeps
     # W^T W invertible so that both libraries solve the same well-posed system
-    w = spread(5, 3)
+    w = np.random.default_rng(11).standard_normal((5, 3)).astype(np.float32)   # fixed: any test order
 
     def old_load(t, w):
+        t.manual_seed(0)                 # the random u vectors must be the same on both
         lin = t.nn.utils.spectral_norm(t.nn.Linear(3, 5))
         with t.no_grad():
             lin.weight_orig.copy_(w)
@@ -195,15 +196,17 @@ def test_state_dict_hooks():
 
 # ---- Linear's weight gradient under create_graph (a gradient penalty) -----------------------------
 def test_linear_double_backward_big_weight():
-    """x^T g through a padded buffer is only for arrays; under create_graph it must stay a graph."""
-    w, x = spread(96, 64) * 0.1, spread(8, 64)
+    """The weight gradient's array shortcut must not be taken under create_graph: it stays a graph.
+    (Second derivatives of float32 sums over 64 terms: within 1e-4 of torch's.)"""
+    rng = np.random.default_rng(12)
+    w, x = (rng.standard_normal((96, 64)) * 0.1).astype(np.float32), rng.standard_normal((8, 64)).astype(np.float32)
 
     def penalty(t, w, x):
         x = x.detach().requires_grad_()
         y = t.nn.functional.linear(t.tanh(t.nn.functional.linear(x, w)), w.t()[:1])
         g, = t.autograd.grad(y.sum(), x, create_graph=True)
         return (g.norm(2, dim=1) - 1).pow(2).mean()
-    same_on_both(penalty, [w, x], rtol=2e-5, atol=1e-6)
+    same_on_both(penalty, [w, x], rtol=1e-4, atol=1e-6)
 
 
 # ---- broadcast errors ----------------------------------------------------------------------------
@@ -307,3 +310,13 @@ def test_lowrank_mvn_kl_and_errors():
     for m in MODS:
         d = m.distributions.LowRankMultivariateNormal(m.zeros(4), m.ones(4, 1), m.ones(4))
         assert repr(d).startswith("LowRankMultivariateNormal(loc: torch.Size([4])")
+
+
+def test_broadcast_tensors_returns_tensors_already_of_the_shape():
+    """A tensor already of the broadcast shape comes back itself (its own grad_fn), the others as views."""
+    for m in (torch, glasstorch):
+        a = m.ones(2, 3, requires_grad=True) * 2
+        b = m.ones(3, requires_grad=True)
+        x, y = m.broadcast_tensors(a, b)
+        assert x is a and type(x.grad_fn).__name__ == "MulBackward0"
+        assert y is not b and type(y.grad_fn).__name__ == "ExpandBackward0" and tuple(y.shape) == (2, 3)
