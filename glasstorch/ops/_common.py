@@ -21,7 +21,7 @@ _wrap = _T._wrap
 _SCALARS = (int, float, bool)
 
 
-from ._fma32 import fma32, _fma32_scalar  # noqa: E402,F401  (float32 a*b + c, rounded once)
+from ._fma32 import fma32  # noqa: E402,F401  (float32 a*b + c, rounded once)
 from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
 
 

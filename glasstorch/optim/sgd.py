@@ -12,7 +12,8 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..ops.arithmetic import add_, _axpy
-from ..ops._common import _wrap, _fma32_scalar
+from ..ops._common import _wrap
+from ..ops._fma32 import _fma32_scalar
 from .._dtype import float32
 from .._dtype import FROM_NP
 from ._validate import check_fused

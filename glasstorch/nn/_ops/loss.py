@@ -251,11 +251,10 @@ class NllLossBackward0(Node):
         return self._fill(x, t, w, g)
 
     def _fill(self, x, t, w, g):
+        gx = np.zeros_like(x)
         if self.total is None:               # every target valid, no weights (see _nll_plain)
-            gx = np.zeros_like(x)
             gx[_rows(t.shape[0]), t] = -g if self.reduction == "sum" else -(g / x.dtype.type(t.shape[0]))
             return (gx, None, None)
-        gx = np.zeros_like(x)
         valid = t != self.ignore_index
         tt = np.where(valid, t, 0)
         wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid

@@ -70,7 +70,6 @@ class NativeBatchNormBackward0(Node):
 
     def backward(self, g):
         axes = self.axes
-        xhat = None
         if self.exact is not None and is_array(g):
             w, x = self.saved()
             if g.size <= _EXACT_BACKWARD_MAX:
@@ -79,9 +78,8 @@ class NativeBatchNormBackward0(Node):
                 return _bn_exact.backward(g, x, mean, invstd, w, self.training, self.need)
             # large: the plain formula, within an ulp or so of torch's, several times faster than
             # emulating its fused multiply-adds
-            xhat = (x - self.mean) * self.invstd
-        if xhat is not None:
             invstd = self.invstd
+            xhat = (x - self.mean) * invstd
         elif self.training:
             w, xhat, invstd = _saved_stats(self, g, axes)
         else:                       # running statistics are constants: xhat is linear in x
