@@ -5,6 +5,8 @@ from .modules import __all__ as _modules_all
 from .modules.module import Module
 from . import functional, init, utils  # noqa: F401
 from . import modules, parameter  # noqa: F401
+from . import parallel  # noqa: F401
+from .parallel import DataParallel  # noqa: F401  (torch.nn.DataParallel, as torch exposes it)
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils"] + list(_modules_all)
 del _modules_all
