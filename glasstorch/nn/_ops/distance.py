@@ -17,8 +17,9 @@ class NormBackward1(Node):
         m, p = self.m, self.p
         if not self.keepdim:
             arrays = isinstance(g, (np.ndarray, np.generic))    # a 0-d result's gradient may be a NumPy scalar
-            g = np.expand_dims(g, self.dim) if arrays else g.unsqueeze(self.dim)
-            y = np.expand_dims(y, self.dim) if isinstance(y, (np.ndarray, np.generic)) else y.unsqueeze(self.dim)
+            for d in self.dim:        # ascending, so each lands where it was reduced
+                g = np.expand_dims(g, d) if arrays else g.unsqueeze(d)
+                y = np.expand_dims(y, d) if isinstance(y, (np.ndarray, np.generic)) else y.unsqueeze(d)
         if p == 1:
             return (g * m.sign(x),)
         if p == 2:
@@ -27,13 +28,15 @@ class NormBackward1(Node):
 
 
 def norm(input, p, dim, keepdim=False):
+    """``dim``: an int or a sequence of ints (torch.frobenius_norm reduces several)."""
     x = input._data
+    dim = tuple(sorted(d % x.ndim for d in dim)) if isinstance(dim, (tuple, list)) else (dim % x.ndim,)
     xd = np.abs(x.astype(np.float64))
     y = np.sqrt((xd * xd).sum(dim, keepdims=keepdim)) if p == 2 else (xd ** p).sum(dim, keepdims=keepdim) ** (1 / p)
     r = _wrap(np.asarray(y, x.dtype))
     if GRAD.enabled and input._rg:
         node = NormBackward1()
-        node.p, node.dim, node.keepdim = p, dim % x.ndim, keepdim
+        node.p, node.dim, node.keepdim = p, dim, keepdim
         node.save(input, r, result_at=1)
         record1(node, r, input)
     return r

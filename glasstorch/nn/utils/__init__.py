@@ -1,5 +1,5 @@
 """``torch.nn.utils``: gradient clipping, parameter/vector conversion, ``rnn.pad_sequence``,
-parametrizations (``parametrize``, ``parametrizations``) and the original ``weight_norm``."""
+parametrizations (``parametrize``, ``parametrizations``), pruning (``prune``, imported on demand as in torch) and the original ``weight_norm``."""
 from . import rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_, clip_grad_norm, get_total_norm, clip_grads_with_norm_
 from .convert_parameters import parameters_to_vector, vector_to_parameters
