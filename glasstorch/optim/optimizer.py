@@ -224,7 +224,10 @@ class Optimizer:
                         g.detach_()
                     else:
                         g.requires_grad_(False)
-                    g._data[...] = 0
+                    if g.is_sparse:
+                        g.zero_()
+                    else:
+                        g._data[...] = 0
                     g._vc[0] += 1
 
     # ---- state_dict ------------------------------------------------------------------------

@@ -9,10 +9,13 @@ from ...ops._norm_order import norm2_lastdim
 
 class EmbeddingBackward0(Node):
     """y = W[idx]   ->   dW[i] = sum of g over the positions where idx == i (0 for padding_idx)"""
-    __slots__ = ("idx", "num", "padding_idx")
+    __slots__ = ("idx", "num", "padding_idx", "sparse")
 
     def backward(self, g):
         d = g.shape[-1]
+        if self.sparse and self.m is np:          # (a graph of the backward gets the dense formula)
+            from ...sparse._embedding import sparse_embedding_grad
+            return (sparse_embedding_grad(g, self.idx, self.num, self.padding_idx),)
         gw = np.zeros((self.num, d), g.dtype)
         np.add.at(gw, self.idx.ravel(), g.reshape(-1, d))
         if self.padding_idx is not None:
@@ -49,7 +52,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     r = _wrap(w[idx])
     if GRAD.enabled and weight._rg:
         node = EmbeddingBackward0()
-        node.idx, node.num, node.padding_idx = idx, w.shape[0], padding_idx
+        node.idx, node.num, node.padding_idx, node.sparse = idx, w.shape[0], padding_idx, sparse
         record1(node, r, weight)
     return r
 

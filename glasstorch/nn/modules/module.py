@@ -296,7 +296,10 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
                     g = p._grad
                     g.grad_fn = None
                     g._rg = False
-                    g._data[...] = 0
+                    if g.is_sparse:
+                        g.zero_()          # torch empties a sparse gradient: nnz=0
+                    else:
+                        g._data[...] = 0
 
     # ---- dtype and device -------------------------------------------------------------------
     def _apply(self, fn):

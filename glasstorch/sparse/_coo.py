@@ -1,0 +1,349 @@
+"""Sparse COO tensors: ``indices`` (sparse_dim, nnz) int64 and ``values`` (nnz, *dense_shape).
+
+``SparseTensor`` subclasses ``Tensor`` so that ``isinstance``, ``.grad`` and the optimizers see a
+tensor, but it keeps its own arrays (``_idx``, ``_vals``) and the dense tensor's ``_data`` slot is
+shadowed by a property that materialises the dense array.  That keeps the dense hot path free of
+layout checks: a dense op handed a sparse tensor reads ``_data`` and works on the dense values
+(torch refuses some of those; glasstorch computes them).  The ops torch defines on sparse tensors
+are methods here.
+
+``_coal`` is torch's "coalesced" flag: indices sorted and unique.  Like torch, it is only set by
+``coalesce()``, by construction from a dense tensor, or by an op that keeps it; a tensor built
+from indices that happen to be sorted is still uncoalesced.
+"""
+import numpy as np
+
+from .. import _dtype as _dt
+from .._device import Size
+from .._runtime import layout
+from .._tensor import Tensor
+from .. import _printing
+
+sparse_coo = layout("sparse_coo")
+
+UNCOALESCED = "Cannot get {} on an uncoalesced tensor, please call .coalesce() first"
+
+
+class SparseTensor(Tensor):
+    __slots__ = ("_idx", "_vals", "_size", "_coal")
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("use torch.sparse_coo_tensor to build a sparse tensor")
+
+    # ---- metadata -------------------------------------------------------------------------
+    @property
+    def _data(self):
+        return _densify(self._idx, self._vals, self._size)
+
+    @property
+    def shape(self):
+        return Size(self._size)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._size)
+        from .._tensor import _wrap_dim
+        return self._size[_wrap_dim(dim, len(self._size))]
+
+    @property
+    def dtype(self):
+        return _dt.FROM_NP[self._vals.dtype]
+
+    @property
+    def is_sparse(self):
+        return True
+
+    @property
+    def layout(self):
+        return sparse_coo
+
+    @property
+    def ndim(self):
+        return len(self._size)
+
+    def dim(self):
+        return len(self._size)
+
+    ndimension = dim
+
+    def numel(self):
+        return int(np.prod(self._size, dtype=np.int64))
+
+    def element_size(self):
+        return self._vals.itemsize
+
+    def is_floating_point(self):
+        return self._vals.dtype.kind == "f"
+
+    def is_complex(self):
+        return self._vals.dtype.kind == "c"
+
+    def __len__(self):
+        if not self._size:
+            raise TypeError("len() of a 0-d tensor")
+        return self._size[0]
+
+    # ---- the sparse parts -----------------------------------------------------------------
+    def sparse_dim(self):
+        return self._idx.shape[0]
+
+    def dense_dim(self):
+        return self._vals.ndim - 1
+
+    def _nnz(self):
+        return self._vals.shape[0]
+
+    def is_coalesced(self):
+        return self._coal
+
+    def _indices(self):
+        return _T_wrap(self._idx)
+
+    def _values(self):
+        return _T_wrap(self._vals)
+
+    def indices(self):
+        if not self._coal:
+            raise RuntimeError(UNCOALESCED.format("indices"))
+        return _T_wrap(self._idx)
+
+    def values(self):
+        if not self._coal:
+            raise RuntimeError(UNCOALESCED.format("values"))
+        return _T_wrap(self._vals)
+
+    def coalesce(self):
+        if self._coal:
+            return self
+        idx, vals = coalesce_arrays(self._idx, self._vals, self._size)
+        return make(idx, vals, self._size, True, self._rg)
+
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        from .._tensor import _wrap
+        d = self._data
+        if dtype is not None:
+            d = d.astype(dtype.np)
+        return _wrap(d)
+
+    def to_sparse(self, sparse_dim=None):
+        return self
+
+    def clone(self, *, memory_format=None):
+        return make(self._idx.copy(), self._vals.copy(), self._size, self._coal, self._rg)
+
+    def detach(self):
+        return make(self._idx, self._vals, self._size, self._coal)
+
+    @property
+    def data(self):
+        return self.detach()
+
+    def numpy(self, *, force=False):
+        raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
+
+    def tolist(self):
+        raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
+
+    def zero_(self):
+        self._idx = np.empty((self._idx.shape[0], 0), np.int64)
+        self._vals = np.empty((0,) + self._vals.shape[1:], self._vals.dtype)
+        self._coal = True
+        return self
+
+    def __repr__(self, *, tensor_contents=None):
+        return sparse_repr(self)
+
+    def __deepcopy__(self, memo):
+        return self.clone()
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._idx, self._vals, self._size, self._coal))
+
+    # ---- arithmetic (``_arith.py``) -----------------------------------------------------
+    def __add__(self, other):
+        from ._arith import add
+        return add(self, other)
+
+    def add(self, other, *, alpha=1):
+        from ._arith import add
+        return add(self, other, alpha)
+
+    def add_(self, other, *, alpha=1):
+        from ._arith import add_
+        return add_(self, other, alpha)
+
+    def __radd__(self, other):
+        from ._arith import dense_add
+        return dense_add(other, self)
+
+    def __sub__(self, other):
+        from ._arith import add
+        return add(self, other, -1)
+
+    def sub(self, other, *, alpha=1):
+        from ._arith import add
+        return add(self, other, -alpha)
+
+    def __mul__(self, other):
+        from ._arith import mul
+        return mul(self, other)
+
+    __rmul__ = mul = __mul__
+
+    def mul_(self, other):
+        from ._arith import mul
+        r = mul(self, other)
+        self._idx, self._vals, self._coal = r._idx, r._vals, r._coal
+        return self
+
+    def __truediv__(self, other):
+        from ._arith import div
+        return div(self, other)
+
+    div = __truediv__
+
+    def __neg__(self):
+        return make(self._idx.copy(), -self._vals, self._size, self._coal)
+
+    neg = __neg__
+
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        if dim is not None:
+            raise NotImplementedError("glasstorch: sum over some dims of a sparse tensor is not implemented")
+        from .._tensor import _wrap
+        return _wrap(np.asarray(self.coalesce()._vals.sum(dtype=None if dtype is None else dtype.np)))
+
+
+def _T_wrap(arr):
+    from .._tensor import _wrap
+    return _wrap(arr)
+
+
+def make(idx, vals, size, coalesced, rg=False):
+    """A sparse tensor around ``idx`` and ``vals`` (no copy)."""
+    t = object.__new__(SparseTensor)
+    t._idx, t._vals, t._size, t._coal = idx, vals, tuple(size), coalesced
+    t._rg = rg
+    t.grad_fn = None
+    t._grad = None
+    t._vc = [0]
+    t._accum = None
+    t._base = None
+    t._out_nr = 0
+    return t
+
+
+def _rebuild(idx, vals, size, coal):
+    return make(idx, vals, size, coal)
+
+
+def _densify(idx, vals, size):
+    out = np.zeros(tuple(size), vals.dtype)
+    if vals.shape[0]:
+        np.add.at(out, tuple(idx), vals)       # duplicates add up, in nnz order
+    return out
+
+
+def _linear(idx, size):
+    """Each column of ``idx`` as one row-major number (the order coalesce sorts by)."""
+    lin = np.zeros(idx.shape[1], np.int64)
+    for d in range(idx.shape[0]):
+        lin = lin * size[d] + idx[d]
+    return lin
+
+
+def coalesce_arrays(idx, vals, size):
+    """Sorted unique indices; the values of a repeated index summed in their original order."""
+    nnz = vals.shape[0]
+    if nnz < 2:
+        return idx.copy(), vals.copy()
+    lin = _linear(idx, size)
+    order = np.argsort(lin, kind="stable")
+    slin = lin[order]
+    first = np.concatenate(([True], slin[1:] != slin[:-1]))
+    group = np.cumsum(first) - 1
+    new_vals = np.zeros((int(group[-1]) + 1,) + vals.shape[1:], vals.dtype)
+    np.add.at(new_vals, group, vals[order])
+    return idx[:, order[first]], new_vals
+
+
+def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
+                      requires_grad=False, check_invariants=None, is_coalesced=None):
+    """``torch.sparse_coo_tensor``: indices (sparse_dim, nnz), values (nnz, *dense)."""
+    from .._tensor import Tensor as T
+    idx = np.asarray(indices._data if isinstance(indices, T) else indices)
+    if idx.dtype.kind not in "iu":
+        idx = idx.astype(np.int64)     # torch casts float indices to int64 too
+    idx = np.ascontiguousarray(idx, dtype=np.int64)
+    if isinstance(values, T):
+        vals = values._data
+    else:
+        from .._creation import tensor
+        vals = tensor(values)._data
+    if dtype is not None:
+        vals = vals.astype(dtype.np)
+    if idx.ndim != 2:
+        raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(idx.shape)}")
+    if idx.shape[1] != vals.shape[0]:
+        raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {idx.shape[1]}, "
+                           f"nnz from values: {vals.shape[0]}")
+    if size is None:
+        top = idx.max(axis=1) + 1 if idx.shape[1] else np.zeros(idx.shape[0], np.int64)
+        size = tuple(int(s) for s in top) + vals.shape[1:]
+    size = tuple(int(s) for s in size)
+    if len(size) != idx.shape[0] + vals.ndim - 1:
+        raise RuntimeError(f"number of dimensions must be sparse_dim ({idx.shape[0]}) + dense_dim "
+                           f"({vals.ndim - 1}), but got {len(size)}")
+    if requires_grad and vals.dtype.kind not in "fc":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return make(idx, vals, size, bool(is_coalesced), bool(requires_grad))
+
+
+def dense_to_sparse(x, sparse_dim=None):
+    """``Tensor.to_sparse()``: the nonzero entries in row-major order, coalesced."""
+    d = x._data
+    sd = d.ndim if sparse_dim is None else sparse_dim
+    if sd == d.ndim:
+        nz = np.nonzero(d)
+        idx = np.array(nz, dtype=np.int64).reshape(d.ndim, -1)
+        vals = d[nz]
+    else:
+        flat = d.reshape(d.shape[:sd] + (-1,))
+        nz = np.nonzero((flat != 0).any(axis=-1))
+        idx = np.array(nz, dtype=np.int64).reshape(sd, -1)
+        vals = d[nz]
+    return make(idx, np.ascontiguousarray(vals), d.shape, True)
+
+
+def sparse_repr(t):
+    """torch's repr of a COO tensor: indices and values as nested tensors, then the suffixes, the
+    first of which always starts a new line."""
+    opts = _printing.PRINT_OPTS
+    indent = len("tensor(")
+    parts = []
+    for name, arr in (("indices", t._idx), ("values", t._vals)):
+        prefix = f"{name}=tensor("
+        body = _printing._tensor_body(arr, indent + len(prefix), opts) if arr.size else "[]"
+        if arr.size == 0:
+            body += f", size={tuple(arr.shape)}"
+        parts.append(prefix + body + ")")
+    text = "tensor(" + parts[0] + ",\n" + " " * indent + parts[1]
+    suffixes = [f"size={tuple(t._size)}", f"nnz={t._vals.shape[0]}"]
+    if t._vals.dtype != _dt.DEFAULT.float.np:
+        suffixes.append(f"dtype=torch.{t._vals.dtype.name}")
+    suffixes.append("layout=torch.sparse_coo")
+    if t.grad_fn is not None:
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+    elif t._rg:
+        suffixes.append("requires_grad=True")
+    # torch's _add_suffixes with force_newline: the first suffix starts a line, the rest wrap
+    pieces = [text, ",\n" + " " * indent + suffixes[0]]
+    last = indent + len(suffixes[0])
+    for s in suffixes[1:]:
+        if last + len(s) + 2 > opts.linewidth:
+            pieces.append(",\n" + " " * indent + s)
+            last = indent + len(s)
+        else:
+            pieces.append(", " + s)
+            last += len(s) + 2
+    return "".join(pieces) + ")"
