@@ -148,7 +148,10 @@ class Function(metaclass=FunctionMeta):
         results = []
         for i, o in enumerate(outs):
             if isinstance(o, Tensor):
-                if any(o is a for a in args):
+                dirty = any(o is d for d in getattr(node, "dirty_tensors", ()))
+                if dirty:
+                    o._vc[0] += 1          # torch counts the custom op as one more change of a dirty tensor
+                elif any(o is a for a in args):   # a dirty input stays itself, with the new history
                     o = o.view_as(o) if hasattr(o, "view_as") else o
                 shapes.append(o._data.shape)
                 dtypes.append(o._data.dtype)
@@ -156,6 +159,8 @@ class Function(metaclass=FunctionMeta):
                     o.grad_fn = node
                     o._rg = True
                     o._out_nr = i
+                    if o._base is not None and not dirty:
+                        o._custom_fn_view = True       # torch forbids changing it in place
             else:
                 shapes.append(())
                 dtypes.append(np.dtype(np.float32))

@@ -113,7 +113,8 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad`` (glasstorch has no separate inference tensors)."""
+    """Like ``no_grad``, and what is made inside is an inference tensor (autograd/_inference.py).
+    ``inference_mode(False)`` turns both off: grad mode comes back on even under ``no_grad``."""
 
     def __init__(self, mode=True):
         self.mode = mode
@@ -126,9 +127,8 @@ class inference_mode(_DecoratorContextManager):
 
     def __enter__(self):
         self.prev = (GRAD.enabled, GRAD.inference)
-        if self.mode:
-            GRAD.enabled = False
-            GRAD.inference = True
+        GRAD.enabled = not self.mode
+        GRAD.inference = self.mode
 
     def __exit__(self, *exc):
         GRAD.enabled, GRAD.inference = self.prev

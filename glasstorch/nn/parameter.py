@@ -23,6 +23,8 @@ class Parameter(Tensor):
         t._accum = None
         t._base = None
         t._out_nr = 0
+        if data.is_inference():     # a Parameter over an inference tensor is one too
+            t.__dict__["_is_inference"] = True
         if requires_grad:
             t.requires_grad_(True)
         return t

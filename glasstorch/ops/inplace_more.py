@@ -9,6 +9,7 @@ def _reshape_inplace(t, r, node_cls=None):
     names the in-place forms' nodes apart from the out-of-place ones (``squeeze_(d)``: SqueezeBackward4)."""
     check_inplace(t)
     t._data = r._data
+    t._vc[0] += 1          # torch counts a change of geometry as a change of the tensor
     if r.grad_fn is not None:
         if node_cls is not None:
             r.grad_fn.__class__ = node_cls

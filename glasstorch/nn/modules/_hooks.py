@@ -3,6 +3,7 @@
 ``Module.__call__`` takes its fast path (one ``forward`` call) when no hook is set; everything in
 this file runs only when one is.
 """
+import warnings
 import itertools
 from collections import OrderedDict
 
@@ -111,6 +112,10 @@ def _identity_node(tensors, on_backward):
     for i, t in enumerate(tensors):
         o = _wrap(t._data)
         o._vc = t._vc
+        # torch's BackwardHookFunction returns its inputs as-is: its outputs are views made inside a
+        # custom Function, which must not be changed in place (an inplace ReLU after a hooked layer)
+        o._base = t if t._base is None else t._base
+        o._custom_fn_view = True
         o.grad_fn = node
         o._rg = True
         o._out_nr = i
@@ -126,6 +131,12 @@ def _as_arrays(gs):
     return [None if g is None else (g._data if isinstance(g, Tensor) else g) for g in gs]
 
 
+FIRING_ON_OUTPUTS = (
+    "Full backward hook is firing when gradients are computed with respect to module outputs since no inputs "
+    "require gradients. See https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+    "#torch.nn.Module.register_full_backward_hook for more details.")
+
+
 class _BackwardHook:
     """Wraps a module's tensor inputs and outputs in identity nodes, as torch's BackwardHook does."""
 
@@ -133,6 +144,7 @@ class _BackwardHook:
         self.module = module
         self.grad_outputs = None
         self.n_inputs = 0
+        self.n_args = 1
 
     def _rewrap(self, args, fn):
         idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
@@ -147,6 +159,7 @@ class _BackwardHook:
 
     def wrap_inputs(self, args):
         new, self.n_inputs = self._rewrap(args, self._on_input_grads)
+        self.n_args = len(args)
         return new
 
     def wrap_outputs(self, result):
@@ -164,9 +177,13 @@ class _BackwardHook:
             if r is not None:
                 gout = tuple(r)
         self.grad_outputs = gout
-        if self.n_inputs == 0:        # no input needs a gradient: hooks see grad_input = (None,)
+        if self.n_inputs == 0:        # no input needs a gradient: hooks see grad_input = (None,) * n_args
+            warnings.warn(FIRING_ON_OUTPUTS, UserWarning, stacklevel=2)
             for hook in m._backward_hooks.values():
-                hook(m, (None,), gout)
+                r = hook(m, (None,) * self.n_args, gout)
+                if r is not None and not (isinstance(r, tuple) and all(el is None for el in r)):
+                    raise RuntimeError("Backward hook for Modules where no input requires gradient should always "
+                                       "return None or None for all gradients.")
         return _as_arrays(gout)
 
     def _on_input_grads(self, gs):
