@@ -27,9 +27,10 @@ torch picks one of two algorithms from the tensor alone:
   The transform only ever looks at one block, so both dtypes work through the tensor in chunks
   of whole blocks (``_fill_blocks``). The draws are always taken on the calling thread, chunk
   after chunk: the same stream in the same order as one big draw. Each chunk is transformed
-  right after its draw, while it is still in cache; for a large tensor, when at least 4 threads
+  right after its draw, while it is still in cache; for a large tensor, when at least 2 threads
   are allowed (``set_num_threads``), by several threads at once (NumPy releases the GIL inside
-  its loops). The values do not depend on the thread count.
+  its loops), the drawing thread taking a chunk whenever the others are behind. The values do
+  not depend on the thread count.
 """
 
 import math
@@ -45,8 +46,7 @@ _TWO_PI = 2.0 * math.pi
 _F32_CHUNK = 2 * _PAIRS           # float32 values per chunk (the fast kernel's buffer size)
 _F64_CHUNK = 1 << 15              # float64 values per chunk: 2048 blocks, 256 KB
 _PARALLEL_MIN = 1 << 18           # values; smaller tensors are transformed on the calling thread
-_PARALLEL_THREADS = 4             # fewer threads allowed: all on the calling thread (the drawing
-                                  # thread and the GIL leave too little for one or two helpers)
+_PARALLEL_THREADS = 2             # fewer threads allowed: all on the calling thread
 
 
 def normal(gen, n, dtype, mean, std, contiguous, out=None):
@@ -102,14 +102,19 @@ def _fill_blocks(out, draw, transform, chunk, threaded_chunk=None):
     spans = [(a, min(a + chunk, full)) for a in range(0, full, chunk)]
     threads = min(threads, len(spans))          # (larger chunks: maybe fewer than threads)
     pool = _executor(threads - 1) if threads > 1 else None
-    futures = []
+    futures, busy = [], 0
     try:
-        for i, (a, b) in enumerate(spans):
+        for a, b in spans:
             drawn = draw(b - a)
-            if i % threads == 0:
-                transform(drawn, out[a:b])
-            else:
+            # The pool takes a chunk while each of its threads has at most one waiting; when it
+            # is behind, this thread transforms the chunk itself (it also draws, so a fixed
+            # share would leave one side idle).
+            while busy < len(futures) and futures[busy].done():
+                busy += 1
+            if pool is not None and len(futures) - busy < 2 * (threads - 1):
                 futures.append(pool.submit(transform, drawn, out[a:b]))
+            else:
+                transform(drawn, out[a:b])
     finally:
         for f in futures:
             f.result()
