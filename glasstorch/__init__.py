@@ -20,6 +20,7 @@ from math import e, inf, nan, pi  # noqa: E402  (torch re-exports these constant
 newaxis = None
 
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, bfloat16, dtype,
+                     complex64, complex128,
                      get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
 from ._dtype import result_type as _result_type
 from ._device import device, Size
@@ -43,6 +44,9 @@ from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
 from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-level layer ops ...)
 from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_matmul, mvlgamma ...)
+from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norms, *_copy views ...)
+from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
+                              conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
 from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
@@ -67,7 +71,8 @@ half = float16
 long = int64
 int = int32
 short = int16
-cfloat_unsupported = None
+cfloat = complex64
+cdouble = complex128
 
 _engine_ns = None
 
@@ -87,7 +92,7 @@ def is_grad_enabled_():
 # submodules load on first use, so `import glasstorch` stays quick
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
-         "profiler", "export", "_C", "storage"}
+         "profiler", "export", "_C", "storage", "distributed"}
 
 
 def save(obj, f, *args, **kwargs):
@@ -129,6 +134,7 @@ import sys as _sys  # noqa: E402
 _tensor_module.ops_namespace = _sys.modules[__name__]
 
 from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
+from .sparse import sparse_coo_tensor, sparse_coo  # noqa: E402,F401  (and the torch.sparse module)
 from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)
 
 # out=: every public function that takes it writes its result there (methods keep the direct path)

@@ -17,7 +17,7 @@ _NUMBERS = (int, float, bool)
 
 def _check_rg(t, requires_grad):
     if requires_grad:
-        if t._data.dtype.kind != "f":
+        if t._data.dtype.kind not in "fc":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t._rg = True
     return t
@@ -35,12 +35,14 @@ def _infer(data, want=None):
         return np.array(data, np.int64)
     if t is bool:
         return np.array(data, np.bool_)
+    if t is complex:
+        return np.array(data, want or _dt.DEFAULT.float.to_complex().np)
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, np.ndarray):
-        if data.dtype.kind not in "biuf":
+        if data.dtype.kind not in "biufc":
             raise TypeError(f"can't convert np.ndarray of type numpy.{data.dtype}. The only supported types are: "
-                            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
         return data.copy()
     if isinstance(data, np.generic):
         return np.array(data)
@@ -64,6 +66,8 @@ def _infer(data, want=None):
         dt = np.int64
     elif kind == "b":
         dt = np.bool_
+    elif kind == "c":
+        dt = _dt.DEFAULT.float.to_complex().np
     else:
         dt = kind          # a NumPy dtype found in the data (arrays, tensors, NumPy scalars)
     if not isinstance(kind, str):      # arrays, tensors or NumPy scalars inside: NumPy stacks them
@@ -76,7 +80,7 @@ def _infer(data, want=None):
     return arr.reshape(shape)
 
 
-_RANK = {"b": 0, "i": 1, "f": 2}
+_RANK = {"b": 0, "i": 1, "f": 2, "c": 3}
 
 
 def _scan(data):
@@ -135,6 +139,8 @@ def _kind_of(x):
         return "i"
     if t is bool:
         return "b"
+    if t is complex:
+        return "c"
     if isinstance(x, Tensor):
         return x._data.dtype
     if isinstance(x, (np.ndarray, np.generic)):
@@ -153,8 +159,9 @@ def _join(a, b):
         return b
     if isinstance(a, str) and isinstance(b, str):
         return a if _RANK[a] >= _RANK[b] else b
-    da = a if not isinstance(a, str) else {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": _dt.DEFAULT.float.np}[a]
-    db = b if not isinstance(b, str) else {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": _dt.DEFAULT.float.np}[b]
+    weak = {"b": np.dtype(np.bool_), "i": np.dtype(np.int64), "f": _dt.DEFAULT.float.np, "c": _dt.DEFAULT.float.to_complex().np}
+    da = a if not isinstance(a, str) else weak[a]
+    db = b if not isinstance(b, str) else weak[b]
     return _dt.promote_types(_dt.FROM_NP[da], _dt.FROM_NP[db]).np
 
 
@@ -201,7 +208,7 @@ def from_numpy(ndarray):
     """A tensor sharing memory with ``ndarray``: writes through either show in both."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    if ndarray.dtype.kind not in "biuf" or ndarray.dtype.byteorder == ">":
+    if ndarray.dtype.kind not in "biufc" or ndarray.dtype.byteorder == ">":
         raise TypeError(f"can't convert np.ndarray of type numpy.{ndarray.dtype}. The only supported types are: "
                         "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
     return _wrap(ndarray)

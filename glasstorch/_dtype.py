@@ -17,9 +17,9 @@ class dtype:
     def __init__(self, name, np_dtype, cat):
         self.name = name
         self.np = np.dtype(np_dtype)
-        self._cat = cat                      # 0 bool, 1 integer, 2 floating
+        self._cat = cat                      # 0 bool, 1 integer, 2 floating, 3 complex
         self.is_floating_point = cat == 2
-        self.is_complex = False
+        self.is_complex = cat == 3
         self.is_signed = name not in ("uint8", "bool")
         self.itemsize = self.np.itemsize
 
@@ -30,10 +30,16 @@ class dtype:
         return (_by_name, (self.name,))
 
     def to_real(self):
-        return self
+        return _TO_REAL.get(self.name, self)
 
     def to_complex(self):
-        raise TypeError(f"complex dtypes are not supported by glasstorch yet (asked for the complex form of {self!r})")
+        if self._cat == 3:
+            return self
+        if self.name in _TO_COMPLEX:
+            return _TO_COMPLEX[self.name]
+        if self is float16:
+            raise TypeError("glasstorch does not support dtype torch.complex32 (the complex form of torch.float16)")
+        raise RuntimeError(f"Unknown Complex ScalarType for {_SCALAR_TYPES[self.name]}")
 
 
 bool_ = dtype("bool", np.bool_, 0)
@@ -45,6 +51,10 @@ int64 = dtype("int64", np.int64, 1)
 float16 = dtype("float16", np.float16, 2)
 float32 = dtype("float32", np.float32, 2)
 float64 = dtype("float64", np.float64, 2)
+complex64 = dtype("complex64", np.complex64, 3)
+complex128 = dtype("complex128", np.complex128, 3)
+_TO_COMPLEX = {"float32": complex64, "float64": complex128}
+_TO_REAL = {"complex64": float32, "complex128": float64}
 
 
 
@@ -66,7 +76,7 @@ class _NameOnly(dtype):
 
 bfloat16 = _NameOnly("bfloat16", 2)
 
-ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
 _NAMES = {d.name: d for d in ALL}
 FROM_NP = {d.np: d for d in ALL}
 # the scalar type objects too, so `FROM_NP[arr.dtype.type]` style lookups are not needed
@@ -78,10 +88,11 @@ ALIASES = {
     "float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
     "short": int16, "bool": bool_, "uint8": uint8, "int8": int8, "int16": int16,
     "int32": int32, "int64": int64, "float16": float16, "float32": float32, "float64": float64,
+    "complex64": complex64, "complex128": complex128, "cfloat": complex64, "cdouble": complex128,
 }
 
 # dtypes torch has and glasstorch does not (yet): asking for one names it
-UNSUPPORTED = ("bfloat16", "complex32", "complex64", "complex128", "cfloat", "cdouble", "chalf",
+UNSUPPORTED = ("bfloat16", "complex32", "chalf",
                "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "qint8", "quint8", "qint32")
 
 
@@ -100,6 +111,12 @@ class _Default:
 DEFAULT = _Default()
 
 
+def is_default_complex(npdt):
+    """Whether NumPy dtype ``npdt`` is torch's default complex dtype (complex64 when the default float is
+    float32, complex128 with float64): torch's repr leaves that dtype out, as the default float's."""
+    return npdt.kind == "c" and (npdt.itemsize == 16) == (DEFAULT.float is float64)
+
+
 def get_default_dtype():
     return DEFAULT.float
 
@@ -115,7 +132,11 @@ def _promote_pair(a, b):
     if a is b:
         return a
     if a._cat != b._cat:
-        return a if a._cat > b._cat else b
+        hi, lo = (a, b) if a._cat > b._cat else (b, a)
+        if hi._cat == 3 and lo._cat == 2:
+            # complex64 with float64 widens to complex128: the real parts promote as floats
+            return _promote_pair(hi.to_real(), lo).to_complex()
+        return hi
     return FROM_NP[np.promote_types(a.np, b.np)]
 
 
@@ -129,6 +150,11 @@ def _combine(higher, lower):
         return lower
     if lower is None:
         return higher
+    if higher._cat == 3:
+        return higher
+    if lower._cat == 3:
+        # a weaker complex operand keeps a float operand's width; over integers it wins outright
+        return higher.to_complex() if higher._cat == 2 else lower
     if higher._cat == 2:
         return higher
     if higher is bool_ or lower._cat == 2:
@@ -145,6 +171,8 @@ def scalar_dtype(x):
         return int64
     if t is float:
         return DEFAULT.float
+    if t is complex:
+        return DEFAULT.float.to_complex()
     if isinstance(x, np.generic):
         return FROM_NP[x.dtype]
     if isinstance(x, (bool, np.bool_)):
@@ -153,6 +181,8 @@ def scalar_dtype(x):
         return int64
     if isinstance(x, float):
         return DEFAULT.float
+    if isinstance(x, complex):
+        return DEFAULT.float.to_complex()
     raise TypeError(f"unsupported scalar type {type(x).__name__}")
 
 
@@ -206,6 +236,7 @@ class finfo:
 
     def __init__(self, type=None):
         d = to_dtype(type) if type is not None else DEFAULT.float
+        d = d.to_real()                        # torch.finfo(complex64) describes float32
         if not d.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
         fi = np.finfo(d.np)
@@ -228,7 +259,7 @@ class iinfo:
 
     def __init__(self, type):
         d = to_dtype(type)
-        if d.is_floating_point:
+        if d.is_floating_point or d.is_complex:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
         ii = np.iinfo(d.np) if d is not bool_ else None
         self.dtype = d.name
@@ -243,9 +274,11 @@ class iinfo:
 
 # torch 2.13's ``x.grad = g`` check names g's C++ type and x's ScalarType
 _CPP = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-        "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+        "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+        "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 _SCALAR_TYPES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+                 "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def grad_dtype_message(got, want):

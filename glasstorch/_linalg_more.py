@@ -303,8 +303,9 @@ def vander(x, *, N=None):
 
 
 def _complex_refused(name):
-    raise NotImplementedError(f"torch.linalg.{name} returns complex tensors, and glasstorch has no complex dtypes "
-                              f"yet; for symmetric matrices use torch.linalg.eigh / eigvalsh")
+    raise NotImplementedError(f"torch.linalg.{name} (complex eigenvalues) is not implemented in glasstorch yet: its "
+                              f"complex support covers arithmetic, views and torch.fft; for symmetric matrices use "
+                              f"torch.linalg.eigh / eigvalsh")
 
 
 def eig(A, *, out=None):

@@ -5,7 +5,7 @@ import importlib
 _MODULES = ("shape", "views", "storage", "join", "index", "gather", "select", "matmul", "reduce_more", "moments",
             "norms", "cumulative", "sorting", "pointwise", "binary_more", "clamp", "ternary", "logical", "softmax",
             "inplace_more", "creation_more", "linalg_more", "special_fns", "misc_more", "conversion", "cumulative_more", "scatter_reduce", "index_put", "stats",
-            "misc_math", "unfold_view", "special_more", "inplace_fill")
+            "misc_math", "unfold_view", "special_more", "inplace_fill", "complex_ops")
 
 
 def __getattr__(name):

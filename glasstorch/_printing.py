@@ -181,20 +181,45 @@ def _body(nested, shape, summarized, indent, fmt, opts):
     return "[" + ("," + "\n" * (dims - 1) + " " * (indent + 1)).join(parts) + "]"
 
 
+class _ComplexFormatter:
+    """torch's complex layout: real and imaginary parts get their own float formatter (each built
+    from that part alone), joined as ``re+imj`` / ``re-imj``; ``width`` counts both parts plus the
+    ``j``, so a line holds ``(linewidth - indent) // (width + 2)`` elements, as torch computes."""
+
+    __slots__ = ("re", "im", "width")
+
+    def __init__(self, values, opts):
+        self.re = _Formatter([v.real for v in values], True, opts)
+        self.im = _Formatter([v.imag for v in values], True, opts)
+        self.width = self.re.width + self.im.width + 1
+
+    def format(self, value):
+        re = self.re.format(value.real)
+        im = (self.im.format(value.imag) + "j").lstrip()
+        # a sign already there (negative, or -0.0 / nan printed with one) joins directly
+        return re + im if im[0] in "+-" else re + "+" + im
+
+
+def _formatter(values, kind, opts):
+    if kind == "c":
+        return _ComplexFormatter(values, opts)
+    return _Formatter(values, kind == "f", opts)
+
+
 def _tensor_body(arr, indent, opts):
     """Body text of a non-empty array."""
-    floating = arr.dtype.kind == "f"
+    kind = arr.dtype.kind
     if arr.ndim == 0:
         value = arr.item()
-        return _Formatter((value,), floating, opts).format(value)
+        return _formatter((value,), kind, opts).format(value)
     if arr.size <= opts.threshold:
         return _body(arr.tolist(), arr.shape, (False,) * arr.ndim, indent,
-                     _Formatter(arr.ravel().tolist(), floating, opts), opts)
+                     _formatter(arr.ravel().tolist(), kind, opts), opts)
     if not opts.edgeitems:
         # torch shows nothing at all then (and adds a size= suffix, see tensor_repr).
         return "[...]"
     visible = _summarized(arr, opts.edgeitems)
-    fmt = _Formatter(visible.ravel().tolist(), floating, opts)
+    fmt = _formatter(visible.ravel().tolist(), kind, opts)
     summarized = tuple(size > 2 * opts.edgeitems for size in arr.shape)
     return _body(visible.tolist(), arr.shape, summarized, indent, fmt, opts)
 
@@ -240,7 +265,7 @@ def tensor_repr(arr, *, dtype_name=None, is_default_dtype, grad_fn_name=None,
         body = "[]"
         if arr.ndim != 1:
             suffixes.append(f"size={tuple(arr.shape)}")
-        if not is_default_dtype:
+        if not is_default_dtype or arr.dtype.kind == "c":     # an empty tensor names any complex dtype
             suffixes.append(f"dtype=torch.{dtype_name}")
     else:
         body = _tensor_body(arr, indent, opts)

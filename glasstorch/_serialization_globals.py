@@ -23,14 +23,14 @@ STORAGE_DTYPES = {
     "DoubleStorage": dt.float64, "FloatStorage": dt.float32, "HalfStorage": dt.float16,
     "LongStorage": dt.int64, "IntStorage": dt.int32, "ShortStorage": dt.int16, "CharStorage": dt.int8,
     "ByteStorage": dt.uint8, "BoolStorage": dt.bool_,
-    "BFloat16Storage": "bfloat16", "ComplexDoubleStorage": "complex128", "ComplexFloatStorage": "complex64",
+    "ComplexDoubleStorage": dt.complex128, "ComplexFloatStorage": dt.complex64, "BFloat16Storage": "bfloat16",
     "QUInt8Storage": "quint8", "QInt8Storage": "qint8", "QInt32Storage": "qint32",
     "QUInt4x2Storage": "quint4x2", "QUInt2x4Storage": "quint2x4",
 }
 STORAGE_NAME = {d: name for name, d in STORAGE_DTYPES.items() if isinstance(d, dt.dtype)}
 
 # every torch dtype name that can appear as ``GLOBAL 'torch <name>'``
-TORCH_ONLY_DTYPES = ("bfloat16", "complex32", "complex64", "complex128", "uint16", "uint32", "uint64",
+TORCH_ONLY_DTYPES = ("bfloat16", "complex32", "uint16", "uint32", "uint64",
                      "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
                      "float4_e2m1fn_x2", "qint8", "quint8", "qint32", "quint4x2", "quint2x4",
                      "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16", "int1", "int2", "int3", "int4",

@@ -12,6 +12,7 @@ from . import _dtype as _dt
 from ._device import CPU, Size
 from .autograd import engine as _engine
 from .autograd.grad_mode import GRAD
+from .autograd import _inference
 from . import _tensor_math
 from ._tensor_surface import TensorSurface
 from ._tensor_random import TensorRandom
@@ -42,6 +43,7 @@ def _wrap(arr, rg=False):
     t._out_nr = 0
     if GRAD.inference:
         t.__dict__["_is_inference"] = True
+        t._vc = _inference.InferenceVersion(t._vc)
     return t
 
 
@@ -49,6 +51,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_vc", "_accum", "_base", "_out_nr",
                  "__dict__", "__weakref__")
     __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__
+    # True for a view made inside a custom Function (and views of it): torch forbids changing it in place
+    _custom_fn_view = False
 
     def __new__(cls, *args, **kwargs):
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: float32."""
@@ -123,7 +127,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return self._data.dtype.kind == "f"
 
     def is_complex(self):
-        return False
+        return self._data.dtype.kind == "c"
 
     def is_signed(self):
         return self.dtype.is_signed
@@ -133,6 +137,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
 
     @property
     def _version(self):
+        if self._vc.__class__ is _inference.InferenceVersion:
+            raise RuntimeError(_inference.NO_VERSION)
         return self._vc[0]
 
     @property
@@ -160,7 +166,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
                     "computed variable in a subgraph that doesn't require differentiation use "
                     "var_no_grad = var.detach().")
             return self
-        if requires_grad and self._data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if requires_grad and not GRAD.inference and self.__dict__.get("_is_inference", False):
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
@@ -251,6 +257,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         t = _wrap(self._data)
         t._vc = self._vc            # a detached tensor shares storage and version with its source
         t._base = self if self._base is None else self._base
+        if GRAD.inference or self._vc.__class__ is not list:
+            _inference.detached(t, self)
         return t
 
     def detach_(self):
@@ -264,6 +272,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def data(self):
         t = _wrap(self._data)
         t._vc = [0]
+        if GRAD.inference or self._vc.__class__ is not list:
+            _inference.detached(t, self)
         return t
 
     @data.setter
@@ -333,7 +343,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def __repr__(self, *, tensor_contents=None):
         d = self._data
         fn = self.grad_fn
-        return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np,
+        return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),
                                      grad_fn_name=None if fn is None else fn.name(), requires_grad=self._rg)
 
     def __hash__(self):

@@ -14,7 +14,7 @@ import numpy as np
 from . import _generator
 
 _TYPE = {"f": {2: "Half", 4: "Float", 8: "Double"}, "i": {1: "Char", 2: "Short", 4: "Int", 8: "Long"},
-         "u": {1: "Byte"}, "b": {1: "Bool"}}
+         "u": {1: "Byte"}, "b": {1: "Bool"}, "c": {8: "ComplexFloat", 16: "ComplexDouble"}}
 _P_IN_RANGE = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
                "improved?  If so, please report an enhancement request to PyTorch.)")
 
@@ -95,7 +95,15 @@ def _need_float(d, kernel):
 
 # ---------------------------------------------------------------------- kernels on arrays
 
+def _pairs(d):
+    """A complex array as (re, im) floats: torch draws complex tensors through view_as_real."""
+    from .ops.complex_ops import _real_pairs
+    return _real_pairs(d)
+
+
 def uniform(d, low, high, gen):
+    if d.dtype.kind == "c":
+        return uniform(_pairs(d), low, high, gen)
     _need_float(d, "check_uniform_bounds")
     if not low <= high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
@@ -103,6 +111,9 @@ def uniform(d, low, high, gen):
 
 
 def normal(d, mean, std, gen):
+    if d.dtype.kind == "c":
+        # each part gets half the variance
+        return normal(_pairs(d), mean, std / 2 ** 0.5, gen)
     _need_float(d, "normal_kernel_cpu")
     if d.flags.c_contiguous:
         gen.normal(d.shape, d.dtype, mean, std, out=d)      # straight into d, no copy

@@ -26,10 +26,12 @@ from ._tensor_views import TensorViews
 from ._tensor_extra import TensorExtra
 from ._tensor_fill import TensorFill
 from ._tensor_leftovers import TensorLeftovers
+from ._tensor_complex import TensorComplex
+from ._tensor_sparse import TensorSparse
 
 
 class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore, TensorExtra,
-                    TensorFill, TensorLeftovers):
+                    TensorFill, TensorLeftovers, TensorComplex, TensorSparse):
     __slots__ = ()
 
     # ---- linear algebra ------------------------------------------------------------------------

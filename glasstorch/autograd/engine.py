@@ -25,6 +25,8 @@ from .grad_mode import GRAD
 from . import engine_fast
 
 _T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
+_SPARSE = [None, None]  # [SparseGrad, SparseTensor], filled in by glasstorch.sparse._grad
+_sparse_grad = None     # that module
 
 
 def sum_to(g, shape):
@@ -51,9 +53,11 @@ def _fit(node, nr, g):
         g = sum_to(g, shape)
     if MODE.create:
         if g._data.dtype != dtype:
+            if g._data.dtype.kind == "c" and dtype.kind != "c":
+                g = g.real        # a real input of a complex op gets the real part, as torch
             g = g.to(_T._dt.FROM_NP[dtype])
     elif g.dtype != dtype:
-        g = np.asarray(g, dtype=dtype)
+        g = np.asarray(g.real if g.dtype.kind == "c" and dtype.kind != "c" else g, dtype=dtype)
     return g
 
 
@@ -309,11 +313,15 @@ def call_node(node, g, hooks=False):
 
 
 def _as_tensor(g):
-    return g if g is None or MODE.create else _T._wrap(np.asarray(g))
+    if g is None or MODE.create:
+        return g
+    return _T._wrap(np.asarray(g)) if g.__class__ is not _SPARSE[0] else g.tensor()
 
 
 def _as_grad(t):
-    return t if t is None or MODE.create else t._data
+    if t is None or MODE.create:
+        return t
+    return _sparse_grad.from_tensor(t) if t.is_sparse else t._data
 
 
 def _tensor_hooks(node, g):
@@ -370,6 +378,8 @@ def _accumulate(node, g, create, steal=False):
     var = node.variable
     if create:
         var._grad = g.clone() if var._grad is None else var._grad + g
+    elif g.__class__ is _SPARSE[0] or (var._grad is not None and var._grad.__class__ is _SPARSE[1]):
+        _sparse_grad.accumulate(var, g)       # a sparse gradient (nn.Embedding(sparse=True))
     elif var._grad is None and steal and g.flags.c_contiguous and g.dtype is var._data.dtype and (
             var._data.ndim < 2 or var._data.flags.c_contiguous):
         base = g.base

@@ -13,6 +13,8 @@ import sys
 
 import numpy as np
 
+from ._inference import refuse_saved
+
 __all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
 
 _seq = itertools.count()
@@ -63,6 +65,16 @@ MODE = _Mode()
 WATCHERS = [0]
 
 
+def forward_op_name(name):
+    """torch's name of the forward op behind a node: ``MulBackward0`` -> ``Mul``, but a suffix other
+    than 0 stays (``TBackward1`` -> ``T1``)."""
+    pos = name.rfind("Backward")
+    suffix = name[pos + 8:] if pos >= 0 else "x"
+    if pos < 0 or not (suffix.isdigit() or suffix == ""):
+        return name
+    return name[:pos] + ("" if suffix in ("", "0") else suffix)
+
+
 class Node:
     """Base of every ``grad_fn``.  Subclasses set ``__slots__`` and define ``backward(g)``."""
 
@@ -71,6 +83,8 @@ class Node:
     # what few nodes have lives in the instance dict once set; a node is made per op, so its
     # constructor sets only what every node needs
     _pre_hooks = _hooks = _tensor_hooks = _retained = _anomaly = None
+    # False: backward is a real formula, made complex-correct when the output is complex (ops/complex_grad.py)
+    _complex_ready = False
     _result_at = -1
 
     def __init__(self):
@@ -123,9 +137,24 @@ class Node:
         T = _TENSOR[0]
         if len(items) == 1:
             x = items[0]
-            self._versions = (x._vc[0] if x.__class__ is T or isinstance(x, T) else None,)
+            if x.__class__ is T or isinstance(x, T):
+                vc = x._vc
+                if vc.__class__ is not list:
+                    refuse_saved(x)
+                self._versions = (vc[0],)
+            else:
+                self._versions = (None,)
         else:
-            self._versions = tuple([x._vc[0] if x.__class__ is T or isinstance(x, T) else None for x in items])
+            vs = []
+            for x in items:
+                if x.__class__ is T or isinstance(x, T):
+                    vc = x._vc
+                    if vc.__class__ is not list:
+                        refuse_saved(x)
+                    vs.append(vc[0])
+                else:
+                    vs.append(None)
+            self._versions = tuple(vs)
         if result_at != -1:
             self._result_at = result_at
 
@@ -166,10 +195,7 @@ class Node:
         owner = self if i == self._result_at else x.grad_fn
         where = ""
         if owner is not None:
-            op = owner.name()
-            op = op.rstrip("0123456789")
-            if op.endswith("Backward"):
-                op = op[:-8]
+            op = forward_op_name(owner.name())
             where = f", which is output 0 of {op},"
         return (f"one of the variables needed for gradient computation has been modified by an inplace "
                 f"operation: [torch.{kind} {shape}]{where} is at version {x._vc[0]}; expected version {v} "

@@ -23,6 +23,9 @@ _SCALARS = (int, float, bool)
 
 from ._fma32 import fma32  # noqa: E402,F401  (float32 a*b + c, rounded once)
 from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
+from .complex_grad import complex_node as _complex_node  # noqa: E402
+
+_C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
 
 
 _NO_EDGE = (None, 0)
@@ -64,7 +67,9 @@ def record(node, out, *inputs):
                                  for x in inputs])
     d = out._data
     node._shape = d.shape
-    node._dtype = d.dtype
+    dt = node._dtype = d.dtype
+    if (dt is _C64 or dt is _C128) and not node._complex_ready:   # identity: cheaper than dt.kind
+        _complex_node(node)
     out.grad_fn = node
     out._rg = True
     if ANOMALY.enabled:
@@ -78,7 +83,9 @@ def record2(node, out, a, b):
                            edge(b) if b.__class__ is Tensor or isinstance(b, Tensor) else _NO_EDGE)
     d = out._data
     node._shape = d.shape
-    node._dtype = d.dtype
+    dt = node._dtype = d.dtype
+    if (dt is _C64 or dt is _C128) and not node._complex_ready:   # identity: cheaper than dt.kind
+        _complex_node(node)
     out.grad_fn = node
     out._rg = True
     if ANOMALY.enabled:
@@ -91,7 +98,9 @@ def record1(node, out, a):
     node.next_functions = (edge(a),)
     d = out._data
     node._shape = d.shape
-    node._dtype = d.dtype
+    dt = node._dtype = d.dtype
+    if (dt is _C64 or dt is _C128) and not node._complex_ready:   # identity: cheaper than dt.kind
+        _complex_node(node)
     out.grad_fn = node
     out._rg = True
     if ANOMALY.enabled:
@@ -260,6 +269,8 @@ def _number(x, dt):
     if isinstance(x, np.generic):
         x = x.item()
     if type(x) not in _SCALARS:
+        if type(x) is complex and dt._cat == 3:
+            return x
         if isinstance(x, (list, tuple)):
             raise TypeError("unsupported operand: a list or tuple; make it a tensor with torch.tensor(...)")
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'")

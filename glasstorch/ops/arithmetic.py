@@ -206,7 +206,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         if not _is_t(input):
             return _rdiv(other, input)
         x, y, dt = binary_operands(input, other)
-        if dt._cat != 2:
+        if dt._cat < 2:                      # integers divide in the default float (complex stays complex)
             dt = DEFAULT.float
             x = np.asarray(x, dt.np)
             y = np.asarray(y, dt.np) if isinstance(y, np.ndarray) else y
@@ -271,6 +271,9 @@ def floor_divide(input, other, *, out=None):
     if dt._cat == 2:
         q = compute(np.floor_divide, x, y, dt)
     else:
+        if dt._cat == 3:
+            from ._complex_refuse import refuse_dt
+            refuse_dt("div_floor_cpu", dt)
         if np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y) if dt._cat == 1 else np.floor_divide(np.asarray(x, np.int8), y).astype(bool)

@@ -9,6 +9,7 @@ import numpy as np
 from .._dtype import result_type
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, is_tensor, record, record1, needs_grad, binary_operands, compute
+from ._complex_refuse import refuse_dt
 from .inplace import commit
 from .inplace_more import original
 from .clamp import clamp, clip, clamp_min, clamp_max, clamp_, clip_, clamp_min_, clamp_max_  # noqa: F401
@@ -65,6 +66,8 @@ def _pair(ufunc, node_cls, input, other):
         raise TypeError(f"{ufunc.__name__}(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")
     x, y, dt = binary_operands(input, other)
+    if dt._cat == 3:             # NumPy would order complex numbers lexicographically
+        raise RuntimeError(f"{ufunc.__name__} not implemented for complex tensors.")
     r = _wrap(compute(ufunc, x, y, dt))
     if needs_grad(input, other):
         node = node_cls()
@@ -133,8 +136,10 @@ def _modulo(kind, input, other):
     if not is_tensor(input):                          # 5 % t
         input = _wrap(np.asarray(input, dtype=result_type(input, other).np))
     x, y, dt = binary_operands(input, other)
-    if dt._cat != 2 and np.any(np.asarray(y) == 0):
-        raise RuntimeError("ZeroDivisionError")
+    if dt._cat != 2:
+        refuse_dt(kind + "_cpu", dt)
+        if np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
     if dt._cat == 2:
         fn = np.fmod if kind == "fmod" else _torch_remainder
         r = _wrap(compute(fn, x, y, dt) if dt.np == np.float16 else as_array(fn(x, y)).astype(dt.np, copy=False))
@@ -218,7 +223,10 @@ class CopysignBackward1(CopysignBackward0):
 
 def _float_pair(ufunc, node_cls, input, other, save_result=False):
     x, y, dt = binary_operands(input, other)
-    if dt._cat != 2:
+    if dt._cat == 3 and ufunc is np.logaddexp:
+        ufunc = _logaddexp_complex
+    elif dt._cat != 2:
+        refuse_dt(_KERNELS[ufunc], dt)
         from .._dtype import DEFAULT
         dt = DEFAULT.float
         x, y = np.asarray(x, dt.np), np.asarray(y, dt.np)
@@ -252,6 +260,18 @@ def _xlogy(x, y):
     return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y)).astype(np.result_type(x, y))
 
 
+def _logaddexp_complex(x, y):
+    """torch's complex kernel: with hi the operand of larger real part, hi + log1p(exp(lo - hi))."""
+    x, y = np.asarray(x), np.asarray(y)
+    swap = x.real < y.real
+    hi, lo = np.where(swap, y, x), np.where(swap, x, y)
+    with np.errstate(all="ignore"):
+        return (hi + np.log1p(np.exp(lo - hi))).astype(np.result_type(x, y), copy=False)
+
+
+_KERNELS = {np.arctan2: "atan2_cpu", np.hypot: "hypot_cpu", np.logaddexp2: "logaddexp2_cpu", _xlogy: "xlogy_cpu"}
+
+
 def xlogy(input, other, *, out=None):
     return _float_pair(_xlogy, XlogyBackward0, input, other)
 
@@ -259,7 +279,11 @@ def xlogy(input, other, *, out=None):
 def copysign(input, other, *, out=None):
     x, y, dt = binary_operands(input, other)
     from .._dtype import DEFAULT
-    fdt = dt if dt._cat == 2 else DEFAULT.float
+    if dt._cat == 2:
+        fdt = dt
+    else:
+        refuse_dt("copysign_cpu", dt)
+        fdt = DEFAULT.float
     r = _wrap(as_array(np.copysign(np.asarray(x, fdt.np), np.asarray(y, fdt.np))))
     if needs_grad(input, other):
         scalar = not is_tensor(other)

@@ -50,10 +50,20 @@ def _clamp_values(x, lo, hi):
     r = x
     if lo is not None:
         r = np.maximum(r, lo)
-        r = np.where(np.isnan(x), x, r) if r.dtype.kind == "f" else r
+        r = np.where(np.isnan(x), x, r) if r.dtype.kind == "f" else _not_complex(r)
     if hi is not None:
-        r = np.where(np.isnan(r), r, np.minimum(r, hi)) if r.dtype.kind == "f" else np.minimum(r, hi)
+        r = np.where(np.isnan(r), r, np.minimum(r, hi)) if r.dtype.kind == "f" else np.minimum(_not_complex(r), hi)
     return as_array(r)
+
+
+def _not_complex(r):
+    """``r``, unless complex: NumPy would clamp complex numbers in lexicographic order."""
+    if r.dtype.kind == "c":
+        raise NotImplementedError(CLAMP_COMPLEX)
+    return r
+
+
+CLAMP_COMPLEX = "clamp is not supported for complex types"
 
 
 def clamp(input, min=None, max=None, *, out=None):

@@ -27,14 +27,29 @@ class CloneBackward0(Node):
         return (g,)
 
 
+_WARNED = []
+
+
+def _complex_to_real(x):
+    """torch keeps the real part, warning once per process (TORCH_WARN_ONCE)."""
+    if not _WARNED:
+        _WARNED.append(True)
+        import warnings
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4)
+    return x.real
+
+
 def _convert(t, dt, copy=False):
     if dt is None or t._data.dtype == dt.np:
         if not copy:
             return t
         return clone(t)
-    r = _wrap(t._data.astype(dt.np))
+    x = t._data
+    if x.dtype.kind == "c" and not dt.is_complex:
+        x = _complex_to_real(x)
+    r = _wrap(x.astype(dt.np))
     if GRAD.enabled and t._rg:
-        if not dt.is_floating_point:
+        if not (dt.is_floating_point or dt.is_complex):
             return r      # integer results leave the graph, as in torch
         record1(ToCopyBackward0(), r, t)
     return r
@@ -138,7 +153,8 @@ def to(t, *args, dtype=None, device=None, non_blocking=False, copy=False, memory
 
 _LEGACY = {"torch.FloatTensor": _dt.float32, "torch.DoubleTensor": _dt.float64, "torch.HalfTensor": _dt.float16,
            "torch.LongTensor": _dt.int64, "torch.IntTensor": _dt.int32, "torch.ShortTensor": _dt.int16,
-           "torch.CharTensor": _dt.int8, "torch.ByteTensor": _dt.uint8, "torch.BoolTensor": _dt.bool_}
+           "torch.CharTensor": _dt.int8, "torch.ByteTensor": _dt.uint8, "torch.BoolTensor": _dt.bool_,
+           "torch.ComplexFloatTensor": _dt.complex64, "torch.ComplexDoubleTensor": _dt.complex128}
 _LEGACY_BY_DTYPE = {v.name: k for k, v in _LEGACY.items()}
 
 

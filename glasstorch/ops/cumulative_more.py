@@ -4,6 +4,7 @@ import numpy as np
 from ..autograd.graph import Node
 from .._return_types import return_type
 from ._common import GRAD, _wrap, record1
+from ._complex_refuse import refuse
 from .shape import is_array
 from .._tensor import _wrap_dim
 
@@ -56,6 +57,7 @@ class CumminBackward0(CummaxBackward0):
 
 def _cum_extreme(input, dim, better, node_cls, ret):
     x = input._data
+    refuse(ret.__name__ + "_cpu", x)
     if x.dtype == np.bool_:
         x = x.astype(np.uint8)
     d = _wrap_dim(dim, x.ndim)

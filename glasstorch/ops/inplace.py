@@ -18,7 +18,7 @@ NO_GRAD_VIEW_INPLACE = (
     "you want the inplace to be tracked).")
 
 _TYPE_NAMES = {"f": {2: "Half", 4: "Float", 8: "Double"}, "i": {1: "Char", 2: "Short", 4: "Int", 8: "Long"},
-               "u": {1: "Byte"}, "b": {1: "Bool"}}
+               "u": {1: "Byte"}, "b": {1: "Bool"}, "c": {8: "ComplexFloat", 16: "ComplexDouble"}}
 
 
 def type_name(npdt):
@@ -43,8 +43,19 @@ def check_inplace(t):
                 raise RuntimeError(NO_GRAD_VIEW_INPLACE)
             raise RuntimeError(LEAF_INPLACE)
         base = t._base
+        if base is not None and t._custom_fn_view and t._rg:
+            raise RuntimeError(custom_fn_view_message(t))
         if base is not None and base._rg and base.grad_fn is None and t._rg:
             raise RuntimeError(VIEW_LEAF_INPLACE)
+
+
+def custom_fn_view_message(t):
+    from ..autograd.graph import forward_op_name
+    op = forward_op_name(t.grad_fn.name()) if t.grad_fn is not None else "?"
+    return (f"Output {t._out_nr} of {op} is a view and is being modified inplace. This view was created inside a "
+            "custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace "
+            "would override the custom backward associated with the custom Function, leading to incorrect gradients. "
+            "This behavior is forbidden. You can fix this by cloning the output of the custom Function.")
 
 
 OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "

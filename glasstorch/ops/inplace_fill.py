@@ -30,6 +30,10 @@ def _compare_(t, other, fn, op):
     b = other._data if isinstance(other, Tensor) else other
 
     def compute():
+        if op not in ("Eq", "Ne") and (t._data.dtype.kind == "c" or getattr(b, "dtype", None) is not None
+                                       and b.dtype.kind == "c"):
+            from ._complex_refuse import not_implemented   # torch has no complex kernel for ordering
+            raise not_implemented(op.lower() + "_cpu", np.result_type(t._data, b))
         r = _wrap(fn(t._data, b).astype(t._data.dtype))
         if GRAD.enabled and t._rg:
             ins = (t, other) if isinstance(other, Tensor) else (t,)

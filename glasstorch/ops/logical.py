@@ -30,7 +30,8 @@ def isneginf(input, *, out=None):
 
 
 def isreal(input):
-    return _wrap(np.ones(input._data.shape, np.bool_))
+    x = input._data
+    return _wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
 
 
 def signbit(input, *, out=None):

@@ -13,7 +13,7 @@ from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, 
 
 _C_NAMES = {"f": {2: "c10::Half", 4: "float", 8: "double"},
             "i": {1: "signed char", 2: "short int", 4: "int", 8: "long int"}, "u": {1: "unsigned char"},
-            "b": {1: "bool"}}
+            "b": {1: "bool"}, "c": {8: "c10::complex<float>", 16: "c10::complex<double>"}}
 
 
 def _c_name(dt):
@@ -74,7 +74,9 @@ def _long_name(x):
     return type_name(x.dtype)
 
 
-vdot = dot
+def vdot(input, other, *, out=None):
+    """dot(conj(input), other): the conjugation matters only for complex inputs."""
+    return dot(input.conj() if input._data.dtype.kind == "c" else input, other)
 
 
 class MvBackward0(Node):

@@ -64,8 +64,6 @@ def _torch_mean(x):
 def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
-    if x.dtype.kind not in "f":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
     axes = dims_of(dim, x.ndim) if x.ndim else ()
     n = 1
     for a in axes:
@@ -73,6 +71,10 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     if not x.ndim:
         n = 1
     denom = n - c
+    if x.dtype.kind != "f":
+        if x.dtype.kind != "c":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        return _complex_var(name, input, dim, keepdim, c, welford, axes, denom)
     # torch's CPU kernel accumulates float32 (and half) moments in double and rounds once at the end:
     # no overflow for |x| ~ 1e30, no underflow for |x| ~ 1e-30, the correctly rounded result otherwise
     xf = x.astype(np.float64) if x.dtype in (np.float16, np.float32) else x
@@ -93,6 +95,28 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     r = _wrap(as_array(v).astype(x.dtype, copy=False))
     if welford:
         return r, _wrap(as_array(mean if keepdim or not x.ndim else np.squeeze(mean, axes)).astype(x.dtype))
+    return _record(name, input, r, axes, keepdim, denom)
+
+
+def _complex_var(name, input, dim, keepdim, c, welford, axes, denom):
+    """torch's complex var: var(real) + var(imag), each rounded to the real dtype, then added (and the
+    square root taken) in it; the mean is complex(mean(real), mean(imag))."""
+    x = input._data
+    parts = [_var("var", _wrap(p.copy()), dim, None, keepdim, c, welford) for p in (x.real, x.imag)]
+    if welford:
+        (vr, mr), (vi, mi) = parts
+        v = vr._data + vi._data
+        mean = np.empty(mr._data.shape, x.dtype)
+        mean.real, mean.imag = mr._data, mi._data
+    else:
+        v = parts[0]._data + parts[1]._data
+    r = _wrap(as_array(np.sqrt(v) if name.startswith("std") else v))
+    if welford:
+        return r, _wrap(mean)
+    return _record(name, input, r, axes, keepdim, denom)
+
+
+def _record(name, input, r, axes, keepdim, denom):
     if GRAD.enabled and input._rg:
         node = (StdBackward0 if name == "std" else VarBackward0)()
         node.axes, node.keepdim, node.denom = axes, keepdim, denom
@@ -113,7 +137,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 
 
 def _check_float(name, input):
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 

@@ -55,6 +55,9 @@ def _torch_lastdim(a, axes):
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     a = x._data
     if a.dtype.kind != "f":
+        if a.dtype.kind == "c":           # the norm of |z|: real result, gradient through abs
+            from .complex_ops import complex_abs
+            return vector_norm(complex_abs(x), ord, dim, keepdim, dtype=dtype and to_dtype(dtype).to_real(), out=out)
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{x.dtype.name.capitalize() if a.dtype.kind != 'i' else 'Long'}")
     if dtype is not None:

@@ -12,7 +12,9 @@ from . import _libm
 from .unary import _unary, _sqrt, nan_signed
 from .inplace import commit, type_name
 from .inplace_more import original
+from ._complex_refuse import refuse
 
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _2_SQRTPI = 2.0 / math.sqrt(math.pi)
@@ -206,16 +208,19 @@ _erfc64 = np.frompyfunc(math.erfc, 1, 1)
 
 
 def _erf(x):
+    refuse("erf_vml_cpu", x)
     # np.asarray: a frompyfunc ufunc returns a bare Python float for a 0-d input
     return np.asarray(_erf64(x.astype(np.float64))).astype(x.dtype) if x.size else x.copy()
 
 
 def _erfc(x):
+    refuse("erfc_vml_cpu", x)
     return np.asarray(_erfc64(x.astype(np.float64))).astype(x.dtype) if x.size else x.copy()
 
 
 def _erfinv(x):
     """Inverse error function: Giles' single-precision approximation, then Newton steps in float64."""
+    refuse("erfinv_vml_cpu", x)
     z = x.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = -np.log((1.0 - z) * (1.0 + z))
@@ -252,9 +257,14 @@ def _scaled(c, name):
     """torch's deg2rad / rad2deg: one multiply by the constant rounded to the input's float type
     (half computes in float)."""
     def fn(x):
-        if x.dtype == np.float16:
+        dt = x.dtype
+        if dt is _F32 or dt is _F64:
+            return x * dt.type(c)
+        if dt == np.float16:
             return (x.astype(np.float32) * np.float32(c)).astype(np.float16)
-        return x * x.dtype.type(c)
+        if dt.kind == "c":
+            raise RuntimeError(f"{name} is not supported for complex tensors.")
+        return x * dt.type(c)
     fn.__name__ = name
     return fn
 
@@ -282,7 +292,11 @@ FracBackward0 = type("FracBackward0", (Node,), {"__slots__": (), "__doc__": "y =
 
 def _rounding(fn, node_cls, input):
     x = input._data
-    if x.dtype.kind in "biu":
+    if x.dtype.kind in "biuc":
+        if x.dtype.kind == "c":     # (round has no complex kernel; floor, ceil and trunc say so themselves)
+            if fn is np.round:
+                raise NotImplementedError(f"\"round_vml_cpu\" not implemented for '{type_name(x.dtype)}'")
+            raise NotImplementedError(f"{fn.__name__} is not supported for complex inputs")
         if x.dtype.kind == "b":     # torch's integer fast path skips bool, whose float kernel refuses it
             raise NotImplementedError(f"\"{fn.__name__}_vml_cpu\" not implemented for 'Bool'")
         return _wrap(x.copy())
@@ -316,14 +330,14 @@ def round(input, *, decimals=0, out=None):
     if decimals == 0:
         return _rounding(np.round, RoundBackward0, input)
     x = input._data
-    if x.dtype.kind in "biu":
+    if x.dtype.kind in "biuc":
         raise NotImplementedError(f"\"round_cpu\" not implemented for '{type_name(x.dtype)}'")
     return _unary(_round_decimals(decimals), RoundBackward1, input, None, x)
 
 
 def frac(input, *, out=None):
     x = input._data
-    if x.dtype.kind in "biu":
+    if x.dtype.kind in "biuc":
         raise NotImplementedError(f"\"frac_cpu\" not implemented for '{type_name(x.dtype)}'")
     return _unary(lambda a: a - np.trunc(a), FracBackward0, input, None, x)
 

@@ -12,6 +12,7 @@ import numpy as np
 from .._dtype import DEFAULT
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, edge
+from ._complex_refuse import not_implemented, refuse, refuse_msg
 from .reduction import acc_dtype, dims_of, restore_dims
 from .shape import is_array
 from .._tensor import _wrap_dim
@@ -100,8 +101,11 @@ def _extreme(name, input, dim, keepdim, other):
         from .binary_more import maximum, minimum
         return (maximum if name == "max" else minimum)(input, dim if other is None else other)
     x = input._data
-    if x.dtype == np.bool_ and name in ("max", "min"):
-        pass
+    if x.dtype.kind == "c":
+        if dim is not None:
+            raise RuntimeError(f"{name}(): does not support complex input")
+        if x.size:                           # (an empty one gets the missing-dim error below first)
+            raise not_implemented(name + "_all", x.dtype)
     if dim is None:
         if x.size == 0:
             raise RuntimeError(_EMPTY.format(name))
@@ -144,6 +148,7 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
 
 def _amaxmin(name, node_cls, input, dim, keepdim):
     x = input._data
+    refuse(name[1:] + "_values_cpu", x)
     if x.size == 0 and dim in (None, ()):      # no dim named: torch asks for one
         raise RuntimeError(_EMPTY.format(name))
     axes = dims_of(dim if dim != () else None, x.ndim)
@@ -177,6 +182,7 @@ class AminmaxBackward0(Node):
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
+    refuse("aminmax_cpu", input._data)
     from ..autograd.grad_mode import no_grad
     with no_grad():
         lo = amin(input, () if dim is None else dim, keepdim)
@@ -196,6 +202,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 def _arg(fn, name, input, dim, keepdim):
     x = input._data
+    refuse_msg(RuntimeError, f"{name}(): does not support complex input", x)
     if dim is None:
         if x.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -285,13 +292,15 @@ class LogsumexpBackward0(Node):
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         x = x.astype(DEFAULT.float.np)
     axes = dims_of(dim, x.ndim) if x.ndim else ()
     if not x.ndim:
         r = _wrap(x.copy())
     else:
-        mx = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+        # complex: shifted by the largest real part, as torch does
+        xr = x.real if x.dtype.kind == "c" else x
+        mx = np.max(xr, axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, xr.dtype)
         mx = np.where(np.isinf(mx), 0, mx)
         with np.errstate(divide="ignore"):
             s = np.log(np.sum(np.exp(x - mx), axis=axes, keepdims=True)) + mx

@@ -82,6 +82,12 @@ def _add_reduce(x, axes, keepdim, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
+    """torch.sum (``out=`` is handled around it, see _out.py)."""
+    return tensor_sum(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Tensor.sum, bound as the method itself (no wrapper frame: x.sum() is a hot call)."""
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
@@ -106,7 +112,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
         axes = (dim + nd if dim < 0 else dim,)
     else:
         axes = dims_of(dim, nd)
-    r = _add_reduce(x, axes if nd else None, keepdim, odt)
+    if x.size < _BIG:
+        r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
+    else:
+        r = _add_reduce(x, axes if nd else None, keepdim, odt)
     r = _wrap(r if r.__class__ is np.ndarray else np.asarray(r))
     if GRAD.enabled and input._rg:
         node = SumBackward1()
@@ -152,6 +161,12 @@ def _mean(x, axes, keepdim):
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
+    """torch.mean (``out=`` is handled around it, see _out.py)."""
+    return tensor_mean(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Tensor.mean, bound as the method itself."""
     if axis is not None:
         if dim is not None:
             raise TypeError("mean() got an unexpected keyword argument 'axis'")
@@ -161,7 +176,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
     x = input._data
     if dtype is not None:
         x = x.astype(to_dtype(dtype).np)
-    elif x.dtype.kind != "f":
+    elif x.dtype.kind not in "fc":
         name = {"b": "Bool", "u": "Byte"}.get(x.dtype.kind) or {1: "Char", 2: "Short", 4: "Int", 8: "Long"}[x.dtype.itemsize]
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {name}")
@@ -189,3 +204,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
 
 
 __all__ = ["sum", "mean", "dims_of", "restore_dims", "expand_back", "acc_dtype", "int64", "FROM_NP"]
+
+# as methods they are Tensor.sum / Tensor.mean: argument errors name them so
+tensor_sum.__name__ = tensor_sum.__qualname__ = "sum"
+tensor_mean.__name__ = tensor_mean.__qualname__ = "mean"

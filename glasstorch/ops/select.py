@@ -50,7 +50,11 @@ class SignBackward0(Node):
 
 def sign(input, *, out=None):
     x = input._data
-    r = _wrap(as_array(np.sign(x)) if x.dtype.kind != "b" else x.copy())
+    k = x.dtype.kind
+    if k == "c":       # NumPy's complex sign is torch's sgn
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead.")
+    r = _wrap(as_array(np.sign(x)) if k != "b" else x.copy())
     if GRAD.enabled and input._rg:
         record1(SignBackward0(), r, input)
     return r

@@ -6,6 +6,7 @@ and points at the base (``_base``), so an in-place change through one is seen by
 """
 import numpy as np
 
+from ..autograd import _inference
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
 from .._tensor import _wrap_dim
@@ -33,6 +34,10 @@ def as_view(input, arr):
     r = _wrap(arr)
     r._vc = input._vc
     r._base = input if input._base is None else input._base
+    if GRAD.inference or r._vc.__class__ is not list:
+        _inference.view_of(r, input)
+    if input._custom_fn_view:
+        r._custom_fn_view = True
     if input._rg and not GRAD.enabled:
         _no_grad_view(r)
     return r

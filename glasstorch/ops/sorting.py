@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
+from ._complex_refuse import refuse, refuse_msg
 from .shape import is_array
 from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
@@ -85,10 +86,14 @@ def _1d(x):
 
 
 
+_NO_COMPLEX_SORT = " Sort does not support complex dtypes on CPU"     # (torch's leading space)
+
+
 def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
     node_cls = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     stable = False if stable is _NOT_GIVEN else stable
     x = input._data
+    refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
     o = _order(xd, d, descending, bool(stable))
@@ -100,6 +105,7 @@ def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
 
 def argsort(input, dim=-1, descending=False, stable=False):
     x = input._data
+    refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
     return _wrap(_order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape))
 
@@ -110,6 +116,7 @@ def msort(input, *, out=None):
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     x = input._data
+    refuse_msg(RuntimeError, " topk does not support complex dtypes on CPU", x)
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
     if not 0 <= k <= xd.shape[d]:
@@ -123,6 +130,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     x = input._data
+    refuse("kthvalue_cpu", x)
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
     if not 1 <= k <= xd.shape[d]:
@@ -150,6 +158,7 @@ class MedianBackward0(Node):
 
 def median(input, dim=None, keepdim=False, *, out=None):
     x = input._data
+    refuse("median_cpu" if dim is None else "median_out", x)
     if dim is None:
         flat = x.reshape(-1)
         if flat.size == 0:
@@ -180,6 +189,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
     x = input._data
+    refuse("mode_cpu", x)
     d = _wrap_dim(dim, x.ndim)
     xm = np.moveaxis(_1d(x), d, -1)
     rows = xm.reshape(-1, xm.shape[-1])
@@ -204,6 +214,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     x = input._data
+    refuse("unique" if dim is None else "unique_dim", x)
     if dim is None:
         u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
         inv = inv.reshape(x.shape)
@@ -218,6 +229,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    refuse("unique" if dim is None else "unique_dim", input._data)
     flat = input._data.reshape(-1)
     if flat.size == 0:
         starts = np.zeros(0, np.int64)
@@ -234,6 +246,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 def bincount(input, weights=None, minlength=0):
     x = input._data
     if x.ndim != 1 or x.dtype.kind not in "iu":
+        refuse("bincount_cpu", x)
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if x.size and x.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -250,6 +263,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     if x.dtype.kind != "f":
         from .inplace import type_name
         # torch dispatches on float types only; bool fails one step earlier, in linspace
+        if x.dtype.kind == "c" and float(min) == float(max):
+            refuse("aminmax_cpu", x)       # torch looks for the range before it dispatches
         raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
                                   f"implemented for '{type_name(x.dtype)}'")
     lo, hi = float(min), float(max)

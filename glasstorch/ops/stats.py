@@ -4,6 +4,7 @@ import numpy as np
 
 from .._return_types import return_type
 from ._common import GRAD, Tensor, _wrap, record1
+from ._complex_refuse import refuse
 from .scalar_arith import div_scalar, mul_scalar
 from .sorting import MedianBackward0, MedianBackward1, _order, _pick
 from .._tensor import _wrap_dim
@@ -160,6 +161,7 @@ class NanmedianBackward1(MedianBackward1):
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """The lower median of the values that are not NaN (NaN only where every value is)."""
     x = input._data
+    refuse("median_cpu" if dim is None else "median_out", x)
     if dim is None:
         flat = x.reshape(-1)
         o = _order(flat, 0, False)        # NaNs sort last

@@ -58,7 +58,10 @@ class AbsBackward0(Node):
 
 def abs(input, *, out=None):
     x = input._data
-    if x.dtype.kind == "b":
+    if x.dtype.kind in "bc":
+        if x.dtype.kind == "c":
+            from .complex_ops import complex_abs
+            return complex_abs(input)
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return _unary(np.abs, AbsBackward0, input, "self", x)
 
@@ -235,7 +238,9 @@ def relu(input, inplace=False):
     if inplace:
         return relu_(input)
     x = input._data
-    if x.dtype.kind == "b":
+    if x.dtype.kind in "bc":
+        if x.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         raise RuntimeError("Boolean inputs not supported for relu")
     return _unary(_relu, ReluBackward0, input, "result", x)
 

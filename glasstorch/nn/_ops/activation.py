@@ -13,6 +13,7 @@ from ...ops import _libm
 from ...ops.shape import is_array
 from ...ops import softmax as _softmax
 from ._util import erf
+from ...ops._complex_refuse import refuse
 
 
 def _unary(node_cls, input, out, *save, **attrs):
@@ -136,7 +137,9 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if inplace:
         return hardtanh_(input, min_val, max_val)
     x = input._data
-    if x.dtype.kind == "b":
+    if x.dtype.kind in "bc":
+        if x.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         raise RuntimeError("Bool inputs not supported for hardtanh")
     t = x.dtype.type
     out = np.clip(x, t(min_val), t(max_val))
@@ -332,6 +335,7 @@ class GluBackward0(Node):
 
 def glu(input, dim=-1):
     x = input._data
+    refuse("glu_cpu", x)
     if x.shape[dim] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {x.shape[dim]}")
     a, b = np.split(x, 2, axis=dim)
@@ -363,6 +367,7 @@ def _prelu_weight(w, x):
 
 def prelu(input, weight):
     x, w = input._data, weight._data
+    refuse("prelu_cpu", x)
     r = _wrap(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype))
     if GRAD.enabled and (input._rg or weight._rg):
         node = PreluKernelBackward0()

@@ -25,8 +25,9 @@ class ThresholdBackward1(ThresholdBackward0):
 
 def _threshold(input, threshold, value, node_cls):
     x = input._data
-    if x.dtype.kind == "b":
-        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if x.dtype.kind in "bc":
+        from ...ops.inplace import type_name
+        raise NotImplementedError(f"\"threshold_cpu\" not implemented for '{type_name(x.dtype)}'")
     t = x.dtype.type
     out = np.where(x <= t(threshold), t(value), x)
     return _unary(node_cls, input, out, input, threshold=threshold)

@@ -1,0 +1,222 @@
+"""``torch.fft``: discrete Fourier transforms, their inverses, and the frequency helpers.
+
+Each transform checks its arguments as torch does, resizes the input (``n`` / ``s``), then runs
+one of the three primitives in ``_fft_core.py``.  float32 (and integer) inputs give complex64,
+float64 gives complex128.  ``norm`` is "backward" (default: only the inverse scales, by 1/n),
+"forward" (only the forward scales) or "ortho" (both by 1/sqrt(n)).
+"""
+import numpy as np
+
+from . import _dtype as _dt
+from ._tensor import _wrap_dim
+from ._fft_core import run_c2c, run_r2c, run_c2r
+from .ops.complex_ops import conj as _conj, _name
+
+__all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
+           "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+
+
+def _mode(norm, forward):
+    """torch's norm_from_string: which scaling this direction applies."""
+    if norm is None or norm == "backward":
+        return "none" if forward else "n"
+    if norm == "forward":
+        return "n" if forward else "none"
+    if norm == "ortho":
+        return "sqrt"
+    raise RuntimeError(f'Invalid normalization mode: "{norm}"')
+
+
+def _float_values(input, complex_ok=True):
+    """The input's values as a float or complex array: integers and bools become the default float."""
+    x = input._data
+    if x.dtype.kind in "biu":
+        x = x.astype(_dt.DEFAULT.float.np)
+    elif x.dtype == np.float16:
+        raise TypeError("glasstorch does not support torch.fft on float16 tensors (torch computes them in complex32)")
+    return x
+
+
+def _as_complex(x):
+    return x if x.dtype.kind == "c" else x.astype(np.complex64 if x.dtype == np.float32 else np.complex128)
+
+
+def _check_n(n):
+    if n < 1:
+        raise RuntimeError(f"Invalid number of data points ({n}) specified")
+
+
+def _require_real(name, input):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{name} expects a real input tensor, but got {_name(input._data)}")
+
+
+# ---- one dimension ----------------------------------------------------------------------------
+def _one(input, n, dim):
+    x = _float_values(input)
+    axis = _wrap_dim(dim, x.ndim)
+    if n is None:
+        n = x.shape[axis]
+    _check_n(n)
+    return x, axis, n
+
+
+def fft(input, n=None, dim=-1, norm=None, *, out=None):
+    x, axis, n = _one(input, n, dim)
+    if x.dtype.kind == "c":
+        return run_c2c(input, x, (axis,), (n,), _mode(norm, True), True)
+    return run_r2c(input, x, (axis,), (n,), _mode(norm, True), False)
+
+
+def ifft(input, n=None, dim=-1, norm=None, *, out=None):
+    x, axis, n = _one(input, n, dim)
+    if x.dtype.kind == "c":
+        return run_c2c(input, x, (axis,), (n,), _mode(norm, False), False)
+    # torch: a forward real transform, then a lazy conjugate (grad_fn ConjBackward0)
+    return _conj(run_r2c(input, x, (axis,), (n,), _mode(norm, False), False))
+
+
+def rfft(input, n=None, dim=-1, norm=None, *, out=None):
+    _require_real("rfft", input)
+    x, axis, n = _one(input, n, dim)
+    return run_r2c(input, x, (axis,), (n,), _mode(norm, True), True)
+
+
+def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
+    _require_real("ihfft", input)
+    x, axis, n = _one(input, n, dim)
+    return _conj(run_r2c(input, x, (axis,), (n,), _mode(norm, False), True))
+
+
+def _c2r_one(input, n, dim, norm, forward):
+    x = _as_complex(_float_values(input))
+    axis = _wrap_dim(dim, x.ndim)
+    if n is None:
+        n = 2 * (x.shape[axis] - 1)
+    _check_n(n)
+    return run_c2r(input, x, (axis,), (n,), _mode(norm, forward), forward)
+
+
+def irfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _c2r_one(input, n, dim, norm, False)
+
+
+def hfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _c2r_one(input, n, dim, norm, True)
+
+
+# ---- n dimensions -----------------------------------------------------------------------------
+def _shape_and_dims(x, s, dim):
+    """torch's canonicalize_fft_shape_and_dim_args: the axes and the signal size along each."""
+    ndim = x.ndim
+    if dim is not None:
+        dims = [dim] if isinstance(dim, int) else list(dim)
+        dims = [_wrap_dim(d, ndim) for d in dims]
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("FFT dims must be unique")
+    if s is not None:
+        s = [s] if isinstance(s, int) else list(s)
+        if dim is not None and len(s) != len(dims):
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
+        if dim is None:
+            if len(s) > ndim:
+                raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {ndim} dimensions.")
+            dims = list(range(ndim - len(s), ndim))
+        sizes = [x.shape[d] if n == -1 else n for d, n in zip(dims, s)]
+    else:
+        if dim is None:
+            dims = list(range(ndim))
+        sizes = [x.shape[d] for d in dims]
+    for n in sizes:
+        _check_n(n)
+    return dims, sizes
+
+
+def fftn(input, s=None, dim=None, norm=None, *, out=None):
+    x = _as_complex(_float_values(input))      # torch promotes to complex, then C2C
+    dims, sizes = _shape_and_dims(x, s, dim)
+    return run_c2c(input, x, dims, sizes, _mode(norm, True), True)
+
+
+def ifftn(input, s=None, dim=None, norm=None, *, out=None):
+    x = _as_complex(_float_values(input))
+    dims, sizes = _shape_and_dims(x, s, dim)
+    return run_c2c(input, x, dims, sizes, _mode(norm, False), False)
+
+
+def rfftn(input, s=None, dim=None, norm=None, *, out=None):
+    _require_real("rfftn", input)
+    x = _float_values(input)
+    dims, sizes = _shape_and_dims(x, s, dim)
+    if not dims:
+        raise RuntimeError("rfftn must transform at least one axis")
+    return run_r2c(input, x, dims, sizes, _mode(norm, True), True)
+
+
+def irfftn(input, s=None, dim=None, norm=None, *, out=None):
+    x = _as_complex(_float_values(input))
+    dims, sizes = _shape_and_dims(x, s, dim)
+    if not dims:
+        raise RuntimeError("irfftn must transform at least one axis")
+    if s is None or s[-1] == -1:
+        sizes[-1] = 2 * (x.shape[dims[-1]] - 1)
+        _check_n(sizes[-1])
+    return run_c2r(input, x, dims, sizes, _mode(norm, False), False)
+
+
+def fft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return fftn(input, s, dim, norm)
+
+
+def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return ifftn(input, s, dim, norm)
+
+
+def rfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    _require_real("rfft2", input)
+    return rfftn(input, s, dim, norm)
+
+
+def irfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return irfftn(input, s, dim, norm)
+
+
+# ---- frequencies and shifts -------------------------------------------------------------------
+def _freq_dtype(dtype):
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
+    return d
+
+
+def fftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """[0, 1, ..., (n-1)//2, -(n//2), ..., -1] / (d n); as torch: arange in the dtype, times 1/(n d)."""
+    from ._creation import tensor
+    dt = _freq_dtype(dtype)
+    k = np.concatenate([np.arange(0, (n + 1) // 2), np.arange(-(n // 2), 0)]).astype(dt.np)
+    return tensor(k * dt.np.type(1.0 / (n * d)), dtype=dt, requires_grad=requires_grad)
+
+
+def rfftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """[0, 1, ..., n//2] / (d n)"""
+    from ._creation import tensor
+    dt = _freq_dtype(dtype)
+    k = np.arange(0, n // 2 + 1).astype(dt.np)
+    return tensor(k * dt.np.type(1.0 / (n * d)), dtype=dt, requires_grad=requires_grad)
+
+
+def _shift(input, dim, inverse):
+    from .ops.join import roll
+    ndim = input.ndim
+    dims = list(range(ndim)) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    dims = [_wrap_dim(d, ndim) for d in dims]
+    shifts = [(input.shape[d] + 1) // 2 if inverse else input.shape[d] // 2 for d in dims]
+    return roll(input, shifts, dims)
+
+
+def fftshift(input, dim=None):
+    """Move the zero frequency to the centre: roll each dim by size // 2."""
+    return _shift(input, dim, False)
+
+
+def ifftshift(input, dim=None):
+    """Undo fftshift: roll each dim by (size + 1) // 2."""
+    return _shift(input, dim, True)

@@ -1,0 +1,310 @@
+"""Complex tensors: complex, polar, view_as_complex/view_as_real, real/imag, abs, angle, conj.
+
+Gradients follow torch's convention (see complex_grad.py): for a real loss, ``z.grad`` is
+``dL/da + i dL/db`` where ``z = a + ib``.  These ops are not holomorphic, so each node here is
+complex-aware (``_complex_ready``) and states its formula in that convention.
+
+``conj`` is eager: torch returns a lazy view with its conj bit set; glasstorch copies the values
+and remembers the bit (``is_conj()``), so printing, arithmetic and gradients agree with torch, but
+writing into ``z.conj()`` does not write into ``z``.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, as_array, record, record1
+from .shape import as_view, is_array
+
+_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+          "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _name(x):
+    return _NAMES[x.dtype.name]
+
+
+def _to_complex(g):
+    return g.astype(np.result_type(g.dtype, np.complex64)) if is_array(g) else g * (1 + 0j)
+
+
+# ---- complex / polar --------------------------------------------------------------------
+def _check_pair(re, im):
+    a, b = re._data, im._data
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got {_name(a)} and {_name(b)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"Expected object of scalar type {_name(a)} but got scalar type {_name(b)} for second argument")
+    if a.dtype == np.float16:
+        raise TypeError("glasstorch does not support dtype torch.complex32 (complex of two float16 tensors)")
+    return a, b
+
+
+class ComplexBackward0(Node):
+    """z = re + i im   ->   d re = Re(g),   d im = Im(g)"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        return g.real, g.imag
+
+
+def complex(real, imag, *, out=None):
+    a, b = _check_pair(real, imag)
+    r = np.empty(np.broadcast_shapes(a.shape, b.shape), np.result_type(a.dtype, np.complex64))
+    r.real = a
+    r.imag = b
+    r = _wrap(r)
+    if GRAD.enabled and (real._rg or imag._rg):
+        record(ComplexBackward0(), r, real, imag)
+    return r
+
+
+class PolarBackward0(Node):
+    """z = r e^{i theta}   ->   dr = Re(conj(g) sgn(z)),   dtheta = Re(conj(g) i z)"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        z, = self.saved()
+        gc = g.conj()
+        mag = np.abs(z)
+        sgn = np.divide(z, mag, out=np.zeros_like(z), where=mag != 0)
+        return (gc * sgn).real, (gc * (z * 1j)).real
+
+
+def polar(abs, angle, *, out=None):
+    a, t = _check_pair(abs, angle)
+    r = np.empty(np.broadcast_shapes(a.shape, t.shape), np.result_type(a.dtype, np.complex64))
+    r.real = a * np.cos(t)
+    r.imag = a * np.sin(t)
+    r = _wrap(r)
+    if GRAD.enabled and (abs._rg or angle._rg):
+        node = PolarBackward0()
+        node.save(r, result_at=0)
+        record(node, r, abs, angle)
+    return r
+
+
+# ---- view_as_complex / view_as_real ----------------------------------------------------------
+class ViewAsComplexBackward0(Node):
+    """z = x[..., 0] + i x[..., 1]   ->   dx = view_as_real(g)"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        return (np.stack((g.real, g.imag), -1),)
+
+
+def view_as_complex(input):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a "
+                           f"tensor of scalar type: {_name(x)}")
+    if x.dtype == np.float16:
+        raise TypeError("glasstorch does not support dtype torch.complex32 (view_as_complex of a float16 tensor)")
+    if x.ndim == 0:
+        raise RuntimeError("Input tensor must have one or more dimensions")
+    if x.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    item = x.itemsize
+    if x.strides[-1] != item:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % (2 * item) for s, n in zip(x.strides[:-1], x.shape[:-1]) if n > 1):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    from .storage import storage_offset
+    if storage_offset(input) % 2:
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    z = x.view(np.complex64 if x.dtype == np.float32 else np.complex128)[..., 0]
+    r = as_view(input, z)
+    if GRAD.enabled and input._rg:
+        record1(ViewAsComplexBackward0(), r, input)
+    return r
+
+
+def _real_pairs(z):
+    """A real NumPy view of complex array ``z`` with a trailing axis of 2: (re, im)."""
+    re = z.real
+    return as_strided(re, z.shape + (2,), re.strides + (re.itemsize,))
+
+
+class ViewAsRealBackward0(Node):
+    """x = (Re z, Im z) stacked last   ->   dz = g[..., 0] + i g[..., 1]"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        return (g[..., 0] + 1j * g[..., 1]).astype(np.result_type(g.dtype, np.complex64)),
+
+
+def view_as_real(input):
+    z = input._data
+    if z.dtype.kind != "c":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    if input.is_conj():
+        raise RuntimeError("view_as_real doesn't work on unresolved conjugated tensors.  To resolve the conjugate "
+                           "tensor so you can view it as real, use self.resolve_conj(); however, be warned that "
+                           "the resulting tensor will NOT alias the original.")
+    r = as_view(input, _real_pairs(z))
+    if GRAD.enabled and input._rg:
+        record1(ViewAsRealBackward0(), r, input)
+    return r
+
+
+# ---- real / imag --------------------------------------------------------------------------
+class SelectBackward0(Node):
+    """x = Re z (or Im z): torch selects from view_as_real(z)   ->   dz = g (or i g)"""
+    __slots__ = ("part",)
+    _complex_ready = True
+
+    def backward(self, g):
+        return (_to_complex(g) if self.part == 0 else _to_complex(g) * 1j),
+
+
+def _part(input, part):
+    z = input._data
+    r = as_view(input, z.real if part == 0 else z.imag)
+    if GRAD.enabled and input._rg:
+        node = SelectBackward0()
+        node.part = part
+        record1(node, r, input)
+    return r
+
+
+def real(input):
+    if input._data.dtype.kind != "c":
+        return input
+    return _part(input, 0)
+
+
+def imag(input):
+    if input._data.dtype.kind != "c":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return _part(input, 1)
+
+
+# ---- abs / angle ----------------------------------------------------------------------------
+class AbsBackward0(Node):
+    """y = |z|   ->   dz = g sgn(z)  (0 at z = 0)"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        z, = self.saved()
+        mag = np.abs(z)
+        return (g * np.divide(z, mag, out=np.zeros_like(z), where=mag != 0),)
+
+
+def complex_abs(input):
+    """abs of a complex tensor (real result); unary.abs sends complex inputs here."""
+    r = _wrap(as_array(np.abs(input._data)))
+    if GRAD.enabled and input._rg:
+        node = AbsBackward0()
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+class AngleBackward0(Node):
+    """y = atan2(Im z, Re z)   ->   dz = g i z / |z|^2  (0 at z = 0; 0 for real z)"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        z, = self.saved()
+        if z.dtype.kind != "c":
+            return (np.zeros_like(g),)
+        m2 = z.real * z.real + z.imag * z.imag
+        return (g * np.divide(z * 1j, m2, out=np.zeros_like(z), where=m2 != 0),)
+
+
+def angle(input, *, out=None):
+    x = input._data
+    if x.dtype.kind == "c":
+        r = np.angle(x)
+    else:
+        # torch: pi for negatives, 0 otherwise (also for -0.0), nan stays nan; integers give floats
+        if x.dtype.kind != "f":
+            from .._dtype import DEFAULT
+            x = x.astype(DEFAULT.float.np)
+        r = np.where(x < 0, x.dtype.type(np.pi), x.dtype.type(0))
+        r = np.where(np.isnan(x), x, r)
+    r = _wrap(as_array(r))
+    if GRAD.enabled and input._rg:
+        node = AngleBackward0()
+        node.save(input)
+        record1(node, r, input)
+    return r
+
+
+# ---- conj ----------------------------------------------------------------------------------
+class ConjBackward0(Node):
+    """y = conj(z)   ->   dz = conj(g)"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        return (g.conj(),)
+
+
+class ConjPhysicalBackward0(ConjBackward0):
+    """y = conj_physical(z)   ->   dz = conj(g)"""
+    __slots__ = ()
+
+
+class CloneBackward0(Node):
+    """y = z (resolve_conj copies)   ->   dz = g"""
+    __slots__ = ()
+    _complex_ready = True
+
+    def backward(self, g):
+        return (g,)
+
+
+def _conj_copy(input, node_cls, lazy):
+    r = _wrap(np.conj(input._data))
+    if lazy:
+        r.__dict__["_is_conj"] = True
+    if GRAD.enabled and input._rg:
+        record1(node_cls(), r, input)
+    return r
+
+
+def conj(input):
+    if input._data.dtype.kind != "c":
+        return input
+    if input.is_conj():
+        # conj of a conj view is a view of the original values, with the bit cleared
+        return _conj_copy(input, ConjBackward0, False)
+    return _conj_copy(input, ConjBackward0, True)
+
+
+def conj_physical(input, *, out=None):
+    if input._data.dtype.kind != "c":
+        return input
+    return _conj_copy(input, ConjPhysicalBackward0, False)
+
+
+def resolve_conj(input):
+    if not input.is_conj():
+        return input
+    r = _wrap(input._data.copy())
+    if GRAD.enabled and input._rg:
+        record1(CloneBackward0(), r, input)
+    return r
+
+
+def resolve_neg(input):
+    return input
+
+
+def is_conj(input):
+    return input.__dict__.get("_is_conj", False)
+
+
+def is_neg(input):
+    return False
+
+
+__all__ = ["complex", "polar", "view_as_complex", "view_as_real", "real", "imag", "angle", "conj",
+           "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "complex_abs"]
