@@ -47,6 +47,7 @@ from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_ma
 from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norms, *_copy views ...)
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
                               conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
+from ._stft import stft, istft  # noqa: E402,F401
 from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
@@ -92,7 +93,7 @@ def is_grad_enabled_():
 # submodules load on first use, so `import glasstorch` stays quick
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
-         "profiler", "export", "_C", "storage", "distributed"}
+         "profiler", "export", "_C", "storage", "distributed", "signal"}
 
 
 def save(obj, f, *args, **kwargs):

@@ -23,8 +23,8 @@ def _potf2(a):
     n = a.shape[-1]
     L = np.tril(a)
     for j in range(n):
-        row = L[j, :j]
-        ajj = a[j, j] - row @ row
+        row = L[j, :j].conj()                 # conj: a no-op for real A, A = L L^H for complex
+        ajj = (a[j, j] - L[j, :j] @ row).real
         if not ajj > 0:                       # also catches nan
             L[j, j] = ajj
             return L, j + 1

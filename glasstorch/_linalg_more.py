@@ -1,5 +1,5 @@
 """More of ``torch.linalg``: matrix_exp (with its gradient), cond, solve_triangular, householder_product,
-geqrf, cholesky_solve, diagonal, vander; and clear refusals for the complex-valued eig/eigvals."""
+geqrf, cholesky_solve, diagonal, vander (eig and eigvals live in _linalg_complex)."""
 import math
 
 import numpy as np
@@ -99,9 +99,9 @@ def cond(A, p=None, *, out=None):
     from . import linalg
     a = A._data
     if p in (None, 2, -2):
-        s = np.linalg.svd(a, compute_uv=False)
+        s = np.linalg.svd(a, compute_uv=False)      # real, also for complex A (as torch's result)
         r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
-        return _wrap(np.asarray(r, a.dtype))
+        return _wrap(np.asarray(r, s.dtype))
     return linalg.matrix_norm(A, p) * linalg.matrix_norm(linalg.inv(A), p)
 
 
@@ -302,15 +302,4 @@ def vander(x, *, N=None):
     return t.cat([t.ones_like(x).unsqueeze(-1), x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)], -1)
 
 
-def _complex_refused(name):
-    raise NotImplementedError(f"torch.linalg.{name} (complex eigenvalues) is not implemented in glasstorch yet: its "
-                              f"complex support covers arithmetic, views and torch.fft; for symmetric matrices use "
-                              f"torch.linalg.eigh / eigvalsh")
-
-
-def eig(A, *, out=None):
-    _complex_refused("eig")
-
-
-def eigvals(A, *, out=None):
-    _complex_refused("eigvals")
+from ._linalg_complex import eig, eigvals  # noqa: E402,F401  (torch.linalg's names, kept here)

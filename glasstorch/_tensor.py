@@ -324,10 +324,18 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return bool(d.reshape(()))
 
     def __float__(self):
-        return float(self.item())
+        try:
+            return float(self.item())
+        except TypeError:                 # a complex value: torch takes its real part if exactly real
+            from .ops.complex_ops2 import complex_to_number
+            return complex_to_number(self.item(), float)
 
     def __int__(self):
-        return int(self.item())
+        try:
+            return int(self.item())
+        except TypeError:
+            from .ops.complex_ops2 import complex_to_number
+            return complex_to_number(self.item(), int)
 
     def __index__(self):
         if self._data.dtype.kind not in "biu" or self._data.size != 1:

@@ -251,7 +251,7 @@ class TensorFill:
         return _ip(self, O.misc_math.ldexp, other)
 
     def float_power_(self, exponent):
-        return _ip(self, O.misc_math.float_power, exponent)
+        return O.misc_math.float_power_(self, exponent)
 
     def cumsum_(self, dim, *, dtype=None):
         return _ip(self, O.cumulative.cumsum, dim, dtype=dtype)

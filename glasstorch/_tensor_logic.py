@@ -25,6 +25,9 @@ class TensorLogic:
     def isneginf(self):
         return O.logical.isneginf(self)
 
+    def isreal(self):
+        return O.logical.isreal(self)
+
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         return O.logical.nan_to_num(self, nan, posinf, neginf)
 
@@ -83,7 +86,7 @@ class TensorLogic:
         return O.logical.bitwise_xor_(self, other)
 
     def __invert__(self):
-        return O.logical.bitwise_not(self)
+        return O.logical.invert(self)
 
     def __lshift__(self, other):
         return O.logical.bitwise_left_shift(self, other)

@@ -78,14 +78,14 @@ class TensorViews:
 
     @property
     def H(self):
-        return O.views.T(self)
+        return _conj(O.views.T(self))
 
     @property
     def mH(self):
-        return O.views.mT(self)
+        return _conj(O.views.mT(self))
 
     def adjoint(self):
-        return O.views.mT(self)
+        return _conj(O.views.mT(self))
 
     def permute(self, *args, dims=None):
         return O.views.permute(self, *args, dims=dims)
@@ -183,3 +183,8 @@ class TensorViews:
 
     def transpose_(self, dim0, dim1):
         return O.inplace_more.transpose_(self, dim0, dim1)
+
+
+def _conj(t):
+    """The conjugate transposes: conj after the transpose (a no-op for real tensors, as torch)."""
+    return t.conj() if t.is_complex() else t

@@ -10,8 +10,8 @@ from .ops.matmul import matmul, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
 from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
-from ._linalg_more import (matrix_exp, cond, solve_triangular, householder_product, diagonal, vander, eig,  # noqa: F401
-                           eigvals)
+from ._linalg_more import matrix_exp, cond, solve_triangular, householder_product, diagonal, vander  # noqa: F401
+from ._linalg_complex import eig, eigvals, real_dtype, refuse_grad  # noqa: F401
 from ._linalg_lu import lu, lu_factor, lu_factor_ex  # noqa: F401
 from ._linalg_lu_solve import lu_solve, solve_ex, inv_ex, tensorinv, tensorsolve  # noqa: F401
 
@@ -95,8 +95,10 @@ class LinalgSlogdetBackward0(Node):
 def slogdet(A, *, out=None):
     s, l = np.linalg.slogdet(_square(A, "slogdet"))
     dt = A._data.dtype
-    outs = _wrap(np.asarray(s, dt)), _wrap(np.asarray(l, dt))
-    if GRAD.enabled and A._rg:
+    outs = _wrap(np.asarray(s, dt)), _wrap(np.asarray(l, real_dtype(dt)))     # log|det| is real
+    if dt.kind == "c":
+        refuse_grad("LinalgSlogdetBackward0", "torch.linalg.slogdet of a complex matrix", outs, A)
+    elif GRAD.enabled and A._rg:
         # one node with two outputs, as torch: both results carry it
         node = LinalgSlogdetBackward0()
         node.save(A)
@@ -167,7 +169,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     r = np.linalg.norm(np.moveaxis(a, dim, (-2, -1)), ord=ord, axis=(-2, -1))
     if keepdim:
         r = np.expand_dims(r, tuple(sorted(d % a.ndim for d in dim)))
-    return _wrap(np.asarray(r, a.dtype))
+    return _wrap(np.asarray(r, real_dtype(a.dtype)))
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -227,8 +229,11 @@ def _cholesky(A, upper, who, check_errors):
     L, info = cholesky_factor(a, "linalg.cholesky")
     if check_errors:
         check_cholesky(info, who)
-    r = _forward_only((np.swapaxes(L, -1, -2) if upper else L,), a.dtype)[0]
-    if needs_grad(A):
+    # A = U^H U: the upper factor is L's conjugate transpose
+    r = _forward_only((np.swapaxes(L, -1, -2).conj() if upper else L,), a.dtype)[0]
+    if a.dtype.kind == "c":
+        refuse_grad("LinalgCholeskyExBackward0", "torch.linalg.cholesky of a complex matrix", r, A)
+    elif needs_grad(A):
         node = LinalgCholeskyExBackward0()
         node.upper = upper
         node.save(r)
@@ -236,22 +241,25 @@ def _cholesky(A, upper, who, check_errors):
     return r, _wrap(info)
 
 
+# singular values and Hermitian eigenvalues are real, also for complex A (as torch's results)
 def svd(A, full_matrices=True, *, driver=None, out=None):
+    dt = A._data.dtype
     u, s, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
-    return _SVD(*_forward_only((u, s, vh), A._data.dtype))
+    return _SVD(*_forward_only((u,), dt), *_forward_only((s,), real_dtype(dt)), *_forward_only((vh,), dt))
 
 
 def svdvals(A, *, driver=None, out=None):
-    return _forward_only((np.linalg.svd(A._data, compute_uv=False),), A._data.dtype)[0]
+    return _forward_only((np.linalg.svd(A._data, compute_uv=False),), real_dtype(A._data.dtype))[0]
 
 
 def eigh(A, UPLO="L", *, out=None):
+    dt = A._data.dtype
     w, v = np.linalg.eigh(_square(A, "eigh"), UPLO=UPLO)
-    return _Eigh(*_forward_only((w, v), A._data.dtype))
+    return _Eigh(*_forward_only((w,), real_dtype(dt)), *_forward_only((v,), dt))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
-    return _forward_only((np.linalg.eigvalsh(_square(A, "eigvalsh"), UPLO=UPLO),), A._data.dtype)[0]
+    return _forward_only((np.linalg.eigvalsh(_square(A, "eigvalsh"), UPLO=UPLO),), real_dtype(A._data.dtype))[0]
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):

@@ -156,3 +156,4 @@ def __getattr__(name):
         return importlib.import_module(__name__ + ".functional")
     raise AttributeError(f"module 'torch.autograd' has no attribute '{name}': torch.autograd.{name} is not "
                          f"implemented in glasstorch yet")
+from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)

@@ -160,6 +160,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                       UserWarning, stacklevel=2)
+    if input.is_complex() or target.is_complex():
+        raise RuntimeError("kl_div: Complex inputs not supported.")
     g = _ops()
     if log_target:
         loss = g.exp(target) * (target - input)
@@ -174,6 +176,10 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """sum((x1 / |x1|) (x2 / |x2|)) over ``dim``, as torch: broadcast first, each norm clamped to
     ``eps`` without the clamp entering the gradient."""
     g = _ops()
+    dt = g.promote_types(x1.dtype, x2.dtype)
+    if not dt.is_floating_point:
+        from ..ops.inplace import type_name
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {type_name(dt.np)}")
     shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
     x1, x2 = x1.expand(*shape), x2.expand(*shape)
 

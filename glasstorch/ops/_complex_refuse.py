@@ -20,8 +20,9 @@ def is_complex(x):
 
 
 def not_implemented(kernel, npdt):
-    """torch's dispatch error for a kernel with no complex instance."""
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{name_of(npdt)}'")
+    """torch's dispatch error for a kernel with no instance for ``npdt`` (complex, or any dtype)."""
+    from .inplace import type_name
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(npdt)}'")
 
 
 def refuse(kernel, x):

@@ -239,6 +239,9 @@ def _div_mode(input, other, mode):
     if dt._cat == 2:
         q = compute(np.floor_divide if mode == "floor" else _trunc_div, x, y, dt)
     else:
+        if dt._cat == 3:
+            from ._complex_refuse import not_implemented
+            raise not_implemented(f"div_{mode}_cpu", dt.np)
         if np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         q = as_array(np.floor_divide(x, y) if mode == "floor" else _int_trunc_div(x, y))

@@ -221,12 +221,12 @@ class CopysignBackward1(CopysignBackward0):
         return CopysignBackward0.backward(self, g)[:1]
 
 
-def _float_pair(ufunc, node_cls, input, other, save_result=False):
+def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
     x, y, dt = binary_operands(input, other)
     if dt._cat == 3 and ufunc is np.logaddexp:
         ufunc = _logaddexp_complex
     elif dt._cat != 2:
-        refuse_dt(_KERNELS[ufunc], dt)
+        refuse_dt(kernel or _KERNELS[ufunc], dt)
         from .._dtype import DEFAULT
         dt = DEFAULT.float
         x, y = np.asarray(x, dt.np), np.asarray(y, dt.np)

@@ -31,11 +31,14 @@ _WARNED = []
 
 
 def _complex_to_real(x):
-    """torch keeps the real part, warning once per process (TORCH_WARN_ONCE)."""
-    if not _WARNED:
+    """torch keeps the real part, warning once per process (TORCH_WARN_ONCE; every time after
+    ``torch.set_warn_always(True)``)."""
+    from .._api_more import _WARN_ALWAYS
+    if not _WARNED or _WARN_ALWAYS[0]:
         _WARNED.append(True)
-        import warnings
-        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=4)
+        from .._user_warning import warn_at_caller
+        warn_at_caller("Casting complex values to real discards the imaginary part (Triggered internally at "
+                       "/__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)")
     return x.real
 
 

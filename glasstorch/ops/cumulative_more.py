@@ -129,6 +129,9 @@ class LogcumsumexpBackward0(Node):
 def logcumsumexp(input, dim, *, out=None):
     x = input._data
     if x.dtype.kind != "f":
+        if x.dtype.kind == "c":
+            from .complex_ops2 import logcumsumexp as complex_logcumsumexp
+            return complex_logcumsumexp(input, _wrap_dim(dim, x.ndim))
         from .inplace import type_name
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{type_name(x.dtype)}\'')
     d = _wrap_dim(dim, x.ndim)

@@ -22,9 +22,12 @@ def inverse(input):
 
 
 def logdet(input):
-    """log det(A) from slogdet: nan where det(A) < 0 (and -inf where it is 0), as torch."""
+    """log det(A) from slogdet: nan where det(A) < 0 (and -inf where it is 0), as torch; for complex A
+    the complex log, log(sign) + log|det A|."""
     from .select import where
     sign, logabs = linalg.slogdet(input)
+    if input.is_complex():
+        return sign.log() + logabs
     return where(sign == -1, _wrap(np.asarray(np.nan, logabs._data.dtype)), logabs)
 
 
@@ -44,9 +47,10 @@ def svd(input, some=True, compute_uv=True):
         m, n = a.shape[-2:]
         s = np.linalg.svd(a, compute_uv=False)
         z = np.zeros(a.shape[:-2] + (m, m), a.dtype), np.zeros(a.shape[:-2] + (n, n), a.dtype)
-        return svd_ret(_wrap(z[0]), _wrap(np.ascontiguousarray(s.astype(a.dtype))), _wrap(z[1]))
+        return svd_ret(_wrap(z[0]), _wrap(np.ascontiguousarray(s.astype(linalg.real_dtype(a.dtype)))),
+                       _wrap(z[1]))
     u, s, vh = linalg.svd(input, full_matrices=not some)
-    return svd_ret(u, s, vh.mT)
+    return svd_ret(u, s, vh.mH)
 
 
 def matrix_power(input, n):
@@ -94,7 +98,7 @@ class CholeskyBackward0(linalg.LinalgCholeskyExBackward0):
 def cholesky(input, upper=False):
     warn_at_caller(_CHOLESKY_DEPRECATED)
     r = linalg._cholesky(input, upper, "cholesky", True)[0]
-    if r.grad_fn is not None:
+    if r.grad_fn is not None and not input.is_complex():    # the complex node only refuses
         r.grad_fn.__class__ = CholeskyBackward0     # torch's old entry point names its node apart
     return r
 

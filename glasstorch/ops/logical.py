@@ -22,11 +22,24 @@ def isfinite(input):
 
 
 def isposinf(input, *, out=None):
-    return _wrap(as_array(np.isposinf(input._data)))
+    try:
+        return _wrap(as_array(np.isposinf(input._data)))
+    except TypeError:                     # NumPy refuses complex: say it as torch does
+        _no_complex("isposinf", input)
+        raise
 
 
 def isneginf(input, *, out=None):
-    return _wrap(as_array(np.isneginf(input._data)))
+    try:
+        return _wrap(as_array(np.isneginf(input._data)))
+    except TypeError:
+        _no_complex("isneginf", input)
+        raise
+
+
+def _no_complex(name, input):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError(f"{name} does not support complex inputs.")
 
 
 def isreal(input):
@@ -35,7 +48,12 @@ def isreal(input):
 
 
 def signbit(input, *, out=None):
-    return _wrap(as_array(np.signbit(input._data)))
+    try:
+        return _wrap(as_array(np.signbit(input._data)))
+    except TypeError:                     # NumPy has no complex signbit, nor has torch
+        if input._data.dtype.kind == "c":
+            raise NotImplementedError("signbit is not implemented for complex tensors.") from None
+        raise
 
 
 class NanToNumBackward0(Node):
@@ -103,7 +121,7 @@ def logical_not(input, *, out=None):
 def _bitwise(ufunc, name):
     def op(input, other, *, out=None):
         x, y, dt = binary_operands(input, other)
-        if dt._cat == 2:
+        if dt._cat >= 2:                     # float or complex
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt.np)}'")
         return _wrap(as_array(ufunc(x, y)).astype(dt.np, copy=False))
     op.__name__ = name
@@ -119,9 +137,16 @@ bitwise_right_shift = _bitwise(np.right_shift, "rshift")
 
 def bitwise_not(input, *, out=None):
     x = input._data
-    if x.dtype.kind == "f":
+    if x.dtype.kind in "fc":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{type_name(x.dtype)}'")
     return _wrap(as_array(np.invert(x)))
+
+
+def invert(input):
+    """``~x``: Python's operator refuses float and complex tensors with a TypeError of its own."""
+    if input._data.dtype.kind in "fc":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(input)
 
 
 def _rbitwise(fn):

@@ -15,13 +15,33 @@ def _t():
     return glasstorch
 
 
-def float_power(input, exponent, *, out=None):
-    """input ** exponent computed in float64 (both converted first)."""
+def _float_power_dtype(input, exponent):
+    """float64, or complex128 when either operand is complex."""
     t = _t()
+    cplx = any(x.is_complex() if isinstance(x, Tensor) else isinstance(x, complex) for x in (input, exponent))
+    return t.complex128 if cplx else t.float64
+
+
+def float_power(input, exponent, *, out=None):
+    """input ** exponent computed in float64 / complex128 (both converted first)."""
+    t = _t()
+    dt = _float_power_dtype(input, exponent)
+    conv = complex if dt is t.complex128 else float
     if isinstance(input, Tensor):
-        base = input.double()
-        return base.pow(exponent.double() if isinstance(exponent, Tensor) else float(exponent))
-    return t.pow(float(input), exponent.double())
+        base = input.to(dt)
+        return base.pow(exponent.to(dt) if isinstance(exponent, Tensor) else conv(exponent))
+    return t.pow(conv(input), exponent.to(dt))
+
+
+def float_power_(input, exponent):
+    """In place: only a base already of the result dtype (float64 / complex128) may take it."""
+    from .inplace import commit, type_name
+    from .inplace_more import original
+    dt = _float_power_dtype(input, exponent)
+    if input.dtype is not dt:
+        raise RuntimeError(f"the base given to float_power_ has dtype {type_name(input._data.dtype)} but the "
+                           f"operation's result requires dtype {type_name(dt.np)}")
+    return commit(input, lambda: float_power(original(input), exponent), "float_power")
 
 
 class FrexpBackward0(Node):
@@ -115,7 +135,7 @@ def _norms(x, p, axes):
 
 def renorm(input, p, dim, maxnorm, *, out=None):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"renorm: expected a floating point tensor, but got {input.dtype.name}")
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
@@ -125,10 +145,13 @@ def renorm(input, p, dim, maxnorm, *, out=None):
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {x.ndim} dimensions")
     d = _wrap_dim(dim, x.ndim)
     axes = tuple(i for i in range(x.ndim) if i != d)
-    norm = _norms(x, float(p), axes)
-    factor = np.where(norm > maxnorm, (maxnorm / (norm + 1e-7)).astype(x.dtype), x.dtype.type(1))
+    norm = _norms(x, float(p), axes)           # real, also for complex x: the factor scales x
+    factor = np.where(norm > maxnorm, (maxnorm / (norm + 1e-7)).astype(norm.dtype), norm.dtype.type(1))
     r = _wrap((x * factor).astype(x.dtype))
-    if GRAD.enabled and input._rg:
+    if x.dtype.kind == "c":
+        from .._linalg_complex import refuse_grad
+        refuse_grad("RenormBackward0", "renorm of a complex tensor", r, input)
+    elif GRAD.enabled and input._rg:
         node = RenormBackward0()
         node.p, node.axes, node.maxnorm = float(p), axes, maxnorm
         node.save(input)
@@ -152,7 +175,7 @@ def vander(x, N=None, increasing=False):
         raise RuntimeError("N must be non-negative.")
     # as torch builds it: ones, x copied into columns 1.., their running product written back
     # (the writes record CopySlices)
-    dtype = x.dtype if x.is_floating_point() else t.int64
+    dtype = x.dtype if x.is_floating_point() or x.is_complex() else t.int64
     r = t.empty(x.size(0), n, dtype=dtype)
     if n > 0:
         r.fill_(1)
@@ -162,4 +185,4 @@ def vander(x, N=None, increasing=False):
     return r if increasing else r.flip(1)
 
 
-__all__ = ["float_power", "frexp", "ldexp", "renorm", "renorm_", "vander"]
+__all__ = ["float_power", "float_power_", "frexp", "ldexp", "renorm", "renorm_", "vander"]

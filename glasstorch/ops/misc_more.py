@@ -2,6 +2,8 @@
 ``bucketize``, ``isin``, ``triu_indices`` / ``tril_indices``, ``take_along_dim``, ``inner``."""
 import numpy as np
 
+from ._complex_refuse import refuse
+
 from .._dtype import to_dtype, int64
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
@@ -33,6 +35,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     if x.dtype.kind == "f":
         x = np.where(np.isnan(x), x.dtype.type(0), x)
+    elif x.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     with no_grad():
         r = _sum(_wrap(x), dim, keepdim, dtype=dtype)
     if GRAD.enabled and input._rg:
@@ -47,6 +51,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """nansum / (number of non-nan elements), as torch composes it."""
     from .inplace import type_name
     if input._data.dtype.kind != "f":
+        if input._data.dtype.kind == "c":          # torch's nanmean is nansum / count
+            raise RuntimeError("nansum on CPU does not support complex inputs")
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{type_name(input._data.dtype)}")
     if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
@@ -71,6 +77,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     seq = sorted_sequence._data
     scalar = not isinstance(input, Tensor)
     vals = np.asarray(input, seq.dtype) if scalar else input._data
+    if seq.dtype.kind == "c" or vals.dtype.kind == "c":       # NumPy would order them lexicographically
+        refuse("searchsorted_out_cpu", seq if seq.dtype.kind == "c" else vals)
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter._data, -1)
     how = "right" if right else "left"
@@ -98,6 +106,9 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    if e.dtype.kind == "c" or t.dtype.kind == "c":      # (a Python complex number is ComplexDouble)
+        from .inplace import type_name
+        raise RuntimeError(f"Unsupported input type encountered for isin(): {type_name((e if e.dtype.kind == 'c' else t).dtype)}")
     return _wrap(np.asarray(np.isin(e, t, invert=invert)))
 
 

@@ -12,6 +12,7 @@ from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
 from ._index_dtype import checked_index
+from ._complex_refuse import not_implemented, refuse
 
 _REDUCES = ("sum", "prod", "mean", "amax", "amin")
 _UFUNC = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum, "mean": np.add}
@@ -39,7 +40,7 @@ def _fold(x, where, vals, reduce, include_self):
         count = np.ones(x.shape, np.int64) if include_self else np.zeros(x.shape, np.int64)
         np.add.at(count, where, 1)
         count[count == 0] = 1
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fc":
             out = out / count.astype(x.dtype)
         else:
             out = np.floor_divide(out, count).astype(x.dtype)
@@ -111,6 +112,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if src._data.dtype != x.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_gather(x, idx, d, "scatter")
+    if x.dtype.kind == "c" and reduce in ("amax", "amin"):
+        raise not_implemented(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
     region = tuple(slice(0, n) for n in idx.shape)
     return _reduce_op(input, src, _full_index(idx, d), region, reduce, include_self, ScatterReduceBackward0)
 
@@ -120,6 +123,8 @@ def _reduce_op(input, src, where, region, reduce, include_self, node_cls):
     out, count = _fold(x, where, src._data[region], reduce, include_self)
     r = _wrap(out.astype(x.dtype, copy=False))
     if needs_grad(input, src):
+        if x.dtype.kind == "c":
+            raise RuntimeError("scatter_reduce does not support automatic differentiation for outputs with complex dtype.")
         from .inplace_more import original
         node = node_cls()
         node.where, node.reduce, node.include_self, node.count = where, reduce, include_self, count
@@ -144,6 +149,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     if s.ndim and s.shape[d] != i.size:
         raise RuntimeError(f"index_reduce_(): Number of indices ({i.size}) should be equal to source.size(dim) "
                            f"({s.shape[d]})")
+    refuse("index_func_", x)
     full = np.broadcast_to(i.reshape((-1,) + (1,) * (s.ndim - d - 1)), s.shape) if s.ndim else i
     where = _full_index(full, d)
     region = tuple(slice(0, n) for n in s.shape)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
+from ._complex_refuse import refuse
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)    # B_2, B_4, ... B_14
 
@@ -112,8 +113,9 @@ class PolygammaBackward0(Node):
         return (g * polygamma(self.n + 1, x),)
 
 
-def _apply(fn, node, input):
+def _apply(fn, node, input, kernel):
     x = unary_float_input(input)
+    refuse(kernel, x)                          # torch has no complex kernel for these
     r = _wrap(np.asarray(fn(x), x.dtype))
     if GRAD.enabled and input._rg:
         node.save(input)
@@ -122,11 +124,11 @@ def _apply(fn, node, input):
 
 
 def lgamma(input, *, out=None):
-    return _apply(_lgamma, LgammaBackward0(), input)
+    return _apply(_lgamma, LgammaBackward0(), input, "lgamma_vml_cpu")
 
 
 def digamma(input, *, out=None):
-    return _apply(lambda x: _digamma64(x).astype(x.dtype), DigammaBackward0(), input)
+    return _apply(lambda x: _digamma64(x).astype(x.dtype), DigammaBackward0(), input, "digamma")
 
 
 def polygamma(n, input, *, out=None):
@@ -136,7 +138,7 @@ def polygamma(n, input, *, out=None):
         return digamma(input)
     node = PolygammaBackward0()
     node.n = n
-    return _apply(lambda x: _polygamma64(n, x).astype(x.dtype), node, input)
+    return _apply(lambda x: _polygamma64(n, x).astype(x.dtype), node, input, "trigamma" if n == 1 else "polygamma")
 
 
 class LogitBackward0(Node):
@@ -155,6 +157,7 @@ class LogitBackward0(Node):
 
 def logit(input, eps=None, *, out=None):
     x = unary_float_input(input)
+    refuse("logit_cpu", x)
     z = x if eps is None else np.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps))
     with np.errstate(divide="ignore", invalid="ignore"):
         r = _wrap(np.asarray(np.log(z / (1 - z)), x.dtype))
@@ -197,7 +200,9 @@ def sinc(input, *, out=None):
 def heaviside(input, values, *, out=None):
     """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch)."""
     x, v = input._data, values._data
-    if x.dtype != v.dtype:
+    if x.dtype != v.dtype or x.dtype.kind == "c":
+        if x.dtype.kind == "c" or v.dtype.kind == "c":
+            raise RuntimeError("heaviside is not yet implemented for complex tensors.")
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     from ._no_derivative import record_not_implemented
     r = _wrap(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype))

@@ -16,14 +16,16 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
+from ._complex_refuse import refuse
 from .binary_more import _float_pair
 from ._special_kernels import (_SQRT2PI, _erfcx64, _i0_64, _i0e64, _i1_64, _i1e64, _igam64, _is_array, _lgamma64,
                                _log_ndtr64, _ndtri64, _zeta64)
 
 
 # ---- ops and their nodes ----------------------------------------------------------------------------
-def _unary(fn64, node, input):
+def _unary(fn64, node, input, kernel):
     x = unary_float_input(input)
+    refuse(kernel, x)                          # torch has no complex kernel for these
     r = _wrap(np.asarray(fn64(x.astype(np.float64)), x.dtype))
     if GRAD.enabled and input._rg:
         node.save(input, r, result_at=1)
@@ -107,31 +109,31 @@ class SpecialNdtriBackward0(Node):
 
 
 def i0(input, *, out=None):
-    return _unary(_i0_64, I0Backward0(), input)
+    return _unary(_i0_64, I0Backward0(), input, "i0_vml_cpu")
 
 
 def i0e(input, *, out=None):
-    return _unary(_i0e64, SpecialI0EBackward0(), input)
+    return _unary(_i0e64, SpecialI0EBackward0(), input, "i0e_cpu")
 
 
 def i1(input, *, out=None):
-    return _unary(_i1_64, SpecialI1Backward0(), input)
+    return _unary(_i1_64, SpecialI1Backward0(), input, "i1_cpu")
 
 
 def i1e(input, *, out=None):
-    return _unary(_i1e64, SpecialI1EBackward0(), input)
+    return _unary(_i1e64, SpecialI1EBackward0(), input, "i1e_cpu")
 
 
 def erfcx(input, *, out=None):
-    return _unary(_erfcx64, SpecialErfcxBackward0(), input)
+    return _unary(_erfcx64, SpecialErfcxBackward0(), input, "erfcx_cpu")
 
 
 def log_ndtr(input, *, out=None):
-    return _unary(_log_ndtr64, SpecialLogNdtrBackward0(), input)
+    return _unary(_log_ndtr64, SpecialLogNdtrBackward0(), input, "log_ndtr_cpu")
 
 
 def ndtri(input, *, out=None):
-    return _unary(_ndtri64, SpecialNdtriBackward0(), input)
+    return _unary(_ndtri64, SpecialNdtriBackward0(), input, "ndtri_cpu")
 
 
 class SpecialEntrBackward0(Node):
@@ -150,7 +152,7 @@ def _entr64(x):
 
 
 def entr(input, *, out=None):
-    return _unary(_entr64, SpecialEntrBackward0(), input)
+    return _unary(_entr64, SpecialEntrBackward0(), input, "entr_cpu")
 
 
 def _igamma_weight(a, x, m):
@@ -232,12 +234,12 @@ class SpecialZetaBackward2(SpecialZetaBackward0):
     __slots__ = ()
 
 
-def _pair(fn64, node, input, other, scalar_nodes=None):
+def _pair(fn64, node, input, other, kernel, scalar_nodes=None):
     """A binary special function; torch names the node ...Backward1 / ...Backward2 when the first /
     second argument is a Python number."""
     def ufunc(x, y):
         return np.asarray(fn64(x, y), np.result_type(x, y))
-    r = _float_pair(ufunc, type(node), input, other)
+    r = _float_pair(ufunc, type(node), input, other, kernel=kernel)
     fn = r.grad_fn
     if fn is not None:
         if isinstance(node, IgammaBackward0):
@@ -252,17 +254,17 @@ def _pair(fn64, node, input, other, scalar_nodes=None):
 def gammainc(input, other, *, out=None):
     node = IgammaBackward0()
     node.sign = 1
-    return _pair(lambda a, x: _igam64(a, x, False), node, input, other)
+    return _pair(lambda a, x: _igam64(a, x, False), node, input, other, "igamma_cpu")
 
 
 def gammaincc(input, other, *, out=None):
     node = IgammacBackward0()
     node.sign = -1
-    return _pair(lambda a, x: _igam64(a, x, True), node, input, other)
+    return _pair(lambda a, x: _igam64(a, x, True), node, input, other, "igammac_cpu")
 
 
 def zeta(input, other, *, out=None):
-    return _pair(_zeta64, SpecialZetaBackward0(), input, other, (SpecialZetaBackward1, SpecialZetaBackward2))
+    return _pair(_zeta64, SpecialZetaBackward0(), input, other, "zeta_cpu", (SpecialZetaBackward1, SpecialZetaBackward2))
 
 
 def _xlog1py64(x, y):
@@ -271,7 +273,7 @@ def _xlog1py64(x, y):
 
 
 def xlog1py(input, other, *, out=None):
-    return _pair(_xlog1py64, SpecialXlog1PyBackward0(), input, other,
+    return _pair(_xlog1py64, SpecialXlog1PyBackward0(), input, other, "xlog1py_cpu",
                  (SpecialXlog1PyBackward1, SpecialXlog1PyBackward2))
 
 

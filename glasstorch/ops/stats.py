@@ -4,7 +4,7 @@ import numpy as np
 
 from .._return_types import return_type
 from ._common import GRAD, Tensor, _wrap, record1
-from ._complex_refuse import refuse
+from ._complex_refuse import not_implemented, refuse
 from .scalar_arith import div_scalar, mul_scalar
 from .sorting import MedianBackward0, MedianBackward1, _order, _pick
 from .._tensor import _wrap_dim
@@ -70,7 +70,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                       "observations.")
         norm = norm * 0
     xc = x - avg.unsqueeze(1)
-    c = t.mm(xc, (xc * w if w is not None else xc).t())
+    c = t.mm(xc, (xc * w if w is not None else xc).t().conj())    # X X^H: conj is a no-op for real X
     return t.true_divide(c, norm).squeeze()
 
 
@@ -82,16 +82,19 @@ def corrcoef(input):
     c = cov(input)
     if c.dim() == 0:
         return c / c
-    sd = c.diagonal().sqrt()
+    d = c.diagonal()
+    sd = (d.real if d.is_complex() else d).sqrt()
     c = c / sd.view(-1, 1)
     c = c / sd.view(1, -1)
+    if c.is_complex():          # torch clips the real and imaginary parts apart
+        return _t().complex(c.real.clip(-1, 1), c.imag.clip(-1, 1))
     return c.clip(-1, 1)
 
 
 def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     t = _t()
     if not input.is_floating_point():
-        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")   # nanquantile too
     if isinstance(q, Tensor):
         if q.dtype != input.dtype:
             raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
@@ -193,8 +196,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     t = _t()
     x = input._data
     if x.dtype.kind != "f":
-        raise NotImplementedError(f'"histogramdd" not implemented for \'{input.dtype.name.capitalize()}\''
-                                  if input.dtype.name != "int64" else '"histogramdd" not implemented for \'Long\'')
+        raise not_implemented("histogramdd", x.dtype)
     if isinstance(bins, Tensor):
         edges = bins._data.astype(x.dtype)
     else:

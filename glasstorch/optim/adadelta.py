@@ -15,6 +15,8 @@ __all__ = ["Adadelta", "adadelta"]
 
 
 class Adadelta(Optimizer):
+    _sparse_error = "Adadelta does not support sparse gradients"
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
         check_lr(lr)

@@ -4,10 +4,12 @@
     s = s + g^2                      (s starts at initial_accumulator_value)
     p = p - clr * g / (sqrt(s) + eps)
 
-State is made in the constructor, for every parameter, as torch does.
+State is made in the constructor, for every parameter, as torch does.  A sparse gradient updates
+only the rows it holds (``_sparse_adagrad``); weight decay with one raises torch's error.
 """
 import numpy as np
 
+from ._blas_order import sqrt as blas_sqrt
 from ._functional import addcdiv_, addcmul_, bump, fma, full_like, get_value, incr, scalar_state
 from ._validate import check_eps, check_fused, check_lr, check_weight_decay
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -52,7 +54,8 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             params, grads, state_sums, state_steps = self._init_group(group, "sum", "step")
             adagrad(params, grads, state_sums, state_steps, lr=group["lr"], weight_decay=group["weight_decay"],
-                    lr_decay=group["lr_decay"], eps=group["eps"], maximize=group["maximize"])
+                    lr_decay=group["lr_decay"], eps=group["eps"], maximize=group["maximize"], fused=group["fused"],
+                    has_sparse_grad=any(g.is_sparse for g in grads))
         return loss
 
 
@@ -60,11 +63,18 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
             has_sparse_grad=False, foreach=None, differentiable=False, has_complex=False, *, lr, weight_decay,
             lr_decay, eps, maximize):
     lr = _lr_value(lr)
+    if fused and has_sparse_grad:
+        raise RuntimeError("`fused` does not support sparse grad or complex param")
     for param, grad, state_sum, step_t in zip(params, grads, state_sums, state_steps):
         x = param._data
-        g = grad._data
         incr(step_t)
         step = get_value(step_t)
+        if grad.is_sparse:
+            if weight_decay != 0:
+                raise RuntimeError("weight_decay option is not compatible with sparse gradients")
+            _sparse_adagrad(param, -grad if maximize else grad, state_sum, lr / (1 + (step - 1) * lr_decay), eps)
+            continue
+        g = grad._data
         if maximize:
             g = -g
         if weight_decay != 0:
@@ -72,7 +82,22 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
         clr = lr / (1 + (step - 1) * lr_decay)
         s = state_sum._data
         addcmul_(s, g, g, 1)
-        std = np.sqrt(s)
+        std = blas_sqrt(s)          # torch.sqrt is MKL's vsSqrt here, not correctly rounded
         std += eps
         addcdiv_(x, g, std, -clr)
         bump(param, state_sum)
+
+
+def _sparse_adagrad(param, grad, state_sum, clr, eps):
+    """torch's sparse branch: only the rows of the coalesced gradient move (duplicates summed first,
+    as the update is not linear), each through dense + sparse additions (``_arith.dense_add_``)."""
+    from ..sparse._arith import dense_add_
+    from ..sparse._coo import make
+    g = grad.coalesce()
+    if g._vals.shape[0] == 0:
+        return
+    vals, rows = g._vals, tuple(g._idx)
+    dense_add_(state_sum, make(g._idx, vals * vals, g._size, True))
+    std = blas_sqrt(state_sum._data[rows])          # state_sum.sparse_mask(grad) values, sqrt_ (MKL)
+    std += std.dtype.type(eps)
+    dense_add_(param, make(g._idx, vals / std, g._size, True), -clr)

@@ -15,6 +15,8 @@ __all__ = ["ASGD", "asgd"]
 
 
 class ASGD(Optimizer):
+    _sparse_error = "ASGD does not support sparse gradients"
+
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
         check_lr(lr)

@@ -384,6 +384,8 @@ class Optimizer:
         for p in group["params"]:
             if p._grad is None:
                 continue
+            if self._sparse_error is not None and p._grad.is_sparse:
+                raise RuntimeError(self._sparse_error)
             params.append(p)
             grads.append(p._grad)
             state = self.state[p]
@@ -393,6 +395,9 @@ class Optimizer:
                 if key is not None:
                     out.append(state[key])
         return (params, grads, *lists)
+
+    # torch's message for a sparse gradient, raised by ``_init_group`` (None: sparse grads are handled)
+    _sparse_error = None
 
     def _new_state(self, group, p):
         """A param's state at its first step; empty where the constructor makes it (Adagrad)."""

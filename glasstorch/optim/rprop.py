@@ -14,6 +14,8 @@ __all__ = ["Rprop", "rprop"]
 
 
 class Rprop(Optimizer):
+    _sparse_error = "Rprop does not support sparse gradients"
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
         check_lr(lr)

@@ -7,14 +7,18 @@ The update, per parameter p with gradient g (torch's single-tensor algorithm):
     b = g (first step)  or  momentum * b + (1 - dampening) * g      if momentum != 0
     g = g + momentum * b if nesterov else b       if momentum != 0
     p = p - lr * g
+
+A sparse gradient (``nn.Embedding(sparse=True)``) goes through the same steps with torch's
+sparse tensor ops (``_sgd_layouts``): weight decay then raises, as it does in torch.
 """
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..ops.arithmetic import add_, _axpy
+from ..ops.arithmetic import add_, _axpy as _axpy_any
+from .._rng_fma import fma64
 from ..ops._common import _wrap
 from ..ops._fma32 import _fma32_scalar
-from .._dtype import float32
+from .._dtype import float32, float64
 from .._dtype import FROM_NP
 from ._validate import check_fused
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -71,11 +75,21 @@ class SGD(Optimizer):
                 continue
             # sgd() writes into the arrays directly, so no graph is recorded without a no_grad block
             sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
-                dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
+                dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"],
+                foreach=group["foreach"], fused=group["fused"],
+                has_sparse_grad=any(g.is_sparse for g in grads))
             if momentum != 0:
                 for p, b in zip(params, bufs):
                     self.state[p]["momentum_buffer"] = b
         return loss
+
+
+def _axpy(x, y, alpha, dt):
+    """x + alpha * y: torch's kernel is one fused multiply-add in float64 too."""
+    if dt is float64 and alpha != 1:
+        x, y = np.asarray(x), np.asarray(y)
+        return np.asarray(fma64(np.float64(alpha), y, x)).reshape(np.broadcast_shapes(x.shape, y.shape))
+    return _axpy_any(x, y, alpha, dt)
 
 
 _NEG_LR32 = {}
@@ -102,10 +116,25 @@ def _neg_lr32(lr):
 
 def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, dampening, nesterov, maximize,
         foreach=None, fused=None, grad_scale=None, found_inf=None, has_sparse_grad=False):
-    """The plain update loop; ``momentum_buffer_list`` is filled in for first steps."""
+    """The plain update loop; ``momentum_buffer_list`` is filled in for first steps.
+
+    torch runs the single-tensor loop on CPU unless ``foreach=True`` is asked for; the foreach loop
+    gives the same parameters, but refuses weight decay with a sparse gradient before updating
+    anything, and (Nesterov, without maximize or weight decay) adds the momentum into ``.grad``."""
     lr = float(_lr_value(lr))
     neg_lr32 = _neg_lr32(lr)
+    if has_sparse_grad and fused:
+        raise RuntimeError("`_fused_sgd` does not support sparse gradients")
+    if has_sparse_grad and foreach and weight_decay != 0:
+        from ..sparse._arith import ADD_SPARSE_DENSE
+        raise RuntimeError(ADD_SPARSE_DENSE)
+    grad_inplace = bool(foreach) and nesterov and not maximize and weight_decay == 0
     for i, param in enumerate(params):
+        if d_p_list[i].is_sparse or (momentum != 0 and momentum_buffer_list[i] is not None
+                                     and momentum_buffer_list[i].is_sparse):
+            _sgd_layouts(param, d_p_list[i], momentum_buffer_list, i, weight_decay=weight_decay, momentum=momentum,
+                         lr=lr, dampening=dampening, nesterov=nesterov, maximize=maximize, grad_inplace=grad_inplace)
+            continue
         g = d_p_list[i]._data
         x = param._data
         if maximize:
@@ -124,6 +153,9 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
                 np.copyto(b, _axpy(b, g, 1 - dampening, dt))
                 buf._vc[0] += 1
             g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data
+            if nesterov and grad_inplace:
+                d_p_list[i]._data[...] = g
+                d_p_list[i]._vc[0] += 1
         if x.ndim == 0 and dt is float32 and g.shape == ():
             _update_one(param, g, neg_lr32)
         elif g.shape == x.shape and dt._cat == 2:
@@ -132,3 +164,23 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
         else:
             with no_grad():
                 add_(param, _wrap(np.asarray(g)), alpha=-lr)
+
+
+def _sgd_layouts(param, grad, bufs, i, *, weight_decay, momentum, lr, dampening, nesterov, maximize, grad_inplace):
+    """One parameter whose gradient or momentum buffer is sparse, with torch's tensor ops step by
+    step (see ``layout_add``): a sparse gradient with weight decay raises, a momentum buffer cloned
+    from a sparse gradient stays sparse, and the parameter takes the sparse update entry by entry."""
+    from ..sparse._arith import layout_add      # (glasstorch.sparse imports the optimizers' kernels)
+    with no_grad():
+        if maximize:
+            grad = -grad
+        if weight_decay != 0:
+            grad = layout_add(grad, param, weight_decay)
+        if momentum != 0:
+            buf = bufs[i]
+            if buf is None:
+                buf = bufs[i] = grad.detach().clone()
+            else:
+                layout_add(buf.mul_(momentum), grad, 1 - dampening, inplace=True)
+            grad = layout_add(grad, buf, momentum, inplace=grad_inplace) if nesterov else buf
+        layout_add(param, grad, -lr, inplace=True)

@@ -11,7 +11,15 @@ coalesced first.
 """
 import numpy as np
 
-from ..optim._functional import fma
+from .._rng_fma import fma64
+from ..optim._functional import fma as _fma32
+
+
+def fma(a, b, c):
+    """a*b + c rounded once, as torch's axpy computes it in float32 and float64 alike."""
+    if np.asarray(c).dtype == np.float64:
+        return fma64(np.float64(a), b, c)
+    return _fma32(a, b, c)
 from ._coo import SparseTensor, coalesce_arrays, make, _linear
 
 ADD_SPARSE_DENSE = "add(sparse, dense) is not supported. Use add(dense, sparse) instead."
@@ -156,3 +164,14 @@ def mul(t, other):
 
 def div(t, other):
     return make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v / o), t._size, t._coal)
+
+
+def layout_add(a, b, alpha=1, inplace=False):
+    """``a.add(b, alpha=alpha)`` (``add_`` when ``inplace``) for any mix of layouts, as torch dispatches
+    it: sparse + sparse stays sparse, dense + sparse adds entry by entry, sparse + dense raises.
+    The optimizers use it where a gradient or a buffer may be sparse."""
+    if isinstance(a, SparseTensor):
+        return add_(a, b, alpha) if inplace else add(a, b, alpha)
+    if isinstance(b, SparseTensor):
+        return dense_add_(a, b, alpha) if inplace else dense_add(a, b, alpha)
+    return a.add_(b, alpha=alpha) if inplace else a.add(b, alpha=alpha)

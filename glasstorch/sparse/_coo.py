@@ -24,6 +24,16 @@ sparse_coo = layout("sparse_coo")
 UNCOALESCED = "Cannot get {} on an uncoalesced tensor, please call .coalesce() first"
 
 
+def not_on_sparse(op):
+    """torch's dispatcher error for an op with no sparse kernel (torch goes on to list every
+    backend the op has, with source paths of its build; glasstorch stops at the list's start)."""
+    return NotImplementedError(
+        f"Could not run '{op}' with arguments from the 'SparseCPU' backend. This could be because the operator "
+        "doesn't exist for this backend, or was omitted during the selective/custom build process (if using custom "
+        "build). If you are a Facebook employee using PyTorch on mobile, please visit https://fburl.com/ptmfixes for "
+        f"possible resolutions. '{op}' is only available for these backends: [CPU, CUDA, Meta, ...].")
+
+
 class SparseTensor(Tensor):
     __slots__ = ("_idx", "_vals", "_size", "_coal")
 

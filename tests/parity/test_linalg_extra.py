@@ -101,8 +101,8 @@ def test_geqrf_and_householder_product():
     same_on_both(lambda t, x, tt: t.orgqr(x, tt), [v, tau], **TOL64)
 
 
-def test_complex_eigendecompositions_are_refused():
+def test_eig_of_a_real_matrix_is_complex():
+    # full parity (values, eigenvectors, errors) is in test_complex_linalg.py
     a = glasstorch.randn(3, 3)
-    for fn in (glasstorch.linalg.eig, glasstorch.linalg.eigvals):
-        with pytest.raises(NotImplementedError, match="complex"):
-            fn(a)
+    w, v = glasstorch.linalg.eig(a)
+    assert w.dtype == v.dtype == glasstorch.linalg.eigvals(a).dtype == glasstorch.complex64

@@ -215,6 +215,9 @@ class SiluBackward0(Node):
 def silu(input, inplace=False):
     if inplace:
         return silu_(input)
+    if input._data.dtype.kind == "c":
+        from ...ops.complex_ops2 import silu as complex_silu
+        return complex_silu(input)
     x = _float_only(input, "silu_cpu")
     one = x.dtype.type(1)
     with np.errstate(over="ignore"):            # torch's kernel: x / (1 + exp(-x)), one rounding fewer

@@ -6,6 +6,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ...ops._complex_refuse import refuse
 
 
 def _bins(n, o):
@@ -38,6 +39,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     x = input._data
     if x.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(x.shape)}")
+    refuse("adaptive_max_pool2d", x)
     oh, ow = _size2(output_size, x.shape)
     h, w = x.shape[-2:]
     flat = x.reshape(x.shape[:-2] + (h * w,))

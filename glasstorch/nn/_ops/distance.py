@@ -20,8 +20,11 @@ class NormBackward1(Node):
             for d in self.dim:        # ascending, so each lands where it was reduced
                 g = np.expand_dims(g, d) if arrays else g.unsqueeze(d)
                 y = np.expand_dims(y, d) if isinstance(y, (np.ndarray, np.generic)) else y.unsqueeze(d)
-        if p == 1:
-            return (g * m.sign(x),)
+        if p == 1:             # sgn(x) = x / |x|: sign for real x, the unit phase for complex
+            if not np.iscomplexobj(x._data if hasattr(x, "_data") else x):
+                return (g * m.sign(x),)
+            ax = m.abs(x)
+            return (m.where(ax == 0, 0 * x, g * x / ax),)
         if p == 2:
             return (m.where(y == 0, 0 * x, g * x / y),)
         return (m.where(y == 0, 0 * x, g * x * m.abs(x) ** (p - 2) / y ** (p - 1)),)
@@ -31,9 +34,11 @@ def norm(input, p, dim, keepdim=False):
     """``dim``: an int or a sequence of ints (torch.frobenius_norm reduces several)."""
     x = input._data
     dim = tuple(sorted(d % x.ndim for d in dim)) if isinstance(dim, (tuple, list)) else (dim % x.ndim,)
-    xd = np.abs(x.astype(np.float64))
+    # |x| of a complex x first: the norm is real (float32 for complex64)
+    xd = np.abs(x).astype(np.float64)
     y = np.sqrt((xd * xd).sum(dim, keepdims=keepdim)) if p == 2 else (xd ** p).sum(dim, keepdims=keepdim) ** (1 / p)
-    r = _wrap(np.asarray(y, x.dtype))
+    real = np.dtype(np.float32) if x.dtype == np.complex64 else np.dtype(np.float64) if x.dtype.kind == "c" else x.dtype
+    r = _wrap(np.asarray(y, real))
     if GRAD.enabled and input._rg:
         node = NormBackward1()
         node.p, node.dim, node.keepdim = p, dim, keepdim

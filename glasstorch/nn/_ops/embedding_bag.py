@@ -17,7 +17,7 @@ _MODES = {"sum": 0, "mean": 1, "max": 2}
 class EmbeddingBagBackward0(Node):
     """y_b = reduce_{j in bag b} w_j W[idx_j]   ->   dW[idx_j] += g_b * w_j (sum), g_b * w_j / |b| (mean),
     g_b at the argmax (max);  dw_j = <g_b, W[idx_j]>"""
-    __slots__ = ("idx", "bag", "size", "mode", "num", "psw", "argmax", "keep", "weight")
+    __slots__ = ("idx", "bag", "size", "mode", "num", "psw", "argmax", "keep", "weight", "sparse", "freq")
 
     def backward(self, g):
         gw = self._weight_grad(g) if self.needs_input_grad(0) else None
@@ -42,6 +42,11 @@ class EmbeddingBagBackward0(Node):
             scale = m.tensor(self._scales(g.dtype.np if hasattr(g.dtype, "np") else np.float32))
             rows = g[m.tensor(self.bag[self.keep])] * scale[m.tensor(np.nonzero(self.keep)[0])].unsqueeze(1)
             return m.zeros(self.num, g.shape[1], dtype=g.dtype).index_add(0, m.tensor(self.idx[self.keep]), rows)
+        if self.sparse:         # (max mode refuses sparse=True in the forward)
+            from ...sparse._embedding import FREQ, sparse_bag_grad
+            if self.freq:
+                raise RuntimeError(FREQ)
+            return sparse_bag_grad(g, self.idx, self.bag, self.size, self.mode == 1, self.psw, self.keep, self.num)
         d = g.shape[1]
         gw = np.zeros((self.num, d), g.dtype)
         if self.mode == 2:
@@ -201,6 +206,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         node = EmbeddingBagBackward0()
         node.idx, node.bag, node.size, node.mode, node.num = idx, bag, size, _MODES[mode], num
         node.psw, node.argmax, node.keep, node.weight = psw, argmax, keep, weight
+        node.sparse, node.freq = sparse, scale_grad_by_freq
         record(node, r, weight, per_sample_weights) if per_sample_weights is not None else record(node, r, weight)
     return r
 

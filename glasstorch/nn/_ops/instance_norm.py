@@ -35,6 +35,8 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
                          "dimensions)")
     if input.numel() == 0:
         return input
+    from ...ops._complex_refuse import refuse
+    refuse("avg_pool2d" if dim == 3 else "avg_pool3d_out_frame", input._data)
     div = input.mul(input)
     sizes = input.shape
     # channels become the height of a one-channel image; a (size, 1) window averages across them

@@ -9,6 +9,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops import _libm
+from ...ops._complex_refuse import refuse
 from ...ops.shape import is_array
 from ._util import check_reduction, reduce, reduce_grad
 
@@ -45,9 +46,14 @@ class _PointwiseLoss(Node):
         return (d if self.need[0] else None, -d if self.need[1] else None)
 
 
+_KERNELS = {"MseLossBackward0": "mse_cpu", "SmoothL1LossBackward0": "smooth_l1_cpu", "HuberLossBackward0": "huber_cpu"}
+
+
 def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
     check_reduction(reduction)
     x, t = np.broadcast_arrays(input._data, target._data)
+    if x.dtype.kind == "c" or t.dtype.kind == "c":
+        refuse(_KERNELS[node_cls.__name__], x if x.dtype.kind == "c" else t)
     if x.dtype != t.dtype:
         t = t.astype(x.dtype)
     r = _wrap(np.asarray(reduce(loss_fn(x, t, **params), reduction), dtype=x.dtype))
@@ -162,6 +168,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     x, t = input._data, target._data
+    if x.dtype.kind == "c" or t.dtype.kind == "c":
+        _bce_complex(x, t)
     if ((x < 0) | (x > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
     lo = x.dtype.type(-100)
@@ -178,6 +186,13 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         node.save(input, target, w)
         record(node, r, input, target, weight)
     return r
+
+
+def _bce_complex(x, t):
+    from ...ops.inplace import type_name
+    if x.dtype != t.dtype:
+        raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
+    refuse("binary_cross_entropy", x)
 
 
 class BinaryCrossEntropyWithLogitsBackward0(Node):
@@ -211,6 +226,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     x, t = input._data, target._data
+    refuse("log_sigmoid_cpu", x)
     with np.errstate(over="ignore"):
         if pos_weight is None:
             m = np.maximum(-x, 0)
@@ -287,6 +303,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     x, t = input._data, target._data
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    refuse("nll_loss_out_frame", x)
     if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
     if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too

@@ -7,6 +7,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
+from ...ops._complex_refuse import refuse
 from ._util import check_reduction, legacy_reduction, reduce as _reduce_array, reduce_grad
 from ._util import reduce_tensor as _reduce
 
@@ -98,6 +99,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     x = input._data
+    refuse("multi_margin_loss_cpu_kernel", x)
     t = target._data.reshape(-1).astype(np.int64)
     x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
     if t.size != x2.shape[0]:

@@ -12,6 +12,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops.shape import is_array
 from . import batch_norm_cpu as _bn_exact
+from ...ops._complex_refuse import refuse
 
 
 def _norm_backward(g, xhat, invstd, w_b, axes, n):
@@ -158,6 +159,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 def _batch_norm_generic(input, running_mean, running_var, weight, bias, training, momentum, eps):
     """Other dtypes (and empty inputs): the textbook formulas in the input's dtype."""
     x = input._data
+    refuse("batch_norm", x)
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, -1) + (1,) * (x.ndim - 2)
     t = x.dtype.type
@@ -207,6 +209,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if x.shape[x.ndim - k:] != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{input.shape}")
+    refuse("LayerNormKernelImpl", x)
     axes = tuple(range(x.ndim - k, x.ndim))
     t = x.dtype.type
     mean = x.mean(axis=axes, keepdims=True)
@@ -247,6 +250,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {input.shape} and num_groups={num_groups}")
+    refuse("GroupNormKernelImpl", x)
     t = x.dtype.type
     xg = x.reshape(n, num_groups, -1)
     mean = xg.mean(axis=2, keepdims=True)

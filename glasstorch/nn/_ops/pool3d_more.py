@@ -6,6 +6,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from .adaptive_max import _bins
+from ...ops._complex_refuse import refuse
 
 __all__ = ["adaptive_max_pool3d", "max_unpool3d"]
 
@@ -33,6 +34,7 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     x = input._data
     if x.ndim not in (4, 5):
         raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: {list(x.shape)}")
+    refuse("adaptive_max_pool3d_cpu", x)
     out = tuple(n if o is None else o for n, o in zip(x.shape[-3:], _triple(output_size)))
     d, h, w = x.shape[-3:]
     flat = x.reshape(x.shape[:-3] + (d * h * w,))

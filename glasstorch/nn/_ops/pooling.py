@@ -12,6 +12,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.conversion import keep_format
+from ...ops._complex_refuse import refuse
 
 
 def _tup(v, nd):
@@ -187,6 +188,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     x = input._data
     if x.ndim not in (nd + 1, nd + 2) or x.size == 0:
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    refuse(f"max_pool{nd}d", x)
     unbatched = x.ndim == nd + 1
     if unbatched:                 # (C, *S): pool as a batch of one, record on the input itself
         x = x[None]
@@ -233,6 +235,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x = input._data
     if x.ndim not in (2, 3):
         raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got {list(x.shape)}")
+    if not return_indices:
+        refuse("max_pool1d_impl", x)       # (with indices torch goes through max_pool2d, as here)
     u = unsqueeze(input, -2)
     k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
     st = k if stride in (None, [], ()) else (stride if isinstance(stride, int) else stride[0])

@@ -15,6 +15,7 @@ from ...ops._common import GRAD, _wrap, record1
 from ...ops.conversion import keep_format
 from .conv import _windows_nd
 from .pooling import _geometry, _padded, _tap_slices
+from ...ops._complex_refuse import refuse
 
 
 def _divisors(n, k, s, p, o, count_include_pad):
@@ -69,6 +70,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     x = input._data
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    refuse("avg_pool2d" if nd == 2 else "avg_pool3d_out_frame", x)
     xshape = x.shape
     if x.ndim == nd + 1:
         x = x[None]
@@ -160,6 +162,7 @@ def _adaptive_avg_pool(input, output_size, nd):
     x = input._data
     if nd == 3 and x.ndim not in (4, 5):
         raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(x.shape)}")
+    refuse("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x)
     if isinstance(output_size, int):
         output_size = (output_size,) * nd
     out = tuple(n if o is None else o for n, o in zip(x.shape[-nd:], output_size))

@@ -9,12 +9,14 @@ from ...ops._norm_order import norm2_lastdim
 
 class EmbeddingBackward0(Node):
     """y = W[idx]   ->   dW[i] = sum of g over the positions where idx == i (0 for padding_idx)"""
-    __slots__ = ("idx", "num", "padding_idx", "sparse")
+    __slots__ = ("idx", "num", "padding_idx", "sparse", "freq")
 
     def backward(self, g):
         d = g.shape[-1]
         if self.sparse and self.m is np:          # (a graph of the backward gets the dense formula)
-            from ...sparse._embedding import sparse_embedding_grad
+            from ...sparse._embedding import FREQ, sparse_embedding_grad
+            if self.freq:
+                raise RuntimeError(FREQ)
             return (sparse_embedding_grad(g, self.idx, self.num, self.padding_idx),)
         gw = np.zeros((self.num, d), g.dtype)
         np.add.at(gw, self.idx.ravel(), g.reshape(-1, d))
@@ -53,6 +55,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if GRAD.enabled and weight._rg:
         node = EmbeddingBackward0()
         node.idx, node.num, node.padding_idx, node.sparse = idx, w.shape[0], padding_idx, sparse
+        node.freq = scale_grad_by_freq
         record1(node, r, weight)
     return r
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ...ops._complex_refuse import refuse
 
 
 def _scale(n_in, n_out, align_corners, scale_factor):
@@ -240,6 +241,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if nd == 2:
             return adaptive_avg_pool2d(input, tuple(out_size))
         return adaptive_avg_pool2d(input.unsqueeze(-2), (1, out_size[0])).squeeze(-2)
+    if x.dtype.kind == "c":
+        _refuse_complex(x, mode, nd, antialias)
     if antialias:
         mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic") for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "nearest":
@@ -260,6 +263,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         node.mats = mats
         record1(node, r, input)
     return r
+
+
+def _refuse_complex(x, mode, nd, antialias):
+    """torch's kernels have no complex instance; name the one it fails in."""
+    if antialias:
+        kernel = "compute_index_ranges_weights"
+    elif nd == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
+        kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
+    else:
+        kernel = "compute_indices_weights_" + {"nearest-exact": "nearest", "bicubic": "cubic", "bilinear": "linear",
+                                               "trilinear": "linear"}.get(mode, mode)
+    refuse(kernel, x)
 
 
 def _deprecated(name):

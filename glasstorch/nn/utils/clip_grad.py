@@ -34,6 +34,9 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
         tensors = [tensors]
     tensors = list(tensors)
     norm_type = float(norm_type)
+    if any(g.is_sparse for g in tensors):          # torch has no vector_norm for sparse tensors
+        from ...sparse._coo import not_on_sparse
+        raise not_on_sparse("aten::linalg_vector_norm")
     if not tensors:
         return _wrap(np.array(0.0, np.float32))
     # torch stacks the per-tensor norms, so a float32 and a float64 gradient give a float64 total
@@ -81,6 +84,28 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     if not grads:  # torch groups the (empty) gradient list by device first, and that check fails
         raise RuntimeError("Expected !nested_tensorlist[0].empty() to be true, but got false.  (Could this error "
                            "message be improved?  If so, please report an enhancement request to PyTorch.)")
+    if any(g.is_sparse for g in grads):
+        _clip_value_to_sparse(grads, clip_value, foreach)
     for g in grads:
         np.clip(g._data, -clip_value, clip_value, out=g._data)
+        g._vc[0] += 1
+
+
+def _clip_value_to_sparse(grads, clip_value, foreach):
+    """torch has no clamp for sparse tensors.  It clips the gradients one dtype group at a time: a
+    group is clamped from below then from above (``foreach``), or gradient by gradient
+    (``foreach=False``), so the group's gradients before the sparse one are clipped, fully or from
+    below only, when the error comes.  torch takes the groups in a hash map's order; glasstorch
+    takes the sparse gradient's group first (torch's order for a float32 one among float16/64)."""
+    from ...sparse._coo import not_on_sparse
+    dtype = next(g.dtype for g in grads if g.is_sparse)
+    for g in grads:
+        if g.dtype != dtype:
+            continue
+        if g.is_sparse:
+            raise not_on_sparse("aten::clamp_" if foreach is False else "aten::clamp_min_")
+        if foreach is False:
+            np.clip(g._data, -clip_value, clip_value, out=g._data)
+        else:
+            np.maximum(g._data, g._data.dtype.type(-clip_value), out=g._data)
         g._vc[0] += 1
