@@ -5,26 +5,14 @@ from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error
 from ._complex_refuse import not_implemented
 
 
-def _compare(ufunc):
-    def op(input, other, *, out=None):
-        if other is None:
-            raise TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)")
-        x, y, _ = binary_operands(input, other)
-        try:
-            return _wrap(as_array(ufunc(x, y)))
-        except ValueError:
-            raise broadcast_error(np.shape(x), np.shape(y)) from None
-    op.__name__ = ufunc.__name__
-    return op
-
-
-def _order(ufunc, kernel):
-    """An ordering comparison: torch has no complex kernel for it (NumPy orders lexicographically)."""
+def _compare(ufunc, kernel=None):
+    """A comparison; ``kernel`` names torch's kernel for the ordering ones, which torch has no
+    complex version of (NumPy would order complex numbers lexicographically)."""
     def op(input, other, *, out=None):
         if other is None:
             raise TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)")
         x, y, dt = binary_operands(input, other)
-        if dt._cat == 3:
+        if kernel is not None and dt._cat == 3:
             raise not_implemented(kernel, dt.np)
         try:
             return _wrap(as_array(ufunc(x, y)))
@@ -36,10 +24,10 @@ def _order(ufunc, kernel):
 
 eq = _compare(np.equal)
 ne = _compare(np.not_equal)
-lt = _order(np.less, "lt_cpu")
-le = _order(np.less_equal, "le_cpu")
-gt = _order(np.greater, "gt_cpu")
-ge = _order(np.greater_equal, "ge_cpu")
+lt = _compare(np.less, "lt_cpu")
+le = _compare(np.less_equal, "le_cpu")
+gt = _compare(np.greater, "gt_cpu")
+ge = _compare(np.greater_equal, "ge_cpu")
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 

@@ -185,6 +185,18 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
+def _unstructured_mask(amount, t, default_mask, scores, largest):
+    """default_mask with the k entries whose scores are largest (random pruning) or smallest (L1)
+    set to 0; the scores are drawn only when k > 0, as torch draws them."""
+    size = t.nelement()
+    k = _compute_nparams_toprune(amount, size)
+    _validate_pruning_amount(k, size)
+    mask = default_mask.clone(memory_format=torch.contiguous_format)
+    if k != 0:
+        mask.view(-1)[torch.topk(scores(), k=k, largest=largest).indices] = 0
+    return mask
+
+
 class RandomUnstructured(BasePruningMethod):
     """Prunes ``amount`` entries chosen at random (the top-k of ``rand_like``)."""
     PRUNING_TYPE = "unstructured"
@@ -194,14 +206,7 @@ class RandomUnstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t, default_mask):
-        size = t.nelement()
-        k = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(k, size)
-        mask = default_mask.clone(memory_format=torch.contiguous_format)
-        if k != 0:
-            scores = torch.rand_like(t)
-            mask.view(-1)[torch.topk(scores.view(-1), k=k).indices] = 0
-        return mask
+        return _unstructured_mask(self.amount, t, default_mask, lambda: torch.rand_like(t).view(-1), True)
 
     @classmethod
     def apply(cls, module, name, amount):
@@ -217,13 +222,7 @@ class L1Unstructured(BasePruningMethod):
         self.amount = amount
 
     def compute_mask(self, t, default_mask):
-        size = t.nelement()
-        k = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(k, size)
-        mask = default_mask.clone(memory_format=torch.contiguous_format)
-        if k != 0:
-            mask.view(-1)[torch.topk(torch.abs(t).view(-1), k=k, largest=False).indices] = 0
-        return mask
+        return _unstructured_mask(self.amount, t, default_mask, lambda: torch.abs(t).view(-1), False)
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):
