@@ -134,7 +134,40 @@ CASES = [
      [r(2, 3, 5, 4, 3)]),
     ("nn.functional.threshold", lambda x: gt.nn.functional.threshold(x, 0.1, 2.0), [r(2, 5, lo=0.2)]),
     ("nn.functional.channel_shuffle", lambda x: gt.nn.functional.channel_shuffle(x, 2), [r(2, 4, 3)]),
+    # complex numbers (real inputs and outputs through view_as_complex / view_as_real) and FFTs
+    ("view_as_complex", lambda z: (_c(z) * (1 + 2j)).real * 1, [r(3, 2)]), ("view_as_real", lambda z: _re(_c(z) * 2), [r(3, 2)]),
+    ("complex", lambda a, b: _re(gt.complex(a, b)), [r(3), r(3, seed=1)]),
+    ("polar", lambda a, t: _re(gt.polar(a, t)), [r(3, lo=0.5, hi=2), r(3, seed=1)]),
+    ("complex_mul", lambda z, w: _re(_c(z) * _c(w)), [r(3, 2), r(3, 2, seed=1)]),
+    ("complex_div", lambda z, w: _re(_c(z) / _c(w)), [r(3, 2), r(3, 2, seed=1, lo=0.5, hi=1.5)]),
+    ("complex_matmul", lambda a, b: _re(_c(a) @ _c(b)), [r(2, 3, 2), r(3, 2, 2, seed=1)]),
+    ("complex_exp", lambda z: _re(_c(z).exp()), [r(3, 2)]), ("complex_log", lambda z: _re(_c(z).log()), [r(3, 2, lo=0.5)]),
+    ("complex_abs", lambda z: _c(z).abs(), [r(3, 2, lo=0.2)]), ("angle", lambda z: _c(z).angle(), [r(3, 2, lo=0.2)]),
+    ("real", lambda z: _c(z).real * 1, [r(3, 2)]), ("imag", lambda z: _c(z).imag * 1, [r(3, 2)]),
+    ("conj_physical", lambda z: _re(gt.conj_physical(_c(z))), [r(3, 2)]),
+    ("complex_sum", lambda z: _re(_c(z).sum(0)), [r(3, 2, 2)]), ("complex_var", lambda z: _c(z).var(), [r(4, 2)]),
+    ("fft.fft", lambda x: _re(gt.fft.fft(x)), [r(2, 5)]), ("fft.ifft", lambda z: _re(gt.fft.ifft(_c(z), norm="ortho")), [r(5, 2)]),
+    ("fft.rfft", lambda x: _re(gt.fft.rfft(x, n=6)), [r(2, 5)]), ("fft.irfft", lambda z: gt.fft.irfft(_c(z), n=6), [r(4, 2)]),
+    ("fft.fft2", lambda x: _re(gt.fft.fft2(x)), [r(3, 4)]), ("fft.rfftn", lambda x: _re(gt.fft.rfftn(x, norm="forward")), [r(3, 4)]),
+    ("fft.irfftn", lambda z: gt.fft.irfftn(_c(z), s=(3, 4)), [r(3, 3, 2)]),
+    ("fft.hfft", lambda z: gt.fft.hfft(_c(z), n=6), [r(4, 2)]), ("fft.ihfft", lambda x: _re(gt.fft.ihfft(x).resolve_conj()), [r(6)]),
+    ("stft", lambda x: _re(gt.stft(x, 8, hop_length=2, window=gt.hann_window(8, dtype=gt.float64), return_complex=True)),
+     [r(24)]),
+    ("istft", lambda z: gt.istft(_c(z), 8, hop_length=2, window=gt.hann_window(8, dtype=gt.float64)), [r(5, 9, 2)]),
+    # top-level functions that wrap nn ops
+    ("frobenius_norm", lambda x: gt.frobenius_norm(x, (0, 1)), [r(2, 3)]),
+    ("native_layer_norm", lambda x, w, b: gt.native_layer_norm(x, (3,), w, b, 1e-5)[0], [r(2, 3), r(3, seed=1), r(3, seed=2)]),
+    ("cosine_embedding_loss", lambda a, b: gt.cosine_embedding_loss(a, b, I([1, -1]), 0.0, 1), [r(2, 3), r(2, 3, seed=1)]),
+    ("permute_copy", lambda x: gt.permute_copy(x, (1, 0)), [r(2, 3)]), ("narrow_copy", lambda x: gt.narrow_copy(x, 1, 1, 2), [r(2, 3)]),
 ]
+
+
+def _c(z):
+    return gt.view_as_complex(z)
+
+
+def _re(z):
+    return gt.view_as_real(z)
 
 
 def _setitem(x, v):
