@@ -155,17 +155,9 @@ def _centered_window(window, win_length, n_fft, like):
 
 
 def _transpose_in_place(out):
-    """``out.transpose_(1, 2)`` with torch's in-place node name (TransposeBackward1), also for the
-    complex twin node classes."""
-    from .ops import views
-    from .ops.complex_grad import complex_node
-    from .ops.inplace_more import _IN_PLACE
-    r = views.transpose(out, 1, 2)
-    if r.grad_fn is not None:
-        r.grad_fn.__class__ = _IN_PLACE[views.TransposeBackward0]
-        if r.is_complex():
-            complex_node(r.grad_fn)
-    return r
+    """``out.transpose_(1, 2)``, as torch's stft ends (so the node is TransposeBackward1)."""
+    from .ops.inplace_more import transpose_
+    return transpose_(out, 1, 2)
 
 
 # ---- istft ------------------------------------------------------------------------------------

@@ -39,22 +39,34 @@ def squeeze_(t, dim=None):
 
 def unsqueeze_(t, dim):
     r = shape.unsqueeze(t, dim)
-    return _reshape_inplace(t, r, _IN_PLACE.get(type(r.grad_fn)))
+    return _reshape_inplace(t, r, _in_place_cls(r.grad_fn))
 
 
 def t_(t):
     r = views.t(t)
-    return _reshape_inplace(t, r, _IN_PLACE.get(type(r.grad_fn)))
+    return _reshape_inplace(t, r, _in_place_cls(r.grad_fn))
 
 
 def transpose_(t, dim0, dim1):
     r = views.transpose(t, dim0, dim1)
-    return _reshape_inplace(t, r, _IN_PLACE.get(type(r.grad_fn)))
+    return _reshape_inplace(t, r, _in_place_cls(r.grad_fn))
 
 
 # the in-place twins of the view nodes: same backward, torch's names
 _IN_PLACE = {cls: _renamed(cls, cls.__name__[:-1] + "1", (cls.__doc__ or "").replace("(", "_(", 1))
              for cls in (shape.UnsqueezeBackward0, views.TBackward0, views.TransposeBackward0)}
+
+
+def _in_place_cls(node):
+    """The in-place node class for the view node ``node`` (None: keep it); a complex output's node
+    is the complex twin of a view node (ops/complex_grad.py), and gets the twin of the renamed one."""
+    cls = type(node)
+    if cls in _IN_PLACE:
+        return _IN_PLACE[cls]
+    if getattr(cls, "_complex_ready", False) and cls.__base__ in _IN_PLACE:
+        from .complex_grad import _twin
+        return _twin(_IN_PLACE[cls.__base__])
+    return None
 
 
 def tril_(t, diagonal=0):

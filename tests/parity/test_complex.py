@@ -287,3 +287,26 @@ def test_random_complex():
 def test_not_implemented_message():
     with pytest.raises(TypeError, match="complex32"):
         glasstorch.zeros(2, dtype="complex32")
+
+
+def test_in_place_view_nodes_on_complex_keep_torch_names_and_gradients():
+    """transpose_ / t_ / unsqueeze_ of a complex tensor: torch's in-place node names
+    (TransposeBackward1, ...) and the complex gradient through them."""
+    import torch
+    import glasstorch
+    out = {}
+    for m in (torch, glasstorch):
+        m.manual_seed(3)
+        w = m.randn(2, 3, dtype=m.cfloat, requires_grad=True)
+        q = w * (1 - 2j)
+        q.transpose_(0, 1)
+        names = [type(q.grad_fn).__name__]
+        q.t_()
+        names.append(type(q.grad_fn).__name__)
+        q.unsqueeze_(0)
+        names.append(type(q.grad_fn).__name__)
+        (q * q.conj().sin()).abs().sum().backward()
+        out[m] = names, w.grad.detach().numpy()
+    assert out[torch][0] == out[glasstorch][0] == ["TransposeBackward1", "TBackward1", "UnsqueezeBackward1"]
+    import numpy as np
+    np.testing.assert_allclose(out[glasstorch][1], out[torch][1], rtol=1e-5, atol=1e-6)
