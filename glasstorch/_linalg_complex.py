@@ -66,12 +66,8 @@ def refuse_grad(name, what, outs, *inputs):
 
 
 def _eig_checked(A, who):
-    a = A._data
-    if a.ndim < 2:
-        raise RuntimeError(f"linalg.{who}: The input tensor A must have at least 2 dimensions.")
-    if a.shape[-1] != a.shape[-2]:
-        raise RuntimeError(f"linalg.{who}: A must be batches of square matrices, but they are {a.shape[-2]} by "
-                           f"{a.shape[-1]} matrices")
+    from .linalg import _square
+    a = _square(A, who)
     if a.dtype.kind not in "fc":
         A.dtype.to_complex()        # torch fails finding the result dtype first: "Unknown Complex ScalarType"
     if a.dtype.itemsize == 2:

@@ -88,13 +88,7 @@ class LogcumsumexpBackward0(Node):
         return (r._data if plain else r,)
 
 
-def logcumsumexp(input, d):
-    x = input._data
+def logcumsumexp_values(x, d):
+    """The complex forward of ops.cumulative_more.logcumsumexp (which records the node)."""
     with np.errstate(all="ignore"):
-        r = _wrap(_logcumsumexp(x, d).astype(x.dtype) if x.ndim else x.copy())
-    if GRAD.enabled and input._rg:
-        node = LogcumsumexpBackward0()
-        node.dim = d if x.ndim else 0
-        node.save(input, r, result_at=1)
-        record1(node, r, input)
-    return r
+        return _logcumsumexp(x, d).astype(x.dtype)

@@ -128,16 +128,17 @@ class LogcumsumexpBackward0(Node):
 
 def logcumsumexp(input, dim, *, out=None):
     x = input._data
+    values, node_cls = _logcumsumexp, LogcumsumexpBackward0
     if x.dtype.kind != "f":
-        if x.dtype.kind == "c":
-            from .complex_ops2 import logcumsumexp as complex_logcumsumexp
-            return complex_logcumsumexp(input, _wrap_dim(dim, x.ndim))
-        from .inplace import type_name
-        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{type_name(x.dtype)}\'')
+        if x.dtype.kind != "c":
+            from .inplace import type_name
+            raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{type_name(x.dtype)}\'')
+        from . import complex_ops2        # torch's complex step and its complex gradient
+        values, node_cls = complex_ops2.logcumsumexp_values, complex_ops2.LogcumsumexpBackward0
     d = _wrap_dim(dim, x.ndim)
-    r = _wrap(_logcumsumexp(x, d) if x.ndim else x.copy())
+    r = _wrap(values(x, d) if x.ndim else x.copy())
     if GRAD.enabled and input._rg:
-        node = LogcumsumexpBackward0()
+        node = node_cls()
         node.dim = d if x.ndim else 0
         node.save(input, r, result_at=1)
         record1(node, r, input)
