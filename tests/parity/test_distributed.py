@@ -3,8 +3,8 @@
 - DistributedSampler: each rank's index order for several sizes, seeds, epochs, replica counts.
 - Before init_process_group: the same errors.  A world of one process (env://): every collective,
   DDP's wrapper behaviour (repr, state_dict keys, no_sync, unused parameters), DataParallel.
-- Two processes (tcp://): torch's run is forked from this process (its spawn would import torch
-  again in each child, about 25 s); glasstorch's run uses glasstorch.multiprocessing.spawn.  Each
+- Two processes (tcp://): both runs start fresh interpreters (torch.multiprocessing.spawn and
+  glasstorch.multiprocessing.spawn; forking a worker whose torch runs OpenMP threads can hang).  Each
   collective's result is exact.  The DDP training (an MLP, 5 SGD steps) is compared with
   rtol 1e-5 / atol 1e-6: glasstorch's float32 matmul sums in another order than torch's BLAS, even
   in one process; the averaging itself is checked exactly, since both ranks must hold the same
