@@ -14,9 +14,17 @@ import torch
 import glasstorch as gt
 
 
-def _median_time(fn, number):
-    runs = timeit.repeat(fn, number=number, repeat=5)
-    return sorted(runs)[2] / number
+def _median_times(fns, number, rounds=7):
+    """Median time per call of each function, timed in rounds that rotate their order.
+
+    Rotating matters on a small machine: torch's OpenMP threads keep spinning for a while after a
+    torch call and take cores from whatever runs next, so a library always timed right after torch
+    would be charged for torch's threads."""
+    runs = [[] for _ in fns]
+    for r in range(rounds):
+        for i in [(r + k) % len(fns) for k in range(len(fns))]:
+            runs[i].append(timeit.timeit(fns[i], number=number) / number)
+    return [sorted(t)[len(t) // 2] for t in runs]
 
 
 CASES = [  # name, shapes, function taking (module or np, *arrays)
@@ -40,9 +48,8 @@ def run():
             ins = {"np": arrays, "torch": [torch.from_numpy(a) for a in arrays],
                    "gt": [gt.from_numpy(a) for a in arrays]}
             number = 200 if size == "small" else 3
-            t_np = _median_time(lambda: fn(np, *ins["np"]), number)
-            t_t = _median_time(lambda: fn(torch, *ins["torch"]), number)
-            t_g = _median_time(lambda: fn(gt, *ins["gt"]), number)
+            t_np, t_t, t_g = _median_times([lambda: fn(np, *ins["np"]), lambda: fn(torch, *ins["torch"]),
+                                            lambda: fn(gt, *ins["gt"])], number)
             label = f"{name} ({size})"
             print(f"{label:<28}{t_g * 1e6:>10.1f}us{t_t * 1e6:>10.1f}us{t_np * 1e6:>10.1f}us"
                   f"{t_g / t_t:>10.2f}{t_g / t_np:>10.2f}")

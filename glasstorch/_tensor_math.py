@@ -18,11 +18,16 @@ def _bind():
     from .ops.arithmetic import add, sub, rsub, mul, div, floor_divide, pow, neg
     # the hottest operators call their op directly, without the one-line method in between (a
     # Python frame is a sizeable part of a small op's cost); the methods below say what each does
-    TensorMath.__add__ = TensorMath.__radd__ = add
-    TensorMath.__sub__ = sub
+    # ``a * b`` on two float tensors with nothing to record skips even that (see fast_operator)
+    from .ops._common import fast_operator
+    import numpy as np
+    TensorMath.__add__ = fast_operator(np.add, add)
+    TensorMath.__radd__ = add
+    TensorMath.__sub__ = fast_operator(np.subtract, sub)
     TensorMath.__rsub__ = rsub
-    TensorMath.__mul__ = TensorMath.__rmul__ = mul
-    TensorMath.__truediv__ = div
+    TensorMath.__mul__ = fast_operator(np.multiply, mul)
+    TensorMath.__rmul__ = mul
+    TensorMath.__truediv__ = fast_operator(np.true_divide, div)
     TensorMath.__pow__ = pow
 
 

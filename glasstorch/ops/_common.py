@@ -200,6 +200,31 @@ def float_arrays(ufunc, a, b):
     return None
 
 
+def fast_operator(ufunc, general):
+    """The operator ``a * b`` (``ufunc``) as a tensor method: when both are plain tensors of one float
+    dtype, neither needs a gradient and the result is neither one value nor large, there is no
+    promotion to work out and no graph to record, so it is one NumPy call and a new tensor.  Every
+    other case goes to ``general`` (the op itself), which gives the same answer the slow way."""
+    def operator(self, other):
+        if other.__class__ is Tensor and self.__class__ is Tensor and not (self._rg or other._rg):
+            x = self._data
+            y = other._data
+            xd = x.dtype
+            if xd is y.dtype and (xd is _F32 or xd is _F64):
+                nx = x.size
+                ny = y.size
+                if (nx > 1 or ny > 1) and nx < _BIG > ny:
+                    try:
+                        return _wrap(ufunc(x, y))
+                    except ValueError:
+                        pass             # shapes that do not broadcast: the op raises torch's error
+        return general(self, other)
+    operator.__name__ = operator.__qualname__ = f"__{general.__name__}__"
+    operator.__doc__ = general.__doc__
+    operator.__wrapped__ = general
+    return operator
+
+
 def single(x, y, dt):
     """(x, y) as Python floats when a float32/float64 op on them gives one value (0-d tensors and
     numbers), else None.  The op is then done in Python floats and rounded once to float32 as it

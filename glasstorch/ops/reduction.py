@@ -72,6 +72,8 @@ def acc_dtype(x, dtype):
 
 
 _reduce_add = np.add.reduce
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def _add_reduce(x, axes, keepdim, dtype):
@@ -88,6 +90,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None,
 
 def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Tensor.sum, bound as the method itself (no wrapper frame: x.sum() is a hot call)."""
+    x = input._data
+    odt = x.dtype
+    if dim.__class__ is int and dtype is None and axis is None and keepdims is None and (odt is _F32 or odt is _F64):
+        # the common x.sum(1) on a small float tensor: one NumPy call, no dtype or dims to work out
+        nd = x.ndim
+        if -nd <= dim < nd and x.size < _BIG:
+            return _summed(_reduce_add(x, dim, None, None, keepdim), input, dim + nd if dim < 0 else dim, keepdim)
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
@@ -116,11 +125,16 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
     else:
         r = _add_reduce(x, axes if nd else None, keepdim, odt)
+    return _summed(r, input, axes if nd else (), keepdim)
+
+
+def _summed(r, input, axes, keepdim):
+    """The tensor for a sum over ``axes`` (a tuple, or one axis as an int), its SumBackward1 recorded."""
     r = _wrap(r if r.__class__ is np.ndarray else np.asarray(r))
     if GRAD.enabled and input._rg:
         node = SumBackward1()
         node.shape = input._data.shape
-        node.axes = axes if nd else ()
+        node.axes = (axes,) if axes.__class__ is int else axes
         node.keepdim = keepdim
         record1(node, r, input)
     return r

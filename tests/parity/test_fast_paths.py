@@ -221,3 +221,53 @@ def test_fused_add_alpha_on_float32_halfway_points(k):
     got = glasstorch.add(glasstorch.from_numpy(c), glasstorch.from_numpy(y), alpha=x).numpy()
     assert (want[:3000] == odd).all()                  # torch fuses: the halfway sums round back to c
     assert got.tobytes() == want.tobytes()
+
+
+# ---- the operators' own shortcut (ops._common.fast_operator) and x.sum(dim) on floats ---------------
+@pytest.mark.parametrize("mode", ["grad", "no_grad", "inference_mode"])
+@pytest.mark.parametrize("size", [6, 300_000])
+def test_operators_keep_torch_flags(mode, size):
+    """``a * b`` and friends on plain float tensors: bits, dtype, requires_grad, grad_fn and is_inference
+    as torch, for a small pair (the shortcut) and one past the threaded size (the general op)."""
+    rng = np.random.default_rng(size)
+    a, b = rng.standard_normal(size).astype(np.float32), rng.standard_normal(size).astype(np.float32) + 3
+    res = {}
+    for m in MODS:
+        x, y = m.from_numpy(a.copy()), m.from_numpy(b.copy())
+        ctx = {"grad": m.enable_grad, "no_grad": m.no_grad, "inference_mode": m.inference_mode}[mode]()
+        with ctx:
+            outs = [x + y, x - y, x * y, x / y, (x * y + y) * x - y]
+        res[m] = [(to_np(o), o.requires_grad, o.grad_fn, o.is_inference()) for o in outs]
+    for t, g in zip(res[torch], res[glasstorch]):
+        assert_same_array(t[0], g[0])
+        assert t[1:] == g[1:]
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.sampled_from([(5,), (3, 4), (2, 3, 4), (1, 7), (0, 3)]), dim=st.integers(-3, 2),
+       keepdim=st.booleans(), dtype=st.sampled_from(["float32", "float64"]), grad=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_sum_over_one_dim(shape, dim, keepdim, dtype, grad, seed):
+    """``x.sum(dim, keepdim)`` with an int dim: values (within rounding), shape, torch's IndexError,
+    SumBackward1 and gradients."""
+    a = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    res = {}
+    for m in MODS:
+        x = m.tensor(a, requires_grad=grad)
+        try:
+            z = x.sum(dim, keepdim)
+        except IndexError as e:
+            res[m] = str(e)
+            continue
+        if grad:
+            (z * m.arange(z.numel(), dtype=z.dtype).reshape(z.shape)).sum().backward()
+        res[m] = (to_np(z), type(z.grad_fn).__name__, to_np(x.grad) if grad else None)
+    t, g = res[torch], res[glasstorch]
+    if isinstance(t, str):
+        assert g == t
+        return
+    # NumPy's pairwise sum adds in another order than torch's cascade (docs/differences.md)
+    assert_same_array(t[0], g[0], rtol=1e-6 if dtype == "float32" else 1e-15, atol=1e-6)
+    assert t[1] == g[1]
+    if grad:
+        assert_same_array(t[2], g[2])
