@@ -157,3 +157,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'torch.autograd' has no attribute '{name}': torch.autograd.{name} is not "
                          f"implemented in glasstorch yet")
 from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)
+from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad)

@@ -2,3 +2,4 @@
 from . import checkpoint, data
 
 __all__ = ["checkpoint", "data"]
+from . import benchmark  # noqa: E402,F401  (torch.utils.benchmark)

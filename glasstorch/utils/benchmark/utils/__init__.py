@@ -1,0 +1,1 @@
+"""The modules behind ``torch.utils.benchmark`` (torch keeps them under ``benchmark.utils`` too)."""
