@@ -47,6 +47,9 @@ MOVED = {
     "glasstorch.nn.modules.rnn_cell": {n: "torch.nn.modules.rnn." + n
                                        for n in ("RNNCellBase", "RNNCell", "LSTMCell", "GRUCell")},
     "glasstorch.nn.modules.instancenorm": {"LocalResponseNorm": "torch.nn.modules.normalization.LocalResponseNorm"},
+    "glasstorch.nn.modules.lazy_norm": {n: f"torch.nn.modules.{m}.{n}" for m, ns in (
+        ("batchnorm", ("LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "_LazyNormBase")),
+        ("instancenorm", ("LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"))) for n in ns},
     "glasstorch.nn.modules.pooling3d": {n: "torch.nn.modules.pooling." + n for n in ("AdaptiveMaxPool3d", "MaxUnpool3d")},
     "glasstorch.nn.modules.attention": {"MultiheadAttention": "torch.nn.modules.activation.MultiheadAttention",
                                         "NonDynamicallyQuantizableLinear":

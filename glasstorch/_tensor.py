@@ -352,7 +352,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         d = self._data
         fn = self.grad_fn
         return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),
-                                     grad_fn_name=None if fn is None else fn.name(), requires_grad=self._rg)
+                                     grad_fn_name=None if fn is None else fn.name().rsplit("::", 1)[-1], requires_grad=self._rg)
 
     def __hash__(self):
         return id(self)

@@ -180,12 +180,43 @@ class NestedIOFunction(Function):
     pass
 
 
+class _DelayedError(Function):
+    """torch's ``DelayedError`` node (``grad_fn=<Error>``): passes its inputs through, and raises
+    its message when something backpropagates into it."""
+
+    @staticmethod
+    def forward(ctx, msg, *xs):
+        ctx.msg = msg
+        outs = tuple(x.detach() for x in xs)
+        return outs if len(outs) != 1 else outs[0]
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(ctx.msg)
+
+
+_DelayedError._backward_cls.__name__ = _DelayedError._backward_cls.__qualname__ = "Error"
+_DelayedError._backward_cls.name = lambda self: "torch::autograd::Error"
+
+
 def once_differentiable(fn):
-    """Marks a backward that cannot itself be differentiated (it runs with grad off)."""
+    """Marks a backward that cannot itself be differentiated: it runs with grad off, and when its
+    grad outputs require grad (``create_graph=True``) its results hang off an ``Error`` node that
+    refuses the second differentiation (as torch's)."""
     import functools
+    from .._tensor import Tensor
 
     @functools.wraps(fn)
-    def wrapper(ctx, *args):
+    def wrapper(ctx, *args, **kwargs):
         with no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args, **kwargs)
+        if not GRAD.enabled or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        outs = outputs if isinstance(outputs, tuple) else (outputs,)
+        fakes = [None if o is None else o.detach().requires_grad_(True) for o in outs]
+        live = [f for f in fakes if f is not None]
+        res = _DelayedError.apply("trying to differentiate twice a function that was marked with "
+                                  "@once_differentiable", *live)
+        res = iter(res if isinstance(res, tuple) else (res,))
+        return tuple(None if f is None else next(res) for f in fakes)
     return wrapper

@@ -27,40 +27,45 @@ def _is_diff(x):
     return isinstance(x, Tensor) and x._rg
 
 
-def _numerical(fn, inputs, i, eps):
-    """[J per output], each (numel of input i, numel of that output), by central differences."""
+def _numerical(fn, inputs, i, eps, outs):
+    """[J per output], each (numel of input i, numel of that output), by central differences
+    (as torch: the input nudged down first, then up; ``outs`` gives the shapes)."""
     flat = inputs[i]._data.reshape(-1)          # a view: nudging it nudges the input in place
     rows = []
     for k in range(flat.size):
         orig = flat[k]
-        flat[k] = orig + eps
-        plus = [np.array(o._data, np.float64) for o in _outs(fn(*inputs))]
         flat[k] = orig - eps
         minus = [np.array(o._data, np.float64) for o in _outs(fn(*inputs))]
+        flat[k] = orig + eps
+        plus = [np.array(o._data, np.float64) for o in _outs(fn(*inputs))]
         flat[k] = orig
         rows.append([((p - m) / (2 * eps)).reshape(-1) for p, m in zip(plus, minus)])
-    outs = _outs(fn(*inputs))
     return [np.array([r[j] for r in rows]).reshape(flat.size, outs[j]._data.size) for j in range(len(outs))]
 
 
-def _analytical(fn, inputs, diff_idx):
-    """{(output j, input i): J}, one backward per output element with a one-hot seed."""
+def _analytical(o, inputs, diff_idx):
+    """{input i: J} for one output, one backward per output element with a one-hot seed."""
     from . import grad as _grad
     from .._tensor import _wrap
-    outs = _outs(fn(*inputs))
-    jac = {(j, i): np.zeros((inputs[i]._data.size, o._data.size)) for j, o in enumerate(outs) for i in diff_idx}
-    for j, o in enumerate(outs):
-        if not _is_diff(o):
-            continue
-        for k in range(o._data.size):
-            seed = np.zeros(o._data.size, o._data.dtype)
-            seed[k] = 1
-            gs = _grad([o], [inputs[i] for i in diff_idx], [_wrap(seed.reshape(o._data.shape))],
-                       retain_graph=True, allow_unused=True)
-            for i, g in zip(diff_idx, gs):
-                if g is not None:
-                    jac[(j, i)][:, k] = g._data.reshape(-1)
+    jac = {i: np.zeros((inputs[i]._data.size, o._data.size)) for i in diff_idx}
+    for k in range(o._data.size):
+        seed = np.zeros(o._data.size, o._data.dtype)
+        seed[k] = 1
+        gs = _grad([o], [inputs[i] for i in diff_idx], [_wrap(seed.reshape(o._data.shape))],
+                   retain_graph=True, allow_unused=True)
+        for i, g in zip(diff_idx, gs):
+            if g is not None:
+                jac[i][:, k] = g._data.reshape(-1)
     return jac
+
+
+def _zero_grads_give_zeros(outs, inputs, diff_idx):
+    """torch's checks that backward scales by grad_output and copes with undefined (zero) grads."""
+    from . import grad as _grad
+    from .. import zeros_like
+    gs = _grad(outs, [inputs[i] for i in diff_idx], [zeros_like(o) for o in outs], allow_unused=True)
+    if any(g is not None and not bool(g.eq(0).all()) for g in gs):
+        raise GradcheckError("backward not multiplied by grad_output")
 
 
 def _check_inputs(inputs):
@@ -81,17 +86,33 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     from .._tensor import _wrap
     inputs = _outs(inputs)
     diff = _check_inputs(inputs)
-    ana = _analytical(func, inputs, diff)
-    num = {i: _numerical(func, inputs, i, eps) for i in diff}
-    n_out = len(_outs(func(*inputs)))
-    for j in range(n_out):                 # torch checks output by output, then input by input
+    # torch's order of calls (a Function that prints in forward or backward prints as often):
+    # one forward, the central differences, per differentiable output two sets of one-hot
+    # backwards (the second checks reentrancy), one backward with zero grads, then one more
+    # forward and backward with zero grads (the undefined-grad check)
+    func_out = _outs(func(*inputs))
+    num = {i: _numerical(func, inputs, i, eps, func_out) for i in diff}
+    diff_outs = [o for o in func_out if _is_diff(o)]
+    for j, o in enumerate(func_out):                 # torch checks output by output, then input by input
+        if not _is_diff(o):
+            continue
+        ana = _analytical(o, inputs, diff)
+        _analytical(o, inputs, diff)
         for i in diff:
-            a, n = ana[(j, i)], num[i][j]
+            a, n = ana[i], num[i][j]
             if not np.allclose(a, n, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
                 raise GradcheckError(f"Jacobian mismatch for output {j} with respect to input {i},\n"
                                      f"numerical:{_wrap(n)!r}\nanalytical:{_wrap(a)!r}\n")
+    if diff_outs:
+        _zero_grads_give_zeros(diff_outs, inputs, diff)
+        # the undefined-grad check: all outputs' grads undefined, then (with several outputs) each in turn
+        runs = [[o for o in _outs(func(*inputs)) if _is_diff(o)]]
+        if len(runs[0]) > 1:
+            runs += [[o for o in _outs(func(*inputs)) if _is_diff(o)] for _ in diff_outs]
+        for outs in runs:
+            _zero_grads_give_zeros(outs, inputs, diff)
     return True
 
 

@@ -1,5 +1,5 @@
 """``torch.nn``: neural-network building blocks."""
-from .parameter import Parameter, Buffer, UninitializedParameter
+from .parameter import Parameter, Buffer, UninitializedParameter, UninitializedBuffer
 from .modules import *  # noqa: F401,F403  (modules.__all__: the layer classes alone, as torch's)
 from .modules import __all__ as _modules_all
 from .modules.module import Module
@@ -8,5 +8,5 @@ from . import modules, parameter  # noqa: F401
 from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401  (torch.nn.DataParallel, as torch exposes it)
 
-__all__ = ["Parameter", "Buffer", "UninitializedParameter", "functional", "init", "utils"] + list(_modules_all)
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "functional", "init", "utils"] + list(_modules_all)
 del _modules_all

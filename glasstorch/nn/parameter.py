@@ -3,7 +3,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 
-__all__ = ["Parameter", "Buffer", "UninitializedParameter"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
 
 
 class Parameter(Tensor):
@@ -60,7 +60,52 @@ class Buffer(Tensor):
         return data
 
 
-class UninitializedParameter(Parameter):
+_ALLOWED = frozenset(("size", "copy_", "is_complex", "is_floating_point", "half", "float", "double", "char", "short",
+                      "int", "long", "cuda", "cpu", "to", "get_device", "requires_grad_", "materialize"))
+_OPS = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "rsub", "__mul__": "mul",
+        "__rmul__": "mul", "__truediv__": "div", "__matmul__": "matmul", "__neg__": "neg", "__pow__": "pow"}
+
+
+def _refuse(cls_name, name):
+    def refused(*args, **kwargs):
+        raise ValueError(
+            f"Attempted to use an uninitialized parameter in <method '{name}' of 'torch._C.TensorBase' objects>. "
+            "This error happens when you are using a `LazyModule` or explicitly manipulating "
+            f"`torch.nn.parameter.{cls_name}` objects. When using LazyModules Call `forward` with a dummy batch "
+            "to initialize the parameters before calling torch functions")
+    return refused
+
+
+class _UninitializedTensorMixin:
+    """What torch's ``UninitializedTensorMixin.__torch_function__`` refuses: calling a tensor method
+    (other than the few conversions it allows), an arithmetic operator, or reading ``shape``."""
+    __slots__ = ()
+
+    def __getattribute__(self, name):
+        if name[0] != "_" and name not in _ALLOWED and name not in _UninitializedTensorMixin.__dict__:
+            import inspect
+            import types
+            if isinstance(inspect.getattr_static(Tensor, name, None), types.FunctionType):
+                return _refuse(type(self).__name__, name)
+        return object.__getattribute__(self, name)
+
+    @property
+    def shape(self):
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in "
+            "`load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call "
+            "`forward` to initialize the parameters before accessing their attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+                           "initialize the parameters before calling `module.share_memory()`.")
+
+
+for _name, _op in _OPS.items():
+    setattr(_UninitializedTensorMixin, _name, lambda self, *a, _op=_op: _refuse(type(self).__name__, _op)())
+
+
+class UninitializedParameter(_UninitializedTensorMixin, Parameter):
     """A parameter whose shape is not known yet (lazy modules): it holds no data until
     ``materialize(shape)`` gives it an uninitialised tensor and turns it into a ``Parameter``."""
     __slots__ = ()
@@ -91,3 +136,41 @@ class UninitializedParameter(Parameter):
         if id(self) not in memo:
             memo[id(self)] = UninitializedParameter(self._rg)
         return memo[id(self)]
+
+
+class UninitializedBuffer(_UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet (lazy norms' running stats): ``materialize(shape)``
+    gives it uninitialised data and turns it into a plain ``Tensor``."""
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        from .. import _dtype as _dt
+        dt = _dt.DEFAULT.float if dtype is None else dtype
+        t = _wrap(np.empty((0,), dt.np))
+        t.__class__ = cls
+        t.__dict__["persistent"] = persistent
+        t.__dict__["_is_buffer"] = True
+        if requires_grad:
+            t.requires_grad_(True)
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        pass
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the buffer fresh (uninitialised) data of ``shape`` and make it a ``Tensor``."""
+        np_dtype = self._data.dtype if dtype is None else dtype.np
+        self._data = np.empty(tuple(shape), np_dtype)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self):
+        return "<UninitializedBuffer>"
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = UninitializedBuffer(self._rg)
+        return memo[id(self)]
+
+    def __reduce_ex__(self, proto):
+        return (UninitializedBuffer, (self._rg,))

@@ -33,6 +33,8 @@ from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalR
 from .distance import CosineSimilarity, PairwiseDistance
 from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .pooling3d import AdaptiveMaxPool3d, MaxUnpool3d
+from .lazy_norm import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d,  # noqa: F401
+                        LazyInstanceNorm2d, LazyInstanceNorm3d)
 from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single ...)
 
 # torch's list: ``from .modules import *`` in nn/__init__ takes the layer classes, never the

@@ -5,7 +5,9 @@ The parameters start as ``UninitializedParameter``; a forward pre-hook calls the
 the generator's draws made at that moment, as torch does), then the hook removes itself and the
 module becomes its ``cls_to_become`` (``LazyLinear`` -> ``Linear``).
 """
-from ..parameter import UninitializedParameter
+from ..parameter import UninitializedBuffer, UninitializedParameter
+
+_UNINIT = (UninitializedParameter, UninitializedBuffer)
 
 __all__ = ["LazyModuleMixin"]
 
@@ -23,7 +25,7 @@ class LazyModuleMixin:
         for store, skip in ((self._parameters, ()), (self._buffers, self._non_persistent_buffers_set)):
             for name, t in store.items():
                 if t is not None and name not in skip:
-                    destination[prefix + name] = t if keep_vars or isinstance(t, UninitializedParameter) \
+                    destination[prefix + name] = t if keep_vars or isinstance(t, _UNINIT) \
                         else t.detach()
 
     def _lazy_load_hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
@@ -31,15 +33,15 @@ class LazyModuleMixin:
         """Loading a materialised tensor into an uninitialised one first gives it the checkpoint's shape."""
         for name, t in list(self._parameters.items()) + list(self._buffers.items()):
             key = prefix + name
-            if key in state_dict and t is not None and isinstance(t, UninitializedParameter):
+            if key in state_dict and t is not None and isinstance(t, _UNINIT):
                 value = state_dict[key]
-                if not isinstance(value, UninitializedParameter):
+                if not isinstance(value, _UNINIT):
                     t.materialize(value.shape)
 
     def has_uninitialized_params(self):
         """Whether any parameter or buffer is still uninitialised."""
         for t in list(self._parameters.values()) + list(self._buffers.values()):
-            if isinstance(t, UninitializedParameter):
+            if isinstance(t, _UNINIT):
                 return True
         return False
 
