@@ -121,10 +121,18 @@ def set_num_threads(n):
 
 
 def get_num_threads():
+    """torch's intra-op thread count: set_num_threads's, else MKL_NUM_THREADS or OMP_NUM_THREADS
+    (torch's MKL build caps either at the cores), else the usable cores.  It decides how torch
+    splits a large sum, so the sums here follow it."""
     if _THREADS.n is not None:
         return _THREADS.n
     import os
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    for var in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        env = os.environ.get(var, "").split(",")[0].strip()
+        if env.isdigit() and int(env) > 0:
+            return min(int(env), cores)
+    return cores
 
 
 def set_num_interop_threads(n):

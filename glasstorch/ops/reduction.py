@@ -10,7 +10,8 @@ import numpy as np
 from .._dtype import int64, to_dtype, FROM_NP
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
-from . import _parallel
+from . import _parallel, _sum_order
+from .._runtime import get_num_threads
 
 _BIG = _parallel.MIN_SIZE
 from .._tensor import _wrap_dim
@@ -110,7 +111,7 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         if x.dtype != odt:
             x = x.astype(odt)
     if dim is None:
-        r = _wrap(as_array(_add_reduce(x, None, False, odt)))
+        r = _wrap(as_array(sum_all(x) if dtype is None else _add_reduce(x, None, False, odt)))
         if GRAD.enabled and input._rg:
             node = SumBackward0()
             node.shape = input._data.shape
@@ -156,6 +157,23 @@ class MeanBackward1(Node):
         return (expand_back(g, self.shape, self.axes, self.keepdim) / self.n,)
 
 
+def sum_all(x):
+    """The sum of all of ``x``'s elements in its own dtype: float32/float64 in the order torch adds
+    them (_sum_order.py: the last bit matches, so printed sums do), anything else with NumPy."""
+    if x.dtype.char in "fd" and x.size > 1:
+        r = _sum_order.total(x, get_num_threads())
+        if r is not None:
+            return r
+    return _add_reduce(x, None, False, x.dtype)
+
+
+def mean_all(x):
+    """The mean of all of ``x``'s elements as torch's CPU kernel takes it: its sum, divided by n."""
+    if x.dtype.char in "fd" and x.size:
+        return as_array(sum_all(x)) / x.dtype.type(x.size)
+    return _mean(x, None, False)
+
+
 def _mean(x, axes, keepdim):
     """float16 is averaged in float32; large arrays are summed on several threads."""
     acc = np.float32 if x.dtype == np.float16 else None
@@ -195,7 +213,7 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {name}")
     if dim is None:
-        r = _wrap(as_array(_mean(x, None, False)).astype(x.dtype))
+        r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False))
         if GRAD.enabled and input._rg:
             node = MeanBackward0()
             node.shape = x.shape

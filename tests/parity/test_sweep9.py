@@ -158,3 +158,14 @@ def test_gradcheck_calls_forward_and_backward_as_torch(shapes):
         assert m.autograd.gradcheck(_counting_fn(m, log).apply, (x, w))
         logs.append("".join(log))
     assert logs[0] == logs[1]
+
+
+@pytest.mark.parametrize("args", [(5, "W"), ({}, "W"), ([1.0, 2.0, 3.0], "W"), (None, "W"), ("x", {}),
+                                  ("x", "W", 5), ("x", "W", [1.0, 2.0])])
+def test_linear_argument_types(args):
+    """F.linear and nn.Linear given a non-tensor: torch's TypeError naming the argument."""
+    def call(m):
+        sub = {"x": m.ones(4, 3), "W": m.ones(2, 3)}
+        real = [sub.get(a, a) if isinstance(a, str) else a for a in args]
+        return m.nn.functional.linear(*real)
+    same_error(call)

@@ -6,6 +6,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, record, record1  # noqa: F401
 from ...ops.inplace import type_name
+from ...ops.reduction import sum_all, mean_all
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -31,8 +32,8 @@ def reduce(loss, reduction):
     if reduction == "none":
         return loss
     if reduction == "sum":
-        return np.asarray(loss.sum(), dtype=loss.dtype)
-    return np.asarray(loss.mean(), dtype=loss.dtype)
+        return np.asarray(sum_all(loss), dtype=loss.dtype)
+    return np.asarray(mean_all(loss), dtype=loss.dtype)
 
 
 def reduce_tensor(loss, reduction):

@@ -7,7 +7,7 @@ and viewed back (``ViewBackward0`` on top).
 import numpy as np
 
 from ...autograd.graph import Node
-from ...ops._common import GRAD, _wrap, record
+from ...ops._common import GRAD, Tensor, _wrap, record
 from ...ops.inplace import type_name
 from ._util import reshape, view
 
@@ -78,9 +78,14 @@ def _linear2d(input, weight, bias):
 
 def linear(input, weight, bias=None):
     """y = x W^T + b over the last dimension of ``input``."""
-    x, w = input._data, weight._data
+    try:
+        x, w = input._data, weight._data
+        bdt = None if bias is None else bias._data.dtype
+    except AttributeError:
+        _argument_types(input, weight, bias)
+        raise
     _check(x, w)
-    if bias is not None and bias._data.dtype != x.dtype:
+    if bias is not None and bdt != x.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {x.dtype} != {bias._data.dtype}")
     if x.ndim == 2:
         return _linear2d(input, weight, bias)
@@ -93,6 +98,13 @@ def linear(input, weight, bias=None):
     flat = view(input, -1, x.shape[-1]) if x.ndim != 1 else view(input, 1, x.shape[-1])
     out = _linear2d(flat, weight, bias)
     return view(out, *lead, w.shape[0])
+
+
+def _argument_types(input, weight, bias):
+    """torch's TypeError for an argument of linear that is not a tensor."""
+    for pos, (name, v) in enumerate((("input", input), ("weight", weight), ("bias", bias)), 1):
+        if not (isinstance(v, Tensor) or (name == "bias" and v is None)):
+            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not {type(v).__name__}")
 
 
 def bilinear(input1, input2, weight, bias=None):

@@ -1,0 +1,123 @@
+"""float32/float64 sums added up in the order torch's CPU kernels add them (ATen ``SumKernel.cpp``).
+
+Float addition is not associative, so a sum's last bit depends on the order of the additions, and
+that bit shows: a softmax row that torch sums to 0.99999994 prints as ``1.0000`` where an exact
+1.0 prints as ``1.``.  NumPy adds pairwise; torch adds in these steps, for a row of n numbers:
+
+* **lanes**: 8 float32 (4 float64) numbers are one AVX2 vector; lane j adds up elements j, j+8, ...
+* **four accumulators** (instruction-level parallelism): vector i goes to accumulator i % 4; the
+  vectors left over after the last group of four go to accumulator 0; then ((a0 + a1) + a2) + a3.
+* **a cascade** bounds the rounding of long rows: each accumulator sums blocks of ``step`` items
+  (``step`` = 2**max(4, ceil(log2 m) // 4)) and folds every block into a higher level, every
+  ``step`` blocks of that into the next, over four levels; at the end the levels are added.
+* the numbers after the last whole vector are added one by one to a scalar, then the lanes 0..7.
+
+A sum of all elements of 32768 or more is cut into one chunk per thread (torch's thread count),
+each summed as a row, then the chunks' sums are added as a row of their own.
+
+glasstorch takes this order for sums and means of a whole tensor (``x.sum()``, ``x.mean()``, the
+losses' reductions), whose value is what gets printed with ``.item()``.  Sums over some dims keep
+NumPy's pairwise order (within rounding of torch's): emulated there, a 64x64 ``x.sum(1)`` would cost
+five times NumPy's, and torch's order over an outer axis differs again (columns in vector lanes).
+
+All of this depends on the vector width of torch's CPU kernels: this is the AVX2 order (what torch
+picks on AMD CPUs; AVX-512 machines use 16-lane vectors).  Every step is a NumPy reduction over an
+axis that is not the innermost one, which NumPy adds one after another (``_seq``).
+"""
+import math
+
+import numpy as np
+
+_LEVELS = 4
+_ILP = 4
+_GRAIN = 32768                       # torch's GRAIN_SIZE: below it a reduction runs on one thread
+
+
+def _seq(v, axis):
+    """v summed along ``axis`` one item after another.  NumPy's reduce does that when lanes follow
+    the axis (the items are then an outer loop); along the innermost axis it adds pairwise, so
+    there the running sum (accumulate, sequential by definition) gives the order."""
+    k = v.shape[axis]
+    if k < 2:
+        return v.take(0, axis=axis) if k else np.zeros(v.shape[:axis] + v.shape[axis + 1:], v.dtype)
+    if k <= 4:                                         # a few items: plain adds cost less than a reduce
+        head = (slice(None),) * axis
+        r = v[head + (0,)] + v[head + (1,)]
+        for i in range(2, k):
+            r += v[head + (i,)]
+        return r
+    if math.prod(v.shape[axis + 1:]) > 1:
+        return np.add.reduce(v, axis=axis)
+    return np.add.accumulate(v, axis=axis).take(-1, axis=axis)
+
+
+def _cascade(v):
+    """ATen's multi_row_sum: v has shape (B, m, *lanes); sum over m as torch's four-level cascade."""
+    m = v.shape[1]
+    if m < 16:                                         # no whole block: all items stay in level 0
+        return _seq(v, 1)
+    power = max(4, (m - 1).bit_length() // _LEVELS)
+    step = 1 << power
+    nb = m // step
+    lanes = v.shape[2:]
+    # the blocks' items moved to the front: NumPy then adds whole rows of lanes at a time
+    items = np.ascontiguousarray(np.moveaxis(v[:, :nb * step].reshape((v.shape[0], nb, step) + lanes), 2, 1))
+    blocks = _seq(items, 1)
+    total = _seq(v[:, nb * step:], 1)                  # the items after the last whole block
+    level = blocks
+    for _ in range(_LEVELS - 2):                       # levels 1 and 2: groups of `step` folds
+        ng = level.shape[1] // step
+        total = total + _seq(level[:, ng * step:], 1)
+        level = _seq(level[:, :ng * step].reshape((v.shape[0], ng, step) + lanes), 2)
+    return total + _seq(level, 1)                      # level 3 takes the rest, unbounded
+
+
+def _row_sum(v):
+    """ATen's row_sum: v (B, n, *lanes) summed over n with four interleaved accumulators."""
+    B, n = v.shape[:2]
+    g = n // _ILP
+    if not g:                                           # fewer than four: all go to accumulator 0
+        return _seq(v, 1)
+    part = _cascade(v[:, :g * _ILP].reshape((B, g, _ILP) + v.shape[2:]))   # (B, 4, *lanes)
+    for i in range(g * _ILP, n):                        # leftovers go to accumulator 0, in order
+        part[:, 0] += v[:, i]
+    return ((part[:, 0] + part[:, 1]) + part[:, 2]) + part[:, 3]
+
+
+def inner_sums(x):
+    """Sums of the rows of a C-contiguous (B, n) float32/float64 array, as torch sums each row."""
+    B, n = x.shape
+    w = 32 // x.itemsize
+    if n < w:                                           # shorter than a vector: scalar code
+        return _row_sum(x.reshape(B, n)) + 0.0 if n > 1 else x.reshape(B, n).sum(1) + 0.0
+    nv = n // w
+    acc = _row_sum(x[:, :nv * w].reshape(B, nv, w))    # (B, w): one vector per row
+    # a scalar starting at 0 takes the elements past the last vector, then the lanes in order
+    if nv * w < n:
+        acc = np.concatenate([x[:, nv * w:], acc], axis=1)
+    return np.add.accumulate(acc, axis=1)[:, -1] + 0.0
+
+
+def full_sum(flat, threads):
+    """The sum of a contiguous 1-D array as torch.sum() with ``threads`` threads: a 0-d array."""
+    n = flat.size
+    if n < _GRAIN or threads < 2:
+        return inner_sums(flat.reshape(1, n))[0]
+    used = min(threads, -(-n // _GRAIN))
+    chunk = -(-n // used)
+    parts = np.zeros(threads, flat.dtype)              # one slot per thread, unused ones stay 0
+    for t in range(used):
+        parts[t] = inner_sums(flat[t * chunk:(t + 1) * chunk].reshape(1, -1))[0]
+    return inner_sums(parts.reshape(1, threads))[0]
+
+
+def total(x, threads):
+    """``x.sum()`` of a float32/float64 array in torch's order (a 0-d array), or None where torch's
+    order depends on a layout this does not model (strided slices, broadcast views)."""
+    if x.flags.c_contiguous:
+        return full_sum(x.reshape(-1), threads)
+    order = sorted(range(x.ndim), key=lambda a: -x.strides[a])   # torch walks memory order
+    y = x.transpose(order)
+    if not y.flags.c_contiguous:
+        return None
+    return full_sum(y.reshape(-1), threads)

@@ -1,0 +1,109 @@
+"""Whole-tensor sums and means add float32/float64 numbers in torch's order (ops/_sum_order.py), so
+their last bit, and with it what ``.item()`` prints, is torch's.  Every expectation is torch's own
+result at test time, compared bit for bit."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+import glasstorch
+from glasstorch.ops import _sum_order
+from tests.parity._helpers import MODS, assert_same_array
+
+_LENGTHS = st.one_of(st.integers(0, 80), st.integers(81, 5000), st.sampled_from([511, 512, 513, 4095, 4096, 4097]))
+
+
+def _values(seed, n, dtype):
+    """Values of mixed signs and magnitudes: the order of the additions shows in the last bit."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)).astype(dtype)
+
+
+@settings(max_examples=120, deadline=None)
+@given(n=_LENGTHS, dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**32 - 1))
+def test_sum_and_mean_of_a_vector(n, dtype, seed):
+    a = _values(seed, n, dtype)
+    for fn in (lambda x: x.sum(), lambda x: x.mean(), lambda x: x.sum().item(), lambda x: str(x.sum().item())):
+        got = fn(glasstorch.from_numpy(a.copy()))
+        want = fn(torch.from_numpy(a.copy()))
+        if isinstance(want, torch.Tensor):
+            assert_same_array(want, got)
+        else:
+            assert got == want or (got != got and want != want)
+
+
+@pytest.mark.parametrize("n", [32767, 32768, 40000, 65537, 300_001])
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_large_sums_split_over_threads_as_torch(n, threads):
+    """From 32768 elements torch gives each thread a chunk: the order depends on the thread count."""
+    a = _values(n, n, "float32")
+    before = torch.get_num_threads(), glasstorch.get_num_threads()
+    try:
+        torch.set_num_threads(threads)
+        glasstorch.set_num_threads(threads)
+        want = torch.from_numpy(a).sum()
+        got = glasstorch.from_numpy(a).sum()
+    finally:
+        torch.set_num_threads(before[0])
+        glasstorch.set_num_threads(before[1])
+    assert_same_array(want, got)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m, a: m.from_numpy(a).reshape(6, 7, 9),
+    lambda m, a: m.from_numpy(a).reshape(6, 7, 9).transpose(0, 2),
+    lambda m, a: m.from_numpy(a).reshape(42, 9).t(),
+    lambda m, a: m.from_numpy(a).reshape(6, 7, 9).permute(2, 0, 1),
+    lambda m, a: m.from_numpy(a).reshape(378, 1).expand(378, 1),
+])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_whole_sums_of_views_follow_memory_order(make, dtype):
+    """torch walks a permuted tensor in memory order; so does glasstorch."""
+    a = _values(7, 378, dtype)
+    for fn in (lambda x: x.sum(), lambda x: x.mean(), lambda x: torch_or_gt(x).sum(x)):
+        res = {m: fn(make(m, a)) for m in MODS}
+        assert_same_array(res[torch], res[glasstorch])
+
+
+def torch_or_gt(x):
+    return torch if isinstance(x, torch.Tensor) else glasstorch
+
+
+def test_strided_views_sum_within_rounding():
+    """A strided slice (not a permutation of a dense block) keeps NumPy's order: equal within rounding."""
+    a = _values(3, 4000, "float32")
+    res = {m: m.from_numpy(a)[::3].sum() for m in MODS}
+    assert_same_array(res[torch], res[glasstorch], rtol=1e-6, atol=1e-4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.sampled_from([(5,), (64,), (3, 7), (16, 10), (2, 3, 50), (700,)]),
+       loss=st.sampled_from(["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"]),
+       reduction=st.sampled_from(["mean", "sum"]), dtype=st.sampled_from(["float32", "float64"]),
+       seed=st.integers(0, 2**32 - 1))
+def test_pointwise_loss_reductions(shape, loss, reduction, dtype, seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+    res = {m: getattr(m.nn.functional, loss)(m.from_numpy(x.copy()), m.from_numpy(y.copy()), reduction=reduction)
+           for m in MODS}
+    assert_same_array(res[torch], res[glasstorch])
+
+
+def test_signed_zeros_and_specials():
+    for vals in ([-0.0], [-0.0, -0.0], [-0.0] * 9, [1e30, -1e30, 3.0], [float("inf"), 1.0], [float("nan"), 1.0],
+                 [3.4e38, 3.4e38], [1.0] * 17 + [1e-8] * 40):
+        for dt in ("float32", "float64"):
+            a = np.array(vals, dt)
+            res = {m: (m.from_numpy(a.copy()).sum(), m.from_numpy(a.copy()).mean()) for m in MODS}
+            assert_same_array(res[torch][0], res[glasstorch][0])
+            assert_same_array(res[torch][1], res[glasstorch][1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(1, 9), n=st.integers(1, 1200), dtype=st.sampled_from(["float32", "float64"]),
+       seed=st.integers(0, 2**32 - 1))
+def test_row_sums_building_block(rows, n, dtype, seed):
+    """The row sums the whole-tensor sum is built from, many rows at once: torch's sum over the last dim."""
+    a = np.stack([_values(seed + i, n, dtype) for i in range(rows)])
+    want = torch.from_numpy(a).sum(1).numpy()
+    assert _sum_order.inner_sums(a).tobytes() == want.tobytes()
