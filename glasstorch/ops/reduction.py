@@ -97,7 +97,10 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         # the common x.sum(1) on a small float tensor: one NumPy call, no dtype or dims to work out
         nd = x.ndim
         if -nd <= dim < nd and x.size < _BIG:
-            return _summed(_reduce_add(x, dim, None, None, keepdim), input, dim + nd if dim < 0 else dim, keepdim)
+            # a vector's only dim is all of it: torch sums it as a whole tensor (sum_all's order)
+            r = as_array(sum_all(x)).reshape((1,) if keepdim else ()) if nd == 1 else \
+                _reduce_add(x, dim, None, None, keepdim)
+            return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
@@ -122,7 +125,9 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         axes = (dim + nd if dim < 0 else dim,)
     else:
         axes = dims_of(dim, nd)
-    if x.size < _BIG:
+    if nd and len(axes) == nd and x is input._data:    # every dim: a whole-tensor sum, in its order
+        r = as_array(sum_all(x)).reshape((1,) * nd if keepdim else ())
+    elif x.size < _BIG:
         r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
     else:
         r = _add_reduce(x, axes if nd else None, keepdim, odt)
@@ -221,7 +226,10 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
             record1(node, r, input)
         return r
     axes = dims_of(dim, x.ndim)
-    r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
+    if x.ndim and len(axes) == x.ndim and x.size:      # every dim: a whole-tensor mean, in its order
+        r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape((1,) * x.ndim if keepdim else ()))
+    else:
+        r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if GRAD.enabled and input._rg:
         node = MeanBackward1()
         node.shape = x.shape

@@ -107,3 +107,25 @@ def test_row_sums_building_block(rows, n, dtype, seed):
     a = np.stack([_values(seed + i, n, dtype) for i in range(rows)])
     want = torch.from_numpy(a).sum(1).numpy()
     assert _sum_order.inner_sums(a).tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.sum(0), lambda m, x: x.sum(-1, keepdim=True), lambda m, x: m.sum(x, dim=0),
+    lambda m, x: x.mean(0), lambda m, x: x.mean(-1, keepdim=True),
+    lambda m, x: x.reshape(30, 37).sum((0, 1)), lambda m, x: x.reshape(30, 37).sum(dim=[1, 0], keepdim=True),
+    lambda m, x: x.reshape(5, 6, 37).mean((0, 1, 2)), lambda m, x: x.reshape(30, 37).t().sum((0, 1)),
+])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sums_over_every_dim_are_whole_sums(fn, dtype):
+    """A vector's x.sum(0), or a sum over all dims, is a whole-tensor sum in torch: the same bits,
+    shape and grad_fn."""
+    a = _values(11, 1110, dtype)
+    res = {}
+    for m in MODS:
+        x = m.from_numpy(a.copy()).requires_grad_(True)
+        r = fn(m, x)
+        r.sum().backward()
+        res[m] = (r, type(r.grad_fn).__name__, x.grad)
+    assert_same_array(res[torch][0], res[glasstorch][0])
+    assert res[torch][1] == res[glasstorch][1]
+    assert_same_array(res[torch][2], res[glasstorch][2])
