@@ -51,25 +51,34 @@ def _seq(v, axis):
     return np.add.accumulate(v, axis=axis).take(-1, axis=axis)
 
 
-def _cascade(v):
-    """ATen's multi_row_sum: v has shape (B, m, *lanes); sum over m as torch's four-level cascade."""
+def _cascade(v, levels=_LEVELS, power=None, top=None):
+    """ATen's multi_row_sum: v has shape (B, m, *lanes); sum over m as torch's cascade of ``levels``
+    levels (``power``: log2 of its block size, by default from m).  ``top``: what the top level
+    holds before the first fold (nll_loss puts its first term there)."""
     m = v.shape[1]
-    if m < 16:                                         # no whole block: all items stay in level 0
-        return _seq(v, 1)
-    power = max(4, (m - 1).bit_length() // _LEVELS)
+    if power is None:
+        power = max(4, ((m - 1).bit_length() if m > 1 else 0) // levels)
     step = 1 << power
     nb = m // step
+    if not nb:                                         # no whole block: all items stay in level 0
+        total = _seq(v, 1)
+        return total if top is None else total + top
     lanes = v.shape[2:]
     # the blocks' items moved to the front: NumPy then adds whole rows of lanes at a time
     items = np.ascontiguousarray(np.moveaxis(v[:, :nb * step].reshape((v.shape[0], nb, step) + lanes), 2, 1))
     blocks = _seq(items, 1)
     total = _seq(v[:, nb * step:], 1)                  # the items after the last whole block
     level = blocks
-    for _ in range(_LEVELS - 2):                       # levels 1 and 2: groups of `step` folds
+    for _ in range(levels - 2):                        # the middle levels: groups of `step` folds
         ng = level.shape[1] // step
         total = total + _seq(level[:, ng * step:], 1)
+        if not ng:                                     # nothing reaches the levels above
+            level = level[:, :0]
+            break
         level = _seq(level[:, :ng * step].reshape((v.shape[0], ng, step) + lanes), 2)
-    return total + _seq(level, 1)                      # level 3 takes the rest, unbounded
+    if top is not None:
+        level = np.concatenate([top[:, None], level], axis=1)
+    return total + _seq(level, 1)                      # the top level takes the rest, unbounded
 
 
 def _row_sum(v):
@@ -121,3 +130,15 @@ def total(x, threads):
     if not y.flags.c_contiguous:
         return None
     return full_sum(y.reshape(-1), threads)
+
+
+def nll_sum(terms):
+    """The sum of nll_loss's terms -x[b, t_b] (a 1-D array, batch order) as torch's nll_loss adds
+    them: each term goes into level 0 of an eight-level cascade, which is folded upwards whenever
+    the batch index is a multiple of the block size (so the first term goes straight to the top);
+    the levels are then added from the bottom."""
+    n = terms.size
+    if n < 2:
+        return terms.sum(dtype=terms.dtype) + 0.0
+    power = max(4, (n - 1).bit_length() // 8)
+    return _cascade(terms[1:].reshape(1, n - 1), levels=8, power=power, top=terms[:1])[0] + 0.0

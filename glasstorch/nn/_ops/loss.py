@@ -8,6 +8,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
+from ...ops._sum_order import nll_sum
 from ...ops import _libm
 from ...ops._complex_refuse import refuse
 from ...ops.shape import is_array
@@ -342,13 +343,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
     losses = (-picked * wt).astype(x.dtype)
     total = 0.0
+    # with no target ignored, torch's kernel adds in one order (nll_sum); ignored targets also skip
+    # its folds, which is left to NumPy's order (equal within rounding)
+    add = nll_sum if x.ndim <= 2 and valid.all() else (lambda v: v.sum(dtype=x.dtype))
     if reduction == "none":
         out = losses
     elif reduction == "sum":
-        out = np.asarray(losses.sum(), dtype=x.dtype)
+        out = np.asarray(add(losses), dtype=x.dtype)
     else:
-        total = wt.sum(dtype=x.dtype)
-        out = np.asarray(losses.sum() / total, dtype=x.dtype) if total != 0 else np.asarray(np.nan, x.dtype)
+        total = add(wt.astype(x.dtype, copy=False)) if w is not None else x.dtype.type(valid.sum())
+        out = np.asarray(add(losses) / total, dtype=x.dtype) if total != 0 else np.asarray(np.nan, x.dtype)
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = NllLoss2DBackward0() if x.ndim == 4 else NllLossBackward0()
@@ -375,10 +379,10 @@ def _rows(n):
 
 def _nll_plain(input, target, reduction):
     """nll_loss of a (N, C) batch whose targets are all valid classes, without class weights (the
-    common case): -sum x[n, t_n], divided by N for "mean". The same sums as the general path (a
-    negated sum is the sum of the negated values, bit for bit), with fewer NumPy calls."""
+    common case): -sum x[n, t_n], divided by N for "mean", added up as torch's kernel adds them
+    (_sum_order.nll_sum), with fewer NumPy calls than the general path."""
     x, t = input._data, target._data
-    s = -x[_rows(t.shape[0]), t].sum()
+    s = nll_sum(-x[_rows(t.shape[0]), t])      # in torch's order: the loss prints torch's digits
     r = _wrap(np.asarray(s if reduction == "sum" else s / x.dtype.type(t.shape[0]), x.dtype))
     if GRAD.enabled and input._rg:
         node = NllLossBackward0()
