@@ -206,18 +206,10 @@ def fast_operator(ufunc, general):
     promotion to work out and no graph to record, so it is one NumPy call and a new tensor.  Every
     other case goes to ``general`` (the op itself), which gives the same answer the slow way."""
     def operator(self, other):
-        if other.__class__ is Tensor and self.__class__ is Tensor and not (self._rg or other._rg):
-            x = self._data
-            y = other._data
-            xd = x.dtype
-            if xd is y.dtype and (xd is _F32 or xd is _F64):
-                nx = x.size
-                ny = y.size
-                if (nx > 1 or ny > 1) and nx < _BIG > ny:
-                    try:
-                        return _wrap(ufunc(x, y))
-                    except ValueError:
-                        pass             # shapes that do not broadcast: the op raises torch's error
+        if other.__class__ is Tensor and not (self._rg or other._rg):
+            r = float_arrays(ufunc, self, other)
+            if r is not None:
+                return _wrap(r)
         return general(self, other)
     operator.__name__ = operator.__qualname__ = f"__{general.__name__}__"
     operator.__doc__ = general.__doc__
