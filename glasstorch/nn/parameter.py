@@ -100,6 +100,23 @@ class _UninitializedTensorMixin:
         raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
                            "initialize the parameters before calling `module.share_memory()`.")
 
+    def materialize(self, shape, device=None, dtype=None):
+        """Give it fresh (uninitialised) data of ``shape`` and make it a ``cls_to_become``."""
+        np_dtype = self._data.dtype if dtype is None else dtype.np
+        self._data = np.empty(tuple(shape), np_dtype)
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def __reduce_ex__(self, proto):
+        return (type(self), (self._rg,))
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self._rg)
+        return memo[id(self)]
+
 
 for _name, _op in _OPS.items():
     setattr(_UninitializedTensorMixin, _name, lambda self, *a, _op=_op: _refuse(type(self).__name__, _op)())
@@ -119,23 +136,6 @@ class UninitializedParameter(_UninitializedTensorMixin, Parameter):
 
     def __init__(self, requires_grad=True, device=None, dtype=None):
         pass
-
-    def materialize(self, shape, device=None, dtype=None):
-        """Give the parameter fresh (uninitialised) data of ``shape`` and make it a ``Parameter``."""
-        np_dtype = self._data.dtype if dtype is None else dtype.np
-        self._data = np.empty(tuple(shape), np_dtype)
-        self.__class__ = self.cls_to_become
-
-    def __repr__(self):
-        return "<UninitializedParameter>"
-
-    def __reduce_ex__(self, proto):
-        return (UninitializedParameter, (self._rg,))
-
-    def __deepcopy__(self, memo):
-        if id(self) not in memo:
-            memo[id(self)] = UninitializedParameter(self._rg)
-        return memo[id(self)]
 
 
 class UninitializedBuffer(_UninitializedTensorMixin, Tensor):
@@ -158,19 +158,3 @@ class UninitializedBuffer(_UninitializedTensorMixin, Tensor):
     def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
         pass
 
-    def materialize(self, shape, device=None, dtype=None):
-        """Give the buffer fresh (uninitialised) data of ``shape`` and make it a ``Tensor``."""
-        np_dtype = self._data.dtype if dtype is None else dtype.np
-        self._data = np.empty(tuple(shape), np_dtype)
-        self.__class__ = self.cls_to_become
-
-    def __repr__(self):
-        return "<UninitializedBuffer>"
-
-    def __deepcopy__(self, memo):
-        if id(self) not in memo:
-            memo[id(self)] = UninitializedBuffer(self._rg)
-        return memo[id(self)]
-
-    def __reduce_ex__(self, proto):
-        return (UninitializedBuffer, (self._rg,))
