@@ -39,31 +39,16 @@ def _no_ir(what):
                               f"has no TorchScript IR to show; see docs/differences.md")
 
 
-class ScriptModule(Module):
-    """``torch.jit.ScriptModule``: the base of scripted and traced modules.  Subclassing it directly (the
-    old ``@torch.jit.script_method`` style) gives an ordinary module whose submodules get scripted."""
+def _no_ir_property(what):
+    return property(lambda self: _no_ir(f"{self._ir_owner}.{what}"))
 
-    def __setattr__(self, name, value):
-        if (isinstance(value, Module) and not isinstance(value, ScriptModule)
-                and not isinstance(self, (RecursiveScriptModule,)) and "_gt_orig" not in self.__dict__):
-            value = _wrap(value, RecursiveScriptModule, {})
-        super().__setattr__(name, value)
 
-    @property
-    def code(self):
-        _no_ir("ScriptModule.code")
-
-    @property
-    def code_with_constants(self):
-        _no_ir("ScriptModule.code_with_constants")
-
-    @property
-    def graph(self):
-        _no_ir("ScriptModule.graph")
-
-    @property
-    def inlined_graph(self):
-        _no_ir("ScriptModule.inlined_graph")
+class _Archived:
+    """What scripted modules and functions share: no IR to show, and ``save``/``save_to_buffer``."""
+    _ir_owner = ""
+    code = _no_ir_property("code")
+    graph = _no_ir_property("graph")
+    inlined_graph = _no_ir_property("inlined_graph")
 
     def save(self, f, _extra_files=None):
         from ._serialization import write_archive
@@ -74,6 +59,22 @@ class ScriptModule(Module):
         buf = io.BytesIO()
         self.save(buf, _extra_files)
         return buf.getvalue()
+
+
+class ScriptModule(_Archived, Module):
+    """``torch.jit.ScriptModule``: the base of scripted and traced modules.  Subclassing it directly (the
+    old ``@torch.jit.script_method`` style) gives an ordinary module whose submodules get scripted."""
+    _ir_owner = "ScriptModule"
+
+    def __setattr__(self, name, value):
+        if (isinstance(value, Module) and not isinstance(value, ScriptModule)
+                and not isinstance(self, (RecursiveScriptModule,)) and "_gt_orig" not in self.__dict__):
+            value = _wrap(value, RecursiveScriptModule, {})
+        super().__setattr__(name, value)
+
+    @property
+    def code_with_constants(self):
+        _no_ir("ScriptModule.code_with_constants")
 
     def __reduce_ex__(self, protocol):
         if getattr(_local, "pickling", False):
@@ -216,8 +217,9 @@ class RecursiveScriptModule(ScriptModule):
         return True
 
 
-class ScriptFunction:
+class ScriptFunction(_Archived):
     """``torch.jit.ScriptFunction``: a scripted (or traced) function; calling it calls the function."""
+    _ir_owner = "ScriptFunction"
 
     def __init__(self, fn, name=None):
         self._fn = fn
@@ -237,30 +239,8 @@ class ScriptFunction:
         return "__torch__." + (self._name if module == "__main__" else f"{module}.{self._name}")
 
     @property
-    def code(self):
-        _no_ir("ScriptFunction.code")
-
-    @property
-    def graph(self):
-        _no_ir("ScriptFunction.graph")
-
-    @property
-    def inlined_graph(self):
-        _no_ir("ScriptFunction.inlined_graph")
-
-    @property
     def schema(self):
         _no_ir("ScriptFunction.schema")
-
-    def save(self, f, _extra_files=None):
-        from ._serialization import write_archive
-        write_archive(self, f, _extra_files)
-
-    def save_to_buffer(self, _extra_files=None):
-        import io
-        buf = io.BytesIO()
-        self.save(buf, _extra_files)
-        return buf.getvalue()
 
     def __reduce__(self):
         raise pickle.PickleError("ScriptFunction cannot be pickled")
