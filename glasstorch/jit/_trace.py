@@ -52,12 +52,10 @@ class TracedModule(ScriptModule):
 
     def __getattr__(self, name):
         # a trace keeps parameters, buffers and submodules only: ``in_features`` & co. are gone
-        d = self.__dict__
-        for store in ("_parameters", "_buffers", "_modules"):
-            s = d.get(store)
-            if s is not None and name in s:
-                return s[name]
-        raise AttributeError(f"'RecursiveScriptModule' object has no attribute '{name}'")
+        try:
+            return Module.__getattr__(self, name)
+        except AttributeError:
+            raise AttributeError(f"'RecursiveScriptModule' object has no attribute '{name}'") from None
 
 
 TracedModule._gt_child_class = TracedModule
@@ -196,15 +194,19 @@ def _check_trace(call, inputs, tolerance, kwarg, retrace):
         _compare(traced, run("repeated trace"), "repeated trace", tolerance)
 
 
+def _warn_optimize(optimize):
+    if optimize is not None:
+        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
+                      "instead", FutureWarning, stacklevel=3)
+
+
 # ---- trace and trace_module -----------------------------------------------------------------------------
 def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
           strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None,
           example_kwarg_inputs=None, _store_inputs=True):
     """``torch.jit.trace``: a ``TopLevelTracedModule`` for a module, a ``ScriptFunction`` for a function."""
     _deprecated("trace")
-    if optimize is not None:
-        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
-                      "instead", FutureWarning, stacklevel=2)
+    _warn_optimize(optimize)
     if isinstance(func, ScriptModule):
         warnings.warn("The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object "
                       "as is.", stacklevel=2)
@@ -247,9 +249,7 @@ def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None
                  example_inputs_is_kwarg=False, _store_inputs=True):
     """``torch.jit.trace_module``: ``inputs`` maps method names to example inputs."""
     _deprecated("trace_method")
-    if optimize is not None:
-        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
-                      "instead", FutureWarning, stacklevel=2)
+    _warn_optimize(optimize)
     if not isinstance(mod, Module):
         raise AttributeError("expected torch.nn.Module as the first argument")
     if not isinstance(inputs, dict):
