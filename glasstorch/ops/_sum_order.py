@@ -120,16 +120,50 @@ def full_sum(flat, threads):
     return inner_sums(parts.reshape(1, threads))[0]
 
 
-def total(x, threads):
-    """``x.sum()`` of a float32/float64 array in torch's order (a 0-d array), or None where torch's
+def _memory_order(x):
+    """x as a contiguous 1-D array in the order torch walks it (memory order), or None where torch's
     order depends on a layout this does not model (strided slices, broadcast views)."""
     if x.flags.c_contiguous:
-        return full_sum(x.reshape(-1), threads)
-    order = sorted(range(x.ndim), key=lambda a: -x.strides[a])   # torch walks memory order
-    y = x.transpose(order)
-    if not y.flags.c_contiguous:
+        return x.reshape(-1)
+    y = x.transpose(sorted(range(x.ndim), key=lambda a: -x.strides[a]))
+    return y.reshape(-1) if y.flags.c_contiguous else None
+
+
+def total(x, threads):
+    """``x.sum()`` of a float32/float64 array in torch's order (a 0-d array), or None (see _memory_order)."""
+    flat = _memory_order(x)
+    return None if flat is None else full_sum(flat, threads)
+
+
+def _row_product(flat):
+    """ATen's vectorised inner reduction for products (binary_kernel_reduce_vec): four vectors of
+    lanes multiply down the row in steps of 4 x 8 elements, are combined (a0 a1)(a2 a3), then the lanes
+    are multiplied in order, then the elements after the last whole step, one by one."""
+    w = 32 // flat.itemsize
+    count = flat.size // (4 * w)
+    out = flat.dtype.type(1)
+    if count:
+        acc = np.multiply.reduce(flat[:count * 4 * w].reshape(count, 4, w), axis=0)
+        lanes = (acc[0] * acc[1]) * (acc[2] * acc[3])
+        out = out * np.multiply.accumulate(lanes)[-1]
+    rest = flat[count * 4 * w:]
+    return np.multiply.accumulate(np.concatenate([[out], rest]))[-1] if rest.size else out
+
+
+def total_product(x, threads):
+    """``x.prod()`` of a float32/float64 array in torch's order, or None (see _memory_order)."""
+    flat = _memory_order(x)
+    if flat is None:
         return None
-    return full_sum(y.reshape(-1), threads)
+    n = flat.size
+    if n < _GRAIN or threads < 2:
+        return _row_product(flat)
+    used = min(threads, -(-n // _GRAIN))
+    chunk = -(-n // used)
+    parts = np.ones(threads, flat.dtype)
+    for t in range(used):
+        parts[t] = _row_product(flat[t * chunk:(t + 1) * chunk])
+    return _row_product(parts)
 
 
 def nll_sum(terms):

@@ -14,6 +14,8 @@ from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, edge
 from ._complex_refuse import not_implemented, refuse, refuse_msg
 from .reduction import acc_dtype, dims_of, restore_dims
+from . import _sum_order
+from .._runtime import get_num_threads
 from .shape import is_array
 from .._tensor import _wrap_dim
 from .moments import var, std, var_mean, std_mean            # noqa: F401  (re-exported: old home)
@@ -228,6 +230,8 @@ def argmin(input, dim=None, keepdim=False):
 def _others_product(x, axis):
     """For each element, the product of all *other* elements along ``axis`` (exact with zeros)."""
     n = x.shape[axis]
+    if n == 0:                                   # nothing to multiply: an empty gradient
+        return np.ones_like(x)
     ones = np.ones_like(np.take(x, [0], axis=axis))
     left = np.cumprod(np.concatenate([ones, np.take(x, range(n - 1), axis=axis)], axis=axis), axis=axis)
     rev = np.flip(x, axis)
@@ -243,6 +247,13 @@ class ProdBackward0(Node):
     def backward(self, g):
         x, y = self.saved()
         if is_array(g):
+            # torch's prod_backward: g * (y / x) without zeros; with two or more zeros every
+            # gradient is 0; with one, the products of the others (cumulative both ways)
+            zeros = np.count_nonzero(x == 0)
+            if not zeros:
+                return (g * (y / x),)
+            if zeros > 1:
+                return (np.zeros_like(x),)
             return (g * _others_product(x.reshape(-1), 0).reshape(x.shape),)
         return (g * y / x,)      # recording a graph: the simple form (exact unless x has zeros)
 
@@ -255,6 +266,8 @@ class ProdBackward1(Node):
         x, y = self.saved()
         g = restore_dims(g, (self.dim,), self.keepdim)
         if is_array(g):
+            if not (x == 0).any():              # torch's prod_backward: g * (y / x) without zeros
+                return (g * (restore_dims(y, (self.dim,), self.keepdim) / x),)
             return (g * _others_product(x, self.dim),)
         return (g * restore_dims(y, (self.dim,), self.keepdim) / x,)
 
@@ -263,7 +276,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     odt = acc_dtype(x, dtype)
     if dim is None:
-        r = _wrap(as_array(np.prod(x, dtype=odt)))
+        # float32/float64 multiply in torch's order (its last bit), other dtypes with NumPy
+        r = _sum_order.total_product(x, get_num_threads()) if x.dtype == odt and x.dtype.char in "fd" else None
+        r = _wrap(as_array(np.prod(x, dtype=odt) if r is None else r))
         node_cls, d = ProdBackward0, None
     else:
         d = _wrap_dim(dim, x.ndim)

@@ -160,3 +160,36 @@ def test_matmul_of_vectors_raises_dots_errors():
     same_error(lambda m: m.ones(3) @ m.ones(3, dtype=m.float64))
     same_error(lambda m: m.ones(3, requires_grad=True) @ m.ones(4))
     same_error(lambda m: m.matmul(m.ones(3), m.ones(3, dtype=m.float64)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.one_of(st.integers(0, 300), st.sampled_from([1000, 4096, 32768, 40001])),
+       dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**32 - 1), grad=st.booleans())
+def test_whole_products(n, dtype, seed, grad):
+    """x.prod() multiplies as torch's vectorised reduction does: bit for bit (values near 1 keep the
+    product finite), with ProdBackward0's gradient."""
+    a = (1 + np.random.default_rng(seed).standard_normal(n) * 1e-3).astype(dtype)
+    res = {}
+    for m in MODS:
+        x = m.from_numpy(a.copy()).requires_grad_(grad)
+        r = x.prod()
+        if grad:
+            r.backward()
+        res[m] = (r, x.grad)
+    assert_same_array(res[torch][0], res[glasstorch][0])
+    if grad:
+        assert_same_array(res[torch][1], res[glasstorch][1], rtol=1e-5 if dtype == "float32" else 1e-12)
+
+
+@pytest.mark.parametrize("vals", [[0.0, 2.0, 0.0, 3.0], [0.0, 2.0, 1.5, 3.0], [1.1] * 40, [2.0, -0.5, 3.0]])
+def test_product_gradients_follow_torchs_rules(vals):
+    """prod's backward: g * (y / x) without zeros (its rounding), all zeros with two zeros, the others'
+    product with one; for a whole product and along a dim."""
+    a = np.array(vals, np.float32)
+    for fn in (lambda x: x.prod(), lambda x: x.reshape(-1, 1).prod(1).sum(), lambda x: x.reshape(1, -1).prod(1).sum()):
+        res = {}
+        for m in MODS:
+            x = m.from_numpy(a.copy()).requires_grad_(True)
+            fn(x).backward()
+            res[m] = x.grad
+        assert_same_array(res[torch], res[glasstorch])
