@@ -186,10 +186,12 @@ def test_product_gradients_follow_torchs_rules(vals):
     """prod's backward: g * (y / x) without zeros (its rounding), all zeros with two zeros, the others'
     product with one; for a whole product and along a dim."""
     a = np.array(vals, np.float32)
-    for fn in (lambda x: x.prod(), lambda x: x.reshape(-1, 1).prod(1).sum(), lambda x: x.reshape(1, -1).prod(1).sum()):
+    # a product along a dim keeps NumPy's order (like sums over dims): its y, and so y / x, within rounding
+    for fn, tol in ((lambda x: x.prod(), 0), (lambda x: x.reshape(-1, 1).prod(1).sum(), 0),
+                    (lambda x: x.reshape(1, -1).prod(1).sum(), 1e-6)):
         res = {}
         for m in MODS:
             x = m.from_numpy(a.copy()).requires_grad_(True)
             fn(x).backward()
             res[m] = x.grad
-        assert_same_array(res[torch], res[glasstorch])
+        assert_same_array(res[torch], res[glasstorch], rtol=tol)
