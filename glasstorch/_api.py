@@ -46,6 +46,7 @@ from .ops.stats import (cov, corrcoef, quantile, nanquantile, nanmedian, histogr
                         cumulative_trapezoid, gradient)
 from .ops.misc_math import float_power, frexp, ldexp, renorm, vander
 from ._linalg_more import matrix_exp, geqrf, cholesky_solve, cholesky_inverse, householder_product as orgqr
+from ._linalg_ormqr import ormqr
 from . import linalg
 from ._lowrank import svd_lowrank, pca_lowrank
 from .ops.special_more import i0, igamma, igammac, logaddexp2
@@ -90,7 +91,7 @@ __all__ = [
     "cummax", "cummin", "logcumsumexp", "scatter_reduce", "index_reduce", "index_put", "index_put_", "put",
     "index_copy", "masked_scatter", "cov", "corrcoef", "quantile", "nanquantile", "nanmedian", "histogram",
     "trapezoid", "trapz", "cumulative_trapezoid", "gradient", "float_power", "frexp", "ldexp", "renorm", "vander",
-    "matrix_exp", "geqrf", "cholesky_solve", "cholesky_inverse", "orgqr", "svd_lowrank", "pca_lowrank",
+    "matrix_exp", "geqrf", "cholesky_solve", "cholesky_inverse", "orgqr", "ormqr", "svd_lowrank", "pca_lowrank",
     "i0", "igamma", "igammac", "logaddexp2",
     "selu", "celu", "threshold", "rrelu", "hardshrink", "prelu", "selu_", "celu_", "threshold_", "rrelu_",
     "unravel_index",

@@ -32,7 +32,7 @@ def _jacobian_of(out_leaf, flat_in):
     return [stack(r).reshape(s) for r, s in zip(rows, shapes)]
 
 
-def _jacobian(func, argnums, has_aux, args, who):
+def _jacobian(func, argnums, has_aux, args, who, forward=False):
     nums = _argnums_tuple(argnums)
     args = list(args)
     with enable_grad():
@@ -41,8 +41,10 @@ def _jacobian(func, argnums, has_aux, args, who):
         out, aux = _split_aux(func(*args), has_aux, who)
         flat_in = [t for i in nums for t in _leaves(args[i])]
         per_out = []
-        for o in _leaves(out):
-            it = iter(_jacobian_of(o, flat_in))
+        outs = _leaves(out)
+        fwd = _jacobian_columns(outs, flat_in) if forward else None
+        for n, o in enumerate(outs):
+            it = iter(fwd[n] if forward else _jacobian_of(o, flat_in))
             per_arg = tuple(_rebuild(args[i], it) for i in nums)
             per_out.append(per_arg[0] if isinstance(argnums, int) else per_arg)
     jac = _rebuild(out, iter(per_out))
@@ -60,8 +62,36 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     def wrapper(*args):
-        return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, _JVP))(args)
+        return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, _JVP, forward=True))(args)
     return wrapper
+
+
+def _jacobian_columns(outs, flat_in):
+    """Forward-mode order: column ``k`` of ``d out / d x`` is ``J e_k``, taken (as in ``_jvp``) as the
+    derivative of ``u -> J^T u`` in the direction ``e_k``; so ``J[i, k]`` is ``f'(x)[k] * e_k[i]``,
+    with the signed zeros torch's forward mode gives (reverse mode gives ``f'(x)[i] * e_i[k]``)."""
+    from .ops.join import stack
+    us = [o.new_zeros(o.shape).requires_grad_(True) for o in outs]
+    live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+    gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
+                       allow_unused=True) if live else [None] * len(flat_in)
+    cols = [[[] for _ in flat_in] for _ in outs]        # cols[out][input] -> list of columns
+    # every differentiated input gets a tangent (zeros but for the basis one), as torch's vmapped basis does
+    live_g = [i for i, g in enumerate(gs) if g is not None and g.requires_grad]
+    for j, x in enumerate(flat_in):
+        for k in range(x.numel()):
+            res = [None] * len(outs)
+            if live_g:
+                e = x.new_zeros(x.numel())
+                e[k] = 1
+                tans = [e.reshape(x.shape) if i == j else flat_in[i].new_zeros(flat_in[i].shape) for i in live_g]
+                res = autograd.grad([gs[i] for i in live_g], us, tans, retain_graph=True, create_graph=True,
+                                    allow_unused=True)
+            for i, (r, o) in enumerate(zip(res, outs)):
+                cols[i][j].append(o.new_zeros(o.shape) if r is None else r)
+    return [[stack(c, dim=-1).reshape(tuple(o.shape) + tuple(x.shape)) if c
+             else o.new_zeros(tuple(o.shape) + tuple(x.shape)) for c, x in zip(cols_o, flat_in)]
+            for cols_o, o in zip(cols, outs)]
 
 
 def _structure(x):

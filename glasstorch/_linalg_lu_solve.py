@@ -145,6 +145,14 @@ def _first_failure(info, message):
     return LinAlgError(message(where, int(flat[i])))
 
 
+def check_solve_shapes(a, b, vec, left):
+    n = a.shape[-1]
+    bm = b.shape[-2:] if not vec else (b.shape[-1], 1)
+    if (bm[0] if left else bm[1]) != n:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation {'AX' if left else 'XA'} "
+                           f"= B ({n}x{n} and {bm[0]}x{bm[1]})")
+
+
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     """``(result, info)``: ``linalg.solve`` that reports a singular matrix in ``info`` (the first zero
     pivot, 1-based) instead of raising; its result then holds LAPACK's infs and nans."""
@@ -152,11 +160,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     a, b = A._data, B._data
     _square(a, "linalg.solve")
     vec = left and (b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]))
-    n = a.shape[-1]
-    bm = b.shape[-2:] if not vec else (b.shape[-1], 1)
-    if (bm[0] if left else bm[1]) != n:
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation {'AX' if left else 'XA'} "
-                           f"= B ({n}x{n} and {bm[0]}x{bm[1]})")
+    check_solve_shapes(a, b, vec, left)
     try:
         return _SolveEx(linalg.solve(A, B, left=left), _wrap(np.zeros(a.shape[:-2], np.int32)))
     except LinAlgError:

@@ -100,6 +100,10 @@ class TensorExtra:
         from ._linalg_more import geqrf
         return geqrf(self)
 
+    def ormqr(self, input2, input3, left=True, transpose=False):
+        from ._linalg_ormqr import ormqr
+        return ormqr(self, input2, input3, left, transpose)
+
     def cholesky_inverse(self, upper=False):
         from ._linalg_more import cholesky_inverse
         return cholesky_inverse(self, upper)

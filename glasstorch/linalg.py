@@ -137,6 +137,8 @@ def solve(A, B, *, left=True, out=None):
     a = _square(A, "solve")
     b = B._data
     vec = left and (b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]))
+    from ._linalg_lu_solve import check_solve_shapes
+    check_solve_shapes(a, b, vec, left)
     try:
         if left:
             x = np.linalg.solve(a, b[..., None] if vec else b)
@@ -154,6 +156,8 @@ def solve(A, B, *, left=True, out=None):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    if A.dim() < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim, dtype=dtype)
     if ord in (1, -1, float("inf"), float("-inf")):
@@ -242,13 +246,23 @@ def _cholesky(A, upper, who, check_errors):
 
 
 # singular values and Hermitian eigenvalues are real, also for complex A (as torch's results)
+def _svd_checks(A, driver):
+    if A.dim() < 2:
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
+                           "cuSOLVER backend.")
+
+
 def svd(A, full_matrices=True, *, driver=None, out=None):
+    _svd_checks(A, driver)
     dt = A._data.dtype
     u, s, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
     return _SVD(*_forward_only((u,), dt), *_forward_only((s,), real_dtype(dt)), *_forward_only((vh,), dt))
 
 
 def svdvals(A, *, driver=None, out=None):
+    _svd_checks(A, driver)
     return _forward_only((np.linalg.svd(A._data, compute_uv=False),), real_dtype(A._data.dtype))[0]
 
 
@@ -348,14 +362,7 @@ def _chain(ts, split, i, j):
     return matmul(_chain(ts, split, i, k), _chain(ts, split, k + 1, j))
 
 
-def cross(input, other, *, dim=-1, out=None):
-    from .ops.views import select
-    from .ops.join import stack
-    def comp(t, i):
-        return select(t, dim, i)
-    a = [comp(input, i) for i in range(3)]
-    b = [comp(other, i) for i in range(3)]
-    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+from ._linalg_cross import cross, LinalgCrossBackward0  # noqa: E402,F401
 
 
 _QR = return_type("linalg_qr", ["Q", "R"])

@@ -177,21 +177,21 @@ def _check_strategy(strategy, create_graph, strict, vectorize):
                                   "implemented for `vectorize=True`.")
 
 
-def _check_scalar(out):
+def _check_scalar(out, who="hessian"):
     from .._tensor import Tensor
     if not isinstance(out, Tensor):
-        raise RuntimeError("The function given to hessian should return a single Tensor")
+        raise RuntimeError(f"The function given to {who} should return a single Tensor")
     if out.numel() != 1:
-        raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
+        raise RuntimeError(f"The Tensor returned by the function given to {who} should contain a single element")
 
 
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
+def vhp(func, inputs, v=None, create_graph=False, strict=False, _who="vhp"):
     """``(func(inputs), v^T H)`` for a scalar ``func``: one backward pass through the gradient."""
     with enable_grad():
         ins, in_tuple = _as_tuple(inputs)
         ins = _prepare(ins, create_graph)
         out = func(*ins)
-        _check_scalar(out)
+        _check_scalar(out, _who)
         if v is None:
             if len(ins) != 1 or ins[0].numel() != 1:
                 raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
@@ -206,4 +206,4 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """``(func(inputs), H v)``; the Hessian of a twice-differentiable function is symmetric, so this is vhp."""
-    return vhp(func, inputs, v, create_graph=create_graph, strict=strict)
+    return vhp(func, inputs, v, create_graph=create_graph, strict=strict, _who="hvp")

@@ -115,3 +115,7 @@ from . import kl_lowrank_cb  # noqa: E402
 kl_lowrank_cb.register(register_kl)
 from . import kl_pareto  # noqa: E402
 kl_pareto.register(register_kl)
+from . import kl_expfamily  # noqa: E402
+kl_expfamily.register(register_kl)
+from . import kl_bounded  # noqa: E402
+kl_bounded.register(register_kl)

@@ -1,0 +1,45 @@
+"""``torch.linalg.cross`` (and ``torch.cross`` through it): the 3-vector cross product along ``dim``,
+with broadcasting, and its ``LinalgCrossBackward0`` node (the product is bilinear)."""
+import numpy as np
+
+from .autograd.graph import Node
+from .ops._common import needs_grad, record
+
+
+def cross(input, other, *, dim=-1, out=None):
+    from .ops.views import select
+    from .ops.join import stack
+    if input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and "
+                           f"{other.shape[dim]}")
+    from .autograd.grad_mode import no_grad
+    def comp(t, i):
+        return select(t, dim, i)
+    with no_grad():
+        a = [comp(input, i) for i in range(3)]
+        b = [comp(other, i) for i in range(3)]
+        r = stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+    if needs_grad(input, other):
+        node = LinalgCrossBackward0()
+        node.dim = dim
+        node.save(input, other)
+        record(node, r, input, other)
+    return r
+
+
+class LinalgCrossBackward0(Node):
+    """c = a x b (bilinear):  da = b x g,  db = g x a, each summed back to its input's broadcast shape."""
+    __slots__ = ("dim",)
+
+    def backward(self, g):
+        from .autograd.engine import sum_to
+        a, b = self.saved()
+        if isinstance(g, (np.ndarray, np.generic)):
+            d = self.dim
+            ga = np.cross(b, g, axisa=d, axisb=d, axisc=d)
+            gb = np.cross(g, a, axisa=d, axisb=d, axisc=d)
+        else:
+            ga, gb = cross(b, g, dim=self.dim), cross(g, a, dim=self.dim)
+        return sum_to(ga, tuple(a.shape)), sum_to(gb, tuple(b.shape))
