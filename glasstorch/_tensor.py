@@ -320,10 +320,16 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def __bool__(self):
         d = self._data
         if d.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if d.size == 0 else 'more than one value'}"
+                               f" is ambiguous")
         return bool(d.reshape(()))
 
+    def _one_element(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+
     def __float__(self):
+        self._one_element()
         try:
             return float(self.item())
         except TypeError:                 # a complex value: torch takes its real part if exactly real
@@ -331,6 +337,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             return complex_to_number(self.item(), float)
 
     def __int__(self):
+        self._one_element()
         try:
             return int(self.item())
         except TypeError:
@@ -343,6 +350,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return int(self._data.reshape(()))
 
     def __complex__(self):
+        self._one_element()
         return complex(self.item())
 
     def __format__(self, spec):

@@ -19,6 +19,12 @@ def _np():
     return numpy
 
 
+def _no_grad_map(self, name, *others):
+    """torch refuses apply_ / map_ / map2_ when any tensor involved requires grad."""
+    if self._rg or any(o._rg for o in others):
+        raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use var.detach().{name}() instead.")
+
+
 def _g():
     import glasstorch
     return glasstorch
@@ -114,8 +120,7 @@ class TensorFill:
 
     def apply_(self, callable):
         """Each element replaced by ``callable(element)``, one Python call per element (CPU only in torch too)."""
-        from .ops.inplace import check_inplace
-        check_inplace(self)
+        _no_grad_map(self, "apply_")
         vals = [callable(v) for v in self._data.ravel().tolist()]
         self._data[...] = _np().asarray(vals, self._data.dtype).reshape(self._data.shape)
         self._vc[0] += 1
@@ -124,8 +129,20 @@ class TensorFill:
     def map_(self, tensor, callable):
         """Each element replaced by ``callable(self_element, other_element)``, ``tensor`` broadcast to self."""
         np = _np()
-        other = np.broadcast_to(tensor._data, self._data.shape)
+        _no_grad_map(self, "map_", tensor)
+        other = tensor.expand(self.shape)._data
         vals = [callable(a, b) for a, b in zip(self._data.ravel().tolist(), other.ravel().tolist())]
+        self._data[...] = np.asarray(vals, self._data.dtype).reshape(self._data.shape)
+        self._vc[0] += 1
+        return self
+
+    def map2_(self, x, y, callable):
+        """Each element replaced by ``callable(self_element, x_element, y_element)``, x and y broadcast."""
+        np = _np()
+        _no_grad_map(self, "map2_", x, y)
+        xs, ys = x.expand(self.shape)._data, y.expand(self.shape)._data
+        vals = [callable(a, b, c) for a, b, c in zip(self._data.ravel().tolist(), xs.ravel().tolist(),
+                                                     ys.ravel().tolist())]
         self._data[...] = np.asarray(vals, self._data.dtype).reshape(self._data.shape)
         self._vc[0] += 1
         return self

@@ -180,7 +180,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     if not dt.is_floating_point:
         from ..ops.inplace import type_name
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {type_name(dt.np)}")
-    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    try:
+        shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    except ValueError:
+        from ..ops._common import broadcast_error
+        raise broadcast_error(tuple(x1.shape), tuple(x2.shape)) from None
     x1, x2 = x1.expand(*shape), x2.expand(*shape)
 
     def unit(x):

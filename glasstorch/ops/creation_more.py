@@ -20,8 +20,15 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     from .join import cat
     from .views import narrow
     x = input
+    if x.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     if prepend is not None or append is not None:
         x = cat([t for t in (prepend, x, append) if t is not None], dim)
+    if n >= x.shape[dim]:                    # torch: an empty slice of zeros_like
+        from .._creation import zeros_like
+        return narrow(zeros_like(x), dim, 0, 0)
     for _ in range(n):
         size = x.shape[dim]
         x = narrow(x, dim, 1, size - 1) - narrow(x, dim, 0, size - 1) if x.dtype != _dt.bool_ else \
@@ -74,6 +81,12 @@ def cross(input, other, dim=None, *, out=None):
 def block_diag(*tensors):
     from .join import cat
     from .._creation import zeros
+    for i, t in enumerate(tensors):
+        if t.dim() > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.dim()} dimensions")
+    if not tensors:
+        return zeros(1, 0)
     ts = [t.reshape(1, -1) if t.dim() <= 1 else t for t in tensors]
     cols = sum(t.shape[1] for t in ts)
     rows, start = [], 0
@@ -88,6 +101,13 @@ def block_diag(*tensors):
 
 def cartesian_prod(*tensors):
     from .join import meshgrid, stack
+    for t in tensors:
+        if t.dim() != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if any(t.dtype != tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     if len(tensors) == 1:
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")

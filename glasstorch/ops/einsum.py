@@ -52,22 +52,48 @@ class EinsumBackward0(Node):
             if self.next_functions[i][0] is None:
                 grads.append(None)
                 continue
-            if len(set(sub)) != len(sub):
-                raise RuntimeError("einsum backward: repeated subscripts in one operand are not supported")
             others = [(s, o) for j, (s, o) in enumerate(zip(self.ins, ops)) if j != i]
             avail = set(self.out).union(*(set(s) for s, _ in others))
-            target = "".join(c for c in sub if c in avail)
+            uniq = "".join(dict.fromkeys(sub))                  # a repeated subscript is a diagonal
+            target = "".join(c for c in uniq if c in avail)
             spec = ",".join([self.out] + [s for s, _ in others]) + "->" + target
             args = [g] + [o for _, o in others]
-            if isinstance(g, (np.ndarray, np.generic)):
-                r = np.einsum(spec, *args)
-                r = r.reshape([shape[k] if c in avail else 1 for k, c in enumerate(sub)])
-                grads.append(np.broadcast_to(r, shape))
-            else:
-                r = self.m.einsum(spec, *args)
-                r = r.reshape([shape[k] if c in avail else 1 for k, c in enumerate(sub)])
-                grads.append(r.expand(shape))
+            usize = {c: shape[sub.index(c)] for c in uniq}
+            arr = isinstance(g, (np.ndarray, np.generic))
+            r = np.einsum(spec, *args) if arr else self.m.einsum(spec, *args)
+            # an operand's size-1 dim that einsum broadcast: its gradient sums over the broadcast
+            wide = tuple(k for k, c in enumerate(target) if usize[c] == 1 and r.shape[k] != 1)
+            if wide:
+                r = r.sum(axis=wide, keepdims=True) if arr else r.sum(dim=wide, keepdim=True)
+            ushape = [usize[c] for c in uniq]
+            dims = iter(r.shape)
+            r = r.reshape([next(dims) if c in avail else 1 for c in uniq])
+            r = np.broadcast_to(r, ushape) if arr else r.expand(ushape)
+            if uniq != sub:
+                if not arr:
+                    raise RuntimeError("einsum double backward: repeated subscripts in one operand are not "
+                                       "supported")
+                full = np.zeros(shape, np.result_type(r))
+                idx = np.indices(ushape).reshape(len(uniq), -1)
+                full[tuple(idx[uniq.index(c)] for c in sub)] = r.reshape(-1)
+                r = full
+            grads.append(r)
         return tuple(grads)
+
+
+class PermuteBackward0(EinsumBackward0):
+    """one operand, nothing summed: torch's einsum ends in the operand's permute"""
+    __slots__ = ()
+
+
+class SumBackward1(EinsumBackward0):
+    """one operand with subscripts summed away: torch's einsum ends in a sum over dims"""
+    __slots__ = ()
+
+
+class MulBackward0(EinsumBackward0):
+    """several operands, nothing contracted: torch's einsum ends in a broadcast multiply"""
+    __slots__ = ()
 
 
 def _sublist_letter(n):
@@ -90,20 +116,24 @@ def einsum(equation, *operands):
         operands = args[:-1:2] if len(args) % 2 == 1 else args[::2]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    from .einsum_checks import check_einsum
+    check_einsum(equation, [tuple(o._data.shape) for o in operands])
     ins, out = _expand_ellipsis(equation, operands)
-    if len(ins) != len(operands):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
-                           if len(operands) > len(ins) else
-                           "einsum(): fewer operands were provided than specified in the equation")
     spec = ",".join(ins) + "->" + out
     r = _wrap(np.asarray(np.einsum(spec, *(o._data for o in operands))))
     if not needs_grad(*operands):
         return r
-    node = EinsumBackward0()
+    # the op torch's einsum ends in names the grad_fn: a view after contracting several operands
+    contracted = bool(set("".join(ins)) - set(out))
+    if len(operands) == 1:
+        cls = SumBackward1 if contracted else PermuteBackward0
+    else:
+        cls = EinsumBackward0 if contracted else MulBackward0
+    node = cls()
     node.ins, node.out, node.shapes = ins, out, [o._data.shape for o in operands]
     node.save(*operands)
     record(node, r, *operands)
-    return view(r, r._data.shape)
+    return view(r, r._data.shape) if cls is EinsumBackward0 else r
 
 
 __all__ = ["einsum", "Tensor"]

@@ -60,10 +60,23 @@ def index_select(input, dim, index, *, out=None):
 
 
 # ---- gather / scatter ------------------------------------------------------------------------------
-def _check_gather(x, idx, d, name):
+def _check_scatter(x, idx, d, src):
+    """torch's scatter shape check: index within self off ``d``, and within src (if a tensor) everywhere."""
+    if src is not None and idx.ndim != src.ndim and not (src.ndim <= 1 and idx.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    for k in range(idx.ndim if x.ndim else 0):
+        if (k != d and idx.shape[k] > x.shape[k]) or (src is not None and src.ndim and idx.shape[k] > src.shape[k]):
+            tail = "" if src is None else f" and to be no larger size than src {list(src.shape)}"
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(x.shape)} apart "
+                               f"from dimension {d}{tail}")
+
+
+def _check_gather(x, idx, d, name, src=None):
     if idx.ndim != x.ndim and not (x.ndim <= 1 and idx.ndim <= 1):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as {'input' if name == 'gather' else 'self'} tensor")
-    for k in range(idx.ndim):
+    if name != "gather":
+        _check_scatter(x, idx, d, src)
+    for k in range(idx.ndim if name == "gather" else 0):
         if k != d and idx.shape[k] > x.shape[k]:
             raise RuntimeError(f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no "
                                f"larger than {'self' if name == 'gather' else 'self'} {list(x.shape)} apart from "
@@ -144,10 +157,12 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     idx = _long_index(index, "scatter")
-    _check_gather(x, idx, d, "scatter")
+    is_t = isinstance(src, Tensor)
+    if is_t and src._data.dtype != x.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather(x, idx, d, "scatter", src._data if is_t else None)
     out = x.copy()
     where = _full_index(idx, d)
-    is_t = isinstance(src, Tensor)
     vals = src._data[tuple(slice(0, s) for s in idx.shape)] if is_t else src
     if reduce is None:
         out[where] = vals
@@ -178,7 +193,9 @@ def scatter_add(input, dim, index, src):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     idx = _long_index(index, "scatter_add")
-    _check_gather(x, idx, d, "scatter_add")
+    if src._data.dtype != x.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather(x, idx, d, "scatter_add", src._data)
     out = x.copy()
     np.add.at(out, _full_index(idx, d), src._data[tuple(slice(0, s) for s in idx.shape)])
     r = _wrap(out)
@@ -312,7 +329,11 @@ def masked_select(input, mask, *, out=None):
     if mask._data.dtype != np.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     x = input._data
-    shape = np.broadcast_shapes(x.shape, mask._data.shape)
+    try:
+        shape = np.broadcast_shapes(x.shape, mask._data.shape)
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(mask._data.shape, x.shape) from None
     m = np.broadcast_to(mask._data, shape)
     r = _wrap(np.broadcast_to(x, shape)[m])
     if GRAD.enabled and input._rg:

@@ -121,8 +121,8 @@ def index_put(input, indices, values, accumulate=False):
     try:
         idx = _index_arrays(x, indices, byte_masks)
         sel = positions(x.shape)[idx]
-    except IndexError as e:
-        raise IndexError(str(e)) from None
+    except IndexError as e:       # NumPy says "axis" where torch says "dimension"
+        raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
     v = values._data if isinstance(values, Tensor) else values
     if byte_masks:
         if not accumulate:

@@ -194,6 +194,8 @@ def tile(input, dims):
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each element (or slice along ``dim``) repeated: a gather by index, as torch composes it."""
     from .gather import index_select
+    if repeats is None:                     # torch.repeat_interleave(repeats): arange(n) repeated
+        return _repeat_counts(input)
     if dim is None:
         input = flatten(input)
         dim = 0
@@ -202,6 +204,18 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     reps = repeats._data if isinstance(repeats, Tensor) else repeats
     idx = np.repeat(np.arange(n), reps)
     return index_select(input, d, _wrap(idx.astype(np.int64)))
+
+
+def _repeat_counts(repeats):
+    r = repeats._data
+    if r.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if r.dtype.kind not in "iu":
+        from .inplace import type_name
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{type_name(r.dtype)}'")
+    if r.size and r.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+    return _wrap(np.repeat(np.arange(r.size, dtype=r.dtype), r))
 
 
 # ---- flip / roll ---------------------------------------------------------------------------------
@@ -217,6 +231,9 @@ def flip(input, *args, dims=None):
     dims = sizes_arg(or_keyword(args, dims, "dims", "flip"))
     x = input._data
     axes = tuple(_wrap_dim(d, x.ndim) for d in dims)
+    for i, a in enumerate(axes):
+        if a in axes[:i]:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
     r = _wrap(np.flip(x, axes).copy() if x.ndim else x.copy())
     if GRAD.enabled and input._rg:
         node = FlipBackward0()

@@ -142,7 +142,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         from ._out import _NAMES
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{_NAMES.get(i.dtype.name, i.dtype.name)}")
-    d = dim % max(x.ndim, 1)
+    from .._tensor import _wrap_dim
+    d = _wrap_dim(dim, x.ndim)
     xs, is_ = list(x.shape), list(i.shape)
     xs[d] = is_[d] = 1
     try:

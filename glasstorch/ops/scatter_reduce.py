@@ -111,7 +111,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     if src._data.dtype != x.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_gather(x, idx, d, "scatter")
+    _check_gather(x, idx, d, "scatter", src._data)
     if x.dtype.kind == "c" and reduce in ("amax", "amin"):
         raise not_implemented(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
     region = tuple(slice(0, n) for n in idx.shape)

@@ -230,6 +230,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     refuse("unique" if dim is None else "unique_dim", input._data)
+    if dim is not None:
+        return _unique_consecutive_dim(input._data, return_inverse, return_counts, dim)
     flat = input._data.reshape(-1)
     if flat.size == 0:
         starts = np.zeros(0, np.int64)
@@ -240,6 +242,28 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         out.append(_wrap((np.cumsum(np.isin(np.arange(flat.size), starts)) - 1).reshape(input._data.shape)))
     if return_counts:
         out.append(_wrap(np.diff(np.append(starts, flat.size)).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _unique_consecutive_dim(x, return_inverse, return_counts, dim):
+    """Runs of equal slices along ``dim`` (NaN never equals NaN, as torch compares)."""
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = _wrap_dim(dim, x.ndim)
+    xm = np.moveaxis(x, d, 0).reshape(x.shape[d], int(np.prod(x.shape)) // max(x.shape[d], 1))
+    n = xm.shape[0]
+    if n == 0:
+        starts = np.zeros(0, np.int64)
+    else:
+        change = np.any(xm[1:] != xm[:-1], axis=1) if xm.shape[1] else np.zeros(n - 1, bool)
+        starts = np.concatenate([[0], np.nonzero(change)[0] + 1]).astype(np.int64)
+    out = [_wrap(np.ascontiguousarray(np.take(x, starts, axis=d)))]
+    if return_inverse:
+        inv = np.zeros(n, np.int64)
+        inv[starts[1:]] = 1
+        out.append(_wrap(np.cumsum(inv)))
+    if return_counts:
+        out.append(_wrap(np.diff(np.append(starts, n)).astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
 
 

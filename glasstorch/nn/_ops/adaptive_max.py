@@ -96,18 +96,13 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     k = _pair(kernel_size)
     s = k if stride is None else _pair(stride)
     p = _pair(padding)
-    h, w = x.shape[-2:]
-    if output_size is None:
-        oh, ow = (h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1]
-    else:
-        oh, ow = tuple(output_size)[-2:]
+    from .unpool_size import check_unpool_indices, unpool_output_size
+    oh, ow = unpool_output_size(x.shape[-2:], k, s, p, output_size)
     idx = indices._data
     lead = x.shape[:-2]
     out = np.zeros(lead + (oh * ow,), x.dtype)
     flat_i = idx.reshape(lead + (-1,))
-    if flat_i.size and (flat_i.min() < 0 or flat_i.max() >= oh * ow):
-        bad = int(flat_i.max()) if flat_i.max() >= oh * ow else int(flat_i.min())
-        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size {oh}x{ow}")
+    check_unpool_indices(flat_i, (oh, ow))
     np.put_along_axis(out, flat_i, x.reshape(lead + (-1,)), -1)
     r = _wrap(out.reshape(lead + (oh, ow)))
     if GRAD.enabled and input._rg:
@@ -121,8 +116,11 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     k = kernel_size[0] if isinstance(kernel_size, (tuple, list)) else kernel_size
     s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
     p = padding[0] if isinstance(padding, (tuple, list)) else padding
-    size = None if output_size is None else (1, tuple(output_size)[-1])
-    return max_unpool2d(input.unsqueeze(-2), indices.unsqueeze(-2), (1, k), (1, s), (0, p), size).squeeze(-2)
+    from .unpool_size import unpool_output_size
+    size = unpool_output_size(input.shape[-1:], (k,), (s,), (p,), output_size)
+    # torch unpools (L, 1) planes, so its index errors speak of "L x 1" volumes
+    return max_unpool2d(input.unsqueeze(-1), indices.unsqueeze(-1), (k, 1), (s, 1), (p, 0),
+                        size + (1,)).squeeze(-1)
 
 
 __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d", "max_unpool2d"]

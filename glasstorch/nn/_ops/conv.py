@@ -207,10 +207,10 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
             pads = [(0, 0)] * nd
         elif padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
             pads = [_same_pads(k, d) for k, d in zip(ks, dilation)]
         else:
-            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
         pads = [(p, p) for p in _pairs(padding, nd)]
     squeeze1d = nd == 1

@@ -51,6 +51,16 @@ class ConvolutionBackward0(Node):
         return gx, gw, gb
 
 
+def _output_padding_error(output_padding, stride, dilation):
+    """torch's kernel message; a 1-d transposed conv runs as 2-d with a height of 1"""
+    names = ("depth", "height", "width")[-len(output_padding):] if len(output_padding) > 1 else ("height", "width")
+    if len(output_padding) == 1:
+        output_padding, stride, dilation = (0,) + output_padding, (1,) + stride, (1,) + dilation
+    parts = [f"{kind}_{nm}: {v}" for kind, vals in (("output_padding", output_padding), ("stride", stride),
+                                                    ("dilation", dilation)) for nm, v in zip(names, vals)]
+    raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
+
+
 def conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd):
     """Input (N, C_in, *S) or unbatched; weight (C_in, C_out / groups, *k)."""
     x, w = input._data, weight._data
@@ -72,6 +82,8 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
         raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")
     stride, padding, dilation = _pairs(stride, nd), _pairs(padding, nd), _pairs(dilation, nd)
     output_padding = _pairs(output_padding, nd)
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        _output_padding_error(output_padding, stride, dilation)
     n, c, sp = x.shape[0], x.shape[1], x.shape[2:]
     og, k = w.shape[1], w.shape[2:]
     cg = c // groups

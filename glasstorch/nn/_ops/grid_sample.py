@@ -45,7 +45,7 @@ class AffineGridGeneratorBackward0(Node):
 
 def affine_grid(theta, size, align_corners=None):
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING)
+        warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
     th = theta._data
     if th.dtype.kind != "f":
@@ -176,14 +176,15 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING)
+        warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
     x, gr = input._data, grid._data
     check_grid_sampler(x, gr, mode)
     if x.ndim == 5:
         return grid_sample_3d(input, grid, mode, padding_mode, align_corners, _source_index)
     if mode == "bicubic":
-        raise NotImplementedError("grid_sample(mode='bicubic') is not implemented in glasstorch")
+        from .grid_sample_bicubic import grid_sample_bicubic
+        return grid_sample_bicubic(input, grid, padding_mode, align_corners, _reflect)
     n, ch, h, w = x.shape
     ix, gx = _source_index(gr[..., 0], w, padding_mode, align_corners)
     iy, gy = _source_index(gr[..., 1], h, padding_mode, align_corners)

@@ -74,18 +74,13 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     k = _triple(kernel_size)
     s = k if stride is None else _triple(stride)
     p = _triple(padding)
-    if output_size is None:
-        size = tuple((n - 1) * s[i] - 2 * p[i] + k[i] for i, n in enumerate(x.shape[-3:]))
-    else:
-        size = tuple(output_size)[-3:]
+    from .unpool_size import check_unpool_indices, unpool_output_size
+    size = unpool_output_size(x.shape[-3:], k, s, p, output_size)
     idx = indices._data
     lead = x.shape[:-3]
     n = size[0] * size[1] * size[2]
     flat_i = idx.reshape(lead + (-1,))
-    if flat_i.size and (flat_i.min() < 0 or flat_i.max() >= n):
-        bad = int(flat_i.max()) if flat_i.max() >= n else int(flat_i.min())
-        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
-                           f"{size[0]}x{size[1]}x{size[2]}")
+    check_unpool_indices(flat_i, size)
     out = np.zeros(lead + (n,), x.dtype)
     np.put_along_axis(out, flat_i, x.reshape(lead + (-1,)), -1)
     r = _wrap(out.reshape(lead + size))

@@ -210,6 +210,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
+    from .interp_args import check_interpolate_args
+    check_interpolate_args(x, size, scale_factor, recompute_scale_factor)
     if (mode, nd) not in _NODES:
         want = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode)
         if want is not None and x.ndim in (3, 4, 5):
