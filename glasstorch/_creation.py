@@ -11,6 +11,7 @@ from . import _dtype as _dt
 from ._device import check_device
 from . import _creation_seq as _seq
 from ._tensor import Tensor, _wrap
+from ._sizes import _size, _size_kw  # noqa: F401  (the size arguments of every creator)
 
 _NUMBERS = (int, float, bool)
 
@@ -212,32 +213,6 @@ def from_numpy(ndarray):
         raise TypeError(f"can't convert np.ndarray of type numpy.{ndarray.dtype}. The only supported types are: "
                         "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
     return _wrap(ndarray)
-
-
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)) or len(size) == 1 and hasattr(size[0], "__len__"):
-        size = tuple(size[0])
-    out = []
-    for s in size:
-        if isinstance(s, Tensor):
-            s = int(s)
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(s).__name__} at pos {len(out)}")
-        out.append(int(s))
-    for s in out:
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
-    return tuple(out)
-
-
-def _size_kw(args, size, fn):
-    """The sizes of ``zeros(2, 3)`` / ``zeros((2, 3))``, or of ``zeros(size=(2, 3))`` as torch allows."""
-    if size is None:
-        return args
-    if args:
-        raise TypeError(f"{fn}() got multiple values for argument 'size'")
-    return (size,)
 
 
 def _filled(size, value, dtype, requires_grad, device, default=None):

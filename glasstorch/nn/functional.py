@@ -226,7 +226,15 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     g = _ops()
     reduction = legacy_reduction(size_average, reduce, reduction)
-    cos = cosine_similarity(input1, input2, 1, 1e-12)
+    # torch's own formula (not cosine_similarity): eps added to each squared norm, one sqrt
+    dim = target.dim()
+    if dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if (input1.dim(), input2.dim()) != (dim + 1, dim + 1):
+        raise RuntimeError(f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
+                           f"{list(input1.shape)} and {list(input2.shape)}.")
+    denom = (((input1 * input1).sum(dim) + 1e-12) * ((input2 * input2).sum(dim) + 1e-12)).sqrt_()
+    cos = (input1 * input2).sum(dim) / denom
     pos = 1 - cos
     neg = g.clamp_min(cos - margin, 0)
     zeros = g.zeros_like(cos)

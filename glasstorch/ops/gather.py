@@ -21,6 +21,8 @@ def _long_index(index, name):
 
 def _full_index(idx, dim):
     """The NumPy index that picks ``x[..., idx[i, j, k], ...]`` (idx along ``dim``) at each position."""
+    if idx.ndim == 0:                  # a 0-d index picks one position of a 1-d tensor, as torch
+        return (idx,)
     grid = list(np.indices(idx.shape, sparse=True))
     grid[dim] = idx
     return tuple(grid)

@@ -1,6 +1,9 @@
 """Parity tests for the gaps the sweep10a programs (tests/programs/sweep10a_*.py) found."""
 import numpy as np
 import pytest
+import torch
+
+import glasstorch
 
 from ._helpers import same_error, same_on_both
 
@@ -192,3 +195,42 @@ def test_diff_block_diag_cartesian_edge_cases():
     same_on_both(lambda t, x: t.diff(x, n=5), [np.array([True, False, False])], grad=False)
     same_on_both(lambda t: t.block_diag(), [], grad=False)
     same_on_both(lambda t, a: t.cartesian_prod(a), [np.array([7, 8])], grad=False)
+
+
+@pytest.mark.parametrize("shapes", [((2, 3), (2,)), ((3,), ()), ((4, 5), (4,))])
+@pytest.mark.parametrize("same", [True, False])
+def test_cosine_embedding_loss_formula(shapes, same):
+    """torch's own formula (eps on each squared norm, one sqrt): identical inputs give exactly 0."""
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal(shapes[0]).astype(np.float32)
+    b = a.copy() if same else rng.standard_normal(shapes[0]).astype(np.float32)
+    t = np.where(rng.random(shapes[1]) < 0.5, 1.0, -1.0).astype(np.float32)
+    same_on_both(lambda m, x, y, tt: m.nn.functional.cosine_embedding_loss(x, y, tt, margin=0.2), [a, b, t],
+                 rtol=1e-6, atol=1e-7)
+    if same:
+        got = glasstorch.nn.functional.cosine_embedding_loss(glasstorch.from_numpy(a), glasstorch.from_numpy(b),
+                                                             glasstorch.ones(shapes[1]))
+        assert float(got) == float(torch.nn.functional.cosine_embedding_loss(
+            torch.from_numpy(a), torch.from_numpy(b), torch.ones(shapes[1])))
+
+
+def test_cosine_embedding_loss_target_errors():
+    same_error(lambda m: m.nn.functional.cosine_embedding_loss(m.ones(3), m.ones(3), m.ones(2)))
+    same_error(lambda m: m.nn.functional.cosine_embedding_loss(m.ones(2, 3), m.ones(2, 3), m.ones(2, 2)))
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_creators_need_a_size(name):
+    """``torch.zeros()`` is a TypeError (``torch.zeros(())`` is the 0-d tensor), not a silent scalar."""
+    same_error(lambda m: getattr(m, name)())
+    assert getattr(glasstorch, name)(()).shape == getattr(torch, name)(()).shape
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.scatter(0, m.tensor(1), m.tensor(4.0)), lambda m, x: x.scatter_add(0, m.tensor(2), m.tensor(4.0)),
+    lambda m, x: x.gather(0, m.tensor(1)), lambda m, x: x.scatter(0, m.tensor(1), 5.0),
+    lambda m, x: x.scatter_reduce(0, m.tensor(1), m.tensor(4.0), "sum"),
+])
+def test_zero_dim_index_on_a_vector(fn):
+    """A 0-d index picks one position of a 1-d tensor (values and gradients as torch)."""
+    same_on_both(fn, [np.arange(3, dtype=np.float32)])
