@@ -84,16 +84,19 @@ class EinsumBackward0(Node):
 class PermuteBackward0(EinsumBackward0):
     """one operand, nothing summed: torch's einsum ends in the operand's permute"""
     __slots__ = ()
+    _alias = True       # einsum's backward under torch's name: the op of this name lives elsewhere (viz)
 
 
 class SumBackward1(EinsumBackward0):
     """one operand with subscripts summed away: torch's einsum ends in a sum over dims"""
     __slots__ = ()
+    _alias = True
 
 
 class MulBackward0(EinsumBackward0):
     """several operands, nothing contracted: torch's einsum ends in a broadcast multiply"""
     __slots__ = ()
+    _alias = True
 
 
 def _sublist_letter(n):

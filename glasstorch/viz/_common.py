@@ -154,8 +154,8 @@ def node_classes():
         while stack:
             c = stack.pop()
             stack.extend(c.__subclasses__())
-            if issubclass(c, BackwardCFunction) or not is_ours(c):
-                continue
+            if issubclass(c, BackwardCFunction) or not is_ours(c) or c.__dict__.get("_alias"):
+                continue          # (an alias: another op's backward that carries torch's name for it)
             reg.setdefault(c.__name__, c)
         _REGISTRY = reg
     return _REGISTRY
