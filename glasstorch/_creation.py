@@ -30,10 +30,15 @@ def _infer(data, want=None):
     ``want`` (a NumPy dtype) builds Python numbers straight into that dtype, so
     ``tensor([0.1], dtype=float64)`` holds the double 0.1, not a float32 rounding of it."""
     t = type(data)
+    if (t is int or t is float) and want is not None and np.dtype(want).kind in "iu":
+        from ._creation_range import checked_flat
+        return np.array(checked_flat([data], want)[0], want)
     if t is float:
         return np.array(data, want or _dt.DEFAULT.float.np)
     if t is int:
-        return np.array(data, np.int64)
+        if not -2 ** 63 <= data < 2 ** 63 and (want is None or np.dtype(want).kind not in "fcb"):
+            raise ValueError("Overflow when unpacking long long")
+        return np.array(data, np.int64) if -2 ** 63 <= data < 2 ** 63 else np.array(float(data), want)
     if t is bool:
         return np.array(data, np.bool_)
     if t is complex:
@@ -74,10 +79,13 @@ def _infer(data, want=None):
     if not isinstance(kind, str):      # arrays, tensors or NumPy scalars inside: NumPy stacks them
         return np.array(_seq.nested(data, len(shape)), dtype=dt).reshape(shape)
     flat = _flatten(data, len(shape))
+    if want is not None and np.dtype(want).kind in "iu":      # torch's range checks (a Python loop)
+        from ._creation_range import checked_flat
+        flat = checked_flat(flat, dt)
     try:
         arr = np.array(flat, dtype=dt)
-    except OverflowError:
-        raise RuntimeError("Overflow when unpacking long") from None
+    except OverflowError:     # an int beyond int64 (the default int64 path skips the loop above)
+        raise ValueError("Overflow when unpacking long long") from None
     return arr.reshape(shape)
 
 

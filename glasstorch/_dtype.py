@@ -235,6 +235,12 @@ class finfo:
     """Machine limits of a floating dtype, as ``torch.finfo``."""
 
     def __init__(self, type=None):
+        if type is bfloat16:                   # a name-only dtype, but its limits are known
+            self.dtype, self.bits, self.eps, self.resolution = "bfloat16", 16, 2.0 ** -7, 0.01
+            self.max = float.fromhex("0x1.fep127")
+            self.min = -self.max
+            self.tiny = self.smallest_normal = 2.0 ** -126
+            return
         d = to_dtype(type) if type is not None else DEFAULT.float
         d = d.to_real()                        # torch.finfo(complex64) describes float32
         if not d.is_floating_point:

@@ -112,11 +112,21 @@ def _tolerances(dtypes, rtol, atol):
     return max(p[0] for p in pairs), max(p[1] for p in pairs)
 
 
-def _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg):
+def _fail(msg, default):
+    """torch's report: ``msg`` replaces the generated message; a callable ``msg`` rewrites it."""
+    if callable(msg):
+        return AssertionError(msg(default))
+    return AssertionError(msg if msg is not None else default)
+
+
+def _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg, check_stride=False):
     for attr in ("shape", "dtype") if check_dtype else ("shape",):
         a, e = getattr(actual, attr), getattr(expected, attr)
         if a != e:
-            raise AssertionError(msg or f"The values for attribute '{attr}' do not match: {a} != {e}.")
+            raise _fail(msg, f"The values for attribute '{attr}' do not match: {a} != {e}.")
+    if check_stride and actual.stride() != expected.stride():
+        raise _fail(msg, f"The values for attribute 'stride()' do not match: {actual.stride()} != "
+                         f"{expected.stride()}.")
     rtol, atol = _tolerances((actual.dtype, expected.dtype), rtol, atol)
     actual, expected = actual.detach(), expected.detach()
     if actual.dtype != expected.dtype:
@@ -125,10 +135,10 @@ def _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg):
     matches = torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
     if bool(matches.all()):
         return
-    if msg:
+    if msg is not None and not callable(msg):
         raise AssertionError(msg)
     if actual.shape == torch.Size([]):
-        raise AssertionError(_scalar_msg(actual.item(), expected.item(), rtol, atol))
+        raise _fail(msg, _scalar_msg(actual.item(), expected.item(), rtol, atol))
     n = matches.numel()
     bad = n - int(matches.sum())
     extra = f"Mismatched elements: {bad} / {n} ({bad / n:.1%})"
@@ -141,7 +151,7 @@ def _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg):
     rel_diff = abs_diff / e.abs()
     rel_diff[m] = 0
     max_rel, rel_i = torch.max(rel_diff, 0)
-    raise AssertionError(_mismatch_msg("Tensor-likes", extra, max_abs.item(), _unravel(int(abs_i), matches.shape),
+    raise _fail(msg, _mismatch_msg("Tensor-likes", extra, max_abs.item(), _unravel(int(abs_i), matches.shape),
                                        atol, max_rel.item(), _unravel(int(rel_i), matches.shape), rtol))
 
 
@@ -159,24 +169,27 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
     def number(x):
         return isinstance(x, (bool, int, float, complex))
     if isinstance(actual, torch.Tensor) and isinstance(expected, torch.Tensor):
-        return _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg)
+        return _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg, check_stride)
     if number(actual) and number(expected):
         if check_dtype and type(actual) is not type(expected):
-            raise AssertionError(msg or f"The (d)types do not match: {type(actual)} != {type(expected)}.")
+            raise _fail(msg, f"The (d)types do not match: {type(actual)} != {type(expected)}.")
         kind = {bool: "bool", int: "int64", float: "float64", complex: "complex128"}[type(expected)]
         rt, at = _tolerances((kind,), rtol, atol)
         if actual == expected or abs(actual - expected) <= at + rt * abs(expected) or (
                 equal_nan and actual != actual and expected != expected):
             return
-        raise AssertionError(msg or _scalar_msg(actual, expected, rt, at))
+        raise _fail(msg, _scalar_msg(actual, expected, rt, at))
     if isinstance(actual, collections.abc.Sequence) and isinstance(expected, collections.abc.Sequence) and not \
             isinstance(actual, str) and not isinstance(expected, str):
         if len(actual) != len(expected):
             raise AssertionError(f"The length of the sequences mismatch: {len(actual)} != {len(expected)}")
         for i, (a, e) in enumerate(zip(actual, expected)):
             try:
-                assert_close(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype, msg=msg)
+                assert_close(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype, msg=msg,
+                             check_stride=check_stride)
             except AssertionError as err:
+                if msg is not None:
+                    raise
                 raise AssertionError(f"{err}\n\nThe failure occurred for item [{i}]") from None
         return
     if isinstance(actual, collections.abc.Mapping) and isinstance(expected, collections.abc.Mapping):
@@ -187,8 +200,10 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         for k in expected:
             try:
                 assert_close(actual[k], expected[k], rtol=rtol, atol=atol, equal_nan=equal_nan,
-                             check_dtype=check_dtype, msg=msg)
+                             check_dtype=check_dtype, msg=msg, check_stride=check_stride)
             except AssertionError as err:
+                if msg is not None:
+                    raise
                 raise AssertionError(f"{err}\n\nThe failure occurred for item [{k!r}]") from None
         return
     raise TypeError(f"No comparison pair was able to handle inputs of type {_type_name(actual)} and "

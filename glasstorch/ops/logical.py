@@ -173,6 +173,9 @@ def logical_not_(input):
 
 # ---- closeness -------------------------------------------------------------------------------------
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if tol < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol:g}")
     if input._data.dtype != other._data.dtype:
         raise RuntimeError(f"{type_name(input._data.dtype)} did not match {type_name(other._data.dtype)}")
     if input._data.shape != other._data.shape:

@@ -138,9 +138,8 @@ def view_dtype(input, dtype):
     from .._dtype import to_dtype
     dt = to_dtype(dtype)
     if dt.itemsize != input._data.itemsize:
-        raise RuntimeError("self.size(-1) must be divisible by the ratio of element sizes to view with a "
-                           "different dtype" if input._data.ndim else
-                           "self.dim() cannot be 0 to view with a different dtype")
+        from ._view_dtype import view_other_size
+        return as_view(input, view_other_size(input, dt))
     return as_view(input, input._data.view(dt.np))
 
 
