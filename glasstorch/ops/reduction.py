@@ -97,10 +97,7 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         # the common x.sum(1) on a small float tensor: one NumPy call, no dtype or dims to work out
         nd = x.ndim
         if -nd <= dim < nd and x.size < _BIG:
-            # a vector's only dim is all of it: torch sums it as a whole tensor (sum_all's order)
-            r = as_array(sum_all(x)).reshape((1,) if keepdim else ()) if nd == 1 else \
-                _reduce_add(x, dim, None, None, keepdim)
-            return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
+            return _summed(_sum_over(x, dim, keepdim), input, dim + nd if dim < 0 else dim, keepdim)
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
@@ -132,6 +129,28 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
     else:
         r = _add_reduce(x, axes if nd else None, keepdim, odt)
     return _summed(r, input, axes if nd else (), keepdim)
+
+
+def _short_rows(x, dim):
+    """The row length when ``dim`` is the last axis of a C-contiguous float32/float64 array whose rows
+    are shorter than one AVX2 vector (torch then sums each row with scalar code, whose order
+    _sum_order.inner_sums follows), else 0."""
+    n = x.shape[-1] if x.ndim else 0
+    if (dim == -1 or dim == x.ndim - 1) and 1 < n < 32 // x.itemsize and x.dtype.char in "fd" \
+            and x.flags.c_contiguous:
+        return n
+    return 0
+
+
+def _sum_over(x, dim, keepdim):
+    """``x`` summed over one axis: a vector as a whole tensor and short rows in torch's order, else
+    NumPy's (longer rows and other axes: within rounding, see docs/differences.md)."""
+    if x.ndim == 1:
+        return as_array(sum_all(x)).reshape((1,) if keepdim else ())
+    n = _short_rows(x, dim)
+    if n:
+        return _sum_order.inner_sums(x.reshape(-1, n)).reshape(x.shape[:-1] + ((1,) if keepdim else ()))
+    return _reduce_add(x, dim, None, None, keepdim)
 
 
 def _summed(r, input, axes, keepdim):
@@ -228,6 +247,8 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
     axes = dims_of(dim, x.ndim)
     if x.ndim and len(axes) == x.ndim and x.size:      # every dim: a whole-tensor mean, in its order
         r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape((1,) * x.ndim if keepdim else ()))
+    elif len(axes) == 1 and _short_rows(x, axes[0]):   # short rows: torch's sum, then / n
+        r = _wrap(_sum_over(x, axes[0], keepdim) / x.dtype.type(x.shape[-1]))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if GRAD.enabled and input._rg:

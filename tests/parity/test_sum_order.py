@@ -195,3 +195,26 @@ def test_product_gradients_follow_torchs_rules(vals):
             fn(x).backward()
             res[m] = x.grad
         assert_same_array(res[torch], res[glasstorch], rtol=tol)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(2, 7), lead=st.sampled_from([(1,), (5,), (2, 3), (40,)]), dtype=st.sampled_from(["float32", "float64"]),
+       how=st.sampled_from(["sum", "sum_keep", "mean", "torch.sum", "mean_keep"]), seed=st.integers(0, 2**32 - 1))
+def test_short_rows_sum_in_torchs_scalar_order(n, lead, dtype, how, seed):
+    """Rows shorter than one AVX2 vector (8 float32, 4 float64) are summed by torch's scalar code; their
+    sums and means over the last dim are torch's bit for bit (a softmax's rows summing to 1.0000 or 1.)."""
+    if dtype == "float64":
+        n = 2 + n % 2
+    a = _values(seed, int(np.prod(lead)) * n, dtype).reshape(lead + (n,))
+    fn = {"sum": lambda m, x: x.sum(-1), "sum_keep": lambda m, x: x.sum(x.dim() - 1, keepdim=True),
+          "mean": lambda m, x: x.mean(-1), "torch.sum": lambda m, x: m.sum(x, dim=-1),
+          "mean_keep": lambda m, x: x.mean(-1, keepdim=True)}[how]
+    res = {}
+    for m in MODS:
+        x = m.from_numpy(a.copy()).requires_grad_(True)
+        r = fn(m, x)
+        r.sum().backward()
+        res[m] = (r, type(r.grad_fn).__name__, x.grad)
+    assert_same_array(res[torch][0], res[glasstorch][0])
+    assert res[torch][1] == res[glasstorch][1]
+    assert_same_array(res[torch][2], res[glasstorch][2])
