@@ -53,6 +53,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__
     # True for a view made inside a custom Function (and views of it): torch forbids changing it in place
     _custom_fn_view = False
+    _is_meta = False            # True (in the instance's __dict__) for a tensor on the meta device: see _meta.py
 
     def __new__(cls, *args, **kwargs):
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: float32."""
@@ -75,6 +76,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
 
     @property
     def device(self):
+        if self._is_meta:
+            from ._meta import META
+            return META
         return CPU
 
     @property
@@ -91,7 +95,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
 
     @property
     def is_meta(self):
-        return False
+        return self._is_meta
 
     @property
     def is_sparse(self):
@@ -357,6 +361,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return _printing.format_tensor(self, spec, is_plain_tensor=type(self) is Tensor)
 
     def __repr__(self, *, tensor_contents=None):
+        if self._is_meta:
+            from ._meta import meta_repr
+            return meta_repr(self)
         d = self._data
         fn = self.grad_fn
         return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),

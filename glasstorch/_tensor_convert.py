@@ -16,6 +16,9 @@ class TensorConvert:
         return to(self, *args, **kwargs)
 
     def cpu(self, memory_format=None):
+        if self._is_meta:
+            from ._meta import no_data_error
+            raise no_data_error()
         return self
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):

@@ -41,6 +41,10 @@ class Parameter(Tensor):
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
+        if self._is_meta:                 # a meta parameter copies to a meta parameter (no data)
+            from .._meta import new_meta
+            memo[id(self)] = new_meta(self)
+            return memo[id(self)]
         p = Parameter(_wrap(self._data.copy()), self._rg)
         if self._grad is not None:
             p._grad = self._grad.__deepcopy__(memo)

@@ -150,6 +150,14 @@ def to(t, *args, dtype=None, device=None, non_blocking=False, copy=False, memory
             device = a
         elif a is not None:
             dtype = _dt.to_dtype(a)
+    if device is not None or t._is_meta:
+        from .._meta import is_meta_device, to_meta, no_data_error
+        if is_meta_device(device):
+            return to_meta(_convert(t, _dt.to_dtype(dtype), copy) if dtype is not None else t)
+        if t._is_meta:
+            if device is not None:
+                raise no_data_error()
+            return to_meta(_convert(t, _dt.to_dtype(dtype), copy)) if dtype is not None else t
     check_device(device)
     return _convert(t, _dt.to_dtype(dtype) if dtype is not None else None, copy)
 

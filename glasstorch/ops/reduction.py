@@ -97,7 +97,10 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         # the common x.sum(1) on a small float tensor: one NumPy call, no dtype or dims to work out
         nd = x.ndim
         if -nd <= dim < nd and x.size < _BIG:
-            return _summed(_sum_over(x, dim, keepdim), input, dim + nd if dim < 0 else dim, keepdim)
+            # vectors and short last-dim rows follow torch's order (_sum_over); the rest is one NumPy call
+            r = _sum_over(x, dim, keepdim) if nd == 1 or x.shape[-1] < 8 and (dim == -1 or dim == nd - 1) else \
+                _reduce_add(x, dim, None, None, keepdim)
+            return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")

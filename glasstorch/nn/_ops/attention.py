@@ -39,19 +39,30 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         key = key.repeat_interleave(reps, -3)
         value = value.repeat_interleave(reps, -3)
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    scores = g.matmul(query * scale, key.transpose(-2, -1))
     if is_causal:
         keep = g.from_numpy(np.tril(np.ones((L, S), dtype=bool)))
         attn_mask = _bool_to_additive(keep, False, query.dtype)
     elif attn_mask is not None and attn_mask.dtype == g.bool:
         attn_mask = _bool_to_additive(attn_mask, False, query.dtype)
+    from .attention_flash import flash_applies, flash_attention
+    if g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad) and \
+            flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa):
+        return flash_attention(query, key, value, attn_mask, scale, _attend)
+    if dropout_p <= 0.0:
+        return _attend(query, key, value, attn_mask, scale)[0]
+    from .. import functional as F
+    weights = F.dropout(_attend(query, key, value, attn_mask, scale)[1], dropout_p, True)
+    return g.matmul(weights, value)
+
+
+def _attend(query, key, value, attn_mask, scale):
+    """(softmax(q k^T * scale + mask) v, the softmax) for an additive mask or None."""
+    g = _g()
+    scores = g.matmul(query * scale, key.transpose(-2, -1))
     if attn_mask is not None:
         scores = scores + attn_mask
     weights = _safe_softmax(scores)
-    if dropout_p > 0.0:
-        from .. import functional as F
-        weights = F.dropout(weights, dropout_p, True)
-    return g.matmul(weights, value)
+    return g.matmul(weights, value), weights
 
 
 def _safe_softmax(scores):

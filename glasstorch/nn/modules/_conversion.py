@@ -34,6 +34,9 @@ def to(module, args, kwargs):
         elif isinstance(a, Tensor):
             dtype = a.dtype
         elif a is not None:
+            from ..._meta import is_meta_device
+            if is_meta_device(a):
+                return _to_meta(module, dtype)
             check_device(a)
     fmt = kwargs.get("memory_format")
     if dtype is None and fmt is None:
@@ -48,3 +51,16 @@ def to(module, args, kwargs):
             return t.to(dtype=dt, memory_format=fmt)
         return t.to(dt) if dt is not None else t
     return module._apply(convert)
+
+
+def _to_meta(module, dtype):
+    """``module.to('meta')``: every parameter and buffer becomes a new meta tensor (torch too makes
+    new Parameter objects here, since a CPU tensor's data cannot be swapped for a meta one)."""
+    from ..._meta import to_meta
+    for m in module.modules():
+        for store in (m._parameters, m._buffers):
+            for k, t in store.items():
+                if t is not None:
+                    dt = dtype if dtype is not None and t.is_floating_point() else None
+                    store[k] = to_meta(t.to(dt) if dt is not None else t)
+    return module

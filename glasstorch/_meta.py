@@ -1,0 +1,65 @@
+"""A minimal ``meta`` device: ``tensor.to('meta')`` and ``module.to('meta')`` give tensors that have a
+shape and a dtype but no data, as the model-ensembling recipe does with its base model (whose
+weights ``functional_call`` then swaps for stacked ones).  The data behind a meta tensor is a
+read-only zero-strided array, so it costs no memory; copying data out of it raises torch's error."""
+import numpy as np
+
+from ._device import device
+
+__all__ = ["META", "is_meta_device", "to_meta", "new_meta", "meta_repr", "no_data_error"]
+
+META = device("meta")
+
+
+def is_meta_device(d):
+    if d is None or isinstance(d, int):
+        return False
+    if isinstance(d, str):
+        return d == "meta" or d.startswith("meta:")
+    return isinstance(d, device) and d.type == "meta"
+
+
+class _NoData(np.ndarray):
+    """The array behind a meta tensor: shape and dtype only.  Any NumPy computation on it raises,
+    since torch would compute only the result's shape there, and zeros would pass for data."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        raise NotImplementedError(f"glasstorch computes nothing on meta tensors ({ufunc.__name__}): they carry "
+                                  f"a shape and a dtype but no data (see docs/differences.md)")
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise NotImplementedError(f"glasstorch computes nothing on meta tensors ({func.__name__}): they carry "
+                                  f"a shape and a dtype but no data (see docs/differences.md)")
+
+
+def to_meta(t):
+    """A meta tensor with ``t``'s shape, dtype and requires_grad (a Parameter stays a Parameter)."""
+    return t if t._is_meta else new_meta(t)
+
+
+def new_meta(t):
+    """A fresh meta tensor shaped like ``t`` (a Parameter stays a Parameter): ``to_meta``'s, deepcopy's."""
+    from ._tensor import _wrap
+    arr = np.broadcast_to(np.zeros((), dtype=t._data.dtype), t._data.shape).view(_NoData)
+    new = _wrap(arr)
+    new.__dict__["_is_meta"] = True
+    if getattr(type(t), "_is_param", False):
+        new = type(t)(new, requires_grad=t._rg)
+        new.__dict__["_is_meta"] = True
+    elif t._rg:
+        new._rg = True
+    return new
+
+
+def no_data_error():
+    return NotImplementedError("Cannot copy out of meta tensor; no data!")
+
+
+def meta_repr(t):
+    from . import _dtype as _dt
+    parts = ["...", "device='meta'", f"size={tuple(t._data.shape)}"]
+    if t._data.dtype != _dt.DEFAULT.float.np:
+        parts.append(f"dtype={t.dtype}")
+    if t._rg:
+        parts.append("requires_grad=True")
+    return "tensor(" + ", ".join(parts) + ")"

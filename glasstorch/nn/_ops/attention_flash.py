@@ -1,0 +1,67 @@
+"""The CPU flash kernel of ``F.scaled_dot_product_attention`` as torch's autograd sees it: one node,
+``ScaledDotProductFlashAttentionForCpuBackward0``, where the math kernel leaves a chain of matmul,
+softmax and view nodes (``UnsafeViewBackward0`` on top).  torch picks flash on the CPU for 4-d
+query/key/value with one head size, no dropout, and nonzero sequence lengths; the numbers are the
+math kernel's either way (see attention.py), only the graph differs.
+
+Backward, with P = softmax(S), S = q k^T * scale + mask, out = P v:
+
+    dv = P^T g,   dP = g v^T,   dS = P * (dP - rowsum(dP * P)),   dq = dS k * scale,   dk = dS^T q * scale
+
+torch gives this kernel no double backward, and neither does glasstorch (the same error).
+"""
+from ...autograd.function import Function
+
+__all__ = ["flash_applies", "flash_attention"]
+
+
+def flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa):
+    from ... import _sdp
+    if not _sdp._ENABLED[_sdp.SDPBackend.FLASH_ATTENTION]:
+        return False
+    if dropout_p != 0.0 or query.dim() != 4 or key.dim() != 4 or value.dim() != 4:
+        return False
+    if not (query.shape[-1] == key.shape[-1] == value.shape[-1]) or query.shape[1] != key.shape[1]:
+        return False
+    if query.shape[-2] == 0 or key.shape[-2] == 0 or query.shape[-1] == 0:
+        return False
+    if attn_mask is not None and attn_mask.requires_grad:
+        return False
+    return query.is_floating_point()
+
+
+class _FlashAttention(Function):
+    @staticmethod
+    def forward(ctx, query, key, value, mask, scale, compute):
+        ctx.save_for_backward(query, key, value)
+        ctx.mask, ctx.scale, ctx.compute = mask, scale, compute
+        return compute(query, key, value, mask, scale)[0]
+
+    @staticmethod
+    def backward(ctx, g):
+        import glasstorch
+        from ...ops._no_derivative import record_not_implemented
+        q, k, v = ctx.saved_tensors
+        scale = ctx.scale
+        with glasstorch.no_grad():
+            _, p = ctx.compute(q, k, v, ctx.mask, scale)
+            dv = glasstorch.matmul(p.transpose(-2, -1), g)
+            dp = glasstorch.matmul(g, v.transpose(-2, -1))
+            ds = p * (dp - (dp * p).sum(-1, keepdim=True))
+            dq = glasstorch.matmul(ds, k) * scale
+            dk = glasstorch.matmul(ds.transpose(-2, -1), q) * scale
+        # torch has no double backward for this kernel: under create_graph the results carry a
+        # NotImplemented node that raises torch's message when reached
+        op = "_scaled_dot_product_flash_attention_for_cpu_backward"
+        dq, dk, dv = (record_not_implemented(op, d, g, q, k, v) for d in (dq, dk, dv))
+        return dq, dk, dv, None, None, None
+
+
+_node = _FlashAttention._backward_cls
+_node.__name__ = _node.__qualname__ = "ScaledDotProductFlashAttentionForCpuBackward0"
+_node.name = lambda self: "torch::autograd::ScaledDotProductFlashAttentionForCpuBackward0"
+
+
+def flash_attention(query, key, value, mask, scale, compute):
+    """``compute(q, k, v, mask, scale)`` returns (output, attention weights) with ops on tensors."""
+    return _FlashAttention.apply(query, key, value, mask, scale, compute)
