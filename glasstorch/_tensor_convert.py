@@ -1,4 +1,5 @@
-"""The Tensor methods that move a tensor to another device or dtype (``to``, ``float``, ``cpu`` ...).
+"""The Tensor methods that move a tensor to another device or dtype (``to``, ``float``, ``cpu`` ...),
+and those that turn it into Python values (``item``, ``tolist``, ``float(t)``, ``bool(t)``, ``len``).
 
 Kept out of ``_tensor.py`` so each file stays short; ``Tensor`` inherits them.  glasstorch
 computes on the CPU only: ``cpu()`` is the tensor itself, ``cuda()``/``mps()`` raise the errors a
@@ -76,3 +77,58 @@ class TensorConvert:
     def type_as(self, other):
         return self.to(other.dtype)
 
+    # ---- Python values ----------------------------------------------------------------------------
+    def item(self):
+        d = self._data
+        if d.size != 1:
+            raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
+        return d.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        d = self._data
+        if d.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if d.size == 0 else 'more than one value'}"
+                               f" is ambiguous")
+        return bool(d.reshape(()))
+
+    def _one_element(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+
+    def __float__(self):
+        self._one_element()
+        try:
+            return float(self.item())
+        except TypeError:                 # a complex value: torch takes its real part if exactly real
+            from .ops.complex_ops2 import complex_to_number
+            return complex_to_number(self.item(), float)
+
+    def __int__(self):
+        self._one_element()
+        try:
+            return int(self.item())
+        except TypeError:
+            from .ops.complex_ops2 import complex_to_number
+            return complex_to_number(self.item(), int)
+
+    def __index__(self):
+        if self._data.dtype.kind not in "biu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __complex__(self):
+        self._one_element()
+        return complex(self.item())
