@@ -1,0 +1,153 @@
+"""nll_loss (and so cross_entropy): its node, the general path with class weights and ignored
+targets, and the short path for plain class-index batches."""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops._common import GRAD, _wrap, record
+from ...ops._sum_order import nll_sum
+from ...ops._complex_refuse import refuse
+from ._util import check_reduction
+
+
+class NllLossBackward0(Node):
+    """l = -w[t] x[t] (summed, or divided by sum(w[t]))   ->   dx[n, t_n] = -w[t_n] g (/ total)"""
+    __slots__ = ("reduction", "total", "ignore_index")
+
+    def backward(self, g):
+        x, t, w = self.saved()
+        if not isinstance(g, (np.ndarray, np.generic)):
+            # create_graph: dx = g * M, M the constant matrix backward would fill for g = 1
+            xa, ta, wa = (getattr(v, "_data", v) for v in (x, t, w))
+            ones = np.ones(() if self.reduction != "none" else ta.shape, xa.dtype)
+            m = self._fill(xa, ta, wa, ones)[0]
+            if self.reduction == "none" and xa.ndim > 1:
+                g = g.unsqueeze(1)
+            from ...ops._common import _wrap as wrap
+            return (g * wrap(m), None, None)
+        return self._fill(x, t, w, g)
+
+    def _fill(self, x, t, w, g):
+        gx = np.zeros_like(x)
+        if self.total is None:               # every target valid, no weights (see _nll_plain)
+            gx[_rows(t.shape[0]), t] = -g if self.reduction == "sum" else -(g / x.dtype.type(t.shape[0]))
+            return (gx, None, None)
+        valid = t != self.ignore_index
+        tt = np.where(valid, t, 0)
+        wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
+        if self.reduction == "none":
+            scale = -wt * g
+        elif self.reduction == "sum":
+            scale = -wt * g
+        else:
+            scale = -wt * (g / self.total) if self.total != 0 else -wt * g * np.nan
+        # torch writes only the valid targets' entries: an ignored one stays +0 even where the
+        # scale is NaN (every target ignored: total 0) or -0
+        scale = np.where(valid, scale, 0).astype(x.dtype)
+        # put the scale at the target class of every sample: class dim is 1 (or 0 when unbatched)
+        if x.ndim == 1:
+            gx[tt] = scale
+        else:
+            np.put_along_axis(gx, np.expand_dims(tt, 1), np.expand_dims(scale, 1), axis=1)
+        return (gx, None, None)
+
+
+class NllLoss2DBackward0(NllLossBackward0):
+    """nll_loss on (N, C, H, W) inputs: the same formula per pixel"""
+    __slots__ = ()
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    from ._util import legacy_reduction
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    check_reduction(reduction)
+    x, t = input._data, target._data
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    refuse("nll_loss_out_frame", x)
+    if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
+    if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too
+        from ...ops.inplace import type_name
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
+    if x.ndim == 2 and t.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if x.ndim == 4 and t.ndim != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                           f"{t.ndim}")
+    if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
+        if x.ndim != 4:                 # torch's nll_loss_nd, which views 3-d and 5-d+ inputs as 4-d
+            raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
+        # (sic: torch's nll_loss2d message has " , " and no closing parenthesis)
+        raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
+    if x.ndim == 3 or x.ndim > 4:       # torch views these as 4-d and back (ViewBackward0 on top)
+        from ._util import view
+        n, c = x.shape[:2]
+        out = nll_loss(view(input, n, c, 1, -1), _wrap(t.reshape(n, 1, -1)), weight, None, ignore_index, None,
+                       reduction)
+        return view(out, *t.shape) if reduction == "none" else out
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if x.ndim == 2 and weight is None and reduction != "none" and t.dtype == np.int64 and t.size and \
+            not 0 <= ignore_index < n_classes and t.min() >= 0 and t.max() < n_classes:
+        return _nll_plain(input, target, reduction)
+    valid = t != ignore_index
+    tt = np.where(valid, t, 0)
+    bad = valid & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    w = None if weight is None else weight._data
+    if x.ndim == 1:
+        picked = x[tt]
+    else:
+        picked = np.take_along_axis(x, np.expand_dims(tt, 1), axis=1).squeeze(1)
+    wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
+    losses = (-picked * wt).astype(x.dtype)
+    total = 0.0
+    # with no target ignored, torch's kernel adds in one order (nll_sum); ignored targets also skip
+    # its folds, which is left to NumPy's order (equal within rounding)
+    add = nll_sum if x.ndim <= 2 and valid.all() else (lambda v: v.sum(dtype=x.dtype))
+    if reduction == "none":
+        out = losses
+    elif reduction == "sum":
+        out = np.asarray(add(losses), dtype=x.dtype)
+    else:
+        total = add(wt.astype(x.dtype, copy=False)) if w is not None else x.dtype.type(valid.sum())
+        out = np.asarray(add(losses) / total, dtype=x.dtype) if total != 0 else np.asarray(np.nan, x.dtype)
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = NllLoss2DBackward0() if x.ndim == 4 else NllLossBackward0()
+        node.reduction = reduction
+        node.total = total
+        node.ignore_index = ignore_index
+        node.save(input, t, w)
+        record(node, r, input, target, weight)
+    return r
+
+
+_ROWS = {}
+
+
+def _rows(n):
+    """0 .. n-1, kept per n: a batch size recurs every step."""
+    r = _ROWS.get(n)
+    if r is None:
+        if len(_ROWS) > 16:
+            _ROWS.clear()
+        r = _ROWS[n] = np.arange(n)
+    return r
+
+
+def _nll_plain(input, target, reduction):
+    """nll_loss of a (N, C) batch whose targets are all valid classes, without class weights (the
+    common case): -sum x[n, t_n], divided by N for "mean", added up as torch's kernel adds them
+    (_sum_order.nll_sum), with fewer NumPy calls than the general path."""
+    x, t = input._data, target._data
+    s = nll_sum(-x[_rows(t.shape[0]), t])      # in torch's order: the loss prints torch's digits
+    r = _wrap(np.asarray(s if reduction == "sum" else s / x.dtype.type(t.shape[0]), x.dtype))
+    if GRAD.enabled and input._rg:
+        node = NllLossBackward0()
+        node.reduction = reduction
+        node.total = None                    # marks this path for backward
+        node.ignore_index = -100
+        node.save(input, t, None)
+        record(node, r, input, target, None)
+    return r
