@@ -13,6 +13,19 @@ from tests.parity._helpers import MODS, assert_same_array
 _LENGTHS = st.one_of(st.integers(0, 80), st.integers(81, 5000), st.sampled_from([511, 512, 513, 4095, 4096, 4097]))
 
 
+def _same_reduction(fn, a):
+    """``fn(module, x)`` on both libraries: the same bits, grad_fn name and gradient of its sum."""
+    res = {}
+    for m in MODS:
+        x = m.from_numpy(a.copy()).requires_grad_(True)
+        r = fn(m, x)
+        r.sum().backward()
+        res[m] = (r, type(r.grad_fn).__name__, x.grad)
+    assert_same_array(res[torch][0], res[glasstorch][0])
+    assert res[torch][1] == res[glasstorch][1]
+    assert_same_array(res[torch][2], res[glasstorch][2])
+
+
 def _values(seed, n, dtype):
     """Values of mixed signs and magnitudes: the order of the additions shows in the last bit."""
     rng = np.random.default_rng(seed)
@@ -120,15 +133,7 @@ def test_sums_over_every_dim_are_whole_sums(fn, dtype):
     """A vector's x.sum(0), or a sum over all dims, is a whole-tensor sum in torch: the same bits,
     shape and grad_fn."""
     a = _values(11, 1110, dtype)
-    res = {}
-    for m in MODS:
-        x = m.from_numpy(a.copy()).requires_grad_(True)
-        r = fn(m, x)
-        r.sum().backward()
-        res[m] = (r, type(r.grad_fn).__name__, x.grad)
-    assert_same_array(res[torch][0], res[glasstorch][0])
-    assert res[torch][1] == res[glasstorch][1]
-    assert_same_array(res[torch][2], res[glasstorch][2])
+    _same_reduction(fn, a)
 
 
 @settings(max_examples=60, deadline=None)
@@ -209,12 +214,4 @@ def test_short_rows_sum_in_torchs_scalar_order(n, lead, dtype, how, seed):
     fn = {"sum": lambda m, x: x.sum(-1), "sum_keep": lambda m, x: x.sum(x.dim() - 1, keepdim=True),
           "mean": lambda m, x: x.mean(-1), "torch.sum": lambda m, x: m.sum(x, dim=-1),
           "mean_keep": lambda m, x: x.mean(-1, keepdim=True)}[how]
-    res = {}
-    for m in MODS:
-        x = m.from_numpy(a.copy()).requires_grad_(True)
-        r = fn(m, x)
-        r.sum().backward()
-        res[m] = (r, type(r.grad_fn).__name__, x.grad)
-    assert_same_array(res[torch][0], res[glasstorch][0])
-    assert res[torch][1] == res[glasstorch][1]
-    assert_same_array(res[torch][2], res[glasstorch][2])
+    _same_reduction(fn, a)
