@@ -26,6 +26,15 @@ def _same_dtype(x, y):
                            f"{_c_name(y.dtype)}")
 
 
+def _bmm_dtypes(x, y):
+    """torch's bmm kernel: dispatched on the first operand's type, then asks the second to match."""
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+    if x.dtype != y.dtype:
+        from .inplace import type_name
+        raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(y.dtype)}")
+
+
 def _T(x):
     """The transpose of the last two dims, for arrays and tensors alike."""
     return np.swapaxes(x, -1, -2) if isinstance(x, np.ndarray) else x.transpose(-1, -2)
@@ -158,7 +167,7 @@ def bmm(input, mat2, *, out=None):
     if y.shape[:2] != (x.shape[0], x.shape[2]):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
                            f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
-    _same_dtype(x, y)
+    _bmm_dtypes(x, y)
     return _record_product(BmmBackward0, _wrap(np.matmul(x, y)), input, mat2)
 
 
@@ -202,6 +211,8 @@ def _check_matmul(x, y):
         if x.shape[-1] != y.shape[-2]:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, "
                                f"{x.shape[-1]}] but got: [{b}, {y.shape[-2]}].")
+        _bmm_dtypes(x, y)
+        return
     _same_dtype(x, y)
 
 
@@ -335,6 +346,10 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if y.shape[:2] != (x.shape[0], x.shape[2]):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
                            f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
+    if input._data.dtype != x.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input._data.dtype)}, batch1: "
+                           f"{_c_name(x.dtype)}, batch2: {_c_name(y.dtype)}")
+    _bmm_dtypes(x, y)
     return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(x, y), beta, alpha)
 
 

@@ -111,6 +111,17 @@ def renorm_rows(weight, idx, max_norm, norm_type):
     weight._vc[0] += 1
 
 
+def _check_index_types(idx, offs):
+    """torch promotes indices and offsets to one type, then asks for an integral one."""
+    floats = [a.dtype for a in (idx, offs) if a is not None and a.dtype.kind in "fc"]
+    bad = np.result_type(*floats) if floats else (idx.dtype if idx.dtype.kind not in "iu" else None)
+    if bad is not None:
+        from ...ops.inplace import type_name
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{type_name(bad)}Tensor instead (while checking arguments "
+                           "for embedding_bag)")
+
+
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
     if weight.dtype.name == "int64" and input.is_floating_point():
@@ -146,8 +157,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError("max mode does not support scaling the gradient by the frequency")
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {input.dtype.name.capitalize()}")
+    _check_index_types(input._data, offsets._data if idx.ndim == 1 and offsets is not None else None)
     if max_norm is not None:
         renorm_rows(weight, idx, max_norm, norm_type)
     if psw is not None and mode != "sum":
@@ -159,6 +169,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         kind = "Long" if offsets is None or offsets._data.dtype == np.int64 else "Int"
         raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
                            f"position 0. However, got {int(offs[0])}\n[ torch.{kind}Tensor{{}} ]")
+    if offs.size and offs[-1] > idx.size:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {idx.size} but got offsets[-1] of "
+                           f"{int(offs[-1])}")
     w = weight._data
     num = w.shape[0]
     if padding_idx is not None:
