@@ -63,3 +63,15 @@ def test_bmm_same_dtypes_still_work():
     y = R.standard_normal((2, 4, 5)).astype(np.float32)
     c = R.standard_normal((2, 3, 5)).astype(np.float32)
     same_on_both(lambda t, x, y, c: t.baddbmm(c, x, y, beta=0.5) + t.bmm(x, y), [x, y, c], rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+@pytest.mark.parametrize("offs", [[0, 2, 1], [0, 3, 1], [0, 0, 2]])
+def test_embedding_bag_decreasing_offsets(mode, offs):
+    """Decreasing offsets (a bag of negative size) stop torch's sum/mean kernel; equal ones are empty bags."""
+    if offs == [0, 0, 2]:
+        same_on_both(lambda m, w: m.nn.functional.embedding_bag(m.tensor([1, 2, 0, 1]), w, m.tensor(offs), mode=mode),
+                     [np.arange(6, dtype=np.float32).reshape(3, 2)])
+    else:
+        same_error(lambda m: m.nn.functional.embedding_bag(m.tensor([1, 2, 0, 1]), m.ones(3, 2), m.tensor(offs),
+                                                           mode=mode))

@@ -158,6 +158,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
     _check_index_types(input._data, offsets._data if idx.ndim == 1 and offsets is not None else None)
+    if idx.ndim == 1 and mode != "max" and offs.size > 1 and (offs[1:] < offs[:-1]).any():
+        # decreasing offsets make a bag of negative size: torch's sum/mean kernel stops at its index check
+        raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
+                           "improved?  If so, please report an enhancement request to PyTorch.)")
     if max_norm is not None:
         renorm_rows(weight, idx, max_norm, norm_type)
     if psw is not None and mode != "sum":
