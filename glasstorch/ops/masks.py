@@ -1,0 +1,127 @@
+"""Masks and flat indices: masked_fill, masked_select, take, nonzero, argwhere (gather.py re-exports them)."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
+from .shape import is_array
+from ._index_dtype import checked_index
+from ._scalar_cast import checked_scalar
+
+
+class MaskedFillBackward0(Node):
+    """y = x.masked_fill(mask, v)   ->   dx = where(mask, 0, g)"""
+    __slots__ = ("mask",)
+
+    def backward(self, g):
+        m = self.m
+        mask = self.mask if is_array(g) else m.tensor(self.mask)
+        return (m.where(mask, 0.0, g),)
+
+
+class MaskedFillBackward1(MaskedFillBackward0):
+    """y = x.masked_fill(mask, v) (v a 0-d tensor)   ->   dx = where(mask, 0, g),   dv = sum(g where mask)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        m = self.m
+        mask = self.mask if is_array(g) else m.tensor(self.mask)
+        return m.where(mask, 0.0, g), m.where(mask, g, 0.0).sum()
+
+
+# masked_fill_ names the mask's dtype by its C++ type
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char"}
+
+
+def _check_mask(mask, name):
+    dt = mask._data.dtype
+    if dt != np.bool_:
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {_C_NAMES.get(dt.name, dt.name)}")
+
+
+def masked_fill(input, mask, value):
+    _check_mask(mask, "masked_fill_")
+    x = input._data
+    is_t = isinstance(value, Tensor)
+    if is_t and value._data.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+    v = value._data if is_t else checked_scalar(value, x.dtype)
+    np.broadcast_shapes(mask._data.shape, x.shape)
+    out = np.where(mask._data, np.asarray(v).astype(x.dtype), x)
+    if out.shape != x.shape:
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
+                           f"{list(out.shape)}")
+    r = _wrap(out)
+    if needs_grad(input, value if is_t else input):
+        node = MaskedFillBackward1() if is_t else MaskedFillBackward0()
+        node.mask = mask._data
+        record(node, r, input, *((value,) if is_t else ()))
+    return r
+
+
+class MaskedSelectBackward0(Node):
+    """y = x[mask] (broadcast)   ->   dx = zeros with g written where mask is true"""
+    __slots__ = ("shape", "sel")
+
+    def backward(self, g):
+        from .index import add_at_positions
+        return (add_at_positions(self.m, g, self.shape, self.sel),)
+
+
+def masked_select(input, mask, *, out=None):
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    x = input._data
+    try:
+        shape = np.broadcast_shapes(x.shape, mask._data.shape)
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(mask._data.shape, x.shape) from None
+    m = np.broadcast_to(mask._data, shape)
+    r = _wrap(np.broadcast_to(x, shape)[m])
+    if GRAD.enabled and input._rg:
+        from .index import positions
+        node = MaskedSelectBackward0()
+        node.shape = shape
+        node.sel = positions(shape)[m]
+        record1(node, r, input)
+    return r
+
+
+class TakeBackward0(Node):
+    """y = x.flatten()[i]   ->   dx = zeros with g added at i"""
+    __slots__ = ("shape", "sel")
+
+    def backward(self, g):
+        from .index import add_at_positions
+        return (add_at_positions(self.m, g, self.shape, self.sel),)
+
+
+def take(input, index):
+    x = input._data
+    i = checked_index(index._data, "take")
+    n = x.size
+    if i.size and (i.max() >= n or i.min() < -n):
+        bad = int(i.max()) if i.max() >= n else int(i.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    sel = np.where(i < 0, i + n, i)
+    r = _wrap(x.reshape(-1)[sel])
+    if GRAD.enabled and input._rg:
+        node = TakeBackward0()
+        node.shape, node.sel = x.shape, sel
+        record1(node, r, input)
+    return r
+
+
+def nonzero(input, *, as_tuple=False, out=None):
+    x = input._data
+    if as_tuple:
+        if x.ndim == 0:
+            return (_wrap(np.nonzero(x.reshape(1))[0]),)
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(x))
+    return _wrap(np.argwhere(x).astype(np.int64))
+
+
+def argwhere(input):
+    return _wrap(np.argwhere(input._data).astype(np.int64))

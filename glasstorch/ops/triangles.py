@@ -1,0 +1,95 @@
+"""Triangles and diagonals by copying: tril, triu, diag, diag_embed, trace (join.py re-exports them)."""
+import numpy as np
+
+from ..autograd.graph import Node
+from ._common import GRAD, _wrap, record1
+from .shape import is_array
+from .views import DiagonalBackward0, _diag_view
+
+
+class TrilBackward0(Node):
+    """y = tril(x, k)   ->   dx = tril(g, k)"""
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        return (np.tril(g, self.k) if is_array(g) else g.tril(self.k),)
+
+
+class TriuBackward0(Node):
+    """y = triu(x, k)   ->   dx = triu(g, k)"""
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        return (np.triu(g, self.k) if is_array(g) else g.triu(self.k),)
+
+
+def _tri(fn, node_cls, input, diagonal):
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"{fn.__name__}: input tensor must have at least 2 dimensions")
+    r = _wrap(fn(x, diagonal))
+    if GRAD.enabled and input._rg:
+        node = node_cls()
+        node.k = diagonal
+        record1(node, r, input)
+    return r
+
+
+def tril(input, diagonal=0, *, out=None):
+    return _tri(np.tril, TrilBackward0, input, diagonal)
+
+
+def triu(input, diagonal=0, *, out=None):
+    return _tri(np.triu, TriuBackward0, input, diagonal)
+
+
+class DiagEmbedBackward0(Node):
+    """y = diag_embed(x, k)   ->   dx = the k-th diagonal of g (over the last two dims)"""
+    __slots__ = ("k",)
+
+    def backward(self, g):
+        if is_array(g):
+            return (np.diagonal(g, self.k, -2, -1).copy(),)
+        return (g.diagonal(self.k, -2, -1),)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    x = input._data
+    n = x.shape[-1] + abs(offset) if x.ndim else 1
+    out = np.zeros(x.shape[:-1] + (n, n), x.dtype)
+    from .views import _diag_view
+    _diag_view(out, offset, out.ndim - 2, out.ndim - 1)[...] = x
+    r = _wrap(out)
+    if GRAD.enabled and input._rg:
+        node = DiagEmbedBackward0()
+        node.k = offset
+        record1(node, r, input)
+    return r
+
+
+def diag(input, diagonal=0, *, out=None):
+    n = input._data.ndim
+    if n == 1:
+        return diag_embed(input, diagonal)
+    if n != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
+    x = input._data
+    r = _wrap(_diag_view(x, diagonal, 0, 1).copy())
+    if GRAD.enabled and input._rg:
+        node = DiagonalBackward0_copy()
+        node.shape, node.offset, node.d1, node.d2 = x.shape, diagonal, 0, 1
+        record1(node, r, input)
+    return r
+
+
+class DiagonalBackward0_copy(DiagonalBackward0):
+    """y = diag(X) (a copy of the diagonal)   ->   dX = zeros with g on the diagonal"""
+    __slots__ = ()
+
+
+def trace(input):
+    from .reduction import sum as _sum
+    from .views import diagonal as _diagonal
+    if input._data.ndim != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input._data.ndim))
+    return _sum(_diagonal(input))
