@@ -267,19 +267,26 @@ def _like(t, dtype):
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+    return _filled_like(input, 0, dtype, requires_grad, device, memory_format)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(input._data.shape, 1, _like(input, dtype), requires_grad, device)
+    return _filled_like(input, 1, dtype, requires_grad, device, memory_format)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+    return _filled_like(input, 0, dtype, requires_grad, device, memory_format)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(input._data.shape, fill_value, _like(input, dtype), requires_grad, device)
+    return _filled_like(input, fill_value, dtype, requires_grad, device, memory_format)
+
+
+
+def _filled_like(input, value, dtype, requires_grad, device, memory_format):
+    from ._creation_like import filled_like
+    return filled_like(input, _filled(input._data.shape, value, _like(input, dtype), requires_grad, device),
+                       requires_grad, memory_format)
 
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):

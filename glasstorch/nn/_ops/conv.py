@@ -180,6 +180,27 @@ def _same_pads(k, d):
     return (total // 2, total - total // 2)
 
 
+def _check_conv_params(w, stride, padding, dilation, nd):
+    """torch's checks of the weight's rank and of stride / padding / dilation, in its order."""
+    if w.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    k = w.ndim - 2
+    named = [("stride", stride), ("padding", padding), ("dilation", dilation)]
+    for what, v in named:
+        if isinstance(v, str):
+            continue
+        vals = list(_pairs(v, nd))
+        if k != nd and len(vals) != 1:
+            raise RuntimeError(f"expected {what} to be a single integer value or a list of {k} values to match "
+                               f"the convolution dimensions, but got {what}={vals}")
+    if not isinstance(padding, str) and any(p < 0 for p in _pairs(padding, nd)):
+        raise RuntimeError("negative padding is not supported")
+    if any(v <= 0 for v in _pairs(stride, nd)):
+        raise RuntimeError("non-positive stride is not supported")
+    if nd != 3 and any(v <= 0 for v in _pairs(dilation, nd)):   # conv3d's kernel checks it later
+        raise RuntimeError("non-positive dilation is not supported")
+
+
 def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     """The shared body of ``conv1d``, ``conv2d`` and ``conv3d`` (``nd`` spatial dims)."""
     x, w = input._data, weight._data
@@ -187,6 +208,7 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "
                            f"of size: {list(x.shape)}")
+    _check_conv_params(w, stride, padding, dilation, nd)
     if x.ndim == nd + 1:                      # unbatched: torch unsqueezes, convolves, squeezes(0)
         from ...ops.shape import squeeze, unsqueeze
         return squeeze(conv(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups, nd), 0)
@@ -200,6 +222,11 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
         shown = list(x.shape)
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected input{shown} to have "
                            f"{w.shape[1] * groups} channels, but got {x.shape[1]} channels instead")
+    if bias is not None and (bias._data.ndim != 1 or bias._data.shape[0] != w.shape[0]):
+        raise RuntimeError(f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with "
+                           f"{w.shape[0]} elements, but got bias of size {list(bias._data.shape)} instead")
+    if nd == 3 and any(v <= 0 for v in _pairs(dilation, nd)):
+        raise RuntimeError(f"dilation should be greater than zero, but got {list(_pairs(dilation, nd))}")
     stride, dilation = _pairs(stride, nd), _pairs(dilation, nd)
     ks = w.shape[2:]
     if isinstance(padding, str):

@@ -63,6 +63,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if x.ndim not in (3, 4):
         raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {x.ndim}D)")
     cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
+    _im2col_check(x.shape, *cfg)
     out = _im2col(x if x.ndim == 4 else x[None], *cfg)
     r = _wrap(out if x.ndim == 4 else out[0])
     if GRAD.enabled and input._rg:
@@ -70,6 +71,27 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         node.cfg, node.hw = cfg, x.shape[-2:]
         record1(node, r, input)
     return r
+
+
+def _im2col_check(shape, k, d, p, s):
+    """torch's im2col_shape_check, in its order and words."""
+    for name, (a, b), ok in (("kernel size", k, min(k) > 0), ("dilation", d, min(d) > 0)):
+        if not ok:
+            key = name.split()[0]
+            raise RuntimeError(f"{name} should be greater than zero, but got {key}_height: {a} {key}_width: {b}")
+    if min(p) < 0:
+        raise RuntimeError(f"padding should be non-negative, but got pad_height: {p[0]} pad_width: {p[1]}")
+    if min(s) <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got stride_height: {s[0]} stride_width: {s[1]}")
+    if any(v == 0 for v in shape[-3:]):
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(shape)}")
+    hw = shape[-2:]
+    bh, bw = ((o + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for o, pp, dd, kk, ss in zip(hw, p, d, k, s))
+    if bh < 1 or bw < 1:
+        raise RuntimeError(f"Given input with spatial size ({hw[0]}, {hw[1]}), kernel_size=({k[0]}, {k[1]}), "
+                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the array of "
+                           f"sliding blocks as ({bh}, {bw}), but its components must be at least one.")
 
 
 def _col2im_check(shape, hw, k, d, p, s):

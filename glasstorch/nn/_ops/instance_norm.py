@@ -4,6 +4,19 @@ torch composes them."""
 
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
+    """F.instance_norm: refuses a single spatial element when it uses the input's statistics."""
+    if use_input_stats:
+        size = input.shape
+        prod = 1
+        for s in list(size)[2:]:
+            prod *= s
+        if prod == 1:
+            raise ValueError(f"Expected more than 1 spatial element when training, got input size {size}")
+    return _instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def _instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                   momentum=0.1, eps=1e-5):
     """Batch norm of the (1, N*C, ...) view: every (sample, channel) pair is its own channel.  Running
     statistics are updated as the mean over the batch of the per-sample updates."""
     from .normalization import batch_norm
@@ -13,7 +26,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     rv = running_var.repeat(n) if running_var is not None else None
     w = weight.repeat(n) if weight is not None else None
     b = bias.repeat(n) if bias is not None else None
-    out = batch_norm(input.contiguous().view(shape), rm, rv, w, b, use_input_stats, momentum, eps)
+    out = batch_norm(input.contiguous().view(shape), rm, rv, w, b, use_input_stats, momentum, eps, _verify=False)
     if use_input_stats:
         import glasstorch
         with glasstorch.no_grad():

@@ -1,0 +1,27 @@
+"""The memory layout of ``zeros_like`` / ``ones_like`` / ``empty_like`` / ``full_like`` results."""
+from ._creation import _check_rg, _wrap
+
+
+def filled_like(input, r, requires_grad, memory_format):
+    """A ``*_like`` result laid out as torch lays it out: preserve_format keeps a dense input's strides
+    (a channels_last input gives a channels_last result), otherwise its suggested memory format."""
+    d, fmt = input._data, getattr(memory_format, "name", None)
+    if fmt in (None, "preserve_format"):
+        if d.flags.c_contiguous or d.ndim < 2:
+            return r
+        from ._tensor_random import empty_like_strides, storage_axes
+        expected, dense = d.itemsize, True
+        for a in reversed(storage_axes(d)):
+            if d.shape[a] != 1 and d.strides[a] != expected:
+                dense = False
+            expected *= d.shape[a]
+        if dense:
+            out = empty_like_strides(d, r._data.dtype)
+            out[...] = r._data
+            return _check_rg(_wrap(out), requires_grad)
+        from .ops.conversion import _suggested_format
+        fmt = _suggested_format(d)
+    if fmt == "contiguous_format":
+        return r
+    from .ops.conversion import layout_copy
+    return _check_rg(_wrap(layout_copy(r._data, fmt)), requires_grad)
