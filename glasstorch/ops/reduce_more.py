@@ -185,6 +185,13 @@ class AminmaxBackward0(Node):
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     refuse("aminmax_cpu", input._data)
+    if input._data.size == 0:
+        if dim is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
+                               "no identity.")
+        d = _wrap_dim(dim, input._data.ndim)
+        if input._data.ndim and input._data.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
     from ..autograd.grad_mode import no_grad
     with no_grad():
         lo = amin(input, () if dim is None else dim, keepdim)

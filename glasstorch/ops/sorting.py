@@ -269,8 +269,10 @@ def _unique_consecutive_dim(x, return_inverse, return_counts, dim):
 
 def bincount(input, weights=None, minlength=0):
     x = input._data
-    if x.ndim != 1 or x.dtype.kind not in "iu":
-        refuse("bincount_cpu", x)
+    if x.dtype.kind not in "iu":
+        from ._complex_refuse import not_implemented
+        raise not_implemented("bincount_cpu", x.dtype)
+    if x.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if x.size and x.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

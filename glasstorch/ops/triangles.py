@@ -45,12 +45,13 @@ def triu(input, diagonal=0, *, out=None):
 
 class DiagEmbedBackward0(Node):
     """y = diag_embed(x, k)   ->   dx = the k-th diagonal of g (over the last two dims)"""
-    __slots__ = ("k",)
+    __slots__ = ("k", "d1", "d2")
 
     def backward(self, g):
+        d1, d2 = getattr(self, "d1", -2), getattr(self, "d2", -1)
         if is_array(g):
-            return (np.diagonal(g, self.k, -2, -1).copy(),)
-        return (g.diagonal(self.k, -2, -1),)
+            return (np.diagonal(g, self.k, d1, d2).copy(),)
+        return (g.diagonal(self.k, d1, d2),)
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -59,10 +60,16 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     out = np.zeros(x.shape[:-1] + (n, n), x.dtype)
     from .views import _diag_view
     _diag_view(out, offset, out.ndim - 2, out.ndim - 1)[...] = x
+    from .._tensor import _wrap_dim
+    d1, d2 = _wrap_dim(dim1, x.ndim + 1), _wrap_dim(dim2, x.ndim + 1)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    if (d1, d2) != (out.ndim - 2, out.ndim - 1):
+        out = np.ascontiguousarray(np.moveaxis(out, (-2, -1), (d1, d2)))
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = DiagEmbedBackward0()
-        node.k = offset
+        node.k, node.d1, node.d2 = offset, d1, d2
         record1(node, r, input)
     return r
 
