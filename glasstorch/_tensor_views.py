@@ -143,7 +143,7 @@ class TensorViews:
         return O.join.tile(self, dims)
 
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
-        return O.join.repeat_interleave(self, repeats, dim)
+        return O.join.repeat_interleave(self, repeats, dim, output_size=output_size)
 
     def flip(self, *args, dims=None):
         return O.join.flip(self, *args, dims=dims)

@@ -46,6 +46,10 @@ class LinalgInvExBackward0(Node):
 
 def inv(A, *, out=None):
     a = _square(A, "inv")
+    if a.dtype.kind not in "fc":
+        from ._linalg_errors import _DTYPE_NAMES
+        raise RuntimeError("linalg.inv: Expected a floating point or complex tensor as input. Got "
+                           f"{_DTYPE_NAMES.get(a.dtype.name, a.dtype.name)}")
     try:
         y = np.linalg.inv(a)
     except np.linalg.LinAlgError:

@@ -203,8 +203,26 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         dim = 0
     d = _wrap_dim(dim, input._data.ndim)
     n = input._data.shape[d]
-    reps = repeats._data if isinstance(repeats, Tensor) else repeats
+    if isinstance(repeats, Tensor):
+        reps = repeats._data
+        if reps.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        if reps.dtype.kind not in "iu":
+            from .inplace import type_name
+            raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{type_name(reps.dtype)}'")
+        if reps.ndim == 1 and reps.size != 1 and reps.size != n:
+            raise RuntimeError("repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {reps.size} and input.size({d}) = {n}")
+        if reps.size and reps.min() < 0:
+            raise RuntimeError("repeats can not be negative")
+        reps = reps.reshape(-1) if reps.size == n else reps.reshape(())
+    else:
+        reps = int(repeats)
+        if reps < 0:
+            raise RuntimeError("Repeats must be non-negative")
     idx = np.repeat(np.arange(n), reps)
+    if output_size is not None and output_size != idx.size:
+        raise RuntimeError("allocated size does not match required size")
     return index_select(input, d, _wrap(idx.astype(np.int64)))
 
 
@@ -310,8 +328,6 @@ def meshgrid(*tensors, indexing=None):
         view[i] = -1
         out.append(expand(reshape(t, view), shape))
     if swap:
-        from .views import transpose
-        out = [transpose(o, 0, 1) for o in out]
         out[0], out[1] = out[1], out[0]
     return tuple(out)
 

@@ -123,8 +123,12 @@ def movedim(input, source, destination):
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
                            f"contain the same number of dims as destination ({list(dst)} dims)")
+    given = {"source": list(src), "destination": list(dst)}
     src = [_wrap_dim(d, x.ndim) for d in src]
     dst = [_wrap_dim(d, x.ndim) for d in dst]
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given[name]})")
     order = [d for d in range(x.ndim) if d not in src]
     perm = [None] * x.ndim
     for s, d in zip(src, dst):
@@ -330,8 +334,10 @@ def split(input, split_size_or_sections, dim=0):
         node_cls = SplitWithSizesBackward0
     else:
         n = int(split_size_or_sections)
-        if n < 0 or (n == 0 and size != 0):
+        if n < 0:
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size={n}")
+        if n == 0 and size != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         sizes = [min(n, size - i) for i in range(0, size, n)] if n else [0]
         node_cls = SplitBackward0
     idx, start = [], 0
