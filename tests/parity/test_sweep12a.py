@@ -1,6 +1,9 @@
 """Parity tests for the gaps the sweep12a programs (tests/programs/sweep12a_*.py) found."""
 import numpy as np
 import pytest
+import torch
+
+import glasstorch
 
 from ._helpers import same_error, same_on_both
 
@@ -73,5 +76,8 @@ def test_embedding_bag_decreasing_offsets(mode, offs):
         same_on_both(lambda m, w: m.nn.functional.embedding_bag(m.tensor([1, 2, 0, 1]), w, m.tensor(offs), mode=mode),
                      [np.arange(6, dtype=np.float32).reshape(3, 2)])
     else:
-        same_error(lambda m: m.nn.functional.embedding_bag(m.tensor([1, 2, 0, 1]), m.ones(3, 2), m.tensor(offs),
-                                                           mode=mode))
+        # torch reads past its bag bounds here, and which of its checks fires first varies between runs
+        # ("Expected i < index_size ..." or "Your input appears to be incorrect ..."): both refuse
+        for m in (torch, glasstorch):
+            with pytest.raises(RuntimeError):
+                m.nn.functional.embedding_bag(m.tensor([1, 2, 0, 1]), m.ones(3, 2), m.tensor(offs), mode=mode)
