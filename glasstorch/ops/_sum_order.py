@@ -98,7 +98,7 @@ def inner_sums(x):
     B, n = x.shape
     w = 32 // x.itemsize
     if n < w:                                           # shorter than a vector: scalar code
-        return _row_sum(x.reshape(B, n)) + 0.0 if n > 1 else x.reshape(B, n).sum(1) + 0.0
+        return (_row_sum(x) if n > 1 else x.sum(1)) + 0.0
     nv = n // w
     acc = _row_sum(x[:, :nv * w].reshape(B, nv, w))    # (B, w): one vector per row
     # a scalar starting at 0 takes the elements past the last vector, then the lanes in order
@@ -107,17 +107,28 @@ def inner_sums(x):
     return np.add.accumulate(acc, axis=1)[:, -1] + 0.0
 
 
-def full_sum(flat, threads):
-    """The sum of a contiguous 1-D array as torch.sum() with ``threads`` threads: a 0-d array."""
+def _per_thread(flat, threads, row, identity):
+    """``row`` (a reduction of a 1-D array) over ``flat`` as torch's two-pass reduction splits it:
+    from 32768 elements each of ``threads`` threads reduces one chunk into its slot (unused slots
+    keep ``identity``), then the slots are reduced as a row of their own."""
     n = flat.size
     if n < _GRAIN or threads < 2:
-        return inner_sums(flat.reshape(1, n))[0]
+        return row(flat)
     used = min(threads, -(-n // _GRAIN))
     chunk = -(-n // used)
-    parts = np.zeros(threads, flat.dtype)              # one slot per thread, unused ones stay 0
+    parts = np.full(threads, identity, flat.dtype)
     for t in range(used):
-        parts[t] = inner_sums(flat[t * chunk:(t + 1) * chunk].reshape(1, -1))[0]
-    return inner_sums(parts.reshape(1, threads))[0]
+        parts[t] = row(flat[t * chunk:(t + 1) * chunk])
+    return row(parts)
+
+
+def _row_total(flat):
+    return inner_sums(flat.reshape(1, -1))[0]
+
+
+def full_sum(flat, threads):
+    """The sum of a contiguous 1-D array as torch.sum() with ``threads`` threads: a 0-d array."""
+    return _per_thread(flat, threads, _row_total, 0)
 
 
 def _memory_order(x):
@@ -153,17 +164,7 @@ def _row_product(flat):
 def total_product(x, threads):
     """``x.prod()`` of a float32/float64 array in torch's order, or None (see _memory_order)."""
     flat = _memory_order(x)
-    if flat is None:
-        return None
-    n = flat.size
-    if n < _GRAIN or threads < 2:
-        return _row_product(flat)
-    used = min(threads, -(-n // _GRAIN))
-    chunk = -(-n // used)
-    parts = np.ones(threads, flat.dtype)
-    for t in range(used):
-        parts[t] = _row_product(flat[t * chunk:(t + 1) * chunk])
-    return _row_product(parts)
+    return None if flat is None else _per_thread(flat, threads, _row_product, 1)
 
 
 def nll_sum(terms):

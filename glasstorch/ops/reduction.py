@@ -9,7 +9,7 @@ import numpy as np
 
 from .._dtype import int64, to_dtype, FROM_NP
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, record1
+from ._common import GRAD, _F32, _F64, _wrap, as_array, record1
 from . import _parallel, _sum_order
 from .._runtime import get_num_threads
 
@@ -73,8 +73,6 @@ def acc_dtype(x, dtype):
 
 
 _reduce_add = np.add.reduce
-_F32 = np.dtype(np.float32)
-_F64 = np.dtype(np.float64)
 
 
 def _add_reduce(x, axes, keepdim, dtype):
@@ -107,8 +105,6 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
-    x = input._data
-    odt = x.dtype
     if dtype is not None or odt.kind != "f":
         odt = acc_dtype(x, dtype)
         if x.dtype != odt:
