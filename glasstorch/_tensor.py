@@ -31,7 +31,8 @@ NONLEAF_GRAD_WARNING = (
 
 
 def _wrap(arr, rg=False):
-    """A new tensor around ``arr`` (no copy).  The one place tensors are born."""
+    """A new tensor around ``arr`` (no copy).  The one place tensors are born (``ops._common.fast_operator``
+    writes the same fields out inline for speed: keep the two in step)."""
     t = _new(Tensor)
     t._data = arr
     t._rg = rg
