@@ -12,11 +12,18 @@ from .shape import is_array
 from .inplace import commit, type_name  # noqa: F401  (type_name: re-exported)
 from .._tensor import _wrap_dim
 from ._index_dtype import checked_index
+from . import index_checks
 from ._scalar_cast import checked_scalar
 
 
 def _long_index(index, name):
     return checked_index(index._data, "scatter" if name.startswith("scatter") else name)
+
+
+def _one_d(a):
+    """``a`` itself, or a 1-element view of it if it is 0-d: torch treats a 0-d tensor as having one
+    position along dim 0, and NumPy cannot index a 0-d array by position."""
+    return a.reshape(1) if a.ndim == 0 else a
 
 
 def _full_index(idx, dim):
@@ -36,7 +43,7 @@ class IndexSelectBackward0(Node):
     def backward(self, g):
         if is_array(g):
             out = np.zeros(self.shape, g.dtype)
-            np.add.at(out, (slice(None),) * self.dim + (self.index,), g)
+            np.add.at(_one_d(out), (slice(None),) * self.dim + (self.index,), _one_d(g))
             return (out,)
         m = self.m
         return (m.zeros(self.shape, dtype=g.dtype).index_add(self.dim, m.tensor(self.index), g),)
@@ -45,13 +52,7 @@ class IndexSelectBackward0(Node):
 def index_select(input, dim, index, *, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = checked_index(index._data, "index_select")
-    if i.ndim > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
-    i = i.reshape(-1)
-    size = x.shape[d] if x.ndim else 1
-    if i.size and (i.max() >= size or i.min() < -size):
-        raise IndexError("index out of range in self")
+    i = index_checks.index_select(x, d, index)
     r = _wrap(np.take(x, i, axis=d) if x.ndim else x.copy())
     if GRAD.enabled and input._rg:
         node = IndexSelectBackward0()
@@ -65,11 +66,20 @@ def _check_scatter(x, idx, d, src):
     """torch's scatter shape check: index within self off ``d``, and within src (if a tensor) everywhere."""
     if src is not None and idx.ndim != src.ndim and not (src.ndim <= 1 and idx.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
-    for k in range(idx.ndim if x.ndim else 0):
-        if (k != d and idx.shape[k] > x.shape[k]) or (src is not None and src.ndim and idx.shape[k] > src.shape[k]):
-            tail = "" if src is None else f" and to be no larger size than src {list(src.shape)}"
-            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(x.shape)} apart "
-                               f"from dimension {d}{tail}")
+    if idx.size == 0:
+        return
+    dims = max(x.ndim, 1)             # torch counts a 0-d tensor as one position in one dim
+    wrong = any(k != d and _extent(idx, k) > _extent(x, k) for k in range(dims))
+    if not wrong and src is not None:
+        wrong = any(_extent(idx, k) > _extent(src, k) for k in range(dims))
+    if wrong:
+        tail = "" if src is None else f" and to be no larger size than src {list(src.shape)}"
+        raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(x.shape)} apart "
+                           f"from dimension {d}{tail}")
+
+
+def _extent(a, k):
+    return a.shape[k] if a.ndim else 1
 
 
 def _check_gather(x, idx, d, name, src=None):
@@ -83,8 +93,8 @@ def _check_gather(x, idx, d, name, src=None):
                                f"larger than {'self' if name == 'gather' else 'self'} {list(x.shape)} apart from "
                                f"dimension {d}")
     size = x.shape[d] if x.ndim else 1
-    if idx.size and (idx.max() >= size or idx.min() < -size):
-        bad = int(idx.max()) if idx.max() >= size else int(idx.min())
+    bad = index_checks.first_outside(idx, size, False)
+    if bad is not None:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
 
 
@@ -95,7 +105,7 @@ class GatherBackward0(Node):
     def backward(self, g):
         if is_array(g):
             out = np.zeros(self.shape, g.dtype)
-            np.add.at(out, _full_index(self.index, self.dim), g)
+            np.add.at(_one_d(out), _full_index(self.index, self.dim), g)
             return (out,)
         m = self.m
         return (m.zeros(self.shape, dtype=g.dtype).scatter_add(self.dim, m.tensor(self.index), g),)
@@ -106,7 +116,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     d = _wrap_dim(dim, x.ndim)
     idx = _long_index(index, "gather")
     _check_gather(x, idx, d, "gather")
-    r = _wrap(x[_full_index(idx, d)] if x.ndim else x[()].reshape(idx.shape).copy())
+    r = _wrap(_one_d(x)[_full_index(idx, d)])
     if GRAD.enabled and input._rg:
         node = GatherBackward0()
         node.shape, node.dim, node.index = x.shape, d, idx
@@ -122,7 +132,7 @@ class ScatterBackward1(Node):
         where = _full_index(self.index, self.dim)
         if is_array(g):
             gx = np.array(g)
-            gx[where] = 0
+            _one_d(gx)[where] = 0
             return (gx,)
         m = self.m
         return (g.scatter(self.dim, m.tensor(self.index), 0.0),)
@@ -142,7 +152,7 @@ def _src_grad(node, g):
     region = tuple(slice(0, s) for s in node.index.shape)
     if is_array(g):
         out = np.zeros(node.src_shape, g.dtype)
-        out[region] = g[_full_index(node.index, node.dim)]
+        _one_d(out)[tuple(slice(0, n) for n in _one_d(node.index).shape)] = _one_d(g)[_full_index(node.index, node.dim)]
         return out
     picked = g.gather(node.dim, node.m.tensor(node.index))
     if tuple(node.index.shape) == tuple(node.src_shape):
@@ -150,6 +160,14 @@ def _src_grad(node, g):
     out = node.m.zeros(node.src_shape, dtype=g.dtype)
     out[region] = picked
     return out
+
+
+def _src_values(s, idx):
+    """The part of ``src`` a scatter reads: its leading block of the index's shape (a 0-d src or
+    index: its first value)."""
+    if s.ndim == 0 or idx.ndim == 0:
+        return _one_d(s)[:1].reshape(idx.shape)
+    return s[tuple(slice(0, n) for n in idx.shape)]
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
@@ -164,13 +182,13 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     _check_gather(x, idx, d, "scatter", src._data if is_t else None)
     out = x.copy()
     where = _full_index(idx, d)
-    vals = src._data[tuple(slice(0, s) for s in idx.shape)] if is_t else src
+    vals = _src_values(src._data, idx) if is_t else src
     if reduce is None:
-        out[where] = vals
+        _one_d(out)[where] = vals
     elif reduce == "add":
-        np.add.at(out, where, vals)
+        np.add.at(_one_d(out), where, vals)
     elif reduce == "multiply":
-        np.multiply.at(out, where, vals)
+        np.multiply.at(_one_d(out), where, vals)
     else:
         raise RuntimeError("reduce argument must be either add or multiply.")
     r = _wrap(out)
@@ -198,7 +216,7 @@ def scatter_add(input, dim, index, src):
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_gather(x, idx, d, "scatter_add", src._data)
     out = x.copy()
-    np.add.at(out, _full_index(idx, d), src._data[tuple(slice(0, s) for s in idx.shape)])
+    np.add.at(_one_d(out), _full_index(idx, d), _src_values(src._data, idx))
     r = _wrap(out)
     if needs_grad(input, src):
         node = ScatterAddBackward0()
@@ -214,7 +232,7 @@ class IndexAddBackward0(Node):
 
     def backward(self, g):
         if is_array(g):
-            gs = np.take(g, self.index, axis=self.dim)
+            gs = np.take(g, self.index, axis=self.dim) if g.ndim else g.copy()
         else:
             gs = g.index_select(self.dim, self.m.tensor(self.index))
         return g, (gs if self.alpha == 1 else gs * self.alpha)
@@ -223,13 +241,11 @@ class IndexAddBackward0(Node):
 def index_add(input, dim, index, source, *, alpha=1):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = checked_index(index._data, "index_add").reshape(-1)
     s = source._data
-    if s.ndim and s.shape[d if s.ndim == x.ndim else 0] != i.size:
-        raise RuntimeError(f"index_add_(): Number of indices ({i.size}) should be equal to source.size(dim) "
-                           f"({s.shape[d]})")
+    i = index_checks.index_add(x, d, index, s, alpha)
     out = x.copy()
-    np.add.at(out, (slice(None),) * d + (i,), s if alpha == 1 else s * alpha)
+    if out.size and i.size:
+        np.add.at(_one_d(out), (slice(None),) * d + (i,), _one_d(s) if alpha == 1 else _one_d(s) * alpha)
     r = _wrap(out)
     if needs_grad(input, source):
         node = IndexAddBackward0()
@@ -245,7 +261,7 @@ class IndexFillBackward0(Node):
     def backward(self, g):
         if is_array(g):
             gx = np.array(g)
-            gx[(slice(None),) * self.dim + (self.index,)] = 0
+            _one_d(gx)[(slice(None),) * self.dim + (self.index,)] = 0
             return (gx,)
         return (g.index_fill(self.dim, self.m.tensor(self.index), 0.0),)
 
@@ -253,9 +269,10 @@ class IndexFillBackward0(Node):
 def index_fill(input, dim, index, value):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = checked_index(index._data, "index_fill").reshape(-1)
+    is_t = isinstance(value, Tensor)
+    i = index_checks.index_fill(x, d, index, value._data if is_t else value, is_t)
     out = x.copy()
-    out[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else checked_scalar(value, x.dtype)
+    _one_d(out)[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else checked_scalar(value, x.dtype)
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = IndexFillBackward0()

@@ -14,6 +14,7 @@ from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
 from ._index_dtype import checked_index
+from . import index_checks
 
 
 class _WriteBackward(Node):
@@ -171,14 +172,8 @@ def put_(input, index, source, accumulate=False):
 def index_copy(input, dim, index, source):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    i = checked_index(index._data, "index_copy").reshape(-1)
     s = source._data
-    if s.dtype != x.dtype:
-        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
-                           f"{_name(x)} and (source) {_name(s)}")
-    if s.ndim and s.shape[d if s.ndim == x.ndim else 0] != i.size:
-        raise RuntimeError(f"index_copy_(): Number of indices ({i.size}) should be equal to source.size(dim) "
-                           f"({s.shape[d]})")
+    i = index_checks.index_copy(x, d, index, s)
     sel = np.take(positions(x.shape), i, axis=d) if x.ndim else positions(x.shape)
     return _write(IndexCopyBackward0, input, source, sel, s.reshape(sel.shape), False, None)[0]
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import Tensor, _wrap, record, needs_grad
-from .gather import _check_gather, _full_index
+from .gather import _check_gather, _full_index, _one_d
 from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
@@ -28,7 +28,8 @@ def _identity(reduce, dt):
 
 
 def _fold(x, where, vals, reduce, include_self):
-    """The reduced tensor and, for the mean, how many values met at each position."""
+    """The reduced tensor and, for the mean, how many values met at each position.  ``x`` is at least
+    1-d here (a 0-d tensor comes as a 1-element view: see ``_one_d``)."""
     out = x.copy()
     hit = np.zeros(x.shape, bool)
     hit[where] = True
@@ -59,6 +60,8 @@ class ScatterReduceBackward0(Node):
             wrap = True
         else:
             wrap = False
+        shape = x.shape              # a 0-d self was folded as a 1-element vector
+        x, y, g = _one_d(x), _one_d(y), _one_d(g)
         where, red = self.where, self.reduce
         s = src[self.region]
         if red == "sum":
@@ -78,6 +81,7 @@ class ScatterReduceBackward0(Node):
         if not self.include_self:
             gx = gx.copy()
             gx[where] = 0
+        gx = gx.reshape(shape)
         gsrc = np.zeros(self.src_shape, g.dtype)
         gsrc[self.region] = gs
         if wrap:
@@ -120,8 +124,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 def _reduce_op(input, src, where, region, reduce, include_self, node_cls):
     x = input._data
-    out, count = _fold(x, where, src._data[region], reduce, include_self)
-    r = _wrap(out.astype(x.dtype, copy=False))
+    out, count = _fold(_one_d(x), where, src._data[region], reduce, include_self)
+    r = _wrap(out.reshape(x.shape).astype(x.dtype, copy=False))
     if needs_grad(input, src):
         if x.dtype.kind == "c":
             raise RuntimeError("scatter_reduce does not support automatic differentiation for outputs with complex dtype.")
