@@ -12,6 +12,8 @@ from ._device import check_device
 from . import _creation_seq as _seq
 from ._tensor import Tensor, _wrap
 from ._sizes import _size, _size_kw  # noqa: F401  (the size arguments of every creator)
+from ._numpy_check import check_numpy_dtype as _check_numpy_dtype
+from ._space_args import check_steps
 
 _NUMBERS = (int, float, bool)
 
@@ -46,9 +48,7 @@ def _infer(data, want=None):
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, np.ndarray):
-        if data.dtype.kind not in "biufc":
-            raise TypeError(f"can't convert np.ndarray of type numpy.{data.dtype}. The only supported types are: "
-                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+        _check_numpy_dtype(data)
         return data.copy()
     if isinstance(data, np.generic):
         return np.array(data)
@@ -202,6 +202,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data if dt is None or data.dtype is dt else data.to(dt)
     if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
+        _check_numpy_dtype(data)
         t = _wrap(data)
         return t if dt is None or data.dtype == dt.np else _wrap(data.astype(dt.np))
     arr = _infer(data)
@@ -217,10 +218,9 @@ def from_numpy(ndarray):
     """A tensor sharing memory with ``ndarray``: writes through either show in both."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    if ndarray.dtype.kind not in "biufc" or ndarray.dtype.byteorder == ">":
-        raise TypeError(f"can't convert np.ndarray of type numpy.{ndarray.dtype}. The only supported types are: "
-                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+    _check_numpy_dtype(ndarray)
     return _wrap(ndarray)
+
 
 
 def _filled(size, value, dtype, requires_grad, device, default=None):
@@ -304,7 +304,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         dt = _dt.to_dtype(dtype)
     n = math.ceil((end - start) / step)
     if n < 0 or (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dt.is_floating_point:
         # torch computes start + i * step in double (for float32/64 alike), then casts
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
@@ -315,8 +315,9 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     return _check_rg(_wrap(arr), requires_grad)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def linspace(start, end=..., steps=..., *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values; the first half counts up from start, the second down from end."""
+    check_steps("linspace", start, end, steps, dtype=dtype, device=device, requires_grad=requires_grad)
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
     if steps < 0:
@@ -340,7 +341,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _check_rg(_wrap(arr.astype(dt.np)), requires_grad)
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+def logspace(start, end=..., steps=..., base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+    check_steps("logspace", start, end, steps, dtype=dtype, device=device, requires_grad=requires_grad)
     lin = linspace(start, end, steps, dtype=_dt.float64)
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
     return _check_rg(_wrap(np.power(base, lin._data).astype(dt.np)), requires_grad)

@@ -83,12 +83,17 @@ def _is_bool(x):
     return isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
+SUB_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. "
+             "Use the `^` or `logical_xor()` operator instead.")
+NEG_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def _check_sub(a, b):
     """torch refuses subtraction involving bools (it is ambiguous between xor and not)."""
     ba, bb = _is_bool(a), _is_bool(b)
     if ba and bb:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError(SUB_BOOLS)
     if ba or bb:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -298,8 +303,7 @@ class NegBackward0(Node):
 def neg(input, *, out=None):
     x = input._data
     if x.dtype.kind == "b":
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
-                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise RuntimeError(NEG_BOOL)
     if out is not None:
         from ._out import check_out_dtype
         check_out_dtype("neg", input, out)

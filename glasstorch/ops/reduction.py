@@ -10,6 +10,7 @@ import numpy as np
 from .._dtype import int64, to_dtype, FROM_NP
 from ..autograd.graph import Node
 from ._common import GRAD, _F32, _F64, _wrap, as_array, record1
+from .inplace import type_name
 from . import _parallel, _sum_order
 from .._runtime import get_num_threads
 
@@ -230,11 +231,14 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         keepdim = keepdims
     x = input._data
     if dtype is not None:
-        x = x.astype(to_dtype(dtype).np)
+        want = to_dtype(dtype).np
+        if want.kind not in "fc":
+            raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a floating "
+                               f"point or complex dtype. Got: {type_name(want)}")
+        x = x.astype(want)
     elif x.dtype.kind not in "fc":
-        name = {"b": "Bool", "u": "Byte"}.get(x.dtype.kind) or {1: "Char", 2: "Short", 4: "Int", 8: "Long"}[x.dtype.itemsize]
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
-                           f"or complex dtype. Got: {name}")
+                           f"or complex dtype. Got: {type_name(x.dtype)}")
     if dim is None:
         r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False))
         if GRAD.enabled and input._rg:

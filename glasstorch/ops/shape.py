@@ -175,6 +175,8 @@ def reshape_as(input, other):
 def flatten(input, start_dim=0, end_dim=-1):
     x = input._data
     if x.ndim == 0:
+        _wrap_dim(start_dim, 0)          # a 0-d tensor takes dims -1 and 0 only
+        _wrap_dim(end_dim, 0)
         return reshape(input, 1)
     s = _wrap_dim(start_dim, x.ndim)
     e = _wrap_dim(end_dim, x.ndim)
@@ -190,6 +192,8 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     x = input._data
+    if x.ndim == 0:        # torch's Python wrapper reports the C++ error inside its own message
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, x.ndim)
     sizes = tuple(int(s) for s in sizes)
     if len(sizes) == 0:

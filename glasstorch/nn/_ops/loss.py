@@ -7,7 +7,9 @@ import warnings
 import numpy as np
 
 from ...autograd.graph import Node
-from ...ops._common import GRAD, _wrap, record
+from ...ops._common import GRAD, _wrap, record, broadcast_error
+from ...ops.inplace import can_cast, type_name
+from ..._dtype import result_type
 from ...ops import _libm
 from ...ops._complex_refuse import refuse
 from ...ops.shape import is_array
@@ -24,12 +26,17 @@ def _check_sizes(input, target, stacklevel=4):
 class _PointwiseLoss(Node):
     """A loss l(x, t) applied elementwise, then reduced; ``dloss`` gives dl/dx."""
     __slots__ = ("reduction", "params", "need")
+    same_dtypes = False         # huber's backward refuses operands of two dtypes (its forward takes them)
 
     def backward(self, g):
         x, t = self.saved()
         if not isinstance(g, (np.ndarray, np.generic)):
             return self._backward_tensors(g, x, t)
         x, t = np.broadcast_arrays(x, t)
+        if x.dtype != t.dtype:          # computed in the promoted dtype; the engine casts each back
+            if self.same_dtypes:
+                raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
+            x, t = x.astype(np.promote_types(x.dtype, t.dtype)), t.astype(np.promote_types(x.dtype, t.dtype))
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
         d = self.dloss(x, t) * gl
         return (d if self.need[0] else None, -d if self.need[1] else None)
@@ -51,12 +58,24 @@ _KERNELS = {"MseLossBackward0": "mse_cpu", "SmoothL1LossBackward0": "smooth_l1_c
 
 def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
     check_reduction(reduction)
-    x, t = np.broadcast_arrays(input._data, target._data)
+    try:
+        x, t = np.broadcast_arrays(input._data, target._data)
+    except ValueError:
+        raise broadcast_error(input._data.shape, target._data.shape) from None
     if x.dtype.kind == "c" or t.dtype.kind == "c":
         refuse(_KERNELS[node_cls.__name__], x if x.dtype.kind == "c" else t)
+    # computed in the promoted dtype (float32 with float64: float64); mse and smooth L1 return that,
+    # huber writes into a tensor of the input's dtype
+    dt = result_type(input, target).np if x.dtype != t.dtype else x.dtype
+    out_dt = x.dtype if node_cls is HuberLossBackward0 else dt
+    if not can_cast(dt, out_dt):
+        raise RuntimeError(f"result type {type_name(dt)} can't be cast to the desired output type {type_name(out_dt)}")
+    if dt.kind not in "fc":
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented(_KERNELS[node_cls.__name__], dt)
     if x.dtype != t.dtype:
-        t = t.astype(x.dtype)
-    r = _wrap(np.asarray(reduce(loss_fn(x, t, **params), reduction), dtype=x.dtype))
+        x, t = x.astype(dt), t.astype(dt)
+    r = _wrap(np.asarray(reduce(loss_fn(x, t, **params), reduction), dtype=out_dt))
     if GRAD.enabled and (input._rg or target._rg):
         node = node_cls()
         node.reduction = reduction
@@ -124,6 +143,7 @@ def _huber(x, t, delta):
 class HuberLossBackward0(_PointwiseLoss):
     """l = 0.5 d^2 where |d| < delta, delta (|d| - delta / 2) elsewhere   ->   d or delta sign(d)"""
     __slots__ = ()
+    same_dtypes = True
 
     def dloss(self, x, t):
         d = x - t
@@ -170,6 +190,11 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     x, t = input._data, target._data
     if x.dtype.kind == "c" or t.dtype.kind == "c":
         _bce_complex(x, t)
+    if t.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
+    if x.dtype.kind not in "fc":
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("binary_cross_entropy", x.dtype)
     if ((x < 0) | (x > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
     lo = x.dtype.type(-100)
@@ -227,8 +252,25 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     x, t = input._data, target._data
     refuse("log_sigmoid_cpu", x)
+    if x.dtype.kind not in "f":
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("log_sigmoid_cpu", x.dtype)
+    # torch forms (1 - t) * x in place in a tensor of the target's dtype: the loss takes that dtype
+    out_dt = t.dtype
+    if out_dt.kind == "b":
+        from ...ops.arithmetic import SUB_BOOLS
+        raise RuntimeError(SUB_BOOLS)
+    if out_dt.kind != "f":
+        raise RuntimeError(f"result type {type_name(result_type(input, target).np)} can't be cast to the desired "
+                           f"output type {type_name(out_dt)}")
     with np.errstate(over="ignore"):
-        if pos_weight is None:
+        if pos_weight is None and x.dtype != t.dtype:
+            # log_sigmoid(x) in x's own dtype, the rest in the promoted one, as torch's composite
+            m = np.maximum(-x, 0)
+            neg_log_sigmoid = m + _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
+            dt = np.promote_types(x.dtype, t.dtype)
+            loss = (1 - t.astype(dt)) * x.astype(dt) + neg_log_sigmoid.astype(dt)
+        elif pos_weight is None:
             m = np.maximum(-x, 0)
             loss = (1 - t) * x + m + _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
         else:
@@ -237,7 +279,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
             loss = (1 - t) * x + lw * (_libm.log1p(_libm.exp(-np.abs(x))) + np.maximum(-x, 0))
     if weight is not None:
         loss = loss * weight._data
-    r = _wrap(np.asarray(reduce(loss.astype(x.dtype), reduction), dtype=x.dtype))
+    r = _wrap(np.asarray(reduce(loss.astype(out_dt), reduction), dtype=out_dt))
     if GRAD.enabled and (input._rg or target._rg):
         node = BinaryCrossEntropyWithLogitsBackward0()
         node.reduction = reduction

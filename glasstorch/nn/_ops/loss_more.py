@@ -42,6 +42,16 @@ class SoftMarginLossBackward0(Node):
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
+    xd = input._data.dtype
+    if xd.kind == "b":                        # torch negates the input first, then works in its dtype
+        from ...ops.arithmetic import NEG_BOOL
+        raise RuntimeError(NEG_BOOL)
+    if xd.kind in "iu":
+        from ...ops.inplace import type_name
+        from ..._dtype import result_type
+        dt = result_type(input, target).np
+        raise RuntimeError(f"result type {type_name(dt) if dt.kind == 'f' else 'Float'} can't be cast to the "
+                           f"desired output type {type_name(xd)}")
     x, y = np.broadcast_arrays(input._data, target._data.astype(input._data.dtype, copy=False))
     r = _wrap(np.asarray(_reduce_array(np.log1p(np.exp(-x * y)), reduction), dtype=x.dtype))
     if GRAD.enabled and (input._rg or target._rg):

@@ -56,6 +56,19 @@ class NllLoss2DBackward0(NllLossBackward0):
     __slots__ = ()
 
 
+def _check_weight(x, w):
+    """torch's checks of nll_loss's class weights: one per class, in the input's dtype."""
+    from ...ops.inplace import type_name
+    classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    if w.size != classes:
+        if x.ndim > 2:
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
+                           f"weight tensor of shape: {list(w.shape)}")
+    if w.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     from ._util import legacy_reduction
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -65,7 +78,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     refuse("nll_loss_out_frame", x)
     if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
-        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 1}).")
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 0}).")
     if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too
         from ...ops.inplace import type_name
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
@@ -79,6 +92,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
         # (sic: torch's nll_loss2d message has " , " and no closing parenthesis)
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
+    if weight is not None:
+        _check_weight(x, weight._data)
     if x.ndim == 3 or x.ndim > 4:       # torch views these as 4-d and back (ViewBackward0 on top)
         from ._util import view
         n, c = x.shape[:2]

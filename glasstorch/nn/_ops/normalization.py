@@ -251,7 +251,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     n, c = x.shape[:2]
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
-                           f"shape {input.shape} and num_groups={num_groups}")
+                           f"shape {list(x.shape)} and num_groups={num_groups}")
     refuse("GroupNormKernelImpl", x)
     t = x.dtype.type
     xg = x.reshape(n, num_groups, -1)
