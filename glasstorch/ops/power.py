@@ -101,7 +101,7 @@ def pow(input, exponent, *, out=None):
             return _out(r, out, "pow")
         return r
     x, e, dt = binary_operands(input, exponent)
-    if dt._cat == 1 and e < 0:
+    if dt._cat == 1 and exponent < 0:          # (e itself has wrapped round for unsigned dtypes)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if dt is _float16:
         y = _pow_values(x.astype(np.float32), e).astype(np.float16)
@@ -121,11 +121,23 @@ def pow(input, exponent, *, out=None):
     return r
 
 
+def _int_power(x, y, out=None):
+    """Integer x ** y with tensor exponents, as torch's powi: a negative exponent gives 1 for a base
+    of 1, +-1 for -1 (by the exponent's parity) and 0 for any other base (NumPy refuses them)."""
+    neg = np.less(y, 0)
+    if not neg.any():
+        return np.power(x, y, out=out)
+    r = np.power(x, np.where(neg, 0, y), out=out)      # (a Python int base stays weak: x's dtype is y's)
+    xb = np.broadcast_to(x, r.shape)
+    small = np.where(xb == 1, 1, np.where(xb == -1, np.where(y % 2 == 0, 1, -1), 0))
+    np.copyto(r, small, where=np.broadcast_to(neg, r.shape), casting="unsafe")
+    return r
+
+
 def _tensor_pow(a, b):
     x, y, dt = binary_operands(a, b)
-    if dt._cat == 1 and np.any(np.asarray(y) < 0):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    r = _wrap(compute(np.power, x, y, dt))
+    power = _int_power if dt._cat == 1 else np.power
+    r = _wrap(compute(power, x, y, dt))
     if needs_grad(a, b):
         node = PowBackward1()
         node.save(a, b, r, result_at=2)
@@ -136,7 +148,7 @@ def _tensor_pow(a, b):
 def _scalar_pow(c, b):
     """c ** b with c a Python number."""
     x, y, dt = binary_operands(c, b)
-    r = _wrap(compute(np.power, x, y, dt))
+    r = _wrap(compute(_int_power if dt._cat == 1 else np.power, x, y, dt))
     if needs_grad(b):
         node = PowBackward2()
         node.base = c
