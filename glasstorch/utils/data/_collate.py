@@ -31,12 +31,11 @@ def default_collate(batch):
             return _stack([_wrap(np.array(b)) for b in batch])
         if elem.shape == ():
             return _wrap(np.array(batch))
-    if isinstance(elem, bool):
-        return _wrap(np.array(batch, np.bool_))
     if isinstance(elem, float):
         return _wrap(np.array(batch, np.float64))
-    if isinstance(elem, int):
-        return _wrap(np.array(batch, np.int64))
+    if isinstance(elem, int):            # torch.tensor(batch): a float among the ints makes it float32
+        from ..._creation import tensor
+        return tensor(list(batch))
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
@@ -46,19 +45,20 @@ def default_collate(batch):
         except TypeError:
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return elem_type(*(default_collate(list(s)) for s in zip(*batch)))
+        return elem_type(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         it = iter(batch)
         size = len(next(it))
         if not all(len(e) == size for e in it):
             raise RuntimeError("each element in list of batch should be of equal size")
         transposed = list(zip(*batch))
+        # each field is collated as the tuple zip made (strings come back as that tuple, as in torch)
         if isinstance(elem, tuple):
-            return [default_collate(list(s)) for s in transposed]
+            return [default_collate(s) for s in transposed]
         try:
-            return elem_type([default_collate(list(s)) for s in transposed])
+            return elem_type([default_collate(s) for s in transposed])
         except TypeError:
-            return [default_collate(list(s)) for s in transposed]
+            return [default_collate(s) for s in transposed]
     raise TypeError(_ERR.format(elem_type))
 
 
