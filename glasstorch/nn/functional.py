@@ -120,6 +120,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes):
+    if weight is not None and weight._data.size != n_classes:
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
     if ls > 0:
         target = target * (1 - ls) + ls / n_classes
     prod = logp * target
@@ -162,6 +165,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       UserWarning, stacklevel=2)
     if input.is_complex() or target.is_complex():
         raise RuntimeError("kl_div: Complex inputs not supported.")
+    if not (input.is_floating_point() and target.is_floating_point()):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     g = _ops()
     if log_target:
         loss = g.exp(target) * (target - input)
@@ -267,9 +272,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def adaptive_avg_pool1d(input, output_size):
-    from ..ops.shape import squeeze, unsqueeze
-    o = output_size if isinstance(output_size, int) else output_size[0]
-    return squeeze(adaptive_avg_pool2d(unsqueeze(input, -2), (1, o)), -2)
+    from ._ops.pooling_avg import adaptive_avg_pool1d as _aap1d
+    return _aap1d(input, output_size)
 
 
 # ---- dropout --------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops._complex_refuse import refuse
+from . import pool_checks as pc
+from ...ops.conversion import keep_format
 
 
 def _bins(n, o):
@@ -25,22 +27,26 @@ class AdaptiveMaxPool2DBackward0(Node):
 
     def backward(self, g):
         arr = g if isinstance(g, np.ndarray) else g._data
+        pc.check_grad_nonempty(arr.shape, "adaptive_max_pool2d")
         h, w = self.xshape[-2:]
         lead = arr.shape[:-2]
         gx = np.zeros((int(np.prod(lead)), h * w), arr.dtype)
-        idx = self.indices.reshape(gx.shape[0], -1)
+        idx = self.indices.reshape(gx.shape[0], self.indices.shape[-2] * self.indices.shape[-1])
         rows = np.repeat(np.arange(gx.shape[0]), idx.shape[1])
-        np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(gx.shape[0], -1).reshape(-1))
+        np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(-1))
         gx = gx.reshape(self.xshape)
         return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     x = input._data
+    output_size = pc.list_with_default(output_size, x.shape)
     if x.ndim not in (3, 4):
-        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(x.shape)}")
-    refuse("adaptive_max_pool2d", x)
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {pc.sizes(x.shape)}")
+    pc.check_nonempty(x.shape, "adaptive_max_pool2d", range(1, x.ndim))
     oh, ow = _size2(output_size, x.shape)
+    pc.check_new_shape(x.shape[:-2] + (oh, ow))
+    refuse("adaptive_max_pool2d", x)
     h, w = x.shape[-2:]
     flat = x.reshape(x.shape[:-2] + (h * w,))
     vals = np.empty(x.shape[:-2] + (oh, ow), x.dtype)
@@ -58,18 +64,19 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
                 k = np.where(nan.any(-1), last_nan, k)
             idx[..., i, j] = cells[k]
             vals[..., i, j] = np.take_along_axis(win, k[..., None], -1)[..., 0]
-    r = _wrap(vals)
+    r = _wrap(keep_format(vals, x))
     if GRAD.enabled and input._rg:
         node = AdaptiveMaxPool2DBackward0()
         node.xshape, node.indices = x.shape, idx
         record1(node, r, input)
-    return (r, _wrap(idx)) if return_indices else r
+    return (r, _wrap(keep_format(idx, x))) if return_indices else r
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
-    if input.dim() not in (2, 3):
-        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
-    o = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
+    """torch: rank 2 or 3, one int, no empty non-batch dim, then the 2-d pool on ``unsqueeze(-2)``."""
+    pc.check_dim_range(input.shape, 2, 4, "adaptive_max_pool1d")
+    o = pc.one_int(output_size, "adaptive_max_pool1d", "output_size")
+    pc.check_nonempty(tuple(input.shape), "adaptive_max_pool1d", range(1, input.dim()))
     out = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), True)
     v, i = out[0].squeeze(-2), out[1].squeeze(-2)
     return (v, i) if return_indices else v
@@ -82,8 +89,9 @@ class MaxUnpool2DBackward0(Node):
     def backward(self, g):
         arr = g if isinstance(g, np.ndarray) else g._data
         lead = arr.shape[:-2]
-        flat = arr.reshape(lead + (-1,))
-        gx = np.take_along_axis(flat, self.indices.reshape(lead + (-1,)), -1).reshape(self.indices.shape)
+        flat = arr.reshape(lead + (arr.shape[-2] * arr.shape[-1],))
+        ind = self.indices.reshape(lead + (self.indices.shape[-2] * self.indices.shape[-1],))
+        gx = np.take_along_axis(flat, ind, -1).reshape(self.indices.shape)
         return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
 
 
@@ -97,13 +105,16 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     s = k if stride is None else _pair(stride)
     p = _pair(padding)
     from .unpool_size import check_unpool_indices, unpool_output_size
+    if x.ndim < 2:              # torch's Python reads input.size()[-2]
+        raise IndexError("tuple index out of range")
     oh, ow = unpool_output_size(x.shape[-2:], k, s, p, output_size)
     idx = indices._data
+    pc.check_unpool(x.shape, idx.shape, idx.dtype, 2)
     lead = x.shape[:-2]
     out = np.zeros(lead + (oh * ow,), x.dtype)
-    flat_i = idx.reshape(lead + (-1,))
+    flat_i = idx.reshape(lead + (x.shape[-2] * x.shape[-1],))
     check_unpool_indices(flat_i, (oh, ow))
-    np.put_along_axis(out, flat_i, x.reshape(lead + (-1,)), -1)
+    np.put_along_axis(out, flat_i, x.reshape(flat_i.shape), -1)
     r = _wrap(out.reshape(lead + (oh, ow)))
     if GRAD.enabled and input._rg:
         node = MaxUnpool2DBackward0()
@@ -117,6 +128,8 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     s = k if stride is None else (stride[0] if isinstance(stride, (tuple, list)) else stride)
     p = padding[0] if isinstance(padding, (tuple, list)) else padding
     from .unpool_size import unpool_output_size
+    if input.dim() < 1:
+        raise IndexError("tuple index out of range")
     size = unpool_output_size(input.shape[-1:], (k,), (s,), (p,), output_size)
     # torch unpools (L, 1) planes, so its index errors speak of "L x 1" volumes
     return max_unpool2d(input.unsqueeze(-1), indices.unsqueeze(-1), (k, 1), (s, 1), (p, 0),

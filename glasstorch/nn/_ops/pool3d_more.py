@@ -7,6 +7,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from .adaptive_max import _bins
 from ...ops._complex_refuse import refuse
+from . import pool_checks as pc
 
 __all__ = ["adaptive_max_pool3d", "max_unpool3d"]
 
@@ -21,9 +22,10 @@ class AdaptiveMaxPool3DBackward0(Node):
 
     def backward(self, g):
         arr = g if isinstance(g, np.ndarray) else g._data
+        pc.check_grad_nonempty(arr.shape, "adaptive_max_pool3d")
         lead = int(np.prod(self.xshape[:-3]))
         gx = np.zeros((lead, int(np.prod(self.xshape[-3:]))), arr.dtype)
-        idx = self.indices.reshape(lead, -1)
+        idx = self.indices.reshape(lead, int(np.prod(self.indices.shape[-3:])))
         rows = np.repeat(np.arange(lead), idx.shape[1])
         np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(-1))
         gx = gx.reshape(self.xshape)
@@ -32,10 +34,13 @@ class AdaptiveMaxPool3DBackward0(Node):
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     x = input._data
+    output_size = pc.list_with_default(output_size, x.shape)
     if x.ndim not in (4, 5):
-        raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: {list(x.shape)}")
-    refuse("adaptive_max_pool3d_cpu", x)
+        raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: {pc.sizes(x.shape)}")
+    pc.check_nonempty(x.shape, "adaptive_max_pool3d", range(1, x.ndim))
     out = tuple(n if o is None else o for n, o in zip(x.shape[-3:], _triple(output_size)))
+    pc.check_new_shape(x.shape[:-3] + out)
+    refuse("adaptive_max_pool3d_cpu", x)
     d, h, w = x.shape[-3:]
     flat = x.reshape(x.shape[:-3] + (d * h * w,))
     vals = np.empty(x.shape[:-3] + out, x.dtype)
@@ -64,7 +69,8 @@ class MaxUnpool3DBackward0(Node):
     def backward(self, g):
         arr = g if isinstance(g, np.ndarray) else g._data
         lead = arr.shape[:-3]
-        gx = np.take_along_axis(arr.reshape(lead + (-1,)), self.indices.reshape(lead + (-1,)), -1)
+        gx = np.take_along_axis(arr.reshape(lead + (int(np.prod(arr.shape[-3:])),)),
+                                self.indices.reshape(lead + (int(np.prod(self.indices.shape[-3:])),)), -1)
         gx = gx.reshape(self.indices.shape)
         return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
 
@@ -75,14 +81,17 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     s = k if stride is None else _triple(stride)
     p = _triple(padding)
     from .unpool_size import check_unpool_indices, unpool_output_size
+    if x.ndim < 3:              # torch's Python reads input.size()[-3]
+        raise IndexError("tuple index out of range")
     size = unpool_output_size(x.shape[-3:], k, s, p, output_size)
     idx = indices._data
+    pc.check_unpool(x.shape, idx.shape, idx.dtype, 3)
     lead = x.shape[:-3]
     n = size[0] * size[1] * size[2]
-    flat_i = idx.reshape(lead + (-1,))
+    flat_i = idx.reshape(lead + (int(np.prod(x.shape[-3:])),))
     check_unpool_indices(flat_i, size)
     out = np.zeros(lead + (n,), x.dtype)
-    np.put_along_axis(out, flat_i, x.reshape(lead + (-1,)), -1)
+    np.put_along_axis(out, flat_i, x.reshape(flat_i.shape), -1)
     r = _wrap(out.reshape(lead + size))
     if GRAD.enabled and input._rg:
         node = MaxUnpool3DBackward0()

@@ -13,31 +13,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.conversion import keep_format
 from ...ops._complex_refuse import refuse
-
-
-def _tup(v, nd):
-    return (v,) * nd if isinstance(v, int) else tuple(v)
-
-
-def _pair(v):
-    return _tup(v, 2)
-
-
-def _out_len(n, k, s, p, d, ceil):
-    span = n + 2 * p - d * (k - 1) - 1
-    out = (-(-span // s) if ceil else span // s) + 1
-    if ceil and (out - 1) * s >= n + p:      # the last window must start inside the input or left pad
-        out -= 1
-    return out
-
-
-def _geometry(x, kernel, stride, padding, dilation, ceil_mode, nd=2):
-    """(k, s, p, d, out): per-axis kernel, stride, padding, dilation and output size."""
-    k = _tup(kernel, nd)
-    s = _tup(stride, nd) if stride is not None and stride != [] and stride != () else k
-    p, d = _tup(padding, nd), _tup(dilation, nd)
-    out = tuple(_out_len(n, *a, ceil_mode) for n, a in zip(x.shape[-nd:], zip(k, s, p, d)))
-    return k, s, p, d, out
+from .pool_checks import check_max_pool1d, pool1d_args, pool_geometry
 
 
 def _padded(x, p, k, s, d, out, value):
@@ -81,7 +57,7 @@ def _window_max(xp, k, s, d, out, padded, want_tap):
     m = taps[0].copy() if len(taps) == 1 else np.maximum(taps[0], taps[1])
     for v in taps[2:]:
         np.maximum(m, v, out=m)
-    if xp.dtype.kind == "f" and (np.isnan(m.max()) or ((m == 0).any() and _has_negative_zero(xp))):
+    if xp.dtype.kind == "f" and m.size and (np.isnan(m.max()) or ((m == 0).any() and _has_negative_zero(xp))):
         return None
     if padded and (m == _lowest(xp.dtype)).any():
         return None
@@ -151,6 +127,8 @@ class _MaxPoolBackward(Node):
 
     def backward(self, g):
         k, s, p, d, out = self.geo
+        if g.size == 0:                                           # an empty batch
+            return (np.zeros(self.xshape, g.dtype),)
         n, c, sp = self.padded[0], self.padded[1], self.padded[2:]
         g = g.reshape((n, c) + out)
         if all(ss >= (kk - 1) * dd + 1 for ss, kk, dd in zip(s, k, d)):
@@ -186,21 +164,11 @@ _MAX_NODES = {2: MaxPool2DWithIndicesBackward0, 3: MaxPool3DWithIndicesBackward0
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
     """The shared body of ``max_pool2d`` and ``max_pool3d`` (``nd`` spatial dims)."""
     x = input._data
-    if x.ndim not in (nd + 1, nd + 2) or x.size == 0:
-        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    k, s, p, d, out = pool_geometry("max", nd, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
     refuse(f"max_pool{nd}d", x)
     unbatched = x.ndim == nd + 1
     if unbatched:                 # (C, *S): pool as a batch of one, record on the input itself
         x = x[None]
-    k, s, p, d, out = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, nd)
-    for kk, pp, dd in zip(k, p, d):
-        if pp * 2 > kk:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
-                               f"kernel_size={kk} and dilation={dd}")
-    if any(o < 1 for o in out):
-        given = "x".join(str(v) for v in x.shape[1:])
-        calc = "x".join(str(max(v, 0)) for v in (x.shape[1],) + out)
-        raise RuntimeError(f"Given input size: ({given}). Calculated output size: ({calc}). Output size is too small")
     xp = _padded(x, p, k, s, d, out, _lowest(x.dtype))
     need = GRAD.enabled and input._rg
     res = _window_max(xp, k, s, d, out, xp is not x, need or return_indices)
@@ -217,7 +185,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
         # linear, not ravel_multi_index: a window of padding alone reports a position outside, as torch
         sizes = x.shape[2:]
         ind = sum(q * int(np.prod(sizes[ax + 1:])) for ax, q in enumerate(_positions(a, k, s, d, out, p)))
-        return r, _wrap(ind[0] if unbatched else ind)
+        return r, _wrap(ind[0] if unbatched else keep_format(np.ascontiguousarray(ind), input._data))
     return r
 
 
@@ -233,15 +201,12 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """torch runs 1-d max pooling as 2-d on an unsqueezed input, then squeezes (SqueezeBackward1)."""
     from ...ops.shape import squeeze, unsqueeze
     x = input._data
-    if x.ndim not in (2, 3):
-        raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got {list(x.shape)}")
-    if not return_indices:
+    if return_indices:       # torch's max_pool1d_with_indices: rank, then one int per argument
+        k, st, pd, dl = pool1d_args("max_pool1d", x.shape, kernel_size, stride, padding, dilation)
+    else:
+        k, st, pd, dl = check_max_pool1d(x.shape, kernel_size, stride, padding, dilation, ceil_mode)
         refuse("max_pool1d_impl", x)       # (with indices torch goes through max_pool2d, as here)
     u = unsqueeze(input, -2)
-    k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]
-    st = k if stride in (None, [], ()) else (stride if isinstance(stride, int) else stride[0])
-    pd = padding if isinstance(padding, int) else padding[0]
-    dl = dilation if isinstance(dilation, int) else dilation[0]
     out = max_pool2d(u, (1, k), (1, st), (0, pd), (1, dl), ceil_mode, return_indices)
     if return_indices:
         return squeeze(out[0], -2), out[1].squeeze(-2)

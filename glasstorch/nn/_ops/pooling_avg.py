@@ -14,8 +14,10 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.conversion import keep_format
 from .conv import _windows_nd
-from .pooling import _geometry, _padded, _tap_slices
+from .pooling import _padded, _tap_slices
 from ...ops._complex_refuse import refuse
+from . import pool_checks as pc
+from .pool_checks import pool_geometry
 
 
 def _divisors(n, k, s, p, o, count_include_pad):
@@ -55,32 +57,15 @@ class AvgPool3DBackward0(_AvgPoolBackward):
 _AVG_NODES = {2: AvgPool2DBackward0, 3: AvgPool3DBackward0}
 
 
-def _too_small(x, k, out, nd):
-    if nd == 3:
-        t, h, w = x.shape[-3:]
-        return (f"input image (T: {t} H: {h} W: {w}) smaller than kernel size "
-                f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")
-    given = "x".join(str(v) for v in x.shape[1:])
-    calc = "x".join(str(max(v, 0)) for v in (x.shape[1],) + out)
-    return f"Given input size: ({given}). Calculated output size: ({calc}). Output size is too small"
-
-
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd):
     """The shared body of ``avg_pool2d`` and ``avg_pool3d`` (``nd`` spatial dims)."""
     x = input._data
-    if x.ndim not in (nd + 1, nd + 2):
-        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    k, s, p, d, out = pool_geometry("avg", nd, x.shape, kernel_size, stride, padding, 1, ceil_mode,
+                                    divisor_override)
     refuse("avg_pool2d" if nd == 2 else "avg_pool3d_out_frame", x)
     xshape = x.shape
     if x.ndim == nd + 1:
         x = x[None]
-    k, s, p, d, out = _geometry(x, kernel_size, stride, padding, 1, ceil_mode, nd)
-    for kk, pp in zip(k, p):
-        if pp * 2 > kk:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
-                               f"kernel_size={kk} and dilation=1")
-    if any(o < 1 for o in out):
-        raise RuntimeError(_too_small(x, k, out, nd))
     xp = _padded(x, p, k, s, d, out, 0)
     win = _windows_nd(xp, k, s, d, out)
     if divisor_override:
@@ -115,10 +100,8 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """torch runs 1-d average pooling as 2-d on an unsqueezed input, then squeezes."""
     from ...ops.shape import squeeze, unsqueeze
-    one = lambda v: v if isinstance(v, int) else v[0]  # noqa: E731
-    k = one(kernel_size)
-    st = k if stride in (None, [], ()) else one(stride)
-    out = avg_pool2d(unsqueeze(input, -2), (1, k), (1, st), (0, one(padding)), ceil_mode, count_include_pad)
+    k, st, p, _ = pc.pool1d_args("avg_pool1d", input.shape, kernel_size, stride, padding)
+    out = avg_pool2d(unsqueeze(input, -2), (1, k), (1, st), (0, p), ceil_mode, count_include_pad)
     return squeeze(out, -2)
 
 
@@ -128,8 +111,9 @@ class _AdaptiveAvgPoolBackward(Node):
     __slots__ = ("bins", "xshape")
 
     def backward(self, g):
-        gx = np.zeros(self.xshape, g.dtype)
         nd = len(self.bins)
+        pc.check_grad_nonempty(g.shape, f"adaptive_avg_pool{nd}d")
+        gx = np.zeros(self.xshape, g.dtype)
         for idx, box in _boxes(self.bins):
             size = math.prod(b - a for a, b in box)
             gx[(Ellipsis,) + tuple(slice(a, b) for a, b in box)] += (g[(Ellipsis,) + idx] / size)[
@@ -159,22 +143,32 @@ def _boxes(bins):
 
 
 def _adaptive_avg_pool(input, output_size, nd):
+    """torch: output sizes >= 0; to size 1 a mean over the last ``nd`` dims; else rank and
+    non-empty checks (2-d: the last two dims; 3-d: every non-batch dim, before the rank)."""
     x = input._data
-    if nd == 3 and x.ndim not in (4, 5):
-        raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(x.shape)}")
-    refuse("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x)
-    if isinstance(output_size, int):
-        output_size = (output_size,) * nd
-    out = tuple(n if o is None else o for n, o in zip(x.shape[-nd:], output_size))
+    fn = f"adaptive_avg_pool{nd}d"
+    out = pc.adaptive_size(pc.list_with_default(output_size, x.shape), nd, fn)
+    pc.check_adaptive_nonneg(out, fn)
     if out == (1,) * nd:
         from ._util import mean_of
-        return mean_of(input, tuple(range(-1, -nd - 1, -1)), True)
+        dims = tuple(range(-1, -nd - 1, -1))
+        pc.check_reduce_dims(x.shape, dims)
+        return mean_of(input, dims, True)
+    if nd == 2:
+        if x.ndim not in (3, 4):
+            raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {pc.sizes(x.shape)}")
+        pc.check_nonempty(x.shape, fn, (-2, -1))
+    else:
+        pc.check_nonempty(x.shape, fn, range(1, x.ndim))
+        if x.ndim not in (4, 5):
+            raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {pc.sizes(x.shape)}")
+    refuse("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x)
     bins = tuple(_bins(n, o) for n, o in zip(x.shape[-nd:], out))
     res = np.empty(x.shape[:-nd] + out, x.dtype)
     axes = tuple(range(-nd, 0))
     for idx, box in _boxes(bins):
         res[(Ellipsis,) + idx] = x[(Ellipsis,) + tuple(slice(a, b) for a, b in box)].mean(axis=axes)
-    r = _wrap(res)
+    r = _wrap(keep_format(res, x) if nd == 2 else res)     # (3-d: torch's CPU output is contiguous)
     if GRAD.enabled and input._rg:
         node = _ADAPTIVE_NODES[nd]()
         node.bins = bins
@@ -189,3 +183,11 @@ def adaptive_avg_pool2d(input, output_size):
 
 def adaptive_avg_pool3d(input, output_size):
     return _adaptive_avg_pool(input, output_size, 3)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """torch: rank 2 or 3, one int, then adaptive_avg_pool2d on ``unsqueeze(-2)``, squeezed."""
+    from ...ops.shape import squeeze, unsqueeze
+    pc.check_dim_range(input.shape, 2, 4, "adaptive_avg_pool1d")
+    o = pc.one_int(output_size, "adaptive_avg_pool1d", "output_size")
+    return squeeze(adaptive_avg_pool2d(unsqueeze(input, -2), (1, o)), -2)
