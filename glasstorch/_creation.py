@@ -11,7 +11,7 @@ from . import _dtype as _dt
 from ._device import check_device
 from . import _creation_seq as _seq
 from ._tensor import Tensor, _wrap
-from ._sizes import _size, _size_kw  # noqa: F401  (the size arguments of every creator)
+from ._sizes import _size, _size_kw, _type_name as _size_type_name  # noqa: F401  (every creator's size)
 from ._numpy_check import check_numpy_dtype as _check_numpy_dtype
 from ._space_args import check_steps
 
@@ -223,13 +223,13 @@ def from_numpy(ndarray):
 
 
 
-def _filled(size, value, dtype, requires_grad, device, default=None):
+def _filled(size, value, dtype, requires_grad, device, default=None, fn="empty"):
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else (default or _dt.DEFAULT.float)
     if not isinstance(value, Tensor):
         from .ops._scalar_cast import checked_scalar
         value = checked_scalar(value, np.dtype(dt.np))
-    return _check_rg(_wrap(np.full(_size(size), value, dtype=dt.np)), requires_grad)
+    return _check_rg(_wrap(np.full(_size(size, fn), value, dtype=dt.np)), requires_grad)
 
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -238,13 +238,13 @@ def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
     if any(isinstance(s, int) and s < 0 for s in (size[0] if len(size) == 1 and isinstance(size[0], (tuple, list))
                                                   else size)):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _filled(size, 0, dtype, requires_grad, device, fn="zeros")
 
 
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     size = _size_kw(args, size, "ones")
-    return _filled(size, 1, dtype, requires_grad, device)
+    return _filled(size, 1, dtype, requires_grad, device, fn="ones")
 
 
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -254,12 +254,18 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return full_named(size, fill_value, dtype, requires_grad, device, "full")
+
+
+def full_named(size, fill_value, dtype, requires_grad, device, fn):
+    """``full``, whose size must be a sequence; ``fn`` names the caller in torch's errors (new_full ...)."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {_size_type_name(size)}")
     if dtype is None:
         dflt = _dt.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     else:
         dflt = None
-    return _filled((size,) if isinstance(size, int) else (tuple(size),), fill_value, dtype, requires_grad,
-                   device, dflt)
+    return _filled((tuple(size),), fill_value, dtype, requires_grad, device, dflt, fn)
 
 
 def _like(t, dtype):

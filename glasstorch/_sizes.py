@@ -5,21 +5,57 @@ import numpy as np
 from ._tensor import Tensor
 
 
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)) or len(size) == 1 and hasattr(size[0], "__len__"):
-        size = tuple(size[0])
-    out = []
-    for s in size:
-        if isinstance(s, Tensor):
-            s = int(s)
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(s).__name__} at pos {len(out)}")
-        out.append(int(s))
+def _type_name(x):
+    """A type's name as torch's argument parser prints it (``float``, ``Tensor``, ``numpy.ndarray``)."""
+    if isinstance(x, Tensor):
+        return "Tensor"
+    t = type(x)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
+def _int_like(s, in_sequence):
+    """An int for a size: ints, NumPy integers, one-element integer tensors; bools only inside a sequence."""
+    if isinstance(s, bool):
+        return in_sequence
+    if isinstance(s, (int, np.integer)):
+        return True
+    return isinstance(s, Tensor) and s._data.size == 1 and s._data.dtype.kind in "iu"
+
+
+def _size(size, fn="empty", arg="size"):
+    """The shape given by a creator's positional arguments: ``zeros(2, 3)`` passes ``(2, 3)``, ``zeros((2, 3))``
+    passes ``((2, 3),)``; refused as torch's argument parser refuses it (``fn``: the function's name)."""
+    out = int_list(size, fn, arg)
     for s in out:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
     return tuple(out)
+
+
+def int_list(size, fn, arg="size"):
+    """The ints of a ``tuple of ints`` argument given as ``f(2, 3)`` or ``f((2, 3))`` (see ``_size``)."""
+    if len(size) == 1:
+        s = size[0]
+        if isinstance(s, (tuple, list)):
+            seq = list(s)
+            if seq and not _int_like(seq[0], True):
+                raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be tuple of ints, but found element "
+                                f"of type {_type_name(seq[0])} at pos 0")
+        elif _int_like(s, False):
+            seq = [s]
+        else:
+            raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be tuple of ints, not {_type_name(s)}")
+    else:
+        seq = list(size)
+        if seq and not _int_like(seq[0], False):
+            raise TypeError(f"{fn}() takes 1 positional argument but {len(seq)} were given")
+    out = []
+    for i, s in enumerate(seq):
+        if not _int_like(s, True):
+            raise TypeError(f"{fn}(): argument '{arg}' failed to unpack the object at pos {i + 1} with error "
+                            f"\"type must be tuple of ints,but got {_type_name(s)}\"")
+        out.append(int(s))
+    return out
 
 
 _SIZE_OVERLOADS = ("(tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, "

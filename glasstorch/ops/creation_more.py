@@ -5,6 +5,7 @@ import numpy as np
 from .. import _dtype as _dt
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
+from .._sizes import _size
 from .inplace import can_cast as _can_cast
 
 
@@ -136,28 +137,21 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 # ---- new_* constructors: same dtype as the tensor unless told ------------------------------------------
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
-    return tuple(size)
-
-
-def new_full(t, size, fill_value, dtype=None, requires_grad=False, device=None):
-    from .._creation import full
-    return full(_size((size,)) if isinstance(size, int) else tuple(size), fill_value,
-                dtype=dtype or t.dtype, requires_grad=requires_grad, device=device)
+def new_full(t, size, fill_value, dtype=None, requires_grad=False, device=None, *, _fn="new_full"):
+    from .._creation import full_named
+    return full_named(size, fill_value, dtype or t.dtype, requires_grad, device, _fn)
 
 
 def new_zeros(t, *size, dtype=None, requires_grad=False, device=None):
-    return new_full(t, _size(size), 0, dtype, requires_grad, device)
+    return new_full(t, _size(size, "new_zeros"), 0, dtype, requires_grad, device, _fn="new_zeros")
 
 
 def new_ones(t, *size, dtype=None, requires_grad=False, device=None):
-    return new_full(t, _size(size), 1, dtype, requires_grad, device)
+    return new_full(t, _size(size, "new_ones"), 1, dtype, requires_grad, device, _fn="new_ones")
 
 
 def new_empty(t, *size, dtype=None, requires_grad=False, device=None):
-    return new_full(t, _size(size), 0, dtype, requires_grad, device)
+    return new_full(t, _size(size, "new_empty"), 0, dtype, requires_grad, device, _fn="new_empty")
 
 
 def new_tensor(t, data, dtype=None, requires_grad=False, **kw):

@@ -33,9 +33,18 @@ class CatBackward0(Node):
 
 
 def _tensors(tensors, name):
-    if isinstance(tensors, Tensor):
-        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    # a list, tuple or other sequence (not a generator, not a string)
+    sequence = hasattr(tensors, "__len__") and hasattr(tensors, "__getitem__")
+    if isinstance(tensors, (Tensor, str, bytes)) or not sequence:
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
     tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            kind = type(t)
+            shown = kind.__name__ if kind.__module__ in ("builtins", "__main__") else \
+                f"{kind.__module__.split('.')[0]}.{kind.__name__}"     # numpy.ndarray, as torch names it
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {shown}")
     if not tensors:
         if name == "cat":      # torch's Python binding checks cat's list; the other joins check in C++
             raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -172,7 +181,7 @@ class RepeatBackward0(Node):
 
 
 def repeat(input, *sizes, repeats=None):
-    reps = sizes_arg(or_keyword(sizes, repeats, "repeats", "repeat"))
+    reps = sizes_arg(or_keyword(sizes, repeats, "repeats", "repeat"), "repeat", "repeats")
     x = input._data
     if len(reps) < x.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "

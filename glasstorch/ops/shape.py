@@ -12,8 +12,12 @@ from ._common import GRAD, Tensor, _wrap, record1
 from .._tensor import _wrap_dim
 
 
-def sizes_arg(sizes):
-    """``f(2, 3)``, ``f((2, 3))`` and ``f(torch.Size([2, 3]))`` all mean the sizes (2, 3)."""
+def sizes_arg(sizes, fn=None, arg="size"):
+    """``f(2, 3)``, ``f((2, 3))`` and ``f(torch.Size([2, 3]))`` all mean the sizes (2, 3).  With ``fn`` (the
+    function's name) anything but ints is refused with torch's argument-parser errors."""
+    if fn is not None:
+        from .._sizes import int_list
+        return tuple(int_list(sizes, fn, arg))
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
     return tuple(int(s) for s in sizes)
@@ -86,11 +90,14 @@ class ReshapeAliasBackward0(ViewBackward0):
 
 def infer_shape(shape, numel):
     """Replace one -1 in ``shape``; torch's errors for a second -1 or a size that does not fit."""
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+    inferred = False
+    for i, s in enumerate(shape):           # in order, as torch meets them
+        if s == -1:
+            if inferred:
+                raise RuntimeError("only one dimension can be inferred")
+            inferred = True
+        elif s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
     known = 1
     for s in shape:
         if s != -1:
@@ -125,7 +132,7 @@ def view(input, *shape, size=None):
         shape = or_keyword(shape, size, "size", "view")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and shape[0] is not None:
         return view_dtype(input, shape[0])
-    shape = infer_shape(sizes_arg(shape), input._data.size)
+    shape = infer_shape(sizes_arg(shape, "view"), input._data.size)
     arr = _reshape_nocopy(input._data, shape)
     if arr is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
@@ -146,7 +153,7 @@ def view_dtype(input, dtype):
 def reshape(input, *args, shape=None):
     if shape is not None:
         args = or_keyword(args, shape, "shape", "reshape")
-    shape = infer_shape(sizes_arg(args), input._data.size)
+    shape = infer_shape(sizes_arg(args, "reshape", "shape"), input._data.size)
     arr = _reshape_nocopy(input._data, shape)
     if arr is not None:
         # a non-contiguous input that can still be viewed goes through torch's _reshape_alias
@@ -277,7 +284,7 @@ class ExpandBackward0(Node):
 
 
 def expand(input, *sizes, size=None):
-    sizes = sizes_arg(or_keyword(sizes, size, "size", "expand"))
+    sizes = sizes_arg(or_keyword(sizes, size, "size", "expand"), "expand")
     x = input._data
     if len(sizes) < x.ndim:
         from .inplace import type_name

@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import _dtype as _dt
 from ..._tensor import _wrap
+from ..._sizes import _size
 from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter, UninitializedParameter
 from .. import functional as F
@@ -16,8 +17,9 @@ __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 
 def _empty(shape, dtype=None):
+    """torch.empty(shape): sizes that are not ints, or negative, get torch's errors."""
     dt = _dt.DEFAULT.float if dtype is None else dtype
-    return _wrap(np.empty(shape, dt.np))
+    return _wrap(np.empty(_size((shape,)), dt.np))
 
 
 class Identity(Module):
