@@ -34,6 +34,12 @@ def _size(size, fn="empty", arg="size"):
 
 def int_list(size, fn, arg="size"):
     """The ints of a ``tuple of ints`` argument given as ``f(2, 3)`` or ``f((2, 3))`` (see ``_size``)."""
+    seq = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    for s in seq:             # the common case, plain ints, without the checks below
+        if s.__class__ is not int:
+            break
+    else:
+        return list(seq)
     if len(size) == 1:
         s = size[0]
         if isinstance(s, (tuple, list)):

@@ -12,11 +12,13 @@ from ._common import GRAD, Tensor, _wrap, record1
 from .._tensor import _wrap_dim
 
 
+from .._sizes import int_list  # noqa: E402
+
+
 def sizes_arg(sizes, fn=None, arg="size"):
     """``f(2, 3)``, ``f((2, 3))`` and ``f(torch.Size([2, 3]))`` all mean the sizes (2, 3).  With ``fn`` (the
     function's name) anything but ints is refused with torch's argument-parser errors."""
     if fn is not None:
-        from .._sizes import int_list
         return tuple(int_list(sizes, fn, arg))
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
