@@ -19,7 +19,13 @@ from ._return_types import return_type
 
 __all__ = ["lu", "lu_unpack", "lu_solve", "select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_scatter",
            "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "chain_matmul", "mvlgamma", "histogramdd",
-           "frombuffer", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss"]
+           "frombuffer", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss", "spmm"]
+
+
+def spmm(input, mat2):
+    """``torch.spmm``: ``torch.mm`` under an older name (a sparse ``input`` included: MmBackward0)."""
+    from .ops.matmul import mm
+    return mm(input, mat2)
 
 
 def chain_matmul(*matrices, out=None):

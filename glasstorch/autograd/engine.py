@@ -285,7 +285,10 @@ def _visit_acc(node, g, create, capture, captured, need, accumulate):
 
 
 def _fill(node, gs):
-    """Undefined gradients of a multi-output node become zeros (torch materialises them too)."""
+    """Undefined gradients of a multi-output node become zeros (torch materialises them too), except
+    for a custom Function whose forward called ``ctx.set_materialize_grads(False)``: it gets None."""
+    if getattr(node, "materialize_grads", True) is False:
+        return gs
     out = []
     for i, g in enumerate(gs):
         if g is None:
@@ -324,6 +327,9 @@ def _as_grad(t):
     return _sparse_grad.from_tensor(t) if t.is_sparse else t._data
 
 
+from ._hook_checks import checked_hook_result  # noqa: E402
+
+
 def _tensor_hooks(node, g):
     multi = node._nout != 1
     gs = list(g) if multi else [g]
@@ -333,7 +339,7 @@ def _tensor_hooks(node, g):
         for fn in (node._tensor_hooks or {}).get(nr, ()):
             r = fn(_as_tensor(gs[nr]))
             if r is not None:
-                gs[nr] = _as_grad(r)
+                gs[nr] = _as_grad(checked_hook_result(fn, r, gs[nr]))
         ref = (node._retained or {}).get(nr)
         t = ref() if ref is not None else None
         if t is not None:

@@ -51,11 +51,15 @@ class BackwardCFunction(Node, FunctionCtx):
 
     saved_variables = saved_tensors
 
+    def __repr__(self):
+        """A Python-defined node: object's repr, with the class's module (torch's built-in nodes omit it)."""
+        return f"<{type(self).__module__}.{type(self).__qualname__} object at {hex(id(self))}>"
+
     def backward(self, g):
         from .._tensor import _wrap
         gs = g if self._nout != 1 else [g]
         create = MODE.create
-        targs = [x if create else _wrap(np.asarray(x)) for x in gs]
+        targs = [x if create or x is None else _wrap(np.asarray(x)) for x in gs]
         with _grad_mode(create):
             res = self._forward_cls.backward(self, *targs)
         if not isinstance(res, tuple):
@@ -75,8 +79,20 @@ class BackwardCFunction(Node, FunctionCtx):
                                        f"at position {i + 1}, but the corresponding forward input was not a "
                                        "Variable")
                 continue
+            if r is not None and hasattr(r, "shape"):
+                self._check_grad_shape(len(out), tuple(r.shape))
             out.append(None if r is None else (r if create else r._data))
         return out
+
+    def _check_grad_shape(self, i, got):
+        """torch's validate_outputs: the input's shape must expand to the gradient's (which is then
+        summed down to it)."""
+        want = self._in_shapes[i]
+        if got == want:
+            return
+        if len(want) > len(got) or any(w != g and w != 1 for w, g in zip(want[::-1], got[::-1])):
+            raise RuntimeError(f"Function {type(self).__name__} returned an invalid gradient at index {i} - got "
+                               f"{list(got)} but expected shape compatible with {list(want)}")
 
 
 class _grad_mode:
@@ -96,11 +112,24 @@ class FunctionMeta(type):
 
     def __init__(cls, name, bases, attrs):
         cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls, "__slots__": ()})
+        from .._class_paths import place
+        place(cls._backward_cls, "torch.autograd.function")
         super().__init__(name, bases, attrs)
 
 
 class Function(metaclass=FunctionMeta):
     """Subclass with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)``; call ``apply``."""
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, "
+                      "so you should invoke them on the class itself. Instantiating an autograd function will raise "
+                      "an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -136,6 +165,7 @@ class Function(metaclass=FunctionMeta):
         outs = out if isinstance(out, tuple) else (out,)
         # as torch: an edge for each tensor argument only (numbers and flags get none)
         node._is_tensor_arg = tuple(isinstance(a, Tensor) for a in args)
+        node._in_shapes = tuple(tuple(a.shape) for a in tensor_args)
         node.next_functions = tuple(edge(a) for a in args if isinstance(a, Tensor))
         if ANOMALY.enabled:
             ANOMALY.used = True

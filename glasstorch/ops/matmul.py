@@ -121,6 +121,9 @@ def _check_mm(x, y):
 
 
 def mm(input, mat2, *, out=None):
+    if input.__class__ is not Tensor and input.is_sparse:    # torch's sparse addmm: its order, its checks
+        from ..sparse._mm import sparse_mm
+        return sparse_mm(input, mat2)
     x, y = input._data, mat2._data
     if x.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -162,6 +165,8 @@ def _unsafe_view(t, shape):
 def matmul(input, other, *, out=None):
     if not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if input.__class__ is not Tensor and input.is_sparse and input.ndim == 2 == other.ndim:
+        return mm(input, other)
     x, y = input._data, other._data
     if x.ndim == 1 and y.ndim == 1:
         return dot(input, other)            # torch's matmul of two vectors is dot: its errors, its sum
@@ -305,14 +310,17 @@ def tensordot(a, b, dims=2, out=None):
     from .views import permute
     x, y = a._data, b._data
     if isinstance(dims, int):
+        # torch names the first tensor's contracted dims from the end (-dims .. -1)
+        shown = list(range(-dims, 0))
         da, db = list(range(x.ndim - dims, x.ndim)), list(range(dims))
     else:
         da, db = dims
         da = [da] if isinstance(da, int) else [d % x.ndim for d in da]
         db = [db] if isinstance(db, int) else [d % y.ndim for d in db]
-    for i, j in zip(da, db):
+        shown = da
+    for i, j, k in zip(da, db, shown):
         if x.shape[i] != y.shape[j]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {x.shape[i]} in dim {i} "
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {x.shape[i]} in dim {k} "
                                f"and second has size {y.shape[j]} in dim {j}")
     fa = [d for d in range(x.ndim) if d not in da]
     fb = [d for d in range(y.ndim) if d not in db]

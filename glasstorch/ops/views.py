@@ -36,6 +36,8 @@ class TransposeBackward0(Node):
 
 
 def transpose(input, dim0, dim1):
+    if input.is_sparse:
+        return input.transpose(dim0, dim1)
     x = input._data
     d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
     r = as_view(input, np.swapaxes(x, d0, d1) if x.ndim else x.view())
@@ -58,6 +60,8 @@ class TBackward0(Node):
 
 
 def t(input):
+    if input.is_sparse:
+        return input.t()
     x = input._data
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
@@ -80,6 +84,8 @@ def permute(input, *args, dims=None):
     dims = or_keyword(args, dims, "dims", "permute")
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
+    if input.is_sparse:
+        return input.permute(dims)
     x = input._data
     if len(dims) != x.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "

@@ -1,16 +1,13 @@
 """``torch.sparse`` and the COO layout: ``torch.sparse_coo_tensor``, ``Tensor.to_sparse()``,
 sparse gradients from ``nn.Embedding(sparse=True)`` (see ``_coo.py`` for the representation)."""
-from ._coo import SparseTensor, sparse_coo, sparse_coo_tensor
+from ._coo import SparseTensor, sparse_coo, sparse_coo_tensor  # noqa: F401  (SparseTensor: for isinstance checks)
 from . import _grad  # noqa: F401  (registers sparse gradients with the backward engine)
+from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
+from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
 
 __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "check_sparse_tensor_invariants"]
 
-def mm(mat1, mat2, reduce=None):
-    """sparse @ dense -> dense (dense values; glasstorch does not record a graph through it)."""
-    from .._tensor import _wrap
-    if isinstance(mat2, SparseTensor):
-        raise NotImplementedError("glasstorch: torch.sparse.mm with a sparse second operand")
-    return _wrap(mat1._data @ mat2._data)
+from ._mm import mm  # noqa: E402
 
 
 def sum(input, dim=None, dtype=None):

@@ -125,15 +125,17 @@ class SparseTensor(Tensor):
     def coalesce(self):
         if self._coal:
             return self
+        from ._autograd import coalesced
         idx, vals = coalesce_arrays(self._idx, self._vals, self._size)
-        return make(idx, vals, self._size, True, self._rg)
+        return coalesced(make(idx, vals, self._size, True), self)
 
     def to_dense(self, dtype=None, *, masked_grad=None):
         from .._tensor import _wrap
         d = self._data
         if dtype is not None:
             d = d.astype(dtype.np)
-        return _wrap(d)
+        from ._autograd import densified
+        return densified(_wrap(d), self)
 
     def to_sparse(self, sparse_dim=None):
         return self
@@ -168,6 +170,8 @@ class SparseTensor(Tensor):
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (self._idx, self._vals, self._size, self._coal))
+
+    # (transposes and dtype conversions: ``_shape.py``, ``_convert.py``; elementwise: ``_unary.py``)
 
     # ---- arithmetic (``_arith.py``) -----------------------------------------------------
     def __add__(self, other):
@@ -306,7 +310,9 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
                            f"({vals.ndim - 1}), but got {len(size)}")
     if requires_grad and vals.dtype.kind not in "fc":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return make(idx, vals, size, bool(is_coalesced), bool(requires_grad))
+    out = make(idx, vals, size, bool(is_coalesced), bool(requires_grad))
+    from ._autograd import built
+    return built(out, values) if isinstance(values, T) else out
 
 
 def dense_to_sparse(x, sparse_dim=None):
@@ -339,8 +345,9 @@ def sparse_repr(t):
         parts.append(prefix + body + ")")
     text = "tensor(" + parts[0] + ",\n" + " " * indent + parts[1]
     suffixes = [f"size={tuple(t._size)}", f"nnz={t._vals.shape[0]}"]
-    if t._vals.dtype != _dt.DEFAULT.float.np:
-        suffixes.append(f"dtype=torch.{t._vals.dtype.name}")
+    vd = t._vals.dtype
+    if not (vd == _dt.DEFAULT.float.np or _dt.is_default_complex(vd) or vd.name in ("int64", "bool")):
+        suffixes.append(f"dtype=torch.{_dt.FROM_NP[vd].name}")
     suffixes.append("layout=torch.sparse_coo")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
