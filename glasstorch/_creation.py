@@ -308,6 +308,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         dt = _dt.DEFAULT.float if any(isinstance(v, float) for v in vals) else _dt.int64
     else:
         dt = _dt.to_dtype(dtype)
+    if dt is _dt.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     n = math.ceil((end - start) / step)
     if n < 0 or (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")

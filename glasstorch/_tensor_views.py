@@ -78,6 +78,10 @@ class TensorViews:
 
     @property
     def H(self):
+        n = self._data.ndim
+        if n not in (0, 2):
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {n}-D tensor."
+                               + (" For batches of matrices, consider using tensor.mH" if n > 2 else ""))
         return _conj(O.views.T(self))
 
     @property

@@ -22,6 +22,13 @@ __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve
            "solve_ex", "inv_ex", "tensorinv", "tensorsolve"]
 
 
+def _float_or_complex(a, name):
+    if a.dtype.kind not in "fc":
+        from .ops.inplace import type_name
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype)}")
+
+
 def _square(A, name):
     a = A._data
     if a.ndim < 2:
@@ -75,6 +82,7 @@ class LinalgDetBackward0(Node):
 
 def det(A, *, out=None):
     a = _square(A, "det")
+    _float_or_complex(a, "det")
     r = _wrap(np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False))
     if GRAD.enabled and A._rg:
         node = LinalgDetBackward0()
@@ -160,6 +168,8 @@ def solve(A, B, *, left=True, out=None):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    if ord not in ("fro", "nuc", 1, -1, 2, -2, float("inf"), float("-inf")) or isinstance(ord, bool):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if A.dim() < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     if ord == "fro":
@@ -181,6 +191,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+    if ord is not None and dim is None and A._data.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
+                           f"{A._data.ndim}D.")
     if ord is None or (isinstance(ord, (int, float)) and dim is not None and not isinstance(dim, (tuple, list))):
         return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
     if isinstance(ord, str) or (dim is not None and len(dim) == 2) or (dim is None and A._data.ndim == 2):
@@ -194,6 +207,10 @@ def _forward_only(arrays, dtype):
 
 def qr(A, mode="reduced", *, out=None):
     from .ops.reduce_more import _ret
+    _float_or_complex(A._data, "qr")
+    if mode not in ("reduced", "r", "complete"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
+                           f"or 'complete'")
     q, r = np.linalg.qr(A._data, mode=mode if mode != "r" else "r") if mode != "r" else \
         (np.zeros(0, A._data.dtype), np.linalg.qr(A._data, mode="r"))
     return _QR(*_forward_only((q, r), A._data.dtype))

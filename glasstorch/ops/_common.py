@@ -317,6 +317,18 @@ def _number(x, dt):
     return x
 
 
+def check_broadcast(*shapes):
+    """The shapes broadcast in order, as torch's TensorIterator does; its error (naming the shape so far as
+    tensor a and the next as tensor b) where they do not."""
+    acc = ()
+    for s in shapes:
+        try:
+            acc = np.broadcast_shapes(acc, s)
+        except ValueError:
+            raise broadcast_error(acc, s) from None
+    return acc
+
+
 def broadcast_error(sa, sb):
     """torch's message for shapes that do not broadcast (it checks from the last dim back)."""
     n = max(len(sa), len(sb))

@@ -7,7 +7,7 @@ import numpy as np
 
 from .._dtype import result_type
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, data_as, is_tensor, record, record1, needs_grad
+from ._common import GRAD, _wrap, as_array, data_as, is_tensor, record, record1, needs_grad, check_broadcast
 from .inplace import commit
 from .inplace_more import original
 
@@ -74,6 +74,7 @@ def clamp(input, min=None, max=None, *, out=None):
     dt = result_type(*ops) if len(ops) > 1 else input.dtype
     x = data_as(input, dt.np)
     if is_tensor(lo) or is_tensor(hi):
+        check_broadcast(*(v._data.shape for v in (input, lo, hi) if is_tensor(v)))
         r = _wrap(_clamp_values(x, data_as(lo, dt.np), data_as(hi, dt.np)).astype(dt.np, copy=False))
         if needs_grad(input, lo if is_tensor(lo) else input, hi if is_tensor(hi) else input):
             node = ClampBackward0()

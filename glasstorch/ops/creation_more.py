@@ -75,7 +75,9 @@ def rot90(input, k=1, dims=(0, 1)):
 def cross(input, other, dim=None, *, out=None):
     from ..linalg import cross as _cross
     if dim is None:
-        dim = next(i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3)
+        dim = next((i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
     return _cross(input, other, dim=dim)
 
 

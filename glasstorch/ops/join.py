@@ -257,6 +257,8 @@ class FlipBackward0(Node):
 
 
 def flip(input, *args, dims=None):
+    if not args and dims is None:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
     dims = sizes_arg(or_keyword(args, dims, "dims", "flip"))
     x = input._data
     axes = tuple(_wrap_dim(d, x.ndim) for d in dims)

@@ -68,11 +68,16 @@ def combinations(input, r=2, with_replacement=False):
 
 
 # ---- integer and bit helpers -------------------------------------------------------------------
+def _dt_result_type(a, b):
+    from .._dtype import result_type
+    return result_type(a, b)
+
+
 def _int_binary(name, fn, input, other):
     from .._tensor import Tensor
     a = input._data
     b = other._data if isinstance(other, Tensor) else np.asarray(other)
-    dt = np.result_type(a, b) if isinstance(other, Tensor) else a.dtype
+    dt = _dt_result_type(input, other).np if isinstance(other, Tensor) else a.dtype
     if dt.kind not in "iub":
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt)}'")
     return _wrap(np.asarray(fn(a.astype(dt, copy=False), b.astype(dt, copy=False)), dtype=dt))

@@ -114,6 +114,9 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 # ---- index helpers ----------------------------------------------------------------------------------
 def _tri_indices(row, col, offset, dtype, lower):
+    for name, n in (("row", row), ("col", col)):
+        if n < 0:                      # (sic: torch's message has no space after "got")
+            raise RuntimeError(f"{name} must be non-negative, got{n}")
     dt = to_dtype(dtype) if dtype is not None else int64
     if dt.np.kind not in "iu":
         raise RuntimeError(f"\"{'tril' if lower else 'triu'}_indices\" not implemented for '{repr(dt)[6:].capitalize()}'")

@@ -3,6 +3,8 @@
 ``vector_norm`` takes any real ``ord`` (0 counts nonzeros, inf/-inf take the largest/smallest |x|);
 ``norm(p="nuc")`` goes to ``linalg.matrix_norm``.
 """
+import numbers
+
 import numpy as np
 
 from .._dtype import to_dtype
@@ -53,6 +55,8 @@ def _torch_lastdim(a, axes):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    if not isinstance(ord, numbers.Number):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     a = x._data
     if a.dtype.kind != "f":
         if a.dtype.kind == "c":           # the norm of |z|: real result, gradient through abs
@@ -95,9 +99,9 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, out=None):
     if p == "fro" or p is None:
         p = 2
-    if p == "nuc":
+    if isinstance(p, str):           # "nuc", or an order matrix_norm refuses
         from ..linalg import matrix_norm
-        return matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim)
+        return matrix_norm(input, p, dim if dim is not None else (-2, -1), keepdim)
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, Tensor, _wrap, as_array, record, record1, needs_grad, binary_operands
+from ._common import GRAD, Tensor, _wrap, as_array, record, record1, needs_grad, binary_operands, check_broadcast
 
 
 class WhereBackward0(Node):
@@ -32,6 +32,7 @@ def where(condition, input=None, other=None, *, out=None):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{type_name(c.dtype)}")
     x, y, dt = binary_operands(input, other)
+    check_broadcast(c.shape, np.shape(x), np.shape(y))
     r = _wrap(as_array(np.where(c, x, y)).astype(dt.np, copy=False))
     if needs_grad(input, other):
         node = WhereBackward0()

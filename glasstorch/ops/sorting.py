@@ -276,6 +276,10 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if x.size and x.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights._data.ndim != 1 or weights._data.shape[0] != x.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
     if weights is None:
         return _wrap(np.bincount(x, minlength=minlength).astype(np.int64))
     w = weights._data
@@ -293,7 +297,11 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
             refuse("aminmax_cpu", x)       # torch looks for the range before it dispatches
         raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
                                   f"implemented for '{type_name(x.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
     if lo == hi and x.size:
         lo, hi = float(x.min()), float(x.max())
     if lo == hi:

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._dtype import result_type
 from ..autograd.graph import Node
-from ._common import _wrap, as_array, data_as, is_tensor, record, needs_grad
+from ._common import _wrap, as_array, data_as, is_tensor, record, needs_grad, check_broadcast
 from .inplace import commit
 from .inplace_more import original
 
@@ -39,6 +39,12 @@ def lerp(input, end, weight, *, out=None):
     x, y = input._data, end._data
     if x.dtype != y.dtype:
         raise RuntimeError(f"expected dtype {_c(x)} for `end` but got dtype {_c(y)}")
+    if is_tensor(weight) and weight._data.dtype != x.dtype:
+        raise RuntimeError(f"expected dtype {_c(x)} for `weight` but got dtype {_c(weight._data)}")
+    check_broadcast(x.shape, y.shape, *((weight._data.shape,) if is_tensor(weight) else ()))
+    if x.dtype.kind not in "fc":
+        from ._complex_refuse import not_implemented
+        raise not_implemented("lerp_kernel_tensor" if is_tensor(weight) else "lerp_kernel_scalar", x.dtype)
     w = weight._data if is_tensor(weight) else weight
     r = _wrap(_lerp_values(x, y, w))
     if is_tensor(weight):
