@@ -103,8 +103,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             if not np.allclose(a, n, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
+                dt = inputs[i]._data.dtype          # torch's Jacobians take the input's dtype
                 raise GradcheckError(f"Jacobian mismatch for output {j} with respect to input {i},\n"
-                                     f"numerical:{_wrap(n)!r}\nanalytical:{_wrap(a)!r}\n")
+                                     f"numerical:{_wrap(n.astype(dt))!r}\nanalytical:{_wrap(a.astype(dt))!r}\n")
     if diff_outs:
         _zero_grads_give_zeros(diff_outs, inputs, diff)
         # the undefined-grad check: all outputs' grads undefined, then (with several outputs) each in turn
