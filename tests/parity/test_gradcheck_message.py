@@ -8,9 +8,6 @@ from ._helpers import same_error
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_gradcheck_mismatch_message(dtype):
-    class Wrong:
-        pass
-
     def fn(m):
         class Bad(m.autograd.Function):
             @staticmethod
