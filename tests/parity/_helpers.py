@@ -120,3 +120,26 @@ def same_result_or_error(fn, arrays, **kw):
         same_error(lambda m: fn(m, *[make(m, a) for a in arrays]))
         return None
     return same_on_both(fn, arrays, **kw)
+
+
+def same_expression(expr, rtol=1e-6, atol=1e-7):
+    """``expr``, Python text naming the library ``t`` (with ``nn``, ``F`` and NumPy's ``np``), evaluated on
+    torch and on glasstorch after ``manual_seed(0)``: the same tensors (values, dtype, shape, grad_fn), the
+    same other results (compared by repr, with the library's name made torch's), or torch's exception."""
+    import warnings
+
+    def fn(m):
+        scope = {"t": m, "nn": m.nn, "F": m.nn.functional, "np": np}
+        m.manual_seed(0)
+        return eval(expr, scope)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            want = fn(torch)
+        except Exception:      # noqa: BLE001 - torch's error is the expectation
+            same_error(fn)
+            return
+        if isinstance(want, torch.Tensor):
+            same_on_both(fn, [], grad=False, rtol=rtol, atol=atol)
+        else:
+            assert repr(fn(glasstorch)).replace("glasstorch", "torch") == repr(want)

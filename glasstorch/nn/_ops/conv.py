@@ -218,6 +218,12 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
             raise RuntimeError(f"Input type ({_C_NAMES.get(x.dtype.name, x.dtype.name)}) and bias type "
                                f"({_C_NAMES.get(bias._data.dtype.name)}) should be the same")
         raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")
+    if w.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(w.shape)} instead")
+    if w.shape[0] % groups:           # (torch's message puts the size in two pairs of brackets)
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{list(w.shape)}] instead")
     if x.shape[1] != w.shape[1] * groups:
         shown = list(x.shape)
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected input{shown} to have "

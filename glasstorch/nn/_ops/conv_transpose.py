@@ -71,6 +71,12 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
         from ...ops.shape import squeeze, unsqueeze
         return squeeze(conv_transpose(unsqueeze(input, 0), weight, bias, stride, padding, output_padding, groups,
                                       dilation, nd), 0)
+    if w.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(w.shape)} instead")
+    if w.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{list(w.shape)}] instead")
     if x.shape[1] != w.shape[0]:
         raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected input{list(x.shape)} to "
                            f"have {w.shape[0]} channels, but got {x.shape[1]} channels instead")

@@ -60,8 +60,12 @@ class Col2ImBackward0(Node):
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     x = input._data
+    if x.ndim < 3:                  # torch's im2col reads the size of dim 1 / 2 first
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, {x.ndim - 1}], but got "
+                         f"{x.ndim})")
     if x.ndim not in (3, 4):
-        raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {x.ndim}D)")
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(x.shape)}")
     cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
     _im2col_check(x.shape, *cfg)
     out = _im2col(x if x.ndim == 4 else x[None], *cfg)

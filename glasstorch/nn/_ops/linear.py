@@ -87,6 +87,11 @@ def linear(input, weight, bias=None):
     _check(x, w)
     if bias is not None and bdt != x.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {x.dtype} != {bias._data.dtype}")
+    if bias is not None and bias._data.shape != w.shape[:1]:
+        # torch adds the bias to the product of the input seen as 2-d (addmm): it must expand to that
+        from ...ops.shape import expand
+        rows = x.shape[0] if x.ndim == 2 else int(np.prod(x.shape[:-1]))
+        expand(bias, rows, w.shape[0])
     if x.ndim == 2:
         return _linear2d(input, weight, bias)
     lead = x.shape[:-1]

@@ -211,6 +211,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if x.shape[x.ndim - k:] != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}")
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and tuple(p.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(p.shape)} and normalized_shape = {list(normalized_shape)}")
     refuse("LayerNormKernelImpl", x)
     axes = tuple(range(x.ndim - k, x.ndim))
     t = x.dtype.type

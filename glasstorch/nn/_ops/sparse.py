@@ -65,7 +65,9 @@ def one_hot(tensor, num_classes=-1):
     if x.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
-        num_classes = int(x.max()) + 1 if x.size else 0
+        if not x.size:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(x.max()) + 1
     if x.size and (x.min() < 0):
         raise RuntimeError("Class values must be non-negative.")
     if x.size and x.max() >= num_classes:
