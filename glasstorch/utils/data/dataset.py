@@ -3,6 +3,7 @@ and ``random_split`` (one ``randperm`` of the whole length, cut into consecutive
 import bisect
 import math
 import warnings
+from collections.abc import Iterable
 
 from ._rng import np_generator
 
@@ -20,11 +21,9 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
-    """A dataset read by iterating it (``__iter__``)."""
-
-    def __iter__(self):
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+class IterableDataset(Dataset, Iterable):
+    """A dataset read by iterating it. As in torch it is an abstract ``Iterable``: a subclass that does
+    not define ``__iter__`` cannot be instantiated."""
 
     def __add__(self, other):
         return ChainDataset([self, other])
@@ -99,10 +98,20 @@ class ChainDataset(IterableDataset):
 
     def __iter__(self):
         for d in self.datasets:
+            _only_iterable(d)
             yield from d
 
     def __len__(self):
-        return sum(len(d) for d in self.datasets)
+        total = 0
+        for d in self.datasets:
+            _only_iterable(d)
+            total += len(d)
+        return total
+
+
+def _only_iterable(d):
+    if not isinstance(d, IterableDataset):
+        raise AssertionError("ChainDataset only supports IterableDataset")
 
 
 class Subset(Dataset):
