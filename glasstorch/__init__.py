@@ -14,7 +14,9 @@ _np.seterr(all="ignore")
 from ._native import tune_malloc as _tune_malloc
 _tune_malloc()      # keep freed memory in the process, as torch's allocator does (see _native.py)
 
-__version__ = "0.1.0"
+# the torch release glasstorch follows (programs compare it: ``torch.__version__ >= "2.0"``); glasstorch's own
+# release is torch_version.GLASSTORCH_VERSION
+from .torch_version import __version__  # noqa: E402
 
 from math import e, inf, nan, pi  # noqa: E402  (torch re-exports these constants)
 newaxis = None
@@ -93,7 +95,7 @@ def is_grad_enabled_():
 # submodules load on first use, so `import glasstorch` stays quick
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
-         "profiler", "export", "_C", "storage", "distributed", "signal"}
+         "profiler", "export", "_C", "storage", "distributed", "signal", "compiler"}
 
 
 def save(obj, f, *args, **kwargs):

@@ -279,5 +279,5 @@ def typename(obj):
     return name if module in ("", "builtins") else f"{module}.{name}"
 
 
-version = _module("torch.version", __version__="2.13.0", cuda=None, hip=None, debug=False, git_version="glasstorch")
+version = _module("torch.version", __version__="2.13.0+cpu", cuda=None, hip=None, debug=False, git_version="glasstorch")
 _ = np
