@@ -86,6 +86,9 @@ class Node:
     # False: backward is a real formula, made complex-correct when the output is complex (ops/complex_grad.py)
     _complex_ready = False
     _result_at = -1
+    # torch's names of what the node saved (``grad_fn._saved_self`` ...): one per item of ``save()``, in
+    # its order, or "attr:x" for a value kept in attribute x; None where not described (see __getattr__)
+    _saved_names = None
 
     def __init__(self):
         self._seq = next(_seq)
@@ -127,6 +130,22 @@ class Node:
     def __call__(self, *grads):
         from .engine import call_node
         return call_node(self, grads)
+
+    def __getattr__(self, name):
+        """``grad_fn._saved_self``, ``_saved_other``, ``_saved_result``, ``_saved_exponent`` ...: what the node
+        saved, by torch's names (tensors unpacked and version-checked as backward would)."""
+        names = type(self)._saved_names
+        if names and name.startswith("_saved_") and name[7:] in [n.split(":")[-1] for n in names]:
+            key = name[7:]
+            for i, n in enumerate(names):
+                if n == "attr:" + key:
+                    return getattr(self, key)
+                if n == key:
+                    items = self._saved
+                    if items is None:
+                        raise RuntimeError(FREED)
+                    return self._saved_tensors(items)[i]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # ---- saved values ------------------------------------------------------------------
     def save(self, *items, result_at=-1):

@@ -155,6 +155,7 @@ def rsub(input, other, *, alpha=1):
 class MulBackward0(Node):
     """z = a * b   ->   da = g * b,   db = g * a"""
     __slots__ = ()
+    _saved_names = ("other", "self")
 
     def backward(self, g):
         other, self_ = self.saved()
@@ -186,6 +187,7 @@ multiply = mul
 class DivBackward0(Node):
     """z = a / b   ->   da = g / b,   db = -g * (a / b) / b"""
     __slots__ = ()
+    _saved_names = ("other", "self")
 
     def backward(self, g):
         other, self_ = self.saved()

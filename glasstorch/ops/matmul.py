@@ -35,6 +35,7 @@ def _mat(m, a, b):
 class DotBackward0(Node):
     """z = a . b   ->   da = g * b,   db = g * a"""
     __slots__ = ()
+    _saved_names = ("self", "tensor")
 
     def backward(self, g):
         a, b = self.saved()
@@ -106,6 +107,7 @@ def mv(input, vec, *, out=None):
 class MmBackward0(Node):
     """Y = A B   ->   dA = g B^T,   dB = A^T g"""
     __slots__ = ()
+    _saved_names = ("self", "mat2")
 
     def backward(self, g):
         A, B = self.saved()

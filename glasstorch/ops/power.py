@@ -18,6 +18,7 @@ def _is_t(x):
 class PowBackward0(Node):
     """z = a ** e  (e a number)   ->   da = g * (e * a ** (e - 1))"""
     __slots__ = ("exponent",)
+    _saved_names = ("self", "attr:exponent")
 
     def backward(self, g):
         a, = self.saved()
@@ -30,6 +31,7 @@ class PowBackward0(Node):
 class PowBackward1(Node):
     """z = a ** b   ->   da = g * (b * a ** (b - 1)),   db = g * (z * log(a))  (0 where a = 0, b >= 0)"""
     __slots__ = ()
+    _saved_names = ("self", "exponent", "result")
 
     def backward(self, g):
         a, b, z = self.saved()

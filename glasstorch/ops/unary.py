@@ -24,6 +24,8 @@ def _unary(fn, node_cls, input, save, x=None):
             node.save(input)
         elif save == "result":
             node.save(r, result_at=0)
+        if node_cls._saved_names is None and save:
+            node_cls._saved_names = (save,)           # torch's name for it: grad_fn._saved_self / _saved_result
         record1(node, r, input)
     return r
 
