@@ -55,13 +55,15 @@ def _infer(data, want=None):
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     if not isinstance(data, (list, tuple)):
+        if isinstance(data, (dict, set, frozenset)):
+            raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
         if hasattr(data, "__array__"):
             return np.array(data)
         if hasattr(data, "__len__") and hasattr(data, "__getitem__"):
             data = list(data)
         else:
-            raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    kind, shape = _scan(data)
+            raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+    kind, shape = _scan(data, want)
     if want is not None and isinstance(kind, str):
         dt = want
     elif not isinstance(kind, str):    # (a NumPy dtype: int8 == "b" and int32 == "i" hold for those)
@@ -92,7 +94,7 @@ def _infer(data, want=None):
 _RANK = {"b": 0, "i": 1, "f": 2, "c": 3}
 
 
-def _scan(data):
+def _scan(data, want=None):
     """The element kind and the shape of nested sequences, with torch's errors.
 
     As in torch, the shape follows the first element at each level; every element is then checked
@@ -116,7 +118,7 @@ def _scan(data):
             kind = _join(kind, _kind_of(y))
     if kind is None:
         kind = "f"
-    _check_structure(data, shape, 0, kind)
+    _check_structure(data, shape, 0, kind if want is None else np.dtype(want))
     return kind, tuple(shape)
 
 
@@ -127,7 +129,7 @@ def _check_structure(obj, shape, dim, kind):
                 raise TypeError(f"must be real number, not {type(obj).__name__}")
             raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
         if isinstance(obj, (Tensor, np.ndarray)):
-            _seq.check_scalar_leaf(obj)
+            _seq.check_scalar_leaf(obj, kind)
         return
     if isinstance(obj, (Tensor, np.ndarray)):
         if _seq.array_fits(obj, shape[dim:]):
@@ -160,7 +162,7 @@ def _kind_of(x):
         float(x)
         return "f"
     except Exception:
-        raise TypeError(f"Could not infer dtype of {t.__name__}") from None
+        raise RuntimeError(f"Could not infer dtype of {t.__name__}") from None
 
 
 def _join(a, b):
@@ -220,7 +222,6 @@ def from_numpy(ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _check_numpy_dtype(ndarray)
     return _wrap(ndarray)
-
 
 
 def _filled(size, value, dtype, requires_grad, device, default=None, fn="empty"):

@@ -18,6 +18,10 @@ def check_numpy_dtype(a):
                         "uint32, uint16, uint8, and bool.")
     if a.dtype.type in _UNSIGNED_WIDE:
         raise TypeError(f"glasstorch does not support dtype torch.{a.dtype.name} yet")
+    if any(s < 0 for s in a.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
     if not a.dtype.isnative:
         raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
                          "between byte orders is currently not supported.")

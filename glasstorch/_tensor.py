@@ -54,6 +54,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__
     # True for a view made inside a custom Function (and views of it): torch forbids changing it in place
     _custom_fn_view = False
+    # True for an output of unbind/split/chunk (and views of one) made while recording: torch forbids
+    # changing it in place
+    _multi_view = False
     _is_meta = False            # True (in the instance's __dict__) for a tensor on the meta device: see _meta.py
 
     def __new__(cls, *args, **kwargs):
@@ -300,8 +303,15 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = self._data
+        # as torch: through .numpy(), so a tensor that requires grad is refused
+        a = self.numpy()
         return a if dtype is None else a.astype(dtype, copy=False)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A NumPy function applied to a tensor gives a tensor back (``np.sin(t)``), bools as uint8, as torch."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return _wrap(array)
 
     def __format__(self, spec):
         return _printing.format_tensor(self, spec, is_plain_tensor=type(self) is Tensor)

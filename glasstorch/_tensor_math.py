@@ -3,6 +3,8 @@
 Kept out of ``_tensor.py`` so each file stays short; ``Tensor`` inherits them.  To find the code
 behind ``a * b``, follow ``__mul__`` to ``ops.arithmetic.mul``.
 """
+from numpy import ndarray as _ndarray
+
 _ar = _cmp = _conv = _red = _un = None
 add = sub = rsub = mul = div = floor_divide = pow = neg = None
 
@@ -22,11 +24,8 @@ def _bind():
     from .ops._common import fast_operator
     import numpy as np
     TensorMath.__add__ = fast_operator(np.add, add)
-    TensorMath.__radd__ = add
     TensorMath.__sub__ = fast_operator(np.subtract, sub)
-    TensorMath.__rsub__ = rsub
     TensorMath.__mul__ = fast_operator(np.multiply, mul)
-    TensorMath.__rmul__ = mul
     TensorMath.__truediv__ = fast_operator(np.true_divide, div)
     TensorMath.__pow__ = pow
 
@@ -39,6 +38,8 @@ class TensorMath:
         return add(self, other)
 
     def __radd__(self, other):
+        if isinstance(other, _ndarray):       # torch leaves ndarray + tensor to NumPy, which refuses it
+            return NotImplemented
         return add(self, other)
 
     def __iadd__(self, other):
@@ -48,6 +49,8 @@ class TensorMath:
         return sub(self, other)
 
     def __rsub__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return rsub(self, other)
 
     def __isub__(self, other):
@@ -57,6 +60,8 @@ class TensorMath:
         return mul(self, other)
 
     def __rmul__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return mul(self, other)
 
     def __imul__(self, other):
@@ -66,6 +71,8 @@ class TensorMath:
         return div(self, other)
 
     def __rtruediv__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _ar._rdiv(self, other)
 
     def __itruediv__(self, other):
@@ -75,6 +82,8 @@ class TensorMath:
         return floor_divide(self, other)
 
     def __rfloordiv__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return floor_divide(other, self)
 
     def __ifloordiv__(self, other):
@@ -84,6 +93,8 @@ class TensorMath:
         return pow(self, exponent)
 
     def __rpow__(self, base):
+        if isinstance(base, _ndarray):
+            return NotImplemented
         return pow(base, self)
 
     def __ipow__(self, exponent):
@@ -276,7 +287,7 @@ class TensorMath:
 
     def zero_(self):
         from .ops.fill import fill_
-        return fill_(self, 0)
+        return fill_(self, 0, _zero=True)
 
     def fill_(self, value):
         from .ops.fill import fill_
