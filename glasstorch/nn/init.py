@@ -127,7 +127,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 def _kaiming_std(tensor, a, mode, nonlinearity):
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+        raise ValueError(f"Mode {mode} not supported, please use one of {['fan_in', 'fan_out']}")
     fan_in, fan_out = _fans(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     return calculate_gain(nonlinearity, a) / math.sqrt(fan)
@@ -176,6 +176,8 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     def log_pdf(x):
         return ((x - t(mean)) / t(std)) ** 2 * t(-0.5) - t(log_peak)
 
+    if a > b:                       # torch's uniform_(a, b) refuses
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
     result = gen.uniform(shape, dt, a, b)
     pending = np.log(gen.uniform(shape, dt)) > log_pdf(result)
     while pending.any():

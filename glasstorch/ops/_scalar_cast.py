@@ -22,6 +22,10 @@ def checked_scalar(value, npdt):
     """``value`` converted to a Python number that NumPy stores in ``npdt`` exactly as torch would."""
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, complex) and npdt.kind not in "cb":
+        if value.imag != 0:                 # a complex value fits a real dtype only without imaginary part
+            raise _overflow(npdt)
+        value = value.real
     if not isinstance(value, (int, float)) or isinstance(value, bool) or npdt.kind == "b":
         return value
     if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 64:

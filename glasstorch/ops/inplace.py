@@ -36,7 +36,11 @@ def can_cast(src, dst):
 
 
 def check_inplace(t):
-    """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does."""
+    """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does, and to
+    tensors in which several elements share one memory location (an expanded tensor)."""
+    strides = t._data.strides
+    if 0 in strides and any(st == 0 and n > 1 for st, n in zip(strides, t._data.shape)):
+        raise RuntimeError(INTERNAL_OVERLAP)
     if GRAD.enabled:
         if t._rg and t.grad_fn is None:
             if t.__dict__ and t.__dict__.get("_no_grad_view"):
@@ -45,8 +49,18 @@ def check_inplace(t):
         base = t._base
         if base is not None and t._custom_fn_view and t._rg:
             raise RuntimeError(custom_fn_view_message(t))
+        if base is not None and t._multi_view and t._rg:
+            raise RuntimeError(multi_view_message(t))
         if base is not None and base._rg and base.grad_fn is None and t._rg:
             raise RuntimeError(VIEW_LEAF_INPLACE)
+
+
+def multi_view_message(t):
+    from ..autograd.graph import forward_op_name
+    op = forward_op_name(t.grad_fn.name()) if t.grad_fn is not None else "?"
+    return (f"Output {t._out_nr} of {op} is a view and is being modified inplace. This view is the output of a "
+            "function that returns multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
 
 
 def custom_fn_view_message(t):
@@ -58,6 +72,8 @@ def custom_fn_view_message(t):
             "This behavior is forbidden. You can fix this by cloning the output of the custom Function.")
 
 
+INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation.")
 OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
            "memory location. Please clone() the tensor before performing the operation.")
 

@@ -44,6 +44,8 @@ def as_view(input, arr):
         _inference.view_of(r, input)
     if input._custom_fn_view:
         r._custom_fn_view = True
+    if input._multi_view:
+        r._multi_view = True
     if input._rg and not GRAD.enabled:
         _no_grad_view(r)
     return r

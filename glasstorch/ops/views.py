@@ -313,6 +313,7 @@ def _multi(node_cls, input, indices):
             node._shape, node._dtype = node._shape[0], node._dtype[0]
         for i, o in enumerate(outs):
             o.grad_fn, o._rg, o._out_nr = node, True, i
+            o._multi_view = True
     return outs
 
 

@@ -16,8 +16,13 @@ def get_ema_multi_avg_fn(decay=0.999):
         raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
 
     def ema_update(ema_param_list, current_param_list, _):
-        for ema, cur in zip(ema_param_list, current_param_list):
-            ema.lerp_(cur, 1 - decay)
+        # as torch: lerp for floating lists, ema * decay + current * (1 - decay) copied back otherwise
+        if ema_param_list[0].is_floating_point() or ema_param_list[0].is_complex():
+            for ema, cur in zip(ema_param_list, current_param_list):
+                ema.lerp_(cur, 1 - decay)
+        else:
+            for ema, cur in zip(ema_param_list, current_param_list):
+                ema.copy_(ema * decay + cur * (1 - decay))
     return ema_update
 
 
@@ -86,7 +91,13 @@ class AveragedModel(_module_base()):
         if not first:
             if self.multi_avg_fn is not None or self.avg_fn is None:
                 fn = self.multi_avg_fn or get_swa_multi_avg_fn()
-                fn(avg_list, cur_list, self.n_averaged)
+                groups = {}                 # torch calls the function once per dtype
+                for a, c in zip(avg_list, cur_list):
+                    avgs, curs = groups.setdefault(a.dtype, ([], []))
+                    avgs.append(a)
+                    curs.append(c)
+                for avgs, curs in groups.values():
+                    fn(avgs, curs, self.n_averaged)
             else:
                 for p_avg, p_cur in zip(avg_list, cur_list):
                     p_avg.copy_(self.avg_fn(p_avg, p_cur, self.n_averaged))

@@ -84,10 +84,49 @@ class Sequential(Module):
         del self[key]
         return v
 
+    def __add__(self, other):
+        """A new Sequential with this one's layers, then other's (the same module objects)."""
+        _only_sequential(other)
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other):
+        _only_sequential(other)
+        offset = len(self)
+        for i, module in enumerate(other):
+            self.add_module(str(i + offset), module)
+        return self
+
+    def __mul__(self, other):
+        """The layers repeated ``other`` times (the same module objects each time, as torch)."""
+        _check_factor(self, other)
+        return Sequential(*(list(self) * other))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, other):
+        _check_factor(self, other)
+        layers = list(self)
+        for _ in range(other - 1):
+            for module in layers:
+                self.add_module(str(len(self)), module)
+        return self
+
     def forward(self, input):
         for module in self._modules.values():
             input = module(input)
         return input
+
+
+def _only_sequential(other):
+    if not isinstance(other, Sequential):
+        raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+
+
+def _check_factor(seq, other):
+    if not isinstance(other, int):
+        raise TypeError(f"unsupported operand type(s) for *: {type(seq)} and {type(other)}")
+    if other <= 0:
+        raise ValueError(f"Non-positive multiplication factor {other} for {type(seq)}")
 
 
 class ModuleList(Module):

@@ -320,6 +320,10 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
     def half(self):
         return self._cast(_dt.float16)
 
+    def bfloat16(self):
+        """torch casts the floating parameters to bfloat16, which glasstorch has no storage for."""
+        raise TypeError("glasstorch does not support dtype torch.bfloat16 yet")
+
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
 

@@ -180,16 +180,25 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
     """Stack variable-length sequences (L_i, *) into (L_max, B, *) or (B, L_max, *)."""
     import glasstorch
-    from ..functional import pad
+    if not isinstance(sequences, collections.abc.Iterable):
+        raise RuntimeError(f"pad_sequence: Expected iterable for input sequences, but got arg of type: "
+                           f"{type(sequences)}")
+    sequences = tuple(sequences)
     if padding_side not in ("left", "right"):
-        raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+    if not sequences:
+        raise RuntimeError("received an empty list of sequences")
+    # as torch: a tensor of the first sequence's dtype and trailing dims, filled with the padding value,
+    # into which each sequence is copied (broadcasting, and recorded as CopySlices)
+    first = sequences[0]
     max_len = max(s.shape[0] for s in sequences)
-    padded = []
-    for s in sequences:
-        extra = max_len - s.shape[0]
-        widths = [0, 0] * (s.dim() - 1) + ([0, extra] if padding_side == "right" else [extra, 0])
-        padded.append(pad(s, widths, value=padding_value) if extra else s)
-    return glasstorch.stack(padded, 0 if batch_first else 1)
+    lead = (len(sequences), max_len) if batch_first else (max_len, len(sequences))
+    out = glasstorch.full(lead + tuple(first.shape[1:]), padding_value, dtype=first.dtype)
+    for i, s in enumerate(sequences):
+        n = s.shape[0]
+        rows = slice(0, n) if padding_side == "right" else slice(max_len - n, max_len)
+        out[(i, rows) if batch_first else (rows, i)].copy_(s)
+    return out
 
 
 def pack_sequence(sequences, enforce_sorted=True):
