@@ -70,7 +70,8 @@ def zero_(input):
 
 def fill(input, value):
     """A new tensor of ``input``'s shape and dtype, every entry ``value`` (``FillBackward0``)."""
-    return input.clone().fill_(value)
+    from .ops.fill import fill
+    return fill(input, value)
 
 
 def fill_(input, value):
@@ -171,19 +172,19 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    return _F().max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+    return _F().max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    return _F().max_pool2d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+    return _F().max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    return _F().max_pool3d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+    return _F().max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
-    return _F().avg_pool1d(input, kernel_size, stride or None, padding, ceil_mode, count_include_pad)
+    return _F().avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
 
 
 def adaptive_avg_pool1d(input, output_size):

@@ -61,6 +61,7 @@ MOVED = {
     # optimizers have their own handle class; it shows torch's path (pickle finds nn's, which is alike)
     "glasstorch.optim.optimizer": {"RemovableHandle": "torch.utils.hooks.RemovableHandle"},
     "glasstorch.optim._adafactor": {"Adafactor": "torch.optim.Adafactor"},
+    "glasstorch.optim._muon": {"Muon": "torch.optim.Muon"},
     "glasstorch.distributions.dirichlet": {"Beta": "torch.distributions.beta.Beta"},
     "glasstorch.distributions.gamma": {"Exponential": "torch.distributions.exponential.Exponential"},
     "glasstorch.distributions.constraints": {

@@ -27,10 +27,13 @@ def array_dims(x):
     return dims
 
 
-def check_scalar_leaf(x):
-    """A tensor or array where the shape says a number goes: torch converts it with ``item()``."""
+def check_scalar_leaf(x, kind="f"):
+    """A tensor or array where the shape says a number goes: torch converts it to the result's type
+    (``kind``), as ``__index__`` for an integer or bool result, else as ``__float__``."""
     if _is_tensor(x):
         if x._data.size != 1:
+            if (kind if isinstance(kind, str) else np.dtype(kind).kind) in "biu":
+                raise TypeError("only integer tensors of a single element can be converted to an index")
             raise ValueError("only one element tensors can be converted to Python scalars")
     elif x.ndim != 0:
         raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
@@ -49,6 +52,9 @@ def nested(obj, depth):
     if isinstance(obj, (list, tuple)):
         return [nested(y, depth - 1) for y in obj]
     if _is_tensor(obj):
+        if depth == 0 and obj._rg and obj._data.dtype.kind in "fc":   # torch reads the number with float()
+            from ._tensor_convert import warn_grad_to_scalar
+            warn_grad_to_scalar()
         return obj._data.reshape(()) if depth == 0 else obj._data
     if isinstance(obj, np.ndarray) and not _WARNED[0]:
         _WARNED[0] = True

@@ -49,7 +49,7 @@ def _like(input, dtype):
 def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """Uniform on [0, 1): ``empty(size).uniform_(0, 1)``; the size as arguments or ``size=``."""
-    d = _new(_size(_size_kw(args, size, "rand")), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+    d = _new(_size(_size_kw(args, size, "rand"), "rand"), dtype, _dt.DEFAULT.float, device, requires_grad, out)
     _k.uniform(d, 0.0, 1.0, _k.generator_of(generator))
     return _done(d, requires_grad, out)
 
@@ -57,7 +57,7 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
 def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """Standard normal: ``empty(size).normal_(0, 1)``; the size as arguments or ``size=``."""
-    d = _new(_size(_size_kw(args, size, "randn")), dtype, _dt.DEFAULT.float, device, requires_grad, out)
+    d = _new(_size(_size_kw(args, size, "randn"), "randn"), dtype, _dt.DEFAULT.float, device, requires_grad, out)
     _k.normal(d, 0.0, 1.0, _k.generator_of(generator))
     return _done(d, requires_grad, out)
 
@@ -150,18 +150,48 @@ def _broadcast_shape(a, b):
 
 # ---------------------------------------------------------------------- integers
 
+_RANDINT_OVERLOADS = "".join(
+    f" * ({lead}tuple of ints size, *, {gen}Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+    for lead in ("int high, ", "int low, int high, ") for gen in ("torch.Generator generator, ", ""))
+
+
+def _bad_size_element(size):
+    """None if ``size`` is a tuple/list of ints (0-d integer tensors count), else the first bad element's
+    position and type name (position -1: ``size`` is not a sequence at all)."""
+    if not isinstance(size, (tuple, list)):
+        return -1, type(size).__name__
+    for i, s in enumerate(size):
+        ok = isinstance(s, Tensor) and s.dim() == 0 and not s.is_floating_point() or \
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool)
+        if not ok:
+            return i, type(s).__name__
+    return None
+
+
 def _randint_args(args, size, name):
+    """``(low, high, size)`` from randint's arguments, refused as torch's argument parser refuses them."""
+    n_pos = len(args)
     if size is not None:
         args = args + (size,)
-    if len(args) == 2:
-        low, high, size = 0, args[0], args[1]
-    elif len(args) == 3:
-        low, high, size = args
-    else:
-        raise TypeError(f"{name}() received an invalid combination of arguments - got "
-                        f"({', '.join(type(a).__name__ for a in args)}), but expected one of:\n"
-                        " * (int high, tuple of ints size, *, torch.Generator generator, ...)\n"
-                        " * (int low, int high, tuple of ints size, *, torch.Generator generator, ...)")
+    if len(args) not in (2, 3):
+        got = [type(a).__name__ for a in args[:n_pos]] + ([f"size={type(size).__name__}"] if size is not None else [])
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({', '.join(got)}), but "
+                        f"expected one of:\n{_RANDINT_OVERLOADS}")
+    low, high, size = (0,) + args if len(args) == 2 else args
+    bad = _bad_size_element(size)
+    if bad is not None and name == "randint":
+        if len(args) == 3:        # (low, high, size): several overloads fit the count, the parser lists them all
+            got = [type(a).__name__ for a in args[:n_pos]] + ([f"size={type(size).__name__}"] if n_pos < 3 else [])
+            raise TypeError(f"randint() received an invalid combination of arguments - got ({', '.join(got)}), but "
+                            f"expected one of:\n{_RANDINT_OVERLOADS}")
+        if n_pos < 2:
+            raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+        pos, kind = bad
+        raise TypeError("randint(): argument 'size' (position 2) must be tuple of ints, " +
+                        (f"not {kind}" if pos < 0 else f"but found element of type {kind} at pos {pos}"))
+    if len(args) == 2 and name == "randint" and not isinstance(high, (int, np.integer, Tensor)):
+        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not {type(high).__name__}")
     return operator.index(low), operator.index(high), size
 
 

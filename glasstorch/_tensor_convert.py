@@ -28,8 +28,11 @@ class TensorConvert:
     def mps(self, *a, **k):
         check_device("mps")
 
-    def pin_memory(self, *a, **k):
-        return self
+    def pin_memory(self, device=None):
+        # as a CPU-only torch build: there is no accelerator to pin memory for
+        if device is not None and str(device) == "cpu":
+            raise RuntimeError("CPU device type not an accelerator.")
+        raise RuntimeError("Cannot access accelerator device when none is available.")
 
     def is_pinned(self, *a, **k):
         return False
@@ -110,6 +113,8 @@ class TensorConvert:
 
     def __float__(self):
         self._one_element()
+        if self._rg:
+            warn_grad_to_scalar()
         try:
             return float(self.item())
         except TypeError:                 # a complex value: torch takes its real part if exactly real
@@ -132,3 +137,17 @@ class TensorConvert:
     def __complex__(self):
         self._one_element()
         return complex(self.item())
+
+
+_GRAD_SCALAR_WARNED = [False]
+
+
+def warn_grad_to_scalar():
+    """torch's warning (once, as TORCH_WARN_ONCE) when ``float()`` reads a tensor that requires grad."""
+    from ._api_more import _WARN_ALWAYS
+    if not _GRAD_SCALAR_WARNED[0] or _WARN_ALWAYS[0]:
+        _GRAD_SCALAR_WARNED[0] = True
+        from ._user_warning import warn_at_caller
+        warn_at_caller("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                       "Consider using tensor.detach() first. (Triggered internally at "
+                       "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)")

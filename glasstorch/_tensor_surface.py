@@ -308,10 +308,10 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
     def addcdiv_(self, tensor1, tensor2, *, value=1):
         return O.ternary.addcdiv_(self, tensor1, tensor2, value=value)
 
-    def softmax(self, dim, dtype=None):
+    def softmax(self, dim=..., dtype=None):      # ...: not given, refused with torch's message
         return O.softmax.softmax(self, dim, dtype)
 
-    def log_softmax(self, dim, dtype=None):
+    def log_softmax(self, dim=..., dtype=None):
         return O.softmax.log_softmax(self, dim, dtype)
 
     # ---- constructors from a tensor ----------------------------------------------------------------

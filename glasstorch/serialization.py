@@ -42,8 +42,9 @@ __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_g
 
 DEFAULT_PROTOCOL = 2
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C        # the first pickle of the legacy (pre-1.6) format
-_UNSAFE = ("Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can result "
-           "in arbitrary code execution. Do it only if you got the file from a trusted source.")
+_UNSAFE = ("In PyTorch 2.6, we changed the default value of the `weights_only` argument in `torch.load` from `False` "
+           "to `True`. Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can "
+           "result in arbitrary code execution. Do it only if you got the file from a trusted source.")
 
 
 # ---- saving ---------------------------------------------------------------------------------------
@@ -250,12 +251,22 @@ def _load_file(f, map_location, weights_only, encoding, mmap_path):
 
 
 def _weights_only_message(msg):
-    if "was not an allowed global by default" in msg:
+    """torch.load's wording around the unpickler's message (bold escape codes included)."""
+    import re
+    docs = ("\n\nCheck the documentation of torch.load to learn more about types accepted by default with "
+            "weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+    if re.search(r"GLOBAL (\S+) was not an allowed global by default.", msg):
         return ("Weights only load failed. This file can still be loaded, to do so you have two options, "
-                f"do those steps only if you trust the source of the checkpoint.\n\t(1) {_UNSAFE}\n\t(2) "
-                "Alternatively, to load with `weights_only=True` please check the recommended steps in the "
-                f"following error message.\n\tWeightsUnpickler error: {msg}")
-    return f"Weights only load failed. {_UNSAFE}\n\n{msg}"
+                "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. "
+                f"\n\t(1) {_UNSAFE}\n\t(2) Alternatively, to load with `weights_only=True` please check the "
+                f"recommended steps in the following error message.\n\tWeightsUnpickler error: {msg}{docs}")
+    if re.search(r"(\S+) must be (\S+) to load", msg):
+        return f"Weights only load failed. {msg}\n {_UNSAFE}\n"
+    out = f"Weights only load failed. {_UNSAFE}\n"
+    if not re.search(r"whose module (\S+) is blocked", msg):
+        out += ("Please file an issue with the following so that we can make `weights_only=True` compatible with "
+                "your use case: WeightsUnpickler error: ")
+    return out + "\n\n" + msg + docs
 
 
 def _load_legacy(f, weights_only, encoding):

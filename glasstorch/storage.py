@@ -76,7 +76,23 @@ class TypedStorage:
             raise RuntimeError("slices are only supported in UntypedStorage.__getitem__")
         if not isinstance(idx, int):
             raise RuntimeError(f"can't index a {type(self)} with {type(idx)}")
-        return self._flat()[idx].item()
+        flat = self._flat()
+        if idx >= flat.size or -idx > flat.size:
+            raise IndexError(f"index {idx} out of range for storage of size {flat.size}")
+        return flat[idx].item()
+
+    def __setitem__(self, idx, value):
+        # torch writes through a tensor viewing the whole storage (``tmp[idx] = value``), so its
+        # bounds errors and value conversions are the tensor's
+        if not isinstance(idx, (int, slice)):
+            raise RuntimeError(f"can't index a {type(self)} with {type(idx)}")
+        if isinstance(value, (TypedStorage, type(self._untyped_storage))):
+            raise RuntimeError(f"cannot set item with value type {type(value)}")
+        from . import from_numpy
+        flat = self._flat()
+        if not np.shares_memory(flat, self._untyped_storage._array):
+            raise RuntimeError("cannot write into a storage that is not contiguous in memory")
+        from_numpy(flat)[idx] = value
 
     def __iter__(self):
         return iter(self._flat().tolist())

@@ -14,6 +14,8 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             data = _wrap(np.zeros((0,), np.float32))
+        elif not isinstance(data, Tensor):          # torch calls data.detach() first
+            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
         t = object.__new__(cls)
         t._data = data._data
         t._rg = False
@@ -26,6 +28,8 @@ class Parameter(Tensor):
         if data.is_inference():     # a Parameter over an inference tensor is one too
             t.__dict__["_is_inference"] = True
         if requires_grad:
+            if t._data.dtype.kind not in "fc":     # torch's Parameter words it as torch.tensor(requires_grad=) does
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
             t.requires_grad_(True)
         return t
 

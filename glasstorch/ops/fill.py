@@ -1,7 +1,8 @@
 """Writing values into a tensor: ``fill_``, ``zero_``, ``copy_``.
 
-``fill_`` records ``FillBackward0``-style behaviour implicitly: the filled tensor's old values no
-longer matter, so no gradient flows to them; ``copy_`` sends the gradient to the source.
+The filled tensor's old values no longer matter, so no gradient flows to them; ``fill_`` with a 0-d
+tensor value sends the summed gradient to it (``FillBackward3``; a number: ``FillBackward2``), and
+``copy_`` sends the gradient to the source.
 """
 import numpy as np
 
@@ -11,22 +12,42 @@ from .inplace import check_inplace, check_overlap, can_cast, type_name, rebase_v
 from ._scalar_cast import checked_scalar
 
 
-class FillBackward0(Node):
-    """x.fill_(v)   ->   dx = 0"""
+class FillBackward2(Node):
+    """x.fill_(v), v a number   ->   dx = 0"""
     __slots__ = ()
 
     def backward(self, g):
         return (self.m.zeros_like(g),)
 
 
-class ZeroBackward0(FillBackward0):
+class ZeroBackward0(FillBackward2):
     """x.zero_()   ->   dx = 0"""
     __slots__ = ()
 
 
-def fill_(t, value):
-    check_inplace(t)
-    if isinstance(value, Tensor):
+class FillBackward3(Node):
+    """x.fill_(v), v a 0-d tensor   ->   dx = 0,   dv = sum(g)   (a whole-tensor sum: torch's order)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        total = _wrap(np.asarray(g)).sum()._data if isinstance(g, np.ndarray) else g.sum()
+        return self.m.zeros_like(g), total
+
+
+class FillBackward0(FillBackward2):
+    """y = fill(x, v), v a number   ->   dx = 0"""
+    __slots__ = ()
+
+
+class FillBackward1(FillBackward3):
+    """y = fill(x, v), v a 0-d tensor   ->   dx = 0,   dv = sum(g)"""
+    __slots__ = ()
+
+
+def _write(t, value):
+    """Fill ``t``'s array with ``value`` (a number, or a 0-d tensor, which is returned)."""
+    src = value if isinstance(value, Tensor) else None
+    if src is not None:
         if value._data.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
@@ -34,10 +55,30 @@ def fill_(t, value):
     else:
         value = checked_scalar(value, t._data.dtype)
     t._data[...] = value
+    return src
+
+
+def fill(input, value):
+    """``torch.fill``: a copy of ``input`` filled with ``value`` (FillBackward0 / FillBackward1)."""
+    out = _wrap(input._data.copy(order="K"))
+    src = _write(out, value)
+    if GRAD.enabled and (input._rg or src is not None and src._rg):
+        if src is not None:
+            record(FillBackward1(), out, input, src)
+        else:
+            record(FillBackward0(), out, input)
+    return out
+
+
+def fill_(t, value, _zero=False):
+    check_inplace(t)
+    src = _write(t, value)
     t._vc[0] += 1
-    if GRAD.enabled and t._rg and t.grad_fn is not None:
-        node = ZeroBackward0() if isinstance(value, (int, float)) and value == 0 else FillBackward0()
-        record(node, t, t)
+    if GRAD.enabled and (t._rg and t.grad_fn is not None or src is not None and src._rg):
+        if src is not None:
+            node = record(FillBackward3(), t, t, src).grad_fn
+        else:
+            node = record(ZeroBackward0() if _zero else FillBackward2(), t, t).grad_fn
         base = t._base
         if base is not None and base._data is not t._data and np.shares_memory(base._data, t._data):
             rebase_view(t, node)      # the base changed too: it gets CopySlices, as after any in-place op
@@ -68,8 +109,11 @@ def copy_(t, src):
     np.copyto(t._data, b, casting="unsafe")
     t._vc[0] += 1
     if GRAD.enabled and (t._rg or (isinstance(src, Tensor) and src._rg)):
-        record(CopyBackwards(), t, t, src)
+        node = record(CopyBackwards(), t, t, src).grad_fn
+        base = t._base
+        if base is not None and base._data is not t._data and np.shares_memory(base._data, t._data):
+            rebase_view(t, node)      # copying into a view changes its base: CopySlices, as torch records
     return t
 
 
-__all__ = ["fill_", "copy_", "can_cast", "type_name", "_wrap", "as_array"]
+__all__ = ["fill", "fill_", "copy_", "can_cast", "type_name", "_wrap", "as_array"]

@@ -18,6 +18,7 @@ from .views import select, SliceBackward0, _record_index, scatter_into
 from .inplace import check_inplace, LEAF_INPLACE, VIEW_LEAF_INPLACE
 from ._scalar_cast import checked_scalar
 from .fill import copy_  # noqa: F401  (re-exported for callers that write whole tensors)
+from .setitem_whole import check_expand as _check_expand, copy_source, is_whole, write_whole
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
             "(got {})")
@@ -152,7 +153,9 @@ def parse(shape, index, byte_masks=None):
         elif isinstance(it, slice):
             size = cur[d]
             step = 1 if it.step is None else int(it.step)
-            if step <= 0:
+            if step == 0:
+                raise ValueError("slice step cannot be zero")          # (Python's own slice message)
+            if step < 0:
                 raise ValueError("step must be greater than zero")
             start, stop, _ = slice(it.start, it.stop, 1).indices(size)
             stop = max(stop, start)
@@ -165,7 +168,8 @@ def parse(shape, index, byte_masks=None):
         else:
             a = _as_index_array(it)
             if a is None:
-                raise IndexError(_INVALID.format(type(it).__name__))
+                from .._sizes import _type_name
+                raise IndexError(_INVALID.format(_type_name(it)))
             if a.dtype == np.bool_:
                 got = tuple(cur[d:d + a.ndim])
                 for k, (m, s) in enumerate(zip(a.shape, got)):
@@ -333,6 +337,10 @@ def setitem(input, index, value):
         index = None
     x = input._data
     is_t = isinstance(value, Tensor)
+    if not is_t and not isinstance(value, (int, float, complex)):      # (bool is an int)
+        from .conversion import legacy_type
+        from .._sizes import _type_name
+        raise TypeError(f"can't assign a {_type_name(value)} to a {legacy_type(input)}")
     one = not is_t or value._data.size == 1
     byte_masks = []
     steps, basic, adv = parse(x.shape, index, byte_masks)     # checks the mask's shape first
@@ -341,8 +349,9 @@ def setitem(input, index, value):
         for _ in byte_masks:
             warn_byte_index()
     track = GRAD.enabled and (input._rg or (is_t and value._rg))
+    whole = adv is None and is_whole(index, x.shape)        # x[:] = v: no view, torch's copy_to
     if GRAD.enabled and input._rg and input.grad_fn is None:
-        raise RuntimeError(LEAF_INPLACE if adv is not None else VIEW_LEAF_INPLACE)
+        raise RuntimeError(LEAF_INPLACE if adv is not None or whole else VIEW_LEAF_INPLACE)
     check_inplace(input)
     target = x[basic]
     if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
@@ -354,6 +363,9 @@ def setitem(input, index, value):
             _check_expand(v.shape, target.shape)
             if v.ndim > target.ndim:
                 v = v.reshape(v.shape[v.ndim - target.ndim:])
+        if whole and track:
+            write_whole(input, value, v)
+            return None
         np.copyto(target, v, casting="unsafe")
     else:
         shape = np.empty(target.shape, np.bool_)[adv].shape if is_t else ()
@@ -368,6 +380,8 @@ def setitem(input, index, value):
         target[adv] = v
     input._vc[0] += 1
     if track:
+        if is_t and adv is None and value._rg:      # torch's copy_to views and expands the value first
+            value = copy_source(value, target.shape)
         # torch runs index_put_ on the view the ints, slices and Nones made, so any such step
         # makes the write a CopySlices on the base (same gradient, different name)
         node = (IndexPutBackward0 if adv is not None and not steps else CopySlices)()
@@ -388,24 +402,6 @@ def refuse_byte_fill(indices, one_value):
     used = [a for a in indices if a is not None and not isinstance(a, slice)]
     if one_value and len(used) == 1:
         raise RuntimeError(BYTE_FILL)
-
-
-def _check_expand(vshape, tshape):
-    lead = len(tshape) - len(vshape)
-    if lead < 0:
-        # torch drops leading 1s of the value; anything else cannot fit
-        extra = vshape[:-lead] if len(tshape) else vshape
-        if any(s != 1 for s in extra):
-            raise RuntimeError(f"expand(torch.FloatTensor{{{list(vshape)}}}, size={list(tshape)}): the number of "
-                               f"sizes provided ({len(tshape)}) must be greater or equal to the number of "
-                               f"dimensions in the tensor ({len(vshape)})")
-        return
-    for i, s in enumerate(vshape):
-        t = tshape[lead + i]
-        if s != 1 and s != t:
-            raise RuntimeError(f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
-                               f"non-singleton dimension {lead + i}.  Target sizes: {list(tshape)}.  Tensor sizes: "
-                               f"{list(vshape)}")
 
 
 __all__ = ["getitem", "setitem", "parse", "refuse_byte_fill", "warn_byte_index", "add_at_positions", "positions", "scatter_into"]

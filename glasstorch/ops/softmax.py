@@ -34,6 +34,10 @@ class LogSoftmaxBackward0(Node):
 
 
 def _prepare(input, dim, dtype, name):
+    if dim is ...:          # the default that marks "not given" (torch's parser words this error its own way)
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    if dim is None:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
     x = input._data
     if dtype is not None:
         x = x.astype(to_dtype(dtype).np)
@@ -50,7 +54,7 @@ def _shifted(x, d):
     return x - np.where(np.isfinite(m), m, 0).astype(x.dtype)
 
 
-def softmax(input, dim, dtype=None, *, _stacklevel=3):
+def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "softmax")
     w = x.astype(np.float32) if x.dtype == np.float16 else x      # half works in float32, as torch
     with np.errstate(invalid="ignore", over="ignore"):
@@ -66,7 +70,7 @@ def softmax(input, dim, dtype=None, *, _stacklevel=3):
     return r
 
 
-def log_softmax(input, dim, dtype=None, *, _stacklevel=3):
+def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "log_softmax")
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -67,8 +67,61 @@ class UntypedStorage:
         from .._device import CPU
         return CPU
 
-    def __repr__(self):
-        return f"glasstorch.UntypedStorage of {self.nbytes()} bytes at {hex(self.data_ptr())}"
+    def element_size(self):
+        return 1
+
+    def type(self):
+        return "torch.storage.UntypedStorage"
+
+    def is_shared(self):
+        return False
+
+    def is_pinned(self, device="cuda"):
+        return False
+
+    def _bytes(self):
+        """The allocation as a flat uint8 array sharing its memory (in memory order)."""
+        return self._array.reshape(-1, order="A").view(np.uint8)
+
+    def __getitem__(self, idx):
+        """A byte as an int; a slice (step 1 only) is an UntypedStorage sharing this memory."""
+        b = self._bytes()
+        if isinstance(idx, slice):
+            if idx.step not in (None, 1):
+                raise RuntimeError(f"Trying to slice with a step of {idx.step}, but only a step of 1 is supported")
+            return UntypedStorage(b[idx])
+        if not isinstance(idx, int):
+            raise TypeError(f"can't index a torch.UntypedStorage with {type(idx).__name__}")
+        i = idx + b.size if idx < 0 else idx
+        if not 0 <= i < b.size:
+            raise IndexError(f"index {i} out of range for storage of size {b.size}")
+        return int(b[i])
+
+    def __setitem__(self, idx, value):
+        # torch does not wrap negative indices here, and keeps only the low byte of the value
+        b = self._bytes()
+        if not isinstance(idx, (int, slice)):
+            raise RuntimeError(f"can't index a torch.UntypedStorage with {type(idx).__name__}")
+        if not isinstance(value, int):
+            raise RuntimeError(f"can only set storage content with a int types, but got {type(value).__name__} instead")
+        if isinstance(idx, int):
+            if not 0 <= idx < b.size:
+                raise RuntimeError("out of bounds")
+            b[idx] = value & 0xFF
+        else:
+            b[idx] = value & 0xFF
+
+    def __iter__(self):
+        return iter(self._bytes().tolist())
+
+    def tolist(self):
+        return self._bytes().tolist()
+
+    def __str__(self):
+        data = " " + "\n ".join(str(v) for v in self._bytes().tolist())
+        return f"{data}\n[torch.storage.UntypedStorage(device={self.device}) of size {self.nbytes()}]"
+
+    __repr__ = __str__
 
 
 _STORAGES = weakref.WeakValueDictionary()

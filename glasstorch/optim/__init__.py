@@ -15,8 +15,14 @@ from .rprop import Rprop
 from .lbfgs import LBFGS
 from .sparse_adam import SparseAdam
 from ._adafactor import Adafactor
-from . import optimizer, sgd, adam, adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, asgd, rprop, lbfgs, \
-    sparse_adam
+from ._muon import Muon
+from ._stateless import swap_in_optimizer_params_and_state
 
-__all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam",
-           "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler", "swa_utils"]
+# as torch's __init__ does: the optimizers' modules stay importable (``torch.optim.sgd``) but are not
+# attributes of the package, so ``dir(torch.optim)`` lists the classes only
+del optimizer, sgd, adam, adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, asgd, rprop, lbfgs, \
+    sparse_adam  # noqa: F821
+
+__all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "Muon", "NAdam", "Optimizer",
+           "RAdam", "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler", "swa_utils",
+           "swap_in_optimizer_params_and_state"]

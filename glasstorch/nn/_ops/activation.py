@@ -134,6 +134,8 @@ class HardtanhBackward0(Node):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
     if inplace:
         return hardtanh_(input, min_val, max_val)
     x = input._data
@@ -371,6 +373,10 @@ def _prelu_weight(w, x):
 def prelu(input, weight):
     x, w = input._data, weight._data
     refuse("prelu_cpu", x)
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if w.size != 1 and w.size != channels:
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {w.size} "
+                           f"and channel size = {channels}.")
     r = _wrap(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype))
     if GRAD.enabled and (input._rg or weight._rg):
         node = PreluKernelBackward0()
@@ -381,26 +387,27 @@ def prelu(input, weight):
 
 # ---- softmax family: the kernels of ops/softmax.py (torch.softmax and the tensor methods), plus
 # nn.functional's implicit-dim rule -----------------------------------------------------------------
-def _softmax_dim(ndim, dim, name):
+def _softmax_dim(ndim, dim, name, stacklevel):
+    # torch's _get_softmax_dim: the warning points at the caller of F.softmax (stacklevel 3; modules pass 5)
     if dim is None:
         import warnings
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
-                      "dim=X as an argument.", UserWarning, stacklevel=4)
+                      "dim=X as an argument.", UserWarning, stacklevel=stacklevel)
         dim = 0 if ndim in (0, 1, 3) else 1
     return dim
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax.softmax(input, _softmax_dim(input._data.ndim, dim, "softmax"), dtype)
+    return _softmax.softmax(input, _softmax_dim(input._data.ndim, dim, "softmax", _stacklevel), dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax.log_softmax(input, _softmax_dim(input._data.ndim, dim, "log_softmax"), dtype)
+    return _softmax.log_softmax(input, _softmax_dim(input._data.ndim, dim, "log_softmax", _stacklevel), dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     from ...ops.arithmetic import neg
-    return softmax(neg(input), dim, _stacklevel, dtype)
+    return _softmax.softmax(neg(input), _softmax_dim(input._data.ndim, dim, "softmin", _stacklevel), dtype)
 
 
 def softsign(input):
