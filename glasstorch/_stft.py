@@ -14,21 +14,16 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._fft_core import run_c2c, run_r2c, run_c2r
-from ._user_warning import warn_at_caller
 from .autograd.graph import Node
 from .ops._common import GRAD, _wrap, record1
 
 _LEGACY = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
            "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-_WARNED = set()
+from ._user_warning import WARNED as _WARNED, warn_once  # noqa: E402
 
 
-def _warn_once(key, message):
-    # torch's TORCH_WARN_ONCE: once per process
-    if key not in _WARNED:
-        _WARNED.add(key)
-        warn_at_caller(message)
+_warn_once = warn_once       # torch's TORCH_WARN_ONCE: once per process
 
 
 def _tensor_name(t):
@@ -79,7 +74,8 @@ def _stft(self, n_fft, hop_opt, win_opt, window, normalized, onesided_opt, retur
                    "A window was not provided. A rectangular window will be applied,which is known to cause "
                    "spectral leakage. Other windows such as torch.hann_window or torch.hamming_window are "
                    "recommended to reduce spectral leakage.To suppress this warning and use a rectangular "
-                   "window, explicitly set `window=torch.ones(n_fft, device=<device>)`.")
+                   "window, explicitly set `window=torch.ones(n_fft, device=<device>)`. (Triggered internally at "
+                   "/__w/pytorch/pytorch/aten/src/ATen/native/SpectralOps.cpp:835.)")
     return_complex = return_complex_opt
     if return_complex is None:
         return_complex = self.is_complex() or (window is not None and window.is_complex())
@@ -199,7 +195,8 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         _warn_once("istft-window",
                    "A window was not provided. A rectangular window will be applied.Please provide the same "
                    "window used by stft to make the inversion lossless.To suppress this warning and use a "
-                   "rectangular window, explicitly set `window=torch.ones(n_fft, device=<device>)`.")
+                   "rectangular window, explicitly set `window=torch.ones(n_fft, device=<device>)`. (Triggered "
+                   "internally at /__w/pytorch/pytorch/aten/src/ATen/native/SpectralOps.cpp:1035.)")
     if not self.is_complex():
         raise RuntimeError("istft requires a complex-valued input tensor matching the output from stft with "
                            "return_complex=True.")

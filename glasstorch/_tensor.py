@@ -164,6 +164,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self.grad_fn is None and self._data.dtype.kind not in "fc":   # (the setter's own wording)
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):

@@ -13,3 +13,13 @@ def warn_at_caller(message, category=UserWarning):
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
+
+
+WARNED = set()      # the keys of the warnings given once per process
+
+
+def warn_once(key, message, category=UserWarning):
+    """torch's TORCH_WARN_ONCE: the first call in the process warns (at the user's line), later ones not."""
+    if key not in WARNED:
+        WARNED.add(key)
+        warn_at_caller(message, category)

@@ -39,7 +39,7 @@ def check_inplace(t):
     """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does, and to
     tensors in which several elements share one memory location (an expanded tensor)."""
     strides = t._data.strides
-    if 0 in strides and any(st == 0 and n > 1 for st, n in zip(strides, t._data.shape)):
+    if 0 in strides and t._data.size and any(st == 0 and n > 1 for st, n in zip(strides, t._data.shape)):
         raise RuntimeError(INTERNAL_OVERLAP)
     if GRAD.enabled:
         if t._rg and t.grad_fn is None:

@@ -324,9 +324,9 @@ def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
     if indexing is None:
-        import warnings
-        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
-                      "argument.", UserWarning, stacklevel=2)
+        from .._user_warning import warn_once
+        warn_once("meshgrid", "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. "
+                       "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)")
         indexing = "ij"
     ts = list(tensors)
     swap = indexing == "xy" and len(ts) >= 2

@@ -104,14 +104,15 @@ def permute(input, *args, dims=None):
 
 T_WARNING = ("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
              "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
-             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
+             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor. (Triggered "
+             "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)")
 
 
 def T(input):
     n = input._data.ndim
     if n != 2 and n != 0:
-        import warnings
-        warnings.warn(T_WARNING, UserWarning, stacklevel=3)
+        from .._user_warning import warn_once
+        warn_once("x.T", T_WARNING)            # torch warns once per process
     return permute(input, tuple(range(n - 1, -1, -1)))
 
 

@@ -6,6 +6,8 @@ import pytest
 from ._helpers import same_expression
 
 EXPRS = [
+    't.ones(2, 3)[t.tensor([False, False])].add_(1).shape',
+    't.zeros(0, 3).expand(2, 0, 3).add_(1).shape',
     't.ones(2, requires_grad=True).add_(1)',
     't.ones(2, requires_grad=True)[0].add_(1)',
     '(lambda x: x.view(2).add_(1))(t.ones(2, requires_grad=True))',
