@@ -118,7 +118,8 @@ def commit(t, compute, name=""):
     if rd.dtype != td.dtype and not can_cast(rd.dtype, td.dtype):
         raise RuntimeError(f"result type {type_name(rd.dtype)} can't be cast to the desired output type "
                            f"{type_name(td.dtype)}")
-    np.copyto(td, rd, casting="unsafe")
+    if td.size:                      # (an empty expanded tensor is read-only in NumPy, and has nothing to write)
+        np.copyto(td, rd, casting="unsafe")
     t._vc[0] += 1
     fn = r.grad_fn
     if fn is not None:
