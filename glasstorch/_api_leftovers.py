@@ -31,10 +31,11 @@ def spmm(input, mat2):
 def chain_matmul(*matrices, out=None):
     """Deprecated: the product of 2-d matrices in the cheapest order (``linalg.multi_dot``); one matrix
     comes back as it is."""
-    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
-                  "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
-                  "parameters. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:"
-                  "1102.)", UserWarning, stacklevel=2)
+    from ._user_warning import warn_once
+    warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
+              "Use torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
+              "parameters. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:"
+              "1102.)")
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
     for m in matrices:

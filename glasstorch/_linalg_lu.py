@@ -167,8 +167,8 @@ def lu_factor(A, *, pivot=True, out=None):
 
 def torch_lu(A, pivot=True, get_infos=False, out=None):
     """``torch.lu``: deprecated, the factor as ``lu_factor`` (and its infos with ``get_infos``)."""
-    import warnings
-    warnings.warn(_LU_DEPRECATED, UserWarning, stacklevel=2)
+    from ._user_warning import warn_once
+    warn_once("lu", _LU_DEPRECATED)                       # torch warns once per process
     _pivot_only(pivot, "linalg.lu_factor")
     r = _factor(A, "torch.linalg.lu_factor_ex", "torch.lu_factor", not get_infos)
     return _LuWithInfo(*r) if get_infos else r[:2]

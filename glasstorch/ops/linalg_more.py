@@ -5,7 +5,6 @@ import numpy as np
 
 from .. import linalg
 from .._return_types import return_type
-from .._user_warning import warn_at_caller
 from ._common import _wrap
 
 slogdet_ret = return_type("slogdet", ["sign", "logabsdet"])
@@ -96,7 +95,8 @@ class CholeskyBackward0(linalg.LinalgCholeskyExBackward0):
 
 
 def cholesky(input, upper=False):
-    warn_at_caller(_CHOLESKY_DEPRECATED)
+    from .._user_warning import warn_once
+    warn_once("cholesky", _CHOLESKY_DEPRECATED)          # torch warns once per process
     r = linalg._cholesky(input, upper, "cholesky", True)[0]
     if r.grad_fn is not None and not input.is_complex():    # the complex node only refuses
         r.grad_fn.__class__ = CholeskyBackward0     # torch's old entry point names its node apart
@@ -104,7 +104,8 @@ def cholesky(input, upper=False):
 
 
 def qr(input, some=True):
-    warn_at_caller(_QR_DEPRECATED)
+    from .._user_warning import warn_once
+    warn_once("qr", _QR_DEPRECATED)                       # torch warns once per process
     return qr_ret(*linalg.qr(input, "reduced" if some else "complete"))
 
 
