@@ -323,62 +323,7 @@ def broadcast_to(input, size):
     return expand(input, size)
 
 
-def broadcast_tensors(*tensors):
-    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
-        tensors = tensors[0]
-    try:
-        shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
-    except ValueError:
-        # torch folds the shapes pairwise (infer_size) and reports the first clash from the right
-        shape = ()
-        for t in tensors:
-            shape = _infer_size(shape, t._data.shape)
-    # a tensor already of the broadcast shape comes back itself, not as a view (as torch's expand_outplace)
-    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
-
-
-def _infer_size(a, b):
-    """The broadcast of shapes a and b, checked from the last dim as torch's infer_size does."""
-    ndim = max(len(a), len(b))
-    out = [1] * ndim
-    for i in range(ndim - 1, -1, -1):
-        off = ndim - 1 - i
-        sa = a[len(a) - 1 - off] if len(a) - 1 - off >= 0 else 1
-        sb = b[len(b) - 1 - off] if len(b) - 1 - off >= 0 else 1
-        if not (sa == sb or sa == 1 or sb == 1):
-            raise RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
-                               f"non-singleton dimension {i}")
-        out[i] = sb if sa == 1 else sa
-    return tuple(out)
-
-
-def broadcast_shapes(*shapes):
-    """torch._refs._broadcast_shapes: ints count as 1-d shapes, None is skipped, a clash names the
-    offending argument and the shape broadcast so far."""
-    from collections.abc import Sequence
-    from .._device import Size
-    shapes = [(s,) if isinstance(s, (int, np.integer)) else s for s in shapes if s is not None]
-    for shape in shapes:
-        if not isinstance(shape, Sequence):
-            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}")
-    if not shapes:
-        return Size([])
-    common = [1] * max(len(shape) for shape in shapes)
-    for arg_idx, shape in enumerate(shapes):
-        for idx in range(-1, -1 - len(shape), -1):
-            if shape[idx] == common[idx]:
-                continue
-            if common[idx] == 1:
-                if shape[idx] < 0:
-                    raise ValueError("Attempting to broadcast a dimension with negative length!")
-                common[idx] = shape[idx]
-            if shape[idx] == 1:
-                continue
-            if common[idx] != shape[idx]:
-                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[idx]} at {idx}! "
-                                   f"Mismatching argument at index {arg_idx} had {shape}; but expected shape "
-                                   f"should be broadcastable to {common}")
-    return Size(common)
+from .broadcast import broadcast_tensors, broadcast_shapes, _infer_size  # noqa: E402,F401  (shape's API)
 
 
 def contiguous(input, memory_format=None):
