@@ -1,11 +1,9 @@
 """index_select / index_add / index_fill / index_copy / gather / scatter*: torch's checks, in torch's
 order, and 0-d tensors (torch treats them as one position along dim 0)."""
-import warnings
-
 import numpy as np
 import pytest
 
-from ._helpers import same_error, same_on_both
+from ._helpers import same_on_both, same_outcome
 
 # (self shape, dim, index, source shape or value); each runs on both libraries and must give the same
 # tensor or the same exception type and message
@@ -37,17 +35,7 @@ def _index(i):
     return np.array(i, dtype=np.int64)
 
 
-def _run(fn):
-    """fn's result on both, or torch's error on both (index_reduce warns that it is in beta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            import torch
-            fn(torch)
-        except Exception:      # noqa: BLE001
-            same_error(fn)
-            return
-        same_on_both(lambda m: fn(m), [], grad=False)
+_run = same_outcome      # fn's result on both, or torch's error on both
 
 
 @pytest.mark.parametrize("shape,dim,index,src", ADD)
