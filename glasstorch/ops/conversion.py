@@ -128,6 +128,21 @@ def layout_copy(x, fmt):
     return np.array(x, copy=True, order="C" if fmt == "contiguous_format" else "K")
 
 
+def to_args(args, dtype, device):
+    """(dtype, device) from ``to``'s positional arguments: a tensor (its dtype), a dtype, a device (a string,
+    ``torch.device`` or an index), or a dtype by another name; keywords given are the starting values."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, _dt.dtype):
+            dtype = a
+        elif isinstance(a, (str, _device, int)) and not isinstance(a, bool):
+            device = a
+        elif a is not None:
+            dtype = _dt.to_dtype(a)
+    return dtype, device
+
+
 def to(t, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
     """``t.to(dtype)``, ``t.to(device)``, ``t.to(device, dtype)``, ``t.to(other_tensor)``."""
     fmt = getattr(memory_format, "name", None)
@@ -141,15 +156,7 @@ def to(t, *args, dtype=None, device=None, non_blocking=False, copy=False, memory
         if GRAD.enabled and r._rg:
             record1(ToCopyBackward0(), out, r)
         return out
-    for a in args:
-        if isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, _dt.dtype):
-            dtype = a
-        elif isinstance(a, (str, _device, int)) and not isinstance(a, bool):
-            device = a
-        elif a is not None:
-            dtype = _dt.to_dtype(a)
+    dtype, device = to_args(args, dtype, device)
     if device is not None or t._is_meta:
         from .._meta import is_meta_device, to_meta, no_data_error
         if is_meta_device(device):

@@ -9,17 +9,9 @@ LAYOUT_ERROR = ("to(options) doesn't support converting to a different layout, b
 
 
 def to(t, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
-    from .._device import check_device, device as _device
-    from .._tensor import Tensor
-    for a in args:
-        if isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, _dt.dtype):
-            dtype = a
-        elif isinstance(a, (str, _device, int)) and not isinstance(a, bool):
-            device = a
-        elif a is not None:
-            dtype = _dt.to_dtype(a)
+    from .._device import check_device
+    from ..ops.conversion import to_args
+    dtype, device = to_args(args, dtype, device)
     check_device(device)
     return convert(t, None if dtype is None else _dt.to_dtype(dtype), copy)
 

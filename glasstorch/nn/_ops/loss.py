@@ -11,7 +11,7 @@ from ...ops._common import GRAD, _wrap, record, broadcast_error
 from ...ops.inplace import can_cast, type_name
 from ..._dtype import result_type
 from ...ops import _libm
-from ...ops._complex_refuse import refuse
+from ...ops._complex_refuse import not_implemented, refuse
 from ...ops.shape import is_array
 from ._util import check_reduction, reduce, reduce_grad
 
@@ -36,7 +36,7 @@ class _PointwiseLoss(Node):
         if x.dtype != t.dtype:          # computed in the promoted dtype; the engine casts each back
             if self.same_dtypes:
                 raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
-            x, t = x.astype(np.promote_types(x.dtype, t.dtype)), t.astype(np.promote_types(x.dtype, t.dtype))
+            x, t = x.astype(g.dtype), t.astype(g.dtype)        # g has the forward's (promoted) dtype
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
         d = self.dloss(x, t) * gl
         return (d if self.need[0] else None, -d if self.need[1] else None)
@@ -71,7 +71,6 @@ def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
     if not can_cast(dt, out_dt):
         raise RuntimeError(f"result type {type_name(dt)} can't be cast to the desired output type {type_name(out_dt)}")
     if dt.kind not in "fc":
-        from ...ops._complex_refuse import not_implemented
         raise not_implemented(_KERNELS[node_cls.__name__], dt)
     if x.dtype != t.dtype:
         x, t = x.astype(dt), t.astype(dt)
@@ -193,7 +192,6 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if t.dtype != x.dtype:
         raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
     if x.dtype.kind not in "fc":
-        from ...ops._complex_refuse import not_implemented
         raise not_implemented("binary_cross_entropy", x.dtype)
     if ((x < 0) | (x > 1)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -253,7 +251,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     x, t = input._data, target._data
     refuse("log_sigmoid_cpu", x)
     if x.dtype.kind not in "f":
-        from ...ops._complex_refuse import not_implemented
         raise not_implemented("log_sigmoid_cpu", x.dtype)
     # torch forms (1 - t) * x in place in a tensor of the target's dtype: the loss takes that dtype
     out_dt = t.dtype
@@ -264,15 +261,14 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         raise RuntimeError(f"result type {type_name(result_type(input, target).np)} can't be cast to the desired "
                            f"output type {type_name(out_dt)}")
     with np.errstate(over="ignore"):
-        if pos_weight is None and x.dtype != t.dtype:
-            # log_sigmoid(x) in x's own dtype, the rest in the promoted one, as torch's composite
+        if pos_weight is None:
             m = np.maximum(-x, 0)
-            neg_log_sigmoid = m + _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
-            dt = np.promote_types(x.dtype, t.dtype)
-            loss = (1 - t.astype(dt)) * x.astype(dt) + neg_log_sigmoid.astype(dt)
-        elif pos_weight is None:
-            m = np.maximum(-x, 0)
-            loss = (1 - t) * x + m + _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
+            lse = _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
+            if x.dtype == t.dtype:
+                loss = (1 - t) * x + m + lse
+            else:       # log_sigmoid(x) in x's own dtype, the rest in the promoted one, as torch's composite
+                dt = np.promote_types(x.dtype, t.dtype)
+                loss = (1 - t.astype(dt)) * x.astype(dt) + (m + lse).astype(dt)
         else:
             pw = pos_weight._data
             lw = (pw - 1) * t + 1
