@@ -365,6 +365,7 @@ class TensorGenerator(Generator):
 
     def set_state(self, new_state):
         from glasstorch._tensor import Tensor
+        from glasstorch._sizes import _type_name
         if not isinstance(new_state, Tensor):
             raise TypeError(f"expected a torch.ByteTensor, but got {_type_name(new_state)}")
         if new_state._data.dtype != np.uint8:
@@ -392,11 +393,6 @@ def np_generator(gen):
         if isinstance(inner, Generator):
             return inner
     return gen
-
-
-def _type_name(x):
-    cls = type(x)
-    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
 
 
 def _new_default_generator():
