@@ -320,6 +320,8 @@ def _number(x, dt):
 def check_broadcast(*shapes):
     """The shapes broadcast in order, as torch's TensorIterator does; its error (naming the shape so far as
     tensor a and the next as tensor b) where they do not."""
+    if all(s == shapes[0] for s in shapes):           # the common case: nothing to broadcast
+        return shapes[0]
     acc = ()
     for s in shapes:
         try:

@@ -2,6 +2,8 @@
 ``ops.shape``)."""
 import numpy as np
 
+from ._common import check_broadcast
+
 
 def _expand(t, shape):
     from .shape import expand
@@ -13,28 +15,11 @@ def broadcast_tensors(*tensors):
         tensors = tensors[0]
     try:
         shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
-    except ValueError:
-        # torch folds the shapes pairwise (infer_size) and reports the first clash from the right
-        shape = ()
-        for t in tensors:
-            shape = _infer_size(shape, t._data.shape)
+    except ValueError:   # torch folds the shapes pairwise (infer_size) and reports the first clash from the right
+        check_broadcast(*(t._data.shape for t in tensors))
+        raise
     # a tensor already of the broadcast shape comes back itself, not as a view (as torch's expand_outplace)
     return tuple(t if t._data.shape == shape else _expand(t, shape) for t in tensors)
-
-
-def _infer_size(a, b):
-    """The broadcast of shapes a and b, checked from the last dim as torch's infer_size does."""
-    ndim = max(len(a), len(b))
-    out = [1] * ndim
-    for i in range(ndim - 1, -1, -1):
-        off = ndim - 1 - i
-        sa = a[len(a) - 1 - off] if len(a) - 1 - off >= 0 else 1
-        sb = b[len(b) - 1 - off] if len(b) - 1 - off >= 0 else 1
-        if not (sa == sb or sa == 1 or sb == 1):
-            raise RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
-                               f"non-singleton dimension {i}")
-        out[i] = sb if sa == 1 else sa
-    return tuple(out)
 
 
 def broadcast_shapes(*shapes):

@@ -74,8 +74,11 @@ def clamp(input, min=None, max=None, *, out=None):
     dt = result_type(*ops) if len(ops) > 1 else input.dtype
     x = data_as(input, dt.np)
     if is_tensor(lo) or is_tensor(hi):
-        check_broadcast(*(v._data.shape for v in (input, lo, hi) if is_tensor(v)))
-        r = _wrap(_clamp_values(x, data_as(lo, dt.np), data_as(hi, dt.np)).astype(dt.np, copy=False))
+        try:
+            r = _wrap(_clamp_values(x, data_as(lo, dt.np), data_as(hi, dt.np)).astype(dt.np, copy=False))
+        except ValueError:             # shapes that do not broadcast: torch's message
+            check_broadcast(*(v._data.shape for v in (input, lo, hi) if is_tensor(v)))
+            raise
         if needs_grad(input, lo if is_tensor(lo) else input, hi if is_tensor(hi) else input):
             node = ClampBackward0()
             node.save(input, lo if is_tensor(lo) else _as_t(lo), hi if is_tensor(hi) else _as_t(hi))

@@ -32,8 +32,11 @@ def where(condition, input=None, other=None, *, out=None):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{type_name(c.dtype)}")
     x, y, dt = binary_operands(input, other)
-    check_broadcast(c.shape, np.shape(x), np.shape(y))
-    r = _wrap(as_array(np.where(c, x, y)).astype(dt.np, copy=False))
+    try:
+        r = _wrap(as_array(np.where(c, x, y)).astype(dt.np, copy=False))
+    except ValueError:                 # shapes that do not broadcast: torch's message
+        check_broadcast(c.shape, np.shape(x), np.shape(y))
+        raise
     if needs_grad(input, other):
         node = WhereBackward0()
         node.save(condition)

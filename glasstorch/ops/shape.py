@@ -323,7 +323,7 @@ def broadcast_to(input, size):
     return expand(input, size)
 
 
-from .broadcast import broadcast_tensors, broadcast_shapes, _infer_size  # noqa: E402,F401  (shape's API)
+from .broadcast import broadcast_tensors, broadcast_shapes  # noqa: E402,F401  (shape's API)
 
 
 def contiguous(input, memory_format=None):
