@@ -135,16 +135,16 @@ class Node:
         """``grad_fn._saved_self``, ``_saved_other``, ``_saved_result``, ``_saved_exponent`` ...: what the node
         saved, by torch's names (tensors unpacked and version-checked as backward would)."""
         names = type(self)._saved_names
-        if names and name.startswith("_saved_") and name[7:] in [n.split(":")[-1] for n in names]:
+        if names and name.startswith("_saved_"):
             key = name[7:]
-            for i, n in enumerate(names):
-                if n == "attr:" + key:
-                    return getattr(self, key)
-                if n == key:
-                    items = self._saved
-                    if items is None:
-                        raise RuntimeError(FREED)
-                    return self._saved_tensors(items)[i]
+            saved = [n for n in names if not n.startswith("attr:")]      # the items of save(), in order
+            if "attr:" + key in names:
+                return getattr(self, key)
+            if key in saved:
+                items = self._saved
+                if items is None:
+                    raise RuntimeError(FREED)
+                return self._saved_tensors(items)[saved.index(key)]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # ---- saved values ------------------------------------------------------------------
