@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, as_array, broadcast_error
-from .inplace import check_inplace, check_overlap, can_cast, type_name, rebase_view
+from .inplace import check_inplace, check_overlap, can_cast, type_name, writes_through_view, rebase_view
 from ._scalar_cast import checked_scalar
 
 
@@ -79,8 +79,7 @@ def fill_(t, value, _zero=False):
             node = record(FillBackward3(), t, t, src).grad_fn
         else:
             node = record(ZeroBackward0() if _zero else FillBackward2(), t, t).grad_fn
-        base = t._base
-        if base is not None and base._data is not t._data and np.shares_memory(base._data, t._data):
+        if writes_through_view(t):
             rebase_view(t, node)      # the base changed too: it gets CopySlices, as after any in-place op
     return t
 
@@ -110,8 +109,7 @@ def copy_(t, src):
     t._vc[0] += 1
     if GRAD.enabled and (t._rg or (isinstance(src, Tensor) and src._rg)):
         node = record(CopyBackwards(), t, t, src).grad_fn
-        base = t._base
-        if base is not None and base._data is not t._data and np.shares_memory(base._data, t._data):
+        if writes_through_view(t):
             rebase_view(t, node)      # copying into a view changes its base: CopySlices, as torch records
     return t
 

@@ -55,19 +55,21 @@ def check_inplace(t):
             raise RuntimeError(VIEW_LEAF_INPLACE)
 
 
-def multi_view_message(t):
+def _view_modified(t):
+    """The start of torch's messages refusing an in-place change of view ``t``."""
     from ..autograd.graph import forward_op_name
     op = forward_op_name(t.grad_fn.name()) if t.grad_fn is not None else "?"
-    return (f"Output {t._out_nr} of {op} is a view and is being modified inplace. This view is the output of a "
-            "function that returns multiple views. Such functions do not allow the output views to be modified "
-            "inplace. You should replace the inplace operation by an out-of-place one.")
+    return f"Output {t._out_nr} of {op} is a view and is being modified inplace. "
+
+
+def multi_view_message(t):
+    return (_view_modified(t) + "This view is the output of a function that returns multiple views. Such functions "
+            "do not allow the output views to be modified inplace. You should replace the inplace operation by an "
+            "out-of-place one.")
 
 
 def custom_fn_view_message(t):
-    from ..autograd.graph import forward_op_name
-    op = forward_op_name(t.grad_fn.name()) if t.grad_fn is not None else "?"
-    return (f"Output {t._out_nr} of {op} is a view and is being modified inplace. This view was created inside a "
-            "custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace "
+    return (_view_modified(t) + "This view was created inside a custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace "
             "would override the custom backward associated with the custom Function, leading to incorrect gradients. "
             "This behavior is forbidden. You can fix this by cloning the output of the custom Function.")
 
@@ -131,8 +133,7 @@ def commit(t, compute, name=""):
             vers[fn._result_at] = t._vc[0]
             fn._versions = tuple(vers)
         fn._dtype = td.dtype
-        base = t._base
-        if base is not None and base._data is not td and np.shares_memory(base._data, td):
+        if writes_through_view(t):
             rebase_view(t, fn)
         else:
             t.grad_fn = fn
@@ -145,6 +146,13 @@ def commit(t, compute, name=""):
 # When an in-place op writes into a view, the *base* tensor changed too, so its history must
 # record it: torch gives the base a CopySlices node (the old base, with the view's region passed
 # through the in-place op's backward) and the view a fresh AsStridedBackward0 over it.
+
+def writes_through_view(t):
+    """True when ``t`` is a view whose memory lies inside its base's: an in-place change of ``t`` changes
+    the base too, which must then record it (``rebase_view``)."""
+    base = t._base
+    return base is not None and base._data is not t._data and np.shares_memory(base._data, t._data)
+
 
 def _region(base_arr, view_arr):
     """(offset in bytes, shape, strides) of ``view_arr`` inside ``base_arr``'s memory."""
