@@ -14,6 +14,10 @@ torch checks a pooling call in stages, and the first failing stage names the err
 ``unsqueeze(-2)``, so later messages show the unsqueezed shape; max_pool1d without indices has
 its own checks.  Adaptive pools check rank and empty non-batch dims (which dims depends on the op).
 """
+import numpy as np
+
+from ..._tensor import _wrap_dim
+from ...ops.inplace import type_name
 
 
 def sizes(shape):
@@ -28,20 +32,15 @@ def _tdiv(a, b):
 
 def size_at(shape, dim):
     """torch's ``tensor.size(dim)``: the same IndexError for a dim out of range."""
-    n = len(shape)
-    if n == 0:
+    if len(shape) == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return shape[dim]
+    return shape[_wrap_dim(dim, len(shape))]
 
 
 def check_reduce_dims(shape, dims):
     """The dim check of ``mean(dims)`` (adaptive average pools to size 1 take that path)."""
-    n = max(len(shape), 1)
     for dim in dims:
-        if not -n <= dim < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        _wrap_dim(dim, len(shape))
 
 
 def check_dim_range(shape, lo, hi, fn):
@@ -290,15 +289,10 @@ def check_new_shape(shape):
             raise RuntimeError(f"Trying to create tensor with negative dimension {v}: {sizes(shape)}")
 
 
-_SCALAR = {"int8": "Char", "uint8": "Byte", "int16": "Short", "int32": "Int", "int64": "Long", "float16": "Half",
-           "float32": "Float", "float64": "Double", "bool": "Bool", "complex64": "ComplexFloat",
-           "complex128": "ComplexDouble"}
-
-
 def check_unpool(shape, idx_shape, idx_dtype, nd):
     """max_unpool2d/3d's kernel checks (max_unpool1d runs the 2-d one on ``unsqueeze(-1)``)."""
     if str(idx_dtype) != "int64":
-        name = _SCALAR.get(str(idx_dtype), str(idx_dtype))
+        name = type_name(np.dtype(idx_dtype))
         raise RuntimeError("elements in indices should be type int64" + (f" but got: {name}" if nd == 2 else ""))
     if len(shape) not in (nd + 1, nd + 2):
         raise RuntimeError(f"Input to max_unpooling{nd}d should be a {nd + 1}d or {nd + 2}d Tensor, but got a tensor "
