@@ -75,9 +75,9 @@ class SparseAddmmBackward0(_SparseDenseProduct):
 def check_sparse_dense(mat1, mat2):
     """torch's checks (and messages) for sparse ``mat1`` @ dense ``mat2`` (torch.sparse.mm, torch.mm)."""
     d = mat2._data
-    if d.ndim < 2:
-        n = max(d.ndim, 1)
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got 1)")
+    if d.ndim < 2:                       # torch reads mat2.size(1) first
+        from .._tensor import _wrap_dim
+        _wrap_dim(1, d.ndim)
     if mat1.ndim != 2 or d.ndim != 2:
         raise RuntimeError(f"addmm: matrices expected, got {mat1.ndim if mat1.ndim != 2 else d.ndim}D tensor")
     if mat1._vals.dtype != d.dtype:
