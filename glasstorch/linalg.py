@@ -53,10 +53,7 @@ class LinalgInvExBackward0(Node):
 
 def inv(A, *, out=None):
     a = _square(A, "inv")
-    if a.dtype.kind not in "fc":
-        from ._linalg_errors import _DTYPE_NAMES
-        raise RuntimeError("linalg.inv: Expected a floating point or complex tensor as input. Got "
-                           f"{_DTYPE_NAMES.get(a.dtype.name, a.dtype.name)}")
+    _float_or_complex(a, "inv")
     try:
         y = np.linalg.inv(a)
     except np.linalg.LinAlgError:
