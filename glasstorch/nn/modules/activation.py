@@ -72,11 +72,10 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
-        import glasstorch
+        from ._factory import filled
         self.num_parameters = num_parameters
         self.init = init
-        self.weight = Parameter(glasstorch.full((num_parameters,), float(init),
-                                                dtype=dtype or glasstorch.get_default_dtype()))
+        self.weight = Parameter(filled((num_parameters,), float(init), dtype))
 
     def forward(self, input):
         return F.prelu(input, self.weight)

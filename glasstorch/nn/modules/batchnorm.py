@@ -5,18 +5,13 @@ instance norms share ``_NormBase`` with them but are *not* ``_BatchNorm`` (as in
 """
 import numpy as np
 
-from ... import _dtype as _dt
 from ..._tensor import _wrap
 from ..parameter import Parameter
+from ._factory import filled
 from .. import functional as F
 from .module import Module
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
-
-
-def _full(shape, value, dtype=None):
-    dt = _dt.DEFAULT.float.np if dtype is None else dtype.np
-    return _wrap(np.full(shape, value, dt))
 
 
 class _NormBase(Module):
@@ -31,17 +26,17 @@ class _NormBase(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
-            self.weight = Parameter(_full((num_features,), 1.0, dtype))
+            self.weight = Parameter(filled((num_features,), 1.0, dtype))
             if bias:
-                self.bias = Parameter(_full((num_features,), 0.0, dtype))
+                self.bias = Parameter(filled((num_features,), 0.0, dtype))
             else:
                 self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", _full((num_features,), 0.0, dtype))
-            self.register_buffer("running_var", _full((num_features,), 1.0, dtype))
+            self.register_buffer("running_mean", filled((num_features,), 0.0, dtype, "zeros"))
+            self.register_buffer("running_var", filled((num_features,), 1.0, dtype, "ones"))
             self.register_buffer("num_batches_tracked", _wrap(np.array(0, np.int64)))
         else:
             self.register_buffer("running_mean", None)

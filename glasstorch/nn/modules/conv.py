@@ -84,13 +84,12 @@ class _ConvNd(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def extra_repr(self):
-        n = len(self.kernel_size)
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
-        if self.padding != (0,) * n:
+        if self.padding != (0,) * len(self.padding):
             s += ", padding={padding}"
-        if self.dilation != (1,) * n:
+        if self.dilation != (1,) * len(self.dilation):
             s += ", dilation={dilation}"
-        if self.output_padding != (0,) * n:
+        if self.output_padding != (0,) * len(self.output_padding):
             s += ", output_padding={output_padding}"
         if self.groups != 1:
             s += ", groups={groups}"

@@ -1,16 +1,12 @@
 """``Identity``, ``Linear``, ``Bilinear``."""
 import math
 
-import numpy as np
-
-from ... import _dtype as _dt
-from ..._tensor import _wrap
-from ..._sizes import _size
 from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter, UninitializedParameter
 from .. import functional as F
 from .. import init
 from .lazy import LazyModuleMixin
+from ._factory import filled
 from .module import Module
 
 __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
@@ -18,8 +14,7 @@ __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
 
 def _empty(shape, dtype=None):
     """torch.empty(shape): sizes that are not ints, or negative, get torch's errors."""
-    dt = _dt.DEFAULT.float if dtype is None else dtype
-    return _wrap(np.empty(_size((shape,)), dt.np))
+    return filled((shape,), None, dtype)
 
 
 class Identity(Module):

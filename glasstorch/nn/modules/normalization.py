@@ -1,26 +1,19 @@
 """``LayerNorm``, ``GroupNorm``, ``RMSNorm`` (batch norms live in ``batchnorm.py``, as in torch)."""
-import numpy as np
-
-from ... import _dtype as _dt
-from ..._tensor import _wrap
 from ..parameter import Parameter
+from ._factory import filled
 from .. import functional as F
 from .module import Module
 
 __all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
 
 
-def _full(shape, value, dtype=None):
-    dt = _dt.DEFAULT.float.np if dtype is None else dtype.np
-    return _wrap(np.full(shape, value, dt))
-
-
-def _affine_params(module, shape, affine, bias, dtype):
-    """``weight`` (ones) then ``bias`` (zeros) of ``shape`` as Parameters; None where switched off."""
+def _affine_params(module, args, affine, bias, dtype):
+    """``weight`` (ones) then ``bias`` (zeros) as Parameters, made as ``torch.empty(*args)``; None where
+    switched off."""
     if affine:
-        module.weight = Parameter(_full(shape, 1.0, dtype))
+        module.weight = Parameter(filled(args, 1.0, dtype))
         if bias:
-            module.bias = Parameter(_full(shape, 0.0, dtype))
+            module.bias = Parameter(filled(args, 0.0, dtype))
         else:
             module.register_parameter("bias", None)
     else:
@@ -37,7 +30,7 @@ class LayerNorm(Module):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        _affine_params(self, self.normalized_shape, elementwise_affine, bias, dtype)
+        _affine_params(self, (self.normalized_shape,), elementwise_affine, bias, dtype)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -75,7 +68,7 @@ class RMSNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(_full(self.normalized_shape, 1.0, dtype))
+            self.weight = Parameter(filled((self.normalized_shape,), 1.0, dtype))
         else:
             self.register_parameter("weight", None)
 

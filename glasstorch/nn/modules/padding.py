@@ -38,11 +38,24 @@ class _ConstantPadNd(_PadNd):
         return f"padding={self.padding}, value={self.value}"
 
 
+def _own_init(name, init):
+    """``init`` as the class's own ``__init__``: a missing argument's TypeError names the class, as torch's
+    ``ConstantPad2d.__init__() missing 1 required positional argument`` does."""
+    init.__name__ = "__init__"
+    init.__qualname__ = f"{name}.__init__"
+    return init
+
+
 def _make(kind, n):
-    base = _ConstantPadNd if kind == "Constant" else _PadNd
+    name = f"{kind}Pad{n}d"
+    if kind == "Constant":
+        base, init = _ConstantPadNd, _own_init(name, lambda self, padding, value:
+                                               _ConstantPadNd.__init__(self, padding, value))
+    else:
+        base, init = _PadNd, _own_init(name, lambda self, padding: _PadNd.__init__(self, padding))
     mode = {"Reflection": "reflect", "Replication": "replicate", "Circular": "circular"}.get(kind, "constant")
-    body = {"_mode": mode, "_n": n, "__doc__": f"{kind} padding of the last {n} dim(s) (see F.pad)."}
-    return type(f"{kind}Pad{n}d", (base,), body)
+    body = {"_mode": mode, "_n": n, "__init__": init, "__doc__": f"{kind} padding of the last {n} dim(s) (see F.pad)."}
+    return type(name, (base,), body)
 
 
 for _kind in ("Constant", "Reflection", "Replication", "Circular"):
@@ -51,7 +64,7 @@ for _kind in ("Constant", "Reflection", "Replication", "Circular"):
 for _n in (1, 2, 3):
     # ZeroPad is a ConstantPad with value 0 (torch makes it a subclass)
     globals()[f"ZeroPad{_n}d"] = type(f"ZeroPad{_n}d", (globals()[f"ConstantPad{_n}d"],), {
-        "__init__": lambda self, padding: _ConstantPadNd.__init__(self, padding, 0.0),
+        "__init__": _own_init(f"ZeroPad{_n}d", lambda self, padding: _ConstantPadNd.__init__(self, padding, 0.0)),
         "extra_repr": lambda self: f"{self.padding}",
         "__doc__": f"Zero padding of the last {_n} dim(s) (see F.pad)."})
 for _name in __all__:

@@ -1,9 +1,6 @@
 """``Embedding``: a lookup table of ``num_embeddings`` vectors."""
-import numpy as np
-
-from ..._tensor import _wrap
-from ... import _dtype as _dt
 from ..parameter import Parameter
+from ._factory import filled
 from .. import functional as F
 from .. import init
 from .module import Module
@@ -31,10 +28,11 @@ class Embedding(Module):
         self.padding_idx, self.max_norm, self.norm_type = padding_idx, max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
-            dt = (_dt.DEFAULT.float if dtype is None else dtype).np
-            self.weight = Parameter(_wrap(np.empty((num_embeddings, embedding_dim), dt)), requires_grad=not _freeze)
+            self.weight = Parameter(filled(((num_embeddings, embedding_dim),), None, dtype), requires_grad=not _freeze)
             self.reset_parameters()
         else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self):
@@ -91,8 +89,7 @@ class EmbeddingBag(Module):
                 padding_idx = num_embeddings + padding_idx
         self.padding_idx = padding_idx
         if _weight is None:
-            dt = (_dt.DEFAULT.float if dtype is None else dtype).np
-            self.weight = Parameter(_wrap(np.empty((num_embeddings, embedding_dim), dt)))
+            self.weight = Parameter(filled(((num_embeddings, embedding_dim),), None, dtype))
             self.reset_parameters()
         else:
             if list(_weight.shape) != [num_embeddings, embedding_dim]:
