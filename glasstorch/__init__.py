@@ -95,7 +95,7 @@ def is_grad_enabled_():
 # submodules load on first use, so `import glasstorch` stays quick
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
-         "profiler", "export", "_C", "storage", "distributed", "signal", "compiler"}
+         "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo"}
 
 
 def save(obj, f, *args, **kwargs):

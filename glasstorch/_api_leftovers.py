@@ -138,21 +138,22 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 
 
 # ---- loss functions at top level: reduction as an integer (0 none, 1 mean, 2 sum) -------------------
+# defaulting to 0: torch's parser reads its ``reduction=at::Reduction::Mean`` default as 0 (no reduction)
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
 
 
-def kl_div(input, target, reduction=1, *, log_target=False):
+def kl_div(input, target, reduction=0, *, log_target=False):
     from .nn.functional import kl_div as f
     with warnings.catch_warnings():    # F.kl_div's 'mean' warning is about the string API only
         warnings.simplefilter("ignore")
         return f(input, target, reduction=_REDUCTIONS[reduction], log_target=log_target)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
     from .nn.functional import binary_cross_entropy_with_logits as f
     return f(input, target, weight, reduction=_REDUCTIONS[reduction], pos_weight=pos_weight)
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
     from .nn.functional import margin_ranking_loss as f
     return f(input1, input2, target, margin, reduction=_REDUCTIONS[reduction])

@@ -31,16 +31,18 @@ def _F():
 
 
 # ---- losses: F's, with the reduction as torch's enum (0 none, 1 mean, 2 sum) -----------------------------
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+# The default is 0: torch's signatures say ``reduction=at::Reduction::Mean``, a default its Python argument
+# parser cannot read and takes as 0, so ``torch.hinge_embedding_loss(x, y)`` does not reduce.
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
     return _F().cosine_embedding_loss(input1, input2, target, margin, reduction=_REDUCTIONS[reduction])
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction=1):
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction=0):
     return _F().triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                     reduction=_REDUCTIONS[reduction])
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
     return _F().hinge_embedding_loss(input, target, margin, reduction=_REDUCTIONS[reduction])
 
 
@@ -48,7 +50,15 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     return _F().poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_REDUCTIONS[reduction])
 
 
-def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False):
+def ctc_loss(*args, **kwargs):
+    """torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=Mean,
+    zero_infinity=False), its arguments checked as torch's parser checks them."""
+    from .nn._ops.ctc_args import check_ctc_args
+    check_ctc_args(args, kwargs)
+    return _ctc_loss(*args, **kwargs)
+
+
+def _ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
     return _F().ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, _REDUCTIONS[reduction],
                          zero_infinity)
 

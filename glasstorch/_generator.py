@@ -39,6 +39,9 @@ _32 = np.uint64(32)
 _TWO_M24 = np.float32(2.0 ** -24)
 _TWO_M53 = 2.0 ** -53
 
+# > 0 while a vmap with randomness="error" runs its function: every draw then raises torch's error
+VMAP_RANDOM_ERROR = [0]
+
 
 def _size(shape):
     """Number of elements and the shape tuple of an int-or-tuple shape."""
@@ -168,6 +171,10 @@ class Generator:
 
     def _random32(self, n):
         """n outputs of ``random()``, as uint64 values below 2**32."""
+        if VMAP_RANDOM_ERROR[0]:
+            raise RuntimeError("vmap: called random operation while in randomness error mode. Please either use "
+                               "the 'same' or 'different' randomness flags on vmap or perform the randomness "
+                               "operation out of vmap")
         if n > 0:
             self._fresh = False
         return self._engine.random_raw(n)

@@ -111,3 +111,20 @@ def singular_solve(a):
     i = next((i for i, m in enumerate(flat) if first_zero_pivot(m)), 0)
     where = f"(Batch element {i}): " if a.ndim > 2 else ""
     return LinAlgError(f"torch.linalg.solve: {where}The solver failed because the input matrix is singular.")
+
+
+def _float_or_complex(a, name):
+    if a.dtype.kind not in "fc":
+        from .ops.inplace import type_name
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype)}")
+
+
+def _square(A, name):
+    a = A._data
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
+                           f"{a.shape[-1]} matrices")
+    return a

@@ -52,8 +52,9 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     """Pseudo-inverse through the SVD: singular values at or below max(atol, rtol * s_max) count as 0.
     With neither given, rtol = eps * max(m, n); with only atol, rtol = 0, as torch."""
     a = A._data
-    if a.ndim < 2:
-        raise RuntimeError("linalg.pinv(A): The input tensor A must have at least 2 dimensions.")
+    if a.ndim < 2 or a.dtype not in (np.float32, np.float64, np.complex64, np.complex128):
+        raise RuntimeError(f"linalg.pinv({type_name(a.dtype)}{{{list(a.shape)}}}): expected a tensor with 2 or more "
+                           "dimensions of float, double, cfloat or cdouble types")
     if a.dtype.kind != "f":
         raise RuntimeError("linalg.pinv(A): Expected a floating point or complex tensor as input. Got "
                            f"{type_name(a.dtype)}")

@@ -145,6 +145,17 @@ def _first_failure(info, message):
     return LinAlgError(message(where, int(flat[i])))
 
 
+def check_solve_dtypes(a, b):
+    """torch's first checks in linalg.solve(_ex): A floating or complex, then B of A's dtype."""
+    from .ops.inplace import type_name
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.solve: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+                           f"{type_name(a.dtype)} and B of type {type_name(b.dtype)} instead")
+
+
 def check_solve_shapes(a, b, vec, left):
     n = a.shape[-1]
     bm = b.shape[-2:] if not vec else (b.shape[-1], 1)
@@ -158,8 +169,10 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     pivot, 1-based) instead of raising; its result then holds LAPACK's infs and nans."""
     from . import linalg
     a, b = A._data, B._data
+    check_solve_dtypes(a, b)
     _square(a, "linalg.solve")
-    vec = left and (b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]))
+    # torch's vector case does not depend on ``left`` (a vector B with left=False is a shape error)
+    vec = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
     check_solve_shapes(a, b, vec, left)
     try:
         return _SolveEx(linalg.solve(A, B, left=left), _wrap(np.zeros(a.shape[:-2], np.int32)))

@@ -97,12 +97,25 @@ def matrix_exp(A):
 def cond(A, p=None, *, out=None):
     """||A|| ||A^-1|| in the p-norm; p=None or 2: the ratio of the extreme singular values."""
     from . import linalg
-    a = A._data
+    if A.dim() < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    if p not in (None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc") or isinstance(p, bool):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if p not in (None, 2, -2):
+        # torch names the order as C++ prints it: 1, inf, fro, and a float with six decimals
+        shown = p if isinstance(p, (str, int)) or math.isinf(p) else f"{p:f}"
+        linalg._square(A, f"cond(ord={shown})")
     if p in (None, 2, -2):
-        s = np.linalg.svd(a, compute_uv=False)      # real, also for complex A (as torch's result)
-        r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
-        return _wrap(np.asarray(r, s.dtype))
-    return linalg.matrix_norm(A, p) * linalg.matrix_norm(linalg.inv(A), p)
+        # torch's composite: the extreme singular values (narrowed, so kept as dims), divided, squeezed
+        s = linalg.svdvals(A)       # real, also for complex A (as torch's result)
+        hi, lo = s.narrow(-1, 0, 1), s.narrow(-1, -1, 1)
+        return (hi / lo if p != -2 else lo / hi).squeeze(-1)
+    # as torch: the inverse first (a singular matrix's is all inf), then the two norms
+    inverse, info = linalg.inv_ex(A)
+    inverse = inverse.masked_fill((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
+    r = linalg.matrix_norm(A, p) * linalg.matrix_norm(inverse, p)
+    # 0 * inf (a zero matrix) counts as inf, as torch does for every order but "nuc" (which keeps the nan)
+    return r if p == "nuc" else r.nan_to_num_(math.inf, math.inf, -math.inf)
 
 
 class LinalgSolveTriangularBackward0(Node):

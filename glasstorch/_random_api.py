@@ -18,7 +18,8 @@ from .random import Generator, default_generator, get_rng_state, set_rng_state
 
 __all__ = ["rand", "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm", "normal",
            "bernoulli", "multinomial", "poisson", "get_rng_state", "set_rng_state", "Generator",
-           "default_generator", "_standard_gamma", "_sample_dirichlet", "binomial"]
+           "default_generator", "_standard_gamma", "_sample_dirichlet", "binomial", "_standard_gamma_grad",
+           "_dirichlet_grad"]
 
 
 def _new(size, dtype, default, device, requires_grad, out):
@@ -274,23 +275,30 @@ def binomial(count, prob, generator=None):
     return _wrap(_rng_binomial.binomial(_k.generator_of(generator), count._data, prob._data))
 
 
-def _no_reparam_grad(input, name):
-    from .autograd.grad_mode import GRAD
-    if GRAD.enabled and input.requires_grad:
-        raise NotImplementedError(f"the derivative of torch.{name} with respect to its concentration (what "
-                                  "Gamma / Beta / Dirichlet .rsample() differentiate) is not implemented in "
-                                  "glasstorch; .sample() works")
-
-
 def _standard_gamma(input, generator=None):
-    """One Gamma(alpha, 1) draw per element of ``input`` (the alphas), torch's sampler (_rng_gamma)."""
-    from . import _rng_gamma
-    _no_reparam_grad(input, "_standard_gamma")
-    return _wrap(_rng_gamma.standard_gamma(_k.generator_of(generator), input._data))
+    """One Gamma(alpha, 1) draw per element of ``input`` (the alphas), torch's sampler (_rng_gamma);
+    differentiable in alpha by the implicit reparameterisation gradient (_rng_gamma_grad)."""
+    from . import _rng_gamma, _rng_gamma_grad
+    out = _wrap(_rng_gamma.standard_gamma(_k.generator_of(generator), input._data))
+    return _rng_gamma_grad.record_standard_gamma(out, input)
 
 
 def _sample_dirichlet(input, generator=None):
-    """One Dirichlet(alpha) draw per row (last dim) of ``input``."""
+    """One Dirichlet(alpha) draw per row (last dim) of ``input``; torch gives it no derivative
+    (Dirichlet.rsample differentiates through its own autograd.Function)."""
     from . import _rng_gamma
-    _no_reparam_grad(input, "_sample_dirichlet")
-    return _wrap(_rng_gamma.sample_dirichlet(_k.generator_of(generator), input._data))
+    from .ops._no_derivative import record_not_implemented
+    out = _wrap(_rng_gamma.sample_dirichlet(_k.generator_of(generator), input._data))
+    return record_not_implemented("_sample_dirichlet", out, input)
+
+
+def _standard_gamma_grad(self, output):
+    """dx/dalpha for x = ``output`` ~ Gamma(alpha = ``self``, 1) (see _rng_gamma_grad)."""
+    from . import _rng_gamma_grad
+    return _rng_gamma_grad._standard_gamma_grad(self, output)
+
+
+def _dirichlet_grad(x, alpha, total):
+    """The Dirichlet reparameterisation gradient's kernel (see _rng_gamma_grad)."""
+    from . import _rng_gamma_grad
+    return _rng_gamma_grad._dirichlet_grad(x, alpha, total)

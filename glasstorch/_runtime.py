@@ -208,10 +208,21 @@ channels_last_3d = memory_format("channels_last_3d")
 
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
             disable=False):
-    """Accepted and a no-op: returns the module or function unchanged (glasstorch has no compiler)."""
+    """glasstorch has no compiler: the result runs eagerly, a module wrapped in an ``OptimizedModule``
+    and a function in a wrapper, as torch returns them (see ``_dynamo/eval_frame.py``)."""
+    kw = dict(fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode, options=options, disable=disable)
     if model is None:
-        return lambda m: m
-    return model
+        def decorate(model):
+            if model is None:
+                raise RuntimeError("Model can't be None")
+            return compile(model, **kw)
+        return decorate
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if not callable(model):
+        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
+    from ._dynamo.eval_frame import compile_callable
+    return compile_callable(model)
 
 
 def manual_seed(seed):

@@ -70,6 +70,12 @@ class TensorConvert:
     def bool(self, memory_format=None):
         return self.to(_dt.bool_)
 
+    def cfloat(self, memory_format=None):
+        return self.to(_dt.complex64)
+
+    def cdouble(self, memory_format=None):
+        return self.to(_dt.complex128)
+
     def bfloat16(self, memory_format=None):
         raise TypeError("glasstorch does not support dtype torch.bfloat16 yet")
 
@@ -136,6 +142,8 @@ class TensorConvert:
 
     def __complex__(self):
         self._one_element()
+        if self._rg:
+            warn_grad_to_scalar()
         return complex(self.item())
 
 
@@ -143,9 +151,11 @@ _GRAD_SCALAR_WARNED = [False]
 
 
 def warn_grad_to_scalar():
-    """torch's warning (once, as TORCH_WARN_ONCE) when ``float()`` reads a tensor that requires grad."""
+    """torch's warning (once, as TORCH_WARN_ONCE) when ``float()`` or ``complex()`` reads a tensor that
+    requires grad -- only while grad mode is on: under ``no_grad`` (LBFGS's step, metric code) it is silent."""
     from ._api_more import _WARN_ALWAYS
-    if not _GRAD_SCALAR_WARNED[0] or _WARN_ALWAYS[0]:
+    from .autograd.grad_mode import GRAD
+    if GRAD.enabled and (not _GRAD_SCALAR_WARNED[0] or _WARN_ALWAYS[0]):
         _GRAD_SCALAR_WARNED[0] = True
         from ._user_warning import warn_at_caller
         warn_at_caller("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"

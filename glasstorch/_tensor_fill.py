@@ -256,13 +256,14 @@ class TensorFill:
         return _ip(self, O.binary_more.xlogy, other)
 
     def hypot_(self, other):
+        O.binary_more.tensors_only("hypot_", self, other, method=True)
         return _ip(self, O.binary_more.hypot, other)
 
     def copysign_(self, other):
         return _ip(self, O.binary_more.copysign, other)
 
     def arctan2_(self, other):
-        return self.atan2_(other)
+        return O.binary_more.atan2_(self, other, "arctan2_")
 
     def ldexp_(self, other):
         return _ip(self, O.misc_math.ldexp, other)

@@ -33,6 +33,7 @@ class TensorMore:
         return O.special_more.igammac(self, other)
 
     def logaddexp2(self, other):
+        O.binary_more.tensors_only("logaddexp2", self, other, method=True)
         return O.special_more.logaddexp2(self, other)
 
     def nansum(self, dim=None, keepdim=False, *, dtype=None):

@@ -271,17 +271,22 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
         return O.binary_more.remainder_(self, other)
 
     def atan2(self, other):
+        O.binary_more.tensors_only("atan2", self, other, method=True)
         return O.binary_more.atan2(self, other)
 
-    arctan2 = atan2
+    def arctan2(self, other):
+        O.binary_more.tensors_only("arctan2", self, other, method=True)
+        return O.binary_more.atan2(self, other)
 
     def atan2_(self, other):
         return O.binary_more.atan2_(self, other)
 
     def hypot(self, other):
+        O.binary_more.tensors_only("hypot", self, other, method=True)
         return O.binary_more.hypot(self, other)
 
     def logaddexp(self, other):
+        O.binary_more.tensors_only("logaddexp", self, other, method=True)
         return O.binary_more.logaddexp(self, other)
 
     def xlogy(self, other):

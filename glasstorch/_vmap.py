@@ -152,11 +152,25 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     def wrapped(*args, **kwargs):
         import glasstorch as t
         from ._tensor import Tensor
+        from ._generator import VMAP_RANDOM_ERROR
         flat, dims, spec, n = _flat_in_dims(func, in_dims, args)
         results = []
-        for i in range(n):
-            picked = [a.select(d, i) if d is not None else a for a, d in zip(flat, dims)]
-            results.append(func(*tree_unflatten(picked, spec), **kwargs))
+        guard = randomness == "error"          # random ops inside raise torch's error
+        VMAP_RANDOM_ERROR[0] += guard
+        # randomness="same": torch draws once for the whole batch; each call replays the first one's draws
+        rng = t.default_generator if randomness == "same" else None
+        start = rng.get_state() if rng is not None else None
+        try:
+            for i in range(n):
+                if i and rng is not None:
+                    after_first = rng.get_state() if i == 1 else after_first
+                    rng.set_state(start)
+                picked = [a.select(d, i) if d is not None else a for a, d in zip(flat, dims)]
+                results.append(func(*tree_unflatten(picked, spec), **kwargs))
+            if n > 1 and rng is not None:
+                rng.set_state(after_first)
+        finally:
+            VMAP_RANDOM_ERROR[0] -= guard
         odims, out_spec = _flat_out_dims(func, out_dims, results[0])
         per_sample = [tree_flatten(r)[0] for r in results]
         name = _name(func)

@@ -2,6 +2,8 @@
 parameters are positional-or-keyword but each needs the ones before it (``kaiser_window(6, beta=8.0)``
 is a TypeError in torch, since no overload takes ``beta`` without ``periodic``)."""
 
+from ._kwarg_order import torch_kwarg_order
+
 UNSET = object()
 
 _OPTS = ("torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
@@ -45,6 +47,9 @@ def check(name, window_length, given, options):
         else:
             pos.append(_type_name(v))
     kw += [f"{k}={_type_name(v)}" for k, v in options.items() if v is not None]
+    # torch lists keywords in its C++ hash-map order (taking them as passed in signature order)
+    kw_at = {k.split("=")[0]: k for k in kw}
+    kw = [kw_at[k] for k in torch_kwarg_order(list(kw_at))]
     lines = [f" * (int window_length, *, {_OPTS})"]
     for i in range(1, len(names) + 1):
         params = ", ".join(f"{_KINDS[n]} {n}" for n in names[:i])

@@ -33,7 +33,7 @@ def _float_values(input, complex_ok=True):
     if x.dtype.kind in "biu":
         x = x.astype(_dt.DEFAULT.float.np)
     elif x.dtype == np.float16:
-        raise TypeError("glasstorch does not support torch.fft on float16 tensors (torch computes them in complex32)")
+        raise RuntimeError("Unsupported dtype Half")        # torch's CPU FFT (MKL/pocketfft) has no half kernel
     return x
 
 

@@ -229,11 +229,27 @@ from ._vmap import vmap  # noqa: E402  (pytree-aware; see _vmap.py)
 
 
 def stack_module_state(models):
+    """({name: stacked parameters}, {name: stacked buffers}) of same-class models in the same mode; a
+    stack whose tensors all require grad is a new leaf (optimizable), frozen ones stay frozen."""
+    if len(models) == 0:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or all(not m.training for m in models)):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    if not all(type(m) is type(models[0]) for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    all_params = [dict(m.named_parameters()) for m in models]
+    all_buffers = [dict(m.named_buffers()) for m in models]
+    return ({k: _stacked_leaf([p[k] for p in all_params], k) for k in all_params[0]},
+            {k: _stacked_leaf([b[k] for b in all_buffers], k) for k in all_buffers[0]})
+
+
+def _stacked_leaf(tensors, name):
     import glasstorch as t
-    params = {n: t.stack([dict(m.named_parameters())[n].detach() for m in models]).requires_grad_()
-              for n, _ in models[0].named_parameters()}
-    buffers = {n: t.stack([dict(m.named_buffers())[n] for m in models]) for n, _ in models[0].named_buffers()}
-    return params, buffers
+    flags = {x.requires_grad for x in tensors}
+    if len(flags) > 1:
+        raise RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
+    result = t.stack(tensors)
+    return result.detach().requires_grad_() if flags == {True} else result
 
 
 from ._func_jac import jacfwd, jacrev, jvp  # noqa: E402  (it builds on the helpers above)

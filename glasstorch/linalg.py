@@ -10,8 +10,10 @@ from .ops.matmul import matmul, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
 from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
+from ._linalg_errors import _float_or_complex, _square  # noqa: F401  (other linalg modules use them)
 from ._linalg_more import matrix_exp, cond, solve_triangular, householder_product, diagonal, vander  # noqa: F401
 from ._linalg_complex import eig, eigvals, real_dtype, refuse_grad  # noqa: F401
+from ._linalg_decomp import _forward_only, qr, svd, svdvals, eigh, eigvalsh  # noqa: F401
 from ._linalg_lu import lu, lu_factor, lu_factor_ex  # noqa: F401
 from ._linalg_lu_solve import lu_solve, solve_ex, inv_ex, tensorinv, tensorsolve  # noqa: F401
 
@@ -20,23 +22,6 @@ __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve
            "multi_dot", "vecdot", "matrix_exp", "cond", "solve_triangular", "householder_product", "diagonal",
            "vander", "eig", "eigvals", "cholesky_ex", "LinAlgError", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
            "solve_ex", "inv_ex", "tensorinv", "tensorsolve"]
-
-
-def _float_or_complex(a, name):
-    if a.dtype.kind not in "fc":
-        from .ops.inplace import type_name
-        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
-                           f"{type_name(a.dtype)}")
-
-
-def _square(A, name):
-    a = A._data
-    if a.ndim < 2:
-        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
-    if a.shape[-1] != a.shape[-2]:
-        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
-                           f"{a.shape[-1]} matrices")
-    return a
 
 
 class LinalgInvExBackward0(Node):
@@ -80,7 +65,17 @@ class LinalgDetBackward0(Node):
 def det(A, *, out=None):
     a = _square(A, "det")
     _float_or_complex(a, "det")
-    r = _wrap(np.asarray(np.linalg.det(a)).astype(a.dtype, copy=False))
+    if a.dtype.kind == "f" and a.shape[-1]:
+        # torch's: the LU factor's diagonal product times the pivots' sign (so -0. and exact integers
+        # where LAPACK gives them; NumPy's det goes through exp(log|det|)).  A contiguous A is factored
+        # as A^T (det(A^T) = det(A)): that is the column-major matrix LAPACK gets without a copy
+        from ._linalg_lu import _getrf
+        lu, piv, _ = _getrf(np.swapaxes(a, -1, -2) if A.is_contiguous() else a)
+        swaps = (piv != np.arange(1, piv.shape[-1] + 1, dtype=piv.dtype)).sum(-1)
+        d = np.where(swaps % 2 == 1, -1, 1).astype(a.dtype) * np.prod(np.diagonal(lu, 0, -2, -1), -1)
+    else:
+        d = np.linalg.det(a)
+    r = _wrap(np.asarray(d).astype(a.dtype, copy=False))
     if GRAD.enabled and A._rg:
         node = LinalgDetBackward0()
         node.save(A, r, result_at=1)
@@ -143,10 +138,12 @@ class LinalgSolveExBackward0(Node):
 
 
 def solve(A, B, *, left=True, out=None):
+    from ._linalg_lu_solve import check_solve_dtypes, check_solve_shapes
+    check_solve_dtypes(A._data, B._data)
     a = _square(A, "solve")
     b = B._data
-    vec = left and (b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1]))
-    from ._linalg_lu_solve import check_solve_shapes
+    # torch's vector case does not depend on ``left`` (a vector B with left=False is a shape error)
+    vec = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
     check_solve_shapes(a, b, vec, left)
     try:
         if left:
@@ -169,6 +166,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if A.dim() < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    _matrix_norm_checks(A._data, ord, dim, dtype)
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim, dtype=dtype)
     if ord in (1, -1, float("inf"), float("-inf")):
@@ -180,11 +178,35 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
             d1 -= 1
         sums = vector_norm(A, 1.0, (d0,), keepdim, dtype=dtype)
         return sums.amax(d1, keepdim) if ord > 0 else sums.amin(d1, keepdim)
-    a = A._data
-    r = np.linalg.norm(np.moveaxis(a, dim, (-2, -1)), ord=ord, axis=(-2, -1))
+    # nuc / 2 / -2, torch's composite: svdvals of A with the two dims moved last, then sum / amax / amin
+    nd = A._data.ndim
+    d0, d1 = (d % nd for d in dim)
+    perm = [d for d in range(nd) if d not in (d0, d1)] + [d0, d1]
+    s = svdvals((A if dtype is None else A.to(dtype)).permute(perm))
+    r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
     if keepdim:
-        r = np.expand_dims(r, tuple(sorted(d % a.ndim for d in dim)))
-    return _wrap(np.asarray(r, real_dtype(a.dtype)))
+        r = r.unsqueeze(-1).unsqueeze(-1).permute([perm.index(d) for d in range(nd)])
+    return r
+
+
+def _matrix_norm_checks(a, ord, dim, dtype):
+    """torch's _linalg_matrix_norm_checks: float or complex A (not half for the SVD-based orders), two
+    different dims, a dtype= as the norms take it."""
+    from .ops.inplace import type_name
+    from .ops.norms import check_norm_dtype
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{type_name(a.dtype)}")
+    if ord in ("nuc", 2, -2) and a.dtype == np.float16:
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
+    dim = [dim] if isinstance(dim, int) else list(dim)
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+    from ._tensor import _wrap_dim
+    d0, d1 = (_wrap_dim(d, a.ndim) for d in dim)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})")
+    check_norm_dtype("linalg.matrix_norm", a.dtype, dtype)
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -196,21 +218,6 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(ord, str) or (dim is not None and len(dim) == 2) or (dim is None and A._data.ndim == 2):
         return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
-
-
-def _forward_only(arrays, dtype):
-    return tuple(_wrap(np.ascontiguousarray(np.asarray(x).astype(dtype, copy=False))) for x in arrays)
-
-
-def qr(A, mode="reduced", *, out=None):
-    from .ops.reduce_more import _ret
-    _float_or_complex(A._data, "qr")
-    if mode not in ("reduced", "r", "complete"):
-        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
-                           f"or 'complete'")
-    q, r = np.linalg.qr(A._data, mode=mode if mode != "r" else "r") if mode != "r" else \
-        (np.zeros(0, A._data.dtype), np.linalg.qr(A._data, mode="r"))
-    return _QR(*_forward_only((q, r), A._data.dtype))
 
 
 class LinalgCholeskyExBackward0(Node):
@@ -263,37 +270,6 @@ def _cholesky(A, upper, who, check_errors):
     return r, _wrap(info)
 
 
-# singular values and Hermitian eigenvalues are real, also for complex A (as torch's results)
-def _svd_checks(A, driver):
-    if A.dim() < 2:
-        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
-    if driver is not None:
-        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
-                           "cuSOLVER backend.")
-
-
-def svd(A, full_matrices=True, *, driver=None, out=None):
-    _svd_checks(A, driver)
-    dt = A._data.dtype
-    u, s, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
-    return _SVD(*_forward_only((u,), dt), *_forward_only((s,), real_dtype(dt)), *_forward_only((vh,), dt))
-
-
-def svdvals(A, *, driver=None, out=None):
-    _svd_checks(A, driver)
-    return _forward_only((np.linalg.svd(A._data, compute_uv=False),), real_dtype(A._data.dtype))[0]
-
-
-def eigh(A, UPLO="L", *, out=None):
-    dt = A._data.dtype
-    w, v = np.linalg.eigh(_square(A, "eigh"), UPLO=UPLO)
-    return _Eigh(*_forward_only((w,), real_dtype(dt)), *_forward_only((v,), dt))
-
-
-def eigvalsh(A, UPLO="L", *, out=None):
-    return _forward_only((np.linalg.eigvalsh(_square(A, "eigvalsh"), UPLO=UPLO),), real_dtype(A._data.dtype))[0]
-
-
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return _pinv(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
@@ -322,8 +298,13 @@ def matrix_power(A, n, *, out=None):
 
 
 def vecdot(x, y, *, dim=-1, out=None):
-    """sum over ``dim`` of x * y (real tensors: no conjugate to take)."""
-    return (x * y).sum(dim)
+    """sum over ``dim`` of conj(x) * y (the conjugate only for complex x)."""
+    from .ops.inplace import type_name
+    _float_or_complex(x._data, "vecdot")
+    if x._data.dtype != y._data.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{type_name(x._data.dtype)} and y of type {type_name(y._data.dtype)} instead")
+    return ((x.conj() if x.is_complex() else x) * y).sum(dim)
 
 
 def multi_dot(tensors, *, out=None):
@@ -383,7 +364,4 @@ def _chain(ts, split, i, j):
 from ._linalg_cross import cross, LinalgCrossBackward0  # noqa: E402,F401
 
 
-_QR = return_type("linalg_qr", ["Q", "R"])
-_SVD = return_type("linalg_svd", ["U", "S", "Vh"])
-_Eigh = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
 _Slogdet = return_type("linalg_slogdet", ["sign", "logabsdet"])

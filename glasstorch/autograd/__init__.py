@@ -2,6 +2,8 @@
 
 The graph lives in ``graph.py`` (nodes) and runs in ``engine.py``.
 """
+from collections.abc import Mapping
+
 import numpy as np
 
 from . import engine as _engine
@@ -20,6 +22,22 @@ def _tensors(x):
     if x is None:
         return ()
     return tuple(x)
+
+
+def _inputs(inputs, who):
+    """``inputs`` of backward() / grad() as a tuple, and the keys where it was a dict (whose values
+    are the tensors; grad() then answers a dict).  torch refuses an empty one."""
+    keys = None
+    if type(inputs) is dict:
+        keys = tuple(inputs)
+        inputs = tuple(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `{who}()` must be a dict, not {type(inputs).__name__}. "
+                        "Other Mapping types are not supported.")
+    inputs = _tensors(inputs)
+    if not inputs:
+        raise RuntimeError(f"`inputs` argument to `{who}()` cannot be empty.")
+    return inputs, keys
 
 
 def _seed(t, g, create_graph, who="backward"):
@@ -77,7 +95,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots = [_root(t, i) for i, t in enumerate(tensors)]
     seeds = [_seed(t, g, create_graph) for t, g in zip(tensors, grads)]
     if inputs is not None:
-        inputs = _tensors(inputs)
+        inputs = _inputs(inputs, "backward")[0]
         from ..ops._common import edge
         capture = {edge(x): i for i, x in enumerate(inputs)}
         got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
@@ -95,9 +113,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated."""
     outputs = _tensors(outputs)
-    single = not isinstance(inputs, (list, tuple))
-    inputs = _tensors(inputs)
-    grads = _tensors(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if retain_graph is None:
         retain_graph = create_graph
     if materialize_grads and allow_unused is False:
@@ -105,14 +120,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                          "allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
+    inputs, keys = _inputs(inputs, "grad")
+    grads = _tensors(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if is_grads_batched:
         from ._grads_batched import grad_batched
-        return grad_batched(grad, outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads)
+        res = grad_batched(grad, outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads)
+        return res if keys is None else dict(zip(keys, res))
     from ..ops._common import edge
+    roots = [_root(t, i) for i, t in enumerate(outputs)]      # torch checks the outputs first
     for i, x in enumerate(inputs):
         if not x._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots = [_root(t, i) for i, t in enumerate(outputs)]
     seeds = [_seed(t, g, create_graph) for t, g in zip(outputs, grads)]
     capture = {}
     for i, x in enumerate(inputs):
@@ -129,7 +147,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
                                    "graph. Set allow_unused=True if this is the desired behavior.")
         out.append(g)
-    return tuple(out)
+    return tuple(out) if keys is None else dict(zip(keys, out))
 
 
 def _is_checkpoint_valid():

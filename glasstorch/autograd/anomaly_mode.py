@@ -16,6 +16,10 @@ class set_detect_anomaly:
     """Turn anomaly detection on or off (works at once, and as a ``with`` block)."""
 
     def __init__(self, mode, check_nan=True):
+        for pos, (name, v) in enumerate((("enabled", mode), ("check_nan", check_nan)), 1):
+            if type(v) is not bool:
+                raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position {pos}) must be bool, not "
+                                f"{type(v).__name__}")
         st = _state()
         self.prev = (st.enabled, st.check_nan)
         st.enabled, st.check_nan = bool(mode), check_nan
@@ -38,6 +42,9 @@ class detect_anomaly:
 
     def __enter__(self):
         st = _state()
+        if type(self.check_nan) is not bool:       # torch's set_anomaly_enabled(True, check_nan) refuses it here
+            raise TypeError(f"set_anomaly_enabled(): argument 'check_nan' (position 2) must be bool, not "
+                            f"{type(self.check_nan).__name__}")
         self.prev = (st.enabled, st.check_nan)
         st.enabled, st.check_nan = True, self.check_nan
 

@@ -39,6 +39,17 @@ def sum_to(g, shape):
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if axes:
+        if shape.count(1) == len(shape) and g.dtype.char in "fd" and g.size > 1:
+            # down to one number (a scalar weight broadcast over a batch): torch's order for a
+            # whole sum, so that a printed w.item() matches
+            from ..ops.reduction import sum_all
+            return np.asarray(sum_all(g)).reshape(shape)
+        if axes[-1] == len(axes) - 1:
+            # a bias's gradient, summed over the batch: in torch's order, as ``x.sum(0)`` adds it
+            from ..ops._sum_order import leading_sum
+            r = leading_sum(g, len(axes))
+            if r is not None:
+                return r.reshape(shape)
         g = g.sum(axis=axes)
     return g.reshape(shape)
 
@@ -75,9 +86,11 @@ def _add(pending, node, nr, g):
 _SEQ = attrgetter("_seq")
 
 
-def _discover(roots):
+def _discover(roots, floor=-1):
     """(nodes, acc_deps): the reachable nodes other than accumulators, latest created first, and
-    for each reachable ``AccumulateGrad`` the number of edges leading into it."""
+    for each reachable ``AccumulateGrad`` the number of edges leading into it.  Nodes created before
+    ``floor`` (a sequence number) are left out: edges only lead to earlier nodes, so from those no
+    node at or after ``floor`` can be reached (torch's min_topo_nr pruning for autograd.grad)."""
     seen = set(roots)
     stack = list(seen)
     nodes = []
@@ -93,7 +106,7 @@ def _discover(roots):
             if nxt is not None:
                 if nxt.__class__ is AccumulateGrad:
                     acc_deps[nxt] = acc_deps.get(nxt, 0) + 1
-                elif nxt not in seen:
+                elif nxt not in seen and nxt._seq >= floor:
                     add(nxt)
                     stack.append(nxt)
     if len(nodes) > 1:
@@ -101,8 +114,9 @@ def _discover(roots):
     return nodes, acc_deps
 
 
-def _needed(nodes, targets):
-    """Nodes from which some target can be reached (autograd.grad runs only those)."""
+def _needed(nodes, targets, floor=-1):
+    """Nodes from which some target can be reached (autograd.grad runs only those); nodes created
+    before ``floor`` are not walked (see _discover)."""
     need = {}
     for start in nodes:
         if start in need:
@@ -118,7 +132,7 @@ def _needed(nodes, targets):
             need[n] = False   # provisional, guards against revisiting
             stack.append((n, True))
             for nx, _ in n.next_functions:
-                if nx is not None and nx not in need:
+                if nx is not None and nx not in need and nx._seq >= floor:
                     stack.append((nx, False))
     return need
 
@@ -200,13 +214,19 @@ def _run(roots, seeds, retain, create, capture, accumulate):
         for (node, nr), g in zip(roots, seeds):
             _add(pending, node, nr, _fit(node, nr, g))
             root_nodes.append(node)
-    order, acc_deps = _discover(root_nodes)
+    floor = -1
+    if capture is not None and not accumulate and capture and \
+            not any(n.__class__ is AccumulateGrad for n, _ in capture):
+        # autograd.grad with respect to non-leaf tensors: nothing created before the earliest of them
+        # can lead to one (a rollout's gradient need not walk the whole history behind its state)
+        floor = min(n._seq for n, _ in capture)
+    order, acc_deps = _discover(root_nodes, floor)
     captured = None
     need = None
     if capture is not None:
         captured = [None] * (max(capture.values()) + 1 if capture else 0)
         if not accumulate:
-            need = _needed(order + list(acc_deps), {n for n, _ in capture})
+            need = _needed(order + list(acc_deps), {n for n, _ in capture}, floor)
     pop = pending.pop
     ready = sorted((a for a, c in acc_deps.items() if c == 0), key=_SEQ, reverse=True)
     for acc in ready:                          # accumulators that are roots themselves

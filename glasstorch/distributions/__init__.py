@@ -16,6 +16,7 @@ from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .gamma import Gamma, Exponential
 from .dirichlet import Dirichlet, Beta
+from . import beta, exponential  # noqa: F401  (attributes in torch: code spells torch.distributions.beta.Beta)
 from .multivariate_normal import MultivariateNormal
 from .independent import Independent
 from .kl import kl_divergence, register_kl

@@ -40,8 +40,10 @@ def is_dependent(constraint):
     return isinstance(constraint, _Dependent)
 
 
-class dependent_property(property):
-    """A property whose constraint depends on the instance (``Uniform.support``)."""
+class dependent_property(property, _Dependent):
+    """A property whose constraint depends on the instance (``Uniform.support``); read on the class,
+    it is itself a dependent constraint (torch's _DependentProperty: ``is_dependent`` is true, its
+    repr ``DependentProperty()``)."""
 
     def __init__(self, fn=None, *, is_discrete=False, event_dim=0):
         super().__init__(fn)

@@ -3,12 +3,37 @@
 import numbers
 
 import glasstorch as _t
+from glasstorch.autograd import Function
+from glasstorch.autograd.function import once_differentiable
 from . import constraints
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 
 __all__ = ["Dirichlet", "Beta"]
+
+
+def _Dirichlet_backward(x, concentration, grad_output):
+    """The implicit reparameterisation gradient of x ~ Dirichlet(a) with respect to a: each x_i read as
+    a Beta(a_i, a_0 - a_i) draw (torch._dirichlet_grad), corrected for the simplex constraint."""
+    total = concentration.sum(-1, True).expand_as(concentration)
+    grad = _t._dirichlet_grad(x, concentration, total)
+    return grad * (grad_output - (x * grad_output).sum(-1, True))
+
+
+class _Dirichlet(Function):
+    """torch's autograd.Function around _sample_dirichlet (grad_fn ``_DirichletBackward``)."""
+    @staticmethod
+    def forward(ctx, concentration):
+        x = _t._sample_dirichlet(concentration)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_output):
+        x, concentration = ctx.saved_tensors
+        return _Dirichlet_backward(x, concentration, grad_output)
 
 
 class Dirichlet(ExponentialFamily):
@@ -32,7 +57,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        return _t._sample_dirichlet(self.concentration.expand(shape))
+        return _Dirichlet.apply(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

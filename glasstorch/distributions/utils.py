@@ -9,7 +9,7 @@ def broadcast_all(*values):
     """Tensors of one broadcast shape; Python numbers become tensors of the tensors' dtype
     (the default float dtype when there are none)."""
     if not all(isinstance(v, (_t.Tensor, numbers.Number)) for v in values):
-        raise ValueError("Input arguments must all be instances of numbers.Number, torch.Tensor or objects "
+        raise ValueError("Input arguments must all be instances of Number, torch.Tensor or objects "
                          "implementing __torch_function__.")
     if not any(isinstance(v, _t.Tensor) for v in values):
         return tuple(_t.tensor(float(v), dtype=_t.get_default_dtype()) for v in values)

@@ -102,21 +102,32 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
     """log_softmax over the class dimension, then nll_loss (class indices) or -sum(p log q)
-    (class probabilities); ``label_smoothing`` mixes in the uniform distribution."""
+    (class probabilities); ``label_smoothing`` mixes in the uniform distribution.  As in torch, only a
+    positive ``label_smoothing`` smooths (and must be <= 1): zero, negative and nan values mean none."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     x, t = input._data, target._data
     class_dim = 0 if x.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = x.shape[class_dim]
-    if t.dtype.kind == "f" and t.shape == x.shape:
+    if t.shape == x.shape:            # torch: same shapes mean class probabilities, whatever the dtype
+        if t.dtype.kind not in "fc":
+            from ..ops.inplace import type_name
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{type_name(t.dtype)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         return _ce_probabilities(logp, target, weight, reduction, label_smoothing, class_dim, n_classes)
+    if not label_smoothing > 0.0:
+        return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    _check_label_smoothing(label_smoothing)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if label_smoothing == 0.0:
-        return nll
     return _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, label_smoothing, class_dim, n_classes)
+
+
+def _check_label_smoothing(ls):
+    if not ls <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {float(ls):g}")
 
 
 def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes):
@@ -124,6 +135,7 @@ def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes)
         raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or no "
                            f"classes but got weight tensor of shape: {list(weight.shape)}")
     if ls > 0:
+        _check_label_smoothing(ls)
         target = target * (1 - ls) + ls / n_classes
     prod = logp * target
     if weight is not None:

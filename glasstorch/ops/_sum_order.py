@@ -64,9 +64,13 @@ def _cascade(v, levels=_LEVELS, power=None, top=None):
         total = _seq(v, 1)
         return total if top is None else total + top
     lanes = v.shape[2:]
-    # the blocks' items moved to the front: NumPy then adds whole rows of lanes at a time
-    items = np.ascontiguousarray(np.moveaxis(v[:, :nb * step].reshape((v.shape[0], nb, step) + lanes), 2, 1))
-    blocks = _seq(items, 1)
+    items = v[:, :nb * step].reshape((v.shape[0], nb, step) + lanes)
+    if math.prod(lanes) < 64:
+        # few lanes: the blocks' items moved to the front, so that NumPy adds whole rows of lanes at a
+        # time (many lanes, as in a sum over an outer dim, are long enough rows already)
+        blocks = _seq(np.ascontiguousarray(np.moveaxis(items, 2, 1)), 1)
+    else:
+        blocks = _seq(items, 2)
     total = _seq(v[:, nb * step:], 1)                  # the items after the last whole block
     level = blocks
     for _ in range(levels - 2):                        # the middle levels: groups of `step` folds
@@ -105,6 +109,38 @@ def inner_sums(x):
     if nv * w < n:
         acc = np.concatenate([x[:, nv * w:], acc], axis=1)
     return np.add.accumulate(acc, axis=1)[:, -1] + 0.0
+
+
+def outer_sums(x):
+    """Sums over axis 0 of a C-contiguous (n, c) float32/float64 array, as torch reduces an outer dim
+    (``vectorized_outer_sum`` / ``scalar_outer_sum``): each column is summed down its n numbers on its
+    own; the columns in whole groups of four accumulators (four vectors of lanes, or four scalars
+    when a row is shorter than one vector) take the plain cascade, the columns after them the
+    four-accumulator ``row_sum``.  Checked bit for bit against torch for n up to 100,000, c up to
+    10,000, 1 to 3 threads (torch splits an outer reduction over columns, so threads do not change it)."""
+    n, c = x.shape
+    lanes = 32 // x.itemsize
+    group = 4 * lanes if c >= lanes else 4
+    g = c // group * group
+    v = x.reshape(1, n, c)
+    if g == c:
+        return _cascade(v)[0]
+    out = np.empty(c, x.dtype)
+    if g:
+        out[:g] = _cascade(v[:, :, :g])[0]
+    out[g:] = _row_sum(v[:, :, g:])[0]
+    return out
+
+
+def leading_sum(x, r):
+    """``x`` summed over its first ``r`` axes in torch's order (``outer_sums``), or None where that order
+    is not modelled: not float32/float64, not C-contiguous, fewer than two numbers per sum, or a
+    single column left (a whole sum: ``total``)."""
+    n = math.prod(x.shape[:r])
+    c = x.size // n if n else 0
+    if x.dtype.char not in "fd" or not x.flags.c_contiguous or n < 2 or c < 2:
+        return None
+    return outer_sums(x.reshape(n, c)).reshape(x.shape[r:])
 
 
 def _per_thread(flat, threads, row, identity):

@@ -227,6 +227,9 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
         ufunc = _logaddexp_complex
     elif dt._cat != 2:
         refuse_dt(kernel or _KERNELS[ufunc], dt)
+        if ufunc in _NO_INTEGER_KERNEL:          # torch dispatches these on the inputs' (integral) dtype
+            from ._complex_refuse import not_implemented
+            raise not_implemented(_KERNELS[ufunc], dt.np)
         from .._dtype import DEFAULT
         dt = DEFAULT.float
         x, y = np.asarray(x, dt.np), np.asarray(y, dt.np)
@@ -241,18 +244,33 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
     return r
 
 
+def tensors_only(name, input, other, method=False):
+    """torch's parser error for ops with no Scalar overload (atan2, hypot, logaddexp, logaddexp2): the
+    arguments are counted from 1, ``self`` not counted in the method form."""
+    if not is_tensor(input):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if not is_tensor(other):
+        raise TypeError(f"{name}(): argument 'other' (position {1 if method else 2}) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+
 def atan2(input, other, *, out=None):
+    tensors_only("atan2", input, other)
     return _float_pair(np.arctan2, Atan2Backward0, input, other)
 
 
-arctan2 = atan2
+def arctan2(input, other, *, out=None):
+    tensors_only("arctan2", input, other)
+    return _float_pair(np.arctan2, Atan2Backward0, input, other)
 
 
 def hypot(input, other, *, out=None):
+    tensors_only("hypot", input, other)
     return _float_pair(np.hypot, HypotBackward0, input, other, save_result=True)
 
 
 def logaddexp(input, other, *, out=None):
+    tensors_only("logaddexp", input, other)
     return _float_pair(np.logaddexp, LogaddexpBackward0, input, other)
 
 
@@ -269,7 +287,9 @@ def _logaddexp_complex(x, y):
         return (hi + np.log1p(np.exp(lo - hi))).astype(np.result_type(x, y), copy=False)
 
 
-_KERNELS = {np.arctan2: "atan2_cpu", np.hypot: "hypot_cpu", np.logaddexp2: "logaddexp2_cpu", _xlogy: "xlogy_cpu"}
+_KERNELS = {np.arctan2: "atan2_cpu", np.hypot: "hypot_cpu", np.logaddexp2: "logaddexp2_cpu", _xlogy: "xlogy_cpu",
+            np.logaddexp: "logaddexp_cpu"}
+_NO_INTEGER_KERNEL = (np.hypot, np.logaddexp, np.logaddexp2)   # atan2 and xlogy promote integers to float
 
 
 def xlogy(input, other, *, out=None):
@@ -305,7 +325,8 @@ def remainder_(input, other):
     return commit(input, lambda: remainder(original(input), other), "remainder")
 
 
-def atan2_(input, other):
+def atan2_(input, other, name="atan2_"):
+    tensors_only(name, input, other, method=True)
     return commit(input, lambda: atan2(original(input), other), "atan2")
 
 

@@ -8,6 +8,7 @@ back (UnsafeViewBackward0).  With no gradient to record it is one ``np.matmul`` 
 import numpy as np
 
 from ..autograd.graph import Node
+from . import _gemm_order
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, SqueezeBackward4
 from .matmul_checks import _c_name, _same_dtype, _bmm_dtypes, _check_matmul, _broadcast_batch  # noqa: F401
@@ -53,6 +54,8 @@ def dot(input, other, *, out=None):
     if x.dtype != y.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_long_name(x)} and "
                            f"{_long_name(y)}")
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     return _record_product(DotBackward0, _wrap(np.asarray(_dot(x, y, input, other))), input, other)
 
 
@@ -120,6 +123,8 @@ def _check_mm(x, y):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[-2]}x{x.shape[-1]} and "
                            f"{y.shape[-2]}x{y.shape[-1]})")
     _same_dtype(x, y)
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
 
 def mm(input, mat2, *, out=None):
@@ -132,7 +137,7 @@ def mm(input, mat2, *, out=None):
     if y.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(x, y)
-    return _record_product(MmBackward0, _wrap(x @ y), input, mat2)
+    return _record_product(MmBackward0, _wrap(_gemm_order.mm(x, y)), input, mat2)
 
 
 class BmmBackward0(MmBackward0):
@@ -175,13 +180,16 @@ def matmul(input, other, *, out=None):
     if not (GRAD.enabled and (input._rg or other._rg)):
         # fast path: no graph, and shapes NumPy accepts are the ones torch accepts (bar dtype)
         if x.dtype == y.dtype and x.ndim and y.ndim:
+            if x.dtype.kind == "b":
+                _refuse_bool(x, y, _folds(input, other))
             try:
-                return _wrap(np.asarray(np.matmul(x, y)))
+                return _wrap(np.asarray(_gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else np.matmul(x, y)))
             except ValueError:
                 pass
-        _check_matmul(x, y)
+        _check_matmul(x, y, _folds(input, other))
         return _wrap(np.asarray(np.matmul(x, y)))
-    _check_matmul(x, y)
+    fold = _folds(input, other)
+    _check_matmul(x, y, fold)
     dx, dy = x.ndim, y.ndim
     if dx == 2 and dy == 1:
         return mv(input, other)
@@ -190,16 +198,47 @@ def matmul(input, other, *, out=None):
     if dx == 1 and dy == 2:
         r = mm(unsqueeze(input, 0), other)
         return _squeeze4(r)
-    if dx <= 2 and dy >= 3:
+    if dx <= 2 and dy >= 3 and fold:
         # torch computes (b^T a^T)^T so the batched side is the one folded, then copies (CloneBackward0)
         from .views import transpose, t
         r = matmul(transpose(other, -1, -2), t(input) if dx == 2 else input)
         return contiguous(transpose(r, -1, -2)) if dx == 2 else r
-    if dx >= 3 and dy <= 2:
+    if dx >= 3 and dy <= 2 and fold:
         folded = reshape(input, -1, x.shape[-1])
         r = mv(folded, other) if dy == 1 else mm(folded, other)
         return _unsafe_view(r, x.shape[:-1] + y.shape[1:])
     return _batched(input, other)
+
+
+def _refuse_bool(x, y, fold):
+    """torch has no boolean matrix product; the kernel named is the one matmul dispatches to."""
+    if x.ndim == 1 and y.ndim == 1:
+        kernel = "dot"
+    elif max(x.ndim, y.ndim) >= 3 and not fold or x.ndim >= 3 and y.ndim >= 3:
+        kernel = "bmm"
+    else:
+        kernel = "addmv_impl_cpu" if y.ndim == 1 else "addmm_impl_cpu_"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _folds(input, other):
+    """torch's ``should_fold``: a batched @ matrix-or-vector product (either order) becomes one mm/mv
+    on the batched side flattened to 2-d when the other factor requires grad, or when the flattening
+    needs no copy (and the 2-d side is not the left factor); otherwise it goes through bmm, which
+    shows in the graph and in the error message of mismatched sizes."""
+    x, y = input._data, other._data
+    larger = x.ndim >= y.ndim
+    if not (max(x.ndim, y.ndim) >= 3 and min(x.ndim, y.ndim) <= 2):
+        return False
+    t1 = x if larger else np.swapaxes(y, -1, -2)
+    if (other if larger else input)._rg:
+        return True
+    if x.ndim == 2:
+        return False
+    if t1.size == 0:
+        return True
+    st, sh = [s // t1.itemsize for s in t1.strides], t1.shape
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 2))
 
 
 def _squeeze4(r):
@@ -218,9 +257,12 @@ def _batched(a, b):
     n, k = a2._data.shape[-2:]
     m = b2._data.shape[-1]
     B = int(np.prod(batch))
-    ea = a2 if a2._data.shape[:-2] == batch else expand(a2, batch + (n, k))
-    eb = b2 if b2._data.shape[:-2] == batch else expand(b2, batch + (k, m))
+    ea = expand(a2, batch + (n, k))          # torch expands even to the same shape (ExpandBackward0)
+    eb = expand(b2, batch + (k, m))
     r = bmm(reshape(ea, B, n, k), reshape(eb, B, k, m))
+    if y.ndim == 1:                          # torch drops the vector's column first (SqueezeBackward1)
+        from .shape import squeeze
+        r = squeeze(r, -1)
     shape = batch + ((n,) if x.ndim > 1 else ()) + ((m,) if y.ndim > 1 else ())
     return _unsafe_view(r, shape)
 
@@ -256,10 +298,12 @@ def _addmm_like(node_cls, input, a, b, prod, beta, alpha):
     target = prod.shape
     try:
         np.broadcast_to(c, target)
+        fits = True
     except ValueError:
-        raise RuntimeError(f"The expanded size of the tensor ({target[-1]}) must match the existing size "
-                           f"({c.shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: "
-                           f"{list(target)}.  Tensor sizes: {list(c.shape)}") from None
+        fits = False
+    if not fits:                         # torch expands the input to the product's shape: its error
+        from .shape import expand
+        expand(input, *target)
     res = prod if alpha == 1 else prod * alpha
     if beta != 0:
         res = res + (c if beta == 1 else c * beta)

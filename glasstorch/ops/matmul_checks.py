@@ -26,10 +26,28 @@ def _bmm_dtypes(x, y):
         raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(y.dtype)}")
 
 
-def _check_matmul(x, y):
+def _check_matmul(x, y, fold=True):
+    """torch's error for shapes matmul refuses; ``fold`` False (matmul's ``_folds``) means a batched @
+    matrix-or-vector product goes through bmm, and its message is bmm's."""
     if x.ndim == 0 or y.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {x.ndim}D and "
                            f"{y.ndim}D")
+    if not fold and max(x.ndim, y.ndim) >= 3:
+        batch = _broadcast_batch(x.shape[:-2], y.shape[:-2])
+        m2 = y.shape[-2] if y.ndim > 1 else y.shape[0]
+        if x.shape[-1] != m2:
+            b = int(np.prod(batch))
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, "
+                               f"{x.shape[-1]}] but got: [{b}, {m2}].")
+        _bmm_dtypes(x, y)
+        return
+    if x.ndim <= 2 and y.ndim >= 3 and x.shape[-1] != y.shape[-2]:
+        # folded the other way round: y^T flattened to 2-d times x^T
+        rows = int(np.prod(y.shape[:-2])) * y.shape[-1]
+        if x.ndim == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{y.shape[-2]}), vec ({x.shape[0]})")
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{y.shape[-2]} and "
+                           f"{x.shape[1]}x{x.shape[0]})")
     if x.ndim == 1 and y.ndim == 1:
         if x.shape[0] != y.shape[0]:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] "

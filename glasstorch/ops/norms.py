@@ -54,10 +54,28 @@ def _torch_lastdim(a, axes):
     return axes == tuple(range(a.ndim - len(axes), a.ndim))
 
 
+def check_norm_dtype(name, a_dtype, dtype):
+    """torch's check_linalg_norm_dtype: ``dtype=`` must be float or complex like the input, and wide enough."""
+    if dtype is None:
+        return
+    from .inplace import type_name
+    d = to_dtype(dtype).np
+    if d.kind not in "fc":
+        raise RuntimeError(f"{name}: dtype should be floating point or complex, but got {type_name(d)}")
+    kind = "complex" if a_dtype.kind == "c" else "real"
+    if (d.kind == "c") != (a_dtype.kind == "c"):
+        raise RuntimeError(f"{name}: dtype should be {kind} for {kind} inputs, but got {type_name(d)}")
+    if np.promote_types(a_dtype, d) != d:
+        raise RuntimeError(f"{name}: the dtype of the input ({type_name(a_dtype)}) should be convertible without "
+                           f"narrowing to the specified dtype ({type_name(d)})")
+
+
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if not isinstance(ord, numbers.Number):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     a = x._data
+    if dtype is not None and a.dtype.kind in "fc":
+        check_norm_dtype("linalg.vector_norm", a.dtype, dtype)
     if a.dtype.kind != "f":
         if a.dtype.kind == "c":           # the norm of |z|: real result, gradient through abs
             from .complex_ops import complex_abs

@@ -3,6 +3,7 @@
 Their backward spreads the gradient back over the reduced axes; they save shapes, not tensors,
 so a second backward through them works, as in torch.
 """
+import math
 import warnings
 
 import numpy as np
@@ -96,9 +97,10 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         # the common x.sum(1) on a small float tensor: one NumPy call, no dtype or dims to work out
         nd = x.ndim
         if -nd <= dim < nd and x.size < _BIG:
-            # vectors and short last-dim rows follow torch's order (_sum_over); the rest is one NumPy call
-            r = _sum_over(x, dim, keepdim) if nd == 1 or x.shape[-1] < 8 and (dim == -1 or dim == nd - 1) else \
-                _reduce_add(x, dim, None, None, keepdim)
+            # whole sums (vectors, columns), sums over dim 0 and short last-dim rows follow torch's order
+            # (_sum_over); the rest is one NumPy call
+            r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or dim == 0 or dim == -nd or \
+                x.shape[-1] < 8 and (dim == -1 or dim == nd - 1) else _reduce_add(x, dim, None, None, keepdim)
             return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
     if axis is not None:
         if dim is not None:
@@ -122,8 +124,11 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         axes = (dim + nd if dim < 0 else dim,)
     else:
         axes = dims_of(dim, nd)
-    if nd and len(axes) == nd and x is input._data:    # every dim: a whole-tensor sum, in its order
-        r = as_array(sum_all(x)).reshape((1,) * nd if keepdim else ())
+    lead = _leading(x, axes, keepdim) if x is input._data else None
+    if nd and _whole(x.shape, axes) and x is input._data:    # a whole-tensor sum, in its order
+        r = as_array(sum_all(x)).reshape(_reduced_shape(x.shape, axes, keepdim))
+    elif lead is not None:
+        r = lead
     elif x.size < _BIG:
         r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
     else:
@@ -142,15 +147,39 @@ def _short_rows(x, dim):
     return 0
 
 
+def _whole(shape, axes):
+    """Whether a reduction over ``axes`` takes in every element: the axes it keeps have size 1
+    (torch drops those, so ``x.sum(0)`` of an (n, 1) tensor adds in the order of ``x.sum()``)."""
+    return bool(shape) and all(n == 1 for i, n in enumerate(shape) if i not in axes) and 0 not in shape
+
+
+def _reduced_shape(shape, axes, keepdim):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape)) if keepdim else \
+        tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
 def _sum_over(x, dim, keepdim):
-    """``x`` summed over one axis: a vector as a whole tensor and short rows in torch's order, else
-    NumPy's (longer rows and other axes: within rounding, see docs/differences.md)."""
-    if x.ndim == 1:
-        return as_array(sum_all(x)).reshape((1,) if keepdim else ())
+    """``x`` summed over one axis: a whole tensor (a vector, an (n, 1) column) and short rows in torch's
+    order, else NumPy's (longer rows and other axes: within rounding, see docs/differences.md)."""
+    if x.size == x.shape[dim] and x.size:
+        return as_array(sum_all(x)).reshape(_reduced_shape(x.shape, (dim % x.ndim,), keepdim))
+    lead = _leading(x, (dim % x.ndim,), keepdim)
+    if lead is not None:
+        return lead
     n = _short_rows(x, dim)
     if n:
         return _sum_order.inner_sums(x.reshape(-1, n)).reshape(x.shape[:-1] + ((1,) if keepdim else ()))
     return _reduce_add(x, dim, None, None, keepdim)
+
+
+def _leading(x, axes, keepdim):
+    """A sum over the leading ``axes`` (``x.sum(0)``: a batch summed per feature) in torch's order
+    (``_sum_order.outer_sums``, as the gradient of a bias is summed too), or None where not modelled."""
+    r = len(axes)
+    if r >= x.ndim or axes[-1] != r - 1:
+        return None
+    s = _sum_order.leading_sum(x, r)
+    return s if s is None or not keepdim else s.reshape((1,) * r + s.shape)
 
 
 def _summed(r, input, axes, keepdim):
@@ -248,10 +277,12 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
             record1(node, r, input)
         return r
     axes = dims_of(dim, x.ndim)
-    if x.ndim and len(axes) == x.ndim and x.size:      # every dim: a whole-tensor mean, in its order
-        r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape((1,) * x.ndim if keepdim else ()))
+    if x.ndim and _whole(x.shape, axes):              # a whole-tensor mean, in its order
+        r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape(_reduced_shape(x.shape, axes, keepdim)))
     elif len(axes) == 1 and _short_rows(x, axes[0]):   # short rows: torch's sum, then / n
         r = _wrap(_sum_over(x, axes[0], keepdim) / x.dtype.type(x.shape[-1]))
+    elif x.dtype.char in "fd" and _leading(x, axes, keepdim) is not None:   # leading dims: the same
+        r = _wrap(_leading(x, axes, keepdim) / x.dtype.type(x.size // math.prod(x.shape[len(axes):])))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if GRAD.enabled and input._rg:

@@ -192,6 +192,8 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     refuse("mode_cpu", x)
     d = _wrap_dim(dim, x.ndim)
     xm = np.moveaxis(_1d(x), d, -1)
+    if xm.shape[-1] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     rows = xm.reshape(-1, xm.shape[-1])
     vals = np.empty(rows.shape[0], x.dtype)
     idx = np.empty(rows.shape[0], np.int64)

@@ -58,8 +58,78 @@ def _digamma64(x):
     return np.where(np.isposinf(x), np.inf, np.where(np.isnan(x), np.nan, out))
 
 
+_PSI_10_F = np.float32(2.25175258906672110764)
+_DIGAMMA_A_F = np.array([8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
+                         -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
+                         8.33333333333333333333E-2], np.float32)
+
+
+def _digamma32(x):
+    """torch's float kernel (ATen's calc_digamma<float>), in float32 step by step: the recurrence
+    moves x to 10 or above, then log(x) - 1/(2x) - z P(z) with z = 1/x^2; negative x reflects
+    with pi / tan(pi r) computed in double (r: x's fractional part).  Rounding each step to float32,
+    as torch does, matters: the float64 digamma rounded once differs from torch's in half the
+    elements."""
+    one = np.float32(1)
+    x = np.asarray(x, np.float32)
+    neg = x < 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        refl = np.where(neg, (math.pi / np.tan(math.pi * np.fmod(x.astype(np.float64), 1.0))).astype(np.float32),
+                        np.float32(0))
+        xr = np.where(neg, one - x, x)
+        acc = np.zeros_like(xr)
+        while True:
+            small = xr < 10
+            if not small.any():
+                break
+            acc = np.where(small, acc - one / np.where(small, xr, one), acc)
+            xr = np.where(small, xr + one, xr)
+        z = one / (xr * xr)
+        p = np.zeros_like(z)
+        for c in _DIGAMMA_A_F:
+            p = p * z + c
+        y = np.where(xr < np.float32(1e17), z * p, np.float32(0))
+        val = acc + np.log(xr.astype(np.float64)).astype(np.float32) - np.float32(0.5) / xr - y
+        val = np.where(xr == 10, acc + _PSI_10_F, val) - refl
+    val = np.where(x == 0, np.where(np.signbit(x), np.float32(np.inf), np.float32(-np.inf)), val)
+    val = np.where(neg & (x == np.trunc(x)), np.float32(np.nan), val)        # the negative integers
+    return np.where(np.isposinf(x), np.float32(np.inf), np.where(np.isnan(x), np.float32(np.nan), val))
+
+
+def _digamma_as(x):
+    """digamma in x's dtype, as torch's kernel for that dtype computes it."""
+    if x.dtype == np.float32:
+        return _digamma32(x)
+    return _digamma64(x).astype(x.dtype)
+
+
+def _trigamma(x):
+    """psi'(x) as torch's trigamma kernel (calc_trigamma) computes it, in x's own precision (float32 or
+    float64, each step rounded to it; sin as the correctly rounded value): reflection below 1/2, six
+    steps of the recurrence, then the asymptotic series."""
+    t = np.float32 if x.dtype == np.float32 else np.float64
+    x = np.asarray(x, t)
+    one, pi = t(1), t(3.14159265358979323846)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        low = x < 0.5
+        s = np.sin((pi * x).astype(np.float64)).astype(t)
+        result = np.where(low, t(0) - (pi * pi) / (s * s), t(0))
+        sign = np.where(low, t(-1), one)
+        x = np.where(low, one - x, x)
+        for _ in range(6):
+            result = result + one / (x * x)
+            x = x + one
+        ixx = one / (x * x)
+        c6, c30, c42 = t(1. / 6), t(1. / 30), t(1. / 42)
+        result = result + (one + one / (t(2) * x) + ixx * (c6 - ixx * (c30 - ixx * c42))) / x
+    return sign * result
+
+
 def _polygamma64(n, x):
-    """psi^(n)(x) for n >= 1: sum over k of (-1)^(n+1) n! / (x + k)^(n+1), by recurrence and asymptotics."""
+    """psi^(n)(x) for n >= 1: sum over k of (-1)^(n+1) n! / (x + k)^(n+1), by recurrence and asymptotics
+    (n = 1: torch's own trigamma formula)."""
+    if n == 1:
+        return _trigamma(np.asarray(x))
     x = np.asarray(x, np.float64)
     sign = -1.0 if n % 2 == 0 else 1.0
     fact = math.factorial(n)
@@ -87,7 +157,7 @@ class LgammaBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         if _is_array(g):
-            return (g * _digamma64(x).astype(x.dtype),)
+            return (g * _digamma_as(x),)
         return (g * digamma(x),)
 
 
@@ -128,7 +198,7 @@ def lgamma(input, *, out=None):
 
 
 def digamma(input, *, out=None):
-    return _apply(lambda x: _digamma64(x).astype(x.dtype), DigammaBackward0(), input, "digamma")
+    return _apply(_digamma_as, DigammaBackward0(), input, "digamma")
 
 
 def polygamma(n, input, *, out=None):

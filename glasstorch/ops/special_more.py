@@ -278,6 +278,8 @@ def xlog1py(input, other, *, out=None):
 
 
 def logaddexp2(input, other, *, out=None):
+    from .binary_more import tensors_only
+    tensors_only("logaddexp2", input, other)
     return _float_pair(np.logaddexp2, Logaddexp2Backward0, input, other)
 
 

@@ -170,11 +170,25 @@ def _sqrt64(x):
     return x_hi * y + (x_lo * y + (poly * y) * x)
 
 
+@functools.lru_cache(maxsize=None)
+def _rsqrtps_bits32():
+    return _rsqrtps_table().astype(np.float32).view(np.int32)
+
+
+def _rsqrt_estimate32(x):
+    """``_rsqrt_estimate`` for positive normal float32 numbers, on their bits: the table's entry for the
+    top 12 mantissa bits and the exponent's parity, its exponent lowered by half of x's exponent."""
+    b = x.view(np.int32)
+    e = (b >> 23) - 127                          # x = 1.m * 2**e
+    idx = ((b >> 11) & 0xFFF) | ((e & 1) << 12)
+    return (_rsqrtps_bits32()[idx] - ((e >> 1) << 23)).view(np.float32)
+
+
 def _sqrt32(x):
     """vsSqrt: s = x*y, h = y/2 from rsqrtps, one coupled Newton step on both, then one
     residual correction, all in float32 without FMA."""
     f32 = np.float32
-    y = _rsqrt_estimate(x).astype(f32)       # exact: 13-bit values
+    y = _rsqrt_estimate32(x)                     # exact: 13-bit values
     s = y * x
     h = y * f32(0.5)
     r = f32(0.5) - s * h
@@ -193,6 +207,8 @@ def sqrt(x):
     tiny = np.finfo(a.dtype).tiny
     big = 2.0 ** 1022 if a.dtype == np.float64 else np.uint32(0x7F7FF000).view(np.float32)
     ok = (a >= tiny) & (a <= big) if a.dtype == np.float32 else (a >= tiny) & (a < big)
+    if a.ndim and ok.all():                      # the common case: no special values to keep
+        return _sqrt64(a) if a.dtype == np.float64 else _sqrt32(a)
     out = np.sqrt(a)
     if ok.any():
         v = a[ok] if a.ndim else a.reshape(1)

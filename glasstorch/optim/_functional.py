@@ -9,9 +9,8 @@ Checked bit for bit against torch on float32 (0-d, 7, 16, 100 and 1003 elements)
     addcdiv_(t1, t2, value=v) x + (v*t1)/t2    no FMA (a division sits between)
     mul_, div, add_ (scalar)  plain            the Python number is first rounded to float32
 
-One place cannot match exactly: torch's vectorized float32 ``sqrt`` (16 or more elements) is
-not correctly rounded on AVX2 builds, and differs from NumPy's exact ``sqrt`` by one ulp for
-about 15% of inputs, so Adam-like trajectories agree with torch to ~1e-7 relative, not bitwise.
+torch's ``sqrt`` is MKL's ``vsSqrt``/``vdSqrt``, not correctly rounded; the optimizers take it from
+``_blas_order.sqrt``, which reproduces it (AMD CPUs), not from NumPy.
 In float64 torch's kernels are FMAs too; NumPy has no cheap float64 FMA, so glasstorch rounds
 the product separately there (differences ~1e-16 relative per step).
 """

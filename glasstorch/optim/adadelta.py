@@ -5,8 +5,8 @@
     u = rho * u + (1 - rho) * delta^2
     p = p - lr * delta
 """
-import numpy as np
 
+from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcmul_, bump, fma, incr, scalar_state, zeros_like
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -60,8 +60,8 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
         v, u = square_avg._data, acc_delta._data
         v *= rho
         addcmul_(v, g, g, 1 - rho)
-        std = np.sqrt(v + x.dtype.type(eps))
-        delta = np.sqrt(u + x.dtype.type(eps))
+        std = blas_sqrt(v + x.dtype.type(eps))
+        delta = blas_sqrt(u + x.dtype.type(eps))
         delta /= std
         delta *= g
         u *= rho

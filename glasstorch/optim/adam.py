@@ -15,6 +15,7 @@ Per parameter p with gradient g, at step t (torch's single-tensor algorithm):
 import numpy as np
 
 from .._tensor import Tensor
+from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import addcdiv_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_fused, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -107,9 +108,9 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
             vmax = max_exp_avg_sqs[i]._data
             np.maximum(vmax, v, out=vmax)
             bump(max_exp_avg_sqs[i])
-            denom = np.sqrt(vmax) / bias_correction2_sqrt
+            denom = blas_sqrt(vmax) / bias_correction2_sqrt
         else:
-            denom = np.sqrt(v) / bias_correction2_sqrt
+            denom = blas_sqrt(v) / bias_correction2_sqrt
         denom += eps
         addcdiv_(x, m, denom, -step_size)
         bump(param, exp_avgs[i], exp_avg_sqs[i])

@@ -19,6 +19,7 @@ import numpy as np
 
 from .._rng_fma import fma64
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import no_grad
 from ._blas_order import dot, sqrt, sum1d
 from ._functional import fma as _fma32
 from ._validate import check_lr
@@ -202,9 +203,11 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
+    @no_grad()
     def step(self, closure):
         """Run up to ``max_iter`` iterations; ``closure`` clears gradients, computes the loss,
-        calls ``backward()`` and returns the loss."""
+        calls ``backward()`` and returns the loss.  Like torch's, the step runs under ``no_grad``
+        (only the closure gets grad mode back), so reading the loss as a float does not warn."""
         from ..autograd.grad_mode import enable_grad
         group = self.param_groups[0]
         lr = _lr_value(group["lr"])

@@ -8,6 +8,7 @@
 """
 import numpy as np
 
+from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import addcdiv_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -81,7 +82,7 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
         lerp_(m, g, 1 - beta1)
         v *= beta2
         addcmul_(v, g, g, 1 - beta2)
-        denom = np.sqrt(v / bias_correction2)
+        denom = blas_sqrt(v / bias_correction2)
         denom += eps
         mu_product = get_value(mu_products[i])
         mu_product_next = mu_product * mu_next

@@ -9,6 +9,7 @@ variance of the adaptive learning rate is tractable (rho_t > 5).
 """
 import numpy as np
 
+from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -77,7 +78,7 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
         if rho_t > 5.0:
-            adaptive_lr = np.sqrt(v)
+            adaptive_lr = blas_sqrt(v)
             adaptive_lr += eps
             # torch's `number / tensor` is `tensor.reciprocal() * number`
             adaptive_lr = np.reciprocal(adaptive_lr) * (bias_correction2 ** 0.5)

@@ -6,8 +6,8 @@
     momentum > 0:  b = momentum * b + g / avg;   p = p - lr * b
     otherwise:     p = p - lr * g / avg
 """
-import numpy as np
 
+from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcdiv_, addcmul_, bump, fma, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -76,9 +76,9 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
             ga = grad_avgs[i]._data
             lerp_(ga, g, 1 - alpha)
             bump(grad_avgs[i])
-            avg = np.sqrt(addcmul_(v.copy(), ga, ga, -1))
+            avg = blas_sqrt(addcmul_(v.copy(), ga, ga, -1))
         else:
-            avg = np.sqrt(v)
+            avg = blas_sqrt(v)
         avg += eps
         if momentum > 0:
             b = momentum_buffer_list[i]._data

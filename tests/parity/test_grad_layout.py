@@ -48,7 +48,9 @@ def test_linear_weight_grad_layout(dtype, sizes):
         assert lin.weight.grad.stride() == (n_in, 1)
         assert m.equal(lin.weight.grad, m.mm(m.from_numpy(g).t(), m.from_numpy(x)))
     assert_same_array(res[torch], res[glasstorch], rtol=1e-5, atol=1e-5)
-    assert res[glasstorch].numpy().tobytes() == (g.T @ x).tobytes()
+    from glasstorch.ops._gemm_order import _sequential
+    if _sequential(n_out, n_in, np.dtype(dtype)):      # MKL's running sum (ops/_gemm_order.py): torch's bits
+        assert_same_array(res[torch], res[glasstorch])
     assert res[glasstorch]._data.base is None                 # the product itself, not a copy of it
 
 

@@ -215,3 +215,88 @@ def test_short_rows_sum_in_torchs_scalar_order(n, lead, dtype, how, seed):
           "mean": lambda m, x: x.mean(-1), "torch.sum": lambda m, x: m.sum(x, dim=-1),
           "mean_keep": lambda m, x: x.mean(-1, keepdim=True)}[how]
     _same_reduction(fn, a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=_LENGTHS, dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**32 - 1),
+       how=st.sampled_from(["col", "col_keep", "mid", "mean", "dims"]))
+def test_sums_whose_kept_dims_have_size_one_are_whole_sums(n, dtype, seed, how):
+    """An (n, 1) column summed over dim 0 (and the like) takes in every element: torch drops the
+    size-1 dims and adds in the order of ``x.sum()``."""
+    a = _values(seed, n, dtype)
+    fn = {"col": lambda m, x: x.view(-1, 1).sum(0), "col_keep": lambda m, x: x.view(-1, 1).sum(0, keepdim=True),
+          "mid": lambda m, x: x.view(1, -1, 1).sum(1), "mean": lambda m, x: x.view(-1, 1).mean(0),
+          "dims": lambda m, x: x.view(1, -1, 1).sum((0, 1))}[how]
+    _same_reduction(fn, a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=_LENGTHS, dtype=st.sampled_from(["float32", "float64"]), seed=st.integers(0, 2**32 - 1),
+       shape=st.sampled_from([(-1,), (-1, 1), (1, -1)]), wshape=st.sampled_from([(1,), (1, 1), ()]))
+def test_gradient_of_a_broadcast_scalar_weight_is_a_whole_sum(n, dtype, seed, shape, wshape):
+    """``y = w * x + b`` with a one-element ``w``: backward sums the batch down to one number, in the
+    order of a whole sum, so a printed ``w.grad.item()`` (and the trained ``w``) is torch's."""
+    if len(wshape) > len(shape):
+        wshape = wshape[:len(shape)]
+    a = _values(seed, max(n, 2), dtype)
+    grads = []
+    for m in MODS:
+        x = m.from_numpy(a.copy()).view(*shape)
+        w = m.ones(wshape, dtype=x.dtype, requires_grad=True)
+        b = m.zeros(wshape, dtype=x.dtype, requires_grad=True)
+        ((w * x + b) * x).sum().backward()
+        grads.append((w.grad, b.grad))
+    for want, got in zip(*grads):
+        assert_same_array(want, got)
+
+
+@settings(max_examples=80, deadline=None)
+@given(n=st.integers(2, 3000), c=st.integers(2, 80), dtype=st.sampled_from(["float32", "float64"]),
+       seed=st.integers(0, 2**32 - 1), how=st.sampled_from(["sum0", "keep", "mean0", "lead2", "neg"]))
+def test_sums_over_leading_dims_in_torchs_outer_order(n, c, dtype, seed, how):
+    """``x.sum(0)`` of a batch (and over leading dims, and ``mean(0)``): each column summed in torch's
+    outer-reduction order, so the bits are torch's."""
+    a = _values(seed, n * c, dtype).reshape(n, c)
+    fn = {"sum0": lambda m, x: x.sum(0), "keep": lambda m, x: x.sum(0, keepdim=True),
+          "mean0": lambda m, x: x.mean(0), "neg": lambda m, x: x.sum(-2),
+          "lead2": lambda m, x: x.view(1, n, c).sum((0, 1))}[how]
+    _same_reduction(fn, a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(2, 600), c=st.integers(2, 40), dtype=st.sampled_from(["float32", "float64"]),
+       seed=st.integers(0, 2**32 - 1))
+def test_a_bias_gradient_is_summed_as_x_sum_0(n, c, dtype, seed):
+    """The gradient of a bias broadcast over a batch is torch's bit for bit, and equal to the same
+    batch summed by hand with ``sum(0)`` -- as a backprop-by-hand exercise checks ("exact: True")."""
+    a = _values(seed, n * c, dtype).reshape(n, c)
+    out = []
+    for m in MODS:
+        x = m.from_numpy(a.copy())
+        b = m.zeros(c, dtype=x.dtype, requires_grad=True)
+        ((x + b) * x).sum().backward()
+        out.append(b.grad)
+        assert bool((b.grad == x.sum(0)).all())
+    assert_same_array(out[0], out[1])
+
+
+@settings(max_examples=80, deadline=None)
+@given(k=st.integers(1, 3000), m=st.integers(1, 6), p=st.integers(1, 40), dtype=st.sampled_from(["float32", "float64"]),
+       seed=st.integers(0, 2**32 - 1))
+def test_small_products_of_a_transposed_view_in_mkls_order(k, m, p, dtype, seed):
+    """``g.t() @ x`` (a linear layer's weight gradient) for the small result shapes where torch's MKL
+    adds a plain running sum (ops/_gemm_order.py): torch's bits, through mm, @ and a Linear's backward."""
+    from glasstorch.ops._gemm_order import _sequential
+    if not _sequential(m, p, np.dtype(dtype)):
+        p = 1
+    rng = np.random.default_rng(seed)
+    g = rng.standard_normal((k, m)).astype(dtype)
+    x = rng.standard_normal((k, p)).astype(dtype)
+    got = {}
+    for mod in MODS:
+        lin = mod.nn.Linear(p, m, dtype=getattr(mod, dtype))
+        lin(mod.from_numpy(x)).backward(mod.from_numpy(g))
+        got[mod] = (mod.from_numpy(g).t().mm(mod.from_numpy(x)), mod.from_numpy(g).t() @ mod.from_numpy(x),
+                    lin.weight.grad)
+    for want, have in zip(got[torch], got[glasstorch]):
+        assert_same_array(want, have)

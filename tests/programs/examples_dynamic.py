@@ -156,15 +156,16 @@ for t in range(1000):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     if t % 250 == 249:
-        print(t, f"{loss.item():.1f}")   # RMSprop divides by sqrt(square_avg): float32 sums' last bits grow
+        # RMSprop divides by sqrt(square_avg): the last bits of y = sin(x) (SLEEF's sin in torch) grow
+        print(t, f"{loss.item():.0f}")
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
 state = optimizer.state[model[0].weight]
 print(sorted(state), state["step"], f"{state['square_avg'].sum().item():.4e}")
 linear_layer = model[0]
-print(f'Result: y = {linear_layer.bias.item():.3f} + {linear_layer.weight[:, 0].item():.3f} x + '
-      f'{linear_layer.weight[:, 1].item():.3f} x^2 + {linear_layer.weight[:, 2].item():.3f} x^3')
+print(f'Result: y = {linear_layer.bias.item():.2f} + {linear_layer.weight[:, 0].item():.2f} x + '
+      f'{linear_layer.weight[:, 1].item():.2f} x^2 + {linear_layer.weight[:, 2].item():.2f} x^3')
 
 
 # ---- custom nn Modules

@@ -260,7 +260,7 @@ optimizer = optim.SGD(linear_model.parameters(), lr=1e-2)
 print(list(linear_model.parameters()))
 
 
-def training_loop_nn(n_epochs, optimizer, model, loss_fn, t_u_train, t_u_val, t_c_train, t_c_val, every=1000):
+def training_loop_nn(n_epochs, optimizer, model, loss_fn, t_u_train, t_u_val, t_c_train, t_c_val, every=1000, digits=4):
     for epoch in range(1, n_epochs + 1):
         t_p_train = model(t_u_train)
         loss_train = loss_fn(t_p_train, t_c_train)
@@ -270,7 +270,8 @@ def training_loop_nn(n_epochs, optimizer, model, loss_fn, t_u_train, t_u_val, t_
         loss_train.backward()
         optimizer.step()
         if epoch == 1 or epoch % every == 0:
-            print(f"Epoch {epoch}, Training loss {loss_train.item():.4f}, Validation loss {loss_val.item():.4f}")
+            print(f"Epoch {epoch}, Training loss {loss_train.item():.{digits}f}, Validation loss "
+                  f"{loss_val.item():.{digits}f}")
 
 
 training_loop_nn(3000, optimizer, linear_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c)
@@ -294,7 +295,8 @@ print(seq_model.output_linear.bias, seq_model[0], seq_model[-1].out_features, le
 optimizer = optim.SGD(seq_model.parameters(), lr=1e-3)
 # (a matrix product's last bit differs between BLAS builds, and this small tanh net amplifies it:
 # print few digits, after few epochs)
-training_loop_nn(1000, optimizer, seq_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c, every=250)
+training_loop_nn(1000, optimizer, seq_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c, every=250,
+                 digits=2)
 print("output", seq_model(val_t_un).detach().round(decimals=1))
 print("answer", val_t_c)
 print("hidden", seq_model.hidden_linear.weight.grad.round(decimals=1))

@@ -30,8 +30,12 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                  enable_gqa=False):
     """softmax(q k^T * scale + mask) v over the last two dims; leading dims are batch dims."""
     g = _g()
+    from .attention_flash import flash_applies, flash_attention
+    _validate_sdpa_input(query, key, value, attn_mask)
     _sdp._check_cpu_kernel()
-    if is_causal and attn_mask is not None:
+    flash = flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa)
+    # only the math kernel refuses a mask with is_causal; torch's CPU flash kernel applies both
+    if is_causal and attn_mask is not None and not flash:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     L, S = query.shape[-2], key.shape[-2]
     if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
@@ -39,14 +43,13 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         key = key.repeat_interleave(reps, -3)
         value = value.repeat_interleave(reps, -3)
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if attn_mask is not None and attn_mask.dtype == g.bool:
+        attn_mask = _bool_to_additive(attn_mask, False, query.dtype)
     if is_causal:
         keep = g.from_numpy(np.tril(np.ones((L, S), dtype=bool)))
-        attn_mask = _bool_to_additive(keep, False, query.dtype)
-    elif attn_mask is not None and attn_mask.dtype == g.bool:
-        attn_mask = _bool_to_additive(attn_mask, False, query.dtype)
-    from .attention_flash import flash_applies, flash_attention
-    if g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad) and \
-            flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa):
+        causal = _bool_to_additive(keep, False, query.dtype)
+        attn_mask = causal if attn_mask is None else attn_mask + causal
+    if flash and g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad):
         return flash_attention(query, key, value, attn_mask, scale, _attend)
     if dropout_p <= 0.0:
         return _attend(query, key, value, attn_mask, scale)[0]
@@ -55,11 +58,36 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return g.matmul(weights, value)
 
 
+def _validate_sdpa_input(query, key, value, attn_mask):
+    """torch's validate_sdpa_input: one dtype for q, k, v; at least 2-d; a bool, float32 or query-dtype mask."""
+    from ...ops.matmul_checks import _c_name
+    q, k, v = query._data, key._data, value._data
+    if not q.dtype == k.dtype == v.dtype:
+        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{_c_name(q.dtype)} key.dtype: {_c_name(k.dtype)} and value.dtype: {_c_name(v.dtype)} "
+                           "instead.")
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise RuntimeError(f"Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                           f"{q.ndim} key.dim: {k.ndim} and value.dim: {v.ndim} instead.")
+    if attn_mask is not None:
+        m = attn_mask._data.dtype
+        if not (m == np.bool_ or m == np.float32 or m == q.dtype):
+            raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                               f"attn_mask.dtype: {_c_name(m)} and  query.dtype: {_c_name(q.dtype)} instead.")
+
+
 def _attend(query, key, value, attn_mask, scale):
     """(softmax(q k^T * scale + mask) v, the softmax) for an additive mask or None."""
     g = _g()
     scores = g.matmul(query * scale, key.transpose(-2, -1))
     if attn_mask is not None:
+        try:
+            full = np.broadcast_shapes(tuple(scores.shape), tuple(attn_mask.shape))
+        except ValueError:                        # the add below raises torch's message
+            full = tuple(scores.shape)
+        if full != tuple(scores.shape):           # torch adds the mask in place (attn.add_(mask))
+            raise RuntimeError(f"output with shape {list(scores.shape)} doesn't match the broadcast shape "
+                               f"{list(full)}")
         scores = scores + attn_mask
     weights = _safe_softmax(scores)
     return g.matmul(weights, value), weights

@@ -21,13 +21,30 @@ def flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa):
         return False
     if dropout_p != 0.0 or query.dim() != 4 or key.dim() != 4 or value.dim() != 4:
         return False
-    if not (query.shape[-1] == key.shape[-1] == value.shape[-1]) or query.shape[1] != key.shape[1]:
+    if query.shape[1] != key.shape[1] or not _mask_fits(attn_mask, query, key):
+        return False
+    if not (query.shape[-1] == key.shape[-1] == value.shape[-1]):
         return False
     if query.shape[-2] == 0 or key.shape[-2] == 0 or query.shape[-1] == 0:
         return False
-    if attn_mask is not None and attn_mask.requires_grad:
-        return False
     return query.is_floating_point()
+
+
+def _mask_fits(mask, query, key):
+    """torch's check_attn_mask_shape: no grad; last dims (L or 1, S or 1); 2-d, or 4-d with batch and
+    heads 1 or full.  It reads the mask's dim -2 first, so a 0-d or 1-d mask raises IndexError."""
+    if mask is None:
+        return True
+    if mask.requires_grad:
+        return False
+    if mask.dim() < 2:
+        raise IndexError("Dimension specified as -2 but tensor has no dimensions" if mask.dim() == 0 else
+                         "Dimension out of range (expected to be in range of [-1, 0], but got -2)")
+    if mask.shape[-2] not in (query.shape[2], 1) or mask.shape[-1] not in (key.shape[2], 1):
+        return False
+    if mask.dim() == 2:
+        return True
+    return mask.dim() == 4 and mask.shape[0] in (1, query.shape[0]) and mask.shape[1] in (1, query.shape[1])
 
 
 class _FlashAttention(Function):

@@ -254,8 +254,9 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     o, cg, k = w.shape[0], w.shape[1], w.shape[2:]
     out = tuple(_out_size(s, kk, st, p0, p1, d) for s, kk, st, (p0, p1), d in zip(sp, k, stride, pads, dilation))
     if any(v <= 0 for v in out):
-        shown = " x ".join(str(s + p0 + p1) for s, (p0, p1) in zip(sp, pads))
-        kshown = " x ".join(str((kk - 1) * d + 1) for kk, d in zip(k, dilation))
+        skip = 1 if squeeze1d else 0       # torch reports the 1-d sizes, not the unsqueezed 2-d ones
+        shown = " x ".join(str(s + p0 + p1) for s, (p0, p1) in zip(sp[skip:], pads[skip:]))
+        kshown = " x ".join(str((kk - 1) * d + 1) for kk, d in zip(k[skip:], dilation[skip:]))
         raise RuntimeError(f"Calculated padded input size per channel: ({shown}). Kernel size: ({kshown}). "
                            "Kernel size can't be greater than actual input size")
     inner = n > 1 and out[-1] < _INNER_BELOW[bool(GRAD.enabled and input._rg)]

@@ -18,6 +18,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.inplace import type_name
 from ._util import check_reduction
+from .ctc_args import check_ctc_args
 
 _CHECK = " (while checking arguments for ctc_loss_allocate_outputs)"
 _NEG_INF = -np.inf
@@ -185,6 +186,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     concatenated targets; ``mean`` divides each loss by its target length (at least 1), then averages."""
     import glasstorch as g
     check_reduction(reduction)
+    check_ctc_args((log_probs, targets, input_lengths, target_lengths, blank, 1, zero_infinity))
     il = _lengths(input_lengths, "input_lengths")
     tl = _lengths(target_lengths, "target_lengths")
     batched = log_probs.dim() == 3

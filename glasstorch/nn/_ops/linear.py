@@ -8,6 +8,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, record
+from ...ops._gemm_order import t_mm, x_wt
 from ...ops.inplace import type_name
 from ._util import reshape, view
 
@@ -41,6 +42,11 @@ def weight_grad_t(x, g):
     # under create_graph x and g are Tensors: the product must stay differentiable
     if not isinstance(x, np.ndarray):
         return x.T @ g
+    if g.shape[1] <= 3 or x.shape[1] <= 10:
+        # small layers (a regression's Linear(k, 1)): MKL's plain running sum, as torch gets it
+        r = t_mm(g, x)
+        if r is not None:
+            return r.T
     return np.matmul(g.T, x).T
 
 
@@ -56,7 +62,9 @@ def _check(x, w):
 
 def _linear2d(input, weight, bias):
     x, w = input._data, weight._data
-    out = x @ w.T
+    out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None    # a few inputs: MKL's plain sum (_gemm_order)
+    if out is None:
+        out = x @ w.T
     if bias is not None:
         out += bias._data
     r = _wrap(out)
@@ -84,6 +92,9 @@ def linear(input, weight, bias=None):
     except AttributeError:
         _argument_types(input, weight, bias)
         raise
+    if w.ndim != 2 or x.ndim == 0 or (bias is not None and x.ndim != 2 and bias._data.shape != w.shape[:1]) or \
+            (x.ndim > 2 and x.shape[-1] != w.shape[1] and not x.flags.c_contiguous):   # matmul's error, not mm's
+        return _odd_linear(input, weight, bias)
     _check(x, w)
     if bias is not None and bdt != x.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {x.dtype} != {bias._data.dtype}")
@@ -103,6 +114,28 @@ def linear(input, weight, bias=None):
     flat = view(input, -1, x.shape[-1]) if x.ndim != 1 else view(input, 1, x.shape[-1])
     out = _linear2d(flat, weight, bias)
     return view(out, *lead, w.shape[0])
+
+
+def _odd_linear(input, weight, bias):
+    """torch's composite (aten linear) for the shapes the fast path leaves out: a weight that is not
+    2-d, a 0-d argument, or a bias other than (out,) on a non-2-d input.  A 2-d input goes to
+    addmm(b, x, W.t()); a contiguous one whose bias has a single non-1 dim is flattened to 2-d for
+    addmm and viewed back; anything else is matmul(x, W.t()) plus the bias added in place."""
+    import glasstorch as g
+    if input.dim() == 0 or weight.dim() == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.dim()}D and "
+                           f"{weight.dim()}D")
+    wt = weight.t()                      # torch's t() error for a weight of 3 or more dims
+    if bias is not None:
+        if input.dim() == 2:
+            return g.addmm(bias, input, wt)
+        if input.is_contiguous() and (bias.dim() == 1 or sum(s != 1 for s in bias.shape) == 1):
+            lead = tuple(input.shape[:-1])
+            flat = input.reshape(int(np.prod(lead)), input.shape[-1])
+            out = g.addmm(bias, flat, wt)
+            return out.view(*lead, out.shape[-1])
+    out = g.matmul(input, wt)
+    return out if bias is None else out.add_(bias)
 
 
 def _argument_types(input, weight, bias):

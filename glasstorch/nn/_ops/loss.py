@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from ...autograd.graph import Node
-from ...ops._common import GRAD, _wrap, record, broadcast_error
+from ...ops._common import GRAD, _wrap, record, broadcast_error, check_broadcast
 from ...ops.inplace import can_cast, type_name
 from ..._dtype import result_type
 from ...ops import _libm
@@ -157,6 +157,8 @@ class HuberLossBackward0(_PointwiseLoss):
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     _check_sizes(input, target)
+    if not delta > 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     return _pointwise(HuberLossBackward0, input, target, reduction, _huber, delta=delta)
 
 
@@ -244,6 +246,18 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
         return (d if self.need[0] else None, gt, None, None)
 
 
+def _check_bce_weight_shapes(shape, weight, pos_weight):
+    """torch's composite computes ``log_sigmoid(x).mul_((pos_weight - 1).mul(t).add_(1))`` and then
+    ``loss.mul_(weight)``: both weights must broadcast, and in place, to the input's shape."""
+    for w, other in ((pos_weight, shape), (weight, None)):
+        if w is None:
+            continue
+        b = check_broadcast(w.shape, other) if other is not None else w.shape      # (pos_weight - 1).mul(t)
+        full = check_broadcast(shape, b)
+        if full != shape:
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(full)}")
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     check_reduction(reduction)
     if target.shape != input.shape:
@@ -260,19 +274,14 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     if out_dt.kind != "f":
         raise RuntimeError(f"result type {type_name(result_type(input, target).np)} can't be cast to the desired "
                            f"output type {type_name(out_dt)}")
+    _check_bce_weight_shapes(x.shape, weight, pos_weight)
     with np.errstate(over="ignore"):
-        if pos_weight is None:
-            m = np.maximum(-x, 0)
-            lse = _libm.log(_libm.exp(-m) + _libm.exp(-x - m))
-            if x.dtype == t.dtype:
-                loss = (1 - t) * x + m + lse
-            else:       # log_sigmoid(x) in x's own dtype, the rest in the promoted one, as torch's composite
-                dt = np.promote_types(x.dtype, t.dtype)
-                loss = (1 - t.astype(dt)) * x.astype(dt) + (m + lse).astype(dt)
-        else:
-            pw = pos_weight._data
-            lw = (pw - 1) * t + 1
-            loss = (1 - t) * x + lw * (_libm.log1p(_libm.exp(-np.abs(x))) + np.maximum(-x, 0))
+        # torch's composite, step by step: log_sigmoid(x) in x's dtype (its kernel's formula), times
+        # (pos_weight - 1) t + 1 in place, then (1 - t).mul_(x).sub_(log_sigmoid) in the target's dtype
+        log_sig = np.minimum(x, 0) - _libm.log1p(_libm.exp(-np.abs(x)))
+        if pos_weight is not None:
+            log_sig = (log_sig * ((pos_weight._data - 1) * t + 1)).astype(x.dtype, copy=False)
+        loss = ((1 - t) * x).astype(out_dt, copy=False) - log_sig
     if weight is not None:
         loss = loss * weight._data
     r = _wrap(np.asarray(reduce(loss.astype(out_dt), reduction), dtype=out_dt))

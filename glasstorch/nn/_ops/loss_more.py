@@ -7,7 +7,6 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
-from ...ops._complex_refuse import refuse
 from ._util import check_reduction, legacy_reduction, reduce as _reduce_array, reduce_grad
 from ._util import reduce_tensor as _reduce
 
@@ -52,6 +51,14 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         dt = result_type(input, target).np
         raise RuntimeError(f"result type {type_name(dt) if dt.kind == 'f' else 'Float'} can't be cast to the "
                            f"desired output type {type_name(xd)}")
+    try:
+        shape = np.broadcast_shapes(input._data.shape, target._data.shape)
+    except ValueError:
+        from ...ops._common import broadcast_error
+        raise broadcast_error(input._data.shape, target._data.shape) from None
+    if shape != input._data.shape:           # torch writes the loss into an output of the input's shape
+        raise RuntimeError(f"output with shape {list(input._data.shape)} doesn't match the broadcast shape "
+                           f"{list(shape)}")
     x, y = np.broadcast_arrays(input._data, target._data.astype(input._data.dtype, copy=False))
     r = _wrap(np.asarray(_reduce_array(np.log1p(np.exp(-x * y)), reduction), dtype=x.dtype))
     if GRAD.enabled and (input._rg or target._rg):
@@ -74,11 +81,11 @@ class MultiMarginLossBackward0(Node):
         if not _is_array(g):
             raise NotImplementedError("double backward of MultiMarginLossBackward0 is not implemented in glasstorch")
         x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
-        d = _margin_grad(x2, self.target, self.p, self.margin, w)
-        n = d.shape[0]
+        n, c = x2.shape
+        # torch's kernel: the step 1/(N C) ('mean') or 1/C, rounded to x's dtype, then times the upstream
+        step = x.dtype.type(1.0 / (n * c) if self.reduction == "mean" else 1.0 / c)
+        d = _margin_grad(x2, self.target, self.p, self.margin, w, step)
         gl = np.asarray(g, x.dtype)
-        if self.reduction == "mean":
-            gl = gl / x.dtype.type(n)
         d = d * (gl.reshape(-1, 1) if self.reduction == "none" and gl.ndim else gl)
         return (d.reshape(x.shape),)
 
@@ -90,16 +97,42 @@ def _margin_terms(x, target, margin):
     return h
 
 
-def _margin_grad(x, target, p, margin, w):
+def _margin_grad(x, target, p, margin, w, step):
+    """Per active hinge: step (p = 1) or 2 step z (p = 2), times w[y]; x[y] gets 0 minus their running sum."""
     h = _margin_terms(x, target, margin)
-    active = h > 0
-    d = np.where(active, h if p == 2 else 1, 0).astype(x.dtype) * (2 if p == 2 else 1)
+    d = np.where(h > 0, (x.dtype.type(2) * step) * h if p == 2 else step, 0).astype(x.dtype)
     if w is not None:
         d = d * w[target][:, None]
-    d = d / x.dtype.type(x.shape[1])
     rows = np.arange(x.shape[0])
-    d[rows, target] = -d.sum(1)
+    d[rows, target] = 0
+    d[rows, target] = x.dtype.type(0) - np.cumsum(d, axis=1, dtype=x.dtype)[:, -1]
     return d
+
+
+def _check_multi_margin(x, target, weight):
+    """torch's checks, in its order: weight without a gradient, input 0/1/2-d and not empty, one target
+    per sample, one weight per class, a float/double kernel, then Long targets and weights of x's dtype."""
+    from ...ops._complex_refuse import not_implemented
+    from ...ops.inplace import type_name
+    if weight is not None and weight.requires_grad and GRAD.enabled:
+        raise RuntimeError("The function 'multi_margin_loss' is not differentiable with respect to argument "
+                           "'weight'. This input cannot have requires_grad True.")
+    if not ((x.ndim == 2 and x.shape[1] != 0) or (x.ndim == 1 and x.shape[0] != 0) or x.ndim == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(x.shape)}")
+    nframe, dim = (x.shape[0], x.shape[1]) if x.ndim == 2 else (1, max(x.size, 1))
+    if target.dim() > 1 or target.numel() != nframe:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+                           f"input samples (batch size). Expected target size [{nframe}], but got "
+                           f"{list(target.shape)}. Input has shape {list(x.shape)}.")
+    if weight is not None and weight.numel() != dim:
+        raise RuntimeError(f"inconsistent weight size, expected {dim} but got {list(weight.shape)}")
+    if x.dtype.kind != "f" or x.dtype == np.float16:
+        raise not_implemented("multi_margin_loss_cpu_kernel", x.dtype)
+    if target._data.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {type_name(target._data.dtype)}")
+    if weight is not None and weight._data.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(weight._data.dtype)}")
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
@@ -108,22 +141,28 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     check_reduction(reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
     x = input._data
-    refuse("multi_margin_loss_cpu_kernel", x)
-    t = target._data.reshape(-1).astype(np.int64)
+    _check_multi_margin(x, target, weight)
+    t = target._data.reshape(-1)
     x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
-    if t.size != x2.shape[0]:
-        raise RuntimeError(f"inconsistent target size, expected {x2.shape[0]} but got {list(target.shape)}")
     if t.size and (t.min() < 0 or t.max() >= x2.shape[1]):
         raise RuntimeError("target out of range")
     w = None if weight is None else weight._data
+    # torch's kernel: each row's hinges summed one by one in x's dtype and divided by C there; the rows
+    # of a reduction (or of a 1-d input) are then added in double, and divided by N for 'mean'
     h = np.maximum(_margin_terms(x2, t, x.dtype.type(margin)), 0)
     per = (h * h if p == 2 else h)
     if w is not None:
         per = per * w[t][:, None]
-    per = per.sum(1) / x.dtype.type(x2.shape[1])
-    out = per.reshape(()) if x.ndim <= 1 and reduction == "none" else per
-    r = _wrap(np.asarray(_reduce_array(out.astype(x.dtype), reduction), dtype=x.dtype))
+    per = np.cumsum(per, axis=1, dtype=x.dtype)[:, -1] / x.dtype.type(x2.shape[1])
+    if reduction == "none" and x.ndim == 2:
+        out = per
+    else:
+        out = np.cumsum(per, dtype=np.float64)[-1] if per.size else np.float64(0)
+        out = out / per.size if reduction == "mean" else out
+    r = _wrap(np.asarray(out, dtype=x.dtype))
     if GRAD.enabled and input._rg:
         node = MultiMarginLossBackward0()
         node.p, node.margin, node.reduction, node.target, node.w = p, x.dtype.type(margin), reduction, t, w
@@ -176,7 +215,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     zeros = g.zeros_like(input)
-    margin_clamp = (margin - input).clamp_min_(0)
+    # torch's C++ ``margin - self`` is empty_like(self).fill_(margin).sub_(self): it keeps self's dtype,
+    # so an integer input gives an integer loss (and 'mean' then refuses it)
+    margin_clamp = (margin - input if input.is_floating_point() or input.is_complex()
+                    else g.full_like(input, margin).sub_(input)).clamp_min_(0)
     loss = g.where(target != 1, margin_clamp, zeros) + g.where(target != -1, input, zeros)
     return _reduce(loss, reduction)
 

@@ -337,6 +337,10 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
     def share_memory(self):
         return self
 
+    def compile(self, *args, **kwargs):
+        """In-place torch.compile: torch compiles calls to this module; glasstorch runs them eagerly."""
+        return None
+
     # ---- state ------------------------------------------------------------------------------
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         if args:                         # the deprecated positional form (destination, prefix, keep_vars)

@@ -16,6 +16,10 @@ def vector_to_parameters(vec, parameters):
     pointer = 0
     for p in parameters:
         n = p.numel()
-        p._data = np.array(vec._data[pointer:pointer + n].reshape(p._data.shape))
+        # torch: vec[pointer:pointer + n].view_as(param) (its error for a vector of the wrong size)
+        from ...autograd import no_grad
+        with no_grad():
+            piece = vec[pointer:pointer + n].view_as(p)
+        p._data = np.array(piece._data)
         p._vc[0] += 1
         pointer += n

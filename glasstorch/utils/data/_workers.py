@@ -143,6 +143,8 @@ class WorkersIter:
     """One pass over a loader with workers; reused across epochs when ``persistent_workers``."""
 
     def __init__(self, loader, make_fetcher):
+        from .dataloader import warn_pin_memory
+        warn_pin_memory(loader)
         self._loader = loader
         self._sampler_iter = iter(loader._index_sampler)
         self._base_seed = random_int64(loader.generator)   # drawn once per iterator, as torch

@@ -1,10 +1,11 @@
 """``DataLoader``: sampler -> batch sampler -> fetch -> collate.
 
-Loading always happens in the main process; ``pin_memory`` changes nothing.  Every new iterator
-draws torch's ``_base_seed`` (one int64 from the loader's generator, or the global one) before the
-first index is sampled, so a shuffled order and any later random numbers match torch for the same
-seed.  With ``num_workers > 0`` the workers are emulated in turn (``_workers.py``): torch's batch
-order, worker seeds, ``worker_init_fn`` and ``get_worker_info()``.
+Loading always happens in the main process; ``pin_memory`` changes nothing (but warns, as torch
+without an accelerator does).  Every new iterator draws torch's ``_base_seed`` (one int64 from the
+loader's generator, or the global one) before the first index is sampled, so a shuffled order and
+any later random numbers match torch for the same seed.  With ``num_workers > 0`` the workers are
+emulated in turn (``_workers.py``): torch's batch order, worker seeds, ``worker_init_fn`` and
+``get_worker_info()``.
 """
 from ._collate import default_collate, default_convert
 from ._rng import random_int64
@@ -158,10 +159,23 @@ class _Fetcher:
         return self._collate_fn(data)
 
 
+def warn_pin_memory(loader):
+    """torch's warnings as each iterator starts: glasstorch, like a CPU-only torch, has no accelerator,
+    so ``pin_memory=True`` pins nothing."""
+    import warnings
+    if loader.pin_memory and loader.pin_memory_device:
+        warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as the device,"
+                      f"ignore pin_memory_device='{loader.pin_memory_device}'.", stacklevel=3)
+    if loader.pin_memory:
+        warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                      "memory won't be used.", stacklevel=3)
+
+
 class _SingleProcessIter:
     """One pass over the loader: index, fetch, collate."""
 
     def __init__(self, loader):
+        warn_pin_memory(loader)
         self._loader = loader
         self._sampler_iter = iter(loader._index_sampler)
         # NOTE: torch draws this seed for worker processes even with num_workers=0; we draw it too

@@ -3,9 +3,6 @@
 ``RandomSampler`` without a generator draws one int64 seed from the global generator and shuffles
 with a fresh ``Generator`` seeded by it, exactly as torch does, so the order matches torch's.
 """
-import numpy as np
-
-from ..._tensor import Tensor
 from ._rng import fresh_generator, np_generator, random_int64
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
@@ -94,9 +91,9 @@ class WeightedRandomSampler(Sampler):
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         if not isinstance(replacement, bool):
             raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        w = weights._data if isinstance(weights, Tensor) else np.asarray(weights)
-        w = np.asarray(w, np.float64)
-        if w.ndim != 1:
+        from ... import as_tensor, float64
+        w = as_tensor(weights, dtype=float64)          # torch keeps the weights as a float64 tensor
+        if w.dim() != 1:
             raise ValueError("weights should be a 1d sequence but given weights have shape "
                              f"{tuple(w.shape)}")
         self.weights = w
@@ -105,8 +102,9 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        rand = np_generator(self.generator).multinomial(self.weights, self.num_samples, self.replacement)
-        yield from np.asarray(rand).tolist()
+        from ... import multinomial
+        rand = multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator)
+        yield from rand.tolist()
 
     def __len__(self):
         return self.num_samples

@@ -1,0 +1,100 @@
+"""The decompositions of ``torch.linalg`` with a gradient: ``qr``, ``svd``/``svdvals`` and
+``eigh``/``eigvalsh`` (their checks and forward here; their backward formulas in
+``_linalg_decomp_grad.py``)."""
+import numpy as np
+
+from ._linalg_complex import real_dtype
+from ._linalg_errors import _float_or_complex, _square
+from ._return_types import return_type
+from .ops._common import _wrap
+from . import _linalg_decomp_grad as _dg
+
+
+def _forward_only(arrays, dtype):
+    return tuple(_wrap(np.ascontiguousarray(np.asarray(x).astype(dtype, copy=False))) for x in arrays)
+
+
+def qr(A, mode="reduced", *, out=None):
+    _float_or_complex(A._data, "qr")
+    if mode not in ("reduced", "r", "complete"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
+                           f"or 'complete'")
+    q, r = np.linalg.qr(A._data, mode=mode if mode != "r" else "r") if mode != "r" else \
+        (np.zeros(0, A._data.dtype), np.linalg.qr(A._data, mode="r"))
+    outs = _forward_only((q, r), A._data.dtype)
+    if _dg.wants_grad(A):
+        node = _dg.LinalgQrBackward0()
+        node.mode = mode
+        node.save(*outs)
+        _dg.attach(node, outs, A)
+    return _QR(*outs)
+
+
+
+# singular values and Hermitian eigenvalues are real, also for complex A (as torch's results)
+def _svd_checks(A, driver):
+    if A.dim() < 2:
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    _float_or_complex(A._data, "svd")
+    if A._data.dtype == np.float16:
+        raise NotImplementedError('"linalg_svd_cpu" not implemented for \'Half\'')
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
+                           "cuSOLVER backend.")
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    _svd_checks(A, driver)
+    dt = A._data.dtype
+    u, s, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
+    outs = _forward_only((u,), dt) + _forward_only((s,), real_dtype(dt)) + _forward_only((vh,), dt)
+    if _dg.wants_grad(A):
+        node = _dg.LinalgSvdBackward0()
+        node.full = full_matrices
+        node.save(*outs)
+        _dg.attach(node, outs, A)
+    return _SVD(*outs)
+
+
+def svdvals(A, *, driver=None, out=None):
+    """As torch: with a gradient to compute, the full (reduced) SVD, of which S is returned."""
+    _svd_checks(A, driver)
+    if _dg.wants_grad(A):
+        return svd(A, full_matrices=False).S
+    s = _forward_only((np.linalg.svd(A._data, compute_uv=False),), real_dtype(A._data.dtype))[0]
+    return s
+
+
+def _eigh_checks(A, UPLO):
+    """torch's order: square, then UPLO ('l' / 'u' too), then a float or complex dtype."""
+    a = _square(A, "eigh")
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    if a.dtype.kind not in "fc" or a.dtype == np.float16:
+        from .ops.inplace import type_name
+        raise NotImplementedError(f'"linalg_eigh_cpu" not implemented for \'{type_name(a.dtype)}\'')
+    return a
+
+
+def eigh(A, UPLO="L", *, out=None):
+    dt = A._data.dtype
+    w, v = np.linalg.eigh(_eigh_checks(A, UPLO), UPLO=UPLO.upper())
+    outs = _forward_only((w,), real_dtype(dt)) + _forward_only((v,), dt)
+    if _dg.wants_grad(A):
+        node = _dg.LinalgEighBackward0()
+        node.save(*outs)
+        _dg.attach(node, outs, A)
+    return _Eigh(*outs)
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    """As torch: with a gradient to compute, the full eigh, of which the eigenvalues are returned."""
+    if _dg.wants_grad(A):
+        return eigh(A, UPLO).eigenvalues
+    w = _forward_only((np.linalg.eigvalsh(_eigh_checks(A, UPLO), UPLO=UPLO.upper()),), real_dtype(A._data.dtype))[0]
+    return w
+
+
+_QR = return_type("linalg_qr", ["Q", "R"])
+_SVD = return_type("linalg_svd", ["U", "S", "Vh"])
+_Eigh = return_type("linalg_eigh", ["eigenvalues", "eigenvectors"])
