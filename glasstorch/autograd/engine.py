@@ -21,37 +21,13 @@ from sys import getrefcount
 import numpy as np
 
 from .graph import ANOMALY, MODE, WATCHERS, AccumulateGrad
+from ._sum_to import sum_to  # noqa: F401  (ops import it from here)
 from .grad_mode import GRAD
 from . import engine_fast
 
 _T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
 _SPARSE = [None, None]  # [SparseGrad, SparseTensor], filled in by glasstorch.sparse._grad
 _sparse_grad = None     # that module
-
-
-def sum_to(g, shape):
-    """Sum ``g`` down to ``shape``: extra leading axes, then axes where ``shape`` has size 1."""
-    gshape = g.shape
-    if gshape == shape:
-        return g
-    if MODE.create:
-        return g.sum_to_size(shape) if len(shape) else g.sum()
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
-    if axes:
-        if shape.count(1) == len(shape) and g.dtype.char in "fd" and g.size > 1:
-            # down to one number (a scalar weight broadcast over a batch): torch's order for a
-            # whole sum, so that a printed w.item() matches
-            from ..ops.reduction import sum_all
-            return np.asarray(sum_all(g)).reshape(shape)
-        if axes[-1] == len(axes) - 1:
-            # a bias's gradient, summed over the batch: in torch's order, as ``x.sum(0)`` adds it
-            from ..ops._sum_order import leading_sum
-            r = leading_sum(g, len(axes))
-            if r is not None:
-                return r.reshape(shape)
-        g = g.sum(axis=axes)
-    return g.reshape(shape)
 
 
 def _fit(node, nr, g):

@@ -1,0 +1,33 @@
+"""Undoing broadcasting: a gradient summed down to the shape of the tensor it belongs to.
+
+The engine calls ``sum_to`` for every gradient whose shape differs from its tensor's (``engine._fit``);
+op formulas never un-broadcast themselves.  The sums follow torch's orders where they are modelled
+(``ops/_sum_order.py``), so a bias's gradient is what ``x.sum(0)`` gives, as in torch."""
+import numpy as np
+
+from .graph import MODE
+from ..ops._sum_order import leading_sum
+
+
+def sum_to(g, shape):
+    """Sum ``g`` down to ``shape``: extra leading axes, then axes where ``shape`` has size 1."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    if MODE.create:
+        return g.sum_to_size(shape) if len(shape) else g.sum()
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    if axes:
+        if shape.count(1) == len(shape) and g.dtype.char in "fd" and g.size > 1:
+            # down to one number (a scalar weight broadcast over a batch): torch's order for a
+            # whole sum, so that a printed w.item() matches
+            from ..ops.reduction import sum_all
+            return np.asarray(sum_all(g)).reshape(shape)
+        if axes[-1] == len(axes) - 1:
+            # a bias's gradient, summed over the batch: in torch's order, as ``x.sum(0)`` adds it
+            r = leading_sum(g, len(axes))
+            if r is not None:
+                return r.reshape(shape)
+        g = g.sum(axis=axes)
+    return g.reshape(shape)
