@@ -9,7 +9,7 @@ swapped with row ``pivots[i]``; ``info`` is the first zero pivot (1-based), 0 wh
 import numpy as np
 
 from .autograd.graph import Node
-from .ops._common import _wrap, edge, needs_grad, record1
+from .ops._common import _wrap, needs_grad, record1
 from .ops.shape import is_array
 from ._return_types import return_type
 
@@ -234,11 +234,8 @@ def _pad(x, m, n):
 
 
 def _record_two(node, outs, A):
-    node.next_functions = (edge(A),)
-    node._shape = [o._data.shape for o in outs]
-    node._dtype = [o._data.dtype for o in outs]
-    for nr, o in enumerate(outs):
-        o.grad_fn, o._rg, o._out_nr = node, True, nr
+    from ._linalg_decomp_grad import attach          # one node, several outputs, one input
+    attach(node, outs, A)
 
 
 def lu(A, *, pivot=True, out=None):
