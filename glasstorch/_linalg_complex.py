@@ -94,8 +94,7 @@ def eig(A, *, out=None):
     r = _Eig(_wrap(w), _wrap(v))
     if dg.wants_grad(A):
         node = dg.LinalgEigBackward0()
-        node.save(*r)
-        dg.attach(node, tuple(r), A)
+        dg.record(node, tuple(r), A)
     return r
 
 

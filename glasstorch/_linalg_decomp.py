@@ -25,8 +25,7 @@ def qr(A, mode="reduced", *, out=None):
     if _dg.wants_grad(A):
         node = _dg.LinalgQrBackward0()
         node.mode = mode
-        node.save(*outs)
-        _dg.attach(node, outs, A)
+        _dg.record(node, outs, A)
     return _QR(*outs)
 
 
@@ -51,8 +50,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     if _dg.wants_grad(A):
         node = _dg.LinalgSvdBackward0()
         node.full = full_matrices
-        node.save(*outs)
-        _dg.attach(node, outs, A)
+        _dg.record(node, outs, A)
     return _SVD(*outs)
 
 
@@ -82,8 +80,7 @@ def eigh(A, UPLO="L", *, out=None):
     outs = _forward_only((w,), real_dtype(dt)) + _forward_only((v,), dt)
     if _dg.wants_grad(A):
         node = _dg.LinalgEighBackward0()
-        node.save(*outs)
-        _dg.attach(node, outs, A)
+        _dg.record(node, outs, A)
     return _Eigh(*outs)
 
 

@@ -14,6 +14,12 @@ from .autograd.graph import MODE, Node
 from .ops._common import GRAD, _wrap, edge
 
 
+def record(node, outs, A):
+    """Save ``outs`` on ``node`` (the formulas use the results) and attach it (see ``attach``)."""
+    node.save(*outs)
+    attach(node, outs, A)
+
+
 def attach(node, outs, A):
     """Make ``node`` the grad_fn of every tensor in ``outs``, with one edge to ``A``."""
     node.next_functions = (edge(A),)

@@ -124,10 +124,10 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         axes = (dim + nd if dim < 0 else dim,)
     else:
         axes = dims_of(dim, nd)
-    lead = _leading(x, axes, keepdim) if x is input._data else None
-    if nd and _whole(x.shape, axes) and x is input._data:    # a whole-tensor sum, in its order
+    own = x is input._data                      # no dtype conversion: torch's orders apply
+    if nd and own and _whole(x.shape, axes):    # a whole-tensor sum, in its order
         r = as_array(sum_all(x)).reshape(_reduced_shape(x.shape, axes, keepdim))
-    elif lead is not None:
+    elif own and (lead := _leading(x, axes, keepdim)) is not None:
         r = lead
     elif x.size < _BIG:
         r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
@@ -281,8 +281,8 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape(_reduced_shape(x.shape, axes, keepdim)))
     elif len(axes) == 1 and _short_rows(x, axes[0]):   # short rows: torch's sum, then / n
         r = _wrap(_sum_over(x, axes[0], keepdim) / x.dtype.type(x.shape[-1]))
-    elif x.dtype.char in "fd" and _leading(x, axes, keepdim) is not None:   # leading dims: the same
-        r = _wrap(_leading(x, axes, keepdim) / x.dtype.type(x.size // math.prod(x.shape[len(axes):])))
+    elif (lead := _leading(x, axes, keepdim)) is not None:   # leading dims: torch's sum, then / n
+        r = _wrap(lead / x.dtype.type(x.size // math.prod(x.shape[len(axes):])))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if GRAD.enabled and input._rg:

@@ -8,7 +8,8 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, record
-from ...ops._gemm_order import t_mm, x_wt
+from ...ops import _gemm_order
+from ...ops._gemm_order import x_wt
 from ...ops.inplace import type_name
 from ._util import reshape, view
 
@@ -42,12 +43,8 @@ def weight_grad_t(x, g):
     # under create_graph x and g are Tensors: the product must stay differentiable
     if not isinstance(x, np.ndarray):
         return x.T @ g
-    if g.shape[1] <= 3 or x.shape[1] <= 10:
-        # small layers (a regression's Linear(k, 1)): MKL's plain running sum, as torch gets it
-        r = t_mm(g, x)
-        if r is not None:
-            return r.T
-    return np.matmul(g.T, x).T
+    # mm of the transposed view: small layers (a regression's Linear(k, 1)) get MKL's running sum
+    return _gemm_order.mm(g.T, x).T
 
 
 def _check(x, w):
@@ -62,7 +59,8 @@ def _check(x, w):
 
 def _linear2d(input, weight, bias):
     x, w = input._data, weight._data
-    out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None    # a few inputs: MKL's plain sum (_gemm_order)
+    # a few inputs: MKL's plain sum (x_wt; its bound checked here first, this is every forward)
+    out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None
     if out is None:
         out = x @ w.T
     if bias is not None:
