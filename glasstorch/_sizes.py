@@ -13,6 +13,12 @@ def _type_name(x):
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
+def unpack_error(fn, arg, pos, type_name):
+    """torch's TypeError for item ``pos`` (from 0) of a tuple-of-ints argument that is not an int."""
+    return TypeError(f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} with error "
+                     f"\"type must be tuple of ints,but got {type_name}\"")
+
+
 def _int_like(s, in_sequence):
     """An int for a size: ints, NumPy integers, one-element integer tensors; bools only inside a sequence."""
     if isinstance(s, bool):
@@ -58,8 +64,7 @@ def int_list(size, fn, arg="size"):
     out = []
     for i, s in enumerate(seq):
         if not _int_like(s, True):
-            raise TypeError(f"{fn}(): argument '{arg}' failed to unpack the object at pos {i + 1} with error "
-                            f"\"type must be tuple of ints,but got {_type_name(s)}\"")
+            raise unpack_error(fn, arg, i, _type_name(s))
         out.append(int(s))
     return out
 

@@ -65,6 +65,7 @@ def check_ctc_args(args, kwargs=None):
     """Raise torch's TypeError unless ``args`` (positional) and ``kwargs`` given to ``torch.ctc_loss``
     fit one of its overloads (``F.ctc_loss`` passes all seven positionally)."""
     from ..._kwarg_order import torch_kwarg_order
+    from ..._sizes import unpack_error
     kwargs = kwargs or {}
     names = ("log_probs", "targets", "input_lengths", "target_lengths", "blank", "reduction", "zero_infinity")
     full = dict(zip(names, args), **kwargs)
@@ -77,9 +78,7 @@ def check_ctc_args(args, kwargs=None):
                 for name, seq in (("input_lengths", il), ("target_lengths", tl)):
                     for pos, v in enumerate(seq):
                         if not (_is_index(v) or isinstance(v, bool)):     # only the first item may not be a bool
-                            raise TypeError(f"ctc_loss(): argument '{name}' failed to unpack the object at pos "
-                                            f"{pos + 1} with error \"type must be tuple of ints,but got "
-                                            f"{py_typename(v)}\"")
+                            raise unpack_error("ctc_loss", name, pos, py_typename(v))
                 return
             if _is_tensor(il) and _is_tensor(tl):
                 return
