@@ -17,7 +17,7 @@ x = np.linspace(-math.pi, math.pi, 1000)
 y = np.sin(x)
 a, b, c, d = rng.standard_normal(4)
 learning_rate = 1e-6
-for t in range(1000):
+for t in range(500):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = np.square(y_pred - y).sum()
     grad_y_pred = 2.0 * (y_pred - y)
@@ -35,7 +35,7 @@ y = torch.sin(x)
 w = torch.from_numpy(rng.standard_normal(4))
 a, b, c, d = w.unbind()
 print(type(a).__name__, a.dtype, a.shape, a._base is w if hasattr(a, "_base") else None)
-for t in range(1000):
+for t in range(500):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum().item()
     if t % 250 == 249:
@@ -56,7 +56,7 @@ b = torch.randn((), dtype=dtype, requires_grad=True)
 c = torch.randn((), dtype=dtype, requires_grad=True)
 d = torch.randn((), dtype=dtype, requires_grad=True)
 print(a, b.grad, c.is_leaf)
-for t in range(1000):
+for t in range(500):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum()
     if t % 250 == 249:
@@ -102,7 +102,7 @@ b = torch.full((), -1.0, dtype=dtype, requires_grad=True)
 c = torch.full((), 0.0, dtype=dtype, requires_grad=True)
 d = torch.full((), 0.3, dtype=dtype, requires_grad=True)
 learning_rate = 5e-6
-for t in range(1000):
+for t in range(500):
     P3 = LegendrePolynomial3.apply
     y_pred = a + b * P3(c + d * x)
     loss = (y_pred - y).pow(2).sum()
@@ -132,7 +132,7 @@ print(model)
 print(model(xx).shape, model[0](xx).shape)
 loss_fn = torch.nn.MSELoss(reduction='sum')
 learning_rate = 1e-6
-for t in range(1000):
+for t in range(500):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     if t % 250 == 249:
@@ -152,7 +152,7 @@ loss_fn = torch.nn.MSELoss(reduction='sum')
 learning_rate = 1e-3
 optimizer = torch.optim.RMSprop(model.parameters(), lr=learning_rate)
 print(sorted(optimizer.defaults))
-for t in range(1000):
+for t in range(500):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     if t % 250 == 249:
@@ -189,7 +189,7 @@ print(model, [n for n, _ in model.named_parameters()])
 print(model.a)
 criterion = torch.nn.MSELoss(reduction='sum')
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
-for t in range(1000):
+for t in range(500):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     if t % 250 == 249:
@@ -226,7 +226,7 @@ class DynamicNet(torch.nn.Module):
 model = DynamicNet()
 criterion = torch.nn.MSELoss(reduction='sum')
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
-for t in range(2000):
+for t in range(800):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     if t % 400 == 399:

@@ -84,7 +84,7 @@ print(flow.layers[0])
 print("mask buffers:", [b.tolist() for name, b in flow.named_buffers() if name.endswith("mask")])
 opt = torch.optim.Adam(flow.parameters(), lr=3e-3, betas=(0.9, 0.99))
 sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.995)
-for step in range(150):
+for step in range(101):
     idx = torch.randperm(len(data))[:128]
     loss = -flow.log_prob(data[idx]).mean()
     opt.zero_grad()
@@ -148,7 +148,7 @@ def target_log_density(z):
 planar = nn.Sequential(*[PlanarFlow(2) for _ in range(8)])
 base = D.Normal(torch.zeros(2), torch.ones(2))
 opt2 = torch.optim.RMSprop(planar.parameters(), lr=5e-3)
-for step in range(150):
+for step in range(101):
     z0 = base.rsample((128,))
     log_q = base.log_prob(z0).sum(1)
     z = z0

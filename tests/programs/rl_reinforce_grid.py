@@ -73,7 +73,7 @@ def discount(rewards, gamma):
 
 
 running = None
-for episode in range(120):
+for episode in range(61):
     obs = env.reset()
     log_probs, values, entropies, rewards = [], [], [], []
     done = False

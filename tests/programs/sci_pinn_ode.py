@@ -64,7 +64,7 @@ optimiser = torch.optim.Adam(pinn.parameters(), lr=1e-3)
 lambda1, lambda2 = 1e-1, 1e-4
 mu, k = 2 * d, w0 ** 2
 history = []
-for i in range(201):
+for i in range(101):
     optimiser.zero_grad()
     # boundary loss
     u = pinn(t_boundary)
@@ -98,7 +98,7 @@ pinn = FCN(1, 1, 16, 3)
 mu_hat = torch.nn.Parameter(torch.zeros(1, requires_grad=True))
 optimiser = torch.optim.Adam(list(pinn.parameters()) + [mu_hat], lr=1e-3)
 mus = []
-for i in range(201):
+for i in range(101):
     optimiser.zero_grad()
     u = pinn(t_physics)
     dudt = torch.autograd.grad(u, t_physics, torch.ones_like(u), create_graph=True)[0]

@@ -98,7 +98,7 @@ training_loop(n_epochs=100, learning_rate=1e-2, params=torch.tensor([1.0, 0.0]),
 training_loop(n_epochs=100, learning_rate=1e-4, params=torch.tensor([1.0, 0.0]), t_u=t_u, t_c=t_c)
 t_un = 0.1 * t_u
 training_loop(n_epochs=100, learning_rate=1e-2, params=torch.tensor([1.0, 0.0]), t_u=t_un, t_c=t_c)
-params = training_loop(n_epochs=5000, learning_rate=1e-2, params=torch.tensor([1.0, 0.0]), t_u=t_un, t_c=t_c,
+params = training_loop(n_epochs=1500, learning_rate=1e-2, params=torch.tensor([1.0, 0.0]), t_u=t_un, t_c=t_c,
                        print_params=False)
 print(params.round(decimals=3))
 t_p = model(t_un, *params)
@@ -133,7 +133,7 @@ def training_loop_ag(n_epochs, learning_rate, params, t_u, t_c):
     return params
 
 
-params = training_loop_ag(n_epochs=2000, learning_rate=1e-2,
+params = training_loop_ag(n_epochs=800, learning_rate=1e-2,
                           params=torch.tensor([1.0, 0.0], requires_grad=True), t_u=t_un, t_c=t_c)
 print(params.round(decimals=3), params.requires_grad, params.grad.round(decimals=4))
 try:
@@ -188,11 +188,11 @@ def training_loop_opt(n_epochs, optimizer, params, t_u, t_c, every=500):
 
 params = torch.tensor([1.0, 0.0], requires_grad=True)
 optimizer = optim.SGD([params], lr=1e-2)
-print(training_loop_opt(5000, optimizer, params, t_un, t_c, every=1000).detach().round(decimals=3))
+print(training_loop_opt(1500, optimizer, params, t_un, t_c).detach().round(decimals=3))
 params = torch.tensor([1.0, 0.0], requires_grad=True)
 optimizer = optim.Adam([params], lr=1e-1)
 print(optimizer)
-print(training_loop_opt(2000, optimizer, params, t_u, t_c).detach().round(decimals=3))
+print(training_loop_opt(1000, optimizer, params, t_u, t_c).detach().round(decimals=3))
 print(sorted(optimizer.state_dict()["state"][0].keys()), optimizer.state_dict()["state"][0]["step"])
 print(optimizer.param_groups[0]["lr"], optimizer.param_groups[0]["betas"], len(optimizer.param_groups))
 
@@ -218,14 +218,14 @@ def training_loop_val(n_epochs, optimizer, params, train_t_u, val_t_u, train_t_c
         optimizer.zero_grad()
         train_loss.backward()
         optimizer.step()
-        if epoch <= 3 or epoch % 1000 == 0:
+        if epoch <= 3 or epoch % 500 == 0:
             print(f"Epoch {epoch}, Training loss {train_loss.item():.4f}, Validation loss {val_loss.item():.4f}")
     return params
 
 
 params = torch.tensor([1.0, 0.0], requires_grad=True)
 optimizer = optim.SGD([params], lr=1e-2)
-print(training_loop_val(3000, optimizer, params, train_t_un, val_t_un, train_t_c, val_t_c).detach().round(decimals=3))
+print(training_loop_val(1000, optimizer, params, train_t_un, val_t_un, train_t_c, val_t_c).detach().round(decimals=3))
 
 
 def calc_forward(t_u, t_c, is_train):
@@ -274,7 +274,8 @@ def training_loop_nn(n_epochs, optimizer, model, loss_fn, t_u_train, t_u_val, t_
                   f"{loss_val.item():.{digits}f}")
 
 
-training_loop_nn(3000, optimizer, linear_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c)
+training_loop_nn(1000, optimizer, linear_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c,
+                 every=500)
 print()
 print(linear_model.weight.detach().round(decimals=3), linear_model.bias.detach().round(decimals=3))
 
@@ -295,7 +296,7 @@ print(seq_model.output_linear.bias, seq_model[0], seq_model[-1].out_features, le
 optimizer = optim.SGD(seq_model.parameters(), lr=1e-3)
 # (a matrix product's last bit differs between BLAS builds, and this small tanh net amplifies it:
 # print few digits, after few epochs)
-training_loop_nn(1000, optimizer, seq_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c, every=250,
+training_loop_nn(500, optimizer, seq_model, nn.MSELoss(), train_t_un, val_t_un, train_t_c, val_t_c, every=250,
                  digits=2)
 print("output", seq_model(val_t_un).detach().round(decimals=1))
 print("answer", val_t_c)
