@@ -3,7 +3,7 @@ from .parameter import Parameter, Buffer, UninitializedParameter, UninitializedB
 from .modules import *  # noqa: F401,F403  (modules.__all__: the layer classes alone, as torch's)
 from .modules import __all__ as _modules_all
 from .modules.module import Module
-from . import functional, init, utils  # noqa: F401
+from . import functional, grad, init, utils  # noqa: F401
 from . import modules, parameter  # noqa: F401
 from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401  (torch.nn.DataParallel, as torch exposes it)
