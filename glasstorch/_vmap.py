@@ -5,6 +5,8 @@ Inputs and outputs may be pytrees (tuples, lists, dicts, namedtuples of tensors)
 accepts; the validation and its messages follow torch's."""
 import functools
 
+from ._return_types import is_struct_seq
+
 
 class _Spec:
     """The shape of a pytree; prints as torch's ``TreeSpec`` so that structure errors read the same."""
@@ -28,7 +30,7 @@ _LEAF = _Spec(None, None, [])
 
 
 def _is_namedtuple(x):
-    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+    return isinstance(x, tuple) and (hasattr(type(x), "_fields") or is_struct_seq(x))
 
 
 def tree_flatten(x):

@@ -12,6 +12,7 @@ import inspect
 import numpy as np
 
 from .._class_paths import is_ours
+from .._return_types import is_struct_seq
 from .._dtype import FROM_NP
 from ..autograd.grad_mode import GRAD
 from .._user_warning import warn_at_caller
@@ -69,7 +70,7 @@ def write_out(name, r, out):
             raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors")
         for ri, oi in zip(r, out):
             write_out(name, ri, oi)
-        return type(r)(*out) if hasattr(r, "_fields") else tuple(out)
+        return type(r)(*out) if hasattr(r, "_fields") or is_struct_seq(r) else tuple(out)
     from .._tensor import Tensor
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
