@@ -4,6 +4,8 @@
 ``torch._C._LinAlgError``; pickle finds both here (see ``_class_paths.py``)."""
 from ._generator import TensorGenerator as Generator  # noqa: F401
 from ._linalg_errors import LinAlgError as _LinAlgError  # noqa: F401
+from .autograd._graph_task import (current_graph_task_id as _current_graph_task_id,  # noqa: F401
+                                   will_engine_execute_node as _will_engine_execute_node)
 
 
 def __getattr__(name):

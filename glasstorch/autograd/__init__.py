@@ -10,6 +10,7 @@ from . import engine as _engine
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
 from .graph import Node
+from . import _graph_task
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "inference_mode", "Function", "gradcheck", "gradgradcheck", "set_detect_anomaly", "detect_anomaly"]
@@ -135,7 +136,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     capture = {}
     for i, x in enumerate(inputs):
         capture.setdefault(edge(x), i)
-    got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
+    _graph_task.NEXT_IS_GRAD[0] = True        # hooks may ask (torch._C._will_engine_execute_node)
+    try:
+        got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
+    finally:
+        _graph_task.NEXT_IS_GRAD[0] = False
     out = []
     for i, x in enumerate(inputs):
         g = got[capture[edge(x)]]

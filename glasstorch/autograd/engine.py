@@ -24,6 +24,7 @@ from .graph import ANOMALY, MODE, WATCHERS, AccumulateGrad
 from ._sum_to import sum_to  # noqa: F401  (ops import it from here)
 from .grad_mode import GRAD
 from . import engine_fast
+from ._graph_task import begin as _begin_task, end as _end_task, needed as _needed
 
 _T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
 _SPARSE = [None, None]  # [SparseGrad, SparseTensor], filled in by glasstorch.sparse._grad
@@ -88,29 +89,6 @@ def _discover(roots, floor=-1):
     if len(nodes) > 1:
         nodes.sort(key=_SEQ, reverse=True)
     return nodes, acc_deps
-
-
-def _needed(nodes, targets, floor=-1):
-    """Nodes from which some target can be reached (autograd.grad runs only those); nodes created
-    before ``floor`` are not walked (see _discover)."""
-    need = {}
-    for start in nodes:
-        if start in need:
-            continue
-        stack = [(start, False)]
-        while stack:
-            n, done = stack.pop()
-            if done:
-                need[n] = n in targets or any(nx is not None and need.get(nx, False) for nx, _ in n.next_functions)
-                continue
-            if n in need:
-                continue
-            need[n] = False   # provisional, guards against revisiting
-            stack.append((n, True))
-            for nx, _ in n.next_functions:
-                if nx is not None and nx not in need and nx._seq >= floor:
-                    stack.append((nx, False))
-    return need
 
 
 _ONES = {}
@@ -203,6 +181,16 @@ def _run(roots, seeds, retain, create, capture, accumulate):
         captured = [None] * (max(capture.values()) + 1 if capture else 0)
         if not accumulate:
             need = _needed(order + list(acc_deps), {n for n, _ in capture}, floor)
+    task = _begin_task(order, acc_deps, need)
+    try:
+        _walk(order, acc_deps, pending, retain, create, capture, captured, need, accumulate)
+    finally:
+        _end_task(task)
+    return captured
+
+
+def _walk(order, acc_deps, pending, retain, create, capture, captured, need, accumulate):
+    """Run the discovered nodes, latest created first, each once all its gradients have arrived."""
     pop = pending.pop
     ready = sorted((a for a, c in acc_deps.items() if c == 0), key=_SEQ, reverse=True)
     for acc in ready:                          # accumulators that are roots themselves
@@ -248,7 +236,6 @@ def _run(roots, seeds, retain, create, capture, accumulate):
                 done.sort(key=_SEQ, reverse=True)
             for acc in done:
                 _visit_acc(acc, pop(acc, None), create, capture, captured, need, accumulate)
-    return captured
 
 
 def _capture(node, g, create, capture, captured, need):

@@ -15,7 +15,8 @@ import numpy as np
 
 from ._inference import refuse_saved
 
-__all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+__all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
+           "register_multi_grad_hook"]
 
 _seq = itertools.count()
 
@@ -283,3 +284,5 @@ class _Handle:
 
 from .graph_hooks import (STACK as _HOOKS, Packed, disable_saved_tensors_hooks, pack_all,  # noqa: E402
                           save_on_cpu, saved_tensors_hooks)
+from ._graph_task import _MultiHandle, register_multi_grad_hook  # noqa: E402,F401
+_MultiHandle.__module__ = __name__
