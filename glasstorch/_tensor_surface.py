@@ -12,6 +12,7 @@ inherits the rest from one mixin per concept:
     _tensor_extra.py    TensorExtra    cummax, scatter_reduce, index_put, put, quantile, cov, renorm ...
     _tensor_fill.py     TensorFill     as_strided, hsplit, addr, in-place forms (lt_, cumsum_, xlogy_ ...)
     _tensor_leftovers.py TensorLeftovers *_scatter, unsafe_split, resize_, mvlgamma, lu, lu_solve
+    _tensor_legacy.py   TensorLegacy   removed / deprecated methods (solve, eig, resize, triangular_solve ...)
 
 Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inherits them.
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
@@ -26,12 +27,13 @@ from ._tensor_views import TensorViews
 from ._tensor_extra import TensorExtra
 from ._tensor_fill import TensorFill
 from ._tensor_leftovers import TensorLeftovers
+from ._tensor_legacy import TensorLegacy
 from ._tensor_complex import TensorComplex
 from ._tensor_sparse import TensorSparse
 
 
 class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorLinalg, TensorMore, TensorExtra,
-                    TensorFill, TensorLeftovers, TensorComplex, TensorSparse):
+                    TensorFill, TensorLeftovers, TensorLegacy, TensorComplex, TensorSparse):
     __slots__ = ()
 
     # ---- linear algebra ------------------------------------------------------------------------
