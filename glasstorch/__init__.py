@@ -48,6 +48,7 @@ from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-lev
 from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_matmul, mvlgamma ...)
 from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norms, *_copy views ...)
 from ._api_legacy import *  # noqa: F401,F403  (removed and deprecated names, sym_*, nonzero_static ...)
+from ._cuda_cpu import xpu  # noqa: F401  (and torch.cuda's answers on a CPU-only build)
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
                               conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
 from ._stft import stft, istft  # noqa: E402,F401

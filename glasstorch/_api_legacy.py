@@ -194,14 +194,3 @@ def to_dlpack(tensor):
 
 class OutOfMemoryError(RuntimeError):
     """torch.OutOfMemoryError (torch.cuda.OutOfMemoryError): what a failed device allocation raises."""
-
-
-OutOfMemoryError.__module__ = "torch"
-
-
-def _cuda_alias():
-    from ._runtime import cuda
-    cuda.OutOfMemoryError = OutOfMemoryError      # torch.cuda.OutOfMemoryError is torch.OutOfMemoryError
-
-
-_cuda_alias()

@@ -49,6 +49,7 @@ backends.cudnn = _module("torch.backends.cudnn", is_available=_false, enabled=Tr
                          deterministic=False, version=lambda: None, allow_tf32=True)
 backends.mkldnn = _module("torch.backends.mkldnn", is_available=_false, enabled=False)
 backends.openmp = _module("torch.backends.openmp", is_available=_false)
+backends.mkl = _module("torch.backends.mkl", is_available=_false)
 backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
 
 cpu = _module("torch.cpu", is_available=lambda: True, device_count=lambda: 1, current_device=lambda: "cpu",
@@ -96,7 +97,8 @@ class _Threads:
 
     def __init__(self):
         self.n = None
-        self.interop = 1
+        import os
+        self.interop = os.cpu_count() or 1        # torch's default: the machine's hardware threads
 
 
 _THREADS = _Threads()

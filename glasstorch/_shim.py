@@ -66,7 +66,7 @@ def install_as_torch():
     for name, mod in list(sys.modules.items()):
         if name.startswith("glasstorch.") and isinstance(mod, types.ModuleType):
             sys.modules.setdefault(_PREFIX + name[len("glasstorch"):], mod)
-    for attr in ("cuda", "backends", "accelerator", "mps", "version", "cpu"):
+    for attr in ("cuda", "backends", "accelerator", "mps", "version", "cpu", "xpu"):
         mod = getattr(glasstorch, attr)
         sys.modules.setdefault(f"{_PREFIX}.{attr}", mod)
         # their sub-namespaces too (torch.cuda.amp, torch.backends.cudnn ...): these modules are built
