@@ -13,7 +13,7 @@ from ._fft_core import run_c2c, run_r2c, run_c2r
 from .ops.complex_ops import conj as _conj, _name
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
-           "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+           "rfftn", "irfftn", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
 
 def _mode(norm, forward):
@@ -179,6 +179,50 @@ def rfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 
 def irfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
     return irfftn(input, s, dim, norm)
+
+
+def hfftn(input, s=None, dim=None, norm=None, *, out=None):
+    """Hermitian-input FFT over ``dim``: a forward C2C over all but the last axis, then the conjugate's
+    C2R over the last one (output length s[-1], by default 2 (m - 1)), as torch composes it."""
+    x = _as_complex(_float_values(input))
+    dims, sizes = _shape_and_dims(x, s, dim)
+    if not dims:
+        raise RuntimeError("hfftn must transform at least one axis")
+    if s is None or s[-1] == -1:
+        sizes[-1] = 2 * (x.shape[dims[-1]] - 1)
+        _check_n(sizes[-1])
+    mode = _mode(norm, True)
+    t = input
+    if len(dims) > 1:
+        t = run_c2c(input, x, dims[:-1], sizes[:-1], mode, True)
+        x = t._data
+    return run_c2r(t, x, dims[-1:], sizes[-1:], mode, True)
+
+
+def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
+    """Inverse of hfftn: a one-sided R2C over the last axis, its conjugate (lazy for one axis, physical
+    otherwise), then an inverse C2C over the other axes."""
+    x = _float_values(input)
+    dims, sizes = _shape_and_dims(x, s, dim)
+    if not dims:
+        raise RuntimeError("ihfftn must transform at least one axis")
+    if x.dtype.kind == "c":
+        raise RuntimeError(f"Only supports floating-point dtypes, but found: {_name(x)}")
+    mode = _mode(norm, False)
+    t = run_r2c(input, x, dims[-1:], sizes[-1:], mode, True)
+    if len(dims) == 1:
+        return _conj(t)
+    from .ops.complex_ops import conj_physical
+    t = conj_physical(t)
+    return run_c2c(t, t._data, dims[:-1], sizes[:-1], mode, False)
+
+
+def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return hfftn(input, s, dim, norm)
+
+
+def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return ihfftn(input, s, dim, norm)
 
 
 # ---- frequencies and shifts -------------------------------------------------------------------

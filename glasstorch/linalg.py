@@ -16,12 +16,13 @@ from ._linalg_complex import eig, eigvals, real_dtype, refuse_grad  # noqa: F401
 from ._linalg_decomp import _forward_only, qr, svd, svdvals, eigh, eigvalsh  # noqa: F401
 from ._linalg_lu import lu, lu_factor, lu_factor_ex  # noqa: F401
 from ._linalg_lu_solve import lu_solve, solve_ex, inv_ex, tensorinv, tensorsolve  # noqa: F401
+from ._linalg_ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: F401
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "inv", "det", "slogdet", "solve", "qr", "cholesky", "svd",
            "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matmul", "cross", "lstsq", "matrix_power",
            "multi_dot", "vecdot", "matrix_exp", "cond", "solve_triangular", "householder_product", "diagonal",
            "vander", "eig", "eigvals", "cholesky_ex", "LinAlgError", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
-           "solve_ex", "inv_ex", "tensorinv", "tensorsolve"]
+           "solve_ex", "inv_ex", "tensorinv", "tensorsolve", "ldl_factor", "ldl_factor_ex", "ldl_solve"]
 
 
 class LinalgInvExBackward0(Node):

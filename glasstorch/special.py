@@ -10,13 +10,25 @@ from .ops.reduce_more import logsumexp
 from .ops.pointwise import round  # noqa: F401
 from .ops.special_more import (i0, i0e, i1, i1e, erfcx, log_ndtr, ndtri, gammainc, gammaincc, zeta, xlog1py,
                                 entr)
+from .ops.special_bessel import (airy_ai, bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_i0,  # noqa: F401
+                                 modified_bessel_i1, modified_bessel_k0, modified_bessel_k1, scaled_modified_bessel_k0,
+                                 scaled_modified_bessel_k1, spherical_bessel_j0)
+from .ops.special_poly import (chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,  # noqa: F401
+                               chebyshev_polynomial_w, shifted_chebyshev_polynomial_t, shifted_chebyshev_polynomial_u,
+                               shifted_chebyshev_polynomial_v, shifted_chebyshev_polynomial_w, hermite_polynomial_h,
+                               hermite_polynomial_he, laguerre_polynomial_l, legendre_polynomial_p)
 
 psi = digamma
 
 __all__ = ["gammaln", "digamma", "psi", "polygamma", "logit", "sinc", "erf", "erfc", "erfinv", "expm1", "exp2",
            "log1p", "xlogy", "expit", "softmax", "log_softmax", "logsumexp", "round", "ndtr", "entr",
            "multigammaln", "i0", "i0e", "i1", "i1e", "erfcx", "log_ndtr", "ndtri", "gammainc", "gammaincc", "zeta",
-           "xlog1py"]
+           "xlog1py", "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0",
+           "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
+           "scaled_modified_bessel_k1", "spherical_bessel_j0", "chebyshev_polynomial_t", "chebyshev_polynomial_u",
+           "chebyshev_polynomial_v", "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
+           "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w",
+           "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p"]
 
 
 def ndtr(input):
