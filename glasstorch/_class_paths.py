@@ -52,6 +52,11 @@ MOVED = {
         ("batchnorm", ("LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "_LazyNormBase")),
         ("instancenorm", ("LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"))) for n in ns},
     "glasstorch.nn.modules.pooling3d": {n: "torch.nn.modules.pooling." + n for n in ("AdaptiveMaxPool3d", "MaxUnpool3d")},
+    "glasstorch.nn.modules.pooling_fractional": {n: "torch.nn.modules.pooling." + n for n in (
+        "FractionalMaxPool2d", "FractionalMaxPool3d")},
+    "glasstorch.nn.modules.legacy": {"CrossMapLRN2d": "torch.nn.modules.normalization.CrossMapLRN2d",
+                                     "NLLLoss2d": "torch.nn.modules.loss.NLLLoss2d",
+                                     "Container": "torch.nn.modules.container.Container"},
     "glasstorch.nn.modules.attention": {"MultiheadAttention": "torch.nn.modules.activation.MultiheadAttention",
                                         "NonDynamicallyQuantizableLinear":
                                             "torch.nn.modules.linear.NonDynamicallyQuantizableLinear"},

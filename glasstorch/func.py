@@ -271,3 +271,19 @@ def linearize(func, *primals):
                                    f"{p.shape} of the corresponding primal.")
         return jvp(func, tuple(primals), tuple(tangents))[1]
     return _detach(out), jvp_fn
+
+
+def replace_all_batch_norm_modules_(root):
+    """In place: every BatchNorm in ``root`` stops tracking running stats (running_mean/var and
+    num_batches_tracked become None); returns ``root``."""
+    from .nn.modules.batchnorm import _BatchNorm
+    for obj in [root] + list(root.modules()):
+        if isinstance(obj, _BatchNorm) and obj.track_running_stats:
+            obj.running_mean = None
+            obj.running_var = None
+            obj.num_batches_tracked = None
+            obj.track_running_stats = False
+    return root
+
+
+__all__ += ["replace_all_batch_norm_modules_"]

@@ -184,3 +184,11 @@ def __getattr__(name):
                          f"implemented in glasstorch yet")
 from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)
 from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad)
+from .grad_mode import set_multithreading_enabled, is_multithreading_enabled  # noqa: E402,F401
+
+
+def variable(*args, **kwargs):
+    raise RuntimeError("torch.autograd.variable(...) is deprecated, use torch.tensor(...) instead")
+
+
+__all__ += ["set_multithreading_enabled", "variable"]

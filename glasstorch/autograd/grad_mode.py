@@ -135,3 +135,37 @@ class inference_mode(_DecoratorContextManager):
 
     def clone(self):
         return self.__class__(self.mode)
+
+
+class _Threading(__import__("threading").local):
+    enabled = True                   # per thread, as torch's flag
+
+
+_THREADING = _Threading()
+
+
+def is_multithreading_enabled():
+    """Whether backward may run on the engine's per-device worker threads (glasstorch always runs it on
+    the calling thread; the flag is kept for code that reads it)."""
+    return _THREADING.enabled
+
+
+class set_multithreading_enabled(_DecoratorContextManager):
+    """Context manager (or plain call) that sets the multithreaded-backward flag of this thread."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_multithreading_enabled(): argument 'enabled' (position 1) must be bool, not "
+                            f"{type(mode).__name__}")
+        self.prev = _THREADING.enabled
+        _THREADING.enabled = mode
+        self.mode = mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        _THREADING.enabled = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)

@@ -411,3 +411,13 @@ from ._ops.loss_multilabel import (multilabel_margin_loss, triplet_margin_with_d
                                    feature_alpha_dropout)
 
 __all__ += ["multilabel_margin_loss", "triplet_margin_with_distance_loss", "feature_alpha_dropout"]
+
+# ---- fractional max pooling; the *_with_indices forms; native_channel_shuffle ------------------------------
+from ._ops.fractional_pool import (fractional_max_pool2d, fractional_max_pool3d,  # noqa: E402
+                                   fractional_max_pool2d_with_indices, fractional_max_pool3d_with_indices)
+from ._ops.pool_aliases import (max_pool1d_with_indices, max_pool2d_with_indices,  # noqa: E402,F401
+                                max_pool3d_with_indices, adaptive_max_pool1d_with_indices,
+                                adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices,
+                                native_channel_shuffle)
+
+__all__ += ["fractional_max_pool2d", "fractional_max_pool3d", "native_channel_shuffle"]

@@ -28,9 +28,25 @@ def resize_(t, *sizes, memory_format=None):
         grown = np.zeros(need, np.uint8)
         grown[:raw.size] = raw
         raw = grown
-    t._data = np.ndarray(shape, x.dtype, buffer=raw, offset=off * x.itemsize)
+    order = _restride_order(shape, memory_format)
+    arr = np.ndarray(tuple(shape[d] for d in order), x.dtype, buffer=raw, offset=off * x.itemsize)
+    t._data = arr.transpose(np.argsort(order)) if order != tuple(range(len(shape))) else arr
     t._vc[0] += 1
     return t
+
+
+def _restride_order(shape, memory_format):
+    """The dims in storage order: channels_last(_3d) lays the same storage out as (N, H, W, C)."""
+    fmt = None if memory_format is None else str(memory_format).replace("torch.", "")
+    if fmt == "preserve_format":
+        raise RuntimeError("Unsupported memory formatPreserve")
+    if fmt in ("channels_last", "channels_last_3d"):
+        from .conversion import _CL_ORDER
+        rank, order = _CL_ORDER[fmt]
+        if len(shape) != rank:
+            raise RuntimeError(f"required rank {rank} tensor to use {fmt} format")
+        return order
+    return tuple(range(len(shape)))
 
 
 def resize_as_(t, the_template, memory_format=None):

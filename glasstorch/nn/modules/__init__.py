@@ -33,6 +33,8 @@ from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalR
 from .distance import CosineSimilarity, PairwiseDistance
 from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .pooling3d import AdaptiveMaxPool3d, MaxUnpool3d
+from .pooling_fractional import FractionalMaxPool2d, FractionalMaxPool3d
+from .legacy import CrossMapLRN2d, NLLLoss2d, Container  # noqa: F401
 from .lazy_norm import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d,  # noqa: F401
                         LazyInstanceNorm2d, LazyInstanceNorm3d)
 from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single ...)
