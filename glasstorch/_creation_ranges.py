@@ -11,17 +11,23 @@ from ._space_args import check_steps
 from ._creation import _check_rg
 
 
+_PLAIN = (int, float)
+
+
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Values from start to end (excluded) by step; length ceil((end - start) / step), as torch."""
     check_device(device)
     if end is None:
         start, end = 0, start
+    if start.__class__ not in _PLAIN or end.__class__ not in _PLAIN or step.__class__ not in _PLAIN:
+        from ._arg_refuse import refuse      # torch's parser message, where its Number check fails
+        refuse()
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if dtype is None:
-        dt = _dt.DEFAULT.float if any(isinstance(v, float) for v in vals) else _dt.int64
+        dt = _dt.DEFAULT.float if any(isinstance(v, (float, np.floating)) for v in vals) else _dt.int64
     else:
         dt = _dt.to_dtype(dtype)
     if dt is _dt.bool_:
@@ -73,6 +79,9 @@ def logspace(start, end=..., steps=..., base=10.0, *, dtype=None, device=None, r
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if n.__class__ is not int or (m is not None and m.__class__ is not int):
+        from ._arg_refuse import int_arg
+        n, m = int_arg(n, "n"), None if m is None else int_arg(m, "m")
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
     return _check_rg(_wrap(np.eye(n, n if m is None else m, dtype=dt.np)), requires_grad)

@@ -186,6 +186,15 @@ def scalar_dtype(x):
     raise TypeError(f"unsupported scalar type {type(x).__name__}")
 
 
+def number_dtype(x):
+    """The dtype of a number an op takes as torch's ``Scalar`` (``t * x``, ``full(size, x)``): a NumPy
+    scalar counts as the Python number torch's parser turns it into: an integer type as ``int``, any
+    other (``float64``, ``float16``, ``bool_``, even complex) as ``float``."""
+    if isinstance(x, np.generic):
+        return int64 if isinstance(x, np.integer) else DEFAULT.float
+    return scalar_dtype(x)
+
+
 def result_type(*operands):
     """The dtype of an elementwise op over tensors and Python numbers, as torch computes it."""
     from ._tensor import Tensor
@@ -198,7 +207,7 @@ def result_type(*operands):
             else:
                 zero = d if zero is None else _promote_pair(zero, d)
         else:
-            d = scalar_dtype(x)
+            d = number_dtype(x)
             wrapped = d if wrapped is None else _promote_pair(wrapped, d)
     return _combine(dim, _combine(zero, wrapped))
 
@@ -224,11 +233,13 @@ def to_dtype(d):
             return ALIASES[name]
         if name in UNSUPPORTED:
             raise TypeError(f"glasstorch does not support dtype torch.{name} yet")
-        raise TypeError(f"unknown dtype {d!r}")
+        from ._arg_refuse import refused
+        raise refused(TypeError(f"unknown dtype {d!r}"))
     try:
         return FROM_NP[np.dtype(d)]
     except (TypeError, KeyError):
-        raise TypeError(f"glasstorch does not support dtype {d!r}") from None
+        from ._arg_refuse import refused      # torch's parser message where the call is one it parses
+        raise refused(TypeError(f"glasstorch does not support dtype {d!r}")) from None
 
 
 class finfo:

@@ -45,7 +45,15 @@ def accept_numpy_names(fn):
                 if name in kwargs:        # torch then rejects the NumPy spelling
                     raise TypeError(f"{fn.__name__}() got an unexpected keyword argument '{alias}'")
                 kwargs[name] = kwargs.pop(alias)
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as e:
+            if e.__traceback__.tb_next is None:     # Python refused the arguments (fn never ran): torch's
+                from ._arg_refuse import refusal    # parser words that its own way, where it is known
+                err = refusal()
+                if err is not None:
+                    raise err from None
+            raise
     call._numpy_names = True
     return call
 

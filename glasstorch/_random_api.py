@@ -157,16 +157,21 @@ _RANDINT_OVERLOADS = "".join(
     for lead in ("int high, ", "int low, int high, ") for gen in ("torch.Generator generator, ", ""))
 
 
+def _tp(x):
+    from ._arg_parser import tp_name
+    return tp_name(x)
+
+
 def _bad_size_element(size):
     """None if ``size`` is a tuple/list of ints (0-d integer tensors count), else the first bad element's
     position and type name (position -1: ``size`` is not a sequence at all)."""
     if not isinstance(size, (tuple, list)):
-        return -1, type(size).__name__
+        return -1, _tp(size)
     for i, s in enumerate(size):
         ok = isinstance(s, Tensor) and s.dim() == 0 and not s.is_floating_point() or \
             isinstance(s, (int, np.integer)) and not isinstance(s, bool)
         if not ok:
-            return i, type(s).__name__
+            return i, _tp(s)
     return None
 
 
@@ -176,23 +181,35 @@ def _randint_args(args, size, name):
     if size is not None:
         args = args + (size,)
     if len(args) not in (2, 3):
-        got = [type(a).__name__ for a in args[:n_pos]] + ([f"size={type(size).__name__}"] if size is not None else [])
+        got = [_tp(a) for a in args[:n_pos]] + ([f"size={_tp(size)}"] if size is not None else [])
         raise TypeError(f"{name}() received an invalid combination of arguments - got ({', '.join(got)}), but "
                         f"expected one of:\n{_RANDINT_OVERLOADS}")
     low, high, size = (0,) + args if len(args) == 2 else args
     bad = _bad_size_element(size)
+    if bad is not None and name == "randint":       # torch's parser replayed (_arg_refuse) has the last word
+        from ._arg_refuse import refusal
+        err = refusal()
+        if err is not None:
+            raise err
+        try:                                        # it took them: items with __index__ (bools after the first)
+            size, bad = [s if isinstance(s, bool) else s.__index__() for s in size], None
+        except Exception:
+            pass
     if bad is not None and name == "randint":
         if len(args) == 3:        # (low, high, size): several overloads fit the count, the parser lists them all
-            got = [type(a).__name__ for a in args[:n_pos]] + ([f"size={type(size).__name__}"] if n_pos < 3 else [])
+            got = [_tp(a) for a in args[:n_pos]] + ([f"size={_tp(size)}"] if n_pos < 3 else [])
             raise TypeError(f"randint() received an invalid combination of arguments - got ({', '.join(got)}), but "
                             f"expected one of:\n{_RANDINT_OVERLOADS}")
         if n_pos < 2:
-            raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+            raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {_tp(size)}")
         pos, kind = bad
         raise TypeError("randint(): argument 'size' (position 2) must be tuple of ints, " +
                         (f"not {kind}" if pos < 0 else f"but found element of type {kind} at pos {pos}"))
     if len(args) == 2 and name == "randint" and not isinstance(high, (int, np.integer, Tensor)):
-        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not {type(high).__name__}")
+        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not {_tp(high)}")
+    if low.__class__ is not int or high.__class__ is not int:
+        from ._arg_refuse import refuse
+        refuse()
     return operator.index(low), operator.index(high), size
 
 

@@ -6,11 +6,9 @@ from ._tensor import Tensor
 
 
 def _type_name(x):
-    """A type's name as torch's argument parser prints it (``float``, ``Tensor``, ``numpy.ndarray``)."""
-    if isinstance(x, Tensor):
-        return "Tensor"
-    t = type(x)
-    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+    """A type's name as torch's argument parser prints it (``float``, ``Tensor``, ``numpy.ndarray``, ``Foo``)."""
+    from ._arg_parser import tp_name
+    return tp_name(x)
 
 
 def unpack_error(fn, arg, pos, type_name):
@@ -46,11 +44,25 @@ def int_list(size, fn, arg="size"):
             break
     else:
         return list(seq)
+    try:
+        return _int_list_slow(size, fn, arg)
+    except TypeError as e:      # torch's parser, replayed on the whole call, has the last word
+        from ._arg_refuse import refusal
+        err = refusal()
+        if err is not None:
+            raise err from None
+        try:                    # it took them: objects with __index__ (bools only inside a list)
+            return [s if isinstance(s, bool) else s.__index__() for s in seq]
+        except Exception:
+            raise e from None
+
+
+def _int_list_slow(size, fn, arg):
     if len(size) == 1:
         s = size[0]
         if isinstance(s, (tuple, list)):
             seq = list(s)
-            if seq and not _int_like(seq[0], True):
+            if seq and not _int_like(seq[0], False):      # the parser checks the first item (no bool)
                 raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be tuple of ints, but found element "
                                 f"of type {_type_name(seq[0])} at pos 0")
         elif _int_like(s, False):

@@ -11,12 +11,8 @@ _TAIL = ("*, Tensor out = None, torch.dtype dtype = None, torch.layout layout = 
 
 def _shown(x):
     """A value's type as torch's argument parser names it."""
-    from ._dtype import dtype
-    if isinstance(x, Tensor):
-        return "Tensor"
-    if isinstance(x, dtype):
-        return "torch.dtype"
-    return type(x).__name__
+    from ._arg_parser import tp_name
+    return tp_name(x)
 
 
 def check_steps(name, start, end, steps, **options):

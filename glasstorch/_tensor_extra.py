@@ -1,6 +1,7 @@
 """More Tensor methods, one line each: running extremes, reducing scatters, indexed writes,
 statistics and a few linear-algebra and numeric helpers (see the ops they call)."""
 from . import _ops_index as O
+from .ops._no_dim import KEEP as _KEEP, NO_DIM as _NO_DIM     # (a dim not given)
 
 
 class TensorExtra:
@@ -64,7 +65,7 @@ class TensorExtra:
     def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
         return O.stats.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
-    def nanmedian(self, dim=None, keepdim=False):
+    def nanmedian(self, dim=_NO_DIM, keepdim=_KEEP):
         return O.stats.nanmedian(self, dim, keepdim)
 
     def histogram(self, bins=100, *, range=None, weight=None, density=False):

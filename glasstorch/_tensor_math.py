@@ -5,6 +5,8 @@ behind ``a * b``, follow ``__mul__`` to ``ops.arithmetic.mul``.
 """
 from numpy import ndarray as _ndarray
 
+from .ops._no_dim import KEEP as _KEEP, NO_DIM as _NO_DIM     # (a dim not given: see that file)
+
 _ar = _cmp = _conv = _red = _un = None
 add = sub = rsub = mul = div = floor_divide = pow = neg = None
 
@@ -251,10 +253,10 @@ class TensorMath:
     # ---- reductions --------------------------------------------------------------------
     # (axis= and keepdims= are NumPy's names, which torch also accepts; spelled out here so that
     # these hot methods need no renaming wrapper, see _numpy_names.py)
-    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    def sum(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None, axis=None, keepdims=None):
         return _red.sum(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    def mean(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None, axis=None, keepdims=None):
         return _red.mean(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)
 
     # ---- comparisons --------------------------------------------------------------------

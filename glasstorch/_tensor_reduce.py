@@ -4,6 +4,7 @@ Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inher
 ``TensorSurface``.  ``O`` (glasstorch/_ops_index.py) loads each op module on first use.
 """
 from . import _ops_index as O
+from .ops._no_dim import KEEP as _KEEP, NO_DIM as _NO_DIM     # (a dim not given: see that file)
 
 
 NOT_GIVEN = object()   # a sort whose ``stable`` was not passed (torch's SortBackward0, not SortBackward1)
@@ -13,10 +14,10 @@ class TensorReduce:
     __slots__ = ()
 
     # ---- reductions ----------------------------------------------------------------------------
-    def max(self, dim=None, keepdim=False):
+    def max(self, dim=_NO_DIM, keepdim=_KEEP):
         return O.reduce_more.max(self, dim, keepdim)
 
-    def min(self, dim=None, keepdim=False):
+    def min(self, dim=_NO_DIM, keepdim=_KEEP):
         return O.reduce_more.min(self, dim, keepdim)
 
     def amax(self, dim=(), keepdim=False):
@@ -34,7 +35,7 @@ class TensorReduce:
     def argmin(self, dim=None, keepdim=False):
         return O.reduce_more.argmin(self, dim, keepdim)
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None):
         return O.reduce_more.prod(self, dim, keepdim, dtype=dtype)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -49,7 +50,7 @@ class TensorReduce:
     def dist(self, other, p=2):
         return O.norms.dist(self, other, p)
 
-    def logsumexp(self, dim, keepdim=False):
+    def logsumexp(self, dim=_NO_DIM, keepdim=_KEEP):
         return O.reduce_more.logsumexp(self, dim, keepdim)
 
     def cumsum(self, dim, *, dtype=None):
@@ -83,7 +84,7 @@ class TensorReduce:
     def kthvalue(self, k, dim=-1, keepdim=False):
         return O.sorting.kthvalue(self, k, dim, keepdim)
 
-    def median(self, dim=None, keepdim=False):
+    def median(self, dim=_NO_DIM, keepdim=_KEEP):
         return O.sorting.median(self, dim, keepdim)
 
     def mode(self, dim=-1, keepdim=False):

@@ -16,11 +16,8 @@ _KINDS = {"periodic": "bool", "alpha": "float", "beta": "float"}
 
 
 def _type_name(v):
-    cls = type(v)
-    mod = cls.__module__.split(".")[0]
-    if mod in ("glasstorch", "torch"):
-        return "Tensor" if cls.__name__ == "Tensor" else f"torch.{cls.__name__}"
-    return cls.__name__
+    from ._arg_parser import tp_name
+    return tp_name(v)
 
 
 def check(name, window_length, given, options):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, edge, record1
-from .reduction import _mean, dims_of, restore_dims
+from .reduction import _mean, axes_of, dims_of, restore_dims
 from .shape import is_array
 
 
@@ -64,7 +64,9 @@ def _torch_mean(x):
 def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
-    axes = dims_of(dim, x.ndim) if x.ndim else ()
+    if x.dtype.kind not in "fc":            # (torch checks the dtype before the dims)
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    axes = axes_of(dim, x.ndim)
     n = 1
     for a in axes:
         n *= x.shape[a]

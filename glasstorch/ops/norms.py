@@ -10,7 +10,9 @@ import numpy as np
 from .._dtype import to_dtype
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
-from .reduction import dims_of, restore_dims
+from ._common import tensors_only
+from .reduction import axes_of, dims_of, restore_dims
+from .inplace import type_name as _type_name
 from .shape import is_array
 from ._norm_order import norm2_lastdim
 
@@ -81,10 +83,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
             from .complex_ops import complex_abs
             return vector_norm(complex_abs(x), ord, dim, keepdim, dtype=dtype and to_dtype(dtype).to_real(), out=out)
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{x.dtype.name.capitalize() if a.dtype.kind != 'i' else 'Long'}")
+                           f"{_type_name(a.dtype)}")
     if dtype is not None:
         a = a.astype(to_dtype(dtype).np)
-    axes = dims_of(dim, a.ndim) if a.ndim and dim is not None else (tuple(range(a.ndim)) if a.ndim else None)
+    axes = dims_of(dim, a.ndim) if a.ndim else axes_of(dim, 0) or None    # (a 0-d tensor's dim checked)
     p = float(ord)
     ab = np.abs(a)
     kw = dict(axis=axes, keepdims=keepdim)
@@ -115,15 +117,16 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, out=None):
-    if p == "fro" or p is None:
+    if p == "fro" and (not isinstance(dim, (tuple, list)) or len(dim) <= 2) or p is None:
         p = 2
-    if isinstance(p, str):           # "nuc", or an order matrix_norm refuses
+    if isinstance(p, str):           # "nuc", "fro" over 3+ dims, or an order matrix_norm refuses
         from ..linalg import matrix_norm
-        return matrix_norm(input, p, dim if dim is not None else (-2, -1), keepdim)
+        return matrix_norm(input, p, dim if dim is not None else tuple(range(input.dim())), keepdim)
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
 def dist(input, other, p=2):
+    tensors_only('dist', input, other)
     from .arithmetic import sub
     return vector_norm(sub(input, other), p)
 

@@ -13,11 +13,13 @@ from .._dtype import DEFAULT
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, edge
 from ._complex_refuse import not_implemented, refuse, refuse_msg
-from .reduction import acc_dtype, dims_of, restore_dims
+from .reduction import acc_dtype, axes_of, dims_of, restore_dims
 from . import _sum_order
 from .._runtime import get_num_threads
 from .shape import is_array
 from .._tensor import _wrap_dim
+from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
+from .._arg_parser import is_index
 from .moments import var, std, var_mean, std_mean            # noqa: F401  (re-exported: old home)
 from .norms import vector_norm, norm, dist                   # noqa: F401
 from .cumulative import cumsum, cumprod                      # noqa: F401
@@ -140,11 +142,15 @@ def _extreme(name, input, dim, keepdim, other):
     return (max_ret if name == "max" else min_ret)(v, i)
 
 
-def max(input, dim=None, keepdim=False, *, other=None, out=None):
+def max(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
+    if dim is NO_DIM:
+        dim = None if keepdim is KEEP else keepdim_without_dim("max", input, keepdim)
     return _extreme("max", input, dim, keepdim, other)
 
 
-def min(input, dim=None, keepdim=False, *, other=None, out=None):
+def min(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
+    if dim is NO_DIM:
+        dim = None if keepdim is KEEP else keepdim_without_dim("min", input, keepdim)
     return _extreme("min", input, dim, keepdim, other)
 
 
@@ -153,9 +159,11 @@ def _amaxmin(name, node_cls, input, dim, keepdim):
     refuse(name[1:] + "_values_cpu", x)
     if x.size == 0 and dim in (None, ()):      # no dim named: torch asks for one
         raise RuntimeError(_EMPTY.format(name))
+    if x.size == 0:                           # each dim as given, before the repeated-dim check
+        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+            if x.shape[_wrap_dim(d, x.ndim)] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     axes = dims_of(dim if dim != () else None, x.ndim)
-    if x.size == 0 and builtins.any(x.shape[a] == 0 for a in axes) or (x.size == 0 and not axes):
-        raise IndexError(f"{name}(): Expected reduction dim {axes[0] if axes else 0} to have non-zero size.")
     fn = np.max if name == "amax" else np.min
     r = _wrap(as_array(fn(x, axis=axes if x.ndim else None, keepdims=keepdim)))
     if GRAD.enabled and input._rg:
@@ -184,6 +192,9 @@ class AminmaxBackward0(Node):
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
+    if dim is not None and not is_index(dim):
+        from .._arg_parser import tp_name
+        raise TypeError(f"aminmax(): argument 'dim' must be int, not {tp_name(dim)}")
     refuse("aminmax_cpu", input._data)
     if input._data.size == 0:
         if dim is None:
@@ -211,7 +222,11 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 def _arg(fn, name, input, dim, keepdim):
     x = input._data
-    refuse_msg(RuntimeError, f"{name}(): does not support complex input", x)
+    if dim is not None and dim.__class__ is not int:     # (the parser's check comes before the dtype's)
+        from .._arg_refuse import int_arg
+        dim = int_arg(dim)
+    if x.dtype.kind in "cb":
+        raise RuntimeError(f"{name}(): does not support {'bool' if x.dtype.kind == 'b' else 'complex'} input")
     if dim is None:
         if x.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -279,7 +294,9 @@ class ProdBackward1(Node):
         return (g * restore_dims(y, (self.dim,), self.keepdim) / x,)
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):
+    if dim is NO_DIM:
+        dim = None if keepdim is KEEP else keepdim_without_dim("prod", input, keepdim, dtype=dtype)
     x = input._data
     odt = acc_dtype(x, dtype)
     if dim is None:
@@ -312,11 +329,13 @@ class LogsumexpBackward0(Node):
         return (g * self.m.exp(x - y),)
 
 
-def logsumexp(input, dim, keepdim=False, *, out=None):
+def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
+    if dim is NO_DIM:                       # (torch's parser words "missing dim" its own way)
+        keepdim_without_dim("logsumexp", input, keepdim)
     x = input._data
     if x.dtype.kind not in "fc":
         x = x.astype(DEFAULT.float.np)
-    axes = dims_of(dim, x.ndim) if x.ndim else ()
+    axes = axes_of(dim, x.ndim)
     if not x.ndim:
         r = _wrap(x.copy())
     else:
@@ -338,7 +357,10 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 # ---- boolean reductions ---------------------------------------------------------------------------
 def _logical(fn, input, dim, keepdim):
     x = input._data
-    axes = dims_of(dim, x.ndim) if dim is not None and x.ndim else None
+    if isinstance(dim, (tuple, list)) and not dim:      # dim=(): nothing reduced, each element tested
+        axes = ()
+    else:
+        axes = None if dim is None else axes_of(dim, x.ndim) or None
     r = as_array(fn(x, axis=axes, keepdims=keepdim))
     return _wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)
 
@@ -353,6 +375,6 @@ def any(input, dim=None, keepdim=False, *, out=None):
 
 def count_nonzero(input, dim=None):
     x = input._data
-    axes = dims_of(dim, x.ndim) if dim is not None and x.ndim else None
+    axes = None if dim is None else axes_of(dim, x.ndim) or None
     return _wrap(as_array(np.count_nonzero(x, axis=axes)).astype(np.int64))
 

@@ -17,19 +17,28 @@ from .._runtime import get_num_threads
 
 _BIG = _parallel.MIN_SIZE
 from .._tensor import _wrap_dim
+from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 
 
 def dims_of(dim, ndim):
     """``dim`` (int, tuple, list or None) as a sorted tuple of non-negative axes."""
     if dim is None:
         return tuple(range(ndim))
-    if isinstance(dim, (tuple, list)):
-        axes = tuple(_wrap_dim(int(d), ndim) for d in dim)
+    if dim.__class__ is int:
+        return (_wrap_dim(dim, ndim),)
+    if isinstance(dim, (tuple, list)):      # (_wrap_dim refuses what torch's parser refuses)
+        axes = tuple(_wrap_dim(d, ndim) for d in dim)
         if len(set(axes)) != len(axes):
             d = next(a for a in axes if axes.count(a) > 1)
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
         return tuple(sorted(axes)) if axes else tuple(range(ndim))
-    return (_wrap_dim(int(dim), ndim),)
+    return (_wrap_dim(dim, ndim),)
+
+
+def axes_of(dim, ndim):
+    """``dims_of``, with a 0-d tensor's dims checked as torch checks them (in [-1, 0]), then ()."""
+    axes = dims_of(dim, ndim)
+    return axes if ndim else ()
 
 
 def restore_dims(g, axes, keepdim):
@@ -84,12 +93,12 @@ def _add_reduce(x, axes, keepdim, dtype):
     return _parallel.add_reduce(x, axes if axes is not None else tuple(range(x.ndim)), keepdim, dtype)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
+def sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None, out=None):
     """torch.sum (``out=`` is handled around it, see _out.py)."""
     return tensor_sum(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
     """Tensor.sum, bound as the method itself (no wrapper frame: x.sum() is a hot call)."""
     x = input._data
     odt = x.dtype
@@ -102,6 +111,10 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
             r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or dim == 0 or dim == -nd or \
                 x.shape[-1] < 8 and (dim == -1 or dim == nd - 1) else _reduce_add(x, dim, None, None, keepdim)
             return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
+    if dim is NO_DIM:                   # no dim given: torch's no-dim overload, which takes no keepdim
+        if (keepdim is not KEEP or keepdims is not None) and axis is None:
+            keepdim_without_dim("sum", input, keepdim if keepdims is None else keepdims, dtype=dtype)
+        dim = None
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
@@ -112,7 +125,7 @@ def tensor_sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdim
         odt = acc_dtype(x, dtype)
         if x.dtype != odt:
             x = x.astype(odt)
-    if dim is None:
+    if dim is None and not keepdim:         # (keepdim: every dim, kept as size 1, below)
         r = _wrap(as_array(sum_all(x) if dtype is None else _add_reduce(x, None, False, odt)))
         if GRAD.enabled and input._rg:
             node = SumBackward0()
@@ -245,13 +258,17 @@ def _mean(x, axes, keepdim):
     return np.true_divide(total, n, dtype=acc or x.dtype)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None, out=None):
+def mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None, out=None):
     """torch.mean (``out=`` is handled around it, see _out.py)."""
     return tensor_mean(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
 
-def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
     """Tensor.mean, bound as the method itself."""
+    if dim is NO_DIM:                   # no dim given: torch's no-dim overload, which takes no keepdim
+        if (keepdim is not KEEP or keepdims is not None) and axis is None:
+            keepdim_without_dim("mean", input, keepdim if keepdims is None else keepdims, dtype=dtype)
+        dim = None
     if axis is not None:
         if dim is not None:
             raise TypeError("mean() got an unexpected keyword argument 'axis'")
@@ -268,7 +285,7 @@ def tensor_mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
     elif x.dtype.kind not in "fc":
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {type_name(x.dtype)}")
-    if dim is None:
+    if dim is None and not keepdim:
         r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False))
         if GRAD.enabled and input._rg:
             node = MeanBackward0()

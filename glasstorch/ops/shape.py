@@ -22,7 +22,11 @@ def sizes_arg(sizes, fn=None, arg="size"):
         return tuple(int_list(sizes, fn, arg))
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
-    return tuple(int(s) for s in sizes)
+    for s in sizes:
+        if s.__class__ is not int:
+            from .._arg_refuse import ints
+            return ints(sizes)
+    return tuple(sizes)
 
 
 def or_keyword(args, value, name, fn):
@@ -134,7 +138,7 @@ def _record_view(node_cls, input, r, shape_attr=True):
 def view(input, *shape, size=None):
     if size is not None:
         shape = or_keyword(shape, size, "size", "view")
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and shape[0] is not None:
+    if len(shape) == 1 and shape[0].__class__ is not int and _is_dtype(shape[0]):
         return view_dtype(input, shape[0])
     shape = infer_shape(sizes_arg(shape, "view"), input._data.size)
     arr = _reshape_nocopy(input._data, shape)
@@ -142,6 +146,12 @@ def view(input, *shape, size=None):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return _record_view(ViewBackward0, input, as_view(input, arr))
+
+
+def _is_dtype(x):
+    """What torch's parser takes as a ``torch.dtype``: a dtype, or one of the Python types float, int ..."""
+    from .._dtype import dtype
+    return type(x) is dtype or any(x is t for t in (float, int, bool, complex))
 
 
 def view_dtype(input, dtype):

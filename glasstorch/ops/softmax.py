@@ -37,13 +37,15 @@ def _prepare(input, dim, dtype, name):
     if dim is ...:          # the default that marks "not given" (torch's parser words this error its own way)
         raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
     if dim is None:
-        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
+        from .._arg_refuse import refused
+        raise refused(TypeError(f"{name}(): argument 'dim' must be int, not NoneType"))
     x = input._data
     if dtype is not None:
         x = x.astype(to_dtype(dtype).np)
-    if x.dtype.kind != "f":
-        raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for '{type_name(x.dtype)}'")
-    d = _wrap_dim(dim, x.ndim)
+    d = _wrap_dim(dim, x.ndim)           # (the dim first; the dtype only matters when there are elements)
+    if x.dtype.kind != "f" and x.size:      # (torch's kernel for the last dim, or its general one)
+        kernel = f"{name}_lastdim_kernel_impl" if x.ndim < 2 or d == x.ndim - 1 else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
     return x, d
 
 
@@ -56,6 +58,8 @@ def _shifted(x, d):
 
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "softmax")
+    if x.dtype.kind != "f":                 # (empty: nothing to compute, torch returns it as it is)
+        return _wrap(x.copy())
     w = x.astype(np.float32) if x.dtype == np.float16 else x      # half works in float32, as torch
     with np.errstate(invalid="ignore", over="ignore"):
         e = _libm.exp(_shifted(w, d))
@@ -72,10 +76,18 @@ def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
 
 def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "log_softmax")
+    if x.dtype.kind != "f":                 # (empty: nothing to compute, torch returns it as it is)
+        return _wrap(x.copy())
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     with np.errstate(invalid="ignore", divide="ignore"):
         s = _shifted(w, d)
-        y = s - _libm.log(np.sum(_libm.exp(s), axis=d if x.ndim else None, keepdims=True))
+        lse = np.sum(_libm.exp(s), axis=d if x.ndim else None, keepdims=True)
+        if x.dtype == np.float16 and x.ndim and d == x.ndim - 1:
+            # torch's last-dim half kernel keeps the sum, then its log, in half
+            lse = _libm.log(lse.astype(np.float16).astype(np.float32)).astype(np.float16).astype(np.float32)
+        else:
+            lse = _libm.log(lse)
+        y = s - lse
     r = _wrap(np.asarray(y, x.dtype))
     if GRAD.enabled and input._rg:
         node = LogSoftmaxBackward0()

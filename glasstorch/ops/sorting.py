@@ -16,6 +16,8 @@ from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
+from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
+from ._complex_refuse import not_implemented
 from .._tensor_reduce import NOT_GIVEN as _NOT_GIVEN   # stable= passed or not picks the grad_fn name
 
 
@@ -115,12 +117,17 @@ def msort(input, *, out=None):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    if k.__class__ is not int:
+        from .._arg_refuse import int_arg
+        k = int_arg(k, "k")
     x = input._data
     refuse_msg(RuntimeError, " topk does not support complex dtypes on CPU", x)
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
     if not 0 <= k <= xd.shape[d]:
         raise RuntimeError("selected index k out of range")
+    if x.dtype.kind == "b":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     o = topk_order(xd, d, k, largest, sorted, _order(xd, d, largest))
     vals = np.take_along_axis(xd, o, d)
     if not x.ndim:
@@ -130,11 +137,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     x = input._data
-    refuse("kthvalue_cpu", x)
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
+    if xd.shape[d] == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= xd.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if x.ndim and x.dtype.kind in "cb":     # (checked last, as torch does; a 0-d tensor is copied)
+        raise not_implemented("kthvalue_cpu", x.dtype)
     o = np.take(_order(xd, d, False), [k - 1], axis=d)
     vals = np.take_along_axis(xd, o, d)
     if not keepdim or not x.ndim:
@@ -156,9 +166,12 @@ class MedianBackward0(Node):
                 .index_add(0, m.tensor([self.pos]), g.reshape(1)).reshape(self.shape),)
 
 
-def median(input, dim=None, keepdim=False, *, out=None):
+def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     x = input._data
-    refuse("median_cpu" if dim is None else "median_out", x)
+    if dim is NO_DIM:
+        dim = None if keepdim is KEEP else keepdim_without_dim("median", input, keepdim)
+    if dim is None and x.size and x.dtype.kind in "cb":    # (no bool kernel either; with a dim: below)
+        raise not_implemented("median_cpu", x.dtype)
     if dim is None:
         flat = x.reshape(-1)
         if flat.size == 0:
@@ -175,6 +188,10 @@ def median(input, dim=None, keepdim=False, *, out=None):
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
     n = xd.shape[d]
+    if xd.shape[d] == 0:                    # (checked before the dtype)
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if x.dtype.kind in "cb":
+        raise not_implemented("median_out", x.dtype)
     o = _order(xd, d, False)
     mid = np.take(o, [(n - 1) // 2], axis=d)
     if xd.dtype.kind == "f":
@@ -214,6 +231,9 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     return _pick(ModeBackward0, input, vals, idx, d, keepdim, mode_ret)
 
 
+_UNIQUE_DIM = "unique_dim(Tensor input, int64_t dim, bool sorted=True, bool return_inverse=False, bool return_counts=False)"
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     x = input._data
     refuse("unique" if dim is None else "unique_dim", x)
@@ -221,7 +241,20 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
         inv = inv.reshape(x.shape)
     else:
-        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=_wrap_dim(dim, x.ndim))
+        if dim.__class__ is not int:        # torch.unique calls torch.unique_dim(input, dim, ...): its parser
+            from .._arg_parser import parser_error
+            err = parser_error((_UNIQUE_DIM,), (input, dim, sorted, return_inverse, return_counts))
+            if err is not None:
+                raise err
+            dim = int(dim)
+        if x.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = _wrap_dim(dim, x.ndim)
+        if x.size == 0 and x.shape[d]:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        if x.size == 0 and x.shape.count(0) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=d)
     out = [_wrap(u)]
     if return_inverse:
         out.append(_wrap(inv.astype(np.int64)))

@@ -8,6 +8,7 @@ from ._complex_refuse import not_implemented, refuse
 from .scalar_arith import div_scalar, mul_scalar
 from .sorting import MedianBackward0, MedianBackward1, _order, _pick
 from .._tensor import _wrap_dim
+from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 
 nanmedian_ret = return_type("nanmedian", ["values", "indices"])
 histogram_ret = return_type("histogram", ["hist", "bin_edges"])
@@ -93,6 +94,11 @@ def corrcoef(input):
 
 def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     t = _t()
+    if dim is not None and dim.__class__ is not int:     # (the parser's check comes first)
+        from .._arg_refuse import int_arg
+        dim = int_arg(dim)
+    if input.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")     # nanquantile too
     if not input.is_floating_point():
         raise RuntimeError("quantile() input tensor must be either float or double dtype")   # nanquantile too
     if isinstance(q, Tensor):
@@ -111,7 +117,10 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
                            f"Found '{interpolation}'")
     if dim is None or input.dim() == 0:
-        srt = input.reshape(-1).sort().values
+        if dim is not None:
+            _wrap_dim(dim, 0)               # (a 0-d tensor's dim is checked too)
+        # keepdim without a dim: every dim kept, as size 1
+        srt = input.reshape((1,) * input.dim() + (-1,) if keepdim and dim is None else -1).sort().values
     else:
         # the reduced dim moves last; a 1 stays in its place (dropped unless keepdim)
         d = _wrap_dim(dim, input.dim())
@@ -161,10 +170,13 @@ class NanmedianBackward1(MedianBackward1):
     __slots__ = ()
 
 
-def nanmedian(input, dim=None, keepdim=False, *, out=None):
+def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     """The lower median of the values that are not NaN (NaN only where every value is)."""
     x = input._data
-    refuse("median_cpu" if dim is None else "median_out", x)
+    if dim is NO_DIM:
+        dim = None if keepdim is KEEP else keepdim_without_dim("nanmedian", input, keepdim)
+    if dim is None and x.size and x.dtype.kind in "cb":    # (no bool kernel either; with a dim: below)
+        raise not_implemented("median_cpu", x.dtype)
     if dim is None:
         flat = x.reshape(-1)
         o = _order(flat, 0, False)        # NaNs sort last
@@ -180,6 +192,10 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
         return r
     d = _wrap_dim(dim, x.ndim)
     xd = x if x.ndim else x.reshape(1)
+    if xd.shape[d] == 0:                    # (checked before the dtype)
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    if x.dtype.kind in "cb":
+        raise not_implemented("median_out", x.dtype)
     o = _order(xd, d, False)
     k = np.sum(~np.isnan(xd), axis=d, keepdims=True) if xd.dtype.kind == "f" else \
         np.full(np.take(xd, [0], axis=d).shape, xd.shape[d])

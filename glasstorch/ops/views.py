@@ -84,6 +84,11 @@ def permute(input, *args, dims=None):
     dims = or_keyword(args, dims, "dims", "permute")
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
+    for d in dims:              # plain ints cost a loop; anything else is checked as torch's parser checks it
+        if d.__class__ is not int:
+            from .._arg_refuse import ints
+            dims = ints(dims)
+            break
     if input.is_sparse:
         return input.permute(dims)
     x = input._data
@@ -125,6 +130,9 @@ def mT(input):
 
 def movedim(input, source, destination):
     x = input._data
+    if source.__class__ is not int or destination.__class__ is not int:
+        from .._arg_refuse import int_or_ints
+        source, destination = int_or_ints(source), int_or_ints(destination)
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
     if len(src) != len(dst):
@@ -188,7 +196,15 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, x.ndim)
     size = x.shape[d]
-    start = int(start)
+    if start.__class__ is not int or length.__class__ is not int:
+        from .._arg_refuse import int_arg
+        if hasattr(start, "_data"):         # narrow(int dim, Tensor start, int length)
+            if start._data.ndim or start._data.dtype.kind not in "iu":
+                raise RuntimeError("start must be an 0-dim integral Tensor.")
+            start = int(start)
+        else:
+            start = int_arg(start, "start")
+        length = int_arg(length, "length")
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
@@ -205,7 +221,10 @@ def select(input, dim, index):
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, x.ndim)
     size = x.shape[d]
-    i = int(index)
+    i = index
+    if i.__class__ is not int:
+        from .._arg_refuse import int_arg
+        i = int_arg(i, "index")
     if not -size <= i < size:
         raise IndexError(f"select(): index {i} out of range for tensor of size {list(x.shape)} at dimension {d}")
     idx = (slice(None),) * d + (i + size if i < 0 else i, Ellipsis)
@@ -335,13 +354,17 @@ def split(input, split_size_or_sections, dim=0):
     size = x.shape[d]
     pre = (slice(None),) * d
     if isinstance(split_size_or_sections, (list, tuple)):
-        sizes = [int(s) for s in split_size_or_sections]
+        from .._arg_refuse import ints
+        sizes = list(ints(split_size_or_sections, "split_sizes"))
         if sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {d}), but got split_sizes={sizes}")
         node_cls = SplitWithSizesBackward0
     else:
-        n = int(split_size_or_sections)
+        n = split_size_or_sections
+        if n.__class__ is not int:
+            from .._arg_refuse import split_size
+            n = split_size(n)
         if n < 0:
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size={n}")
         if n == 0 and size != 0:
@@ -356,6 +379,9 @@ def split(input, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if chunks.__class__ is not int:
+        from .._arg_refuse import int_arg
+        chunks = int_arg(chunks, "chunks")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     x = input._data

@@ -29,13 +29,9 @@ def _is_tensor(x):
 
 def py_typename(x):
     """``Py_TYPE(x)->tp_name``: a Tensor is "Tensor", NumPy's types carry their module, classes
-    written in Python just their name."""
-    t = type(x)
-    if _is_tensor(x):
-        return "Tensor" if t.__name__ in ("Tensor", "TensorBase") else t.__name__
-    if t.__module__ == "numpy":
-        return "numpy." + t.__name__
-    return t.__name__
+    written in Python just their name (one function for every parser message: ``_arg_parser.tp_name``)."""
+    from ..._arg_parser import tp_name
+    return tp_name(x)
 
 
 def _is_index(x):

@@ -1,0 +1,182 @@
+"""Refusing a wrongly typed argument with the TypeError of torch's argument parser.
+
+An op that meets an argument its fast path does not take (``x.sum(1.0)``, ``x.unsqueeze('a')``) calls
+``int_arg`` / ``refuse``; only then is the user's call recovered, from the outermost glasstorch frame
+on the stack (the method or function the user called, or the ``*args, **kwargs`` wrapper in front of
+it, which holds the call exactly), and replayed through torch's parser rules (``_arg_parser``) with
+the signatures of ``_signatures.py``.  Plain ints never come here: callers test ``x.__class__ is int``.
+
+A method written with named parameters (``def unsqueeze(self, dim)``) cannot tell how its arguments
+were passed: they are taken as positional, up to the last one that is not its default.
+"""
+import sys
+
+from ._arg_parser import is_long, parser_error, tp_name
+from ._signatures import FUNCTIONS, METHODS
+
+_CO_VARARGS = 0x04
+
+
+def _ours(frame):
+    return frame.f_globals.get("__name__", "").startswith("glasstorch")
+
+
+def _entry_frame():
+    """The outermost frame of glasstorch's before the user's code."""
+    f, entry = sys._getframe(1), None
+    while f is not None and _ours(f):
+        entry, f = f, f.f_back
+    return entry
+
+
+def _function_of(frame):
+    """The function object running in ``frame`` (a Tensor method or a module-level function)."""
+    code, loc = frame.f_code, frame.f_locals
+    candidates = []
+    if code.co_varnames[:1] == ("self",) and "self" in loc:
+        candidates.append(getattr(type(loc["self"]), code.co_name, None))
+    candidates.append(frame.f_globals.get(code.co_name))
+    for fn in candidates:
+        while fn is not None:
+            if getattr(fn, "__code__", None) is code:
+                return fn
+            fn = getattr(fn, "__wrapped__", None)
+    return None
+
+
+def _call_of(frame):
+    """``(name, is_method, args, kwargs)`` of the call running in ``frame``, or None."""
+    loc, code = frame.f_locals, frame.f_code
+    if code.co_name == "call" and "fn" in loc and "args" in loc:        # a *args, **kwargs wrapper
+        fn, args, kwargs = loc["fn"], tuple(loc["args"]), dict(loc.get("kwargs") or {})
+        if loc.get("out") is not None:
+            kwargs["out"] = loc["out"]
+        is_method = "." in fn.__qualname__ and not fn.__qualname__.startswith("<")
+        return fn.__name__, is_method, args[1:] if is_method else args, kwargs
+    fn = _function_of(frame)
+    if fn is None:
+        return None
+    n = code.co_argcount
+    names = code.co_varnames[:n]
+    defaults = fn.__defaults__ or ()
+    values = [loc[v] for v in names]
+    first_default = n - len(defaults)
+    last = len(values)
+    while last > first_default and last > 0 and values[last - 1] is defaults[last - 1 - first_default]:
+        last -= 1
+    args = values[:last]
+    if code.co_flags & _CO_VARARGS:
+        args = values + list(loc[code.co_varnames[n + code.co_kwonlyargcount]])
+    kwdefaults = fn.__kwdefaults__ or {}
+    kwargs = {k: loc[k] for k in code.co_varnames[n:n + code.co_kwonlyargcount]
+              if not k.startswith("_") and loc[k] is not kwdefaults.get(k)}
+    is_method = names[:1] == ("self",)
+    return code.co_name, is_method, tuple(args[1:] if is_method else args), kwargs
+
+
+def _as_torch(name, is_method, args, kwargs, module, tensor):
+    """The parser call torch makes for this one: ``F.softmax`` is ``input.softmax(dim)``, ``split``
+    with sizes is ``split_with_sizes`` ..."""
+    if ".nn." in module and name in ("softmax", "log_softmax"):
+        full = dict(zip(("input", "dim", "_stacklevel", "dtype"), args), **kwargs)
+        kw = {"dtype": full["dtype"]} if full.get("dtype") is not None else {}
+        return METHODS.get(name), (full.get("dim"),), kw
+    if name == "split":     # torch's Tensor.split (Python) calls split or split_with_sizes(self, sizes, dim)
+        names = ("split_size", "dim") if is_method else ("tensor", "split_size_or_sections", "dim")
+        full = dict(zip(names, args), **kwargs)
+        size = full.get("split_size", full.get("split_size_or_sections"))
+        self = tensor if is_method else full.get("tensor")
+        size = _tensor_split_size(size)
+        which = "split" if isinstance(size, int) else "split_with_sizes"
+        return FUNCTIONS.get(which), (self, size, full.get("dim", 0)), {}
+    table = METHODS if is_method else FUNCTIONS
+    return table.get(name), args, kwargs
+
+
+def refusal():
+    """torch's TypeError for the user's call now on the stack, or None when torch's parser takes it."""
+    try:
+        return _refusal()
+    except Exception:           # an error report must never fail in its turn
+        return None
+
+
+def refused(fallback):
+    """torch's parser TypeError for the call on the stack, else ``fallback`` (an exception to raise)."""
+    return refusal() or fallback
+
+
+def ints(seq, what="dims"):
+    """The items of ``seq`` as ints, each checked as ``int_arg`` checks it."""
+    return tuple(v if v.__class__ is int else int_arg(v, what) for v in seq)
+
+
+def int_or_ints(x, what="dims"):
+    """An int, or a tuple/list of them (``roll(x, 1, 0)``, ``movedim(x, (0, 1), (1, 0))``), checked."""
+    return ints(x, what) if isinstance(x, (tuple, list)) else int_arg(x, what)
+
+
+def _tensor_split_size(n):
+    from ._tensor import Tensor
+    if isinstance(n, Tensor):
+        try:
+            return int(n)
+        except (ValueError, RuntimeError):
+            pass
+    return n
+
+
+def split_size(n):
+    """torch's ``Tensor.split`` (Python): a Tensor becomes ``int(tensor)``; then a Python int is a split
+    size and anything else goes to ``split_with_sizes`` as a list of sizes (a NumPy int is refused)."""
+    n = _tensor_split_size(n)
+    if isinstance(n, int) and not isinstance(n, bool):
+        return int(n)
+    refuse(TypeError(f"split(): argument 'split_size' must be int, not {tp_name(n)}"))
+
+
+def _refusal():
+    frame = _entry_frame()
+    if frame is None:
+        return None
+    call = _call_of(frame)
+    if call is None:
+        return None
+    name, is_method, args, kwargs = call
+    module, tensor = frame.f_globals.get("__name__", ""), frame.f_locals.get("self")
+    if tensor is None and "args" in frame.f_locals and frame.f_locals["args"]:
+        tensor = frame.f_locals["args"][0]
+    sigs, args, kwargs = _as_torch(name, is_method, args, kwargs, module, tensor)
+    if not sigs:
+        return None
+    err = parser_error(sigs, tuple(args), kwargs)
+    if err is not None:
+        err.__traceback__ = None
+    return err
+
+
+def refuse(fallback=None):
+    """Raise torch's parser TypeError for the call on the stack (or ``fallback``, when torch would
+    take the call)."""
+    err = refusal()
+    if err is not None:
+        raise err
+    if fallback is not None:
+        raise fallback
+
+
+def int_arg(x, what="dim"):
+    """``x`` as an int where torch's parser takes an int (``int64_t``): NumPy integers and 0-d integer
+    tensors pass; anything else (bools too) is torch's TypeError for the call."""
+    if is_long(x):
+        return int(x)
+    from ._tensor import Tensor
+    if isinstance(x, Tensor) and x._data.ndim == 0 and x._data.dtype.kind in "iu" and not x.requires_grad:
+        return int(x._data)
+    err = refusal()
+    if err is not None:
+        raise err
+    try:                        # torch's parser took it: an item of an int list (a bool, a 1-element tensor)
+        return x.__index__()
+    except Exception:
+        raise TypeError(f"argument '{what}' must be int, not {tp_name(x)}") from None
