@@ -266,14 +266,18 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def detach(self):
         t = _wrap(self._data)
         t._vc = self._vc            # a detached tensor shares storage and version with its source
-        t._base = self if self._base is None else self._base
+        t._base = None              # but is no view for autograd: in-place ops on it leave the source's graph alone
         if GRAD.inference or self._vc.__class__ is not list:
             _inference.detached(t, self)
         return t
 
     def detach_(self):
-        if self._base is not None and self.grad_fn is not None:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        if self._base is not None:           # any view, whether or not it requires grad
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel "
+                               "(DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of "
+                               "DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, "
+                               "please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
+                               "solution.")
         self.grad_fn = None
         self._rg = False
         return self
@@ -365,6 +369,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
 
 def _wrap_dim(dim, ndim):
     """A dim in [-ndim, ndim) as a non-negative index; torch's IndexError otherwise."""
+    if dim.__class__ is not int:        # torch's parser takes NumPy ints and 0-d int tensors, refuses the rest
+        from ._arg_refuse import int_arg
+        dim = int_arg(dim)
     n = ndim if ndim else 1
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

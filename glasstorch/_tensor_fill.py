@@ -14,6 +14,30 @@ def _ip(self, op, *args, **kwargs):
     return commit(self, lambda: op(original(self), *args, **kwargs), op.__name__)
 
 
+def _ip_product(self, op, a, b, out_shape, **kwargs):
+    """An in-place fused product: torch resizes no ``self``, a product of another shape is refused."""
+    x, y = a._data, b._data
+    shape = out_shape(self._data, x, y)
+    if shape is not None and self._data.dtype == x.dtype == y.dtype and tuple(self._data.shape) != shape:
+        raise RuntimeError(f"Bad in-place call: input tensor size {list(self._data.shape)} and output tensor size "
+                           f"{list(shape)} should match")
+    return _ip(self, op, a, b, **kwargs)
+
+
+def _mm_shape(s, x, y):
+    return (x.shape[0], y.shape[1]) if x.ndim == 2 == y.ndim and x.shape[1] == y.shape[0] else None
+
+
+def _mv_shape(s, x, y):
+    ok = x.ndim == 2 and y.ndim == 1 and s.ndim <= 1 and x.shape[1] == y.shape[0]
+    return (x.shape[0],) if ok else None
+
+
+def _bmm_shape(s, x, y):
+    ok = x.ndim == 3 == y.ndim and x.shape[0] == y.shape[0] and x.shape[2] == y.shape[1]
+    return (x.shape[0], x.shape[1], y.shape[2]) if ok else None
+
+
 def _np():
     import numpy
     return numpy
@@ -77,13 +101,13 @@ class TensorFill:
         return _ip(self, _g().addbmm, batch1, batch2, beta=beta, alpha=alpha)
 
     def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
-        return _ip(self, _g().addmm, mat1, mat2, beta=beta, alpha=alpha)
+        return _ip_product(self, _g().addmm, mat1, mat2, _mm_shape, beta=beta, alpha=alpha)
 
     def addmv_(self, mat, vec, *, beta=1, alpha=1):
-        return _ip(self, _g().addmv, mat, vec, beta=beta, alpha=alpha)
+        return _ip_product(self, _g().addmv, mat, vec, _mv_shape, beta=beta, alpha=alpha)
 
     def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
-        return _ip(self, _g().baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+        return _ip_product(self, _g().baddbmm, batch1, batch2, _bmm_shape, beta=beta, alpha=alpha)
 
     # ---- integer and bit helpers ---------------------------------------------------------------
     def gcd(self, other):

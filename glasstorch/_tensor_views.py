@@ -143,8 +143,13 @@ class TensorViews:
     def repeat(self, *sizes, repeats=None):
         return O.join.repeat(self, *sizes, repeats=repeats)
 
-    def tile(self, dims):
-        return O.join.tile(self, dims)
+    def tile(self, *dims, **kwargs):
+        # the method takes the counts as separate ints too (x.tile(2, 1)), as torch's does
+        if "dims" in kwargs:
+            dims = kwargs.pop("dims")
+        elif len(dims) == 1 and not isinstance(dims[0], int):
+            dims = dims[0]
+        return O.join.tile(self, dims, **kwargs)
 
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         return O.join.repeat_interleave(self, repeats, dim, output_size=output_size)

@@ -168,6 +168,22 @@ class _TorchPickler(pickle._Pickler):
     def persistent_id(self, obj):
         return obj.pid if type(obj) is _StorageId else None
 
+    dispatch = dict(pickle._Pickler.dispatch)
+    dispatch[types.FunctionType] = lambda self, obj: self.save_global(obj)     # (the base's table skips overrides)
+
+    def save_global(self, obj, name=None):
+        # torch pickles with the C pickler: its words for a class or function it cannot find again
+        qual = name if name is not None else getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "")
+        if "<locals>" in str(qual).split("."):
+            raise AttributeError(f"Can't pickle local object {qual!r}")
+        try:
+            return super().save_global(obj, name)
+        except pickle.PicklingError as e:
+            if ": it's not found as " in str(e):
+                module = pickle.whichmodule(obj, qual)
+                raise pickle.PicklingError(f"Can't pickle {obj!r}: attribute lookup {qual} on {module} failed") from None
+            raise
+
     def save(self, obj, save_persistent_id=True):
         name = G.NAME_OF.get(id(obj))
         if name is not None:

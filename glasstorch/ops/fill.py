@@ -88,6 +88,9 @@ class CopyBackwards(Node):
     """x.copy_(src)   ->   dx = 0,   dsrc = g"""
     __slots__ = ()
 
+    def name(self):
+        return "torch::autograd::CopyBackwards"      # torch's C++ name, as its name() gives
+
     def backward(self, g):
         return self.m.zeros_like(g), g
 

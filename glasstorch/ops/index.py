@@ -122,13 +122,15 @@ def parse(shape, index, byte_masks=None):
                              "in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     steps, adv, d, cur, basic = [], {}, 0, list(shape), []
-    src = 0                                   # dim of the original tensor the next item reads
-    for it in items:
+    # torch's messages: an int names its place in the index, an index tensor its place among the index
+    # tensors (a mask counting as one per dim), as aten's index kernel sees them
+    # (the ints are selected first, so the tensors' errors wait for the whole index to be read)
+    n_tensors, mask_err, bound_err = 0, None, None
+    for pos, it in enumerate(items):
         if it is Ellipsis:
             skip = ndim - n_used
             basic.extend([slice(None)] * skip)
             d += skip
-            src += skip
             n_used = ndim                     # a second Ellipsis skips nothing
         elif it is None:
             steps.append(("none", d))
@@ -142,14 +144,14 @@ def parse(shape, index, byte_masks=None):
             cur.insert(d, 1)
             adv[d] = np.zeros(1 if it else 0, np.int64)
             d += 1
+            n_tensors += 1
         elif isinstance(it, int):
             size = cur[d]
             if not -size <= it < size:
-                raise IndexError(f"index {it} is out of bounds for dimension {src} with size {size}")
+                raise IndexError(f"index {it} is out of bounds for dimension {pos} with size {size}")
             steps.append(("int", d, it))
             basic.append(it)
             cur.pop(d)
-            src += 1
         elif isinstance(it, slice):
             size = cur[d]
             step = 1 if it.step is None else int(it.step)
@@ -160,11 +162,13 @@ def parse(shape, index, byte_masks=None):
             start, stop, _ = slice(it.start, it.stop, 1).indices(size)
             stop = max(stop, start)
             basic.append(slice(start, stop, step))
-            if single_slice or not (start == 0 and stop == size and step == 1):
+            # torch skips a slice that keeps the whole dim only when it is written so: its start 0 or
+            # left out (x[0, -2:] on a dim of 2 is still a SliceBackward0), its stop at or past the end
+            if single_slice or not (start == 0 and stop == size and step == 1 and
+                                    (it.start is None or it.start == 0)):
                 steps.append(("slice", d, start, stop, step))
                 cur[d] = len(range(start, stop, step))
             d += 1
-            src += 1
         else:
             a = _as_index_array(it)
             if a is None:
@@ -174,26 +178,38 @@ def parse(shape, index, byte_masks=None):
                 got = tuple(cur[d:d + a.ndim])
                 for k, (m, s) in enumerate(zip(a.shape, got)):
                     if m != s:
-                        # torch names the whole tensor as the earlier ints, slices and Nones left it
-                        raise IndexError(f"The shape of the mask {list(a.shape)} at index {k} does not match the "
-                                         f"shape of the indexed tensor {list(cur)} at index {d + k}")
+                        # torch names the whole tensor as all the ints, slices and Nones leave it
+                        # (the later ones too), so the message is written once they are read
+                        mask_err = mask_err or (list(a.shape), k, d + k)
                 adv[d] = a
                 basic.extend([slice(None)] * a.ndim)
                 d += a.ndim
-                src += a.ndim
+                n_tensors += a.ndim
             else:
                 size = cur[d]
-                if a.size and (a.max() >= size or a.min() < -size):
+                if a.size and (a.max() >= size or a.min() < -size) and bound_err is None:
                     bad = int(a.max()) if a.max() >= size else int(a.min())
-                    raise IndexError(f"index {bad} is out of bounds for dimension {src} with size {size}")
+                    bound_err = IndexError(f"index {bad} is out of bounds for dimension {n_tensors} with size {size}")
                 adv[d] = a.astype(np.int64, copy=False)
                 basic.append(slice(None))
                 d += 1
-                src += 1
+                n_tensors += 1
     basic = tuple(basic) + (Ellipsis,)        # Ellipsis: all-integer indexing still gives a 0-d view
+    if mask_err is not None:
+        mask, k, at = mask_err
+        raise IndexError(f"The shape of the mask {mask} at index {k} does not match the shape of the indexed "
+                         f"tensor {list(cur)} at index {at}")
     if not adv:
         return steps, basic, None
-    _check_broadcast(adv)
+    bshape = _check_broadcast(adv)
+    if bound_err is not None:
+        # torch's kernel checks the indices it reads: none when the result is empty
+        covered = {k for d, a in adv.items() for k in range(d, d + (a.ndim if a.dtype == np.bool_ else 1))}
+        if np.prod(bshape) and all(cur[k] for k in range(len(cur)) if k not in covered):
+            raise _first_out_of_bounds(adv, cur, bshape)
+        for d, a in adv.items():         # nothing is read: any in-range stand-in keeps NumPy quiet
+            if a.dtype != np.bool_ and cur[d]:
+                adv[d] = np.clip(a, -cur[d], cur[d] - 1)
     full, k = [], 0
     while k < len(cur):
         if k in adv:
@@ -205,6 +221,25 @@ def parse(shape, index, byte_masks=None):
     return steps, basic, tuple(full)
 
 
+def _first_out_of_bounds(adv, cur, bshape):
+    """torch's kernel reads the indices element by element (every index tensor at one position, in
+    order, then the next position): the first out-of-range value it meets is the one it names."""
+    bad, where, n = [], [], 0
+    for d in sorted(adv):
+        a = adv[d]
+        if a.dtype == np.bool_:
+            n += a.ndim
+            continue
+        size = cur[d]
+        bad.append(np.broadcast_to((a >= size) | (a < -size), bshape).reshape(-1))
+        where.append((n, size, np.broadcast_to(a, bshape).reshape(-1)))
+        n += 1
+    table = np.stack(bad)
+    col = int(np.argmax(table.any(axis=0)))
+    dim, size, values = where[int(np.argmax(table[:, col]))]
+    return IndexError(f"index {int(values[col])} is out of bounds for dimension {dim} with size {size}")
+
+
 def _check_broadcast(adv):
     """torch's error when the index tensors do not broadcast; a mask counts as ndim index tensors of
     shape [number of Trues], as torch turns it into ``mask.nonzero()`` columns first."""
@@ -213,7 +248,7 @@ def _check_broadcast(adv):
         a = adv[d]
         shapes.extend([(int(np.count_nonzero(a)),)] * a.ndim if a.dtype == np.bool_ else [a.shape])
     try:
-        np.broadcast_shapes(*shapes)
+        return np.broadcast_shapes(*shapes)
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                          + ", ".join(str(list(s)) for s in shapes)) from None
@@ -303,6 +338,10 @@ def _alias(input):
 class CopySlices(Node):
     """x[basic index] = v   ->   dx = g with the written region zeroed,   dv = g[region]"""
     __slots__ = ("sel", "vshape")
+
+    def name(self):
+        # torch's C++ name, as its name() gives (IndexPutBackward0, a subclass here, is a plain node)
+        return "torch::autograd::CopySlices" if type(self) is CopySlices else type(self).__name__
 
     def backward(self, g):
         return _put_backward(self, g)

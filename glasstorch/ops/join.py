@@ -169,14 +169,18 @@ class RepeatBackward0(Node):
     __slots__ = ("shape", "reps")
 
     def backward(self, g):
+        # torch's order: the new leading dims summed away one at a time, then the rest as (r, s) pairs
         lead = len(self.reps) - len(self.shape)
-        shape = (1,) * lead + tuple(self.shape)
-        split = []
-        for r, s in zip(self.reps, shape):
-            split += [r, s]
-        g = g.reshape(tuple(split))
-        axes = tuple(range(0, 2 * len(shape), 2))
-        g = g.sum(axes) if is_array(g) else g.sum(axes)
+        for _ in range(lead):
+            g = g.sum(0)
+        split, axes = [], []
+        for r, s in zip(self.reps[lead:], self.shape):
+            if r != 1:
+                axes.append(len(split))
+                split.append(r)
+            split.append(s)
+        if axes:
+            g = g.reshape(tuple(split)).sum(tuple(axes))
         return (g.reshape(self.shape),)
 
 
@@ -232,7 +236,20 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     idx = np.repeat(np.arange(n), reps)
     if output_size is not None and output_size != idx.size:
         raise RuntimeError("allocated size does not match required size")
+    if not isinstance(repeats, Tensor):
+        return _repeat_each(input, d, reps)
     return index_select(input, d, _wrap(idx.astype(np.int64)))
+
+
+def _repeat_each(input, d, reps):
+    """An int count: torch unsqueezes after ``d``, expands, copies and flattens the pair back (its graph)."""
+    from .conversion import clone
+    from .shape import view
+    from .._runtime import contiguous_format
+    shape = list(input._data.shape)
+    big = shape[:d + 1] + [reps] + shape[d + 1:]
+    out = clone(expand(unsqueeze(input, d + 1), *big), memory_format=contiguous_format)
+    return view(out, *(shape[:d] + [shape[d] * reps] + shape[d + 1:]))
 
 
 def _repeat_counts(repeats):
@@ -298,6 +315,9 @@ class RollBackward0(Node):
 
 def roll(input, shifts, dims=None):
     x = input._data
+    if shifts.__class__ is not int or (dims is not None and dims.__class__ is not int):
+        from .._arg_refuse import int_or_ints
+        shifts, dims = int_or_ints(shifts), None if dims is None else int_or_ints(dims)
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     if dims is not None:
         dims = (dims,) if isinstance(dims, int) else tuple(dims)

@@ -10,8 +10,11 @@ import numpy as np
 from ..autograd.graph import Node
 from . import _gemm_order
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
+from ._common import tensors_only
 from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, SqueezeBackward4
 from .matmul_checks import _c_name, _same_dtype, _bmm_dtypes, _check_matmul, _broadcast_batch  # noqa: F401
+from .matmul_checks import _mv_dtypes, _addmm_dtypes
+from .._arg_parser import tp_name
 
 def _T(x):
     """The transpose of the last two dims, for arrays and tensors alike."""
@@ -44,6 +47,7 @@ class DotBackward0(Node):
 
 
 def dot(input, other, *, out=None):
+    tensors_only('dot', input, other)
     x, y = input._data, other._data
     if x.ndim != 1 or y.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
@@ -103,7 +107,7 @@ def mv(input, vec, *, out=None):
     if A.shape[1] != v.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({A.shape[0]}), mat ({A.shape[0]}x{A.shape[1]}), vec "
                            f"({v.shape[0]})")
-    _same_dtype(A, v)
+    _mv_dtypes(v.dtype, A, v)
     return _record_product(MvBackward0, _wrap(A @ v), input, vec)
 
 
@@ -171,7 +175,7 @@ def _unsafe_view(t, shape):
 # ---- matmul ------------------------------------------------------------------------------------
 def matmul(input, other, *, out=None):
     if not isinstance(other, Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}")
     if input.__class__ is not Tensor and input.is_sparse and input.ndim == 2 == other.ndim:
         return mm(input, other)
     x, y = input._data, other._data
@@ -289,6 +293,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if x.ndim != 2 or y.ndim != 2:
         raise RuntimeError("mat1 must be a matrix, got " + str(x.ndim) + "-D tensor" if x.ndim != 2 else
                            "mat2 must be a matrix, got " + str(y.ndim) + "-D tensor")
+    _addmm_dtypes(input._data.dtype, x, y)
     _check_mm(x, y)
     return _addmm_like(AddmmBackward0, input, mat1, mat2, x @ y, beta, alpha)
 
@@ -335,12 +340,6 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(x, y), beta, alpha)
 
 
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
-    from .arithmetic import add, mul
-    p = mv(mat, vec)
-    return add(mul(input, beta) if beta != 1 else input, mul(p, alpha) if alpha != 1 else p)
-
-
 def outer(input, vec2, *, out=None):
     from .arithmetic import mul
     for name, t in (("self", input), ("vec2", vec2)):
@@ -377,6 +376,7 @@ def tensordot(a, b, dims=2, out=None):
 
 
 def kron(input, other, *, out=None):
+    tensors_only('kron', input, other)
     from .arithmetic import mul
     x, y = input._data, other._data
     n = max(x.ndim, y.ndim)
@@ -389,3 +389,6 @@ def kron(input, other, *, out=None):
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "addmv", "baddbmm", "tensordot",
            "kron"]
+
+
+from .matmul_more import addmv, AddmvBackward0  # noqa: E402,F401  (defined there, built on _addmm_like)

@@ -17,6 +17,28 @@ def _same_dtype(x, y):
                            f"{_c_name(y.dtype)}")
 
 
+def _mv_dtypes(s, A, v):
+    """torch's addmv kernel (mv is addmv into a result of the vector's dtype): the result's, the
+    matrix's and the vector's dtypes must agree, and there is no boolean kernel."""
+    if not (s == A.dtype == v.dtype):
+        from .inplace import type_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {type_name(s)}, "
+                           f"{type_name(A.dtype)}, and {type_name(v.dtype)}")
+    if s.kind == "b":
+        raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
+
+
+def _addmm_dtypes(s, x, y):
+    """torch's addmm kernel: the added tensor's dtype is checked against mat2's first, then mat1's."""
+    from .inplace import type_name
+    if s != y.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {type_name(s)} and "
+                           f"{type_name(y.dtype)}")
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {type_name(x.dtype)} and "
+                           f"{type_name(y.dtype)}")
+
+
 def _bmm_dtypes(x, y):
     """torch's bmm kernel: dispatched on the first operand's type, then asks the second to match."""
     if x.dtype.kind == "b":
@@ -74,6 +96,8 @@ def _check_matmul(x, y, fold=True):
                                f"{x.shape[-1]}] but got: [{b}, {y.shape[-2]}].")
         _bmm_dtypes(x, y)
         return
+    if y.ndim == 1:                     # folded or not, a product with a vector is torch's mv
+        _mv_dtypes(y.dtype, x, y)
     _same_dtype(x, y)
 
 

@@ -1,9 +1,11 @@
-"""``addr`` (outer product added to a matrix) and ``addbmm`` (a batch of products summed, added to a
-matrix), each with its own node as in torch; they share ``addmm``'s forward (``matmul._addmm_like``)."""
+"""``addr`` (outer product added to a matrix), ``addbmm`` (a batch of products summed, added to a
+matrix) and ``addmv`` (a matrix-vector product added to a vector), each with its own node as in torch;
+they share ``addmm``'s forward (``matmul._addmm_like``)."""
 import numpy as np
 
 from ..autograd.graph import Node
-from .matmul import _addmm_like, _mat, _T
+from .matmul import _addmm_like, _mat, _T, mv  # noqa: F401
+from .matmul_checks import _mv_dtypes
 
 
 def _outer(m, a, b):
@@ -75,3 +77,30 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 
 __all__ = ["addr", "addbmm"]
+
+
+class AddmvBackward0(Node):
+    """y = beta c + alpha A v   ->   dc = beta g,   dA = alpha outer(g, v),   dv = alpha A^T g"""
+    __slots__ = ("alpha", "beta")
+
+    def backward(self, g):
+        A, v = self.saved()
+        m = self.m
+        dC = g if self.beta == 1 else g * self.beta
+        dA = None if v is None else (np.outer(g, v) if isinstance(g, (np.ndarray, np.generic)) else m.outer(g, v))
+        dv = None if A is None else _mat(m, _T(A), g)
+        if self.alpha != 1:
+            dA = None if dA is None else dA * self.alpha
+            dv = None if dv is None else dv * self.alpha
+        return dC, dA, dv
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    A, v, c = mat._data, vec._data, input._data
+    if A.ndim != 2 or v.ndim != 1 or c.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {c.ndim}, {A.ndim}, {v.ndim}")
+    if A.shape[1] != v.shape[0] or c.ndim == 1 and c.shape[0] not in (1, A.shape[0]):
+        raise RuntimeError(f"size mismatch, got input ({c.shape[0] if c.ndim else 1}), mat ({A.shape[0]}x"
+                           f"{A.shape[1]}), vec ({v.shape[0]})")
+    _mv_dtypes(c.dtype, A, v)
+    return _addmm_like(AddmvBackward0, input, mat, vec, A @ v, beta, alpha)

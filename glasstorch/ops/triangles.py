@@ -24,6 +24,9 @@ class TriuBackward0(Node):
 
 
 def _tri(fn, node_cls, input, diagonal):
+    if diagonal.__class__ is not int:
+        from .._arg_refuse import int_arg
+        diagonal = int_arg(diagonal, "diagonal")
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(f"{fn.__name__}: input tensor must have at least 2 dimensions")
@@ -94,9 +97,38 @@ class DiagonalBackward0_copy(DiagonalBackward0):
     __slots__ = ()
 
 
+class TraceBackward0(Node):
+    """t = sum(diag(X))   ->   dX = zeros with g on the diagonal"""
+    __slots__ = ("shape",)
+
+    def backward(self, g):
+        m = self.m
+        if isinstance(g, (np.ndarray, np.generic)):
+            out = np.zeros(self.shape, np.asarray(g).dtype)
+            np.fill_diagonal(out, g)
+            return (out,)
+        n = min(self.shape)
+        return (m.nn.functional.pad(m.diag_embed(g.expand(n)), (0, self.shape[1] - n, 0, self.shape[0] - n)),)
+
+
+_TRACE_ACC = {"f": np.float64, "c": np.complex128, "e": np.float32}
+
+
 def trace(input):
-    from .reduction import sum as _sum
-    from .views import diagonal as _diagonal
-    if input._data.ndim != 2:
-        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input._data.ndim))
-    return _sum(_diagonal(input))
+    x = input._data
+    if x.ndim != 2:
+        raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(x.ndim))
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    d = np.diagonal(x)
+    if x.dtype.kind in "iu":                 # integers sum as int64, as torch's sum does
+        r = np.asarray(np.sum(d, dtype=np.int64))
+    else:                                    # one running sum in the accumulate type (double for float)
+        acc = _TRACE_ACC.get(x.dtype.char, _TRACE_ACC.get(x.dtype.kind, np.float64))
+        r = np.asarray(np.cumsum(d, dtype=acc)[-1] if d.size else 0, x.dtype)   # cumsum: a sequential sum
+    out = _wrap(r)
+    if GRAD.enabled and input._rg:
+        node = TraceBackward0()
+        node.shape = x.shape
+        record1(node, out, input)
+    return out

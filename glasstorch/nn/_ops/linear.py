@@ -12,6 +12,7 @@ from ...ops import _gemm_order
 from ...ops._gemm_order import x_wt
 from ...ops.inplace import type_name
 from ._util import reshape, view
+from ..._arg_parser import tp_name
 
 
 class AddmmBackward0(Node):
@@ -51,6 +52,10 @@ def _check(x, w):
     if x.dtype != w.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {type_name(x.dtype)} and "
                            f"{type_name(w.dtype)}")
+    _check_shapes(x, w)
+
+
+def _check_shapes(x, w):
     if x.shape[-1] != w.shape[1]:
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
@@ -93,9 +98,16 @@ def linear(input, weight, bias=None):
     if w.ndim != 2 or x.ndim == 0 or (bias is not None and x.ndim != 2 and bias._data.shape != w.shape[:1]) or \
             (x.ndim > 2 and x.shape[-1] != w.shape[1] and not x.flags.c_contiguous):   # matmul's error, not mm's
         return _odd_linear(input, weight, bias)
+    if bias is None:                     # matmul -> mm: its shape check, then its dtype check
+        from ...ops.matmul_checks import _same_dtype
+        _check_shapes(x, w)
+        _same_dtype(x, w)
+    else:                                # addmm(bias, x, W.t()): the bias is checked against W first
+        from ...ops.matmul_checks import _addmm_dtypes
+        _addmm_dtypes(bdt, x, w)
     _check(x, w)
-    if bias is not None and bdt != x.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {x.dtype} != {bias._data.dtype}")
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     if bias is not None and bias._data.shape != w.shape[:1]:
         # torch adds the bias to the product of the input seen as 2-d (addmm): it must expand to that
         from ...ops.shape import expand
@@ -140,7 +152,7 @@ def _argument_types(input, weight, bias):
     """torch's TypeError for an argument of linear that is not a tensor."""
     for pos, (name, v) in enumerate((("input", input), ("weight", weight), ("bias", bias)), 1):
         if not (isinstance(v, Tensor) or (name == "bias" and v is None)):
-            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not {type(v).__name__}")
+            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not {tp_name(v)}")
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -151,4 +163,3 @@ def bilinear(input1, input2, weight, bias=None):
                            f"{input2.shape[0]}")
     out = einsum("...i,oij,...j->...o", input1, weight, input2)
     return out if bias is None else out + bias
-

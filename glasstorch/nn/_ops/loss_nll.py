@@ -79,16 +79,22 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     refuse("nll_loss_out_frame", x)
     if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 0}).")
-    if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too
-        from ...ops.inplace import type_name
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
-    if x.ndim == 2 and t.ndim != 1:
+    # torch's order: the target's rank (and nll_loss_nd's target size), then its dtype, then nll_loss2d's size
+    if x.ndim <= 2 and t.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if x.ndim == 4 and t.ndim != 3:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
                            f"{t.ndim}")
+    if x.ndim > 2 and x.ndim != 4 and t.shape != x.shape[:1] + x.shape[2:]:
+        # torch's nll_loss_nd, which views 3-d and 5-d+ inputs as 4-d
+        raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
+    if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too
+        from ...ops.inplace import type_name
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
+    if x.ndim == 1 and t.ndim == 1 and t.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0]}")
     if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
-        if x.ndim != 4:                 # torch's nll_loss_nd, which views 3-d and 5-d+ inputs as 4-d
+        if x.ndim != 4:
             raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
         # (sic: torch's nll_loss2d message has " , " and no closing parenthesis)
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")

@@ -145,37 +145,51 @@ class _BackwardHook:
         self.grad_outputs = None
         self.n_inputs = 0
         self.n_args = 1
+        self.in_index = self.out_index = ()
+        self.n_outs = 1
 
     def _rewrap(self, args, fn):
         idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         tensors = [args[i] for i in idx]
         if not GRAD.enabled or not any(t._rg for t in tensors):
-            return args, 0
+            return args, 0, idx
         new = _identity_node(tensors, fn)
         out = list(args)
         for i, t in zip(idx, new):
             out[i] = t
-        return tuple(out), len(tensors)
+        return tuple(out), len(tensors), idx
 
     def wrap_inputs(self, args):
-        new, self.n_inputs = self._rewrap(args, self._on_input_grads)
+        new, self.n_inputs, self.in_index = self._rewrap(args, self._on_input_grads)
         self.n_args = len(args)
         return new
 
     def wrap_outputs(self, result):
         single = isinstance(result, Tensor)
-        outs, n = self._rewrap((result,) if single else tuple(result), self._on_output_grads)
+        outs, n, self.out_index = self._rewrap((result,) if single else tuple(result), self._on_output_grads)
+        self.n_outs = len(outs)
         if n == 0:
             return result
         return outs[0] if single else type(result)(outs) if isinstance(result, list) else outs
 
+    @staticmethod
+    def _pack(index, gs, n):
+        """The hooks see one gradient per argument (None for the arguments that are no tensors)."""
+        res = [None] * n
+        for i, g in zip(index, _as_tensors(gs)):
+            res[i] = g
+        return tuple(res)
+
     def _on_output_grads(self, gs):
         m = self.module
-        gout = _as_tensors(gs)
+        gout = self._pack(self.out_index, gs, self.n_outs)
         for hook in m._backward_pre_hooks.values():
             r = hook(m, gout)
             if r is not None:
-                gout = tuple(r)
+                if len(r) != len(gout):
+                    raise RuntimeError(f"Backward pre hook returned an invalid number of grad_output, got {len(r)}, "
+                                       f"but expected {len(gout)}")
+                gout = r
         self.grad_outputs = gout
         if self.n_inputs == 0:        # no input needs a gradient: hooks see grad_input = (None,) * n_args
             warnings.warn(FIRING_ON_OUTPUTS, UserWarning, stacklevel=2)
@@ -184,13 +198,16 @@ class _BackwardHook:
                 if r is not None and not (isinstance(r, tuple) and all(el is None for el in r)):
                     raise RuntimeError("Backward hook for Modules where no input requires gradient should always "
                                        "return None or None for all gradients.")
-        return _as_arrays(gout)
+        return _as_arrays([gout[i] for i in self.out_index])
 
     def _on_input_grads(self, gs):
         m = self.module
-        gin = _as_tensors(gs)
+        gin = self._pack(self.in_index, gs, self.n_args)
         for hook in m._backward_hooks.values():
             r = hook(m, gin, self.grad_outputs)
             if r is not None:
-                gin = tuple(r)
-        return _as_arrays(gin)
+                if len(r) != len(gin):
+                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(r)}, but "
+                                       f"expected {len(gin)}")
+                gin = r
+        return _as_arrays([gin[i] for i in self.in_index])
