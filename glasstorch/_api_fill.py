@@ -15,6 +15,7 @@ from .ops.matmul_more import addr, addbmm
 from .ops.misc_fill import hsplit, vsplit, dsplit, diagflat, combinations, gcd, lcm, nextafter
 from ._windows import hamming_window, hann_window, blackman_window, bartlett_window, kaiser_window
 from .ops import pointwise as _pw
+from ._arg_parser import tp_name
 
 
 # ---- in-place aliases torch has at top level -------------------------------------------------------
@@ -129,7 +130,7 @@ def is_inference(input):
     """Whether ``input`` was made under ``torch.inference_mode()``."""
     from ._tensor import Tensor
     if not isinstance(input, Tensor):
-        raise TypeError(f"is_inference(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"is_inference(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}")
     return input.is_inference()
 
 

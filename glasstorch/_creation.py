@@ -261,7 +261,7 @@ def full_named(size, fill_value, dtype, requires_grad, device, fn):
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {_size_type_name(size)}")
     if dtype is None:
-        dflt = _dt.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
+        dflt = _dt.number_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     else:
         dflt = None
     return _filled((tuple(size),), fill_value, dtype, requires_grad, device, dflt, fn)

@@ -7,6 +7,11 @@ from .ops._common import needs_grad, record
 
 
 def cross(input, other, *, dim=-1, out=None):
+    from .ops._common import is_tensor
+    if not (is_tensor(input) and is_tensor(other)):        # (one overload: torch's single-argument error)
+        from ._arg_parser import tp_name
+        bad, pos, v = ("input", 1, input) if not is_tensor(input) else ("other", 2, other)
+        raise TypeError(f"linalg_cross(): argument '{bad}' (position {pos}) must be Tensor, not {tp_name(v)}")
     from .ops.views import select
     from .ops.join import stack
     if input.dim() != other.dim():

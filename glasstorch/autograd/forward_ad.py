@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from .graph import AccumulateGrad, Node
 from .grad_mode import _DecoratorContextManager, enable_grad, no_grad
+from .._arg_parser import tp_name
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual", "dual_level"]
 
@@ -163,7 +164,7 @@ def unpack_dual(tensor, *, level=None):
         return UnpackedDualTensor(tensor, None)
     from .._tensor import Tensor
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not {type(tensor).__name__}")
+        raise TypeError(f"_unpack_dual(): argument 'dual' (position 1) must be Tensor, not {tp_name(tensor)}")
     lv = _LEVEL[0]
     if level != _current_level or lv is None:
         return UnpackedDualTensor(_alias(tensor), None)

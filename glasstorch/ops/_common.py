@@ -302,8 +302,8 @@ def _with_ndarray(a, b):
 
 
 def _number(x, dt):
-    if isinstance(x, np.generic):
-        x = x.item()
+    if isinstance(x, np.generic):          # torch's parser reads it as a Python int or float (number_dtype)
+        x = int(x) if isinstance(x, np.integer) else float(x)
     if type(x) not in _SCALARS:
         if type(x) is complex and dt._cat == 3:
             return x
@@ -393,9 +393,45 @@ def zero_where(drop, g):
     return bits.view(g.dtype)
 
 
+def tensor_input(name, input):
+    """torch's parser error when a function whose first argument must be a tensor gets something else
+    (``torch.eq(2, x)``, ``torch.fmod(2, x)``; ``torch.add(2, x)`` has an overload for it)."""
+    if not is_tensor(input):
+        tensors_only(name, input, input)
+
+
+def tensors_only(name, input, other, method=False):
+    """torch's parser error for ops that take only tensors (atan2, logical_and, gcd, kron ...) when one
+    argument is not: torch's signatures replayed on the user's call (``_arg_refuse``); the fallback
+    counts arguments from 1, ``self`` not counted in the method form."""
+    if is_tensor(input) and is_tensor(other):
+        return
+    from .._arg_refuse import refusal
+    from .._arg_parser import tp_name
+    err = refusal()                 # the user's call, read off the stack, through torch's parser rules
+    if err is not None:
+        raise err
+    if not is_tensor(input):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}")
+    if not is_tensor(other):
+        raise TypeError(f"{name}(): argument 'other' (position {1 if method else 2}) must be Tensor, not "
+                        f"{tp_name(other)}")
+
+
 def float_of(dt):
     """The dtype an integer input is computed in by ops that need floats (exp, div ...)."""
     return dt if dt._cat == 2 else DEFAULT.float
+
+
+def ints_in_float(a, b, x, y):
+    """``binary_operands``' (x, y) of an integer or bool op, moved to the default float dtype by an op
+    that computes there (div, xlogy, atan2, copysign). A number operand keeps its own value: torch
+    casts it to the float dtype, whereas ``binary_operands`` wrapped it into the integer dtype's
+    range (``uint8_tensor / -4`` divides by -4, not by 252)."""
+    npdt = DEFAULT.float.np
+    x = np.asarray(x, npdt) if a.__class__ is Tensor or isinstance(a, np.ndarray) else float(a)
+    y = np.asarray(y, npdt) if b.__class__ is Tensor or isinstance(b, np.ndarray) else float(b)
+    return x, y
 
 
 def unary_float_input(a):

@@ -31,9 +31,10 @@ def refuse(kernel, x):
         raise not_implemented(kernel, x.dtype)
 
 
-def refuse_dt(kernel, dt):
-    """Raise torch's dispatch error when the op's common glasstorch dtype ``dt`` is complex."""
-    if dt._cat == 3:
+def refuse_dt(kernel, dt, bools=False):
+    """Raise torch's dispatch error when the op's common glasstorch dtype ``dt`` is complex (or, for a
+    kernel with no bool instance, ``bools``, bool)."""
+    if dt._cat == 3 or (bools and dt._cat == 0):
         raise not_implemented(kernel, dt.np)
 
 

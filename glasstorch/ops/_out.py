@@ -16,6 +16,7 @@ from .._return_types import is_struct_seq
 from .._dtype import FROM_NP
 from ..autograd.grad_mode import GRAD
 from .._user_warning import warn_at_caller
+from .._arg_parser import tp_name
 
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which does not match the "
             "required output shape {}. This behavior is deprecated, and in a future PyTorch release outputs "
@@ -73,7 +74,7 @@ def write_out(name, r, out):
         return type(r)(*out) if hasattr(r, "_fields") or is_struct_seq(r) else tuple(out)
     from .._tensor import Tensor
     if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {tp_name(out)}")
     if GRAD.enabled and (r._rg or out._rg):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")

@@ -8,8 +8,9 @@ import numpy as np
 
 from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
-from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32,
+from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32, ints_in_float,
                       needs_grad, record, record1, record2)
+from ._common import tensor_input
 from .inplace import commit, check_overlap
 
 
@@ -80,7 +81,8 @@ def _is_bool(x):
         return False
     if c is Tensor:
         return x._data.dtype.kind == "b"
-    return isinstance(x, (bool, np.bool_)) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+    # (a NumPy bool is no bool here: torch's parser reads it as a float, see _dtype.number_dtype)
+    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
 
 
 SUB_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -135,6 +137,7 @@ class RsubBackward1(Node):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input  (``2 - a`` is ``rsub(a, 2)``)."""
+    tensor_input("rsub", input)
     x, y, dt = binary_operands(input, other)
     if _is_bool(input) or _is_bool(other):
         _check_sub(input, other)
@@ -215,8 +218,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         x, y, dt = binary_operands(input, other)
         if dt._cat < 2:                      # integers divide in the default float (complex stays complex)
             dt = DEFAULT.float
-            x = np.asarray(x, dt.np)
-            y = np.asarray(y, dt.np) if isinstance(y, np.ndarray) else y
+            x, y = ints_in_float(input, other, x, y)
         r = compute(np.true_divide, x, y, dt)
     r = _wrap(r)
     if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
@@ -246,6 +248,9 @@ def _div_mode(input, other, mode):
     if dt._cat == 2:
         q = compute(np.floor_divide if mode == "floor" else _trunc_div, x, y, dt)
     else:
+        if dt._cat == 0:
+            from ._complex_refuse import not_implemented
+            raise not_implemented(f"div_{mode}_cpu", dt.np)
         if dt._cat == 3:
             from ._complex_refuse import not_implemented
             raise not_implemented(f"div_{mode}_cpu", dt.np)
@@ -281,9 +286,9 @@ def floor_divide(input, other, *, out=None):
     if dt._cat == 2:
         q = compute(np.floor_divide, x, y, dt)
     else:
-        if dt._cat == 3:
+        if dt._cat != 1:
             from ._complex_refuse import refuse_dt
-            refuse_dt("div_floor_cpu", dt)
+            refuse_dt("div_floor_cpu", dt, bools=True)
         if np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y) if dt._cat == 1 else np.floor_divide(np.asarray(x, np.int8), y).astype(bool)

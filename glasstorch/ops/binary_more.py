@@ -8,12 +8,15 @@ import numpy as np
 
 from .._dtype import result_type
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, is_tensor, record, record1, needs_grad, binary_operands, compute
+from ._common import (GRAD, _wrap, as_array, is_tensor, record, record1, needs_grad, binary_operands, compute,
+                      ints_in_float, tensors_only)
+from ._common import tensor_input
 from ._complex_refuse import refuse_dt
 from .inplace import commit
 from .inplace_more import original
 from .clamp import clamp, clip, clamp_min, clamp_max, clamp_, clip_, clamp_min_, clamp_max_  # noqa: F401
 from .ternary import lerp, addcmul, addcdiv, lerp_, addcmul_, addcdiv_                       # noqa: F401
+from .._arg_parser import tp_name
 
 
 # ---- maximum / minimum ---------------------------------------------------------------------------
@@ -62,9 +65,7 @@ class FminBackward0(Node):
 
 
 def _pair(ufunc, node_cls, input, other):
-    if not is_tensor(other):
-        raise TypeError(f"{ufunc.__name__}(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+    tensors_only(ufunc.__name__, input, other)
     x, y, dt = binary_operands(input, other)
     if dt._cat == 3:             # NumPy would order complex numbers lexicographically
         raise RuntimeError(f"{ufunc.__name__} not implemented for complex tensors.")
@@ -137,7 +138,7 @@ def _modulo(kind, input, other):
         input = _wrap(np.asarray(input, dtype=result_type(input, other).np))
     x, y, dt = binary_operands(input, other)
     if dt._cat != 2:
-        refuse_dt(kind + "_cpu", dt)
+        refuse_dt(kind + "_cpu", dt, bools=True)
         if np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
     if dt._cat == 2:
@@ -156,6 +157,7 @@ def _modulo(kind, input, other):
 
 
 def fmod(input, other, *, out=None):
+    tensor_input("fmod", input)
     return _modulo("fmod", input, other)
 
 
@@ -232,7 +234,7 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
             raise not_implemented(_KERNELS[ufunc], dt.np)
         from .._dtype import DEFAULT
         dt = DEFAULT.float
-        x, y = np.asarray(x, dt.np), np.asarray(y, dt.np)
+        x, y = ints_in_float(input, other, x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = _wrap(compute(ufunc, x, y, dt))
     if needs_grad(input, other):
@@ -242,16 +244,6 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
         node.save(a, b, r, result_at=2) if save_result else node.save(a, b)
         record(node, r, input, other)
     return r
-
-
-def tensors_only(name, input, other, method=False):
-    """torch's parser error for ops with no Scalar overload (atan2, hypot, logaddexp, logaddexp2): the
-    arguments are counted from 1, ``self`` not counted in the method form."""
-    if not is_tensor(input):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    if not is_tensor(other):
-        raise TypeError(f"{name}(): argument 'other' (position {1 if method else 2}) must be Tensor, not "
-                        f"{type(other).__name__}")
 
 
 def atan2(input, other, *, out=None):
@@ -297,6 +289,7 @@ def xlogy(input, other, *, out=None):
 
 
 def copysign(input, other, *, out=None):
+    tensor_input("copysign", input)
     x, y, dt = binary_operands(input, other)
     from .._dtype import DEFAULT
     if dt._cat == 2:
@@ -304,6 +297,7 @@ def copysign(input, other, *, out=None):
     else:
         refuse_dt("copysign_cpu", dt)
         fdt = DEFAULT.float
+        x, y = ints_in_float(input, other, x, y)
     r = _wrap(as_array(np.copysign(np.asarray(x, fdt.np), np.asarray(y, fdt.np))))
     if needs_grad(input, other):
         scalar = not is_tensor(other)
@@ -333,4 +327,3 @@ def atan2_(input, other, name="atan2_"):
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin", "fmod", "remainder",
            "atan2", "arctan2", "hypot", "logaddexp", "xlogy", "copysign", "lerp", "addcmul", "addcdiv", "clamp_",
            "clip_", "clamp_min_", "clamp_max_"]
-

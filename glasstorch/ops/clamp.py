@@ -8,6 +8,7 @@ import numpy as np
 from .._dtype import result_type
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, data_as, is_tensor, record, record1, needs_grad, check_broadcast
+from ._common import tensor_input
 from .inplace import commit
 from .inplace_more import original
 
@@ -67,6 +68,7 @@ CLAMP_COMPLEX = "clamp is not supported for complex types"
 
 
 def clamp(input, min=None, max=None, *, out=None):
+    tensor_input("clamp", input)
     lo, hi = min, max
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -84,6 +86,15 @@ def clamp(input, min=None, max=None, *, out=None):
             node.save(input, lo if is_tensor(lo) else _as_t(lo), hi if is_tensor(hi) else _as_t(hi))
             record(node, r, input, lo if is_tensor(lo) else None, hi if is_tensor(hi) else None)
         return r
+    if dt._cat == 0:          # torch's scalar-bound kernels have no bool instance (tensor bounds do)
+        from ._complex_refuse import not_implemented
+        kernel = "clamp_scalar_cpu" if lo is not None and hi is not None else \
+            ("clamp_min_scalar_cpu" if hi is None else "clamp_max_scalar_cpu")
+        raise not_implemented(kernel, dt.np)
+    if dt._cat == 1:          # a number bound goes into the integer dtype as c10 converts it (uint8: -4 is 252)
+        from ._scalar_cast import checked_scalar
+        lo = None if lo is None else checked_scalar(lo, dt.np)
+        hi = None if hi is None else checked_scalar(hi, dt.np)
     r = _wrap(_clamp_values(x, lo, hi).astype(dt.np, copy=False))
     if GRAD.enabled and input._rg:
         node = ClampBackward1()

@@ -1,33 +1,62 @@
 """Comparisons: eq, ne, lt, le, gt, ge.  They give bool tensors and no gradient."""
 import numpy as np
 
-from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error
+from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error, tensor_input
 from ._complex_refuse import not_implemented
 
 
-def _compare(ufunc, kernel=None):
+def _compare(ufunc, kernel, input, other):
     """A comparison; ``kernel`` names torch's kernel for the ordering ones, which torch has no
     complex version of (NumPy would order complex numbers lexicographically)."""
-    def op(input, other, *, out=None):
-        if other is None:
-            raise TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)")
-        x, y, dt = binary_operands(input, other)
-        if kernel is not None and dt._cat == 3:
-            raise not_implemented(kernel, dt.np)
-        try:
-            return _wrap(as_array(ufunc(x, y)))
-        except ValueError:
-            raise broadcast_error(np.shape(x), np.shape(y)) from None
-    op.__name__ = ufunc.__name__
-    return op
+    if other is None:
+        from .._arg_refuse import refuse
+        refuse(TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)"))
+    x, y, dt = binary_operands(input, other)
+    if kernel is not None and dt._cat == 3:
+        raise not_implemented(kernel, dt.np)
+    try:
+        return _wrap(as_array(ufunc(x, y)))
+    except ValueError:
+        raise broadcast_error(np.shape(x), np.shape(y)) from None
 
 
-eq = _compare(np.equal)
-ne = _compare(np.not_equal)
-lt = _compare(np.less, "lt_cpu")
-le = _compare(np.less_equal, "le_cpu")
-gt = _compare(np.greater, "gt_cpu")
-ge = _compare(np.greater_equal, "ge_cpu")
+# (each a function of its own, named as torch names it: a wrong first argument is refused by name)
+def eq(input, other, *, out=None):
+    if input.__class__ is not Tensor:
+        tensor_input("eq", input)
+    return _compare(np.equal, None, input, other)
+
+
+def ne(input, other, *, out=None):
+    if input.__class__ is not Tensor:
+        tensor_input("ne", input)
+    return _compare(np.not_equal, None, input, other)
+
+
+def lt(input, other, *, out=None):
+    if input.__class__ is not Tensor:
+        tensor_input("lt", input)
+    return _compare(np.less, "lt_cpu", input, other)
+
+
+def le(input, other, *, out=None):
+    if input.__class__ is not Tensor:
+        tensor_input("le", input)
+    return _compare(np.less_equal, "le_cpu", input, other)
+
+
+def gt(input, other, *, out=None):
+    if input.__class__ is not Tensor:
+        tensor_input("gt", input)
+    return _compare(np.greater, "gt_cpu", input, other)
+
+
+def ge(input, other, *, out=None):
+    if input.__class__ is not Tensor:
+        tensor_input("ge", input)
+    return _compare(np.greater_equal, "ge_cpu", input, other)
+
+
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 

@@ -13,6 +13,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record, record1
+from ._common import tensors_only
 from .shape import as_view, is_array
 
 _NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
@@ -50,6 +51,7 @@ class ComplexBackward0(Node):
 
 
 def complex(real, imag, *, out=None):
+    tensors_only('complex', real, imag)
     a, b = _check_pair(real, imag)
     r = np.empty(np.broadcast_shapes(a.shape, b.shape), np.result_type(a.dtype, np.complex64))
     r.real = a
@@ -74,6 +76,7 @@ class PolarBackward0(Node):
 
 
 def polar(abs, angle, *, out=None):
+    tensors_only('polar', abs, angle)
     a, t = _check_pair(abs, angle)
     r = np.empty(np.broadcast_shapes(a.shape, t.shape), np.result_type(a.dtype, np.complex64))
     r.real = a * np.cos(t)

@@ -73,6 +73,8 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 def cross(input, other, dim=None, *, out=None):
+    from ._common import tensors_only
+    tensors_only("cross", input, other)
     from ..linalg import cross as _cross
     if dim is None:
         dim = next((i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3), None)

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, binary_operands
+from ._common import tensors_only
 from .inplace import commit, type_name
 
 
@@ -102,14 +103,17 @@ def _b(x):
 
 
 def logical_and(input, other, *, out=None):
+    tensors_only('logical_and', input, other)
     return _wrap(as_array(np.logical_and(_b(input), _b(other))))
 
 
 def logical_or(input, other, *, out=None):
+    tensors_only('logical_or', input, other)
     return _wrap(as_array(np.logical_or(_b(input), _b(other))))
 
 
 def logical_xor(input, other, *, out=None):
+    tensors_only('logical_xor', input, other)
     return _wrap(as_array(np.logical_xor(_b(input), _b(other))))
 
 
@@ -173,6 +177,7 @@ def logical_not_(input):
 
 # ---- closeness -------------------------------------------------------------------------------------
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    tensors_only("isclose", input, other)
     for name, tol in (("rtol", rtol), ("atol", atol)):
         if tol < 0:
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol:g}")

@@ -6,6 +6,7 @@ import itertools
 import numpy as np
 
 from ._common import _wrap
+from ._common import tensors_only
 from .inplace import type_name
 
 
@@ -78,22 +79,25 @@ def _int_binary(name, fn, input, other):
     a = input._data
     b = other._data if isinstance(other, Tensor) else np.asarray(other)
     dt = _dt_result_type(input, other).np if isinstance(other, Tensor) else a.dtype
-    if dt.kind not in "iub":
+    if dt.kind not in "iu":
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt)}'")
     return _wrap(np.asarray(fn(a.astype(dt, copy=False), b.astype(dt, copy=False)), dtype=dt))
 
 
 def gcd(input, other, *, out=None):
+    tensors_only('gcd', input, other)
     return _int_binary("gcd", np.gcd, input, other)
 
 
 def lcm(input, other, *, out=None):
+    tensors_only('lcm', input, other)
     return _int_binary("lcm", np.lcm, input, other)
 
 
 def nextafter(input, other, *, out=None):
+    tensors_only('nextafter', input, other)
     a, b = input._data, other._data
-    dt = np.result_type(a, b)
+    dt = _dt_result_type(input, other).np          # torch's promotion (a 0-d operand is weaker)
     if dt.kind != "f":
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{type_name(dt)}'")
     from ._no_derivative import record_nextafter

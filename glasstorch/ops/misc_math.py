@@ -4,6 +4,7 @@ import numpy as np
 from .._return_types import return_type
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
+from ._common import tensors_only
 from .shape import is_array
 from .._tensor import _wrap_dim
 
@@ -84,9 +85,19 @@ class LdexpBackward0(Node):
 
 def ldexp(input, other, *, out=None):
     """input * 2^other, with 2^other computed as torch.pow(2.0, other)."""
+    tensors_only('ldexp', input, other)
+    if input._data.dtype.kind == "f" and other._data.dtype.kind == "b":
+        # torch's float kernel dispatches on the exponent's dtype, which has no bool instance
+        from ._complex_refuse import not_implemented
+        raise not_implemented("ldexp_cpu_exp", other._data.dtype)
     t = _t()
     two_k = t.pow(2.0, other.detach() if isinstance(other, Tensor) else other)
     r = t.mul(input.detach(), two_k)
+    # torch writes the product into a result of the inputs' own promoted dtype (integers: the default float)
+    want = t.result_type(input, other)
+    want = want if want.is_floating_point or want.is_complex else t.get_default_dtype()
+    if r.dtype != want:
+        r = r.to(want)
     other_rg = isinstance(other, Tensor) and other.requires_grad
     if GRAD.enabled and (input.requires_grad or other_rg):
         node = LdexpBackward0()

@@ -7,6 +7,7 @@ from ._complex_refuse import refuse
 from .._dtype import to_dtype, int64
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
+from ._common import tensors_only
 from .reduction import dims_of, expand_back
 
 
@@ -98,6 +99,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value: i with boundaries[i-1] < x <= boundaries[i] (``right``: <= x <)."""
+    tensors_only('bucketize', input, boundaries)
     if boundaries._data.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)

@@ -4,7 +4,7 @@ Forward values use torch's exact fast paths for common exponents (x*x for 2, 1/x
 """
 import numpy as np
 
-from .._dtype import float16 as _float16
+from .._dtype import float16 as _float16, result_type
 from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, needs_grad, record, record1,
                       single_result)
@@ -97,6 +97,9 @@ def pow(input, exponent, *, out=None):
                 record1(node, r, input)
             return r
     if not _is_t(input) or _is_t(exponent):
+        if result_type(input, exponent)._cat == 0:      # bool ** bool: only tensor ** number has a kernel
+            from ._complex_refuse import not_implemented
+            raise not_implemented("pow", np.dtype(np.bool_))
         r = _scalar_pow(input, exponent) if not _is_t(input) else _tensor_pow(input, exponent)
         if out is not None:
             from .arithmetic import _out
@@ -105,6 +108,9 @@ def pow(input, exponent, *, out=None):
     x, e, dt = binary_operands(input, exponent)
     if dt._cat == 1 and exponent < 0:          # (e itself has wrapped round for unsigned dtypes)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt._cat == 1 and not isinstance(exponent, Tensor):
+        from ._scalar_cast import checked_scalar
+        checked_scalar(exponent, dt.np)         # torch's overflow error for an exponent the dtype cannot hold
     if dt is _float16:
         y = _pow_values(x.astype(np.float32), e).astype(np.float16)
     elif dt._cat == 0:
@@ -129,7 +135,7 @@ def _int_power(x, y, out=None):
     neg = np.less(y, 0)
     if not neg.any():
         return np.power(x, y, out=out)
-    r = np.power(x, np.where(neg, 0, y), out=out)      # (a Python int base stays weak: x's dtype is y's)
+    r = np.asarray(np.power(x, np.where(neg, 0, y), out=out))   # (a Python int base stays weak: x's dtype is y's)
     xb = np.broadcast_to(x, r.shape)
     small = np.where(xb == 1, 1, np.where(xb == -1, np.where(y % 2 == 0, 1, -1), 0))
     np.copyto(r, small, where=np.broadcast_to(neg, r.shape), casting="unsafe")

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
+from ._common import tensors_only
 from ._complex_refuse import refuse
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)    # B_2, B_4, ... B_14
@@ -269,6 +270,7 @@ def sinc(input, *, out=None):
 
 def heaviside(input, values, *, out=None):
     """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch)."""
+    tensors_only('heaviside', input, values)
     x, v = input._data, values._data
     if x.dtype != v.dtype or x.dtype.kind == "c":
         if x.dtype.kind == "c" or v.dtype.kind == "c":

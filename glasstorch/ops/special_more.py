@@ -16,6 +16,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
+from ._common import tensors_only
 from ._complex_refuse import refuse
 from .binary_more import _float_pair
 from ._special_kernels import (_SQRT2PI, _erfcx64, _i0_64, _i0e64, _i1_64, _i1e64, _igam64, _is_array, _lgamma64,
@@ -239,6 +240,12 @@ def _pair(fn64, node, input, other, kernel, scalar_nodes=None):
     second argument is a Python number."""
     def ufunc(x, y):
         return np.asarray(fn64(x, y), np.result_type(x, y))
+    if isinstance(node, IgammaBackward0):       # torch's igamma kernels are floating only
+        from .._dtype import result_type
+        from ._complex_refuse import not_implemented
+        dt = result_type(input, other)
+        if dt._cat < 2:
+            raise not_implemented(kernel, dt.np)
     r = _float_pair(ufunc, type(node), input, other, kernel=kernel)
     fn = r.grad_fn
     if fn is not None:
@@ -252,12 +259,14 @@ def _pair(fn64, node, input, other, kernel, scalar_nodes=None):
 
 
 def gammainc(input, other, *, out=None):
+    tensors_only("special_gammainc", input, other)
     node = IgammaBackward0()
     node.sign = 1
     return _pair(lambda a, x: _igam64(a, x, False), node, input, other, "igamma_cpu")
 
 
 def gammaincc(input, other, *, out=None):
+    tensors_only("special_gammaincc", input, other)
     node = IgammacBackward0()
     node.sign = -1
     return _pair(lambda a, x: _igam64(a, x, True), node, input, other, "igammac_cpu")
@@ -283,7 +292,14 @@ def logaddexp2(input, other, *, out=None):
     return _float_pair(np.logaddexp2, Logaddexp2Backward0, input, other)
 
 
-igamma, igammac = gammainc, gammaincc
+def igamma(input, other, *, out=None):
+    tensors_only("igamma", input, other)            # (torch names the function its error is about)
+    return gammainc(input, other)
+
+
+def igammac(input, other, *, out=None):
+    tensors_only("igammac", input, other)
+    return gammaincc(input, other)
 
 __all__ = ["entr", "i0", "i0e", "i1", "i1e", "erfcx", "log_ndtr", "ndtri", "gammainc", "gammaincc", "igamma", "igammac",
            "zeta", "xlog1py", "logaddexp2"]

@@ -7,6 +7,7 @@ import numpy as np
 from .._dtype import result_type
 from ..autograd.graph import Node
 from ._common import _wrap, as_array, data_as, is_tensor, record, needs_grad, check_broadcast
+from ._common import tensors_only
 from .inplace import commit
 from .inplace_more import original
 
@@ -36,6 +37,7 @@ def _lerp_values(a, b, w):
 
 
 def lerp(input, end, weight, *, out=None):
+    tensors_only("lerp", input, end)
     x, y = input._data, end._data
     if x.dtype != y.dtype:
         raise RuntimeError(f"expected dtype {_c(x)} for `end` but got dtype {_c(y)}")
