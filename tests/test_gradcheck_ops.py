@@ -159,6 +159,15 @@ CASES = [
     ("native_layer_norm", lambda x, w, b: gt.native_layer_norm(x, (3,), w, b, 1e-5)[0], [r(2, 3), r(3, seed=1), r(3, seed=2)]),
     ("cosine_embedding_loss", lambda a, b: gt.cosine_embedding_loss(a, b, I([1, -1]), 0.0, 1), [r(2, 3), r(2, 3, seed=1)]),
     ("permute_copy", lambda x: gt.permute_copy(x, (1, 0)), [r(2, 3)]), ("narrow_copy", lambda x: gt.narrow_copy(x, 1, 1, 2), [r(2, 3)]),
+    # old names and small ops added with the argument-checking work
+    ("addmv", lambda c, a, v: gt.addmv(c, a, v, beta=0.5, alpha=2.0), [r(2), r(2, 3, seed=1), r(3, seed=2)]),
+    ("trace", lambda x: gt.trace(x), [r(3, 3)]),
+    ("triangular_solve", lambda b, a: gt.triangular_solve(b, a.triu() + 3 * gt.eye(3, dtype=gt.float64),
+                                                          transpose=True).solution, [r(3, 2), r(3, 3, seed=1)]),
+    ("resize", lambda x: x.resize(3, 2), [r(2, 3)]),
+    ("nn.grad.conv2d_input", lambda w, g: gt.nn.grad.conv2d_input((1, 1, 4, 4), w, g, padding=1),
+     [r(2, 1, 3, 3), r(1, 2, 4, 4, seed=1)]),
+    ("nn.grad.conv2d_weight", lambda x, g: gt.nn.grad.conv2d_weight(x, (2, 1, 3, 3), g), [r(1, 1, 4, 4), r(1, 2, 2, 2, seed=1)]),
 ]
 
 

@@ -429,8 +429,11 @@ def ints_in_float(a, b, x, y):
     casts it to the float dtype, whereas ``binary_operands`` wrapped it into the integer dtype's
     range (``uint8_tensor / -4`` divides by -4, not by 252)."""
     npdt = DEFAULT.float.np
-    x = np.asarray(x, npdt) if a.__class__ is Tensor or isinstance(a, np.ndarray) else float(a)
-    y = np.asarray(y, npdt) if b.__class__ is Tensor or isinstance(b, np.ndarray) else float(b)
+    # (each tensor from its own values too: an int8 -3 next to uint8 data is -3.0, not 253.0)
+    x = np.asarray(a._data, npdt) if isinstance(a, Tensor) else \
+        np.asarray(x, npdt) if isinstance(a, np.ndarray) else float(a)
+    y = np.asarray(b._data, npdt) if isinstance(b, Tensor) else \
+        np.asarray(y, npdt) if isinstance(b, np.ndarray) else float(b)
     return x, y
 
 

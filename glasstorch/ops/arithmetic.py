@@ -10,7 +10,6 @@ from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 
 from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32, ints_in_float,
                       needs_grad, record, record1, record2)
-from ._common import tensor_input
 from .inplace import commit, check_overlap
 
 
@@ -137,7 +136,6 @@ class RsubBackward1(Node):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input  (``2 - a`` is ``rsub(a, 2)``)."""
-    tensor_input("rsub", input)
     x, y, dt = binary_operands(input, other)
     if _is_bool(input) or _is_bool(other):
         _check_sub(input, other)

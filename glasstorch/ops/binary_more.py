@@ -135,7 +135,7 @@ def _torch_remainder(x, y):
 
 def _modulo(kind, input, other):
     if not is_tensor(input):                          # 5 % t
-        input = _wrap(np.asarray(input, dtype=result_type(input, other).np))
+        input = _wrap(np.asarray(input).astype(result_type(input, other).np))   # (wraps as torch's cast: -300 -> 212)
     x, y, dt = binary_operands(input, other)
     if dt._cat != 2:
         refuse_dt(kind + "_cpu", dt, bools=True)

@@ -91,7 +91,7 @@ def clamp(input, min=None, max=None, *, out=None):
         kernel = "clamp_scalar_cpu" if lo is not None and hi is not None else \
             ("clamp_min_scalar_cpu" if hi is None else "clamp_max_scalar_cpu")
         raise not_implemented(kernel, dt.np)
-    if dt._cat == 1:          # a number bound goes into the integer dtype as c10 converts it (uint8: -4 is 252)
+    if dt._cat in (1, 2):     # a number bound goes into the dtype as c10 converts it (uint8: -4 is 252; 1e39 refused)
         from ._scalar_cast import checked_scalar
         lo = None if lo is None else checked_scalar(lo, dt.np)
         hi = None if hi is None else checked_scalar(hi, dt.np)

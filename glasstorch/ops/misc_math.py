@@ -91,11 +91,11 @@ def ldexp(input, other, *, out=None):
         from ._complex_refuse import not_implemented
         raise not_implemented("ldexp_cpu_exp", other._data.dtype)
     t = _t()
-    two_k = t.pow(2.0, other.detach() if isinstance(other, Tensor) else other)
-    r = t.mul(input.detach(), two_k)
-    # torch writes the product into a result of the inputs' own promoted dtype (integers: the default float)
+    # torch computes in the inputs' own promoted dtype (integers: the default float): 2^other there
     want = t.result_type(input, other)
     want = want if want.is_floating_point or want.is_complex else t.get_default_dtype()
+    two_k = t.pow(2.0, other.detach().to(want))
+    r = t.mul(input.detach(), two_k)
     if r.dtype != want:
         r = r.to(want)
     other_rg = isinstance(other, Tensor) and other.requires_grad

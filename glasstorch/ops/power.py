@@ -108,7 +108,7 @@ def pow(input, exponent, *, out=None):
     x, e, dt = binary_operands(input, exponent)
     if dt._cat == 1 and exponent < 0:          # (e itself has wrapped round for unsigned dtypes)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if dt._cat == 1 and not isinstance(exponent, Tensor):
+    if (dt._cat == 1 or dt is _float16) and not isinstance(exponent, Tensor):
         from ._scalar_cast import checked_scalar
         checked_scalar(exponent, dt.np)         # torch's overflow error for an exponent the dtype cannot hold
     if dt is _float16:
