@@ -128,30 +128,10 @@ def layout_copy(x, fmt):
     if fmt != "contiguous_format" and any(st == 0 and n > 1 for st, n in zip(x.strides, x.shape)):
         # an expanded tensor: torch's infer_dense_strides orders the dims by stride, a 0 stride
         # comparing with nothing (such dims keep their place)
-        order = _dense_order(x.strides, x.shape)
+        from .._tensor_random import storage_axes
+        order = storage_axes(x)
         return np.array(x.transpose(order), order="C", copy=True).transpose(np.argsort(order))
     return np.array(x, copy=True, order="C" if fmt == "contiguous_format" else "K")
-
-
-def _dense_order(strides, shape):
-    """The dims from outermost to innermost, by torch's insertion sort (TensorIterator's reorder)."""
-    def should_swap(a, b):
-        if strides[a] == 0 or strides[b] == 0:
-            return 0
-        if strides[a] != strides[b]:
-            return -1 if strides[a] < strides[b] else 1
-        return 1 if shape[a] > shape[b] else 0
-    perm = list(range(len(shape)))[::-1]         # perm[0] is the innermost dim
-    for i in range(1, len(perm)):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    return perm[::-1]
 
 
 def to_args(args, dtype, device):

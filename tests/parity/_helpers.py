@@ -156,3 +156,17 @@ def same_expression(expr, rtol=1e-6, atol=1e-7):
             assert repr(fn(glasstorch)).replace("glasstorch", "torch") == repr(want)
             return
     same_outcome(fn, rtol, atol)
+
+
+def eval_outcome(expr, env):
+    """``eval(expr, env)`` as text: its repr (object addresses removed) or ``"Type: message"`` of what it
+    raised; and the warnings it gave, as (category name, message) pairs."""
+    import re
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = repr(eval(expr, env))
+        except Exception as e:            # noqa: BLE001 - torch's exception is the expectation
+            out = f"{type(e).__name__}: {e}"
+    return re.sub(r" at 0x[0-9a-f]+", "", out), [(w.category.__name__, str(w.message)) for w in caught]

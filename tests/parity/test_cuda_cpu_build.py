@@ -1,12 +1,11 @@
 """torch.cuda / torch.xpu / torch.backends as a CPU-only torch build answers them (glasstorch/_cuda_cpu.py):
 each call's result (or exception type and message) and warnings on torch and on glasstorch."""
-import re
-import warnings
-
 import pytest
 import torch
 
 import glasstorch
+
+from ._helpers import eval_outcome
 
 CALLS = [
     "memory_reserved()", "max_memory_reserved()", "memory_allocated(0)", "max_memory_allocated()",
@@ -29,13 +28,7 @@ OTHERS = ["m.xpu.is_available()", "m.xpu.device_count()", "m.backends.cudnn.is_a
 
 
 def _outcome(m, expr):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            out = repr(eval(expr))
-        except Exception as e:            # noqa: BLE001 - torch's exception is the expectation
-            out = f"{type(e).__name__}: {e}"
-    return re.sub(r" at 0x[0-9a-f]+", "", out), [(w.category.__name__, str(w.message)) for w in caught]
+    return eval_outcome(expr, {"m": m})
 
 
 @pytest.mark.parametrize("expr", ["m.cuda." + c for c in CALLS] + OTHERS)

@@ -2,12 +2,12 @@
 glasstorch: removed functions' errors, deprecated ones' results, nonzero_static, empty_permuted, sym_*,
 non-inplace resize, set_default_tensor_type. Each expression runs on both; the repr of its result (or
 its exception type and message) and the warnings it gives must be the same."""
-import warnings
-
 import pytest
 import torch
 
 import glasstorch
+
+from ._helpers import eval_outcome
 
 CASES = [
     "m.solve(b, A)", "A.solve(b)", "m.lstsq(b, A)", "A.lstsq(b)", "m.eig(A)", "A.eig()", "m.symeig(A)",
@@ -36,19 +36,12 @@ _ONCE = ("triangular_solve", "set_default_tensor_type")
 
 
 def _outcome(m, expr):
-    A = m.tensor([[2., 1.], [1., 3.]])
-    L = m.tensor([[2., 0.], [1., 3.]])
-    b = m.tensor([[1.], [2.]])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            out = repr(eval(expr))
-        except Exception as e:            # noqa: BLE001 - torch's exception is the expectation
-            out = f"{type(e).__name__}: {e}"
-        finally:
-            m.set_default_dtype(m.float32)
-    said = [] if any(k in expr for k in _ONCE) else [(w.category.__name__, str(w.message)) for w in caught]
-    return out, said
+    env = {"m": m, "A": m.tensor([[2., 1.], [1., 3.]]), "L": m.tensor([[2., 0.], [1., 3.]]), "b": m.tensor([[1.], [2.]])}
+    try:
+        out, said = eval_outcome(expr, env)
+    finally:
+        m.set_default_dtype(m.float32)
+    return out, [] if any(k in expr for k in _ONCE) else said
 
 
 @pytest.mark.parametrize("expr", CASES)
