@@ -157,6 +157,7 @@ METHODS = {
     'lerp': ('lerp(Tensor end, Tensor weight)', 'lerp(Tensor end, Scalar weight)',),
     'clamp': ('clamp(Tensor? min=None, Tensor? max=None)', 'clamp(Scalar? min=None, Scalar? max=None)',),
     'where': ('where(Tensor condition, Tensor other)', 'where(Tensor condition, Scalar other)',),
+    'tile': ('tile(SymIntArrayRef dims)',),
     'nanmedian': ('nanmedian()', 'nanmedian(int64_t dim, bool keepdim=False)',),
     'count_nonzero': ('count_nonzero(int64_t? dim=None)', 'count_nonzero(IntArrayRef dim)',),
     'mode': ('mode(int64_t dim=-1, bool keepdim=False)',),
@@ -429,6 +430,7 @@ FUNCTIONS = {
         'where(Tensor condition, Tensor input, Scalar other)',
         'where(Tensor condition, Scalar self, Scalar other)',
     ),
+    'tile': ('tile(Tensor input, SymIntArrayRef dims)',),
     'nanmedian': (
         'nanmedian(Tensor input)',
         'nanmedian(Tensor input, int64_t dim, bool keepdim=False, *, TensorList[2] out=None)',

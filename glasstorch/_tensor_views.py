@@ -145,11 +145,13 @@ class TensorViews:
 
     def tile(self, *dims, **kwargs):
         # the method takes the counts as separate ints too (x.tile(2, 1)), as torch's does
+        # (``dims`` itself is left as called: an argument error replays the call from it)
+        counts = dims
         if "dims" in kwargs:
-            dims = kwargs.pop("dims")
+            counts = kwargs.pop("dims")
         elif len(dims) == 1 and not isinstance(dims[0], int):
-            dims = dims[0]
-        return O.join.tile(self, dims, **kwargs)
+            counts = dims[0]
+        return O.join.tile(self, counts, **kwargs)
 
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         return O.join.repeat_interleave(self, repeats, dim, output_size=output_size)

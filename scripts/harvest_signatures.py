@@ -27,7 +27,7 @@ logical_and logical_or logical_xor ldexp igamma igammac gcd lcm heaviside nextaf
 kron bucketize maximum minimum fmax fmin atan2 arctan2 hypot logaddexp logaddexp2 vdot inner outer ger mv mm bmm
 matmul logical_and_ logical_or_ logical_xor_ ldexp_ igamma_ igammac_ gcd_ lcm_ heaviside_ nextafter_ atan2_ hypot_
 arctan2_ eq ne lt le gt ge greater less not_equal greater_equal less_equal fmod copysign isclose lerp rsub clamp
-where nanmedian count_nonzero std_mean var_mean mode quantile nanquantile aminmax cummax cummin nansum nanmean
+where tile nanmedian count_nonzero std_mean var_mean mode quantile nanquantile aminmax cummax cummin nansum nanmean
 msort""".split()
 MANY = 12   # more arguments than any overload takes: no overload is plausible, torch lists them all
 

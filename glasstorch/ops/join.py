@@ -199,6 +199,9 @@ def repeat(input, *sizes, repeats=None):
 
 
 def tile(input, dims):
+    if dims.__class__ is not tuple and dims.__class__ is not list:
+        from .._arg_refuse import refuse                # torch's parser error, as it words it
+        refuse(TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"))
     dims = tuple(dims)
     n = input._data.ndim
     if len(dims) < n:

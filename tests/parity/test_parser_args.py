@@ -12,7 +12,9 @@ import pytest
 import torch
 from hypothesis import assume, given, settings, strategies as st
 
-from ._helpers import same_outcome
+import glasstorch
+
+from ._helpers import eval_outcome, same_outcome
 
 
 class Foo:
@@ -134,3 +136,11 @@ def test_type_names_of_python_classes():
     assert _type_name(fractions.Fraction(1)) == "Fraction"
     _run("t.zeros((2, Foo()))")
     _run("t.zeros(2, fractions.Fraction(1))")
+
+
+@pytest.mark.parametrize("expr", ["t.tile(x, 2)", "t.tile(x, (2,))", "x.tile(2)", "t.tile(x, 2.0)", "t.tile(x, [2, 1])",
+                                  "t.tile(x, (2.0, 1))", "x.tile(2.0)", "x.tile((2, 1))", "t.tile(x, dims=(2,))",
+                                  "x.tile(dims=(2, 1))", "x.tile(2, 1.5)"])
+def test_tile_takes_and_refuses_dims_as_torch(expr):
+    got, want = (eval_outcome(expr, {"t": m, "x": m.ones(2, 3)}) for m in (glasstorch, torch))
+    assert got == want
