@@ -10,23 +10,12 @@ import warnings
 
 from . import _class_paths
 from ._api_legacy import OutOfMemoryError
-from ._runtime import _module, cuda
-
-_NOT_COMPILED = "Torch not compiled with CUDA enabled"
-
-
-def _not_compiled(*args, **kwargs):
-    raise AssertionError(_NOT_COMPILED)
-
+from ._runtime import _module, _no_cuda, _zero, cuda
 
 def _missing_c(name):
     def fn(*args, **kwargs):
         raise AttributeError(f"module 'torch._C' has no attribute '{name}'")
     return fn
-
-
-def _zero(device=None):
-    return 0
 
 
 def _renamed(old, new, fn):
@@ -119,7 +108,7 @@ def _legacy_type(name):
 
 
 cuda.__dict__.update(
-    memory_reserved=_zero, max_memory_reserved=_zero, memory_allocated=_zero, max_memory_allocated=_zero,
+    memory_reserved=_zero, max_memory_reserved=_zero,
     reset_peak_memory_stats=_missing_c("_cuda_resetPeakMemoryStats"),
     reset_accumulated_memory_stats=_missing_c("_cuda_resetAccumulatedMemoryStats"),
     reset_max_memory_allocated=_reset_calls_peak("reset_max_memory_allocated"),
@@ -128,9 +117,8 @@ cuda.__dict__.update(
     memory_stats=lambda device=None: collections.OrderedDict(), memory_summary=_memory_summary,
     list_gpu_processes=lambda device=None: "pynvml module not found, please install nvidia-ml-py",
     get_rng_state_all=lambda: [], set_rng_state=lambda new_state, device="cuda": None,
-    set_rng_state_all=lambda new_states: None, seed=lambda: None, seed_all=lambda: None,
-    manual_seed=lambda seed: None, manual_seed_all=lambda seed: None, get_arch_list=lambda: [],
-    get_gencode_flags=lambda: "", empty_cache=lambda: None, is_bf16_supported=lambda including_emulation=True: False,
+    set_rng_state_all=lambda new_states: None, seed=lambda: None, seed_all=lambda: None, get_arch_list=lambda: [],
+    get_gencode_flags=lambda: "", is_bf16_supported=lambda including_emulation=True: False,
     is_tf32_supported=lambda: False, set_stream=lambda stream: None, stream=stream,
     Event=Event, Stream=Stream, device=device, device_of=device_of, StreamContext=StreamContext,
     device_memory_used=_nvml, temperature=_nvml, power_draw=_nvml, clock_rate=_nvml, utilization=_nvml,
@@ -141,12 +129,11 @@ cuda.memory_cached = _renamed("memory_cached", "memory_reserved", _zero)
 cuda.max_memory_cached = _renamed("max_memory_cached", "max_memory_reserved", _zero)
 for _name in ("get_device_properties", "current_stream", "default_stream", "ipc_collect", "mem_get_info",
               "get_rng_state", "initial_seed", "set_per_process_memory_fraction", "get_per_process_memory_fraction",
-              "get_device_capability", "get_device_name", "current_device", "synchronize", "init",
-              "can_device_access_peer", "get_sync_debug_mode", "current_blas_handle"):
-    setattr(cuda, _name, _not_compiled)
+              "can_device_access_peer", "get_sync_debug_mode", "current_blas_handle"):   # (_runtime refuses the rest)
+    setattr(cuda, _name, _no_cuda)
 for _name in ("FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor", "IntTensor", "ShortTensor",
               "CharTensor", "ByteTensor", "BoolTensor"):
     setattr(cuda, _name, _legacy_type(_name))
 
 xpu = _module("torch.xpu", is_available=lambda: False, device_count=lambda: 0, manual_seed=lambda seed: None,
-              manual_seed_all=lambda seed: None, synchronize=_not_compiled, empty_cache=lambda: None)
+              manual_seed_all=lambda seed: None, synchronize=_no_cuda, empty_cache=lambda: None)
