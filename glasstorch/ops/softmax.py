@@ -52,8 +52,9 @@ def _prepare(input, dim, dtype, name):
 def _shifted(x, d):
     if x.ndim == 0:
         return x - x
+    # an infinite maximum is subtracted as it is: a row holding +inf gives nan throughout, as in torch
     m = np.max(x, axis=d, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
-    return x - np.where(np.isfinite(m), m, 0).astype(x.dtype)
+    return x - m
 
 
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
@@ -74,10 +75,21 @@ def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     return r
 
 
+def _log_softmax_plain(x, d):
+    """log_softmax of a float32/float64 array: the general path's arithmetic, step for step, in fewer
+    NumPy calls (this is every classifier's loss)."""
+    with np.errstate(over="ignore", invalid="ignore"):     # (inf - inf; numbers near the dtype's range)
+        s = x - x.max(axis=d, keepdims=True)
+    e = _libm.exp(s)
+    return s - _libm.log(e.sum(axis=d, keepdims=True))
+
+
 def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "log_softmax")
     if x.dtype.kind != "f":                 # (empty: nothing to compute, torch returns it as it is)
         return _wrap(x.copy())
+    if x.dtype.char in "fd" and x.ndim and x.size:
+        return _log_softmax_result(_log_softmax_plain(x, d), d, input)
     w = x.astype(np.float32) if x.dtype == np.float16 else x
     with np.errstate(invalid="ignore", divide="ignore"):
         s = _shifted(w, d)
@@ -88,10 +100,14 @@ def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):
         else:
             lse = _libm.log(lse)
         y = s - lse
-    r = _wrap(np.asarray(y, x.dtype))
+    return _log_softmax_result(np.asarray(y, x.dtype), d if x.ndim else None, input)
+
+
+def _log_softmax_result(y, d, input):
+    r = _wrap(y)
     if GRAD.enabled and input._rg:
         node = LogSoftmaxBackward0()
-        node.dim = d if x.ndim else None
+        node.dim = d
         node.save(r, result_at=0)
         record1(node, r, input)
     return r

@@ -129,41 +129,86 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
         from ..sparse._arith import ADD_SPARSE_DENSE
         raise RuntimeError(ADD_SPARSE_DENSE)
     grad_inplace = bool(foreach) and nesterov and not maximize and weight_decay == 0
-    for i, param in enumerate(params):
-        if d_p_list[i].is_sparse or (momentum != 0 and momentum_buffer_list[i] is not None
-                                     and momentum_buffer_list[i].is_sparse):
-            _sgd_layouts(param, d_p_list[i], momentum_buffer_list, i, weight_decay=weight_decay, momentum=momentum,
-                         lr=lr, dampening=dampening, nesterov=nesterov, maximize=maximize, grad_inplace=grad_inplace)
-            continue
-        g = d_p_list[i]._data
-        x = param._data
-        if maximize:
-            g = -g
-        dt = FROM_NP[x.dtype]
-        if weight_decay != 0:
-            g = _axpy(g, x, weight_decay, dt)
-        if momentum != 0:
-            buf = momentum_buffer_list[i]
-            if buf is None:
-                buf = _wrap(np.array(g, copy=True))
-                momentum_buffer_list[i] = buf
+    small = _Small(lr)
+    try:
+        for i, param in enumerate(params):
+            if d_p_list[i].is_sparse or (momentum != 0 and momentum_buffer_list[i] is not None
+                                         and momentum_buffer_list[i].is_sparse):
+                _sgd_layouts(param, d_p_list[i], momentum_buffer_list, i, weight_decay=weight_decay, momentum=momentum,
+                             lr=lr, dampening=dampening, nesterov=nesterov, maximize=maximize, grad_inplace=grad_inplace)
+                continue
+            g = d_p_list[i]._data
+            x = param._data
+            if x.base is not None or small.holds(x):
+                small.flush()           # x's pending update (listed twice), or a view of another's, comes first
+            if maximize:
+                g = -g
+            dt = FROM_NP[x.dtype]
+            if weight_decay != 0:
+                g = _axpy(g, x, weight_decay, dt)
+            if momentum != 0:
+                buf = momentum_buffer_list[i]
+                if buf is None:
+                    buf = _wrap(np.array(g, copy=True))
+                    momentum_buffer_list[i] = buf
+                else:
+                    b = buf._data
+                    np.multiply(b, b.dtype.type(momentum), out=b)
+                    np.copyto(b, _axpy(b, g, 1 - dampening, dt))
+                    buf._vc[0] += 1
+                g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data
+                if nesterov and grad_inplace:
+                    d_p_list[i]._data[...] = g
+                    d_p_list[i]._vc[0] += 1
+            if x.ndim == 0 and dt is float32 and g.shape == ():
+                _update_one(param, g, neg_lr32)
+            elif dt is float32 and x.size <= _BATCH and g.shape == x.shape and x.base is None and x.flags.c_contiguous:
+                small.add(x, g)
+                param._vc[0] += 1
+            elif g.shape == x.shape and dt._cat == 2:
+                np.copyto(x, _axpy(x, g, -lr, dt))
+                param._vc[0] += 1
             else:
-                b = buf._data
-                np.multiply(b, b.dtype.type(momentum), out=b)
-                np.copyto(b, _axpy(b, g, 1 - dampening, dt))
-                buf._vc[0] += 1
-            g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data
-            if nesterov and grad_inplace:
-                d_p_list[i]._data[...] = g
-                d_p_list[i]._vc[0] += 1
-        if x.ndim == 0 and dt is float32 and g.shape == ():
-            _update_one(param, g, neg_lr32)
-        elif g.shape == x.shape and dt._cat == 2:
-            np.copyto(x, _axpy(x, g, -lr, dt))
-            param._vc[0] += 1
-        else:
-            with no_grad():
-                add_(param, _wrap(np.asarray(g)), alpha=-lr)
+                with no_grad():
+                    add_(param, _wrap(np.asarray(g)), alpha=-lr)
+    finally:
+        small.flush()            # (also when a later parameter raises: torch has updated the earlier ones)
+
+
+_BATCH = 4096       # elements: float32 parameters up to this size are updated together
+
+
+class _Small:
+    """The updates p + (-lr) g of small float32 parameters (biases, small layers), made as one fma32 over
+    their concatenation: NumPy's per-call cost exceeds the arithmetic on a bias.  The result is the
+    same element by element; a parameter listed twice is updated twice, in turn, as torch does."""
+    __slots__ = ("alpha", "xs", "gs")
+
+    def __init__(self, lr):
+        self.alpha, self.xs, self.gs = np.float32(-lr), [], []
+
+    def holds(self, x):
+        for y in self.xs:
+            if y is x:
+                return True
+        return False
+
+    def add(self, x, g):
+        self.xs.append(x)
+        self.gs.append(g)
+
+    def flush(self):
+        xs, gs = self.xs, self.gs
+        if len(xs) == 1:
+            np.copyto(xs[0], _axpy(xs[0], gs[0], self.alpha, float32))
+        elif xs:
+            flat = _axpy(np.concatenate([x.reshape(-1) for x in xs]), np.concatenate([g.reshape(-1) for g in gs]),
+                         self.alpha, float32)
+            start = 0
+            for x in xs:
+                np.copyto(x.reshape(-1), flat[start:start + x.size])
+                start += x.size
+        self.xs, self.gs = [], []
 
 
 def _sgd_layouts(param, grad, bufs, i, *, weight_decay, momentum, lr, dampening, nesterov, maximize, grad_inplace):

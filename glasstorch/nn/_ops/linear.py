@@ -11,6 +11,8 @@ from ...ops._common import GRAD, Tensor, _wrap, record
 from ...ops import _gemm_order
 from ...ops._gemm_order import x_wt
 from ...ops.inplace import type_name
+from ...ops.matmul_checks import _addmm_dtypes, _same_dtype
+from ...ops.views import t as _t
 from ._util import reshape, view
 from ..._arg_parser import tp_name
 
@@ -72,8 +74,7 @@ def _linear2d(input, weight, bias):
         out += bias._data
     r = _wrap(out)
     if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
-        from ...ops.views import t
-        wt = t(weight)
+        wt = _t(weight)
         if bias is not None:
             node = AddmmBackward0()
             node.need = (bias._rg, input._rg, weight._rg)
@@ -99,11 +100,9 @@ def linear(input, weight, bias=None):
             (x.ndim > 2 and x.shape[-1] != w.shape[1] and not x.flags.c_contiguous):   # matmul's error, not mm's
         return _odd_linear(input, weight, bias)
     if bias is None:                     # matmul -> mm: its shape check, then its dtype check
-        from ...ops.matmul_checks import _same_dtype
         _check_shapes(x, w)
         _same_dtype(x, w)
     else:                                # addmm(bias, x, W.t()): the bias is checked against W first
-        from ...ops.matmul_checks import _addmm_dtypes
         _addmm_dtypes(bdt, x, w)
     _check(x, w)
     if x.dtype.kind == "b":

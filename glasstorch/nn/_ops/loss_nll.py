@@ -6,7 +6,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops._sum_order import nll_sum
 from ...ops._complex_refuse import refuse
-from ._util import check_reduction
+from ._util import check_reduction, legacy_reduction
 
 
 class NllLossBackward0(Node):
@@ -70,7 +70,6 @@ def _check_weight(x, w):
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
-    from ._util import legacy_reduction
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     x, t = input._data, target._data
@@ -108,7 +107,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         return view(out, *t.shape) if reduction == "none" else out
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     if x.ndim == 2 and weight is None and reduction != "none" and t.dtype == np.int64 and t.size and \
-            not 0 <= ignore_index < n_classes and t.min() >= 0 and t.max() < n_classes:
+            not 0 <= ignore_index < n_classes and t.view(np.uint64).max() < n_classes:
+        # (seen as unsigned, a negative target is huge: one reduction checks both bounds)
         return _nll_plain(input, target, reduction)
     valid = t != ignore_index
     tt = np.where(valid, t, 0)
