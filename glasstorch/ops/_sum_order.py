@@ -71,6 +71,13 @@ def _cascade(v, levels=_LEVELS, power=None, top=None):
         blocks = _seq(np.ascontiguousarray(np.moveaxis(items, 2, 1)), 1)
     else:
         blocks = _seq(items, 2)
+    if nb < step and top is None:
+        # fewer than `step` blocks (a batch under 256): nothing folds past the first level, so the
+        # loop below comes to (tail + blocks' sum) + 0 (a sum of -0.0 ends as +0.0 there too)
+        total = _seq(blocks, 1)
+        if nb * step < m:
+            total = _seq(v[:, nb * step:], 1) + total
+        return total + 0.0
     total = _seq(v[:, nb * step:], 1)                  # the items after the last whole block
     level = blocks
     for _ in range(levels - 2):                        # the middle levels: groups of `step` folds
