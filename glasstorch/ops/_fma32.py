@@ -86,3 +86,58 @@ def _fma32_scalar(a, b, c):
     if err != 0.0:
         s = math.nextafter(s, math.inf if err > 0 else -math.inf)
     return s
+
+
+# ---- in place: a parameter update x <- x + alpha * g ------------------------------------------
+_CHUNK = 1 << 16                 # elements per pass (measured: 32K-128K beat whole-array passes 1.3-2.5x)
+_SCRATCH = []                    # free (float64, float64) scratch pairs, one taken per running chunk
+_SMALL = 2.0 ** -125             # results below this (subnormal or near) are redone exactly
+
+
+def fma32_into(x, alpha, g):
+    """``x[...] = float32(x + alpha * g)`` rounded once, for a C-contiguous float32 ``x``, a float32 ``g``
+    of its shape and a number ``alpha`` (an optimizer's update).  The same arithmetic as ``fma32``,
+    chunk by chunk through reused scratch rows: no array as large as ``x`` is allocated (page faults
+    cost more than the arithmetic on a large weight), and chunks run on several threads."""
+    fx, fg = x.reshape(-1), np.ascontiguousarray(g).reshape(-1)
+    if np.may_share_memory(fx, fg):
+        np.copyto(x, _fma32_arrays(np.float32(alpha), g, x))
+        return
+    n, a = fx.size, float(np.float32(alpha))
+
+    def run(i, j):
+        pair = _SCRATCH.pop() if _SCRATCH else (np.empty(_CHUNK), np.empty(_CHUNK))
+        try:
+            for k in range(i, j, _CHUNK):
+                _chunk(fx[k:min(j, k + _CHUNK)], fg[k:min(j, k + _CHUNK)], a, pair)
+        finally:
+            _SCRATCH.append(pair)
+    parts = _parallel.parts_for(n, _FMA_BLOCK)
+    if parts < 2:
+        run(0, n)
+        return
+    # whole chunks per thread
+    per = -(-n // parts // _CHUNK) * _CHUNK
+    _parallel.split_run(lambda i, j: run(i * per, min(n, j * per)), -(-n // per), -(-n // per))
+
+
+def _chunk(x, g, a, pair):
+    m = x.size
+    s, t = pair[0][:m], pair[1][:m]
+    np.copyto(s, g)
+    np.multiply(s, a, out=s)                      # exact: 24 x 24 bits fit in a double
+    np.copyto(t, x)
+    np.add(s, t, out=s)                           # the one rounding, to 53 bits
+    np.abs(s, out=t)
+    redo = t.min() < _SMALL                       # near or below float32's subnormals: redo exactly
+    bits = t.view(np.uint64)
+    np.bitwise_and(s.view(np.uint64), _LOW29, out=bits)
+    np.bitwise_xor(bits, _TIE, out=bits)          # 0 where s sits on a float32 halfway point
+    if redo or bits.min() == 0:
+        np.abs(s, out=t)
+        idx = np.nonzero((t < _SMALL) | ((s.view(np.uint64) & _LOW29) == _TIE))[0]
+        fixed = _fma32_fix(a * g[idx].astype(_F64), x[idx].astype(_F64))
+        np.copyto(x, s, casting="same_kind")
+        x[idx] = fixed
+    else:
+        np.copyto(x, s, casting="same_kind")

@@ -17,7 +17,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops.arithmetic import add_, _axpy as _axpy_any
 from .._rng_fma import fma64
 from ..ops._common import _wrap
-from ..ops._fma32 import _fma32_scalar
+from ..ops._fma32 import _fma32_scalar, fma32_into
 from .._dtype import float32, float64
 from .._dtype import FROM_NP
 from ._validate import check_fused
@@ -166,7 +166,10 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
                 small.add(x, g)
                 param._vc[0] += 1
             elif g.shape == x.shape and dt._cat == 2:
-                np.copyto(x, _axpy(x, g, -lr, dt))
+                if dt is float32 and x.flags.c_contiguous:
+                    fma32_into(x, -lr, g)          # in place, in cache-sized chunks
+                else:
+                    np.copyto(x, _axpy(x, g, -lr, dt))
                 param._vc[0] += 1
             else:
                 with no_grad():

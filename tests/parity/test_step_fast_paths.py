@@ -91,3 +91,30 @@ def test_sgd_view_parameter_after_its_base():
         opt.step()
         out.append(base.detach().clone())
     assert_same_array(*out)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("n", [5000, 65536 * 2 + 3, 300_001])
+def test_sgd_large_parameter_in_chunks(n, threads):
+    """A weight past the batched size is updated in place chunk by chunk (on several threads from
+    2**18 elements): float32 results rounded once, as torch's fused multiply-add, including
+    subnormal and zero parameters, zero gradients and results on float32 halfway points."""
+    rng = np.random.default_rng(n)
+    p0 = rng.standard_normal(n).astype(np.float32)
+    g0 = (rng.standard_normal(n) * 1e-3).astype(np.float32)
+    p0[::7], g0[::11], p0[::13] = np.float32(1e-39), 0, 0
+    p0[5::17], g0[5::17] = np.float32(1.0) + np.float32(2.0 ** -23), np.float32(-2.0 ** -23)  # lr 0.5: ties
+    out = []
+    for m in MODS:
+        old = m.get_num_threads()
+        m.set_num_threads(threads)
+        try:
+            p = m.nn.Parameter(m.from_numpy(p0.copy()))
+            opt = m.optim.SGD([p], lr=0.5)
+            for _ in range(2):
+                p.grad = m.from_numpy(g0.copy())
+                opt.step()
+        finally:
+            m.set_num_threads(old)
+        out.append(p.detach())
+    assert_same_array(*out)
