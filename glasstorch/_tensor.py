@@ -32,7 +32,7 @@ NONLEAF_GRAD_WARNING = (
 
 def _wrap(arr, rg=False):
     """A new tensor around ``arr`` (no copy).  The one place tensors are born (``ops._common.fast_operator``
-    writes the same fields out inline for speed: keep the two in step)."""
+    and ``ops._hot`` write the same fields out inline for speed: keep them in step)."""
     t = _new(Tensor)
     t._data = arr
     t._rg = rg

@@ -30,6 +30,11 @@ def _bind():
     TensorMath.__mul__ = fast_operator(np.multiply, mul)
     TensorMath.__truediv__ = fast_operator(np.true_divide, div)
     TensorMath.__pow__ = pow
+    # x.sum(dim) and a @ b on small float tensors run their common case in one frame (ops/_hot.py);
+    # TensorMath.__matmul__ comes before TensorSurface's in the MRO
+    from .ops import _hot
+    TensorMath.sum = _hot.sum
+    TensorMath.__matmul__ = _hot.__matmul__
 
 
 class TensorMath:
@@ -253,8 +258,7 @@ class TensorMath:
     # ---- reductions --------------------------------------------------------------------
     # (axis= and keepdims= are NumPy's names, which torch also accepts; spelled out here so that
     # these hot methods need no renaming wrapper, see _numpy_names.py)
-    def sum(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None, axis=None, keepdims=None):
-        return _red.sum(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)
+    # sum(self, dim, keepdim, *, dtype, axis, keepdims): ops/_hot.py's, bound in _bind
 
     def mean(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None, axis=None, keepdims=None):
         return _red.mean(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)

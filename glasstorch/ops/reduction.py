@@ -99,7 +99,7 @@ def sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None
 
 
 def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
-    """Tensor.sum, bound as the method itself (no wrapper frame: x.sum() is a hot call)."""
+    """torch.sum and Tensor.sum (the method, ops/_hot.py's ``sum``, takes its one-NumPy-call case first)."""
     x = input._data
     odt = x.dtype
     if dim.__class__ is int and dtype is None and axis is None and keepdims is None and (odt is _F32 or odt is _F64):

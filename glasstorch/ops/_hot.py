@@ -1,0 +1,84 @@
+"""The fast paths of the hottest Tensor methods: ``x.sum(1)`` and ``a @ b``.
+
+On small tensors an op's cost is mostly Python: each function layer, each keyword argument and
+each NumPy attribute read (``x.shape`` builds a tuple, ``x.size`` an int) is a sizeable part of a
+microsecond-scale NumPy call.  So these methods are bound to ``Tensor`` themselves (see
+``_tensor_math._bind``, next to ``fast_operator`` for ``+ - * /``), handle the common case --
+plain float32/float64 tensors, nothing to record, not large -- in one frame with one NumPy call,
+and hand every other case to the op itself, which gives the same answer the slow way.
+
+They keep the method's own name and ``self`` so that torch's argument errors, replayed from the
+call on the stack (``_arg_refuse``), read as the method's.
+"""
+import numpy as np
+
+from ._common import GRAD, Tensor, _BIG, _F32, _F64, _new
+from ._no_dim import KEEP, NO_DIM
+from . import _gemm_order, matmul as _matmul_op, reduction as _red
+
+_reduce_add = np.add.reduce
+_np_matmul = np.matmul
+_gemm_mm = _gemm_order.mm
+
+
+def _plain(r):
+    """A new tensor around array ``r`` with nothing to record: ``_tensor._wrap`` outside inference mode
+    (its fields written out here: a call is a sizeable part of a small op; keep the two in step)."""
+    t = _new(Tensor)
+    t._data = r
+    t._rg = False
+    t.grad_fn = t._grad = t._accum = t._base = None
+    t._vc = [0]
+    t._out_nr = 0
+    return t
+
+
+def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
+    """Tensor.sum.  Fast path: one int ``dim`` that is not the first, over rows of 8 or more of a small
+    float tensor that is not a whole-tensor sum -- NumPy's own order, one ``np.add.reduce``.  Sums that
+    follow torch's order (whole tensors, dim 0, short rows: see ``reduction._sum_over``) and all
+    the rest go to ``reduction.tensor_sum``."""
+    x = self._data
+    if dim.__class__ is int and dtype is None and axis is None and keepdims is None:
+        xd = x.dtype
+        if xd is _F32 or xd is _F64:
+            shape = x.shape
+            nd = len(shape)
+            d = dim + nd if dim < 0 else dim
+            n = x.size
+            if 0 < d < nd and n < _BIG and shape[-1] >= 8 and shape[d] != n:
+                r = _reduce_add(x, d, None, None, keepdim)
+                if self._rg or GRAD.inference:
+                    return _red._summed(r, self, d, keepdim)
+                t = _new(Tensor)            # _plain(r) written out: one call less on a microsecond op
+                t._data = r
+                t._rg = False
+                t.grad_fn = t._grad = t._accum = t._base = None
+                t._vc = [0]
+                t._out_nr = 0
+                return t
+    return _red.tensor_sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def __matmul__(self, other):
+    """Tensor.__matmul__.  Fast path: two plain float tensors of one dtype and rank >= 2, nothing to
+    record -- one BLAS product (``_gemm_order.mm`` for 2-d, in torch's order where modelled).
+    Vectors, grads, other dtypes and shapes that do not match go to ``matmul.matmul``; a number, list
+    or array is NotImplemented, as torch's operator returns."""
+    if other.__class__ is Tensor and self.__class__ is Tensor and not (self._rg or other._rg or GRAD.inference):
+        x = self._data
+        y = other._data
+        xd = x.dtype
+        if xd is y.dtype and (xd is _F32 or xd is _F64):
+            nx = x.ndim
+            ny = y.ndim
+            if nx >= 2 and ny >= 2:
+                try:
+                    return _plain(_gemm_mm(x, y) if nx == 2 == ny else _np_matmul(x, y))
+                except ValueError:          # sizes that do not match: torch's error, from matmul
+                    pass
+    if not isinstance(other, Tensor):
+        # torch's operator turns matmul's TypeError into NotImplemented: Python's own error then, or
+        # NumPy's matmul for an ndarray (which reads the tensor through __array__)
+        return NotImplemented
+    return _matmul_op.matmul(self, other)
