@@ -18,6 +18,7 @@ import numpy as np
 
 from .._tensor import _wrap
 from ..ops._common import fma32 as _fma32_exact
+from ..ops._fma32 import fma32_into
 
 __all__ = ["add_", "lerp_", "addcmul_", "addcdiv_", "fma", "zeros_like", "full_like", "scalar_state",
            "get_value", "bump"]
@@ -58,12 +59,22 @@ def add_(x, y, alpha=1.0):
     return x
 
 
+def _in_place(x, *arrays):
+    """Whether ``fma32_into`` can write ``x`` directly: float32, C-contiguous, the operands of its shape
+    (large updates then allocate no float64 copies)."""
+    return x.dtype == _f32 and x.flags.c_contiguous and x.size >= 4096 and all(
+        a.shape == x.shape and a.dtype == _f32 for a in arrays)
+
+
 def lerp_(x, end, weight):
     """x.lerp_(end, weight) with a Python-number weight."""
     w = x.dtype.type(weight)
     diff = end - x
     if abs(weight) < 0.5:
-        np.copyto(x, fma(w, diff, x))
+        if _in_place(x, diff):
+            fma32_into(x, w, diff)
+        else:
+            np.copyto(x, fma(w, diff, x))
     else:
         np.copyto(x, fma(-diff, x.dtype.type(1) - w, end))
     return x
@@ -72,7 +83,11 @@ def lerp_(x, end, weight):
 def addcmul_(x, t1, t2, value=1.0):
     """x.addcmul_(t1, t2, value=value): x + value * t1 * t2."""
     v = x.dtype.type(value)
-    np.copyto(x, fma(t1 * v if value != 1 else t1, t2, x))
+    t1 = t1 * v if value != 1 else t1
+    if _in_place(x, t1, t2):
+        fma32_into(x, t1, t2)
+    else:
+        np.copyto(x, fma(t1, t2, x))
     return x
 
 

@@ -118,3 +118,24 @@ def test_sgd_large_parameter_in_chunks(n, threads):
             m.set_num_threads(old)
         out.append(p.detach())
     assert_same_array(*out)
+
+
+@pytest.mark.parametrize("name,options", [
+    ("Adam", {}), ("AdamW", dict(weight_decay=0.1)), ("Adam", dict(amsgrad=True)), ("NAdam", {}), ("RAdam", {}),
+    ("RMSprop", dict(centered=True)), ("Adagrad", {}), ("Adadelta", {}), ("Adamax", {})])
+def test_optimizers_on_large_parameters(name, options):
+    """The moment updates (lerp_, addcmul_) of parameters past 4096 elements run in place through
+    fma32_into: bit for bit torch's, over a few steps, on one weight that spans several chunks."""
+    rng = np.random.default_rng(7)
+    p0 = rng.standard_normal(2 ** 17 + 4099).astype(np.float32)
+    grads = [(rng.standard_normal(p0.size) * 0.1).astype(np.float32) for _ in range(3)]
+    grads[1][::5] = 0
+    out = []
+    for m in MODS:
+        p = m.nn.Parameter(m.from_numpy(p0.copy()))
+        opt = getattr(m.optim, name)([p], lr=0.01, **options)
+        for g in grads:
+            p.grad = m.from_numpy(g.copy())
+            opt.step()
+        out.append(p.detach())
+    assert_same_array(*out)
