@@ -41,7 +41,8 @@ MOVED = {
     "glasstorch._sdp": {"SDPBackend": "torch.nn.attention._SDPBackend"},
     "glasstorch.ops.storage": {"UntypedStorage": "torch.storage.UntypedStorage"},
     "glasstorch.autograd.graph_hooks": {"save_on_cpu": "torch.autograd.graph.save_on_cpu",
-                                        "saved_tensors_hooks": "torch.autograd.graph.saved_tensors_hooks"},
+                                        "saved_tensors_hooks": "torch.autograd.graph.saved_tensors_hooks",
+                                        "SavedTensor": "torch._C._autograd.SavedTensor"},
     "glasstorch.amp._legacy": {"cuda_GradScaler": "torch.cuda.amp.grad_scaler.GradScaler",
                                "cuda_autocast": "torch.cuda.amp.autocast_mode.autocast",
                                "cpu_autocast": "torch.cpu.amp.autocast_mode.autocast"},
@@ -88,7 +89,8 @@ _NAME = {"torch.nn.attention._SDPBackend": "SDPBackend"}
 
 # torch's modules that are namespaces built in _runtime.py, not files: they exist as entries in
 # sys.modules only, so that pickle can import them
-_BUILT = ("glasstorch.cuda.amp.grad_scaler", "glasstorch.cuda.amp.autocast_mode", "glasstorch.cpu.amp.autocast_mode")
+_BUILT = ("glasstorch.cuda.amp.grad_scaler", "glasstorch.cuda.amp.autocast_mode", "glasstorch.cpu.amp.autocast_mode",
+          "glasstorch._C._autograd")
 
 _defined_in = {}                      # id(class) -> the glasstorch module whose file defines it (MOVED only)
 _expose = {}                          # glasstorch module -> {name: class} it must hold for pickle

@@ -9,6 +9,7 @@ differentiating it with respect to ``u`` in the direction ``t`` gives ``J t``.  
 its graph (so transforms nest); ``_outermost`` drops it at the top level.
 """
 from . import autograd
+from ._functorch_active import active
 from .autograd.grad_mode import enable_grad
 from .func import _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
 
@@ -33,12 +34,14 @@ def _jacobian_of(out_leaf, flat_in):
 
 
 def _jacobian(func, argnums, has_aux, args, who, forward=False):
-    nums = _argnums_tuple(argnums)
+    nums = _argnums_tuple(argnums, len(args))
     args = list(args)
     with enable_grad():
         for i in nums:
             args[i] = _track(args[i])
-        out, aux = _split_aux(func(*args), has_aux, who)
+        with active(vmap=forward, jvp=forward):    # jacfwd vmaps forward mode over the basis
+            res = func(*args)
+        out, aux = _split_aux(res, has_aux, who)
         flat_in = [t for i in nums for t in _leaves(args[i])]
         per_out = []
         outs = _leaves(out)
@@ -115,7 +118,9 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
 def _jvp(func, primals, tangents, has_aux):
     with enable_grad():
         tracked = [_track(p) for p in primals]
-        out, aux = _split_aux(func(*tracked), has_aux, _JVP)
+        with active(jvp=True):
+            res = func(*tracked)
+        out, aux = _split_aux(res, has_aux, _JVP)
         flat_in = [t for p in tracked for t in _leaves(p)]
         flat_t = _leaves(tangents)
         outs = _leaves(out)

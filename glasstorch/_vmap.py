@@ -5,6 +5,7 @@ Inputs and outputs may be pytrees (tuples, lists, dicts, namedtuples of tensors)
 accepts; the validation and its messages follow torch's."""
 import functools
 
+from ._functorch_active import active
 from ._return_types import is_struct_seq
 
 
@@ -168,7 +169,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                     after_first = rng.get_state() if i == 1 else after_first
                     rng.set_state(start)
                 picked = [a.select(d, i) if d is not None else a for a, d in zip(flat, dims)]
-                results.append(func(*tree_unflatten(picked, spec), **kwargs))
+                with active(vmap=True):
+                    results.append(func(*tree_unflatten(picked, spec), **kwargs))
             if n > 1 and rng is not None:
                 rng.set_state(after_first)
         finally:

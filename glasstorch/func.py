@@ -8,6 +8,7 @@
   (torch vectorizes instead; the values are the same, randomness inside the function is not).
 """
 
+from ._functorch_active import active
 from . import autograd
 from .autograd.grad_mode import enable_grad
 
@@ -47,13 +48,15 @@ def _swap(module, name, value):
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
     if isinstance(parameter_and_buffer_dicts, (list, tuple)):
-        merged = {}
+        merged, counts = {}, {}
         for d in parameter_and_buffer_dicts:
             for k in d:
-                if k in merged:
-                    raise ValueError(f"{k} appeared in multiple dictionaries; behavior of functional call is "
-                                     "ambiguous")
+                counts[k] = counts.get(k, 0) + 1
             merged.update(d)
+        repeated = [k for k, n in counts.items() if n > 1]
+        if repeated:
+            raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call is "
+                             "ambiguous")
     else:
         merged = dict(parameter_and_buffer_dicts)
     if strict:
@@ -129,7 +132,22 @@ def _split_aux(out, has_aux, who):
     return out
 
 
-def _argnums_tuple(argnums):
+def _argnums_tuple(argnums, n_args=None):
+    """``argnums`` as a tuple; given the number of positional inputs, checked as torch.func checks it."""
+    if n_args is not None:
+        if not isinstance(argnums, (int, tuple)):
+            raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+        for a in ((argnums,) if isinstance(argnums, int) else argnums):
+            if not isinstance(a, int):
+                raise RuntimeError(f"argnum must be int, got: {type(a)}")
+            if not -n_args <= a < n_args:
+                raise RuntimeError(f"Got argnum={a}, but only {n_args} positional inputs")
+        if isinstance(argnums, tuple):
+            if len(argnums) == 0:
+                raise RuntimeError("argnums must be non-empty")
+            wrapped = [a % n_args for a in argnums]
+            if len(set(wrapped)) != len(wrapped):
+                raise RuntimeError(f"argnums elements must be unique, got {tuple(wrapped)}")
     return (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
 
@@ -140,12 +158,14 @@ def grad_and_value(func, argnums=0, has_aux=False):
 
 
 def _grad_and_value(func, argnums, has_aux, args, kwargs):
-    nums = _argnums_tuple(argnums)
+    nums = _argnums_tuple(argnums, len(args))
     args = list(args)
     with enable_grad():
         for i in nums:
             args[i] = _track(args[i])
-        out, aux = _split_aux(func(*args, **kwargs), has_aux, "grad_and_value(f)(*args)")
+        with active():
+            res = func(*args, **kwargs)
+        out, aux = _split_aux(res, has_aux, "grad_and_value(f)(*args)")
         if out.numel() != 1:
             raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
                                f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
@@ -196,7 +216,9 @@ def _rebuild(x, it):
 def vjp(func, *primals, has_aux=False):
     with enable_grad():
         tracked = [_track(p) for p in primals]
-        out, aux = _split_aux(func(*tracked), has_aux, "vjp(f, *primals)")
+        with active():
+            res = func(*tracked)
+        out, aux = _split_aux(res, has_aux, "vjp(f, *primals)")
 
     wanted = any(getattr(p, "requires_grad", False) for p in primals)
 
@@ -222,7 +244,8 @@ def vjp(func, *primals, has_aux=False):
 
 
 def hessian(func, argnums=0):
-    return jacrev(jacrev(func, argnums), argnums)
+    """torch's definition, ``jacfwd(jacrev(func))``: forward mode outside (its signed zeros included)."""
+    return jacfwd(jacrev(func, argnums), argnums)
 
 
 from ._vmap import vmap  # noqa: E402  (pytree-aware; see _vmap.py)

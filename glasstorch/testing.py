@@ -170,6 +170,14 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         return isinstance(x, (bool, int, float, complex))
     if isinstance(actual, torch.Tensor) and isinstance(expected, torch.Tensor):
         return _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg, check_stride)
+    if actual is None or expected is None:          # torch's NonePair: both None, or a mismatch
+        if actual is not expected:
+            raise _fail(msg, f"None mismatch: {actual} is not {expected}")
+        return
+    if isinstance(actual, bool) and isinstance(expected, bool):      # torch's BooleanPair
+        if actual is not expected:
+            raise _fail(msg, f"Booleans mismatch: {actual} is not {expected}")
+        return
     if number(actual) and number(expected):
         if check_dtype and type(actual) is not type(expected):
             raise _fail(msg, f"The (d)types do not match: {type(actual)} != {type(expected)}.")
@@ -190,7 +198,7 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
             except AssertionError as err:
                 if msg is not None:
                     raise
-                raise AssertionError(f"{err}\n\nThe failure occurred for item [{i}]") from None
+                raise AssertionError(_at(err, i)) from None
         return
     if isinstance(actual, collections.abc.Mapping) and isinstance(expected, collections.abc.Mapping):
         if set(actual) != set(expected):
@@ -204,10 +212,19 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
             except AssertionError as err:
                 if msg is not None:
                     raise
-                raise AssertionError(f"{err}\n\nThe failure occurred for item [{k!r}]") from None
+                raise AssertionError(_at(err, repr(k))) from None
         return
     raise TypeError(f"No comparison pair was able to handle inputs of type {_type_name(actual)} and "
                     f"{_type_name(expected)}.")
+
+
+def _at(err, key):
+    """The message of a failure inside a container, with the item's path: ``['b'][0]``, outermost first."""
+    marker = "\n\nThe failure occurred for item "
+    if str(err).startswith("Booleans mismatch:"):    # torch reports a boolean mismatch without the path
+        return str(err)
+    head, found, path = str(err).partition(marker)
+    return f"{head}{marker}[{key}]{path}"
 
 
 def _type_name(x):

@@ -10,6 +10,7 @@ import traceback
 from .graph import MODE, Node
 from .graph_hooks import Packed
 from .grad_mode import GRAD, no_grad
+from .._functorch_active import DEPTH as _FT, check_function as _check_ft
 
 
 class FunctionCtx:
@@ -143,6 +144,18 @@ class Function(metaclass=FunctionMeta):
     vjp = backward
 
     @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
+
+    generate_vmap_rule = False
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
+                                  "staticmethod or set generate_vmap_rule=True.")
+
+    @staticmethod
     def setup_context(ctx, inputs, output):
         raise NotImplementedError("setup_context is not implemented.")
 
@@ -150,6 +163,8 @@ class Function(metaclass=FunctionMeta):
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
         from ..ops._common import ANOMALY, edge
+        if _FT[0]:                          # inside a torch.func transform: functorch's refusals
+            _check_ft(cls, Function)
         node = cls._backward_cls()
         tensor_args = [a for a in args if isinstance(a, Tensor)]
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)

@@ -39,21 +39,24 @@ class _DecoratorContextManager:
             @functools.wraps(func)
             def gen_wrapper(*args, **kwargs):
                 gen = func(*args, **kwargs)
-                with self.clone():
-                    response = gen.send(None)
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        with self.clone():
-                            gen.close()
-                        raise
-                    except BaseException:
-                        with self.clone():
-                            response = gen.throw(*__import__("sys").exc_info())
-                    else:
-                        with self.clone():
-                            response = gen.send(request)
+                try:                         # the generator's end (StopIteration) ends the wrapper too
+                    with self.clone():
+                        response = gen.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with self.clone():
+                                gen.close()
+                            raise
+                        except BaseException:
+                            with self.clone():
+                                response = gen.throw(*__import__("sys").exc_info())
+                        else:
+                            with self.clone():
+                                response = gen.send(request)
+                except StopIteration as e:
+                    return e.value
             return gen_wrapper
 
         @functools.wraps(func)
@@ -66,7 +69,16 @@ class _DecoratorContextManager:
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):
+class _NoParamDecoratorContextManager(_DecoratorContextManager):
+    """Also a decorator without parentheses: ``@torch.no_grad`` as well as ``@torch.no_grad()``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecoratorContextManager):
     """Ops inside record no graph: results have ``requires_grad=False``."""
 
     def __init__(self):
@@ -80,7 +92,7 @@ class no_grad(_DecoratorContextManager):
         GRAD.enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_NoParamDecoratorContextManager):
     """Turns recording back on inside a ``no_grad`` block."""
 
     def __init__(self):
@@ -101,6 +113,10 @@ class set_grad_enabled(_DecoratorContextManager):
         self.prev = GRAD.enabled
         self.mode = bool(mode)
         GRAD.enabled = self.mode
+
+    def __call__(self, orig_func):
+        GRAD.enabled = self.prev         # used as a decorator: the mode applies only while the function runs
+        return super().__call__(orig_func)
 
     def __enter__(self):
         pass

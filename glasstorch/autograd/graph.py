@@ -19,6 +19,7 @@ __all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disa
            "register_multi_grad_hook"]
 
 _seq = itertools.count()
+_HIDDEN = frozenset(("_saved", "_saved_names", "_saved_tensors", "saved"))   # internals dir(grad_fn) leaves out
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
          "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -136,6 +137,10 @@ class Node:
         """``grad_fn._saved_self``, ``_saved_other``, ``_saved_result``, ``_saved_exponent`` ...: what the node
         saved, by torch's names (tensors unpacked and version-checked as backward would)."""
         names = type(self)._saved_names
+        if names and name.startswith("_raw_saved_"):
+            saved = [n for n in names if not n.startswith("attr:")]
+            if name[11:] in saved:
+                return SavedTensor(self, saved.index(name[11:]))
         if names and name.startswith("_saved_"):
             key = name[7:]
             saved = [n for n in names if not n.startswith("attr:")]      # the items of save(), in order
@@ -145,13 +150,32 @@ class Node:
                 items = self._saved
                 if items is None:
                     raise RuntimeError(FREED)
-                return self._saved_tensors(items)[saved.index(key)]
+                x = self._saved_tensors(items)[saved.index(key)]
+                if getattr(x, "grad_fn", None) is self:
+                    # torch keeps a node's own output without a reference to its Python object (no cycle)
+                    # and unpacks a new tensor on each access: same data, version and grad_fn
+                    t = x.detach()
+                    t._rg, t.grad_fn, t._out_nr = x._rg, self, x._out_nr
+                    return t
+                return x
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        """torch's listing: ``_saved_<name>`` for what the node saved (``_raw_saved_<name>`` for tensors), and
+        none of glasstorch's own bookkeeping."""
+        names = [n for n in object.__dir__(self) if n not in _HIDDEN]
+        for n in type(self)._saved_names or ():
+            names += ["_saved_" + n[5:]] if n.startswith("attr:") else ["_saved_" + n, "_raw_saved_" + n]
+        return sorted(set(names))
 
     # ---- saved values ------------------------------------------------------------------
     def save(self, *items, result_at=-1):
         """Keep what backward needs, with each tensor's version so in-place changes are caught."""
         if _HOOKS:                       # saved_tensors_hooks active: store what pack returns
+            if result_at != -1 and getattr(items[result_at], "grad_fn", 0) is None:
+                # torch records the output before saving it: pack sees it with its grad_fn
+                r = items[result_at]
+                r.grad_fn, r._rg = self, True
             items = pack_all(items)
         self._saved = items
         T = _TENSOR[0]
@@ -282,7 +306,7 @@ class _Handle:
         self.remove()
 
 
-from .graph_hooks import (STACK as _HOOKS, Packed, disable_saved_tensors_hooks, pack_all,  # noqa: E402
+from .graph_hooks import (STACK as _HOOKS, Packed, SavedTensor, disable_saved_tensors_hooks, pack_all,  # noqa: E402
                           save_on_cpu, saved_tensors_hooks)
 from ._graph_task import _MultiHandle, register_multi_grad_hook  # noqa: E402,F401
 _MultiHandle.__module__ = __name__

@@ -26,7 +26,7 @@ from ..amp._state import get_autocast_dtype, is_autocast_enabled
 from ..amp.autocast_mode import autocast
 from ..autograd.function import Function
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
-from ..autograd.graph_hooks import saved_tensors_hooks
+from ..autograd.graph_hooks import STACK as _HOOK_STACK, Packed, pack_checked, saved_tensors_hooks
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
            "check_backward_validity", "detach_variable", "noop_context_fn", "set_checkpoint_early_stop",
@@ -222,6 +222,15 @@ class _Frame:
         return saved
 
 
+def _save_inputs(args):
+    """torch saves a checkpoint's tensor inputs for backward (its ``_NoopSaveInputs`` node), so the
+    saved_tensors_hooks active at the call pack each one: [(position, Packed)], empty without hooks."""
+    if not _HOOK_STACK:
+        return []
+    pack, unpack = _HOOK_STACK[-1]
+    return [(i, Packed(pack_checked(pack, a), unpack)) for i, a in enumerate(args) if _is_tensor(a)]
+
+
 def _without_reentrant(function, preserve, context_fn, determinism_check, early_stop, args, kwargs):
     if determinism_check not in _DETERMINISM_CHECKS:
         raise ValueError(f"determinism_check should be one of {list(_DETERMINISM_CHECKS)}, "
@@ -233,8 +242,16 @@ def _without_reentrant(function, preserve, context_fn, determinism_check, early_
     cpu_state = _random.get_rng_state() if preserve else None
     amp_kwargs = _autocast_kwargs()
     inputs = detach_variable(tuple(args))
+    saved_inputs = _save_inputs(args)
 
     def rerun():
+        nonlocal inputs
+        if saved_inputs:                 # torch keeps the inputs through the hooks active at the call
+            unpacked = list(args)
+            for i, p in saved_inputs:
+                # torch's unpacked saved tensor keeps the original's autograd identity (requires_grad)
+                unpacked[i] = p.unpack().detach().requires_grad_(args[i].requires_grad)
+            inputs = tuple(unpacked)
         with _random.fork_rng(enabled=preserve):
             if preserve:
                 _random.set_rng_state(cpu_state)

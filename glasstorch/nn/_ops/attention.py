@@ -37,6 +37,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     # only the math kernel refuses a mask with is_causal; torch's CPU flash kernel applies both
     if is_causal and attn_mask is not None and not flash:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    wants_grad = g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad)
+    if query.dtype == g.float16 and not (flash and wants_grad):
+        # torch computes half attention in float32 and rounds the result once (the math kernel upcasts;
+        # the CPU flash kernel accumulates in float too, rounding the softmax numerator to half before
+        # P @ V, which this leaves out: its results can differ from torch's in the last half bit)
+        mask = attn_mask.float() if attn_mask is not None and attn_mask.is_floating_point() else attn_mask
+        return scaled_dot_product_attention(query.float(), key.float(), value.float(), mask, dropout_p, is_causal,
+                                            scale, enable_gqa).half()
     L, S = query.shape[-2], key.shape[-2]
     if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
         reps = query.shape[-3] // key.shape[-3]
