@@ -206,9 +206,14 @@ class Generator:
     def uniform(self, shape, dtype=np.float32, low=0.0, high=1.0):
         """``uniform_(low, high)``: x * (high - low) + low with x uniform in [0, 1) and the
         multiply-add fused (one rounding), all in the dtype's precision; low and high are cast
-        to the dtype first and a result equal to high becomes low."""
+        to the dtype first and a result equal to high becomes low.  float16 (whose accumulate type
+        is float) draws and computes in float32, rounds to half, then maps half(high) to half(low)."""
         n, shape = _size(shape)
         dtype = np.dtype(dtype)
+        if dtype == np.float16:
+            out = self.uniform(shape, np.float32, low, high).astype(np.float16)
+            out[out == np.float16(high)] = np.float16(low)
+            return out
         x = self._uniform01(n, dtype)
         lo, hi = dtype.type(low), dtype.type(high)
         width = dtype.type(hi - lo)

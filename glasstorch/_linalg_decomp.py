@@ -19,6 +19,8 @@ def qr(A, mode="reduced", *, out=None):
     if mode not in ("reduced", "r", "complete"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
                            f"or 'complete'")
+    from ._linalg_half import no_half_kernel
+    no_half_kernel(A._data, "geqrf_cpu")
     q, r = np.linalg.qr(A._data, mode=mode if mode != "r" else "r") if mode != "r" else \
         (np.zeros(0, A._data.dtype), np.linalg.qr(A._data, mode="r"))
     outs = _forward_only((q, r), A._data.dtype)

@@ -109,7 +109,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if diff not in (0, 1):
         raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
                            "(input.dim() - other.dim()) <= 1")
-    if a.dtype.kind != "f":
+    if a.dtype.kind != "f" or a.dtype == np.float16:
         raise RuntimeError("This function doesn't handle types other than float and double")
     if driver is None:
         driver = "gelsy"                        # torch's default on the CPU

@@ -7,6 +7,7 @@ import numpy as np
 from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record, record1
 from .ops.shape import is_array
+from ._linalg_half import no_half_kernel
 
 __all__ = ["matrix_exp", "cond", "solve_triangular", "householder_product", "geqrf", "cholesky_solve", "diagonal",
            "vander", "eig", "eigvals", "cholesky_inverse"]
@@ -154,6 +155,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     if a.ndim < 2 or b.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor " + ("A" if a.ndim < 2 else "B") +
                            " must have at least 2 dimensions.")
+    no_half_kernel(a, "triangular_solve_cpu")
     r = _wrap(_tri_solve(a, b, upper, left, unitriangular))
     if needs_grad(A, B):
         node = LinalgSolveTriangularBackward0()
@@ -192,6 +194,7 @@ class CholeskySolveBackward0(Node):
 
 def cholesky_solve(B, L, upper=False, *, out=None):
     """X with (L L^T) X = B, from the Cholesky factor L (U^T U when upper)."""
+    no_half_kernel(B._data, "cholesky_solve_cpu")
     r = _wrap(_chol_solve(B._data, L._data, upper).astype(B._data.dtype, copy=False))
     if needs_grad(B, L):
         node = CholeskySolveBackward0()
@@ -218,6 +221,7 @@ class CholeskyInverseBackward0(Node):
 def cholesky_inverse(L, upper=False, *, out=None):
     """(L L^T)^-1 from the Cholesky factor L (U^T U when upper)."""
     a = L._data
+    no_half_kernel(a, "cholesky_inverse_out_cpu")
     eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
     r = _wrap(_chol_solve(eye, a, upper).astype(a.dtype, copy=False))
     if needs_grad(L):
@@ -234,6 +238,7 @@ def geqrf(input, *, out=None):
     a = input._data
     if a.ndim < 2:
         raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    no_half_kernel(a, "geqrf_cpu")
     flat = a.reshape((-1,) + a.shape[-2:])
     hs, taus = [], []
     for m in flat:

@@ -22,7 +22,8 @@ torch picks one of two algorithms from the tensor alone:
 
   float64 uses libm log/cos/sin (below). float32 (AVX2 builds) uses the Cephes approximations
   ``log256_ps`` / ``sincos256_ps`` in float32 arithmetic with GCC's FMA contractions: see
-  ``_rng_normal32``.
+  ``_rng_normal32``. float16 runs the float32 kernel and rounds to half, but draws only the
+  full blocks' uniforms before the tail's 16 (no draws for the partial block).
 
   The transform only ever looks at one block, so both dtypes work through the tensor in chunks
   of whole blocks (``_fill_blocks``). The draws are always taken on the calling thread, chunk
@@ -80,15 +81,25 @@ def normal(gen, n, dtype, mean, std, contiguous, out=None):
         def transform(u, dst):
             _f64_chunk(u, dst, mean, std)
         _fill_blocks(out, lambda k: gen._uniform01(k, np.float64), transform, _F64_CHUNK)
+    elif dtype == np.float16:
+        # float16 runs the float32 kernel on a float buffer and rounds to half; unlike float32 it
+        # draws no uniforms for the partial block before the tail's 16 fresh ones
+        buf = np.empty(n, dtype=np.float32)
+        mean, std = np.float32(mean), np.float32(std)
+
+        def transform(raw, dst):
+            _block_chunk(raw, dst, mean, std, _work(len(dst) // 2))
+        _fill_blocks(buf, gen._random32, transform, _F32_CHUNK, 2 * _F32_CHUNK, skip_partial=False)
+        out[...] = buf
     else:
         raise NotImplementedError(f"normal_ for dtype {dtype}")
     return out
 
 
-def _fill_blocks(out, draw, transform, chunk, threaded_chunk=None):
+def _fill_blocks(out, draw, transform, chunk, threaded_chunk=None, skip_partial=True):
     """The block path over ``out``: ``draw(k)`` takes the generator's draws for k values,
     ``transform(drawn, dst)`` turns them into dst (whole blocks). Full blocks go in chunks of
-    ``chunk`` values; then, if n % 16, the partial block's draws are skipped and 16 fresh ones
+    ``chunk`` values; then, if n % 16, the partial block's draws are skipped (``skip_partial``) and 16 fresh ones
     transformed over the last 16 positions (after everything else: they overlap).
 
     With several threads, this thread draws every chunk in turn and hands most of them to pool
@@ -119,7 +130,8 @@ def _fill_blocks(out, draw, transform, chunk, threaded_chunk=None):
         for f in futures:
             f.result()
     if n % 16:
-        draw(n - full)
+        if skip_partial:
+            draw(n - full)
         transform(draw(16), out[n - 16:])
 
 

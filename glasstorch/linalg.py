@@ -9,6 +9,7 @@ from .ops.norms import vector_norm
 from .ops.matmul import matmul, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
+from ._linalg_half import no_half_kernel, no_low_precision
 from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
 from ._linalg_errors import _float_or_complex, _square  # noqa: F401  (other linalg modules use them)
 from ._linalg_more import matrix_exp, cond, solve_triangular, householder_product, diagonal, vander  # noqa: F401
@@ -40,6 +41,7 @@ class LinalgInvExBackward0(Node):
 def inv(A, *, out=None):
     a = _square(A, "inv")
     _float_or_complex(a, "inv")
+    no_low_precision(a, "linalg.inv")
     try:
         y = np.linalg.inv(a)
     except np.linalg.LinAlgError:
@@ -66,6 +68,7 @@ class LinalgDetBackward0(Node):
 def det(A, *, out=None):
     a = _square(A, "det")
     _float_or_complex(a, "det")
+    no_half_kernel(a, "lu_cpu")
     if a.dtype.kind == "f" and a.shape[-1]:
         # torch's: the LU factor's diagonal product times the pivots' sign (so -0. and exact integers
         # where LAPACK gives them; NumPy's det goes through exp(log|det|)).  A contiguous A is factored
@@ -98,7 +101,8 @@ class LinalgSlogdetBackward0(Node):
 
 
 def slogdet(A, *, out=None):
-    s, l = np.linalg.slogdet(_square(A, "slogdet"))
+    no_low_precision(_square(A, "slogdet"), "linalg.slogdet")
+    s, l = np.linalg.slogdet(A._data)
     dt = A._data.dtype
     outs = _wrap(np.asarray(s, dt)), _wrap(np.asarray(l, real_dtype(dt)))     # log|det| is real
     if dt.kind == "c":
@@ -146,6 +150,7 @@ def solve(A, B, *, left=True, out=None):
     # torch's vector case does not depend on ``left`` (a vector B with left=False is a shape error)
     vec = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
     check_solve_shapes(a, b, vec, left)
+    no_half_kernel(a, "lu_cpu")
     try:
         if left:
             x = np.linalg.solve(a, b[..., None] if vec else b)
@@ -256,6 +261,7 @@ _CholeskyEx = return_type("linalg_cholesky_ex", ["L", "info"])
 
 def _cholesky(A, upper, who, check_errors):
     a = _square(A, "cholesky")
+    no_half_kernel(a, "cholesky_cpu")
     L, info = cholesky_factor(a, "linalg.cholesky")
     if check_errors:
         check_cholesky(info, who)
@@ -279,7 +285,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
     """The number of singular values above max(atol, rtol * s_max); rtol defaults to eps * max(m, n), or
     to 0 when atol (or the old ``tol``) is given.  atol and rtol may be tensors, one per matrix."""
     a = A._data
-    if a.dtype.kind not in "fc":
+    if a.dtype.kind not in "fc" or a.dtype == np.float16:
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
         atol, rtol = tol, 0.0

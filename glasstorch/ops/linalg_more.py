@@ -24,6 +24,8 @@ def logdet(input):
     """log det(A) from slogdet: nan where det(A) < 0 (and -inf where it is 0), as torch; for complex A
     the complex log, log(sign) + log|det A|."""
     from .select import where
+    from .._linalg_half import no_low_precision
+    no_low_precision(input._data, "logdet")
     sign, logabs = linalg.slogdet(input)
     if input.is_complex():
         return sign.log() + logabs

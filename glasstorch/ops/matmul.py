@@ -295,11 +295,20 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                            "mat2 must be a matrix, got " + str(y.ndim) + "-D tensor")
     _addmm_dtypes(input._data.dtype, x, y)
     _check_mm(x, y)
-    return _addmm_like(AddmmBackward0, input, mat1, mat2, x @ y, beta, alpha)
+    return _addmm_like(AddmmBackward0, input, mat1, mat2, _opmath(x) @ _opmath(y), beta, alpha, x.dtype)
 
 
-def _addmm_like(node_cls, input, a, b, prod, beta, alpha):
+def _opmath(a):
+    """float16 operands as float32: torch's CPU gemm sums half products in float (its opmath type), adds
+    alpha, beta and C there too, and rounds to half once at the end."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
+def _addmm_like(node_cls, input, a, b, prod, beta, alpha, dtype=None):
+    """beta C + alpha prod, in prod's dtype (float32 for a half product: see _opmath), as ``dtype``."""
     c = input._data
+    if prod.dtype != c.dtype and c.dtype == np.float16:
+        c = c.astype(prod.dtype)
     target = prod.shape
     try:
         np.broadcast_to(c, target)
@@ -312,7 +321,7 @@ def _addmm_like(node_cls, input, a, b, prod, beta, alpha):
     res = prod if alpha == 1 else prod * alpha
     if beta != 0:
         res = res + (c if beta == 1 else c * beta)
-    r = _wrap(np.asarray(res, dtype=prod.dtype))
+    r = _wrap(np.asarray(res, dtype=prod.dtype if dtype is None else dtype))
     if needs_grad(input, a, b):
         node = node_cls()
         node.alpha, node.beta = alpha, beta
@@ -337,7 +346,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input._data.dtype)}, batch1: "
                            f"{_c_name(x.dtype)}, batch2: {_c_name(y.dtype)}")
     _bmm_dtypes(x, y)
-    return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(x, y), beta, alpha)
+    return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(_opmath(x), _opmath(y)), beta, alpha,
+                       x.dtype)
 
 
 def outer(input, vec2, *, out=None):

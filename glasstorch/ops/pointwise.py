@@ -100,6 +100,8 @@ def exp2(input, *, out=None):
 
 def _rsqrt(x):
     with np.errstate(divide="ignore", invalid="ignore"):
+        if x.dtype == np.float16:            # computed in float, rounded to half once
+            return (np.float32(1) / np.sqrt(x.astype(np.float32))).astype(np.float16)
         return x.dtype.type(1) / np.sqrt(x)
 
 

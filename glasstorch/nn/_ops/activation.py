@@ -40,6 +40,11 @@ def _float_only(input, kernel):
     return x
 
 
+def _opmath(x):
+    """float16 as float32: torch's activation kernels compute half in float and round once."""
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
 # ---- leaky_relu, elu family, hardtanh -------------------------------------------------------------
 class LeakyReluBackward0(Node):
     """y = x if x > 0 else a x   ->   dx = g if x > 0 else a g"""
@@ -54,7 +59,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
         return leaky_relu_(input, negative_slope)
     x = _float_only(input, "leaky_relu_cpu")
-    out = np.where(x > 0, x, x * x.dtype.type(negative_slope))
+    w = _opmath(x)
+    out = np.where(w > 0, w, w * w.dtype.type(negative_slope)).astype(x.dtype, copy=False)
     return _unary(LeakyReluBackward0, input, out, input, slope=negative_slope)
 
 
@@ -85,9 +91,11 @@ class EluBackward0(Node):
 
 def _elu(node_cls, input, alpha, scale, input_scale):
     x = _float_only(input, "elu_cpu")
-    t = x.dtype.type
+    w = _opmath(x)
+    t = w.dtype.type
     with np.errstate(over="ignore"):
-        out = np.where(x > 0, x * t(scale), t(scale) * t(alpha) * _libm.expm1(x * t(input_scale)))
+        out = np.where(w > 0, w * t(scale), t(scale) * t(alpha) * _libm.expm1(w * t(input_scale)))
+    out = out.astype(x.dtype, copy=False)
     return _unary(node_cls, input, out, None if node_cls._from_output else input, alpha=alpha, scale=scale,
                   input_scale=input_scale)
 
@@ -221,9 +229,10 @@ def silu(input, inplace=False):
         from ...ops.complex_ops2 import silu as complex_silu
         return complex_silu(input)
     x = _float_only(input, "silu_cpu")
-    one = x.dtype.type(1)
+    w = _opmath(x)
+    one = w.dtype.type(1)
     with np.errstate(over="ignore"):            # torch's kernel: x / (1 + exp(-x)), one rounding fewer
-        out = x / (one + _libm.exp(-x))
+        out = (w / (one + _libm.exp(-w))).astype(x.dtype, copy=False)
     return _unary(SiluBackward0, input, out, input)
 
 
@@ -252,7 +261,9 @@ def mish(input, inplace=False):
     if inplace:
         return mish_(input)
     x = _float_only(input, "mish_cpu")
-    return _unary(MishBackward0, input, x * _libm.tanh(_softplus_arr(x, 1.0, 20.0)), input)
+    w = _opmath(x)
+    return _unary(MishBackward0, input, (w * _libm.tanh(_softplus_arr(w, 1.0, 20.0))).astype(x.dtype, copy=False),
+                  input)
 
 
 class SoftplusBackward0(Node):
@@ -267,7 +278,8 @@ class SoftplusBackward0(Node):
 
 def softplus(input, beta=1.0, threshold=20.0):
     x = _float_only(input, "softplus_cpu")
-    return _unary(SoftplusBackward0, input, _softplus_arr(x, beta, threshold), input,
+    return _unary(SoftplusBackward0, input, _softplus_arr(_opmath(x), beta, threshold).astype(x.dtype, copy=False),
+                  input,
                   beta=beta, threshold=threshold)
 
 
@@ -288,9 +300,11 @@ def hardsigmoid(input, inplace=False):
     if inplace:
         return hardsigmoid_(input)
     x = _float_only(input, "hardsigmoid_cpu")
-    t = x.dtype.type
+    w = _opmath(x)
+    t = w.dtype.type
     # torch's kernel: min(max(x + 3, 0), 6) / 6 (not x / 6 + 1/2, which rounds differently)
-    return _unary(HardsigmoidBackward0, input, np.clip(x + t(3), t(0), t(6)) / t(6), input)
+    return _unary(HardsigmoidBackward0, input, (np.clip(w + t(3), t(0), t(6)) / t(6)).astype(x.dtype, copy=False),
+                  input)
 
 
 class HardswishBackward0(Node):
@@ -307,8 +321,10 @@ def hardswish(input, inplace=False):
     if inplace:
         return hardswish_(input)
     x = _float_only(input, "hardswish_cpu")
-    t = x.dtype.type
-    return _unary(HardswishBackward0, input, x * np.clip(x + t(3), t(0), t(6)) / t(6), input)
+    w = _opmath(x)
+    t = w.dtype.type
+    return _unary(HardswishBackward0, input, (w * np.clip(w + t(3), t(0), t(6)) / t(6)).astype(x.dtype, copy=False),
+                  input)
 
 
 class LogSigmoidBackward0(Node):
@@ -322,8 +338,9 @@ class LogSigmoidBackward0(Node):
 
 def logsigmoid(input):
     x = _float_only(input, "log_sigmoid_cpu")
+    w = _opmath(x)
     with np.errstate(over="ignore"):
-        out = np.minimum(x, 0) - _libm.log1p(_libm.exp(-np.abs(x)))
+        out = (np.minimum(w, 0) - _libm.log1p(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)
     return _unary(LogSigmoidBackward0, input, out, input)
 
 

@@ -65,7 +65,8 @@ def celu_(input, alpha=1.0):
 def leaky_relu_(input, negative_slope=0.01):
     def compute():
         x = _act._float_only(input, "leaky_relu_cpu")
-        out = np.where(x > 0, x, x * x.dtype.type(negative_slope))
+        w = _act._opmath(x)                       # half: in float, rounded once
+        out = np.where(w > 0, w, w * w.dtype.type(negative_slope)).astype(x.dtype, copy=False)
         return _act._unary(LeakyReluBackward1, input, out, None, slope=negative_slope)
     return commit(input, compute, "leaky_relu_")
 

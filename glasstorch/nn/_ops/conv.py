@@ -262,11 +262,16 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     inner = n > 1 and out[-1] < _INNER_BELOW[bool(GRAD.enabled and input._rg)]
     cols = _im2col(_to_layout(x, pads, inner), k, stride, dilation, out, inner)
     og, kg = o // groups, cols.shape[0] // groups
-    res = np.empty((o, cols.shape[1]), x.dtype)
+    # half: torch sums in float, adds the bias there, and rounds to half once
+    half = x.dtype == np.float16
+    wm, cm = (w.astype(np.float32), cols.astype(np.float32)) if half else (w, cols)
+    res = np.empty((o, cols.shape[1]), cm.dtype)
     for i in range(groups):
-        np.matmul(w[i * og:(i + 1) * og].reshape(og, kg), cols[i * kg:(i + 1) * kg], out=res[i * og:(i + 1) * og])
+        np.matmul(wm[i * og:(i + 1) * og].reshape(og, kg), cm[i * kg:(i + 1) * kg], out=res[i * og:(i + 1) * og])
     if bias is not None:
         res += bias._data[:, None]
+    if half:
+        res = res.astype(np.float16)
     res = _from_layout(res.reshape((o,) + out + (n,) if inner else (o, n) + out), inner)
     if squeeze1d:
         res = res[:, :, 0, :]

@@ -66,12 +66,19 @@ def _check_shapes(x, w):
 
 def _linear2d(input, weight, bias):
     x, w = input._data, weight._data
-    # a few inputs: MKL's plain sum (x_wt; its bound checked here first, this is every forward)
-    out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None
-    if out is None:
-        out = x @ w.T
-    if bias is not None:
-        out += bias._data
+    if x.dtype == np.float16:
+        # torch's half gemm sums in float, adds the bias there, and rounds to half once
+        out = x.astype(np.float32) @ w.T.astype(np.float32)
+        if bias is not None:
+            out += bias._data.astype(np.float32)
+        out = out.astype(np.float16)
+    else:
+        # a few inputs: MKL's plain sum (x_wt; its bound checked here first, this is every forward)
+        out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None
+        if out is None:
+            out = x @ w.T
+        if bias is not None:
+            out += bias._data
     r = _wrap(out)
     if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
         wt = _t(weight)

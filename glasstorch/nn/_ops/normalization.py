@@ -40,6 +40,12 @@ def _saved_stats(node, g, axes):
     return (w,) + _xhat_recorded(x, axes, node.eps)
 
 
+def _opmath(x):
+    """float16 as float32: torch's layer and group norm kernels compute half inputs in float (statistics,
+    normalisation and affine) and round to half once, in _affine_and_record."""
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
 def _affine_and_record(node_cls, xhat, invstd, input, weight, bias, shape=None, **fields):
     """y = xhat * w + b (w, b reshaped to ``shape`` if given); when input, weight or bias wants a
     gradient, a ``node_cls`` holding xhat, invstd, ``need`` (which of the three do) and ``fields``."""
@@ -162,6 +168,9 @@ def _batch_norm_generic(input, running_mean, running_var, weight, bias, training
     """Other dtypes (and empty inputs): the textbook formulas in the input's dtype."""
     x = input._data
     refuse("batch_norm", x)
+    if x.dtype == np.float16 and x.ndim >= 2 and x.size:
+        from .batch_norm_half import batch_norm_half
+        return batch_norm_half(input, running_mean, running_var, weight, bias, training, momentum, eps)
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, -1) + (1,) * (x.ndim - 2)
     t = x.dtype.type
@@ -217,6 +226,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                                f"{list(p.shape)} and normalized_shape = {list(normalized_shape)}")
     refuse("LayerNormKernelImpl", x)
     axes = tuple(range(x.ndim - k, x.ndim))
+    x = _opmath(x)
     t = x.dtype.type
     mean = x.mean(axis=axes, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
@@ -257,6 +267,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(x.shape)} and num_groups={num_groups}")
     refuse("GroupNormKernelImpl", x)
+    x = _opmath(x)
     t = x.dtype.type
     xg = x.reshape(n, num_groups, -1)
     mean = xg.mean(axis=2, keepdims=True)

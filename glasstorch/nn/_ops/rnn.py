@@ -78,7 +78,13 @@ def run_direction(mode, seq, state, weights, reverse):
         return fused_layer(mode, seq, state, weights, reverse)
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     t_len, batch = seq.shape[0], seq.shape[1]
-    xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, -1)
+    if seq._data.dtype == np.float16:
+        # torch's linear on the (T, B, F) input: addmm when it is contiguous, else matmul and then the bias
+        # (batch_first's transposed view), which in half rounds twice
+        from .linear import linear
+        xw = linear(seq, w_ih, b_ih)
+    else:
+        xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, -1)
     step = STEPS[mode]
     w_hh_t = t(w_hh)
     extra = (t(w_hr),) if w_hr is not None else ()
