@@ -8,12 +8,10 @@ import math
 import numpy as np
 
 from ...autograd.graph import Node
-from ...ops._common import GRAD, _wrap, record, record1
+from ...ops._common import GRAD, _wrap, record1
 from ...ops import _libm
 from ...ops.shape import is_array
-from ...ops import softmax as _softmax
 from ._util import erf
-from ...ops._complex_refuse import refuse
 
 
 def _unary(node_cls, input, out, *save, **attrs):
@@ -344,94 +342,9 @@ def logsigmoid(input):
     return _unary(LogSigmoidBackward0, input, out, input)
 
 
-class GluBackward0(Node):
-    """y = a s(b), [a, b] = split(x, 2, dim)   ->   da = g s(b),  db = g a s(b) (1 - s(b))"""
-    __slots__ = ("dim",)
-
-    def backward(self, g):
-        x, = self.saved()
-        a, b = np.split(x, 2, axis=self.dim)
-        s = _sig(b)
-        return (np.concatenate([g * s, g * a * s * (1 - s)], axis=self.dim),)
-
-
-def glu(input, dim=-1):
-    x = input._data
-    refuse("glu_cpu", x)
-    if x.shape[dim] % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {x.shape[dim]}")
-    a, b = np.split(x, 2, axis=dim)
-    return _unary(GluBackward0, input, a * _sig(b), input, dim=dim)
-
-
-class PreluKernelBackward0(Node):
-    """y = x if x > 0 else w x   ->   dx = g or w g;  dw = g x where x <= 0"""
-    __slots__ = ()
-
-    def backward(self, g):
-        x, w = self.saved()
-        wb = _prelu_weight(w, x)
-        gx = np.where(x > 0, g, g * wb)
-        gw = np.where(x > 0, 0, g * x)
-        if w.size == 1:
-            gw = gw.sum().reshape(w.shape)
-        else:
-            axes = tuple(i for i in range(gw.ndim) if i != (1 if x.ndim > 1 else 0))
-            gw = gw.sum(axis=axes)
-        return gx, gw
-
-
-def _prelu_weight(w, x):
-    if w.size == 1 or x.ndim < 2:
-        return w.reshape(()) if w.size == 1 else w
-    return w.reshape((1, -1) + (1,) * (x.ndim - 2))
-
-
-def prelu(input, weight):
-    x, w = input._data, weight._data
-    refuse("prelu_cpu", x)
-    channels = x.shape[1] if x.ndim >= 2 else 1
-    if w.size != 1 and w.size != channels:
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {w.size} "
-                           f"and channel size = {channels}.")
-    r = _wrap(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype))
-    if GRAD.enabled and (input._rg or weight._rg):
-        node = PreluKernelBackward0()
-        node.save(input, weight)
-        record(node, r, input, weight)
-    return r
-
-
-# ---- softmax family: the kernels of ops/softmax.py (torch.softmax and the tensor methods), plus
-# nn.functional's implicit-dim rule -----------------------------------------------------------------
-def _softmax_dim(ndim, dim, name, stacklevel):
-    # torch's _get_softmax_dim: the warning points at the caller of F.softmax (stacklevel 3; modules pass 5)
-    if dim is None:
-        import warnings
-        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
-                      "dim=X as an argument.", UserWarning, stacklevel=stacklevel)
-        dim = 0 if ndim in (0, 1, 3) else 1
-    return dim
-
-
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax.softmax(input, _softmax_dim(input._data.ndim, dim, "softmax", _stacklevel), dtype)
-
-
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax.log_softmax(input, _softmax_dim(input._data.ndim, dim, "log_softmax", _stacklevel), dtype)
-
-
-def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    from ...ops.arithmetic import neg
-    return _softmax.softmax(neg(input), _softmax_dim(input._data.ndim, dim, "softmin", _stacklevel), dtype)
-
-
-def softsign(input):
-    from ...ops.arithmetic import div
-    from ...ops.unary import abs as _abs
-    return div(input, _abs(input) + 1)
-
+# glu, prelu and the softmax family live in activation_more.py (imported here, so their old home works)
+from .activation_more import (glu, prelu, softmax, log_softmax, softmin, softsign, _softmax_dim,  # noqa: E402,F401
+                              GluBackward0, PreluKernelBackward0)
 
 # the in-place forms reuse the functions above (imported last: that module imports this one)
 from .activation_inplace import (elu_, selu_, celu_, leaky_relu_, hardtanh_, hardswish_, hardsigmoid_,  # noqa: E402
