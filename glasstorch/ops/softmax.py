@@ -14,6 +14,7 @@ from .._tensor import _wrap_dim
 class SoftmaxBackward0(Node):
     """y = exp(x) / sum(exp(x))   ->   dx = y * (g - sum(g * y))"""
     __slots__ = ("dim",)
+    _saved_names = ("result", "attr:dim")
 
     def backward(self, g):
         y, = self.saved()
@@ -25,6 +26,7 @@ class SoftmaxBackward0(Node):
 class LogSoftmaxBackward0(Node):
     """y = x - log(sum(exp(x)))   ->   dx = g - exp(y) * sum(g)"""
     __slots__ = ("dim",)
+    _saved_names = ("result", "attr:dim")
 
     def backward(self, g):
         y, = self.saved()

@@ -139,3 +139,22 @@ def test_optimizers_on_large_parameters(name, options):
             opt.step()
         out.append(p.detach())
     assert_same_array(*out)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("input_grad", [True, False])
+def test_linear_and_softmax_save_what_torch_saves(bias, input_grad):
+    """Saved-tensor hooks see what torch's nodes keep: addmm keeps the input only for the weight's
+    gradient and W^T only for the input's; softmax keeps its result (and its dim)."""
+    out = []
+    for m in MODS:
+        m.manual_seed(0)
+        lin = m.nn.Linear(3, 2, bias=bias)
+        x = m.randn(4, 3, requires_grad=input_grad)
+        packed = []
+        with m.autograd.graph.saved_tensors_hooks(lambda t: packed.append(tuple(t.shape)) or t, lambda t: t):
+            y = m.log_softmax(lin(x), 1)
+        fn = y.grad_fn.next_functions[0][0]
+        names = sorted(n for n in dir(fn) if n.startswith("_saved") and "sym_" not in n)
+        out.append((packed, names, sorted(n for n in dir(y.grad_fn) if n.startswith("_saved")), y.grad_fn._saved_dim))
+    assert out[0] == out[1]

@@ -20,6 +20,9 @@ from ..._arg_parser import tp_name
 class AddmmBackward0(Node):
     """y = b + x @ Wt   ->   db = g,  dx = g @ Wt^T,  dWt = x^T @ g"""
     __slots__ = ("need",)
+    # as torch: x is kept only for W's gradient, Wt only for x's (a plain input saves one tensor)
+    _saved_names = ("mat1", "mat2", "attr:alpha", "attr:beta")
+    alpha = beta = 1
 
     def backward(self, g):
         x, wt = self.saved()
@@ -30,9 +33,10 @@ class AddmmBackward0(Node):
 class MmBackward0(Node):
     """y = x @ Wt   ->   dx = g @ Wt^T,  dWt = x^T @ g"""
     __slots__ = ("need",)
+    _saved_names = ("mat2", "self")          # (torch's mm saves W^T first)
 
     def backward(self, g):
-        x, wt = self.saved()
+        wt, x = self.saved()
         nx, nw = self.need
         return (g @ wt.T if nx else None, weight_grad_t(x, g) if nw else None)
 
@@ -85,12 +89,12 @@ def _linear2d(input, weight, bias):
         if bias is not None:
             node = AddmmBackward0()
             node.need = (bias._rg, input._rg, weight._rg)
-            node.save(input, wt)
+            node.save(input if weight._rg else None, wt if input._rg else None)
             record(node, r, bias, input, wt)
         else:
             node = MmBackward0()
             node.need = (input._rg, weight._rg)
-            node.save(input, wt)
+            node.save(wt if input._rg else None, input if weight._rg else None)
             record(node, r, input, wt)
     return r
 
