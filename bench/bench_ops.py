@@ -6,6 +6,7 @@ Prints the median time of each library and the ratios glasstorch/torch and glass
 broadcast elementwise chain, a reduction, a matmul and a batched matmul at a small and a large size.
 Targets: large sizes <= 1.5x torch; small sizes <= 1.3x NumPy.
 """
+import itertools
 import timeit
 
 import numpy as np
@@ -14,15 +15,17 @@ import torch
 import glasstorch as gt
 
 
-def _median_times(fns, number, rounds=7):
-    """Median time per call of each function, timed in rounds that rotate their order.
+def _median_times(fns, number, rounds=12):
+    """Median time per call of each function, timed in rounds that go through every order of the
+    functions in turn (each one equally often first, and equally often right after each other one).
 
-    Rotating matters on a small machine: torch's OpenMP threads keep spinning for a while after a
-    torch call and take cores from whatever runs next, so a library always timed right after torch
-    would be charged for torch's threads."""
+    The order matters on a small machine: torch's OpenMP threads keep spinning for a while after a
+    torch call and take cores from whatever runs next, so a library timed more often right after
+    torch would be charged for torch's threads."""
+    orders = list(itertools.permutations(range(len(fns))))
     runs = [[] for _ in fns]
     for r in range(rounds):
-        for i in [(r + k) % len(fns) for k in range(len(fns))]:
+        for i in orders[r % len(orders)]:
             runs[i].append(timeit.timeit(fns[i], number=number) / number)
     return [sorted(t)[len(t) // 2] for t in runs]
 
