@@ -10,6 +10,7 @@ from . import engine as _engine
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
 from .graph import Node
+from ._gradient_edge import GradientEdge as _Edge, as_edge as _as_edge, stand_in as _stand_in
 from . import _graph_task
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
@@ -18,7 +19,7 @@ __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_e
 
 def _tensors(x):
     from .._tensor import Tensor
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, _Edge)):      # (an edge is a tuple too, but one item)
         return (x,)
     if x is None:
         return ()
@@ -43,6 +44,8 @@ def _inputs(inputs, who):
 
 def _seed(t, g, create_graph, who="backward"):
     """The gradient a root starts with: ones for a scalar, else the one the caller gave."""
+    if isinstance(t, _Edge):
+        t = _stand_in(t)
     if g is None:
         if t._data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -77,8 +80,7 @@ def _broadcastable(a, b):
 
 
 def _root(t, i):
-    from ..ops._common import edge
-    node, nr = edge(t)
+    node, nr = _as_edge(t)
     if node is None:
         raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     return node, nr
@@ -97,10 +99,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     seeds = [_seed(t, g, create_graph) for t, g in zip(tensors, grads)]
     if inputs is not None:
         inputs = _inputs(inputs, "backward")[0]
-        from ..ops._common import edge
-        capture = {edge(x): i for i, x in enumerate(inputs)}
+        capture = {_as_edge(x): i for i, x in enumerate(inputs)}
         got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
         for x, g in zip(inputs, got):
+            if g is not None and isinstance(x, _Edge):
+                # a leaf's edge fills its .grad; a gradient stopped at an inner edge is kept nowhere
+                if not hasattr(x.node, "variable"):
+                    continue
+                x = x.node.variable
             if g is not None:
                 if x.grad_fn is None:
                     x._grad = g if x._grad is None else x._grad + g
@@ -127,15 +133,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         from ._grads_batched import grad_batched
         res = grad_batched(grad, outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads)
         return res if keys is None else dict(zip(keys, res))
-    from ..ops._common import edge
     roots = [_root(t, i) for i, t in enumerate(outputs)]      # torch checks the outputs first
     for i, x in enumerate(inputs):
-        if not x._rg:
+        if not isinstance(x, _Edge) and not x._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     seeds = [_seed(t, g, create_graph) for t, g in zip(outputs, grads)]
     capture = {}
     for i, x in enumerate(inputs):
-        capture.setdefault(edge(x), i)
+        capture.setdefault(_as_edge(x), i)
     _graph_task.NEXT_IS_GRAD[0] = True        # hooks may ask (torch._C._will_engine_execute_node)
     try:
         got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
@@ -143,8 +148,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         _graph_task.NEXT_IS_GRAD[0] = False
     out = []
     for i, x in enumerate(inputs):
-        g = got[capture[edge(x)]]
+        g = got[capture[_as_edge(x)]]
         if g is None:
+            if materialize_grads and isinstance(x, _Edge):
+                raise RuntimeError("materialize_grads cannot be used when the given input is a GradientEdge")
             if materialize_grads:
                 from .._creation import zeros_like
                 g = zeros_like(x)

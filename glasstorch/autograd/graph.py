@@ -16,7 +16,7 @@ import numpy as np
 from ._inference import refuse_saved
 
 __all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
-           "register_multi_grad_hook"]
+           "register_multi_grad_hook", "GradientEdge", "get_gradient_edge"]
 
 _seq = itertools.count()
 _HIDDEN = frozenset(("_saved", "_saved_names", "_saved_tensors", "saved"))   # internals dir(grad_fn) leaves out
@@ -310,3 +310,5 @@ from .graph_hooks import (STACK as _HOOKS, Packed, SavedTensor, disable_saved_te
                           save_on_cpu, saved_tensors_hooks)
 from ._graph_task import _MultiHandle, register_multi_grad_hook  # noqa: E402,F401
 _MultiHandle.__module__ = __name__
+from ._gradient_edge import GradientEdge, get_gradient_edge  # noqa: E402
+GradientEdge.__module__ = get_gradient_edge.__module__ = __name__

@@ -26,7 +26,8 @@ def _record_product(node_cls, r, a, b):
     when the other one needs its gradient (dA uses B, dB uses A).  Returns ``r``."""
     if needs_grad(a, b):
         node = node_cls()
-        node.save(a if b._rg else None, b if a._rg else None)
+        x, y = (b, a) if node_cls._saved_names[0] == "mat2" else (a, b)    # torch saves mm's mat2 first
+        node.save(x if y._rg else None, y if x._rg else None)
         record(node, r, a, b)
     return r
 
@@ -91,6 +92,7 @@ def vdot(input, other, *, out=None):
 class MvBackward0(Node):
     """y = A v   ->   dA = outer(g, v),   dv = A^T g"""
     __slots__ = ()
+    _saved_names = ("self", "vec")
 
     def backward(self, g):
         A, v = self.saved()
@@ -114,10 +116,10 @@ def mv(input, vec, *, out=None):
 class MmBackward0(Node):
     """Y = A B   ->   dA = g B^T,   dB = A^T g"""
     __slots__ = ()
-    _saved_names = ("self", "mat2")
+    _saved_names = ("mat2", "self")
 
     def backward(self, g):
-        A, B = self.saved()
+        B, A = self.saved()
         m = self.m
         return (None if B is None else _mat(m, g, _T(B))), (None if A is None else _mat(m, _T(A), g))
 
@@ -275,6 +277,7 @@ def _batched(a, b):
 class AddmmBackward0(Node):
     """Y = beta C + alpha A B   ->   dC = beta g,   dA = alpha g B^T,   dB = alpha A^T g"""
     __slots__ = ("alpha", "beta")
+    _saved_names = ("attr:alpha", "attr:beta", "mat1", "mat2")
 
     def backward(self, g):
         A, B = self.saved()
@@ -333,6 +336,7 @@ def _addmm_like(node_cls, input, a, b, prod, beta, alpha, dtype=None):
 class BaddbmmBackward0(AddmmBackward0):
     """Y_b = beta C_b + alpha A_b B_b   ->   as addmm, batch by batch"""
     __slots__ = ()
+    _saved_names = ("attr:alpha", "attr:beta", "batch1", "batch2")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):

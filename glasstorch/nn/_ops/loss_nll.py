@@ -12,9 +12,19 @@ from ._util import check_reduction, legacy_reduction
 class NllLossBackward0(Node):
     """l = -w[t] x[t] (summed, or divided by sum(w[t]))   ->   dx[n, t_n] = -w[t_n] g (/ total)"""
     __slots__ = ("reduction", "total", "ignore_index")
+    # torch's saved tensors, in its order (pack hooks see them so); total_weight is a 0-d tensor
+    _saved_names = ("self", "target", "weight", "total_weight")
+
+    @property
+    def _saved_reduction(self):
+        return _REDUCTION_ENUM[self.reduction]          # torch's at::Reduction: an int
+
+    @property
+    def _saved_ignore_index(self):
+        return self.ignore_index % 2 ** 64              # torch reads it back as unsigned: -100 -> 2**64 - 100
 
     def backward(self, g):
-        x, t, w = self.saved()
+        x, t, w, _ = self.saved()
         if not isinstance(g, (np.ndarray, np.generic)):
             # create_graph: dx = g * M, M the constant matrix backward would fill for g = 1
             xa, ta, wa = (getattr(v, "_data", v) for v in (x, t, w))
@@ -54,6 +64,9 @@ class NllLossBackward0(Node):
 class NllLoss2DBackward0(NllLossBackward0):
     """nll_loss on (N, C, H, W) inputs: the same formula per pixel"""
     __slots__ = ()
+
+
+_REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
 
 
 def _check_weight(x, w):
@@ -127,7 +140,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     # its folds, which is left to NumPy's order (equal within rounding)
     add = nll_sum if x.ndim <= 2 and valid.all() else (lambda v: v.sum(dtype=x.dtype))
     if reduction == "none":
-        out = losses
+        # torch writes +0 for an ignored target (-x * 0 would be -0 where x > 0)
+        out = losses if valid.all() else np.where(valid, losses, x.dtype.type(0))
     elif reduction == "sum":
         out = np.asarray(add(losses), dtype=x.dtype)
     else:
@@ -139,7 +153,14 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         node.reduction = reduction
         node.total = total
         node.ignore_index = ignore_index
-        node.save(input, t, w)
+        # torch's total_weight: the valid targets' weight (1-d input: even unreduced), 0 for an unreduced batch
+        if reduction == "mean":
+            tw = total
+        elif x.ndim == 1 or reduction == "sum":
+            tw = add(wt.astype(x.dtype, copy=False)) if w is not None else valid.sum()
+        else:
+            tw = 0
+        node.save(input, target, weight, _wrap(np.asarray(tw, x.dtype)))
         record(node, r, input, target, weight)
     return r
 
@@ -169,6 +190,6 @@ def _nll_plain(input, target, reduction):
         node.reduction = reduction
         node.total = None                    # marks this path for backward
         node.ignore_index = -100
-        node.save(input, t, None)
+        node.save(input, target, None, _wrap(np.asarray(t.shape[0], x.dtype)))
         record(node, r, input, target, None)
     return r
