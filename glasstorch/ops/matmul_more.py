@@ -15,6 +15,7 @@ def _outer(m, a, b):
 class AddrBackward0(Node):
     """Y = beta C + alpha u v^T   ->   dC = beta g,   du = alpha g v,   dv = alpha g^T u"""
     __slots__ = ("alpha", "beta")
+    _saved_names = ("attr:alpha", "attr:beta", "vec1", "vec2")
 
     def backward(self, g):
         u, v = self.saved()
@@ -51,6 +52,7 @@ def _check_expand(shape, target):
 class AddbmmBackward0(Node):
     """Y = beta C + alpha sum_b A_b B_b   ->   dC = beta g,   dA_b = alpha g B_b^T,   dB_b = alpha A_b^T g"""
     __slots__ = ("alpha", "beta")
+    _saved_names = ("attr:alpha", "attr:beta", "batch1", "batch2")
 
     def backward(self, g):
         A, B = self.saved()
@@ -82,6 +84,7 @@ __all__ = ["addr", "addbmm"]
 class AddmvBackward0(Node):
     """y = beta c + alpha A v   ->   dc = beta g,   dA = alpha outer(g, v),   dv = alpha A^T g"""
     __slots__ = ("alpha", "beta")
+    _saved_names = ("attr:alpha", "attr:beta", "mat", "vec")
 
     def backward(self, g):
         A, v = self.saved()

@@ -343,3 +343,20 @@ def test_mm_gradcheck():
     assert gradcheck(glasstorch.mm, (a, b))
     assert gradcheck(lambda a, b: glasstorch.bmm(a.unsqueeze(0), b.unsqueeze(0)), (a, b))
     assert gradcheck(lambda b: glasstorch.mm(a.detach(), b), (b,))
+
+
+def test_addmv_addr_addbmm_saved_names():
+    """grad_fn._saved_* of addmv, addr and addbmm: torch's names, values and shapes (alpha, beta, operands)."""
+    def info(m):
+        m.manual_seed(0)
+        v = m.randn(4, requires_grad=True)
+        nodes = (m.addmv(m.randn(3, requires_grad=True), m.randn(3, 4, requires_grad=True), v, alpha=2).grad_fn,
+                 m.addr(m.randn(3, 4), m.randn(3, requires_grad=True), v, beta=0.5).grad_fn,
+                 m.addbmm(m.randn(3, 5), m.randn(2, 3, 4, requires_grad=True), m.randn(2, 4, 5, requires_grad=True)).grad_fn)
+        out = []
+        for f in nodes:
+            names = sorted(n for n in dir(f) if n.startswith("_saved") and "sym_" not in n)
+            out.append([(n, tuple(getattr(f, n).shape) if hasattr(getattr(f, n), "shape") else getattr(f, n))
+                        for n in names])
+        return out
+    assert info(torch) == info(glasstorch)
