@@ -44,9 +44,13 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if x.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {pc.sizes(x.shape)}")
     pc.check_nonempty(x.shape, "adaptive_max_pool2d", range(1, x.ndim))
+    if not isinstance(output_size, int) and len(output_size) != 2:
+        raise RuntimeError("adaptive_max_pool2d(): internal error: output_size.size() must be 2")
     oh, ow = _size2(output_size, x.shape)
     pc.check_new_shape(x.shape[:-2] + (oh, ow))
-    refuse("adaptive_max_pool2d", x)
+    if x.dtype.kind != "f":         # no integer, bool or complex kernel
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("adaptive_max_pool2d", x.dtype)
     h, w = x.shape[-2:]
     flat = x.reshape(x.shape[:-2] + (h * w,))
     vals = np.empty(x.shape[:-2] + (oh, ow), x.dtype)
@@ -74,6 +78,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """torch: rank 2 or 3, one int, no empty non-batch dim, then the 2-d pool on ``unsqueeze(-2)``."""
+    pc.parsed_output_size(output_size, "adaptive_max_pool1d")
     pc.check_dim_range(input.shape, 2, 4, "adaptive_max_pool1d")
     o = pc.one_int(output_size, "adaptive_max_pool1d", "output_size")
     pc.check_nonempty(tuple(input.shape), "adaptive_max_pool1d", range(1, input.dim()))

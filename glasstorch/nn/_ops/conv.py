@@ -172,7 +172,7 @@ class ConvolutionBackward0(Node):
 def _pairs(v, n):
     if isinstance(v, int):
         return (v,) * n
-    return tuple(v)
+    return tuple(v) * n if len(v) == 1 else tuple(v)      # one value broadcasts, as in torch
 
 
 def _same_pads(k, d):
@@ -208,13 +208,18 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "
                            f"of size: {list(x.shape)}")
+    from .conv_checks import check_conv
+    empty = check_conv(x, w, None if bias is None else bias._data, stride, padding, dilation, groups, nd)
+    if empty is not None:
+        from .conv_checks import empty_output
+        return empty_output(input, weight, bias, empty, x.ndim == nd + 1)
     _check_conv_params(w, stride, padding, dilation, nd)
     if x.ndim == nd + 1:                      # unbatched: torch unsqueezes, convolves, squeezes(0)
         from ...ops.shape import squeeze, unsqueeze
         return squeeze(conv(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups, nd), 0)
     if x.dtype != w.dtype or (bias is not None and bias._data.dtype != x.dtype):
         from ...ops.inplace import type_name
-        if bias is not None:
+        if bias is not None and bias._data.dtype != x.dtype:
             raise RuntimeError(f"Input type ({_C_NAMES.get(x.dtype.name, x.dtype.name)}) and bias type "
                                f"({_C_NAMES.get(bias._data.dtype.name)}) should be the same")
         raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")

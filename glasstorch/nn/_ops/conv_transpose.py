@@ -67,6 +67,12 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv_transpose{nd}d, "
                            f"but got input of size: {list(x.shape)}")
+    from .conv_checks import check_conv
+    empty = check_conv(x, w, None if bias is None else bias._data, stride, padding, dilation, groups, nd, True,
+                       output_padding)
+    if empty is not None:
+        from .conv_checks import empty_output
+        return empty_output(input, weight, bias, empty, x.ndim == nd + 1)
     if x.ndim == nd + 1:
         from ...ops.shape import squeeze, unsqueeze
         return squeeze(conv_transpose(unsqueeze(input, 0), weight, bias, stride, padding, output_padding, groups,

@@ -58,16 +58,26 @@ class Col2ImBackward0(Node):
         return (out if g.ndim == 4 else out[0],)
 
 
+def _refuse_ints(kernel, dt):
+    """The kernels have float, complex and (oddly) bool instances, no integer ones."""
+    if dt.kind in "iu":
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented(kernel, dt)
+
+
+def _check_lengths(**named):
+    """im2col / col2im take exactly two values per argument (an int is made two), checked in this order."""
+    for name, v in named.items():
+        if not isinstance(v, int) and len(v) != 2:
+            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(v)}")
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     x = input._data
-    if x.ndim < 3:                  # torch's im2col reads the size of dim 1 / 2 first
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, {x.ndim - 1}], but got "
-                         f"{x.ndim})")
-    if x.ndim not in (3, 4):
-        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
-                           f"dimensions for input, but got: {list(x.shape)}")
+    _check_lengths(kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride)
     cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
     _im2col_check(x.shape, *cfg)
+    _refuse_ints("im2col_out_cpu", x.dtype)
     out = _im2col(x if x.ndim == 4 else x[None], *cfg)
     r = _wrap(out if x.ndim == 4 else out[0])
     if GRAD.enabled and input._rg:
@@ -87,7 +97,10 @@ def _im2col_check(shape, k, d, p, s):
         raise RuntimeError(f"padding should be non-negative, but got pad_height: {p[0]} pad_width: {p[1]}")
     if min(s) <= 0:
         raise RuntimeError(f"stride should be greater than zero, but got stride_height: {s[0]} stride_width: {s[1]}")
-    if any(v == 0 for v in shape[-3:]):
+    if len(shape) < 3 and (len(shape) < 2 or shape[1] != 0):   # torch reads size(1), then (if not 0) size(2)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-len(shape)}, {len(shape) - 1}], "
+                         f"but got {min(len(shape), 2)})")
+    if len(shape) not in (3, 4) or any(v == 0 for v in shape[-3:]):
         raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
                            f"dimensions for input, but got: {list(shape)}")
     hw = shape[-2:]
@@ -127,9 +140,12 @@ def _col2im_check(shape, hw, k, d, p, s):
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     x = input._data
+    _check_lengths(output_size=output_size, kernel_size=kernel_size, dilation=dilation, padding=padding,
+                   stride=stride)
     cfg = (_pairs(kernel_size, 2), _pairs(dilation, 2), _pairs(padding, 2), _pairs(stride, 2))
     hw = _pairs(output_size, 2)
     _col2im_check(x.shape, hw, *cfg)
+    _refuse_ints("col2im_out_cpu", x.dtype)
     out = _col2im(x if x.ndim == 3 else x[None], hw, *cfg)
     r = _wrap(np.ascontiguousarray(out if x.ndim == 3 else out[0]))
     if GRAD.enabled and input._rg:

@@ -7,6 +7,11 @@ import math
 def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd, avg_pool, max_pool):
     from ...ops.unary import abs as _abs, relu
     from ...ops.select import sign
+    if nd > 1:                  # torch's Python unpacks ``kw, kh = _pair(kernel_size)`` first
+        ks = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
+        if len(ks) != nd:
+            raise ValueError(f"too many values to unpack (expected {nd})" if len(ks) > nd else
+                             f"not enough values to unpack (expected {nd}, got {len(ks)})")
     if isinstance(norm_type, (int, float)):
         if norm_type == float("inf"):
             return max_pool(_abs(input), kernel_size, stride, 0, 1, ceil_mode)
@@ -16,6 +21,8 @@ def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd, avg_pool, max
         out = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     else:
         out = avg_pool(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    if nd == 1 and not isinstance(kernel_size, (int, float)):     # torch: ``.mul(kernel_size)``
+        raise TypeError(f"mul(): argument 'other' (position 1) must be Tensor, not {type(kernel_size).__name__}")
     ks = (kernel_size,) * nd if isinstance(kernel_size, int) else tuple(kernel_size)
     return (sign(out) * relu(_abs(out))).mul(math.prod(ks)).pow(1.0 / norm_type)
 

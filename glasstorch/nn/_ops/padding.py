@@ -108,6 +108,14 @@ def _pad_circular(input, pad):
     return out
 
 
+def _check_narrow(shape, widths):
+    """torch's constant_pad_nd first narrows each dim by its negative pads (left, then right)."""
+    for n, (lo, hi) in zip(shape, widths):
+        cur = n + min(lo, 0)
+        if cur < 0 or cur + min(hi, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+
+
 def _check_non_constant(shape, pad, mode):
     """torch's limits for reflect / replicate / circular: 1-3 trailing dims of a batched or unbatched
     input, reflection narrower than the dim, circular wrapping at most once."""
@@ -119,6 +127,9 @@ def _check_non_constant(shape, pad, mode):
             "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
             "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode != "circular" and 0 in (shape[1:] if nd == k + 2 else shape):      # only the batch may be empty
+        raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other "
+                           f"non-zero dimensions for input, but got: {list(shape)}")
     for i in range(k):
         dim = nd - 1 - i
         lo, hi = pad[2 * i], pad[2 * i + 1]
@@ -131,8 +142,11 @@ def _check_non_constant(shape, pad, mode):
 
 def pad(input, pad, mode="constant", value=None):
     x = input._data
+    if mode != "constant" and mode not in _NP_MODES:     # (torch parses the mode first)
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
     widths = _widths(x.ndim, tuple(pad))
     if mode == "constant":
+        _check_narrow(x.shape, widths)
         pos = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
         out = np.pad(x, pos, constant_values=0 if value is None else value)
         crop = tuple(slice(max(-lo, 0), out.shape[i] - max(-hi, 0)) for i, (lo, hi) in enumerate(widths))
@@ -149,6 +163,9 @@ def pad(input, pad, mode="constant", value=None):
     _check_non_constant(x.shape, tuple(pad), mode)
     if mode == "circular":
         return _pad_circular(input, tuple(pad))
+    if x.dtype == np.bool_:         # the reflection / replication kernels have no bool instance
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented(f"{'reflection' if mode == 'reflect' else 'replication'}_pad{len(pad) // 2}d", x.dtype)
     pos = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
     index = np.pad(np.arange(x.size).reshape(x.shape), pos, mode=_NP_MODES[mode])
     # negative widths crop, after the padding of the other side

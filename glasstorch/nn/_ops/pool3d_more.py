@@ -38,9 +38,13 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     if x.ndim not in (4, 5):
         raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: {pc.sizes(x.shape)}")
     pc.check_nonempty(x.shape, "adaptive_max_pool3d", range(1, x.ndim))
+    if not isinstance(output_size, int) and len(output_size) != 3:
+        raise RuntimeError("adaptive_max_pool3d(): internal error: output_size.size() must be 3")
     out = tuple(n if o is None else o for n, o in zip(x.shape[-3:], _triple(output_size)))
     pc.check_new_shape(x.shape[:-3] + out)
-    refuse("adaptive_max_pool3d_cpu", x)
+    if x.dtype.kind != "f":         # no integer, bool or complex kernel
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("adaptive_max_pool3d_cpu", x.dtype)
     d, h, w = x.shape[-3:]
     flat = x.reshape(x.shape[:-3] + (d * h * w,))
     vals = np.empty(x.shape[:-3] + out, x.dtype)

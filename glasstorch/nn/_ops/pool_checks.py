@@ -56,12 +56,27 @@ def _seq(v):
 
 def one_int(v, fn, name):
     """``check1d``: an int or a list of one int."""
+    if name == "output_size":
+        parsed_output_size(v, fn)
     s = _seq(v)
     if s is None:
         return int(v)
     if len(s) != 1:
         raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(s)})")
     return int(s[0])
+
+
+def parsed_output_size(v, fn):
+    """torch's argument parser on ``output_size`` (argument 2 of the 1-d adaptive pools): ints only."""
+    if v is None:
+        raise TypeError(f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, not NoneType")
+    for i, e in enumerate(v if isinstance(v, (tuple, list)) else ()):
+        if e is None and i == 0:          # the parser looks at the first element's type ...
+            raise TypeError(f"{fn}(): argument 'output_size' (position 2) must be tuple of ints, but found "
+                            "element of type NoneType at pos 0")
+        if e is None:                     # ... and unpacks the rest
+            raise TypeError(f"{fn}(): argument 'output_size' failed to unpack the object at pos {i + 1} with "
+                            "error \"type must be tuple of ints,but got NoneType\"")
 
 
 def _expand(v, nd, msg, allow_empty=False):
@@ -257,6 +272,8 @@ def list_with_default(output_size, shape):
     """torch.nn.functional's ``_list_with_default``: None entries take the input's sizes."""
     if isinstance(output_size, int):
         return output_size
+    if not hasattr(output_size, "__len__"):
+        raise TypeError(f"object of type '{type(output_size).__name__}' has no len()")
     out = list(output_size)
     if len(shape) <= len(out):
         raise ValueError(f"Input dimension should be at least {len(out) + 1}")

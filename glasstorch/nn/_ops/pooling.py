@@ -166,6 +166,9 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     x = input._data
     k, s, p, d, out = pool_geometry("max", nd, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
     refuse(f"max_pool{nd}d", x)
+    if x.dtype.kind == "b":         # (integers have a kernel, bool has none)
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented(f"max_pool{nd}d", x.dtype)
     unbatched = x.ndim == nd + 1
     if unbatched:                 # (C, *S): pool as a batch of one, record on the input itself
         x = x[None]
@@ -205,7 +208,9 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         k, st, pd, dl = pool1d_args("max_pool1d", x.shape, kernel_size, stride, padding, dilation)
     else:
         k, st, pd, dl = check_max_pool1d(x.shape, kernel_size, stride, padding, dilation, ceil_mode)
-        refuse("max_pool1d_impl", x)       # (with indices torch goes through max_pool2d, as here)
+        if x.dtype.kind != "f":             # (with indices torch goes through max_pool2d, as here)
+            from ...ops._complex_refuse import not_implemented
+            raise not_implemented("max_pool1d_impl", x.dtype)
     u = unsqueeze(input, -2)
     out = max_pool2d(u, (1, k), (1, st), (0, pd), (1, dl), ceil_mode, return_indices)
     if return_indices:

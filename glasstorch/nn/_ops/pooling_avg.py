@@ -63,6 +63,9 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     k, s, p, d, out = pool_geometry("avg", nd, x.shape, kernel_size, stride, padding, 1, ceil_mode,
                                     divisor_override)
     refuse("avg_pool2d" if nd == 2 else "avg_pool3d_out_frame", x)
+    if x.dtype.kind in "biu" and x.dtype != np.int64 or nd == 3 and x.dtype == np.float16:
+        from ...ops._complex_refuse import not_implemented     # (of the integers only int64 has a kernel)
+        raise not_implemented("avg_pool2d" if nd == 2 else "avg_pool3d_out_frame", x.dtype)
     xshape = x.shape
     if x.ndim == nd + 1:
         x = x[None]
@@ -152,6 +155,10 @@ def _adaptive_avg_pool(input, output_size, nd):
     if out == (1,) * nd:
         from ._util import mean_of
         dims = tuple(range(-1, -nd - 1, -1))
+        if x.dtype.kind not in "fc":        # mean() checks the dtype before the dims
+            from ...ops.inplace import type_name
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                               f"complex dtype. Got: {type_name(x.dtype)}")
         pc.check_reduce_dims(x.shape, dims)
         return mean_of(input, dims, True)
     if nd == 2:
@@ -162,7 +169,10 @@ def _adaptive_avg_pool(input, output_size, nd):
         pc.check_nonempty(x.shape, fn, range(1, x.ndim))
         if x.ndim not in (4, 5):
             raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {pc.sizes(x.shape)}")
-    refuse("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x)
+    empty_2d = nd == 2 and 0 in x.shape[:-nd] + out      # the 2-d kernel returns before its dtype dispatch
+    if x.dtype.kind != "f" and not empty_2d:     # no integer, bool or complex kernel
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x.dtype)
     bins = tuple(_bins(n, o) for n, o in zip(x.shape[-nd:], out))
     res = np.empty(x.shape[:-nd] + out, x.dtype)
     axes = tuple(range(-nd, 0))
@@ -188,6 +198,7 @@ def adaptive_avg_pool3d(input, output_size):
 def adaptive_avg_pool1d(input, output_size):
     """torch: rank 2 or 3, one int, then adaptive_avg_pool2d on ``unsqueeze(-2)``, squeezed."""
     from ...ops.shape import squeeze, unsqueeze
+    pc.parsed_output_size(output_size, "adaptive_avg_pool1d")
     pc.check_dim_range(input.shape, 2, 4, "adaptive_avg_pool1d")
     o = pc.one_int(output_size, "adaptive_avg_pool1d", "output_size")
     return squeeze(adaptive_avg_pool2d(unsqueeze(input, -2), (1, o)), -2)

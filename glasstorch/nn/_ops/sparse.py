@@ -29,11 +29,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
               sparse=False):
     idx = input._data
     w = weight._data
-    if idx.dtype.kind not in "iu":
-        from ...ops.inplace import type_name
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{type_name(idx.dtype)}Tensor instead (while checking "
-                           "arguments for embedding)")
     if padding_idx is not None:
         if padding_idx > 0 and padding_idx >= w.shape[0]:
             raise AssertionError("Padding_idx must be within num_embeddings")
@@ -41,9 +36,18 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             if padding_idx < -w.shape[0]:
                 raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx = w.shape[0] + padding_idx
-    if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
-        raise IndexError("index out of range in self")
+    from .embedding_checks import check_lookup, check_renorm
     if max_norm is not None:
+        check_renorm(idx, w)
+    if idx.dtype.kind not in "iu":
+        from ...ops.inplace import type_name
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{type_name(idx.dtype)}Tensor instead (while checking "
+                           "arguments for embedding)")
+    check_lookup(idx, w)
+    if max_norm is not None and w.shape[1] == 0:
+        pass                    # nothing to scale
+    elif max_norm is not None:
         rows = np.unique(idx)
         # torch reads each row's norm back as a double and works out the scale in double
         norms = (norm2_lastdim(w[rows]) if norm_type == 2 and w.dtype.kind == "f" else

@@ -31,13 +31,14 @@ def _nearest_matrix(n_in, n_out, scale_factor):
     return a
 
 
-def _linear_matrix(n_in, n_out, align_corners, scale_factor):
-    s = np.float32(_scale(n_in, n_out, align_corners, scale_factor))
-    dst = np.arange(n_out, dtype=np.float32)
-    src = dst * s if align_corners else np.maximum((dst + np.float32(0.5)) * s - np.float32(0.5), 0)
+def _linear_matrix(n_in, n_out, align_corners, scale_factor, ct=np.float32):
+    """Source coordinates in ``ct``: float32, or float64 for double input (torch's opmath type)."""
+    s = ct(_scale(n_in, n_out, align_corners, scale_factor))
+    dst = np.arange(n_out, dtype=ct)
+    src = dst * s if align_corners else np.maximum((dst + ct(0.5)) * s - ct(0.5), 0)
     i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
     i1 = i0 + (i0 < n_in - 1)
-    lam = (src - i0).astype(np.float32)
+    lam = (src - i0).astype(ct)
     a = np.zeros((n_out, n_in))
     np.add.at(a, (np.arange(n_out), i0), 1 - lam)
     np.add.at(a, (np.arange(n_out), i1), lam)
@@ -54,14 +55,14 @@ def _nearest_exact_matrix(n_in, n_out, scale_factor):
     return a
 
 
-def _cubic_matrix(n_in, n_out, align_corners, scale_factor, A=-0.75):
+def _cubic_matrix(n_in, n_out, align_corners, scale_factor, A=-0.75, ct=np.float32):
     """Keys' cubic convolution (A = -0.75) over the 4 inputs around each source position, edges
     clamped; the source position is not clamped at 0 as the linear modes' is."""
-    s = np.float32(_scale(n_in, n_out, align_corners, scale_factor))
-    dst = np.arange(n_out, dtype=np.float32)
-    src = dst * s if align_corners else (dst + np.float32(0.5)) * s - np.float32(0.5)
+    s = ct(_scale(n_in, n_out, align_corners, scale_factor))
+    dst = np.arange(n_out, dtype=ct)
+    src = dst * s if align_corners else (dst + ct(0.5)) * s - ct(0.5)
     i0 = np.floor(src).astype(np.int64)
-    t = (src - i0).astype(np.float32)
+    t = (src - i0).astype(ct)
 
     def near(x):                    # |x| <= 1
         return ((A + 2) * x - (A + 3)) * x * x + 1
@@ -212,6 +213,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                          "linear | bilinear | bicubic | trilinear")
     from .interp_args import check_interpolate_args
     check_interpolate_args(x, size, scale_factor, recompute_scale_factor)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
     if (mode, nd) not in _NODES:
         want = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode)
         if want is not None and x.ndim in (3, 4, 5):
@@ -234,17 +238,15 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             scales = [None] * nd
     else:
         raise ValueError("either size or scale_factor should be defined")
-    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.ndim == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
-                         "tensor as input")
-    if mode == "area" and nd < 3:
+    if mode == "area":
         # torch's 'area' is adaptive average pooling to the output size
-        from .pooling import adaptive_avg_pool2d
-        if nd == 2:
-            return adaptive_avg_pool2d(input, tuple(out_size))
-        return adaptive_avg_pool2d(input.unsqueeze(-2), (1, out_size[0])).squeeze(-2)
+        from . import pooling_avg
+        return getattr(pooling_avg, f"adaptive_avg_pool{nd}d")(input, out_size[0] if nd == 1 else tuple(out_size))
+    from .interp_checks import check_upsample
+    check_upsample(x, mode, out_size, antialias)
     if x.dtype.kind == "c":
         _refuse_complex(x, mode, nd, antialias)
+    ct = np.float64 if x.dtype == np.float64 else np.float32
     if antialias:
         mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic") for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "nearest":
@@ -252,11 +254,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif mode == "nearest-exact":
         mats = [_nearest_exact_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "bicubic":
-        mats = [_cubic_matrix(n, o, align_corners, s) for n, o, s in zip(spatial, out_size, scales)]
+        mats = [_cubic_matrix(n, o, align_corners, s, ct=ct) for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "area":
         mats = [_area_matrix(n, o) for n, o in zip(spatial, out_size)]
     else:
-        mats = [_linear_matrix(n, o, align_corners, s) for n, o, s in zip(spatial, out_size, scales)]
+        mats = [_linear_matrix(n, o, align_corners, s, ct) for n, o, s in zip(spatial, out_size, scales)]
     out = _apply(x.astype(np.float64), mats).astype(x.dtype)
     r = _wrap(np.ascontiguousarray(out))
     if GRAD.enabled and input._rg:
