@@ -13,6 +13,9 @@ import sys
 
 from ._arg_parser import is_long, parser_error, tp_name
 from ._signatures import FUNCTIONS, METHODS
+from ._signatures_more import FUNCTIONS as _MORE_FUNCTIONS, METHODS as _MORE_METHODS
+
+METHODS, FUNCTIONS = {**_MORE_METHODS, **METHODS}, {**_MORE_FUNCTIONS, **FUNCTIONS}
 
 _CO_VARARGS = 0x04
 
@@ -90,7 +93,13 @@ def _as_torch(name, is_method, args, kwargs, module, tensor):
         which = "split" if isinstance(size, int) else "split_with_sizes"
         return FUNCTIONS.get(which), (self, size, full.get("dim", 0)), {}
     table = METHODS if is_method else FUNCTIONS
+    if name in _ALIASES and name not in table:    # an alias torch parses under its own name
+        sigs = table.get(_ALIASES[name])
+        return tuple(s.replace(_ALIASES[name] + "(", name + "(", 1) for s in sigs or ()), args, kwargs
     return table.get(name), args, kwargs
+
+
+_ALIASES = {"moveaxis": "movedim", "swapdims": "transpose"}
 
 
 def refusal():

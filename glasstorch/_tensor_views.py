@@ -6,17 +6,30 @@ Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inher
 from . import _ops_index as O
 
 
+def _missing(fn, arg):
+    """torch's parser error for a method called without its one required argument."""
+    return f'{fn}() missing 1 required positional arguments: "{arg}"'
+
+
+_NO_DIM = object()       # squeeze() without a dim (an explicit None is torch's TypeError)
+
+
 class TensorViews:
     __slots__ = ()
 
     # ---- views and shapes --------------------------------------------------------------------
     def view(self, *shape, size=None):
+        if not shape and size is None:
+            raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                            " * (torch.dtype dtype)\n * (tuple of ints size)\n")
         return O.shape.view(self, *shape, size=size)
 
     def view_as(self, other):
         return O.shape.view_as(self, other)
 
     def reshape(self, *args, shape=None):
+        if not args and shape is None:
+            raise TypeError(_missing("reshape", "shape"))
         return O.shape.reshape(self, *args, shape=shape)
 
     def reshape_as(self, other):
@@ -28,8 +41,11 @@ class TensorViews:
     def unflatten(self, dim, sizes):
         return O.shape.unflatten(self, dim, sizes)
 
-    def squeeze(self, dim=None):
-        return O.shape.squeeze(self, dim)
+    def squeeze(self, dim=_NO_DIM):
+        if dim is None:                 # torch's parser takes no dim, or an int or dims; None is refused
+            from ._arg_refuse import refuse
+            refuse()
+        return O.shape.squeeze(self, None if dim is _NO_DIM else dim)
 
     def unsqueeze(self, dim):
         return O.shape.unsqueeze(self, dim)
@@ -41,6 +57,8 @@ class TensorViews:
         return O.inplace_more.unsqueeze_(self, dim)
 
     def expand(self, *sizes, size=None):
+        if not sizes and size is None:
+            raise TypeError(_missing("expand", "size"))
         return O.shape.expand(self, *sizes, size=size)
 
     def expand_as(self, other):
@@ -63,7 +81,11 @@ class TensorViews:
     def transpose(self, dim0, dim1):
         return O.views.transpose(self, dim0, dim1)
 
-    swapaxes = swapdims = transpose
+    def swapaxes(self, axis0, axis1):       # its own frame: torch's parser errors name swapaxes(axis0, axis1)
+        return O.views.swapaxes(self, axis0, axis1)
+
+    def swapdims(self, dim0, dim1):
+        return O.views.swapdims(self, dim0, dim1)
 
     def t(self):
         return O.views.t(self)
@@ -92,12 +114,15 @@ class TensorViews:
         return _conj(O.views.mT(self))
 
     def permute(self, *args, dims=None):
+        if not args and dims is None:
+            raise TypeError(_missing("permute", "dims"))
         return O.views.permute(self, *args, dims=dims)
 
     def movedim(self, source, destination):
         return O.views.movedim(self, source, destination)
 
-    moveaxis = movedim
+    def moveaxis(self, source, destination):
+        return O.views.moveaxis(self, source, destination)
 
     def narrow(self, dim, start, length):
         return O.views.narrow(self, dim, start, length)
@@ -141,6 +166,8 @@ class TensorViews:
         return TypedStorage(wrap_storage=O.storage.untyped_storage(self), dtype=self.dtype, _internal=True)
 
     def repeat(self, *sizes, repeats=None):
+        if not sizes and repeats is None:
+            raise TypeError(_missing("repeat", "repeats"))
         return O.join.repeat(self, *sizes, repeats=repeats)
 
     def tile(self, *dims, **kwargs):

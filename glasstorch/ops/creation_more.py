@@ -48,14 +48,20 @@ class Rot90Backward0(Node):
 def rot90(input, k=1, dims=(0, 1)):
     from .._tensor import _wrap_dim
     nd = input.dim()
+    if k.__class__ is not int or any(d.__class__ is not int for d in dims):
+        from .._arg_refuse import refusal
+        err = refusal()             # torch's parser refuses a wrongly typed k or dims first
+        if err is not None:
+            raise err
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if nd < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
     d0, d1 = dims
+    w0, w1 = _wrap_dim(d0, nd), _wrap_dim(d1, nd)      # torch 2.13 wraps (range errors) first
     if d0 == d1 or abs(d0 - d1) == nd:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
-    d0, d1 = _wrap_dim(d0, nd), _wrap_dim(d1, nd)
+    d0, d1 = w0, w1
     # torch's kernel: a flipped copy, then (k odd) a transposed view of it, so the strides come out as torch's
     x, m = input._data, k % 4
     if m == 0:

@@ -17,6 +17,8 @@ from ._scalar_cast import checked_scalar
 
 
 def _long_index(index, name):
+    if index._data.size == 0:       # torch checks an empty index for nothing (dtype, dims, sizes): nothing is read
+        return np.zeros(index._data.shape, np.int64)
     return checked_index(index._data, "scatter" if name.startswith("scatter") else name)
 
 
@@ -82,7 +84,9 @@ def _extent(a, k):
     return a.shape[k] if a.ndim else 1
 
 
-def _check_gather(x, idx, d, name, src=None):
+def _check_gather(x, idx, d, name, src=None, bounds=True):
+    if idx.size == 0:
+        return
     if idx.ndim != x.ndim and not (x.ndim <= 1 and idx.ndim <= 1):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as {'input' if name == 'gather' else 'self'} tensor")
     if name != "gather":
@@ -92,6 +96,11 @@ def _check_gather(x, idx, d, name, src=None):
             raise RuntimeError(f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no "
                                f"larger than {'self' if name == 'gather' else 'self'} {list(x.shape)} apart from "
                                f"dimension {d}")
+    if bounds:              # (the kernel's check: after the op's own dtype and reduce checks)
+        check_bounds(x, idx, d)
+
+
+def check_bounds(x, idx, d):
     size = x.shape[d] if x.ndim else 1
     bad = index_checks.first_outside(idx, size, False)
     if bad is not None:
@@ -116,7 +125,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     d = _wrap_dim(dim, x.ndim)
     idx = _long_index(index, "gather")
     _check_gather(x, idx, d, "gather")
-    r = _wrap(_one_d(x)[_full_index(idx, d)])
+    r = _wrap(_one_d(x)[_full_index(idx, d)] if idx.size else np.empty(idx.shape, x.dtype))
     if GRAD.enabled and input._rg:
         node = GatherBackward0()
         node.shape, node.dim, node.index = x.shape, d, idx
@@ -179,18 +188,21 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     is_t = isinstance(src, Tensor)
     if is_t and src._data.dtype != x.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_gather(x, idx, d, "scatter", src._data if is_t else None)
-    out = x.copy()
-    where = _full_index(idx, d)
-    vals = _src_values(src._data, idx) if is_t else src
-    if reduce is None:
-        _one_d(out)[where] = vals
-    elif reduce == "add":
-        np.add.at(_one_d(out), where, vals)
-    elif reduce == "multiply":
-        np.multiply.at(_one_d(out), where, vals)
-    else:
+    _check_gather(x, idx, d, "scatter", src._data if is_t else None, bounds=False)
+    if reduce not in (None, "add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
+    if idx.size:
+        check_bounds(x, idx, d)
+    out = x.copy()
+    if idx.size:            # an empty index writes nothing (and torch checks nothing more)
+        where = _full_index(idx, d)
+        vals = _src_values(src._data, idx) if is_t else src
+        if reduce is None:
+            _one_d(out)[where] = vals
+        elif reduce == "add":
+            np.add.at(_one_d(out), where, vals)
+        else:
+            np.multiply.at(_one_d(out), where, vals)
     r = _wrap(out)
     if needs_grad(input, src if is_t else input):
         node = ScatterBackward0() if is_t else ScatterBackward1()
@@ -216,7 +228,8 @@ def scatter_add(input, dim, index, src):
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_gather(x, idx, d, "scatter_add", src._data)
     out = x.copy()
-    np.add.at(_one_d(out), _full_index(idx, d), _src_values(src._data, idx))
+    if idx.size:
+        np.add.at(_one_d(out), _full_index(idx, d), _src_values(src._data, idx))
     r = _wrap(out)
     if needs_grad(input, src):
         node = ScatterAddBackward0()
@@ -268,8 +281,12 @@ class IndexFillBackward0(Node):
 
 def index_fill(input, dim, index, value):
     x = input._data
-    d = _wrap_dim(dim, x.ndim)
     is_t = isinstance(value, Tensor)
+    if is_t and value._data.ndim:   # torch checks the value, then the index's dtype, then wraps the dim
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+    checked_index(index._data, "index_fill")
+    d = _wrap_dim(dim, x.ndim)
     i = index_checks.index_fill(x, d, index, value._data if is_t else value, is_t)
     out = x.copy()
     _one_d(out)[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else checked_scalar(value, x.dtype)
@@ -287,6 +304,16 @@ from .masks import (MaskedFillBackward0, MaskedFillBackward1, MaskedSelectBackwa
 
 # ---- in-place forms --------------------------------------------------------------------------------
 def masked_fill_(input, mask, value):
+    # in place torch checks the value, then the mask's dtype, then broadcasts self (tensor a) with the mask
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")
+    _check_mask(mask, "masked_fill_")
+    try:
+        np.broadcast_shapes(input._data.shape, mask._data.shape)
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(input._data.shape, mask._data.shape) from None
     return commit(input, lambda: masked_fill(input, mask, value), "masked_fill")
 
 

@@ -30,10 +30,16 @@ def index_select(x, d, index):
     a = index._data
     if a.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if x.ndim == 0 and a.size != 1:        # checked before the index's dtype
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {a.size} value(s)")
     i = checked_index(a, "index_select").reshape(-1)
-    if x.ndim == 0 and i.size != 1:
-        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {i.size} value(s)")
-    if first_outside(i, _size(x, d), False) is not None:
+    bad = first_outside(i, _size(x, d), False)
+    if bad is not None:
+        # torch's CPU kernel (self >= 2-d): an empty self, and its fast path for dim 1, check in other words
+        if x.ndim > 1 and (d == 1 or x.size == 0):
+            if x.size == 0 and x.shape[d] == 0:
+                raise RuntimeError("index_select(): self indexing axis dim should be positive")
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={x.shape[d]}")
         raise IndexError("index out of range in self")
     return i
 

@@ -145,7 +145,8 @@ def index_put_(input, indices, values, accumulate=False):
 
 def _name(a):
     from ._out import _NAMES
-    return _NAMES.get(a.dtype.name, a.dtype.name)
+    from .inplace import type_name
+    return _NAMES.get(a.dtype.name) or type_name(a.dtype)
 
 
 def put(input, index, source, accumulate=False):
@@ -185,7 +186,12 @@ def index_copy_(input, dim, index, source):
 def masked_scatter(input, mask, source):
     x = input._data
     m = mask._data
-    if source._data.dtype != x.dtype:       # torch checks this first; its message lacks the space after "got"
+    try:                # torch first expands self and mask to their common shape (mask is tensor a)
+        shape = np.broadcast_shapes(x.shape, m.shape)
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(m.shape, x.shape) from None
+    if source._data.dtype != x.dtype:       # then the dtypes; its message lacks the space after "got"
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
                            f"{_name(x)} and {_name(source._data)}")
     if m.dtype == np.uint8:
@@ -196,7 +202,6 @@ def masked_scatter(input, mask, source):
                        "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:3130.)")
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {_name(m)}")
-    shape = np.broadcast_shapes(x.shape, m.shape)
     if shape != x.shape:
         x_b = np.broadcast_to(x, shape)
         input = _wrap(x_b.copy(), input._rg) if not input._rg else input.expand(shape).contiguous()
@@ -211,6 +216,9 @@ def masked_scatter(input, mask, source):
 
 
 def masked_scatter_(input, mask, source):
+    if mask._data.shape != input._data.shape:      # torch expands the mask to self's shape (its errors)
+        from .shape import expand
+        expand(mask, input._data.shape)
     return commit(input, lambda: masked_scatter(input, mask, source), "masked_scatter")
 
 

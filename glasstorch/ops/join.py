@@ -52,8 +52,18 @@ def _tensors(tensors, name):
     return tensors
 
 
+def _int_dim(dim):
+    """torch's parser refuses a dim that is not an int before the op looks at anything."""
+    if dim.__class__ is not int:
+        from .._arg_refuse import int_arg
+        dim = int_arg(dim)
+    return dim
+
+
 def cat(tensors, dim=0, *, out=None):
+    dim = _int_dim(dim) if isinstance(tensors, (list, tuple)) and not tensors else dim
     tensors = _tensors(tensors, "cat")
+    dim = _int_dim(dim)
     # torch skips 1-d empty tensors when joining (a legacy rule)
     used = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)]
     dt = result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
@@ -98,8 +108,11 @@ class StackBackward0(Node):
 
 
 def stack(tensors, dim=0, *, out=None):
+    dim = _int_dim(dim) if isinstance(tensors, (list, tuple)) and not tensors else dim
     tensors = _tensors(tensors, "stack")
+    dim = _int_dim(dim)
     s0 = tensors[0]._data.shape
+    d = _wrap_dim(dim, len(s0) + 1)         # torch wraps the dim before it compares the sizes
     for i, t in enumerate(tensors):
         if t._data.shape != s0:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(s0)} at entry 0 and "
@@ -190,6 +203,13 @@ def repeat(input, *sizes, repeats=None):
     if len(reps) < x.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                            "tensor")
+    if any(n < 0 for n in reps):
+        shape = (1,) * (len(reps) - x.ndim) + x.shape
+        target = [a * b for a, b in zip(shape, reps)]
+        if any(n < 0 for n in target):
+            raise RuntimeError(f"Trying to create tensor with negative dimension "
+                               f"{next(n for n in target if n < 0)}: {target}")
+        reps = tuple(max(n, 0) for n in reps)       # a negative repeat of an empty dim is an empty dim
     r = _wrap(np.tile(x, reps) if reps else x.copy())
     if GRAD.enabled and input._rg:
         node = RepeatBackward0()
@@ -217,18 +237,27 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if dim is None:
         input = flatten(input)
         dim = 0
+    if dim.__class__ is not int:
+        from .._arg_refuse import refused
+        raise refused(TypeError(f"repeat_interleave(): argument 'dim' must be int, not {type(dim).__name__}"))
+    if input._data.ndim == 0 and isinstance(repeats, Tensor):   # torch reads the 0-d tensor's size(dim)
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
+    if input._data.ndim == 0:
+        if int(repeats) < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     n = input._data.shape[d]
     if isinstance(repeats, Tensor):
         reps = repeats._data
         if reps.ndim > 1:
             raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
-        if reps.dtype.kind not in "iu":
-            from .inplace import type_name
-            raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{type_name(reps.dtype)}'")
         if reps.ndim == 1 and reps.size != 1 and reps.size != n:
             raise RuntimeError("repeats must have the same size as input along dim, but got "
-                               f"repeats.size(0) = {reps.size} and input.size({d}) = {n}")
+                               f"repeats.size(0) = {reps.size} and input.size({dim}) = {n}")
+        if reps.dtype not in (np.int32, np.int64):
+            from .inplace import type_name
+            raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{type_name(reps.dtype)}'")
         if reps.size and reps.min() < 0:
             raise RuntimeError("repeats can not be negative")
         reps = reps.reshape(-1) if reps.size == n else reps.reshape(())
@@ -281,10 +310,12 @@ def flip(input, *args, dims=None):
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     dims = sizes_arg(or_keyword(args, dims, "dims", "flip"))
     x = input._data
-    axes = tuple(_wrap_dim(d, x.ndim) for d in dims)
-    for i, a in enumerate(axes):
-        if a in axes[:i]:
+    axes = ()
+    for d in dims:          # torch wraps each dim in turn and refuses one seen before
+        a = _wrap_dim(d, x.ndim)
+        if a in axes:
             raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+        axes += (a,)
     r = _wrap(np.flip(x, axes).copy() if x.ndim else x.copy())
     if GRAD.enabled and input._rg:
         node = FlipBackward0()
@@ -322,10 +353,18 @@ def roll(input, shifts, dims=None):
         from .._arg_refuse import int_or_ints
         shifts, dims = int_or_ints(shifts), None if dims is None else int_or_ints(dims)
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if x.size == 0:                 # torch copies an empty tensor before it looks at the dims
+        shifts, dims = (0,), None
     if dims is not None:
         dims = (dims,) if isinstance(dims, int) else tuple(dims)
+        dims = None if not dims and len(shifts) == 1 else dims      # roll(x, (s,), ()) rolls the flat tensor
+    if dims is not None:
         if len(dims) != len(shifts):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+        if x.ndim == 0:         # roll wraps its dims without the scalar allowance
+            raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
         dims = tuple(_wrap_dim(d, x.ndim) for d in dims)
         r = _wrap(np.roll(x, shifts, dims))
     else:
@@ -343,27 +382,7 @@ from .triangles import (TrilBackward0, TriuBackward0, DiagEmbedBackward0, Diagon
                         tril, triu, diag_embed, diag, trace)
 
 
-def meshgrid(*tensors, indexing=None):
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tensors[0]
-    if indexing is None:
-        from .._user_warning import warn_once
-        warn_once("meshgrid", "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. "
-                       "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)")
-        indexing = "ij"
-    ts = list(tensors)
-    swap = indexing == "xy" and len(ts) >= 2
-    if swap:
-        ts[0], ts[1] = ts[1], ts[0]
-    shape = tuple(t._data.size for t in ts)
-    out = []
-    for i, t in enumerate(ts):
-        view = [1] * len(ts)
-        view[i] = -1
-        out.append(expand(reshape(t, view), shape))
-    if swap:
-        out[0], out[1] = out[1], out[0]
-    return tuple(out)
+from .meshgrid import meshgrid  # noqa: E402,F401  (join's API)
 
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack", "column_stack",

@@ -40,18 +40,19 @@ def _check_mask(mask, name):
 
 
 def masked_fill(input, mask, value):
-    _check_mask(mask, "masked_fill_")
     x = input._data
+    try:                # torch first expands self and mask to their common shape (mask is tensor a of the message)
+        np.broadcast_shapes(mask._data.shape, x.shape)
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(mask._data.shape, x.shape) from None
     is_t = isinstance(value, Tensor)
     if is_t and value._data.ndim:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value._data.ndim} dimension(s).")
+    _check_mask(mask, "masked_fill_")
     v = value._data if is_t else checked_scalar(value, x.dtype)
-    np.broadcast_shapes(mask._data.shape, x.shape)
     out = np.where(mask._data, np.asarray(v).astype(x.dtype), x)
-    if out.shape != x.shape:
-        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
-                           f"{list(out.shape)}")
     r = _wrap(out)
     if needs_grad(input, value if is_t else input):
         node = MaskedFillBackward1() if is_t else MaskedFillBackward0()
@@ -102,6 +103,8 @@ def take(input, index):
     x = input._data
     i = checked_index(index._data, "take")
     n = x.size
+    if i.size and n == 0:
+        raise IndexError("take(): tried to take from an empty tensor")
     if i.size and (i.max() >= n or i.min() < -n):
         bad = int(i.max()) if i.max() >= n else int(i.min())
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")

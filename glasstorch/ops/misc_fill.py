@@ -22,6 +22,8 @@ def _dim_split(name, dim, min_dims, input, indices_or_sections):
         if indices_or_sections == 0 or size % indices_or_sections:
             raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the size of the "
                                f"dimension {size} is not divisible by the split_size {indices_or_sections}!")
+        if indices_or_sections < 0:         # C++'s size % -n == 0 passes; tensor_split then refuses it
+            raise RuntimeError(f"number of sections must be larger than 0, got {indices_or_sections}")
     size = input._data.shape[d]
     if isinstance(indices_or_sections, int):
         step = size // indices_or_sections

@@ -140,15 +140,23 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     """``gather`` after broadcasting input and indices against each other except along ``dim``
     (dim None: both flattened)."""
     from .gather import gather
-    if dim is None:
-        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if dim is None:         # torch views both flat (a layout view cannot take is refused, as by view)
+        return gather(input.view(-1), 0, indices.view(-1))
+    if dim.__class__ is not int:
+        from .._arg_refuse import int_arg
+        dim = int_arg(dim)
     x, i = input._data, indices._data
+    if x.ndim != i.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {x.ndim} dimensions for input, and {i.ndim} dimensions for indices")
     if i.dtype != np.int64:
         from ._out import _NAMES
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{_NAMES.get(i.dtype.name, i.dtype.name)}")
     from .._tensor import _wrap_dim
     d = _wrap_dim(dim, x.ndim)
+    if x.ndim == 0:         # torch then reads size(0) of the 0-d tensors
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     xs, is_ = list(x.shape), list(i.shape)
     xs[d] = is_[d] = 1
     try:
@@ -160,6 +168,12 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     sx[d], si[d] = x.shape[d], i.shape[d]
     src = input if tuple(sx) == x.shape else input.expand(*sx)
     idx = indices if tuple(si) == i.shape else indices.expand(*si)
+    # torch 2.13 wraps the indices into range (Python's modulo), so -1 is the last and size + 1 the second
+    if idx._data.size:
+        size = x.shape[d]
+        if size == 0:
+            raise RuntimeError("ZeroDivisionError")
+        idx = _wrap(np.remainder(idx._data, size))
     return gather(src, d, idx)
 
 

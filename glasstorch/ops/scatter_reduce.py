@@ -23,7 +23,9 @@ def _identity(reduce, dt):
         return 0
     if reduce == "prod":
         return 1
-    big = np.inf if dt.kind == "f" else (np.iinfo(dt).max if dt.kind in "iu" else True)
+    if dt.kind == "b":                  # bool's lowest is False (-True would cast back to True)
+        return reduce != "amax"
+    big = np.inf if dt.kind == "f" else np.iinfo(dt).max if dt.kind in "iu" else True
     return -big if reduce == "amax" else big
 
 
@@ -109,15 +111,28 @@ def _prod_grads(x, s, y, g, where, include_self):
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
-    idx = checked_index(index._data, "scatter")
+    idx = checked_index(index._data, "scatter") if index._data.size else np.zeros(index._data.shape, np.int64)
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)      # torch takes the old names too
     if reduce not in _REDUCES:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     if src._data.dtype != x.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_gather(x, idx, d, "scatter", src._data)
-    if x.dtype.kind == "c" and reduce in ("amax", "amin"):
+    _check_gather(x, idx, d, "scatter", src._data, bounds=False)
+    # the kernel: amax/amin refuse complex before the bounds check, mean refuses bool after it
+    if idx.size and x.dtype.kind == "c" and reduce in ("amax", "amin"):
         raise not_implemented(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
+    if idx.size:
+        from .gather import check_bounds
+        check_bounds(x, idx, d)
+    if idx.size and x.dtype.kind == "b" and reduce == "mean":
+        raise not_implemented(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
+    if not idx.size:        # no kernel runs; mean still divides by the counts (floor division for bool: none)
+        if reduce == "mean" and x.dtype.kind == "b":
+            raise not_implemented("div_floor_cpu", x.dtype)
+        nothing = np.zeros(0, np.int64)
+        region = (nothing,) * src._data.ndim if src._data.ndim else Ellipsis
+        return _reduce_op(input, src, (nothing,) * max(x.ndim, 1), region, reduce, include_self,
+                          ScatterReduceBackward0)
     region = tuple(slice(0, n) for n in idx.shape)
     return _reduce_op(input, src, _full_index(idx, d), region, reduce, include_self, ScatterReduceBackward0)
 

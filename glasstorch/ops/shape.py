@@ -111,6 +111,9 @@ def infer_shape(shape, numel):
         if s != -1:
             known *= s
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                               f"unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         return tuple(numel // known if s == -1 else s for s in shape)
@@ -120,11 +123,14 @@ def infer_shape(shape, numel):
 
 
 def _reshape_nocopy(x, shape):
-    """``x`` reshaped without copying, or None when its strides make that impossible."""
-    try:
-        return np.reshape(x, shape, copy=False)
-    except ValueError:
-        return None
+    """``x`` reshaped without copying, or None when its strides make that impossible; with torch's strides
+    (NumPy picks its own for size-1 dims and for inputs not in C order)."""
+    if x.flags.c_contiguous and 1 not in x.shape and 1 not in shape and x.size:
+        return np.reshape(x, shape)
+    from ._restride import strided_view, view_strides
+    item = x.itemsize
+    st = view_strides(x.shape, tuple(s // item for s in x.strides), tuple(shape))
+    return None if st is None else strided_view(x, shape, st)
 
 
 def _record_view(node_cls, input, r, shape_attr=True):
@@ -195,6 +201,11 @@ def reshape_as(input, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     x = input._data
+    if start_dim.__class__ is not int or end_dim.__class__ is not int:
+        from .._arg_refuse import refusal
+        err = refusal()             # torch's parser refuses wrong types before either dim is wrapped
+        if err is not None:
+            raise err
     if x.ndim == 0:
         _wrap_dim(start_dim, 0)          # a 0-d tensor takes dims -1 and 0 only
         _wrap_dim(end_dim, 0)
@@ -213,19 +224,24 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     x = input._data
+    if hasattr(sizes, "__len__") and len(sizes) == 0:     # torch's Python Tensor.unflatten checks this first
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if dim.__class__ is not int:
+        from .._arg_refuse import int_arg
+        dim = int_arg(dim)
     if x.ndim == 0:        # torch's Python wrapper reports the C++ error inside its own message
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, x.ndim)
     sizes = tuple(int(s) for s in sizes)
     if len(sizes) == 0:
         raise RuntimeError("unflatten: sizes must be non-empty")
-    inner = infer_shape(sizes, x.shape[d]) if -1 in sizes else sizes
-    n = 1
-    for s in inner:
-        n *= s
-    if n != x.shape[d]:
-        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
-                           f"({x.shape[d]}) in the input tensor")
+    try:        # torch's unflatten reports infer_size's own errors inside its message, a wrong product as its own
+        inner = tuple(infer_shape(sizes, x.shape[d]))
+    except RuntimeError as e:
+        if "is invalid for input of size" not in str(e):
+            raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {d} "
+                           f"({x.shape[d]}) in the input tensor") from None
     return view(input, x.shape[:d] + inner + x.shape[d + 1:])
 
 
@@ -258,8 +274,19 @@ def squeeze(input, dim=None):
     if dim is None:
         node_cls, axes = SqueezeBackward0, tuple(i for i, s in enumerate(x.shape) if s == 1)
     elif isinstance(dim, (tuple, list)):
+        if any(d.__class__ is not int for d in dim):
+            from .._arg_refuse import refusal
+            err = refusal()         # the parser refuses a list with a non-int before any dim is wrapped
+            if err is not None:
+                raise err
         node_cls = SqueezeBackward2
-        axes = tuple(a for a in (_wrap_dim(d, x.ndim) for d in dim) if x.ndim and x.shape[a] == 1)
+        seen = []
+        for d in dim:               # torch wraps each dim in turn and refuses one seen before
+            a = _wrap_dim(d, x.ndim)
+            if a in seen:
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+            seen.append(a)
+        axes = tuple(a for a in seen if x.ndim and x.shape[a] == 1)
     else:
         node_cls = SqueezeBackward1
         a = _wrap_dim(dim, x.ndim)
@@ -280,7 +307,18 @@ class UnsqueezeBackward0(Node):
 def unsqueeze(input, dim):
     x = input._data
     d = _wrap_dim(dim, x.ndim + 1)
-    r = as_view(input, np.expand_dims(x, d))
+    shape = x.shape[:d] + (1,) + x.shape[d:]
+    if x.flags.c_contiguous and x.size and 1 not in x.shape:
+        # contiguous (and no size-1 dim, whose stride may be anything): NumPy's reshape gives the new dim
+        # the stride torch does (it steps over dim d)
+        r = as_view(input, x.reshape(shape))
+    else:
+        from .storage import stride as _stride
+        from ._restride import strided_view
+        st = list(_stride(input))
+        # torch's new stride: the one that would step over dim d (1 past the last dim)
+        st.insert(d, x.shape[d] * st[d] if d < x.ndim else 1)
+        r = as_view(input, strided_view(x, shape, st))
     if GRAD.enabled and input._rg:
         node = UnsqueezeBackward0()
         node.dim = d
@@ -288,51 +326,7 @@ def unsqueeze(input, dim):
     return r
 
 
-# ---- expand --------------------------------------------------------------------------------------
-class ExpandBackward0(Node):
-    """y = x.expand(shape)   ->   dx = g summed back to x's shape (the engine does the summing)"""
-    __slots__ = ()
-
-    def backward(self, g):
-        return (g,)
-
-
-def expand(input, *sizes, size=None):
-    sizes = sizes_arg(or_keyword(sizes, size, "size", "expand"), "expand")
-    x = input._data
-    if len(sizes) < x.ndim:
-        from .inplace import type_name
-        raise RuntimeError(f"expand(torch.{type_name(x.dtype)}Tensor{{{list(x.shape)}}}, size={list(sizes)}): "
-                           f"the number of sizes provided ({len(sizes)}) must be greater or equal to the number "
-                           f"of dimensions in the tensor ({x.ndim})")
-    lead = len(sizes) - x.ndim
-    target = []
-    for i, s in enumerate(sizes):
-        cur = x.shape[i - lead] if i >= lead else None
-        if s == -1:
-            if cur is None:
-                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
-                                   f"non-existing dimension {i}")
-            s = cur
-        elif cur is not None and cur != 1 and cur != s:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
-                               f"{list(x.shape)}")
-        target.append(s)
-    r = as_view(input, np.broadcast_to(x, tuple(target)))
-    if GRAD.enabled and input._rg:
-        record1(ExpandBackward0(), r, input)
-    return r
-
-
-def expand_as(input, other):
-    return expand(input, other._data.shape)
-
-
-def broadcast_to(input, size):
-    return expand(input, size)
-
-
+from .expand import ExpandBackward0, expand, expand_as, broadcast_to  # noqa: E402,F401  (shape's API)
 from .broadcast import broadcast_tensors, broadcast_shapes  # noqa: E402,F401  (shape's API)
 
 

@@ -58,6 +58,11 @@ class DiagEmbedBackward0(Node):
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    if offset.__class__ is not int or dim1.__class__ is not int or dim2.__class__ is not int:
+        from .._arg_refuse import refusal
+        err = refusal()             # torch's parser refuses wrong types before any check
+        if err is not None:
+            raise err
     x = input._data
     n = x.shape[-1] + abs(offset) if x.ndim else 1
     out = np.zeros(x.shape[:-1] + (n, n), x.dtype)
@@ -116,10 +121,10 @@ _TRACE_ACC = {"f": np.float64, "c": np.complex128, "e": np.float32}
 
 def trace(input):
     x = input._data
+    if x.dtype.kind == "b":             # torch's dtype dispatch comes before the shape check
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     if x.ndim != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(x.ndim))
-    if x.dtype.kind == "b":
-        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     d = np.diagonal(x)
     if x.dtype.kind in "iu":                 # integers sum as int64, as torch's sum does
         r = np.asarray(np.sum(d, dtype=np.int64))

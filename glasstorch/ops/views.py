@@ -5,7 +5,7 @@ the multi-output views unbind, split, chunk.  torch's memory introspection (``st
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, record1, edge
+from ._common import GRAD, _wrap, record1
 from .shape import as_view, is_array
 from .storage import stride, data_ptr, storage_offset, UntypedStorage, untyped_storage  # noqa: F401  (old home)
 from .._tensor import _wrap_dim
@@ -39,6 +39,11 @@ def transpose(input, dim0, dim1):
     if input.is_sparse:
         return input.transpose(dim0, dim1)
     x = input._data
+    if dim0.__class__ is not int or dim1.__class__ is not int:
+        from .._arg_refuse import refusal
+        err = refusal()             # the parser refuses either dim before either is wrapped
+        if err is not None:
+            raise err
     d0, d1 = _wrap_dim(dim0, x.ndim), _wrap_dim(dim1, x.ndim)
     r = as_view(input, np.swapaxes(x, d0, d1) if x.ndim else x.view())
     if GRAD.enabled and input._rg:
@@ -48,7 +53,12 @@ def transpose(input, dim0, dim1):
     return r
 
 
-swapaxes = swapdims = transpose
+def swapaxes(input, axis0, axis1):      # own frames, so that a wrongly typed dim is refused under its name
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    return transpose(input, dim0, dim1)
 
 
 class TBackward0(Node):
@@ -144,6 +154,8 @@ def movedim(input, source, destination):
     for name, dims in (("source", src), ("destination", dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({given[name]})")
+    if x.ndim == 0:          # a 0-d tensor: dims 0 / -1 name its one (absent) dim
+        return permute(input, ())
     order = [d for d in range(x.ndim) if d not in src]
     perm = [None] * x.ndim
     for s, d in zip(src, dst):
@@ -153,7 +165,8 @@ def movedim(input, source, destination):
     return permute(input, perm)
 
 
-moveaxis = movedim
+def moveaxis(input, source, destination):
+    return movedim(input, source, destination)
 
 
 # ---- narrow / select / diagonal ------------------------------------------------------------------
@@ -191,9 +204,16 @@ def _record_index(node_cls, input, r, index):
 
 
 def narrow(input, dim, start, length):
+    if dim.__class__ is not int or start.__class__ is not int or length.__class__ is not int:
+        from .._arg_refuse import refusal
+        err = refusal()             # torch's parser refuses wrong types before narrow checks anything
+        if err is not None:
+            raise err
     x = input._data
     if x.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length.__class__ is int and length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = _wrap_dim(dim, x.ndim)
     size = x.shape[d]
     if start.__class__ is not int or length.__class__ is not int:
@@ -205,6 +225,8 @@ def narrow(input, dim, start, length):
         else:
             start = int_arg(start, "start")
         length = int_arg(length, "length")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
@@ -217,6 +239,11 @@ def narrow(input, dim, start, length):
 
 def select(input, dim, index):
     x = input._data
+    if dim.__class__ is not int or index.__class__ is not int:
+        from .._arg_refuse import refusal
+        err = refusal()             # torch's parser refuses wrong types first
+        if err is not None:
+            raise err
     if x.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, x.ndim)
@@ -265,6 +292,11 @@ def _diag_view(x, offset, d1, d2):
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    if offset.__class__ is not int or dim1.__class__ is not int or dim2.__class__ is not int:
+        from .._arg_refuse import refusal
+        err = refusal()             # torch's parser refuses wrong types before any dim is wrapped
+        if err is not None:
+            raise err
     x = input._data
     d1, d2 = _wrap_dim(dim1, x.ndim), _wrap_dim(dim2, x.ndim)
     if d1 == d2:
@@ -283,149 +315,8 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     return scatter(input, src, offset, dim1, dim2)
 
 
-# ---- unbind / split / chunk: one node, several outputs ------------------------------------------
-class _MultiView(Node):
-    """Several views of one input; the input's gradient is assembled from the outputs' gradients."""
-    __slots__ = ("shape", "indices", "_nout")    # _nout: how many outputs this instance has
-
-    def backward(self, gs):
-        m = self.m
-        if self._nout == 1:
-            gs = [gs]
-        if is_array(gs[0]):
-            out = np.zeros(self.shape, gs[0].dtype)
-            for idx, g in zip(self.indices, gs):
-                out[idx] = g
-            return (out,)
-        out = m.zeros(self.shape, dtype=gs[0].dtype)
-        for idx, g in zip(self.indices, gs):
-            out[idx] = g
-        return (out,)
-
-
-class UnbindBackward0(_MultiView):
-    """ys = x.unbind(d)   ->   dx = stack(gs, d)"""
-    __slots__ = ()
-
-
-class SplitBackward0(_MultiView):
-    """ys = x.split(n, d)   ->   dx = cat(gs, d)"""
-    __slots__ = ()
-
-
-class SplitWithSizesBackward0(_MultiView):
-    """ys = x.split([n0, n1, ...], d)   ->   dx = cat(gs, d)"""
-    __slots__ = ()
-
-
-def _multi(node_cls, input, indices):
-    x = input._data
-    outs = tuple(as_view(input, x[idx]) for idx in indices)
-    if GRAD.enabled and input._rg:
-        node = node_cls()
-        node.shape = x.shape
-        node.indices = indices
-        node._nout = len(outs)
-        node.next_functions = (edge(input),)
-        node._shape = [o._data.shape for o in outs]
-        node._dtype = [o._data.dtype for o in outs]
-        if len(outs) == 1:                   # the engine treats a one-output node as plain
-            node._shape, node._dtype = node._shape[0], node._dtype[0]
-        for i, o in enumerate(outs):
-            o.grad_fn, o._rg, o._out_nr = node, True, i
-            o._multi_view = True
-    return outs
-
-
-def unbind(input, dim=0):
-    x = input._data
-    if x.ndim == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    d = _wrap_dim(dim, x.ndim)
-    pre = (slice(None),) * d
-    return _multi(UnbindBackward0, input, [pre + (i, Ellipsis) for i in range(x.shape[d])])
-
-
-def split(input, split_size_or_sections, dim=0):
-    x = input._data
-    if x.ndim == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
-    d = _wrap_dim(dim, x.ndim)
-    size = x.shape[d]
-    pre = (slice(None),) * d
-    if isinstance(split_size_or_sections, (list, tuple)):
-        from .._arg_refuse import ints
-        sizes = list(ints(split_size_or_sections, "split_sizes"))
-        if sum(sizes) != size:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
-                               f"size at dimension {d}), but got split_sizes={sizes}")
-        node_cls = SplitWithSizesBackward0
-    else:
-        n = split_size_or_sections
-        if n.__class__ is not int:
-            from .._arg_refuse import split_size
-            n = split_size(n)
-        if n < 0:
-            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={n}")
-        if n == 0 and size != 0:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
-        sizes = [min(n, size - i) for i in range(0, size, n)] if n else [0]
-        node_cls = SplitBackward0
-    idx, start = [], 0
-    for s in sizes:
-        idx.append(pre + (slice(start, start + s),))
-        start += s
-    return _multi(node_cls, input, idx)
-
-
-def chunk(input, chunks, dim=0):
-    if chunks.__class__ is not int:
-        from .._arg_refuse import int_arg
-        chunks = int_arg(chunks, "chunks")
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-    x = input._data
-    d = _wrap_dim(dim, x.ndim)
-    size = x.shape[d]
-    step = -(-size // chunks) if size else 0
-    return split(input, step, d) if step else split(input, [0] * 1 if size == 0 else [size], d)
-
-
-def tensor_split(input, indices_or_sections, dim=0):
-    """Each part is its own slice (SliceBackward0), as torch builds it; indices wrap and clamp like
-    ``x[a:b]``, so out-of-order indices give empty parts."""
-    from .._dtype import _SCALAR_TYPES
-    x = input._data
-    if x.ndim == 0:
-        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
-    d = _wrap_dim(dim, x.ndim)
-    size = x.shape[d]
-    ios = indices_or_sections
-    if hasattr(ios, "_data"):
-        if ios._data.ndim > 1:
-            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
-                               f"one-dimensional tensor, but got a tensor with {ios._data.ndim} dims")
-        if ios._data.dtype != np.int64:
-            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
-                               f"{_SCALAR_TYPES.get(ios._data.dtype.name, 'BFloat16')}")
-        ios = int(ios._data) if ios._data.ndim == 0 else [int(i) for i in ios._data]
-    if isinstance(ios, int):
-        if ios <= 0:
-            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
-        q, rem = divmod(size, ios)
-        sizes = [q + 1] * rem + [q] * (ios - rem)
-        starts = [sum(sizes[:i]) for i in range(ios)]
-        return tuple(narrow(input, d, a, n) for a, n in zip(starts, sizes))
-
-    def clamp(i):
-        i = int(i)
-        return min(max(i + size if i < 0 else i, 0), size)
-    cuts = [0] + list(ios) + [size]
-    parts = []
-    for a, b in zip(cuts, cuts[1:]):
-        a, b = clamp(a), clamp(b)
-        parts.append(narrow(input, d, a, max(b - a, 0)))
-    return tuple(parts)
+from .views_multi import (_MultiView, UnbindBackward0, SplitBackward0, SplitWithSizesBackward0,  # noqa: E402,F401
+                          _multi, unbind, split, chunk, tensor_split)
 
 
 __all__ = ["transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis", "narrow", "select",
