@@ -27,11 +27,14 @@ def check_upsample(x, mode, out_size, antialias):
                                             mode in ("nearest", "nearest-exact"))
     if uint8_ok:
         return
+    raise not_implemented(kernel_name(mode, nd, antialias), x.dtype)
+
+
+def kernel_name(mode, nd, antialias):
+    """The torch kernel an input dtype without an instance fails in (named in its error)."""
     if antialias:
-        kernel = "compute_index_ranges_weights"
-    elif nd == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
-        kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
-    else:
-        kernel = "compute_indices_weights_" + {"nearest-exact": "nearest", "bicubic": "cubic", "bilinear": "linear",
-                                               "trilinear": "linear"}.get(mode, mode)
-    raise not_implemented(kernel, x.dtype)
+        return "compute_index_ranges_weights"
+    if nd == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
+        return f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
+    return "compute_indices_weights_" + {"nearest-exact": "nearest", "bicubic": "cubic", "bilinear": "linear",
+                                         "trilinear": "linear"}.get(mode, mode)

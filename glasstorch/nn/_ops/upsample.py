@@ -271,14 +271,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 def _refuse_complex(x, mode, nd, antialias):
     """torch's kernels have no complex instance; name the one it fails in."""
-    if antialias:
-        kernel = "compute_index_ranges_weights"
-    elif nd == 2 and mode in ("nearest", "nearest-exact", "bilinear"):
-        kernel = f"upsample_{'bilinear' if mode == 'bilinear' else 'nearest'}2d_channels_last"
-    else:
-        kernel = "compute_indices_weights_" + {"nearest-exact": "nearest", "bicubic": "cubic", "bilinear": "linear",
-                                               "trilinear": "linear"}.get(mode, mode)
-    refuse(kernel, x)
+    from .interp_checks import kernel_name
+    refuse(kernel_name(mode, nd, antialias), x)
 
 
 def _deprecated(name):
