@@ -2,7 +2,7 @@
 
 Max pooling takes an elementwise maximum over the kernel taps (strided slices of the padded
 input) and the first tap equal to it, both branch-free; its backward writes g into each tap's
-slice when windows do not overlap, else scatters it with one ``bincount``.  Taps are numbered in
+slice when windows do not overlap, else adds it in torch's order (``np.add.at``).  Taps are numbered in
 row-major order over the kernel, as torch scans them.
 """
 import itertools
@@ -144,7 +144,10 @@ class _MaxPoolBackward(Node):
         else:
             flat = np.ravel_multi_index(np.broadcast_arrays(*_positions(self.tap, k, s, d, out)), sp)
             flat = flat.reshape(n * c, -1) + (np.arange(n * c) * int(np.prod(sp)))[:, None]
-            gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=int(np.prod(self.padded))).astype(g.dtype)
+            # overlapping windows: torch adds each output's gradient into its input in turn, plane by
+            # plane and output by output, in the gradient's dtype; np.add.at adds in that order
+            gx = np.zeros(int(np.prod(self.padded)), g.dtype)
+            np.add.at(gx, flat.ravel(), g.ravel())
             gx = gx.reshape(self.padded)
         inside = (Ellipsis,) + tuple(slice(pp, pp + m) for pp, m in zip(p, self.xshape[2:]))
         return (gx[inside].reshape(self.xshape),)
