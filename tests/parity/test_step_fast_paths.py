@@ -94,9 +94,19 @@ def test_sgd_view_parameter_after_its_base():
     assert_same_array(*out)
 
 
+@pytest.fixture(params=["whole", "chunks"])
+def update_path(request, monkeypatch):
+    """Large float32 updates take fma32_into's chunks from _INTO_MIN elements; "chunks" lowers that bound
+    so that test-sized weights go through them too (on several threads from 2**18 elements)."""
+    if request.param == "chunks":
+        import glasstorch.ops._fma32 as fma
+        monkeypatch.setattr(fma, "_INTO_MIN", 4096)
+    return request.param
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("n", [5000, 65536 * 2 + 3, 300_001])
-def test_sgd_large_parameter_in_chunks(n, threads):
+def test_sgd_large_parameter_in_chunks(n, threads, update_path):
     """A weight past the batched size is updated in place chunk by chunk (on several threads from
     2**18 elements): float32 results rounded once, as torch's fused multiply-add, including
     subnormal and zero parameters, zero gradients and results on float32 halfway points."""
@@ -124,7 +134,7 @@ def test_sgd_large_parameter_in_chunks(n, threads):
 @pytest.mark.parametrize("name,options", [
     ("Adam", {}), ("AdamW", dict(weight_decay=0.1)), ("Adam", dict(amsgrad=True)), ("NAdam", {}), ("RAdam", {}),
     ("RMSprop", dict(centered=True)), ("Adagrad", {}), ("Adadelta", {}), ("Adamax", {})])
-def test_optimizers_on_large_parameters(name, options):
+def test_optimizers_on_large_parameters(name, options, update_path):
     """The moment updates (lerp_, addcmul_) of parameters past 4096 elements run in place through
     fma32_into: bit for bit torch's, over a few steps, on one weight that spans several chunks."""
     rng = np.random.default_rng(7)
