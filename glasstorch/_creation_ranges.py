@@ -24,14 +24,15 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         refuse()
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
     if dtype is None:
         dt = _dt.DEFAULT.float if any(isinstance(v, (float, np.floating)) for v in vals) else _dt.int64
     else:
         dt = _dt.to_dtype(dtype)
-    if dt is _dt.bool_:
-        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if dt is _dt.bool_ or dt.is_complex:      # torch's kernel has no instance: refused before the range checks
+        from .ops.inplace import type_name
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{type_name(dt.np)}'")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
     n = math.ceil((end - start) / step)
     if n < 0 or (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")

@@ -318,3 +318,10 @@ def test_scatter_reduce_empty_index_grad(reduce, include_self):
     from tests.parity._helpers import same_on_both
     same_on_both(lambda m, x, s: x.scatter_reduce(1, m.zeros(0, 3, dtype=m.int64), s, reduce,
                                                   include_self=include_self), [np.ones((2, 3)), np.zeros((0, 3))])
+
+
+@pytest.mark.parametrize("dtype", ["bool", "complex64", "complex128", "float16", "int8"])
+@pytest.mark.parametrize("args", [(0, 3, 0), (3, 0, 1), (0, 3, 1), (-1, 7, 2)])
+def test_arange_dtypes_without_a_kernel(dtype, args):
+    """torch's arange kernel has no bool or complex instance: refused before the step and range checks."""
+    same_outcome(lambda m: m.arange(*args, dtype=getattr(m, dtype)))
