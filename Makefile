@@ -2,6 +2,7 @@
 # make test       - create .venv, install the test and labs extras (torch 2.13 included) and the browser the
 #                   site test drives, run the whole suite (every lab on torch and on glasstorch included)
 # make test-fast  - the same, stopping at the first failure, with fewer hypothesis examples
+# make fuzz       - the suite on fresh random draws (CI's draws are fixed; this hunts new cases)
 # make labs       - check every lab on both backends (glasstorch lab check)
 # make site       - build the labs' website into build/site (MkDocs Material)
 # make bench      - glasstorch against torch, side by side, printed as ratios
@@ -10,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 JOBS ?= 2
 
-.PHONY: demo test test-fast labs site bench clean system-deps
+.PHONY: demo test test-fast fuzz labs site bench clean system-deps
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,9 @@ test: $(VENV)/.test system-deps
 
 test-fast: $(VENV)/.test system-deps
 	$(PY) -m pytest -q -n $(JOBS) -x -p no:cacheprovider tests --hypothesis-profile=fast
+
+fuzz: $(VENV)/.test system-deps
+	$(PY) -m pytest -q -n $(JOBS) -p no:cacheprovider tests --hypothesis-profile=explore
 
 labs: $(VENV)/.labs
 	$(PY) -m glasstorch lab check

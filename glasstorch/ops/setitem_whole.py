@@ -69,10 +69,13 @@ def check_expand(vshape, tshape):
             raise RuntimeError(f"expand(torch.FloatTensor{{{kept}}}, size={list(tshape)}): the number of "
                                f"sizes provided ({len(tshape)}) must be greater or equal to the number of "
                                f"dimensions in the tensor ({len(kept)})")
-        return
+        vshape, lead = vshape[-lead:], 0
     for i, s in enumerate(vshape):
         t = tshape[lead + i]
         if s != 1 and s != t:
+            vshape = list(vshape)
+            while vshape and vshape[0] == 1:     # torch expands the value without its leading 1s
+                vshape.pop(0)
             raise RuntimeError(f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
                                f"non-singleton dimension {lead + i}.  Target sizes: {list(tshape)}.  Tensor sizes: "
                                f"{list(vshape)}")

@@ -111,6 +111,11 @@ def test_pad_fuzz(mode, shape, pads, dtype):
     lambda m: m.nn.functional.pad(m.ones(0, 2), (1, 1), mode="replicate"),
     lambda m: m.nn.functional.pad(m.ones(0, 2, 3), (1, 1), mode="replicate"),
     lambda m: m.nn.functional.pad(m.ones(1, 0, 2, 4, 2), (3, -2, 3, -1, 5, 2), mode="reflect"),
+    # circular: dims first to last, each checked for wrapping, then for a negative size
+    lambda m: m.nn.functional.pad(m.ones(0, 0, 0), (0, 1, 0, -1), mode="circular"),
+    lambda m: m.nn.functional.pad(m.ones(1, 2, 3), (0, 4, -1, 0), mode="circular"),
+    lambda m: m.nn.functional.pad(m.ones(1, 2, 3), (0, 1, -3, 0), mode="circular"),
+    lambda m: m.nn.functional.pad(m.ones(1, 2, 3), (1, -4), mode="circular"),          # copy_'s size error
 ])
 def test_pad_fixed_checks(expr):
     same_outcome(expr)

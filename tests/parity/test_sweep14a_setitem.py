@@ -109,3 +109,25 @@ def test_setitem_one_lambda(idx, vshape):
 def test_fill_tensor_value_one_lambda():
     x, v = R.standard_normal((2, 3)).astype(np.float32), np.array(1.5, np.float32)
     same_on_both(lambda t, x, v: ((x * 2).fill_(v), t.fill(x, v)), [x, v])
+
+
+@pytest.mark.parametrize("tshape,idx,vshape", [
+    ((1, 2, 0), (slice(None), slice(None), slice(1, 0)), (1, 1, 2, 2)),    # leading 1s dropped, then compared
+    ((1, 2, 0), (slice(None), slice(None), slice(1, 0)), (1, 2, 2)),        # "Tensor sizes" without leading 1s
+    ((3,), slice(0, 2), (1, 3)),
+    ((), (), (1, 2)),
+])
+def test_setitem_value_shape_errors(tshape, idx, vshape):
+    def fn(t):
+        x = t.zeros(tshape)
+        x[idx] = t.ones(vshape)
+    same_error(fn)
+
+
+@pytest.mark.parametrize("tshape,idx,vshape", [((3,), slice(None), (1, 1, 3)), ((), (), (1, 1))])
+def test_setitem_value_with_leading_ones(tshape, idx, vshape):
+    def fn(t):
+        x = t.zeros(tshape)
+        x[idx] = t.arange(float(np.prod(vshape))).reshape(vshape)
+        return x
+    same_on_both(lambda t: fn(t), [])

@@ -90,7 +90,7 @@ def _pad_circular(input, pad):
         lo, hi = pad[2 * i], pad[2 * i + 1]
         dst[dim] = slice(max(lo, 0), out_shape[dim] - max(hi, 0))
         src[dim] = slice(max(-lo, 0), shape[dim] - max(-hi, 0))
-    out[tuple(dst)] = input[tuple(src)]
+    out[tuple(dst)].copy_(input[tuple(src)])      # copy_'s own errors when a negative pad leaves sizes apart
     for i in range(k):
         dim = len(shape) - 1 - i
         lo, hi = pad[2 * i], pad[2 * i + 1]
@@ -136,8 +136,13 @@ def _check_non_constant(shape, pad, mode):
         if mode == "reflect" and not (lo < shape[dim] and hi < shape[dim]):
             raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
                                f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input {list(shape)}")
-        if mode == "circular" and (lo > shape[dim] or hi > shape[dim]):
-            raise RuntimeError("Padding value causes wrapping around more than once.")
+    if mode == "circular":                 # torch walks the dims first to last: wrap check, then the size
+        for dim in range(nd - k, nd):
+            lo, hi = pad[2 * (nd - 1 - dim)], pad[2 * (nd - 1 - dim) + 1]
+            if lo > shape[dim] or hi > shape[dim]:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if shape[dim] + lo + hi < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
 
 
 def pad(input, pad, mode="constant", value=None):
