@@ -1,8 +1,13 @@
 """``arange``, ``linspace``, ``logspace`` and ``eye``: tensors of evenly spaced values, computed in the
 precision and order torch uses (re-exported by ``_creation``)."""
+import contextlib
 import math
 
 import numpy as np
+
+from . import _alloc
+from ._arange_kernel import arange_float
+from ._runtime import get_num_threads
 
 from . import _dtype as _dt
 from ._device import check_device
@@ -31,19 +36,69 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dt is _dt.bool_ or dt.is_complex:      # torch's kernel has no instance: refused before the range checks
         from .ops.inplace import type_name
         raise NotImplementedError(f"\"arange_cpu\" not implemented for '{type_name(dt.np)}'")
-    if step == 0:
+    # torch's bounds checks, on the numbers as doubles
+    if not (step > 0 or step < 0):
         raise RuntimeError("step must be nonzero")
-    n = math.ceil((end - start) / step)
-    if n < 0 or (step > 0 and start > end) or (step < 0 and start < end):
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {float(start):g} -> {float(end):g}")
+    if not ((step > 0 and end >= start) or (step < 0 and end <= start)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dt.is_floating_point:
-        # torch computes start + i * step in double (for float32/64 alike), then casts
-        arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
-    else:
-        arr = (start + np.arange(n, dtype=np.int64) * int(step)).astype(dt.np) if all(
-            isinstance(v, (int, np.integer)) for v in vals) else np.floor(
-            start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+        n = _ceil_size((float(end) - float(start)) / float(step))
+        with _alloc_checked(n, dt):
+            arr = arange_float(start, step, n, dt.np, get_num_threads())     # torch's kernel, value for value
+        return _check_rg(_wrap(arr), requires_grad)
+    # integer dtypes count in int64 from the truncated start and step
+    if dt is _dt.int64:          # the length from the truncated numbers too, in integer arithmetic
+        xs, xe, xst = _to_int64(start), _to_int64(end), _to_int64(step)
+        if xst == 0:
+            raise ValueError("step must be nonzero")
+        num = _wrap64(_wrap64(_wrap64(xe - xs) + xst) - ((xst > 0) - (xst < 0)))
+        q = abs(num) // abs(xst) * (1 if (num >= 0) == (xst > 0) else -1)     # C's division: toward 0
+        n = _ceil_size(float(q))          # through a double, as torch's size (2**62 - 1 becomes 2**62)
+    else:                        # the length from the numbers as doubles
+        xst = _to_int64(step)
+        n = _ceil_size((float(end) - float(start)) / float(step))
+    with _alloc_checked(n, dt):
+        arr = np.empty(n, dt.np)
+    if dt is not _dt.int64:
+        xs = _to_int64(start)    # converted by the kernel, once the output is allocated
+    with np.errstate(over="ignore"):
+        np.copyto(arr, xs + np.arange(n, dtype=np.int64) * np.int64(xst), casting="unsafe")
     return _check_rg(_wrap(arr), requires_grad)
+
+
+def _to_int64(v):
+    """A number as torch converts it to int64: a float is truncated; out of range (inf, nan) refused."""
+    if not -2.0 ** 63 <= v < 2.0 ** 63:
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    return int(v)
+
+
+def _wrap64(v):
+    return (v + 2 ** 63) % 2 ** 64 - 2 ** 63
+
+
+@contextlib.contextmanager
+def _alloc_checked(n, dt):
+    nbytes = _alloc.check_bytes((n,), np.dtype(dt.np).itemsize)
+    try:
+        yield
+    except (MemoryError, ValueError) as e:       # NumPy's refusals of a huge array, as torch's allocator's
+        if isinstance(e, ValueError) and "too big" not in str(e):
+            raise
+        raise _alloc.refused(nbytes) from None
+
+
+def _ceil_size(ratio):
+    """torch's length: ceil of a double, checked against int64's largest value as a double (2**63)."""
+    if not 0 <= ratio <= 2.0 ** 63:         # (nan and inf fail too)
+        raise RuntimeError("invalid size, possible overflow?")
+    n = math.ceil(ratio)
+    if n == 2 ** 63:                  # passes the check, then wraps when torch casts it to int64
+        raise RuntimeError("IntArrayRef contains an int that cannot be represented as a SymInt: "
+                           "-9223372036854775808")
+    return n
 
 
 def linspace(start, end=..., steps=..., *, out=None, dtype=None, layout=None, device=None, requires_grad=False):

@@ -4,6 +4,7 @@
 glasstorch runs on the CPU, so every availability check answers False and asking for an
 accelerator raises what a CPU-only torch raises.
 """
+import functools
 import types
 
 import numpy as np
@@ -128,6 +129,13 @@ def get_num_threads():
     splits a large sum, so the sums here follow it."""
     if _THREADS.n is not None:
         return _THREADS.n
+    return _default_threads()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_threads():
+    # read once, as torch reads them when its thread pool starts (a syscall and two lookups were
+    # 7 us of every float sum)
     import os
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     for var in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):

@@ -1,0 +1,31 @@
+"""Allocating a new tensor's memory with torch's errors when it cannot be had: a byte count past int64
+("Storage size calculation overflowed") and a request the allocator refuses (DefaultCPUAllocator)."""
+import math
+
+import numpy as np
+
+_MAX = 2 ** 63 - 1
+
+
+def check_bytes(shape, itemsize):
+    """Refuse, as torch's storage size computation does, a shape whose bytes overflow int64."""
+    n = math.prod(shape)
+    if n * itemsize > _MAX:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
+    return n * itemsize
+
+
+def full(shape, value, dtype):
+    """``np.full`` behind torch's checks; NumPy's MemoryError becomes torch's allocator error."""
+    nbytes = check_bytes(shape, np.dtype(dtype).itemsize)
+    try:
+        return np.full(shape, value, dtype=dtype)
+    except (MemoryError, ValueError) as e:
+        if isinstance(e, ValueError) and "too big" not in str(e):
+            raise
+        raise refused(nbytes) from None
+
+
+def refused(nbytes):
+    return RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
+                        f"memory: you tried to allocate {nbytes} bytes. Error code 12 (Cannot allocate memory)")
