@@ -103,9 +103,22 @@ def check_overlap(t, other):
         return
     a0, b0 = a.__array_interface__["data"][0], b.__array_interface__["data"][0]
     if a0 == b0 and a.nbytes == b.nbytes:
-        if a.strides != b.strides:
+        if _steps(a) != _steps(b):       # (a size-1 dim's stride is arbitrary in NumPy: not compared)
             raise RuntimeError(OVERLAP)
     elif a0 < b0 + b.nbytes and b0 < a0 + a.nbytes:
+        raise RuntimeError(OVERLAP)
+
+
+def _steps(a):
+    return tuple(s for s, n in zip(a.strides, a.shape) if n != 1)
+
+
+def check_put_overlap(target, v):
+    """torch's index_put_ (assert_no_overlap): dense arrays ``target`` and ``v`` may share no memory at all."""
+    if not target.size or not v.size or not (_dense(target) and _dense(v)):
+        return
+    t0, v0 = target.__array_interface__["data"][0], v.__array_interface__["data"][0]
+    if t0 < v0 + v.nbytes and v0 < t0 + target.nbytes:
         raise RuntimeError(OVERLAP)
 
 

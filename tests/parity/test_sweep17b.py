@@ -4,7 +4,7 @@ torch's refusals of float16 matrices in linear algebra."""
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import glasstorch
 
@@ -152,11 +152,20 @@ def _close_half(fn, arrays):
     assert t.dtype == g.dtype == np.float16
     bad = np.flatnonzero(t != g)
     # one half ulp on at most 1% of the elements (summation order); everything else identical
-    assert bad.size <= max(1, t.size // 100), f"{bad.size} of {t.size} differ"
+    if bad.size > max(1, t.size // 100):
+        # more: each must be a rounding tie the float32 sums may fall either side of, i.e. the exact
+        # (float64) result within float32's summation error bound (n+2) * 2**-24 * sum|terms| of the midpoint
+        # of the two halves (a cancelling 39-term sum met this on 2 of 30 elements: explore seed 277945, k=39)
+        ex = fn(torch, *[torch.from_numpy(a.astype(np.float64)) for a in arrays]).detach().numpy().ravel()
+        mag = fn(torch, *[torch.from_numpy(np.abs(a.astype(np.float64))) for a in arrays]).detach().numpy().ravel()
+        n = max(a.shape[-1] for a in arrays)
+        mid = (t.ravel()[bad].astype(np.float64) + g.ravel()[bad].astype(np.float64)) / 2
+        assert np.all(np.abs(ex[bad] - mid) <= (n + 2) * 2.0 ** -24 * mag[bad]), f"{bad.size} of {t.size} differ"
     np.testing.assert_allclose(t.astype(np.float64), g.astype(np.float64), rtol=2 ** -10, atol=2 ** -24)
 
 
 @given(seed=st.integers(0, 2 ** 31), k=st.integers(1, 40))
+@example(seed=277945, k=39)             # two near-tie elements of 30 in linear without bias
 @FEW
 def test_float16_linear_and_addmm(seed, k):
     x, w, b, c = _half((6, k), seed), _half((5, k), seed + 1), _half((5,), seed + 2), _half((6, 5), seed + 3)

@@ -136,6 +136,8 @@ def _col2im_check(shape, hw, k, d, p, s):
     if bh < 1 or bw < 1:
         raise RuntimeError(f"{given}calculated shape of the array of sliding blocks as ({bh}, {bw}), which is too "
                            "small (non-positive)")
+    if hw[0] <= 0 or hw[1] <= 0:              # padding can make blocks fit an empty (or negative) output
+        raise RuntimeError(f"Expected output spatial size to be positive, but got: output_size=({hw[0]}, {hw[1]}).")
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):

@@ -26,6 +26,8 @@ class ConstantPadNdBackward0(Node):
     __slots__ = ("widths", "xshape")
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):     # create_graph: dx = pad(g, -pads), recorded as torch records it
+            return (pad(g, [-w for lo, hi in reversed(self.widths) for w in (lo, hi)]),)
         idx, out_idx = [], []
         gx = np.zeros(self.xshape, g.dtype)
         for (lo, hi), n in zip(self.widths, self.xshape):
@@ -42,6 +44,9 @@ class _IndexPadBackward(Node):
     __slots__ = ("index", "xshape")
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):                 # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, lambda a: a.reshape(-1)[self.index]),)
         # added in g's own dtype, output position by output position, as torch's kernel does
         gx = np.zeros(int(np.prod(self.xshape)), g.dtype)
         np.add.at(gx, self.index.ravel(), g.ravel())
@@ -99,12 +104,12 @@ def _pad_circular(input, pad):
             pick[dim] = slice(out_shape[dim] - lo - max(hi, 0), out_shape[dim] - max(hi, 0))
             part = out[tuple(pick)]
             pick[dim] = slice(0, lo)
-            out[tuple(pick)] = part
+            out[tuple(pick)].copy_(part)          # copy_'s overlap check: a partly shared source is refused
         if hi > 0:
             pick[dim] = slice(max(lo, 0), max(lo, 0) + hi)
             part = out[tuple(pick)]
             pick[dim] = slice(out_shape[dim] - hi, out_shape[dim])
-            out[tuple(pick)] = part
+            out[tuple(pick)].copy_(part)
     return out
 
 
@@ -136,6 +141,8 @@ def _check_non_constant(shape, pad, mode):
         if mode == "reflect" and not (lo < shape[dim] and hi < shape[dim]):
             raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
                                f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input {list(shape)}")
+    if mode != "circular":
+        _check_out_size(shape, pad, mode)
     if mode == "circular":                 # torch walks the dims first to last: wrap check, then the size
         for dim in range(nd - k, nd):
             lo, hi = pad[2 * (nd - 1 - dim)], pad[2 * (nd - 1 - dim) + 1]
@@ -143,6 +150,31 @@ def _check_non_constant(shape, pad, mode):
                 raise RuntimeError("Padding value causes wrapping around more than once.")
             if shape[dim] + lo + hi < 0:
                 raise RuntimeError("Negative padding value is resulting in an empty dimension")
+
+
+def _check_out_size(shape, pad, mode):
+    """reflect / replicate with negative pads: torch refuses an output whose padded dims are all under 1
+    (before the dtype), then allocates it, where a negative size fails (reflection_pad2d's numel check,
+    or empty's; torch's reflection_pad2d on an empty batch even returns a negative size, not matched)."""
+    k = len(pad) // 2
+    ins = list(shape[-k:])
+    outs = [n + pad[2 * (k - 1 - i)] + pad[2 * (k - 1 - i) + 1] for i, n in enumerate(ins)]
+    if all(o < 1 for o in outs):
+        if k == 1:
+            msg = f"input (W: {ins[0]}) is too small. Calculated output W: {outs[0]}"
+        elif k == 2:
+            gap = " " if mode == "replicate" else ""
+            msg = f"input (H: {ins[0]}, W: {ins[1]}{gap}) is too small. Calculated output H: {outs[0]} W: {outs[1]}"
+        else:
+            msg = (f"input (D: {ins[0]} H: {ins[1]}, W: {ins[2]}) is too small. "
+                   f"Calculated output D: {outs[0]} H: {outs[1]} W: {outs[2]}")
+        raise RuntimeError(msg)
+    if min(outs) < 0:
+        if mode == "reflect" and k == 2:
+            raise RuntimeError("numel: integer multiplication overflow")
+        full = list(shape[:-k]) + outs
+        raise RuntimeError(f"Trying to create tensor with negative dimension {next(o for o in full if o < 0)}: "
+                           f"{full}")
 
 
 def pad(input, pad, mode="constant", value=None):
