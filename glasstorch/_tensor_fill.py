@@ -290,7 +290,7 @@ class TensorFill:
         return O.binary_more.atan2_(self, other, "arctan2_")
 
     def ldexp_(self, other):
-        return _ip(self, O.misc_math.ldexp, other)
+        return O.misc_math.ldexp_(self, other)
 
     def float_power_(self, exponent):
         return O.misc_math.float_power_(self, exponent)

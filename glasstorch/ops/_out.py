@@ -55,6 +55,8 @@ def check_out_dtype(name, input, out):
     got, want = out._data.dtype, input._data.dtype
     if name in _SAME_DTYPE and got != want:
         raise RuntimeError(f"Found dtype {_NAMES[got.name]} but expected {_NAMES[want.name]}")
+    if name == "ldexp" and got.kind in "biu":
+        raise RuntimeError(f"ldexp can't be cast to the desired output type {_NAMES[got.name]}")
     if name in _BOOL_OUT and got != np.bool_:
         raise RuntimeError(f"{name} does not support non-boolean outputs.")
     if name == "nan_to_num" and got != want:

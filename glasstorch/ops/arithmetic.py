@@ -126,6 +126,13 @@ class RsubBackward0(Node):
         return (-g if self.alpha == 1 else -g * self.alpha), g
 
 
+def _rsub_args_error(input, other, alpha):
+    from .._arg_parser import parser_error
+    return parser_error(("rsub(Tensor input, Tensor other, *, Scalar alpha=1)",
+                         "rsub(Tensor input, Scalar other, Scalar alpha=1)"), (input, other),
+                        {"alpha": alpha} if alpha != 1 else {})
+
+
 class RsubBackward1(Node):
     """z = c - alpha * a  (c a number)   ->   da = -alpha * g"""
     __slots__ = ("alpha",)
@@ -136,6 +143,8 @@ class RsubBackward1(Node):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input  (``2 - a`` is ``rsub(a, 2)``)."""
+    if not _is_t(input):
+        raise _rsub_args_error(input, other, alpha)
     x, y, dt = binary_operands(input, other)
     if _is_bool(input) or _is_bool(other):
         _check_sub(input, other)
@@ -211,15 +220,14 @@ def div(input, other, *, rounding_mode=None, out=None):
         return _out(_div_mode(input, other, rounding_mode), out, "div")
     r = float_arrays(np.true_divide, input, other)
     if r is None:
-        if not _is_t(input):
-            return _rdiv(other, input)
+        # (torch.div(number, t) divides by t: a wrapped-number operand; only ``number / t`` is reciprocal * number)
         x, y, dt = binary_operands(input, other)
         if dt._cat < 2:                      # integers divide in the default float (complex stays complex)
             dt = DEFAULT.float
             x, y = ints_in_float(input, other, x, y)
         r = compute(np.true_divide, x, y, dt)
     r = _wrap(r)
-    if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
+    if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
         node = DivBackward0()
         if _rg(other):
             node.save(other, input)

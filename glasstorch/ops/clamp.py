@@ -151,6 +151,9 @@ class ClampMaxBackward1(Node):
 
 def _clamp_one(input, bound, is_min):
     dt = result_type(input, bound)
+    if not is_tensor(bound) and dt._cat in (1, 2):    # c10's conversion of the number (its overflow error)
+        from ._scalar_cast import checked_scalar
+        bound = checked_scalar(bound, dt.np)
     x, b = data_as(input, dt.np), data_as(bound, dt.np)
     r = _wrap(_clamp_values(x, b if is_min else None, None if is_min else b).astype(dt.np, copy=False))
     if is_tensor(bound):
@@ -166,11 +169,21 @@ def _clamp_one(input, bound, is_min):
     return r
 
 
+def _tensor_first(name, bound, input, value):
+    """torch's parser refuses a number as ``input`` (its message lists both overloads)."""
+    if not is_tensor(input):
+        from .._arg_parser import parser_error
+        raise parser_error((f"{name}(Tensor input, Tensor {bound}, *, Tensor out=None)",
+                            f"{name}(Tensor input, Scalar {bound}, *, Tensor out=None)"), (input, value))
+
+
 def clamp_min(input, min):
+    _tensor_first("clamp_min", "min", input, min)
     return _clamp_one(input, min, True)
 
 
 def clamp_max(input, max):
+    _tensor_first("clamp_max", "max", input, max)
     return _clamp_one(input, max, False)
 
 

@@ -91,9 +91,10 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
         if name.startswith("std"):
             v = np.sqrt(v)
     if denom <= 0:
-        import warnings
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                      f"reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        from .._user_warning import warn_at_caller
+        warn_at_caller(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                       f"reduction factor (input numel divided by output numel). (Triggered internally at "
+                       f"/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)")
     r = _wrap(as_array(v).astype(x.dtype, copy=False))
     if welford:
         return r, _wrap(as_array(mean if keepdim or not x.ndim else np.squeeze(mean, axes)).astype(x.dtype))

@@ -56,6 +56,18 @@ class PowBackward2(Node):
         return (g * (z * float(np.log(c))),)
 
 
+def _cpow(x, e):
+    """Complex x ** e as torch's std::pow, cexp(e * clog(x)): NumPy agrees except at a zero base, where
+    NumPy answers nan (or +0) and C gives inf+nanj for a negative real part, 0-0j for a positive one."""
+    y = np.power(x, e)
+    zero = (x == 0) & (np.asarray(e) != 0)
+    if np.any(zero):
+        with np.errstate(all="ignore"):
+            c = np.exp(np.asarray(e, y.dtype) * np.log(np.asarray(x, y.dtype))).astype(y.dtype)
+        y = np.where(zero, c, y)
+    return y
+
+
 def _pow_values(x, e):
     """x ** e for a number e, with torch's exact fast paths (x*x for 2, sqrt for 0.5 ...)."""
     if isinstance(x, Tensor):
@@ -69,12 +81,14 @@ def _pow_values(x, e):
     if e == 0.5:
         return _sqrt(x)
     if e == -1:
-        return 1.0 / x if x.dtype.kind == "f" else np.reciprocal(x)
+        # (complex: torch's reciprocal kernel, 1 / x, giving 1+0j for 1 and inf+nanj for 0)
+        return 1.0 / x if x.dtype.kind == "f" else np.divide(x.dtype.type(1), x) if x.dtype.kind == "c" \
+            else np.reciprocal(x)
     if e == -0.5:
         return 1.0 / np.sqrt(x)
     if e == -2:
         return 1.0 / (x * x)
-    return np.power(x, e)
+    return _cpow(x, e) if x.dtype.kind == "c" else np.power(x, e)
 
 
 def pow(input, exponent, *, out=None):
@@ -144,7 +158,7 @@ def _int_power(x, y, out=None):
 
 def _tensor_pow(a, b):
     x, y, dt = binary_operands(a, b)
-    power = _int_power if dt._cat == 1 else np.power
+    power = _int_power if dt._cat == 1 else _cpow if dt.is_complex else np.power
     r = _wrap(compute(power, x, y, dt))
     if needs_grad(a, b):
         node = PowBackward1()

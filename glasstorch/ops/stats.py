@@ -66,9 +66,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     else:
         norm = w_sum - correction
     if bool(norm <= 0):
-        import warnings
-        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
-                      "observations.")
+        from .._user_warning import warn_at_caller
+        warn_at_caller("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                       "observations. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+                       "Correlation.cpp:129.)")
         norm = norm * 0
     xc = x - avg.unsqueeze(1)
     c = t.mm(xc, (xc * w if w is not None else xc).t().conj())    # X X^H: conj is a no-op for real X

@@ -310,3 +310,18 @@ def test_in_place_view_nodes_on_complex_keep_torch_names_and_gradients():
     assert out[torch][0] == out[glasstorch][0] == ["TransposeBackward1", "TBackward1", "UnsqueezeBackward1"]
     import numpy as np
     np.testing.assert_allclose(out[glasstorch][1], out[torch][1], rtol=1e-5, atol=1e-6)
+
+
+# found by fuzzing: a complex zero base (torch's std::pow, cexp(e * clog(0)): inf+nanj for a negative real
+# part, 0-0j for a positive one), and pow(z, -1) as torch's reciprocal kernel (1+0j, not NumPy's 1-0j)
+ZERO_BASE = ["z.pow(-2)", "z.pow(2.5)", "z.pow(-300)", "z.pow(-1)", "z.pow(0)", "z ** -1.5", "z.pow(3)",
+             "m.tensor([0j, 0j, 0j, 1j], dtype=m.complex128) ** m.tensor([-1+1j, -1-1j, 1j, -1j], dtype=m.complex128)",
+             "m.tensor([0j, 2j]) ** m.tensor([-2., 0.])", "m.div(-300, m.tensor([3, 0, 200], dtype=m.complex64))"]
+
+
+@pytest.mark.parametrize("expr", ZERO_BASE)
+def test_complex_zero_base_powers(expr):
+    def run(m):
+        z = m.tensor([0j, 1 + 0j, 1e-30 + 0j, 2j, -0. + 0j, 3 - 1j, -0. - 0j], dtype=m.complex64)
+        return repr(eval(expr)).replace("glasstorch", "torch")
+    assert run(glasstorch) == run(torch)

@@ -7,7 +7,11 @@ torch's exception type and message.  Values within 1e-6 relative (the float redu
 torch's order for these small shapes; the tolerance covers logsumexp/std's float32 rounding paths).
 """
 import numpy as np
+import pytest
+import torch
 from hypothesis import given, settings, strategies as st, assume, HealthCheck
+
+import glasstorch
 
 from ._helpers import same_outcome
 
@@ -105,3 +109,18 @@ def test_empty_integer_softmax_and_dim_checked_first():
     _same(lambda m: m.log_softmax(m.zeros(3, 0, dtype=m.bool), -1))
     _same(lambda m: m.softmax(m.zeros(2, dtype=m.int64), 3))
     _same(lambda m: m.softmax(m.zeros(2, dtype=m.int64), 0))
+
+
+@pytest.mark.parametrize("expr", ["m.ones(1).var(0)", "m.ones(1).std()", "m.var_mean(m.ones(1))",
+                                  "m.std_mean(m.ones(1, 2), 0)", "m.cov(m.ones(1, 1))"])
+def test_degrees_of_freedom_warning_points_at_the_caller(expr):
+    """Too few elements for the correction: torch's warning text (with its C++ origin) at the user's line."""
+    import warnings
+
+    def caught(m):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            eval(expr, {"m": m})
+        return [(x.category.__name__, str(x.message), x.filename) for x in w]
+    want = caught(torch)
+    assert want and caught(glasstorch) == want
