@@ -149,3 +149,8 @@ _wrap_out(globals())
 # every class shows torch's path for it, glasstorch.nn.modules.linear.Linear (see _class_paths.py)
 from . import _class_paths  # noqa: E402
 _class_paths.install()
+
+# public functions and Tensor methods carry torch's __name__, aliases included (see _fn_names.py)
+from . import _fn_names  # noqa: E402
+_fn_names.install(globals(), _fn_names.TORCH_NAMES)
+_fn_names.install(Tensor)

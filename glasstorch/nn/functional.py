@@ -421,3 +421,6 @@ from ._ops.pool_aliases import (max_pool1d_with_indices, max_pool2d_with_indices
                                 native_channel_shuffle)
 
 __all__ += ["fractional_max_pool2d", "fractional_max_pool3d", "native_channel_shuffle"]
+
+from .._fn_names import install as _install_names, F_NAMES as _F_NAMES  # noqa: E402
+_install_names(globals(), _F_NAMES)      # torch's __name__ on every function (F.logsigmoid: 'log_sigmoid')

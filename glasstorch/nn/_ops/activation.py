@@ -77,14 +77,17 @@ class EluBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         neg, pos, i = self._coefs(x)
+        # create_graph: torch's double backward masks with x < 0, so the exp's x is cut off at 0
+        xe = x if is_array(x) else self.m.where(x < 0, x, 0.0)
         with np.errstate(over="ignore"):
-            return (self.m.where(x <= 0, g * i * neg * _libm.exp(x * i), g * pos),)
+            return (self.m.where(x <= 0, g * i * neg * _libm.exp(xe * i), g * pos),)
 
     def _from_result(self, g):
         """dx from the saved output y: g i (y + s a) where y <= 0."""
         y, = self.saved()
         neg, pos, i = self._coefs(y)
-        return (self.m.where(y <= 0, g * i * (y + neg), g * pos),)
+        ye = y if is_array(y) else self.m.where(y < 0, y, 0.0)     # (torch masks with y < 0, as above)
+        return (self.m.where(y <= 0, g * i * (ye + neg), g * pos),)
 
 
 def _elu(node_cls, input, alpha, scale, input_scale):

@@ -15,9 +15,15 @@ class GluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
+        if not isinstance(x, np.ndarray):     # create_graph: the same formula in recorded ops
+            a, b = x.chunk(2, self.dim)
+            s = b.sigmoid()
+            from ...ops.join import cat
+            return (cat([g * s, (1 - s) * s * a * g], self.dim),)
         a, b = np.split(x, 2, axis=self.dim)
         s = _sig(b)
-        return (np.concatenate([g * s, g * a * s * (1 - s)], axis=self.dim),)
+        # torch's kernel: (1 - s) * s * a * g, left to right
+        return (np.concatenate([g * s, (1 - s) * s * a * g], axis=self.dim),)
 
 
 def glu(input, dim=-1):
@@ -35,6 +41,8 @@ class PreluKernelBackward0(Node):
 
     def backward(self, g):
         x, w = self.saved()
+        if not isinstance(x, np.ndarray):     # create_graph: the same formula in recorded ops
+            return _prelu_backward_recorded(g, x, w)
         wb = _prelu_weight(w, x)
         gx = np.where(x > 0, g, g * wb)
         gw = np.where(x > 0, 0, g * x)
@@ -44,6 +52,21 @@ class PreluKernelBackward0(Node):
             axes = tuple(i for i in range(gw.ndim) if i != (1 if x.ndim > 1 else 0))
             gw = gw.sum(axis=axes)
         return gx, gw
+
+
+def _prelu_backward_recorded(g, x, w):
+    from ...ops.select import where
+    wb = w.reshape(()) if w.numel() == 1 else w if x.dim() < 2 else w.reshape((1, -1) + (1,) * (x.dim() - 2))
+    # torch's double backward (derivatives.yaml, _prelu_kernel_backward) splits at x >= 0 where the
+    # first-order kernel splits at x > 0: at x == 0 gx is g * w (exactly), but its derivative in g is 1
+    at0 = (g * wb).detach() - (g.detach() - g)     # (- 0.0 keeps a -0.0 product, as + 0.0 would not)
+    gx = where(x == 0, at0, where(x > 0, g, g * wb))
+    gw = where(x >= 0, 0.0, g * x)
+    if w.numel() == 1:
+        gw = gw.sum().reshape(w.shape)
+    else:
+        gw = gw.sum(tuple(i for i in range(gw.dim()) if i != (1 if x.dim() > 1 else 0)))
+    return gx, gw
 
 
 def _prelu_weight(w, x):

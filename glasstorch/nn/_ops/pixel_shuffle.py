@@ -97,6 +97,8 @@ class ChannelShuffleBackward0(Node):
     __slots__ = ("groups",)
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):     # create_graph: the inverse shuffle, recorded
+            return (channel_shuffle(g, g.shape[1] // self.groups),)
         return (_channel_shuffle(g, g.shape[1] // self.groups),)
 
 

@@ -127,6 +127,9 @@ class _MaxPoolBackward(Node):
 
     def backward(self, g):
         k, s, p, d, out = self.geo
+        if not isinstance(g, np.ndarray):                         # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, self._pick),)
         if g.size == 0:                                           # an empty batch
             return (np.zeros(self.xshape, g.dtype),)
         n, c, sp = self.padded[0], self.padded[1], self.padded[2:]
@@ -151,6 +154,15 @@ class _MaxPoolBackward(Node):
             gx = gx.reshape(self.padded)
         inside = (Ellipsis,) + tuple(slice(pp, pp + m) for pp, m in zip(p, self.xshape[2:]))
         return (gx[inside].reshape(self.xshape),)
+
+
+    def _pick(self, a):
+        """The forward's map on ``a`` (shaped as the input): each window's value at its chosen tap."""
+        k, s, p, d, out = self.geo
+        ap = np.zeros(self.padded, a.dtype)
+        ap[(Ellipsis,) + tuple(slice(pp, pp + m) for pp, m in zip(p, self.xshape[2:]))] = a.reshape(self.xshape)
+        taps = np.stack(_taps(ap, k, s, d, out))
+        return np.take_along_axis(taps, self.tap[None].astype(np.intp), 0)[0]
 
 
 class MaxPool2DWithIndicesBackward0(_MaxPoolBackward):

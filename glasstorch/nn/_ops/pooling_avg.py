@@ -13,7 +13,6 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.conversion import keep_format
-from .conv import _windows_nd
 from .pooling import _padded, _tap_slices
 from ...ops._complex_refuse import refuse
 from . import pool_checks as pc
@@ -30,6 +29,15 @@ def _divisors(n, k, s, p, o, count_include_pad):
     return size
 
 
+def _tap_sum(xp, k, s, out):
+    """Each window's sum as torch's kernel adds it: from 0, tap after tap in row-major order (a
+    pairwise sum can differ in the last bit); half precision adds in float32, as torch's opmath does."""
+    acc = np.zeros(xp.shape[:2] + tuple(out), np.float32 if xp.dtype == np.float16 else xp.dtype)
+    for sl in _tap_slices(k, s, (1,) * len(k), out):
+        acc += xp[sl]
+    return acc
+
+
 class _AvgPoolBackward(Node):
     """y = window sum / divisor   ->   every element of a window gets g / divisor"""
     __slots__ = ("geo", "xshape", "div")
@@ -37,13 +45,26 @@ class _AvgPoolBackward(Node):
     def backward(self, g):
         k, s, p, out, padded = self.geo
         nd = len(k)
+        if not isinstance(g, np.ndarray):                 # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, self._average),)
         g = g.reshape((-1,) + g.shape[-nd - 1:]) if g.ndim == nd + 2 else g[None]
         gd = g / self.div
         gx = np.zeros(g.shape[:2] + padded, g.dtype)
-        for sl in _tap_slices(k, s, (1,) * nd, out):
+        # torch adds output after output (row-major) into each input: for one input that is the
+        # taps in reverse row-major order
+        for sl in reversed(_tap_slices(k, s, (1,) * nd, out)):
             gx[sl] += gd
         inside = (Ellipsis,) + tuple(slice(pp, pp + m) for pp, m in zip(p, self.xshape[-nd:]))
         return (gx[inside].reshape(self.xshape),)
+
+
+    def _average(self, a):
+        """The forward's map on ``a`` (shaped as the input), by the forward's arithmetic."""
+        k, s, p, out, padded = self.geo
+        nd = len(k)
+        a = a.reshape((-1,) + a.shape[-nd - 1:]) if a.ndim == nd + 2 else a[None]
+        return _tap_sum(_padded(a, p, k, s, (1,) * nd, out, 0), k, s, out) / self.div
 
 
 class AvgPool2DBackward0(_AvgPoolBackward):
@@ -70,7 +91,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     if x.ndim == nd + 1:
         x = x[None]
     xp = _padded(x, p, k, s, d, out, 0)
-    win = _windows_nd(xp, k, s, d, out)
+    win = _tap_sum(xp, k, s, out)
     if divisor_override:
         div = np.asarray(divisor_override, x.dtype)
     else:
@@ -78,7 +99,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
         for n, kk, ss, pp, o in zip(x.shape[2:], k, s, p, out):
             div = np.multiply.outer(div, _divisors(n, kk, ss, pp, o, count_include_pad))
         div = div.astype(x.dtype)
-    res = win.sum(axis=tuple(range(-nd, 0))) / div
+    res = win / div
     r = _wrap(keep_format(np.ascontiguousarray(res.astype(x.dtype).reshape(xshape[:-nd] + res.shape[-nd:])),
                           input._data))
     if GRAD.enabled and input._rg:
@@ -115,6 +136,9 @@ class _AdaptiveAvgPoolBackward(Node):
 
     def backward(self, g):
         nd = len(self.bins)
+        if not isinstance(g, np.ndarray):                 # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, self._average),)
         pc.check_grad_nonempty(g.shape, f"adaptive_avg_pool{nd}d")
         gx = np.zeros(self.xshape, g.dtype)
         for idx, box in _boxes(self.bins):
@@ -122,6 +146,17 @@ class _AdaptiveAvgPoolBackward(Node):
             gx[(Ellipsis,) + tuple(slice(a, b) for a, b in box)] += (g[(Ellipsis,) + idx] / size)[
                 (Ellipsis,) + (None,) * nd]
         return (gx,)
+
+
+    def _average(self, a):
+        """The forward's map on ``a`` (shaped as the input): each bin's mean, as the forward takes it."""
+        nd = len(self.bins)
+        a = a.reshape(self.xshape)
+        res = np.empty(a.shape[:-nd] + tuple(len(b) for b in self.bins), a.dtype)
+        for idx, box in _boxes(self.bins):
+            win = a[(Ellipsis,) + tuple(slice(lo, hi) for lo, hi in box)]
+            res[(Ellipsis,) + idx] = win.mean(axis=tuple(range(-nd, 0)))
+        return res
 
 
 class AdaptiveAvgPool2DBackward0(_AdaptiveAvgPoolBackward):

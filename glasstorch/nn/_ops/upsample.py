@@ -144,8 +144,10 @@ class _UpsampleBackward(Node):
     __slots__ = ("mats",)
 
     def backward(self, g):
-        if not isinstance(g, np.ndarray):
-            raise NotImplementedError("double backward of interpolate is not implemented in glasstorch")
+        if not isinstance(g, np.ndarray):     # create_graph: recorded, see linear_double (torch's kernel
+            from .linear_double import linear_double          # for this backward does not read the input)
+            return (linear_double(self, g, lambda a: _apply(a.astype(np.float64), self.mats).astype(a.dtype),
+                                  takes_input=False),)
         if "Nearest" in type(self).__name__:
             return (_nearest_backward(g, self.mats),)
         return (_apply(g, [m.T.astype(g.dtype) for m in self.mats]),)
