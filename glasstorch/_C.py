@@ -6,6 +6,8 @@ from ._generator import TensorGenerator as Generator  # noqa: F401
 from ._linalg_errors import LinAlgError as _LinAlgError  # noqa: F401
 from .autograd._graph_task import (current_graph_task_id as _current_graph_task_id,  # noqa: F401
                                    will_engine_execute_node as _will_engine_execute_node)
+from ._torch_function import (_disabled_torch_function_impl, DisableTorchFunction,  # noqa: F401,E402
+                              DisableTorchFunctionSubclass)
 
 
 def __getattr__(name):

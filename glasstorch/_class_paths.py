@@ -36,6 +36,8 @@ MOVED = {
                                                         "BoolTensor")},
     "glasstorch._generator": {"TensorGenerator": "torch._C.Generator"},
     "glasstorch._linalg_errors": {"LinAlgError": "torch._C._LinAlgError"},
+    "glasstorch._torch_function": {"DisableTorchFunction": "torch._C.DisableTorchFunction",
+                                   "DisableTorchFunctionSubclass": "torch._C.DisableTorchFunctionSubclass"},
     "glasstorch._api_legacy": {"OutOfMemoryError": "torch.OutOfMemoryError"},
     "glasstorch._pickle_safe": {"safe_globals": "torch.serialization.safe_globals"},
     "glasstorch._sdp": {"SDPBackend": "torch.nn.attention._SDPBackend"},

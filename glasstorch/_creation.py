@@ -9,6 +9,7 @@ import numpy as np
 from . import _dtype as _dt
 from ._device import check_device
 from . import _creation_seq as _seq
+from . import _alloc
 from ._tensor import Tensor, _wrap
 from ._sizes import _size, _size_kw, _type_name as _size_type_name  # noqa: F401  (every creator's size)
 from ._numpy_check import check_numpy_dtype as _check_numpy_dtype
@@ -211,7 +212,7 @@ def as_tensor(data, dtype=None, device=None):
     return _wrap(arr)
 
 
-asarray = as_tensor
+from ._creation_asarray import asarray  # noqa: E402  (it uses as_tensor)
 
 
 def from_numpy(ndarray):
@@ -228,7 +229,7 @@ def _filled(size, value, dtype, requires_grad, device, default=None, fn="empty")
     if not isinstance(value, Tensor):
         from .ops._scalar_cast import checked_scalar
         value = checked_scalar(value, np.dtype(dt.np))
-    return _check_rg(_wrap(np.full(_size(size, fn), value, dtype=dt.np)), requires_grad)
+    return _check_rg(_wrap(_alloc.full(_size(size, fn), value, dt.np)), requires_grad)
 
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -299,9 +300,9 @@ from ._creation_ranges import arange, linspace, logspace, eye  # noqa: E402,F401
 
 def legacy_new(cls, args, kwargs):
     """``torch.Tensor(...)``: sizes give an uninitialised (here zero) float tensor, data is copied."""
-    if cls is not Tensor:
-        t = object.__new__(cls)
-        return t
+    if cls is not Tensor:      # a subclass: the same tensor, of that class (torch's Tensor.__new__)
+        from ._torch_function import _retype
+        return _retype(legacy_new(Tensor, args, kwargs), cls)
     dt = kwargs.pop("_legacy_dtype", None) or _dt.DEFAULT.float
     if kwargs.get("device") is not None:
         check_device(kwargs["device"])

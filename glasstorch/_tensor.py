@@ -306,7 +306,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def numpy(self, *, force=False):
         if self._rg and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._data
+        return self._data.view()    # a new array object on the same memory, as torch's (never the from_numpy one)
 
     def __array__(self, dtype=None, copy=None):
         # as torch: through .numpy(), so a tensor that requires grad is refused
@@ -329,7 +329,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         d = self._data
         fn = self.grad_fn
         return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),
-                                     grad_fn_name=None if fn is None else fn.name().rsplit("::", 1)[-1], requires_grad=self._rg)
+                                     grad_fn_name=None if fn is None else fn.name().rsplit("::", 1)[-1], requires_grad=self._rg,
+                                     prefix="tensor(" if type(self) is Tensor or self.__dict__.get("_is_param", getattr(
+                                         self, "_is_param", False)) else f"{type(self).__name__}(")
 
     def __hash__(self):
         return id(self)
@@ -384,3 +386,4 @@ _graph._TENSOR[0] = Tensor
 _tensor_math._bind()
 from ._numpy_names import install_on_class as _numpy_names  # noqa: E402
 _numpy_names(Tensor)        # x.sum(axis=0, keepdims=True), as torch's argument parser allows
+from . import _torch_function  # noqa: E402,F401  (__torch_function__, as_subclass, _make_subclass)

@@ -94,6 +94,18 @@ class TensorLogic:
     def __rshift__(self, other):
         return O.logical.bitwise_right_shift(self, other)
 
+    def __rlshift__(self, other):           # 1 << x
+        return O.logical.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other):           # 16 >> x
+        return O.logical.bitwise_right_shift(other, self)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
+
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return O.logical.isclose(self, other, rtol, atol, equal_nan)
 

@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 from hypothesis import HealthCheck, settings
 
 # CI draws the same examples on every run (derandomize): a stop must not fail on a draw no one saw
@@ -12,3 +14,14 @@ settings.register_profile("explore", deadline=None, max_examples=200,
 settings.register_profile("fast", deadline=None, max_examples=15,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _torch_function_switched_off_after_each_test():
+    """A test that defines a Tensor subclass or imports ``glasstorch.overrides`` switches glasstorch's
+    ``__torch_function__`` checks on for the rest of the process (see glasstorch/_torch_function.py);
+    later tests in the same worker must see the library as a plain program does."""
+    yield
+    from glasstorch import _torch_function
+    if _torch_function.STATE.active:
+        _torch_function.deactivate()

@@ -12,7 +12,9 @@ class FunctionEvent:
     """One timed region: ``record_function`` or a profiler step."""
 
     def __init__(self, id, name, thread, start_us, end_us, input_shapes=None, depth=0):
-        self.id, self.name, self.thread = id, name, thread
+        # torch names every profiler step "ProfilerStep*" (so they aggregate); the trace keeps "#N"
+        self.id, self.thread, self.trace_name = id, thread, name
+        self.name = "ProfilerStep*" if name.startswith("ProfilerStep#") else name
         self.time_range_start, self.time_range_end = start_us, end_us
         self.input_shapes = input_shapes
         self.cpu_children = []
@@ -27,7 +29,7 @@ class FunctionEvent:
     @property
     def key(self):
         # torch summarizes every profiler step under one wildcard name
-        return "ProfilerStep*" if self.name.startswith("ProfilerStep#") else self.name
+        return self.name
 
     @property
     def cpu_time_total(self):
@@ -124,7 +126,7 @@ class EventList(list):
 
     def export_chrome_trace(self, path):
         pid = os.getpid()
-        trace = [{"ph": "X", "cat": "user_annotation", "name": e.name, "pid": pid, "tid": e.thread,
+        trace = [{"ph": "X", "cat": "user_annotation", "name": e.trace_name, "pid": pid, "tid": e.thread,
                   "ts": e.time_range_start, "dur": e.cpu_time_total, "args": {}} for e in self
                  if isinstance(e, FunctionEvent)]
         with open(path, "w") as f:

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from .._torch_function import _disabled_torch_function_impl
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
 
@@ -10,6 +11,7 @@ class Parameter(Tensor):
     """A tensor that requires grad by default and prints as ``Parameter containing:``."""
     __slots__ = ()
     _is_param = True
+    __torch_function__ = _disabled_torch_function_impl    # results of ops on it are plain tensors
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:

@@ -99,6 +99,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value: i with boundaries[i-1] < x <= boundaries[i] (``right``: <= x <)."""
+    if isinstance(input, (bool, int, float)) and isinstance(boundaries, Tensor):   # (Scalar self overload)
+        input = _wrap(np.asarray(input))
     tensors_only('bucketize', input, boundaries)
     if boundaries._data.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")

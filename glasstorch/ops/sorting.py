@@ -14,6 +14,7 @@ from ._complex_refuse import refuse, refuse_msg
 from .shape import is_array
 from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
+from ._quickselect import kth_indices
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
@@ -145,7 +146,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if x.ndim and x.dtype.kind in "cb":     # (checked last, as torch does; a 0-d tensor is copied)
         raise not_implemented("kthvalue_cpu", x.dtype)
-    o = np.take(_order(xd, d, False), [k - 1], axis=d)
+    o = kth_indices(xd.astype(np.int8) if xd.dtype == np.bool_ else xd, d, k - 1, _order(xd, d, False))
     vals = np.take_along_axis(xd, o, d)
     if not keepdim or not x.ndim:
         vals, o = np.squeeze(vals, d), np.squeeze(o, d)
