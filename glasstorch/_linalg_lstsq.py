@@ -18,7 +18,7 @@ _DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
 
 
 def _mT(x):
-    return np.swapaxes(x, -1, -2)
+    return np.swapaxes(x, -1, -2) if isinstance(x, (np.ndarray, np.generic)) else x.transpose(-1, -2)
 
 
 def _pinv_grad(G, P, A):
@@ -41,11 +41,9 @@ class LinalgPinvBackward0(Node):
 
     def backward(self, g):
         A, P = self.saved()
-        graph = not isinstance(g, (np.ndarray, np.generic))
-        if graph:       # create_graph: this backward is not itself recorded (see docs/differences.md)
-            A, P, g = A._data, P._data, g._data
-        ga = _pinv_grad(g, P, A).astype(A.dtype, copy=False)
-        return (_wrap(ga),) if graph else (ga,)
+        if not isinstance(g, (np.ndarray, np.generic)):
+            return (_pinv_grad(g, P, A),)      # create_graph: the same formula in Tensor ops, recorded
+        return (_pinv_grad(g, P, A).astype(A.dtype, copy=False),)
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
@@ -85,15 +83,16 @@ class LinalgLstsqBackward0(Node):
     def backward(self, g):
         A, B = self.saved()
         graph = not isinstance(g, (np.ndarray, np.generic))
-        if graph:       # create_graph: this backward is not itself recorded (see docs/differences.md)
-            A, B, g = A._data, B._data, g._data
         g2 = g[..., None] if self.vec else g
         b2 = B[..., None] if self.vec else B
+        if graph:       # create_graph: pinv and the formula in Tensor ops, so the gradient is recorded
+            P = self.m.linalg.pinv(A)
+            ga, gb = _pinv_grad(g2 @ _mT(b2), P, A), _mT(P) @ g2
+            return ga, (gb[..., 0] if self.vec else gb)
         P = np.linalg.pinv(A.astype(np.float64)).astype(A.dtype)
         ga = _pinv_grad(g2 @ _mT(b2), P, A)
         gb = _mT(P) @ g2
-        ga, gb = ga.astype(A.dtype, copy=False), (gb[..., 0] if self.vec else gb).astype(B.dtype, copy=False)
-        return (_wrap(ga), _wrap(gb)) if graph else (ga, gb)
+        return ga.astype(A.dtype, copy=False), (gb[..., 0] if self.vec else gb).astype(B.dtype, copy=False)
 
 
 def lstsq(A, B, rcond=None, *, driver=None):

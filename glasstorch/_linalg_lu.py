@@ -131,7 +131,12 @@ class LinalgLuFactorExBackward0(Node):
     def backward(self, g):
         lu, P = self.saved()
         plain = is_array(g)
-        L, U = _as_tensors(*_unpack_lu(lu._data if not plain else lu))
+        if plain:
+            L, U = _as_tensors(*_unpack_lu(lu))
+        else:           # create_graph: L and U taken from LU by recorded ops, so dA depends on LU
+            k = min(lu.shape[-2:])
+            L = lu[..., :, :k].tril(-1) + _wrap(np.eye(lu.shape[-2], k, dtype=lu._data.dtype))
+            U = lu[..., :k, :].triu()
         g, P = _as_tensors(g, P)
         k = min(lu.shape[-2:])
         gA = _lu_backward(g[..., :, :k].tril(-1), g[..., :k, :].triu(), P, L, U)

@@ -261,6 +261,10 @@ class LinalgHouseholderProductBackward0(Node):
         import glasstorch as t
         A, tau = self.saved()
         plain = is_array(g)
+        if not plain:       # create_graph: the forward replayed on the saved tensors themselves, recorded
+            a, tt = (x if x.requires_grad else x.detach().requires_grad_(True) for x in (A, tau))
+            with t.enable_grad():
+                return t.autograd.grad(_householder(a, tt), (a, tt), g, allow_unused=True, create_graph=True)
         a = (_wrap(A) if plain else A.detach()).requires_grad_(True)
         tt = (_wrap(tau) if plain else tau.detach()).requires_grad_(True)
         with t.enable_grad():

@@ -25,6 +25,7 @@ from ._sum_to import sum_to  # noqa: F401  (ops import it from here)
 from .grad_mode import GRAD
 from . import engine_fast
 from ._graph_task import begin as _begin_task, end as _end_task, needed as _needed
+from ._double_guard import guard as _guard
 
 _T = None   # glasstorch._tensor, filled in when it is imported (it imports this module)
 _SPARSE = [None, None]  # [SparseGrad, SparseTensor], filled in by glasstorch.sparse._grad
@@ -209,6 +210,8 @@ def _walk(order, acc_deps, pending, retain, create, capture, captured, need, acc
                 outs = call_node(node, g if single else _fill(node, g), hooks=True)
             else:
                 outs = node.backward(g if single else _fill(node, g))
+            if create:      # a gradient that lost its graph must fail when differentiated (_double_guard.py)
+                outs = _guard(node, g, outs)
             if not retain and node._saved:
                 node._saved = None       # free what backward kept: a second backward then fails as torch's
         done = None

@@ -21,7 +21,16 @@ class _WriteBackward(Node):
     __slots__ = ("sel", "vshape", "accumulate")
 
     def backward(self, g):
-        arr = g if is_array(g) else g._data
+        if not is_array(g):      # create_graph: the same picks in Tensor ops, recorded
+            sel = _wrap(np.ascontiguousarray(self.sel.reshape(-1), np.int64))
+            flat = g.reshape(-1)
+            gx = g if self.accumulate else flat.index_fill(0, sel, 0).reshape(tuple(g.shape))
+            gv = flat[sel].reshape(self.sel.shape)
+            if self.vshape is not None and tuple(gv.shape) != tuple(self.vshape):
+                n = int(np.prod(self.vshape))
+                gv = gv.reshape(tuple(self.vshape)) if gv.numel() == n else gv.sum_to_size(tuple(self.vshape))
+            return gx, gv
+        arr = g
         flat = arr.reshape(-1)
         gx = arr.copy()
         if not self.accumulate:
@@ -29,9 +38,7 @@ class _WriteBackward(Node):
         gv = flat[self.sel]
         if self.vshape is not None:
             gv = _sum_to(gv, self.vshape)
-        if is_array(g):
-            return gx, gv
-        return _wrap(gx), (None if gv is None else _wrap(gv))
+        return gx, gv
 
 
 def _sum_to(gv, shape):
@@ -68,7 +75,11 @@ class MaskedScatterBackward0(_WriteBackward):
 
     def backward(self, g):
         gx, gv = _WriteBackward.backward(self, g)
-        arr = gv if is_array(gv) else gv._data
+        if not is_array(g):      # create_graph: padded with zeros by recorded ops
+            m = self.m
+            rest = m.zeros(int(np.prod(self.full)) - gv.numel(), dtype=gv.dtype)
+            return gx, m.cat([gv.reshape(-1), rest]).reshape(tuple(self.full))
+        arr = gv
         full = np.zeros(int(np.prod(self.full)), arr.dtype)
         full[:arr.size] = arr.reshape(-1)
         full = full.reshape(self.full)

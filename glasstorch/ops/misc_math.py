@@ -83,21 +83,36 @@ class LdexpBackward0(Node):
         return g * _wrap(self.scale), (g * y * float(np.log(2.0)) if k.dtype.is_floating_point else None)
 
 
-def ldexp(input, other, *, out=None):
-    """input * 2^other, with 2^other computed as torch.pow(2.0, other)."""
-    tensors_only('ldexp', input, other)
-    if input._data.dtype.kind == "f" and other._data.dtype.kind == "b":
+def _ldexp_int_exponent(input, other):
+    """torch's kernel for a float input and an integer exponent: std::ldexp(double(x), int(k)) cast back
+    to the input's dtype (no overflow of 2^k on the way; k is converted to a C int, keeping its low 32
+    bits).  Its output is empty_like(input), resized (with torch's warning) to the broadcast shape."""
+    if other._data.dtype.kind == "b":
         # torch's float kernel dispatches on the exponent's dtype, which has no bool instance
         from ._complex_refuse import not_implemented
         raise not_implemented("ldexp_cpu_exp", other._data.dtype)
+    x, k = input._data, other._data
+    shape = np.broadcast_shapes(x.shape, k.shape)
+    if x.size and x.shape != shape:
+        from ._out import _RESIZED
+        from .._user_warning import warn_at_caller
+        warn_at_caller(_RESIZED.format(list(x.shape), list(shape)))
+    with np.errstate(over="ignore", under="ignore"):
+        y = np.ldexp(x.astype(np.float64), k.astype(np.int64).astype(np.int32)).astype(x.dtype)
+    return _wrap(np.asarray(y))
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2^other: std::ldexp for a float input and an integer exponent, else input * pow(2, other)."""
+    tensors_only('ldexp', input, other)
     t = _t()
-    # torch computes in the inputs' own promoted dtype (integers: the default float): 2^other there
-    want = t.result_type(input, other)
-    want = want if want.is_floating_point or want.is_complex else t.get_default_dtype()
-    two_k = t.pow(2.0, other.detach().to(want))
-    r = t.mul(input.detach(), two_k)
-    if r.dtype != want:
-        r = r.to(want)
+    if input._data.dtype.kind == "f" and other._data.dtype.kind in "biu":
+        r = _ldexp_int_exponent(input, other)
+    else:
+        # torch's _pow2: integer and float32 inputs take pow(2.0, other); the others a 0-d 2 of their dtype
+        two_k = (t.pow(2.0, other.detach()) if input.dtype in (t.float32,) or not input.is_floating_point()
+                 and not input.is_complex() else t.full((), 2.0, dtype=input.dtype).pow(other.detach()))
+        r = t.mul(input.detach(), two_k)
     other_rg = isinstance(other, Tensor) and other.requires_grad
     if GRAD.enabled and (input.requires_grad or other_rg):
         node = LdexpBackward0()
@@ -111,6 +126,21 @@ def ldexp(input, other, *, out=None):
     return r
 
 
+def ldexp_(input, other):
+    """In place (torch's ldexp_out into ``input``): an integer ``input`` is refused before anything else,
+    and an exponent that would broadcast ``input`` to another shape before the kernel (and its warning)."""
+    from .inplace import commit, type_name
+    from .inplace_more import original
+    if input._data.dtype.kind in "biu":
+        raise RuntimeError(f"ldexp can't be cast to the desired output type {type_name(input._data.dtype)}")
+    if isinstance(other, Tensor):
+        shape = np.broadcast_shapes(input._data.shape, other._data.shape)
+        if shape != input._data.shape:
+            raise RuntimeError(f"output with shape {list(input._data.shape)} doesn't match the broadcast shape "
+                               f"{list(shape)}")
+    return commit(input, lambda: ldexp(original(input), other), "ldexp")
+
+
 class RenormBackward0(Node):
     """y = x * f, f = maxnorm / (||x_s|| + 1e-7) on the slices s over the limit, else 1   ->
     dx = f g - f / (||x_s|| + 1e-7) d||x_s|| <x_s, g>  on those slices, g elsewhere"""
@@ -118,9 +148,8 @@ class RenormBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        wrap = not is_array(g)
-        if wrap:
-            g, x = g._data, x._data
+        if not is_array(g):
+            return (self._graph_backward(g, x),)
         norm = _norms(x, self.p, self.axes)
         inv = 1.0 / (norm + 1e-7)
         factor = (inv * self.maxnorm).astype(g.dtype)
@@ -135,7 +164,18 @@ class RenormBackward0(Node):
                 dn = np.where(norm == 0, 0, np.sign(x) * np.abs(x) ** (self.p - 1) / norm ** (self.p - 1))
         nb = (dot * dn).astype(g.dtype)
         r = np.where(norm > self.maxnorm, factor * g - (factor * inv).astype(g.dtype) * nb, g).astype(g.dtype)
-        return (_wrap(r) if wrap else r,)
+        return (r,)
+
+    def _graph_backward(self, g, x):
+        """create_graph: the same formula in Tensor ops (the norm recomputed from x), recorded."""
+        m, p = self.m, self.p
+        norm = m.linalg.vector_norm(x, p, self.axes, True)
+        safe = norm.masked_fill(norm == 0, 1)            # x is 0 on a slice of norm 0: d||x|| is 0 there
+        inv = 1.0 / (norm + 1e-7)
+        factor = inv * self.maxnorm
+        dot = (x * g).sum(self.axes, keepdim=True)
+        dn = x / safe if p == 2 else x.sign() if p == 1 else x.sign() * x.abs() ** (p - 1) / safe ** (p - 1)
+        return m.where(norm > self.maxnorm, factor * g - factor * inv * (dot * dn), g)
 
 
 def _norms(x, p, axes):

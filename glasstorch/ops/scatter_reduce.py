@@ -57,11 +57,12 @@ class ScatterReduceBackward0(Node):
 
     def backward(self, g):
         x, src, y = self.saved()
-        if not is_array(g):
+        if not is_array(g):     # create_graph: recorded (scatter_reduce_double.py); the product's on arrays
+            from .scatter_reduce_double import graph_grads
+            out = graph_grads(self, self.m, g, x, src, y)
+            if out is not None:
+                return out
             g, x, src, y = g._data, x._data, src._data, y._data
-            wrap = True
-        else:
-            wrap = False
         shape = x.shape              # a 0-d self was folded as a 1-element vector
         x, y, g = _one_d(x), _one_d(y), _one_d(g)
         where, red = self.where, self.reduce
@@ -86,8 +87,6 @@ class ScatterReduceBackward0(Node):
         gx = gx.reshape(shape)
         gsrc = np.zeros(self.src_shape, g.dtype)
         gsrc[self.region] = gs
-        if wrap:
-            return _wrap(gx), _wrap(gsrc)
         return gx, gsrc
 
 

@@ -140,7 +140,10 @@ class _TensorPositions:
         self.t, self.pos = t, pos
 
     def zero_(self):
-        self.t.view(-1)[_wrap(self.pos.reshape(-1))] = 0
+        # a mask over t itself (an index put into t.view(-1) would not record the zeroing under create_graph)
+        mask = np.zeros(self.t.numel(), bool)
+        mask[self.pos.reshape(-1)] = True
+        self.t.masked_fill_(_wrap(mask.reshape(tuple(self.t.shape))), 0)
 
     def clone(self):
         return self.t.reshape(-1)[_wrap(self.pos)]

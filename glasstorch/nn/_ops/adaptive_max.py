@@ -26,7 +26,10 @@ class AdaptiveMaxPool2DBackward0(Node):
     __slots__ = ("xshape", "indices")
 
     def backward(self, g):
-        arr = g if isinstance(g, np.ndarray) else g._data
+        if not isinstance(g, np.ndarray):                 # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, self._pick),)
+        arr = g
         pc.check_grad_nonempty(arr.shape, "adaptive_max_pool2d")
         h, w = self.xshape[-2:]
         lead = arr.shape[:-2]
@@ -34,8 +37,13 @@ class AdaptiveMaxPool2DBackward0(Node):
         idx = self.indices.reshape(gx.shape[0], self.indices.shape[-2] * self.indices.shape[-1])
         rows = np.repeat(np.arange(gx.shape[0]), idx.shape[1])
         np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(-1))
-        gx = gx.reshape(self.xshape)
-        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+        return (gx.reshape(self.xshape),)
+
+    def _pick(self, a):
+        """The forward's map on ``a`` (shaped as the input): the value at each bin's chosen position."""
+        flat = a.reshape(self.xshape[:-2] + (-1,))
+        idx = self.indices.reshape(self.indices.shape[:-2] + (-1,))
+        return np.take_along_axis(flat, idx, -1).reshape(self.indices.shape)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
@@ -92,12 +100,20 @@ class MaxUnpool2DBackward0(Node):
     __slots__ = ("indices",)
 
     def backward(self, g):
-        arr = g if isinstance(g, np.ndarray) else g._data
+        if not isinstance(g, np.ndarray):    # create_graph: the same gather in Tensor ops, recorded
+            return (_gather_at(g, self.indices, 2),)
+        arr = g
         lead = arr.shape[:-2]
         flat = arr.reshape(lead + (arr.shape[-2] * arr.shape[-1],))
         ind = self.indices.reshape(lead + (self.indices.shape[-2] * self.indices.shape[-1],))
-        gx = np.take_along_axis(flat, ind, -1).reshape(self.indices.shape)
-        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+        return (np.take_along_axis(flat, ind, -1).reshape(self.indices.shape),)
+
+
+def _gather_at(g, indices, nd):
+    """g (a Tensor) read at the flat positions ``indices`` of its last ``nd`` dimensions, by ``gather``."""
+    lead = tuple(g.shape[:-nd])
+    idx = _wrap(np.ascontiguousarray(indices.reshape(lead + (-1,)), np.int64))
+    return g.reshape(lead + (-1,)).gather(-1, idx).reshape(indices.shape)
 
 
 def _pair(v):

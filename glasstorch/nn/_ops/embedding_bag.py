@@ -21,14 +21,21 @@ class EmbeddingBagBackward0(Node):
 
     def backward(self, g):
         gw = self._weight_grad(g) if self.needs_input_grad(0) else None
+        if gw is not None and not is_array(g):
+            # torch's _embedding_bag_backward has no derivative: differentiating the weight's gradient raises
+            from ...autograd._double_guard import refused
+            gw = refused(gw._data, "the derivative for '_embedding_bag_backward' is not implemented.", g,
+                         exc=NotImplementedError)
         gp = None
         if self.psw is not None and self.needs_input_grad(1):
             w = self.weight._data
             gnp = g if is_array(g) else g._data
             gp = np.einsum("ij,ij->i", gnp[self.bag], w[self.idx]).astype(gnp.dtype)
             gp[~self.keep] = 0
-            if not is_array(g):
-                gp = _wrap(gp)
+            if not is_array(g):      # torch has no derivative of this gradient: differentiating it raises
+                from ...autograd._double_guard import refused
+                gp = refused(gp, "derivative for aten::_embedding_bag_per_sample_weights_backward is not "
+                             "implemented", g, self.weight)
         return gw, gp
 
     def needs_input_grad(self, i):

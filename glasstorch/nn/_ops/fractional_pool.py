@@ -117,15 +117,24 @@ class _FractionalBackward(Node):
     __slots__ = ("xshape", "indices")
 
     def backward(self, g):
-        arr = g if isinstance(g, np.ndarray) else g._data
+        if not isinstance(g, np.ndarray):                 # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, self._pick),)
+        arr = g
         nd = self._nd
         lead = int(np.prod(self.xshape[:-nd]))
         gx = np.zeros((lead, int(np.prod(self.xshape[-nd:]))), arr.dtype)
         idx = self.indices.reshape(lead, -1)
         rows = np.repeat(np.arange(lead), idx.shape[1])
         np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(-1))   # in output order, as torch's loop
-        gx = gx.reshape(self.xshape)
-        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+        return (gx.reshape(self.xshape),)
+
+    def _pick(self, a):
+        """The forward's map on ``a`` (shaped as the input): the value at each window's chosen position."""
+        nd = self._nd
+        flat = a.reshape(self.xshape[:-nd] + (-1,))
+        return np.take_along_axis(flat, self.indices.reshape(self.indices.shape[:-nd] + (-1,)), -1).reshape(
+            self.indices.shape)
 
 
 class FractionalMaxPool2DBackward0(_FractionalBackward):

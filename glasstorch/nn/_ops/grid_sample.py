@@ -39,8 +39,9 @@ class AffineGridGeneratorBackward0(Node):
         arr = g if isinstance(g, np.ndarray) else g._data
         n, k = arr.shape[0], self.base.shape[-1]
         b = self.base.reshape(n, -1, k)
-        gt = np.swapaxes(np.swapaxes(b, 1, 2) @ arr.reshape(n, -1, k - 1), 1, 2)
-        return (gt if isinstance(g, np.ndarray) else _wrap(gt),)
+        if not isinstance(g, np.ndarray):      # create_graph: the same product in Tensor ops, recorded
+            return ((_wrap(np.ascontiguousarray(np.swapaxes(b, 1, 2))) @ g.reshape(n, -1, k - 1)).transpose(1, 2),)
+        return (np.swapaxes(np.swapaxes(b, 1, 2) @ arr.reshape(n, -1, k - 1), 1, 2),)
 
 
 def affine_grid(theta, size, align_corners=None):
@@ -141,7 +142,10 @@ class GridSampler2DBackward0(Node):
     __slots__ = ("mode", "ix", "iy", "gx", "gy", "xshape")
 
     def backward(self, g):
-        x, = self.saved()
+        x, grid = self.saved()
+        if not isinstance(g, np.ndarray):          # create_graph: replayed with Tensor ops, recorded
+            from .grid_sample_double import graph_backward
+            return graph_backward(self, g, x, grid)
         arr = g if isinstance(g, np.ndarray) else g._data
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)                                   # (n, H, W, C)
@@ -162,10 +166,7 @@ class GridSampler2DBackward0(Node):
                 dix += gv * wy * (1 if dx else -1)
                 diy += gv * wx * (1 if dy else -1)
             ggrid = np.stack([dix * self.gx, diy * self.gy], -1).astype(arr.dtype)
-        gin = np.moveaxis(gin, -1, 1)
-        if isinstance(g, np.ndarray):
-            return gin, ggrid
-        return _wrap(gin), _wrap(ggrid)
+        return np.moveaxis(gin, -1, 1), ggrid
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
@@ -201,7 +202,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler2DBackward0()
         node.mode, node.ix, node.iy, node.gx, node.gy, node.xshape = mode, ix, iy, gx, gy, x.shape
-        node.save(input)
+        node.save(input, grid)
         record(node, r, input, grid)
     return r
 

@@ -73,6 +73,7 @@ class GridSampler3DBackward0(Node):
     """y = sum over the 8 neighbours of wx wy wz x[neighbour]   ->   dx: g w added at each neighbour;
     dgrid: g x[neighbour] d(wx wy wz)/d(ix, iy, iz), times d(ix, iy, iz)/dgrid"""
     __slots__ = ("mode", "coords", "mults", "xshape")
+    _no_double = True        # backward on raw arrays: its gradient fails loudly if differentiated (autograd/_double_guard.py)
 
     def backward(self, g):
         x, = self.saved()

@@ -71,6 +71,7 @@ class GridSampler2DBackward0(Node):
     """y = sum_ij wy_i wx_j x[tap_ij]   ->   dx: g wy_i wx_j added at each tap inside;
     d(ix): sum g x[tap] wy_i dwx_j, d(iy) likewise, times the unnormalising factor"""
     __slots__ = ("ix", "iy", "gx", "gy", "padding_mode", "align_corners", "reflect", "xshape")
+    _no_double = True        # backward on raw arrays: its gradient fails loudly if differentiated (autograd/_double_guard.py)
 
     def backward(self, g):
         x, = self.saved()

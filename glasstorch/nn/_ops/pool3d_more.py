@@ -5,7 +5,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
-from .adaptive_max import _bins
+from .adaptive_max import _bins, _gather_at
 from ...ops._complex_refuse import refuse
 from . import pool_checks as pc
 
@@ -21,15 +21,23 @@ class AdaptiveMaxPool3DBackward0(Node):
     __slots__ = ("xshape", "indices")
 
     def backward(self, g):
-        arr = g if isinstance(g, np.ndarray) else g._data
+        if not isinstance(g, np.ndarray):                 # create_graph: recorded, see linear_double
+            from .linear_double import linear_double
+            return (linear_double(self, g, self._pick),)
+        arr = g
         pc.check_grad_nonempty(arr.shape, "adaptive_max_pool3d")
         lead = int(np.prod(self.xshape[:-3]))
         gx = np.zeros((lead, int(np.prod(self.xshape[-3:]))), arr.dtype)
         idx = self.indices.reshape(lead, int(np.prod(self.indices.shape[-3:])))
         rows = np.repeat(np.arange(lead), idx.shape[1])
         np.add.at(gx, (rows, idx.reshape(-1)), arr.reshape(-1))
-        gx = gx.reshape(self.xshape)
-        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+        return (gx.reshape(self.xshape),)
+
+    def _pick(self, a):
+        """The forward's map on ``a`` (shaped as the input): the value at each bin's chosen position."""
+        flat = a.reshape(self.xshape[:-3] + (-1,))
+        return np.take_along_axis(flat, self.indices.reshape(self.indices.shape[:-3] + (-1,)), -1).reshape(
+            self.indices.shape)
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
@@ -71,12 +79,13 @@ class MaxUnpool3DBackward0(Node):
     __slots__ = ("indices",)
 
     def backward(self, g):
-        arr = g if isinstance(g, np.ndarray) else g._data
+        if not isinstance(g, np.ndarray):    # create_graph: the same gather in Tensor ops, recorded
+            return (_gather_at(g, self.indices, 3),)
+        arr = g
         lead = arr.shape[:-3]
         gx = np.take_along_axis(arr.reshape(lead + (int(np.prod(arr.shape[-3:])),)),
                                 self.indices.reshape(lead + (int(np.prod(self.indices.shape[-3:])),)), -1)
-        gx = gx.reshape(self.indices.shape)
-        return (gx if isinstance(g, np.ndarray) else _wrap(gx),)
+        return (gx.reshape(self.indices.shape),)
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):

@@ -19,7 +19,7 @@ class RreluWithNoiseBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         if self.noise is not None:
-            return (g * self.noise,)
+            return (g * (self.noise if self.m is np else self.m.from_numpy(self.noise)),)
         return (self.m.where(x > 0, g, g * self.slope),)
 
 

@@ -18,6 +18,10 @@ class EmbeddingBackward0(Node):
             if self.freq:
                 raise RuntimeError(FREQ)
             return (sparse_embedding_grad(g, self.idx, self.num, self.padding_idx),)
+        if self.m is not np:        # create_graph: the same sums in Tensor ops, recorded
+            m = self.m
+            gw = m.zeros(self.num, d, dtype=g.dtype).index_add(0, m.tensor(self.idx.ravel()), g.reshape(-1, d))
+            return (gw if self.padding_idx is None else gw.index_fill(0, m.tensor([self.padding_idx]), 0),)
         gw = np.zeros((self.num, d), g.dtype)
         np.add.at(gw, self.idx.ravel(), g.reshape(-1, d))
         if self.padding_idx is not None:

@@ -17,16 +17,20 @@ class WeightNormInterfaceBackward0(Node):
 
     def backward(self, gw):
         v, g, norm = self.saved()
-        plain = is_array(gw)
-        if not plain:
-            gw, v, g, norm = gw._data, v._data, g._data, norm._data
         axes = _axes(v, self.dim)
+        if not is_array(gw):
+            # create_graph: the same formula in Tensor ops, recorded.  As torch's
+            # _weight_norm_differentiable_backward, the saved norm counts as a constant (torch's own
+            # gradgradcheck of _weight_norm fails for that reason: the terms through ||v|| are missing)
+            n = norm.reshape(tuple(norm.shape))
+            grad_g = (gw * v).sum(axes, keepdim=True) / n
+            grad_v = (g.reshape(tuple(n.shape)) / n) * (gw - v * (grad_g / n))
+            return grad_v, grad_g.reshape(tuple(g.shape))
         dot = np.sum(gw * v, axis=axes, keepdims=True, dtype=v.dtype)
         n = norm.reshape(dot.shape)
         grad_g = (dot / n).astype(v.dtype)
         grad_v = ((g.reshape(dot.shape) / n) * (gw - v * (grad_g / n))).astype(v.dtype)
-        grad_g = grad_g.reshape(g.shape)
-        return (grad_v, grad_g) if plain else (_wrap(grad_v), _wrap(grad_g))
+        return grad_v, grad_g.reshape(g.shape)
 
 
 def weight_norm_interface(v, g, dim):
