@@ -21,9 +21,15 @@ def full(shape, value, dtype):
     try:
         return np.full(shape, value, dtype=dtype)
     except (MemoryError, ValueError) as e:
-        if isinstance(e, ValueError) and "too big" not in str(e):
-            raise
-        raise refused(nbytes) from None
+        raise as_torch(e, nbytes) from None
+
+
+def as_torch(e, nbytes):
+    """NumPy's refusal of a huge array (MemoryError, or ValueError "array is too big") as torch's
+    allocator's error; any other exception is returned as it is."""
+    if isinstance(e, MemoryError) or "too big" in str(e):
+        return refused(nbytes)
+    return e
 
 
 def refused(nbytes):

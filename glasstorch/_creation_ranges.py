@@ -1,6 +1,5 @@
 """``arange``, ``linspace``, ``logspace`` and ``eye``: tensors of evenly spaced values, computed in the
 precision and order torch uses (re-exported by ``_creation``)."""
-import contextlib
 import math
 
 import numpy as np
@@ -17,6 +16,7 @@ from ._creation import _check_rg
 
 
 _PLAIN = (int, float)
+_SAFE = 2 ** 40          # integers whose range NumPy and torch count alike, with no length a machine could hold
 
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -45,10 +45,19 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dt.is_floating_point:
         n = _ceil_size((float(end) - float(start)) / float(step))
-        with _alloc_checked(n, dt):
+        nbytes = _alloc.check_bytes((n,), np.dtype(dt.np).itemsize)
+        try:
             arr = arange_float(start, step, n, dt.np, get_num_threads())     # torch's kernel, value for value
+        except (MemoryError, ValueError) as e:
+            raise _alloc.as_torch(e, nbytes) from None
         return _check_rg(_wrap(arr), requires_grad)
     # integer dtypes count in int64 from the truncated start and step
+    if dt is _dt.int64 and start.__class__ is int and end.__class__ is int and step.__class__ is int and \
+            -_SAFE < start < _SAFE and -_SAFE < end < _SAFE and -_SAFE < step < _SAFE:
+        try:
+            return _check_rg(_wrap(np.arange(start, end, step, dtype=np.int64)), requires_grad)     # arange(n)
+        except (MemoryError, ValueError) as e:
+            raise _alloc.as_torch(e, 8 * len(range(start, end, step))) from None
     if dt is _dt.int64:          # the length from the truncated numbers too, in integer arithmetic
         xs, xe, xst = _to_int64(start), _to_int64(end), _to_int64(step)
         if xst == 0:
@@ -59,8 +68,11 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     else:                        # the length from the numbers as doubles
         xst = _to_int64(step)
         n = _ceil_size((float(end) - float(start)) / float(step))
-    with _alloc_checked(n, dt):
+    nbytes = _alloc.check_bytes((n,), np.dtype(dt.np).itemsize)
+    try:
         arr = np.empty(n, dt.np)
+    except (MemoryError, ValueError) as e:
+        raise _alloc.as_torch(e, nbytes) from None
     if dt is not _dt.int64:
         xs = _to_int64(start)    # converted by the kernel, once the output is allocated
     with np.errstate(over="ignore"):
@@ -77,17 +89,6 @@ def _to_int64(v):
 
 def _wrap64(v):
     return (v + 2 ** 63) % 2 ** 64 - 2 ** 63
-
-
-@contextlib.contextmanager
-def _alloc_checked(n, dt):
-    nbytes = _alloc.check_bytes((n,), np.dtype(dt.np).itemsize)
-    try:
-        yield
-    except (MemoryError, ValueError) as e:       # NumPy's refusals of a huge array, as torch's allocator's
-        if isinstance(e, ValueError) and "too big" not in str(e):
-            raise
-        raise _alloc.refused(nbytes) from None
 
 
 def _ceil_size(ratio):
