@@ -171,32 +171,45 @@ _ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606
 
 
 def _zeta64(x, q):
+    """Hurwitz zeta, Cephes' algorithm as torch runs it, element by element: the domain checks in
+    their order (x == 1, x < 1, then q's poles), terms summed until one is below MACHEP of the sum
+    (at least 9 terms, and until a > 9), then the Euler-Maclaurin tail until its term is that small."""
     x, q = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
+    res = np.full(x.shape, np.nan)
     with np.errstate(all="ignore"):
-        n = int(max(9, math.ceil(9 - np.nanmin(q, initial=9)))) if q.size else 9
-        n = min(n, 10 ** 6)
-        s = np.zeros(x.shape)
-        for k in range(n + 1):
-            b = (q + k) ** -x
-            s = s + b
-        w = q + n
+        done = x == 1
+        res[done] = np.inf
+        done |= x < 1                                       # (res is nan there already)
+        nonpos = ~done & (q <= 0)
+        pole = nonpos & (q == np.floor(q))
+        res[pole] = np.inf
+        done |= pole | (nonpos & (x != np.floor(x)))
+        live = ~done
+        s, a, b = q ** -x, q.copy(), np.zeros(x.shape)
+        for i in range(10 ** 6 + 9):                        # torch loops until a > 9 (q far below 0: long)
+            step = live & ((i < 9) | (a <= 9))
+            if not step.any():
+                break
+            a = np.where(step, a + 1, a)
+            b = np.where(step, a ** -x, b)
+            s = np.where(step, s + b, s)
+            hit = step & (-_EPS * s < b) & (b < _EPS * s)
+            res[hit] = s[hit]
+            live &= ~hit
+        w = a
         s = s + b * w / (x - 1) - 0.5 * b
-        fac, k = np.ones(x.shape), 0
-        done = np.zeros(x.shape, bool)
+        fac, k = np.ones(x.shape), 0.0
         for A in _ZETA_A:
             fac = fac * (x + k)
             b = b / w
             t = fac * b / A
-            s = np.where(done, s, s + t)
-            done |= np.abs(t / s) < _EPS
+            s = s + t
+            hit = live & (np.abs(t / s) < _EPS)
+            res[hit] = s[hit]
+            live &= ~hit
             k += 1
             fac = fac * (x + k)
             b = b / w
             k += 1
-        huge_q = q > 1e8
-        s = np.where(huge_q, (1 / (x - 1) + 1 / (2 * q)) * q ** (1 - x), s)
-        s = np.where(x == 1, np.inf, np.where(x < 1, np.nan, s))
-        pole = (q <= 0) & (q == np.floor(q))
-        s = np.where(pole & (x >= 1), np.inf, s)
-        s = np.where((q <= 0) & ~pole & (x != np.floor(x)) & (x > 1), np.nan, s)
-    return s
+        res[live] = s[live]
+    return res

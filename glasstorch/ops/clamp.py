@@ -67,9 +67,21 @@ def _not_complex(r):
 CLAMP_COMPLEX = "clamp is not supported for complex types"
 
 
+def _real_bound(v):
+    """torch keeps a float tensor's dtype and converts a number bound to double: a complex number with
+    an imaginary part fails that conversion (an integer tensor promotes to complex and is refused)."""
+    if v.__class__ is complex:
+        if v.imag != 0:
+            raise RuntimeError("value cannot be converted to type double without overflow")
+        return v.real
+    return v
+
+
 def clamp(input, min=None, max=None, *, out=None):
     tensor_input("clamp", input)
     lo, hi = min, max
+    if input.dtype.is_floating_point:
+        lo, hi = _real_bound(lo), _real_bound(hi)
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     ops = [v for v in (input, lo, hi) if v is not None]

@@ -123,9 +123,11 @@ def logical_not(input, *, out=None):
 
 # ---- bitwise -------------------------------------------------------------------------------------
 def _bitwise(ufunc, name):
+    shift = name.endswith("shift")
+
     def op(input, other, *, out=None):
         x, y, dt = binary_operands(input, other)
-        if dt._cat >= 2:                     # float or complex
+        if dt._cat >= 2 or (shift and dt.np == np.bool_):     # float or complex; shifts have no bool kernel
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt.np)}'")
         return _wrap(as_array(ufunc(x, y)).astype(dt.np, copy=False))
     op.__name__ = name
