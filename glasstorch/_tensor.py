@@ -330,8 +330,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         fn = self.grad_fn
         return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),
                                      grad_fn_name=None if fn is None else fn.name().rsplit("::", 1)[-1], requires_grad=self._rg,
-                                     prefix="tensor(" if type(self) is Tensor or self.__dict__.get("_is_param", getattr(
-                                         self, "_is_param", False)) else f"{type(self).__name__}(")
+                                     prefix="tensor(" if type(self) is Tensor or getattr(self, "_is_param", False)
+                                     else f"{type(self).__name__}(")
 
     def __hash__(self):
         return id(self)

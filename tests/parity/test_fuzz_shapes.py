@@ -23,6 +23,16 @@ def _geometry(fn):
     assert got[0] == got[1], f"torch {got[0]}\nglasstorch {got[1]}"
 
 
+def _error_or_geometry(fn):
+    """torch's error where torch refuses ``fn``, else the same view geometry (``_geometry``)."""
+    try:
+        fn(torch)
+    except RuntimeError:
+        same_error(lambda m: fn(m))
+        return
+    _geometry(fn)
+
+
 def _x(m, *shape, dtype=None):
     n = int(np.prod(shape)) if shape else 1
     return m.arange(1, n + 1, dtype=m.float32).reshape(shape).to(dtype or m.float32)
@@ -93,12 +103,7 @@ def test_view_strides_drawn(case):
         t = {"c": lambda: b, "t": lambda: b.transpose(0, -1), "step": lambda: b[..., ::2],
              "unsq": lambda: b.unsqueeze(1)}[layout]()
         return b, t.view(*target) if target else t.view(())
-    try:
-        fn(torch)
-    except RuntimeError:
-        same_error(lambda m: fn(m))
-        return
-    _geometry(fn)
+    _error_or_geometry(fn)
 
 
 @st.composite
@@ -119,12 +124,7 @@ def test_expand_drawn(case):
         b = _x(m, *shape)
         t = b.transpose(0, -1) if flip and b.dim() >= 2 else b
         return b, t.expand(*target) if target else t.expand(())
-    try:
-        fn(torch)
-    except RuntimeError:
-        same_error(lambda m: fn(m))
-        return
-    _geometry(fn)
+    _error_or_geometry(fn)
 
 
 # ---- errors: torch's checks and their order ---------------------------------------------------------------------
