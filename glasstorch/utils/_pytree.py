@@ -86,7 +86,8 @@ def register_dataclass(cls, *, field_names=None, drop_field_names=None, serializ
     elif field_names is None:
         field_names = [f.name for f in dataclasses.fields(cls) if f.init]
     else:
-        init = {f.name for f in dataclasses.fields(cls) if f.init} - drop
+        init = {f.name for f in dataclasses.fields(cls) if f.init}
+        init.difference_update(drop)         # in place, as torch: a printed set's order follows its history
         if init != set(field_names):
             msg = "field_names does not include all dataclass fields.\n"
             if init - set(field_names):
