@@ -56,14 +56,16 @@ class StorageType:
 
 class Storage:
     """A loaded storage: ``array`` is the flat NumPy array every tensor over it views."""
-    __slots__ = ("array",)
+    __slots__ = ("array", "qdtype")
 
-    def __init__(self, array):
+    def __init__(self, array, dtype=None):
         self.array = array
+        # a quantized storage type's dtype (torch.qint8 ...): its array holds the integers
+        self.qdtype = dtype if dtype is not None and dtype not in dt.ALL else None
 
     @property
     def dtype(self):
-        return dt.FROM_NP[self.array.dtype]
+        return self.qdtype or dt.FROM_NP[self.array.dtype]
 
 
 def _check_ints(what, seq):
@@ -207,13 +209,15 @@ def _build_table():
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
         "torch.storage.UntypedStorage": StorageType("uint8", dt.uint8),
     }
-    for what in ("qtensor", "sparse_tensor", "meta_tensor_no_storage", "nested_tensor", "wrapper_subclass",
+    for what in ("sparse_tensor", "meta_tensor_no_storage", "nested_tensor", "wrapper_subclass",
                  "device_tensor_from_numpy", "device_tensor_from_cpu_tensor"):
         table["torch._utils._rebuild_" + what] = _unsupported(what.replace("_", " "))
     for d in dt.ALL:
         table["torch." + d.name] = d
     for name, d in STORAGE_DTYPES.items():
         table["torch." + name] = StorageType(name, d)
+    from ._quant_serialization import quant_globals     # qint8 ..., the qschemes, QInt8Storage ..., _rebuild_qtensor
+    table.update(quant_globals())
     return table
 
 

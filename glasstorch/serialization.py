@@ -204,6 +204,9 @@ class _TorchPickler(pickle._Pickler):
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
+            if obj.is_quantized:        # torch._utils._rebuild_qtensor over a QInt8Storage (_quant_serialization)
+                from ._quant_serialization import reduce_qtensor
+                return reduce_qtensor(obj, self.storages, _StorageId)
             if getattr(type(obj), "_is_param", False):
                 return (G._rebuild_parameter, (_wrap(obj._data), obj._rg, OrderedDict()))
             pid, offset, stride = self.storages.locate(obj._data)
@@ -349,7 +352,7 @@ def _read_storage(z, name, d, nbytes, swap, mmap_path):
         arr = z.read_storage(name, nbytes).view(d.np)
     if swap and d.itemsize > 1:
         arr.byteswap(inplace=True)
-    return G.Storage(arr)
+    return G.Storage(arr, d)
 
 
 def _check_location(location, map_location, storage):

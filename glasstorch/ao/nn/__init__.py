@@ -1,0 +1,2 @@
+"""``torch.ao.nn``: quantized modules."""
+from . import quantized  # noqa: F401

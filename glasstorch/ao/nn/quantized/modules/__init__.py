@@ -1,0 +1,1 @@
+"""``torch.ao.nn.quantized.modules``: where torch keeps ``LinearPackedParams``."""
