@@ -11,11 +11,14 @@ were passed: they are taken as positional, up to the last one that is not its de
 """
 import sys
 
+from ._arg_alias import alias_name
 from ._arg_parser import is_long, parser_error, tp_name
 from ._signatures import FUNCTIONS, METHODS
 from ._signatures_more import FUNCTIONS as _MORE_FUNCTIONS, METHODS as _MORE_METHODS
+from ._signatures_pointwise import FUNCTIONS as _PW_FUNCTIONS, METHODS as _PW_METHODS
 
-METHODS, FUNCTIONS = {**_MORE_METHODS, **METHODS}, {**_MORE_FUNCTIONS, **FUNCTIONS}
+METHODS = {**_PW_METHODS, **_MORE_METHODS, **METHODS}
+FUNCTIONS = {**_PW_FUNCTIONS, **_MORE_FUNCTIONS, **FUNCTIONS}
 
 _CO_VARARGS = 0x04
 
@@ -54,8 +57,9 @@ def _call_of(frame):
         fn, args, kwargs = loc["fn"], tuple(loc["args"]), dict(loc.get("kwargs") or {})
         if loc.get("out") is not None:
             kwargs["out"] = loc["out"]
-        is_method = "." in fn.__qualname__ and not fn.__qualname__.startswith("<")
-        return fn.__name__, is_method, args[1:] if is_method else args, kwargs
+        qual = fn.__qualname__.rsplit("<locals>.", 1)[-1]      # ``_bitwise.<locals>.op`` is a function
+        is_method = "." in qual and not qual.startswith("<")
+        return alias_name(frame, fn.__name__, fn, is_method), is_method, args[1:] if is_method else args, kwargs
     fn = _function_of(frame)
     if fn is None:
         return None
@@ -73,8 +77,36 @@ def _call_of(frame):
     kwdefaults = fn.__kwdefaults__ or {}
     kwargs = {k: loc[k] for k in code.co_varnames[n:n + code.co_kwonlyargcount]
               if not k.startswith("_") and loc[k] is not kwdefaults.get(k)}
+    passed = None if code.co_name in _PASSED_ON else _keywords_passed(frame)
+    if passed and not code.co_flags & _CO_VARARGS:      # ``x.sum(dim='a')``: dim is a keyword, as torch shows it
+        cut = min((names.index(k) for k in passed if k in names), default=len(args))
+        kwargs = {**{k: loc[k] for k in names[cut:] if k in passed}, **kwargs}
+        args = args[:cut]
+        while len(args) > max(first_default, 1) and args[-1] is defaults[len(args) - 1 - first_default]:
+            args = args[:-1]        # ``x.transpose(dim1=1)``: dim0 was not passed at all
     is_method = names[:1] == ("self",)
-    return code.co_name, is_method, tuple(args[1:] if is_method else args), kwargs
+    return alias_name(frame, code.co_name, fn, is_method), is_method, tuple(args[1:] if is_method else args), kwargs
+
+
+_PASSED_ON = {"unflatten"}      # torch's Python method calls its C one with the arguments positional
+
+
+def _keywords_passed(frame):
+    """The names the user's code passed by keyword to the call running in ``frame`` (CPython 3.11: the
+    ``KW_NAMES`` before the caller's last ``CALL``), or None where that cannot be read."""
+    user = frame.f_back
+    if sys.version_info[:2] != (3, 11) or user is None or _ours(user):
+        return None
+    import dis
+    names = last = None
+    for ins in dis.get_instructions(user.f_code):
+        if ins.offset > user.f_lasti:
+            break
+        if ins.opname == "KW_NAMES":
+            names = user.f_code.co_consts[ins.arg]
+        elif ins.opname == "CALL":
+            last, names = names or (), None
+    return last
 
 
 def _as_torch(name, is_method, args, kwargs, module, tensor):
@@ -92,6 +124,16 @@ def _as_torch(name, is_method, args, kwargs, module, tensor):
         size = _tensor_split_size(size)
         which = "split" if isinstance(size, int) else "split_with_sizes"
         return FUNCTIONS.get(which), (self, size, full.get("dim", 0)), {}
+    if ".nn." in module and name in _NN_NAMES:     # F.logsigmoid is torch._C._nn.log_sigmoid
+        if name in ("cross_entropy", "nll_loss"):   # torch's Python passes its C function these, positionally
+            full = dict(zip(("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction",
+                             "label_smoothing"), args), **kwargs)
+            args = (full.get("input"), full.get("target"), full.get("weight"), 1, full.get("ignore_index", -100))
+            args += (full.get("label_smoothing", 0.0),) if name == "cross_entropy" else ()
+            kwargs = {}
+        name = _NN_NAMES[name]
+    if name in _PYTHON_FUNCTIONS and not is_method:   # torch's is Python: no parser sees the call
+        return None, args, kwargs
     table = METHODS if is_method else FUNCTIONS
     if name in _ALIASES and name not in table:    # an alias torch parses under its own name
         sigs = table.get(_ALIASES[name])
@@ -100,6 +142,8 @@ def _as_torch(name, is_method, args, kwargs, module, tensor):
 
 
 _ALIASES = {"moveaxis": "movedim", "swapdims": "transpose"}
+_NN_NAMES = {"logsigmoid": "log_sigmoid", "nll_loss": "nll_loss_nd", "cross_entropy": "cross_entropy_loss"}
+_PYTHON_FUNCTIONS = {"norm"}    # torch.norm reads ``input.layout`` first (an AttributeError on a non-tensor)
 
 
 def refusal():
@@ -162,6 +206,47 @@ def _refusal():
     if err is not None:
         err.__traceback__ = None
     return err
+
+
+def _frames():
+    """glasstorch's frames on the stack, the outermost (the user's call) first."""
+    f, out = sys._getframe(2), []
+    while f is not None and _ours(f):
+        out.append(f)
+        f = f.f_back
+    return out[::-1]
+
+
+def not_tensor():
+    """Raise torch's parser TypeError where an op meets a non-tensor in a tensor's place (its read of
+    ``input._data`` failed): for the user's call, else -- where that call is glasstorch's Python (a
+    module's forward, ``F.mse_loss``) -- for the first call inside it that torch's parser reads
+    (``nn.ReLU()(array)`` is ``relu(): argument 'input' ...``, as torch's ``F.relu`` calls ``torch.relu``).
+    Returns when none refuses; the caller then re-raises its AttributeError."""
+    try:
+        for frame in _frames():
+            call = _call_of(frame)
+            if call is None:
+                continue
+            name, is_method, args, kwargs = call
+            module, tensor = frame.f_globals.get("__name__", ""), frame.f_locals.get("self")
+            sigs, args, kwargs = _as_torch(name, is_method, args, kwargs, module, tensor)
+            if sigs:
+                err = parser_error(sigs, tuple(args), kwargs)
+                break
+        else:
+            return
+    except Exception:           # an error report must never fail in its turn
+        return
+    if err is not None:
+        err.__traceback__ = None
+        raise err
+
+
+def no_attribute(x, name):
+    """Python's AttributeError for ``x.<name>``: what torch's Python functions give a non-tensor
+    (``F.softmax(array)`` calls ``input.softmax(...)``)."""
+    return AttributeError(f"'{tp_name(x)}' object has no attribute '{name}'")
 
 
 def refuse(fallback=None):

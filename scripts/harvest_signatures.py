@@ -29,6 +29,20 @@ matmul logical_and_ logical_or_ logical_xor_ ldexp_ igamma_ igammac_ gcd_ lcm_ h
 arctan2_ eq ne lt le gt ge greater less not_equal greater_equal less_equal fmod copysign isclose lerp rsub clamp
 where tile nanmedian count_nonzero std_mean var_mean mode quantile nanquantile aminmax cummax cummin nansum nanmean
 msort""".split()
+# written to glasstorch/_signatures_pointwise.py (merged in _arg_refuse): the pointwise ops, the rest of the
+# common tensor functions, and torch._C._nn's functions behind nn.functional, refused on a non-Tensor argument
+POINTWISE_NAMES = """exp log sigmoid relu tanh sin cos tan sqrt abs neg negative exp2 expm1 log1p log2 log10 rsqrt
+reciprocal sign sgn floor ceil round trunc frac fix sinh cosh asin acos atan asinh acosh atanh arcsin arccos arctan
+arcsinh arccosh arctanh erf erfc erfinv lgamma digamma square signbit isnan isinf isfinite isposinf isneginf isreal
+logical_not bitwise_not angle deg2rad rad2deg i0 sinc logit nan_to_num positive absolute conj clone
+argwhere nonzero t ravel add sub subtract mul multiply div divide true_divide floor_divide remainder pow float_power
+bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift xlogy addmm addmv addbmm baddbmm addcmul
+addcdiv clip clamp_min clamp_max norm trace zeros_like ones_like empty_like rand_like randn_like full_like
+masked_fill einsum diff bincount histc searchsorted equal allclose softmax log_softmax layer_norm dropout embedding
+gelu silu leaky_relu elu hardtanh softplus mish linear mse_loss l1_loss cross_entropy_loss nll_loss nll_loss_nd
+binary_cross_entropy binary_cross_entropy_with_logits log_sigmoid hardswish hardsigmoid smooth_l1_loss huber_loss
+kl_div conv1d conv2d max_pool2d avg_pool2d one_hot cosine_similarity pad add_ sub_ mul_ div_ copy_ type_as
+expand_as view_as reshape_as numel real imag _unique2 unique_dim unique_consecutive relu6""".split()
 MANY = 12   # more arguments than any overload takes: no overload is plausible, torch lists them all
 
 
@@ -64,6 +78,8 @@ def assign(name, raws, call, is_method):
     msg = refusal(call)
     if "invalid combination" in msg:
         shown = [line[3:] for line in msg.split("\n") if line.startswith(" * ")]
+        if not shown:       # one signature shown, others deprecated: "... but expected (Tensor input, ...)"
+            shown = [msg.split("but expected ", 1)[1].strip()]
         by_print = {}
         for s in sigs:
             if not s.hidden and (s.printed() not in by_print or _self_first(s) != is_method):
@@ -78,36 +94,36 @@ def assign(name, raws, call, is_method):
             chosen = [s for s in chosen if _self_first(s) != is_method]
         if len(chosen) != 1:
             raise SystemExit(f"{name}: {msg!r} fits {[s.raw for s in chosen]}")
+    if not chosen:
+        raise SystemExit(f"{name}: no signature among {raws}")
     kind = _self_first(chosen[0])
     return [s.raw for s in chosen] + [s.raw for s in sigs if s.hidden and _self_first(s) == kind]
 
 
-def main():
+def main(names, out, doc):
     lib = library_signatures()
     methods, functions = {}, {}
     x = torch.zeros(2, 3)
-    for name in NAMES:
+    for name in names:
         raws = lib.get(name, [])
-        if hasattr(torch._C.TensorBase, name):     # the C method (torch.Tensor wraps a few in Python)
+        if callable(getattr(torch._C.TensorBase, name, None)):  # the C method (not a property: real, imag)
             try:
                 methods[name] = assign(name, raws, getattr(torch._C.TensorBase, name).__get__(x), True)
             except SystemExit as e:
-                print("method", e)
+                if "takes no arguments" not in str(e):     # METH_NOARGS: Python's own message, no parser
+                    print("method", e)
         fn = getattr(torch, name, None)
         if fn is None or type(fn).__name__ != "builtin_function_or_method":    # torch.split is Python: its C one
             fn = getattr(torch._C._VariableFunctions, name, None)
+        if fn is None and out != "_signatures.py":      # nn.functional's C functions (gelu, linear, mse_loss)
+            fn = getattr(torch._C._nn, name, None)
         if fn is not None:
             try:
                 functions[name] = assign(name, raws, fn, False)
             except SystemExit as e:
                 print("function", e)
-    out = os.path.join(os.path.dirname(__file__), "..", "glasstorch", "_signatures.py")
-    with open(out, "w") as f:
-        f.write('"""torch\'s argument-parser signatures (python_arg_parser.cpp format) for the Tensor methods and\n'
-                '``torch.`` functions that take int, dim and size arguments.  Generated from torch '
-                f'{torch.__version__}\n'
-                'by scripts/harvest_signatures.py (strings of libtorch_python.so, checked against and ordered by the\n'
-                'overload lists torch prints); do not edit by hand."""\n')
+    with open(os.path.join(os.path.dirname(__file__), "..", "glasstorch", out), "w") as f:
+        f.write(doc.format(version=torch.__version__))
         for title, table in (("METHODS", methods), ("FUNCTIONS", functions)):
             f.write(f"{title} = {{\n")
             for name, raws in table.items():
@@ -122,5 +138,14 @@ def main():
             f.write("}\n")
     print(f"wrote {len(methods)} methods, {len(functions)} functions")
 
+DOC = ('"""torch\'s argument-parser signatures (python_arg_parser.cpp format) for the Tensor methods and\n'
+       '``torch.`` functions that take int, dim and size arguments.  Generated from torch {version}\n'
+       'by scripts/harvest_signatures.py (strings of libtorch_python.so, checked against and ordered by the\n'
+       'overload lists torch prints); do not edit by hand."""\n')
+DOC_POINTWISE = ('"""torch\'s argument-parser signatures (as ``_signatures.py``) of the pointwise ops, more tensor\n'
+                 'functions and nn.functional\'s C functions.  Generated from torch {version} by\n'
+                 'scripts/harvest_signatures.py; do not edit by hand."""\n')
+
 if __name__ == "__main__":
-    main()
+    main(NAMES, "_signatures.py", DOC)
+    main(POINTWISE_NAMES, "_signatures_pointwise.py", DOC_POINTWISE)
