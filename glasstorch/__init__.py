@@ -48,6 +48,7 @@ from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-lev
 from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_matmul, mvlgamma ...)
 from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norms, *_copy views ...)
 from ._api_legacy import *  # noqa: F401,F403  (removed and deprecated names, sym_*, nonzero_static ...)
+from ._foreach import *  # noqa: F401,F403  (torch._foreach_add_, _foreach_mul ... : per-tensor loops)
 from ._cuda_cpu import xpu  # noqa: F401  (and torch.cuda's answers on a CPU-only build)
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
                               conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
@@ -97,7 +98,8 @@ def is_grad_enabled_():
 # submodules load on first use, so `import glasstorch` stays quick
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
-         "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo"}
+         "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
+         "quantization", "fx"}
 
 
 def save(obj, f, *args, **kwargs):
@@ -138,6 +140,12 @@ from . import _tensor as _tensor_module  # noqa: E402
 import sys as _sys  # noqa: E402
 _tensor_module.ops_namespace = _sys.modules[__name__]
 
+from ._quant_dtype import (qint8, quint8, qint32, quint4x2, quint2x4, qscheme, per_tensor_affine,  # noqa: E402,F401
+                           per_channel_affine, per_tensor_symmetric, per_channel_symmetric,
+                           per_channel_affine_float_qparams)
+from ._quant import quantize_per_tensor, quantize_per_channel, dequantize  # noqa: E402,F401
+from ._quant_dynamic import quantize_per_tensor_dynamic  # noqa: E402,F401
+from ._quant_fake import fake_quantize_per_tensor_affine, fake_quantize_per_channel_affine  # noqa: E402,F401
 from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
 from .sparse import sparse_coo_tensor, sparse_coo  # noqa: E402,F401  (and the torch.sparse module)
 from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)
@@ -149,6 +157,14 @@ _wrap_out(globals())
 # every class shows torch's path for it, glasstorch.nn.modules.linear.Linear (see _class_paths.py)
 from . import _class_paths  # noqa: E402
 _class_paths.install()
+
+# the layer ops torch.nn.functional shares with torch (torch.conv2d is F.conv2d): one object each here too
+from .nn import functional as _functional  # noqa: E402
+for _name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "avg_pool1d",
+              "adaptive_avg_pool1d", "bilinear", "channel_shuffle", "native_channel_shuffle", "cosine_similarity",
+              "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle"):
+    globals()[_name] = getattr(_functional, _name)
+del _name
 
 # public functions and Tensor methods carry torch's __name__, aliases included (see _fn_names.py)
 from . import _fn_names  # noqa: E402

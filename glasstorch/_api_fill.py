@@ -142,34 +142,11 @@ def split_with_sizes(input, split_sizes, dim=0):
     return input.split(list(split_sizes), dim)
 
 
-# ---- layer ops at top level, torch's signatures ---------------------------------------------------
+# ---- layer ops at top level, torch's signatures (those torch.nn.functional shares with torch: the conv
+# family, pixel/channel shuffle, avg_pool1d ... are bound to the same objects in glasstorch/__init__.py) ---
 def _F():
     from .nn import functional
     return functional
-
-
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    return _F().conv1d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    return _F().conv2d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    return _F().conv3d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    return _F().conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
-
-
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    return _F().conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
-
-
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    return _F().conv_transpose3d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
@@ -182,14 +159,6 @@ def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
 
 def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
     return _F().max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
-
-
-def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
-    return _F().avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
-
-
-def adaptive_avg_pool1d(input, output_size):
-    return _F().adaptive_avg_pool1d(input, output_size)
 
 
 def adaptive_max_pool1d(input, output_size):
@@ -252,33 +221,9 @@ def feature_alpha_dropout_(input, p, train):
     return _F().feature_alpha_dropout(input, p, train, inplace=True)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-08):
-    return _F().cosine_similarity(x1, x2, dim, eps)
-
-
-def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
-    return _F().pairwise_distance(x1, x2, p, eps, keepdim)
-
-
-def pixel_shuffle(input, upscale_factor):
-    return _F().pixel_shuffle(input, upscale_factor)
-
-
-def pixel_unshuffle(input, downscale_factor):
-    return _F().pixel_unshuffle(input, downscale_factor)
-
-
-def channel_shuffle(input, groups):
-    return _F().channel_shuffle(input, groups)
-
-
 def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
     return _F().embedding(input, weight, None if padding_idx == -1 else padding_idx,
                           scale_grad_by_freq=scale_grad_by_freq)
-
-
-def bilinear(input1, input2, weight, bias=None):
-    return _F().bilinear(input1, input2, weight, bias)
 
 
 def constant_pad_nd(input, pad, value=0):
@@ -291,10 +236,10 @@ __all__ = [
     "kaiser_window", "arccos_", "arcsin_", "arctan_", "arccosh_", "arcsinh_", "arctanh_", "fix_", "neg_",
     "negative_", "logit_", "sinc_", "i0_", "xlogy_", "ldexp_", "nan_to_num_", "zero_", "fill", "fill_", "detach_", "scalar_tensor", "range", "empty_strided", "is_same_size",
     "is_signed", "is_neg", "is_inference", "get_device", "split_with_sizes",
-    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d",
-    "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "batch_norm",
+    "max_pool1d",
+    "max_pool2d", "max_pool3d", "adaptive_max_pool1d", "batch_norm",
     "instance_norm", "layer_norm", "group_norm", "rms_norm", "dropout", "dropout_", "alpha_dropout",
     "alpha_dropout_", "feature_dropout", "feature_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_",
-    "cosine_similarity", "pairwise_distance", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "embedding",
-    "bilinear", "constant_pad_nd",
+    "embedding",
+    "constant_pad_nd",
 ]

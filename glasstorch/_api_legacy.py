@@ -114,15 +114,41 @@ def set_default_tensor_type(t):
     set_default_dtype(t._legacy_dtype)
 
 
-def nonzero_static(input, *, size, fill_value=-1):
+_NONZERO_STATIC = ("nonzero_static(Tensor input, *, SymInt size, int64_t fill_value=-1, Tensor out=None)",)
+_NONZERO_STATIC_METHOD = ("nonzero_static(*, SymInt size, int64_t fill_value=-1)",)
+
+
+def nonzero_static(*args, **kwargs):
     """The first ``size`` rows of ``nonzero(input)``, padded with ``fill_value`` rows to exactly ``size``."""
-    from ._tensor import _wrap
+    return _nonzero_static(_NONZERO_STATIC, args, kwargs)
+
+
+def nonzero_static_method(self, *args, **kwargs):
+    return _nonzero_static(_NONZERO_STATIC_METHOD, args, kwargs, self)
+
+
+def _nonzero_static(signatures, args, kwargs, self=None):
+    from ._arg_parser import is_long, parser_error
+    from ._tensor import Tensor, _wrap
+    size, fill_value, out = kwargs.get("size"), kwargs.get("fill_value", -1), kwargs.get("out")
+    input = self if self is not None else (args[0] if args else kwargs.get("input"))
+    known = {"size", "fill_value"} | ({"input", "out"} if self is None else set())
+    if (args[self is None:] or not isinstance(input, Tensor) or not is_long(size) or not is_long(fill_value)
+            or set(kwargs) - known or not (out is None or isinstance(out, Tensor))):
+        # torch's parser message for whatever this call got wrong (positional size, a float, no tensor ...)
+        err = parser_error(signatures, args, kwargs)
+        if err is not None:
+            raise err
+    size, fill_value = int(size), int(fill_value)
     if size < 0:
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
     idx = np.argwhere(input._data)[:size]
-    out = np.full((size, input._data.ndim), fill_value, dtype=np.int64)
-    out[:len(idx)] = idx
-    return _wrap(out)
+    rows = np.full((size, input._data.ndim), fill_value, dtype=np.int64)
+    rows[:len(idx)] = idx
+    if out is None:
+        return _wrap(rows)
+    from .ops._out import write_out
+    return write_out("nonzero_static", _wrap(rows), out)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,

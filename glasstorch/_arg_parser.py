@@ -46,7 +46,10 @@ def _static_names():
     out = {_dtype.dtype: "torch.dtype", _dtype.finfo: "torch.finfo", _device.device: "torch.device",
            _device.Size: "torch.Size", _runtime.layout: "torch.layout",
            _runtime.memory_format: "torch.memory_format"}
-    for mod, name, shown in (("_dtype", "iinfo", "torch.iinfo"), ("_generator", "Generator", "torch._C.Generator")):
+    for mod, name, shown in (("_dtype", "iinfo", "torch.iinfo"), ("_generator", "Generator", "torch._C.Generator"),
+                             ("ops.storage", "UntypedStorage", "torch.storage.UntypedStorage"),
+                             ("storage", "TypedStorage", "torch.storage.TypedStorage"),
+                             ("_quant_dtype", "_Quantized", "torch.dtype")):
         cls = getattr(__import__(f"glasstorch.{mod}", fromlist=[name]), name, None)
         if cls is not None:
             out[cls] = shown

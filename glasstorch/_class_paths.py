@@ -30,6 +30,7 @@ MOVED = {
     "glasstorch._tensor": {"Tensor": "torch.Tensor"},
     "glasstorch._device": {"Size": "torch.Size", "device": "torch.device"},
     "glasstorch._dtype": {"dtype": "torch.dtype", "finfo": "torch.finfo", "iinfo": "torch.iinfo"},
+    "glasstorch._quant_dtype": {"qscheme": "torch.qscheme"},
     "glasstorch._runtime": {"layout": "torch.layout", "memory_format": "torch.memory_format"},
     "glasstorch._creation": {n: "torch." + n for n in ("FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
                                                         "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",

@@ -291,7 +291,13 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def _filled_like(input, value, dtype, requires_grad, device, memory_format):
     from ._creation_like import filled_like
-    return filled_like(input, _filled(input._data.shape, value, _like(input, dtype), requires_grad, device),
+    try:
+        shape = input._data.shape
+    except AttributeError:          # not a tensor: torch's parser error
+        from ._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return filled_like(input, _filled(shape, value, _like(input, dtype), requires_grad, device),
                        requires_grad, memory_format)
 
 

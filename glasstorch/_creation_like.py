@@ -7,6 +7,10 @@ def filled_like(input, r, requires_grad, memory_format):
     (a channels_last input gives a channels_last result), otherwise its suggested memory format."""
     d, fmt = input._data, getattr(memory_format, "name", None)
     if fmt in (None, "preserve_format"):
+        if not d.size:          # torch keeps an empty tensor's strides
+            from ._empty_strides import strided_like
+            r._data = strided_like(r._data, d)
+            return r
         if d.flags.c_contiguous or d.ndim < 2:
             return r
         from ._tensor_random import empty_like_strides, storage_axes

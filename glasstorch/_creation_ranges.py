@@ -111,6 +111,9 @@ def linspace(start, end=..., steps=..., *, out=None, dtype=None, layout=None, de
         raise RuntimeError("number of steps must be non-negative")
     if steps == 1:
         arr = np.array([start], dtype=np.float64)
+    elif dt is _dt.float16:
+        from ._linspace_half import linspace_half
+        arr = linspace_half(start, end, steps)
     else:
         # torch: step = (end - start) / (steps - 1) in the dtype; the first half counts up from start
         # (start + step*i), the second down from end; the multiply-adds are fused

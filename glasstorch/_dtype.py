@@ -131,6 +131,9 @@ def _promote_pair(a, b):
     """torch.promote_types for two dtypes."""
     if a is b:
         return a
+    if a._cat == 4 or b._cat == 4:          # a quantized dtype (_quant_dtype.py)
+        from ._quant_dtype import promote_error
+        raise promote_error(a, b)
     if a._cat != b._cat:
         hi, lo = (a, b) if a._cat > b._cat else (b, a)
         if hi._cat == 3 and lo._cat == 2:
@@ -183,7 +186,8 @@ def scalar_dtype(x):
         return DEFAULT.float
     if isinstance(x, complex):
         return DEFAULT.float.to_complex()
-    raise TypeError(f"unsupported scalar type {type(x).__name__}")
+    from ._arg_refuse import refused        # torch's parser error for the user's call, where it has one
+    raise refused(TypeError(f"unsupported scalar type {type(x).__name__}"))
 
 
 def number_dtype(x):

@@ -76,7 +76,13 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, r
     """Like ``randn``; note that a transposed input gives a transposed (non-contiguous) result,
     which takes normal_'s element-wise path, exactly as in torch."""
     check_device(device)
-    d = _k.empty_like_strides(input._data, _like(input, dtype))
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from ._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    d = _k.empty_like_strides(x, _like(input, dtype))
     _k.normal(d, 0.0, 1.0, _k.generator_of(generator))
     return _check_rg(_wrap(d), requires_grad)
 

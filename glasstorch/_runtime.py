@@ -172,7 +172,12 @@ def is_storage(obj):
 
 
 def numel(input):
-    return input.numel()
+    try:
+        return input.numel()
+    except AttributeError:      # a non-tensor: torch's parser error
+        from ._arg_refuse import not_tensor
+        not_tensor()
+        raise
 
 
 def is_floating_point(input):
@@ -232,7 +237,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
     from ._dynamo.eval_frame import compile_callable
-    return compile_callable(model)
+    return compile_callable(model, backend) if not disable else compile_callable(model, "eager")
 
 
 def manual_seed(seed):

@@ -30,9 +30,14 @@ NONLEAF_GRAD_WARNING = (
     "for more information. (Triggered internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)")
 
 
+from ._empty_strides import torch_strided as _empty_strided  # noqa: E402
+
+
 def _wrap(arr, rg=False):
     """A new tensor around ``arr`` (no copy).  The one place tensors are born (``ops._common.fast_operator``
     and ``ops._hot`` write the same fields out inline for speed: keep them in step)."""
+    if not arr.size and arr.ndim > 1 and not any(arr.strides):
+        arr = _empty_strided(arr)     # torch's strides for a new empty tensor (_empty_strides.py)
     t = _new(Tensor)
     t._data = arr
     t._rg = rg
@@ -202,8 +207,10 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError(_dt.grad_dtype_message(value._data.dtype, self._data.dtype))
+            want = self.__dict__.get("_grad_dtype", self)         # Tensor.grad_dtype, if set
+            want = self._data.dtype if want is self else getattr(want, "np", None)
+            if want is not None and value._data.dtype != want:
+                raise RuntimeError(_dt.grad_dtype_message(value._data.dtype, want))
             if value._data.shape != self._data.shape:
                 raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
                                    f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
@@ -306,6 +313,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def numpy(self, *, force=False):
         if self._rg and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if not self._data.size:     # torch hands NumPy an empty array's strides as NumPy makes them: all 0
+            return np.lib.stride_tricks.as_strided(self._data, strides=(0,) * self._data.ndim)
         return self._data.view()    # a new array object on the same memory, as torch's (never the from_numpy one)
 
     def __array__(self, dtype=None, copy=None):

@@ -84,7 +84,16 @@ class TensorConvert:
         return legacy_type(self, dtype)
 
     def type_as(self, other):
-        return self.to(other.dtype)
+        try:
+            dt = other.dtype
+        except AttributeError:          # not a tensor: torch's parser error
+            from ._arg_refuse import not_tensor
+            not_tensor()
+            raise
+        if dt.__class__ is not self.dtype.__class__:     # an ndarray's dtype: torch's parser error
+            from ._arg_refuse import refuse
+            refuse()
+        return self.to(dt)
 
     # ---- Python values ----------------------------------------------------------------------------
     def item(self):

@@ -61,8 +61,14 @@ class TensorIndex:
     def nonzero(self, *, as_tuple=False):
         return O.gather.nonzero(self, as_tuple=as_tuple)
 
-    def argwhere(self):
+    def argwhere(self, *args):
+        if args:            # torch's C method takes none: Python's METH_NOARGS message
+            raise TypeError(f"TensorBase.argwhere() takes no arguments ({len(args)} given)")
         return O.gather.argwhere(self)
+
+    def nonzero_static(self, *args, **kwargs):
+        from ._api_legacy import nonzero_static_method
+        return nonzero_static_method(self, *args, **kwargs)
 
     def where(self, condition, other):
         return O.select.where(condition, self, other)

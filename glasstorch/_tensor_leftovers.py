@@ -1,9 +1,41 @@
 """Tensor methods of the remaining ops: the ``*_scatter`` ops, ``unsafe_split`` / ``unsafe_chunk``,
-``resize_``, ``mvlgamma`` and the old ``lu`` / ``lu_solve`` (each a one-line call)."""
+``resize_``, ``set_``, ``mvlgamma`` and the old ``lu`` / ``lu_solve`` (each a one-line call); and
+``grad_dtype``."""
 
 
 class TensorLeftovers:
     __slots__ = ()
+
+    @property
+    def grad_dtype(self):
+        """The dtype a leaf's ``.grad`` is kept in (torch 2.13): its own dtype unless set; None: any."""
+        if self.grad_fn is not None:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        return self.__dict__.get("_grad_dtype", self.dtype)
+
+    @grad_dtype.setter
+    def grad_dtype(self, dtype):
+        from ._dtype import dtype as _dtype_cls
+        if self.grad_fn is not None:
+            import warnings
+            from ._tensor import NONLEAF_GRAD_WARNING
+            if not self.retains_grad:      # torch reads .grad first, with its warning
+                warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if dtype is not None and not isinstance(dtype, _dtype_cls):
+            raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got {type(dtype).__name__}")
+        grad = self._grad
+        if dtype is not None and grad is not None and grad._data.dtype != dtype.np:
+            from ._dtype import _CPP, _SCALAR_TYPES
+            raise RuntimeError(f"Cannot set grad_dtype to '{_SCALAR_TYPES[dtype.np.name]}' because there is already a "
+                               f"gradient with dtype '{_CPP[grad._data.dtype.name]}'. Please clear the gradient (.grad "
+                               "= None) before changing grad_dtype, or ensure the new grad_dtype matches the existing "
+                               "gradient's dtype.")
+        self.__dict__["_grad_dtype"] = dtype
+        if self._accum is not None:
+            # the engine casts arriving gradients to this (None: to the tensor's dtype, as every backward
+            # hands a leaf its own dtype; only an assigned .grad may then differ)
+            self._accum._dtype = self._data.dtype if dtype is None else dtype.np
 
     def select_scatter(self, src, dim, index):
         from .ops.view_scatter import select_scatter
@@ -32,6 +64,10 @@ class TensorLeftovers:
     def resize_(self, *sizes, memory_format=None):
         from .ops.resize import resize_
         return resize_(self, *sizes, memory_format=memory_format)
+
+    def set_(self, *args, **kwargs):
+        from .ops.resize import set_
+        return set_(self, *args, **kwargs)
 
     def resize_as_(self, the_template, memory_format=None):
         from .ops.resize import resize_as_

@@ -50,6 +50,8 @@ class TensorMath:
         return add(self, other)
 
     def __iadd__(self, other):
+        if isinstance(other, _ndarray):    # torch declines: Python falls back to a new tensor from NumPy
+            return NotImplemented
         return _ar.add_(self, other)
 
     def __sub__(self, other):
@@ -61,6 +63,8 @@ class TensorMath:
         return rsub(self, other)
 
     def __isub__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _ar.sub_(self, other)
 
     def __mul__(self, other):
@@ -72,6 +76,8 @@ class TensorMath:
         return mul(self, other)
 
     def __imul__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _ar.mul_(self, other)
 
     def __truediv__(self, other):
@@ -83,6 +89,8 @@ class TensorMath:
         return _ar._rdiv(self, other)
 
     def __itruediv__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _ar.div_(self, other)
 
     def __floordiv__(self, other):
@@ -94,6 +102,8 @@ class TensorMath:
         return floor_divide(other, self)
 
     def __ifloordiv__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _ar.floor_divide_(self, other)
 
     def __pow__(self, exponent):
@@ -105,6 +115,8 @@ class TensorMath:
         return pow(base, self)
 
     def __ipow__(self, exponent):
+        if isinstance(exponent, _ndarray):
+            return NotImplemented
         return _ar.pow_(self, exponent)
 
     def __neg__(self):
@@ -127,15 +139,23 @@ class TensorMath:
         return _cmp.ne(self, other)
 
     def __lt__(self, other):
+        if isinstance(other, _ndarray):      # torch declines and so does NumPy: Python's TypeError
+            return NotImplemented
         return _cmp.lt(self, other)
 
     def __le__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _cmp.le(self, other)
 
     def __gt__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _cmp.gt(self, other)
 
     def __ge__(self, other):
+        if isinstance(other, _ndarray):
+            return NotImplemented
         return _cmp.ge(self, other)
 
     # ---- named arithmetic ---------------------------------------------------------------
@@ -300,7 +320,10 @@ class TensorMath:
         return fill_(self, value)
 
     def copy_(self, src, non_blocking=False):
-        from .ops.fill import copy_
+        from .ops.fill import copy_, Tensor
+        if not isinstance(src, Tensor):     # torch's parser error for the user's call, where it refuses it
+            from ._arg_refuse import refuse
+            refuse()
         return copy_(self, src)
 
 

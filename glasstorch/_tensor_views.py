@@ -4,6 +4,7 @@ Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inher
 ``TensorSurface``.  ``O`` (glasstorch/_ops_index.py) loads each op module on first use.
 """
 from . import _ops_index as O
+from .ops._no_dim import NO_DIM
 
 
 def _missing(fn, arg):
@@ -78,7 +79,7 @@ class TensorViews:
     def sum_to_size(self, *size):
         return O.shape.sum_to_size(self, *size)
 
-    def transpose(self, dim0, dim1):
+    def transpose(self, dim0=NO_DIM, dim1=NO_DIM):     # (a dim not given: torch's "missing ... arguments")
         return O.views.transpose(self, dim0, dim1)
 
     def swapaxes(self, axis0, axis1):       # its own frame: torch's parser errors name swapaxes(axis0, axis1)

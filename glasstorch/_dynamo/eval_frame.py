@@ -26,7 +26,7 @@ class OptimizedModule(Module):
         self._super_module_initialized = True
         self._orig_mod = mod                             # now registered as the child module
         self.dynamo_ctx = dynamo_ctx
-        self.forward = mod.__call__
+        self.forward = _as_compiled(mod.__call__)
 
     def __len__(self):
         if hasattr(type(self._orig_mod), "__len__"):
@@ -43,7 +43,7 @@ class OptimizedModule(Module):
 
     def __setstate__(self, state):
         self.__dict__ = state
-        self.forward = self._orig_mod.__call__
+        self.forward = _as_compiled(self._orig_mod.__call__)
 
     @property
     def training(self):
@@ -75,13 +75,28 @@ class OptimizedModule(Module):
         return own + [a for a in super().__dir__() if a not in own]
 
 
-def compile_callable(model):
-    """What ``torch.compile(model)`` returns (after its argument checks)."""
-    if isinstance(model, Module):
-        return OptimizedModule(model)
+# the backends that run the graph through AOTAutograd (one CompiledFunction node on the outputs);
+# "eager" and a user's callable run the captured graph as it is, eager nodes and all
+AOT_BACKENDS = ("inductor", "aot_eager", "aot_eager_decomp_partition", "aot_ts", "aot_ts_nvfuser", "cudagraphs")
 
-    @functools.wraps(model)
-    def compiled(*args, **kwargs):
-        return model(*args, **kwargs)
+
+def compile_callable(model, backend="inductor"):
+    """What ``torch.compile(model)`` returns (after its argument checks)."""
+    aot = isinstance(backend, str) and backend in AOT_BACKENDS
+    if isinstance(model, Module):
+        opt = OptimizedModule(model)
+        if not aot:
+            opt.forward = model.__call__
+        return opt
+
+    compiled = functools.wraps(model)(_as_compiled(model) if aot else lambda *a, **k: model(*a, **k))
     compiled._torchdynamo_orig_callable = model
+    return compiled
+
+
+def _as_compiled(fn):
+    """``fn`` run eagerly, its outputs behind torch's ``CompiledFunctionBackward`` (compiled_node.py)."""
+    def compiled(*args, **kwargs):
+        from .compiled_node import wrap_outputs
+        return wrap_outputs(fn(*args, **kwargs), args, kwargs)
     return compiled

@@ -86,6 +86,13 @@ def _root(t, i):
     return node, nr
 
 
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
+    "which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you "
+    "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
+    "the cycle and avoid the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
              inputs=None):
     """Compute the gradient of ``tensors`` and add it into the ``.grad`` of the leaves."""
@@ -97,6 +104,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     roots = [_root(t, i) for i, t in enumerate(tensors)]
     seeds = [_seed(t, g, create_graph) for t, g in zip(tensors, grads)]
+    if create_graph:
+        from .._user_warning import warn_once
+        warn_once("backward_create_graph", _CREATE_GRAPH_CYCLE)
     if inputs is not None:
         inputs = _inputs(inputs, "backward")[0]
         capture = {_as_edge(x): i for i, x in enumerate(inputs)}

@@ -361,6 +361,11 @@ def _node_hooks(node, g, outs):
     return [_as_grad(x) for x in gin]
 
 
+def _copy_recorded(g):
+    from ..ops.fill import copy_
+    return copy_(_T._wrap(np.empty_like(g._data)), g)
+
+
 def _accumulate(node, g, create, steal=False):
     """AccumulateGrad: the first gradient is copied (the tensor must own it), later ones added in place.
 
@@ -369,7 +374,8 @@ def _accumulate(node, g, create, steal=False):
     is (CPython's reference count tells, exactly: every array or view of it counts)."""
     var = node.variable
     if create:
-        var._grad = g.clone() if var._grad is None else var._grad + g
+        # the first gradient is copied into a new tensor, recorded as torch records it (CopyBackwards)
+        var._grad = _copy_recorded(g) if var._grad is None else var._grad + g
     elif g.__class__ is _SPARSE[0] or (var._grad is not None and var._grad.__class__ is _SPARSE[1]):
         _sparse_grad.accumulate(var, g)       # a sparse gradient (nn.Embedding(sparse=True))
     elif var._grad is None and steal and g.flags.c_contiguous and g.dtype is var._data.dtype and (

@@ -273,7 +273,8 @@ class AccumulateGrad(Node):
         self._seq = sys.maxsize - self._seq
         self.variable = variable
         self._shape = variable._data.shape
-        self._dtype = variable._data.dtype
+        grad_dtype = variable.__dict__.get("_grad_dtype")       # Tensor.grad_dtype, if set to a dtype
+        self._dtype = variable._data.dtype if grad_dtype is None else grad_dtype.np
         self.next_functions = ()
 
     def backward(self, g):

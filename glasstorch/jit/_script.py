@@ -22,7 +22,7 @@ _local = threading.local()          # .pickling: torch.jit.save is pickling; wra
 
 def _deprecated(what):
     warnings.warn(f"`torch.jit.{what}` is deprecated. Please switch to `torch.compile` or `torch.export`.",
-                  DeprecationWarning, stacklevel=3)
+                  DeprecationWarning, stacklevel=2)     # torch's own line: hidden by the default filters
 
 
 def _qualified_name(cls):

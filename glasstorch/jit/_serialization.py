@@ -80,8 +80,7 @@ def _write(f, archive, pickled, extra_files):
 
 def save(m, f, _extra_files=None):
     """``torch.jit.save(m, f)``: ``m.save(f)`` to a path, or its bytes written to a file object."""
-    warnings.warn("`torch.jit.save` is deprecated. Please switch to `torch.export`.", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn("`torch.jit.save` is deprecated. Please switch to `torch.export`.", DeprecationWarning)
     if _extra_files is None:
         _extra_files = {}
     if not isinstance(m, (ScriptModule, ScriptFunction)):
@@ -105,8 +104,7 @@ def _check_map_location(map_location):
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
     """``torch.jit.load``: a ``RecursiveScriptModule`` from an archive glasstorch's ``torch.jit.save`` wrote."""
-    warnings.warn("`torch.jit.load` is deprecated. Please switch to `torch.export`.", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn("`torch.jit.load` is deprecated. Please switch to `torch.export`.", DeprecationWarning)
     if isinstance(f, (str, os.PathLike)):
         if not os.path.exists(f):
             raise ValueError(f"The provided filename {f} does not exist")

@@ -4,6 +4,8 @@ Ops with their own autograd node live in ``nn/_ops/`` (forward beside backward);
 here that torch builds from other ops (``cross_entropy``, ``l1_loss``, ``dropout`` ...) compose
 them the same way, so the recorded graph ends in the same node as torch's.
 """
+import sys
+
 import numpy as np
 
 from ..ops._common import _wrap
@@ -21,6 +23,12 @@ from ._ops.pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_p
                            adaptive_avg_pool2d, adaptive_avg_pool3d)
 from ._ops.normalization import batch_norm, layer_norm, group_norm, rms_norm
 from ._ops.sparse import embedding, one_hot, dropout_mask
+from ._ops.cross_entropy_parts import check_label_smoothing as _check_label_smoothing, ce_probabilities as \
+    _ce_probabilities, ce_smoothing as _ce_smoothing
+from ._ops.distance import cosine_similarity, pairwise_distance
+from ..ops.unary import relu_  # noqa: E402  (torch.nn.functional.relu_ is torch.relu_)
+from ..ops.pdist import pdist  # noqa: E402  (and F.pdist is torch.pdist)
+from .._tensor import Tensor  # noqa: E402,F401  (torch.nn.functional.Tensor is torch.Tensor)
 
 __all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", "selu", "celu", "hardtanh", "gelu",
            "silu", "mish", "softplus", "hardsigmoid", "hardswish", "logsigmoid", "glu", "prelu", "sigmoid", "tanh",
@@ -45,19 +53,32 @@ def relu(input, inplace=False):
     return relu_(input) if inplace else _relu(input)
 
 
-def relu_(input):
-    from ..ops.unary import relu_ as _relu_
-    return _relu_(input)
-
-
 def sigmoid(input):
     from ..ops.unary import sigmoid as _sigmoid
-    return _sigmoid(input)
+    try:
+        return _sigmoid(input)
+    except TypeError:       # torch's F.sigmoid is ``input.sigmoid()``: a non-tensor has no such attribute
+        _no_method(input, "sigmoid", user_only=True)
+        raise
 
 
 def tanh(input):
     from ..ops.unary import tanh as _tanh
-    return _tanh(input)
+    try:
+        return _tanh(input)
+    except TypeError:       # torch's F.tanh is ``input.tanh()``
+        _no_method(input, "tanh", user_only=True)
+        raise
+
+
+def _no_method(x, name, user_only=False):
+    """Raise the AttributeError of ``x.<name>`` where ``x`` is not a tensor (with ``user_only``: only
+    for a call from the user's code; torch's nn.Tanh calls torch.tanh, a parser error, not F.tanh)."""
+    if user_only and sys._getframe(2).f_globals.get("__name__", "").startswith("glasstorch"):
+        return
+    if not isinstance(x, Tensor):
+        from .._arg_refuse import no_attribute
+        raise no_attribute(x, name) from None
 
 
 def tanhshrink(input):
@@ -65,16 +86,35 @@ def tanhshrink(input):
 
 
 # ---- losses ---------------------------------------------------------------------------------------
+def _sizes_as_torch(input, target):
+    """torch's Python losses begin with ``target.size() == input.size()``: on a non-tensor that is Python's
+    own error (an ndarray's ``size`` is an int: "'int' object is not callable")."""
+    if not isinstance(target, Tensor) or not isinstance(input, Tensor):
+        target.size() == input.size()
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    return _mse_loss(input, target, legacy_reduction(size_average, reduce, reduction))
+    try:
+        return _mse_loss(input, target, legacy_reduction(size_average, reduce, reduction))
+    except (AttributeError, TypeError, ValueError):
+        _sizes_as_torch(input, target)
+        raise
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
-    return _smooth_l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), beta)
+    try:
+        return _smooth_l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), beta)
+    except (AttributeError, TypeError, ValueError):
+        _sizes_as_torch(input, target)
+        raise
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
-    return _huber_loss(input, target, reduction, delta)
+    try:
+        return _huber_loss(input, target, reduction, delta)
+    except (AttributeError, TypeError, ValueError):
+        _sizes_as_torch(input, target)
+        raise
 
 
 from ._ops._util import reduce_tensor as _reduce  # noqa: E402
@@ -86,17 +126,29 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     from ..ops.unary import abs as _abs
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    _check_sizes(input, target, 3)
-    return _reduce(_abs(input - target), reduction)
+    try:
+        _check_sizes(input, target, 3)
+        return _reduce(_abs(input - target), reduction)
+    except (AttributeError, TypeError, ValueError):
+        _sizes_as_torch(input, target)
+        raise
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
-    return _bce(input, target, weight, legacy_reduction(size_average, reduce, reduction))
+    try:
+        return _bce(input, target, weight, legacy_reduction(size_average, reduce, reduction))
+    except (AttributeError, TypeError, ValueError):
+        _sizes_as_torch(input, target)
+        raise
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
-    return _bce_logits(input, target, weight, legacy_reduction(size_average, reduce, reduction), pos_weight)
+    try:
+        return _bce_logits(input, target, weight, legacy_reduction(size_average, reduce, reduction), pos_weight)
+    except (AttributeError, TypeError, ValueError):
+        _sizes_as_torch(input, target)
+        raise
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
@@ -106,7 +158,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     positive ``label_smoothing`` smooths (and must be <= 1): zero, negative and nan values mean none."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    x, t = input._data, target._data
+    try:
+        x, t = input._data, target._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     class_dim = 0 if x.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = x.shape[class_dim]
@@ -125,48 +182,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, label_smoothing, class_dim, n_classes)
 
 
-def _check_label_smoothing(ls):
-    if not ls <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {float(ls):g}")
-
-
-def _ce_probabilities(logp, target, weight, reduction, ls, class_dim, n_classes):
-    if weight is not None and weight._data.size != n_classes:
-        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or no "
-                           f"classes but got weight tensor of shape: {list(weight.shape)}")
-    if ls > 0:
-        _check_label_smoothing(ls)
-        target = target * (1 - ls) + ls / n_classes
-    prod = logp * target
-    if weight is not None:
-        prod = prod * _wrap(weight._data.reshape([-1 if i == class_dim else 1 for i in range(logp.ndim)]))
-    if reduction == "mean":
-        return div_scalar(-prod.sum(), logp._data.size / n_classes)
-    if reduction == "sum":
-        return -prod.sum()
-    return -prod.sum(class_dim)
-
-
-def _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, ls, class_dim, n_classes):
-    """torch's composite: (1 - ls) * nll + ls / C * (-sum of logp over classes, masked where
-    ignored, reduced), with the ``.Scalar`` multiplies (MulBackward1) and an in-graph masked_fill."""
-    from ..ops.scalar_arith import mul_scalar
-    ignored = _wrap(target._data == ignore_index)
-    lp = logp
-    if weight is not None:
-        lp = lp * weight.reshape([-1 if i == class_dim else 1 for i in range(logp.ndim)])
-    smooth = (-lp.sum(class_dim)).masked_fill(ignored, 0.0)
-    if reduction == "mean":
-        if weight is not None:
-            denom = weight.gather(0, target.masked_select(~ignored).flatten()).sum()
-        else:
-            denom = (~ignored).sum()
-        smooth = smooth.sum() / denom
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    return mul_scalar(nll, 1 - ls) + mul_scalar(smooth, ls / n_classes)
-
-
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction == "mean":
@@ -175,7 +190,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                       UserWarning, stacklevel=2)
-    if input.is_complex() or target.is_complex():
+    try:
+        cplx = input.is_complex() or target.is_complex()
+    except AttributeError:      # a non-tensor: torch's parser error (of torch.kl_div)
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if cplx:
         raise RuntimeError("kl_div: Complex inputs not supported.")
     if not (input.is_floating_point() and target.is_floating_point()):
         raise RuntimeError("kl_div: Integral inputs not supported.")
@@ -189,46 +210,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """sum((x1 / |x1|) (x2 / |x2|)) over ``dim``, as torch: broadcast first, each norm clamped to
-    ``eps`` without the clamp entering the gradient."""
-    g = _ops()
-    dt = g.promote_types(x1.dtype, x2.dtype)
-    if not dt.is_floating_point:
-        from ..ops.inplace import type_name
-        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {type_name(dt.np)}")
-    try:
-        shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
-    except ValueError:
-        from ..ops._common import broadcast_error
-        raise broadcast_error(tuple(x1.shape), tuple(x2.shape)) from None
-    x1, x2 = x1.expand(*shape), x2.expand(*shape)
-
-    def unit(x):
-        n = g.linalg.vector_norm(x, 2, dim, True)
-        clamped = g.clamp_min(n.detach(), eps)
-        return x / (n + (clamped - n.detach()))
-    return (unit(x1) * unit(x2)).sum(dim)
-
-
-def pdist(input, p=2):
-    """torch.nn.functional.pdist: torch.pdist (distances between all pairs of rows)."""
-    from ..ops.pdist import pdist as _pdist
-    return _pdist(input, p)
-
-
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """|x1 - x2 + eps|_p over the last dimension (``NormBackward1``)."""
-    from ._ops.distance import norm
-    if p in (1, 2) or (p > 0 and p != float("inf")):
-        return norm(x1 - x2 + eps, p, -1, keepdim)
-    g = _ops()
-    return g.linalg.vector_norm(x1 - x2 + eps, p, -1, keepdim)
-
-
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     g = _ops()
-    denom = g.clamp_min(g.linalg.vector_norm(input, p, dim, True), eps).expand_as(input)
+    try:
+        denom = g.clamp_min(g.linalg.vector_norm(input, p, dim, True), eps).expand_as(input)
+    except (AttributeError, TypeError):       # torch's first look at input is ``input.norm(...)``
+        _no_method(input, "norm")
+        raise
     if out is not None:          # spectral_norm's power iteration writes u and v in place this way
         return g.div(input, denom, out=out)
     return input / denom
@@ -299,7 +287,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
     _check_p(p)
     if not training or p == 0.0:
         return input
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if p == 1.0:
         return input * _wrap(np.zeros((), x.dtype))
     noise = _noise_like(x, p)
@@ -424,3 +417,8 @@ __all__ += ["fractional_max_pool2d", "fractional_max_pool3d", "native_channel_sh
 
 from .._fn_names import install as _install_names, F_NAMES as _F_NAMES  # noqa: E402
 _install_names(globals(), _F_NAMES)      # torch's __name__ on every function (F.logsigmoid: 'log_sigmoid')
+
+# ---- linear + cross entropy in one call (torch 2.13) -------------------------------------------------------
+from ._ops.linear_cross_entropy import linear_cross_entropy  # noqa: E402
+
+__all__ += ["linear_cross_entropy"]

@@ -158,7 +158,8 @@ def binary_operands(a, b):
         if dt._cat == 2 or (ca is int and dt._cat == 1 and 0 <= a <= 127):
             return a, y, dt
     if ca is ndarray or cb is ndarray:
-        return _with_ndarray(a, b)
+        from ._ndarray_operand import with_ndarray
+        return with_ndarray(a, b)
     dt = result_type(a, b)
     npdt = dt.np
     if isinstance(a, Tensor):
@@ -286,30 +287,16 @@ def single_result(v, npdt):
     return r
 
 
-def _with_ndarray(a, b):
-    """A tensor with a NumPy array (``t * np.ones(2)``): torch gives the operation to NumPy, which
-    reads the tensor through ``.numpy()`` (refused while it requires grad) and promotes as NumPy
-    does; the result comes back as a tensor."""
-    for t in (a, b):
-        if isinstance(t, Tensor) and t._rg and GRAD.enabled:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-    x = a._data if isinstance(a, Tensor) else a
-    y = b._data if isinstance(b, Tensor) else b
-    dt = FROM_NP.get(np.result_type(x, y))
-    if dt is None:
-        raise TypeError(f"unsupported NumPy dtype {np.result_type(x, y)} in an operation with a tensor")
-    return x, y, dt
-
-
 def _number(x, dt):
     if isinstance(x, np.generic):          # torch's parser reads it as a Python int or float (number_dtype)
         x = int(x) if isinstance(x, np.integer) else float(x)
     if type(x) not in _SCALARS:
         if type(x) is complex and dt._cat == 3:
             return x
+        from .._arg_refuse import refuse
         if isinstance(x, (list, tuple)):
-            raise TypeError("unsupported operand: a list or tuple; make it a tensor with torch.tensor(...)")
-        raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+            refuse(TypeError("unsupported operand: a list or tuple; make it a tensor with torch.tensor(...)"))
+        refuse(TypeError(f"unsupported operand type: '{type(x).__name__}'"))
     if dt._cat == 0:
         return bool(x)
     if dt._cat == 1:
@@ -347,9 +334,10 @@ _PYTHON_OPS = {np.add: operator.add, np.subtract: operator.sub, np.multiply: ope
 
 
 def compute(ufunc, x, y, dt):
-    """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once)."""
+    """Apply a binary ufunc in torch's precision (float16 works in float32 and rounds once; a complex
+    product rounds as torch's kernel does)."""
     try:
-        if dt is not float16:
+        if dt is not float16 and dt._cat != 3:
             nx = x.size if x.__class__ is ndarray else 0
             ny = y.size if y.__class__ is ndarray else 0
             if nx < _BIG > ny:
@@ -368,6 +356,9 @@ def compute(ufunc, x, y, dt):
 
 
 def _compute(ufunc, x, y, dt):
+    if ufunc is np.multiply and dt._cat == 3:
+        from ._cabs import complex_multiply     # (ac - bd) + (ad + bc)i, rounded as torch's CPU kernel
+        return np.asarray(complex_multiply(x, y), dtype=dt.np)
     if dt is float16:
         r = ufunc(np.asarray(x, np.float32) if isinstance(x, ndarray) else x,
                   np.asarray(y, np.float32) if isinstance(y, ndarray) else y)
@@ -439,7 +430,12 @@ def ints_in_float(a, b, x, y):
 
 def unary_float_input(a):
     """``a``'s data as the float dtype a transcendental op works in (ints become float32)."""
-    x = a._data
+    try:
+        x = a._data
+    except AttributeError:          # not a tensor (an ndarray, a list, a number): torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype.kind in "biu":
         x = x.astype(DEFAULT.float.np)
     return x

@@ -46,7 +46,8 @@ def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None)
             nd = len(shape)
             d = dim + nd if dim < 0 else dim
             n = x.size
-            if 0 < d < nd and n < _BIG and shape[-1] >= 8 and shape[d] != n:
+            if 0 < d < nd and n < _BIG and shape[-1] >= 8 and shape[d] != n and \
+                    (keepdim is KEEP or keepdim is False or keepdim is True):  # (else tensor_sum refuses it)
                 r = _reduce_add(x, d, None, None, keepdim)
                 if self._rg or GRAD.inference:
                     return _red._summed(r, self, d, keepdim)

@@ -17,6 +17,7 @@ from .._dtype import FROM_NP
 from ..autograd.grad_mode import GRAD
 from .._user_warning import warn_at_caller
 from .._arg_parser import tp_name
+from .._arg_refuse import not_tensor
 
 _RESIZED = ("An output with one or more elements was resized since it had shape {}, which does not match the "
             "required output shape {}. This behavior is deprecated, and in a future PyTorch release outputs "
@@ -103,7 +104,11 @@ def with_out(fn):
     @functools.wraps(fn)
     def call(*args, out=None, **kwargs):
         if out is None:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except AttributeError:      # a non-tensor where a tensor goes (``torch.exp(ndarray)``)
+                not_tensor()            # torch's parser error for this call, if torch refuses it
+                raise
         check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out)
         if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
             kwargs["dtype"] = FROM_NP[out._data.dtype]

@@ -15,6 +15,7 @@ from .._runtime import get_num_threads
 # with 4-8 blocks, then rises again as Python hands out more blocks than the memory bus can feed.
 MIN_SIZE = 1 << 20           # elements; below this one thread is as fast
 BLOCK = 1 << 19              # the smallest block worth a thread
+STEAL = 4                    # blocks per thread in split_steal
 _POOL = [None, 0]            # the executor and its worker count
 
 
@@ -49,6 +50,31 @@ def split_run(fn, extent, parts):
         f.result()
 
 
+def split_steal(fn, extent, parts):
+    """``split_run`` for blocks whose results do not depend on where the range is cut (elementwise
+    work): the range is cut into ``STEAL`` blocks per thread, taken one after another by whichever
+    thread is free.  A pool thread can wake 30-100 us late (measured in a 2-core VM), and with one
+    half each the late thread's half decides the time; measured on 2048x2048 float32 a * b, 2 threads:
+    1.5-1.7 ms as halves, 1.1-1.3 ms as 8 blocks taken in turn."""
+    if parts < 2:
+        fn(0, extent)
+        return
+    n = min(extent, parts * STEAL)
+    bounds = [extent * i // n for i in range(n + 1)]
+    todo = iter(range(n))      # one shared iterator: next() on it is atomic under the GIL
+
+    def worker():
+        for i in todo:
+            fn(bounds[i], bounds[i + 1])
+    pool = _pool(parts - 1)
+    futures = [pool.submit(worker) for _ in range(parts - 1)]
+    try:
+        worker()
+    finally:
+        for f in futures:
+            f.result()
+
+
 def _split_axis(shape, parts):
     """The first axis long enough to give every block a slice of it (None: none is)."""
     for ax, n in enumerate(shape):
@@ -79,7 +105,7 @@ def binary(ufunc, x, y):
         idx = lead + (slice(a, b),)
         ufunc(xb[idx] if xb.__class__ is np.ndarray else xb, yb[idx] if yb.__class__ is np.ndarray else yb,
               out=out[idx])
-    split_run(block, shape[ax], parts)
+    split_steal(block, shape[ax], parts)
     return out
 
 
@@ -95,7 +121,7 @@ def unary(ufunc, x):
     def block(a, b):
         idx = lead + (slice(a, b),)
         ufunc(x[idx], out=out[idx])
-    split_run(block, x.shape[ax], parts)
+    split_steal(block, x.shape[ax], parts)
     return out
 
 
@@ -151,7 +177,7 @@ def add_reduce(x, axes, keepdims, dtype):
         def block(a, b):
             idx = lead + (slice(a, b),)
             np.add.reduce(x[idx], axis=axes, keepdims=True, dtype=dtype, out=out[idx])
-        split_run(block, x.shape[ax], parts)
+        split_steal(block, x.shape[ax], parts)
         return out if keepdims else out.reshape([n for i, n in enumerate(out.shape) if i not in axes])
     if len(axes) != x.ndim or not x.flags.c_contiguous:
         return np.add.reduce(x, axis=axes, keepdims=keepdims, dtype=dtype)

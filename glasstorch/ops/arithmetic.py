@@ -11,6 +11,7 @@ from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32, ints_in_float,
                       needs_grad, record, record1, record2)
 from .inplace import commit, check_overlap
+from .._arg_parser import _is_scalar
 
 
 def _is_t(x):
@@ -19,6 +20,14 @@ def _is_t(x):
 
 def _rg(x):
     return (x.__class__ is Tensor or isinstance(x, Tensor)) and x._rg
+
+
+def _alpha(alpha):
+    """An ``alpha`` other than 1: torch's parser takes a number (or a 0-d tensor) only."""
+    if not _is_scalar(alpha) and not hasattr(alpha, "_data"):
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
+    return alpha
 
 
 def _axpy(x, y, alpha, dt):
@@ -34,6 +43,8 @@ def _axpy(x, y, alpha, dt):
     if dt._cat == 0:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.") \
             if isinstance(alpha, float) else None
+    if dt._cat == 3:        # alpha as a complex number of the result's precision, a full complex product
+        return as_array(np.asarray(x + dt.np.type(alpha) * np.asarray(y)).astype(dt.np, copy=False))
     if isinstance(alpha, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     return as_array(x + alpha * np.asarray(y))
@@ -48,15 +59,24 @@ class AddBackward0(Node):
         return g, (g if self.alpha == 1 else g * self.alpha)
 
 
+def left_number(v):
+    """``v``, a number on the left (``2 * a``); anything else is torch's parser error for the call, raised
+    before the operands are swapped (which would make the error name 'other')."""
+    if not isinstance(v, (int, float, complex, np.generic)):
+        from .._arg_refuse import refuse
+        refuse()
+    return v
+
+
 def add(input, other, *, alpha=1, out=None):
     r = float_arrays(np.add, input, other) if alpha == 1 else None
     if r is None:
         if not _is_t(input):
-            input, other = other, input          # a number on the left: `2 + a`
+            input, other = other, left_number(input)      # a number on the left: `2 + a`
             if alpha != 1:
                 raise TypeError("add(): argument 'input' must be Tensor")
         x, y, dt = binary_operands(input, other)
-        r = compute(np.add, x, y, dt) if alpha == 1 else _axpy(x, y, alpha, dt)
+        r = compute(np.add, x, y, dt) if alpha == 1 else _axpy(x, y, _alpha(alpha), dt)
     r = _wrap(r)
     if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
         node = AddBackward0()
@@ -106,7 +126,7 @@ def sub(input, other, *, alpha=1, out=None):
         x, y, dt = binary_operands(input, other)
         if _is_bool(input) or _is_bool(other):
             _check_sub(input, other)
-        r = compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -alpha, dt)
+        r = compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -_alpha(alpha), dt)
     r = _wrap(r)
     if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
         node = SubBackward0()
@@ -176,7 +196,7 @@ def mul(input, other, *, out=None):
     r = float_arrays(np.multiply, input, other)
     if r is None:
         if not _is_t(input):
-            input, other = other, input
+            input, other = other, left_number(input)
         x, y, dt = binary_operands(input, other)
         r = compute(np.multiply if dt._cat else np.logical_and, x, y, dt)
     r = _wrap(r)
@@ -314,7 +334,12 @@ class NegBackward0(Node):
 
 
 def neg(input, *, out=None):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype.kind == "b":
         raise RuntimeError(NEG_BOOL)
     if out is not None:
@@ -330,7 +355,13 @@ negative = neg
 
 
 def positive(input):
-    if input._data.dtype.kind == "b":
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if x.dtype.kind == "b":
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
@@ -355,7 +386,7 @@ def add_(self, other, *, alpha=1):
             if alpha == 1:
                 np.add(x, y, out=x)
             else:
-                np.copyto(x, _axpy(x, y, alpha, FROM_NP_F[x.dtype]))
+                np.copyto(x, _axpy(x, y, _alpha(alpha), FROM_NP_F[x.dtype]))
             self._vc[0] += 1
             return self
     return commit(self, lambda: add(self, other, alpha=alpha), "add")
@@ -366,14 +397,23 @@ def sub_(self, other, *, alpha=1):
     return commit(self, lambda: sub(self, other, alpha=alpha), "sub")
 
 
+def _self_for(self, other):
+    """``self`` as the in-place op should read it: a copy when ``other``'s gradient needs the original
+    ``self`` (torch saves a clone then; saving ``self`` would trip the version check at backward)."""
+    if isinstance(other, Tensor) and other._rg and GRAD.enabled:
+        from .inplace_more import original
+        return original(self)
+    return self
+
+
 def mul_(self, other):
     check_overlap(self, other)
-    return commit(self, lambda: mul(self, other), "mul")
+    return commit(self, lambda: mul(_self_for(self, other), other), "mul")
 
 
 def div_(self, other, *, rounding_mode=None):
     check_overlap(self, other)
-    return commit(self, lambda: div(self, other, rounding_mode=rounding_mode), "div")
+    return commit(self, lambda: div(_self_for(self, other), other, rounding_mode=rounding_mode), "div")
 
 
 def floor_divide_(self, other):
@@ -381,7 +421,8 @@ def floor_divide_(self, other):
 
 
 def pow_(self, exponent):
-    return commit(self, lambda: pow(self, exponent), "pow")
+    from .inplace_more import original     # (both gradients read the original self)
+    return commit(self, lambda: pow(original(self), exponent), "pow")
 
 
 # pow lives in its own file (power.py); imported here so `arithmetic.pow` keeps working

@@ -172,8 +172,8 @@ class Atan2Backward0(Node):
 
     def backward(self, g):
         a, b = self.saved()
-        r = a * a + b * b
-        return g * b / r, -g * a / r
+        recip = 1 / (a * a + b * b)      # torch multiplies by the reciprocal (not a division)
+        return g * b * recip, g * -a * recip
 
 
 class HypotBackward0(Node):

@@ -62,7 +62,13 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 def equal(input, other):
     """True when both have the same shape and elements."""
-    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+    try:
+        x, y = input._data, other._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return x.shape == y.shape and bool(np.all(x == y))
 
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "equal", "Tensor"]

@@ -79,8 +79,9 @@ def polar(abs, angle, *, out=None):
     tensors_only('polar', abs, angle)
     a, t = _check_pair(abs, angle)
     r = np.empty(np.broadcast_shapes(a.shape, t.shape), np.result_type(a.dtype, np.complex64))
-    r.real = a * np.cos(t)
-    r.imag = a * np.sin(t)
+    from . import _libm                   # torch's float32 sin/cos are correctly rounded; NumPy's are not
+    r.real = a * _libm.cos(t)
+    r.imag = a * _libm.sin(t)
     r = _wrap(r)
     if GRAD.enabled and (abs._rg or angle._rg):
         node = PolarBackward0()
@@ -175,13 +176,25 @@ def _part(input, part):
 
 
 def real(input):
-    if input._data.dtype.kind != "c":
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if x.dtype.kind != "c":
         return input
     return _part(input, 0)
 
 
 def imag(input):
-    if input._data.dtype.kind != "c":
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if x.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return _part(input, 1)
 
@@ -194,13 +207,16 @@ class AbsBackward0(Node):
 
     def backward(self, g):
         z, = self.saved()
-        mag = np.abs(z)
-        return (g * np.divide(z, mag, out=np.zeros_like(z), where=mag != 0),)
+        if isinstance(z, (np.ndarray, np.generic)):
+            from ._cabs import complex_sgn_values    # torch's sgn kernel, rounding included
+            return (g * complex_sgn_values(z),)
+        return (g * z.sgn(),)                   # create_graph: differentiable again
 
 
 def complex_abs(input):
     """abs of a complex tensor (real result); unary.abs sends complex inputs here."""
-    r = _wrap(as_array(np.abs(input._data)))
+    from ._cabs import complex_abs_values      # correctly rounded, as torch's hypot (np.abs is not)
+    r = _wrap(as_array(complex_abs_values(input._data)))
     if GRAD.enabled and input._rg:
         node = AbsBackward0()
         node.save(input)
@@ -274,7 +290,13 @@ def _conj_copy(input, node_cls, lazy):
 
 
 def conj(input):
-    if input._data.dtype.kind != "c":
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if x.dtype.kind != "c":
         return input
     if input.is_conj():
         # conj of a conj view is a view of the original values, with the bit cleared

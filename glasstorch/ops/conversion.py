@@ -5,6 +5,7 @@ dtype, which is all its derivative is.
 """
 import numpy as np
 
+from .._empty_strides import strided_like
 from .. import _dtype as _dt
 from .._device import check_device, device as _device
 from ..autograd.graph import Node
@@ -50,7 +51,9 @@ def _convert(t, dt, copy=False):
     x = t._data
     if x.dtype.kind == "c" and not dt.is_complex:
         x = _complex_to_real(x)
-    r = _wrap(x.astype(dt.np))
+    if 0 in x.strides and x.size > 1:       # an expanded tensor: laid out as its clone (torch's empty_like)
+        x = layout_copy(x, None)
+    r = _wrap(strided_like(x.astype(dt.np), x))       # (an empty tensor keeps its strides)
     if GRAD.enabled and t._rg:
         if not (dt.is_floating_point or dt.is_complex):
             return r      # integer results leave the graph, as in torch
@@ -119,6 +122,8 @@ def keep_format(out, x):
 
 def layout_copy(x, fmt):
     """A copy of array ``x`` laid out in memory format ``fmt`` (same shape and values)."""
+    if not x.size and fmt in (None, "preserve_format"):      # torch keeps an empty tensor's strides
+        return strided_like(np.empty(x.shape, x.dtype), x)
     if fmt in _CL_ORDER:
         _check_rank(x, fmt)
         order = _CL_ORDER[fmt][1]
@@ -201,7 +206,13 @@ def legacy_type(t, dtype=None):
 def clone(input, *, memory_format=None):
     # preserve_format (the default) keeps a dense tensor's strides, as np.array's order "K" does;
     # contiguous_format asks for a C-ordered copy (what .contiguous() hands back)
-    r = _wrap(layout_copy(input._data, getattr(memory_format, "name", None)))
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    r = _wrap(layout_copy(x, getattr(memory_format, "name", None)))
     if GRAD.enabled and input._rg:
         record1(CloneBackward0(), r, input)
     return r

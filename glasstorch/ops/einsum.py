@@ -120,7 +120,16 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     from .einsum_checks import check_einsum
-    check_einsum(equation, [tuple(o._data.shape) for o in operands])
+    try:
+        shapes = [tuple(o._data.shape) for o in operands]
+    except AttributeError:      # a non-tensor operand: torch's parser error for _VF.einsum(equation, operands)
+        from .._arg_parser import parser_error
+        from .._arg_refuse import FUNCTIONS
+        err = parser_error(FUNCTIONS["einsum"], (equation, tuple(operands)))
+        if err is not None:
+            raise err from None
+        raise
+    check_einsum(equation, shapes)
     ins, out = _expand_ellipsis(equation, operands)
     spec = ",".join(ins) + "->" + out
     r = _wrap(np.asarray(np.einsum(spec, *(o._data for o in operands))))

@@ -55,7 +55,13 @@ def expand(input, *sizes, size=None):
 
 
 def expand_as(input, other):
-    return expand(input, other._data.shape)
+    try:
+        shape = other._data.shape
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return expand(input, shape)
 
 
 def broadcast_to(input, size):

@@ -71,7 +71,9 @@ def fill(input, value):
 
 
 def fill_(t, value, _zero=False):
-    check_inplace(t)
+    if isinstance(value, Tensor) and value._data.ndim:
+        _write(t, value)                 # (torch's value check comes first)
+    check_inplace(t, expanded_ok=not isinstance(value, Tensor))    # torch fills an expanded tensor with a number
     src = _write(t, value)
     t._vc[0] += 1
     if GRAD.enabled and (t._rg and t.grad_fn is not None or src is not None and src._rg):

@@ -17,7 +17,13 @@ from ._scalar_cast import checked_scalar
 
 
 def _long_index(index, name):
-    if index._data.size == 0:       # torch checks an empty index for nothing (dtype, dims, sizes): nothing is read
+    try:
+        n = index._data.size
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if n == 0:       # torch checks an empty index for nothing (dtype, dims, sizes): nothing is read
         return np.zeros(index._data.shape, np.int64)
     return checked_index(index._data, "scatter" if name.startswith("scatter") else name)
 
@@ -52,7 +58,12 @@ class IndexSelectBackward0(Node):
 
 
 def index_select(input, dim, index, *, out=None):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     d = _wrap_dim(dim, x.ndim)
     i = index_checks.index_select(x, d, index)
     r = _wrap(np.take(x, i, axis=d) if x.ndim else x.copy())
@@ -314,7 +325,8 @@ def masked_fill_(input, mask, value):
     except ValueError:
         from ._common import broadcast_error
         raise broadcast_error(input._data.shape, mask._data.shape) from None
-    return commit(input, lambda: masked_fill(input, mask, value), "masked_fill")
+    from .expanded_writes import write_where
+    return commit(input, lambda: masked_fill(input, mask, value), "masked_fill", write_where(mask._data))
 
 
 def index_add_(input, dim, index, source, *, alpha=1):
@@ -322,7 +334,10 @@ def index_add_(input, dim, index, source, *, alpha=1):
 
 
 def index_fill_(input, dim, index, value):
-    return commit(input, lambda: index_fill(input, dim, index, value), "index_fill")
+    def write(td, rd):          # an expanded input: only the indexed slices are written (expanded_writes.py)
+        from .expanded_writes import index_fill_mask, write_where
+        write_where(index_fill_mask(td.shape, _wrap_dim(dim, td.ndim), index._data))(td, rd)
+    return commit(input, lambda: index_fill(input, dim, index, value), "index_fill", write)
 
 
 def scatter_(input, dim, index, src=None, *, value=None, reduce=None):

@@ -145,8 +145,11 @@ def setitem(input, index, value):
     whole = adv is None and is_whole(index, x.shape)        # x[:] = v: no view, torch's copy_to
     if GRAD.enabled and input._rg and input.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE if adv is not None or whole else VIEW_LEAF_INPLACE)
-    check_inplace(input)
+    check_inplace(input, expanded_ok=True)
     target = x[basic]
+    from .expanded_writes import check_setitem       # an expanded target: refused or warned, as torch
+    check_setitem(target, adv, value._data if is_t else value,
+                  (lambda: _check_expand(value._data.shape, target.shape)) if is_t else None)
     if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")     # torch reads x[i] = v's int as int64
     # torch checks a Python value's range as fill_ does, except for float16 (too big -> inf)

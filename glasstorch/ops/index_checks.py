@@ -27,7 +27,12 @@ def first_outside(i, size, negative_ok):
 
 
 def index_select(x, d, index):
-    a = index._data
+    try:
+        a = index._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if a.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     if x.ndim == 0 and a.size != 1:        # checked before the index's dtype

@@ -106,14 +106,20 @@ def _write(node_cls, input, value, sel, vals, accumulate, vshape):
 
 
 def _index_arrays(x, indices, byte_masks):
+    if len(indices) > x.ndim:           # (torch checks the count first)
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(indices)})")
     idx = []
+    pos = 0                 # the first dim of x the next index applies to
     for i in indices:
         a = i._data if isinstance(i, Tensor) else (np.asarray(i) if i is not None else None)
+        pos += 1 if a is None or a.dtype.kind not in "bu" else a.ndim
         if a is None:
             idx.append(slice(None))
         elif a.dtype == np.bool_:
+            _check_mask_shape(a, x.shape, pos - a.ndim)
             idx.append(a)
         elif a.dtype == np.uint8:               # a deprecated mask (see index.BYTE_INDEX)
+            _check_mask_shape(a, x.shape, pos - a.ndim)
             byte_masks.append(a)
             idx.append(a.astype(np.bool_))
         elif a.dtype not in (np.int64, np.int32):
@@ -122,9 +128,21 @@ def _index_arrays(x, indices, byte_masks):
             idx.append(a.astype(np.int64))
         else:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    if len(idx) > x.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(idx)})")
+    if pos > x.ndim:                    # masks covering more dims than there are
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, {x.ndim - 1}], but got "
+                         f"{x.ndim})")
     return tuple(idx)
+
+
+def _check_mask_shape(mask, shape, at):
+    """torch's message for a boolean index whose shape is not that of the dims it covers."""
+    for j, n in enumerate(mask.shape):
+        if at + j >= len(shape):        # (torch reads self.size(dim) past the last dim)
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-len(shape)}, {len(shape) - 1}], "
+                             f"but got {at + j})")
+        if n != shape[at + j]:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of the "
+                             f"indexed tensor {list(shape)} at index {at + j}")
 
 
 def index_put(input, indices, values, accumulate=False):
@@ -132,6 +150,8 @@ def index_put(input, indices, values, accumulate=False):
     byte_masks = []
     try:
         idx = _index_arrays(x, indices, byte_masks)
+        from .index_parse import _check_broadcast       # torch's message for index tensors that do not broadcast
+        _check_broadcast({i: a for i, a in enumerate(idx) if not isinstance(a, slice)})
         sel = positions(x.shape)[idx]
     except IndexError as e:       # NumPy says "axis" where torch says "dimension"
         raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
@@ -151,7 +171,16 @@ def index_put(input, indices, values, accumulate=False):
 
 
 def index_put_(input, indices, values, accumulate=False):
-    return commit(input, lambda: index_put(input, indices, values, accumulate), "index_put")
+    def write(td, rd):          # an expanded input: the values land in index order (expanded_writes.py)
+        from .expanded_writes import index_put_writer, warn_expanded
+        idx = _index_arrays(td, indices, [])
+        used = [a for a in idx if not isinstance(a, slice)]
+        if not accumulate and np.size(values._data if isinstance(values, Tensor) else values) == 1 \
+                and len(used) == 1 and used[0].dtype == np.bool_:
+            warn_expanded("masked_fill")        # torch hands one value under one mask to masked_fill_
+        sel = positions(td.shape)[idx]
+        index_put_writer(sel, values._data if isinstance(values, Tensor) else values, accumulate)(td, rd)
+    return commit(input, lambda: index_put(input, indices, values, accumulate), "index_put", write)
 
 
 def _name(a):

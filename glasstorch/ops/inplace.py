@@ -35,11 +35,12 @@ def can_cast(src, dst):
     return True
 
 
-def check_inplace(t):
-    """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does, and to
-    tensors in which several elements share one memory location (an expanded tensor)."""
+def check_inplace(t, expanded_ok=False):
+    """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does, and (unless
+    ``expanded_ok``: see ``expanded_writes.py``) to tensors in which several elements share one memory
+    location (an expanded tensor)."""
     strides = t._data.strides
-    if 0 in strides and t._data.size and any(st == 0 and n > 1 for st, n in zip(strides, t._data.shape)):
+    if not expanded_ok and 0 in strides and t._data.size and any(st == 0 and n > 1 for st, n in zip(strides, t._data.shape)):
         raise RuntimeError(INTERNAL_OVERLAP)
     if GRAD.enabled:
         if t._rg and t.grad_fn is None:
@@ -122,9 +123,19 @@ def check_put_overlap(target, v):
         raise RuntimeError(OVERLAP)
 
 
-def commit(t, compute, name=""):
-    """Run ``compute()`` (the out-of-place op on ``t``) and store its result into ``t``."""
-    check_inplace(t)
+def commit(t, compute, name="", expanded_write=None):
+    """Run ``compute()`` (the out-of-place op on ``t``) and store its result into ``t``.  Ops torch lets
+    write into an expanded ``t`` (with a warning) pass ``expanded_write(td, rd)``, which writes there only
+    the elements the op selects (``expanded_writes.py``)."""
+    expanded = False
+    if expanded_write is not None:
+        from .expanded_writes import has_internal_overlap, warn_expanded
+        expanded = has_internal_overlap(t._data)
+        if expanded:
+            check_inplace(t, expanded_ok=True)
+            warn_expanded(name)
+    if not expanded:
+        check_inplace(t)
     r = compute()
     rd = r._data
     td = t._data
@@ -133,7 +144,9 @@ def commit(t, compute, name=""):
     if rd.dtype != td.dtype and not can_cast(rd.dtype, td.dtype):
         raise RuntimeError(f"result type {type_name(rd.dtype)} can't be cast to the desired output type "
                            f"{type_name(td.dtype)}")
-    if td.size:                      # (an empty expanded tensor is read-only in NumPy, and has nothing to write)
+    if expanded:
+        expanded_write(td, rd)
+    elif td.size:                    # (an empty expanded tensor is read-only in NumPy, and has nothing to write)
         np.copyto(td, rd, casting="unsafe")
     t._vc[0] += 1
     fn = r.grad_fn

@@ -14,7 +14,7 @@ class _CompareBackward(Node):
     __slots__ = ()
 
     def backward(self, g):
-        return tuple(g * 0 for _ in self.next_functions)
+        return tuple(self.m.zeros_like(g) for _ in self.next_functions)   # +0, as torch's zeros_like
 
 
 def _node(name):

@@ -92,7 +92,8 @@ def original(t):
     from ..autograd.grad_mode import GRAD
     if not (GRAD.enabled and t._rg):
         return t
-    from ._common import _wrap
+    from ._common import _wrap, edge
+    edge(t)                 # a leaf's AccumulateGrad made now, so that the copy shares it
     o = _wrap(t._data.copy(), t._rg)
     o.grad_fn, o._out_nr, o._accum = t.grad_fn, t._out_nr, t._accum
     return o

@@ -33,11 +33,11 @@ class CatBackward0(Node):
 
 
 def _tensors(tensors, name):
-    # a list, tuple or other sequence (not a generator, not a string)
-    sequence = hasattr(tensors, "__len__") and hasattr(tensors, "__getitem__")
-    if isinstance(tensors, (Tensor, str, bytes)) or not sequence:
+    # torch's parser takes a list or a tuple only (not an array, a generator, another sequence)
+    if not isinstance(tensors, (list, tuple)):
+        from .._arg_parser import tp_name
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        f"{type(tensors).__name__}")
+                        f"{tp_name(tensors)}")
     tensors = list(tensors)
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
@@ -223,7 +223,12 @@ def tile(input, dims):
         from .._arg_refuse import refuse                # torch's parser error, as it words it
         refuse(TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"))
     dims = tuple(dims)
-    n = input._data.ndim
+    try:
+        n = input._data.ndim
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if len(dims) < n:
         dims = (1,) * (n - len(dims)) + dims
     return repeat(input, dims)
@@ -309,7 +314,12 @@ def flip(input, *args, dims=None):
     if not args and dims is None:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     dims = sizes_arg(or_keyword(args, dims, "dims", "flip"))
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     axes = ()
     for d in dims:          # torch wraps each dim in turn and refuses one seen before
         a = _wrap_dim(d, x.ndim)
@@ -348,7 +358,12 @@ class RollBackward0(Node):
 
 
 def roll(input, shifts, dims=None):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if shifts.__class__ is not int or (dims is not None and dims.__class__ is not int):
         from .._arg_refuse import int_or_ints
         shifts, dims = int_or_ints(shifts), None if dims is None else int_or_ints(dims)

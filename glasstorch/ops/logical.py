@@ -11,15 +11,33 @@ from .inplace import commit, type_name
 
 
 def isnan(input):
-    return _wrap(as_array(np.isnan(input._data)))
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return _wrap(as_array(np.isnan(x)))
 
 
 def isinf(input):
-    return _wrap(as_array(np.isinf(input._data)))
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return _wrap(as_array(np.isinf(x)))
 
 
 def isfinite(input):
-    return _wrap(as_array(np.isfinite(input._data)))
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return _wrap(as_array(np.isfinite(x)))
 
 
 def isposinf(input, *, out=None):
@@ -44,7 +62,12 @@ def _no_complex(name, input):
 
 
 def isreal(input):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     return _wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
 
 
@@ -86,12 +109,21 @@ class SgnBackward0(Node):
     __slots__ = ()
 
     def backward(self, g):
-        return (g * 0,)
+        return (self.m.zeros_like(g),)      # torch's zeros_like: +0 even where g < 0
 
 
 def sgn(input, *, out=None):
     x = input._data
-    r = _wrap(x.copy() if x.dtype.kind == "b" else as_array(np.sign(x)))    # sgn of a bool is itself
+    if x.dtype.kind == "c":          # z / |z|, with a gradient (ops/_cabs.py)
+        from ._cabs import SgnBackward0 as ComplexSgnBackward0, complex_sgn_values
+        r = _wrap(complex_sgn_values(x))
+        if GRAD.enabled and input._rg:
+            node = ComplexSgnBackward0()
+            node.save(input, r, result_at=1)
+            record1(node, r, input)
+        return r
+    from .select import real_sign
+    r = _wrap(x.copy() if x.dtype.kind == "b" else real_sign(x))    # sgn of a bool is itself
     if GRAD.enabled and input._rg:
         record1(SgnBackward0(), r, input)
     return r

@@ -6,6 +6,7 @@ from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import is_array
 from ._index_dtype import checked_index
 from ._scalar_cast import checked_scalar
+from .._arg_parser import _is_scalar
 
 
 class MaskedFillBackward0(Node):
@@ -40,7 +41,17 @@ def _check_mask(mask, name):
 
 
 def masked_fill(input, mask, value):
-    x = input._data
+    try:
+        x = input._data
+        mask._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if value.__class__ is not float and value.__class__ is not int and not isinstance(value, Tensor) \
+            and not _is_scalar(value):     # an array, a list, a str, None: torch's parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     try:                # torch first expands self and mask to their common shape (mask is tensor a of the message)
         np.broadcast_shapes(mask._data.shape, x.shape)
     except ValueError:
@@ -100,8 +111,18 @@ class TakeBackward0(Node):
 
 
 def take(input, index):
-    x = input._data
-    i = checked_index(index._data, "take")
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    try:
+        i = checked_index(index._data, "take")
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     n = x.size
     if i.size and n == 0:
         raise IndexError("take(): tried to take from an empty tensor")
@@ -117,14 +138,23 @@ def take(input, index):
     return r
 
 
+from .._empty_strides import index_rows  # noqa: E402  (nonzero's layout)
+
+
 def nonzero(input, *, as_tuple=False, out=None):
     x = input._data
     if as_tuple:
         if x.ndim == 0:
             return (_wrap(np.nonzero(x.reshape(1))[0]),)
         return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(x))
-    return _wrap(np.argwhere(x).astype(np.int64))
+    return _wrap(index_rows(np.argwhere(x)))
 
 
 def argwhere(input):
-    return _wrap(np.argwhere(input._data).astype(np.int64))
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return _wrap(index_rows(np.argwhere(x)))

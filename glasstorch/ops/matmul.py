@@ -103,7 +103,12 @@ class MvBackward0(Node):
 
 
 def mv(input, vec, *, out=None):
-    A, v = input._data, vec._data
+    try:
+        A, v = input._data, vec._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if A.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {A.ndim}, {v.ndim}")
     if A.shape[1] != v.shape[0]:
@@ -137,7 +142,12 @@ def mm(input, mat2, *, out=None):
     if input.__class__ is not Tensor and input.is_sparse:    # torch's sparse addmm: its order, its checks
         from ..sparse._mm import sparse_mm
         return sparse_mm(input, mat2)
-    x, y = input._data, mat2._data
+    try:
+        x, y = input._data, mat2._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if y.ndim != 2:
@@ -152,7 +162,12 @@ class BmmBackward0(MmBackward0):
 
 
 def bmm(input, mat2, *, out=None):
-    x, y = input._data, mat2._data
+    try:
+        x, y = input._data, mat2._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if y.ndim != 3:
@@ -177,7 +192,8 @@ def _unsafe_view(t, shape):
 # ---- matmul ------------------------------------------------------------------------------------
 def matmul(input, other, *, out=None):
     if not isinstance(other, Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}")
+        from .._arg_refuse import refuse         # torch's parser error for the call made (x.matmul: position 1)
+        refuse(TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}"))
     if input.__class__ is not Tensor and input.is_sparse and input.ndim == 2 == other.ndim:
         return mm(input, other)
     x, y = input._data, other._data
@@ -356,9 +372,15 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 def outer(input, vec2, *, out=None):
     from .arithmetic import mul
-    for name, t in (("self", input), ("vec2", vec2)):
-        if t._data.ndim != 1:
-            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    try:
+        dims = input._data.ndim, vec2._data.ndim
+    except AttributeError:      # a non-tensor: torch's parser error, before any shape check
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    for name, nd in zip(("self", "vec2"), dims):
+        if nd != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {nd}-D")
     return mul(reshape(input, -1, 1), vec2)
 
 

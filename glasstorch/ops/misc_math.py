@@ -7,6 +7,8 @@ from ._common import GRAD, Tensor, _wrap, record1
 from ._common import tensors_only
 from .shape import is_array
 from .._tensor import _wrap_dim
+from .._arg_parser import _is_scalar
+from .._arg_refuse import refuse
 
 frexp_ret = return_type("frexp", ["mantissa", "exponent"])
 
@@ -26,6 +28,8 @@ def _float_power_dtype(input, exponent):
 def float_power(input, exponent, *, out=None):
     """input ** exponent computed in float64 / complex128 (both converted first)."""
     t = _t()
+    if not (isinstance(input, Tensor) or _is_scalar(input)) or not (isinstance(exponent, Tensor) or _is_scalar(exponent)):
+        refuse()                # an array, a list, a str, None: torch's parser refuses it
     dt = _float_power_dtype(input, exponent)
     conv = complex if dt is t.complex128 else float
     if isinstance(input, Tensor):

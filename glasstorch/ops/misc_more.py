@@ -8,6 +8,7 @@ from .._dtype import to_dtype, int64
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
 from ._common import tensors_only
+from .._arg_parser import _is_scalar
 from .reduction import dims_of, expand_back
 
 
@@ -31,6 +32,9 @@ class NansumBackward0(Node):
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """sum, counting nan as 0 (the same summation as ``sum``)."""
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     from .reduction import sum as _sum
     from ..autograd.grad_mode import no_grad
     x = input._data
@@ -50,6 +54,9 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """nansum / (number of non-nan elements), as torch composes it."""
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     from .inplace import type_name
     if input._data.dtype.kind != "f":
         if input._data.dtype.kind == "c":          # torch's nanmean is nansum / count
@@ -75,8 +82,16 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
                                "while right was True")
         right = side == "right"
-    seq = sorted_sequence._data
+    try:
+        seq = sorted_sequence._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     scalar = not isinstance(input, Tensor)
+    if scalar and not _is_scalar(input):    # an array, a list, a str: torch's parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     vals = np.asarray(input, seq.dtype) if scalar else input._data
     if seq.dtype.kind == "c" or vals.dtype.kind == "c":       # NumPy would order them lexicographically
         refuse("searchsorted_out_cpu", seq if seq.dtype.kind == "c" else vals)
@@ -182,6 +197,12 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 def inner(input, other, *, out=None):
     """The sum over the last dims of input and other (a product with a scalar)."""
     from .matmul import tensordot
-    if input._data.ndim == 0 or other._data.ndim == 0:
+    try:
+        nx, ny = input._data.ndim, other._data.ndim
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if nx == 0 or ny == 0:
         return input * other
     return tensordot(input, other, dims=([-1], [-1]))

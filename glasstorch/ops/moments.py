@@ -62,6 +62,10 @@ def _torch_mean(x):
 
 
 def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
+    if keepdim is not False and keepdim is not True or unbiased is not None and unbiased is not True \
+            and unbiased is not False:      # torch's parser takes bools only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     dim, c = _var_args(dim, unbiased, correction)
     x = input._data
     if x.dtype.kind not in "fc":            # (torch checks the dtype before the dims)

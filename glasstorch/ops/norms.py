@@ -30,16 +30,22 @@ class LinalgVectorNormBackward0(Node):
         if p == 0:
             return (g * 0.0 * x,)
         if p == 1:
+            if is_array(x):                 # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
+                from .select import real_sign
+                return (g * real_sign(x),)
             return (g * m.sign(x),)
         if p == 2:
             # torch: grad * (x / y), the quotient masked where y == 0 (this rounding, not (g x) / y)
             return (g * m.where(y == 0, 0.0, x / y),)
         if p in (float("inf"), float("-inf")):
-            ax = abs(x) if is_array(x) else x.abs()
-            mask = ax == y
-            cnt = mask.sum(axis=self.axes or None, keepdims=True) if is_array(mask) else \
-                mask.sum(self.axes, keepdim=True)
-            return (m.where(mask, g * m.sign(x) / cnt, 0.0),)
+            # torch: sgn(x) * ((g / count) * is_max), is_max counting NaNs where the norm is NaN; the
+            # product keeps the signs (-0 where g < 0 and x is not a maximum)
+            if is_array(x):
+                mask = ((abs(x) == y) | (np.isnan(x) & np.isnan(y))).astype(np.result_type(y))
+                sg = np.sign(x) if x.dtype.kind == "c" else (x > 0).astype(x.dtype) - (x < 0)   # sgn(nan) = 0
+                return (sg * ((g / mask.sum(axis=self.axes or None, keepdims=True)) * mask),)
+            mask = ((x.abs() == y) | (x.isnan() & y.isnan())).to(y.dtype)
+            return (x.sgn() * ((g / mask.sum(self.axes, keepdim=True)) * mask),)
         ax = abs(x) if is_array(x) else x.abs()
         if p > 2:
             # torch: (x |x|^(p-2)) * (g / y^(p-1)), the second factor masked where y == 0
@@ -117,6 +123,11 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, out=None):
+    try:
+        input._data
+    except AttributeError:      # torch.norm is Python: its first look at input is ``input.layout``
+        from .._arg_parser import tp_name
+        raise AttributeError(f"'{tp_name(input)}' object has no attribute 'layout'") from None
     if p == "fro" and (not isinstance(dim, (tuple, list)) or len(dim) <= 2) or p is None:
         p = 2
     if isinstance(p, str):           # "nuc", "fro" over 3+ dims, or an order matrix_norm refuses

@@ -84,9 +84,11 @@ def pdist(input, p=2):
         raise RuntimeError(f"pdist only supports 2D tensors, got: {a.ndim}D")
     if a.dtype.kind != "f":
         raise RuntimeError("pdist only supports floating-point dtypes")
-    if p < 0:
+    if not p >= 0:        # nan too
         raise RuntimeError("pdist only supports non-negative p values")
     p = float(p)
+    if a.dtype == np.float16 and a.shape[0] > 1 and a.shape[1] > 0:     # torch's kernel has no half version
+        raise NotImplementedError("\"pdist\" not implemented for 'Half'")
     i, j = np.triu_indices(a.shape[0], 1)
     r = _wrap(np.asarray(_norms(a[i] - a[j], p), dtype=a.dtype))
     if GRAD.enabled and input._rg:

@@ -111,6 +111,7 @@ def rsqrt(input, *, out=None):
 
 def square(input, *, out=None):
     from .arithmetic import pow
+    input._data                 # a non-tensor is torch's parser error (the out wrapper reports it)
     return pow(input, 2)
 
 
@@ -122,6 +123,7 @@ def _simple(name, fn, formula, save):
 
     def forward(input, *, out=None):
         return _unary(fn, cls, input, save)
+    forward.__name__ = forward.__qualname__ = name[:-len("Backward0")].lower()     # torch's name, for its errors
     return cls, forward
 
 
@@ -172,17 +174,17 @@ def _d_atanh(g, x, m):
 
 def _d_erf(g, x, m):
     """y = erf(x)   ->   dx = g 2/sqrt(pi) exp(-x^2)"""
-    return g * (_2_SQRTPI * m.exp(-(x * x)))
+    return g * (_2_SQRTPI * _libm.exp(-(x * x)))      # (float32 exp rounded once, as SLEEF's)
 
 
 def _d_erfc(g, x, m):
     """y = erfc(x)   ->   dx = -g 2/sqrt(pi) exp(-x^2)"""
-    return g * (-_2_SQRTPI * m.exp(-(x * x)))
+    return g * (-_2_SQRTPI * _libm.exp(-(x * x)))
 
 
 def _d_erfinv(g, y, m):
     """y = erfinv(x)   ->   dx = g sqrt(pi)/2 exp(y^2)"""
-    return g * (0.5 * math.sqrt(math.pi) * m.exp(y * y))
+    return g * (0.5 * math.sqrt(math.pi) * _libm.exp(y * y))
 
 
 def _d_zero(g, x, m):
@@ -278,16 +280,16 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 
 # ---- rounding: integers pass through unchanged -----------------------------------------------------
 FloorBackward0 = type("FloorBackward0", (Node,), {"__slots__": (), "__doc__": "y = floor(x)   ->   dx = 0",
-                                                  "backward": lambda self, g: (g * 0,)})
+                                                  "backward": lambda self, g: (self.m.zeros_like(g),)})
 CeilBackward0 = type("CeilBackward0", (Node,), {"__slots__": (), "__doc__": "y = ceil(x)   ->   dx = 0",
-                                                "backward": lambda self, g: (g * 0,)})
+                                                "backward": lambda self, g: (self.m.zeros_like(g),)})
 TruncBackward0 = type("TruncBackward0", (Node,), {"__slots__": (), "__doc__": "y = trunc(x)   ->   dx = 0",
-                                                  "backward": lambda self, g: (g * 0,)})
+                                                  "backward": lambda self, g: (self.m.zeros_like(g),)})
 RoundBackward0 = type("RoundBackward0", (Node,), {"__slots__": (), "__doc__": "y = round(x)   ->   dx = 0",
-                                                  "backward": lambda self, g: (g * 0,)})
+                                                  "backward": lambda self, g: (self.m.zeros_like(g),)})
 RoundBackward1 = type("RoundBackward1", (Node,), {"__slots__": (),
                                                   "__doc__": "y = round(x, decimals)   ->   dx = 0",
-                                                  "backward": lambda self, g: (g * 0,)})
+                                                  "backward": lambda self, g: (self.m.zeros_like(g),)})
 FracBackward0 = type("FracBackward0", (Node,), {"__slots__": (), "__doc__": "y = x - trunc(x)   ->   dx = g",
                                                 "backward": lambda self, g: (g,)})
 
@@ -322,7 +324,10 @@ fix = trunc
 
 def _round_decimals(decimals):
     # torch scales by 10^d, rounds half to even, and scales back (so does NumPy's np.round)
+    # (a half tensor is scaled and rounded in float32, torch's opmath type, then cast back)
     def fn(x):
+        if x.dtype == np.float16:
+            return np.round(x.astype(np.float32), decimals).astype(np.float16)
         return np.round(x, decimals)
     fn.__name__ = "round"
     return fn

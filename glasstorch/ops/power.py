@@ -120,6 +120,8 @@ def pow(input, exponent, *, out=None):
             return _out(r, out, "pow")
         return r
     x, e, dt = binary_operands(input, exponent)
+    if exponent.__class__ is np.ndarray:        # ``t ** array``: NumPy computes it, as under torch
+        return _wrap(as_array(np.power(x, e)).astype(dt.np, copy=False))
     if dt._cat == 1 and exponent < 0:          # (e itself has wrapped round for unsigned dtypes)
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if (dt._cat == 1 or dt is _float16) and not isinstance(exponent, Tensor):

@@ -145,16 +145,25 @@ def _extreme(name, input, dim, keepdim, other):
 def max(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("max", input, keepdim)
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     return _extreme("max", input, dim, keepdim, other)
 
 
 def min(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("min", input, keepdim)
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     return _extreme("min", input, dim, keepdim, other)
 
 
 def _amaxmin(name, node_cls, input, dim, keepdim):
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     refuse(name[1:] + "_values_cpu", x)
     if x.size == 0 and dim in (None, ()):      # no dim named: torch asks for one
@@ -221,10 +230,18 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 
 def _arg(fn, name, input, dim, keepdim):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if dim is not None and dim.__class__ is not int:     # (the parser's check comes before the dtype's)
         from .._arg_refuse import int_arg
         dim = int_arg(dim)
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if x.dtype.kind in "cb":
         raise RuntimeError(f"{name}(): does not support {'bool' if x.dtype.kind == 'b' else 'complex'} input")
     if dim is None:
@@ -297,7 +314,15 @@ class ProdBackward1(Node):
 def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("prod", input, keepdim, dtype=dtype)
-    x = input._data
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     odt = acc_dtype(x, dtype)
     if dim is None:
         # float32/float64 multiply in torch's order (its last bit), other dtypes with NumPy
@@ -332,6 +357,9 @@ class LogsumexpBackward0(Node):
 def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     if dim is NO_DIM:                       # (torch's parser words "missing dim" its own way)
         keepdim_without_dim("logsumexp", input, keepdim)
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     if x.dtype.kind not in "fc":
         x = x.astype(DEFAULT.float.np)
@@ -356,6 +384,9 @@ def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
 
 # ---- boolean reductions ---------------------------------------------------------------------------
 def _logical(fn, input, dim, keepdim):
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     if isinstance(dim, (tuple, list)) and not dim:      # dim=(): nothing reduced, each element tested
         axes = ()
@@ -374,7 +405,12 @@ def any(input, dim=None, keepdim=False, *, out=None):
 
 
 def count_nonzero(input, dim=None):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     axes = None if dim is None else axes_of(dim, x.ndim) or None
     return _wrap(as_array(np.count_nonzero(x, axis=axes)).astype(np.int64))
 

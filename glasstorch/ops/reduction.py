@@ -105,7 +105,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
     if dim.__class__ is int and dtype is None and axis is None and keepdims is None and (odt is _F32 or odt is _F64):
         # the common x.sum(1) on a small float tensor: one NumPy call, no dtype or dims to work out
         nd = x.ndim
-        if -nd <= dim < nd and x.size < _BIG:
+        if -nd <= dim < nd and x.size < _BIG and (keepdim is KEEP or keepdim is False or keepdim is True):
             # whole sums (vectors, columns), sums over dim 0 and short last-dim rows follow torch's order
             # (_sum_over); the rest is one NumPy call
             r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or dim == 0 or dim == -nd or \
@@ -115,6 +115,9 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         if (keepdim is not KEEP or keepdims is not None) and axis is None:
             keepdim_without_dim("sum", input, keepdim if keepdims is None else keepdims, dtype=dtype)
         dim = None
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if axis is not None:
         if dim is not None:
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
@@ -269,6 +272,9 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
         if (keepdim is not KEEP or keepdims is not None) and axis is None:
             keepdim_without_dim("mean", input, keepdim if keepdims is None else keepdims, dtype=dtype)
         dim = None
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if axis is not None:
         if dim is not None:
             raise TypeError("mean() got an unexpected keyword argument 'axis'")

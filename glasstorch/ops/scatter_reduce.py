@@ -57,7 +57,7 @@ class ScatterReduceBackward0(Node):
 
     def backward(self, g):
         x, src, y = self.saved()
-        if not is_array(g):     # create_graph: recorded (scatter_reduce_double.py); the product's on arrays
+        if not is_array(g):     # create_graph: recorded (scatter_reduce_double.py)
             from .scatter_reduce_double import graph_grads
             out = graph_grads(self, self.m, g, x, src, y)
             if out is not None:

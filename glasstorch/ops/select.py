@@ -52,13 +52,20 @@ class SignBackward0(Node):
         return (self.m.zeros_like(g),)
 
 
+def real_sign(x):
+    """torch's sign kernel, (0 < x) - (x < 0): 0 for NaN (NumPy's sign gives NaN) and +0 for -0."""
+    if x.dtype.kind != "f":
+        return as_array(np.sign(x))
+    return as_array((x > 0).astype(x.dtype) - (x < 0).astype(x.dtype))
+
+
 def sign(input, *, out=None):
     x = input._data
     k = x.dtype.kind
     if k == "c":       # NumPy's complex sign is torch's sgn
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
                                   "torch.sgn instead.")
-    r = _wrap(as_array(np.sign(x)) if k != "b" else x.copy())
+    r = _wrap(real_sign(x) if k != "b" else x.copy())
     if GRAD.enabled and input._rg:
         record1(SignBackward0(), r, input)
     return r

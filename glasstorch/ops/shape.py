@@ -173,7 +173,13 @@ def view_dtype(input, dtype):
 def reshape(input, *args, shape=None):
     if shape is not None:
         args = or_keyword(args, shape, "shape", "reshape")
-    shape = infer_shape(sizes_arg(args, "reshape", "shape"), input._data.size)
+    try:
+        n = input._data.size
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    shape = infer_shape(sizes_arg(args, "reshape", "shape"), n)
     arr = _reshape_nocopy(input._data, shape)
     if arr is not None:
         # a non-contiguous input that can still be viewed goes through torch's _reshape_alias
@@ -188,19 +194,42 @@ def reshape(input, *args, shape=None):
 
 def ravel(input):
     """The elements as one dimension: torch's ``contiguous().view(-1)`` (a copy only when not C-ordered)."""
+    try:
+        _ = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     return view(contiguous(input), -1)
 
 
 def view_as(input, other):
-    return view(input, other._data.shape)
+    try:
+        shape = other._data.shape
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return view(input, shape)
 
 
 def reshape_as(input, other):
-    return reshape(input, other._data.shape)
+    try:
+        shape = other._data.shape
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    return reshape(input, shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if start_dim.__class__ is not int or end_dim.__class__ is not int:
         from .._arg_refuse import refusal
         err = refusal()             # torch's parser refuses wrong types before either dim is wrapped
@@ -270,7 +299,12 @@ class SqueezeBackward4(SqueezeBackward0):
 
 
 def squeeze(input, dim=None):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if dim is None:
         node_cls, axes = SqueezeBackward0, tuple(i for i, s in enumerate(x.shape) if s == 1)
     elif isinstance(dim, (tuple, list)):
@@ -305,7 +339,12 @@ class UnsqueezeBackward0(Node):
 
 
 def unsqueeze(input, dim):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     d = _wrap_dim(dim, x.ndim + 1)
     shape = x.shape[:d] + (1,) + x.shape[d:]
     if x.flags.c_contiguous and x.size and 1 not in x.shape:

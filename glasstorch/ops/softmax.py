@@ -41,7 +41,12 @@ def _prepare(input, dim, dtype, name):
     if dim is None:
         from .._arg_refuse import refused
         raise refused(TypeError(f"{name}(): argument 'dim' must be int, not NoneType"))
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if dtype is not None:
         x = x.astype(to_dtype(dtype).np)
     d = _wrap_dim(dim, x.ndim)           # (the dim first; the dtype only matters when there are elements)

@@ -93,6 +93,10 @@ _NO_COMPLEX_SORT = " Sort does not support complex dtypes on CPU"     # (torch's
 
 
 def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
+    if descending is not False and descending is not True or stable is not _NOT_GIVEN and stable is not False \
+            and stable is not True:     # torch's parser takes bools only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     node_cls = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     stable = False if stable is _NOT_GIVEN else stable
     x = input._data
@@ -107,7 +111,15 @@ def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
-    x = input._data
+    if descending is not False and descending is not True or stable is not False and stable is not True:
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
     return _wrap(_order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape))
@@ -121,6 +133,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     if k.__class__ is not int:
         from .._arg_refuse import int_arg
         k = int_arg(k, "k")
+    if largest is not True and largest is not False or sorted is not True and sorted is not False:
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     refuse_msg(RuntimeError, " topk does not support complex dtypes on CPU", x)
     d = _wrap_dim(dim, x.ndim)
@@ -137,6 +152,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
@@ -171,6 +189,9 @@ def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     x = input._data
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("median", input, keepdim)
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is None and x.size and x.dtype.kind in "cb":    # (no bool kernel either; with a dim: below)
         raise not_implemented("median_cpu", x.dtype)
     if dim is None:
@@ -206,6 +227,9 @@ def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
+    if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     refuse("mode_cpu", x)
     d = _wrap_dim(dim, x.ndim)
@@ -235,18 +259,32 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 _UNIQUE_DIM = "unique_dim(Tensor input, int64_t dim, bool sorted=True, bool return_inverse=False, bool return_counts=False)"
 
 
+def _unique_refuse(input, sorted, return_inverse, return_counts, dim):
+    """torch.unique's Python calls ``_unique2(input, sorted=..., ...)`` (``unique_dim(input, dim, ...)`` with a
+    dim): that parser's error, where it refuses the call."""
+    from .._arg_parser import parser_error
+    kw = {"sorted": sorted, "return_inverse": return_inverse, "return_counts": return_counts}
+    err = parser_error((_UNIQUE2,), (input,), kw) if dim is None else parser_error((_UNIQUE_DIM,), (input, dim), kw)
+    if err is not None:
+        raise err
+
+
+_UNIQUE2 = "_unique2(Tensor input, bool sorted=True, bool return_inverse=False, bool return_counts=False)"
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    x = input._data
+    x = getattr(input, "_data", None)
+    if x is None or sorted.__class__ is not bool or return_inverse.__class__ is not bool \
+            or return_counts.__class__ is not bool:
+        _unique_refuse(input, sorted, return_inverse, return_counts, dim)
+        x = input._data
     refuse("unique" if dim is None else "unique_dim", x)
     if dim is None:
         u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
         inv = inv.reshape(x.shape)
     else:
         if dim.__class__ is not int:        # torch.unique calls torch.unique_dim(input, dim, ...): its parser
-            from .._arg_parser import parser_error
-            err = parser_error((_UNIQUE_DIM,), (input, dim, sorted, return_inverse, return_counts))
-            if err is not None:
-                raise err
+            _unique_refuse(input, sorted, return_inverse, return_counts, dim)
             dim = int(dim)
         if x.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
@@ -304,7 +342,12 @@ def _unique_consecutive_dim(x, return_inverse, return_counts, dim):
 
 
 def bincount(input, weights=None, minlength=0):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype.kind not in "iu":
         from ._complex_refuse import not_implemented
         raise not_implemented("bincount_cpu", x.dtype)

@@ -176,6 +176,9 @@ def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     x = input._data
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("nanmedian", input, keepdim)
+    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is None and x.size and x.dtype.kind in "cb":    # (no bool kernel either; with a dim: below)
         raise not_implemented("median_cpu", x.dtype)
     if dim is None:

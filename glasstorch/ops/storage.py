@@ -15,14 +15,7 @@ def _root(a):
     return a
 
 
-def _contiguous_strides(shape):
-    """torch's strides for a fresh tensor: stride[i] = prod(max(size[j], 1) for j > i) (a 0-size dim
-    counts as 1, so ``zeros(0, 3)`` has strides (3, 1))."""
-    st, acc = [], 1
-    for n in reversed(shape):
-        st.append(acc)
-        acc *= max(n, 1)
-    return tuple(reversed(st))
+from .._empty_strides import contiguous_strides as _contiguous_strides  # noqa: E402  (a 0-size dim counts as 1)
 
 
 def stride(input, dim=None):

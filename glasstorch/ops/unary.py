@@ -55,6 +55,9 @@ class AbsBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
+        if isinstance(x, np.ndarray):       # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
+            from .select import real_sign
+            return (g * real_sign(x),)
         return (g * self.m.sign(x),)
 
 
@@ -239,7 +242,12 @@ def _relu(x):
 def relu(input, inplace=False):
     if inplace:
         return relu_(input)
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype.kind in "bc":
         if x.dtype.kind == "c":
             raise NotImplementedError("clamp is not supported for complex types")
@@ -248,20 +256,24 @@ def relu(input, inplace=False):
 
 
 # ---- in-place forms ---------------------------------------------------------------------------
-def _inplace(fn):
+def _inplace(fn, saves_input=False):
+    """``saves_input``: the backward reads the input, which torch then saves as a copy (see ``original``)."""
     def method(self):
+        if saves_input:
+            from .inplace_more import original
+            return commit(self, lambda: fn(original(self)), fn.__name__)
         return commit(self, lambda: fn(self), fn.__name__)
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place {fn.__name__}."
     return method
 
 
-abs_ = _inplace(abs)
+abs_ = _inplace(abs, True)
 exp_ = _inplace(exp)
-log_ = _inplace(log)
+log_ = _inplace(log, True)
 sqrt_ = _inplace(sqrt)
-sin_ = _inplace(sin)
-cos_ = _inplace(cos)
+sin_ = _inplace(sin, True)
+cos_ = _inplace(cos, True)
 reciprocal_ = _inplace(reciprocal)
 tanh_ = _inplace(tanh)
 sigmoid_ = _inplace(sigmoid)

@@ -9,6 +9,7 @@ from ._common import GRAD, _wrap, record1
 from .shape import as_view, is_array
 from .storage import stride, data_ptr, storage_offset, UntypedStorage, untyped_storage  # noqa: F401  (old home)
 from .._tensor import _wrap_dim
+from ._no_dim import NO_DIM
 
 
 def _swap(g, d0, d1):
@@ -35,8 +36,14 @@ class TransposeBackward0(Node):
         return (_swap(g, self.d0, self.d1),)
 
 
-def transpose(input, dim0, dim1):
-    if input.is_sparse:
+def transpose(input, dim0=NO_DIM, dim1=NO_DIM):    # a dim not given is refused by the int check below
+    try:
+        sparse = input.is_sparse
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if sparse:
         return input.transpose(dim0, dim1)
     x = input._data
     if dim0.__class__ is not int or dim1.__class__ is not int:
@@ -70,7 +77,13 @@ class TBackward0(Node):
 
 
 def t(input):
-    if input.is_sparse:
+    try:
+        sparse = input.is_sparse
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if sparse:
         return input.t()
     x = input._data
     if x.ndim > 2:
@@ -99,7 +112,13 @@ def permute(input, *args, dims=None):
             from .._arg_refuse import ints
             dims = ints(dims)
             break
-    if input.is_sparse:
+    try:
+        sparse = input.is_sparse
+    except AttributeError:      # a non-tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if sparse:
         return input.permute(dims)
     x = input._data
     if len(dims) != x.ndim:

@@ -77,7 +77,11 @@ def unbind(input, dim=0):
 
 
 def split(input, split_size_or_sections, dim=0):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # torch.split is Python: ``tensor.split(...)`` on a non-tensor
+        from .._arg_parser import tp_name
+        raise AttributeError(f"'{tp_name(input)}' object has no attribute 'split'") from None
     if dim.__class__ is not int:
         from .._arg_refuse import int_arg
         dim = int_arg(dim)
@@ -124,7 +128,12 @@ def chunk(input, chunks, dim=0):
     if dim.__class__ is not int:
         from .._arg_refuse import int_arg
         dim = int_arg(dim)
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:

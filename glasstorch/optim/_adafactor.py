@@ -59,6 +59,8 @@ class Adafactor(Optimizer):
     def step(self, closure=None):
         loss = _closure_loss(closure)
         for group in self.param_groups:
+            if any(p.grad is not None and p.is_complex() for p in group["params"]):
+                raise RuntimeError("Adafactor does not support complex parameters")
             params, grads = self._init_group(group)
             states = [self.state[p] for p in params]
             eps1, eps2 = group["eps"]

@@ -21,7 +21,7 @@ from ..ops._common import fma32 as _fma32_exact
 from ..ops._fma32 import fma32_into
 
 __all__ = ["add_", "lerp_", "addcmul_", "addcdiv_", "fma", "zeros_like", "full_like", "scalar_state",
-           "get_value", "bump"]
+           "get_value", "bump", "as_real", "decay"]
 
 _f32 = np.float32
 _f64 = np.float64
@@ -97,6 +97,19 @@ def addcdiv_(x, t1, t2, value=1.0):
     num = t1 * v if value != 1 else t1
     x += num / t2
     return x
+
+
+def as_real(a):
+    """A complex array as its (..., 2) float view (``torch.view_as_real``), others unchanged: torch's
+    optimizers update a complex parameter's real and imaginary parts as separate float elements."""
+    return a[..., None].view(a.real.dtype) if np.iscomplexobj(a) else a
+
+
+def decay(x, g, weight_decay, param):
+    """g + weight_decay * x (L2 weight decay): one fused multiply-add on a real parameter; a complex one
+    torch decays before viewing it as reals, in complex arithmetic (product and sum rounded apart)."""
+    w = x.dtype.type(weight_decay)
+    return w * x + g if param._data.dtype.kind == "c" else fma(w, x, g)
 
 
 def zeros_like(p):

@@ -7,7 +7,7 @@
 """
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
-from ._functional import add_, addcmul_, bump, fma, incr, scalar_state, zeros_like
+from ._functional import add_, addcmul_, as_real, bump, decay, incr, scalar_state, zeros_like
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -50,14 +50,14 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
              differentiable=False, has_complex=False, *, lr, rho, eps, weight_decay, maximize):
     lr = _lr_value(lr)
     for param, grad, square_avg, acc_delta, step in zip(params, grads, square_avgs, acc_deltas, state_steps):
-        x = param._data
-        g = grad._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grad._data)
         incr(step)
         if maximize:
             g = -g
         if weight_decay != 0:
-            g = fma(x.dtype.type(weight_decay), x, g)
-        v, u = square_avg._data, acc_delta._data
+            g = decay(x, g, weight_decay, param)
+        v, u = as_real(square_avg._data), as_real(acc_delta._data)
         v *= rho
         addcmul_(v, g, g, 1 - rho)
         std = blas_sqrt(v + x.dtype.type(eps))
@@ -66,5 +66,8 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
         delta *= g
         u *= rho
         addcmul_(u, delta, delta, 1 - rho)
-        add_(x, delta, -lr)
+        if param._data.dtype.kind == "c":    # torch adds a complex delta: product and sum rounded apart
+            x += x.dtype.type(-lr) * delta
+        else:
+            add_(x, delta, -lr)
         bump(param, square_avg, acc_delta)

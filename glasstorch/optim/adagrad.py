@@ -10,7 +10,7 @@ only the rows it holds (``_sparse_adagrad``); weight decay with one raises torch
 import numpy as np
 
 from ._blas_order import sqrt as blas_sqrt
-from ._functional import addcdiv_, addcmul_, bump, fma, full_like, get_value, incr, scalar_state
+from ._functional import addcdiv_, addcmul_, as_real, bump, decay, full_like, get_value, incr, scalar_state
 from ._validate import check_eps, check_fused, check_lr, check_weight_decay
 from .optimizer import Optimizer, _closure_loss, _lr_value
 from .._tensor import Tensor
@@ -66,7 +66,7 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
     if fused and has_sparse_grad:
         raise RuntimeError("`fused` does not support sparse grad or complex param")
     for param, grad, state_sum, step_t in zip(params, grads, state_sums, state_steps):
-        x = param._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
         incr(step_t)
         step = get_value(step_t)
         if grad.is_sparse:
@@ -74,13 +74,13 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
                 raise RuntimeError("weight_decay option is not compatible with sparse gradients")
             _sparse_adagrad(param, -grad if maximize else grad, state_sum, lr / (1 + (step - 1) * lr_decay), eps)
             continue
-        g = grad._data
+        g = as_real(grad._data)
         if maximize:
             g = -g
         if weight_decay != 0:
-            g = fma(x.dtype.type(weight_decay), x, g)
+            g = decay(x, g, weight_decay, param)
         clr = lr / (1 + (step - 1) * lr_decay)
-        s = state_sum._data
+        s = as_real(state_sum._data)
         addcmul_(s, g, g, 1)
         std = blas_sqrt(s)          # torch.sqrt is MKL's vsSqrt here, not correctly rounded
         std += eps

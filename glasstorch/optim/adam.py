@@ -16,7 +16,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
-from ._functional import addcdiv_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from ._functional import addcdiv_, addcmul_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_fused, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -84,8 +84,8 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
     """Functional Adam: updates ``params`` and the state lists in place."""
     lr, beta1, beta2 = _lr_value(lr), _lr_value(beta1), _lr_value(beta2)
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts updated as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         step_t = state_steps[i]
@@ -94,8 +94,8 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
             if decoupled_weight_decay:
                 x *= 1 - lr * weight_decay
             else:
-                g = fma(x.dtype.type(weight_decay), x, g)
-        m, v = exp_avgs[i]._data, exp_avg_sqs[i]._data
+                g = decay(x, g, weight_decay, param)
+        m, v = as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data)
         lerp_(m, g, 1 - beta1)
         v *= beta2
         addcmul_(v, g, g, 1 - beta2)
@@ -105,7 +105,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
         step_size = lr / bias_correction1
         bias_correction2_sqrt = bias_correction2 ** 0.5
         if amsgrad:
-            vmax = max_exp_avg_sqs[i]._data
+            vmax = as_real(max_exp_avg_sqs[i]._data)
             np.maximum(vmax, v, out=vmax)
             bump(max_exp_avg_sqs[i])
             denom = blas_sqrt(vmax) / bias_correction2_sqrt

@@ -7,7 +7,7 @@
 """
 import numpy as np
 
-from ._functional import addcdiv_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from ._functional import addcdiv_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -49,14 +49,14 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
            capturable=False, has_complex=False, *, eps, beta1, beta2, lr, weight_decay):
     lr = _lr_value(lr)
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         incr(state_steps[i])
         if weight_decay != 0:
-            g = fma(x.dtype.type(weight_decay), x, g)
-        m, u = exp_avgs[i]._data, exp_infs[i]._data
+            g = decay(x, g, weight_decay, param)
+        m, u = as_real(exp_avgs[i]._data), as_real(exp_infs[i]._data)
         lerp_(m, g, 1 - beta1)
         u *= beta2
         np.maximum(u, np.abs(g) + x.dtype.type(eps), out=u)

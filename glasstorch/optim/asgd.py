@@ -6,7 +6,7 @@
 """
 import numpy as np
 
-from ._functional import add_, bump, fma, get_value, incr, scalar_state, zeros_like
+from ._functional import add_, as_real, bump, fma, get_value, incr, scalar_state, zeros_like
 from ._validate import check_lr, check_weight_decay
 from .optimizer import Optimizer, _closure_loss, _lr_value
 from .._tensor import Tensor
@@ -50,8 +50,8 @@ def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=Fals
          capturable=False, has_complex=False, *, lambd, lr, t0, alpha, weight_decay):
     lr = _lr_value(lr)
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         step_t, eta, mu, ax = state_steps[i], etas[i], mus[i], axs[i]
@@ -61,7 +61,7 @@ def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=Fals
         eta_value = get_value(eta)
         x *= 1 - lambd * eta_value
         add_(x, g, -eta_value)
-        a = ax._data
+        a = as_real(ax._data)
         if get_value(mu) != 1:
             a += (x - a) * mu._data.astype(x.dtype)
         else:

@@ -21,7 +21,7 @@ from .._rng_fma import fma64
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
 from ._blas_order import dot, sqrt, sum1d
-from ._functional import fma as _fma32
+from ._functional import as_real, fma as _fma32
 from ._validate import check_lr
 from .optimizer import Optimizer, _lr_value
 
@@ -170,18 +170,18 @@ class LBFGS(Optimizer):
 
     def _numel(self):
         if self._numel_cache is None:
-            self._numel_cache = sum(p._data.size for p in self._params)
+            self._numel_cache = sum(as_real(p._data).size for p in self._params)   # complex: two reals
         return self._numel_cache
 
     def _gather_flat_grad(self):
-        return np.concatenate([np.zeros(p._data.size, p._data.dtype) if p._grad is None else p._grad._data.ravel()
-                               for p in self._params])
+        return np.concatenate([as_real(np.zeros(p._data.size, p._data.dtype) if p._grad is None
+                                       else p._grad._data).ravel() for p in self._params])
 
     def _add_grad(self, step_size, update):
         """p += step_size * update, slice by slice (torch's ``add_(alpha=)``: a fused multiply-add)."""
         offset = 0
         for p in self._params:
-            x = p._data
+            x = as_real(p._data)
             n = x.size
             alpha = x.dtype.type(step_size)
             np.copyto(x, fma(alpha, update[offset:offset + n].reshape(x.shape), x))

@@ -9,7 +9,7 @@
 import numpy as np
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
-from ._functional import addcdiv_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from ._functional import addcdiv_, addcmul_, as_real, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -61,8 +61,8 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
           lr, weight_decay, momentum_decay, eps):
     lr = _lr_value(lr)
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         incr(state_steps[i])
@@ -78,7 +78,7 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
         mp = mu_products[i]._data
         mp *= np.float32(mu)                        # a float32 0-d tensor times a Python number
         bump(mu_products[i])
-        m, v = exp_avgs[i]._data, exp_avg_sqs[i]._data
+        m, v = as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data)
         lerp_(m, g, 1 - beta1)
         v *= beta2
         addcmul_(v, g, g, 1 - beta2)

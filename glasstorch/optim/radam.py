@@ -10,7 +10,7 @@ variance of the adaptive learning rate is tractable (rho_t > 5).
 import numpy as np
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
-from ._functional import add_, addcmul_, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from ._functional import add_, addcmul_, as_real, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -57,8 +57,8 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
           weight_decay, eps):
     lr = _lr_value(lr)
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         incr(state_steps[i])
@@ -68,7 +68,7 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
                 x *= 1 - lr * weight_decay
             else:
                 g = fma(x.dtype.type(weight_decay), x, g)
-        m, v = exp_avgs[i]._data, exp_avg_sqs[i]._data
+        m, v = as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data)
         lerp_(m, g, 1 - beta1)
         v *= beta2
         addcmul_(v, g, g, 1 - beta2)

@@ -8,7 +8,7 @@
 """
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
-from ._functional import add_, addcdiv_, addcmul_, bump, fma, incr, lerp_, scalar_state, zeros_like
+from ._functional import add_, addcdiv_, addcmul_, as_real, bump, decay, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -62,18 +62,18 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
             centered):
     lr = _lr_value(lr)
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         incr(state_steps[i])
         if weight_decay != 0:
-            g = fma(x.dtype.type(weight_decay), x, g)
-        v = square_avgs[i]._data
+            g = decay(x, g, weight_decay, param)
+        v = as_real(square_avgs[i]._data)
         v *= alpha
         addcmul_(v, g, g, 1 - alpha)
         if centered:
-            ga = grad_avgs[i]._data
+            ga = as_real(grad_avgs[i]._data)
             lerp_(ga, g, 1 - alpha)
             bump(grad_avgs[i])
             avg = blas_sqrt(addcmul_(v.copy(), ga, ga, -1))
@@ -81,7 +81,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
             avg = blas_sqrt(v)
         avg += eps
         if momentum > 0:
-            b = momentum_buffer_list[i]._data
+            b = as_real(momentum_buffer_list[i]._data)
             b *= momentum
             addcdiv_(b, g, avg)
             bump(momentum_buffer_list[i])

@@ -6,7 +6,7 @@ p = p - sign(g) * step_size;  prev = g.
 """
 import numpy as np
 
-from ._functional import bump, full_like, incr, scalar_state, zeros_like
+from ._functional import as_real, bump, full_like, incr, scalar_state, zeros_like
 from ._validate import check_lr, restore_step_tensors
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -31,8 +31,10 @@ class Rprop(Optimizer):
         restore_step_tensors(self)
 
     def _new_state(self, group, p):
+        lr = _lr_value(group["lr"])
+        # a complex parameter is two independent reals: the imaginary part's step size is lr too
         return {"step": scalar_state(0.0), "prev": zeros_like(p),
-                "step_size": full_like(p._grad, _lr_value(group["lr"]))}
+                "step_size": full_like(p._grad, complex(lr, lr) if p.is_complex() else lr)}
 
     def step(self, closure=None):
         loss = _closure_loss(closure)
@@ -48,12 +50,12 @@ class Rprop(Optimizer):
 def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturable=False, maximize=False,
           differentiable=False, has_complex=False, *, step_size_min, step_size_max, etaminus, etaplus):
     for i, param in enumerate(params):
-        x = param._data
-        g = grads[i]._data
+        x = as_real(param._data)           # complex: real and imaginary parts as floats
+        g = as_real(grads[i]._data)
         if maximize:
             g = -g
         incr(state_steps[i])
-        prev, size = prevs[i]._data, step_sizes[i]._data
+        prev, size = as_real(prevs[i]._data), as_real(step_sizes[i]._data)
         sign = np.sign(g * prev)
         dt = sign.dtype.type
         factor = np.where(sign > 0, dt(etaplus), np.where(sign < 0, dt(etaminus), np.where(sign == 0, dt(1), sign)))

@@ -31,7 +31,12 @@ def _arr(t):
 
 def _float_only(input, kernel):
     """The input's array; torch's kernels for these activations take floating dtypes only."""
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype.kind != "f":
         from ...ops.inplace import type_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
@@ -147,7 +152,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         raise ValueError("min_val cannot be greater than max_val")
     if inplace:
         return hardtanh_(input, min_val, max_val)
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype.kind in "bc":
         if x.dtype.kind == "c":
             raise NotImplementedError("clamp is not supported for complex types")
@@ -226,7 +236,13 @@ class SiluBackward0(Node):
 def silu(input, inplace=False):
     if inplace:
         return silu_(input)
-    if input._data.dtype.kind == "c":
+    try:
+        kind = input._data.dtype.kind
+    except AttributeError:          # not a tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
+    if kind == "c":
         from ...ops.complex_ops2 import silu as complex_silu
         return complex_silu(input)
     x = _float_only(input, "silu_cpu")
@@ -338,7 +354,12 @@ class LogSigmoidBackward0(Node):
 
 
 def logsigmoid(input):
-    x = _float_only(input, "log_sigmoid_cpu")
+    try:
+        x = _float_only(input, "log_sigmoid_cpu")
+    except AttributeError:      # a non-tensor: torch's parser error (of torch._C._nn.log_sigmoid)
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     w = _opmath(x)
     with np.errstate(over="ignore"):
         out = (np.minimum(w, 0) - _libm.log1p(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)

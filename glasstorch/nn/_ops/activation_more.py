@@ -103,11 +103,21 @@ def _softmax_dim(ndim, dim, name, stacklevel):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax.softmax(input, _softmax_dim(input._data.ndim, dim, "softmax", _stacklevel), dtype)
+    try:
+        nd = input._data.ndim
+    except AttributeError:      # torch's F.softmax calls ``input.softmax(dim)``
+        from ..._arg_refuse import no_attribute
+        raise no_attribute(input, "softmax") from None
+    return _softmax.softmax(input, _softmax_dim(nd, dim, "softmax", _stacklevel), dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax.log_softmax(input, _softmax_dim(input._data.ndim, dim, "log_softmax", _stacklevel), dtype)
+    try:
+        nd = input._data.ndim
+    except AttributeError:      # torch's F.log_softmax calls ``input.log_softmax(dim)``
+        from ..._arg_refuse import no_attribute
+        raise no_attribute(input, "log_softmax") from None
+    return _softmax.log_softmax(input, _softmax_dim(nd, dim, "log_softmax", _stacklevel), dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
@@ -118,4 +128,11 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 def softsign(input):
     from ...ops.arithmetic import div
     from ...ops.unary import abs as _abs
-    return div(input, _abs(input) + 1)
+    try:
+        a = _abs(input)
+    except (AttributeError, TypeError):     # torch's F.softsign is ``input / (input.abs() + 1)``
+        if hasattr(input, "_data"):
+            raise
+        from ..._arg_refuse import no_attribute
+        raise no_attribute(input, "abs") from None
+    return div(input, a + 1)

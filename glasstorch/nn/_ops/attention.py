@@ -46,10 +46,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         return scaled_dot_product_attention(query.float(), key.float(), value.float(), mask, dropout_p, is_causal,
                                             scale, enable_gqa).half()
     L, S = query.shape[-2], key.shape[-2]
-    if enable_gqa and query.dim() >= 3 and key.shape[-3] != query.shape[-3]:
-        reps = query.shape[-3] // key.shape[-3]
-        key = key.repeat_interleave(reps, -3)
-        value = value.repeat_interleave(reps, -3)
+    grouped = key, value         # the flash node takes grouped heads as they are (attention_gqa.py)
+    if enable_gqa:
+        from .attention_gqa import gqa_heads
+        key, value = gqa_heads(query, key, value)
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     if attn_mask is not None and attn_mask.dtype == g.bool:
         attn_mask = _bool_to_additive(attn_mask, False, query.dtype)
@@ -58,7 +58,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         causal = _bool_to_additive(keep, False, query.dtype)
         attn_mask = causal if attn_mask is None else attn_mask + causal
     if flash and g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad):
-        return flash_attention(query, key, value, attn_mask, scale, _attend)
+        return flash_attention(query, *grouped, attn_mask, scale, _attend)
     if dropout_p <= 0.0:
         return _attend(query, key, value, attn_mask, scale)[0]
     from .. import functional as F

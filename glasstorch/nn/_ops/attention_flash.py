@@ -11,6 +11,7 @@ Backward, with P = softmax(S), S = q k^T * scale + mask, out = P v:
 torch gives this kernel no double backward, and neither does glasstorch (the same error).
 """
 from ...autograd.function import Function
+from .attention_gqa import expand_groups, fold_groups
 
 __all__ = ["flash_applies", "flash_attention"]
 
@@ -21,7 +22,8 @@ def flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa):
         return False
     if dropout_p != 0.0 or query.dim() != 4 or key.dim() != 4 or value.dim() != 4:
         return False
-    if query.shape[1] != key.shape[1] or not _mask_fits(attn_mask, query, key):
+    from .attention_gqa import heads_fit
+    if not heads_fit(query, key, value, enable_gqa) or not _mask_fits(attn_mask, query, key):
         return False
     if not (query.shape[-1] == key.shape[-1] == value.shape[-1]):
         return False
@@ -52,13 +54,14 @@ class _FlashAttention(Function):
     def forward(ctx, query, key, value, mask, scale, compute):
         ctx.save_for_backward(query, key, value)
         ctx.mask, ctx.scale, ctx.compute = mask, scale, compute
-        return compute(query, key, value, mask, scale)[0]
+        return compute(query, *expand_groups(query, key, value), mask, scale)[0]
 
     @staticmethod
     def backward(ctx, g):
         import glasstorch
         from ...ops._no_derivative import record_not_implemented
-        q, k, v = ctx.saved_tensors
+        q, k_grouped, v_grouped = ctx.saved_tensors
+        k, v = expand_groups(q, k_grouped, v_grouped)       # grouped-query attention: heads repeated
         scale = ctx.scale
         with glasstorch.no_grad():
             _, p = ctx.compute(q, k, v, ctx.mask, scale)
@@ -67,6 +70,7 @@ class _FlashAttention(Function):
             ds = p * (dp - (dp * p).sum(-1, keepdim=True))
             dq = glasstorch.matmul(ds, k) * scale
             dk = glasstorch.matmul(ds.transpose(-2, -1), q) * scale
+            dk, dv = fold_groups(dk, k_grouped), fold_groups(dv, v_grouped)
         # torch has no double backward for this kernel: under create_graph the results carry a
         # NotImplemented node that raises torch's message when reached
         op = "_scaled_dot_product_flash_attention_for_cpu_backward"
@@ -76,7 +80,9 @@ class _FlashAttention(Function):
 
 _node = _FlashAttention._backward_cls
 _node.__name__ = _node.__qualname__ = "ScaledDotProductFlashAttentionForCpuBackward0"
-_node.name = lambda self: "torch::autograd::ScaledDotProductFlashAttentionForCpuBackward0"
+# a generated (built-in) node in torch: name() and repr carry no namespace or module
+_node.name = lambda self: "ScaledDotProductFlashAttentionForCpuBackward0"
+_node.__repr__ = lambda self: f"<ScaledDotProductFlashAttentionForCpuBackward0 object at {hex(id(self))}>"
 
 
 def flash_attention(query, key, value, mask, scale, compute):

@@ -203,7 +203,12 @@ def _check_conv_params(w, stride, padding, dilation, nd):
 
 def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     """The shared body of ``conv1d``, ``conv2d`` and ``conv3d`` (``nd`` spatial dims)."""
-    x, w = input._data, weight._data
+    try:
+        x, w = input._data, weight._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     name = f"conv{nd}d"
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "

@@ -61,6 +61,8 @@ def affine_grid(theta, size, align_corners=None):
                          f"{theta.shape}.")
     if min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {given}")
+    if th.dtype == np.float16 and 1 in size[2:]:       # torch builds a 1-point axis with at::tensor: no Half
+        raise NotImplementedError("\"tensor_cpu\" not implemented for 'Half'")
     n = size[0]
     if th.shape[0] != n:                                # torch's bmm of the base grid with theta^T
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {k + 1}] but "

@@ -73,10 +73,12 @@ class GridSampler3DBackward0(Node):
     """y = sum over the 8 neighbours of wx wy wz x[neighbour]   ->   dx: g w added at each neighbour;
     dgrid: g x[neighbour] d(wx wy wz)/d(ix, iy, iz), times d(ix, iy, iz)/dgrid"""
     __slots__ = ("mode", "coords", "mults", "xshape")
-    _no_double = True        # backward on raw arrays: its gradient fails loudly if differentiated (autograd/_double_guard.py)
 
     def backward(self, g):
-        x, = self.saved()
+        x, grid = self.saved()
+        if not isinstance(g, np.ndarray):          # create_graph: replayed with Tensor ops (grid_sample_double_more.py)
+            from .grid_sample_double_more import volume_graph_backward
+            return volume_graph_backward(self, g, x, grid)
         arr = g if isinstance(g, np.ndarray) else g._data
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)                                   # (n, D', H', W', C)
@@ -126,6 +128,6 @@ def grid_sample_3d(input, grid, mode, padding_mode, align_corners, source_index)
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler3DBackward0()
         node.mode, node.coords, node.mults, node.xshape = mode, (ix, iy, iz), (gx, gy, gz), x.shape
-        node.save(input)
+        node.save(input, grid)
         record(node, r, input, grid)
     return r

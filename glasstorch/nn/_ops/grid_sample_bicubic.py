@@ -71,10 +71,12 @@ class GridSampler2DBackward0(Node):
     """y = sum_ij wy_i wx_j x[tap_ij]   ->   dx: g wy_i wx_j added at each tap inside;
     d(ix): sum g x[tap] wy_i dwx_j, d(iy) likewise, times the unnormalising factor"""
     __slots__ = ("ix", "iy", "gx", "gy", "padding_mode", "align_corners", "reflect", "xshape")
-    _no_double = True        # backward on raw arrays: its gradient fails loudly if differentiated (autograd/_double_guard.py)
 
     def backward(self, g):
-        x, = self.saved()
+        x, grid = self.saved()
+        if not isinstance(g, np.ndarray):          # create_graph: replayed with Tensor ops, recorded
+            from .grid_sample_double_more import bicubic_graph_backward
+            return bicubic_graph_backward(self, g, x, grid)
         arr = g if isinstance(g, np.ndarray) else g._data
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)
@@ -121,6 +123,6 @@ def grid_sample_bicubic(input, grid, padding_mode, align_corners, reflect):
         node = GridSampler2DBackward0()
         node.ix, node.iy, node.gx, node.gy, node.xshape = ix, iy, gx, gy, x.shape
         node.padding_mode, node.align_corners, node.reflect = padding_mode, align_corners, reflect
-        node.save(input)
+        node.save(input, grid)
         record(node, r, input, grid)
     return r

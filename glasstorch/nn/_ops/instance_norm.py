@@ -52,11 +52,16 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     refuse("avg_pool2d" if dim == 3 else "avg_pool3d_out_frame", input._data)
     div = input.mul(input)
     sizes = input.shape
-    # channels become the height of a one-channel image; a (size, 1) window averages across them
-    div = div.view(sizes[0], 1, sizes[1], -1)
-    div = pad(div, (0, 0, size // 2, (size - 1) // 2))
-    div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
-    div = div.view(sizes)
+    # channels become the depth (3-d: height) of a one-channel volume; a (size, 1, 1) window averages across them
+    if dim == 3:
+        div = pad(div.unsqueeze(1), (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        from .pooling import avg_pool3d
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.view(sizes)
     div = div.mul(alpha).add(k).pow(beta)
     return input / div
 

@@ -126,6 +126,13 @@ def linear(input, weight, bias=None):
     if x.ndim == 2:
         return _linear2d(input, weight, bias)
     lead = x.shape[:-1]
+    if bias is None and GRAD.enabled and (input._rg or weight._rg):
+        # torch: matmul(x, W.t()) folds to mm, then _unsafe_view (or squeeze_ after a 1-d input's unsqueeze)
+        from ...ops.matmul import _unsafe_view, _squeeze4
+        from ...ops.shape import unsqueeze
+        if x.ndim == 1:
+            return _squeeze4(_linear2d(unsqueeze(input, 0), weight, None))
+        return _unsafe_view(_linear2d(reshape(input, -1, x.shape[-1]), weight, None), lead + (w.shape[0],))
     if x.ndim > 2 and not x.flags.c_contiguous:
         # torch's matmul path: copy to 2-d (reshape), multiply, view back, then add the bias
         out = _linear2d(reshape(input, -1, x.shape[-1]), weight, None)

@@ -85,7 +85,12 @@ def _check_weight(x, w):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
-    x, t = input._data, target._data
+    try:
+        x, t = input._data, target._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     refuse("nll_loss_out_frame", x)

@@ -212,7 +212,12 @@ class NativeLayerNormBackward0(Node):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:          # not a tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)

@@ -178,9 +178,17 @@ def _check_out_size(shape, pad, mode):
 
 
 def pad(input, pad, mode="constant", value=None):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if mode != "constant" and mode not in _NP_MODES:     # (torch parses the mode first)
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if isinstance(pad, (tuple, list)):
+        from .pad_args import check_pad_ints
+        check_pad_ints(pad)
     widths = _widths(x.ndim, tuple(pad))
     if mode == "constant":
         _check_narrow(x.shape, widths)

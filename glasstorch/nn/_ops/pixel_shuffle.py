@@ -36,12 +36,22 @@ class PixelShuffleBackward0(Node):
 
 class PixelUnshuffleBackward0(Node):
     """y = pixel_unshuffle(x, r)   ->   dx = pixel_shuffle(g, r)"""
-    __slots__ = ("r",)
+    __slots__ = ("r", "xshape")
 
     def backward(self, g):
         if isinstance(g, np.ndarray):
+            if g.size == 0:     # an empty x came back unshuffled: torch's gradient has the wrong shape
+                return (_empty_grad(pixel_shuffle(_wrap(g), self.r)._data, self.xshape),)
             return (_shuffle(g, self.r),)
-        return (pixel_shuffle(g, self.r),)
+        return (_empty_grad(pixel_shuffle(g, self.r), self.xshape),)
+
+
+def _empty_grad(dx, xshape):
+    """torch's engine refuses a gradient whose shape is not the input's (it happens for empty inputs)."""
+    if tuple(dx.shape) != tuple(xshape):
+        raise RuntimeError(f"Function PixelUnshuffleBackward0 returned an invalid gradient at index 0 - got "
+                           f"{list(dx.shape)} but expected shape compatible with {list(xshape)}")
+    return dx
 
 
 def pixel_shuffle(input, upscale_factor):
@@ -77,10 +87,11 @@ def pixel_unshuffle(input, downscale_factor):
     if x.shape[-1] % r:
         raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)="
                            f"{x.shape[-1]} is not divisible by {r}")
-    out = _wrap(_unshuffle(x, r))
+    # an empty input comes back as a copy, of its own shape and strides
+    out = _wrap(_unshuffle(x, r)) if x.size else _wrap(input.detach().clone()._data)
     if GRAD.enabled and input._rg:
         node = PixelUnshuffleBackward0()
-        node.r = r
+        node.r, node.xshape = r, x.shape
         record1(node, out, input)
     return out
 

@@ -178,7 +178,12 @@ _MAX_NODES = {2: MaxPool2DWithIndicesBackward0, 3: MaxPool3DWithIndicesBackward0
 
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
     """The shared body of ``max_pool2d`` and ``max_pool3d`` (``nd`` spatial dims)."""
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     k, s, p, d, out = pool_geometry("max", nd, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
     refuse(f"max_pool{nd}d", x)
     if x.dtype.kind == "b":         # (integers have a kernel, bool has none)

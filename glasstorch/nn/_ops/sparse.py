@@ -31,8 +31,15 @@ class EmbeddingBackward0(Node):
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
-    idx = input._data
-    w = weight._data
+    try:
+        idx, w = input._data, weight._data
+    except AttributeError:      # torch's F.embedding calls torch.embedding(weight, input, ...): its parser error
+        from ..._arg_parser import parser_error
+        from ..._arg_refuse import FUNCTIONS
+        err = parser_error(FUNCTIONS["embedding"], (weight, input))
+        if err is not None:
+            raise err from None
+        raise
     if padding_idx is not None:
         if padding_idx > 0 and padding_idx >= w.shape[0]:
             raise AssertionError("Padding_idx must be within num_embeddings")
@@ -69,7 +76,12 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
 
 def one_hot(tensor, num_classes=-1):
-    x = tensor._data
+    try:
+        x = tensor._data
+    except AttributeError:      # a non-tensor: torch's parser error
+        from ..._arg_refuse import not_tensor
+        not_tensor()
+        raise
     if x.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:

@@ -9,7 +9,8 @@ from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, S
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
                    KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss, SoftMarginLoss,
                    MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss, HingeEmbeddingLoss, MultiLabelSoftMarginLoss,
-                   CTCLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss)
+                   CTCLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, LinearCrossEntropyLoss)
+from .linear_cross_entropy_options import LinearCrossEntropyOptions
 from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, LazyConv1d, LazyConv2d,
                    LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
 from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d,
@@ -43,4 +44,4 @@ from . import utils  # noqa: F401,E402  (torch.nn.modules.utils: _pair, _single 
 # submodule names (conv, linear, utils ...) that the imports above bind here
 __all__ = sorted(
     [k for k, v in list(globals().items()) if isinstance(v, type) and issubclass(v, Module) and not k.startswith("_")
-     and k != "NonDynamicallyQuantizableLinear"])
+     and k != "NonDynamicallyQuantizableLinear"] + ["LinearCrossEntropyOptions"])

@@ -13,7 +13,12 @@ class Flatten(Module):
 
     def forward(self, input):
         from ...ops.shape import flatten
-        return flatten(input, self.start_dim, self.end_dim)
+        try:
+            return flatten(input, self.start_dim, self.end_dim)
+        except (AttributeError, TypeError):
+            if hasattr(input, "_data"):
+                raise
+        return input.flatten(self.start_dim, self.end_dim)     # torch's: Python's own error on a non-tensor
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
