@@ -7,7 +7,6 @@ broadcast elementwise chain, a reduction, a matmul and a batched matmul at a sma
 Targets: large sizes <= 1.5x torch; small sizes <= 1.3x NumPy.
 """
 import itertools
-import time
 import timeit
 
 import numpy as np
@@ -16,24 +15,17 @@ import torch
 import glasstorch as gt
 
 
-PAUSE = 0.05   # seconds before each timing: longer than torch's OpenMP threads spin after a call
-
-
 def _median_times(fns, number, rounds=12):
     """Median time per call of each function, timed in rounds that go through every order of the
     functions in turn (each one equally often first, and equally often right after each other one).
 
     The order matters on a small machine: torch's OpenMP threads keep spinning for a while after a
-    torch call (libgomp's default spin, some milliseconds) and take cores from whatever runs next,
-    so a library timed more often right after torch would be charged for torch's threads.  Each
-    timing also starts after a pause longer than that spin, so that no library's timing includes
-    another's threads: on 2 cores, glasstorch's threaded elementwise ops timed right after torch
-    lost one of their two cores to it (a large chain measured 7-8.5 ms, 5.7-6 ms alone)."""
+    torch call and take cores from whatever runs next, so a library timed more often right after
+    torch would be charged for torch's threads."""
     orders = list(itertools.permutations(range(len(fns))))
     runs = [[] for _ in fns]
     for r in range(rounds):
         for i in orders[r % len(orders)]:
-            time.sleep(PAUSE)
             runs[i].append(timeit.timeit(fns[i], number=number) / number)
     return [sorted(t)[len(t) // 2] for t in runs]
 
