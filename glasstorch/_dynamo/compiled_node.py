@@ -11,6 +11,7 @@ An output that is an input itself (a leaf), or a view of an input or of an inter
 eager node (torch regenerates views outside the compiled graph); under ``no_grad``, or where nothing
 needs a gradient, nothing changes.
 """
+from .._nested import tensors_in
 from ..autograd.function import Function
 
 
@@ -22,20 +23,6 @@ class CompiledFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         return grads
-
-
-def _leaves(obj, found):
-    """The tensors of a result, in order, through tuples, lists and dicts (a model's outputs)."""
-    from .._tensor import Tensor
-    if isinstance(obj, Tensor):
-        found.append(obj)
-    elif isinstance(obj, (tuple, list)):
-        for o in obj:
-            _leaves(o, found)
-    elif isinstance(obj, dict):
-        for o in obj.values():
-            _leaves(o, found)
-    return found
 
 
 def _rebuild(obj, swap):
@@ -61,8 +48,8 @@ def wrap_outputs(result, args, kwargs):
     from ..autograd import grad_mode
     if not grad_mode.is_grad_enabled():
         return result
-    picked, seen = [], {id(a) for a in _leaves((args, kwargs), [])}     # an input comes back as it is
-    for o in _leaves(result, []):
+    picked, seen = [], {id(a) for a in tensors_in((args, kwargs))}     # an input comes back as it is
+    for o in tensors_in(result):
         if o.requires_grad and o.grad_fn is not None and getattr(o, "_base", None) is None and id(o) not in seen:
             seen.add(id(o))
             picked.append(o)

@@ -15,25 +15,8 @@ random inputs come out one ulp off), so glasstorch computes it here:
 """
 import numpy as np
 
+from .._rng_fma import two_product, two_sum
 from ..autograd.graph import Node
-
-_SPLIT = 134217729.0          # 2**27 + 1: Dekker's splitter for float64
-
-
-def _split(x):
-    t = _SPLIT * x
-    hi = t - (t - x)
-    return hi, x - hi
-
-
-def _two_prod(x, y):
-    """x * y = p + e exactly."""
-    p = x * y
-    xh, xl = _split(x)
-    yh, yl = _split(y)
-    e = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
-    return p, e
-
 
 def _hypot64(a, b):
     a, b = np.abs(a), np.abs(b)
@@ -46,12 +29,10 @@ def _hypot64(a, b):
         e = np.frexp(np.where(ok, m, 1.0))[1]
         sa, sb = np.ldexp(a, -e), np.ldexp(b, -e)
         sr = np.hypot(sa, sb)                       # in range: a subnormal r would be too coarse to correct
-        a2, a2e = _two_prod(sa, sa)
-        b2, b2e = _two_prod(sb, sb)
-        r2, r2e = _two_prod(sr, sr)
-        s = a2 + b2                                 # two-sum: a2 + b2 = s + se exactly
-        bv = s - a2
-        se = (a2 - (s - bv)) + (b2 - bv)
+        a2, a2e = two_product(sa, sa)
+        b2, b2e = two_product(sb, sb)
+        r2, r2e = two_product(sr, sr)
+        s, se = two_sum(a2, b2)                     # a2 + b2 = s + se exactly
         # s - r2 is exact (Sterbenz: r2 is within a few ulps of s); the low parts are added after
         resid = (s - r2) + ((se + a2e + b2e) - r2e)
         fixed = np.ldexp(sr + resid / (2 * sr), e)

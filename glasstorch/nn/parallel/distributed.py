@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..._nested import tensors_in
 from ..modules.module import Module
 
 __all__ = ["DistributedDataParallel"]
@@ -30,20 +31,6 @@ _UNUSED = ("Expected to have finished reduction in the prior iteration before st
            "which did not receive grad for rank {rank}: {idx}\n In addition, you can set the environment variable "
            "TORCH_DISTRIBUTED_DEBUG to either INFO or DETAIL to print out information about which particular "
            "parameters did not receive gradient on this rank as part of this error")
-
-
-def _tensors(out, found):
-    """Every tensor in a forward's output (nested tuples, lists, dicts)."""
-    from ..._tensor import Tensor
-    if isinstance(out, Tensor):
-        found.append(out)
-    elif isinstance(out, (list, tuple)):
-        for o in out:
-            _tensors(o, found)
-    elif isinstance(out, dict):
-        for o in out.values():
-            _tensors(o, found)
-    return found
 
 
 def _reached(outputs):
@@ -125,7 +112,7 @@ class DistributedDataParallel(Module):
             self._pending = set(range(len(self._params)))
             self._used = set()
             if self.find_unused_parameters:
-                reached = _reached(_tensors(out, []))
+                reached = _reached(tensors_in(out))
                 self._pending = {i for i in self._pending if id(self._params[i]) in reached}
                 if not self._pending:
                     self._reduce()

@@ -25,6 +25,7 @@ from tensorboard.compat.proto.attr_value_pb2 import AttrValue
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
 
 from ..._tensor import Tensor
+from ..._nested import tensors_in
 
 
 def node_proto(name, op="UnSpecified", input=None, outputsize=None, attributes=""):
@@ -40,16 +41,6 @@ def _op_name(fn):
     """``AddmmBackward0`` -> ``aten::addmm``, ``NativeLayerNormBackward0`` -> ``aten::native_layer_norm``."""
     base = re.sub(r"(\d)D", r"\1d", re.sub(r"Backward\d*$", "", type(fn).__name__))   # MaxPool2D -> MaxPool2d
     return "aten::" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", base).lower()
-
-
-def _tensors(obj):
-    if isinstance(obj, Tensor):
-        return [obj]
-    if isinstance(obj, (list, tuple)):
-        return [t for o in obj for t in _tensors(o)]
-    if isinstance(obj, dict):
-        return [t for o in obj.values() for t in _tensors(o)]
-    return []
 
 
 class _Recorder:
@@ -71,11 +62,11 @@ class _Recorder:
                     self.params[id(p)] = (f"{self.scope[m]}/{pname}/{pname}", pname)
 
     def pre_hook(self, module, args):
-        self.bounds[module] = {t.grad_fn for t in _tensors(args) if t.grad_fn is not None}
+        self.bounds[module] = {t.grad_fn for t in tensors_in(args) if t.grad_fn is not None}
 
     def hook(self, module, args, output):
         stop = self.bounds.pop(module, set())
-        for t in _tensors(output):
+        for t in tensors_in(output):
             if t.grad_fn is not None:
                 self.shapes.setdefault(t.grad_fn, list(t.shape))
                 self.claim(t.grad_fn, self.scope[module], stop)
@@ -150,7 +141,7 @@ def graph(model, args, verbose=False, use_strict_trace=True):
     rec = rec or _Recorder.__new__(_Recorder)
     if not is_module:
         rec.owner, rec.order, rec.shapes, rec.params = {}, [], {}, {}
-    outs = _tensors(out)
+    outs = tensors_in(out)
     for t in outs:      # whatever the top level did outside any module
         if t.grad_fn is not None:
             rec.claim(t.grad_fn, rec.scope[model] if is_module else type(model).__name__, set())
