@@ -25,3 +25,13 @@ def _torch_function_switched_off_after_each_test():
     from glasstorch import _torch_function
     if _torch_function.STATE.active:
         _torch_function.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _distribution_validation_restored_after_each_test():
+    """torch.compile switches torch's distribution argument validation off for the rest of the process
+    (Dynamo's patcher calls Distribution.set_default_validate_args(False)); a later test in the same
+    worker comparing validation errors would then find torch raising nothing."""
+    yield
+    import torch
+    torch.distributions.Distribution.set_default_validate_args(True)
