@@ -154,11 +154,14 @@ def get_num_interop_threads():
 
 
 def set_default_device(device):
-    check_device(device)
+    from ._device import DEFAULT_STACK
+    from ._meta import is_meta_device
+    DEFAULT_STACK[0] = _device("meta") if is_meta_device(device) else check_device(device)
 
 
 def get_default_device():
-    return _device("cpu")
+    from ._device import DEFAULT_STACK
+    return DEFAULT_STACK[-1]
 
 
 def is_tensor(obj):
@@ -221,6 +224,9 @@ channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
 
 
+_DYNAMO_PATCHED = False
+
+
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
             disable=False):
     """glasstorch has no compiler: the result runs eagerly, a module wrapped in an ``OptimizedModule``
@@ -234,10 +240,16 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
         return decorate
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if not disable and not _DYNAMO_PATCHED:
+        # the first torch.compile of a process runs Dynamo's patcher, which switches distribution
+        # argument validation off for the process: afterwards a bad Normal(0, -1) raises nothing in torch
+        from .distributions import Distribution
+        Distribution.set_default_validate_args(False)
+        globals()["_DYNAMO_PATCHED"] = True
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
     from ._dynamo.eval_frame import compile_callable
-    return compile_callable(model, backend) if not disable else compile_callable(model, "eager")
+    return compile_callable(model, "eager" if disable else backend)
 
 
 def manual_seed(seed):

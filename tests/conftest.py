@@ -30,8 +30,11 @@ def _torch_function_switched_off_after_each_test():
 @pytest.fixture(autouse=True)
 def _distribution_validation_restored_after_each_test():
     """torch.compile switches torch's distribution argument validation off for the rest of the process
-    (Dynamo's patcher calls Distribution.set_default_validate_args(False)); a later test in the same
-    worker comparing validation errors would then find torch raising nothing."""
+    (Dynamo's patcher calls Distribution.set_default_validate_args(False)), and glasstorch.compile does
+    the same; a later test in the same worker comparing validation errors would then find both raising
+    nothing."""
     yield
+    import glasstorch
     import torch
     torch.distributions.Distribution.set_default_validate_args(True)
+    glasstorch.distributions.Distribution.set_default_validate_args(True)
