@@ -38,10 +38,12 @@ class TensorConvert:
         return False
 
     def share_memory_(self):
-        return self
+        from ._shared_memory import share_
+        return share_(self)
 
     def is_shared(self):
-        return False
+        from ._shared_memory import is_shared
+        return is_shared(self._data)
 
     def float(self, memory_format=None):
         return self.to(_dt.float32)

@@ -64,7 +64,7 @@ class TypedStorage:
         return self._untyped_storage.data_ptr()
 
     def is_shared(self):
-        return False
+        return self._untyped_storage.is_shared()
 
     def tolist(self):
         _warn_typed_storage_removal()

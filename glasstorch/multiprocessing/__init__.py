@@ -1,5 +1,6 @@
 """``torch.multiprocessing``: Python's ``multiprocessing`` plus ``spawn`` (spawn.py).  torch's version
-also moves tensors through shared memory; glasstorch's tensors are NumPy arrays and are pickled."""
+also moves tensors through shared memory, and so does glasstorch's once this module or
+``share_memory_`` has been used (``glasstorch/_shared_memory.py``)."""
 import multiprocessing as _mp
 from multiprocessing import *  # noqa: F401,F403
 
@@ -10,6 +11,10 @@ __all__ = ["set_sharing_strategy", "get_sharing_strategy", "get_all_sharing_stra
            "start_processes", "ProcessContext", "ProcessRaisedException", "ProcessExitedException"] + _mp.__all__
 
 _strategy = ["file_descriptor"]
+
+# tensors sent to another process travel through shared memory, as torch's (see _shared_memory.py)
+from .._shared_memory import init_reductions  # noqa: E402
+init_reductions()
 
 
 def set_sharing_strategy(new_strategy):

@@ -9,6 +9,7 @@ from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import is_array, or_keyword, sizes_arg, reshape, unsqueeze, expand, flatten
 from .views import DiagonalBackward0, _diag_view
 from .._tensor import _wrap_dim
+from .conversion import layout_copy
 
 
 def _cut(g, axis, sizes):
@@ -326,7 +327,8 @@ def flip(input, *args, dims=None):
         if a in axes:
             raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
         axes += (a,)
-    r = _wrap(np.flip(x, axes).copy() if x.ndim else x.copy())
+    # the result keeps the input's memory layout (torch's empty_like(preserve_format), as clone)
+    r = _wrap(layout_copy(np.flip(x, axes), None) if x.ndim else x.copy())
     if GRAD.enabled and input._rg:
         node = FlipBackward0()
         node.dims = axes

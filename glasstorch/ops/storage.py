@@ -67,7 +67,8 @@ class UntypedStorage:
         return "torch.storage.UntypedStorage"
 
     def is_shared(self):
-        return False
+        from .._shared_memory import is_shared
+        return is_shared(self._array)
 
     def is_pinned(self, device="cuda"):
         return False

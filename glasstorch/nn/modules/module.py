@@ -335,6 +335,13 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
         return self
 
     def share_memory(self):
+        """Moves every parameter, buffer and gradient into shared memory (Hogwild training)."""
+        for m in self.modules():
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None:
+                    t.share_memory_()
+                    if t.grad is not None:
+                        t.grad.share_memory_()
         return self
 
     def compile(self, *args, **kwargs):
