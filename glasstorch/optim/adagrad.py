@@ -47,7 +47,10 @@ class Adagrad(Optimizer):
                 s["step"] = scalar_state(float(s["step"]))
 
     def share_memory(self):
-        pass
+        """Moves each parameter's sum of squared gradients into shared memory (Hogwild training)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["sum"].share_memory_()
 
     def step(self, closure=None):
         loss = _closure_loss(closure)

@@ -82,3 +82,13 @@ def test_hogwild_and_queues(method):
     want = _run("torch", method)
     assert "(True, 120.0)" in want and "tensor([5.])" in want     # the children's writes reached the parent
     assert _run("glasstorch", method) == want
+
+
+def test_adagrad_share_memory():
+    def run(m):
+        w = m.nn.Parameter(m.ones(3))
+        opt = m.optim.Adagrad([w], lr=0.1)
+        before = opt.state[w]["sum"].is_shared()
+        r = opt.share_memory()
+        return before, r, opt.state[w]["sum"].is_shared(), opt.state[w]["step"].is_shared()
+    assert run(MODS[1]) == run(MODS[0])
