@@ -13,11 +13,14 @@ batch by ``sort(lengths, descending=True)``).  This module replays libstdc++'s s
 Comparisons are on dense ranks of the values: ``less(a, b) = rank(a) < rank(b)``, with NaN ranked
 above every number, as torch's ``KeyValueCompAsc`` (descending compares ``rank(a) > rank(b)``).
 Slices with no ties, or of at most 16 elements (insertion sort only), give the stable order, so
-NumPy's stable argsort answers them without the replay.
+NumPy's stable argsort answers them without the replay.  Within a replay, a range holding no tied
+element is sorted at once, large ranges are partitioned with NumPy (``_partition_np``) and small ones
+on Python lists, and the final insertion sort is a stable argsort of what the loop left.
 """
 import numpy as np
 
 _THRESHOLD = 16
+_SMALL = 512          # ranges up to this size are replayed on Python lists, larger ones with NumPy
 
 
 def _median_to_first(k, ix, result, a, b, c):
@@ -119,14 +122,60 @@ def _insertion_sort(k, ix, first, last):
         k[j], ix[j] = vk, vi
 
 
+def _partition_np(k, ix, first, last, pivot):
+    """``__unguarded_partition`` of [first, last) around k[pivot], with NumPy.
+
+    Its scans stop, left to right, at the elements >= the pivot (list A) and, right to left, at those
+    <= it (list B), and it swaps A[t] with B[t] while A[t] < B[t]: the stops of a scan never meet an
+    element the other scan moved before the two cross.  It returns min(A[T], B[T-1]) for the first T
+    that does not swap (where the left scan stops: on A[T], or on the big element swapped to B[T-1])."""
+    p = k[pivot]
+    seg = k[first:last]
+    a = np.flatnonzero(seg >= p) + first
+    b = np.flatnonzero(seg <= p)[::-1] + first
+    m = min(a.size, b.size)
+    crossed = np.flatnonzero(a[:m] >= b[:m])
+    t = int(crossed[0]) if crossed.size else m
+    if t:
+        sa, sb = a[:t], b[:t]
+        k[sa], k[sb] = k[sb], k[sa]
+        ix[sa], ix[sb] = ix[sb], ix[sa]
+    cut = int(a[t]) if t < a.size else last
+    return min(cut, int(b[t - 1])) if t else cut
+
+
+def _introsort_loop_np(k, ix, first, last, depth, tied):
+    while last - first > _THRESHOLD:
+        if not tied[k[first:last]].any():
+            # no element here equals any other element anywhere: whatever the moves, this range ends
+            # up sorted and unmixed with the others, so sort it at once
+            o = np.argsort(k[first:last], kind="stable")
+            k[first:last], ix[first:last] = k[first:last][o], ix[first:last][o]
+            return
+        if depth == 0 or last - first <= _SMALL:
+            # small ranges go faster as Python lists (NumPy's per-call cost would dominate)
+            kl, il = k[first:last].tolist(), ix[first:last].tolist()
+            _introsort_loop(kl, il, 0, last - first, depth)
+            k[first:last], ix[first:last] = kl, il
+            return
+        depth -= 1
+        mid = first + (last - first) // 2
+        _median_to_first(k, ix, first, first + 1, mid, last - 1)
+        cut = _partition_np(k, ix, first + 1, last, first)
+        _introsort_loop_np(k, ix, cut, last, depth, tied)
+        last = cut
+
+
 def std_sort_order(ranks):
-    """The permutation ``std::sort`` leaves for integer keys ``ranks`` (a 1-d sequence), as a list."""
-    k = list(ranks)
-    n = len(k)
-    ix = list(range(n))
+    """The permutation ``std::sort`` leaves for integer keys ``ranks`` (a 1-d sequence of dense ranks)."""
+    k = np.array(ranks, dtype=np.int64)
+    n = k.size
+    ix = np.arange(n)
     if n > 1:
-        _introsort_loop(k, ix, 0, n, 2 * (n.bit_length() - 1))
-        _insertion_sort(k, ix, 0, n)
+        tied = np.bincount(k) > 1
+        _introsort_loop_np(k, ix, 0, n, 2 * (n.bit_length() - 1), tied)
+        # the final insertion sort is stable: the stable order of what the loop left
+        ix = ix[np.argsort(k, kind="stable")]
     return ix
 
 
@@ -157,6 +206,6 @@ def unstable_order(x, axis, descending, stable_order):
         # so torch's comparator (``<`` ascending, ``>`` descending, NaN largest) is ``<`` on these ranks
         ranks = np.empty(n, np.int64)
         ranks[so[r]] = np.concatenate(([0], np.cumsum(~same[r])))
-        out[r] = std_sort_order(ranks.tolist())
+        out[r] = std_sort_order(ranks)
     shape = list(np.moveaxis(x, axis, -1).shape)
     return np.moveaxis(out.reshape(shape), -1, axis)
