@@ -100,6 +100,7 @@ _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "li
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
          "quantization", "fx"}
+from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
 
 
 def save(obj, f, *args, **kwargs):
@@ -153,6 +154,10 @@ from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: 
 # out=: every public function that takes it writes its result there (methods keep the direct path)
 from .ops._out import wrap_namespace as _wrap_out  # noqa: E402
 _wrap_out(globals())
+
+# the factories make meta tensors for device='meta' and inside `with torch.device('meta'):`
+from ._meta_factories import install as _meta_factories  # noqa: E402
+_meta_factories(globals())
 
 # every class shows torch's path for it, glasstorch.nn.modules.linear.Linear (see _class_paths.py)
 from . import _class_paths  # noqa: E402

@@ -27,12 +27,16 @@ def _ours(frame):
     return frame.f_globals.get("__name__", "").startswith("glasstorch")
 
 
+# code objects of wrappers that only pass a call on (_meta_factories.py): the call to read is the one inside
+PASS_THROUGH = set()
+
+
 def _entry_frame():
     """The outermost frame of glasstorch's before the user's code."""
-    f, entry = sys._getframe(1), None
+    f, entry, inner = sys._getframe(1), None, None
     while f is not None and _ours(f):
-        entry, f = f, f.f_back
-    return entry
+        inner, entry, f = entry, f, f.f_back
+    return inner if entry is not None and entry.f_code in PASS_THROUGH else entry
 
 
 def _function_of(frame):

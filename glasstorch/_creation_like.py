@@ -13,18 +13,12 @@ def filled_like(input, r, requires_grad, memory_format):
             return r
         if d.flags.c_contiguous or d.ndim < 2:
             return r
-        from ._tensor_random import empty_like_strides, storage_axes
-        expected, dense = d.itemsize, True
-        for a in reversed(storage_axes(d)):
-            if d.shape[a] != 1 and d.strides[a] != expected:
-                dense = False
-            expected *= d.shape[a]
-        if dense:
-            out = empty_like_strides(d, r._data.dtype)
-            out[...] = r._data
-            return _check_rg(_wrap(out), requires_grad)
-        from .ops.conversion import _suggested_format
-        fmt = _suggested_format(d)
+        # a dense input's strides; a non-dense one (a slice, an expanded tensor) gives a dense result with its
+        # dims in TensorIterator's order (torch's infer_dense_strides; ops/_layout.py)
+        from ._tensor_random import empty_like_strides
+        out = empty_like_strides(d, r._data.dtype)
+        out[...] = r._data
+        return _check_rg(_wrap(out), requires_grad)
     if fmt == "contiguous_format":
         return r
     from .ops.conversion import layout_copy

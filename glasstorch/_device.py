@@ -56,13 +56,22 @@ class device:
         return (device, (self.type, self.index))
 
     def __enter__(self):
+        """``with torch.device('meta'):`` factories (and the layers built inside) make meta tensors
+        (see ``_meta.py``); any other device changes nothing, glasstorch computing on the CPU only."""
+        DEFAULT_STACK.append(self)
         return self
 
     def __exit__(self, *exc):
-        pass
+        DEFAULT_STACK.pop()
+
+
+# the devices of the enclosing ``with torch.device(...)`` blocks, innermost last, above the one
+# ``torch.set_default_device`` chose (``DEFAULT_STACK[0]``)
+DEFAULT_STACK = []
 
 
 CPU = device("cpu")
+DEFAULT_STACK.append(CPU)
 
 
 def check_device(d):

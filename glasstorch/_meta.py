@@ -6,7 +6,8 @@ import numpy as np
 
 from ._device import device
 
-__all__ = ["META", "is_meta_device", "to_meta", "new_meta", "meta_repr", "no_data_error"]
+__all__ = ["META", "is_meta_device", "to_meta", "new_meta", "meta_repr", "no_data_error", "default_is_meta",
+           "empty_meta", "is_meta_array"]
 
 META = device("meta")
 
@@ -32,6 +33,23 @@ class _NoData(np.ndarray):
                                   f"a shape and a dtype but no data (see docs/differences.md)")
 
 
+def default_is_meta():
+    """True inside ``with torch.device('meta'):`` (or after ``torch.set_default_device('meta')``)."""
+    from ._device import DEFAULT_STACK
+    return DEFAULT_STACK[-1].type == "meta"
+
+
+def empty_meta(shape, dtype):
+    """A meta tensor of ``shape`` and NumPy ``dtype``, allocating nothing."""
+    from ._tensor import _wrap
+    return _wrap(np.broadcast_to(np.zeros((), dtype=dtype), shape).view(_NoData))
+
+
+def is_meta_array(arr):
+    """Whether a tensor's ``_data`` is a meta tensor's: so views and ``.data`` of one are meta too."""
+    return isinstance(arr, _NoData)
+
+
 def to_meta(t):
     """A meta tensor with ``t``'s shape, dtype and requires_grad (a Parameter stays a Parameter)."""
     return t if t._is_meta else new_meta(t)
@@ -41,11 +59,9 @@ def new_meta(t):
     """A fresh meta tensor shaped like ``t`` (a Parameter stays a Parameter): ``to_meta``'s, deepcopy's."""
     from ._tensor import _wrap
     arr = np.broadcast_to(np.zeros((), dtype=t._data.dtype), t._data.shape).view(_NoData)
-    new = _wrap(arr)
-    new.__dict__["_is_meta"] = True
+    new = _wrap(arr)            # (a tensor is on the meta device when its data is _NoData: Tensor._is_meta)
     if getattr(type(t), "_is_param", False):
         new = type(t)(new, requires_grad=t._rg)
-        new.__dict__["_is_meta"] = True
     elif t._rg:
         new._rg = True
     return new
@@ -60,6 +76,8 @@ def meta_repr(t):
     parts = ["...", "device='meta'", f"size={tuple(t._data.shape)}"]
     if t._data.dtype != _dt.DEFAULT.float.np:
         parts.append(f"dtype={t.dtype}")
-    if t._rg:
+    if t.grad_fn is not None:
+        parts.append(f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>")
+    elif t._rg:
         parts.append("requires_grad=True")
     return "tensor(" + ", ".join(parts) + ")"

@@ -105,6 +105,10 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     """
     gen = _k.generator_of(generator)
     m, s = _array_of(mean), _array_of(std)
+    args = (mean, std)
+    if out is not None:
+        from ._random_grad import check_no_out_grad
+        check_no_out_grad("normal", *args)
     if m is None and s is None:
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "
@@ -119,7 +123,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         std = float(std)
         if not std >= 0.0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-        d = _k.empty_like_strides(m, m.dtype)
+        d = np.empty(m.shape, m.dtype)         # torch: empty_like(mean, contiguous_format)
         _k.normal(d, 0.0, std, gen)
         d += m
     else:
@@ -139,7 +143,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         out._data = d.astype(out._data.dtype)
         out._vc[0] += 1
         return out
-    return _wrap(d)
+    from ._random_grad import record_sample
+    return record_sample("NormalBackward" + ("1" if s is None else "2" if m is None else "3"), _wrap(d), *args)
 
 
 def _broadcast_shape(a, b):
@@ -262,6 +267,11 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in input's dtype."""
+    p = _k._float_p(p, "(Tensor, Tensor)", " * (Tensor input, *, torch.Generator generator = None, Tensor out = "
+                    "None)\n * (Tensor input, float p, *, torch.Generator generator = None)\n")
+    if out is not None:
+        from ._random_grad import check_no_out_grad
+        check_no_out_grad("bernoulli", input)
     r = input.bernoulli(p, generator=generator)
     if out is not None:
         out._data = r._data.astype(out._data.dtype)
@@ -286,7 +296,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 def poisson(input, generator=None):
     """One Poisson(rate) draw per element of ``input``, in input's dtype."""
-    return _wrap(_k.generator_of(generator).poisson(input._data))
+    from ._random_grad import record_sample
+    return record_sample("PoissonBackward0", _wrap(_k.generator_of(generator).poisson(input._data)), input)
 
 
 def binomial(count, prob, generator=None):
@@ -295,7 +306,9 @@ def binomial(count, prob, generator=None):
     if count.dtype != prob.dtype:
         raise RuntimeError(f"expected scalar type {count.dtype.__str__()[6:].capitalize()} but found "
                            f"{prob.dtype.__str__()[6:].capitalize()}")
-    return _wrap(_rng_binomial.binomial(_k.generator_of(generator), count._data, prob._data))
+    from .ops._no_derivative import record_not_implemented
+    return record_not_implemented("binomial", _wrap(_rng_binomial.binomial(_k.generator_of(generator), count._data,
+                                                                           prob._data)), count, prob)
 
 
 def _standard_gamma(input, generator=None):

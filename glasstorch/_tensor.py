@@ -31,6 +31,7 @@ NONLEAF_GRAD_WARNING = (
 
 
 from ._empty_strides import torch_strided as _empty_strided  # noqa: E402
+from ._meta import _NoData  # noqa: E402
 
 
 def _wrap(arr, rg=False):
@@ -62,7 +63,10 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     # True for an output of unbind/split/chunk (and views of one) made while recording: torch forbids
     # changing it in place
     _multi_view = False
-    _is_meta = False            # True (in the instance's __dict__) for a tensor on the meta device: see _meta.py
+    @property
+    def _is_meta(self):
+        """True for a tensor on the meta device (see _meta.py): its data is shape and dtype only."""
+        return isinstance(self._data, _NoData)
 
     def __new__(cls, *args, **kwargs):
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: float32."""
@@ -337,10 +341,12 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             return meta_repr(self)
         d = self._data
         fn = self.grad_fn
-        return _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),
+        text = _printing.tensor_repr(d, is_default_dtype=d.dtype == _dt.DEFAULT.float.np or _dt.is_default_complex(d.dtype),
                                      grad_fn_name=None if fn is None else fn.name().rsplit("::", 1)[-1], requires_grad=self._rg,
-                                     prefix="tensor(" if type(self) is Tensor or getattr(self, "_is_param", False)
+                                     prefix="tensor(" if type(self) is Tensor or getattr(type(self), "_is_param", False)
                                      else f"{type(self).__name__}(")
+        # nn.Parameter(an instance of a user's Tensor subclass) stays that subclass (see nn/parameter.py)
+        return f"Parameter({text})" if self.__dict__.get("_is_param") else text
 
     def __hash__(self):
         return id(self)
@@ -393,6 +399,8 @@ _engine._T = __import__("sys").modules[__name__]
 from .autograd import graph as _graph  # noqa: E402
 _graph._TENSOR[0] = Tensor
 _tensor_math._bind()
+from ._tensor_declines import install as _declines  # noqa: E402
+_declines(Tensor)           # t * [1, 2] repeats the list, t + "a" is Python's TypeError, as in torch
 from ._numpy_names import install_on_class as _numpy_names  # noqa: E402
 _numpy_names(Tensor)        # x.sum(axis=0, keepdims=True), as torch's argument parser allows
 from . import _torch_function  # noqa: E402,F401  (__torch_function__, as_subclass, _make_subclass)

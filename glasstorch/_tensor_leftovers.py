@@ -6,6 +6,13 @@
 class TensorLeftovers:
     __slots__ = ()
 
+    def module_load(self, other, assign=False):
+        """What ``load_state_dict`` swaps in for ``self`` under torch.__future__'s swap switch: ``other``
+        itself (detached) with ``assign=True``, else ``self`` with ``other`` copied in; subclasses override it."""
+        if assign:
+            return other.detach()
+        return self.copy_(other).detach()
+
     @property
     def grad_dtype(self):
         """The dtype a leaf's ``.grad`` is kept in (torch 2.13): its own dtype unless set; None: any."""

@@ -46,8 +46,20 @@ class TensorLegacy:
         return self._out_nr if self.grad_fn is not None else 0
 
     @property
+    def volatile(self):
+        """Gone with the pre-0.4 Variable: always False, with torch's warning."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value):
+        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                      UserWarning, stacklevel=2)
+
+    @property
     def name(self):
-        return None
+        """Only the legacy ``Variable(x, name=...)`` constructor sets one (read-only otherwise)."""
+        return self.__dict__.get("_legacy_name") if self.__dict__ else None
 
     def is_set_to(self, tensor):
         """Same storage, offset, sizes and strides."""

@@ -37,27 +37,8 @@ def storage_axes(d):
     """d's axes from outermost to innermost in memory, ordered as torch orders them: an
     insertion sort by stride in which a zero stride (a broadcast axis) compares with nothing,
     so such axes keep their place (an expanded tensor's copy is then row-major)."""
-    strides, shape = d.strides, d.shape
-    perm = list(range(d.ndim - 1, -1, -1))       # innermost first
-
-    def should_swap(a, b):
-        sa, sb = abs(strides[a]), abs(strides[b])
-        if sa == 0 or sb == 0:
-            return 0
-        if sa != sb:
-            return -1 if sa < sb else 1
-        return 1 if shape[a] > shape[b] else 0
-
-    for i in range(1, len(perm)):
-        j = i
-        for k in range(i - 1, -1, -1):
-            c = should_swap(perm[k], perm[j])
-            if c > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif c < 0:
-                break
-    return perm[::-1]
+    from .ops._layout import dim_order
+    return dim_order(d.shape, [tuple(abs(s) for s in d.strides)])[::-1]
 
 
 def fill_storage_order(d, flat):
@@ -81,11 +62,10 @@ def in_storage_order(d, x):
 def empty_like_strides(d, dtype):
     """``torch.empty_like(t)`` with preserve_format: a dense array whose axes lie in memory as
     d's do (a transposed input gives a transposed, non-contiguous result)."""
-    if d.flags.c_contiguous:
+    if d.flags.c_contiguous and d.size:
         return np.empty(d.shape, dtype)
-    axes = storage_axes(d)
-    base = np.empty([d.shape[a] for a in axes], dtype)
-    return base.transpose(np.argsort(axes))
+    from .ops._layout import _alloc, preserve_strides     # (a non-dense d: dense in TensorIterator's order)
+    return _alloc(d.shape, dtype, preserve_strides(d))
 
 
 def _need_float(d, kernel):
@@ -143,12 +123,26 @@ def random(d, low, high, gen):
 
 # ---------------------------------------------------------------------- the Tensor methods
 
-def _inplace(t, kernel, *args):
+def _float_p(p, got, overloads):
+    """``bernoulli``'s number ``p``: a 0-d tensor stands for its value; any other tensor matches no overload."""
+    if p is None or not hasattr(p, "_data"):
+        return p
+    if p._data.ndim:
+        raise TypeError(f"bernoulli() received an invalid combination of arguments - got {got}, but expected one "
+                        f"of:\n{overloads}")
+    return p.item()
+
+
+def _inplace(t, kernel, *args, node, p=None):
+    """Fill ``t`` by ``kernel``; its history becomes the zero-gradient ``node`` (``_random_grad``)."""
     from .ops.inplace import check_inplace
+    from ._random_grad import record_refill
+    if t._is_meta:          # a meta tensor has no data to fill: torch draws nothing
+        return t
     check_inplace(t)
     kernel(t._data, *args)
     t._vc[0] += 1
-    return t
+    return record_refill(node, t, *(() if p is None else (p,)))
 
 
 def _exponential(d, lambd, gen):
@@ -177,41 +171,49 @@ class TensorRandom:
 
     def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw):
         from_ = kw.pop("from", from_)
-        return _inplace(self, uniform, float(from_), float(to), generator_of(generator))
+        return _inplace(self, uniform, float(from_), float(to), generator_of(generator), node="UniformBackward0")
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        return _inplace(self, normal, float(mean), float(std), generator_of(generator))
+        return _inplace(self, normal, float(mean), float(std), generator_of(generator), node="NormalBackward0")
 
     def bernoulli_(self, p=0.5, *, generator=None):
         if not isinstance(p, (int, float, np.floating)):
-            p = p._data
-        return _inplace(self, bernoulli, p, generator_of(generator))
+            return _inplace(self, bernoulli, p._data, generator_of(generator), node="BernoulliBackward1", p=p)
+        return _inplace(self, bernoulli, p, generator_of(generator), node="BernoulliBackward2")
 
     def bernoulli(self, p=None, *, generator=None):
-        """Out-of-place: ``empty_like(self).bernoulli_(p if given else self)``."""
+        """Out-of-place: ``empty_like(self, contiguous).bernoulli_(p if given else self)``."""
         d = self._data
+        p = _float_p(p, "(Tensor)", " * (*, torch.Generator generator = None)\n * (float p, *, torch.Generator "
+                     "generator = None)\n")
         if p is None and d.dtype.kind != "f":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(d.dtype)}\'')
-        out = empty_like_strides(d, d.dtype)
+        # torch: empty_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT) -- contiguous, not self's layout
+        out = np.empty(d.shape, d.dtype)
         bernoulli(out, d if p is None else p, generator_of(generator))
         from ._tensor import _wrap
-        return _wrap(out)
+        if p is None:
+            from ._random_grad import record_sample
+            return record_sample("BernoulliBackward0", _wrap(out), self)
+        from .ops._no_derivative import record_not_implemented
+        return record_not_implemented("bernoulli", _wrap(out), self)
 
     def random_(self, from_=None, to=None, *, generator=None, **kw):
         from_ = kw.pop("from", from_)
-        return _inplace(self, random, from_, to, generator_of(generator))
+        node = "RandomBackward" + ("2" if from_ is None and to is None else "1" if to is None else "0")
+        return _inplace(self, random, from_, to, generator_of(generator), node=node)
 
     def exponential_(self, lambd=1.0, *, generator=None):
-        return _inplace(self, _exponential, lambd, generator_of(generator))
+        return _inplace(self, _exponential, lambd, generator_of(generator), node="ExponentialBackward0")
 
     def geometric_(self, p, *, generator=None):
-        return _inplace(self, _geometric, p, generator_of(generator))
+        return _inplace(self, _geometric, p, generator_of(generator), node="GeometricBackward0")
 
     def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
-        return _inplace(self, _log_normal, mean, std, generator_of(generator))
+        return _inplace(self, _log_normal, mean, std, generator_of(generator), node="LogNormalBackward0")
 
     def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
-        return _inplace(self, _cauchy, median, sigma, generator_of(generator))
+        return _inplace(self, _cauchy, median, sigma, generator_of(generator), node="CauchyBackward0")
 
     def multinomial(self, num_samples, replacement=False, *, generator=None):
         from ._random_api import multinomial

@@ -41,6 +41,8 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
         return O.matmul.matmul(self, other)
 
     def __rmatmul__(self, other):
+        if not isinstance(other, TensorSurface):    # torch.matmul takes tensors only: the operator declines
+            return NotImplemented
         return O.matmul.matmul(other, self)
 
     def matmul(self, other):

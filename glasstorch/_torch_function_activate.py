@@ -123,6 +123,8 @@ def _sweep_references(wrapped):
                 _replace(space, key, wrapped[id(val)][1])
             funcs = [val] if isinstance(val, types.FunctionType) else \
                 [v for v in vars(val).values() if isinstance(v, types.FunctionType)] if isinstance(val, type) else []
+            # a wrapped __init__ (nn/modules/_factory.py) keeps the defaults on the function it wraps
+            funcs += [f.__wrapped__ for f in funcs if isinstance(getattr(f, "__wrapped__", None), types.FunctionType)]
             for f in funcs:
                 if f.__defaults__ and any(id(d) in wrapped for d in f.__defaults__):
                     _replace(f, "__defaults__", tuple(wrapped[id(d)][1] if id(d) in wrapped and wrapped[id(d)][0] is d

@@ -179,11 +179,7 @@ def _is_checkpoint_valid():
     return not MODE.capture
 
 
-def Variable(data, requires_grad=False, volatile=False):
-    """The pre-0.4 wrapper: now simply the tensor itself."""
-    if requires_grad:
-        data.requires_grad_(True)
-    return data
+from .variable import Variable  # noqa: E402  (the pre-0.4 wrapper: a detached alias of the tensor)
 
 
 from .function import Function  # noqa: E402

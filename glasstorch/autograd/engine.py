@@ -244,12 +244,16 @@ def _walk(order, acc_deps, pending, retain, create, capture, captured, need, acc
 def _capture(node, g, create, capture, captured, need):
     """autograd.grad: hand out the gradients asked for; with ``need``, stop where no target lies."""
     single = node._nout == 1
+    hit = False
     for nr in range(node._nout):
         slot = capture.get((node, nr))
         if slot is not None:
+            hit = True
             gi = g if single else g[nr]
             captured[slot] = gi if create or gi is None else _T._wrap(np.array(gi))
-    if need is not None and not need.get(node, False):
+    # a target that leads to no other one: torch takes its gradient there and does not run it
+    if need is not None and (not need.get(node, False) or hit and not any(
+            nx is not None and need.get(nx, False) for nx, _ in node.next_functions)):
         return None
     return g
 
@@ -393,8 +397,16 @@ def _accumulate(node, g, create, steal=False):
         # gradient arriving transposed from x^T @ g is stored row-major like the weight; below 2-d
         # every order is the same)
         d = var._data
-        var._grad = _T._wrap(np.array(g) if d.ndim < 2 else
-                             np.array(g, order="C" if d.flags.c_contiguous else "K"))
+        if d.ndim < 2 or d.flags.c_contiguous:
+            var._grad = _T._wrap(np.array(g, order="C"))
+        else:       # a dense tensor's strides, else contiguous (torch's clone_obey_contract)
+            from ..ops._layout import _alloc, contig, elem_strides, non_overlapping_dense
+            if non_overlapping_dense(d) and g.dtype == d.dtype:
+                out = _alloc(d.shape, g.dtype, elem_strides(d))
+                out[...] = g
+            else:
+                out = contig(np.array(g))
+            var._grad = _T._wrap(out)
     else:
         gd = var._grad._data
         if gd.shape == g.shape and gd.flags.writeable:

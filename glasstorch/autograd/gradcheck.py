@@ -27,10 +27,27 @@ def _is_diff(x):
     return isinstance(x, Tensor) and x._rg
 
 
+class _Positions:
+    """A non-contiguous array's elements by flat index (row-major), read and written in place."""
+    __slots__ = ("a", "size")
+
+    def __init__(self, a):
+        self.a, self.size = a, a.size
+
+    def __getitem__(self, k):
+        return self.a[np.unravel_index(k, self.a.shape)]
+
+    def __setitem__(self, k, v):
+        self.a[np.unravel_index(k, self.a.shape)] = v
+
+
 def _numerical(fn, inputs, i, eps, outs):
     """[J per output], each (numel of input i, numel of that output), by central differences
     (as torch: the input nudged down first, then up; ``outs`` gives the shapes)."""
-    flat = inputs[i]._data.reshape(-1)          # a view: nudging it nudges the input in place
+    x = inputs[i]._data
+    # a view: nudging it nudges the input in place (a strided input is nudged through its own array:
+    # reshape would copy it); positions in index order either way
+    flat = x.reshape(-1) if x.flags.c_contiguous else _Positions(x)
     rows = []
     for k in range(flat.size):
         orig = flat[k]

@@ -127,6 +127,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction)
     try:
+        _sizes_as_torch(input, target)      # (an ndarray target: torch's error before any arithmetic)
         _check_sizes(input, target, 3)
         return _reduce(_abs(input - target), reduction)
     except (AttributeError, TypeError, ValueError):
@@ -304,7 +305,9 @@ def _noise_like(x, p):
     memory layout, so for a transposed ``x`` the draws fill memory order, not index order."""
     if x.ndim < 2 or x.flags.c_contiguous:
         return dropout_mask(x.shape, p, x.dtype)
-    order = sorted(range(x.ndim), key=lambda d: -x.strides[d])
+    from ..ops._layout import preserve_strides      # (an expanded x: dense, in TensorIterator's dim order)
+    st = preserve_strides(x)
+    order = sorted(range(x.ndim), key=lambda d: -st[d])
     noise = dropout_mask(tuple(x.shape[d] for d in order), p, x.dtype)
     return noise.transpose(np.argsort(order))
 

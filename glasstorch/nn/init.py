@@ -220,6 +220,21 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     return _write(tensor, w)
 
 
+def _meta_noop(fn):
+    """On a meta tensor the initializers that write values do nothing, and draw no random numbers."""
+    def init_fn(tensor, *args, **kwargs):
+        if getattr(tensor, "_is_meta", False):
+            return tensor
+        return fn(tensor, *args, **kwargs)
+    init_fn.__name__, init_fn.__qualname__, init_fn.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    init_fn.__module__, init_fn.__wrapped__ = fn.__module__, fn      # (inspect.signature sees fn's)
+    return init_fn
+
+
+uniform_, normal_, constant_, trunc_normal_, eye_, dirac_, orthogonal_, sparse_ = map(
+    _meta_noop, (uniform_, normal_, constant_, trunc_normal_, eye_, dirac_, orthogonal_, sparse_))
+
+
 # the deprecated spellings without the trailing underscore: the same function behind torch's FutureWarning
 def _deprecated(fn):
     new_name = fn.__name__

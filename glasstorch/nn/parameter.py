@@ -7,8 +7,23 @@ from .._torch_function import _disabled_torch_function_impl
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
 
 
-class Parameter(Tensor):
-    """A tensor that requires grad by default and prints as ``Parameter containing:``."""
+def _user_subclass(cls):
+    """A Tensor subclass defined outside glasstorch (glasstorch's own classes may be named torch.*)."""
+    return cls is not Tensor and not getattr(cls, "_is_param", False) and \
+        not (cls.__module__ or "").startswith(("glasstorch", "torch."))
+
+
+class _ParameterMeta(type):
+    def __instancecheck__(cls, instance):
+        """A user's Tensor subclass made a Parameter keeps its class, marked ``_is_param``: it counts as one."""
+        if type.__instancecheck__(cls, instance):
+            return True
+        return cls is Parameter and isinstance(instance, Tensor) and instance.__dict__.get("_is_param", False)
+
+
+class Parameter(Tensor, metaclass=_ParameterMeta):
+    """A tensor that requires grad by default and prints as ``Parameter containing:``.  Of an instance of a
+    user's Tensor subclass it makes a detached instance of that subclass, marked as a parameter."""
     __slots__ = ()
     _is_param = True
     __torch_function__ = _disabled_torch_function_impl    # results of ops on it are plain tensors
@@ -18,6 +33,16 @@ class Parameter(Tensor):
             data = _wrap(np.zeros((0,), np.float32))
         elif not isinstance(data, Tensor):          # torch calls data.detach() first
             raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
+        elif _user_subclass(type(data)):
+            t = data.detach().requires_grad_(requires_grad)
+            if type(t) is not type(data):
+                raise RuntimeError(f"Creating a Parameter from an instance of type {type(data).__name__} requires "
+                                   "that detach() returns an instance of the same type, but return type "
+                                   f"{type(t).__name__} was found instead. To use the type as a Parameter, "
+                                   "please correct the detach() semantics defined by its __torch_dispatch__() "
+                                   "implementation.")
+            t.__dict__["_is_param"] = True
+            return t
         t = object.__new__(cls)
         t._data = data._data
         t._rg = False

@@ -25,6 +25,7 @@ _SCALARS = (int, float, bool)
 from ._fma32 import fma32  # noqa: E402,F401  (float32 a*b + c, rounded once)
 from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
 from .complex_grad import complex_node as _complex_node  # noqa: E402
+from ._layout import ti as _ti  # noqa: E402  (TensorIterator output strides)
 
 _C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
 
@@ -223,6 +224,8 @@ def fast_operator(ufunc, general):
                         r = ufunc(x, y)
                     except ValueError:
                         raise broadcast_error(x.shape, y.shape) from None
+                    if not x.flags.c_contiguous or (nx != ny and (not nx or not ny or not r.flags.c_contiguous)):
+                        r = _ti(r, x, y)      # torch's TensorIterator layout (ops/_layout.py)
                     t = _new(Tensor)
                     t._data = r
                     t._rg = False
@@ -230,7 +233,10 @@ def fast_operator(ufunc, general):
                     t._vc = [0]
                     t._out_nr = 0
                     return t
-        return general(self, other)
+        try:
+            return general(self, other)
+        except TypeError:       # torch declines the operand: Python tries the other side ([0] * n, "a" + t)
+            return NotImplemented
     operator.__name__ = operator.__qualname__ = f"__{general.__name__}__"
     operator.__doc__ = general.__doc__
     operator.__wrapped__ = general
@@ -349,8 +355,13 @@ def compute(ufunc, x, y, dt):
                 r = ufunc(x, y)
             else:                                  # a large result: cut into blocks over the cores
                 r = _parallel.binary(ufunc, x, y)
-            return r if r.__class__ is ndarray else np.asarray(r, dtype=dt.np)
-        return _compute(ufunc, x, y, dt)
+            if r.__class__ is not ndarray:
+                return np.asarray(r, dtype=dt.np)
+            if (x.__class__ is not ndarray or x.flags.c_contiguous) and \
+                    (y.__class__ is not ndarray or y.flags.c_contiguous) and r.size:
+                return r            # contiguous inputs: a contiguous result, torch's layout too
+            return _ti(r, x, y)     # torch's TensorIterator layout (ops/_layout.py)
+        return _ti(_compute(ufunc, x, y, dt), x, y)
     except ValueError:
         raise broadcast_error(np.shape(x), np.shape(y)) from None
 

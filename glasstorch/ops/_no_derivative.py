@@ -9,6 +9,9 @@ class NotImplemented(Node):  # noqa: A001  (torch's node name)
     """The grad_fn torch records for an op whose derivative it lacks: backward raises."""
     __slots__ = ("msg",)
 
+    def name(self):
+        return "torch::autograd::NotImplemented"      # torch's C++ name, as its name() gives
+
     def backward(self, g):
         raise RuntimeError(self.msg)
 

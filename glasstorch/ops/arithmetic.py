@@ -5,6 +5,7 @@ What each node saves follows torch's derivatives.yaml, so a second backward fail
 where torch's does: ``(w + 1).sum()`` saves nothing, ``(w * 2).sum()`` saves the 2.
 """
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
@@ -345,7 +346,7 @@ def neg(input, *, out=None):
     if out is not None:
         from ._out import check_out_dtype
         check_out_dtype("neg", input, out)
-    r = _wrap(as_array(np.negative(x)))
+    r = _wrap(_ti(as_array(np.negative(x)), x))
     if GRAD.enabled and input._rg:
         record1(NegBackward0(), r, input)
     return _out(r, out, "neg")

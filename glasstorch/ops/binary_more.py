@@ -5,6 +5,7 @@ and addcdiv in ``ternary.py`` (re-exported here, where they used to be).
 At kinks torch's choices hold: maximum/minimum split the gradient in half between equal inputs.
 """
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from .._dtype import result_type
 from ..autograd.graph import Node
@@ -143,9 +144,10 @@ def _modulo(kind, input, other):
             raise RuntimeError("ZeroDivisionError")
     if dt._cat == 2:
         fn = np.fmod if kind == "fmod" else _torch_remainder
-        r = _wrap(compute(fn, x, y, dt) if dt.np == np.float16 else as_array(fn(x, y)).astype(dt.np, copy=False))
+        r = compute(fn, x, y, dt) if dt.np == np.float16 else as_array(fn(x, y)).astype(dt.np, copy=False)
+        r = _wrap(_ti(r, x, y))
     else:
-        r = _wrap(as_array((np.fmod if kind == "fmod" else np.remainder)(x, y)).astype(dt.np, copy=False))
+        r = _wrap(_ti(as_array((np.fmod if kind == "fmod" else np.remainder)(x, y)).astype(dt.np, copy=False), x, y))
     if is_tensor(other):
         if needs_grad(input, other):
             node = (FmodBackward1 if kind == "fmod" else RemainderBackward1)()
@@ -298,7 +300,7 @@ def copysign(input, other, *, out=None):
         refuse_dt("copysign_cpu", dt)
         fdt = DEFAULT.float
         x, y = ints_in_float(input, other, x, y)
-    r = _wrap(as_array(np.copysign(np.asarray(x, fdt.np), np.asarray(y, fdt.np))))
+    r = _wrap(_ti(as_array(np.copysign(np.asarray(x, fdt.np), np.asarray(y, fdt.np))), x, y))
     if needs_grad(input, other):
         scalar = not is_tensor(other)
         node = CopysignBackward1() if scalar else CopysignBackward0()

@@ -4,6 +4,7 @@ Bounds may be numbers or tensors.  torch's choice at the bounds: the gradient pa
 sits exactly on a bound (derivatives.yaml, ``clamp_backward``); with lo > hi every output is hi.
 """
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from .._dtype import result_type
 from ..autograd.graph import Node
@@ -89,7 +90,9 @@ def clamp(input, min=None, max=None, *, out=None):
     x = data_as(input, dt.np)
     if is_tensor(lo) or is_tensor(hi):
         try:
-            r = _wrap(_clamp_values(x, data_as(lo, dt.np), data_as(hi, dt.np)).astype(dt.np, copy=False))
+            bounds = [v for v in (data_as(lo, dt.np), data_as(hi, dt.np)) if v is not None]
+            r = _clamp_values(x, data_as(lo, dt.np), data_as(hi, dt.np)).astype(dt.np, copy=False)
+            r = _wrap(_ti(r, x, *bounds))
         except ValueError:             # shapes that do not broadcast: torch's message
             check_broadcast(*(v._data.shape for v in (input, lo, hi) if is_tensor(v)))
             raise
@@ -107,7 +110,7 @@ def clamp(input, min=None, max=None, *, out=None):
         from ._scalar_cast import checked_scalar
         lo = None if lo is None else checked_scalar(lo, dt.np)
         hi = None if hi is None else checked_scalar(hi, dt.np)
-    r = _wrap(_clamp_values(x, lo, hi).astype(dt.np, copy=False))
+    r = _wrap(_ti(_clamp_values(x, lo, hi).astype(dt.np, copy=False), x))
     if GRAD.enabled and input._rg:
         node = ClampBackward1()
         node.lo, node.hi = lo, hi
@@ -167,7 +170,7 @@ def _clamp_one(input, bound, is_min):
         from ._scalar_cast import checked_scalar
         bound = checked_scalar(bound, dt.np)
     x, b = data_as(input, dt.np), data_as(bound, dt.np)
-    r = _wrap(_clamp_values(x, b if is_min else None, None if is_min else b).astype(dt.np, copy=False))
+    r = _wrap(_ti(_clamp_values(x, b if is_min else None, None if is_min else b).astype(dt.np, copy=False), x, b))
     if is_tensor(bound):
         if needs_grad(input, bound):
             node = (ClampMinBackward1 if is_min else ClampMaxBackward1)()

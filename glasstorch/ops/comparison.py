@@ -1,5 +1,6 @@
 """Comparisons: eq, ne, lt, le, gt, ge.  They give bool tensors and no gradient."""
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error, tensor_input
 from ._complex_refuse import not_implemented
@@ -15,7 +16,11 @@ def _compare(ufunc, kernel, input, other):
     if kernel is not None and dt._cat == 3:
         raise not_implemented(kernel, dt.np)
     try:
-        return _wrap(as_array(ufunc(x, y)))
+        r = as_array(ufunc(x, y))
+        if (x.__class__ is not np.ndarray or x.flags.c_contiguous) and \
+                (y.__class__ is not np.ndarray or y.flags.c_contiguous) and r.size:
+            return _wrap(r)         # contiguous inputs: a contiguous result, torch's layout too
+        return _wrap(_ti(r, x, y))
     except ValueError:
         raise broadcast_error(np.shape(x), np.shape(y)) from None
 

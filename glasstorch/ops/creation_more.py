@@ -64,12 +64,13 @@ def rot90(input, k=1, dims=(0, 1)):
     d0, d1 = w0, w1
     # torch's kernel: a flipped copy, then (k odd) a transposed view of it, so the strides come out as torch's
     x, m = input._data, k % 4
+    from ._layout import contig, flip_copy       # (flip: empty_like(x)'s layout)
     if m == 0:
-        out = x.copy()
+        out = contig(x.copy())                      # torch: x.clone(contiguous_format)
     elif m == 2:
-        out = np.flip(x, (d0, d1)).copy()
+        out = flip_copy(x, (d0, d1))
     else:
-        out = np.swapaxes(np.flip(x, d1 if m == 1 else d0).copy(), d0, d1)
+        out = np.swapaxes(flip_copy(x, d1 if m == 1 else d0), d0, d1)
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = Rot90Backward0()

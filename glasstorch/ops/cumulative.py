@@ -31,11 +31,14 @@ class CumsumBackward0(Node):
         return (g.flip(d).cumsum(d).flip(d),)
 
 
+from ._layout import contig_of  # noqa: E402
+
+
 def cumsum(input, dim, *, dtype=None, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     odt = acc_dtype(x, dtype)
-    r = _wrap(_running(np.cumsum, x, d, odt) if x.ndim else x.astype(odt))
+    r = _wrap(contig_of(_running(np.cumsum, x, d, odt), x) if x.ndim else x.astype(odt))
     if GRAD.enabled and input._rg:
         node = CumsumBackward0()
         node.dim = d if x.ndim else 0
@@ -78,7 +81,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     odt = acc_dtype(x, dtype)
-    r = _wrap(_running(np.cumprod, x, d, odt) if x.ndim else x.astype(odt))
+    r = _wrap(contig_of(_running(np.cumprod, x, d, odt), x) if x.ndim else x.astype(odt))
     if GRAD.enabled and input._rg:
         node = CumprodBackward0()
         node.dim = d if x.ndim else 0

@@ -66,6 +66,9 @@ def _cum_extreme(input, dim, better, node_cls, ret):
     else:
         vals, idx = _running(x, d, better)
     vals = vals.astype(input._data.dtype)
+    if not x.flags.c_contiguous:       # torch's cummax/cummin allocate contiguous outputs
+        from ._layout import contig
+        vals, idx = contig(vals), contig(idx)
     v, i = _wrap(vals), _wrap(idx)
     if GRAD.enabled and input._rg:
         node = node_cls()
@@ -136,7 +139,8 @@ def logcumsumexp(input, dim, *, out=None):
         from . import complex_ops2        # torch's complex step and its complex gradient
         values, node_cls = complex_ops2.logcumsumexp_values, complex_ops2.LogcumsumexpBackward0
     d = _wrap_dim(dim, x.ndim)
-    r = _wrap(values(x, d) if x.ndim else x.copy())
+    from ._layout import contig
+    r = _wrap(contig(values(x, d)) if x.ndim else x.copy())
     if GRAD.enabled and input._rg:
         node = node_cls()
         node.dim = d if x.ndim else 0

@@ -71,6 +71,8 @@ def fill(input, value):
 
 
 def fill_(t, value, _zero=False):
+    if t._is_meta:                       # nothing to write on the meta device
+        return t
     if isinstance(value, Tensor) and value._data.ndim:
         _write(t, value)                 # (torch's value check comes first)
     check_inplace(t, expanded_ok=not isinstance(value, Tensor))    # torch fills an expanded tensor with a number
@@ -98,6 +100,8 @@ class CopyBackwards(Node):
 
 
 def copy_(t, src):
+    if t._is_meta:                       # nothing to write on the meta device
+        return t
     check_inplace(t)
     check_overlap(t, src)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)

@@ -136,7 +136,11 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     d = _wrap_dim(dim, x.ndim)
     idx = _long_index(index, "gather")
     _check_gather(x, idx, d, "gather")
-    r = _wrap(_one_d(x)[_full_index(idx, d)] if idx.size else np.empty(idx.shape, x.dtype))
+    r = _one_d(x)[_full_index(idx, d)] if idx.size else np.empty(idx.shape, x.dtype)
+    if not idx.flags.c_contiguous:
+        from ._layout import contig
+        r = contig(r)               # torch's gather output: empty(index.shape), contiguous
+    r = _wrap(r)
     if GRAD.enabled and input._rg:
         node = GatherBackward0()
         node.shape, node.dim, node.index = x.shape, d, idx
@@ -299,7 +303,8 @@ def index_fill(input, dim, index, value):
     checked_index(index._data, "index_fill")
     d = _wrap_dim(dim, x.ndim)
     i = index_checks.index_fill(x, d, index, value._data if is_t else value, is_t)
-    out = x.copy()
+    from ._layout import clone
+    out = clone(x)          # torch's index_fill: x.clone() (x's layout), then filled
     _one_d(out)[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else checked_scalar(value, x.dtype)
     r = _wrap(out)
     if GRAD.enabled and input._rg:

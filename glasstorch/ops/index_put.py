@@ -95,6 +95,9 @@ def _write(node_cls, input, value, sel, vals, accumulate, vshape):
         np.add.at(flat, sel.reshape(-1), vals.reshape(-1))
     else:
         flat[sel.reshape(-1)] = vals.reshape(-1)
+    if (node_cls is IndexPutBackward0 or node_cls is PutBackward0) and not (x.flags.c_contiguous and x.size):
+        from ._layout import preserve          # torch's index_put: x.clone() (x's layout), then index_put_
+        out = preserve(out, x)
     r = _wrap(out)
     is_t = isinstance(value, Tensor)
     if needs_grad(input, value if is_t else input):

@@ -10,6 +10,7 @@ from .shape import is_array, or_keyword, sizes_arg, reshape, unsqueeze, expand, 
 from .views import DiagonalBackward0, _diag_view
 from .._tensor import _wrap_dim
 from .conversion import layout_copy
+from ._layout import contig, contig_of, contig_or_cl, flip_copy, suggest_cl
 
 
 def _cut(g, axis, sizes):
@@ -86,7 +87,11 @@ def cat(tensors, dim=0, *, out=None):
             if k != d and s[k] != ref.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{ref.shape[k]} but got size {s[k]} for tensor number {i} in the list.")
-    r = _wrap(np.concatenate([t._data for t in used], axis=d, dtype=dt.np, casting="unsafe"))
+    r = np.concatenate([t._data for t in used], axis=d, dtype=dt.np, casting="unsafe")
+    if not all(t._data.flags.c_contiguous for t in used):
+        # torch: the inputs' suggested memory format where they all suggest channels_last, else contiguous
+        r = contig_or_cl(r, ref) if all(suggest_cl(t._data) for t in used) else contig(r)
+    r = _wrap(r)
     if needs_grad(*tensors):
         node = CatBackward0()
         node.dim = d
@@ -120,7 +125,10 @@ def stack(tensors, dim=0, *, out=None):
                                f"{list(t._data.shape)} at entry {i}")
     d = _wrap_dim(dim, len(s0) + 1)
     dt = result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
-    r = _wrap(np.stack([t._data for t in tensors], axis=d).astype(dt.np, copy=False))
+    r = np.stack([t._data for t in tensors], axis=d).astype(dt.np, copy=False)
+    if not all(t._data.flags.c_contiguous or suggest_cl(t._data) for t in tensors):
+        r = contig(r)           # torch: contiguous (channels_last inputs keep their layout)
+    r = _wrap(r)
     if needs_grad(*tensors):
         node = StackBackward0()
         node.dim, node.n = d, len(tensors)
@@ -211,7 +219,7 @@ def repeat(input, *sizes, repeats=None):
             raise RuntimeError(f"Trying to create tensor with negative dimension "
                                f"{next(n for n in target if n < 0)}: {target}")
         reps = tuple(max(n, 0) for n in reps)       # a negative repeat of an empty dim is an empty dim
-    r = _wrap(np.tile(x, reps) if reps else x.copy())
+    r = _wrap(contig_of(np.tile(x, reps) if reps else x.copy(), x))     # torch's repeat: contiguous
     if GRAD.enabled and input._rg:
         node = RepeatBackward0()
         node.shape, node.reps = x.shape, reps
@@ -328,7 +336,7 @@ def flip(input, *args, dims=None):
             raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
         axes += (a,)
     # the result keeps the input's memory layout (torch's empty_like(preserve_format), as clone)
-    r = _wrap(layout_copy(np.flip(x, axes), None) if x.ndim else x.copy())
+    r = _wrap(flip_copy(x, axes) if x.ndim else x.copy())      # torch's flip: empty_like(x)'s layout
     if GRAD.enabled and input._rg:
         node = FlipBackward0()
         node.dims = axes
@@ -372,6 +380,7 @@ def roll(input, shifts, dims=None):
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     if not shifts:
         raise RuntimeError("`shifts` required")
+    empty_keeps = x.size == 0 and dims is not None and dims != ()     # (x.clone(): its strides kept)
     if x.size == 0:                 # torch copies an empty tensor before it looks at the dims
         shifts, dims = (0,), None
     if dims is not None:
@@ -383,11 +392,11 @@ def roll(input, shifts, dims=None):
         if x.ndim == 0:         # roll wraps its dims without the scalar allowance
             raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
         dims = tuple(_wrap_dim(d, x.ndim) for d in dims)
-        r = _wrap(np.roll(x, shifts, dims))
+        r = _wrap(contig_or_cl(np.roll(x, shifts, dims), x))     # torch: x.contiguous(x.suggest_memory_format())
     else:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
-        r = _wrap(np.roll(x, shifts[0]))
+        r = _wrap(layout_copy(x, None) if empty_keeps else contig(np.roll(x, shifts[0])))
     if GRAD.enabled and input._rg:
         node = RollBackward0()
         node.shifts, node.dims = shifts, dims

@@ -3,6 +3,8 @@ operators), isclose/allclose, signbit, sgn.  Results are bool (or integer for bi
 no gradient, except nan_to_num and sgn.
 """
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
+from ._layout import clone as _empty_like  # (an empty result keeps x's strides: torch's empty_like(x))
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, binary_operands
@@ -17,7 +19,7 @@ def isnan(input):
         from .._arg_refuse import not_tensor
         not_tensor()
         raise
-    return _wrap(as_array(np.isnan(x)))
+    return _wrap(_ti(as_array(np.isnan(x)), x))
 
 
 def isinf(input):
@@ -95,8 +97,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     if x.dtype.kind != "f":
         return _wrap(x.copy())
     info = np.finfo(x.dtype)
-    r = _wrap(np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,
-                            neginf=info.min if neginf is None else neginf))
+    r = _wrap(_ti(np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,
+                            neginf=info.min if neginf is None else neginf), x) if x.size else _empty_like(x))
     if GRAD.enabled and input._rg:
         node = NanToNumBackward0()
         node.save(input)
@@ -150,7 +152,7 @@ def logical_xor(input, other, *, out=None):
 
 
 def logical_not(input, *, out=None):
-    return _wrap(as_array(np.logical_not(input._data)))
+    return _wrap(_ti(as_array(np.logical_not(input._data)), input._data))
 
 
 # ---- bitwise -------------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def _bitwise(ufunc, name):
         x, y, dt = binary_operands(input, other)
         if dt._cat >= 2 or (shift and dt.np == np.bool_):     # float or complex; shifts have no bool kernel
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt.np)}'")
-        return _wrap(as_array(ufunc(x, y)).astype(dt.np, copy=False))
+        return _wrap(_ti(as_array(ufunc(x, y)).astype(dt.np, copy=False), x, y))
     op.__name__ = name
     return op
 
@@ -223,7 +225,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         except ValueError:
             from ._common import broadcast_error
             raise broadcast_error(input._data.shape, other._data.shape) from None
-    return _wrap(as_array(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    r = as_array(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return _wrap(_ti(r, input._data, other._data))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

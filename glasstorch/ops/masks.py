@@ -64,7 +64,8 @@ def masked_fill(input, mask, value):
     _check_mask(mask, "masked_fill_")
     v = value._data if is_t else checked_scalar(value, x.dtype)
     out = np.where(mask._data, np.asarray(v).astype(x.dtype), x)
-    r = _wrap(out)
+    from ._layout import contig_of
+    r = _wrap(contig_of(out, x))       # torch's masked_fill: clone(contiguous_format), then fill
     if needs_grad(input, value if is_t else input):
         node = MaskedFillBackward1() if is_t else MaskedFillBackward0()
         node.mask = mask._data

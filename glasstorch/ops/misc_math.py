@@ -202,7 +202,8 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     axes = tuple(i for i in range(x.ndim) if i != d)
     norm = _norms(x, float(p), axes)           # real, also for complex x: the factor scales x
     factor = np.where(norm > maxnorm, (maxnorm / (norm + 1e-7)).astype(norm.dtype), norm.dtype.type(1))
-    r = _wrap((x * factor).astype(x.dtype))
+    from ._layout import contig_of
+    r = _wrap(contig_of((x * factor).astype(x.dtype), x))      # torch's renorm output: contiguous
     if x.dtype.kind == "c":
         from .._linalg_complex import refuse_grad
         refuse_grad("RenormBackward0", "renorm of a complex tensor", r, input)

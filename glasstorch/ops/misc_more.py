@@ -95,21 +95,42 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     vals = np.asarray(input, seq.dtype) if scalar else input._data
     if seq.dtype.kind == "c" or vals.dtype.kind == "c":       # NumPy would order them lexicographically
         refuse("searchsorted_out_cpu", seq if seq.dtype.kind == "c" else vals)
+    if vals.ndim == 0 and seq.ndim != 1:
+        raise RuntimeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension "
+                           f"is 1, but we got boundaries tensor dim({seq.ndim}) and input value's dim(0) numel(1)")
+    if seq.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter._data, -1)
-    how = "right" if right else "left"
     dt = np.int32 if out_int32 else np.int64
     if seq.ndim == 1:
-        r = np.searchsorted(seq, vals, side=how)
+        r = _bisect(seq[None], vals.reshape(1, -1), right).reshape(vals.shape)
     else:
         if scalar or vals.shape[:-1] != seq.shape[:-1]:
             raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
                                "dimensions of boundaries tensor and input value tensor must match, but we got "
                                f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}")
         flat_s, flat_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
-        r = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(flat_s, flat_v)]).reshape(vals.shape) \
-            if flat_s.shape[0] else np.zeros(vals.shape, dt)
+        r = _bisect(flat_s, flat_v, right).reshape(vals.shape)
     return _wrap(np.asarray(r, dt))
+
+
+def _bisect(seq, vals, right):
+    """torch's binary search, row by row (``seq`` (R, n), ``vals`` (R, m)): lo moves past mid while
+    ``not (seq[mid] >= v)`` (``right``: ``not (seq[mid] > v)``), so a NaN value, or a NaN met on the way,
+    sends the search right -- unlike NumPy's searchsorted, which orders NaN last."""
+    n = seq.shape[1]
+    lo = np.zeros(vals.shape, np.int64)
+    hi = np.full(vals.shape, n, np.int64)
+    while n and (lo < hi).any():
+        live = lo < hi
+        mid = lo + ((hi - lo) >> 1)
+        at = np.take_along_axis(seq, np.minimum(mid, n - 1), axis=1)
+        past = ~(at > vals) if right else ~(at >= vals)
+        lo = np.where(live & past, mid + 1, lo)
+        hi = np.where(live & ~past, mid, hi)
+    return lo
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):

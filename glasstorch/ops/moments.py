@@ -99,9 +99,10 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
         warn_at_caller(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                        f"reduction factor (input numel divided by output numel). (Triggered internally at "
                        f"/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)")
-    r = _wrap(as_array(v).astype(x.dtype, copy=False))
+    from ._layout import contig_of        # torch's reductions allocate contiguous outputs
+    r = _wrap(contig_of(as_array(v).astype(x.dtype, copy=False), x))
     if welford:
-        return r, _wrap(as_array(mean if keepdim or not x.ndim else np.squeeze(mean, axes)).astype(x.dtype))
+        return r, _wrap(contig_of(as_array(mean if keepdim or not x.ndim else np.squeeze(mean, axes)).astype(x.dtype), x))
     return _record(name, input, r, axes, keepdim, denom)
 
 

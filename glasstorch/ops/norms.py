@@ -46,11 +46,17 @@ class LinalgVectorNormBackward0(Node):
                 return (sg * ((g / mask.sum(axis=self.axes or None, keepdims=True)) * mask),)
             mask = ((x.abs() == y) | (x.isnan() & y.isnan())).to(y.dtype)
             return (x.sgn() * ((g / mask.sum(self.axes, keepdim=True)) * mask),)
+        from .power import _pow_values as pw        # torch's pow, with its fast paths (1 / (x x) for -2 ...)
         ax = abs(x) if is_array(x) else x.abs()
-        if p > 2:
-            # torch: (x |x|^(p-2)) * (g / y^(p-1)), the second factor masked where y == 0
-            return ((x * ax ** (p - 2)) * m.where(y == 0, 0.0, g / y ** (p - 1)),)
-        return (m.where(y == 0, 0.0, g * m.sign(x) * ax ** (p - 1) / y ** (p - 1)),)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if p > 2:
+                # torch: (x |x|^(p-2)) * (g / y^(p-1)), the second factor masked where y == 0
+                return ((x * pw(ax, p - 2)) * m.where(y == 0, 0.0, g / pw(y, p - 1)),)
+            if p < 1:
+                # torch: ((sgn(x) |x|^(p-1), 0 where x == 0) * g) * y^(1-p)
+                return ((m.where(x == 0, 0.0, m.sign(x) * pw(ax, p - 1)) * g) * pw(y, 1 - p),)
+            # 1 < p < 2, torch: (sgn(x) |x|^(p-1)) * (g / y^(p-1)), the second factor masked where y == 0
+            return ((m.sign(x) * pw(ax, p - 1)) * m.where(y == 0, 0.0, g / pw(y, p - 1)),)
 
 
 def _torch_lastdim(a, axes):
@@ -104,6 +110,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         v = np.sum(ab != 0, **kw).astype(a.dtype)
     elif p == 1:
         v = np.sum(ab, **kw)
+    elif ab.size and np.prod([a.shape[i] for i in (axes if axes is not None else range(a.ndim))]) == 1:
+        v = ab.reshape(np.sum(ab, **kw).shape)           # one term per norm: torch gives |x| itself
     elif p == 2 and _torch_lastdim(a, axes) and dtype is None:
         # torch's vectorised kernel for a contiguous innermost reduction sums in its own order
         v = norm2_lastdim(a.reshape(a.shape[:a.ndim - len(axes)] + (-1,)))
@@ -113,7 +121,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         v = np.sqrt(np.sum(ab * ab, **kw))
     else:
         v = np.sum(ab ** p, **kw) ** (1.0 / p)
-    r = _wrap(as_array(v).astype(a.dtype, copy=False))
+    from ._layout import contig_of        # torch's reductions allocate contiguous outputs
+    r = _wrap(contig_of(as_array(v).astype(a.dtype, copy=False), a))
     if GRAD.enabled and x._rg:
         node = LinalgVectorNormBackward0()
         node.ord, node.axes, node.keepdim = p, (axes if axes is not None else ()), keepdim

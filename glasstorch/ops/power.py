@@ -3,6 +3,7 @@
 Forward values use torch's exact fast paths for common exponents (x*x for 2, 1/x for -1 ...).
 """
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from .._dtype import float16 as _float16, result_type
 from ..autograd.graph import Node
@@ -103,7 +104,7 @@ def pow(input, exponent, *, out=None):
                 r = _wrap(single_result(float(x) * float(x), x.dtype))
             else:
                 y = _pow_values(x, exponent)
-                r = _wrap(y if y.__class__ is np.ndarray else np.asarray(y, x.dtype))
+                r = _wrap(y if y.__class__ is np.ndarray and x.flags.c_contiguous else _ti(np.asarray(y, x.dtype), x))
             if GRAD.enabled and input._rg:
                 node = PowBackward0()
                 node.exponent = exponent

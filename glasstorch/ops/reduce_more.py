@@ -17,6 +17,7 @@ from .reduction import acc_dtype, axes_of, dims_of, restore_dims
 from . import _sum_order
 from .._runtime import get_num_threads
 from .shape import is_array
+from ._layout import contig_of
 from .._tensor import _wrap_dim
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 from .._arg_parser import is_index
@@ -174,7 +175,7 @@ def _amaxmin(name, node_cls, input, dim, keepdim):
                 raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     axes = dims_of(dim if dim != () else None, x.ndim)
     fn = np.max if name == "amax" else np.min
-    r = _wrap(as_array(fn(x, axis=axes if x.ndim else None, keepdims=keepdim)))
+    r = _wrap(contig_of(as_array(fn(x, axis=axes if x.ndim else None, keepdims=keepdim)), x))
     if GRAD.enabled and input._rg:
         node = node_cls()
         node.axes, node.keepdim = (axes if x.ndim else ()), keepdim
@@ -254,7 +255,7 @@ def _arg(fn, name, input, dim, keepdim):
         return _wrap(np.asarray(0, np.int64))
     if x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    return _wrap(fn(x, axis=d, keepdims=keepdim).astype(np.int64))
+    return _wrap(contig_of(fn(x, axis=d, keepdims=keepdim).astype(np.int64), x))
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -331,7 +332,7 @@ def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):
         node_cls, d = ProdBackward0, None
     else:
         d = _wrap_dim(dim, x.ndim)
-        r = _wrap(as_array(np.prod(x, axis=d if x.ndim else None, keepdims=keepdim, dtype=odt)))
+        r = _wrap(contig_of(as_array(np.prod(x, axis=d if x.ndim else None, keepdims=keepdim, dtype=odt)), x))
         node_cls = ProdBackward1
     if GRAD.enabled and input._rg:
         node = node_cls()
@@ -373,7 +374,7 @@ def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
         mx = np.where(np.isinf(mx), 0, mx)
         with np.errstate(divide="ignore"):
             s = np.log(np.sum(np.exp(x - mx), axis=axes, keepdims=True)) + mx
-        r = _wrap(as_array(s if keepdim else np.squeeze(s, axes)).astype(x.dtype, copy=False))
+        r = _wrap(contig_of(as_array(s if keepdim else np.squeeze(s, axes)).astype(x.dtype, copy=False), x))
     if GRAD.enabled and input._rg:
         node = LogsumexpBackward0()
         node.axes, node.keepdim = axes, keepdim
@@ -393,7 +394,7 @@ def _logical(fn, input, dim, keepdim):
     else:
         axes = None if dim is None else axes_of(dim, x.ndim) or None
     r = as_array(fn(x, axis=axes, keepdims=keepdim))
-    return _wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)
+    return _wrap(contig_of(as_array(r.astype(np.uint8) if x.dtype == np.uint8 else r), x))
 
 
 def all(input, dim=None, keepdim=False, *, out=None):
@@ -412,5 +413,5 @@ def count_nonzero(input, dim=None):
         not_tensor()
         raise
     axes = None if dim is None else axes_of(dim, x.ndim) or None
-    return _wrap(as_array(np.count_nonzero(x, axis=axes)).astype(np.int64))
+    return _wrap(contig_of(as_array(np.count_nonzero(x, axis=axes)).astype(np.int64), x))
 

@@ -198,9 +198,13 @@ def _leading(x, axes, keepdim):
     return s if s is None or not keepdim else s.reshape((1,) * r + s.shape)
 
 
+from ._layout import contig  # noqa: E402
+
+
 def _summed(r, input, axes, keepdim):
     """The tensor for a sum over ``axes`` (a tuple, or one axis as an int), its SumBackward1 recorded."""
-    r = _wrap(r if r.__class__ is np.ndarray else np.asarray(r))
+    x = input._data
+    r = _wrap(r if r.__class__ is np.ndarray and x.flags.c_contiguous and x.size else contig(np.asarray(r)))
     if GRAD.enabled and input._rg:
         node = SumBackward1()
         node.shape = input._data.shape
@@ -308,6 +312,8 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
         r = _wrap(lead / x.dtype.type(x.size // math.prod(x.shape[len(axes):])))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
+    if not (x.flags.c_contiguous and x.size):         # torch's reductions allocate contiguous outputs
+        r._data = contig(r._data)
     if GRAD.enabled and input._rg:
         node = MeanBackward1()
         node.shape = x.shape

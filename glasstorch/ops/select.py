@@ -1,5 +1,6 @@
 """Choosing values: ``where`` and ``sign`` (the pieces relu's and abs's derivatives use)."""
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record, record1, needs_grad, binary_operands, check_broadcast
@@ -33,7 +34,7 @@ def where(condition, input=None, other=None, *, out=None):
                            f"{type_name(c.dtype)}")
     x, y, dt = binary_operands(input, other)
     try:
-        r = _wrap(as_array(np.where(c, x, y)).astype(dt.np, copy=False))
+        r = _wrap(_ti(as_array(np.where(c, x, y)).astype(dt.np, copy=False), c, x, y))
     except ValueError:                 # shapes that do not broadcast: torch's message
         check_broadcast(c.shape, np.shape(x), np.shape(y))
         raise
@@ -65,7 +66,7 @@ def sign(input, *, out=None):
     if k == "c":       # NumPy's complex sign is torch's sgn
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
                                   "torch.sgn instead.")
-    r = _wrap(real_sign(x) if k != "b" else x.copy())
+    r = _wrap(_ti(real_sign(x) if k != "b" else x.copy(), x))
     if GRAD.enabled and input._rg:
         record1(SignBackward0(), r, input)
     return r

@@ -64,6 +64,9 @@ def _shifted(x, d):
     return x - m
 
 
+from ._layout import contig_of  # noqa: E402
+
+
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "softmax")
     if x.dtype.kind != "f":                 # (empty: nothing to compute, torch returns it as it is)
@@ -73,7 +76,7 @@ def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
         e = _libm.exp(_shifted(w, d))
         # torch multiplies by the reciprocal of the sum (one division per row, not per element)
         y = e * (w.dtype.type(1) / np.sum(e, axis=d if x.ndim else None, keepdims=True))
-    r = _wrap(np.asarray(y, x.dtype))
+    r = _wrap(contig_of(np.asarray(y, x.dtype), input._data))     # torch's softmax output: contiguous
     if GRAD.enabled and input._rg:
         node = SoftmaxBackward0()
         node.dim = d if x.ndim else None
@@ -111,7 +114,7 @@ def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):
 
 
 def _log_softmax_result(y, d, input):
-    r = _wrap(y)
+    r = _wrap(contig_of(y, input._data))
     if GRAD.enabled and input._rg:
         node = LogSoftmaxBackward0()
         node.dim = d

@@ -71,7 +71,9 @@ class ModeBackward0(_SelectAlong):
 def _pick(node_cls, input, vals, idx, d, keepdim, ret):
     x = input._data
     v = _wrap(as_array(vals))
-    i = _wrap(as_array(idx).astype(np.int64))
+    idx = as_array(idx)
+    # sort's indices are already a fresh int64 array in x's layout (kept); the others' may be views: copied
+    i = _wrap(idx if node_cls in (SortBackward0, SortBackward1) and idx.dtype == np.int64 else idx.astype(np.int64))
     if GRAD.enabled and input._rg:
         node = node_cls()
         node.shape, node.dim, node.keepdim = (x.shape if x.ndim else (1,)), d, keepdim
@@ -88,6 +90,8 @@ def _1d(x):
 
 
 
+
+from ._layout import preserve, preserve_of  # noqa: E402
 
 _NO_COMPLEX_SORT = " Sort does not support complex dtypes on CPU"     # (torch's leading space)
 
@@ -107,6 +111,8 @@ def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
     vals = np.take_along_axis(xd, o, d)
     if not x.ndim:
         vals, o = vals.reshape(()), o.reshape(())
+    elif not (x.flags.c_contiguous and x.size):     # torch's sort fills empty_like(x) (x's layout)
+        vals, o = preserve(vals, x), preserve(o, x)
     return _pick(node_cls, input, vals, o, d, True, sort_ret)
 
 
@@ -122,7 +128,8 @@ def argsort(input, dim=-1, descending=False, stable=False):
         raise
     refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
-    return _wrap(_order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape))
+    r = _order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape)
+    return _wrap(preserve_of(r, x) if x.ndim else r)      # sort's indices: empty_like(x)'s layout
 
 
 def msort(input, *, out=None):
@@ -280,7 +287,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         x = input._data
     refuse("unique" if dim is None else "unique_dim", x)
     if dim is None:
-        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        # torch's sort-based unique compares with ==: every NaN is a value of its own
+        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
         inv = inv.reshape(x.shape)
     else:
         if dim.__class__ is not int:        # torch.unique calls torch.unique_dim(input, dim, ...): its parser

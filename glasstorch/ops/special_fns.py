@@ -6,6 +6,7 @@ digamma and polygamma use the recurrence f(x) = f(x + 1) - (step) to move x abov
 asymptotic (Stirling) series; negative x goes through the reflection formula.
 """
 import math
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 import numpy as np
 
@@ -277,5 +278,5 @@ def heaviside(input, values, *, out=None):
             raise RuntimeError("heaviside is not yet implemented for complex tensors.")
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     from ._no_derivative import record_not_implemented
-    r = _wrap(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype))
+    r = _wrap(_ti(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype), x, v))
     return record_not_implemented("heaviside", r, input, values)

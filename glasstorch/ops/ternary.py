@@ -3,8 +3,11 @@
 lerp computes from the nearer end, as torch's kernel does, so ``lerp(a, b, 1)`` is exactly b.
 """
 import numpy as np
+from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from .._dtype import result_type
+from .._rng_fma import fma64
+from ._fma32 import fma32
 from ..autograd.graph import Node
 from ._common import _wrap, as_array, data_as, is_tensor, record, needs_grad, check_broadcast
 from ._common import tensors_only
@@ -17,7 +20,11 @@ class LerpBackward0(Node):
     __slots__ = ("w",)
 
     def backward(self, g):
-        return g * (1 - self.w), g * self.w
+        w = self.w
+        if getattr(g, "dtype", None) == np.float16:     # torch multiplies half by a number in float32
+            g32 = g.astype(np.float32)
+            return (g32 * np.float32(1 - w)).astype(np.float16), (g32 * np.float32(w)).astype(np.float16)
+        return g * (1 - w), g * w
 
 
 class LerpBackward1(Node):
@@ -30,10 +37,25 @@ class LerpBackward1(Node):
 
 
 def _lerp_values(a, b, w):
-    # torch's kernel: from the nearer end, so lerp(a, b, 1) is exactly b
-    w = np.asarray(w, a.dtype) if not isinstance(w, np.ndarray) else w
+    """torch's kernel: from the nearer end, as one fused multiply-add, so lerp(a, b, 1) is exactly b:
+    z = fma(c, b - a, e) with (c, e) = (w, a) where |w| < 0.5, else (w - 1, b).  Half precision
+    computes in float32 and rounds once at the end."""
+    dt = a.dtype
+    if dt.kind != "f":              # complex: the plain formula
+        w = np.asarray(w, dt) if not isinstance(w, np.ndarray) else w
+        d = b - a
+        return as_array(np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w)).astype(dt, copy=False))
+    op = np.float64 if dt == np.float64 else np.float32
+    a, b, w = a.astype(op, copy=False), b.astype(op, copy=False), np.asarray(w, op)
+    small = np.abs(w) < 0.5
+    c, e = np.where(small, w, w - op(1)), np.where(small, a, b)
     d = b - a
-    return as_array(np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w)).astype(a.dtype, copy=False))
+    if op is np.float32:
+        z = fma32(c, d, e)
+    else:
+        plain = c * d + e           # (fma64's error terms are NaN at infinities)
+        z = np.where(np.isfinite(plain), fma64(c, d, e), plain)
+    return as_array(np.asarray(z, op).astype(dt, copy=False))
 
 
 def lerp(input, end, weight, *, out=None):
@@ -48,7 +70,7 @@ def lerp(input, end, weight, *, out=None):
         from ._complex_refuse import not_implemented
         raise not_implemented("lerp_kernel_tensor" if is_tensor(weight) else "lerp_kernel_scalar", x.dtype)
     w = weight._data if is_tensor(weight) else weight
-    r = _wrap(_lerp_values(x, y, w))
+    r = _wrap(_ti(_lerp_values(x, y, w), *(v for v in (x, y, w) if v.__class__ is np.ndarray)))
     if is_tensor(weight):
         if needs_grad(input, end, weight):
             node = LerpBackward1()
@@ -88,8 +110,8 @@ class AddcdivBackward0(Node):
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     dt = result_type(input, tensor1, tensor2)
     p = np.multiply(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
-    r = _wrap(as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np,
-                                                                                                   copy=False))
+    r = as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np, copy=False)
+    r = _wrap(_ti(r, data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np)))
     if needs_grad(input, tensor1, tensor2):
         node = AddcmulBackward0()
         node.value = value
@@ -108,8 +130,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
                            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
                            "tensor2), for all dtypes.")
     q = np.divide(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
-    r = _wrap(as_array(data_as(input, dt.np) + (q if value == 1 else dt.np.type(value) * q)).astype(dt.np,
-                                                                                                   copy=False))
+    r = as_array(data_as(input, dt.np) + (q if value == 1 else dt.np.type(value) * q)).astype(dt.np, copy=False)
+    r = _wrap(_ti(r, data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np)))
     if needs_grad(input, tensor1, tensor2):
         node = AddcdivBackward0()
         node.value = value

@@ -30,7 +30,8 @@ def _tri(fn, node_cls, input, diagonal):
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(f"{fn.__name__}: input tensor must have at least 2 dimensions")
-    r = _wrap(fn(x, diagonal))
+    from ._layout import contig_of
+    r = _wrap(contig_of(fn(x, diagonal), x))       # torch's tril/triu outputs: contiguous
     if GRAD.enabled and input._rg:
         node = node_cls()
         node.k = diagonal

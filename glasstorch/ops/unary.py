@@ -9,6 +9,7 @@ from ._common import GRAD, _wrap, as_array, record, record1, zero_where, unary_f
 from .._rng_fma import fma64
 from .inplace import commit
 from . import _libm, _parallel
+from ._layout import ti as _ti
 
 _BIG = _parallel.MIN_SIZE
 
@@ -17,7 +18,10 @@ def _unary(fn, node_cls, input, save, x=None):
     """Apply ``fn``; record ``node_cls`` saving "self", "result" or nothing."""
     if x is None:
         x = unary_float_input(input)
-    r = _wrap(as_array(fn(x) if x.size < _BIG or fn.__class__ is not np.ufunc else _parallel.unary(fn, x)))
+    r = as_array(fn(x) if x.size < _BIG or fn.__class__ is not np.ufunc else _parallel.unary(fn, x))
+    if not x.flags.c_contiguous:
+        r = _ti(r, x)           # torch's TensorIterator layout (ops/_layout.py)
+    r = _wrap(r)
     if GRAD.enabled and input._rg:
         node = node_cls()
         if save == "self":

@@ -8,6 +8,7 @@ from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(),
 __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "check_sparse_tensor_invariants"]
 
 from ._mm import mm  # noqa: E402
+import glasstorch as torch  # noqa: E402,F401  (torch/sparse imports torch: old code calls torch.sparse.torch.eye)
 
 
 def sum(input, dim=None, dtype=None):

@@ -4,6 +4,8 @@ Each forward is NumPy on the input's dtype; each backward is the derivative writ
 torch's kernel works in float32 for half inputs we follow NumPy's float16 arithmetic instead.
 """
 import math
+from ...ops._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
+from ...ops._layout import clone as _empty_like
 
 import numpy as np
 
@@ -15,7 +17,7 @@ from ._util import erf
 
 
 def _unary(node_cls, input, out, *save, **attrs):
-    r = _wrap(np.asarray(out, dtype=input._data.dtype))
+    r = _wrap(_ti(np.asarray(out, dtype=input._data.dtype), input._data))
     if GRAD.enabled and input._rg:
         node = node_cls()
         for k, v in attrs.items():
@@ -163,8 +165,10 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
             raise NotImplementedError("clamp is not supported for complex types")
         raise RuntimeError("Bool inputs not supported for hardtanh")
     t = x.dtype.type
-    out = np.clip(x, t(min_val), t(max_val))
-    return _unary(HardtanhBackward0, input, out, input, lo=min_val, hi=max_val)
+    r = _unary(HardtanhBackward0, input, np.clip(x, t(min_val), t(max_val)), input, lo=min_val, hi=max_val)
+    if not x.size:          # torch computes into empty_like(x): an empty x's strides are kept
+        r._data = _empty_like(x)
+    return r
 
 
 def relu6(input, inplace=False):
@@ -363,7 +367,11 @@ def logsigmoid(input):
     w = _opmath(x)
     with np.errstate(over="ignore"):
         out = (np.minimum(w, 0) - _libm.log1p(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)
-    return _unary(LogSigmoidBackward0, input, out, input)
+    r = _unary(LogSigmoidBackward0, input, out, input)
+    if not (x.flags.c_contiguous and x.size):    # torch's log_sigmoid_forward: a contiguous output
+        from ...ops._layout import contig
+        r._data = contig(r._data)
+    return r
 
 
 # glu, prelu and the softmax family live in activation_more.py (imported here, so their old home works)

@@ -1,6 +1,7 @@
 """More of nn.functional's activations: glu, prelu, and the softmax family's wrappers (the implicit-dim
 rule of F.softmax and friends on top of ops/softmax.py).  Split from activation.py for length."""
 import numpy as np
+from ...ops._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
@@ -29,6 +30,8 @@ class GluBackward0(Node):
 def glu(input, dim=-1):
     x = input._data
     refuse("glu_cpu", x)
+    if not x.ndim:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
     if x.shape[dim] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {x.shape[dim]}")
     a, b = np.split(x, 2, axis=dim)
@@ -82,7 +85,7 @@ def prelu(input, weight):
     if w.size != 1 and w.size != channels:
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {w.size} "
                            f"and channel size = {channels}.")
-    r = _wrap(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype))
+    r = _wrap(_ti(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype), x, w))
     if GRAD.enabled and (input._rg or weight._rg):
         node = PreluKernelBackward0()
         node.save(input, weight)

@@ -131,9 +131,13 @@ class ConvolutionBackward0(Node):
 
     def backward(self, g):
         x, w = self.saved()
-        if not isinstance(g, np.ndarray):     # create_graph: the gradients as recorded convolutions
-            from .conv_double import conv_backward_recorded
-            return conv_backward_recorded(self, g, x, w)
+        if not isinstance(g, np.ndarray):     # create_graph: one ConvolutionBackwardBackward0 node
+            from .conv_double import conv_backward_node
+            return conv_backward_node(self, g, x, w)
+        return self.grads(g, x, w)
+
+    def grads(self, g, x, w):
+        """(dx, dW, db) on arrays, each where ``self.need`` asks for it."""
         stride, pads, dilation, groups, squeeze1d, inner = self.cfg
         if squeeze1d:
             g, x, w = g[:, :, None, :], x[:, :, None, :], w[:, :, None, :]
@@ -252,6 +256,14 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
             if any(s != 1 for s in stride):
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
             pads = [_same_pads(k, d) for k, d in zip(ks, dilation)]
+            if any(p0 != p1 for p0, p1 in pads):   # torch zero-pads the odd extra first: ConstantPadNdBackward0
+                from ..functional import pad
+                from ..._user_warning import warn_once
+                warn_once("conv_same_even", "Using padding='same' with even kernel lengths and odd dilation may "
+                          "require a zero-padded copy of the input be created (Triggered internally at "
+                          "/__w/pytorch/pytorch/aten/src/ATen/native/Convolution.cpp:1101.)")
+                extra = [v for p0, p1 in reversed(pads) for v in (0, p1 - p0)]
+                return conv(pad(input, extra), weight, bias, stride, [p0 for p0, _ in pads], dilation, groups, nd)
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:

@@ -8,7 +8,17 @@ recorded ops, which makes them differentiable once more:
     db = sum of g over the batch and spatial dims
 
 and the transposed convolution, its adjoint, the other way round.
+
+As in torch, the three gradients hang from one node, ``ConvolutionBackwardBackward0`` (edges to g, x
+and W), whose values are the plain backward's; its own backward uses the formulas above (see
+``ConvolutionBackwardBackward0``).
 """
+from types import SimpleNamespace
+
+import numpy as np
+
+from ...autograd.graph import MODE, Node
+from ...ops._common import GRAD, _wrap, edge
 
 
 def _weight_grad(conv, xp, g, groups, k, stride, dilation):
@@ -72,3 +82,76 @@ def conv_transpose_backward_recorded(node, g, x, w):
     if node.need[2]:
         gb = g.sum((0,) + tuple(range(2, 2 + nd)))
     return gx, gw, gb
+
+
+def _forward(first, a, b):
+    """The forward map y = op(a, b) of ``first`` (a convolution or a transposed one), without bias."""
+    from .. import functional as F
+    if len(first.cfg) == 4:                          # transposed: output_padding from g's recorded shape
+        stride, padding, dilation, groups = first.cfg
+        nd = a.dim() - 2
+        k, out = b.shape[2:], first._shape[2:]
+        extra = [o - ((i - 1) * s - 2 * p + d * (kk - 1) + 1)
+                 for o, i, s, p, d, kk in zip(out, a.shape[2:], stride, padding, dilation, k)]
+        return (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[nd - 1](
+            a, b, None, stride, padding, extra, groups, dilation)
+    stride, pads, dilation, groups, squeeze1d, _ = first.cfg
+    if squeeze1d:
+        a, b = a.unsqueeze(2), b.unsqueeze(2)
+    flat = [p for p0, p1 in reversed(pads) for p in (p0, p1)]
+    y = (F.conv2d, F.conv3d)[a.dim() - 4](F.pad(a, flat) if any(flat) else a, b, None, stride, 0, dilation, groups)
+    return y.squeeze(2) if squeeze1d else y
+
+
+def _recorded(first, need, g, x, w):
+    """The gradients of ``first`` as recorded ops, only those in ``need``."""
+    view = SimpleNamespace(cfg=first.cfg, need=need)
+    if len(first.cfg) == 4:
+        return conv_transpose_backward_recorded(view, g, x, w)
+    return conv_backward_recorded(view, g, x, w)
+
+
+class ConvolutionBackwardBackward0(Node):
+    """(gx, gW, gb) = conv_backward(g, x, W)   ->   dg = op(ggx, W) + op(x, ggW) + ggb,
+    dx = conv_backward_input(g, ggW),   dW = conv_backward_weight(g, ggx)   (op: the forward map)"""
+    __slots__ = ("first",)
+    _nout = 3
+    materialize_grads = False          # an output without a gradient adds no term
+
+    def backward(self, grads):
+        plain = not MODE.create
+        wrap = (lambda a: None if a is None else _wrap(np.asarray(a))) if plain else (lambda a: a)
+        g, x, w = (wrap(a) for a in self.saved())
+        ggx, ggw, ggb = (wrap(a) for a in grads)
+        dg = dx = dw = None
+        for term in (None if ggx is None else _forward(self.first, ggx, w),
+                     None if ggw is None else _forward(self.first, x, ggw)):
+            if term is not None:
+                dg = term if dg is None else dg + term
+        if ggb is not None:
+            b = ggb.reshape((1, -1) + (1,) * (g.dim() - 2))
+            dg = (b + g.new_zeros(g.shape)) if dg is None else dg + b
+        if ggw is not None:
+            dx = _recorded(self.first, (True, False, False), g, x, ggw)[0]
+        if ggx is not None:
+            dw = _recorded(self.first, (False, True, False), g, ggx, w)[1]
+        out = (dg, dx, dw)
+        return tuple(None if t is None else t._data for t in out) if plain else out
+
+
+def conv_backward_node(first, g, x, w):
+    """``first.backward`` under create_graph: the plain backward's values, as torch's one
+    ``ConvolutionBackwardBackward0`` node with edges to g, x and W."""
+    outs = [None if a is None else _wrap(np.ascontiguousarray(a)) for a in first.grads(g._data, x._data, w._data)]
+    if not (GRAD.enabled and (g._rg or x._rg or w._rg)):
+        return tuple(outs)
+    node = ConvolutionBackwardBackward0()
+    node.first = first
+    node.save(g, x, w)
+    node.next_functions = (edge(g), edge(x), edge(w))
+    node._shape = [tuple(x.shape), tuple(w.shape), (g.shape[1],)]
+    node._dtype = [g._data.dtype] * 3
+    for nr, o in enumerate(outs):
+        if o is not None:
+            o.grad_fn, o._rg, o._out_nr = node, True, nr
+    return tuple(outs)

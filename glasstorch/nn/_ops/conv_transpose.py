@@ -27,9 +27,13 @@ class ConvolutionBackward0(Node):
 
     def backward(self, g):
         x, w = self.saved()
-        if not isinstance(g, np.ndarray):     # create_graph: the gradients as recorded convolutions
-            from .conv_double import conv_transpose_backward_recorded
-            return conv_transpose_backward_recorded(self, g, x, w)
+        if not isinstance(g, np.ndarray):     # create_graph: one ConvolutionBackwardBackward0 node
+            from .conv_double import conv_backward_node
+            return conv_backward_node(self, g, x, w)
+        return self.grads(g, x, w)
+
+    def grads(self, g, x, w):
+        """(dx, dW, db) on arrays, each where ``self.need`` asks for it."""
         stride, padding, dilation, groups = self.cfg
         nd = x.ndim - 2
         n, c, sp = x.shape[0], x.shape[1], x.shape[2:]

@@ -6,6 +6,7 @@ index order, as torch's kernel does, with per-sample weights applied by fused mu
 mean divides the sum by the bag's size."""
 import numpy as np
 
+from ..._rng_fma import fma64
 from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, fma32, record
 from ...ops._norm_order import norm2_lastdim
@@ -62,9 +63,10 @@ class EmbeddingBagBackward0(Node):
             np.add.at(gw, (self.argmax[ok], cols[ok]), g[ok])
             return gw
         # torch visits each distinct index (ascending) and adds scale * g_bag for each occurrence,
-        # as a multiply-add; occurrences of one index are taken in input order here
+        # as a multiply-add; occurrences of one index come in the order of its indices.sort() (unstable)
+        from ...ops.sorting import _order
         scales = self._scales(g.dtype)
-        order = np.argsort(self.idx, kind="stable")
+        order = _order(self.idx, 0, False, False)
         order = order[self.keep[order]]
         if not order.size:
             return gw
@@ -78,6 +80,8 @@ class EmbeddingBagBackward0(Node):
             r = rows[sel]
             if g.dtype == np.float32:
                 gw[r] = fma32(sc[sel][:, None], g[src[sel]], gw[r])
+            elif g.dtype == np.float64:          # (torch's double axpy contracts to FMA as well)
+                gw[r] = fma64(sc[sel][:, None], g[src[sel]], gw[r])
             else:
                 gw[r] = sc[sel][:, None] * g[src[sel]] + gw[r]
         return gw
@@ -85,6 +89,12 @@ class EmbeddingBagBackward0(Node):
     def _scales(self, dt):
         """Per position: the sample weight (or 1), divided (in double) by the bag size for the mean."""
         s = np.ones(self.idx.shape, np.float64) if self.psw is None else self.psw.astype(np.float64)
+        if self.freq:
+            # torch divides by counts[sorted_indices[u]], u the rank of the position's index among the
+            # distinct indices (its loop counter), not by the index's own count (EmbeddingBag.cpp)
+            idx = self.idx.ravel()
+            rank = np.unique(idx, return_inverse=True)[1].reshape(self.idx.shape)
+            s = s / np.bincount(idx, minlength=self.num)[np.sort(idx)[rank]]
         if self.mode == 1:
             n = self.size[self.bag]
             s = np.where(n != 0, s / np.where(n != 0, n, 1), s)
@@ -218,8 +228,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             b = bag[sel]
             if psw is None:
                 out[b] = out[b] + w[idx[sel]]
-            elif w.dtype == np.float32:
-                out[b] = fma32(psw[sel][:, None].astype(np.float32), w[idx[sel]], out[b])
+            elif w.dtype == np.float32 and padding_idx is None:     # torch's fast (FMA) path; a padding_idx
+                out[b] = fma32(psw[sel][:, None].astype(np.float32), w[idx[sel]], out[b])   # takes the plain loop
             else:
                 out[b] = psw[sel][:, None].astype(w.dtype) * w[idx[sel]] + out[b]
         if mode == "mean":

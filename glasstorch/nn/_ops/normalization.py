@@ -54,7 +54,14 @@ def _affine_and_record(node_cls, xhat, invstd, input, weight, bias, shape=None, 
         out = out * (weight._data if shape is None else weight._data.reshape(shape))
     if bias is not None:
         out = out + (bias._data if shape is None else bias._data.reshape(shape))
-    r = _wrap(np.asarray(out, input._data.dtype))
+    out = np.asarray(out, input._data.dtype)
+    if not input._data.size and node_cls is NativeBatchNormBackward0:     # an empty input's strides are kept
+        from ..._empty_strides import strided_like
+        out = strided_like(np.empty(out.shape, out.dtype), input._data)
+    elif not input._data.flags.c_contiguous:      # layer_norm: contiguous; batch/group norm: x's suggested format
+        from ...ops._layout import contig, contig_or_cl
+        out = contig(out) if node_cls is NativeLayerNormBackward0 else contig_or_cl(out, input._data)
+    r = _wrap(out)
     need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
     if GRAD.enabled and any(need):
         node = node_cls()
@@ -76,6 +83,9 @@ class NativeBatchNormBackward0(Node):
     __slots__ = ("xhat", "invstd", "training", "need", "axes", "eps", "mean", "exact")
 
     def backward(self, g):
+        if not is_array(g) and getattr(self, "given", None) is None:     # create_graph: torch's one node
+            from .norm_double import norm_double
+            return norm_double(self, g, "NativeBatchNormBackwardBackward0", (0, 1, 2), 5)
         axes = self.axes
         if self.exact is not None and is_array(g):
             w, x = self.saved()
@@ -121,7 +131,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     # _verify=False: the native kernel's path (instance_norm), which skips F.batch_norm's size check
     x = input._data
     if training:
-        n = x.size // x.shape[1]
+        n = x.shape[0] * int(np.prod(x.shape[2:])) if x.shape[1] >= 0 else 0   # (not x.size // C: C may be 0)
         if n <= 1 and _verify:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
     if x.ndim > 1:
@@ -153,7 +163,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         rv = running_var._data.reshape(-1)
         invstd = _bn_exact.eval_invstd(rv, eps, dt)
         bw_stats = (mean, _bn_exact.backward_invstd(rv, eps, dt))
-    r = _wrap(_bn_exact.output(x, mean, invstd, w, b))
+    out = _bn_exact.output(x, mean, invstd, w, b)
+    if not x.flags.c_contiguous:
+        from ...ops._layout import contig_or_cl
+        out = contig_or_cl(out, x)
+    r = _wrap(out)
     need = (input._rg, weight is not None and weight._rg, bias is not None and bias._rg)
     if GRAD.enabled and any(need):
         node = NativeBatchNormBackward0()
@@ -175,7 +189,7 @@ def _batch_norm_generic(input, running_mean, running_var, weight, bias, training
     shape = (1, -1) + (1,) * (x.ndim - 2)
     t = x.dtype.type
     if training:
-        n = x.size // x.shape[1]
+        n = int(np.prod(x.shape[:1] + x.shape[2:]))
         mean = x.mean(axis=axes, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
         if running_mean is not None:
@@ -201,6 +215,9 @@ class NativeLayerNormBackward0(Node):
     __slots__ = ("xhat", "invstd", "need", "axes", "eps")
 
     def backward(self, g):
+        if not is_array(g) and getattr(self, "given", None) is None:     # create_graph: torch's one node
+            from .norm_double import norm_double
+            return norm_double(self, g, "NativeLayerNormBackwardBackward0", (0, 1, 4), 6, 5)
         axes = self.axes
         w, xhat, invstd = _saved_stats(self, g, axes)
         n = int(np.prod([g.shape[a] for a in axes]))
@@ -222,6 +239,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
     k = len(normalized_shape)
+    if not k:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
     if x.shape[x.ndim - k:] != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}")
@@ -260,6 +280,11 @@ class NativeGroupNormBackward0(Node):
             gg = gh.reshape(n, self.groups, -1)
             gx = _norm_backward(gg, xh, invstd, None, (2,), gg.shape[2]).reshape(g.shape)
         axes = (0,) + tuple(range(2, g.ndim))
+        if not is_array(g):      # torch's recorded form: summed per group, then viewed as (C,)
+            grouped = lambda t: t.reshape(n, self.groups, c // self.groups, -1).sum((0, 3)).reshape(c)
+            gw = grouped(g * xhat) if self.need[1] else None
+            gb = grouped(g) if self.need[2] else None
+            return gx, gw, gb
         gw = (g * xhat).sum(axis=axes) if self.need[1] else None
         gb = g.sum(axis=axes) if self.need[2] else None
         return gx, gw, gb
@@ -267,6 +292,8 @@ class NativeGroupNormBackward0(Node):
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
     n, c = x.shape[:2]
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "

@@ -195,7 +195,8 @@ def pad(input, pad, mode="constant", value=None):
         pos = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
         out = np.pad(x, pos, constant_values=0 if value is None else value)
         crop = tuple(slice(max(-lo, 0), out.shape[i] - max(-hi, 0)) for i, (lo, hi) in enumerate(widths))
-        r = _wrap(np.ascontiguousarray(out[crop]))
+        from ...ops._layout import contig_or_cl       # torch: empty(shape, x.suggest_memory_format())
+        r = _wrap(contig_or_cl(np.ascontiguousarray(out[crop]), x))
         if GRAD.enabled and input._rg:
             node = ConstantPadNdBackward0()
             node.widths, node.xshape = widths, x.shape

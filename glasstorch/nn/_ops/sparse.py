@@ -18,15 +18,73 @@ class EmbeddingBackward0(Node):
             if self.freq:
                 raise RuntimeError(FREQ)
             return (sparse_embedding_grad(g, self.idx, self.num, self.padding_idx),)
-        if self.m is not np:        # create_graph: the same sums in Tensor ops, recorded
-            m = self.m
-            gw = m.zeros(self.num, d, dtype=g.dtype).index_add(0, m.tensor(self.idx.ravel()), g.reshape(-1, d))
-            return (gw if self.padding_idx is None else gw.index_fill(0, m.tensor([self.padding_idx]), 0),)
-        gw = np.zeros((self.num, d), g.dtype)
-        np.add.at(gw, self.idx.ravel(), g.reshape(-1, d))
+        if self.m is not np:        # create_graph: the same sums, behind torch's one node
+            r = _wrap(self.dense(g._data, d))
+            if GRAD.enabled and g._rg:
+                node = EmbeddingDenseBackwardBackward0()
+                node.idx, node.padding_idx = self.idx, self.padding_idx
+                record1(node, r, g)
+            return (r,)
+        return (self.dense(g, d),)
+
+    def dense(self, g, d):
+        """dW on arrays."""
+        if self.freq:
+            gw = _freq_scaled_sum(g.reshape(-1, d), self.idx.ravel(), self.num)
+        else:
+            gw = np.zeros((self.num, d), g.dtype)
+            np.add.at(gw, self.idx.ravel(), g.reshape(-1, d))
         if self.padding_idx is not None:
             gw[self.padding_idx] = 0
-        return (gw,)
+        return gw
+
+
+class EmbeddingDenseBackwardBackward0(Node):
+    """dW = embedding_dense_backward(g, idx)   ->   dg = gg[idx], 0 where idx == padding_idx
+    (torch's double backward leaves out scale_grad_by_freq's 1 / count)"""
+    __slots__ = ("idx", "padding_idx")
+
+    def backward(self, gg):
+        idx = self.idx
+        if isinstance(gg, np.ndarray):
+            dg = gg[idx]
+            if self.padding_idx is not None:
+                dg[idx == self.padding_idx] = 0
+            return (dg,)
+        m = self.m
+        dg = gg.index_select(0, m.from_numpy(idx.ravel())).reshape(idx.shape + (gg.shape[1],))
+        if self.padding_idx is not None:
+            dg = dg.masked_fill(m.from_numpy(idx == self.padding_idx).unsqueeze(-1), 0)
+        return (dg,)
+
+
+def _freq_scale(idx, num, dtype):
+    """scale_grad_by_freq: each position's 1 / (how often its index occurs), in the weight's dtype."""
+    counts = np.bincount(idx, minlength=num).astype(dtype)
+    return dtype.type(1) / counts[idx]
+
+
+def _mul_add(a, b, c):
+    return a * b + c
+
+
+def _freq_scaled_sum(g, idx, num):
+    """dW[i] = sum of g[p] / count(i) over the positions p with idx[p] == i, as torch's CPU loop adds
+    them: one position after another, each a multiply-add rounded once (FMA)."""
+    from ...ops._fma32 import fma32
+    from ..._rng_fma import fma64
+    scale = _freq_scale(idx, num, g.dtype)
+    gw = np.zeros((num, g.shape[1]), g.dtype)
+    order = np.argsort(idx, kind="stable")
+    first = np.searchsorted(idx[order], idx[order], side="left")
+    rank = np.empty_like(idx)
+    rank[order] = np.arange(idx.size) - first          # the k-th occurrence of its index
+    for k in range(int(rank.max()) + 1 if idx.size else 0):
+        at = rank == k
+        rows, gk, sk = idx[at], g[at], scale[at][:, None]
+        fma = fma32 if g.dtype == np.float32 else fma64 if g.dtype == np.float64 else _mul_add
+        gw[rows] = fma(gk, sk, gw[rows])
+    return gw
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,

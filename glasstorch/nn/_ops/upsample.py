@@ -262,7 +262,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     else:
         mats = [_linear_matrix(n, o, align_corners, s, ct) for n, o, s in zip(spatial, out_size, scales)]
     out = _apply(x.astype(np.float64), mats).astype(x.dtype)
-    r = _wrap(np.ascontiguousarray(out))
+    from ...ops.conversion import keep_format         # torch: x's suggested memory format
+    r = _wrap(keep_format(np.ascontiguousarray(out), input._data))
     if GRAD.enabled and input._rg:
         node = (_NODES[(mode, nd)] if not antialias else
                 UpsampleBicubic2DAaBackward0 if mode == "bicubic" else UpsampleBilinear2DAaBackward0)()

@@ -1,28 +1,69 @@
-"""``Module.to`` and ``_apply``: convert every parameter and buffer, in place, children first.
+"""``Module.to`` and ``_apply``: convert every parameter and buffer, children first.
 
-The tensors keep their identity (only ``_data`` is replaced), so an optimizer made before
-``model.double()`` still updates the model's parameters.
+By default parameters keep their identity (only ``_data`` is replaced), so an optimizer made before
+``model.double()`` still updates the model's parameters; ``torch.__future__`` can change that.
 """
 from ..._tensor import Tensor
 from ... import _dtype as _dt
 from ..._device import check_device
 
-__all__ = ["apply", "to"]
+__all__ = ["apply", "to", "to_empty"]
 
 
-def apply(module, fn):
-    for m in module.children():
-        m._apply(fn)
-    for store in (module._parameters, module._buffers):
-        for k, t in store.items():
-            if t is None:
-                continue
-            new = fn(t)
-            if new is t:
-                continue
-            t._set_data(new._data)       # in place, so optimizers holding the parameter see it
-            if t._grad is not None:
-                t._grad = fn(t._grad)
+def apply(module, fn, recurse=True):
+    """Convert every parameter (and its ``.grad``) and buffer with ``fn``, as torch: by default the
+    parameter and grad objects stay and take the new data; under ``torch.__future__``'s overwrite
+    switch new Parameter objects replace them; under its swap switch the objects stay and trade
+    everything with the converted ones (``torch.utils.swap_tensors``).  Buffers are always replaced."""
+    from ... import __future__ as future
+    from ...utils import swap_tensors
+    from ...autograd.grad_mode import no_grad
+    from ..parameter import Parameter
+    if recurse:
+        for m in module.children():
+            m._apply(fn)
+    swap = future.get_swap_module_params_on_conversion()
+
+    def keeps_object(old, new):        # torch's set_data path: same kind of tensor (meta vs not)
+        return old._is_meta == new._is_meta and not future.get_overwrite_module_params_on_conversion()
+
+    for key, param in module._parameters.items():
+        if param is None:
+            continue
+        with no_grad():
+            applied = fn(param)
+        grad = param._grad
+        if swap:
+            param._grad = None
+            try:
+                swap_tensors(param, Parameter(applied, requires_grad=param.requires_grad))
+            except Exception as e:
+                param._grad = grad
+                raise RuntimeError(f"_apply(): Couldn't swap {module._get_name()}.{key}") from e
+            out = param
+        elif keeps_object(param, applied):
+            param._set_data(applied._data)
+            out = param
+        else:
+            out = module._parameters[key] = Parameter(applied, param.requires_grad)
+        if grad is None:
+            continue
+        with no_grad():
+            grad_applied = fn(grad)
+        if swap:
+            grad_applied.requires_grad_(grad.requires_grad)
+            try:
+                swap_tensors(grad, grad_applied)
+            except Exception as e:
+                raise RuntimeError(f"_apply(): Couldn't swap {module._get_name()}.{key}.grad") from e
+            out.grad = grad
+        elif keeps_object(grad, grad_applied):
+            out._grad._set_data(grad_applied._data)
+        else:
+            out.grad = grad_applied.requires_grad_(grad.requires_grad)
+    for key, buf in module._buffers.items():
+        if buf is not None:
+            module._buffers[key] = fn(buf)
     return module
 
 
@@ -64,3 +105,16 @@ def _to_meta(module, dtype):
                     dt = dtype if dtype is not None and t.is_floating_point() else None
                     store[k] = to_meta(t.to(dt) if dt is not None else t)
     return module
+
+
+def to_empty(module, *, device, recurse=True):
+    """``module.to_empty(device=...)``: every parameter and buffer becomes an uninitialized tensor of its
+    shape and dtype on ``device`` (glasstorch fills them with zeros), typically to give a module built
+    on the meta device real storage before loading weights or calling ``reset_parameters()``."""
+    import numpy as np
+    from ..._meta import is_meta_device, new_meta
+    from ..._tensor import _wrap
+    if is_meta_device(device):
+        return module._apply(new_meta, recurse)
+    check_device(device)
+    return module._apply(lambda t: _wrap(np.zeros(t._data.shape, t._data.dtype)), recurse)

@@ -1,8 +1,11 @@
 """``Module.state_dict`` and ``load_state_dict``, with torch's keys, order and error messages."""
 from collections import OrderedDict, namedtuple
+import warnings
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from ... import __future__ as _future
+from ...utils._swap import swap_tensors
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -64,6 +67,17 @@ def state_dict(module, destination=None, prefix="", keep_vars=False):
     return destination
 
 
+def _as_param_like(param, value):
+    """``value`` as what replaces ``param``: a Parameter (``value`` itself if it is one) with
+    ``param``'s requires_grad when ``param`` is a Parameter, else ``value``."""
+    from ..parameter import Parameter
+    if not isinstance(param, Parameter):
+        return value
+    if isinstance(value, Parameter):
+        return value.requires_grad_(param.requires_grad)
+    return Parameter(value, requires_grad=param.requires_grad)
+
+
 def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
     persistent = {k: v for k, v in module._buffers.items() if k not in module._non_persistent_buffers_set}
     local = {k: v for k, v in list(module._parameters.items()) + list(persistent.items()) if v is not None}
@@ -83,12 +97,29 @@ def _load_own(module, sd, prefix, strict, missing, unexpected, errors, assign):
             errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
                           f"the shape in current model is {param.shape}.")
             continue
-        with no_grad():
-            if assign:
-                setattr(module, name, value if name not in module._parameters
-                        else type(param)(value, requires_grad=param.requires_grad))
-            else:
-                param.copy_(value)
+        if param._is_meta and not value._is_meta and not assign:
+            warnings.warn(f"for {key}: copying from a non-meta parameter in the checkpoint to a meta parameter in "
+                          "the current model, which is a no-op. (Did you mean to pass `assign=True` to assign items "
+                          "in the state dictionary to their corresponding key in the module instead of copying "
+                          "them in place?)", UserWarning, stacklevel=4)
+        swap = _future.get_swap_module_params_on_conversion()
+        try:
+            with no_grad():
+                if swap:
+                    # the module's tensor trades contents with what its module_load makes of the value
+                    new = param.module_load(value, assign=assign)
+                    if new is value or new is param:
+                        raise RuntimeError("module_load returned one of self or other, please .detach() the "
+                                           "result if returning one of the inputs in module_load")
+                    swap_tensors(param, _as_param_like(param, new))
+                elif assign:
+                    setattr(module, name, _as_param_like(param, value))
+                else:
+                    param.copy_(value)
+        except Exception as ex:     # noqa: BLE001  (torch reports any failure among the load's errors)
+            errors.append(f'While {"swapping" if swap else "copying"} the parameter named "{key}", whose dimensions '
+                          f"in the model are {param.size()} and whose dimensions in the checkpoint are "
+                          f"{value.size()}, an exception occurred : {ex.args}.")
     extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
     if _overrides(module, "set_extra_state"):
         if extra_key in sd:

@@ -77,6 +77,10 @@ class PReLU(Module):
         self.init = init
         self.weight = Parameter(filled((num_parameters,), float(init), dtype))
 
+    def reset_parameters(self):
+        from ..init import constant_
+        constant_(self.weight, self.init)
+
     def forward(self, input):
         return F.prelu(input, self.weight)
 

@@ -5,6 +5,7 @@ instance norms share ``_NormBase`` with them but are *not* ``_BatchNorm`` (as in
 """
 import numpy as np
 
+from ... import _dtype as _dt
 from ..._tensor import _wrap
 from ..parameter import Parameter
 from ._factory import filled
@@ -37,7 +38,7 @@ class _NormBase(Module):
         if track_running_stats:
             self.register_buffer("running_mean", filled((num_features,), 0.0, dtype, "zeros"))
             self.register_buffer("running_var", filled((num_features,), 1.0, dtype, "ones"))
-            self.register_buffer("num_batches_tracked", _wrap(np.array(0, np.int64)))
+            self.register_buffer("num_batches_tracked", filled((), 0, _dt.int64, "tensor"))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)

@@ -12,6 +12,7 @@ from ... import _dtype as _dt
 from ..._device import check_device
 from ..parameter import Parameter
 from . import _conversion
+from . import _factory
 from . import _hooks
 from . import _repr
 from . import _state_dict
@@ -65,6 +66,10 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
         d["_backward_pre_hooks"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
         d["_is_full_backward_hook"] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _factory.honour_device_argument(cls)       # device='meta' builds a layer on the meta device
 
     def forward(self, *input):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
@@ -302,8 +307,8 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
                         g._data[...] = 0
 
     # ---- dtype and device -------------------------------------------------------------------
-    def _apply(self, fn):
-        return _conversion.apply(self, fn)
+    _apply = _conversion.apply              # (self, fn, recurse=True)
+    to_empty = _conversion.to_empty         # (self, *, device, recurse=True)
 
     def to(self, *args, **kwargs):
         return _conversion.to(self, args, kwargs)

@@ -2,6 +2,7 @@
 from ..parameter import Parameter
 from ._factory import filled
 from .. import functional as F
+from .. import init
 from .module import Module
 
 __all__ = ["LayerNorm", "GroupNorm", "RMSNorm"]
@@ -21,6 +22,14 @@ def _affine_params(module, args, affine, bias, dtype):
         module.register_parameter("bias", None)
 
 
+def _reset_affine(module):
+    """``reset_parameters()``: weight back to ones, bias to zeros (where they exist)."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if getattr(module, "bias", None) is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     """y = (x - E[x]) / sqrt(Var[x] + eps) * gamma + beta over the last dims ``normalized_shape``"""
 
@@ -31,6 +40,8 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         _affine_params(self, (self.normalized_shape,), elementwise_affine, bias, dtype)
+
+    reset_parameters = _reset_affine
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -49,6 +60,8 @@ class GroupNorm(Module):
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         _affine_params(self, (num_channels,), affine, bias, dtype)
+
+    reset_parameters = _reset_affine
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -71,6 +84,8 @@ class RMSNorm(Module):
             self.weight = Parameter(filled((self.normalized_shape,), 1.0, dtype))
         else:
             self.register_parameter("weight", None)
+
+    reset_parameters = _reset_affine
 
     def forward(self, x):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)

@@ -1,0 +1,73 @@
+"""The tensor factories on the meta device: ``torch.randn(2, 3, device='meta')``, or any factory
+called inside ``with torch.device('meta'):`` (or after ``torch.set_default_device('meta')``), gives
+a meta tensor: its shape, dtype and requires_grad, no data, and no random numbers drawn.
+
+glasstorch gets the shape and dtype by running the CPU factory (the random generator's state put
+back afterwards) and keeping only those; the ``*_like`` factories follow their input onto the meta
+device unless ``device=`` says otherwise.
+"""
+import functools
+
+import numpy as np
+
+from ._device import DEFAULT_STACK
+from ._meta import is_meta_device, new_meta
+
+__all__ = ["install"]
+
+FACTORIES = ("empty", "zeros", "ones", "full", "rand", "randn", "randint", "randperm", "arange", "linspace",
+             "logspace", "eye", "tensor", "empty_strided")
+LIKE_FACTORIES = ("empty_like", "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "randint_like")
+
+
+def _on_meta(device, default):
+    return is_meta_device(device) if device is not None else default
+
+
+def _default_is_meta():
+    return DEFAULT_STACK[-1].type == "meta"
+
+
+def _run_on_cpu(fn, args, kwargs):
+    """``fn``'s CPU result, leaving the random generator as it was."""
+    from ._random_api import get_rng_state, set_rng_state
+    state = get_rng_state()
+    try:
+        return fn(*args, **dict(kwargs, device=None))
+    finally:
+        set_rng_state(state)
+
+
+def _factory(fn):
+    @functools.wraps(fn)
+    def factory(*args, **kwargs):
+        # the common case first, in as few steps as possible: no device given, none set as default
+        if not kwargs and DEFAULT_STACK[-1].type != "meta" or not _on_meta(kwargs.get("device"), _default_is_meta()):
+            return fn(*args, **kwargs)
+        return new_meta(_run_on_cpu(fn, args, kwargs))
+    return factory
+
+
+def _like_factory(fn):
+    @functools.wraps(fn)
+    def factory(input, *args, **kwargs):
+        from ._tensor import Tensor, _wrap
+        meta_in = isinstance(input, Tensor) and input._is_meta
+        if meta_in:             # only its shape and dtype matter
+            input = _wrap(np.zeros(input._data.shape, input._data.dtype))
+        if not _on_meta(kwargs.get("device"), meta_in):
+            return fn(input, *args, **kwargs)
+        return new_meta(_run_on_cpu(fn, (input,) + args, kwargs))
+    return factory
+
+
+from ._arg_refuse import PASS_THROUGH  # noqa: E402
+PASS_THROUGH.update((_factory(None).__code__, _like_factory(None).__code__))   # torch's errors name the factory
+
+
+def install(namespace):
+    """Put the meta-aware factories in ``namespace`` (glasstorch's own)."""
+    for name in FACTORIES:
+        namespace[name] = _factory(namespace[name])
+    for name in LIKE_FACTORIES:
+        namespace[name] = _like_factory(namespace[name])
