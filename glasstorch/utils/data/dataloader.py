@@ -7,6 +7,9 @@ any later random numbers match torch for the same seed.  With ``num_workers > 0`
 emulated in turn (``_workers.py``): torch's batch order, worker seeds, ``worker_init_fn`` and
 ``get_worker_info()``.
 """
+import os
+import warnings
+
 from ._collate import default_collate, default_convert
 from ._rng import random_int64
 from .dataset import IterableDataset
@@ -83,6 +86,7 @@ class DataLoader:
             collate_fn = default_collate if batch_sampler is not None else default_convert
         self.collate_fn = collate_fn
         self._iterator = None
+        self.check_worker_number_rationality()
 
     @property
     def _auto_collation(self):
@@ -97,8 +101,10 @@ class DataLoader:
             return _SingleProcessIter(self)
         make_fetcher = lambda dataset: _Fetcher(self, dataset)  # noqa: E731
         if not self.persistent_workers:
+            self.check_worker_number_rationality()
             return WorkersIter(self, make_fetcher)
         if self._iterator is None:             # persistent workers: one iterator, reset each epoch
+            self.check_worker_number_rationality()
             self._iterator = WorkersIter(self, make_fetcher)
         else:
             self._iterator._reset(self)
@@ -113,7 +119,21 @@ class DataLoader:
         return len(self._index_sampler)
 
     def check_worker_number_rationality(self):
-        pass
+        """torch's warning when more workers are asked for than this process may run on CPUs."""
+        if not self.num_workers:
+            return
+        affinity = hasattr(os, "sched_getaffinity")     # cgroups and taskset count, as in torch
+        cpus = len(os.sched_getaffinity(0)) if affinity else os.cpu_count()
+        if cpus is not None and self.num_workers <= cpus:
+            return
+        suggest = ("DataLoader is not able to compute a suggested max number of worker in current system."
+                   if cpus is None else
+                   f"Our suggested max number of worker in current system is {cpus}"
+                   f"{'' if affinity else ' (`cpuset` is not taken into account)'}, which is smaller than what this "
+                   "DataLoader is going to create.")
+        warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in total. {suggest} Please be "
+                      "aware that excessive worker creation might get DataLoader running slow or even freeze, lower the "
+                      "worker number to avoid potential slowness/freeze if necessary.", stacklevel=2)
 
 
 class _InfiniteConstantSampler:
