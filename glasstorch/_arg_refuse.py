@@ -221,6 +221,13 @@ def _frames():
     return out[::-1]
 
 
+def not_a_tensor():
+    """Called in an op's ``except AttributeError`` after its argument had no ``_data``: raise torch's parser
+    TypeError for the call (``not_tensor``), else re-raise the AttributeError being handled."""
+    not_tensor()
+    raise
+
+
 def not_tensor():
     """Raise torch's parser TypeError where an op meets a non-tensor in a tensor's place (its read of
     ``input._data`` failed): for the user's call, else -- where that call is glasstorch's Python (a

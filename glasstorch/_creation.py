@@ -13,6 +13,7 @@ from . import _alloc
 from ._tensor import Tensor, _wrap
 from ._sizes import _size, _size_kw, _type_name as _size_type_name  # noqa: F401  (every creator's size)
 from ._numpy_check import check_numpy_dtype as _check_numpy_dtype
+from ._arg_refuse import not_a_tensor
 
 _NUMBERS = (int, float, bool)
 
@@ -294,9 +295,7 @@ def _filled_like(input, value, dtype, requires_grad, device, memory_format):
     try:
         shape = input._data.shape
     except AttributeError:          # not a tensor: torch's parser error
-        from ._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return filled_like(input, _filled(shape, value, _like(input, dtype), requires_grad, device),
                        requires_grad, memory_format)
 

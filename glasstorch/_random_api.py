@@ -15,6 +15,7 @@ from ._creation import _check_rg, _size, _size_kw
 from ._device import check_device
 from ._tensor import Tensor, _wrap
 from .random import Generator, default_generator, get_rng_state, set_rng_state
+from ._arg_refuse import not_a_tensor
 
 __all__ = ["rand", "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm", "normal",
            "bernoulli", "multinomial", "poisson", "get_rng_state", "set_rng_state", "Generator",
@@ -79,9 +80,7 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, r
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from ._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     d = _k.empty_like_strides(x, _like(input, dtype))
     _k.normal(d, 0.0, 1.0, _k.generator_of(generator))
     return _check_rg(_wrap(d), requires_grad)

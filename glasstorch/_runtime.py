@@ -11,6 +11,7 @@ import numpy as np
 
 from ._device import check_device, device as _device
 from . import _sdp
+from ._arg_refuse import not_a_tensor
 
 
 def _module(name, **attrs):
@@ -178,9 +179,7 @@ def numel(input):
     try:
         return input.numel()
     except AttributeError:      # a non-tensor: torch's parser error
-        from ._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
 
 
 def is_floating_point(input):

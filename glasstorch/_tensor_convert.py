@@ -7,6 +7,7 @@ CPU-only torch build raises.
 """
 from . import _dtype as _dt
 from ._device import check_device
+from ._arg_refuse import not_a_tensor
 
 
 class TensorConvert:
@@ -89,9 +90,7 @@ class TensorConvert:
         try:
             dt = other.dtype
         except AttributeError:          # not a tensor: torch's parser error
-            from ._arg_refuse import not_tensor
-            not_tensor()
-            raise
+            not_a_tensor()
         if dt.__class__ is not self.dtype.__class__:     # an ndarray's dtype: torch's parser error
             from ._arg_refuse import refuse
             refuse()

@@ -29,6 +29,7 @@ from ._ops.distance import cosine_similarity, pairwise_distance
 from ..ops.unary import relu_  # noqa: E402  (torch.nn.functional.relu_ is torch.relu_)
 from ..ops.pdist import pdist  # noqa: E402  (and F.pdist is torch.pdist)
 from .._tensor import Tensor  # noqa: E402,F401  (torch.nn.functional.Tensor is torch.Tensor)
+from .._arg_refuse import not_a_tensor
 
 __all__ = ["linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "elu", "selu", "celu", "hardtanh", "gelu",
            "silu", "mish", "softplus", "hardsigmoid", "hardswish", "logsigmoid", "glu", "prelu", "sigmoid", "tanh",
@@ -162,9 +163,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     try:
         x, t = input._data, target._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     class_dim = 0 if x.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = x.shape[class_dim]
@@ -194,9 +193,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     try:
         cplx = input.is_complex() or target.is_complex()
     except AttributeError:      # a non-tensor: torch's parser error (of torch.kl_div)
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if cplx:
         raise RuntimeError("kl_div: Complex inputs not supported.")
     if not (input.is_floating_point() and target.is_floating_point()):
@@ -291,9 +288,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if p == 1.0:
         return input * _wrap(np.zeros((), x.dtype))
     noise = _noise_like(x, p)

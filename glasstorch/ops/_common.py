@@ -26,6 +26,7 @@ from ._fma32 import fma32  # noqa: E402,F401  (float32 a*b + c, rounded once)
 from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
 from .complex_grad import complex_node as _complex_node  # noqa: E402
 from ._layout import ti as _ti  # noqa: E402  (TensorIterator output strides)
+from .._arg_refuse import not_a_tensor  # noqa: E402
 
 _C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
 
@@ -444,9 +445,7 @@ def unary_float_input(a):
     try:
         x = a._data
     except AttributeError:          # not a tensor (an ndarray, a list, a number): torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind in "biu":
         x = x.astype(DEFAULT.float.np)
     return x

@@ -13,6 +13,7 @@ from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, f
                       needs_grad, record, record1, record2)
 from .inplace import commit, check_overlap
 from .._arg_parser import _is_scalar
+from .._arg_refuse import not_a_tensor
 
 
 def _is_t(x):
@@ -338,9 +339,7 @@ def neg(input, *, out=None):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind == "b":
         raise RuntimeError(NEG_BOOL)
     if out is not None:
@@ -359,9 +358,7 @@ def positive(input):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind == "b":
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input

@@ -4,6 +4,7 @@ from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error, tensor_input
 from ._complex_refuse import not_implemented
+from .._arg_refuse import not_a_tensor
 
 
 def _compare(ufunc, kernel, input, other):
@@ -70,9 +71,7 @@ def equal(input, other):
     try:
         x, y = input._data, other._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return x.shape == y.shape and bool(np.all(x == y))
 
 

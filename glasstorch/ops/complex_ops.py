@@ -15,6 +15,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record, record1
 from ._common import tensors_only
 from .shape import as_view, is_array
+from .._arg_refuse import not_a_tensor
 
 _NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
           "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
@@ -179,9 +180,7 @@ def real(input):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind != "c":
         return input
     return _part(input, 0)
@@ -191,9 +190,7 @@ def imag(input):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return _part(input, 1)
@@ -293,9 +290,7 @@ def conj(input):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind != "c":
         return input
     if input.is_conj():

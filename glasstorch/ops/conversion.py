@@ -10,6 +10,7 @@ from .. import _dtype as _dt
 from .._device import check_device, device as _device
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
+from .._arg_refuse import not_a_tensor
 
 
 class ToCopyBackward0(Node):
@@ -209,9 +210,7 @@ def clone(input, *, memory_format=None):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     r = _wrap(layout_copy(x, getattr(memory_format, "name", None)))
     if GRAD.enabled and input._rg:
         record1(CloneBackward0(), r, input)

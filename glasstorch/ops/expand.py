@@ -5,6 +5,7 @@ from ._common import GRAD, record1
 from .shape import sizes_arg, or_keyword, as_view
 from .storage import stride as _stride
 from ._restride import strided_view
+from .._arg_refuse import not_a_tensor
 
 
 # ---- expand --------------------------------------------------------------------------------------
@@ -58,9 +59,7 @@ def expand_as(input, other):
     try:
         shape = other._data.shape
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return expand(input, shape)
 
 

@@ -14,15 +14,14 @@ from .._tensor import _wrap_dim
 from ._index_dtype import checked_index
 from . import index_checks
 from ._scalar_cast import checked_scalar
+from .._arg_refuse import not_a_tensor
 
 
 def _long_index(index, name):
     try:
         n = index._data.size
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if n == 0:       # torch checks an empty index for nothing (dtype, dims, sizes): nothing is read
         return np.zeros(index._data.shape, np.int64)
     return checked_index(index._data, "scatter" if name.startswith("scatter") else name)
@@ -61,9 +60,7 @@ def index_select(input, dim, index, *, out=None):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     d = _wrap_dim(dim, x.ndim)
     i = index_checks.index_select(x, d, index)
     r = _wrap(np.take(x, i, axis=d) if x.ndim else x.copy())

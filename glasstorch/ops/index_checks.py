@@ -10,6 +10,7 @@ import numpy as np
 
 from ._index_dtype import checked_index
 from .inplace import type_name
+from .._arg_refuse import not_a_tensor
 
 
 def _size(x, d):
@@ -30,9 +31,7 @@ def index_select(x, d, index):
     try:
         a = index._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if a.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     if x.ndim == 0 and a.size != 1:        # checked before the index's dtype

@@ -11,6 +11,7 @@ from .views import DiagonalBackward0, _diag_view
 from .._tensor import _wrap_dim
 from .conversion import layout_copy
 from ._layout import contig, contig_of, contig_or_cl, flip_copy, suggest_cl
+from .._arg_refuse import not_a_tensor
 
 
 def _cut(g, axis, sizes):
@@ -235,9 +236,7 @@ def tile(input, dims):
     try:
         n = input._data.ndim
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if len(dims) < n:
         dims = (1,) * (n - len(dims)) + dims
     return repeat(input, dims)
@@ -326,9 +325,7 @@ def flip(input, *args, dims=None):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     axes = ()
     for d in dims:          # torch wraps each dim in turn and refuses one seen before
         a = _wrap_dim(d, x.ndim)
@@ -371,9 +368,7 @@ def roll(input, shifts, dims=None):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if shifts.__class__ is not int or (dims is not None and dims.__class__ is not int):
         from .._arg_refuse import int_or_ints
         shifts, dims = int_or_ints(shifts), None if dims is None else int_or_ints(dims)

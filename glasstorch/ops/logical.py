@@ -10,15 +10,14 @@ from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, binary_operands
 from ._common import tensors_only
 from .inplace import commit, type_name
+from .._arg_refuse import not_a_tensor
 
 
 def isnan(input):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return _wrap(_ti(as_array(np.isnan(x)), x))
 
 
@@ -26,9 +25,7 @@ def isinf(input):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return _wrap(as_array(np.isinf(x)))
 
 
@@ -36,9 +33,7 @@ def isfinite(input):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return _wrap(as_array(np.isfinite(x)))
 
 
@@ -67,9 +62,7 @@ def isreal(input):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return _wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
 
 

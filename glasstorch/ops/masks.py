@@ -7,6 +7,7 @@ from .shape import is_array
 from ._index_dtype import checked_index
 from ._scalar_cast import checked_scalar
 from .._arg_parser import _is_scalar
+from .._arg_refuse import not_a_tensor
 
 
 class MaskedFillBackward0(Node):
@@ -45,9 +46,7 @@ def masked_fill(input, mask, value):
         x = input._data
         mask._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if value.__class__ is not float and value.__class__ is not int and not isinstance(value, Tensor) \
             and not _is_scalar(value):     # an array, a list, a str, None: torch's parser refuses it
         from .._arg_refuse import refuse as refuse_call
@@ -115,15 +114,11 @@ def take(input, index):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     try:
         i = checked_index(index._data, "take")
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     n = x.size
     if i.size and n == 0:
         raise IndexError("take(): tried to take from an empty tensor")
@@ -155,7 +150,5 @@ def argwhere(input):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return _wrap(index_rows(np.argwhere(x)))

@@ -15,6 +15,7 @@ from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, 
 from .matmul_checks import _c_name, _same_dtype, _bmm_dtypes, _check_matmul, _broadcast_batch  # noqa: F401
 from .matmul_checks import _mv_dtypes, _addmm_dtypes
 from .._arg_parser import tp_name
+from .._arg_refuse import not_a_tensor
 
 def _T(x):
     """The transpose of the last two dims, for arrays and tensors alike."""
@@ -106,9 +107,7 @@ def mv(input, vec, *, out=None):
     try:
         A, v = input._data, vec._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if A.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {A.ndim}, {v.ndim}")
     if A.shape[1] != v.shape[0]:
@@ -145,9 +144,7 @@ def mm(input, mat2, *, out=None):
     try:
         x, y = input._data, mat2._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if y.ndim != 2:
@@ -165,9 +162,7 @@ def bmm(input, mat2, *, out=None):
     try:
         x, y = input._data, mat2._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if y.ndim != 3:
@@ -375,9 +370,7 @@ def outer(input, vec2, *, out=None):
     try:
         dims = input._data.ndim, vec2._data.ndim
     except AttributeError:      # a non-tensor: torch's parser error, before any shape check
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     for name, nd in zip(("self", "vec2"), dims):
         if nd != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {nd}-D")

@@ -10,6 +10,7 @@ from ._common import GRAD, Tensor, _wrap, record1
 from ._common import tensors_only
 from .._arg_parser import _is_scalar
 from .reduction import dims_of, expand_back
+from .._arg_refuse import not_a_tensor
 
 
 def _is_array(g):
@@ -85,9 +86,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     try:
         seq = sorted_sequence._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     scalar = not isinstance(input, Tensor)
     if scalar and not _is_scalar(input):    # an array, a list, a str: torch's parser refuses it
         from .._arg_refuse import refuse as refuse_call
@@ -221,9 +220,7 @@ def inner(input, other, *, out=None):
     try:
         nx, ny = input._data.ndim, other._data.ndim
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if nx == 0 or ny == 0:
         return input * other
     return tensordot(input, other, dims=([-1], [-1]))

@@ -25,6 +25,7 @@ from .moments import var, std, var_mean, std_mean            # noqa: F401  (re-e
 from .norms import vector_norm, norm, dist                   # noqa: F401
 from .cumulative import cumsum, cumprod                      # noqa: F401
 from .._return_types import return_type
+from .._arg_refuse import not_a_tensor
 
 
 def _ret(name):
@@ -234,9 +235,7 @@ def _arg(fn, name, input, dim, keepdim):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if dim is not None and dim.__class__ is not int:     # (the parser's check comes before the dtype's)
         from .._arg_refuse import int_arg
         dim = int_arg(dim)
@@ -321,9 +320,7 @@ def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     odt = acc_dtype(x, dtype)
     if dim is None:
         # float32/float64 multiply in torch's order (its last bit), other dtypes with NumPy
@@ -409,9 +406,7 @@ def count_nonzero(input, dim=None):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     axes = None if dim is None else axes_of(dim, x.ndim) or None
     return _wrap(contig_of(as_array(np.count_nonzero(x, axis=axes)).astype(np.int64), x))
 

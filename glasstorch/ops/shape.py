@@ -13,6 +13,7 @@ from .._tensor import _wrap_dim
 
 
 from .._sizes import int_list  # noqa: E402
+from .._arg_refuse import not_a_tensor
 
 
 def sizes_arg(sizes, fn=None, arg="size"):
@@ -176,9 +177,7 @@ def reshape(input, *args, shape=None):
     try:
         n = input._data.size
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     shape = infer_shape(sizes_arg(args, "reshape", "shape"), n)
     arr = _reshape_nocopy(input._data, shape)
     if arr is not None:
@@ -197,9 +196,7 @@ def ravel(input):
     try:
         _ = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return view(contiguous(input), -1)
 
 
@@ -207,9 +204,7 @@ def view_as(input, other):
     try:
         shape = other._data.shape
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return view(input, shape)
 
 
@@ -217,9 +212,7 @@ def reshape_as(input, other):
     try:
         shape = other._data.shape
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     return reshape(input, shape)
 
 
@@ -227,9 +220,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if start_dim.__class__ is not int or end_dim.__class__ is not int:
         from .._arg_refuse import refusal
         err = refusal()             # torch's parser refuses wrong types before either dim is wrapped
@@ -302,9 +293,7 @@ def squeeze(input, dim=None):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if dim is None:
         node_cls, axes = SqueezeBackward0, tuple(i for i, s in enumerate(x.shape) if s == 1)
     elif isinstance(dim, (tuple, list)):
@@ -342,9 +331,7 @@ def unsqueeze(input, dim):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     d = _wrap_dim(dim, x.ndim + 1)
     shape = x.shape[:d] + (1,) + x.shape[d:]
     if x.flags.c_contiguous and x.size and 1 not in x.shape:

@@ -44,9 +44,7 @@ def _prepare(input, dim, dtype, name):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if dtype is not None:
         x = x.astype(to_dtype(dtype).np)
     d = _wrap_dim(dim, x.ndim)           # (the dim first; the dtype only matters when there are elements)
@@ -65,6 +63,7 @@ def _shifted(x, d):
 
 
 from ._layout import contig_of  # noqa: E402
+from .._arg_refuse import not_a_tensor  # noqa: E402
 
 
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):

@@ -20,6 +20,7 @@ from .._tensor import _wrap_dim
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 from ._complex_refuse import not_implemented
 from .._tensor_reduce import NOT_GIVEN as _NOT_GIVEN   # stable= passed or not picks the grad_fn name
+from .._arg_refuse import not_a_tensor
 
 
 def _order(x, axis, descending, stable=True):
@@ -123,9 +124,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
     r = _order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape)
@@ -353,9 +352,7 @@ def bincount(input, weights=None, minlength=0):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind not in "iu":
         from ._complex_refuse import not_implemented
         raise not_implemented("bincount_cpu", x.dtype)

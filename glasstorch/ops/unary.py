@@ -10,6 +10,7 @@ from .._rng_fma import fma64
 from .inplace import commit
 from . import _libm, _parallel
 from ._layout import ti as _ti
+from .._arg_refuse import not_a_tensor
 
 _BIG = _parallel.MIN_SIZE
 
@@ -249,9 +250,7 @@ def relu(input, inplace=False):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind in "bc":
         if x.dtype.kind == "c":
             raise NotImplementedError("clamp is not supported for complex types")

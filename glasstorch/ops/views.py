@@ -10,6 +10,7 @@ from .shape import as_view, is_array
 from .storage import stride, data_ptr, storage_offset, UntypedStorage, untyped_storage  # noqa: F401  (old home)
 from .._tensor import _wrap_dim
 from ._no_dim import NO_DIM
+from .._arg_refuse import not_a_tensor
 
 
 def _swap(g, d0, d1):
@@ -40,9 +41,7 @@ def transpose(input, dim0=NO_DIM, dim1=NO_DIM):    # a dim not given is refused 
     try:
         sparse = input.is_sparse
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if sparse:
         return input.transpose(dim0, dim1)
     x = input._data
@@ -80,9 +79,7 @@ def t(input):
     try:
         sparse = input.is_sparse
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if sparse:
         return input.t()
     x = input._data
@@ -115,9 +112,7 @@ def permute(input, *args, dims=None):
     try:
         sparse = input.is_sparse
     except AttributeError:      # a non-tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if sparse:
         return input.permute(dims)
     x = input._data

@@ -7,6 +7,7 @@ from ._common import GRAD, edge
 from .shape import as_view, is_array
 from .views import narrow
 from .._tensor import _wrap_dim
+from .._arg_refuse import not_a_tensor
 
 
 # ---- unbind / split / chunk: one node, several outputs ------------------------------------------
@@ -131,9 +132,7 @@ def chunk(input, chunks, dim=0):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from .._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:

@@ -14,6 +14,7 @@ from ...ops._common import GRAD, _wrap, record1
 from ...ops import _libm
 from ...ops.shape import is_array
 from ._util import erf
+from ..._arg_refuse import not_a_tensor
 
 
 def _unary(node_cls, input, out, *save, **attrs):
@@ -36,9 +37,7 @@ def _float_only(input, kernel):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind != "f":
         from ...ops.inplace import type_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
@@ -157,9 +156,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype.kind in "bc":
         if x.dtype.kind == "c":
             raise NotImplementedError("clamp is not supported for complex types")
@@ -243,9 +240,7 @@ def silu(input, inplace=False):
     try:
         kind = input._data.dtype.kind
     except AttributeError:          # not a tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if kind == "c":
         from ...ops.complex_ops2 import silu as complex_silu
         return complex_silu(input)
@@ -361,9 +356,7 @@ def logsigmoid(input):
     try:
         x = _float_only(input, "log_sigmoid_cpu")
     except AttributeError:      # a non-tensor: torch's parser error (of torch._C._nn.log_sigmoid)
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     w = _opmath(x)
     with np.errstate(over="ignore"):
         out = (np.minimum(w, 0) - _libm.log1p(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)

@@ -20,6 +20,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
+from ..._arg_refuse import not_a_tensor
 
 
 def _windows_nd(xp, k, stride, dilation, out):
@@ -210,9 +211,7 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     try:
         x, w = input._data, weight._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     name = f"conv{nd}d"
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.norms import LinalgVectorNormBackward0, vector_norm
+from ..._arg_refuse import not_a_tensor
 
 
 class NormBackward1(LinalgVectorNormBackward0):
@@ -41,9 +42,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     try:
         dt = g.promote_types(x1.dtype, x2.dtype)
     except AttributeError:      # a non-tensor (an ndarray's dtype is NumPy's): torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if not dt.is_floating_point:
         from ...ops.inplace import type_name
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {type_name(dt.np)}")

@@ -7,6 +7,7 @@ from ...ops._common import GRAD, _wrap, record
 from ...ops._sum_order import nll_sum
 from ...ops._complex_refuse import refuse
 from ._util import check_reduction, legacy_reduction
+from ..._arg_refuse import not_a_tensor
 
 
 class NllLossBackward0(Node):
@@ -88,9 +89,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     try:
         x, t = input._data, target._data
     except AttributeError:          # not a tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     refuse("nll_loss_out_frame", x)

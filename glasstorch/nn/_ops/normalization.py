@@ -13,6 +13,7 @@ from ...ops._common import GRAD, _wrap, record
 from ...ops.shape import is_array
 from . import batch_norm_cpu as _bn_exact
 from ...ops._complex_refuse import refuse
+from ..._arg_refuse import not_a_tensor  # noqa: E402
 
 
 def _norm_backward(g, xhat, invstd, w_b, axes, n):
@@ -232,9 +233,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)

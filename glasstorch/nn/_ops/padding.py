@@ -5,6 +5,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ..._arg_refuse import not_a_tensor
 
 _NP_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -181,9 +182,7 @@ def pad(input, pad, mode="constant", value=None):
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if mode != "constant" and mode not in _NP_MODES:     # (torch parses the mode first)
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if isinstance(pad, (tuple, list)):

@@ -14,6 +14,7 @@ from ...ops._common import GRAD, _wrap, record1
 from ...ops.conversion import keep_format
 from ...ops._complex_refuse import refuse
 from .pool_checks import check_max_pool1d, pool1d_args, pool_geometry
+from ..._arg_refuse import not_a_tensor
 
 
 def _padded(x, p, k, s, d, out, value):
@@ -181,9 +182,7 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     k, s, p, d, out = pool_geometry("max", nd, x.shape, kernel_size, stride, padding, dilation, ceil_mode)
     refuse(f"max_pool{nd}d", x)
     if x.dtype.kind == "b":         # (integers have a kernel, bool has none)

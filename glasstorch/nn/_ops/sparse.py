@@ -5,6 +5,7 @@ from ...autograd.graph import Node
 from ..._generator import np_generator
 from ...ops._common import GRAD, _wrap, record1
 from ...ops._norm_order import norm2_lastdim
+from ..._arg_refuse import not_a_tensor
 
 
 class EmbeddingBackward0(Node):
@@ -137,9 +138,7 @@ def one_hot(tensor, num_classes=-1):
     try:
         x = tensor._data
     except AttributeError:      # a non-tensor: torch's parser error
-        from ..._arg_refuse import not_tensor
-        not_tensor()
-        raise
+        not_a_tensor()
     if x.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
