@@ -12,8 +12,8 @@ so a sample drawn from probabilities that need a gradient needs one too (an RBM'
 tensor refilled in place stops passing gradient to what it held before.  ``bernoulli(x, p)`` with a
 number ``p`` and ``binomial`` record torch's ``NotImplemented`` node instead: their backward raises.
 """
-from .autograd.grad_mode import GRAD
 from .autograd.graph import Node
+from .ops._common import needs_grad, record
 
 
 class _ZeroGrad(Node):
@@ -35,15 +35,10 @@ _NODES = {name: _node(name) for name in (
     "RandomBackward2")}
 
 
-def _tensors_rg(inputs):
-    return GRAD.enabled and any(getattr(t, "_rg", False) for t in inputs)
-
-
 def record_sample(name, out, *inputs):
     """Out-of-place sampler: give ``out`` the zero-gradient node ``name`` when an input needs a gradient
     (inputs that are numbers get no edge)."""
-    if _tensors_rg(inputs):
-        from .ops._common import record
+    if needs_grad(*inputs):
         node = _NODES[name]()
         node.shapes = tuple(t._data.shape for t in inputs if hasattr(t, "_data"))
         record(node, out, *[t for t in inputs if hasattr(t, "_data")])
@@ -53,8 +48,7 @@ def record_sample(name, out, *inputs):
 def record_refill(name, t, *inputs):
     """In-place sampler ``t.uniform_()`` ...: after the fill, ``t``'s history is the zero-gradient node
     (through its base when ``t`` is a view), if ``t`` or a tensor argument needs a gradient."""
-    if _tensors_rg((t,) + inputs):
-        from .ops._common import record
+    if needs_grad(t, *inputs):
         from .ops.inplace import writes_through_view, rebase_view
         node = _NODES[name]()
         node.shapes = (t._data.shape,) + tuple(x._data.shape for x in inputs)
@@ -66,6 +60,6 @@ def record_refill(name, t, *inputs):
 
 def check_no_out_grad(name, *inputs):
     """torch refuses ``out=`` when an input needs a gradient."""
-    if _tensors_rg(inputs):
+    if needs_grad(*inputs):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")

@@ -18,6 +18,11 @@ from multiprocessing import reduction
 
 import numpy as np
 
+try:
+    from numpy.lib.array_utils import byte_bounds
+except ImportError:                     # NumPy 1.x
+    from numpy import byte_bounds
+
 from .ops.storage import _root
 
 
@@ -51,14 +56,8 @@ def is_shared(arr):
 
 def _span(a):
     """(lowest address, bytes up to the end of the highest element) of array ``a``'s memory."""
-    lo = hi = a.__array_interface__["data"][0]
-    for n, st in zip(a.shape, a.strides):
-        if n > 1:
-            if st < 0:
-                lo += (n - 1) * st
-            else:
-                hi += (n - 1) * st
-    return lo, (hi - lo + a.itemsize) if a.size else 0
+    lo, hi = byte_bounds(a)
+    return lo, (hi - lo) if a.size else 0
 
 
 def _shared_root(root):
