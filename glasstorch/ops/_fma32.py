@@ -50,11 +50,15 @@ def _fma32_arrays(a, b, c):
     else:
         np.add(s, c, out=s, dtype=_F64)
     r = s.astype(np.float32)
+    # subnormal results, and zero ones whose float64 sum is not zero, are redone too: a float64 sum of
+    # 0 is exact (the exact sum is a multiple of 2**-298, so a nonzero one cannot round to 0), and an
+    # optimizer's zero moments and zero gradients should not send whole arrays to the slow path
+    tiny = (np.abs(r) < _TINY32) & (s != 0) if r.size and np.abs(r).min() < _TINY32 else None
     bits = s.view(np.uint64) if s.ndim else s.reshape(1).view(np.uint64)
     np.bitwise_and(bits, _LOW29, out=bits)             # s is not needed after this
     suspect = bits == _TIE
-    if r.size and np.abs(r).min() < _TINY32:            # zero or subnormal results: redo those too
-        np.logical_or(suspect, (np.abs(r) < _TINY32).reshape(suspect.shape), out=suspect)
+    if tiny is not None:
+        np.logical_or(suspect, tiny.reshape(suspect.shape), out=suspect)
     if suspect.any():
         idx = np.nonzero(suspect.reshape(-1))[0]
         pick = lambda v: np.broadcast_to(np.asarray(v, _F64), r.shape).reshape(-1)[idx]  # noqa: E731

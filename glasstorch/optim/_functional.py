@@ -19,6 +19,7 @@ import numpy as np
 from .._tensor import _wrap
 from ..ops._common import fma32 as _fma32_exact
 from ..ops._fma32 import fma32_into
+from .._rng_fma import fma64 as _fma64
 
 __all__ = ["add_", "lerp_", "addcmul_", "addcdiv_", "fma", "zeros_like", "full_like", "scalar_state",
            "get_value", "bump", "as_real", "decay"]
@@ -29,17 +30,22 @@ _TINY32 = float(np.finfo(np.float32).tiny)
 
 
 def fma(a, b, c):
-    """``a*b + c`` rounded once: exact FMA for float32, plain arithmetic for other dtypes."""
+    """``a*b + c`` rounded once: exact FMA for float32 and float64 (torch's kernels contract these
+    multiply-adds in both), plain arithmetic for other dtypes."""
     c = np.asarray(c)
     if c.dtype != _f32:
+        if c.dtype == _f64:
+            a, b = np.asarray(a, _f64), np.asarray(b, _f64)
+            return np.asarray(_fma64(a, b, c), _f64).reshape(np.broadcast_shapes(a.shape, b.shape, c.shape))
         return np.asarray(a * b + c, dtype=c.dtype)
     s = np.multiply(a, b, dtype=_f64)        # exact: float32 products fit in a double
     s = np.asarray(s + c)
     r = s.astype(_f32)
     # Rounding to double, then to float, is wrong only at an exact float halfway point (or in
-    # float's subnormal range); those rare arrays take the slow exact path.
+    # float's subnormal range; a double sum of exactly 0 is exact: see ops/_fma32.py); those rare
+    # arrays take the slow exact path.
     tie = (s.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
-    if tie.any() or (np.abs(s) < _TINY32).any():
+    if tie.any() or s.size and np.abs(s).min() < _TINY32 and ((np.abs(s) < _TINY32) & (s != 0)).any():
         return _fma32_exact(a, b, c)
     return r
 
@@ -105,11 +111,11 @@ def as_real(a):
     return a[..., None].view(a.real.dtype) if np.iscomplexobj(a) else a
 
 
-def decay(x, g, weight_decay, param):
+def decay(x, g, weight_decay, is_complex):
     """g + weight_decay * x (L2 weight decay): one fused multiply-add on a real parameter; a complex one
     torch decays before viewing it as reals, in complex arithmetic (product and sum rounded apart)."""
     w = x.dtype.type(weight_decay)
-    return w * x + g if param._data.dtype.kind == "c" else fma(w, x, g)
+    return w * x + g if is_complex else fma(w, x, g)
 
 
 def zeros_like(p):

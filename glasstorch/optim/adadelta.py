@@ -56,7 +56,7 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
         if maximize:
             g = -g
         if weight_decay != 0:
-            g = decay(x, g, weight_decay, param)
+            g = decay(x, g, weight_decay, param._data.dtype.kind == "c")
         v, u = as_real(square_avg._data), as_real(acc_delta._data)
         v *= rho
         addcmul_(v, g, g, 1 - rho)

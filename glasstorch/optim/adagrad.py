@@ -81,7 +81,7 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
         if maximize:
             g = -g
         if weight_decay != 0:
-            g = decay(x, g, weight_decay, param)
+            g = decay(x, g, weight_decay, param._data.dtype.kind == "c")
         clr = lr / (1 + (step - 1) * lr_decay)
         s = as_real(state_sum._data)
         addcmul_(s, g, g, 1)

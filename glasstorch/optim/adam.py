@@ -81,36 +81,77 @@ class Adam(Optimizer):
 def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach=None, capturable=False,
          differentiable=False, fused=None, grad_scale=None, found_inf=None, has_complex=False, *, amsgrad, beta1,
          beta2, lr, weight_decay, eps, maximize, decoupled_weight_decay=False):
-    """Functional Adam: updates ``params`` and the state lists in place."""
+    """Functional Adam: updates ``params`` and the state lists in place.
+
+    Every step of the update is element by element, so small real parameters of one dtype and one
+    step count are updated together, as one concatenated array (``_together``): the same numbers,
+    without paying NumPy's per-call cost a dozen times per parameter."""
     lr, beta1, beta2 = _lr_value(lr), _lr_value(beta1), _lr_value(beta2)
+    hyper = dict(amsgrad=amsgrad, beta1=beta1, beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps,
+                 maximize=maximize, decoupled=decoupled_weight_decay)
+    batches = {}
     for i, param in enumerate(params):
-        x = as_real(param._data)           # complex: real and imaginary parts updated as floats
-        g = as_real(grads[i]._data)
-        if maximize:
-            g = -g
         step_t = state_steps[i]
         incr(step_t)
-        if weight_decay != 0:
-            if decoupled_weight_decay:
-                x *= 1 - lr * weight_decay
-            else:
-                g = decay(x, g, weight_decay, param)
-        m, v = as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data)
-        lerp_(m, g, 1 - beta1)
-        v *= beta2
-        addcmul_(v, g, g, 1 - beta2)
         step = get_value(step_t)
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = bias_correction2 ** 0.5
-        if amsgrad:
-            vmax = as_real(max_exp_avg_sqs[i]._data)
-            np.maximum(vmax, v, out=vmax)
-            bump(max_exp_avg_sqs[i])
-            denom = blas_sqrt(vmax) / bias_correction2_sqrt
+        x = param._data
+        if x.size < _TOGETHER and x.dtype.kind == "f" and grads[i]._data.dtype is x.dtype:
+            batches.setdefault((x.dtype, step), []).append(i)
+            continue
+        vmax = as_real(max_exp_avg_sqs[i]._data) if amsgrad else None
+        _update(as_real(x), as_real(grads[i]._data), as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data),
+                vmax, step, x.dtype.kind == "c", **hyper)
+    for (_, step), idx in batches.items():
+        _together(idx, step, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, hyper)
+    for i in range(len(params)):
+        bump(params[i], exp_avgs[i], exp_avg_sqs[i], *([max_exp_avg_sqs[i]] if amsgrad else []))
+
+
+_TOGETHER = 1 << 15          # parameters smaller than this are updated in one concatenated array
+
+
+def _together(idx, step, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, hyper):
+    """``_update`` of the parameters ``idx`` at once: their arrays concatenated, updated, copied back."""
+    if len(idx) == 1:
+        i = idx[0]
+        _update(params[i]._data, grads[i]._data, exp_avgs[i]._data, exp_avg_sqs[i]._data,
+                max_exp_avg_sqs[i]._data if hyper["amsgrad"] else None, step, False, **hyper)
+        return
+    lists = [params, exp_avgs, exp_avg_sqs] + ([max_exp_avg_sqs] if hyper["amsgrad"] else [])
+    flat = [np.concatenate([ts[i]._data.ravel() for i in idx]) for ts in lists]
+    g = np.concatenate([grads[i]._data.ravel() for i in idx])
+    _update(flat[0], g, flat[1], flat[2], flat[3] if hyper["amsgrad"] else None, step, False, **hyper)
+    start = 0
+    for i in idx:
+        a = params[i]._data
+        end = start + a.size
+        for ts, f in zip(lists, flat):
+            d = ts[i]._data
+            d[...] = f[start:end].reshape(d.shape)
+        start = end
+
+
+def _update(x, g, m, v, vmax, step, is_complex, *, amsgrad, beta1, beta2, lr, weight_decay, eps, maximize,
+            decoupled):
+    """One Adam update of the real arrays ``x`` (parameter), ``m``, ``v``, ``vmax``, in place."""
+    if maximize:
+        g = -g
+    if weight_decay != 0:
+        if decoupled:
+            x *= 1 - lr * weight_decay
         else:
-            denom = blas_sqrt(v) / bias_correction2_sqrt
-        denom += eps
-        addcdiv_(x, m, denom, -step_size)
-        bump(param, exp_avgs[i], exp_avg_sqs[i])
+            g = decay(x, g, weight_decay, is_complex)
+    lerp_(m, g, 1 - beta1)
+    v *= beta2
+    addcmul_(v, g, g, 1 - beta2)
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2 = 1 - beta2 ** step
+    step_size = lr / bias_correction1
+    bias_correction2_sqrt = bias_correction2 ** 0.5
+    if amsgrad:
+        np.maximum(vmax, v, out=vmax)
+        denom = blas_sqrt(vmax) / bias_correction2_sqrt
+    else:
+        denom = blas_sqrt(v) / bias_correction2_sqrt
+    denom += eps
+    addcdiv_(x, m, denom, -step_size)

@@ -55,7 +55,7 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
             g = -g
         incr(state_steps[i])
         if weight_decay != 0:
-            g = decay(x, g, weight_decay, param)
+            g = decay(x, g, weight_decay, param._data.dtype.kind == "c")
         m, u = as_real(exp_avgs[i]._data), as_real(exp_infs[i]._data)
         lerp_(m, g, 1 - beta1)
         u *= beta2

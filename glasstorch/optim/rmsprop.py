@@ -68,7 +68,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
             g = -g
         incr(state_steps[i])
         if weight_decay != 0:
-            g = decay(x, g, weight_decay, param)
+            g = decay(x, g, weight_decay, param._data.dtype.kind == "c")
         v = as_real(square_avgs[i]._data)
         v *= alpha
         addcmul_(v, g, g, 1 - alpha)
