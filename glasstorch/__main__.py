@@ -87,6 +87,28 @@ def demo():
     return 1 if problems else 0
 
 
+def _run_script(path):
+    """Run a script file as ``python path`` does: ``__file__`` absolute, ``sys.argv[0]`` as typed (runpy sets
+    both to the path it is given); directories and zip files go through runpy."""
+    full = os.path.abspath(path)
+    if not os.path.isfile(full) or not full.endswith(".py"):
+        runpy.run_path(path, run_name="__main__")
+        return
+    import builtins
+    import types
+    with open(full, "rb") as f:
+        code = compile(f.read(), full, "exec")
+    mod = types.ModuleType("__main__")
+    mod.__dict__.update(__file__=full, __builtins__=builtins, __cached__=None, __loader__=None, __spec__=None,
+                        __package__=None)
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = mod
+    try:
+        exec(code, mod.__dict__)
+    finally:
+        sys.modules["__main__"] = saved
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     cmd = argv.pop(0) if argv else "help"
@@ -106,7 +128,7 @@ def main(argv=None):
         install_as_torch()
         sys.argv = argv
         sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
-        runpy.run_path(argv[0], run_name="__main__")
+        _run_script(argv[0])
         return 0
     if cmd == "check":
         from ._cells import main as cells_main

@@ -219,7 +219,8 @@ from ._creation_asarray import asarray  # noqa: E402  (it uses as_tensor)
 def from_numpy(ndarray):
     """A tensor sharing memory with ``ndarray``: writes through either show in both."""
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+        from ._arg_parser import tp_name
+        raise TypeError(f"expected np.ndarray (got {tp_name(ndarray)})")
     _check_numpy_dtype(ndarray)
     return _wrap(ndarray)
 

@@ -11,7 +11,8 @@ def filled_like(input, r, requires_grad, memory_format):
             from ._empty_strides import strided_like
             r._data = strided_like(r._data, d)
             return r
-        if d.flags.c_contiguous or d.ndim < 2:
+        from .ops._layout import is_canonical
+        if d.ndim < 2 or is_canonical(d):
             return r
         # a dense input's strides; a non-dense one (a slice, an expanded tensor) gives a dense result with its
         # dims in TensorIterator's order (torch's infer_dense_strides; ops/_layout.py)

@@ -143,5 +143,8 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         from ._arg_refuse import int_arg
         n, m = int_arg(n, "n"), None if m is None else int_arg(m, "m")
     check_device(device)
+    for name, k in (("n", n), ("m", m)):
+        if k is not None and k < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {k}")
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
     return _check_rg(_wrap(np.eye(n, n if m is None else m, dtype=dt.np)), requires_grad)

@@ -282,11 +282,13 @@ class iinfo:
         d = to_dtype(type)
         if d.is_floating_point or d.is_complex:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
-        ii = np.iinfo(d.np) if d is not bool_ else None
+        if d is bool_:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        ii = np.iinfo(d.np)
         self.dtype = d.name
         self.bits = d.itemsize * 8
-        self.max = int(ii.max) if ii else 1
-        self.min = int(ii.min) if ii else 0
+        self.max = int(ii.max)
+        self.min = int(ii.min)
 
     def __repr__(self):
         # torch formats the limits with %g: iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32)

@@ -26,6 +26,8 @@ def cross(input, other, *, dim=-1, out=None):
         a = [comp(input, i) for i in range(3)]
         b = [comp(other, i) for i in range(3)]
         r = stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+    if r._data.dtype in (np.float32, np.float64):     # torch's kernel fuses each component: see _fused
+        r._data[...] = _fused(input._data, other._data, dim)
     if needs_grad(input, other):
         node = LinalgCrossBackward0()
         node.dim = dim
@@ -42,9 +44,23 @@ class LinalgCrossBackward0(Node):
         from .autograd.engine import sum_to
         a, b = self.saved()
         if isinstance(g, (np.ndarray, np.generic)):
-            d = self.dim
-            ga = np.cross(b, g, axisa=d, axisb=d, axisc=d)
-            gb = np.cross(g, a, axisa=d, axisb=d, axisc=d)
+            ga, gb = _fused(b, g, self.dim), _fused(g, a, self.dim)
         else:
             ga, gb = cross(b, g, dim=self.dim), cross(g, a, dim=self.dim)
         return sum_to(ga, tuple(a.shape)), sum_to(gb, tuple(b.shape))
+
+
+def _fused(a, b, dim):
+    """a x b along ``dim`` (broadcast) as torch's CPU kernel rounds it for float32/float64: each component is
+    one fused multiply-add, c0 = fma(a1, b2, -(a2 b1)) (the compiler contracts a1*b2 - a2*b1)."""
+    if a.dtype not in (np.float32, np.float64) or a.dtype != b.dtype:
+        return np.cross(a, b, axisa=dim, axisb=dim, axisc=dim)
+    if a.dtype == np.float32:
+        from .ops._fma32 import fma32 as fma
+    else:
+        from ._rng_fma import fma64 as fma
+    a, b = np.moveaxis(a, dim, -1), np.moveaxis(b, dim, -1)
+    a, b = np.broadcast_arrays(a, b)
+    c = [fma(a[..., i], b[..., j], -(a[..., j] * b[..., i])).astype(a.dtype, copy=False)
+         for i, j in ((1, 2), (2, 0), (0, 1))]
+    return np.moveaxis(np.stack(c, -1), -1, dim)

@@ -49,7 +49,10 @@ def _expm_one(a):
 
 
 def _expm(a):
-    """exp of each square matrix in the batch ``a`` (each scaled by its own norm)."""
+    """exp of each square matrix in the batch ``a``: torch's own evaluation (_linalg_expm) for float32/64."""
+    if a.dtype in (np.float32, np.float64) and a.size:
+        from ._linalg_expm import expm
+        return expm(a)
     if a.ndim == 2:
         return _expm_one(a)
     flat = a.reshape((-1,) + a.shape[-2:])

@@ -363,7 +363,11 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
                                "https://github.com/pytorch/pytorch/pull/103001")
         if id(self) in memo:
             return memo[id(self)]
-        new = _wrap(self._data.copy(), self._rg)
+        if not self._is_meta:      # the whole storage, offset and strides kept
+            from .ops.storage import storage_deepcopy
+            new = _wrap(storage_deepcopy(self._data, memo), self._rg)
+        else:
+            new = _wrap(self._data.copy(), self._rg)
         if type(self) is not Tensor:
             new = type(self)(new, requires_grad=self._rg) if hasattr(type(self), "_is_param") else new
         if self._grad is not None:

@@ -62,9 +62,9 @@ def in_storage_order(d, x):
 def empty_like_strides(d, dtype):
     """``torch.empty_like(t)`` with preserve_format: a dense array whose axes lie in memory as
     d's do (a transposed input gives a transposed, non-contiguous result)."""
-    if d.flags.c_contiguous and d.size:
-        return np.empty(d.shape, dtype)
-    from .ops._layout import _alloc, preserve_strides     # (a non-dense d: dense in TensorIterator's order)
+    from .ops._layout import _alloc, is_canonical, preserve_strides
+    if d.size and is_canonical(d):
+        return np.empty(d.shape, dtype)     # (a non-dense d: dense in TensorIterator's order)
     return _alloc(d.shape, dtype, preserve_strides(d))
 
 

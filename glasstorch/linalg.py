@@ -55,12 +55,15 @@ def inv(A, *, out=None):
 
 
 class LinalgDetBackward0(Node):
-    """y = det(A)   ->   dA = g y A^-T"""
-    __slots__ = ()
+    """y = det(A)   ->   dA = g y A^-T   (first order: solved with A's LU factor, _linalg_det_grad)"""
+    __slots__ = ("use_t",)
 
     def backward(self, g):
         A, y = self.saved()
         if isinstance(g, (np.ndarray, np.generic)):
+            if A.dtype.kind == "f":
+                from ._linalg_det_grad import det_grad
+                return (det_grad(g, y, A, self.use_t),)
             return ((g * y)[..., None, None] * np.swapaxes(np.linalg.inv(A), -1, -2),)
         return ((g * y).unsqueeze(-1).unsqueeze(-1) * inv(A).mT,)
 
@@ -82,6 +85,7 @@ def det(A, *, out=None):
     r = _wrap(np.asarray(d).astype(a.dtype, copy=False))
     if GRAD.enabled and A._rg:
         node = LinalgDetBackward0()
+        node.use_t = A.is_contiguous() and a.dtype.kind == "f"
         node.save(A, r, result_at=1)
         record1(node, r, A)
     return r
@@ -372,3 +376,9 @@ from ._linalg_cross import cross, LinalgCrossBackward0  # noqa: E402,F401
 
 
 _Slogdet = return_type("linalg_slogdet", ["sign", "logabsdet"])
+
+# out=: every public function that takes it writes its result there, as in the torch namespace
+# (torch.linalg.qr(A, out=(Q, R)) fills Q and R and returns torch.return_types.linalg_qr_out)
+from .ops._out import wrap_namespace as _wrap_out  # noqa: E402
+from ._linalg_out import check_out as _check_out  # noqa: E402
+_wrap_out(globals(), _check_out)

@@ -6,7 +6,7 @@ op formulas never un-broadcast themselves.  The sums follow torch's orders where
 import numpy as np
 
 from .graph import MODE
-from ..ops._sum_order import leading_sum
+from ..ops._sum_order import axes_sum
 
 
 def sum_to(g, shape):
@@ -24,9 +24,10 @@ def sum_to(g, shape):
             # whole sum, so that a printed w.item() matches
             from ..ops.reduction import sum_all
             return np.asarray(sum_all(g)).reshape(shape)
-        if axes[-1] == len(axes) - 1:
-            # a bias's gradient, summed over the batch: in torch's order, as ``x.sum(0)`` adds it
-            r = leading_sum(g, len(axes))
+        if axes[-1] < len(gshape) - 1:
+            # a bias's gradient, summed over the batch (or a tensor broadcast along middle axes): in
+            # torch's order, as ``x.sum(0)`` / ``x.sum((0, 2))`` add it
+            r = axes_sum(g, set(axes))
             if r is not None:
                 return r.reshape(shape)
         g = g.sum(axis=axes)

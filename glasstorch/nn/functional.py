@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 from ..ops._common import _wrap
-from ._ops._util import check_reduction, legacy_reduction
+from ._ops._util import get_enum as _get_enum, legacy_reduction
 from ._ops.linear import linear, bilinear
 from ._ops.activation import (leaky_relu, elu, selu, celu, hardtanh, relu6, gelu, silu, mish, softplus, hardsigmoid,
                               hardswish, logsigmoid, glu, prelu, softmax, log_softmax, softmin, softsign)
@@ -125,8 +125,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     """mean(|x - t|), recorded as torch does: ``MeanBackward0`` over ``AbsBackward0``."""
     from ._ops.loss import _check_sizes
     from ..ops.unary import abs as _abs
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
     try:
         _sizes_as_torch(input, target)      # (an ndarray target: torch's error before any arithmetic)
         _check_sizes(input, target, 3)
@@ -158,8 +157,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """log_softmax over the class dimension, then nll_loss (class indices) or -sum(p log q)
     (class probabilities); ``label_smoothing`` mixes in the uniform distribution.  As in torch, only a
     positive ``label_smoothing`` smooths (and must be <= 1): zero, negative and nan values mean none."""
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
     try:
         x, t = input._data, target._data
     except AttributeError:          # not a tensor: torch's parser error
@@ -190,6 +188,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                       UserWarning, stacklevel=2)
+    if reduction != "batchmean":
+        reduction = _get_enum(reduction)
     try:
         cplx = input.is_complex() or target.is_complex()
     except AttributeError:      # a non-tensor: torch's parser error (of torch.kl_div)
@@ -222,13 +222,16 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     g = _ops()
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
     return _reduce(g.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     g = _ops()
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
     # torch's own formula (not cosine_similarity): eps added to each squared norm, one sqrt
     dim = target.dim()
     if dim not in (0, 1):
@@ -248,7 +251,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
     g = _ops()
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
     d_pos = pairwise_distance(anchor, positive, p, eps)
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:

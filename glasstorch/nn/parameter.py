@@ -76,9 +76,9 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             from .._meta import new_meta
             memo[id(self)] = new_meta(self)
             return memo[id(self)]
-        p = Parameter(_wrap(self._data.copy()), self._rg)
-        if self._grad is not None:
-            p._grad = self._grad.__deepcopy__(memo)
+        # torch's Parameter.__deepcopy__: a preserve_format clone of the data; no .grad, no attributes
+        from ..ops._layout import clone
+        p = Parameter(_wrap(clone(self._data)), self._rg)
         memo[id(self)] = p
         return p
 

@@ -25,7 +25,7 @@ _SCALARS = (int, float, bool)
 from ._fma32 import fma32  # noqa: E402,F401  (float32 a*b + c, rounded once)
 from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read by ops and engine)
 from .complex_grad import complex_node as _complex_node  # noqa: E402
-from ._layout import ti as _ti  # noqa: E402  (TensorIterator output strides)
+from ._layout import ti as _ti, is_canonical as _is_canonical  # noqa: E402  (TensorIterator output strides)
 from .._arg_refuse import not_a_tensor  # noqa: E402
 
 _C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
@@ -198,9 +198,13 @@ def float_arrays(ufunc, a, b):
             ny = y.size
             if (nx > 1 or ny > 1) and nx < _BIG > ny:
                 try:
-                    return ufunc(x, y)
+                    r = ufunc(x, y)
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
+                if x.shape != y.shape and (1 in x.shape or 1 in y.shape) and \
+                        not (_is_canonical(x) and _is_canonical(y)):
+                    r = _ti(r, x, y)        # a size-1 dim strided its own way: TensorIterator's order
+                return r
     return None
 
 
@@ -225,7 +229,9 @@ def fast_operator(ufunc, general):
                         r = ufunc(x, y)
                     except ValueError:
                         raise broadcast_error(x.shape, y.shape) from None
-                    if not x.flags.c_contiguous or (nx != ny and (not nx or not ny or not r.flags.c_contiguous)):
+                    if not x.flags.c_contiguous or (nx != ny and (not nx or not ny or not r.flags.c_contiguous
+                                                                  or 1 in x.shape and not _is_canonical(x)
+                                                                  or 1 in y.shape and not _is_canonical(y))):
                         r = _ti(r, x, y)      # torch's TensorIterator layout (ops/_layout.py)
                     t = _new(Tensor)
                     t._data = r
@@ -358,8 +364,8 @@ def compute(ufunc, x, y, dt):
                 r = _parallel.binary(ufunc, x, y)
             if r.__class__ is not ndarray:
                 return np.asarray(r, dtype=dt.np)
-            if (x.__class__ is not ndarray or x.flags.c_contiguous) and \
-                    (y.__class__ is not ndarray or y.flags.c_contiguous) and r.size:
+            if (x.__class__ is not ndarray or x.flags.c_contiguous and 1 not in x.shape) and \
+                    (y.__class__ is not ndarray or y.flags.c_contiguous and 1 not in y.shape) and r.size:
                 return r            # contiguous inputs: a contiguous result, torch's layout too
             return _ti(r, x, y)     # torch's TensorIterator layout (ops/_layout.py)
         return _ti(_compute(ufunc, x, y, dt), x, y)

@@ -34,10 +34,10 @@ def _plain(r):
 
 
 def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
-    """Tensor.sum.  Fast path: one int ``dim`` that is not the first, over rows of 8 or more of a small
-    float tensor that is not a whole-tensor sum -- NumPy's own order, one ``np.add.reduce``.  Sums that
-    follow torch's order (whole tensors, dim 0, short rows: see ``reduction._sum_over``) and all
-    the rest go to ``reduction.tensor_sum``."""
+    """Tensor.sum.  Fast path: the last dim (not the first), over rows of 8 or more of a small float
+    tensor that is not a whole-tensor sum -- NumPy's own order, one ``np.add.reduce``.  Sums that
+    follow torch's order (whole tensors, dims before the last, short rows: see ``reduction._sum_over``)
+    and all the rest go to ``reduction.tensor_sum``."""
     x = self._data
     if dim.__class__ is int and dtype is None and axis is None and keepdims is None:
         xd = x.dtype
@@ -46,7 +46,7 @@ def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None)
             nd = len(shape)
             d = dim + nd if dim < 0 else dim
             n = x.size
-            if 0 < d < nd and n < _BIG and shape[-1] >= 8 and shape[d] != n and \
+            if 0 < d == nd - 1 and n < _BIG and shape[-1] >= 8 and shape[d] != n and \
                     (keepdim is KEEP or keepdim is False or keepdim is True):  # (else tensor_sum refuses it)
                 r = _reduce_add(x, d, None, None, keepdim)
                 if self._rg or GRAD.inference:

@@ -49,6 +49,22 @@ def is_contiguous(a):
     return True
 
 
+def is_canonical(a):
+    """C-contiguous with torch's contiguous strides on the size-1 dims too: NumPy's flag ignores those
+    dims' strides, while torch's empty_like (clone, *_like) keeps them ((1, 2).t() keeps stride (1, 2))."""
+    if not a.flags.c_contiguous:
+        return False
+    shape = a.shape
+    if 1 not in shape:
+        return True
+    acc = a.itemsize                    # (on the hot path of broadcasting ops: one loop, no tuples built)
+    for n, s in zip(shape[::-1], a.strides[::-1]):
+        if s != acc:
+            return False
+        acc *= n or 1
+    return True
+
+
 def _is_cl(a):
     if a.ndim != 4:
         return False
@@ -167,9 +183,17 @@ def ti(r, *inputs):
     for a in inputs:
         if a.__class__ is _ND and not a.flags.c_contiguous:
             break
-    else:       # all inputs contiguous: torch's output then is too (and NumPy's C-contiguous result)
+    else:       # all inputs contiguous: torch's output then is too (and NumPy's C-contiguous result) --
+        # unless some input has a size-1 dim strided its own way and a number or a broadcast rules out
+        # the fast setup: then the dim order of the strides decides (x.t() + 1 keeps x.t()'s strides)
         if r.__class__ is not _ND or r.size:
-            return r
+            for a in inputs:
+                if a.__class__ is _ND and 1 in a.shape and not is_canonical(a):
+                    break
+            else:
+                return r
+            if all(a.__class__ is _ND and a.shape == r.shape for a in inputs):
+                return with_strides(r, contiguous_strides(r.shape))
     if r.__class__ is not _ND or not r.ndim:
         return r
     arrs = [a for a in inputs if a.__class__ is np.ndarray]
@@ -196,7 +220,7 @@ def preserve(r, x):
     """Result ``r`` (x's shape) laid out as ``empty_like(x)`` / ``x.clone()``."""
     if r.__class__ is not np.ndarray or not r.ndim:
         return r
-    if x.flags.c_contiguous and r.flags.c_contiguous and x.size:
+    if is_canonical(x) and is_canonical(r) and x.size:
         return r
     return with_strides(r, preserve_strides(x))
 
@@ -208,7 +232,7 @@ def contig_of(r, x):
 
 def preserve_of(r, x):
     """``preserve(r, x)`` unless input ``x`` is C-contiguous (then ``r`` already is laid out as x)."""
-    return r if x.flags.c_contiguous and x.size else preserve(r, x)
+    return r if is_canonical(x) and x.size else preserve(r, x)
 
 
 def suggest_cl(x):
@@ -229,7 +253,7 @@ def contig_or_cl(r, x):
 
 def clone(x):
     """A copy of array ``x`` laid out as torch's ``x.clone()`` (preserve_format)."""
-    if x.flags.c_contiguous and x.size or not x.ndim:
+    if is_canonical(x) and x.size or not x.ndim:
         return x.copy()
     out = _alloc(x.shape, x.dtype, preserve_strides(x))
     out[...] = x
@@ -239,7 +263,7 @@ def clone(x):
 def flip_copy(x, axes):
     """``x`` flipped along ``axes`` into a fresh array laid out as ``empty_like(x)`` (torch's flip)."""
     f = np.flip(x, axes)
-    if x.flags.c_contiguous and x.size:
+    if is_canonical(x) and x.size:
         return f.copy()
     out = _alloc(x.shape, x.dtype, preserve_strides(x))
     out[...] = f

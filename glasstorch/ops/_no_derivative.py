@@ -37,3 +37,37 @@ def record_nextafter(out, input, other):
     if GRAD.enabled and (input._rg or other._rg):
         record(NextafterBackward0(), out, input, other)
     return out
+
+
+class _NoDerivative(Node):
+    """A generated node whose formula is ``not_implemented``: backward raises NotImplementedError."""
+    __slots__ = ()
+    op = ""
+
+    def backward(self, g):
+        raise NotImplementedError(f"the derivative for '{self.op}' is not implemented.")
+
+
+class Unique2Backward0(_NoDerivative):
+    """u = unique(x)   ->   no derivative"""
+    __slots__ = ()
+    op = "_unique2"
+
+
+class UniqueDimBackward0(_NoDerivative):
+    """u = unique(x, dim=d)   ->   no derivative"""
+    __slots__ = ()
+    op = "unique_dim"
+
+
+class UniqueConsecutiveBackward0(_NoDerivative):
+    """u = unique_consecutive(x)   ->   no derivative"""
+    __slots__ = ()
+    op = "unique_consecutive"
+
+
+def record_no_derivative(cls, out, input):
+    """``out`` (the values unique found) with torch's node ``cls`` when ``input`` requires grad."""
+    if GRAD.enabled and input._rg:
+        record(cls(), out, input)
+    return out

@@ -74,7 +74,10 @@ def write_out(name, r, out):
             raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors")
         for ri, oi in zip(r, out):
             write_out(name, ri, oi)
-        return type(r)(*out) if hasattr(r, "_fields") or is_struct_seq(r) else tuple(out)
+        if is_struct_seq(r):        # torch's out= overloads return their own type: sort_out, max_out ...
+            from .._return_types import return_type
+            return return_type(type(r).__name__ + "_out", type(r)._names)(*out)
+        return type(r)(*out) if hasattr(r, "_fields") else tuple(out)
     from .._tensor import Tensor
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {tp_name(out)}")
@@ -95,11 +98,13 @@ def write_out(name, r, out):
     return out
 
 
-def with_out(fn):
+def with_out(fn, check=None):
     """``fn`` taking ``out=``: computed as usual, then written into ``out``.  Where ``fn`` takes a
-    ``dtype`` and none is given, the result is computed in ``out``'s dtype, as torch does."""
+    ``dtype`` and none is given, the result is computed in ``out``'s dtype, as torch does; with a
+    ``check`` (torch.linalg's dtype rules, ``check(name, result, out)``) it is computed as usual and
+    checked against ``out`` first."""
     params = inspect.signature(fn).parameters
-    takes_dtype = "dtype" in params
+    takes_dtype = "dtype" in params and check is None
 
     @functools.wraps(fn)
     def call(*args, out=None, **kwargs):
@@ -112,7 +117,10 @@ def with_out(fn):
         check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out)
         if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
             kwargs["dtype"] = FROM_NP[out._data.dtype]
-        return write_out(fn.__name__, fn(*args, **kwargs), out)
+        r = fn(*args, **kwargs)
+        if check is not None:
+            check(fn.__name__, r, out)
+        return write_out(fn.__name__, r, out)
     return call
 
 
@@ -121,7 +129,7 @@ def with_out(fn):
 HANDLED = ("glasstorch.ops.arithmetic", "glasstorch.ops.power", "glasstorch._random_api")
 
 
-def wrap_namespace(ns):
+def wrap_namespace(ns, check=None):
     """Wrap every public function of namespace dict ``ns`` that has an ``out`` parameter, except
     those that implement it themselves."""
     for name, fn in list(ns.items()):
@@ -134,4 +142,4 @@ def wrap_namespace(ns):
         except (TypeError, ValueError):
             continue
         if "out" in params:
-            ns[name] = with_out(fn)
+            ns[name] = with_out(fn, check)

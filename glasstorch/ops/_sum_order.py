@@ -16,9 +16,10 @@ A sum of all elements of 32768 or more is cut into one chunk per thread (torch's
 each summed as a row, then the chunks' sums are added as a row of their own.
 
 glasstorch takes this order for sums and means of a whole tensor (``x.sum()``, ``x.mean()``, the
-losses' reductions), whose value is what gets printed with ``.item()``.  Sums over some dims keep
-NumPy's pairwise order (within rounding of torch's): emulated there, a 64x64 ``x.sum(1)`` would cost
-five times NumPy's, and torch's order over an outer axis differs again (columns in vector lanes).
+losses' reductions), whose value is what gets printed with ``.item()``, and for sums over dims that
+keep the last one (``axes_sum``: a bias's gradient, ``x.sum(1)`` of a 3-d tensor).  Sums over the last
+dim keep NumPy's pairwise order (within rounding of torch's) unless its rows are short: emulated
+there, a 64x64 ``x.sum(1)`` would cost five times NumPy's.
 
 All of this depends on the vector width of torch's CPU kernels: this is the AVX2 order (what torch
 picks on AMD CPUs; AVX-512 machines use 16-lane vectors).  Every step is a NumPy reduction over an
@@ -125,29 +126,72 @@ def outer_sums(x):
     when a row is shorter than one vector) take the plain cascade, the columns after them the
     four-accumulator ``row_sum``.  Checked bit for bit against torch for n up to 100,000, c up to
     10,000, 1 to 3 threads (torch splits an outer reduction over columns, so threads do not change it)."""
-    n, c = x.shape
-    lanes = 32 // x.itemsize
+    return _outer_sums_batched(x.reshape((1,) + x.shape))[0]
+
+
+def _outer_sums_batched(v):
+    """``outer_sums`` of each (n, c) slice of a C-contiguous (B, n, c) array: a (B, c) array."""
+    B, n, c = v.shape
+    lanes = 32 // v.itemsize
     group = 4 * lanes if c >= lanes else 4
     g = c // group * group
-    v = x.reshape(1, n, c)
     if g == c:
-        return _cascade(v)[0]
-    out = np.empty(c, x.dtype)
+        return _cascade(v)
+    out = np.empty((B, c), v.dtype)
     if g:
-        out[:g] = _cascade(v[:, :, :g])[0]
-    out[g:] = _row_sum(v[:, :, g:])[0]
+        out[:, :g] = _cascade(v[:, :, :g])
+    out[:, g:] = _row_sum(v[:, :, g:])
     return out
 
 
-def leading_sum(x, r):
-    """``x`` summed over its first ``r`` axes in torch's order (``outer_sums``), or None where that order
-    is not modelled: not float32/float64, not C-contiguous, fewer than two numbers per sum, or a
-    single column left (a whole sum: ``total``)."""
-    n = math.prod(x.shape[:r])
-    c = x.size // n if n else 0
-    if x.dtype.char not in "fd" or not x.flags.c_contiguous or n < 2 or c < 2:
+def block_sum(x, first, last):
+    """``x`` summed over its axes ``first`` .. ``last`` (a block of neighbouring axes that leaves at
+    least one axis after it) in torch's order, or None where not modelled: not float32/float64, not
+    C-contiguous, fewer than two numbers per sum, or a single column left (a whole sum: ``total``).
+    torch's reduction moves the reduced (coalesced) axis innermost in its loop, so for every index of
+    the axes before the block it adds a (n, c) slice down its columns as ``outer_sums`` does (an
+    ``x.sum(1)`` of a (B, n, c) tensor, the gradient of a tensor broadcast along a middle axis)."""
+    shape = x.shape
+    B = math.prod(shape[:first])
+    n = math.prod(shape[first:last + 1])
+    c = math.prod(shape[last + 1:])
+    if x.dtype.char not in "fd" or not x.flags.c_contiguous or n < 2 or c < 2 or B < 1:
         return None
-    return outer_sums(x.reshape(n, c)).reshape(x.shape[r:])
+    return _outer_sums_batched(x.reshape(B, n, c)).reshape(shape[:first] + shape[last + 1:])
+
+
+def axes_sum(x, axes):
+    """``x`` summed over ``axes`` (any set that keeps the last axis, e.g. a (B, C, H, W) gradient down to
+    a (1, C, 1, W) weight) in torch's order, or None where not modelled.  torch drops size-1 axes,
+    merges neighbouring axes of one kind and loops over the reduced ones innermost, smallest stride
+    first: with one reduced group that is ``block_sum``; with more, each row of the innermost group
+    R0 is added by the scalar four-accumulator ``row_sum``, and the rows' sums go into the result one
+    after another, in the C order of the other reduced groups."""
+    if x.dtype.char not in "fd" or not x.flags.c_contiguous:
+        return None
+    groups = []                                          # [reduced, size]
+    for i, n in enumerate(x.shape):
+        if n == 1:
+            continue
+        if groups and groups[-1][0] == (i in axes):
+            groups[-1][1] *= n
+        else:
+            groups.append([i in axes, n])
+    if len(groups) < 2 or groups[-1][0]:
+        return None
+    out_shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
+    red = [i for i, g in enumerate(groups) if g[0]]
+    v = x.reshape([g[1] for g in groups])
+    if len(red) == 1:
+        r = red[0]
+        out = block_sum(v, r, r)
+        return None if out is None else out.reshape(out_shape)
+    keep = [i for i, g in enumerate(groups) if not g[0]]
+    r0, c = red[-1], groups[-1][1]
+    v = np.ascontiguousarray(v.transpose(keep[:-1] + red + [keep[-1]]))
+    k, n = math.prod(groups[i][1] for i in red[:-1]), groups[r0][1]
+    rows = _row_sum(v.reshape(-1, n, c)).reshape(-1, k, c)
+    return (_seq(rows, 1) + 0.0).astype(x.dtype, copy=False).reshape(out_shape)
 
 
 def _per_thread(flat, threads, row, identity):

@@ -301,15 +301,13 @@ def _int_trunc_div(x, y):
     return q + fix
 
 
-class NotImplemented(Node):
-    """floor_divide has no derivative in torch: backward through it raises."""
-    __slots__ = ()
-
-    def backward(self, g):
-        raise RuntimeError("the derivative for 'floor_divide' is not implemented.")
-
-
 def floor_divide(input, other, *, out=None):
+    return _out(_floor_divide(input, other, "floor_divide"), out, "floor_divide")
+
+
+def _floor_divide(input, other, op):
+    """floor_divide has no derivative in torch: its grad_fn is NotImplemented, whose backward raises
+    naming ``op`` (``floor_divide_`` in place)."""
     x, y, dt = binary_operands(input, other)
     if dt._cat == 2:
         q = compute(np.floor_divide, x, y, dt)
@@ -320,10 +318,8 @@ def floor_divide(input, other, *, out=None):
         if np.any(np.asarray(y) == 0):
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y) if dt._cat == 1 else np.floor_divide(np.asarray(x, np.int8), y).astype(bool)
-    r = _wrap(as_array(q))
-    if needs_grad(input, other):
-        record(NotImplemented(), r, input, other)
-    return _out(r, out, "floor_divide")
+    from ._no_derivative import record_not_implemented
+    return record_not_implemented(op, _wrap(as_array(q)), input, other)
 
 
 # ---- neg --------------------------------------------------------------------------------------
@@ -415,7 +411,7 @@ def div_(self, other, *, rounding_mode=None):
 
 
 def floor_divide_(self, other):
-    return commit(self, lambda: floor_divide(self, other), "floor_divide")
+    return commit(self, lambda: _floor_divide(self, other, "floor_divide_"), "floor_divide")
 
 
 def pow_(self, exponent):

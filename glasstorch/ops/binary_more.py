@@ -169,12 +169,15 @@ def remainder(input, other, *, out=None):
 
 # ---- more binary functions ---------------------------------------------------------------------------
 class Atan2Backward0(Node):
-    """z = atan2(a, b)   ->   da = g b / (a^2 + b^2),   db = -g a / (a^2 + b^2)"""
+    """z = atan2(a, b)   ->   da = g b / (a^2 + b^2),   db = -g a / (a^2 + b^2)   (0 where a^2 + b^2 is 0)"""
     __slots__ = ()
 
     def backward(self, g):
         a, b = self.saved()
-        recip = 1 / (a * a + b * b)      # torch multiplies by the reciprocal (not a division)
+        denom = a * a + b * b
+        # torch multiplies by the reciprocal (not a division), taken as 0 where the denominator is 0 (at the
+        # origin, or where a^2 + b^2 underflows): zero gradients there, signed, instead of nan
+        recip = self.m.where(denom == 0, 0.0, 1 / denom)
         return g * b * recip, g * -a * recip
 
 
@@ -269,7 +272,12 @@ def logaddexp(input, other, *, out=None):
 
 
 def _xlogy(x, y):
-    return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y)).astype(np.result_type(x, y))
+    """torch's scalar kernel: nan where y is nan, 0 where x == 0, else x * log(y), with the C library's
+    (correctly rounded) log in the dtype, then one rounded product."""
+    from ._libm import log
+    dt = np.result_type(x, y)
+    x, y = np.asarray(x, dt), np.asarray(y, dt)
+    return np.where((x == 0) & ~np.isnan(y), 0.0, x * log(y)).astype(dt)
 
 
 def _logaddexp_complex(x, y):

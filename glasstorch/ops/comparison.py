@@ -18,8 +18,8 @@ def _compare(ufunc, kernel, input, other):
         raise not_implemented(kernel, dt.np)
     try:
         r = as_array(ufunc(x, y))
-        if (x.__class__ is not np.ndarray or x.flags.c_contiguous) and \
-                (y.__class__ is not np.ndarray or y.flags.c_contiguous) and r.size:
+        if (x.__class__ is not np.ndarray or x.flags.c_contiguous and 1 not in x.shape) and \
+                (y.__class__ is not np.ndarray or y.flags.c_contiguous and 1 not in y.shape) and r.size:
             return _wrap(r)         # contiguous inputs: a contiguous result, torch's layout too
         return _wrap(_ti(r, x, y))
     except ValueError:

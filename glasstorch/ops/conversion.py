@@ -54,7 +54,11 @@ def _convert(t, dt, copy=False):
         x = _complex_to_real(x)
     if 0 in x.strides and x.size > 1:       # an expanded tensor: laid out as its clone (torch's empty_like)
         x = layout_copy(x, None)
-    r = _wrap(strided_like(x.astype(dt.np), x))       # (an empty tensor keeps its strides)
+    y = x.astype(dt.np)
+    if x.ndim > 1 and 1 in x.shape and x.flags.c_contiguous:
+        from ._layout import preserve           # (a size-1 dim strided its own way keeps its stride)
+        y = preserve(y, x)
+    r = _wrap(strided_like(y, x))       # (an empty tensor keeps its strides)
     if GRAD.enabled and t._rg:
         if not (dt.is_floating_point or dt.is_complex):
             return r      # integer results leave the graph, as in torch
@@ -137,6 +141,9 @@ def layout_copy(x, fmt):
         from .._tensor_random import storage_axes
         order = storage_axes(x)
         return np.array(x.transpose(order), order="C", copy=True).transpose(np.argsort(order))
+    if fmt != "contiguous_format" and x.flags.c_contiguous and x.ndim > 1:
+        from ._layout import clone          # (a size-1 dim strided its own way keeps its stride)
+        return clone(x)
     return np.array(x, copy=True, order="C" if fmt == "contiguous_format" else "K")
 
 

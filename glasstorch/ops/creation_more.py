@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import _dtype as _dt
 from ..autograd.graph import Node
-from ._common import GRAD, Tensor, _wrap, record1
+from ._common import GRAD, Tensor, _wrap, record, record1
 from .._sizes import _size
 from .inplace import can_cast as _can_cast
 
@@ -26,6 +26,16 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     if prepend is not None or append is not None:
+        from .._tensor import _wrap_dim
+        d = _wrap_dim(dim, x.dim())
+        for t in (prepend, append):
+            if t is not None and t.dim() != x.dim():
+                raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+            if t is not None and any(a != b for k, (a, b) in enumerate(zip(t.shape, x.shape)) if k != d):
+                k = next(k for k, (a, b) in enumerate(zip(t.shape, x.shape)) if k != d and a != b)
+                raise RuntimeError("diff expects the shape of tensor to prepend or append to match that of input "
+                                   f"except along the differencing dimension; input.size({k}) = {x.shape[k]}, but "
+                                   f"got tensor.size({k}) = {t.shape[k]}")
         x = cat([t for t in (prepend, x, append) if t is not None], dim)
     if n >= x.shape[dim]:                    # torch: an empty slice of zeros_like
         from .._creation import zeros_like
@@ -83,14 +93,42 @@ def cross(input, other, dim=None, *, out=None):
     from ._common import tensors_only
     tensors_only("cross", input, other)
     from ..linalg import cross as _cross
-    if dim is None:
-        dim = next((i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3), None)
+    if dim is None:      # torch warns once, then takes the first size-3 dim of ``input`` alone
+        from .._user_warning import warn_once
+        warn_once("cross_default_dim", "Using torch.cross without specifying the dim arg is deprecated.\n"
+                  "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+                  "The default value of dim will change to agree with that of linalg.cross in a future release. "
+                  "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)")
+        dim = next((i for i, s in enumerate(input.shape) if s == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
     return _cross(input, other, dim=dim)
 
 
+class BlockDiagBackward0(Node):
+    """y = block_diag(x_1, ..., x_n)   ->   dx_i = the block of g where x_i sits"""
+    __slots__ = ("blocks",)
+
+    def backward(self, g):
+        return tuple(g[r0:r0 + nr, c0:c0 + nc].reshape(shape) for r0, c0, nr, nc, shape in self.blocks)
+
+
 def block_diag(*tensors):
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        r = _block_diag(*tensors)
+    if GRAD.enabled and any(t._rg for t in tensors):
+        node, blocks, r0, c0 = BlockDiagBackward0(), [], 0, 0
+        for t in tensors:
+            nr, nc = (t.shape[0], t.shape[1]) if t.dim() == 2 else (1, t.numel())
+            blocks.append((r0, c0, nr, nc, tuple(t.shape)))
+            r0, c0 = r0 + nr, c0 + nc
+        node.blocks = blocks
+        record(node, r, *tensors)
+    return r
+
+
+def _block_diag(*tensors):
     from .join import cat
     from .._creation import zeros
     for i, t in enumerate(tensors):

@@ -194,10 +194,16 @@ def _src_values(s, idx):
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
+    is_t = isinstance(src, Tensor)
+    if reduce is not None and is_t:
+        from .._user_warning import warn_once
+        warn_once("scatter_reduce_arg", "The reduce argument of torch.scatter with Tensor src is deprecated and will "
+                  "be removed in a future PyTorch release. Use torch.scatter_reduce instead for more reduction "
+                  "options. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+                  "TensorAdvancedIndexing.cpp:225.)")
     x = input._data
     d = _wrap_dim(dim, x.ndim)
     idx = _long_index(index, "scatter")
-    is_t = isinstance(src, Tensor)
     if is_t and src._data.dtype != x.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_gather(x, idx, d, "scatter", src._data if is_t else None, bounds=False)

@@ -17,6 +17,7 @@ from .shape import as_view, is_array, unsqueeze
 from .views import select, SliceBackward0, _record_index, scatter_into
 from .inplace import check_inplace, check_overlap, check_put_overlap, LEAF_INPLACE, VIEW_LEAF_INPLACE
 from ._scalar_cast import checked_scalar
+from .index_layout import adv_result
 from .fill import copy_  # noqa: F401  (re-exported for callers that write whole tensors)
 from .setitem_whole import check_expand as _check_expand, copy_source, is_whole, write_whole
 
@@ -53,8 +54,25 @@ def getitem(input, index):
     if not (GRAD.enabled and input._rg):
         if not steps and adv is None:
             return _alias(input)
-        r = as_view(input, x[basic]) if steps else input
-        return _wrap(r._data[adv]) if adv is not None else r
+        if not steps:
+            r = input
+        elif any(st[0] == "none" for st in steps):
+            r = _apply_steps(input, steps)      # unsqueeze's strides (NumPy's newaxis has stride 0)
+        else:
+            r = as_view(input, x[basic])
+        return _wrap(adv_result(r._data, adv)) if adv is not None else r
+    cur = _apply_steps(input, steps)
+    if adv is None:
+        return cur if steps else _alias(input)
+    r = _wrap(adv_result(cur._data, adv))
+    node = IndexBackward0()
+    node.shape = cur._data.shape
+    node.sel = positions(cur._data.shape)[adv]
+    return record1(node, r, cur)
+
+
+def _apply_steps(input, steps):
+    """The basic steps one view at a time, left to right, as torch takes them."""
     cur = input
     for st in steps:
         if st[0] == "none":
@@ -64,13 +82,7 @@ def getitem(input, index):
         else:
             idx = (slice(None),) * st[1] + (slice(st[2], st[3], st[4]),)
             cur = _record_index(SliceBackward0, cur, as_view(cur, cur._data[idx]), idx)
-    if adv is None:
-        return cur if steps else _alias(input)
-    r = _wrap(cur._data[adv])
-    node = IndexBackward0()
-    node.shape = cur._data.shape
-    node.sel = positions(cur._data.shape)[adv]
-    return record1(node, r, cur)
+    return cur
 
 
 class AliasBackward0(Node):

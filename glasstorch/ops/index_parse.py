@@ -32,6 +32,10 @@ SEQ_AS_TUPLE = (
 def seq_as_tuple(index):
     """torch's treatSequenceAsTuple: a list (or other non-tuple sequence) shorter than 32 holding a
     tensor, a sequence, a slice, ``...`` or None is read as a tuple of indices, with a warning."""
+    if index.__class__ is str and 0 < len(index) < 32:     # a str is a sequence of strs to torch
+        from .._user_warning import warn_at_caller
+        warn_at_caller(SEQ_AS_TUPLE.format(349))
+        return tuple(index)
     if isinstance(index, (tuple, Tensor, str, bytes, np.ndarray)) or not isinstance(index, (list, range)):
         return index
     if len(index) >= 32:
@@ -156,6 +160,8 @@ def parse(shape, index, byte_masks=None):
             d += 1
         else:
             a = _as_index_array(it)
+            if a is None and isinstance(it, str):      # torch tries to make a tensor of it
+                raise TypeError("new(): invalid data type 'str'")
             if a is None:
                 from .._sizes import _type_name
                 raise IndexError(_INVALID.format(_type_name(it)))

@@ -138,6 +138,8 @@ from .._empty_strides import index_rows  # noqa: E402  (nonzero's layout)
 
 
 def nonzero(input, *, as_tuple=False, out=None):
+    if as_tuple.__class__ is not bool:          # torch's parser takes a bool only
+        raise TypeError(f"nonzero(): argument 'as_tuple' must be bool, not {type(as_tuple).__name__}")
     x = input._data
     if as_tuple:
         if x.ndim == 0:

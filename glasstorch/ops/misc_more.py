@@ -100,8 +100,19 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     if seq.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
                            "dimension")
+    _warn_non_contiguous(input, sorted_sequence, scalar)
     if sorter is not None:
-        seq = np.take_along_axis(seq, sorter._data, -1)
+        so = sorter._data
+        if so.shape != seq.shape:
+            raise RuntimeError("torch.searchsorted(): boundary and sorter must have the same size, but got boundary "
+                               f"tensor {list(seq.shape)}and got sorter tensor {list(so.shape)}")
+        if so.dtype != np.int64:
+            from .inplace import type_name
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype "
+                               f"{type_name(so.dtype)}")
+        if so.size and (so.min() < 0 or so.max() >= seq.shape[-1]):
+            raise RuntimeError("torch.searchsorted(): sorter index out of range")
+        seq = np.take_along_axis(seq, so, -1)
     dt = np.int32 if out_int32 else np.int64
     if seq.ndim == 1:
         r = _bisect(seq[None], vals.reshape(1, -1), right).reshape(vals.shape)
@@ -113,6 +124,18 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         flat_s, flat_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
         r = _bisect(flat_s, flat_v, right).reshape(vals.shape)
     return _wrap(np.asarray(r, dt))
+
+
+def _warn_non_contiguous(input, boundaries, scalar):
+    """torch copies non-contiguous values / boundaries first, warning once per program for each."""
+    from .._user_warning import warn_once
+    for t, what, line in ((None if scalar else input, "input value", 32), (boundaries, "boundary", 38)):
+        if t is not None and not t.is_contiguous():
+            warn_once(f"searchsorted {what}",
+                      f"torch.searchsorted(): {what} tensor is non-contiguous, this will lower the performance due to "
+                      "extra data copy when converting non-contiguous tensor to contiguous, please use contiguous "
+                      f"{what} tensor if possible. This message will only appear once per program. (Triggered "
+                      f"internally at /__w/pytorch/pytorch/aten/src/ATen/native/BucketizationUtils.h:{line}.)")
 
 
 def _bisect(seq, vals, right):
@@ -163,13 +186,24 @@ def _tri_indices(row, col, offset, dtype, lower):
     return _wrap(np.stack([r, c]).astype(dt.np).reshape(2, -1))
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def _need_row_col(name, row, col):
+    """torch's parser message for a missing row / col (its plural and singular the other way round)."""
+    missing = [f'"{a}"' for a, v in (("row", row), ("col", col)) if v is None]
+    if missing:
+        n = len(missing)
+        raise TypeError(f"{name}() missing {n} required positional argument{'s' if n == 1 else ''}: "
+                        + ", ".join(missing))
+
+
+def tril_indices(row=None, col=None, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, col) coordinates of the lower triangle (on and below diagonal ``offset``), row by row."""
+    _need_row_col("tril_indices", row, col)
     return _tri_indices(row, col, offset, dtype, True)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def triu_indices(row=None, col=None, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, col) coordinates of the upper triangle (on and above diagonal ``offset``), row by row."""
+    _need_row_col("triu_indices", row, col)
     return _tri_indices(row, col, offset, dtype, False)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._dtype import to_dtype
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, as_array, record1
+from ._common import GRAD, _wrap, as_array, record, record1
 from ._common import tensors_only
 from .reduction import axes_of, dims_of, restore_dims
 from .inplace import type_name as _type_name
@@ -27,8 +27,8 @@ class LinalgVectorNormBackward0(Node):
         p = self.ord
         g = restore_dims(g, self.axes, self.keepdim)
         y = restore_dims(y, self.axes, self.keepdim)
-        if p == 0:
-            return (g * 0.0 * x,)
+        if p == 0:              # torch's norm_backward returns an undefined gradient: x.grad stays None
+            return (None,)
         if p == 1:
             if is_array(x):                 # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
                 from .select import real_sign
@@ -145,10 +145,28 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, out=None):
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
+class DistBackward0(LinalgVectorNormBackward0):
+    """z = ||a - b||_p   ->   da = the p-norm's gradient at a - b,   db = -da"""
+    __slots__ = ()
+
+    def backward(self, g):
+        da, = LinalgVectorNormBackward0.backward(self, g)
+        return (None, None) if da is None else (da, -da)
+
+
 def dist(input, other, p=2):
     tensors_only('dist', input, other)
     from .arithmetic import sub
-    return vector_norm(sub(input, other), p)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        d = sub(input, other)
+        r = vector_norm(d, p)
+    if GRAD.enabled and (input._rg or other._rg):
+        node = DistBackward0()
+        node.ord, node.axes, node.keepdim = p, (), False
+        node.save(d, r, result_at=1)
+        record(node, r, input, other)
+    return r
 
 
 

@@ -173,7 +173,9 @@ def _tensor_pow(a, b):
 def _scalar_pow(c, b):
     """c ** b with c a Python number."""
     x, y, dt = binary_operands(c, b)
-    r = _wrap(compute(_int_power if dt._cat == 1 else np.power, x, y, dt))
+    r = compute(_int_power if dt._cat == 1 else np.power, x, y, dt)
+    from ._layout import contig         # torch's pow(Scalar, Tensor) allocates a contiguous output
+    r = _wrap(contig(r))
     if needs_grad(b):
         node = PowBackward2()
         node.base = c

@@ -362,6 +362,9 @@ def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     if x.dtype.kind not in "fc":
         x = x.astype(DEFAULT.float.np)
     axes = axes_of(dim, x.ndim)
+    if isinstance(dim, (tuple, list)) and not dim and x.ndim and x.size and keepdim is not True:
+        # torch sums every dim into a 0-d result, then adds the kept-dim maxes to it in place: its error
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape [{', '.join(['1'] * x.ndim)}]")
     if not x.ndim:
         r = _wrap(x.copy())
     else:

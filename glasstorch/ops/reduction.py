@@ -108,7 +108,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         if -nd <= dim < nd and x.size < _BIG and (keepdim is KEEP or keepdim is False or keepdim is True):
             # whole sums (vectors, columns), sums over dim 0 and short last-dim rows follow torch's order
             # (_sum_over); the rest is one NumPy call
-            r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or dim == 0 or dim == -nd or \
+            r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or -nd <= dim < nd - 1 and dim != -1 or \
                 x.shape[-1] < 8 and (dim == -1 or dim == nd - 1) else _reduce_add(x, dim, None, None, keepdim)
             return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
     if dim is NO_DIM:                   # no dim given: torch's no-dim overload, which takes no keepdim
@@ -189,13 +189,13 @@ def _sum_over(x, dim, keepdim):
 
 
 def _leading(x, axes, keepdim):
-    """A sum over the leading ``axes`` (``x.sum(0)``: a batch summed per feature) in torch's order
-    (``_sum_order.outer_sums``, as the gradient of a bias is summed too), or None where not modelled."""
-    r = len(axes)
-    if r >= x.ndim or axes[-1] != r - 1:
+    """A sum over ``axes`` that keep the last axis (``x.sum(0)``: a batch summed per feature; ``x.sum(1)``
+    of a (B, n, c) tensor) in torch's order (``_sum_order.axes_sum``, as the gradient of a bias or of
+    a broadcast tensor is summed too), or None where not modelled."""
+    if max(axes) >= x.ndim - 1:
         return None
-    s = _sum_order.leading_sum(x, r)
-    return s if s is None or not keepdim else s.reshape((1,) * r + s.shape)
+    s = _sum_order.axes_sum(x, set(axes))
+    return s if s is None or not keepdim else s.reshape(_reduced_shape(x.shape, axes, True))
 
 
 from ._layout import contig  # noqa: E402
@@ -308,8 +308,8 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
         r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape(_reduced_shape(x.shape, axes, keepdim)))
     elif len(axes) == 1 and _short_rows(x, axes[0]):   # short rows: torch's sum, then / n
         r = _wrap(_sum_over(x, axes[0], keepdim) / x.dtype.type(x.shape[-1]))
-    elif (lead := _leading(x, axes, keepdim)) is not None:   # leading dims: torch's sum, then / n
-        r = _wrap(lead / x.dtype.type(x.size // math.prod(x.shape[len(axes):])))
+    elif (lead := _leading(x, axes, keepdim)) is not None:   # a block of dims: torch's sum, then / n
+        r = _wrap(lead / x.dtype.type(math.prod(x.shape[a] for a in axes)))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if not (x.flags.c_contiguous and x.size):         # torch's reductions allocate contiguous outputs

@@ -167,6 +167,9 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     if s.ndim and s.shape[d] != i.size:
         raise RuntimeError(f"index_reduce_(): Number of indices ({i.size}) should be equal to source.size(dim) "
                            f"({s.shape[d]})")
+    from .._user_warning import warn_once
+    warn_once("index_reduce_beta", "index_reduce() is in beta and the API may change at any time. (Triggered "
+              "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)")
     refuse("index_func_", x)
     full = np.broadcast_to(i.reshape((-1,) + (1,) * (s.ndim - d - 1)), s.shape) if s.ndim else i
     where = _full_index(full, d)

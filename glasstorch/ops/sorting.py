@@ -246,6 +246,10 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     vals = np.empty(rows.shape[0], x.dtype)
     idx = np.empty(rows.shape[0], np.int64)
     for k, row in enumerate(rows):
+        if row.dtype.kind == "f" and np.isnan(row).any():
+            from ._mode_nan import mode_row         # NaN compares false: libstdc++'s moves, replayed
+            vals[k], idx[k] = mode_row(row)
+            continue
         u, inv, c = np.unique(row, return_inverse=True, return_counts=True)
         j = np.argmax(c)                        # the smallest of the most frequent values
         vals[k] = u[j]
@@ -301,7 +305,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         if x.size == 0 and x.shape.count(0) > 1:
             raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
         u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=d)
-    out = [_wrap(u)]
+    from ._no_derivative import Unique2Backward0, UniqueDimBackward0, record_no_derivative
+    out = [record_no_derivative(Unique2Backward0 if dim is None else UniqueDimBackward0, _wrap(u), input)]
     if return_inverse:
         out.append(_wrap(inv.astype(np.int64)))
     if return_counts:
@@ -311,6 +316,13 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     refuse("unique" if dim is None else "unique_dim", input._data)
+    from ._no_derivative import UniqueConsecutiveBackward0, record_no_derivative
+    out = _unique_consecutive(input, return_inverse, return_counts, dim)
+    record_no_derivative(UniqueConsecutiveBackward0, out[0] if isinstance(out, tuple) else out, input)
+    return out
+
+
+def _unique_consecutive(input, return_inverse, return_counts, dim):
     if dim is not None:
         return _unique_consecutive_dim(input._data, return_inverse, return_counts, dim)
     flat = input._data.reshape(-1)
@@ -367,9 +379,13 @@ def bincount(input, weights=None, minlength=0):
     if weights is None:
         return _wrap(np.bincount(x, minlength=minlength).astype(np.int64))
     w = weights._data
-    r = np.bincount(x, weights=w, minlength=minlength)
+    if w.dtype == np.float32:       # torch adds float weights one by one in float32, any other dtype in double
+        r = np.zeros(max(int(x.max()) + 1 if x.size else 0, minlength), np.float32)
+        np.add.at(r, x, w)
+    else:
+        r = np.bincount(x, weights=w.astype(np.float64), minlength=minlength)
     from ._no_derivative import record_not_implemented
-    return record_not_implemented("bincount", _wrap(r.astype(w.dtype if w.dtype.kind == "f" else np.float64)), weights)
+    return record_not_implemented("bincount", _wrap(r), weights)
 
 
 def histc(input, bins=100, min=0, max=0, *, out=None):

@@ -115,8 +115,8 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     if isinstance(q, Tensor) and q.numel() and not bool(((q >= 0) & (q <= 1)).all()):
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
-                           f"Found '{interpolation}'")
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
     if dim is None or input.dim() == 0:
         if dim is not None:
             _wrap_dim(dim, 0)               # (a 0-d tensor's dim is checked too)

@@ -121,6 +121,24 @@ class UntypedStorage:
 _STORAGES = weakref.WeakValueDictionary()
 
 
+def storage_deepcopy(x, memo):
+    """``x`` in a copy of its whole storage, at the same offset and strides, as torch's deepcopy makes
+    it (tensors sharing a storage, deep-copied together, share the copy).  An allocation NumPy holds
+    in no dense order (which torch's storages never are) falls back to a copy of ``x`` alone."""
+    root = _root(x)
+    key = ("storage", id(root))           # the memo outlives nothing it keys: root stays alive meanwhile
+    flat = memo.get(key)
+    if flat is None:
+        order = sorted(range(root.ndim), key=lambda a: -root.strides[a])
+        dense = root.transpose(order).copy()     # root's memory, in address order
+        if not (dense.size and root.transpose(order).flags.c_contiguous):
+            from ._layout import clone
+            return clone(x)
+        flat = memo[key] = dense.reshape(-1)
+    off = x.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(x.shape, x.dtype, buffer=flat, offset=off, strides=x.strides)
+
+
 def untyped_storage(input):
     root = _root(input._data)
     s = _STORAGES.get(id(root))

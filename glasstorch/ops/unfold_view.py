@@ -17,32 +17,35 @@ def _windows(x, d, size, step):
 
 class UnfoldBackward0(Node):
     """y = x.unfold(d, size, step)   ->   dx = g summed back over every window each element is in"""
-    __slots__ = ("shape", "dim", "size", "step")
+    __slots__ = ("shape", "dim", "size", "step", "in_shape")
 
     def backward(self, g):
         pos = _windows(np.arange(int(np.prod(self.shape))).reshape(self.shape), self.dim, self.size, self.step)
         if is_array(g):
             out = np.zeros(int(np.prod(self.shape)), g.dtype)
             np.add.at(out, pos.reshape(-1), g.reshape(-1))
-            return (out.reshape(self.shape),)
+            return (out.reshape(self.in_shape),)
         m = self.m
         out = m.zeros(int(np.prod(self.shape)), dtype=g.dtype)
-        return (out.index_add(0, m.tensor(np.ascontiguousarray(pos).reshape(-1)), g.reshape(-1)).reshape(self.shape),)
+        return (out.index_add(0, m.tensor(np.ascontiguousarray(pos).reshape(-1)), g.reshape(-1)).reshape(self.in_shape),)
 
 
 def unfold(input, dimension, size, step):
     x = input._data
-    if x.ndim == 0:
+    zero_d = x.ndim == 0
+    if zero_d:          # a 0-d tensor unfolds as a 1-element one, into its one window: shape (size,)
         x = x.reshape(1)
     d = _wrap_dim(dimension, x.ndim)
     if size > x.shape[d]:
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {x.shape[d]} but size is {size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
-    r = as_view(input, _windows(x, d, size, step))
+    w = _windows(x, d, size, step)
+    r = as_view(input, w[0] if zero_d else w)
     if GRAD.enabled and input._rg:
         node = UnfoldBackward0()
         node.shape, node.dim, node.size, node.step = x.shape, d, size, step
+        node.in_shape = input._data.shape
         record1(node, r, input)
     return r
 

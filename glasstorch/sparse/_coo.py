@@ -281,10 +281,22 @@ def coalesce_arrays(idx, vals, size):
     return idx[:, order[first]], new_vals
 
 
+def _invariants_unset():
+    """torch warns once per process when a sparse constructor is left to the global invariant-check setting."""
+    from .._user_warning import warn_once
+    warn_once("sparse_invariants", "Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) "
+              "will occur when operating on a sparse tensor which violates the invariants, but checks incur "
+              "performance overhead. To silence this warning, explicitly opt in or out. See "
+              "`torch.sparse.check_sparse_tensor_invariants.__doc__` for guidance.  (Triggered internally at "
+              "/__w/pytorch/pytorch/aten/src/ATen/Context.cpp:816.)")
+
+
 def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
                       requires_grad=False, check_invariants=None, is_coalesced=None):
     """``torch.sparse_coo_tensor``: indices (sparse_dim, nnz), values (nnz, *dense)."""
     from .._tensor import Tensor as T
+    if check_invariants is None:
+        _invariants_unset()
     idx = np.asarray(indices._data if isinstance(indices, T) else indices)
     if idx.dtype.kind not in "iu":
         idx = idx.astype(np.int64)     # torch casts float indices to int64 too

@@ -16,6 +16,18 @@ def check_reduction(reduction):
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def get_enum(reduction):
+    """torch's ``_Reduction.get_enum`` check, which the F losses run before any arithmetic: the name
+    ('elementwise_mean' warns that it is deprecated and means 'mean'), else torch's ValueError."""
+    if reduction == "elementwise_mean":
+        import warnings
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      stacklevel=3)
+        return "mean"
+    check_reduction(reduction)
+    return reduction
+
+
 def legacy_reduction(size_average, reduce, reduction):
     """torch's mapping of the deprecated ``size_average``/``reduce`` flags to ``reduction``."""
     if size_average is None and reduce is None:

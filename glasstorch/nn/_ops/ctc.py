@@ -17,7 +17,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.inplace import type_name
-from ._util import check_reduction
+from ._util import get_enum
 from .ctc_args import check_ctc_args
 
 _CHECK = " (while checking arguments for ctc_loss_allocate_outputs)"
@@ -185,7 +185,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     """The CTC loss of (T, N, C) or unbatched (T, C) log-probabilities against padded (N, S) or
     concatenated targets; ``mean`` divides each loss by its target length (at least 1), then averages."""
     import glasstorch as g
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     check_ctc_args((log_probs, targets, input_lengths, target_lengths, blank, 1, zero_infinity))
     il = _lengths(input_lengths, "input_lengths")
     tl = _lengths(target_lengths, "target_lengths")

@@ -13,7 +13,7 @@ from ..._dtype import result_type
 from ...ops import _libm
 from ...ops._complex_refuse import not_implemented, refuse
 from ...ops.shape import is_array
-from ._util import check_reduction, reduce, reduce_grad
+from ._util import get_enum, reduce, reduce_grad
 
 
 def _check_sizes(input, target, stacklevel=4):
@@ -57,7 +57,7 @@ _KERNELS = {"MseLossBackward0": "mse_cpu", "SmoothL1LossBackward0": "smooth_l1_c
 
 
 def _pointwise(node_cls, input, target, reduction, loss_fn, **params):
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     try:
         x, t = np.broadcast_arrays(input._data, target._data)
     except ValueError:
@@ -184,7 +184,7 @@ class BinaryCrossEntropyBackward0(Node):
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
@@ -259,7 +259,7 @@ def _check_bce_weight_shapes(shape, weight, pos_weight):
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     x, t = input._data, target._data

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
-from ._util import check_reduction, legacy_reduction, reduce as _reduce_array, reduce_grad
+from ._util import get_enum, legacy_reduction, reduce as _reduce_array, reduce_grad
 from ._util import reduce_tensor as _reduce
 
 
@@ -40,7 +40,7 @@ class SoftMarginLossBackward0(Node):
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     xd = input._data.dtype
     if xd.kind == "b":                        # torch negates the input first, then works in its dtype
         from ...ops.arithmetic import NEG_BOOL
@@ -138,7 +138,7 @@ def _check_multi_margin(x, target, weight):
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
@@ -178,7 +178,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     where t > 1."""
     g = _ops()
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    if reduction not in ("none", "mean", "sum"):     # torch's own check (a non-string: its TypeError)
+        raise ValueError(reduction + " is not a valid value for reduction")
     loss = g.exp(input) - target * input if log_input else input - target * g.log(input + eps)
     if full:
         stirling = target * g.log(target) - target + 0.5 * g.log(2 * math.pi * target)
@@ -190,16 +191,19 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     """(log(var) + (x - t)^2 / var) / 2, var clamped below at eps (without a gradient through the clamp)."""
     g = _ops()
     if isinstance(var, (int, float)):
-        var = g.full_like(input, var)
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * g.ones_like(input)
+    elif bool(g.any(var < 0)):
+        raise ValueError("var has negative entry/entries")
     if var.size() != input.size():
+        # homoscedastic: var one dim short, or of size 1 in the one dim where it differs from input
         if input.size()[:-1] == var.size():
             var = g.unsqueeze(var, -1)
-        elif not (input.size()[:-1] == var.size()[:-1] and var.size(-1) == 1):
+        elif not (input.ndim == var.ndim and sum(v for i, v in zip(input.size(), var.size()) if i != v) == 1):
             raise ValueError("var is of incorrect size")
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(reduction + " is not a valid value for reduction")
-    if bool(g.any(var < 0)):
-        raise ValueError("var has negative entry/entries")
+        raise ValueError(reduction + " is not valid")
     var = var.clone()
     with g.no_grad():
         var.clamp_(min=eps)
@@ -213,7 +217,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     """x where y = 1, max(0, margin - x) where y = -1."""
     g = _ops()
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     zeros = g.zeros_like(input)
     # torch's C++ ``margin - self`` is empty_like(self).fill_(margin).sub_(self): it keeps self's dtype,
     # so an integer input gives an integer loss (and 'mean' then refuses it)
@@ -227,10 +231,11 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes."""
     from .activation import logsigmoid
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     class_dim = input.dim() - 1
     loss = loss.sum(dim=class_dim) / input.size(class_dim)
+    if reduction not in ("none", "mean", "sum"):        # torch's own check, after the arithmetic
+        raise ValueError(reduction + " is not valid")
     return _reduce(loss, reduction)

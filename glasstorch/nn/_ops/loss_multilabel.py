@@ -5,7 +5,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.inplace import type_name
-from ._util import check_reduction, legacy_reduction
+from ._util import get_enum, legacy_reduction
 from .sparse import np_generator
 
 
@@ -75,7 +75,7 @@ def _check_multilabel(x, t):
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     x, t = input._data, target._data
     _check_multilabel(x, t)
     x2, t2, n, c = _as_rows(x, t)

@@ -6,7 +6,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops._sum_order import nll_sum
 from ...ops._complex_refuse import refuse
-from ._util import check_reduction, legacy_reduction
+from ._util import get_enum, legacy_reduction
 from ..._arg_refuse import not_a_tensor
 
 
@@ -85,7 +85,7 @@ def _check_weight(x, w):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction)
+    reduction = get_enum(reduction)
     try:
         x, t = input._data, target._data
     except AttributeError:          # not a tensor: torch's parser error
