@@ -201,11 +201,15 @@ def float_arrays(ufunc, a, b):
                     r = ufunc(x, y)
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
-                if x.shape != y.shape and (1 in x.shape or 1 in y.shape) and \
-                        not (_is_canonical(x) and _is_canonical(y)):
+                if x.shape != y.shape and 1 in r.shape and not (_is_canonical(x) and _is_canonical(y)):
                     r = _ti(r, x, y)        # a size-1 dim strided its own way: TensorIterator's order
                 return r
     return None
+
+
+def _canonical_operands(x, y):
+    """Neither array operand has a size-1 dim strided its own way (``_layout.is_canonical``)."""
+    return (x.__class__ is not ndarray or _is_canonical(x)) and (y.__class__ is not ndarray or _is_canonical(y))
 
 
 def fast_operator(ufunc, general):
@@ -229,9 +233,11 @@ def fast_operator(ufunc, general):
                         r = ufunc(x, y)
                     except ValueError:
                         raise broadcast_error(x.shape, y.shape) from None
+                    # (a size-1 dim's own stride matters only where the result keeps the dim: a
+                    # broadcast one has stride 0 in TensorIterator)
                     if not x.flags.c_contiguous or (nx != ny and (not nx or not ny or not r.flags.c_contiguous
-                                                                  or 1 in x.shape and not _is_canonical(x)
-                                                                  or 1 in y.shape and not _is_canonical(y))):
+                                                                  or 1 in r.shape
+                                                                  and not (_is_canonical(x) and _is_canonical(y)))):
                         r = _ti(r, x, y)      # torch's TensorIterator layout (ops/_layout.py)
                     t = _new(Tensor)
                     t._data = r
@@ -364,8 +370,9 @@ def compute(ufunc, x, y, dt):
                 r = _parallel.binary(ufunc, x, y)
             if r.__class__ is not ndarray:
                 return np.asarray(r, dtype=dt.np)
-            if (x.__class__ is not ndarray or x.flags.c_contiguous and 1 not in x.shape) and \
-                    (y.__class__ is not ndarray or y.flags.c_contiguous and 1 not in y.shape) and r.size:
+            if (x.__class__ is not ndarray or x.flags.c_contiguous) and \
+                    (y.__class__ is not ndarray or y.flags.c_contiguous) and r.size and \
+                    (1 not in r.shape or _canonical_operands(x, y)):
                 return r            # contiguous inputs: a contiguous result, torch's layout too
             return _ti(r, x, y)     # torch's TensorIterator layout (ops/_layout.py)
         return _ti(_compute(ufunc, x, y, dt), x, y)

@@ -57,8 +57,11 @@ def is_canonical(a):
     shape = a.shape
     if 1 not in shape:
         return True
-    acc = a.itemsize                    # (on the hot path of broadcasting ops: one loop, no tuples built)
-    for n, s in zip(shape[::-1], a.strides[::-1]):
+    acc = a.itemsize                    # (on the hot path of broadcasting ops: no tuples built)
+    st = a.strides
+    if len(shape) == 2:                 # a bias row or a column
+        return st[1] == acc and st[0] == acc * (shape[1] or 1)
+    for n, s in zip(shape[::-1], st[::-1]):
         if s != acc:
             return False
         acc *= n or 1

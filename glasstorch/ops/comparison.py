@@ -2,7 +2,7 @@
 import numpy as np
 from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
-from ._common import Tensor, _wrap, as_array, binary_operands, broadcast_error, tensor_input
+from ._common import Tensor, _canonical_operands, _wrap, as_array, binary_operands, broadcast_error, tensor_input
 from ._complex_refuse import not_implemented
 from .._arg_refuse import not_a_tensor
 
@@ -18,8 +18,9 @@ def _compare(ufunc, kernel, input, other):
         raise not_implemented(kernel, dt.np)
     try:
         r = as_array(ufunc(x, y))
-        if (x.__class__ is not np.ndarray or x.flags.c_contiguous and 1 not in x.shape) and \
-                (y.__class__ is not np.ndarray or y.flags.c_contiguous and 1 not in y.shape) and r.size:
+        if (x.__class__ is not np.ndarray or x.flags.c_contiguous) and \
+                (y.__class__ is not np.ndarray or y.flags.c_contiguous) and r.size and \
+                (1 not in r.shape or _canonical_operands(x, y)):
             return _wrap(r)         # contiguous inputs: a contiguous result, torch's layout too
         return _wrap(_ti(r, x, y))
     except ValueError:
