@@ -71,6 +71,8 @@ METHODS = {
         'addcdiv(Scalar value, Tensor tensor1, Tensor tensor2)|deprecated',
     ),
     'clip': ('clip(Tensor? min=None, Tensor? max=None)', 'clip(Scalar? min=None, Scalar? max=None)',),
+    'clamp_': ('clamp_(Tensor? min=None, Tensor? max=None)', 'clamp_(Scalar? min=None, Scalar? max=None)',),
+    'clip_': ('clip_(Tensor? min=None, Tensor? max=None)', 'clip_(Scalar? min=None, Scalar? max=None)',),
     'clamp_min': ('clamp_min(Tensor min)', 'clamp_min(Scalar min)',),
     'clamp_max': ('clamp_max(Tensor max)', 'clamp_max(Scalar max)',),
     'norm': (
@@ -276,6 +278,14 @@ FUNCTIONS = {
     'clip': (
         'clip(Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor out=None)',
         'clip(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor out=None)',
+    ),
+    'clamp_': (
+        'clamp_(Tensor input, Tensor? min=None, Tensor? max=None)',
+        'clamp_(Tensor input, Scalar? min=None, Scalar? max=None)',
+    ),
+    'clip_': (
+        'clip_(Tensor input, Tensor? min=None, Tensor? max=None)',
+        'clip_(Tensor input, Scalar? min=None, Scalar? max=None)',
     ),
     'clamp_min': (
         'clamp_min(Tensor input, Tensor min, *, Tensor out=None)',

@@ -37,7 +37,7 @@ arcsinh arccosh arctanh erf erfc erfinv lgamma digamma square signbit isnan isin
 logical_not bitwise_not angle deg2rad rad2deg i0 sinc logit nan_to_num positive absolute conj clone
 argwhere nonzero t ravel add sub subtract mul multiply div divide true_divide floor_divide remainder pow float_power
 bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift xlogy addmm addmv addbmm baddbmm addcmul
-addcdiv clip clamp_min clamp_max norm trace zeros_like ones_like empty_like rand_like randn_like full_like
+addcdiv clip clamp_ clip_ clamp_min clamp_max norm trace zeros_like ones_like empty_like rand_like randn_like full_like
 masked_fill einsum diff bincount histc searchsorted equal allclose softmax log_softmax layer_norm dropout embedding
 gelu silu leaky_relu elu hardtanh softplus mish linear mse_loss l1_loss cross_entropy_loss nll_loss nll_loss_nd
 binary_cross_entropy binary_cross_entropy_with_logits log_sigmoid hardswish hardsigmoid smooth_l1_loss huber_loss

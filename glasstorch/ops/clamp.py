@@ -85,6 +85,8 @@ def clamp(input, min=None, max=None, *, out=None):
         lo, hi = _real_bound(lo), _real_bound(hi)
     if lo is None and hi is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if lo is not None and hi is not None and is_tensor(lo) != is_tensor(hi):
+        _mixed_bounds()
     ops = [v for v in (input, lo, hi) if v is not None]
     dt = result_type(*ops) if len(ops) > 1 else input.dtype
     x = data_as(input, dt.np)
@@ -117,6 +119,15 @@ def clamp(input, min=None, max=None, *, out=None):
         node.save(input)
         record1(node, r, input)
     return r
+
+
+def _mixed_bounds():
+    """One bound a tensor, the other a number: neither of torch's overloads (all-tensor, all-number)
+    takes the call, and its parser says so for the user's call on the stack."""
+    from .._arg_refuse import not_tensor
+    not_tensor()
+    raise TypeError("clamp() received an invalid combination of arguments: min and max must both be "
+                    "tensors or both be numbers")
 
 
 def _as_t(v):
@@ -204,6 +215,8 @@ def clamp_max(input, max):
 
 # ---- in-place forms ------------------------------------------------------------------------------
 def clamp_(input, min=None, max=None):
+    if min is not None and max is not None and is_tensor(min) != is_tensor(max):
+        _mixed_bounds()                 # (here, so that the parser reads the user's clamp_ call)
     return commit(input, lambda: clamp(original(input), min, max), "clamp")
 
 
