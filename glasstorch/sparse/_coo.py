@@ -223,7 +223,8 @@ class SparseTensor(Tensor):
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         if dim is not None:
-            raise NotImplementedError("glasstorch: sum over some dims of a sparse tensor is not implemented")
+            from ._reduce import sparse_sum
+            return sparse_sum(self, dim, dtype, keepdim, method=True)
         from .._tensor import _wrap
         return _wrap(np.asarray(self.coalesce()._vals.sum(dtype=None if dtype is None else dtype.np)))
 
