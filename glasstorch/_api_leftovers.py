@@ -100,8 +100,10 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
                 ((float(pts[:, i].min()), float(pts[:, i].max())) if len(pts) else (0.0, 0.0))
             if lo == hi:            # torch widens an empty range by one on each side, as histc does
                 lo, hi = lo - 1, hi + 1
-            # edges in the input's dtype, as torch's linspace gives them
-            edges.append(np.linspace(lo, hi, n + 1).astype(x.dtype).astype(np.float64))
+            # edges from torch's linspace in the input's dtype (NumPy's float64 linspace rounds differently)
+            import glasstorch
+            step = glasstorch.linspace(lo, hi, n + 1, dtype=glasstorch._dtype.FROM_NP[np.dtype(x.dtype)])
+            edges.append(step._data.astype(np.float64))
     w = None if weight is None else weight._data.reshape(-1).astype(np.float64)
     hist, _ = np.histogramdd(pts, bins=edges, weights=w, density=density)
     return _HistogramDD(_wrap(hist.astype(x.dtype)), tuple(_wrap(e.astype(x.dtype)) for e in edges))

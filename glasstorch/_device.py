@@ -102,6 +102,15 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, *sizes, **kwargs):
+        if kwargs:
+            raise TypeError("tuple() takes no keyword arguments")
+        self = tuple.__new__(cls, *sizes)          # tuple's own errors for two arguments, or a non-iterable
+        for s in self:                       # the common case: plain ints within int64
+            if s.__class__ is not int or not -_I64 <= s < _I64:
+                return tuple.__new__(cls, [_size_item(s, i) for i, s in enumerate(self)])
+        return self
+
     def __repr__(self):
         return "torch.Size([" + ", ".join(str(s) for s in self) + "])"
 
@@ -115,18 +124,45 @@ class Size(tuple):
 
     def __getitem__(self, i):
         r = tuple.__getitem__(self, i)
-        return Size(r) if isinstance(i, slice) else r
+        return tuple.__new__(Size, r) if isinstance(i, slice) else r
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        return Size(tuple.__add__(self, other))
 
     def __radd__(self, other):
         return Size(tuple(other) + tuple(self))
 
     def __mul__(self, n):
-        return Size(tuple.__mul__(self, n))
+        return tuple.__new__(Size, tuple.__mul__(self, n))
 
     __rmul__ = __mul__
 
     def __reduce__(self):
         return (Size, (tuple(self),))
+
+
+_I64 = 1 << 63
+
+
+def _size_item(s, i):
+    """One entry of ``torch.Size(sizes)`` as torch reads it: a NumPy integer is kept as it is, a bool, a
+    one-element integer tensor or anything with ``__index__`` becomes an int, anything else is refused."""
+    import numpy as np
+    from ._arg_parser import tp_name
+    from ._tensor import Tensor
+    if isinstance(s, np.integer):
+        return s
+    if isinstance(s, Tensor):
+        ok = s.numel() == 1 and s.dtype.is_floating_point is False and not s.dtype.is_complex
+        v = int(s.item()) if ok else None
+    elif isinstance(s, (float, complex, np.bool_)) or not hasattr(type(s), "__index__"):
+        v = None
+    else:
+        v = s.__index__()
+    if v is None:
+        raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{tp_name(s)}')")
+    if not -_I64 <= v < _I64:
+        raise ValueError("Overflow when unpacking long long")
+    return v

@@ -11,10 +11,17 @@ class TensorSparse:
 
     def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
         from .sparse._coo import dense_to_sparse
+        from .sparse._csr import sparse_csr
+        if layout is sparse_csr:
+            return self.to_sparse_csr()
         return dense_to_sparse(self, sparse_dim)
 
     def to_sparse_coo(self):
         return self.to_sparse()
+
+    def to_sparse_csr(self, dense_dim=None):
+        from .sparse._csr import to_sparse_csr
+        return to_sparse_csr(self, dense_dim)
 
     def to_dense(self, dtype=None, *, masked_grad=None):
         return self if dtype is None else self.to(dtype)

@@ -138,7 +138,8 @@ def _check_mm(x, y):
 
 
 def mm(input, mat2, *, out=None):
-    if input.__class__ is not Tensor and input.is_sparse:    # torch's sparse addmm: its order, its checks
+    if input.__class__ is not Tensor and (input.is_sparse or getattr(input, "is_sparse_csr", False)):
+        # torch's sparse addmm: its order, its checks
         from ..sparse._mm import sparse_mm
         return sparse_mm(input, mat2)
     try:
@@ -191,6 +192,8 @@ def matmul(input, other, *, out=None):
         refuse(TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}"))
     if input.__class__ is not Tensor and input.is_sparse and input.ndim == 2 == other.ndim:
         return mm(input, other)
+    if input.__class__ is not Tensor and getattr(input, "is_sparse_csr", False):
+        return input @ other
     x, y = input._data, other._data
     if x.ndim == 1 and y.ndim == 1:
         return dot(input, other)            # torch's matmul of two vectors is dot: its errors, its sum

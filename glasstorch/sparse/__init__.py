@@ -1,6 +1,7 @@
 """``torch.sparse`` and the COO layout: ``torch.sparse_coo_tensor``, ``Tensor.to_sparse()``,
 sparse gradients from ``nn.Embedding(sparse=True)`` (see ``_coo.py`` for the representation)."""
 from ._coo import SparseTensor, sparse_coo, sparse_coo_tensor  # noqa: F401  (SparseTensor: for isinstance checks)
+from ._csr import sparse_csr  # noqa: F401  (Tensor.to_sparse_csr(): the CSR layout)
 from . import _grad  # noqa: F401  (registers sparse gradients with the backward engine)
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
@@ -13,7 +14,8 @@ import glasstorch as torch  # noqa: E402,F401  (torch/sparse imports torch: old 
 
 def sum(input, dim=None, dtype=None):
     if dim is not None:
-        raise NotImplementedError("glasstorch: torch.sparse.sum over some dims is not implemented")
+        from ._reduce import sparse_sum
+        return sparse_sum(input, dim, dtype)
     return input.sum(dtype=dtype)
 
 

@@ -268,12 +268,17 @@ def _linear(idx, size):
 
 
 def coalesce_arrays(idx, vals, size):
-    """Sorted unique indices; the values of a repeated index summed in their original order."""
+    """Sorted unique indices; the values of a repeated index summed one by one, in the order torch's
+    unstable sort of the row-major indices leaves them (their original order for nnz <= 16)."""
     nnz = vals.shape[0]
     if nnz < 2:
         return idx.copy(), vals.copy()
     lin = _linear(idx, size)
     order = np.argsort(lin, kind="stable")
+    if 16 < nnz < 32768 and (lin[order][1:] == lin[order][:-1]).any():
+        # duplicates: torch's sort(stable=False) is std::sort, whose order of equal keys is its own
+        from ..ops._introsort import std_sort_order
+        order = std_sort_order(np.unique(lin, return_inverse=True)[1])
     slin = lin[order]
     first = np.concatenate(([True], slin[1:] != slin[:-1]))
     group = np.cumsum(first) - 1
@@ -323,7 +328,9 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
                            f"({vals.ndim - 1}), but got {len(size)}")
     if requires_grad and vals.dtype.kind not in "fc":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    out = make(idx, vals, size, bool(is_coalesced), bool(requires_grad))
+    # torch flags a tensor of under 2 entries coalesced unless told otherwise
+    coal = idx.shape[1] < 2 if is_coalesced is None else bool(is_coalesced)
+    out = make(idx, vals, size, coal, bool(requires_grad))
     from ._autograd import built
     return built(out, values) if isinstance(values, T) else out
 

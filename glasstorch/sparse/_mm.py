@@ -115,6 +115,9 @@ def _sparse_dense(mat1, mat2, node_cls=SparseAddmmBackward0):
 
 def sparse_mm(mat1, mat2):
     """``torch.mm`` with a sparse ``mat1``."""
+    if getattr(mat1, "is_sparse_csr", False):
+        from ._csr import csr_matmul
+        return csr_matmul(mat1, mat2)
     return _sparse_dense(mat1, mat2, MmBackward0)
 
 
@@ -126,6 +129,9 @@ def mm(mat1, mat2, reduce=None):
     if isinstance(mat1, SparseTensor):
         if isinstance(mat2, SparseTensor):
             raise NotImplementedError("glasstorch: torch.sparse.mm with a sparse second operand")
+        if getattr(mat1, "is_sparse_csr", False):
+            from ._csr import csr_matmul
+            return csr_matmul(mat1, mat2)
         return _sparse_dense(mat1, mat2)
     from .. import _creation
     from ..ops.matmul import addmm

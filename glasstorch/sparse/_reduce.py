@@ -1,9 +1,10 @@
 """``torch.sparse.sum(input, dim)`` and ``SparseTensor.sum(dim)`` over some dims of a COO tensor.
 
-On the coalesced input: reduced dense dims sum each value block (torch's dense sum); reducing every
-sparse dim sums the values over the nnz axis and gives a dense tensor; reducing only some sparse
-dims drops those rows of ``indices`` and coalesces, so entries that now share an index add up in
-order (a sum that cancels to zero stays stored, as in torch).
+On the input as stored (not coalesced first, as torch): reduced dense dims sum each value block
+(torch's dense sum); then reducing every sparse dim sums the values over the nnz axis and gives a
+dense tensor; reducing only some sparse dims drops those rows of ``indices`` and coalesces, so
+entries that now share an index add up in coalesce's order (a sum that cancels to zero stays
+stored, as in torch).  ``keepdim`` unsqueezes the result at each reduced dim, as torch does.
 
 Gradient (``torch.sparse.sum`` only: ``SparseSumBackward0``): each stored entry of the input gets the
 output gradient at its remaining index, broadcast over the reduced dense dims -- a sparse gradient
@@ -73,18 +74,17 @@ class SumBackward1(Node):
 
 def _forward(t, dim, dtype, keepdim):
     dims = _dims(dim, len(t._size))
-    c = t.coalesce()
-    idx, vals = c._idx, c._vals
+    idx, vals = t._idx, t._vals
     if dtype is not None:
         vals = vals.astype(dtype.np)
     sd = idx.shape[0]
     sparse_dims = [d for d in dims if d < sd]
     dense_axes = [d - sd + 1 for d in dims if d >= sd]      # axes of ``vals`` (axis 0 is nnz)
+    if dense_axes:
+        vals = _T_wrap(vals).sum(dim=dense_axes)._data
     if len(sparse_dims) == sd:                               # every sparse dim: a dense result
-        out = _T_wrap(vals).sum(dim=[0] + dense_axes)
+        out = _T_wrap(np.ascontiguousarray(vals)).sum(dim=0)
     else:
-        if dense_axes:
-            vals = _T_wrap(vals).sum(dim=dense_axes)._data
         keep = [d for d in range(sd) if d not in sparse_dims]
         size = [s for i, s in enumerate(t._size) if i not in dims]
         new_idx, vals = coalesce_arrays(np.ascontiguousarray(idx[keep]), np.ascontiguousarray(vals), size)
@@ -97,7 +97,7 @@ def _forward(t, dim, dtype, keepdim):
 
 def _unsqueeze(t, d):
     """A size-1 dim at ``d``: a sparse dim (a row of zero indices) up to ``sparse_dim``, else a dense
-    dim of the values; the result is flagged uncoalesced, as torch's."""
+    dim of the values; the result is flagged uncoalesced unless it has under 2 entries, as torch's."""
     if not t.is_sparse:
         return t.unsqueeze(d)
     idx, vals = t._idx, t._vals
@@ -108,4 +108,4 @@ def _unsqueeze(t, d):
         idx = np.insert(idx, d, 0, axis=0)
     else:
         vals = np.expand_dims(vals, d - sd + 1)
-    return make(np.ascontiguousarray(idx), vals, size, False)
+    return make(np.ascontiguousarray(idx), vals, size, vals.shape[0] < 2)

@@ -6,7 +6,9 @@ import warnings
 import numpy as np
 
 from ...autograd.graph import Node
+from ...ops._gemm_order import t_mm
 from ...ops._common import GRAD, _wrap, record, record1
+from .grid_sample_2d_index import bilinear_backward_2d, fma, source_index_2d
 from .grid_sample_3d import base_grid_3d, check_grid_sampler, grid_sample_3d
 
 _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
@@ -41,7 +43,26 @@ class AffineGridGeneratorBackward0(Node):
         b = self.base.reshape(n, -1, k)
         if not isinstance(g, np.ndarray):      # create_graph: the same product in Tensor ops, recorded
             return ((_wrap(np.ascontiguousarray(np.swapaxes(b, 1, 2))) @ g.reshape(n, -1, k - 1)).transpose(1, 2),)
-        return (np.swapaxes(np.swapaxes(b, 1, 2) @ arr.reshape(n, -1, k - 1), 1, 2),)
+        gr = arr.reshape(n, -1, k - 1)
+        # torch: B^T bmm g, each batch the t_mm product (a running sum over the points where MKL adds so)
+        prods = [t_mm(np.ascontiguousarray(b[i]), np.ascontiguousarray(gr[i])) for i in range(n)]
+        if all(p is not None for p in prods):
+            return (np.swapaxes(np.stack(prods), 1, 2),)
+        return (np.swapaxes(np.swapaxes(b, 1, 2) @ gr, 1, 2),)
+
+
+def _affine_rows(base, th):
+    """grid[..., j] = ((x theta[j, 0] + y theta[j, 1]) + ...) + theta[j, k]: torch's bmm of B with theta^T
+    adds the k + 1 rounded products one after another (no FMA), unlike NumPy's matmul."""
+    n, k1 = th.shape[0], th.shape[-1]
+    if th.dtype.char not in "fd":         # half: the products summed in float32 (NumPy's matmul does so too)
+        pts = base[0, ..., 0].size
+        return (base.reshape(n, pts, k1) @ np.swapaxes(th, 1, 2)).reshape(*base.shape[:-1], k1 - 1).astype(th.dtype)
+    rows = th.reshape(n, *(1,) * (base.ndim - 2), k1 - 1, k1)       # broadcast over the spatial axes
+    grid = base[..., :1] * rows[..., 0]
+    for i in range(1, k1):
+        grid += base[..., i:i + 1] * rows[..., i]
+    return grid.astype(th.dtype, copy=False)
 
 
 def affine_grid(theta, size, align_corners=None):
@@ -71,8 +92,7 @@ def affine_grid(theta, size, align_corners=None):
         base = _base_grid(n, size[2], size[3], align_corners, th.dtype)
     else:
         base = base_grid_3d(n, *size[2:], align_corners, th.dtype, _steps)
-    pts = int(np.prod(size[2:]))
-    grid = (base.reshape(n, pts, k + 1) @ np.swapaxes(th, 1, 2)).reshape(*base.shape[:-1], k).astype(th.dtype)
+    grid = _affine_rows(base, th)
     r = _wrap(grid)
     if GRAD.enabled and theta._rg:
         node = AffineGridGeneratorBackward0()
@@ -103,7 +123,8 @@ def _clip(c, size):
 
 
 def _source_index(coord, size, padding_mode, align_corners):
-    """Pixel coordinate of a normalised one, after padding, and its derivative."""
+    """Pixel coordinate of a normalised one, after padding, and its derivative (the scalar formulas of
+    torch's 3-D kernel; 4-D inputs use ``grid_sample_2d_index.source_index_2d``)."""
     dt = coord.dtype.type
     if align_corners:
         c, mult = (coord + dt(1)) / dt(2) * dt(size - 1), dt((size - 1) / 2)
@@ -124,6 +145,7 @@ def _corners(x, ix, iy):
     """The four neighbours of each sample point: values (0 outside the image) and bilinear weights."""
     n, ch, h, w = x.shape
     x0, y0 = np.floor(ix), np.floor(iy)
+    fx, fy, one = (ix - x0).astype(x.dtype), (iy - y0).astype(x.dtype), x.dtype.type(1)
     out = []
     for dy in (0, 1):
         for dx in (0, 1):
@@ -132,8 +154,8 @@ def _corners(x, ix, iy):
             bidx = np.arange(n).reshape(n, 1, 1)
             vals = x[bidx, :, np.clip(cy, 0, h - 1), np.clip(cx, 0, w - 1)]        # (n, H, W, C)
             vals = np.where(inside[..., None], vals, 0).astype(x.dtype)
-            wx = (ix - x0) if dx else (x0 + 1 - ix)
-            wy = (iy - y0) if dy else (y0 + 1 - iy)
+            wx = fx if dx else (one - fx)                   # torch: w = x - floor(x), e = 1 - w
+            wy = fy if dy else (one - fy)
             out.append((cx, cy, inside, vals, wx.astype(x.dtype), wy.astype(x.dtype), dx, dy))
     return out
 
@@ -160,14 +182,7 @@ class GridSampler2DBackward0(Node):
             np.add.at(gin, (bidx[ok], cy[ok], cx[ok]), gm[ok])
             ggrid = np.zeros(self.ix.shape + (2,), arr.dtype)
         else:
-            dix = np.zeros(self.ix.shape, arr.dtype)
-            diy = np.zeros(self.ix.shape, arr.dtype)
-            for cx, cy, inside, vals, wx, wy, dx, dy in _corners(xa, self.ix, self.iy):
-                np.add.at(gin, (bidx[inside], cy[inside], cx[inside]), (gm * (wx * wy)[..., None])[inside])
-                gv = np.sum(gm * vals, axis=-1)
-                dix += gv * wy * (1 if dx else -1)
-                diy += gv * wx * (1 if dy else -1)
-            ggrid = np.stack([dix * self.gx, diy * self.gy], -1).astype(arr.dtype)
+            return bilinear_backward_2d(xa, gm, self.ix, self.iy, self.gx, self.gy)
         return np.moveaxis(gin, -1, 1), ggrid
 
 
@@ -187,19 +202,20 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         return grid_sample_3d(input, grid, mode, padding_mode, align_corners, _source_index)
     if mode == "bicubic":
         from .grid_sample_bicubic import grid_sample_bicubic
-        return grid_sample_bicubic(input, grid, padding_mode, align_corners, _reflect)
+        return grid_sample_bicubic(input, grid, padding_mode, align_corners)
     n, ch, h, w = x.shape
-    ix, gx = _source_index(gr[..., 0], w, padding_mode, align_corners)
-    iy, gy = _source_index(gr[..., 1], h, padding_mode, align_corners)
+    ix, gx = source_index_2d(gr[..., 0], w, padding_mode, align_corners)
+    iy, gy = source_index_2d(gr[..., 1], h, padding_mode, align_corners)
     if mode == "nearest":
         cx, cy = np.rint(ix).astype(np.int64), np.rint(iy).astype(np.int64)
         ok = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
         bidx = np.arange(n).reshape(n, 1, 1)
         out = np.where(ok[..., None], x[bidx, :, np.clip(cy, 0, h - 1), np.clip(cx, 0, w - 1)], 0).astype(x.dtype)
     else:
-        out = np.zeros(ix.shape + (ch,), x.dtype)
+        out = None                  # nw*v_nw, then + ne*v_ne, sw*v_sw, se*v_se, each a fused multiply-add
         for _, _, _, vals, wx, wy, _, _ in _corners(x, ix, iy):
-            out = (out + vals * (wx * wy)[..., None]).astype(x.dtype)
+            wt = (wy * wx)[..., None]
+            out = vals * wt if out is None else fma(vals, wt, out)
     r = _wrap(np.ascontiguousarray(np.moveaxis(out, -1, 1)))
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler2DBackward0()

@@ -6,56 +6,43 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
+from .grid_sample_2d_index import fma, scatter_in_order, tap_2d, unnormalize_2d
 
 _A = -0.75
 
 
 def _coeffs(t):
-    """The four cubic-convolution weights for fractional offset t, and their derivatives in t."""
+    """The four cubic-convolution weights for fractional offset t, and torch's "gradient" weights
+    (minus their derivatives in t), each multiply-add fused as in torch's kernel."""
     dt = t.dtype.type
     a = dt(_A)
 
-    def c1(x):
-        return ((a + dt(2)) * x - (a + dt(3))) * x * x + dt(1)
+    def c1(x):                   # ((a + 2) x - (a + 3)) x x + 1
+        return fma(fma(a + dt(2), x, -(a + dt(3))) * x, x, dt(1))
 
-    def c2(x):
+    def c2(x):                   # ((a x - 5 a) x + 8 a) x - 4 a: not fused (measured)
         return ((a * x - dt(5) * a) * x + dt(8) * a) * x - dt(4) * a
 
-    def d1(x):
+    def d1(x):                   # (3 (a + 2) x - 2 (a + 3)) x
         return (dt(3) * (a + dt(2)) * x - dt(2) * (a + dt(3))) * x
 
-    def d2(x):
+    def d2(x):                   # (3 a x - 10 a) x + 8 a
         return (dt(3) * a * x - dt(10) * a) * x + dt(8) * a
 
     one = dt(1)
     w = [c2(t + one), c1(t), c1(one - t), c2(dt(2) - t)]
-    dw = [d2(t + one), d1(t), -d1(one - t), -d2(dt(2) - t)]
-    return [v.astype(t.dtype) for v in w], [v.astype(t.dtype) for v in dw]
+    neg_dw = [((dt(-3) * a * (-one - t) - dt(10) * a) * (-one - t) - dt(8) * a),
+              (dt(-3) * (a + dt(2)) * (dt(0) - t) - dt(2) * (a + dt(3))) * (dt(0) - t),
+              d1(one - t), d2(dt(2) - t)]
+    return [np.asarray(v, t.dtype) for v in w], [np.asarray(v, t.dtype) for v in neg_dw]
 
 
-def _unnormalize(coord, size, align_corners):
-    dt = coord.dtype.type
-    if align_corners:
-        return ((coord + dt(1)) / dt(2) * dt(size - 1)).astype(coord.dtype), dt((size - 1) / 2)
-    return (((coord + dt(1)) * dt(size) - dt(1)) / dt(2)).astype(coord.dtype), dt(size / 2)
-
-
-def _tap(c, size, padding_mode, align_corners, reflect):
-    """Integer index of a tap after padding, and whether it lies inside the image."""
-    if padding_mode == "border":
-        c = np.clip(c, 0, size - 1)
-    elif padding_mode == "reflection":
-        c = reflect(c, 0, 2 * (size - 1))[0] if align_corners else reflect(c, -1, 2 * size - 1)[0]
-        c = np.clip(c, 0, size - 1)
-    ci = c.astype(np.int64)
-    return ci, (ci >= 0) & (ci < size)
-
-
-def _taps(shape, ix, iy, padding_mode, align_corners, reflect):
+def _taps(shape, ix, iy, padding_mode, align_corners, reflect=None):
+    """The 4 x 4 taps around (floor(ix), floor(iy)), each padded on its own (``tap_2d``)."""
     n, ch, h, w = shape
     x0, y0 = np.floor(ix), np.floor(iy)
-    cols = [_tap(x0 - 1 + j, w, padding_mode, align_corners, reflect) for j in range(4)]
-    rows = [_tap(y0 - 1 + i, h, padding_mode, align_corners, reflect) for i in range(4)]
+    cols = [tap_2d(x0 - 1 + j, w, padding_mode, align_corners) for j in range(4)]
+    rows = [tap_2d(y0 - 1 + i, h, padding_mode, align_corners) for i in range(4)]
     return (ix - x0).astype(ix.dtype), (iy - y0).astype(iy.dtype), cols, rows
 
 
@@ -81,20 +68,27 @@ class GridSampler2DBackward0(Node):
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)
         n, ch, h, w = self.xshape
-        gin = np.zeros((n, h, w, ch), arr.dtype)
         bidx = np.broadcast_to(np.arange(n).reshape(n, 1, 1), self.ix.shape)
-        tx, ty, cols, rows = _taps(self.xshape, self.ix, self.iy, self.padding_mode, self.align_corners,
-                                   self.reflect)
-        (wx, dwx), (wy, dwy) = _coeffs(tx), _coeffs(ty)
+        tx, ty, cols, rows = _taps(self.xshape, self.ix, self.iy, self.padding_mode, self.align_corners)
+        (wx, ngx), (wy, ngy) = _coeffs(tx), _coeffs(ty)
         gix = np.zeros(self.ix.shape, arr.dtype)
         giy = np.zeros(self.ix.shape, arr.dtype)
-        for i in range(4):
-            for j in range(4):
+        taps, reads = [], []
+        for j in range(4):            # torch's order: channel by channel, x tap, then y tap
+            for i in range(4):
                 vals, ok, yi, xi = _read(xa, bidx, rows[i], cols[j])
-                np.add.at(gin, (bidx[ok], yi[ok], xi[ok]), (gm * (wx[j] * wy[i])[..., None])[ok])
-                gv = np.sum(gm * vals, axis=-1)
-                gix += gv * dwx[j] * wy[i]
-                giy += gv * wx[j] * dwy[i]
+                taps.append(((bidx * h + yi) * w + xi, ok, gm * wx[j][..., None] * wy[i][..., None]))
+                reads.append((j, i, vals))
+        for c in range(ch):
+            for j, i, vals in reads:
+                vg = vals[..., c] * gm[..., c]
+                gix = fma(-(vg * ngx[j]), wy[i], gix)           # gx -= v g (-dwx) wy, fused
+                giy = fma(-(vg * ngy[i]), wx[j], giy)
+        gin = np.zeros((n * h * w, ch), arr.dtype)
+        n_pos = self.ix[0].size
+        scatter_in_order(gin, [(p.reshape(n, -1), ok.reshape(n, -1), v.reshape(n, n_pos, ch)) for p, ok, v in taps],
+                         n_pos)
+        gin = gin.reshape(n, h, w, ch)
         ggrid = np.stack([gix * self.gx, giy * self.gy], -1).astype(arr.dtype)
         gin = np.moveaxis(gin, -1, 1)
         if isinstance(g, np.ndarray):
@@ -102,22 +96,20 @@ class GridSampler2DBackward0(Node):
         return _wrap(gin), _wrap(ggrid)
 
 
-def grid_sample_bicubic(input, grid, padding_mode, align_corners, reflect):
+def grid_sample_bicubic(input, grid, padding_mode, align_corners, reflect=None):
     x, gr = input._data, grid._data
     n, ch, h, w = x.shape
-    ix, gx = _unnormalize(gr[..., 0], w, align_corners)
-    iy, gy = _unnormalize(gr[..., 1], h, align_corners)
+    ix, gx = unnormalize_2d(gr[..., 0], w, align_corners)
+    iy, gy = unnormalize_2d(gr[..., 1], h, align_corners)
     tx, ty, cols, rows = _taps(x.shape, ix, iy, padding_mode, align_corners, reflect)
     wx, wy = _coeffs(tx)[0], _coeffs(ty)[0]
     bidx = np.arange(n).reshape(n, 1, 1)
     out = None
-    for i in range(4):
-        row = None
-        for j in range(4):
-            term = _read(x, bidx, rows[i], cols[j])[0] * wx[j][..., None]
-            row = term if row is None else (row + term).astype(x.dtype)
-        term = row * wy[i][..., None]
-        out = term if out is None else (out + term).astype(x.dtype)
+    for i in range(4):            # torch's contraction, measured: row = fma(w0, v0, w1 v1) + w2 v2 + w3 v3,
+        v = [_read(x, bidx, rows[i], cols[j])[0] for j in range(4)]       # then out = w0 r0 + fma, fma, fma
+        row = fma(wx[0][..., None], v[0], v[1] * wx[1][..., None])
+        row = row + v[2] * wx[2][..., None] + v[3] * wx[3][..., None]
+        out = row * wy[i][..., None] if out is None else fma(wy[i][..., None], row, out)
     r = _wrap(np.ascontiguousarray(np.moveaxis(out, -1, 1)))
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler2DBackward0()

@@ -92,12 +92,13 @@ def _aa_filter_bicubic(x, A=np.float32(-0.5)):
     return np.float32(0.0)
 
 
-def _aa_matrix(n_in, n_out, align_corners, scale_factor, bicubic):
+def _aa_matrix(n_in, n_out, align_corners, scale_factor, bicubic, ct=np.float32):
     """Antialiased resampling (torch's ``_compute_weights_aa``, PIL's): when shrinking by ``scale`` > 1 the
     filter is stretched by ``scale``, so output o averages every input within ``support = scale * r`` of its
     centre ``c = scale (o + 0.5)``: inputs j in [int(c - support + 0.5), int(c + support + 0.5)), weights
-    ``filter((j - c + 0.5) / scale)`` normalised to sum 1 (r = 1 bilinear, 2 bicubic).  Float32, as torch."""
-    f32 = np.float32
+    ``filter((j - c + 0.5) / scale)`` normalised to sum 1 (r = 1 bilinear, 2 bicubic).  In the input's
+    floating type, as torch (float32, or float64 for double inputs)."""
+    f32 = ct
     filt, radius = (_aa_filter_bicubic, 2.0) if bicubic else (_aa_filter_bilinear, 1.0)
     scale = f32(_scale(n_in, n_out, align_corners, scale_factor))
     support = f32(radius * scale if scale >= 1.0 else radius)
@@ -249,8 +250,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if x.dtype.kind == "c":
         _refuse_complex(x, mode, nd, antialias)
     ct = np.float64 if x.dtype == np.float64 else np.float32
+    if x.dtype == np.uint8 and mode in ("bilinear", "bicubic") and nd == 2:     # fixed-point, as torch
+        from ...ops.conversion import keep_format
+        from .upsample_uint8 import interpolate_uint8
+        out = interpolate_uint8(x, out_size, scales, mode, align_corners, antialias)
+        return _wrap(keep_format(np.ascontiguousarray(out), input._data))
     if antialias:
-        mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic") for n, o, s in zip(spatial, out_size, scales)]
+        mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic", ct) for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "nearest":
         mats = [_nearest_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "nearest-exact":

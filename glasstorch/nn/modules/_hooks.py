@@ -3,13 +3,14 @@
 ``Module.__call__`` takes its fast path (one ``forward`` call) when no hook is set; everything in
 this file runs only when one is.
 """
-import warnings
 import itertools
+import warnings
 from collections import OrderedDict
 
 import numpy as np
 
 from ..._tensor import Tensor
+from ..._user_warning import warn_at_caller
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, edge
 
@@ -18,6 +19,12 @@ _ids = itertools.count()
 # hooks registered with nn.modules.module.register_module_forward_(pre_)hook: apply to every module
 GLOBAL_FORWARD_PRE = OrderedDict()
 GLOBAL_FORWARD = OrderedDict()
+GLOBAL_FORWARD_WITH_KWARGS = OrderedDict()
+# ... and with register_module_(full_)backward_(pre_)hook; GLOBAL_IS_FULL["is_full"] says which kind
+# GLOBAL_BACKWARD holds (None while none was registered)
+GLOBAL_BACKWARD_PRE = OrderedDict()
+GLOBAL_BACKWARD = OrderedDict()
+GLOBAL_IS_FULL = {"is_full": None}
 
 
 class RemovableHandle:
@@ -56,7 +63,93 @@ def register_module_forward_pre_hook(hook):
 
 def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
     """A forward hook on every module (``torch.nn.modules.module.register_module_forward_hook``)."""
-    return add_hook(GLOBAL_FORWARD, hook, False)
+    return add_hook(GLOBAL_FORWARD, hook, False, *((GLOBAL_FORWARD_WITH_KWARGS,) if with_kwargs else ()))
+
+
+def _set_global_kind(full):
+    if GLOBAL_IS_FULL["is_full"] is (not full):
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module "
+                           "hook. Please use only one of them.")
+    GLOBAL_IS_FULL["is_full"] = full
+
+
+def register_module_full_backward_pre_hook(hook):
+    """A backward pre-hook on every module, run before the module's own."""
+    return add_hook(GLOBAL_BACKWARD_PRE, hook, False)
+
+
+def register_module_full_backward_hook(hook):
+    """A full backward hook on every module, run before the module's own."""
+    _set_global_kind(True)
+    return add_hook(GLOBAL_BACKWARD, hook, False)
+
+
+def register_module_backward_hook(hook):
+    """The deprecated (non-full) backward hook on every module: see ``Module.register_backward_hook``."""
+    _set_global_kind(False)
+    return add_hook(GLOBAL_BACKWARD, hook, False)
+
+
+def register_backward_hook(module, hook):
+    """``Module.register_backward_hook`` (deprecated): ``hook(module, grad_input, grad_output)`` is put on the
+    autograd node that made the module's (first) output, so grad_input are that node's input gradients,
+    not necessarily the module's."""
+    if module._is_full_backward_hook is True:
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
+                           "Please use only one of them.")
+    module._is_full_backward_hook = False
+    return add_hook(module._backward_hooks, hook, False)
+
+
+def _backward_hooks(module):
+    """(full hooks, non-full hooks, pre-hooks) of ``module``, the global ones first."""
+    full, non_full = [], []
+    glob = list(GLOBAL_BACKWARD.values())
+    (full if GLOBAL_IS_FULL["is_full"] else non_full).extend(glob)
+    (full if module._is_full_backward_hook else non_full).extend(module._backward_hooks.values())
+    return full, non_full, list(GLOBAL_BACKWARD_PRE.values()) + list(module._backward_pre_hooks.values())
+
+
+def _hook_output_node(module, args, result, hooks):
+    """Non-full backward hooks: on the grad_fn of the output's first tensor (torch's old behaviour)."""
+    var = result
+    while not isinstance(var, Tensor):
+        var = next(v for v in var.values() if isinstance(v, Tensor)) if isinstance(var, dict) else var[0]
+    fn = var.grad_fn
+    if fn is None:
+        return
+    for hook in hooks:
+        fn.register_hook(lambda gi, go, hook=hook: hook(module, gi, go))
+    _maybe_warn_non_full(args, result, fn)
+
+
+def _maybe_warn_non_full(inputs, result, grad_fn):
+    """torch's FutureWarnings for the cases where a non-full hook sees only part of the gradients."""
+    tail = " Please use register_full_backward_hook to get the documented behavior."
+    if not isinstance(result, Tensor):
+        if not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
+            return warnings.warn("Using non-full backward hooks on a Module that does not return a single Tensor or "
+                                 "a tuple of Tensors is deprecated and will be removed in future versions. This hook "
+                                 "will be missing some of the grad_output." + tail, FutureWarning, stacklevel=2)
+    else:
+        result = (result,)
+    if not (isinstance(inputs, tuple) and all(isinstance(i, Tensor) for i in inputs)):
+        return warnings.warn("Using non-full backward hooks on a Module that does not take as input a single Tensor "
+                             "or a tuple of Tensors is deprecated and will be removed in future versions. This hook "
+                             "will be missing some of the grad_input." + tail, FutureWarning, stacklevel=2)
+    out_fns = {r.grad_fn for r in result if r.grad_fn is not None}
+    if len(out_fns) == 0 or (len(out_fns) == 1 and grad_fn not in out_fns):
+        warnings.warn("Using a non-full backward hook when outputs are nested in python data structure is "
+                      "deprecated and will be removed in future versions. This hook will be missing some "
+                      "grad_output.", FutureWarning, stacklevel=2)
+    elif len(out_fns) > 1:
+        warnings.warn("Using a non-full backward hook when outputs are generated by different autograd Nodes is "
+                      "deprecated and will be removed in future versions. This hook will be missing some "
+                      "grad_output." + tail, FutureWarning, stacklevel=2)
+    elif {i.grad_fn for i in inputs if i.grad_fn is not None} != {n[0] for n in grad_fn.next_functions}:
+        warnings.warn("Using a non-full backward hook when the forward contains multiple autograd Nodes is "
+                      "deprecated and will be removed in future versions. This hook will be missing some "
+                      "grad_input." + tail, FutureWarning, stacklevel=2)
 
 
 def call_with_hooks(module, args, kwargs):
@@ -73,13 +166,15 @@ def call_with_hooks(module, args, kwargs):
             res = hook(module, args)
             if res is not None:
                 args = res if isinstance(res, tuple) else (res,)
-    bw = None
-    if module._backward_hooks or module._backward_pre_hooks:
-        bw = _BackwardHook(module)
-        args = bw.wrap_inputs(args)
+    bw, non_full = None, ()
+    if module._backward_hooks or module._backward_pre_hooks or GLOBAL_BACKWARD or GLOBAL_BACKWARD_PRE:
+        full, non_full, pre = _backward_hooks(module)
+        if full or pre:
+            bw = _BackwardHook(module, full, pre)
+            args = bw.wrap_inputs(args)
     result = module.forward(*args, **kwargs)
     for hid, hook in itertools.chain(GLOBAL_FORWARD.items(), module._forward_hooks.items()):
-        if hid in module._forward_hooks_with_kwargs:
+        if hid in module._forward_hooks_with_kwargs or hid in GLOBAL_FORWARD_WITH_KWARGS:
             res = hook(module, args, kwargs, result)
         else:
             res = hook(module, args, result)
@@ -87,6 +182,8 @@ def call_with_hooks(module, args, kwargs):
             result = res
     if bw is not None:
         result = bw.wrap_outputs(result)
+    if non_full:
+        _hook_output_node(module, args, result, non_full)
     return result
 
 
@@ -140,8 +237,9 @@ FIRING_ON_OUTPUTS = (
 class _BackwardHook:
     """Wraps a module's tensor inputs and outputs in identity nodes, as torch's BackwardHook does."""
 
-    def __init__(self, module):
+    def __init__(self, module, full_hooks, pre_hooks):
         self.module = module
+        self.full_hooks, self.pre_hooks = full_hooks, pre_hooks
         self.grad_outputs = None
         self.n_inputs = 0
         self.n_args = 1
@@ -183,7 +281,7 @@ class _BackwardHook:
     def _on_output_grads(self, gs):
         m = self.module
         gout = self._pack(self.out_index, gs, self.n_outs)
-        for hook in m._backward_pre_hooks.values():
+        for hook in self.pre_hooks:
             r = hook(m, gout)
             if r is not None:
                 if len(r) != len(gout):
@@ -192,8 +290,8 @@ class _BackwardHook:
                 gout = r
         self.grad_outputs = gout
         if self.n_inputs == 0:        # no input needs a gradient: hooks see grad_input = (None,) * n_args
-            warnings.warn(FIRING_ON_OUTPUTS, UserWarning, stacklevel=2)
-            for hook in m._backward_hooks.values():
+            warn_at_caller(FIRING_ON_OUTPUTS)     # at the user's line, as torch's stacklevel=5 is
+            for hook in self.full_hooks:
                 r = hook(m, (None,) * self.n_args, gout)
                 if r is not None and not (isinstance(r, tuple) and all(el is None for el in r)):
                     raise RuntimeError("Backward hook for Modules where no input requires gradient should always "
@@ -203,7 +301,7 @@ class _BackwardHook:
     def _on_input_grads(self, gs):
         m = self.module
         gin = self._pack(self.in_index, gs, self.n_args)
-        for hook in m._backward_hooks.values():
+        for hook in self.full_hooks:
             r = hook(m, gin, self.grad_outputs)
             if r is not None:
                 if len(r) != len(gin):

@@ -1,12 +1,14 @@
 """Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``."""
 import operator
 from collections import OrderedDict
+from collections.abc import Mapping
 from itertools import islice
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from .module import Module
 from ._repr import _addindent
+from ._container_dicts import ParameterDictMethods, check_iterable, update_from_pairs
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
@@ -252,16 +254,13 @@ class ModuleDict(Module):
         return self._modules.values()
 
     def update(self, modules):
-        if isinstance(modules, (dict, ModuleDict)):
+        """A mapping keeps its order; anything else must be an iterable of (key, module) pairs."""
+        check_iterable(modules, "ModuleDict")
+        if isinstance(modules, (Mapping, ModuleDict)):
             for key, module in modules.items():
                 self[key] = module
         else:
-            for j, m in enumerate(modules):
-                if not isinstance(m, (list, tuple)) or len(m) != 2:
-                    raise ValueError(f"ModuleDict update sequence element #{j} should be Iterable; is"
-                                     f"{type(m).__name__}" if not isinstance(m, (list, tuple)) else
-                                     f"ModuleDict update sequence element #{j} has length {len(m)}; 2 is required")
-                self[m[0]] = m[1]
+            update_from_pairs(self, modules, "ModuleDict")
 
 
 def _param_line(key, p, type_str=False):
@@ -322,7 +321,7 @@ class ParameterList(Module):
         raise RuntimeError("ParameterList should not be called.")
 
 
-class ParameterDict(Module):
+class ParameterDict(ParameterDictMethods, Module):
     """An ordered dict of parameters; plain tensors put in it become Parameters."""
 
     def __init__(self, parameters=None):
@@ -332,17 +331,18 @@ class ParameterDict(Module):
             self.update(parameters)
 
     def __getitem__(self, key):
-        return getattr(self, key)
+        return getattr(self, self._key_to_attr(key))
 
     def __setitem__(self, key, value):
         self._keys[key] = None
+        attr = self._key_to_attr(key)
         if isinstance(value, Tensor) and not isinstance(value, Parameter):
             value = Parameter(value)
-        setattr(self, key, value)
+        setattr(self, attr, value)
 
     def __delitem__(self, key):
         del self._keys[key]
-        delattr(self, key)
+        delattr(self, self._key_to_attr(key))
 
     def __len__(self):
         return len(self._keys)
@@ -373,11 +373,6 @@ class ParameterDict(Module):
     def clear(self):
         for k in list(self._keys):
             del self[k]
-
-    def update(self, parameters):
-        items = parameters.items() if hasattr(parameters, "items") else parameters
-        for k, v in items:
-            self[k] = v
 
     def extra_repr(self):
         return "\n".join(_param_line(k, p, True) for k, p in self.items())

@@ -17,10 +17,14 @@ from . import _hooks
 from . import _repr
 from . import _state_dict
 from . import _lookup
-from ._hooks import register_module_forward_pre_hook, register_module_forward_hook  # noqa: F401  (torch's home)
+from ._hooks import (register_module_forward_pre_hook, register_module_forward_hook,  # noqa: F401  (torch's home)
+                     register_module_full_backward_pre_hook, register_module_backward_hook,
+                     register_module_full_backward_hook)
 from ._repr import _addindent  # noqa: F401  (torch's home)
 
-__all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
+__all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_full_backward_pre_hook", "register_module_backward_hook",
+           "register_module_full_backward_hook"]
 
 
 def _typename(obj):
@@ -77,7 +81,8 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
     # ---- calling ------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
-                or _hooks.GLOBAL_FORWARD_PRE or _hooks.GLOBAL_FORWARD):
+                or _hooks.GLOBAL_FORWARD_PRE or _hooks.GLOBAL_FORWARD or _hooks.GLOBAL_BACKWARD
+                or _hooks.GLOBAL_BACKWARD_PRE):
             return _hooks.call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -396,6 +401,8 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
                                "Please use only one of them.")
         self._is_full_backward_hook = True
         return _hooks.add_hook(self._backward_hooks, hook, prepend)
+
+    register_backward_hook = _hooks.register_backward_hook      # deprecated: hooks the output's grad_fn
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
         return _hooks.add_hook(self._backward_pre_hooks, hook, prepend)

@@ -38,6 +38,18 @@ class _ConstantPadNd(_PadNd):
         return f"padding={self.padding}, value={self.value}"
 
 
+class _ReflectionPadNd(_PadNd):
+    _mode = "reflect"
+
+
+class _ReplicationPadNd(_PadNd):
+    _mode = "replicate"
+
+
+class _CircularPadNd(_PadNd):
+    _mode = "circular"
+
+
 def _own_init(name, init):
     """``init`` as the class's own ``__init__``: a missing argument's TypeError names the class, as torch's
     ``ConstantPad2d.__init__() missing 1 required positional argument`` does."""
@@ -52,9 +64,8 @@ def _make(kind, n):
         base, init = _ConstantPadNd, _own_init(name, lambda self, padding, value:
                                                _ConstantPadNd.__init__(self, padding, value))
     else:
-        base, init = _PadNd, _own_init(name, lambda self, padding: _PadNd.__init__(self, padding))
-    mode = {"Reflection": "reflect", "Replication": "replicate", "Circular": "circular"}.get(kind, "constant")
-    body = {"_mode": mode, "_n": n, "__init__": init, "__doc__": f"{kind} padding of the last {n} dim(s) (see F.pad)."}
+        base, init = globals()[f"_{kind}PadNd"], _own_init(name, lambda self, padding: _PadNd.__init__(self, padding))
+    body = {"_n": n, "__init__": init, "__doc__": f"{kind} padding of the last {n} dim(s) (see F.pad)."}
     return type(name, (base,), body)
 
 

@@ -1,0 +1,154 @@
+"""Sparse CSR matrices (``Tensor.to_sparse_csr()``): ``crow_indices`` (rows + 1), ``col_indices``
+and ``values`` (nnz) of a 2-D matrix, entries sorted by row then column.
+
+``SparseCsrTensor`` keeps the same entries in COO form as well (``_idx``, ``_vals``, coalesced), so it
+reuses the COO class's metadata and dense view; what differs is the layout, ``is_sparse`` (False,
+as torch's), the accessors, the repr, and the product with a dense matrix or vector (each row's
+products added in column order, without FMA: torch's CPU kernel for a matrix, bit for bit; for a
+vector torch calls MKL's sparse mv, whose vectorised order this does not replay: last bits differ).  Only 2-D matrices without autograd
+history are supported: a batched CSR tensor or one that requires grad raises NotImplementedError.
+"""
+import numpy as np
+
+from .. import _dtype as _dt
+from .. import _printing
+from .._runtime import layout
+from ._coo import SparseTensor, _T_wrap, make
+
+sparse_csr = layout("sparse_csr")
+
+
+class SparseCsrTensor(SparseTensor):
+    __slots__ = ()
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def is_sparse_csr(self):
+        return True
+
+    @property
+    def layout(self):
+        return sparse_csr
+
+    def crow_indices(self):
+        """crow[i] = number of stored entries in rows < i."""
+        counts = np.bincount(self._idx[0], minlength=self._size[0])
+        return _T_wrap(np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
+
+    def col_indices(self):
+        return _T_wrap(self._idx[1].copy())
+
+    def values(self):
+        return _T_wrap(self._vals)
+
+    def to_sparse_csr(self, dense_dim=None):
+        return self
+
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        if layout is sparse_csr:
+            return self
+        return make(self._idx.copy(), self._vals.copy(), self._size, True)
+
+    def to_sparse_coo(self):
+        return self.to_sparse()
+
+    def clone(self, *, memory_format=None):
+        return csr_from_coo(self._idx.copy(), self._vals.copy(), self._size)
+
+    def detach(self):
+        return csr_from_coo(self._idx, self._vals, self._size)
+
+    def __matmul__(self, other):
+        return csr_matmul(self, other)
+
+    matmul = mm = __matmul__
+
+    def __repr__(self, *, tensor_contents=None):
+        return csr_repr(self)
+
+
+def csr_from_coo(idx, vals, size):
+    """A CSR matrix holding the coalesced COO arrays ``idx`` (2, nnz) and ``vals`` (no copy)."""
+    t = make(idx, vals, size, True)
+    t.__class__ = SparseCsrTensor
+    return t
+
+
+def to_sparse_csr(x, dense_dim=None):
+    """``Tensor.to_sparse_csr()`` of a dense matrix or a COO matrix."""
+    from .._user_warning import warn_once
+    warn_once("sparse_csr_beta", "Sparse CSR tensor support is in beta state. If you miss a functionality in the "
+              "sparse tensor support, please submit a feature request to https://github.com/pytorch/pytorch/issues. "
+              "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/SparseCsrTensorImpl.cpp:49.)")
+    if dense_dim is not None:
+        raise NotImplementedError("glasstorch: to_sparse_csr with dense_dim is not implemented")
+    if isinstance(x, SparseTensor):
+        if len(x._size) != 2 or x._vals.ndim != 1:
+            raise NotImplementedError("glasstorch: to_sparse_csr of a batched or hybrid tensor is not implemented")
+        c = x.coalesce()
+        return csr_from_coo(c._idx.copy(), c._vals.copy(), c._size)
+    d = x._data
+    if d.ndim == 1:          # torch reads the missing column dimension
+        raise IndexError(f"select(): index 1 out of range for tensor of size [{d.shape[0]}, 1] at dimension 1")
+    if d.ndim != 2:
+        raise NotImplementedError("glasstorch: batched sparse CSR tensors are not implemented")
+    nz = np.nonzero(d)
+    return csr_from_coo(np.array(nz, dtype=np.int64).reshape(2, -1), np.ascontiguousarray(d[nz]), d.shape)
+
+
+def csr_matmul(a, other):
+    """CSR ``a`` @ dense ``other`` (a matrix, or a vector: a one-column matrix) -> dense, no autograd."""
+    from ._mm import check_sparse_dense
+    if a._rg or other._rg:
+        raise NotImplementedError("glasstorch: autograd through sparse CSR products is not implemented")
+    if other.ndim == 1:
+        if other.shape[0] != a._size[1]:
+            raise RuntimeError(f"size mismatch, got input ({a._size[0]}), mat ({a._size[0]}x{a._size[1]}), "
+                               f"vec ({other.shape[0]})")
+        return csr_matmul(a, other.unsqueeze(1)).squeeze(1)
+    if other.ndim == 2 and other.shape[0] != a._size[1]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a._size[0]}x{a._size[1]} and "
+                           f"{other.shape[0]}x{other.shape[1]})")
+    if other.ndim > 2:
+        raise RuntimeError("expand is unsupported for SparseCsr tensors")
+    check_sparse_dense(a, other)
+    return _T_wrap(_row_sums(a._idx[0], a._idx[1], a._vals, a._size[0], other._data))
+
+
+def _row_sums(rows, cols, vals, nrow, dense):
+    """out[i] = sum over row i's entries of val * dense[col], added one by one in column order, each
+    product rounded before its add (torch's CPU kernel: no fused multiply-add); the k-th entries of
+    all rows at once."""
+    out = np.zeros((nrow,) + dense.shape[1:], dense.dtype)
+    if not rows.shape[0]:
+        return out
+    k = np.arange(rows.shape[0]) - np.searchsorted(rows, rows, side="left")
+    for kk in range(int(k.max()) + 1):
+        m = k == kk
+        rr = rows[m]
+        out[rr] = out[rr] + vals[m][:, None] * dense[cols[m]]
+    return out
+
+
+def csr_repr(t):
+    """torch's repr: crow_indices, col_indices and values, one per line, then the suffixes, which
+    (unlike the COO layout's) continue the values line until it is full."""
+    opts = _printing.PRINT_OPTS
+    indent = len("tensor(")
+    parts = []
+    for name, arr in (("crow_indices", t.crow_indices()._data), ("col_indices", t._idx[1]), ("values", t._vals)):
+        prefix = f"{name}=tensor("
+        body = _printing._tensor_body(arr, indent + len(prefix), opts) if arr.size else "[]"
+        if arr.size == 0:
+            body += f", size={tuple(arr.shape)}"
+        parts.append(prefix + body + ")")
+    text = "tensor(" + (",\n" + " " * indent).join(parts)
+    suffixes = [f"size={tuple(t._size)}", f"nnz={t._vals.shape[0]}"]
+    vd = t._vals.dtype
+    if not (vd == _dt.DEFAULT.float.np or _dt.is_default_complex(vd) or vd.name in ("int64", "bool")):
+        suffixes.append(f"dtype=torch.{_dt.FROM_NP[vd].name}")
+    suffixes.append("layout=torch.sparse_csr")
+    return _printing._add_suffixes(text, suffixes, indent, opts.linewidth)
