@@ -101,7 +101,7 @@ def to_sparse_csr(x, dense_dim=None):
 
 def csr_matmul(a, other):
     """CSR ``a`` @ dense ``other`` (a matrix, or a vector: a one-column matrix) -> dense, no autograd."""
-    from ._mm import check_sparse_dense
+    from ._mm import _accumulate, check_sparse_dense
     if a._rg or other._rg:
         raise NotImplementedError("glasstorch: autograd through sparse CSR products is not implemented")
     if other.ndim == 1:
@@ -115,22 +115,7 @@ def csr_matmul(a, other):
     if other.ndim > 2:
         raise RuntimeError("expand is unsupported for SparseCsr tensors")
     check_sparse_dense(a, other)
-    return _T_wrap(_row_sums(a._idx[0], a._idx[1], a._vals, a._size[0], other._data))
-
-
-def _row_sums(rows, cols, vals, nrow, dense):
-    """out[i] = sum over row i's entries of val * dense[col], added one by one in column order, each
-    product rounded before its add (torch's CPU kernel: no fused multiply-add); the k-th entries of
-    all rows at once."""
-    out = np.zeros((nrow,) + dense.shape[1:], dense.dtype)
-    if not rows.shape[0]:
-        return out
-    k = np.arange(rows.shape[0]) - np.searchsorted(rows, rows, side="left")
-    for kk in range(int(k.max()) + 1):
-        m = k == kk
-        rr = rows[m]
-        out[rr] = out[rr] + vals[m][:, None] * dense[cols[m]]
-    return out
+    return _T_wrap(_accumulate(a._idx[0], a._idx[1], a._vals, a._size[0], other._data, fused=False))
 
 
 def csr_repr(t):

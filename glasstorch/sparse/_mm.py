@@ -15,9 +15,10 @@ from ..autograd.graph import Node
 from ._coo import SparseTensor, coalesce_arrays
 
 
-def _accumulate(rows, cols, vals, nrow, dense):
+def _accumulate(rows, cols, vals, nrow, dense, fused=True):
     """``r[row] += val * dense[col]`` for each entry, in the order given (sorted by row), each an
-    axpy of fused multiply-adds as torch's worker does; the k-th entries of all rows at once."""
+    axpy of fused multiply-adds as torch's COO worker does (``fused=False``: each product rounded
+    before its add, as its CSR kernel does); the k-th entries of all rows at once."""
     from ._arith import fma
     r = np.zeros((nrow,) + dense.shape[1:], dense.dtype)
     if not rows.shape[0]:
@@ -26,7 +27,8 @@ def _accumulate(rows, cols, vals, nrow, dense):
     for kk in range(int(k.max()) + 1):
         m = k == kk
         rr = rows[m]
-        r[rr] = fma(vals[m][:, None], dense[cols[m]], r[rr])
+        v, d = vals[m][:, None], dense[cols[m]]
+        r[rr] = fma(v, d, r[rr]) if fused else r[rr] + v * d
     return r
 
 
