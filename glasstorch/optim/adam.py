@@ -90,12 +90,15 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
     hyper = dict(amsgrad=amsgrad, beta1=beta1, beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps,
                  maximize=maximize, decoupled=decoupled_weight_decay)
     batches = {}
+    # parameters that share memory (views, one array twice) are updated one after another, in order, as
+    # torch does: each reads what the one before it wrote
+    together = len({id(p._data) for p in params}) == len(params) and all(p._data.base is None for p in params)
     for i, param in enumerate(params):
         step_t = state_steps[i]
         incr(step_t)
         step = get_value(step_t)
         x = param._data
-        if x.size < _TOGETHER and x.dtype.kind == "f" and grads[i]._data.dtype is x.dtype:
+        if together and x.size < _TOGETHER and x.dtype.kind == "f" and grads[i]._data.dtype is x.dtype:
             batches.setdefault((x.dtype, step), []).append(i)
             continue
         vmax = as_real(max_exp_avg_sqs[i]._data) if amsgrad else None

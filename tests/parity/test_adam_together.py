@@ -58,3 +58,18 @@ def test_adam_updates_together_bit_for_bit(cls, options):
         assert sorted(w) == sorted(g)
         for k in w:
             assert w[k].tobytes() == g[k].tobytes(), k
+
+
+def test_parameters_sharing_memory_are_updated_in_order():
+    """A parameter that is a view of another reads what the update before it wrote, as in torch."""
+    def run(m):
+        base = m.nn.Parameter(m.arange(1.0, 9.0))
+        view = m.nn.Parameter(base.data[2:6])           # shares base's memory
+        opt = m.optim.Adam([base, view], lr=0.1)
+        for _ in range(3):
+            opt.zero_grad()
+            ((base * base).sum() + (view * 3.0).sum()).backward()
+            opt.step()
+        return base.detach().numpy().tobytes(), view.detach().numpy().tobytes()
+    assert run(torch) == run(glasstorch)
+
