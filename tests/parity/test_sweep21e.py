@@ -20,6 +20,8 @@ named_* traversals, optimizer / scheduler printouts, init with model.apply, grad
 * ``nn.modules.padding._ReflectionPadNd`` / ``_ReplicationPadNd`` / ``_CircularPadNd`` exist as the
   base classes of the padding layers (``isinstance`` checks in model-surgery code).
 """
+import subprocess
+import sys
 import warnings
 from collections import OrderedDict
 
@@ -222,14 +224,27 @@ def test_global_non_full_backward_hook():
         _reset_global_kind()
 
 
-def test_firing_on_outputs_warning_points_at_user_line():
-    for m in MODS:
-        lin = m.nn.Linear(2, 2)
-        lin.register_full_backward_hook(lambda *a: None)
-        with warnings.catch_warnings(record=True) as w:
-            warnings.simplefilter("always")
-            lin(m.ones(1, 2)).sum().backward()
-        assert [c.filename for c in w] == [__file__], (m.__name__, [(c.filename, c.lineno) for c in w])
+_FIRING_SCRIPT = """
+import warnings
+import {mod} as m
+lin = m.nn.Linear(2, 2)
+lin.register_full_backward_hook(lambda *a: None)
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    lin(m.ones(1, 2)).sum().backward()
+print([(c.filename == __file__, c.lineno) for c in w])
+"""
+
+
+def test_firing_on_outputs_warning_points_at_user_line(tmp_path):
+    # each library in a fresh process: once a test anywhere in the worker has set a default device,
+    # torch's warnings point into torch/utils/_device.py for the rest of the process
+    out = {}
+    for mod in ("torch", "glasstorch"):
+        path = tmp_path / f"firing_{mod}.py"
+        path.write_text(_FIRING_SCRIPT.format(mod=mod))
+        out[mod] = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True).stdout
+    assert out["torch"] == out["glasstorch"] == "[(True, 8)]\n"
 
 
 def test_gradcheck_through_non_full_hooked_module():
