@@ -16,7 +16,7 @@ import numpy as np
 from ._inference import refuse_saved
 
 __all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
-           "register_multi_grad_hook", "GradientEdge", "get_gradient_edge"]
+           "register_multi_grad_hook", "GradientEdge", "get_gradient_edge", "increment_version"]
 
 _seq = itertools.count()
 _HIDDEN = frozenset(("_saved", "_saved_names", "_saved_tensors", "saved"))   # internals dir(grad_fn) leaves out
@@ -313,3 +313,19 @@ from ._graph_task import _MultiHandle, register_multi_grad_hook  # noqa: E402,F4
 _MultiHandle.__module__ = __name__
 from ._gradient_edge import GradientEdge, get_gradient_edge  # noqa: E402
 GradientEdge.__module__ = get_gradient_edge.__module__ = __name__
+
+
+def increment_version(tensor):
+    """Record an in-place change autograd could not see (a kernel writing through ``data_ptr``): each
+    tensor's version counter goes up by one, so a graph that saved it refuses to backward."""
+    from .._tensor import Tensor
+    if isinstance(tensor, Tensor):
+        tensor = (tensor,)
+    try:
+        items = list(tensor)
+    except TypeError:
+        raise RuntimeError("increment_version expect a Iterable[Tensor] as input") from None
+    if not all(isinstance(t, Tensor) for t in items):
+        raise RuntimeError("increment_version expects each element of the iterable to be a tensor")
+    for t in items:
+        t._vc[0] += 1
