@@ -17,8 +17,7 @@ the product separately there (differences ~1e-16 relative per step).
 import numpy as np
 
 from .._tensor import _wrap
-from ..ops._common import fma32 as _fma32_exact
-from ..ops._fma32 import fma32_into
+from ..ops._fma32 import fma32, fma32_into
 from .._rng_fma import fma64 as _fma64
 
 __all__ = ["add_", "lerp_", "addcmul_", "addcdiv_", "fma", "zeros_like", "full_like", "scalar_state",
@@ -26,7 +25,6 @@ __all__ = ["add_", "lerp_", "addcmul_", "addcdiv_", "fma", "zeros_like", "full_l
 
 _f32 = np.float32
 _f64 = np.float64
-_TINY32 = float(np.finfo(np.float32).tiny)
 
 
 def fma(a, b, c):
@@ -38,16 +36,7 @@ def fma(a, b, c):
             a, b = np.asarray(a, _f64), np.asarray(b, _f64)
             return np.asarray(_fma64(a, b, c), _f64).reshape(np.broadcast_shapes(a.shape, b.shape, c.shape))
         return np.asarray(a * b + c, dtype=c.dtype)
-    s = np.multiply(a, b, dtype=_f64)        # exact: float32 products fit in a double
-    s = np.asarray(s + c)
-    r = s.astype(_f32)
-    # Rounding to double, then to float, is wrong only at an exact float halfway point (or in
-    # float's subnormal range; a double sum of exactly 0 is exact: see ops/_fma32.py); those rare
-    # arrays take the slow exact path.
-    tie = (s.view(np.uint64) & 0x1FFFFFFF) == 0x10000000
-    if tie.any() or s.size and np.abs(s).min() < _TINY32 and ((np.abs(s) < _TINY32) & (s != 0)).any():
-        return _fma32_exact(a, b, c)
-    return r
+    return fma32(a, b, c)       # ops/_fma32.py: NumPy's float64 sum, the rare halfway sums redone exactly
 
 
 def bump(*tensors):
