@@ -30,11 +30,12 @@ def _dims(dim, ndim):
 def sparse_sum(t, dim, dtype=None, keepdim=False, method=False):
     """torch.sparse.sum over ``dim`` (an int or a sequence of ints); ``method``: as ``s.sum(dim)``."""
     from ..autograd.grad_mode import GRAD
-    out = _forward(t, dim, dtype, keepdim)
+    dims = _dims(dim, len(t._size))
+    out = _forward(t, dims, dtype, keepdim)
     if GRAD.enabled and t._rg:
         node = SumBackward1() if method else SparseSumBackward0()
         c = t.coalesce()                        # (torch's gradient sits at the coalesced indices)
-        node.save(c._idx, c._vals.shape, t._vals.dtype, tuple(t._size), _dims(dim, len(t._size)), keepdim)
+        node.save(c._idx, c._vals.shape, t._vals.dtype, tuple(t._size), dims, keepdim)
         if isinstance(out, SparseTensor):
             from ._autograd import _record_sparse
             _record_sparse(node, out, t)
@@ -72,8 +73,7 @@ class SumBackward1(Node):
         raise RuntimeError("expand is unsupported for Sparse tensors")
 
 
-def _forward(t, dim, dtype, keepdim):
-    dims = _dims(dim, len(t._size))
+def _forward(t, dims, dtype, keepdim):
     idx, vals = t._idx, t._vals
     if dtype is not None:
         vals = vals.astype(dtype.np)
