@@ -60,6 +60,37 @@ cpu.amp = _module("torch.cpu.amp")
 cpu.amp.__getattr__ = lambda name: _legacy_amp("cpu", name)
 
 
+# what the build has, as torch reports it: glasstorch computes with NumPy (its BLAS, LAPACK and FFT),
+# so MKL and OpenMP are absent as backends.mkl / backends.openmp say
+has_mkl = False
+has_openmp = False
+has_lapack = True
+has_spectral = True
+
+
+def compiled_with_cxx11_abi():
+    return True         # (torch's answer for its builds; glasstorch has no C++ to link against)
+
+
+def init_num_threads():
+    """Nothing to set up: NumPy's threads start on their own."""
+
+
+def get_device_module(device=None):
+    """The module of a device type (``torch.cpu``, ``torch.cuda``, ...); the current accelerator's or
+    cpu's when not given."""
+    from ._device import device as _device_cls
+    kind = (device.type if isinstance(device, _device_cls) else str(_device_cls(device)).split(":")[0]
+            if device is not None else "cpu")
+    import sys
+    module = {"cpu": cpu, "cuda": cuda, "mps": mps}.get(kind)
+    if module is None:
+        module = getattr(sys.modules["glasstorch"], kind, None)
+    if module is None:
+        raise RuntimeError(f"Device '{kind}' does not have a corresponding module registered as 'torch.{kind}'.")
+    return module
+
+
 def _legacy_amp(device_type, name):
     """torch.cuda.amp.GradScaler / autocast and torch.cpu.amp.autocast: the deprecated spellings of
     torch.amp's classes with the device fixed (loaded on first use, so amp stays out of startup)."""

@@ -5,3 +5,17 @@ reduction   sum mean                                       comparison eq ne lt l
 conversion  to type clone                                  shape      expand unsqueeze sum_to_size
 select      where sign                                     fill       fill_ zero_ copy_
 """
+
+
+def __getattr__(name):
+    """``torch.ops.<namespace>`` (``torch.ops.aten.add``, the operators ``torch.library`` defines):
+    in glasstorch the ops package is also ``torch.ops``; see ``_op_namespaces``.  (A family file not
+    imported yet is imported, as the import system would.)"""
+    import importlib
+    import os
+    if os.path.exists(os.path.join(os.path.dirname(__file__), name + ".py")):
+        return importlib.import_module(f"{__name__}.{name}")
+    if name.startswith("_"):
+        raise AttributeError(f"module 'torch.ops' has no attribute '{name}'")
+    from .._op_namespaces import namespace
+    return namespace(name)
