@@ -65,7 +65,9 @@ from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_nu
                        seed, initial_seed, use_deterministic_algorithms, are_deterministic_algorithms_enabled,
                        is_deterministic_algorithms_warn_only_enabled, get_deterministic_debug_mode,
                        set_deterministic_debug_mode,
-                       typename, version, cpu, set_float32_matmul_precision, get_float32_matmul_precision)
+                       typename, version, cpu, set_float32_matmul_precision, get_float32_matmul_precision,
+                       has_mkl, has_openmp, has_lapack, has_spectral, compiled_with_cxx11_abi, init_num_threads,
+                       get_device_module)
 from .amp._state import (is_autocast_enabled, set_autocast_enabled, get_autocast_dtype, set_autocast_dtype,
                          get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cpu_enabled,
                          is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache)
@@ -99,7 +101,7 @@ def is_grad_enabled_():
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
-         "quantization", "fx"}
+         "quantization", "fx", "quasirandom"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
 
 
@@ -118,6 +120,11 @@ def from_dlpack(ext_tensor):
     return _from_dlpack(ext_tensor)
 
 
+# the 0.4-era LAPACK names torch has since removed (torch.linalg replaced them)
+_REMOVED = frozenset(("gels", "gesv", "potrf", "potrs", "potri", "trtrs", "btrifact", "btrifact_with_info",
+                      "btrisolve", "btriunpack", "pstrf"))
+
+
 def __getattr__(name):
     """Name the missing torch API instead of failing obscurely (never falls back to real torch)."""
     if name.startswith("__"):
@@ -132,6 +139,11 @@ def __getattr__(name):
     if name in ("TypedStorage", "UntypedStorage"):
         from . import storage
         return getattr(storage, name)
+    if name in ("SymInt", "SymFloat", "SymBool"):
+        from . import types
+        return getattr(types, name)
+    if name in _REMOVED:     # gone from torch itself: its own message (old code probes with hasattr/except)
+        raise AttributeError(f"module 'torch' has no attribute '{name}'")
     raise AttributeError(f"module 'torch' has no attribute '{name}': torch.{name} is not implemented in "
                          f"glasstorch yet")
 

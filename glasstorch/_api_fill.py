@@ -38,6 +38,10 @@ def neg_(input):
     return input.neg_()
 
 
+def conj_physical_(input):
+    return input.conj_physical_()
+
+
 negative_ = neg_
 
 
@@ -233,7 +237,7 @@ def constant_pad_nd(input, pad, value=0):
 __all__ = [
     "vmap", "as_strided", "as_strided_", "addr", "addbmm", "hsplit", "vsplit", "dsplit", "diagflat", "combinations",
     "gcd", "lcm", "gcd_", "lcm_", "nextafter", "hamming_window", "hann_window", "blackman_window", "bartlett_window",
-    "kaiser_window", "arccos_", "arcsin_", "arctan_", "arccosh_", "arcsinh_", "arctanh_", "fix_", "neg_",
+    "kaiser_window", "arccos_", "arcsin_", "arctan_", "arccosh_", "arcsinh_", "arctanh_", "fix_", "neg_", "conj_physical_",
     "negative_", "logit_", "sinc_", "i0_", "xlogy_", "ldexp_", "nan_to_num_", "zero_", "fill", "fill_", "detach_", "scalar_tensor", "range", "empty_strided", "is_same_size",
     "is_signed", "is_neg", "is_inference", "get_device", "split_with_sizes",
     "max_pool1d",

@@ -15,11 +15,10 @@ from .ops.view_scatter import (select_scatter, slice_scatter, diagonal_scatter, 
                                unsafe_split, unsafe_chunk, unsafe_split_with_sizes)
 from ._linalg_lu import lu_unpack, torch_lu as lu  # noqa: F401
 from ._linalg_lu_solve import torch_lu_solve as lu_solve  # noqa: F401
-from ._return_types import return_type
 
 __all__ = ["lu", "lu_unpack", "lu_solve", "select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_scatter",
            "unsafe_split", "unsafe_chunk", "unsafe_split_with_sizes", "chain_matmul", "mvlgamma", "histogramdd",
-           "frombuffer", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss", "spmm"]
+           "frombuffer", "kl_div", "binary_cross_entropy_with_logits", "margin_ranking_loss", "spmm", "segment_reduce"]
 
 
 def spmm(input, mat2):
@@ -81,32 +80,9 @@ def mvlgamma(input, p):
     return r
 
 
-# ---- histogramdd, frombuffer ----------------------------------------------------------------------
-_HistogramDD = return_type("histogramdd", ["hist", "bin_edges"])
-
-
-def histogramdd(input, bins, *, range=None, weight=None, density=False):
-    """Counts of the rows of ``input`` (..., D) in a D-dimensional grid of bins (or given edges)."""
-    x = input._data
-    pts = x.reshape(-1, x.shape[-1]).astype(np.float64)
-    d = pts.shape[1]
-    if isinstance(bins, (list, tuple)) and bins and not isinstance(bins[0], int):
-        edges = [np.asarray(b._data, np.float64) for b in bins]
-    else:
-        counts = [int(bins)] * d if isinstance(bins, int) else [int(b) for b in bins]
-        edges = []
-        for i, n in enumerate(counts):
-            lo, hi = (range[2 * i], range[2 * i + 1]) if range is not None else \
-                ((float(pts[:, i].min()), float(pts[:, i].max())) if len(pts) else (0.0, 0.0))
-            if lo == hi:            # torch widens an empty range by one on each side, as histc does
-                lo, hi = lo - 1, hi + 1
-            # edges from torch's linspace in the input's dtype (NumPy's float64 linspace rounds differently)
-            import glasstorch
-            step = glasstorch.linspace(lo, hi, n + 1, dtype=glasstorch._dtype.FROM_NP[np.dtype(x.dtype)])
-            edges.append(step._data.astype(np.float64))
-    w = None if weight is None else weight._data.reshape(-1).astype(np.float64)
-    hist, _ = np.histogramdd(pts, bins=edges, weights=w, density=density)
-    return _HistogramDD(_wrap(hist.astype(x.dtype)), tuple(_wrap(e.astype(x.dtype)) for e in edges))
+# ---- histogramdd (ops/_histogramdd.py), frombuffer ------------------------------------------------
+from .ops._histogramdd import histogramdd  # noqa: E402,F401
+from .ops.segment_reduce import segment_reduce  # noqa: E402,F401
 
 
 _WARNED_READONLY = [False]

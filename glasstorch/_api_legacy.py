@@ -107,6 +107,8 @@ def set_default_tensor_type(t):
         t = getattr(_creation, name, None)
         if t is None:
             raise AttributeError(f"module 'torch' has no attribute '{name}'")
+    if getattr(t, "__module__", "") == "torch.cuda" and isinstance(t, type):     # torch.cuda.FloatTensor
+        raise TypeError(f"type torch.cuda.{t.__name__} not available. Torch not compiled with CUDA enabled.")
     if not isinstance(t, _creation._LegacyMeta):
         raise TypeError("invalid type object: only floating-point types are supported as the default type")
     if not t._legacy_dtype.is_floating_point:

@@ -49,7 +49,8 @@ def _static_names():
     for mod, name, shown in (("_dtype", "iinfo", "torch.iinfo"), ("_generator", "Generator", "torch._C.Generator"),
                              ("ops.storage", "UntypedStorage", "torch.storage.UntypedStorage"),
                              ("storage", "TypedStorage", "torch.storage.TypedStorage"),
-                             ("_quant_dtype", "_Quantized", "torch.dtype")):
+                             ("_quant_dtype", "_Quantized", "torch.dtype"),
+                             ("_legacy_ctor", "tensortype", "torch.tensortype")):
         cls = getattr(__import__(f"glasstorch.{mod}", fromlist=[name]), name, None)
         if cls is not None:
             out[cls] = shown

@@ -31,6 +31,7 @@ MOVED = {
     "glasstorch._device": {"Size": "torch.Size", "device": "torch.device"},
     "glasstorch._dtype": {"dtype": "torch.dtype", "finfo": "torch.finfo", "iinfo": "torch.iinfo"},
     "glasstorch._quant_dtype": {"qscheme": "torch.qscheme"},
+    "glasstorch.types": {n: "torch." + n for n in ("SymInt", "SymFloat", "SymBool")},
     "glasstorch._runtime": {"layout": "torch.layout", "memory_format": "torch.memory_format"},
     "glasstorch._creation": {n: "torch." + n for n in ("FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
                                                         "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",

@@ -304,35 +304,14 @@ def _filled_like(input, value, dtype, requires_grad, device, memory_format):
 from ._creation_ranges import arange, linspace, logspace, eye  # noqa: E402,F401  (torch.arange ...)
 
 
-def legacy_new(cls, args, kwargs):
-    """``torch.Tensor(...)``: sizes give an uninitialised (here zero) float tensor, data is copied."""
-    if cls is not Tensor:      # a subclass: the same tensor, of that class (torch's Tensor.__new__)
-        from ._torch_function import _retype
-        return _retype(legacy_new(Tensor, args, kwargs), cls)
-    dt = kwargs.pop("_legacy_dtype", None) or _dt.DEFAULT.float
-    if kwargs.get("device") is not None:
-        check_device(kwargs["device"])
-    if not args:
-        return _wrap(np.zeros((0,), dt.np))
-    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-        data = args[0]
-        if isinstance(data, Tensor):
-            return data if data.dtype is dt else data.to(dt)
-        arr = _infer(data)
-        return _wrap(arr.astype(dt.np))
-    return _wrap(np.zeros(_size(args), dt.np))
-
-
-class _LegacyMeta(type):
-    def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype
+from ._legacy_ctor import legacy_new, tensortype as _LegacyMeta  # noqa: E402,F401  (torch.FloatTensor(...))
 
 
 def _legacy_class(name, dt):
     def __new__(cls, *args, **kwargs):
         kwargs["_legacy_dtype"] = dt
         return legacy_new(Tensor, args, kwargs)
-    return _LegacyMeta(name, (), {"__new__": __new__, "_legacy_dtype": dt, "__module__": "torch"})
+    return _LegacyMeta(name, (), {"__new__": __new__, "_legacy_dtype": dt, "_is_cuda": False, "__module__": "torch"})
 
 
 FloatTensor = _legacy_class("FloatTensor", _dt.float32)

@@ -109,6 +109,18 @@ def linspace(start, end=..., steps=..., *, out=None, dtype=None, layout=None, de
     dt = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    if dtype is None and complex in (start.__class__, end.__class__):
+        dt = _dt.to_dtype(np.complex128 if dt is _dt.float64 else np.complex64)   # the default complex dtype
+    if dt.is_complex:
+        # each part as a real linspace in the parts' precision (complex / and * by a real count act
+        # part by part)
+        real = _dt.float64 if dt.np == np.complex128 else _dt.float32
+        start, end = complex(start), complex(end)
+        re = linspace(start.real, end.real, steps, dtype=real)._data
+        im = linspace(start.imag, end.imag, steps, dtype=real)._data
+        arr = np.empty(steps, dt.np)
+        arr.real, arr.imag = re, im
+        return _check_rg(_wrap(arr), requires_grad)
     if steps == 1:
         arr = np.array([start], dtype=np.float64)
     elif dt is _dt.float16:

@@ -102,9 +102,14 @@ for _cls in (Event, Stream, device, device_of, StreamContext):
 
 
 def _legacy_type(name):
+    from . import _dtype
+    from ._legacy_ctor import tensortype
+
     def __new__(cls, *args, **kwargs):
         raise TypeError(f"type torch.cuda.{name} not available. Torch not compiled with CUDA enabled.")
-    return type(name, (), {"__new__": __new__, "__module__": "torch.cuda"})
+    dt = getattr(_dtype, {"Float": "float32", "Double": "float64", "Half": "float16", "Long": "int64", "Int": "int32",
+                          "Short": "int16", "Char": "int8", "Byte": "uint8", "Bool": "bool_"}.get(name[:-6], ""), None)
+    return tensortype(name, (), {"__new__": __new__, "__module__": "torch.cuda", "_legacy_dtype": dt, "_is_cuda": True})
 
 
 cuda.__dict__.update(

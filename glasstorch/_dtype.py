@@ -241,7 +241,7 @@ def to_dtype(d):
         raise refused(TypeError(f"unknown dtype {d!r}"))
     try:
         return FROM_NP[np.dtype(d)]
-    except (TypeError, KeyError):
+    except (TypeError, KeyError, ValueError):     # (ValueError: np.dtype read a `.dtype` it cannot take)
         from ._arg_refuse import refused      # torch's parser message where the call is one it parses
         raise refused(TypeError(f"glasstorch does not support dtype {d!r}")) from None
 

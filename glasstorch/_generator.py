@@ -210,6 +210,8 @@ class Generator:
         is float) draws and computes in float32, rounds to half, then maps half(high) to half(low)."""
         n, shape = _size(shape)
         dtype = np.dtype(dtype)
+        if dtype.kind == "c":          # torch fills view_as_real: real and imaginary parts in turn
+            return self.uniform((n, 2), dtype.type(0).real.dtype, low, high).view(dtype).reshape(shape)
         if dtype == np.float16:
             out = self.uniform(shape, np.float32, low, high).astype(np.float16)
             out[out == np.float16(high)] = np.float16(low)
@@ -323,6 +325,10 @@ class Generator:
         a non-contiguous tensor: torch then uses the element-wise (cached Box-Muller) path.
         ``out``: a C-contiguous array of that shape and dtype to fill instead of a new one."""
         n, shape = _size(shape)
+        if np.dtype(dtype).kind == "c":     # view_as_real, each part with half the variance (torch's)
+            rdt = np.dtype(dtype).type(0).real.dtype
+            real = None if out is None else out.reshape(-1).view(rdt)
+            return self.normal((n, 2), rdt, mean, std / 2 ** 0.5, contiguous, real).view(dtype).reshape(shape)
         flat = None if out is None else out.reshape(-1)
         return _rng_normal.normal(self, n, dtype, mean, std, contiguous, flat).reshape(shape)
 

@@ -34,11 +34,28 @@ _B18 = ((0., -1.00365581030144618291e-01, -8.02924648241156932449e-03, -8.921384
 
 def _mm(a, b):
     """a @ b; for small matrices summed k = 0, 1, ... with each product rounded (torch's order)."""
+    if a.dtype.kind == "c":
+        return _cmm(a, b)
     if a.shape[-1] > 8:
         return a @ b
     out = a[..., :, 0, None] * b[..., None, 0, :]
     for k in range(1, a.shape[-1]):
         out = out + a[..., :, k, None] * b[..., None, k, :]
+    return out
+
+
+def _cmm(a, b):
+    """Complex a @ b: for n = 2, 3 each product ``(ar br - ai bi) + i (ar bi + ai br)`` rounded and added
+    k = 0, 1, ... (as torch's complex mm, see ops/_gemm_order.complex_k_small); larger: NumPy's BLAS."""
+    if a.shape[-1] > 3:
+        return a @ b
+    re = im = 0
+    for k in range(a.shape[-1]):
+        x, y = a[..., :, k, None], b[..., None, k, :]
+        re = re + (x.real * y.real - x.imag * y.imag)
+        im = im + (x.real * y.imag + x.imag * y.real)
+    out = np.empty(re.shape, a.dtype)
+    out.real, out.imag = re, im
     return out
 
 
@@ -79,7 +96,7 @@ def _t4(a):
 
 
 def _t8(a):
-    f = a.dtype.type
+    f = a.real.dtype.type
     s = float(f(0.1330413469565007072504e+2))   # sqrt(177), rounded to the dtype as torch's constant is
     x3 = float(f(2. / 3.))
     x1, x2 = f(x3 * ((1. + s) / 88.)), f(x3 * ((1. + s) / 352.))
@@ -105,7 +122,7 @@ def _t18(a):
 
 
 def expm(a):
-    """exp of each square float32/float64 matrix of ``a`` (..., n, n)."""
+    """exp of each square float32/float64/complex matrix of ``a`` (..., n, n)."""
     n = a.shape[-1]
     if n == 0:
         return a.copy()
@@ -113,13 +130,14 @@ def expm(a):
         from .ops._libm import exp
         return exp(a)
     dt = a.dtype
-    th = [dt.type(t) for t in _THETA[dt]]
+    rdt = a.real.dtype                           # complex matrices use their real type's thresholds
+    th = [rdt.type(t) for t in _THETA[rdt]]
     a3 = a.reshape((-1, n, n))
     norm = np.abs(a3).sum(-2).max(-1)
     res = np.empty_like(a3)
     if a3.shape[0] == 1:
         for i, fn in enumerate((_t1, _t2, _t4, _t8, _t12)):
-            lo = dt.type(-1) if i == 0 else th[i - 1]
+            lo = rdt.type(-1) if i == 0 else th[i - 1]
             sel = np.nonzero((lo < norm) & (norm <= th[i]))[0]
             if sel.size:
                 res[sel] = fn(a3[sel])
@@ -128,7 +146,7 @@ def expm(a):
         big = np.arange(a3.shape[0])
     if big.size:
         s = np.maximum(0, np.ceil(np.log2(norm[big] / th[5]))).astype(np.int64)
-        r = _t18(a3[big] / (2 ** s).astype(dt)[:, None, None])
+        r = _t18(a3[big] / (2 ** s).astype(rdt)[:, None, None])
         for k, i in enumerate(big):
             m = r[k]
             for _ in range(s[k]):

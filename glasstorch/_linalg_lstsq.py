@@ -21,9 +21,17 @@ def _mT(x):
     return np.swapaxes(x, -1, -2) if isinstance(x, (np.ndarray, np.generic)) else x.transpose(-1, -2)
 
 
-def _pinv_grad(G, P, A):
+def _mH(x):
+    """The conjugate transpose (the transpose for real x)."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np.swapaxes(x, -1, -2).conj() if x.dtype.kind == "c" else np.swapaxes(x, -1, -2)
+    return x.mH
+
+
+def _pinv_grad(G, P, A, _mT=_mH):
     """d pinv(A) pulled back: the gradient for A given G = dL/dP, P = pinv(A).  The two forms are
-    the same formula arranged so that the intermediate products stay as small as possible."""
+    the same formula arranged so that the intermediate products stay as small as possible; for complex
+    A every transpose is the conjugate one (torch's convention, so the node is complex-ready)."""
     m, n = A.shape[-2:]
     Pt, Gt = _mT(P), _mT(G)
     if m <= n:
@@ -38,6 +46,7 @@ def _pinv_grad(G, P, A):
 class LinalgPinvBackward0(Node):
     """P = pinv(A)   ->   dA = dpinv(g)"""
     __slots__ = ()
+    _complex_ready = True
 
     def backward(self, g):
         A, P = self.saved()
@@ -53,7 +62,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     if a.ndim < 2 or a.dtype not in (np.float32, np.float64, np.complex64, np.complex128):
         raise RuntimeError(f"linalg.pinv({type_name(a.dtype)}{{{list(a.shape)}}}): expected a tensor with 2 or more "
                            "dimensions of float, double, cfloat or cdouble types")
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fc":
         raise RuntimeError("linalg.pinv(A): Expected a floating point or complex tensor as input. Got "
                            f"{type_name(a.dtype)}")
     m, n = a.shape[-2:]
@@ -62,12 +71,12 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     atol = 0.0 if atol is None else atol
     if hermitian:
         w, v = np.linalg.eigh(a)
-        s, left, right = np.abs(w), v, np.swapaxes(v, -1, -2) * np.sign(w)[..., None]
+        s, left, right = np.abs(w), v, _mH(v) * np.sign(w)[..., None]
     else:
         left, s, right = np.linalg.svd(a, full_matrices=False)
-    cut = np.maximum(np.asarray(atol, a.dtype), np.asarray(rtol, a.dtype) * s.max(-1, initial=0, keepdims=True))
+    cut = np.maximum(np.asarray(atol, s.dtype), np.asarray(rtol, s.dtype) * s.max(-1, initial=0, keepdims=True))
     s_inv = np.where(s > cut, 1 / np.where(s > cut, s, 1), 0).astype(a.dtype)
-    p = np.swapaxes(right, -1, -2) @ (s_inv[..., None] * np.swapaxes(left, -1, -2))
+    p = _mH(right) @ (s_inv[..., None] * _mH(left))
     r = _wrap(np.ascontiguousarray(p.astype(a.dtype, copy=False)))
     if needs_grad(A):
         node = LinalgPinvBackward0()
@@ -87,10 +96,10 @@ class LinalgLstsqBackward0(Node):
         b2 = B[..., None] if self.vec else B
         if graph:       # create_graph: pinv and the formula in Tensor ops, so the gradient is recorded
             P = self.m.linalg.pinv(A)
-            ga, gb = _pinv_grad(g2 @ _mT(b2), P, A), _mT(P) @ g2
+            ga, gb = _pinv_grad(g2 @ _mT(b2), P, A, _mT), _mT(P) @ g2
             return ga, (gb[..., 0] if self.vec else gb)
         P = np.linalg.pinv(A.astype(np.float64)).astype(A.dtype)
-        ga = _pinv_grad(g2 @ _mT(b2), P, A)
+        ga = _pinv_grad(g2 @ _mT(b2), P, A, _mT)
         gb = _mT(P) @ g2
         return ga.astype(A.dtype, copy=False), (gb[..., 0] if self.vec else gb).astype(B.dtype, copy=False)
 

@@ -49,8 +49,8 @@ def _expm_one(a):
 
 
 def _expm(a):
-    """exp of each square matrix in the batch ``a``: torch's own evaluation (_linalg_expm) for float32/64."""
-    if a.dtype in (np.float32, np.float64) and a.size:
+    """exp of each square matrix in the batch ``a``: torch's own evaluation (_linalg_expm) for float32/64 and complex."""
+    if (a.dtype in (np.float32, np.float64) or a.dtype.kind == "c") and a.size:
         from ._linalg_expm import expm
         return expm(a)
     if a.ndim == 2:
@@ -87,7 +87,7 @@ def matrix_exp(A):
         raise RuntimeError("linalg.matrix_exp: The input tensor A must have at least 2 dimensions." if a.ndim < 2
                            else f"linalg.matrix_exp: A must be batches of square matrices, but they are "
                                 f"{a.shape[-2]} by {a.shape[-1]} matrices")
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.matrix_exp: Expected a floating point or complex tensor as input. Got "
                            f"{A.dtype.name.capitalize() if A.dtype.name != 'int64' else 'Long'}")
     r = _wrap(np.ascontiguousarray(_expm(a)).astype(a.dtype, copy=False))

@@ -280,6 +280,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         t._base = None              # but is no view for autograd: in-place ops on it leave the source's graph alone
         if GRAD.inference or self._vc.__class__ is not list:
             _inference.detached(t, self)
+        if "_is_conj" in self.__dict__:
+            t.__dict__["_is_conj"] = True       # detach of a conj view is still one
         return t
 
     def detach_(self):
@@ -315,7 +317,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
 
     # ---- conversion to Python and NumPy --------------------------------------------------
     def numpy(self, *, force=False):
-        if self._rg and not force:
+        if self._rg and not force and GRAD.enabled:     # (torch allows it under no_grad)
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if not self._data.size:     # torch hands NumPy an empty array's strides as NumPy makes them: all 0
             return np.lib.stride_tricks.as_strided(self._data, strides=(0,) * self._data.ndim)

@@ -30,6 +30,12 @@ class TensorComplex:
     def conj_physical(self):
         return O.complex_ops.conj_physical(self)
 
+    def conj_physical_(self):
+        from .ops.inplace import commit
+        if not self.is_complex():
+            return self
+        return commit(self, lambda: O.complex_ops.conj_physical_inplace(self), "conj_physical")
+
     def resolve_conj(self):
         return O.complex_ops.resolve_conj(self)
 

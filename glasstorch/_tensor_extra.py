@@ -111,17 +111,9 @@ class TensorExtra:
 
     def new(self, *args, **kwargs):
         """The legacy constructor on a tensor: ``x.new(sizes...)`` (uninitialised) or ``x.new(data)``,
-        in x's dtype."""
-        import glasstorch as t
-        dtype = kwargs.pop("dtype", None) or self.dtype
-        kwargs.pop("device", None)
-        if not args:
-            return t.empty(0, dtype=dtype)
-        if len(args) == 1 and isinstance(args[0], t.Tensor):
-            return args[0]
-        if all(isinstance(a, int) for a in args) or (len(args) == 1 and isinstance(args[0], t.Size)):
-            return t.empty(*args, dtype=dtype)
-        return t.tensor(args[0], dtype=dtype)
+        in x's dtype (a tensor argument: an alias of it, which must have x's dtype)."""
+        from ._legacy_ctor import construct
+        return construct(args, kwargs, self.dtype, check_other=True, method=True)
 
     def cholesky_solve(self, input2, upper=False):
         from ._linalg_more import cholesky_solve

@@ -6,6 +6,7 @@ behind ``a * b``, follow ``__mul__`` to ``ops.arithmetic.mul``.
 from numpy import ndarray as _ndarray
 
 from .ops._no_dim import KEEP as _KEEP, NO_DIM as _NO_DIM     # (a dim not given: see that file)
+from ._deprecated_overloads import rebind as _legacy_rebind    # x.add_(alpha, other) & co
 
 _ar = _cmp = _conv = _red = _un = None
 add = sub = rsub = mul = div = floor_divide = pow = neg = None
@@ -159,18 +160,27 @@ class TensorMath:
         return _cmp.ge(self, other)
 
     # ---- named arithmetic ---------------------------------------------------------------
-    def add(self, other, *, alpha=1):
+    def add(self, other, *deprecated, alpha=1):
+        if deprecated:      # x.add(alpha, other), the 0.4-era overload
+            alpha, other = _legacy_rebind("add", True, (other,) + deprecated)
         return add(self, other, alpha=alpha)
 
-    def add_(self, other, *, alpha=1):
+    def add_(self, other, *deprecated, alpha=1):
+        if deprecated:      # p.data.add_(-lr, d_p)
+            alpha, other = _legacy_rebind("add_", True, (other,) + deprecated)
         return _ar.add_(self, other, alpha=alpha)
 
-    def sub(self, other, *, alpha=1):
+    def sub(self, other, *deprecated, alpha=1):
+        if deprecated:
+            alpha, other = _legacy_rebind("sub", True, (other,) + deprecated)
         return sub(self, other, alpha=alpha)
 
-    subtract = sub
+    def subtract(self, other, *, alpha=1):
+        return sub(self, other, alpha=alpha)
 
-    def sub_(self, other, *, alpha=1):
+    def sub_(self, other, *deprecated, alpha=1):
+        if deprecated:
+            alpha, other = _legacy_rebind("sub_", True, (other,) + deprecated)
         return _ar.sub_(self, other, alpha=alpha)
 
     def mul(self, other):

@@ -18,6 +18,7 @@ Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inher
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
 """
 from . import _ops_index as O
+from ._deprecated_overloads import rebind as _legacy_rebind    # x.addcmul_(value, t1, t2) & co
 from ._tensor_index import TensorIndex
 from ._tensor_linalg import TensorLinalg
 from ._tensor_more import TensorMore
@@ -60,7 +61,8 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
     def dot(self, other):
         return O.matmul.dot(self, other)
 
-    vdot = dot
+    def vdot(self, other):
+        return O.matmul.vdot(self, other)
 
     def outer(self, vec2):
         return O.matmul.outer(self, vec2)
@@ -305,16 +307,24 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
     def lerp_(self, end, weight):
         return O.ternary.lerp_(self, end, weight)
 
-    def addcmul(self, tensor1, tensor2, *, value=1):
+    def addcmul(self, tensor1, tensor2, *deprecated, value=1):
+        if deprecated:      # x.addcmul(value, tensor1, tensor2), the 0.4-era overload
+            value, tensor1, tensor2 = _legacy_rebind("addcmul", True, (tensor1, tensor2) + deprecated)
         return O.ternary.addcmul(self, tensor1, tensor2, value=value)
 
-    def addcmul_(self, tensor1, tensor2, *, value=1):
+    def addcmul_(self, tensor1, tensor2, *deprecated, value=1):
+        if deprecated:
+            value, tensor1, tensor2 = _legacy_rebind("addcmul_", True, (tensor1, tensor2) + deprecated)
         return O.ternary.addcmul_(self, tensor1, tensor2, value=value)
 
-    def addcdiv(self, tensor1, tensor2, *, value=1):
+    def addcdiv(self, tensor1, tensor2, *deprecated, value=1):
+        if deprecated:
+            value, tensor1, tensor2 = _legacy_rebind("addcdiv", True, (tensor1, tensor2) + deprecated)
         return O.ternary.addcdiv(self, tensor1, tensor2, value=value)
 
-    def addcdiv_(self, tensor1, tensor2, *, value=1):
+    def addcdiv_(self, tensor1, tensor2, *deprecated, value=1):
+        if deprecated:
+            value, tensor1, tensor2 = _legacy_rebind("addcdiv_", True, (tensor1, tensor2) + deprecated)
         return O.ternary.addcdiv_(self, tensor1, tensor2, value=value)
 
     def softmax(self, dim=..., dtype=None):      # ...: not given, refused with torch's message

@@ -50,7 +50,12 @@ class BackwardCFunction(Node, FunctionCtx):
             out.append(x.unpack() if x.__class__ is Packed else x)
         return tuple(out)
 
-    saved_variables = saved_tensors
+    @property
+    def saved_variables(self):
+        """The 0.4-era name of ``saved_tensors`` (a DeprecationWarning, as torch's)."""
+        import warnings
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning, stacklevel=2)
+        return self.saved_tensors
 
     def __repr__(self):
         """A Python-defined node: object's repr, with the class's module (torch's built-in nodes omit it)."""

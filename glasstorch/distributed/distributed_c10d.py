@@ -9,10 +9,15 @@ The collectives themselves (all_reduce, broadcast ...) are in collectives.py.
 import enum
 import os
 import pickle
+import typing
 from datetime import timedelta
 from urllib.parse import urlparse, parse_qs
 
 from .store import TCPStore, FileStore
+
+# the type of a process group's name in operator signatures (torch.library lists it)
+GroupName = typing.NewType("GroupName", str)
+GroupName.__module__ = "torch.distributed.distributed_c10d"
 
 __all__ = ["Backend", "ReduceOp", "ProcessGroup", "Work", "GroupMember", "group", "init_process_group",
            "destroy_process_group", "is_initialized", "is_available", "get_rank", "get_world_size", "get_backend",

@@ -104,8 +104,8 @@ _STEP = {np.dtype(np.complex64): 8, np.dtype(np.complex128): 4}
 
 def complex_multiply(x, y):
     """x * y for complex arrays as torch's CPU kernel rounds it: the plain formula over whole vector steps
-    of a contiguous (or scalar-broadcast) run, NumPy's fused multiply for the leftover elements.  Other
-    layouts (broadcasting along inner dims) go to NumPy whole."""
+    of a contiguous (or scalar-broadcast) run, NumPy's fused multiply for the leftover elements;
+    broadcasting along inner dims runs row by row (``_rows``)."""
     if x.__class__ is not np.ndarray and y.__class__ is np.ndarray:
         x = np.asarray(x, y.dtype)            # a number: cast to the tensor's dtype, a one-element operand
     elif y.__class__ is not np.ndarray and x.__class__ is np.ndarray:
@@ -123,9 +123,18 @@ def complex_multiply(x, y):
     elif x.size == 1 and x.ndim <= y.ndim:
         a, b = x.reshape(()), y.reshape(-1)
     else:
-        return np.multiply(x, y)
+        return _rows(x, y, step)
     out = np.multiply(a, b)
-    n = out.size
+    plain = _plain(out.size, scalar, step)
+    if plain.any():
+        ah = a[plain] if a.ndim else a
+        bh = b[plain] if b.ndim else b
+        out[plain] = _cmul(ah, bh)
+    return out.reshape(np.broadcast_shapes(x.shape, y.shape))
+
+
+def _plain(n, scalar, step):
+    """Which of a run of n products torch's kernel rounds plainly (no fused multiply-add)."""
     head = n - n % step
     left = n - head
     # the leftover, as the compiler's code for it rounds (measured, AVX2 build): complex128 fused
@@ -140,10 +149,21 @@ def complex_multiply(x, y):
                 plain[head + 1:head + 5] = False
         elif left % 2:
             plain[-1] = True
-    if plain.any():
-        ah = a[plain] if a.ndim else a
-        bh = b[plain] if b.ndim else b
-        out[plain] = _cmul(ah, bh)
-    return out.reshape(np.broadcast_shapes(x.shape, y.shape))
+    return plain
 
 
+def _rows(x, y, step):
+    """Broadcasting along inner dims: TensorIterator loops over the last dim row after row, so each row
+    is a run of its own, with an operand broadcast along that dim a one-element operand of the run
+    (the outer product x[:, None] * y).  Other layouts: NumPy whole."""
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    n = shape[-1] if shape else 1
+    sx, sy = (v.ndim == 0 or v.shape[-1] == 1 for v in (x, y))
+    if n <= 1 or (sx and sy) or not (x.flags.c_contiguous and y.flags.c_contiguous):
+        return np.multiply(x, y)
+    out = _cmul(x, y)                                   # most of a row is plain: all of it first
+    fused = ~_plain(n, sx or sy, step)
+    if fused.any():                                     # then the leftovers the scalar code fuses
+        xb, yb = np.broadcast_to(x, shape), np.broadcast_to(y, shape)
+        out[..., fused] = np.multiply(xb[..., fused], yb[..., fused])
+    return out

@@ -47,7 +47,35 @@ def mm(x, y):
         r = t_mm(x.T, y)
         if r is not None:
             return r
+    if x.dtype.kind == "c" and x.ndim == 2 == y.ndim and x.shape[1] in (2, 3) and x.shape[0] > 1 < y.shape[1] \
+            and x.dtype == y.dtype:
+        return complex_k_small(x, y)
     return x @ y
+
+
+def complex_k_small(x, y):
+    """A complex ``x @ y`` with k = 2 or 3 (a 2x2 gate, a 3-vector): MKL rounds each complex product
+    ``(ar br - ai bi) + i (ar bi + ai br)`` and adds the k of them in turn, no FMA (measured for
+    complex64/128, every layout; mm for m, p >= 2 -- m == 1 or p == 1 go through gemv and keep NumPy's
+    BLAS --, bmm and broadcast batches for every m, p).  Batch dims broadcast as np.matmul's."""
+    xr, xi = x.real[..., :, :, None], x.imag[..., :, :, None]
+    yr, yi = y.real[..., None, :, :], y.imag[..., None, :, :]
+    re = xr * yr - xi * yi                          # (..., m, k, p): every product, rounded
+    im = xr * yi + xi * yr
+    re = re[..., 0, :] + re[..., 1, :] if x.shape[-1] == 2 else (re[..., 0, :] + re[..., 1, :]) + re[..., 2, :]
+    im = im[..., 0, :] + im[..., 1, :] if x.shape[-1] == 2 else (im[..., 0, :] + im[..., 1, :]) + im[..., 2, :]
+    out = np.empty(re.shape, x.dtype)
+    out.real, out.imag = re, im
+    return out
+
+
+def matmul_nd(x, y):
+    """``np.matmul(x, y)`` (both at least 2-d), with torch's order for complex k = 2, 3 products: a batch
+    against a matrix folds into one mm (its rows all together), which keeps gemv's order for p == 1."""
+    if x.dtype.kind == "c" and x.dtype == y.dtype and x.shape[-1] in (2, 3) and \
+            not (y.ndim == 2 and (y.shape[1] == 1 or x.size == x.shape[-1])):
+        return complex_k_small(x, y)
+    return np.matmul(x, y)
 
 
 def x_wt(x, w):

@@ -34,6 +34,8 @@ def _alpha(alpha):
 
 def _axpy(x, y, alpha, dt):
     """x + alpha * y, fused as torch's kernels compute it."""
+    if alpha.__class__ is bool and dt._cat != 0:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if alpha == 1:
         return compute(np.add, x, y, dt)
     if dt._cat == 2:
@@ -42,9 +44,10 @@ def _axpy(x, y, alpha, dt):
         if dt is _float64:
             return as_array(x + alpha * np.asarray(y))
         return as_array((np.float32(alpha) * np.asarray(y, np.float32) + x).astype(dt.np))
-    if dt._cat == 0:
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.") \
-            if isinstance(alpha, float) else None
+    if dt._cat == 0:        # bool: x or (alpha and y)
+        if isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        return as_array(np.logical_or(x, np.logical_and(y, bool(alpha))))
     if dt._cat == 3:        # alpha as a complex number of the result's precision, a full complex product
         return as_array(np.asarray(x + dt.np.type(alpha) * np.asarray(y)).astype(dt.np, copy=False))
     if isinstance(alpha, float):
@@ -70,15 +73,18 @@ def left_number(v):
     return v
 
 
-def add(input, other, *, alpha=1, out=None):
-    r = float_arrays(np.add, input, other) if alpha == 1 else None
+def add(input, other, *deprecated, alpha=1, out=None):
+    if deprecated:      # torch.add(input, alpha, other), the 0.4-era overload
+        from .._deprecated_overloads import rebind
+        alpha, other = rebind("add", False, (other,) + deprecated)
+    r = float_arrays(np.add, input, other) if alpha == 1 and alpha is not True else None
     if r is None:
         if not _is_t(input):
             input, other = other, left_number(input)      # a number on the left: `2 + a`
             if alpha != 1:
                 raise TypeError("add(): argument 'input' must be Tensor")
         x, y, dt = binary_operands(input, other)
-        r = compute(np.add, x, y, dt) if alpha == 1 else _axpy(x, y, _alpha(alpha), dt)
+        r = compute(np.add, x, y, dt) if alpha == 1 and alpha is not True else _axpy(x, y, _alpha(alpha), dt)
     r = _wrap(r)
     if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
         node = AddBackward0()
@@ -122,12 +128,17 @@ def _check_sub(a, b):
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-def sub(input, other, *, alpha=1, out=None):
-    r = float_arrays(np.subtract, input, other) if alpha == 1 else None
+def sub(input, other, *deprecated, alpha=1, out=None):
+    if deprecated:      # torch.sub(input, alpha, other)
+        from .._deprecated_overloads import rebind
+        alpha, other = rebind("sub", False, (other,) + deprecated)
+    r = float_arrays(np.subtract, input, other) if alpha == 1 and alpha is not True else None
     if r is None:
         x, y, dt = binary_operands(input, other)
         if _is_bool(input) or _is_bool(other):
             _check_sub(input, other)
+        if alpha.__class__ is bool and dt._cat != 0:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
         r = compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -_alpha(alpha), dt)
     r = _wrap(r)
     if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
@@ -377,7 +388,7 @@ def add_(self, other, *, alpha=1):
         x = self._data
         y = other._data if _is_t(other) else other
         if x.dtype.kind == "f" and (not _is_t(other) or other._data.dtype == x.dtype) and x.shape == np.shape(y):
-            if alpha == 1:
+            if alpha == 1 and alpha is not True:
                 np.add(x, y, out=x)
             else:
                 np.copyto(x, _axpy(x, y, _alpha(alpha), FROM_NP_F[x.dtype]))

@@ -38,8 +38,8 @@ def _twin(cls):
                 # g * conj(b) with the rounding of torch's complex product kernel (NumPy's differs by an ulp)
                 from ._cabs import complex_multiply
                 other, self_ = self.saved()
-                gc = g.conj()
-                return tuple(None if v is None else complex_multiply(gc, v).conj() for v in (other, self_))
+                # g * conj(v) itself (not conj(conj(g) v)): the same values, and torch's signs of zero
+                return tuple(None if v is None else complex_multiply(g, np.conj(v)) for v in (other, self_))
             return conj_any(cls.backward(self, conj_any(g)))
         twin = type(cls.__name__, (cls,), {"__slots__": (), "_complex_ready": True, "backward": backward,
                                           "__doc__": cls.__doc__, "__module__": cls.__module__,

@@ -268,6 +268,11 @@ class ConjPhysicalBackward0(ConjBackward0):
     __slots__ = ()
 
 
+class ConjPhysicalBackward1(ConjBackward0):
+    """z.conj_physical_() (in place)   ->   dz = conj(g)"""
+    __slots__ = ()
+
+
 class CloneBackward0(Node):
     """y = z (resolve_conj copies)   ->   dz = g"""
     __slots__ = ()
@@ -303,6 +308,11 @@ def conj_physical(input, *, out=None):
     if input._data.dtype.kind != "c":
         return input
     return _conj_copy(input, ConjPhysicalBackward0, False)
+
+
+def conj_physical_inplace(input):
+    """The value ``z.conj_physical_()`` writes (recorded as ConjPhysicalBackward1)."""
+    return _conj_copy(input, ConjPhysicalBackward1, False)
 
 
 def resolve_conj(input):

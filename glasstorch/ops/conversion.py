@@ -195,13 +195,23 @@ _LEGACY = {"torch.FloatTensor": _dt.float32, "torch.DoubleTensor": _dt.float64, 
 _LEGACY_BY_DTYPE = {v.name: k for k, v in _LEGACY.items()}
 
 
+NO_CUDA_LIBRARY = (
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared libraries: a CPU "
+    "library and a CUDA library; this error has occurred because you are trying to use some CUDA functionality, but "
+    "the CUDA library has not been loaded by the dynamic linker for some reason.  The CUDA library MUST be loaded, "
+    "EVEN IF you don't directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic library dependencies if you "
+    "don't depend on any of their symbols.  You can check if this has occurred by using ldd on your binary to see if "
+    "there is a dependency on *_cuda.so library.")
+
+
 def legacy_type(t, dtype=None):
     """``t.type()`` gives 'torch.FloatTensor'; ``t.type(torch.LongTensor)`` converts."""
     if dtype is None:
         return _LEGACY_BY_DTYPE[t.dtype.name]
+    if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "__module__", "") == "torch.cuda":
+        raise RuntimeError(NO_CUDA_LIBRARY)      # x.type(torch.cuda.FloatTensor) on a CPU-only build
     if isinstance(dtype, str):
-        if dtype.startswith("torch.cuda."):
-            check_device("cuda")
         if dtype not in _LEGACY:
             raise ValueError(f"invalid type: '{dtype}'")
         return _convert(t, _LEGACY[dtype])

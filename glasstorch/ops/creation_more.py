@@ -204,8 +204,11 @@ def new_empty(t, *size, dtype=None, requires_grad=False, device=None):
 
 
 def new_tensor(t, data, dtype=None, requires_grad=False, **kw):
+    """A copy of ``data`` in ``t``'s dtype (a tensor's own dtype too, unless ``dtype`` is given)."""
     from .._creation import tensor
     if isinstance(data, Tensor):
-        data = data.detach()
-    return tensor(data, dtype=dtype or (t.dtype if not isinstance(data, Tensor) else data.dtype),
-                  requires_grad=requires_grad)
+        from .._user_warning import warn_at_caller
+        warn_at_caller("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                       "sourceTensor.detach().clone().requires_grad_(True), rather than tensor.new_tensor(sourceTensor).")
+        data = data._data
+    return tensor(data, dtype=dtype or t.dtype, requires_grad=requires_grad)

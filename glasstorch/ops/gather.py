@@ -274,6 +274,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     d = _wrap_dim(dim, x.ndim)
     s = source._data
     i = index_checks.index_add(x, d, index, s, alpha)
+    if x.dtype.kind in "iub":           # torch converts alpha to self's dtype first (2.5 -> 2 for ints)
+        alpha = bool(alpha) if x.dtype.kind == "b" else int(alpha)
     out = x.copy()
     if out.size and i.size:
         np.add.at(_one_d(out), (slice(None),) * d + (i,), _one_d(s) if alpha == 1 else _one_d(s) * alpha)

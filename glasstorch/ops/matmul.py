@@ -86,8 +86,9 @@ def _long_name(x):
 
 
 def vdot(input, other, *, out=None):
-    """dot(conj(input), other): the conjugation matters only for complex inputs."""
-    return dot(input.conj() if input._data.dtype.kind == "c" else input, other)
+    """dot(conj(input), other), recorded as VdotBackward0 (ops/vdot.py)."""
+    from .vdot import vdot as _vdot
+    return _vdot(input, other)
 
 
 class MvBackward0(Node):
@@ -172,7 +173,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
                            f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
     _bmm_dtypes(x, y)
-    return _record_product(BmmBackward0, _wrap(np.matmul(x, y)), input, mat2)
+    return _record_product(BmmBackward0, _wrap(_gemm_order.matmul_nd(x, y)), input, mat2)
 
 
 def _unsafe_view(t, shape):
@@ -203,7 +204,8 @@ def matmul(input, other, *, out=None):
             if x.dtype.kind == "b":
                 _refuse_bool(x, y, _folds(input, other))
             try:
-                return _wrap(np.asarray(_gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else np.matmul(x, y)))
+                return _wrap(np.asarray(_gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else
+                                        _gemm_order.matmul_nd(x, y) if x.ndim > 1 < y.ndim else np.matmul(x, y)))
             except ValueError:
                 pass
         _check_matmul(x, y, _folds(input, other))

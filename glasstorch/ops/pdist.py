@@ -12,6 +12,8 @@ matmul path for p = 2 (EuclideanDistBackward0, see cdist_forward).
 import numpy as np
 
 from ..autograd.graph import Node
+from .._rng_fma import fma64
+from ._fma32 import fma32
 from ._common import GRAD, _wrap, record, record1
 
 INF = float("inf")
@@ -78,6 +80,33 @@ class PdistBackwardBackward0(Node):
         raise NotImplementedError("the derivative for '_pdist_backward' is not implemented.")
 
 
+def _pdist_norms(d, p):
+    """torch's vectorised pdist kernel for p = 1, 2 (float, double): one 32-byte register of partial
+    sums over each pair's M coordinates (lane k: terms k, k+L, k+2L, ..., L = 8 float / 4 double
+    lanes; the squares rounded, then added), then the lanes added: float as a tree
+    ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7)), double left to right.  With M < L the M terms are added left
+    to right."""
+    if p not in (1, 2) or d.shape[-1] == 0 or d.dtype not in (np.float32, np.float64):
+        return _norms(d, p)
+    ab = np.abs(d)
+    terms = ab * ab if p == 2 else ab
+    lanes, m = 32 // d.dtype.itemsize, ab.shape[-1]
+    if m < lanes:
+        acc = np.cumsum(terms, axis=-1)[:, -1]                         # added in order
+    else:
+        full = m - m % lanes
+        acc = np.add.reduce(np.ascontiguousarray(terms[:, :full].reshape(-1, full // lanes, lanes).swapaxes(0, 1)),
+                            axis=0)                                    # (pairs, lanes), blocks in order
+        acc[:, :m - full] += terms[:, full:]                           # the leftover into the first lanes
+        if lanes == 8:
+            for h in (4, 2, 1):
+                acc = acc + acc[:, np.arange(lanes) ^ h]
+            acc = acc[:, 0]
+        else:
+            acc = ((acc[:, 0] + acc[:, 1]) + acc[:, 2]) + acc[:, 3]
+    return np.sqrt(acc) if p == 2 else acc
+
+
 def pdist(input, p=2):
     a = input._data
     if a.ndim != 2:
@@ -90,7 +119,7 @@ def pdist(input, p=2):
     if a.dtype == np.float16 and a.shape[0] > 1 and a.shape[1] > 0:     # torch's kernel has no half version
         raise NotImplementedError("\"pdist\" not implemented for 'Half'")
     i, j = np.triu_indices(a.shape[0], 1)
-    r = _wrap(np.asarray(_norms(a[i] - a[j], p), dtype=a.dtype))
+    r = _wrap(np.asarray(_pdist_norms(a[i] - a[j], p), dtype=a.dtype))
     if GRAD.enabled and input._rg:
         node = PdistBackward0()
         node.p, node.rows = p, (i, j)
@@ -188,6 +217,33 @@ def _cdist_mm(x1, x2):
     return _euclidean_dist(a, b).view(out)
 
 
+def _cdist_norms(d, p):
+    """torch's direct cdist kernel: per pair a scalar loop over the M coordinates, agg = agg + map(|d_x|)
+    in order from agg = 0 (not NumPy's pairwise sum), then finish(agg).  For p = 2 the compiler
+    squares 16 bytes of coordinates at a time (4 float / 2 double, each square rounded) and adds
+    them in order; the last M % 4 (float) or M % 2 (double) terms are fused multiply-adds."""
+    if p not in (1, 2) or d.shape[-1] == 0 or d.dtype not in (np.float32, np.float64):
+        return _norms(d, p)
+    ab = d if p == 2 else np.abs(d)      # |d|^2 as d*d: the compiler drops the abs (the sign of a nan shows it)
+    m = ab.shape[-1]
+    blocked = m - m % (16 // d.dtype.itemsize) if p == 2 else m
+    terms = ab[..., :blocked] * ab[..., :blocked] if p == 2 else ab
+    if blocked == 0:                     # fma(d0, d0, 0) is the rounded square
+        blocked, agg = 1, ab[..., 0] * ab[..., 0]
+    else:                                # a running sum adds in order (np.sum would be pairwise)
+        agg = np.cumsum(terms, axis=-1)[..., -1]
+    if p == 1:
+        return agg
+    for x in range(blocked, m):
+        v = np.ascontiguousarray(ab[..., x])
+        if d.dtype == np.float32:        # fma32 is exact for inf / nan too (the float64 product is)
+            agg = fma32(v, v, agg)
+        else:                            # fma64's error-free product is not: plain arithmetic there
+            plain = agg + v * v
+            agg = np.where(np.isfinite(plain), fma64(v, v, agg), plain)
+    return np.sqrt(agg)
+
+
 def cdist_forward(x1, x2, p, compute_mode):
     """torch's cdist on checked float inputs of one dtype: for p = 2 a matmul path when asked or
     when either input has more than 25 rows, else ``_cdist_forward`` (node CdistBackward0), which
@@ -199,7 +255,7 @@ def cdist_forward(x1, x2, p, compute_mode):
     if a.size and b.size and p == 2 and (mode == 1 or (mode == 0 and max(a.shape[-2], b.shape[-2]) > 25)):
         return _cdist_mm(x1, x2)
     d = a[..., :, None, :] - b[..., None, :, :]
-    r = _wrap(np.asarray(_norms(d, float(p)), dtype=a.dtype))
+    r = _wrap(np.asarray(_cdist_norms(d, float(p)), dtype=a.dtype))
     if GRAD.enabled and (x1._rg or x2._rg):
         node = CdistBackward0()
         node.p = float(p)

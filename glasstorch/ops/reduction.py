@@ -237,12 +237,17 @@ def sum_all(x):
         r = _sum_order.total(x, get_num_threads())
         if r is not None:
             return r
+    elif x.dtype.char in "FD" and x.size > 1:
+        from ._sum_order_complex import total          # complex lanes: each part as a float row
+        r = total(x, get_num_threads())
+        if r is not None:
+            return r
     return _add_reduce(x, None, False, x.dtype)
 
 
 def mean_all(x):
     """The mean of all of ``x``'s elements as torch's CPU kernel takes it: its sum, divided by n."""
-    if x.dtype.char in "fd" and x.size:
+    if x.dtype.char in "fdFD" and x.size:
         return as_array(sum_all(x)) / x.dtype.type(x.size)
     return _mean(x, None, False)
 

@@ -53,6 +53,8 @@ def as_view(input, arr):
         r._multi_view = True
     if input._rg and not GRAD.enabled:
         _no_grad_view(r)
+    if arr.dtype.kind == "c" and input.__dict__.get("_is_conj"):
+        r.__dict__["_is_conj"] = True          # a view of a conj view keeps the conj bit (z.conj().T)
     return r
 
 

@@ -388,26 +388,7 @@ def bincount(input, weights=None, minlength=0):
     return record_not_implemented("bincount", _wrap(r), weights)
 
 
-def histc(input, bins=100, min=0, max=0, *, out=None):
-    x = input._data
-    if x.dtype.kind != "f":
-        from .inplace import type_name
-        # torch dispatches on float types only; bool fails one step earlier, in linspace
-        if x.dtype.kind == "c" and float(min) == float(max):
-            refuse("aminmax_cpu", x)       # torch looks for the range before it dispatches
-        raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
-                                  f"implemented for '{type_name(x.dtype)}'")
-    if bins <= 0:
-        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
-    lo, hi = float(min), float(max)
-    if lo > hi:
-        raise RuntimeError("torch.histc: max must be larger than min")
-    if lo == hi and x.size:
-        lo, hi = float(x.min()), float(x.max())
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    h, _ = np.histogram(x, bins=bins, range=(lo, hi))
-    return _wrap(h.astype(x.dtype))
+from ._histc import histc  # noqa: E402  (torch's bin arithmetic, in its own module)
 
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "unique", "unique_consecutive",

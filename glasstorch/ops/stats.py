@@ -9,6 +9,7 @@ from .scalar_arith import div_scalar, mul_scalar
 from .sorting import MedianBackward0, MedianBackward1, _order, _pick
 from .._tensor import _wrap_dim
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
+from .inplace import type_name as _type_name
 
 nanmedian_ret = return_type("nanmedian", ["values", "indices"])
 histogram_ret = return_type("histogram", ["hist", "bin_edges"])
@@ -35,9 +36,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         if fweights.dim() > 1:
             raise RuntimeError(f"cov(): expected fweights to have one or fewer dimensions but got fweights with "
                                f"{fweights.dim()} dimensions")
-        if fweights.is_floating_point():
+        if fweights._data.dtype.kind not in "iu":      # (bool is not integral to torch here)
             raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights with "
-                               f"{fweights.dtype.name.capitalize()} dtype")
+                               f"{_type_name(fweights._data.dtype)} dtype")
         if fweights.numel() != n_obs:
             raise RuntimeError(f"cov(): expected fweights to have the same numel as there are observations in the "
                                f"input but got {fweights.numel()} != {n_obs}")
@@ -50,7 +51,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                                f"{aweights.dim()} dimensions")
         if not aweights.is_floating_point():
             raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got aweights with "
-                               f"{aweights.dtype.name.capitalize()} dtype")
+                               f"{_type_name(aweights._data.dtype)} dtype")
         if aweights.numel() != n_obs:
             raise RuntimeError(f"cov(): expected aweights to have the same numel as there are observations in the "
                                f"input but got {aweights.numel()} != {n_obs}")
@@ -100,7 +101,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
         dim = int_arg(dim)
     if input.numel() == 0:
         raise RuntimeError("quantile() input tensor must be non-empty")     # nanquantile too
-    if not input.is_floating_point():
+    if input._data.dtype not in (np.float32, np.float64):          # (half too is refused)
         raise RuntimeError("quantile() input tensor must be either float or double dtype")   # nanquantile too
     if isinstance(q, Tensor):
         if q.dtype != input.dtype:
@@ -109,6 +110,10 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
             raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
         qt = q
     else:
+        import numbers
+        if not isinstance(q, numbers.Real):          # (a list, a string ...): torch's parser refuses it
+            from .._arg_refuse import refuse as refuse_call
+            refuse_call()
         if not 0 <= q <= 1:
             raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
         qt = t.tensor(q, dtype=input.dtype)
@@ -204,6 +209,9 @@ def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     k = np.sum(~np.isnan(xd), axis=d, keepdims=True) if xd.dtype.kind == "f" else \
         np.full(np.take(xd, [0], axis=d).shape, xd.shape[d])
     mid = np.take_along_axis(o, np.maximum((k - 1) // 2, 0), d)
+    if xd.dtype.kind == "f" and (k == 0).any():      # all-NaN slices: the index introselect leaves
+        from ._nanmedian_order import all_nan_index
+        mid = np.where(k == 0, all_nan_index(xd.shape[d]), mid)
     vals = np.take_along_axis(xd, mid, d)
     if not keepdim or not x.ndim:
         vals, mid = np.squeeze(vals, d), np.squeeze(mid, d)
@@ -217,27 +225,35 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     x = input._data
     if x.dtype.kind != "f":
         raise not_implemented("histogramdd", x.dtype)
-    if isinstance(bins, Tensor):
-        edges = bins._data.astype(x.dtype)
-    else:
-        lo, hi = (float(range[0]), float(range[1])) if range is not None else \
-            ((float(x.min()), float(x.max())) if x.size else (0.0, 0.0))
-        if lo > hi:
-            raise RuntimeError("torch.histogram(): max must be larger than min")
-        if lo == hi:
-            lo, hi = lo - 0.5, hi + 0.5
-        edges = t.linspace(lo, hi, bins + 1, dtype=input.dtype)._data
-    flat = x.reshape(-1)
+    from . import _histogram_checks as chk
     w = None if weight is None else weight._data.reshape(-1)
+    shapes = ([x.size, 1], [] if w is None else [w.size])       # torch's views: (numel, 1) points
+    if isinstance(bins, Tensor):
+        edges = bins._data
+        chk.check_edges(x, edges)
+        chk.check_weight(x, w, *shapes)
+        chk.check_count(edges.size - 1)
+    else:
+        chk.check_count(bins)
+        (lo, hi), = chk.outer_edges(x.reshape(-1, 1), range)
+        edges = t.linspace(lo, hi, bins + 1, dtype=input.dtype)._data
+        chk.check_weight(x, w, *shapes)
+    flat = x.reshape(-1)
     pos = np.searchsorted(edges, flat, side="right") - 1
     pos = np.where(flat == edges[-1], edges.size - 2, pos)
     ok = (pos >= 0) & (pos < edges.size - 1) & (flat >= edges[0]) & (flat <= edges[-1])
     hist = np.zeros(edges.size - 1, x.dtype)
-    np.add.at(hist, pos[ok], 1 if w is None else w[ok])
+    if w is None:                       # counts: exact in any order
+        hist += np.bincount(pos[ok], minlength=hist.size).astype(x.dtype)
+    else:
+        np.add.at(hist, pos[ok], w[ok])
     if density:
         # torch divides by the total, then by each bin's width
         hist = ((hist / hist.sum()).astype(x.dtype) / np.diff(edges)).astype(x.dtype)
-    return histogram_ret(_wrap(hist), _wrap(edges.copy()))
+    from ._no_derivative import record_not_implemented as no_grad_for
+    ins = [a for a in (input, weight, bins) if isinstance(a, Tensor)]
+    return histogram_ret(no_grad_for("histogram", _wrap(hist), *ins),
+                         no_grad_for("histogram", _wrap(edges.copy()), *ins))
 
 
 def _dx_slices(y, dim):

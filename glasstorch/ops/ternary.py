@@ -107,7 +107,10 @@ class AddcdivBackward0(Node):
         return g, g * (v / t2), -g * v * t1 / (t2 * t2)
 
 
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
+    if deprecated:      # torch.addcmul(input, value, tensor1, tensor2), the 0.4-era overload
+        from .._deprecated_overloads import rebind
+        value, tensor1, tensor2 = rebind("addcmul", False, (tensor1, tensor2) + deprecated)
     dt = result_type(input, tensor1, tensor2)
     p = np.multiply(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
     r = as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np, copy=False)
@@ -120,7 +123,10 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     return r
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
+    if deprecated:      # torch.addcdiv(input, value, tensor1, tensor2)
+        from .._deprecated_overloads import rebind
+        value, tensor1, tensor2 = rebind("addcdiv", False, (tensor1, tensor2) + deprecated)
     dt = result_type(input, tensor1, tensor2)
     if dt._cat < 2:                 # floating (2) and complex (3) divide truly
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "

@@ -10,6 +10,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, record
 from ...ops import _gemm_order
 from ...ops._gemm_order import x_wt
+from ...ops import _gemm_order
 from ...ops.inplace import type_name
 from ...ops.matmul_checks import _addmm_dtypes, _same_dtype
 from ...ops.views import t as _t
@@ -80,7 +81,7 @@ def _linear2d(input, weight, bias):
         # a few inputs: MKL's plain sum (x_wt; its bound checked here first, this is every forward)
         out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None
         if out is None:
-            out = x @ w.T
+            out = _gemm_order.mm(x, w.T) if x.dtype.kind == "c" else x @ w.T    # complex k = 2, 3: torch's order
         if bias is not None:
             out += bias._data
     r = _wrap(out)

@@ -1,0 +1,63 @@
+"""torch.histc: equal-width bins over [min, max] (the data's span when min == max), counted as torch's
+CPU kernel counts them.
+
+torch builds the edges with ``linspace`` in the input's dtype (its ends: lo and hi in that dtype)
+and maps each value x in [left, right] to ``int((x - left) * bins / (right - left))``, every step in
+the input's dtype (the last edge belongs to the last bin).  It does not look at the edges again, so a
+value just at an inner edge may land one bin off from what an exact search (``np.histogram``) says;
+that is what torch prints, so it is what this computes.
+"""
+import numpy as np
+
+from ._common import _wrap
+from ._complex_refuse import refuse
+
+
+def _cfmt(v, nan_sign):
+    """A double as C++'s ``ostream <<`` prints it (6 significant digits; NaN carries its sign)."""
+    if v != v:
+        return "-nan" if nan_sign else "nan"
+    return f"{v:g}"
+
+
+def _data_range(x):
+    """torch's ``aminmax`` of all of x as doubles: starts from the dtype's finite extremes (so a
+    lone inf reads as the largest finite value on the other side); a NaN makes both NaN, with the
+    sign bit set unless x is a single element (the vectorised min/max build an all-ones NaN)."""
+    flat = x.reshape(-1)
+    nan = np.isnan(flat)
+    if nan.any():
+        sign = bool(np.signbit(flat[nan][0])) if flat.size == 1 else True
+        return float("nan"), float("nan"), sign
+    fi = np.finfo(x.dtype)
+    return float(min(flat.min(), fi.max)), float(max(flat.max(), fi.min)), False
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    """hist[i] = #{x : i = int((x - lo) * bins / (hi - lo))}, x in [lo, hi] (x == hi in the last bin)"""
+    x = input._data
+    if x.dtype.kind != "f":
+        from .inplace import type_name
+        # torch dispatches on float types only; bool fails one step earlier, in linspace
+        if x.dtype.kind == "c" and float(min) == float(max):
+            refuse("aminmax_cpu", x)       # torch looks for the range before it dispatches
+        raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
+                                  f"implemented for '{type_name(x.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi, nan_sign = float(min), float(max), False
+    if lo == hi and x.size:
+        lo, hi, nan_sign = _data_range(x)
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{_cfmt(lo, nan_sign)}, {_cfmt(hi, nan_sign)}] is not finite")
+    if not lo < hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    left, right = x.dtype.type(lo), x.dtype.type(hi)     # linspace's first and last edges, exactly
+    flat = x.reshape(-1)
+    v = flat[(flat >= left) & (flat <= right)]            # (NaN fails both)
+    with np.errstate(all="ignore"):
+        pos = ((v - left) * x.dtype.type(bins) / (right - left)).astype(np.int64)
+    pos[pos == bins] = bins - 1
+    return _wrap(np.bincount(pos, minlength=bins).astype(x.dtype))
