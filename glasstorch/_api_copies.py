@@ -135,16 +135,7 @@ def narrow_copy(input, dim, start, length):
     return out
 
 
-class NotImplemented(Node):   # noqa: A001  (torch's name for a node whose derivative is missing)
-    """The grad_fn of ``detach_copy``'s result: it needs grad, but torch has no derivative for it."""
-    __slots__ = ()
-
-    def backward(self, g):
-        raise RuntimeError("derivative for aten::detach_copy is not implemented")
-
-
 def detach_copy(input):
-    out = _wrap(input._data.copy())
-    if GRAD.enabled and input._rg:
-        record1(NotImplemented(), out, input)
-    return out
+    # it needs grad, but torch has no derivative for it: a NotImplemented node
+    from .ops._no_derivative import record_not_implemented
+    return record_not_implemented("detach_copy", _wrap(input._data.copy()), input)

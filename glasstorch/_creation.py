@@ -51,7 +51,7 @@ def _infer(data, want=None):
         _check_numpy_dtype(data)
         return data.copy()
     if isinstance(data, np.generic):
-        return np.array(data)
+        return _numpy_scalar(data)
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     if not isinstance(data, (list, tuple)):
@@ -108,6 +108,12 @@ def _scan(data, want=None):
         x = x[0]
     if isinstance(x, np.ndarray):      # torch walks into NumPy arrays as sequences (tensors are scalars there)
         shape += _seq.array_dims(x)
+        if x.dtype.kind == "U" and x.size:
+            x = str(x.flat[0])
+    if isinstance(x, str) and x:
+        # a string is a sequence too: torch walks into its first character, and that one's, until it
+        # has more dims than a tensor can have
+        raise ValueError("too many dimensions 'str'")
     kind = None
     stack = [data]
     while stack:
@@ -154,8 +160,11 @@ def _kind_of(x):
         return "c"
     if isinstance(x, Tensor):
         return x._data.dtype
-    if isinstance(x, (np.ndarray, np.generic)):
+    if isinstance(x, np.ndarray):
+        _check_numpy_dtype(x)
         return x.dtype
+    if isinstance(x, np.generic):
+        return _numpy_scalar(x).dtype
     if isinstance(x, str):
         raise TypeError("new(): invalid data type 'str'")
     try:
@@ -163,6 +172,16 @@ def _kind_of(x):
         return "f"
     except Exception:
         raise RuntimeError(f"Could not infer dtype of {t.__name__}") from None
+
+
+def _numpy_scalar(v):
+    """A NumPy scalar as a 0-d array, refused as torch refuses it: strings by the parser, dates,
+    ``longdouble`` and the like as arrays of their type are."""
+    if isinstance(v, (np.str_, np.bytes_)):
+        raise TypeError(f"new(): invalid data type 'numpy.{type(v).__name__}'")
+    a = np.array(v)
+    _check_numpy_dtype(a)
+    return a
 
 
 def _join(a, b):

@@ -40,6 +40,18 @@ class _StructSeq:
     def __reduce__(self):
         return type(self), (tuple(self), {})
 
+    # torch's messages name the C type, "torch.return_types.sort" (``__name__`` is just "sort")
+    def __getattr__(self, name):
+        raise AttributeError(f"'torch.return_types.{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        if name in type(self)._names:
+            raise AttributeError("readonly attribute")
+        raise AttributeError(f"'torch.return_types.{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name):
+        self.__setattr__(name, None)
+
 
 def return_type(name, fields):
     """The class ``torch.return_types.<name>``: made once, and kept in ``return_types.py``, where pickle
@@ -51,7 +63,8 @@ def return_type(name, fields):
     body = {f: property(operator.itemgetter(i)) for i, f in enumerate(fields)}
     body.update(__slots__=(), _names=fields, n_fields=len(fields), n_sequence_fields=len(fields),
                 n_unnamed_fields=0, __new__=_StructSeq.__new__, __repr__=_StructSeq.__repr__,
-                __reduce__=_StructSeq.__reduce__, _struct_seq=True)
+                __reduce__=_StructSeq.__reduce__, __getattr__=_StructSeq.__getattr__,
+                __setattr__=_StructSeq.__setattr__, __delattr__=_StructSeq.__delattr__, _struct_seq=True)
     cls = type(name, (tuple,), body)
     _class_paths.place(cls, "torch.return_types")
     setattr(_home, name, cls)

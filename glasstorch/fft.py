@@ -226,23 +226,28 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 
 
 # ---- frequencies and shifts -------------------------------------------------------------------
-def _freq_dtype(dtype):
+def _freq_dtype(dtype, name):
     d = _dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float
+    if d.np.kind == "c":        # torch builds them with arange, which has no complex kernel
+        from .ops._out import _NAMES
+        raise NotImplementedError(f'"arange_cpu" not implemented for \'{_NAMES[np.dtype(d.np).name]}\'')
+    if d.np.kind != "f":
+        raise RuntimeError(f"{name} requires a floating point or complex dtype")
     return d
 
 
-def fftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """[0, 1, ..., (n-1)//2, -(n//2), ..., -1] / (d n); as torch: arange in the dtype, times 1/(n d)."""
     from ._creation import tensor
-    dt = _freq_dtype(dtype)
+    dt = _freq_dtype(dtype, "fftfreq")
     k = np.concatenate([np.arange(0, (n + 1) // 2), np.arange(-(n // 2), 0)]).astype(dt.np)
     return tensor(k * dt.np.type(1.0 / (n * d)), dtype=dt, requires_grad=requires_grad)
 
 
-def rfftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """[0, 1, ..., n//2] / (d n)"""
     from ._creation import tensor
-    dt = _freq_dtype(dtype)
+    dt = _freq_dtype(dtype, "rfftfreq")
     k = np.arange(0, n // 2 + 1).astype(dt.np)
     return tensor(k * dt.np.type(1.0 / (n * d)), dtype=dt, requires_grad=requires_grad)
 
@@ -264,3 +269,54 @@ def fftshift(input, dim=None):
 def ifftshift(input, dim=None):
     """Undo fftshift: roll each dim by (size + 1) // 2."""
     return _shift(input, dim, True)
+
+
+# ---- out=: the result is written there (glasstorch used to ignore it) --------------------------------
+_TO_REAL = frozenset({"irfft", "hfft", "irfftn", "hfftn", "irfft2", "hfft2"})
+_FROM_REAL = frozenset({"rfft", "rfftn", "rfft2"})
+
+
+def _with_out(fn):
+    """``fn`` writing into ``out`` with torch's checks: a complex (or, for the transforms to real
+    values, a real floating) ``out``, which any precision fits, except that 1-d ``ifft``/``ihfft`` of
+    real input want exactly the result's dtype.  The autograd refusal names the kernel torch's
+    transforms end in (``_fft_r2c``, ``_fft_c2c``, ``_fft_c2r``); 1-d ``ifft``/``ihfft`` of real input
+    reach it through a differentiable conversion, so torch writes their result without refusing (and
+    ``out`` gets the grad_fn of a missing derivative)."""
+    import functools
+    from .ops._out import _NAMES, write_out
+    name = fn.__name__
+    base = "fftn" if name in ("ifftn", "ifft2") else name[:-1] + "n" if name.endswith("2") else name
+
+    @functools.wraps(fn)
+    def call(input, *args, out=None, **kwargs):
+        r = fn(input, *args, **kwargs)
+        if out is None:
+            return r
+        got = getattr(out, "_data", None)
+        if got is not None:
+            kind = got.dtype.kind
+            if name in _TO_REAL and kind not in "f":
+                raise RuntimeError(f"{base} expects a floating point output tensor, but got {_NAMES[got.dtype.name]}")
+            if name not in _TO_REAL and kind != "c":
+                raise RuntimeError(f"{base} expects a complex output tensor, but got {_NAMES[got.dtype.name]}")
+        real_in = getattr(input, "_data", np.empty(0)).dtype.kind != "c"
+        if name in ("ifft", "ihfft") and real_in:
+            if got is not None and got.dtype != r._data.dtype:
+                raise RuntimeError(f"Found dtype {_NAMES[got.dtype.name]} but expected {_NAMES[r._data.dtype.name]}")
+            write_out(name, r.detach(), out)
+            # torch ends these in conj_physical's out= form, which records its (missing) derivative
+            from .ops._no_derivative import record_not_implemented
+            return record_not_implemented("conj_physical", out, r)
+        kernel = ("_fft_c2r" if name in _TO_REAL else
+                  "_fft_r2c" if name in _FROM_REAL or (name == "fft" and real_in) else "_fft_c2c")
+        return write_out(kernel, r, out)
+    return call
+
+
+for _fn_name in __all__:
+    if _fn_name not in ("fftfreq", "rfftfreq", "fftshift", "ifftshift"):
+        globals()[_fn_name] = _with_out(globals()[_fn_name])
+# fftfreq / rfftfreq compute in out's dtype, as torch's factories do
+from .ops._out import with_out as _with_generic_out  # noqa: E402
+fftfreq, rfftfreq = _with_generic_out(fftfreq), _with_generic_out(rfftfreq)

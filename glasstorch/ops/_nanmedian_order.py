@@ -9,8 +9,7 @@ them too, as the C++ comparator is).
 """
 from functools import lru_cache
 
-from ._introsort import _median_to_first, _partition
-from ._topk_order import _heap_select
+from ._topk_order import _nth_element
 
 
 def _insertion_sort(k, ix, first, last):
@@ -29,32 +28,9 @@ def _insertion_sort(k, ix, first, last):
         k[j], ix[j] = vk, vi
 
 
-def _nth_element(k, ix, nth, last):
-    """``std::nth_element(q, q + nth, q + last)`` (introselect) with the insertion sort above."""
-    first = 0
-    if nth == last:
-        return
-    depth = 2 * (last.bit_length() - 1)
-    while last - first > 3:
-        if depth == 0:
-            _heap_select(k, ix, first, nth + 1, last)
-            k[first], k[nth] = k[nth], k[first]
-            ix[first], ix[nth] = ix[nth], ix[first]
-            return
-        depth -= 1
-        mid = first + (last - first) // 2
-        _median_to_first(k, ix, first, first + 1, mid, last - 1)
-        cut = _partition(k, ix, first + 1, last, first)
-        if cut <= nth:
-            first = cut
-        else:
-            last = cut
-    _insertion_sort(k, ix, first, last)
-
-
 @lru_cache(maxsize=64)
 def all_nan_index(n):
     """torch's nanmedian index for a slice of ``n`` NaNs (``n >= 1``)."""
     k, ix = [float("nan")] * n, list(range(n))
-    _nth_element(k, ix, 0, n)
+    _nth_element(k, ix, 0, n, _insertion_sort)
     return ix[0]

@@ -46,8 +46,9 @@ def _std_sort(k, ix, first, last):
         _insertion_sort(k, ix, first, last)
 
 
-def _nth_element(k, ix, nth, last):
-    """``std::nth_element(q, q + nth, q + last)`` (introselect)."""
+def _nth_element(k, ix, nth, last, insertion_sort=_insertion_sort):
+    """``std::nth_element(q, q + nth, q + last)`` (introselect); ``insertion_sort`` finishes the last
+    few elements (nanmedian passes one that compares NaN keys as the C++ comparator does)."""
     first = 0
     if nth == last:
         return
@@ -66,7 +67,7 @@ def _nth_element(k, ix, nth, last):
             first = cut
         else:
             last = cut
-    _insertion_sort(k, ix, first, last)
+    insertion_sort(k, ix, first, last)
 
 
 def topk_queue_order(ranks, kk, sorted_):
