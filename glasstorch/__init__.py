@@ -24,7 +24,6 @@ newaxis = None
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, bfloat16, dtype,
                      complex64, complex128,
                      get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
-from ._dtype import result_type as _result_type
 from ._device import device, Size
 from ._tensor import Tensor
 from . import _tensor_math
@@ -85,8 +84,7 @@ cdouble = complex128
 _engine_ns = None
 
 
-def result_type(tensor1, tensor2):
-    return _result_type(tensor1, tensor2)
+from .ops.creation_more import result_type  # noqa: E402,F811  (with torch's parser errors)
 
 
 def detach(input):
@@ -101,7 +99,7 @@ def is_grad_enabled_():
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
-         "quantization", "fx", "quasirandom"}
+         "quantization", "fx", "quasirandom", "_tensor_str"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
 
 

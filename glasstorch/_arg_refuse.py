@@ -142,6 +142,9 @@ def _as_torch(name, is_method, args, kwargs, module, tensor):
     if name in _ALIASES and name not in table:    # an alias torch parses under its own name
         sigs = table.get(_ALIASES[name])
         return tuple(s.replace(_ALIASES[name] + "(", name + "(", 1) for s in sigs or ()), args, kwargs
+    if is_method and name.endswith("_") and name not in table and name[:-1] in table:
+        # an in-place method (round_) takes the out-of-place one's signatures, under its own name
+        return tuple(s.replace(name[:-1] + "(", name + "(", 1) for s in table[name[:-1]]), args, kwargs
     return table.get(name), args, kwargs
 
 

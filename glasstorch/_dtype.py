@@ -123,7 +123,9 @@ def get_default_dtype():
 
 def set_default_dtype(d):
     if d not in (float32, float64, float16):
-        raise TypeError("only floating-point types are supported as the default type")
+        # (a Python type, a name or None is not a torch.dtype at all)
+        raise TypeError(("" if type(d) is dtype else "invalid dtype object: ")
+                        + "only floating-point types are supported as the default type")
     DEFAULT.float = d
 
 
@@ -143,8 +145,21 @@ def _promote_pair(a, b):
     return FROM_NP[np.promote_types(a.np, b.np)]
 
 
-def promote_types(a, b):
-    return _promote_pair(a, b)
+def promote_types(*args, **kwargs):
+    if len(args) == 2 and not kwargs and args[0].__class__ is dtype and args[1].__class__ is dtype:
+        return _promote_pair(*args)
+    return _promote_pair(*dtype_args("promote_types(ScalarType type1, ScalarType type2)", args, kwargs))
+
+
+def dtype_args(signature, args, kwargs):
+    """The two dtypes of a call torch's parser binds to ``signature`` (two ScalarType parameters, which
+    take Python's float, int, bool and complex too), in parameter order; else torch's TypeError."""
+    from ._arg_parser import parser_error, _parsed
+    err = parser_error((signature,), args, kwargs)
+    if err is not None:
+        raise err
+    names = [p.name for p in _parsed(signature).params]
+    return [to_dtype(x) if isinstance(x, type) else x for x in list(args) + [kwargs[n] for n in names[len(args):]]]
 
 
 def _combine(higher, lower):
@@ -199,6 +214,11 @@ def number_dtype(x):
     return scalar_dtype(x)
 
 
+def int_overflow(x):
+    """The OverflowError torch's parser raises for a Python int that fits neither int64 nor uint64."""
+    return OverflowError("can't convert negative int to unsigned" if x < 0 else "int too big to convert")
+
+
 def result_type(*operands):
     """The dtype of an elementwise op over tensors and Python numbers, as torch computes it."""
     from ._tensor import Tensor
@@ -211,6 +231,8 @@ def result_type(*operands):
             else:
                 zero = d if zero is None else _promote_pair(zero, d)
         else:
+            if x.__class__ is int and not -2 ** 63 <= x < 2 ** 64:
+                raise int_overflow(x)
             d = number_dtype(x)
             wrapped = d if wrapped is None else _promote_pair(wrapped, d)
     return _combine(dim, _combine(zero, wrapped))

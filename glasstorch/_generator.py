@@ -25,7 +25,7 @@ import os
 
 import numpy as np
 
-from glasstorch import _rng_extra, _rng_normal
+from glasstorch import _generator_extras, _rng_extra, _rng_normal
 from glasstorch._rng_fma import fma64, fmaf
 
 # A fresh torch.Generator() starts from this seed; the process-wide default one does not.
@@ -397,6 +397,7 @@ class TensorGenerator(Generator):
 # torch's class is called ``Generator`` (``type(g).__name__`` prints it); NumPy's stream above keeps
 # that name inside this module.  Its module path (torch's ``_C``) is set in _class_paths.py.
 TensorGenerator.__name__ = TensorGenerator.__qualname__ = "Generator"
+_generator_extras.attach(TensorGenerator)    # clone_state, and the offset / graph-safe calls CPU refuses
 
 
 def np_generator(gen):

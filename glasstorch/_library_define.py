@@ -13,9 +13,11 @@ class _DefinedOp:
 
     def __init__(self, qualname, schema_text):
         self._qualname = qualname
-        self._schema = Schema(qualname, schema_text)
+        self._schema = self._parsed = Schema(qualname, schema_text)
         self._kernel = None
         self._abstract_fn = None
+        self._backward_fn = self._setup_context_fn = self._autograd_cls = None
+        self._namespace, _, self._name = qualname.partition("::")
 
     def _call(self, *args, **kwargs):
         values = self._schema.bind(args, kwargs)
@@ -26,6 +28,8 @@ class _DefinedOp:
                 "(if using custom build).")
         positional = [v for v, a in zip(values, self._schema.arguments) if not a.kw_only]
         keyword = {a.name: v for v, a in zip(values, self._schema.arguments) if a.kw_only}
+        if self._backward_fn is not None and GRAD.enabled and any(t.requires_grad for t in _tensors(values)):
+            return self._apply_autograd(positional, keyword)       # register_autograd's formula, as custom_op's
         return self._kernel(*positional, **keyword)
 
     def register_fake(self, fn):
@@ -33,14 +37,22 @@ class _DefinedOp:
         return fn
 
     def register_autograd(self, backward, setup_context=None):
-        raise NotImplementedError("glasstorch: register_autograd is supported for torch.library.custom_op "
-                                  "operators only")
+        if not callable(backward):
+            raise TypeError(f"Expected backward to be a function but got {type(backward)}")
+        self._backward_fn, self._setup_context_fn = backward, setup_context
 
     def register_kernel(self, device_types, fn=None):
         def register(f):
             self._kernel = f
             return f
         return register if fn is None else register(fn)
+
+
+from .library import CustomOpDef, _tensors  # noqa: E402  (library imports this module at its end)
+from .ops._common import GRAD  # noqa: E402
+
+_DefinedOp._apply_autograd = CustomOpDef._apply_autograd
+_DefinedOp._autograd = CustomOpDef._autograd
 
 
 class Library:
@@ -81,6 +93,8 @@ class Library:
         return name
 
     def impl(self, op_name, fn, dispatch_key="", *, with_keyset=False, allow_override=False):
+        if not callable(fn):
+            raise TypeError(f"Input function is required to be a callable but found type {type(fn)}")
         name = op_name if isinstance(op_name, str) else op_name._opname
         name, _, overload = name.partition(".")
         _defined(self.ns, name, overload)._kernel = fn
@@ -111,12 +125,14 @@ def define(qualname, schema, *, lib=None, tags=()):
 
 def impl(qualname, types, func=None, *, lib=None):
     """``impl("ns::name", "cpu")`` as a decorator, or ``impl(lib, "name", "CPU")`` (the Library form)."""
-    if isinstance(qualname, Library):
-        return qualname.impl(types, func)
+    if isinstance(qualname, Library):          # the legacy form impl(lib, name, dispatch_key): a decorator
+        def wrap(f):
+            qualname.impl(types, f, func or "")
+            return f
+        return wrap
 
     def register(f):
         ns, _, name = qualname.partition("::")
         name, _, overload = name.partition(".")
         _defined(ns, name, overload)._kernel = f
-        return f
     return register if func is None else register(func)

@@ -3,6 +3,7 @@
 ``_linalg_decomp_grad.py``)."""
 import numpy as np
 
+from ._linalg_chol_checks import lapack_layout
 from ._linalg_complex import real_dtype
 from ._linalg_errors import _float_or_complex, _square
 from ._return_types import return_type
@@ -10,7 +11,11 @@ from .ops._common import _wrap
 from . import _linalg_decomp_grad as _dg
 
 
-def _forward_only(arrays, dtype):
+def _forward_only(arrays, dtype, lapack=False):
+    """The arrays as tensors of ``dtype``; with ``lapack``, in LAPACK's column-major layout (torch's
+    layout of its factors: Q, R, U, Vh, eigenvectors); else row-major (values, vectors)."""
+    if lapack:
+        return tuple(_wrap(lapack_layout(np.asarray(x).astype(dtype, copy=False))) for x in arrays)
     return tuple(_wrap(np.ascontiguousarray(np.asarray(x).astype(dtype, copy=False))) for x in arrays)
 
 
@@ -23,7 +28,7 @@ def qr(A, mode="reduced", *, out=None):
     no_half_kernel(A._data, "geqrf_cpu")
     q, r = np.linalg.qr(A._data, mode=mode if mode != "r" else "r") if mode != "r" else \
         (np.zeros(0, A._data.dtype), np.linalg.qr(A._data, mode="r"))
-    outs = _forward_only((q, r), A._data.dtype)
+    outs = _forward_only((q, r), A._data.dtype, lapack=True)
     if _dg.wants_grad(A):
         node = _dg.LinalgQrBackward0()
         node.mode = mode
@@ -48,7 +53,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     _svd_checks(A, driver)
     dt = A._data.dtype
     u, s, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
-    outs = _forward_only((u,), dt) + _forward_only((s,), real_dtype(dt)) + _forward_only((vh,), dt)
+    outs = _forward_only((u,), dt, True) + _forward_only((s,), real_dtype(dt)) + _forward_only((vh,), dt, True)
     if _dg.wants_grad(A):
         node = _dg.LinalgSvdBackward0()
         node.full = full_matrices
@@ -79,7 +84,7 @@ def _eigh_checks(A, UPLO):
 def eigh(A, UPLO="L", *, out=None):
     dt = A._data.dtype
     w, v = np.linalg.eigh(_eigh_checks(A, UPLO), UPLO=UPLO.upper())
-    outs = _forward_only((w,), real_dtype(dt)) + _forward_only((v,), dt)
+    outs = _forward_only((w,), real_dtype(dt)) + _forward_only((v,), dt, lapack=True)
     if _dg.wants_grad(A):
         node = _dg.LinalgEighBackward0()
         _dg.record(node, outs, A)

@@ -104,6 +104,17 @@ class LinalgLstsqBackward0(Node):
         return ga.astype(A.dtype, copy=False), (gb[..., 0] if self.vec else gb).astype(B.dtype, copy=False)
 
 
+def _solution_layout(sol, m, vec):
+    """torch's solution is the top n rows of LAPACK's column-major max(m, n) x k right-hand side."""
+    if vec:
+        return np.ascontiguousarray(sol)
+    from ._linalg_chol_checks import lapack_layout
+    n = sol.shape[-2]
+    buf = lapack_layout(np.zeros(sol.shape[:-2] + (max(m, n), sol.shape[-1]), sol.dtype))
+    buf[..., :n, :] = sol
+    return buf[..., :n, :]
+
+
 def lstsq(A, B, rcond=None, *, driver=None):
     a, b = A._data, B._data
     if a.ndim < 2:
@@ -157,7 +168,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     rank = np.asarray(ranks, np.int64).reshape(batch) if driver != "gels" else np.zeros(0, np.int64)
     sv = (np.stack(svals).reshape(batch + (min(m, n),)).astype(dt) if driver in ("gelsd", "gelss")
           else np.zeros(0, dt))
-    out = _wrap(np.ascontiguousarray(sol))
+    out = _wrap(_solution_layout(sol, m, vec))
     if needs_grad(A, B):
         node = LinalgLstsqBackward0()
         node.vec = vec

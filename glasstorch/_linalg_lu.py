@@ -12,6 +12,7 @@ from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record1
 from .ops.shape import is_array
 from ._return_types import return_type
+from ._linalg_chol_checks import lapack_layout
 
 __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_unpack", "torch_lu"]
 
@@ -148,7 +149,7 @@ def _factor(A, who, short, check_errors):
     lu_, piv, info = _getrf(a)
     if check_errors:
         _check_zero_pivot(info, who)
-    r = _wrap(lu_)
+    r = _wrap(lapack_layout(lu_))         # LAPACK's column-major factor, as torch's
     if needs_grad(A):
         node = LinalgLuFactorExBackward0()
         node.save(r, _permutation(piv, a.shape[-2], a.dtype), result_at=0)

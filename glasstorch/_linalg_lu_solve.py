@@ -13,6 +13,7 @@ from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record, record1
 from .ops.shape import is_array
 from ._linalg_errors import LinAlgError
+from ._linalg_chol_checks import lapack_layout, solve_layout
 from ._linalg_lu import _getrf, _permutation, _TYPE_NAMES
 from ._return_types import return_type
 
@@ -183,7 +184,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
         raise _first_failure(info, lambda where, k: f"torch.linalg.solve_ex: {where}The solver failed because the "
                                                     "input matrix is singular.")
     x = _lu_solve_array(lu, piv, b[..., None] if vec else b, left, False)
-    r = _wrap(np.ascontiguousarray(x[..., 0] if vec else x))
+    r = _wrap(solve_layout(x[..., 0] if vec else x, vec, left))
     if needs_grad(A, B):
         node = linalg.LinalgSolveExBackward0()
         node.vec, node.left = vec, left
@@ -206,7 +207,7 @@ def inv_ex(A, *, check_errors=False, out=None):
         raise _first_failure(info, lambda where, k: f"linalg.inv_ex: {where}The diagonal element {k} is zero, the "
                                                     "inversion could not be completed because the input matrix is "
                                                     "singular.")
-    r = _wrap(_getrs(lu, piv, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)))
+    r = _wrap(lapack_layout(_getrs(lu, piv, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape))))
     if needs_grad(A):
         node = linalg.LinalgInvExBackward0()
         node.save(r, result_at=0)

@@ -8,6 +8,9 @@ from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record, record1
 from .ops.shape import is_array
 from ._linalg_half import no_half_kernel
+from ._linalg_chol_checks import check_cholesky_inverse, check_cholesky_solve, check_solve_triangular, lapack_layout
+
+_MISSING = object()
 
 __all__ = ["matrix_exp", "cond", "solve_triangular", "householder_product", "geqrf", "cholesky_solve", "diagonal",
            "vander", "eig", "eigvals", "cholesky_inverse"]
@@ -153,13 +156,15 @@ def _tri_solve(a, b, upper, left, unit):
                                                                                                          copy=False)
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+def solve_triangular(A, B=_MISSING, *, upper=_MISSING, left=True, unitriangular=False, out=None):
+    """X with A X = B (X A = B when not left) for triangular A; X takes A's dtype, as torch's."""
+    missing = [f'"{n}"' for n, v in (("B", B), ("upper", upper)) if v is _MISSING]
+    if missing:
+        raise TypeError(f"linalg_solve_triangular() missing {len(missing)} required positional "
+                        f"argument{'s' if len(missing) == 1 else ''}: {', '.join(missing)}")
     a, b = A._data, B._data
-    if a.ndim < 2 or b.ndim < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor " + ("A" if a.ndim < 2 else "B") +
-                           " must have at least 2 dimensions.")
-    no_half_kernel(a, "triangular_solve_cpu")
-    r = _wrap(_tri_solve(a, b, upper, left, unitriangular))
+    check_solve_triangular(a, b, left)
+    r = _wrap(lapack_layout(_tri_solve(a, b.astype(a.dtype, copy=False), upper, left, unitriangular)))
     if needs_grad(A, B):
         node = LinalgSolveTriangularBackward0()
         node.upper, node.left, node.unitriangular = upper, left, unitriangular
@@ -197,8 +202,8 @@ class CholeskySolveBackward0(Node):
 
 def cholesky_solve(B, L, upper=False, *, out=None):
     """X with (L L^T) X = B, from the Cholesky factor L (U^T U when upper)."""
-    no_half_kernel(B._data, "cholesky_solve_cpu")
-    r = _wrap(_chol_solve(B._data, L._data, upper).astype(B._data.dtype, copy=False))
+    check_cholesky_solve(B._data, L._data)
+    r = _wrap(lapack_layout(_chol_solve(B._data, L._data, upper).astype(B._data.dtype, copy=False)))
     if needs_grad(B, L):
         node = CholeskySolveBackward0()
         node.upper = upper
@@ -224,9 +229,9 @@ class CholeskyInverseBackward0(Node):
 def cholesky_inverse(L, upper=False, *, out=None):
     """(L L^T)^-1 from the Cholesky factor L (U^T U when upper)."""
     a = L._data
-    no_half_kernel(a, "cholesky_inverse_out_cpu")
+    check_cholesky_inverse(a)
     eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
-    r = _wrap(_chol_solve(eye, a, upper).astype(a.dtype, copy=False))
+    r = _wrap(lapack_layout(_chol_solve(eye, a, upper).astype(a.dtype, copy=False)))
     if needs_grad(L):
         node = CholeskyInverseBackward0()
         node.upper = upper

@@ -47,8 +47,8 @@ class PrintOptions:
         self.linewidth = 80
         self.sci_mode = None
 
-    def __repr__(self):
-        return f"PrintOptions({get_printoptions()})"
+    def __repr__(self):     # torch's is a dataclass, named __PrinterOptions
+        return "__PrinterOptions(" + ", ".join(f"{k}={v!r}" for k, v in get_printoptions().items()) + ")"
 
 
 PRINT_OPTS = PrintOptions()

@@ -25,11 +25,15 @@ float32:  a*b of two float32 values is exact in float64 (24 + 24 bits <= 53), so
           rounding correct (53 >= 24 + 2 bits), and only those rare halfway sums need fixing.
 """
 
+import math as _math
+import struct as _struct
+
 import numpy as np
 
 _SPLITTER = 134217729.0          # 2**27 + 1: Veltkamp split of a double into two 26-bit halves
 _F32_TIE_MASK = np.int64(0x1FFFFFFF)    # the 29 float64 mantissa bits that float32 drops
 _F32_TIE_BITS = np.int64(0x10000000)    # ... and their pattern at a float32 halfway point
+_FEW = 8                                # fma64 of at most this many numbers runs on Python floats
 
 
 def two_sum(a, b):
@@ -69,11 +73,32 @@ def _round_to_odd(s, e):
     return s
 
 
+def _fma64_float(a, b, c):
+    """``fma64`` of three Python floats: the same steps in float arithmetic (a NumPy call costs more
+    than all of them), the round to odd on the bits of the double."""
+    uh, ul = two_product(a, b)
+    th, tl = two_sum(c, uh)
+    s, e = two_sum(tl, ul)
+    if e != 0:
+        bits = _struct.unpack("<q", _struct.pack("<d", s))[0]
+        if bits & 1 == 0:
+            away = (_math.copysign(1.0, e) < 0) == (_math.copysign(1.0, s) < 0)
+            s = _struct.unpack("<d", _struct.pack("<q", bits + (1 if away else -1)))[0]
+    return th if s == 0 else th + s
+
+
 def fma64(a, b, c):
     """Correctly rounded a*b + c in float64, element-wise (broadcasting like NumPy)."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     c = np.asarray(c, dtype=np.float64)
+    if a.size <= _FEW and b.size <= _FEW and c.size <= _FEW:    # a handful of numbers (LBFGS on 2 parameters)
+        shapes = {x.shape for x in (a, b, c) if x.ndim}     # the result is at least 1-d, as below
+        shape = (shapes.pop() if shapes else (1,)) if len(shapes) <= 1 else np.broadcast_shapes(*shapes)
+        size = _math.prod(shape)
+        abc = zip(*(x.ravel().tolist() if x.shape == shape else [float(x)] * size if x.ndim == 0 else
+                    np.broadcast_to(x, shape).ravel().tolist() for x in (a, b, c)))
+        return np.array([_fma64_float(x, y, z) for x, y, z in abc], np.float64).reshape(shape)
     uh, ul = two_product(a, b)
     th, tl = two_sum(c, uh)
     v = _round_to_odd(*two_sum(tl, ul))

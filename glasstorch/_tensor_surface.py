@@ -18,6 +18,7 @@ Each method is a one-line call of an op in ``glasstorch/ops/``; ``Tensor`` inher
 The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each on first use.
 """
 from . import _ops_index as O
+from ._not_given import NO_DECIMALS
 from ._deprecated_overloads import rebind as _legacy_rebind    # x.addcmul_(value, t1, t2) & co
 from ._tensor_index import TensorIndex
 from ._tensor_linalg import TensorLinalg
@@ -158,7 +159,7 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
 
     fix = trunc
 
-    def round(self, *, decimals=0):
+    def round(self, *, decimals=NO_DECIMALS):
         return O.pointwise.round(self, decimals=decimals)
 
     def frac(self):
@@ -200,7 +201,7 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
     def trunc_(self):
         return O.pointwise.trunc_(self)
 
-    def round_(self, *, decimals=0):
+    def round_(self, *, decimals=NO_DECIMALS):
         return O.pointwise.round_(self, decimals=decimals)
 
     def frac_(self):

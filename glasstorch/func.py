@@ -94,11 +94,14 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
 
 
 _DEPTH = [0]          # how many transforms are running: only the outermost hands back plain tensors
+_FRESH = []           # the leaves _track made inside the outermost transform (none of them the caller's)
 
 
 def _outermost(fn):
     """Run a transform's body; at the outermost level, when no input required grad, the results come
-    back detached (functorch's results carry no graph there), inside another transform they keep it."""
+    back detached (functorch's results carry no graph there), inside another transform they keep it.
+    A result that depends on a tensor of the caller's requiring grad (a parameter the function closed
+    over) keeps its graph, as functorch's stays differentiable with respect to it."""
     def run(args, *rest):
         outer = _DEPTH[0] == 0
         wanted = any(getattr(x, "requires_grad", False) for a in args for x in _leaves(a)
@@ -106,18 +109,42 @@ def _outermost(fn):
         _DEPTH[0] += 1
         try:
             result = fn(args, *rest)
+            if outer and not wanted:
+                fresh = {id(t) for t in _FRESH}
+                result = _detach(result, keep=lambda t: _reaches_outer(t, fresh))
         finally:
             _DEPTH[0] -= 1
-        return _detach(result) if outer and not wanted else result
+            if outer:
+                _FRESH.clear()
+        return result
     return run
 
 
-def _detach(x):
+def _reaches_outer(t, fresh):
+    """Whether ``t``'s graph reaches a leaf requiring grad that is not one of the transform's own."""
+    if t.grad_fn is None:
+        return t.requires_grad and id(t) not in fresh
+    seen, todo = set(), [t.grad_fn]
+    while todo:
+        node = todo.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        var = getattr(node, "variable", None)
+        if var is not None and id(var) not in fresh:
+            return True
+        todo.extend(n for n, _ in node.next_functions)
+    return False
+
+
+def _detach(x, keep=None):
     if isinstance(x, dict):
-        return {k: _detach(v) for k, v in x.items()}
+        return {k: _detach(v, keep) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return type(x)(_detach(v) for v in x)
-    return x.detach() if hasattr(x, "detach") and hasattr(x, "requires_grad") else x
+        return type(x)(_detach(v, keep) for v in x)
+    if not (hasattr(x, "detach") and hasattr(x, "requires_grad")):
+        return x
+    return x if keep is not None and x.requires_grad and keep(x) else x.detach()
 
 
 def _split_aux(out, has_aux, who):
@@ -194,7 +221,12 @@ def _track(x):
         return {k: _track(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return type(x)(_track(v) for v in x)
-    return x.view_as(x) if x.requires_grad else x.detach().requires_grad_(True)
+    if x.requires_grad:
+        return x.view_as(x)
+    leaf = x.detach().requires_grad_(True)
+    if _DEPTH[0]:
+        _FRESH.append(leaf)
+    return leaf
 
 
 def _leaves(x):

@@ -10,6 +10,9 @@ no tracing, so a call is the same steps written out (``CustomOpDef._call``):
    gave (or torch's error when there is none); else call the kernel directly;
 3. refuse outputs that alias an input; bump the version of every argument in ``mutates_args``.
 
+A Tensor-list argument reaches the generated Function as its tensors (so that each gets a gradient)
+and a ``Tensor[]`` result leaves it as its tensors, as torch's ``supports_tensorlist`` arranges.
+
 ``register_fake`` functions are kept and used by ``opcheck`` to compare shapes and dtypes with the
 real kernel's result (torch runs them on FakeTensors; glasstorch on copies of the inputs).
 """
@@ -23,10 +26,11 @@ __all__ = ["custom_op", "CustomOpDef", "register_fake", "register_autograd", "re
 class _KeywordOnly:
     """The keyword-only arguments, passed to the generated Function as one trailing argument (as torch
     does: a backward must hence return one more None than the op has inputs)."""
-    __slots__ = ("kwargs",)
+    __slots__ = ("kwargs", "sizes", "result", "out_is_list")
 
-    def __init__(self, kwargs):
-        self.kwargs = kwargs
+    def __init__(self, kwargs, sizes):
+        self.kwargs, self.sizes = kwargs, sizes
+        self.result, self.out_is_list = None, False
 
 
 class CustomOpDef:
@@ -35,7 +39,8 @@ class CustomOpDef:
     def __init__(self, namespace_, name, schema_text, fn):
         self._namespace, self._name = namespace_, name
         self._qualname = f"{namespace_}::{name}"
-        self._schema = Schema(self._qualname, schema_text)
+        self._schema = schema_text            # torch keeps the text, e.g. "(Tensor x) -> Tensor"
+        self._parsed = Schema(self._qualname, schema_text)
         self._init_fn = fn
         self._kernels = {}                 # device type -> kernel (register_kernel)
         self._abstract_fn = None
@@ -44,7 +49,7 @@ class CustomOpDef:
         packet = REGISTRY.setdefault(namespace_, {}).get(name)
         if packet is None:
             packet = REGISTRY[namespace_][name] = OpOverloadPacket(namespace_, name, {})
-        self._opoverload = packet.add_overload("default", self._call, self._schema)
+        self._opoverload = packet.add_overload("default", self._call, self._parsed)
         self.__doc__ = getattr(fn, "__doc__", None)
 
     def __repr__(self):
@@ -77,47 +82,113 @@ class CustomOpDef:
     def _call(self, *args, **kwargs):
         from ._tensor import Tensor
         from .ops._common import GRAD
-        values = self._schema.bind(args, kwargs)
-        positional = [v for v, a in zip(values, self._schema.arguments) if not a.kw_only]
-        keyword = {a.name: v for v, a in zip(values, self._schema.arguments) if a.kw_only}
+        values = self._parsed.bind(args, kwargs)
+        positional = [v for v, a in zip(values, self._parsed.arguments) if not a.kw_only]
+        keyword = {a.name: v for v, a in zip(values, self._parsed.arguments) if a.kw_only}
         flat = _tensors(values)
         if GRAD.enabled and any(t.requires_grad for t in flat):
-            out = self._autograd().apply(*positional, _KeywordOnly(keyword))
+            out = self._apply_autograd(positional, keyword)
         else:
             out = self._kernel(*positional, **keyword)
         outs = out if isinstance(out, (tuple, list)) else (out,)
         _check_no_alias(self, [o for o in outs if isinstance(o, Tensor)], flat)
-        for v, a in zip(values, self._schema.arguments):
+        for v, a in zip(values, self._parsed.arguments):
             if a.mutable:
                 for t in _tensors([v]):
                     t._vc[0] += 1
         return out
 
+    def _apply_autograd(self, positional, keyword):
+        flat_args, sizes = _flatten_lists(positional)
+        out = self._autograd().apply(*flat_args, _KeywordOnly(keyword, sizes))
+        return list(out) if isinstance(out, tuple) and out and _returns_list(self._parsed) else out
+
     def _autograd(self):
+        """The generated Function.  Tensor-list arguments travel as their tensors, one argument each
+        (the holder's ``sizes`` regroups them), and a Tensor[] result as its tensors: autograd sees
+        only tensors, as torch's ``supports_tensorlist`` arranges."""
         if self._autograd_cls is None:
             from .autograd.function import Function
             op = self
 
             def forward(*args):
-                return op._kernel(*args[:-1], **args[-1].kwargs)
+                holder = args[-1]
+                result = op._kernel(*_regroup(args[:-1], holder.sizes), **holder.kwargs)
+                holder.result = result
+                holder.out_is_list = isinstance(result, list)
+                return tuple(result) if holder.out_is_list else result
 
             def setup_context(ctx, inputs, output):
-                ctx.needs_input_grad = ctx.needs_input_grad[:-1]      # (not the keyword-only holder)
+                # the user's setup_context sees torch's needs_input_grad: one flag per (flattened) argument,
+                # then one for its metadata argument, and one more for its tensor-list wrapper's
+                holder = ctx._pt_metadata = inputs[-1]
+                if _has_tensorlist(op._parsed):
+                    ctx.needs_input_grad = ctx.needs_input_grad + (False,)
                 if op._setup_context_fn is not None:
-                    op._setup_context_fn(ctx, tuple(inputs[:-1]), output)
+                    args = tuple(_regroup(inputs[:-1], holder.sizes))
+                    if any(a.kw_only for a in op._parsed.arguments):
+                        op._setup_context_fn(ctx=ctx, inputs=args, keyword_only_inputs=holder.kwargs,
+                                             output=holder.result)
+                    else:
+                        op._setup_context_fn(ctx=ctx, inputs=args, output=holder.result)
+                holder.result = None
 
             def backward(ctx, *grads):
                 if op._backward_fn is None:
                     raise RuntimeError(f"Trying to backward through {op._opoverload} but no autograd formula was "
                                        f"registered. Please use register_autograd to add one.")
-                result = op._backward_fn(ctx, *grads)
-                return (*(result if isinstance(result, tuple) else (result,)), None)
+                sizes, before = ctx._pt_metadata.sizes, ctx.needs_input_grad
+                ctx.needs_input_grad = tuple(_regroup(before[:_n_flat(sizes)], sizes))
+                try:
+                    result = op._backward_fn(ctx, *([list(grads)] if ctx._pt_metadata.out_is_list else grads))
+                finally:
+                    ctx.needs_input_grad = before          # (a second backward sees them as the first did)
+                result = result if isinstance(result, tuple) else (result,)
+                flat = []
+                for r, n in zip(result, ctx._pt_metadata.sizes + [None] * len(result)):
+                    flat += [r] if n is None else [None] * n if r is None else list(r)
+                return (*flat, None)
 
             name = f"GeneratedBackwardFor_{self._namespace}_{self._name}_default"
             self._autograd_cls = type(name, (Function,), {"forward": staticmethod(forward),
                                                           "setup_context": staticmethod(setup_context),
                                                           "backward": staticmethod(backward)})
         return self._autograd_cls
+
+
+def _flatten_lists(values):
+    """Tensor-list arguments spread into their tensors; ``sizes`` has each list's length (None: not a list)."""
+    from ._tensor import Tensor
+    flat, sizes = [], []
+    for v in values:
+        if isinstance(v, list) and v and all(isinstance(t, Tensor) for t in v):
+            flat += v
+            sizes.append(len(v))
+        else:
+            flat.append(v)
+            sizes.append(None)
+    return flat, sizes
+
+
+def _n_flat(sizes):
+    """How many arguments the generated Function got (a tensor list counts its tensors)."""
+    return sum(1 if n is None else n for n in sizes)
+
+
+def _has_tensorlist(schema):
+    return any(a.type.startswith("Tensor") and "[]" in a.type for a in schema.arguments) or "Tensor[]" in schema.returns
+
+
+def _regroup(flat, sizes):
+    out, i = [], 0
+    for n in sizes:
+        out.append(flat[i] if n is None else list(flat[i:i + n]))
+        i += 1 if n is None else n
+    return out
+
+
+def _returns_list(schema):
+    return schema.returns.strip("()") == "Tensor[]"
 
 
 def _tensors(values):
@@ -151,8 +222,8 @@ def _module_text():
 def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None, tags=None):
     """Wrap ``fn`` as the operator ``"namespace::name"`` (a decorator when ``fn`` is not given)."""
     def make(f):
-        ns, opname = name.split("::")
         text = schema if schema is not None else infer_schema(f, mutates_args=mutates_args)
+        ns, opname = name.split("::")           # (after the schema, as torch: its errors come first)
         if any(a.kw_only and a.type.startswith("Tensor") for a in Schema("", text).arguments):
             raise NotImplementedError(f"custom_op with kwarg-only Tensor args. Please make your tensors not "
                                       f"kwarg-only. Got: {opname}{text}")
@@ -198,8 +269,9 @@ def register_kernel(op, device_types, func=None, /, *, lib=None):
 
 
 def get_ctx():
-    raise RuntimeError("get_ctx() called outside of a fake implementation: glasstorch runs fake "
-                       "implementations only inside torch.library.opcheck, on real tensors")
+    """The ``FakeImplCtx`` of the fake implementation running now (None outside one)."""
+    from ._library_fake import _CURRENT
+    return _CURRENT[0]
 
 
 CustomOpDef.__module__ = "torch._library.custom_ops"

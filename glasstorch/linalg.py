@@ -12,6 +12,8 @@ from ._return_types import return_type
 from ._linalg_half import no_half_kernel, no_low_precision
 from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
 from ._linalg_errors import _float_or_complex, _square  # noqa: F401  (other linalg modules use them)
+from ._linalg_chol_checks import lapack_layout, solve_layout
+from ._linalg_small_solve import applies, solve_array
 from ._linalg_more import matrix_exp, cond, solve_triangular, householder_product, diagonal, vander  # noqa: F401
 from ._linalg_complex import eig, eigvals, real_dtype, refuse_grad  # noqa: F401
 from ._linalg_decomp import _forward_only, qr, svd, svdvals, eigh, eigvalsh  # noqa: F401
@@ -43,10 +45,12 @@ def inv(A, *, out=None):
     _float_or_complex(a, "inv")
     no_low_precision(a, "linalg.inv")
     try:
-        y = np.linalg.inv(a)
+        # torch's inverse is solve(A, I); NumPy's inv otherwise (small real systems: torch's roundings)
+        y = solve_array(a, np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)) if applies(a) \
+            else np.linalg.inv(a)
     except np.linalg.LinAlgError:
         raise singular_inverse(a) from None
-    r = _wrap(y.astype(a.dtype, copy=False))
+    r = _wrap(lapack_layout(y.astype(a.dtype, copy=False)))
     if GRAD.enabled and A._rg:
         node = LinalgInvExBackward0()
         node.save(r, result_at=0)
@@ -157,12 +161,12 @@ def solve(A, B, *, left=True, out=None):
     no_half_kernel(a, "lu_cpu")
     try:
         if left:
-            x = np.linalg.solve(a, b[..., None] if vec else b)
+            x = solve_array(a, b[..., None] if vec else b)
         else:               # X A = B  <=>  A^T X^T = B^T
-            x = np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+            x = np.swapaxes(solve_array(a, np.swapaxes(b, -1, -2), adjoint=True), -1, -2)
     except np.linalg.LinAlgError:
         raise singular_solve(a) from None
-    r = _wrap(np.ascontiguousarray(x[..., 0] if vec else x).astype(a.dtype, copy=False))
+    r = _wrap(solve_layout(x[..., 0] if vec else x, vec, left).astype(a.dtype, copy=False))
     if needs_grad(A, B):
         node = LinalgSolveExBackward0()
         node.vec, node.left = vec, left
@@ -270,7 +274,8 @@ def _cholesky(A, upper, who, check_errors):
     if check_errors:
         check_cholesky(info, who)
     # A = U^H U: the upper factor is L's conjugate transpose
-    r = _forward_only((np.swapaxes(L, -1, -2).conj() if upper else L,), a.dtype)[0]
+    # LAPACK's column-major factor, as torch returns it
+    r = _wrap(lapack_layout(np.asarray(np.swapaxes(L, -1, -2).conj() if upper else L).astype(a.dtype, copy=False)))
     if a.dtype.kind == "c":
         refuse_grad("LinalgCholeskyExBackward0", "torch.linalg.cholesky of a complex matrix", r, A)
     elif needs_grad(A):

@@ -109,6 +109,8 @@ class SobolEngine:
 
     def _draw(self, n, start, dtype):
         import glasstorch as torch
+        if n < 0:   # torch allocates the (n, dimension) result first (a fresh engine's draw(0) asks for -1 rows)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}, {self.dimension}]")
         quasi, rows = _advance(self.quasi.numpy(), self.sobolstate.numpy(), n, start, keep=True)
         self.quasi = torch.from_numpy(quasi.copy())
         return torch.from_numpy(rows).to(dtype) * (1.0 / 2 ** self.MAXBIT)

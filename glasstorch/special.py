@@ -32,9 +32,10 @@ __all__ = ["gammaln", "digamma", "psi", "polygamma", "logit", "sinc", "erf", "er
 
 
 def ndtr(input):
-    """The standard normal CDF: (1 + erf(x / sqrt 2)) / 2, through the .Scalar ops as torch's composite."""
+    """The standard normal CDF: (1 + erf(x / sqrt 2)) / 2, through the .Scalar ops as torch's composite,
+    which multiplies by M_SQRT1_2 (sqrt(0.5) rounded once; 1 / sqrt(2) rounds twice, one ulp lower)."""
     from .ops.scalar_arith import add_scalar, mul_scalar
-    return mul_scalar(add_scalar(erf(mul_scalar(input, 1 / math.sqrt(2))), 1), 0.5)
+    return mul_scalar(add_scalar(erf(mul_scalar(input, math.sqrt(0.5))), 1), 0.5)
 
 
 def multigammaln(input, p):

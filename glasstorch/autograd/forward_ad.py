@@ -156,6 +156,12 @@ def _seeds_reached(t, lv):
     return seeds, other
 
 
+def _carries_tangent(tensors):
+    """Whether any of ``tensors`` has a tangent at the current level (a custom Function then needs a jvp)."""
+    lv = _LEVEL[0]
+    return lv is not None and any(_live(lv.duals, t) is not None or _seeds_reached(t, lv)[0] for t in tensors)
+
+
 def unpack_dual(tensor, *, level=None):
     """``(primal, tangent)`` of ``tensor`` at ``level``; the tangent is None where it has none."""
     if level is None:

@@ -10,6 +10,7 @@ import traceback
 from .graph import MODE, Node
 from .graph_hooks import Packed
 from .grad_mode import GRAD, no_grad
+from . import forward_ad as _fw_ad
 from .._functorch_active import DEPTH as _FT, check_function as _check_ft
 
 
@@ -123,7 +124,11 @@ class FunctionMeta(type):
         super().__init__(name, bases, attrs)
 
 
-class Function(metaclass=FunctionMeta):
+class _SingleLevelFunction(metaclass=FunctionMeta):
+    """torch's base of ``Function`` (``Function.__mro__`` names it); glasstorch keeps it empty."""
+
+
+class Function(_SingleLevelFunction):
     """Subclass with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)``; call ``apply``."""
 
     def __init__(self, *args, **kwargs):
@@ -172,6 +177,8 @@ class Function(metaclass=FunctionMeta):
             _check_ft(cls, Function)
         node = cls._backward_cls()
         tensor_args = [a for a in args if isinstance(a, Tensor)]
+        if _fw_ad._LEVEL[0] is not None and cls.jvp is Function.jvp and _fw_ad._carries_tangent(tensor_args):
+            Function.jvp(node)      # torch's "You must implement the jvp function ..."
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
         uses_setup = cls.setup_context is not Function.setup_context
         with no_grad():
@@ -200,6 +207,9 @@ class Function(metaclass=FunctionMeta):
             if isinstance(o, Tensor):
                 dirty = any(o is d for d in getattr(node, "dirty_tensors", ()))
                 if dirty:
+                    if o.grad_fn is None and o._rg:     # a leaf that requires grad: torch's check_inplace
+                        raise RuntimeError("a leaf Variable that requires grad has been used in an in-place "
+                                           "operation.")
                     o._vc[0] += 1          # torch counts the custom op as one more change of a dirty tensor
                 elif any(o is a for a in args):   # a dirty input stays itself, with the new history
                     o = o.view_as(o) if hasattr(o, "view_as") else o

@@ -281,11 +281,16 @@ class AccumulateGrad(Node):
         raise RuntimeError("AccumulateGrad is run by the engine")
 
 
+# torch numbers every hook handle (module, tensor, node and optimizer hooks alike) from one counter
+HANDLE_IDS = itertools.count()
+
+
 class _Handle:
     """What ``register_hook`` returns: ``remove()`` takes the hook off again."""
-    __slots__ = ("_lst", "_fn", "_counted")
+    __slots__ = ("_lst", "_fn", "_counted", "id")
 
     def __init__(self, lst, fn, counted=False):
+        self.id = next(HANDLE_IDS)
         self._lst, self._fn = lst, fn
         self._counted = counted
         if counted:

@@ -322,10 +322,10 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     if p == 1.0:
         return input * _wrap(np.zeros((), input._data.dtype))
     x = input._data
-    keep = _noise_like(x, p) * x.dtype.type(1 - p)            # the 0/1 draws, before dropout's scaling
-    a = 1.0 / np.sqrt((_SELU_ALPHA_PRIME ** 2 * p + 1) * (1 - p))
-    b = (keep - 1) * x.dtype.type(_SELU_ALPHA_PRIME * a) + x.dtype.type(_SELU_ALPHA_PRIME * a * p)
-    noise = keep * x.dtype.type(a)
+    from ._ops.alpha_noise import alpha_noise
+    drawn = x if x.dtype.kind in "fc" else x.astype(np.float32)     # integers: alpha_noise refuses them
+    keep = (_noise_like(drawn, p) != 0).astype(x.dtype)      # the 0/1 draws, before dropout's scaling
+    noise, b = alpha_noise(keep, p)
     out = input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
     return out.add_(_wrap(b)) if inplace else out + _wrap(b)
 

@@ -139,6 +139,9 @@ def scalar_for(x, dt):
     return x
 
 
+_INT_MIN, _UINT_END = -2 ** 63, 2 ** 64       # a Python int torch's parser reads (as int64 or uint64)
+
+
 def binary_operands(a, b):
     """(x, y, dtype): ``a`` and ``b`` as arrays (or weak numbers) in the dtype torch would use."""
     ca, cb = a.__class__, b.__class__
@@ -152,12 +155,14 @@ def binary_operands(a, b):
         elif cb is float or cb is int:
             # a weak Python number never changes a float tensor's dtype, nor an int tensor's for ints
             dt = FROM_NP[x.dtype]
-            if dt._cat == 2 or (cb is int and dt._cat == 1 and 0 <= b <= 127):
+            if (dt._cat == 2 and (cb is float or _INT_MIN <= b < _UINT_END)) or (
+                    cb is int and dt._cat == 1 and 0 <= b <= 127):
                 return x, b, dt
     elif cb is Tensor and (ca is float or ca is int):
         y = b._data
         dt = FROM_NP[y.dtype]
-        if dt._cat == 2 or (ca is int and dt._cat == 1 and 0 <= a <= 127):
+        if (dt._cat == 2 and (ca is float or _INT_MIN <= a < _UINT_END)) or (
+                ca is int and dt._cat == 1 and 0 <= a <= 127):
             return a, y, dt
     if ca is ndarray or cb is ndarray:
         from ._ndarray_operand import with_ndarray

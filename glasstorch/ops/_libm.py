@@ -10,6 +10,7 @@ and rounding once gives the correctly rounded float32, which differs from torch'
 import numpy as np
 
 _F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
 
 
 def _via_float64(ufunc):
@@ -34,6 +35,18 @@ log1p = _via_float64(np.log1p)
 log = _via_float64(np.log)
 sin = _via_float64(np.sin)
 cos = _via_float64(np.cos)
+
+
+def log1p_vec(x):
+    """log1p as torch's vectorised kernel (SLEEF's log1p) returns it: like ``log1p`` above, except
+    that an input below twice the smallest normal loses its last bit: SLEEF works on x / (2 + x),
+    halving x, then doubles the result.  Halving and doubling first gives the same (exact for every
+    other input, and log1p(y) = y for such tiny y)."""
+    dt = getattr(x, "dtype", None)
+    if dt is _F32 or dt is _F64:
+        x = x * 0.5                   # (Python floats: NumPy keeps the array's dtype)
+        x *= 2.0
+    return log1p(x)
 
 
 def sigmoid(x):

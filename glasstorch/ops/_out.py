@@ -27,12 +27,15 @@ _RESIZED = ("An output with one or more elements was resized since it had shape 
 
 
 _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+          "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _can_cast(src, dst):
-    """torch's rule for writing a result into an out tensor: never float to integer, never a
-    non-bool into bool; anything else goes."""
+    """torch's rule for writing a result into an out tensor: never complex to non-complex, never float
+    to integer, never a non-bool into bool; anything else goes."""
+    if src.kind == "c" and dst.kind != "c":
+        return False
     if src.kind == "f" and dst.kind in "biu":
         return False
     if src.kind != "b" and dst.kind == "b":

@@ -29,7 +29,8 @@ def checked_scalar(value, npdt):
     if not isinstance(value, (int, float)) or isinstance(value, bool) or npdt.kind == "b":
         return value
     if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 64:
-        raise OverflowError("int too big to convert")             # Python's own int -> int64 / uint64 parse
+        from .._dtype import int_overflow
+        raise int_overflow(value)             # Python's own int -> int64 / uint64 parse
     if npdt.kind in "iu":
         info = np.iinfo(npdt)
         if isinstance(value, float):

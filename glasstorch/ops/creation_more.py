@@ -9,11 +9,31 @@ from .._sizes import _size
 from .inplace import can_cast as _can_cast
 
 
-def result_type(tensor1, tensor2):
-    return _dt.result_type(tensor1, tensor2)
+_RESULT_TYPE = ("result_type(Tensor tensor, Tensor other)", "result_type(Scalar scalar, Tensor tensor)",
+                "result_type(Tensor tensor, Scalar other)", "result_type(Scalar scalar1, Scalar scalar2)")
+_NUMBERS = (Tensor, int, float, bool, complex)
 
 
-def can_cast(from_, to):
+def result_type(*args, **kwargs):
+    """The dtype torch's type promotion gives two operands (Tensors or Python numbers)."""
+    if len(args) != 2 or kwargs or args[0].__class__ not in _NUMBERS or args[1].__class__ not in _NUMBERS:
+        from .._arg_parser import parser_error
+        err = parser_error(_RESULT_TYPE, args, kwargs)
+        if err is not None:
+            raise err
+    return _dt.result_type(*args, *kwargs.values())      # (symmetric: keyword order does not matter)
+
+
+def can_cast(*args, **kwargs):
+    """Whether torch's casting rules allow writing a ``from_`` result into a ``to`` tensor."""
+    if len(args) == 2 and not kwargs and args[0].__class__ is _dt.dtype and args[1].__class__ is _dt.dtype:
+        from_, to = args
+    else:
+        from_, to = _dt.dtype_args("can_cast(ScalarType from_, ScalarType to)", args, kwargs)
+    if from_.__class__ is not _dt.dtype:      # a quantized type is in none of canCast's classes
+        return to is not _dt.bool_
+    if to.__class__ is not _dt.dtype:
+        return from_.np.kind != "c"
     return _can_cast(from_.np, to.np)
 
 

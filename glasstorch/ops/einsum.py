@@ -132,7 +132,11 @@ def einsum(equation, *operands):
     check_einsum(equation, shapes)
     ins, out = _expand_ellipsis(equation, operands)
     spec = ",".join(ins) + "->" + out
-    r = _wrap(np.asarray(np.einsum(spec, *(o._data for o in operands))))
+    arrays = [o._data for o in operands]
+    if arrays and arrays[0].dtype == np.float16:     # torch's bmm / sum add half in float, round once
+        r = _wrap(np.asarray(np.einsum(spec, *(a.astype(np.float32) for a in arrays))).astype(np.float16))
+    else:
+        r = _wrap(np.asarray(np.einsum(spec, *arrays)))
     if not needs_grad(*operands):
         return r
     # the op torch's einsum ends in names the grad_fn: a view after contracting several operands

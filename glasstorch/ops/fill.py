@@ -105,6 +105,9 @@ def copy_(t, src):
     check_inplace(t)
     check_overlap(t, src)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    if s.dtype.kind == "c" and t._data.dtype.kind != "c":
+        from .conversion import _complex_to_real
+        s = _complex_to_real(s)          # torch's copy keeps the real part, with its once-per-process warning
     try:
         b = np.broadcast_to(s, t._data.shape)
     except ValueError:

@@ -169,6 +169,9 @@ def setitem(input, index, value):
     if adv is None:
         if is_t:
             _check_expand(v.shape, target.shape)
+            if v.dtype.kind == "c" and x.dtype.kind != "c":
+                from .conversion import _complex_to_real
+                v = _complex_to_real(v)      # torch's copy_ into the view: the real part, warned once
             if v.ndim > target.ndim:
                 v = v.reshape(v.shape[v.ndim - target.ndim:])
             # torch's copy_ into the view: a value sharing part of its memory is refused (an expanded one is

@@ -27,7 +27,9 @@ def type_name(npdt):
 
 
 def can_cast(src, dst):
-    """torch's canCast: no float -> integer, no non-bool -> bool."""
+    """torch's canCast: no complex -> non-complex, no float -> integer, no non-bool -> bool."""
+    if src.kind == "c" and dst.kind != "c":
+        return False
     if src.kind == "f" and dst.kind in "biu":
         return False
     if src.kind != "b" and dst.kind == "b":

@@ -100,6 +100,9 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         a = a.astype(to_dtype(dtype).np)
     axes = dims_of(dim, a.ndim) if a.ndim else axes_of(dim, 0) or None    # (a 0-d tensor's dim checked)
     p = float(ord)
+    out_dt = a.dtype
+    if out_dt == np.float16:             # torch accumulates half in float (its opmath type), rounds once
+        a = a.astype(np.float32)
     ab = np.abs(a)
     kw = dict(axis=axes, keepdims=keepdim)
     if p == float("inf"):
@@ -122,7 +125,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     else:
         v = np.sum(ab ** p, **kw) ** (1.0 / p)
     from ._layout import contig_of        # torch's reductions allocate contiguous outputs
-    r = _wrap(contig_of(as_array(v).astype(a.dtype, copy=False), a))
+    r = _wrap(contig_of(as_array(v).astype(out_dt, copy=False), a))
     if GRAD.enabled and x._rg:
         node = LinalgVectorNormBackward0()
         node.ord, node.axes, node.keepdim = p, (axes if axes is not None else ()), keepdim

@@ -13,6 +13,7 @@ from .unary import _unary, _sqrt, nan_signed
 from .inplace import commit, type_name
 from .inplace_more import original
 from ._complex_refuse import refuse
+from .._not_given import NO_DECIMALS      # 0, marking round's decimals as not passed
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _LN2 = math.log(2.0)
@@ -87,7 +88,7 @@ def log10(input, *, out=None):
 
 
 def log1p(input, *, out=None):
-    return _unary(_libm.log1p, Log1PBackward0, input, "self")
+    return _unary(_libm.log1p_vec, Log1PBackward0, input, "self")
 
 
 def expm1(input, *, out=None):
@@ -333,12 +334,16 @@ def _round_decimals(decimals):
     return fn
 
 
-def round(input, *, decimals=0, out=None):
-    if decimals == 0:
+def round(input, *, decimals=NO_DECIMALS, out=None):
+    if decimals is NO_DECIMALS:      # round(Tensor): integer tensors come back unchanged
         return _rounding(np.round, RoundBackward0, input)
+    if decimals.__class__ is not int:
+        from .._arg_refuse import int_arg
+        decimals = int_arg(decimals, "decimals")
     x = input._data
-    if x.dtype.kind in "biuc":
-        raise NotImplementedError(f"\"round_cpu\" not implemented for '{type_name(x.dtype)}'")
+    if x.dtype.kind in "biuc":       # round(Tensor, *, decimals): no integer fast path, even for 0
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
     return _unary(_round_decimals(decimals), RoundBackward1, input, None, x)
 
 

@@ -145,6 +145,8 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         r = as_array(sum_all(x)).reshape(_reduced_shape(x.shape, axes, keepdim))
     elif own and (lead := _leading(x, axes, keepdim)) is not None:
         r = lead
+    elif odt == np.float16:                     # torch adds half in float (its opmath type), rounds once
+        r = _add_reduce(x, axes if nd else None, keepdim, np.float32).astype(np.float16)
     elif x.size < _BIG:
         r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
     else:

@@ -14,6 +14,7 @@ from itertools import chain
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
+from ..autograd.graph import HANDLE_IDS       # the one counter all hook handles share, as torch's
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
@@ -34,12 +35,9 @@ _all_optimizers = weakref.WeakSet()      # to hook optimizers made before a glob
 
 class RemovableHandle:
     """What the ``register_*_hook`` methods return: ``remove()`` takes the hook off again."""
-    next_id = 0
-
     def __init__(self, hooks_dict):
         self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
+        self.id = next(HANDLE_IDS)
 
     def remove(self):
         d = self.hooks_dict_ref()

@@ -219,7 +219,12 @@ def test_new_tensor_warning():
             warnings.simplefilter("always")
             t.ones(2).new_tensor(t.ones(2))
         msgs.append([(w.category, str(w.message), w.filename) for w in r])
-    assert [m[1:] for m in msgs[0]] == [m[1:] for m in msgs[1]] and len(msgs[0]) == 1
+    # once any test in the worker has set a default device, torch's warnings point into
+    # torch/utils/_device.py (its device-context mode sits in every factory call): torch then names
+    # that file where, in a fresh process, it names the caller (this file), as glasstorch does
+    fixed = [(c, m, __file__ if f.replace("\\", "/").endswith("torch/utils/_device.py") else f)
+             for c, m, f in msgs[0]]
+    assert [m[1:] for m in fixed] == [m[1:] for m in msgs[1]] and len(msgs[0]) == 1
 
 
 @pytest.mark.parametrize("fn", [

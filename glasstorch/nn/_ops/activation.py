@@ -14,6 +14,7 @@ from ...ops._common import GRAD, _wrap, record1
 from ...ops import _libm
 from ...ops.shape import is_array
 from ._util import erf
+from . import _gelu_dnnl
 from ..._arg_refuse import not_a_tensor
 
 
@@ -214,6 +215,8 @@ def gelu(input, approximate="none"):
     t = w.dtype.type
     if approximate == "tanh":
         out = t(0.5) * w * (t(1) + _libm.tanh(t(_SQRT_2_OVER_PI) * (w + t(0.044715) * (w * w * w))))
+    elif x.dtype == np.float32 and x.size > 1 and input.is_contiguous():
+        out = _gelu_dnnl.gelu_erf(x)        # torch hands a contiguous float32 tensor to oneDNN's kernel
     else:
         out = w * t(0.5) * (t(1) + erf(w.astype(np.float64) * math.sqrt(0.5)).astype(w.dtype))
     return _unary(GeluBackward0, input, out, input, approximate=approximate)
@@ -344,12 +347,18 @@ def hardswish(input, inplace=False):
 
 
 class LogSigmoidBackward0(Node):
-    """y = -softplus(-x)   ->   dx = g s(-x)"""
+    """y = -softplus(-x)   ->   dx = g s(-x), as torch's kernel forms it: with b = exp(-|x|),
+    q = b / (1 + b), dx = g (1 - q) for x < 0 and g q otherwise (no overflow for large |x|)"""
     __slots__ = ()
 
     def backward(self, g):
         x, = self.saved()
-        return (g * _sig(-x),)
+        if not isinstance(x, np.ndarray):       # create_graph: recorded ops, smooth at 0
+            return (g * self.m.sigmoid(-x),)
+        with np.errstate(over="ignore"):
+            b = _libm.exp(-np.abs(x))
+        q = b / (1 + b)
+        return (self.m.where(x < 0, 1 - q, q) * g,)
 
 
 def logsigmoid(input):
@@ -359,7 +368,7 @@ def logsigmoid(input):
         not_a_tensor()
     w = _opmath(x)
     with np.errstate(over="ignore"):
-        out = (np.minimum(w, 0) - _libm.log1p(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)
+        out = (np.minimum(w, 0) - _libm.log1p_vec(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)
     r = _unary(LogSigmoidBackward0, input, out, input)
     if not (x.flags.c_contiguous and x.size):    # torch's log_sigmoid_forward: a contiguous output
         from ...ops._layout import contig

@@ -41,7 +41,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     import glasstorch as g
     try:
         dt = g.promote_types(x1.dtype, x2.dtype)
-    except AttributeError:      # a non-tensor (an ndarray's dtype is NumPy's): torch's parser error
+    except (AttributeError, TypeError):      # a non-tensor (an ndarray's dtype is NumPy's): torch's parser error
         not_a_tensor()
     if not dt.is_floating_point:
         from ...ops.inplace import type_name

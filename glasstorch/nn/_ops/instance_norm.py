@@ -20,6 +20,8 @@ def _instance_norm(input, running_mean=None, running_var=None, weight=None, bias
     """Batch norm of the (1, N*C, ...) view: every (sample, channel) pair is its own channel.  Running
     statistics are updated as the mean over the batch of the per-sample updates."""
     from .normalization import batch_norm
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
     n, c = input.shape[0], input.shape[1]
     shape = (1, n * c) + tuple(input.shape[2:])
     rm = running_mean.repeat(n) if running_mean is not None else None

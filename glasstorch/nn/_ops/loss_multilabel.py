@@ -141,8 +141,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     if x.ndim < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     keep = np_generator(None).bernoulli_scalar(x.shape[:2] + (1,) * (x.ndim - 2), 1 - p, x.dtype)
-    a = 1.0 / np.sqrt((_SELU_ALPHA_PRIME ** 2 * p + 1) * (1 - p))
-    b = (keep - 1) * x.dtype.type(_SELU_ALPHA_PRIME * a) + x.dtype.type(_SELU_ALPHA_PRIME * a * p)
-    noise = keep * x.dtype.type(a)
+    from .alpha_noise import alpha_noise
+    noise, b = alpha_noise(keep, p)
     out = input.mul_(_wrap(noise)) if inplace else input * _wrap(noise)
     return out.add_(_wrap(b))

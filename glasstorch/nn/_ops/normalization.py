@@ -14,6 +14,7 @@ from ...ops.shape import is_array
 from . import batch_norm_cpu as _bn_exact
 from ...ops._complex_refuse import refuse
 from ..._arg_refuse import not_a_tensor  # noqa: E402
+from .mixed_dtype import check_mixed_dtype, refuse_non_float as _refuse_non_float
 
 
 def _norm_backward(g, xhat, invstd, w_b, axes, n):
@@ -132,12 +133,19 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     # _verify=False: the native kernel's path (instance_norm), which skips F.batch_norm's size check
     x = input._data
     if training:
-        n = x.shape[0] * int(np.prod(x.shape[2:])) if x.shape[1] >= 0 else 0   # (not x.size // C: C may be 0)
+        n = x.shape[0] * int(np.prod(x.shape[2:]))     # (not x.size // C: C may be 0)
         if n <= 1 and _verify:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
-    if x.ndim > 1:
-        _check_features(x.shape[1], running_mean, running_var, weight, bias, training)
-    if x.ndim < 2 or x.size == 0 or x.dtype not in (np.float32, np.float64):
+    if x.ndim < 2:      # torch counts no features here, then fails to read the size of dimension 1
+        _check_features(0, running_mean, running_var, weight, bias, training)
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    _check_features(x.shape[1], running_mean, running_var, weight, bias, training)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    if x.size:          # torch: the dtype dispatch first, then the parameters' dtypes
+        _refuse_non_float("batch_norm", x)
+        check_mixed_dtype(input, weight, bias, running_mean, running_var)
+    if x.size == 0 or x.dtype not in (np.float32, np.float64):
         return _batch_norm_generic(input, running_mean, running_var, weight, bias, training, momentum, eps)
     dt = x.dtype.type
     axes = (0,) + tuple(range(2, x.ndim))
@@ -237,6 +245,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
+    check_mixed_dtype(input, weight, bias)
     k = len(normalized_shape)
     if not k:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
@@ -248,7 +257,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if p is not None and tuple(p.shape) != normalized_shape:
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                                f"{list(p.shape)} and normalized_shape = {list(normalized_shape)}")
-    refuse("LayerNormKernelImpl", x)
+    _refuse_non_float("LayerNormKernelImpl", x)
     axes = tuple(range(x.ndim - k, x.ndim))
     x = _opmath(x)
     t = x.dtype.type
@@ -297,7 +306,13 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(x.shape)} and num_groups={num_groups}")
-    refuse("GroupNormKernelImpl", x)
+    for name, p in (("weight", weight), ("bias", bias)):     # torch's bias message shows the weight's shape
+        if p is not None and (p.dim() != 1 or p.numel() != c):
+            shown = [0] if weight is None else list(weight.shape)
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but "
+                               f"got {name} of shape {shown} and input of shape {list(x.shape)}")
+    check_mixed_dtype(input, weight, bias)
+    _refuse_non_float("GroupNormKernelImpl", x)
     x = _opmath(x)
     t = x.dtype.type
     xg = x.reshape(n, num_groups, -1)
@@ -314,8 +329,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """y = x / sqrt(mean(x^2) + eps) * w, composed from ops as torch does (``MulBackward0``)."""
     from ...ops.arithmetic import mul, pow as _pow, add
     from ._util import mean_of
-    if isinstance(normalized_shape, int):
-        normalized_shape = (normalized_shape,)
+    from .rms_norm_checks import check_rms_norm
+    normalized_shape = check_rms_norm(input, normalized_shape, weight)
     x = input._data
     if eps is None:
         eps = float(np.finfo(x.dtype).eps)

@@ -19,6 +19,7 @@ from ...ops.unary import relu, sigmoid, tanh
 from ...ops.views import chunk, t, unbind
 from ...ops.join import cat, stack
 from .rnn_fused import can_fuse, fused_layer
+from .rnn_kernel_checks import check_unpacked
 
 
 def _project(x, w, b):
@@ -60,8 +61,23 @@ STEPS = {"RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step, "LSTM": lstm_step
 
 
 # ---- the cells as functions (RNNCell, LSTMCell, GRUCell) -----------------------------------------
+def _check_cell_sizes(input, hiddens, w_ih, w_hh):
+    """torch's checks before a cell step: the input's features match W_ih, then each hidden's batch
+    matches the input's and its features match W_hh (``hidden0``, ``hidden1`` for LSTM's h and c)."""
+    if input.size(1) != w_ih.size(1):
+        raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {w_ih.size(1)}")
+    for label, h in enumerate(hiddens):
+        if input.size(0) != h.size(0):
+            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{label} batch size "
+                               f"{h.size(0)}")
+        if h.size(1) != w_hh.size(1):
+            raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got {h.size(1)}, expected "
+                               f"{w_hh.size(1)}")
+
+
 def cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
     """One step on a 2-d batch; ``hx`` is a tensor, or ``(h, c)`` for LSTM."""
+    _check_cell_sizes(input, hx if mode == "LSTM" else (hx,), w_ih, w_hh)
     return STEPS[mode](_project(input, w_ih, b_ih), hx, t(w_hh), b_hh)
 
 
@@ -84,7 +100,7 @@ def run_direction(mode, seq, state, weights, reverse):
         from .linear import linear
         xw = linear(seq, w_ih, b_ih)
     else:
-        xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, -1)
+        xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, w_ih.shape[0])
     step = STEPS[mode]
     w_hh_t = t(w_hh)
     extra = (t(w_hr),) if w_hr is not None else ()
@@ -103,9 +119,10 @@ def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, b
     ``hx`` is (L*D, B, H) (a pair for LSTM); ``layer_weights[layer * D + direction]`` holds
     (w_ih, w_hh, b_ih, b_hh, w_hr).  Returns (output (T, B, D*H), h_n) or (output, (h_n, c_n)).
     """
+    check_unpacked(mode, input, hx)
     dirs = 2 if bidirectional else 1
     lstm = mode == "LSTM"
-    if lstm and input._data.dtype == np.float32 and layer_weights[0][4] is None:
+    if lstm and input._data.dtype == np.float32 and layer_weights[0][4] is None and input._data.size:
         hs, cs = ([s[k] for k in range(num_layers * dirs)] for s in hx)     # torch's oneDNN path: select
     else:
         hs = unbind(hx[0], 0) if lstm else unbind(hx, 0)

@@ -154,6 +154,14 @@ def one_hot(tensor, num_classes=-1):
 
 def dropout_mask(shape, p, dtype, generator=None):
     """torch's ``noise = empty(shape).bernoulli_(1 - p); noise.div_(1 - p)``."""
+    if dtype.kind == "c":
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("bernoulli_scalar_cpu_", dtype)
     gen = np_generator(generator)
     noise = gen.bernoulli_scalar(shape, 1 - p, dtype)
+    if dtype.kind in "biu":         # div_ of an integer / bool tensor by a float: after the draws, as in torch
+        from ...ops.inplace import type_name
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {type_name(dtype)}")
+    if dtype == np.float16:         # torch divides half in float (its opmath) and rounds once
+        return (noise.astype(np.float32) / np.float32(1 - p)).astype(np.float16)
     return noise / dtype.type(1 - p)

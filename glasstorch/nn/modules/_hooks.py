@@ -3,23 +3,23 @@
 ``Module.__call__`` takes its fast path (one ``forward`` call) when no hook is set; everything in
 this file runs only when one is.
 """
-import itertools
 import warnings
+import weakref
 from collections import OrderedDict
 
 import numpy as np
 
 from ..._tensor import Tensor
 from ..._user_warning import warn_at_caller
-from ...autograd.graph import Node
+from ...autograd.graph import HANDLE_IDS as _ids, Node
 from ...ops._common import GRAD, _wrap, edge
 
-_ids = itertools.count()
 
 # hooks registered with nn.modules.module.register_module_forward_(pre_)hook: apply to every module
 GLOBAL_FORWARD_PRE = OrderedDict()
 GLOBAL_FORWARD = OrderedDict()
 GLOBAL_FORWARD_WITH_KWARGS = OrderedDict()
+GLOBAL_FORWARD_ALWAYS = OrderedDict()
 # ... and with register_module_(full_)backward_(pre_)hook; GLOBAL_IS_FULL["is_full"] says which kind
 # GLOBAL_BACKWARD holds (None while none was registered)
 GLOBAL_BACKWARD_PRE = OrderedDict()
@@ -33,6 +33,15 @@ class RemovableHandle:
     def __init__(self, *dicts):
         self.id = next(_ids)
         self._dicts = dicts
+
+    @property
+    def hooks_dict_ref(self):
+        """A weak reference to the dict holding the hook, as torch keeps it."""
+        return weakref.ref(self._dicts[0])
+
+    @property
+    def extra_dict_ref(self):
+        return tuple(weakref.ref(d) for d in self._dicts[1:])
 
     def remove(self):
         for d in self._dicts:
@@ -63,7 +72,8 @@ def register_module_forward_pre_hook(hook):
 
 def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
     """A forward hook on every module (``torch.nn.modules.module.register_module_forward_hook``)."""
-    return add_hook(GLOBAL_FORWARD, hook, False, *((GLOBAL_FORWARD_WITH_KWARGS,) if with_kwargs else ()))
+    extra = ((GLOBAL_FORWARD_WITH_KWARGS,) if with_kwargs else ()) + ((GLOBAL_FORWARD_ALWAYS,) if always_call else ())
+    return add_hook(GLOBAL_FORWARD, hook, False, *extra)
 
 
 def _set_global_kind(full):
@@ -153,8 +163,46 @@ def _maybe_warn_non_full(inputs, result, grad_fn):
 
 
 def call_with_hooks(module, args, kwargs):
-    """The general ``Module.__call__``: pre-hooks, backward-hook setup, forward, forward hooks."""
-    for hid, hook in itertools.chain(GLOBAL_FORWARD_PRE.items(), module._forward_pre_hooks.items()):
+    """The general ``Module.__call__``: pre-hooks, backward-hook setup, forward, forward hooks.  When any of
+    it raises, the forward hooks registered with ``always_call=True`` that did not run yet run (their own
+    errors become warnings), then the error propagates."""
+    st = {"args": args, "kwargs": kwargs, "result": None, "called": set()}
+    try:
+        return _hooked_call(module, st)
+    except Exception:
+        _run_always_called(module, st)
+        raise
+
+
+def _run_always_called(module, st):
+    args, kwargs = st["args"], st["kwargs"]
+    for hid, hook in GLOBAL_FORWARD.items():
+        if hid in GLOBAL_FORWARD_ALWAYS and hid not in st["called"]:
+            try:
+                res = hook(module, args, st["result"])
+            except Exception as e:     # noqa: BLE001 - torch silences it into a warning
+                warnings.warn("global module forward hook with ``always_call=True`` raised an exception that was "
+                              f"silenced as another error was raised in forward: {e}", stacklevel=3)
+                continue
+            st["result"] = st["result"] if res is None else res
+    for hid, hook in module._forward_hooks.items():
+        if hid in module._forward_hooks_always_called and hid not in st["called"]:
+            try:
+                if hid in module._forward_hooks_with_kwargs:
+                    res = hook(module, args, kwargs, st["result"])
+                else:
+                    res = hook(module, args, st["result"])
+            except Exception as e:     # noqa: BLE001 - torch silences it into a warning
+                warnings.warn("module forward hook with ``always_call=True`` raised an exception that was silenced "
+                              f"as another error was raised in forward: {e}", stacklevel=3)
+                continue
+            st["result"] = st["result"] if res is None else res
+
+
+def _hooked_call(module, st):
+    args, kwargs = st["args"], st["kwargs"]
+    # a snapshot, as torch's: a hook may remove itself (or add others) while they run
+    for hid, hook in (*GLOBAL_FORWARD_PRE.items(), *module._forward_pre_hooks.items()):
         if hid in module._forward_pre_hooks_with_kwargs:
             res = hook(module, args, kwargs)
             if res is not None:
@@ -166,20 +214,23 @@ def call_with_hooks(module, args, kwargs):
             res = hook(module, args)
             if res is not None:
                 args = res if isinstance(res, tuple) else (res,)
+        st["args"], st["kwargs"] = args, kwargs
     bw, non_full = None, ()
     if module._backward_hooks or module._backward_pre_hooks or GLOBAL_BACKWARD or GLOBAL_BACKWARD_PRE:
         full, non_full, pre = _backward_hooks(module)
         if full or pre:
             bw = _BackwardHook(module, full, pre)
             args = bw.wrap_inputs(args)
-    result = module.forward(*args, **kwargs)
-    for hid, hook in itertools.chain(GLOBAL_FORWARD.items(), module._forward_hooks.items()):
+    result = st["result"] = module.forward(*args, **kwargs)
+    for hid, hook in (*GLOBAL_FORWARD.items(), *module._forward_hooks.items()):
+        if hid in module._forward_hooks_always_called or hid in GLOBAL_FORWARD_ALWAYS:
+            st["called"].add(hid)
         if hid in module._forward_hooks_with_kwargs or hid in GLOBAL_FORWARD_WITH_KWARGS:
             res = hook(module, args, kwargs, result)
         else:
             res = hook(module, args, result)
         if res is not None:
-            result = res
+            result = st["result"] = res
     if bw is not None:
         result = bw.wrap_outputs(result)
     if non_full:
@@ -193,6 +244,10 @@ class BackwardHookFunctionBackward(Node):
 
     def backward(self, gs):
         return tuple(self.on_backward((gs,) if self._nout == 1 else tuple(gs)))
+
+    def __repr__(self):
+        """A Python-defined node in torch (a custom Function's): its repr names the module."""
+        return f"<{type(self).__module__}.{type(self).__qualname__} object at {hex(id(self))}>"
 
 
 def _identity_node(tensors, on_backward):
@@ -251,6 +306,7 @@ class _BackwardHook:
         tensors = [args[i] for i in idx]
         if not GRAD.enabled or not any(t._rg for t in tensors):
             return args, 0, idx
+        next(_ids)                    # torch registers a hook (a numbered handle) on the node
         new = _identity_node(tensors, fn)
         out = list(args)
         for i, t in zip(idx, new):

@@ -19,7 +19,11 @@ from . import _state_dict
 from . import _lookup
 from ._hooks import (register_module_forward_pre_hook, register_module_forward_hook,  # noqa: F401  (torch's home)
                      register_module_full_backward_pre_hook, register_module_backward_hook,
-                     register_module_full_backward_hook)
+                     register_module_full_backward_hook, GLOBAL_FORWARD_PRE as _global_forward_pre_hooks,
+                     GLOBAL_FORWARD as _global_forward_hooks,  # (and torch's global hook dicts)
+                     GLOBAL_FORWARD_ALWAYS as _global_forward_hooks_always_called,
+                     GLOBAL_FORWARD_WITH_KWARGS as _global_forward_hooks_with_kwargs,
+                     GLOBAL_BACKWARD_PRE as _global_backward_pre_hooks, GLOBAL_BACKWARD as _global_backward_hooks)
 from ._repr import _addindent  # noqa: F401  (torch's home)
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook",

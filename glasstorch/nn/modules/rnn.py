@@ -15,6 +15,7 @@ from ..parameter import Parameter
 from .. import init
 from .._ops import rnn as _rnn
 from ..utils.rnn import PackedSequence
+from .._ops.rnn_kernel_checks import check_packed_lstm_state
 from .linear import _empty
 from .module import Module
 
@@ -87,6 +88,7 @@ class RNNBase(Module):
                     names.append(name)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
+        self._init_flat_weights()
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -94,9 +96,51 @@ class RNNBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    @property
-    def _flat_weights(self):
-        return [getattr(self, n) for n in self._flat_weights_names]
+    # ---- the weights the kernel gets, as torch keeps them ---------------------------------------
+    # ``_flat_weights`` is a list, kept current by ``__setattr__``; to notice weights swapped behind its
+    # back (functional_call, parametrizations, weight-drop wrappers) each forward re-reads the weights
+    # (``hasattr`` then ``getattr``: a parametrized weight is computed twice per read) up to the first
+    # one that is not the object read last time, and then all of them again.
+    def _init_flat_weights(self):
+        flat = [getattr(self, n) if hasattr(self, n) else None for n in self._flat_weights_names]
+        self.__dict__["_flat_weights"] = flat
+        self.__dict__["_flat_weight_refs"] = list(flat)     # strong references here, weak in torch
+
+    def _weights_have_changed(self):
+        for seen, name in zip(self.__dict__["_flat_weight_refs"], self._flat_weights_names):
+            w = getattr(self, name) if hasattr(self, name) else None
+            if w is not None and seen is not None and seen is not w:
+                return True
+        return False
+
+    def _update_flat_weights(self):
+        if self._weights_have_changed():
+            self._init_flat_weights()
+
+    def __setattr__(self, attr, value):
+        names = self.__dict__.get("_flat_weights_names")
+        if names is not None and attr in names and "_flat_weights" in self.__dict__:
+            self._flat_weights[names.index(attr)] = value
+        super().__setattr__(attr, value)
+
+    def _apply(self, fn, recurse=True):
+        self.__dict__["_flat_weight_refs"] = []
+        ret = super()._apply(fn, recurse)
+        self._init_flat_weights()
+        return ret
+
+    def __getstate__(self):
+        self._update_flat_weights()
+        state = self.__dict__.copy()
+        state.pop("_flat_weight_refs", None)
+        return state
+
+    def __setstate__(self, d):
+        super().__setstate__(d)
+        if "_flat_weights" in d:
+            self.__dict__["_flat_weight_refs"] = list(self._flat_weights)
+        else:
+            self._init_flat_weights()
 
     @property
     def all_weights(self):
@@ -105,11 +149,17 @@ class RNNBase(Module):
     def flatten_parameters(self):
         """A cuDNN detail in torch; nothing to do here."""
 
-    def _layer_weights(self):
-        """(w_ih, w_hh, b_ih, b_hh, w_hr) per layer and direction, None where absent."""
+    def _layer_weights(self, argument=2):
+        """(w_ih, w_hh, b_ih, b_hh, w_hr) per layer and direction, None where absent.  A weight deleted
+        since the list was read is refused as torch's argument parser refuses the list (the weights are
+        argument 2 of ``_VF.lstm`` & co., 3 for a packed batch)."""
+        for i, w in enumerate(self._flat_weights):
+            if w is None:
+                raise TypeError(f"expected Tensor as element {i} in argument {argument}, but got NoneType")
         out = []
+        flat = dict(zip(self._flat_weights_names, self._flat_weights))
         for names in self._all_weights:
-            p = dict(zip([n.split("_l")[0] for n in names], [getattr(self, n) for n in names]))
+            p = dict(zip([n.split("_l")[0] for n in names], [flat[n] for n in names]))
             out.append((p["weight_ih"], p["weight_hh"], p.get("bias_ih"), p.get("bias_hh"), p.get("weight_hr")))
         return out
 
@@ -159,9 +209,13 @@ class RNNBase(Module):
                 if self.mode == "LSTM" else zeros
         else:
             hx = self.permute_hidden(hx, sorted_indices)
-        if self.mode != "LSTM":         # torch's LSTM checks nothing for a packed batch
+        if self.mode != "LSTM":         # torch's LSTM checks nothing for a packed batch; its kernel does
             self.check_forward_args(data, hx, batch_sizes)
-        out, hidden = _rnn.rnn_forward_packed(self.mode, data, sizes, hx, self._layer_weights(), self.num_layers,
+        weights = self._layer_weights(argument=3)
+        if self.mode == "LSTM":
+            check_packed_lstm_state(hx, sizes, len(self._flat_weights), self.bias, self.num_layers,
+                                    self.bidirectional, 4 * self.hidden_size)
+        out, hidden = _rnn.rnn_forward_packed(self.mode, data, sizes, hx, weights, self.num_layers,
                                               self.dropout, self.training, self.bidirectional)
         return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), \
             self.permute_hidden(hidden, unsorted_indices)
@@ -183,6 +237,7 @@ class RNNBase(Module):
 
     def _forward_single(self, input, hx, name):
         """RNN and GRU: one hidden tensor."""
+        self._update_flat_weights()
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):
@@ -293,6 +348,7 @@ class LSTM(RNNBase):
         return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
 
     def forward(self, input, hx=None):
+        self._update_flat_weights()
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):

@@ -23,7 +23,15 @@ class PackedSequence(collections.namedtuple("PackedSequence_",
     def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
         if unsorted_indices is None:
             unsorted_indices = invert_permutation(sorted_indices)
-        if batch_sizes is None:                 # PackedSequence(*other_packed) form
+        if batch_sizes is not None:
+            if batch_sizes.device.type != "cpu":    # as torch: a list of sizes fails here (AttributeError)
+                raise ValueError("batch_sizes should always be on CPU. Instances of PackedSequence should never be "
+                                 "created manually. They should be instantiated by functions like pack_sequence and "
+                                 "pack_padded_sequences in nn.utils.rnn. "
+                                 "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence")
+        else:                                   # PackedSequence((data, batch_sizes)) form
+            if not (isinstance(data, (list, tuple)) and len(data) == 2):
+                raise AssertionError("Expected data to be a list or tuple of length 2")
             data, batch_sizes = data[0], data[1]
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
@@ -123,6 +131,28 @@ def _pack(input, lengths, batch_first):
     return r, _wrap(np.asarray(sizes, np.int64))
 
 
+def _check_pack_args(input, lengths):
+    """torch's kernel checks, in its order: ``input`` is time-major here, ``lengths`` int64 and sorted
+    when it came with enforce_sorted=False (only the last length is checked to be positive)."""
+    batch = input.size(1)
+    if lengths.dim() != 1:
+        raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.dim()}D cpu Long "
+                           "tensor")
+    if input.numel() == 0:
+        raise RuntimeError("Cannot pack empty tensors.")
+    lens = lengths._data
+    if lens.size != batch:
+        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {lens.size} (batch_size="
+                           f"{batch})")
+    if lens[-1] <= 0:
+        raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' "
+                           "that is <= 0")
+    if np.any(np.diff(lens) > 0):          # only reachable with enforce_sorted=True
+        raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You "
+                           "can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
+                           "sidestep this requirement if you do not need ONNX exportability.")
+
+
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
     """Pack a padded batch (T, B, *) ((B, T, *) with batch_first) whose b-th sequence is lengths[b] long."""
     import glasstorch
@@ -135,19 +165,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     else:
         lengths, sorted_indices = glasstorch.sort(lengths, descending=True)
         input = input.index_select(0 if batch_first else 1, sorted_indices)
-    lens = lengths._data
-    if lens.size and lens.min() <= 0:
-        raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' "
-                           "that is <= 0")
-    if enforce_sorted and np.any(np.diff(lens) > 0):
-        raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You "
-                           "can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
-                           "sidestep this requirement if you do not need ONNX exportability.")
-    batch = input.shape[0 if batch_first else 1]
-    if lens.size != batch:
-        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {lens.size} (batch_size="
-                           f"{batch})")
-    data, batch_sizes = _pack(input, lens, batch_first)
+    _check_pack_args(input.transpose(0, 1) if batch_first else input, lengths)
+    data, batch_sizes = _pack(input, lengths._data, batch_first)
     return PackedSequence(data, batch_sizes, sorted_indices, None)
 
 
