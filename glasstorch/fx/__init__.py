@@ -12,6 +12,7 @@ from .proxy import Proxy, Attribute, TraceError, GraphAppendingTracer, TracerBas
 from ._symbolic_trace import Tracer, symbolic_trace, wrap, PH
 from .interpreter import Interpreter, Transformer
 from . import passes  # noqa: F401
+from . import subgraph_rewriter  # noqa: F401
 
 __all__ = ["symbolic_trace", "Tracer", "wrap", "Graph", "GraphModule", "Interpreter", "Transformer", "Node", "Proxy",
            "map_arg", "map_aggregate", "has_side_effect", "Attribute", "TraceError", "GraphAppendingTracer",

@@ -24,10 +24,11 @@ from ._special_kernels import (_SQRT2PI, _erfcx64, _i0_64, _i0e64, _i1_64, _i1e6
 
 
 # ---- ops and their nodes ----------------------------------------------------------------------------
-def _unary(fn64, node, input, kernel):
+def _unary(fn64, node, input, kernel, own_dtype=False):
+    """``own_dtype``: fn64 takes x in its own dtype (a kernel that computes in float32 as torch does)."""
     x = unary_float_input(input)
     refuse(kernel, x)                          # torch has no complex kernel for these
-    r = _wrap(np.asarray(fn64(x.astype(np.float64)), x.dtype))
+    r = _wrap(np.asarray(fn64(x if own_dtype else x.astype(np.float64)), x.dtype))
     if GRAD.enabled and input._rg:
         node.save(input, r, result_at=1)
         record1(node, r, input)
@@ -109,8 +110,16 @@ class SpecialNdtriBackward0(Node):
         return (g * _SQRT2PI * self.m.exp(y * y / 2),)
 
 
+def _i0_cephes(x):
+    """I0 as torch's calc_i0 takes it: Cephes' Chebyshev sums in the input's own precision (the
+    kernel of torch.special.modified_bessel_i0, bit for bit); half precision goes through float32."""
+    from .special_bessel import _i0 as cephes_i0
+    flat = x.reshape(-1) if x.dtype.char in "fd" else x.reshape(-1).astype(np.float32)
+    return cephes_i0(flat).reshape(x.shape)
+
+
 def i0(input, *, out=None):
-    return _unary(_i0_64, I0Backward0(), input, "i0_vml_cpu")
+    return _unary(_i0_cephes, I0Backward0(), input, "i0_vml_cpu", own_dtype=True)
 
 
 def i0e(input, *, out=None):

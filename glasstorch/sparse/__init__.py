@@ -6,9 +6,10 @@ from . import _grad  # noqa: F401  (registers sparse gradients with the backward
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
 
-__all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "check_sparse_tensor_invariants"]
+__all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "log_softmax", "check_sparse_tensor_invariants"]
 
-from ._mm import mm  # noqa: E402
+from ._mm import mm, addmm  # noqa: E402,F401
+from ._softmax import softmax, log_softmax  # noqa: E402,F401
 import glasstorch as torch  # noqa: E402,F401  (torch/sparse imports torch: old code calls torch.sparse.torch.eye)
 
 

@@ -151,10 +151,22 @@ def dense_add_(d, s, alpha=1):
 
 def _scalar_values(t, other, op):
     from .._tensor import Tensor, _wrap
+    from ..autograd.grad_mode import GRAD
+    if GRAD.enabled and (t.requires_grad or getattr(other, "requires_grad", False)):
+        # torch records MulBackward0/DivBackward0 here; glasstorch has no such node for sparse
+        # operands, and a result without a graph would silently lose the gradient
+        raise NotImplementedError("glasstorch: autograd through sparse * or / (with a number or a dense "
+                                  "tensor) is not implemented")
     if isinstance(other, SparseTensor):
         raise NotImplementedError("glasstorch: sparse * sparse is not implemented")
     if isinstance(other, Tensor) and other.dim() != 0:
-        raise NotImplementedError("glasstorch: sparse * dense is only implemented for scalars")
+        # sparse * dense: each stored value times the (broadcast) dense element at its index; the
+        # indices and the coalesced flag are kept, as torch's
+        d = other._data
+        if np.broadcast_shapes(d.shape, t._size) != tuple(t._size):
+            raise NotImplementedError("glasstorch: sparse * dense with a dense operand larger than the sparse one")
+        picked = np.broadcast_to(d, t._size)[tuple(t._idx)]
+        return op(_wrap(t._vals), _wrap(np.ascontiguousarray(picked)))._data
     return op(_wrap(t._vals), other)._data      # the dense op's dtype promotion and rounding
 
 
@@ -163,6 +175,10 @@ def mul(t, other):
 
 
 def div(t, other):
+    from .._tensor import Tensor
+    if isinstance(other, Tensor) and not isinstance(other, SparseTensor) and other.dim() != 0:
+        raise RuntimeError("Sparse division requires a scalar or zero-dim dense tensor divisor "
+                           f"(got shape {list(other.shape)} for divisor)")
     return make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v / o), t._size, t._coal)
 
 

@@ -1,4 +1,5 @@
-"""``torch.sparse.mm``: sparse COO @ dense -> dense, with torch's ``SparseAddmmBackward0`` node.
+"""``torch.sparse.mm``: sparse COO @ dense -> dense, with torch's ``SparseAddmmBackward0`` node
+(also ``torch.sparse.addmm``, which adds ``beta * input``; and sparse @ sparse -> sparse, at the end).
 
 torch computes it as ``_sparse_addmm(zeros, mat1, mat2, beta=0, alpha=1)``: each stored entry
 ``(i, k, v)`` of ``mat1`` adds ``v * mat2[k]`` to row ``i`` of the result with an axpy (fused
@@ -15,12 +16,13 @@ from ..autograd.graph import Node
 from ._coo import SparseTensor, coalesce_arrays
 
 
-def _accumulate(rows, cols, vals, nrow, dense, fused=True):
+def _accumulate(rows, cols, vals, nrow, dense, fused=True, init=None):
     """``r[row] += val * dense[col]`` for each entry, in the order given (sorted by row), each an
     axpy of fused multiply-adds as torch's COO worker does (``fused=False``: each product rounded
-    before its add, as its CSR kernel does); the k-th entries of all rows at once."""
+    before its add, as its CSR kernel does); the k-th entries of all rows at once.  ``init``: the
+    array the products are added to (addmm's ``beta * input``), else zeros."""
     from ._arith import fma
-    r = np.zeros((nrow,) + dense.shape[1:], dense.dtype)
+    r = np.zeros((nrow,) + dense.shape[1:], dense.dtype) if init is None else init
     if not rows.shape[0]:
         return r
     k = np.arange(rows.shape[0]) - np.searchsorted(rows, rows, side="left")
@@ -57,21 +59,27 @@ class MmBackward0(_SparseDenseProduct):
 
 
 class SparseAddmmBackward0(_SparseDenseProduct):
-    __slots__ = ()
+    """y = beta * input + alpha * (mat1 @ mat2)  ->  d_input = beta * g, d_mat1 = alpha * (g @ mat2.t())
+    at mat1's indices, d_mat2 = alpha * (mat1.t() @ g); ``torch.sparse.mm`` is alpha = 1, beta = 0."""
+    __slots__ = ("alpha", "beta")
 
     def backward(self, g):
         g = np.asarray(g)
         idx, vals = self.idx, self.vals
         m2 = self._mat2()
-        d1 = d2 = None
+        alpha, beta = getattr(self, "alpha", 1), getattr(self, "beta", 0)
+        d0 = d1 = d2 = None
+        if self.next_functions[0][0] is not None:       # (beta = 0 too: torch's gradient is g * 0)
+            d0 = g if beta == 1 else g * g.dtype.type(beta)
         if self.want1:
             from ._grad import SparseGrad
             cidx = idx if self.coal else coalesce_arrays(idx, vals, self.size)[0]
             gv = (g @ m2.T)[cidx[0], cidx[1]]               # torch: grad.mm(mat2.t()) at mat1's indices
-            d1 = SparseGrad(cidx.copy(), gv, self.size, False)
+            d1 = SparseGrad(cidx.copy(), gv if alpha == 1 else gv * gv.dtype.type(alpha), self.size, False)
         if self.want2:
             d2 = self._mat2_grad(g)
-        return None, d1, d2
+            d2 = d2 if alpha == 1 else d2 * d2.dtype.type(alpha)
+        return d0, d1, d2
 
 
 def check_sparse_dense(mat1, mat2):
@@ -117,6 +125,9 @@ def _sparse_dense(mat1, mat2, node_cls=SparseAddmmBackward0):
 
 def sparse_mm(mat1, mat2):
     """``torch.mm`` with a sparse ``mat1``."""
+    if isinstance(mat2, SparseTensor) and not getattr(mat1, "is_sparse_csr", False) \
+            and not getattr(mat2, "is_sparse_csr", False):
+        return sparse_sparse(mat1, mat2)
     if getattr(mat1, "is_sparse_csr", False):
         from ._csr import csr_matmul
         return csr_matmul(mat1, mat2)
@@ -130,7 +141,7 @@ def mm(mat1, mat2, reduce=None):
         raise NotImplementedError("glasstorch: torch.sparse.mm with reduce= is not implemented")
     if isinstance(mat1, SparseTensor):
         if isinstance(mat2, SparseTensor):
-            raise NotImplementedError("glasstorch: torch.sparse.mm with a sparse second operand")
+            return sparse_sparse(mat1, mat2)
         if getattr(mat1, "is_sparse_csr", False):
             from ._csr import csr_matmul
             return csr_matmul(mat1, mat2)
@@ -139,3 +150,63 @@ def mm(mat1, mat2, reduce=None):
     from ..ops.matmul import addmm
     t = _creation.zeros(mat1.size(-2), mat2.size(-1), dtype=mat1.dtype)
     return addmm(t.transpose(-2, -1), mat2.transpose(-2, -1), mat1.transpose(-2, -1), beta=0).transpose(-2, -1)
+
+
+def addmm(input, mat1, mat2, *, beta=1.0, alpha=1.0):
+    """``torch.sparse.addmm``: beta * input + alpha * (sparse mat1 @ dense mat2), ``input`` broadcast to
+    the result's shape; as torch's kernel: the result starts as ``beta * input`` (a copy for beta = 1,
+    zeros for beta = 0), then each entry adds ``(alpha * v) * mat2[k]`` to its row with fused axpys."""
+    from .._tensor import _wrap
+    from ..autograd.grad_mode import GRAD
+    from ..ops._common import record
+    check_sparse_dense(mat1, mat2)
+    d = mat2._data
+    shape = (mat1._size[0], d.shape[1])
+    t = np.broadcast_to(input._data, shape)
+    init = np.zeros(shape, d.dtype) if beta == 0 else (t.astype(d.dtype, copy=True) if beta == 1 else
+                                                        (t * d.dtype.type(beta)).astype(d.dtype))
+    idx, vals = mat1._idx, mat1._vals
+    order = np.arange(idx.shape[1]) if mat1._coal else np.argsort(idx[0], kind="stable")
+    v = vals[order] if alpha == 1 else vals[order] * vals.dtype.type(alpha)
+    out = _wrap(_accumulate(idx[0][order], idx[1][order], v, shape[0], d, init=init))
+    if GRAD.enabled and (input._rg or mat1._rg or mat2._rg):
+        node = SparseAddmmBackward0()
+        node.idx, node.vals, node.size, node.coal = idx, vals, mat1._size, mat1._coal
+        node.want1, node.want2, node.alpha, node.beta = mat1._rg, mat2._rg, alpha, beta
+        node.save(mat2 if mat1._rg else None)
+        record(node, out, input, mat1, mat2)
+    return out
+
+
+def sparse_sparse(mat1, mat2):
+    """sparse @ sparse -> sparse, coalesced (``torch.sparse.mm``), as torch's CPU kernel: both
+    coalesced, then for each row i of mat1 and each of its entries (i, k, a) in column order, every
+    entry (k, j, b) of mat2 adds ``a * b`` (rounded, then added) to the row's sum at column j; each
+    row's columns come out sorted.  Forward only here: glasstorch refuses inputs that require grad."""
+    from ..autograd.grad_mode import GRAD
+    if GRAD.enabled and (mat1._rg or mat2._rg):
+        raise NotImplementedError("glasstorch: gradients of torch.sparse.mm of two sparse matrices")
+    if mat1.ndim != 2 or mat2.ndim != 2 or mat1._vals.ndim != 1 or mat2._vals.ndim != 1:
+        raise NotImplementedError("glasstorch: torch.sparse.mm of sparse matrices needs 2-D, scalar-valued ones")
+    if mat1._size[1] != mat2._size[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._size[0]}x{mat1._size[1]} and "
+                           f"{mat2._size[0]}x{mat2._size[1]})")
+    a, b = mat1.coalesce(), mat2.coalesce()
+    dt = np.promote_types(a._vals.dtype, b._vals.dtype)
+    ai, av, bi, bv = a._idx, a._vals.astype(dt), b._idx, b._vals.astype(dt)
+    b_start = np.searchsorted(bi[0], np.arange(b._size[0] + 1))
+    rows, cols, vals = [], [], []
+    for i in np.unique(ai[0]):
+        acc = {}
+        for e in np.flatnonzero(ai[0] == i):
+            k, x = ai[1, e], av[e]
+            for f in range(b_start[k], b_start[k + 1]):
+                j = bi[1, f]
+                acc[j] = acc[j] + x * bv[f] if j in acc else x * bv[f]
+        for j in sorted(acc):
+            rows.append(i)
+            cols.append(j)
+            vals.append(acc[j])
+    idx = np.array([rows, cols], np.int64).reshape(2, -1)
+    from ._coo import make
+    return make(idx, np.array(vals, dt).reshape(-1), (a._size[0], b._size[1]), True)

@@ -238,8 +238,12 @@ def test_softmax_dim_none():
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
 def test_implicit_softmax_dim_values(name):
-    x = R.standard_normal((3, 4)).astype(np.float32)
-    same_on_both(lambda t, x: _quiet(lambda: getattr(t.nn.functional, name)(x)), [x], rtol=1e-6, grad_rtol=1e-5)
+    # inputs of its own (the shared generator's state depends on which tests ran first in the worker, and
+    # the float32 exp behind these differs from torch's SLEEF in the last bit for some inputs)
+    # (softmax gradients cancel: a small element carries the absolute error of the large ones, hence the atol)
+    x = np.random.default_rng(14).standard_normal((3, 4)).astype(np.float32)
+    same_on_both(lambda t, x: _quiet(lambda: getattr(t.nn.functional, name)(x)), [x], rtol=1e-6, grad_rtol=1e-5,
+                 grad_atol=2e-8)
 
 
 def _implicit_dim_warning(t, name):
