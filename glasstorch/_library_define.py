@@ -26,8 +26,7 @@ class _DefinedOp:
                 f"Could not run '{self._qualname}' with arguments from the 'CPU' backend. This could be because the "
                 "operator doesn't exist for this backend, or was omitted during the selective/custom build process "
                 "(if using custom build).")
-        positional = [v for v, a in zip(values, self._schema.arguments) if not a.kw_only]
-        keyword = {a.name: v for v, a in zip(values, self._schema.arguments) if a.kw_only}
+        positional, keyword = self._schema.split(values)
         if self._backward_fn is not None and GRAD.enabled and any(t.requires_grad for t in _tensors(values)):
             return self._apply_autograd(positional, keyword)       # register_autograd's formula, as custom_op's
         return self._kernel(*positional, **keyword)

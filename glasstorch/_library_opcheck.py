@@ -98,8 +98,7 @@ def _run(definition, values, backward=False, grad=True):
     from ._tensor import Tensor
     from .autograd.grad_mode import enable_grad, no_grad
     args = _copies(values) if grad else _copies(values, detach=True)
-    positional = [v for v, a in zip(args, definition._parsed.arguments) if not a.kw_only]
-    keyword = {a.name: v for v, a in zip(args, definition._parsed.arguments) if a.kw_only}
+    positional, keyword = definition._parsed.split(args)
     with enable_grad() if grad else no_grad():
         out = definition._call(*positional, **keyword)
         outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,))

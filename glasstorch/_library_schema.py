@@ -204,6 +204,11 @@ class FunctionSchema:
             parts.append(str(a))
         return f"{self.name}({', '.join(parts)}) -> {self.returns}"
 
+    def split(self, values):
+        """Bound ``values`` (schema order) as the kernel takes them: (positional list, keyword-only dict)."""
+        positional = [v for v, a in zip(values, self.arguments) if not a.kw_only]
+        return positional, {a.name: v for v, a in zip(values, self.arguments) if a.kw_only}
+
     def bind(self, args, kwargs):
         """The call's values in schema order, as torch's dispatcher checks them."""
         n = len(self.arguments)

@@ -83,8 +83,7 @@ class CustomOpDef:
         from ._tensor import Tensor
         from .ops._common import GRAD
         values = self._parsed.bind(args, kwargs)
-        positional = [v for v, a in zip(values, self._parsed.arguments) if not a.kw_only]
-        keyword = {a.name: v for v, a in zip(values, self._parsed.arguments) if a.kw_only}
+        positional, keyword = self._parsed.split(values)
         flat = _tensors(values)
         if GRAD.enabled and any(t.requires_grad for t in flat):
             out = self._apply_autograd(positional, keyword)

@@ -176,25 +176,19 @@ def call_with_hooks(module, args, kwargs):
 
 def _run_always_called(module, st):
     args, kwargs = st["args"], st["kwargs"]
-    for hid, hook in GLOBAL_FORWARD.items():
-        if hid in GLOBAL_FORWARD_ALWAYS and hid not in st["called"]:
-            try:
-                res = hook(module, args, st["result"])
-            except Exception as e:     # noqa: BLE001 - torch silences it into a warning
-                warnings.warn("global module forward hook with ``always_call=True`` raised an exception that was "
-                              f"silenced as another error was raised in forward: {e}", stacklevel=3)
+    groups = (("global module", GLOBAL_FORWARD, GLOBAL_FORWARD_ALWAYS, ()),
+              ("module", module._forward_hooks, module._forward_hooks_always_called,
+               module._forward_hooks_with_kwargs))
+    for label, hooks, always, with_kwargs in groups:
+        for hid, hook in hooks.items():
+            if hid not in always or hid in st["called"]:
                 continue
-            st["result"] = st["result"] if res is None else res
-    for hid, hook in module._forward_hooks.items():
-        if hid in module._forward_hooks_always_called and hid not in st["called"]:
             try:
-                if hid in module._forward_hooks_with_kwargs:
-                    res = hook(module, args, kwargs, st["result"])
-                else:
-                    res = hook(module, args, st["result"])
+                res = (hook(module, args, kwargs, st["result"]) if hid in with_kwargs
+                       else hook(module, args, st["result"]))
             except Exception as e:     # noqa: BLE001 - torch silences it into a warning
-                warnings.warn("module forward hook with ``always_call=True`` raised an exception that was silenced "
-                              f"as another error was raised in forward: {e}", stacklevel=3)
+                warnings.warn(f"{label} forward hook with ``always_call=True`` raised an exception that was "
+                              f"silenced as another error was raised in forward: {e}", stacklevel=3)
                 continue
             st["result"] = st["result"] if res is None else res
 
