@@ -67,12 +67,10 @@ MOVED = {
                                             "torch.nn.modules.linear.NonDynamicallyQuantizableLinear"},
     "glasstorch.nn.modules.transformer_decoder": {n: "torch.nn.modules.transformer." + n for n in
                                                   ("Transformer", "TransformerDecoder", "TransformerDecoderLayer")},
-    "glasstorch.nn.modules._hooks": {"RemovableHandle": "torch.utils.hooks.RemovableHandle",
-                                     "BackwardHookFunctionBackward":
+    "glasstorch.autograd.graph": {"RemovableHandle": "torch.utils.hooks.RemovableHandle"},
+    "glasstorch.nn.modules._hooks": {"BackwardHookFunctionBackward":
                                          "torch.autograd.function.BackwardHookFunctionBackward"},
     "glasstorch.nn.modules._state_dict": {"_IncompatibleKeys": "torch.nn.modules.module._IncompatibleKeys"},
-    # optimizers have their own handle class; it shows torch's path (pickle finds nn's, which is alike)
-    "glasstorch.optim.optimizer": {"RemovableHandle": "torch.utils.hooks.RemovableHandle"},
     "glasstorch.optim._adafactor": {"Adafactor": "torch.optim.Adafactor"},
     "glasstorch.optim._muon": {"Muon": "torch.optim.Muon"},
     "glasstorch.distributions.dirichlet": {"Beta": "torch.distributions.beta.Beta"},

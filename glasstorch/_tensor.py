@@ -260,12 +260,10 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         from .ops._common import edge
-        from .autograd.graph import _Handle
+        from .autograd.graph import add_autograd_hook
         acc = edge(self)[0]
-        if acc._post_acc is None:
-            acc._post_acc = []
-        acc._post_acc.append(hook)
-        return _Handle(acc._post_acc, hook, counted=True)
+        acc._post_acc, handle = add_autograd_hook(acc._post_acc, hook)
+        return handle
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph leaves (adds into ``.grad``)."""

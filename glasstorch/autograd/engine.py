@@ -326,7 +326,7 @@ def _tensor_hooks(node, g):
     for nr in range(node._nout):
         if gs[nr] is None:
             continue
-        for fn in tuple((node._tensor_hooks or {}).get(nr, ())):     # a hook may remove itself
+        for fn in tuple((node._tensor_hooks or {}).get(nr, {}).values()):     # a hook may remove itself
             r = fn(_as_tensor(gs[nr]))
             if r is not None:
                 gs[nr] = _as_grad(checked_hook_result(fn, r, gs[nr]))
@@ -347,7 +347,7 @@ def create_mode():
 
 def _node_pre_hooks(node, g):
     gs = tuple(_as_tensor(x) for x in (g if node._nout != 1 else [g]))
-    for fn in tuple(node._pre_hooks):
+    for fn in tuple(node._pre_hooks.values()):
         r = fn(gs)
         if r is not None:
             gs = tuple(r)
@@ -358,7 +358,7 @@ def _node_pre_hooks(node, g):
 def _node_hooks(node, g, outs):
     gin = tuple(_as_tensor(x) for x in outs)
     gout = tuple(_as_tensor(x) for x in (g if node._nout != 1 else [g]))
-    for fn in tuple(node._hooks):
+    for fn in tuple(node._hooks.values()):
         r = fn(gin, gout)
         if r is not None:
             gin = tuple(r)
@@ -418,5 +418,5 @@ def _accumulate(node, g, create, steal=False):
         else:
             var._grad = _T._wrap(gd + g)
     if node._post_acc is not None:
-        for fn in tuple(node._post_acc):
+        for fn in tuple(node._post_acc.values()):
             fn(var)

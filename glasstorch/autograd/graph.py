@@ -10,6 +10,8 @@ one formula serves both.
 """
 import itertools
 import sys
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -110,24 +112,19 @@ class Node:
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _Handle(self._hooks, fn, counted=True)
+        self._hooks, handle = add_autograd_hook(self._hooks, fn)
+        return handle
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(fn)
-        return _Handle(self._pre_hooks, fn, counted=True)
+        self._pre_hooks, handle = add_autograd_hook(self._pre_hooks, fn)
+        return handle
 
     def _register_tensor_hook(self, nr, fn):
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
-        lst = self._tensor_hooks.setdefault(nr, [])
-        lst.append(fn)
-        return _Handle(lst, fn, counted=True)
+        self._tensor_hooks[nr], handle = add_autograd_hook(self._tensor_hooks.get(nr), fn)
+        return handle
 
     def __call__(self, *grads):
         from .engine import call_node
@@ -285,22 +282,29 @@ class AccumulateGrad(Node):
 HANDLE_IDS = itertools.count()
 
 
-class _Handle:
-    """What ``register_hook`` returns: ``remove()`` takes the hook off again."""
-    __slots__ = ("_lst", "_fn", "_counted", "id")
+class RemovableHandle:
+    """What every ``register_*_hook`` returns (torch.utils.hooks.RemovableHandle): ``remove()``, or
+    leaving a ``with`` block, takes the hook out of the dict that holds it under the handle's id (and
+    out of the ``extra`` dicts that mark it).  Module, optimizer, tensor and node hooks alike."""
 
-    def __init__(self, lst, fn, counted=False):
+    _counted = False        # an autograd hook: the engine leaves its fast path while one is registered
+
+    def __init__(self, hooks_dict, *extra_dicts):
         self.id = next(HANDLE_IDS)
-        self._lst, self._fn = lst, fn
-        self._counted = counted
-        if counted:
-            WATCHERS[0] += 1
+        self._dicts = (hooks_dict,) + extra_dicts
+
+    @property
+    def hooks_dict_ref(self):
+        """A weak reference to the dict holding the hook, as torch keeps it."""
+        return weakref.ref(self._dicts[0])
+
+    @property
+    def extra_dict_ref(self):
+        return tuple(weakref.ref(d) for d in self._dicts[1:])
 
     def remove(self):
-        try:
-            self._lst.remove(self._fn)
-        except ValueError:
-            return
+        for d in self._dicts:
+            d.pop(self.id, None)
         if self._counted:
             self._counted = False
             WATCHERS[0] -= 1
@@ -310,6 +314,17 @@ class _Handle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def add_autograd_hook(hooks, fn):
+    """Put ``fn`` at the end of an autograd hook dict (None: a new one); returns (dict, handle)."""
+    if hooks is None:
+        hooks = OrderedDict()
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    handle._counted = True
+    WATCHERS[0] += 1
+    return hooks, handle
 
 
 from .graph_hooks import (STACK as _HOOKS, Packed, SavedTensor, disable_saved_tensors_hooks, pack_all,  # noqa: E402

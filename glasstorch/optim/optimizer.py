@@ -14,7 +14,7 @@ from itertools import chain
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
-from ..autograd.graph import HANDLE_IDS       # the one counter all hook handles share, as torch's
+from ..autograd.graph import RemovableHandle   # the one handle class all hooks share, as torch's
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
@@ -31,24 +31,6 @@ required = _RequiredParameter()
 _global_optimizer_pre_hooks = OrderedDict()
 _global_optimizer_post_hooks = OrderedDict()
 _all_optimizers = weakref.WeakSet()      # to hook optimizers made before a global hook
-
-
-class RemovableHandle:
-    """What the ``register_*_hook`` methods return: ``remove()`` takes the hook off again."""
-    def __init__(self, hooks_dict):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
-        self.id = next(HANDLE_IDS)
-
-    def remove(self):
-        d = self.hooks_dict_ref()
-        if d is not None and self.id in d:
-            del d[self.id]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def _typename(obj):

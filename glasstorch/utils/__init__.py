@@ -1,5 +1,5 @@
 """``torch.utils``: ``data`` (datasets, samplers, DataLoader), ``checkpoint`` (activation checkpointing)."""
-from . import checkpoint, data
+from . import checkpoint, data, hooks
 from ._swap import swap_tensors
 
 __all__ = ["checkpoint", "data", "swap_tensors"]

@@ -4,14 +4,13 @@
 this file runs only when one is.
 """
 import warnings
-import weakref
 from collections import OrderedDict
 
 import numpy as np
 
 from ..._tensor import Tensor
 from ..._user_warning import warn_at_caller
-from ...autograd.graph import HANDLE_IDS as _ids, Node
+from ...autograd.graph import HANDLE_IDS as _ids, Node, RemovableHandle
 from ...ops._common import GRAD, _wrap, edge
 
 
@@ -25,33 +24,6 @@ GLOBAL_FORWARD_ALWAYS = OrderedDict()
 GLOBAL_BACKWARD_PRE = OrderedDict()
 GLOBAL_BACKWARD = OrderedDict()
 GLOBAL_IS_FULL = {"is_full": None}
-
-
-class RemovableHandle:
-    """What ``register_*_hook`` returns: ``remove()`` (or leaving a ``with`` block) unregisters."""
-
-    def __init__(self, *dicts):
-        self.id = next(_ids)
-        self._dicts = dicts
-
-    @property
-    def hooks_dict_ref(self):
-        """A weak reference to the dict holding the hook, as torch keeps it."""
-        return weakref.ref(self._dicts[0])
-
-    @property
-    def extra_dict_ref(self):
-        return tuple(weakref.ref(d) for d in self._dicts[1:])
-
-    def remove(self):
-        for d in self._dicts:
-            d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def add_hook(store, hook, prepend, *extra):
