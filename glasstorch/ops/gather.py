@@ -58,9 +58,13 @@ class IndexSelectBackward0(Node):
 
 def index_select(input, dim, index, *, out=None):
     try:
-        x = input._data
+        sparse = input.is_sparse
     except AttributeError:          # not a tensor: torch's parser error
         not_a_tensor()
+    if sparse:
+        from ..sparse._index_select import index_select as sparse_index_select
+        return sparse_index_select(input, dim, index)
+    x = input._data
     d = _wrap_dim(dim, x.ndim)
     i = index_checks.index_select(x, d, index)
     r = _wrap(np.take(x, i, axis=d) if x.ndim else x.copy())
