@@ -10,6 +10,7 @@ its graph (so transforms nest); ``_outermost`` drops it at the top level.
 """
 from . import autograd
 from ._functorch_active import active
+from .autograd._no_forward_ad import tangent_roots
 from .autograd.grad_mode import enable_grad
 from .func import _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
 
@@ -39,7 +40,8 @@ def _jacobian(func, argnums, has_aux, args, who, forward=False):
     with enable_grad():
         for i in nums:
             args[i] = _track(args[i])
-        with active(vmap=forward, jvp=forward):    # jacfwd vmaps forward mode over the basis
+        roots = [t for i in nums for t in _leaves(args[i])] if forward else []   # they carry tangents
+        with active(vmap=forward, jvp=forward), tangent_roots(roots):    # jacfwd vmaps forward mode over the basis
             res = func(*args)
         out, aux = _split_aux(res, has_aux, who)
         flat_in = [t for i in nums for t in _leaves(args[i])]
@@ -118,7 +120,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
 def _jvp(func, primals, tangents, has_aux):
     with enable_grad():
         tracked = [_track(p) for p in primals]
-        with active(jvp=True):
+        with active(jvp=True), tangent_roots([t for p in tracked for t in _leaves(p)]):
             res = func(*tracked)
         out, aux = _split_aux(res, has_aux, _JVP)
         flat_in = [t for p in tracked for t in _leaves(p)]

@@ -11,6 +11,7 @@ matmul path for p = 2 (EuclideanDistBackward0, see cdist_forward).
 """
 import numpy as np
 
+from ..autograd._no_forward_ad import refuse_forward_ad
 from ..autograd.graph import Node
 from .._rng_fma import fma64
 from ._fma32 import fma32
@@ -118,6 +119,7 @@ def pdist(input, p=2):
     p = float(p)
     if a.dtype == np.float16 and a.shape[0] > 1 and a.shape[1] > 0:     # torch's kernel has no half version
         raise NotImplementedError("\"pdist\" not implemented for 'Half'")
+    refuse_forward_ad("_pdist_forward", input)
     i, j = np.triu_indices(a.shape[0], 1)
     r = _wrap(np.asarray(_pdist_norms(a[i] - a[j], p), dtype=a.dtype))
     if GRAD.enabled and input._rg:
@@ -192,6 +194,7 @@ class EuclideanDistBackward0(Node):
 
 def _euclidean_dist(x1, x2):
     """torch's ``_euclidean_dist``: the distances through one matmul of padded rows."""
+    refuse_forward_ad("_euclidean_dist", x1, x2)
     a, b = x1._data, x2._data
     n1, n2 = (a * a).sum(-1, keepdims=True), (b * b).sum(-1, keepdims=True)
     a_ = np.concatenate([a * -2, n1, np.ones_like(n1)], -1)
@@ -254,6 +257,7 @@ def cdist_forward(x1, x2, p, compute_mode):
     mode = _MODES.index(compute_mode)
     if a.size and b.size and p == 2 and (mode == 1 or (mode == 0 and max(a.shape[-2], b.shape[-2]) > 25)):
         return _cdist_mm(x1, x2)
+    refuse_forward_ad("_cdist_forward", x1, x2)
     d = a[..., :, None, :] - b[..., None, :, :]
     r = _wrap(np.asarray(_cdist_norms(d, float(p)), dtype=a.dtype))
     if GRAD.enabled and (x1._rg or x2._rg):

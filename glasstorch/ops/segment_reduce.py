@@ -52,7 +52,7 @@ def _reduce(x, starts, lens, reduce, initial):
 class SegmentReduceBackward0(Node):
     """y = segment_reduce(x, r, lengths)   ->   sum: dx = g of x's run,  mean: g / length,
     max/min: g where x == y (positive ones shared among the ties),  prod: (g * y) / x (zeros: g * the others)"""
-    __slots__ = ("x", "y", "starts", "lens", "reduce", "initial", "shape", "axis")
+    __slots__ = ("x", "y", "starts", "lens", "reduce", "initial", "shape", "axis", "data")
 
     def backward(self, g):
         ga = g if is_array(g) else g._data
@@ -89,7 +89,11 @@ class SegmentReduceBackward0(Node):
                 gx[i, j] = np.where(zero, ga.reshape(b, -1, r)[i, owner[i, j]] * others, gx[i, j])
         gx = np.where(inside[..., None], gx, 0).astype(x.dtype)
         out = gx.reshape(self.shape)
-        return (out if is_array(g) else _wrap(out),)
+        if is_array(g):
+            return (out,)
+        # recording a graph: torch's _segment_reduce_backward has no derivative, so using this gradient raises
+        from ..autograd._double_guard import refused
+        return (refused(out, "derivative for aten::_segment_reduce_backward is not implemented", g, self.data),)
 
 
 def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, axis=0, unsafe=False,
@@ -138,7 +142,7 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
     if needs_grad(data):
         node = SegmentReduceBackward0()
         node.x, node.y, node.starts, node.lens, node.reduce, node.initial = xb, y, starts, lens, reduce, init
-        node.shape, node.axis = x.shape, axis
+        node.shape, node.axis, node.data = x.shape, axis, data
         record1(node, out, data)
     return out
 

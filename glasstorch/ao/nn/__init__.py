@@ -1,2 +1,2 @@
-"""``torch.ao.nn``: quantized modules."""
-from . import quantized  # noqa: F401
+"""``torch.ao.nn``: quantized modules and the fused containers of ``intrinsic``."""
+from . import intrinsic, quantized  # noqa: F401

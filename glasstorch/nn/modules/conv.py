@@ -56,7 +56,10 @@ class _ConvNd(Module):
                 (d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for d, k in zip(self.dilation, self.kernel_size)]
         else:
             pads = [(p, p) for p in self.padding]
-        self._reversed_padding_repeated_twice = [v for pair in reversed(pads) for v in pair]
+        reversed_pads = [v for pair in reversed(pads) for v in pair]
+        # torch keeps a list for padding='same'/'valid' and a tuple for numeric padding
+        self._reversed_padding_repeated_twice = (reversed_pads if isinstance(self.padding, str)
+                                                 else tuple(reversed_pads))
         self.weight = Parameter(_empty(self._weight_shape(in_channels, out_channels, groups), dtype))
         if bias:
             self.bias = Parameter(_empty((out_channels,), dtype))
