@@ -5,6 +5,7 @@ Each is a one-line call of an op; an in-place form runs the op on ``x`` and stor
 into ``x`` (``ops.inplace.commit``), so its graph node is the out-of-place op's, as in torch.
 """
 from . import _ops_index as O
+from ._deprecated_overloads import rebind_blas as _blas_rebind  # x.addmm_(beta, alpha, m1, m2) & co
 
 
 def _ip(self, op, *args, **kwargs):
@@ -88,25 +89,39 @@ class TensorFill:
         return O.inplace_more.transpose_(self, dim0, dim1)
 
     # ---- products ------------------------------------------------------------------------------
-    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+    def addr(self, vec1, vec2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addr(beta, [alpha,] vec1, vec2)
+            _, vec1, vec2, beta, alpha = _blas_rebind("addr", True, (vec1, vec2) + deprecated, beta, alpha)
         return _g().addr(self, vec1, vec2, beta=beta, alpha=alpha)
 
-    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+    def addbmm(self, batch1, batch2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addbmm(beta, [alpha,] batch1, batch2)
+            _, batch1, batch2, beta, alpha = _blas_rebind("addbmm", True, (batch1, batch2) + deprecated, beta, alpha)
         return _g().addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
-    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    def addr_(self, vec1, vec2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addr_(beta, [alpha,] vec1, vec2)
+            _, vec1, vec2, beta, alpha = _blas_rebind("addr_", True, (vec1, vec2) + deprecated, beta, alpha)
         return _ip(self, _g().addr, vec1, vec2, beta=beta, alpha=alpha)
 
-    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    def addbmm_(self, batch1, batch2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addbmm_(beta, [alpha,] batch1, batch2)
+            _, batch1, batch2, beta, alpha = _blas_rebind("addbmm_", True, (batch1, batch2) + deprecated, beta, alpha)
         return _ip(self, _g().addbmm, batch1, batch2, beta=beta, alpha=alpha)
 
-    def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+    def addmm_(self, mat1, mat2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addmm_(beta, [alpha,] mat1, mat2)
+            _, mat1, mat2, beta, alpha = _blas_rebind("addmm_", True, (mat1, mat2) + deprecated, beta, alpha)
         return _ip_product(self, _g().addmm, mat1, mat2, _mm_shape, beta=beta, alpha=alpha)
 
-    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+    def addmv_(self, mat, vec, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addmv_(beta, [alpha,] mat, vec)
+            _, mat, vec, beta, alpha = _blas_rebind("addmv_", True, (mat, vec) + deprecated, beta, alpha)
         return _ip_product(self, _g().addmv, mat, vec, _mv_shape, beta=beta, alpha=alpha)
 
-    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    def baddbmm_(self, batch1, batch2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.baddbmm_(beta, [alpha,] batch1, batch2)
+            _, batch1, batch2, beta, alpha = _blas_rebind("baddbmm_", True, (batch1, batch2) + deprecated, beta, alpha)
         return _ip_product(self, _g().baddbmm, batch1, batch2, _bmm_shape, beta=beta, alpha=alpha)
 
     # ---- integer and bit helpers ---------------------------------------------------------------

@@ -20,6 +20,7 @@ The op modules import ``Tensor``, so ``O`` (glasstorch/_ops_index.py) loads each
 from . import _ops_index as O
 from ._not_given import NO_DECIMALS
 from ._deprecated_overloads import rebind as _legacy_rebind    # x.addcmul_(value, t1, t2) & co
+from ._deprecated_overloads import rebind_blas as _blas_rebind  # x.addmm(beta, alpha, m1, m2) & co
 from ._tensor_index import TensorIndex
 from ._tensor_linalg import TensorLinalg
 from ._tensor_more import TensorMore
@@ -70,13 +71,19 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
 
     ger = outer
 
-    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+    def addmm(self, mat1, mat2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addmm(beta, [alpha,] mat1, mat2)
+            _, mat1, mat2, beta, alpha = _blas_rebind("addmm", True, (mat1, mat2) + deprecated, beta, alpha)
         return O.matmul.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
-    def addmv(self, mat, vec, *, beta=1, alpha=1):
+    def addmv(self, mat, vec, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.addmv(beta, [alpha,] mat, vec)
+            _, mat, vec, beta, alpha = _blas_rebind("addmv", True, (mat, vec) + deprecated, beta, alpha)
         return O.matmul.addmv(self, mat, vec, beta=beta, alpha=alpha)
 
-    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+    def baddbmm(self, batch1, batch2, *deprecated, beta=1, alpha=1):
+        if deprecated:      # x.baddbmm(beta, [alpha,] batch1, batch2)
+            _, batch1, batch2, beta, alpha = _blas_rebind("baddbmm", True, (batch1, batch2) + deprecated, beta, alpha)
         return O.matmul.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
 
     def kron(self, other):

@@ -307,7 +307,10 @@ class AddmmBackward0(Node):
         return dC, dA, dB
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+def addmm(input, mat1, mat2, *deprecated, beta=1, alpha=1, out=None):
+    if deprecated:      # torch.addmm(beta, input, [alpha,] mat1, mat2), the 0.4-era overloads
+        from .._deprecated_overloads import rebind_blas
+        input, mat1, mat2, beta, alpha = rebind_blas("addmm", False, (input, mat1, mat2) + deprecated, beta, alpha)
     x, y = mat1._data, mat2._data
     if x.ndim != 2 or y.ndim != 2:
         raise RuntimeError("mat1 must be a matrix, got " + str(x.ndim) + "-D tensor" if x.ndim != 2 else
@@ -355,7 +358,10 @@ class BaddbmmBackward0(AddmmBackward0):
     _saved_names = ("attr:alpha", "attr:beta", "batch1", "batch2")
 
 
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def baddbmm(input, batch1, batch2, *deprecated, beta=1, alpha=1, out=None):
+    if deprecated:      # torch.baddbmm(beta, input, [alpha,] batch1, batch2), the 0.4-era overloads
+        from .._deprecated_overloads import rebind_blas
+        input, batch1, batch2, beta, alpha = rebind_blas("baddbmm", False, (input, batch1, batch2) + deprecated, beta, alpha)
     x, y = batch1._data, batch2._data
     if x.ndim != 3 or y.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else "batch2 must be a 3D tensor")

@@ -29,7 +29,10 @@ class AddrBackward0(Node):
         return dC, du, dv
 
 
-def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+def addr(input, vec1, vec2, *deprecated, beta=1, alpha=1, out=None):
+    if deprecated:      # torch.addr(beta, input, [alpha,] vec1, vec2), the 0.4-era overloads
+        from .._deprecated_overloads import rebind_blas
+        input, vec1, vec2, beta, alpha = rebind_blas("addr", False, (input, vec1, vec2) + deprecated, beta, alpha)
     u, v = vec1._data, vec2._data
     if u.ndim != 1 or v.ndim != 1:
         raise RuntimeError(f"addr: Expected 1-D argument vec1, but got {u.ndim}-D" if u.ndim != 1 else
@@ -66,7 +69,10 @@ class AddbmmBackward0(Node):
         return dC, dA, dB
 
 
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def addbmm(input, batch1, batch2, *deprecated, beta=1, alpha=1, out=None):
+    if deprecated:      # torch.addbmm(beta, input, [alpha,] batch1, batch2), the 0.4-era overloads
+        from .._deprecated_overloads import rebind_blas
+        input, batch1, batch2, beta, alpha = rebind_blas("addbmm", False, (input, batch1, batch2) + deprecated, beta, alpha)
     x, y = batch1._data, batch2._data
     if x.ndim != 3 or y.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if x.ndim != 3 else "batch2 must be a 3D tensor")
@@ -98,7 +104,10 @@ class AddmvBackward0(Node):
         return dC, dA, dv
 
 
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+def addmv(input, mat, vec, *deprecated, beta=1, alpha=1, out=None):
+    if deprecated:      # torch.addmv(beta, input, [alpha,] mat, vec), the 0.4-era overloads
+        from .._deprecated_overloads import rebind_blas
+        input, mat, vec, beta, alpha = rebind_blas("addmv", False, (input, mat, vec) + deprecated, beta, alpha)
     A, v, c = mat._data, vec._data, input._data
     if A.ndim != 2 or v.ndim != 1 or c.ndim > 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {c.ndim}, {A.ndim}, {v.ndim}")
