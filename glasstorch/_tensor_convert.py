@@ -8,6 +8,7 @@ CPU-only torch build raises.
 from . import _dtype as _dt
 from ._device import check_device
 from ._arg_refuse import not_a_tensor
+from . import _jit_state
 
 
 class TensorConvert:
@@ -101,9 +102,13 @@ class TensorConvert:
         d = self._data
         if d.size != 1:
             raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
+        if _jit_state.mode == "record":
+            _jit_state.warn_conversion("number")
         return d.reshape(()).item()
 
     def tolist(self):
+        if _jit_state.mode == "record":
+            _jit_state.warn_conversion("list")
         return self._data.tolist()
 
     def __len__(self):
@@ -121,29 +126,38 @@ class TensorConvert:
         if d.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with {'no values' if d.size == 0 else 'more than one value'}"
                                f" is ambiguous")
+        if _jit_state.mode == "record":
+            _jit_state.warn_conversion("boolean")
         return bool(d.reshape(()))
 
     def _one_element(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
 
-    def __float__(self):
+    def _scalar(self, kind):
+        """The one element as a Python number, for ``float(t)``, ``int(t)``, ``complex(t)``."""
         self._one_element()
+        if _jit_state.mode == "record":
+            _jit_state.warn_conversion(kind)
+        return self._data.reshape(()).item()
+
+    def __float__(self):
+        value = self._scalar("float")
         if self._rg:
             warn_grad_to_scalar()
         try:
-            return float(self.item())
+            return float(value)
         except TypeError:                 # a complex value: torch takes its real part if exactly real
             from .ops.complex_ops2 import complex_to_number
-            return complex_to_number(self.item(), float)
+            return complex_to_number(value, float)
 
     def __int__(self):
-        self._one_element()
+        value = self._scalar("integer")
         try:
-            return int(self.item())
+            return int(value)
         except TypeError:
             from .ops.complex_ops2 import complex_to_number
-            return complex_to_number(self.item(), int)
+            return complex_to_number(value, int)
 
     def __index__(self):
         if self._data.dtype.kind not in "biu" or self._data.size != 1:
@@ -151,10 +165,10 @@ class TensorConvert:
         return int(self._data.reshape(()))
 
     def __complex__(self):
-        self._one_element()
+        value = self._scalar("complex")
         if self._rg:
             warn_grad_to_scalar()
-        return complex(self.item())
+        return complex(value)
 
 
 _GRAD_SCALAR_WARNED = [False]
@@ -165,6 +179,8 @@ def warn_grad_to_scalar():
     requires grad -- only while grad mode is on: under ``no_grad`` (LBFGS's step, metric code) it is silent."""
     from ._api_more import _WARN_ALWAYS
     from .autograd.grad_mode import GRAD
+    if _jit_state.scripting:            # TorchScript's float(t) is an op of its own: no warning
+        return
     if GRAD.enabled and (not _GRAD_SCALAR_WARNED[0] or _WARN_ALWAYS[0]):
         _GRAD_SCALAR_WARNED[0] = True
         from ._user_warning import warn_at_caller

@@ -2,7 +2,8 @@
 
 glasstorch runs everything eagerly, as torch does outside TorchScript.  The decorators
 (``@torch.jit.ignore``, ``unused``, ``export``) hand the function back unchanged,
-``is_scripting()`` / ``is_tracing()`` are False and ``annotate(type, value)`` is the value.
+``is_scripting()`` is False, ``is_tracing()`` True only while a trace is recorded or run
+(``glasstorch/_jit_state.py``) and ``annotate(type, value)`` is the value.
 
 ``script`` and ``trace`` return objects of torch's classes (``RecursiveScriptModule``,
 ``TopLevelTracedModule``, ``ScriptFunction``) that print, save, load, freeze and train like torch's
@@ -12,6 +13,8 @@ says so; docs/differences.md lists the rest.
 """
 import typing
 import warnings
+
+from .. import _jit_state
 
 from ._script import (ScriptModule, RecursiveScriptModule, ScriptFunction, script,  # noqa: F401
                       script_method)
@@ -71,7 +74,8 @@ def is_scripting():
 
 
 def is_tracing():
-    return False
+    """True while ``torch.jit.trace`` records a function and while a trace runs (``_jit_state``)."""
+    return _jit_state.mode is not None
 
 
 def annotate(the_type, the_value):

@@ -31,8 +31,9 @@ def _detached_tree(mod, wrappers, memo):
     return new
 
 
-def frozen_wrapper(runner, name):
-    """A ``RecursiveScriptModule`` with nothing but a forward (``runner``) and its original name."""
+def frozen_wrapper(runner, name, preserved=()):
+    """A ``RecursiveScriptModule`` with nothing but a forward (``runner``), its original name and the
+    attributes and methods named in ``preserved`` (read from ``runner``)."""
     w = RecursiveScriptModule.__new__(RecursiveScriptModule)
     Module.__init__(w)
     d = w.__dict__
@@ -40,25 +41,31 @@ def frozen_wrapper(runner, name):
     d["_gt_frozen"] = runner
     d["_gt_name"] = name
     d["_gt_hide"] = True
+    d["_gt_preserved"] = list(preserved)
+    d["_gt_attrs"] = {attr: getattr(runner, attr) for attr in preserved}
     return w
 
 
 def freeze(mod, preserved_attrs=None, optimize_numerics=True):
     """``torch.jit.freeze``: an eval-mode script module with its weights turned into constants."""
-    warnings.warn("`torch.jit.freeze` is deprecated. Please use `torch.compile` instead.", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn("`torch.jit.freeze` is deprecated. Please use `torch.compile` instead.",
+                  DeprecationWarning)     # torch's line: hidden by the default filters
     if not isinstance(mod, ScriptModule):
         raise RuntimeError("Freezing expects a ScriptModule as input. Please use torch.jit.script or "
                            "torch.jit.trace to script your 'nn.Module'.")
     if mod.training:
         raise RuntimeError("Freezing is currently only implemented for modules in eval mode. Please call .eval() "
                            "on your module before freezing.")
+    preserved = list(preserved_attrs or [])
+    for attr in preserved:
+        if not hasattr(mod, attr):
+            raise RuntimeError(f"Unknown name: {attr}")
     if "_gt_frozen" in mod.__dict__:
-        return frozen_wrapper(mod.__dict__["_gt_frozen"], mod.original_name)
+        return frozen_wrapper(mod.__dict__["_gt_frozen"], mod.original_name, preserved)
     if "_gt_orig" not in mod.__dict__:          # a ScriptModule subclass of the user's
-        return frozen_wrapper(_detached_tree(mod, {}, {}), type(mod).__name__)
+        return frozen_wrapper(_detached_tree(mod, {}, {}), type(mod).__name__, preserved)
     wrappers = {id(orig): w for orig, w in _pairs(mod)}
-    return frozen_wrapper(_detached_tree(mod.__dict__["_gt_orig"], wrappers, {}), mod.original_name)
+    return frozen_wrapper(_detached_tree(mod.__dict__["_gt_orig"], wrappers, {}), mod.original_name, preserved)
 
 
 def run_frozen_optimizations(mod, optimize_numerics=True, preserved_methods=None):
@@ -68,7 +75,7 @@ def run_frozen_optimizations(mod, optimize_numerics=True, preserved_methods=None
 def optimize_for_inference(mod, other_methods=None):
     """``torch.jit.optimize_for_inference``: ``freeze(mod.eval())`` (torch then rewrites the graph)."""
     warnings.warn("`torch.jit.optimize_for_inference` is deprecated. Please use `torch.compile` instead.",
-                  DeprecationWarning, stacklevel=2)
+                  DeprecationWarning)
     if not isinstance(mod, ScriptModule):
         raise RuntimeError("optimize_for_inference expects a ScriptModule as input. Please use torch.jit.script "
                            "or torch.jit.trace to script your 'nn.Module'.")

@@ -10,12 +10,14 @@ original's tensor objects, in slots of its own.  Here the wrapper holds the orig
 the duration of each call and taken back after (``_run``).
 """
 import copy
+import functools
+import inspect
 import pickle
 import threading
 import warnings
 
 from ..nn.modules.module import Module
-from .. import _class_paths
+from .. import _class_paths, _jit_state
 
 _local = threading.local()          # .pickling: torch.jit.save is pickling; wrappers may be pickled then
 
@@ -130,10 +132,11 @@ def _pairs(top):
     return pairs
 
 
-def _run(top, args, kwargs):
-    """Call the original module with the wrappers' state in its tree: their parameter and buffer dicts
-    (what ``forward`` assigns lands there), constants set on them, and their training flags (a traced
-    one's from tracing time: torch's trace keeps ``self.training`` as a constant).  Put back after."""
+def _run(top, args, kwargs, method=None):
+    """Call the original module (or its bound ``method``) with the wrappers' state in its tree: their
+    parameter and buffer dicts (what ``forward`` assigns lands there), constants set on them, and their
+    training flags (a traced one's from tracing time: torch's trace keeps ``self.training`` as a
+    constant).  Put back after."""
     saved = []
     for orig, w in _pairs(top):
         d, od = w.__dict__, orig.__dict__
@@ -141,11 +144,25 @@ def _run(top, args, kwargs):
                        training=d["_gt_baked"] if "_gt_baked" in d else d.get("training", False))
         saved.append((od, {k: od.get(k) for k in changes}))
         od.update(changes)
+    call = top.__dict__["_gt_orig"] if method is None else method
     try:
-        return top.__dict__["_gt_orig"](*args, **kwargs)
+        if "_gt_baked" in top.__dict__:     # a trace: is_tracing() was True when it was recorded
+            with _jit_state.tracing("replay"):
+                return call(*args, **kwargs)
+        with _jit_state.scripted():
+            return call(*args, **kwargs)
     finally:
         for od, old in reversed(saved):
             od.update(old)
+
+
+def _script_method(wrapper, method):
+    """A method of the original module (``@torch.jit.export`` ...) called through the wrapper: run with
+    the wrapper's state (training flag, constants), as the compiled method reads the script module's."""
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        return _run(wrapper, args, kwargs, method)
+    return call
 
 
 class RecursiveScriptModule(ScriptModule):
@@ -178,9 +195,13 @@ class RecursiveScriptModule(ScriptModule):
         orig = d.get("_gt_orig")
         if orig is not None and not name.startswith("_") and not d.get("_gt_hide"):
             try:
-                return getattr(orig, name)
+                value = getattr(orig, name)
             except AttributeError:
                 pass
+            else:
+                if inspect.ismethod(value) and value.__self__ is orig:
+                    return _script_method(self, value)
+                return value
         raise AttributeError(f"'RecursiveScriptModule' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
@@ -243,7 +264,19 @@ class ScriptFunction(_Archived):
         _no_ir("ScriptFunction.schema")
 
     def __reduce__(self):
+        if getattr(_local, "pickling", False):      # torch.jit.save: the function by its import path
+            return _function_at, (self._fn.__module__, self._fn.__qualname__)
         raise pickle.PickleError("ScriptFunction cannot be pickled")
+
+
+def _function_at(module, qualname):
+    """What ``module.qualname`` names now: the function, or the ``ScriptFunction`` that
+    ``@torch.jit.script`` put in its place."""
+    import importlib
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 # torch's class is a pybind11 type whose qualname repeats its module: <class 'torch.jit.torch.jit.ScriptFunction'>

@@ -33,12 +33,12 @@ class PlaceholderModule(Module):
 
 def _payload(m):
     if isinstance(m, ScriptFunction):
-        return {"module": PlaceholderModule(m._fn), "traced": False, "states": None}
+        return {"module": PlaceholderModule(m), "traced": False, "states": None}
     if not isinstance(m, ScriptModule):
         raise AttributeError(f"'{type(m).__name__}' object has no attribute 'save'")
     if "_gt_frozen" in m.__dict__:
         return {"module": m.__dict__["_gt_frozen"], "traced": False, "states": None, "frozen": True,
-                "name": m.original_name}
+                "name": m.original_name, "preserved": m.__dict__.get("_gt_preserved", [])}
     if "_gt_orig" not in m.__dict__:          # a ScriptModule subclass of the user's: itself
         return {"module": m, "traced": False, "states": None}
     # each wrapper's own state, in the order the loaded wrappers will have
@@ -129,14 +129,13 @@ def _read(f, map_location, extra_files):
                                "eagerly and reads only archives its own torch.jit.save wrote). Save the model's "
                                "state_dict with torch.save in PyTorch and load it into the Python model instead.")
         z.get_record("constants.pkl")           # torch's "failed locating file constants.pkl" error
-    for name in extra_files:
-        if z.has_record("extra/" + name):
-            extra_files[name] = z.get_record("extra/" + name)
+    for name in extra_files:        # torch: b"" for a file the archive does not hold
+        extra_files[name] = z.get_record("extra/" + name) if z.has_record("extra/" + name) else b""
     payload = torch_load(io.BytesIO(z.get_record("module.pt")), map_location=map_location, weights_only=False)
     module = payload["module"]
     if payload.get("frozen"):
         from ._freeze import frozen_wrapper
-        return frozen_wrapper(module, payload["name"])
+        return frozen_wrapper(module, payload["name"], payload.get("preserved", ()))
     if isinstance(module, ScriptModule):
         return module
     loaded = _wrap(module, RecursiveScriptModule, {})

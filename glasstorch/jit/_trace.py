@@ -5,11 +5,16 @@ original ``forward`` again, with the training flags it had while being traced (t
 ``self.training`` as a constant, so ``traced.eval()`` changes nothing there either).  ``check_trace``
 calls the function as often as torch does (trace, re-trace, the trace, the function, the re-trace:
 five calls, four when outputs differ), so random numbers and BatchNorm statistics advance alike,
-and warns with torch's ``TracerWarning`` when the outputs of two calls differ.
+and warns with torch's ``TracerWarning`` when the outputs of two calls differ.  The tracer's state
+(``glasstorch/_jit_state.py``) is "record" while the example inputs go through the function (and the
+re-trace), "replay" while the trace runs: ``torch.jit.is_tracing()`` is True in both, and tensors turned
+into Python values while recording give torch's "Converting a tensor to a Python ..." warning.
 """
+import functools
 import inspect
 import warnings
 
+from .. import _jit_state
 from .._tensor import Tensor
 from ..nn.modules.module import Module
 from ._script import ScriptModule, ScriptFunction, _wrap, _run, _deprecated
@@ -172,26 +177,37 @@ def _compare(original, reference, match_what, tolerance):
                                      equal_nan=True)
         except AssertionError as e:
             warnings.warn(f"Output nr {i + 1}. of the traced function does not match the corresponding output of "
-                          f"the {match_what}. Detailed error:\n{e}", TracerWarning, stacklevel=4)
+                          f"the {match_what}. Detailed error:\n{e}", TracerWarning, stacklevel=3)
             ok = False
     return ok
 
 
-def _check_trace(call, inputs, tolerance, kwarg, retrace):
-    """torch's order: re-trace (a call), run the trace, run the function, compare; then the re-trace."""
+def _check_trace(eager, replay, inputs, tolerance, kwarg, retrace):
+    """torch's order: re-trace (a call of ``eager`` recorded), run the trace (``replay``), run the
+    function (``eager``, not tracing), compare; then the re-trace."""
     _deprecated(retrace)
-    def run(what):
+    def run(what, call, mode):
         try:
-            if kwarg:
-                return _tensors(call(**_clone(inputs)))
-            return _tensors(call(*_clone(inputs)))
+            with _jit_state.tracing(mode):
+                if kwarg:
+                    return _tensors(call(**_clone(inputs)))
+                return _tensors(call(*_clone(inputs)))
         except Exception as e:
             raise TracingCheckError(None, None, f"encountered an exception while running the {what} with test "
                                                 f"inputs.\nException:\n\t" + str(e).replace("\n", "\n\t")) from e
-    run("trace")                        # the re-trace torch makes of copies of the inputs
-    traced = run("trace")
-    if _compare(traced, run("Python function"), "Python function", tolerance):
-        _compare(traced, run("repeated trace"), "repeated trace", tolerance)
+    run("trace", eager, "record")       # the re-trace torch makes of copies of the inputs
+    traced = run("trace", replay, "replay")
+    if _compare(traced, run("Python function", eager, None), "Python function", tolerance):
+        _compare(traced, run("repeated trace", replay, "replay"), "repeated trace", tolerance)
+
+
+def _replaying(fn):
+    """``fn`` run as a trace runs: ``torch.jit.is_tracing()`` True inside (the record was made so)."""
+    @functools.wraps(fn)
+    def replay(*args, **kwargs):
+        with _jit_state.tracing("replay"):
+            return fn(*args, **kwargs)
+    return replay
 
 
 def _warn_optimize(optimize):
@@ -234,14 +250,16 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     if not callable(func) or not hasattr(func, "__name__"):
         raise RuntimeError("Could not get name of python class object")
     _check_inputs(tuple(example_inputs.values()) if kwarg else example_inputs)
-    out = func(**example_inputs) if kwarg else func(*example_inputs)
+    with _jit_state.tracing("record"):
+        out = func(**example_inputs) if kwarg else func(*example_inputs)
     _check_output(out, strict)
+    replay = _replaying(func)
     if check_trace:
         for inputs in (check_inputs if check_inputs is not None else [example_inputs]):
             inputs = (inputs,) if isinstance(inputs, Tensor) else inputs
-            _check_trace(func, inputs, check_tolerance, kwarg, "trace")
+            _check_trace(func, replay, inputs, check_tolerance, kwarg, "trace")
     name = "_lambda" if func.__name__ == "<lambda>" else func.__name__
-    return ScriptFunction(func, name)
+    return ScriptFunction(replay, name)
 
 
 def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
@@ -285,16 +303,18 @@ def _trace_module(mod, inputs, check_trace, check_inputs, tolerance, strict, kwa
                     raise NameError(f"'{key}' is not in forward() method's arguments,\n                         valid "
                                     f"arguments name are [{','.join(names)}]")
             _check_inputs(tuple(example.values()))
-            out = mod(**example)
+            with _jit_state.tracing("record"):
+                out = mod(**example)
         else:
             example = _make_tuple(example)
             _check_inputs(example)
-            out = mod(*example)
+            with _jit_state.tracing("record"):
+                out = mod(*example)
         _check_output(out, strict)
         if check_trace:
             for checks in (check_inputs if check_inputs is not None else [inputs]):
                 given = checks[method]
                 if not (kwarg and isinstance(given, dict)):
                     given = _make_tuple(given)
-                _check_trace(traced, given, tolerance, kwarg and isinstance(given, dict), "trace_method")
+                _check_trace(mod, traced, given, tolerance, kwarg and isinstance(given, dict), "trace_method")
     return traced
