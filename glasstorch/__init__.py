@@ -137,6 +137,10 @@ def __getattr__(name):
     if name in ("TypedStorage", "UntypedStorage"):
         from . import storage
         return getattr(storage, name)
+    if name.endswith("Storage"):           # FloatStorage & co, the legacy typed storages
+        from . import _legacy_storage
+        if name in _legacy_storage.__all__:
+            return getattr(_legacy_storage, name)
     if name in ("SymInt", "SymFloat", "SymBool"):
         from . import types
         return getattr(types, name)

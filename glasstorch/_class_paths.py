@@ -44,6 +44,10 @@ MOVED = {
     "glasstorch._pickle_safe": {"safe_globals": "torch.serialization.safe_globals"},
     "glasstorch._sdp": {"SDPBackend": "torch.nn.attention._SDPBackend"},
     "glasstorch.ops.storage": {"UntypedStorage": "torch.storage.UntypedStorage"},
+    "glasstorch._legacy_storage": {**{f"{n}Storage": f"torch.{n}Storage" for n in
+                                      ("Double", "Float", "Half", "Long", "Int", "Short", "Char", "Byte", "Bool",
+                                       "ComplexDouble", "ComplexFloat")},
+                                   "_LegacyStorage": "torch.storage._LegacyStorage"},
     "glasstorch.autograd.graph_hooks": {"save_on_cpu": "torch.autograd.graph.save_on_cpu",
                                         "saved_tensors_hooks": "torch.autograd.graph.saved_tensors_hooks",
                                         "SavedTensor": "torch._C._autograd.SavedTensor"},
