@@ -52,8 +52,8 @@ def _infer(data, want=None):
         return data.copy()
     if isinstance(data, np.generic):
         return _numpy_scalar(data)
-    if isinstance(data, str):
-        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if not isinstance(data, (list, tuple)):
         if isinstance(data, (dict, set, frozenset)):
             raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
@@ -116,26 +116,43 @@ def _scan(data, want=None):
         raise ValueError("too many dimensions 'str'")
     kind = None
     stack = [data]
-    while stack:
+    while stack:                    # depth-first, in order: the first leaf torch cannot type is reported
         y = stack.pop()
         if isinstance(y, (list, tuple)):
-            stack.extend(y)
-        else:
+            stack.extend(reversed(y))
+        elif want is None:
             kind = _join(kind, _kind_of(y))
+        else:       # torch infers nothing when given a dtype: a leaf it cannot store fails in _check_structure
+            try:
+                kind = _join(kind, _kind_of(y))
+            except (TypeError, RuntimeError):
+                pass
     if kind is None:
         kind = "f"
     _check_structure(data, shape, 0, kind if want is None else np.dtype(want))
     return kind, tuple(shape)
 
 
+def _check_storable(obj, dt):
+    """A leaf torch stores into a tensor of the given dtype ``dt`` by unpacking it as a Python number."""
+    try:
+        (int if dt.kind in "iub" else float)(obj.__index__() if dt.kind in "iub" else obj)
+    except (TypeError, AttributeError, ValueError):
+        if dt.kind in "iub":
+            raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer") from None
+        raise TypeError(f"must be real number, not {type(obj).__name__}") from None
+
+
 def _check_structure(obj, shape, dim, kind):
     if dim == len(shape):
         if isinstance(obj, (list, tuple)):
-            if kind == "f" or (not isinstance(kind, str) and np.dtype(kind).kind == "f"):
+            if kind in ("f", "c") or (not isinstance(kind, str) and np.dtype(kind).kind in "fc"):
                 raise TypeError(f"must be real number, not {type(obj).__name__}")
             raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
         if isinstance(obj, (Tensor, np.ndarray)):
             _seq.check_scalar_leaf(obj, kind)
+        elif not isinstance(kind, str) and not isinstance(obj, (int, float, complex, np.generic)):
+            _check_storable(obj, np.dtype(kind))
         return
     if isinstance(obj, (Tensor, np.ndarray)):
         if _seq.array_fits(obj, shape[dim:]):
@@ -165,8 +182,8 @@ def _kind_of(x):
         return x.dtype
     if isinstance(x, np.generic):
         return _numpy_scalar(x).dtype
-    if isinstance(x, str):
-        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
     try:
         float(x)
         return "f"
