@@ -288,7 +288,11 @@ def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requi
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     size = _size_kw(args, size, "empty")
-    return _filled(size, 0, dtype, requires_grad, device)
+    r = _filled(size, 0, dtype, requires_grad, device)
+    if memory_format is None:
+        return r
+    from ._creation_format import empty_in_format
+    return empty_in_format(r, memory_format)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):

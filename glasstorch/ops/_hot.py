@@ -69,9 +69,16 @@ def __matmul__(self, other):
             ny = y.ndim
             if nx >= 2 and ny >= 2:
                 try:
-                    return _plain(_gemm_mm(x, y) if nx == 2 == ny else _np_matmul(x, y))
+                    if nx == 2 == ny:
+                        return _plain(_gemm_mm(x, y))
+                    r = _np_matmul(x, y)
                 except ValueError:          # sizes that do not match: torch's error, from matmul
                     pass
+                else:
+                    if not r.flags.c_contiguous:    # torch's bmm / folded mm output, viewed: contiguous
+                        from ._layout import contig
+                        r = contig(r)
+                    return _plain(r)
     if not isinstance(other, Tensor):
         # torch's operator turns matmul's TypeError into NotImplemented: Python's own error then, or
         # NumPy's matmul for an ndarray (which reads the tensor through __array__)

@@ -69,10 +69,11 @@ def is_canonical(a):
 
 
 def _is_cl(a):
-    if a.ndim != 4:
+    """``a`` is channels_last-contiguous (4-d) or channels_last_3d-contiguous (5-d)."""
+    if a.ndim not in (4, 5):
         return False
     from .conversion import is_contiguous_as
-    return is_contiguous_as(a, "channels_last")
+    return is_contiguous_as(a, "channels_last" if a.ndim == 4 else "channels_last_3d")
 
 
 def non_overlapping_dense(a):
@@ -239,8 +240,18 @@ def preserve_of(r, x):
 
 
 def suggest_cl(x):
-    """torch's suggest_memory_format(x) is channels_last (a 4-d x laid out so and not also contiguous)."""
-    return x.ndim == 4 and x.size > 0 and not is_contiguous(x) and _is_cl(x)
+    """torch's suggest_memory_format(x) is channels_last(_3d) (a 4-d / 5-d x laid out so and not also
+    contiguous)."""
+    return x.ndim in (4, 5) and x.size > 0 and not is_contiguous(x) and _is_cl(x)
+
+
+def cl_strides(shape):
+    """channels_last(_3d) element strides of a 4-d / 5-d ``shape``: C innermost, then W, H, (D,) N."""
+    st, acc = [0] * len(shape), 1
+    for d in (1,) + tuple(range(len(shape) - 1, 1, -1)) + (0,):
+        st[d] = acc
+        acc *= max(shape[d], 1)
+    return tuple(st)
 
 
 def contig_or_cl(r, x):
@@ -249,8 +260,7 @@ def contig_or_cl(r, x):
     if x.flags.c_contiguous or r.__class__ is not np.ndarray:
         return r
     if suggest_cl(x):
-        n, c, h, w = r.shape
-        return with_strides(r, (h * w * c, 1, w * c, c))
+        return with_strides(r, cl_strides(r.shape))
     return contig(r)
 
 

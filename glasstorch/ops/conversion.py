@@ -55,7 +55,7 @@ def _convert(t, dt, copy=False):
     if 0 in x.strides and x.size > 1:       # an expanded tensor: laid out as its clone (torch's empty_like)
         x = layout_copy(x, None)
     y = x.astype(dt.np)
-    if x.ndim > 1 and 1 in x.shape and x.flags.c_contiguous:
+    if x.ndim > 1 and 1 in x.shape and y.size:
         from ._layout import preserve           # (a size-1 dim strided its own way keeps its stride)
         y = preserve(y, x)
     r = _wrap(strided_like(y, x))       # (an empty tensor keeps its strides)

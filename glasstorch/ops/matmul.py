@@ -204,10 +204,15 @@ def matmul(input, other, *, out=None):
             if x.dtype.kind == "b":
                 _refuse_bool(x, y, _folds(input, other))
             try:
-                return _wrap(np.asarray(_gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else
-                                        _gemm_order.matmul_nd(x, y) if x.ndim > 1 < y.ndim else np.matmul(x, y)))
+                r = np.asarray(_gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else
+                               _gemm_order.matmul_nd(x, y) if x.ndim > 1 < y.ndim else np.matmul(x, y))
             except ValueError:
                 pass
+            else:
+                if not r.flags.c_contiguous:        # torch's mm / bmm outputs (then viewed) are contiguous
+                    from ._layout import contig
+                    r = contig(r)
+                return _wrap(r)
         _check_matmul(x, y, _folds(input, other))
         return _wrap(np.asarray(np.matmul(x, y)))
     fold = _folds(input, other)

@@ -296,8 +296,8 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     res = _from_layout(res.reshape((o,) + out + (n,) if inner else (o, n) + out), inner)
     if squeeze1d:
         res = res[:, :, 0, :]
-    elif nd == 2:
-        res = _channels_last_like(res, input._data, weight._data)
+    elif nd in (2, 3):
+        res = _channels_last_like(res, input._data, weight._data, stride, dilation, groups)
     r = _wrap(res)
     if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
         node = ConvolutionBackward0()
@@ -309,12 +309,32 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     return r
 
 
-def _channels_last_like(res, x, w):
-    """torch's CPU conv2d writes a channels_last output when the input or the weight is channels_last."""
+def _channels_last_like(res, x, w, stride, dilation, groups):
+    """torch's CPU conv2d / conv3d (and their transposes) write a channels_last(_3d) output when the input
+    or the weight is laid out so (3-d: only on the oneDNN path, which torch takes by _uses_onednn; its
+    slow 3-d kernels write contiguous outputs)."""
     from ...ops.conversion import _suggested_format, layout_copy
-    if "channels_last" in (_suggested_format(x), _suggested_format(w)):
-        return layout_copy(res, "channels_last")
-    return res
+    from ...ops._layout import contig
+    if res.ndim == 5 and not _uses_onednn(x, w, stride, dilation, groups):
+        return contig(res)
+    fmt = "channels_last" if res.ndim == 4 else "channels_last_3d"
+    if fmt in (_suggested_format(x), _suggested_format(w)):
+        return layout_copy(res, fmt)
+    return contig(res)
+
+
+def _uses_onednn(x, w, stride, dilation, groups):
+    """torch's ConvParams::use_mkldnn for a float CPU input: float32 only; then a strided, dilated, large
+    (16+) batch, non-1x1 or multi-threaded convolution that also is grouped, has a kernel wider than 3 in its
+    last two dims, a batch over 1, or N*C*D*H (its first four sizes) over 20480."""
+    from ..._runtime import get_num_threads
+    if x.dtype != np.float32:
+        return False
+    strided, dilated = any(s != 1 for s in stride), any(d != 1 for d in dilation)
+    if not (strided or dilated or x.shape[0] >= 16 or w.shape[-1] != 1 or w.shape[-2] != 1 or get_num_threads() > 1):
+        return False
+    return (groups > 1 or (w.shape[-1] > 3 and w.shape[-2] > 3) or x.shape[0] > 1
+            or int(np.prod(x.shape[:4])) > 20480)
 
 
 _C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",

@@ -117,7 +117,11 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
     out = buf[(slice(None), slice(None)) + tuple(slice(p, f - p) for p, f in zip(padding, full))]
     if bias is not None:
         out = out + bias._data.reshape((-1,) + (1,) * nd)
-    r = _wrap(np.ascontiguousarray(out))
+    out = np.ascontiguousarray(out)
+    if nd in (2, 3) and out.ndim == nd + 2:
+        from .conv import _channels_last_like
+        out = _channels_last_like(out, x, w, stride, dilation, groups)
+    r = _wrap(out)
     if GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg)):
         node = ConvolutionBackward0()
         node.cfg = (stride, padding, dilation, groups)

@@ -65,6 +65,11 @@ def _affine_rows(base, th):
     return grid.astype(th.dtype, copy=False)
 
 
+_UNIT_GRID_WARNING = ("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when align_corners=True. "
+                      "This is not an intended use case of affine_grid. See the documentation of affine_grid for "
+                      "details.")
+
+
 def affine_grid(theta, size, align_corners=None):
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
@@ -80,7 +85,9 @@ def affine_grid(theta, size, align_corners=None):
     if th.ndim != 3 or th.shape[-2:] != (k, k + 1):
         raise ValueError(f"Expected a batch of {k}D affine matrices of shape Nx{k}x{k + 1} for size {given}. Got "
                          f"{theta.shape}.")
-    if min(size) <= 0:
+    if align_corners and min(size[2:]) == 1:           # (then torch skips the size check below)
+        warnings.warn(_UNIT_GRID_WARNING, stacklevel=2)
+    elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {given}")
     if th.dtype == np.float16 and 1 in size[2:]:       # torch builds a 1-point axis with at::tensor: no Half
         raise NotImplementedError("\"tensor_cpu\" not implemented for 'Half'")

@@ -215,7 +215,8 @@ def pad(input, pad, mode="constant", value=None):
     index = np.pad(np.arange(x.size).reshape(x.shape), pos, mode=_NP_MODES[mode])
     # negative widths crop, after the padding of the other side
     index = index[tuple(slice(max(-lo, 0), index.shape[i] - max(-hi, 0)) for i, (lo, hi) in enumerate(widths))]
-    r = _wrap(x.reshape(-1)[index])
+    from ...ops._layout import contig_or_cl       # torch: empty(shape, x.suggest_memory_format())
+    r = _wrap(contig_or_cl(x.reshape(-1)[index], x))
     if GRAD.enabled and input._rg:
         n = len(pad) // 2
         kind = {"reflect": "Reflection", "replicate": "Replication"}[mode]

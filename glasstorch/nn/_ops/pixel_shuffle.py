@@ -54,6 +54,18 @@ def _empty_grad(dx, xshape):
     return dx
 
 
+def _in_format(out, x):
+    """torch's pixel (un)shuffle kernels write in the input's suggested memory format: channels_last stays
+    so; a channels_last_3d input is refused."""
+    if x.ndim not in (4, 5):
+        return out
+    from ...ops.conversion import _suggested_format, keep_format
+    fmt = _suggested_format(x)
+    if fmt == "channels_last_3d":
+        raise RuntimeError("Unsupported memory format. Supports only ChannelsLast, Contiguous")
+    return keep_format(out, x) if fmt == "channels_last" else out
+
+
 def pixel_shuffle(input, upscale_factor):
     x = input._data
     r = upscale_factor
@@ -65,7 +77,7 @@ def pixel_shuffle(input, upscale_factor):
     if x.shape[-3] % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
                            f"upscale_factor, but input.size(-3)={x.shape[-3]} is not divisible by {r * r}")
-    out = _wrap(_shuffle(x, r))
+    out = _wrap(_in_format(_shuffle(x, r), x))
     if GRAD.enabled and input._rg:
         node = PixelShuffleBackward0()
         node.r = r
@@ -88,7 +100,7 @@ def pixel_unshuffle(input, downscale_factor):
         raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)="
                            f"{x.shape[-1]} is not divisible by {r}")
     # an empty input comes back as a copy, of its own shape and strides
-    out = _wrap(_unshuffle(x, r)) if x.size else _wrap(input.detach().clone()._data)
+    out = _wrap(_in_format(_unshuffle(x, r), x)) if x.size else _wrap(input.detach().clone()._data)
     if GRAD.enabled and input._rg:
         node = PixelUnshuffleBackward0()
         node.r, node.xshape = r, x.shape
@@ -122,7 +134,8 @@ def channel_shuffle(input, groups):
     if x.shape[1] % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {x.shape[1]} channels and "
                            f"{groups} groups.")
-    out = _wrap(_channel_shuffle(x, groups))
+    from ...ops.conversion import keep_format        # torch: the input's suggested memory format
+    out = _wrap(keep_format(_channel_shuffle(x, groups), x))
     if GRAD.enabled and input._rg:
         node = ChannelShuffleBackward0()
         node.groups = groups

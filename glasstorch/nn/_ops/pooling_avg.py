@@ -100,8 +100,8 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
             div = np.multiply.outer(div, _divisors(n, kk, ss, pp, o, count_include_pad))
         div = div.astype(x.dtype)
     res = win / div
-    r = _wrap(keep_format(np.ascontiguousarray(res.astype(x.dtype).reshape(xshape[:-nd] + res.shape[-nd:])),
-                          input._data))
+    res = np.ascontiguousarray(res.astype(x.dtype).reshape(xshape[:-nd] + res.shape[-nd:]))
+    r = _wrap(keep_format(res, input._data) if nd == 2 else res)     # (3-d: torch's CPU output is contiguous)
     if GRAD.enabled and input._rg:
         node = _AVG_NODES[nd]()
         node.geo = (k, s, p, out, xp.shape[2:])
@@ -142,8 +142,7 @@ class _AdaptiveAvgPoolBackward(Node):
         pc.check_grad_nonempty(g.shape, f"adaptive_avg_pool{nd}d")
         gx = np.zeros(self.xshape, g.dtype)
         for idx, box in _boxes(self.bins):
-            size = math.prod(b - a for a, b in box)
-            gx[(Ellipsis,) + tuple(slice(a, b) for a, b in box)] += (g[(Ellipsis,) + idx] / size)[
+            gx[(Ellipsis,) + tuple(slice(a, b) for a, b in box)] += _per_bin(g[(Ellipsis,) + idx], box)[
                 (Ellipsis,) + (None,) * nd]
         return (gx,)
 
@@ -154,8 +153,7 @@ class _AdaptiveAvgPoolBackward(Node):
         a = a.reshape(self.xshape)
         res = np.empty(a.shape[:-nd] + tuple(len(b) for b in self.bins), a.dtype)
         for idx, box in _boxes(self.bins):
-            win = a[(Ellipsis,) + tuple(slice(lo, hi) for lo, hi in box)]
-            res[(Ellipsis,) + idx] = win.mean(axis=tuple(range(-nd, 0)))
+            res[(Ellipsis,) + idx] = _bin_mean(a[(Ellipsis,) + tuple(slice(lo, hi) for lo, hi in box)], box)
         return res
 
 
@@ -168,6 +166,28 @@ class AdaptiveAvgPool3DBackward0(_AdaptiveAvgPoolBackward):
 
 
 _ADAPTIVE_NODES = {2: AdaptiveAvgPool2DBackward0, 3: AdaptiveAvgPool3DBackward0}
+
+
+def _per_bin(v, box):
+    """v divided by the bin's size: 2-d at once, 3-d by its depth, then height, then width (torch's 3-d
+    kernel divides three times)."""
+    if len(box) == 2:
+        return v / math.prod(b - a for a, b in box)
+    for a, b in box:
+        v = v / v.dtype.type(b - a)
+    return v
+
+
+def _bin_mean(win, box):
+    """The mean of one bin ``win`` (its last len(box) axes): 2-d NumPy's mean (torch's 2-d kernel rounds
+    alike); 3-d torch's running sum in (d, h, w) order, then divided per axis."""
+    nd = len(box)
+    if nd == 2:
+        return win.mean(axis=(-2, -1))
+    flat = win.reshape(win.shape[:-nd] + (math.prod(win.shape[-nd:]),))
+    if not flat.size:
+        return _per_bin(flat.sum(axis=-1), box)
+    return _per_bin(np.cumsum(flat, axis=-1)[..., -1], box)        # a running sum, strictly left to right
 
 
 def _bins(n, o):
@@ -195,7 +215,13 @@ def _adaptive_avg_pool(input, output_size, nd):
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                                f"complex dtype. Got: {type_name(x.dtype)}")
         pc.check_reduce_dims(x.shape, dims)
-        return mean_of(input, dims, True)
+        r = mean_of(input, dims, True)
+        from ...ops._layout import cl_strides
+        from ...ops.conversion import _suggested_format
+        if x.ndim == nd + 2 and x.size and _suggested_format(x) != "contiguous_format":
+            from ...ops.as_strided import as_strided_      # torch restrides the mean to channels_last(_3d)
+            as_strided_(r, r.shape, cl_strides(r.shape))
+        return r
     if nd == 2:
         if x.ndim not in (3, 4):
             raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {pc.sizes(x.shape)}")
@@ -210,9 +236,8 @@ def _adaptive_avg_pool(input, output_size, nd):
         raise not_implemented("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x.dtype)
     bins = tuple(_bins(n, o) for n, o in zip(x.shape[-nd:], out))
     res = np.empty(x.shape[:-nd] + out, x.dtype)
-    axes = tuple(range(-nd, 0))
     for idx, box in _boxes(bins):
-        res[(Ellipsis,) + idx] = x[(Ellipsis,) + tuple(slice(a, b) for a, b in box)].mean(axis=axes)
+        res[(Ellipsis,) + idx] = _bin_mean(x[(Ellipsis,) + tuple(slice(a, b) for a, b in box)], box)
     r = _wrap(keep_format(res, x) if nd == 2 else res)     # (3-d: torch's CPU output is contiguous)
     if GRAD.enabled and input._rg:
         node = _ADAPTIVE_NODES[nd]()
