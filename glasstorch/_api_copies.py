@@ -124,6 +124,8 @@ class NarrowCopyBackward0(Node):
 
 
 def narrow_copy(input, dim, start, length):
+    if getattr(input, "is_sparse", False):
+        return input.narrow_copy(dim, start, length)        # stays sparse (sparse/_select.py)
     view = input.detach().narrow(dim, start, length)     # checks the arguments as narrow does
     out = _wrap(np.array(view._data, order="C", copy=True))
     if GRAD.enabled and input._rg:

@@ -330,6 +330,8 @@ class UnsqueezeBackward0(Node):
 
 
 def unsqueeze(input, dim):
+    if input.__class__ is not Tensor and getattr(input, "is_sparse", False):
+        return input.unsqueeze(dim)          # a sparse tensor stays sparse (sparse/_select.py)
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error

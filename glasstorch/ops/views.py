@@ -5,7 +5,7 @@ the multi-output views unbind, split, chunk.  torch's memory introspection (``st
 import numpy as np
 
 from ..autograd.graph import Node
-from ._common import GRAD, _wrap, record1
+from ._common import GRAD, Tensor, _wrap, record1
 from .shape import as_view, is_array
 from .storage import stride, data_ptr, storage_offset, UntypedStorage, untyped_storage  # noqa: F401  (old home)
 from .._tensor import _wrap_dim
@@ -252,6 +252,8 @@ def narrow(input, dim, start, length):
 
 
 def select(input, dim, index):
+    if input.__class__ is not Tensor and getattr(input, "is_sparse", False):
+        return input.select(dim, index)      # a sparse tensor stays sparse (sparse/_select.py)
     x = input._data
     if dim.__class__ is not int or index.__class__ is not int:
         from .._arg_refuse import refusal

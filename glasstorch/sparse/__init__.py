@@ -5,6 +5,7 @@ from ._csr import sparse_csr  # noqa: F401  (Tensor.to_sparse_csr(): the CSR lay
 from . import _grad  # noqa: F401  (registers sparse gradients with the backward engine)
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
+from . import _select  # noqa: F401  (s[i], s.select(), s.unsqueeze() stay sparse)
 
 __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "log_softmax", "check_sparse_tensor_invariants"]
 
