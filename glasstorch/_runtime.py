@@ -53,6 +53,10 @@ backends.mkldnn = _module("torch.backends.mkldnn", is_available=_false, enabled=
 backends.openmp = _module("torch.backends.openmp", is_available=_false)
 backends.mkl = _module("torch.backends.mkl", is_available=_false)
 backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
+# the MultiheadAttention / TransformerEncoder fast-path switch (glasstorch has one path; the flag is kept)
+backends.mha = _module("torch.backends.mha", _is_fastpath_enabled=True)
+backends.mha.get_fastpath_enabled = lambda: backends.mha._is_fastpath_enabled
+backends.mha.set_fastpath_enabled = lambda value: setattr(backends.mha, "_is_fastpath_enabled", value)
 
 cpu = _module("torch.cpu", is_available=lambda: True, device_count=lambda: 1, current_device=lambda: "cpu",
               synchronize=lambda device=None: None, is_initialized=lambda: True, set_device=lambda device: None)

@@ -13,7 +13,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record, record1
-from ._common import tensors_only
+from ._common import check_broadcast, tensors_only
 from .shape import as_view, is_array
 from .._arg_refuse import not_a_tensor
 
@@ -54,7 +54,7 @@ class ComplexBackward0(Node):
 def complex(real, imag, *, out=None):
     tensors_only('complex', real, imag)
     a, b = _check_pair(real, imag)
-    r = np.empty(np.broadcast_shapes(a.shape, b.shape), np.result_type(a.dtype, np.complex64))
+    r = np.empty(check_broadcast(a.shape, b.shape), np.result_type(a.dtype, np.complex64))
     r.real = a
     r.imag = b
     r = _wrap(r)
@@ -79,7 +79,7 @@ class PolarBackward0(Node):
 def polar(abs, angle, *, out=None):
     tensors_only('polar', abs, angle)
     a, t = _check_pair(abs, angle)
-    r = np.empty(np.broadcast_shapes(a.shape, t.shape), np.result_type(a.dtype, np.complex64))
+    r = np.empty(check_broadcast(a.shape, t.shape), np.result_type(a.dtype, np.complex64))
     from . import _libm                   # torch's float32 sin/cos are correctly rounded; NumPy's are not
     r.real = a * _libm.cos(t)
     r.imag = a * _libm.sin(t)

@@ -109,6 +109,19 @@ def _sublist_letter(n):
     raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
 
 
+def _left_to_right(ins, out, arrays):
+    """torch's order for three or more operands (no opt_einsum): ((x_1 x_2) x_3) ..., each step keeping
+    only the subscripts a later operand or the output still needs, so every sum is a two-operand one."""
+    acc, acc_sub = arrays[0], ins[0]
+    for k in range(1, len(arrays) - 1):
+        later = set(out).union(*ins[k + 1:])
+        keep = "".join(c for c in dict.fromkeys(acc_sub + ins[k]) if c in later)
+        acc, acc_sub = np.einsum(f"{acc_sub},{ins[k]}->{keep}", acc, arrays[k]), keep
+    if len(arrays) == 1:
+        return np.einsum(f"{acc_sub}->{out}", acc)
+    return np.einsum(f"{acc_sub},{ins[-1]}->{out}", acc, arrays[-1])
+
+
 def einsum(equation, *operands):
     if not isinstance(equation, str) and not isinstance(equation, (list, tuple)):
         # the sublist format: op1, sublist1, op2, sublist2, ..., [sublist_out]
@@ -131,12 +144,11 @@ def einsum(equation, *operands):
         raise
     check_einsum(equation, shapes)
     ins, out = _expand_ellipsis(equation, operands)
-    spec = ",".join(ins) + "->" + out
     arrays = [o._data for o in operands]
     if arrays and arrays[0].dtype == np.float16:     # torch's bmm / sum add half in float, round once
-        r = _wrap(np.asarray(np.einsum(spec, *(a.astype(np.float32) for a in arrays))).astype(np.float16))
+        r = _wrap(np.asarray(_left_to_right(ins, out, [a.astype(np.float32) for a in arrays])).astype(np.float16))
     else:
-        r = _wrap(np.asarray(np.einsum(spec, *arrays)))
+        r = _wrap(np.asarray(_left_to_right(ins, out, arrays)))
     if not needs_grad(*operands):
         return r
     # the op torch's einsum ends in names the grad_fn: a view after contracting several operands

@@ -8,6 +8,7 @@ for ``scaled_dot_product_attention`` True means "may attend"; for ``MultiheadAtt
 ``attn_mask`` and ``key_padding_mask`` True means "masked out".  A float mask is added.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -31,6 +32,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     """softmax(q k^T * scale + mask) v over the last two dims; leading dims are batch dims."""
     g = _g()
     from .attention_flash import flash_applies, flash_attention
+    if attn_mask is not None and type(attn_mask) is not g.Tensor:
+        from ..attention.bias import CausalBias
+        if isinstance(attn_mask, CausalBias):       # torch routes it through CausalBias.__torch_function__
+            return CausalBias._dispatch(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
     _validate_sdpa_input(query, key, value, attn_mask)
     _sdp._check_cpu_kernel()
     flash = flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa)
@@ -111,10 +116,15 @@ def _safe_softmax(scores):
     return w
 
 
-def _canonical_mask(mask, name, dtype):
+def _canonical_mask(mask, name, dtype, other=None, other_name=""):
+    """``mask`` as an additive float mask of ``dtype`` (bool True -> -inf); warns, like torch, when the
+    ``other`` mask given has a different dtype."""
     g = _g()
     if mask is None:
         return None
+    if other is not None and mask.dtype != other.dtype and (mask.dtype == g.bool or mask.is_floating_point()):
+        warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both "
+                      f"instead.", stacklevel=3)
     if mask.dtype == g.bool:
         return _bool_to_additive(mask, True, dtype)
     if not mask.is_floating_point():
@@ -175,7 +185,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if is_causal and attn_mask is None:
         raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
                            "method `generate_square_subsequent_mask` to create this mask.")
-    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", query.dtype)
+    key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", query.dtype, attn_mask, "attn_mask")
     if is_causal and key_padding_mask is None and not need_weights:
         attn_mask = None                       # sdpa builds the causal mask itself
     else:
