@@ -274,3 +274,14 @@ def nll_sum(terms):
         return (total + terms[0]) + 0.0
     power = max(4, (n - 1).bit_length() // 8)
     return _cascade(terms[1:].reshape(1, n - 1), levels=8, power=power, top=terms[:1])[0] + 0.0
+
+
+def nll_folds_kept(valid):
+    """Whether nll_sum also gives torch's sum of a batch with ignored targets (``valid`` false): torch's loop
+    skips an ignored target outright, its fold included, so the order stays nll_sum's (with zero terms in
+    their place) as long as no fold point, a batch index that is a multiple of the block size, is ignored
+    (index 0 aside: its fold only moves its term to the top).  A skipped fold merges two runs; following
+    that costs more than the loss itself, so callers add those in NumPy's order (equal within rounding)."""
+    n = valid.size
+    step = 1 << max(4, (n - 1).bit_length() // 8)
+    return bool(valid[step::step].all())

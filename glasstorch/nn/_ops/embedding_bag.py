@@ -21,6 +21,10 @@ class EmbeddingBagBackward0(Node):
     __slots__ = ("idx", "bag", "size", "mode", "num", "psw", "argmax", "keep", "weight", "sparse", "freq")
 
     def backward(self, g):
+        if g.shape[0] == 0:          # no bags (include_last_offset with a single offset): nothing flows back
+            z = g.new_zeros if not is_array(g) else (lambda s: np.zeros(s, g.dtype))
+            return (z((self.num, g.shape[1])) if self.needs_input_grad(0) else None,
+                    z(self.idx.shape) if self.psw is not None and self.needs_input_grad(1) else None)
         gw = self._weight_grad(g) if self.needs_input_grad(0) else None
         if gw is not None and not is_array(g):
             # torch's _embedding_bag_backward has no derivative: differentiating the weight's gradient raises
@@ -185,6 +189,11 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
                                   "GitHub.")
+    if psw is not None and psw.dtype != weight._data.dtype:
+        from ...ops.inplace import type_name
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                           f"'per_sample_weights'; but type torch.{type_name(weight._data.dtype)}Tensor does not "
+                           f"equal torch.{type_name(psw.dtype)}Tensor (while checking arguments for embedding_bag)")
     if offs.size and offs[0] != 0:
         # torch prints the element as a C++ tensor: the value, then its type in brackets
         kind = "Long" if offsets is None or offsets._data.dtype == np.int64 else "Int"
@@ -207,6 +216,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     idx = idx.astype(np.int64)
     bag, n_bags = _bags(idx, offs, include_last_offset, idx.size)
     keep = np.ones(idx.shape, bool) if padding_idx is None else idx != padding_idx
+    keep &= bag >= 0            # include_last_offset with a single offset: no bags, nothing is read
     size = np.bincount(bag[keep], minlength=n_bags).astype(np.int64)
     d = w.shape[1]
     out = np.zeros((n_bags, d), w.dtype)
@@ -223,6 +233,12 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             out[b] = np.where(better, rows, out[b])
             argmax[b] = np.where(better, idx[sel][:, None], argmax[b])
     else:
+        # torch's fast float/half kernel (no padding_idx) ends a bag at the next offset: with include_last_offset,
+        # indices past the last offset are summed into no bag (yet the mean's divisor counts them); its
+        # other kernels put them in the last bag
+        fast = padding_idx is None and w.dtype in (np.float32, np.float16)
+        if fast and include_last_offset and offs.size:
+            keep = keep & (np.arange(idx.size) < offs[-1])      # (and so they get no gradient)
         for k in range(int(pos.max()) + 1 if pos.size else 0):
             sel = (pos == k) & keep
             b = bag[sel]

@@ -4,7 +4,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
-from ...ops._sum_order import nll_sum
+from ...ops._sum_order import nll_folds_kept, nll_sum
 from ...ops._complex_refuse import refuse
 from ._util import get_enum, legacy_reduction
 from ..._arg_refuse import not_a_tensor
@@ -140,9 +140,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
     losses = (-picked * wt).astype(x.dtype)
     total = 0.0
-    # with no target ignored, torch's kernel adds in one order (nll_sum); ignored targets also skip
-    # its folds, which is left to NumPy's order (equal within rounding)
-    add = nll_sum if x.ndim <= 2 and valid.all() else (lambda v: v.sum(dtype=x.dtype))
+    # torch's kernels add in one order (nll_sum), nll_loss2d's over the targets' flat index; the terms of
+    # ignored targets are zeros here, which nll_sum can add unless torch skipped a fold with them
+    if nll_folds_kept(valid.ravel()):
+        add = lambda v: nll_sum(v.ravel())          # noqa: E731
+    else:
+        add = lambda v: v.sum(dtype=x.dtype)        # noqa: E731
     if reduction == "none":
         # torch writes +0 for an ignored target (-x * 0 would be -0 where x > 0)
         out = losses if valid.all() else np.where(valid, losses, x.dtype.type(0))

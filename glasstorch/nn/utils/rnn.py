@@ -99,6 +99,10 @@ class PackPaddedSequenceBackward0(Node):
     __slots__ = ("shape", "batch_sizes", "batch_first")
 
     def backward(self, g):
+        tm_shape = (self.shape[1], self.shape[0]) + tuple(self.shape[2:]) if self.batch_first else self.shape
+        if len(self.batch_sizes) > tm_shape[0]:      # packed with a length beyond the padded one
+            raise IndexError(f"select(): index {tm_shape[0]} out of range for tensor of size "
+                             f"[{', '.join(map(str, tm_shape))}] at dimension 0")
         if not isinstance(g, (np.ndarray, np.generic)):
             import glasstorch
             z = glasstorch.zeros(self.shape if not self.batch_first else (self.shape[1], self.shape[0]) +
@@ -122,7 +126,8 @@ def _pack(input, lengths, batch_first):
     x = input._data
     tm = np.swapaxes(x, 0, 1) if batch_first else x
     sizes = [int((lengths > t).sum()) for t in range(int(lengths[0]))]
-    data = np.concatenate([tm[t, :bs] for t, bs in enumerate(sizes)], 0) if sizes else tm[:0, 0]
+    # lengths beyond the padded length are not checked: as torch's slices, the steps past it add no rows
+    data = np.concatenate([tm[t, :bs] for t, bs in enumerate(sizes[:tm.shape[0]])], 0) if sizes else tm[:0, 0]
     r = _wrap(np.ascontiguousarray(data))
     if GRAD.enabled and input._rg:
         node = PackPaddedSequenceBackward0()
@@ -173,7 +178,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
     """Undo ``pack_padded_sequence``: returns (padded batch, lengths), in the batch's original order."""
     import glasstorch
-    data, batch_sizes = sequence.data, sequence.batch_sizes._data
+    batch_sizes, data = sequence.batch_sizes._data, sequence.data      # (torch reads batch_sizes first)
     max_len = len(batch_sizes)
     if total_length is not None:
         if total_length < max_len:
@@ -203,13 +208,26 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
         raise RuntimeError(f"pad_sequence: Expected iterable for input sequences, but got arg of type: "
                            f"{type(sequences)}")
     sequences = tuple(sequences)
-    if padding_side not in ("left", "right"):
-        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+    # torch's argument parser: a list of tensors and a float (a Python number or a 0-dim tensor)
+    from ..._arg_parser import tp_name
+    for i, s in enumerate(sequences):
+        if not isinstance(s, glasstorch.Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {tp_name(s)}")
+    if not isinstance(padding_value, (int, float, np.number, glasstorch.Tensor)):
+        raise TypeError(f"pad_sequence(): argument 'padding_value' (position 3) must be float, not "
+                        f"{tp_name(padding_value)}")
+    padding_value = float(padding_value)            # (a double: converted to the dtype with torch's checks)
     if not sequences:
         raise RuntimeError("received an empty list of sequences")
+    if padding_side not in ("left", "right"):
+        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     # as torch: a tensor of the first sequence's dtype and trailing dims, filled with the padding value,
     # into which each sequence is copied (broadcasting, and recorded as CopySlices)
     first = sequences[0]
+    if first.dim() == 0:
+        raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
+    if any(s.dim() == 0 for s in sequences):
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     max_len = max(s.shape[0] for s in sequences)
     lead = (len(sequences), max_len) if batch_first else (max_len, len(sequences))
     out = glasstorch.full(lead + tuple(first.shape[1:]), padding_value, dtype=first.dtype)
@@ -230,6 +248,7 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
     """The list of sequences, each cut to its length, of a padded batch."""
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
+    _ = lengths.device          # as torch, which builds its mask on lengths' device: a list fails here
     return [seq[:int(n)] for seq, n in zip(padded_sequences, lengths)]
 
 
