@@ -55,9 +55,23 @@ class LinalgPinvBackward0(Node):
         return (_pinv_grad(g, P, A).astype(A.dtype, copy=False),)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False):
+_PINV_SIGNATURES = (
+    "linalg_pinv(Tensor input, *, Tensor? atol=None, Tensor? rtol=None, bool hermitian=False, Tensor out=None)",
+    "linalg_pinv(Tensor input, *, double? atol=None, double? rtol=None, bool hermitian=False, Tensor out=None)",
+    "linalg_pinv(Tensor input, Tensor rcond, bool hermitian=False, *, Tensor out=None)",
+    "linalg_pinv(Tensor input, double rcond, bool hermitian=False, *, Tensor out=None)")
+
+
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
     """Pseudo-inverse through the SVD: singular values at or below max(atol, rtol * s_max) count as 0.
-    With neither given, rtol = eps * max(m, n); with only atol, rtol = 0, as torch."""
+    With neither given, rtol = eps * max(m, n); with only atol, rtol = 0, as torch.  The old ``rcond``
+    overload is rtol = rcond with atol = 0; it does not mix with atol / rtol."""
+    if rcond is not None:
+        if atol is not None or rtol is not None:
+            from ._arg_parser import parser_error
+            given = {k: v for k, v in (("atol", atol), ("rtol", rtol)) if v is not None}
+            raise parser_error(_PINV_SIGNATURES, (A, rcond), given)
+        atol, rtol = 0.0, rcond
     a = A._data
     if a.ndim < 2 or a.dtype not in (np.float32, np.float64, np.complex64, np.complex128):
         raise RuntimeError(f"linalg.pinv({type_name(a.dtype)}{{{list(a.shape)}}}): expected a tensor with 2 or more "
@@ -70,7 +84,8 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
         rtol = np.finfo(a.dtype).eps * max(m, n) if atol is None else 0.0
     atol = 0.0 if atol is None else atol
     if hermitian:
-        w, v = np.linalg.eigh(a)
+        from ._linalg_errors import _square
+        w, v = np.linalg.eigh(_square(A, "eigh"))
         s, left, right = np.abs(w), v, _mH(v) * np.sign(w)[..., None]
     else:
         left, s, right = np.linalg.svd(a, full_matrices=False)

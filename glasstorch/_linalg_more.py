@@ -102,27 +102,34 @@ def matrix_exp(A):
 
 
 def cond(A, p=None, *, out=None):
-    """||A|| ||A^-1|| in the p-norm; p=None or 2: the ratio of the extreme singular values."""
+    """||A|| ||A^-1|| in the p-norm; p=None or 2: the ratio of the extreme singular values;
+    "nuc": sum(s) * sum(1/s).  An empty matrix's condition number is 0 (NumPy leaves it undefined)."""
     from . import linalg
+    from ._linalg_complex import real_dtype
     if A.dim() < 2:
         raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
     if p not in (None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc") or isinstance(p, bool):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
-    if p not in (None, 2, -2):
-        # torch names the order as C++ prints it: 1, inf, fro, and a float with six decimals
-        shown = p if isinstance(p, (str, int)) or math.isinf(p) else f"{p:f}"
-        linalg._square(A, f"cond(ord={shown})")
+    if isinstance(p, str):       # torch checks a named order's squareness before the empty case
+        linalg._square(A, f"cond(ord={p})")
+    if A.numel() == 0:
+        return _wrap(np.zeros(A.shape[:-2], real_dtype(A._data.dtype)))
     if p in (None, 2, -2):
         # torch's composite: the extreme singular values (narrowed, so kept as dims), divided, squeezed
         s = linalg.svdvals(A)       # real, also for complex A (as torch's result)
         hi, lo = s.narrow(-1, 0, 1), s.narrow(-1, -1, 1)
         return (hi / lo if p != -2 else lo / hi).squeeze(-1)
-    # as torch: the inverse first (a singular matrix's is all inf), then the two norms
+    if p == "nuc":               # from the singular values directly (a singular A gives inf, or nan when A = 0)
+        s = linalg.svdvals(A)
+        return s.sum(-1) * s.reciprocal().sum(-1)
+    if not isinstance(p, str):   # torch names the order as C++ prints it: 1, inf, and a float with six decimals
+        linalg._square(A, f"cond(ord={p if isinstance(p, int) or math.isinf(p) else f'{p:f}'})")
+    # as torch: the inverse first, a singular matrix's set to inf in place (so, as in torch, a backward
+    # through these orders finds inv_ex's saved result modified), then the two norms
     inverse, info = linalg.inv_ex(A)
-    inverse = inverse.masked_fill((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
+    inverse.masked_fill_((info > 0).unsqueeze(-1).unsqueeze(-1), math.inf)
     r = linalg.matrix_norm(A, p) * linalg.matrix_norm(inverse, p)
-    # 0 * inf (a zero matrix) counts as inf, as torch does for every order but "nuc" (which keeps the nan)
-    return r if p == "nuc" else r.nan_to_num_(math.inf, math.inf, -math.inf)
+    return r.nan_to_num_(math.inf, math.inf, -math.inf)      # 0 * inf (a zero matrix) counts as inf
 
 
 class LinalgSolveTriangularBackward0(Node):

@@ -286,18 +286,22 @@ def _cholesky(A, upper, who, check_errors):
     return r, _wrap(info)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    return _pinv(A, atol=atol, rtol=rtol, hermitian=hermitian)
+def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    return _pinv(A, rcond, hermitian, atol=atol, rtol=rtol)
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
     """The number of singular values above max(atol, rtol * s_max); rtol defaults to eps * max(m, n), or
     to 0 when atol (or the old ``tol``) is given.  atol and rtol may be tensors, one per matrix."""
     a = A._data
+    if a.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
     if a.dtype.kind not in "fc" or a.dtype == np.float16:
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
         atol, rtol = tol, 0.0
+    if hermitian:
+        _square(A, "eigh")
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
     real = s.dtype
     atol = np.asarray(0.0 if atol is None else getattr(atol, "_data", atol), real)
