@@ -255,7 +255,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         from .upsample_uint8 import interpolate_uint8
         out = interpolate_uint8(x, out_size, scales, mode, align_corners, antialias)
         return _wrap(keep_format(np.ascontiguousarray(out), input._data))
-    if antialias:
+    if antialias and x.dtype == np.float32:          # torch's float32 order, see upsample_aa32
+        from .upsample_aa32 import interpolate_aa32
+        out, mats = interpolate_aa32(x, out_size, [_scale(n, o, align_corners, s) for n, o, s in
+                                                   zip(spatial, out_size, scales)], mode == "bicubic")
+    elif antialias:
         mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic", ct) for n, o, s in zip(spatial, out_size, scales)]
     elif mode == "nearest":
         mats = [_nearest_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
@@ -267,7 +271,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         mats = [_area_matrix(n, o) for n, o in zip(spatial, out_size)]
     else:
         mats = [_linear_matrix(n, o, align_corners, s, ct) for n, o, s in zip(spatial, out_size, scales)]
-    out = _apply(x.astype(np.float64), mats).astype(x.dtype)
+    quirk = antialias and out_size[1] == 1 and spatial[0] != out_size[0]    # see upsample_aa32.first_row_only
+    if quirk and x.dtype != np.float32:
+        out = _apply(x.astype(np.float64), [np.broadcast_to(mats[0][:1], mats[0].shape), mats[1]]).astype(x.dtype)
+    elif not (antialias and x.dtype == np.float32):
+        out = _apply(x.astype(np.float64), mats).astype(x.dtype)
     from ...ops.conversion import keep_format         # torch: x's suggested memory format
     r = _wrap(keep_format(np.ascontiguousarray(out), input._data))
     if GRAD.enabled and input._rg:
