@@ -1,4 +1,6 @@
 """Running extremes and the running log-sum-exp along one dim: cummax, cummin, logcumsumexp."""
+import math
+
 import numpy as np
 
 from ..autograd.graph import Node
@@ -96,9 +98,27 @@ def _log_add_exp(x, acc):
     return np.where(keep, x, r)
 
 
+def _log_add_exp_row(row):
+    """The running scan of one row with Python floats (the C library's exp / log1p, as torch's kernel):
+    the same step as ``_log_add_exp``, without NumPy's per-call cost (a Cox loss scans 1-d risk sets)."""
+    out, acc = [], -math.inf
+    for x in row.tolist():
+        if acc == acc:                                  # a nan accumulator stays
+            lo, hi = (acc, x) if acc < x else (x, acc)  # std::min / std::max: x when x is nan
+            acc = math.log1p(math.exp(lo - hi)) + hi if lo != hi or math.isfinite(lo) else x
+        out.append(acc)
+    return out
+
+
 def _logcumsumexp(x, d):
     xm = np.moveaxis(x, d, -1)
     out = np.empty_like(xm)
+    rows = xm.reshape(-1, xm.shape[-1]) if xm.shape[-1] else xm.reshape(0, 0)
+    if len(rows) <= 32:                                 # few rows: scalar scans are faster
+        flat = out.reshape(rows.shape)
+        for i, row in enumerate(rows):
+            flat[i] = _log_add_exp_row(row)
+        return np.moveaxis(flat.reshape(xm.shape), -1, d)
     acc = np.full(xm.shape[:-1], -np.inf, np.float64)
     for k in range(xm.shape[-1]):
         acc = _log_add_exp(xm[..., k].astype(np.float64), acc)

@@ -5,8 +5,8 @@ Values are computed in float64 with NumPy and rounded once to the input's dtype.
 * I0, I1: the power series for |x| <= 30 (all terms positive, so no cancellation), the asymptotic
   (Hankel) series e^x / sqrt(2 pi x) sum_k (-1)^k a_k(nu) / x^k above;
 * erfcx(x) = exp(x^2) erfc(x): directly while both factors are finite, its asymptotic series beyond;
-* log_ndtr(x) = log(erfcx(-x/sqrt 2) / 2) - x^2/2 for x <= 0 (no underflow), log1p(-erfc(x/sqrt 2)/2) above;
-* ndtri: Acklam's rational start, then Newton steps on ndtr (from the tail nearer to p);
+* log_ndtr(x) = log(erfcx(-x/sqrt 2) / 2) - x^2/2 below -1, log1p(-erfc(x/sqrt 2)/2) above (``_log_ndtr_libm.py``);
+* ndtri: Cephes' rational approximations in the input's precision, as torch (``_ndtri_cephes.py``);
 * gammainc / gammaincc: Cephes' series (x < a + 1) and continued fraction (otherwise);
 * zeta(x, q): Cephes' Euler-Maclaurin sum with Bernoulli-number corrections.
 """
@@ -17,17 +17,22 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
 from ._common import tensors_only
-from ._complex_refuse import refuse
+from ._complex_refuse import not_implemented, refuse
 from .binary_more import _float_pair
+from ._log_ndtr_libm import log_ndtr_libm
+from ._ndtri_cephes import ndtri_cephes
 from ._special_kernels import (_SQRT2PI, _erfcx64, _i0_64, _i0e64, _i1_64, _i1e64, _igam64, _is_array, _lgamma64,
-                               _log_ndtr64, _ndtri64, _zeta64)
+                               _ndtri64, _zeta64)
 
 
 # ---- ops and their nodes ----------------------------------------------------------------------------
-def _unary(fn64, node, input, kernel, own_dtype=False):
-    """``own_dtype``: fn64 takes x in its own dtype (a kernel that computes in float32 as torch does)."""
+def _unary(fn64, node, input, kernel, own_dtype=False, half=True):
+    """``own_dtype``: fn64 takes x in its own dtype (a kernel that computes in float32 as torch does);
+    ``half=False``: torch's kernel has no float16 instance either."""
     x = unary_float_input(input)
     refuse(kernel, x)                          # torch has no complex kernel for these
+    if not half and x.dtype == np.float16:
+        raise not_implemented(kernel, x.dtype)
     r = _wrap(np.asarray(fn64(x if own_dtype else x.astype(np.float64)), x.dtype))
     if GRAD.enabled and input._rg:
         node.save(input, r, result_at=1)
@@ -135,15 +140,22 @@ def i1e(input, *, out=None):
 
 
 def erfcx(input, *, out=None):
-    return _unary(_erfcx64, SpecialErfcxBackward0(), input, "erfcx_cpu")
+    return _unary(_erfcx64, SpecialErfcxBackward0(), input, "erfcx_cpu", half=False)
 
 
 def log_ndtr(input, *, out=None):
-    return _unary(_log_ndtr64, SpecialLogNdtrBackward0(), input, "log_ndtr_cpu")
+    return _unary(log_ndtr_libm, SpecialLogNdtrBackward0(), input, "log_ndtr_cpu", own_dtype=True, half=False)
+
+
+def _ndtri(x):
+    """Cephes' ndtri in float32 / float64 as torch runs it; other dtypes from the float64 kernel."""
+    if x.dtype.char in "fd":
+        return ndtri_cephes(x)
+    return _ndtri64(x.astype(np.float64))
 
 
 def ndtri(input, *, out=None):
-    return _unary(_ndtri64, SpecialNdtriBackward0(), input, "ndtri_cpu")
+    return _unary(_ndtri, SpecialNdtriBackward0(), input, "ndtri_cpu", own_dtype=True, half=False)
 
 
 class SpecialEntrBackward0(Node):

@@ -286,13 +286,19 @@ def mish(input, inplace=False):
 
 
 class SoftplusBackward0(Node):
-    """y = log(1 + exp(b x)) / b   ->   dx = g s(b x) (g where b x > threshold)"""
+    """y = log(1 + exp(b x)) / b   ->   dx = g z / (z + 1), z = exp(b x) (g where b x > threshold)"""
     __slots__ = ("beta", "threshold")
 
     def backward(self, g):
         x, = self.saved()
+        half = is_array(x) and x.dtype == np.float16       # torch computes half in float32
+        if half:
+            x, g = x.astype(np.float32), g.astype(np.float32)
         bx = x * self.beta
-        return (self.m.where(bx > self.threshold, g, g * _sig(bx)),)
+        with np.errstate(over="ignore", invalid="ignore"):   # z = inf only where bx > threshold
+            z = _libm.exp(bx)
+            dx = self.m.where(bx > self.threshold, g, g * z / (z + 1))   # torch's order: (g z) / (z + 1)
+        return (dx.astype(np.float16) if half else dx,)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
