@@ -52,8 +52,17 @@ METHODS = {
     'masked_fill_': ('masked_fill_(Tensor mask, Tensor value)', 'masked_fill_(Tensor mask, Scalar value)',),
     'masked_scatter_': ('masked_scatter_(Tensor mask, Tensor source)',),
     'as_strided': ('as_strided(SymIntArrayRef size, SymIntArrayRef stride, SymInt? storage_offset=None)',),
+    'histogram': (
+        'histogram(Tensor bins, *, Tensor? weight=None, bool density=False)',
+        'histogram(int64_t bins=100, *, ArrayRef<double>? range=None, Tensor? weight=None, bool density=False)',
+    ),
 }
 FUNCTIONS = {
+    'histogram': (
+        'histogram(Tensor input, Tensor bins, *, Tensor? weight=None, bool density=False, TensorList out=None)',
+        'histogram(Tensor input, int64_t bins=100, *, ArrayRef<double>? range=None, Tensor? weight=None, '
+        'bool density=False, TensorList out=None)',
+    ),
     'index_copy': ('index_copy(Tensor input, int64_t dim, Tensor index, Tensor source, *, Tensor out=None)',),
     'index_add': (
         'index_add(Tensor input, int64_t dim, Tensor index, Tensor source, *, Scalar alpha=1, Tensor out=None)',

@@ -169,6 +169,7 @@ FUNCTIONS = {
     'nan_to_num': (
         'nan_to_num(Tensor input, double? nan=None, double? posinf=None, double? neginf=None, *, Tensor out=None)',
     ),
+    'nan_to_num_': ('nan_to_num_(Tensor input, double? nan=None, double? posinf=None, double? neginf=None)',),
     'positive': ('positive(Tensor input)',),
     'absolute': ('absolute(Tensor input, *, Tensor out=None)',),
     'conj': ('conj(Tensor input)',),

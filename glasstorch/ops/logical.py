@@ -86,8 +86,12 @@ class NanToNumBackward0(Node):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    for v in (nan, posinf, neginf):       # torch's parser: each a real number (double?)
+        if v is not None and not isinstance(v, (int, float, np.integer, np.floating)):
+            from .._arg_refuse import refuse as refuse_call
+            refuse_call()
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":          # (complex: the real and imaginary parts each, as NumPy does)
         return _wrap(x.copy())
     info = np.finfo(x.dtype)
     r = _wrap(_ti(np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,

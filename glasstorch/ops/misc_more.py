@@ -2,7 +2,7 @@
 ``bucketize``, ``isin``, ``triu_indices`` / ``tril_indices``, ``take_along_dim``, ``inner``."""
 import numpy as np
 
-from ._complex_refuse import refuse
+from ._complex_refuse import not_implemented
 
 from .._dtype import to_dtype, int64
 from ..autograd.graph import Node
@@ -91,9 +91,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     if scalar and not _is_scalar(input):    # an array, a list, a str: torch's parser refuses it
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
-    vals = np.asarray(input, seq.dtype) if scalar else input._data
-    if seq.dtype.kind == "c" or vals.dtype.kind == "c":       # NumPy would order them lexicographically
-        refuse("searchsorted_out_cpu", seq if seq.dtype.kind == "c" else vals)
+    vals = np.asarray(input) if scalar else input._data
     if vals.ndim == 0 and seq.ndim != 1:
         raise RuntimeError("torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension "
                            f"is 1, but we got boundaries tensor dim({seq.ndim}) and input value's dim(0) numel(1)")
@@ -113,14 +111,22 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         if so.size and (so.min() < 0 or so.max() >= seq.shape[-1]):
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
         seq = np.take_along_axis(seq, so, -1)
+    if seq.ndim > 1 and (scalar or vals.shape[:-1] != seq.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           "dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}")
+    # torch compares in the common dtype of the two (a Python number as a wrapped scalar: 3.5 against
+    # int64 boundaries is float32 3.5; -1 against uint8 ones wraps to 255); it has no bool or complex
+    # kernel (NumPy would order complex numbers lexicographically)
+    from .._dtype import result_type
+    common = result_type(sorted_sequence, input).np
+    if common.kind in "bc":
+        raise not_implemented("searchsorted_out_cpu", common)
+    seq, vals = seq.astype(common, copy=False), vals.astype(common, copy=False)
     dt = np.int32 if out_int32 else np.int64
     if seq.ndim == 1:
         r = _bisect(seq[None], vals.reshape(1, -1), right).reshape(vals.shape)
     else:
-        if scalar or vals.shape[:-1] != seq.shape[:-1]:
-            raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
-                               "dimensions of boundaries tensor and input value tensor must match, but we got "
-                               f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}")
         flat_s, flat_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
         r = _bisect(flat_s, flat_v, right).reshape(vals.shape)
     return _wrap(np.asarray(r, dt))

@@ -18,6 +18,18 @@ def _two_over(denom):
     return 2.0 / denom if denom else builtins.float("inf")
 
 
+def _mean_keep(x, axes):
+    """``self.mean(dim, keepdim=True)`` of torch's var_backward / std_backward, summed as torch.mean sums."""
+    if not is_array(x):
+        return x.mean(axes, keepdim=True)
+    if not x.ndim or not x.size:
+        return x.mean(axes, keepdims=True)
+    from ..autograd.grad_mode import no_grad
+    from .reduction import tensor_mean
+    with no_grad():
+        return tensor_mean(_wrap(x), tuple(axes), True)._data
+
+
 class VarBackward0(Node):
     """y = sum((x - mean)^2) / (N - c)   ->   dx = g * 2 (x - mean) / (N - c)"""
     __slots__ = ("axes", "keepdim", "denom")
@@ -25,7 +37,7 @@ class VarBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         g = restore_dims(g, self.axes, self.keepdim)
-        mean = x.mean(self.axes, keepdims=True) if is_array(x) else x.mean(self.axes, keepdim=True)
+        mean = _mean_keep(x, self.axes)
         with np.errstate(divide="ignore", invalid="ignore"):
             return (_two_over(self.denom) * g * (x - mean),)       # torch's order: (2 / (N - c)) g (x - mean)
 
@@ -38,7 +50,7 @@ class StdBackward0(Node):
         x, y = self.saved()
         g = restore_dims(g, self.axes, self.keepdim)
         y = restore_dims(y, self.axes, self.keepdim)
-        mean = x.mean(self.axes, keepdims=True) if is_array(x) else x.mean(self.axes, keepdim=True)
+        mean = _mean_keep(x, self.axes)
         with np.errstate(divide="ignore", invalid="ignore"):
             gv = g / (y * 2)
             gv = np.where(y == 0, gv.dtype.type(0), gv) if is_array(gv) else gv.masked_fill(y == 0, 0)
@@ -156,7 +168,7 @@ class VarMeanBackward0(Node):
 
     def backward(self, gs):
         gm = restore_dims(gs[1], self.part.axes, self.part.keepdim)
-        return (self.part.backward(gs[0])[0] + gm * (1.0 / self.n),)
+        return (self.part.backward(gs[0])[0] + gm / self.n,)     # torch's mean_backward: g / N
 
 
 class StdMeanBackward0(VarMeanBackward0):
@@ -189,11 +201,11 @@ def _moments_mean(name, input, dim, unbiased, keepdim, correction):
     return v, m
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _moments_mean("var_mean", input, dim, unbiased, keepdim, correction)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _moments_mean("std_mean", input, dim, unbiased, keepdim, correction)
 
 

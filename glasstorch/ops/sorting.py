@@ -15,6 +15,7 @@ from .shape import is_array
 from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
 from ._quickselect import kth_indices
+from ._unique_groups import sorted_groups as _sorted_groups
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
@@ -290,9 +291,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         x = input._data
     refuse("unique" if dim is None else "unique_dim", x)
     if dim is None:
-        # torch's sort-based unique compares with ==: every NaN is a value of its own
-        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
-        inv = inv.reshape(x.shape)
+        first, inv, cnt = _sorted_groups(x.reshape(-1, 1))
+        u, inv = x.reshape(-1)[first], inv.reshape(x.shape)
     else:
         if dim.__class__ is not int:        # torch.unique calls torch.unique_dim(input, dim, ...): its parser
             _unique_refuse(input, sorted, return_inverse, return_counts, dim)
@@ -304,7 +304,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
         if x.size == 0 and x.shape.count(0) > 1:
             raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
-        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=d)
+        first, inv, cnt = _sorted_groups(np.moveaxis(x, d, 0).reshape(x.shape[d], -1) if x.size else
+                                         np.zeros((0, 1), x.dtype))
+        u = np.ascontiguousarray(np.take(x, first, axis=d))
     from ._no_derivative import Unique2Backward0, UniqueDimBackward0, record_no_derivative
     out = [record_no_derivative(Unique2Backward0 if dim is None else UniqueDimBackward0, _wrap(u), input)]
     if return_inverse:
