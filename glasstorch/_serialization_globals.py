@@ -169,10 +169,40 @@ def _set_state(t, state):
 
 
 def _get_layout(name):
-    from . import strided
-    if name != "torch.strided":
-        raise RuntimeError(f"glasstorch only supports the torch.strided layout, this checkpoint uses {name}")
-    return strided
+    from . import strided, sparse_coo, sparse_csr
+    known = {"torch.strided": strided, "torch.sparse_coo": sparse_coo, "torch.sparse_csr": sparse_csr}
+    if name not in known:
+        raise RuntimeError(f"glasstorch only supports the torch.strided, torch.sparse_coo and torch.sparse_csr "
+                           f"layouts, this checkpoint uses {name}")
+    return known[name]
+
+
+def _rebuild_sparse_tensor(layout, data):
+    """A COO tensor from (indices, values, size[, is_coalesced]), or a CSR matrix from (crow_indices,
+    col_indices, values, size), as torch pickles them."""
+    from . import sparse_coo, sparse_coo_tensor, sparse_csr
+    if layout is sparse_csr:
+        return _rebuild_csr(*data)
+    if layout is not sparse_coo:
+        raise RuntimeError(f"this checkpoint holds a {layout} tensor, which glasstorch cannot load")
+    if not isinstance(data, tuple) or len(data) not in (3, 4):
+        raise TypeError("_rebuild_sparse_tensor(): expected (indices, values, size[, is_coalesced])")
+    indices, values, size = data[:3]
+    is_coalesced = data[3] if len(data) == 4 else None
+    if not isinstance(indices, Tensor) or not isinstance(values, Tensor):
+        raise TypeError("_rebuild_sparse_tensor(): indices and values must be tensors")
+    return sparse_coo_tensor(indices, values, size, check_invariants=False, is_coalesced=is_coalesced)
+
+
+def _rebuild_csr(crow, col, values, size):
+    """row of each stored entry = how many row starts (crow) lie at or before its position"""
+    from .sparse._csr import csr_from_coo
+    if len(size) != 2 or values._data.ndim != 1:
+        raise RuntimeError("this checkpoint holds a batched or hybrid sparse CSR tensor, which glasstorch cannot load")
+    crow = np.asarray(crow._data, np.int64)
+    rows = np.repeat(np.arange(len(crow) - 1, dtype=np.int64), np.diff(crow))
+    idx = np.stack([rows, np.asarray(col._data, np.int64)])
+    return csr_from_coo(idx, values._data, tuple(int(s) for s in size))
 
 
 def _unsupported(what):
@@ -209,7 +239,8 @@ def _build_table():
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
         "torch.storage.UntypedStorage": StorageType("uint8", dt.uint8),
     }
-    for what in ("sparse_tensor", "meta_tensor_no_storage", "nested_tensor", "wrapper_subclass",
+    table["torch._utils._rebuild_sparse_tensor"] = _rebuild_sparse_tensor
+    for what in ("meta_tensor_no_storage", "nested_tensor", "wrapper_subclass",
                  "device_tensor_from_numpy", "device_tensor_from_cpu_tensor"):
         table["torch._utils._rebuild_" + what] = _unsupported(what.replace("_", " "))
     for d in dt.ALL:

@@ -207,6 +207,12 @@ class _TorchPickler(pickle._Pickler):
             if obj.is_quantized:        # torch._utils._rebuild_qtensor over a QInt8Storage (_quant_serialization)
                 from ._quant_serialization import reduce_qtensor
                 return reduce_qtensor(obj, self.storages, _StorageId)
+            if obj.is_sparse:       # a COO tensor, as torch: its indices and values, not the dense array
+                return (G._rebuild_sparse_tensor,
+                        (obj.layout, (obj._indices(), obj._values(), obj.size(), obj.is_coalesced())))
+            if getattr(obj, "is_sparse_csr", False):
+                return (G._rebuild_sparse_tensor,
+                        (obj.layout, (obj.crow_indices(), obj.col_indices(), obj.values(), obj.size())))
             if getattr(type(obj), "_is_param", False):
                 return (G._rebuild_parameter, (_wrap(obj._data), obj._rg, OrderedDict()))
             pid, offset, stride = self.storages.locate(obj._data)
