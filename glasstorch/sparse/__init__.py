@@ -6,6 +6,7 @@ from . import _grad  # noqa: F401  (registers sparse gradients with the backward
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
 from . import _select  # noqa: F401  (s[i], s.select(), s.unsqueeze() stay sparse)
+from . import _coo_checks  # (check_sparse_tensor_invariants' switch)
 
 __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "log_softmax", "check_sparse_tensor_invariants"]
 
@@ -22,28 +23,35 @@ def sum(input, dim=None, dtype=None):
 
 
 class check_sparse_tensor_invariants:
-    """Accepted for compatibility; glasstorch checks sparse tensors' invariants anyway."""
+    """Turns sparse_coo_tensor's index checks on (``_coo_checks.py``): a context manager, a decorator, or
+    ``enable()`` / ``disable()`` for the whole process."""
 
     def __init__(self, enable=True):
         self._on = enable
 
     @staticmethod
     def is_enabled():
-        return False
+        return _coo_checks.ENABLED[0]
 
     @staticmethod
     def enable():
-        pass
+        _coo_checks.ENABLED[0] = True
 
     @staticmethod
     def disable():
-        pass
+        _coo_checks.ENABLED[0] = False
 
     def __enter__(self):
+        self._saved = _coo_checks.ENABLED[0]
+        _coo_checks.ENABLED[0] = self._on
         return self
 
     def __exit__(self, *exc):
+        _coo_checks.ENABLED[0] = self._saved
         return False
 
     def __call__(self, fn):
-        return fn
+        def test_mth(*args, **kwargs):          # (torch's name for the wrapper)
+            with check_sparse_tensor_invariants(self._on):
+                return fn(*args, **kwargs)
+        return test_mth

@@ -83,11 +83,12 @@ def add_arrays(t, s, alpha=1):
     return idx, vals, False
 
 
-def add(t, other, alpha=1):
+def add(t, other, alpha=1, sub=False):
     if not isinstance(other, SparseTensor):
         raise RuntimeError(ADD_SPARSE_DENSE)
+    from ._arith_grad import record_add
     idx, vals, coal = add_arrays(t, other, alpha)
-    return make(idx, vals, t._size, coal)
+    return record_add(make(idx, vals, t._size, coal), t, other, alpha, sub)
 
 
 def add_(t, other, alpha=1):
@@ -152,11 +153,11 @@ def dense_add_(d, s, alpha=1):
 def _scalar_values(t, other, op):
     from .._tensor import Tensor, _wrap
     from ..autograd.grad_mode import GRAD
-    if GRAD.enabled and (t.requires_grad or getattr(other, "requires_grad", False)):
-        # torch records MulBackward0/DivBackward0 here; glasstorch has no such node for sparse
-        # operands, and a result without a graph would silently lose the gradient
-        raise NotImplementedError("glasstorch: autograd through sparse * or / (with a number or a dense "
-                                  "tensor) is not implemented")
+    if GRAD.enabled and getattr(other, "requires_grad", False):
+        # torch records a gradient for ``other`` too; glasstorch records one for the sparse operand
+        # only (_arith_grad.py), and a result without that graph would silently lose the gradient
+        raise NotImplementedError("glasstorch: autograd through sparse * or / into the number or dense "
+                                  "tensor operand is not implemented")
     if isinstance(other, SparseTensor):
         raise NotImplementedError("glasstorch: sparse * sparse is not implemented")
     if isinstance(other, Tensor) and other.dim() != 0:
@@ -171,7 +172,9 @@ def _scalar_values(t, other, op):
 
 
 def mul(t, other):
-    return make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v * o), t._size, t._coal)
+    from ._arith_grad import record
+    out = make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v * o), t._size, t._coal)
+    return record("mul", out, t, other)
 
 
 def div(t, other):
@@ -179,7 +182,9 @@ def div(t, other):
     if isinstance(other, Tensor) and not isinstance(other, SparseTensor) and other.dim() != 0:
         raise RuntimeError("Sparse division requires a scalar or zero-dim dense tensor divisor "
                            f"(got shape {list(other.shape)} for divisor)")
-    return make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v / o), t._size, t._coal)
+    from ._arith_grad import record
+    out = make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v / o), t._size, t._coal)
+    return record("div", out, t, other)
 
 
 def layout_add(a, b, alpha=1, inplace=False):

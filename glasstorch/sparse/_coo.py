@@ -192,11 +192,11 @@ class SparseTensor(Tensor):
 
     def __sub__(self, other):
         from ._arith import add
-        return add(self, other, -1)
+        return add(self, other, -1, sub=True)
 
     def sub(self, other, *, alpha=1):
         from ._arith import add
-        return add(self, other, -alpha)
+        return add(self, other, -alpha, sub=True)
 
     def __mul__(self, other):
         from ._arith import mul
@@ -217,7 +217,8 @@ class SparseTensor(Tensor):
     div = __truediv__
 
     def __neg__(self):
-        return make(self._idx.copy(), -self._vals, self._size, self._coal)
+        from ._arith_grad import record
+        return record("neg", make(self._idx.copy(), -self._vals, self._size, self._coal), self, -1)
 
     neg = __neg__
 
@@ -226,7 +227,15 @@ class SparseTensor(Tensor):
             from ._reduce import sparse_sum
             return sparse_sum(self, dim, dtype, keepdim, method=True)
         from .._tensor import _wrap
-        return _wrap(np.asarray(self.coalesce()._vals.sum(dtype=None if dtype is None else dtype.np)))
+        out = _wrap(np.asarray(self.coalesce()._vals.sum(dtype=None if dtype is None else dtype.np)))
+        from ..autograd.grad_mode import GRAD
+        if GRAD.enabled and self._rg:          # a dense gradient, as torch's (sparse/_reduce.py)
+            from ._reduce import SumBackward0
+            from ..ops._common import record
+            node = SumBackward0()
+            node.save(tuple(self._size), self._vals.dtype)
+            record(node, out, self)
+        return out
 
 
 def _T_wrap(arr):
@@ -297,12 +306,15 @@ def _invariants_unset():
               "/__w/pytorch/pytorch/aten/src/ATen/Context.cpp:816.)")
 
 
-def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
+def sparse_coo_tensor(indices=None, values=None, size=None, *, dtype=None, device=None, pin_memory=False,
                       requires_grad=False, check_invariants=None, is_coalesced=None):
-    """``torch.sparse_coo_tensor``: indices (sparse_dim, nnz), values (nnz, *dense)."""
+    """``torch.sparse_coo_tensor``: indices (sparse_dim, nnz), values (nnz, *dense); or only a size."""
     from .._tensor import Tensor as T
+    from ._coo_checks import check, size_only
     if check_invariants is None:
         _invariants_unset()
+    if values is None:
+        return size_only(size if indices is None else indices, dtype, requires_grad)
     idx = np.asarray(indices._data if isinstance(indices, T) else indices)
     if idx.dtype.kind not in "iu":
         idx = idx.astype(np.int64)     # torch casts float indices to int64 too
@@ -319,6 +331,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     if idx.shape[1] != vals.shape[0]:
         raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {idx.shape[1]}, "
                            f"nnz from values: {vals.shape[0]}")
+    check(idx, None if size is None else tuple(int(n) for n in size), check_invariants)
     if size is None:
         top = idx.max(axis=1) + 1 if idx.shape[1] else np.zeros(idx.shape[0], np.int64)
         size = tuple(int(s) for s in top) + vals.shape[1:]

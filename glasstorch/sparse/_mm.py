@@ -127,7 +127,7 @@ def sparse_mm(mat1, mat2):
     """``torch.mm`` with a sparse ``mat1``."""
     if isinstance(mat2, SparseTensor) and not getattr(mat1, "is_sparse_csr", False) \
             and not getattr(mat2, "is_sparse_csr", False):
-        return sparse_sparse(mat1, mat2)
+        return sparse_sparse(mat1, mat2, "mm")
     if getattr(mat1, "is_sparse_csr", False):
         from ._csr import csr_matmul
         return csr_matmul(mat1, mat2)
@@ -178,20 +178,19 @@ def addmm(input, mat1, mat2, *, beta=1.0, alpha=1.0):
     return out
 
 
-def sparse_sparse(mat1, mat2):
+def sparse_sparse(mat1, mat2, name="sparse.mm"):
     """sparse @ sparse -> sparse, coalesced (``torch.sparse.mm``), as torch's CPU kernel: both
     coalesced, then for each row i of mat1 and each of its entries (i, k, a) in column order, every
     entry (k, j, b) of mat2 adds ``a * b`` (rounded, then added) to the row's sum at column j; each
-    row's columns come out sorted.  Forward only here: glasstorch refuses inputs that require grad."""
-    from ..autograd.grad_mode import GRAD
-    if GRAD.enabled and (mat1._rg or mat2._rg):
-        raise NotImplementedError("glasstorch: gradients of torch.sparse.mm of two sparse matrices")
+    row's columns come out sorted.  Gradients: ``_mm_sparse_grad.py`` (``name``: "mm" for torch.mm's node)."""
+    from ..autograd.grad_mode import no_grad
     if mat1.ndim != 2 or mat2.ndim != 2 or mat1._vals.ndim != 1 or mat2._vals.ndim != 1:
         raise NotImplementedError("glasstorch: torch.sparse.mm of sparse matrices needs 2-D, scalar-valued ones")
     if mat1._size[1] != mat2._size[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._size[0]}x{mat1._size[1]} and "
                            f"{mat2._size[0]}x{mat2._size[1]})")
-    a, b = mat1.coalesce(), mat2.coalesce()
+    with no_grad():
+        a, b = mat1.coalesce(), mat2.coalesce()
     dt = np.promote_types(a._vals.dtype, b._vals.dtype)
     ai, av, bi, bv = a._idx, a._vals.astype(dt), b._idx, b._vals.astype(dt)
     b_start = np.searchsorted(bi[0], np.arange(b._size[0] + 1))
@@ -209,4 +208,6 @@ def sparse_sparse(mat1, mat2):
             vals.append(acc[j])
     idx = np.array([rows, cols], np.int64).reshape(2, -1)
     from ._coo import make
-    return make(idx, np.array(vals, dt).reshape(-1), (a._size[0], b._size[1]), True)
+    from ._mm_sparse_grad import record
+    out = make(idx, np.array(vals, dt).reshape(-1), (a._size[0], b._size[1]), True)
+    return record(out, mat1, mat2, a, b, dt, name)

@@ -10,6 +10,7 @@ Gradient (``torch.sparse.sum`` only: ``SparseSumBackward0``): each stored entry 
 output gradient at its remaining index, broadcast over the reduced dense dims -- a sparse gradient
 at the input's coalesced indices, flagged uncoalesced (as torch's).  ``s.sum(dim)`` records torch's
 ``SumBackward1``, whose backward fails as torch's does (it would expand a sparse gradient).
+``s.sum()`` of every entry records ``SumBackward0``: a dense gradient ``g`` expanded to ``s``'s shape.
 """
 import numpy as np
 
@@ -63,6 +64,18 @@ class SparseSumBackward0(Node):
             picked = np.expand_dims(picked, a)
         vals = np.broadcast_to(picked, vshape).astype(vdtype, copy=True)
         return (SparseGrad(idx.copy(), vals, size, False),)
+
+
+class SumBackward0(Node):
+    """y = sum of every entry of s   ->   ds = g expanded to s's shape (dense, as torch's)"""
+    __slots__ = ()
+
+    def backward(self, g):
+        from ._autograd import _dense
+        if self._saved is None:
+            raise RuntimeError(FREED)
+        size, dtype = self._saved
+        return (np.broadcast_to(_dense(g), size).astype(dtype, copy=True),)
 
 
 class SumBackward1(Node):
