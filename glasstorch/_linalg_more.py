@@ -331,7 +331,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 def vander(x, *, N=None):
     """Columns x^0, x^1, ..., x^(N-1) (increasing powers, as torch.linalg.vander)."""
     import glasstorch as t
-    n = x.shape[-1] if N is None else N
+    n = (x.shape[-1] if x.dim() else 0) if N is None else N    # a 0-dim x has no size to take: torch's error
     if n < 1:
         raise RuntimeError("N must be greater than 1.")
     if n == 1:

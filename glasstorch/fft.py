@@ -239,17 +239,43 @@ def _freq_dtype(dtype, name):
 def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """[0, 1, ..., (n-1)//2, -(n//2), ..., -1] / (d n); as torch: arange in the dtype, times 1/(n d)."""
     from ._creation import tensor
+    n, d = _freq_args("fftfreq", n, d)
     dt = _freq_dtype(dtype, "fftfreq")
+    _arange_size(n)
     k = np.concatenate([np.arange(0, (n + 1) // 2), np.arange(-(n // 2), 0)]).astype(dt.np)
-    return tensor(k * dt.np.type(1.0 / (n * d)), dtype=dt, requires_grad=requires_grad)
+    return tensor(_times_inverse(k, n, d, dt), dtype=dt, requires_grad=requires_grad)
 
 
 def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """[0, 1, ..., n//2] / (d n)"""
     from ._creation import tensor
+    n, d = _freq_args("rfftfreq", n, d)
     dt = _freq_dtype(dtype, "rfftfreq")
-    k = np.arange(0, n // 2 + 1).astype(dt.np)
-    return tensor(k * dt.np.type(1.0 / (n * d)), dtype=dt, requires_grad=requires_grad)
+    size = _arange_size(int(n / 2) + 1)            # C++'s n / 2 rounds toward zero
+    k = np.arange(0, size).astype(dt.np)
+    return tensor(_times_inverse(k, n, d, dt), dtype=dt, requires_grad=requires_grad)
+
+
+def _freq_args(name, n, d):
+    """``(int64_t n, double d)`` as torch's parser binds them (a 0-dim tensor too), else its TypeError."""
+    from ._arg_parser import parser_error
+    err = parser_error((f"fft_{name}(int64_t n, double d=1.0)",), (n,) if d.__class__ is float and d == 1.0 else (n, d))
+    if err is not None:
+        raise err
+    return int(n), float(d)
+
+
+def _arange_size(size):
+    if size < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {size}: [{size}]")
+    return size
+
+
+def _times_inverse(k, n, d, dt):
+    """k * (1 / (n d)) in the dtype, with C++'s double division: 1 / 0 is inf and 0 * inf is nan."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        scale = np.float64(1.0) / np.float64(n * d)
+        return k * dt.np.type(scale)
 
 
 def _shift(input, dim, inverse):

@@ -45,9 +45,9 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
+    from .._tensor import _wrap_dim
+    d = _wrap_dim(dim, x.dim())             # torch's IndexError for a dim out of range
     if prepend is not None or append is not None:
-        from .._tensor import _wrap_dim
-        d = _wrap_dim(dim, x.dim())
         for t in (prepend, append):
             if t is not None and t.dim() != x.dim():
                 raise RuntimeError("diff expects prepend or append to be the same dimension as input")

@@ -8,6 +8,7 @@ from ._complex_refuse import not_implemented, refuse
 from .scalar_arith import div_scalar, mul_scalar
 from .sorting import MedianBackward0, MedianBackward1, _order, _pick
 from .._tensor import _wrap_dim
+from .._trapezoid_args import MISSING, check as _trapezoid_args, no_bool as _no_bool
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 from .inplace import type_name as _type_name
 
@@ -222,6 +223,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     """Counts (weights summed) per bin; ``bins`` a count (equal bins over ``range``, or the data's span)
     or the edges themselves; the last bin holds its right edge."""
     t = _t()
+    if (range is not None) if isinstance(bins, Tensor) else bins.__class__ is not int:     # torch's parser
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     x = input._data
     if x.dtype.kind != "f":
         raise not_implemented("histogramdd", x.dtype)
@@ -260,11 +264,11 @@ def _dx_slices(y, dim):
     return y.narrow(dim, 1, y.size(dim) - 1), y.narrow(dim, 0, y.size(dim) - 1)
 
 
-def _x_along(x, y, dim):
+def _x_along(x, y, dim, name="trapezoid"):
     """x spread so that its sample points run along y's ``dim``."""
     if x.dim() == 1:
         if x.size(0) != y.size(dim):
-            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
         shape = [1] * y.dim()
         shape[dim] = x.size(0)
         return x.view(shape)
@@ -273,11 +277,11 @@ def _x_along(x, y, dim):
     return x
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, *args, x=MISSING, dx=MISSING, dim=MISSING, _name="trapezoid"):
     """sum of (x_i+1 - x_i)(y_i+1 + y_i) / 2; with a constant step: (sum y - (y_0 + y_n) / 2) dx."""
+    x, dx, dim = _trapezoid_args(_name, y, args, x, dx, dim)
+    _no_bool("trapezoid", y, x)
     d = _wrap_dim(dim, y.dim())
-    if x is not None and dx is not None:
-        raise RuntimeError("trapezoid: received both x and dx as input, but only one of them is expected")
     if y.size(d) == 0:
         return y.sum(d) * 0
     if isinstance(x, Tensor):
@@ -290,15 +294,17 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     return mul_scalar(y.sum(d) - mul_scalar(y.select(d, 0) + y.select(d, -1), 0.5), step)
 
 
-def trapz(y, x=None, *, dx=None, dim=-1):
-    return trapezoid(y, x, dx=dx, dim=dim)
+def trapz(y, *args, x=MISSING, dx=MISSING, dim=MISSING):
+    return trapezoid(y, *args, x=x, dx=dx, dim=dim, _name="trapz")
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, *args, x=MISSING, dx=MISSING, dim=MISSING):
+    x, dx, dim = _trapezoid_args("cumulative_trapezoid", y, args, x, dx, dim)
+    _no_bool("cumulative_trapezoid", y, x)
     d = _wrap_dim(dim, y.dim())
     yr, yl = _dx_slices(y, d)
     if isinstance(x, Tensor):
-        right, left = _dx_slices(_x_along(x, y, d), d)
+        right, left = _dx_slices(_x_along(x, y, d, "cumulative_trapezoid"), d)
         return div_scalar(((right - left) * (yr + yl)).cumsum(d), 2.0)
     step = x if x is not None else (1 if dx is None else dx)
     step = step.item() if isinstance(step, Tensor) else step
@@ -309,26 +315,17 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     """Central differences inside, one-sided at the ends (second-order ones when edge_order=2),
     one tensor per dim; ``spacing`` a number or one per dim."""
     t = _t()
-    dims = list(range(input.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
-    dims = [_wrap_dim(d, input.dim()) for d in dims]
-    if edge_order not in (1, 2):
-        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
-    sp = spacing if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
-    if len(sp) != len(dims):
-        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
-                           f"arguments to have the same length, but got a spacing argument of length {len(sp)} and "
-                           f"a dim argument of length {len(dims)}.")
+    dims, sp = _gradient_checks(input, 1 if spacing is None else spacing, dim, edge_order)
     out = []
     for d, h in zip(dims, sp):
         n = input.size(d)
-        if n < edge_order + 1:
-            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
         if isinstance(h, Tensor):
             if h.dim() != 0:
                 out.append(_gradient_coordinates(input, h, d, n, edge_order))
                 continue
             h = h.item()
-        center = (input.narrow(d, 2, n - 2) - input.narrow(d, 0, n - 2)) / h
+        lo = input.narrow(d, 0, n - 2)      # made first, as in torch (sets the backward sum order)
+        center = (input.narrow(d, 2, n - 2) - lo) / h
         if edge_order == 1:
             pre = (input.narrow(d, 1, 1) - input.narrow(d, 0, 1)) / h
             app = (input.narrow(d, n - 1, 1) - input.narrow(d, n - 2, 1)) / h
@@ -338,6 +335,38 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
                    input.narrow(d, n - 1, 1) * 1.5) / h
         out.append(t.cat([pre, center / 2, app], d))
     return tuple(out)
+
+
+def _gradient_checks(input, spacing, dim, edge_order):
+    """torch's order: uint8, the spacing list's length, edge_order, repeated dims, each size > edge_order,
+    then a list of coordinate tensors must hold 1-D ones.  Returns the wrapped dims and one spacing per dim."""
+    if input._data.dtype == np.uint8:
+        raise RuntimeError("torch.gradient does not support uint8 input.")
+    nd = input.dim()
+    dims = list(range(nd)) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    listed = isinstance(spacing, (list, tuple))
+    sp = list(spacing) if listed else [spacing] * len(dims)
+    if listed and dim is None and len(sp) != nd:
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal "
+                           f"to 'self.dim() = {nd}', since dim argument was not given, but got a list of length "
+                           f"{len(sp)}")
+    if len(sp) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+                           f"arguments to have the same length, but got a spacing argument of length {len(sp)} and "
+                           f"a dim argument of length {len(dims)}.")
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = [_wrap_dim(d, nd) for d in dims]
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if any(input.size(d) < edge_order + 1 for d in dims):
+        raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    if listed and sp and all(isinstance(h, Tensor) for h in sp) and any(h.dim() != 1 for h in sp):
+        bad = next(h.dim() for h in sp if h.dim() != 1)
+        raise RuntimeError(f"torch.gradient expected each element of spacing to have one dimension, but got an "
+                           f"element with {bad} dimensions!")
+    return dims, sp
 
 
 def _gradient_coordinates(f, x, d, n, edge_order):

@@ -33,6 +33,10 @@ class LerpBackward1(Node):
 
     def backward(self, g):
         a, b, w = self.saved()
+        if w.ndim == 0 and g.ndim and w.dtype != g.dtype and w.dtype.kind == g.dtype.kind:
+            # a 0-dim weight of another float dtype: torch computes 1 - w in w's dtype, then
+            # the product in g's (a 0-dim operand does not promote a dimensioned one)
+            return g * (1 - w).astype(g.dtype), g * w.astype(g.dtype), g * (b - a)
         return g * (1 - w), g * w, g * (b - a)
 
 
@@ -54,7 +58,7 @@ def _lerp_values(a, b, w):
         z = fma32(c, d, e)
     else:
         plain = c * d + e           # (fma64's error terms are NaN at infinities)
-        z = np.where(np.isfinite(plain), fma64(c, d, e), plain)
+        z = np.where(np.isfinite(plain), fma64(c, d, e).reshape(plain.shape), plain)   # (fma64 is >= 1-d)
     return as_array(np.asarray(z, op).astype(dt, copy=False))
 
 
@@ -63,13 +67,17 @@ def lerp(input, end, weight, *, out=None):
     x, y = input._data, end._data
     if x.dtype != y.dtype:
         raise RuntimeError(f"expected dtype {_c(x)} for `end` but got dtype {_c(y)}")
+    w = weight._data if is_tensor(weight) else weight
     if is_tensor(weight) and weight._data.dtype != x.dtype:
-        raise RuntimeError(f"expected dtype {_c(x)} for `weight` but got dtype {_c(weight._data)}")
+        if weight.dim() != 0:
+            raise RuntimeError(f"expected dtype {_c(x)} for `weight` but got dtype {_c(weight._data)}")
+        common = result_type(input, end, weight).np     # a 0-dim weight joins the type promotion
+        x, y = x.astype(common, copy=False), y.astype(common, copy=False)
+        w = weight._data.astype(common, copy=False)
     check_broadcast(x.shape, y.shape, *((weight._data.shape,) if is_tensor(weight) else ()))
     if x.dtype.kind not in "fc":
         from ._complex_refuse import not_implemented
         raise not_implemented("lerp_kernel_tensor" if is_tensor(weight) else "lerp_kernel_scalar", x.dtype)
-    w = weight._data if is_tensor(weight) else weight
     r = _wrap(_ti(_lerp_values(x, y, w), *(v for v in (x, y, w) if v.__class__ is np.ndarray)))
     if is_tensor(weight):
         if needs_grad(input, end, weight):
