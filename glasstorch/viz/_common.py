@@ -131,6 +131,10 @@ def caller_frame(depth):
 _REGISTRY = None
 
 
+def _rank(cls):
+    return 0 if cls.__module__.startswith(("glasstorch.ops.", "glasstorch.nn._ops.")) else 1
+
+
 def node_classes():
     """{'MulBackward0': class}: every op node glasstorch defines (built once, on first use)."""
     global _REGISTRY
@@ -156,7 +160,11 @@ def node_classes():
             stack.extend(c.__subclasses__())
             if issubclass(c, BackwardCFunction) or not is_ours(c) or c.__dict__.get("_alias"):
                 continue          # (an alias: another op's backward that carries torch's name for it)
-            reg.setdefault(c.__name__, c)
+            # a name torch gives several kernels' nodes (MulBackward0 of dense and of sparse operands):
+            # the dense op's class, whose docstring holds the formula, stands for the name
+            have = reg.get(c.__name__)
+            if have is None or (_rank(c) < _rank(have)):
+                reg[c.__name__] = c
         _REGISTRY = reg
     return _REGISTRY
 

@@ -123,6 +123,8 @@ def show_source(obj):
         fwd = getattr(obj, "_forward_cls", None)
         if fwd is not None:                    # a custom autograd.Function: show the user's class
             return Source([_piece(fwd)])
+        if is_ours(type(obj)) and not type(obj).__dict__.get("_alias"):   # the node's own class
+            return Source([_piece(f) for f in _forwards_of(type(obj))] + [_piece(type(obj))])
         return Source(_for_node_name(type(obj).__name__))
     cls = obj if inspect.isclass(obj) else type(obj)
     if hasattr(cls, "forward") and hasattr(cls, "parameters"):

@@ -130,7 +130,9 @@ def test_tracer_warnings_for_python_values(kind, check):
     fn = CONVERSIONS[kind]
     r = _recorded(lambda t: t.jit.trace(fn, _x(t), check_trace=check)(_x(t)))
     assert_same_array(r[torch][0], r[glasstorch][0])
-    assert r[torch][1] == r[glasstorch][1] and r[torch][1]
+    # (category, message): where torch's C++ tracer says the warning comes from changes once other tests
+    # have traced in the same process (in a fresh one it is the user's line, as glasstorch's)
+    assert [w[:2] for w in r[torch][1]] == [w[:2] for w in r[glasstorch][1]] and r[torch][1]
 
 
 def test_no_tracer_warnings_outside_tracing():
