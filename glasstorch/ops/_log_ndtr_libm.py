@@ -9,27 +9,14 @@ torch's erfcx is the Faddeeva package's Chebyshev table, which glasstorch does n
 value is the float64 one (``_special_kernels._log_ndtr64``) rounded to the dtype, within an ulp or two.
 The C library routines are called element by element (log_ndtr is no hot op).
 """
-import ctypes
 import math
 
 import numpy as np
 
 from ._special_kernels import _log_ndtr64
+from .special_bessel import _glibc_float    # the C library's float routines, through ctypes
 
 _FRAC_SQRT_2 = 0.7071067811865476
-_LIBM = {}
-
-
-def _cfloat(name):
-    """The C library's float routine ``name``, or None where there is no libm.so.6."""
-    if name not in _LIBM:
-        try:
-            fn = getattr(ctypes.CDLL("libm.so.6"), name)
-            fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-        except (OSError, AttributeError):
-            fn = None
-        _LIBM[name] = fn
-    return _LIBM[name]
 
 
 def _upper_f64(t):
@@ -38,7 +25,7 @@ def _upper_f64(t):
 
 
 def _upper_f32(t):
-    erfcf, log1pf = _cfloat("erfcf"), _cfloat("log1pf")
+    erfcf, log1pf = _glibc_float("erfcf"), _glibc_float("log1pf")
     if erfcf is None or log1pf is None:                  # no glibc: float64, rounded once
         return _upper_f64(t.astype(np.float64)).astype(np.float32)
     return np.array([log1pf(-erfcf(v) / 2) for v in t.tolist()], np.float32).reshape(t.shape)
