@@ -58,12 +58,8 @@ class _LegacyStorage(TypedStorage, metaclass=_LegacyStorageMeta):
     def from_buffer(cls, buffer, byte_order="native", count=-1, offset=0):
         order = {"native": "=", "little": "<", "big": ">"}[byte_order]
         data = np.frombuffer(buffer, np.dtype(cls.dtype.np).newbyteorder(order), count, offset)
-        return cls(wrap_storage=_untyped(data.astype(cls.dtype.np)))
-
-
-def _untyped(a):
-    from .ops.storage import UntypedStorage
-    return UntypedStorage(a)
+        from .ops.storage import UntypedStorage
+        return cls(wrap_storage=UntypedStorage(data.astype(cls.dtype.np)))
 
 
 _NAMES = {"Double": "float64", "Float": "float32", "Half": "float16", "Long": "int64", "Int": "int32",

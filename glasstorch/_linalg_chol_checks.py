@@ -20,17 +20,9 @@ def no_kernel(a, kernel):
 
 
 def broadcast_batch(b_shape, a_shape):
-    """The broadcast batch shape of b and A (torch's infer_size, b as "tensor a")."""
-    x, y = b_shape[:-2], a_shape[:-2]
-    n = max(len(x), len(y))
-    x, y = (1,) * (n - len(x)) + tuple(x), (1,) * (n - len(y)) + tuple(y)
-    out = []
-    for i, (p, q) in enumerate(zip(x, y)):
-        if p != q and p != 1 and q != 1:
-            raise RuntimeError(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at "
-                               f"non-singleton dimension {i}")
-        out.append(q if p == 1 else p)
-    return tuple(out)
+    """The broadcast batch shape of b and A (torch's infer_size, b as "tensor a"), as matmul's."""
+    from .ops.matmul_checks import _broadcast_batch
+    return _broadcast_batch(b_shape[:-2], a_shape[:-2])
 
 
 def _square(a, prefix):

@@ -124,17 +124,8 @@ def _reaches_outer(t, fresh):
     """Whether ``t``'s graph reaches a leaf requiring grad that is not one of the transform's own."""
     if t.grad_fn is None:
         return t.requires_grad and id(t) not in fresh
-    seen, todo = set(), [t.grad_fn]
-    while todo:
-        node = todo.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        var = getattr(node, "variable", None)
-        if var is not None and id(var) not in fresh:
-            return True
-        todo.extend(n for n, _ in node.next_functions)
-    return False
+    from .autograd.functional import _reaches_leaf
+    return _reaches_leaf(t.grad_fn, fresh)
 
 
 def _detach(x, keep=None):

@@ -44,13 +44,9 @@ class DivBackward0(Node):
         return (_scaled(g, other, np.true_divide, dtype),)
 
 
-class NegBackward0(Node):
-    """y = -s   ->   ds = -g"""
+class NegBackward0(MulBackward0):
+    """y = -s   ->   ds = -g   (saved as a product with -1)"""
     __slots__ = ()
-
-    def backward(self, g):
-        other, dtype = _saved(self)
-        return (_scaled(g, other, np.multiply, dtype),)
 
 
 class AddBackward0(Node):
@@ -72,13 +68,10 @@ def record_add(out, t, other, alpha, sub=False):
     from ..autograd.grad_mode import GRAD
     if not (GRAD.enabled and (t._rg or other._rg)):
         return out
-    from ..ops._common import edge
+    from ._autograd import _record_sparse
     node = SubBackward0() if sub else AddBackward0()
     node.save(alpha, t._vals.dtype, other._vals.dtype)
-    node.next_functions = (edge(t), edge(other))
-    node._shape, node._dtype = tuple(out._size), out._vals.dtype
-    out.grad_fn, out._rg = node, True
-    return out
+    return _record_sparse(node, out, t, other)
 
 
 def record(kind, out, t, other):

@@ -48,10 +48,10 @@ class ToDenseBackward0(Node):
         return (SparseGrad(cidx.copy(), g[tuple(cidx)], size, False),)
 
 
-def _record_sparse(node, out, inp):
+def _record_sparse(node, out, *inputs):
     """``ops._common.record`` for a sparse ``out``, without densifying it for the node's shape."""
     from ..ops._common import edge
-    node.next_functions = (edge(inp),)
+    node.next_functions = tuple(edge(t) for t in inputs)
     node._shape, node._dtype = tuple(out._size), out._vals.dtype
     out.grad_fn = node
     out._rg = True

@@ -20,9 +20,10 @@ import numpy as np
 from .._dtype import result_type
 from .._tensor import _wrap_dim
 from ..autograd.graph import Node
-from ._select import _failing
+from ._autograd import _record_sparse
+from ._coo import failing_node
 
-CatBackward0 = _failing("CatBackward0", "aten::as_strided")
+CatBackward0 = failing_node("CatBackward0", "aten::as_strided")
 
 
 class StackBackward0(Node):
@@ -67,13 +68,6 @@ def _checks(tensors, dim):
     return d, sd
 
 
-def _record(node, out, tensors):
-    from ..ops._common import edge
-    node.next_functions = tuple(edge(t) for t in tensors)
-    node._shape, node._dtype = tuple(out._size), out._vals.dtype
-    out.grad_fn, out._rg = node, True
-
-
 def stack(tensors, dim):
     """y = stack(s_1, ..., s_n; d) = cat(s_1.unsqueeze(d), ..., s_n.unsqueeze(d); d)"""
     from ..autograd.grad_mode import GRAD, no_grad
@@ -88,7 +82,7 @@ def stack(tensors, dim):
     if GRAD.enabled and any(t._rg for t in tensors):
         node = StackBackward0()
         node.dim, node.n = d, len(tensors)
-        _record(node, out, tensors)
+        _record_sparse(node, out, *tensors)
     return out
 
 
@@ -124,5 +118,5 @@ def cat(tensors, dim):
         vals = np.concatenate(blocks, axis=0)
     out = make(idx, vals, size, vals.shape[0] < 2)
     if GRAD.enabled and any(t._rg for t in tensors):
-        _record(CatBackward0(), out, tensors)
+        _record_sparse(CatBackward0(), out, *tensors)
     return out

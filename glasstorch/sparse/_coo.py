@@ -34,6 +34,16 @@ def not_on_sparse(op):
         f"possible resolutions. '{op}' is only available for these backends: [CPU, CUDA, Meta, ...].")
 
 
+def failing_node(name, op):
+    """A node class named ``name`` whose backward fails as torch's does for ``op``: torch records the node
+    for a sparse input but has no sparse kernel for its backward."""
+    from ..autograd.graph import Node
+
+    def backward(self, g):
+        raise not_on_sparse(op)
+    return type(name, (Node,), {"__slots__": (), "backward": backward})
+
+
 class SparseTensor(Tensor):
     __slots__ = ("_idx", "_vals", "_size", "_coal")
 

@@ -14,21 +14,16 @@ import math
 
 import numpy as np
 
-from ..autograd.graph import Node
 from ..ops._common import GRAD
 from ..ops.sorting import _order
 from .._runtime import get_num_threads
+from ._coo import failing_node
 
 _GRAIN = 32768                   # torch's parallel grain: the thread count of each pass follows from it
 _BRUTE = 2 << 14                 # nnz * len(index) up to this: torch compares every pair
 
 
-class IndexSelectBackward0(Node):
-    __slots__ = ()
-
-    def backward(self, g):
-        from ._coo import not_on_sparse
-        raise not_on_sparse("aten::index_add_")
+IndexSelectBackward0 = failing_node("IndexSelectBackward0", "aten::index_add_")
 
 
 def _threads(n):

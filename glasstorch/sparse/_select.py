@@ -14,20 +14,12 @@ Gradients are recorded with torch's nodes; their backward fails as torch's does 
 """
 import numpy as np
 
-from ..autograd.graph import Node
 from ..ops._common import GRAD
+from ._coo import failing_node
 
-
-def _failing(name, op):
-    def backward(self, g):
-        from ._coo import not_on_sparse
-        raise not_on_sparse(op)
-    return type(name, (Node,), {"__slots__": (), "backward": backward})
-
-
-SelectBackward0 = _failing("SelectBackward0", "aten::select_backward")
-UnsqueezeBackward0 = _failing("UnsqueezeBackward0", "aten::as_strided")
-NarrowCopyBackward0 = _failing("NarrowCopyBackward0", "aten::as_strided")
+SelectBackward0 = failing_node("SelectBackward0", "aten::select_backward")
+UnsqueezeBackward0 = failing_node("UnsqueezeBackward0", "aten::as_strided")
+NarrowCopyBackward0 = failing_node("NarrowCopyBackward0", "aten::as_strided")
 
 
 def _out(t, idx, vals, size, node, coalesced=None):
