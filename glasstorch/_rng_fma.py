@@ -30,6 +30,8 @@ import struct as _struct
 
 import numpy as np
 
+from glasstorch._blas_axpy import fma_number_array
+
 _SPLITTER = 134217729.0          # 2**27 + 1: Veltkamp split of a double into two 26-bit halves
 _F32_TIE_MASK = np.int64(0x1FFFFFFF)    # the 29 float64 mantissa bits that float32 drops
 _F32_TIE_BITS = np.int64(0x10000000)    # ... and their pattern at a float32 halfway point
@@ -84,7 +86,12 @@ def _fma64_float(a, b, c):
         if bits & 1 == 0:
             away = (_math.copysign(1.0, e) < 0) == (_math.copysign(1.0, s) < 0)
             s = _struct.unpack("<d", _struct.pack("<q", bits + (1 if away else -1)))[0]
-    return th if s == 0 else th + s
+    r = th if s == 0 else th + s
+    if _math.isfinite(r):
+        return r
+    # an infinite or NaN operand makes the error terms NaN: the plain sum is then the answer, except
+    # that a finite product that overflows its rounding still leaves an infinite c as it is
+    return c if _math.isinf(c) and _math.isfinite(a) and _math.isfinite(b) else a * b + c
 
 
 def fma64(a, b, c):
@@ -92,6 +99,12 @@ def fma64(a, b, c):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     c = np.asarray(c, dtype=np.float64)
+    if (a.ndim == 0) != (b.ndim == 0) and (c.ndim == 0 or c.shape == (b if a.ndim == 0 else a).shape):
+        # a number times an array: the BLAS's fused axpy where it is checked (_blas_axpy)
+        s, v = (a, b) if a.ndim == 0 else (b, a)
+        r = fma_number_array(float(s), v, c if c.ndim else float(c))
+        if r is not None:
+            return r
     if a.size <= _FEW and b.size <= _FEW and c.size <= _FEW:    # a handful of numbers (LBFGS on 2 parameters)
         shapes = {x.shape for x in (a, b, c) if x.ndim}     # the result is at least 1-d, as below
         shape = (shapes.pop() if shapes else (1,)) if len(shapes) <= 1 else np.broadcast_shapes(*shapes)
@@ -103,7 +116,14 @@ def fma64(a, b, c):
     th, tl = two_sum(c, uh)
     v = _round_to_odd(*two_sum(tl, ul))
     # v == 0 means th is the exact result; adding a +0 would turn a -0 (a*b = -0, c = -0) to +0
-    return np.where(v == 0, th, th + v)
+    r = np.where(v == 0, th, th + v)
+    finite = np.isfinite(r)
+    if not finite.all():
+        # an infinite or NaN operand makes the error terms NaN: the plain sum is then the answer,
+        # except that a finite product that overflows its rounding still leaves an infinite c as it is
+        keep_c = np.isinf(c) & np.isfinite(a) & np.isfinite(b)
+        r = np.where(finite, r, np.where(keep_c, c, a * b + c))
+    return r
 
 
 def fmaf(a, b, c):
@@ -119,8 +139,13 @@ _CHUNK = 65536
 
 
 def _fmaf_scalar_bc(a, b, c):
-    """``fmaf`` for an array a and scalars b, c (e.g. ``uniform_``'s x * width + low): the same
-    arithmetic as ``_round_sum_to_f32``, chunk by chunk through reused buffers."""
+    """``fmaf`` for an array a and scalars b, c (e.g. ``uniform_``'s x * width + low): the BLAS's
+    fused axpy where it is checked (``_blas_axpy``), else the same arithmetic as
+    ``_round_sum_to_f32``, chunk by chunk through reused buffers."""
+    if a.dtype == np.float32:
+        r = fma_number_array(b, a, c)
+        if r is not None:
+            return r
     flat = a.reshape(-1)
     out = np.empty(flat.shape, dtype=np.float32)
     m = min(_CHUNK, flat.size)

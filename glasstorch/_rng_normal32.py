@@ -20,6 +20,7 @@ import threading
 
 import numpy as np
 
+from glasstorch._blas_axpy import fma_number_array
 from glasstorch._rng_fma import (_F32_TIE_BITS, _F32_TIE_MASK, _round_sum_to_f32, _round_to_odd,
                                 two_sum)
 
@@ -330,6 +331,10 @@ def _scale_f32(v, mean, std, w, k):
     if mean == 0 and std >= 2.0 ** -60:          # round(v * std) (no underflow: |v| > 1e-20),
         np.multiply(v, std, out=v)               # then + mean: -0 + 0 gives +0 as the fma does
         np.add(v, mean, out=v)
+        return
+    r = fma_number_array(float(std), v, float(mean))      # the BLAS's fused axpy, where checked
+    if r is not None:
+        np.copyto(v, r)
         return
     s, tie, flag = w.s[:k], w.tie[:k], w.flag[:k]
     np.multiply(v, float(std), out=s, dtype=_F64)

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from . import _parallel
+from .._blas_axpy import axpy, fma_number_array
 from .._rng_fma import _round_to_odd, two_sum
 
 ndarray = np.ndarray
@@ -44,6 +45,28 @@ def fma32(a, b, c):
 
 
 def _fma32_arrays(a, b, c):
+    r = _through_blas(a, b, c)
+    if r is not None:
+        return r
+    return _emulated(a, b, c)
+
+
+def _through_blas(a, b, c):
+    """``a*b + c`` where one of ``a``, ``b`` is a number and the other a float32 array of ``c``'s
+    shape (or ``c`` a number): the BLAS's fused axpy (``_blas_axpy``); None where that path does
+    not apply."""
+    if np.ndim(a) == 0:
+        s, v = a, b
+    elif np.ndim(b) == 0:
+        s, v = b, a
+    else:
+        return None
+    if v.__class__ is not ndarray or v.dtype != np.float32:
+        return None
+    return fma_number_array(float(s), v, c if c.__class__ is ndarray and c.ndim else float(c))
+
+
+def _emulated(a, b, c):
     s = np.multiply(a, b, dtype=_F64)
     if s.shape != np.shape(c):
         s = np.add(s, c, dtype=_F64)
@@ -111,6 +134,8 @@ def fma32_into(x, alpha, g):
     fx, fg = x.reshape(-1), np.ascontiguousarray(g).reshape(-1)
     scalar = np.ndim(alpha) == 0
     fa = float(np.float32(alpha)) if scalar else np.ascontiguousarray(alpha, np.float32).reshape(-1)
+    if scalar and axpy(fx, fa, fg):
+        return
     if fx.size < _INTO_MIN or np.may_share_memory(fx, fg) or not scalar and np.may_share_memory(fx, fa):
         np.copyto(x, _fma32_arrays(np.float32(alpha) if scalar else alpha, g, x))
         return

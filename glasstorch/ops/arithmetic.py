@@ -9,6 +9,7 @@ from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
+from .._rng_fma import fma64
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32, ints_in_float,
                       needs_grad, record, record1, record2)
 from .inplace import commit, check_overlap
@@ -41,8 +42,9 @@ def _axpy(x, y, alpha, dt):
     if dt._cat == 2:
         if dt is _float32:
             return fma32(np.float32(alpha), y, x)
-        if dt is _float64:
-            return as_array(x + alpha * np.asarray(y))
+        if dt is _float64:          # fused in float64 too (checked against torch)
+            x, y = np.asarray(x), np.asarray(y)
+            return np.asarray(fma64(np.float64(alpha), y, x)).reshape(np.broadcast_shapes(x.shape, y.shape))
         return as_array((np.float32(alpha) * np.asarray(y, np.float32) + x).astype(dt.np))
     if dt._cat == 0:        # bool: x or (alpha and y)
         if isinstance(alpha, float):

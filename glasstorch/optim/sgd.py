@@ -18,6 +18,7 @@ from ..ops.arithmetic import add_, _axpy as _axpy_any
 from .._rng_fma import fma64
 from ..ops._common import _wrap
 from ..ops._fma32 import _fma32_scalar, fma32_into
+from .. import _blas_axpy
 from .._dtype import float32, float64
 from .._dtype import FROM_NP
 from ._validate import check_fused
@@ -130,6 +131,7 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
         raise RuntimeError(ADD_SPARSE_DENSE)
     grad_inplace = bool(foreach) and nesterov and not maximize and weight_decay == 0
     small = _Small(lr)
+    blas_fma = _blas_axpy.enabled(np.float32)     # then each update is one BLAS call: no batching
     try:
         for i, param in enumerate(params):
             if d_p_list[i].is_sparse or (momentum != 0 and momentum_buffer_list[i] is not None
@@ -162,7 +164,8 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
                     d_p_list[i]._vc[0] += 1
             if x.ndim == 0 and dt is float32 and g.shape == ():
                 _update_one(param, g, neg_lr32)
-            elif dt is float32 and x.size <= _BATCH and g.shape == x.shape and x.base is None and x.flags.c_contiguous:
+            elif dt is float32 and x.size <= _BATCH and g.shape == x.shape and x.base is None and x.flags.c_contiguous \
+                    and not blas_fma:
                 small.add(x, g)
                 param._vc[0] += 1
             elif g.shape == x.shape and dt._cat == 2:
