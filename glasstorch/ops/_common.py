@@ -27,6 +27,9 @@ from ..autograd.graph import ANOMALY  # noqa: E402  (anomaly mode's switch, read
 from .complex_grad import complex_node as _complex_node  # noqa: E402
 from ._layout import ti as _ti, is_canonical as _is_canonical  # noqa: E402  (TensorIterator output strides)
 from .._arg_refuse import not_a_tensor  # noqa: E402
+# argument checks and zero_where live in ops/_inputs.py
+from ._inputs import (is_tensor, zero_where, tensor_input, tensors_only, float_of,  # noqa: E402,F401
+                      ints_in_float, unary_float_input)
 
 _C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)
 
@@ -114,10 +117,6 @@ def record1(node, out, a):
 def as_array(r):
     """NumPy returns scalars from 0-d arithmetic; a tensor always holds an array."""
     return r if r.__class__ is ndarray else np.asarray(r)
-
-
-def is_tensor(x):
-    return isinstance(x, Tensor)
 
 
 def data_as(x, npdt):
@@ -395,78 +394,6 @@ def _compute(ufunc, x, y, dt):
         return np.asarray(r).astype(np.float16)
     r = ufunc(x, y)
     return r if r.__class__ is ndarray else np.asarray(r, dtype=dt.np)
-
-
-_UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
-def zero_where(drop, g):
-    """``g`` with +0 where ``drop``: ``np.where(drop, 0, g)`` without a branch per element.
-
-    np.where mispredicts on the random masks ReLU makes (several times slower than arithmetic);
-    here the mask becomes all-zeros or all-ones bits (1 - 1, 0 - 1) and is ANDed with ``g``'s bits."""
-    if g.size < 4096 or g.dtype.kind != "f" or g.shape != drop.shape:
-        return np.where(drop, g.dtype.type(0), g)
-    u = _UINT[g.dtype.itemsize]
-    bits = drop.astype(u)
-    np.subtract(bits, u(1), out=bits)
-    np.bitwise_and(bits, g.view(u), out=bits)
-    return bits.view(g.dtype)
-
-
-def tensor_input(name, input):
-    """torch's parser error when a function whose first argument must be a tensor gets something else
-    (``torch.eq(2, x)``, ``torch.fmod(2, x)``; ``torch.add(2, x)`` has an overload for it)."""
-    if not is_tensor(input):
-        tensors_only(name, input, input)
-
-
-def tensors_only(name, input, other, method=False):
-    """torch's parser error for ops that take only tensors (atan2, logical_and, gcd, kron ...) when one
-    argument is not: torch's signatures replayed on the user's call (``_arg_refuse``); the fallback
-    counts arguments from 1, ``self`` not counted in the method form."""
-    if is_tensor(input) and is_tensor(other):
-        return
-    from .._arg_refuse import refusal
-    from .._arg_parser import tp_name
-    err = refusal()                 # the user's call, read off the stack, through torch's parser rules
-    if err is not None:
-        raise err
-    if not is_tensor(input):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {tp_name(input)}")
-    if not is_tensor(other):
-        raise TypeError(f"{name}(): argument 'other' (position {1 if method else 2}) must be Tensor, not "
-                        f"{tp_name(other)}")
-
-
-def float_of(dt):
-    """The dtype an integer input is computed in by ops that need floats (exp, div ...)."""
-    return dt if dt._cat == 2 else DEFAULT.float
-
-
-def ints_in_float(a, b, x, y):
-    """``binary_operands``' (x, y) of an integer or bool op, moved to the default float dtype by an op
-    that computes there (div, xlogy, atan2, copysign). A number operand keeps its own value: torch
-    casts it to the float dtype, whereas ``binary_operands`` wrapped it into the integer dtype's
-    range (``uint8_tensor / -4`` divides by -4, not by 252)."""
-    npdt = DEFAULT.float.np
-    # (each tensor from its own values too: an int8 -3 next to uint8 data is -3.0, not 253.0)
-    x = np.asarray(a._data, npdt) if isinstance(a, Tensor) else \
-        np.asarray(x, npdt) if isinstance(a, np.ndarray) else float(a)
-    y = np.asarray(b._data, npdt) if isinstance(b, Tensor) else \
-        np.asarray(y, npdt) if isinstance(b, np.ndarray) else float(b)
-    return x, y
-
-
-def unary_float_input(a):
-    """``a``'s data as the float dtype a transcendental op works in (ints become float32)."""
-    try:
-        x = a._data
-    except AttributeError:          # not a tensor (an ndarray, a list, a number): torch's parser error
-        not_a_tensor()
-    if x.dtype.kind in "biu":
-        x = x.astype(DEFAULT.float.np)
-    return x
 
 
 __all__ = ["edge", "needs_grad", "zero_where", "record", "record1", "as_array", "is_tensor", "data_as", "binary_operands", "compute",
