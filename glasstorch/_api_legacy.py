@@ -77,7 +77,10 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
     x = solve_triangular(coefficient, input, upper=upper != bool(transpose), unitriangular=unitriangular)
     if x.grad_fn is not None:
         x.grad_fn.__class__ = _triangular_node()      # torch's old entry point names its node apart
-    return return_type("triangular_solve", ["solution", "cloned_coefficient"])(x, A.clone())
+    import glasstorch
+    # torch's clone is LAPACK's column-major copy: each matrix's transpose, copied row-major, transposed back
+    cloned = A.mT.clone(memory_format=glasstorch.contiguous_format).mT if A.dim() >= 2 else A.clone()
+    return return_type("triangular_solve", ["solution", "cloned_coefficient"])(x, cloned)
 
 
 def _triangular_node():

@@ -53,6 +53,33 @@ def check_cholesky_inverse(a):
         raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
     _square(a, "cholesky_inverse: ")
     no_kernel(a, "cholesky_inverse_out_cpu")
+    zero = np.diagonal(a, 0, -2, -1) == 0         # LAPACK's potri stops at the factor's first zero pivot
+    if zero.any():
+        from ._linalg_lu_solve import _first_failure
+        info = np.where(zero.any(-1), zero.argmax(-1) + 1, 0)
+        raise _first_failure(info, lambda where, k: f"cholesky_inverse: {where}The diagonal element {k} is zero, the "
+                                                    f"inversion could not be completed because the input matrix is "
+                                                    f"singular.")
+
+
+def check_householder(a, tau):
+    """torch's checks of linalg.householder_product, in its order: ranks and sizes, tau's batch, dtypes."""
+    who = "torch.linalg.householder_product: "
+    if a.ndim < 2:
+        raise RuntimeError(who + "input must have at least 2 dimensions.")
+    if a.shape[-2] < a.shape[-1]:
+        raise RuntimeError(who + "input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if a.shape[-1] < (tau.shape[-1] if tau.ndim else 1):
+        raise RuntimeError(who + "input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    if a.ndim - tau.ndim != 1:
+        raise RuntimeError(f"{who}Expected tau to have one dimension less than input, but got tau.ndim equal to "
+                           f"{tau.ndim} and input.ndim is equal to {a.ndim}")
+    if a.ndim > 2 and tau.shape[:-1] != a.shape[:-2]:
+        raise RuntimeError(f"{who}Expected batch dimensions of tau to be equal to input.shape[:-2], but got "
+                           f"{list(tau.shape[:-1])}")
+    if tau.dtype != a.dtype:
+        raise RuntimeError(f"{who}tau dtype {type_name(tau.dtype)} does not match input dtype {type_name(a.dtype)}")
+    no_kernel(a, "orgqr_cpu")
 
 
 def check_solve_triangular(a, b, left):

@@ -20,6 +20,8 @@ def _forward_only(arrays, dtype, lapack=False):
 
 
 def qr(A, mode="reduced", *, out=None):
+    if A._data.ndim < 2:
+        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
     _float_or_complex(A._data, "qr")
     if mode not in ("reduced", "r", "complete"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "

@@ -147,7 +147,8 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
         raise RuntimeError("false INTERNAL ASSERT FAILED at \"/__w/pytorch/pytorch/aten/src/ATen/native/"
                            "BatchLinearAlgebra.cpp\":1642, please report a bug to PyTorch. "
                            f"torch.linalg.ldl_factor_ex: Unknown error code: {int(info[info != 0][0])}.")
-    LD = record_not_implemented("linalg_ldl_factor_ex", _wrap(ld.reshape(x.shape)), A)
+    from ._linalg_chol_checks import lapack_layout       # LAPACK's column-major factor, as torch's
+    LD = record_not_implemented("linalg_ldl_factor_ex", _wrap(lapack_layout(ld.reshape(x.shape))), A)
     r = _LDL_EX(LD, _wrap(piv.reshape(batch + (n,))), _wrap(info.reshape(batch)))
     return r if out is None else _write_out("linalg_ldl_factor_ex", r, out)
 
@@ -222,7 +223,7 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
         raise RuntimeError(f"Incompatible matrix sizes for torch.linalg.ldl_solve: each A matrix is {n} by {n} "
                            f"but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
     batch = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
-    lds = np.broadcast_to(ld, batch + ld.shape[-2:]).reshape((-1, n, n))
+    lds = np.ascontiguousarray(np.broadcast_to(ld, batch + ld.shape[-2:]).reshape((-1, n, n)))   # row-major dots
     pvs = np.broadcast_to(piv, batch + piv.shape[-1:]).reshape((-1, n))
     xs = np.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:]).copy()
     with np.errstate(all="ignore"):

@@ -246,8 +246,8 @@ def _record_two(node, outs, A):
 
 def lu(A, *, pivot=True, out=None):
     """``(P, L, U)`` with A = P L U: P a permutation, L unit lower (m x k), U upper (k x n), k = min(m, n)."""
-    _pivot_only(pivot, "linalg.lu")
     a = _check_input(A, "linalg.lu", "linalg.lu")
+    _pivot_only(pivot, "linalg.lu_factor")       # after the input checks; torch names lu_factor here
     lu_, piv, _ = _getrf(a)
     P = _permutation(piv, a.shape[-2], a.dtype)
     L, U = (_wrap(x) for x in _unpack_lu(lu_))

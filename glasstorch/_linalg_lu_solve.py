@@ -112,7 +112,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     """X with A X = B (X A = B when not ``left``; A^T in place of A when ``adjoint``), A = P L U from lu_factor."""
     lu, piv, b = LU._data, pivots._data, B._data
     _check_lu_solve(lu, piv, b, left)
-    r = _wrap(_lu_solve_array(lu, piv, b, left, adjoint))
+    r = _wrap(solve_layout(_lu_solve_array(lu, piv, b, left, adjoint), False, left))   # torch's strides
     if needs_grad(LU, B):
         node = LinalgLuSolveBackward0()
         node.left, node.adjoint = left, adjoint

@@ -8,7 +8,8 @@ from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record, record1
 from .ops.shape import is_array
 from ._linalg_half import no_half_kernel
-from ._linalg_chol_checks import check_cholesky_inverse, check_cholesky_solve, check_solve_triangular, lapack_layout
+from ._linalg_chol_checks import (check_cholesky_inverse, check_cholesky_solve, check_householder,
+                                  check_solve_triangular, lapack_layout)
 
 _MISSING = object()
 
@@ -152,15 +153,26 @@ class LinalgSolveTriangularBackward0(Node):
 
 
 def _tri_solve(a, b, upper, left, unit):
-    a = np.triu(a) if upper else np.tril(a)
-    if unit:
-        idx = np.arange(a.shape[-1])
-        a = a.copy()
-        a[..., idx, idx] = 1
-    if left:
-        return np.linalg.solve(a, b).astype(b.dtype, copy=False)
-    return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2).astype(b.dtype,
-                                                                                                         copy=False)
+    """Substitution, row by row as LAPACK's trsm: x_i = (b_i - sum_k a_ik x_k) / a_ii, so the structural
+    zeros of a triangular solve stay exact zeros (0 / a_ii keeps its sign: -0.0 for a negative a_ii)
+    and a zero pivot gives inf / nan instead of an error.  X A = B is solved as A^T X^T = B^T."""
+    if not left:
+        return np.swapaxes(_tri_solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), not upper, True, unit), -1, -2)
+    n = a.shape[-1]
+    if a.shape[:-2] != b.shape[:-2]:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a, b = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
+    x = np.array(b, dtype=b.dtype)                   # a writable copy, solved in place
+    diag = None if unit else np.diagonal(a, 0, -2, -1)[..., None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            lo, hi = (i + 1, n) if upper else (0, i)
+            xi = x[..., i, :]
+            if hi > lo:
+                xi -= np.matmul(a[..., i:i + 1, lo:hi], x[..., lo:hi, :])[..., 0, :]
+            if diag is not None:
+                xi /= diag[..., i, :]
+    return x
 
 
 def solve_triangular(A, B=_MISSING, *, upper=_MISSING, left=True, unitriangular=False, out=None):
@@ -181,17 +193,17 @@ def solve_triangular(A, B=_MISSING, *, upper=_MISSING, left=True, unitriangular=
 
 
 def _chol_solve(b, L, upper):
-    """(L L^T)^-1 b (U^T U when upper) by two triangular solves."""
+    """(L L^H)^-1 b (U^H U when upper) by two triangular solves (L^H: the conjugate transpose)."""
+    LH = np.swapaxes(L, -1, -2).conj() if L.dtype.kind == "c" else np.swapaxes(L, -1, -2)
     if upper:
-        y = _tri_solve(np.swapaxes(L, -1, -2), b, False, True, False)
-        return _tri_solve(L, y, True, True, False)
-    y = _tri_solve(L, b, False, True, False)
-    return _tri_solve(np.swapaxes(L, -1, -2), y, True, True, False)
+        return _tri_solve(L, _tri_solve(LH, b, False, True, False), True, True, False)
+    return _tri_solve(LH, _tri_solve(L, b, False, True, False), True, True, False)
 
 
 class CholeskySolveBackward0(Node):
-    """X = (L L^T)^-1 B   ->   dB = (L L^T)^-1 g,   dL = -(S + S^T) L with S = dB X^T (L^T (S + S^T) upper)"""
+    """X = (L L^H)^-1 B   ->   dB = (L L^H)^-1 g,   dL = -(S + S^H) L with S = dB X^H (L^H (S + S^H) upper)"""
     __slots__ = ("upper",)
+    _complex_ready = True         # torch's complex convention already (mH): no conjugated twin
 
     def backward(self, g):
         import glasstorch as t
@@ -200,15 +212,15 @@ class CholeskySolveBackward0(Node):
         if plain:
             g, L, X = _wrap(g), _wrap(L), _wrap(X)
         gb = cholesky_solve(g, L, self.upper)
-        common = gb @ X.mT
-        common = common + common.mT
+        common = gb @ X.mH
+        common = common + common.mH
         gl = -(L @ common) if self.upper else -(common @ L)
         _ = t
         return (gb._data, gl._data) if plain else (gb, gl)
 
 
 def cholesky_solve(B, L, upper=False, *, out=None):
-    """X with (L L^T) X = B, from the Cholesky factor L (U^T U when upper)."""
+    """X with (L L^H) X = B, from the Cholesky factor L (U^H U when upper)."""
     check_cholesky_solve(B._data, L._data)
     r = _wrap(lapack_layout(_chol_solve(B._data, L._data, upper).astype(B._data.dtype, copy=False)))
     if needs_grad(B, L):
@@ -220,21 +232,22 @@ def cholesky_solve(B, L, upper=False, *, out=None):
 
 
 class CholeskyInverseBackward0(Node):
-    """Y = (L L^T)^-1   ->   dL = -Y (g + g^T) Y L  (-L Y (g + g^T) Y when upper)"""
+    """Y = (L L^H)^-1   ->   dL = -Y (g + g^H) Y L  (-L Y (g + g^H) Y when upper)"""
     __slots__ = ("upper",)
+    _complex_ready = True         # torch's complex convention already (mH): no conjugated twin
 
     def backward(self, g):
         L, Y = self.saved()
         plain = is_array(g)
         if plain:
             g, L, Y = _wrap(g), _wrap(L), _wrap(Y)
-        common = Y @ ((g + g.mT) @ Y)
+        common = Y @ ((g + g.mH) @ Y)
         gl = -(L @ common) if self.upper else -(common @ L)
         return (gl._data if plain else gl,)
 
 
 def cholesky_inverse(L, upper=False, *, out=None):
-    """(L L^T)^-1 from the Cholesky factor L (U^T U when upper)."""
+    """(L L^H)^-1 from the Cholesky factor L (U^H U when upper)."""
     a = L._data
     check_cholesky_inverse(a)
     eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
@@ -294,8 +307,9 @@ def householder_product(A, tau, *, out=None):
     """Q = H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^T with v_i column i of A below the diagonal and a
     1 on it: the first n columns of the product."""
     import glasstorch as t
+    check_householder(A._data, tau._data)
     with t.no_grad():
-        r = _householder(A, tau)
+        r = _wrap(lapack_layout(_householder(A, tau)._data))     # column-major, as LAPACK's orgqr writes it
     if needs_grad(A, tau):
         node = LinalgHouseholderProductBackward0()
         node.save(A, tau)

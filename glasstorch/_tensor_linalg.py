@@ -24,7 +24,7 @@ class TensorLinalg:
         return O.linalg_more.svd(self, some, compute_uv)
 
     def matrix_power(self, n):
-        return O.linalg_more.matrix_power(self, n)
+        return O.linalg_more.matrix_power(self, O.linalg_more.int_exponent(n, "matrix_power", 1))
 
     def cholesky(self, upper=False):
         return O.linalg_more.cholesky(self, upper)

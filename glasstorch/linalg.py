@@ -6,7 +6,7 @@ import numpy as np
 from .autograd.graph import Node
 from .ops._common import GRAD, _wrap, edge, record, record1, needs_grad
 from .ops.norms import vector_norm
-from .ops.matmul import matmul, _T
+from .ops.matmul import matmul, vdot as _vdot, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
 from ._linalg_half import no_half_kernel, no_low_precision
@@ -109,7 +109,8 @@ class LinalgSlogdetBackward0(Node):
 
 
 def slogdet(A, *, out=None):
-    no_low_precision(_square(A, "slogdet"), "linalg.slogdet")
+    _float_or_complex(a := _square(A, "slogdet"), "slogdet")
+    no_low_precision(a, "linalg.slogdet")
     s, l = np.linalg.slogdet(A._data)
     dt = A._data.dtype
     outs = _wrap(np.asarray(s, dt)), _wrap(np.asarray(l, real_dtype(dt)))     # log|det| is real
@@ -313,8 +314,8 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
 
 
 def matrix_power(A, n, *, out=None):
-    from .ops.linalg_more import matrix_power as power
-    return power(A, n)
+    from .ops.linalg_more import int_exponent, matrix_power as power
+    return power(A, int_exponent(n, "linalg_matrix_power", 2))
 
 
 def vecdot(x, y, *, dim=-1, out=None):
@@ -324,6 +325,8 @@ def vecdot(x, y, *, dim=-1, out=None):
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{type_name(x._data.dtype)} and y of type {type_name(y._data.dtype)} instead")
+    if x.dim() == 1 and y.dim() == 1:       # as torch: two vectors take vdot (BLAS's order; ``dim`` unused)
+        return _vdot(x, y)
     return ((x.conj() if x.is_complex() else x) * y).sum(dim)
 
 
@@ -345,7 +348,11 @@ def multi_dot(tensors, *, out=None):
             if which:
                 raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got {tensors[i].dim()}D")
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
-    for i in range(n - 1):
+    for i in range(n - 1):          # as torch: factor i + 1's dtype (against factor 0's), then the pair's shapes
+        if ts[i + 1]._data.dtype != ts[0]._data.dtype:
+            from .ops.matmul_checks import _c_name
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{_c_name(ts[0]._data.dtype)} and tensor {i + 1} {_c_name(ts[i + 1]._data.dtype)}")
         if ts[i].shape[1] != ts[i + 1].shape[0]:
             raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
                                f"{list(tensors[i + 1].shape)} cannot be multiplied")

@@ -25,7 +25,16 @@ def logdet(input):
     the complex log, log(sign) + log|det A|."""
     from .select import where
     from .._linalg_half import no_low_precision
-    no_low_precision(input._data, "logdet")
+    from .inplace import type_name
+    a = input._data                 # torch's checks, in its order, named "logdet" (not "linalg.")
+    if a.ndim < 2:
+        raise RuntimeError("logdet: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"logdet: A must be batches of square matrices, but they are {a.shape[-2]} by "
+                           f"{a.shape[-1]} matrices")
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"logdet: Expected a floating point or complex tensor as input. Got {type_name(a.dtype)}")
+    no_low_precision(a, "logdet")
     sign, logabs = linalg.slogdet(input)
     if input.is_complex():
         return sign.log() + logabs
@@ -52,13 +61,32 @@ def svd(input, some=True, compute_uv=True):
     return svd_ret(u, s, vh.mH)
 
 
+def int_exponent(n, who, position):
+    """``n`` as torch's argument parser reads an int (a 0-d integer tensor too), or its TypeError."""
+    from .._arg_parser import tp_name
+    from .._tensor import Tensor
+    if isinstance(n, Tensor) and n.dim() == 0 and n._data.dtype.kind in "iu":
+        return int(n.item())
+    if isinstance(n, (int, np.integer)) and not isinstance(n, bool):
+        return int(n)
+    raise TypeError(f"{who}(): argument 'n' (position {position}) must be int, not {tp_name(n)}")
+
+
+def _contiguous():
+    import glasstorch
+    return glasstorch.contiguous_format
+
+
 def matrix_power(input, n):
     """A^n by repeated squaring (the products in torch's order); n < 0 inverts first, n = 0 gives I."""
     from .matmul import matmul
+    n = int_exponent(n, "matrix_power", 2)
     a = linalg._square(input, "matrix_power")
-    if n == 0:
+    if n == 0:      # as torch: I copied into a clone of A (a CopyBackwards node, zero gradient)
         eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
-        return _wrap(np.array(eye))
+        return input.clone(memory_format=_contiguous()).copy_(_wrap(np.array(eye)))
+    if n == -1:
+        return linalg.inv(input)
     if n < 0:
         input, n = linalg.inv(input), -n
     if n == 1:
