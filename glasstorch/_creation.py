@@ -2,6 +2,7 @@
 ``eye``, the ``*_like`` forms, ``from_numpy``, ``as_tensor``, and the legacy ``torch.Tensor(...)``
 and ``torch.FloatTensor(...)`` constructors.
 """
+import math
 import warnings
 
 import numpy as np
@@ -264,10 +265,12 @@ def from_numpy(ndarray):
 def _filled(size, value, dtype, requires_grad, device, default=None, fn="empty"):
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else (default or _dt.DEFAULT.float)
-    if not isinstance(value, Tensor):
+    shape = _size(size, fn)
+    # torch checks the value's range, except in its one-element float16 fill (too big -> inf)
+    if not isinstance(value, Tensor) and (dt.np != np.float16 or math.prod(shape) != 1):
         from .ops._scalar_cast import checked_scalar
         value = checked_scalar(value, np.dtype(dt.np))
-    return _check_rg(_wrap(_alloc.full(_size(size, fn), value, dt.np)), requires_grad)
+    return _check_rg(_wrap(_alloc.full(shape, value, dt.np)), requires_grad)
 
 
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

@@ -185,6 +185,8 @@ class TensorViews:
         return O.join.repeat_interleave(self, repeats, dim, output_size=output_size)
 
     def flip(self, *args, dims=None):
+        if args[:1] and args[0].__class__ is int:      # x.flip(0, 1): the method takes dims as varargs
+            args = (args,)
         return O.join.flip(self, *args, dims=dims)
 
     def fliplr(self):

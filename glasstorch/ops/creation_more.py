@@ -78,7 +78,7 @@ class Rot90Backward0(Node):
 def rot90(input, k=1, dims=(0, 1)):
     from .._tensor import _wrap_dim
     nd = input.dim()
-    if k.__class__ is not int or any(d.__class__ is not int for d in dims):
+    if k.__class__ is not int or dims.__class__ not in (tuple, list) or any(d.__class__ is not int for d in dims):
         from .._arg_refuse import refusal
         err = refusal()             # torch's parser refuses a wrongly typed k or dims first
         if err is not None:

@@ -52,8 +52,8 @@ def _write(t, value):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
         value = value._data
-    else:
-        value = checked_scalar(value, t._data.dtype)
+    elif t._data.dtype != np.float16 or t._data.size != 1:
+        value = checked_scalar(value, t._data.dtype)   # torch's one-element float16 fill: unchecked (-> inf)
     t._data[...] = value
     return src
 

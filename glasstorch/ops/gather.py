@@ -218,7 +218,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     out = x.copy()
     if idx.size:            # an empty index writes nothing (and torch checks nothing more)
         where = _full_index(idx, d)
-        vals = _src_values(src._data, idx) if is_t else src
+        vals = _src_values(src._data, idx) if is_t else x.dtype.type(checked_scalar(src, x.dtype))  # must fit
         if reduce is None:
             _one_d(out)[where] = vals
         elif reduce == "add":
@@ -314,7 +314,8 @@ def index_fill(input, dim, index, value):
     i = index_checks.index_fill(x, d, index, value._data if is_t else value, is_t)
     from ._layout import clone
     out = clone(x)          # torch's index_fill: x.clone() (x's layout), then filled
-    _one_d(out)[(slice(None),) * d + (i,)] = value._data if isinstance(value, Tensor) else checked_scalar(value, x.dtype)
+    # a 0-d tensor value is read as a number (torch's value.item()), which must fit the dtype
+    _one_d(out)[(slice(None),) * d + (i,)] = checked_scalar(value._data.item() if is_t else value, x.dtype)
     r = _wrap(out)
     if GRAD.enabled and input._rg:
         node = IndexFillBackward0()

@@ -329,6 +329,9 @@ class FlipBackward0(Node):
 def flip(input, *args, dims=None):
     if not args and dims is None:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if (args[:1] and args[0].__class__ is int) or dims.__class__ is int:   # torch.flip(x, 0), flip(dims=0)
+        from .._arg_refuse import refused    # (Tensor.flip(0, 1) passes its varargs dims as one tuple)
+        raise refused(TypeError("flip(): argument 'dims' must be tuple of ints, not int"))
     dims = sizes_arg(or_keyword(args, dims, "dims", "flip"))
     try:
         x = input._data
@@ -352,13 +355,13 @@ def flip(input, *args, dims=None):
 def fliplr(input):
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return flip(input, 1)
+    return flip(input, (1,))
 
 
 def flipud(input):
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return flip(input, 0)
+    return flip(input, (0,))
 
 
 class RollBackward0(Node):

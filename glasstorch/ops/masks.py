@@ -61,7 +61,7 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value._data.ndim} dimension(s).")
     _check_mask(mask, "masked_fill_")
-    v = value._data if is_t else checked_scalar(value, x.dtype)
+    v = checked_scalar(value._data.item() if is_t else value, x.dtype)   # (a 0-d tensor: its .item(), checked)
     out = np.where(mask._data, np.asarray(v).astype(x.dtype), x)
     from ._layout import contig_of
     r = _wrap(contig_of(out, x))       # torch's masked_fill: clone(contiguous_format), then fill

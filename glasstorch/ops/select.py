@@ -4,6 +4,7 @@ from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record, record1, needs_grad, binary_operands, check_broadcast
+from ._scalar_cast import checked_scalar
 
 
 class WhereBackward0(Node):
@@ -14,6 +15,19 @@ class WhereBackward0(Node):
         c, = self.saved()
         w = self.m.where
         return w(c, g, 0.0), w(c, 0.0, g)
+
+
+_F32_MAX, _I64 = 3.4028234663852886e38, np.dtype(np.int64)
+
+
+def _check_number(v, npdt):
+    """``checked_scalar`` (torch's overflow error), skipped where the number surely fits."""
+    c = v.__class__
+    if c is float and -_F32_MAX <= v <= _F32_MAX:       # a float number always meets a float result
+        return
+    if c is int and (0 <= v <= 127 or -2 ** 63 <= v < 2 ** 63 and (npdt is _I64 or npdt.kind in "fc")):
+        return
+    checked_scalar(v, npdt)
 
 
 def where(condition, input=None, other=None, *, out=None):
@@ -33,6 +47,10 @@ def where(condition, input=None, other=None, *, out=None):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{type_name(c.dtype)}")
     x, y, dt = binary_operands(input, other)
+    if dt.np != np.float16:         # a Python number must fit the result dtype, as torch's scalar_to_tensor
+        for v in (input, other):    # (float16 is not checked: 1e6 -> inf)
+            if v.__class__ is not Tensor and not isinstance(v, Tensor):
+                _check_number(v, dt.np)
     try:
         r = _wrap(_ti(as_array(np.where(c, x, y)).astype(dt.np, copy=False), c, x, y))
     except ValueError:                 # shapes that do not broadcast: torch's message
