@@ -15,6 +15,8 @@ from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, f
 from .inplace import commit, check_overlap
 from .._arg_parser import _is_scalar
 from .._arg_refuse import not_a_tensor
+from ._scalar_cast import checked_scalar
+from ._scalar_tail import after_fma as _tail  # a scalar `other`: torch's unfused tail elements
 
 
 def _is_t(x):
@@ -33,7 +35,12 @@ def _alpha(alpha):
     return alpha
 
 
-def _axpy(x, y, alpha, dt):
+def _num(alpha):
+    """``alpha`` as the backward uses it: a 0-d tensor's number (torch's parser reads it as a Scalar)."""
+    return alpha.item() if hasattr(alpha, "_data") else alpha
+
+
+def _axpy(x, y, alpha, dt, out=None):
     """x + alpha * y, fused as torch's kernels compute it."""
     if alpha.__class__ is bool and dt._cat != 0:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -41,10 +48,15 @@ def _axpy(x, y, alpha, dt):
         return compute(np.add, x, y, dt)
     if dt._cat == 2:
         if dt is _float32:
-            return fma32(np.float32(alpha), y, x)
+            if y.__class__ is float or y.__class__ is int:
+                y = np.float32(y)   # torch casts a number operand to the tensor's dtype first
+            if x.__class__ is float or x.__class__ is int:
+                x = np.float32(x)   # (rsub: the number is `self`)
+            return _tail(fma32(np.float32(alpha), y, x), x, y, alpha, out)
         if dt is _float64:          # fused in float64 too (checked against torch)
             x, y = np.asarray(x), np.asarray(y)
-            return np.asarray(fma64(np.float64(alpha), y, x)).reshape(np.broadcast_shapes(x.shape, y.shape))
+            r = np.asarray(fma64(np.float64(alpha), y, x)).reshape(np.broadcast_shapes(x.shape, y.shape))
+            return _tail(r, x, y, alpha, out)
         return as_array((np.float32(alpha) * np.asarray(y, np.float32) + x).astype(dt.np))
     if dt._cat == 0:        # bool: x or (alpha and y)
         if isinstance(alpha, float):
@@ -54,7 +66,12 @@ def _axpy(x, y, alpha, dt):
         return as_array(np.asarray(x + dt.np.type(alpha) * np.asarray(y)).astype(dt.np, copy=False))
     if isinstance(alpha, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
-    return as_array(x + alpha * np.asarray(y))
+    # integers: alpha must fit the result dtype (torch's checked cast); a number operand is cast (wrapping)
+    # to it, and x + alpha * y wraps in it
+    a = dt.np.type(checked_scalar(alpha.item() if hasattr(alpha, "_data") else alpha, dt.np))
+    x, y = np.asarray(x).astype(dt.np, copy=False), np.asarray(y).astype(dt.np, copy=False)
+    with np.errstate(over="ignore"):
+        return as_array(x + a * y)
 
 
 # ---- add -----------------------------------------------------------------------------------
@@ -82,15 +99,16 @@ def add(input, other, *deprecated, alpha=1, out=None):
     r = float_arrays(np.add, input, other) if alpha == 1 and alpha is not True else None
     if r is None:
         if not _is_t(input):
-            input, other = other, left_number(input)      # a number on the left: `2 + a`
-            if alpha != 1:
-                raise TypeError("add(): argument 'input' must be Tensor")
-        x, y, dt = binary_operands(input, other)
-        r = compute(np.add, x, y, dt) if alpha == 1 and alpha is not True else _axpy(x, y, _alpha(alpha), dt)
+            left_number(input)
+            if alpha == 1:          # a number on the left: `2 + a`
+                input, other = other, input
+        x, y, dt = binary_operands(input, other)        # (torch.add(2, a, alpha=3): 2 + 3 * a)
+        r = compute(np.add, x, y, dt) if alpha == 1 and alpha is not True else \
+            _axpy(x, y, _alpha(alpha), dt, getattr(out, "_data", None))
     r = _wrap(r)
-    if GRAD.enabled and (input._rg or getattr(other, "_rg", False)):
+    if GRAD.enabled and (_rg(input) or getattr(other, "_rg", False)):
         node = AddBackward0()
-        node.alpha = alpha
+        node.alpha = _num(alpha)
         record2(node, r, input, other)
     return r if out is None else _out(r, out, "add")
 
@@ -141,11 +159,12 @@ def sub(input, other, *deprecated, alpha=1, out=None):
             _check_sub(input, other)
         if alpha.__class__ is bool and dt._cat != 0:
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
-        r = compute(np.subtract, x, y, dt) if alpha == 1 else _axpy(x, y, -_alpha(alpha), dt)
+        r = compute(np.subtract, x, y, dt) if alpha == 1 else \
+            _axpy(x, y, -_alpha(alpha), dt, getattr(out, "_data", None))
     r = _wrap(r)
     if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
         node = SubBackward0()
-        node.alpha = alpha
+        node.alpha = _num(alpha)
         record2(node, r, input, other)
     return r if out is None else _out(r, out, "sub")
 
@@ -187,11 +206,11 @@ def rsub(input, other, *, alpha=1):
     if GRAD.enabled and (input._rg or _rg(other)):
         if _is_t(other):
             node = RsubBackward0()
-            node.alpha = alpha
+            node.alpha = _num(alpha)
             record2(node, r, input, other)
         else:
             node = RsubBackward1()
-            node.alpha = alpha
+            node.alpha = _num(alpha)
             record1(node, r, input)
     return r
 

@@ -115,13 +115,31 @@ class AddcdivBackward0(Node):
         return g, g * (v / t2), -g * v * t1 / (t2 * t2)
 
 
+def _addcmul_fused(x, t1, t2, value, npdt):
+    """torch's kernel: fmadd(value * t1, t2, self) -- ``value * t1`` rounded, then one fused
+    multiply-add; 0-d operands leave no unfused tail here (checked against torch)."""
+    p = t1 if value == 1 else npdt.type(value) * t1
+    shape = np.broadcast_shapes(np.shape(x), np.shape(p), np.shape(t2))
+    if np.ndim(t2) == 0 and np.ndim(x) == 0:
+        p, t2 = t2, p               # (fma32's all-numbers path wants a number first)
+    if npdt == np.float32:
+        z = np.asarray(fma32(p, t2, x), np.float32)
+    else:
+        plain = np.asarray(p * t2 + x, np.float64)      # (fma64's error terms are NaN at infinities)
+        z = np.where(np.isfinite(plain), np.asarray(fma64(p, t2, x)).reshape(plain.shape), plain)
+    return z if z.shape == shape else np.broadcast_to(z, shape).copy()
+
+
 def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     if deprecated:      # torch.addcmul(input, value, tensor1, tensor2), the 0.4-era overload
         from .._deprecated_overloads import rebind
         value, tensor1, tensor2 = rebind("addcmul", False, (tensor1, tensor2) + deprecated)
     dt = result_type(input, tensor1, tensor2)
-    p = np.multiply(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
-    r = as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np, copy=False)
+    if dt.np in (np.float32, np.float64):
+        r = _addcmul_fused(data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np), value, dt.np)
+    else:
+        p = np.multiply(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
+        r = as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np, copy=False)
     r = _wrap(_ti(r, data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np)))
     if needs_grad(input, tensor1, tensor2):
         node = AddcmulBackward0()
@@ -143,8 +161,9 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
                            "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
                            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
                            "tensor2), for all dtypes.")
-    q = np.divide(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
-    r = as_array(data_as(input, dt.np) + (q if value == 1 else dt.np.type(value) * q)).astype(dt.np, copy=False)
+    t1 = data_as(tensor1, dt.np)      # torch's kernel: self + (value * t1) / t2, each step rounded
+    q = np.divide(t1 if value == 1 else dt.np.type(value) * t1, data_as(tensor2, dt.np))
+    r = as_array(data_as(input, dt.np) + q).astype(dt.np, copy=False)
     r = _wrap(_ti(r, data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np)))
     if needs_grad(input, tensor1, tensor2):
         node = AddcdivBackward0()
