@@ -253,13 +253,29 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     n = operator.index(n)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    perm = _k.generator_of(generator).randperm(n)
     dt = _dt.to_dtype(dtype).np if dtype is not None else np.int64
+    _randperm_fits(n, out._data.dtype if out is not None else dt)
+    perm = _k.generator_of(generator).randperm(n)
     if out is not None:
         out._data = perm.astype(out._data.dtype)
         out._vc[0] += 1
         return out
     return _check_rg(_wrap(perm.astype(dt, copy=False)), requires_grad)
+
+
+def _randperm_fits(n, dt):
+    """torch's checks before it draws: n - 1 must fit the result's dtype (exactly, for a float), and the
+    dtype must have a randperm kernel (not bool, complex or the wide unsigned ones)."""
+    dt = np.dtype(dt)
+    if dt.kind in "iu" and dt.itemsize < 8 and max(n - 1, 0) > np.iinfo(dt).max:
+        c_name = "int" if dt == np.int32 else f"{dt.name}_t"
+        raise RuntimeError(f"value cannot be converted to type {c_name} without overflow")
+    if dt == np.float16 and n > 2 ** 11 + 1:
+        raise RuntimeError("n cannot be greater than 2049 for Half type.")
+    if dt == np.float32 and n > 2 ** 24 + 1:
+        raise RuntimeError("n cannot be greater than 2^24+1 for Float type.")
+    if dt.kind in "bc" or dt in (np.uint16, np.uint32, np.uint64):
+        raise NotImplementedError(f"\"randperm\" not implemented for '{_k.type_name(dt)}'")
 
 
 # ---------------------------------------------------------------------- Bernoulli, multinomial, Poisson

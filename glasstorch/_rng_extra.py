@@ -93,7 +93,9 @@ def _multinomial_exponential(gen, rows, k):
     q = rows / noise
     if k == 1:
         return np.argmax(q, axis=1)[:, None].astype(np.int64)
-    return np.argsort(-q, axis=1, kind="stable")[:, :k].astype(np.int64)
+    # torch's topk, whose order among equal values (the zero weights' zeros) is its own
+    from .ops._topk_order import topk_order
+    return topk_order(q, 1, k, True, True, np.argsort(-q, axis=1, kind="stable")).astype(np.int64)
 
 
 def _multinomial_row(gen, row, k):

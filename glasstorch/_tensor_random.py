@@ -118,7 +118,38 @@ def random(d, low, high, gen):
         return
     if high is None:
         low, high = 0, low
+    if low < high:                      # (else the generator's own 'from' < 'to' error)
+        _check_random_bounds(int(low), int(high) - 1, d.dtype)
     fill_storage_order(d, gen.randint(low, high, d.size, d.dtype))
+
+
+# the C++ names torch's messages give the dtypes, and a float's mantissa digits
+_C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
+_DIGITS = {"float16": 11, "float32": 24, "float64": 53}
+
+
+def _check_random_bounds(low, to_inc, dt):
+    """torch's check_from_to_in_range: ``from`` and ``to - 1`` must fit the dtype (even for an empty
+    tensor); a float warns past the range whose integers it holds exactly."""
+    if dt.kind == "c":
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    info = np.finfo(dt) if dt.kind == "f" else np.iinfo(dt) if dt.kind in "iu" else None
+    lo, hi = (int(info.min), int(info.max)) if info is not None else (0, 1)
+    name = _C_NAMES.get(dt.name, dt.name)
+    for v, what in ((low, "from"), (to_inc, "to - 1")):
+        if not lo <= v <= hi:
+            raise RuntimeError(f"{what} is out of bounds for {name}")
+    if dt.kind == "f":
+        from ._user_warning import warn_at_caller
+        digits = _DIGITS[dt.name]
+        for v, what, line in ((low, "from", 110), (to_inc, "to - 1", 111)):
+            if not -(1 << digits) <= v <= 1 << digits:
+                warn_at_caller(f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
+                               f"{name} can support discrete uniform distribution only within this range. This "
+                               "warning will become an error in version 1.7 release, please fix the code in advance "
+                               f"(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+                               f"DistributionTemplates.h:{line}.)")
 
 
 # ---------------------------------------------------------------------- the Tensor methods

@@ -47,6 +47,11 @@ def mm(x, y):
         r = t_mm(x.T, y)
         if r is not None:
             return r
+    if y.flags.f_contiguous and x.flags.c_contiguous and x.ndim == 2 == y.ndim and 1 < y.shape[0] <= 4:
+        # ``x @ w.t()`` of row-major x and w (a Gram matrix ``xc @ xc.t()``, cov's): a linear layer's layout
+        r = x_wt(x, y.T)
+        if r is not None:
+            return r
     if x.dtype.kind == "c" and x.ndim == 2 == y.ndim and x.shape[1] in (2, 3) and x.shape[0] > 1 < y.shape[1] \
             and x.dtype == y.dtype:
         return complex_k_small(x, y)

@@ -56,9 +56,14 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
         p = np.searchsorted(e, v, side="right") - 1
         pos.append(np.where(p == e.size - 1, e.size - 2, p))
     hist = np.zeros([e.size - 1 for e in edges], x.dtype)
-    np.add.at(hist, tuple(p[keep] for p in pos), 1 if w is None else w.reshape(-1)[keep])
+    if w is None:                       # counts: exact in any order
+        np.add.at(hist, tuple(p[keep] for p in pos), 1)
+    else:                               # weights: in torch's per-thread chunks
+        from ._histogram_threads import add_weights
+        hist = add_weights(hist.shape, tuple(pos), keep, w.reshape(-1), x.dtype)
     if density:
-        hist = (hist / hist.sum()).astype(x.dtype)
+        from .reduction import sum_all          # (the total in torch's order)
+        hist = (hist / sum_all(hist)).astype(x.dtype)
         for d, e in enumerate(edges):
             shape = [1] * n
             shape[d] = e.size - 1

@@ -101,6 +101,21 @@ def write_out(name, r, out):
     return out
 
 
+# these write int32 or int64 indices as out_int32 says, into an out of exactly that dtype
+_INDEX_OUT = frozenset({"searchsorted", "bucketize"})
+
+
+def _check_index_out(r, out):
+    """searchsorted's (and bucketize's) out= check, made after its other checks; ``r`` holds the dtype
+    out_int32 asked for."""
+    from .._tensor import Tensor
+    if isinstance(out, Tensor) and out._data.dtype != r._data.dtype:
+        raise RuntimeError("torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
+                           "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's "
+                           f"dtype {_NAMES[out._data.dtype.name]} and out_int32 flag is "
+                           f"{r._data.dtype == np.int32}")
+
+
 def with_out(fn, check=None):
     """``fn`` taking ``out=``: computed as usual, then written into ``out``.  Where ``fn`` takes a
     ``dtype`` and none is given, the result is computed in ``out``'s dtype, as torch does; with a
@@ -123,6 +138,8 @@ def with_out(fn, check=None):
         r = fn(*args, **kwargs)
         if check is not None:
             check(fn.__name__, r, out)
+        if fn.__name__ in _INDEX_OUT:
+            _check_index_out(r, out)
         return write_out(fn.__name__, r, out)
     return call
 

@@ -73,6 +73,9 @@ def _torch_mean(x):
     return _mean(x, None, False).astype(x.dtype)
 
 
+_GRAIN = 32768          # torch's reductions this small run on one thread
+
+
 def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     if keepdim is not False and keepdim is not True or unbiased is not None and unbiased is not True \
             and unbiased is not False:      # torch's parser takes bools only
@@ -102,8 +105,14 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
         # then the squared deviations from it summed in double
         mean = np.float64(_torch_mean(x))
     with np.errstate(divide="ignore", invalid="ignore"):
+        if not welford and x.dtype != np.float16 and x.size and x.size <= n and x.size <= _GRAIN:
+            # the whole-tensor path: squared deviations added one after another in double (one thread)
+            ss = np.add.accumulate(((xf - mean) ** 2).reshape(-1))[-1].reshape((1,) * x.ndim)
+            ss = ss if keepdim else np.squeeze(ss, axes)
+        else:
+            ss = np.sum((xf - mean) ** 2, axis=axes, keepdims=keepdim)
         # torch divides by max(0, N - correction): 0/0 gives nan, anything else / 0 gives inf
-        v = as_array(np.sum((xf - mean) ** 2, axis=axes, keepdims=keepdim) / xf.dtype.type(builtins.max(denom, 0)))
+        v = as_array(ss / xf.dtype.type(builtins.max(denom, 0)))
         if name.startswith("std"):
             v = np.sqrt(v)
     if denom <= 0:

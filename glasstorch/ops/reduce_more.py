@@ -355,7 +355,7 @@ class LogsumexpBackward0(Node):
 def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     if dim is NO_DIM:                       # (torch's parser words "missing dim" its own way)
         keepdim_without_dim("logsumexp", input, keepdim)
-    if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
+    if dim is None or keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
     x = input._data

@@ -11,6 +11,7 @@ from .._tensor import _wrap_dim
 from .._trapezoid_args import MISSING, check as _trapezoid_args, no_bool as _no_bool
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 from .inplace import type_name as _type_name
+from .._arg_parser import is_long, tp_name
 
 nanmedian_ret = return_type("nanmedian", ["values", "indices"])
 histogram_ret = return_type("histogram", ["hist", "bin_edges"])
@@ -25,6 +26,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     """Weighted covariance of the rows (variables) over the columns (observations):
     C = (X - avg) (w (X - avg))^T / (sum w - correction * sum(w * aweights) / sum w)."""
     t = _t()
+    c = correction                      # torch's parser takes an int64_t: an int (not a bool), a 0-d integer tensor
+    if not (is_long(c) or isinstance(c, Tensor) and c._data.ndim == 0 and c._data.dtype.kind in "iu"):
+        raise TypeError(f"cov(): argument 'correction' must be int, not {tp_name(c)}")
+    correction = int(c)
     if input.dim() > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                            f"{input.dim()} dimensions")
@@ -126,11 +131,15 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     if dim is None or input.dim() == 0:
         if dim is not None:
             _wrap_dim(dim, 0)               # (a 0-d tensor's dim is checked too)
+        if input.numel() > 2 ** 24:         # torch ranks in double (and checks after its sort, which cannot fail)
+            raise RuntimeError("quantile() input tensor is too large")      # nanquantile too
         # keepdim without a dim: every dim kept, as size 1
         srt = input.reshape((1,) * input.dim() + (-1,) if keepdim and dim is None else -1).sort().values
     else:
         # the reduced dim moves last; a 1 stays in its place (dropped unless keepdim)
         d = _wrap_dim(dim, input.dim())
+        if input.size(d) > 2 ** 24:
+            raise RuntimeError("quantile() input tensor is too large")
         srt = input.unsqueeze(-1).transpose(d, -1).sort().values
         if not keepdim:
             srt = srt.squeeze(d)
@@ -249,11 +258,13 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     hist = np.zeros(edges.size - 1, x.dtype)
     if w is None:                       # counts: exact in any order
         hist += np.bincount(pos[ok], minlength=hist.size).astype(x.dtype)
-    else:
-        np.add.at(hist, pos[ok], w[ok])
+    else:                               # (in torch's per-thread chunks)
+        from ._histogram_threads import add_weights
+        hist = add_weights(hist.shape, (pos,), ok, w, x.dtype)
     if density:
-        # torch divides by the total, then by each bin's width
-        hist = ((hist / hist.sum()).astype(x.dtype) / np.diff(edges)).astype(x.dtype)
+        # torch divides by the total (summed in its order), then by each bin's width
+        from .reduction import sum_all
+        hist = ((hist / sum_all(hist)).astype(x.dtype) / np.diff(edges)).astype(x.dtype)
     from ._no_derivative import record_not_implemented as no_grad_for
     ins = [a for a in (input, weight, bins) if isinstance(a, Tensor)]
     return histogram_ret(no_grad_for("histogram", _wrap(hist), *ins),
