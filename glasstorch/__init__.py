@@ -189,3 +189,7 @@ del _name
 from . import _fn_names  # noqa: E402
 _fn_names.install(globals(), _fn_names.TORCH_NAMES)
 _fn_names.install(Tensor)
+
+# a sparse first argument goes to the SparseTensor method: torch.relu(s), torch.add(s, s) stay sparse (sparse/_dispatch.py)
+from .sparse._dispatch import install as _sparse_dispatch  # noqa: E402
+_sparse_dispatch(globals())

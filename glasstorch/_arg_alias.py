@@ -46,6 +46,9 @@ def alias_name(frame, name, fn, is_method):
     """``name`` (the function's own), or the alias the user called it by where ``frame`` is the op the
     user called and that alias is the same function (``negative`` for ``neg``)."""
     user = frame.f_back
+    from ._arg_refuse import PASS_THROUGH
+    while user is not None and user.f_code in PASS_THROUGH:    # a wrapper that passed the call on
+        user = user.f_back
     if user is None or user.f_globals.get("__name__", "").startswith("glasstorch"):
         return name
     try:

@@ -334,6 +334,9 @@ class TensorMath:
         if not isinstance(src, Tensor):     # torch's parser error for the user's call, where it refuses it
             from ._arg_refuse import refuse
             refuse()
+        if src.__class__ is not Tensor and src.is_sparse:       # (one class test for a plain dense src)
+            raise RuntimeError("copy_() between dense and sparse Tensors is not implemented! Found self type = "
+                               f"{self.type()} and src type = {src.type()}")
         return copy_(self, src)
 
 

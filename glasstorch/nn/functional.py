@@ -27,6 +27,7 @@ from ._ops.cross_entropy_parts import check_label_smoothing as _check_label_smoo
     _ce_probabilities, ce_smoothing as _ce_smoothing
 from ._ops.distance import cosine_similarity, pairwise_distance
 from ..ops.unary import relu_  # noqa: E402  (torch.nn.functional.relu_ is torch.relu_)
+from ..ops.unary import relu as _relu_op  # noqa: E402
 from ..ops.pdist import pdist  # noqa: E402  (and F.pdist is torch.pdist)
 from .._tensor import Tensor  # noqa: E402,F401  (torch.nn.functional.Tensor is torch.Tensor)
 from .._arg_refuse import not_a_tensor
@@ -50,8 +51,9 @@ def _ops():
 
 # ---- activations from the core op surface --------------------------------------------------------
 def relu(input, inplace=False):
-    from ..ops.unary import relu as _relu, relu_
-    return relu_(input) if inplace else _relu(input)
+    if input.__class__ is not Tensor and input.__class__.__name__ == "SparseTensor":   # stays sparse, as torch's
+        return input.relu_() if inplace else input.relu()
+    return relu_(input) if inplace else _relu_op(input)
 
 
 def sigmoid(input):

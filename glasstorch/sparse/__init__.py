@@ -6,6 +6,7 @@ from . import _grad  # noqa: F401  (registers sparse gradients with the backward
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
 from . import _select  # noqa: F401  (s[i], s.select(), s.unsqueeze() stay sparse)
+from . import _inplace  # noqa: F401  (s.div_(2), s.sqrt_(), s.copy_(t) ...; torch's error for the rest)
 from . import _coo_checks  # (check_sparse_tensor_invariants' switch)
 
 __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "log_softmax", "check_sparse_tensor_invariants"]

@@ -170,6 +170,7 @@ class SparseTensor(Tensor):
         self._idx = np.empty((self._idx.shape[0], 0), np.int64)
         self._vals = np.empty((0,) + self._vals.shape[1:], self._vals.dtype)
         self._coal = True
+        self._vc[0] += 1
         return self
 
     def __repr__(self, *, tensor_contents=None):
@@ -214,11 +215,7 @@ class SparseTensor(Tensor):
 
     __rmul__ = mul = __mul__
 
-    def mul_(self, other):
-        from ._arith import mul
-        r = mul(self, other)
-        self._idx, self._vals, self._coal = r._idx, r._vals, r._coal
-        return self
+    # (in-place ops other than add_ and zero_: ``_inplace.py``)
 
     def __truediv__(self, other):
         from ._arith import div
@@ -301,8 +298,9 @@ def coalesce_arrays(idx, vals, size):
     slin = lin[order]
     first = np.concatenate(([True], slin[1:] != slin[:-1]))
     group = np.cumsum(first) - 1
-    new_vals = np.zeros((int(group[-1]) + 1,) + vals.shape[1:], vals.dtype)
-    np.add.at(new_vals, group, vals[order])
+    svals = vals[order]
+    new_vals = svals[first].copy()         # each index's first value, then the repeats added on (-0.0 stays -0.0)
+    np.add.at(new_vals, group[~first], svals[~first])
     return idx[:, order[first]], new_vals
 
 
