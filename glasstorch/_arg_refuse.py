@@ -99,6 +99,8 @@ def _keywords_passed(frame):
     """The names the user's code passed by keyword to the call running in ``frame`` (CPython 3.11: the
     ``KW_NAMES`` before the caller's last ``CALL``), or None where that cannot be read."""
     user = frame.f_back
+    while user is not None and user.f_code in PASS_THROUGH:     # a wrapper passed the user's keywords on
+        user = user.f_back
     if sys.version_info[:2] != (3, 11) or user is None or _ours(user):
         return None
     import dis
