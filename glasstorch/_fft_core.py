@@ -26,9 +26,21 @@ def c2c(x, axes, mode, forward):
 
 
 def r2c(x, axes, mode, onesided):
-    if onesided:
-        return np.fft.rfftn(x, axes=axes, norm=_NP_NORM[True][mode])
-    return np.fft.fftn(x, axes=axes, norm=_NP_NORM[True][mode])
+    half = np.fft.rfftn(x, axes=axes, norm=_NP_NORM[True][mode])
+    return half if onesided else _fill_conjugate_symmetry(half, axes, x.shape[axes[-1]])
+
+
+def _fill_conjugate_symmetry(half, axes, n):
+    """The full spectrum of a real signal from its one-sided half, as torch's
+    _fft_fill_with_conjugate_symmetry_: X[k] = conj(X[-k mod n]) copied, so the DC and Nyquist bins
+    keep the exact zero imaginary parts the one-sided transform gives them."""
+    last = axes[-1]
+    idx = [slice(None)] * half.ndim
+    idx[last] = slice(n - half.shape[last], 0, -1)        # bins n//2+1 .. n-1 mirror bins n - k
+    mirror = half[tuple(idx)]
+    for a in axes[:-1]:                                   # -k mod n along the other transformed axes
+        mirror = np.roll(np.flip(mirror, a), 1, a)
+    return np.concatenate([half, mirror.conj()], axis=last)
 
 
 def c2r(x, axes, mode, last_size):

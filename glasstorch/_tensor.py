@@ -317,6 +317,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def numpy(self, *, force=False):
         if self._rg and not force and GRAD.enabled:     # (torch allows it under no_grad)
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if not force and "_is_conj" in self.__dict__:   # (glasstorch stores a conj view resolved already)
+            raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. "
+                               "Use tensor.resolve_conj().numpy() instead.")
         if not self._data.size:     # torch hands NumPy an empty array's strides as NumPy makes them: all 0
             return np.lib.stride_tricks.as_strided(self._data, strides=(0,) * self._data.ndim)
         return self._data.view()    # a new array object on the same memory, as torch's (never the from_numpy one)
@@ -374,6 +377,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             new._grad = self._grad.__deepcopy__(memo)
         if self.__dict__:
             for k, v in self.__dict__.items():
+                if k in ("_views", "_views_cap"):     # (the source's own views: ops/shape.py)
+                    continue
                 import copy as _copy
                 new.__dict__[k] = _copy.deepcopy(v, memo)
         memo[id(self)] = new

@@ -16,6 +16,19 @@ __all__ = ["complex_node", "conj_any"]
 
 _TWINS = {}
 
+# Nodes whose backward only moves, copies, sums or zeroes entries of g (real coefficients 0 and 1):
+# conj(f(conj(g))) is f(g) for them, except that the zeros they write would come back as conj(0) =
+# 0 - 0j, where torch's are 0 + 0j.  They run on g as it is.
+_MOVES_ONLY = frozenset((
+    "CloneBackward0", "WhereBackward0", "IndexPutBackward0", "PutBackward0", "IndexCopyBackward0",
+    "MaskedScatterBackward0", "MaskedFillBackward0", "IndexFillBackward0", "IndexBackward0",
+    "SelectBackward0", "SliceBackward0", "FlipBackward0", "RollBackward0", "ViewBackward0",
+    "ReshapeAliasBackward0", "UnsafeViewBackward0", "PermuteBackward0", "TBackward0", "TransposeBackward0",
+    "ExpandBackward0", "SqueezeBackward0", "SqueezeBackward1", "UnsqueezeBackward0", "SumBackward0",
+    "SumBackward1", "CatBackward0", "StackBackward0", "ConstantPadNdBackward0", "ReflectionPad1DBackward0",
+    "ReflectionPad2DBackward0", "ReflectionPad3DBackward0", "ReplicationPad1DBackward0",
+    "ReplicationPad2DBackward0", "ReplicationPad3DBackward0", "ToCopyBackward0", "AliasBackward0", "CopySlices"))
+
 
 def conj_any(x):
     """conj of an array or Tensor, through tuples and lists; None stays None; real stays as is."""
@@ -41,7 +54,11 @@ def _twin(cls):
                 # g * conj(v) itself (not conj(conj(g) v)): the same values, and torch's signs of zero
                 return tuple(None if v is None else complex_multiply(g, np.conj(v)) for v in (other, self_))
             return conj_any(cls.backward(self, conj_any(g)))
-        twin = type(cls.__name__, (cls,), {"__slots__": (), "_complex_ready": True, "backward": backward,
+
+        def moves_only(self, g):
+            return cls.backward(self, g)
+        twin = type(cls.__name__, (cls,), {"__slots__": (), "_complex_ready": True,
+                                          "backward": moves_only if cls.__name__ in _MOVES_ONLY else backward,
                                           "__doc__": cls.__doc__, "__module__": cls.__module__,
                                           "__qualname__": cls.__qualname__})
         _TWINS[cls] = twin

@@ -26,6 +26,13 @@ def _name(x):
     return _NAMES[x.dtype.name]
 
 
+def _from_parts(re, im):
+    """The complex array with real part ``re`` and imaginary part ``im``, copied exactly (signed zeros kept)."""
+    z = np.empty(np.shape(re), np.result_type(re.dtype, np.complex64))
+    z.real, z.imag = re, im
+    return z
+
+
 def _to_complex(g):
     return g.astype(np.result_type(g.dtype, np.complex64)) if is_array(g) else g * (1 + 0j)
 
@@ -139,7 +146,7 @@ class ViewAsRealBackward0(Node):
     _complex_ready = True
 
     def backward(self, g):
-        return (g[..., 0] + 1j * g[..., 1]).astype(np.result_type(g.dtype, np.complex64)),
+        return _from_parts(g[..., 0], g[..., 1]),
 
 
 def view_as_real(input):
@@ -163,7 +170,9 @@ class SelectBackward0(Node):
     _complex_ready = True
 
     def backward(self, g):
-        return (_to_complex(g) if self.part == 0 else _to_complex(g) * 1j),
+        g = np.asarray(g)
+        zero = np.zeros_like(g)       # torch fills the other half with zeros: +0.0, never g * 1j's -0.0
+        return (_from_parts(g, zero) if self.part == 0 else _from_parts(zero, g)),
 
 
 def _part(input, part):

@@ -40,11 +40,29 @@ def or_keyword(args, value, name, fn):
     return (value,)
 
 
+from weakref import ref as _weakref  # noqa: E402
+
+
+def _register_view(base, r):
+    """Note view ``r`` in its base's list of views (weak references; the dead ones are dropped
+    whenever the list has doubled since the last sweep)."""
+    d = base.__dict__
+    views = d.get("_views")
+    if views is None:
+        views = d["_views"] = []
+    views.append(_weakref(r))
+    if len(views) > d.get("_views_cap", 32):
+        views[:] = [w for w in views if w() is not None]
+        d["_views_cap"] = max(32, 2 * len(views))
+
+
 def as_view(input, arr):
     """Wrap ``arr`` (a NumPy view of ``input``'s data) as a torch view of ``input``."""
     r = _wrap(arr)
     r._vc = input._vc
-    r._base = input if input._base is None else input._base
+    r._base = base = input if input._base is None else input._base
+    if GRAD.enabled:        # (the base's later in-place changes re-point its views: refresh_views)
+        _register_view(base, r)
     if GRAD.inference or r._vc.__class__ is not list:
         _inference.view_of(r, input)
     if input._custom_fn_view:
@@ -167,6 +185,9 @@ def view_dtype(input, dtype):
     """``x.view(torch.int32)``: the same bytes read as another dtype of the same size."""
     from .._dtype import to_dtype
     dt = to_dtype(dtype)
+    if "_is_conj" in input.__dict__:     # (torch refuses a conj view even for its own dtype)
+        raise RuntimeError("torch.Tensor.view is not supported for conjugate view tensors when converting to a "
+                           "different dtype.")
     if dt.itemsize != input._data.itemsize:
         from ._view_dtype import view_other_size
         return as_view(input, view_other_size(input, dt))

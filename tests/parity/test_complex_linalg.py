@@ -12,8 +12,8 @@ from ._helpers import grad_fn_name, same_error
 
 
 def to_np(x):
-    if isinstance(x, torch.Tensor):
-        x = x.resolve_conj()            # torch's svd V, mH ... are lazily conjugated views
+    if isinstance(x, (torch.Tensor, glasstorch.Tensor)):
+        x = x.resolve_conj()            # torch's svd V, mH ... are lazily conjugated views (numpy() refuses them)
     return np.asarray(x.detach().numpy())
 
 DTYPES = ["complex64", "complex128"]
