@@ -53,6 +53,8 @@ backends.mkldnn = _module("torch.backends.mkldnn", is_available=_false, enabled=
 backends.openmp = _module("torch.backends.openmp", is_available=_false)
 backends.mkl = _module("torch.backends.mkl", is_available=_false)
 backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
+from ._backends_opt_einsum import _mod as _opt_einsum_module  # noqa: E402
+backends.opt_einsum = _opt_einsum_module
 # the MultiheadAttention / TransformerEncoder fast-path switch (glasstorch has one path; the flag is kept)
 backends.mha = _module("torch.backends.mha", _is_fastpath_enabled=True)
 backends.mha.get_fastpath_enabled = lambda: backends.mha._is_fastpath_enabled

@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import _wrap, record, needs_grad, Tensor
 from .shape import view
+from .einsum_kernel import contract, chain_plan, run_chain, mul_plan, run_mul
 
 _LETTERS = string.ascii_letters
 
@@ -109,20 +110,23 @@ def _sublist_letter(n):
     raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
 
 
-def _left_to_right(ins, out, arrays):
-    """torch's order for three or more operands (no opt_einsum): ((x_1 x_2) x_3) ..., each step keeping
-    only the subscripts a later operand or the output still needs, so every sum is a two-operand one."""
-    acc, acc_sub = arrays[0], ins[0]
-    for k in range(1, len(arrays) - 1):
-        later = set(out).union(*ins[k + 1:])
-        keep = "".join(c for c in dict.fromkeys(acc_sub + ins[k]) if c in later)
-        acc, acc_sub = np.einsum(f"{acc_sub},{ins[k]}->{keep}", acc, arrays[k]), keep
-    if len(arrays) == 1:
-        return np.einsum(f"{acc_sub}->{out}", acc)
-    return np.einsum(f"{acc_sub},{ins[-1]}->{out}", acc, arrays[-1])
+def _diagonal_permute(x, sub, out):
+    """One operand, nothing summed: torch answers with a view, each repeated subscript taken as a
+    diagonal (its axis moves last) and then one permute into the output's order."""
+    from .views import diagonal, permute
+    for c in dict.fromkeys(sub):
+        while sub.count(c) > 1:
+            i = sub.index(c)
+            j = sub.index(c, i + 1)
+            x = diagonal(x, 0, i, j)
+            sub = sub[:i] + sub[i + 1:j] + sub[j + 1:] + c
+    return permute(x, [sub.index(c) for c in out])
 
 
 def einsum(equation, *operands):
+    if not operands:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
+                         "operand and its subscripts list")
     if not isinstance(equation, str) and not isinstance(equation, (list, tuple)):
         # the sublist format: op1, sublist1, op2, sublist2, ..., [sublist_out]
         args = (equation,) + operands
@@ -132,9 +136,11 @@ def einsum(equation, *operands):
         operands = args[:-1:2] if len(args) % 2 == 1 else args[::2]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    from .einsum_checks import check_einsum
+        if not operands:
+            raise ValueError("einsum(): must specify the equation string and at least one operand, or at least "
+                             "one operand and its subscripts list")
     try:
-        shapes = [tuple(o._data.shape) for o in operands]
+        arrays = [o._data for o in operands]
     except AttributeError:      # a non-tensor operand: torch's parser error for _VF.einsum(equation, operands)
         from .._arg_parser import parser_error
         from .._arg_refuse import FUNCTIONS
@@ -142,26 +148,63 @@ def einsum(equation, *operands):
         if err is not None:
             raise err from None
         raise
-    check_einsum(equation, shapes)
-    ins, out = _expand_ellipsis(equation, operands)
-    arrays = [o._data for o in operands]
-    if arrays and arrays[0].dtype == np.float16:     # torch's bmm / sum add half in float, round once
-        r = _wrap(np.asarray(_left_to_right(ins, out, [a.astype(np.float32) for a in arrays])).astype(np.float16))
+    # everything but the values depends only on the equation and each operand's shape, strides and
+    # dtype: the checks, the subscripts and how to compute are planned once for such a key
+    if equation.__class__ is str:
+        key = (equation, *[(a.shape, a.strides, a.dtype) for a in arrays])
+        plan = _PLANS.get(key)
+        if plan is None:
+            plan = _plan(equation, operands, arrays)
+            if len(_PLANS) >= _MAX_PLANS:
+                del _PLANS[next(iter(_PLANS))]      # bounded: the oldest plan goes
+            _PLANS[key] = plan
     else:
-        r = _wrap(np.asarray(_left_to_right(ins, out, arrays)))
+        plan = _plan(equation, operands, arrays)
+    kind, ins, out, cls, how = plan
+    if kind == "view":
+        return _diagonal_permute(operands[0], ins[0], out)
+    if kind == "chain":
+        r = run_chain(how, arrays)
+    elif kind == "mul":
+        r = run_mul(how, arrays)
+    else:
+        r = contract(ins, out, arrays)
+    r = _wrap(np.asarray(r))
     if not needs_grad(*operands):
         return r
-    # the op torch's einsum ends in names the grad_fn: a view after contracting several operands
-    contracted = bool(set("".join(ins)) - set(out))
-    if len(operands) == 1:
-        cls = SumBackward1 if contracted else PermuteBackward0
-    else:
-        cls = EinsumBackward0 if contracted else MulBackward0
     node = cls()
-    node.ins, node.out, node.shapes = ins, out, [o._data.shape for o in operands]
+    node.ins, node.out, node.shapes = ins, out, [a.shape for a in arrays]
     node.save(*operands)
     record(node, r, *operands)
     return view(r, r._data.shape) if cls is EinsumBackward0 else r
+
+
+_PLANS = {}         # (equation, (shape, strides, dtype) per operand) -> _plan's answer
+_MAX_PLANS = 256
+
+
+def _plan(equation, operands, arrays):
+    """torch's checks (raising its errors), then (kind, ins, out, grad_fn class, how): ``kind`` is
+    "view" (one operand, nothing summed), "chain" (the common one-dtype bmm chain, einsum_kernel's
+    chain_plan), "mul" (two operands, nothing summed) or "full" (einsum_kernel.contract, the general
+    step-for-step path)."""
+    from .einsum_checks import check_einsum
+    check_einsum(equation, [a.shape for a in arrays])
+    ins, out = _expand_ellipsis(equation, operands)
+    if len(operands) == 1 and set(ins[0]) == set(out):
+        return "view", ins, out, None, None
+    # the op torch's einsum ends in names the grad_fn: a view after contracting several operands
+    contracted = bool(set("".join(ins)) - set(out))
+    if len(operands) == 1:
+        return "full", ins, out, (SumBackward1 if contracted else PermuteBackward0), None
+    cls = EinsumBackward0 if contracted else MulBackward0
+    how = chain_plan(ins, out, arrays)
+    if how is not None:
+        return "chain", ins, out, cls, how
+    how = mul_plan(ins, out, arrays)
+    if how is not None:
+        return "mul", ins, out, cls, how
+    return "full", ins, out, cls, None
 
 
 __all__ = ["einsum", "Tensor"]

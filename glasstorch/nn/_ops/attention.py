@@ -31,7 +31,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                  enable_gqa=False):
     """softmax(q k^T * scale + mask) v over the last two dims; leading dims are batch dims."""
     g = _g()
-    from .attention_flash import flash_applies, flash_attention
+    from .attention_flash import flash_applies, flash_attention, laid_out_as_query
     if attn_mask is not None and type(attn_mask) is not g.Tensor:
         from ..attention.bias import CausalBias
         if isinstance(attn_mask, CausalBias):       # torch routes it through CausalBias.__torch_function__
@@ -65,7 +65,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if flash and g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad):
         return flash_attention(query, *grouped, attn_mask, scale, _attend)
     if dropout_p <= 0.0:
-        return _attend(query, key, value, attn_mask, scale)[0]
+        out = _attend(query, key, value, attn_mask, scale)[0]
+        return laid_out_as_query(out, query) if flash else out
     from .. import functional as F
     weights = F.dropout(_attend(query, key, value, attn_mask, scale)[1], dropout_p, True)
     return g.matmul(weights, value)

@@ -1,8 +1,9 @@
 """The CPU flash kernel of ``F.scaled_dot_product_attention`` as torch's autograd sees it: one node,
 ``ScaledDotProductFlashAttentionForCpuBackward0``, where the math kernel leaves a chain of matmul,
 softmax and view nodes (``UnsafeViewBackward0`` on top).  torch picks flash on the CPU for 4-d
-query/key/value with one head size, no dropout, and nonzero sequence lengths; the numbers are the
-math kernel's either way (see attention.py), only the graph differs.
+query/key/value with one head size, rows of unit stride, no dropout, and nonzero sequence lengths; the
+numbers are the math kernel's either way (see attention.py), only the graph (and the output's layout,
+``empty_like(query)``) differs.
 
 Backward, with P = softmax(S), S = q k^T * scale + mask, out = P v:
 
@@ -29,7 +30,19 @@ def flash_applies(query, key, value, attn_mask, dropout_p, enable_gqa):
         return False
     if query.shape[-2] == 0 or key.shape[-2] == 0 or query.shape[-1] == 0:
         return False
+    # the kernel reads rows of q, k and v with unit stride (the mask's layout does not matter)
+    if query.stride(-1) != 1 or key.stride(-1) != 1 or value.stride(-1) != 1:
+        return False
     return query.is_floating_point()
+
+
+def laid_out_as_query(out, query):
+    """The kernel writes into ``empty_like(query)``: a query that is a transposed (b, n, h, d) buffer, as
+    heads split by view + transpose are, gives an output laid out the same way."""
+    from ...ops._common import _wrap
+    from ...ops._layout import preserve
+    arr = preserve(out._data, query._data)
+    return out if arr is out._data else _wrap(arr)
 
 
 def _mask_fits(mask, query, key):
@@ -54,7 +67,7 @@ class _FlashAttention(Function):
     def forward(ctx, query, key, value, mask, scale, compute):
         ctx.save_for_backward(query, key, value)
         ctx.mask, ctx.scale, ctx.compute = mask, scale, compute
-        return compute(query, *expand_groups(query, key, value), mask, scale)[0]
+        return laid_out_as_query(compute(query, *expand_groups(query, key, value), mask, scale)[0], query)
 
     @staticmethod
     def backward(ctx, g):
