@@ -273,24 +273,45 @@ def _filled(size, value, dtype, requires_grad, device, default=None, fn="empty")
     return _check_rg(_wrap(_alloc.full(shape, value, dt.np)), requires_grad)
 
 
+def _sparse_layout(layout):
+    """layout=torch.sparse_coo / sparse_csr: the factory makes an empty sparse tensor (sparse/_factory.py)."""
+    return layout is not None and layout.name != "strided"
+
+
+def _sparse_zeros(shape, dtype, layout, requires_grad):
+    from .sparse._factory import sparse_zeros
+    return sparse_zeros(shape, dtype, layout, requires_grad)
+
+
+def _refuse_sparse_full(layout):
+    if _sparse_layout(layout):
+        from .sparse._factory import refuse_full
+        refuse_full(layout)
+
+
 def zeros(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     size = _size_kw(args, size, "zeros")
     if any(isinstance(s, int) and s < 0 for s in (size[0] if len(size) == 1 and isinstance(size[0], (tuple, list))
                                                   else size)):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
+    if _sparse_layout(layout):
+        return _sparse_zeros(_size(size, "zeros"), dtype, layout, requires_grad)
     return _filled(size, 0, dtype, requires_grad, device, fn="zeros")
 
 
 def ones(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     size = _size_kw(args, size, "ones")
+    _refuse_sparse_full(layout)
     return _filled(size, 1, dtype, requires_grad, device, fn="ones")
 
 
 def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     size = _size_kw(args, size, "empty")
+    if _sparse_layout(layout) and layout.name == "sparse_coo":
+        return _sparse_zeros(_size(size, "empty"), dtype, layout, requires_grad)
     r = _filled(size, 0, dtype, requires_grad, device)
     if memory_format is None:
         return r
@@ -299,6 +320,7 @@ def empty(*args, size=None, out=None, dtype=None, layout=None, device=None, requ
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    _refuse_sparse_full(layout)
     return full_named(size, fill_value, dtype, requires_grad, device, "full")
 
 
@@ -318,6 +340,8 @@ def _like(t, dtype):
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    if _sparse_layout(layout) and layout.name == "sparse_coo" and isinstance(input, Tensor):
+        return _sparse_zeros(input.shape, _like(input, dtype), layout, requires_grad)
     return _filled_like(input, 0, dtype, requires_grad, device, memory_format)
 
 

@@ -212,6 +212,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     g = _ops()
+    if getattr(input, "is_sparse", False):
+        input.norm(p, dim, keepdim=True)          # torch's first step: a sparse norm over some dims refuses
     try:
         denom = g.clamp_min(g.linalg.vector_norm(input, p, dim, True), eps).expand_as(input)
     except (AttributeError, TypeError):       # torch's first look at input is ``input.norm(...)``

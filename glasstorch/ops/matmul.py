@@ -193,6 +193,8 @@ def matmul(input, other, *, out=None):
         refuse(TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}"))
     if input.__class__ is not Tensor and input.is_sparse and input.ndim == 2 == other.ndim:
         return mm(input, other)
+    if input.__class__ is not Tensor and input.is_sparse and other.ndim > 2:
+        raise RuntimeError("expand is unsupported for Sparse tensors")      # torch's batched matmul expands
     if input.__class__ is not Tensor and getattr(input, "is_sparse_csr", False):
         return input @ other
     x, y = input._data, other._data

@@ -2,6 +2,7 @@
 sparse gradients from ``nn.Embedding(sparse=True)`` (see ``_coo.py`` for the representation)."""
 from ._coo import SparseTensor, sparse_coo, sparse_coo_tensor  # noqa: F401  (SparseTensor: for isinstance checks)
 from ._csr import sparse_csr  # noqa: F401  (Tensor.to_sparse_csr(): the CSR layout)
+from ._csr_ctor import sparse_csr_tensor  # noqa: F401  (torch.sparse_csr_tensor)
 from . import _grad  # noqa: F401  (registers sparse gradients with the backward engine)
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)

@@ -172,6 +172,9 @@ def _scalar_values(t, other, op):
 
 
 def mul(t, other):
+    if isinstance(other, SparseTensor):
+        from ._mul_sparse import mul_sparse_sparse
+        return mul_sparse_sparse(t, other)
     from ._arith_grad import record
     out = make(t._idx.copy(), _scalar_values(t, other, lambda v, o: v * o), t._size, t._coal)
     return record("mul", out, t, other)

@@ -45,7 +45,7 @@ REFUSED_RUNTIME = {
 ROUTED = (ZERO_PRESERVING + tuple(n + "_" for n in UNARY_INPLACE) + tuple(REFUSED) + tuple(REFUSED_RUNTIME)
           + ("neg", "negative", "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
              "floor_divide", "sum", "pow", "clone", "positive", "neg_", "zeros_like", "empty_like", "ones_like",
-             "full_like", "rand_like", "randn_like", "randint_like", "unbind"))
+             "full_like", "rand_like", "randn_like", "randint_like", "unbind", "norm"))
 
 
 def _div(self, other, *, rounding_mode=None):
@@ -79,7 +79,20 @@ def zeros_like(self, *, dtype=None, layout=None, device=None, requires_grad=Fals
                 bool(requires_grad))
 
 
+def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    """torch's norm_sparse reduces over every dimension or none: a partial ``dim`` raises."""
+    if dim is not None:
+        nd = len(self._size)
+        dims = [dim] if isinstance(dim, int) else list(dim)
+        if dims and sorted(d % nd if nd else d for d in dims) != list(range(nd)):
+            raise RuntimeError("norm_sparse currently only supports full reductions, so 'dim' must either be "
+                               "empty or contain all dimensions of the input")
+    from .._tensor import Tensor
+    return Tensor.norm(self, p, dim, keepdim, dtype)
+
+
 def _install_methods():
+    SparseTensor.norm = norm
     for name, op in REFUSED.items():
         setattr(SparseTensor, name, _refuse(name, op))
     for name, msg in REFUSED_RUNTIME.items():

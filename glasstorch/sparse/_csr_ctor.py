@@ -1,0 +1,89 @@
+"""``torch.sparse_csr_tensor(crow_indices, col_indices, values, size)``: a 2-D CSR matrix from its
+three arrays (see ``_csr.py`` for the representation).  Row ``i`` holds entries
+``crow[i]:crow[i+1]`` of ``col_indices`` / ``values``; they are kept in the given order (torch keeps
+unsorted columns too when its invariant checks are off, and calls the matrix coalesced all
+the same).  Without a size it is
+``(len(crow) - 1, max(col) + 1)``.
+
+torch checks the structure only under ``check_invariants=True`` and otherwise builds a tensor that
+crashes or reads garbage later; glasstorch always raises torch's check error for a malformed
+structure (wrong lengths, crow not starting at 0 / not ending at nnz / decreasing, a column out of
+range), and checks for sorted, distinct columns only when asked, as torch.  Not implemented (they
+raise NotImplementedError): int32 indices (torch keeps them int32), batched or hybrid tensors, and
+autograd (requires_grad)."""
+import numpy as np
+
+from .._tensor import Tensor
+
+SORTED_MSG = ("`col_indices[..., crow_indices[..., i - 1]:crow_indices[..., i]] for all i = 1, ..., nrows are "
+              "sorted and distinct along the last dimension values` is not satisfied.")
+
+
+def _index_array(x):
+    arr = np.asarray(x._data if isinstance(x, Tensor) else x)
+    return arr.astype(np.int64) if arr.dtype == np.bool_ else arr
+
+
+def _check(crow, col, nnz, size, sorted_too):
+    """torch's invariant errors, in torch's order."""
+    nrows, ncols = size
+    if crow.shape[0] != nrows + 1:
+        raise RuntimeError(f"crow_indices.shape[-1] must be equal to the number of rows + 1 (={nrows + 1}), "
+                           f"but got {crow.shape[0]}")
+    if col.shape[0] != nnz:
+        raise RuntimeError(f"col_indices.shape[-1] must be equal to nnz (={nnz}) as defined by values.shape[0], "
+                           f"but got {col.shape[0]}")
+    if crow[0] != 0:
+        raise RuntimeError("`crow_indices[..., 0] == 0` is not satisfied.")
+    if crow[-1] != nnz:
+        raise RuntimeError("`crow_indices[..., -1] == nnz` is not satisfied.")
+    if np.any(np.diff(crow) < 0):
+        raise RuntimeError(SORTED_MSG)     # torch's check reports a decreasing crow this way
+    if nnz and (col.min() < 0 or col.max() >= ncols):
+        raise RuntimeError("`0 <= col_indices < ncols` is not satisfied.")
+    if sorted_too and not _rows_sorted(crow, col):
+        raise RuntimeError(SORTED_MSG)
+
+
+def _rows_sorted(crow, col):
+    """Columns strictly increasing inside every row."""
+    rows = np.repeat(np.arange(crow.shape[0] - 1), np.diff(crow))
+    same_row = rows[1:] == rows[:-1]
+    return not np.any(same_row & (col[1:] <= col[:-1]))
+
+
+def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None,
+                      pin_memory=False, requires_grad=False, check_invariants=None):
+    """A CSR matrix with rows ``crow_indices`` (nrows + 1), ``col_indices`` (nnz), ``values`` (nnz)."""
+    from .._creation import tensor
+    from .._user_warning import warn_once
+    from ._coo import _invariants_unset
+    from ._coo_checks import ENABLED
+    from ._csr import csr_from_coo
+    if check_invariants is None:
+        _invariants_unset()
+    warn_once("sparse_csr_beta", "Sparse CSR tensor support is in beta state. If you miss a functionality in the "
+              "sparse tensor support, please submit a feature request to https://github.com/pytorch/pytorch/issues. "
+              "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/SparseCsrTensorImpl.cpp:49.)")
+    crow, col = _index_array(crow_indices), _index_array(col_indices)
+    if crow.dtype != col.dtype and (crow.dtype.kind not in "iu" or col.dtype.kind not in "iu"):
+        from .._dtype import _SCALAR_TYPES as names
+        raise RuntimeError(f"crow_indices and col_indices must have the same dtype, bot got "
+                           f"{names[crow.dtype.name]} and {names[col.dtype.name]}, respectively")
+    if crow.dtype != np.int64 or col.dtype != np.int64:
+        raise NotImplementedError("glasstorch: sparse_csr_tensor with indices that are not int64 is not implemented")
+    vals_t = values if isinstance(values, Tensor) else tensor(values)
+    if requires_grad or vals_t.requires_grad:
+        raise NotImplementedError("glasstorch: autograd through sparse CSR tensors is not implemented")
+    vals = np.array(vals_t._data, dtype=None if dtype is None else dtype.np)
+    if crow.ndim != 1 or col.ndim != 1 or vals.ndim != 1 or (size is not None and len(size) != 2):
+        raise NotImplementedError("glasstorch: batched or hybrid sparse CSR tensors are not implemented")
+    nnz = vals.shape[0]
+    if size is None:
+        size = (crow.shape[0] - 1, int(col.max()) + 1 if col.shape[0] else 0)
+    size = tuple(int(s) for s in size)
+    on = ENABLED[0] if check_invariants is None else check_invariants
+    _check(crow, col, nnz, size, bool(on))
+    rows = np.repeat(np.arange(size[0], dtype=np.int64), np.diff(crow))
+    # marked coalesced even with unsorted columns: torch's to_sparse() of it claims coalesced too
+    return csr_from_coo(np.stack([rows, col.copy()]), vals, size)
