@@ -53,10 +53,10 @@ class MvlgammaBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        halves = np.arange(self.p) / 2
+        halves = np.arange(self.p - 1, -1, -1) / 2    # torch's order: digamma(x - (p-1)/2) ... digamma(x)
         if is_array(g):
-            from .ops.special_fns import _digamma64
-            return (g * _digamma64(x[..., None] - halves.astype(x.dtype)).sum(-1).astype(x.dtype),)
+            from .ops.special_fns import _digamma_as   # digamma in x's precision, summed in it, as torch
+            return (g * _digamma_as(x[..., None] - halves.astype(x.dtype)).sum(-1),)
         return (g * (x.unsqueeze(-1) - _wrap(halves.astype(x._data.dtype))).digamma().sum(-1),)
 
 
@@ -69,7 +69,7 @@ def mvlgamma(input, p):
         from .ops._complex_refuse import refuse
         refuse("arange_cpu", x)               # torch builds its arange of halves in the input's dtype
         x = x.astype(np.float32)
-    halves = (np.arange(p) / 2).astype(x.dtype)
+    halves = (np.arange(p - 1, -1, -1) / 2).astype(x.dtype)   # torch sums lgamma(x - (p-1)/2) ... lgamma(x)
     c = x.dtype.type(p * (p - 1) / 4 * math.log(math.pi))
     r = _wrap(np.asarray(_lgamma(x[..., None] - halves).sum(-1) + c, x.dtype))
     if GRAD.enabled and input._rg:

@@ -49,3 +49,12 @@ def install(owner, overrides=None):
                 owner[n] = new
             else:
                 setattr(owner, n, new)
+
+
+def prefixed(ns, prefix, names):
+    """A submodule's functions are builtins named prefix + name in torch (``torch.special.erf.__name__ ==
+    'special_erf'``, psi and expit included): bind each to a renamed copy, leaving torch.erf etc. as they are."""
+    for n in names:
+        fn = ns.get(n)
+        if isinstance(fn, types.FunctionType):
+            ns[n] = _renamed(fn, prefix + n)

@@ -42,3 +42,7 @@ def multigammaln(input, p):
     """log of the multivariate gamma function of dimension p (torch.mvlgamma, MvlgammaBackward0)."""
     from ._api_leftovers import mvlgamma
     return mvlgamma(input, p)
+
+
+from ._fn_names import prefixed as _prefixed  # noqa: E402
+_prefixed(globals(), "special_", __all__)      # torch.special.erf.__name__ == 'special_erf'

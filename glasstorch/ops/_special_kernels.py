@@ -58,12 +58,25 @@ def _i1_64(x):
         return np.where(np.isinf(x), np.nan, _i1e64(x) * np.exp(np.abs(x)))
 
 
+_ISPI = 0.56418958354775628694807945156      # 1 / sqrt(pi)
+
+
 def _erfcx_pos(x):
-    """erfcx for x >= 0."""
+    """erfcx for x >= 0; above 50 the continued fraction torch's kernel (Johnson's Faddeeva code) uses."""
     out = np.empty_like(x)
     near = x < 25
     xn = x[near]
     out[near] = np.exp(xn * xn) * np.asarray(_erfc64(xn), np.float64)
+    far = x > 50
+    xc = x[far]
+    with np.errstate(over="ignore", invalid="ignore"):
+        # 5 terms of ispi / (x + 0.5/(x + 1/(x + 1.5/(x + 2/x)))), 1 term past 5e7; the compiled kernel
+        # fuses x^2 (x^2 + 4.5) + 2 and x^2 (x^2 + 5) + 3.75 into multiply-adds
+        from .._rng_fma import fma64
+        x2 = np.where(xc > 5e7, 1.0, xc * xc)
+        num, den = fma64(x2, x2 + 4.5, np.full_like(x2, 2.0)), fma64(x2, x2 + 5, np.full_like(x2, 3.75))
+        out[far] = np.where(xc > 5e7, _ISPI / xc, _ISPI * num / (xc * den))
+    near |= far
     xf = x[~near]
     inv = 1 / (2 * xf * xf)
     term, total = np.ones_like(xf), np.ones_like(xf)
@@ -78,7 +91,9 @@ def _erfcx_pos(x):
 def _erfcx64(x):
     with np.errstate(over="ignore", invalid="ignore"):
         pos = _erfcx_pos(np.abs(x))
-        return np.where(x >= 0, pos, 2 * np.exp(x * x) - pos) if x.size else x.copy()
+        # below -6.1 erfcx(-x) no longer shows in 2 exp(x^2), below -26.7 that overflows: torch's branches
+        neg = np.where(x < -26.7, np.inf, np.where(x < -6.1, 2 * np.exp(x * x), 2 * np.exp(x * x) - pos))
+        return np.where(x >= 0, pos, neg) if x.size else x.copy()
 
 
 def _log_ndtr64(x):

@@ -127,29 +127,26 @@ def _trigamma(x):
     return sign * result
 
 
+def _factorial_as_torch(n):
+    """exp(lgamma(n + 1)) in double with glibc's lgamma, as torch's kernel computes n! (not always
+    exactly n!: 23.999999999999996 for n = 4); Python's lgamma off glibc."""
+    try:
+        import ctypes
+        lgamma = ctypes.CDLL("libm.so.6").lgamma
+        lgamma.restype, lgamma.argtypes = ctypes.c_double, [ctypes.c_double]
+        return math.exp(lgamma(n + 1.0))
+    except (OSError, AttributeError):
+        return math.exp(math.lgamma(n + 1.0))
+
+
 def _polygamma64(n, x):
-    """psi^(n)(x) for n >= 1: sum over k of (-1)^(n+1) n! / (x + k)^(n+1), by recurrence and asymptotics
-    (n = 1: torch's own trigamma formula)."""
+    """psi^(n)(x) for n >= 1: torch's trigamma formula for n = 1, else (-1)^(n+1) n! zeta(n + 1, x), the
+    Hurwitz zeta in Cephes' algorithm (``_zeta64``), in torch's order of operations."""
     if n == 1:
         return _trigamma(np.asarray(x))
-    x = np.asarray(x, np.float64)
+    from ._special_kernels import _zeta64
     sign = -1.0 if n % 2 == 0 else 1.0
-    fact = math.factorial(n)
-    xr = x.copy()
-    acc = np.zeros_like(xr)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        while True:
-            small = xr < 20
-            if not small.any():
-                break
-            acc += np.where(small, sign * fact / np.where(small, xr, 1) ** (n + 1), 0)
-            xr = np.where(small, xr + 1, xr)
-        series = math.factorial(n - 1) / xr ** n + fact / (2 * xr ** (n + 1))
-        for k, b in enumerate(_BERNOULLI, start=1):
-            series = series + b * math.factorial(2 * k + n - 1) / math.factorial(2 * k) / xr ** (2 * k + n)
-        out = acc + sign * series
-        out = np.where((x <= 0) & (x == np.floor(x)), sign * np.inf, out)     # the poles
-    return out
+    return sign * _factorial_as_torch(n) * _zeta64(float(n + 1), np.asarray(x, np.float64))
 
 
 class LgammaBackward0(Node):
@@ -214,17 +211,20 @@ def polygamma(n, input, *, out=None):
 
 
 class LogitBackward0(Node):
-    """y = log(x / (1 - x))   ->   dx = g / (x (1 - x)), nan outside [eps, 1 - eps] when eps is given"""
+    """y = log(x / (1 - x))   ->   dx = g / (x (1 - x)); outside [eps, 1 - eps] 0 when eps is given,
+    else nan outside [0, 1]"""
     __slots__ = ("eps",)
 
     def backward(self, g):
         x, = self.saved()
         m, eps = self.m, self.eps
         d = g / (x * (1 - x))
-        if eps is None:
-            return (d,)
-        bad = (x < eps) | (x > 1 - eps)
-        return (m.where(bad, 0 * d, d) if not _is_array(g) else np.where(bad, 0, d).astype(d.dtype),)
+        fill = math.nan if eps is None else 0.0
+        lo = 0.0 if eps is None else eps
+        if not _is_array(g):        # create_graph: torch's where(lo <= x <= hi, d, fill), nan x -> fill
+            return (m.where((x >= lo) & (x <= 1 - lo), d, fill),)
+        lo = x.dtype.type(lo)       # the kernel's scalar_t bounds; a nan x keeps its nan
+        return (np.where((x < lo) | (x > 1 - lo), fill, d).astype(d.dtype),)
 
 
 def logit(input, eps=None, *, out=None):
@@ -242,19 +242,27 @@ def logit(input, eps=None, *, out=None):
 
 
 class SincBackward0(Node):
-    """y = sin(pi x) / (pi x)   ->   dx = g (cos(pi x) - y) / x, 0 at x = 0"""
+    """y = sin(pi x) / (pi x)   ->   dx = g (pi x cos(pi x) - sin(pi x)) / (x x pi), 0 where x x pi is 0;
+    in x's precision and in torch's order (sinc_backward)"""
     __slots__ = ()
 
     def backward(self, g):
         x, = self.saved()
+        if _is_array(g) and x.dtype.char in "fd":
+            from . import _libm
+            pi = x.dtype.type(math.pi)
+            px, sq = x * pi, x * x * pi
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                d = (px * _libm.cos(px) - _libm.sin(px)) / sq
+                return (np.where(sq == 0, x.dtype.type(0), g * d),)
         if _is_array(g):
             with np.errstate(divide="ignore", invalid="ignore"):
                 px = np.pi * x.astype(np.float64)
                 d = np.where(x == 0, 0.0, (np.cos(px) * px - np.sin(px)) / (px * x))
             return (g * d.astype(x.dtype),)
         m = self.m
-        px = math.pi * x
-        return (g * m.where(x == 0, 0 * x, (m.cos(px) * px - m.sin(px)) / (px * x)),)
+        px, sq = x * math.pi, x * x * math.pi
+        return (m.where(sq == 0, 0 * x, g * ((px * m.cos(px) - m.sin(px)) / sq)),)
 
 
 def sinc(input, *, out=None):

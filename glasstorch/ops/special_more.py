@@ -1,10 +1,10 @@
 """More of ``torch.special``: Bessel I0/I1 (plain and exponentially scaled), ``erfcx``, ``log_ndtr``,
 ``ndtri``, the regularized incomplete gamma functions, Hurwitz ``zeta``, ``xlog1py``, ``logaddexp2``.
 
-Values are computed in float64 with NumPy and rounded once to the input's dtype.  Methods:
-* I0, I1: the power series for |x| <= 30 (all terms positive, so no cancellation), the asymptotic
-  (Hankel) series e^x / sqrt(2 pi x) sum_k (-1)^k a_k(nu) / x^k above;
-* erfcx(x) = exp(x^2) erfc(x): directly while both factors are finite, its asymptotic series beyond;
+Values are computed in float64 with NumPy and rounded once to the input's dtype, except I0 / I1.  Methods:
+* i0, i0e, i1, i1e: torch's Cephes Chebyshev sums in the input's own precision (``_i_cephes.py``);
+* erfcx(x) = exp(x^2) erfc(x): directly while both factors are finite, its asymptotic series to 50,
+  torch's continued fraction beyond (``_special_kernels.py``);
 * log_ndtr(x) = log(erfcx(-x/sqrt 2) / 2) - x^2/2 below -1, log1p(-erfc(x/sqrt 2)/2) above (``_log_ndtr_libm.py``);
 * ndtri: Cephes' rational approximations in the input's precision, as torch (``_ndtri_cephes.py``);
 * gammainc / gammaincc: Cephes' series (x < a + 1) and continued fraction (otherwise);
@@ -21,8 +21,8 @@ from ._complex_refuse import not_implemented, refuse
 from .binary_more import _float_pair
 from ._log_ndtr_libm import log_ndtr_libm
 from ._ndtri_cephes import ndtri_cephes
-from ._special_kernels import (_SQRT2PI, _erfcx64, _i0_64, _i0e64, _i1_64, _i1e64, _igam64, _is_array, _lgamma64,
-                               _ndtri64, _zeta64)
+from ._i_cephes import i0e_cephes, i1_cephes, i1e_cephes
+from ._special_kernels import _SQRT2PI, _erfcx64, _igam64, _is_array, _lgamma64, _ndtri64, _zeta64
 
 
 # ---- ops and their nodes ----------------------------------------------------------------------------
@@ -51,7 +51,7 @@ class I0Backward0(Node):
 
     def backward(self, g):
         x, _ = self.saved()
-        return (g * (_i1_64(x).astype(x.dtype) if _is_array(g) else _special("i1")(x)),)
+        return (g * (i1_cephes(x) if _is_array(g) else _special("i1")(x)),)
 
 
 class SpecialI0EBackward0(Node):
@@ -60,32 +60,39 @@ class SpecialI0EBackward0(Node):
 
     def backward(self, g):
         x, y = self.saved()
-        i1e = _i1e64(x).astype(x.dtype) if _is_array(g) else _special("i1e")(x)
+        i1e = i1e_cephes(x) if _is_array(g) else _special("i1e")(x)
         return (g * (i1e - self.m.sign(x) * y),)
 
 
+def _not_tiny(x, m):
+    """|x| > eps of x's dtype: torch's i1 / i1e backward sends the rest (nan included) the limit 1/2."""
+    import glasstorch
+    eps = np.finfo(x.dtype).eps if isinstance(x, np.ndarray) else glasstorch.finfo(x.dtype).eps
+    return m.abs(x) > eps
+
+
 class SpecialI1Backward0(Node):
-    """y = I1(x)   ->   dx = g (I0(x) - y / x), g / 2 at x = 0"""
+    """y = I1(x)   ->   dx = g (I0(x) - y (1/x)), g / 2 where |x| <= eps or x is nan"""
     __slots__ = ()
 
     def backward(self, g):
         x, y = self.saved()
         m = self.m
-        i0 = _i0_64(x).astype(x.dtype) if _is_array(g) else _special("i0")(x)
+        i0 = _i0_cephes(x) if _is_array(g) else _special("i0")(x)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (g * m.where(x == 0, 0.5, i0 - y / x),)
+            return (g * m.where(_not_tiny(x, m), i0 - y * (1 / x), 0.5),)
 
 
 class SpecialI1EBackward0(Node):
-    """y = I1(x) e^-|x|   ->   dx = g (I0e(x) - y (sgn(x) + 1/x)), g / 2 at x = 0"""
+    """y = I1(x) e^-|x|   ->   dx = g (I0e(x) - y (sgn(x) + 1/x)), g / 2 where |x| <= eps or x is nan"""
     __slots__ = ()
 
     def backward(self, g):
         x, y = self.saved()
         m = self.m
-        i0e = _i0e64(x).astype(x.dtype) if _is_array(g) else _special("i0e")(x)
+        i0e = i0e_cephes(x) if _is_array(g) else _special("i0e")(x)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (g * m.where(x == 0, 0.5, i0e - y * (m.sign(x) + 1 / x)),)
+            return (g * m.where(_not_tiny(x, m), i0e - y * (m.sign(x) + 1 / x), 0.5),)
 
 
 class SpecialErfcxBackward0(Node):
@@ -128,15 +135,15 @@ def i0(input, *, out=None):
 
 
 def i0e(input, *, out=None):
-    return _unary(_i0e64, SpecialI0EBackward0(), input, "i0e_cpu")
+    return _unary(i0e_cephes, SpecialI0EBackward0(), input, "i0e_cpu", own_dtype=True)
 
 
 def i1(input, *, out=None):
-    return _unary(_i1_64, SpecialI1Backward0(), input, "i1_cpu")
+    return _unary(i1_cephes, SpecialI1Backward0(), input, "i1_cpu", own_dtype=True)
 
 
 def i1e(input, *, out=None):
-    return _unary(_i1e64, SpecialI1EBackward0(), input, "i1e_cpu")
+    return _unary(i1e_cephes, SpecialI1EBackward0(), input, "i1e_cpu", own_dtype=True)
 
 
 def erfcx(input, *, out=None):
