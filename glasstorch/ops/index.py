@@ -15,7 +15,8 @@ from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import as_view, is_array, unsqueeze
 from .views import select, SliceBackward0, _record_index, scatter_into
-from .inplace import check_inplace, check_overlap, check_put_overlap, LEAF_INPLACE, VIEW_LEAF_INPLACE
+from .inplace import check_inplace, check_overlap, check_put_overlap, LEAF_INPLACE, VIEW_LEAF_INPLACE, refresh_views, \
+    rebase_view, writes_through_view
 from ._scalar_cast import checked_scalar
 from .index_layout import adv_result
 from .fill import copy_  # noqa: F401  (re-exported for callers that write whole tensors)
@@ -209,6 +210,11 @@ def setitem(input, index, value):
         old._accum = input._accum
         record(node, input, old, value if is_t else None)
         input._out_nr = 0
+        if input._base is None:
+            refresh_views(input)
+        elif writes_through_view(input):        # a write into a view changes its base: CopySlices there
+            rebase_view(input, input.grad_fn)
+            refresh_views(input._base)
     return None
 
 

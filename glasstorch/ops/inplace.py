@@ -167,7 +167,36 @@ def commit(t, compute, name="", expanded_write=None):
             t.grad_fn = fn
             t._rg = True
             t._out_nr = 0
+        refresh_views(t if t._base is None else t._base)
     return t
+
+
+def refresh_views(base):
+    """After an in-place change recorded on ``base`` (or through one of its views): every live view of
+    it reads the new values, so its gradient must flow to the base's new history.  torch regenerates
+    such a view's grad_fn as an AsStridedBackward0 over the base (lazily, when its version moved on);
+    glasstorch does it here, for the views made while grad mode was on."""
+    refs = base.__dict__.get("_views")
+    if not refs or not base._rg:
+        return
+    from ._common import edge
+    nxt = (edge(base),)
+    arr = base._data
+    live = []
+    for w in refs:
+        v = w()
+        if v is None or v._base is not base:       # (gone, or no view any more)
+            continue
+        live.append(w)
+        if v._custom_fn_view or v._multi_view:
+            continue
+        node = _RegeneratedView()
+        node.view_arr = d = v._data               # (its region in the base: found if backward needs it)
+        node.base_arr = arr
+        node.next_functions = nxt
+        node._shape, node._dtype = d.shape, d.dtype
+        v.grad_fn, v._rg, v._out_nr = node, True, 0
+    refs[:] = live
 
 
 # ---- in-place changes through a view ---------------------------------------------------------
@@ -183,17 +212,18 @@ def writes_through_view(t):
 
 
 def _region(base_arr, view_arr):
-    """(offset in bytes, shape, strides) of ``view_arr`` inside ``base_arr``'s memory."""
+    """(offset in bytes, shape, strides, dtype) of ``view_arr`` inside ``base_arr``'s memory (the dtype
+    differs for ``z.real`` / ``z.imag`` of a complex base)."""
     off = view_arr.__array_interface__["data"][0] - base_arr.__array_interface__["data"][0]
-    return off, view_arr.shape, view_arr.strides
+    return off, view_arr.shape, view_arr.strides, view_arr.dtype
 
 
 def _view_of(g, base_arr, region):
     """The view's elements inside an array ``g`` laid out like the base (a writable copy)."""
     buf = np.empty_like(base_arr)          # same memory layout as the base
     buf[...] = g
-    off, shape, strides = region
-    return buf, np.ndarray(shape, buf.dtype, buffer=buf, offset=off, strides=strides) if buf.size else buf
+    off, shape, strides, dtype = region
+    return buf, np.ndarray(shape, dtype, buffer=buf, offset=off, strides=strides) if buf.size else buf
 
 
 class CopySlices(Node):
@@ -251,3 +281,15 @@ def rebase_view(t, fn):
     t._rg = True
     t._out_nr = 0
 
+
+class _RegeneratedView(AsStridedBackward0):
+    """The AsStridedBackward0 a view gets when its base changed in place (``refresh_views``)."""
+    __slots__ = ("view_arr",)
+
+    def backward(self, g):
+        if self.view_arr is not None:
+            self.region, self.view_arr = _region(self.base_arr, self.view_arr), None
+        return AsStridedBackward0.backward(self, g)
+
+
+_RegeneratedView.__name__ = _RegeneratedView.__qualname__ = "AsStridedBackward0"     # (torch's name, repr)
