@@ -55,11 +55,13 @@ from .von_mises import VonMises
 from .lkj_cholesky import LKJCholesky
 from .wishart import Wishart
 
-__all__ = ["constraints", "Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "Gamma", "Exponential",
+# torch's __all__ names neither the submodules nor LogitRelaxedBernoulli / ExpRelaxedCategorical, so a
+# star import does not overwrite a program's own ``transforms`` (e.g. torchvision's)
+__all__ = ["Distribution", "Normal", "Uniform", "Bernoulli", "Categorical", "Gamma", "Exponential",
            "Dirichlet", "Beta", "MultivariateNormal", "Independent", "kl_divergence", "register_kl",
-           "transforms", "biject_to", "transform_to", "ExponentialFamily", "TransformedDistribution", "Laplace",
+           "biject_to", "transform_to", "ExponentialFamily", "TransformedDistribution", "Laplace",
            "Cauchy", "LogNormal", "Gumbel", "HalfNormal", "HalfCauchy", "Chi2", "StudentT", "Poisson", "Geometric",
            "Binomial", "Multinomial", "OneHotCategorical", "OneHotCategoricalStraightThrough",
-           "LogitRelaxedBernoulli", "RelaxedBernoulli", "ExpRelaxedCategorical", "RelaxedOneHotCategorical",
+           "RelaxedBernoulli", "RelaxedOneHotCategorical",
            "LogisticNormal", "MixtureSameFamily", "ContinuousBernoulli", "LowRankMultivariateNormal", "Weibull", "Pareto", "Kumaraswamy", "InverseGamma",
            "FisherSnedecor", "NegativeBinomial", "GeneralizedPareto", "VonMises", "LKJCholesky", "Wishart"] + transforms.__all__

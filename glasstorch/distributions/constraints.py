@@ -24,12 +24,27 @@ class Constraint:
 
 
 class _Dependent(Constraint):
-    """Placeholder for a constraint that depends on other parameters (never checked)."""
+    """Placeholder for a constraint that depends on other parameters (never checked); its
+    ``is_discrete`` / ``event_dim`` raise NotImplementedError unless given."""
 
-    def __init__(self, *, is_discrete=False, event_dim=0):
-        self.is_discrete, self.event_dim = is_discrete, event_dim
+    def __init__(self, *, is_discrete=NotImplemented, event_dim=NotImplemented):
+        self._is_discrete, self._event_dim = is_discrete, event_dim
 
-    def __call__(self, *, is_discrete=False, event_dim=0):
+    @property
+    def is_discrete(self):
+        if self._is_discrete is NotImplemented:
+            raise NotImplementedError(".is_discrete cannot be determined statically")
+        return self._is_discrete
+
+    @property
+    def event_dim(self):
+        if self._event_dim is NotImplemented:
+            raise NotImplementedError(".event_dim cannot be determined statically")
+        return self._event_dim
+
+    def __call__(self, *, is_discrete=NotImplemented, event_dim=NotImplemented):
+        is_discrete = self._is_discrete if is_discrete is NotImplemented else is_discrete
+        event_dim = self._event_dim if event_dim is NotImplemented else event_dim
         return _Dependent(is_discrete=is_discrete, event_dim=event_dim)
 
     def check(self, value):
@@ -45,12 +60,12 @@ class dependent_property(property, _Dependent):
     it is itself a dependent constraint (torch's _DependentProperty: ``is_dependent`` is true, its
     repr ``DependentProperty()``)."""
 
-    def __init__(self, fn=None, *, is_discrete=False, event_dim=0):
+    def __init__(self, fn=None, *, is_discrete=NotImplemented, event_dim=NotImplemented):
         super().__init__(fn)
-        self.is_discrete, self.event_dim = is_discrete, event_dim
+        self._is_discrete, self._event_dim = is_discrete, event_dim
 
     def __call__(self, fn):
-        return dependent_property(fn, is_discrete=self.is_discrete, event_dim=self.event_dim)
+        return dependent_property(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
 
 
 class _Real(Constraint):
@@ -118,13 +133,23 @@ class _Simplex(Constraint):
 class _IndependentConstraint(Constraint):
     def __init__(self, base, reinterpreted_batch_ndims):
         self.base_constraint, self.reinterpreted_batch_ndims = base, reinterpreted_batch_ndims
-        self.event_dim = base.event_dim + reinterpreted_batch_ndims
+
+    @property
+    def is_discrete(self):
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self):
+        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
 
     def check(self, value):
+        """all() over the rightmost ``reinterpreted_batch_ndims`` dims of the base check."""
         result = self.base_constraint.check(value)
-        for _ in range(self.reinterpreted_batch_ndims):
-            result = result.all(-1)
-        return result
+        if result.dim() < self.reinterpreted_batch_ndims:
+            expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+            raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
+        result = result.reshape(result.shape[:result.dim() - self.reinterpreted_batch_ndims] + (-1,))
+        return result.all(-1)
 
     def __repr__(self):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
