@@ -40,7 +40,13 @@ def or_keyword(args, value, name, fn):
     return (value,)
 
 
-from weakref import ref as _weakref  # noqa: E402
+from weakref import ref as _ref  # noqa: E402
+
+
+class ViewRef(_ref):
+    """A base's weak reference to one of its views. A Python weakref to a tensor is the user's in
+    torch (``swap_tensors`` refuses such a tensor); these are glasstorch's own and do not count."""
+    __slots__ = ()
 
 
 def _register_view(base, r):
@@ -50,7 +56,7 @@ def _register_view(base, r):
     views = d.get("_views")
     if views is None:
         views = d["_views"] = []
-    views.append(_weakref(r))
+    views.append(ViewRef(r))
     if len(views) > d.get("_views_cap", 32):
         views[:] = [w for w in views if w() is not None]
         d["_views_cap"] = max(32, 2 * len(views))

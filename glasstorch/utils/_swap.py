@@ -24,9 +24,10 @@ def _slots(cls):
 
 
 def swap_tensors(t1, t2):
-    if weakref.getweakrefs(t1):
+    from ..ops.shape import ViewRef         # (a base's references to its views are glasstorch's own)
+    if any(not isinstance(w, ViewRef) for w in weakref.getweakrefs(t1)):
         raise RuntimeError("Cannot swap t1 because it has weakref associated with it")
-    if weakref.getweakrefs(t2):
+    if any(not isinstance(w, ViewRef) for w in weakref.getweakrefs(t2)):
         raise RuntimeError("Cannot swap t2 because it has weakref associated with it")
     from .._tensor import Tensor
     own = set(copyreg._slotnames(Tensor))        # glasstorch's own fields; torch keeps these in C++
