@@ -120,6 +120,19 @@ def _float_or_complex(a, name):
                            f"{type_name(a.dtype)}")
 
 
+def square_float_input(a, prefix):
+    """torch's first checks of a (batch of) square float or complex matrix, its messages starting with
+    ``prefix`` ("logdet: ", "torch.linalg.ldl_factor_ex: ")."""
+    if a.ndim < 2:
+        raise RuntimeError(f"{prefix}The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{prefix}A must be batches of square matrices, but they are {a.shape[-2]} by "
+                           f"{a.shape[-1]} matrices")
+    if a.dtype.kind not in "fc":
+        from .ops.inplace import type_name
+        raise RuntimeError(f"{prefix}Expected a floating point or complex tensor as input. Got {type_name(a.dtype)}")
+
+
 def _square(A, name):
     a = A._data
     if a.ndim < 2:

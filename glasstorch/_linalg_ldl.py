@@ -113,15 +113,9 @@ def _sytf2_lower(a):
 
 
 def _check_factor_input(A):
+    from ._linalg_errors import square_float_input
     x = A._data
-    if x.ndim < 2:
-        raise RuntimeError("torch.linalg.ldl_factor_ex: The input tensor A must have at least 2 dimensions.")
-    if x.shape[-1] != x.shape[-2]:
-        raise RuntimeError(f"torch.linalg.ldl_factor_ex: A must be batches of square matrices, but they are "
-                           f"{x.shape[-2]} by {x.shape[-1]} matrices")
-    if x.dtype.kind not in "fc":
-        raise RuntimeError(f"torch.linalg.ldl_factor_ex: Expected a floating point or complex tensor as input. "
-                           f"Got {_NAMES.get(x.dtype.name, x.dtype.name)}")
+    square_float_input(x, "torch.linalg.ldl_factor_ex: ")
     if x.dtype.kind == "c":
         raise NotImplementedError("glasstorch: torch.linalg.ldl_factor of complex input is not implemented yet")
     return x

@@ -25,15 +25,9 @@ def logdet(input):
     the complex log, log(sign) + log|det A|."""
     from .select import where
     from .._linalg_half import no_low_precision
-    from .inplace import type_name
-    a = input._data                 # torch's checks, in its order, named "logdet" (not "linalg.")
-    if a.ndim < 2:
-        raise RuntimeError("logdet: The input tensor A must have at least 2 dimensions.")
-    if a.shape[-1] != a.shape[-2]:
-        raise RuntimeError(f"logdet: A must be batches of square matrices, but they are {a.shape[-2]} by "
-                           f"{a.shape[-1]} matrices")
-    if a.dtype.kind not in "fc":
-        raise RuntimeError(f"logdet: Expected a floating point or complex tensor as input. Got {type_name(a.dtype)}")
+    from .._linalg_errors import square_float_input
+    a = input._data
+    square_float_input(a, "logdet: ")   # torch's checks, in its order, named "logdet" (not "linalg.")
     no_low_precision(a, "logdet")
     sign, logabs = linalg.slogdet(input)
     if input.is_complex():
