@@ -105,7 +105,7 @@ def _pdist_norms(d, p):
             acc = acc[:, 0]
         else:
             acc = ((acc[:, 0] + acc[:, 1]) + acc[:, 2]) + acc[:, 3]
-    return np.sqrt(acc) if p == 2 else acc
+    return np.sqrt(acc) if p == 2 else np.ascontiguousarray(acc)     # acc may be a strided column
 
 
 def pdist(input, p=2):
@@ -220,11 +220,46 @@ def _cdist_mm(x1, x2):
     return _euclidean_dist(a, b).view(out)
 
 
+def _libm_powf():
+    import ctypes
+    import ctypes.util
+    f = ctypes.CDLL(ctypes.util.find_library("m")).powf
+    f.restype, f.argtypes = ctypes.c_float, [ctypes.c_float, ctypes.c_float]
+    return np.frompyfunc(lambda x, e: f(x, e), 2, 1)
+
+
+_POWF = []
+
+
+def _cpow(x, e):
+    """The C library's pow(x, e) (torch's scalar cdist kernel): float64 as NumPy's; float32 computed in
+    float64 and rounded once, except where that lands within 0.002 ulp of a tie: there glibc's powf
+    (not correctly rounded) is asked itself, element by element (about 1 in 5000 elements)."""
+    if x.dtype != np.float32:
+        return np.power(x, e)            # the ufunc: ``x ** 0.5`` would be NumPy's sqrt shortcut
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = np.power(x.astype(np.float64), e)
+        r = y.astype(np.float32)
+        frac = np.abs(y - r) / np.spacing(r).astype(np.float64)
+    near = np.abs(frac - 0.5) < 0.002
+    if near.any():
+        if not _POWF:
+            _POWF.append(_libm_powf())
+        r[near] = _POWF[0](x[near], np.float32(e)).astype(np.float32)
+    return r
+
+
 def _cdist_norms(d, p):
     """torch's direct cdist kernel: per pair a scalar loop over the M coordinates, agg = agg + map(|d_x|)
     in order from agg = 0 (not NumPy's pairwise sum), then finish(agg).  For p = 2 the compiler
     squares 16 bytes of coordinates at a time (4 float / 2 double, each square rounded) and adds
-    them in order; the last M % 4 (float) or M % 2 (double) terms are fused multiply-adds."""
+    them in order; the last M % 4 (float) or M % 2 (double) terms are fused multiply-adds.  For
+    other finite p > 0 (p cast to the dtype): agg += pow(|d_x|, p) in order (the C library's powf for
+    float, see _cpow), then pow(agg, 1.0 / p) in double, rounded once."""
+    if d.shape[-1] and d.dtype in (np.float32, np.float64) and p not in (0, 1, 2, INF):
+        p = d.dtype.type(p)                           # the kernel's p is a scalar of the input's dtype
+        agg = np.cumsum(_cpow(np.abs(d), p), axis=-1)[..., -1]
+        return np.power(agg.astype(np.float64), 1.0 / np.float64(p)).astype(d.dtype)   # pow(agg, 1.0 / p): double
     if p not in (1, 2) or d.shape[-1] == 0 or d.dtype not in (np.float32, np.float64):
         return _norms(d, p)
     ab = d if p == 2 else np.abs(d)      # |d|^2 as d*d: the compiler drops the abs (the sign of a nan shows it)
@@ -236,7 +271,7 @@ def _cdist_norms(d, p):
     else:                                # a running sum adds in order (np.sum would be pairwise)
         agg = np.cumsum(terms, axis=-1)[..., -1]
     if p == 1:
-        return agg
+        return np.ascontiguousarray(agg)    # a strided column of the running sums
     for x in range(blocked, m):
         v = np.ascontiguousarray(ab[..., x])
         if d.dtype == np.float32:        # fma32 is exact for inf / nan too (the float64 product is)
