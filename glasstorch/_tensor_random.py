@@ -105,9 +105,13 @@ def bernoulli(d, p, gen):
     if isinstance(p, np.ndarray):
         if p.dtype.kind != "f":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(p.dtype)}\'')
-        if not np.all((p >= 0) & (p <= 1)):
+        p = in_storage_order(d, p)
+        ok = (p >= 0) & (p <= 1)
+        if not ok.all():
+            # torch checks each probability just before its draw: those ahead of the bad one draw
+            gen.bernoulli_probs(p[:np.argmin(ok)], d.dtype)
             raise RuntimeError(_P_IN_RANGE)
-        fill_storage_order(d, gen.bernoulli_probs(in_storage_order(d, p), d.dtype))
+        fill_storage_order(d, gen.bernoulli_probs(p, d.dtype))
     else:
         fill_storage_order(d, gen.bernoulli_scalar(d.size, p, d.dtype))
 

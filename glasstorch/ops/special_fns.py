@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
-from ._common import tensors_only
+from ._common import check_broadcast, tensors_only
 from ._complex_refuse import refuse
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)    # B_2, B_4, ... B_14
@@ -285,6 +285,7 @@ def heaviside(input, values, *, out=None):
         if x.dtype.kind == "c" or v.dtype.kind == "c":
             raise RuntimeError("heaviside is not yet implemented for complex tensors.")
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    check_broadcast(x.shape, v.shape)              # torch's message, after the dtype checks
     from ._no_derivative import record_not_implemented
     r = _wrap(_ti(np.asarray(np.where(x == 0, v, (x > 0).astype(x.dtype)), x.dtype), x, v))
     return record_not_implemented("heaviside", r, input, values)
