@@ -26,12 +26,12 @@ fix_ = _pw.trunc_
 
 def gcd_(input, other):
     from .ops.inplace import commit
-    return commit(input, lambda: gcd(input, other), "gcd")
+    return commit(input, lambda: gcd(input, other), "gcd", inputs=(other,))
 
 
 def lcm_(input, other):
     from .ops.inplace import commit
-    return commit(input, lambda: lcm(input, other), "lcm")
+    return commit(input, lambda: lcm(input, other), "lcm", inputs=(other,))
 
 
 def neg_(input):

@@ -12,7 +12,9 @@ def _ip(self, op, *args, **kwargs):
     """``self`` = op(self, *args), in place, recorded with op's node."""
     from .ops.inplace import commit
     from .ops.inplace_more import original
-    return commit(self, lambda: op(original(self), *args, **kwargs), op.__name__)
+    name = op.__name__      # (a tensor given for cumsum_'s dim or logit_'s eps is read as a number)
+    inputs = () if name in ("cumsum", "cumprod", "logit", "nan_to_num") else args
+    return commit(self, lambda: op(original(self), *args, **kwargs), name, inputs=inputs)
 
 
 def _ip_product(self, op, a, b, out_shape, **kwargs):

@@ -59,6 +59,9 @@ def check_out_dtype(name, input, out):
     got, want = out._data.dtype, input._data.dtype
     if name in _SAME_DTYPE and got != want:
         raise RuntimeError(f"Found dtype {_NAMES[got.name]} but expected {_NAMES[want.name]}")
+    if name == "heaviside" and (got != want or got.kind == "c"):     # its own dtype checks cover out
+        kind = "complex tensors" if "c" in (got.kind, want.kind) else "tensors with different dtypes"
+        raise RuntimeError(f"heaviside is not yet implemented for {kind}.")
     if name == "ldexp" and got.kind in "biu":
         raise RuntimeError(f"ldexp can't be cast to the desired output type {_NAMES[got.name]}")
     if name in _BOOL_OUT and got != np.bool_:
@@ -68,6 +71,36 @@ def check_out_dtype(name, input, out):
                            f"{_NAMES[want.name]}")
     if name in ("all", "any") and got not in (np.bool_, np.uint8):
         raise RuntimeError(f"{name} only supports bool tensor for result, got: {_NAMES[got.name]}")
+
+
+# ops whose out= torch refuses when it shares some, not all, of an input's memory (TensorIterator's
+# assert_no_partial_overlap; cat, index_select, sort, cumsum check too), each checked against torch;
+# others (mm, sum, ...) write whatever their kernel gives, so they are left out
+_NO_PARTIAL_OVERLAP = frozenset((
+    "abs absolute acos acosh angle arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan atanh "
+    "bitwise_not ceil conj_physical cos cosh deg2rad diff digamma erf erfc erfinv exp exp2 expm1 fix "
+    "floor frac hardshrink i0 lgamma log log10 log1p log2 logical_not logit msort nan_to_num neg "
+    "negative rad2deg reciprocal round rsqrt sgn sigmoid sign sin sinc sinh sqrt square tan tanh trunc "
+    "add arctan2 atan2 bitwise_and bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor clamp "
+    "clamp_max clamp_min clip copysign div divide eq floor_divide fmax fmin fmod gcd ge ger greater "
+    "greater_equal gt heaviside hypot igamma igammac kron lcm ldexp le less less_equal logaddexp "
+    "logaddexp2 logical_and logical_or logical_xor lt max maximum min minimum mul multiply ne nextafter "
+    "not_equal outer pow remainder sub subtract take_along_dim true_divide xlogy "
+    "lshift rshift cat concat concatenate index_select sort cumsum lerp addcmul where").split())
+
+
+def check_out_overlap(name, out, inputs):
+    """torch's error when ``out`` (or one of a tuple of outs) partly overlaps a tensor in ``inputs``
+    (a list of tensors, as ``cat`` takes, counts as its tensors), for the ops that check it."""
+    if name not in _NO_PARTIAL_OVERLAP:
+        return
+    from .inplace import check_overlap
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    for a in inputs:
+        for t in (a if isinstance(a, (tuple, list)) else (a,)):
+            for o in outs:
+                if hasattr(o, "_data"):
+                    check_overlap(o, t)
 
 
 def write_out(name, r, out):
@@ -133,6 +166,7 @@ def with_out(fn, check=None):
                 not_tensor()            # torch's parser error for this call, if torch refuses it
                 raise
         check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out)
+        check_out_overlap(fn.__name__, out, args + tuple(kwargs.values()))
         if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
             kwargs["dtype"] = FROM_NP[out._data.dtype]
         r = fn(*args, **kwargs)

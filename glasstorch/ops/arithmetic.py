@@ -110,7 +110,7 @@ def add(input, other, *deprecated, alpha=1, out=None):
         node = AddBackward0()
         node.alpha = _num(alpha)
         record2(node, r, input, other)
-    return r if out is None else _out(r, out, "add")
+    return r if out is None else _out(r, out, "add", (input, other))
 
 
 # ---- sub / rsub --------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def sub(input, other, *deprecated, alpha=1, out=None):
         node = SubBackward0()
         node.alpha = _num(alpha)
         record2(node, r, input, other)
-    return r if out is None else _out(r, out, "sub")
+    return r if out is None else _out(r, out, "sub", (input, other))
 
 
 subtract = sub
@@ -241,7 +241,7 @@ def mul(input, other, *, out=None):
             node = MulBackward0()
             node.save(other if arg else None, input if brg else None)
             record2(node, r, input, other)
-    return r if out is None else _out(r, out, "mul")
+    return r if out is None else _out(r, out, "mul", (input, other))
 
 
 multiply = mul
@@ -271,7 +271,7 @@ class DivBackward2(Node):
 
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is not None:
-        return _out(_div_mode(input, other, rounding_mode), out, "div")
+        return _out(_div_mode(input, other, rounding_mode), out, "div", (input, other))
     r = float_arrays(np.true_divide, input, other)
     if r is None:
         # (torch.div(number, t) divides by t: a wrapped-number operand; only ``number / t`` is reciprocal * number)
@@ -288,7 +288,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         else:
             node.save(other, None)
         record(node, r, input, other)
-    return _out(r, out, "div")
+    return _out(r, out, "div", (input, other))
 
 
 divide = true_divide = div
@@ -334,7 +334,7 @@ def _int_trunc_div(x, y):
 
 
 def floor_divide(input, other, *, out=None):
-    return _out(_floor_divide(input, other, "floor_divide"), out, "floor_divide")
+    return _out(_floor_divide(input, other, "floor_divide"), out, "floor_divide", (input, other))
 
 
 def _floor_divide(input, other, op):
@@ -376,7 +376,7 @@ def neg(input, *, out=None):
     r = _wrap(_ti(as_array(np.negative(x)), x))
     if GRAD.enabled and input._rg:
         record1(NegBackward0(), r, input)
-    return _out(r, out, "neg")
+    return _out(r, out, "neg", (input,))
 
 
 negative = neg
@@ -392,12 +392,14 @@ def positive(input):
     return input
 
 
-def _out(r, out, name="add"):
+def _out(r, out, name="add", inputs=()):
     """Support ``out=``: copy the result into the given tensor (no graph, as torch requires; the
-    result's dtype must be castable to out's, as ``write_out`` checks)."""
+    result's dtype must be castable to out's, as ``write_out`` checks; an ``out`` sharing part of an
+    input's memory is torch's error)."""
     if out is None:
         return r
-    from ._out import write_out
+    from ._out import write_out, check_out_overlap
+    check_out_overlap(name, out, inputs)
     return write_out(name, r, out)
 
 
@@ -443,12 +445,12 @@ def div_(self, other, *, rounding_mode=None):
 
 
 def floor_divide_(self, other):
-    return commit(self, lambda: _floor_divide(self, other, "floor_divide_"), "floor_divide")
+    return commit(self, lambda: _floor_divide(self, other, "floor_divide_"), "floor_divide", inputs=(other,))
 
 
 def pow_(self, exponent):
     from .inplace_more import original     # (both gradients read the original self)
-    return commit(self, lambda: pow(original(self), exponent), "pow")
+    return commit(self, lambda: pow(original(self), exponent), "pow", inputs=(exponent,))
 
 
 # pow lives in its own file (power.py); imported here so `arithmetic.pow` keeps working

@@ -322,16 +322,16 @@ def copysign(input, other, *, out=None):
 
 # ---- in-place forms ------------------------------------------------------------------------------
 def fmod_(input, other):
-    return commit(input, lambda: fmod(original(input), other), "fmod")
+    return commit(input, lambda: fmod(original(input), other), "fmod", inputs=(other,))
 
 
 def remainder_(input, other):
-    return commit(input, lambda: remainder(original(input), other), "remainder")
+    return commit(input, lambda: remainder(original(input), other), "remainder", inputs=(other,))
 
 
 def atan2_(input, other, name="atan2_"):
     tensors_only(name, input, other, method=True)
-    return commit(input, lambda: atan2(original(input), other), "atan2")
+    return commit(input, lambda: atan2(original(input), other), "atan2", inputs=(other,))
 
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin", "fmod", "remainder",

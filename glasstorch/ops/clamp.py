@@ -217,18 +217,18 @@ def clamp_max(input, max):
 def clamp_(input, min=None, max=None):
     if min is not None and max is not None and is_tensor(min) != is_tensor(max):
         _mixed_bounds()                 # (here, so that the parser reads the user's clamp_ call)
-    return commit(input, lambda: clamp(original(input), min, max), "clamp")
+    return commit(input, lambda: clamp(original(input), min, max), "clamp", inputs=(min, max))
 
 
 clip_ = clamp_
 
 
 def clamp_min_(input, min):
-    return commit(input, lambda: clamp_min(original(input), min), "clamp_min")
+    return commit(input, lambda: clamp_min(original(input), min), "clamp_min", inputs=(min,))
 
 
 def clamp_max_(input, max):
-    return commit(input, lambda: clamp_max(original(input), max), "clamp_max")
+    return commit(input, lambda: clamp_max(original(input), max), "clamp_max", inputs=(max,))
 
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_", "clamp_min_", "clamp_max_"]

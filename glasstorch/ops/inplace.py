@@ -125,9 +125,10 @@ def check_put_overlap(target, v):
         raise RuntimeError(OVERLAP)
 
 
-def commit(t, compute, name="", expanded_write=None):
-    """Run ``compute()`` (the out-of-place op on ``t``) and store its result into ``t``.  Ops torch lets
-    write into an expanded ``t`` (with a warning) pass ``expanded_write(td, rd)``, which writes there only
+def commit(t, compute, name="", expanded_write=None, inputs=()):
+    """Run ``compute()`` (the out-of-place op on ``t``) and store its result into ``t``; for the ops
+    that check it (``_out.check_out_overlap``), ``t`` sharing part of a tensor in ``inputs`` is torch's
+    error.  Ops torch lets write into an expanded ``t`` (with a warning) pass ``expanded_write(td, rd)``, which writes there only
     the elements the op selects (``expanded_writes.py``)."""
     expanded = False
     if expanded_write is not None:
@@ -138,6 +139,9 @@ def commit(t, compute, name="", expanded_write=None):
             warn_expanded(name)
     if not expanded:
         check_inplace(t)
+    if inputs:
+        from ._out import check_out_overlap
+        check_out_overlap(name, t, inputs)
     r = compute()
     rd = r._data
     td = t._data

@@ -39,6 +39,8 @@ def _compare_(t, other, fn, op):
             ins = (t, other) if isinstance(other, Tensor) else (t,)
             record(_NODES[op, len(ins) - 1](), r, *ins)
         return r
+    from .inplace import check_overlap
+    check_overlap(t, other)         # torch refuses an ``other`` sharing part of t's memory
     return commit(t, compute, fn.__name__)
 
 

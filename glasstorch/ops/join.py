@@ -306,6 +306,9 @@ def _repeat_each(input, d, reps):
 
 
 def _repeat_counts(repeats):
+    if not isinstance(repeats, Tensor):     # the one-argument overload takes only a Tensor
+        raise TypeError("repeat_interleave(): argument 'repeats' (position 1) must be Tensor, "
+                        f"not {type(repeats).__name__}")
     r = repeats._data
     if r.ndim != 1:
         raise RuntimeError("repeat_interleave only accept 1D vector as repeat")

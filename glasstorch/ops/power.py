@@ -123,7 +123,7 @@ def pow(input, exponent, *, out=None):
         r = _scalar_pow(input, exponent) if not _is_t(input) else _tensor_pow(input, exponent)
         if out is not None:
             from .arithmetic import _out
-            return _out(r, out, "pow")
+            return _out(r, out, "pow", (input, exponent))
         return r
     x, e, dt = binary_operands(input, exponent)
     if exponent.__class__ is np.ndarray:        # ``t ** array``: NumPy computes it, as under torch
@@ -147,7 +147,7 @@ def pow(input, exponent, *, out=None):
         record1(node, r, input)
     if out is not None:
         from .arithmetic import _out
-        return _out(r, out, "pow")
+        return _out(r, out, "pow", (input, exponent))
     return r
 
 

@@ -175,11 +175,12 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
 
 # ---- in-place forms ------------------------------------------------------------------------------
 def lerp_(input, end, weight):
-    return commit(input, lambda: lerp(original(input), end, weight), "lerp")
+    return commit(input, lambda: lerp(original(input), end, weight), "lerp", inputs=(end, weight))
 
 
 def addcmul_(input, tensor1, tensor2, *, value=1):
-    return commit(input, lambda: addcmul(original(input), tensor1, tensor2, value=value), "addcmul")
+    return commit(input, lambda: addcmul(original(input), tensor1, tensor2, value=value), "addcmul",
+                  inputs=(tensor1, tensor2))
 
 
 def addcdiv_(input, tensor1, tensor2, *, value=1):
