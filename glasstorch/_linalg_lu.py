@@ -47,8 +47,9 @@ def _getrf(a):
             # LAPACK scales by the reciprocal (the same roundings as torch); a zero pivot means the column
             # below it is zero too: LAPACK skips it, scaling by 1 keeps it
             safe = np.where(zero, 1, pivot)[:, None]
-            # MKL's 2 x 2 kernel divides by the pivot instead (checked against torch's LU, both dtypes)
-            mult = lu[:, j + 1:, j] / safe if m == n == 2 else lu[:, j + 1:, j] * (1 / safe)
+            # MKL's small square kernels (n <= 4) divide the last column's one entry by the pivot
+            # instead (checked against torch's LU, both dtypes, 2 x 2 to 6 x 6 and rectangular)
+            mult = lu[:, j + 1:, j] / safe if m == n <= 4 and j == m - 2 else lu[:, j + 1:, j] * (1 / safe)
             lu[:, j + 1:, j] = mult
             lu[:, j + 1:, j + 1:] -= mult[:, :, None] * lu[:, j, None, j + 1:]
     return lu.reshape(a.shape), piv.reshape(a.shape[:-2] + (k,)), info.reshape(a.shape[:-2])

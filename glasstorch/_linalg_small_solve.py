@@ -10,7 +10,7 @@ multiplies by the pivot's reciprocal:
     backward:  x_i = (y_i - sum_{j>i} U_ij x_j) * (1 / U_ii)
 
 on the factor of ``_linalg_lu._getrf``.  Checked against torch for random 2 x 2 (every case) and
-3 x 3 systems (every case whose LU matches) in both dtypes; larger systems keep NumPy's solver (MKL
+3 x 3 systems (every case) in both dtypes; larger systems keep NumPy's solver (MKL
 blocks them, an order we do not reproduce).
 """
 import numpy as np
@@ -96,7 +96,7 @@ def _one_solve(a, b, adjoint):
         pivot = lu[j][j]
         inv = rnd(1 / pivot)
         for i in range(j + 1, n):
-            m = lu[i][j] = rnd(lu[i][j] / pivot) if n == 2 else rnd(lu[i][j] * inv)
+            m = lu[i][j] = rnd(lu[i][j] / pivot) if j == n - 2 else rnd(lu[i][j] * inv)
             for c in range(j + 1, n):
                 lu[i][c] = rnd(lu[i][c] - rnd(m * lu[j][c]))
     x = [list(row) for row in b.tolist()]

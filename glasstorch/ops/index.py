@@ -167,6 +167,10 @@ def setitem(input, index, value):
         raise ValueError("Overflow when unpacking long long")     # torch reads x[i] = v's int as int64
     # torch checks a Python value's range as fill_ does, except for float16 (too big -> inf)
     v = value._data if is_t else value if x.dtype == np.float16 else checked_scalar(value, x.dtype)
+    if is_t and value._data.size == 1 and _lone_bool_mask(index):
+        # torch's index_put_ turns one value under a lone bool mask into masked_fill_(mask, value.item()):
+        # the value's range is checked as a Python number's (uint8 x[m] = tensor(300) raises)
+        checked_scalar(value._data.reshape(()).item(), x.dtype)
     if adv is None:
         if is_t:
             _check_expand(v.shape, target.shape)
@@ -216,6 +220,15 @@ def setitem(input, index, value):
             rebase_view(input, input.grad_fn)
             refresh_views(input._base)
     return None
+
+
+def _lone_bool_mask(index):
+    """Whether the (tuple) index holds exactly one tensor index, a bool mask of at least one dim (ints,
+    slices, None and Ellipsis aside)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    tensors = [p for p in parts if isinstance(p, Tensor)]
+    others = [p for p in parts if not isinstance(p, (Tensor, int, slice, type(None), type(Ellipsis)))]
+    return len(tensors) == 1 and not others and tensors[0]._data.dtype == np.bool_ and tensors[0]._data.ndim > 0
 
 
 def refuse_byte_fill(indices, one_value):

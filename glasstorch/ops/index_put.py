@@ -170,6 +170,12 @@ def index_put(input, indices, values, accumulate=False):
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to "
                            f"indexing result of shape {list(sel.shape)}") from None
     check_put_dtype(x, values, [None] if accumulate else idx)   # accumulating never fills like a mask
+    used = [a for a in idx if not isinstance(a, slice)]
+    if not accumulate and isinstance(values, Tensor) and values._data.size == 1 and len(used) == 1 \
+            and used[0].dtype == np.bool_ and used[0].ndim:
+        # torch's masked_fill_(mask, value.item()): the value's range is checked as a Python number's
+        from ._scalar_cast import checked_scalar
+        checked_scalar(values._data.reshape(()).item(), x.dtype)
     return _write(IndexPutBackward0, input, values, sel, v, accumulate, None)[0]
 
 

@@ -26,6 +26,8 @@ ger = outer
 def tensordot(a, b, dims=2, out=None):
     from .views import permute
     x, y = a._data, b._data
+    if x.dtype != y.dtype:      # checked before any shape, for every dims (0 included)
+        raise RuntimeError("both inputs should have same dtype")
     if isinstance(dims, int):
         # torch names the first tensor's contracted dims from the end (-dims .. -1)
         shown = list(range(-dims, 0))
