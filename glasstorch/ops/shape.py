@@ -405,13 +405,16 @@ def sum_to_size(input, *size):
     size = sizes_arg(size)
     shape = input._data.shape
     lead = len(shape) - len(size)
-    out = input
-    if lead:
-        out = out.sum(tuple(range(lead)))
-    axes = tuple(i for i, s in enumerate(size) if s == 1 and out._data.shape[i] != 1)
-    if axes:
-        out = out.sum(axes, keepdim=True)
-    return out
+    if lead < 0 or any(s != t and s != 1 for s, t in zip(size, shape[lead:])):
+        def br(v):
+            return "[" + ", ".join(map(str, v)) + "]"
+        raise RuntimeError(f"size {{{br(size)}}} is not expandable to size {{{br(shape)}}}.")
+    if not size:
+        return input.sum()
+    # as torch's sum_to: one sum over the leading axes and the size-1 ones, keepdim, then a view
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size) if s == 1 and shape[i + lead] != 1)
+    out = input.sum(axes, keepdim=True) if axes else input
+    return out.view(size) if lead else out
 
 
 __all__ = ["view", "reshape", "view_as", "reshape_as", "flatten", "unflatten", "squeeze", "unsqueeze", "expand",

@@ -235,7 +235,8 @@ class ReluBackward0(Node):
         y, = self.saved()
         if self.m is np:
             return (zero_where(y <= 0, g),)
-        return (self.m.where(y <= 0, 0, g),)
+        from ..nn._ops.mask_double import mask_double
+        return (mask_double(self, self.m.where(y <= 0, 0, g), g, y),)
 
 
 def _relu(x):

@@ -57,7 +57,10 @@ class LeakyReluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (self.m.where(x > 0, g, g * self.slope),)
+        if self.m is np:
+            return (np.where(x > 0, g, g * self.slope),)
+        from .mask_double import mask_double
+        return (mask_double(self, self.m.where(x > 0, g, g * self.slope), g, x),)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
@@ -146,7 +149,10 @@ class HardtanhBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (self.m.where((x > self.lo) & (x < self.hi), g, 0),)
+        if self.m is np:
+            return (np.where((x > self.lo) & (x < self.hi), g, 0),)
+        from .mask_double import mask_double
+        return (mask_double(self, self.m.where((x > self.lo) & (x < self.hi), g, 0), g, x),)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):

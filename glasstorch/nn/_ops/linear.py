@@ -28,7 +28,9 @@ class AddmmBackward0(Node):
     def backward(self, g):
         x, wt = self.saved()
         nb, nx, nw = self.need
-        return (g if nb else None, g @ wt.T if nx else None, weight_grad_t(x, g) if nw else None)
+        if nx:          # torch's formula takes mat2.t(): TBackward0 under create_graph
+            gx = g @ wt.T if self.m is np else g @ wt.t()
+        return (g if nb else None, gx if nx else None, weight_grad_t(x, g) if nw else None)
 
 
 class MmBackward0(Node):
@@ -50,7 +52,7 @@ def weight_grad_t(x, g):
     (a transposed copy of a 1024x1024 gradient costs more than a millisecond)."""
     # under create_graph x and g are Tensors: the product must stay differentiable
     if not isinstance(x, np.ndarray):
-        return x.T @ g
+        return (g.t() @ x).t()          # the same layout choice: TBackward0 over MmBackward0, as torch
     # mm of the transposed view: small layers (a regression's Linear(k, 1)) get MKL's running sum
     return _gemm_order.mm(g.T, x).T
 

@@ -18,9 +18,11 @@ class RreluWithNoiseBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if self.noise is not None:
-            return (g * (self.noise if self.m is np else self.m.from_numpy(self.noise)),)
-        return (self.m.where(x > 0, g, g * self.slope),)
+        if self.m is np:
+            return (g * self.noise if self.noise is not None else np.where(x > 0, g, g * self.slope),)
+        from .mask_double import mask_double
+        gx = g * self.m.from_numpy(self.noise) if self.noise is not None else self.m.where(x > 0, g, g * self.slope)
+        return (mask_double(self, gx, g, x),)
 
 
 class RreluWithNoiseBackward1(RreluWithNoiseBackward0):

@@ -12,7 +12,10 @@ class HardshrinkBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (self.m.where((x >= -self.lambd) & (x <= self.lambd), 0, g),)
+        if self.m is np:
+            return (np.where((x >= -self.lambd) & (x <= self.lambd), 0, g),)
+        from .mask_double import mask_double
+        return (mask_double(self, self.m.where((x >= -self.lambd) & (x <= self.lambd), 0, g), g, x),)
 
 
 class SoftshrinkBackward0(HardshrinkBackward0):

@@ -15,7 +15,10 @@ class ThresholdBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (self.m.where(x <= self.threshold, 0, g),)
+        if self.m is np:
+            return (np.where(x <= self.threshold, 0, g),)
+        from .mask_double import mask_double
+        return (mask_double(self, self.m.where(x <= self.threshold, 0, g), g, x),)
 
 
 class ThresholdBackward1(ThresholdBackward0):
