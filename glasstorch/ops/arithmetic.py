@@ -68,7 +68,7 @@ def _axpy(x, y, alpha, dt, out=None):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     # integers: alpha must fit the result dtype (torch's checked cast); a number operand is cast (wrapping)
     # to it, and x + alpha * y wraps in it
-    a = dt.np.type(checked_scalar(alpha.item() if hasattr(alpha, "_data") else alpha, dt.np))
+    a = dt.np.type(checked_scalar(_num(alpha), dt.np))
     x, y = np.asarray(x).astype(dt.np, copy=False), np.asarray(y).astype(dt.np, copy=False)
     with np.errstate(over="ignore"):
         return as_array(x + a * y)
