@@ -1,8 +1,12 @@
 import os
 
-import pytest
+from tests._cpu_pin import pin_avx2
 
-from hypothesis import HealthCheck, settings
+pin_avx2()      # before NumPy or torch loads: the suite's reference is their AVX2 code (see _cpu_pin.py)
+
+import pytest  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 # CI draws the same examples on every run (derandomize): a stop must not fail on a draw no one saw
 # before. The fuzzers' search for new cases runs under "explore" (fresh random draws, more of them):

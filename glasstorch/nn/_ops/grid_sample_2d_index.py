@@ -82,7 +82,8 @@ def tap_2d(c, size, padding_mode, align_corners):
 
 
 def _lanes(dtype):
-    """Values per SIMD vector in torch's kernel: 32-byte vectors (AVX2), 64-byte on AVX-512."""
+    """Values per SIMD vector in torch's kernel: 32-byte vectors, AVX-512 machines included
+    (``_arange_kernel.vector_bytes``)."""
     from ..._arange_kernel import vector_bytes
     return vector_bytes() // np.dtype(dtype).itemsize
 
