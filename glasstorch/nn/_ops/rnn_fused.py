@@ -4,31 +4,29 @@ Recording the ~12 nodes of every time step costs more than the arithmetic at sma
 unpacked layer (float32 or float64; LSTM without projections) runs its loop over time in NumPy, in
 preallocated buffers, and backpropagates through time in one node.  As in torch, the input
 projection x W_ih^T + b_ih of all steps is one matrix product before the loop; each step then adds
-h W_hh^T + b_hh.  Backward (``rnn_fused_backward.py``) runs the recurrence last step first, then
-forms dW_ih and dx with one product each over all steps, and dW_hh with one too for the LSTM; GRU and
-RNN sum dW_hh and db_hh step by step, in the order torch's autograd does, and so give the values of
-the step functions' graph bit for bit (but for a tanh argument that the formula below rounds the
-other way, ~1 in 10^7).  With create_graph=True backward re-runs the step functions of ``rnn.py`` as
-ops instead, so double backward still works.
+h W_hh^T + b_hh.  The LSTM's loop is ``rnn_fused_lstm.py``.  Backward (``rnn_fused_backward.py``) runs
+the recurrence last step first, then forms dW_ih and dx with one product each over all steps, and
+dW_hh with one too for the LSTM; GRU and RNN sum dW_hh and db_hh step by step, in the order torch's
+autograd does, and so give the values of the step functions' graph bit for bit (but for a tanh
+argument that the formula below rounds the other way, ~1 in 10^7).  With create_graph=True backward
+re-runs the step functions of ``rnn.py`` as ops instead, so double backward still works.
 
-float32 transcendentals (float64: NumPy's own):
+GRU and RNN float32 transcendentals (float64: NumPy's own):
     tanh      1 - 2 / (e + 1),  e = exp(2x),  in float64 and rounded once: the correctly rounded
               tanh (as ``ops/_libm.py`` gives) for all but a few in 10^7 arguments, at about half the
               cost of NumPy's float64 tanh; below 2**-12 the correctly rounded tanh(x) is x itself.
-    sigmoid   GRU, RNN: 1 / (1 + exp(-x)), exp correctly rounded, then float32 arithmetic, as
-              ``_libm.sigmoid`` and torch's CPU kernel.  LSTM: torch runs a float32 LSTM layer with
-              oneDNN, whose logistic is another formula; ``_OneDnnSigmoid`` follows it.
+    sigmoid   1 / (1 + exp(-x)), exp correctly rounded, then float32 arithmetic, as
+              ``_libm.sigmoid`` and torch's CPU kernel.
 """
 import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import ANOMALY, GRAD, _remember_forward, _wrap, edge
 from .linear import weight_grad_t
+from .rnn_fused_lstm import _order, _states, lstm_forward
 
 _F32 = np.dtype(np.float32)
 _TINY = 2.0 ** -12
-_SIGN = np.int32(-2 ** 31)
-_EXP_ZERO = np.float32(2 ** -125.5)    # oneDNN's exp gives 0 below exp(-125.5 ln 2)
 
 
 class _Tanh:
@@ -78,92 +76,12 @@ def _sigmoid_(x, e):
     np.divide(1, x, out=x)
 
 
-class _OneDnnSigmoid:
-    """In place, the float32 LSTM layer's sigmoid as torch's oneDNN kernel computes it: e = exp(-|x|)
-    (0 below 2**-125.5, as oneDNN's exp), y = e / (e + 1), then 1 - y where x's sign bit is clear.  Measured on random
-    gates this agrees with torch's values in ~70% of elements with NumPy's float32 exp (~71% with
-    a correctly rounded one), where 1 / (1 + exp(-x)) agrees in ~50%; so the cheap exp is used."""
-
-    def __init__(self, shape):
-        self.d, self.neg, self.m = np.empty(shape, _F32), np.empty(shape, np.int32), np.empty(shape, bool)
-
-    def __call__(self, x):
-        d, neg, m = self.d, self.neg, self.m
-        xi, di = x.view(np.int32), d.view(np.int32)
-        np.right_shift(xi, 31, neg)                # all bits set where x is negative
-        np.bitwise_or(xi, _SIGN, xi)               # -|x|
-        np.exp(x, x)
-        np.less(x, _EXP_ZERO, m)
-        np.copyto(x, 0, where=m)
-        np.add(x, 1, d)
-        np.divide(x, d, x)                         # y
-        np.subtract(1, x, d)                       # 1 - y
-        np.bitwise_xor(xi, di, xi)
-        np.bitwise_and(xi, neg, xi)
-        np.bitwise_xor(xi, di, xi)                 # y where x < 0, else 1 - y
-
-
-def _order(t_len, reverse):
-    return range(t_len - 1, -1, -1) if reverse else range(t_len)
-
-
-def _states(t_len, s0, reverse):
-    """A (T+1, B, H) buffer: the state before the first step taken, then each step's; and its views
-    ``before`` / ``after`` (T, B, H): the state each step starts from / ends with, indexed by time."""
-    buf = np.empty((t_len + 1,) + s0.shape, s0.dtype)
-    if reverse:
-        buf[t_len] = s0
-        return buf, buf[1:], buf[:t_len]
-    buf[0] = s0
-    return buf, buf[:t_len], buf[1:]
-
-
 def _tiled(v, batch):
     """A (G,) row as a contiguous (B, G) block: adding it is a plain (not broadcast) loop."""
     return None if v is None else np.ascontiguousarray(np.broadcast_to(v, (batch, v.shape[0])))
 
 
 # ---- forward loops over the projected input x (T, B, G); they return (h buffer, c buffer, cache) ------
-def _lstm_forward(x, h0, c0, w, b, reverse):
-    """The activated gates are kept gate-major, (4, T, B, H): each gate's block of a step (and of all
-    steps) is contiguous, which the elementwise work here and in backward wants."""
-    t_len, batch, four = x.shape
-    hid = four // 4
-    hbuf, _, hs = _states(t_len, h0, reverse)
-    cbuf, _, cs = _states(t_len, c0, reverse)
-    gm, tcs = np.empty((4,) + hs.shape, x.dtype), np.empty_like(hs)
-    gt, tmp = np.empty((batch, four), x.dtype), np.empty((batch, hid), x.dtype)
-    gt_major = gt.reshape(batch, 4, hid).transpose(1, 0, 2)
-    g_blk, bb = gt[:, 2 * hid:3 * hid], _tiled(b, batch)
-    tanh = _Tanh((batch, hid), x.dtype)
-    if tanh.f32:
-        sig = _OneDnnSigmoid((batch, four))
-    wt = w.T
-    h, c = h0, c0
-    for ti in _order(t_len, reverse):
-        np.matmul(h, wt, gt)
-        if bb is not None:
-            gt += bb
-        gt += x[ti]
-        i, f, g, o = gm[0, ti], gm[1, ti], gm[2, ti], gm[3, ti]
-        tanh(g_blk, tmp)
-        if tanh.f32:
-            sig(gt)
-        else:
-            _sigmoid_(gt, None)
-        gm[:, ti] = gt_major                       # (the g block is replaced next)
-        g[...] = tmp
-        cn = cs[ti]                                # c' = f c + i g;  h' = o tanh(c')
-        np.multiply(f, c, cn)
-        np.multiply(i, g, tmp)
-        cn += tmp
-        tc = tcs[ti]
-        tanh(cn, tc)
-        h = np.multiply(o, tc, hs[ti])
-        c = cn
-    return hbuf, cbuf, (gm, tcs)
-
-
 def _gru_forward(x, h0, w, b, reverse):
     """Gates kept gate-major, (3, T, B, H), and h_n = h W_hn^T + b_hn of every step (T, B, H)."""
     t_len, batch, three = x.shape
@@ -322,17 +240,20 @@ def fused_layer(mode, seq, state, weights, reverse):
     h0, c0 = state if lstm else (state, None)
     x = seq._data
     t_len, batch = x.shape[0], x.shape[1]
-    xw = x.reshape(t_len * batch, x.shape[2]) @ w_ih._data.T    # the input projection of every step
-    if b_ih is not None:
-        xw += b_ih._data
-    xw = xw.reshape(t_len, batch, -1)
+    x2 = x.reshape(t_len * batch, x.shape[2])
     w, b = w_hh._data, None if b_hh is None else b_hh._data
     if lstm:
-        hbuf, cbuf, cache = _lstm_forward(xw, h0._data, c0._data, w, b, reverse)
-    elif mode == "GRU":
-        hbuf, cbuf, cache = _gru_forward(xw, h0._data, w, b, reverse)
+        hbuf, cbuf, cache = lstm_forward(x2, t_len, h0._data, c0._data, w_ih._data, w,
+                                         None if b_ih is None else b_ih._data, b, reverse)
     else:
-        hbuf, cbuf, cache = _rnn_forward(xw, h0._data, w, b, reverse, mode == "RNN_RELU")
+        xw = x2 @ w_ih._data.T                              # the input projection of every step
+        if b_ih is not None:
+            xw += b_ih._data
+        xw = xw.reshape(t_len, batch, -1)
+        if mode == "GRU":
+            hbuf, cbuf, cache = _gru_forward(xw, h0._data, w, b, reverse)
+        else:
+            hbuf, cbuf, cache = _rnn_forward(xw, h0._data, w, b, reverse, mode == "RNN_RELU")
     last = 0 if reverse else t_len                         # where the final state is in the buffers
     out = hbuf[:t_len].copy() if reverse else hbuf[1:].copy()
     results = [_wrap(out), _wrap(hbuf[last].copy())]

@@ -13,36 +13,37 @@ from .rnn_fused import _order
 
 
 def lstm_backward(gm, tcs, c_prev, g_out, g_h, g_c, w, reverse):
-    """With c' = f c + i g and h' = o tanh(c'), gates ``gm`` gate-major (4, T, B, H):
+    """With c' = f c + i g and h' = o tanh(c'), gates ``gm`` gate-major (4, T, B, H) in the forward
+    loop's order (i, f, o, g):
         dh = g_out[t] + dh_next;     dc = dh o (1 - tanh(c')^2) + dc_next
         d(i, f, g, o) = (dc g i(1-i), dc c f(1-f), dc i (1-g^2), dh tanh(c') o(1-o))
         dh_next = d(i, f, g, o) W_hh;     dc_next = dc f"""
     _, t_len, batch, hid = gm.shape
-    i, f, g, o = gm
-    q = np.subtract(1, gm)                                  # the factors multiplying (dc, dc, dc, dh)
-    q *= gm
-    q[0] *= g
-    q[1] *= c_prev
+    i, f, o, g = gm
+    s = np.subtract(1, gm[:3])                              # sigmoid'(a) = s (1 - s) of i, f, o
+    s *= gm[:3]
+    q = np.empty_like(gm)                                   # the factors multiplying (dc, dc, dc, dh),
+    np.multiply(s[0], g, out=q[0])                          # in torch's gate order
+    np.multiply(s[1], c_prev, out=q[1])
     np.multiply(g, g, out=q[2])
     np.subtract(1, q[2], out=q[2])
     q[2] *= i
-    q[3] *= tcs
+    np.multiply(s[2], tcs, out=q[3])
+    del s
     dc_h = np.multiply(tcs, tcs)                            # o (1 - tanh(c')^2)
     np.subtract(1, dc_h, out=dc_h)
     dc_h *= o
     dgates = np.empty((t_len, batch, 4 * hid), gm.dtype)
-    dgm = np.empty((4, batch, hid), gm.dtype)
+    dgm = dgates.reshape(t_len, batch, 4, hid).transpose(0, 2, 1, 3)   # the same memory, gate-major
     dh, dc = np.empty((batch, hid), gm.dtype), np.empty((batch, hid), gm.dtype)
     dh_next, dc_next = np.array(g_h, gm.dtype), np.array(g_c, gm.dtype)
     for t in _order(t_len, not reverse):
         np.add(g_out[t], dh_next, out=dh)
         np.multiply(dh, dc_h[t], out=dc)
         dc += dc_next
-        np.multiply(q[:3, t], dc, out=dgm[:3])
-        np.multiply(q[3, t], dh, out=dgm[3])
-        dg = dgates[t]
-        dg.reshape(batch, 4, hid)[...] = dgm.transpose(1, 0, 2)
-        np.matmul(dg, w, out=dh_next)
+        np.multiply(q[:3, t], dc, out=dgm[t, :3])
+        np.multiply(q[3, t], dh, out=dgm[t, 3])
+        np.matmul(dgates[t], w, out=dh_next)
         np.multiply(dc, f[t], out=dc_next)
     return dgates, dgates, dh_next, dc_next
 
