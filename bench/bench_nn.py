@@ -1,7 +1,8 @@
 """Training-step benchmarks, glasstorch vs torch, in one run.
 
 One step = forward, cross-entropy loss, backward, SGD step.  Prints the median time per step of
-each library and the ratio glasstorch / torch (below 1: glasstorch is faster), at the default
+each library and the ratio glasstorch / torch (below 1: glasstorch is faster) -- for the MLPs also a
+step written by hand in NumPy (``_numpy_mlp.py``), the floor for glasstorch -- at the default
 thread count and at 1 thread; then the peak memory of the MLP runs: each library trains in a
 fresh interpreter while a thread samples its resident memory, and the peak above what the process
 held before the model was built is reported.
@@ -19,6 +20,7 @@ import numpy as np
 import torch
 
 import glasstorch
+from _numpy_mlp import numpy_mlp_step
 
 
 def mlp(sizes):
@@ -53,6 +55,8 @@ class _LSTMHead:
         return LSTMHead()
 
 
+MLP_SIZES = {"MLP 784-128-128-10 @64": ([784, 128, 128, 10], 64), "MLP 784-512-512-10 @256": ([784, 512, 512, 10], 256),
+             "MLP 784-1024-1024-10 @1024": ([784, 1024, 1024, 10], 1024)}
 CASES = [
     ("MLP 784-128-128-10 @64", mlp([784, 128, 128, 10]), (64, 784)),
     ("MLP 784-512-512-10 @256", mlp([784, 512, 512, 10]), (256, 784)),
@@ -80,7 +84,7 @@ def make_step(m, factory, shape):
 
 
 def time_steps(m, factory, shape, steps):
-    step = make_step(m, factory, shape)
+    step = make_step(m, factory, shape) if m is not np else numpy_mlp_step(*factory)
     times = []
     for i in range(steps + 3):
         t0 = time.perf_counter()
@@ -144,13 +148,17 @@ def main():
     for label, threads in (("default threads", default_threads), ("1 thread", 1)):
         set_threads(threads)
         print(f"== {label} ({threads}) ==")
-        print(f"{'case':32s} {'torch ms':>10s} {'glass ms':>10s} {'ratio':>7s}")
+        print(f"{'case':32s} {'torch ms':>10s} {'glass ms':>10s} {'ratio':>7s}   {'NumPy by hand: ms':>17s} {'/torch':>7s}")
         for name, factory, shape in CASES:
             if args.only not in name:
                 continue
             tt = time_steps(torch, factory, shape, args.steps)
             tg = time_steps(glasstorch, factory, shape, args.steps)
-            print(f"{name:32s} {tt * 1e3:10.2f} {tg * 1e3:10.2f} {tg / tt:7.2f}")
+            floor = ""
+            if name in MLP_SIZES:
+                tn = time_steps(np, MLP_SIZES[name], None, args.steps)
+                floor = f"   {tn * 1e3:17.2f} {tn / tt:7.2f}"
+            print(f"{name:32s} {tt * 1e3:10.2f} {tg * 1e3:10.2f} {tg / tt:7.2f}{floor}")
     set_threads(default_threads)
     if args.no_memory:
         return
