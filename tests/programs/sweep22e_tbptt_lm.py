@@ -121,7 +121,7 @@ def train_model(rnn_type, epochs, lr, tie=False):
         val = evaluate(model, val_data, 2)
         print(f"| {rnn_type:8s} epoch {epoch} | batches {batch + 1} | lr {lr:.2f} | train loss "
               f"{total_loss / (batch + 1):.3f} | max grad norm {max(norms):.3f} | valid loss {val:.3f} | "
-              f"valid ppl {math.exp(val):7.2f}")
+              f"valid ppl {math.exp(val):6.1f}")
         lr /= 2.0
     hid = hidden[0] if isinstance(hidden, tuple) else hidden
     print("  hidden requires_grad:", hid.requires_grad, "grad_fn:", type(hid.grad_fn).__name__,

@@ -9,8 +9,9 @@ and the forward variable sums, in log space, over every alignment of the T input
 The backward variable ``beta`` runs the same recursion from the end.  As in torch's CPU kernel, the
 gradient it returns for ``log_probs`` is ``exp(lp) - exp(logsumexp_{s: l'_s = c}(alpha + beta) + nll - lp)``:
 it assumes ``log_probs`` come from ``log_softmax`` (the ``exp(lp)`` term cancels there).  The
-recursions run over all batch entries and extended positions at once, one step per frame, in
-float64; the loss is returned in the input's dtype.
+recursions run over all batch entries and extended positions at once, one step per frame; the
+forward in the input's dtype with torch's order of operations (float32: float32 arithmetic, exp and
+log correctly rounded, so the loss is torch's bit for bit), the backward in float64.
 """
 import numpy as np
 
@@ -25,11 +26,21 @@ _NEG_INF = -np.inf
 
 
 def _lse3(a, b, c):
-    """log(exp(a) + exp(b) + exp(c)) elementwise, shifted by the largest (0 where all are -inf)."""
+    """log(exp(a) + exp(b) + exp(c)) + m elementwise, m the largest (0 where all are -inf), in the
+    order of torch's kernel: ((e_a + e_b) + e_c), then log, then + m.  float32 arrays are computed in
+    float32 as torch's kernel does, with exp and log correctly rounded (glibc's expf / logf)."""
     m = np.maximum(np.maximum(a, b), c)
-    m = np.where(m == _NEG_INF, 0.0, m)
+    m = np.where(m == _NEG_INF, m.dtype.type(0), m)
     with np.errstate(invalid="ignore"):
+        if a.dtype == np.float32:
+            e = _exp32(a - m) + _exp32(b - m)
+            e += _exp32(c - m)
+            return np.log(e.astype(np.float64)).astype(np.float32) + m
         return np.log(np.exp(a - m) + np.exp(b - m) + np.exp(c - m)) + m
+
+
+def _exp32(x):
+    return np.exp(x.astype(np.float64)).astype(np.float32)
 
 
 def _lengths(x, what):
@@ -74,20 +85,22 @@ def _alphas(lp, ext, skip, valid, il, tl):
     """Forward variables (T, N, L) and the negative log-likelihood (N,)."""
     T, N, L = lp.shape[0], ext.shape[0], ext.shape[1]
     em = np.take_along_axis(lp, np.broadcast_to(ext, (T, N, L)), axis=2)    # lp[t, b, l'_s]
-    la = np.full((T, N, L), _NEG_INF)
+    dt = lp.dtype
+    la = np.full((T, N, L), _NEG_INF, dt)
     if T:
         la[0, :, 0] = em[0, :, 0]
-        la[0, :, 1] = np.where(tl > 0, em[0, :, 1], _NEG_INF)
+        if L > 1:                                                             # (no target has a label: L = 1)
+            la[0, :, 1] = np.where(tl > 0, em[0, :, 1], _NEG_INF)
     for t in range(1, T):
         prev = la[t - 1]
-        a2 = np.concatenate([np.full((N, 1), _NEG_INF), prev[:, :-1]], axis=1)
-        a3 = np.where(skip, np.concatenate([np.full((N, 2), _NEG_INF), prev[:, :-2]], axis=1), _NEG_INF)
+        a2 = np.concatenate([np.full((N, 1), _NEG_INF, dt), prev[:, :-1]], axis=1)
+        a3 = np.where(skip, np.concatenate([np.full((N, 2), _NEG_INF, dt), prev[:, :-2]], axis=1)[:, :L], _NEG_INF)
         la[t] = np.where(valid, _lse3(prev, a2, a3) + em[t], _NEG_INF)
     rows = np.arange(N)
     last = la[np.maximum(il - 1, 0), rows]                                    # (N, L) at each entry's last frame
     l1 = last[rows, 2 * tl]
     l2 = np.where(tl > 0, last[rows, np.maximum(2 * tl - 1, 0)], _NEG_INF)
-    ll = _lse3(l1, l2, np.full(N, _NEG_INF))
+    ll = _lse3(l1, l2, np.full(N, _NEG_INF, dt))
     ll = np.where(il == 0, np.where(tl == 0, 0.0, _NEG_INF), ll)              # no frames: only the empty target
     return la, em, -ll
 
@@ -107,7 +120,7 @@ def _betas(em, ext, valid, il, tl):
         if t + 1 < T:
             nxt = lb[t + 1]
             b2 = np.concatenate([nxt[:, 1:], np.full((N, 1), _NEG_INF)], axis=1)
-            b3 = np.where(skip_next, np.concatenate([nxt[:, 2:], np.full((N, 2), _NEG_INF)], axis=1), _NEG_INF)
+            b3 = np.where(skip_next, np.concatenate([nxt[:, 2:], np.full((N, 2), _NEG_INF)], axis=1)[:, :L], _NEG_INF)
             step = np.where(valid, _lse3(nxt, b2, b3) + em[t], _NEG_INF)
         else:
             step = start
@@ -171,12 +184,14 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
     skip[:, 2:] = ext[:, 2:] != ext[:, :-2]
     valid = np.arange(L)[None, :] < (2 * tl + 1)[:, None]
     lp = x.astype(np.float64)
-    la, em, nll = _alphas(lp, ext, skip, valid, il, tl)
+    # the loss in the input's dtype, as torch's kernel; backward runs in float64 from these alphas
+    la, em, nll = _alphas(x if x.dtype == np.float32 else lp, ext, skip, valid, il, tl)
     out = _wrap(nll.astype(x.dtype))
     if GRAD.enabled and log_probs._rg:
         node = CtcLossBackward0()
         node.lp, node.ext, node.valid, node.il, node.tl = lp, ext, valid, il, tl
-        node.la, node.em, node.nll, node.zero_infinity, node.dtype = la, em, nll, zero_infinity, x.dtype
+        node.la, node.em, node.nll = la.astype(np.float64), em.astype(np.float64), nll.astype(np.float64)
+        node.zero_infinity, node.dtype = zero_infinity, x.dtype
         record1(node, out, log_probs)
     return out
 

@@ -1,0 +1,52 @@
+"""The order in which torch's CPU softmax kernels add a row (``vec::reduce_all``), for float32/64.
+
+Along the last dim, torch's ``_vec_softmax_lastdim`` / ``_vec_log_softmax_lastdim`` and their
+backward kernels sum each row with ``vec::reduce_all`` over AVX2 vectors of W lanes (8 float32 / 4
+float64):
+
+    rows shorter than W:  ((x0 + x1) + x2) + ...                       (one item after another)
+    otherwise:            acc = x[0:W];  acc += x[kW:(k+1)W] for each further whole vector, in turn;
+                          the t = n mod W leftover items go into lanes 0..t-1;  then the lanes:
+                          float32  ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))   (two shuffles)
+                          float64  ((a0 + a1) + a2) + a3
+
+NumPy's own sum of a row pairs items in another order, which changes the last bit of a softmax
+row in about half of the rows of 8 or more (measured on torch 2.13's AVX2 kernels; AVX-512 kernels
+have 16 / 8 lanes, see docs/differences.md).  Along any other dim the kernels add one item after
+another, which is what NumPy's reduce over a non-innermost axis does.
+"""
+import numpy as np
+
+
+def lane_sum(e):
+    """Each last-axis row of float32/float64 ``e`` (..., n) summed in torch's order (shape (...))."""
+    n = e.shape[-1]
+    w = 8 if e.dtype == np.float32 else 4
+    if n < w:
+        if n == 0:
+            return np.zeros(e.shape[:-1], e.dtype)
+        r = e[..., 0].copy()
+        for i in range(1, n):
+            r += e[..., i]
+        return r
+    k = n // w
+    acc = np.add.reduce(e[..., :k * w].reshape(e.shape[:-1] + (k, w)), axis=-2)    # vector by vector
+    t = n - k * w
+    if t:
+        acc[..., :t] += e[..., k * w:]
+    if w == 8:
+        h = acc[..., :4] + acc[..., 4:]
+        h = h[..., :2] + h[..., 2:]
+        return h[..., 0] + h[..., 1]
+    r = acc[..., 0] + acc[..., 1]
+    r += acc[..., 2]
+    r += acc[..., 3]
+    return r
+
+
+def row_sum(e, d, keepdims=True):
+    """``e`` summed along ``d`` as torch's softmax kernels sum it (``lane_sum`` on the last dim)."""
+    if d == e.ndim - 1 and e.dtype.char in "fd":
+        s = lane_sum(e)
+        return s[..., None] if keepdims else s
+    return np.sum(e, axis=d, keepdims=keepdims)
