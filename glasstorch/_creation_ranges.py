@@ -11,7 +11,7 @@ from ._runtime import get_num_threads
 from . import _dtype as _dt
 from ._device import check_device
 from ._tensor import Tensor, _wrap
-from ._space_args import check_steps
+from ._space_args import check_steps, parsed_steps
 from ._creation import _check_rg
 
 
@@ -102,6 +102,7 @@ def _ceil_size(ratio):
     return n
 
 
+@parsed_steps
 def linspace(start, end=..., steps=..., *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values; the first half counts up from start, the second down from end."""
     check_steps("linspace", start, end, steps, dtype=dtype, device=device, requires_grad=requires_grad)
@@ -143,6 +144,7 @@ def linspace(start, end=..., steps=..., *, out=None, dtype=None, layout=None, de
     return _check_rg(_wrap(arr.astype(dt.np)), requires_grad)
 
 
+@parsed_steps
 def logspace(start, end=..., steps=..., base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
     check_steps("logspace", start, end, steps, dtype=dtype, device=device, requires_grad=requires_grad)
     lin = linspace(start, end, steps, dtype=_dt.float64)

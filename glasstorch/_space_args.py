@@ -28,3 +28,42 @@ def check_steps(name, start, end, steps, **options):
                                      ("Number", "Number")))
     raise TypeError(f"{name}() received an invalid combination of arguments - got ({', '.join(got)}), but expected "
                     f"one of:\n{overloads}")
+
+
+_OPTS = ("*, Tensor? out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+         "bool? pin_memory=False, bool? requires_grad=False")
+_ENDS = (("Tensor", "Tensor"), ("Scalar", "Tensor"), ("Tensor", "Scalar"), ("Scalar", "Scalar"))
+_SIGNATURES = {
+    "linspace": tuple(f"linspace({a} start, {b} end, int64_t steps, {_OPTS})" for a, b in _ENDS),
+    "logspace": tuple(f"logspace({a} start, {b} end, int64_t steps, double base=10.0, {_OPTS})" for a, b in _ENDS),
+}
+
+_MAX_ARGS = {"linspace": 3, "logspace": 4}
+_KNOWN = {"start", "end", "steps", "base", "out", "dtype", "layout", "device", "requires_grad"}
+
+
+def parsed_steps(fn):
+    """Wrap ``linspace``/``logspace`` so that a ``steps`` that is not a plain int goes through torch's
+    parser as called: its message names keyword arguments as keywords (``torch.signal.windows`` passes
+    every argument by keyword), and a 0-dim integer tensor binds to ``int steps`` as in torch."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        steps = args[2] if len(args) > 2 else kwargs.get("steps", ...)
+        if kwargs.get("pin_memory", 0).__class__ in (bool, type(None)):   # (no pinned memory here, as ones)
+            kwargs.pop("pin_memory")
+        known = _KNOWN if fn.__name__ == "logspace" else _KNOWN - {"base"}
+        if steps.__class__ is not int or len(args) > _MAX_ARGS[fn.__name__] or not kwargs.keys() <= known:
+            from ._arg_parser import parser_error
+            err = parser_error(_SIGNATURES[fn.__name__], args, kwargs)
+            if err is not None:
+                raise err
+            if isinstance(steps, Tensor):         # an integer 0-dim tensor: its value
+                steps = steps.item()
+                if len(args) > 2:
+                    args = args[:2] + (steps,) + args[3:]
+                else:
+                    kwargs["steps"] = steps
+        return fn(*args, **kwargs)
+    return wrapper

@@ -212,7 +212,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
 
     x = view_as_real(self.resolve_conj())
     in_dim = x.dim()
-    n_frames, fft_size = x.shape[-2], x.shape[-3]
+    n_frames, fft_size = x.size(-2), x.size(-3)        # (torch's IndexError for a 0-d or 1-d input)
     expected_len = n_fft + hop * (n_frames - 1)
     if x.numel() == 0:
         fail("input tensor cannot be empty.")

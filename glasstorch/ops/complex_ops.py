@@ -76,11 +76,18 @@ class PolarBackward0(Node):
     _complex_ready = True
 
     def backward(self, g):
+        # torch's polar_backward, each step rounded as torch's complex kernels round it (ops/_cabs.py)
+        from ._cabs import complex_multiply, complex_sgn_values
         z, = self.saved()
-        gc = g.conj()
-        mag = np.abs(z)
-        sgn = np.divide(z, mag, out=np.zeros_like(z), where=mag != 0)
-        return (gc * sgn).real, (gc * (z * 1j)).real
+        if g.__class__ is not np.ndarray:           # (a graph being built: plain ops)
+            gc = g.conj()
+            mag = np.abs(z)
+            sgn = np.divide(z, mag, out=np.zeros_like(z), where=mag != 0)
+            return (gc * sgn).real, (gc * (z * 1j)).real
+        gc = np.conj(g)
+        i = np.asarray(1j, z.dtype)
+        return (complex_multiply(gc, complex_sgn_values(z)).real,
+                complex_multiply(gc, complex_multiply(z, i)).real)
 
 
 def polar(abs, angle, *, out=None):
@@ -239,8 +246,17 @@ class AngleBackward0(Node):
         z, = self.saved()
         if z.dtype.kind != "c":
             return (np.zeros_like(g),)
-        m2 = z.real * z.real + z.imag * z.imag
-        return (g * np.divide(z * 1j, m2, out=np.zeros_like(z), where=m2 != 0),)
+        if g.__class__ is not np.ndarray:
+            m2 = z.real * z.real + z.imag * z.imag
+            return (g * np.divide(z * 1j, m2, out=np.zeros_like(z), where=m2 != 0),)
+        # torch's angle_backward: (g * z) / |z|.pow(2) * i, |z| correctly rounded and the product by i
+        # rounded as torch's complex kernel (ops/_cabs.py)
+        from ._cabs import complex_abs_values, complex_multiply
+        mag = complex_abs_values(z)
+        with np.errstate(all="ignore"):
+            q = np.asarray((g * z) / (mag * mag), z.dtype)
+        out = complex_multiply(q, np.asarray(1j, z.dtype))
+        return (np.where(z == 0, z.dtype.type(0), out),)
 
 
 def angle(input, *, out=None):

@@ -243,18 +243,31 @@ def logit(input, eps=None, *, out=None):
 
 class SincBackward0(Node):
     """y = sin(pi x) / (pi x)   ->   dx = g (pi x cos(pi x) - sin(pi x)) / (x x pi), 0 where x x pi is 0;
-    in x's precision and in torch's order (sinc_backward)"""
+    in x's precision (each step rounded to it, for half too) and in torch's order (sinc_backward)"""
     __slots__ = ()
 
     def backward(self, g):
         x, = self.saved()
-        if _is_array(g) and x.dtype.char in "fd":
+        if _is_array(g) and x.dtype.char in "efd":
             from . import _libm
-            pi = x.dtype.type(math.pi)
-            px, sq = x * pi, x * x * pi
+            # torch's sinc_backward is tensor ops: each computes in the op-math type (float for half)
+            # and rounds to x's dtype
+            w = np.float32 if x.dtype == np.float16 else x.dtype.type
+            dt = x.dtype
+
+            def op(v):
+                return np.asarray(v, w)
+
+            def rnd(v):
+                return np.asarray(v).astype(dt)
+            pi = w(math.pi)
+            xw = op(x)
+            px, sq = rnd(xw * pi), rnd(op(rnd(xw * xw)) * pi)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                d = (px * _libm.cos(px) - _libm.sin(px)) / sq
-                return (np.where(sq == 0, x.dtype.type(0), g * d),)
+                cos, sin = rnd(_libm.cos(op(px))), rnd(_libm.sin(op(px)))
+                num = rnd(op(rnd(op(px) * op(cos))) - op(sin))
+                out = rnd(op(g) * op(rnd(op(num) / op(sq))))
+                return (np.where(sq == 0, dt.type(0), out),)
         if _is_array(g):
             with np.errstate(divide="ignore", invalid="ignore"):
                 px = np.pi * x.astype(np.float64)
@@ -267,9 +280,14 @@ class SincBackward0(Node):
 
 def sinc(input, *, out=None):
     x = unary_float_input(input)
-    px = x.dtype.type(math.pi) * x            # in the input's precision, as torch
+    # torch's scalar kernel: pi x and sin(pi x) / (pi x) in the op-math type (float for half), with the
+    # C library's sin, then rounded to the input's dtype
+    w = x.astype(np.float32) if x.dtype == np.float16 else x
+    px = w.dtype.type(math.pi) * w
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = _wrap(np.asarray(np.where(x == 0, 1, np.sin(px) / px), x.dtype))
+        from . import _libm
+        sin = _libm.sin if w.dtype == np.float32 else np.sin
+        r = _wrap(np.asarray(np.where(x == 0, 1, sin(px) / px), x.dtype))
     if GRAD.enabled and input._rg:
         node = SincBackward0()
         node.save(input)

@@ -31,11 +31,19 @@ class UnfoldBackward0(Node):
 
 
 def unfold(input, dimension, size, step):
+    if not (dimension.__class__ is int and size.__class__ is int and step.__class__ is int):
+        from .._arg_parser import parser_error        # torch's message ("must be int, not float")
+        err = parser_error(("unfold(int64_t dimension, int64_t size, int64_t step)",), (dimension, size, step))
+        if err is not None:
+            raise err
+        dimension, size, step = int(dimension), int(size), int(step)   # NumPy or 0-d tensor integers
     x = input._data
     zero_d = x.ndim == 0
     if zero_d:          # a 0-d tensor unfolds as a 1-element one, into its one window: shape (size,)
         x = x.reshape(1)
     d = _wrap_dim(dimension, x.ndim)
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
     if size > x.shape[d]:
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {x.shape[d]} but size is {size}")
     if step <= 0:

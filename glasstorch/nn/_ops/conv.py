@@ -213,6 +213,9 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     except AttributeError:      # a non-tensor: torch's parser error
         not_a_tensor()
     name = f"conv{nd}d"
+    from .conv_args import check as _check_arg_types
+    stride, padding, dilation, groups, _ = _check_arg_types(name, input, weight, bias, stride, padding, dilation,
+                                                            groups)
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got input "
                            f"of size: {list(x.shape)}")

@@ -67,6 +67,9 @@ def _output_padding_error(output_padding, stride, dilation):
 
 def conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, nd):
     """Input (N, C_in, *S) or unbatched; weight (C_in, C_out / groups, *k)."""
+    from .conv_args import check as _check_arg_types
+    stride, padding, dilation, groups, output_padding = _check_arg_types(
+        f"conv_transpose{nd}d", input, weight, bias, stride, padding, dilation, groups, output_padding, transposed=True)
     x, w = input._data, weight._data
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv_transpose{nd}d, "
