@@ -194,3 +194,6 @@ _fn_names.install(Tensor)
 # a sparse first argument goes to the SparseTensor method: torch.relu(s), torch.add(s, s) stay sparse (sparse/_dispatch.py)
 from .sparse._dispatch import install as _sparse_dispatch  # noqa: E402
 _sparse_dispatch(globals())
+# a per-tensor quantized first argument goes to the QTensor view method: torch.reshape(q, ...) stays quantized
+from ._quant_views import install as _quant_views  # noqa: E402
+_quant_views(globals())

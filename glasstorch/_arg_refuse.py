@@ -33,10 +33,14 @@ PASS_THROUGH = set()
 
 def _entry_frame():
     """The outermost frame of glasstorch's before the user's code."""
-    f, entry, inner = sys._getframe(1), None, None
+    f, frames = sys._getframe(1), []
     while f is not None and _ours(f):
-        inner, entry, f = entry, f, f.f_back
-    return inner if entry is not None and entry.f_code in PASS_THROUGH else entry
+        frames.append(f)
+        f = f.f_back
+    i = len(frames) - 1
+    while i >= 0 and frames[i].f_code in PASS_THROUGH:     # wrappers can wrap wrappers (sparse, then quantized)
+        i -= 1
+    return frames[i] if i >= 0 else None
 
 
 def _function_of(frame):

@@ -344,26 +344,8 @@ def quantize_per_tensor(input, scale, zero_point, dtype):
 
 def quantize_per_channel(input, scales, zero_points, axis, dtype):
     """Per channel along ``axis``: q[..., c, ...] = clamp(nearbyint(x * (1 / scales[c]) + zero_points[c]), ...)."""
-    qd = _qdtype(dtype)
-    nd = input.dim()
-    if not 0 <= axis < nd:
-        raise RuntimeError(f"Channel axis out of range in per channel affine quantization. Got: {axis}"
-                           f"Expected: [0, {nd})")
-    channels = input.shape[axis]
-    s = np.asarray(scales._data, np.float64).reshape(-1)
-    z = np.asarray(zero_points._data).astype(np.int64).reshape(-1)
-    if s.size != channels:
-        raise RuntimeError(f"length of scales must equal to channel, expected {channels} got, {s.size}")
-    if z.size != channels:
-        raise RuntimeError(f"length of zero_points must equal to channel expected {channels} got, {z.size}")
-    if input.dtype is not _dt.float32:
-        raise RuntimeError(f"quantize_tensor_per_channel_affine expects a Float Tensor, got "
-                           f"{_scalar_name(input.dtype)}")
-    for v in z.tolist():
-        if v > qd.qmax:
-            raise RuntimeError(f"quantize_tensor_per_channel_affine zero_point {v} is above upper bound.")
-        if v < qd.qmin:
-            raise RuntimeError(f"quantize_tensor_per_channel_affine zero_point {v} is below lower bound.")
+    from ._quant_checks import per_channel_args
+    qd, s, z, nd, channels = per_channel_args(input, scales, zero_points, axis, lambda: _qdtype(dtype))
     _deprecation()
     shape = [1] * nd
     shape[axis] = channels

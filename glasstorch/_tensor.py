@@ -81,7 +81,7 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
     def size(self, dim=None):
         if dim is None:
             return tuple.__new__(Size, self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, wrap_scalar=False)]
 
     @property
     def dtype(self):
@@ -393,11 +393,13 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return tensor_dlpack_device(self)
 
 
-def _wrap_dim(dim, ndim):
+def _wrap_dim(dim, ndim, wrap_scalar=True):
     """A dim in [-ndim, ndim) as a non-negative index; torch's IndexError otherwise."""
     if dim.__class__ is not int:        # torch's parser takes NumPy ints and 0-d int tensors, refuses the rest
         from ._arg_refuse import int_arg
         dim = int_arg(dim)
+    if not ndim and not wrap_scalar:        # size(d), stride(d): torch's maybe_wrap_dim(wrap_scalar=false)
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     n = ndim if ndim else 1
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

@@ -25,7 +25,7 @@ def stride(input, dim=None):
         st = _contiguous_strides(x.shape)
     else:
         st = tuple(s // x.itemsize for s in x.strides)
-    return st if dim is None else st[_wrap_dim(dim, x.ndim)]
+    return st if dim is None else st[_wrap_dim(dim, x.ndim, wrap_scalar=False)]
 
 
 def data_ptr(input):
