@@ -177,7 +177,10 @@ class Atan2Backward0(Node):
         denom = a * a + b * b
         # torch multiplies by the reciprocal (not a division), taken as 0 where the denominator is 0 (at the
         # origin, or where a^2 + b^2 underflows): zero gradients there, signed, instead of nan
-        recip = self.m.where(denom == 0, 0.0, 1 / denom)
+        if isinstance(denom, (np.ndarray, np.generic)):
+            recip = np.where(denom == 0, 0.0, 1 / denom)
+        else:       # create_graph: torch's reciprocal, then masked_fill (MaskedFillBackward0)
+            recip = denom.reciprocal().masked_fill(denom == 0, 0.0)
         return g * b * recip, g * -a * recip
 
 

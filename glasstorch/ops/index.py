@@ -125,11 +125,9 @@ def _put_backward(node, g):
         gx = np.array(g)
         gx.reshape(-1)[sel.reshape(-1)] = 0
         gv = np.reshape(g, -1)[sel]
-    else:
-        m = node.m
-        flat = m.tensor(sel.reshape(-1))
-        gx = g.reshape(-1).index_fill(0, flat, 0).reshape(g.shape)
-        gv = g.reshape(-1)[m.tensor(sel)]
+    else:       # create_graph: torch's copy_ / index_put_ gradients, built from differentiable ops
+        from .copy_slices_double import put_backward_graph
+        return put_backward_graph(node, g)
     if node.vshape is not None and len(node.vshape) > gv.ndim:
         gv = gv.reshape(node.vshape) if is_array(gv) else gv.reshape(node.vshape)
     return gx, gv

@@ -212,13 +212,18 @@ def writes_through_view(t):
     """True when ``t`` is a view whose memory lies inside its base's: an in-place change of ``t`` changes
     the base too, which must then record it (``rebase_view``)."""
     base = t._base
-    return base is not None and base._data is not t._data and np.shares_memory(base._data, t._data)
+    if base is None or base._data is t._data:
+        return False
+    # an empty view shares no bytes, yet torch's write into it still gives the base CopySlices
+    return t._data.size == 0 or np.shares_memory(base._data, t._data)
 
 
 def _region(base_arr, view_arr):
     """(offset in bytes, shape, strides, dtype) of ``view_arr`` inside ``base_arr``'s memory (the dtype
     differs for ``z.real`` / ``z.imag`` of a complex base)."""
     off = view_arr.__array_interface__["data"][0] - base_arr.__array_interface__["data"][0]
+    if view_arr.size == 0:         # (an empty view's address may lie anywhere: it covers nothing)
+        off = 0
     return off, view_arr.shape, view_arr.strides, view_arr.dtype
 
 
@@ -238,8 +243,9 @@ class CopySlices(Node):
         return "torch::autograd::CopySlices"
 
     def backward(self, g):
-        if not isinstance(g, (np.ndarray, np.generic)):
-            raise RuntimeError("double backward through an in-place change of a view is not supported by glasstorch")
+        if not isinstance(g, (np.ndarray, np.generic)):       # create_graph: a differentiable gradient
+            from .copy_slices_double import copy_slices_graph
+            return copy_slices_graph(self, g)
         buf, region = _view_of(g, self.base_arr, self.region)
         grads = self.fn.backward(np.array(region))
         first = grads[0]
@@ -252,6 +258,9 @@ class AsStridedBackward0(Node):
     __slots__ = ("region", "base_arr")
 
     def backward(self, g):
+        if not isinstance(g, (np.ndarray, np.generic)):
+            from .copy_slices_double import as_strided_view_graph
+            return as_strided_view_graph(self, g)
         buf, region = _view_of(np.zeros(self.base_arr.shape, self.base_arr.dtype), self.base_arr, self.region)
         region[...] = g
         return (buf,)

@@ -90,10 +90,9 @@ def original(t):
     original ``self`` when the derivative needs it; saving ``t`` itself would trip the version
     check as soon as the op writes its result).  Same graph position as ``t``."""
     from ..autograd.grad_mode import GRAD
-    if not (GRAD.enabled and t._rg):
+    if not GRAD.enabled:
         return t
-    from ._common import _wrap, edge
-    edge(t)                 # a leaf's AccumulateGrad made now, so that the copy shares it
-    o = _wrap(t._data.copy(), t._rg)
-    o.grad_fn, o._out_nr, o._accum = t.grad_fn, t._out_nr, t._accum
-    return o
+    if not t._rg:       # no history, but another input's gradient may read it: a copy the write leaves alone
+        from ._common import _wrap
+        return _wrap(t._data.copy())
+    return t.clone()    # torch's ``original_self = self.clone()``: a CloneBackward0 under create_graph

@@ -26,6 +26,10 @@ class PowBackward0(Node):
         e = self.exponent
         if e == 0:
             return (self.m.zeros_like(g),)
+        if isinstance(a, Tensor) and a.dtype.is_floating_point:
+            # create_graph: torch's C++ formula multiplies by the exponent through mul.Scalar (MulBackward1)
+            from .scalar_arith import mul_scalar
+            return (g * mul_scalar(_pow_values(a, e - 1), e),)
         return (g * (e * _pow_values(a, e - 1)),)
 
 

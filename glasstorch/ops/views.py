@@ -189,6 +189,10 @@ class SliceBackward0(Node):
     __slots__ = ("shape", "index")
 
     def backward(self, g):
+        if not is_array(g):      # create_graph: torch's slice_backward op, with its own derivative node
+            from .slice_double import slice_backward_graph, SliceBackwardBackward0, SelectBackwardBackward0
+            cls = SelectBackwardBackward0 if isinstance(self, SelectBackward0) else SliceBackwardBackward0
+            return (slice_backward_graph(g, self.shape, self.index, cls),)
         return (scatter_into(self.m, g, self.shape, self.index),)
 
 

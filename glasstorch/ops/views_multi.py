@@ -24,10 +24,16 @@ class _MultiView(Node):
             for idx, g in zip(self.indices, gs):
                 out[idx] = g
             return (out,)
-        out = m.zeros(self.shape, dtype=gs[0].dtype)
-        for idx, g in zip(self.indices, gs):
-            out[idx] = g
-        return (out,)
+        # create_graph: torch's formulas, stack (unbind) or cat (split) of the parts, zeros where a part had
+        # no gradient, so the gradient hangs from StackBackward0 / CatBackward0
+        dim = next((i for i, s in enumerate(self.indices[0]) if s != slice(None)), 0)
+        ref = next(g for g in gs if g is not None and not is_array(g))
+        parts = [g if g is not None and not is_array(g) else m.zeros(
+            np.zeros(self.shape, np.int8)[idx].shape, dtype=ref.dtype) if g is None else m.from_numpy(np.array(g))
+            for idx, g in zip(self.indices, gs)]
+        if isinstance(self, UnbindBackward0):
+            return (m.stack(parts, dim),)
+        return (m.cat(parts, dim),)
 
 
 class UnbindBackward0(_MultiView):

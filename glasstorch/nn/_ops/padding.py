@@ -96,7 +96,12 @@ def _pad_circular(input, pad):
         lo, hi = pad[2 * i], pad[2 * i + 1]
         dst[dim] = slice(max(lo, 0), out_shape[dim] - max(hi, 0))
         src[dim] = slice(max(-lo, 0), shape[dim] - max(-hi, 0))
-    out[tuple(dst)].copy_(input[tuple(src)])      # copy_'s own errors when a negative pad leaves sizes apart
+    src_view = input
+    for i in range(k):      # torch slices the input one padded dim at a time, last first: a SliceBackward0 each
+        dim = len(shape) - 1 - i
+        start, stop, _ = src[dim].indices(shape[dim])      # (at::slice's wrapping and clamping of its bounds)
+        src_view = src_view.narrow(dim, start, max(stop - start, 0))
+    out[tuple(dst)].copy_(src_view)      # copy_'s own errors when a negative pad leaves sizes apart
     for i in range(k):
         dim = len(shape) - 1 - i
         lo, hi = pad[2 * i], pad[2 * i + 1]
