@@ -83,3 +83,38 @@ def expf(d):
         idx = np.nonzero(ties)[0]
         r[idx] = _expf(flat[idx], lambda k, a, b, c: _fma_exact(a, b, c))
     return r.reshape(d.shape)
+
+
+def vector_mask(n, threads):
+    """Which of the n elements of a contiguous float32 operand torch's unary loop sends through its
+    vector path: each inner loop (the whole array, cut into ``at::parallel_for`` chunks when
+    n >= 32768 and threads > 1) runs blocks of 16 elements as vectors and the rest one by one."""
+    from ._scalar_tail import _pieces
+    starts, ends = _pieces(n, max(n, 1), threads)
+    mask = np.zeros(n, bool)
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        mask[s:s + (e - s) // 16 * 16] = True
+    return mask
+
+
+def exp_as_unary_loop(x, threads):
+    """exp of a contiguous float32 array as a torch unary kernel that calls ``Vectorized::exp`` gets
+    it: SLEEF's on the vector blocks, glibc's (correctly rounded here) on the rest."""
+    flat = x.reshape(-1)
+    r = np.exp(flat.astype(_F64)).astype(_F32)
+    mask = vector_mask(flat.size, threads)
+    if mask.all():
+        return expf(flat).reshape(x.shape)
+    if mask.any():
+        r[mask] = expf(flat[mask])
+    return r.reshape(x.shape)
+
+
+def unary_exp(x):
+    """exp inside a torch float32 unary kernel (sigmoid, silu): ``exp_as_unary_loop`` for a
+    C-contiguous float32 array at the thread count torch splits with; else correctly rounded."""
+    if x.dtype == _F32 and x.flags.c_contiguous and x.ndim:
+        from .._runtime import get_num_threads
+        return exp_as_unary_loop(x, get_num_threads())
+    from . import _libm
+    return _libm.exp(x)

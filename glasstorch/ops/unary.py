@@ -8,7 +8,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record, record1, zero_where, unary_float_input, fma32
 from .._rng_fma import fma64
 from .inplace import commit
-from . import _libm, _parallel
+from . import _libm, _parallel, _sleef_expf
 from ._layout import ti as _ti
 from .._arg_refuse import not_a_tensor
 
@@ -60,10 +60,10 @@ class AbsBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if isinstance(x, np.ndarray):       # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
+        if isinstance(x, (np.ndarray, np.generic)):     # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
             from .select import real_sign
-            return (g * real_sign(x),)
-        return (g * self.m.sign(x),)
+            return (g * real_sign(np.asarray(x)),)
+        return (g * x.sgn(),)        # create_graph: torch's formula records sgn (SgnBackward0)
 
 
 def abs(input, *, out=None):
@@ -220,6 +220,8 @@ class SigmoidBackward0(Node):
 
 def _sigmoid(x):
     with np.errstate(over="ignore"):
+        if x.dtype == np.float32 and x.flags.c_contiguous and x.ndim:    # torch's vector loop: SLEEF's exp
+            return np.float32(1) / (np.float32(1) + _sleef_expf.unary_exp(-x))
         return _libm.sigmoid(x)
 
 

@@ -233,34 +233,6 @@ def _sig(x):
         return 1 / (1 + _libm.exp(-x))
 
 
-class SiluBackward0(Node):
-    """y = x s(x)   ->   dx = g s (1 + x (1 - s))"""
-    __slots__ = ()
-
-    def backward(self, g):
-        x, = self.saved()
-        s = self.m.sigmoid(x) if not isinstance(x, np.ndarray) else _sig(x)
-        return (g * s * (1 + x * (1 - s)),)
-
-
-def silu(input, inplace=False):
-    if inplace:
-        return silu_(input)
-    try:
-        kind = input._data.dtype.kind
-    except AttributeError:          # not a tensor: torch's parser error
-        not_a_tensor()
-    if kind == "c":
-        from ...ops.complex_ops2 import silu as complex_silu
-        return complex_silu(input)
-    x = _float_only(input, "silu_cpu")
-    w = _opmath(x)
-    one = w.dtype.type(1)
-    with np.errstate(over="ignore"):            # torch's kernel: x / (1 + exp(-x)), one rounding fewer
-        out = (w / (one + _libm.exp(-w))).astype(x.dtype, copy=False)
-    return _unary(SiluBackward0, input, out, input)
-
-
 def _softplus_arr(x, beta, threshold):
     t = x.dtype.type
     bx = x * t(beta)
@@ -296,15 +268,11 @@ class SoftplusBackward0(Node):
     __slots__ = ("beta", "threshold")
 
     def backward(self, g):
+        from .smooth_double import softplus_backward_arr, softplus_double
         x, = self.saved()
-        half = is_array(x) and x.dtype == np.float16       # torch computes half in float32
-        if half:
-            x, g = x.astype(np.float32), g.astype(np.float32)
-        bx = x * self.beta
-        with np.errstate(over="ignore", invalid="ignore"):   # z = inf only where bx > threshold
-            z = _libm.exp(bx)
-            dx = self.m.where(bx > self.threshold, g, g * z / (z + 1))   # torch's order: (g z) / (z + 1)
-        return (dx.astype(np.float16) if half else dx,)
+        if not is_array(x):         # create_graph: torch's SoftplusBackwardBackward0, not exp's inf / inf
+            return (softplus_double(self, g, x),)
+        return (softplus_backward_arr(g, x, self.beta, self.threshold),)   # torch's order: (g z) / (z + 1)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -321,10 +289,17 @@ class HardsigmoidBackward0(Node):
     """y = clamp(x / 6 + 1/2, 0, 1)   ->   dx = g / 6 on (-3, 3)"""
     __slots__ = ()
 
-    def backward(self, g):
+    @staticmethod
+    def kernel(g, x):
         # torch multiplies by one_sixth = float32(1 / 6), in float64 too
+        return np.where((x > -3) & (x < 3), g * _ONE_SIXTH_F32, 0)
+
+    def backward(self, g):
         x, = self.saved()
-        return (self.m.where((x > -3) & (x < 3), g * _ONE_SIXTH_F32, 0),)
+        if is_array(x):
+            return (self.kernel(g, x),)
+        from .smooth_double import hardsigmoid_double    # create_graph: torch's node, which can't go further
+        return (hardsigmoid_double(self, g, x),)
 
 
 def hardsigmoid(input, inplace=False):
@@ -395,3 +370,4 @@ from .activation_more import (glu, prelu, softmax, log_softmax, softmin, softsig
 # the in-place forms reuse the functions above (imported last: that module imports this one)
 from .activation_inplace import (elu_, selu_, celu_, leaky_relu_, hardtanh_, hardswish_, hardsigmoid_,  # noqa: E402
                                  silu_, mish_)
+from .silu import silu  # noqa: E402,F401  (its own module: SLEEF's exp, torch's fused backward)

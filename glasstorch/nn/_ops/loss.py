@@ -32,6 +32,10 @@ class _PointwiseLoss(Node):
         x, t = self.saved()
         if not isinstance(g, (np.ndarray, np.generic)):
             return self._backward_tensors(g, x, t)
+        return self._backward_arrays(g, x, t)
+
+    def _backward_arrays(self, g, x, t, need=None):
+        need = self.need if need is None else need
         x, t = np.broadcast_arrays(x, t)
         if x.dtype != t.dtype:          # computed in the promoted dtype; the engine casts each back
             if self.same_dtypes:
@@ -39,10 +43,16 @@ class _PointwiseLoss(Node):
             x, t = x.astype(g.dtype), t.astype(g.dtype)        # g has the forward's (promoted) dtype
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
         d = self.dloss(x, t) * gl
-        return (d if self.need[0] else None, -d if self.need[1] else None)
+        # the target's: the kernel with the two swapped, as torch (+0 where x == t, not -d's -0)
+        return (d if need[0] else None, self.dloss(t, x) * gl if need[1] else None)
 
     def _backward_tensors(self, g, x, t):
-        """create_graph: the same formula on Tensors (only losses defining ``dloss_t``)."""
+        """create_graph: torch's ``<Loss>BackwardBackward0`` (mse, smooth L1, huber: the kernel again, the
+        target's with input and target swapped); other losses the same formula on Tensors."""
+        from .smooth_double import _DOUBLE, loss_double
+        if type(self).__name__ in _DOUBLE:
+            return (loss_double(self, g, x, t) if self.need[0] else None,
+                    loss_double(self, g, t, x) if self.need[1] else None)
         dloss_t = getattr(self, "dloss_t", None)
         if dloss_t is None:
             raise NotImplementedError(f"double backward of {self.name()} is not implemented in glasstorch")
@@ -128,6 +138,10 @@ class SmoothL1LossBackward0(_PointwiseLoss):
 
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     _check_sizes(input, target)
+    if beta == 0:       # torch's functional form calls l1_loss then: MeanBackward0 over AbsBackward0
+        from ...ops.unary import abs as _abs
+        from ._util import reduce_tensor
+        return reduce_tensor(_abs(input - target), get_enum(reduction))
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     return _pointwise(SmoothL1LossBackward0, input, target, reduction, _smooth_l1, beta=beta)

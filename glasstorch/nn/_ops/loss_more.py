@@ -41,6 +41,9 @@ class SoftMarginLossBackward0(Node):
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = legacy_reduction(size_average, reduce, reduction)
     reduction = get_enum(reduction)
+    if GRAD.enabled and getattr(target, "requires_grad", False):    # autograd's check, before the kernel's
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
     xd = input._data.dtype
     if xd.kind == "b":                        # torch negates the input first, then works in its dtype
         from ...ops.arithmetic import NEG_BOOL
@@ -60,7 +63,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
         raise RuntimeError(f"output with shape {list(input._data.shape)} doesn't match the broadcast shape "
                            f"{list(shape)}")
     x, y = np.broadcast_arrays(input._data, target._data.astype(input._data.dtype, copy=False))
-    r = _wrap(np.asarray(_reduce_array(np.log1p(np.exp(-x * y)), reduction), dtype=x.dtype))
+    from ...ops import _libm        # torch's composite log1p(exp(-x y)): each op rounded as torch's
+    with np.errstate(over="ignore"):
+        r = _wrap(np.asarray(_reduce_array(_libm.log1p_vec(_libm.exp(-x * y)), reduction), dtype=x.dtype))
     if GRAD.enabled and (input._rg or target._rg):
         node = SoftMarginLossBackward0()
         node.reduction, node.need = reduction, (input._rg, target._rg)

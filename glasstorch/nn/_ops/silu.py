@@ -1,0 +1,52 @@
+"""silu (swish): y = x * sigmoid(x), as torch's float32 kernel computes it.
+
+torch's loop runs blocks of 16 elements as vectors, whose exp is SLEEF's, and the rest one by one
+with glibc's; ``_sleef_expf.unary_exp`` gives each element its exp.  Backward's ``1 + x (1 - s)`` is
+one fused multiply-add (GCC contracts it in torch's kernel), so both directions are torch's bit for
+bit on contiguous float32 tensors.
+"""
+import numpy as np
+
+from ...autograd.graph import Node
+from ...ops import _sleef_expf
+from ...ops._fma32 import fma32
+from ..._arg_refuse import not_a_tensor
+from .activation import _float_only, _opmath, _unary
+from .activation_inplace import silu_
+
+
+def _sig(x):
+    """sigmoid as silu's kernel computes it: 1 / (1 + exp(-x))."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + _sleef_expf.unary_exp(-x))
+
+
+class SiluBackward0(Node):
+    """y = x s(x)   ->   dx = g s (1 + x (1 - s))"""
+    __slots__ = ()
+
+    def backward(self, g):
+        x, = self.saved()
+        if isinstance(x, np.ndarray) and x.dtype == np.float32:
+            s = _sig(x)
+            return (g * s * fma32(x, np.float32(1) - s, np.float32(1)),)
+        s = self.m.sigmoid(x) if not isinstance(x, np.ndarray) else _sig(x)
+        return (g * s * (1 + x * (1 - s)),)
+
+
+def silu(input, inplace=False):
+    if inplace:
+        return silu_(input)
+    try:
+        kind = input._data.dtype.kind
+    except AttributeError:          # not a tensor: torch's parser error
+        not_a_tensor()
+    if kind == "c":
+        from ...ops.complex_ops2 import silu as complex_silu
+        return complex_silu(input)
+    x = _float_only(input, "silu_cpu")
+    w = _opmath(x)
+    one = w.dtype.type(1)
+    with np.errstate(over="ignore"):            # torch's kernel: x / (1 + exp(-x)), one rounding fewer
+        out = (w / (one + _sleef_expf.unary_exp(-w))).astype(x.dtype, copy=False)
+    return _unary(SiluBackward0, input, out, input)
