@@ -51,7 +51,8 @@ def _ops():
 
 # ---- activations from the core op surface --------------------------------------------------------
 def relu(input, inplace=False):
-    if input.__class__ is not Tensor and input.__class__.__name__ == "SparseTensor":   # stays sparse, as torch's
+    # a sparse or quantized tensor stays sparse / quantized, as torch's
+    if input.__class__ is not Tensor and input.__class__.__name__ in ("SparseTensor", "QTensor"):
         return input.relu_() if inplace else input.relu()
     return relu_(input) if inplace else _relu_op(input)
 
