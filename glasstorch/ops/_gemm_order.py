@@ -14,6 +14,7 @@ first axis (NumPy adds that axis one item after another: ``_sum_order._seq``).""
 import numpy as np
 
 from ._sum_order import _seq
+from ._gemm_small import running_sum
 
 _MAX_TERMS = 1 << 22            # k * m * p products held at once; larger products use BLAS
 
@@ -37,6 +38,8 @@ def t_mm(a, b):
         return None
     terms = np.empty((k, m, p), a.dtype)             # C order: _seq adds along the first axis in turn
     np.multiply(a[:, :, None], b[:, None, :], out=terms)
+    if k:
+        terms[0] += 0.0                              # MKL's sum starts from +0: never a -0 result
     return _seq(terms, 0)
 
 
@@ -55,7 +58,8 @@ def mm(x, y):
     if x.dtype.kind == "c" and x.ndim == 2 == y.ndim and x.shape[1] in (2, 3) and x.shape[0] > 1 < y.shape[1] \
             and x.dtype == y.dtype:
         return complex_k_small(x, y)
-    return x @ y
+    r = running_sum(x, y) if x.ndim == 2 == y.ndim else None       # short k: MKL's small kernel
+    return x @ y if r is None else r
 
 
 def complex_k_small(x, y):
@@ -92,6 +96,7 @@ def x_wt(x, w):
     if not (1 < k <= 3 and p <= 8 or k == 4 and p <= 3) or x.dtype != w.dtype or x.dtype.char not in "fd":
         return None
     out = x[:, :1] * w[:, 0]
+    out += 0.0                                # the sum starts from +0
     for i in range(1, k):
         out += x[:, i:i + 1] * w[:, i]        # each product rounded, then added in turn
     return out

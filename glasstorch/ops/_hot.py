@@ -14,7 +14,7 @@ import numpy as np
 
 from ._common import GRAD, Tensor, _BIG, _F32, _F64, _new
 from ._no_dim import KEEP, NO_DIM
-from . import _gemm_order, matmul as _matmul_op, reduction as _red
+from . import _gemm_order, _gemm_small, matmul as _matmul_op, reduction as _red
 
 _reduce_add = np.add.reduce
 _np_matmul = np.matmul
@@ -71,7 +71,12 @@ def __matmul__(self, other):
                 try:
                     if nx == 2 == ny:
                         return _plain(_gemm_mm(x, y))
-                    r = _np_matmul(x, y)
+                    # a row-major batch @ a matrix: torch's one folded mm, in MKL's order where modelled
+                    r = _gemm_small.product(x, y) if ny == 2 else None
+                    if r is None and not _matmul_op._folds(self, other):
+                        r = _gemm_small.bmm_small(x, y)     # torch's expand + bmm: its small loop
+                    if r is None:
+                        r = _np_matmul(x, y)
                 except ValueError:          # sizes that do not match: torch's error, from matmul
                     pass
                 else:

@@ -3,12 +3,13 @@
 ``matmul`` dispatches on the ranks as torch does, so the graph has torch's nodes: 1-d @ 1-d is
 ``dot``, 2-d @ 1-d ``mv``, 2-d @ 2-d ``mm``, 1-d @ 2-d is ``unsqueeze, mm, squeeze_``
 (SqueezeBackward4), and anything batched folds into ``mm``/``mv``/``bmm`` and is then reshaped
-back (UnsafeViewBackward0).  With no gradient to record it is one ``np.matmul`` call.
+back (UnsafeViewBackward0).  With no gradient to record it is one product: MKL's order for the
+small ones (``_gemm_order``, ``_gemm_small``), else ``np.matmul``.
 """
 import numpy as np
 
 from ..autograd.graph import Node
-from . import _gemm_order
+from . import _gemm_order, _gemm_small
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from ._common import tensors_only
 from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, SqueezeBackward4
@@ -34,7 +35,8 @@ def _record_product(node_cls, r, a, b):
 
 
 def _mat(m, a, b):
-    return (a @ b) if isinstance(a, np.ndarray) else m.matmul(a, b)
+    # a backward product is torch's mm / bmm: its order where modelled
+    return _gemm_small.backward_product(a, b) if isinstance(a, np.ndarray) else m.matmul(a, b)
 
 
 # ---- the primitives ----------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({A.shape[0]}), mat ({A.shape[0]}x{A.shape[1]}), vec "
                            f"({v.shape[0]})")
     _mv_dtypes(v.dtype, A, v)
-    return _record_product(MvBackward0, _wrap(A @ v), input, vec)
+    return _record_product(MvBackward0, _wrap(_gemm_small.mv(A, v)), input, vec)
 
 
 class MmBackward0(Node):
@@ -173,7 +175,8 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{x.shape[0]}, "
                            f"{x.shape[2]}] but got: [{y.shape[0]}, {y.shape[1]}].")
     _bmm_dtypes(x, y)
-    return _record_product(BmmBackward0, _wrap(_gemm_order.matmul_nd(x, y)), input, mat2)
+    r = _gemm_small.bmm_small(x, y)            # small products: ATen's own loop, not the BLAS
+    return _record_product(BmmBackward0, _wrap(_gemm_order.matmul_nd(x, y) if r is None else r), input, mat2)
 
 
 def _unsafe_view(t, shape):
@@ -206,7 +209,10 @@ def matmul(input, other, *, out=None):
             if x.dtype.kind == "b":
                 _refuse_bool(x, y, _folds(input, other))
             try:
-                r = np.asarray(_gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else
+                r = _gemm_small.product(x, y)
+                if r is None and x.ndim > 1 < y.ndim and x.ndim + y.ndim > 4 and not _folds(input, other):
+                    r = _gemm_small.bmm_small(x, y)         # torch's expand + bmm: its small loop
+                r = np.asarray(r if r is not None else _gemm_order.mm(x, y) if x.ndim == 2 == y.ndim else
                                _gemm_order.matmul_nd(x, y) if x.ndim > 1 < y.ndim else np.matmul(x, y))
             except ValueError:
                 pass
@@ -379,8 +385,9 @@ def baddbmm(input, batch1, batch2, *deprecated, beta=1, alpha=1, out=None):
         raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input._data.dtype)}, batch1: "
                            f"{_c_name(x.dtype)}, batch2: {_c_name(y.dtype)}")
     _bmm_dtypes(x, y)
-    return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(_opmath(x), _opmath(y)), beta, alpha,
-                       x.dtype)
+    prod = _gemm_small.bmm_small(x, y)          # small products: ATen's own loop (then beta C + alpha prod)
+    return _addmm_like(BaddbmmBackward0, input, batch1, batch2, np.matmul(_opmath(x), _opmath(y)) if prod is None
+                       else prod, beta, alpha, x.dtype)
 
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "addmv", "baddbmm", "tensordot",

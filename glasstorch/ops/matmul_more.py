@@ -115,4 +115,5 @@ def addmv(input, mat, vec, *deprecated, beta=1, alpha=1, out=None):
         raise RuntimeError(f"size mismatch, got input ({c.shape[0] if c.ndim else 1}), mat ({A.shape[0]}x"
                            f"{A.shape[1]}), vec ({v.shape[0]})")
     _mv_dtypes(c.dtype, A, v)
-    return _addmm_like(AddmvBackward0, input, mat, vec, A @ v, beta, alpha)
+    from ._gemm_small import mv as _mv           # MKL's gemv order where modelled
+    return _addmm_like(AddmvBackward0, input, mat, vec, _mv(A, v), beta, alpha)

@@ -29,7 +29,7 @@ class AddmmBackward0(Node):
         x, wt = self.saved()
         nb, nx, nw = self.need
         if nx:          # torch's formula takes mat2.t(): TBackward0 under create_graph
-            gx = g @ wt.T if self.m is np else g @ wt.t()
+            gx = _gemm_order.mm(g, wt.T) if self.m is np else g @ wt.t()      # g W, as torch's mm
         return (g if nb else None, gx if nx else None, weight_grad_t(x, g) if nw else None)
 
 
@@ -41,7 +41,8 @@ class MmBackward0(Node):
     def backward(self, g):
         wt, x = self.saved()
         nx, nw = self.need
-        return (g @ wt.T if nx else None, weight_grad_t(x, g) if nw else None)
+        return (_gemm_order.mm(g, wt.T) if nx and isinstance(g, np.ndarray) else g @ wt.T if nx else None,
+                weight_grad_t(x, g) if nw else None)      # (g W: torch's mm, MKL's order where modelled)
 
 
 def weight_grad_t(x, g):
@@ -83,7 +84,7 @@ def _linear2d(input, weight, bias):
         # a few inputs: MKL's plain sum (x_wt; its bound checked here first, this is every forward)
         out = x_wt(x, w) if 1 < x.shape[1] <= 4 else None
         if out is None:
-            out = _gemm_order.mm(x, w.T) if x.dtype.kind == "c" else x @ w.T    # complex k = 2, 3: torch's order
+            out = _gemm_order.mm(x, w.T)      # torch's order where modelled (complex k = 2, 3; short k)
         if bias is not None:
             out += bias._data
     r = _wrap(out)
