@@ -106,7 +106,7 @@ for h in hooks:
 with torch.inference_mode():
     corrupt_logits = model(corrupt)
 clean_ld, corrupt_ld = logit_diff(clean_logits).item(), logit_diff(corrupt_logits).item()
-print(f"clean {clean_ld:.4f} corrupted {corrupt_ld:.4f}")
+print(f"clean {clean_ld:.3f} corrupted {corrupt_ld:.3f}")
 print(sorted(clean_cache), clean_cache["blocks.0.attn.z"].shape, clean_cache["embed"].is_inference())
 
 
@@ -205,4 +205,4 @@ once_handle = model.blocks[0].register_forward_hook(patch_once)
 model.blocks[0].register_forward_hook(lambda m, i, o: seen.append(tuple(o.shape)))
 with torch.no_grad():
     first, second = logit_diff(model(corrupt)).item(), logit_diff(model(corrupt)).item()
-print(f"{first:.4f} {second:.4f}", seen, len(model.blocks[0]._forward_hooks))
+print(f"{first:.3f} {second:.3f}", seen, len(model.blocks[0]._forward_hooks))
