@@ -9,7 +9,6 @@ wraps each name of ``ROUTED`` in the glasstorch namespace so that a quantized fi
 QTensor method (a dense call pays one class test).  Per-channel tensors keep glasstorch's dense fallback
 (torch slices or drops their per-channel parameters, or refuses the strides: see docs/differences.md).
 """
-import functools
 
 import numpy as np
 
@@ -73,20 +72,8 @@ def int_repr(input):
 
 def _routed(name, dense_fn):
     """``dense_fn``, sending a quantized first argument to the QTensor method of the same name."""
-    method = getattr(QTensor, name)
-
-    def fn(input, *args, **kwargs):
-        if input.__class__ is QTensor:
-            return method(input, *args, **kwargs)
-        return dense_fn(input, *args, **kwargs)
-    functools.update_wrapper(fn, dense_fn)
-    fn.__module__, fn.__qualname__ = "glasstorch", name
-    return fn
-
-
-# torch's parser errors name the function the wrapper routes to
-from ._arg_refuse import PASS_THROUGH  # noqa: E402
-PASS_THROUGH.add(next(c for c in _routed.__code__.co_consts if hasattr(c, "co_code")))
+    from ._routing import routed
+    return routed(QTensor, name, dense_fn, getattr(QTensor, name))
 
 
 def install(namespace):
@@ -98,3 +85,8 @@ def install(namespace):
             fn = _routed(name, dense_fn)
             fn._quant_routed = True
             namespace[name] = fn
+    # torch.nn.functional.relu_ is torch.relu_: the routed one serves both
+    from .nn import functional as F
+    if getattr(F, "relu_", None) is not None and getattr(F.relu_, "_quant_routed", False) is False \
+            and namespace.get("relu_") is not None and namespace["relu_"].__wrapped__ is F.relu_:
+        F.relu_ = namespace["relu_"]

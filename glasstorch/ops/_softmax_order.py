@@ -34,6 +34,11 @@ def lane_sum(e):
     t = n - k * w
     if t:
         acc[..., :t] += e[..., k * w:]
+    return _lanes(acc, w)
+
+
+def _lanes(acc, w):
+    """The AVX2 horizontal sum of (..., w) lane accumulators (see the module docstring)."""
     if w == 8:
         h = acc[..., :4] + acc[..., 4:]
         h = h[..., :2] + h[..., 2:]
@@ -42,6 +47,31 @@ def lane_sum(e):
     r += acc[..., 2]
     r += acc[..., 3]
     return r
+
+
+def lane_dot(a, b, fused_tail):
+    """Each last-axis row of ``a * b`` summed as softmax's backward kernel sums it
+    (``map2_reduce_all``): rows shorter than W as rounded products added in turn; otherwise the
+    first vector of products, each further vector of rounded products added to it, the leftover
+    lanes too, then the lanes as ``lane_sum``'s.  Measured: where ``at::parallel_for`` runs the rows
+    in the caller's thread (one thread, or one row) GCC's copy of the loop fuses the leftover lanes'
+    ``acc + x * y`` into one FMA; inside the OpenMP region it does not (``fused_tail``)."""
+    n = a.shape[-1]
+    w = 8 if a.dtype == np.float32 else 4
+    if n < w:
+        return lane_sum(a * b)
+    k = n // w
+    prods = a[..., :k * w] * b[..., :k * w]                                      # rounded products
+    acc = np.add.reduce(prods.reshape(a.shape[:-1] + (k, w)), axis=-2)          # vector by vector
+    t = n - k * w
+    if t:
+        if fused_tail:
+            from ._fma32 import fma32
+            from .._rng_fma import fma64
+            acc[..., :t] = (fma32 if w == 8 else fma64)(a[..., k * w:], b[..., k * w:], acc[..., :t])
+        else:
+            acc[..., :t] += a[..., k * w:] * b[..., k * w:]
+    return _lanes(acc, w)
 
 
 def row_sum(e, d, keepdims=True):

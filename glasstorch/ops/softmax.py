@@ -25,7 +25,12 @@ class SoftmaxBackward0(Node):
         y, = self.saved()
         d = self.dim
         if isinstance(g, (np.ndarray, np.generic)):
-            s = row_sum(g * y, d) if d is not None and y.ndim else (g * y).sum(d, keepdims=True)
+            if d is not None and y.ndim and d == y.ndim - 1 and y.dtype.char in "fd":
+                from .._runtime import get_num_threads
+                inline = get_num_threads() == 1 or y.size <= y.shape[-1]     # (one row)
+                s = lane_dot(g, y, inline)[..., None]   # sum(g y) as the kernel adds it
+            else:
+                s = row_sum(g * y, d) if d is not None and y.ndim else (g * y).sum(d, keepdims=True)
             return ((g - s) * y,)
         return (y * (g - (g * y).sum(d, keepdim=True)),)
 
@@ -80,7 +85,7 @@ def _kernel_exp(x):
 
 
 from ._layout import contig_of  # noqa: E402
-from ._softmax_order import row_sum  # noqa: E402
+from ._softmax_order import lane_dot, row_sum  # noqa: E402
 from . import _sleef_expf  # noqa: E402
 from ._fma32 import fma32  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402

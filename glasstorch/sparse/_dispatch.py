@@ -7,7 +7,6 @@ a thin wrapper, ``if input.__class__ is SparseTensor: return <the SparseTensor m
 call pays one class test and one extra call.  The methods the dense ``Tensor`` class would lend a
 sparse tensor for an op torch has no sparse kernel for (``REFUSED``) raise torch's error instead.
 """
-import functools
 
 from ._coo import SparseTensor, make, not_on_sparse
 from ._unary import ZERO_PRESERVING
@@ -112,20 +111,9 @@ def _install_methods():
 
 
 def _routed(name, dense_fn, method):
-    """``dense_fn``, sending a sparse first argument to ``method``; pickled as ``glasstorch.<name>`` (the
-    dense function keeps its own module and name, so references to it still pickle too)."""
-    def fn(input, *args, **kwargs):
-        if input.__class__ is SparseTensor:
-            return method(input, *args, **kwargs)
-        return dense_fn(input, *args, **kwargs)
-    functools.update_wrapper(fn, dense_fn)
-    fn.__module__, fn.__qualname__ = "glasstorch", name
-    return fn
-
-
-# torch's parser errors name the function the wrapper routes to (``torch.logsumexp(x, None)``)
-from .._arg_refuse import PASS_THROUGH  # noqa: E402
-PASS_THROUGH.add(next(c for c in _routed.__code__.co_consts if hasattr(c, "co_code")))
+    """``dense_fn``, sending a sparse first argument to ``method`` (``_routing.routed``)."""
+    from .._routing import routed
+    return routed(SparseTensor, name, dense_fn, method)
 
 
 def install(namespace):

@@ -49,6 +49,18 @@ def assert_same_array(a, b, rtol=0.0, atol=0.0, what="value"):
         np.testing.assert_allclose(b, a, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
 
 
+def values_and_grads(fn, x, g):
+    """[(value, input gradient)] of ``fn(mod, tensor)`` on torch, then glasstorch: both from a copy of
+    the array ``x``, backpropagating a copy of the array ``g``."""
+    out = []
+    for m in MODS:
+        a = m.from_numpy(np.array(x, copy=True)).requires_grad_(True)
+        y = fn(m, a)
+        y.backward(m.from_numpy(np.array(g, copy=True)))
+        out.append((y.detach().numpy().copy(), a.grad.numpy().copy()))
+    return out
+
+
 def _flat(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 

@@ -12,21 +12,11 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 from glasstorch.ops._sleef_expf import vector_mask
-from tests.parity._helpers import MODS, assert_same_array
+from tests.parity._helpers import MODS, assert_same_array, values_and_grads
 
 FNS = {"sigmoid": lambda m, a: a.sigmoid(), "torch.sigmoid": lambda m, a: m.sigmoid(a),
        "nn.Sigmoid": lambda m, a: m.nn.Sigmoid()(a), "silu": lambda m, a: m.nn.functional.silu(a),
        "nn.SiLU": lambda m, a: m.nn.SiLU()(a)}
-
-
-def _run(fn, x, g):
-    out = []
-    for m in MODS:
-        a = m.from_numpy(x.copy()).requires_grad_(True)
-        y = fn(m, a)
-        y.backward(m.from_numpy(g.copy()))
-        out.append((y.detach().numpy().copy(), a.grad.numpy().copy()))
-    return out
 
 
 @settings(max_examples=30)
@@ -36,7 +26,7 @@ def test_float32_bit_for_bit(n, scale, seed, name):
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(n) * scale).astype(np.float32)
     g = rng.standard_normal(n).astype(np.float32)
-    (yt, gt_), (yg, gg) = _run(FNS[name], x, g)
+    (yt, gt_), (yg, gg) = values_and_grads(FNS[name], x, g)
     assert_same_array(yt, yg, what=name)
     assert_same_array(gt_, gg, what=f"{name} gradient")
 
@@ -47,7 +37,7 @@ def test_float32_shapes_and_thread_chunks(shape, name):
     rng = np.random.default_rng(7)
     x = (rng.standard_normal(shape) * 5).astype(np.float32)
     g = rng.standard_normal(shape).astype(np.float32)
-    (yt, gt_), (yg, gg) = _run(FNS[name], x, g)
+    (yt, gt_), (yg, gg) = values_and_grads(FNS[name], x, g)
     assert_same_array(yt, yg)
     assert_same_array(gt_, gg)
 

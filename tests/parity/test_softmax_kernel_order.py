@@ -20,17 +20,7 @@ from hypothesis import given, settings, strategies as st
 
 import glasstorch
 from glasstorch.ops import _sleef_expf
-from tests.parity._helpers import MODS, assert_same_array
-
-
-def _both(fn, x, g):
-    out = []
-    for m in MODS:
-        a = m.from_numpy(x.copy()).requires_grad_(True)
-        y = fn(m, a)
-        y.backward(m.from_numpy(g.copy()))
-        out.append((y.detach().numpy().copy(), a.grad.numpy().copy()))
-    return out
+from tests.parity._helpers import MODS, assert_same_array, values_and_grads
 
 
 @settings(max_examples=40)
@@ -40,7 +30,7 @@ def test_last_dim_float32_bit_for_bit(rows, n, scale, seed, fn):
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal((rows, n)) * scale).astype(np.float32)
     g = rng.standard_normal((rows, n)).astype(np.float32)
-    (yt, gt_), (yg, gg) = _both(lambda m, a: getattr(a, fn)(-1), x, g)
+    (yt, gt_), (yg, gg) = values_and_grads(lambda m, a: getattr(a, fn)(-1), x, g)
     _same_row_values(fn, yt, yg)
     _same_row_values(fn, gt_, gg, atol=1e-6)
 
@@ -62,7 +52,7 @@ def test_last_dim_float32_through_functional_and_cross_entropy(shape):
     for name, fn in (("softmax", lambda m, a: m.nn.functional.softmax(a, dim=-1)),
                      ("log_softmax", lambda m, a: m.log_softmax(a, -1)),
                      ("softmax", lambda m, a: m.nn.Softmax(dim=len(shape) - 1)(a))):
-        (yt, gt_), (yg, gg) = _both(fn, x, g)
+        (yt, gt_), (yg, gg) = values_and_grads(fn, x, g)
         _same_row_values(name, yt, yg)
         _same_row_values(name, gt_, gg, atol=1e-6)
     if len(shape) == 2:
@@ -90,7 +80,7 @@ def test_float64_rows_close_and_lane_summed():
     x = rng.standard_normal((16, 37)) * 3
     g = rng.standard_normal((16, 37))
     for fn in ("softmax", "log_softmax"):
-        (yt, gt_), (yg, gg) = _both(lambda m, a: getattr(a, fn)(-1), x, g)
+        (yt, gt_), (yg, gg) = values_and_grads(lambda m, a: getattr(a, fn)(-1), x, g)
         assert_same_array(yt, yg, rtol=1e-15, atol=1e-300)
         assert_same_array(gt_, gg, rtol=1e-13, atol=1e-18)
 
@@ -150,3 +140,23 @@ def test_ctc_loss_with_only_empty_targets():
 
 def test_glasstorch_is_the_module_under_test():
     assert MODS[1] is glasstorch
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_softmax_backward_one_and_two_threads(threads):
+    """softmax's backward sums g * y with its leftover lanes fused into an FMA where torch runs the rows
+    in the caller's thread (one thread, or one row), unfused inside its OpenMP region."""
+    before = (torch.get_num_threads(), glasstorch.get_num_threads())
+    torch.set_num_threads(threads)
+    glasstorch.set_num_threads(threads)
+    try:
+        rng = np.random.default_rng(threads)
+        for rows, n in [(1, 12), (5, 12), (3, 37), (1, 70), (6, 23), (2, 8), (4, 5)]:
+            x = (rng.standard_normal((rows, n)) * 2).astype(np.float32)
+            g = rng.standard_normal((rows, n)).astype(np.float32)
+            (yt, gt_), (yg, gg) = values_and_grads(lambda m, a: a.softmax(-1), x, g)
+            assert_same_array(yt, yg)
+            assert_same_array(gt_, gg, what=f"gradient, {rows} rows of {n}")
+    finally:
+        torch.set_num_threads(before[0])
+        glasstorch.set_num_threads(before[1])
