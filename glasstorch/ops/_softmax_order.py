@@ -80,3 +80,24 @@ def row_sum(e, d, keepdims=True):
         s = lane_sum(e)
         return s[..., None] if keepdims else s
     return np.sum(e, axis=d, keepdims=keepdims)
+
+
+def vector_positions(outer, inner, threads):
+    """(outer, inner) bools: which positions torch's softmax over a middle dim (``_vec_softmax``) runs
+    in its vector loop (SLEEF's exp) rather than its scalar tail (glibc's).  ``at::parallel_for`` cuts
+    the outer * inner positions into one chunk per thread; within a chunk, each stretch of a row
+    (inner positions of one outer index) goes in groups of 8 that fit in both the row and the chunk,
+    and what is left of the stretch goes one position at a time."""
+    n = outer * inner
+    p = np.arange(n)
+    if threads > 1 and n > 1:
+        size = -(-n // min(threads, n))
+        b = p // size * size
+        e = np.minimum(b + size, n)
+    else:
+        b, e = np.zeros(n, np.int64), np.full(n, n)
+    row0 = p - p % inner
+    rs = np.maximum(b, row0)                       # where this stretch of the row starts
+    re = np.minimum(e, row0 + inner)               # and ends
+    gs = rs + (p - rs) // 8 * 8                    # the start of p's group
+    return (gs + 8 <= re).reshape(outer, inner)

@@ -79,13 +79,31 @@ def _shifted(x, d):
     return x - m
 
 
+def _middle_dim_exp(s, d):
+    """exp of the shifted input as softmax over a middle dim gets it: SLEEF's at the positions its
+    vector loop takes (``vector_positions``), the correctly rounded (glibc's) elsewhere; float32 only."""
+    e = _libm.exp(s)
+    if s.dtype != np.float32 or not s.size:
+        return e
+    from .._runtime import get_num_threads
+    outer = int(np.prod(s.shape[:d]))
+    inner = int(np.prod(s.shape[d + 1:]))
+    vec = vector_positions(outer, inner, get_num_threads())
+    if vec.any():
+        view = s.reshape(outer, s.shape[d], inner)
+        ev = e.reshape(outer, s.shape[d], inner)
+        pick = np.broadcast_to(vec[:, None, :], view.shape)
+        ev[pick] = _sleef_expf.expf(view[pick])
+    return e
+
+
 def _kernel_exp(x):
     """exp as torch's softmax kernels compute it: SLEEF's for float32 (``_sleef_expf``), NumPy's else."""
     return _sleef_expf.expf(x) if x.dtype == np.float32 else _libm.exp(x)
 
 
 from ._layout import contig_of  # noqa: E402
-from ._softmax_order import lane_dot, row_sum  # noqa: E402
+from ._softmax_order import lane_dot, row_sum, vector_positions  # noqa: E402
 from . import _sleef_expf  # noqa: E402
 from ._fma32 import fma32  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402
@@ -102,7 +120,7 @@ def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
             e = _kernel_exp(_shifted(w, d))
             y = e * (w.dtype.type(1) / row_sum(e, d))
         elif x.dtype.char in "fd" and x.ndim:
-            e = _libm.exp(_shifted(w, d))                        # another dim: each item over the sum
+            e = _middle_dim_exp(_shifted(w, d), d)               # another dim: each item over the sum
             y = e / np.sum(e, axis=d, keepdims=True)
         else:
             e = _libm.exp(_shifted(w, d))
