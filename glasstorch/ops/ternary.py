@@ -106,13 +106,16 @@ class AddcmulBackward0(Node):
 
 
 class AddcdivBackward0(Node):
-    """z = x + v t1 / t2   ->   dx = g,   dt1 = g v / t2,   dt2 = -g v t1 / t2^2"""
+    """z = x + v t1 / t2   ->   dx = g,   dt1 = g v / t2,   dt2 = -g v t1 / t2^2
+
+    grouped as torch's formula, ``-grad * (value * tensor1 / (tensor2 * tensor2))``: the last bits follow
+    the grouping."""
     __slots__ = ("value",)
 
     def backward(self, g):
         t1, t2 = self.saved()
         v = self.value
-        return g, g * (v / t2), -g * v * t1 / (t2 * t2)
+        return g, g * (v / t2), -g * (v * t1 / (t2 * t2))
 
 
 def _addcmul_fused(x, t1, t2, value, npdt):
@@ -130,10 +133,21 @@ def _addcmul_fused(x, t1, t2, value, npdt):
     return z if z.shape == shape else np.broadcast_to(z, shape).copy()
 
 
+def _number_value(name, value):
+    """``value`` is a Scalar: torch's argument parser takes a 0-d tensor that does not require grad as
+    its number (optimizers pass ``1 - beta2`` as one) and refuses any other tensor."""
+    if is_tensor(value):
+        if value.dim() != 0 or value.requires_grad:
+            raise TypeError(f"{name}(): argument 'value' must be Number, not Tensor")
+        return value.item()
+    return value
+
+
 def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     if deprecated:      # torch.addcmul(input, value, tensor1, tensor2), the 0.4-era overload
         from .._deprecated_overloads import rebind
         value, tensor1, tensor2 = rebind("addcmul", False, (tensor1, tensor2) + deprecated)
+    value = _number_value("addcmul", value)
     dt = result_type(input, tensor1, tensor2)
     if dt.np in (np.float32, np.float64):
         r = _addcmul_fused(data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np), value, dt.np)
@@ -153,6 +167,7 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
     if deprecated:      # torch.addcdiv(input, value, tensor1, tensor2)
         from .._deprecated_overloads import rebind
         value, tensor1, tensor2 = rebind("addcdiv", False, (tensor1, tensor2) + deprecated)
+    value = _number_value("addcdiv", value)
     dt = result_type(input, tensor1, tensor2)
     if dt._cat < 2:                 # floating (2) and complex (3) divide truly
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
@@ -179,11 +194,13 @@ def lerp_(input, end, weight):
 
 
 def addcmul_(input, tensor1, tensor2, *, value=1):
+    value = _number_value("addcmul_", value)
     return commit(input, lambda: addcmul(original(input), tensor1, tensor2, value=value), "addcmul",
                   inputs=(tensor1, tensor2))
 
 
 def addcdiv_(input, tensor1, tensor2, *, value=1):
+    value = _number_value("addcdiv_", value)
     return commit(input, lambda: addcdiv(original(input), tensor1, tensor2, value=value), "addcdiv")
 
 

@@ -18,6 +18,7 @@ from .._tensor import Tensor
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import addcdiv_, addcmul_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_fused, check_lr, check_weight_decay, restore_step_tensors
+from ._differentiable import adam_differentiable
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["Adam", "adam"]
@@ -72,9 +73,11 @@ class Adam(Optimizer):
             params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps = self._init_group(
                 group, "exp_avg", "exp_avg_sq", "max_exp_avg_sq" if group["amsgrad"] else None, "step")
             beta1, beta2 = group["betas"]
-            adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, amsgrad=group["amsgrad"],
-                 beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"],
-                 maximize=group["maximize"], decoupled_weight_decay=group["decoupled_weight_decay"])
+            # torch records a differentiable step in the graph (grad mode set from defaults)
+            run = adam_differentiable if self.defaults.get("differentiable", False) else adam
+            run(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, amsgrad=group["amsgrad"],
+                beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"],
+                maximize=group["maximize"], decoupled_weight_decay=group["decoupled_weight_decay"])
         return loss
 
 

@@ -22,6 +22,7 @@ from .. import _blas_axpy
 from .._dtype import float32, float64
 from .._dtype import FROM_NP
 from ._validate import check_fused
+from ._differentiable import sgd_differentiable
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["SGD", "sgd"]
@@ -53,11 +54,12 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """One update of every parameter that has a gradient."""
         loss = None if closure is None else _closure_loss(closure)
+        differentiable = self.defaults.get("differentiable", False)
         for group in self.param_groups:
             params, grads, bufs = [], [], []
             momentum = group["momentum"]
             # plain SGD updates single float32 numbers right here; the rest goes to sgd() below
-            plain = not momentum and not group["weight_decay"] and not group["maximize"]
+            plain = not momentum and not group["weight_decay"] and not group["maximize"] and not differentiable
             neg_lr32 = None
             for p in group["params"]:
                 g = p._grad
@@ -74,15 +76,23 @@ class SGD(Optimizer):
                     bufs.append(self.state[p].get("momentum_buffer"))
             if not params:
                 continue
-            # sgd() writes into the arrays directly, so no graph is recorded without a no_grad block
-            sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
-                dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"],
-                foreach=group["foreach"], fused=group["fused"],
-                has_sparse_grad=any(g.is_sparse for g in grads))
+            if differentiable:      # torch records the step in the graph (grad mode set from defaults)
+                sgd_differentiable(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum,
+                                   lr=group["lr"], dampening=group["dampening"], nesterov=group["nesterov"],
+                                   maximize=group["maximize"])
+            else:
+                self._sgd_fast(group, params, grads, bufs, momentum)
             if momentum != 0:
                 for p, b in zip(params, bufs):
                     self.state[p]["momentum_buffer"] = b
         return loss
+
+    @staticmethod
+    def _sgd_fast(group, params, grads, bufs, momentum):
+        # sgd() writes into the arrays directly, so no graph is recorded without a no_grad block
+        sgd(params, grads, bufs, weight_decay=group["weight_decay"], momentum=momentum, lr=group["lr"],
+            dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"],
+            foreach=group["foreach"], fused=group["fused"], has_sparse_grad=any(g.is_sparse for g in grads))
 
 
 def _axpy(x, y, alpha, dt):
