@@ -47,6 +47,7 @@ def _static_names():
            _device.Size: "torch.Size", _runtime.layout: "torch.layout",
            _runtime.memory_format: "torch.memory_format"}
     for mod, name, shown in (("_dtype", "iinfo", "torch.iinfo"), ("_generator", "Generator", "torch._C.Generator"),
+                             ("_C", "Generator", "torch._C.Generator"),    # what glasstorch.Generator() makes
                              ("ops.storage", "UntypedStorage", "torch.storage.UntypedStorage"),
                              ("storage", "TypedStorage", "torch.storage.TypedStorage"),
                              ("_quant_dtype", "_Quantized", "torch.dtype"),

@@ -4,6 +4,7 @@ tensors -> stacked;  NumPy arrays -> stacked tensors;  floats -> float64 tensor;
 tensor;  strings stay a list;  dicts, tuples, lists and namedtuples -> collated field by field.
 """
 import collections.abc
+import copy
 
 import numpy as np
 
@@ -15,7 +16,8 @@ _ERR = "default_collate: batch must contain tensors, numpy arrays, numbers, dict
 def _stack(tensors):
     import glasstorch
     if hasattr(glasstorch, "stack"):
-        return glasstorch.stack(list(tensors), 0)
+        # a Tensor given as the batch itself reaches stack as torch's does, and fails alike
+        return glasstorch.stack(tensors if isinstance(tensors, Tensor) else list(tensors), 0)
     return _wrap(np.stack([t._data for t in tensors]))
 
 
@@ -41,6 +43,12 @@ def default_collate(batch):
     if isinstance(elem, collections.abc.Mapping):
         collated = {key: default_collate([d[key] for d in batch]) for key in elem}
         try:
+            if isinstance(elem, collections.abc.MutableMapping):
+                # torch updates a shallow copy of the first sample: a defaultdict keeps its factory,
+                # a subclass its attributes
+                clone = copy.copy(elem)
+                clone.update(collated)
+                return clone
             return elem_type(collated)
         except TypeError:
             return collated
@@ -56,6 +64,8 @@ def default_collate(batch):
         if isinstance(elem, tuple):
             return [default_collate(s) for s in transposed]
         try:
+            if isinstance(elem, collections.abc.MutableSequence):
+                return _filled_copy(elem, [default_collate(s) for s in transposed])
             return elem_type([default_collate(s) for s in transposed])
         except TypeError:
             return [default_collate(s) for s in transposed]
@@ -72,14 +82,33 @@ def default_convert(data):
             return data
         return _wrap(np.asarray(data))
     if isinstance(data, collections.abc.Mapping):
-        return {k: default_convert(v) for k, v in data.items()}
+        converted = {k: default_convert(data[k]) for k in data}
+        try:
+            if isinstance(data, collections.abc.MutableMapping):
+                clone = copy.copy(data)
+                clone.update(converted)
+                return clone
+            return t(converted)
+        except TypeError:
+            return converted
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return t(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
         return [default_convert(d) for d in data]
     if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
         try:
+            if isinstance(data, collections.abc.MutableSequence):
+                return _filled_copy(data, [default_convert(d) for d in data])
             return t([default_convert(d) for d in data])
         except TypeError:
             return [default_convert(d) for d in data]
     return data
+
+
+def _filled_copy(seq, items):
+    """A shallow copy of the mutable sequence ``seq`` (its type and attributes, as torch keeps them)
+    with item i replaced by ``items[i]``."""
+    clone = copy.copy(seq)
+    for i, item in enumerate(items):
+        clone[i] = item
+    return clone

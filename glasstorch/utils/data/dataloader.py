@@ -87,6 +87,38 @@ class DataLoader:
         self.collate_fn = collate_fn
         self._iterator = None
         self.check_worker_number_rationality()
+        self._initialized = True
+
+    # the attributes that fixed the batching at construction are frozen afterwards, as in torch
+    _FROZEN = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
+
+    def __setattr__(self, attr, val):
+        if attr in self._FROZEN and self.__dict__.get("_initialized", False):
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(attr, val)
+
+    @property
+    def multiprocessing_context(self):
+        return self._multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, context):
+        # validated as torch does, though the emulated workers never start a process with it
+        if context is not None:
+            if self.num_workers <= 0:
+                raise ValueError("multiprocessing_context can only be used with multi-process loading "
+                                 f"(num_workers > 0), but got num_workers={self.num_workers}")
+            import multiprocessing
+            if isinstance(context, str):
+                methods = multiprocessing.get_all_start_methods()
+                if context not in methods:
+                    raise ValueError(f"multiprocessing_context option should specify a valid start method in "
+                                     f"{methods!r}, but got multiprocessing_context={context!r}")
+                context = multiprocessing.get_context(context)
+            if not isinstance(context, multiprocessing.context.BaseContext):
+                raise TypeError("multiprocessing_context option should be a valid context object or a string "
+                                f"specifying the start method, but got multiprocessing_context={context}")
+        self._multiprocessing_context = context
 
     @property
     def _auto_collation(self):
@@ -200,6 +232,8 @@ class _SingleProcessIter:
         self._sampler_iter = iter(loader._index_sampler)
         # NOTE: torch draws this seed for worker processes even with num_workers=0; we draw it too
         self._base_seed = random_int64(loader.generator)
+        if loader.timeout != 0:         # torch's check, after the seed is drawn
+            raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
         self._num_yielded = 0
         self._fetch = _Fetcher(loader, loader.dataset)
 

@@ -5,7 +5,8 @@ import math
 import warnings
 from collections.abc import Iterable
 
-from ._rng import np_generator
+
+_DEFAULT = object()    # random_split's generator left out: torch's default_generator, seen as given
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset", "Subset",
            "random_split"]
@@ -50,6 +51,8 @@ class StackDataset(Dataset):
         if args and kwargs:
             raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like input/output, "
                              "but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
         self.datasets = args or kwargs
         lengths = [len(d) for d in (args or kwargs.values())]
         if any(n != lengths[0] for n in lengths):
@@ -60,6 +63,25 @@ class StackDataset(Dataset):
         if isinstance(self.datasets, dict):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices):
+        """A batch of samples; a stacked dataset with its own ``__getitems__`` is asked for the whole
+        batch at once, as the DataLoader's fetcher does."""
+        named = isinstance(self.datasets, dict)
+        parts = self.datasets.items() if named else enumerate(self.datasets)
+        columns = []
+        for key, d in parts:
+            getitems = getattr(d, "__getitems__", None)
+            if callable(getitems):
+                items = getitems(indices)
+                if len(items) != len(indices):
+                    raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+            else:
+                items = [d[i] for i in indices]
+            columns.append((key, items))
+        if named:
+            return [{k: items[j] for k, items in columns} for j in range(len(indices))]
+        return [tuple(items[j] for _, items in columns) for j in range(len(indices))]
 
     def __len__(self):
         return self._length
@@ -81,6 +103,13 @@ class ConcatDataset(Dataset):
 
     def __len__(self):
         return self.cumulative_sizes[-1]
+
+    @property
+    def cummulative_sizes(self):
+        # torch's deprecated spelling, kept with its FutureWarning
+        import warnings
+        warnings.warn("`cummulative_sizes` attribute is renamed to `cumulative_sizes`", FutureWarning, stacklevel=2)
+        return self.cumulative_sizes
 
     def __getitem__(self, idx):
         if idx < 0:
@@ -135,8 +164,10 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset, lengths, generator=_DEFAULT):
     """Split into non-overlapping Subsets of the given lengths (or fractions summing to 1)."""
+    if generator is _DEFAULT:
+        from ... import default_generator as generator
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         sizes = []
         for i, frac in enumerate(lengths):
@@ -153,7 +184,12 @@ def random_split(dataset, lengths, generator=None):
                               stacklevel=2)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = np_generator(generator).randperm(sum(lengths)).tolist()
+    # torch calls randperm(n, generator=generator): its default generator when none is given, an
+    # explicit None as None, both of which show in randperm's message for a non-integer n
+    from ... import randperm
+    from ..._random_api import check_randperm_n
+    check_randperm_n(sum(lengths), {"generator": generator})
+    indices = randperm(sum(lengths), generator=generator).tolist()
     out, offset = [], 0
     for n in lengths:
         offset += n

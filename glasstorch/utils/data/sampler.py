@@ -10,10 +10,9 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
 
 
 class Sampler:
-    """Base class: ``__iter__`` yields indices (or lists of indices, for batch samplers)."""
-
-    def __init__(self, data_source=None):
-        pass
+    """Base class: ``__iter__`` yields indices (or lists of indices, for batch samplers).  Like
+    torch's it has no ``__init__`` of its own: ``Sampler(data)`` and ``super().__init__(data)`` are
+    object's TypeErrors."""
 
     def __iter__(self):
         raise NotImplementedError
