@@ -250,6 +250,9 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              pin_memory=False):
     """A random permutation of 0 .. n-1 (int64 unless ``dtype`` says otherwise)."""
     check_device(device)
+    # the defaults left out of the message, as a caller that did not give them
+    check_randperm_n(n, {k: v for k, v in (("generator", generator), ("out", out), ("dtype", dtype),
+                                           ("layout", layout), ("device", device)) if v is not None})
     n = operator.index(n)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
@@ -261,6 +264,27 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         out._vc[0] += 1
         return out
     return _check_rg(_wrap(perm.astype(dt, copy=False)), requires_grad)
+
+
+def check_randperm_n(n, given):
+    """torch's parser TypeError for an ``n`` that is no integer ("argument 'n' (position 1) must be int,
+    not float"; the "invalid combination" listing when a generator is among the ``given`` keywords)."""
+    try:
+        bad = isinstance(n, bool) or operator.index(n) is None
+    except TypeError:
+        bad = True
+    if bad:
+        from ._arg_parser import parser_error
+        err = parser_error(_RANDPERM_SIGS, (n,), given)
+        if err is not None:
+            raise err
+
+
+_RANDPERM_SIGS = (
+    "randperm(SymInt n, *, Generator? generator, Tensor out=None, ScalarType? dtype=None, Layout? layout=None, "
+    "Device? device=None, bool? pin_memory=False, bool? requires_grad=False)",
+    "randperm(SymInt n, *, Tensor out=None, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+    "bool? pin_memory=False, bool? requires_grad=False)")
 
 
 def _randperm_fits(n, dt):
@@ -318,9 +342,7 @@ def poisson(input, generator=None):
 def binomial(count, prob, generator=None):
     """One Binomial(count, prob) draw per element (both tensors of one shape and float dtype)."""
     from . import _rng_binomial
-    if count.dtype != prob.dtype:
-        raise RuntimeError(f"expected scalar type {count.dtype.__str__()[6:].capitalize()} but found "
-                           f"{prob.dtype.__str__()[6:].capitalize()}")
+    _rng_binomial.check_arguments(count._data, prob._data)
     from .ops._no_derivative import record_not_implemented
     return record_not_implemented("binomial", _wrap(_rng_binomial.binomial(_k.generator_of(generator), count._data,
                                                                            prob._data)), count, prob)

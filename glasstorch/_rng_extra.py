@@ -101,10 +101,13 @@ def _multinomial_exponential(gen, rows, k):
 def _multinomial_row(gen, row, k):
     acc = np.float32 if row.dtype == np.float16 else row.dtype.type
     row = row.astype(acc)
-    if np.any(row < 0):
+    # torch checks entry by entry, ``val >= 0`` before ``isfinite``: the first bad entry decides the
+    # message, and a NaN fails the first check
+    bad = np.flatnonzero(~((row >= 0) & np.isfinite(row)))
+    if bad.size and not row[bad[0]] >= 0:
         raise RuntimeError("invalid multinomial distribution (encountering probability "
                            "entry < 0)")
-    if not np.all(np.isfinite(row)):
+    if bad.size:
         raise RuntimeError("invalid multinomial distribution (encountering probability "
                            "entry = infinity or NaN)")
     cum = np.cumsum(row, dtype=acc)                    # sequential, in the row's precision
@@ -196,7 +199,8 @@ def poisson(gen, rates):
     """``torch.poisson(rates)``: one sample per element in C order, rates' dtype."""
     rates = np.asarray(rates)
     if rates.dtype.kind != "f":
-        raise NotImplementedError(f"poisson for dtype {rates.dtype}")
+        from ._tensor_random import type_name
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{type_name(rates.dtype)}\'')
     flat = rates.reshape(-1).astype(np.float64).tolist()
     if any(not lam >= 0 for lam in flat):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")

@@ -57,12 +57,18 @@ def _gamma_one(alpha, single, gen, uniform):
             return scale * d * v
 
 
+def _need_float32_64(alpha, kernel):
+    # torch dispatches these samplers on float and double only (no Half, no integers, no complex)
+    if alpha.dtype not in (np.float32, np.float64):
+        from ._tensor_random import type_name
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{type_name(alpha.dtype)}\'')
+
+
 def standard_gamma(gen, alpha):
     """Gamma(alpha, 1) for each element of the array ``alpha`` (its dtype), at least the smallest
     normal number of that dtype."""
     alpha = np.asarray(alpha)
-    if alpha.dtype.kind != "f":
-        raise NotImplementedError(f'"gamma_cpu" not implemented for \'{alpha.dtype}\'')
+    _need_float32_64(alpha, "gamma_cpu")
     single = alpha.dtype != np.float64
     uniform = _Uniforms(gen)
     try:
@@ -77,6 +83,7 @@ def sample_dirichlet(gen, alpha):
     """Gammas in double (from the alphas in double), each at least DBL_MIN, normalised along the last
     dim, then cast and kept within [FLT_MIN, 1 - ulp) of the dtype."""
     alpha = np.asarray(alpha)
+    _need_float32_64(alpha, "dirichlet")
     uniform = _Uniforms(gen)
     try:
         g = [_gamma_one(a, False, gen, uniform) for a in alpha.reshape(-1).astype(np.float64).tolist()]

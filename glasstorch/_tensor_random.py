@@ -103,6 +103,9 @@ def normal(d, mean, std, gen):
 
 def bernoulli(d, p, gen):
     if isinstance(p, np.ndarray):
+        # torch's tensor-p kernel rejects a complex self before it looks at p
+        if d.dtype.kind == "c":
+            raise NotImplementedError(f'"bernoulli_tensor_cpu_self_" not implemented for \'{type_name(d.dtype)}\'')
         if p.dtype.kind != "f":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(p.dtype)}\'')
         p = in_storage_order(d, p)
@@ -113,6 +116,10 @@ def bernoulli(d, p, gen):
             raise RuntimeError(_P_IN_RANGE)
         fill_storage_order(d, gen.bernoulli_probs(p, d.dtype))
     else:
+        if d.dtype.kind == "c":
+            if not 0 <= float(p) <= 1:       # (the range check comes first)
+                gen.bernoulli_scalar(0, p)
+            raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for \'{type_name(d.dtype)}\'')
         fill_storage_order(d, gen.bernoulli_scalar(d.size, p, d.dtype))
 
 
@@ -221,7 +228,7 @@ class TensorRandom:
         d = self._data
         p = _float_p(p, "(Tensor)", " * (*, torch.Generator generator = None)\n * (float p, *, torch.Generator "
                      "generator = None)\n")
-        if p is None and d.dtype.kind != "f":
+        if p is None and d.dtype.kind not in "fc":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(d.dtype)}\'')
         # torch: empty_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT) -- contiguous, not self's layout
         out = np.empty(d.shape, d.dtype)

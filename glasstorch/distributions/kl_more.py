@@ -45,8 +45,9 @@ def register(register_kl, kl_divergence):
     @register_kl(MultivariateNormal, MultivariateNormal)
     def _kl_mvn_mvn(p, q):
         if p.event_shape != q.event_shape:
-            raise ValueError("KL-divergence between two Multivariate Normals with different event shapes cannot "
-                             "be computed")
+            # torch's message keeps the indentation of its backslash-continued string literal
+            raise ValueError("KL-divergence between two Multivariate Normals with                          "
+                             "different event shapes cannot be computed")
         Lp, Lq = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
         half_term1 = Lq.diagonal(dim1=-2, dim2=-1).log().sum(-1) - Lp.diagonal(dim1=-2, dim2=-1).log().sum(-1)
         batch = _t.broadcast_shapes(Lq.shape[:-2], Lp.shape[:-2])

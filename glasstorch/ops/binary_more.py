@@ -204,13 +204,28 @@ class LogaddexpBackward0(Node):
 
 
 class XlogyBackward0(Node):
-    """z = a log(b) (0 where a = 0)   ->   da = g log(b) (0 where a = 0 and b is not nan),   db = g a / b"""
+    """z = a log(b) (0 where a = 0)   ->   da = xlogy(g, b), zeroed where a = 0 and b <= 0,   db = g a / b
+
+    torch's formula: at a = 0 the a-gradient is still log(b) (the Dirichlet log-density's gradient in a
+    concentration of 1 needs it); only where log(b) is -inf or nan does a = 0 give 0."""
     __slots__ = ()
 
     def backward(self, g):
         a, b = self.saved()
         m = self.m
-        return g * m.where((a == 0) & (b == b), 0.0, m.log(b)), g * a / b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            da = m.where(((g == 0) & (b == b)) | ((a == 0) & (b <= 0)), 0.0, g * m.log(b))
+            return da, g * a / b
+
+
+class XlogyBackward1(XlogyBackward0):
+    """xlogy(number, b): as XlogyBackward0"""
+    __slots__ = ()
+
+
+class XlogyBackward2(XlogyBackward0):
+    """xlogy(a, number): as XlogyBackward0"""
+    __slots__ = ()
 
 
 class CopysignBackward0(Node):
@@ -298,7 +313,10 @@ _NO_INTEGER_KERNEL = (np.hypot, np.logaddexp, np.logaddexp2)   # atan2 and xlogy
 
 
 def xlogy(input, other, *, out=None):
-    return _float_pair(_xlogy, XlogyBackward0, input, other)
+    # torch's Scalar overloads have their own nodes (self_scalar: 1, other_scalar: 2)
+    node = XlogyBackward0 if is_tensor(input) and is_tensor(other) else \
+        XlogyBackward1 if is_tensor(other) else XlogyBackward2
+    return _float_pair(_xlogy, node, input, other)
 
 
 def copysign(input, other, *, out=None):

@@ -35,7 +35,9 @@ def expand(input, *sizes, size=None):
         s, j = sizes[i], i - lead
         cur = x.shape[j] if j >= 0 else 1
         stride = old_st[j] if j >= 0 else (target[i + 1] * st[i + 1] if i + 1 < len(sizes) else 0)
-        if s == -1:
+        if s == -1 and x.ndim == 0:
+            pass        # torch takes a 0-dim tensor's target sizes as they are: -1 fails as a negative numel
+        elif s == -1:
             if j < 0:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
                                    f"non-existing dimension {i}")
