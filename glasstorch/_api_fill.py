@@ -231,7 +231,8 @@ def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=Fa
 
 
 def constant_pad_nd(input, pad, value=0):
-    return _F().pad(input, pad, "constant", value)
+    from .nn._ops.padding import pad_with, _scalar_value
+    return pad_with(input, pad, "constant", value, _scalar_value)
 
 
 __all__ = [

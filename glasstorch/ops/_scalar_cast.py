@@ -15,7 +15,8 @@ import numpy as np
 
 # torch's C++ type names in the message
 _CNAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
-           "float16": "c10::Half", "float32": "float", "float64": "double"}
+           "float16": "c10::Half", "float32": "float", "float64": "double",
+           "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def checked_scalar(value, npdt):
@@ -36,11 +37,15 @@ def checked_scalar(value, npdt):
         if isinstance(value, float):
             if math.isnan(value) or not float(info.min) <= value <= float(info.max):
                 raise _overflow(npdt)
+            if value == 2.0 ** 63 and npdt.kind == "i":
+                # float(int64 max) rounds up to 2**63, which passes the check; x86's conversion then
+                # gives the "integer indefinite" value, int64's minimum
+                return int(info.min)
             return int(value)
         if value > info.max or value < (-int(info.max) if npdt.kind == "u" else info.min):
             raise _overflow(npdt)
         return value % (int(info.max) + 1) if value < 0 and npdt.kind == "u" else value
-    if npdt.kind == "f":
+    if npdt.kind in "fc":
         if not (math.isinf(value) or math.isnan(value)) and abs(value) > float(np.finfo(npdt).max):
             raise _overflow(npdt)
     return value

@@ -183,7 +183,30 @@ def _check_out_size(shape, pad, mode):
                            f"{full}")
 
 
+def _pad_value(value, npdt):
+    """torch's schema takes ``float? value``: the number becomes a double first (an int too), then is
+    written into the tensor's dtype with c10's overflow check (uint8 -1 fails, as -1.0 does)."""
+    if isinstance(value, (complex, np.complexfloating)):
+        raise TypeError(f"pad(): argument 'value' (position 4) must be float, not {type(value).__name__}")
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        from ...ops._scalar_cast import checked_scalar
+        return checked_scalar(float(value), npdt)
+    return value
+
+
+def _scalar_value(value, npdt):
+    """torch.constant_pad_nd takes a ``Scalar``: an int is checked as an int (uint8 -1 wraps to 255)."""
+    from ...ops._scalar_cast import checked_scalar
+    value = checked_scalar(value, npdt)
+    return bool(value) if npdt.kind == "b" and isinstance(value, complex) else value
+
+
 def pad(input, pad, mode="constant", value=None):
+    return pad_with(input, pad, mode, value, _pad_value)
+
+
+def pad_with(input, pad, mode, value, convert):
+    """F.pad, the pad value converted by ``convert(value, dtype)`` (F.pad's float or a Scalar)."""
     try:
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
@@ -197,6 +220,8 @@ def pad(input, pad, mode="constant", value=None):
     if mode == "constant":
         _check_narrow(x.shape, widths)
         pos = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+        if value is not None:
+            value = convert(value, x.dtype)
         out = np.pad(x, pos, constant_values=0 if value is None else value)
         crop = tuple(slice(max(-lo, 0), out.shape[i] - max(-hi, 0)) for i, (lo, hi) in enumerate(widths))
         from ...ops._layout import contig_or_cl       # torch: empty(shape, x.suggest_memory_format())
