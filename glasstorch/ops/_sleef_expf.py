@@ -46,7 +46,9 @@ def _expf(d, fma):
         qf = np.rint(d * _R_LN2)
     if wild:
         qf = np.where(np.isfinite(qf), qf, _F32(0))     # (inf / nan inputs: the selects below decide)
-    s = fma(0, qf, -_L2U, d)
+    # fma(q, -L2U, d) is exact, so plain float32 gives it: q (|q| <= 150) times L2U's 16 significant
+    # bits fits in 24, and d - q*L2U is exact by Sterbenz's lemma (the two are within a factor of 2)
+    s = d - qf * _L2U
     s = fma(1, qf, -_L2L, s)
     u = fma(2, _C[0], s, _C[1])
     for k, c in enumerate(_C[2:]):
@@ -68,13 +70,14 @@ def expf(d):
     in 10^8) are those elements computed again with exact rounding."""
     d = np.asarray(d, _F32)
     flat = d.reshape(-1)
-    sums = np.empty((8, flat.size))
+    sums = np.zeros((8, flat.size))          # (row 0 unused: see _expf)
+    mul, f64, f32 = np.multiply, _F64, _F32
 
     def fma(k, a, b, c):
         t = sums[k]
-        np.multiply(a, b, out=t, dtype=_F64)
+        mul(a, b, out=t, dtype=f64)
         t += c
-        return t.astype(_F32)
+        return t.astype(f32)
     r = _expf(flat, fma)
     low = sums.view(np.uint64)
     np.bitwise_and(low, _LOW29, out=low)
