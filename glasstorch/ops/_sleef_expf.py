@@ -88,12 +88,13 @@ def expf(d):
     return r.reshape(d.shape)
 
 
-def vector_mask(n, threads):
-    """Which of the n elements of a contiguous float32 operand torch's unary loop sends through its
-    vector path: each inner loop (the whole array, cut into ``at::parallel_for`` chunks when
-    n >= 32768 and threads > 1) runs blocks of 16 elements as vectors and the rest one by one."""
+def vector_mask(n, threads, length=None):
+    """Which of the n elements (in iteration order) torch's elementwise loop sends through its vector
+    path: the iteration runs in inner loops of ``length`` elements (default: all n), cut into
+    ``at::parallel_for`` chunks when n >= 32768 and threads > 1; each piece runs blocks of 16
+    elements as vectors and the rest one by one."""
     from ._scalar_tail import _pieces
-    starts, ends = _pieces(n, max(n, 1), threads)
+    starts, ends = _pieces(n, max(length or n, 1), threads)
     mask = np.zeros(n, bool)
     for s, e in zip(starts.tolist(), ends.tolist()):
         mask[s:s + (e - s) // 16 * 16] = True

@@ -1,4 +1,4 @@
-"""float32 sigmoid and silu (values and gradients) bit for bit with torch's CPU kernels.
+"""float32 sigmoid, silu and glu (values and gradients) bit for bit with torch's CPU kernels.
 
 Fixed in glasstorch: torch's unary loop runs blocks of 16 elements as vectors, whose exp is SLEEF's
 (``ops/_sleef_expf.py``), and the rest one element at a time with glibc's; glasstorch used the
@@ -11,6 +11,7 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
+import glasstorch
 from glasstorch.ops._sleef_expf import vector_mask
 from tests.parity._helpers import MODS, assert_same_array, values_and_grads
 
@@ -54,3 +55,29 @@ def test_vector_mask_blocks():
     assert vector_mask(40, 1).tolist() == [True] * 32 + [False] * 8
     m = vector_mask(70000, 2)             # two chunks of 35000: 34992 vector elements, 8 scalar, each
     assert m.sum() == 2 * 34992 and not m[34992:35000].any() and m[35000:69992].all()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_glu_float32_bit_for_bit(threads):
+    """glu's sigmoid: SLEEF's exp on the blocks its loop runs as vectors (the half iterates in rows
+    of its size along dim times the dims after it), glibc's on the rest; values and gradients."""
+    before = (torch.get_num_threads(), glasstorch.get_num_threads())
+    torch.set_num_threads(threads)
+    glasstorch.set_num_threads(threads)
+    try:
+        rng = np.random.default_rng(threads)
+        for shape, dim in [((64, 20), -1), ((8, 80), -1), ((3, 14), 1), ((2000, 40), -1), ((4, 6, 5, 5), 1),
+                           ((2, 3, 8, 16), -1), ((2, 8, 3), 1), ((5000, 16), 0)]:
+            x = (rng.standard_normal(shape) * 3).astype(np.float32)
+            out_shape = list(shape)
+            out_shape[dim] //= 2
+            g = rng.standard_normal(out_shape).astype(np.float32)
+            (yt, gt_), (yg, gg) = values_and_grads(lambda m, a: m.nn.functional.glu(a, dim), x, g)
+            # (the scalar rest's exp is glibc's expf, rounded correctly here: it is not, for a few
+            # arguments in 10^3: one ulp)
+            for a, b, what in ((yt, yg, "glu"), (gt_, gg, "glu gradient")):
+                assert_same_array(a, b, rtol=2.4e-7, atol=1e-30, what=f"{what} of {shape} over {dim}")
+                assert np.mean(a == b) > 0.99, (what, shape, dim, np.mean(a == b))
+    finally:
+        torch.set_num_threads(before[0])
+        glasstorch.set_num_threads(before[1])

@@ -22,7 +22,7 @@ class GluBackward0(Node):
             from ...ops.join import cat
             return (cat([g * s, (1 - s) * s * a * g], self.dim),)
         a, b = np.split(x, 2, axis=self.dim)
-        s = _sig(b)
+        s = _glu_sig(b, x, self.dim)
         # torch's kernel: (1 - s) * s * a * g, left to right
         return (np.concatenate([g * s, (1 - s) * s * a * g], axis=self.dim),)
 
@@ -35,7 +35,26 @@ def glu(input, dim=-1):
     if x.shape[dim] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {x.shape[dim]}")
     a, b = np.split(x, 2, axis=dim)
-    return _unary(GluBackward0, input, a * _sig(b), input, dim=dim)
+    return _unary(GluBackward0, input, a * _glu_sig(b, x, dim), input, dim=dim)
+
+
+def _glu_sig(b, x, dim):
+    """sigmoid(b) as glu's kernels compute it: for a contiguous float32 input, SLEEF's exp on the
+    blocks their loop runs as vectors (``_sleef_expf.vector_mask``) -- the half ``b`` iterates in
+    rows of (its size along dim) x (the dims after it), one row per index of the dims before --
+    and glibc's (correctly rounded here) on the rest; otherwise the correctly rounded exp."""
+    if x.dtype != np.float32 or not x.flags.c_contiguous or not b.size:
+        return _sig(b)
+    from ...ops import _sleef_expf
+    from ..._runtime import get_num_threads
+    d = dim % x.ndim
+    length = b.size // int(np.prod(x.shape[:d], dtype=np.int64))
+    mask = _sleef_expf.vector_mask(b.size, get_num_threads(), length).reshape(b.shape)
+    with np.errstate(over="ignore"):
+        e = np.exp((-b).astype(np.float64)).astype(np.float32)
+        if mask.any():
+            e[mask] = _sleef_expf.expf(-b[mask])
+        return np.float32(1) / (np.float32(1) + e)
 
 
 class PreluKernelBackward0(Node):
