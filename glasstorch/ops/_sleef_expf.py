@@ -103,9 +103,9 @@ def vector_mask(n, threads, length=None):
 
 def exp_as_unary_loop(x, threads):
     """exp of a contiguous float32 array as a torch unary kernel that calls ``Vectorized::exp`` gets
-    it: SLEEF's on the vector blocks, glibc's (correctly rounded here) on the rest."""
+    it: SLEEF's on the vector blocks, glibc's on the rest."""
     flat = x.reshape(-1)
-    r = np.exp(flat.astype(_F64)).astype(_F32)
+    r = glibc_expf(flat)
     mask = vector_mask(flat.size, threads)
     if mask.all():
         return expf(flat).reshape(x.shape)
@@ -122,3 +122,51 @@ def unary_exp(x):
         return exp_as_unary_loop(x, get_num_threads())
     from . import _libm
     return _libm.exp(x)
+
+
+# ---- glibc's expf: the scalar loops' exp ------------------------------------------------------------
+# glibc 2.28+ (the algorithm of ARM's optimized-routines): in double precision, with a 32-entry table
+# of 2^(i/32):  z = x * 32/ln 2;  k = round(z) (by adding 1.5 * 2^52);  r = z - k;
+# exp(x) = 2^(k/32) (C0 r^3 + C1 r^2 + C2 r + 1), rounded once to float32.  Checked against the C
+# library's expf through ctypes on 2.5 million arguments: equal in all of them (the correctly rounded
+# exp differs in about 6 in 10^4).
+_G_N = 32
+_G_INV = float.fromhex("0x1.71547652b82fep+0") * _G_N
+_G_C0 = float.fromhex("0x1.c6af84b912394p-5") / _G_N ** 3
+_G_C1 = float.fromhex("0x1.ebfce50fac4f3p-3") / _G_N ** 2
+_G_C2 = float.fromhex("0x1.62e42ff0c52d6p-1") / _G_N
+_G_SHIFT = float.fromhex("0x1.8p+52")
+_G_TAB = None
+
+
+def _glibc_table():
+    """tab[i] = the bits of 2^(i/32), correctly rounded, less i << 47 (so that adding k << 47 to
+    tab[k mod 32] gives 2^(k/32))."""
+    global _G_TAB
+    if _G_TAB is None:
+        from decimal import Decimal, localcontext
+        with localcontext() as ctx:
+            ctx.prec = 60
+            vals = [float(Decimal(2) ** (Decimal(i) / _G_N)) for i in range(_G_N)]
+        _G_TAB = np.array(vals).view(np.uint64) - (np.arange(_G_N, dtype=np.uint64) << np.uint64(47))
+    return _G_TAB
+
+
+def glibc_expf(x):
+    """glibc's float32 exp of a float32 array, as torch's scalar loops get it."""
+    x = np.asarray(x, _F32)
+    xd = x.astype(_F64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = xd * _G_INV
+        kd = z + _G_SHIFT
+        ki = kd.view(np.uint64)
+        r = z - (kd - _G_SHIFT)
+        t = _glibc_table()[(ki & np.uint64(_G_N - 1)).astype(np.intp)] + (ki << np.uint64(47))
+        y = (_G_C0 * r + _G_C1) * (r * r) + (_G_C2 * r + 1.0)
+        y = (y * t.view(_F64)).astype(_F32)
+    big = np.abs(xd) >= 88.0
+    if big.any() or np.isnan(xd).any():
+        y = np.where(x > float.fromhex("0x1.62e42ep6"), _F32(np.inf), y)
+        y = np.where(x < float.fromhex("-0x1.9fe368p6"), _F32(0), y)
+        y = np.where(np.isnan(x), x, y)
+    return y

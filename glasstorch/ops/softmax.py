@@ -81,10 +81,10 @@ def _shifted(x, d):
 
 def _middle_dim_exp(s, d):
     """exp of the shifted input as softmax over a middle dim gets it: SLEEF's at the positions its
-    vector loop takes (``vector_positions``), the correctly rounded (glibc's) elsewhere; float32 only."""
-    e = _libm.exp(s)
+    vector loop takes (``vector_positions``), glibc's elsewhere; float32 only."""
     if s.dtype != np.float32 or not s.size:
-        return e
+        return _libm.exp(s)
+    e = _sleef_expf.glibc_expf(s)
     from .._runtime import get_num_threads
     outer = int(np.prod(s.shape[:d]))
     inner = int(np.prod(s.shape[d + 1:]))

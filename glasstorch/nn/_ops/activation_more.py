@@ -42,7 +42,7 @@ def _glu_sig(b, x, dim):
     """sigmoid(b) as glu's kernels compute it: for a contiguous float32 input, SLEEF's exp on the
     blocks their loop runs as vectors (``_sleef_expf.vector_mask``) -- the half ``b`` iterates in
     rows of (its size along dim) x (the dims after it), one row per index of the dims before --
-    and glibc's (correctly rounded here) on the rest; otherwise the correctly rounded exp."""
+    and glibc's on the rest; otherwise the correctly rounded exp."""
     if x.dtype != np.float32 or not x.flags.c_contiguous or not b.size:
         return _sig(b)
     from ...ops import _sleef_expf
@@ -51,7 +51,7 @@ def _glu_sig(b, x, dim):
     length = b.size // int(np.prod(x.shape[:d], dtype=np.int64))
     mask = _sleef_expf.vector_mask(b.size, get_num_threads(), length).reshape(b.shape)
     with np.errstate(over="ignore"):
-        e = np.exp((-b).astype(np.float64)).astype(np.float32)
+        e = _sleef_expf.glibc_expf(-b)
         if mask.any():
             e[mask] = _sleef_expf.expf(-b[mask])
         return np.float32(1) / (np.float32(1) + e)
