@@ -12,10 +12,10 @@ routine, with every multiply-add fused (one rounding, as AVX2's FMA instruction)
 
 Each fused multiply-add is computed in float64, where the product of two float32 numbers is exact,
 and rounded to float32; the rare element whose float64 sum landed on a float32 halfway point is
-redone exactly (``_fma32._fma32_fix``)."""
+redone exactly (``_fma32._emulated``)."""
 import numpy as np
 
-from ._fma32 import _fma32_fix
+from ._fma32 import _emulated as _fma_exact
 
 _F32, _F64 = np.float32, np.float64
 _R_LN2 = _F32(1.442695040888963407359924681001892137426645954152985934135449406931)
@@ -23,19 +23,6 @@ _L2U, _L2L = _F32(0.693145751953125), _F32(1.428606765330187045e-06)
 _C = [_F32(v) for v in (0.000198527617612853646278381, 0.00139304355252534151077271, 0.00833336077630519866943359,
                         0.0416664853692054748535156, 0.166666671633720397949219, 0.5)]
 _LOW29, _TIE = np.uint64(0x1FFFFFFF), np.uint64(0x10000000)
-
-
-def _fma_exact(a, b, c):
-    """float32 fma(a, b, c), rounding once in every case (the slow path of ``expf``)."""
-    t = np.multiply(a, b, dtype=_F64)
-    t += c
-    r = t.astype(_F32)
-    tie = (t.view(np.uint64) & _LOW29) == _TIE
-    if tie.any():
-        idx = np.nonzero(tie)
-        pick = lambda v: np.broadcast_to(np.asarray(v, _F64), r.shape)[idx]  # noqa: E731
-        r[idx] = _fma32_fix(pick(a) * pick(b), pick(c))
-    return r
 
 
 def _expf(d, fma):
@@ -49,11 +36,11 @@ def _expf(d, fma):
     # fma(q, -L2U, d) is exact, so plain float32 gives it: q (|q| <= 150) times L2U's 16 significant
     # bits fits in 24, and d - q*L2U is exact by Sterbenz's lemma (the two are within a factor of 2)
     s = d - qf * _L2U
-    s = fma(1, qf, -_L2L, s)
-    u = fma(2, _C[0], s, _C[1])
+    s = fma(0, qf, -_L2L, s)
+    u = fma(1, _C[0], s, _C[1])
     for k, c in enumerate(_C[2:]):
-        u = fma(3 + k, u, s, c)
-    u = _F32(1) + fma(7, s * s, u, s)
+        u = fma(2 + k, u, s, c)
+    u = _F32(1) + fma(6, s * s, u, s)
     # (u * 2^(q>>1)) * 2^(q - (q>>1)): both factors normal for |q| <= 150, so the first product is
     # exact and only the second rounds, as ldexp's single scaling does (subnormal results included)
     u = np.ldexp(u, qf.astype(np.int32))
@@ -70,7 +57,7 @@ def expf(d):
     in 10^8) are those elements computed again with exact rounding."""
     d = np.asarray(d, _F32)
     flat = d.reshape(-1)
-    sums = np.zeros((8, flat.size))          # (row 0 unused: see _expf)
+    sums = np.empty((7, flat.size))          # each fused multiply-add's float64 sums, one row each
     mul, f64, f32 = np.multiply, _F64, _F32
 
     def fma(k, a, b, c):
@@ -101,17 +88,24 @@ def vector_mask(n, threads, length=None):
     return mask
 
 
+def exp_by_path(x, vector):
+    """exp of a float32 array as a torch loop computes it: SLEEF's where the bool array ``vector``
+    (x's shape) is set -- the loop's vector blocks --, glibc's elsewhere -- its scalar rest."""
+    if vector.all():
+        return expf(x)
+    if not vector.any():
+        return glibc_expf(x)
+    r = np.empty(x.shape, _F32)
+    r[vector] = expf(x[vector])
+    rest = ~vector
+    r[rest] = glibc_expf(x[rest])
+    return r
+
+
 def exp_as_unary_loop(x, threads):
     """exp of a contiguous float32 array as a torch unary kernel that calls ``Vectorized::exp`` gets
-    it: SLEEF's on the vector blocks, glibc's on the rest."""
-    flat = x.reshape(-1)
-    r = glibc_expf(flat)
-    mask = vector_mask(flat.size, threads)
-    if mask.all():
-        return expf(flat).reshape(x.shape)
-    if mask.any():
-        r[mask] = expf(flat[mask])
-    return r.reshape(x.shape)
+    it (``vector_mask`` over the whole array)."""
+    return exp_by_path(x, vector_mask(x.size, threads).reshape(x.shape))
 
 
 def unary_exp(x):
@@ -164,8 +158,7 @@ def glibc_expf(x):
         t = _glibc_table()[(ki & np.uint64(_G_N - 1)).astype(np.intp)] + (ki << np.uint64(47))
         y = (_G_C0 * r + _G_C1) * (r * r) + (_G_C2 * r + 1.0)
         y = (y * t.view(_F64)).astype(_F32)
-    big = np.abs(xd) >= 88.0
-    if big.any() or np.isnan(xd).any():
+    if not np.abs(xd).max(initial=0.0) < 88.0:          # (|x| >= 88 somewhere, or a NaN)
         y = np.where(x > float.fromhex("0x1.62e42ep6"), _F32(np.inf), y)
         y = np.where(x < float.fromhex("-0x1.9fe368p6"), _F32(0), y)
         y = np.where(np.isnan(x), x, y)

@@ -4,7 +4,8 @@ builds on them).  Both subtract the maximum first so ``exp`` cannot overflow.
 As torch's CPU kernels: along the last dim, float32's exp is SLEEF's (``_sleef_expf``) and rows are
 summed in the kernels' vector-lane order (``_softmax_order``), so softmax and log_softmax rows come out
 bit for bit as torch's (log_softmax's log is rounded correctly, SLEEF's differs in ~0.5% of rows);
-along another dim each item is divided by the sum (its vector lanes' exp, SLEEF's, is not modelled).
+along another dim each item is divided by the sum, its exp SLEEF's or glibc's as torch's vector loop
+or scalar rest takes the position (``_softmax_order.vector_positions``).
 """
 import numpy as np
 
@@ -84,17 +85,12 @@ def _middle_dim_exp(s, d):
     vector loop takes (``vector_positions``), glibc's elsewhere; float32 only."""
     if s.dtype != np.float32 or not s.size:
         return _libm.exp(s)
-    e = _sleef_expf.glibc_expf(s)
     from .._runtime import get_num_threads
     outer = int(np.prod(s.shape[:d]))
     inner = int(np.prod(s.shape[d + 1:]))
     vec = vector_positions(outer, inner, get_num_threads())
-    if vec.any():
-        view = s.reshape(outer, s.shape[d], inner)
-        ev = e.reshape(outer, s.shape[d], inner)
-        pick = np.broadcast_to(vec[:, None, :], view.shape)
-        ev[pick] = _sleef_expf.expf(view[pick])
-    return e
+    every = np.broadcast_to(vec[:, None, :], (outer, s.shape[d], inner)).reshape(s.shape)
+    return _sleef_expf.exp_by_path(s, every)
 
 
 def _kernel_exp(x):

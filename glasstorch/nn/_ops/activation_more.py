@@ -51,10 +51,7 @@ def _glu_sig(b, x, dim):
     length = b.size // int(np.prod(x.shape[:d], dtype=np.int64))
     mask = _sleef_expf.vector_mask(b.size, get_num_threads(), length).reshape(b.shape)
     with np.errstate(over="ignore"):
-        e = _sleef_expf.glibc_expf(-b)
-        if mask.any():
-            e[mask] = _sleef_expf.expf(-b[mask])
-        return np.float32(1) / (np.float32(1) + e)
+        return np.float32(1) / (np.float32(1) + _sleef_expf.exp_by_path(-b, mask))
 
 
 class PreluKernelBackward0(Node):

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ...ops import _libm
 from ...ops.inplace import type_name
 from ._util import get_enum
 from .ctc_args import check_ctc_args
@@ -33,14 +34,10 @@ def _lse3(a, b, c):
     m = np.where(m == _NEG_INF, m.dtype.type(0), m)
     with np.errstate(invalid="ignore"):
         if a.dtype == np.float32:
-            e = _exp32(a - m) + _exp32(b - m)
-            e += _exp32(c - m)
-            return np.log(e.astype(np.float64)).astype(np.float32) + m
+            e = _libm.exp(a - m) + _libm.exp(b - m)
+            e += _libm.exp(c - m)
+            return _libm.log(e) + m
         return np.log(np.exp(a - m) + np.exp(b - m) + np.exp(c - m)) + m
-
-
-def _exp32(x):
-    return np.exp(x.astype(np.float64)).astype(np.float32)
 
 
 def _lengths(x, what):
