@@ -87,6 +87,6 @@ def install(namespace):
             namespace[name] = fn
     # torch.nn.functional.relu_ is torch.relu_: the routed one serves both
     from .nn import functional as F
-    if getattr(F, "relu_", None) is not None and getattr(F.relu_, "_quant_routed", False) is False \
-            and namespace.get("relu_") is not None and namespace["relu_"].__wrapped__ is F.relu_:
-        F.relu_ = namespace["relu_"]
+    routed = namespace.get("relu_")
+    if routed is not None and getattr(routed, "__wrapped__", None) is F.relu_:
+        F.relu_ = routed

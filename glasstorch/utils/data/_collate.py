@@ -41,17 +41,7 @@ def default_collate(batch):
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        collated = {key: default_collate([d[key] for d in batch]) for key in elem}
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                # torch updates a shallow copy of the first sample: a defaultdict keeps its factory,
-                # a subclass its attributes
-                clone = copy.copy(elem)
-                clone.update(collated)
-                return clone
-            return elem_type(collated)
-        except TypeError:
-            return collated
+        return _mapping_like(elem, {key: default_collate([d[key] for d in batch]) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
         return elem_type(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
@@ -82,15 +72,7 @@ def default_convert(data):
             return data
         return _wrap(np.asarray(data))
     if isinstance(data, collections.abc.Mapping):
-        converted = {k: default_convert(data[k]) for k in data}
-        try:
-            if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
-                clone.update(converted)
-                return clone
-            return t(converted)
-        except TypeError:
-            return converted
+        return _mapping_like(data, {k: default_convert(data[k]) for k in data})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return t(*(default_convert(d) for d in data))
     if isinstance(data, tuple):
@@ -103,6 +85,20 @@ def default_convert(data):
         except TypeError:
             return [default_convert(d) for d in data]
     return data
+
+
+def _mapping_like(proto, items):
+    """A mapping of ``proto``'s kind holding ``items``, as torch rebuilds one: a mutable mapping is a
+    shallow copy of ``proto`` updated (a defaultdict keeps its factory, a subclass its attributes),
+    another is ``type(proto)(items)``; a dict where that type cannot be built so."""
+    try:
+        if isinstance(proto, collections.abc.MutableMapping):
+            clone = copy.copy(proto)
+            clone.update(items)
+            return clone
+        return type(proto)(items)
+    except TypeError:
+        return items
 
 
 def _filled_copy(seq, items):
