@@ -25,6 +25,7 @@ from .moments import var, std, var_mean, std_mean            # noqa: F401  (re-e
 from .norms import vector_norm, norm, dist                   # noqa: F401
 from .cumulative import cumsum, cumprod                      # noqa: F401
 from .._return_types import return_type
+from .prod_double import prod_backward_recorded
 from .._arg_refuse import not_a_tensor
 
 
@@ -294,7 +295,7 @@ class ProdBackward0(Node):
             if zeros > 1:
                 return (np.zeros_like(x),)
             return (g * _others_product(x.reshape(-1), 0).reshape(x.shape),)
-        return (g * y / x,)      # recording a graph: the simple form (exact unless x has zeros)
+        return (prod_backward_recorded(g, x, y, None),)
 
 
 class ProdBackward1(Node):
@@ -308,7 +309,7 @@ class ProdBackward1(Node):
             if not (x == 0).any():              # torch's prod_backward: g * (y / x) without zeros
                 return (g * (restore_dims(y, (self.dim,), self.keepdim) / x),)
             return (g * _others_product(x, self.dim),)
-        return (g * restore_dims(y, (self.dim,), self.keepdim) / x,)
+        return (prod_backward_recorded(g, x, restore_dims(y, (self.dim,), self.keepdim), self.dim),)
 
 
 def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):

@@ -24,16 +24,24 @@ class SoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
+        return (softmax_backward(self, g, y),)
+
+    def kernel(self, g, y):
+        """torch's _softmax_backward_data on arrays."""
         d = self.dim
-        if isinstance(g, (np.ndarray, np.generic)):
-            if d is not None and y.ndim and d == y.ndim - 1 and y.dtype.char in "fd":
-                from .._runtime import get_num_threads
-                inline = get_num_threads() == 1 or y.size <= y.shape[-1]     # (one row)
-                s = lane_dot(g, y, inline)[..., None]   # sum(g y) as the kernel adds it
-            else:
-                s = row_sum(g * y, d) if d is not None and y.ndim else (g * y).sum(d, keepdims=True)
-            return ((g - s) * y,)
-        return (y * (g - (g * y).sum(d, keepdim=True)),)
+        if d is not None and y.ndim and d == y.ndim - 1 and y.dtype.char in "fd":
+            from .._runtime import get_num_threads
+            inline = get_num_threads() == 1 or y.size <= y.shape[-1]     # (one row)
+            s = lane_dot(g, y, inline)[..., None]   # sum(g y) as the kernel adds it
+        elif d is not None and y.ndim and y.dtype.char in "fd":
+            # another dim: the kernel runs down the dim, s = s + g y as one multiply-add per step
+            fma = fma32 if y.dtype.char == "f" else fma64
+            s = np.zeros_like(np.take(y, [0], axis=d))
+            for k in range(y.shape[d]):
+                s = fma(np.take(g, [k], axis=d), np.take(y, [k], axis=d), s)
+        else:
+            s = row_sum(g * y, d) if d is not None and y.ndim else (g * y).sum(d, keepdims=True)
+        return (g - s) * y
 
 
 class LogSoftmaxBackward0(Node):
@@ -43,14 +51,16 @@ class LogSoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
+        return (log_softmax_backward(self, g, y),)
+
+    def kernel(self, g, y):
+        """torch's _log_softmax_backward_data on arrays."""
         d = self.dim
-        if isinstance(g, (np.ndarray, np.generic)):
-            if d is not None and y.ndim and d == y.ndim - 1 and y.dtype == np.float32:
-                # g - exp(y) * sum, the multiply-subtract fused as GCC compiles torch's kernel
-                return (fma32(-_kernel_exp(y), row_sum(g, d), g),)
-            s = row_sum(g, d) if d is not None and y.ndim else g.sum(d, keepdims=True)
-            return (g - _kernel_exp(y) * s,)
-        return (g - self.m.exp(y) * g.sum(d, keepdim=True),)
+        if d is not None and y.ndim and y.dtype.char in "fd":
+            # g - exp(y) * sum, the multiply-subtract fused as GCC compiles torch's kernel (any dim)
+            return (fma32 if y.dtype.char == "f" else fma64)(-_kernel_exp(y), row_sum(g, d), g)
+        s = row_sum(g, d) if d is not None and y.ndim else g.sum(d, keepdims=True)
+        return g - _kernel_exp(y) * s
 
 
 def _prepare(input, dim, dtype, name):
@@ -102,7 +112,9 @@ from ._layout import contig_of  # noqa: E402
 from ._softmax_order import lane_dot, row_sum, vector_positions  # noqa: E402
 from . import _sleef_expf  # noqa: E402
 from ._fma32 import fma32  # noqa: E402
+from .._rng_fma import fma64  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402
+from .kernel_double import log_softmax_backward, softmax_backward  # noqa: E402
 
 
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):

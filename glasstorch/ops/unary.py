@@ -11,6 +11,7 @@ from .inplace import commit
 from . import _libm, _parallel, _sleef_expf
 from ._layout import ti as _ti
 from .._arg_refuse import not_a_tensor
+from .kernel_double import sigmoid_backward
 
 _BIG = _parallel.MIN_SIZE
 
@@ -215,7 +216,7 @@ class SigmoidBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (g * (1 - y) * y,)
+        return (sigmoid_backward(g, y),)
 
 
 def _sigmoid(x):

@@ -11,11 +11,13 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
-from ...ops import _libm
+from ...ops import _libm, _sleef_expf
 from ...ops.shape import is_array
 from ._util import erf
 from . import _gelu_dnnl
 from ..._arg_refuse import not_a_tensor
+from .act_double import (EluBackwardBackward0, GeluBackwardBackward0, HardswishBackwardBackward0,
+                         LogSigmoidBackwardBackward0, kernel_backward)
 
 
 def _unary(node_cls, input, out, *save, **attrs):
@@ -86,18 +88,21 @@ class EluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        neg, pos, i = self._coefs(x)
-        # create_graph: torch's double backward masks with x < 0, so the exp's x is cut off at 0
-        xe = x if is_array(x) else self.m.where(x < 0, x, 0.0)
-        with np.errstate(over="ignore"):
-            return (self.m.where(x <= 0, g * i * neg * _libm.exp(xe * i), g * pos),)
+        return (kernel_backward(EluBackwardBackward0, self, g, x, is_result=False),)
 
     def _from_result(self, g):
         """dx from the saved output y: g i (y + s a) where y <= 0."""
         y, = self.saved()
-        neg, pos, i = self._coefs(y)
-        ye = y if is_array(y) else self.m.where(y < 0, y, 0.0)     # (torch masks with y < 0, as above)
-        return (self.m.where(y <= 0, g * i * (ye + neg), g * pos),)
+        return (kernel_backward(EluBackwardBackward0, self, g, y, is_result=True),)
+
+    def kernel(self, g, x, is_result=False):
+        """torch's elu_backward on arrays (x the input, or the result where is_result)."""
+        neg, pos, i = self._coefs(x)
+        if is_result:
+            return np.where(x <= 0, g * i * (x + neg), g * pos)
+        with np.errstate(over="ignore"):    # (float32: SLEEF's exp in the vector loop, glibc's in the rest)
+            e = _sleef_expf.unary_exp(x * i) if x.flags.c_contiguous and g.shape == x.shape else _libm.exp(x * i)
+            return np.where(x <= 0, g * i * neg * e, g * pos)
 
 
 def _elu(node_cls, input, alpha, scale, input_scale):
@@ -189,8 +194,10 @@ class GeluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if not isinstance(x, np.ndarray):           # create_graph: the same formula in glasstorch ops
-            return (g * _gelu_derivative(self.m, x, self.approximate),)
+        return (kernel_backward(GeluBackwardBackward0, self, g, x),)
+
+    def kernel(self, g, x):
+        """torch's gelu_backward on arrays."""
         xd = x.astype(np.float64)
         if self.approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (xd + 0.044715 * xd ** 3)
@@ -199,16 +206,7 @@ class GeluBackward0(Node):
         else:
             cdf = 0.5 * (1 + erf(xd / math.sqrt(2.0)))
             d = cdf + xd * _libm.exp(-0.5 * xd * xd) / math.sqrt(2 * math.pi)
-        return (g * d.astype(x.dtype),)
-
-
-def _gelu_derivative(m, x, approximate):
-    """d gelu / dx on tensors, so that the backward itself can be differentiated."""
-    if approximate == "tanh":
-        th = m.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
-        return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
-    cdf = 0.5 * (1 + m.erf(x * (1 / math.sqrt(2.0))))
-    return cdf + x * m.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+        return g * d.astype(x.dtype)
 
 
 def gelu(input, approximate="none"):
@@ -318,9 +316,12 @@ class HardswishBackward0(Node):
     __slots__ = ()
 
     def backward(self, g):
-        # torch's kernel: x <= -3 -> 0, x < 3 -> formula, else g (so 0 at -3 and g at 3)
         x, = self.saved()
-        return (self.m.where(x <= -3, 0, self.m.where(x < 3, g * ((x / 3) + 0.5), g)),)
+        return (kernel_backward(HardswishBackwardBackward0, self, g, x),)
+
+    def kernel(self, g, x):
+        # torch's kernel: x <= -3 -> 0, x < 3 -> formula, else g (so 0 at -3 and g at 3)
+        return np.where(x <= -3, 0, np.where(x < 3, g * ((x / 3) + 0.5), g))
 
 
 def hardswish(input, inplace=False):
@@ -340,12 +341,14 @@ class LogSigmoidBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if not isinstance(x, np.ndarray):       # create_graph: recorded ops, smooth at 0
-            return (g * self.m.sigmoid(-x),)
+        return (kernel_backward(LogSigmoidBackwardBackward0, self, g, x),)
+
+    def kernel(self, g, x):
+        """torch's log_sigmoid_backward on arrays."""
         with np.errstate(over="ignore"):
             b = _libm.exp(-np.abs(x))
         q = b / (1 + b)
-        return (self.m.where(x < 0, 1 - q, q) * g,)
+        return np.where(x < 0, 1 - q, q) * g
 
 
 def logsigmoid(input):

@@ -8,6 +8,7 @@ from ...ops._common import GRAD, _wrap, record
 from ...ops import softmax as _softmax
 from ...ops._complex_refuse import refuse
 from .activation import _sig, _unary
+from .act_double import GluBackwardBackward0, kernel_backward
 
 
 class GluBackward0(Node):
@@ -16,15 +17,14 @@ class GluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if not isinstance(x, np.ndarray):     # create_graph: the same formula in recorded ops
-            a, b = x.chunk(2, self.dim)
-            s = b.sigmoid()
-            from ...ops.join import cat
-            return (cat([g * s, (1 - s) * s * a * g], self.dim),)
+        return (kernel_backward(GluBackwardBackward0, self, g, x),)
+
+    def kernel(self, g, x):
+        """torch's glu_backward on arrays."""
         a, b = np.split(x, 2, axis=self.dim)
         s = _glu_sig(b, x, self.dim)
         # torch's kernel: (1 - s) * s * a * g, left to right
-        return (np.concatenate([g * s, (1 - s) * s * a * g], axis=self.dim),)
+        return np.concatenate([g * s, (1 - s) * s * a * g], axis=self.dim)
 
 
 def glu(input, dim=-1):
