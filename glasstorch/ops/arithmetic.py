@@ -35,6 +35,13 @@ def _alpha(alpha):
     return alpha
 
 
+def _grad_alpha(name, alpha):
+    """torch's parser reads a tensor as the Scalar ``alpha`` only when it is 0-d and does not require grad
+    (a differentiable optimizer step with an lr tensor that requires grad meets this)."""
+    if hasattr(alpha, "_data") and (alpha._rg or alpha._data.ndim != 0):
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not Tensor")
+
+
 def _num(alpha):
     """``alpha`` as the backward uses it: a 0-d tensor's number (torch's parser reads it as a Scalar)."""
     return alpha.item() if hasattr(alpha, "_data") else alpha
@@ -96,6 +103,8 @@ def add(input, other, *deprecated, alpha=1, out=None):
     if deprecated:      # torch.add(input, alpha, other), the 0.4-era overload
         from .._deprecated_overloads import rebind
         alpha, other = rebind("add", False, (other,) + deprecated)
+    if alpha.__class__ is not int:
+        _grad_alpha("add", alpha)
     r = float_arrays(np.add, input, other) if alpha == 1 and alpha is not True else None
     if r is None:
         if not _is_t(input):
@@ -152,6 +161,8 @@ def sub(input, other, *deprecated, alpha=1, out=None):
     if deprecated:      # torch.sub(input, alpha, other)
         from .._deprecated_overloads import rebind
         alpha, other = rebind("sub", False, (other,) + deprecated)
+    if alpha.__class__ is not int:
+        _grad_alpha("sub", alpha)
     r = float_arrays(np.subtract, input, other) if alpha == 1 and alpha is not True else None
     if r is None:
         x, y, dt = binary_operands(input, other)
@@ -405,6 +416,8 @@ def _out(r, out, name="add", inputs=()):
 
 # ---- in-place forms -----------------------------------------------------------------------------
 def add_(self, other, *, alpha=1):
+    if alpha.__class__ is not int:
+        _grad_alpha("add_", alpha)
     check_overlap(self, other)
     if not GRAD.enabled or not (self._rg or _rg(other)):
         # the optimizer's path: no graph, write straight into the array
@@ -421,6 +434,8 @@ def add_(self, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
+    if alpha.__class__ is not int:
+        _grad_alpha("sub_", alpha)
     check_overlap(self, other)
     return commit(self, lambda: sub(self, other, alpha=alpha), "sub")
 

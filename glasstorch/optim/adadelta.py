@@ -9,6 +9,7 @@
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcmul_, as_real, bump, decay, incr, scalar_state, zeros_like
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
+from ._differentiable_more import guard, adadelta_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["Adadelta", "adadelta"]
@@ -41,8 +42,13 @@ class Adadelta(Optimizer):
         for group in self.param_groups:
             params, grads, square_avgs, acc_deltas, state_steps = self._init_group(group, "square_avg", "acc_delta",
                                                                                   "step")
-            adadelta(params, grads, square_avgs, acc_deltas, state_steps, lr=group["lr"], rho=group["rho"],
-                     eps=group["eps"], weight_decay=group["weight_decay"], maximize=group["maximize"])
+            hyper = dict(lr=group["lr"], rho=group["rho"], eps=group["eps"], weight_decay=group["weight_decay"],
+                         maximize=group["maximize"])
+            if guard("adadelta", self, group, params):     # torch records the step in the graph
+                adadelta_d(params, grads, square_avgs, acc_deltas, state_steps, **hyper,
+                           differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            else:
+                adadelta(params, grads, square_avgs, acc_deltas, state_steps, **hyper)
         return loss
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from ._blas_order import sqrt as blas_sqrt
 from ._functional import addcdiv_, addcmul_, as_real, bump, decay, full_like, get_value, incr, scalar_state
 from ._validate import check_eps, check_fused, check_lr, check_weight_decay
+from ._differentiable_more import guard, adagrad_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 from .._tensor import Tensor
 
@@ -56,9 +57,14 @@ class Adagrad(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params, grads, state_sums, state_steps = self._init_group(group, "sum", "step")
-            adagrad(params, grads, state_sums, state_steps, lr=group["lr"], weight_decay=group["weight_decay"],
-                    lr_decay=group["lr_decay"], eps=group["eps"], maximize=group["maximize"], fused=group["fused"],
-                    has_sparse_grad=any(g.is_sparse for g in grads))
+            hyper = dict(lr=group["lr"], weight_decay=group["weight_decay"], lr_decay=group["lr_decay"],
+                         eps=group["eps"], maximize=group["maximize"])
+            if guard("adagrad", self, group, params):      # torch records the step in the graph
+                adagrad_d(params, grads, state_sums, state_steps, **hyper, differentiable=group["differentiable"],
+                          grad_mode=self.defaults.get("differentiable", False))
+            else:
+                adagrad(params, grads, state_sums, state_steps, **hyper, fused=group["fused"],
+                        has_sparse_grad=any(g.is_sparse for g in grads))
         return loss
 
 

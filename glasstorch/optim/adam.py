@@ -19,6 +19,7 @@ from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not
 from ._functional import addcdiv_, addcmul_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_fused, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable import adam_differentiable
+from ._differentiable_more import guard
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["Adam", "adam"]
@@ -73,6 +74,7 @@ class Adam(Optimizer):
             params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps = self._init_group(
                 group, "exp_avg", "exp_avg_sq", "max_exp_avg_sq" if group["amsgrad"] else None, "step")
             beta1, beta2 = group["betas"]
+            guard("adam", self, group, params)      # torch's foreach / capturable refusals
             # torch records a differentiable step in the graph (grad mode set from defaults)
             run = adam_differentiable if self.defaults.get("differentiable", False) else adam
             run(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, amsgrad=group["amsgrad"],

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._functional import addcdiv_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
+from ._differentiable_more import guard, adamax_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["Adamax", "adamax"]
@@ -40,8 +41,13 @@ class Adamax(Optimizer):
         for group in self.param_groups:
             params, grads, exp_avgs, exp_infs, state_steps = self._init_group(group, "exp_avg", "exp_inf", "step")
             beta1, beta2 = group["betas"]
-            adamax(params, grads, exp_avgs, exp_infs, state_steps, eps=group["eps"], beta1=beta1, beta2=beta2,
-                   lr=group["lr"], weight_decay=group["weight_decay"], maximize=group["maximize"])
+            hyper = dict(eps=group["eps"], beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"],
+                         maximize=group["maximize"])
+            if guard("adamax", self, group, params):       # torch records the step in the graph
+                adamax_d(params, grads, exp_avgs, exp_infs, state_steps, **hyper,
+                         differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            else:
+                adamax(params, grads, exp_avgs, exp_infs, state_steps, **hyper)
         return loss
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from ._functional import add_, as_real, bump, fma, get_value, incr, scalar_state, zeros_like
 from ._validate import check_lr, check_weight_decay
+from ._differentiable_more import guard, asgd_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 from .._tensor import Tensor
 
@@ -41,8 +42,13 @@ class ASGD(Optimizer):
         loss = _closure_loss(closure)
         for group in self.param_groups:
             params, grads, mus, axs, etas, state_steps = self._init_group(group, "mu", "ax", "eta", "step")
-            asgd(params, grads, axs, mus, etas, state_steps, lambd=group["lambd"], lr=group["lr"], t0=group["t0"],
-                 alpha=group["alpha"], weight_decay=group["weight_decay"], maximize=group["maximize"])
+            hyper = dict(lambd=group["lambd"], lr=group["lr"], t0=group["t0"], alpha=group["alpha"],
+                         weight_decay=group["weight_decay"], maximize=group["maximize"])
+            if guard("asgd", self, group, params):         # torch records the step in the graph
+                asgd_d(params, grads, axs, mus, etas, state_steps, **hyper, differentiable=group["differentiable"],
+                       grad_mode=self.defaults.get("differentiable", False))
+            else:
+                asgd(params, grads, axs, mus, etas, state_steps, **hyper)
         return loss
 
 

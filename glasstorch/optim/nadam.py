@@ -11,6 +11,7 @@ import numpy as np
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import addcdiv_, addcmul_, as_real, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
+from ._differentiable_more import guard, nadam_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["NAdam", "nadam"]
@@ -49,10 +50,14 @@ class NAdam(Optimizer):
             params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps = self._init_group(
                 group, "exp_avg", "exp_avg_sq", "mu_product", "step")
             beta1, beta2 = group["betas"]
-            nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, beta1=beta1, beta2=beta2,
-                  lr=group["lr"], weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
-                  eps=group["eps"], decoupled_weight_decay=group["decoupled_weight_decay"],
-                  maximize=group["maximize"])
+            hyper = dict(beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"],
+                         momentum_decay=group["momentum_decay"], eps=group["eps"],
+                         decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])
+            if guard("nadam", self, group, params):        # torch records the step in the graph
+                nadam_d(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, **hyper,
+                        differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            else:
+                nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, **hyper)
         return loss
 
 

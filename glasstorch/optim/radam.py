@@ -12,6 +12,7 @@ import numpy as np
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcmul_, as_real, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
+from ._differentiable_more import guard, radam_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["RAdam", "radam"]
@@ -46,9 +47,13 @@ class RAdam(Optimizer):
             params, grads, exp_avgs, exp_avg_sqs, state_steps = self._init_group(group, "exp_avg", "exp_avg_sq",
                                                                                  "step")
             beta1, beta2 = group["betas"]
-            radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, beta1=beta1, beta2=beta2, lr=group["lr"],
-                  weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
-                  decoupled_weight_decay=group["decoupled_weight_decay"])
+            hyper = dict(beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"],
+                         maximize=group["maximize"], decoupled_weight_decay=group["decoupled_weight_decay"])
+            if guard("radam", self, group, params):        # torch records the step in the graph
+                radam_d(params, grads, exp_avgs, exp_avg_sqs, state_steps, **hyper,
+                        differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            else:
+                radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, **hyper)
         return loss
 
 

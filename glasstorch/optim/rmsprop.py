@@ -10,6 +10,7 @@
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcdiv_, addcmul_, as_real, bump, decay, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
+from ._differentiable_more import guard, rmsprop_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["RMSprop", "rmsprop"]
@@ -51,9 +52,13 @@ class RMSprop(Optimizer):
             params, grads, square_avgs, bufs, grad_avgs, state_steps = self._init_group(
                 group, "square_avg", "momentum_buffer" if group["momentum"] > 0 else None,
                 "grad_avg" if group["centered"] else None, "step")
-            rmsprop(params, grads, square_avgs, grad_avgs, bufs, state_steps, lr=group["lr"], alpha=group["alpha"],
-                    eps=group["eps"], weight_decay=group["weight_decay"], momentum=group["momentum"],
-                    centered=group["centered"], maximize=group["maximize"])
+            hyper = dict(lr=group["lr"], alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
+                         momentum=group["momentum"], centered=group["centered"], maximize=group["maximize"])
+            if guard("rmsprop", self, group, params):      # torch records the step in the graph
+                rmsprop_d(params, grads, square_avgs, grad_avgs, bufs, state_steps, **hyper,
+                          differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            else:
+                rmsprop(params, grads, square_avgs, grad_avgs, bufs, state_steps, **hyper)
         return loss
 
 

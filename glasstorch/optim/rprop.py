@@ -8,6 +8,7 @@ import numpy as np
 
 from ._functional import as_real, bump, full_like, incr, scalar_state, zeros_like
 from ._validate import check_lr, restore_step_tensors
+from ._differentiable_more import guard, rprop_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["Rprop", "rprop"]
@@ -42,8 +43,13 @@ class Rprop(Optimizer):
             params, grads, prevs, step_sizes, state_steps = self._init_group(group, "prev", "step_size", "step")
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            rprop(params, grads, prevs, step_sizes, state_steps, step_size_min=step_size_min,
-                  step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus, maximize=group["maximize"])
+            hyper = dict(step_size_min=step_size_min, step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus,
+                         maximize=group["maximize"])
+            if guard("rprop", self, group, params):        # torch records the step in the graph
+                rprop_d(params, grads, prevs, step_sizes, state_steps, **hyper,
+                        differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            else:
+                rprop(params, grads, prevs, step_sizes, state_steps, **hyper)
         return loss
 
 
