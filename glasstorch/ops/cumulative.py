@@ -47,34 +47,16 @@ def cumsum(input, dim, *, dtype=None, out=None):
 
 
 class CumprodBackward0(Node):
-    """y = cumprod(x, d)   ->   dx_i = sum_{j>=i} g_j * y_j / x_i  (exact where x has no zeros)"""
+    """y = cumprod(x, d)   ->   dx_k = sum_{j>=k} g_j * dy_j/dx_k  (torch's formulas: cumprod_grad.py)"""
     __slots__ = ("dim",)
+    _complex_ready = True         # cumprod_backward conjugates x and y itself, as torch's formula does
 
     def backward(self, g):
         x, y = self.saved()
-        d = self.dim
-        if is_array(g):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rev = np.flip(_running(np.cumsum, np.flip(g * y, d), d, g.dtype), d)
-                out = rev / x
-            if np.any(x == 0):
-                out = _cumprod_grad_zeros(x, g, d)
-            return (out,)
-        return ((g * y).flip(d).cumsum(d).flip(d) / x,)
+        return (cumprod_backward(g, x, y, self.dim),)
 
 
-def _cumprod_grad_zeros(x, g, d):
-    """The cumprod gradient by the definition, one position at a time (used only when x has zeros)."""
-    xm = np.moveaxis(x, d, -1)
-    gm = np.moveaxis(g, d, -1)
-    n = xm.shape[-1]
-    out = np.zeros_like(xm)
-    for i in range(n):
-        others = xm.copy()
-        others[..., i] = 1
-        cp = np.cumprod(others, axis=-1)
-        out[..., i] = np.sum(gm[..., i:] * cp[..., i:], axis=-1)
-    return np.moveaxis(out, -1, d)
+from .cumprod_grad import cumprod_backward  # noqa: E402
 
 
 def cumprod(input, dim, *, dtype=None, out=None):

@@ -176,7 +176,8 @@ class GridSampler2DBackward0(Node):
         x, grid = self.saved()
         if not isinstance(g, np.ndarray):          # create_graph: replayed with Tensor ops, recorded
             from .grid_sample_double import graph_backward
-            return graph_backward(self, g, x, grid)
+            from .grid_sample_double_node import recorded_backward
+            return recorded_backward(self, g, x, grid, graph_backward, self.mode == "nearest")
         arr = g if isinstance(g, np.ndarray) else g._data
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)                                   # (n, H, W, C)

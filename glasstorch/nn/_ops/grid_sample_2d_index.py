@@ -67,7 +67,9 @@ def source_index_2d(coord, size, padding_mode, align_corners):
     elif padding_mode == "reflection":
         c, gr = reflect_2d(c, size, align_corners)
         c, gc = clip_2d(c, size)
-        grad = grad * gr * gc
+        # torch's vectorised kernel masks (``grad_clip & grad``) rather than multiplies: a clipped
+        # point's derivative is +0 even where the fold made it negative
+        grad = np.where(gc != 0, grad * gr, c.dtype.type(0))
     return c, grad
 
 

@@ -78,7 +78,8 @@ class GridSampler3DBackward0(Node):
         x, grid = self.saved()
         if not isinstance(g, np.ndarray):          # create_graph: replayed with Tensor ops (grid_sample_double_more.py)
             from .grid_sample_double_more import volume_graph_backward
-            return volume_graph_backward(self, g, x, grid)
+            from .grid_sample_double_node import recorded_backward
+            return recorded_backward(self, g, x, grid, volume_graph_backward, self.mode == "nearest")
         arr = g if isinstance(g, np.ndarray) else g._data
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)                                   # (n, D', H', W', C)
@@ -91,16 +92,10 @@ class GridSampler3DBackward0(Node):
             cx, cy, cz = (np.rint(c).astype(np.int64) for c in (ix, iy, iz))
             ok = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h) & (cz >= 0) & (cz < d)
             np.add.at(gin, (bfull[ok], cz[ok], cy[ok], cx[ok]), gm[ok])
-        else:
-            for (cz, cy, cx), inside, vals, (wx, wy, wz), (dx, dy, dz), _ in _corners(xa, ix, iy, iz):
-                np.add.at(gin, (bfull[inside], cz[inside], cy[inside], cx[inside]),
-                          (gm * (wx * wy * wz)[..., None])[inside])
-                gv = np.sum(gm * vals, axis=-1)
-                ggrid[..., 0] += gv * wy * wz * (1 if dx else -1)
-                ggrid[..., 1] += gv * wx * wz * (1 if dy else -1)
-                ggrid[..., 2] += gv * wx * wy * (1 if dz else -1)
-            for k, m in enumerate(self.mults):
-                ggrid[..., k] *= m
+        else:                                       # in torch's order of additions
+            from .grid_sample_3d_backward import trilinear_backward_3d
+            gin, ggrid = trilinear_backward_3d(xa, gm, ix, iy, iz, self.mults)
+            gin = np.moveaxis(gin, 1, -1)
         gin = np.moveaxis(gin, -1, 1)
         if isinstance(g, np.ndarray):
             return gin, ggrid

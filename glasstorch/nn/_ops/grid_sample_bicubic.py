@@ -63,7 +63,8 @@ class GridSampler2DBackward0(Node):
         x, grid = self.saved()
         if not isinstance(g, np.ndarray):          # create_graph: replayed with Tensor ops, recorded
             from .grid_sample_double_more import bicubic_graph_backward
-            return bicubic_graph_backward(self, g, x, grid)
+            from .grid_sample_double_node import recorded_backward
+            return recorded_backward(self, g, x, grid, bicubic_graph_backward, False)
         arr = g if isinstance(g, np.ndarray) else g._data
         xa = x if isinstance(x, np.ndarray) else x._data
         gm = np.moveaxis(arr, 1, -1)
