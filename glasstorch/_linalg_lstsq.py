@@ -9,8 +9,8 @@ where dpinv is the derivative of the pseudo-inverse (Golub & Pereyra), written o
 import numpy as np
 
 from ._return_types import return_type
-from .autograd.graph import Node
-from .ops._common import _wrap, broadcast_error, needs_grad, record
+from .autograd.graph import MODE, Node
+from .ops._common import _wrap, broadcast_error, edge, needs_grad, record
 from .ops.inplace import type_name
 
 lstsq_ret = return_type("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
@@ -101,22 +101,43 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
 
 
 class LinalgLstsqBackward0(Node):
-    """X = pinv(A) B   ->   dB = pinv(A)^T g,   dA = dpinv(g B^T)"""
+    """X = pinv(A) B,  L = sum over rows of (A X - B)^2  (torch's two differentiable outputs)
+        ->  dA = dpinv(gX B^T) + 2 (gL * r) X^T,   dB = pinv(A)^T gX - 2 gL * r,   r = A X - B
+    (Danskin: X minimises L, so L's gradient treats X as a constant, as torch's linalg_lstsq_backward).
+    An empty residual (gelsy, wide or rank-deficient A) brings no gradient."""
     __slots__ = ("vec",)
+    _nout = 2
+    materialize_grads = False
 
-    def backward(self, g):
-        A, B = self.saved()
-        graph = not isinstance(g, (np.ndarray, np.generic))
-        g2 = g[..., None] if self.vec else g
-        b2 = B[..., None] if self.vec else B
-        if graph:       # create_graph: pinv and the formula in Tensor ops, so the gradient is recorded
-            P = self.m.linalg.pinv(A)
+    def backward(self, grads):
+        gX, gL = grads
+        A, B, X = self.saved()
+        if gL is not None and (gL.numel() if MODE.create else gL.size) == 0:
+            gL = None
+        if gX is None and gL is None:
+            return None, None
+        graph = MODE.create         # the formula in Tensor ops, recorded, when create_graph
+        up = (lambda t: t.unsqueeze(-1)) if graph else (lambda t: t[..., None])
+        b2, x2 = (up(B), up(X)) if self.vec else (B, X)
+        ga = gb = None
+        if gX is not None:
+            g2 = up(gX) if self.vec else gX
+            if graph:
+                P = self.m.linalg.pinv(A)
+            else:
+                P = np.linalg.pinv(A.astype(np.float64)).astype(A.dtype)
             ga, gb = _pinv_grad(g2 @ _mT(b2), P, A, _mT), _mT(P) @ g2
-            return ga, (gb[..., 0] if self.vec else gb)
-        P = np.linalg.pinv(A.astype(np.float64)).astype(A.dtype)
-        ga = _pinv_grad(g2 @ _mT(b2), P, A, _mT)
-        gb = _mT(P) @ g2
-        return ga.astype(A.dtype, copy=False), (gb[..., 0] if self.vec else gb).astype(B.dtype, copy=False)
+        if gL is not None:
+            gl = gL.unsqueeze(-2) if graph else gL[..., None, :]
+            r = A @ x2 - b2
+            ga_l, gb_l = 2 * (gl * r) @ _mT(x2), -2 * gl * r
+            ga = ga_l if ga is None else ga + ga_l
+            gb = gb_l if gb is None else gb + gb_l
+        if self.vec:
+            gb = gb[..., 0]
+        if not graph:
+            ga, gb = ga.astype(A.dtype, copy=False), gb.astype(B.dtype, copy=False)
+        return ga, gb
 
 
 def _solution_layout(sol, m, vec):
@@ -130,7 +151,29 @@ def _solution_layout(sol, m, vec):
     return buf[..., :n, :]
 
 
-def lstsq(A, B, rcond=None, *, driver=None):
+_LSTSQ_SIGNATURE = ("linalg_lstsq(Tensor input, Tensor b, double? rcond=None, *, c10::string_view? driver=None)",)
+
+
+def _refuse_args(A, B, rcond, driver):
+    """torch's parser TypeError for a non-tensor A / B, a non-number rcond or a non-string driver, with
+    the arguments as the user passed them (positional or keyword)."""
+    import sys
+    from ._arg_parser import parser_error
+    from ._arg_refuse import _call_of
+    from ._tensor import Tensor
+    ok = isinstance(A, Tensor) and isinstance(B, Tensor) and (driver is None or isinstance(driver, str))
+    if ok and rcond is None or ok and isinstance(rcond, (float, int, np.floating, np.integer)):
+        return
+    call = _call_of(sys._getframe(1))
+    args, kwargs = (call[2], call[3]) if call else ((A, B), {"rcond": rcond, "driver": driver})
+    err = parser_error(_LSTSQ_SIGNATURE, args, {k: v for k, v in kwargs.items() if v is not None})
+    if err is not None:
+        raise err
+
+
+def lstsq(input, b, rcond=None, *, driver=None):
+    A, B = input, b                 # (torch's parser names: input, b)
+    _refuse_args(A, B, rcond, driver)
     a, b = A._data, B._data
     if a.ndim < 2:
         raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
@@ -160,22 +203,41 @@ def lstsq(A, B, rcond=None, *, driver=None):
                            f"other.size({-1 if vec else -2})")
     m, n = a.shape[-2:]
     k = b2.shape[-1]
-    aa = np.broadcast_to(a, batch + (m, n)).reshape(-1, m, n)
-    bb = np.broadcast_to(b2, batch + (m, k)).reshape(-1, m, k)
-    sols, ranks, svals, res = [], [], [], []
-    for ai, bi in zip(aa, bb):
-        x, r, rank, sv = np.linalg.lstsq(ai, bi, rcond=rcond)
+    count = int(np.prod(batch, dtype=np.int64))
+    aa = np.broadcast_to(a, batch + (m, n)).reshape(count, m, n)
+    bb = np.broadcast_to(b2, batch + (m, k)).reshape(count, m, k)
+    sols, ranks, svals = [], [], []
+    if rcond is None:       # torch's default: eps(dtype) * max(m, n), for every driver that reads it
+        rcond = float(np.finfo(a.dtype).eps) * max(m, n)
+    from . import _linalg_gelsy
+    for i, (ai, bi) in enumerate(zip(aa, bb)):
+        sv = None
+        if m == 0 or n == 0 or k == 0:          # torch calls no LAPACK: a zero solution, rank 0
+            x, rank, sv = np.zeros((n, k), a.dtype), 0, np.zeros(min(m, n), a.dtype)
+        elif driver == "gelsy":
+            x, rank = _linalg_gelsy.gelsy(ai, bi, rcond)
+        elif driver == "gels":
+            x, info = _linalg_gelsy.gels(ai, bi)
+            if info:
+                from ._linalg_errors import LinAlgError
+                where = f"(Batch element {i}): " if aa.shape[0] > 1 else ""
+                raise LinAlgError(f"torch.linalg.lstsq: {where}The least squares solution could not be computed "
+                                  f"because the input matrix does not have full rank (error code: {info}).")
+            rank = min(m, n)
+        else:                   # gelsd / gelss: the SVD's singular values above rcond * s_max
+            x, _, rank, sv = np.linalg.lstsq(ai, bi, rcond=rcond)
         sols.append(x)
         ranks.append(rank)
         svals.append(sv)
-        res.append(r)
     dt = a.dtype
     sol = np.stack(sols).reshape(batch + (n, k)).astype(dt) if sols else np.zeros(batch + (n, k), dt)
     if vec:
         sol = sol[..., 0]
     full_rank = all(r == min(m, n) for r in ranks)
     # residuals come from the drivers that factor A, and only for tall full-rank systems
-    if driver != "gelsy" and m > n and full_rank:
+    if driver == "gels" and (n == 0 or count == 0) and m > n:
+        residuals = np.zeros(batch + (k,), dt)
+    elif driver != "gelsy" and m > n and full_rank:
         residuals = np.stack([((ai @ x - bi) ** 2).sum(-2) for ai, bi, x in
                               zip(aa.astype(np.float64), bb, np.stack(sols))]).reshape(batch + (k,)).astype(dt)
     else:
@@ -184,9 +246,14 @@ def lstsq(A, B, rcond=None, *, driver=None):
     sv = (np.stack(svals).reshape(batch + (min(m, n),)).astype(dt) if driver in ("gelsd", "gelss")
           else np.zeros(0, dt))
     out = _wrap(_solution_layout(sol, m, vec))
+    res = _wrap(residuals)
     if needs_grad(A, B):
         node = LinalgLstsqBackward0()
         node.vec = vec
-        node.save(A, B)
-        record(node, out, A, B)
-    return lstsq_ret(out, _wrap(residuals), _wrap(rank), _wrap(sv))
+        node.save(A, B, out, result_at=2)
+        node.next_functions = (edge(A), edge(B))
+        node._shape = [out._data.shape, res._data.shape]
+        node._dtype = [out._data.dtype, res._data.dtype]
+        for nr, o in enumerate((out, res)):
+            o.grad_fn, o._rg, o._out_nr = node, True, nr
+    return lstsq_ret(out, res, _wrap(rank), _wrap(sv))

@@ -46,6 +46,11 @@ def t_mm(a, b):
 def mm(x, y):
     """``x @ y`` for 2-d arrays: where ``x`` is a transposed view (``g.t() @ x``, F-contiguous) in the order
     torch gets (``t_mm``), else NumPy's BLAS."""
+    if x.ndim == 2 == y.ndim and x.shape[1] == 1 == y.shape[0] and x.shape[0] > 1 < y.shape[1] \
+            and x.dtype == y.dtype and x.dtype.char in "fd":
+        # k == 1 (an outer product): MKL writes each product itself, not 0 + product, so a -0 stays -0
+        # (measured: every layout, both dtypes, m and p from 2 to 200; gemv's m == 1 or p == 1 give +0)
+        return x * y
     if x.flags.f_contiguous and x.ndim == 2 == y.ndim:
         r = t_mm(x.T, y)
         if r is not None:

@@ -55,6 +55,8 @@ def running_sum(x, y):
         return None                     # (mismatched sizes: the caller's BLAS call raises)
     m, k = x.shape
     p = y.shape[1]
+    if k == 1 and m > 1 < p:
+        return x * y                    # MKL writes the products themselves: a -0 stays (_gemm_order.mm)
     if k < 2 or m == 0 or p == 0 or k > 7 and m != 1:
         return None                     # one product (or none): every order agrees
     la, lb = _layout(x), _layout(y)

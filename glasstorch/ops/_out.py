@@ -189,7 +189,7 @@ def wrap_namespace(ns, check=None):
     for name, fn in list(ns.items()):
         if name.startswith("_") or not inspect.isfunction(fn):
             continue
-        if not is_ours(fn) or fn.__module__ in HANDLED:
+        if not is_ours(fn) or fn.__module__ in HANDLED or getattr(fn, "_handles_out", False):
             continue
         try:
             params = inspect.signature(fn).parameters
