@@ -6,6 +6,7 @@ op formulas never un-broadcast themselves.  The sums follow torch's orders where
 import numpy as np
 
 from .graph import MODE
+from ..ops import _parallel
 from ..ops._sum_order import axes_sum
 
 
@@ -24,6 +25,17 @@ def sum_to(g, shape):
             # whole sum, so that a printed w.item() matches
             from ..ops.reduction import sum_all
             return np.asarray(sum_all(g)).reshape(shape)
+        k = len(axes)
+        if (axes == tuple(range(len(gshape) - k, len(gshape))) and g.dtype.char in "fdFD"
+                and g.flags.c_contiguous and 0 < g.size < _parallel.MIN_SIZE):     # (one thread's order)
+            # a tensor broadcast along trailing axes (a.unsqueeze(-1) * b): torch sums each row of
+            # the gradient as ``x.sum(-1)`` does
+            rows = g.reshape(-1, int(np.prod(gshape[len(gshape) - k:])))
+            if g.dtype.char in "fd":
+                from ..ops._sum_order import inner_sums
+                return inner_sums(rows).astype(g.dtype, copy=False).reshape(shape)
+            from ..ops._sum_order_complex import _row
+            return np.array([_row(r) for r in rows], g.dtype).reshape(shape)
         if axes[-1] < len(gshape) - 1:
             # a bias's gradient, summed over the batch (or a tensor broadcast along middle axes): in
             # torch's order, as ``x.sum(0)`` / ``x.sum((0, 2))`` add it

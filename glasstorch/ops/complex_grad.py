@@ -44,7 +44,9 @@ def conj_any(x):
 def _twin(cls):
     twin = _TWINS.get(cls)
     if twin is None:
-        exact_mul = cls.__name__ == "MulBackward0"
+        # only arithmetic's product saves (other, self) unbroadcast: einsum's MulBackward0 (an
+        # elementwise einsum) and sparse's keep their own backward
+        exact_mul = cls.__name__ == "MulBackward0" and cls.__module__.endswith(".ops.arithmetic")
 
         def backward(self, g):
             if exact_mul and g.__class__ is np.ndarray:

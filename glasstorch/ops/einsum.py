@@ -95,9 +95,47 @@ class SumBackward1(EinsumBackward0):
 
 
 class MulBackward0(EinsumBackward0):
-    """several operands, nothing contracted: torch's einsum ends in a broadcast multiply"""
+    """several operands, nothing contracted: torch's einsum ends in a broadcast multiply
+
+    z = a' * b' (a', b': the operands permuted to the output's letters, size 1 where one lacks a
+    letter)   ->   da' = sum_to(g * conj(b'), a'.shape), then back to a's own order: torch's
+    MulBackward0 and the engine's un-broadcasting sum, so the broadcast operand's gradient adds up
+    in torch's order (and a complex one is multiplied by torch's rounding)."""
     __slots__ = ()
     _alias = True
+    _complex_ready = True       # conjugates the other operand itself
+
+    def backward(self, g):
+        plain = len(self.ins) == 2 and all(len(set(s)) == len(s) for s in self.ins)
+        if not (plain and isinstance(g, np.ndarray)):
+            from .complex_grad import conj_any
+            cplx = np.iscomplexobj(g) if isinstance(g, (np.ndarray, np.generic)) else g.is_complex()
+            if cplx:        # the general einsum formula, in the conjugate convention
+                return conj_any(EinsumBackward0.backward(self, conj_any(g)))
+            return EinsumBackward0.backward(self, g)
+        from ..autograd._sum_to import sum_to
+        from ._cabs import complex_multiply
+        ops = self.saved()
+        aligned = [_to_out_order(o, sub, self.out) if o is not None else None for o, sub in zip(ops, self.ins)]
+        grads = []
+        for i, (sub, shape) in enumerate(zip(self.ins, self.shapes)):
+            if self.next_functions[i][0] is None:
+                grads.append(None)
+                continue
+            other = aligned[1 - i]
+            r = complex_multiply(g, np.conj(other)) if other.dtype.kind == "c" else g * other
+            own = tuple(shape[sub.index(c)] if c in sub else 1 for c in self.out)
+            r = np.asarray(sum_to(r, own)).reshape([shape[sub.index(c)] for c in self.out if c in sub])
+            kept = [c for c in self.out if c in sub]
+            grads.append(np.transpose(r, [kept.index(c) for c in sub]))
+        return tuple(grads)
+
+
+def _to_out_order(a, sub, out):
+    """``a`` (subscripts ``sub``, all in ``out``) permuted to ``out``'s order, size-1 axes for the rest."""
+    kept = [c for c in out if c in sub]
+    a = np.transpose(a, [sub.index(c) for c in kept])
+    return a.reshape([a.shape[kept.index(c)] if c in sub else 1 for c in out])
 
 
 def _sublist_letter(n):

@@ -29,6 +29,8 @@ class LinalgVectorNormBackward0(Node):
         y = restore_dims(y, self.axes, self.keepdim)
         if p == 0:              # torch's norm_backward returns an undefined gradient: x.grad stays None
             return (None,)
+        if is_array(x) and x.dtype.kind == "c":
+            return _complex_norm_grad(x, y, g, p, self.axes)
         if p == 1:
             if is_array(x):                 # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
                 from .select import real_sign
@@ -57,6 +59,35 @@ class LinalgVectorNormBackward0(Node):
                 return ((m.where(x == 0, 0.0, m.sign(x) * pw(ax, p - 1)) * g) * pw(y, 1 - p),)
             # 1 < p < 2, torch: (sgn(x) |x|^(p-1)) * (g / y^(p-1)), the second factor masked where y == 0
             return ((m.sign(x) * pw(ax, p - 1)) * m.where(y == 0, 0.0, g / pw(y, p - 1)),)
+
+
+def _complex_norm_grad(x, y, g, p, axes):
+    """The norm's gradient at a complex array: the real formulas with torch's sgn(z) and |z| (the
+    correctly rounded kernels of _cabs; NumPy's complex abs and sign round otherwise)."""
+    from ._cabs import complex_abs_values, complex_sgn_values
+    from .power import _pow_values as pw
+    ax = complex_abs_values(x)
+    sg = complex_sgn_values(x, ax)
+    if p == 1:
+        return (g * sg,)
+    if p == 2:
+        return (g * np.where(y == 0, 0.0, x / y),)
+    if y.dtype.itemsize * 2 > x.dtype.itemsize:
+        # dtype= widened the norm: torch finds the maxima among, and raises to powers, the widened
+        # moduli (sgn for +-inf stays the input's)
+        x = x.astype(np.result_type(x.dtype, y.dtype))
+        ax = complex_abs_values(x)
+        if p not in (float("inf"), float("-inf")):
+            sg = complex_sgn_values(x, ax)
+    if p in (float("inf"), float("-inf")):
+        mask = ((ax == y) | (np.isnan(ax) & np.isnan(y))).astype(np.result_type(y))
+        return (sg * ((g / mask.sum(axis=axes or None, keepdims=True)) * mask),)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if p > 2:
+            return ((x * pw(ax, p - 2)) * np.where(y == 0, 0.0, g / pw(y, p - 1)),)
+        if p < 1:
+            return ((np.where(x == 0, 0.0, sg * pw(ax, p - 1)) * g) * pw(y, 1 - p),)
+        return ((sg * pw(ax, p - 1)) * np.where(y == 0, 0.0, g / pw(y, p - 1)),)
 
 
 def _torch_lastdim(a, axes):
@@ -91,6 +122,9 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None and a.dtype.kind in "fc":
         check_norm_dtype("linalg.vector_norm", a.dtype, dtype)
     if a.dtype.kind != "f":
+        if a.dtype.kind == "c" and a.ndim:
+            from ._norm_complex import complex_vector_norm     # torch's summation order and graph
+            return complex_vector_norm(x, ord, dims_of(dim, a.ndim), keepdim, dtype)
         if a.dtype.kind == "c":           # the norm of |z|: real result, gradient through abs
             from .complex_ops import complex_abs
             return vector_norm(complex_abs(x), ord, dim, keepdim, dtype=dtype and to_dtype(dtype).to_real(), out=out)
@@ -152,6 +186,12 @@ class DistBackward0(LinalgVectorNormBackward0):
     """z = ||a - b||_p   ->   da = the p-norm's gradient at a - b,   db = -da"""
     __slots__ = ()
 
+    def saved(self):
+        # torch's formula is norm_backward(grad, self - other, p, result): the difference is formed in
+        # the backward, so that under create_graph the gradient depends on a and b through it
+        a, b, r = Node.saved(self)
+        return a - b, r
+
     def backward(self, g):
         da, = LinalgVectorNormBackward0.backward(self, g)
         return (None, None) if da is None else (da, -da)
@@ -167,7 +207,7 @@ def dist(input, other, p=2):
     if GRAD.enabled and (input._rg or other._rg):
         node = DistBackward0()
         node.ord, node.axes, node.keepdim = p, (), False
-        node.save(d, r, result_at=1)
+        node.save(input, other, r, result_at=2)
         record(node, r, input, other)
     return r
 

@@ -222,7 +222,7 @@ for step in range(max_steps):
         param_group["lr"] = lr
     optimizer.step()
     tokens_processed = train_loader.B * train_loader.T * grad_accum_steps
-    print(f"step {step:4d} | loss: {loss_accum.item():.4f} | lr {lr:.4e} | norm: {norm:.4f} | "
+    print(f"step {step:4d} | loss: {loss_accum.item():.3f} | lr {lr:.4e} | norm: {norm:.4f} | "
           f"tokens: {tokens_processed} | {type(norm).__name__} {norm.dtype} {loss_accum.dtype}")
 
 print("wte grad is lm_head grad:", model.lm_head.weight.grad is model.transformer.wte.weight.grad)

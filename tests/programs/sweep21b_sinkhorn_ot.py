@@ -120,5 +120,5 @@ for it in range(8):
     loss.backward()
     gnorm = torch.linalg.norm(src.grad)
     opt.step()
-    print(f"iter {it}: loss {loss.item():.4f}  grad norm {gnorm.item():.4f}")
+    print(f"iter {it}: loss {loss.item():.3f}  grad norm {gnorm.item():.4f}")
 print("moved mean:", src.detach().mean(0).round(decimals=2), "target mean:", tgt.mean(0).round(decimals=2))

@@ -69,6 +69,7 @@ def apply(module, fn, recurse=True):
 
 def to(module, args, kwargs):
     dtype = kwargs.get("dtype")
+    meta = False
     for a in list(args) + [kwargs.get("device"), kwargs.get("tensor")]:
         if isinstance(a, _dt.dtype):
             dtype = a
@@ -76,22 +77,35 @@ def to(module, args, kwargs):
             dtype = a.dtype
         elif a is not None:
             from ..._meta import is_meta_device
-            if is_meta_device(a):
-                return _to_meta(module, dtype)
-            check_device(a)
+            meta = meta or is_meta_device(a)
+            if not is_meta_device(a):
+                check_device(a)
     fmt = kwargs.get("memory_format")
-    if dtype is None and fmt is None:
-        return module
-    if dtype is not None and not dtype.is_floating_point:
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
         raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
                         f"dtype={dtype}")
+    if dtype is not None and dtype.is_complex:
+        import warnings
+        warnings.warn(_COMPLEX_MODULES, stacklevel=3)     # points at the caller of Module.to
+    if meta:
+        return _to_meta(module, dtype)
+    if dtype is None and fmt is None:
+        return module
 
     def convert(t):
-        dt = dtype if t.is_floating_point() else None
+        # complex tensors take the dtype too: .to(float64) keeps only their real part, as torch
+        dt = dtype if t.is_floating_point() or t.is_complex() else None
         if fmt is not None and t.dim() in (4, 5):       # torch relayouts only 4-d and 5-d tensors
             return t.to(dtype=dt, memory_format=fmt)
         return t.to(dt) if dt is not None else t
     return module._apply(convert)
+
+
+_COMPLEX_MODULES = (
+    "Complex modules are a new feature under active development whose design may change, and some modules "
+    "might not work as expected when using complex tensors as parameters or buffers. Please file an issue at "
+    "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a complex module does not work "
+    "as expected.")
 
 
 def _to_meta(module, dtype):
@@ -102,7 +116,7 @@ def _to_meta(module, dtype):
         for store in (m._parameters, m._buffers):
             for k, t in store.items():
                 if t is not None:
-                    dt = dtype if dtype is not None and t.is_floating_point() else None
+                    dt = dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None
                     store[k] = to_meta(t.to(dt) if dt is not None else t)
     return module
 

@@ -3,8 +3,6 @@
 ``clip_grad_norm_``: total = ||(||g_1||, ..., ||g_k||)||_p; every gradient is multiplied by
 min(max_norm / (total + 1e-6), 1) (torch multiplies even when the factor is 1).
 """
-import math
-
 import numpy as np
 
 from ..._tensor import Tensor, _wrap
@@ -16,17 +14,14 @@ def _grads(parameters):
     return [p._grad for p in parameters if p._grad is not None]
 
 
-def _vector_norm(x, p):
-    """``torch.linalg.vector_norm`` of an array in its own dtype (accumulated in float64)."""
-    a = np.abs(x.astype(np.float64)).ravel()
-    if p == math.inf or p == -math.inf:
-        r = (a.max() if p > 0 else a.min()) if a.size else 0.0
-    elif p == 0:
-        r = np.count_nonzero(a)
-    else:
-        with np.errstate(divide="ignore"):  # a negative order over a zero: inf, then 0, as torch
-            r = np.sum(a ** p) ** (1 / p)
-    return np.asarray(r).astype(x.dtype)
+def _by_dtype(tensors):
+    """The tensors grouped by dtype as torch's ``_group_tensors_by_device_and_dtype`` hands them out:
+    the groups in the reverse order of their first tensor (its hash map's order), each in list order.
+    The order of the stacked norms decides how the total's sum rounds."""
+    groups = {}
+    for t in tensors:
+        groups.setdefault(t._data.dtype, []).append(t)
+    return [t for key in reversed(list(groups)) for t in groups[key]]
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
@@ -40,9 +35,16 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     if not tensors:
         return _wrap(np.array(0.0, np.float32))
     # torch stacks the per-tensor norms, so a float32 and a float64 gradient give a float64 total
-    dt = np.result_type(*[g._data.dtype for g in tensors])
-    norms = np.array([_vector_norm(g._data, norm_type) for g in tensors], dt)
-    total = _vector_norm(norms, norm_type)
+    dt = np.result_type(*[g._data.real.dtype for g in tensors])
+    # torch's own vector_norm per gradient and over their stack: its summation order, where
+    # glasstorch's vector_norm reproduces it (p=2 and the max/count norms).  A whole-tensor norm
+    # walks the gradient in memory order (a transposed one too), as one contiguous run
+    from ...linalg import vector_norm
+    from ...autograd.grad_mode import no_grad
+    with no_grad():
+        norms = np.array([vector_norm(_wrap(np.ravel(g._data, order="K")), norm_type)._data
+                          for g in _by_dtype(tensors)], dt)
+        total = vector_norm(_wrap(norms), norm_type)._data
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it "
                            "cannot be clipped. To disable this error and scale the gradients by the non-finite norm "
@@ -86,7 +88,11 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
                            "message be improved?  If so, please report an enhancement request to PyTorch.)")
     if any(g.is_sparse for g in grads):
         _clip_value_to_sparse(grads, clip_value, foreach)
-    for g in grads:
+    # dtype group by dtype, in torch's order: the groups before a complex one are clipped when its
+    # clamp raises
+    for g in _by_dtype(grads):
+        if g._data.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         np.clip(g._data, -clip_value, clip_value, out=g._data)
         g._vc[0] += 1
 
