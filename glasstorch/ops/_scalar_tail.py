@@ -162,3 +162,48 @@ def after_fma(r, x, y, alpha, out=None):
         return r
     from .._runtime import get_num_threads
     return fix(r, x, y, alpha, r.dtype, get_num_threads(), out)
+
+
+def loop_vector_mask(arrays, threads):
+    """For an elementwise kernel over same-shape ``arrays`` (its inputs; the output is laid out like
+    TensorIterator makes it), a bool array of that shape: True where ``cpu_kernel_vec`` runs the
+    element in its vector loop (blocks of two vectors, 16 float32 / 8 float64, of each inner row),
+    False where its scalar loop takes it (the rest of each row, or every element when some operand
+    is neither contiguous nor a broadcast scalar along the inner dim)."""
+    a0 = arrays[0]
+    shape = a0.shape
+    n = a0.size
+    if not a0.ndim:
+        return np.zeros(shape, bool)
+    sts = [_bstrides(a, shape) for a in arrays]
+    perm = dim_order(shape, sts)
+    out, acc = [0] * len(shape), 1
+    for d in perm:
+        out[d] = acc
+        acc *= shape[d]
+    ops = [out] + sts
+    row = None                                  # (size, strides) of the coalesced inner dim
+    for d in perm:
+        if shape[d] == 1:
+            continue
+        if row is None:
+            row = [shape[d], [s[d] for s in ops]]
+        elif all(s[d] == row[0] * t for s, t in zip(ops, row[1])):
+            row[0] *= shape[d]
+        else:
+            break
+    block = 16 if a0.itemsize == 4 else 8
+    it = np.zeros(n, bool)
+    # vectorized where every operand is contiguous along the inner row, or one input is a
+    # broadcast scalar there (cpu_kernel_vec's is_contiguous_scalar cases)
+    if row is None or row[1][0] == 1 and (all(t == 1 for t in row[1][1:]) or
+                                          (len(row[1]) > 2 and sorted(row[1][1:])[1:] == [1] * (len(row[1]) - 2)
+                                           and 0 in row[1][1:])):
+        length = row[0] if row else 1
+        starts, ends = _pieces(n, length, threads)
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            it[s:s + (e - s) // block * block] = True
+    # iteration order (perm innermost first) back to the arrays' logical positions
+    order = np.arange(n).reshape([shape[d] for d in reversed(perm)])
+    inv = np.argsort(list(reversed(perm)))
+    return it[order.transpose(inv).reshape(-1)].reshape(shape) if n else it.reshape(shape)

@@ -75,16 +75,16 @@ def expf(d):
     return r.reshape(d.shape)
 
 
-def vector_mask(n, threads, length=None):
+def vector_mask(n, threads, length=None, block=16):
     """Which of the n elements (in iteration order) torch's elementwise loop sends through its vector
     path: the iteration runs in inner loops of ``length`` elements (default: all n), cut into
-    ``at::parallel_for`` chunks when n >= 32768 and threads > 1; each piece runs blocks of 16
-    elements as vectors and the rest one by one."""
+    ``at::parallel_for`` chunks when n >= 32768 and threads > 1; each piece runs blocks of two
+    vectors (``block``: 16 float32, 8 float64) as vectors and the rest one by one."""
     from ._scalar_tail import _pieces
     starts, ends = _pieces(n, max(length or n, 1), threads)
     mask = np.zeros(n, bool)
     for s, e in zip(starts.tolist(), ends.tolist()):
-        mask[s:s + (e - s) // 16 * 16] = True
+        mask[s:s + (e - s) // block * block] = True
     return mask
 
 
@@ -110,7 +110,11 @@ def exp_as_unary_loop(x, threads):
 
 def unary_exp(x):
     """exp inside a torch float32 unary kernel (sigmoid, silu): ``exp_as_unary_loop`` for a
-    C-contiguous float32 array at the thread count torch splits with; else correctly rounded."""
+    C-contiguous float32 array at the thread count torch splits with; float64 as ``_sleef_expd``'s;
+    else correctly rounded."""
+    if x.dtype == _F64:
+        from . import _sleef_expd
+        return _sleef_expd.unary_exp(x)
     if x.dtype == _F32 and x.flags.c_contiguous and x.ndim:
         from .._runtime import get_num_threads
         return exp_as_unary_loop(x, get_num_threads())

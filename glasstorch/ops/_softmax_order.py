@@ -79,15 +79,21 @@ def row_sum(e, d, keepdims=True):
     if d == e.ndim - 1 and e.dtype.char in "fd":
         s = lane_sum(e)
         return s[..., None] if keepdims else s
+    if e.dtype.char in "fd" and e.size and all(n == 1 for n in e.shape[d + 1:]):
+        # the dims after d all 1: NumPy's reduce would run along d as a contiguous row, pairwise;
+        # torch's kernel still adds one item after another, as cumsum does
+        s = np.cumsum(e, axis=d).take([-1], axis=d)
+        return s if keepdims else np.squeeze(s, axis=d)
     return np.sum(e, axis=d, keepdims=keepdims)
 
 
-def vector_positions(outer, inner, threads):
+def vector_positions(outer, inner, threads, step=8):
     """(outer, inner) bools: which positions torch's softmax over a middle dim (``_vec_softmax``) runs
     in its vector loop (SLEEF's exp) rather than its scalar tail (glibc's).  ``at::parallel_for`` cuts
     the outer * inner positions into one chunk per thread; within a chunk, each stretch of a row
-    (inner positions of one outer index) goes in groups of 8 that fit in both the row and the chunk,
-    and what is left of the stretch goes one position at a time."""
+    (inner positions of one outer index) goes in groups of ``step`` (one vector: 8 float32, 4 float64)
+    that fit in both the row and the chunk, and what is left of the stretch goes one position at a
+    time."""
     n = outer * inner
     p = np.arange(n)
     if threads > 1 and n > 1:
@@ -99,5 +105,5 @@ def vector_positions(outer, inner, threads):
     row0 = p - p % inner
     rs = np.maximum(b, row0)                       # where this stretch of the row starts
     re = np.minimum(e, row0 + inner)               # and ends
-    gs = rs + (p - rs) // 8 * 8                    # the start of p's group
-    return (gs + 8 <= re).reshape(outer, inner)
+    gs = rs + (p - rs) // step * step              # the start of p's group
+    return (gs + step <= re).reshape(outer, inner)

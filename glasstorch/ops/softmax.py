@@ -58,7 +58,8 @@ class LogSoftmaxBackward0(Node):
         d = self.dim
         if d is not None and y.ndim and y.dtype.char in "fd":
             # g - exp(y) * sum, the multiply-subtract fused as GCC compiles torch's kernel (any dim)
-            return (fma32 if y.dtype.char == "f" else fma64)(-_kernel_exp(y), row_sum(g, d), g)
+            e = _kernel_exp(y) if d == y.ndim - 1 else _chunked_exp(y, d)
+            return (fma32 if y.dtype.char == "f" else fma64)(-e, row_sum(g, d), g)
         s = row_sum(g, d) if d is not None and y.ndim else g.sum(d, keepdims=True)
         return g - _kernel_exp(y) * s
 
@@ -92,25 +93,29 @@ def _shifted(x, d):
 
 def _middle_dim_exp(s, d):
     """exp of the shifted input as softmax over a middle dim gets it: SLEEF's at the positions its
-    vector loop takes (``vector_positions``), glibc's elsewhere; float32 only."""
-    if s.dtype != np.float32 or not s.size:
+    vector loop takes (``vector_positions``, one float32 / float64 vector at a time), glibc's elsewhere."""
+    if s.dtype.char not in "fd" or not s.size:
         return _libm.exp(s)
     from .._runtime import get_num_threads
     outer = int(np.prod(s.shape[:d]))
     inner = int(np.prod(s.shape[d + 1:]))
-    vec = vector_positions(outer, inner, get_num_threads())
+    f32 = s.dtype == np.float32
+    vec = vector_positions(outer, inner, get_num_threads(), 8 if f32 else 4)
     every = np.broadcast_to(vec[:, None, :], (outer, s.shape[d], inner)).reshape(s.shape)
-    return _sleef_expf.exp_by_path(s, every)
+    return (_sleef_expf if f32 else _sleef_expd).exp_by_path(s, every)
 
 
 def _kernel_exp(x):
-    """exp as torch's softmax kernels compute it: SLEEF's for float32 (``_sleef_expf``), NumPy's else."""
+    """exp as torch's softmax kernels compute it: SLEEF's for float32 / float64 (``_sleef_expf``,
+    ``_sleef_expd``), NumPy's else."""
+    if x.dtype == np.float64:
+        return _sleef_expd.expd(x)
     return _sleef_expf.expf(x) if x.dtype == np.float32 else _libm.exp(x)
 
 
 from ._layout import contig_of  # noqa: E402
 from ._softmax_order import lane_dot, row_sum, vector_positions  # noqa: E402
-from . import _sleef_expf  # noqa: E402
+from . import _sleef_expd, _sleef_expf  # noqa: E402
 from ._fma32 import fma32  # noqa: E402
 from .._rng_fma import fma64  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402
@@ -129,7 +134,7 @@ def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
             y = e * (w.dtype.type(1) / row_sum(e, d))
         elif x.dtype.char in "fd" and x.ndim:
             e = _middle_dim_exp(_shifted(w, d), d)               # another dim: each item over the sum
-            y = e / np.sum(e, axis=d, keepdims=True)
+            y = e / row_sum(e, d)
         else:
             e = _libm.exp(_shifted(w, d))
             y = e * (w.dtype.type(1) / np.sum(e, axis=d if x.ndim else None, keepdims=True))
@@ -149,7 +154,19 @@ def _log_softmax_plain(x, d):
         s = x - x.max(axis=d, keepdims=True)
     if d == x.ndim - 1:
         return s - _libm.log(row_sum(_kernel_exp(s), d))
-    return s - _libm.log(_libm.exp(s).sum(axis=d, keepdims=True))
+    return s - _libm.log(row_sum(_chunked_exp(s, d), d))
+
+
+def _chunked_exp(s, d):
+    """exp as log_softmax over another dim gets it (``serial_vec_logsoftmax_range``): the kernel cuts
+    the inner positions into chunks of a multiple of one vector (8 float32, 4 float64) and runs each
+    chunk's whole vectors with SLEEF's exp, the rest one by one with glibc's: so SLEEF's exactly at
+    the inner positions below inner // W * W, whatever the chunking and the threads."""
+    inner = int(np.prod(s.shape[d + 1:]))
+    f32 = s.dtype == np.float32
+    w = 8 if f32 else 4
+    vec = np.broadcast_to(np.arange(inner) < inner // w * w, (s.size // inner, inner)).reshape(s.shape)
+    return (_sleef_expf if f32 else _sleef_expd).exp_by_path(s, vec)
 
 
 def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):

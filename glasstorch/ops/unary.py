@@ -221,8 +221,9 @@ class SigmoidBackward0(Node):
 
 def _sigmoid(x):
     with np.errstate(over="ignore"):
-        if x.dtype == np.float32 and x.flags.c_contiguous and x.ndim:    # torch's vector loop: SLEEF's exp
-            return np.float32(1) / (np.float32(1) + _sleef_expf.unary_exp(-x))
+        if x.dtype.char in "fd" and x.flags.c_contiguous and x.ndim:    # torch's vector loop: SLEEF's exp
+            one = x.dtype.type(1)
+            return one / (one + _sleef_expf.unary_exp(-x))
         return _libm.sigmoid(x)
 
 

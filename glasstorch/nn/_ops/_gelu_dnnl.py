@@ -66,7 +66,7 @@ def gelu_erf(s):
     return np.where(np.isnan(s), s, out)        # a NaN comes back as given, its sign kept (as x86 passes it on)
 
 
-_ONE_OVER_SQRT_PI = _F32(1 / math.sqrt(math.pi))
+_ONE_OVER_SQRT_PI = np.uint32(0x3f106eba).view(_F32)   # oneDNN's table value: an ulp below f32(1/sqrt(pi))
 
 
 def gelu_erf_backward(s, g):
@@ -83,3 +83,67 @@ def gelu_erf_backward(s, g):
         erf = _fma(-q * w, r, _F32(1))
         erf = np.where(np.signbit(x), -erf, erf)
         return g * _fma(erf, _F32(0.5), pdf_term + _F32(0.5))
+
+
+# ---- ATen's own kernel (inputs oneDNN is not given) ------------------------------------------------
+_A_ALPHA = _F32(1 / math.sqrt(2))
+_A_BETA = _F32(2 / math.sqrt(math.pi) * (1 / math.sqrt(2)) * 0.5)
+
+
+def _aten_erf(v):
+    """``Vectorized<float>::erf``: the same Abramowitz & Stegun 7.1.26 form, with SLEEF's exp."""
+    from ...ops._sleef_expf import expf
+    t = _F32(1) / _fma(_P, np.abs(v), _F32(1))
+    r = _ERF_POL[4]
+    for c in (_ERF_POL[3], _ERF_POL[2], _ERF_POL[1], _ERF_POL[0]):
+        r = _fma(r, t, c)
+    e = _fma(-expf(-(v * v)) * t, r, _F32(1))
+    return np.where(np.signbit(v), -e, e)
+
+
+def _by_path(s, vector_fn, scalar_fn, *others):
+    """vector_fn where torch's loop runs the element as a vector, scalar_fn elsewhere."""
+    from ...ops._scalar_tail import loop_vector_mask
+    from ..._runtime import get_num_threads
+    vec = loop_vector_mask((s,) + others, get_num_threads())
+    out = np.empty(s.shape, _F32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if vec.any():
+            out[vec] = vector_fn(s[vec], *[o[vec] for o in others])
+        rest = ~vec
+        if rest.any():
+            out[rest] = scalar_fn(s[rest], *[o[rest] for o in others])
+    return out
+
+
+def _scalar_erf(v):
+    from ._util import erf
+    return erf(v).astype(_F32)
+
+
+def _scalar_cdf(s):
+    return _F32(0.5) * (_F32(1) + _scalar_erf(s * _A_ALPHA))
+
+
+def gelu_erf_aten(s):
+    """gelu(s) for a float32 array as ATen's kernel computes it: s / 2 (1 + erf(s / sqrt 2)), erf being
+    ``Vectorized::erf`` in the vector loop and the C library's erff in the scalar one (taken here
+    correctly rounded: glibc's erff is not modelled).  Checked against torch on transposed inputs."""
+    return _by_path(s, lambda v: v * _F32(0.5) * (_F32(1) + _aten_erf(v * _A_ALPHA)),
+                    lambda v: v * _F32(0.5) * (_F32(1) + _scalar_erf(v * _A_ALPHA)))
+
+
+def gelu_erf_backward_aten(s, g):
+    """g * d gelu / ds for float32 arrays as ATen's kernel computes it (checked bit for bit against
+    torch on transposed inputs): cdf = 0.5 (1 + erf(s / sqrt 2)), pdf = b exp(-s^2 / 2),
+    d = cdf + s pdf, the last add fused in the vector loop (SLEEF's exp, ``Vectorized::erf``) and
+    not in the scalar one (glibc's expf, erff taken correctly rounded)."""
+    from ...ops._sleef_expf import expf, glibc_expf
+
+    def vector(v, gv):
+        cdf = _F32(0.5) * (_F32(1) + _aten_erf(v * _A_ALPHA))
+        return gv * _fma(v, _A_BETA * expf(v * v * _F32(-0.5)), cdf)
+
+    def scalar(v, gv):
+        return gv * (_scalar_cdf(v) + v * (_A_BETA * glibc_expf(v * v * _F32(-0.5))))
+    return _by_path(s, vector, scalar, np.asarray(g, _F32))

@@ -1,15 +1,16 @@
-"""silu (swish): y = x * sigmoid(x), as torch's float32 kernel computes it.
+"""silu (swish): y = x * sigmoid(x), as torch's float32 / float64 kernels compute it.
 
-torch's loop runs blocks of 16 elements as vectors, whose exp is SLEEF's, and the rest one by one
-with glibc's; ``_sleef_expf.unary_exp`` gives each element its exp.  Backward's ``1 + x (1 - s)`` is
-one fused multiply-add (GCC contracts it in torch's kernel), so both directions are torch's bit for
-bit on contiguous float32 tensors.
+torch's loop runs blocks of 16 float32 / 8 float64 elements as vectors, whose exp is SLEEF's, and the
+rest one by one with glibc's; ``_sleef_expf.unary_exp`` gives each element its exp.  Backward's
+``1 + x (1 - s)`` is one fused multiply-add (GCC contracts it in torch's kernel), so both directions
+are torch's bit for bit on contiguous float32 and float64 tensors.
 """
 import numpy as np
 
 from ...autograd.graph import Node
 from ...ops import _sleef_expf
 from ...ops._fma32 import fma32
+from ..._rng_fma import fma64
 from ..._arg_refuse import not_a_tensor
 from .activation import _float_only, _opmath, _unary
 from .activation_inplace import silu_
@@ -27,9 +28,10 @@ class SiluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if isinstance(x, np.ndarray) and x.dtype == np.float32:
+        if isinstance(x, np.ndarray) and x.dtype.char in "fd":
             s = _sig(x)
-            return (g * s * fma32(x, np.float32(1) - s, np.float32(1)),)
+            one = x.dtype.type(1)
+            return (g * s * (fma32 if x.dtype.char == "f" else fma64)(x, one - s, one),)
         s = self.m.sigmoid(x) if not isinstance(x, np.ndarray) else _sig(x)
         return (g * s * (1 + x * (1 - s)),)
 
