@@ -92,8 +92,15 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-d tensor sharing memory with a Python buffer (bytes, bytearray, array.array ...)."""
     from ._dtype import to_dtype
     dt = to_dtype(dtype).np
-    view = memoryview(buffer)
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    if not view.c_contiguous:           # torch asks for a contiguous buffer (PyBUF_SIMPLE)
+        raise RuntimeError("could not retrieve buffer from object")
     n, item = view.nbytes, dt.itemsize
+    if n <= 0 or count == 0:
+        raise ValueError(f"both buffer length ({n}) and count ({count}) must not be 0")
     if offset < 0 or offset >= n:
         raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length ({n} "
                          f"bytes) minus 1")

@@ -242,8 +242,11 @@ def as_tensor(data, dtype=None, device=None):
         return data if dt is None or data.dtype is dt else data.to(dt)
     if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
         _check_numpy_dtype(data)
+        check_writable(data)
         t = _wrap(data)
         return t if dt is None or data.dtype == dt.np else _wrap(data.astype(dt.np))
+    if isinstance(data, np.ndarray) and data.dtype.kind == "c":
+        check_writable(data)
     arr = _infer(data)
     if dt is not None:
         arr = arr.astype(dt.np, copy=False)
@@ -251,6 +254,7 @@ def as_tensor(data, dtype=None, device=None):
 
 
 from ._creation_asarray import asarray  # noqa: E402  (it uses as_tensor)
+from ._numpy_readonly import check_writable  # noqa: E402
 
 
 def from_numpy(ndarray):
@@ -259,6 +263,7 @@ def from_numpy(ndarray):
         from ._arg_parser import tp_name
         raise TypeError(f"expected np.ndarray (got {tp_name(ndarray)})")
     _check_numpy_dtype(ndarray)
+    check_writable(ndarray)
     return _wrap(ndarray)
 
 

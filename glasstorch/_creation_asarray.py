@@ -25,6 +25,8 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None):
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else None
     if isinstance(obj, np.ndarray):
+        if not obj.flags.writeable and (copy or dt is not None and obj.dtype != dt.np):
+            obj = obj.copy()        # torch copies such an array without sharing it: no read-only warning
         obj = as_tensor(obj)
     elif not isinstance(obj, Tensor):
         if copy is False:

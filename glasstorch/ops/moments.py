@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, edge, record1
-from .reduction import _mean, axes_of, dims_of, restore_dims
+from .reduction import _mean, axes_of, dims_of, expand_back, restore_dims
 from .shape import is_array
 
 
@@ -172,12 +172,20 @@ def _check_float(name, input):
 
 class VarMeanBackward0(Node):
     """(v, m) = (var(x), mean(x))   ->   dx = var's gradient from g_v + g_m / N"""
-    __slots__ = ("part", "n")
+    __slots__ = ("part", "n", "shape")
     _nout = 2
+    # torch's var_mean_backward adds only the terms of the outputs that got a gradient: a zero-filled
+    # g_m would turn var's -0.0 entries into +0.0 (the engine's _fill keeps None for this node)
+    materialize_grads = False
 
     def backward(self, gs):
-        gm = restore_dims(gs[1], self.part.axes, self.part.keepdim)
-        return (self.part.backward(gs[0])[0] + gm / self.n,)     # torch's mean_backward: g / N
+        gv, gm = gs
+        if gm is None:
+            return self.part.backward(gv)
+        if gv is not None:
+            return (self.part.backward(gv)[0] + restore_dims(gm, self.part.axes, self.part.keepdim) / self.n,)
+        # torch's mean_backward alone: g expanded to x's shape, / N
+        return (expand_back(gm, self.shape, self.part.axes, self.part.keepdim) / self.n,)
 
 
 class StdMeanBackward0(VarMeanBackward0):
@@ -201,7 +209,7 @@ def _moments_mean(name, input, dim, unbiased, keepdim, correction):
         for a in part.axes:
             n *= x.shape[a]
         c = _var_args(dim, unbiased, correction)[1]
-        part.denom, node.n = n - c, n
+        part.denom, node.n, node.shape = n - c, n, x.shape
         part.save(input, v, result_at=1) if name == "std_mean" else part.save(input)
         node.next_functions = (edge(input),)
         node._shape, node._dtype = [v._data.shape, m._data.shape], [v._data.dtype, m._data.dtype]

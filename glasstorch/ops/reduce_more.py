@@ -26,7 +26,9 @@ from .norms import vector_norm, norm, dist                   # noqa: F401
 from .cumulative import cumsum, cumprod                      # noqa: F401
 from .._return_types import return_type
 from .prod_double import prod_backward_recorded
+from ._evenly import MaxBackward1, MinBackward1       # noqa: F401  (whole-tensor max/min: evenly split)
 from .._arg_refuse import not_a_tensor
+from . import _logsumexp_order as _lse
 
 
 def _ret(name):
@@ -39,8 +41,8 @@ aminmax_ret = return_type("aminmax", ["min", "max"])     # prints as torch.retur
 
 
 # ---- max / min -----------------------------------------------------------------------------------
-class MaxBackward1(Node):
-    """y = max(x)   ->   dx = g / (number of ties) at every element equal to y"""
+class _ByCount(Node):
+    """torch's scale_grad_by_count: dx = g / (ties in the slice) * (x == y), for amax/amin"""
     __slots__ = ("axes", "keepdim")
 
     def backward(self, g):
@@ -57,17 +59,12 @@ class MaxBackward1(Node):
         return ((g / count) * mask,)
 
 
-class MinBackward1(MaxBackward1):
-    """y = min(x)   ->   dx = g / (number of ties) at every element equal to y"""
-    __slots__ = ()
-
-
-class AmaxBackward0(MaxBackward1):
+class AmaxBackward0(_ByCount):
     """y = amax(x, dims)   ->   dx = g / (ties in the slice) at each element equal to its slice's max"""
     __slots__ = ()
 
 
-class AminBackward0(MaxBackward1):
+class AminBackward0(_ByCount):
     """y = amin(x, dims)   ->   dx = g / (ties in the slice) at each element equal to its slice's min"""
     __slots__ = ()
 
@@ -119,7 +116,6 @@ def _extreme(name, input, dim, keepdim, other):
         r = _wrap(as_array(np.max(x) if name == "max" else np.min(x)))
         if GRAD.enabled and input._rg:
             node = (MaxBackward1 if name == "max" else MinBackward1)()
-            node.axes, node.keepdim = (), True
             node.save(input, r, result_at=1)
             record1(node, r, input)
         return r
@@ -198,9 +194,13 @@ class AminmaxBackward0(Node):
     """(lo, hi) = aminmax(x)   ->   dx = amin's gradient from g_lo + amax's gradient from g_hi"""
     __slots__ = ("lo", "hi")
     _nout = 2
+    # torch passes an unused output's gradient as undefined and leaves its term out: a zero-filled g
+    # would add +0.0 to the other term's -0.0 entries (the engine's _fill keeps None for this node)
+    materialize_grads = False
 
     def backward(self, gs):
-        return (self.lo.backward(gs[0])[0] + self.hi.backward(gs[1])[0],)
+        parts = [p.backward(g)[0] for p, g in zip((self.lo, self.hi), gs) if g is not None]
+        return (parts[0] + parts[1] if len(parts) == 2 else parts[0],)
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
@@ -350,7 +350,7 @@ class LogsumexpBackward0(Node):
         x, y = self.saved()
         g = restore_dims(g, self.axes, self.keepdim)
         y = restore_dims(y, self.axes, self.keepdim)
-        return (g * self.m.exp(x - y),)
+        return (g * _lse.exp_of(x - y),)       # (at::exp: _logsumexp_order.py)
 
 
 def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
@@ -374,7 +374,7 @@ def logsumexp(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
         mx = np.max(xr, axis=axes, keepdims=True) if x.size else np.zeros((1,) * x.ndim, xr.dtype)
         mx = np.where(np.isinf(mx), 0, mx)
         with np.errstate(divide="ignore"):
-            s = np.log(np.sum(np.exp(x - mx), axis=axes, keepdims=True)) + mx
+            s = _lse.log_sum_exp(x, tuple(axes), mx)
         r = _wrap(contig_of(as_array(s if keepdim else np.squeeze(s, axes)).astype(x.dtype, copy=False), x))
     if GRAD.enabled and input._rg:
         node = LogsumexpBackward0()

@@ -11,10 +11,11 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from ._complex_refuse import refuse, refuse_msg
-from .shape import is_array
 from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
 from ._quickselect import kth_indices
+from ._evenly import _EvenlyDistributed
+from ._nth_element import pick_zero
 from ._unique_groups import sorted_groups as _sorted_groups
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
@@ -178,18 +179,10 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     return _pick(KthvalueBackward0, input, vals, o, d, keepdim, kthvalue_ret)
 
 
-class MedianBackward0(Node):
-    """y = median(x) (the lower middle value)   ->   dx = g at the first position holding y"""
-    __slots__ = ("shape", "pos")
-
-    def backward(self, g):
-        if is_array(g):
-            out = np.zeros(int(np.prod(self.shape)), g.dtype)
-            out[self.pos] = g
-            return (out.reshape(self.shape),)
-        m = self.m
-        return (m.zeros(int(np.prod(self.shape)), dtype=g.dtype).index_fill(0, m.tensor([self.pos]), 0.0)
-                .index_add(0, m.tensor([self.pos]), g.reshape(1)).reshape(self.shape),)
+class MedianBackward0(_EvenlyDistributed):
+    """y = median(x) (the lower middle value)   ->   dx = zeros with g / (number of ties) at every
+    element equal to y (every NaN when y is NaN): torch's evenly_distribute_backward (_evenly.py)"""
+    __slots__ = ()
 
 
 def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
@@ -203,15 +196,16 @@ def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
         raise not_implemented("median_cpu", x.dtype)
     if dim is None:
         flat = x.reshape(-1)
-        if flat.size == 0:
-            return _wrap(np.asarray(np.nan, x.dtype))
-        o = _order(flat, 0, False)
-        has_nan = flat.dtype.kind == "f" and np.isnan(flat).any()
-        pos = int(np.argmax(np.isnan(flat))) if has_nan else int(o[(flat.size - 1) // 2])
-        r = _wrap(np.asarray(flat[pos]))
+        if flat.size == 0:          # NaN, still recorded: its gradient is an empty one
+            r = _wrap(np.asarray(np.nan, x.dtype))
+        else:
+            o = _order(flat, 0, False)
+            has_nan = flat.dtype.kind == "f" and np.isnan(flat).any()
+            pos = int(np.argmax(np.isnan(flat))) if has_nan else int(o[(flat.size - 1) // 2])
+            r = _wrap(np.asarray(flat[pos] if has_nan else pick_zero(flat, flat[pos], False)))  # (which zero: torch's)
         if GRAD.enabled and input._rg:
             node = MedianBackward0()
-            node.shape, node.pos = x.shape, pos
+            node.save(input, r, result_at=1)
             record1(node, r, input)
         return r
     d = _wrap_dim(dim, x.ndim)

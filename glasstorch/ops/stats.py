@@ -7,6 +7,7 @@ from ._common import GRAD, Tensor, _wrap, record1
 from ._complex_refuse import not_implemented, refuse
 from .scalar_arith import div_scalar, mul_scalar
 from .sorting import MedianBackward0, MedianBackward1, _order, _pick
+from ._nth_element import pick_zero
 from .._tensor import _wrap_dim
 from .._trapezoid_args import MISSING, check as _trapezoid_args, no_bool as _no_bool
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
@@ -177,7 +178,8 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 
 
 class NanmedianBackward0(MedianBackward0):
-    """y = nanmedian(x) (the lower middle non-NaN value)   ->   dx = g at the position holding y"""
+    """y = nanmedian(x) (the lower middle non-NaN value)   ->   dx = g / (number of ties) at every element
+    equal to y (every NaN when all are NaN)"""
     __slots__ = ()
 
 
@@ -200,13 +202,14 @@ def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
         flat = x.reshape(-1)
         o = _order(flat, 0, False)        # NaNs sort last
         k = int(np.sum(~np.isnan(flat))) if flat.dtype.kind == "f" else flat.size
-        if flat.size == 0:
-            return _wrap(np.asarray(np.nan, x.dtype))
-        pos = int(o[(k - 1) // 2]) if k else int(o[0])
-        r = _wrap(np.asarray(flat[pos]))
+        if flat.size == 0:                # NaN, still recorded: its gradient is an empty one
+            r = _wrap(np.asarray(np.nan, x.dtype))
+        else:
+            pos = int(o[(k - 1) // 2]) if k else int(o[0])
+            r = _wrap(np.asarray(pick_zero(flat, flat[pos], True) if k else flat[pos]))    # (which zero: torch's)
         if GRAD.enabled and input._rg:
             node = NanmedianBackward0()
-            node.shape, node.pos = x.shape, pos
+            node.save(input, r, result_at=1)
             record1(node, r, input)
         return r
     d = _wrap_dim(dim, x.ndim)

@@ -140,4 +140,4 @@ for epoch in range(6):
     if epoch % 2 == 0:
         print(f"epoch {epoch} nll {nll.item():.4f}")
 print("A", torch.softmax(hmm.A_logits, 1).detach().round(decimals=3))
-print("grad", hmm.B_logits.grad.round(decimals=4))
+print("grad", hmm.B_logits.grad.round(decimals=3))   # (4 decimals: 0.012750 sits on a rounding edge)
