@@ -60,7 +60,8 @@ class MvlgammaBackward0(Node):
         return (g * (x.unsqueeze(-1) - _wrap(halves.astype(x._data.dtype))).digamma().sum(-1),)
 
 
-def mvlgamma(input, p):
+def mvlgamma(input, p, *, out=None):
+    """(``out``: ops/_out.py's wrapper, as for every namespace function taking it.)"""
     from .ops.special_fns import _lgamma
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")

@@ -31,18 +31,43 @@ __all__ = ["gammaln", "digamma", "psi", "polygamma", "logit", "sinc", "erf", "er
            "hermite_polynomial_h", "hermite_polynomial_he", "laguerre_polynomial_l", "legendre_polynomial_p"]
 
 
-def ndtr(input):
+def ndtr(input, *, out=None):
     """The standard normal CDF: (1 + erf(x / sqrt 2)) / 2, through the .Scalar ops as torch's composite,
-    which multiplies by M_SQRT1_2 (sqrt(0.5) rounded once; 1 / sqrt(2) rounds twice, one ulp lower)."""
+    which multiplies by M_SQRT1_2 (sqrt(0.5) rounded once; 1 / sqrt(2) rounds twice, one ulp lower).
+    (``out``: see _wrap_out below.)"""
     from .ops.scalar_arith import add_scalar, mul_scalar
     return mul_scalar(add_scalar(erf(mul_scalar(input, math.sqrt(0.5))), 1), 0.5)
 
 
-def multigammaln(input, p):
-    """log of the multivariate gamma function of dimension p (torch.mvlgamma, MvlgammaBackward0)."""
+def multigammaln(input, p, *, out=None):
+    """log of the multivariate gamma function of dimension p (torch.mvlgamma, MvlgammaBackward0).
+    (``out``: see _wrap_out below.)"""
     from ._api_leftovers import mvlgamma
     return mvlgamma(input, p)
 
+
+multigammaln.__name__ = "mvlgamma"     # the op torch runs, which its out= messages name
+
+
+def _wrap_out(ns):
+    """``out=`` for the functions that take it, as torch's namespace functions (ops/_out.py): the
+    ops imported here are the plain ones.  Messages name the op torch runs: the shared one for an
+    alias (``expit`` -> sigmoid, ``gammaln`` -> lgamma), ``special_<name>`` for torch.special's own."""
+    import inspect
+    from ._fn_names import _renamed
+    from .ops._out import with_out, HANDLED
+    shared = {"gammaln", "digamma", "psi", "polygamma", "logit", "sinc", "erf", "erfc", "erfinv", "expm1", "exp2",
+              "log1p", "xlogy", "expit", "logsumexp", "round", "multigammaln", "i0"}
+    aliases = {"gammainc": "igamma", "gammaincc": "igammac"}
+    for n in __all__:
+        fn = ns.get(n)
+        if not inspect.isfunction(fn) or fn.__module__ in HANDLED or getattr(fn, "_handles_out", False) \
+                or "out" not in inspect.signature(fn).parameters:
+            continue
+        ns[n] = with_out(fn if n in shared else _renamed(fn, aliases.get(n, "special_" + n)))
+
+
+_wrap_out(globals())
 
 from ._fn_names import prefixed as _prefixed  # noqa: E402
 _prefixed(globals(), "special_", __all__)      # torch.special.erf.__name__ == 'special_erf'

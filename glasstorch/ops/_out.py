@@ -69,6 +69,13 @@ def check_out_dtype(name, input, out):
     if name == "nan_to_num" and got != want:
         raise RuntimeError(f"nan_to_num: dtype of out: {_NAMES[got.name]} should be same as input: "
                            f"{_NAMES[want.name]}")
+    if name == "logsumexp" and got.kind in "biu":
+        raise RuntimeError(f"logsumexp(): Expected floating point type for result tensor, but got: {_NAMES[got.name]}")
+    if name == "mvlgamma":          # (torch's message names the input's dtype, then the result's)
+        res = want if want.kind == "f" else np.dtype(np.float32)
+        if not _can_cast(res, got):
+            raise RuntimeError(f"mvlgamma: result type {_NAMES[want.name]} can't be cast to the desired output type "
+                               f"{_NAMES[res.name]}")
     if name in ("all", "any") and got not in (np.bool_, np.uint8):
         raise RuntimeError(f"{name} only supports bool tensor for result, got: {_NAMES[got.name]}")
 
@@ -86,16 +93,30 @@ _NO_PARTIAL_OVERLAP = frozenset((
     "greater_equal gt heaviside hypot igamma igammac kron lcm ldexp le less less_equal logaddexp "
     "logaddexp2 logical_and logical_or logical_xor lt max maximum min minimum mul multiply ne nextafter "
     "not_equal outer pow remainder sub subtract take_along_dim true_divide xlogy "
-    "lshift rshift cat concat concatenate index_select sort cumsum lerp addcmul where").split())
+    "lshift rshift cat concat concatenate index_select sort cumsum cumprod lerp addcmul addcdiv where polygamma "
+    # torch.special's own TensorIterator ops
+    "special_entr special_i0e special_i1 special_i1e special_erfcx special_log_ndtr special_ndtri special_zeta "
+    "special_xlog1py special_airy_ai special_bessel_j0 special_bessel_j1 special_bessel_y0 special_bessel_y1 "
+    "special_modified_bessel_i0 special_modified_bessel_i1 special_modified_bessel_k0 special_modified_bessel_k1 "
+    "special_scaled_modified_bessel_k0 special_scaled_modified_bessel_k1 special_spherical_bessel_j0 "
+    "special_chebyshev_polynomial_t special_chebyshev_polynomial_u special_chebyshev_polynomial_v "
+    "special_chebyshev_polynomial_w special_shifted_chebyshev_polynomial_t special_shifted_chebyshev_polynomial_u "
+    "special_shifted_chebyshev_polynomial_v special_shifted_chebyshev_polynomial_w special_hermite_polynomial_h "
+    "special_hermite_polynomial_he special_laguerre_polynomial_l special_legendre_polynomial_p").split())
 
 
 def check_out_overlap(name, out, inputs):
-    """torch's error when ``out`` (or one of a tuple of outs) partly overlaps a tensor in ``inputs``
+    """torch's error when ``out`` (or one of a tuple of outs) has several elements in one memory
+    location (an expanded tensor), or partly overlaps a tensor in ``inputs``
     (a list of tensors, as ``cat`` takes, counts as its tensors), for the ops that check it."""
     if name not in _NO_PARTIAL_OVERLAP:
         return
-    from .inplace import check_overlap
+    from .inplace import check_overlap, INTERNAL_OVERLAP
+    from .expanded_writes import has_internal_overlap
     outs = out if isinstance(out, (tuple, list)) else (out,)
+    for o in outs:          # an expanded out first: TensorIterator checks each output alone, then against inputs
+        if hasattr(o, "_data") and has_internal_overlap(o._data):
+            raise RuntimeError(INTERNAL_OVERLAP)
     for a in inputs:
         for t in (a if isinstance(a, (tuple, list)) else (a,)):
             for o in outs:

@@ -79,6 +79,9 @@ def _real_bound(v):
 
 
 def clamp(input, min=None, max=None, *, out=None):
+    if out is not None:
+        from .clamp_meta import into_out
+        return into_out("clamp", lambda: clamp(input, min, max), input, (min, max), out)
     tensor_input("clamp", input)
     lo, hi = min, max
     if input.dtype.is_floating_point:
@@ -176,10 +179,14 @@ class ClampMaxBackward1(Node):
 
 
 def _clamp_one(input, bound, is_min):
+    if isinstance(bound, complex):      # torch's meta refuses a complex number before promoting (float16: no complex32)
+        raise NotImplementedError(CLAMP_COMPLEX)
     dt = result_type(input, bound)
     if not is_tensor(bound) and dt._cat in (1, 2):    # c10's conversion of the number (its overflow error)
         from ._scalar_cast import checked_scalar
         bound = checked_scalar(bound, dt.np)
+    if is_tensor(bound):                # shapes that do not broadcast: torch's message, not NumPy's
+        check_broadcast(input._data.shape, bound._data.shape)
     x, b = data_as(input, dt.np), data_as(bound, dt.np)
     r = _wrap(_ti(_clamp_values(x, b if is_min else None, None if is_min else b).astype(dt.np, copy=False), x, b))
     if is_tensor(bound):
@@ -203,20 +210,32 @@ def _tensor_first(name, bound, input, value):
                             f"{name}(Tensor input, Scalar {bound}, *, Tensor out=None)"), (input, value))
 
 
-def clamp_min(input, min):
+def clamp_min(input, min, *, out=None):
     _tensor_first("clamp_min", "min", input, min)
+    if out is not None:
+        from .clamp_meta import into_out
+        return into_out("clamp_min", lambda: clamp_min(input, min), input, (min,), out, complex_first=True)
     return _clamp_one(input, min, True)
 
 
-def clamp_max(input, max):
+def clamp_max(input, max, *, out=None):
     _tensor_first("clamp_max", "max", input, max)
+    if out is not None:
+        from .clamp_meta import into_out
+        return into_out("clamp_max", lambda: clamp_max(input, max), input, (max,), out, complex_first=True)
     return _clamp_one(input, max, False)
+
+
+# torch's meta functions check out= against the bounds too (clamp_meta.py), so out= is handled here
+clamp._handles_out = clamp_min._handles_out = clamp_max._handles_out = True
 
 
 # ---- in-place forms ------------------------------------------------------------------------------
 def clamp_(input, min=None, max=None):
     if min is not None and max is not None and is_tensor(min) != is_tensor(max):
         _mixed_bounds()                 # (here, so that the parser reads the user's clamp_ call)
+    from .clamp_meta import check_into_self
+    check_into_self(input, (min, max))      # before commit's overlap checks, as torch's meta function
     return commit(input, lambda: clamp(original(input), min, max), "clamp", inputs=(min, max))
 
 
@@ -224,10 +243,14 @@ clip_ = clamp_
 
 
 def clamp_min_(input, min):
+    from .clamp_meta import check_into_self
+    check_into_self(input, (min,), complex_first=True)
     return commit(input, lambda: clamp_min(original(input), min), "clamp_min", inputs=(min,))
 
 
 def clamp_max_(input, max):
+    from .clamp_meta import check_into_self
+    check_into_self(input, (max,), complex_first=True)
     return commit(input, lambda: clamp_max(original(input), max), "clamp_max", inputs=(max,))
 
 

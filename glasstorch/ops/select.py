@@ -30,7 +30,21 @@ def _check_number(v, npdt):
     checked_scalar(v, npdt)
 
 
-def where(condition, input=None, other=None, *, out=None):
+_NO_OUT = object()
+
+
+def where(condition, input=None, other=None, *, out=_NO_OUT):
+    if out is not _NO_OUT:
+        return _where_out(condition, input, other, out)
+    try:
+        return _where(condition, input, other)
+    except AttributeError:      # a non-tensor where a tensor goes: torch's parser error for this call
+        from .._arg_refuse import not_tensor
+        not_tensor()
+        raise
+
+
+def _where(condition, input, other):
     c = condition._data
     if input is None and other is None:
         return tuple(_wrap(i) for i in np.nonzero(c))
@@ -61,6 +75,38 @@ def where(condition, input=None, other=None, *, out=None):
         node.save(condition)
         record(node, r, input, other)
     return r
+
+
+def _where_out(condition, input, other, out):
+    """where(..., out=): only torch's all-tensor overload takes ``out`` (even ``out=None``), so its parser
+    refuses a number there, and the condition alone."""
+    from .._arg_parser import parser_error
+    from .._signatures import FUNCTIONS
+    kwargs = {"out": out}
+    args = tuple(v for v in (condition, input, other) if v is not None)
+    if len(args) == 3 or input is None and other is None:
+        err = parser_error(FUNCTIONS["where"], args, kwargs)
+    else:          # one of them by keyword: as the user named it
+        named = {k: v for k, v in (("input", input), ("other", other)) if v is not None}
+        err = parser_error(FUNCTIONS["where"], (condition,), {**named, **kwargs})
+    if err is not None:
+        raise err
+    if out is None:
+        return _where(condition, input, other)
+    from ._out import check_out_overlap, write_out, _NAMES
+    from .._dtype import result_type
+    if GRAD.enabled and any(isinstance(v, Tensor) and v._rg for v in (input, other, out)):
+        raise RuntimeError("where(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    check_out_overlap("where", out, (condition, input, other))
+    dt = result_type(input, other)          # where_self_out: out's dtype exactly, before the condition's check
+    if isinstance(out, Tensor) and out.dtype != dt:
+        raise RuntimeError(f"Expected out type to be {_NAMES[np.dtype(dt.np).name]} but got "
+                           f"{_NAMES[out._data.dtype.name]}")
+    return write_out("where", _where(condition, input, other), out)
+
+
+where._handles_out = True       # (ops/_out.py leaves it unwrapped)
 
 
 class SignBackward0(Node):
