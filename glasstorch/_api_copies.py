@@ -119,8 +119,10 @@ class NarrowCopyBackward0(Node):
             gx = np.zeros(self.shape, g.dtype)
             gx[(slice(None),) * self.dim + (slice(self.start, end),)] = g
             return (gx,)
-        from .ops.view_scatter import slice_scatter       # create_graph: a recorded op
-        return (slice_scatter(g.new_zeros(self.shape), g, self.dim, self.start, end),)
+        # create_graph: torch's slice_backward op, with its own node (SliceBackwardBackward0)
+        from .ops.slice_double import SliceBackwardBackward0, slice_backward_graph
+        index = (slice(None),) * self.dim + (slice(self.start, end),)
+        return (slice_backward_graph(g, self.shape, index, SliceBackwardBackward0),)
 
 
 def narrow_copy(input, dim, start, length):

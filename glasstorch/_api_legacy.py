@@ -88,8 +88,19 @@ def _triangular_node():
     cls = _NODES.get("tri")
     if cls is None:
         cls = _NODES["tri"] = type("TriangularSolveBackward0", (LinalgSolveTriangularBackward0,),
-                                   {"__slots__": (), "__doc__": LinalgSolveTriangularBackward0.__doc__})
+                                   {"__slots__": (), "__doc__": LinalgSolveTriangularBackward0.__doc__,
+                                    "backward": _triangular_backward})
     return cls
+
+
+def _triangular_backward(self, g):
+    """torch's triangular_solve_backward computes dB with triangular_solve itself: under create_graph
+    dB hangs from a TriangularSolveBackward0 (the same solve as linalg's, named apart)."""
+    from ._linalg_more import LinalgSolveTriangularBackward0
+    ga, gb = LinalgSolveTriangularBackward0.backward(self, g)
+    if type(getattr(gb, "grad_fn", None)) is LinalgSolveTriangularBackward0:
+        gb.grad_fn.__class__ = _triangular_node()
+    return ga, gb
 
 
 _NODES = {}

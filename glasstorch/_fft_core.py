@@ -73,6 +73,9 @@ class FftC2CBackward0(_Fft):
     __slots__ = ("forward",)
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):      # create_graph: recorded, as torch's (_fft_double.py)
+            from ._fft_double import c2c_backward
+            return (c2c_backward(self, g),)
         return (self._back_to_input(c2c(g, self.axes, self.mode, not self.forward)),)
 
 
@@ -81,6 +84,9 @@ class FftR2CBackward0(_Fft):
     __slots__ = ("onesided", "last_size")
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):
+            from ._fft_double import r2c_backward
+            return (r2c_backward(self, g),)
         if self.onesided:
             g = resize(g, self.axes[-1:], (self.last_size,))
         return (self._back_to_input(c2c(g, self.axes, self.mode, False).real),)
@@ -91,6 +97,9 @@ class FftC2RBackward0(_Fft):
     __slots__ = ("conj_input",)
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):
+            from ._fft_double import c2r_backward
+            return (c2r_backward(self, g),)
         gi = r2c(g, self.axes, self.mode, True)
         twice = g.shape[self.axes[-1]] - gi.shape[self.axes[-1]]
         if twice > 0:

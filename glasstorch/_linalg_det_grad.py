@@ -25,3 +25,13 @@ def det_grad(g, det, a, use_t):
     d = np.zeros(a.shape, a.dtype)
     d[..., idx, idx] = np.asarray(g * det, a.dtype)[..., None]
     return _getrs(lu, piv, d, adjoint=not use_t)
+
+
+def solve_adjoint(A, v):
+    """The det / slogdet gradient under create_graph, as torch computes it when grad mode is on:
+    linalg_solve(A^H, diag_embed(v).mT) (v = g det(A), or g for log|det|), so that it hangs from
+    LinalgSolveExBackward0 and differentiates as a solve."""
+    from . import diag_embed
+    from .linalg import solve
+    n = A.shape[-1]
+    return solve(A.mH, diag_embed(v.unsqueeze(-1).expand(*v.shape, n)).mT)

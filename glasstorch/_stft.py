@@ -162,6 +162,9 @@ class UnfoldBackwardBackward0(Node):
     __slots__ = ("size", "step", "n_frames")
 
     def backward(self, g):
+        if not isinstance(g, np.ndarray):     # create_graph: torch's formula, g.unfold (UnfoldBackward0)
+            win = g.unfold(1, self.size, self.step)
+            return (win if win.shape[1] == self.n_frames else win[:, :self.n_frames],)
         win = np.lib.stride_tricks.sliding_window_view(g, self.size, axis=1)[:, ::self.step]
         return (np.ascontiguousarray(win[:, :self.n_frames]),)
 

@@ -69,7 +69,10 @@ class LinalgDetBackward0(Node):
                 from ._linalg_det_grad import det_grad
                 return (det_grad(g, y, A, self.use_t),)
             return ((g * y)[..., None, None] * np.swapaxes(np.linalg.inv(A), -1, -2),)
-        return ((g * y).unsqueeze(-1).unsqueeze(-1) * inv(A).mT,)
+        if A.is_complex():      # (this node is made complex-correct by conjugating a holomorphic formula)
+            return ((g * y).unsqueeze(-1).unsqueeze(-1) * inv(A).mT,)
+        from ._linalg_det_grad import solve_adjoint
+        return (solve_adjoint(A, g * y),)
 
 
 def det(A, *, out=None):
@@ -105,7 +108,8 @@ class LinalgSlogdetBackward0(Node):
         A, = self.saved()
         if isinstance(g, (np.ndarray, np.generic)):
             return (np.asarray(g)[..., None, None] * np.swapaxes(np.linalg.inv(A), -1, -2),)
-        return (g.unsqueeze(-1).unsqueeze(-1) * inv(A).mT,)
+        from ._linalg_det_grad import solve_adjoint
+        return (solve_adjoint(A, g),)
 
 
 def slogdet(A, *, out=None):

@@ -29,14 +29,15 @@ class NotImplemented(Node):                 # noqa: A001  (torch's node name)
         raise RuntimeError(f"double backward of {self.what} is not implemented in glasstorch")
 
 
-def refused(arr, message, *tensors, exc=RuntimeError):
+def refused(arr, message, *tensors, exc=RuntimeError, node_cls=None):
     """``arr`` as a Tensor whose grad_fn raises ``message`` (torch's words where torch itself has no
-    derivative), with edges to those of ``tensors`` that require grad."""
+    derivative), with edges to those of ``tensors`` that require grad.  ``node_cls``: a subclass of
+    NotImplemented, where torch records a node of its own name whose backward raises."""
     from ..ops._common import edge, record
     r = _T_wrap(np.asarray(arr))
     src = [edge(t) for t in tensors if t is not None and t._rg]
     if src:
-        node = NotImplemented()
+        node = (node_cls or NotImplemented)()
         node.what, node.message, node.exc = None, message, exc
         record(node, r)
         node.next_functions = tuple(src)

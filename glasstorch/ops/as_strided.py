@@ -54,10 +54,19 @@ class AsStridedBackward0(Node):
             np.add.at(flat, pos_out.reshape(-1), g.reshape(-1))
             dx = flat[pos_in]
             return (dx / count.astype(g.dtype) if (count > 1).any() else dx,)
+        # create_graph: torch's as_strided_backward, op for op -- g copied into a zeros storage through
+        # the output's geometry (index_add where the output overlaps itself), that storage divided by
+        # each element's readers where the input overlaps, then read with the input's geometry
         m = self.m
-        flat = m.zeros(n, dtype=g.dtype).index_add(0, m.tensor(pos_out.reshape(-1)), g.reshape(-1))
-        dx = flat[m.tensor(pos_in)]
-        return (dx / m.tensor(count.astype(np.float64)).to(g.dtype) if (count > 1).any() else dx,)
+        flat = m.zeros(n, dtype=g.dtype)
+        if np.unique(pos_out).size == pos_out.size:
+            flat.as_strided(*self.out_geom).copy_(g)
+        else:
+            flat = flat.index_add(0, m.tensor(pos_out.reshape(-1)), g.reshape(-1))
+        if (count > 1).any():
+            readers = np.bincount(pos_in.reshape(-1), minlength=n)
+            flat = flat / m.tensor(np.maximum(readers, 1).astype(np.float64)).to(g.dtype)
+        return (flat.as_strided(*self.in_geom),)
 
 
 def as_strided(input, size, stride, storage_offset=None):

@@ -79,11 +79,9 @@ class PolarBackward0(Node):
         # torch's polar_backward, each step rounded as torch's complex kernels round it (ops/_cabs.py)
         from ._cabs import complex_multiply, complex_sgn_values
         z, = self.saved()
-        if g.__class__ is not np.ndarray:           # (a graph being built: plain ops)
-            gc = g.conj()
-            mag = np.abs(z)
-            sgn = np.divide(z, mag, out=np.zeros_like(z), where=mag != 0)
-            return (gc * sgn).real, (gc * (z * 1j)).real
+        if not is_array(g):           # create_graph: torch's ops, recorded (complex_double.py)
+            from .complex_double import polar_backward
+            return polar_backward(g, z)
         gc = np.conj(g)
         i = np.asarray(1j, z.dtype)
         return (complex_multiply(gc, complex_sgn_values(z)).real,
@@ -112,6 +110,9 @@ class ViewAsComplexBackward0(Node):
     _complex_ready = True
 
     def backward(self, g):
+        if not is_array(g):
+            from .complex_double import view_as_complex_backward
+            return (view_as_complex_backward(g),)
         return (np.stack((g.real, g.imag), -1),)
 
 
@@ -153,6 +154,9 @@ class ViewAsRealBackward0(Node):
     _complex_ready = True
 
     def backward(self, g):
+        if not is_array(g):
+            from .complex_double import view_as_real_backward
+            return (view_as_real_backward(g),)
         return _from_parts(g[..., 0], g[..., 1]),
 
 
@@ -177,7 +181,9 @@ class SelectBackward0(Node):
     _complex_ready = True
 
     def backward(self, g):
-        g = np.asarray(g)
+        if not is_array(g):
+            from .complex_double import part_backward
+            return (part_backward(g, self.part),)
         zero = np.zeros_like(g)       # torch fills the other half with zeros: +0.0, never g * 1j's -0.0
         return (_from_parts(g, zero) if self.part == 0 else _from_parts(zero, g)),
 
@@ -244,11 +250,11 @@ class AngleBackward0(Node):
 
     def backward(self, g):
         z, = self.saved()
+        if not is_array(g):
+            from .complex_double import angle_backward
+            return (angle_backward(g, z),)
         if z.dtype.kind != "c":
             return (np.zeros_like(g),)
-        if g.__class__ is not np.ndarray:
-            m2 = z.real * z.real + z.imag * z.imag
-            return (g * np.divide(z * 1j, m2, out=np.zeros_like(z), where=m2 != 0),)
         # torch's angle_backward: (g * z) / |z|.pow(2) * i, |z| correctly rounded and the product by i
         # rounded as torch's complex kernel (ops/_cabs.py)
         from ._cabs import complex_abs_values, complex_multiply

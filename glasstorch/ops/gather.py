@@ -303,6 +303,21 @@ class IndexFillBackward0(Node):
         return (g.index_fill(self.dim, self.m.tensor(self.index), 0.0),)
 
 
+class IndexFillBackward1(IndexFillBackward0):
+    """y = x.index_fill(d, i, v), v a 0-d tensor   ->   dx = g with the filled slices zeroed,
+    dv = g.index_select(d, unique(i)).sum()"""
+    __slots__ = ()
+
+    def backward(self, g):
+        gx, = IndexFillBackward0.backward(self, g)
+        idx = np.unique(np.asarray(self.index).reshape(-1))
+        if is_array(g):
+            gv = _wrap(np.take(_one_d(np.asarray(g)), idx, axis=self.dim)).sum()._data
+        else:
+            gv = (g.reshape(1) if g.dim() == 0 else g).index_select(self.dim, self.m.tensor(idx)).sum()
+        return gx, gv
+
+
 def index_fill(input, dim, index, value):
     x = input._data
     is_t = isinstance(value, Tensor)
@@ -317,7 +332,11 @@ def index_fill(input, dim, index, value):
     # a 0-d tensor value is read as a number (torch's value.item()), which must fit the dtype
     _one_d(out)[(slice(None),) * d + (i,)] = checked_scalar(value._data.item() if is_t else value, x.dtype)
     r = _wrap(out)
-    if GRAD.enabled and input._rg:
+    if is_t and GRAD.enabled and (input._rg or value._rg):    # torch's index_fill.int_Tensor: value differentiable
+        node = IndexFillBackward1()
+        node.dim, node.index = d, i
+        record(node, r, input, value)
+    elif GRAD.enabled and input._rg:
         node = IndexFillBackward0()
         node.dim, node.index = d, i
         record1(node, r, input)

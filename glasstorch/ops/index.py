@@ -31,12 +31,16 @@ class IndexBackward0(Node):
     __slots__ = ("shape", "sel")
 
     def backward(self, g):
-        return (add_at_positions(self.m, g, self.shape, self.sel),)
+        return (add_at_positions(self.m, g, self.shape, self.sel, "IndexPutImplBackward0"),)
 
 
-def add_at_positions(m, g, shape, sel):
-    """Zeros of ``shape`` plus ``g`` added at flat positions ``sel`` (an int array shaped like g)."""
+def add_at_positions(m, g, shape, sel, name=None):
+    """Zeros of ``shape`` plus ``g`` added at flat positions ``sel`` (an int array shaped like g).  A
+    recorded ``g`` (create_graph) gives a result hanging from torch's node ``name``, if given."""
     n = int(np.prod(shape))
+    if name is not None and not is_array(g):
+        from .slice_double import scatter_add_graph
+        return scatter_add_graph(g, shape, sel, name)
     if is_array(g):
         out = np.zeros(n, g.dtype)
         np.add.at(out, sel.reshape(-1), np.reshape(g, -1))

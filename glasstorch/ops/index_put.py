@@ -22,9 +22,11 @@ class _WriteBackward(Node):
 
     def backward(self, g):
         if not is_array(g):      # create_graph: the same picks in Tensor ops, recorded
+            from .slice_double import zero_at, zero_region_graph
             sel = _wrap(np.ascontiguousarray(self.sel.reshape(-1), np.int64))
             flat = g.reshape(-1)
-            gx = g if self.accumulate else flat.index_fill(0, sel, 0).reshape(tuple(g.shape))
+            # torch's own op on g (grad.index_put(indices, zeros), grad.index_fill(d, i, 0), ...): its node
+            gx = g if self.accumulate else zero_region_graph(g, zero_at(self.sel), _ZEROED_BY[type(self).__name__])
             gv = flat[sel].reshape(self.sel.shape)
             if self.vshape is not None and tuple(gv.shape) != tuple(self.vshape):
                 n = int(np.prod(self.vshape))
@@ -53,6 +55,10 @@ def _sum_to(gv, shape):
     return gv.sum(axis=axes, keepdims=True) if axes else gv
 
 
+_ZEROED_BY = {"IndexPutBackward0": "IndexPutBackward0", "PutBackward0": "PutBackward0",
+              "IndexCopyBackward0": "IndexFillBackward0", "MaskedScatterBackward0": "MaskedFillBackward0"}
+
+
 class IndexPutBackward0(_WriteBackward):
     """y = x.index_put(indices, v)   ->   dx = g zeroed at the indexed positions (g if accumulate),
     dv = g[indices]"""
@@ -75,10 +81,14 @@ class MaskedScatterBackward0(_WriteBackward):
 
     def backward(self, g):
         gx, gv = _WriteBackward.backward(self, g)
-        if not is_array(g):      # create_graph: padded with zeros by recorded ops
-            m = self.m
-            rest = m.zeros(int(np.prod(self.full)) - gv.numel(), dtype=gv.dtype)
-            return gx, m.cat([gv.reshape(-1), rest]).reshape(tuple(self.full))
+        if not is_array(g):      # create_graph: torch's masked_scatter_backward op, with its own node
+            from .kernel_double import hang
+            from .slice_double import MaskedScatterBackwardBackward0
+            full = np.zeros(int(np.prod(self.full)), g._data.dtype)
+            picked = g._data.reshape(-1)[self.sel.reshape(-1)]
+            full[:picked.size] = picked
+            return gx, hang(MaskedScatterBackwardBackward0, full.reshape(self.full), (g,), sel=self.sel,
+                            gshape=tuple(g.shape))
         arr = gv
         full = np.zeros(int(np.prod(self.full)), arr.dtype)
         full[:arr.size] = arr.reshape(-1)

@@ -200,6 +200,9 @@ class RepeatBackward0(Node):
     __slots__ = ("shape", "reps")
 
     def backward(self, g):
+        if 0 in self.reps:          # torch's repeat_backward: zeros of the input's shape, no graph
+            z = np.zeros(self.shape, (g if isinstance(g, np.ndarray) else g._data).dtype)
+            return (z if isinstance(g, np.ndarray) else _wrap(z),)
         # torch's order: the new leading dims summed away one at a time, then the rest as (r, s) pairs
         lead = len(self.reps) - len(self.shape)
         for _ in range(lead):
@@ -212,7 +215,8 @@ class RepeatBackward0(Node):
             split.append(s)
         if axes:
             g = g.reshape(tuple(split)).sum(tuple(axes))
-        return (g.reshape(self.shape),)
+        # (torch ends with the sum: no reshape recorded on top when the shape is already the input's)
+        return (g if tuple(g.shape) == tuple(self.shape) else g.reshape(self.shape),)
 
 
 def repeat(input, *sizes, repeats=None):

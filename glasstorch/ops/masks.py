@@ -16,8 +16,9 @@ class MaskedFillBackward0(Node):
 
     def backward(self, g):
         m = self.m
-        mask = self.mask if is_array(g) else m.tensor(self.mask)
-        return (m.where(mask, 0.0, g),)
+        if not is_array(g):      # create_graph: torch's grad.masked_fill(mask, 0), a MaskedFillBackward0 again
+            return (g.masked_fill(m.tensor(self.mask), 0.0),)
+        return (m.where(self.mask, 0.0, g),)
 
 
 class MaskedFillBackward1(MaskedFillBackward0):
@@ -27,7 +28,11 @@ class MaskedFillBackward1(MaskedFillBackward0):
     def backward(self, g):
         m = self.m
         mask = self.mask if is_array(g) else m.tensor(self.mask)
-        return m.where(mask, 0.0, g), m.where(mask, g, 0.0).sum()
+        if not is_array(g):
+            return g.masked_fill(mask, 0.0), g.masked_select(mask).sum()
+        # torch's masked_fill_backward: grad.masked_select(mask).sum(), added in that order
+        picked = np.asarray(g)[np.broadcast_to(mask, np.shape(g))]
+        return m.where(mask, 0.0, g), _wrap(np.ascontiguousarray(picked)).sum()._data
 
 
 # masked_fill_ names the mask's dtype by its C++ type
@@ -78,7 +83,7 @@ class MaskedSelectBackward0(Node):
 
     def backward(self, g):
         from .index import add_at_positions
-        return (add_at_positions(self.m, g, self.shape, self.sel),)
+        return (add_at_positions(self.m, g, self.shape, self.sel, "MaskedScatterBackward0"),)
 
 
 def masked_select(input, mask, *, out=None):
@@ -107,7 +112,7 @@ class TakeBackward0(Node):
 
     def backward(self, g):
         from .index import add_at_positions
-        return (add_at_positions(self.m, g, self.shape, self.sel),)
+        return (add_at_positions(self.m, g, self.shape, self.sel, "PutBackward0"),)
 
 
 def take(input, index):

@@ -12,7 +12,8 @@ class MulBackward1(Node):
     __slots__ = ("c",)
 
     def backward(self, g):
-        return (g * self.c,)
+        # under create_graph torch's formula is grad * other with a Scalar: mul.Scalar again
+        return (g * self.c if isinstance(g, (np.ndarray, np.generic)) else mul_scalar(g, self.c),)
 
 
 class DivBackward1(Node):
@@ -20,7 +21,7 @@ class DivBackward1(Node):
     __slots__ = ("c",)
 
     def backward(self, g):
-        return (g / self.c,)
+        return (g / self.c if isinstance(g, (np.ndarray, np.generic)) else div_scalar(g, self.c),)
 
 
 class AddBackward1(Node):

@@ -227,6 +227,8 @@ class SpecialXlog1PyBackward0(Node):
     def backward(self, g):
         x, y = self.saved()
         m = self.m
+        if not _is_array(g):     # create_graph: torch's xlog1py(grad, other).masked_fill(...) (MaskedFillBackward0)
+            return m.special.xlog1py(g, y).masked_fill((x == 0) & (y <= -1), 0.0), g * x / (y + 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             dx = m.where(((g == 0) & (y == y)) | ((x == 0) & (y <= -1)), 0.0, g * m.log1p(y))
             return dx, g * x / (y + 1)

@@ -113,8 +113,11 @@ class TraceBackward0(Node):
             out = np.zeros(self.shape, np.asarray(g).dtype)
             np.fill_diagonal(out, g)
             return (out,)
-        n = min(self.shape)
-        return (m.nn.functional.pad(m.diag_embed(g.expand(n)), (0, self.shape[1] - n, 0, self.shape[0] - n)),)
+        # torch's trace_backward: zeros(n m).index_fill_(0, arange(0, n m, m + 1), g).view(n, m)
+        rows, cols = self.shape
+        flat = m.zeros(rows * cols, dtype=g.dtype)
+        flat = flat.index_fill(0, m.arange(min(rows, cols)) * (cols + 1), g)
+        return (flat.view(rows, cols),)
 
 
 _TRACE_ACC = {"f": np.float64, "c": np.complex128, "e": np.float32}

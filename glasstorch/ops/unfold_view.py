@@ -25,6 +25,14 @@ class UnfoldBackward0(Node):
             out = np.zeros(int(np.prod(self.shape)), g.dtype)
             np.add.at(out, pos.reshape(-1), g.reshape(-1))
             return (out.reshape(self.in_shape),)
+        if len(self.in_shape) == len(self.shape):
+            # create_graph: torch's unfold_backward op, recorded with its own derivative node
+            from .kernel_double import hang
+            from .slice_double import UnfoldBackwardBackward0
+            out = np.zeros(int(np.prod(self.shape)), g._data.dtype)
+            np.add.at(out, pos.reshape(-1), g._data.reshape(-1))
+            return (hang(UnfoldBackwardBackward0, out.reshape(self.in_shape), (g,), dim=self.dim, size=self.size,
+                         step=self.step),)
         m = self.m
         out = m.zeros(int(np.prod(self.shape)), dtype=g.dtype)
         return (out.index_add(0, m.tensor(np.ascontiguousarray(pos).reshape(-1)), g.reshape(-1)).reshape(self.in_shape),)

@@ -30,9 +30,18 @@ class _ScatterNode(Node):
             gi = g.copy()
             self.where(gi)[...] = 0
             return gi, self.where(g).copy()
+        if type(self).__name__ != "AsStridedScatterBackward0":
+            # torch: grad.select_scatter(zeros_like(src), ...) (slice_scatter, diagonal_scatter): that node
+            from .slice_double import zero_region_graph
+            return zero_region_graph(g, self._zeroed, type(self).__name__), self.where_t(g)    # (grad.select(...))
         gi = g.clone()
         self.where_t(gi).zero_()
         return gi, self.where_t(g).clone()
+
+    def _zeroed(self, a):
+        out = np.array(a)
+        self.where(out)[...] = 0
+        return out
 
 
 def _scatter(node_cls, input, src, where, where_t):

@@ -287,12 +287,9 @@ class DiagonalBackward0(Node):
             out = np.zeros(self.shape, g.dtype)
             _diag_view(out, self.offset, self.d1, self.d2)[...] = g
             return (out,)
-        # recording a graph: write g through the flat positions of the diagonal
-        pos = np.arange(int(np.prod(self.shape))).reshape(self.shape)
-        lin = _diag_view(pos, self.offset, self.d1, self.d2).reshape(-1)
-        out = self.m.zeros(int(pos.size), dtype=g.dtype)
-        out[self.m.tensor(lin)] = g.reshape(-1)
-        return (out.reshape(self.shape),)
+        # recording a graph: torch's diagonal_backward op, with its own derivative node
+        from .slice_double import diagonal_backward_graph
+        return (diagonal_backward_graph(g, self.shape, self.offset, self.d1, self.d2, _diag_view),)
 
 
 def _diag_view(x, offset, d1, d2):

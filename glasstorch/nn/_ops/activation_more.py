@@ -62,32 +62,22 @@ class PreluKernelBackward0(Node):
 
     def backward(self, g):
         x, w = self.saved()
-        if not isinstance(x, np.ndarray):     # create_graph: the same formula in recorded ops
-            return _prelu_backward_recorded(g, x, w)
-        wb = _prelu_weight(w, x)
-        gx = np.where(x > 0, g, g * wb)
-        gw = np.where(x > 0, 0, g * x)
-        if w.size == 1:
-            gw = gw.sum().reshape(w.shape)
-        else:
-            axes = tuple(i for i in range(gw.ndim) if i != (1 if x.ndim > 1 else 0))
-            gw = gw.sum(axis=axes)
-        return gx, gw
+        if not isinstance(x, (np.ndarray, np.generic)):   # create_graph: torch's double node (prelu_double.py)
+            from .prelu_double import prelu_backward_graph
+            return prelu_backward_graph(g, x, w, _prelu_kernel_backward)
+        return _prelu_kernel_backward(g, x, w)
 
 
-def _prelu_backward_recorded(g, x, w):
-    from ...ops.select import where
-    wb = w.reshape(()) if w.numel() == 1 else w if x.dim() < 2 else w.reshape((1, -1) + (1,) * (x.dim() - 2))
-    # torch's double backward (derivatives.yaml, _prelu_kernel_backward) splits at x >= 0 where the
-    # first-order kernel splits at x > 0: at x == 0 gx is g * w (exactly), but its derivative in g is 1
-    at0 = (g * wb).detach() - (g.detach() - g)     # (- 0.0 keeps a -0.0 product, as + 0.0 would not)
-    gx = where(x == 0, at0, where(x > 0, g, g * wb))
-    gw = where(x >= 0, 0.0, g * x)
-    if w.numel() == 1:
+def _prelu_kernel_backward(g, x, w):
+    """torch's _prelu_kernel_backward on arrays: (gx, gw), gw summed to w's shape."""
+    wb = _prelu_weight(w, x)
+    gx = np.where(x > 0, g, g * wb)
+    gw = _wrap(np.asarray(np.where(x > 0, 0, g * x)))    # summed in torch's order (a Tensor's sum)
+    if w.size == 1:
         gw = gw.sum().reshape(w.shape)
     else:
-        gw = gw.sum(tuple(i for i in range(gw.dim()) if i != (1 if x.dim() > 1 else 0)))
-    return gx, gw
+        gw = gw.sum(tuple(i for i in range(gw.dim()) if i != (1 if x.ndim > 1 else 0)))
+    return gx, gw._data
 
 
 def _prelu_weight(w, x):

@@ -64,11 +64,12 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         attn_mask = causal if attn_mask is None else attn_mask + causal
     if flash and g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad):
         return flash_attention(query, *grouped, attn_mask, scale, _attend)
+    attend = _attend if flash else _attend_math
     if dropout_p <= 0.0:
-        out = _attend(query, key, value, attn_mask, scale)[0]
+        out = attend(query, key, value, attn_mask, scale)[0]
         return laid_out_as_query(out, query) if flash else out
     from .. import functional as F
-    weights = F.dropout(_attend(query, key, value, attn_mask, scale)[1], dropout_p, True)
+    weights = F.dropout(attend(query, key, value, attn_mask, scale)[1], dropout_p, True)
     return g.matmul(weights, value)
 
 
@@ -93,7 +94,7 @@ def _validate_sdpa_input(query, key, value, attn_mask):
 def _attend(query, key, value, attn_mask, scale):
     """(softmax(q k^T * scale + mask) v, the softmax) for an additive mask or None."""
     g = _g()
-    scores = g.matmul(query * scale, key.transpose(-2, -1))
+    scores = g.matmul(query if scale is None else query * scale, key.transpose(-2, -1))
     if attn_mask is not None:
         try:
             full = np.broadcast_shapes(tuple(scores.shape), tuple(attn_mask.shape))
@@ -105,6 +106,15 @@ def _attend(query, key, value, attn_mask, scale):
         scores = scores + attn_mask
     weights = _safe_softmax(scores)
     return g.matmul(weights, value), weights
+
+
+def _attend_math(query, key, value, attn_mask, scale):
+    """torch's math kernel (_scaled_dot_product_attention_math): q and k^T each times sqrt(scale)
+    (mul.Scalar, so MulBackward1 under create_graph; a negative scale's sign goes to q), then as _attend."""
+    from ...ops.scalar_arith import mul_scalar
+    root = math.sqrt(abs(scale))
+    q = mul_scalar(query, -root if scale < 0 else root)
+    return _attend(q, mul_scalar(key.transpose(-2, -1), root).transpose(-2, -1), value, attn_mask, None)
 
 
 def _safe_softmax(scores):
@@ -156,6 +166,25 @@ def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
     return batched
 
 
+def _in_projection_packed(q, k, v, w, b):
+    """torch's _in_projection_packed: one linear for self-attention (q is k is v), one for k and v when
+    they are one tensor, else three; the joint projection split as torch splits it."""
+    from .. import functional as F
+    E = q.shape[-1]
+    if k is v:
+        if q is k:
+            proj = F.linear(q, w, b)
+            proj = proj.unflatten(-1, (3, E)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+            return proj[0], proj[1], proj[2]
+        w_q, w_kv = w.split([E, E * 2])
+        b_q, b_kv = (None, None) if b is None else b.split([E, E * 2])
+        kv = F.linear(k, w_kv, b_kv).unflatten(-1, (2, E)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+        return F.linear(q, w_q, b_q), kv[0], kv[1]
+    w_q, w_k, w_v = w.chunk(3)
+    b_q, b_k, b_v = (None, None, None) if b is None else b.chunk(3)
+    return F.linear(q, w_q, b_q), F.linear(k, w_k, b_k), F.linear(v, w_v, b_v)
+
+
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
                                  bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
                                  training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
@@ -195,13 +224,13 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
     # ---- input projections ----
     if not use_separate_proj_weight:
-        w_q, w_k, w_v = in_proj_weight.chunk(3)
+        q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
     else:
-        w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
-    b_q = b_k = b_v = None
-    if in_proj_bias is not None:
-        b_q, b_k, b_v = in_proj_bias.chunk(3)
-    q, k, v = F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+        b_q = b_k = b_v = None
+        if in_proj_bias is not None:
+            b_q, b_k, b_v = in_proj_bias.chunk(3)
+        q, k = F.linear(query, q_proj_weight, b_q), F.linear(key, k_proj_weight, b_k)
+        v = F.linear(value, v_proj_weight, b_v)
 
     # ---- masks to (1 or N*H, L, S) additive form ----
     if attn_mask is not None:
@@ -217,17 +246,17 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         else:
             raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
     if bias_k is not None and bias_v is not None:
-        k = g.cat([k, bias_k.expand(1, bsz, embed_dim)])
-        v = g.cat([v, bias_v.expand(1, bsz, embed_dim)])
+        k = g.cat([k, bias_k.repeat(1, bsz, 1)])
+        v = g.cat([v, bias_v.repeat(1, bsz, 1)])
         if attn_mask is not None:
             attn_mask = F.pad(attn_mask, (0, 1))
         if key_padding_mask is not None:
             key_padding_mask = F.pad(key_padding_mask, (0, 1))
 
     # ---- split heads: (L, N, E) -> (N*H, L, head_dim) ----
-    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
-    k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
-    v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.view(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    v = v.view(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
     if add_zero_attn:
         zeros = g.zeros((bsz * num_heads, 1, head_dim), dtype=q.dtype)
         k, v = g.cat([k, zeros], 1), g.cat([v, zeros], 1)
@@ -248,18 +277,27 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         dropout_p = 0.0
 
     # ---- attention ----
+    # (torch's order of ops, so that the graph, and the nodes a create_graph backward meets, are its)
     if need_weights:
-        scores = g.bmm(q * math.sqrt(1.0 / head_dim), k.transpose(-2, -1))
+        q_scaled = q * math.sqrt(1.0 / float(head_dim))
         if attn_mask is not None:
-            scores = scores + attn_mask
+            scores = g.baddbmm(attn_mask, q_scaled, k.transpose(-2, -1))
+        else:
+            scores = g.bmm(q_scaled, k.transpose(-2, -1))
         weights = g.softmax(scores, -1)
         if dropout_p > 0.0:
             weights = F.dropout(weights, dropout_p, True)
-        out = g.bmm(weights, v)
+        out = g.bmm(weights, v).transpose(0, 1).contiguous().view(tgt_len * bsz, embed_dim)
     else:
+        if attn_mask is not None:
+            attn_mask = attn_mask.unsqueeze(0) if attn_mask.shape[0] == 1 and attn_mask.dim() == 3 else \
+                attn_mask.view(bsz, num_heads, -1, src_len)
+        q = q.view(bsz, num_heads, tgt_len, head_dim)
+        k = k.view(bsz, num_heads, src_len, head_dim)
+        v = v.view(bsz, num_heads, src_len, head_dim)
         out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+        out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgt_len, embed_dim)
         weights = None
-    out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
     out = F.linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, embed_dim)
     if weights is not None:
         weights = weights.view(bsz, num_heads, tgt_len, src_len)

@@ -15,6 +15,19 @@ from ...ops.shape import is_array
 _MODES = {"sum": 0, "mean": 1, "max": 2}
 
 
+def _bag_double_node():
+    """torch records EmbeddingBagBackwardBackward0, whose backward raises (no derivative is defined)."""
+    from ...autograd._double_guard import NotImplemented
+    cls = _BAG_DOUBLE.get("cls")
+    if cls is None:
+        cls = _BAG_DOUBLE["cls"] = type("EmbeddingBagBackwardBackward0", (NotImplemented,), {
+            "__slots__": (), "name": lambda self: "EmbeddingBagBackwardBackward0"})
+    return cls
+
+
+_BAG_DOUBLE = {}
+
+
 class EmbeddingBagBackward0(Node):
     """y_b = reduce_{j in bag b} w_j W[idx_j]   ->   dW[idx_j] += g_b * w_j (sum), g_b * w_j / |b| (mean),
     g_b at the argmax (max);  dw_j = <g_b, W[idx_j]>"""
@@ -30,7 +43,7 @@ class EmbeddingBagBackward0(Node):
             # torch's _embedding_bag_backward has no derivative: differentiating the weight's gradient raises
             from ...autograd._double_guard import refused
             gw = refused(gw._data, "the derivative for '_embedding_bag_backward' is not implemented.", g,
-                         exc=NotImplementedError)
+                         exc=NotImplementedError, node_cls=_bag_double_node())
         gp = None
         if self.psw is not None and self.needs_input_grad(1):
             w = self.weight._data

@@ -177,10 +177,20 @@ def _argument_types(input, weight, bias):
 
 
 def bilinear(input1, input2, weight, bias=None):
-    """y_k = x1^T A_k x2 + b_k, built from differentiable ops (torch records a composite too)."""
-    from ...ops.einsum import einsum
-    if input1.shape[:-1] != input2.shape[:-1]:
-        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {input1.shape[0]} and "
-                           f"{input2.shape[0]}")
-    out = einsum("...i,oij,...j->...o", input1, weight, input2)
+    """y_k = x1^T A_k x2 + b_k: torch's composite, _trilinear of the flattened inputs (trilinear.py)."""
+    from .trilinear import bilinear_trilinear
+    if input1.dim() != input2.dim():                  # torch's checks, in its order
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
+    for i in range(input1.dim() - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.shape[i]} "
+                               f"and {input2.shape[i]}")
+    for k, x in ((1, input1), (2, input2)):
+        if weight.dim() > k and x.shape[-1] != weight.shape[k]:
+            raise RuntimeError(f"bilinear(): input{k} size does not match weight size: got {x.shape[-1]} but "
+                               f"expected {weight.shape[k]}")
+    if bias is not None and bias.dim() and weight.dim() and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but expected "
+                           f"{weight.shape[0]}")
+    out = bilinear_trilinear(input1, input2, weight)
     return out if bias is None else out + bias

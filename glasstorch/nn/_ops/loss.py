@@ -182,19 +182,16 @@ class BinaryCrossEntropyBackward0(Node):
     __slots__ = ("reduction", "need")
 
     def backward(self, g):
+        from .loss_double import bce_double, bce_kernel, bce_target_grad
         x, t, w = self.saved()
-        gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
-        if is_array(g):
-            d = (x - t) / np.maximum((1 - x) * x, x.dtype.type(1e-12)) * gl
-        else:                 # create_graph: recorded ops, so that the gradient can be differentiated
-            w = None if w is None else _wrap(w)
-            d = (x - t) / ((1 - x) * x).clamp_min(1e-12) * gl
-        if w is not None:
-            d = d * w
+        if not is_array(g):     # create_graph: torch's BinaryCrossEntropyBackwardBackward0 (loss_double.py)
+            return bce_double(g, x, t, w, self.reduction, self.need) + (None,)
+        d = bce_kernel(g, x, t, w, self.reduction) if self.need[0] else None
         gt = None
-        if self.need[1]:
-            gt = (_libm.log1p(-x) - _libm.log(x)) * gl * (1 if w is None else w)
-        return (d if self.need[0] else None, gt, None)
+        if self.need[1]:        # torch's composite, -logit(x) g w (/ n)
+            gt = bce_target_grad(_wrap(np.asarray(g)), _wrap(x), _wrap(t), None if w is None else _wrap(w),
+                                 self.reduction)._data
+        return (d, gt, None)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
@@ -202,6 +199,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    _not_differentiable("binary_cross_entropy", weight=weight)
     x, t = input._data, target._data
     if x.dtype.kind == "c" or t.dtype.kind == "c":
         _bce_complex(x, t)
@@ -227,6 +225,14 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return r
 
 
+def _not_differentiable(fn, **args):
+    """torch's autograd check, before the kernel runs: these arguments have no derivative."""
+    for name, v in args.items():
+        if GRAD.enabled and getattr(v, "requires_grad", False):
+            raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument '{name}'. "
+                               "This input cannot have requires_grad True.")
+
+
 def _bce_complex(x, t):
     from ...ops.inplace import type_name
     if x.dtype != t.dtype:
@@ -239,25 +245,16 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
     __slots__ = ("reduction", "need")
 
     def backward(self, g):
+        # torch's backward is composite: the same ops, recorded or not (loss_double.py)
+        from .loss_double import bce_logits_grads
         x, t, w, pw = self.saved()
-        if not is_array(g):   # create_graph: the constant weights join the recorded ops as tensors
-            w, pw = (None if a is None else _wrap(a) for a in (w, pw))
-        gl = reduce_grad(g, np.broadcast_shapes(x.shape, t.shape), self.reduction, x.dtype)
-        s = 1 / (1 + _libm.exp(-x))
-        if pw is None:
-            d = s - t
-        else:
-            d = ((pw - 1) * t + 1) * s - pw * t        # (1 - t) - lw (1 - s), rearranged
-        d = d * gl
-        if w is not None:
-            d = d * w
-        gt = None
-        if self.need[1]:
-            relu_neg = np.maximum(-x, 0) if is_array(x) else (-x).relu()
-            gt = -x * gl if pw is None else (_libm.log1p(_libm.exp(-abs(x))) + relu_neg) * (pw - 1) * gl - x * gl
-            if w is not None:
-                gt = gt * w
-        return (d if self.need[0] else None, gt, None, None)
+        plain = is_array(g)
+        wrap = (lambda a: _wrap(np.asarray(a))) if plain else (lambda a: a)
+        w, pw = (None if a is None else _wrap(np.asarray(a)) for a in (w, pw))
+        out = bce_logits_grads(wrap(g), wrap(x), wrap(t), w, pw, self.reduction, self.need)
+        if plain:
+            out = tuple(None if o is None else o._data for o in out)
+        return out + (None, None)
 
 
 def _check_bce_weight_shapes(shape, weight, pos_weight):
@@ -276,6 +273,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     reduction = get_enum(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     x, t = input._data, target._data
     refuse("log_sigmoid_cpu", x)
     if x.dtype.kind not in "f":

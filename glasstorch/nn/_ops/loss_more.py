@@ -7,7 +7,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
-from ._util import get_enum, legacy_reduction, reduce as _reduce_array, reduce_grad
+from ._util import get_enum, legacy_reduction, reduce as _reduce_array
 from ._util import reduce_tensor as _reduce
 
 
@@ -26,16 +26,13 @@ class SoftMarginLossBackward0(Node):
     __slots__ = ("reduction", "need")
 
     def backward(self, g):
+        # (the target never needs one: soft_margin_loss refuses a target that requires grad)
+        from .loss_double import soft_margin_double, soft_margin_kernel, with_tensors
         x, y = self.saved()
-        if not _is_array(g):
-            m = self.m
-            s = m.sigmoid(-y * x)
-            gl = g if self.reduction == "none" else (g / x.numel() if self.reduction == "mean" else g)
-            return (-y * s * gl if self.need[0] else None, -x * s * gl if self.need[1] else None)
-        x, y = np.broadcast_arrays(x, y)
-        gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
-        s = 1 / (1 + np.exp(y * x))
-        return (-y * s * gl if self.need[0] else None, -x * s * gl if self.need[1] else None)
+        if not _is_array(g):     # create_graph: torch's SoftMarginLossBackwardBackward0 (loss_double.py)
+            return (soft_margin_double(g, x, y, self.reduction), None)
+        y = np.asarray(y, x.dtype)
+        return (with_tensors(lambda g, x, y: soft_margin_kernel(g, x, y, self.reduction), np.asarray(g), x, y), None)
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -83,8 +80,9 @@ class MultiMarginLossBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         w = self.w
-        if not _is_array(g):
-            raise NotImplementedError("double backward of MultiMarginLossBackward0 is not implemented in glasstorch")
+        if not _is_array(g):       # torch has no derivative for it: a NotImplemented node (loss_double.py)
+            from .loss_double import refused_double
+            return refused_double(self, g, "multi_margin_loss_backward")
         x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
         n, c = x2.shape
         # torch's kernel: the step 1/(N C) ('mean') or 1/C, rounded to x's dtype, then times the upstream

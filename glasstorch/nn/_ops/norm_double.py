@@ -94,7 +94,9 @@ def norm_double(first, g, name, slots, size, bias_slot=None):
     if bias_slot is not None:
         edges[bias_slot] = b_edge
     node.next_functions = tuple(edges)
-    node._shape = [tuple(x.shape), None if w is None else tuple(w.shape), (g.shape[1],)]
+    # the bias's gradient has the bias's shape: (C,) for batch norm, normalized_shape for layer norm
+    node._shape = [tuple(x.shape), None if w is None else tuple(w.shape),
+                   (g.shape[1],) if outs[2] is None else tuple(outs[2].shape)]
     node._dtype = [g._data.dtype] * 3
     for nr, o in enumerate(outs):
         if o is not None:
