@@ -10,6 +10,7 @@ import numpy as np
 from . import _dtype as _dt
 from ._tensor import _wrap_dim
 from ._fft_core import run_c2c, run_r2c, run_c2r
+from ._fft_real_nd import c2c_of_real
 from .ops.complex_ops import conj as _conj, _name
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
@@ -135,12 +136,16 @@ def _shape_and_dims(x, s, dim):
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
     x = _as_complex(_float_values(input))      # torch promotes to complex, then C2C
     dims, sizes = _shape_and_dims(x, s, dim)
+    if input._data.dtype.kind != "c":         # a real signal's spectrum: exactly conjugate-symmetric
+        return c2c_of_real(run_c2c, input, x, dims, sizes, _mode(norm, True), True)
     return run_c2c(input, x, dims, sizes, _mode(norm, True), True)
 
 
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
     x = _as_complex(_float_values(input))
     dims, sizes = _shape_and_dims(x, s, dim)
+    if input._data.dtype.kind != "c":
+        return c2c_of_real(run_c2c, input, x, dims, sizes, _mode(norm, False), False)
     return run_c2c(input, x, dims, sizes, _mode(norm, False), False)
 
 
