@@ -15,6 +15,7 @@ import numpy as np
 from ._common import GRAD, Tensor, _BIG, _F32, _F64, _new
 from ._no_dim import KEEP, NO_DIM
 from . import _gemm_order, _gemm_small, matmul as _matmul_op, reduction as _red
+from ._sum_order import inner_sums as _inner_sums
 
 _reduce_add = np.add.reduce
 _np_matmul = np.matmul
@@ -35,9 +36,9 @@ def _plain(r):
 
 def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
     """Tensor.sum.  Fast path: the last dim (not the first), over rows of 8 or more of a small float
-    tensor that is not a whole-tensor sum -- NumPy's own order, one ``np.add.reduce``.  Sums that
-    follow torch's order (whole tensors, dims before the last, short rows: see ``reduction._sum_over``)
-    and all the rest go to ``reduction.tensor_sum``."""
+    tensor that is not a whole-tensor sum -- each row in torch's order (``_sum_order.inner_sums``; a
+    strided tensor: NumPy's ``np.add.reduce``).  Whole tensors, dims before the last, short rows (see
+    ``reduction._sum_over``) and all the rest go to ``reduction.tensor_sum``."""
     x = self._data
     if dim.__class__ is int and dtype is None and axis is None and keepdims is None:
         xd = x.dtype
@@ -48,7 +49,10 @@ def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None)
             n = x.size
             if 0 < d == nd - 1 and n < _BIG and shape[-1] >= 8 and shape[d] != n and \
                     (keepdim is KEEP or keepdim is False or keepdim is True):  # (else tensor_sum refuses it)
-                r = _reduce_add(x, d, None, None, keepdim)
+                if x.flags.c_contiguous:        # each row in torch's order (four vector accumulators)
+                    r = _inner_sums(x.reshape(-1, shape[-1])).reshape(shape[:-1] + ((1,) if keepdim is True else ()))
+                else:
+                    r = _reduce_add(x, d, None, None, keepdim)
                 if self._rg or GRAD.inference:
                     return _red._summed(r, self, d, keepdim)
                 return _plain(r)

@@ -109,7 +109,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
             # whole sums (vectors, columns), sums over dim 0 and short last-dim rows follow torch's order
             # (_sum_over); the rest is one NumPy call
             r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or -nd <= dim < nd - 1 and dim != -1 or \
-                x.shape[-1] < 8 and (dim == -1 or dim == nd - 1) else _reduce_add(x, dim, None, None, keepdim)
+                x.flags.c_contiguous else _reduce_add(x, dim, None, None, keepdim)
             return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
     if dim is NO_DIM:                   # no dim given: torch's no-dim overload, which takes no keepdim
         if (keepdim is not KEEP or keepdims is not None) and axis is None:
@@ -155,12 +155,11 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
 
 
 def _short_rows(x, dim):
-    """The row length when ``dim`` is the last axis of a C-contiguous float32/float64 array whose rows
-    are shorter than one AVX2 vector (torch then sums each row with scalar code, whose order
-    _sum_order.inner_sums follows), else 0."""
+    """The row length when ``dim`` is the last axis of a C-contiguous float32/float64 array with rows of
+    two or more (torch sums each row in the order _sum_order.inner_sums follows: scalar code for rows
+    shorter than one AVX2 vector, four vector accumulators and a cascade for longer ones), else 0."""
     n = x.shape[-1] if x.ndim else 0
-    if (dim == -1 or dim == x.ndim - 1) and 1 < n < 32 // x.itemsize and x.dtype.char in "fd" \
-            and x.flags.c_contiguous:
+    if (dim == -1 or dim == x.ndim - 1) and 1 < n and x.dtype.char in "fd" and x.flags.c_contiguous:
         return n
     return 0
 
@@ -177,8 +176,8 @@ def _reduced_shape(shape, axes, keepdim):
 
 
 def _sum_over(x, dim, keepdim):
-    """``x`` summed over one axis: a whole tensor (a vector, an (n, 1) column) and short rows in torch's
-    order, else NumPy's (longer rows and other axes: within rounding, see docs/differences.md)."""
+    """``x`` summed over one axis: a whole tensor (a vector, an (n, 1) column), leading dims and the rows
+    of a contiguous array in torch's order, else NumPy's (within rounding, see docs/differences.md)."""
     if x.size == x.shape[dim] and x.size:
         return as_array(sum_all(x)).reshape(_reduced_shape(x.shape, (dim % x.ndim,), keepdim))
     lead = _leading(x, (dim % x.ndim,), keepdim)
