@@ -259,7 +259,11 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
         dt = DEFAULT.float
         x, y = ints_in_float(input, other, x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = _wrap(compute(ufunc, x, y, dt))
+        if ufunc is np.logaddexp and dt.np in (np.float32, np.float64):   # (SLEEF's exp, log1p: _sleef_loop)
+            from ._sleef_loop import logaddexp as _logaddexp
+            r = _wrap(_ti(_logaddexp(x, y, dt.np), x, y))
+        else:
+            r = _wrap(compute(ufunc, x, y, dt))
     if needs_grad(input, other):
         node = node_cls()
         a = input if is_tensor(input) else _wrap(np.asarray(x))

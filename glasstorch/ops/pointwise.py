@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
-from . import _libm
+from . import _libm, _sleef_loop
 from .unary import _unary, _sqrt, nan_signed
 from .inplace import commit, type_name
 from .inplace_more import original
@@ -87,12 +87,23 @@ def log10(input, *, out=None):
     return _unary(_log10, Log10Backward0, input, "self")
 
 
+def _in_loop(name, fallback):
+    """torch's float32 / float64 kernel: its VML-style loop maps ``Vectorized::<name>`` over contiguous
+    buffers (strided inputs copied in, a partial last vector included), so SLEEF's on every element
+    whatever the layout (measured)."""
+    def kernel(x):
+        if x.dtype.char in "fd":
+            return np.asarray(_sleef_loop.by_path(name, x, True))
+        return fallback(x)
+    return kernel
+
+
 def log1p(input, *, out=None):
-    return _unary(_libm.log1p_vec, Log1PBackward0, input, "self")
+    return _unary(_in_loop("log1p", _libm.log1p_vec), Log1PBackward0, input, "self")
 
 
 def expm1(input, *, out=None):
-    return _unary(_libm.expm1, Expm1Backward0, input, "result")
+    return _unary(_in_loop("expm1", _libm.expm1), Expm1Backward0, input, "result")
 
 
 def exp2(input, *, out=None):

@@ -3,7 +3,7 @@ builds on them).  Both subtract the maximum first so ``exp`` cannot overflow.
 
 As torch's CPU kernels: along the last dim, float32's exp is SLEEF's (``_sleef_expf``) and rows are
 summed in the kernels' vector-lane order (``_softmax_order``), so softmax and log_softmax rows come out
-bit for bit as torch's (log_softmax's log is rounded correctly, SLEEF's differs in ~0.5% of rows);
+bit for bit as torch's (log_softmax's log of the sums is SLEEF's too: ``_sleef_f32more`` / ``_f64more``);
 along another dim each item is divided by the sum, its exp SLEEF's or glibc's as torch's vector loop
 or scalar rest takes the position (``_softmax_order.vector_positions``).
 """
@@ -115,7 +115,7 @@ def _kernel_exp(x):
 
 from ._layout import contig_of  # noqa: E402
 from ._softmax_order import lane_dot, row_sum, vector_positions  # noqa: E402
-from . import _sleef_expd, _sleef_expf  # noqa: E402
+from . import _sleef_expd, _sleef_expf, _sleef_f32more, _sleef_f64more  # noqa: E402
 from ._fma32 import fma32  # noqa: E402
 from .._rng_fma import fma64  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402
@@ -153,8 +153,16 @@ def _log_softmax_plain(x, d):
     with np.errstate(over="ignore", invalid="ignore"):     # (inf - inf; numbers near the dtype's range)
         s = x - x.max(axis=d, keepdims=True)
     if d == x.ndim - 1:
-        return s - _libm.log(row_sum(_kernel_exp(s), d))
-    return s - _libm.log(row_sum(_chunked_exp(s, d), d))
+        return s - _kernel_log(row_sum(_kernel_exp(s), d))
+    return s - _kernel_log(row_sum(_chunked_exp(s, d), d))
+
+
+def _kernel_log(v):
+    """log of the row sums as torch's log_softmax kernels take it: ``vec::map`` of ``Vectorized::log``
+    over them, the partial last vector included, so SLEEF's on every row."""
+    if v.dtype == np.float32:
+        return _sleef_f32more.logf(v)
+    return _sleef_f64more.logd(v) if v.dtype == np.float64 else _libm.log(v)
 
 
 def _chunked_exp(s, d):

@@ -8,7 +8,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record, record1, zero_where, unary_float_input, fma32
 from .._rng_fma import fma64
 from .inplace import commit
-from . import _libm, _parallel, _sleef_expf
+from . import _libm, _parallel, _sleef_expf, _sleef_loop
 from ._layout import ti as _ti
 from .._arg_refuse import not_a_tensor
 from .kernel_double import sigmoid_backward
@@ -221,9 +221,9 @@ class SigmoidBackward0(Node):
 
 def _sigmoid(x):
     with np.errstate(over="ignore"):
-        if x.dtype.char in "fd" and x.flags.c_contiguous and x.ndim:    # torch's vector loop: SLEEF's exp
+        if x.dtype.char in "fd" and x.ndim:    # torch's vector loop: SLEEF's exp (glibc's in the rest)
             one = x.dtype.type(1)
-            return one / (one + _sleef_expf.unary_exp(-x))
+            return one / (one + _sleef_loop.in_loop("exp", -x, x))
         return _libm.sigmoid(x)
 
 

@@ -20,7 +20,10 @@ Fixed in glasstorch:
 - log_softmax's backward along a dim other than the last takes SLEEF's exp in the kernel's whole
   vectors and glibc's in the rest (float32 and float64, ops/softmax.py ``_chunked_exp``);
 - prod's backward under create_graph takes torch's prod_safe_zeros_backward when the input holds a
-  zero (cumprod before and after each element): it was g * y / x, NaN there (ops/prod_double.py).
+  zero (cumprod before and after each element): it was g * y / x, NaN there (ops/prod_double.py);
+- the first-order values of log_softmax, cross_entropy and gelu's tanh form (SLEEF's log / tanh,
+  ops/_sleef_f32more.py, _sleef_f64more.py), and the in-place elu's (SLEEF's expm1 in its forward),
+  are exact now; they were compared to a tolerance.
 """
 import numpy as np
 import pytest
@@ -50,12 +53,15 @@ F_OPS = {
 }
 # bit for bit in float32 / float64 (float64's through SLEEF's double exp, ops/_sleef_expd.py); the rest
 # is compared to a tolerance (names exactly), because a value it builds on is not torch's bit for bit
-# (docs/differences.md): SLEEF's logf / log (log_softmax's value), the gelu backward kernel's own
-# rounding, elu's forward expm1 (in place: the backward reads the result), the float64 sums of
-# softmax's double backward (last dim)
+# (docs/differences.md): the second-order formulas of log_softmax (and cross_entropy) and of gelu,
+# the gelu (erf form) backward kernel's own rounding, the float64 sums of softmax's double backward
+# (last dim)
 EXACT_FLOAT32 = {"sigmoid", "softmax", "softmax0", "elu", "elu_alpha", "selu", "celu", "hardswish", "glu", "glu0",
-                 "logsigmoid"}
-EXACT_FLOAT64 = {"sigmoid", "softmax0", "elu", "elu_alpha", "selu", "celu", "glu", "glu0", "logsigmoid"}
+                 "logsigmoid", "elu_inplace"}
+EXACT_FLOAT64 = {"sigmoid", "softmax0", "elu", "elu_alpha", "selu", "celu", "glu", "glu0", "logsigmoid", "elu_inplace"}
+# first-order values bit for bit (SLEEF's log / tanh: ops/_sleef_f32more.py, _sleef_f64more.py), the
+# second-order ones to a tolerance
+EXACT_FIRST = {"log_softmax", "cross_entropy", "gelu_tanh"}
 
 
 def _second(m, fn, xs, us, vs, dtype):
@@ -87,10 +93,10 @@ def _compare(fn, dtype_name, seed, exact):
     gn, gv = _second(glasstorch, fn, xs, us, vs, getattr(glasstorch, dtype_name))
     assert gn == tn
     tol = {} if exact else dict(rtol=1e-3, atol=1e-4) if dtype_name == "float32" else dict(rtol=1e-9, atol=1e-11)
-    for a, b in zip(tv, gv):
+    for k, (a, b) in enumerate(zip(tv, gv)):
         assert (a is None) == (b is None)
         if a is not None:
-            assert_same_array(a, b, **tol)
+            assert_same_array(a, b, **({} if k == 0 and fn in [F_OPS[n] for n in EXACT_FIRST] else tol))
 
 
 @pytest.mark.parametrize("dtype_name", ["float32", "float64"])

@@ -11,11 +11,11 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
-from ...ops import _libm, _sleef_expf
+from ...ops import _libm, _sleef_loop
 from ..._rng_fma import fma64
 from ...ops.shape import is_array
 from ._util import erf
-from . import _gelu_dnnl
+from . import _gelu_dnnl, _gelu_tanh, _mish
 from ..._arg_refuse import not_a_tensor
 from .act_double import (EluBackwardBackward0, GeluBackwardBackward0, HardswishBackwardBackward0,
                          LogSigmoidBackwardBackward0, kernel_backward)
@@ -99,27 +99,22 @@ class EluBackward0(Node):
     def kernel(self, g, x, is_result=False):
         """torch's elu_backward on arrays (x the input, or the result where is_result)."""
         neg, pos, i = self._coefs(x)
+        vec = _sleef_loop.kernel_mask(g, x)
+        # a nan x takes the negative branch in the vector loop (blendv on x > 0), the positive one in the rest
+        left = x <= 0 if vec is None or not np.isnan(x).any() else np.where(vec, ~(x > 0), x <= 0)
         if is_result:
-            return np.where(x <= 0, g * i * (x + neg), g * pos)
-        with np.errstate(over="ignore"):    # (float32: SLEEF's exp in the vector loop, glibc's in the rest)
-            e = _sleef_expf.unary_exp(x * i) if x.flags.c_contiguous and g.shape == x.shape else _libm.exp(x * i)
-            return np.where(x <= 0, g * i * neg * e, g * pos)
-
-
-def _exp_in_loop(v, x, g):
-    """exp(v) as a torch float32 / float64 kernel over (x, g) gets it: SLEEF's in its vector blocks,
-    glibc's in the rest (``_sleef_expf.unary_exp``), where both are contiguous; else glibc's."""
-    if x.flags.c_contiguous and np.shape(g) == x.shape and getattr(g, "flags", x.flags).c_contiguous:
-        return _sleef_expf.unary_exp(v)
-    return _libm.exp(v)
+            return np.where(left, g * i * (x + neg), g * pos)
+        with np.errstate(over="ignore"):    # (SLEEF's exp in the vector loop, glibc's in the rest)
+            e = _libm.exp(x * i) if vec is None else _sleef_loop.by_path("exp", x * i, vec)
+            return np.where(left, g * i * neg * e, g * pos)
 
 
 def _elu(node_cls, input, alpha, scale, input_scale):
     x = _float_only(input, "elu_cpu")
     w = _opmath(x)
     t = w.dtype.type
-    with np.errstate(over="ignore"):
-        out = np.where(w > 0, w * t(scale), t(scale) * t(alpha) * _libm.expm1(w * t(input_scale)))
+    with np.errstate(over="ignore"):        # (expm1: SLEEF's in torch's vector blocks, glibc's in the rest)
+        out = np.where(w > 0, w * t(scale), t(scale) * t(alpha) * _sleef_loop.in_loop("expm1", w * t(input_scale), x))
     out = out.astype(x.dtype, copy=False)
     return _unary(node_cls, input, out, None if node_cls._from_output else input, alpha=alpha, scale=scale,
                   input_scale=input_scale)
@@ -208,6 +203,8 @@ class GeluBackward0(Node):
     def kernel(self, g, x):
         """torch's gelu_backward on arrays: oneDNN's for a contiguous float32 input of more than one
         element (erf form), ATen's vector loop for other float32 inputs (``_gelu_dnnl``)."""
+        if self.approximate == "tanh" and x.dtype.char in "fd":
+            return _gelu_tanh.backward(g, x)
         if x.dtype == np.float32 and self.approximate != "tanh":
             g = np.asarray(g, np.float32)
             if x.flags.c_contiguous and x.size > 1:
@@ -236,7 +233,8 @@ def gelu(input, approximate="none"):
     w = x if x.dtype == np.float64 else x.astype(np.float32)
     t = w.dtype.type
     if approximate == "tanh":
-        out = t(0.5) * w * (t(1) + _libm.tanh(t(_SQRT_2_OVER_PI) * (w + t(0.044715) * (w * w * w))))
+        out = _gelu_tanh.forward(x) if x.dtype.char in "fd" else \
+            t(0.5) * w * (t(1) + _libm.tanh(t(_SQRT_2_OVER_PI) * (w + t(0.044715) * (w * w * w))))
     elif x.dtype == np.float32 and x.size > 1 and input.is_contiguous():
         out = _gelu_dnnl.gelu_erf(x)        # torch hands a contiguous float32 tensor to oneDNN's kernel
     elif x.dtype == np.float32 and x.size > 1:
@@ -251,11 +249,13 @@ def _sig(x):
         return 1 / (1 + _libm.exp(-x))
 
 
-def _softplus_arr(x, beta, threshold):
+def _softplus_arr(x, beta, threshold, vector=None):
+    """vector: where torch's loop runs vectors (SLEEF's exp, log1p there, glibc's elsewhere); None: libm's."""
     t = x.dtype.type
     bx = x * t(beta)
     with np.errstate(over="ignore"):
-        soft = _libm.log1p(_libm.exp(bx)) / t(beta)
+        f = (lambda n, v: getattr(_libm, n)(v)) if vector is None else (lambda n, v: _sleef_loop.by_path(n, v, vector))
+        soft = f("log1p", f("exp", bx)) / t(beta)
     return np.where(bx > threshold, x, soft)
 
 
@@ -265,6 +265,8 @@ class MishBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
+        if is_array(x) and x.dtype.char in "fd":
+            return (_mish.backward(g, x),)      # torch's kernel, bit for bit
         if is_array(x):
             th, sg = _libm.tanh(_softplus_arr(x, 1.0, 20.0)), _sig(x)
         else:                 # create_graph: recorded ops
@@ -277,8 +279,8 @@ def mish(input, inplace=False):
         return mish_(input)
     x = _float_only(input, "mish_cpu")
     w = _opmath(x)
-    return _unary(MishBackward0, input, (w * _libm.tanh(_softplus_arr(w, 1.0, 20.0))).astype(x.dtype, copy=False),
-                  input)
+    out = _mish.forward(x) if w is x else w * _libm.tanh(_softplus_arr(w, 1.0, 20.0))
+    return _unary(MishBackward0, input, out.astype(x.dtype, copy=False), input)
 
 
 class SoftplusBackward0(Node):
@@ -295,7 +297,8 @@ class SoftplusBackward0(Node):
 
 def softplus(input, beta=1.0, threshold=20.0):
     x = _float_only(input, "softplus_cpu")
-    return _unary(SoftplusBackward0, input, _softplus_arr(_opmath(x), beta, threshold).astype(x.dtype, copy=False),
+    vec = _sleef_loop.vector_mask(x) if x.dtype.char in "fd" else None
+    return _unary(SoftplusBackward0, input, _softplus_arr(_opmath(x), beta, threshold, vec).astype(x.dtype, copy=False),
                   input,
                   beta=beta, threshold=threshold)
 
@@ -367,12 +370,7 @@ class LogSigmoidBackward0(Node):
         """torch's log_sigmoid_backward on arrays.  Its exp is SLEEF's at every element, in any layout
         and at any length (measured, float32 and float64: no glibc scalar rest, unlike elu's)."""
         with np.errstate(over="ignore"):
-            v = -np.abs(x)
-            if v.dtype == np.float64:
-                from ...ops._sleef_expd import expd
-                b = expd(v)
-            else:
-                b = _sleef_expf.expf(v) if v.dtype == np.float32 else _libm.exp(v)
+            b = _sleef_loop.by_path("exp", -np.abs(x), True)     # (libm's for half)
         q = b / (1 + b)
         return np.where(x < 0, 1 - q, q) * g
 
@@ -384,7 +382,9 @@ def logsigmoid(input):
         not_a_tensor()
     w = _opmath(x)
     with np.errstate(over="ignore"):
-        out = (np.minimum(w, 0) - _libm.log1p_vec(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)
+        # torch's kernel maps SLEEF's exp and log1p over every element (the partial last vector too)
+        out = (np.minimum(w, 0) - _sleef_loop.by_path("log1p", _sleef_loop.by_path("exp", -np.abs(w), True), True)
+               if w is x else np.minimum(w, 0) - _libm.log1p_vec(_libm.exp(-np.abs(w)))).astype(x.dtype, copy=False)
     r = _unary(LogSigmoidBackward0, input, out, input)
     if not (x.flags.c_contiguous and x.size):    # torch's log_sigmoid_forward: a contiguous output
         from ...ops._layout import contig

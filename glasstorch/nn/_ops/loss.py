@@ -290,7 +290,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     with np.errstate(over="ignore"):
         # torch's composite, step by step: log_sigmoid(x) in x's dtype (its kernel's formula), times
         # (pos_weight - 1) t + 1 in place, then (1 - t).mul_(x).sub_(log_sigmoid) in the target's dtype
-        log_sig = np.minimum(x, 0) - _libm.log1p(_libm.exp(-np.abs(x)))
+        from ...ops._sleef_loop import by_path      # (log_sigmoid's kernel: SLEEF's exp, log1p everywhere)
+        log_sig = np.minimum(x, 0) - by_path("log1p", by_path("exp", -np.abs(x), True), True)
         if pos_weight is not None:
             log_sig = (log_sig * ((pos_weight._data - 1) * t + 1)).astype(x.dtype, copy=False)
         loss = ((1 - t) * x).astype(out_dt, copy=False) - log_sig

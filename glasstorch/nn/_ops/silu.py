@@ -1,14 +1,15 @@
 """silu (swish): y = x * sigmoid(x), as torch's float32 / float64 kernels compute it.
 
 torch's loop runs blocks of 16 float32 / 8 float64 elements as vectors, whose exp is SLEEF's, and the
-rest one by one with glibc's; ``_sleef_expf.unary_exp`` gives each element its exp.  Backward's
-``1 + x (1 - s)`` is one fused multiply-add (GCC contracts it in torch's kernel), so both directions
-are torch's bit for bit on contiguous float32 and float64 tensors.
+rest one by one with glibc's; ``_sleef_loop.in_loop`` gives each element its exp, in any layout
+(``_scalar_tail.loop_vector_mask``).  Backward's ``1 + x (1 - s)`` is one fused multiply-add (GCC
+contracts it in torch's kernel), so both directions are torch's bit for bit on float32 and float64
+tensors.
 """
 import numpy as np
 
 from ...autograd.graph import Node
-from ...ops import _sleef_expf
+from ...ops import _sleef_expf, _sleef_loop
 from ...ops._fma32 import fma32
 from ..._rng_fma import fma64
 from ..._arg_refuse import not_a_tensor
@@ -16,9 +17,12 @@ from .activation import _float_only, _opmath, _unary
 from .activation_inplace import silu_
 
 
-def _sig(x):
-    """sigmoid as silu's kernel computes it: 1 / (1 + exp(-x))."""
+def _sig(x, *operands):
+    """sigmoid as silu's kernel over ``operands`` (default: x) computes it: 1 / (1 + exp(-x)), SLEEF's
+    exp in the loop's vector blocks (``_sleef_loop``), glibc's in the rest."""
     with np.errstate(over="ignore"):
+        if x.dtype.char in "fd" and x.ndim:
+            return 1 / (1 + _sleef_loop.in_loop("exp", -x, *(operands or (x,))))
         return 1 / (1 + _sleef_expf.unary_exp(-x))
 
 
@@ -29,7 +33,7 @@ class SiluBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         if isinstance(x, np.ndarray) and x.dtype.char in "fd":
-            s = _sig(x)
+            s = _sig(x, *((g, x) if np.shape(g) == x.shape else (x,)))
             one = x.dtype.type(1)
             return (g * s * (fma32 if x.dtype.char == "f" else fma64)(x, one - s, one),)
         s = self.m.sigmoid(x) if not isinstance(x, np.ndarray) else _sig(x)
@@ -50,5 +54,6 @@ def silu(input, inplace=False):
     w = _opmath(x)
     one = w.dtype.type(1)
     with np.errstate(over="ignore"):            # torch's kernel: x / (1 + exp(-x)), one rounding fewer
-        out = (w / (one + _sleef_expf.unary_exp(-w))).astype(x.dtype, copy=False)
+        e = _sleef_loop.in_loop("exp", -w, x) if w is x and x.ndim else _sleef_expf.unary_exp(-w)
+        out = (w / (one + e)).astype(x.dtype, copy=False)
     return _unary(SiluBackward0, input, out, input)

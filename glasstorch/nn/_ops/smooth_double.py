@@ -39,8 +39,8 @@ def softplus_backward_arr(g, x, beta, threshold):
         x, g = x.astype(np.float32), np.asarray(g, np.float32)
     bx = x * x.dtype.type(beta)
     with np.errstate(over="ignore", invalid="ignore"):   # z = inf only where bx > threshold
-        from .activation import _exp_in_loop
-        z = _libm.exp(bx) if half else _exp_in_loop(bx, x, g)    # SLEEF's in the kernel's vector blocks
+        from ...ops._sleef_loop import in_loop          # SLEEF's in the kernel's vector blocks, glibc's else
+        z = _libm.exp(bx) if half or np.shape(g) != x.shape or not x.ndim else in_loop("exp", bx, x, g)
         dx = np.where(bx > threshold, g, g * z / (z + 1))
     return dx.astype(np.float16) if half else dx
 
