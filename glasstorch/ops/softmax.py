@@ -31,7 +31,7 @@ class SoftmaxBackward0(Node):
         d = self.dim
         if d is not None and y.ndim and d == y.ndim - 1 and y.dtype.char in "fd":
             from .._runtime import get_num_threads
-            inline = get_num_threads() == 1 or y.size <= y.shape[-1]     # (one row)
+            inline = y.dtype.char == "f" and (get_num_threads() == 1 or y.size <= y.shape[-1])  # (one row; the float64 copies never fuse)
             s = lane_dot(g, y, inline)[..., None]   # sum(g y) as the kernel adds it
         elif d is not None and y.ndim and y.dtype.char in "fd":
             # another dim: the kernel runs down the dim, s = s + g y as one multiply-add per step
