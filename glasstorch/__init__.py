@@ -27,6 +27,7 @@ from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, f
 from ._device import device, Size
 from ._tensor import Tensor
 from . import _tensor_math
+from . import _tensor_flags  # noqa: E402,F401  (is_xla, is_sparse_csr, ... on every tensor)
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
                                  is_inference_mode_enabled)
 from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full, zeros_like, ones_like,

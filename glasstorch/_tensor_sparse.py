@@ -14,7 +14,8 @@ class TensorSparse:
         from .sparse._csr import sparse_csr
         if layout is sparse_csr:
             return self.to_sparse_csr()
-        return dense_to_sparse(self, sparse_dim)
+        from .sparse._autograd import sparsified
+        return sparsified(dense_to_sparse(self, sparse_dim), self, sparse_dim)
 
     def to_sparse_coo(self):
         return self.to_sparse()

@@ -250,7 +250,10 @@ def _capture(node, g, create, capture, captured, need):
         if slot is not None:
             hit = True
             gi = g if single else g[nr]
-            captured[slot] = gi if create or gi is None else _T._wrap(np.array(gi))
+            if create or gi is None:
+                captured[slot] = gi
+            else:       # a sparse gradient is handed out sparse, as torch's (only AccumulateGrad densifies)
+                captured[slot] = gi.tensor() if gi.__class__ is _SPARSE[0] else _T._wrap(np.array(gi))
     # a target that leads to no other one: torch takes its gradient there and does not run it
     if need is not None and (not need.get(node, False) or hit and not any(
             nx is not None and need.get(nx, False) for nx, _ in node.next_functions)):

@@ -14,6 +14,7 @@ _RULES = {
     "gather": (_BOTH, RuntimeError, "gather(): Expected dtype int32/int64 for index"),
     "scatter": (_BOTH, RuntimeError, "scatter(): Expected dtype int32/int64 for index"),
     "index_add": (_BOTH, RuntimeError, "index_add_(): Expected dtype int32/int64 for index but got: {got}"),
+    "index_reduce": (_BOTH, RuntimeError, "index_reduce_(): Expected dtype int32/int64 for index but got: {got}"),
     "index_fill": (_LONG, IndexError, "index_fill_(): Expected dtype int64 for index."),
     "index_copy": (_LONG, RuntimeError, "index_copy_(): Expected a long tensor for index, but got {got}"),
     "take": (_LONG, RuntimeError, "take(): Expected a long tensor for index, but got {got}"),

@@ -112,7 +112,6 @@ def rot90(input, k=1, dims=(0, 1)):
 def cross(input, other, dim=None, *, out=None):
     from ._common import tensors_only
     tensors_only("cross", input, other)
-    from ..linalg import cross as _cross
     if dim is None:      # torch warns once, then takes the first size-3 dim of ``input`` alone
         from .._user_warning import warn_once
         warn_once("cross_default_dim", "Using torch.cross without specifying the dim arg is deprecated.\n"
@@ -122,7 +121,11 @@ def cross(input, other, dim=None, *, out=None):
         dim = next((i for i, s in enumerate(input.shape) if s == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
-    return _cross(input, other, dim=dim)
+    from .._linalg_cross import cross_named
+    return cross_named(input, other, dim, out, "cross")
+
+
+cross._handles_out = True     # (linalg.cross checks and writes out)
 
 
 class BlockDiagBackward0(Node):
@@ -187,6 +190,10 @@ def cartesian_prod(*tensors):
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """d[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p, with torch's argument checks in its order."""
     from .inplace import type_name
+    from ._common import check_broadcast
+    from .pdist import _MODES
+    if compute_mode not in _MODES:      # (torch.functional.cdist checks it in Python, before the kernel's checks)
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for name, t in (("X1", x1), ("X2", x2)):
         if t.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.dim()}D")
@@ -197,6 +204,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {type_name(t._data.dtype)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    check_broadcast(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))    # the batch dims, before the dtype checks
     if x1._data.dtype == np.float16:
         raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if x1._data.dtype != x2._data.dtype:

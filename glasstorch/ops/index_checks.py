@@ -54,33 +54,37 @@ def _shape_without(shape, d):
     return s
 
 
-def index_add(x, d, index, s, alpha):
+def index_add(x, d, index, s, alpha, name="index_add", bounds=True):
+    """index_add's checks; torch's index_reduce shares them (index_func_meta_impl), ``name`` in the texts,
+    and checks the bounds later, in its kernel (``bounds=False``: not here)."""
     a = index._data
     if a.ndim > 1:
-        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {a.ndim} with type: "
+        raise IndexError(f"{name}_(): Index is supposed to be a vector, but got dim: {a.ndim} with type: "
                          f"{type_name(a.dtype)} and size: {list(a.shape)}")
-    i = checked_index(a, "index_add").reshape(-1)
+    i = checked_index(a, name).reshape(-1)
     if s.dtype != x.dtype:
-        raise RuntimeError(f"index_add_(): self ({type_name(x.dtype)}) and source ({type_name(s.dtype)}) must have "
+        raise RuntimeError(f"{name}_(): self ({type_name(x.dtype)}) and source ({type_name(s.dtype)}) must have "
                            f"the same scalar type")
     if not (d == 0 or d < s.ndim):
-        raise RuntimeError(f"index_add_(): Indexing dim {d} is out of bounds of the source tensor with dim {s.ndim}")
+        raise RuntimeError(f"{name}_(): Indexing dim {d} is out of bounds of the source tensor with dim {s.ndim}")
     if s.ndim == 0 and i.size != 1:      # torch's message reads source.size(0) of a 0-d source
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if i.size != (s.shape[d] if s.ndim else 1):
-        raise RuntimeError(f"index_add_(): Number of indices ({i.size}) should be equal to source.size(dim): "
+        raise RuntimeError(f"{name}_(): Number of indices ({i.size}) should be equal to source.size(dim): "
                            f"({s.shape[d]}), for dim: {d}")
     both = s.ndim and x.ndim
     if (_shape_without(x.shape, d) if both else list(x.shape)) != (_shape_without(s.shape, d) if both else list(s.shape)):
         raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
                            f"Got self.shape = {list(x.shape)} source.shape = {list(s.shape)}")
+    if not bounds:
+        return i
     if x.ndim > 1:
         if i.size == 0 or x.size == 0:
             return i
         # torch adds with scatter_add (and raises its message) along the first or last dim when alpha
         # is 1 and the index int64; otherwise slice by slice
         bad = first_outside(i, x.shape[d], False)
-        if bad is not None and d in (0, x.ndim - 1) and alpha == 1 and a.dtype == np.int64:
+        if bad is not None and name == "index_add" and d in (0, x.ndim - 1) and alpha == 1 and a.dtype == np.int64:
             raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {x.shape[d]}")
     else:
         bad = first_outside(i, _size(x, d), False)

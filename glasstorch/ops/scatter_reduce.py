@@ -159,18 +159,21 @@ class IndexReduceBackward0(ScatterReduceBackward0):
 
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     x = input._data
-    d = _wrap_dim(dim, x.ndim)
-    i = index._data.reshape(-1)
     s = source._data
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
-    if s.ndim and s.shape[d] != i.size:
-        raise RuntimeError(f"index_reduce_(): Number of indices ({i.size}) should be equal to source.size(dim) "
-                           f"({s.shape[d]})")
+    d = _wrap_dim(dim, x.ndim)
+    from .index_checks import index_add as index_func_checks      # (torch's index_func_meta_impl, shared)
+    i = index_func_checks(x, d, index, s, 1, "index_reduce", bounds=False)
     from .._user_warning import warn_once
     warn_once("index_reduce_beta", "index_reduce() is in beta and the API may change at any time. (Triggered "
               "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)")
     refuse("index_func_", x)
+    if x.dtype == np.bool_:
+        raise not_implemented("index_func_", x.dtype)
+    from .index_checks import first_outside
+    if first_outside(i, x.shape[d] if x.ndim else 1, False) is not None:    # (the kernel's check)
+        raise IndexError("index out of range in self")
     full = np.broadcast_to(i.reshape((-1,) + (1,) * (s.ndim - d - 1)), s.shape) if s.ndim else i
     where = _full_index(full, d)
     region = tuple(slice(0, n) for n in s.shape)

@@ -9,6 +9,7 @@ from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(),
 from . import _select  # noqa: F401  (s[i], s.select(), s.unsqueeze() stay sparse)
 from . import _inplace  # noqa: F401  (s.div_(2), s.sqrt_(), s.copy_(t) ...; torch's error for the rest)
 from . import _coo_checks  # (check_sparse_tensor_invariants' switch)
+from . import _storage_meta  # noqa: F401  (zero strides, no storage or data pointer, never contiguous)
 
 __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "log_softmax", "check_sparse_tensor_invariants"]
 
@@ -21,7 +22,9 @@ def sum(input, dim=None, dtype=None):
     if dim is not None:
         from ._reduce import sparse_sum
         return sparse_sum(input, dim, dtype)
-    return input.sum(dtype=dtype)
+    # torch's _sparse_sum(input[, dtype]) is input.coalesce().values().sum([dtype]): its gradient reaches
+    # the input sparse (ValuesBackward0), zero off the stored entries, unlike s.sum()'s dense one
+    return input.coalesce().values().sum(dtype=dtype)
 
 
 class check_sparse_tensor_invariants:

@@ -1,7 +1,11 @@
 """dtype conversions of sparse COO tensors (``to``, ``double()``, ``type()`` ...): the values change
-dtype, the layout stays sparse (the dense ``Tensor`` methods would densify).  As the other sparse
-ops here, they record no autograd history.
+dtype, the layout stays sparse (the dense ``Tensor`` methods would densify).  A conversion of a tensor
+that requires grad to a floating or complex dtype records torch's ``ToCopyBackward0``: the gradient cast
+back to the input's dtype, sparse if it came sparse.
 """
+import numpy as np
+
+from ..autograd.graph import Node
 from .. import _dtype as _dt
 
 LAYOUT_ERROR = ("to(options) doesn't support converting to a different layout, but got self.layout being Sparse "
@@ -22,7 +26,25 @@ def convert(t, dtype, copy=False):
     if (dtype is None or dtype.np == t._vals.dtype) and not copy:
         return t
     vals = t._vals.astype(t._vals.dtype if dtype is None else dtype.np)
-    return make(t._idx.copy(), vals, t._size, t._coal)
+    out = make(t._idx.copy(), vals, t._size, t._coal)
+    from ..autograd.grad_mode import GRAD
+    if GRAD.enabled and t._rg and vals.dtype.kind in "fc":
+        from ._autograd import _record_sparse
+        node = ToCopyBackward0()
+        node.dtype = t._vals.dtype
+        _record_sparse(node, out, t)
+    return out
+
+
+class ToCopyBackward0(Node):
+    """y = x.to(dtype)   ->   dx = g.to(x.dtype), in g's layout"""
+    __slots__ = ("dtype",)
+
+    def backward(self, g):
+        from ._grad import SparseGrad
+        if g.__class__ is SparseGrad:
+            return (SparseGrad(g.idx, g.vals.astype(self.dtype), g.shape, g.coalesced),)
+        return (np.asarray(g).astype(self.dtype),)
 
 
 def legacy_type(t, dtype=None):

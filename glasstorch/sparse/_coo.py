@@ -130,7 +130,8 @@ class SparseTensor(Tensor):
     def values(self):
         if not self._coal:
             raise RuntimeError(UNCOALESCED.format("values"))
-        return _T_wrap(self._vals)
+        from ._autograd import values_of
+        return values_of(_T_wrap(self._vals), self)
 
     def coalesce(self):
         if self._coal:
@@ -147,11 +148,13 @@ class SparseTensor(Tensor):
         from ._autograd import densified
         return densified(_wrap(d), self)
 
-    def to_sparse(self, sparse_dim=None):
-        return self
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        from ._coo_checks import sparse_to_sparse
+        return sparse_to_sparse(self, sparse_dim, layout)
 
     def clone(self, *, memory_format=None):
-        return make(self._idx.copy(), self._vals.copy(), self._size, self._coal, self._rg)
+        from ._autograd import cloned
+        return cloned(make(self._idx.copy(), self._vals.copy(), self._size, self._coal), self)
 
     def detach(self):
         return make(self._idx, self._vals, self._size, self._coal)
@@ -177,7 +180,8 @@ class SparseTensor(Tensor):
         return sparse_repr(self)
 
     def __deepcopy__(self, memo):
-        return self.clone()
+        from ._coo_checks import deepcopy
+        return deepcopy(self, memo)
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (self._idx, self._vals, self._size, self._coal))
@@ -270,7 +274,10 @@ def _rebuild(idx, vals, size, coal):
 
 def _densify(idx, vals, size):
     out = np.zeros(tuple(size), vals.dtype)
-    if vals.shape[0]:
+    if vals.shape[0] and not idx.shape[0]:    # no sparse dim: every entry sits at the one position
+        for v in vals:
+            out += v
+    elif vals.shape[0]:
         np.add.at(out, tuple(idx), vals)       # duplicates add up, in nnz order
     return out
 
@@ -326,7 +333,7 @@ def sparse_coo_tensor(indices=None, values=None, size=None, *, dtype=None, devic
     idx = np.asarray(indices._data if isinstance(indices, T) else indices)
     if idx.dtype.kind not in "iu":
         idx = idx.astype(np.int64)     # torch casts float indices to int64 too
-    idx = np.ascontiguousarray(idx, dtype=np.int64)
+    idx = np.asarray(idx, dtype=np.int64, order="C")     # (keeps a 0-d one 0-d, for torch's error)
     if isinstance(values, T):
         vals = values._data
     else:
@@ -334,19 +341,13 @@ def sparse_coo_tensor(indices=None, values=None, size=None, *, dtype=None, devic
         vals = tensor(values)._data
     if dtype is not None:
         vals = vals.astype(dtype.np)
-    if idx.ndim != 2:
-        raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(idx.shape)}")
-    if idx.shape[1] != vals.shape[0]:
-        raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {idx.shape[1]}, "
-                           f"nnz from values: {vals.shape[0]}")
+    from ._coo_checks import check_shapes
+    vals = check_shapes(idx, vals, size)
     check(idx, None if size is None else tuple(int(n) for n in size), check_invariants)
     if size is None:
         top = idx.max(axis=1) + 1 if idx.shape[1] else np.zeros(idx.shape[0], np.int64)
         size = tuple(int(s) for s in top) + vals.shape[1:]
     size = tuple(int(s) for s in size)
-    if len(size) != idx.shape[0] + vals.ndim - 1:
-        raise RuntimeError(f"number of dimensions must be sparse_dim ({idx.shape[0]}) + dense_dim "
-                           f"({vals.ndim - 1}), but got {len(size)}")
     if requires_grad and vals.dtype.kind not in "fc":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     # torch flags a tensor of under 2 entries coalesced unless told otherwise
@@ -360,6 +361,11 @@ def dense_to_sparse(x, sparse_dim=None):
     """``Tensor.to_sparse()``: the nonzero entries in row-major order, coalesced."""
     d = x._data
     sd = d.ndim if sparse_dim is None else sparse_dim
+    from ._coo_checks import check_sparse_dim
+    check_sparse_dim(d, sd)
+    if d.ndim == 0:         # a scalar: one entry at the empty index, or none
+        n = int(d != 0)
+        return make(np.zeros((0, n), np.int64), d.reshape(1)[:n].copy(), (), True)
     if sd == d.ndim:
         nz = np.nonzero(d)
         idx = np.array(nz, dtype=np.int64).reshape(d.ndim, -1)

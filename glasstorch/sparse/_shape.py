@@ -1,12 +1,49 @@
 """Transposes and permutes of sparse COO tensors (torch's transpose_/permute_sparse_coo).
 
 Swapping two sparse dims swaps two rows of ``indices``; the result is a copy (torch transposes a
-clone) and no longer coalesced, since its indices are no longer sorted.  Like the other sparse ops
-here, these record no autograd history.
+clone) and no longer coalesced, since its indices are no longer sorted.  The out-of-place forms record
+torch's nodes (TBackward0, TransposeBackward0, PermuteBackward0): the gradient permuted back, sparse if
+it came sparse.
 """
 import numpy as np
 
 from .._tensor import _wrap_dim
+from ..autograd.graph import Node
+
+
+class _PermuteBack(Node):
+    """y = x with its dims permuted by ``perm`` (y dim i is x dim perm[i])   ->   dx = g permuted back"""
+    __slots__ = ("perm",)
+
+    def backward(self, g):
+        from ._grad import SparseGrad
+        inv = [int(i) for i in np.argsort(self.perm)]
+        if g.__class__ is not SparseGrad:
+            return (np.transpose(np.asarray(g), inv),)
+        sd = g.idx.shape[0]
+        vals = np.transpose(g.vals, [0] + [d - sd + 1 for d in inv[sd:]])
+        return (SparseGrad(g.idx[inv[:sd]], vals, [g.shape[d] for d in inv], False),)
+
+
+TBackward0 = type("TBackward0", (_PermuteBack,), {"__slots__": ()})
+TransposeBackward0 = type("TransposeBackward0", (_PermuteBack,), {"__slots__": ()})
+PermuteBackward0 = type("PermuteBackward0", (_PermuteBack,), {"__slots__": ()})
+
+
+def _recorded(out, src, node_cls, perm):
+    from ..autograd.grad_mode import GRAD
+    if GRAD.enabled and src._rg:
+        from ._autograd import _record_sparse
+        node = node_cls()
+        node.perm = list(perm)
+        _record_sparse(node, out, src)
+    return out
+
+
+def _swap(n, d0, d1):
+    perm = list(range(n))
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    return perm
 
 
 def _check_t(t, name):
@@ -34,8 +71,10 @@ def transpose_(t, dim0, dim1):
     return t
 
 
-def transpose(t, dim0, dim1):
-    return transpose_(t.clone(), dim0, dim1)
+def transpose(t, dim0, dim1, node_cls=TransposeBackward0):
+    n = len(t._size)
+    out = transpose_(t.clone(), dim0, dim1)
+    return _recorded(out, t, node_cls, _swap(n, _wrap_dim(dim0, n), _wrap_dim(dim1, n)))
 
 
 def t_(t):
@@ -45,7 +84,7 @@ def t_(t):
 
 def t(t):
     _check_t(t, "t()")
-    return transpose(t, 0, 0 if len(t._size) < 2 else 1)
+    return transpose(t, 0, 0 if len(t._size) < 2 else 1, TBackward0)
 
 
 def permute(t, dims):
@@ -67,13 +106,13 @@ def permute(t, dims):
     idx = t._idx[wrapped[:sd]]
     vals = np.transpose(t._vals, [0] + [d - sd + 1 for d in wrapped[sd:]])
     size = [t._size[d] for d in wrapped]
-    return make(idx, vals, size, t._coal and (n == 0 or dims[0] == 0))
+    return _recorded(make(idx, vals, size, t._coal and (n == 0 or dims[0] == 0)), t, PermuteBackward0, wrapped)
 
 
 def T(t):
     n = len(t._size)
     if n == 2:
-        return transpose(t, 0, 1)
+        return transpose(t, 0, 1, PermuteBackward0)      # (torch's .T is a permute, whatever the rank)
     if n != 0:
         import warnings
         from ..ops.views import T_WARNING

@@ -1,0 +1,18 @@
+"""The ``Tensor.is_*`` backend and layout flags torch defines on every tensor and glasstorch's tensors
+are never: a CPU tensor is not on XLA, XPU, IPU, MAIA, MTIA or Vulkan, not MKL-DNN, not nested and not
+a CSR matrix (the CSR class overrides ``is_sparse_csr``).  ``is_distributed()`` is a method in torch."""
+from ._tensor import Tensor
+
+_FALSE = property(lambda self: False)
+
+
+def _install():
+    for name in ("is_ipu", "is_maia", "is_mkldnn", "is_mtia", "is_nested", "is_sparse_csr", "is_vulkan",
+                 "is_xla", "is_xpu"):
+        if name not in Tensor.__dict__:
+            setattr(Tensor, name, _FALSE)
+    if "is_distributed" not in Tensor.__dict__:
+        Tensor.is_distributed = lambda self: False
+
+
+_install()
