@@ -80,7 +80,9 @@ TRANSCENDENTAL = ("tan", "tanh", "sin", "sinh", "asin", "arcsin", "atan", "arcta
 
 
 def _rtol(name, dtype):
-    if name.rstrip("_") not in TRANSCENDENTAL:
+    # sqrt too: torch's is MKL's vsSqrt, not always correctly rounded (docs/differences.md; hypothesis found
+    # float32 0.2, whose root torch rounds an ulp up)
+    if name.rstrip("_") not in TRANSCENDENTAL + ("sqrt",):
         return 0.0
     return 2.5e-7 if dtype == "float32" else 1e-15
 
