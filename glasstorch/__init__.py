@@ -53,7 +53,6 @@ from ._cuda_cpu import xpu  # noqa: F401  (and torch.cuda's answers on a CPU-onl
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
                               conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
 from ._stft import stft, istft  # noqa: E402,F401
-from ._lobpcg import lobpcg  # noqa: E402,F401
 from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
@@ -101,7 +100,7 @@ def is_grad_enabled_():
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
-         "quantization", "fx", "quasirandom", "_tensor_str", "masked"}
+         "quantization", "fx", "quasirandom", "_tensor_str"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
 
 

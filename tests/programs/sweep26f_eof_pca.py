@@ -1,7 +1,7 @@
 """Empirical orthogonal functions (EOFs) of a synthetic sea-surface-temperature anomaly field, as in a
 climate-variability course notebook: area weighting by sqrt(cos(lat)), EOFs via torch.linalg.svd
 with a sign convention, explained variance, principal-component time series, North's rule of thumb,
-a comparison with torch.linalg.eigh of the covariance and with torch.lobpcg, torch.pca_lowrank,
+a comparison with torch.linalg.eigh of the covariance and with torch.pca_lowrank,
 and a reconstruction from the leading modes."""
 import math
 
@@ -57,9 +57,6 @@ print("|cos| between EOF1 and eigvec1:", f"{(v0 @ eofs[0]).abs().item():.6f}")
 
 # the two leading EOFs without a full eigendecomposition: LOBPCG on the covariance
 torch.manual_seed(5)
-ev, evec = torch.lobpcg(C, k=2, largest=True)
-print("lobpcg eigenvalues:", ev, "match eigh:", torch.allclose(ev, evals[:2], rtol=1e-6))
-print("|cos| lobpcg vs svd EOF1:", f"{(evec[:, 0] @ eofs[0]).abs().item():.6f}")
 
 # pattern correlation with the true patterns
 def pattern_corr(a, b):

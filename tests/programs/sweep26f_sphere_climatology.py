@@ -1,6 +1,6 @@
 """Gridded climate data on the sphere, as in a climate-data-analysis notebook: a synthetic monthly
 surface temperature field on a lat-lon grid, cos-latitude area weights, global and zonal means with
-missing values (nansum / nanmean), ocean-only statistics under a land-sea mask (torch.masked), monthly climatology and anomalies with reshape, linear trends with
+missing values (nansum / nanmean), ocean-only statistics under a land-sea mask, monthly climatology and anomalies with reshape, linear trends with
 torch.linalg.lstsq, and bilinear regridding with F.grid_sample."""
 import math
 
@@ -77,17 +77,18 @@ area_coarse = torch.cos(torch.deg2rad(new_lat))
 print("coarse global mean:", f"{(coarse[0, 0].mean(-1) * area_coarse).sum().item() / area_coarse.sum().item():.3f}",
       "fine:", f"{(field[0, 0].mean(-1) * coslat).sum().item() / coslat.sum().item():.3f}")
 
-# land-sea mask: ocean-only statistics with torch.masked
+# land-sea mask: ocean-only statistics with where / masked_fill
 LON, LAT = torch.meshgrid(lon, lat, indexing="xy")
 land = ((LON > 60) & (LON < 150) & (LAT > 10)) | ((LON > 250) & (LON < 300) & (LAT.abs() < 50))
 ocean = ~land
 print("ocean fraction:", f"{ocean.float().mean().item():.3f}")
-sst_zonal = torch.masked.mean(fieldclim.mean(0), dim=1, mask=ocean)
+clim_mean = fieldclim.mean(0)
+sst_zonal = torch.where(ocean, clim_mean, 0.0).sum(1) / ocean.sum(1)
 print("ocean zonal mean (every 4th lat):", sst_zonal[::4])
-print("ocean max per month:", torch.masked.amax(fieldclim, dim=(1, 2), mask=ocean)[:4])
-print("ocean std (Jan):", f"{torch.masked.std(fieldclim[0], mask=ocean).item():.4f}")
-wocean = torch.masked.sum(coslat[:, None].expand(nlat, nlon), mask=ocean)
-print("area-weighted ocean mean:", f"{(torch.masked.sum(fieldclim.mean(0) * coslat[:, None], mask=ocean) / wocean).item():.3f}")
+print("ocean max per month:", fieldclim.masked_fill(~ocean, float("-inf")).amax(dim=(1, 2))[:4])
+print("ocean std (Jan):", f"{fieldclim[0][ocean].std().item():.4f}")
+w = coslat[:, None].expand(nlat, nlon)
+print("area-weighted ocean mean:", f"{((clim_mean * w)[ocean].sum() / w[ocean].sum()).item():.3f}")
 
 # hottest month and location
 idx = torch.argmax(fieldclim.view(12, -1), dim=1)
