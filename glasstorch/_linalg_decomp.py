@@ -7,6 +7,7 @@ from ._linalg_chol_checks import lapack_layout
 from ._linalg_complex import real_dtype
 from ._linalg_errors import _float_or_complex, _square
 from ._return_types import return_type
+from ._typed_args import check
 from .ops._common import _wrap
 from . import _linalg_decomp_grad as _dg
 
@@ -20,6 +21,7 @@ def _forward_only(arrays, dtype, lapack=False):
 
 
 def qr(A, mode="reduced", *, out=None):
+    mode = check("linalg_qr", "mode", mode, "str", 2)
     if A._data.ndim < 2:
         raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
     _float_or_complex(A._data, "qr")
@@ -52,6 +54,7 @@ def _svd_checks(A, driver):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
+    check("linalg_svd", "full_matrices", full_matrices, position=2)
     _svd_checks(A, driver)
     dt = A._data.dtype
     u, s, vh = np.linalg.svd(A._data, full_matrices=full_matrices)
@@ -84,6 +87,7 @@ def _eigh_checks(A, UPLO):
 
 
 def eigh(A, UPLO="L", *, out=None):
+    UPLO = check("linalg_eigh", "UPLO", UPLO, "str", 2)
     dt = A._data.dtype
     w, v = np.linalg.eigh(_eigh_checks(A, UPLO), UPLO=UPLO.upper())
     outs = _forward_only((w,), real_dtype(dt)) + _forward_only((v,), dt, lapack=True)
@@ -95,6 +99,7 @@ def eigh(A, UPLO="L", *, out=None):
 
 def eigvalsh(A, UPLO="L", *, out=None):
     """As torch: with a gradient to compute, the full eigh, of which the eigenvalues are returned."""
+    UPLO = check("linalg_eigvalsh", "UPLO", UPLO, "str", 2)
     if _dg.wants_grad(A):
         return eigh(A, UPLO).eigenvalues
     w = _forward_only((np.linalg.eigvalsh(_eigh_checks(A, UPLO), UPLO=UPLO.upper()),), real_dtype(A._data.dtype))[0]

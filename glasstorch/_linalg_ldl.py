@@ -123,6 +123,8 @@ def _check_factor_input(A):
 
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     """A = P L D L^T P^T (Bunch-Kaufman); ``info`` > 0 names the first zero pivot column (1-based)."""
+    from ._typed_args import check_all
+    check_all("linalg_ldl_factor_ex", ("hermitian", hermitian), ("check_errors", check_errors))
     x = _check_factor_input(A)
     n = x.shape[-1]
     batch = x.shape[:-2]
@@ -149,6 +151,8 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
 
 def ldl_factor(A, *, hermitian=False, out=None):
     """ldl_factor_ex, raising where a pivot is exactly zero (torch's message, an internal assert)."""
+    from ._typed_args import check
+    check("linalg_ldl_factor", "hermitian", hermitian)
     r = ldl_factor_ex(A, hermitian=hermitian)
     info = r.info._data
     if info.any():

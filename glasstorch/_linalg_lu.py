@@ -165,11 +165,15 @@ def _pivot_only(pivot, who):
 
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     """``(LU, pivots, info)``: ``info`` is the first zero pivot's position (1-based), 0 when there is none."""
+    from ._typed_args import check_all
+    check_all("linalg_lu_factor_ex", ("pivot", pivot), ("check_errors", check_errors))
     _pivot_only(pivot, "linalg.lu_factor")
     return _LuFactorEx(*_factor(A, "torch.linalg.lu_factor_ex", "torch.lu_factor", check_errors))
 
 
 def lu_factor(A, *, pivot=True, out=None):
+    from ._typed_args import check
+    check("linalg_lu_factor", "pivot", pivot)
     _pivot_only(pivot, "linalg.lu_factor")
     return _LuFactor(*_factor(A, "torch.linalg.lu_factor", "torch.lu_factor", True)[:2])
 
@@ -247,6 +251,8 @@ def _record_two(node, outs, A):
 
 def lu(A, *, pivot=True, out=None):
     """``(P, L, U)`` with A = P L U: P a permutation, L unit lower (m x k), U upper (k x n), k = min(m, n)."""
+    from ._typed_args import check
+    check("linalg_lu", "pivot", pivot)
     a = _check_input(A, "linalg.lu", "linalg.lu")
     _pivot_only(pivot, "linalg.lu_factor")       # after the input checks; torch names lu_factor here
     lu_, piv, _ = _getrf(a)

@@ -16,6 +16,7 @@ from ._linalg_errors import LinAlgError
 from ._linalg_chol_checks import lapack_layout, solve_layout
 from ._linalg_lu import _getrf, _permutation, _TYPE_NAMES
 from ._return_types import return_type
+from ._typed_args import check, check_all
 
 __all__ = ["lu_solve", "torch_lu_solve", "solve_ex", "inv_ex", "tensorinv", "tensorsolve"]
 
@@ -110,6 +111,7 @@ def _name(a):
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     """X with A X = B (X A = B when not ``left``; A^T in place of A when ``adjoint``), A = P L U from lu_factor."""
+    check_all("linalg_lu_solve", ("left", left), ("adjoint", adjoint))
     lu, piv, b = LU._data, pivots._data, B._data
     _check_lu_solve(lu, piv, b, left)
     r = _wrap(solve_layout(_lu_solve_array(lu, piv, b, left, adjoint), False, left))   # torch's strides
@@ -169,6 +171,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     """``(result, info)``: ``linalg.solve`` that reports a singular matrix in ``info`` (the first zero
     pivot, 1-based) instead of raising; its result then holds LAPACK's infs and nans."""
     from . import linalg
+    check_all("linalg_solve_ex", ("left", left), ("check_errors", check_errors))
     a, b = A._data, B._data
     check_solve_dtypes(a, b)
     _square(a, "linalg.solve")
@@ -196,6 +199,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 def inv_ex(A, *, check_errors=False, out=None):
     """``(inverse, info)``: ``linalg.inv`` that reports a singular matrix in ``info`` instead of raising."""
     from . import linalg
+    check("linalg_inv_ex", "check_errors", check_errors)
     a = A._data
     _square(a, "linalg.inv")
     try:

@@ -8,6 +8,7 @@ from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record, record1
 from .ops.shape import is_array
 from ._linalg_half import no_half_kernel
+from ._typed_args import check, check_all
 from ._linalg_chol_checks import (check_cholesky_inverse, check_cholesky_solve, check_householder,
                                   check_solve_triangular, lapack_layout)
 
@@ -181,6 +182,7 @@ def solve_triangular(A, B=_MISSING, *, upper=_MISSING, left=True, unitriangular=
     if missing:
         raise TypeError(f"linalg_solve_triangular() missing {len(missing)} required positional "
                         f"argument{'s' if len(missing) == 1 else ''}: {', '.join(missing)}")
+    check_all("linalg_solve_triangular", ("upper", upper), ("left", left), ("unitriangular", unitriangular))
     a, b = A._data, B._data
     check_solve_triangular(a, b, left)
     r = _wrap(lapack_layout(_tri_solve(a, b.astype(a.dtype, copy=False), upper, left, unitriangular)))
@@ -221,6 +223,7 @@ class CholeskySolveBackward0(Node):
 
 def cholesky_solve(B, L, upper=False, *, out=None):
     """X with (L L^H) X = B, from the Cholesky factor L (U^H U when upper)."""
+    check("cholesky_solve", "upper", upper, position=3)
     check_cholesky_solve(B._data, L._data)
     r = _wrap(lapack_layout(_chol_solve(B._data, L._data, upper).astype(B._data.dtype, copy=False)))
     if needs_grad(B, L):
@@ -248,6 +251,7 @@ class CholeskyInverseBackward0(Node):
 
 def cholesky_inverse(L, upper=False, *, out=None):
     """(L L^H)^-1 from the Cholesky factor L (U^H U when upper)."""
+    check("cholesky_inverse", "upper", upper, position=2)
     a = L._data
     check_cholesky_inverse(a)
     eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)

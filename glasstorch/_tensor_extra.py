@@ -107,6 +107,8 @@ class TensorExtra:
 
     def cholesky_inverse(self, upper=False):
         from ._linalg_more import cholesky_inverse
+        from ._typed_args import check
+        check("cholesky_inverse", "upper", upper, position=1)
         return cholesky_inverse(self, upper)
 
     def new(self, *args, **kwargs):
@@ -117,4 +119,6 @@ class TensorExtra:
 
     def cholesky_solve(self, input2, upper=False):
         from ._linalg_more import cholesky_solve
+        from ._typed_args import check
+        check("cholesky_solve", "upper", upper, position=2)
         return cholesky_solve(self, input2, upper)

@@ -21,12 +21,16 @@ class TensorLinalg:
         return O.linalg_more.pinverse(self, rcond)
 
     def svd(self, some=True, compute_uv=True):
+        from ._typed_args import check_all
+        check_all("svd", ("some", some, "bool", 1), ("compute_uv", compute_uv, "bool", 2))
         return O.linalg_more.svd(self, some, compute_uv)
 
     def matrix_power(self, n):
         return O.linalg_more.matrix_power(self, O.linalg_more.int_exponent(n, "matrix_power", 1))
 
     def cholesky(self, upper=False):
+        from ._typed_args import check
+        check("cholesky", "upper", upper, position=1)
         return O.linalg_more.cholesky(self, upper)
 
     def qr(self, some=True):

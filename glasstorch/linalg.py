@@ -10,6 +10,7 @@ from .ops.matmul import matmul, vdot as _vdot, _T
 from ._linalg_lstsq import lstsq, pinv as _pinv
 from ._return_types import return_type
 from ._linalg_half import no_half_kernel, no_low_precision
+from ._typed_args import check, check_all
 from ._linalg_errors import LinAlgError, check_cholesky, cholesky_factor, singular_inverse, singular_solve
 from ._linalg_errors import _float_or_complex, _square  # noqa: F401  (other linalg modules use them)
 from ._linalg_chol_checks import lapack_layout, solve_layout
@@ -156,6 +157,7 @@ class LinalgSolveExBackward0(Node):
 
 
 def solve(A, B, *, left=True, out=None):
+    check("linalg_solve", "left", left)
     from ._linalg_lu_solve import check_solve_dtypes, check_solve_shapes
     check_solve_dtypes(A._data, B._data)
     a = _square(A, "solve")
@@ -260,12 +262,14 @@ class LinalgCholeskyExBackward0(Node):
 
 
 def cholesky(A, *, upper=False, out=None):
+    check("linalg_cholesky", "upper", upper)
     return _cholesky(A, upper, "linalg.cholesky", True)[0]
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """``(L, info)``: ``info`` is 0 where the factorisation succeeded, else the order of the first leading
     minor that is not positive definite (``L`` then holds LAPACK's partial factor)."""
+    check_all("linalg_cholesky_ex", ("upper", upper), ("check_errors", check_errors))
     return _CholeskyEx(*_cholesky(A, upper, "linalg.cholesky_ex", check_errors))
 
 

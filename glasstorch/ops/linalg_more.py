@@ -46,6 +46,8 @@ def pinverse(input, rcond=1e-15):
 def svd(input, some=True, compute_uv=True):
     """(U, S, V) with A = U diag(S) V^T; ``some=False`` gives square U and V.  Without compute_uv,
     U and V are zeros of the full shapes, as torch."""
+    from .._typed_args import check_all
+    check_all("svd", ("some", some, "bool", 2), ("compute_uv", compute_uv, "bool", 3))
     a = input._data
     if not compute_uv:
         m, n = a.shape[-2:]
@@ -117,8 +119,12 @@ class CholeskyBackward0(linalg.LinalgCholeskyExBackward0):
 
 
 def cholesky(input, upper=False):
+    from .._typed_args import check
     from .._user_warning import warn_once
+    check("cholesky", "upper", upper, position=2)         # the parser refuses before the op warns
     warn_once("cholesky", _CHOLESKY_DEPRECATED)          # torch warns once per process
+    from ..autograd._no_forward_ad import refuse_forward_ad
+    refuse_forward_ad("cholesky", input)                 # the old entry point has no forward formula
     r = linalg._cholesky(input, upper, "cholesky", True)[0]
     if r.grad_fn is not None and not input.is_complex():    # the complex node only refuses
         r.grad_fn.__class__ = CholeskyBackward0     # torch's old entry point names its node apart
