@@ -11,6 +11,7 @@ its graph (so transforms nest); ``_outermost`` drops it at the top level.
 from . import autograd
 from ._functorch_active import active
 from .autograd._no_forward_ad import tangent_roots
+from .autograd._fwd_trick import forward_trick
 from .autograd.grad_mode import enable_grad
 from .func import _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
 
@@ -34,6 +35,32 @@ def _jacobian_of(out_leaf, flat_in):
     return [stack(r).reshape(s) for r, s in zip(rows, shapes)]
 
 
+def _jacobian_rows(outs, flat_in):
+    """``_jacobian_of`` for each output leaf.  With several outputs, each row is one pass over all those
+    in the graph, the others' cotangents zeros, as torch's vmapped vjp over the flattened outputs: their
+    zero contributions are summed in too, which decides signed zeros (-0.0 + 0.0 is 0.0), and even an
+    output outside the graph gets them (cos's -0.0 * sin(x) for a constant output beside cos)."""
+    from .ops.join import stack
+    live = [o for o in outs if o.requires_grad]
+    if not live or len(outs) == 1:
+        return [_jacobian_of(o, flat_in) for o in outs]
+    per_out = []
+    for o in outs:
+        if o.numel() == 0:
+            per_out.append(_jacobian_of(o, flat_in))
+            continue
+        rows = [[] for _ in flat_in]
+        for k in range(o.numel()):
+            e = o.new_zeros(o.numel())
+            e[k] = 1
+            cots = [e.reshape(o.shape) if q is o else q.new_zeros(q.shape) for q in live]
+            gs = autograd.grad(live, flat_in, cots, retain_graph=True, create_graph=True, allow_unused=True)
+            for r, g, x in zip(rows, gs, flat_in):
+                r.append(x.new_zeros(x.shape) if g is None else g)
+        per_out.append([stack(r).reshape(tuple(o.shape) + tuple(x.shape)) for r, x in zip(rows, flat_in)])
+    return per_out
+
+
 def _jacobian(func, argnums, has_aux, args, who, forward=False):
     nums = _argnums_tuple(argnums, len(args))
     args = list(args)
@@ -47,9 +74,9 @@ def _jacobian(func, argnums, has_aux, args, who, forward=False):
         flat_in = [t for i in nums for t in _leaves(args[i])]
         per_out = []
         outs = _leaves(out)
-        fwd = _jacobian_columns(outs, flat_in) if forward else None
+        cols = _jacobian_columns(outs, flat_in) if forward else _jacobian_rows(outs, flat_in)
         for n, o in enumerate(outs):
-            it = iter(fwd[n] if forward else _jacobian_of(o, flat_in))
+            it = iter(cols[n])
             per_arg = tuple(_rebuild(args[i], it) for i in nums)
             per_out.append(per_arg[0] if isinstance(argnums, int) else per_arg)
     jac = _rebuild(out, iter(per_out))
@@ -76,10 +103,14 @@ def _jacobian_columns(outs, flat_in):
     derivative of ``u -> J^T u`` in the direction ``e_k``; so ``J[i, k]`` is ``f'(x)[k] * e_k[i]``,
     with the signed zeros torch's forward mode gives (reverse mode gives ``f'(x)[i] * e_i[k]``)."""
     from .ops.join import stack
-    us = [o.new_zeros(o.shape).requires_grad_(True) for o in outs]
+    # ones, not zeros: J^T u is linear in u, but some backward formulas (logcumsumexp's log|g|) are
+    # singular at g = 0, where torch's own forward-mode formulas are not; _track registers u as the
+    # transform's own leaf, so a tangent that depends on it still comes back detached
+    us = [_track(o.new_ones(o.shape)) for o in outs]
     live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
-    gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
-                       allow_unused=True) if live else [None] * len(flat_in)
+    with forward_trick():
+        gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
+                           allow_unused=True) if live else [None] * len(flat_in)
     cols = [[[] for _ in flat_in] for _ in outs]        # cols[out][input] -> list of columns
     # every differentiated input gets a tangent (zeros but for the basis one), as torch's vmapped basis does
     live_g = [i for i, g in enumerate(gs) if g is not None and g.requires_grad]
@@ -126,10 +157,11 @@ def _jvp(func, primals, tangents, has_aux):
         flat_in = [t for p in tracked for t in _leaves(p)]
         flat_t = _leaves(tangents)
         outs = _leaves(out)
-        us = [o.new_zeros(o.shape).requires_grad_(True) for o in outs]   # any u works: J^T u is linear in u
+        us = [_track(o.new_ones(o.shape)) for o in outs]   # any u works (see _jacobian_columns)
         live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
-        gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
-                           allow_unused=True) if live else [None] * len(flat_in)
+        with forward_trick():
+            gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
+                               allow_unused=True) if live else [None] * len(flat_in)
         pairs = [(g, t) for g, t in zip(gs, flat_t) if g is not None and g.requires_grad]
         res = autograd.grad([g for g, _ in pairs], us, [t for _, t in pairs], create_graph=True,
                             allow_unused=True) if pairs else [None] * len(us)

@@ -248,6 +248,7 @@ class LinalgCholeskyExBackward0(Node):
 
     def backward(self, g):
         from ._linalg_more import solve_triangular
+        from .autograd._fwd_trick import in_trick
         L, = self.saved()
         plain = isinstance(g, (np.ndarray, np.generic))
         if plain:
@@ -255,7 +256,8 @@ class LinalgCholeskyExBackward0(Node):
         if self.upper:
             L, g = L.mT, g.mT
         gA = (L.mT @ g).tril()
-        gA = 0.5 * (gA + gA.tril(-1).mT)
+        # forward mode's trick wants the adjoint of torch's jvp, dL = L Phi(L^-1 dA L^-T), for any dA
+        gA = 0.5 * (gA + (gA.tril(-1) if in_trick() else gA.tril(-1).mT))
         gA = solve_triangular(L.mT, gA, upper=True, left=True)
         gA = solve_triangular(L, gA, upper=False, left=False)
         return (gA._data if plain else gA,)

@@ -197,12 +197,17 @@ def _alias(t):
     return t.view_as(t)
 
 
+from ._fwd_trick import forward_trick  # noqa: E402
+
+
 def _jvp(y, seeds, keep_graph):
     """``sum_i J_i v_i`` for the seeds ``(s_i, v_i)`` that ``y`` depends on (the double vjp)."""
     from .. import autograd
     with enable_grad():
-        u = y.detach().new_zeros(y.shape).requires_grad_(True)
-        gs = autograd.grad([y], [s for s, _ in seeds], [u], create_graph=True, allow_unused=True)
+        # ones, not zeros: some backward formulas (logcumsumexp's log|g|) are singular at g = 0
+        u = y.detach().new_ones(y.shape).requires_grad_(True)
+        with forward_trick():
+            gs = autograd.grad([y], [s for s, _ in seeds], [u], create_graph=True, allow_unused=True)
         pairs = [(g, v.to(g.dtype)) for g, (_, v) in zip(gs, seeds) if g is not None and g.requires_grad]
         res = None
         if pairs:
