@@ -72,7 +72,7 @@ class TensorReduce:
         # "not given" picks torch's grad_fn name (SortBackward0; SortBackward1 once stable= is passed)
         return O.sorting.sort(self, dim, descending, stable)
 
-    def argsort(self, dim=-1, descending=False, stable=False):
+    def argsort(self, dim=-1, descending=False, stable=NOT_GIVEN):
         return O.sorting.argsort(self, dim, descending, stable)
 
     def msort(self):

@@ -42,6 +42,7 @@ class CummaxBackward0(Node):
     __slots__ = ("dim", "indices", "shape")
 
     def backward(self, g):
+        self.saved()            # (freed after a backward, version-checked: torch saves self and the indices)
         if is_array(g):
             out = np.zeros(self.shape, g.dtype)
             grid = list(np.indices(self.indices.shape, sparse=True))
@@ -75,6 +76,7 @@ def _cum_extreme(input, dim, better, node_cls, ret):
     if GRAD.enabled and input._rg:
         node = node_cls()
         node.dim, node.indices, node.shape = (d if x.ndim else 0), idx, x.shape
+        node.save(input, i)
         record1(node, v, input)
     return ret(v, i)
 

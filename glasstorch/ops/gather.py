@@ -15,6 +15,7 @@ from ._index_dtype import checked_index
 from . import index_checks
 from ._scalar_cast import checked_scalar
 from .._arg_refuse import not_a_tensor
+from ._saved_indices import save_index as _save_index
 
 
 def _long_index(index, name):
@@ -46,8 +47,11 @@ def _full_index(idx, dim):
 class IndexSelectBackward0(Node):
     """y = x.index_select(d, i)   ->   dx = zeros.index_add(d, i, g)"""
     __slots__ = ("shape", "dim", "index")
+    _saved_names = ("index", "attr:dim", "attr:self_sym_sizes")
+    self_sym_sizes = property(lambda self: tuple(self.shape))
 
     def backward(self, g):
+        self.saved()            # (freed after a backward, version-checked: torch saves the index)
         if is_array(g):
             out = np.zeros(self.shape, g.dtype)
             np.add.at(_one_d(out), (slice(None),) * self.dim + (self.index,), _one_d(g))
@@ -71,6 +75,7 @@ def index_select(input, dim, index, *, out=None):
     if GRAD.enabled and input._rg:
         node = IndexSelectBackward0()
         node.shape, node.dim, node.index = x.shape, d, i
+        _save_index(node, index)
         record1(node, r, input)
     return r
 
@@ -121,9 +126,11 @@ def check_bounds(x, idx, d):
 
 class GatherBackward0(Node):
     """y = x.gather(d, i)   ->   dx = zeros.scatter_add(d, i, g)"""
-    __slots__ = ("shape", "dim", "index")
+    __slots__ = ("shape", "dim", "index", "sparse_grad")
+    _saved_names = ("self", "index", "attr:dim", "attr:sparse_grad")
 
     def backward(self, g):
+        self.saved()            # (freed after a backward, version-checked: torch saves self and index)
         if is_array(g):
             out = np.zeros(self.shape, g.dtype)
             np.add.at(_one_d(out), _full_index(self.index, self.dim), g)
@@ -144,7 +151,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     r = _wrap(r)
     if GRAD.enabled and input._rg:
         node = GatherBackward0()
-        node.shape, node.dim, node.index = x.shape, d, idx
+        node.shape, node.dim, node.index, node.sparse_grad = x.shape, d, idx, sparse_grad
+        _save_index(node, input, index)
         record1(node, r, input)
     return r
 
@@ -237,8 +245,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 class ScatterAddBackward0(Node):
     """y = x.scatter_add(d, i, src)   ->   dx = g,   dsrc = g.gather(d, i)"""
     __slots__ = ("dim", "index", "src_shape")
+    _saved_names = ("index", "attr:dim")
 
     def backward(self, g):
+        self.saved()            # (freed after a backward, version-checked: torch saves the index)
         return g, _src_grad(self, g)
 
 
@@ -256,6 +266,7 @@ def scatter_add(input, dim, index, src):
     if needs_grad(input, src):
         node = ScatterAddBackward0()
         node.dim, node.index, node.src_shape = d, idx, src._data.shape
+        _save_index(node, index)
         record(node, r, input, src)
     return r
 
@@ -266,6 +277,7 @@ class IndexAddBackward0(Node):
     __slots__ = ("dim", "index", "alpha")
 
     def backward(self, g):
+        self.saved()            # (freed after a backward, version-checked: torch saves index and source)
         if is_array(g):
             gs = np.take(g, self.index, axis=self.dim) if g.ndim else g.copy()
         else:
@@ -287,6 +299,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     if needs_grad(input, source):
         node = IndexAddBackward0()
         node.dim, node.index, node.alpha = d, i, alpha
+        _save_index(node, index, source)
         record(node, r, input, source)
     return r
 

@@ -109,9 +109,11 @@ def masked_select(input, mask, *, out=None):
 class TakeBackward0(Node):
     """y = x.flatten()[i]   ->   dx = zeros with g added at i"""
     __slots__ = ("shape", "sel")
+    _saved_names = ("self", "index")
 
     def backward(self, g):
         from .index import add_at_positions
+        self.saved()            # (freed after a backward, version-checked: torch saves self and the index)
         return (add_at_positions(self.m, g, self.shape, self.sel, "PutBackward0"),)
 
 
@@ -135,6 +137,7 @@ def take(input, index):
     if GRAD.enabled and input._rg:
         node = TakeBackward0()
         node.shape, node.sel = x.shape, sel
+        node.save(input, index)
         record1(node, r, input)
     return r
 

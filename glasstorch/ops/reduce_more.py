@@ -27,6 +27,7 @@ from .cumulative import cumsum, cumprod                      # noqa: F401
 from .._return_types import return_type
 from .prod_double import prod_backward_recorded
 from ._evenly import MaxBackward1, MinBackward1       # noqa: F401  (whole-tensor max/min: evenly split)
+from ._saved_indices import _SelectAlong    # (max/min along a dim; sorting.py imports it from here)
 from .._arg_refuse import not_a_tensor
 from . import _logsumexp_order as _lse
 
@@ -67,23 +68,6 @@ class AmaxBackward0(_ByCount):
 class AminBackward0(_ByCount):
     """y = amin(x, dims)   ->   dx = g / (ties in the slice) at each element equal to its slice's min"""
     __slots__ = ()
-
-
-class _SelectAlong(Node):
-    """Values picked along a dim at ``index``: the gradient goes back to those positions.
-    (max/min along a dim here; sort, topk, kthvalue, median and mode in ``sorting.py``.)"""
-    __slots__ = ("shape", "dim", "index", "keepdim")
-
-    def backward(self, gs):
-        g = gs[0] if isinstance(gs, list) else gs
-        idx = self.index if self.keepdim else np.expand_dims(self.index, self.dim)
-        if is_array(g):
-            out = np.zeros(self.shape, g.dtype)
-            np.put_along_axis(out, idx, g if self.keepdim else np.expand_dims(g, self.dim), self.dim)
-            return (out,)
-        m = self.m
-        g = g if self.keepdim else g.unsqueeze(self.dim)
-        return (m.zeros(self.shape, dtype=g.dtype).scatter(self.dim, m.tensor(idx), g),)
 
 
 class MaxBackward0(_SelectAlong):
@@ -133,10 +117,9 @@ def _extreme(name, input, dim, keepdim, other):
     i = _wrap(idx.astype(np.int64))
     if GRAD.enabled and input._rg:
         node = (MaxBackward0 if name == "max" else MinBackward0)()
-        node.shape, node.dim, node.keepdim = x.shape, d if x.ndim else 0, keepdim or not x.ndim
-        node.index = idx.astype(np.int64)
-        if not x.ndim:
-            node.index = node.index.reshape(())
+        node.shape, node.axis, node.keepdim = x.shape, d if x.ndim else 0, keepdim
+        node.dim = int(dim) % 2 ** 64
+        node.save(i)
         record1(node, v, input)
     return (max_ret if name == "max" else min_ret)(v, i)
 

@@ -17,6 +17,7 @@ from ._quickselect import kth_indices
 from ._evenly import _EvenlyDistributed
 from ._nth_element import pick_zero
 from ._unique_groups import sorted_groups as _sorted_groups
+from ._saved_indices import stable_overload as _stable_overload
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
@@ -44,16 +45,19 @@ def _order(x, axis, descending, stable=True):
 class SortBackward0(_SelectAlong):
     """(y, i) = sort(x, d)   ->   dx = zeros with g written back at i"""
     __slots__ = ()
+    _saved_names = ("indices", "attr:dim", "attr:self_sym_sizes")     # (no keepdim: torch's sort has none)
 
 
 class SortBackward1(_SelectAlong):
     """sort called with ``stable=`` given (torch's ``sort.stable`` overload): the same backward as SortBackward0"""
     __slots__ = ()
+    _saved_names = SortBackward0._saved_names
 
 
 class TopkBackward0(_SelectAlong):
     """(y, i) = topk(x, k, d)   ->   dx = zeros with g written back at i"""
     __slots__ = ()
+    _saved_names = SortBackward0._saved_names
 
 
 class KthvalueBackward0(_SelectAlong):
@@ -71,7 +75,7 @@ class ModeBackward0(_SelectAlong):
     __slots__ = ()
 
 
-def _pick(node_cls, input, vals, idx, d, keepdim, ret):
+def _pick(node_cls, input, vals, idx, d, keepdim, ret, dim=None):
     x = input._data
     v = _wrap(as_array(vals))
     idx = as_array(idx)
@@ -79,11 +83,11 @@ def _pick(node_cls, input, vals, idx, d, keepdim, ret):
     i = _wrap(idx if node_cls in (SortBackward0, SortBackward1) and idx.dtype == np.int64 else idx.astype(np.int64))
     if GRAD.enabled and input._rg:
         node = node_cls()
-        node.shape, node.dim, node.keepdim = (x.shape if x.ndim else (1,)), d, keepdim
-        node.index = as_array(idx).astype(np.int64)
+        node.shape, node.axis, node.keepdim = (x.shape if x.ndim else (1,)), d, keepdim
+        node.dim = (d if dim is None else int(dim)) % 2 ** 64      # torch's _saved_dim: the dim passed, unsigned
         if not x.ndim:
-            node.shape, node.keepdim, node.index = (), True, node.index.reshape(())
-            node.dim = 0
+            node.shape, node.axis = (), 0
+        node.save(i)        # the returned indices, as torch saves them
         record1(node, v, input)
     return ret(v, i)
 
@@ -104,6 +108,8 @@ def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
             and stable is not True:     # torch's parser takes bools only
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
+    if stable is not _NOT_GIVEN and (dim != -1 or descending is not False):
+        _stable_overload()
     node_cls = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     stable = False if stable is _NOT_GIVEN else stable
     x = input._data
@@ -116,10 +122,13 @@ def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
         vals, o = vals.reshape(()), o.reshape(())
     elif not (x.flags.c_contiguous and x.size):     # torch's sort fills empty_like(x) (x's layout)
         vals, o = preserve(vals, x), preserve(o, x)
-    return _pick(node_cls, input, vals, o, d, True, sort_ret)
+    return _pick(node_cls, input, vals, o, d, True, sort_ret, dim)
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=_NOT_GIVEN):
+    if stable is not _NOT_GIVEN and (dim != -1 or descending is not False):
+        _stable_overload()
+    stable = False if stable is _NOT_GIVEN else stable
     if descending is not False and descending is not True or stable is not False and stable is not True:
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
@@ -156,7 +165,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     vals = np.take_along_axis(xd, o, d)
     if not x.ndim:
         vals, o = vals.reshape(()), o.reshape(())
-    return _pick(TopkBackward0, input, vals, o, d, True, topk_ret)
+    return _pick(TopkBackward0, input, vals, o, d, True, topk_ret, dim)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
@@ -176,7 +185,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     vals = np.take_along_axis(xd, o, d)
     if not keepdim or not x.ndim:
         vals, o = np.squeeze(vals, d), np.squeeze(o, d)
-    return _pick(KthvalueBackward0, input, vals, o, d, keepdim, kthvalue_ret)
+    return _pick(KthvalueBackward0, input, vals, o, d, keepdim, kthvalue_ret, dim)
 
 
 class MedianBackward0(_EvenlyDistributed):
@@ -224,7 +233,7 @@ def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     vals = np.take_along_axis(xd, mid, d)
     if not keepdim or not x.ndim:
         vals, mid = np.squeeze(vals, d), np.squeeze(mid, d)
-    return _pick(MedianBackward1, input, vals, mid, d, keepdim, median_ret)
+    return _pick(MedianBackward1, input, vals, mid, d, keepdim, median_ret, dim)
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
@@ -258,7 +267,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     vals, idx = vals.reshape(shape), idx.reshape(shape)
     if keepdim and x.ndim:
         vals, idx = np.expand_dims(vals, d), np.expand_dims(idx, d)
-    return _pick(ModeBackward0, input, vals, idx, d, keepdim, mode_ret)
+    return _pick(ModeBackward0, input, vals, idx, d, keepdim, mode_ret, dim)
 
 
 _UNIQUE_DIM = "unique_dim(Tensor input, int64_t dim, bool sorted=True, bool return_inverse=False, bool return_counts=False)"

@@ -228,7 +228,7 @@ def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     vals = np.take_along_axis(xd, mid, d)
     if not keepdim or not x.ndim:
         vals, mid = np.squeeze(vals, d), np.squeeze(mid, d)
-    return _pick(NanmedianBackward1, input, vals, mid, d, keepdim, nanmedian_ret)
+    return _pick(NanmedianBackward1, input, vals, mid, d, keepdim, nanmedian_ret, dim)
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
