@@ -47,6 +47,14 @@ def hang(node_cls, value, inputs, **attrs):
     return r
 
 
+def kernel_backward(node_cls, first, g, x, **attrs):
+    """``first.kernel`` (the first-order node's backward kernel) on arrays, or recorded on tensors as
+    ``node_cls``, the node that knows how to differentiate it again."""
+    if is_arr(g):
+        return first.kernel(g, x, **attrs)
+    return hang(node_cls, first.kernel(g._data, x._data, **attrs), (g, x), first=first, **attrs)
+
+
 # ---- sigmoid -------------------------------------------------------------------------------------
 def sigmoid_grad(g, y):
     """torch's sigmoid_backward kernel on arrays."""
@@ -70,13 +78,6 @@ class SigmoidBackwardBackward0(Node):
 
 
 # ---- softmax / log_softmax -----------------------------------------------------------------------
-def softmax_backward(first, g, y):
-    """_softmax_backward_data: the first-order node's own kernel on arrays, recorded on tensors."""
-    if is_arr(g):
-        return first.kernel(g, y)
-    return hang(SoftmaxBackwardDataBackward0, first.kernel(g._data, y._data), (g, y), first=first)
-
-
 class SoftmaxBackwardDataBackward0(Node):
     """z = y (g - sum(g y))   ->   dg = z(gg, y),   dy = g gg - sum(y g) gg - g sum(y gg)"""
     __slots__ = ("first",)
@@ -86,14 +87,7 @@ class SoftmaxBackwardDataBackward0(Node):
         d = self.first.dim
         dy = with_tensors(lambda gg, g, y: g * gg - (y * g).sum(d, keepdim=True) * gg - g * (y * gg).sum(d, keepdim=True),
                           gg, g, y)
-        return softmax_backward(self.first, gg, y), dy
-
-
-def log_softmax_backward(first, g, y):
-    """_log_softmax_backward_data, as softmax_backward above."""
-    if is_arr(g):
-        return first.kernel(g, y)
-    return hang(LogSoftmaxBackwardDataBackward0, first.kernel(g._data, y._data), (g, y), first=first)
+        return kernel_backward(SoftmaxBackwardDataBackward0, self.first, gg, y), dy
 
 
 class LogSoftmaxBackwardDataBackward0(Node):

@@ -48,7 +48,6 @@ class _ByCount(Node):
 
     def backward(self, g):
         x, y = self.saved()
-        m = self.m
         y = restore_dims(y, self.axes, self.keepdim)
         g = restore_dims(g, self.axes, self.keepdim)
         mask = (x == y) | ((x != x) & (y != y))

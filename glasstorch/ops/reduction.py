@@ -154,7 +154,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
     return _summed(r, input, axes if nd else (), keepdim)
 
 
-def _short_rows(x, dim):
+def _contiguous_rows(x, dim):
     """The row length when ``dim`` is the last axis of a C-contiguous float32/float64 array with rows of
     two or more (torch sums each row in the order _sum_order.inner_sums follows: scalar code for rows
     shorter than one AVX2 vector, four vector accumulators and a cascade for longer ones), else 0."""
@@ -183,7 +183,7 @@ def _sum_over(x, dim, keepdim):
     lead = _leading(x, (dim % x.ndim,), keepdim)
     if lead is not None:
         return lead
-    n = _short_rows(x, dim)
+    n = _contiguous_rows(x, dim)
     if n:
         return _sum_order.inner_sums(x.reshape(-1, n)).reshape(x.shape[:-1] + ((1,) if keepdim else ()))
     return _reduce_add(x, dim, None, None, keepdim)
@@ -312,7 +312,7 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
     axes = dims_of(dim, x.ndim)
     if x.ndim and _whole(x.shape, axes):              # a whole-tensor mean, in its order
         r = _wrap(as_array(mean_all(x)).astype(x.dtype, copy=False).reshape(_reduced_shape(x.shape, axes, keepdim)))
-    elif len(axes) == 1 and _short_rows(x, axes[0]):   # short rows: torch's sum, then / n
+    elif len(axes) == 1 and _contiguous_rows(x, axes[0]):   # contiguous rows: torch's sum, then / n
         r = _wrap(_sum_over(x, axes[0], keepdim) / x.dtype.type(x.shape[-1]))
     elif (lead := _leading(x, axes, keepdim)) is not None:   # a block of dims: torch's sum, then / n
         r = _wrap(lead / x.dtype.type(math.prod(x.shape[a] for a in axes)))

@@ -24,7 +24,7 @@ class SoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (softmax_backward(self, g, y),)
+        return (kernel_backward(SoftmaxBackwardDataBackward0, self, g, y),)
 
     def kernel(self, g, y):
         """torch's _softmax_backward_data on arrays."""
@@ -51,7 +51,7 @@ class LogSoftmaxBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (log_softmax_backward(self, g, y),)
+        return (kernel_backward(LogSoftmaxBackwardDataBackward0, self, g, y),)
 
     def kernel(self, g, y):
         """torch's _log_softmax_backward_data on arrays."""
@@ -119,7 +119,8 @@ from . import _sleef_expd, _sleef_expf, _sleef_f32more, _sleef_f64more  # noqa: 
 from ._fma32 import fma32  # noqa: E402
 from .._rng_fma import fma64  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402
-from .kernel_double import log_softmax_backward, softmax_backward  # noqa: E402
+from .kernel_double import (LogSoftmaxBackwardDataBackward0, SoftmaxBackwardDataBackward0,  # noqa: E402
+                            kernel_backward)
 
 
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):

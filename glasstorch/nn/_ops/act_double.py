@@ -23,14 +23,7 @@ import math
 
 
 from ...autograd.graph import Node
-from ...ops.kernel_double import hang, is_arr, with_tensors
-
-
-def kernel_backward(node_cls, first, g, x, **attrs):
-    """``first.kernel`` on arrays, or recorded on tensors as ``node_cls``."""
-    if is_arr(g):
-        return first.kernel(g, x, **attrs)
-    return hang(node_cls, first.kernel(g._data, x._data, **attrs), (g, x), first=first, **attrs)
+from ...ops.kernel_double import is_arr, kernel_backward, with_tensors
 
 
 def _mask(x, cond):

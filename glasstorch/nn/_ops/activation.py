@@ -18,7 +18,8 @@ from ._util import erf
 from . import _gelu_dnnl, _gelu_tanh, _mish
 from ..._arg_refuse import not_a_tensor
 from .act_double import (EluBackwardBackward0, GeluBackwardBackward0, HardswishBackwardBackward0,
-                         LogSigmoidBackwardBackward0, kernel_backward)
+                         LogSigmoidBackwardBackward0)
+from ...ops.kernel_double import kernel_backward
 
 
 def _unary(node_cls, input, out, *save, **attrs):

@@ -8,7 +8,8 @@ from ...ops._common import GRAD, _wrap, record
 from ...ops import softmax as _softmax
 from ...ops._complex_refuse import refuse
 from .activation import _sig, _unary
-from .act_double import GluBackwardBackward0, kernel_backward
+from .act_double import GluBackwardBackward0
+from ...ops.kernel_double import kernel_backward
 
 
 class GluBackward0(Node):

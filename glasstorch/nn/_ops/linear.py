@@ -10,7 +10,6 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, Tensor, _wrap, record
 from ...ops import _gemm_order
 from ...ops._gemm_order import x_wt
-from ...ops import _gemm_order
 from ...ops.inplace import type_name
 from ...ops.matmul_checks import _addmm_dtypes, _same_dtype
 from ...ops.views import t as _t
