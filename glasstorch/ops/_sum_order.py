@@ -17,9 +17,9 @@ each summed as a row, then the chunks' sums are added as a row of their own.
 
 glasstorch takes this order for sums and means of a whole tensor (``x.sum()``, ``x.mean()``, the
 losses' reductions), whose value is what gets printed with ``.item()``, and for sums over dims that
-keep the last one (``axes_sum``: a bias's gradient, ``x.sum(1)`` of a 3-d tensor).  Sums over the last
-dim keep NumPy's pairwise order (within rounding of torch's) unless its rows are short: emulated
-there, a 64x64 ``x.sum(1)`` would cost five times NumPy's.
+keep the last one (``axes_sum``: a bias's gradient, ``x.sum(1)`` of a 3-d tensor), and for sums over
+the last dim of a contiguous array (``inner_sums``; a strided one keeps NumPy's pairwise order,
+within rounding of torch's).
 
 All of this depends on the vector width of torch's CPU kernels: this is the AVX2 order (what torch
 picks on AMD CPUs; AVX-512 machines use 16-lane vectors).  Every step is a NumPy reduction over an
@@ -113,26 +113,29 @@ def inner_sums(x):
         return (_row_sum(x) if n > 1 else x.sum(1)) + 0.0
     nv = n // w
     g = nv // _ILP
-    if g < 16:
-        # fewer than 16 groups of four vectors (rows under 512 float32 / 256 float64), the common case:
-        # row_sum's cascade is one level, its four accumulators plain running sums (the same order as
-        # _row_sum, in fewer NumPy calls)
-        if g:
-            part = np.add.reduce(x[:, :g * _ILP * w].reshape(B, g, _ILP * w), axis=1) if g > 1 else \
-                x[:, :_ILP * w].copy()
-            for i in range(g * _ILP, nv):
-                part[:, :w] += x[:, i * w:(i + 1) * w]
-            acc = ((part[:, :w] + part[:, w:2 * w]) + part[:, 2 * w:3 * w]) + part[:, 3 * w:]
-        else:
-            acc = x[:, :w].copy()
-            for i in range(1, nv):
-                acc += x[:, i * w:(i + 1) * w]
+    if g >= 16 or B < 2:             # rows of 512 float32 / 256 float64 or more, or a single row
+        acc = _row_sum(x[:, :nv * w].reshape(B, nv, w))  # (B, w): one vector per row
+        if nv * w < n:
+            acc = np.concatenate([x[:, nv * w:], acc], axis=1)
+        return np.add.accumulate(acc, axis=1)[:, -1] + 0.0
+    # Fewer than 16 groups of four vectors, the common case: row_sum's cascade is one level and its
+    # four accumulators plain running sums.  With the rows turned into columns every step is a
+    # NumPy reduction over the outer axis, which adds one item after another across all B rows at
+    # once (a 64x64 sum(1) in three reductions instead of a dozen small calls; B > 1, else NumPy
+    # would see one contiguous column and add it pairwise).
+    xt = np.ascontiguousarray(x.T)                      # (n, B)
+    if g:
+        part = np.add.reduce(xt[:g * _ILP * w].reshape(g, _ILP, w, B), axis=0) if g > 1 else \
+            xt[:_ILP * w].reshape(_ILP, w, B)          # xt is our own copy: += may write it
+        for i in range(g * _ILP, nv):                   # leftover vectors go to accumulator 0
+            part[0] += xt[i * w:(i + 1) * w]
+        acc = np.add.reduce(part, axis=0)               # ((a0 + a1) + a2) + a3
     else:
-        acc = _row_sum(x[:, :nv * w].reshape(B, nv, w))    # (B, w): one vector per row
+        acc = np.add.reduce(xt[:nv * w].reshape(nv, w, B), axis=0)
     # a scalar starting at 0 takes the elements past the last vector, then the lanes in order
     if nv * w < n:
-        acc = np.concatenate([x[:, nv * w:], acc], axis=1)
-    return np.add.accumulate(acc, axis=1)[:, -1] + 0.0
+        acc = np.concatenate([xt[nv * w:], acc], axis=0)
+    return np.add.reduce(acc, axis=0, initial=0.0)
 
 
 def outer_sums(x):

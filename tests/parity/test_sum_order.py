@@ -322,3 +322,19 @@ def test_last_dim_rows_in_torch_order(rows, n, dt, seed, keepdim, how):
     a, b = run(torch), run(glasstorch)
     assert a.shape == tuple(b.shape)
     assert np.array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("n", [8, 13, 32, 40, 64, 100, 256, 300])
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_last_dim_rows_with_signed_zeros_and_specials(n, dt):
+    """Rows of -0.0 sum to +0.0 in torch (its scalar starts at +0), an inf or a nan anywhere in a row
+    carries through, and the other rows keep their own order."""
+    rng = np.random.default_rng(n)
+    xs = rng.standard_normal((6, n))
+    xs[0] = -0.0
+    xs[1, ::3] = -0.0
+    xs[2, n // 2] = np.inf
+    xs[3, n - 1] = np.nan
+    xs[4, 0], xs[4, n - 1] = np.inf, -np.inf
+    got = {m: m.tensor(xs, dtype=getattr(m, dt)).sum(-1).numpy() for m in MODS}
+    assert got[torch].tobytes() == got[glasstorch].tobytes()
