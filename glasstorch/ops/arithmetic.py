@@ -7,12 +7,11 @@ where torch's does: ``(w + 1).sum()`` saves nothing, ``(w * 2).sum()`` saves the
 import numpy as np
 from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
-from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
+from .._dtype import DEFAULT, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
 from .._rng_fma import fma64
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32, ints_in_float,
                       needs_grad, record, record1, record2)
-from .inplace import commit, check_overlap
 from .._arg_parser import _is_scalar
 from .._arg_refuse import not_a_tensor
 from ._scalar_cast import checked_scalar
@@ -414,65 +413,8 @@ def _out(r, out, name="add", inputs=()):
     return write_out(name, r, out)
 
 
-# ---- in-place forms -----------------------------------------------------------------------------
-def add_(self, other, *, alpha=1):
-    if alpha.__class__ is not int:
-        _grad_alpha("add_", alpha)
-    check_overlap(self, other)
-    if not GRAD.enabled or not (self._rg or _rg(other)):
-        # the optimizer's path: no graph, write straight into the array
-        x = self._data
-        y = other._data if _is_t(other) else other
-        if x.dtype.kind == "f" and (not _is_t(other) or other._data.dtype == x.dtype) and x.shape == np.shape(y):
-            if alpha == 1 and alpha is not True:
-                np.add(x, y, out=x)
-            else:
-                np.copyto(x, _axpy(x, y, _alpha(alpha), FROM_NP_F[x.dtype]))
-            self._vc[0] += 1
-            return self
-    return commit(self, lambda: add(self, other, alpha=alpha), "add")
-
-
-def sub_(self, other, *, alpha=1):
-    if alpha.__class__ is not int:
-        _grad_alpha("sub_", alpha)
-    check_overlap(self, other)
-    return commit(self, lambda: sub(self, other, alpha=alpha), "sub")
-
-
-def _self_for(self, other):
-    """``self`` as the in-place op should read it: a copy when ``other``'s gradient needs the original
-    ``self`` (torch saves a clone then; saving ``self`` would trip the version check at backward)."""
-    if isinstance(other, Tensor) and other._rg and GRAD.enabled:
-        from .inplace_more import original
-        return original(self)
-    return self
-
-
-def mul_(self, other):
-    check_overlap(self, other)
-    return commit(self, lambda: mul(_self_for(self, other), other), "mul")
-
-
-def div_(self, other, *, rounding_mode=None):
-    check_overlap(self, other)
-    return commit(self, lambda: div(_self_for(self, other), other, rounding_mode=rounding_mode), "div")
-
-
-def floor_divide_(self, other):
-    return commit(self, lambda: _floor_divide(self, other, "floor_divide_"), "floor_divide", inputs=(other,))
-
-
-def pow_(self, exponent):
-    from .inplace_more import original     # (both gradients read the original self)
-    return commit(self, lambda: pow(original(self), exponent), "pow", inputs=(exponent,))
-
-
 # pow lives in its own file (power.py); imported here so `arithmetic.pow` keeps working
 from .power import pow, PowBackward0, PowBackward1, PowBackward2, _pow_values  # noqa: E402,F401
 
-def neg_(self):
-    return commit(self, lambda: neg(self), "neg")
-
-
-from .._dtype import FROM_NP as FROM_NP_F  # noqa: E402
+# the in-place forms live in arithmetic_inplace.py; imported here so `arithmetic.add_` keeps working
+from .arithmetic_inplace import add_, sub_, mul_, div_, floor_divide_, pow_, neg_  # noqa: E402,F401
