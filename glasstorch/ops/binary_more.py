@@ -229,13 +229,20 @@ class XlogyBackward2(XlogyBackward0):
 
 
 class CopysignBackward0(Node):
-    """z = |a| sign(b)   ->   da = g * sign(a) * sign(z) (0 at a = 0),   db = 0"""
+    """z = |a| sign(b)   ->   da = g * (z / a) (0 at a = 0; nan at a = +-inf, as torch),   db = 0"""
     __slots__ = ()
 
     def backward(self, g):
+        # torch's copysign_tensor_self_backward, op for op (so its nodes under create_graph)
         a, z = self.saved()
         m = self.m
-        return m.where(a == 0, 0.0, g * m.sign(a) * m.sign(z)), m.zeros_like(g)
+        if m is np:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = z / a
+            ratio = np.where(a == 0, ratio.dtype.type(0), ratio)
+        else:
+            ratio = (z / a).masked_fill(a == 0, 0)
+        return g * ratio, m.zeros_like(g)
 
 
 class CopysignBackward1(CopysignBackward0):
