@@ -60,24 +60,24 @@ def _digamma64(x):
     return np.where(np.isposinf(x), np.inf, np.where(np.isnan(x), np.nan, out))
 
 
-_PSI_10_F = np.float32(2.25175258906672110764)
-_DIGAMMA_A_F = np.array([8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
-                         -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
-                         8.33333333333333333333E-2], np.float32)
+_PSI_10 = 2.25175258906672110764
+_DIGAMMA_A = (8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
+              -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
+              8.33333333333333333333E-2)
 
 
-def _digamma32(x):
-    """torch's float kernel (ATen's calc_digamma<float>), in float32 step by step: the recurrence
-    moves x to 10 or above, then log(x) - 1/(2x) - z P(z) with z = 1/x^2; negative x reflects
-    with pi / tan(pi r) computed in double (r: x's fractional part).  Rounding each step to float32,
-    as torch does, matters: the float64 digamma rounded once differs from torch's in half the
-    elements."""
-    one = np.float32(1)
-    x = np.asarray(x, np.float32)
+def _digamma_aten(x, t):
+    """torch's kernel (ATen's calc_digamma, float or double: ``t``), step by step in that precision: the
+    recurrence moves x to 10 or above, then log(x) - 1/(2x) - z P(z) with z = 1/x^2; negative x
+    reflects with pi / tan(pi r) computed in double (r: x's fractional part).  The polynomial's
+    multiply-adds are fused, as GCC compiles Cephes' polevl in torch's build.  Rounding each step to
+    t, as torch does, matters: the float64 digamma rounded once to float32 differs from torch's in
+    half the elements, and the float64 Bernoulli series (the textbook form) in three quarters."""
+    one = t(1)
+    x = np.asarray(x, t)
     neg = x < 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        refl = np.where(neg, (math.pi / np.tan(math.pi * np.fmod(x.astype(np.float64), 1.0))).astype(np.float32),
-                        np.float32(0))
+        refl = np.where(neg, (math.pi / np.tan(math.pi * np.fmod(x.astype(np.float64), 1.0))).astype(t), t(0))
         xr = np.where(neg, one - x, x)
         acc = np.zeros_like(xr)
         while True:
@@ -88,20 +88,42 @@ def _digamma32(x):
             xr = np.where(small, xr + one, xr)
         z = one / (xr * xr)
         p = np.zeros_like(z)
-        for c in _DIGAMMA_A_F:
-            p = p * z + c
-        y = np.where(xr < np.float32(1e17), z * p, np.float32(0))
-        val = acc + np.log(xr.astype(np.float64)).astype(np.float32) - np.float32(0.5) / xr - y
-        val = np.where(xr == 10, acc + _PSI_10_F, val) - refl
-    val = np.where(x == 0, np.where(np.signbit(x), np.float32(np.inf), np.float32(-np.inf)), val)
-    val = np.where(neg & (x == np.trunc(x)), np.float32(np.nan), val)        # the negative integers
-    return np.where(np.isposinf(x), np.float32(np.inf), np.where(np.isnan(x), np.float32(np.nan), val))
+        fma = _fma_of(t)        # polevl's multiply-add is fused in torch's build (GCC contracts it)
+        for c in _DIGAMMA_A:
+            p = fma(p, z, np.full_like(z, c))
+        y = np.where(xr < t(1e17), z * p, t(0))
+        val = acc + _log_as_libm(xr, t) - t(0.5) / xr - y
+        val = np.where(xr == 10, acc + t(_PSI_10), val) - refl
+    val = np.where(x == 0, np.where(np.signbit(x), t(np.inf), t(-np.inf)), val)
+    val = np.where(neg & (x == np.trunc(x)), t(np.nan), val)        # the negative integers
+    return np.where(np.isposinf(x), t(np.inf), np.where(np.isnan(x), t(np.nan), val))
+
+
+def _fma_of(t):
+    if t is np.float32:
+        from ._fma32 import fma32
+        return fma32
+    from .._rng_fma import fma64
+    return fma64
+
+
+def _log_as_libm(x, t):
+    """std::log of float / double as torch's scalar kernel gets it: glibc's logf for float32 (it
+    differs from the correctly rounded value near midpoints: special_bessel._libm), log for float64."""
+    if t is np.float32:
+        from .special_bessel import _libm
+        return _libm(np.log, x)
+    return np.log(x)
+
+
+def _digamma32(x):
+    return _digamma_aten(x, np.float32)
 
 
 def _digamma_as(x):
     """digamma in x's dtype, as torch's kernel for that dtype computes it."""
-    if x.dtype == np.float32:
-        return _digamma32(x)
+    if x.dtype == np.float32 or x.dtype == np.float64:
+        return _digamma_aten(x, x.dtype.type)
     return _digamma64(x).astype(x.dtype)
 
 
