@@ -245,8 +245,20 @@ class LogitBackward0(Node):
         lo = 0.0 if eps is None else eps
         if not _is_array(g):        # create_graph: torch's where(lo <= x <= hi, d, fill), nan x -> fill
             return (m.where((x >= lo) & (x <= 1 - lo), d, fill),)
-        lo = x.dtype.type(lo)       # the kernel's scalar_t bounds; a nan x keeps its nan
-        return (np.where((x < lo) | (x > 1 - lo), fill, d).astype(d.dtype),)
+        lo = x.dtype.type(lo)       # the kernel's scalar_t bounds
+        hi = 1 - lo
+        r = np.where((x >= lo) & (x <= hi), d, fill).astype(d.dtype)        # the vector loop's answer
+        odd = (x == 0) | (x == 1) | np.isnan(x)
+        if odd.any():
+            # torch's scalar loop differs at x = 0 or 1 (g * inf: +inf at x = -0.0, where the vector
+            # loop's g / (x (1 - x)) is -inf) and at a nan x with eps (nan, where the vector loop
+            # gives 0); which loop takes an element depends on where it lies
+            from ._scalar_tail import loop_vector_mask
+            from .._runtime import get_num_threads
+            with np.errstate(invalid="ignore"):
+                s = np.where((x < lo) | (x > hi), fill, np.where((x == 0) | (x == 1), g * x.dtype.type(np.inf), d))
+            r = np.where(odd & ~loop_vector_mask([g, x], get_num_threads()), s, r).astype(d.dtype)
+        return (r,)
 
 
 def logit(input, eps=None, *, out=None):

@@ -159,10 +159,19 @@ class HardtanhBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if self.m is np:
-            return (np.where((x > self.lo) & (x < self.hi), g, 0),)
+        m = self.m
+        xa, ga = (x, g) if m is np else (x._data, g._data)
+        keep = np.asarray((xa > self.lo) & (xa < self.hi))
+        if np.isnan(xa).any():
+            # a nan x: torch's vector loop tests lo < x < hi (so 0), its scalar loop tests
+            # x <= lo || x >= hi (so g), and which loop takes an element depends on where it lies
+            from ...ops._scalar_tail import loop_vector_mask
+            from ..._runtime import get_num_threads
+            keep |= np.isnan(xa) & ~loop_vector_mask([ga, xa], get_num_threads())
+        if m is np:
+            return (np.where(keep, g, 0),)
         from .mask_double import mask_double
-        return (mask_double(self, self.m.where((x > self.lo) & (x < self.hi), g, 0), g, x),)
+        return (mask_double(self, m.where(m.from_numpy(keep), g, 0), g, x),)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
