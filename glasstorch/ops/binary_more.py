@@ -118,12 +118,18 @@ class RemainderBackward0(FmodBackward0):
 
 
 class RemainderBackward1(Node):
-    """z = a - b * floor(a / b)   ->   da = g,   db = -g * floor(a / b)"""
+    """z = a - b * floor(a / b)   ->   da = g,   db = -g * floor_divide(a, b)"""
     __slots__ = ()
 
     def backward(self, g):
+        # torch's div(rounding_mode="floor"), Python's floor division: 1 // -inf is -1, where
+        # floor(1 / -inf) is -0
         a, b = self.saved()
-        return g, -g * self.m.floor(a / b)
+        m = self.m
+        if m is np:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return g, -g * np.floor_divide(a, b)
+        return g, -g * m.div(a, b, rounding_mode="floor")
 
 
 def _torch_remainder(x, y):

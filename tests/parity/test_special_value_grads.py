@@ -82,3 +82,19 @@ def test_log10_gradient_uses_torchs_ln10_literal(dt):
                         np.random.default_rng(0).uniform(0.01, 100, 500)]).astype(dt)
     got = _grads(lambda m, t: m.log10(t), x)
     assert_same_array(got[torch], got[glasstorch])
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_remainder_gradient_for_the_divisor_is_floor_division(dt, create_graph):
+    """remainder's gradient for ``other`` is ``-g * div(self, other, rounding_mode="floor")``: Python's
+    floor division, so 1 // -inf = -1 (the gradient is 1) where floor(1 / -inf) = -0 gave 0."""
+    a = np.array([1.0, -1.0, 2.5, 0.0, -0.0, 5.0, -5.0, 7.0, np.nan, 3.0, 1e-30, -4.0], dt)
+    b = np.array([-np.inf, np.inf, -np.inf, 2.0, -2.0, 0.0, 3.0, -2.0, 1.0, np.nan, -1.0, np.inf], dt)
+    got = {}
+    for m in MODS:
+        x, y = m.from_numpy(a.copy()).requires_grad_(), m.from_numpy(b.copy()).requires_grad_()
+        gx, gy = m.autograd.grad(m.remainder(x * 1, y * 1).sum(), (x, y), create_graph=create_graph)
+        got[m] = (gx, gy)
+    for u, v in zip(got[torch], got[glasstorch]):
+        assert_same_array(u, v)
