@@ -50,12 +50,32 @@ class ClampBackward0(Node):
 
 def _clamp_values(x, lo, hi):
     r = x
+    # NumPy's maximum / minimum return their second operand on a tie.  A number bound goes first, so
+    # x = -0.0 stays -0.0 against 0 as in torch's clamp_scalar kernel; a tensor bound goes second, as
+    # the vector loop of torch's clamp(Tensor, Tensor, Tensor) kernel (maximum(x, lo)) returns it
+    # (its scalar loop keeps x: which one an element gets depends on where it lies, _signed_ties)
     if lo is not None:
-        r = np.maximum(r, lo)
+        r = np.maximum(r, lo) if lo.__class__ is np.ndarray else np.maximum(lo, r)
         r = np.where(np.isnan(x), x, r) if r.dtype.kind == "f" else _not_complex(r)
     if hi is not None:
-        r = np.where(np.isnan(r), r, np.minimum(r, hi)) if r.dtype.kind == "f" else np.minimum(_not_complex(r), hi)
+        m = (lambda a, b: np.minimum(a, b)) if hi.__class__ is np.ndarray else (lambda a, b: np.minimum(b, a))
+        r = np.where(np.isnan(r), r, m(r, hi)) if r.dtype.kind == "f" else m(_not_complex(r), hi)
+    if r.dtype.kind == "f" and (lo.__class__ is np.ndarray or hi.__class__ is np.ndarray):
+        r = _signed_ties(x, lo, hi, r)
     return as_array(r)
+
+
+def _signed_ties(x, lo, hi, r):
+    """Where x is a zero that ties a tensor bound's zero of the other sign, the elements torch's scalar
+    loop takes (ops/_scalar_tail.loop_vector_mask) keep x's zero; the vector loop's keep the bound's."""
+    b = np.broadcast_to(x, r.shape)
+    tie = (b == 0) & (r == 0) & (np.signbit(b) != np.signbit(r))
+    if not tie.any():
+        return r
+    from ._scalar_tail import loop_vector_mask
+    from .._runtime import get_num_threads
+    ins = [b] + [v for v in (lo, hi) if v.__class__ is np.ndarray]
+    return np.where(tie & ~loop_vector_mask(ins, get_num_threads()), b, r)
 
 
 def _not_complex(r):

@@ -244,9 +244,11 @@ class ReluBackward0(Node):
 
 
 def _relu(x):
+    # zero first: NumPy's maximum returns its second operand on a tie, so -0.0 stays -0.0 as in torch
+    # (whose clamp_min keeps x unless x < 0)
     if x.size >= _BIG:
-        return _parallel.binary(np.maximum, x, x.dtype.type(0))
-    return np.maximum(x, x.dtype.type(0))
+        return _parallel.binary(np.maximum, x.dtype.type(0), x)
+    return np.maximum(x.dtype.type(0), x)
 
 
 def relu(input, inplace=False):
@@ -271,7 +273,7 @@ def _inplace(fn, saves_input=False):
             from .inplace_more import original
             return commit(self, lambda: fn(original(self)), fn.__name__)
         return commit(self, lambda: fn(self), fn.__name__)
-    method.__name__ = fn.__name__ + "_"
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"      # (named so in Python's TypeErrors)
     method.__doc__ = f"In-place {fn.__name__}."
     return method
 

@@ -129,7 +129,7 @@ def _rnn_forward(x, h0, w, b, reverse, relu):
             a += bb
         a += x[ti]
         if relu:
-            np.maximum(a, 0, out=a)
+            np.maximum(a.dtype.type(0), a, out=a)      # (zero first: -0.0 stays -0.0, as torch's relu)
         else:
             tanh(a, a)
         h = a
