@@ -50,8 +50,10 @@ class _ByCount(Node):
         x, y = self.saved()
         y = restore_dims(y, self.axes, self.keepdim)
         g = restore_dims(g, self.axes, self.keepdim)
-        mask = (x == y) | ((x != x) & (y != y))
-        # torch multiplies by the mask (not where), so zeros keep the sign of g
+        # torch's mask is result == self: a nan slice matches nothing, its count is 0 and g / 0 * 0
+        # makes the whole slice's gradient nan.  It multiplies by the mask (not where), so zeros keep
+        # the sign of g
+        mask = x == y
         if is_array(mask):
             count = mask.sum(axis=self.axes or None, keepdims=True)
             return ((g / count) * mask,)

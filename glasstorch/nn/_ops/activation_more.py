@@ -89,11 +89,22 @@ def _prelu_weight(w, x):
 
 def prelu(input, weight):
     x, w = input._data, weight._data
-    refuse("prelu_cpu", x)
+    # torch's checks, in its order: one dtype, a 0-d input only with a single weight, the channel
+    # count, then the kernel's dtypes (floating only)
+    if x.dtype != w.dtype:
+        from ...ops.inplace import type_name
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {type_name(x.dtype)} and {type_name(w.dtype)}")
     channels = x.shape[1] if x.ndim >= 2 else 1
-    if w.size != 1 and w.size != channels:
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {w.size} "
-                           f"and channel size = {channels}.")
+    if w.size != 1:
+        if not x.ndim:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        if w.size != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{w.size} and channel size = {channels}.")
+    if x.dtype.kind not in "fc":
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("prelu_cpu", x.dtype)
+    refuse("prelu_cpu", x)
     r = _wrap(_ti(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype), x, w))
     if GRAD.enabled and (input._rg or weight._rg):
         node = PreluKernelBackward0()
