@@ -41,6 +41,11 @@ class _PointwiseLoss(Node):
             if self.same_dtypes:
                 raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
             x, t = x.astype(g.dtype), t.astype(g.dtype)        # g has the forward's (promoted) dtype
+        name = type(self).__name__
+        if name in _KERNELS and x.dtype.kind == "f":      # torch's kernels, operation for operation
+            from ._loss_kernels import kernel_grad
+            k = lambda a, b: kernel_grad(name, a, b, g, self.reduction, self.params)   # noqa: E731
+            return (k(x, t) if need[0] else None, k(t, x) if need[1] else None)
         gl = reduce_grad(g, x.shape, self.reduction, x.dtype)
         d = self.dloss(x, t) * gl
         # the target's: the kernel with the two swapped, as torch (+0 where x == t, not -d's -0)
@@ -185,13 +190,13 @@ class BinaryCrossEntropyBackward0(Node):
         from .loss_double import bce_double, bce_kernel, bce_target_grad
         x, t, w = self.saved()
         if not is_array(g):     # create_graph: torch's BinaryCrossEntropyBackwardBackward0 (loss_double.py)
-            return bce_double(g, x, t, w, self.reduction, self.need) + (None,)
+            return bce_double(g, x, t, w, self.reduction, self.need)
         d = bce_kernel(g, x, t, w, self.reduction) if self.need[0] else None
         gt = None
         if self.need[1]:        # torch's composite, -logit(x) g w (/ n)
             gt = bce_target_grad(_wrap(np.asarray(g)), _wrap(x), _wrap(t), None if w is None else _wrap(w),
                                  self.reduction)._data
-        return (d, gt, None)
+        return (d, gt)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
@@ -199,6 +204,10 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    if weight is not None:          # torch's Python: the weight expanded to broadcast_shapes(target, weight)
+        from ...ops.broadcast import broadcast_shapes
+        new_size = broadcast_shapes(target.size(), weight.size())
+        weight = weight.expand(new_size)
     _not_differentiable("binary_cross_entropy", weight=weight)
     x, t = input._data, target._data
     if x.dtype.kind == "c" or t.dtype.kind == "c":
@@ -207,13 +216,16 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         raise RuntimeError(f"Found dtype {type_name(t.dtype)} but expected {type_name(x.dtype)}")
     if x.dtype.kind not in "fc":
         raise not_implemented("binary_cross_entropy", x.dtype)
-    if ((x < 0) | (x > 1)).any():
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    _check_bce_range(x, t)
     lo = x.dtype.type(-100)
     with np.errstate(divide="ignore"):
         loss = -(t * np.maximum(_libm.log(x), lo) + (1 - t) * np.maximum(_libm.log1p(-x), lo))
-    w = None if weight is None else np.broadcast_to(weight._data, x.shape)
-    if w is not None:
+    w = None
+    if weight is not None:          # torch's loss.mul_(weight): in place, so the weight cannot widen it
+        if np.broadcast_shapes(x.shape, weight._data.shape) != x.shape:
+            raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast shape "
+                               f"{list(np.broadcast_shapes(x.shape, weight._data.shape))}")
+        w = np.broadcast_to(weight._data, x.shape)
         loss = loss * w
     r = _wrap(np.asarray(reduce(loss.astype(x.dtype), reduction), dtype=x.dtype))
     if GRAD.enabled and (input._rg or target._rg):
@@ -221,8 +233,19 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         node.reduction = reduction
         node.need = (input._rg, target._rg)
         node.save(input, target, w)
-        record(node, r, input, target, weight)
+        record(node, r, input, target)      # (edges to the differentiable inputs only, as torch's node)
     return r
+
+
+def _check_bce_range(x, t):
+    """torch's kernel checks each element in turn, its input then its target (NaN fails both): the
+    first bad element names which one is out of [0, 1]."""
+    bad_x, bad_t = ~((x >= 0) & (x <= 1)), ~((t >= 0) & (t <= 1))
+    bad = (bad_x | bad_t).ravel()
+    if bad.any():
+        first = int(np.argmax(bad))
+        what = "input" if bad_x.ravel()[first] else "target"
+        raise RuntimeError(f"all elements of {what} should be between 0 and 1")
 
 
 def _not_differentiable(fn, **args):
@@ -254,7 +277,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
         out = bce_logits_grads(wrap(g), wrap(x), wrap(t), w, pw, self.reduction, self.need)
         if plain:
             out = tuple(None if o is None else o._data for o in out)
-        return out + (None, None)
+        return out
 
 
 def _check_bce_weight_shapes(shape, weight, pos_weight):
@@ -304,7 +327,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         node.need = (input._rg, target._rg)
         node.save(input, target, None if weight is None else weight._data,
                   None if pos_weight is None else pos_weight._data)
-        record(node, r, input, target, weight, pos_weight)
+        record(node, r, input, target)      # (edges to the differentiable inputs only, as torch's node)
     return r
 
 
