@@ -169,21 +169,17 @@ _ADAPTIVE_NODES = {2: AdaptiveAvgPool2DBackward0, 3: AdaptiveAvgPool3DBackward0}
 
 
 def _per_bin(v, box):
-    """v divided by the bin's size: 2-d at once, 3-d by its depth, then height, then width (torch's 3-d
-    kernel divides three times)."""
-    if len(box) == 2:
-        return v / math.prod(b - a for a, b in box)
+    """v divided by the bin's size one axis at a time (depth,) height, then width, as torch's kernels
+    divide (``sum / kh / kw``), forward and backward."""
     for a, b in box:
         v = v / v.dtype.type(b - a)
     return v
 
 
 def _bin_mean(win, box):
-    """The mean of one bin ``win`` (its last len(box) axes): 2-d NumPy's mean (torch's 2-d kernel rounds
-    alike); 3-d torch's running sum in (d, h, w) order, then divided per axis."""
+    """The mean of one bin ``win`` (its last len(box) axes) as torch's kernels take it (contiguous and
+    channels-last alike): a running sum in (d,) h, w order, then divided per axis."""
     nd = len(box)
-    if nd == 2:
-        return win.mean(axis=(-2, -1))
     flat = win.reshape(win.shape[:-nd] + (math.prod(win.shape[-nd:]),))
     if not flat.size:
         return _per_bin(flat.sum(axis=-1), box)
