@@ -73,7 +73,7 @@ class RsqrtBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (-0.5 * g * y * y * y,)
+        return ((-0.5 * g) * (y * y * y),)          # torch's -0.5 * grad * result.pow(3), pow(3) = (y y) y
 
 
 _log2, _log10 = nan_signed(np.log2, False), nan_signed(np.log10, False)

@@ -326,15 +326,21 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
-    """y = x / sqrt(mean(x^2) + eps) * w, composed from ops as torch does (``MulBackward0``)."""
-    from ...ops.arithmetic import mul, pow as _pow, add
+    """y = x rsqrt(mean(x^2) + eps) w, composed from ops as torch's CPU composite does (MulBackward0 over
+    RsqrtBackward0 over AddBackward1 over MeanBackward1 over PowBackward0), in the input's opmath
+    dtype (float16 upcast to float32, the result cast back after the weight)."""
+    from ...ops.arithmetic import mul, pow as _pow
+    from ...ops.pointwise import rsqrt
+    from ...ops.scalar_arith import add_scalar
     from ._util import mean_of
     from .rms_norm_checks import check_rms_norm
     normalized_shape = check_rms_norm(input, normalized_shape, weight)
     x = input._data
+    up = input.float() if x.dtype == np.float16 else input
     if eps is None:
-        eps = float(np.finfo(x.dtype).eps)
+        eps = float(np.finfo(up._data.dtype).eps)
     dims = tuple(range(x.ndim - len(normalized_shape), x.ndim))
-    rs = _pow(add(mean_of(_pow(input, 2), dims, True), eps), -0.5)
-    out = mul(input, rs)
-    return mul(out, weight) if weight is not None else out
+    out = mul(up, rsqrt(add_scalar(mean_of(_pow(up, 2), dims, True), eps)))
+    if weight is not None:
+        out = mul(out, weight)
+    return out.type_as(input) if up is not input else out
