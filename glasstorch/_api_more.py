@@ -133,7 +133,12 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
     """(y, mean, rstd): mean and 1/sqrt(var + eps) keep the normalised dims as size 1."""
     y = _F().layer_norm(input, normalized_shape, weight, bias, eps)
     x = input._data
-    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    k = 1 if isinstance(normalized_shape, int) else len(normalized_shape)
+    if x.size and x.dtype in (np.float32, np.float64):     # torch's RowwiseMoments (layer_norm_cpu)
+        from .nn._ops.layer_norm_cpu import stats
+        mean, rstd = stats(x, k, eps)
+        return y, _wrap(mean), _wrap(rstd)
+    axes = tuple(range(x.ndim - k, x.ndim))
     mean = x.mean(axis=axes, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
     return y, _wrap(mean), _wrap(x.dtype.type(1) / np.sqrt(var + x.dtype.type(eps)))

@@ -12,6 +12,7 @@ from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops.shape import is_array
 from . import batch_norm_cpu as _bn_exact
+from . import layer_norm_cpu as _ln_exact
 from ...ops._complex_refuse import refuse
 from ..._arg_refuse import not_a_tensor  # noqa: E402
 from .mixed_dtype import check_mixed_dtype, refuse_non_float as _refuse_non_float
@@ -221,13 +222,16 @@ def _batch_norm_generic(input, running_mean, running_var, weight, bias, training
 
 class NativeLayerNormBackward0(Node):
     """y = (x - mean) invstd w + b over the last len(normalized_shape) axes"""
-    __slots__ = ("xhat", "invstd", "need", "axes", "eps")
+    __slots__ = ("xhat", "invstd", "need", "axes", "eps", "exact")
 
     def backward(self, g):
         if not is_array(g) and getattr(self, "given", None) is None:     # create_graph: torch's one node
             from .norm_double import norm_double
             return norm_double(self, g, "NativeLayerNormBackwardBackward0", (0, 1, 4), 6, 5)
         axes = self.axes
+        if self.exact is not None and is_array(g):      # torch's kernel (layer_norm_cpu.backward)
+            w, x = self.saved()
+            return _ln_exact.node_backward(g, x, w, self.exact, self.need, axes)
         w, xhat, invstd = _saved_stats(self, g, axes)
         n = int(np.prod([g.shape[a] for a in axes]))
         gx = _norm_backward(g, xhat, invstd, w, axes, n) if self.need[0] else None
@@ -259,13 +263,16 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                                f"{list(p.shape)} and normalized_shape = {list(normalized_shape)}")
     _refuse_non_float("LayerNormKernelImpl", x)
     axes = tuple(range(x.ndim - k, x.ndim))
+    if x.size and x.dtype in (np.float32, np.float64):      # torch's kernel, rounding for rounding
+        return _ln_exact.layer_norm(input, weight, bias, eps, k, NativeLayerNormBackward0)
     x = _opmath(x)
     t = x.dtype.type
     mean = x.mean(axis=axes, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
     invstd = t(1) / np.sqrt(var + t(eps))
     xhat = (x - mean) * invstd
-    return _affine_and_record(NativeLayerNormBackward0, xhat, invstd, input, weight, bias, axes=axes, eps=eps)
+    return _affine_and_record(NativeLayerNormBackward0, xhat, invstd, input, weight, bias, axes=axes, eps=eps,
+                              exact=None)
 
 
 class NativeGroupNormBackward0(Node):
