@@ -14,6 +14,7 @@ from .autograd._no_forward_ad import tangent_roots
 from .autograd._fwd_trick import forward_trick
 from .autograd.grad_mode import enable_grad
 from .func import _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
+from . import _func_checks as _checks
 
 __all__ = ["jacrev", "jacfwd", "jvp"]
 
@@ -64,6 +65,10 @@ def _jacobian_rows(outs, flat_in):
 def _jacobian(func, argnums, has_aux, args, who, forward=False):
     nums = _argnums_tuple(argnums, len(args))
     args = list(args)
+    if forward:
+        for x in (x for i in nums for x in _leaves(args[i])):
+            if not hasattr(x, "numel"):         # torch's jacfwd sizes its basis first: x.numel()
+                raise AttributeError(f"'{type(x).__name__}' object has no attribute 'numel'")
     with enable_grad():
         for i in nums:
             args[i] = _track(args[i])
@@ -74,6 +79,10 @@ def _jacobian(func, argnums, has_aux, args, who, forward=False):
         flat_in = [t for i in nums for t in _leaves(args[i])]
         per_out = []
         outs = _leaves(out)
+        if forward:
+            _checks.tensor_outputs(outs, _JVP)
+        else:
+            _checks.vjp_outputs(outs)
         cols = _jacobian_columns(outs, flat_in) if forward else _jacobian_rows(outs, flat_in)
         for n, o in enumerate(outs):
             it = iter(cols[n])
@@ -88,7 +97,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     def wrapper(*args):
-        return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, "jacrev(f, ...)(*args)"))(args)
+        # torch's jacrev is a vjp: its checks speak of vjp
+        return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, _checks.VJP))(args)
     return wrapper
 
 
@@ -106,8 +116,8 @@ def _jacobian_columns(outs, flat_in):
     # ones, not zeros: J^T u is linear in u, but some backward formulas (logcumsumexp's log|g|) are
     # singular at g = 0, where torch's own forward-mode formulas are not; _track registers u as the
     # transform's own leaf, so a tangent that depends on it still comes back detached
-    us = [_track(o.new_ones(o.shape)) for o in outs]
-    live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+    us = _cotangents(outs)
+    live = [(o, u) for o, u in zip(outs, us) if u is not None and o.requires_grad]
     with forward_trick():
         gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
                            allow_unused=True) if live else [None] * len(flat_in)
@@ -121,13 +131,38 @@ def _jacobian_columns(outs, flat_in):
                 e = x.new_zeros(x.numel())
                 e[k] = 1
                 tans = [e.reshape(x.shape) if i == j else flat_in[i].new_zeros(flat_in[i].shape) for i in live_g]
-                res = autograd.grad([gs[i] for i in live_g], us, tans, retain_graph=True, create_graph=True,
-                                    allow_unused=True)
+                res = _grad_through([gs[i] for i in live_g], us, tans)
             for i, (r, o) in enumerate(zip(res, outs)):
                 cols[i][j].append(o.new_zeros(o.shape) if r is None else r)
-    return [[stack(c, dim=-1).reshape(tuple(o.shape) + tuple(x.shape)) if c
-             else o.new_zeros(tuple(o.shape) + tuple(x.shape)) for c, x in zip(cols_o, flat_in)]
-            for cols_o, o in zip(cols, outs)]
+    return [_columns_laid_out(cols_o, o, flat_in) for cols_o, o in zip(cols, outs)]
+
+
+def _cotangents(outs):
+    """The u of ``u -> J^T u`` for each output; None for an integer output, which has no tangent (its
+    columns are zeros of its dtype, as torch's forward mode gives)."""
+    return [_track(o.new_ones(o.shape)) if o.is_floating_point() or o.is_complex() else None for o in outs]
+
+
+def _grad_through(outputs, us, tangents):
+    """``autograd.grad(outputs, us, tangents)`` over the us that exist, None for the others."""
+    have = [u for u in us if u is not None]
+    got = iter(autograd.grad(outputs, have, tangents, retain_graph=True, create_graph=True, allow_unused=True)
+               if have else ())
+    return [None if u is None else next(got) for u in us]
+
+
+def _columns_laid_out(cols_o, o, flat_in):
+    """One output's columns as torch lays out its vmapped tangents: all inputs' columns stacked on a
+    leading batch dim, moved last (PermuteBackward0), split by input (SplitWithSizesBackward0) and
+    unflattened to the input's shape (ViewBackward0; SqueezeBackward1 for a 0-d input), so the Jacobian
+    has torch's strides (the batch dim outermost) and node names."""
+    from .ops.join import stack
+    flat = [c for cs in cols_o for c in cs]
+    if not flat:
+        return [o.new_zeros(tuple(o.shape) + tuple(x.shape)) for x in flat_in]
+    pieces = stack(flat, dim=0).movedim(0, -1).split([x.numel() for x in flat_in], dim=-1)
+    return [p.squeeze(-1) if x.dim() == 0 else p.view(tuple(o.shape) + tuple(x.shape))
+            for p, x in zip(pieces, flat_in)]
 
 
 def _structure(x):
@@ -143,8 +178,11 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     if not isinstance(primals, tuple):
         raise RuntimeError(f"{_JVP}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).")
     if _structure(primals) != _structure(tangents):
+        from ._vmap import tree_flatten
         raise RuntimeError(f"{_JVP}: Expected primals and tangents to have the same python structure. For example, "
-                           "if primals is a tuple of 3 tensors, tangents also must be.")
+                           "if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure "
+                           f"{tree_flatten(primals)[1]} and tangents with structure {tree_flatten(tangents)[1]}")
+    _checks.dual_pairs(_leaves(primals), _leaves(tangents))
     return _outermost(lambda a: _jvp(func, a, tangents, has_aux))(primals)
 
 
@@ -157,14 +195,14 @@ def _jvp(func, primals, tangents, has_aux):
         flat_in = [t for p in tracked for t in _leaves(p)]
         flat_t = _leaves(tangents)
         outs = _leaves(out)
-        us = [_track(o.new_ones(o.shape)) for o in outs]   # any u works (see _jacobian_columns)
-        live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+        _checks.tensor_outputs(outs, _JVP)
+        us = _cotangents(outs)   # any u works (see _jacobian_columns)
+        live = [(o, u) for o, u in zip(outs, us) if u is not None and o.requires_grad]
         with forward_trick():
             gs = autograd.grad([o for o, _ in live], flat_in, [u for _, u in live], create_graph=True,
                                allow_unused=True) if live else [None] * len(flat_in)
         pairs = [(g, t) for g, t in zip(gs, flat_t) if g is not None and g.requires_grad]
-        res = autograd.grad([g for g, _ in pairs], us, [t for _, t in pairs], create_graph=True,
-                            allow_unused=True) if pairs else [None] * len(us)
+        res = _grad_through([g for g, _ in pairs], us, [t for _, t in pairs]) if pairs else [None] * len(us)
         res = [o.new_zeros(o.shape) if r is None else r for r, o in zip(res, outs)]
     tangent_out = _rebuild(out, iter(res))
     return (out, tangent_out, aux) if has_aux else (out, tangent_out)

@@ -99,25 +99,53 @@ def _jacfwd(func, inputs, vectorize, own_inputs_count=False):
         xs = preprocess(ins, True, True)
         fresh = {id(x) for x in xs if x.grad_fn is None}
         out_tuple, outs = as_tuple(func(*xs), "outputs", None)
-        jac = _reverse_rows(outs, xs, True)
-        rows = [_one_tangent(row, o, xs, fresh, own_inputs_count) for row, o in zip(zip(*jac), outs)]
+        # one tangent per output: torch's tangent of an output has a history only through that output's own
+        # formulas, which a pass over all outputs together would mix
+        rows = [_one_tangent(_forward_tangent(o, xs, fresh), o, xs, fresh, own_inputs_count) for o in outs]
     return untuple(rows, (out_tuple, in_tuple))
 
 
-def _one_tangent(pieces, out, ins, fresh, own_inputs_count):
+def _forward_tangent(out, ins, fresh):
+    """torch's vmapped tangent of ``out``, (inputs' numels together, *out.shape): row r is ``J e_r`` for the
+    standard basis over the inputs laid end to end.  By the double-backward trick (module docstring), batched
+    over the basis: so its zeros carry the signs of torch's forward formulas (``f'(x)[i] * e_r[i]``), which a
+    reverse pass (``e_i^T J``, ``f'(x)[r] * e_i[r]``) does not give."""
+    from .._creation import ones_like, zeros
+    from ._fwd_trick import forward_trick
+    numels = [x.numel() for x in ins]
+    n = sum(numels)
+    empty = zeros((n,) + tuple(out.shape), dtype=out.dtype)
+    if not out.requires_grad or n == 0 or out.numel() == 0:
+        return empty
+    # ones, not zeros, for u: J^T u is linear in u, but some backward formulas are singular at g = 0
+    u = ones_like(out, requires_grad=True)
+    fresh.add(id(u))
+    with forward_trick():
+        gs = autograd_grad((out,), ins, (u,), create_graph=True)
+    live = [(g, b.reshape((n,) + tuple(x.shape))) for g, b, x in zip(gs, standard_basis(ins, numels), ins)
+            if g is not None and g.requires_grad]
+    if not live:
+        return empty
+    rows, = autograd_grad([g for g, _ in live], (u,), [b for _, b in live], create_graph=True, batched=True)
+    return empty if rows is None else rows
+
+
+def _one_tangent(whole, out, ins, fresh, own_inputs_count):
     """torch's forward mode gets one tangent per output and splits it by input: the pieces share its history.
     Over a gradient (hessian), torch's tangent has one where the gradient has (its formulas multiply by primals
-    that require grad); the reverse-mode Jacobian may have none then, and stands in as a leaf that requires grad
+    that require grad); the trick's tangent may have none then, and stands in as a leaf that requires grad
     (torch's history leads only to its own dual copies of the inputs, out of the caller's reach)."""
-    from ..ops.join import cat
     lead = tuple(out.shape)
-    whole = cat([p.reshape(lead + (-1,)) for p in pieces], -1)
     keep = out.requires_grad if own_inputs_count else whole.requires_grad and _reaches_leaf(whole.grad_fn, fresh)
     if whole.requires_grad and not keep:
         whole = whole.detach()
     elif keep and not whole.requires_grad:
         whole = whole.detach().requires_grad_(True)
-    return [p.reshape(lead + tuple(x.shape)) for p, x in zip(whole.split([x.numel() for x in ins], -1), ins)]
+    # then, as torch: split by input, the batch dim moved last (a permute), reshaped, so the Jacobian keeps
+    # the permuted strides (its node: ReshapeAliasBackward0, or ViewBackward0 where the piece is contiguous)
+    last_first = tuple(range(1, whole.dim())) + (0,)
+    return [p.permute(last_first).reshape(lead + tuple(x.shape))
+            for p, x in zip(whole.split([x.numel() for x in ins], 0), ins)]
 
 
 def _reaches_leaf(node, fresh):

@@ -37,8 +37,9 @@ def _plain(r):
 def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
     """Tensor.sum.  Fast path: the last dim (not the first), over rows of 8 or more of a small float
     tensor that is not a whole-tensor sum -- each row in torch's order (``_sum_order.inner_sums``; a
-    strided tensor: NumPy's ``np.add.reduce``).  Whole tensors, dims before the last, short rows (see
-    ``reduction._sum_over``) and all the rest go to ``reduction.tensor_sum``."""
+    strided tensor whose rows are not of unit stride (``reduction._strided_rows``): NumPy's
+    ``np.add.reduce``).  Whole tensors, dims before the last, short rows (see ``reduction._sum_over``) and
+    all the rest go to ``reduction.tensor_sum``."""
     x = self._data
     if dim.__class__ is int and dtype is None and axis is None and keepdims is None:
         xd = x.dtype
@@ -49,8 +50,10 @@ def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None)
             n = x.size
             if 0 < d == nd - 1 and n < _BIG and shape[-1] >= 8 and shape[d] != n and \
                     (keepdim is KEEP or keepdim is False or keepdim is True):  # (else tensor_sum refuses it)
-                if x.flags.c_contiguous:        # each row in torch's order (four vector accumulators)
-                    r = _inner_sums(x.reshape(-1, shape[-1])).reshape(shape[:-1] + ((1,) if keepdim is True else ()))
+                if x.flags.c_contiguous or _red._strided_rows(x):    # each row in torch's order (four vector
+                    # accumulators); unit-stride rows as contiguous ones (reduction._strided_rows)
+                    rows = np.ascontiguousarray(x).reshape(-1, shape[-1])
+                    r = _inner_sums(rows).reshape(shape[:-1] + ((1,) if keepdim is True else ()))
                 else:
                     r = _reduce_add(x, d, None, None, keepdim)
                 if self._rg or GRAD.inference:

@@ -176,7 +176,8 @@ def block_sum(x, first, last):
     c = math.prod(shape[last + 1:])
     if x.dtype.char not in "fd" or not x.flags.c_contiguous or n < 2 or c < 2 or B < 1:
         return None
-    return _outer_sums_batched(x.reshape(B, n, c)).reshape(shape[:first] + shape[last + 1:])
+    # torch's accumulators start at +0, so a column of -0.0 sums to +0.0
+    return (_outer_sums_batched(x.reshape(B, n, c)) + 0.0).reshape(shape[:first] + shape[last + 1:])
 
 
 def axes_sum(x, axes):

@@ -109,7 +109,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
             # whole sums (vectors, columns), sums over dim 0 and short last-dim rows follow torch's order
             # (_sum_over); the rest is one NumPy call
             r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or -nd <= dim < nd - 1 and dim != -1 or \
-                x.flags.c_contiguous else _reduce_add(x, dim, None, None, keepdim)
+                x.flags.c_contiguous or _strided_rows(x) else _reduce_add(x, dim, None, None, keepdim)
             return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
     if dim is NO_DIM:                   # no dim given: torch's no-dim overload, which takes no keepdim
         if (keepdim is not KEEP or keepdims is not None) and axis is None:
@@ -159,9 +159,24 @@ def _contiguous_rows(x, dim):
     two or more (torch sums each row in the order _sum_order.inner_sums follows: scalar code for rows
     shorter than one AVX2 vector, four vector accumulators and a cascade for longer ones), else 0."""
     n = x.shape[-1] if x.ndim else 0
-    if (dim == -1 or dim == x.ndim - 1) and 1 < n and x.dtype.char in "fd" and x.flags.c_contiguous:
+    if (dim == -1 or dim == x.ndim - 1) and 1 < n and x.dtype.char in "fd" and (x.flags.c_contiguous
+                                                                               or _strided_rows(x)):
         return n
     return 0
+
+
+def _strided_rows(x):
+    """Rows of unit stride whose other axes step forward (a column slice ``x[:, a:b]``, a transpose of
+    leading axes, ``unfold`` windows): torch's reduction still runs each row as a contiguous one (measured
+    bit for bit), but for float32 rows of 5 to 7 that overlap with step 1 (``unfold(0, 5, 1)``), which it
+    loops otherwise (not modelled)."""
+    item = x.itemsize
+    if x.strides[-1] != item:
+        return False
+    steps = [st for st, k in zip(x.strides[:-1], x.shape[:-1]) if k > 1]
+    if any(st < item for st in steps):
+        return False
+    return not (item == 4 and 4 < x.shape[-1] < 8 and item in steps)
 
 
 def _whole(shape, axes):
@@ -185,7 +200,8 @@ def _sum_over(x, dim, keepdim):
         return lead
     n = _contiguous_rows(x, dim)
     if n:
-        return _sum_order.inner_sums(x.reshape(-1, n)).reshape(x.shape[:-1] + ((1,) if keepdim else ()))
+        rows = np.ascontiguousarray(x).reshape(-1, n)     # (strided rows: NumPy's order follows memory)
+        return _sum_order.inner_sums(rows).reshape(x.shape[:-1] + ((1,) if keepdim else ()))
     return _reduce_add(x, dim, None, None, keepdim)
 
 
