@@ -16,9 +16,10 @@ from ._arg_parser import is_long, parser_error, tp_name
 from ._signatures import FUNCTIONS, METHODS
 from ._signatures_more import FUNCTIONS as _MORE_FUNCTIONS, METHODS as _MORE_METHODS
 from ._signatures_pointwise import FUNCTIONS as _PW_FUNCTIONS, METHODS as _PW_METHODS
+from ._signatures_random import FUNCTIONS as _RAND_FUNCTIONS, METHODS as _RAND_METHODS
 
-METHODS = {**_PW_METHODS, **_MORE_METHODS, **METHODS}
-FUNCTIONS = {**_PW_FUNCTIONS, **_MORE_FUNCTIONS, **FUNCTIONS}
+METHODS = {**_RAND_METHODS, **_PW_METHODS, **_MORE_METHODS, **METHODS}
+FUNCTIONS = {**_RAND_FUNCTIONS, **_PW_FUNCTIONS, **_MORE_FUNCTIONS, **FUNCTIONS}
 
 _CO_VARARGS = 0x04
 

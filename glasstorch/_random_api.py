@@ -227,6 +227,8 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
             requires_grad=False, pin_memory=False):
     """``randint(high, size)`` / ``randint(low, high, size)``: ``empty(size).random_(low, high)``,
     int64 unless ``dtype`` says otherwise; ``low``, ``high`` and ``size`` may be keywords."""
+    if generator is not None:
+        _k.generator_of(generator)      # a bad one is refused while the frame still holds the call as given
     if high is not None:
         args = (0 if low is None else low, high) + args
     low, high, size = _randint_args(args, size, "randint")
@@ -238,6 +240,8 @@ def randint(*args, low=None, high=None, size=None, generator=None, out=None, dty
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
     """``randint_like(input, high)`` or ``randint_like(input, low, high)``, input's dtype."""
+    if generator is not None:
+        _k.generator_of(generator)      # (before low and high are swapped: the parser's error shows the call)
     check_device(device)
     if high is None:
         low, high = 0, low
@@ -273,7 +277,9 @@ def check_randperm_n(n, given):
         bad = isinstance(n, bool) or operator.index(n) is None
     except TypeError:
         bad = True
-    if bad:
+    from ._generator import Generator
+    gen = given.get("generator")
+    if bad or (gen is not None and not isinstance(gen, Generator)):     # (random_split passes it on)
         from ._arg_parser import parser_error
         err = parser_error(_RANDPERM_SIGS, (n,), given)
         if err is not None:

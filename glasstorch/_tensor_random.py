@@ -30,7 +30,8 @@ def generator_of(generator):
         return _generator.default_generator
     if isinstance(generator, _generator.Generator):
         return generator
-    raise TypeError(f"expected a torch.Generator as generator=, but got {type(generator).__name__}")
+    from ._arg_refuse import refuse     # torch's parser error for the call, where it can be named
+    refuse(TypeError(f"expected a torch.Generator as generator=, but got {type(generator).__name__}"))
 
 
 def storage_axes(d):

@@ -166,8 +166,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     except AttributeError:          # not a tensor: torch's parser error
         not_a_tensor()
     class_dim = 0 if x.ndim == 1 else 1
-    logp = log_softmax(input, class_dim)
-    n_classes = x.shape[class_dim]
     if t.shape == x.shape:            # torch: same shapes mean class probabilities, whatever the dtype
         if t.dtype.kind not in "fc":
             from ..ops.inplace import type_name
@@ -175,12 +173,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                f"{type_name(t.dtype)}")
         if ignore_index >= 0:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        return _ce_probabilities(logp, target, weight, reduction, label_smoothing, class_dim, n_classes)
-    if not label_smoothing > 0.0:
-        return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    _check_label_smoothing(label_smoothing)
+        return _ce_probabilities(input, target, weight, reduction, label_smoothing, class_dim)
+    if label_smoothing > 0.0:         # (checked before the log_softmax, as torch)
+        _check_label_smoothing(label_smoothing)
+    logp = log_softmax(input, class_dim)
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    return _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, label_smoothing, class_dim, n_classes)
+    if not label_smoothing > 0.0:
+        return nll
+    return _ce_smoothing(logp, target, weight, nll, reduction, ignore_index, label_smoothing, class_dim, x.shape[class_dim])
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):

@@ -15,6 +15,17 @@ __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_"
            "sparse_"]
 
 
+def _gen(generator, method):
+    """The generator to draw from; where torch's initialiser hands ``generator`` to ``tensor.<method>``,
+    a non-Generator is that method's parser error."""
+    gen = np_generator(generator)
+    from .._generator import Generator
+    if not isinstance(gen, Generator):
+        from .._arg_parser import tp_name
+        raise TypeError(f"{method}(): argument 'generator' must be torch.Generator, not {tp_name(generator)}")
+    return gen
+
+
 def _write(tensor, values):
     """Store ``values`` in the tensor's memory, as an in-place op under no_grad would."""
     tensor._data[...] = values.reshape(tensor._data.shape)
@@ -65,12 +76,12 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    gen = np_generator(generator)
+    gen = _gen(generator, "uniform_")
     return _write(tensor, gen.uniform(tensor._data.shape, tensor._data.dtype, a, b))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    gen = np_generator(generator)
+    gen = _gen(generator, "normal_")
     return _write(tensor, gen.normal(tensor._data.shape, tensor._data.dtype, mean, std))
 
 
@@ -158,10 +169,11 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    gen = np_generator(generator)
     shape, dt = tensor._data.shape, tensor._data.dtype
     t = dt.type
-    if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+    wide = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3
+    gen = _gen(generator, "normal_" if wide else "uniform_")      # the method torch's branch calls first
+    if wide:
         lo, hi = t(a), t(b)
         result = gen.normal(shape, dt, mean, std)
         while True:
@@ -195,7 +207,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor._data.shape[0]
     cols = tensor.numel() // rows
     dt = tensor._data.dtype
-    flat = np_generator(generator).normal((rows, cols), dt, 0.0, 1.0)
+    flat = _gen(generator, "normal_").normal((rows, cols), dt, 0.0, 1.0)
     if dt == np.float16:                  # torch draws, then its QR has no Half kernel
         raise NotImplementedError("\"geqrf_cpu\" not implemented for 'Half'")
     if rows < cols:
@@ -212,10 +224,10 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor._data.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    gen = np_generator(generator)
+    gen = _gen(generator, "normal_")
     w = gen.normal((rows, cols), tensor._data.dtype, 0.0, std)
-    for c in range(cols):
-        zero = gen.randperm(rows)[:num_zeros]
+    for c in range(cols):          # torch's torch.randperm(rows): the default generator, whatever was given
+        zero = np_generator(None).randperm(rows)[:num_zeros]
         w[zero, c] = 0
     return _write(tensor, w)
 

@@ -35,6 +35,13 @@ def _data_range(x):
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """hist[i] = #{x : i = int((x - lo) * bins / (hi - lo))}, x in [lo, hi] (x == hi in the last bin)"""
+    if bins.__class__ is not int:       # torch's parser takes an int64_t (not a float, not a bool)
+        from .._arg_refuse import int_arg
+        bins = int_arg(bins, "bins")
+    import numbers
+    if not all(isinstance(v, (numbers.Number, np.ndarray, np.generic)) or hasattr(v, "_data") for v in (min, max)):
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()                   # (a Scalar's place: torch's parser error)
     x = input._data
     if x.dtype.kind != "f":
         from .inplace import type_name

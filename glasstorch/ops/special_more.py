@@ -17,6 +17,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
 from ._common import tensors_only
+from ._layout import ti as _ti
 from ._complex_refuse import not_implemented, refuse
 from .binary_more import _float_pair
 from ._log_ndtr_libm import log_ndtr_libm
@@ -33,7 +34,8 @@ def _unary(fn64, node, input, kernel, own_dtype=False, half=True):
     refuse(kernel, x)                          # torch has no complex kernel for these
     if not half and x.dtype == np.float16:
         raise not_implemented(kernel, x.dtype)
-    r = _wrap(np.asarray(fn64(x if own_dtype else x.astype(np.float64)), x.dtype))
+    # the kernels may hand back a row-major array: TensorIterator's layout follows the input
+    r = _wrap(_ti(np.asarray(fn64(x if own_dtype else x.astype(np.float64)), x.dtype), input._data))
     if GRAD.enabled and input._rg:
         node.save(input, r, result_at=1)
         record1(node, r, input)
@@ -186,7 +188,9 @@ def entr(input, *, out=None):
 
 def _igamma_weight(a, x, m):
     """d P(a, x) / dx = x^(a-1) e^-x / Gamma(a)"""
-    return m.exp((a - 1) * m.log(x) - x - (np.asarray(_lgamma64(a), np.float64).astype(x.dtype)
+    # lgamma(a) in a's own dtype, as torch's formula runs on the saved (unpromoted) a: a float32 a
+    # with a float64 x gives a float32-rounded log Gamma(a)
+    return m.exp((a - 1) * m.log(x) - x - (np.asarray(_lgamma64(a), np.float64).astype(a.dtype)
                                           if m is np else m.lgamma(a)))
 
 

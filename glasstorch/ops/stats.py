@@ -13,6 +13,7 @@ from .._trapezoid_args import MISSING, check as _trapezoid_args, no_bool as _no_
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 from .inplace import type_name as _type_name
 from .._arg_parser import is_long, tp_name
+from .quantile import quantile, nanquantile   # noqa: F401 (re-exported)
 
 nanmedian_ret = return_type("nanmedian", ["values", "indices"])
 histogram_ret = return_type("histogram", ["hist", "bin_edges"])
@@ -101,80 +102,7 @@ def corrcoef(input):
     return c.clip(-1, 1)
 
 
-def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
-    t = _t()
-    if dim is not None and dim.__class__ is not int:     # (the parser's check comes first)
-        from .._arg_refuse import int_arg
-        dim = int_arg(dim)
-    if input.numel() == 0:
-        raise RuntimeError("quantile() input tensor must be non-empty")     # nanquantile too
-    if input._data.dtype not in (np.float32, np.float64):          # (half too is refused)
-        raise RuntimeError("quantile() input tensor must be either float or double dtype")   # nanquantile too
-    if isinstance(q, Tensor):
-        if q.dtype != input.dtype:
-            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
-        if q.dim() > 1:
-            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
-        qt = q
-    else:
-        import numbers
-        if not isinstance(q, numbers.Real):          # (a list, a string ...): torch's parser refuses it
-            from .._arg_refuse import refuse as refuse_call
-            refuse_call()
-        if not 0 <= q <= 1:
-            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
-        qt = t.tensor(q, dtype=input.dtype)
-    if isinstance(q, Tensor) and q.numel() and not bool(((q >= 0) & (q <= 1)).all()):
-        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
-    if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
-        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
-                           f"but got {interpolation}")
-    if dim is None or input.dim() == 0:
-        if dim is not None:
-            _wrap_dim(dim, 0)               # (a 0-d tensor's dim is checked too)
-        if input.numel() > 2 ** 24:         # torch ranks in double (and checks after its sort, which cannot fail)
-            raise RuntimeError("quantile() input tensor is too large")      # nanquantile too
-        # keepdim without a dim: every dim kept, as size 1
-        srt = input.reshape((1,) * input.dim() + (-1,) if keepdim and dim is None else -1).sort().values
-    else:
-        # the reduced dim moves last; a 1 stays in its place (dropped unless keepdim)
-        d = _wrap_dim(dim, input.dim())
-        if input.size(d) > 2 ** 24:
-            raise RuntimeError("quantile() input tensor is too large")
-        srt = input.unsqueeze(-1).transpose(d, -1).sort().values
-        if not keepdim:
-            srt = srt.squeeze(d)
-    q1 = qt.view(1) if qt.dim() == 0 else qt
-    n = srt.size(-1)
-    if ignore_nan:
-        ranks = q1 * (srt.isnan().logical_not().sum(-1, keepdim=True) - 1)
-        ranks = ranks.masked_fill(ranks < 0, 0)
-    else:
-        ranks = (q1 * (n - 1)).expand(*srt.shape[:-1], q1.numel())
-        ranks = ranks.masked_fill(srt.isnan().any(-1, keepdim=True).expand_as(ranks), n - 1)
-    if interpolation == "lower":
-        ranks = ranks.floor()
-    elif interpolation == "higher":
-        ranks = ranks.ceil()
-    elif interpolation == "nearest":
-        ranks = ranks.round()
-    below = ranks.long()
-    vals = srt.gather(-1, below)
-    if interpolation in ("linear", "midpoint"):
-        weights = t.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
-        vals = vals.lerp(srt.gather(-1, ranks.ceil().long()), weights)
-    # torch ends with in-place squeeze_ (SqueezeBackward4)
-    if qt.dim() == 0:
-        return vals.squeeze_(-1)
-    return vals.unsqueeze(0).transpose(0, -1).squeeze_(-1)
-
-
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    return _quantile(input, q, dim, keepdim, interpolation, False, "quantile")
-
-
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+# quantile and nanquantile live in ops/quantile.py
 
 
 class NanmedianBackward0(MedianBackward0):
@@ -275,7 +203,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
 
 
 def _dx_slices(y, dim):
-    return y.narrow(dim, 1, y.size(dim) - 1), y.narrow(dim, 0, y.size(dim) - 1)
+    # torch's y.slice(dim, 1) and y.slice(dim, 0, -1): both empty, not an error, for an empty dim
+    n = y.size(dim)
+    return y.narrow(dim, min(1, n), max(n - 1, 0)), y.narrow(dim, 0, max(n - 1, 0))
 
 
 def _x_along(x, y, dim, name="trapezoid"):
@@ -297,12 +227,13 @@ def trapezoid(y, *args, x=MISSING, dx=MISSING, dim=MISSING, _name="trapezoid"):
     _no_bool("trapezoid", y, x)
     d = _wrap_dim(dim, y.dim())
     if y.size(d) == 0:
-        return y.sum(d) * 0
+        # torch's zeros_like_except(y, dim): a new tensor, outside the graph
+        return y.new_zeros([n for i, n in enumerate(y.shape) if i != d])
     if isinstance(x, Tensor):
         xv = _x_along(x, y, d)
         right, left = _dx_slices(xv, d)
         yr, yl = _dx_slices(y, d)
-        return div_scalar(((right - left) * (yr + yl)).sum(d), 2.0)
+        return div_scalar(((yr + yl) * (right - left)).sum(d), 2.0)     # (torch's operand order)
     step = x if x is not None else (1 if dx is None else dx)
     step = step.item() if isinstance(step, Tensor) else step
     return mul_scalar(y.sum(d) - mul_scalar(y.select(d, 0) + y.select(d, -1), 0.5), step)
@@ -319,7 +250,7 @@ def cumulative_trapezoid(y, *args, x=MISSING, dx=MISSING, dim=MISSING):
     yr, yl = _dx_slices(y, d)
     if isinstance(x, Tensor):
         right, left = _dx_slices(_x_along(x, y, d, "cumulative_trapezoid"), d)
-        return div_scalar(((right - left) * (yr + yl)).cumsum(d), 2.0)
+        return div_scalar(((yr + yl) * (right - left)).cumsum(d), 2.0)
     step = x if x is not None else (1 if dx is None else dx)
     step = step.item() if isinstance(step, Tensor) else step
     return mul_scalar(yr + yl, step / 2.0).cumsum(d)

@@ -8,6 +8,7 @@ from ...ops._sum_order import nll_folds_kept, nll_sum
 from ...ops._complex_refuse import refuse
 from ._util import get_enum, legacy_reduction
 from ..._arg_refuse import not_a_tensor
+from .loss import _not_differentiable
 
 
 class NllLossBackward0(Node):
@@ -26,6 +27,9 @@ class NllLossBackward0(Node):
 
     def backward(self, g):
         x, t, w, _ = self.saved()
+        if x.ndim == 1 and t.ndim == 1:
+            # torch's forward takes a one-element target for a 1-d input, its backward refuses it
+            raise RuntimeError(f"size mismatch (got input: {list(x.shape)}, target: {list(t.shape)})")
         if not isinstance(g, (np.ndarray, np.generic)):
             # create_graph: the kernel's values on torch's NllLoss(2D)BackwardBackward0 (loss_double.py)
             from .loss_double import nll_double
@@ -39,7 +43,7 @@ class NllLossBackward0(Node):
             return (gx, None, None)
         valid = t != self.ignore_index
         tt = np.where(valid, t, 0)
-        wt = (w[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
+        wt = (w.reshape(-1)[tt] if w is not None else np.ones(t.shape, x.dtype)) * valid
         if self.reduction == "none":
             scale = -wt * g
         elif self.reduction == "sum":
@@ -66,15 +70,18 @@ _REDUCTION_ENUM = {"none": 0, "mean": 1, "sum": 2}
 
 
 def _check_weight(x, w):
-    """torch's checks of nll_loss's class weights: one per class, in the input's dtype."""
+    """torch's checks of nll_loss's class weights: one per class (nll_loss's as a 1-d tensor,
+    nll_loss2d's in any shape), then, once the kernel is picked (so after a complex input's
+    refusal), in the input's dtype."""
     from ...ops.inplace import type_name
     classes = x.shape[1] if x.ndim > 1 else x.shape[0]
-    if w.size != classes:
-        if x.ndim > 2:
-            raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if w is not None and x.ndim > 2 and w.size != classes:
+        raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if w is not None and x.ndim <= 2 and (w.ndim != 1 or w.size != classes):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
                            f"weight tensor of shape: {list(w.shape)}")
-    if w.dtype != x.dtype:
+    refuse("nll_loss2d_forward_out_frame" if x.ndim > 2 else "nll_loss_out_frame", x)
+    if w is not None and w.dtype != x.dtype:
         raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")
 
 
@@ -83,22 +90,25 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = get_enum(reduction)
     try:
         x, t = input._data, target._data
+        if weight is not None:
+            weight._data
     except AttributeError:          # not a tensor: torch's parser error
         not_a_tensor()
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
-    refuse("nll_loss_out_frame", x)
     if x.ndim > 1 and t.shape[:1] != x.shape[:1]:
         raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({t.shape[0] if t.ndim else 0}).")
-    # torch's order: the target's rank (and nll_loss_nd's target size), then its dtype, then nll_loss2d's size
+    if x.ndim > 2 and x.ndim != 4 and t.shape != x.shape[:1] + x.shape[2:]:
+        # torch's nll_loss_nd, which views 3-d and 5-d+ inputs as 4-d
+        raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
+    # autograd's check, where nll_loss_nd hands over to nll_loss_forward / nll_loss2d_forward
+    _not_differentiable("nll_loss2d_forward" if x.ndim > 2 else "nll_loss_forward", weight=weight)
+    # then those functions' order: the target's rank, its dtype, nll_loss2d's size
     if x.ndim <= 2 and t.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if x.ndim == 4 and t.ndim != 3:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
                            f"{t.ndim}")
-    if x.ndim > 2 and x.ndim != 4 and t.shape != x.shape[:1] + x.shape[2:]:
-        # torch's nll_loss_nd, which views 3-d and 5-d+ inputs as 4-d
-        raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
     if t.dtype != np.int64 and t.dtype != np.uint8:          # int32 targets are refused too
         from ...ops.inplace import type_name
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {type_name(t.dtype)}")
@@ -109,12 +119,13 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}")
         # (sic: torch's nll_loss2d message has " , " and no closing parenthesis)
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
-    if weight is not None:
-        _check_weight(x, weight._data)
+    _check_weight(x, None if weight is None else weight._data)
     if x.ndim == 3 or x.ndim > 4:       # torch views these as 4-d and back (ViewBackward0 on top)
         from ._util import view
         n, c = x.shape[:2]
-        out = nll_loss(view(input, n, c, 1, -1), _wrap(t.reshape(n, 1, -1)), weight, None, ignore_index, None,
+        # (an empty one as (n, c, 0, 0), whose -1 would be ambiguous)
+        out = nll_loss(view(input, n, c, 1, -1) if x.size else view(input, n, c, 0, 0),
+                       _wrap(t.reshape((n, 1, -1) if t.size else (n, 0, 0))), weight, None, ignore_index, None,
                        reduction)
         return view(out, *t.shape) if reduction == "none" else out
     n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
@@ -127,7 +138,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     bad = valid & ((t < 0) | (t >= n_classes))
     if bad.any():
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    w = None if weight is None else weight._data
+    w = None if weight is None else weight._data.reshape(-1)     # (nll_loss2d takes any shape of C weights)
     if x.ndim == 1:
         picked = x[tt]
     else:
@@ -144,6 +155,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if reduction == "none":
         # torch writes +0 for an ignored target (-x * 0 would be -0 where x > 0)
         out = losses if valid.all() else np.where(valid, losses, x.dtype.type(0))
+        if x.ndim == 1:             # one sample: torch's result is 0-d, whatever the target's shape
+            out = out.reshape(())
     elif reduction == "sum":
         out = np.asarray(add(losses), dtype=x.dtype)
     else:
