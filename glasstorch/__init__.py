@@ -53,6 +53,7 @@ from ._cuda_cpu import xpu  # noqa: F401  (and torch.cuda's answers on a CPU-onl
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
                               conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
 from ._stft import stft, istft  # noqa: E402,F401
+from ._weight_norm_api import norm_except_dim, _weight_norm, _weight_norm_interface  # noqa: E402,F401
 from ._numpy_names import install_in_namespace as _numpy_names
 _numpy_names(globals())     # torch.sum(x, axis=0, keepdims=True): NumPy's names, as torch accepts
 from . import autograd, _printing
@@ -69,8 +70,9 @@ from ._runtime import (cuda, backends, accelerator, mps, set_num_threads, get_nu
                        has_mkl, has_openmp, has_lapack, has_spectral, compiled_with_cxx11_abi, init_num_threads,
                        get_device_module)
 from .amp._state import (is_autocast_enabled, set_autocast_enabled, get_autocast_dtype, set_autocast_dtype,
-                         get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cpu_enabled,
-                         is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache)
+                         is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache,
+                         autocast_increment_nesting, autocast_decrement_nesting)
+from .amp._state_legacy import *      # noqa: F401,F403 - torch's deprecated per-device accessors
 from .amp.autocast_mode import autocast
 
 float = float32
@@ -168,6 +170,8 @@ from .sparse import sparse_csr_tensor  # noqa: E402,F401
 from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)
 
 # out=: every public function that takes it writes its result there (methods keep the direct path)
+from .ops._out_added import install as _out_added  # noqa: E402  (softmax, prod(dim), take, narrow_copy)
+_out_added(globals())
 from .ops._out import wrap_namespace as _wrap_out  # noqa: E402
 _wrap_out(globals())
 

@@ -276,6 +276,12 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
         return decorate
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    from ._dynamo import exc
+    if backend == "inductor":          # (disabled or not) its wrapper reads the mode's options first
+        if mode is not None and mode not in exc.INDUCTOR_MODES:
+            raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(exc.INDUCTOR_MODES)}")
+    elif isinstance(backend, str) and backend not in exc.BACKENDS:
+        raise exc.InvalidBackend(backend)
     if not disable and not _DYNAMO_PATCHED:
         # the first torch.compile of a process runs Dynamo's patcher, which switches distribution
         # argument validation off for the process: afterwards a bad Normal(0, -1) raises nothing in torch

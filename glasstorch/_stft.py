@@ -65,8 +65,41 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
                  align_to_window)
 
 
+_STFT_SIGS = (
+    'stft(Tensor input, int64_t n_fft, int64_t? hop_length=None, int64_t? win_length=None, Tensor? window=None, '
+    'bool center=True, c10::string_view pad_mode="reflect", bool normalized=False, bool? onesided=None, '
+    'bool? return_complex=None, bool? align_to_window=None)',
+    'stft(Tensor input, int64_t n_fft, int64_t? hop_length=None, int64_t? win_length=None, Tensor? window=None, '
+    'bool normalized=False, bool? onesided=None, bool? return_complex=None, bool? align_to_window=None)')
+_ISTFT_SIG = ('istft(Tensor input, int64_t n_fft, int64_t? hop_length=None, int64_t? win_length=None, '
+              'Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, '
+              'int64_t? length=None, bool return_complex=False)',)
+# each parameter's plain Python types, in the op's order ("T": a Tensor)
+_STFT_KINDS = ("T", (int,), (int, None), (int, None), ("T", None), (bool,), (bool, None), (bool, None), (bool, None))
+_ISTFT_KINDS = {"input": ("T",), "n_fft": (int,), "hop_length": (int, None), "win_length": (int, None),
+                "window": ("T", None), "center": (bool,), "normalized": (bool,), "onesided": (bool, None),
+                "length": (int, None), "return_complex": (bool,)}
+
+
+def _plain(value, kinds):
+    from ._tensor import Tensor
+    return any(isinstance(value, Tensor) if k == "T" else (value is None if k is None else value.__class__ is k)
+               for k in kinds)
+
+
+def _parse(sigs, args, kwargs, plain):
+    """torch's parser on the ATen op's arguments, for a call they do not all have their plain types."""
+    if not plain:
+        from ._arg_parser import parser_error
+        err = parser_error(sigs, args, kwargs)
+        if err is not None:
+            raise err
+
+
 def _stft(self, n_fft, hop_opt, win_opt, window, normalized, onesided_opt, return_complex_opt, align_opt):
     from .ops.complex_ops import view_as_real
+    args = (self, n_fft, hop_opt, win_opt, window, normalized, onesided_opt, return_complex_opt, align_opt)
+    _parse(_STFT_SIGS, args, {}, all(_plain(a, k if isinstance(k, tuple) else (k,)) for a, k in zip(args, _STFT_KINDS)))
     hop_length = n_fft >> 2 if hop_opt is None else hop_opt
     win_length = n_fft if win_opt is None else win_opt
     if window is None:
@@ -187,8 +220,17 @@ _ISTFT_TYPE = {"complex64": "CPUComplexFloatType", "complex128": "CPUComplexDoub
                "float32": "CPUFloatType", "float64": "CPUDoubleType"}
 
 
-def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
-          onesided=None, length=None, return_complex=False):
+def istft(*args, **kwargs):
+    names = tuple(_ISTFT_KINDS)
+    bound = dict(zip(names, args), **kwargs)
+    plain = len(args) <= len(names) and set(kwargs) <= set(names) and "input" in bound and "n_fft" in bound and \
+        all(_plain(v, _ISTFT_KINDS[k]) for k, v in bound.items())
+    _parse(_ISTFT_SIG, args, kwargs, plain)
+    return _istft(*args, **kwargs)
+
+
+def _istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
+           onesided=None, length=None, return_complex=False):
     from .ops.complex_ops import view_as_real, view_as_complex
     from .nn import functional as F
     self = input

@@ -57,5 +57,6 @@ class TensorComplex:
     def istft(self, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
               onesided=None, length=None, return_complex=False):
         from ._stft import istft
+        # as torch's Tensor.istft: return_complex by keyword
         return istft(self, n_fft, hop_length, win_length, window, center, normalized, onesided, length,
-                     return_complex)
+                     return_complex=return_complex)

@@ -24,11 +24,10 @@ class TensorConvert:
             raise no_data_error()
         return self
 
-    def cuda(self, device=None, non_blocking=False, memory_format=None):
-        check_device("cuda")
-
-    def mps(self, *a, **k):
-        check_device("mps")
+    # (torch's Tensor has no mps(): .to("mps") is the way there)
+    from ._accel_moves import tensor_method as _moved
+    cuda, xpu, ipu, mtia = _moved("cuda"), _moved("xpu"), _moved("ipu"), _moved("mtia")
+    del _moved
 
     def pin_memory(self, device=None):
         # as a CPU-only torch build: there is no accelerator to pin memory for
@@ -102,11 +101,16 @@ class TensorConvert:
         d = self._data
         if d.size != 1:
             raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
+        if self._is_meta:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         if _jit_state.mode == "record":
             _jit_state.warn_conversion("number")
         return d.reshape(()).item()
 
     def tolist(self):
+        if self._is_meta:
+            from ._meta import no_data_error
+            raise no_data_error()
         if _jit_state.mode == "record":
             _jit_state.warn_conversion("list")
         return self._data.tolist()
@@ -121,11 +125,17 @@ class TensorConvert:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
+    def __reversed__(self):
+        """reversed(t): torch's answer is a tensor, t flipped along dim 0 (a 0-d tensor itself), not an iterator."""
+        return self if self._data.ndim == 0 else self.flip(0)
+
     def __bool__(self):
         d = self._data
         if d.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with {'no values' if d.size == 0 else 'more than one value'}"
                                f" is ambiguous")
+        if self._is_meta:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         if _jit_state.mode == "record":
             _jit_state.warn_conversion("boolean")
         return bool(d.reshape(()))
@@ -137,6 +147,8 @@ class TensorConvert:
     def _scalar(self, kind):
         """The one element as a Python number, for ``float(t)``, ``int(t)``, ``complex(t)``."""
         self._one_element()
+        if self._is_meta:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         if _jit_state.mode == "record":
             _jit_state.warn_conversion(kind)
         return self._data.reshape(()).item()

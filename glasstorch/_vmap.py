@@ -145,11 +145,29 @@ def _flat_out_dims(func, out_dims, result):
     return dims, out_spec
 
 
+_ITEM = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() on a "
+         "Tensor, please try to rewrite what you're doing with other operations. If error is occurring somewhere "
+         "inside PyTorch internals, please file a bug report.")
+
+
+def _varies(outs):
+    """Whether the per-entry outputs are not all the same tensor value (shape, dtype and values)."""
+    import numpy as np
+    a = outs[0]._data
+    for o in outs[1:]:
+        b = o._data
+        if b.shape != a.shape or b.dtype != a.dtype or not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"):
+            return True
+    return False
+
+
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """Map ``func`` over a dimension of its inputs: ``out[i] = func(args[i])`` stacked along ``out_dims``."""
     if randomness not in ("error", "different", "same"):
         raise RuntimeError("Only allowed values for randomness are 'error', 'different', or 'same'. Got "
                            f"{randomness}")
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})")
 
     @functools.wraps(func)
     def wrapped(*args, **kwargs):
@@ -164,11 +182,14 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         rng = t.default_generator if randomness == "same" else None
         start = rng.get_state() if rng is not None else None
         try:
-            for i in range(n):
+            for i in range(max(n, 1)):
                 if i and rng is not None:
                     after_first = rng.get_state() if i == 1 else after_first
                     rng.set_state(start)
-                picked = [a.select(d, i) if d is not None else a for a, d in zip(flat, dims)]
+                # an empty batch: torch still runs the function once (on a batch of none); here on one
+                # sample of zeros, for the outputs' shapes
+                picked = [a if d is None else a.select(d, i) if n else
+                          a.new_zeros([s for k, s in enumerate(a.shape) if k != d]) for a, d in zip(flat, dims)]
                 with active(vmap=True):
                     results.append(func(*tree_unflatten(picked, spec), **kwargs))
             if n > 1 and rng is not None:
@@ -182,11 +203,24 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         for k, d in enumerate(odims):
             first = per_sample[0][k]
             if d is None:       # torch returns an unbatched output as it is
+                if isinstance(first, Tensor) and _varies([r[k] for r in per_sample]):
+                    # it differs from one entry to the next: it depends on the batch, a BatchedTensor in torch
+                    raise ValueError(f"vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim is "
+                                     "None")
                 outs.append(first)
                 continue
             if not isinstance(first, Tensor):
+                if isinstance(first, (bool, int, float, complex)) and len({repr(r[k]) for r in per_sample}) > 1:
+                    # a number that changes with the batch entry was read out of a batched tensor (.item(),
+                    # float(), ...): torch refuses that read itself
+                    raise RuntimeError(_ITEM)
                 raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(first)}. "
                                  "Did you mean to set out_dims= to None for output?")
+            if n == 0:
+                shape = list(first.shape)
+                shape.insert(d % (first.dim() + 1), 0)
+                outs.append(first.new_empty(shape))
+                continue
             outs.append(t.stack([r[k] for r in per_sample], d))
         return tree_unflatten(outs, out_spec)
     return wrapped

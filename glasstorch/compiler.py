@@ -54,5 +54,9 @@ def cudagraph_mark_step_begin():
 
 
 def list_backends(exclude_tags=("debug", "experimental")):
-    """torch's registered backends (none of them runs here: torch.compile returns the model)."""
+    """torch's registered backends (none of them runs here: torch.compile returns the model); all of them
+    when ``exclude_tags`` is None."""
+    if exclude_tags is None:
+        from ._dynamo.exc import BACKENDS
+        return sorted(BACKENDS)
     return ["cudagraphs", "inductor", "openxla", "tvm"]

@@ -9,6 +9,7 @@
 """
 
 from ._functorch_active import active
+from . import _func_checks as _checks
 from . import autograd
 from .autograd.grad_mode import enable_grad
 
@@ -184,12 +185,10 @@ def _grad_and_value(func, argnums, has_aux, args, kwargs):
         with active():
             res = func(*args, **kwargs)
         out, aux = _split_aux(res, has_aux, "grad_and_value(f)(*args)")
-        if out.numel() != 1:
-            raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
-                               f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
-                               "instead?")
+        _checks.grad_output(out)
         flat = [t for i in nums for t in _leaves(args[i])]
-        gs = autograd.grad(out, flat, create_graph=True, allow_unused=True)
+        # an output outside the graph (a constant, a detached value) has zero gradients, as functorch's
+        gs = autograd.grad(out, flat, create_graph=True, allow_unused=True) if out.requires_grad else [None] * len(flat)
         gs = [g if g is not None else t.new_zeros(t.shape) for g, t in zip(gs, flat)]
     it = iter(gs)
     per_arg = tuple(_rebuild(args[i], it) for i in nums)
@@ -212,6 +211,7 @@ def _track(x):
         return {k: _track(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return type(x)(_track(v) for v in x)
+    _checks.differentiable(x)
     if x.requires_grad:
         return x.view_as(x)
     leaf = x.detach().requires_grad_(True)
@@ -242,6 +242,7 @@ def vjp(func, *primals, has_aux=False):
         with active():
             res = func(*tracked)
         out, aux = _split_aux(res, has_aux, "vjp(f, *primals)")
+        _checks.vjp_outputs(_leaves(out))
 
     wanted = any(getattr(p, "requires_grad", False) for p in primals)
 
@@ -255,10 +256,12 @@ def vjp(func, *primals, has_aux=False):
         return _detach(result) if outer and not wanted else result
 
     def _pull(cotangent):
-        outs = out if isinstance(out, (tuple, list)) else (out,)
-        cots = cotangent if isinstance(cotangent, (tuple, list)) else (cotangent,)
+        _checks.same_structure(cotangent, out)
+        # the outputs outside the graph drop out, as in functorch's _autograd_grad
+        live = [(o, c) for o, c in zip(_leaves(out), _leaves(cotangent)) if o.requires_grad]
         flat = [t for p in tracked for t in _leaves(p)]
-        gs = autograd.grad(outs, flat, cots, retain_graph=True, create_graph=True, allow_unused=True)
+        gs = autograd.grad([o for o, _ in live], flat, [c for _, c in live], retain_graph=True, create_graph=True,
+                           allow_unused=True) if live else [None] * len(flat)
         gs = [g if g is not None else t.new_zeros(t.shape) for g, t in zip(gs, flat)]
         it = iter(gs)
         return tuple(_rebuild(p, it) for p in tracked)

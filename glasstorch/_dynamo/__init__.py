@@ -6,6 +6,7 @@ import types
 
 from ..compiler import allow_in_graph, assume_constant_result, disable, is_compiling, list_backends, reset  # noqa
 from .eval_frame import OptimizedModule  # noqa: F401
+from . import exc  # noqa: F401
 
 # flags scripts set before compiling; nothing reads them here
 config = types.SimpleNamespace(suppress_errors=False, cache_size_limit=8, recompile_limit=8, verbose=False,

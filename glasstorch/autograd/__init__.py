@@ -12,6 +12,7 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inferen
 from .graph import Node
 from ._gradient_edge import GradientEdge as _Edge, as_edge as _as_edge, stand_in as _stand_in
 from . import _graph_task
+from . import _make_grads
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "inference_mode", "Function", "gradcheck", "gradgradcheck", "set_detect_anomaly", "detect_anomaly"]
@@ -102,6 +103,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
+    _make_grads.check(tensors, grads)      # torch checks the gradients before the graph
     roots = [_root(t, i) for i, t in enumerate(tensors)]
     seeds = [_seed(t, g, create_graph) for t, g in zip(tensors, grads)]
     if create_graph:
@@ -143,7 +145,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         from ._grads_batched import grad_batched
         res = grad_batched(grad, outputs, inputs, grads, retain_graph, create_graph, allow_unused, materialize_grads)
         return res if keys is None else dict(zip(keys, res))
-    roots = [_root(t, i) for i, t in enumerate(outputs)]      # torch checks the outputs first
+    _make_grads.check(outputs, grads)      # torch's _make_grads runs before the engine's checks
+    roots = [_root(t, i) for i, t in enumerate(outputs)]      # then the outputs, then the inputs
     for i, x in enumerate(inputs):
         if not isinstance(x, _Edge) and not x._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")

@@ -146,14 +146,12 @@ def renorm_rows(weight, idx, max_norm, norm_type):
 
 
 def _check_index_types(idx, offs):
-    """torch promotes indices and offsets to one type, then asks for an integral one."""
-    floats = [a.dtype for a in (idx, offs) if a is not None and a.dtype.kind in "fc"]
-    bad = np.result_type(*floats) if floats else (idx.dtype if idx.dtype.kind not in "iu" else None)
-    if bad is not None:
-        from ...ops.inplace import type_name
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{type_name(bad)}Tensor instead (while checking arguments "
-                           "for embedding_bag)")
+    """torch promotes indices and offsets to one type (``result_type``), then asks for Long or Int: int16
+    indices pass with int64 offsets, not with int16 ones."""
+    from ... import _dtype as dt
+    from .embedding_checks import check_index_dtype
+    common = idx.dtype if offs is None else dt._promote_pair(dt.FROM_NP[idx.dtype], dt.FROM_NP[offs.dtype]).np
+    check_index_dtype(np.dtype(common), 1, "embedding_bag")
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
@@ -172,6 +170,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             kind = "<class 'torch.Tensor'>" if isinstance(offsets, Tensor) else str(type(offsets))
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {kind}")
+        if idx.dtype.kind == "b":       # torch makes the offsets with arange in the input's dtype
+            raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+        offs_dtype = idx.dtype
         offs = np.arange(0, idx.size, max(idx.shape[1], 1), dtype=np.int64) if idx.shape[1] else \
             np.zeros(idx.shape[0], np.int64)
         include_last_offset = False
@@ -183,6 +184,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if offsets.dim() != 1:
             raise ValueError("offsets has to be a 1D Tensor")
         offs = offsets._data.astype(np.int64)
+        offs_dtype = offsets._data.dtype
     else:
         raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {idx.ndim}")
     if mode not in _MODES:
@@ -191,7 +193,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError("max mode does not support scaling the gradient by the frequency")
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
-    _check_index_types(input._data, offsets._data if idx.ndim == 1 and offsets is not None else None)
+    if max_norm is not None:            # F.embedding_bag renorms before the kernel checks its index types
+        from .embedding_checks import check_index_dtype
+        check_index_dtype(idx.dtype, 2, "embedding_renorm_")
+    _check_index_types(input._data, offsets._data if offsets is not None else np.zeros(0, offs_dtype))
     if idx.ndim == 1 and mode != "max" and offs.size > 1 and (offs[1:] < offs[:-1]).any():
         # decreasing offsets make a bag of negative size: torch's sum/mean kernel stops at its index check
         raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "

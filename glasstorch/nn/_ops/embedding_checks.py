@@ -2,13 +2,23 @@
 sorted unique row selected and its norm taken), then ``index_select``'s."""
 
 
+def index_type_name(dt):
+    """How torch's checkScalarTypes names a tensor's type: the legacy ``torch.ShortTensor`` names, but
+    ``CPUBoolType`` for bool (its toString)."""
+    from ...ops.inplace import type_name
+    return "CPUBoolType" if dt.kind == "b" else f"torch.{type_name(dt)}Tensor"
+
+
+def check_index_dtype(dt, arg, fn):
+    """Indices must be Long or Int (int16, uint8, bool ... are refused, not converted)."""
+    if dt.name not in ("int64", "int32"):
+        raise RuntimeError(f"Expected tensor for argument #{arg} 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {index_type_name(dt)} instead (while checking arguments for {fn})")
+
+
 def check_renorm(idx, w):
     """``embedding_renorm_``: rows taken with ``select`` (negative ids wrap), ``norm`` needs floats."""
-    if idx.dtype.kind not in "iu":
-        from ...ops.inplace import type_name
-        raise RuntimeError("Expected tensor for argument #2 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{type_name(idx.dtype)}Tensor instead (while checking arguments "
-                           "for embedding_renorm_)")
+    check_index_dtype(idx.dtype, 2, "embedding_renorm_")
     import numpy as np
     n = w.shape[0]
     for i in np.unique(idx):

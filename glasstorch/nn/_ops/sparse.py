@@ -106,14 +106,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             if padding_idx < -w.shape[0]:
                 raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx = w.shape[0] + padding_idx
-    from .embedding_checks import check_lookup, check_renorm
+    from .embedding_checks import check_index_dtype, check_lookup, check_renorm
     if max_norm is not None:
         check_renorm(idx, w)
-    if idx.dtype.kind not in "iu":
-        from ...ops.inplace import type_name
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{type_name(idx.dtype)}Tensor instead (while checking "
-                           "arguments for embedding)")
+    check_index_dtype(idx.dtype, 1, "embedding")
     check_lookup(idx, w)
     if max_norm is not None and w.shape[1] == 0:
         pass                    # nothing to scale

@@ -1,10 +1,11 @@
 """torch's fused weight-norm kernel for a norm per slice of the first or last dim
-(``_weight_norm_interface``, ``WeightNormInterfaceBackward0``), in the tensor's own dtype."""
+(``_weight_norm_interface``, ``WeightNormInterfaceBackward0``): the arithmetic in _weight_norm_kernel.py."""
 import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
 from ...ops.shape import is_array
+from . import _weight_norm_kernel as _kernel
 
 
 def _axes(v, dim):
@@ -26,23 +27,22 @@ class WeightNormInterfaceBackward0(Node):
             grad_g = (gw * v).sum(axes, keepdim=True) / n
             grad_v = (g.reshape(tuple(n.shape)) / n) * (gw - v * (grad_g / n))
             return grad_v, grad_g.reshape(tuple(g.shape))
-        dot = np.sum(gw * v, axis=axes, keepdims=True, dtype=v.dtype)
-        n = norm.reshape(dot.shape)
-        grad_g = (dot / n).astype(v.dtype)
-        grad_v = ((g.reshape(dot.shape) / n) * (gw - v * (grad_g / n))).astype(v.dtype)
-        return grad_v, grad_g.reshape(g.shape)
+        # torch's kernel: its reduction orders and its one FMA (_weight_norm_kernel.py)
+        return _kernel.backward(gw, v, g, norm, self.dim)
 
 
-def weight_norm_interface(v, g, dim):
+def weight_norm_interface(v, g, dim, with_norm=False):
+    """torch's ``_weight_norm_interface``: w (and, ``with_norm``, the norm, float32 for float16 v)."""
     a = v._data
     d = dim % a.ndim
-    axes = _axes(a, d)
-    norm = np.sqrt(np.sum(a * a, axis=axes, keepdims=True, dtype=a.dtype)).astype(a.dtype)
-    w = (a * (g._data.reshape(norm.shape) / norm)).astype(a.dtype)
+    shape = [1] * a.ndim
+    shape[d] = a.shape[d]
+    # the norm in the accumulation type: float32 for a float16 weight, as torch's opmath
+    w, norm = _kernel.forward(a, g._data.reshape(shape), d)
     r = _wrap(w)
     if GRAD.enabled and (v.requires_grad or g.requires_grad):
         node = WeightNormInterfaceBackward0()
         node.dim = d
         node.save(v, g, _wrap(norm))
         record(node, r, v, g)
-    return r
+    return (r, _wrap(norm)) if with_norm else r

@@ -12,24 +12,12 @@ __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 def norm_except_dim(v, pow=2, dim=0):
     """The p-norm of v over every dim but ``dim`` (kept, size 1 elsewhere); dim=-1: the whole norm."""
-    if dim == -1:
-        return v.norm(pow)
-    if dim < 0:
-        dim += v.dim()
-    moved = v.transpose(0, dim) if dim else v
-    n = moved.contiguous().view(moved.size(0), -1).norm(pow, 1)
-    shape = [1] * v.dim()
-    shape[dim] = v.size(dim)
-    return n.view(shape)
+    return _t.norm_except_dim(v, pow, dim)
 
 
 def _weight_norm(v, g, dim=0):
-    """w = v * (g / ||v||), the norm taken over every dim but ``dim``: torch's fused kernel for the
-    first or last dim (WeightNormInterfaceBackward0), composed from ops otherwise."""
-    from ._weight_norm_op import weight_norm_interface
-    if dim in (0, v.dim() - 1) and v.dtype != _t.float16:
-        return weight_norm_interface(v.contiguous(), g.contiguous(), dim)
-    return v * (g / norm_except_dim(v, 2, dim))
+    """w = v * (g / ||v||), the norm taken over every dim but ``dim`` (torch._weight_norm)."""
+    return _t._weight_norm(v, g, dim)
 
 
 class _WeightNorm(Module):
