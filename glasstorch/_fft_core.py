@@ -12,6 +12,7 @@ whose mirror image was dropped (1 .. n - n//2 - 1) counted twice.
 """
 import numpy as np
 
+from ._fft_layout import elem_strides, exec_strides, laid_out, sort_dims
 from .autograd.graph import Node
 from .ops._common import GRAD, _wrap, record1
 
@@ -57,7 +58,11 @@ def resize(x, axes, sizes):
     for a, n in zip(axes, sizes):
         cut[a] = slice(0, n)
         pad[a] = (0, max(0, n - x.shape[a]))
-    return np.pad(x[tuple(cut)], pad)
+    x = x[tuple(cut)]           # a cut is a view, as torch's slice; only padding copies
+    if not any(p for _, p in pad):
+        return x
+    from .ops._layout import contig_or_cl      # constant_pad_nd: x's suggested memory format
+    return contig_or_cl(np.pad(x, pad), x)
 
 
 class _Fft(Node):
@@ -117,8 +122,11 @@ def _node(cls, input, axes, mode, in_sizes):
 
 
 def run_c2c(input, x, axes, sizes, mode, forward):
-    """C2C of complex array ``x`` (``input``'s values, maybe promoted) resized to ``sizes``."""
-    r = _wrap(c2c(resize(x, axes, sizes), axes, mode, forward))
+    """C2C of complex array ``x`` (``input``'s values, maybe promoted) resized to ``sizes``, laid out as
+    torch's (_fft_layout)."""
+    xr = resize(x, axes, sizes)
+    st = elem_strides(xr)
+    r = _wrap(laid_out(c2c(xr, axes, mode, forward), exec_strides(st, xr.shape, sort_dims(st, axes))))
     if GRAD.enabled and input._rg:
         node = _node(FftC2CBackward0, input, axes, mode, [x.shape[a] for a in axes])
         node.forward = forward
@@ -127,7 +135,10 @@ def run_c2c(input, x, axes, sizes, mode, forward):
 
 
 def run_r2c(input, x, axes, sizes, mode, onesided):
-    r = _wrap(r2c(resize(x, axes, sizes), axes, mode, onesided))
+    xr = resize(x, axes, sizes)
+    st = elem_strides(xr)
+    y = r2c(xr, axes, mode, onesided)
+    r = _wrap(laid_out(y, exec_strides(st, y.shape, sort_dims(st, axes, exclude_last=True))))
     if GRAD.enabled and input._rg:
         node = _node(FftR2CBackward0, input, axes, mode, [x.shape[a] for a in axes])
         node.onesided, node.last_size = onesided, sizes[-1]
@@ -139,9 +150,13 @@ def run_c2r(input, x, axes, sizes, mode, conj_input):
     """C2R to real sizes ``sizes``; the input's last axis is first cut or padded to sizes[-1]//2 + 1."""
     half = list(sizes[:-1]) + [sizes[-1] // 2 + 1]
     y = resize(x, axes, half)
+    st = elem_strides(y)        # torch's conj is a view: the strides before it
     if conj_input:
         y = y.conj()
-    r = _wrap(c2r(y, axes, mode, sizes[-1]))
+    if len(axes) > 1:       # torch: a C2C over all but the last axis, then a 1-d C2R of its result
+        st = exec_strides(st, y.shape, sort_dims(st, axes[:-1]))
+    out = c2r(y, axes, mode, sizes[-1])
+    r = _wrap(laid_out(out, exec_strides(st, out.shape, axes[-1:])))
     if GRAD.enabled and input._rg:
         node = _node(FftC2RBackward0, input, axes, mode, [x.shape[a] for a in axes])
         node.conj_input = conj_input

@@ -32,14 +32,21 @@ def _float_values(input, complex_ok=True):
     """The input's values as a float or complex array: integers and bools become the default float."""
     x = input._data
     if x.dtype.kind in "biu":
-        x = x.astype(_dt.DEFAULT.float.np)
+        x = _promoted(x, _dt.DEFAULT.float.np)
     elif x.dtype == np.float16:
         raise RuntimeError("Unsupported dtype Half")        # torch's CPU FFT (MKL/pocketfft) has no half kernel
     return x
 
 
 def _as_complex(x):
-    return x if x.dtype.kind == "c" else x.astype(np.complex64 if x.dtype == np.float32 else np.complex128)
+    return x if x.dtype.kind == "c" else _promoted(x, np.complex64 if x.dtype == np.float32 else np.complex128)
+
+
+def _promoted(x, dtype):
+    """``x`` in ``dtype`` laid out as torch's ``to`` lays it out (empty_like: a dense input's strides, its
+    size-1 dims' too), which decides the transform's output layout (_fft_layout)."""
+    from .ops._layout import preserve
+    return preserve(x.astype(dtype), x)
 
 
 def _check_n(n):

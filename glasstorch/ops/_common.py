@@ -205,8 +205,9 @@ def float_arrays(ufunc, a, b):
                     r = ufunc(x, y)
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
-                if x.shape != y.shape and 1 in r.shape and not (_is_canonical(x) and _is_canonical(y)):
-                    r = _ti(r, x, y)        # a size-1 dim strided its own way: TensorIterator's order
+                if not x.flags.c_contiguous or x.shape != y.shape and 1 in r.shape and not (
+                        _is_canonical(x) and _is_canonical(y)):
+                    r = _ti(r, x, y)        # TensorIterator's order: the first operand leads (mul(x.t(), y))
                 return r
     return None
 
@@ -388,6 +389,9 @@ def _compute(ufunc, x, y, dt):
     if ufunc is np.multiply and dt._cat == 3:
         from ._cabs import complex_multiply     # (ac - bd) + (ad + bc)i, rounded as torch's CPU kernel
         return np.asarray(complex_multiply(x, y), dtype=dt.np)
+    if ufunc is np.true_divide and dt._cat == 3:
+        from ._cdiv import complex_divide       # c10::complex's division with fused multiply-adds
+        return complex_divide(x, y, dt.np)
     if dt is float16:
         r = ufunc(np.asarray(x, np.float32) if isinstance(x, ndarray) else x,
                   np.asarray(y, np.float32) if isinstance(y, ndarray) else y)

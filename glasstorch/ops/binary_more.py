@@ -275,6 +275,12 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
         if ufunc is np.logaddexp and dt.np in (np.float32, np.float64):   # (SLEEF's exp, log1p: _sleef_loop)
             from ._sleef_loop import logaddexp as _logaddexp
             r = _wrap(_ti(_logaddexp(x, y, dt.np), x, y))
+        elif ufunc is np.arctan2 and dt.np == np.float32:      # (SLEEF's atan2 in the vector blocks)
+            from ._sleef_atan2f import atan2_kernel
+            r = _wrap(_ti(atan2_kernel(x, y, dt.np), x, y))
+        elif ufunc is np.arctan2 and dt.np == np.float64:
+            from ._sleef_atan2d import atan2_kernel as atan2_kernel64
+            r = _wrap(_ti(atan2_kernel64(x, y), x, y))
         else:
             r = _wrap(compute(ufunc, x, y, dt))
     if needs_grad(input, other):

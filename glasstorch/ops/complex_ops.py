@@ -15,6 +15,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record, record1
 from ._common import check_broadcast, tensors_only
 from .shape import as_view, is_array
+from ._layout import ti as _ti
 from .._arg_refuse import not_a_tensor
 
 _NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
@@ -64,7 +65,7 @@ def complex(real, imag, *, out=None):
     r = np.empty(check_broadcast(a.shape, b.shape), np.result_type(a.dtype, np.complex64))
     r.real = a
     r.imag = b
-    r = _wrap(r)
+    r = _wrap(_ti(r, a, b))         # TensorIterator's layout (complex(x.t(), y.t()) is column-major)
     if GRAD.enabled and (real._rg or imag._rg):
         record(ComplexBackward0(), r, real, imag)
     return r
@@ -95,7 +96,7 @@ def polar(abs, angle, *, out=None):
     from . import _libm                   # torch's float32 sin/cos are correctly rounded; NumPy's are not
     r.real = a * _libm.cos(t)
     r.imag = a * _libm.sin(t)
-    r = _wrap(r)
+    r = _wrap(_ti(r, a, t))
     if GRAD.enabled and (abs._rg or angle._rg):
         node = PolarBackward0()
         node.save(r, result_at=0)
@@ -268,7 +269,15 @@ class AngleBackward0(Node):
 def angle(input, *, out=None):
     x = input._data
     if x.dtype.kind == "c":
-        r = np.angle(x)
+        from ._layout import contig     # torch writes into a fresh out= tensor: row-major
+        if x.dtype == np.complex64:     # SLEEF's atan2 in the kernel's vector blocks
+            from ._sleef_atan2f import complex64_angle
+            r = contig(complex64_angle(x))
+        elif x.dtype == np.complex128:
+            from ._sleef_atan2d import complex128_angle
+            r = contig(complex128_angle(x))
+        else:
+            r = contig(np.angle(x))
     else:
         # torch: pi for negatives, 0 otherwise (also for -0.0), nan stays nan; integers give floats
         if x.dtype.kind != "f":
@@ -314,7 +323,11 @@ class CloneBackward0(Node):
 
 
 def _conj_copy(input, node_cls, lazy):
-    r = _wrap(np.conj(input._data))
+    # torch's lazy conj is a view (the input's strides), conj_physical an empty_like(input): NumPy's
+    # ufunc would restride size-1 dims its own way
+    from ._layout import elem_strides, preserve, with_strides
+    x = input._data
+    r = _wrap(with_strides(np.conj(x), elem_strides(x)) if lazy and x.ndim else preserve(np.conj(x), x))
     if lazy:
         r.__dict__["_is_conj"] = True
     if GRAD.enabled and input._rg:

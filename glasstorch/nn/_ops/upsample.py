@@ -1,11 +1,14 @@
-"""``F.interpolate``: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' and
-'area' (``UpsampleNearest2DBackward0`` ...).
+"""``F.interpolate``: 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area' and
+'lanczos' (antialias only) (``UpsampleNearest2DBackward0`` ...).  torch's source positions, rounding and
+accumulation orders: upsample_src (float32 / float64 forward and backward of the interpolating modes),
+upsample_aa32 / upsample_aa64 (antialias), upsample_uint8.
 
 Resampling one axis is a linear map: ``out = A @ x`` along that axis, where row ``o`` of ``A``
 holds the weights of the input positions that output position ``o`` reads (one 1 for nearest,
 1 - l and l for linear).  The 2-d modes apply one matrix per axis, and the backward is the
 transposed maps: ``dx = A_h^T g A_w``.
 """
+import functools
 import math
 import warnings
 
@@ -23,56 +26,13 @@ def _scale(n_in, n_out, align_corners, scale_factor):
     return 1.0 / scale_factor if scale_factor is not None and scale_factor > 0 else n_in / n_out
 
 
-def _nearest_matrix(n_in, n_out, scale_factor):
-    s = np.float32(1.0 / scale_factor if scale_factor else n_in / n_out)
-    src = np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * s).astype(np.int64), n_in - 1)
+def _nearest_matrix(n_in, n_out, scale_factor, exact=False, ct=np.float32, channels_last=False):
+    """Output o copies input floor(o * scale), or for 'nearest-exact' the pixel centre's nearest
+    input; in torch's rounding (upsample_src.nearest_index)."""
+    from .upsample_src import nearest_index
+    src = nearest_index(n_in, n_out, 1.0 / scale_factor if scale_factor else n_in / n_out, exact, ct, channels_last)
     a = np.zeros((n_out, n_in))
     a[np.arange(n_out), src] = 1.0
-    return a
-
-
-def _linear_matrix(n_in, n_out, align_corners, scale_factor, ct=np.float32):
-    """Source coordinates in ``ct``: float32, or float64 for double input (torch's opmath type)."""
-    s = ct(_scale(n_in, n_out, align_corners, scale_factor))
-    dst = np.arange(n_out, dtype=ct)
-    src = dst * s if align_corners else np.maximum((dst + ct(0.5)) * s - ct(0.5), 0)
-    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
-    i1 = i0 + (i0 < n_in - 1)
-    lam = (src - i0).astype(ct)
-    a = np.zeros((n_out, n_in))
-    np.add.at(a, (np.arange(n_out), i0), 1 - lam)
-    np.add.at(a, (np.arange(n_out), i1), lam)
-    return a
-
-
-def _nearest_exact_matrix(n_in, n_out, scale_factor):
-    """Output position o reads input floor((o + 0.5) * scale) (pixel centres, unlike 'nearest')."""
-    s = np.float32(1.0 / scale_factor if scale_factor else n_in / n_out)
-    src = np.minimum(np.floor((np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * s).astype(np.int64),
-                     n_in - 1)
-    a = np.zeros((n_out, n_in))
-    a[np.arange(n_out), src] = 1.0
-    return a
-
-
-def _cubic_matrix(n_in, n_out, align_corners, scale_factor, A=-0.75, ct=np.float32):
-    """Keys' cubic convolution (A = -0.75) over the 4 inputs around each source position, edges
-    clamped; the source position is not clamped at 0 as the linear modes' is."""
-    s = ct(_scale(n_in, n_out, align_corners, scale_factor))
-    dst = np.arange(n_out, dtype=ct)
-    src = dst * s if align_corners else (dst + ct(0.5)) * s - ct(0.5)
-    i0 = np.floor(src).astype(np.int64)
-    t = (src - i0).astype(ct)
-
-    def near(x):                    # |x| <= 1
-        return ((A + 2) * x - (A + 3)) * x * x + 1
-
-    def far(x):                     # 1 < |x| < 2
-        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
-    w = [far(t + 1), near(t), near(1 - t), far(2 - t)]
-    a = np.zeros((n_out, n_in))
-    for k in range(4):
-        np.add.at(a, (np.arange(n_out), np.clip(i0 - 1 + k, 0, n_in - 1)), w[k])
     return a
 
 
@@ -100,6 +60,9 @@ def _aa_matrix(n_in, n_out, align_corners, scale_factor, bicubic, ct=np.float32)
     floating type, as torch (float32, or float64 for double inputs)."""
     f32 = ct
     filt, radius = (_aa_filter_bicubic, 2.0) if bicubic else (_aa_filter_bilinear, 1.0)
+    if bicubic == "lanczos":
+        from .upsample_lanczos import RADIUS as radius, lanczos32, lanczos64
+        filt = lanczos64 if ct == np.float64 else lanczos32
     scale = f32(_scale(n_in, n_out, align_corners, scale_factor))
     support = f32(radius * scale if scale >= 1.0 else radius)
     invscale = f32(1.0) / scale if scale >= 1.0 else f32(1.0)
@@ -142,13 +105,16 @@ def _apply(x, mats):
 
 class _UpsampleBackward(Node):
     """y = A x (per resampled axis)   ->   dx = A^T g"""
-    __slots__ = ("mats",)
+    __slots__ = ("mats", "bwd")
 
     def backward(self, g):
         if not isinstance(g, np.ndarray):     # create_graph: recorded, see linear_double (torch's kernel
             from .linear_double import linear_double          # for this backward does not read the input)
             return (linear_double(self, g, lambda a: _apply(a.astype(np.float64), self.mats).astype(a.dtype),
                                   takes_input=False),)
+        bwd = getattr(self, "bwd", None)      # torch's own kernel's order and indices, see upsample_src
+        if bwd is not None and g.dtype in (np.float32, np.float64):
+            return (bwd(g),)
         if "Nearest" in type(self).__name__:
             return (_nearest_backward(g, self.mats),)
         return (_apply(g, [m.T.astype(g.dtype) for m in self.mats]),)
@@ -195,6 +161,7 @@ UpsampleNearestExact3DBackward0 = _node("UpsampleNearestExact3DBackward0")
 UpsampleBicubic2DBackward0 = _node("UpsampleBicubic2DBackward0")
 UpsampleBilinear2DAaBackward0 = _node("UpsampleBilinear2DAaBackward0")
 UpsampleBicubic2DAaBackward0 = _node("UpsampleBicubic2DAaBackward0")
+UpsampleLanczos2DAaBackward0 = _node("UpsampleLanczos2DAaBackward0")
 UpsampleTrilinear3DBackward0 = _node("UpsampleTrilinear3DBackward0")
 AdaptiveAvgPool3DBackward0 = _node("AdaptiveAvgPool3DBackward0")
 
@@ -219,7 +186,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.ndim == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
                          "tensor as input")
-    if (mode, nd) not in _NODES:
+    if mode == "lanczos" and nd == 2:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    elif (mode, nd) not in _NODES:
         want = {"linear": 3, "bilinear": 4, "trilinear": 5}.get(mode)
         if want is not None and x.ndim in (3, 4, 5):
             raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs {want}D input")
@@ -250,38 +222,72 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if x.dtype.kind == "c":
         _refuse_complex(x, mode, nd, antialias)
     ct = np.float64 if x.dtype == np.float64 else np.float32
-    if x.dtype == np.uint8 and mode in ("bilinear", "bicubic") and nd == 2:     # fixed-point, as torch
+    from .upsample_src import (bicubic_backward, cubic_weights, linear_backward, linear_channels_last,
+                               linear_weights, taps_fma, taps_fma_half, taps_matrix, uses_channels_last,
+                               uses_taps_fma)
+    if x.dtype == np.uint8 and mode in ("bilinear", "bicubic", "lanczos") and nd == 2:    # fixed-point, as torch
         from ...ops.conversion import keep_format
         from .upsample_uint8 import interpolate_uint8
         out = interpolate_uint8(x, out_size, scales, mode, align_corners, antialias)
         return _wrap(keep_format(np.ascontiguousarray(out), input._data))
     if antialias and x.dtype == np.float32:          # torch's float32 order, see upsample_aa32
         from .upsample_aa32 import interpolate_aa32
-        out, mats = interpolate_aa32(x, out_size, [_scale(n, o, align_corners, s) for n, o, s in
-                                                   zip(spatial, out_size, scales)], mode == "bicubic")
+        kind = "lanczos" if mode == "lanczos" else mode == "bicubic"
+        steps = [_scale(n, o, align_corners, s) for n, o, s in zip(spatial, out_size, scales)]
+        out, mats = interpolate_aa32(x, out_size, steps, kind)
+        from .upsample_aa32 import aa_taps
+        aa_taps = [aa_taps(n, o, st, kind) for n, o, st in zip(spatial, out_size, steps)]
+    elif antialias and x.dtype == np.float64:        # the same scheme in double, see upsample_aa64
+        from .upsample_aa64 import interpolate_aa64
+        out, mats, aa_taps = interpolate_aa64(x, out_size, [_scale(n, o, align_corners, s) for n, o, s in
+                                                            zip(spatial, out_size, scales)], mode)
     elif antialias:
-        mats = [_aa_matrix(n, o, align_corners, s, mode == "bicubic", ct) for n, o, s in zip(spatial, out_size, scales)]
-    elif mode == "nearest":
-        mats = [_nearest_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
-    elif mode == "nearest-exact":
-        mats = [_nearest_exact_matrix(n, o, s) for n, o, s in zip(spatial, out_size, scales)]
-    elif mode == "bicubic":
-        mats = [_cubic_matrix(n, o, align_corners, s, ct=ct) for n, o, s in zip(spatial, out_size, scales)]
+        kind = "lanczos" if mode == "lanczos" else mode == "bicubic"
+        mats = [_aa_matrix(n, o, align_corners, s, kind, ct) for n, o, s in zip(spatial, out_size, scales)]
+    elif mode in ("nearest", "nearest-exact"):
+        cl = uses_channels_last(x, out_size, nd, mode)
+        mats = [_nearest_matrix(n, o, s, mode == "nearest-exact", ct, cl) for n, o, s in zip(spatial, out_size, scales)]
+    elif mode == "bicubic":     # torch's source positions and coefficient rounding: upsample_src
+        taps = [cubic_weights(n, o, _scale(n, o, align_corners, s), align_corners, ct)
+                for n, o, s in zip(spatial, out_size, scales)]
+        mats = [taps_matrix(n, t) for n, t in zip(spatial, taps)]
     elif mode == "area":
         mats = [_area_matrix(n, o) for n, o in zip(spatial, out_size)]
     else:
-        mats = [_linear_matrix(n, o, align_corners, s, ct) for n, o, s in zip(spatial, out_size, scales)]
+        weights = [linear_weights(n, o, _scale(n, o, align_corners, s), align_corners, ct)
+                   for n, o, s in zip(spatial, out_size, scales)]
+        mats = [taps_matrix(n, ((i0, i1), (l0, l1))) for n, (i0, i1, l0, l1) in zip(spatial, weights)]
     quirk = antialias and out_size[1] == 1 and spatial[0] != out_size[0]    # see upsample_aa32.first_row_only
-    if quirk and x.dtype != np.float32:
+    if antialias and x.dtype in (np.float32, np.float64):
+        pass                                          # computed above
+    elif quirk:
         out = _apply(x.astype(np.float64), [np.broadcast_to(mats[0][:1], mats[0].shape), mats[1]]).astype(x.dtype)
-    elif not (antialias and x.dtype == np.float32):
+    elif mode in ("bilinear", "trilinear") and not antialias and uses_channels_last(x, out_size, nd):  # upsample_src
+        out = linear_channels_last(x, weights)
+    elif mode in ("linear", "bilinear", "trilinear", "bicubic") and not antialias and uses_taps_fma(x, mode):
+        taps = taps if mode == "bicubic" else [((i0, i1), (l0, l1)) for i0, i1, l0, l1 in weights]
+        out = (taps_fma_half if x.dtype == np.float16 else taps_fma)(x, taps)
+    else:
         out = _apply(x.astype(np.float64), mats).astype(x.dtype)
     from ...ops.conversion import keep_format         # torch: x's suggested memory format
     r = _wrap(keep_format(np.ascontiguousarray(out), input._data))
     if GRAD.enabled and input._rg:
-        node = (_NODES[(mode, nd)] if not antialias else
+        node = (_NODES[(mode, nd)] if not antialias else UpsampleLanczos2DAaBackward0 if mode == "lanczos" else
                 UpsampleBicubic2DAaBackward0 if mode == "bicubic" else UpsampleBilinear2DAaBackward0)()
         node.mats = mats
+        if mode in ("linear", "bilinear", "trilinear") and not antialias:
+            node.bwd = functools.partial(linear_backward, weights=weights, in_shape=x.shape)
+        elif mode == "bicubic" and not antialias:
+            node.bwd = functools.partial(bicubic_backward, in_shape=x.shape, align_corners=align_corners,
+                                         scales=[_scale(n, o, align_corners, s)
+                                                 for n, o, s in zip(spatial, out_size, scales)])
+        elif antialias and x.dtype in (np.float32, np.float64):
+            from .upsample_aa64 import aa_backward
+            node.bwd = functools.partial(aa_backward, in_shape=x.shape, taps=aa_taps)
+        elif mode in ("nearest", "nearest-exact"):     # torch's backward reads the channels-last indices
+            bmats = [_nearest_matrix(n, o, s, mode == "nearest-exact", ct, True)
+                     for n, o, s in zip(spatial, out_size, scales)]
+            node.bwd = functools.partial(_nearest_backward, mats=bmats)
         record1(node, r, input)
     return r
 

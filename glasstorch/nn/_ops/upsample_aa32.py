@@ -44,8 +44,12 @@ def _fma(p, q, r):
 @functools.lru_cache(maxsize=256)
 def aa_taps(n_in, n_out, scale, bicubic):
     """(lo, w): for each output its first input and float32 weights (rows padded with zeros to one length);
-    ``scale`` is torch's area_pixel_compute_scale (input step per output)."""
-    filt, radius = (_filter_bicubic, 2.0) if bicubic else (_filter_bilinear, 1.0)
+    ``scale`` is torch's area_pixel_compute_scale (input step per output); ``bicubic`` True, False
+    (bilinear) or "lanczos" (upsample_lanczos)."""
+    if bicubic == "lanczos":
+        from .upsample_lanczos import RADIUS as radius, lanczos32 as filt
+    else:
+        filt, radius = (_filter_bicubic, 2.0) if bicubic else (_filter_bilinear, 1.0)
     scale = f32(scale)
     support = f32(radius * scale) if scale >= 1.0 else f32(radius)
     invscale = f32(1.0 / float(scale)) if scale >= 1.0 else f32(1.0)

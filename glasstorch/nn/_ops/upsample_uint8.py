@@ -8,7 +8,8 @@ kernel computes it (Pillow's fixed-point scheme, UpSampleKernel.cpp):
   ``round(max weight * 2**(p + 1)) < 2**15``; each weight ``round(w * 2**p)`` (half away from 0);
 * a pass is ``clamp((sum_j w_j x_j + 2**(p - 1)) >> p, 0, 255)`` in integers: first along the
   width, then along the height (an axis whose size does not change is skipped).
-Bicubic uses Keys' cubic with A = -0.5 under antialias and A = -0.75 without."""
+Bicubic uses Keys' cubic with A = -0.5 under antialias and A = -0.75 without; lanczos (antialias only)
+the Lanczos-3 filter in double (upsample_lanczos), six taps before the stretch."""
 import math
 
 import numpy as np
@@ -32,8 +33,10 @@ def _cubic(a):
 
 def _weights(n_in, n_out, scale, bicubic, antialias, align_corners):
     """Per output: (first input index, list of double weights); and the largest weight."""
-    interp = 4 if bicubic else 2
+    interp = 6 if bicubic == "lanczos" else 4 if bicubic else 2
     filt = _cubic(-0.5 if antialias else -0.75) if bicubic else _linear
+    if bicubic == "lanczos":
+        from .upsample_lanczos import lanczos64 as filt
     rows, wmax = [], 0.0
     if antialias:
         support = interp * 0.5 * scale if scale >= 1.0 else interp * 0.5
@@ -102,7 +105,7 @@ def _pass(x, rows, p):
 def interpolate_uint8(x, out_size, scales, mode, align_corners, antialias):
     """uint8 (N, C, H, W) resampled to ``out_size`` (bilinear or bicubic)."""
     from .upsample import _scale
-    bicubic = mode == "bicubic"
+    bicubic = "lanczos" if mode == "lanczos" else mode == "bicubic"
     y = x.astype(np.int64)
     for axis in (3, 2):                          # width first, then height
         n_in, n_out, sf = x.shape[axis], out_size[axis - 2], scales[axis - 2]
