@@ -90,7 +90,7 @@ def _digamma_aten(x, t):
         p = np.zeros_like(z)
         fma = _fma_of(t)        # polevl's multiply-add is fused in torch's build (GCC contracts it)
         for c in _DIGAMMA_A:
-            p = fma(p, z, np.full_like(z, c))
+            p = fma(p, z, np.full_like(z, c)).reshape(z.shape)      # (fma64 answers a 0-d call 1-d)
         y = np.where(xr < t(1e17), z * p, t(0))
         val = acc + _log_as_libm(xr, t) - t(0.5) / xr - y
         val = np.where(xr == 10, acc + t(_PSI_10), val) - refl
@@ -112,7 +112,7 @@ def _log_as_libm(x, t):
     differs from the correctly rounded value near midpoints: special_bessel._libm), log for float64."""
     if t is np.float32:
         from .special_bessel import _libm
-        return _libm(np.log, x)
+        return _libm(np.log, np.atleast_1d(x)).reshape(np.shape(x))      # (0-d: an array, not a scalar)
     return np.log(x)
 
 
@@ -222,13 +222,18 @@ def digamma(input, *, out=None):
     return _apply(_digamma_as, DigammaBackward0(), input, "digamma")
 
 
-def polygamma(n, input, *, out=None):
+class PolygammaBackward1(PolygammaBackward0):
+    """y = x.polygamma_(n) (torch's separate in-place entry)   ->   dx = g polygamma(n + 1, x)"""
+    __slots__ = ()
+
+
+def polygamma(n, input, *, out=None, _node=PolygammaBackward0):
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
-    if n == 0:
-        return digamma(input)
-    node = PolygammaBackward0()
+    node = _node()
     node.n = n
+    if n == 0:      # digamma's values, under torch's PolygammaBackward0 all the same
+        return _apply(_digamma_as, node, input, "digamma")
     return _apply(lambda x: _polygamma64(n, x).astype(x.dtype), node, input, "trigamma" if n == 1 else "polygamma")
 
 

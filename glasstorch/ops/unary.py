@@ -206,8 +206,21 @@ def tanh_backward(grad_output, output):
     return r
 
 
+def _tanh(x):
+    """torch.tanh's values: float64 through MKL's vdTanh in torch's x86 build, which no NumPy routine
+    reproduces.  Measured agreement with it: SLEEF's tanhd (ops/_sleef_f64more.py) 89-99.6% of elements
+    below |x| = 5, glibc's tanh (ops/_sleef_loop.glibc_tanh) 50-92% there but 99.9% above, so each
+    range takes the closer one (about 98% overall, against 80% for NumPy's tanh).  float32: the correctly rounded value
+    (99.95% agree with MKL's vsTanh)."""
+    if x.dtype == np.float64 and x.size:
+        from ._sleef_f64more import tanhd
+        from ._sleef_loop import glibc_tanh
+        return np.where(np.abs(x) < 5, np.asarray(tanhd(x), np.float64).reshape(x.shape), glibc_tanh(x))
+    return _libm.tanh(x)
+
+
 def tanh(input, *, out=None):
-    return _unary(_libm.tanh, TanhBackward0, input, "result")
+    return _unary(_tanh, TanhBackward0, input, "result")
 
 
 class SigmoidBackward0(Node):
