@@ -145,6 +145,8 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         r = as_array(sum_all(x)).reshape(_reduced_shape(x.shape, axes, keepdim))
     elif own and (lead := _leading(x, axes, keepdim)) is not None:
         r = lead
+    elif own and (n := _trailing_rows(x, axes)):     # x.sum((-2, -1)): one row per output, torch's order
+        r = _sum_order.inner_sums(x.reshape(-1, n)).reshape(_reduced_shape(x.shape, axes, keepdim))
     elif odt == np.float16:                     # torch adds half in float (its opmath type), rounds once
         r = _add_reduce(x, axes if nd else None, keepdim, np.float32).astype(np.float16)
     elif x.size < _BIG:
@@ -177,6 +179,18 @@ def _strided_rows(x):
     if any(st < item for st in steps):
         return False
     return not (item == 4 and 4 < x.shape[-1] < 8 and item in steps)
+
+
+def _trailing_rows(x, axes):
+    """The row length when ``axes`` (two or more) are the trailing dims of a small C-contiguous
+    float32/float64 array: TensorIterator coalesces them into one inner dim, summed as a row
+    (``_sum_order.inner_sums``: measured bit for bit, e.g. a (8, 512, 7, 7) global average pool); else 0."""
+    nd = x.ndim
+    if len(axes) < 2 or sorted(axes) != list(range(nd - len(axes), nd)) or x.dtype.char not in "fd" \
+            or not x.flags.c_contiguous or x.size >= _BIG:
+        return 0
+    n = math.prod(x.shape[nd - len(axes):])
+    return n if n > 1 and x.size > n else 0
 
 
 def _whole(shape, axes):
@@ -332,6 +346,9 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
         r = _wrap(_sum_over(x, axes[0], keepdim) / x.dtype.type(x.shape[-1]))
     elif (lead := _leading(x, axes, keepdim)) is not None:   # a block of dims: torch's sum, then / n
         r = _wrap(lead / x.dtype.type(math.prod(x.shape[a] for a in axes)))
+    elif n := _trailing_rows(x, axes):                      # trailing dims: their rows' sums, then / n
+        r = _wrap((_sum_order.inner_sums(x.reshape(-1, n)) / x.dtype.type(n)).reshape(
+            _reduced_shape(x.shape, axes, keepdim)))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
     if not (x.flags.c_contiguous and x.size):         # torch's reductions allocate contiguous outputs

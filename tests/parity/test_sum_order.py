@@ -338,3 +338,29 @@ def test_last_dim_rows_with_signed_zeros_and_specials(n, dt):
     xs[4, 0], xs[4, n - 1] = np.inf, -np.inf
     got = {m: m.tensor(xs, dtype=getattr(m, dt)).sum(-1).numpy() for m in MODS}
     assert got[torch].tobytes() == got[glasstorch].tobytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(lead=st.lists(st.integers(1, 6), min_size=1, max_size=2), tail=st.lists(st.integers(1, 9), min_size=2, max_size=3),
+       dt=st.sampled_from(["float32", "float64"]), how=st.sampled_from(["sum", "mean", "mean_keep", "pool"]),
+       seed=st.integers(0, 2**31))
+def test_sums_over_trailing_dims_in_torch_order(lead, tail, dt, how, seed):
+    """x.sum((-2, -1)) / x.mean(...) over the trailing dims of a contiguous tensor: torch coalesces them
+    into one row per output and adds it as a last-dim row (a global average pool, adaptive_avg_pool2d(x, 1),
+    is such a mean)."""
+    shape = tuple(lead) + tuple(tail)
+    xs = np.random.default_rng(seed).standard_normal(shape) * 3
+    dims = tuple(range(len(lead), len(shape)))
+
+    def run(m):
+        x = m.tensor(xs, dtype=getattr(m, dt))
+        if how == "sum":
+            return x.sum(dims)
+        if how == "mean":
+            return x.mean(dims)
+        if how == "mean_keep":
+            return torch.mean(x, dims, keepdim=True) if m is torch else m.mean(x, dims, keepdim=True)
+        return m.nn.functional.adaptive_avg_pool2d(x.reshape(-1, 1, *xs.shape[-2:]), 1)
+    a, b = run(torch), run(glasstorch)
+    assert tuple(a.shape) == tuple(b.shape)
+    assert np.array_equal(a.numpy(), b.numpy())
