@@ -98,3 +98,23 @@ def test_remainder_gradient_for_the_divisor_is_floor_division(dt, create_graph):
         got[m] = (gx, gy)
     for u, v in zip(got[torch], got[glasstorch]):
         assert_same_array(u, v)
+
+
+NANS = {"hardswish": lambda m, x: m.nn.functional.hardswish(x),
+        "softshrink": lambda m, x: m.nn.functional.softshrink(x, 0.5),
+        "hardshrink": lambda m, x: m.nn.functional.hardshrink(x, 0.5),
+        "hardswish_module": lambda m, x: m.nn.Hardswish()(x)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(how=st.sampled_from(sorted(NANS)), n=st.integers(1, 60), every=st.integers(1, 4),
+       dt=st.sampled_from([np.float32, np.float64]), create_graph=st.booleans(), transposed=st.booleans())
+def test_hardswish_and_shrink_at_nan(how, n, every, dt, create_graph, transposed):
+    """A nan input: torch's scalar loop passes g (hardswish, shrinks), its vector loop gives the
+    formula's nan (hardswish) or 0 (shrinks); the bounds -3 / 3 and +-lambda as torch."""
+    x = np.resize(np.array([-3.0, 3.0, 0.2, -0.7, 0.5, -0.5], dt), n)
+    x[::every] = np.nan
+    if transposed:
+        x = np.ascontiguousarray(np.stack([x, x[::-1]]).T).T
+    got = _grads(NANS[how], x, create_graph)
+    assert_same_array(got[torch], got[glasstorch])

@@ -353,8 +353,12 @@ class HardswishBackward0(Node):
         return (kernel_backward(HardswishBackwardBackward0, self, g, x),)
 
     def kernel(self, g, x):
-        # torch's kernel: x <= -3 -> 0, x < 3 -> formula, else g (so 0 at -3 and g at 3)
-        return np.where(x <= -3, 0, np.where(x < 3, g * ((x / 3) + 0.5), g))
+        # torch's kernel: x <= -3 -> 0, x < 3 -> formula, else g (so 0 at -3 and g at 3); a nan gets
+        # g in the scalar loop and the formula's nan in the vector loop (_nan_paths)
+        r = np.where(x <= -3, 0, np.where(x < 3, g * ((x / 3) + 0.5), g))
+        from ._nan_paths import vector_nans
+        vec = vector_nans(g, x)
+        return r if vec is None else np.where(vec, x, r)
 
 
 def hardswish(input, inplace=False):

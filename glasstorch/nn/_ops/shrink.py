@@ -4,6 +4,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from .activation import _float_only, _unary
+from ._nan_paths import vector_nans
 
 
 class HardshrinkBackward0(Node):
@@ -12,10 +13,17 @@ class HardshrinkBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if self.m is np:
-            return (np.where((x >= -self.lambd) & (x <= self.lambd), 0, g),)
+        m = self.m
+        xa, ga = (x, g) if m is np else (x._data, g._data)
+        inside = np.asarray((xa >= -self.lambd) & (xa <= self.lambd))
+        # a nan: the scalar loop passes g (it is not inside), the vector loop gives 0 (_nan_paths)
+        vec = vector_nans(ga, xa)
+        if vec is not None:
+            inside |= vec
+        if m is np:
+            return (np.where(inside, 0, g),)
         from .mask_double import mask_double
-        return (mask_double(self, self.m.where((x >= -self.lambd) & (x <= self.lambd), 0, g), g, x),)
+        return (mask_double(self, m.where(m.from_numpy(inside), 0, g), g, x),)
 
 
 class SoftshrinkBackward0(HardshrinkBackward0):
