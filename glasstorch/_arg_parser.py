@@ -51,6 +51,7 @@ def _static_names():
                              ("ops.storage", "UntypedStorage", "torch.storage.UntypedStorage"),
                              ("storage", "TypedStorage", "torch.storage.TypedStorage"),
                              ("_quant_dtype", "_Quantized", "torch.dtype"),
+                             ("_dtype", "_NameOnly", "torch.dtype"),     # bfloat16
                              ("_legacy_ctor", "tensortype", "torch.tensortype")):
         cls = getattr(__import__(f"glasstorch.{mod}", fromlist=[name]), name, None)
         if cls is not None:

@@ -6,41 +6,23 @@ torch raises, so course code that checks ``torch.cuda.is_available()`` first run
 
 __all__ = ["device", "Size"]
 
-_KNOWN = ("cpu", "cuda", "mps", "meta", "xpu", "xla", "hip", "ipu", "mkldnn", "opengl", "opencl",
-          "ideep", "ve", "fpga", "maia", "vulkan", "metal", "lazy", "hpu", "mtia", "privateuseone")
-
-
 class device:
     """A device name with an optional index: ``device('cpu')``, ``device('cuda', 0)``."""
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type, index=None):
-        if isinstance(type, device):
-            self.type, self.index = type.type, type.index
+    def __init__(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and args[0].__class__ is device:
+            self.type, self.index = args[0].type, args[0].index
             return
-        if isinstance(type, int):
-            raise RuntimeError(f"Expected one of cpu, cuda, ... device type at start of device string: {type}")
-        name = type
-        if ":" in name:
-            name, _, idx = name.partition(":")
-            if index is not None:
-                raise RuntimeError("type (string) must not include an index because index was passed explicitly: " + type)
-            try:
-                index = int(idx)
-            except ValueError:
-                raise RuntimeError(f"Invalid device string: '{type}'") from None
-        if name not in _KNOWN:
-            raise RuntimeError("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, "
-                               "maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start "
-                               f"of device string: {type}")
-        self.type = name
-        self.index = index
+        from ._device_parse import bind
+        self.type, self.index = bind(device, args, kwargs)
 
     def __repr__(self):
         if self.index is None:
             return f"device(type='{self.type}')"
-        return f"device(type='{self.type}', index={self.index})"
+        # torch prints the int8 index cast to uint16 (a wrapped index of 128 and up shows as 65408...)
+        return f"device(type='{self.type}', index={self.index & 0xFFFF})"
 
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
@@ -53,7 +35,7 @@ class device:
         return hash((self.type, self.index))
 
     def __reduce__(self):
-        return (device, (self.type, self.index))
+        return (device, (self.type,) if self.index is None else (self.type, self.index))
 
     def __enter__(self):
         """``with torch.device('meta'):`` factories (and the layers built inside) make meta tensors
@@ -84,8 +66,6 @@ def check_device(d):
         if d == "cpu":
             return CPU
         dv = device(d)
-    elif isinstance(d, int):
-        dv = device("cuda", d)
     else:
         dv = device(d)
     if dv.type == "cpu":

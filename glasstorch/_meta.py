@@ -29,8 +29,17 @@ class _NoData(np.ndarray):
                                   f"a shape and a dtype but no data (see docs/differences.md)")
 
     def __array_function__(self, func, types, args, kwargs):
+        if func in _GEOMETRY:       # views that only restride (transpose, movedim ...): a meta result
+            args = tuple(a.view(np.ndarray) if isinstance(a, _NoData) else a for a in args)
+            r = func(*args, **kwargs)
+            return r.view(_NoData) if isinstance(r, np.ndarray) else r
         raise NotImplementedError(f"glasstorch computes nothing on meta tensors ({func.__name__}): they carry "
                                   f"a shape and a dtype but no data (see docs/differences.md)")
+
+
+# the NumPy functions glasstorch's view ops use that read no element
+_GEOMETRY = frozenset((np.swapaxes, np.transpose, np.moveaxis, np.expand_dims, np.squeeze, np.broadcast_to,
+                       np.diagonal, np.atleast_1d, np.atleast_2d, np.atleast_3d))
 
 
 def default_is_meta():

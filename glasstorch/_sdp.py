@@ -87,10 +87,15 @@ def is_flash_attention_available():
 
 @contextlib.contextmanager
 def sdp_kernel(enable_flash=True, enable_math=True, enable_mem_efficient=True, enable_cudnn=True):
-    """Deprecated form of ``sdpa_kernel`` taking one flag per backend."""
+    """Deprecated form of ``sdpa_kernel`` taking one flag per backend.  torch's ``@deprecated`` sits
+    under ``@contextmanager``: the call warns, before any ``with``, from contextlib's frame."""
     warnings.warn("`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager will be "
                   "removed. Please see `torch.nn.attention.sdpa_kernel()` for the new context manager, with updated "
-                  "signature.", FutureWarning, stacklevel=3)
+                  "signature.", FutureWarning, stacklevel=2)
+    return _sdp_kernel(enable_flash, enable_math, enable_mem_efficient, enable_cudnn)
+
+
+def _sdp_kernel(enable_flash, enable_math, enable_mem_efficient, enable_cudnn):
     chosen = [b for b, on in ((SDPBackend.FLASH_ATTENTION, enable_flash), (SDPBackend.EFFICIENT_ATTENTION,
               enable_mem_efficient), (SDPBackend.MATH, enable_math), (SDPBackend.CUDNN_ATTENTION, enable_cudnn)) if on]
     with sdpa_kernel(chosen) as context:

@@ -56,10 +56,11 @@ class StorageType:
 
 class Storage:
     """A loaded storage: ``array`` is the flat NumPy array every tensor over it views."""
-    __slots__ = ("array", "qdtype")
+    __slots__ = ("array", "qdtype", "meta")
 
-    def __init__(self, array, dtype=None):
+    def __init__(self, array, dtype=None, meta=False):
         self.array = array
+        self.meta = meta            # restored to the meta device (map_location="meta"): tensors over it are meta
         # a quantized storage type's dtype (torch.qint8 ...): its array holds the integers
         self.qdtype = dtype if dtype is not None and dtype not in dt.ALL else None
 
@@ -103,7 +104,11 @@ def _view_of(storage, storage_offset, size, stride):
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
-    return _wrap(_view_of(storage, storage_offset, size, stride))
+    t = _wrap(_view_of(storage, storage_offset, size, stride))
+    if storage.meta:
+        from ._meta import to_meta
+        t = to_meta(t)
+    return t
 
 
 def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata=None):
@@ -121,7 +126,7 @@ def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, bac
         raw = storage.array
         if raw.size % dtype.itemsize:
             raise RuntimeError(f"storage of {raw.size} bytes does not hold whole {dtype} elements")
-        storage = Storage(raw.view(dtype.np))
+        storage = Storage(raw.view(dtype.np), meta=storage.meta)
     return _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata)
 
 

@@ -177,7 +177,13 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, *args, **kwargs):
+        if kwargs or len(args) > 1 or (args and args[0].__class__ is not bool):
+            from ._arg_parser import parser_error
+            err = parser_error(("requires_grad_(bool requires_grad=True)",), args, kwargs)
+            if err is not None:
+                raise err
+        requires_grad = args[0] if args else kwargs.get("requires_grad", True)
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError(
@@ -320,6 +326,9 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         if not force and "_is_conj" in self.__dict__:   # (glasstorch stores a conj view resolved already)
             raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. "
                                "Use tensor.resolve_conj().numpy() instead.")
+        if self._is_meta:
+            raise TypeError("can't convert meta device type tensor to numpy. Use Tensor.cpu() to copy the tensor "
+                            "to host memory first.")
         if not self._data.size:     # torch hands NumPy an empty array's strides as NumPy makes them: all 0
             return np.lib.stride_tricks.as_strided(self._data, strides=(0,) * self._data.ndim)
         return self._data.view()    # a new array object on the same memory, as torch's (never the from_numpy one)

@@ -6,7 +6,6 @@ computes on the CPU only: ``cpu()`` is the tensor itself, ``cuda()``/``mps()`` r
 CPU-only torch build raises.
 """
 from . import _dtype as _dt
-from ._device import check_device
 from ._arg_refuse import not_a_tensor
 from . import _jit_state
 

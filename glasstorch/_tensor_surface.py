@@ -363,7 +363,7 @@ class TensorSurface(TensorViews, TensorIndex, TensorReduce, TensorLogic, TensorL
         return O.creation_more.new_full(self, size, fill_value, dtype, requires_grad, device)
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
-        return O.creation_more.new_tensor(self, data, dtype, requires_grad)
+        return O.creation_more.new_tensor(self, data, dtype, requires_grad, device=device)
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         return O.creation_more.diff(self, n, dim, prepend, append)

@@ -340,7 +340,8 @@ def _load_zip(z, map_location, weights_only, encoding, mmap_path):
                 raise TypeError(f"get_storage_from_record(): incompatible function arguments: the storage size "
                                 f"{numel!r} of data/{key} is not a valid element count")
             loaded[key] = _read_storage(z, f"data/{key}", d, nbytes, swap, mmap_path)
-            _check_location(location, map_location, loaded[key])
+            if _check_location(location, map_location, loaded[key]) == "meta":
+                loaded[key].meta = True
         return loaded[key]
 
     data = io.BytesIO(z.get_record("data.pkl"))
@@ -362,23 +363,10 @@ def _read_storage(z, name, d, nbytes, swap, mmap_path):
 
 
 def _check_location(location, map_location, storage):
-    """Only the CPU exists here; a storage saved on an accelerator needs ``map_location``."""
-    if callable(map_location) and not isinstance(map_location, (dict, device)):
-        result = map_location(_wrap(storage.array), location)
-        if result is not None:
-            return
-    elif isinstance(map_location, dict):
-        location = map_location.get(location, location)
-    elif map_location is not None:
-        location = str(map_location)
-    if location == "cpu" or location.startswith("cpu:") or location == "meta":
-        return
-    if location.startswith("cuda"):
-        raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
-                           "False. If you are running on a CPU-only machine, please use torch.load with "
-                           "map_location=torch.device('cpu') to map your storages to the CPU.")
-    raise RuntimeError(f"don't know how to restore data location of a storage saved on '{location}': glasstorch "
-                       "only has the CPU; pass map_location='cpu'")
+    """Where the storage is restored ("cpu", or "meta": its tensors come out on the meta device), or
+    torch's error for a location this CPU-only build lacks (_load_location.py)."""
+    from ._load_location import restore
+    return restore(map_location, location, _wrap(storage.array))
 
 
 def _unpickler(file, persistent_load, weights_only, encoding):

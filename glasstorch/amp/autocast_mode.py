@@ -17,37 +17,45 @@ class autocast:
         from .. import _dtype
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
-        _state._check(device_type)
-        self.device = device_type
         self.fast_dtype = _state.get_autocast_dtype(device_type) if dtype is None else dtype
+        self.device = device_type
+        if not is_autocast_available(device_type):
+            raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
+        if device_type == "privateuseone":
+            # no out-of-tree backend ever registers its module here
+            raise AssertionError("Tried to use AMP with the `privateuseone` backend, but the backend has not "
+                                 "registered a module or  the module miss some necessary funcs. The backend should "
+                                 "register a module by `torch._register_device_module`, and the module must have "
+                                 "these funcs: \n`get_amp_supported_dtype() -> List[torch.dtype]`. \n")
         self._cache_enabled = _state.is_autocast_cache_enabled() if cache_enabled is None else cache_enabled
         if enabled:
+            # torch compares the string itself: "cuda:0" is not disabled here, nor checked for its dtype
             if device_type == "cuda":
                 # what a CPU-only torch does
                 warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=2)
                 enabled = False
-            elif device_type == "cpu" and self.fast_dtype not in (_dtype.bfloat16, _dtype.float16):
-                warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
-                              "CPU Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.",
+            elif self.fast_dtype not in (_dtype.bfloat16, _dtype.float16):
+                name = device_type.upper()
+                warnings.warn(f"In {name} autocast, but the target dtype is not supported. Disabling autocast.\n"
+                              f"{name} Autocast only supports dtypes of torch.bfloat16, torch.float16 currently.",
                               stacklevel=2)
                 enabled = False
-            elif device_type != "cpu":
-                raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
-        self._enabled = bool(enabled)
+        self._enabled = enabled
 
     def __enter__(self):
-        if self._enabled:
+        # an enabled region of another device type casts nothing on the CPU, in torch as here
+        if self._enabled is True and _state._device_type(self.device) == "cpu":
             raise NotImplementedError(
                 f"glasstorch does not implement autocast's lower-precision casting (device_type='{self.device}', "
                 f"dtype={self.fast_dtype}); run the region with enabled=False, or cast the model and inputs "
                 f"yourself (model.half())")
+        self.prev_cache = STATE.cache
         self.prev = _state.is_autocast_enabled(self.device)
         self.prev_dtype = _state.get_autocast_dtype(self.device)
-        self.prev_cache = STATE.cache
-        _state.set_autocast_enabled(self.device, False)
+        _state.set_autocast_enabled(self.device, self._enabled)
         _state.set_autocast_dtype(self.device, self.fast_dtype)
-        STATE.cache = self._cache_enabled
         STATE.nesting += 1
+        _state.set_autocast_cache_enabled(self._cache_enabled)
         return self
 
     def __exit__(self, *exc):
@@ -66,7 +74,11 @@ class autocast:
 
 
 def is_autocast_available(device_type):
-    return device_type in _state._SUPPORTED
+    """torch._C._is_autocast_available: whether autocast keeps a state for the type of this device string."""
+    if not isinstance(device_type, str):
+        raise TypeError(f"_is_autocast_available(): argument 'device_type' (position 1) must be str, not "
+                        f"{type(device_type).__name__}")
+    return _state._device_type(device_type) in _state._SUPPORTED
 
 
 def custom_fwd(fwd=None, *, device_type, cast_inputs=None):

@@ -187,7 +187,8 @@ class Function(_SingleLevelFunction):
                 cls.setup_context(node, args, out)
             else:
                 out = cls.forward(node, *args, **kwargs)
-        if not (GRAD.enabled and any(t._rg for t in tensor_args)):
+        # torch's THPFunction_apply asks the grad mode, which inference mode leaves to enable_grad
+        if not ((GRAD.shadow if GRAD.inference else GRAD.enabled) and any(t._rg for t in tensor_args)):
             return out
         outs = out if isinstance(out, tuple) else (out,)
         # as torch: an edge for each tensor argument only (numbers and flags get none)

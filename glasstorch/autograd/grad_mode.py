@@ -11,18 +11,31 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inf
 
 
 class _GradState:
-    __slots__ = ("enabled", "inference")
+    # ``enabled``: whether ops record nodes.  Inference mode keeps it off whatever the grad mode is
+    # (torch excludes the autograd keys there), so inside it the grad mode that ``enable_grad`` /
+    # ``no_grad`` / ``set_grad_enabled`` set and ``is_grad_enabled`` reads is kept in ``shadow``.
+    __slots__ = ("enabled", "inference", "shadow")
 
     def __init__(self):
         self.enabled = True
         self.inference = False
+        self.shadow = False
 
 
 GRAD = _GradState()
 
 
 def is_grad_enabled():
-    return GRAD.enabled
+    return GRAD.shadow if GRAD.inference else GRAD.enabled
+
+
+def _set_mode(on):
+    """Set the grad mode; the previous one."""
+    if GRAD.inference:
+        prev, GRAD.shadow = GRAD.shadow, on
+    else:
+        prev, GRAD.enabled = GRAD.enabled, on
+    return prev
 
 
 def is_inference_mode_enabled():
@@ -85,11 +98,10 @@ class no_grad(_NoParamDecoratorContextManager):
         self.prev = False
 
     def __enter__(self):
-        self.prev = GRAD.enabled
-        GRAD.enabled = False
+        self.prev = _set_mode(False)
 
     def __exit__(self, *exc):
-        GRAD.enabled = self.prev
+        _set_mode(self.prev)
 
 
 class enable_grad(_NoParamDecoratorContextManager):
@@ -99,30 +111,28 @@ class enable_grad(_NoParamDecoratorContextManager):
         self.prev = True
 
     def __enter__(self):
-        self.prev = GRAD.enabled
-        GRAD.enabled = True
+        self.prev = _set_mode(True)
 
     def __exit__(self, *exc):
-        GRAD.enabled = self.prev
+        _set_mode(self.prev)
 
 
 class set_grad_enabled(_DecoratorContextManager):
     """Sets grad mode on or off; takes effect at once, even when not used with ``with``."""
 
     def __init__(self, mode):
-        self.prev = GRAD.enabled
         self.mode = bool(mode)
-        GRAD.enabled = self.mode
+        self.prev = _set_mode(self.mode)
 
     def __call__(self, orig_func):
-        GRAD.enabled = self.prev         # used as a decorator: the mode applies only while the function runs
+        _set_mode(self.prev)         # used as a decorator: the mode applies only while the function runs
         return super().__call__(orig_func)
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        GRAD.enabled = self.prev
+        _set_mode(self.prev)
 
     def clone(self):
         return self.__class__(self.mode)
@@ -142,12 +152,13 @@ class inference_mode(_DecoratorContextManager):
         return cls()(mode)          # used as a bare decorator: @inference_mode
 
     def __enter__(self):
-        self.prev = (GRAD.enabled, GRAD.inference)
-        GRAD.enabled = not self.mode
+        self.prev = (GRAD.enabled, GRAD.inference, GRAD.shadow)
+        # torch's InferenceMode(mode) sets grad mode to ``not mode``
+        GRAD.enabled = GRAD.shadow = not self.mode
         GRAD.inference = self.mode
 
     def __exit__(self, *exc):
-        GRAD.enabled, GRAD.inference = self.prev
+        GRAD.enabled, GRAD.inference, GRAD.shadow = self.prev
 
     def clone(self):
         return self.__class__(self.mode)

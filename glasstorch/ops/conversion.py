@@ -228,7 +228,11 @@ def clone(input, *, memory_format=None):
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
         not_a_tensor()
-    r = _wrap(layout_copy(x, getattr(memory_format, "name", None)))
+    if input._is_meta:          # a copy of no data: another meta tensor
+        from .._meta import empty_meta
+        r = empty_meta(x.shape, x.dtype)
+    else:
+        r = _wrap(layout_copy(x, getattr(memory_format, "name", None)))
     if GRAD.enabled and input._rg:
         record1(CloneBackward0(), r, input)
     return r

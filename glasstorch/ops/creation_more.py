@@ -216,7 +216,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 # ---- new_* constructors: same dtype as the tensor unless told ------------------------------------------
 def new_full(t, size, fill_value, dtype=None, requires_grad=False, device=None, *, _fn="new_full"):
     from .._creation import full_named
-    return full_named(size, fill_value, dtype or t.dtype, requires_grad, device, _fn)
+    from .._meta import is_meta_device, to_meta
+    # on the tensor's own device unless told: a meta tensor's new_* are meta (made on the CPU, then dropped)
+    meta = is_meta_device(device) if device is not None else t._is_meta
+    r = full_named(size, fill_value, dtype or t.dtype, requires_grad, None if meta else device, _fn)
+    return to_meta(r) if meta else r
 
 
 def new_zeros(t, *size, dtype=None, requires_grad=False, device=None):
@@ -239,4 +243,8 @@ def new_tensor(t, data, dtype=None, requires_grad=False, **kw):
         warn_at_caller("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
                        "sourceTensor.detach().clone().requires_grad_(True), rather than tensor.new_tensor(sourceTensor).")
         data = data._data
-    return tensor(data, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    from .._meta import is_meta_device, to_meta
+    device = kw.get("device")
+    meta = is_meta_device(device) if device is not None else t._is_meta
+    r = tensor(data, dtype=dtype or t.dtype, requires_grad=requires_grad, device=None if meta else device)
+    return to_meta(r) if meta else r

@@ -14,6 +14,7 @@ from .._tensor import _wrap_dim
 
 from .._sizes import int_list  # noqa: E402
 from .._arg_refuse import not_a_tensor
+from .._meta import _NoData
 
 
 def sizes_arg(sizes, fn=None, arg="size"):
@@ -64,6 +65,8 @@ def _register_view(base, r):
 
 def as_view(input, arr):
     """Wrap ``arr`` (a NumPy view of ``input``'s data) as a torch view of ``input``."""
+    if input._data.__class__ is _NoData and arr.__class__ is not _NoData:
+        arr = arr.view(_NoData)     # a view of a meta tensor is a meta tensor (NumPy's striding drops the class)
     r = _wrap(arr)
     r._vc = input._vc
     r._base = base = input if input._base is None else input._base

@@ -29,12 +29,14 @@ def stride(input, dim=None):
 
 
 def data_ptr(input):
+    if input._is_meta:          # no memory behind it: torch's null pointer
+        return 0
     return input._data.__array_interface__["data"][0]
 
 
 def storage_offset(input):
     x = input._data
-    return (data_ptr(input) - _root(x).__array_interface__["data"][0]) // x.itemsize
+    return (x.__array_interface__["data"][0] - _root(x).__array_interface__["data"][0]) // x.itemsize
 
 
 class UntypedStorage:

@@ -42,7 +42,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     # only the math kernel refuses a mask with is_causal; torch's CPU flash kernel applies both
     if is_causal and attn_mask is not None and not flash:
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
-    wants_grad = g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad)
+    # GRAD.enabled: whether ops record (never in inference mode, even under enable_grad, as torch's
+    # native kernel), not the grad mode a custom Function asks
+    from ...autograd.grad_mode import GRAD
+    wants_grad = GRAD.enabled and (query.requires_grad or key.requires_grad or value.requires_grad)
     if query.dtype == g.float16 and not (flash and wants_grad):
         # torch computes half attention in float32 and rounds the result once (the math kernel upcasts;
         # the CPU flash kernel accumulates in float too, rounding the softmax numerator to half before
@@ -62,7 +65,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         keep = g.from_numpy(np.tril(np.ones((L, S), dtype=bool)))
         causal = _bool_to_additive(keep, False, query.dtype)
         attn_mask = causal if attn_mask is None else attn_mask + causal
-    if flash and g.is_grad_enabled() and (query.requires_grad or key.requires_grad or value.requires_grad):
+    if flash and wants_grad:
         return flash_attention(query, *grouped, attn_mask, scale, _attend)
     attend = _attend if flash else _attend_math
     if dropout_p <= 0.0:

@@ -9,7 +9,6 @@ from collections import OrderedDict
 
 from ..._tensor import Tensor
 from ... import _dtype as _dt
-from ..._device import check_device
 from ..parameter import Parameter
 from . import _conversion
 from . import _factory
@@ -349,9 +348,9 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
     def cpu(self):
         return self
 
-    def cuda(self, device=None):
-        check_device("cuda")
-        return self
+    from ..._accel_moves import module_method as _moved
+    cuda, xpu, ipu, mtia = _moved("cuda"), _moved("xpu"), _moved("ipu"), _moved("mtia")
+    del _moved
 
     def share_memory(self):
         """Moves every parameter, buffer and gradient into shared memory (Hogwild training)."""

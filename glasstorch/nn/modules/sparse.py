@@ -37,8 +37,15 @@ class Embedding(Module):
 
     def reset_parameters(self):
         init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self):
+        # through fill_, as torch: a weight on the meta device (built under torch.device("meta")) has no
+        # data to write, and fill_ leaves it as it is
         if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+            from ...autograd.grad_mode import no_grad
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input):
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
@@ -99,8 +106,15 @@ class EmbeddingBag(Module):
 
     def reset_parameters(self):
         init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self):
+        # through fill_, as torch: a weight on the meta device (built under torch.device("meta")) has no
+        # data to write, and fill_ leaves it as it is
         if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+            from ...autograd.grad_mode import no_grad
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input, offsets=None, per_sample_weights=None):
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,

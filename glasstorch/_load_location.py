@@ -1,0 +1,73 @@
+"""Where ``torch.load`` puts a storage: torch's ``_get_restore_location`` and ``default_restore_location``
+with its registry of deserializers (torch/serialization.py), on a build that has only the CPU.
+
+``map_location`` is None (the saved tag), a dict (tag -> tag), a string or bytes, a ``torch.device``,
+or a callable ``(storage, tag)`` whose None falls back to the saved tag.  The tag then goes through the
+deserializers in torch's priority order: "cpu" loads; "meta" makes a meta storage; cuda, mps,
+privateuseone, hpu, xpu and mtia raise what a CPU-only torch raises; anything else is "don't know how to
+restore".  The comparisons are torch's own (``==``, ``re.match``, ``startswith``), so a bytes or
+``torch.device`` tag fails as it fails there.
+"""
+import re
+
+_ADVICE = ("If you are running on a CPU-only machine, please use torch.load with "
+           "map_location=torch.device('cpu') to map your storages to the CPU.")
+
+
+def is_meta(map_location):
+    """torch's ``_is_meta_location``: a plain "meta" target, whose storages are not read at all."""
+    from ._device import device
+    if isinstance(map_location, str):
+        return map_location == "meta"
+    return isinstance(map_location, device) and map_location.type == "meta"
+
+
+def restore(map_location, tag, storage):
+    """"cpu" or "meta": the device the storage saved with ``tag`` is restored to, or torch's error.
+    ``storage`` is what a callable ``map_location`` is handed."""
+    from ._device import device
+    if map_location is None:
+        return _default(tag)
+    if isinstance(map_location, dict):
+        return _default(map_location.get(tag, tag))
+    if isinstance(map_location, (str, bytes)):
+        return _default(map_location)
+    if isinstance(map_location, device):
+        return _default(str(map_location))
+    result = map_location(storage, tag)
+    # (a storage handed back is kept, whatever the callable did to it: glasstorch's are all on the CPU)
+    return _default(tag) if result is None else "cpu"
+
+
+def _default(location):
+    if location == "cpu":
+        return "cpu"
+    _backend("cuda", location)
+    if location.startswith("mps"):
+        raise RuntimeError("torch.UntypedStorage(): Storage device not recognized: mps")
+    if location == "meta":
+        return "meta"
+    for name in ("privateuseone", "hpu", "xpu", "mtia"):
+        _backend(name, location)
+    raise RuntimeError("don't know how to restore data location of torch.storage.UntypedStorage (tagged with "
+                       + location + ")")
+
+
+def _backend(name, location):
+    """torch's ``_deserialize(name, ...)`` and ``_validate_device``: every accelerator is missing here."""
+    if location == name:
+        pass
+    elif not isinstance(location, (str, bytes)):
+        # re.match's own TypeError, naming the type as torch's C types are named (torch.device)
+        from ._arg_parser import tp_name
+        raise TypeError(f"expected string or bytes-like object, got '{tp_name(location)}'")
+    elif not re.match(f"{name}(:|[0-9]+)", location):
+        return
+    if name in ("privateuseone", "hpu"):        # no torch.<name> module in a CPU build
+        raise RuntimeError(f"The {name.upper()} device module is not registered. " + _ADVICE)
+    from ._device import device
+    d = device(location)                        # torch reads the index from the string first
+    if name == "mtia" and d.index is None:
+        raise RuntimeError("Cannot execute getCurrentDevice() without MTIA backend.")
+    raise RuntimeError(f"Attempting to deserialize object on a {name.upper()} device but "
+                       f"torch.{name}.is_available() is False. " + _ADVICE)
