@@ -76,6 +76,36 @@ def _torch_mean(x):
 _GRAIN = 32768          # torch's reductions this small run on one thread
 
 
+def _kept_shape(shape, axes, keepdim):
+    return tuple(1 if i in axes else k for i, k in enumerate(shape)) if keepdim else \
+        tuple(k for i, k in enumerate(shape) if i not in axes)
+
+
+def _welford_rows(x, axes, n, whole=False):
+    """(mean, m2) per output of a float64 reduction over ``axes`` as torch's WelfordOps take them
+    (binary_kernel_reduce: each output's numbers one after another, in memory order, ``mean += d / k``,
+    ``m2 += d (x - mean)`` unfused: measured bit for bit), or None where not modelled (other dtypes,
+    whole-tensor or strided reductions, rows long enough for torch to split them over threads, and
+    sizes where a Python step per number would cost too much).  ``whole``: var_mean / std_mean, which
+    take this pass for a whole-tensor reduction too (var / std take a two-pass one there), and whose
+    float32 mean is this pass's, in double, rounded once."""
+    if not (x.dtype == np.float64 or whole and x.dtype == np.float32) or not x.flags.c_contiguous \
+            or not 1 < n <= 8192 or x.size < n or x.size == n and not whole or x.size > (1 << 22):
+        return None
+    keep = [i for i in range(x.ndim) if i not in axes]
+    # (float32: var_mean's mean, accumulated in double as torch does and rounded once by the caller)
+    rows = np.ascontiguousarray(np.transpose(x, keep + sorted(axes)), np.float64).reshape(-1, n)
+    mean = np.zeros(rows.shape[0])
+    m2 = np.zeros(rows.shape[0])
+    with np.errstate(invalid="ignore", over="ignore"):
+        for k in range(n):
+            v = rows[:, k]
+            d = v - mean
+            mean = mean + d / float(k + 1)
+            m2 = m2 + d * (v - mean)
+    return mean, m2
+
+
 def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     if keepdim is not False and keepdim is not True or unbiased is not None and unbiased is not True \
             and unbiased is not False:      # torch's parser takes bools only
@@ -109,6 +139,11 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
             # the whole-tensor path: squared deviations added one after another in double (one thread)
             ss = np.add.accumulate(((xf - mean) ** 2).reshape(-1))[-1].reshape((1,) * x.ndim)
             ss = ss if keepdim else np.squeeze(ss, axes)
+        elif (w := _welford_rows(x, axes, n, whole=welford)) is not None:
+            # float64 over dims: torch's Welford pass, one number after another per output
+            mean, ss = (np.reshape(a, _kept_shape(x.shape, axes, True)) for a in w)
+            if not keepdim:
+                ss = np.squeeze(ss, axes)
         else:
             ss = np.sum((xf - mean) ** 2, axis=axes, keepdims=keepdim)
         # torch divides by max(0, N - correction): 0/0 gives nan, anything else / 0 gives inf
