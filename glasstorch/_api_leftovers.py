@@ -72,7 +72,8 @@ def mvlgamma(input, p, *, out=None):
         x = x.astype(np.float32)
     halves = (np.arange(p - 1, -1, -1) / 2).astype(x.dtype)   # torch sums lgamma(x - (p-1)/2) ... lgamma(x)
     c = x.dtype.type(p * (p - 1) / 4 * math.log(math.pi))
-    r = _wrap(np.asarray(_lgamma(x[..., None] - halves).sum(-1) + c, x.dtype))
+    from .ops._layout import contig       # torch's composite ends in sum(-1): a fresh contiguous result
+    r = _wrap(contig(np.asarray(_lgamma(x[..., None] - halves).sum(-1) + c, x.dtype)))
     if GRAD.enabled and input._rg:
         node = MvlgammaBackward0()
         node.p = p

@@ -3,7 +3,6 @@
 and ``torch.FloatTensor(...)`` constructors.
 """
 import math
-import warnings
 
 import numpy as np
 
@@ -11,6 +10,7 @@ from . import _dtype as _dt
 from ._device import check_device
 from . import _creation_seq as _seq
 from . import _alloc
+from . import _creation_copy
 from ._tensor import Tensor, _wrap
 from ._sizes import _size, _size_kw, _type_name as _size_type_name  # noqa: F401  (every creator's size)
 from ._numpy_check import check_numpy_dtype as _check_numpy_dtype
@@ -224,14 +224,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a tensor)."""
     check_device(device)
     if isinstance(data, Tensor):
-        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
-                      UserWarning, stacklevel=2)
+        from ._user_warning import warn_at_caller       # (the user's line, past the factory wrappers)
+        warn_at_caller("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
     want = _dt.to_dtype(dtype).np if dtype is not None else None
     arr = _infer(data, want)
     if want is not None and arr.dtype != want:
         arr = arr.astype(want)
-    return _check_rg(_wrap(arr), requires_grad)
+    return _check_rg(_wrap(_creation_copy.keep_layout(arr, data)), requires_grad)     # (its layout kept)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -333,6 +333,7 @@ def full_named(size, fill_value, dtype, requires_grad, device, fn):
     """``full``, whose size must be a sequence; ``fn`` names the caller in torch's errors (new_full ...)."""
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {_size_type_name(size)}")
+    _creation_copy.number_fill(fill_value, fn)
     if dtype is None:
         dflt = _dt.number_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     else:
@@ -359,6 +360,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    _creation_copy.number_fill(fill_value, "full_like")
     return _filled_like(input, fill_value, dtype, requires_grad, device, memory_format)
 
 

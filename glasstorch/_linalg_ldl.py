@@ -227,5 +227,6 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
     with np.errstate(all="ignore"):
         for i in range(xs.shape[0]):
             _sytrs_lower(lds[i], pvs[i], xs[i])
-    r = record_not_implemented("linalg_ldl_solve", _wrap(xs.reshape(batch + b.shape[-2:])), LD, B)
+    from ._linalg_chol_checks import lapack_layout       # LAPACK's sytrs writes column-major
+    r = record_not_implemented("linalg_ldl_solve", _wrap(lapack_layout(xs.reshape(batch + b.shape[-2:]))), LD, B)
     return r if out is None else _write_out("linalg_ldl_solve", r, out)

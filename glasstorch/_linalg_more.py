@@ -7,7 +7,6 @@ import numpy as np
 from .autograd.graph import Node
 from .ops._common import _wrap, needs_grad, record, record1
 from .ops.shape import is_array
-from ._linalg_half import no_half_kernel
 from ._typed_args import check, check_all
 from ._linalg_chol_checks import (check_cholesky_inverse, check_cholesky_solve, check_householder,
                                   check_solve_triangular, lapack_layout)
@@ -264,30 +263,14 @@ def cholesky_inverse(L, upper=False, *, out=None):
     return r
 
 
-def geqrf(input, *, out=None):
-    """LAPACK's QR in compact form: R above the diagonal, Householder vectors below, and their taus."""
-    from ._return_types import return_type
-    a = input._data
-    if a.ndim < 2:
-        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
-    no_half_kernel(a, "geqrf_cpu")
-    flat = a.reshape((-1,) + a.shape[-2:])
-    hs, taus = [], []
-    for m in flat:
-        h, tau = np.linalg.qr(m.astype(np.float64), mode="raw")
-        hs.append(h.T)
-        taus.append(tau)
-    k = min(a.shape[-2:])
-    h = np.stack(hs).reshape(a.shape) if flat.shape[0] else np.zeros(a.shape)
-    tau = np.stack(taus).reshape(a.shape[:-2] + (k,)) if flat.shape[0] else np.zeros(a.shape[:-2] + (k,))
-    ret = return_type("geqrf", ["a", "tau"])
-    return ret(_wrap(np.ascontiguousarray(h.astype(a.dtype))), _wrap(np.ascontiguousarray(tau.astype(a.dtype))))
+from ._linalg_geqrf import geqrf  # noqa: E402  (complex, empty and autograd cases there)
 
 
 class LinalgHouseholderProductBackward0(Node):
     """Q = H_1 ... H_k   ->   dA, dtau: the reflector products differentiated step by step (the forward
     replayed with a graph, then autograd.grad through it)"""
     __slots__ = ()
+    _complex_ready = True       # autograd.grad already answers in torch's complex convention
 
     def backward(self, g):
         import glasstorch as t
@@ -302,8 +285,8 @@ class LinalgHouseholderProductBackward0(Node):
         with t.enable_grad():
             q = _householder(a, tt)
             ga, gt = t.autograd.grad(q, (a, tt), _wrap(g) if plain else g, allow_unused=True)
-        if plain:
-            return (None if ga is None else ga._data), (None if gt is None else gt._data)
+        if plain:       # (column-major, as torch's formula gives it)
+            return (None if ga is None else lapack_layout(ga._data)), (None if gt is None else gt._data)
         return ga, gt
 
 
@@ -337,7 +320,8 @@ def _householder(A, tau):
     for i in range(k - 1, -1, -1):          # Q = H_i Q, last reflector first
         below = (t.arange(m) > i).to(A.dtype)
         v = A[..., :, i] * below + unit.index_fill(0, t.tensor([i]), 1.0)
-        w = (v.unsqueeze(-2) @ Q).squeeze(-2)                   # v^T Q
+        vh = v.conj() if A.is_complex() else v
+        w = (vh.unsqueeze(-2) @ Q).squeeze(-2)                  # v^H Q
         Q = Q - tau[..., i, None, None] * v.unsqueeze(-1) * w.unsqueeze(-2)
     return Q
 

@@ -270,7 +270,7 @@ class TensorFill:
         return _ip(self, O.special_fns.digamma)
 
     def polygamma_(self, n):
-        return _ip(self, lambda x: O.special_fns.polygamma(n, x))
+        return _ip(self, lambda x: O.special_fns.polygamma(n, x, _node=O.special_fns.PolygammaBackward1))
 
     def logit_(self, eps=None):
         return _ip(self, O.special_fns.logit, eps)

@@ -342,6 +342,13 @@ def check_broadcast(*shapes):
     return acc
 
 
+def check_pair(a, b):
+    """TensorIterator sizes its operands before it looks at their dtypes: two tensors that do not
+    broadcast raise torch's "The size of tensor a ..." error ahead of any "not implemented for" one."""
+    if a.__class__ is Tensor and b.__class__ is Tensor and a._data.shape != b._data.shape:
+        check_broadcast(a._data.shape, b._data.shape)
+
+
 def broadcast_error(sa, sb):
     """torch's message for shapes that do not broadcast (it checks from the last dim back)."""
     n = max(len(sa), len(sb))

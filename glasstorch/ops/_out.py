@@ -50,12 +50,19 @@ _SAME_DTYPE = frozenset({"neg", "abs", "floor", "ceil", "round", "trunc", "frac"
 _BOOL_OUT = frozenset({"signbit", "isposinf", "isneginf"})
 
 
-def check_out_dtype(name, input, out):
+def check_out_dtype(name, input, out, operands=()):
     """torch's out= dtype check for op ``name``, made before the op computes (so it comes before the
-    op's own dtype errors, as in torch)."""
+    op's own dtype errors, as in torch); ``operands``: all the op's arguments (float_power's base may be
+    a number)."""
     from .._tensor import Tensor
+    if name == "float_power" and isinstance(out, Tensor):
+        from ._out_dtype_rules import check_float_power
+        check_float_power(operands, out)
     if not isinstance(out, Tensor) or not isinstance(input, Tensor):
         return
+    if name in ("complex", "polar", "nonzero"):
+        from ._out_dtype_rules import check_exact
+        check_exact(name, input, out)
     got, want = out._data.dtype, input._data.dtype
     if name in _SAME_DTYPE and got != want:
         raise RuntimeError(f"Found dtype {_NAMES[got.name]} but expected {_NAMES[want.name]}")
@@ -149,10 +156,26 @@ def write_out(name, r, out):
         if dst.size:
             # torch's C++ warning names the user's line, however many glasstorch calls lie between
             warn_at_caller(_RESIZED.format(list(dst.shape), list(src.shape)))
-        out._data = dst = np.empty(src.shape, dst.dtype)
+        out._data = dst = _resized(name, src, dst.dtype)
     np.copyto(dst, src, casting="unsafe")
     out._vc[0] += 1
     return out
+
+
+# ops whose out= kernels resize ``out`` to a contiguous tensor whatever the result's layout (not
+# structured kernels, or composites that copy their result in: structured kernels give a resized
+# ``out`` the strides of the result they compute)
+_CONTIGUOUS_RESIZE = frozenset({"cholesky_solve", "special_ndtr", "quantile", "nanquantile", "tensorinv",
+                                "chain_matmul", "kron", "_fft_r2c", "_fft_c2c", "_fft_c2r", "ifft", "ihfft"})
+
+
+def _resized(name, src, dtype):
+    """A fresh array for an ``out`` of the wrong shape: torch's resize_output then, in its structured kernels,
+    ``as_strided_`` to the result's strides, so ``exp(x.T, out=empty)`` is column-major as ``exp(x.T)``."""
+    from ._layout import _alloc, preserve_strides
+    if name in _CONTIGUOUS_RESIZE or src.ndim < 2 or any(s < 0 for s in src.strides):
+        return np.empty(src.shape, dtype)
+    return _alloc(src.shape, dtype, preserve_strides(src))
 
 
 # these write int32 or int64 indices as out_int32 says, into an out of exactly that dtype
@@ -186,7 +209,7 @@ def with_out(fn, check=None):
             except AttributeError:      # a non-tensor where a tensor goes (``torch.exp(ndarray)``)
                 not_tensor()            # torch's parser error for this call, if torch refuses it
                 raise
-        check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out)
+        check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out, args + tuple(kwargs.values()))
         check_out_overlap(fn.__name__, out, args + tuple(kwargs.values()))
         if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
             kwargs["dtype"] = FROM_NP[out._data.dtype]

@@ -9,6 +9,7 @@ from ._layout import clone as _empty_like  # (an empty result keeps x's strides:
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, binary_operands
 from ._common import tensors_only
+from ._common import check_pair
 from .inplace import commit, type_name
 from .._arg_refuse import not_a_tensor
 
@@ -63,7 +64,10 @@ def isreal(input):
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
         not_a_tensor()
-    return _wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
+    if x.dtype.kind == "c":
+        return _wrap(_ti(as_array(x.imag == 0), x))
+    from ._layout import preserve
+    return _wrap(preserve(np.ones(x.shape, np.bool_), x))      # torch's ones_like(x, bool)
 
 
 def signbit(input, *, out=None):
@@ -135,17 +139,23 @@ def _b(x):
 
 def logical_and(input, other, *, out=None):
     tensors_only('logical_and', input, other)
-    return _wrap(as_array(np.logical_and(_b(input), _b(other))))
+    check_pair(input, other)
+    a, b = _b(input), _b(other)
+    return _wrap(_ti(as_array(np.logical_and(a, b)), a, b))     # TensorIterator's layout: the first operand leads
 
 
 def logical_or(input, other, *, out=None):
     tensors_only('logical_or', input, other)
-    return _wrap(as_array(np.logical_or(_b(input), _b(other))))
+    check_pair(input, other)
+    a, b = _b(input), _b(other)
+    return _wrap(_ti(as_array(np.logical_or(a, b)), a, b))     # TensorIterator's layout: the first operand leads
 
 
 def logical_xor(input, other, *, out=None):
     tensors_only('logical_xor', input, other)
-    return _wrap(as_array(np.logical_xor(_b(input), _b(other))))
+    check_pair(input, other)
+    a, b = _b(input), _b(other)
+    return _wrap(_ti(as_array(np.logical_xor(a, b)), a, b))     # TensorIterator's layout: the first operand leads
 
 
 def logical_not(input, *, out=None):
@@ -157,6 +167,7 @@ def _bitwise(ufunc, name):
     shift = name.endswith("shift")
 
     def op(input, other, *, out=None):
+        check_pair(input, other)
         x, y, dt = binary_operands(input, other)
         if dt._cat >= 2 or (shift and dt.np == np.bool_):     # float or complex; shifts have no bool kernel
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt.np)}'")

@@ -7,6 +7,7 @@ import numpy as np
 
 from ._common import _wrap
 from ._common import tensors_only
+from ._common import check_pair
 from .inplace import type_name
 
 
@@ -78,32 +79,65 @@ def _dt_result_type(a, b):
 
 def _int_binary(name, fn, input, other):
     from .._tensor import Tensor
+    check_pair(input, other)
     a = input._data
     b = other._data if isinstance(other, Tensor) else np.asarray(other)
     dt = _dt_result_type(input, other).np if isinstance(other, Tensor) else a.dtype
     if dt.kind not in "iu":
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt)}'")
-    return _wrap(np.asarray(fn(a.astype(dt, copy=False), b.astype(dt, copy=False)), dtype=dt))
+    from ._layout import ti         # TensorIterator's layout (the first operand leads), not NumPy's
+    return _wrap(ti(np.asarray(fn(a.astype(dt, copy=False), b.astype(dt, copy=False)), dtype=dt), a, b))
+
+
+def _torch_gcd(a, b):
+    """Euclid's algorithm on |a|, |b| as torch's kernel runs it: C's abs, which leaves the most negative
+    value as it is, then C's truncating %: gcd(5, -2**31) in int32 is -1 (NumPy's gcd gives 1)."""
+    x, y = np.broadcast_arrays(np.abs(a), np.abs(b))
+    x, y = x.copy(), y.copy()
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        live = x != 0
+        while live.any():
+            r = np.fmod(y, np.where(live, x, 1).astype(x.dtype))
+            y = np.where(live, x, y)
+            x = np.where(live, r, x)
+            live = x != 0
+    return y
 
 
 def gcd(input, other, *, out=None):
     tensors_only('gcd', input, other)
-    return _int_binary("gcd", np.gcd, input, other)
+    return _int_binary("gcd", _torch_gcd, input, other)
+
+
+def _torch_lcm(a, b):
+    """lcm(a, b) = |a / gcd(a, b) * b|, 0 where gcd(a, b) = 0: torch's kernel, which multiplies before it
+    takes the absolute value (in C++'s int for types narrower than it), so an overflowing product wraps
+    first: lcm(2**40, 2**40 - 1) in int64 is 2**40, where NumPy's |a| / g * |b| gives -2**40."""
+    dt = a.dtype
+    wide = np.dtype(np.int32) if dt.itemsize < 4 else dt
+    g = _torch_gcd(a, b)
+    with np.errstate(over="ignore", divide="ignore"):
+        q = np.floor_divide(a, np.where(g == 0, 1, g).astype(dt))        # exact: g divides a
+        r = np.abs(q.astype(wide) * b.astype(wide))
+    return np.where(g == 0, 0, r).astype(dt)
 
 
 def lcm(input, other, *, out=None):
     tensors_only('lcm', input, other)
-    return _int_binary("lcm", np.lcm, input, other)
+    return _int_binary("lcm", _torch_lcm, input, other)
 
 
 def nextafter(input, other, *, out=None):
     tensors_only('nextafter', input, other)
+    check_pair(input, other)
     a, b = input._data, other._data
     dt = _dt_result_type(input, other).np          # torch's promotion (a 0-d operand is weaker)
     if dt.kind != "f":
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{type_name(dt)}'")
     from ._no_derivative import record_nextafter
-    return record_nextafter(_wrap(np.nextafter(a.astype(dt, copy=False), b.astype(dt, copy=False))), input, other)
+    from ._layout import ti         # TensorIterator's layout (the first operand leads), not NumPy's
+    r = np.nextafter(a.astype(dt, copy=False), b.astype(dt, copy=False))
+    return record_nextafter(_wrap(ti(np.asarray(r), a, b)), input, other)
 
 
 __all__ = ["hsplit", "vsplit", "dsplit", "diagflat", "combinations", "gcd", "lcm", "nextafter"]

@@ -95,15 +95,18 @@ def _ldexp_int_exponent(input, other):
         # torch's float kernel dispatches on the exponent's dtype, which has no bool instance
         from ._complex_refuse import not_implemented
         raise not_implemented("ldexp_cpu_exp", other._data.dtype)
+    from ._common import check_broadcast
     x, k = input._data, other._data
-    shape = np.broadcast_shapes(x.shape, k.shape)
+    shape = check_broadcast(x.shape, k.shape)       # torch's "The size of tensor a ..." error
     if x.size and x.shape != shape:
         from ._out import _RESIZED
         from .._user_warning import warn_at_caller
         warn_at_caller(_RESIZED.format(list(x.shape), list(shape)))
     with np.errstate(over="ignore", under="ignore"):
         y = np.ldexp(x.astype(np.float64), k.astype(np.int64).astype(np.int32)).astype(x.dtype)
-    return _wrap(np.asarray(y))
+    # the output empty_like(x) leads TensorIterator's dim order; resized, it is left out and the inputs decide
+    from ._layout import preserve, ti
+    return _wrap(preserve(np.asarray(y), x) if x.shape == shape else ti(np.asarray(y), x, k))
 
 
 def ldexp(input, other, *, out=None):

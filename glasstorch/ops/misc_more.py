@@ -174,9 +174,10 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
-    if e.dtype.kind == "c" or t.dtype.kind == "c":      # (a Python complex number is ComplexDouble)
-        from .inplace import type_name
-        raise RuntimeError(f"Unsupported input type encountered for isin(): {type_name((e if e.dtype.kind == 'c' else t).dtype)}")
+    for a in (e, t):            # torch has no bool or complex kernel; it checks the elements first
+        if a.dtype.kind in "cb":    # (a Python complex number is ComplexDouble, True is Bool)
+            from .inplace import type_name
+            raise RuntimeError(f"Unsupported input type encountered for isin(): {type_name(a.dtype)}")
     return _wrap(np.asarray(np.isin(e, t, invert=invert)))
 
 
@@ -243,7 +244,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         raise broadcast_error(tuple(xs), tuple(is_)) from None
     sx, si = list(shape), list(shape)
     sx[d], si[d] = x.shape[d], i.shape[d]
-    src = input if tuple(sx) == x.shape else input.expand(*sx)
+    src = input.expand(*sx)     # (always, as torch's helper: its graph has the ExpandBackward0 even for no change)
     idx = indices if tuple(si) == i.shape else indices.expand(*si)
     # torch 2.13 wraps the indices into range (Python's modulo), so -1 is the last and size + 1 the second
     if idx._data.size:

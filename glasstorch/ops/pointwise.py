@@ -366,11 +366,7 @@ def frac(input, *, out=None):
 
 
 # ---- in-place forms ------------------------------------------------------------------------------
-def _inplace(fn):
-    def method(self, *args, **kwargs):
-        return commit(self, lambda: fn(original(self), *args, **kwargs), fn.__name__)
-    method.__name__ = fn.__name__ + "_"
-    return method
+from ._inplace_forms import inplace_form as _inplace  # noqa: E402  (no out=, as torch's in-place forms)
 
 
 log2_, log10_, log1p_, expm1_, exp2_, rsqrt_, square_ = map(_inplace, (log2, log10, log1p, expm1, exp2, rsqrt,

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._dtype import DEFAULT
 from ._common import _wrap
+from ._layout import ti as _ti
 from ._complex_refuse import not_implemented
 from ._fma32 import fma32
 from .._rng_fma import fma64
@@ -46,7 +47,7 @@ def _libm(ufunc, x):
     if x.dtype != _F32:
         return ufunc(x)
     y = ufunc(x.astype(np.float64))
-    r = y.astype(_F32)
+    r = np.array(y, dtype=_F32)         # (an array even for a 0-d x, whose ufunc answers a scalar: r[near] = ...)
     lo, hi = np.nextafter(r, np.float32(-np.inf)).astype(np.float64), np.nextafter(r, np.float32(np.inf))
     r64, hi = r.astype(np.float64), hi.astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -350,7 +351,7 @@ def _op(kernel, fn, arg="input"):
         # a nan input comes back as itself (its sign too: NumPy may swap a nan's operands, torch's code does
         # not); I0 and I1 work on |x| and return a positive nan
         r = np.where(np.isnan(x), np.abs(x) if fn in (_i0, _i1) else x, r)
-        r = _wrap(np.asarray(order="C", a=r))
+        r = _wrap(_ti(np.asarray(r), input._data))     # TensorIterator's layout: x.t() in, column-major out
         if out is not None:
             from ._out import write_out
             return write_out(f"special_{kernel}", r, out)

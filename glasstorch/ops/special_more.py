@@ -17,6 +17,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
 from ._common import tensors_only
+from ._common import check_pair
 from ._layout import ti as _ti
 from ._complex_refuse import not_implemented, refuse
 from .binary_more import _float_pair
@@ -274,6 +275,7 @@ def _pair(fn64, node, input, other, kernel, scalar_nodes=None):
     second argument is a Python number."""
     def ufunc(x, y):
         return np.asarray(fn64(x, y), np.result_type(x, y))
+    check_pair(input, other)
     if isinstance(node, IgammaBackward0):       # torch's igamma kernels are floating only
         from .._dtype import result_type
         from ._complex_refuse import not_implemented

@@ -15,6 +15,7 @@ import numpy as np
 from .._dtype import DEFAULT
 from ._common import _wrap, binary_operands, broadcast_error, is_tensor
 from ._complex_refuse import not_implemented
+from ._layout import ti as _ti
 from .special_bessel import _fma, _libm
 
 _F32 = np.dtype(np.float32)
@@ -186,7 +187,8 @@ def _op(name, fn):
             xf, nf = a.reshape(-1), _degree(b.reshape(-1), npdt)
             r = fn(xf, nf, npdt)
             r = np.where(nf < 0, npdt.type(0.0), r).astype(npdt).reshape(a.shape)
-        r = _wrap(np.asarray(order="C", a=r))
+        # TensorIterator's layout, the operands as given (a number is a 0-d operand)
+        r = _wrap(_ti(np.asarray(r), *(v._data if is_tensor(v) else v for v in (x, n))))
         if out is not None:
             from ._out import write_out
             return write_out(f"special_{name}", r, out)

@@ -10,6 +10,7 @@ from ..autograd.graph import Node
 from ._common import _wrap, edge, needs_grad, record
 from .shape import is_array
 from .views import _diag_view, _wrap_dim, _MultiView, split
+from ._layout import clone
 
 __all__ = ["select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_scatter", "unsafe_split",
            "unsafe_chunk", "unsafe_split_with_sizes"]
@@ -46,7 +47,7 @@ class _ScatterNode(Node):
 
 def _scatter(node_cls, input, src, where, where_t):
     """Copy ``input``, write ``src`` into ``where(copy)`` (a NumPy view), record ``node_cls``."""
-    x = input._data.copy()
+    x = clone(input._data)          # torch's input.clone(): x.t() keeps its column-major layout
     region = where(x)
     _check_src(region, src._data)
     region[...] = src._data
@@ -104,8 +105,13 @@ class AsStridedScatterBackward0(_ScatterNode):
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
-    """The geometry is read on a contiguous copy of ``input`` (torch's clone), from its first element."""
+    """The geometry is read on torch's ``input.clone()`` (input's layout kept), from its first element in memory."""
     from .as_strided import _positions
+    if input._rg and not input.is_contiguous():
+        # torch's check in the kernel itself: it holds under no_grad too
+        raise RuntimeError('!self.requires_grad() || self.is_contiguous() INTERNAL ASSERT FAILED at '
+                           '"/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp":4754, please report a bug '
+                           'to PyTorch. as_strided_scatter is currently only supported for contiguous inputs')
     size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
     pos = _positions(size, stride, 0 if storage_offset is None else int(storage_offset))
     n = input._data.size
@@ -124,11 +130,13 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
 
 
 class _Positions:
-    """Elements of a C-ordered array at flat positions ``pos``, readable and writable like a view."""
+    """Elements of a dense array at positions ``pos`` of its memory, readable and writable like a view."""
     __slots__ = ("a", "pos")
 
     def __init__(self, a, pos):
-        self.a, self.pos = a.reshape(-1), pos
+        # a clone of a transposed input is dense but not row-major: its memory, not its C order, is the storage
+        flat = a.reshape(-1) if a.flags.c_contiguous else np.lib.stride_tricks.as_strided(a, (a.size,), (a.itemsize,))
+        self.a, self.pos = flat, pos
 
     @property
     def shape(self):

@@ -10,6 +10,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops.inplace import commit, type_name
 from .activation import _unary
+from ...ops._layout import contig
 
 
 class RreluWithNoiseBackward0(Node):
@@ -54,7 +55,10 @@ def _rrelu(input, lower, upper, training, generator, node_cls):
             raise NotImplementedError(f"\"leaky_relu_cpu\" not implemented for '{type_name(x.dtype)}'")
         out = np.where(x > 0, x, x * x.dtype.type((lower + upper) / 2))
     save = None if node_cls is RreluWithNoiseBackward1 else input
-    return _unary(node_cls, input, out, save, noise=noise, slope=(lower + upper) / 2)
+    r = _unary(node_cls, input, out, save, noise=noise, slope=(lower + upper) / 2)
+    if save is not None:    # torch's rrelu_with_noise writes a fresh contiguous output, whatever the input's layout
+        r._data = contig(r._data)
+    return r
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
