@@ -51,11 +51,14 @@ _UNSAFE = ("In PyTorch 2.6, we changed the default value of the `weights_only` a
 def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Write ``obj`` to ``f`` (a path or a writable binary file) in torch's zip checkpoint format."""
-    if not _use_new_zipfile_serialization:
-        raise NotImplementedError("glasstorch writes only the zip checkpoint format (torch >= 1.6); "
-                                  "drop _use_new_zipfile_serialization=False")
     if pickle_module is not pickle:
         raise NotImplementedError("glasstorch.save supports only the standard pickle module")
+    if not _use_new_zipfile_serialization:
+        from ._legacy_serialization import legacy_save
+        if isinstance(f, (str, os.PathLike)):
+            with open(f, "wb") as out:
+                return legacy_save(obj, out, pickle_protocol)
+        return legacy_save(obj, f, pickle_protocol)
     storages = _StorageTable()
     buf = io.BytesIO()
     _TorchPickler(buf, storages, pickle_protocol).dump(obj)
@@ -268,7 +271,7 @@ def _load_file(f, map_location, weights_only, encoding, mmap_path):
             raise RuntimeError("mmap can only be used with files saved with `torch.save(_use_new_zipfile_"
                                "serialization=True), please torch.save your checkpoint with this option in "
                                "order to use mmap.")
-        return _load_legacy(f, weights_only, encoding)
+        return _load_legacy(f, map_location, weights_only, encoding)
     except pickle.UnpicklingError as e:
         if not weights_only:
             raise
@@ -294,16 +297,16 @@ def _weights_only_message(msg):
     return out + "\n\n" + msg + docs
 
 
-def _load_legacy(f, weights_only, encoding):
-    """Pre-1.6 checkpoints are a sequence of pickles; read the first, as torch does, then refuse."""
+def _load_legacy(f, map_location, weights_only, encoding):
+    """Pre-1.6 checkpoints are a sequence of pickles (_legacy_serialization.py)."""
     magic = _unpickler(f, None, weights_only, encoding).load()
     if magic != MAGIC_NUMBER:
         raise RuntimeError("Invalid magic number; corrupt file?")
     protocol = _unpickler(f, None, weights_only, encoding).load()
     if protocol != 1001:
         raise RuntimeError(f"Invalid protocol version: {protocol}")
-    raise RuntimeError("this checkpoint uses torch's legacy (pre-1.6) format, which glasstorch does not read; "
-                       "load it in PyTorch and torch.save it again")
+    from ._legacy_serialization import legacy_load
+    return legacy_load(f, map_location, weights_only, encoding, _unpickler, _check_location)
 
 
 def _load_zip(z, map_location, weights_only, encoding, mmap_path):

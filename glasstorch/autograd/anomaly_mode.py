@@ -82,19 +82,27 @@ def run_checked(node, g):
                 if arr.dtype.kind in "fc" and np.isnan(arr).any():
                     raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
     except Exception:
+        # torch's TORCH_WARN in python_anomaly_mode.cpp appends where it was raised
         if node._anomaly is None:      # created before anomaly mode was switched on
             warnings.warn(f"Error detected in {node.name()}. No forward pass information available. Enable detect "
-                          "anomaly during forward pass for more information.", UserWarning, stacklevel=2)
+                          "anomaly during forward pass for more information." + _TRIGGERED.format(100),
+                          UserWarning, stacklevel=2)
         else:
             warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
-                          + "".join(_user_frames(node._anomaly)), UserWarning, stacklevel=2)
+                          + "".join(_user_frames(node._anomaly)) + _TRIGGERED.format(122), UserWarning, stacklevel=2)
         raise
     return outs
 
 
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_TRIGGERED = " (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:{}.)"
 
 
 def _user_frames(stack):
-    """The forward stack without glasstorch's own frames: it ends at the learner's line, as torch's."""
+    """The forward stack without glasstorch's own frames: it ends at the learner's line, as torch's.  Under
+    ``python -m glasstorch run`` the frames down to the runner's exec (runpy's, then glasstorch/__main__.py)
+    go too: a script run by ``python script.py`` on torch starts at its own module."""
+    runner = [i for i, f in enumerate(stack) if f.startswith(f'  File "{_PKG}__main__.py"')]
+    if runner:
+        stack = stack[runner[-1] + 1:]
     return [f for f in stack if not f.startswith(f'  File "{_PKG}')]

@@ -114,6 +114,7 @@ class Optimizer:
         for group in param_groups:
             self.add_param_group(group)
         _all_optimizers.add(self)
+        self._zero_grad_profile_name = f"Optimizer.zero_grad#{type(self).__name__}.zero_grad"
         if _global_optimizer_pre_hooks or _global_optimizer_post_hooks:
             self._install_hooked_step()
 
@@ -127,6 +128,7 @@ class Optimizer:
                      "_optimizer_load_state_dict_post_hooks"):
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
+        self._zero_grad_profile_name = f"Optimizer.zero_grad#{type(self).__name__}.zero_grad"
         self.defaults.setdefault("differentiable", False)
 
     def __repr__(self):
@@ -192,6 +194,10 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=True):
         """Clear every parameter's ``.grad`` (to None by default, as torch 2.x)."""
+        self.defaults.get("foreach", False) or self.defaults.get("fused", False)    # torch reads them first
+        if not hasattr(self, "_zero_grad_profile_name"):        # __init__ never ran: _step_patch.py
+            from ._step_patch import patch_step_function
+            patch_step_function(self)
         for group in self.param_groups:
             for p in group["params"]:
                 g = p._grad

@@ -345,7 +345,10 @@ def test_anomaly_nan_message_and_forward_traceback():
         out.append(msgs[0])
         head, _, stack = msgs[1].partition("\n")
         out.append(head)
-        out.append("r = NanFn.apply(d)" in stack.splitlines()[-2] if stack.strip() else stack)
+        # torch's stack ends in its own function.py frame, at an installation path; the learner's line and
+        # the "(Triggered internally at ...)" tail are what can be compared
+        lines = stack.splitlines()
+        out.append((any("r = NanFn.apply(d)" in ln for ln in lines), lines[-1].split(" at ")[0]) if lines else stack)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with t.autograd.set_detect_anomaly(True):
