@@ -184,7 +184,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
-    return _F().group_norm(input, num_groups, weight, bias, eps)
+    return _F().group_norm(input, num_groups, weight, bias, eps, _verify=False)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):

@@ -13,6 +13,7 @@ from ...ops._common import GRAD, _wrap, record
 from ...ops.shape import is_array
 from . import batch_norm_cpu as _bn_exact
 from . import layer_norm_cpu as _ln_exact
+from . import group_norm_cpu as _gn_exact
 from ...ops._complex_refuse import refuse
 from ..._arg_refuse import not_a_tensor  # noqa: E402
 from .mixed_dtype import check_mixed_dtype, refuse_non_float as _refuse_non_float
@@ -277,10 +278,15 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 class NativeGroupNormBackward0(Node):
     """y = xhat w + b, with xhat normalised within each group of channels of each sample"""
-    __slots__ = ("xhat", "invstd", "need", "groups", "eps")
+    __slots__ = ("xhat", "invstd", "need", "groups", "eps", "exact")
 
     def backward(self, g):
         n, c = g.shape[:2]
+        if self.need[2] and self.saved()[0] is None:    # torch: the bias's gradient needs the weight's options
+            raise RuntimeError("tensor does not have a device")
+        if getattr(self, "exact", None) is not None and is_array(g):   # torch's kernel (group_norm_cpu)
+            w, x = self.saved()
+            return _gn_exact.node_backward(g, x, w, self.exact, self.groups, self.need)
         if is_array(g):
             w, _ = self.saved()
             xh, invstd = self.xhat.reshape(n, self.groups, -1), self.invstd
@@ -305,10 +311,15 @@ class NativeGroupNormBackward0(Node):
         return gx, gw, gb
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, *, _verify=True):
+    # _verify=False: torch.group_norm, which skips F.group_norm's size check
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
+    if _verify:
+        size = [x.shape[0] * x.shape[1] // num_groups, num_groups] + list(x.shape[2:])
+        if size[0] * int(np.prod(size[2:], dtype=np.int64)) == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
     n, c = x.shape[:2]
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
@@ -320,6 +331,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
                                f"got {name} of shape {shown} and input of shape {list(x.shape)}")
     check_mixed_dtype(input, weight, bias)
     _refuse_non_float("GroupNormKernelImpl", x)
+    if x.size and x.dtype in (np.float32, np.float64):     # torch's kernels, bit for bit (group_norm_cpu)
+        return _gn_exact.group_norm(input, num_groups, weight, bias, eps, NativeGroupNormBackward0)
     x = _opmath(x)
     t = x.dtype.type
     xg = x.reshape(n, num_groups, -1)
