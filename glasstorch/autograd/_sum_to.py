@@ -20,6 +20,8 @@ def sum_to(g, shape):
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if axes:
+        if g.dtype == np.float16:       # torch adds half in float (its opmath type), rounding once
+            return g.sum(axis=axes, dtype=np.float32).astype(np.float16).reshape(shape)
         if shape.count(1) == len(shape) and g.dtype.char in "fd" and g.size > 1:
             # down to one number (a scalar weight broadcast over a batch): torch's order for a
             # whole sum, so that a printed w.item() matches

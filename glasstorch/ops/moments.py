@@ -18,6 +18,14 @@ def _two_over(denom):
     return 2.0 / denom if denom else builtins.float("inf")
 
 
+def _scaled(c, v):
+    """``c * v`` for the Python float c: a half array's product taken in float and rounded once, as
+    torch multiplies a half tensor by a number (NumPy would round c to half first)."""
+    if is_array(v) and v.dtype == np.float16:
+        return (np.float32(c) * v.astype(np.float32)).astype(np.float16)
+    return c * v
+
+
 def _mean_keep(x, axes):
     """``self.mean(dim, keepdim=True)`` of torch's var_backward / std_backward, summed as torch.mean sums."""
     if not is_array(x):
@@ -39,7 +47,7 @@ class VarBackward0(Node):
         g = restore_dims(g, self.axes, self.keepdim)
         mean = _mean_keep(x, self.axes)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (_two_over(self.denom) * g * (x - mean),)       # torch's order: (2 / (N - c)) g (x - mean)
+            return (_scaled(_two_over(self.denom), g) * (x - mean),)   # torch's order: (2 / (N - c)) g (x - mean)
 
 
 class StdBackward0(Node):
@@ -54,7 +62,7 @@ class StdBackward0(Node):
         with np.errstate(divide="ignore", invalid="ignore"):
             gv = g / (y * 2)
             gv = np.where(y == 0, gv.dtype.type(0), gv) if is_array(gv) else gv.masked_fill(y == 0, 0)
-            return (_two_over(self.denom) * gv * (x - mean),)
+            return (_scaled(_two_over(self.denom), gv) * (x - mean),)
 
 
 def _var_args(dim, unbiased, correction):

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
-from . import _libm, _sleef_loop
+from . import _half_math as _hg, _libm, _sleef_loop
 from .unary import _unary, _sqrt, nan_signed
 from .inplace import commit, type_name
 from .inplace_more import original
@@ -73,6 +73,8 @@ class RsqrtBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
+        if _hg.is_half(y):
+            return (_hg.rsqrt_grad(g, y),)
         return ((-0.5 * g) * (y * y * y),)          # torch's -0.5 * grad * result.pow(3), pow(3) = (y y) y
 
 
@@ -146,11 +148,15 @@ def _d_tan(g, y, m):
 
 def _d_asin(g, x, m):
     """y = asin(x)   ->   dx = g / sqrt(1 - x^2)"""
+    if _hg.is_half(x):
+        return _hg.asin_grad(g, x, 1)
     return g / m.sqrt(1 - x * x)
 
 
 def _d_acos(g, x, m):
     """y = acos(x)   ->   dx = -g / sqrt(1 - x^2)"""
+    if _hg.is_half(x):
+        return _hg.asin_grad(g, x, -1)
     return -g / m.sqrt(1 - x * x)
 
 

@@ -30,6 +30,10 @@ class PowBackward0(Node):
             # create_graph: torch's C++ formula multiplies by the exponent through mul.Scalar (MulBackward1)
             from .scalar_arith import mul_scalar
             return (g * mul_scalar(_pow_values(a, e - 1), e),)
+        if getattr(a, "dtype", None) == np.float16 and not isinstance(e, complex):
+            # torch: self.pow(e - 1) as the forward computes it, times e in float, rounded to half
+            p = _half_pow(a, e - 1).astype(np.float32)
+            return (g * (np.float32(e) * p).astype(np.float16),)
         return (g * (e * _pow_values(a, e - 1)),)
 
 
@@ -58,6 +62,8 @@ class PowBackward2(Node):
         c = self.base
         if c == 0:
             return (g * self.m.where(b >= 0, 0.0, z * float("-inf")),)
+        if getattr(z, "dtype", None) == np.float16:     # result * log(c) in float (opmath), then half
+            return (g * (z.astype(np.float32) * np.float32(np.log(c))).astype(np.float16),)
         return (g * (z * float(np.log(c))),)
 
 
@@ -101,6 +107,13 @@ def _pow_values(x, e):
     return _cpow(x, e) if x.dtype.kind == "c" else np.power(x, e)
 
 
+def _half_pow(x, e):
+    """float16 x ** e for a number e: torch casts the exponent to the tensor's dtype (2.2 becomes
+    2.19921875), computes in float, and rounds to half."""
+    e = float(np.float16(e)) if isinstance(e, float) else e
+    return _pow_values(x.astype(np.float32), e).astype(np.float16)
+
+
 def pow(input, exponent, *, out=None):
     ec = exponent.__class__
     if input.__class__ is Tensor and (ec is int or ec is float) and out is None:
@@ -122,6 +135,8 @@ def pow(input, exponent, *, out=None):
             return r
     if not _is_t(input) or _is_t(exponent):
         if result_type(input, exponent)._cat == 0:      # bool ** bool: only tensor ** number has a kernel
+            from ._common import check_pair             # (the sizes are checked before the dtype)
+            check_pair(input, exponent)
             from ._complex_refuse import not_implemented
             raise not_implemented("pow", np.dtype(np.bool_))
         r = _scalar_pow(input, exponent) if not _is_t(input) else _tensor_pow(input, exponent)
@@ -138,7 +153,7 @@ def pow(input, exponent, *, out=None):
         from ._scalar_cast import checked_scalar
         checked_scalar(exponent, dt.np)         # torch's overflow error for an exponent the dtype cannot hold
     if dt is _float16:
-        y = _pow_values(x.astype(np.float32), e).astype(np.float16)
+        y = _half_pow(x, e)
     elif dt._cat == 0:
         y = np.power(x.astype(np.int64), int(e)).astype(bool) if isinstance(e, bool) else np.power(x, e)
     else:
@@ -182,6 +197,8 @@ def _tensor_pow(a, b):
 def _scalar_pow(c, b):
     """c ** b with c a Python number."""
     x, y, dt = binary_operands(c, b)
+    if dt is _float16 and isinstance(x, float):
+        x = np.float16(x)           # torch casts the number base to half first (2.2 -> 2.19921875)
     r = compute(_int_power if dt._cat == 1 else np.power, x, y, dt)
     from ._layout import contig         # torch's pow(Scalar, Tensor) allocates a contiguous output
     r = _wrap(contig(r))

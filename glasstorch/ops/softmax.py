@@ -29,6 +29,16 @@ class SoftmaxBackward0(Node):
     def kernel(self, g, y):
         """torch's _softmax_backward_data on arrays."""
         d = self.dim
+        if y.dtype == np.float16:
+            # torch's half kernels work in float and round once: along the last dim as float32's,
+            # along another the running sum s + g y unfused
+            gf, yf = g.astype(np.float32), y.astype(np.float32)
+            if d is None or not y.ndim or d == y.ndim - 1:
+                return self.kernel(gf, yf).astype(np.float16)
+            s = np.zeros_like(np.take(yf, [0], axis=d))
+            for k in range(y.shape[d]):
+                s = s + np.take(gf, [k], axis=d) * np.take(yf, [k], axis=d)
+            return ((gf - s) * yf).astype(np.float16)
         if d is not None and y.ndim and d == y.ndim - 1 and y.dtype.char in "fd":
             from .._runtime import get_num_threads
             inline = y.dtype.char == "f" and (get_num_threads() == 1 or y.size <= y.shape[-1])  # (one row; the float64 copies never fuse)
@@ -56,6 +66,8 @@ class LogSoftmaxBackward0(Node):
     def kernel(self, g, y):
         """torch's _log_softmax_backward_data on arrays."""
         d = self.dim
+        if y.dtype == np.float16:           # computed in float, rounded once (torch's half kernel)
+            return self.kernel(g.astype(np.float32), y.astype(np.float32)).astype(np.float16)
         if d is not None and y.ndim and y.dtype.char in "fd":
             # g - exp(y) * sum, the multiply-subtract fused as GCC compiles torch's kernel (any dim)
             e = _kernel_exp(y) if d == y.ndim - 1 else _chunked_exp(y, d)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
-from ...ops import _libm, _sleef_loop
+from ...ops import _half_math, _libm, _sleef_loop
 from ..._rng_fma import fma64
 from ...ops.shape import is_array
 from ._util import erf
@@ -213,6 +213,8 @@ class GeluBackward0(Node):
     def kernel(self, g, x):
         """torch's gelu_backward on arrays: oneDNN's for a contiguous float32 input of more than one
         element (erf form), ATen's vector loop for other float32 inputs (``_gelu_dnnl``)."""
+        if x.dtype == np.float16:
+            return _half_math.gelu_grad(g, x, self.approximate)
         if self.approximate == "tanh" and x.dtype.char in "fd":
             return _gelu_tanh.backward(g, x)
         if x.dtype == np.float32 and self.approximate != "tanh":
@@ -242,7 +244,9 @@ def gelu(input, approximate="none"):
     x = _float_only(input, "GeluKernelImpl")
     w = x if x.dtype == np.float64 else x.astype(np.float32)
     t = w.dtype.type
-    if approximate == "tanh":
+    if x.dtype == np.float16:
+        out = _half_math.gelu(x, approximate)
+    elif approximate == "tanh":
         out = _gelu_tanh.forward(x) if x.dtype.char in "fd" else \
             t(0.5) * w * (t(1) + _libm.tanh(t(_SQRT_2_OVER_PI) * (w + t(0.044715) * (w * w * w))))
     elif x.dtype == np.float32 and x.size > 1 and input.is_contiguous():

@@ -7,6 +7,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._gemm_order import t_mm
+from ...ops._layout import contig
 from ...ops._common import GRAD, _wrap, record, record1
 from .grid_sample_2d_index import bilinear_backward_2d, fma, source_index_2d
 from .grid_sample_3d import base_grid_3d, check_grid_sampler, grid_sample_3d
@@ -224,7 +225,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         for _, _, _, vals, wx, wy, _, _ in _corners(x, ix, iy):
             wt = (wy * wx)[..., None]
             out = vals * wt if out is None else fma(vals, wt, out)
-    r = _wrap(np.ascontiguousarray(np.moveaxis(out, -1, 1)))
+    # a fresh contiguous output, torch's strides even for one channel (NumPy would keep the
+    # moved axis's stride there)
+    r = _wrap(contig(np.moveaxis(out, -1, 1)))
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler2DBackward0()
         node.mode, node.ix, node.iy, node.gx, node.gy, node.xshape = mode, ix, iy, gx, gy, x.shape

@@ -17,7 +17,11 @@ from ...ops._fma32 import fma32
 
 
 def fma(a, b, c):
-    """``a * b + c`` rounded once, in the dtype of ``c`` (float32 or float64)."""
+    """``a * b + c`` rounded once, in the dtype of ``c`` (float32 or float64); in float16 rounded
+    after each operation (torch's Half vectors compute each operator in float and round back, so
+    nothing fuses)."""
+    if np.asarray(c).dtype == np.float16:
+        return (np.asarray(a) * np.asarray(b)).astype(np.float16) + c
     if np.asarray(c).dtype == np.float64:
         return np.asarray(fma64(np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64)))
     return fma32(a, b, c)

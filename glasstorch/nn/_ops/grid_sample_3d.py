@@ -8,6 +8,7 @@ first), each weight is wx * wy * wz, and the output accumulates in that order.
 import numpy as np
 
 from ...autograd.graph import Node
+from ...ops._layout import contig
 from ...ops._common import GRAD, _wrap, record
 
 
@@ -119,7 +120,9 @@ def grid_sample_3d(input, grid, mode, padding_mode, align_corners, source_index)
         out = np.zeros(ix.shape + (ch,), x.dtype)
         for _, _, vals, (wx, wy, wz), _, _ in _corners(x, ix, iy, iz):
             out = (out + vals * (wx * wy * wz)[..., None]).astype(x.dtype)
-    r = _wrap(np.ascontiguousarray(np.moveaxis(out, -1, 1)))
+    # a fresh contiguous output, torch's strides even for one channel (NumPy would keep the
+    # moved axis's stride there)
+    r = _wrap(contig(np.moveaxis(out, -1, 1)))
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler3DBackward0()
         node.mode, node.coords, node.mults, node.xshape = mode, (ix, iy, iz), (gx, gy, gz), x.shape

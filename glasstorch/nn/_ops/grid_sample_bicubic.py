@@ -5,6 +5,7 @@ outside.  Cubic convolution with A = -0.75; rows are interpolated along x first,
 import numpy as np
 
 from ...autograd.graph import Node
+from ...ops._layout import contig
 from ...ops._common import GRAD, _wrap, record
 from .grid_sample_2d_index import fma, scatter_in_order, tap_2d, unnormalize_2d
 
@@ -111,7 +112,9 @@ def grid_sample_bicubic(input, grid, padding_mode, align_corners, reflect=None):
         row = fma(wx[0][..., None], v[0], v[1] * wx[1][..., None])
         row = row + v[2] * wx[2][..., None] + v[3] * wx[3][..., None]
         out = row * wy[i][..., None] if out is None else fma(wy[i][..., None], row, out)
-    r = _wrap(np.ascontiguousarray(np.moveaxis(out, -1, 1)))
+    # a fresh contiguous output, torch's strides even for one channel (NumPy would keep the
+    # moved axis's stride there)
+    r = _wrap(contig(np.moveaxis(out, -1, 1)))
     if GRAD.enabled and (input._rg or grid._rg):
         node = GridSampler2DBackward0()
         node.ix, node.iy, node.gx, node.gy, node.xshape = ix, iy, gx, gy, x.shape

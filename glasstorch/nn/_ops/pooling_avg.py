@@ -231,9 +231,13 @@ def _adaptive_avg_pool(input, output_size, nd):
         from ...ops._complex_refuse import not_implemented
         raise not_implemented("adaptive_avg_pool2d" if nd == 2 else "adaptive_avg_pool3d_cpu", x.dtype)
     bins = tuple(_bins(n, o) for n, o in zip(x.shape[-nd:], out))
-    res = np.empty(x.shape[:-nd] + out, x.dtype)
+    # torch's 2-d kernel sums and divides half in float (its opmath type), rounding once at the end;
+    # the 3-d kernel stays in the input's dtype
+    src = x.astype(np.float32) if nd == 2 and x.dtype == np.float16 else x
+    res = np.empty(x.shape[:-nd] + out, src.dtype)
     for idx, box in _boxes(bins):
-        res[(Ellipsis,) + idx] = _bin_mean(x[(Ellipsis,) + tuple(slice(a, b) for a, b in box)], box)
+        res[(Ellipsis,) + idx] = _bin_mean(src[(Ellipsis,) + tuple(slice(a, b) for a, b in box)], box)
+    res = res.astype(x.dtype, copy=False)
     r = _wrap(keep_format(res, x) if nd == 2 else res)     # (3-d: torch's CPU output is contiguous)
     if GRAD.enabled and input._rg:
         node = _ADAPTIVE_NODES[nd]()

@@ -115,6 +115,9 @@ class _UpsampleBackward(Node):
         bwd = getattr(self, "bwd", None)      # torch's own kernel's order and indices, see upsample_src
         if bwd is not None and g.dtype in (np.float32, np.float64):
             return (bwd(g),)
+        if bwd is not None and g.dtype == np.float16 and "Nearest" not in type(self).__name__:
+            # torch accumulates a half gradient in a float buffer (its opmath type), rounded at the end
+            return (bwd(g.astype(np.float32)).astype(np.float16),)
         if "Nearest" in type(self).__name__:
             return (_nearest_backward(g, self.mats),)
         return (_apply(g, [m.T.astype(g.dtype) for m in self.mats]),)

@@ -1,0 +1,40 @@
+"""float16 math as torch's half kernels round it.  Derivative formulas run op by op on half tensors,
+each operation computed in float and rounded back to half, so a formula rewritten for float32 (a
+division for a multiply by rsqrt, a fused power) rounds elsewhere; fused kernels (gelu) convert to
+float, run their float32 loop and round once."""
+import numpy as np
+
+
+def is_half(a):
+    return isinstance(a, np.ndarray) and a.dtype == np.float16
+
+
+def rsqrt_grad(g, y):
+    """y = x^(-1/2)   ->   dx = -0.5 g * y.pow(3): half's pow(3) runs in float, rounded once."""
+    yf = y.astype(np.float32)
+    return (-0.5 * g) * (yf * yf * yf).astype(np.float16)
+
+
+def asin_grad(g, x, sign):
+    """y = asin(x) (sign 1) or acos(x) (sign -1)   ->   dx = g * +-(-x * x + 1).rsqrt(), each step
+    in half (torch's formula, where glasstorch's float path divides by sqrt(1 - x^2))."""
+    from .pointwise import _rsqrt
+    r = _rsqrt((-x) * x + np.float16(1))
+    return g * (r if sign > 0 else -r)
+
+
+def gelu_grad(g, x, approximate):
+    """gelu's gradient on half: torch's kernel converts to float, runs ATen's float32 vector loop
+    (erf or tanh form) and rounds once."""
+    from ..nn._ops import _gelu_dnnl, _gelu_tanh
+    gf, xf = np.asarray(g, np.float32), x.astype(np.float32)
+    if approximate == "tanh":
+        return _gelu_tanh.backward(gf, xf).astype(np.float16)
+    return _gelu_dnnl.gelu_erf_backward_aten(xf, gf).astype(np.float16)
+
+
+def gelu(x, approximate):
+    """gelu's forward on half: ATen's float32 vector loop (erf or tanh form), rounded once."""
+    from ..nn._ops import _gelu_dnnl, _gelu_tanh
+    xf = x.astype(np.float32)
+    return (_gelu_tanh.forward(xf) if approximate == "tanh" else _gelu_dnnl.gelu_erf_aten(xf)).astype(np.float16)
