@@ -137,8 +137,36 @@ def kl_div(input, target, reduction=0, *, log_target=False):
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    """The aten op, which (unlike F.binary_cross_entropy_with_logits) has no size check of its own: its
+    kernel's steps broadcast, log_sigmoid(x) *= (pos_weight - 1) * t + 1, then (1 - t).mul_(x).sub_(...),
+    then loss *= weight, so a shape error is the first of those steps' errors, and a target of more
+    dims than the input takes the input broadcast to its shape."""
     from .nn.functional import binary_cross_entropy_with_logits as f
+    from .ops._common import Tensor
+    if isinstance(input, Tensor) and isinstance(target, Tensor):
+        ti, tt = tuple(input.shape), tuple(target.shape)
+        if pos_weight is not None:
+            _into(ti, _bshape(tuple(pos_weight.shape), tt))
+        _into(tt, ti)
+        if weight is not None:
+            _into(tt, tuple(weight.shape))
+        if ti != tt:
+            input = input.expand(tt)
+            if input.requires_grad:     # torch's derivative writes the target-shaped gradient into the input's
+                input.register_hook(lambda g: _into(ti, tt))
     return f(input, target, weight, reduction=_REDUCTIONS[reduction], pos_weight=pos_weight)
+
+
+def _bshape(a, b):
+    from .ops._common import check_broadcast
+    return check_broadcast(a, b)
+
+
+def _into(out, other):
+    """An in-place step's check: ``other`` broadcasts with ``out`` and leaves its shape as it is."""
+    shape = _bshape(out, other)
+    if tuple(shape) != out:
+        raise RuntimeError(f"output with shape {list(out)} doesn't match the broadcast shape {list(shape)}")
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):

@@ -93,23 +93,23 @@ def binomial(gen, count, prob):
 
 
 def check_arguments(count, prob):
-    """torch.binomial's checks on the arrays, in torch's order: both floating, one dtype, a kernel for
-    it (none for Half), shapes that broadcast; a broadcast shape other than count's warns, as torch's
-    out tensor (empty_like(count)) is resized to it."""
+    """torch.binomial's checks on the arrays, in torch's order: both floating, shapes that broadcast,
+    one dtype; a broadcast shape other than count's warns, as torch's out tensor (empty_like(count)) is
+    resized to it; then a kernel for the dtype (none for Half)."""
     from ._tensor_random import type_name
     from .ops._common import broadcast_error
     for name, a in (("count", count), ("prob", prob)):
         if a.dtype.kind != "f":
             raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: {type_name(a.dtype)}")
-    if count.dtype != prob.dtype:
-        raise RuntimeError(f"Found dtype {type_name(prob.dtype)} but expected {type_name(count.dtype)}")
-    if count.dtype == np.float16:
-        raise NotImplementedError('"binomial_cpu" not implemented for \'Half\'')
     try:
         shape = np.broadcast_shapes(count.shape, prob.shape)
     except ValueError:
         raise broadcast_error(count.shape, prob.shape) from None
+    if count.dtype != prob.dtype:       # (TensorIterator: the shapes, then the dtypes, then the resize)
+        raise RuntimeError(f"Found dtype {type_name(prob.dtype)} but expected {type_name(count.dtype)}")
     if shape != count.shape and count.size > 0:
         from ._user_warning import warn_at_caller
         from .ops._out import _RESIZED
         warn_at_caller(_RESIZED.format(list(count.shape), list(shape)))
+    if count.dtype == np.float16:       # (the kernel's dispatch: after TensorIterator's sizes and resize)
+        raise NotImplementedError('"binomial_cpu" not implemented for \'Half\'')

@@ -132,6 +132,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     try:
         _sizes_as_torch(input, target)      # (an ndarray target: torch's error before any arithmetic)
         _check_sizes(input, target, 3)
+        from ..ops._common import check_pair       # torch broadcasts the two first, then subtracts
+        check_pair(input, target)
         return _reduce(_abs(input - target), reduction)
     except (AttributeError, TypeError, ValueError):
         _sizes_as_torch(input, target)

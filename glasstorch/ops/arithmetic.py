@@ -10,6 +10,7 @@ from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 from .._dtype import DEFAULT, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
 from .._rng_fma import fma64
+from ._common import check_pair
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, float_arrays, fma32, ints_in_float,
                       needs_grad, record, record1, record2)
 from .._arg_parser import _is_scalar
@@ -110,6 +111,7 @@ def add(input, other, *deprecated, alpha=1, out=None):
             left_number(input)
             if alpha == 1:          # a number on the left: `2 + a`
                 input, other = other, input
+        check_pair(input, other)
         x, y, dt = binary_operands(input, other)        # (torch.add(2, a, alpha=3): 2 + 3 * a)
         r = compute(np.add, x, y, dt) if alpha == 1 and alpha is not True else \
             _axpy(x, y, _alpha(alpha), dt, getattr(out, "_data", None))
@@ -167,6 +169,7 @@ def sub(input, other, *deprecated, alpha=1, out=None):
         x, y, dt = binary_operands(input, other)
         if _is_bool(input) or _is_bool(other):
             _check_sub(input, other)
+        check_pair(input, other)                 # (torch's sub_check comes before the sizes)
         if alpha.__class__ is bool and dt._cat != 0:
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
         r = compute(np.subtract, x, y, dt) if alpha == 1 else \
@@ -314,6 +317,7 @@ def _div_mode(input, other, mode):
     if mode not in ("floor", "trunc"):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '"
                            + str(mode) + "'")
+    check_pair(input, other)
     x, y, dt = binary_operands(input, other)
     if dt._cat == 2:
         q = compute(np.floor_divide if mode == "floor" else _trunc_div, x, y, dt)
@@ -350,6 +354,7 @@ def floor_divide(input, other, *, out=None):
 def _floor_divide(input, other, op):
     """floor_divide has no derivative in torch: its grad_fn is NotImplemented, whose backward raises
     naming ``op`` (``floor_divide_`` in place)."""
+    check_pair(input, other)
     x, y, dt = binary_operands(input, other)
     if dt._cat == 2:
         q = compute(np.floor_divide, x, y, dt)

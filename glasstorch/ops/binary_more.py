@@ -12,6 +12,7 @@ from ..autograd.graph import Node
 from ._common import (GRAD, _wrap, as_array, is_tensor, record, record1, needs_grad, binary_operands, compute,
                       ints_in_float, tensors_only)
 from ._common import tensor_input
+from ._common import check_pair
 from ._complex_refuse import refuse_dt
 from .inplace import commit
 from .inplace_more import original
@@ -143,6 +144,7 @@ def _torch_remainder(x, y):
 def _modulo(kind, input, other):
     if not is_tensor(input):                          # 5 % t
         input = _wrap(np.asarray(input).astype(result_type(input, other).np))   # (wraps as torch's cast: -300 -> 212)
+    check_pair(input, other)
     x, y, dt = binary_operands(input, other)
     if dt._cat != 2:
         refuse_dt(kind + "_cpu", dt, bools=True)
@@ -260,6 +262,7 @@ class CopysignBackward1(CopysignBackward0):
 
 
 def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
+    check_pair(input, other)
     x, y, dt = binary_operands(input, other)
     if dt._cat == 3 and ufunc is np.logaddexp:
         ufunc = _logaddexp_complex
@@ -344,6 +347,7 @@ def xlogy(input, other, *, out=None):
 
 def copysign(input, other, *, out=None):
     tensor_input("copysign", input)
+    check_pair(input, other)
     x, y, dt = binary_operands(input, other)
     from .._dtype import DEFAULT
     if dt._cat == 2:

@@ -15,6 +15,8 @@ def _compare(ufunc, kernel, input, other):
         refuse(TypeError(f"{ufunc.__name__}() received an invalid combination of arguments - got (Tensor, NoneType)"))
     x, y, dt = binary_operands(input, other)
     if kernel is not None and dt._cat == 3:
+        from ._common import check_pair         # TensorIterator sizes the operands before the dtype check
+        check_pair(input, other)
         raise not_implemented(kernel, dt.np)
     try:
         r = as_array(ufunc(x, y))

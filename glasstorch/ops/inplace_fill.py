@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record
+from ._common import check_pair
 from .inplace import commit
 
 
@@ -30,6 +31,7 @@ def _compare_(t, other, fn, op):
     b = other._data if isinstance(other, Tensor) else other
 
     def compute():
+        check_pair(t, other)            # the sizes first, then the dtypes
         if op not in ("Eq", "Ne") and (t._data.dtype.kind == "c" or getattr(b, "dtype", None) is not None
                                        and b.dtype.kind == "c"):
             from ._complex_refuse import not_implemented   # torch has no complex kernel for ordering

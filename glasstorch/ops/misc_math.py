@@ -141,7 +141,8 @@ def ldexp_(input, other):
     if input._data.dtype.kind in "biu":
         raise RuntimeError(f"ldexp can't be cast to the desired output type {type_name(input._data.dtype)}")
     if isinstance(other, Tensor):
-        shape = np.broadcast_shapes(input._data.shape, other._data.shape)
+        from ._common import check_broadcast         # torch's "The size of tensor a ..." error
+        shape = check_broadcast(input._data.shape, other._data.shape)
         if shape != input._data.shape:
             raise RuntimeError(f"output with shape {list(input._data.shape)} doesn't match the broadcast shape "
                                f"{list(shape)}")

@@ -172,6 +172,8 @@ def _op(name, fn):
         if not ((is_tensor(x) or isinstance(x, numbers)) and (is_tensor(n) or isinstance(n, numbers))) or \
                 not (is_tensor(x) or is_tensor(n)):
             raise _bad_args(name, x, n)
+        from ._common import check_pair         # the sizes before the Half refusal, as TensorIterator
+        check_pair(x, n)
         a, b, dt = binary_operands(x, n)
         if dt._cat in (0, 1):
             dt = DEFAULT.float

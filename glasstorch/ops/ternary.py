@@ -143,11 +143,19 @@ def _number_value(name, value):
     return value
 
 
+def _check_sizes3(*ts):
+    """torch's TensorIterator error for operands that do not broadcast (NumPy's would be a ValueError)."""
+    shapes = [t._data.shape for t in ts if is_tensor(t)]
+    if any(s != shapes[0] for s in shapes):
+        check_broadcast(*shapes)
+
+
 def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     if deprecated:      # torch.addcmul(input, value, tensor1, tensor2), the 0.4-era overload
         from .._deprecated_overloads import rebind
         value, tensor1, tensor2 = rebind("addcmul", False, (tensor1, tensor2) + deprecated)
     value = _number_value("addcmul", value)
+    _check_sizes3(input, tensor1, tensor2)
     dt = result_type(input, tensor1, tensor2)
     if dt.np in (np.float32, np.float64):
         r = _addcmul_fused(data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np), value, dt.np)
@@ -176,6 +184,7 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
                            "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
                            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
                            "tensor2), for all dtypes.")
+    _check_sizes3(input, tensor1, tensor2)
     t1 = data_as(tensor1, dt.np)      # torch's kernel: self + (value * t1) / t2, each step rounded
     q = np.divide(t1 if value == 1 else dt.np.type(value) * t1, data_as(tensor2, dt.np))
     r = as_array(data_as(input, dt.np) + q).astype(dt.np, copy=False)
