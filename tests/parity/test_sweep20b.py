@@ -52,7 +52,7 @@ def _flags_off():
     for m in MODS:
         m.__future__.set_swap_module_params_on_conversion(False)
         m.__future__.set_overwrite_module_params_on_conversion(False)
-        m.set_default_device("cpu")
+        m.set_default_device(None)      # (torch keeps a DeviceContext mode installed for "cpu")
 
 
 # ---- swap_tensors ----------------------------------------------------------------------------------

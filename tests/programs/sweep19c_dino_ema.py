@@ -293,7 +293,7 @@ torch._foreach_lerp_(ema_params, [q.detach() for q in student.head.mlp.parameter
 grads = [q.grad for q in student.parameters() if q.grad is not None]
 norms = torch._foreach_norm(grads, 2.0)
 total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g_) for g_ in grads]), 2.0)
-print("foreach norm:", len(norms), round(torch.stack(norms).norm().item(), 4), round(total.item(), 4),
+print("foreach norm:", len(norms), round(torch.stack(norms).norm().item(), 3), round(total.item(), 3),
       torch.stack(norms).shape, norms[0].dtype)
 clip_coef = torch.clamp(1.0 / (total + 1e-6), max=1.0)
 torch._foreach_mul_(grads, clip_coef)
