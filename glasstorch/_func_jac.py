@@ -112,7 +112,6 @@ def _jacobian_columns(outs, flat_in):
     """Forward-mode order: column ``k`` of ``d out / d x`` is ``J e_k``, taken (as in ``_jvp``) as the
     derivative of ``u -> J^T u`` in the direction ``e_k``; so ``J[i, k]`` is ``f'(x)[k] * e_k[i]``,
     with the signed zeros torch's forward mode gives (reverse mode gives ``f'(x)[i] * e_i[k]``)."""
-    from .ops.join import stack
     # ones, not zeros: J^T u is linear in u, but some backward formulas (logcumsumexp's log|g|) are
     # singular at g = 0, where torch's own forward-mode formulas are not; _track registers u as the
     # transform's own leaf, so a tangent that depends on it still comes back detached
@@ -165,12 +164,7 @@ def _columns_laid_out(cols_o, o, flat_in):
             for p, x in zip(pieces, flat_in)]
 
 
-def _structure(x):
-    if isinstance(x, dict):
-        return (dict, tuple((k, _structure(v)) for k, v in x.items()))
-    if isinstance(x, (list, tuple)):
-        return (type(x), tuple(_structure(v) for v in x))
-    return None
+_structure = _checks._structure       # (a pytree's container types and keys, leaves as None)
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):

@@ -103,20 +103,9 @@ def atan2d(y, x):
 
 def atan2_kernel(a, b):
     """torch's float64 atan2 kernel of ``a`` and ``b`` (broadcast): SLEEF's atan2 on the loop's vector
-    blocks, glibc's ``atan2`` (NumPy's float64 loop) elsewhere (``_sleef_loop.vector_mask``)."""
-    from ._sleef_loop import vector_mask
-    a, b = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
-    with np.errstate(all="ignore"):
-        plain = np.arctan2(a, b)
-    if not a.ndim or not a.size:
-        return plain
-    vector = vector_mask(a, b)
-    if vector is True:
-        return atan2d(a, b)
-    if vector.any():
-        plain = np.array(plain)
-        plain[vector] = atan2d(a[vector], b[vector])
-    return plain
+    blocks, glibc's ``atan2`` (NumPy's float64 loop) elsewhere (``_sleef_atan2f.by_blocks``)."""
+    from ._sleef_atan2f import by_blocks
+    return by_blocks(atan2d, a, b, np.float64)
 
 
 def complex128_angle(z):

@@ -75,23 +75,28 @@ def atan2f(y, x):
     return r.reshape(shape)
 
 
-def atan2_kernel(a, b, dtype):
-    """torch's float32 atan2 kernel of ``a`` and ``b`` (broadcast): SLEEF's atan2 on the loop's vector
-    blocks, glibc's ``atan2f`` (NumPy's float32 loop) elsewhere (``_sleef_loop.vector_mask``)."""
+def by_blocks(routine, a, b, dtype):
+    """SLEEF's ``routine`` on the vector blocks of torch's atan2 loop over ``a`` and ``b`` (broadcast to
+    one shape of ``dtype``), glibc's atan2 (NumPy's loop) elsewhere (``_sleef_loop.vector_mask``)."""
     from ._sleef_loop import vector_mask
-    a, b = np.asarray(a, dtype), np.asarray(b, dtype)
-    a, b = np.broadcast_arrays(a, b)
+    a, b = np.broadcast_arrays(np.asarray(a, dtype), np.asarray(b, dtype))
     with np.errstate(all="ignore"):
         plain = np.arctan2(a, b)
     if not a.ndim or not a.size:
         return plain
     vector = vector_mask(a, b)
     if vector is True:
-        return atan2f(a, b)
+        return routine(a, b)
     if vector.any():
         plain = np.array(plain)
-        plain[vector] = atan2f(a[vector], b[vector])
+        plain[vector] = routine(a[vector], b[vector])
     return plain
+
+
+def atan2_kernel(a, b, dtype):
+    """torch's float32 atan2 kernel of ``a`` and ``b`` (broadcast): SLEEF's atan2 on the loop's vector
+    blocks, glibc's ``atan2f`` (NumPy's float32 loop) elsewhere."""
+    return by_blocks(atan2f, a, b, dtype)
 
 
 def complex64_angle(z):
