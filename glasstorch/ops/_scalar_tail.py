@@ -207,3 +207,16 @@ def loop_vector_mask(arrays, threads):
     order = np.arange(n).reshape([shape[d] for d in reversed(perm)])
     inv = np.argsort(list(reversed(perm)))
     return it[order.transpose(inv).reshape(-1)].reshape(shape) if n else it.reshape(shape)
+
+
+def split_by_loop(mask, operands):
+    """``mask`` (elements whose answer depends on which of ``cpu_kernel_vec``'s loops takes them: its
+    Vectorized lambda and its scalar one often test bounds differently, ``lo < x < hi`` against
+    ``x <= lo || x >= hi``, so a nan, a signed zero or an end of a domain gets two answers) split into
+    (those the vector loop takes, those the scalar loop takes), for a kernel over ``operands``
+    (broadcastable to mask's shape) at torch's thread count; None when mask selects nothing."""
+    if not mask.any():
+        return None
+    from .._runtime import get_num_threads
+    vec = loop_vector_mask([np.broadcast_to(a, mask.shape) for a in operands], get_num_threads())
+    return mask & vec, mask & ~vec

@@ -68,14 +68,11 @@ def _clamp_values(x, lo, hi):
 def _signed_ties(x, lo, hi, r):
     """Where x is a zero that ties a tensor bound's zero of the other sign, the elements torch's scalar
     loop takes (ops/_scalar_tail.loop_vector_mask) keep x's zero; the vector loop's keep the bound's."""
+    from ._scalar_tail import split_by_loop
     b = np.broadcast_to(x, r.shape)
     tie = (b == 0) & (r == 0) & (np.signbit(b) != np.signbit(r))
-    if not tie.any():
-        return r
-    from ._scalar_tail import loop_vector_mask
-    from .._runtime import get_num_threads
-    ins = [b] + [v for v in (lo, hi) if v.__class__ is np.ndarray]
-    return np.where(tie & ~loop_vector_mask(ins, get_num_threads()), b, r)
+    split = split_by_loop(tie, [b] + [v for v in (lo, hi) if v.__class__ is np.ndarray])
+    return r if split is None else np.where(split[1], b, r)
 
 
 def _not_complex(r):

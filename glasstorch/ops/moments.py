@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, edge, record1
-from .reduction import _mean, axes_of, dims_of, expand_back, restore_dims
+from .reduction import _mean, _reduced_shape, axes_of, dims_of, expand_back, restore_dims
 from .shape import is_array
 
 
@@ -84,11 +84,6 @@ def _torch_mean(x):
 _GRAIN = 32768          # torch's reductions this small run on one thread
 
 
-def _kept_shape(shape, axes, keepdim):
-    return tuple(1 if i in axes else k for i, k in enumerate(shape)) if keepdim else \
-        tuple(k for i, k in enumerate(shape) if i not in axes)
-
-
 def _welford_rows(x, axes, n, whole=False):
     """(mean, m2) per output of a float64 reduction over ``axes`` as torch's WelfordOps take them
     (binary_kernel_reduce: each output's numbers one after another, in memory order, ``mean += d / k``,
@@ -149,7 +144,7 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
             ss = ss if keepdim else np.squeeze(ss, axes)
         elif (w := _welford_rows(x, axes, n, whole=welford)) is not None:
             # float64 over dims: torch's Welford pass, one number after another per output
-            mean, ss = (np.reshape(a, _kept_shape(x.shape, axes, True)) for a in w)
+            mean, ss = (np.reshape(a, _reduced_shape(x.shape, axes, True)) for a in w)
             if not keepdim:
                 ss = np.squeeze(ss, axes)
         else:

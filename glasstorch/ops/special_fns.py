@@ -253,16 +253,14 @@ class LogitBackward0(Node):
         lo = x.dtype.type(lo)       # the kernel's scalar_t bounds
         hi = 1 - lo
         r = np.where((x >= lo) & (x <= hi), d, fill).astype(d.dtype)        # the vector loop's answer
-        odd = (x == 0) | (x == 1) | np.isnan(x)
-        if odd.any():
-            # torch's scalar loop differs at x = 0 or 1 (g * inf: +inf at x = -0.0, where the vector
-            # loop's g / (x (1 - x)) is -inf) and at a nan x with eps (nan, where the vector loop
-            # gives 0); which loop takes an element depends on where it lies
-            from ._scalar_tail import loop_vector_mask
-            from .._runtime import get_num_threads
+        # torch's scalar loop differs at x = 0 or 1 (g * inf: +inf at x = -0.0, where the vector loop's
+        # g / (x (1 - x)) is -inf) and at a nan x with eps (nan, where the vector loop gives 0)
+        from ._scalar_tail import split_by_loop
+        split = split_by_loop((x == 0) | (x == 1) | np.isnan(x), [g, x])
+        if split is not None:
             with np.errstate(invalid="ignore"):
                 s = np.where((x < lo) | (x > hi), fill, np.where((x == 0) | (x == 1), g * x.dtype.type(np.inf), d))
-            r = np.where(odd & ~loop_vector_mask([g, x], get_num_threads()), s, r).astype(d.dtype)
+            r = np.where(split[1], s, r).astype(d.dtype)
         return (r,)
 
 

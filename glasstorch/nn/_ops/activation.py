@@ -11,6 +11,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
+from ...ops._scalar_tail import split_by_loop
 from ...ops import _half_math, _libm, _sleef_loop
 from ..._rng_fma import fma64
 from ...ops.shape import is_array
@@ -162,12 +163,10 @@ class HardtanhBackward0(Node):
         m = self.m
         xa, ga = (x, g) if m is np else (x._data, g._data)
         keep = np.asarray((xa > self.lo) & (xa < self.hi))
-        if np.isnan(xa).any():
-            # a nan x: torch's vector loop tests lo < x < hi (so 0), its scalar loop tests
-            # x <= lo || x >= hi (so g), and which loop takes an element depends on where it lies
-            from ...ops._scalar_tail import loop_vector_mask
-            from ..._runtime import get_num_threads
-            keep |= np.isnan(xa) & ~loop_vector_mask([ga, xa], get_num_threads())
+        # a nan x: torch's vector loop tests lo < x < hi (so 0), its scalar loop x <= lo || x >= hi (so g)
+        split = split_by_loop(np.isnan(xa), [ga, xa])
+        if split is not None:
+            keep |= split[1]
         if m is np:
             return (np.where(keep, g, 0),)
         from .mask_double import mask_double
@@ -358,11 +357,10 @@ class HardswishBackward0(Node):
 
     def kernel(self, g, x):
         # torch's kernel: x <= -3 -> 0, x < 3 -> formula, else g (so 0 at -3 and g at 3); a nan gets
-        # g in the scalar loop and the formula's nan in the vector loop (_nan_paths)
+        # g in the scalar loop and the formula's nan in the vector loop
         r = np.where(x <= -3, 0, np.where(x < 3, g * ((x / 3) + 0.5), g))
-        from ._nan_paths import vector_nans
-        vec = vector_nans(g, x)
-        return r if vec is None else np.where(vec, x, r)
+        split = split_by_loop(np.isnan(x), [g, x])
+        return r if split is None else np.where(split[0], x, r)
 
 
 def hardswish(input, inplace=False):

@@ -4,7 +4,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from .activation import _float_only, _unary
-from ._nan_paths import vector_nans
+from ...ops._scalar_tail import split_by_loop
 
 
 class HardshrinkBackward0(Node):
@@ -16,10 +16,10 @@ class HardshrinkBackward0(Node):
         m = self.m
         xa, ga = (x, g) if m is np else (x._data, g._data)
         inside = np.asarray((xa >= -self.lambd) & (xa <= self.lambd))
-        # a nan: the scalar loop passes g (it is not inside), the vector loop gives 0 (_nan_paths)
-        vec = vector_nans(ga, xa)
-        if vec is not None:
-            inside |= vec
+        # a nan: the scalar loop passes g (it is not inside), the vector loop gives 0
+        split = split_by_loop(np.isnan(xa), [ga, xa])
+        if split is not None:
+            inside |= split[0]
         if m is np:
             return (np.where(inside, 0, g),)
         from .mask_double import mask_double
