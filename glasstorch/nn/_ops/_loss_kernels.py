@@ -24,22 +24,29 @@ def kernel_grad(kind, x, t, g, reduction, params):
     norm = dt(scale / n) if reduction == "mean" and n else dt(scale)
     gb = np.broadcast_to(np.asarray(g, x.dtype), x.shape)
     with np.errstate(invalid="ignore", over="ignore"):
-        d = x - t
+        d = np.asarray(x - t)                       # (0-d: an array, not a NumPy scalar)
         if kind == "MseLossBackward0":
             return (norm * d) * gb
         one = dt(1)
         sign = np.where(d > 0, one, -one)
+        b = dt(params["beta" if kind == "SmoothL1LossBackward0" else "delta"])
         if kind == "SmoothL1LossBackward0":
-            b = dt(params["beta"])
-            vec = (norm * np.where(np.abs(d) >= b, sign, d / b)) * gb
-            # (the scalar loop divides by beta as a double, then rounds to the loss's dtype)
-            mid = (((norm * d) * gb).astype(np.float64) / float(params["beta"])).astype(x.dtype)
-            scal = np.where(d <= -b, -norm * gb, np.where(d >= b, norm * gb, mid))
+            r = (norm * np.where(np.abs(d) >= b, sign, d / b)) * gb
         else:
-            b = dt(params["delta"])
-            vec = (norm * np.where(np.abs(d) >= b, sign * b, d)) * gb
-            # (the scalar loop multiplies by delta as a double, then rounds to the loss's dtype)
-            clip = ((norm * gb).astype(np.float64) * float(params["delta"])).astype(x.dtype)
-            scal = np.where(d <= -b, -clip, np.where(d >= b, clip, (norm * d) * gb))
-    tail = ~loop_vector_mask([x, t, gb], get_num_threads())
-    return np.where(tail, scal, vec).astype(x.dtype, copy=False) if tail.any() else vec
+            r = (norm * np.where(np.abs(d) >= b, sign * b, d)) * gb
+        r = np.asarray(r)
+        tail = ~loop_vector_mask([x, t, gb], get_num_threads())
+        if tail.any():                  # each row's leftover elements: the scalar loop's formula
+            r[tail] = _scalar_loop(kind, d[tail], gb[tail], norm, b, params)
+    return r
+
+
+def _scalar_loop(kind, d, g, norm, b, params):
+    """The scalar lambda of torch's smooth L1 / huber backward kernel on the elements it takes."""
+    if kind == "SmoothL1LossBackward0":
+        # (beta as a double there: the product divided in double, then rounded to the loss's dtype)
+        mid = (((norm * d) * g).astype(np.float64) / float(params["beta"])).astype(d.dtype)
+        return np.where(d <= -b, -norm * g, np.where(d >= b, norm * g, mid))
+    # (delta as a double there: the product multiplied in double, then rounded)
+    clip = ((norm * g).astype(np.float64) * float(params["delta"])).astype(d.dtype)
+    return np.where(d <= -b, -clip, np.where(d >= b, clip, (norm * d) * g))
