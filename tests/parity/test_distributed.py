@@ -232,7 +232,15 @@ def two_runs(tmp_path_factory):
     # can deadlock the child (a CI run hung here)
     for name, mp, method in (("torch", tmp, "spawn"), ("glasstorch", gmp, "spawn")):
         d = str(tmp_path_factory.mktemp(name))
-        _start(mp, _ddp_worker.run, (name, 2, f"tcp://127.0.0.1:{_free_port()}", d), 2, method)
+        for attempt in range(3):
+            try:
+                _start(mp, _ddp_worker.run, (name, 2, f"tcp://127.0.0.1:{_free_port()}", d), 2, method)
+                break
+            except tmp.ProcessExitedException as e:
+                # only the reference run is retried: torch's gloo can die by a signal in teardown (a CI
+                # run saw SIGABRT once); a glasstorch failure is ours and must fail the test
+                if name != "torch" or e.signal_name is None or attempt == 2:
+                    raise
         out[name] = []
         for r in range(2):
             with open(os.path.join(d, f"{name}_{r}.pkl"), "rb") as f:
