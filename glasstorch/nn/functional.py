@@ -246,11 +246,17 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     if (input1.dim(), input2.dim()) != (dim + 1, dim + 1):
         raise RuntimeError(f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
                            f"{list(input1.shape)} and {list(input2.shape)}.")
-    denom = (((input1 * input1).sum(dim) + 1e-12) * ((input2 * input2).sum(dim) + 1e-12)).sqrt_()
-    cos = (input1 * input2).sum(dim) / denom
-    pos = 1 - cos
-    neg = g.clamp_min(cos - margin, 0)
+    # Loss.cpp's steps in its order: the order the nodes are made in is the order the backward
+    # adds input1's three gradient terms; `+ EPSILON` and `- margin` are the .Scalar overloads and
+    # C++'s `1 - cos` is a filled tensor minus cos (SubBackward0)
+    from ..ops.scalar_arith import add_scalar, sub_scalar
+    prod_sum = (input1 * input2).sum(dim)
+    mag_square1 = add_scalar((input1 * input1).sum(dim), 1e-12)
+    mag_square2 = add_scalar((input2 * input2).sum(dim), 1e-12)
+    cos = prod_sum / (mag_square1 * mag_square2).sqrt_()
     zeros = g.zeros_like(cos)
+    pos = g.empty_like(cos).fill_(1).sub_(cos)
+    neg = sub_scalar(cos, margin).clamp_min_(0)
     loss = g.where(target == 1, pos, zeros) + g.where(target == -1, neg, zeros)
     return _reduce(loss, reduction)
 

@@ -157,6 +157,9 @@ def commit(t, compute, name="", expanded_write=None, inputs=()):
     t._vc[0] += 1
     fn = r.grad_fn
     if fn is not None:
+        if fn.next_functions:
+            from .inplace_more import bypass_originals
+            bypass_originals(fn)
         if fn._result_at >= 0 and fn._saved:
             items = list(fn._saved)
             items[fn._result_at] = t          # the saved result is now t itself

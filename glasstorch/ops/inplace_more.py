@@ -94,5 +94,19 @@ def original(t):
         return t
     if not t._rg:       # no history, but another input's gradient may read it: a copy the write leaves alone
         from ._common import _wrap
-        return _wrap(t._data.copy())
-    return t.clone()    # torch's ``original_self = self.clone()``: a CloneBackward0 under create_graph
+        return _wrap(t._data.copy(order="K"))     # (t's layout, as clone keeps it: the loop over t reads it)
+    c = t.clone()       # torch's ``original_self = self.clone()``: a CloneBackward0 under create_graph
+    c.grad_fn._inplace_original = True      # commit() links the in-place node past it, to t's history
+    return c
+
+
+def bypass_originals(fn):
+    """The in-place node ``fn`` made from ``original(t)``: its edge to that copy's CloneBackward0 goes
+    to t's own history instead, as torch's node takes its edge from ``self`` before the clone (the copy
+    is only what the node saves)."""
+    nf = fn.next_functions
+    for e in nf:
+        if e[0] is not None and e[0].__dict__.get("_inplace_original"):
+            fn.next_functions = tuple(x[0].next_functions[0] if x[0] is not None and x[0].__dict__.get(
+                "_inplace_original") else x for x in nf)
+            return

@@ -1,5 +1,5 @@
-"""``x * c`` and ``x / c`` through the ``.Scalar`` overloads, as torch's C++ composites record them
-(``MulBackward1`` / ``DivBackward1``; a Python ``x * c`` goes through ``.Tensor`` and records
+"""``x * c``, ``x / c``, ``x + c``, ``x - c`` through the ``.Scalar`` overloads, as torch's C++ composites record them
+(``MulBackward1``, ``DivBackward1``, ``AddBackward1``, ``SubBackward1``; a Python ``x * c`` goes through ``.Tensor`` and records
 ``MulBackward0``).  The number is cast to the tensor's dtype first, as the kernels do."""
 import numpy as np
 
@@ -32,11 +32,20 @@ class AddBackward1(Node):
         return (g,)
 
 
+class SubBackward1(Node):
+    """y = x - c (a number)   ->   dx = g"""
+    __slots__ = ("c",)
+
+    def backward(self, g):
+        return (g,)
+
+
 def _scalar_op(node_cls, ufunc, input, c):
     x = input._data
     if x.dtype.kind != "f":
         import glasstorch
-        return {np.multiply: glasstorch.mul, np.divide: glasstorch.div, np.add: glasstorch.add}[ufunc](input, c)
+        return {np.multiply: glasstorch.mul, np.divide: glasstorch.div, np.add: glasstorch.add,
+                np.subtract: glasstorch.sub}[ufunc](input, c)
     cc = x.dtype.type(c)
     r = _wrap(np.asarray(ufunc(x, cc), dtype=x.dtype))
     if GRAD.enabled and input._rg:
@@ -58,4 +67,8 @@ def add_scalar(input, c):
     return _scalar_op(AddBackward1, np.add, input, c)
 
 
-__all__ = ["mul_scalar", "div_scalar", "add_scalar"]
+def sub_scalar(input, c):
+    return _scalar_op(SubBackward1, np.subtract, input, c)
+
+
+__all__ = ["mul_scalar", "div_scalar", "add_scalar", "sub_scalar"]
