@@ -204,10 +204,14 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if not (input.is_floating_point() and target.is_floating_point()):
         raise RuntimeError("kl_div: Integral inputs not supported.")
     g = _ops()
+    # Loss.cpp's one expression per case; its compiler makes the right operand first, which decides
+    # the order the backward adds target's gradient terms in
     if log_target:
-        loss = g.exp(target) * (target - input)
+        diff = target - input
+        loss = g.exp(target) * diff
     else:
-        loss = g.xlogy(target, target) - target * input
+        cross = target * input
+        loss = g.xlogy(target, target) - cross
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
     return _reduce(loss, reduction)

@@ -220,10 +220,11 @@ class XlogyBackward0(Node):
 
     def backward(self, g):
         a, b = self.saved()
-        m = self.m
         with np.errstate(divide="ignore", invalid="ignore"):
-            da = m.where(((g == 0) & (b == b)) | ((a == 0) & (b <= 0)), 0.0, g * m.log(b))
-            return da, g * a / b
+            if isinstance(g, np.ndarray):     # xlogy(g, b) is xlogy's own kernel: the C library's log
+                da = np.where((a == 0) & (b <= 0), 0.0, _xlogy(g, b)).astype(g.dtype, copy=False)
+                return da, g * a / b
+            return self.m.xlogy(g, b).masked_fill((a == 0) & (b <= 0), 0.0), g * a / b
 
 
 class XlogyBackward1(XlogyBackward0):
@@ -317,11 +318,15 @@ def logaddexp(input, other, *, out=None):
 
 def _xlogy(x, y):
     """torch's scalar kernel: nan where y is nan, 0 where x == 0, else x * log(y), with the C library's
-    (correctly rounded) log in the dtype, then one rounded product."""
+    log in the dtype (glibc's logf for float32, not the correctly rounded value), then one rounded
+    product."""
     from ._libm import log
+    from .special_fns import _log_as_libm
     dt = np.result_type(x, y)
     x, y = np.asarray(x, dt), np.asarray(y, dt)
-    return np.where((x == 0) & ~np.isnan(y), 0.0, x * log(y)).astype(dt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lg = _log_as_libm(y, dt.type) if dt == np.float32 or dt == np.float64 else log(y)
+        return np.where((x == 0) & ~np.isnan(y), 0.0, x * lg).astype(dt)
 
 
 def _logaddexp_complex(x, y):

@@ -109,10 +109,10 @@ def _fma_of(t):
 
 def _log_as_libm(x, t):
     """std::log of float / double as torch's scalar kernel gets it: glibc's logf for float32 (it
-    differs from the correctly rounded value near midpoints: special_bessel._libm), log for float64."""
+    differs from the correctly rounded value near midpoints: ``_glibc_logf``), log for float64."""
     if t is np.float32:
-        from .special_bessel import _libm
-        return _libm(np.log, np.atleast_1d(x)).reshape(np.shape(x))      # (0-d: an array, not a scalar)
+        from ._glibc_logf import logf
+        return logf(x)
     return np.log(x)
 
 
