@@ -37,6 +37,8 @@ _NEG_NAN = np.array(0xFFC00000, _U32).view(_F32)
 def logf(x):
     """glibc's logf of a float32 array (any shape; a 0-d array for a 0-d input)."""
     x = np.asarray(x, _F32)
+    shape = x.shape
+    x = x.reshape(-1)
     ix = x.view(_U32).copy()
     sub = (ix != 0) & (ix < _U32(0x00800000))
     if sub.any():
@@ -54,4 +56,4 @@ def logf(x):
     y = np.where(x == 0, _F32(-np.inf), y)
     y = np.where(x == np.inf, x, y)
     y = np.where((x < 0) | (x == -np.inf), _NEG_NAN, y)
-    return np.where(np.isnan(x), x + _F32(0), y)
+    return np.where(np.isnan(x), x + _F32(0), y).reshape(shape)

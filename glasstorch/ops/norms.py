@@ -90,15 +90,6 @@ def _complex_norm_grad(x, y, g, p, axes):
         return ((sg * pw(ax, p - 1)) * np.where(y == 0, 0.0, g / pw(y, p - 1)),)
 
 
-def _torch_lastdim(a, axes):
-    """Whether torch's reduction is over one contiguous innermost run: trailing dims of a C-contiguous
-    float32/float64 array (TensorIterator merges them into one)."""
-    if a.dtype not in (np.float32, np.float64) or not a.flags.c_contiguous or a.ndim == 0 or a.size == 0:
-        return False
-    axes = tuple(sorted(axes))
-    return axes == tuple(range(a.ndim - len(axes), a.ndim))
-
-
 def check_norm_dtype(name, a_dtype, dtype):
     """torch's check_linalg_norm_dtype: ``dtype=`` must be float or complex like the input, and wide enough."""
     if dtype is None:
@@ -145,15 +136,19 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         v = np.min(ab, **kw)
     elif p == 0:
         v = np.sum(ab != 0, **kw).astype(a.dtype)
-    elif p == 1:
-        v = np.sum(ab, **kw)
     elif ab.size and np.prod([a.shape[i] for i in (axes if axes is not None else range(a.ndim))]) == 1:
         v = ab.reshape(np.sum(ab, **kw).shape)           # one term per norm: torch gives |x| itself
-    elif p == 2 and _torch_lastdim(a, axes) and dtype is None:
-        # torch's vectorised kernel for a contiguous innermost reduction sums in its own order
-        v = norm2_lastdim(a.reshape(a.shape[:a.ndim - len(axes)] + (-1,)))
-        if keepdim:
-            v = v.reshape(tuple(1 if i in axes else s for i, s in enumerate(a.shape)))
+    elif ab.size and a.dtype in (np.float32, np.float64):
+        # torch's order: a vectorised kernel for p = 2 over one contiguous innermost run, else each
+        # norm's terms one after another (_norm_seq); float16 was widened to its float accumulator
+        from ._norm_seq import lastdim_rows, seq_norm
+        from .._runtime import get_num_threads
+        rows = lastdim_rows(a, axes) if p == 2 and out_dt != np.float16 else None
+        v = norm2_lastdim(rows) if rows is not None else seq_norm(a, p, axes, get_num_threads())
+        red = set(axes) if axes else set(range(a.ndim))
+        v = v.reshape(tuple(1 if i in red else n for i, n in enumerate(a.shape)) if keepdim else v.shape)
+    elif p == 1:
+        v = np.sum(ab, **kw)
     elif p == 2:
         v = np.sqrt(np.sum(ab * ab, **kw))
     else:
