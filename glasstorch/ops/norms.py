@@ -146,7 +146,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         rows = lastdim_rows(a, axes) if p == 2 and out_dt != np.float16 else None
         v = norm2_lastdim(rows) if rows is not None else seq_norm(a, p, axes, get_num_threads())
         red = set(axes) if axes else set(range(a.ndim))
-        v = v.reshape(tuple(1 if i in red else n for i, n in enumerate(a.shape)) if keepdim else v.shape)
+        v = v.reshape(tuple(1 if i in red else n for i, n in enumerate(a.shape) if keepdim or i not in red))
     elif p == 1:
         v = np.sum(ab, **kw)
     elif p == 2:
