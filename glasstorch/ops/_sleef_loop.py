@@ -5,7 +5,9 @@ Which elements are vectors: ``_scalar_tail.loop_vector_mask`` (blocks of 16 floa
 each inner row where every operand is contiguous or a broadcast scalar along it; nothing otherwise).
 The scalar loops call glibc: its ``expm1`` / ``expm1f`` and ``log1p`` / ``log1pf`` are NumPy's
 float32 / float64 ufuncs under the AVX2 pins (checked through ctypes on 2 million arguments each:
-equal everywhere; correctly rounded results differ in ~5% of float32 elements), its ``expf`` is
+equal everywhere; correctly rounded results differ in ~5% of float32 elements), and so are its ``sinh``,
+``cosh``, ``atanh`` and ``exp2`` (``np.arctanh``, ...; 1 million arguments each over the routine's range
+plus random bit patterns, float32 and float64: equal everywhere), its ``expf`` is
 ``_sleef_expf.glibc_expf`` and its ``exp`` ``_libm.exp``.  glibc's ``tanhf`` / ``tanh`` are neither
 NumPy's (~5% / ~25% differ) nor correctly rounded: they are fdlibm's, built on ``expm1`` (``glibc_tanh``).
 """
@@ -19,7 +21,14 @@ _GRAIN = 32768                  # at::internal::GRAIN_SIZE: from here torch's lo
 _F32, _F64 = np.float32, np.float64
 
 
+_HYPER = {"sinh", "cosh", "atanh", "exp2"}      # (in _sleef_hyper)
+_NUMPY = {"atanh": "arctanh"}                   # glibc's routine under NumPy's name
+
+
 def _sleef(name, dtype):
+    if name in _HYPER:
+        from . import _sleef_hyper as m
+        return getattr(m, name + ("f" if dtype == _F32 else "d"))
     if dtype == _F32:
         from . import _sleef_f32more as m
         return getattr(m, name + "f")
@@ -35,7 +44,8 @@ def _glibc(name, dtype):
         return _libm.exp
     if name == "tanh":
         return glibc_tanh
-    return getattr(np, name)          # expm1, log1p: NumPy's float32 / float64 loops are glibc's
+    return getattr(np, _NUMPY.get(name, name))    # expm1, log1p, sinh, cosh, atanh, exp2: NumPy's float32 /
+                                                  # float64 loops are glibc's (see the docstring)
 
 
 def _vector(name, dtype):
@@ -66,8 +76,9 @@ def vector_mask(*arrays):
 
 
 def by_path(name, v, vector):
-    """``name`` (exp, expm1, log1p, tanh) of the float32 / float64 array ``v``: SLEEF's where the bool
-    array ``vector`` is set (True: everywhere), glibc's elsewhere; laid out like v, as a ufunc's result."""
+    """``name`` (exp, expm1, log1p, tanh, sinh, cosh, atanh, exp2) of the float32 / float64 array ``v``:
+    SLEEF's where the bool array ``vector`` is set (True: everywhere), glibc's elsewhere; laid out like v,
+    as a ufunc's result."""
     if v.dtype != _F32 and v.dtype != _F64:
         return getattr(_libm, name)(v)
     if vector is False or vector is not True and not vector.any():

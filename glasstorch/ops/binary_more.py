@@ -285,6 +285,9 @@ def _float_pair(ufunc, node_cls, input, other, save_result=False, kernel=None):
         elif ufunc is np.arctan2 and dt.np == np.float64:
             from ._sleef_atan2d import atan2_kernel as atan2_kernel64
             r = _wrap(_ti(atan2_kernel64(x, y), x, y))
+        elif ufunc is np.hypot and dt.np == np.float64:       # (SLEEF's hypot in the vector blocks)
+            from ._sleef_hypotd import hypot_kernel
+            r = _wrap(_ti(hypot_kernel(x, y), x, y))
         else:
             r = _wrap(compute(ufunc, x, y, dt))
     if needs_grad(input, other):

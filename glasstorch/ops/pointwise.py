@@ -64,7 +64,7 @@ class Exp2Backward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (g * (y * _LN2),)
+        return ((g * y) * _LN2,)        # derivatives.yaml's grad * result * M_LN2, left to right
 
 
 class RsqrtBackward0(Node):
@@ -100,6 +100,21 @@ def _in_loop(name, fallback):
     return kernel
 
 
+def _vec_loop(name, fallback):
+    """torch's float32 / float64 ``cpu_kernel_vec`` kernel (sinh, cosh, atanh, exp2): SLEEF's
+    ``Vectorized::<name>`` in the loop's vector blocks of the input's layout, glibc's (NumPy's ufunc) in
+    the rest (``_sleef_loop.in_loop``; measured).  Other dtypes: ``fallback``."""
+    def kernel(x):
+        if x.dtype.char in "fd":
+            with np.errstate(all="ignore"):
+                return np.asarray(_sleef_loop.in_loop(name, x, x))
+        return fallback(x)
+    return kernel
+
+
+_sinh, _cosh, _atanh = _vec_loop("sinh", np.sinh), _vec_loop("cosh", np.cosh), _vec_loop("atanh", np.arctanh)
+
+
 def log1p(input, *, out=None):
     return _unary(_in_loop("log1p", _libm.log1p_vec), Log1PBackward0, input, "self")
 
@@ -109,7 +124,7 @@ def expm1(input, *, out=None):
 
 
 def exp2(input, *, out=None):
-    return _unary(np.exp2, Exp2Backward0, input, "result")
+    return _unary(_vec_loop("exp2", np.exp2), Exp2Backward0, input, "result")
 
 
 def _rsqrt(x):
@@ -167,11 +182,15 @@ def _d_atan(g, x, m):
 
 def _d_sinh(g, x, m):
     """y = sinh(x)   ->   dx = g cosh(x)"""
+    if m is np:                     # (torch's cosh kernel on the saved input: SLEEF's in its vector blocks)
+        return g * _cosh(x)
     return g * m.cosh(x)
 
 
 def _d_cosh(g, x, m):
     """y = cosh(x)   ->   dx = g sinh(x)"""
+    if m is np:
+        return g * _sinh(x)
     return g * m.sinh(x)
 
 
@@ -267,11 +286,11 @@ TanBackward0, tan = _simple("TanBackward0", np.tan, _d_tan, "result")
 AsinBackward0, asin = _simple("AsinBackward0", nan_signed(np.arcsin, True), _d_asin, "self")
 AcosBackward0, acos = _simple("AcosBackward0", nan_signed(np.arccos, True), _d_acos, "self")
 AtanBackward0, atan = _simple("AtanBackward0", np.arctan, _d_atan, "self")
-SinhBackward0, sinh = _simple("SinhBackward0", np.sinh, _d_sinh, "self")
-CoshBackward0, cosh = _simple("CoshBackward0", np.cosh, _d_cosh, "self")
+SinhBackward0, sinh = _simple("SinhBackward0", _sinh, _d_sinh, "self")
+CoshBackward0, cosh = _simple("CoshBackward0", _cosh, _d_cosh, "self")
 AsinhBackward0, asinh = _simple("AsinhBackward0", np.arcsinh, _d_asinh, "self")
 AcoshBackward0, acosh = _simple("AcoshBackward0", np.arccosh, _d_acosh, "self")
-AtanhBackward0, atanh = _simple("AtanhBackward0", np.arctanh, _d_atanh, "self")
+AtanhBackward0, atanh = _simple("AtanhBackward0", _atanh, _d_atanh, "self")
 ErfBackward0, erf = _simple("ErfBackward0", _erf, _d_erf, "self")
 ErfcBackward0, erfc = _simple("ErfcBackward0", _erfc, _d_erfc, "self")
 ErfinvBackward0, erfinv = _simple("ErfinvBackward0", _erfinv, _d_erfinv, "result")
@@ -401,7 +420,7 @@ AsinhBackward1, AcoshBackward1, AtanhBackward1 = map(_no_derivative, ("AsinhBack
                                                                       "AtanhBackward1"))
 asinh_ = _inplace_node(AsinhBackward1, np.arcsinh, "asinh")
 acosh_ = _inplace_node(AcoshBackward1, np.arccosh, "acosh")
-atanh_ = _inplace_node(AtanhBackward1, np.arctanh, "atanh")
+atanh_ = _inplace_node(AtanhBackward1, _atanh, "atanh")
 erf_, erfc_, erfinv_, floor_, ceil_, trunc_, round_, frac_ = map(_inplace, (erf, erfc, erfinv, floor, ceil, trunc,
                                                                             round, frac))
 deg2rad_, rad2deg_ = map(_inplace, (deg2rad, rad2deg))

@@ -33,6 +33,13 @@ _lgamma64 = np.frompyfunc(_lgamma1, 1, 1)
 
 
 def _lgamma(x):
+    """torch's lgamma kernel maps ``Vectorized::lgamma`` (SLEEF's lgammaf8 / lgammad4_u10) over every
+    element, half through float (``_sleef_lgamma``)."""
+    if x.dtype.char in "fde":
+        from ._sleef_lgamma import lgammad, lgammaf
+        if x.dtype == np.float64:
+            return lgammad(x)
+        return np.asarray(lgammaf(x.astype(np.float32)), np.float32).astype(x.dtype, copy=False)
     # a ufunc from frompyfunc hands back a bare Python float for a 0-d input: asarray keeps it an array
     return np.asarray(_lgamma64(x.astype(np.float64))).astype(x.dtype) if x.size else x.copy()
 
