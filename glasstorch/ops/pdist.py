@@ -16,14 +16,15 @@ from ..autograd.graph import Node
 from .._rng_fma import fma64
 from ._fma32 import fma32
 from ._common import GRAD, _wrap, record, record1
+from ._pow_kernel import glibc_pow
 
 INF = float("inf")
 
 
 def _norms(d, p):
     ab = np.abs(d)
-    if p == 0:
-        return np.sum(ab != 0, axis=-1).astype(d.dtype)
+    if p == 0:      # min(ceil(|d|), 1) summed: a nan coordinate makes the distance nan
+        return np.sum(np.minimum(np.ceil(ab), 1), axis=-1).astype(d.dtype)
     if p == 1:
         return np.sum(ab, axis=-1)
     if p == 2:
@@ -65,6 +66,9 @@ class PdistBackward0(Node):
 
 
 def _grad(g, x, y, p, rows):
+    if x.dtype in (np.float32, np.float64) and g.dtype == x.dtype:
+        from ._dist_backward import pdist_grad     # torch's kernel: its order, its formulas, SLEEF's pow
+        return pdist_grad(g, x, y, p)
     i, j = rows
     c = g[:, None] * _coef(x[i] - x[j], y[:, None], p)
     gx = np.zeros_like(x)
@@ -86,11 +90,20 @@ def _pdist_norms(d, p):
     sums over each pair's M coordinates (lane k: terms k, k+L, k+2L, ..., L = 8 float / 4 double
     lanes; the squares rounded, then added), then the lanes added: float as a tree
     ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7)), double left to right.  With M < L the M terms are added left
-    to right."""
-    if p not in (1, 2) or d.shape[-1] == 0 or d.dtype not in (np.float32, np.float64):
+    to right.  Other finite p > 0 alike, the terms SLEEF's pow(|d|, p) (p cast to the dtype: every
+    lane is a Vectorized one), then pow(sum, 1.0 / p) in double (std::pow(scalar_t, double))."""
+    if p in (0, INF) and d.shape[-1] and d.dtype in (np.float32, np.float64):
+        r = _norms(d, p)                # Vectorized minimum / maximum: a nan comes out with all bits set
+        return np.where(np.isnan(r), np.array(-1, "i%d" % d.itemsize).view(d.dtype), r)
+    if p in (0, INF) or d.shape[-1] == 0 or d.dtype not in (np.float32, np.float64):
         return _norms(d, p)
     ab = np.abs(d)
-    terms = ab * ab if p == 2 else ab
+    if p not in (1, 2):
+        from ._sleef_pow import powd, powf
+        pt = d.dtype.type(p)
+        terms = (powf if pt.dtype == np.float32 else powd)(ab, pt).reshape(ab.shape)
+    else:
+        terms = ab * ab if p == 2 else ab
     lanes, m = 32 // d.dtype.itemsize, ab.shape[-1]
     if m < lanes:
         acc = np.cumsum(terms, axis=-1)[:, -1]                         # added in order
@@ -105,6 +118,9 @@ def _pdist_norms(d, p):
             acc = acc[:, 0]
         else:
             acc = ((acc[:, 0] + acc[:, 1]) + acc[:, 2]) + acc[:, 3]
+    if p not in (1, 2):
+        with np.errstate(over="ignore"):
+            return glibc_pow(acc.astype(np.float64), 1.0 / float(pt)).astype(d.dtype)
     return np.sqrt(acc) if p == 2 else np.ascontiguousarray(acc)     # acc may be a strided column
 
 
@@ -162,6 +178,10 @@ class CdistBackward0(Node):
 
 
 def _cdist_grad(g, x1, x2, y, p):
+    if x1.dtype in (np.float32, np.float64) and x2.dtype == x1.dtype == g.dtype:
+        from ._dist_backward import cdist_grads    # torch's kernel: its order, its formulas, SLEEF's pow
+        g1, g2 = cdist_grads(g, x1, x2, y, p)
+        return _sum_to(g1, x1.shape), _sum_to(g2, x2.shape)
     d = x1[..., :, None, :] - x2[..., None, :, :]
     c = g[..., None] * _coef(d, y[..., None], p)
     return _sum_to(c.sum(axis=-2), x1.shape), _sum_to(-c.sum(axis=-3), x2.shape)
@@ -236,9 +256,9 @@ def _cpow(x, e):
     float64 and rounded once, except where that lands within 0.002 ulp of a tie: there glibc's powf
     (not correctly rounded) is asked itself, element by element (about 1 in 5000 elements)."""
     if x.dtype != np.float32:
-        return np.power(x, e)            # the ufunc: ``x ** 0.5`` would be NumPy's sqrt shortcut
+        return glibc_pow(x, e)           # (np.power(x, 0.5) would be NumPy's sqrt shortcut)
     with np.errstate(invalid="ignore", over="ignore"):
-        y = np.power(x.astype(np.float64), e)
+        y = glibc_pow(x.astype(np.float64), e)
         r = y.astype(np.float32)
         frac = np.abs(y - r) / np.spacing(r).astype(np.float64)
     near = np.abs(frac - 0.5) < 0.002
@@ -259,7 +279,9 @@ def _cdist_norms(d, p):
     if d.shape[-1] and d.dtype in (np.float32, np.float64) and p not in (0, 1, 2, INF):
         p = d.dtype.type(p)                           # the kernel's p is a scalar of the input's dtype
         agg = np.cumsum(_cpow(np.abs(d), p), axis=-1)[..., -1]
-        return np.power(agg.astype(np.float64), 1.0 / np.float64(p)).astype(d.dtype)   # pow(agg, 1.0 / p): double
+        return glibc_pow(agg.astype(np.float64), 1.0 / np.float64(p)).astype(d.dtype)  # pow(agg, 1.0 / p): double
+    if p == INF and d.shape[-1]:        # agg = std::max(agg, |d_x|) from 0, (agg < v) ? v : agg: a nan is skipped
+        return np.max(np.where(np.isnan(d), 0, np.abs(d)), axis=-1, initial=0).astype(d.dtype)
     if p not in (1, 2) or d.shape[-1] == 0 or d.dtype not in (np.float32, np.float64):
         return _norms(d, p)
     ab = d if p == 2 else np.abs(d)      # |d|^2 as d*d: the compiler drops the abs (the sign of a nan shows it)

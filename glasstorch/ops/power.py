@@ -47,7 +47,8 @@ class PowBackward1(Node):
         m = self.m
         da = db = None
         if self.next_functions[0][0] is not None:
-            da = m.where(b == 0.0, 0.0, g * (b * a ** (b - 1)))
+            # torch: grad * (exponent * self.pow(exponent - 1)), the pow on SLEEF's vector blocks
+            da = m.where(b == 0.0, 0.0, g * (b * _pow_pair(a, b - 1)))
         if self.next_functions[1][0] is not None:
             db = g * m.where((a == 0) & (b >= 0), 0.0, z * m.log(a))
         return da, db
@@ -79,8 +80,22 @@ def _cpow(x, e):
     return y
 
 
-def _pow_values(x, e):
-    """x ** e for a number e, with torch's exact fast paths (x*x for 2, sqrt for 0.5 ...)."""
+def _pow_pair(a, e):
+    """``a ** e`` for a backward's saved arrays as torch's pow_tensor_tensor kernel computes it (one
+    float32 / float64 dtype: ``_pow_kernel.pow_arrays``); NumPy's power otherwise (and for tensors)."""
+    if isinstance(e, np.generic):       # (a 0-d exponent minus 1 comes back a NumPy scalar)
+        e = np.asarray(e)
+    if a.__class__ is np.ndarray and e.__class__ is np.ndarray and a.dtype == e.dtype and a.dtype.kind == "f" \
+            and a.dtype.itemsize >= 4:
+        from ._pow_kernel import pow_arrays
+        return pow_arrays(a, e, a.dtype.type)
+    return a ** e
+
+
+def _pow_values(x, e, plain=False, out=None):
+    """x ** e for a number e, with torch's exact fast paths (x*x for 2, sqrt for 0.5 ...); other
+    exponents of float32 / float64 arrays through torch's SLEEF / glibc kernel (``_pow_kernel``) unless
+    ``plain`` (float16's float32 values: NumPy's power); ``out``: an ``out=`` array (its layout)."""
     if isinstance(x, Tensor):
         return x ** e
     if x.dtype.kind == "c" and e in (2, 3, -2):
@@ -104,6 +119,10 @@ def _pow_values(x, e):
         return 1.0 / np.sqrt(x)
     if e == -2:
         return 1.0 / (x * x)
+    if not plain and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and not isinstance(e, (bool, np.bool_)) \
+            and isinstance(e, (int, float, np.integer, np.floating)):
+        from ._pow_kernel import pow_number
+        return pow_number(x, e, out)
     return _cpow(x, e) if x.dtype.kind == "c" else np.power(x, e)
 
 
@@ -111,7 +130,7 @@ def _half_pow(x, e):
     """float16 x ** e for a number e: torch casts the exponent to the tensor's dtype (2.2 becomes
     2.19921875), computes in float, and rounds to half."""
     e = float(np.float16(e)) if isinstance(e, float) else e
-    return _pow_values(x.astype(np.float32), e).astype(np.float16)
+    return _pow_values(x.astype(np.float32), e, plain=True).astype(np.float16)
 
 
 def pow(input, exponent, *, out=None):
@@ -139,7 +158,8 @@ def pow(input, exponent, *, out=None):
             check_pair(input, exponent)
             from ._complex_refuse import not_implemented
             raise not_implemented("pow", np.dtype(np.bool_))
-        r = _scalar_pow(input, exponent) if not _is_t(input) else _tensor_pow(input, exponent)
+        od = getattr(out, "_data", None)
+        r = _scalar_pow(input, exponent, od) if not _is_t(input) else _tensor_pow(input, exponent, od)
         if out is not None:
             from .arithmetic import _out
             return _out(r, out, "pow", (input, exponent))
@@ -157,7 +177,7 @@ def pow(input, exponent, *, out=None):
     elif dt._cat == 0:
         y = np.power(x.astype(np.int64), int(e)).astype(bool) if isinstance(e, bool) else np.power(x, e)
     else:
-        y = _pow_values(x, e)
+        y = _pow_values(x, e, out=getattr(out, "_data", None))
     r = _wrap(as_array(y) if y.dtype == dt.np else as_array(y).astype(dt.np))
     if GRAD.enabled and input._rg:
         node = PowBackward0()
@@ -183,10 +203,13 @@ def _int_power(x, y, out=None):
     return r
 
 
-def _tensor_pow(a, b):
+def _tensor_pow(a, b, out=None):
     x, y, dt = binary_operands(a, b)
-    power = _int_power if dt._cat == 1 else _cpow if dt.is_complex else np.power
-    r = _wrap(compute(power, x, y, dt))
+    if dt.np == np.float32 or dt.np == np.float64:
+        r = _wrap(_float_pow(x, y, dt, out))
+    else:
+        power = _int_power if dt._cat == 1 else _cpow if dt.is_complex else np.power
+        r = _wrap(compute(power, x, y, dt))
     if needs_grad(a, b):
         node = PowBackward1()
         node.save(a, b, r, result_at=2)
@@ -194,12 +217,30 @@ def _tensor_pow(a, b):
     return r
 
 
-def _scalar_pow(c, b):
-    """c ** b with c a Python number."""
+def _float_pow(x, y, dt, out=None):
+    """float32 / float64 x ** y (arrays or numbers) as torch's pow_tensor_tensor kernel (SLEEF's pow on
+    the loop's vector blocks, powf / pow on the rest), laid out as ``compute`` lays its results."""
+    from ._pow_kernel import pow_arrays
+    from ._common import _canonical_operands
+    r = pow_arrays(x, y, np.dtype(dt.np).type, out)
+    if (x.__class__ is not np.ndarray or x.flags.c_contiguous) and \
+            (y.__class__ is not np.ndarray or y.flags.c_contiguous) and r.size and \
+            (1 not in r.shape or _canonical_operands(x, y)):
+        return r
+    return _ti(r, x, y)
+
+
+def _scalar_pow(c, b, out=None):
+    """c ** b with c a Python number (torch wraps it as a 0-d tensor: the tensor-tensor kernel)."""
     x, y, dt = binary_operands(c, b)
     if dt is _float16 and isinstance(x, float):
         x = np.float16(x)           # torch casts the number base to half first (2.2 -> 2.19921875)
-    r = compute(_int_power if dt._cat == 1 else np.power, x, y, dt)
+    if dt.np == np.float32 or dt.np == np.float64:
+        # (its output is allocated contiguous, and the loop follows it: a transposed exponent is not
+        # vectorised)
+        r = _float_pow(x, y, dt, out if out is not None else np.empty(np.shape(y), dt.np))
+    else:
+        r = compute(_int_power if dt._cat == 1 else np.power, x, y, dt)
     from ._layout import contig         # torch's pow(Scalar, Tensor) allocates a contiguous output
     r = _wrap(contig(r))
     if needs_grad(b):
