@@ -164,6 +164,9 @@ from ._quant_dtype import (qint8, quint8, qint32, quint4x2, quint2x4, qscheme, p
 from ._quant import quantize_per_tensor, quantize_per_channel, dequantize  # noqa: E402,F401
 from ._quant_dynamic import quantize_per_tensor_dynamic  # noqa: E402,F401
 from ._quant_fake import fake_quantize_per_tensor_affine, fake_quantize_per_channel_affine  # noqa: E402,F401
+from ._quant_fake_learnable import (_fake_quantize_learnable_per_tensor_affine,  # noqa: E402,F401
+                                   _fake_quantize_learnable_per_channel_affine)
+from ._int_mm import _int_mm  # noqa: E402,F401
 from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
 from .sparse import sparse_coo_tensor, sparse_coo, sparse_csr  # noqa: E402,F401  (and the torch.sparse module)
 from .sparse import sparse_csr_tensor  # noqa: E402,F401

@@ -19,7 +19,8 @@ glasstorch takes this order for sums and means of a whole tensor (``x.sum()``, `
 losses' reductions), whose value is what gets printed with ``.item()``, and for sums over dims that
 keep the last one (``axes_sum``: a bias's gradient, ``x.sum(1)`` of a 3-d tensor), and for sums over
 the last dim of a contiguous array (``inner_sums``; a strided one keeps NumPy's pairwise order,
-within rounding of torch's).
+within rounding of torch's), and for sums over any dims of a contiguous array that take in the last
+one (``sandwich_sums``: ``x.sum([0, 2])`` of an (N, C, L) tensor).
 
 All of this depends on the vector width of torch's CPU kernels: this is the AVX2 order (what torch
 picks on AMD CPUs; AVX-512 machines use 16-lane vectors).  Every step is a NumPy reduction over an
@@ -305,3 +306,27 @@ def nll_folds_kept(valid):
     n = valid.size
     step = 1 << max(4, (n - 1).bit_length() // 8)
     return bool(valid[step::step].all())
+
+
+def sandwich_sums(x, axes):
+    """A sum of a C-contiguous float32/float64 array over ``axes`` that include its last dim of size > 1
+    (``x.sum([0, 2])`` of an (N, C, L) tensor, a per-channel statistic; ``x.sum([1, 3])``), as torch adds
+    it: dims of size 1 left out, the trailing run of reduced dims is one row per output position, summed
+    as ``inner_sums`` does; those row sums go into the output one after another, over the other reduced
+    dims in C order.  Where the last dim is kept, ``axes_sum``'s order; a flat array (no positions kept
+    or none reduced): None (measured bit for bit against torch's AVX2 kernels)."""
+    if not x.size:
+        return None
+    dims = [(n, i in axes) for i, n in enumerate(x.shape) if n != 1]
+    if not dims or all(r for _, r in dims) or not any(r for _, r in dims):
+        return None
+    t = len(dims) - len("".join("R" if r else "K" for _, r in dims).rstrip("R"))
+    if not t:                                           # the last dim is kept
+        return axes_sum(x, axes)
+    inner = dims[:len(dims) - t]
+    b = math.prod(n for n, _ in dims[len(dims) - t:])
+    rows = inner_sums(x.reshape(-1, b)).reshape([n for n, _ in inner])
+    outer = [i for i, (_, r) in enumerate(inner) if r]
+    keep = [i for i, (_, r) in enumerate(inner) if not r]
+    v = np.ascontiguousarray(rows.transpose(outer + keep)).reshape(-1, math.prod(inner[i][0] for i in keep))
+    return np.add.reduce(v, axis=0, initial=0.0)     # one outer index after another (an outer axis)

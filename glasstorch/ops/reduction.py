@@ -147,6 +147,11 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         r = lead
     elif own and (n := _trailing_rows(x, axes)):     # x.sum((-2, -1)): one row per output, torch's order
         r = _sum_order.inner_sums(x.reshape(-1, n)).reshape(_reduced_shape(x.shape, axes, keepdim))
+    elif nd and own and len(axes) == 1 and (odt is _F32 or odt is _F64) and x.size < _BIG:
+        r = _sum_over(x, axes[0], keepdim)      # x.sum([1]) adds as x.sum(1) does (torch: one overload)
+    elif nd and own and (odt is _F32 or odt is _F64) and x.size < _BIG and x.flags.c_contiguous and \
+            (r := _sum_order.sandwich_sums(x, set(axes))) is not None:
+        r = r.reshape(_reduced_shape(x.shape, axes, keepdim))
     elif odt == np.float16:                     # torch adds half in float (its opmath type), rounds once
         r = _add_reduce(x, axes if nd else None, keepdim, np.float32).astype(np.float16)
     elif x.size < _BIG:
@@ -216,6 +221,9 @@ def _sum_over(x, dim, keepdim):
     if n:
         rows = np.ascontiguousarray(x).reshape(-1, n)     # (strided rows: NumPy's order follows memory)
         return _sum_order.inner_sums(rows).reshape(x.shape[:-1] + ((1,) if keepdim else ()))
+    if x.flags.c_contiguous and x.dtype.char in "fd" and x.size < _BIG and \
+            (r := _sum_order.sandwich_sums(x, {dim % x.ndim})) is not None:     # (B, n, 1).sum(1): rows
+        return r.reshape(_reduced_shape(x.shape, (dim % x.ndim,), keepdim))
     return _reduce_add(x, dim, None, None, keepdim)
 
 
@@ -223,7 +231,7 @@ def _leading(x, axes, keepdim):
     """A sum over ``axes`` that keep the last axis (``x.sum(0)``: a batch summed per feature; ``x.sum(1)``
     of a (B, n, c) tensor) in torch's order (``_sum_order.axes_sum``, as the gradient of a bias or of
     a broadcast tensor is summed too), or None where not modelled."""
-    if max(axes) >= x.ndim - 1:
+    if not axes or max(axes) >= x.ndim - 1:        # (a 0-d tensor's x.sum([]): no axes at all)
         return None
     s = _sum_order.axes_sum(x, set(axes))
     return s if s is None or not keepdim else s.reshape(_reduced_shape(x.shape, axes, True))
@@ -348,6 +356,10 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
         r = _wrap(lead / x.dtype.type(math.prod(x.shape[a] for a in axes)))
     elif n := _trailing_rows(x, axes):                      # trailing dims: their rows' sums, then / n
         r = _wrap((_sum_order.inner_sums(x.reshape(-1, n)) / x.dtype.type(n)).reshape(
+            _reduced_shape(x.shape, axes, keepdim)))
+    elif x.dtype.char in "fd" and x.flags.c_contiguous and x.size < _BIG and \
+            (s := _sum_order.sandwich_sums(x, set(axes))) is not None:    # (N, C, L).mean([0, 2])
+        r = _wrap((s / x.dtype.type(math.prod(x.shape[a] for a in axes))).reshape(
             _reduced_shape(x.shape, axes, keepdim)))
     else:
         r = _wrap(as_array(_mean(x, axes if x.ndim else None, keepdim)).astype(x.dtype, copy=False))
