@@ -61,7 +61,11 @@ class EinsumBackward0(Node):
             args = [g] + [o for _, o in others]
             usize = {c: shape[sub.index(c)] for c in uniq}
             arr = isinstance(g, (np.ndarray, np.generic))
-            r = np.einsum(spec, *args) if arr else self.m.einsum(spec, *args)
+            if arr and len(args) == 2:      # torch's bmm backward: a bmm, its own loop when small
+                from .einsum_kernel import _step
+                r = _step(spec, *args)
+            else:
+                r = np.einsum(spec, *args) if arr else self.m.einsum(spec, *args)
             # an operand's size-1 dim that einsum broadcast: its gradient sums over the broadcast
             wide = tuple(k for k, c in enumerate(target) if usize[c] == 1 and r.shape[k] != 1)
             if wide:

@@ -66,12 +66,15 @@ def _sumproduct(a, b, summed):
     size = lambda x, dims: math.prod([x.shape[d] for d in dims])
     left = a.transpose(lro + lo + summed + ro).reshape(size(a, lro), size(a, lo), size(a, summed))
     right = b.transpose(lro + summed + ro + lo).reshape(size(a, lro), size(a, summed), size(b, ro))
-    # (NumPy's einsum adds the products in order, as torch's bmm does for these sizes; BLAS would not)
     if a.dtype == np.float16:
         r = np.einsum("bmk,bkn->bmn", left.astype(np.float32), right.astype(np.float32), order="C")
         r = r.astype(np.float16)
     else:
-        r = np.einsum("bmk,bkn->bmn", left, right, order="C")
+        # torch's bmm below 400 multiply-adds a product is its own loop: products added in turn from +0
+        from ._gemm_small import bmm_small
+        r = bmm_small(left, right)
+        if r is None:
+            r = np.einsum("bmk,bkn->bmn", left, right, order="C")
     mem = lro + lo + summed + ro
     r = r.reshape([a.shape[d] for d in lro + lo] + [1] * len(summed) + [b.shape[d] for d in ro])
     return r.transpose(np.argsort(mem))
@@ -123,14 +126,39 @@ def chain_plan(ins, out, arrays):
     return specs, tuple(dense[c] for c in out)
 
 
+def _step(spec, a, b, order="K"):
+    """One chain step ``np.einsum(spec, a, b)`` summing at most one subscript, as torch's bmm adds it:
+    below 400 multiply-adds a product (its own loop) the rounded products one after another from +0
+    (NumPy's einsum adds them in SIMD partial sums), else in NumPy's order (torch's BLAS: not
+    reproduced)."""
+    ins, out = spec.split("->")
+    x, y = ins.split(",")
+    summed = [c for c in dict.fromkeys(x + y) if c not in out]
+    if len(summed) != 1 or summed[0] not in x or summed[0] not in y or a.dtype.kind != "f" or \
+            len(set(x)) != len(x) or len(set(y)) != len(y):
+        return np.einsum(spec, a, b, order=order)
+    c = summed[0]
+    k = a.shape[x.index(c)]
+    m = math.prod(a.shape[i] for i, d in enumerate(x) if d not in y)
+    p = math.prod(b.shape[i] for i, d in enumerate(y) if d not in x)
+    if m * k * p >= 400:
+        return np.einsum(spec, a, b, order=order)
+    each = f"{x.replace(c, '')},{y.replace(c, '')}->{out}"
+    ia, ib = x.index(c), y.index(c)
+    acc = np.einsum(each, a.take(0, axis=ia), b.take(0, axis=ib), order=order) + a.dtype.type(0)
+    for i in range(1, k):
+        acc += np.einsum(each, a.take(i, axis=ia), b.take(i, axis=ib))
+    return acc
+
+
 def run_chain(plan, arrays):
-    """Run a chain_plan: one NumPy einsum a step (it adds the products in order, as torch's bmm does
-    for these sizes), the last one row-major, then torch's layout if it differs."""
+    """Run a chain_plan: one product a step (``_step``), the last one row-major, then torch's layout
+    if it differs."""
     specs, strides = plan
     acc = arrays[0]
     for spec, b in zip(specs[:-1], arrays[1:-1]):
-        acc = np.einsum(spec, acc, b)
-    r = np.einsum(specs[-1], acc, arrays[-1], order="C")
+        acc = _step(spec, acc, b)
+    r = _step(specs[-1], acc, arrays[-1], order="C")
     return r if strides is None else with_strides(r, strides)
 
 
