@@ -226,8 +226,36 @@ def feature_alpha_dropout_(input, p, train):
 
 
 def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
-    return _F().embedding(input, weight, None if padding_idx == -1 else padding_idx,
-                          scale_grad_by_freq=scale_grad_by_freq)
+    # the native op takes padding_idx as it is: an id no index can equal (negative, or past the table)
+    # just means no padding row -- F.embedding's range assertion and wrapping happen before it
+    rows = weight._data.shape[0] if getattr(getattr(weight, "_data", None), "ndim", 0) else 0
+    pad = padding_idx if isinstance(padding_idx, int) and 0 <= padding_idx < rows else None
+    return _F().embedding(input, weight, pad, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+def embedding_renorm_(input, indices, max_norm, norm_type):
+    """w[i] *= max_norm / (||w[i]||_p + 1e-7) for each distinct row i of ``indices`` whose p-norm exceeds
+    max_norm, in place.  torch has no derivative for it: a result that requires grad gets an
+    EmbeddingRenormBackward0 whose backward raises."""
+    from .nn._ops.embedding_checks import check_renorm
+    from .nn._ops.embedding_bag import renorm_rows
+    from .ops.inplace import check_inplace
+    check_inplace(input)
+    w = input._data
+    if w.ndim != 2:
+        raise RuntimeError(f"Expected 2-dimensional tensor, but got {w.ndim}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for embedding_renorm_)")
+    check_renorm(indices._data, w)
+    renorm_rows(input, indices._data.reshape(-1), max_norm, norm_type)
+    from .ops._common import GRAD
+    if GRAD.enabled and input.requires_grad:
+        from .autograd._double_guard import NotImplemented, refused
+        node_cls = type("EmbeddingRenormBackward0", (NotImplemented,),
+                        {"__slots__": (), "name": lambda self: "EmbeddingRenormBackward0"})
+        r = refused(w, "the derivative for 'embedding_renorm' is not implemented.", input,
+                    exc=NotImplementedError, node_cls=node_cls)
+        input.grad_fn, input._out_nr = r.grad_fn, 0
+    return input
 
 
 def constant_pad_nd(input, pad, value=0):
@@ -245,6 +273,6 @@ __all__ = [
     "max_pool2d", "max_pool3d", "adaptive_max_pool1d", "batch_norm",
     "instance_norm", "layer_norm", "group_norm", "rms_norm", "dropout", "dropout_", "alpha_dropout",
     "alpha_dropout_", "feature_dropout", "feature_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_",
-    "embedding",
+    "embedding", "embedding_renorm_",
     "constant_pad_nd",
 ]

@@ -30,6 +30,8 @@ def geqrf(input, *, out=None):
     if a.ndim < 2:
         raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
     no_kernel(a, "geqrf_cpu")
+    from .autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("geqrf", input)
     m, n = a.shape[-2:]
     k = min(m, n)
     work = np.complex128 if a.dtype.kind == "c" else np.float64

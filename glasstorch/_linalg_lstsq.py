@@ -108,6 +108,7 @@ class LinalgLstsqBackward0(Node):
     __slots__ = ("vec",)
     _nout = 2
     materialize_grads = False
+    _complex_ready = True       # the transposes are conjugate ones, torch's convention
 
     def backward(self, grads):
         gX, gL = grads
@@ -125,12 +126,13 @@ class LinalgLstsqBackward0(Node):
             if graph:
                 P = self.m.linalg.pinv(A)
             else:
-                P = np.linalg.pinv(A.astype(np.float64)).astype(A.dtype)
-            ga, gb = _pinv_grad(g2 @ _mT(b2), P, A, _mT), _mT(P) @ g2
+                P = np.linalg.pinv(A.astype(np.complex128 if A.dtype.kind == "c" else np.float64)).astype(A.dtype)
+            # conjugate transposes: torch's formula, complex-ready (the plain transpose for real A)
+            ga, gb = _pinv_grad(g2 @ _mH(b2), P, A), _mH(P) @ g2
         if gL is not None:
             gl = gL.unsqueeze(-2) if graph else gL[..., None, :]
             r = A @ x2 - b2
-            ga_l, gb_l = 2 * (gl * r) @ _mT(x2), -2 * gl * r
+            ga_l, gb_l = 2 * (gl * r) @ _mH(x2), -2 * gl * r
             ga = ga_l if ga is None else ga + ga_l
             gb = gb_l if gb is None else gb + gb_l
         if self.vec:
@@ -186,21 +188,26 @@ def lstsq(input, b, rcond=None, *, driver=None):
     if diff not in (0, 1):
         raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to other.dim() and "
                            "(input.dim() - other.dim()) <= 1")
-    if a.dtype.kind != "f" or a.dtype == np.float16:
-        raise RuntimeError("This function doesn't handle types other than float and double")
+    vec = diff == 1
+    b2 = b[..., None] if vec else b
+    # torch's order: the row counts, the driver, the dtype's kernel, then the batch broadcast.  The row check
+    # reads b as a vector (batch) only where it is one by linalg.solve's rule: b 1-d, or of shape A.shape[:-1]
+    vector_rhs = b.ndim == 1 or (vec and b.shape == a.shape[:-1])
+    if a.shape[-2] != (b.shape[-1] if vector_rhs else b.shape[-2]):
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match "
+                           f"other.size({-1 if vector_rhs else -2})")
     if driver is None:
         driver = "gelsy"                        # torch's default on the CPU
     if driver not in _DRIVERS:
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
-    vec = diff == 1
-    b2 = b[..., None] if vec else b
+    if a.dtype.kind not in "fc" or a.dtype == np.float16:
+        raise RuntimeError("This function doesn't handle types other than float and double")
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b2.shape[:-2])
     except ValueError:
         raise broadcast_error(a.shape[:-2], b2.shape[:-2]) from None
-    if a.shape[-2] != b2.shape[-2]:
-        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match "
-                           f"other.size({-1 if vec else -2})")
+    if a.shape[-2] != b2.shape[-2]:     # (b one dim short of A but not a batch of vectors: refused)
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-1)")
     m, n = a.shape[-2:]
     k = b2.shape[-1]
     count = int(np.prod(batch, dtype=np.int64))
@@ -213,11 +220,19 @@ def lstsq(input, b, rcond=None, *, driver=None):
     for i, (ai, bi) in enumerate(zip(aa, bb)):
         sv = None
         if m == 0 or n == 0 or k == 0:          # torch calls no LAPACK: a zero solution, rank 0
-            x, rank, sv = np.zeros((n, k), a.dtype), 0, np.zeros(min(m, n), a.dtype)
+            x, rank, sv = np.zeros((n, k), a.dtype), 0, np.zeros(min(m, n), np.finfo(a.dtype).dtype)
+        elif a.dtype.kind == "c" and driver == "gelsy":
+            # zgelsy: the same minimum-norm solution; the rank from the SVD (the real driver's incremental
+            # condition estimate, written out in _linalg_gelsy, has no complex form here)
+            x, _, rank, _ = np.linalg.lstsq(ai, bi, rcond=rcond)
         elif driver == "gelsy":
             x, rank = _linalg_gelsy.gelsy(ai, bi, rcond)
         elif driver == "gels":
-            x, info = _linalg_gelsy.gels(ai, bi)
+            if a.dtype.kind == "c":
+                from ._linalg_gels_complex import gels as zgels
+                x, info = zgels(ai, bi)
+            else:
+                x, info = _linalg_gelsy.gels(ai, bi)
             if info:
                 from ._linalg_errors import LinAlgError
                 where = f"(Batch element {i}): " if aa.shape[0] > 1 else ""
@@ -230,21 +245,23 @@ def lstsq(input, b, rcond=None, *, driver=None):
         ranks.append(rank)
         svals.append(sv)
     dt = a.dtype
+    real = np.finfo(dt).dtype           # residuals and singular values are real, as torch's
     sol = np.stack(sols).reshape(batch + (n, k)).astype(dt) if sols else np.zeros(batch + (n, k), dt)
     if vec:
         sol = sol[..., 0]
     full_rank = all(r == min(m, n) for r in ranks)
     # residuals come from the drivers that factor A, and only for tall full-rank systems
+    wide = np.complex128 if dt.kind == "c" else np.float64
     if driver == "gels" and (n == 0 or count == 0) and m > n:
-        residuals = np.zeros(batch + (k,), dt)
+        residuals = np.zeros(batch + (k,), real)
     elif driver != "gelsy" and m > n and full_rank:
-        residuals = np.stack([((ai @ x - bi) ** 2).sum(-2) for ai, bi, x in
-                              zip(aa.astype(np.float64), bb, np.stack(sols))]).reshape(batch + (k,)).astype(dt)
+        residuals = np.stack([(np.abs(ai @ x - bi) ** 2).sum(-2) for ai, bi, x in
+                              zip(aa.astype(wide), bb, np.stack(sols))]).reshape(batch + (k,)).astype(real)
     else:
-        residuals = np.zeros(0, dt)
+        residuals = np.zeros(0, real)
     rank = np.asarray(ranks, np.int64).reshape(batch) if driver != "gels" else np.zeros(0, np.int64)
-    sv = (np.stack(svals).reshape(batch + (min(m, n),)).astype(dt) if driver in ("gelsd", "gelss")
-          else np.zeros(0, dt))
+    sv = (np.stack(svals).reshape(batch + (min(m, n),)).astype(real) if driver in ("gelsd", "gelss")
+          else np.zeros(0, real))
     out = _wrap(_solution_layout(sol, m, vec))
     res = _wrap(residuals)
     if needs_grad(A, B):

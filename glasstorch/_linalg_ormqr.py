@@ -76,6 +76,8 @@ def _check(a, tau, c, left):
 def ormqr(input, tau, other, left=True, transpose=False, *, out=None):
     import glasstorch as t
     _check(input._data, tau._data, other._data, left)
+    from .autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("ormqr", input, tau, other)
     with t.no_grad():
         r = _wrap(lapack_layout(_apply(input, tau, other, left, transpose)._data))    # LAPACK's ormqr: column-major
     if needs_grad(input, tau, other):

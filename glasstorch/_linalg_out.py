@@ -1,12 +1,13 @@
 """torch.linalg's ``out=`` dtype rules (``ops/_out.py`` writes the result; this checks ``out`` first).
 
 Most linalg functions want ``out`` to have exactly the result's dtype, each with its own message;
-``pinv``, ``matrix_rank``, ``cond`` and ``tensorinv`` cast into ``out`` as the torch namespace does
-(``matrix_power`` checks the cast first, with its own message, then wants the dtype all the same).
+``pinv``, ``matrix_rank``, ``cond``, ``tensorinv`` and ``tensorsolve`` cast into ``out`` as the torch
+namespace does (``matrix_power`` checks the cast first, with its own message, then wants the dtype all
+the same); ``_linalg_out_grad`` has eig's casts and the rules where autograd is involved.
 """
 from ._dtype import _CPP, _SCALAR_TYPES
 
-_CASTS = frozenset({"pinv", "matrix_rank", "cond", "tensorinv"})
+_CASTS = frozenset({"pinv", "matrix_rank", "cond", "tensorinv", "tensorsolve"})
 _MESSAGES = {"norm": "linalg.norm expected out tensor dtype {W} but got: {G}",
              "matrix_norm": "linalg.matrix_norm expected out tensor dtype {W} but got: {G}",
              "vecdot": "linalg.vecdot: Expected out of dtype{W} but found {G}",
@@ -17,9 +18,13 @@ _GENERIC = "Expected out tensor to have dtype {w}, but got {g} instead"
 
 
 def check_out(name, r, out):
-    """Raise torch's error when an ``out`` tensor's dtype does not fit linalg function ``name``'s result."""
-    if name in _CASTS:
-        return
+    """Raise torch's error when an ``out`` tensor's dtype does not fit linalg function ``name``'s result;
+    where a tensor involved requires grad, write ``out`` as torch does and return it (_linalg_out_grad)."""
+    from ._linalg_out_grad import check_castable, refuse_first, write_tracked
+    refuse_first(name, r, out)
+    full, name = name, name[7:] if name.startswith("linalg_") else name     # (torch's linalg_ names)
+    if check_castable(name, r, out) or name in _CASTS:
+        return write_tracked(full, r, out)
     pairs = zip(r, out) if isinstance(r, tuple) and isinstance(out, (tuple, list)) else [(r, out)]
     for ri, oi in pairs:
         want, got = getattr(ri, "_data", None), getattr(oi, "_data", None)
@@ -32,3 +37,4 @@ def check_out(name, r, out):
         w, g = want.dtype.name, got.dtype.name
         raise RuntimeError(msg.format(W=_SCALAR_TYPES[w], G=_SCALAR_TYPES[g],
                                                                  w=_CPP[w], g=_CPP[g]))
+    return write_tracked(full, r, out)

@@ -59,7 +59,9 @@ def record_refill(name, t, *inputs):
 
 
 def check_no_out_grad(name, *inputs):
-    """torch refuses ``out=`` when an input needs a gradient."""
+    """torch refuses ``out=`` when an input needs a gradient (a forward-mode tangent first)."""
+    from .autograd._no_forward_ad import refuse_out_forward_ad
+    refuse_out_forward_ad(name, *inputs)
     if needs_grad(*inputs):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")

@@ -112,6 +112,8 @@ def _weight_norm_interface(*args, **kwargs):
                            f"src/ATen/native/cpu/WeightNormKernel.cpp\":408, please report a bug to PyTorch. fused "
                            f"kernels can only be applied for first or last dim")
     _fused_checks(v, g)
+    from .autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("_weight_norm_interface", v, g)
     return weight_norm_interface(v, g, d, with_norm=True)
 
 
@@ -122,6 +124,8 @@ def _weight_norm(*args, **kwargs):
     if dim == 0 or dim == v.dim() - 1:
         # float16 too: torch 2.13's CPU kernel accumulates it in float32
         _fused_checks(v, g)
+        from .autograd._no_forward_ad import refuse_forward_ad      # the fused kernel has no forward formula
+        refuse_forward_ad("_weight_norm_interface", v, g)
         return weight_norm_interface(v, g, dim)
     return v * (g / norm_except_dim(v, 2, dim))
 

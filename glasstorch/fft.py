@@ -62,7 +62,7 @@ def _require_real(name, input):
 # ---- one dimension ----------------------------------------------------------------------------
 def _one(input, n, dim):
     x = _float_values(input)
-    axis = _wrap_dim(dim, x.ndim)
+    axis = _wrap_dim(dim, x.ndim, wrap_scalar=False)       # torch: "... has no dimensions" for 0-d
     if n is None:
         n = x.shape[axis]
     _check_n(n)
@@ -98,7 +98,7 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
 
 def _c2r_one(input, n, dim, norm, forward):
     x = _as_complex(_float_values(input))
-    axis = _wrap_dim(dim, x.ndim)
+    axis = _wrap_dim(dim, x.ndim, wrap_scalar=False)
     if n is None:
         n = 2 * (x.shape[axis] - 1)
     _check_n(n)
@@ -119,7 +119,7 @@ def _shape_and_dims(x, s, dim):
     ndim = x.ndim
     if dim is not None:
         dims = [dim] if isinstance(dim, int) else list(dim)
-        dims = [_wrap_dim(d, ndim) for d in dims]
+        dims = [_wrap_dim(d, ndim, wrap_scalar=False) for d in dims]
         if len(set(dims)) != len(dims):
             raise RuntimeError("FFT dims must be unique")
     if s is not None:
@@ -294,7 +294,7 @@ def _shift(input, dim, inverse):
     from .ops.join import roll
     ndim = input.ndim
     dims = list(range(ndim)) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
-    dims = [_wrap_dim(d, ndim) for d in dims]
+    dims = [_wrap_dim(d, ndim, wrap_scalar=False) for d in dims]
     shifts = [(input.shape[d] + 1) // 2 if inverse else input.shape[d] // 2 for d in dims]
     return roll(input, shifts, dims)
 

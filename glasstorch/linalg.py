@@ -407,4 +407,8 @@ _Slogdet = return_type("linalg_slogdet", ["sign", "logabsdet"])
 # (torch.linalg.qr(A, out=(Q, R)) fills Q and R and returns torch.return_types.linalg_qr_out)
 from .ops._out import wrap_namespace as _wrap_out  # noqa: E402
 from ._linalg_out import check_out as _check_out  # noqa: E402
+# torch.linalg's functions are builtins named linalg_<name> (torch.linalg.det.__name__ == 'linalg_det'),
+# and their argument errors name them so: "linalg_det() got an unexpected keyword argument 'x'"
+from ._fn_names import prefixed as _prefixed  # noqa: E402
+_prefixed(globals(), "linalg_", __all__)
 _wrap_out(globals(), _check_out)

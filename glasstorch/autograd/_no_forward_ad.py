@@ -13,6 +13,18 @@ The graph is walked only when an op of this kind runs while some root is in forc
 from .graph import AccumulateGrad
 
 _ROOTS = []         # one list of tracked tensors per running forward-mode transform
+_OFF = [0]          # > 0 while a custom Function's forward runs: torch turns forward AD off there
+
+
+class fw_grad_off:
+    """``with fw_grad_off():`` ops see no tangents (torch's AutoFwGradMode(false) around Function.forward)."""
+    __slots__ = ()
+
+    def __enter__(self):
+        _OFF[0] += 1
+
+    def __exit__(self, *exc):
+        _OFF[0] -= 1
 
 
 class tangent_roots:
@@ -56,16 +68,38 @@ def _carries_tangent(t, leaves, nodes):
     return False
 
 
-def refuse_forward_ad(name, *inputs):
-    """Raise torch's NotImplementedError if any of ``inputs`` carries a forward-mode tangent."""
+def refuse_forward_ad(name, *inputs, fallback=False):
+    """Raise torch's NotImplementedError if any of ``inputs`` carries a forward-mode tangent.  ``fallback``:
+    an op whose autograd kernel is torch's NotImplemented fallback (no derivatives.yaml entry), which
+    words it differently (``name`` is then "aten::op")."""
+    if _OFF[0]:
+        return
     roots = [t for ts in _ROOTS for t in ts] + _seeds()
     if not roots:
         return
     leaves = {id(t) for t in roots}
     nodes = {id(t.grad_fn) for t in roots if t.grad_fn is not None}
-    if any(_carries_tangent(x, leaves, nodes) for x in inputs):
+    if any(hasattr(x, "grad_fn") and _carries_tangent(x, leaves, nodes) for x in inputs):
+        if fallback:
+            raise NotImplementedError(f"Trying to use forward AD with {name} that does not support it.")
         raise NotImplementedError(
             f"Trying to use forward AD with {name} that does not support it because it has not been implemented "
             "yet.\nPlease file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template="
             "feature-request.yml so that we can prioritize its implementation or submit a PR adding the "
             "implementation to derivatives.yaml")
+
+
+def refuse_out_forward_ad(name, *tensors):
+    """torch's refusal of an ``out=`` call when an input (or ``out`` itself) carries a forward-mode tangent;
+    ``name`` is the op's aten name (``exp``: "exp_out").  It comes before the reverse-mode refusal, which a
+    dual tensor (it requires no grad in torch) does not meet."""
+    if _OFF[0]:
+        return
+    roots = [t for ts in _ROOTS for t in ts] + _seeds()
+    if not roots:
+        return
+    leaves = {id(t) for t in roots}
+    nodes = {id(t.grad_fn) for t in roots if t.grad_fn is not None}
+    if any(hasattr(x, "grad_fn") and _carries_tangent(x, leaves, nodes) for x in tensors):
+        raise NotImplementedError(f"Trying to use forward AD with {name}_out that does not support it because it "
+                                  "is an out= function")

@@ -98,7 +98,9 @@ def _jacfwd(func, inputs, vectorize, own_inputs_count=False):
     with enable_grad():
         xs = preprocess(ins, True, True)
         fresh = {id(x) for x in xs if x.grad_fn is None}
-        out_tuple, outs = as_tuple(func(*xs), "outputs", None)
+        from ._no_forward_ad import tangent_roots
+        with tangent_roots(xs):         # the inputs carry tangents: ops without a forward formula refuse them
+            out_tuple, outs = as_tuple(func(*xs), "outputs", None)
         # one tangent per output: torch's tangent of an output has a history only through that output's own
         # formulas, which a pass over all outputs together would mix
         rows = [_one_tangent(_forward_tangent(o, xs, fresh), o, xs, fresh, own_inputs_count) for o in outs]

@@ -69,6 +69,9 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False):
             shape[d] = e.size - 1
             hist = (hist / np.diff(e).reshape(shape)).astype(x.dtype)
     ins = [t for t in (input, weight) if t is not None]
+    if not given:           # torch computes (and refuses a forward-mode tangent for) the edges first
+        from ..autograd._no_forward_ad import refuse_forward_ad
+        refuse_forward_ad("aten::_histogramdd_bin_edges", *ins, fallback=True)
     hist_t = record_not_implemented("_histogramdd_from_bin_" + ("tensors" if given else "cts"), _wrap(hist), *ins)
     if not given:
         edge_ts = tuple(record_not_implemented("_histogramdd_bin_edges", e, *ins) for e in edge_ts)

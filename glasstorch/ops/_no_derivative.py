@@ -16,12 +16,18 @@ class NotImplemented(Node):  # noqa: A001  (torch's node name)
         raise RuntimeError(self.msg)
 
 
-def record_not_implemented(op, out, *inputs):
-    """Record a NotImplemented node when any tensor among ``inputs`` requires grad."""
+def record_not_implemented(op, out, *inputs, forward_ad=True):
+    """Record a NotImplemented node when any tensor among ``inputs`` requires grad.  ``forward_ad``: a
+    forward-mode tangent on an input is refused too, as torch's fallback kernel refuses it (False for
+    the backward kernels and out= forms that also end here)."""
+    if forward_ad and any(getattr(t, "_rg", False) for t in inputs):
+        from ..autograd._no_forward_ad import refuse_forward_ad
+        refuse_forward_ad(f"aten::{op}", *inputs, fallback=True)
     if GRAD.enabled and any(getattr(t, "_rg", False) for t in inputs):
         node = NotImplemented()
         node.msg = f"derivative for aten::{op} is not implemented"
-        record(node, out, *inputs)
+        # torch's autograd fallback gives the node edges only to the inputs that require grad
+        record(node, out, *[t for t in inputs if getattr(t, "_rg", False)])
     return out
 
 
@@ -67,7 +73,11 @@ class UniqueConsecutiveBackward0(_NoDerivative):
 
 
 def record_no_derivative(cls, out, input):
-    """``out`` (the values unique found) with torch's node ``cls`` when ``input`` requires grad."""
+    """``out`` (the values unique found) with torch's node ``cls`` when ``input`` requires grad; a
+    forward-mode tangent on ``input`` is refused (derivatives.yaml has no forward formula either)."""
+    if input._rg:
+        from ..autograd._no_forward_ad import refuse_forward_ad
+        refuse_forward_ad(cls.op, input)
     if GRAD.enabled and input._rg:
         record(cls(), out, input)
     return out

@@ -145,6 +145,9 @@ def write_out(name, r, out):
     from .._tensor import Tensor
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {tp_name(out)}")
+    if r._rg or out._rg:
+        from ..autograd._no_forward_ad import refuse_out_forward_ad
+        refuse_out_forward_ad(name, r, out)
     if GRAD.enabled and (r._rg or out._rg):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
@@ -165,7 +168,7 @@ def write_out(name, r, out):
 # ops whose out= kernels resize ``out`` to a contiguous tensor whatever the result's layout (not
 # structured kernels, or composites that copy their result in: structured kernels give a resized
 # ``out`` the strides of the result they compute)
-_CONTIGUOUS_RESIZE = frozenset({"cholesky_solve", "special_ndtr", "quantile", "nanquantile", "tensorinv",
+_CONTIGUOUS_RESIZE = frozenset({"cholesky_solve", "special_ndtr", "quantile", "nanquantile", "linalg_tensorinv",
                                 "chain_matmul", "kron", "_fft_r2c", "_fft_c2c", "_fft_c2r", "ifft", "ihfft"})
 
 
@@ -215,7 +218,9 @@ def with_out(fn, check=None):
             kwargs["dtype"] = FROM_NP[out._data.dtype]
         r = fn(*args, **kwargs)
         if check is not None:
-            check(fn.__name__, r, out)
+            done = check(fn.__name__, r, out)       # (torch.linalg: written already where autograd is involved)
+            if done is not None:
+                return done
         if fn.__name__ in _INDEX_OUT:
             _check_index_out(r, out)
         return write_out(fn.__name__, r, out)

@@ -41,7 +41,7 @@ def _softmax(fn, name):
             raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
                                "differentiation, but one of the arguments requires grad.")
         write_out(name, fn(*args, **kwargs).detach(), out)
-        return record_not_implemented(name, out, input) if GRAD.enabled and input._rg else out
+        return record_not_implemented(name, out, input, forward_ad=False) if GRAD.enabled and input._rg else out
     call._handles_out = True
     return call
 

@@ -59,6 +59,8 @@ def into_out(name, compute, input, bounds, out, complex_first=False):
     """``compute()`` written into ``out`` after torch's checks, in torch's order: autograd's refusal,
     the meta function's dtype checks, the TensorIterator's overlap checks, then the write."""
     tensors = [t for t in (input, *bounds) if is_tensor(t)]
+    from ..autograd._no_forward_ad import refuse_out_forward_ad
+    refuse_out_forward_ad(name, *tensors, *([out] if is_tensor(out) else []))
     if GRAD.enabled and (any(t._rg for t in tensors) or (is_tensor(out) and out._rg)):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")

@@ -165,6 +165,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     d = _wrap_dim(dim, x.ndim)
     from .index_checks import index_add as index_func_checks      # (torch's index_func_meta_impl, shared)
     i = index_func_checks(x, d, index, s, 1, "index_reduce", bounds=False)
+    from ..autograd._no_forward_ad import refuse_forward_ad      # no forward formula; before the warning, as torch
+    refuse_forward_ad("index_reduce", input, source)
     from .._user_warning import warn_once
     warn_once("index_reduce_beta", "index_reduce() is in beta and the API may change at any time. (Triggered "
               "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)")

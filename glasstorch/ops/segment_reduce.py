@@ -109,6 +109,8 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
         raise RuntimeError("segment_reduce(): indices based reduction is not supported yet.")
     if lengths is None and offsets is None:
         raise RuntimeError("segment_reduce(): Either lengths or offsets must be defined.")
+    from ..autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("segment_reduce", data)
     runs = (lengths if lengths is not None else offsets)._data
     if runs.dtype.kind not in "iu" or runs.dtype.itemsize < 4:
         from .inplace import type_name

@@ -95,6 +95,8 @@ def _where_out(condition, input, other, out):
         return _where(condition, input, other)
     from ._out import check_out_overlap, write_out, _NAMES
     from .._dtype import result_type
+    from ..autograd._no_forward_ad import refuse_out_forward_ad
+    refuse_out_forward_ad("where", *(v for v in (input, other, out) if isinstance(v, Tensor)))
     if GRAD.enabled and any(isinstance(v, Tensor) and v._rg for v in (input, other, out)):
         raise RuntimeError("where(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")

@@ -178,13 +178,22 @@ class SpecialEntrBackward0(Node):
             return (g * -(1 + self.m.log(x)),)
 
 
-def _entr64(x):
+def _entr(x):
+    """torch's scalar kernel in the input's dtype: -x * std::log(x) (glibc's logf for float32; for
+    float16 c10's log rounds to half and the product is float, rounded to half), 0 at 0, -inf below,
+    nan kept."""
+    from .special_fns import _log_as_libm
+    xf = x.astype(np.float32) if x.dtype == np.float16 else x
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+        lg = _log_as_libm(np.where(xf > 0, xf, xf.dtype.type(1)), xf.dtype.type)
+        if x.dtype == np.float16:
+            lg = lg.astype(np.float16).astype(np.float32)
+        r = np.where(xf > 0, -xf * lg, np.where(xf == 0, 0.0, np.where(xf < 0, -np.inf, xf)))
+    return r.astype(x.dtype)
 
 
 def entr(input, *, out=None):
-    return _unary(_entr64, SpecialEntrBackward0(), input, "entr_cpu")
+    return _unary(_entr, SpecialEntrBackward0(), input, "entr_cpu", own_dtype=True)
 
 
 def _igamma_weight(a, x, m):
@@ -282,6 +291,10 @@ def _pair(fn64, node, input, other, kernel, scalar_nodes=None):
         dt = result_type(input, other)
         if dt._cat < 2:
             raise not_implemented(kernel, dt.np)
+    if isinstance(node, (IgammaBackward0, SpecialZetaBackward0)):    # no forward formula in derivatives.yaml
+        from ..autograd._no_forward_ad import refuse_forward_ad
+        refuse_forward_ad({"igamma_cpu": "igamma", "igammac_cpu": "igammac"}.get(kernel, "special_zeta"),
+                          input, other)
     r = _float_pair(ufunc, type(node), input, other, kernel=kernel)
     fn = r.grad_fn
     if fn is not None:

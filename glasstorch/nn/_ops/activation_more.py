@@ -30,11 +30,15 @@ class GluBackward0(Node):
 
 def glu(input, dim=-1):
     x = input._data
-    refuse("glu_cpu", x)
     if not x.ndim:
         raise RuntimeError("glu does not support scalars because halving size must be even")
+    from ..._tensor import _wrap_dim
+    dim = _wrap_dim(dim, x.ndim)
     if x.shape[dim] % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % x.ndim} is size {x.shape[dim]}")
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {x.shape[dim]}")
+    if x.dtype.kind not in "f":         # glu_cpu has floating instances only (after the shape checks)
+        from ...ops._complex_refuse import not_implemented
+        raise not_implemented("glu_cpu", x.dtype)
     a, b = np.split(x, 2, axis=dim)
     return _unary(GluBackward0, input, a * _glu_sig(b, x, dim), input, dim=dim)
 

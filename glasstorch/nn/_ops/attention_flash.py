@@ -87,7 +87,7 @@ class _FlashAttention(Function):
         # torch has no double backward for this kernel: under create_graph the results carry a
         # NotImplemented node that raises torch's message when reached
         op = "_scaled_dot_product_flash_attention_for_cpu_backward"
-        dq, dk, dv = (record_not_implemented(op, d, g, q, k, v) for d in (dq, dk, dv))
+        dq, dk, dv = (record_not_implemented(op, d, g, q, k, v, forward_ad=False) for d in (dq, dk, dv))
         return dq, dk, dv, None, None, None
 
 
@@ -100,4 +100,6 @@ _node.__repr__ = lambda self: f"<ScaledDotProductFlashAttentionForCpuBackward0 o
 
 def flash_attention(query, key, value, mask, scale, compute):
     """``compute(q, k, v, mask, scale)`` returns (output, attention weights) with ops on tensors."""
+    from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("_scaled_dot_product_flash_attention_for_cpu", query, key, value)
     return _FlashAttention.apply(query, key, value, mask, scale, compute)

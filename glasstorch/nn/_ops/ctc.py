@@ -202,6 +202,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     check_ctc_args((log_probs, targets, input_lengths, target_lengths, blank, 1, zero_infinity))
     il = _lengths(input_lengths, "input_lengths")
     tl = _lengths(target_lengths, "target_lengths")
+    from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("_ctc_loss", log_probs)
     batched = log_probs.dim() == 3
     lp = log_probs if batched else log_probs.unsqueeze(1)
     res = _ctc_nll(lp, targets, il, tl, blank, zero_infinity)

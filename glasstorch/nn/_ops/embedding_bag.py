@@ -163,6 +163,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                          f"must have the same shape as the input ({input.shape})")
     if weight.dim() != 2:
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    # torch runs _embedding_bag_forward_only when the weight has neither a gradient nor a tangent
+    refuse_forward_ad("_embedding_bag" if weight.requires_grad else "_embedding_bag_forward_only", weight,
+                      per_sample_weights)
     idx = input._data
     psw = None if per_sample_weights is None else per_sample_weights._data
     if idx.ndim == 2:
@@ -173,8 +177,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if idx.dtype.kind == "b":       # torch makes the offsets with arange in the input's dtype
             raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
         offs_dtype = idx.dtype
-        offs = np.arange(0, idx.size, max(idx.shape[1], 1), dtype=np.int64) if idx.shape[1] else \
-            np.zeros(idx.shape[0], np.int64)
+        if not idx.shape[1]:            # torch.arange(0, input.numel(), input.size(1)) with a zero step
+            raise RuntimeError("step must be nonzero")
+        offs = np.arange(0, idx.size, idx.shape[1], dtype=np.int64)
         include_last_offset = False
         idx = idx.reshape(-1)
         psw = None if psw is None else psw.reshape(-1)
@@ -194,24 +199,23 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
     if max_norm is not None:            # F.embedding_bag renorms before the kernel checks its index types
-        from .embedding_checks import check_index_dtype
-        check_index_dtype(idx.dtype, 2, "embedding_renorm_")
-    _check_index_types(input._data, offsets._data if offsets is not None else np.zeros(0, offs_dtype))
-    if idx.ndim == 1 and mode != "max" and offs.size > 1 and (offs[1:] < offs[:-1]).any():
-        # decreasing offsets make a bag of negative size: torch's sum/mean kernel stops at its index check
-        raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
-                           "improved?  If so, please report an enhancement request to PyTorch.)")
+        from .embedding_checks import check_renorm
+        check_renorm(idx, weight._data)
     if max_norm is not None:
         renorm_rows(weight, idx, max_norm, norm_type)
     if psw is not None and mode != "sum":
         raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
                                   "GitHub.")
-    if psw is not None and psw.dtype != weight._data.dtype:
-        from ...ops.inplace import type_name
-        raise RuntimeError("Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
-                           f"'per_sample_weights'; but type torch.{type_name(weight._data.dtype)}Tensor does not "
-                           f"equal torch.{type_name(psw.dtype)}Tensor (while checking arguments for embedding_bag)")
+    num = weight._data.shape[0]
+    if padding_idx is not None:         # torch.embedding_bag's own check, before _embedding_bag's argument checks
+        if not -num <= padding_idx < num:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num} through {num - 1}, "
+                               f"but got {padding_idx}")
+        padding_idx = padding_idx % num
+    _check_index_types(input._data, offsets._data if offsets is not None else np.zeros(0, offs_dtype))
+    from .embedding_bag_index import check_weight_dtype
+    check_weight_dtype(weight._data.dtype)
     if offs.size and offs[0] != 0:
         # torch prints the element as a C++ tensor: the value, then its type in brackets
         kind = "Long" if offsets is None or offsets._data.dtype == np.int64 else "Int"
@@ -220,17 +224,20 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if offs.size and offs[-1] > idx.size:
         raise RuntimeError(f"offsets[-1] can not be greater than input's length {idx.size} but got offsets[-1] of "
                            f"{int(offs[-1])}")
+    if psw is not None and psw.dtype != weight._data.dtype:
+        from ...ops.inplace import type_name
+        raise RuntimeError("Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                           f"'per_sample_weights'; but type torch.{type_name(weight._data.dtype)}Tensor does not "
+                           f"equal torch.{type_name(psw.dtype)}Tensor (while checking arguments for embedding_bag)")
+    if idx.ndim == 1 and mode != "max" and offs.size > 1 and (offs[1:] < offs[:-1]).any():
+        # decreasing offsets make a bag of negative size: torch's sum/mean kernel stops at its index check
+        raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
+                           "improved?  If so, please report an enhancement request to PyTorch.)")
     w = weight._data
-    num = w.shape[0]
-    if padding_idx is not None:
-        if not -num <= padding_idx < num:
-            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num} through {num - 1}, "
-                               f"but got {padding_idx}")
-        padding_idx = padding_idx % num
     if idx.size and (idx.min() < 0 or idx.max() >= num):
-        bad = int(idx[(idx < 0) | (idx >= num)][0])
-        raise IndexError("index out of range in self" if mode != "max" else
-                         f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {bad}")
+        from .embedding_bag_index import check_bag_indices, fast_path
+        check_bag_indices(idx, offs, include_last_offset, num,
+                          fast_path(weight, per_sample_weights, padding_idx, mode))
     idx = idx.astype(np.int64)
     bag, n_bags = _bags(idx, offs, include_last_offset, idx.size)
     keep = np.ones(idx.shape, bool) if padding_idx is None else idx != padding_idx
@@ -254,18 +261,25 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         # torch's fast float/half kernel (no padding_idx) ends a bag at the next offset: with include_last_offset,
         # indices past the last offset are summed into no bag (yet the mean's divisor counts them); its
         # other kernels put them in the last bag
-        fast = padding_idx is None and w.dtype in (np.float32, np.float16)
+        from .embedding_bag_index import fast_path      # (strided rows or sample weights take the plain loop)
+        fast = fast_path(weight, per_sample_weights, padding_idx, mode)
         if fast and include_last_offset and offs.size:
             keep = keep & (np.arange(idx.size) < offs[-1])      # (and so they get no gradient)
+        # every half kernel (FBGEMM's and the padding_idx loop) sums in a float32 buffer and rounds once
+        # at the end; a half product is exact in float32, so fused or not makes no difference there
+        half = w.dtype == np.float16
+        acc = out.astype(np.float32) if half else out
+        src = w.astype(np.float32) if half else w
         for k in range(int(pos.max()) + 1 if pos.size else 0):
             sel = (pos == k) & keep
             b = bag[sel]
             if psw is None:
-                out[b] = out[b] + w[idx[sel]]
-            elif w.dtype == np.float32 and padding_idx is None:     # torch's fast (FMA) path; a padding_idx
-                out[b] = fma32(psw[sel][:, None].astype(np.float32), w[idx[sel]], out[b])   # takes the plain loop
+                acc[b] = acc[b] + src[idx[sel]]
+            elif w.dtype == np.float32 and fast:        # torch's FBGEMM (FMA) path; a padding_idx
+                acc[b] = fma32(psw[sel][:, None].astype(np.float32), src[idx[sel]], acc[b])   # takes the plain loop
             else:
-                out[b] = psw[sel][:, None].astype(w.dtype) * w[idx[sel]] + out[b]
+                acc[b] = psw[sel][:, None].astype(src.dtype) * src[idx[sel]] + acc[b]
+        out = acc.astype(w.dtype) if half else acc
         if mode == "mean":
             out = out / np.maximum(size, 1).astype(w.dtype)[:, None]
     r = _wrap(out.astype(w.dtype, copy=False))
@@ -275,7 +289,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         node.idx, node.bag, node.size, node.mode, node.num = idx, bag, size, _MODES[mode], num
         node.psw, node.argmax, node.keep, node.weight = psw, argmax, keep, weight
         node.sparse, node.freq = sparse, scale_grad_by_freq
-        record(node, r, weight, per_sample_weights) if per_sample_weights is not None else record(node, r, weight)
+        # torch's node has a per_sample_weights edge even without them: (None, 0)
+        record(node, r, weight, per_sample_weights)
     return r
 
 

@@ -207,6 +207,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         align_corners = False
     x, gr = input._data, grid._data
     check_grid_sampler(x, gr, mode)
+    from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("grid_sampler_3d" if x.ndim == 5 else "grid_sampler_2d", input, grid)
     if x.ndim == 5:
         return grid_sample_3d(input, grid, mode, padding_mode, align_corners, _source_index)
     if mode == "bicubic":

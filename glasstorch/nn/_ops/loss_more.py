@@ -147,6 +147,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
     x = input._data
+    from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("multi_margin_loss", input, weight)       # (a dual weight: this, not "not differentiable")
     _check_multi_margin(x, target, weight)
     t = target._data.reshape(-1)
     x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
@@ -183,10 +185,19 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):     # torch's own check (a non-string: its TypeError)
         raise ValueError(reduction + " is not a valid value for reduction")
-    loss = g.exp(input) - target * input if log_input else input - target * g.log(input + eps)
+    # Loss.cpp's expressions, each binary operator's right operand made first (as its compiler does:
+    # the order the backward adds a tensor's gradient terms in); numbers enter as .Scalar overloads
+    from ...ops.scalar_arith import add_scalar, mul_scalar
+    if log_input:
+        cross = target * input
+        loss = g.exp(input) - cross
+    else:
+        cross = target * g.log(add_scalar(input, eps))
+        loss = input - cross
     if full:
-        stirling = target * g.log(target) - target + 0.5 * g.log(2 * math.pi * target)
-        loss = loss + stirling.masked_fill(target <= 1, 0)
+        half_log = mul_scalar(g.log(mul_scalar(target, 2 * math.pi)), 0.5)
+        stirling = (target * g.log(target) - target) + half_log
+        loss += stirling.masked_fill(target <= 1, 0)
     return _reduce(loss, reduction)
 
 

@@ -79,6 +79,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     reduction = get_enum(reduction)
     x, t = input._data, target._data
     _check_multilabel(x, t)
+    from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
+    refuse_forward_ad("multilabel_margin_loss_forward", input)
     x2, t2, n, c = _as_rows(x, t)
     listed, is_target = _targets(t2, c)
     z, active = _hinges(x2, t2, listed, is_target)

@@ -48,6 +48,11 @@ class _NormBackwardBackward(Node):
         g, x, w = self.saved()
         if not create:                 # plain arrays: fresh leaves to differentiate at
             g, x, w = (None if a is None else _wrap(np.array(a)).requires_grad_() for a in (g, x, w))
+        else:
+            # aliases, so that each partial derivative is taken with the other two held fixed: g itself
+            # usually depends on x (g = dL/dy, y the normalised x), and differentiating at g and x directly
+            # would add that path to dx again, on top of the dg the engine sends back through g
+            g, x, w = (None if a is None else a.view_as(a) for a in (g, x, w))
         ins = [t for t in (g, x, w) if t is not None and t.requires_grad]
         prev, GRAD.enabled = GRAD.enabled, True
         try:
@@ -95,8 +100,14 @@ def norm_double(first, g, name, slots, size, bias_slot=None):
         edges[bias_slot] = b_edge
     node.next_functions = tuple(edges)
     # the bias's gradient has the bias's shape: (C,) for batch norm, normalized_shape for layer norm
-    node._shape = [tuple(x.shape), None if w is None else tuple(w.shape),
-                   (g.shape[1],) if outs[2] is None else tuple(outs[2].shape)]
+    # (whose input may be 1-d: the shape comes from the normalised axes, not from g's dim 1)
+    if outs[2] is not None:
+        b_shape = tuple(outs[2].shape)
+    elif bias_slot is not None:
+        b_shape = tuple(x.shape[a] for a in first.axes)
+    else:
+        b_shape = (g.shape[1],)
+    node._shape = [tuple(x.shape), None if w is None else tuple(w.shape), b_shape]
     node._dtype = [g._data.dtype] * 3
     for nr, o in enumerate(outs):
         if o is not None:

@@ -84,9 +84,18 @@ def hardsigmoid_double(first, g, x):
     """torch registers no derivative for hardsigmoid_backward: the gradient hangs from a
     ``NotImplemented`` node (edges to what requires grad) that raises when differentiated."""
     from ...autograd._double_guard import refused
+    from ...autograd._fwd_trick import in_trick
     arr = first.kernel(_arr(g), _arr(x))
     if not _recording(g, x):
         return _wrap(np.asarray(arr))
+    if in_trick():
+        # forward mode (the double-backward trick) needs this linear in g: torch's forward formula,
+        # hardsigmoid_backward(t, x) = t / 6 on (-3, 3), has a tangent where the reverse one has none
+        import glasstorch
+        slope = np.asarray(first.kernel(np.ones_like(_arr(g)), _arr(x)))
+        return glasstorch.where(_wrap(slope != 0), g * _wrap(slope), 0.0)       # +0 outside, as torch's kernel
+    from ...autograd._no_forward_ad import refuse_forward_ad      # forward over reverse (hessian): torch's
+    refuse_forward_ad("aten::hardsigmoid_backward", g, x, fallback=True)        # fallback refuses the tangent
     return refused(arr, "derivative for aten::hardsigmoid_backward is not implemented", g, x)
 
 

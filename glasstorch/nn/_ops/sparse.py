@@ -99,7 +99,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         if err is not None:
             raise err from None
         raise
-    if padding_idx is not None:
+    if padding_idx is not None and padding_idx != 0:
+        if w.ndim == 0:             # F.embedding reads weight.size(0)
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         if padding_idx > 0 and padding_idx >= w.shape[0]:
             raise AssertionError("Padding_idx must be within num_embeddings")
         if padding_idx < 0:
@@ -108,7 +110,12 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             padding_idx = w.shape[0] + padding_idx
     from .embedding_checks import check_index_dtype, check_lookup, check_renorm
     if max_norm is not None:
+        if w.ndim != 2:             # embedding_renorm_'s checkDim, before its index check
+            raise RuntimeError(f"Expected 2-dimensional tensor, but got {w.ndim}-dimensional tensor for argument #1 "
+                               "'self' (while checking arguments for embedding_renorm_)")
         check_renorm(idx, w)
+    if w.ndim != 2:                 # at::embedding checks the weight before the indices
+        raise RuntimeError("'weight' must be 2-D")
     check_index_dtype(idx.dtype, 1, "embedding")
     check_lookup(idx, w)
     if max_norm is not None and w.shape[1] == 0:
