@@ -156,34 +156,39 @@ class RenormBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        if not is_array(g):
-            return (self._graph_backward(g, x),)
-        norm = _norms(x, self.p, self.axes)
-        inv = 1.0 / (norm + 1e-7)
-        factor = (inv * self.maxnorm).astype(g.dtype)
-        dot = np.sum(x * g, axis=self.axes, keepdims=True)
-        # d||x||/dx for the p-norm: sign(x) |x|^(p-1) / ||x||^(p-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if self.p == 2:
-                dn = np.where(norm == 0, 0, x / norm)
-            elif self.p == 1:
-                dn = np.sign(x)
-            else:
-                dn = np.where(norm == 0, 0, np.sign(x) * np.abs(x) ** (self.p - 1) / norm ** (self.p - 1))
-        nb = (dot * dn).astype(g.dtype)
-        r = np.where(norm > self.maxnorm, factor * g - (factor * inv).astype(g.dtype) * nb, g).astype(g.dtype)
-        return (r,)
+        import glasstorch as m
+        if not is_array(g):             # create_graph: the same steps, recorded
+            return (self._grad(m, x, g),)
+        with m.no_grad():
+            return (self._grad(m, _wrap(x), _wrap(g))._data.astype(g.dtype, copy=False),)
 
-    def _graph_backward(self, g, x):
-        """create_graph: the same formula in Tensor ops (the norm recomputed from x), recorded."""
-        m, p = self.m, self.p
-        norm = m.linalg.vector_norm(x, p, self.axes, True)
-        safe = norm.masked_fill(norm == 0, 1)            # x is 0 on a slice of norm 0: d||x|| is 0 there
-        inv = 1.0 / (norm + 1e-7)
-        factor = inv * self.maxnorm
-        dot = (x * g).sum(self.axes, keepdim=True)
-        dn = x / safe if p == 2 else x.sign() if p == 1 else x.sign() * x.abs() ** (p - 1) / safe ** (p - 1)
-        return m.where(norm > self.maxnorm, factor * g - factor * inv * (dot * dn), g)
+    def _grad(self, m, X, G):
+        """FunctionsManual's renorm_backward on the CPU: the norm and <x, g> in the accumulate type
+        (double for float32 too, float for half), then maxnorm * invnorm * (g - invnorm * nb) (measured:
+        not factor * g - factor * invnorm * nb), rounded to g's dtype before the where."""
+        acc = m.float32 if X.dtype == m.float16 else m.float64
+        norm = m.linalg.vector_norm(X, self.p, self.axes, True, dtype=acc)
+        nb = _norm_backward(m, (X * G).sum(self.axes, keepdim=True, dtype=acc), X, self.p, norm, self.axes)
+        invnorm = (norm + 1e-7).reciprocal()
+        return m.where(norm > self.maxnorm, ((invnorm * self.maxnorm) * (G - invnorm * nb)).to(G.dtype), G)
+
+
+def _norm_backward(m, grad, x, p, norm, dims):
+    """FunctionsManual's norm_backward (keepdim): d||x||_p / dx times grad, in torch's steps."""
+    if p == 1:
+        return x.sgn() * grad
+    if p == 2:
+        return grad * (x / norm).masked_fill_(norm == 0, 0)
+    if p == float("inf"):
+        ax = x.abs()
+        mask = ax.eq(norm).logical_or(ax.isnan())
+        return x.sgn() * ((grad / mask.sum(dims, True)) * mask)
+    if p < 1:
+        scaled = x.sgn() * x.abs().pow_(p - 1).masked_fill_(x == 0, 0)
+        return scaled * grad * norm.pow(1 - p)
+    scaled = x.sgn() * x.abs().pow_(p - 1) if p < 2 else x * x.abs().pow_(p - 2)
+    scale = grad / norm.pow(p - 1)
+    return scaled * scale.masked_fill_(norm == 0, 0)
 
 
 def _norms(x, p, axes):
