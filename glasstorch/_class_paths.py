@@ -186,6 +186,11 @@ def _rename_in(module):
         if isinstance(value, type) and _head(value.__dict__.get("__module__") or "") == _PACKAGE:
             value.__module__ = _swap(value.__module__, _prefix)
             _renamed[id(value)] = value
+            # an autograd.Function of ours (CheckpointFunction): its node class is no module attribute
+            node = value.__dict__.get("_backward_cls")
+            if isinstance(node, type) and _head(node.__dict__.get("__module__") or "") == _PACKAGE:
+                node.__module__ = _swap(node.__module__, _prefix)
+                _renamed[id(node)] = node
 
 
 def use_prefix(prefix):

@@ -162,6 +162,16 @@ def _carries_tangent(tensors):
     return lv is not None and any(_live(lv.duals, t) is not None or _seeds_reached(t, lv)[0] for t in tensors)
 
 
+def _needs_grad_beyond_tangent(t):
+    """Whether ``t`` (which requires grad here) would require grad in torch: it leads to a leaf other
+    than the current level's seeds."""
+    lv = _LEVEL[0]
+    if lv is None:
+        return True
+    seeds, other = _seeds_reached(t, lv)
+    return other or not seeds
+
+
 def unpack_dual(tensor, *, level=None):
     """``(primal, tangent)`` of ``tensor`` at ``level``; the tangent is None where it has none."""
     if level is None:

@@ -12,6 +12,8 @@ from .graph_hooks import Packed
 from .grad_mode import GRAD, no_grad
 from . import forward_ad as _fw_ad
 from .._functorch_active import DEPTH as _FT, check_function as _check_ft
+from ._fwd_trick import in_trick
+from ._no_forward_ad import _OFF as _FW_OFF, fw_grad_off
 
 
 class FunctionCtx:
@@ -40,6 +42,8 @@ class BackwardCFunction(Node, FunctionCtx):
 
     @property
     def saved_tensors(self):
+        if self.__dict__.get("_in_jvp"):     # inside the Function's jvp: torch hands out save_for_forward's
+            return tuple(getattr(self, "saved_for_forward", ()))
         items = self._saved
         if items is None:
             from .graph import FREED
@@ -66,6 +70,10 @@ class BackwardCFunction(Node, FunctionCtx):
         from .._tensor import _wrap
         gs = g if self._nout != 1 else [g]
         create = MODE.create
+        if create and self._forward_cls.jvp is not Function.jvp and in_trick():
+            # a forward-mode tangent is being taken: torch uses the Function's jvp, not its backward
+            from ._function_jvp import trick_backward
+            return trick_backward(self, gs)
         targs = [x if create or x is None else _wrap(np.asarray(x)) for x in gs]
         with _grad_mode(create):
             res = self._forward_cls.backward(self, *targs)
@@ -159,6 +167,7 @@ class Function(_SingleLevelFunction):
                                   "forward mode AD.")
 
     generate_vmap_rule = False
+    _internal = False       # glasstorch's own helper Functions, which functorch's checks do not see
 
     @staticmethod
     def vmap(info, in_dims, *args):
@@ -173,15 +182,22 @@ class Function(_SingleLevelFunction):
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
         from ..ops._common import ANOMALY, edge
-        if _FT[0]:                          # inside a torch.func transform: functorch's refusals
+        # inside a torch.func transform: functorch's refusals; within another Function's forward torch has
+        # peeled off the grad and jvp levels, and only a vmap still sees this call
+        if _FT[0] and not cls._internal and (_FT[1] or not _FW_OFF[0]):
             _check_ft(cls, Function)
         node = cls._backward_cls()
         tensor_args = [a for a in args if isinstance(a, Tensor)]
-        if _fw_ad._LEVEL[0] is not None and cls.jvp is Function.jvp and _fw_ad._carries_tangent(tensor_args):
+        if _fw_ad._LEVEL[0] is not None and cls.jvp is Function.jvp and not cls._internal and not _FW_OFF[0] and \
+                _fw_ad._carries_tangent(tensor_args):
             Function.jvp(node)      # torch's "You must implement the jvp function ..."
         node.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        if _fw_ad._LEVEL[0] is not None and any(node.needs_input_grad) and not cls._internal:
+            # a tangent alone makes no input need grad in torch; here duals require grad (see forward_ad)
+            node.needs_input_grad = tuple(n and _fw_ad._needs_grad_beyond_tangent(a) for n, a in
+                                          zip(node.needs_input_grad, args))
         uses_setup = cls.setup_context is not Function.setup_context
-        with no_grad():
+        with no_grad(), fw_grad_off():          # torch runs forward with forward AD off too
             if uses_setup:
                 out = cls.forward(*args, **kwargs)
                 cls.setup_context(node, args, out)
@@ -194,6 +210,7 @@ class Function(_SingleLevelFunction):
         # as torch: an edge for each tensor argument only (numbers and flags get none)
         node._is_tensor_arg = tuple(isinstance(a, Tensor) for a in args)
         node._in_shapes = tuple(tuple(a.shape) for a in tensor_args)
+        node._in_dtypes = tuple(a._data.dtype for a in tensor_args)
         node.next_functions = tuple(edge(a) for a in args if isinstance(a, Tensor))
         if ANOMALY.enabled:
             ANOMALY.used = True

@@ -107,6 +107,14 @@ def _check_inputs(inputs):
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **kwargs):
     """True if autograd's Jacobian matches central differences for every (output, input) pair."""
     from .._tensor import _wrap
+    fwd, bwd = kwargs.get("check_forward_ad", False), kwargs.get("check_backward_ad", True)
+    for bad, msg in ((not (fwd or bwd), "Expected at least one of check_forward_ad or check_backward_ad to be True"),
+                     (kwargs.get("check_batched_grad") and not bwd,
+                      "Setting check_batched_grad=True requires check_backward_ad to be True"),
+                     (kwargs.get("check_batched_forward_grad") and not fwd,
+                      "Setting check_batched_forward_grad=True requires check_forward_ad to be True")):
+        if bad:
+            raise AssertionError(msg)
     inputs = _outs(inputs)
     diff = _check_inputs(inputs)
     # torch's order of calls (a Function that prints in forward or backward prints as often):
@@ -115,14 +123,16 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     # forward and backward with zero grads (the undefined-grad check)
     func_out = _outs(func(*inputs))
     diff_outs = [o for o in func_out if _is_diff(o)]
-    if kwargs.get("fast_mode"):
+    if not bwd:
+        num = None
+    elif kwargs.get("fast_mode"):
         if not _fast_ok(func, inputs, func_out, diff, eps, atol, rtol, raise_exception):
             return False
         num = {}
     else:
         num = {i: _numerical(func, inputs, i, eps, func_out) for i in diff}
     for j, o in enumerate(func_out):                 # torch checks output by output, then input by input
-        if not _is_diff(o) or kwargs.get("fast_mode"):
+        if not _is_diff(o) or kwargs.get("fast_mode") or not bwd:
             continue
         ana = _analytical(o, inputs, diff)
         _analytical(o, inputs, diff)
@@ -134,6 +144,17 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 dt = inputs[i]._data.dtype          # the analytical Jacobian takes the input's dtype
                 raise GradcheckError(f"Jacobian mismatch for output {j} with respect to input {i},\n"
                                      f"numerical:{_wrap(n)!r}\nanalytical:{_wrap(a.astype(dt))!r}\n")
+    if fwd:                                          # after the backward check, as torch
+        from . import _gradcheck_forward
+        try:
+            _gradcheck_forward.check(func, inputs, diff, func_out, eps, atol, rtol, _numerical,
+                                     kwargs.get("check_undefined_grad", True))
+        except GradcheckError:
+            if raise_exception:
+                raise
+            return False
+        if not bwd:                                  # the remaining checks use backward mode
+            return True
     if diff_outs:
         _zero_grads_give_zeros(diff_outs, inputs, diff)
         # the undefined-grad check: all outputs' grads undefined, then (with several outputs) each in turn
