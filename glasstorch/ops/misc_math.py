@@ -109,6 +109,14 @@ def _ldexp_int_exponent(input, other):
     return _wrap(preserve(np.asarray(y), x) if x.shape == shape else ti(np.asarray(y), x, k))
 
 
+def _pow2(k):
+    """pow(2, k) for a float exponent array as torch's pow kernel (SLEEF's / glibc's pow)."""
+    if k.dtype == np.float32 or k.dtype == np.float64:
+        from ._pow_kernel import pow_arrays
+        return pow_arrays(2.0, k, k.dtype.type)
+    return np.power(2.0, k)
+
+
 def ldexp(input, other, *, out=None):
     """input * 2^other: std::ldexp for a float input and an integer exponent, else input * pow(2, other)."""
     tensors_only('ldexp', input, other)
@@ -126,7 +134,7 @@ def ldexp(input, other, *, out=None):
         k = other._data if isinstance(other, Tensor) else np.asarray(other)
         # torch's derivative takes pow(2, other) with an integer 2: an integer k < 0 gives 2^k = 0
         node.scale = (np.where(k >= 0, np.left_shift(1, np.maximum(k, 0).astype(np.int64)), 0)
-                      if k.dtype.kind in "iub" else np.power(2.0, k)).astype(r._data.dtype)
+                      if k.dtype.kind in "iub" else _pow2(k)).astype(r._data.dtype)
         node.save(input, other, r, result_at=2)
         from ._common import record
         record(node, r, input, other)

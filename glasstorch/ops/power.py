@@ -221,7 +221,8 @@ def _float_pow(x, y, dt, out=None):
     """float32 / float64 x ** y (arrays or numbers) as torch's pow_tensor_tensor kernel (SLEEF's pow on
     the loop's vector blocks, powf / pow on the rest), laid out as ``compute`` lays its results."""
     from ._pow_kernel import pow_arrays
-    from ._common import _canonical_operands
+    from ._common import _canonical_operands, check_broadcast
+    check_broadcast(np.shape(x), np.shape(y))          # torch's "The size of tensor a ..." error
     r = pow_arrays(x, y, np.dtype(dt.np).type, out)
     if (x.__class__ is not np.ndarray or x.flags.c_contiguous) and \
             (y.__class__ is not np.ndarray or y.flags.c_contiguous) and r.size and \
