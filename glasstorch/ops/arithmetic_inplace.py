@@ -25,14 +25,14 @@ def add_(self, other, *, alpha=1):
                 np.copyto(x, _axpy(x, y, _alpha(alpha), FROM_NP_F[x.dtype]))
             self._vc[0] += 1
             return self
-    return commit(self, lambda: add(self, other, alpha=alpha), "add")
+    return commit(self, lambda: add(self, other, alpha=alpha), "add", grad_inputs=(other,))
 
 
 def sub_(self, other, *, alpha=1):
     if alpha.__class__ is not int:
         _grad_alpha("sub_", alpha)
     check_overlap(self, other)
-    return commit(self, lambda: sub(self, other, alpha=alpha), "sub")
+    return commit(self, lambda: sub(self, other, alpha=alpha), "sub", grad_inputs=(other,))
 
 
 def _self_for(self, other):
@@ -46,12 +46,13 @@ def _self_for(self, other):
 
 def mul_(self, other):
     check_overlap(self, other)
-    return commit(self, lambda: mul(_self_for(self, other), other), "mul")
+    return commit(self, lambda: mul(_self_for(self, other), other), "mul", grad_inputs=(other,))
 
 
 def div_(self, other, *, rounding_mode=None):
     check_overlap(self, other)
-    return commit(self, lambda: div(_self_for(self, other), other, rounding_mode=rounding_mode), "div")
+    return commit(self, lambda: div(_self_for(self, other), other, rounding_mode=rounding_mode), "div",
+                  grad_inputs=(other,))
 
 
 def floor_divide_(self, other):

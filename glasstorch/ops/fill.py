@@ -75,7 +75,8 @@ def fill_(t, value, _zero=False):
         return t
     if isinstance(value, Tensor) and value._data.ndim:
         _write(t, value)                 # (torch's value check comes first)
-    check_inplace(t, expanded_ok=not isinstance(value, Tensor))    # torch fills an expanded tensor with a number
+    check_inplace(t, expanded_ok=not isinstance(value, Tensor),    # torch fills an expanded tensor with a number
+                  others=(value,) if isinstance(value, Tensor) else ())
     src = _write(t, value)
     t._vc[0] += 1
     if GRAD.enabled and (t._rg and t.grad_fn is not None or src is not None and src._rg):
@@ -102,7 +103,9 @@ class CopyBackwards(Node):
 def copy_(t, src):
     if t._is_meta:                       # nothing to write on the meta device
         return t
-    check_inplace(t)
+    # torch's copy_: the result requires grad only in a floating or complex tensor
+    src_rg = isinstance(src, Tensor) and src._rg and t._data.dtype.kind in "fc"
+    check_inplace(t, others=(src,) if src_rg else ())
     check_overlap(t, src)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
     if s.dtype.kind == "c" and t._data.dtype.kind != "c":
@@ -119,7 +122,7 @@ def copy_(t, src):
                            f"{list(shape)}") from None
     np.copyto(t._data, b, casting="unsafe")
     t._vc[0] += 1
-    if GRAD.enabled and (t._rg or (isinstance(src, Tensor) and src._rg)):
+    if GRAD.enabled and (t._rg or src_rg):
         node = record(CopyBackwards(), t, t, src).grad_fn
         if writes_through_view(t):
             rebase_view(t, node)      # copying into a view changes its base: CopySlices, as torch records

@@ -156,17 +156,25 @@ def setitem(input, index, value):
         refuse_byte_fill(adv, one)
         for _ in byte_masks:
             warn_byte_index()
-    track = GRAD.enabled and (input._rg or (is_t and value._rg))
+    # torch writes by copy_ (no gradient into an integer tensor), fill_ (a 0-d value into more) or index_put_
+    fills = adv is not None or (is_t and value._data.ndim == 0 and x[basic].ndim > 0)
+    value_rg = is_t and value._rg and (x.dtype.kind in "fc" or fills)
+    track = GRAD.enabled and (input._rg or value_rg)
     whole = adv is None and is_whole(index, x.shape)        # x[:] = v: no view, torch's copy_to
+    if GRAD.enabled and input.__dict__ and input.__dict__.get("_made_in"):
+        from ._view_creation import check_write_into
+        check_write_into(input, [] if whole else steps, input._rg or value_rg)
     if GRAD.enabled and input._rg and input.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE if adv is not None or whole else VIEW_LEAF_INPLACE)
     check_inplace(input, expanded_ok=True)
     target = x[basic]
     from .expanded_writes import check_setitem       # an expanded target: refused or warned, as torch
     check_setitem(target, adv, value._data if is_t else value,
-                  (lambda: _check_expand(value._data.shape, target.shape)) if is_t else None)
+                  (lambda: _check_expand(value._data.shape, target.shape, value._data.dtype)) if is_t else None)
     if type(value) is int and not -2 ** 63 <= value < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")     # torch reads x[i] = v's int as int64
+    if is_t and adv is not None and value.dim() and value.shape[0] == 1:
+        value = _strip_leading_ones(value)
     # torch checks a Python value's range as fill_ does, except for float16 (too big -> inf)
     v = value._data if is_t else value if x.dtype == np.float16 else checked_scalar(value, x.dtype)
     if is_t and value._data.size == 1 and _lone_bool_mask(index):
@@ -175,7 +183,7 @@ def setitem(input, index, value):
         checked_scalar(value._data.reshape(()).item(), x.dtype)
     if adv is None:
         if is_t:
-            _check_expand(v.shape, target.shape)
+            _check_expand(v.shape, target.shape, v.dtype)
             if v.dtype.kind == "c" and x.dtype.kind != "c":
                 from .conversion import _complex_to_real
                 v = _complex_to_real(v)      # torch's copy_ into the view: the real part, warned once
@@ -209,7 +217,9 @@ def setitem(input, index, value):
         # makes the write a CopySlices on the base (same gradient, different name)
         node = (IndexPutBackward0 if adv is not None and not steps else CopySlices)()
         sel = positions(x.shape)[basic]
-        node.sel = sel[adv] if adv is not None else sel
+        # laid out as torch's grad.index(indices) lays out the value's gradient (NumPy's fancy index keeps
+        # sel's layout), so a broadcast value's gradient is summed in torch's order
+        node.sel = adv_result(sel, adv) if adv is not None else sel
         node.vshape = value._data.shape if is_t else None
         old = _wrap(x)                      # stands for the tensor as it was, for its edge
         old.grad_fn, old._rg, old._out_nr = input.grad_fn, input._rg, input._out_nr
@@ -222,6 +232,15 @@ def setitem(input, index, value):
             rebase_view(input, input.grad_fn)
             refresh_views(input._base)
     return None
+
+
+def _strip_leading_ones(value):
+    """torch's setitem hands index_put_ the value viewed without its leading 1s (slicePrefix1sSize):
+    its shape-mismatch message shows that shape, and a (1, n, m) value fills an (n, m) result."""
+    kept = list(value.shape)
+    while kept and kept[0] == 1:
+        kept.pop(0)
+    return value.view(kept)
 
 
 def _lone_bool_mask(index):

@@ -10,6 +10,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import Tensor, _wrap, record, needs_grad
 from .index import positions, check_put_dtype, refuse_byte_fill, warn_byte_index
+from .index_layout import adv_result
 from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
@@ -49,10 +50,8 @@ def _sum_to(gv, shape):
         return gv
     if gv.size == int(np.prod(shape)):
         return gv.reshape(shape)
-    lead = gv.ndim - len(shape)
-    gv = gv.sum(axis=tuple(range(lead))) if lead > 0 else gv
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and gv.shape[i] != 1)
-    return gv.sum(axis=axes, keepdims=True) if axes else gv
+    from ..autograd._sum_to import sum_to       # torch's engine sums it (sum_to), in torch's order
+    return sum_to(gv, tuple(shape))
 
 
 _ZEROED_BY = {"IndexPutBackward0": "IndexPutBackward0", "PutBackward0": "PutBackward0",
@@ -165,7 +164,8 @@ def index_put(input, indices, values, accumulate=False):
         idx = _index_arrays(x, indices, byte_masks)
         from .index_parse import _check_broadcast       # torch's message for index tensors that do not broadcast
         _check_broadcast({i: a for i, a in enumerate(idx) if not isinstance(a, slice)})
-        sel = positions(x.shape)[idx]
+        # in the layout of torch's index result (the value's gradient is grad.index(indices), summed in its order)
+        sel = adv_result(positions(x.shape), idx)
     except IndexError as e:       # NumPy says "axis" where torch says "dimension"
         raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
     v = values._data if isinstance(values, Tensor) else values
@@ -199,7 +199,8 @@ def index_put_(input, indices, values, accumulate=False):
             warn_expanded("masked_fill")        # torch hands one value under one mask to masked_fill_
         sel = positions(td.shape)[idx]
         index_put_writer(sel, values._data if isinstance(values, Tensor) else values, accumulate)(td, rd)
-    return commit(input, lambda: index_put(input, indices, values, accumulate), "index_put", write)
+    return commit(input, lambda: index_put(input, indices, values, accumulate), "index_put", write,
+                  grad_inputs=(values,))
 
 
 def _name(a):

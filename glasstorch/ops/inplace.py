@@ -8,6 +8,7 @@ import numpy as np
 
 from ..autograd.grad_mode import GRAD
 from ..autograd.graph import Node, _TENSOR
+from . import _view_creation
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -37,10 +38,13 @@ def can_cast(src, dst):
     return True
 
 
-def check_inplace(t, expanded_ok=False):
+def check_inplace(t, expanded_ok=False, others=()):
     """Refuse in-place changes to leaves that require grad (outside no_grad), as torch does, and (unless
     ``expanded_ok``: see ``expanded_writes.py``) to tensors in which several elements share one memory
-    location (an expanded tensor)."""
+    location (an expanded tensor).  ``others``: the op's other inputs, whose requiring grad makes the
+    result require grad (a view made under no_grad is then refused: _view_creation.py)."""
+    if GRAD.enabled and t.__dict__:     # (torch's autograd layer checks this before the kernel's overlap check)
+        _view_creation.check(t, t._rg or any(getattr(o, "_rg", False) for o in others))
     strides = t._data.strides
     if not expanded_ok and 0 in strides and t._data.size and any(st == 0 and n > 1 for st, n in zip(strides, t._data.shape)):
         raise RuntimeError(INTERNAL_OVERLAP)
@@ -125,24 +129,28 @@ def check_put_overlap(target, v):
         raise RuntimeError(OVERLAP)
 
 
-def commit(t, compute, name="", expanded_write=None, inputs=()):
+def commit(t, compute, name="", expanded_write=None, inputs=(), grad_inputs=()):
     """Run ``compute()`` (the out-of-place op on ``t``) and store its result into ``t``; for the ops
     that check it (``_out.check_out_overlap``), ``t`` sharing part of a tensor in ``inputs`` is torch's
     error.  Ops torch lets write into an expanded ``t`` (with a warning) pass ``expanded_write(td, rd)``, which writes there only
-    the elements the op selects (``expanded_writes.py``)."""
+    the elements the op selects (``expanded_writes.py``).  ``inputs`` and ``grad_inputs`` (not checked for overlap): the
+    tensors whose requiring grad makes the result require grad, known before the op runs (check_inplace's ``others``)."""
+    others = tuple(inputs) + tuple(grad_inputs)
     expanded = False
     if expanded_write is not None:
         from .expanded_writes import has_internal_overlap, warn_expanded
         expanded = has_internal_overlap(t._data)
         if expanded:
-            check_inplace(t, expanded_ok=True)
+            check_inplace(t, expanded_ok=True, others=others)
             warn_expanded(name)
     if not expanded:
-        check_inplace(t)
+        check_inplace(t, others=others)
     if inputs:
         from ._out import check_out_overlap
         check_out_overlap(name, t, inputs)
     r = compute()
+    if r.grad_fn is not None and t.__dict__:      # (only now is it known that the result requires grad)
+        _view_creation.check(t, True)
     rd = r._data
     td = t._data
     if rd.shape != td.shape:

@@ -56,26 +56,13 @@ def copy_source(value, shape):
     return src if tuple(src.shape) == tuple(shape) else src.expand(shape)
 
 
-def check_expand(vshape, tshape):
-    """torch's errors for a setitem value of shape ``vshape`` that cannot fill ``tshape``."""
-    lead = len(tshape) - len(vshape)
-    if lead < 0:
-        # torch drops leading 1s of the value; anything else cannot fit
-        extra = vshape[:-lead] if len(tshape) else vshape
-        if any(s != 1 for s in extra):
-            kept = list(vshape)          # torch expands the value without its leading 1s
-            while kept and kept[0] == 1:
-                kept.pop(0)
-            raise RuntimeError(f"expand(torch.FloatTensor{{{kept}}}, size={list(tshape)}): the number of "
-                               f"sizes provided ({len(tshape)}) must be greater or equal to the number of "
-                               f"dimensions in the tensor ({len(kept)})")
-        vshape, lead = vshape[-lead:], 0
-    for i, s in enumerate(vshape):
-        t = tshape[lead + i]
-        if s != 1 and s != t:
-            vshape = list(vshape)
-            while vshape and vshape[0] == 1:     # torch expands the value without its leading 1s
-                vshape.pop(0)
-            raise RuntimeError(f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
-                               f"non-singleton dimension {lead + i}.  Target sizes: {list(tshape)}.  Tensor sizes: "
-                               f"{list(vshape)}")
+def check_expand(vshape, tshape, dtype=np.float32):
+    """torch's errors for a setitem value of shape ``vshape`` (and ``dtype``) that cannot fill ``tshape``:
+    torch's copy_to views the value without its leading 1s and expands that, so the errors are expand's
+    (the mismatch named is the last one, as expand walks from the last dim; the type is the value's)."""
+    from .expand import expand
+    kept = list(vshape)
+    while kept and kept[0] == 1:
+        kept.pop(0)
+    # a zero-stride stand-in: only the shape and dtype matter for the checks
+    expand(_wrap(np.broadcast_to(np.empty((), dtype), kept)), tuple(tshape))

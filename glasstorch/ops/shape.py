@@ -6,6 +6,7 @@ and points at the base (``_base``), so an in-place change through one is seen by
 """
 import numpy as np
 
+from . import _view_creation
 from ..autograd import _inference
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record1
@@ -80,6 +81,8 @@ def as_view(input, arr):
         r._multi_view = True
     if input._rg and not GRAD.enabled:
         _no_grad_view(r)
+    if not GRAD.enabled or input.__dict__.get("_made_in"):
+        _view_creation.mark(r, input)
     if arr.dtype.kind == "c" and input.__dict__.get("_is_conj"):
         r.__dict__["_is_conj"] = True          # a view of a conj view keeps the conj bit (z.conj().T)
     return r

@@ -67,6 +67,9 @@ def _multi(node_cls, input, indices):
         for i, o in enumerate(outs):
             o.grad_fn, o._rg, o._out_nr = node, True, i
             o._multi_view = True
+    elif GRAD.enabled:
+        from ._view_creation import mark_multi
+        mark_multi(outs)
     return outs
 
 
