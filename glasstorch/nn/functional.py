@@ -237,7 +237,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
-    return _reduce(g.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+    from ..ops.scalar_arith import add_scalar       # Loss.cpp: (-target * (input1 - input2) + margin).clamp_min_(0)
+    return _reduce(add_scalar(-target * (input1 - input2), margin).clamp_min_(0), reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
@@ -273,7 +274,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = g.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce(g.clamp_min(margin + d_pos - d_neg, 0), reduction)
+    from ..ops.scalar_arith import add_scalar       # C++'s margin + dist_pos: add.Scalar (AddBackward1)
+    return _reduce(g.clamp_min(add_scalar(d_pos, margin) - d_neg, 0), reduction)
 
 
 # ---- convolution and pooling ----------------------------------------------------------------------

@@ -54,6 +54,11 @@ class SoftmaxBackward0(Node):
         return (g - s) * y
 
 
+class SafeSoftmaxBackward0(SoftmaxBackward0):
+    """y = softmax(x), 0 on rows of -inf (torch's _safe_softmax)   ->   dx = y * (g - sum(g * y))"""
+    __slots__ = ()
+
+
 class LogSoftmaxBackward0(Node):
     """y = x - log(sum(exp(x)))   ->   dx = g - exp(y) * sum(g)"""
     __slots__ = ("dim",)

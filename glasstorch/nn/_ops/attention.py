@@ -94,10 +94,11 @@ def _validate_sdpa_input(query, key, value, attn_mask):
                                f"attn_mask.dtype: {_c_name(m)} and  query.dtype: {_c_name(q.dtype)} instead.")
 
 
-def _attend(query, key, value, attn_mask, scale):
-    """(softmax(q k^T * scale + mask) v, the softmax) for an additive mask or None."""
+def _attend(query, key, value, attn_mask, scale, key_t=None):
+    """(softmax(q k^T * scale + mask) v, the softmax) for an additive mask or None; ``key_t``: k^T
+    already made (the math kernel's scaled one), whose softmax is torch's _safe_softmax node."""
     g = _g()
-    scores = g.matmul(query if scale is None else query * scale, key.transpose(-2, -1))
+    scores = g.matmul(query if scale is None else query * scale, key.transpose(-2, -1) if key_t is None else key_t)
     if attn_mask is not None:
         try:
             full = np.broadcast_shapes(tuple(scores.shape), tuple(attn_mask.shape))
@@ -107,7 +108,7 @@ def _attend(query, key, value, attn_mask, scale):
             raise RuntimeError(f"output with shape {list(scores.shape)} doesn't match the broadcast shape "
                                f"{list(full)}")
         scores = scores + attn_mask
-    weights = _safe_softmax(scores)
+    weights = _safe_softmax(scores, key_t is not None)
     return g.matmul(weights, value), weights
 
 
@@ -117,14 +118,23 @@ def _attend_math(query, key, value, attn_mask, scale):
     from ...ops.scalar_arith import mul_scalar
     root = math.sqrt(abs(scale))
     q = mul_scalar(query, -root if scale < 0 else root)
-    return _attend(q, mul_scalar(key.transpose(-2, -1), root).transpose(-2, -1), value, attn_mask, None)
+    return _attend(q, None, value, attn_mask, None, mul_scalar(key.transpose(-2, -1), root))
 
 
-def _safe_softmax(scores):
-    """softmax over the last dim; a row masked everywhere (all -inf) gives zeros, not NaN."""
+def _safe_softmax(scores, node=False):
+    """softmax over the last dim; a row masked everywhere (all -inf) gives zeros, not NaN.  ``node``:
+    torch's ``_safe_softmax`` op itself (one SafeSoftmaxBackward0, the zeros written into its result,
+    whose saved zeros give those rows a zero gradient), else softmax then a where."""
     g = _g()
     w = g.softmax(scores, -1)
     dead = np.isneginf(scores._data).all(-1, keepdims=True)
+    if node:
+        if dead.any():
+            np.copyto(w._data, 0, where=dead)
+        if w.grad_fn is not None:
+            from ...ops.softmax import SafeSoftmaxBackward0
+            w.grad_fn.__class__ = SafeSoftmaxBackward0
+        return w
     if dead.any():
         w = g.where(g.from_numpy(dead), g.zeros((), dtype=w.dtype), w)
     return w

@@ -54,15 +54,21 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     except ValueError:
         from ...ops._common import broadcast_error
         raise broadcast_error(tuple(x1.shape), tuple(x2.shape)) from None
-    x1, x2 = x1.expand(*shape), x2.expand(*shape)
-
-    def unit(x):
-        n = g.linalg.vector_norm(x, 2, dim, True)
-        clamped = g.clamp_min(n.detach(), eps)
-        return x / (n + (clamped - n.detach()))
-    return (unit(x1) * unit(x2)).sum(dim)
+    # expand_outplace: two tensors of one shape are used as they are (no ExpandBackward0), else both
+    # are expanded
+    if tuple(x1.shape) != tuple(x2.shape):
+        x1, x2 = x1.expand(*shape), x2.expand(*shape)
+    # torch's steps: each norm cloned, then clamped to eps in place under no_grad (the clamp stays out
+    # of the gradient; the clone is what the division saves)
+    n1 = g.linalg.vector_norm(x1, 2, dim, True).clone()
+    n2 = g.linalg.vector_norm(x2, 2, dim, True).clone()
+    with g.no_grad():
+        n1.clamp_min_(eps)
+        n2.clamp_min_(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """|x1 - x2 + eps|_p over the last dimension (``NormBackward1``)."""
-    return norm(x1 - x2 + eps, p, -1, keepdim)
+    """|x1 - x2 + eps|_p over the last dimension (``NormBackward1``; eps through add.Scalar, AddBackward1)."""
+    from ...ops.scalar_arith import add_scalar
+    return norm(add_scalar(x1 - x2, eps), p, -1, keepdim)

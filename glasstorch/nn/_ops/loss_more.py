@@ -233,10 +233,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = legacy_reduction(size_average, reduce, reduction)
     reduction = get_enum(reduction)
     zeros = g.zeros_like(input)
-    # torch's C++ ``margin - self`` is empty_like(self).fill_(margin).sub_(self): it keeps self's dtype,
-    # so an integer input gives an integer loss (and 'mean' then refuses it)
-    margin_clamp = (margin - input if input.is_floating_point() or input.is_complex()
-                    else g.full_like(input, margin).sub_(input)).clamp_min_(0)
+    # torch's C++ ``margin - self`` is empty_like(self).fill_(margin).sub_(self) (SubBackward0): it keeps
+    # self's dtype, so an integer input gives an integer loss (and 'mean' then refuses it)
+    margin_clamp = g.full_like(input, margin).sub_(input).clamp_min_(0)
     loss = g.where(target != 1, margin_clamp, zeros) + g.where(target != -1, input, zeros)
     return _reduce(loss, reduction)
 
