@@ -185,10 +185,25 @@ _ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606
            1.8152105401943546773e17, -7.1661652561756670113e18)
 
 
-def _zeta64(x, q):
+def _zeta_as(x, q, dtype=None):
+    """zeta(x, q) as torch's kernel for the result's dtype (``dtype``, else the operands') computes it:
+    zeta<float> sums in double (its acc_type) from a first term q^-x taken with powf, then rounds to
+    float; other dtypes in double."""
+    x, q = np.asarray(x), np.asarray(q)
+    if (dtype or np.result_type(x, q)) != np.float32:
+        return _zeta64(x, q)
+    from .pdist import _cpow
+    x, q = np.broadcast_arrays(x.astype(np.float32), q.astype(np.float32))
+    with np.errstate(all="ignore"):
+        first = _cpow(np.array(q), -x)
+        return _zeta64(x, q, first=first).astype(np.float32)
+
+
+def _zeta64(x, q, first=None):
     """Hurwitz zeta, Cephes' algorithm as torch runs it, element by element: the domain checks in
     their order (x == 1, x < 1, then q's poles), terms summed until one is below MACHEP of the sum
-    (at least 9 terms, and until a > 9), then the Euler-Maclaurin tail until its term is that small."""
+    (at least 9 terms, and until a > 9), then the Euler-Maclaurin tail until its term is that small.
+    ``first`` is the sum's first term q^-x where the caller has it (float32 zeta: powf in float)."""
     x, q = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
     res = np.full(x.shape, np.nan)
     with np.errstate(all="ignore"):
@@ -200,7 +215,8 @@ def _zeta64(x, q):
         res[pole] = np.inf
         done |= pole | (nonpos & (x != np.floor(x)))
         live = ~done
-        s, a, b = q ** -x, q.copy(), np.zeros(x.shape)
+        s = q ** -x if first is None else np.array(np.broadcast_to(first, x.shape), np.float64)
+        a, b = q.copy(), np.zeros(x.shape)
         for i in range(10 ** 6 + 9):                        # torch loops until a > 9 (q far below 0: long)
             step = live & ((i < 9) | (a <= 9))
             if not step.any():

@@ -265,7 +265,8 @@ def _cpow(x, e):
     if near.any():
         if not _POWF:
             _POWF.append(_libm_powf())
-        r[near] = _POWF[0](x[near], np.float32(e)).astype(np.float32)
+        e_near = np.broadcast_to(np.asarray(e, np.float32), x.shape)[near]    # (an exponent per element too)
+        r[near] = _POWF[0](x[near], e_near).astype(np.float32)
     return r
 
 

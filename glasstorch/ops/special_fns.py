@@ -14,6 +14,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
 from ._common import check_broadcast, tensors_only
 from ._complex_refuse import refuse
+from ._trigamma_kernel import _factorial_f32, _trigamma     # (torch's calc_trigamma; n! in float)
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)    # B_2, B_4, ... B_14
 
@@ -134,28 +135,6 @@ def _digamma_as(x):
     return _digamma64(x).astype(x.dtype)
 
 
-def _trigamma(x):
-    """psi'(x) as torch's trigamma kernel (calc_trigamma) computes it, in x's own precision (float32 or
-    float64, each step rounded to it; sin as the correctly rounded value): reflection below 1/2, six
-    steps of the recurrence, then the asymptotic series."""
-    t = np.float32 if x.dtype == np.float32 else np.float64
-    x = np.asarray(x, t)
-    one, pi = t(1), t(3.14159265358979323846)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        low = x < 0.5
-        s = np.sin((pi * x).astype(np.float64)).astype(t)
-        result = np.where(low, t(0) - (pi * pi) / (s * s), t(0))
-        sign = np.where(low, t(-1), one)
-        x = np.where(low, one - x, x)
-        for _ in range(6):
-            result = result + one / (x * x)
-            x = x + one
-        ixx = one / (x * x)
-        c6, c30, c42 = t(1. / 6), t(1. / 30), t(1. / 42)
-        result = result + (one + one / (t(2) * x) + ixx * (c6 - ixx * (c30 - ixx * c42))) / x
-    return sign * result
-
-
 def _factorial_as_torch(n):
     """exp(lgamma(n + 1)) in double with glibc's lgamma, as torch's kernel computes n! (not always
     exactly n!: 23.999999999999996 for n = 4); Python's lgamma off glibc."""
@@ -170,10 +149,22 @@ def _factorial_as_torch(n):
 
 def _polygamma64(n, x):
     """psi^(n)(x) for n >= 1: torch's trigamma formula for n = 1, else (-1)^(n+1) n! zeta(n + 1, x), the
-    Hurwitz zeta in Cephes' algorithm (``_zeta64``), in torch's order of operations."""
+    Hurwitz zeta in Cephes' algorithm (``_zeta64``), in torch's order of operations.
+
+    For float32 torch's calc_polygamma works in float: n! is expf(lgammaf(n + 1)), zeta<float> sums
+    in double (its acc_type) but takes its first term q^-x from powf, and rounds to float; the
+    product is float times float."""
     if n == 1:
         return _trigamma(np.asarray(x))
     from ._special_kernels import _zeta64
+    x = np.asarray(x)
+    if x.dtype == np.float32:
+        from .pdist import _cpow
+        order = np.float32(n + 1)
+        with np.errstate(all="ignore"):
+            first = _cpow(x, -order)
+            z = _zeta64(float(order), x.astype(np.float64), first=first).astype(np.float32)
+        return np.float32(1.0 if n % 2 else -1.0) * _factorial_f32(n) * z
     sign = -1.0 if n % 2 == 0 else 1.0
     return sign * _factorial_as_torch(n) * _zeta64(float(n + 1), np.asarray(x, np.float64))
 

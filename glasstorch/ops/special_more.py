@@ -229,7 +229,11 @@ class SpecialZetaBackward0(Node):
         x, q = self.saved()
         if self.next_functions[0][0] is not None:
             raise NotImplementedError("the derivative for 'zeta' is not implemented.")
-        z = _zeta64(x + 1, q).astype(np.result_type(x, q)) if _is_array(g) else _special("zeta")(x + 1, q)
+        if _is_array(g):
+            from ._special_kernels import _zeta_as
+            z = _zeta_as(x + 1, q, g.dtype).astype(np.result_type(x, q))
+        else:
+            z = _special("zeta")(x + 1, q)
         return None, g * -x * z
 
 
@@ -322,7 +326,12 @@ def gammaincc(input, other, *, out=None):
 
 
 def zeta(input, other, *, out=None):
-    return _pair(_zeta64, SpecialZetaBackward0(), input, other, "zeta_cpu", (SpecialZetaBackward1, SpecialZetaBackward2))
+    from .._dtype import DEFAULT, result_type
+    from ._special_kernels import _zeta_as
+    dt = result_type(input, other)      # integers (tensors or numbers) compute in the default float's kernel
+    dt = dt.np if dt._cat >= 2 else DEFAULT.float.np
+    return _pair(lambda x, q: _zeta_as(x, q, dt), SpecialZetaBackward0(), input, other, "zeta_cpu",
+                 (SpecialZetaBackward1, SpecialZetaBackward2))
 
 
 def _xlog1py64(x, y):
