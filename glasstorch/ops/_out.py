@@ -149,8 +149,8 @@ def write_out(name, r, out):
         from ..autograd._no_forward_ad import refuse_out_forward_ad
         refuse_out_forward_ad(name, r, out)
     if GRAD.enabled and (r._rg or out._rg):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
+        from ._out_grad import write_grad
+        write_grad(name, r, out)        # raises, except for ops without a derivative (NotImplemented)
     src, dst = r._data, out._data
     if not _can_cast(src.dtype, dst.dtype):
         raise RuntimeError(f"result type {_NAMES[src.dtype.name]} can't be cast to the desired output "
@@ -162,6 +162,9 @@ def write_out(name, r, out):
         out._data = dst = _resized(name, src, dst.dtype)
     np.copyto(dst, src, casting="unsafe")
     out._vc[0] += 1
+    if GRAD.enabled and r._rg:
+        from ._out_grad import link
+        link(r, out)
     return out
 
 
@@ -212,11 +215,16 @@ def with_out(fn, check=None):
             except AttributeError:      # a non-tensor where a tensor goes (``torch.exp(ndarray)``)
                 not_tensor()            # torch's parser error for this call, if torch refuses it
                 raise
-        check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out, args + tuple(kwargs.values()))
-        check_out_overlap(fn.__name__, out, args + tuple(kwargs.values()))
-        if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
-            kwargs["dtype"] = FROM_NP[out._data.dtype]
-        r = fn(*args, **kwargs)
+        try:
+            check_out_dtype(fn.__name__, args[0] if args else kwargs.get("input"), out, args + tuple(kwargs.values()))
+            check_out_overlap(fn.__name__, out, args + tuple(kwargs.values()))
+            if takes_dtype and kwargs.get("dtype") is None and not isinstance(out, (tuple, list)):
+                kwargs["dtype"] = FROM_NP[out._data.dtype]
+            r = fn(*args, **kwargs)
+        except (RuntimeError, IndexError):
+            from ._out_grad import refuse_first     # torch's autograd refusal comes before the op's checks
+            refuse_first(fn.__name__, args + tuple(kwargs.values()), out)
+            raise
         if check is not None:
             done = check(fn.__name__, r, out)       # (torch.linalg: written already where autograd is involved)
             if done is not None:

@@ -1,13 +1,14 @@
 """``out=`` for torch-namespace functions whose glasstorch form had none: ``torch.softmax`` and
 ``torch.log_softmax`` (not F.softmax, which takes no out), ``torch.prod`` over a dim, ``torch.take`` and
-``torch.narrow_copy``, each with torch's dtype rule and message for ``out``:
+``torch.narrow_copy``, ``torch.argmax`` and ``torch.argmin``, each with torch's dtype rule and message for ``out``:
 
 * softmax / log_softmax: out must have the result's dtype (``dtype`` if given, else the input's); an
   input that requires grad is allowed (torch's composite writes the result and records a node without
   derivative on ``out``), an ``out`` that requires grad is refused as ``aten::softmax()``;
 * prod(dim): computed in out's dtype when no ``dtype`` is given (a reduction's out decides), else out
   must have that dtype;
-* take and narrow_copy: out must have the input's dtype.
+* take and narrow_copy: out must have the input's dtype;
+* argmax / argmin: out must be int64, checked after the dim checks.
 
 ``install`` puts them into the torch namespace before ``wrap_namespace`` runs (they carry
 ``_handles_out``, so it leaves them alone), wrapping whatever is there (NumPy's ``axis=`` forms too).
@@ -84,7 +85,24 @@ def _same_dtype(fn, name, message):
     return call
 
 
+def _index_result(fn):
+    """argmax / argmin: the dim checks first (a structured kernel's meta), then out must be int64 exactly."""
+    @functools.wraps(fn)
+    def call(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        from ._out import write_out
+        r = fn(*args, **kwargs)
+        if getattr(out, "_data", None) is not None and out._data.dtype != r._data.dtype:
+            raise _dtype_error(r._data.dtype, out._data.dtype)
+        return write_out(fn.__name__, r, out)
+    call._handles_out = True
+    return call
+
+
 def install(ns):
+    ns["argmax"] = _index_result(ns["argmax"])
+    ns["argmin"] = _index_result(ns["argmin"])
     ns["softmax"] = _softmax(ns["softmax"], "softmax")
     ns["log_softmax"] = _softmax(ns["log_softmax"], "log_softmax")
     ns["prod"] = _prod(ns["prod"])

@@ -387,6 +387,8 @@ def neg(input, *, out=None):
         raise RuntimeError(NEG_BOOL)
     if out is not None:
         from ._out import check_out_dtype
+        from ._out_grad import refuse_first     # torch's autograd refusal comes before out's dtype check
+        refuse_first("neg", (input,), out)
         check_out_dtype("neg", input, out)
     r = _wrap(_ti(as_array(np.negative(x)), x))
     if GRAD.enabled and input._rg:

@@ -207,15 +207,20 @@ def _norms(x, p, axes):
 
 def renorm(input, p, dim, maxnorm, *, out=None):
     x = input._data
-    if x.dtype.kind not in "fc":
-        raise RuntimeError(f"renorm: expected a floating point tensor, but got {input.dtype.name}")
+    if out is not None:
+        _renorm_out_first(input, out)
+    # torch's order: p, maxnorm (NaN fails too; printed as a C++ ostream double), rank, dim; an integer
+    # input only fails inside the norm, with linalg.vector_norm's message
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
-    if maxnorm < 0:
-        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if not maxnorm >= 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {float(maxnorm):g}")
     if x.ndim <= 1:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {x.ndim} dimensions")
     d = _wrap_dim(dim, x.ndim)
+    if out is not None and out._data.dtype != x.dtype:     # a structured kernel: out's dtype exactly
+        from ._out_added import _dtype_error
+        raise _dtype_error(x.dtype, out._data.dtype)
     axes = tuple(i for i in range(x.ndim) if i != d)
     norm = _norms(x, float(p), axes)           # real, also for complex x: the factor scales x
     factor = np.where(norm > maxnorm, (maxnorm / (norm + 1e-7)).astype(norm.dtype), norm.dtype.type(1))
@@ -229,7 +234,23 @@ def renorm(input, p, dim, maxnorm, *, out=None):
         node.p, node.axes, node.maxnorm = float(p), axes, maxnorm
         node.save(input)
         record1(node, r, input)
+    if out is not None:
+        from ._out import write_out
+        return write_out("renorm", r, out)
     return r
+
+
+def _renorm_out_first(input, out):
+    """What torch checks of ``out`` before renorm's own argument checks: its type, then autograd's refusal."""
+    from ._out import write_out
+    if not isinstance(out, Tensor):
+        write_out("renorm", input, out)         # raises torch's "argument 'out' must be Tensor"
+    if GRAD.enabled and (input._rg or out._rg):
+        raise RuntimeError("renorm(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+
+
+renorm._handles_out = True      # the namespace's generic out= wrapper would check out only after the op
 
 
 def renorm_(input, p, dim, maxnorm):
