@@ -202,7 +202,10 @@ def is_warn_always_enabled():
 
 def set_flush_denormal(mode):
     """torch's answer on an x86 CPU with SSE3: the mode is supported (True).  NumPy has no such switch, so
-    glasstorch still computes with subnormal numbers."""
+    glasstorch still computes with subnormal numbers.  Its C++ binding takes a bool only."""
+    if mode.__class__ is not bool:
+        from ._arg_parser import tp_name
+        raise RuntimeError(f"flush_denormal expects a bool, but got {tp_name(mode)}")
     return True
 
 

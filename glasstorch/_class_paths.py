@@ -22,6 +22,8 @@ import importlib.machinery
 import sys
 import types
 
+from ._module_attr_errors import give_torch_message
+
 _PACKAGE = "glasstorch"
 _prefix = _PACKAGE                   # "torch" while install_as_torch() is in effect
 
@@ -53,7 +55,8 @@ MOVED = {
                                         "SavedTensor": "torch._C._autograd.SavedTensor"},
     "glasstorch.amp._legacy": {"cuda_GradScaler": "torch.cuda.amp.grad_scaler.GradScaler",
                                "cuda_autocast": "torch.cuda.amp.autocast_mode.autocast",
-                               "cpu_autocast": "torch.cpu.amp.autocast_mode.autocast"},
+                               "cpu_autocast": "torch.cpu.amp.autocast_mode.autocast",
+                               "cpu_GradScaler": "torch.cpu.amp.grad_scaler.GradScaler"},
     "glasstorch.nn.modules.rnn_cell": {n: "torch.nn.modules.rnn." + n
                                        for n in ("RNNCellBase", "RNNCell", "LSTMCell", "GRUCell")},
     "glasstorch.nn.modules.instancenorm": {"LocalResponseNorm": "torch.nn.modules.normalization.LocalResponseNorm"},
@@ -98,7 +101,7 @@ _NAME = {"torch.nn.attention._SDPBackend": "SDPBackend"}
 # torch's modules that are namespaces built in _runtime.py, not files: they exist as entries in
 # sys.modules only, so that pickle can import them
 _BUILT = ("glasstorch.cuda.amp.grad_scaler", "glasstorch.cuda.amp.autocast_mode", "glasstorch.cpu.amp.autocast_mode",
-          "glasstorch._C._autograd")
+          "glasstorch.cpu.amp.grad_scaler", "glasstorch._C._autograd")
 
 _defined_in = {}                      # id(class) -> the glasstorch module whose file defines it (MOVED only)
 _expose = {}                          # glasstorch module -> {name: class} it must hold for pickle
@@ -150,6 +153,7 @@ def place(cls, torch_module):
 def settle(module):
     """Give the classes ``module`` defines their torch path (and, under the shim, torch's prefix)."""
     name = module.__name__
+    give_torch_message(module)          # "module 'torch.X' has no attribute ..." (_module_attr_errors.py)
     for attr, torch_path in MOVED.get(name, {}).items():
         cls = vars(module).get(attr)
         if isinstance(cls, type):

@@ -377,6 +377,16 @@ class TensorGenerator(Generator):
         from glasstorch._device import CPU
         return CPU
 
+    def manual_seed(self, seed):
+        # torch's Generator.manual_seed takes an int only (torch.manual_seed converts with int() first);
+        # a NumPy integer passes THPUtils_checkLong but then fails PyLong_AsUnsignedLongLong
+        if seed.__class__ is bool or not isinstance(seed, int):
+            if isinstance(seed, np.integer):
+                raise TypeError("an integer is required")
+            from glasstorch._arg_parser import tp_name
+            raise RuntimeError(f"manual_seed expected a long, but got {tp_name(seed)}")
+        return super().manual_seed(seed)
+
     def get_state(self):
         from glasstorch._tensor import _wrap
         return _wrap(self._get_state_np())

@@ -327,6 +327,9 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Indices sampled from each row of ``input`` (non-negative weights, 1 or 2 dims)."""
+    if num_samples.__class__ is not int:        # torch's parser: a SymInt (2.0 is refused)
+        from ._arg_refuse import int_arg
+        num_samples = int_arg(num_samples, "num_samples")
     d = input._data
     if d.dtype.kind != "f":
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "

@@ -32,9 +32,17 @@ def _no_cuda(*args, **kwargs):
     raise AssertionError("Torch not compiled with CUDA enabled")
 
 
+def _device_seed(name):
+    def seed_fn(seed):
+        int(seed)       # as torch.cuda's (its errors for None, "a" ...); without the device, nothing to seed
+    seed_fn.__name__ = seed_fn.__qualname__ = name
+    return seed_fn
+
+
 cuda = _module("torch.cuda", is_available=_false, device_count=_zero, is_initialized=_false,
                current_device=_no_cuda, get_device_name=_no_cuda, set_device=_no_cuda, synchronize=_no_cuda,
-               manual_seed=lambda seed: None, manual_seed_all=lambda seed: None, empty_cache=lambda: None,
+               manual_seed=_device_seed("manual_seed"), manual_seed_all=_device_seed("manual_seed_all"),
+               empty_cache=lambda: None,
                memory_allocated=_zero, max_memory_allocated=_zero, is_bf16_supported=_false,
                get_device_capability=_no_cuda, init=_no_cuda)
 cuda.amp = _module("torch.cuda.amp")
@@ -153,9 +161,7 @@ def _blas_limits():
 
 def set_num_threads(n):
     """Sets the thread count of NumPy's BLAS (and of glasstorch's parallel kernels)."""
-    n = int(n)
-    if n < 1:
-        raise RuntimeError("set_num_threads expects a positive integer")
+    n = _thread_count("set_num_threads", n)
     _THREADS.n = n
     from ._native import set_blas_threads
     set_blas_threads(n)
@@ -184,7 +190,18 @@ def _default_threads():
 
 
 def set_num_interop_threads(n):
-    _THREADS.interop = int(n)
+    _THREADS.interop = _thread_count("set_num_interop_threads", n)
+
+
+def _thread_count(name, n):
+    """torch's C++ binding: an int (THPUtils_checkLong: a Python int, not a bool, or a NumPy integer),
+    then positive; a string, float or tensor is refused, not converted."""
+    if n.__class__ is bool or not isinstance(n, (int, np.integer)):
+        from ._arg_parser import tp_name
+        raise RuntimeError(f"{name} expects an int, but got {tp_name(n)}")
+    if n <= 0:
+        raise RuntimeError(f"{name} expects a positive integer")
+    return int(n)
 
 
 def get_num_interop_threads():

@@ -12,8 +12,9 @@ __all__ = ["manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_stat
 
 
 def manual_seed(seed):
-    """Seed the default generator (only its low 32 bits reach MT19937) and return it."""
-    return default_generator.manual_seed(seed)
+    """Seed the default generator (only its low 32 bits reach MT19937) and return it.  As torch's, the
+    seed goes through int() first: "7", 1.5, True, a one-element tensor are seeds here."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed():

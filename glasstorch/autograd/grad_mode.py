@@ -121,7 +121,10 @@ class set_grad_enabled(_DecoratorContextManager):
     """Sets grad mode on or off; takes effect at once, even when not used with ``with``."""
 
     def __init__(self, mode):
-        self.mode = bool(mode)
+        if mode.__class__ is not bool:      # torch._C._set_grad_enabled's parser takes a bool only
+            from .._arg_parser import tp_name
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {tp_name(mode)}")
+        self.mode = mode
         self.prev = _set_mode(self.mode)
 
     def __call__(self, orig_func):
@@ -133,6 +136,13 @@ class set_grad_enabled(_DecoratorContextManager):
 
     def __exit__(self, *exc):
         _set_mode(self.prev)
+
+    def __str__(self):
+        # torch's: torch.typename(self) (the class path, torch's under the torch alias) and the mode
+        return f"{type(self).__module__}.{type(self).__qualname__}(mode={self.mode})"
+
+    def __repr__(self):
+        return str(self)
 
     def clone(self):
         return self.__class__(self.mode)

@@ -222,7 +222,11 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     if getattr(input, "is_sparse", False):
         input.norm(p, dim, keepdim=True)          # torch's first step: a sparse norm over some dims refuses
     try:
-        denom = g.clamp_min(g.linalg.vector_norm(input, p, dim, True), eps).expand_as(input)
+        if p is None or isinstance(p, str):     # torch's input.norm(p, ...): "fro", "nuc", None (the 2-norm)
+            norm = input.norm(p, dim, keepdim=True)
+        else:
+            norm = g.linalg.vector_norm(input, p, dim, True)
+        denom = g.clamp_min(norm, eps).expand_as(input)
     except (AttributeError, TypeError):       # torch's first look at input is ``input.norm(...)``
         _no_method(input, "norm")
         raise
@@ -442,3 +446,6 @@ _install_names(globals(), _F_NAMES)      # torch's __name__ on every function (F
 from ._ops.linear_cross_entropy import linear_cross_entropy  # noqa: E402
 
 __all__ += ["linear_cross_entropy"]
+
+from ._ops.non_tensor_input import install as _guard_inputs  # noqa: E402
+_guard_inputs(globals())     # torch's error for a non-tensor input to the spatial ops (interpolate, unfold, ...)

@@ -187,6 +187,23 @@ def cartesian_prod(*tensors):
     return stack([g.reshape(-1) for g in grids], 1)
 
 
+def _cdist_p(p):
+    """_VF.cdist's parser for ``double p`` (always its 3rd positional argument): a real number (a bool, a
+    NumPy scalar too) or a 0-d tensor that needs no grad; a str, None, complex or 1-element tensor is refused."""
+    if isinstance(p, (int, float, np.integer, np.floating)):
+        return p
+    from .._tensor import Tensor
+    if isinstance(p, Tensor) and p.dim() == 0 and not p.requires_grad:
+        v = p.item()
+        if isinstance(v, complex):      # the parser takes it; c10's checked conversion to double does not
+            if v.imag != 0:
+                raise RuntimeError("value cannot be converted to type double without overflow")
+            v = v.real
+        return v
+    from .._arg_parser import tp_name
+    raise TypeError(f"cdist(): argument 'p' (position 3) must be float, not {tp_name(p)}")
+
+
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """d[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p, with torch's argument checks in its order."""
     from .inplace import type_name
@@ -194,6 +211,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     from .pdist import _MODES
     if compute_mode not in _MODES:      # (torch.functional.cdist checks it in Python, before the kernel's checks)
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    p = _cdist_p(p)
     for name, t in (("X1", x1), ("X2", x2)):
         if t.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.dim()}D")

@@ -20,6 +20,7 @@ from ._unique_groups import sorted_groups as _sorted_groups
 from ._saved_indices import stable_overload as _stable_overload
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
+from .._vmap_dynamic import note
 from ._no_dim import KEEP, NO_DIM, keepdim_without_dim
 from ._complex_refuse import not_implemented
 from .._tensor_reduce import NOT_GIVEN as _NOT_GIVEN   # stable= passed or not picks the grad_fn name
@@ -169,6 +170,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    if k.__class__ is not int:          # torch's parser: a SymInt (2.0 is refused, np.int64(2) taken)
+        from .._arg_refuse import int_arg
+        k = int_arg(k, "k")
     if keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
@@ -293,6 +297,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         _unique_refuse(input, sorted, return_inverse, return_counts, dim)
         x = input._data
     refuse("unique" if dim is None else "unique_dim", x)
+    note("_unique2" if dim is None else "unique_dim", input)
     if dim is None:
         first, inv, cnt = _sorted_groups(x.reshape(-1, 1))
         u, inv = x.reshape(-1)[first], inv.reshape(x.shape)
@@ -321,6 +326,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     refuse("unique" if dim is None else "unique_dim", input._data)
+    note("unique_consecutive", input)
     from ._no_derivative import UniqueConsecutiveBackward0, record_no_derivative
     out = _unique_consecutive(input, return_inverse, return_counts, dim)
     record_no_derivative(UniqueConsecutiveBackward0, out[0] if isinstance(out, tuple) else out, input)
@@ -370,6 +376,9 @@ def bincount(input, weights=None, minlength=0):
         x = input._data
     except AttributeError:      # a non-tensor: torch's parser error
         not_a_tensor()
+    if minlength.__class__ is not int:      # torch's parser: a SymInt (2.0 is refused)
+        from .._arg_refuse import int_arg
+        minlength = int_arg(minlength, "minlength")
     if x.dtype.kind not in "iu":
         from ._complex_refuse import not_implemented
         raise not_implemented("bincount_cpu", x.dtype)

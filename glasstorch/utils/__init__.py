@@ -12,4 +12,4 @@ def __getattr__(name):
     if name in ("_pytree", "dlpack"):
         import importlib
         return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"module 'torch.utils' has no attribute {name!r}")

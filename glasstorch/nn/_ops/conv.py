@@ -175,9 +175,11 @@ class ConvolutionBackward0(Node):
 
 
 def _pairs(v, n):
-    if isinstance(v, int):
-        return (v,) * n
-    return tuple(v) * n if len(v) == 1 else tuple(v)      # one value broadcasts, as in torch
+    # a NumPy integer is an int to torch's parser (it reads __index__): nn.Conv3d(1, 2, np.int64(3))
+    if isinstance(v, (int, np.integer)):
+        return (int(v),) * n
+    v = tuple(int(e) if isinstance(e, np.integer) else e for e in v)
+    return v * n if len(v) == 1 else v      # one value broadcasts, as in torch
 
 
 def _same_pads(k, d):

@@ -68,7 +68,7 @@ def _refuse_ints(kernel, dt):
 def _check_lengths(**named):
     """im2col / col2im take exactly two values per argument (an int is made two), checked in this order."""
     for name, v in named.items():
-        if not isinstance(v, int) and len(v) != 2:
+        if not isinstance(v, (int, np.integer)) and len(v) != 2:
             raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(v)}")
 
 

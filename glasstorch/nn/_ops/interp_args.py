@@ -29,7 +29,9 @@ def check_interpolate_args(x, size, scale_factor, recompute_scale_factor):
 
 
 def _is_integer(v):
+    """torch's: a Python int (bool too), a NumPy integer, or a tensor that is not floating point."""
+    import numpy as np
     from ..._tensor import Tensor
     if isinstance(v, Tensor):
-        return v._data.dtype.kind in "iu" and not v._data.dtype == bool
-    return isinstance(v, int)
+        return v._data.dtype.kind != "f"
+    return isinstance(v, (int, np.integer))

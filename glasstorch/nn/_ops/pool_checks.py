@@ -273,7 +273,7 @@ def list_with_default(output_size, shape):
     if isinstance(output_size, int):
         return output_size
     if not hasattr(output_size, "__len__"):
-        raise TypeError(f"object of type '{type(output_size).__name__}' has no len()")
+        len(output_size)        # Python's own TypeError, naming the type as Python does ('numpy.int64')
     out = list(output_size)
     if len(shape) <= len(out):
         raise ValueError(f"Input dimension should be at least {len(out) + 1}")

@@ -142,9 +142,14 @@ def one_hot(tensor, num_classes=-1):
         x = tensor._data
     except AttributeError:      # a non-tensor: torch's parser error
         not_a_tensor()
+    if num_classes.__class__ is not int:    # torch's parser: an int64_t (4.0 is refused)
+        from ..._arg_refuse import int_arg
+        num_classes = int_arg(num_classes, "num_classes")
     if x.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
+        from ..._vmap_dynamic import note
+        note("one_hot", tensor)         # (the class count would follow the batch entry's values)
         if not x.size:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(x.max()) + 1

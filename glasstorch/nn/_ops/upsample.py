@@ -206,11 +206,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("only one of size or scale_factor should be defined")
     spatial = x.shape[2:]
     if size is not None:
-        out_size = [size] * nd if isinstance(size, int) else list(size)
+        out_size = list(size) if isinstance(size, (list, tuple)) else [size] * nd
+        # a NumPy integer (a size read off an ndarray's shape) is an int to torch's parser (__index__)
+        out_size = [int(v) if isinstance(v, np.integer) else v for v in out_size]
         scales = [None] * nd
     elif scale_factor is not None:
-        scales = [float(scale_factor)] * nd if isinstance(scale_factor, (int, float)) else [float(s) for s in
-                                                                                           scale_factor]
+        scales = [float(s) for s in scale_factor] if isinstance(scale_factor, (list, tuple)) else \
+            [float(scale_factor)] * nd
         out_size = [int(math.floor(n * s)) for n, s in zip(spatial, scales)]
         if recompute_scale_factor:
             scales = [None] * nd

@@ -1,5 +1,6 @@
 """Convolutions: ``Conv1d/2d/3d`` and ``ConvTranspose1d/2d/3d`` on the bases ``_ConvNd`` and
 ``_ConvTransposeNd``, laid out as torch's (subclasses pass ready tuples to ``_ConvNd.__init__``)."""
+import collections.abc
 import math
 
 from ..parameter import Parameter
@@ -16,7 +17,8 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "
 
 
 def _tuple(v, n):
-    return (v,) * n if isinstance(v, int) else tuple(v)
+    # torch's _ntuple: an iterable as a tuple, anything else (a NumPy integer too, kept as it is) n times
+    return tuple(v) if isinstance(v, collections.abc.Iterable) else (v,) * n
 
 
 class _ConvNd(Module):
