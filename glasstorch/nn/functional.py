@@ -236,7 +236,6 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
-    g = _ops()
     reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
