@@ -68,18 +68,23 @@ def _carries_tangent(t, leaves, nodes):
     return False
 
 
+def _any_tangent(xs):
+    """Whether forward AD is on and one of ``xs`` carries a tangent (its graph reaches a seed)."""
+    if _OFF[0]:
+        return False
+    roots = [t for ts in _ROOTS for t in ts] + _seeds()
+    if not roots:
+        return False
+    leaves = {id(t) for t in roots}
+    nodes = {id(t.grad_fn) for t in roots if t.grad_fn is not None}
+    return any(hasattr(x, "grad_fn") and _carries_tangent(x, leaves, nodes) for x in xs)
+
+
 def refuse_forward_ad(name, *inputs, fallback=False):
     """Raise torch's NotImplementedError if any of ``inputs`` carries a forward-mode tangent.  ``fallback``:
     an op whose autograd kernel is torch's NotImplemented fallback (no derivatives.yaml entry), which
     words it differently (``name`` is then "aten::op")."""
-    if _OFF[0]:
-        return
-    roots = [t for ts in _ROOTS for t in ts] + _seeds()
-    if not roots:
-        return
-    leaves = {id(t) for t in roots}
-    nodes = {id(t.grad_fn) for t in roots if t.grad_fn is not None}
-    if any(hasattr(x, "grad_fn") and _carries_tangent(x, leaves, nodes) for x in inputs):
+    if _any_tangent(inputs):
         if fallback:
             raise NotImplementedError(f"Trying to use forward AD with {name} that does not support it.")
         raise NotImplementedError(
@@ -93,13 +98,6 @@ def refuse_out_forward_ad(name, *tensors):
     """torch's refusal of an ``out=`` call when an input (or ``out`` itself) carries a forward-mode tangent;
     ``name`` is the op's aten name (``exp``: "exp_out").  It comes before the reverse-mode refusal, which a
     dual tensor (it requires no grad in torch) does not meet."""
-    if _OFF[0]:
-        return
-    roots = [t for ts in _ROOTS for t in ts] + _seeds()
-    if not roots:
-        return
-    leaves = {id(t) for t in roots}
-    nodes = {id(t.grad_fn) for t in roots if t.grad_fn is not None}
-    if any(hasattr(x, "grad_fn") and _carries_tangent(x, leaves, nodes) for x in tensors):
+    if _any_tangent(tensors):
         raise NotImplementedError(f"Trying to use forward AD with {name}_out that does not support it because it "
                                   "is an out= function")

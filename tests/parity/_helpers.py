@@ -35,6 +35,19 @@ def grad_fn_name(x):
     return None if fn is None else type(fn).__name__
 
 
+def graph_names(y):
+    """The names of the nodes of y's graph, depth first from y.grad_fn (each node once)."""
+    out, todo, seen = [], [y.grad_fn], set()
+    while todo:
+        n = todo.pop()
+        if n is None or n in seen:
+            continue
+        seen.add(n)
+        out.append(n.name())
+        todo += [c for c, _ in n.next_functions]
+    return out
+
+
 def assert_same_array(a, b, rtol=0.0, atol=0.0, what="value"):
     """Equal shape and dtype; values exactly equal (nan == nan) unless a tolerance is given."""
     a, b = to_np(a), to_np(b)

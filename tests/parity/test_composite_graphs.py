@@ -13,19 +13,9 @@ import torch
 
 import glasstorch
 
+from ._helpers import graph_names
+
 MODS = (torch, glasstorch)
-
-
-def _names(y):
-    out, todo, seen = [], [y.grad_fn], set()
-    while todo:
-        n = todo.pop()
-        if n is None or n in seen:
-            continue
-        seen.add(n)
-        out.append(n.name())
-        todo += [c for c, _ in n.next_functions]
-    return out
 
 
 def _F(m):
@@ -56,7 +46,7 @@ def test_composite_graph(name, dt):
         a, b = m.tensor(x, requires_grad=True), m.tensor(t, requires_grad=True)
         y = CASES[name](m, a, b)
         ga, gb = m.autograd.grad(y.sum(), (a, b), allow_unused=True)
-        got[m] = (_names(y), y.detach().numpy(), ga.numpy(), None if gb is None else gb.numpy())
+        got[m] = (graph_names(y), y.detach().numpy(), ga.numpy(), None if gb is None else gb.numpy())
     assert got[torch][0] == got[glasstorch][0]
     tol = 1e-5 if dt == np.float32 else 1e-12
     for u, v in zip(got[torch][1:], got[glasstorch][1:]):

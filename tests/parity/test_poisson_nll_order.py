@@ -14,19 +14,9 @@ import torch
 
 import glasstorch
 
+from ._helpers import graph_names
+
 MODS = (torch, glasstorch)
-
-
-def _names(y):
-    out, todo, seen = [], [y.grad_fn], set()
-    while todo:
-        n = todo.pop()
-        if n is None or n in seen:
-            continue
-        seen.add(n)
-        out.append(n.name())
-        todo += [c for c, _ in n.next_functions]
-    return out
 
 
 @pytest.mark.parametrize("log_input", [True, False])
@@ -45,7 +35,7 @@ def test_poisson_nll_graph_and_grads(log_input, full, reduction, dt):
         X, T = m.tensor(x, requires_grad=True), m.tensor(t, requires_grad=True)
         y = m.nn.functional.poisson_nll_loss(X, T, log_input=log_input, full=full, reduction=reduction)
         gX, gT = m.autograd.grad(y, (X, T), m.tensor(up) if reduction == "none" else None)
-        got[m] = (_names(y), y.detach().numpy(), gX.numpy(), gT.numpy())
+        got[m] = (graph_names(y), y.detach().numpy(), gX.numpy(), gT.numpy())
     assert got[torch][0] == got[glasstorch][0]
     for a, b in zip(got[torch][1:], got[glasstorch][1:]):
         np.testing.assert_allclose(b, a, rtol=4e-6 if dt == np.float32 else 1e-14, atol=5e-7 if dt == np.float32 else 0)

@@ -106,32 +106,27 @@ def _pair(v):
     return tuple(v) if isinstance(v, collections.abc.Iterable) else (v, v)
 
 
-def _unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    sizes = (kernel_size, dilation, padding, stride)
+def _im2col_args(input, sizes, schema):
+    """unfold's / fold's sizes as torch's im2col / col2im parser sees them (each through _pair): None for
+    plain ints, else the error to raise or (args, kwargs) with the sizes as ints."""
     if all(_plain(v) for v in sizes) and isinstance(input, Tensor):
         return None
     try:
         pairs = tuple(_pair(v) for v in sizes)
     except TypeError as e:      # torch's _pair iterates a tensor: a 0-d one cannot be
         return e
-    err = parser_error(_IM2COL, (input,) + pairs)
+    err = parser_error(schema, (input,) + pairs)
     if err is not None:
         return err
     return (input,) + tuple(_ints(v) for v in sizes), {}
+
+
+def _unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    return _im2col_args(input, (kernel_size, dilation, padding, stride), _IM2COL)
 
 
 def _fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    sizes = (output_size, kernel_size, dilation, padding, stride)
-    if all(_plain(v) for v in sizes) and isinstance(input, Tensor):
-        return None
-    try:
-        pairs = tuple(_pair(v) for v in sizes)
-    except TypeError as e:      # torch's _pair iterates a tensor: a 0-d one cannot be
-        return e
-    err = parser_error(_COL2IM, (input,) + pairs)
-    if err is not None:
-        return err
-    return (input,) + tuple(_ints(v) for v in sizes), {}
+    return _im2col_args(input, (output_size, kernel_size, dilation, padding, stride), _COL2IM)
 
 
 _IM2COL = ("im2col(Tensor input, IntArrayRef[2] kernel_size, IntArrayRef[2] dilation, IntArrayRef[2] padding, "
