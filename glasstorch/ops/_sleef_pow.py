@@ -53,10 +53,13 @@ import threading
 import numpy as np
 
 from ._sleef_f32more import _Fast, _exact
+from ._sleef_f32more import _add as _f_add_pp, _add2 as _f_add2_pp, _div as _f_div, _mul2 as _f_mul_ps, \
+    _mul22 as _f_mul_pp, _squ as _f_squ      # df.h's double-float steps, shared with log / expm1 / tanh
 from .._rng_fma import fma64 as _fma64
 
 _F32, _F64, _I32, _I64 = np.float32, np.float64, np.int32, np.int64
 _INT_MIN = np.int32(-2 ** 31)
+
 
 # ---- float32: double-float arithmetic (df.h, ENABLE_FMA_SP) ------------------------------------------
 def _f_add2_ss(x, y):                            # dfadd2_vf2_vf_vf
@@ -71,43 +74,9 @@ def _f_add2_ps(xx, xy, y):                       # dfadd2_vf2_vf2_vf
     return s, ((xx - (s - v)) + (y - v)) + xy
 
 
-def _f_add2_pp(xx, xy, yx, yy):                  # dfadd2_vf2_vf2_vf2
-    s = xx + yx
-    v = s - xx
-    return s, ((xx - (s - v)) + (yx - v)) + (xy + yy)
-
-
-def _f_add_pp(xx, xy, yx, yy):                   # dfadd_vf2_vf2_vf2 (|x| >= |y|)
-    s = xx + yx
-    return s, (((xx - s) + yx) + xy) + yy
-
-
 def _f_add_sp(x, yx, yy):                        # dfadd_vf2_vf_vf2
     s = x + yx
     return s, ((x - s) + yx) + yy
-
-
-def _f_mul_ps(fma, xx, xy, y):                   # dfmul_vf2_vf2_vf
-    s = xx * y
-    return s, fma(xy, y, fma.x(xx, y, -s))
-
-
-def _f_mul_pp(fma, xx, xy, yx, yy):              # dfmul_vf2_vf2_vf2
-    s = xx * yx
-    return s, fma(xx, yy, fma(xy, yx, fma.x(xx, yx, -s)))
-
-
-def _f_squ(fma, xx, xy):                         # dfsqu_vf2_vf2
-    s = xx * xx
-    return s, fma(xx + xx, xy, fma.x(xx, xx, -s))
-
-
-def _f_div(fma, nx, ny, dx, dy):                 # dfdiv_vf2_vf2_vf2
-    t = _F32(1) / dx
-    s = nx * t
-    u = fma.x(t, nx, -s)
-    v = fma(-dy, t, fma.x(-dx, t, _F32(1)))
-    return s, fma(s, v, fma(ny, t, u))
 
 
 _FLT_MIN = _F32(1.17549435e-38)
