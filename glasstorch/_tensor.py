@@ -329,6 +329,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         if self._is_meta:
             raise TypeError("can't convert meta device type tensor to numpy. Use Tensor.cpu() to copy the tensor "
                             "to host memory first.")
+        from ._vmap_dynamic import note
+        note("data", self)
         if not self._data.size:     # torch hands NumPy an empty array's strides as NumPy makes them: all 0
             return np.lib.stride_tricks.as_strided(self._data, strides=(0,) * self._data.ndim)
         return self._data.view()    # a new array object on the same memory, as torch's (never the from_numpy one)

@@ -8,6 +8,7 @@ CPU-only torch build raises.
 from . import _dtype as _dt
 from ._arg_refuse import not_a_tensor
 from . import _jit_state
+from ._vmap_dynamic import note
 
 
 class TensorConvert:
@@ -104,6 +105,7 @@ class TensorConvert:
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         if _jit_state.mode == "record":
             _jit_state.warn_conversion("number")
+        note("item", self)
         return d.reshape(()).item()
 
     def tolist(self):
@@ -112,6 +114,7 @@ class TensorConvert:
             raise no_data_error()
         if _jit_state.mode == "record":
             _jit_state.warn_conversion("list")
+        note("data", self)
         return self._data.tolist()
 
     def __len__(self):
@@ -137,6 +140,7 @@ class TensorConvert:
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         if _jit_state.mode == "record":
             _jit_state.warn_conversion("boolean")
+        note("bool", self)
         return bool(d.reshape(()))
 
     def _one_element(self):
@@ -150,6 +154,7 @@ class TensorConvert:
             raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         if _jit_state.mode == "record":
             _jit_state.warn_conversion(kind)
+        note("item", self)
         return self._data.reshape(()).item()
 
     def __float__(self):

@@ -181,8 +181,12 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         # randomness="same": torch draws once for the whole batch; each call replays the first one's draws
         rng = t.default_generator if randomness == "same" else None
         start = rng.get_state() if rng is not None else None
+        from ._vmap_dynamic import LOGS, check
+        log = []
+        LOGS.append(log)
         try:
             for i in range(max(n, 1)):
+                log.append([])
                 if i and rng is not None:
                     after_first = rng.get_state() if i == 1 else after_first
                     rng.set_state(start)
@@ -191,11 +195,17 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                 picked = [a if d is None else a.select(d, i) if n else
                           a.new_zeros([s for k, s in enumerate(a.shape) if k != d]) for a, d in zip(flat, dims)]
                 with active(vmap=True):
-                    results.append(func(*tree_unflatten(picked, spec), **kwargs))
+                    try:
+                        results.append(func(*tree_unflatten(picked, spec), **kwargs))
+                    except Exception:
+                        check(log)      # a later entry failing on what a batched op read: torch's refusal
+                        raise
             if n > 1 and rng is not None:
                 rng.set_state(after_first)
+            check(log)
         finally:
             VMAP_RANDOM_ERROR[0] -= guard
+            LOGS.remove(log)
         odims, out_spec = _flat_out_dims(func, out_dims, results[0])
         per_sample = [tree_flatten(r)[0] for r in results]
         name = _name(func)

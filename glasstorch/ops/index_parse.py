@@ -3,6 +3,7 @@ advanced (integer tensors, lists, boolean masks), with torch's checks and messag
 import numpy as np
 
 from ._common import Tensor
+from .._vmap_dynamic import note
 
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
@@ -82,6 +83,8 @@ def parse(shape, index, byte_masks=None):
     items = []
     for it in index:
         a = it._data if isinstance(it, Tensor) else it
+        if isinstance(it, Tensor) and a.ndim and a.dtype in (np.bool_, np.uint8):
+            note("mask_index", it)
         if isinstance(a, np.ndarray) and a.ndim == 0 and a.dtype in (np.bool_, np.uint8):
             # a 0-d bool or byte tensor is read as a Python bool (silently, as torch's Python
             # indexing does): a new dim of size 1, kept or emptied

@@ -16,6 +16,7 @@ from .shape import is_array
 from .._tensor import _wrap_dim
 from ._index_dtype import checked_index
 from . import index_checks
+from .._vmap_dynamic import note
 
 
 class _WriteBackward(Node):
@@ -124,6 +125,8 @@ def _index_arrays(x, indices, byte_masks):
     pos = 0                 # the first dim of x the next index applies to
     for i in indices:
         a = i._data if isinstance(i, Tensor) else (np.asarray(i) if i is not None else None)
+        if isinstance(i, Tensor) and a.dtype.kind == "b":
+            note("mask_index", i)
         pos += 1 if a is None or a.dtype.kind not in "bu" else a.ndim
         if a is None:
             idx.append(slice(None))

@@ -238,6 +238,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    from .._vmap_dynamic import note
+    note("allclose", input)
+    note("allclose", other)
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 

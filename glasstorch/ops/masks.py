@@ -95,6 +95,7 @@ def masked_select(input, mask, *, out=None):
     except ValueError:
         from ._common import broadcast_error
         raise broadcast_error(mask._data.shape, x.shape) from None
+    note("masked_select", mask)
     m = np.broadcast_to(mask._data, shape)
     r = _wrap(np.broadcast_to(x, shape)[m])
     if GRAD.enabled and input._rg:
@@ -143,12 +144,14 @@ def take(input, index):
 
 
 from .._empty_strides import index_rows  # noqa: E402  (nonzero's layout)
+from .._vmap_dynamic import note  # noqa: E402
 
 
 def nonzero(input, *, as_tuple=False, out=None):
     if as_tuple.__class__ is not bool:          # torch's parser takes a bool only
         raise TypeError(f"nonzero(): argument 'as_tuple' must be bool, not {type(as_tuple).__name__}")
     x = input._data
+    note("nonzero_numpy" if as_tuple else "nonzero", input)
     if as_tuple:
         if x.ndim == 0:
             return (_wrap(np.nonzero(x.reshape(1))[0]),)

@@ -47,6 +47,8 @@ def where(condition, input=None, other=None, *, out=_NO_OUT):
 def _where(condition, input, other):
     c = condition._data
     if input is None and other is None:
+        from .._vmap_dynamic import note
+        note("where", condition)
         return tuple(_wrap(i) for i in np.nonzero(c))
     if c.dtype == np.uint8:
         # still taken as a mask, with torch's deprecation warning
