@@ -205,7 +205,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             check(log)
         finally:
             VMAP_RANDOM_ERROR[0] -= guard
-            LOGS.remove(log)
+            # by identity: a nested vmap's log can equal this one (list.remove compares values)
+            del LOGS[next(k for k in range(len(LOGS) - 1, -1, -1) if LOGS[k] is log)]
         odims, out_spec = _flat_out_dims(func, out_dims, results[0])
         per_sample = [tree_flatten(r)[0] for r in results]
         name = _name(func)

@@ -116,3 +116,15 @@ def test_vmap_refusals_hypothesis(rows, name):
     if name == "bool_mask_index" and len({tuple(r > 0) for r in x}) < len(x):
         x[:, :3] = (np.arange(len(x))[:, None] >> np.arange(3)) & 1      # distinct masks: entry i's bits
     same_outcome(lambda m: m.func.vmap(lambda b: case(m, b))(m.tensor(x)))
+
+
+def test_nested_vmap_without_noted_ops():
+    """Nested vmaps whose bodies note nothing, the inner one over a batch of one: its log then equals the
+    outer one's, so it is removed by identity (removing by value took the outer one, and the outer
+    removal failed)."""
+    got = {}
+    for m in (torch, glasstorch):
+        a = m.arange(6.0).reshape(2, 3)
+        f = m.func.vmap(m.func.vmap(lambda x, y: (x * y).sum(), (None, 0)), (0, None))
+        got[m] = [f(a, m.arange(3.0 * k).reshape(k, 3)).tolist() for k in (1, 4)]
+    assert got[torch] == got[glasstorch]
