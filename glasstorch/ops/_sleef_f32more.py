@@ -125,7 +125,7 @@ def _run(routine, d):
     return r.reshape(d.shape)
 
 
-# ---- double-float arithmetic (df.h, the FMA forms) ------------------------------------------------
+# ---- double-float arithmetic (df.h, the FMA forms; the adds, which use no FMA, serve dd.h too) ------
 def _mul2(fma, xx, xy, y):                       # dfmul_vf2_vf2_vf
     s = xx * y
     return s, fma(xy, y, fma.x(xx, y, -s))
@@ -163,6 +163,18 @@ def _add2(xx, xy, yx, yy):                       # dfadd2_vf2_vf2_vf2
     s = xx + yx
     v = s - xx
     return s, ((xx - (s - v)) + (yx - v)) + (xy + yy)
+
+
+def _add2p(xx, xy, y):                           # dfadd2_vf2_vf2_vf (and dd.h's ddadd2_vd2_vd2_vd)
+    s = xx + y
+    v = s - xx
+    return s, ((xx - (s - v)) + (y - v)) + xy
+
+
+def _add2s(x, y):                                # dfadd2_vf2_vf_vf (and dd.h's ddadd2_vd2_vd_vd)
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
 
 
 def _exponent(v):                                # vilogb2k_vi2_vf: the biased exponent field - 127

@@ -30,6 +30,7 @@ about 20 million arguments each (the nans' own bits checked on the special value
 import numpy as np
 
 from .._rng_fma import fma64 as _fma
+from ._sleef_f32more import _add, _add2   # ddadd / ddadd2: df.h's steps (no FMA, any precision)
 
 _F64, _I64 = np.float64, np.int64
 
@@ -60,17 +61,6 @@ def _div(nx, ny, dx, dy):                        # dddiv_vd2_vd2_vd2
     u = _fma(t, nx, -s)
     v = _fma(-dy, t, _fma(-dx, t, 1.0))
     return s, _fma(s, v, _fma(ny, t, u))
-
-
-def _add(xx, xy, yx, yy):                        # ddadd_vd2_vd2_vd2 (|x| >= |y|)
-    s = xx + yx
-    return s, (((xx - s) + yx) + xy) + yy
-
-
-def _add2(xx, xy, yx, yy):                       # ddadd2_vd2_vd2_vd2
-    s = xx + yx
-    v = s - xx
-    return s, ((xx - (s - v)) + (yx - v)) + (xy + yy)
 
 
 def _exponent(v):                                # vilogb2k_vi_vd

@@ -41,6 +41,7 @@ import numpy as np
 
 from . import _sleef_f32more as _f
 from . import _sleef_f64more as _d
+from ._sleef_f32more import _add2p, _add2s     # df.h / dd.h's dfadd2 with one-number operands
 from .._rng_fma import fma64 as _fma
 
 _F32, _F64, _I32, _I64, _U32, _U64 = np.float32, np.float64, np.int32, np.int64, np.uint32, np.uint64
@@ -64,18 +65,6 @@ def _or_ones(mask, y):                           # vor_vm_vo32_vm / vo64: every 
 def _sub(xx, xy, yx, yy):                        # dfsub_vf2_vf2_vf2 / ddsub_vd2_vd2_vd2 (|x| >= |y|)
     s = xx - yx
     return s, (((xx - s) - yx) + xy) - yy
-
-
-def _add2p(xx, xy, y):                           # dfadd2_vf2_vf2_vf / ddadd2_vd2_vd2_vd
-    s = xx + y
-    v = s - xx
-    return s, ((xx - (s - v)) + (y - v)) + xy
-
-
-def _add2s(x, y):                                # dfadd2_vf2_vf_vf / ddadd2_vd2_vd_vd
-    s = x + y
-    v = s - x
-    return s, (x - (s - v)) + (y - v)
 
 
 def _sinhf(x, fma, cosh=False):
@@ -227,12 +216,6 @@ def _exp2d(d):
 
 
 # ---- entry points ----------------------------------------------------------------------------------
-def _run64(routine, d):
-    d = np.asarray(d, _F64)
-    with np.errstate(all="ignore"):
-        return routine(d.reshape(-1)).reshape(d.shape)
-
-
 def sinhf(d):
     """SLEEF's sinh of a float32 array (any shape)."""
     return _f._run(_sinhf, d)
@@ -255,19 +238,19 @@ def exp2f(d):
 
 def sinhd(d):
     """SLEEF's sinh of a float64 array (any shape)."""
-    return _run64(_sinhd, d)
+    return _d._run(_sinhd, d)
 
 
 def coshd(d):
     """SLEEF's cosh of a float64 array (any shape)."""
-    return _run64(_coshd, d)
+    return _d._run(_coshd, d)
 
 
 def atanhd(d):
     """SLEEF's atanh of a float64 array (any shape)."""
-    return _run64(_atanhd, d)
+    return _d._run(_atanhd, d)
 
 
 def exp2d(d):
     """SLEEF's exp2 of a float64 array (any shape)."""
-    return _run64(_exp2d, d)
+    return _d._run(_exp2d, d)

@@ -53,8 +53,10 @@ import threading
 import numpy as np
 
 from ._sleef_f32more import _Fast, _exact
-from ._sleef_f32more import _add as _f_add_pp, _add2 as _f_add2_pp, _div as _f_div, _mul2 as _f_mul_ps, \
-    _mul22 as _f_mul_pp, _squ as _f_squ      # df.h's double-float steps, shared with log / expm1 / tanh
+# df.h's and dd.h's steps, shared with log / expm1 / tanh
+from ._sleef_f32more import _add as _f_add_pp, _add2 as _f_add2_pp, _add2p as _f_add2_ps, _add2s as _f_add2_ss, \
+    _div as _f_div, _mul2 as _f_mul_ps, _mul22 as _f_mul_pp, _squ as _f_squ
+from ._sleef_f64more import _div as _d_div, _mul2 as _d_mul_ps, _mul22 as _d_mul_pp, _squ as _d_squ
 from .._rng_fma import fma64 as _fma64
 
 _F32, _F64, _I32, _I64 = np.float32, np.float64, np.int32, np.int64
@@ -62,18 +64,6 @@ _INT_MIN = np.int32(-2 ** 31)
 
 
 # ---- float32: double-float arithmetic (df.h, ENABLE_FMA_SP) ------------------------------------------
-def _f_add2_ss(x, y):                            # dfadd2_vf2_vf_vf
-    s = x + y
-    v = s - x
-    return s, (x - (s - v)) + (y - v)
-
-
-def _f_add2_ps(xx, xy, y):                       # dfadd2_vf2_vf2_vf
-    s = xx + y
-    v = s - xx
-    return s, ((xx - (s - v)) + (y - v)) + xy
-
-
 def _f_add_sp(x, yx, yy):                        # dfadd_vf2_vf_vf2
     s = x + yx
     return s, ((x - s) + yx) + yy
@@ -243,29 +233,6 @@ def _parity_d(y):
 
 
 # ---- float64: double-double arithmetic (dd.h, ENABLE_FMA_DP), exact fmas ------------------------------
-def _d_mul_ps(xx, xy, y):                        # ddmul_vd2_vd2_vd
-    s = xx * y
-    return s, _fma64(xy, y, _fma64(xx, y, -s))
-
-
-def _d_mul_pp(xx, xy, yx, yy):                   # ddmul_vd2_vd2_vd2
-    s = xx * yx
-    return s, _fma64(xx, yy, _fma64(xy, yx, _fma64(xx, yx, -s)))
-
-
-def _d_squ(xx, xy):                              # ddsqu_vd2_vd2
-    s = xx * xx
-    return s, _fma64(xx + xx, xy, _fma64(xx, xx, -s))
-
-
-def _d_div(nx, ny, dx, dy):                      # dddiv_vd2_vd2_vd2
-    t = 1.0 / dx
-    s = nx * t
-    u = _fma64(t, nx, -s)
-    v = _fma64(-dy, t, _fma64(-dx, t, 1.0))
-    return s, _fma64(s, v, _fma64(ny, t, u))
-
-
 _DBL_MIN = 2.2250738585072014e-308
 _LN2D = (0.693147180559945286226764, 2.319046813846299558417771e-17)
 _CD = (0.666666666666666629659233, 3.80554962542412056336616e-17)
