@@ -166,8 +166,7 @@ def commit(t, compute, name="", expanded_write=None, inputs=(), grad_inputs=()):
     fn = r.grad_fn
     if fn is not None:
         if fn.next_functions:
-            from .inplace_more import bypass_originals
-            bypass_originals(fn)
+            _bypass_originals(fn)
         if fn._result_at >= 0 and fn._saved:
             items = list(fn._saved)
             items[fn._result_at] = t          # the saved result is now t itself
@@ -184,6 +183,18 @@ def commit(t, compute, name="", expanded_write=None, inputs=(), grad_inputs=()):
             t._out_nr = 0
         refresh_views(t if t._base is None else t._base)
     return t
+
+
+def _bypass_originals(fn):
+    """The in-place node ``fn`` made from ``original(t)``: its edge to that copy's CloneBackward0 goes
+    to t's own history instead, as torch's node takes its edge from ``self`` before the clone (the copy
+    is only what the node saves)."""
+    nf = fn.next_functions
+    for e in nf:
+        if e[0] is not None and e[0].__dict__.get("_inplace_original"):
+            fn.next_functions = tuple(x[0].next_functions[0] if x[0] is not None and x[0].__dict__.get(
+                "_inplace_original") else x for x in nf)
+            return
 
 
 def refresh_views(base):

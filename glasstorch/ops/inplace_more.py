@@ -98,15 +98,3 @@ def original(t):
     c = t.clone()       # torch's ``original_self = self.clone()``: a CloneBackward0 under create_graph
     c.grad_fn._inplace_original = True      # commit() links the in-place node past it, to t's history
     return c
-
-
-def bypass_originals(fn):
-    """The in-place node ``fn`` made from ``original(t)``: its edge to that copy's CloneBackward0 goes
-    to t's own history instead, as torch's node takes its edge from ``self`` before the clone (the copy
-    is only what the node saves)."""
-    nf = fn.next_functions
-    for e in nf:
-        if e[0] is not None and e[0].__dict__.get("_inplace_original"):
-            fn.next_functions = tuple(x[0].next_functions[0] if x[0] is not None and x[0].__dict__.get(
-                "_inplace_original") else x for x in nf)
-            return
