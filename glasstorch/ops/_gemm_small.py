@@ -158,3 +158,37 @@ def backward_product(a, b):
         return mv(a, b)
     r = bmm_small(a, b) if a.ndim == 3 == b.ndim else None
     return a @ b if r is None else r
+
+
+def addmm_small(c, x, y):
+    """``torch.addmm(c, x, y)`` (alpha = beta = 1) where MKL's small kernel makes the product; else None.
+
+    That kernel either starts each entry's running sum at C (then adds the k rounded products in turn)
+    or adds C to the finished sum, by layout (measured bit for bit against torch 2.13, float32 and
+    float64, m, p up to 12, k up to 7, C a row or a full matrix): C first when ``y`` is row-major, or,
+    for one column (p == 1), when ``x`` is a transposed view, or for a single entry (m == p == 1)."""
+    prod = running_sum(x, y)
+    if prod is None or c.dtype != x.dtype:
+        return None
+    m, k = x.shape
+    p = y.shape[1]
+    if k < 2 or not (m == p == 1 or (_layout(x) == "T" if p == 1 else _layout(y) == "N")):
+        return prod + c                 # C added to the sum (one product: either order is the same)
+    acc = np.array(np.broadcast_to(c, prod.shape), dtype=prod.dtype)
+    for i in range(k):
+        acc += x[:, i:i + 1] * y[i:i + 1]
+    return acc
+
+
+def addmv_small(c, a, v):
+    """``torch.addmv(c, a, v)`` (alpha = beta = 1) where MKL's gemv makes the product; else None.  Its
+    "n" kernel (a column-major ``a``) starts each running sum at C; the dot-product kernel (row-major)
+    adds C to the finished sum (measured against torch 2.13 as ``running_mv``)."""
+    if c.dtype != a.dtype or running_mv(a, v) is None:
+        return None
+    if not _column_major(a):
+        return running_mv(a, v) + c
+    from ._sum_order import _seq
+    terms = a * v
+    terms[:, 0] += c
+    return _seq(terms, 1)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.graph import Node
 from . import _gemm_order, _gemm_small
+from .matmul_double import _col_major, _mm_grads_graph
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from ._common import tensors_only
 from .shape import reshape, unsqueeze, expand, contiguous, UnsafeViewBackward0, SqueezeBackward4
@@ -30,6 +31,8 @@ def _record_product(node_cls, r, a, b):
         node = node_cls()
         x, y = (b, a) if node_cls._saved_names[0] == "mat2" else (a, b)    # torch saves mm's mat2 first
         node.save(x if y._rg else None, y if x._rg else None)
+        if node_cls is MmBackward0:         # the layouts its create_graph formulas choose by
+            node.cols = (_col_major(a._data), _col_major(b._data))
         record(node, r, a, b)
     return r
 
@@ -122,11 +125,13 @@ def mv(input, vec, *, out=None):
 
 class MmBackward0(Node):
     """Y = A B   ->   dA = g B^T,   dB = A^T g"""
-    __slots__ = ()
+    __slots__ = ("cols",)
     _saved_names = ("mat2", "self")
 
     def backward(self, g):
         B, A = self.saved()
+        if self.m is not np and type(self) is MmBackward0:
+            return _mm_grads_graph(g, A, B, self.cols, 1)
         m = self.m
         return (None if B is None else _mat(m, g, _T(B))), (None if A is None else _mat(m, _T(A), g))
 
@@ -305,12 +310,16 @@ def _batched(a, b):
 # ---- fused products ----------------------------------------------------------------------------
 class AddmmBackward0(Node):
     """Y = beta C + alpha A B   ->   dC = beta g,   dA = alpha g B^T,   dB = alpha A^T g"""
-    __slots__ = ("alpha", "beta")
+    __slots__ = ("alpha", "beta", "cols")
     _saved_names = ("attr:alpha", "attr:beta", "mat1", "mat2")
 
     def backward(self, g):
         A, B = self.saved()
         m = self.m
+        if m is not np and type(self) is AddmmBackward0:
+            from .scalar_arith import mul_scalar
+            return ((g if self.beta == 1 else mul_scalar(g, self.beta)),) + _mm_grads_graph(g, A, B, self.cols,
+                                                                                             self.alpha)
         dC = g if self.beta == 1 else g * self.beta
         dA = None if B is None else _mat(m, g, _T(B))
         dB = None if A is None else _mat(m, _T(A), g)
@@ -330,6 +339,10 @@ def addmm(input, mat1, mat2, *deprecated, beta=1, alpha=1, out=None):
                            "mat2 must be a matrix, got " + str(y.ndim) + "-D tensor")
     _addmm_dtypes(input._data.dtype, x, y)
     _check_mm(x, y)
+    if alpha == 1 and beta == 1:      # short k: MKL's small kernel, C added first or last by layout
+        r = _gemm_small.addmm_small(input._data, x, y)
+        if r is not None:
+            return _addmm_like(AddmmBackward0, input, mat1, mat2, r, beta, alpha, x.dtype, summed=True)
     return _addmm_like(AddmmBackward0, input, mat1, mat2, _opmath(x) @ _opmath(y), beta, alpha, x.dtype)
 
 
@@ -339,8 +352,9 @@ def _opmath(a):
     return a.astype(np.float32) if a.dtype == np.float16 else a
 
 
-def _addmm_like(node_cls, input, a, b, prod, beta, alpha, dtype=None):
-    """beta C + alpha prod, in prod's dtype (float32 for a half product: see _opmath), as ``dtype``."""
+def _addmm_like(node_cls, input, a, b, prod, beta, alpha, dtype=None, summed=False):
+    """beta C + alpha prod, in prod's dtype (float32 for a half product: see _opmath), as ``dtype``
+    (``summed``: ``prod`` already holds C + prod)."""
     c = input._data
     if prod.dtype != c.dtype and c.dtype == np.float16:
         c = c.astype(prod.dtype)
@@ -354,12 +368,14 @@ def _addmm_like(node_cls, input, a, b, prod, beta, alpha, dtype=None):
         from .shape import expand
         expand(input, *target)
     res = prod if alpha == 1 else prod * alpha
-    if beta != 0:
+    if beta != 0 and not summed:
         res = res + (c if beta == 1 else c * beta)
     r = _wrap(np.asarray(res, dtype=prod.dtype if dtype is None else dtype))
     if needs_grad(input, a, b):
         node = node_cls()
         node.alpha, node.beta = alpha, beta
+        if node_cls is AddmmBackward0:
+            node.cols = (_col_major(a._data), _col_major(b._data))
         node.save(a if b._rg else None, b if a._rg else None)
         record(node, r, input, a, b)
     return r

@@ -115,5 +115,9 @@ def addmv(input, mat, vec, *deprecated, beta=1, alpha=1, out=None):
         raise RuntimeError(f"size mismatch, got input ({c.shape[0] if c.ndim else 1}), mat ({A.shape[0]}x"
                            f"{A.shape[1]}), vec ({v.shape[0]})")
     _mv_dtypes(c.dtype, A, v)
-    from ._gemm_small import mv as _mv           # MKL's gemv order where modelled
+    from ._gemm_small import mv as _mv, addmv_small          # MKL's gemv order where modelled
+    if alpha == 1 and beta == 1:
+        r = addmv_small(c, A, v)
+        if r is not None:
+            return _addmm_like(AddmvBackward0, input, mat, vec, r, beta, alpha, summed=True)
     return _addmm_like(AddmvBackward0, input, mat, vec, _mv(A, v), beta, alpha)

@@ -196,9 +196,10 @@ def _detached(t):
 
 
 def _copies(input, pieces, node_cls, dim):
-    """Fresh tensors holding the pieces; one node with an output per piece, as split's."""
+    """Tensors over the pieces' memory; one node with an output per piece, as split's."""
     from ..autograd.grad_mode import GRAD
-    outs = tuple(_wrap(p._data.copy()) for p in pieces)
+    # the pieces share the input's memory (writing to one writes to it) but are not views to autograd
+    outs = tuple(_wrap(p._data) for p in pieces)
     if GRAD.enabled and input._rg:
         d = _wrap_dim(dim, input._data.ndim)
         node = node_cls()

@@ -15,8 +15,9 @@ Gate layouts (rows of ``W_ih`` / ``W_hh``), as torch:
 import numpy as np
 
 from ...ops.matmul import addmm, mm
-from ...ops.unary import relu, sigmoid, tanh
-from ...ops.views import chunk, t, unbind
+from ...ops.unary import relu, tanh
+from ...ops.views import t, unbind
+from ...ops.view_scatter import unsafe_chunk
 from ...ops.join import cat, stack
 from .rnn_fused import can_fuse, fused_layer
 from .rnn_kernel_checks import check_unpacked
@@ -27,34 +28,44 @@ def _project(x, w, b):
     return mm(x, t(w)) if b is None else addmm(b, x, t(w))
 
 
-# ---- one step of each cell: ``xw`` is the input already projected --------------------------------
-def rnn_tanh_step(xw, h, w_hh_t, b_hh):
-    return tanh(xw + (mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)))
+# ---- one step of each cell, as torch's RNN.cpp writes it -----------------------------------------
+# ``x`` is the step's input, or (``pre``) its projection x W_ih^T + b_ih already made for the whole
+# sequence.  The projections are made in C++'s order (for LSTM and RNN the h-projection first, the
+# object of ``.add_``; for GRU the x-projection first) and the gates are updated in place on
+# ``unsafe_chunk``'s pieces, so the graph, and the order gradient terms are added in, are torch's.
+def _ih(x, p, pre):
+    return x if pre else _project(x, p[0], p[2])
 
 
-def rnn_relu_step(xw, h, w_hh_t, b_hh):
-    return relu(xw + (mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)))
+def rnn_tanh_step(x, h, p, pre=False):
+    hw = _project(h, p[1], p[3])
+    return tanh(hw.add_(_ih(x, p, pre)))
 
 
-def lstm_step(xw, state, w_hh_t, b_hh, w_hr_t=None):
+def rnn_relu_step(x, h, p, pre=False):
+    hw = _project(h, p[1], p[3])
+    return relu(hw.add_(_ih(x, p, pre)))
+
+
+def lstm_step(x, state, p, pre=False):
     h, c = state
-    gates = (mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)) + xw
-    i, f, g, o = chunk(gates, 4, 1)
-    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-    h = sigmoid(o) * tanh(c)
-    if w_hr_t is not None:                    # LSTM with projections: h' = W_hr h
-        h = mm(h, w_hr_t)
+    gates = _project(h, p[1], p[3])
+    i, f, g, o = unsafe_chunk(gates.add_(_ih(x, p, pre)), 4, 1)
+    i, f, g, o = i.sigmoid_(), f.sigmoid_(), g.tanh_(), o.sigmoid_()
+    c = (f * c).add_(i * g)
+    h = o * tanh(c)
+    if p[4] is not None:                       # LSTM with projections: h' = h W_hr^T
+        h = mm(h, t(p[4]))
     return h, c
 
 
-def gru_step(xw, h, w_hh_t, b_hh):
-    hw = mm(h, w_hh_t) if b_hh is None else addmm(b_hh, h, w_hh_t)
-    x_r, x_z, x_n = chunk(xw, 3, 1)
-    h_r, h_z, h_n = chunk(hw, 3, 1)
-    r = sigmoid(x_r + h_r)
-    z = sigmoid(x_z + h_z)
-    n = tanh(x_n + r * h_n)
-    return (h - n) * z + n
+def gru_step(x, h, p, pre=False):
+    x_r, x_z, x_n = unsafe_chunk(_ih(x, p, pre), 3, 1)
+    h_r, h_z, h_n = unsafe_chunk(_project(h, p[1], p[3]), 3, 1)
+    r = h_r.add_(x_r).sigmoid_()
+    z = h_z.add_(x_z).sigmoid_()
+    n = x_n.add(h_n.mul_(r)).tanh_()
+    return (h - n).mul_(z).add_(n)
 
 
 STEPS = {"RNN_TANH": rnn_tanh_step, "RNN_RELU": rnn_relu_step, "LSTM": lstm_step, "GRU": gru_step}
@@ -78,7 +89,7 @@ def _check_cell_sizes(input, hiddens, w_ih, w_hh):
 def cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
     """One step on a 2-d batch; ``hx`` is a tensor, or ``(h, c)`` for LSTM."""
     _check_cell_sizes(input, hx if mode == "LSTM" else (hx,), w_ih, w_hh)
-    return STEPS[mode](_project(input, w_ih, b_ih), hx, t(w_hh), b_hh)
+    return STEPS[mode](input, hx, (w_ih, w_hh, b_ih, b_hh, None))
 
 
 # ---- the fused layer: the same math, one node for the whole sequence (rnn_fused.py) ---------------------
@@ -102,11 +113,9 @@ def run_direction(mode, seq, state, weights, reverse):
     else:
         xw = _project(seq.reshape(t_len * batch, seq.shape[2]), w_ih, b_ih).view(t_len, batch, w_ih.shape[0])
     step = STEPS[mode]
-    w_hh_t = t(w_hh)
-    extra = (t(w_hr),) if w_hr is not None else ()
     outs = []
     for x_t in (reversed(unbind(xw, 0)) if reverse else unbind(xw, 0)):
-        state = step(x_t, state, w_hh_t, b_hh, *extra)
+        state = step(x_t, state, weights, True)
         outs.append(state[0] if mode == "LSTM" else state)
     if reverse:
         outs.reverse()
@@ -171,12 +180,10 @@ def _cat_rows(parts, lstm):
 def run_direction_packed(mode, data, batch_sizes, state, weights, reverse):
     """One layer in one direction over packed ``data`` (N, F).  At step t only the first
     batch_sizes[t] sequences are still running; a sequence's final state is its state at its last step."""
-    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    w_ih, b_ih = weights[0], weights[2]
     lstm = mode == "LSTM"
     step = lstm_step if lstm else STEPS[mode]
     xw = _project(data, w_ih, b_ih)
-    w_hh_t = t(w_hh)
-    extra = (t(w_hr),) if w_hr is not None else ()
     offsets = np.concatenate([[0], np.cumsum(batch_sizes)]).tolist()
     outs = [None] * len(batch_sizes)
     if not reverse:
@@ -187,7 +194,7 @@ def run_direction_packed(mode, data, batch_sizes, state, weights, reverse):
             if bs < running:
                 finished.append(_rows(h, bs, running, lstm))
                 h = _rows(h, 0, bs, lstm)
-            h = step(xw[offsets[ti]:offsets[ti + 1]], h, w_hh_t, b_hh, *extra)
+            h = step(xw[offsets[ti]:offsets[ti + 1]], h, weights, True)
             outs[ti] = h[0] if lstm else h
         final = _cat_rows([h] + finished[::-1], lstm)
     else:
@@ -198,7 +205,7 @@ def run_direction_packed(mode, data, batch_sizes, state, weights, reverse):
             running = (h[0] if lstm else h).shape[0]
             if bs > running:
                 h = _cat_rows([h, _rows(state, running, bs, lstm)], lstm)
-            h = step(xw[offsets[ti]:offsets[ti + 1]], h, w_hh_t, b_hh, *extra)
+            h = step(xw[offsets[ti]:offsets[ti + 1]], h, weights, True)
             outs[ti] = h[0] if lstm else h
         final = h
     return cat(outs, 0), final

@@ -192,17 +192,17 @@ class _FusedLayer(Node):
         """create_graph: rebuild the layer from differentiable ops and differentiate that."""
         from ...autograd import grad as _grad
         from ...ops.join import stack
-        from ...ops.views import t, unbind
+        from ...ops.views import unbind
         from .rnn import STEPS, _project
         ins = self.saved()[:7]
         x, w_ih, w_hh, b_ih, b_hh, h0, c0 = ins
         lstm = self.mode == "LSTM"
-        step, w_hh_t = STEPS[self.mode], t(w_hh)
+        step = STEPS[self.mode]
         xw = _project(x.reshape(-1, x.shape[-1]), w_ih, b_ih).view(x.shape[0], x.shape[1], -1)
         state, outs = ((h0, c0) if lstm else h0), []
         steps = unbind(xw, 0)
         for x_t in (reversed(steps) if self.reverse else steps):
-            state = step(x_t, state, w_hh_t, b_hh)
+            state = step(x_t, state, (w_ih, w_hh, b_ih, b_hh, None), True)
             outs.append(state[0] if lstm else state)
         if self.reverse:
             outs.reverse()
@@ -238,6 +238,8 @@ def fused_layer(mode, seq, state, weights, reverse):
     w_ih, w_hh, b_ih, b_hh, _ = weights
     lstm = mode == "LSTM"
     h0, c0 = state if lstm else (state, None)
+    if lstm and seq._data.dtype == _F32 and not seq.is_contiguous():
+        seq = seq.contiguous()        # oneDNN takes a dense input: batch_first's transposed view is cloned
     x = seq._data
     t_len, batch = x.shape[0], x.shape[1]
     x2 = x.reshape(t_len * batch, x.shape[2])
