@@ -168,8 +168,9 @@ def addmm_small(c, x, y):
     float64, m, p up to 12, k up to 7, C a row or a full matrix): C first when ``y`` is row-major, or,
     for one column (p == 1), when ``x`` is a transposed view, or for a single entry (m == p == 1)."""
     prod = running_sum(x, y)
-    if prod is None or c.dtype != x.dtype:
-        return None
+    if prod is None or c.dtype != x.dtype or c.ndim > 2 or any(s not in (1, t) for s, t in
+                                                               zip(c.shape[::-1], prod.shape[::-1])):
+        return None                     # (a C that does not broadcast: the caller raises torch's error)
     m, k = x.shape
     p = y.shape[1]
     if k < 2 or not (m == p == 1 or (_layout(x) == "T" if p == 1 else _layout(y) == "N")):

@@ -133,6 +133,13 @@ def kron(input, other, *, out=None):
     n = max(x.ndim, y.ndim)
     xs = (1,) * (n - x.ndim) + x.shape
     ys = (1,) * (n - y.ndim) + y.shape
-    a = reshape(input, [s for p in xs for s in (p, 1)])
-    b = reshape(other, [s for q in ys for s in (1, q)])
-    return _unsafe_view(mul(a, b), tuple(p * q for p, q in zip(xs, ys)))
+    # only size-1 dims are inserted (always a view): torch's KronImpl takes _unsafe_view for both
+    a = _unsafe_view(input, tuple(s for p in xs for s in (p, 1)))
+    b = _unsafe_view(other, tuple(s for q in ys for s in (1, q)))
+    prod, shape = mul(a, b), tuple(p * q for p, q in zip(xs, ys))
+    try:                # the product has mul's layout (a transposed input's): torch's view of it can fail
+        prod._data.reshape(shape, copy=False)
+    except ValueError:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+    return _unsafe_view(prod, shape)

@@ -81,7 +81,7 @@ def _prelu_kernel_backward(g, x, w):
     if w.size == 1:
         gw = gw.sum().reshape(w.shape)
     else:
-        gw = gw.sum(tuple(i for i in range(gw.dim()) if i != (1 if x.ndim > 1 else 0)))
+        gw = gw.sum(tuple(i for i in range(gw.dim()) if i != (1 if x.ndim > 1 else 0))).reshape(w.shape)
     return gx, gw._data
 
 
@@ -109,6 +109,10 @@ def prelu(input, weight):
         from ...ops._complex_refuse import not_implemented
         raise not_implemented("prelu_cpu", x.dtype)
     refuse("prelu_cpu", x)
+    if x.ndim != w.ndim:            # torch's prelu views the weight as (1, C, 1, ...) first (ViewBackward0)
+        from ...ops.shape import reshape
+        weight = reshape(weight, (1, w.size) + (1,) * (x.ndim - 2) if x.ndim > 1 else (1,) * x.ndim)
+        w = weight._data
     r = _wrap(_ti(np.where(x > 0, x, x * _prelu_weight(w, x)).astype(x.dtype), x, w))
     if GRAD.enabled and (input._rg or weight._rg):
         node = PreluKernelBackward0()
