@@ -63,6 +63,8 @@ backends.mkl = _module("torch.backends.mkl", is_available=_false)
 backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
 from ._backends_opt_einsum import _mod as _opt_einsum_module  # noqa: E402
 backends.opt_einsum = _opt_einsum_module
+from ._backends_more import quantized as _quantized, nnpack as _nnpack, xnnpack as _xnnpack  # noqa: E402
+backends.quantized, backends.nnpack, backends.xnnpack = _quantized, _nnpack, _xnnpack
 # the MultiheadAttention / TransformerEncoder fast-path switch (glasstorch has one path; the flag is kept)
 backends.mha = _module("torch.backends.mha", _is_fastpath_enabled=True)
 backends.mha.get_fastpath_enabled = lambda: backends.mha._is_fastpath_enabled
