@@ -170,6 +170,7 @@ from ._int_mm import _int_mm  # noqa: E402,F401
 from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
 from .sparse import sparse_coo_tensor, sparse_coo, sparse_csr  # noqa: E402,F401  (and the torch.sparse module)
 from .sparse import sparse_csr_tensor  # noqa: E402,F401
+from .sparse import sparse_csc, sparse_csc_tensor  # noqa: E402,F401
 from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)
 
 # out=: every public function that takes it writes its result there (methods keep the direct path)

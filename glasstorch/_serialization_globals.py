@@ -174,20 +174,24 @@ def _set_state(t, state):
 
 
 def _get_layout(name):
-    from . import strided, sparse_coo, sparse_csr
-    known = {"torch.strided": strided, "torch.sparse_coo": sparse_coo, "torch.sparse_csr": sparse_csr}
+    from . import strided, sparse_coo, sparse_csr, sparse_csc
+    known = {"torch.strided": strided, "torch.sparse_coo": sparse_coo, "torch.sparse_csr": sparse_csr,
+             "torch.sparse_csc": sparse_csc}
     if name not in known:
-        raise RuntimeError(f"glasstorch only supports the torch.strided, torch.sparse_coo and torch.sparse_csr "
-                           f"layouts, this checkpoint uses {name}")
+        raise RuntimeError(f"glasstorch only supports the torch.strided, torch.sparse_coo, torch.sparse_csr and "
+                           f"torch.sparse_csc layouts, this checkpoint uses {name}")
     return known[name]
 
 
 def _rebuild_sparse_tensor(layout, data):
     """A COO tensor from (indices, values, size[, is_coalesced]), or a CSR matrix from (crow_indices,
     col_indices, values, size), as torch pickles them."""
-    from . import sparse_coo, sparse_coo_tensor, sparse_csr
+    from . import sparse_coo, sparse_coo_tensor, sparse_csr, sparse_csc
     if layout is sparse_csr:
         return _rebuild_csr(*data)
+    if layout is sparse_csc:            # (ccol_indices, row_indices, values, size): the transpose's CSR arrays
+        ccol, row, values, size = data
+        return _rebuild_csr(ccol, row, values, (size[1], size[0])).t()
     if layout is not sparse_coo:
         raise RuntimeError(f"this checkpoint holds a {layout} tensor, which glasstorch cannot load")
     if not isinstance(data, tuple) or len(data) not in (3, 4):

@@ -14,6 +14,8 @@ class TensorSparse:
         from .sparse._csr import sparse_csr
         if layout is sparse_csr:
             return self.to_sparse_csr()
+        if getattr(layout, "name", None) == "sparse_csc":
+            return self.to_sparse_csc()
         from .sparse._autograd import sparsified
         return sparsified(dense_to_sparse(self, sparse_dim), self, sparse_dim)
 

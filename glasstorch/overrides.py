@@ -29,6 +29,7 @@ manual_seed normal ones promote_types rand rand_like randint randint_like randn 
 result_type save scalar_tensor seed set_anomaly_enabled set_default_device set_default_tensor_type
 set_deterministic_debug_mode set_float32_matmul_precision set_flush_denormal set_num_interop_threads
 set_num_threads set_printoptions set_rng_state set_warn_always sparse_coo_tensor sparse_csr_tensor tensor
+sparse_csc_tensor
 tril_indices triu_indices typename use_deterministic_algorithms vander vmap wait zeros
 set_default_dtype get_default_dtype is_floating_point_dtype""".split())
 

@@ -216,6 +216,9 @@ class _TorchPickler(pickle._Pickler):
             if getattr(obj, "is_sparse_csr", False):
                 return (G._rebuild_sparse_tensor,
                         (obj.layout, (obj.crow_indices(), obj.col_indices(), obj.values(), obj.size())))
+            if obj.layout.name == "sparse_csc":
+                return (G._rebuild_sparse_tensor,
+                        (obj.layout, (obj.ccol_indices(), obj.row_indices(), obj.values(), obj.size())))
             if getattr(type(obj), "_is_param", False):
                 return (G._rebuild_parameter, (_wrap(obj._data), obj._rg, OrderedDict()))
             pid, offset, stride = self.storages.locate(obj._data)

@@ -69,12 +69,23 @@ def ge(input, other, *, out=None):
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
+def _refuse_sparse_equal(input, other):
+    """torch has no ``equal`` kernel for sparse layouts: its dispatcher error, for the first sparse operand."""
+    for t in (input, other):
+        name = getattr(getattr(t, "layout", None), "name", "strided")
+        if name != "strided":
+            from ..sparse._coo import not_on_sparse
+            raise not_on_sparse("aten::equal", "SparseCPU" if name == "sparse_coo" else "SparseCsrCPU")
+
+
 def equal(input, other):
     """True when both have the same shape and elements."""
     try:
         x, y = input._data, other._data
     except AttributeError:      # a non-tensor: torch's parser error
         not_a_tensor()
+    if input.__class__ is not Tensor or other.__class__ is not Tensor:
+        _refuse_sparse_equal(input, other)
     from .._vmap_dynamic import note
     note("equal", input)
     note("equal", other)

@@ -146,8 +146,8 @@ def _check_mm(x, y):
 
 
 def mm(input, mat2, *, out=None):
-    if input.__class__ is not Tensor and (input.is_sparse or getattr(input, "is_sparse_csr", False)):
-        # torch's sparse addmm: its order, its checks
+    if input.__class__ is not Tensor and (input.is_sparse or input.layout.name in ("sparse_csr", "sparse_csc")):
+        # torch's sparse addmm (CSR, CSC too): its order, its checks
         from ..sparse._mm import sparse_mm
         return sparse_mm(input, mat2)
     try:

@@ -14,7 +14,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1
 from . import _libm
 from .inplace import type_name
-from .._tensor import _wrap_dim
+from .._tensor import Tensor, _wrap_dim
 
 
 class SoftmaxBackward0(Node):
@@ -87,6 +87,9 @@ def _prepare(input, dim, dtype, name):
     if dim is None:
         from .._arg_refuse import refused
         raise refused(TypeError(f"{name}(): argument 'dim' must be int, not NoneType"))
+    if input.__class__ is not Tensor and getattr(input, "layout", None) is not None \
+            and input.layout.name != "strided":
+        _refuse_sparse(input, dim, name)
     try:
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
@@ -98,6 +101,16 @@ def _prepare(input, dim, dtype, name):
         kernel = f"{name}_lastdim_kernel_impl" if x.ndim < 2 or d == x.ndim - 1 else f"{name}_kernel_impl"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x.dtype)}'")
     return x, d
+
+
+def _refuse_sparse(input, dim, name):
+    """torch has no dense-softmax kernel for sparse layouts (``torch.sparse.softmax`` is the sparse one):
+    its dispatcher error; a compressed matrix's dim is checked first."""
+    from ..sparse._coo import not_on_sparse
+    if input.layout.name == "sparse_coo":
+        raise not_on_sparse(f"aten::_{name}")
+    _wrap_dim(dim, input.dim())
+    raise not_on_sparse(f"aten::_{name}.out", "SparseCsrCPU")
 
 
 def _shifted(x, d):

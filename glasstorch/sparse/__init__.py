@@ -3,6 +3,10 @@ sparse gradients from ``nn.Embedding(sparse=True)`` (see ``_coo.py`` for the rep
 from ._coo import SparseTensor, sparse_coo, sparse_coo_tensor  # noqa: F401  (SparseTensor: for isinstance checks)
 from ._csr import sparse_csr  # noqa: F401  (Tensor.to_sparse_csr(): the CSR layout)
 from ._csr_ctor import sparse_csr_tensor  # noqa: F401  (torch.sparse_csr_tensor)
+from ._csc import sparse_csc  # noqa: F401  (Tensor.to_sparse_csc(), a compressed matrix's transpose)
+from ._csc_ctor import sparse_csc_tensor  # noqa: F401  (torch.sparse_csc_tensor)
+from . import _csr_ops  # noqa: F401  (c.abs(), c * 2, c + c ... stay CSR)
+from . import _compressed_misc  # noqa: F401  (c[i], pickling, torch's errors for COO-only methods)
 from . import _grad  # noqa: F401  (registers sparse gradients with the backward engine)
 from . import _unary  # noqa: F401  (s.abs(), s.sqrt(), s.pow(2) ... stay sparse)
 from . import _shape, _convert  # noqa: F401  (s.t(), s.transpose(), s.double(), s.to(...) stay sparse)
@@ -15,10 +19,18 @@ __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "
 
 from ._mm import mm, addmm  # noqa: E402,F401
 from ._softmax import softmax, log_softmax  # noqa: E402,F401
+from ._spdiags import spdiags  # noqa: E402,F401
+from ._sampled_addmm import sampled_addmm  # noqa: E402,F401
 import glasstorch as torch  # noqa: E402,F401  (torch/sparse imports torch: old code calls torch.sparse.torch.eye)
 
 
 def sum(input, dim=None, dtype=None):
+    if input.layout.name in ("sparse_csr", "sparse_csc"):        # torch's COO-only steps refuse them
+        shown = "SparseCsr" if input.layout.name == "sparse_csr" else "SparseCsc"
+        if dim is None:
+            raise RuntimeError(f"coalesce expected sparse coordinate tensor layout but got {shown}")
+        from ._coo import not_on_sparse
+        raise not_on_sparse("aten::_indices", shown + "CPU")
     if dim is not None:
         from ._reduce import sparse_sum
         return sparse_sum(input, dim, dtype)

@@ -24,11 +24,11 @@ sparse_coo = layout("sparse_coo")
 UNCOALESCED = "Cannot get {} on an uncoalesced tensor, please call .coalesce() first"
 
 
-def not_on_sparse(op):
+def not_on_sparse(op, backend="SparseCPU"):
     """torch's dispatcher error for an op with no sparse kernel (torch goes on to list every
     backend the op has, with source paths of its build; glasstorch stops at the list's start)."""
     return NotImplementedError(
-        f"Could not run '{op}' with arguments from the 'SparseCPU' backend. This could be because the operator "
+        f"Could not run '{op}' with arguments from the '{backend}' backend. This could be because the operator "
         "doesn't exist for this backend, or was omitted during the selective/custom build process (if using custom "
         "build). If you are a Facebook employee using PyTorch on mobile, please visit https://fburl.com/ptmfixes for "
         f"possible resolutions. '{op}' is only available for these backends: [CPU, CUDA, Meta, ...].")
@@ -238,7 +238,9 @@ class SparseTensor(Tensor):
             from ._reduce import sparse_sum
             return sparse_sum(self, dim, dtype, keepdim, method=True)
         from .._tensor import _wrap
-        out = _wrap(np.asarray(self.coalesce()._vals.sum(dtype=None if dtype is None else dtype.np)))
+        # torch's sum_coo is values().sum(dtype): the stored values as they are (duplicates each count, in
+        # storage order) with a dense sum's integer promotion
+        out = _wrap(self._vals).sum(dtype=dtype).detach()
         from ..autograd.grad_mode import GRAD
         if GRAD.enabled and self._rg:          # a dense gradient, as torch's (sparse/_reduce.py)
             from ._reduce import SumBackward0
@@ -397,7 +399,7 @@ def sparse_repr(t):
         suffixes.append(f"dtype=torch.{_dt.FROM_NP[vd].name}")
     suffixes.append("layout=torch.sparse_coo")
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>")     # (NotImplemented's is C++-qualified)
     elif t._rg:
         suffixes.append("requires_grad=True")
     # torch's _add_suffixes with force_newline: the first suffix starts a line, the rest wrap

@@ -85,6 +85,8 @@ def sparse_to_sparse(t, sparse_dim, layout):
                            "is not supported")
     if layout is not None and layout.name == "strided":
         return t.to_dense()
+    if layout is not None and layout.name in ("sparse_csr", "sparse_csc"):
+        return getattr(t, "to_" + layout.name)()
     return t
 
 

@@ -50,6 +50,8 @@ class SparseCsrTensor(SparseTensor):
     def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
         if layout is sparse_csr:
             return self
+        if getattr(layout, "name", None) == "sparse_csc":
+            return self.to_sparse_csc()
         return make(self._idx.copy(), self._vals.copy(), self._size, True)
 
     def to_sparse_coo(self):
@@ -99,32 +101,52 @@ def to_sparse_csr(x, dense_dim=None):
     return csr_from_coo(np.array(nz, dtype=np.int64).reshape(2, -1), np.ascontiguousarray(d[nz]), d.shape)
 
 
-def csr_matmul(a, other):
-    """CSR ``a`` @ dense ``other`` (a matrix, or a vector: a one-column matrix) -> dense, no autograd."""
+def csr_matmul(a, other, layout_name="SparseCsr"):
+    """CSR ``a`` @ dense ``other`` (a matrix, or a vector: a one-column matrix) -> dense, no autograd.
+    ``layout_name``: the layout torch's errors name (a CSC matrix multiplies through its CSR form)."""
     from ._mm import _accumulate, check_sparse_dense
+    from ..ops.inplace import type_name
+    if isinstance(other, SparseTensor):
+        from ._csr_ops import compressed_mm
+        return compressed_mm(a, other)
     if a._rg or other._rg:
         raise NotImplementedError("glasstorch: autograd through sparse CSR products is not implemented")
     if other.ndim == 1:
         if other.shape[0] != a._size[1]:
             raise RuntimeError(f"size mismatch, got input ({a._size[0]}), mat ({a._size[0]}x{a._size[1]}), "
                                f"vec ({other.shape[0]})")
+        vd, md = other._data.dtype, a._vals.dtype
+        if vd != md:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {type_name(vd)}, "
+                               f"{type_name(md)}, and {type_name(vd)}")
+        _mkl_types(md, "addmv_out_sparse_csr_impl_mkl")
         return csr_matmul(a, other.unsqueeze(1)).squeeze(1)
     if other.ndim == 2 and other.shape[0] != a._size[1]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a._size[0]}x{a._size[1]} and "
                            f"{other.shape[0]}x{other.shape[1]})")
     if other.ndim > 2:
-        raise RuntimeError("expand is unsupported for SparseCsr tensors")
+        raise RuntimeError(f"expand is unsupported for {layout_name} tensors")
     check_sparse_dense(a, other)
+    _mkl_types(a._vals.dtype, "addmm_out_sparse_csr_impl_mkl")
     return _T_wrap(_accumulate(a._idx[0], a._idx[1], a._vals, a._size[0], other._data, fused=False))
 
 
-def csr_repr(t):
+def _mkl_types(dt, kernel):
+    """torch multiplies a CSR matrix through MKL, which takes float, double and the complex types only."""
+    if dt.kind not in "fc" or dt.itemsize < 4:
+        from .._dtype import _SCALAR_TYPES
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_SCALAR_TYPES[dt.name]}'")
+
+
+def csr_repr(t, index_arrays=None, layout_name="sparse_csr"):
     """torch's repr: crow_indices, col_indices and values, one per line, then the suffixes, which
-    (unlike the COO layout's) continue the values line until it is full."""
+    (unlike the COO layout's) continue the values line until it is full.  ``index_arrays``: another
+    compressed layout's (name, array, name, array) (CSC: ccol_indices, row_indices)."""
     opts = _printing.PRINT_OPTS
     indent = len("tensor(")
     parts = []
-    for name, arr in (("crow_indices", t.crow_indices()._data), ("col_indices", t._idx[1]), ("values", t._vals)):
+    n0, a0, n1, a1 = index_arrays or ("crow_indices", t.crow_indices()._data, "col_indices", t._idx[1])
+    for name, arr in ((n0, a0), (n1, a1), ("values", t._vals)):
         prefix = f"{name}=tensor("
         body = _printing._tensor_body(arr, indent + len(prefix), opts) if arr.size else "[]"
         if arr.size == 0:
@@ -135,5 +157,5 @@ def csr_repr(t):
     vd = t._vals.dtype
     if not (vd == _dt.DEFAULT.float.np or _dt.is_default_complex(vd) or vd.name in ("int64", "bool")):
         suffixes.append(f"dtype=torch.{_dt.FROM_NP[vd].name}")
-    suffixes.append("layout=torch.sparse_csr")
+    suffixes.append(f"layout=torch.{layout_name}")
     return _printing._add_suffixes(text, suffixes, indent, opts.linewidth)

@@ -7,8 +7,8 @@ from .. import _dtype as _dt
 
 
 def is_sparse_layout(layout):
-    """True for torch.sparse_coo / torch.sparse_csr (None and torch.strided mean dense)."""
-    return layout is not None and getattr(layout, "name", "strided") in ("sparse_coo", "sparse_csr")
+    """True for torch.sparse_coo / sparse_csr / sparse_csc (None and torch.strided mean dense)."""
+    return layout is not None and getattr(layout, "name", "strided") in ("sparse_coo", "sparse_csr", "sparse_csc")
 
 
 def sparse_zeros(shape, dtype, layout, requires_grad=False):
@@ -17,7 +17,7 @@ def sparse_zeros(shape, dtype, layout, requires_grad=False):
     from ._csr import csr_from_coo
     shape = tuple(int(s) for s in shape)
     vd = (_dt.to_dtype(dtype) if dtype is not None else _dt.DEFAULT.float).np
-    if layout.name == "sparse_csr":
+    if layout.name in ("sparse_csr", "sparse_csc"):
         if len(shape) != 2:
             raise NotImplementedError("glasstorch: a batched or 1-D sparse CSR tensor is not implemented")
         from .._user_warning import warn_once
@@ -25,6 +25,9 @@ def sparse_zeros(shape, dtype, layout, requires_grad=False):
                   "the sparse tensor support, please submit a feature request to "
                   "https://github.com/pytorch/pytorch/issues. (Triggered internally at "
                   "/__w/pytorch/pytorch/aten/src/ATen/SparseCsrTensorImpl.cpp:49.)")
+        if layout.name == "sparse_csc":
+            from ._csc import csc_from_coo
+            return csc_from_coo(np.empty((2, 0), np.int64), np.empty((0,), vd), shape)
         return csr_from_coo(np.empty((2, 0), np.int64), np.empty((0,), vd), shape)
     return make(np.empty((len(shape), 0), np.int64), np.empty((0,), vd), shape, True, bool(requires_grad))
 

@@ -125,6 +125,12 @@ def _sparse_dense(mat1, mat2, node_cls=SparseAddmmBackward0):
 
 def sparse_mm(mat1, mat2):
     """``torch.mm`` with a sparse ``mat1``."""
+    if isinstance(mat2, SparseTensor) and "sparse_coo" != mat2.layout.name or mat1.layout.name == "sparse_csc" \
+            and isinstance(mat2, SparseTensor):
+        from ._csr_ops import compressed_mm
+        return compressed_mm(mat1, mat2)
+    if mat1.layout.name == "sparse_csc":       # torch's kernel multiplies its CSR form
+        mat1 = mat1.to_sparse_csr()
     if isinstance(mat2, SparseTensor) and not getattr(mat1, "is_sparse_csr", False) \
             and not getattr(mat2, "is_sparse_csr", False):
         return sparse_sparse(mat1, mat2, "mm")
@@ -140,10 +146,19 @@ def mm(mat1, mat2, reduce=None):
     if reduce is not None:
         raise NotImplementedError("glasstorch: torch.sparse.mm with reduce= is not implemented")
     if isinstance(mat1, SparseTensor):
+        if isinstance(mat2, SparseTensor) and {mat1.layout.name, mat2.layout.name} != {"sparse_coo"}:
+            from ._csr_ops import LAYOUT_NAMES, compressed_mm
+            return compressed_mm(mat1, mat2, LAYOUT_NAMES[mat2.layout.name])
+        if mat1.layout.name == "sparse_csc":
+            mat1 = mat1.to_sparse_csr()
         if isinstance(mat2, SparseTensor):
             return sparse_sparse(mat1, mat2)
         if getattr(mat1, "is_sparse_csr", False):
             from ._csr import csr_matmul
+            if hasattr(mat2, "_data") and mat2._data.dtype != mat1._vals.dtype:     # (sparse.mm's order)
+                from ..ops.inplace import type_name
+                raise RuntimeError(f"expected scalar type {type_name(mat2._data.dtype)} but found "
+                                   f"{type_name(mat1._vals.dtype)}")
             return csr_matmul(mat1, mat2)
         return _sparse_dense(mat1, mat2)
     from .. import _creation

@@ -32,6 +32,9 @@ def sparse_sum(t, dim, dtype=None, keepdim=False, method=False):
     """torch.sparse.sum over ``dim`` (an int or a sequence of ints); ``method``: as ``s.sum(dim)``."""
     from ..autograd.grad_mode import GRAD
     dims = _dims(dim, len(t._size))
+    if method and dtype is None and t._vals.dtype.kind in "biu":
+        from .. import _dtype as _dt
+        dtype = _dt.int64           # torch's sum_sparse_coo sums integers (and bools) in int64
     out = _forward(t, dims, dtype, keepdim)
     if GRAD.enabled and t._rg:
         node = SumBackward1() if method else SparseSumBackward0()

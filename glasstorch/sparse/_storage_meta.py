@@ -3,7 +3,7 @@
 A COO tensor has no strided storage of its own (its data lives in ``indices`` and ``values``): torch's
 ``SparseTensorImpl`` reports a zero stride for every dim and a storage offset of 0, is never contiguous,
 and refuses its storage and data pointer.  ``contiguous()`` falls through to a clone in that memory
-format, which the sparse clone refuses.  A CSR tensor refuses strides and contiguity outright.
+format, which the sparse clone refuses.  A CSR or CSC tensor refuses strides and contiguity outright.
 """
 from .._tensor import _wrap_dim
 
@@ -11,14 +11,19 @@ _FORMAT_NAMES = {"contiguous_format": "Contiguous", "channels_last": "ChannelsLa
                  "channels_last_3d": "ChannelsLast3d", "preserve_format": "Preserve"}
 
 
+def _compressed(t):
+    """"CSR" / "CSC" for a compressed matrix (torch names it in its errors), else None."""
+    return {"sparse_csr": "CSR", "sparse_csc": "CSC"}.get(t.layout.name)
+
+
 def _no_storage(t):
-    kind = "SparseCsrTensorImpl" if t.is_sparse_csr else "SparseTensorImpl"
+    kind = "SparseCsrTensorImpl" if _compressed(t) else "SparseTensorImpl"
     return NotImplementedError(f"Cannot access storage of {kind}")
 
 
 def stride(self, dim=None):
-    if self.is_sparse_csr:
-        raise RuntimeError("Sparse CSR tensors do not have strides")
+    if _compressed(self):
+        raise RuntimeError(f"Sparse {_compressed(self)} tensors do not have strides")
     if dim is None:
         return (0,) * len(self._size)
     _wrap_dim(dim, len(self._size))
@@ -26,8 +31,8 @@ def stride(self, dim=None):
 
 
 def is_contiguous(self, memory_format=None):
-    if self.is_sparse_csr:
-        raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
+    if _compressed(self):
+        raise RuntimeError(f"Sparse {_compressed(self)} tensors do not have is_contiguous")
     return False
 
 
@@ -35,8 +40,8 @@ def contiguous(self, memory_format=None):
     name = "contiguous_format" if memory_format is None else memory_format.name
     if name == "preserve_format":
         raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
-    if self.is_sparse_csr:
-        raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
+    if _compressed(self):
+        raise RuntimeError(f"Sparse {_compressed(self)} tensors do not have is_contiguous")
     raise RuntimeError(f"unsupported memory format option {_FORMAT_NAMES[name]}")
 
 

@@ -153,7 +153,9 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     from ...ops.arithmetic import neg
-    return _softmax.softmax(neg(input), _softmax_dim(input._data.ndim, dim, "softmin", _stacklevel), dtype)
+    from ...sparse._coo import SparseTensor
+    x = input.neg() if isinstance(input, SparseTensor) else neg(input)     # (-s stays sparse: softmax refuses it)
+    return _softmax.softmax(x, _softmax_dim(input._data.ndim, dim, "softmin", _stacklevel), dtype)
 
 
 def softsign(input):
