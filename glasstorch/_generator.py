@@ -237,7 +237,8 @@ class Generator:
         """``random_(low, high)`` / ``randint``: (r % (high - low)) + low, with r = random64()
         when the range is at least 2**28 and random() otherwise; the sum wraps like int64.
 
-        Float dtypes follow torch only while |low|, |high| <= 2**24 (torch warns beyond)."""
+        Float dtypes follow torch only while |low|, |high| <= 2**24 (torch warns beyond) unless the
+        caller first moves the bounds as torch's update_from / update_to do (``_tensor_random.random``)."""
         n, shape = _size(shape)
         low, high = operator.index(low), operator.index(high)
         span = high - low

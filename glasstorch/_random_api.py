@@ -116,6 +116,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         d = _new(_size((size,)), dtype, _dt.DEFAULT.float, device, requires_grad, out)
         _k.normal(d, float(mean), float(std), gen)
         return _done(d, requires_grad, out)
+    if s is not None and s.dtype.kind == "c":
+        raise RuntimeError("normal expects standard deviation to be non-complex")
     if s is not None and np.any(s < 0):
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if m is not None and s is None:
@@ -131,13 +133,22 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
             shape = s.shape
             mean = dt.type(mean)
         else:
-            dt = np.result_type(m, s)
+            dt = m.dtype            # torch: empty(shape, mean.options()), then mul_(std).add_(mean) in place
             shape = _broadcast_shape(m.shape, s.shape)
             mean = m
         d = np.empty(shape, dt)
         _k.normal(d, 0.0, 1.0, gen)
-        d *= s
-        d += mean
+        if m is None:
+            d *= s
+            d += mean
+        else:
+            # the in-place ops' promotion and casting: a float std into an (empty) integer mean's
+            # result is their "result type Float can't be cast" error
+            from .autograd.grad_mode import no_grad
+            o = _wrap(d)
+            with no_grad():
+                o.mul_(_wrap(s)).add_(_wrap(m))
+            d = o._data
     if out is not None:
         out._data = d.astype(out._data.dtype)
         out._vc[0] += 1
@@ -331,6 +342,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         from ._arg_refuse import int_arg
         num_samples = int_arg(num_samples, "num_samples")
     d = input._data
+    if d.ndim not in (1, 2):                    # (torch checks the dims before the dtype)
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
     if d.dtype.kind != "f":
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_k.type_name(d.dtype)}")

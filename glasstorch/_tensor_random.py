@@ -83,15 +83,32 @@ def _pairs(d):
 
 
 def uniform(d, low, high, gen):
+    # torch's uniform_impl_: a complex tensor returns when empty, else fills its real view; a real one has
+    # its bounds checked (against the dtype's range, then their order and span), even when empty
     if d.dtype.kind == "c":
-        return uniform(_pairs(d), low, high, gen)
+        return uniform(_pairs(d), low, high, gen) if d.size else None
     _need_float(d, "check_uniform_bounds")
+    fi = np.finfo(d.dtype)
+    lo_lim, hi_lim = float(fi.min), float(fi.max)
+    for v, what in ((low, "from"), (high, "to")):
+        if not lo_lim <= v <= hi_lim:
+            raise RuntimeError(f"{what} is out of bounds for {_C_NAMES[d.dtype.name]}")
     if not low <= high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
-    fill_storage_order(d, gen.uniform(d.size, d.dtype, low, high))
+    if not high - low <= hi_lim:
+        raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{type_name(d.dtype)}>::max(), but found "
+                           f"to={high:g} and from={low:g} which result in to-from to exceed the limit")
+    if d.size:
+        fill_storage_order(d, gen.uniform(d.size, d.dtype, low, high))
 
 
 def normal(d, mean, std, gen):
+    # torch's normal_impl_: CHECK_NORMAL_STD, then CHECK_EMPTY_AND_RETURN (an empty tensor of any
+    # dtype is returned as it is, nothing drawn), and only then the kernel's dtype dispatch
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    if not d.size:
+        return
     if d.dtype.kind == "c":
         # each part gets half the variance
         return normal(_pairs(d), mean, std / 2 ** 0.5, gen)
@@ -104,9 +121,16 @@ def normal(d, mean, std, gen):
 
 def bernoulli(d, p, gen):
     if isinstance(p, np.ndarray):
-        # torch's tensor-p kernel rejects a complex self before it looks at p
+        if not d.size:          # an empty self is returned before any check of self or p
+            return
+        # torch's tensor-p kernel rejects a complex self before it looks at p, then expands p to
+        # self's shape (expand's errors), then dispatches on p's dtype
         if d.dtype.kind == "c":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_self_" not implemented for \'{type_name(d.dtype)}\'')
+        if p.shape != d.shape:
+            from ._tensor import _wrap
+            from .ops.expand import expand
+            expand(_wrap(p), d.shape)
         if p.dtype.kind != "f":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(p.dtype)}\'')
         p = in_storage_order(d, p)
@@ -120,24 +144,63 @@ def bernoulli(d, p, gen):
         if d.dtype.kind == "c":
             if not 0 <= float(p) <= 1:       # (the range check comes first)
                 gen.bernoulli_scalar(0, p)
+            if not d.size:                   # (then an empty self returns)
+                return
             raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for \'{type_name(d.dtype)}\'')
         fill_storage_order(d, gen.bernoulli_scalar(d.size, p, d.dtype))
 
 
 def random(d, low, high, gen):
     if high is None and low is None:
+        if not d.size:              # torch's random_impl: an empty tensor returns before the kernel's dispatch
+            return
+        if d.dtype.kind == "c":
+            raise NotImplementedError(f'"random_kernel_cpu" not implemented for \'{type_name(d.dtype)}\'')
         fill_storage_order(d, gen.random_(d.size, d.dtype))
         return
     if high is None:
         low, high = 0, low
-    if low < high:                      # (else the generator's own 'from' < 'to' error)
+    if low < high and d.dtype.kind == "f":     # (else the generator's own 'from' < 'to' error)
+        low, high = _update_from(int(low), d.dtype), _update_to(int(high), d.dtype)
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got "
+                               f"from={low} >= to={high}")
+    if low < high:
         _check_random_bounds(int(low), int(high) - 1, d.dtype)
     fill_storage_order(d, gen.randint(low, high, d.size, d.dtype))
 
 
+def _as_float_int(v, dt):
+    """int64 -> the float dtype -> int64, as C++'s static_casts (a half goes through float; an infinite
+    one converts to x86's "integer indefinite", the smallest int64)."""
+    f = np.float32(float(v))
+    r = f.astype(dt) if dt == np.float16 else np.float64(f) if dt == np.float32 else np.float64(float(v))
+    return int(r) if np.isfinite(r) else -2 ** 63
+
+
+def _update_from(low, dt):
+    """torch's update_from: move ``from`` right until from + 1 survives the cast to the float dtype, so no
+    draw rounds below it."""
+    from_plus_1 = _as_float_int(low + 1, dt)
+    if from_plus_1 < low:
+        n = abs(low + 1).bit_length() - 1
+        low = from_plus_1 + (1 << (n - _DIGITS[dt.name] + 1))
+    return low
+
+
+def _update_to(high, dt):
+    """torch's update_to: move ``to`` left until to - 1 survives the cast (no draw rounds up to ``to``)."""
+    to_minus_1 = _as_float_int(high - 1, dt)
+    if to_minus_1 >= high:
+        n = abs(high - 1).bit_length() - 1
+        high = to_minus_1 - (1 << (n - _DIGITS[dt.name] + 1))
+    return high
+
+
 # the C++ names torch's messages give the dtypes, and a float's mantissa digits
 _C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
-            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
+            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 _DIGITS = {"float16": 11, "float32": 24, "float64": 53}
 
 
@@ -176,12 +239,24 @@ def _float_p(p, got, overloads):
     return p.item()
 
 
+# the refill nodes' ops, as functorch names them when it refuses to fill a captured tensor
+_RANDOM_OPS = {"UniformBackward0": "aten::uniform_", "NormalBackward0": "aten::normal_",
+               "BernoulliBackward1": "aten::bernoulli_.Tensor", "BernoulliBackward2": "aten::bernoulli_.float",
+               "RandomBackward0": "aten::random_.from", "RandomBackward1": "aten::random_.to",
+               "RandomBackward2": "aten::random_", "ExponentialBackward0": "aten::exponential_",
+               "GeometricBackward0": "aten::geometric_", "LogNormalBackward0": "aten::log_normal_",
+               "CauchyBackward0": "aten::cauchy_"}
+
+
 def _inplace(t, kernel, *args, node, p=None):
     """Fill ``t`` by ``kernel``; its history becomes the zero-gradient ``node`` (``_random_grad``)."""
     from .ops.inplace import check_inplace
     from ._random_grad import record_refill
     if t._is_meta:          # a meta tensor has no data to fill: torch draws nothing
         return t
+    from . import _func_captures
+    if _func_captures.LEVELS:
+        _func_captures.check(t, _RANDOM_OPS[node])
     check_inplace(t)
     kernel(t._data, *args)
     t._vc[0] += 1
@@ -189,6 +264,11 @@ def _inplace(t, kernel, *args, node, p=None):
 
 
 def _exponential(d, lambd, gen):
+    # the parameter check, then an empty tensor returns, then the kernel's dtype check (as torch's templates)
+    if not float(lambd) > 0.0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={float(lambd):g}")
+    if not d.size:
+        return
     if d.dtype.kind != "f":
         raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {type_name(d.dtype)}")
@@ -196,16 +276,35 @@ def _exponential(d, lambd, gen):
 
 
 def _geometric(d, p, gen):
+    # torch's geometric_impl_: p's check, an empty tensor returns, then the kernel's dispatch (no bool, no complex)
+    if not 0 < float(p) < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={float(p):g}")
+    if not d.size:
+        return
+    if d.dtype.kind in "bc":
+        raise NotImplementedError(f'"geometric_cpu" not implemented for \'{type_name(d.dtype)}\'')
     fill_storage_order(d, gen.geometric(d.size, d.dtype, p))
 
 
 def _log_normal(d, mean, std, gen):
+    if not float(std) > 0.0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={float(std):g}")
+    if not d.size:
+        return
     _need_float(d, "log_normal_cpu")
     fill_storage_order(d, gen.log_normal(d.size, d.dtype, mean, std))
 
 
 def _cauchy(d, median, sigma, gen):
-    _need_float(d, "cauchy_cpu")
+    # unlike the others, cauchy_impl_ checks the dtype itself (naming it as C++ does) before an
+    # empty tensor returns
+    if not float(sigma) > 0.0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={float(sigma):g}")
+    if d.dtype.kind != "f":
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {_C_NAMES.get(d.dtype.name, d.dtype.name)}")
+    if not d.size:
+        return
     fill_storage_order(d, gen.cauchy(d.size, d.dtype, median, sigma))
 
 
@@ -229,7 +328,7 @@ class TensorRandom:
         d = self._data
         p = _float_p(p, "(Tensor)", " * (*, torch.Generator generator = None)\n * (float p, *, torch.Generator "
                      "generator = None)\n")
-        if p is None and d.dtype.kind not in "fc":
+        if p is None and d.size and d.dtype.kind not in "fc":
             raise NotImplementedError(f'"bernoulli_tensor_cpu_p_" not implemented for \'{type_name(d.dtype)}\'')
         # torch: empty_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT) -- contiguous, not self's layout
         out = np.empty(d.shape, d.dtype)

@@ -75,14 +75,23 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
+def _no_grad():
+    from ..autograd.grad_mode import no_grad
+    return no_grad()
+
+
+# uniform_ and normal_ are torch's tensor methods under no_grad: so the draws land in the tensor's
+# memory order (a transposed or sliced weight), and a non-float dtype or bad bound is the method's error
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    gen = _gen(generator, "uniform_")
-    return _write(tensor, gen.uniform(tensor._data.shape, tensor._data.dtype, a, b))
+    _gen(generator, "uniform_")
+    with _no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    gen = _gen(generator, "normal_")
-    return _write(tensor, gen.normal(tensor._data.shape, tensor._data.dtype, mean, std))
+    _gen(generator, "normal_")
+    with _no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def constant_(tensor, val):
@@ -119,7 +128,9 @@ def dirac_(tensor, groups=1):
     for g in range(groups):
         for i in range(min_dim):
             w[(g * out_per + i, i) + centre] = 1
-    return _write(tensor, w)
+    _write(tensor, w)
+    tensor._vc[0] += groups * min_dim       # torch: zero_(), then one indexed assignment per 1
+    return tensor
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
@@ -169,34 +180,41 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    shape, dt = tensor._data.shape, tensor._data.dtype
-    t = dt.type
+    import glasstorch as g
     wide = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3
-    gen = _gen(generator, "normal_" if wide else "uniform_")      # the method torch's branch calls first
-    if wide:
-        lo, hi = t(a), t(b)
-        result = gen.normal(shape, dt, mean, std)
-        while True:
-            mask = (result < lo) | (result > hi)
-            if not mask.any():
-                break
-            result = np.where(mask, gen.normal(shape, dt, mean, std), result)
-        return _write(tensor, result)
-    mode = max(a, min(mean, b))
-    log_peak = -0.5 * ((mode - mean) / std) ** 2
-
-    def log_pdf(x):
-        return ((x - t(mean)) / t(std)) ** 2 * t(-0.5) - t(log_peak)
-
-    if a > b:                       # torch's uniform_(a, b) refuses
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
-    result = gen.uniform(shape, dt, a, b)
-    pending = np.log(gen.uniform(shape, dt)) > log_pdf(result)
-    while pending.any():
-        cand = gen.uniform(shape, dt, a, b)
-        result = np.where(pending, cand, result)
-        pending = np.where(pending, np.log(gen.uniform(shape, dt)) > log_pdf(cand), pending)
-    return _write(tensor, result)
+    _gen(generator, "normal_" if wide else "uniform_")      # the method torch's branch calls first
+    # torch's own steps, through the tensor methods: draws in the tensor's memory order, redraws into
+    # empty_like (which keeps that layout), a copy_ back only when some value was redrawn
+    with _no_grad():
+        if wide:
+            lo, hi = tensor.new_tensor(a).item(), tensor.new_tensor(b).item()   # the bounds in the tensor's dtype
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = g.where(mask, g.empty_like(result).normal_(mean, std, generator=generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates, accept_buf = g.empty_like(tensor), g.empty_like(tensor)
+        tensor.uniform_(a, b, generator=generator)
+        candidates.copy_(tensor)
+        candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)      # log pdf(x) / pdf(mode)
+        pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+        if pending.any():
+            result = tensor
+            while True:
+                candidates.uniform_(a, b, generator=generator)
+                result = g.where(pending, candidates, result)
+                candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                pending = g.where(pending, accept_buf.uniform_(generator=generator).log_().gt(candidates), pending)
+                if not pending.any():
+                    break
+            tensor.copy_(result)
+        return tensor
 
 
 def orthogonal_(tensor, gain=1, generator=None):
@@ -207,16 +225,25 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor._data.shape[0]
     cols = tensor.numel() // rows
     dt = tensor._data.dtype
-    flat = _gen(generator, "normal_").normal((rows, cols), dt, 0.0, 1.0)
+    _gen(generator, "normal_")
+    # torch draws into tensor.new_empty((rows, cols)).normal_(): a non-float dtype is that method's error
+    from .._creation import empty
+    flat = empty((rows, cols), dtype=tensor.dtype).normal_(0, 1, generator=generator)._data
     if dt == np.float16:                  # torch draws, then its QR has no Half kernel
         raise NotImplementedError("\"geqrf_cpu\" not implemented for 'Half'")
+    if dt.kind == "c":                    # torch's QR takes it; d.sign() of its R's diagonal does not
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead.")
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
     q = q * np.sign(np.diag(r))
+    tensor.view(rows, cols)               # torch writes through tensor.view_as(q): a layout no view fits is its error
     if rows < cols:
         q = q.T
-    return _write(tensor, (q * dt.type(gain)).astype(dt))
+    _write(tensor, (q * dt.type(gain)).astype(dt))
+    tensor._vc[0] += 1                      # torch: copy_(q), then mul_(gain)
+    return tensor
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
@@ -224,12 +251,14 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor._data.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    gen = _gen(generator, "normal_")
-    w = gen.normal((rows, cols), tensor._data.dtype, 0.0, std)
+    _gen(generator, "normal_")
+    with _no_grad():                # the tensor method: draws in memory order, its dtype check
+        tensor.normal_(0, std, generator=generator)
     for c in range(cols):          # torch's torch.randperm(rows): the default generator, whatever was given
         zero = np_generator(None).randperm(rows)[:num_zeros]
-        w[zero, c] = 0
-    return _write(tensor, w)
+        tensor._data[zero, c] = 0
+        tensor._vc[0] += 1          # (one indexed assignment per column)
+    return tensor
 
 
 def _meta_noop(fn):

@@ -42,3 +42,27 @@ def refuse_msg(exc, message, x):
     """Raise ``exc(message)`` when array ``x`` is complex (ops with a hand-written check in torch)."""
     if x.dtype.kind == "c":
         raise exc(message)
+
+
+def refuse_complex_reduction(kernel, name, x, needs_grad, dispatched=None, bools=False):
+    """A reduction that torch skips for an empty input (and some for a 0-d one, which they copy): where
+    the kernel runs (``dispatched``, by default: x is not empty), a complex ``x`` (a bool one too, with
+    ``bools``) is ``kernel``'s dispatch error; where it does not, a complex one that requires grad is
+    autograd's refusal of complex outputs for ``name``."""
+    dispatched = x.size > 0 if dispatched is None else dispatched
+    if dispatched and (x.dtype.kind == "c" or bools and x.dtype.kind == "b"):
+        raise not_implemented(kernel, x.dtype)
+    if x.dtype.kind == "c" and needs_grad:
+        raise RuntimeError(f"{name} does not support automatic differentiation for outputs with complex dtype.")
+
+
+def refuse_aminmax(x, dim):
+    """aminmax's refusal of complex input, after a bad dim's IndexError; a 0-d input reduced along a dim
+    takes a path of its own, with its own message."""
+    if dim is not None:
+        from .._tensor import _wrap_dim
+        _wrap_dim(dim, x.ndim)
+    if x.dtype.kind == "c":
+        if dim is not None and x.ndim == 0:
+            raise RuntimeError(f"aminmax not implemented for {name_of(x.dtype)}")
+        raise not_implemented("aminmax_cpu", x.dtype)

@@ -13,6 +13,10 @@ from ._common import _wrap
 from ._complex_refuse import refuse
 
 
+# the names Scalar's checked conversions give the integer types (int32 is declared as ``int``)
+_C_INT = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
 def _cfmt(v, nan_sign):
     """A double as C++'s ``ostream <<`` prints it (6 significant digits; NaN carries its sign)."""
     if v != v:
@@ -43,24 +47,30 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         from .._arg_refuse import refuse as refuse_call
         refuse_call()                   # (a Scalar's place: torch's parser error)
     x = input._data
-    if x.dtype.kind != "f":
-        from .inplace import type_name
-        # torch dispatches on float types only; bool fails one step earlier, in linspace
-        if x.dtype.kind == "c" and float(min) == float(max):
-            refuse("aminmax_cpu", x)       # torch looks for the range before it dispatches
-        raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
-                                  f"implemented for '{type_name(x.dtype)}'")
+    # torch's order, whatever the dtype: the bins, the range (the data's, when min == max: aminmax, which
+    # refuses complex), its checks, then linspace writes the edges in the input's dtype (a checked
+    # conversion for integers; no bool kernel), and only then the histogram kernel's float dispatch
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    if x.dtype.kind == "c" and float(min) == float(max) and x.size:
+        refuse("aminmax_cpu", x)
     lo, hi, nan_sign = float(min), float(max), False
     if lo == hi and x.size:
-        lo, hi, nan_sign = _data_range(x)
+        lo, hi, nan_sign = _data_range(x) if x.dtype.kind == "f" else (float(x.min()), float(x.max()), False)
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{_cfmt(lo, nan_sign)}, {_cfmt(hi, nan_sign)}] is not finite")
     if not lo < hi:
         raise RuntimeError("torch.histc: max must be larger than min")
+    if x.dtype.kind != "f":
+        from .inplace import type_name
+        if x.dtype.kind in "iu":
+            info = np.iinfo(x.dtype)        # (compared as C++ does, with the limits made doubles)
+            if not (float(info.min) <= lo <= float(info.max) and float(info.min) <= hi <= float(info.max)):
+                raise RuntimeError(f"value cannot be converted to type {_C_INT[x.dtype.name]} without overflow")
+        raise NotImplementedError(f"\"{'linspace_cpu' if x.dtype == np.bool_ else 'histogram_cpu'}\" not "
+                                  f"implemented for '{type_name(x.dtype)}'")
     left, right = x.dtype.type(lo), x.dtype.type(hi)     # linspace's first and last edges, exactly
     flat = x.reshape(-1)
     v = flat[(flat >= left) & (flat <= right)]            # (NaN fails both)

@@ -20,3 +20,12 @@ def sorted_groups(rows):
     inv = np.empty(len(s), np.int64)
     inv[order] = np.cumsum(new) - 1
     return order[starts], inv, np.diff(np.append(starts, len(s)))
+
+
+def check_unique_dim_sizes(x, d):
+    """torch's ``_unique_dim_cpu_template`` checks, which ``unique(dim=)`` and ``unique_consecutive(dim=)``
+    share: an empty array ``x`` may have one zero-sized dimension, the selected one ``d``."""
+    if x.size == 0 and x.shape[d]:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+    if x.size == 0 and x.shape.count(0) > 1:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")

@@ -6,7 +6,7 @@ import numpy as np
 from ..autograd.graph import Node
 from .._return_types import return_type
 from ._common import GRAD, _wrap, record1
-from ._complex_refuse import refuse
+from ._complex_refuse import refuse, refuse_complex_reduction
 from .shape import is_array
 from .._tensor import _wrap_dim
 
@@ -60,13 +60,21 @@ class CumminBackward0(CummaxBackward0):
 
 def _cum_extreme(input, dim, better, node_cls, ret):
     x = input._data
-    refuse(ret.__name__ + "_cpu", x)
-    if x.dtype == np.bool_:
-        x = x.astype(np.uint8)
-    d = _wrap_dim(dim, x.ndim)
-    if x.ndim == 0:
-        vals, idx = x.copy(), np.zeros((), np.int64)
+    name = ret.__name__
+    if x.ndim == 0 and dim not in (-1, 0):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+    if x.size == 0 or x.ndim == 0:
+        # torch copies an empty input (before it looks at dim: any dim will do) or a 0-d one, with no kernel,
+        # so no dtype check: a complex one fails only where autograd refuses its output
+        refuse_complex_reduction(name + "_cpu", name, x, GRAD.enabled and input._rg, False)
+        n = max(x.ndim, 1)
+        d = dim % n if -n <= dim < n else 0
+        vals, idx = x.copy(), np.zeros(x.shape, np.int64)
     else:
+        d = _wrap_dim(dim, x.ndim)
+        refuse(name + "_cpu", x)
+        if x.dtype == np.bool_:
+            x = x.astype(np.uint8)
         vals, idx = _running(x, d, better)
     vals = vals.astype(input._data.dtype)
     if not x.flags.c_contiguous:       # torch's cummax/cummin allocate contiguous outputs

@@ -12,7 +12,7 @@ import numpy as np
 from .._dtype import DEFAULT
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, edge
-from ._complex_refuse import not_implemented, refuse, refuse_msg
+from ._complex_refuse import not_implemented, refuse, refuse_aminmax, refuse_complex_reduction, refuse_msg
 from .reduction import acc_dtype, axes_of, dims_of, restore_dims
 from . import _sum_order
 from .._runtime import get_num_threads
@@ -90,11 +90,8 @@ def _extreme(name, input, dim, keepdim, other):
         from .binary_more import maximum, minimum
         return (maximum if name == "max" else minimum)(input, dim if other is None else other)
     x = input._data
-    if x.dtype.kind == "c":
-        if dim is not None:
-            raise RuntimeError(f"{name}(): does not support complex input")
-        if x.size:                           # (an empty one gets the missing-dim error below first)
-            raise not_implemented(name + "_all", x.dtype)
+    if x.dtype.kind == "c" and dim is None and x.size:   # (an empty one gets the missing-dim error below first)
+        raise not_implemented(name + "_all", x.dtype)
     if dim is None:
         if x.size == 0:
             raise RuntimeError(_EMPTY.format(name))
@@ -108,6 +105,8 @@ def _extreme(name, input, dim, keepdim, other):
     xd = x if x.ndim else x.reshape(1)
     if xd.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    if x.dtype.kind == "c":                  # (after the dim's checks)
+        raise RuntimeError(f"{name}(): does not support complex input")
     idx = (np.argmax if name == "max" else np.argmin)(xd, axis=d, keepdims=True)
     vals = np.take_along_axis(xd, idx, d)
     if not keepdim or not x.ndim:
@@ -148,7 +147,6 @@ def _amaxmin(name, node_cls, input, dim, keepdim):
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
     x = input._data
-    refuse(name[1:] + "_values_cpu", x)
     if x.size == 0 and dim in (None, ()):      # no dim named: torch asks for one
         raise RuntimeError(_EMPTY.format(name))
     if x.size == 0:                           # each dim as given, before the repeated-dim check
@@ -156,6 +154,7 @@ def _amaxmin(name, node_cls, input, dim, keepdim):
             if x.shape[_wrap_dim(d, x.ndim)] == 0:
                 raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     axes = dims_of(dim if dim != () else None, x.ndim)
+    refuse_complex_reduction(name[1:] + "_values_cpu", name, x, GRAD.enabled and input._rg)   # (after the dims)
     fn = np.max if name == "amax" else np.min
     r = _wrap(contig_of(as_array(fn(x, axis=axes if x.ndim else None, keepdims=keepdim)), x))
     if GRAD.enabled and input._rg:
@@ -191,7 +190,6 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     if dim is not None and not is_index(dim):
         from .._arg_parser import tp_name
         raise TypeError(f"aminmax(): argument 'dim' must be int, not {tp_name(dim)}")
-    refuse("aminmax_cpu", input._data)
     if input._data.size == 0:
         if dim is None:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has "
@@ -199,6 +197,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         d = _wrap_dim(dim, input._data.ndim)
         if input._data.ndim and input._data.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+    refuse_aminmax(input._data, dim)
     from ..autograd.grad_mode import no_grad
     with no_grad():
         lo = amin(input, () if dim is None else dim, keepdim)

@@ -149,6 +149,7 @@ from . import _sleef_expd, _sleef_expf, _sleef_f32more, _sleef_f64more  # noqa: 
 from ._fma32 import fma32  # noqa: E402
 from .._rng_fma import fma64  # noqa: E402
 from .._arg_refuse import not_a_tensor  # noqa: E402
+from ._complex_refuse import refuse_complex_reduction  # noqa: E402  (an empty complex input's grad)
 from .kernel_double import (LogSoftmaxBackwardDataBackward0, SoftmaxBackwardDataBackward0,  # noqa: E402
                             kernel_backward)
 
@@ -156,6 +157,7 @@ from .kernel_double import (LogSoftmaxBackwardDataBackward0, SoftmaxBackwardData
 def softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "softmax")
     if x.dtype.kind != "f":                 # (empty: nothing to compute, torch returns it as it is)
+        refuse_complex_reduction("", "_softmax", x, GRAD.enabled and input._rg, False)
         return _wrap(x.copy())
     w = x.astype(np.float32) if x.dtype == np.float16 else x      # half works in float32, as torch
     with np.errstate(invalid="ignore", over="ignore"):
@@ -211,6 +213,7 @@ def _chunked_exp(s, d):
 def log_softmax(input, dim=..., dtype=None, *, _stacklevel=3):
     x, d = _prepare(input, dim, dtype, "log_softmax")
     if x.dtype.kind != "f":                 # (empty: nothing to compute, torch returns it as it is)
+        refuse_complex_reduction("", "_log_softmax", x, GRAD.enabled and input._rg, False)
         return _wrap(x.copy())
     if x.dtype.char in "fd" and x.ndim and x.size:
         return _log_softmax_result(_log_softmax_plain(x, d), d, input)

@@ -10,13 +10,13 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
-from ._complex_refuse import refuse, refuse_msg
+from ._complex_refuse import refuse, refuse_complex_reduction, refuse_msg
 from ._introsort import std_sort_order, unstable_order
 from ._topk_order import topk_order
 from ._quickselect import kth_indices
 from ._evenly import _EvenlyDistributed
 from ._nth_element import pick_zero
-from ._unique_groups import sorted_groups as _sorted_groups
+from ._unique_groups import check_unique_dim_sizes, sorted_groups as _sorted_groups
 from ._saved_indices import stable_overload as _stable_overload
 from .reduce_more import _SelectAlong, sort_ret, topk_ret, kthvalue_ret, median_ret, mode_ret
 from .._tensor import _wrap_dim
@@ -114,8 +114,8 @@ def sort(input, dim=-1, descending=False, stable=_NOT_GIVEN, *, out=None):
     node_cls = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     stable = False if stable is _NOT_GIVEN else stable
     x = input._data
-    refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
+    refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)         # (after the dim's check)
     xd = _1d(x)
     o = _order(xd, d, descending, bool(stable))
     vals = np.take_along_axis(xd, o, d)
@@ -137,8 +137,8 @@ def argsort(input, dim=-1, descending=False, stable=_NOT_GIVEN):
         x = input._data
     except AttributeError:          # not a tensor: torch's parser error
         not_a_tensor()
-    refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     d = _wrap_dim(dim, x.ndim)
+    refuse_msg(RuntimeError, _NO_COMPLEX_SORT, x)
     r = _order(_1d(x), d, descending, bool(stable)).astype(np.int64).reshape(x.shape)
     return _wrap(preserve_of(r, x) if x.ndim else r)      # sort's indices: empty_like(x)'s layout
 
@@ -155,14 +155,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
     x = input._data
-    refuse_msg(RuntimeError, " topk does not support complex dtypes on CPU", x)
     d = _wrap_dim(dim, x.ndim)
     xd = _1d(x)
     if not 0 <= k <= xd.shape[d]:
         raise RuntimeError("selected index k out of range")
+    refuse_msg(RuntimeError, " topk does not support complex dtypes on CPU", x)      # (after dim and k)
     if x.dtype.kind == "b":
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    o = topk_order(xd, d, k, largest, sorted, _order(xd, d, largest))
+    o = topk_order(xd, d, k if x.ndim else 1, largest, sorted, _order(xd, d, largest))   # (0-d: itself, even k=0)
     vals = np.take_along_axis(xd, o, d)
     if not x.ndim:
         vals, o = vals.reshape(()), o.reshape(())
@@ -183,8 +183,8 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= xd.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    if x.ndim and x.dtype.kind in "cb":     # (checked last, as torch does; a 0-d tensor is copied)
-        raise not_implemented("kthvalue_cpu", x.dtype)
+    # (checked last, as torch does; a 0-d tensor is copied, whatever its dtype)
+    refuse_complex_reduction("kthvalue_cpu", "kthvalue", x, GRAD.enabled and input._rg, bool(x.ndim), bools=True)
     o = kth_indices(xd.astype(np.int8) if xd.dtype == np.bool_ else xd, d, k - 1, _order(xd, d, False))
     vals = np.take_along_axis(xd, o, d)
     if not keepdim or not x.ndim:
@@ -210,13 +210,14 @@ def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     if dim is None:
         flat = x.reshape(-1)
         if flat.size == 0:          # NaN, still recorded: its gradient is an empty one
-            r = _wrap(np.asarray(np.nan, x.dtype))
+            r = _wrap(np.asarray(np.nan, np.float32)).to(input.dtype)     # torch: full({}, NAN).to(dtype)
         else:
             o = _order(flat, 0, False)
             has_nan = flat.dtype.kind == "f" and np.isnan(flat).any()
             pos = int(np.argmax(np.isnan(flat))) if has_nan else int(o[(flat.size - 1) // 2])
             r = _wrap(np.asarray(flat[pos] if has_nan else pick_zero(flat, flat[pos], False)))  # (which zero: torch's)
         if GRAD.enabled and input._rg:
+            refuse_complex_reduction("median_cpu", "median", x, True, False)    # (an empty complex input)
             node = MedianBackward0()
             node.save(input, r, result_at=1)
             record1(node, r, input)
@@ -245,11 +246,11 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
         from .._arg_refuse import refuse as refuse_call
         refuse_call()
     x = input._data
-    refuse("mode_cpu", x)
     d = _wrap_dim(dim, x.ndim)
     xm = np.moveaxis(_1d(x), d, -1)
     if xm.shape[-1] == 0:
         raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    refuse_complex_reduction("mode_cpu", "mode", x, GRAD.enabled and input._rg, bool(x.size and x.ndim))  # (copies)
     rows = xm.reshape(-1, xm.shape[-1])
     vals = np.empty(rows.shape[0], x.dtype)
     idx = np.empty(rows.shape[0], np.int64)
@@ -308,10 +309,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         if x.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = _wrap_dim(dim, x.ndim)
-        if x.size == 0 and x.shape[d]:
-            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
-        if x.size == 0 and x.shape.count(0) > 1:
-            raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot be applied ")
+        check_unique_dim_sizes(x, d)
         first, inv, cnt = _sorted_groups(np.moveaxis(x, d, 0).reshape(x.shape[d], -1) if x.size else
                                          np.zeros((0, 1), x.dtype))
         u = np.ascontiguousarray(np.take(x, first, axis=d))
@@ -325,7 +323,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    refuse("unique" if dim is None else "unique_dim", input._data)
+    # torch takes dim=0 of a 1-d tensor down the dim-less path, kernel name included
+    refuse("unique" if dim is None or dim == 0 and input._data.ndim == 1 else "unique_dim", input._data)
     note("unique_consecutive", input)
     from ._no_derivative import UniqueConsecutiveBackward0, record_no_derivative
     out = _unique_consecutive(input, return_inverse, return_counts, dim)
@@ -354,6 +353,7 @@ def _unique_consecutive_dim(x, return_inverse, return_counts, dim):
     if x.ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _wrap_dim(dim, x.ndim)
+    check_unique_dim_sizes(x, d)            # (torch's unique_dim template, as unique's)
     xm = np.moveaxis(x, d, 0).reshape(x.shape[d], int(np.prod(x.shape)) // max(x.shape[d], 1))
     n = xm.shape[0]
     if n == 0:

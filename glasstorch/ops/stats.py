@@ -131,11 +131,13 @@ def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
         o = _order(flat, 0, False)        # NaNs sort last
         k = int(np.sum(~np.isnan(flat))) if flat.dtype.kind == "f" else flat.size
         if flat.size == 0:                # NaN, still recorded: its gradient is an empty one
-            r = _wrap(np.asarray(np.nan, x.dtype))
+            r = _wrap(np.asarray(np.nan, np.float32)).to(input.dtype)     # torch: full({}, NAN).to(dtype)
         else:
             pos = int(o[(k - 1) // 2]) if k else int(o[0])
             r = _wrap(np.asarray(pick_zero(flat, flat[pos], True) if k else flat[pos]))    # (which zero: torch's)
         if GRAD.enabled and input._rg:
+            from ._complex_refuse import refuse_complex_reduction      # (only an empty complex input gets here)
+            refuse_complex_reduction("nanmedian_cpu", "nanmedian", x, True, False)
             node = NanmedianBackward0()
             node.save(input, r, result_at=1)
             record1(node, r, input)

@@ -159,6 +159,8 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
     x = log_probs._data
     if x.dtype.kind != "f" or x.dtype.itemsize < 4:
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{type_name(x.dtype)}'")
+    if x.size == 0:        # torch's kernel checks this right after its dtype dispatch, before any shape check
+        raise RuntimeError("log_probs tensor must not be empty")
     if x.ndim != 3:
         raise RuntimeError(f"Expected 3-dimensional tensor, but got {x.ndim}-dimensional tensor for argument #1 "
                            f"'log_probs'{_CHECK}")
