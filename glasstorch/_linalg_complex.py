@@ -81,10 +81,16 @@ def _geev(a, vectors):
     if a.size == 0:
         w = np.zeros(a.shape[:-1], cdt)
         return (w, np.zeros(a.shape, cdt)) if vectors else (w, None)
+    from . import _linalg_eig2x2 as small
     if vectors:
         w, v = np.linalg.eig(a)
-        return w.astype(cdt), np.ascontiguousarray(v.astype(cdt))
-    return np.linalg.eigvals(a).astype(cdt), None
+        w, v = w.astype(cdt), np.ascontiguousarray(v.astype(cdt))
+        if small.applies(a):        # NumPy works in double for float32: sgeev's own float results
+            from ._linalg_eig2x2_vec import eig as small_eig
+            w, v = small_eig(a, w, v)
+        return w, v
+    w = np.linalg.eigvals(a).astype(cdt)
+    return (small.eigvals(a, w) if small.applies(a) else w), None
 
 
 def eig(A, *, out=None):
