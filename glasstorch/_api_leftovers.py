@@ -125,15 +125,16 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 
 
 # ---- loss functions at top level: reduction as an integer (0 none, 1 mean, 2 sum) -------------------
-# defaulting to 0: torch's parser reads its ``reduction=at::Reduction::Mean`` default as 0 (no reduction)
-_REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
+# defaulting to 0: torch's parser reads its ``reduction=at::Reduction::Mean`` default as 0 (no reduction);
+# the int is bound by nn/_ops/number_args.reduction_arg (any other integer: no reduction either)
 
 
 def kl_div(input, target, reduction=0, *, log_target=False):
     from .nn.functional import kl_div as f
     with warnings.catch_warnings():    # F.kl_div's 'mean' warning is about the string API only
         warnings.simplefilter("ignore")
-        return f(input, target, reduction=_REDUCTIONS[reduction], log_target=log_target)
+        from .nn._ops.number_args import reduction_arg
+        return f(input, target, reduction=reduction_arg(reduction, "kl_div", 3), log_target=log_target)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
@@ -154,7 +155,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
             input = input.expand(tt)
             if input.requires_grad:     # torch's derivative writes the target-shaped gradient into the input's
                 input.register_hook(lambda g: _into(ti, tt))
-    return f(input, target, weight, reduction=_REDUCTIONS[reduction], pos_weight=pos_weight)
+    from .nn._ops.number_args import reduction_arg
+    return f(input, target, weight, reduction=reduction_arg(reduction, "binary_cross_entropy_with_logits", 5),
+             pos_weight=pos_weight)
 
 
 def _bshape(a, b):
@@ -171,4 +174,6 @@ def _into(out, other):
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
     from .nn.functional import margin_ranking_loss as f
-    return f(input1, input2, target, margin, reduction=_REDUCTIONS[reduction])
+    from .nn._ops.number_args import double_arg, reduction_arg     # (the parser's order: margin first)
+    margin = double_arg(margin, "margin_ranking_loss", "margin", 4)
+    return f(input1, input2, target, margin, reduction=reduction_arg(reduction, "margin_ranking_loss", 5))

@@ -34,20 +34,32 @@ def _F():
 # The default is 0: torch's signatures say ``reduction=at::Reduction::Mean``, a default its Python argument
 # parser cannot read and takes as 0, so ``torch.hinge_embedding_loss(x, y)`` does not reduce.
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
-    return _F().cosine_embedding_loss(input1, input2, target, margin, reduction=_REDUCTIONS[reduction])
+    from .nn._ops.number_args import double_arg, reduction_arg     # (the parser's order: margin first)
+    margin = double_arg(margin, "cosine_embedding_loss", "margin", 4)
+    return _F().cosine_embedding_loss(input1, input2, target, margin,
+                                      reduction=reduction_arg(reduction, "cosine_embedding_loss", 5))
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction=0):
-    return _F().triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
-                                    reduction=_REDUCTIONS[reduction])
+    from .nn._ops.loss_triplet import triplet_margin_loss as op       # (without F's margin > 0 check)
+    from .nn._ops.number_args import double_arg, bool_arg, reduction_arg
+    fn = "triplet_margin_loss"         # the parser's order: each argument before the reduction
+    margin, p = double_arg(margin, fn, "margin", 4), double_arg(p, fn, "p", 5)
+    eps, swap = double_arg(eps, fn, "eps", 6), bool_arg(swap, fn, "swap", 7)
+    return op(anchor, positive, negative, margin, p, eps, swap, reduction_arg(reduction, fn, 8))
 
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
-    return _F().hinge_embedding_loss(input, target, margin, reduction=_REDUCTIONS[reduction])
+    from .nn._ops.number_args import double_arg, reduction_arg
+    margin = double_arg(margin, "hinge_embedding_loss", "margin", 3)
+    return _F().hinge_embedding_loss(input, target, margin,
+                                     reduction=reduction_arg(reduction, "hinge_embedding_loss", 4))
 
 
 def poisson_nll_loss(input, target, log_input, full, eps, reduction):
-    return _F().poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_REDUCTIONS[reduction])
+    from .nn._ops.number_args import reduction_arg
+    return _F().poisson_nll_loss(input, target, log_input, full, eps=eps,
+                                 reduction=reduction_arg(reduction, "poisson_nll_loss", 6))
 
 
 def ctc_loss(*args, **kwargs):

@@ -241,12 +241,17 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
     from ..ops.scalar_arith import add_scalar       # Loss.cpp: (-target * (input1 - input2) + margin).clamp_min_(0)
-    return _reduce(add_scalar(-target * (input1 - input2), margin).clamp_min_(0), reduction)
+    from ._ops.number_args import double_arg        # a C++ double: integer inputs give a float loss
+    margin = double_arg(margin, "margin_ranking_loss", "margin", 4)
+    diff = input1 - input2          # (the compiler makes `*`'s right operand first: its error comes first)
+    return _reduce(add_scalar(-target * diff, margin).clamp_min_(0), reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     g = _ops()
     reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    from ._ops.number_args import double_arg
+    margin = double_arg(margin, "cosine_embedding_loss", "margin", 4)
     # torch's own formula (not cosine_similarity): eps added to each squared norm, one sqrt
     dim = target.dim()
     if dim not in (0, 1):
@@ -271,14 +276,11 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
-    g = _ops()
     reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        d_neg = g.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    from ..ops.scalar_arith import add_scalar       # C++'s margin + dist_pos: add.Scalar (AddBackward1)
-    return _reduce(g.clamp_min(add_scalar(d_pos, margin) - d_neg, 0), reduction)
+    if margin <= 0:                 # F's own check, in Python: torch.triplet_margin_loss takes any margin
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    from ._ops.loss_triplet import triplet_margin_loss as op
+    return op(anchor, positive, negative, margin, p, eps, swap, reduction)
 
 
 # ---- convolution and pooling ----------------------------------------------------------------------

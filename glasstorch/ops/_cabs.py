@@ -48,6 +48,46 @@ def complex_abs_values(z):
     return _hypot64(z.real, z.imag)
 
 
+def scalar_abs_values(z):
+    """|z| as C++'s std::abs rounds it (what torch's scalar code and its reductions run): glibc's
+    hypot, which NumPy's float64 hypot is; for complex64 the same as ``complex_abs_values``."""
+    z = np.asarray(z)
+    if z.dtype == np.complex128:
+        with np.errstate(all="ignore"):
+            return np.hypot(z.real, z.imag)
+    return complex_abs_values(z)
+
+
+def abs_kernel_values(z):
+    """torch.abs of a complex array: its AVX2 kernel takes 4 complex128 numbers a step with SLEEF's
+    correctly rounded hypot and leaves the rest of each contiguous run (n % 4) to the scalar
+    std::abs (glibc's hypot, an ulp away for ~0.6% of inputs); a run is the whole tensor in memory
+    order when it is dense (any permutation of a contiguous one), else each row along a unit-stride
+    (or broadcast) last or first dim; any other layout runs scalar code throughout.  complex64: the
+    two hypots agree."""
+    z = np.asarray(z)
+    if z.dtype != np.complex128 or z.size == 0:
+        return complex_abs_values(z)
+    perm = sorted(range(z.ndim), key=lambda d: -z.strides[d])
+    zp = z.transpose(perm)
+    if zp.flags.c_contiguous:           # dense (any permutation): TensorIterator coalesces it to one run
+        flat = zp.reshape(-1)
+        out = complex_abs_values(flat)
+        left = flat.size % 4
+        if left:
+            out[-left:] = scalar_abs_values(flat[-left:])
+        return out.reshape(zp.shape).transpose(np.argsort(perm))
+    inner = next((d for d in (z.ndim - 1, 0) if z.strides[d] in (z.itemsize, 0)), None)
+    if inner is None:
+        return scalar_abs_values(z)
+    zm = np.moveaxis(z, inner, -1)
+    out = complex_abs_values(zm)
+    left = zm.shape[-1] % 4
+    if left:
+        out[..., -left:] = scalar_abs_values(zm[..., -left:])
+    return np.moveaxis(out, -1, inner)
+
+
 def complex_sgn_values(z, mag=None):
     """sgn(z) = z / |z| (0 where |z| = 0), as torch's kernel: each part divided by the correctly rounded
     |z| as a real number (NumPy's complex-by-complex division rounds differently)."""

@@ -5,16 +5,16 @@
 torch has no vectorised norm kernel for complex inputs: each output adds its terms one after another
 in the real dtype (float for complex64), in memory order, where the term is |z| (p=1), |z|*|z|
 (p=2) or pow(|z|, p), and takes the root as pow(acc, 1/p) with 1/p formed in that real dtype.
-|z| is the correctly rounded modulus (``complex_abs_values``) and float pow is correctly rounded,
-so NumPy reproduces both (a float32 pow through float64); about one complex128 norm in a hundred
-still comes out an ulp away, where the kernel's std::abs rounds |z| differently.
+|z| is the kernel's std::abs (``scalar_abs_values``: glibc's hypot, not the correctly rounded
+modulus of torch.abs's vector steps) and float pow is correctly rounded, so NumPy reproduces both
+(a float32 pow through float64).
 
 The graph is torch's: one ``LinalgVectorNormBackward0`` on the complex input (whose backward
 already takes complex inputs: sgn(z) for |z|), not an abs node below a real norm.
 """
 import numpy as np
 
-from ._cabs import complex_abs_values
+from ._cabs import abs_kernel_values, scalar_abs_values
 
 
 def complex_norm_values(z, p, axes, keepdim):
@@ -24,7 +24,7 @@ def complex_norm_values(z, p, axes, keepdim):
     n = int(np.prod([z.shape[i] for i in axes])) if axes else 1
     if p == 0 or p in (float("inf"), float("-inf")) or n <= 1 or z.size == 0 or not np.isfinite(p):
         return None
-    ab = complex_abs_values(z)
+    ab = scalar_abs_values(z)
     rt = ab.dtype
     # TensorIterator walks the reduced dims in memory order (the largest stride outermost)
     order = sorted(axes, key=lambda i: -abs(z.strides[i]))
@@ -62,7 +62,8 @@ def complex_vector_norm(x, p, axes, keepdim, dtype):
         from ..autograd.grad_mode import no_grad
         from .norms import vector_norm
         with no_grad():
-            r = vector_norm(_wrap(complex_abs_values(z)), p, axes, keepdim)
+            # (torch too takes these from its abs kernel's moduli, not the reduction's std::abs)
+            r = vector_norm(_wrap(abs_kernel_values(z)), p, axes, keepdim)
     else:
         r = _wrap(contig_of(as_array(v), z))
     if GRAD.enabled and x._rg:

@@ -146,10 +146,14 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
+    from .number_args import scalar_arg
+    p, margin = scalar_arg(p, "multi_margin_loss", "p", 3), scalar_arg(margin, "multi_margin_loss", "margin", 4)
     x = input._data
     from ...autograd._no_forward_ad import refuse_forward_ad      # no forward formula in torch's derivatives.yaml
     refuse_forward_ad("multi_margin_loss", input, weight)       # (a dual weight: this, not "not differentiable")
     _check_multi_margin(x, target, weight)
+    from ...ops._scalar_cast import checked_scalar      # the kernel's margin.to<scalar_t>()
+    margin = x.dtype.type(checked_scalar(margin, x.dtype))
     t = target._data.reshape(-1)
     x2 = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
     if t.size and (t.min() < 0 or t.max() >= x2.shape[1]):
@@ -157,7 +161,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     w = None if weight is None else weight._data
     # torch's kernel: each row's hinges summed one by one in x's dtype and divided by C there; the rows
     # of a reduction (or of a 1-d input) are then added in double, and divided by N for 'mean'
-    h = np.maximum(_margin_terms(x2, t, x.dtype.type(margin)), 0)
+    h = np.maximum(_margin_terms(x2, t, margin), 0)
     per = (h * h if p == 2 else h)
     if w is not None:
         per = per * w[t][:, None]
@@ -170,7 +174,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     r = _wrap(np.asarray(out, dtype=x.dtype))
     if GRAD.enabled and input._rg:
         node = MultiMarginLossBackward0()
-        node.p, node.margin, node.reduction, node.target, node.w = p, x.dtype.type(margin), reduction, t, w
+        node.p, node.margin, node.reduction, node.target, node.w = p, margin, reduction, t, w
         node.save(input)
         record(node, r, input)
     return r
@@ -232,6 +236,8 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     g = _ops()
     reduction = legacy_reduction(size_average, reduce, reduction)
     reduction = get_enum(reduction)
+    from .number_args import double_arg
+    margin = double_arg(margin, "hinge_embedding_loss", "margin", 3)
     zeros = g.zeros_like(input)
     # torch's C++ ``margin - self`` is empty_like(self).fill_(margin).sub_(self) (SubBackward0): it keeps
     # self's dtype, so an integer input gives an integer loss (and 'mean' then refuses it)

@@ -123,13 +123,19 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     elif max_norm is not None:
         rows = np.unique(idx)
         # torch reads each row's norm back as a double and works out the scale in double
-        norms = (norm2_lastdim(w[rows]) if norm_type == 2 and w.dtype.kind == "f" else
-                 np.linalg.norm(w[rows], ord=norm_type, axis=1)).astype(np.float64)
+        if w.dtype.kind == "c":         # each row's row.norm(p): the complex norm kernel's |z| and order
+            from ...ops.norms import vector_norm
+            norms = vector_norm(_wrap(w[rows]), norm_type, 1)._data.astype(np.float64)
+        else:
+            norms = (norm2_lastdim(w[rows]) if norm_type == 2 and w.dtype.kind == "f" else
+                     np.linalg.norm(w[rows], ord=norm_type, axis=1)).astype(np.float64)
         scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
         w[rows] *= scale[:, None]
         weight._vc[0] += 1
     r = _wrap(w[idx])
     if GRAD.enabled and weight._rg:
+        if w.dtype.kind == "c":     # (embedding is not in autograd's list of complex-differentiable ops)
+            raise RuntimeError("embedding does not support automatic differentiation for outputs with complex dtype.")
         node = EmbeddingBackward0()
         node.idx, node.num, node.padding_idx, node.sparse = idx, w.shape[0], padding_idx, sparse
         node.freq = scale_grad_by_freq
