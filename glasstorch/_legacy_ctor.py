@@ -137,7 +137,9 @@ class tensortype(type):
     (``torch.FloatTensor.zero_``)."""
 
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and not cls._is_cuda and obj.dtype is cls._legacy_dtype
+        # (a sparse tensor is an instance of torch.sparse.FloatTensor & co, not of these)
+        return isinstance(obj, Tensor) and not cls._is_cuda and obj.dtype is cls._legacy_dtype and \
+            obj.layout.name == "strided"
 
     @property
     def dtype(cls):

@@ -1,5 +1,7 @@
 """What a tensor hook (``t.register_hook(fn)``) may return, as torch checks it: None (keep the
-gradient) or a tensor of the gradient's size and type."""
+gradient) or a tensor of the gradient's size and type; and what a node hook or pre-hook
+(``grad_fn.register_hook`` / ``register_prehook``) may return: None, or a tuple as long as the one it
+was given, each entry None or a gradient passing the tensor hook's check."""
 import numpy as np
 
 
@@ -7,10 +9,11 @@ def checked_hook_result(fn, result, grad):
     """``result`` of hook ``fn`` given gradient ``grad`` (an array or sparse gradient), or torch's error."""
     from .._tensor import Tensor
     if not isinstance(result, Tensor):
-        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+        from .._arg_parser import tp_name
+        raise TypeError(f"expected Variable, but hook returned '{tp_name(result)}'")
     if isinstance(grad, Tensor):          # create_graph: gradients are tensors
         grad = grad._data
-    name = getattr(fn, "__name__", type(fn).__name__)
+    name = hook_name(fn)
     shape = grad.shape if hasattr(grad, "shape") else np.shape(grad)
     if tuple(result.shape) != tuple(shape):
         raise RuntimeError(f"hook '{name}' has changed the size of value")
@@ -20,3 +23,34 @@ def checked_hook_result(fn, result, grad):
         was = _wrap(np.zeros((), dtype)).type()
         raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {result.type()})")
     return result
+
+
+def hook_name(fn):
+    """torch names a hook by its ``__name__``, or '<unknown>' (a callable object, a partial)."""
+    name = getattr(fn, "__name__", None)
+    return name if isinstance(name, str) else "<unknown>"
+
+
+def checked_node_hook_result(fn, result, given):
+    """``result`` of node hook ``fn`` handed the gradients ``given`` (a tuple of tensors or None), or
+    torch's error: a None entry drops that gradient; a value where there was none is refused."""
+    from .._arg_parser import tp_name
+    if not isinstance(result, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{tp_name(result)}'")
+    if len(result) != len(given):
+        raise RuntimeError(f"hook '{hook_name(fn)}' has returned an incorrect number of values (got {len(result)}, "
+                           f"but expected {len(given)})")
+    for r, g in zip(result, given):
+        if r is None:
+            continue
+        if g is None:
+            raise RuntimeError("can't replace a None gradient with a non-None value")
+        if not _is_tensor(r):
+            raise TypeError(f"expected Variable, but hook returned '{tp_name(r)}'")
+        checked_hook_result(fn, r, g)
+    return result
+
+
+def _is_tensor(x):
+    from .._tensor import Tensor
+    return isinstance(x, Tensor)

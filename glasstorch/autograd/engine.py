@@ -207,13 +207,15 @@ def _walk(order, acc_deps, pending, retain, create, capture, captured, need, acc
                 g = _capture(node, g, create, capture, captured, need)
         if g is not None:
             if node._pre_hooks or node._hooks or node._anomaly is not None or ANOMALY.enabled:
-                outs = call_node(node, g if single else _fill(node, g), hooks=True)
+                outs = call_node(node, g, hooks=True)      # hooks see undefined gradients as None
             else:
                 outs = node.backward(g if single else _fill(node, g))
             if create:      # a gradient that lost its graph must fail when differentiated (_double_guard.py)
                 outs = _guard(node, g, outs)
             if not retain and node._saved:
                 node._saved = None       # free what backward kept: a second backward then fails as torch's
+        elif (capture is None or need is not None and need.get(node, False)) and _undefined.watched(node):
+            outs = _undefined.run(node)       # torch runs it on undefined gradients (_undefined_grads.py)
         done = None
         i = 0
         for nxt, nr in node.next_functions:
@@ -264,6 +266,8 @@ def _capture(node, g, create, capture, captured, need):
 def _visit_acc(node, g, create, capture, captured, need, accumulate):
     """Run one ``AccumulateGrad``: tensor hooks, then the hooks around writing ``.grad``."""
     if g is None:
+        if capture is None and accumulate and _undefined.watched_accumulate(node):
+            _undefined.run_accumulate(node)
         return
     if node._tensor_hooks is not None or node._retained is not None:
         g = _tensor_hooks(node, g)
@@ -272,7 +276,8 @@ def _visit_acc(node, g, create, capture, captured, need, accumulate):
     if g is not None and accumulate:
         if node._pre_hooks:
             g = _node_pre_hooks(node, g)
-        _accumulate(node, g, create)
+        if g is not None:           # a pre-hook that returned (None,) leaves .grad alone
+            _accumulate(node, g, create)
         if node._hooks:
             _node_hooks(node, g, ())
 
@@ -295,11 +300,16 @@ def call_node(node, g, hooks=False):
     """Run one node's backward with its pre-hooks and hooks (torch's Node.__call__)."""
     if hooks and node._pre_hooks:
         g = _node_pre_hooks(node, g)
+        if g is None or node._nout != 1 and all(x is None for x in g):
+            return _undefined.run(node, pre_hooks_done=True)     # a pre-hook dropped every gradient
+    # a dropped gradient of a multi-output node: zeros for backward (as for any undefined output
+    # gradient), still None for the post hooks
+    g_in = _fill(node, g) if node._nout != 1 and any(x is None for x in g) else g
     if node._anomaly is not None or ANOMALY.enabled:
         from .anomaly_mode import run_checked
-        outs = run_checked(node, g)
+        outs = run_checked(node, g_in)
     else:
-        outs = node.backward(g)
+        outs = node.backward(g_in)
     if hooks and node._hooks:
         # hooks see gradients as the inputs receive them: fitted to their shapes, None for constants
         outs = [None if nx is None or o is None else _fit(nx, nr, o)
@@ -320,7 +330,8 @@ def _as_grad(t):
     return _sparse_grad.from_tensor(t) if t.is_sparse else t._data
 
 
-from ._hook_checks import checked_hook_result  # noqa: E402
+from ._hook_checks import checked_hook_result, checked_node_hook_result  # noqa: E402
+from . import _undefined_grads as _undefined  # noqa: E402
 
 
 def _tensor_hooks(node, g):
@@ -353,7 +364,7 @@ def _node_pre_hooks(node, g):
     for fn in tuple(node._pre_hooks.values()):
         r = fn(gs)
         if r is not None:
-            gs = tuple(r)
+            gs = checked_node_hook_result(fn, r, gs)
     out = [_as_grad(x) for x in gs]
     return out if node._nout != 1 else out[0]
 
@@ -364,7 +375,7 @@ def _node_hooks(node, g, outs):
     for fn in tuple(node._hooks.values()):
         r = fn(gin, gout)
         if r is not None:
-            gin = tuple(r)
+            gin = checked_node_hook_result(fn, r, gin)
     return [_as_grad(x) for x in gin]
 
 

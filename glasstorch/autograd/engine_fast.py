@@ -18,6 +18,7 @@ from heapq import heappop, heappush
 
 from .graph import AccumulateGrad
 from . import engine as _E      # imports this module; its helpers are read at call time
+from . import _undefined_grads as _undefined
 
 
 def run(node, nr, g, retain):
@@ -33,14 +34,23 @@ def run(node, nr, g, retain):
     accs = []
     pop = pending.pop
     get = pending.get
+    undef = set()       # nodes reached so far by undefined (None) gradients only
     try:
         while True:
-            g = pop(node)
-            outs = node.backward(g) if node._nout == 1 else node.backward(_E._fill(node, g))
+            g = pop(node, None)
+            if g is None:       # no gradient came: torch runs it anyway (a custom Function on zeros)
+                outs = _undefined.run(node) if _undefined.watched(node) else (None,) * len(node.next_functions)
+            else:
+                outs = node.backward(g) if node._nout == 1 else node.backward(_E._fill(node, g))
             if not retain and node._saved:
                 node._saved = None       # free what backward kept: a second backward then fails as torch's
             for (nxt, nr), gi in zip(node.next_functions, outs):
-                if nxt is None or gi is None:
+                if nxt is None:
+                    continue
+                if gi is None:
+                    if nxt.__class__ is not AccumulateGrad and nxt not in pending and nxt not in undef:
+                        undef.add(nxt)
+                        heappush(heap, (-nxt._seq, nxt))
                     continue
                 if nxt._nout == 1:
                     if (gi.dtype is not nxt._dtype or gi.shape != nxt._shape) and (
@@ -51,12 +61,12 @@ def run(node, nr, g, retain):
                         pending[nxt] = gi
                         if nxt.__class__ is AccumulateGrad:
                             accs.append(nxt)
-                        else:
+                        elif not undef or nxt not in undef:     # (one queued by None is in the heap)
                             heappush(heap, (-nxt._seq, nxt))
                     else:
                         pending[nxt] = prev + gi
                 else:
-                    if nxt not in pending:
+                    if nxt not in pending and (not undef or nxt not in undef):
                         heappush(heap, (-nxt._seq, nxt))
                     _E._add(pending, nxt, nr, _fit(nxt, nr, gi))
             if not heap:

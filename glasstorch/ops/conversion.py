@@ -212,9 +212,11 @@ def legacy_type(t, dtype=None):
     if isinstance(dtype, str) and dtype.startswith("torch.cuda.") or getattr(dtype, "__module__", "") == "torch.cuda":
         raise RuntimeError(NO_CUDA_LIBRARY)      # x.type(torch.cuda.FloatTensor) on a CPU-only build
     if isinstance(dtype, str):
-        if dtype not in _LEGACY:
+        # torch reads only the scalar type of the name: 'torch.sparse.FloatTensor' converts the dtype, not the layout
+        name = "torch." + dtype[13:] if dtype.startswith("torch.sparse.") else dtype
+        if name not in _LEGACY:
             raise ValueError(f"invalid type: '{dtype}'")
-        return _convert(t, _LEGACY[dtype])
+        return _convert(t, _LEGACY[name])
     legacy = getattr(dtype, "_legacy_dtype", None)
     if legacy is not None:
         return _convert(t, legacy)

@@ -19,6 +19,8 @@ __all__ = ["sparse_coo", "sparse_coo_tensor", "mm", "sum", "addmm", "softmax", "
 
 from ._mm import mm, addmm  # noqa: E402,F401
 from ._softmax import softmax, log_softmax  # noqa: E402,F401
+from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: E402,F401
+                      CharTensor, ByteTensor)  # (torch.sparse.FloatTensor(indices, values, size): legacy)
 from ._spdiags import spdiags  # noqa: E402,F401
 from ._sampled_addmm import sampled_addmm  # noqa: E402,F401
 import glasstorch as torch  # noqa: E402,F401  (torch/sparse imports torch: old code calls torch.sparse.torch.eye)

@@ -300,7 +300,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         weights = g.softmax(scores, -1)
         if dropout_p > 0.0:
             weights = F.dropout(weights, dropout_p, True)
-        out = g.bmm(weights, v).transpose(0, 1).contiguous().view(tgt_len * bsz, embed_dim)
+        out = g.bmm(weights, v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)   # (torch: UnsafeViewBackward0)
     else:
         if attn_mask is not None:
             attn_mask = attn_mask.unsqueeze(0) if attn_mask.shape[0] == 1 and attn_mask.dim() == 3 else \
@@ -309,7 +309,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         k = k.view(bsz, num_heads, src_len, head_dim)
         v = v.view(bsz, num_heads, src_len, head_dim)
         out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
-        out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgt_len, embed_dim)
+        out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
         weights = None
     out = F.linear(out, out_proj_weight, out_proj_bias).view(tgt_len, bsz, embed_dim)
     if weights is not None:

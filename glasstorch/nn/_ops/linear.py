@@ -113,6 +113,8 @@ def linear(input, weight, bias=None):
     if w.ndim != 2 or x.ndim == 0 or (bias is not None and x.ndim != 2 and bias._data.shape != w.shape[:1]) or \
             (x.ndim > 2 and x.shape[-1] != w.shape[1] and not x.flags.c_contiguous):   # matmul's error, not mm's
         return _odd_linear(input, weight, bias)
+    if x.ndim != 2 and not x.flags.c_contiguous:
+        return _strided_linear(input, weight, bias)
     if bias is None:                     # matmul -> mm: its shape check, then its dtype check
         _check_shapes(x, w)
         _same_dtype(x, w)
@@ -136,14 +138,32 @@ def linear(input, weight, bias=None):
         if x.ndim == 1:
             return _squeeze4(_linear2d(unsqueeze(input, 0), weight, None))
         return _unsafe_view(_linear2d(reshape(input, -1, x.shape[-1]), weight, None), lead + (w.shape[0],))
-    if x.ndim > 2 and not x.flags.c_contiguous:
-        # torch's matmul path: copy to 2-d (reshape), multiply, view back, then add the bias
-        out = _linear2d(reshape(input, -1, x.shape[-1]), weight, None)
-        out = view(out, *lead, w.shape[0])
-        return out if bias is None else out + bias
     flat = view(input, -1, x.shape[-1]) if x.ndim != 1 else view(input, 1, x.shape[-1])
     out = _linear2d(flat, weight, bias)
     return view(out, *lead, w.shape[0])
+
+
+def _strided_linear(input, weight, bias):
+    """A non-contiguous input of other than 2 dims: torch's ``matmul(x, W.t())``, then the bias added in
+    place.  So matmul's errors and graph (UnsafeViewBackward0 where it folds), and a bias of another
+    dtype cast into the product's.  Without a graph, the values of the products torch runs: one mm of
+    the flattened copy where matmul folds; else its bmm, ATen's own loop when small, or a gemm per
+    batch, whose rows are those of one gemm over all of them (measured against MKL)."""
+    x, w = input._data, weight._data
+    if (GRAD.enabled and (input._rg or weight._rg or (bias is not None and bias._rg))) or x.ndim < 3 or \
+            x.dtype.char not in "fd" or w.dtype != x.dtype or (bias is not None and bias._data.dtype != x.dtype):
+        return _odd_linear(input, weight, bias)
+    from ...ops._gemm_small import bmm_small
+    from ...ops.matmul import _folds
+    out = None if _folds(input, _t(weight)) else bmm_small(x, w.T)
+    if out is None:
+        out = _linear2d(reshape(input, -1, x.shape[-1]), weight, None)._data.reshape(x.shape[:-1] + w.shape[:1])
+    if not out.flags.c_contiguous:          # (the loop's product follows the input's layout; bmm's is contiguous)
+        from ...ops._layout import contig
+        out = contig(out)
+    if bias is not None:
+        out += bias._data
+    return _wrap(out)
 
 
 def _odd_linear(input, weight, bias):

@@ -255,6 +255,18 @@ FIRING_ON_OUTPUTS = (
     "#torch.nn.Module.register_full_backward_hook for more details.")
 
 
+def _torch_hook(*_):
+    """Stands for torch's BackwardHook closures, named ``hook``, in the errors about their results."""
+
+
+_torch_hook.__name__ = "hook"
+
+
+def _checked(res, gs):
+    from ...autograd._hook_checks import checked_node_hook_result
+    return checked_node_hook_result(_torch_hook, res, _as_tensors(gs))
+
+
 class _BackwardHook:
     """Wraps a module's tensor inputs and outputs in identity nodes, as torch's BackwardHook does."""
 
@@ -318,7 +330,8 @@ class _BackwardHook:
                 if r is not None and not (isinstance(r, tuple) and all(el is None for el in r)):
                     raise RuntimeError("Backward hook for Modules where no input requires gradient should always "
                                        "return None or None for all gradients.")
-        return _as_arrays([gout[i] for i in self.out_index])
+        # torch returns them from a node hook named 'hook', whose result the engine then checks
+        return _as_arrays(_checked(tuple(gout[i] for i in self.out_index), gs))
 
     def _on_input_grads(self, gs):
         m = self.module
@@ -330,4 +343,4 @@ class _BackwardHook:
                     raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(r)}, but "
                                        f"expected {len(gin)}")
                 gin = r
-        return _as_arrays([gin[i] for i in self.in_index])
+        return _as_arrays(_checked(tuple(gin[i] for i in self.in_index), gs))

@@ -2,6 +2,7 @@
 from ..parameter import Parameter
 from .. import init
 from .._ops.attention import multi_head_attention_forward
+from ._mha_native import merge_masks, mha_fast_forward
 from .linear import Linear, _empty
 from .module import Module
 
@@ -79,6 +80,10 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
+        fast = mha_fast_forward(self, query, key, value, key_padding_mask, need_weights, attn_mask,
+                                average_attn_weights)
+        if fast is not None:        # torch's fused inference kernel (it ignores is_causal)
+            return fast
         batched = query.dim() == 3
         if self.batch_first and batched:
             if key is value:
@@ -99,3 +104,8 @@ class MultiheadAttention(Module):
         if self.batch_first and batched:
             return out.transpose(1, 0), weights
         return out, weights
+
+    def merge_masks(self, attn_mask, key_padding_mask, query):
+        """The fast path's single mask and its type: 1 the padding mask, 2 the (N, H, L, L) attention mask
+        plus the padding mask; (None, None) without masks."""
+        return merge_masks(attn_mask, key_padding_mask, query, self.num_heads)

@@ -10,6 +10,8 @@ import warnings
 from ... import _api, _creation
 from .. import functional as F
 from .._ops.attention import _canonical_mask
+from ._transformer_fast import (encoder_nested_padding, layer_fast_forward, layer_takes_fast_path, nested_layer_mask,
+                                unpack_nested)
 from .activation import GELU, ReLU
 from .attention import MultiheadAttention
 from .container import ModuleList
@@ -86,6 +88,8 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = _canonical_mask(src_key_padding_mask, "src_key_padding_mask", src.dtype,
                                                src_mask, "src_mask")
         src_mask = _canonical_mask(src_mask, "src_mask", src.dtype)
+        if layer_takes_fast_path(self, src):     # torch's fused inference kernel: no submodule calls
+            return layer_fast_forward(self, src, src_mask, src_key_padding_mask, is_causal)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -127,8 +131,13 @@ class TransformerEncoder(Module):
         mask = _canonical_mask(mask, "mask", src.dtype)
         output = src
         is_causal = _detect_is_causal_mask(mask, is_causal, _get_seq_len(src, self.layers[0].self_attn.batch_first))
+        packed = encoder_nested_padding(self, src, mask, src_key_padding_mask)
+        if packed is not None:
+            src_key_padding_mask = nested_layer_mask(packed, src.dtype)
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if packed is not None:
+            output = unpack_nested(output, packed)
         if self.norm is not None:
             output = self.norm(output)
         return output
