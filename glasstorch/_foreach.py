@@ -11,6 +11,7 @@ they were given; the others return a tuple.
 """
 import numbers
 
+from . import _func_captures as _captures
 from ._tensor import Tensor
 
 # (op, kind of the second argument) -> torch's grad_fn name; kinds: Scalar, List, ScalarList, Tensor
@@ -247,6 +248,8 @@ __all__ = []
 
 
 def _export(name, fn):
+    if name.endswith("_"):
+        fn = _captures.unchecked(fn)
     globals()[name] = fn
     __all__.append(name)
 
@@ -264,3 +267,5 @@ _export("_foreach_lerp", _lerp(False))
 _export("_foreach_lerp_", _lerp(True))
 for _fn in (_foreach_clone, _foreach_zero_, _foreach_copy_, _foreach_norm, _foreach_max):
     __all__.append(_fn.__name__)
+_foreach_zero_ = _captures.unchecked(_foreach_zero_)
+_foreach_copy_ = _captures.unchecked(_foreach_copy_)

@@ -5,6 +5,8 @@ without a vmap rule under vmap (jacfwd and hessian vmap too), one without ``jvp`
 glasstorch's transforms are loops and double-backward tricks, not functorch's interpreter stack; each keeps
 a count here while it runs the user's function: ``DEPTH`` = [any transform, vmapping, forward mode]."""
 
+from . import _func_captures as _captures
+
 DEPTH = [0, 0, 0]
 _DOCS = "For more details, please see https://pytorch.org/docs/main/notes/extending.func.html"
 
@@ -20,11 +22,15 @@ class active:
         DEPTH[0] += 1
         DEPTH[1] += self.v
         DEPTH[2] += self.j
+        if not self.v or self.j:        # a grad-like transform: it tells captured tensors (_func_captures.py)
+            _captures.push()
 
     def __exit__(self, *exc):
         DEPTH[0] -= 1
         DEPTH[1] -= self.v
         DEPTH[2] -= self.j
+        if not self.v or self.j:
+            _captures.pop()
 
 
 def check_function(cls, base):

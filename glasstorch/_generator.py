@@ -27,6 +27,7 @@ import numpy as np
 
 from glasstorch import _generator_extras, _rng_extra, _rng_normal
 from glasstorch._rng_fma import fma64, fmaf
+from glasstorch._vmap_random import batched, batched_probs
 
 # A fresh torch.Generator() starts from this seed; the process-wide default one does not.
 DEFAULT_SEED = 67280421310721
@@ -203,6 +204,7 @@ class Generator:
 
     # ------------------------------------------------------------------ uniform
 
+    @batched
     def uniform(self, shape, dtype=np.float32, low=0.0, high=1.0):
         """``uniform_(low, high)``: x * (high - low) + low with x uniform in [0, 1) and the
         multiply-add fused (one rounding), all in the dtype's precision; low and high are cast
@@ -233,6 +235,7 @@ class Generator:
 
     # ------------------------------------------------------------------ integers
 
+    @batched
     def randint(self, low, high, shape, dtype=np.int64):
         """``random_(low, high)`` / ``randint``: (r % (high - low)) + low, with r = random64()
         when the range is at least 2**28 and random() otherwise; the sum wraps like int64.
@@ -249,6 +252,7 @@ class Generator:
         val = (r % np.uint64(span)) + np.uint64(low % 2 ** 64)
         return val.view(np.int64).astype(dtype, copy=False).reshape(shape)
 
+    @batched
     def random_(self, shape, dtype=np.int64):
         """``random_()`` with no bounds: [0, 2**digits] for floats, [0, max] for integers.
         64-bit types (int64, float64) draw random64(), the rest random()."""
@@ -299,6 +303,7 @@ class Generator:
 
     # ------------------------------------------------------------------ Bernoulli
 
+    @batched
     def bernoulli_scalar(self, shape, p, dtype=np.float32):
         """``bernoulli_(p)`` with a Python float p: element = (53-bit uniform < p), for every
         output dtype (2 x 32-bit draws per element)."""
@@ -308,6 +313,7 @@ class Generator:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         return (self._uniform01(n, np.float64) < p).astype(dtype).reshape(shape)
 
+    @batched_probs
     def bernoulli_probs(self, probs, dtype=None):
         """``torch.bernoulli(probs)``: element i = (uniform < probs[i]) with a 53-bit uniform
         for float64 probs and a 24-bit float32 uniform otherwise. Result has probs' shape and
@@ -321,6 +327,7 @@ class Generator:
 
     # ------------------------------------------------------------------ other distributions
 
+    @batched
     def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0, contiguous=True, out=None):
         """``normal_(mean, std)`` / ``randn``; see ``_rng_normal``. Pass contiguous=False for
         a non-contiguous tensor: torch then uses the element-wise (cached Box-Muller) path.
@@ -333,21 +340,25 @@ class Generator:
         flat = None if out is None else out.reshape(-1)
         return _rng_normal.normal(self, n, dtype, mean, std, contiguous, flat).reshape(shape)
 
+    @batched
     def exponential(self, shape, dtype=np.float32, lambd=1.0):
         """``exponential_(lambd)``: -1/lambd * log1p(-u), u a 53-bit uniform."""
         n, shape = _size(shape)
         return _rng_extra.exponential(self, n, dtype, lambd).reshape(shape)
 
+    @batched
     def geometric(self, shape, dtype=np.float32, p=0.5):
         """``geometric_(p)``: ceil(log(u) / log(1 - p)), u a 53-bit uniform."""
         n, shape = _size(shape)
         return _rng_extra.geometric(self, n, dtype, p).reshape(shape)
 
+    @batched
     def log_normal(self, shape, dtype=np.float32, mean=1.0, std=2.0):
         """``log_normal_(mean, std)``: exp of the element-wise (scalar-path) normal."""
         n, shape = _size(shape)
         return _rng_extra.log_normal(self, n, dtype, mean, std).reshape(shape)
 
+    @batched
     def cauchy(self, shape, dtype=np.float32, median=0.0, sigma=1.0):
         """``cauchy_(median, sigma)``: median + sigma * tan(pi * (u - 0.5))."""
         n, shape = _size(shape)

@@ -32,6 +32,10 @@ NONLEAF_GRAD_WARNING = (
 
 from ._empty_strides import torch_strided as _empty_strided  # noqa: E402
 from ._meta import _NoData  # noqa: E402
+from . import _func_captures as _captures  # noqa: E402
+
+_CAPTURE_LEVELS = _captures.LEVELS      # non-empty while a grad-like torch.func transform runs
+from ._functorch_active import DEPTH as _FUNC_DEPTH  # noqa: E402
 
 
 def _wrap(arr, rg=False):
@@ -51,6 +55,8 @@ def _wrap(arr, rg=False):
     if GRAD.inference:
         t.__dict__["_is_inference"] = True
         t._vc = _inference.InferenceVersion(t._vc)
+    if _CAPTURE_LEVELS:
+        _captures.born(t)
     return t
 
 
@@ -184,6 +190,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             if err is not None:
                 raise err
         requires_grad = args[0] if args else kwargs.get("requires_grad", True)
+        if _FUNC_DEPTH[0]:
+            _captures.requires_grad_in_transform()
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError(
@@ -305,6 +313,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         t._vc = [0]
         if GRAD.inference or self._vc.__class__ is not list:
             _inference.detached(t, self)
+        if _CAPTURE_LEVELS:
+            _captures.alias(t, self)
         return t
 
     @data.setter

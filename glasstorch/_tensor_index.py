@@ -14,6 +14,9 @@ class TensorIndex:
         return O.index.getitem(self, index)
 
     def __setitem__(self, index, value):
+        from . import _func_captures
+        if _func_captures.LEVELS:
+            _func_captures.check(self, _func_captures.setitem_op(index))
         O.index.setitem(self, index, value)
 
     def index_select(self, dim, index):

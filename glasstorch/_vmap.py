@@ -175,6 +175,9 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         from ._tensor import Tensor
         from ._generator import VMAP_RANDOM_ERROR
         flat, dims, spec, n = _flat_in_dims(func, in_dims, args)
+        if chunk_size is not None and n == 0:
+            # torch skips the empty chunks, runs nothing, and then has no output structure to rebuild
+            raise AssertionError("arg_spec must not be None")
         results = []
         guard = randomness == "error"          # random ops inside raise torch's error
         VMAP_RANDOM_ERROR[0] += guard
@@ -182,11 +185,18 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         rng = t.default_generator if randomness == "same" else None
         start = rng.get_state() if rng is not None else None
         from ._vmap_dynamic import LOGS, check
+        from ._vmap_random import STACK, Draws
         log = []
         LOGS.append(log)
+        # randomness="different": random ops draw for the whole batch (chunk) at once, as torch's do
+        draws = Draws(n, chunk_size) if randomness == "different" else None
+        if draws is not None:
+            STACK.append(draws)
         try:
             for i in range(max(n, 1)):
                 log.append([])
+                if draws is not None:
+                    draws.begin(i)
                 if i and rng is not None:
                     after_first = rng.get_state() if i == 1 else after_first
                     rng.set_state(start)
@@ -205,6 +215,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             check(log)
         finally:
             VMAP_RANDOM_ERROR[0] -= guard
+            if draws is not None:
+                del STACK[next(k for k in range(len(STACK) - 1, -1, -1) if STACK[k] is draws)]
             # by identity: a nested vmap's log can equal this one (list.remove compares values)
             del LOGS[next(k for k in range(len(LOGS) - 1, -1, -1) if LOGS[k] is log)]
         odims, out_spec = _flat_out_dims(func, out_dims, results[0])

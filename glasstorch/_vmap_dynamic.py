@@ -33,6 +33,12 @@ MESSAGES = {
     "allclose": "vmap over torch.allclose isn't supported yet. " + _ISSUES,
     "data": "Cannot access data pointer of Tensor that doesn't have storage",
     "one_hot": "When vmap-ing torch.nn.functional.one_hot, please provide an explicit positive num_classes argument.",
+    "item_internal": ("vmap: It looks like you're either (1) calling .item() on a Tensor or (2) attempting to use a "
+                      "Tensor in some data-dependent control flow or (3) encountering this error in PyTorch internals. "
+                      "For (1): we don't support vmap over calling .item() on a Tensor, please try to rewrite what "
+                      "you're doing with other operations. For (2): we don't support data-dependent control flow in "
+                      "vmap yet, please file an issue at https://github.com/pytorch/pytorch/issues . For (3): please "
+                      "file an issue."),
     "item": ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() "
              "on a Tensor, please try to rewrite what you're doing with other operations. If error is occurring "
              "somewhere inside PyTorch internals, please file a bug report."),
@@ -56,5 +62,6 @@ def check(log):
     first = log[0]
     for entry in log[1:]:
         for a, b in zip(first, entry):
-            if a != b:
+            # (notes of other kinds, _vmap_inplace's, are not compared here)
+            if a[0] in MESSAGES and a != b:
                 raise RuntimeError(MESSAGES[a[0]])

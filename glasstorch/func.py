@@ -9,6 +9,7 @@
 """
 
 from ._functorch_active import active
+from . import _func_captures as _captures
 from . import _func_checks as _checks
 from . import autograd
 from .autograd.grad_mode import enable_grad
@@ -20,10 +21,14 @@ __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "linearize
 def _swap(module, name, value):
     """Put ``value`` under dotted ``name`` (a parameter or buffer slot, or a plain attribute); return
     a function that restores what was there."""
-    *path, leaf = name.split(".")
-    mod = module
-    for p in path:
-        mod = getattr(mod, p)
+    from ._tensor import Tensor
+    prefix, _, leaf = name.rpartition(".")
+    mod = _submodule(module, prefix)
+    # torch's swap_tensor: the value's type, then the name, then what the name holds
+    if value is not None and not isinstance(value, Tensor):
+        raise TypeError(f"{value} is not an instance of torch.Tensor")
+    if leaf == "":
+        raise KeyError('tensor name can\'t be empty string ""')
     for store in (mod._parameters, mod._buffers):
         if leaf in store:
             old = store[leaf]
@@ -33,8 +38,22 @@ def _swap(module, name, value):
                 store[leaf] = old
             return restore
     if hasattr(type(mod), leaf) and isinstance(getattr(type(mod), leaf), property):
-        raise NotImplementedError(f"functional_call over the parametrized tensor '{name}' is not implemented in "
-                                  f"glasstorch; pass its originals (parametrizations.{leaf}.original...) instead")
+        # a parametrized tensor: torch assigns through the property, so the value goes through right_inverse
+        # into the originals (under no_grad, so no gradient reaches it) and the forward recomputes the
+        # parametrization; putting back assigns the tensor read before, which rewrites the originals too
+        # (torch's swap reads it twice, hasattr then getattr, each time running the parametrization, whose
+        # state can move: spectral_norm's power iteration in train mode)
+        old = getattr(mod, leaf) if hasattr(mod, leaf) else None
+        setattr(mod, leaf, value)
+
+        def restore_property():
+            if hasattr(mod, leaf):
+                getattr(mod, leaf)
+            setattr(mod, leaf, old)
+        return restore_property
+    current = getattr(mod, leaf, None)
+    if current is not None and not isinstance(current, Tensor):
+        raise TypeError(f"attribute `{leaf}`: {current} is not an instance of torch.Tensor")
     missing = object()
     old = mod.__dict__.get(leaf, missing)
     mod.__dict__[leaf] = value
@@ -45,6 +64,22 @@ def _swap(module, name, value):
         else:
             mod.__dict__[leaf] = old
     return restore_attr
+
+
+def _submodule(module, path):
+    """The module at dotted ``path`` under ``module``, with the errors of torch's NamedMemberAccessor."""
+    if not path:
+        return module
+    parent, dot, attr = path.rpartition(".")
+    owner = _submodule(module, parent) if dot else module
+    try:
+        sub = getattr(owner, attr)
+    except AttributeError:
+        raise AttributeError(f"{owner._get_name()} has no attribute `{attr}`") from None
+    from .nn import Module
+    if not isinstance(sub, Module):
+        raise TypeError(f"submodule `{path}`: {sub} is not an instance of torch.nn.Module")
+    return sub
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
@@ -213,10 +248,12 @@ def _track(x):
         return type(x)(_track(v) for v in x)
     _checks.differentiable(x)
     if x.requires_grad:
-        return x.view_as(x)
-    leaf = x.detach().requires_grad_(True)
-    if _DEPTH[0]:
-        _FRESH.append(leaf)
+        leaf = x.view_as(x)
+    else:
+        leaf = x.detach().requires_grad_(True)
+        if _DEPTH[0]:
+            _FRESH.append(leaf)
+    _captures.track(leaf)       # an input: the transform may write into it (not a captured tensor)
     return leaf
 
 

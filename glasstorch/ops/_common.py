@@ -9,6 +9,8 @@ import numpy as np
 
 from .._dtype import DEFAULT, FROM_NP, float16, float32, result_type, bool_
 from ..autograd.grad_mode import GRAD
+from .._func_captures import LEVELS as _CAPTURE_LEVELS
+from .. import _func_captures as _captures
 from ..autograd.graph import AccumulateGrad
 from .. import _tensor as _T
 from . import _parallel
@@ -250,6 +252,8 @@ def fast_operator(ufunc, general):
                     t.grad_fn = t._grad = t._accum = t._base = None
                     t._vc = [0]
                     t._out_nr = 0
+                    if _CAPTURE_LEVELS:
+                        _captures.born(t)
                     return t
         try:
             return general(self, other)

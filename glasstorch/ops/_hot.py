@@ -13,6 +13,8 @@ call on the stack (``_arg_refuse``), read as the method's.
 import numpy as np
 
 from ._common import GRAD, Tensor, _BIG, _F32, _F64, _new
+from .._func_captures import LEVELS as _CAPTURE_LEVELS
+from .. import _func_captures as _captures
 from ._no_dim import KEEP, NO_DIM
 from . import _gemm_order, _gemm_small, matmul as _matmul_op, reduction as _red
 from ._sum_order import inner_sums as _inner_sums
@@ -31,6 +33,8 @@ def _plain(r):
     t.grad_fn = t._grad = t._accum = t._base = None
     t._vc = [0]
     t._out_nr = 0
+    if _CAPTURE_LEVELS:
+        _captures.born(t)
     return t
 
 

@@ -7,10 +7,14 @@ import numpy as np
 from .._dtype import FROM_NP as FROM_NP_F
 from ._common import GRAD, Tensor
 from .inplace import commit, check_overlap
+from .. import _func_captures as _captures
+from .._func_captures import LEVELS as _CAPTURE_LEVELS
 from .arithmetic import _alpha, _axpy, _floor_divide, _grad_alpha, _is_t, _rg, add, div, mul, neg, pow, sub
 
 
 def add_(self, other, *, alpha=1):
+    if _CAPTURE_LEVELS:
+        _captures.check(self, "aten::add_.Tensor")
     if alpha.__class__ is not int:
         _grad_alpha("add_", alpha)
     check_overlap(self, other)
@@ -50,6 +54,8 @@ def mul_(self, other):
 
 
 def div_(self, other, *, rounding_mode=None):
+    if _CAPTURE_LEVELS:
+        _captures.check(self, "aten::div_.Tensor" if rounding_mode is None else "aten::div_.Tensor_mode")
     check_overlap(self, other)
     return commit(self, lambda: div(_self_for(self, other), other, rounding_mode=rounding_mode), "div",
                   grad_inputs=(other,))

@@ -10,6 +10,8 @@ from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, as_array, broadcast_error
 from .inplace import check_inplace, check_overlap, can_cast, type_name, writes_through_view, rebase_view
 from ._scalar_cast import checked_scalar
+from .. import _func_captures as _captures
+from .._func_captures import LEVELS as _CAPTURE_LEVELS
 
 
 class FillBackward2(Node):
@@ -73,6 +75,9 @@ def fill(input, value):
 def fill_(t, value, _zero=False):
     if t._is_meta:                       # nothing to write on the meta device
         return t
+    if _CAPTURE_LEVELS:
+        _captures.check(t, "aten::zero_" if _zero else "aten::fill_.Tensor" if isinstance(value, Tensor)
+                        else "aten::fill_.Scalar")
     if isinstance(value, Tensor) and value._data.ndim:
         _write(t, value)                 # (torch's value check comes first)
     check_inplace(t, expanded_ok=not isinstance(value, Tensor),    # torch fills an expanded tensor with a number
@@ -103,6 +108,8 @@ class CopyBackwards(Node):
 def copy_(t, src):
     if t._is_meta:                       # nothing to write on the meta device
         return t
+    if _CAPTURE_LEVELS:
+        _captures.check(t, "aten::copy_")
     # torch's copy_: the result requires grad only in a floating or complex tensor
     src_rg = isinstance(src, Tensor) and src._rg and t._data.dtype.kind in "fc"
     check_inplace(t, others=(src,) if src_rg else ())

@@ -9,6 +9,8 @@ import numpy as np
 from ..autograd.grad_mode import GRAD
 from ..autograd.graph import Node, _TENSOR
 from . import _view_creation
+from .. import _func_captures as _captures
+from .._func_captures import LEVELS as _CAPTURE_LEVELS
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -135,6 +137,8 @@ def commit(t, compute, name="", expanded_write=None, inputs=(), grad_inputs=()):
     error.  Ops torch lets write into an expanded ``t`` (with a warning) pass ``expanded_write(td, rd)``, which writes there only
     the elements the op selects (``expanded_writes.py``).  ``inputs`` and ``grad_inputs`` (not checked for overlap): the
     tensors whose requiring grad makes the result require grad, known before the op runs (check_inplace's ``others``)."""
+    if _CAPTURE_LEVELS and name:
+        _captures.check(t, name)        # (functorch's check comes before autograd's)
     others = tuple(inputs) + tuple(grad_inputs)
     expanded = False
     if expanded_write is not None:

@@ -17,6 +17,7 @@ from . import group_norm_cpu as _gn_exact
 from ...ops._complex_refuse import refuse
 from ..._arg_refuse import not_a_tensor  # noqa: E402
 from .mixed_dtype import check_mixed_dtype, refuse_non_float as _refuse_non_float
+from ..._vmap_inplace import once as _vmap_once
 
 
 def _norm_backward(g, xhat, invstd, w_b, axes, n):
@@ -147,6 +148,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if x.size:          # torch: the dtype dispatch first, then the parameters' dtypes
         _refuse_non_float("batch_norm", x)
         check_mixed_dtype(input, weight, bias, running_mean, running_var)
+    if training and running_mean is not None and not _vmap_once((running_mean, running_var), input):
+        running_mean = running_var = None     # a later vmap entry: torch updated these once, for the whole batch
     if x.size == 0 or x.dtype not in (np.float32, np.float64):
         return _batch_norm_generic(input, running_mean, running_var, weight, bias, training, momentum, eps)
     dt = x.dtype.type

@@ -11,6 +11,8 @@ from ..parameter import Parameter
 from ._factory import filled
 from .. import functional as F
 from .module import Module
+from ..._vmap_inplace import once as _vmap_once
+from ... import _func_captures as _captures
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
@@ -89,8 +91,11 @@ class _BatchNorm(_NormBase):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked._data += 1
-            self.num_batches_tracked._vc[0] += 1
+            if _captures.LEVELS:
+                _captures.check(self.num_batches_tracked, "aten::add_.Tensor")     # torch's += 1: an add_
+            if _vmap_once((self.num_batches_tracked,)):     # under vmap: once for the batch, as torch's
+                self.num_batches_tracked._data += 1
+                self.num_batches_tracked._vc[0] += 1
             if self.momentum is None:
                 factor = 1.0 / float(self.num_batches_tracked._data)
         use_batch = self.training or (self.running_mean is None and self.running_var is None)

@@ -17,7 +17,7 @@ class WeightNormInterfaceBackward0(Node):
     __slots__ = ("dim",)
 
     def backward(self, gw):
-        v, g, norm = self.saved()
+        g, v, norm = self.saved()
         axes = _axes(v, self.dim)
         if not is_array(gw):
             # create_graph: the same formula in Tensor ops, recorded.  As torch's
@@ -43,6 +43,6 @@ def weight_norm_interface(v, g, dim, with_norm=False):
     if GRAD.enabled and (v.requires_grad or g.requires_grad):
         node = WeightNormInterfaceBackward0()
         node.dim = d
-        node.save(v, g, _wrap(norm))
+        node.save(g, v, _wrap(norm))      # torch's order (g_ before v_): an in-place change to both reports g
         record(node, r, v, g)
     return (r, _wrap(norm)) if with_norm else r

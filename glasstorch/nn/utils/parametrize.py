@@ -43,10 +43,9 @@ def _register_parameter_or_buffer(module, name, x):
 
 def _maybe_set(dest, src):
     """Make ``dest`` hold ``src``'s values in place, so the Parameter object keeps its identity."""
-    if src is dest:
-        return
-    dest._data = src._data       # shares src's memory, as torch's set_ does
-    dest._vc[0] += 1
+    if src is not dest:
+        dest._data = src._data       # shares src's memory, as torch's set_ does
+    dest._vc[0] += 1                 # set_ counts as a change even onto itself (torch's does too)
 
 
 def _check_same(a, b):
@@ -116,9 +115,6 @@ class ParametrizationList(ModuleList):
                 if value.dtype != self.original.dtype:
                     raise ValueError(f"The tensor returned by `right_inverse` has dtype {value.dtype} while "
                                      f"`original` has dtype {self.original.dtype}")
-                if value.shape != self.original.shape:
-                    raise ValueError(f"The tensor returned by `right_inverse` has shape {value.shape} while "
-                                     f"`original` has shape {self.original.shape}")
                 _maybe_set(self.original, value)
             else:
                 if not isinstance(value, collections.abc.Sequence):
@@ -128,7 +124,14 @@ class ParametrizationList(ModuleList):
                     raise ValueError("'right_inverse' must return a sequence of tensors of length "
                                      f"{self.ntensors}. Got a sequence of length {len(value)}.")
                 for i, tensor in enumerate(value):
-                    _maybe_set(getattr(self, f"original{i}"), tensor)
+                    original_i = getattr(self, f"original{i}")
+                    if not isinstance(tensor, _t.Tensor):
+                        raise ValueError("'right_inverse' must return a sequence of tensors or reference-type "
+                                         f"opaques. Got element {i} of type {type(tensor).__name__}.")
+                    if original_i.dtype != tensor.dtype:
+                        raise ValueError(f"Tensor {i} returned by `right_inverse` has dtype {tensor.dtype} while "
+                                         f"`original{i}` has dtype {original_i.dtype}")
+                    _maybe_set(original_i, tensor)
 
     def forward(self):
         if self.is_tensor:
