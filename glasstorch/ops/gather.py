@@ -181,18 +181,15 @@ class ScatterBackward0(ScatterBackward1):
 
 
 def _src_grad(node, g):
-    """The gradient of a scatter's ``src``: g read back at the index, zero where src was unused."""
-    region = tuple(slice(0, s) for s in node.index.shape)
+    """The gradient of a scatter's ``src``: torch's g.gather(d, i), index-shaped (_scatter_src_grad.py)."""
+    if tuple(node.index.shape) != tuple(node.src_shape):
+        from ._scatter_src_grad import check
+        check(node, node.index.shape)
     if is_array(g):
-        out = np.zeros(node.src_shape, g.dtype)
-        _one_d(out)[tuple(slice(0, n) for n in _one_d(node.index).shape)] = _one_d(g)[_full_index(node.index, node.dim)]
-        return out
-    picked = g.gather(node.dim, node.m.tensor(node.index))
-    if tuple(node.index.shape) == tuple(node.src_shape):
-        return picked
-    out = node.m.zeros(node.src_shape, dtype=g.dtype)
-    out[region] = picked
-    return out
+        if node.index.size == 0:
+            return np.zeros(node.index.shape, g.dtype)
+        return _one_d(g)[_full_index(node.index, node.dim)]
+    return g.gather(node.dim, node.m.tensor(node.index))
 
 
 def _src_values(s, idx):
@@ -203,7 +200,7 @@ def _src_values(s, idx):
     return s[tuple(slice(0, n) for n in idx.shape)]
 
 
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, _op="scatter"):
     if src is None:
         src = value
     is_t = isinstance(src, Tensor)
@@ -234,6 +231,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         else:
             np.multiply.at(_one_d(out), where, vals)
     r = _wrap(out)
+    if reduce is not None:      # torch has no derivative for the reduce overloads: a NotImplemented node
+        from ._no_derivative import record_not_implemented
+        return record_not_implemented(_op, r, input, *((src,) if is_t else ()))
     if needs_grad(input, src if is_t else input):
         node = ScatterBackward0() if is_t else ScatterBackward1()
         node.dim, node.index = d, idx
@@ -274,15 +274,15 @@ def scatter_add(input, dim, index, src):
 # ---- index_add / index_fill ----------------------------------------------------------------------
 class IndexAddBackward0(Node):
     """y = x.index_add(d, i, src, alpha)   ->   dx = g,   dsrc = alpha * g.index_select(d, i)"""
-    __slots__ = ("dim", "index", "alpha")
+    __slots__ = ("dim", "index", "alpha", "src_shape")
 
     def backward(self, g):
         self.saved()            # (freed after a backward, version-checked: torch saves index and source)
         if is_array(g):
             gs = np.take(g, self.index, axis=self.dim) if g.ndim else g.copy()
-        else:
-            gs = g.index_select(self.dim, self.m.tensor(self.index))
-        return g, (gs if self.alpha == 1 else gs * self.alpha)
+            return g, (gs if self.alpha == 1 else gs * self.alpha)
+        from ._index_add_fma import graph_source_grad      # (create_graph: torch's recorded formula)
+        return g, graph_source_grad(self, g)
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -293,12 +293,13 @@ def index_add(input, dim, index, source, *, alpha=1):
     if x.dtype.kind in "iub":           # torch converts alpha to self's dtype first (2.5 -> 2 for ints)
         alpha = bool(alpha) if x.dtype.kind == "b" else int(alpha)
     out = x.copy()
-    if out.size and i.size:
+    from ._index_add_fma import fused_index_add       # (alpha != 1: torch's fused multiply-add)
+    if out.size and i.size and not (alpha != 1 and fused_index_add(out, d, i, s, alpha)):
         np.add.at(_one_d(out), (slice(None),) * d + (i,), _one_d(s) if alpha == 1 else _one_d(s) * alpha)
     r = _wrap(out)
     if needs_grad(input, source):
         node = IndexAddBackward0()
-        node.dim, node.index, node.alpha = d, i, alpha
+        node.dim, node.index, node.alpha, node.src_shape = d, i, alpha, tuple(s.shape)
         _save_index(node, index, source)
         record(node, r, input, source)
     return r
@@ -388,7 +389,7 @@ def index_fill_(input, dim, index, value):
 
 
 def scatter_(input, dim, index, src=None, *, value=None, reduce=None):
-    return commit(input, lambda: scatter(input, dim, index, src, value=value, reduce=reduce), "scatter")
+    return commit(input, lambda: scatter(input, dim, index, src, value=value, reduce=reduce, _op="scatter_"), "scatter")
 
 
 def scatter_add_(input, dim, index, src):

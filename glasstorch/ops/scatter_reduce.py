@@ -53,10 +53,14 @@ def _fold(x, where, vals, reduce, include_self):
 class ScatterReduceBackward0(Node):
     """y = x.scatter_reduce(d, i, src, op)   ->   sum: dx = g, dsrc = g.gather(d, i);  mean: both over the
     count N;  amax/amin: g split evenly among the x and src entries equal to y;  prod: g y / x, g y / src"""
-    __slots__ = ("where", "reduce", "include_self", "count", "src_shape", "region")
+    __slots__ = ("where", "reduce", "include_self", "count", "src_shape", "region", "index_shape", "dim", "index",
+                 "reduce_kind")
 
     def backward(self, g):
         x, src, y = self.saved()
+        if self.reduce == "prod":       # torch's formula reads (zeros > 1).any().item(): refused in a vmap
+            from .._vmap_dynamic import note
+            note("item_internal", _wrap(np.concatenate([np.ravel(getattr(t, "_data", t)) for t in (x, src)])))
         if not is_array(g):     # create_graph: recorded (scatter_reduce_double.py)
             from .scatter_reduce_double import graph_grads
             out = graph_grads(self, self.m, g, x, src, y)
@@ -85,6 +89,9 @@ class ScatterReduceBackward0(Node):
             gx = gx.copy()
             gx[where] = 0
         gx = gx.reshape(shape)
+        if self.index_shape != tuple(self.src_shape):     # an index smaller than src: torch's shapes
+            from ._scatter_src_grad import reduce_src_grad
+            return gx, reduce_src_grad(self, x, src, y, g)
         gsrc = np.zeros(self.src_shape, g.dtype)
         gsrc[self.region] = gs
         return gx, gsrc
@@ -131,12 +138,20 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         nothing = np.zeros(0, np.int64)
         region = (nothing,) * src._data.ndim if src._data.ndim else Ellipsis
         return _reduce_op(input, src, (nothing,) * max(x.ndim, 1), region, reduce, include_self,
-                          ScatterReduceBackward0)
+                          ScatterReduceBackward0, idx.shape)
+    shape = idx.shape
+    if idx.ndim == 0 or src._data.ndim == 0:
+        # torch reads a 0-d index or src as one element along dim 0: folded as 1-element vectors (a 0-d
+        # src through a view), the src gradient still checked against a 0-d index's own shape
+        shape = idx.shape if src._data.ndim else (1,)
+        idx = idx.reshape(1)
+        src = src.reshape(1) if src._data.ndim == 0 else src
     region = tuple(slice(0, n) for n in idx.shape)
-    return _reduce_op(input, src, _full_index(idx, d), region, reduce, include_self, ScatterReduceBackward0)
+    return _reduce_op(input, src, _full_index(idx, d), region, reduce, include_self, ScatterReduceBackward0,
+                      shape, (d, idx, "scatter"))
 
 
-def _reduce_op(input, src, where, region, reduce, include_self, node_cls):
+def _reduce_op(input, src, where, region, reduce, include_self, node_cls, index_shape=None, by=(None, None, None)):
     x = input._data
     out, count = _fold(_one_d(x), where, src._data[region], reduce, include_self)
     r = _wrap(out.reshape(x.shape).astype(x.dtype, copy=False))
@@ -147,6 +162,8 @@ def _reduce_op(input, src, where, region, reduce, include_self, node_cls):
         node = node_cls()
         node.where, node.reduce, node.include_self, node.count = where, reduce, include_self, count
         node.src_shape, node.region = src._data.shape, region
+        node.index_shape = tuple(src._data.shape if index_shape is None else index_shape)
+        node.dim, node.index, node.reduce_kind = by        # (the graph's formulas under create_graph)
         node.save(original(input), src, r, result_at=2)
         record(node, r, input, src)
     return r
@@ -179,7 +196,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     full = np.broadcast_to(i.reshape((-1,) + (1,) * (s.ndim - d - 1)), s.shape) if s.ndim else i
     where = _full_index(full, d)
     region = tuple(slice(0, n) for n in s.shape)
-    return _reduce_op(input, source, where, region, reduce, include_self, IndexReduceBackward0)
+    return _reduce_op(input, source, where, region, reduce, include_self, IndexReduceBackward0, None, (d, i, "index"))
 
 
 def scatter_reduce_(input, dim, index, src, reduce, *, include_self=True):
