@@ -198,7 +198,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
                 if draws is not None:
                     draws.begin(i)
                 if i and rng is not None:
-                    after_first = rng.get_state() if i == 1 else after_first
+                    if i == 1:
+                        after_first = rng.get_state()
                     rng.set_state(start)
                 # an empty batch: torch still runs the function once (on a batch of none); here on one
                 # sample of zeros, for the outputs' shapes

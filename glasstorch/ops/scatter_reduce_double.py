@@ -18,7 +18,6 @@ def graph_grads(node, m, g, x, src, y):
     xd, yd = _one_d(x._data), _one_d(y._data)
     dt = g._data.dtype
     g1 = g if tuple(g.shape) == xd.shape else g.reshape(xd.shape)     # (no ViewBackward0 when nothing folds)
-    where = tuple(_wrap(np.asarray(w, np.int64)) for w in node.where)
     if red == "prod":               # scatter_reduce_prod_double.py
         from .scatter_reduce_prod_double import prod_graph_grads
         gx, gs = prod_graph_grads(node, m, g1, x.reshape(xd.shape), src, y.reshape(xd.shape))

@@ -17,9 +17,9 @@ from .._tensor import Tensor
 from ._coo import not_on_sparse
 from ._csc import SparseCscTensor, csc_from_coo
 from ._csr import SparseCsrTensor, csr_from_coo
+from ._csr_ops import NAMES as _LONG, _refused as _unsupported
 
 _SHORT = {"sparse_csr": "CSR", "sparse_csc": "CSC"}
-_LONG = {"sparse_csr": "SparseCsr", "sparse_csc": "SparseCsc"}
 
 
 def _no_strides(t):
@@ -52,13 +52,6 @@ def _coo_only(name):
 def _dispatch_refused(name, op):
     def method(self, *args, **kwargs):
         raise not_on_sparse(op, "SparseCsrCPU")
-    method.__name__ = name
-    return method
-
-
-def _unsupported(name):
-    def method(self, *args, **kwargs):
-        raise RuntimeError(f"unsupported tensor layout: {_LONG[self.layout.name]}")
     method.__name__ = name
     return method
 

@@ -12,33 +12,7 @@ tensors, autograd.
 import numpy as np
 
 from .._tensor import Tensor
-from ._csr_ctor import _index_array
-
-SORTED_MSG = ("`row_indices[..., ccol_indices[..., i - 1]:ccol_indices[..., i]] for all i = 1, ..., ncols are "
-              "sorted and distinct along the last dimension values` is not satisfied.")
-
-
-def _check(ccol, row, nnz, size, sorted_too):
-    """torch's invariant errors, in torch's order."""
-    nrows, ncols = size
-    if ccol.shape[0] != ncols + 1:
-        raise RuntimeError(f"ccol_indices.shape[-1] must be equal to the number of columns + 1 (={ncols + 1}), "
-                           f"but got {ccol.shape[0]}")
-    if row.shape[0] != nnz:
-        raise RuntimeError(f"row_indices.shape[-1] must be equal to nnz (={nnz}) as defined by values.shape[0], "
-                           f"but got {row.shape[0]}")
-    if ccol[0] != 0:
-        raise RuntimeError("`ccol_indices[..., 0] == 0` is not satisfied.")
-    if ccol[-1] != nnz:
-        raise RuntimeError("`ccol_indices[..., -1] == nnz` is not satisfied.")
-    if np.any(np.diff(ccol) < 0):
-        raise RuntimeError(SORTED_MSG)     # torch's check reports a decreasing ccol this way
-    if nnz and (row.min() < 0 or row.max() >= nrows):
-        raise RuntimeError("`0 <= row_indices < nrows` is not satisfied.")
-    if sorted_too:
-        cols = np.repeat(np.arange(ccol.shape[0] - 1), np.diff(ccol))
-        if np.any((cols[1:] == cols[:-1]) & (row[1:] <= row[:-1])):
-            raise RuntimeError(SORTED_MSG)
+from ._csr_ctor import _check, _index_array
 
 
 def sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None,
@@ -68,6 +42,6 @@ def sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=Non
         size = (int(row.max()) + 1 if row.shape[0] else 0, ccol.shape[0] - 1)
     size = tuple(int(s) for s in size)
     on = ENABLED[0] if check_invariants is None else check_invariants
-    _check(ccol, row, nnz, size, bool(on))
+    _check(ccol, row, nnz, size, bool(on), csc=True)
     cols = np.repeat(np.arange(size[1], dtype=np.int64), np.diff(ccol))
     return csc_from_coo(np.stack([row.copy(), cols]), vals, size)

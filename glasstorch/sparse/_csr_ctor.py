@@ -15,8 +15,13 @@ import numpy as np
 
 from .._tensor import Tensor
 
-SORTED_MSG = ("`col_indices[..., crow_indices[..., i - 1]:crow_indices[..., i]] for all i = 1, ..., nrows are "
-              "sorted and distinct along the last dimension values` is not satisfied.")
+
+def _sorted_msg(comp, plain, dim):
+    return (f"`{plain}_indices[..., {comp}_indices[..., i - 1]:{comp}_indices[..., i]] for all i = 1, ..., {dim} are "
+            "sorted and distinct along the last dimension values` is not satisfied.")
+
+
+SORTED_MSG = _sorted_msg("crow", "col", "nrows")
 
 
 def _index_array(x):
@@ -24,25 +29,28 @@ def _index_array(x):
     return arr.astype(np.int64) if arr.dtype == np.bool_ else arr
 
 
-def _check(crow, col, nnz, size, sorted_too):
-    """torch's invariant errors, in torch's order."""
-    nrows, ncols = size
-    if crow.shape[0] != nrows + 1:
-        raise RuntimeError(f"crow_indices.shape[-1] must be equal to the number of rows + 1 (={nrows + 1}), "
-                           f"but got {crow.shape[0]}")
-    if col.shape[0] != nnz:
-        raise RuntimeError(f"col_indices.shape[-1] must be equal to nnz (={nnz}) as defined by values.shape[0], "
-                           f"but got {col.shape[0]}")
-    if crow[0] != 0:
-        raise RuntimeError("`crow_indices[..., 0] == 0` is not satisfied.")
-    if crow[-1] != nnz:
-        raise RuntimeError("`crow_indices[..., -1] == nnz` is not satisfied.")
-    if np.any(np.diff(crow) < 0):
-        raise RuntimeError(SORTED_MSG)     # torch's check reports a decreasing crow this way
-    if nnz and (col.min() < 0 or col.max() >= ncols):
-        raise RuntimeError("`0 <= col_indices < ncols` is not satisfied.")
-    if sorted_too and not _rows_sorted(crow, col):
-        raise RuntimeError(SORTED_MSG)
+def _check(comp, plain, nnz, size, sorted_too, csc=False):
+    """torch's invariant errors, in torch's order, for CSR (``comp`` = crow_indices, ``plain`` = col_indices)
+    or CSC (``csc``: ccol_indices and row_indices, the roles of rows and columns swapped)."""
+    c, p, lines, others = ("ccol", "row", "columns", "nrows") if csc else ("crow", "col", "rows", "ncols")
+    n_lines, n_others = (size[1], size[0]) if csc else size
+    msg = _sorted_msg(c, p, "ncols" if csc else "nrows")
+    if comp.shape[0] != n_lines + 1:
+        raise RuntimeError(f"{c}_indices.shape[-1] must be equal to the number of {lines} + 1 (={n_lines + 1}), "
+                           f"but got {comp.shape[0]}")
+    if plain.shape[0] != nnz:
+        raise RuntimeError(f"{p}_indices.shape[-1] must be equal to nnz (={nnz}) as defined by values.shape[0], "
+                           f"but got {plain.shape[0]}")
+    if comp[0] != 0:
+        raise RuntimeError(f"`{c}_indices[..., 0] == 0` is not satisfied.")
+    if comp[-1] != nnz:
+        raise RuntimeError(f"`{c}_indices[..., -1] == nnz` is not satisfied.")
+    if np.any(np.diff(comp) < 0):
+        raise RuntimeError(msg)     # torch's check reports a decreasing compressed index this way
+    if nnz and (plain.min() < 0 or plain.max() >= n_others):
+        raise RuntimeError(f"`0 <= {p}_indices < {others}` is not satisfied.")
+    if sorted_too and not _rows_sorted(comp, plain):
+        raise RuntimeError(msg)
 
 
 def _rows_sorted(crow, col):
