@@ -37,11 +37,8 @@ class TrainingMode(_Enum):
     TRAINING = 2
 
 
-class _IntEnum(enum.IntEnum):
+class _IntEnum(int, _Enum):
     """torch's arithmetic enums: also equal to their numbers."""
-
-    def __str__(self):
-        return f"{type(self).__name__}.{self.name}"
 
     __format__ = object.__format__
 

@@ -49,14 +49,17 @@ def _sequential(la, lb, m, k, p):
     return k <= 3 or (p <= 3 and not gemv)          # NT
 
 
-def running_sum(x, y):
-    """``x @ y`` for 2-d float arrays as the running sum over k, where MKL computes it so; else None."""
+def running_sum(x, y, start=None):
+    """``x @ y`` for 2-d float arrays as the running sum over k, where MKL computes it so; else None.
+    ``start``: what the sum starts from instead of +0, broadcast to the result (addmm's C where MKL's
+    kernel adds it first)."""
     if not (x.dtype == y.dtype and x.dtype.char in "fd" and x.ndim == 2 == y.ndim and x.shape[1] == y.shape[0]):
         return None                     # (mismatched sizes: the caller's BLAS call raises)
     m, k = x.shape
     p = y.shape[1]
     if k == 1 and m > 1 < p:
-        return x * y                    # MKL writes the products themselves: a -0 stays (_gemm_order.mm)
+        # MKL writes the products themselves: a -0 stays (_gemm_order.mm)
+        return x * y if start is None else start + x * y
     if k < 2 or m == 0 or p == 0 or k > 7 and m != 1:
         return None                     # one product (or none): every order agrees
     la, lb = _layout(x), _layout(y)
@@ -67,28 +70,29 @@ def running_sum(x, y):
             return None
         from ._sum_order import _seq
         terms = x[0][:, None] * y
-        terms[0] += 0.0
+        terms[0] += 0.0 if start is None else np.broadcast_to(start, (1, p))[0]
         return _seq(terms, 0)[None, :]
     out = x[:, :1] * y[:1]
-    out += 0.0                          # MKL's sum starts from +0: a -0 product gives +0
+    out += 0.0 if start is None else start      # MKL's sum starts from +0: a -0 product gives +0
     for i in range(1, k):
         out += x[:, i:i + 1] * y[i:i + 1]      # each product rounded, then added in turn
     return out
 
 
-def running_mv(a, v):
+def running_mv(a, v, start=None):
     """``a @ v`` (mv) for a float matrix and a vector, as the running sum where MKL's gemv adds so: a
     column-major matrix (torch's addmv calls gemv "n" when ``a.stride(0) == 1`` and its leading dimension
     fits: a transposed row-major matrix, as in mv's gradient ``A.t() @ g``), every size (measured bit for
     bit, m up to 5,000, k up to 3,000, 1 and 2 threads); a row-major one (gemv "t", dot products) with
-    k <= 4, or m <= 3 and k <= 11 for float32, k <= 9 for float64; else None."""
+    k <= 4, or m <= 3 and k <= 11 for float32, k <= 9 for float64; else None.  ``start``: what the
+    column-major kernel's sums start from instead of +0 (addmv's C)."""
     if not (a.dtype == v.dtype and a.dtype.char in "fd" and a.ndim == 2 and v.ndim == 1 and a.shape[1] == v.shape[0]):
         return None
     m, k = a.shape
     if k >= 2 and m > 0 and _column_major(a):
         from ._sum_order import _seq
         terms = a * v                   # each product rounded, then added in turn from +0
-        terms[:, 0] += 0.0
+        terms[:, 0] += 0.0 if start is None else start
         return _seq(terms, 1)
     if k < 2 or m == 0 or k > (4 if m > 3 else 11 if a.dtype.char == "f" else 9) or _layout(a) != "N":
         return None
@@ -167,29 +171,22 @@ def addmm_small(c, x, y):
     or adds C to the finished sum, by layout (measured bit for bit against torch 2.13, float32 and
     float64, m, p up to 12, k up to 7, C a row or a full matrix): C first when ``y`` is row-major, or,
     for one column (p == 1), when ``x`` is a transposed view, or for a single entry (m == p == 1)."""
-    prod = running_sum(x, y)
-    if prod is None or c.dtype != x.dtype or c.ndim > 2 or any(s not in (1, t) for s, t in
-                                                               zip(c.shape[::-1], prod.shape[::-1])):
-        return None                     # (a C that does not broadcast: the caller raises torch's error)
     m, k = x.shape
     p = y.shape[1]
-    if k < 2 or not (m == p == 1 or (_layout(x) == "T" if p == 1 else _layout(y) == "N")):
-        return prod + c                 # C added to the sum (one product: either order is the same)
-    acc = np.array(np.broadcast_to(c, prod.shape), dtype=prod.dtype)
-    for i in range(k):
-        acc += x[:, i:i + 1] * y[i:i + 1]
-    return acc
+    if c.dtype != x.dtype or c.ndim > 2 or any(s not in (1, t) for s, t in zip(c.shape[::-1], (p, m))):
+        return None                     # (a C that does not broadcast: the caller raises torch's error)
+    first = k >= 2 and (m == p == 1 or (_layout(x) == "T" if p == 1 else _layout(y) == "N"))
+    prod = running_sum(x, y, c if first else None)
+    # C added to the finished sum otherwise (one product: either order is the same)
+    return None if prod is None else prod if first else prod + c
 
 
 def addmv_small(c, a, v):
     """``torch.addmv(c, a, v)`` (alpha = beta = 1) where MKL's gemv makes the product; else None.  Its
     "n" kernel (a column-major ``a``) starts each running sum at C; the dot-product kernel (row-major)
     adds C to the finished sum (measured against torch 2.13 as ``running_mv``)."""
-    if c.dtype != a.dtype or running_mv(a, v) is None:
+    if c.dtype != a.dtype:
         return None
-    if not _column_major(a):
-        return running_mv(a, v) + c
-    from ._sum_order import _seq
-    terms = a * v
-    terms[:, 0] += c
-    return _seq(terms, 1)
+    first = _column_major(a)
+    r = running_mv(a, v, c if first else None)
+    return None if r is None else r if first else r + c

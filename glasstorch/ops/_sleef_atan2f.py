@@ -75,13 +75,14 @@ def atan2f(y, x):
     return r.reshape(shape)
 
 
-def by_blocks(routine, a, b, dtype):
-    """SLEEF's ``routine`` on the vector blocks of torch's atan2 loop over ``a`` and ``b`` (broadcast to
-    one shape of ``dtype``), glibc's atan2 (NumPy's loop) elsewhere (``_sleef_loop.vector_mask``)."""
+def by_blocks(routine, a, b, dtype, glibc=np.arctan2):
+    """SLEEF's ``routine`` on the vector blocks of torch's loop over ``a`` and ``b`` (broadcast to one
+    shape of ``dtype``), glibc's function (NumPy's loop, ``glibc``: atan2 by default) elsewhere
+    (``_sleef_loop.vector_mask``)."""
     from ._sleef_loop import vector_mask
     a, b = np.broadcast_arrays(np.asarray(a, dtype), np.asarray(b, dtype))
     with np.errstate(all="ignore"):
-        plain = np.arctan2(a, b)
+        plain = glibc(a, b)
     if not a.ndim or not a.size:
         return plain
     vector = vector_mask(a, b)

@@ -81,15 +81,5 @@ def hypotd(x, y):
 def hypot_kernel(a, b):
     """torch's float64 hypot kernel of ``a`` and ``b`` (broadcast): SLEEF's on the loop's vector blocks,
     glibc's (NumPy's) elsewhere."""
-    from ._sleef_loop import vector_mask
-    a, b = np.broadcast_arrays(np.asarray(a, _F64), np.asarray(b, _F64))
-    with np.errstate(all="ignore"):
-        plain = np.hypot(a, b)
-    if not a.ndim or not a.size:
-        return plain
-    vector = vector_mask(a, b)
-    if vector is True:
-        return hypotd(a, b)
-    if vector.any():
-        plain[vector] = hypotd(a[vector], b[vector])
-    return plain
+    from ._sleef_atan2f import by_blocks
+    return by_blocks(hypotd, a, b, _F64, np.hypot)

@@ -11,37 +11,14 @@ tensors, autograd.
 """
 import numpy as np
 
-from .._tensor import Tensor
-from ._csr_ctor import _check, _index_array
+from ._csr_ctor import parse_compressed
 
 
 def sparse_csc_tensor(ccol_indices, row_indices, values, size=None, *, dtype=None, device=None,
                       pin_memory=False, requires_grad=False, check_invariants=None):
     """A CSC matrix with columns ``ccol_indices`` (ncols + 1), ``row_indices`` (nnz), ``values`` (nnz)."""
-    from .._creation import tensor
-    from .._user_warning import warn_once
-    from ._coo import _invariants_unset
-    from ._coo_checks import ENABLED
     from ._csc import csc_from_coo
-    if check_invariants is None:
-        _invariants_unset()
-    warn_once("sparse_csr_beta", "Sparse CSR tensor support is in beta state. If you miss a functionality in the "
-              "sparse tensor support, please submit a feature request to https://github.com/pytorch/pytorch/issues. "
-              "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/SparseCsrTensorImpl.cpp:49.)")
-    ccol, row = _index_array(ccol_indices), _index_array(row_indices)
-    if ccol.dtype != np.int64 or row.dtype != np.int64:
-        raise NotImplementedError("glasstorch: sparse_csc_tensor with indices that are not int64 is not implemented")
-    vals_t = values if isinstance(values, Tensor) else tensor(values)
-    if requires_grad or vals_t.requires_grad:
-        raise NotImplementedError("glasstorch: autograd through sparse CSC tensors is not implemented")
-    vals = np.array(vals_t._data, dtype=None if dtype is None else dtype.np)
-    if ccol.ndim != 1 or row.ndim != 1 or vals.ndim != 1 or (size is not None and len(size) != 2):
-        raise NotImplementedError("glasstorch: batched or hybrid sparse CSC tensors are not implemented")
-    nnz = vals.shape[0]
-    if size is None:
-        size = (int(row.max()) + 1 if row.shape[0] else 0, ccol.shape[0] - 1)
-    size = tuple(int(s) for s in size)
-    on = ENABLED[0] if check_invariants is None else check_invariants
-    _check(ccol, row, nnz, size, bool(on), csc=True)
+    ccol, row, vals, size = parse_compressed(ccol_indices, row_indices, values, size, dtype, requires_grad,
+                                             check_invariants, csc=True)
     cols = np.repeat(np.arange(size[1], dtype=np.int64), np.diff(ccol))
     return csc_from_coo(np.stack([row.copy(), cols]), vals, size)

@@ -60,38 +60,48 @@ def _rows_sorted(crow, col):
     return not np.any(same_row & (col[1:] <= col[:-1]))
 
 
-def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None,
-                      pin_memory=False, requires_grad=False, check_invariants=None):
-    """A CSR matrix with rows ``crow_indices`` (nrows + 1), ``col_indices`` (nnz), ``values`` (nnz)."""
+def parse_compressed(comp_in, plain_in, values, size, dtype, requires_grad, check_invariants, csc=False):
+    """The steps torch's CSR and CSC constructors share, in its order (for CSC the roles of rows and
+    columns swapped): the beta warning, the index arrays, the values, the default size, the invariant
+    checks.  Returns (compressed indices, plain indices, values, size)."""
     from .._creation import tensor
     from .._user_warning import warn_once
     from ._coo import _invariants_unset
     from ._coo_checks import ENABLED
-    from ._csr import csr_from_coo
+    name, short = ("sparse_csc_tensor", "CSC") if csc else ("sparse_csr_tensor", "CSR")
     if check_invariants is None:
         _invariants_unset()
     warn_once("sparse_csr_beta", "Sparse CSR tensor support is in beta state. If you miss a functionality in the "
               "sparse tensor support, please submit a feature request to https://github.com/pytorch/pytorch/issues. "
               "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/SparseCsrTensorImpl.cpp:49.)")
-    crow, col = _index_array(crow_indices), _index_array(col_indices)
-    if crow.dtype != col.dtype and (crow.dtype.kind not in "iu" or col.dtype.kind not in "iu"):
+    comp, plain = _index_array(comp_in), _index_array(plain_in)
+    if not csc and comp.dtype != plain.dtype and (comp.dtype.kind not in "iu" or plain.dtype.kind not in "iu"):
         from .._dtype import _SCALAR_TYPES as names
         raise RuntimeError(f"crow_indices and col_indices must have the same dtype, bot got "
-                           f"{names[crow.dtype.name]} and {names[col.dtype.name]}, respectively")
-    if crow.dtype != np.int64 or col.dtype != np.int64:
-        raise NotImplementedError("glasstorch: sparse_csr_tensor with indices that are not int64 is not implemented")
+                           f"{names[comp.dtype.name]} and {names[plain.dtype.name]}, respectively")
+    if comp.dtype != np.int64 or plain.dtype != np.int64:
+        raise NotImplementedError(f"glasstorch: {name} with indices that are not int64 is not implemented")
     vals_t = values if isinstance(values, Tensor) else tensor(values)
     if requires_grad or vals_t.requires_grad:
-        raise NotImplementedError("glasstorch: autograd through sparse CSR tensors is not implemented")
+        raise NotImplementedError(f"glasstorch: autograd through sparse {short} tensors is not implemented")
     vals = np.array(vals_t._data, dtype=None if dtype is None else dtype.np)
-    if crow.ndim != 1 or col.ndim != 1 or vals.ndim != 1 or (size is not None and len(size) != 2):
-        raise NotImplementedError("glasstorch: batched or hybrid sparse CSR tensors are not implemented")
-    nnz = vals.shape[0]
+    if comp.ndim != 1 or plain.ndim != 1 or vals.ndim != 1 or (size is not None and len(size) != 2):
+        raise NotImplementedError(f"glasstorch: batched or hybrid sparse {short} tensors are not implemented")
     if size is None:
-        size = (crow.shape[0] - 1, int(col.max()) + 1 if col.shape[0] else 0)
+        lines, others = comp.shape[0] - 1, int(plain.max()) + 1 if plain.shape[0] else 0
+        size = (others, lines) if csc else (lines, others)
     size = tuple(int(s) for s in size)
     on = ENABLED[0] if check_invariants is None else check_invariants
-    _check(crow, col, nnz, size, bool(on))
+    _check(comp, plain, vals.shape[0], size, bool(on), csc=csc)
+    return comp, plain, vals, size
+
+
+def sparse_csr_tensor(crow_indices, col_indices, values, size=None, *, dtype=None, device=None,
+                      pin_memory=False, requires_grad=False, check_invariants=None):
+    """A CSR matrix with rows ``crow_indices`` (nrows + 1), ``col_indices`` (nnz), ``values`` (nnz)."""
+    from ._csr import csr_from_coo
+    crow, col, vals, size = parse_compressed(crow_indices, col_indices, values, size, dtype, requires_grad,
+                                             check_invariants)
     rows = np.repeat(np.arange(size[0], dtype=np.int64), np.diff(crow))
     # marked coalesced even with unsorted columns: torch's to_sparse() of it claims coalesced too
     return csr_from_coo(np.stack([rows, col.copy()]), vals, size)
