@@ -9,6 +9,9 @@
   glasstorch lab site [-o DIR]             build the labs' website (MkDocs Material)
   glasstorch lab fill NN                   (authors) rewrite a lab's outputs from real torch
   glasstorch run script.py [args]          run a script with `import torch` giving glasstorch
+  glasstorch run -m module [args]          the same for a module (python -m module)
+  glasstorch torchrun --nproc-per-node=N script.py [args]
+                                           torchrun: N worker processes of a distributed script
   glasstorch check FILE.md [--backend B]   run any document's cells and compare their outputs
   glasstorch demo                          lab 01 on glasstorch, as a code-along
 """
@@ -126,9 +129,18 @@ def main(argv=None):
             raise SystemExit("usage: glasstorch run script.py [args...]")
         from ._shim import install_as_torch
         install_as_torch()
+        if argv[0] == "-m" and len(argv) > 1:
+            sys.argv = argv[1:]
+            sys.path.insert(0, os.getcwd())
+            runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+            return 0
         sys.argv = argv
         sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
         _run_script(argv[0])
+        return 0
+    if cmd == "torchrun":
+        from .distributed.run import main as torchrun
+        torchrun(argv)
         return 0
     if cmd == "check":
         from ._cells import main as cells_main

@@ -15,6 +15,8 @@ hands unknown names to ``namespace`` below.
 """
 import types
 
+from . import _torch_function as _tf
+
 # {namespace: {op name: OpOverloadPacket}} for the namespaces torch.library has defined
 REGISTRY = {}
 _NAMESPACES = {}
@@ -43,6 +45,9 @@ class OpNamespace(types.ModuleType):
             fn = _aten_function(op_name)
             if fn is not None:
                 packet = OpOverloadPacket("aten", op_name, {"default": fn}, any_overload=True)
+        if packet is None and self.name == "profiler":
+            from ._ops_profiler import packet as profiler_op
+            packet = profiler_op(op_name)
         if packet is None:
             raise AttributeError(f"'_OpNamespace' '{self.name}' object has no attribute '{op_name}'")
         return packet
@@ -53,6 +58,8 @@ class OpOverloadPacket:
 
     def __init__(self, ns, name, overloads, any_overload=False):
         self._ns, self._name, self._any = ns, name, any_overload
+        # what torch.fx names a node calling it by, and prints as its target (torch.ops.ns.name)
+        self.__name__, self.__module__ = name, "torch._ops." + ns
         self._overloads = {k: OpOverload(self, k, fn) for k, fn in overloads.items()}
 
     def add_overload(self, overload_name, fn, schema=None):
@@ -60,16 +67,19 @@ class OpOverloadPacket:
         return self._overloads[overload_name]
 
     def __getattr__(self, overload_name):
-        if overload_name.startswith("__") or overload_name.startswith("_"):
+        if overload_name.startswith("__"):
             raise AttributeError(overload_name)
         op = self._overloads.get(overload_name)
-        if op is None and self._any:
+        if op is None and self._any and not overload_name.startswith("_"):
             op = OpOverload(self, overload_name, self._overloads["default"]._fn)
         if op is None:
             raise AttributeError(f"The underlying op of '{self}' has no overload name '{overload_name}'")
         return op
 
     def __call__(self, *args, **kwargs):
+        if _tf.STATE.active and _tf.overloaded_args(args + tuple(kwargs.values())):
+            from .overrides import handle_torch_function   # an fx Proxy records the call as a node
+            return handle_torch_function(self, args + tuple(kwargs.values()), *args, **kwargs)
         first = self._overloads.get("default") or next(iter(self._overloads.values()))
         return first(*args, **kwargs)
 
@@ -89,8 +99,12 @@ class OpOverload:
     def __init__(self, packet, overload_name, fn, schema=None):
         self.overloadpacket, self._overloadname, self._fn, self._schema = packet, overload_name, fn, schema
         self._namespace, self._opname = packet._ns, packet._name
+        self.__name__, self.__module__ = f"{packet._name}.{overload_name}", "torch._ops." + packet._ns
 
     def __call__(self, *args, **kwargs):
+        if _tf.STATE.active and _tf.overloaded_args(args + tuple(kwargs.values())):
+            from .overrides import handle_torch_function   # an fx Proxy records the call as a node
+            return handle_torch_function(self, args + tuple(kwargs.values()), *args, **kwargs)
         return self._fn(*args, **kwargs)
 
     def name(self):
@@ -109,6 +123,9 @@ def _aten_function(name):
     import glasstorch
     from glasstorch import Tensor
     from glasstorch.nn import functional
+    from glasstorch._aten_losses import SCHEMAS       # (their reduction defaults to mean, as an int)
+    if name in SCHEMAS:
+        return SCHEMAS[name]
     for owner in (glasstorch, functional):
         fn = getattr(owner, name, None) if not name.startswith("_") else None
         if callable(fn) and not isinstance(fn, type):

@@ -235,7 +235,9 @@ def _rendezvous(url, rank, world_size, timeout):
         host, port = p.hostname, p.port
     else:
         raise RuntimeError(f"No rendezvous handler for {p.scheme}://")
-    store = TCPStore(host, port, world_size, is_master=rank == 0, timeout=timeout)
+    # under torchrun the launcher serves the store (TORCHELASTIC_USE_AGENT_STORE); otherwise rank 0 does
+    agent = p.scheme == "env" and os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
+    store = TCPStore(host, port, world_size, is_master=rank == 0 and not agent, timeout=timeout)
     return store, rank, world_size
 
 

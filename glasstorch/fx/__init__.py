@@ -13,7 +13,8 @@ from ._symbolic_trace import Tracer, symbolic_trace, wrap, PH
 from .interpreter import Interpreter, Transformer
 from . import passes  # noqa: F401
 from . import subgraph_rewriter  # noqa: F401
+from .subgraph_rewriter import replace_pattern
 
 __all__ = ["symbolic_trace", "Tracer", "wrap", "Graph", "GraphModule", "Interpreter", "Transformer", "Node", "Proxy",
-           "map_arg", "map_aggregate", "has_side_effect", "Attribute", "TraceError", "GraphAppendingTracer",
+           "replace_pattern", "map_arg", "map_aggregate", "has_side_effect", "Attribute", "TraceError", "GraphAppendingTracer",
            "TracerBase", "PH"]

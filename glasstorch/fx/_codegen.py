@@ -69,6 +69,8 @@ def _gen(graph, root_module, namespace, verbose=False):
 
     def add_global(name_hint, obj):
         q = torch_qualified_name(obj) if callable(obj) and obj is not glasstorch.device else None
+        if q is None and getattr(obj, "__module__", None).__class__ is str and obj.__module__.startswith("torch._ops."):
+            q = get_qualified_name(obj)     # torch.ops.aten.add.Tensor
         if q is not None:
             torch_names[q] = obj            # written out in full, found through `torch`
             return q

@@ -174,6 +174,9 @@ def _unwrap(fn):
 def torch_qualified_name(fn):
     """torch's name for a glasstorch function or Tensor method (None when ``fn`` is not ours)."""
     from .._tensor import Tensor
+    from .._op_namespaces import OpOverload, OpOverloadPacket
+    if isinstance(fn, (OpOverload, OpOverloadPacket)):
+        return None
     hit = _index().get(id(_unwrap(fn)))
     if hit is not None:
         return hit[1]
@@ -205,6 +208,8 @@ def get_qualified_name(func):
     if q is not None:
         return q
     name = func.__name__
+    if func.__module__.startswith("torch._ops."):  # torch.ops.<namespace>.<op>[.<overload>]
+        return f"torch.ops.{func.__module__[11:]}.{name}"
     if name == "<lambda>":
         try:
             name = inspect.getsource(func).split("=")[0].strip()

@@ -1,0 +1,1 @@
+"""``torch.distributed.elastic``: what ``torchrun`` (``glasstorch.distributed.run``) needs on one machine."""
