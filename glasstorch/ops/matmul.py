@@ -158,6 +158,9 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("self must be a matrix")
     if y.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
+    if mat2.__class__ is not Tensor and mat2.is_sparse:
+        from ..sparse._mm import check_dense_sparse
+        check_dense_sparse(x, mat2)
     _check_mm(x, y)
     return _record_product(MmBackward0, _wrap(_gemm_order.mm(x, y)), input, mat2)
 
@@ -199,7 +202,8 @@ def matmul(input, other, *, out=None):
     if not isinstance(other, Tensor):
         from .._arg_refuse import refuse         # torch's parser error for the call made (x.matmul: position 1)
         refuse(TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {tp_name(other)}"))
-    if input.__class__ is not Tensor and input.is_sparse and input.ndim == 2 == other.ndim:
+    if (input.__class__ is not Tensor and input.is_sparse or other.__class__ is not Tensor and other.is_sparse) \
+            and input.ndim == 2 == other.ndim:
         return mm(input, other)
     if input.__class__ is not Tensor and input.is_sparse and other.ndim > 2:
         raise RuntimeError("expand is unsupported for Sparse tensors")      # torch's batched matmul expands

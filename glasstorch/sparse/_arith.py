@@ -26,7 +26,9 @@ ADD_SPARSE_DENSE = "add(sparse, dense) is not supported. Use add(dense, sparse) 
 
 
 def _promote(a, b):
-    return np.promote_types(a, b)
+    """torch's promotion of two NumPy dtypes (float32 with int64 stays float32; NumPy widens it)."""
+    from .._dtype import FROM_NP, _promote_pair
+    return _promote_pair(FROM_NP[np.dtype(a)], FROM_NP[np.dtype(b)]).np
 
 
 def merge_arrays(ti, tv, si, sv, alpha, size):

@@ -97,6 +97,15 @@ def check_sparse_dense(mat1, mat2):
         raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {mat1._size[1]}, got {d.shape[0]}")
 
 
+def check_dense_sparse(x, mat2):
+    """torch's checks for dense ``x`` @ sparse ``mat2``, which it runs as ``(mat2.t() @ x.t()).t()``."""
+    from ..ops.inplace import type_name
+    if x.shape[1] != mat2._size[0]:
+        raise RuntimeError(f"addmm: Argument #3 (dense): Expected dim 0 size {mat2._size[0]}, got {x.shape[1]}")
+    if mat2._vals.dtype != x.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(mat2._vals.dtype)} but found {type_name(x.dtype)}")
+
+
 def _sparse_dense(mat1, mat2, node_cls=SparseAddmmBackward0):
     """sparse ``mat1`` @ dense ``mat2`` as torch's sparse addmm computes it (``torch.sparse.mm`` and,
     with ``node_cls=MmBackward0``, ``torch.mm``)."""
@@ -163,6 +172,8 @@ def mm(mat1, mat2, reduce=None):
         return _sparse_dense(mat1, mat2)
     from .. import _creation
     from ..ops.matmul import addmm
+    if isinstance(mat2, SparseTensor) and mat2.layout.name == "sparse_coo" and mat1.ndim == 2 == mat2.ndim:
+        check_dense_sparse(mat1._data, mat2)
     t = _creation.zeros(mat1.size(-2), mat2.size(-1), dtype=mat1.dtype)
     return addmm(t.transpose(-2, -1), mat2.transpose(-2, -1), mat1.transpose(-2, -1), beta=0).transpose(-2, -1)
 
@@ -204,9 +215,13 @@ def sparse_sparse(mat1, mat2, name="sparse.mm"):
     if mat1._size[1] != mat2._size[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._size[0]}x{mat1._size[1]} and "
                            f"{mat2._size[0]}x{mat2._size[1]})")
+    if mat1._vals.dtype != mat2._vals.dtype:
+        from ..ops.inplace import type_name
+        raise RuntimeError(f"mat1 dtype {type_name(mat1._vals.dtype)} does not match mat2 dtype "
+                           f"{type_name(mat2._vals.dtype)}")
     with no_grad():
         a, b = mat1.coalesce(), mat2.coalesce()
-    dt = np.promote_types(a._vals.dtype, b._vals.dtype)
+    dt = a._vals.dtype
     ai, av, bi, bv = a._idx, a._vals.astype(dt), b._idx, b._vals.astype(dt)
     b_start = np.searchsorted(bi[0], np.arange(b._size[0] + 1))
     rows, cols, vals = [], [], []
