@@ -52,8 +52,8 @@ def complex_divide(x, y, dtype):
         im = np.where(big, _fma(-a, rat, b, ct), _fma(b, rat, -a, ct)) * scl
         if lone is not None:            # its numerators unfused: (a + b r) s, (b - a r) s
             fa, fb, fr, fs, fbig = (v.reshape(-1)[lone] for v in (a, b, rat, scl, big))
-            re.reshape(-1)[lone] = np.where(fbig, fa + fb * fr, fa * fr + fb) * fs
-            im.reshape(-1)[lone] = np.where(fbig, fb - fa * fr, fb * fr - fa) * fs
+            re.flat[lone] = np.where(fbig, fa + fb * fr, fa * fr + fb) * fs     # (.flat: any layout)
+            im.flat[lone] = np.where(fbig, fb - fa * fr, fb * fr - fa) * fs
         zero = (c == 0) & (d == 0)
         if zero.any():
             re = np.where(zero, a / np.abs(c), re)

@@ -85,7 +85,7 @@ def _emulated(a, b, c):
     if suspect.any():
         idx = np.nonzero(suspect.reshape(-1))[0]
         pick = lambda v: np.broadcast_to(np.asarray(v, _F64), r.shape).reshape(-1)[idx]  # noqa: E731
-        r.reshape(-1)[idx] = _fma32_fix(pick(a) * pick(b), pick(c))
+        r.flat[idx] = _fma32_fix(pick(a) * pick(b), pick(c))      # (.flat: r may be any layout)
     return r
 
 

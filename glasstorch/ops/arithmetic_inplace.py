@@ -6,7 +6,7 @@ import numpy as np
 
 from .._dtype import FROM_NP as FROM_NP_F
 from ._common import GRAD, Tensor
-from .inplace import commit, check_overlap
+from .inplace import commit, check_overlap, views_follow
 from .. import _func_captures as _captures
 from .._func_captures import LEVELS as _CAPTURE_LEVELS
 from .arithmetic import _alpha, _axpy, _floor_divide, _grad_alpha, _is_t, _rg, add, div, mul, neg, pow, sub
@@ -28,6 +28,8 @@ def add_(self, other, *, alpha=1):
             else:
                 np.copyto(x, _axpy(x, y, _alpha(alpha), FROM_NP_F[x.dtype]))
             self._vc[0] += 1
+            if self._base is not None or self.__dict__:
+                views_follow(self)
             return self
     return commit(self, lambda: add(self, other, alpha=alpha), "add", grad_inputs=(other,))
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, record, as_array, broadcast_error
-from .inplace import check_inplace, check_overlap, can_cast, type_name, writes_through_view, rebase_view
+from .inplace import check_inplace, check_overlap, can_cast, type_name, writes_through_view, rebase_view, \
+    views_follow
 from ._scalar_cast import checked_scalar
 from .. import _func_captures as _captures
 from .._func_captures import LEVELS as _CAPTURE_LEVELS
@@ -91,6 +92,8 @@ def fill_(t, value, _zero=False):
             node = record(ZeroBackward0() if _zero else FillBackward2(), t, t).grad_fn
         if writes_through_view(t):
             rebase_view(t, node)      # the base changed too: it gets CopySlices, as after any in-place op
+    if t._base is not None or t.__dict__:
+        views_follow(t)
     return t
 
 
@@ -133,6 +136,8 @@ def copy_(t, src):
         node = record(CopyBackwards(), t, t, src).grad_fn
         if writes_through_view(t):
             rebase_view(t, node)      # copying into a view changes its base: CopySlices, as torch records
+    if t._base is not None or t.__dict__:
+        views_follow(t)
     return t
 
 

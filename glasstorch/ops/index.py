@@ -16,7 +16,7 @@ from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
 from .shape import as_view, is_array, unsqueeze
 from .views import select, SliceBackward0, _record_index, scatter_into
 from .inplace import check_inplace, check_overlap, check_put_overlap, LEAF_INPLACE, VIEW_LEAF_INPLACE, refresh_views, \
-    rebase_view, writes_through_view
+    views_follow, rebase_view, writes_through_view
 from ._scalar_cast import checked_scalar
 from .index_layout import adv_result
 from .fill import copy_  # noqa: F401  (re-exported for callers that write whole tensors)
@@ -126,7 +126,7 @@ class IndexPutBackward0(CopySlices):
 def _put_backward(node, g):
     sel = node.sel
     if is_array(g):
-        gx = np.array(g)
+        gx = np.array(g, order="C")         # (reshape(-1) of another layout would be a copy: zeros lost)
         gx.reshape(-1)[sel.reshape(-1)] = 0
         gv = np.reshape(g, -1)[sel]
     else:       # create_graph: torch's copy_ / index_put_ gradients, built from differentiable ops
@@ -231,6 +231,8 @@ def setitem(input, index, value):
         elif writes_through_view(input):        # a write into a view changes its base: CopySlices there
             rebase_view(input, input.grad_fn)
             refresh_views(input._base)
+    elif input._base is not None or input.__dict__:
+        views_follow(input)
     return None
 
 

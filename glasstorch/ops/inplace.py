@@ -186,6 +186,8 @@ def commit(t, compute, name="", expanded_write=None, inputs=(), grad_inputs=()):
             t._rg = True
             t._out_nr = 0
         refresh_views(t if t._base is None else t._base)
+    elif t._base is not None or t.__dict__:
+        views_follow(t)
     return t
 
 
@@ -199,6 +201,15 @@ def _bypass_originals(fn):
             fn.next_functions = tuple(x[0].next_functions[0] if x[0] is not None and x[0].__dict__.get(
                 "_inplace_original") else x for x in nf)
             return
+
+
+def views_follow(t):
+    """After an in-place change of ``t`` (recorded or not: under no_grad too), torch regenerates the
+    grad_fn of every view whose version moved, as an AsStridedBackward0 over the base's current
+    history, so ``v = x[:2]; with no_grad(): x.zero_()`` leaves ``v.grad_fn`` an AsStridedBackward0."""
+    base = t._base if t._base is not None else t
+    if base._rg and base.__dict__.get("_views"):
+        refresh_views(base)
 
 
 def refresh_views(base):

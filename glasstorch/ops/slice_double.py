@@ -141,7 +141,7 @@ def zero_region_graph(g, zero, name):
 def zero_at(sel):
     """``zero`` for flat positions ``sel``."""
     def zero(a):
-        out = np.array(a)
+        out = np.array(a, order="C")        # (reshape(-1) of another layout would be a copy)
         out.reshape(-1)[np.asarray(sel).reshape(-1)] = 0
         return out
     return zero
