@@ -36,6 +36,18 @@ def parts_for(size, block=BLOCK):
     return max(1, min(get_num_threads(), size // block))
 
 
+def _in_callers_errstate(fn):
+    """``fn`` to run on a pool thread under the calling thread's NumPy error state: NumPy keeps it per
+    thread (a context variable), so a block computed elsewhere would otherwise warn where the caller
+    had silenced it (sqrt of a negative: torch's kernels never warn)."""
+    state = np.geterr()
+
+    def run(*args):
+        with np.errstate(**state):
+            return fn(*args)
+    return run
+
+
 def split_run(fn, extent, parts):
     """Call ``fn(start, stop)`` on ``parts`` contiguous ranges of ``range(extent)``, one per thread
     (this thread takes the first); exceptions propagate."""
@@ -44,7 +56,7 @@ def split_run(fn, extent, parts):
         return
     bounds = [extent * i // parts for i in range(parts + 1)]
     pool = _pool(parts - 1)
-    futures = [pool.submit(fn, bounds[i], bounds[i + 1]) for i in range(1, parts)]
+    futures = [pool.submit(_in_callers_errstate(fn), bounds[i], bounds[i + 1]) for i in range(1, parts)]
     fn(bounds[0], bounds[1])
     for f in futures:
         f.result()
@@ -67,7 +79,8 @@ def split_steal(fn, extent, parts):
         for i in todo:
             fn(bounds[i], bounds[i + 1])
     pool = _pool(parts - 1)
-    futures = [pool.submit(worker) for _ in range(parts - 1)]
+    pooled = _in_callers_errstate(worker)
+    futures = [pool.submit(pooled) for _ in range(parts - 1)]
     try:
         worker()
     finally:

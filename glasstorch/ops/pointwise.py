@@ -78,7 +78,7 @@ class RsqrtBackward0(Node):
         return ((-0.5 * g) * (y * y * y),)          # torch's -0.5 * grad * result.pow(3), pow(3) = (y y) y
 
 
-_log2, _log10 = nan_signed(np.log2, False), nan_signed(np.log10, False)
+_log2, _log10 = nan_signed(_libm.log2, False), nan_signed(_libm.log10, False)    # (MKL's: see _libm)
 
 
 def log2(input, *, out=None):
