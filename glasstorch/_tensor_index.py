@@ -17,6 +17,9 @@ class TensorIndex:
         from . import _func_captures
         if _func_captures.LEVELS:
             _func_captures.check(self, _func_captures.setitem_op(index))
+        from ._vmap_inplace_target import written
+        if written("setitem", self, value, index, args={"value": value}):
+            return                          # (made once, by vmap's first entry: _vmap_inplace_target.py)
         O.index.setitem(self, index, value)
 
     def index_select(self, dim, index):

@@ -186,7 +186,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         start = rng.get_state() if rng is not None else None
         from ._vmap_dynamic import LOGS, check
         from ._vmap_random import STACK, Draws
-        log = []
+        from ._vmap_inplace_target import VmapLog
+        log = VmapLog(n)            # (a list that knows the batch size, for the in-place errors' shapes)
         LOGS.append(log)
         # randomness="different": random ops draw for the whole batch (chunk) at once, as torch's do
         draws = Draws(n, chunk_size) if randomness == "different" else None

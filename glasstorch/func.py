@@ -83,41 +83,12 @@ def _submodule(module, path):
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
-    if isinstance(parameter_and_buffer_dicts, (list, tuple)):
-        merged, counts = {}, {}
-        for d in parameter_and_buffer_dicts:
-            for k in d:
-                counts[k] = counts.get(k, 0) + 1
-            merged.update(d)
-        repeated = [k for k, n in counts.items() if n > 1]
-        if repeated:
-            raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call is "
-                             "ambiguous")
-    else:
-        merged = dict(parameter_and_buffer_dicts)
+    from ._func_untie import check_strict, merge_dicts, untie
+    merged = merge_dicts(parameter_and_buffer_dicts)
+    # torch unties first, then checks the keys against every name (tied ones included)
+    merged = untie(module, merged) if tie_weights else dict(merged)
     if strict:
-        names = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
-        missing = sorted(names - set(merged))
-        unexpected = sorted(set(merged) - names)
-        if missing or unexpected:
-            msg = []
-            if unexpected:
-                msg.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
-            if missing:
-                msg.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
-            raise RuntimeError("Error(s) in reparametrizing for {}:\n\t{}".format(type(module).__name__,
-                                                                                   "\n\t".join(msg)))
-    if tie_weights:
-        # a tensor shared by several names (tied weights) follows the one given for any of them
-        by_id = {}
-        for n, t in list(module.named_parameters(remove_duplicate=False)) + \
-                list(module.named_buffers(remove_duplicate=False)):
-            by_id.setdefault(id(t), []).append(n)
-        for names in by_id.values():
-            given = [n for n in names if n in merged]
-            if given:
-                for n in names:
-                    merged.setdefault(n, merged[given[0]])
+        check_strict(module, merged)
     args = () if args is None else (args if isinstance(args, tuple) else (args,))
     restores = []
     try:

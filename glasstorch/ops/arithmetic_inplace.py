@@ -9,6 +9,8 @@ from ._common import GRAD, Tensor
 from .inplace import commit, check_overlap, views_follow
 from .. import _func_captures as _captures
 from .._func_captures import LEVELS as _CAPTURE_LEVELS
+from .._functorch_active import DEPTH as _FUNCTORCH_DEPTH
+from .._vmap_inplace_target import check as _vmap_target_check
 from .arithmetic import _alpha, _axpy, _floor_divide, _grad_alpha, _is_t, _rg, add, div, mul, neg, pow, sub
 
 
@@ -18,6 +20,8 @@ def add_(self, other, *, alpha=1):
     if alpha.__class__ is not int:
         _grad_alpha("add_", alpha)
     check_overlap(self, other)
+    if _FUNCTORCH_DEPTH[1] and _vmap_target_check("add", self, (other,)):
+        return self         # (made once, by vmap's first entry: _vmap_inplace_target.py)
     if not GRAD.enabled or not (self._rg or _rg(other)):
         # the optimizer's path: no graph, write straight into the array
         x = self._data

@@ -13,6 +13,7 @@ from .inplace import check_inplace, check_overlap, can_cast, type_name, writes_t
 from ._scalar_cast import checked_scalar
 from .. import _func_captures as _captures
 from .._func_captures import LEVELS as _CAPTURE_LEVELS
+from .._functorch_active import DEPTH as _FUNCTORCH_DEPTH
 
 
 class FillBackward2(Node):
@@ -79,6 +80,10 @@ def fill_(t, value, _zero=False):
     if _CAPTURE_LEVELS:
         _captures.check(t, "aten::zero_" if _zero else "aten::fill_.Tensor" if isinstance(value, Tensor)
                         else "aten::fill_.Scalar")
+    if _FUNCTORCH_DEPTH[1]:
+        from .._vmap_inplace_target import written
+        if written("fill", t, value):
+            return t
     if isinstance(value, Tensor) and value._data.ndim:
         _write(t, value)                 # (torch's value check comes first)
     check_inplace(t, expanded_ok=not isinstance(value, Tensor),    # torch fills an expanded tensor with a number
@@ -113,6 +118,10 @@ def copy_(t, src):
         return t
     if _CAPTURE_LEVELS:
         _captures.check(t, "aten::copy_")
+    if _FUNCTORCH_DEPTH[1]:
+        from .._vmap_inplace_target import check as _vmap_target_check
+        if _vmap_target_check("copy", t, (src,)):
+            return t        # (made once, by vmap's first entry: _vmap_inplace_target.py)
     # torch's copy_: the result requires grad only in a floating or complex tensor
     src_rg = isinstance(src, Tensor) and src._rg and t._data.dtype.kind in "fc"
     check_inplace(t, others=(src,) if src_rg else ())

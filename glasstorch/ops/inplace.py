@@ -11,6 +11,8 @@ from ..autograd.graph import Node, _TENSOR
 from . import _view_creation
 from .. import _func_captures as _captures
 from .._func_captures import LEVELS as _CAPTURE_LEVELS
+from .._functorch_active import DEPTH as _FUNCTORCH_DEPTH
+from .._vmap_inplace_target import check as _vmap_target_check
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -140,6 +142,8 @@ def commit(t, compute, name="", expanded_write=None, inputs=(), grad_inputs=()):
     if _CAPTURE_LEVELS and name:
         _captures.check(t, name)        # (functorch's check comes before autograd's)
     others = tuple(inputs) + tuple(grad_inputs)
+    if _FUNCTORCH_DEPTH[1] and _vmap_target_check(name, t, others, compute):
+        return t            # an unbatched write that vmap's first entry made already (torch makes it once)
     expanded = False
     if expanded_write is not None:
         from .expanded_writes import has_internal_overlap, warn_expanded

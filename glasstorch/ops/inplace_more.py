@@ -7,6 +7,9 @@ from . import shape, views, join, select, logical
 def _reshape_inplace(t, r, node_cls=None):
     """Make ``t`` become the view ``r`` (same memory, new shape/strides) with its graph node; torch
     names the in-place forms' nodes apart from the out-of-place ones (``squeeze_(d)``: SqueezeBackward4)."""
+    from .._vmap_inplace_target import written
+    if written("view", t):
+        return t            # (an unbatched tensor's shape changes once under vmap: _vmap_inplace_target.py)
     check_inplace(t)
     t._data = r._data
     t._vc[0] += 1          # torch counts a change of geometry as a change of the tensor
