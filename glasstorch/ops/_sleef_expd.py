@@ -59,11 +59,15 @@ def _poly4(s, s2, a, b, c, d):
 
 
 def expd(d):
-    """SLEEF's exp of a float64 array (any shape), as a float64 array."""
+    """SLEEF's exp of a float64 array (any shape), as a float64 array (block by block: ``_blocks``)."""
+    from ._blocks import flat_blocks
     d = np.asarray(d, _F64)
-    flat = d.reshape(-1)
-    if not flat.size:
+    if not d.size:
         return d.copy()
+    return flat_blocks(_expd_flat, d.reshape(-1), _F64).reshape(d.shape)
+
+
+def _expd_flat(flat):
     lo, hi = flat.min(), flat.max()
     wild = not (_LO <= lo and hi <= _HI)                 # (NaN compares false)
     x = np.clip(flat, _LO, _HI) if wild else flat        # (the selects below decide the rest)
@@ -86,7 +90,7 @@ def expd(d):
         u = np.where(flat > _HI, np.inf, u)
         u = np.where(flat < _LO, 0.0, u)
         u = np.where(np.isnan(flat), flat, u)
-    return u.reshape(d.shape)
+    return u
 
 
 def exp_by_path(x, vector):

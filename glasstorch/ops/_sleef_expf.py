@@ -15,6 +15,7 @@ and rounded to float32; the rare element whose float64 sum landed on a float32 h
 redone exactly (``_fma32._emulated``)."""
 import numpy as np
 
+from ._blocks import flat_blocks
 from ._fma32 import _emulated as _fma_exact
 
 _F32, _F64 = np.float32, np.float64
@@ -54,9 +55,12 @@ def _expf(d, fma):
 def expf(d):
     """SLEEF's exp of a float32 array (any shape), as a float32 array.  Every fused multiply-add's
     float64 sum is kept; only if one of them landed on a float32 halfway point (about one element
-    in 10^8) are those elements computed again with exact rounding."""
+    in 10^8) are those elements computed again with exact rounding (block by block: ``_blocks``)."""
     d = np.asarray(d, _F32)
-    flat = d.reshape(-1)
+    return flat_blocks(_expf_block, d.reshape(-1), _F32).reshape(d.shape)
+
+
+def _expf_block(flat):
     sums = np.empty((7, flat.size))          # each fused multiply-add's float64 sums, one row each
     mul, f64, f32 = np.multiply, _F64, _F32
 
@@ -72,7 +76,7 @@ def expf(d):
     if ties.any():
         idx = np.nonzero(ties)[0]
         r[idx] = _expf(flat[idx], lambda k, a, b, c: _fma_exact(a, b, c))
-    return r.reshape(d.shape)
+    return r
 
 
 def vector_mask(n, threads, length=None, block=16):

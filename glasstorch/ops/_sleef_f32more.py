@@ -53,6 +53,7 @@ margin of 2^17).
 """
 import numpy as np
 
+from ._blocks import flat_blocks
 from ._fma32 import _emulated
 from .._rng_fma import two_sum
 
@@ -112,9 +113,13 @@ _exact.x = _exact
 
 
 def _run(routine, d):
-    """routine(flat float32 array, fma) over d's elements, redoing the flagged ones exactly."""
+    """routine(flat float32 array, fma) over d's elements, redoing the flagged ones exactly; block by
+    block (``_blocks``: ``_Fast`` keeps 48 float64 rows per element)."""
     d = np.asarray(d, _F32)
-    flat = d.reshape(-1)
+    return flat_blocks(lambda flat: _run_flat(routine, flat), d.reshape(-1), _F32).reshape(d.shape)
+
+
+def _run_flat(routine, flat):
     fast = _Fast(flat.size)
     with np.errstate(all="ignore"):
         r = routine(flat, fast)
@@ -122,7 +127,7 @@ def _run(routine, d):
         if bad.any():
             idx = np.nonzero(bad)[0]
             r[idx] = routine(flat[idx], _exact)
-    return r.reshape(d.shape)
+    return r
 
 
 # ---- double-float arithmetic (df.h, the FMA forms; the adds, which use no FMA, serve dd.h too) ------

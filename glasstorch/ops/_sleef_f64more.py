@@ -184,9 +184,11 @@ def _tanhd(x):
 
 
 def _run(routine, d):
+    """routine(flat float64 array) over d's elements, block by block (``_blocks``)."""
+    from ._blocks import flat_blocks
     d = np.asarray(d, _F64)
     with np.errstate(all="ignore"):
-        return routine(d.reshape(-1)).reshape(d.shape)
+        return flat_blocks(routine, d.reshape(-1), _F64).reshape(d.shape)
 
 
 def logd(d):
