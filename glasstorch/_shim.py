@@ -77,7 +77,30 @@ def install_as_torch():
     # type(x) now prints torch.nn.modules.linear.Linear, and pickles name torch's modules, which the
     # finder above answers with glasstorch's: classes imported later are renamed on import
     _class_paths.use_prefix(_PREFIX)
+    _children_too()
     return glasstorch
+
+
+def _children_too():
+    """Processes that ``multiprocessing`` starts fresh (the ``spawn`` and ``forkserver`` methods, which
+    torch.multiprocessing programs often force) import ``torch`` anew: they install the alias first,
+    or they would load the real torch and receive glasstorch tensors they cannot use."""
+    import multiprocessing.forkserver as forkserver
+    import multiprocessing.spawn as spawn
+    if not getattr(spawn.get_command_line, "_glasstorch", False):
+        plain = spawn.get_command_line
+
+        def get_command_line(**kwds):
+            cmd = plain(**kwds)
+            if "-c" in cmd:
+                i = cmd.index("-c") + 1
+                cmd[i] = "import glasstorch._shim_child; " + cmd[i]
+            return cmd
+        get_command_line._glasstorch = True
+        spawn.get_command_line = get_command_line
+    server = forkserver._forkserver
+    if "glasstorch._shim_child" not in server._preload_modules:
+        server._preload_modules = ["glasstorch._shim_child"] + list(server._preload_modules)
 
 
 def uninstall_as_torch():
