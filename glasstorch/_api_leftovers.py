@@ -92,6 +92,11 @@ _WARNED_READONLY = [False]
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-d tensor sharing memory with a Python buffer (bytes, bytearray, array.array ...)."""
+    return tensor_frombuffer(buffer, dtype, count, offset, requires_grad, stacklevel=3)
+
+
+def tensor_frombuffer(buffer, dtype, count, offset, requires_grad, stacklevel):
+    """frombuffer's work (torch.asarray's too), its read-only warning ``stacklevel`` frames up."""
     from ._dtype import to_dtype
     dt = to_dtype(dtype).np
     try:
@@ -100,6 +105,14 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
         raise ValueError("object does not implement Python buffer protocol.") from None
     if not view.c_contiguous:           # torch asks for a contiguous buffer (PyBUF_SIMPLE)
         raise RuntimeError("could not retrieve buffer from object")
+    if view.readonly and not _WARNED_READONLY[0]:
+        _WARNED_READONLY[0] = True      # torch warns once per program, before its length checks
+        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+                      "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "
+                      "may want to copy the buffer to protect its data or make it writable before converting it to a "
+                      "tensor. This type of warning will be suppressed for the rest of this program. (Triggered "
+                      "internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:1556.)", UserWarning,
+                      stacklevel=stacklevel)
     n, item = view.nbytes, dt.itemsize
     if n <= 0 or count == 0:
         raise ValueError(f"both buffer length ({n}) and count ({count}) must not be 0")
@@ -112,14 +125,8 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     if count > 0 and count * item > n - offset:
         raise ValueError(f"requested buffer length ({count} * {item} bytes) after offset ({offset} bytes) must not "
                          f"be greater than actual buffer length ({n} bytes)")
-    if view.readonly and not _WARNED_READONLY[0]:
-        _WARNED_READONLY[0] = True      # torch warns once per program
-        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
-                      "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "
-                      "may want to copy the buffer to protect its data or make it writable before converting it to a "
-                      "tensor. This type of warning will be suppressed for the rest of this program. (Triggered "
-                      "internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:1556.)", UserWarning,
-                      stacklevel=2)
+    if requires_grad and dt.kind not in "fc":       # (the factories' message, not requires_grad_'s)
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t = _wrap(np.frombuffer(buffer, dt, count if count > 0 else -1, offset))
     return t.requires_grad_(True) if requires_grad else t
 

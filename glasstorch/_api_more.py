@@ -83,7 +83,7 @@ def _cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """(h', c') from input and hx = (h, c)."""
-    return tuple(_cell("LSTM", input, tuple(hx), w_ih, w_hh, b_ih, b_hh))
+    return tuple(_cell("LSTM", input, hx, w_ih, w_hh, b_ih, b_hh))
 
 
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):

@@ -9,6 +9,7 @@ import numpy as np
 from . import _dtype as _dt
 from ._device import check_device
 from . import _creation_seq as _seq
+from . import _creation_seqlike as _seqlike
 from . import _alloc
 from . import _creation_copy
 from ._tensor import Tensor, _wrap
@@ -64,7 +65,7 @@ def _infer(data, want=None):
             data = list(data)
         else:
             raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-    kind, shape = _scan(data, want)
+    kind, shape, data = _seqlike.scan(_scan, data, want)    # (nested ranges, bytearrays ...: as lists)
     if want is not None and isinstance(kind, str):
         dt = want
     elif not isinstance(kind, str):    # (a NumPy dtype: int8 == "b" and int32 == "i" hold for those)

@@ -19,6 +19,17 @@ def _type_name(dt):
             "complex128": "ComplexDouble"}[str(dt).replace("torch.", "")]
 
 
+def _is_buffer(obj):
+    """Whether torch's PyObject_CheckBuffer path takes ``obj`` (NumPy scalars go the NumPy way first)."""
+    if isinstance(obj, (Tensor, np.generic)):
+        return False
+    try:
+        memoryview(obj)
+    except TypeError:
+        return False
+    return True
+
+
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None):
     """Converts ``obj`` to a tensor, sharing memory when it can (see the module docstring)."""
     from ._creation import as_tensor, check_device, _check_rg
@@ -28,6 +39,12 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None):
         if not obj.flags.writeable and (copy or dt is not None and obj.dtype != dt.np):
             obj = obj.copy()        # torch copies such an array without sharing it: no read-only warning
         obj = as_tensor(obj)
+    elif _is_buffer(obj):
+        # torch reads any other buffer-protocol object's bytes as the dtype (default: the default float
+        # type), sharing its memory: asarray(bytearray(b"abcd")) is one float32
+        from ._api_leftovers import tensor_frombuffer
+        t = tensor_frombuffer(obj, dt or _dt.DEFAULT.float, -1, 0, False, stacklevel=3)
+        return _check_rg(t.clone() if copy else t, bool(requires_grad))
     elif not isinstance(obj, Tensor):
         if copy is False:
             raise ValueError("can't alias arbitrary sequence into a tensor.")

@@ -88,12 +88,19 @@ def construct(args, kwargs, dt, check_other, method=False):
         return _wrap(np.zeros(_sizes(args), dt.np))
     if len(args) > 1:
         raise _bad_call(args, kwargs)
-    if isinstance(first, str):
-        raise TypeError("new(): invalid data type 'str'")
-    if not isinstance(first, (list, tuple, np.ndarray)):
+    if isinstance(first, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(first).__name__}'")
+    from ._creation_seqlike import as_lists, contains_sequences, is_sequence
+    if not is_sequence(first):
         raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
     from ._creation import _infer
-    return _wrap(_infer(first).astype(dt.np))
+    try:
+        return _wrap(_infer(first).astype(dt.np))
+    except (TypeError, RuntimeError):
+        if isinstance(first, np.ndarray) or not contains_sequences(first, bytes_too=True):
+            raise
+    # a nested bytes: torch infers no dtype here, so it stores its byte values as a list's
+    return _wrap(_infer(as_lists(first, bytes_too=True)).astype(dt.np))
 
 
 def _is_storage(x):

@@ -13,6 +13,7 @@ Two kinds of namespace live here:
 In glasstorch the ``torch.ops`` module is the ops package (``glasstorch/ops``); its ``__getattr__``
 hands unknown names to ``namespace`` below.
 """
+import functools
 import types
 
 from . import _torch_function as _tf
@@ -118,8 +119,34 @@ class OpOverload:
         return f"<OpOverload(op='{self.overloadpacket}', overload='{self._overloadname}')>"
 
 
+# the ops whose schema returns ``Tensor[]`` (a list through torch.ops; torch.split & co give tuples)
+_LIST_RESULTS = frozenset(
+    "atleast_1d atleast_2d atleast_3d broadcast_tensors chunk dequantize dsplit gradient hsplit meshgrid "
+    "nonzero_numpy quantize_per_tensor split split_copy split_with_sizes split_with_sizes_copy tensor_split "
+    "unbind unbind_copy unsafe_chunk unsafe_split unsafe_split_with_sizes vsplit where".split())
+
+
+def _aten_results(name, fn):
+    """``fn`` returning what the operator returns: several results as a plain tuple (torch.ops has no
+    torch.return_types), a ``Tensor[]`` as a list."""
+    if fn is None:
+        return None
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        if isinstance(out, tuple):
+            return list(out) if name in _LIST_RESULTS else tuple(out)
+        return out
+    return op
+
+
 def _aten_function(name):
     """The glasstorch function behind ``aten::<name>``, or None."""
+    return _aten_results(name, _public_function(name))
+
+
+def _public_function(name):
     import glasstorch
     from glasstorch import Tensor
     from glasstorch.nn import functional

@@ -147,8 +147,14 @@ def _canonical_mask(mask, name, dtype, other=None, other_name=""):
     if mask is None:
         return None
     if other is not None and mask.dtype != other.dtype and (mask.dtype == g.bool or mask.is_floating_point()):
+        # at the caller's caller (MultiheadAttention.forward's line, as torch's), past a torch-function
+        # wrapper around the caller: one location, so Python's filters show it once
+        import sys
+        level, frame = 3, sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename.endswith("_torch_function.py"):
+            level, frame = level + 1, frame.f_back
         warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both "
-                      f"instead.", stacklevel=3)
+                      f"instead.", stacklevel=level)
     if mask.dtype == g.bool:
         return _bool_to_additive(mask, True, dtype)
     if not mask.is_floating_point():

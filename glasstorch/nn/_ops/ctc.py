@@ -10,14 +10,15 @@ The backward variable ``beta`` runs the same recursion from the end.  As in torc
 gradient it returns for ``log_probs`` is ``exp(lp) - exp(logsumexp_{s: l'_s = c}(alpha + beta) + nll - lp)``:
 it assumes ``log_probs`` come from ``log_softmax`` (the ``exp(lp)`` term cancels there).  The
 recursions run over all batch entries and extended positions at once, one step per frame; the
-forward in the input's dtype with torch's order of operations (float32: float32 arithmetic, exp and
-log correctly rounded, so the loss is torch's bit for bit), the backward in float64.
+forward in the input's dtype with torch's order of operations (float32: float32 arithmetic, glibc's
+expf and logf, so the loss is torch's bit for bit), the backward in float64.
 """
 import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
-from ...ops import _libm
+from ...ops._glibc_logf import logf as _glibc_log
+from ...ops._sleef_expf import glibc_expf as _glibc_exp
 from ...ops.inplace import type_name
 from ._util import get_enum
 from .ctc_args import check_ctc_args
@@ -29,14 +30,15 @@ _NEG_INF = -np.inf
 def _lse3(a, b, c):
     """log(exp(a) + exp(b) + exp(c)) + m elementwise, m the largest (0 where all are -inf), in the
     order of torch's kernel: ((e_a + e_b) + e_c), then log, then + m.  float32 arrays are computed in
-    float32 as torch's kernel does, with exp and log correctly rounded (glibc's expf / logf)."""
+    float32 as torch's kernel does, with glibc's expf / logf bit for bit (its std::exp / std::log; both
+    round the other way from the correctly rounded value now and then)."""
     m = np.maximum(np.maximum(a, b), c)
     m = np.where(m == _NEG_INF, m.dtype.type(0), m)
     with np.errstate(invalid="ignore"):
         if a.dtype == np.float32:
-            e = _libm.exp(a - m) + _libm.exp(b - m)
-            e += _libm.exp(c - m)
-            return _libm.log(e) + m
+            e = _glibc_exp(a - m) + _glibc_exp(b - m)
+            e += _glibc_exp(c - m)
+            return _glibc_log(e) + m
         return np.log(np.exp(a - m) + np.exp(b - m) + np.exp(c - m)) + m
 
 
@@ -154,8 +156,9 @@ class CtcLossBackward0(Node):
         return (grad.astype(self.dtype),)
 
 
-def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
-    """Per-entry negative log-likelihood (N,) of batched (T, N, C) log-probabilities."""
+def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity, node_cls=CtcLossBackward0, with_alpha=False):
+    """Per-entry negative log-likelihood (N,) of batched (T, N, C) log-probabilities (and, ``with_alpha``,
+    the forward variables (T, N, 2 max(tl) + 1) in the input's dtype: torch._ctc_loss's log_alpha)."""
     x = log_probs._data
     if x.dtype.kind != "f" or x.dtype.itemsize < 4:
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{type_name(x.dtype)}'")
@@ -188,12 +191,12 @@ def _ctc_nll(log_probs, targets, il, tl, blank, zero_infinity):
     la, em, nll = _alphas(x if x.dtype == np.float32 else lp, ext, skip, valid, il, tl)
     out = _wrap(nll.astype(x.dtype))
     if GRAD.enabled and log_probs._rg:
-        node = CtcLossBackward0()
+        node = node_cls()
         node.lp, node.ext, node.valid, node.il, node.tl = lp, ext, valid, il, tl
         node.la, node.em, node.nll = la.astype(np.float64), em.astype(np.float64), nll.astype(np.float64)
         node.zero_infinity, node.dtype = zero_infinity, x.dtype
         record1(node, out, log_probs)
-    return out
+    return (out, la) if with_alpha else out
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):

@@ -20,6 +20,15 @@ _OVERLOADS = (
 # the types each overload's positions match in the error message (None: never shown as matching)
 _MATCHING = (("Tensor", "Tensor", None, None, None, None, None),
              ("Tensor", "Tensor", "Tensor", "Tensor", None, None, None))
+# torch._ctc_loss (which also returns log_alpha) has the same two overloads without the reduction
+_PRIVATE_DEFAULTS = "int blank = 0, bool zero_infinity = False)"
+_SIGNATURES = {
+    "ctc_loss": (("log_probs", "targets", "input_lengths", "target_lengths", "blank", "reduction", "zero_infinity"),
+                 {"blank": 0, "reduction": 1, "zero_infinity": False}, _OVERLOADS, _MATCHING),
+    "_ctc_loss": (("log_probs", "targets", "input_lengths", "target_lengths", "blank", "zero_infinity"),
+                  {"blank": 0, "zero_infinity": False},
+                  tuple(o.replace(_DEFAULTS, _PRIVATE_DEFAULTS) for o in _OVERLOADS), tuple(m[:6] for m in _MATCHING)),
+}
 
 
 def _is_tensor(x):
@@ -57,24 +66,25 @@ def _described(x):
     return py_typename(x)
 
 
-def check_ctc_args(args, kwargs=None):
+def check_ctc_args(args, kwargs=None, fn="ctc_loss"):
     """Raise torch's TypeError unless ``args`` (positional) and ``kwargs`` given to ``torch.ctc_loss``
-    fit one of its overloads (``F.ctc_loss`` passes all seven positionally)."""
+    (or ``torch._ctc_loss``: ``fn``) fit one of its overloads (``F.ctc_loss`` passes all seven positionally)."""
     from ..._kwarg_order import torch_kwarg_order
     from ..._sizes import unpack_error
     kwargs = kwargs or {}
-    names = ("log_probs", "targets", "input_lengths", "target_lengths", "blank", "reduction", "zero_infinity")
+    names, defaults, overloads, matching = _SIGNATURES[fn]
     full = dict(zip(names, args), **kwargs)
-    defaults = {"blank": 0, "reduction": 1, "zero_infinity": False}
-    if all(n in full or n in defaults for n in names):
-        log_probs, targets, il, tl, blank, reduction, zero_infinity = (full.get(n, defaults.get(n)) for n in names)
+    if len(args) <= len(names) and set(kwargs) <= set(names) and all(n in full or n in defaults for n in names):
+        log_probs, targets, il, tl, blank, zero_infinity = (full.get(n, defaults.get(n)) for n in names
+                                                            if n != "reduction")
+        reduction = full.get("reduction", 1)
         scalars_ok = _is_index(blank) and _is_index(reduction) and isinstance(zero_infinity, bool)
         if _is_tensor(log_probs) and _is_tensor(targets) and scalars_ok:
             if _is_int_list(il) and _is_int_list(tl):
                 for name, seq in (("input_lengths", il), ("target_lengths", tl)):
                     for pos, v in enumerate(seq):
                         if not (_is_index(v) or isinstance(v, bool)):     # only the first item may not be a bool
-                            raise unpack_error("ctc_loss", name, pos, py_typename(v))
+                            raise unpack_error(fn, name, pos, py_typename(v))
                 return
             if _is_tensor(il) and _is_tensor(tl):
                 return
@@ -85,7 +95,7 @@ def check_ctc_args(args, kwargs=None):
     tail = names[max(len(names) - len(kwargs), 0):]
     wrong = [k for k in torch_kwarg_order(list(kwargs)) if k not in tail or k in defaults]
     lines = []
-    for sig, types in zip(_OVERLOADS, _MATCHING):
+    for sig, types in zip(overloads, matching):
         lines.append(f" * {sig}\n")
         if len(args) + len(kwargs) != len(names):       # torch explains only overloads of the right arity
             continue
@@ -98,5 +108,5 @@ def check_ctc_args(args, kwargs=None):
                  for a, t in zip(given, types)]
         lines[-1] += (f"      didn't match because some of the arguments have invalid types: "
                       f"({', '.join(shown)})\n")
-    raise TypeError(f"ctc_loss() received an invalid combination of arguments - got ({', '.join(got)}), but "
+    raise TypeError(f"{fn}() received an invalid combination of arguments - got ({', '.join(got)}), but "
                     f"expected one of:\n" + "".join(lines))

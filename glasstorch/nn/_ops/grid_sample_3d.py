@@ -12,8 +12,9 @@ from ...ops._layout import contig
 from ...ops._common import GRAD, _wrap, record
 
 
-def check_grid_sampler(x, gr, mode):
-    """torch's checks, in its order: batch, grid's last size, empty spatial dims, rank, dtype."""
+def check_grid_sampler(x, gr, mode, rank=None):
+    """torch's checks, in its order: batch, grid's last size, empty spatial dims, rank, dtype (``rank``:
+    the one torch.grid_sampler_2d / _3d require; grid_sampler takes the input's)."""
     xs, gs = list(x.shape), list(gr.shape)
     if x.shape[0] != gr.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
@@ -25,7 +26,7 @@ def check_grid_sampler(x, gr, mode):
         if x.shape[i] <= 0:
             raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
                                f"sizes {xs} with dimension {i} being empty")
-    rank = 4 if x.ndim == 4 else 5
+    rank = rank or (4 if x.ndim == 4 else 5)
     if x.ndim != rank or gr.ndim != rank:
         raise RuntimeError(f"grid_sampler(): expected {rank}D input and grid with same number of dimensions, but got "
                            f"input with sizes {xs} and grid with sizes {gs}")

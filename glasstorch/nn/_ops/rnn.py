@@ -86,8 +86,33 @@ def _check_cell_sizes(input, hiddens, w_ih, w_hh):
                                f"{w_hh.size(1)}")
 
 
+_CELL_NAMES = {"GRU": "gru_cell", "RNN_TANH": "rnn_tanh_cell", "RNN_RELU": "rnn_relu_cell"}
+
+
+def _hidden_pair(hx):
+    """lstm_cell's ``TensorList hx`` as torch's parser takes it (a tuple or list of Tensors), then its
+    "two hidden states" check."""
+    from ..._tensor import Tensor
+    from ..._arg_parser import tp_name
+    if not isinstance(hx, (tuple, list)):
+        raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not {tp_name(hx)}")
+    for i, h in enumerate(hx):
+        if not isinstance(h, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {tp_name(h)}")
+    if len(hx) != 2:
+        raise RuntimeError("lstm_cell expects two hidden states")
+    return tuple(hx)
+
+
 def cell(mode, input, hx, w_ih, w_hh, b_ih, b_hh):
     """One step on a 2-d batch; ``hx`` is a tensor, or ``(h, c)`` for LSTM."""
+    if mode == "LSTM":
+        hx = _hidden_pair(hx)
+    else:                           # the parser's check of gru_cell's / rnn_*_cell's ``Tensor hx``
+        from ..._tensor import Tensor
+        if not isinstance(hx, Tensor):
+            from ..._arg_parser import tp_name
+            raise TypeError(f"{_CELL_NAMES[mode]}(): argument 'hx' (position 2) must be Tensor, not {tp_name(hx)}")
     _check_cell_sizes(input, hx if mode == "LSTM" else (hx,), w_ih, w_hh)
     return STEPS[mode](input, hx, (w_ih, w_hh, b_ih, b_hh, None))
 
