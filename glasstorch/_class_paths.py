@@ -44,6 +44,8 @@ MOVED = {
                                    "DisableTorchFunctionSubclass": "torch._C.DisableTorchFunctionSubclass"},
     "glasstorch._api_legacy": {"OutOfMemoryError": "torch.OutOfMemoryError"},
     "glasstorch._pickle_safe": {"safe_globals": "torch.serialization.safe_globals"},
+    "glasstorch._serialization_options": {n: "torch.serialization." + n for n in (
+        "SourceChangeWarning", "LoadEndianness", "set_default_mmap_options", "StorageType")},
     "glasstorch._sdp": {"SDPBackend": "torch.nn.attention._SDPBackend"},
     "glasstorch.ops.storage": {"UntypedStorage": "torch.storage.UntypedStorage"},
     "glasstorch._legacy_storage": {**{f"{n}Storage": f"torch.{n}Storage" for n in

@@ -13,6 +13,7 @@ The file is a run of pickles and raw bytes, as torch's ``_legacy_save`` writes i
 torch names its keys by storage address; glasstorch by order ("0", "1", ...): any distinct strings load alike.
 """
 import inspect
+import io
 import pickle
 import struct
 import sys
@@ -70,17 +71,18 @@ def legacy_save(obj, f, pickle_protocol):
                 "type_sizes": {"short": 2, "int": 4, "long": 4}}
     for head in (MAGIC_NUMBER, PROTOCOL_VERSION, sys_info):
         pickle.dump(head, f, protocol=pickle_protocol)
-    _LegacyPickler(f, storages, pickle_protocol).dump(obj)
+    body = io.BytesIO()         # torch's C pickler hands the file each pickle in one write
+    _LegacyPickler(body, storages, pickle_protocol).dump(obj)
+    f.write(body.getvalue())
     records = dict(storages.records())
     # counted in the saved tensors' elements: a .view(dtype) keeps its root array's own dtype
     numels = {key: root.nbytes // d.itemsize for key, root, d, _ in storages.by_root.values()}
     keys = sorted(records)
     pickle.dump(keys, f, protocol=pickle_protocol)
+    f.flush()                   # as torch, before the storages (its caller flushes once more at the end)
     for key in keys:
-        f.write(struct.pack("<q", numels[key]))
-        f.write(records[key].tobytes())
-    if hasattr(f, "flush"):
-        f.flush()
+        f.write(memoryview(struct.pack("<q", numels[key])).toreadonly())
+        f.write(memoryview(records[key].tobytes()).toreadonly())
 
 
 class _Inert:

@@ -71,3 +71,50 @@ def _backend(name, location):
         raise RuntimeError("Cannot execute getCurrentDevice() without MTIA backend.")
     raise RuntimeError(f"Attempting to deserialize object on a {name.upper()} device but "
                        f"torch.{name}.is_available() is False. " + _ADVICE)
+
+
+# ---- torch.serialization's public helpers over the same registry ----------------------------------------
+def default_restore_location(storage, location):
+    """``torch.serialization.default_restore_location``: ``storage`` as the deserializer registered for
+    ``location`` restores it (fairseq's checkpoint averaging passes ``lambda s, _: default_restore_location(s,
+    "cpu")`` as ``map_location``).  "cpu" hands it back unchanged; the accelerators raise what a CPU-only
+    torch raises; an unknown tag raises "don't know how to restore", naming ``torch.typename(storage)``."""
+    if location == "cpu":
+        return storage
+    try:
+        where = _default(location)
+    except RuntimeError as e:
+        if not str(e).startswith("don't know how"):
+            raise
+        from ._runtime import typename
+        raise RuntimeError(f"don't know how to restore data location of {_torch_name(typename(storage))} "
+                           f"(tagged with {location})") from None
+    if where == "meta":     # torch: an UntypedStorage of the same size on meta
+        raise NotImplementedError("glasstorch has no meta storages: default_restore_location(storage, 'meta')")
+    return storage
+
+
+def location_tag(storage):
+    """``torch.serialization.location_tag``: the tag ``torch.save`` writes for ``storage`` ("cpu", "meta")."""
+    dev = getattr(storage, "device", None)
+    if dev is None:
+        raise AttributeError(f"'{type(storage).__name__}' object has no attribute 'device'")
+    if dev.type in ("cpu", "meta"):
+        return dev.type
+    from ._runtime import typename
+    raise RuntimeError("don't know how to determine data location of " + _torch_name(typename(storage)))
+
+
+def validate_cuda_device(location):
+    """``torch.serialization.validate_cuda_device``: the location parsed as a device, then torch's error
+    for a build without CUDA."""
+    from ._device import device
+    d = device(location) if isinstance(location, str) else None
+    if d is not None and d.type != "cuda":
+        raise ValueError(f"Expected a cuda device, but got: {location}")
+    raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
+                       "False. " + _ADVICE)
+
+
+def _torch_name(name):
+    return "torch" + name[len("glasstorch"):] if name.startswith("glasstorch.") else name

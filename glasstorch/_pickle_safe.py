@@ -11,6 +11,7 @@ follow torch 2.13's ``torch/_weights_only_unpickler.py``, so a file is refused (
 torch would, with the same exception type.
 """
 import collections
+import os
 import struct
 import warnings
 from _compat_pickle import NAME_MAPPING, IMPORT_MAPPING
@@ -86,6 +87,32 @@ _ALLOWED_IDS = frozenset(id(v) for v in G.TORCH_GLOBALS.values())
 
 def _is_allowed(obj, user):
     return id(obj) in _ALLOWED_IDS or any(obj is v for v in user.values())
+
+
+def weights_only_choice(weights_only, pickle_module, pickle_load_args):
+    """torch.load's ``weights_only``: the default (True unless a pickle module is given), the two
+    environment switches, and its checks and warnings, in torch's order."""
+    true_values = ("1", "y", "yes", "true")
+    not_set = weights_only is None
+    if not_set:
+        weights_only = pickle_module is None
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in true_values
+    force_no = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in true_values
+    if force and force_no:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+                           "should be set, but both were set.")
+    if force:
+        weights_only = True
+    elif force_no and not_set:      # an explicit weights_only= wins over this switch
+        warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` "
+                      "argument was not explicitly passed to `torch.load`, forcing weights_only=False.",
+                      UserWarning, stacklevel=3)
+        weights_only = False
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if pickle_load_args and weights_only:
+        warnings.warn("pickle_load_args only works if `weights_only=False`.")
+    return weights_only
 
 
 # ---- the reader --------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ class StorageType:
         self.name, self.dtype = name, dtype
 
     def __repr__(self):
-        return f"StorageType(dtype=torch.{self.name})"
+        # torch's class repr: protocol 0 writes a persistent id as the text of its tuple
+        return f"<class 'torch.{self.name}'>"
 
 
 class Storage:
@@ -246,7 +247,7 @@ def _build_table():
         "torch._utils._rebuild_parameter": _rebuild_parameter,
         "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
-        "torch.storage.UntypedStorage": StorageType("uint8", dt.uint8),
+        "torch.storage.UntypedStorage": StorageType("storage.UntypedStorage", dt.uint8),
     }
     table["torch._utils._rebuild_sparse_tensor"] = _rebuild_sparse_tensor
     for what in ("meta_tensor_no_storage", "nested_tensor", "wrapper_subclass",

@@ -119,7 +119,8 @@ def _stft(self, n_fft, hop_opt, win_opt, window, normalized, onesided_opt, retur
         _warn_once("stft-real",
                    "stft with return_complex=False is deprecated. In a future pytorch release, stft will return "
                    "complex tensors for all inputs, and return_complex=False will raise an error.\nNote: you can "
-                   "still call torch.view_as_real on the complex output to recover the old return format.")
+                   "still call torch.view_as_real on the complex output to recover the old return format. "
+                   "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/SpectralOps.cpp:874.)")
 
     def fail(what):
         raise RuntimeError(
@@ -313,6 +314,7 @@ def _istft(input, n_fft, hop_length=None, win_length=None, window=None, center=T
     if end > expected_len:
         _warn_once("istft-length",
                    "The length of signal is shorter than the length parameter. Result is being padded with zeros "
-                   "in the tail. Please check your center and hop_length settings.")
+                   "in the tail. Please check your center and hop_length settings. (Triggered internally at "
+                   "/__w/pytorch/pytorch/aten/src/ATen/native/SpectralOps.cpp:1199.)")
         y = F.pad(y, [0, end - expected_len])
     return y

@@ -13,7 +13,8 @@ A checkpoint is an uncompressed ("stored") zip archive whose records all sit in 
 
 Every record's data starts on a 64-byte boundary: the local header carries an extra field ``FB``
 filled with ``Z`` up to the boundary, so a reader can ``mmap`` a storage in place.  As miniz does,
-the local header leaves CRC and sizes 0 and a data descriptor follows the data; the zip64 end
+the local header leaves CRC and sizes 0 and a data descriptor follows the data (not after an
+empty record, whose flags then do not announce one); the zip64 end
 records are always written.  Torch reads neither the CRCs nor the descriptors back, but keeping the
 layout identical keeps ``torch.load(..., mmap=True)``'s offset arithmetic right.
 
@@ -35,12 +36,18 @@ _LOCAL = struct.Struct("<IHHHHHIIIHH")          # local file header, 30 bytes
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")   # central directory header, 46 bytes
 
 
+def _flags(size):
+    # UTF-8 names; miniz announces (and writes) a data descriptor only after a non-empty record
+    return 0x0808 if size else 0x0800
+
+
 class ZipWriter:
     """Writes records one after another to a binary file object, then the central directory."""
 
-    def __init__(self, f, archive_name):
+    def __init__(self, f, archive_name, compute_crc32=True, alignment=ALIGNMENT):
         self.f = f
         self.prefix = archive_name + "/"
+        self.compute_crc32, self.alignment = compute_crc32, alignment
         self.pos = 0                   # bytes written so far (f may not be seekable)
         self.entries = []              # (name bytes, crc, size, header offset)
 
@@ -53,27 +60,28 @@ class ZipWriter:
         zip64 = size >= _U32 or offset >= _U32
         extra = struct.pack("<HHQQ", 1, 16, size, size) if zip64 else b""
         start = offset + _LOCAL.size + len(name_b) + len(extra) + 4
-        pad = -start % ALIGNMENT
+        pad = -start % self.alignment
         extra += b"FB" + struct.pack("<H", pad) + b"Z" * pad
-        header = _LOCAL.pack(0x04034B50, 45 if zip64 else 0, 0x0808, 0, 0, 0, 0,
+        header = _LOCAL.pack(0x04034B50, 45 if zip64 else 0, _flags(size), 0, 0, 0, 0,
                              _U32 if zip64 else 0, _U32 if zip64 else 0, len(name_b), len(extra))
-        crc = zlib.crc32(view)
+        crc = zlib.crc32(view) if self.compute_crc32 else 0       # torch.serialization.set_crc32_options
         descriptor = (struct.pack("<IIQQ", 0x08074B50, crc, size, size) if zip64
-                      else struct.pack("<IIII", 0x08074B50, crc, size, size))
-        self._write(header + name_b + extra)
-        self._write(view)
-        self._write(descriptor)
+                      else struct.pack("<IIII", 0x08074B50, crc, size, size) if size else b"")
+        # miniz's writes, one call each: header, name, extra field, then (unless empty) data, descriptor
+        for part in (header, name_b, extra) + ((view, descriptor) if size else ()):
+            self._write(part)
         self.entries.append((name_b, crc, size, offset))
 
     def close(self):
         """The central directory, then the zip64 end record and locator, then the classic end record."""
-        cd_start = self.pos
+        cd_start, central = self.pos, []
         for name_b, crc, size, offset in self.entries:
             big = size >= _U32 or offset >= _U32
             extra = struct.pack("<HHQQQ", 1, 24, size, size, offset) if big else b""
-            self._write(_CENTRAL.pack(0x02014B50, 0, 45 if big else 0, 0x0808, 0, 0, 0, crc,
-                                      _U32 if big else size, _U32 if big else size, len(name_b),
-                                      len(extra), 0, 0, 0, 0, _U32 if big else offset) + name_b + extra)
+            central.append(_CENTRAL.pack(0x02014B50, 0, 45 if big else 0, _flags(size), 0, 0, 0, crc,
+                                         _U32 if big else size, _U32 if big else size, len(name_b),
+                                         len(extra), 0, 0, 0, 0, _U32 if big else offset) + name_b + extra)
+        self._write(b"".join(central))          # the whole directory in one write, as miniz
         cd_size, n = self.pos - cd_start, len(self.entries)
         eocd64 = self.pos
         self._write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 45, 0, 0, n, n, cd_size, cd_start))
@@ -82,8 +90,10 @@ class ZipWriter:
                                 min(cd_size, _U32), min(cd_start, _U32), 0))
 
     def _write(self, b):
-        self.f.write(b)
-        self.pos += len(b) if isinstance(b, bytes) else b.nbytes
+        # torch's writer hands the file read-only byte memoryviews ("must be str, not memoryview")
+        view = memoryview(b).cast("B").toreadonly()
+        self.f.write(view)
+        self.pos += view.nbytes
 
 
 

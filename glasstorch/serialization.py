@@ -20,7 +20,6 @@ glasstorch drops them).
 import io
 import os
 import pickle
-import secrets
 import sys
 import types
 from collections import OrderedDict
@@ -32,13 +31,19 @@ from . import _serialization_globals as G
 from . import _pickle_safe
 from ._class_paths import as_torch, is_ours
 from ._device import Size, device
+from ._empty_strides import contiguous_strides
 from ._runtime import layout as _layout
 from ._tensor import Tensor, _wrap
-from ._zip_format import ZipReader, ZipWriter
+from ._zip_format import ZipReader
+from ._save_target import ArchiveTarget, check_filelike, check_seekable
 from ._pickle_safe import add_safe_globals, get_safe_globals, clear_safe_globals, safe_globals  # noqa: F401
+from ._unsafe_globals import get_unsafe_globals_in_checkpoint  # noqa: F401
+from ._serialization_options import *  # noqa: F401,F403  (torch.serialization's smaller public names)
+from ._serialization_options import __all__ as _OPTIONS, MAP_SHARED, get_default_mmap_options, load_byteorder
+from ._load_location import default_restore_location, location_tag, validate_cuda_device  # noqa: F401,E402
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
-           "DEFAULT_PROTOCOL"]
+           "get_unsafe_globals_in_checkpoint", "DEFAULT_PROTOCOL"] + _OPTIONS
 
 DEFAULT_PROTOCOL = 2
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C        # the first pickle of the legacy (pre-1.6) format
@@ -53,39 +58,28 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
     """Write ``obj`` to ``f`` (a path or a writable binary file) in torch's zip checkpoint format."""
     if pickle_module is not pickle:
         raise NotImplementedError("glasstorch.save supports only the standard pickle module")
+    check_filelike(f)
     if not _use_new_zipfile_serialization:
         from ._legacy_serialization import legacy_save
         if isinstance(f, (str, os.PathLike)):
             with open(f, "wb") as out:
                 return legacy_save(obj, out, pickle_protocol)
-        return legacy_save(obj, f, pickle_protocol)
-    storages = _StorageTable()
-    buf = io.BytesIO()
-    _TorchPickler(buf, storages, pickle_protocol).dump(obj)
-    if isinstance(f, (str, os.PathLike)):
-        name = os.path.basename(os.fspath(f))
-        archive = name[:name.rfind(".")] if "." in name else name
-        with open(f, "wb") as out:
-            _write_archive(out, archive, buf.getbuffer(), storages, _disable_byteorder_record)
-    else:
-        if not hasattr(f, "write"):
-            raise AttributeError(f"expected 'f' to be string, path, or a file-like object with a 'write' "
-                                 f"attribute, but got {type(f).__name__}")
-        _write_archive(f, "archive", buf.getbuffer(), storages, _disable_byteorder_record)
-
-
-def _write_archive(f, archive, pickled, storages, no_byteorder):
-    z = ZipWriter(f, archive)
-    z.write_record("data.pkl", pickled)
-    z.write_record(".format_version", b"1")
-    z.write_record(".storage_alignment", b"64")
-    if not no_byteorder:
-        z.write_record("byteorder", sys.byteorder.encode())
-    for key, data in storages.records():
-        z.write_record(f"data/{key}", data)
-    z.write_record("version", b"3\n")
-    z.write_record(".data/serialization_id", str(secrets.randbits(128)).zfill(40).encode())
-    z.close()
+        try:
+            return legacy_save(obj, f, pickle_protocol)
+        finally:
+            f.flush()           # torch's _open_buffer_writer flushes on the way out
+    # opened before pickling, as torch: a save that raises still leaves torch's end-of-file records
+    with ArchiveTarget(f) as z:
+        storages = _StorageTable()
+        buf = io.BytesIO()
+        _TorchPickler(buf, storages, pickle_protocol).dump(obj)
+        z.write_record("data.pkl", buf.getbuffer())
+        z.write_record(".format_version", b"1")
+        z.write_record(".storage_alignment", str(z.zip.alignment).encode())
+        if not _disable_byteorder_record:
+            z.write_record("byteorder", sys.byteorder.encode())
+        for key, data in storages.records():
+            z.write_record(f"data/{key}", data)
 
 
 def _root(arr):
@@ -114,6 +108,8 @@ class _StorageTable:
         lo = root.__array_interface__["data"][0]
         ptr = arr.__array_interface__["data"][0]
         strides = arr.strides
+        if arr.size == 0 and not any(strides):
+            strides = tuple(s * item for s in contiguous_strides(arr.shape))     # torch's strides (Tensor.stride)
         if not (root.flags.c_contiguous or root.flags.f_contiguous) or (ptr - lo) % item or root.nbytes % item \
                 or any(s < 0 or s % item for s in strides):
             # torch has no negative or fractional strides: save this tensor as its own contiguous copy
@@ -202,7 +198,12 @@ class _TorchPickler(pickle._Pickler):
         if memoized is not None:
             self.write(self.get(memoized[0]))
             return
-        self.write(pickle.GLOBAL + f"{module}\n{qualname}\n".encode())
+        if self.proto >= 4:         # as the C pickler: the two names (memoized strings), then STACK_GLOBAL;
+            self.save(sys.intern(module))       # interned, as torch's __module__ strings, so a repeat is a BINGET
+            self.save(sys.intern(qualname))
+            self.write(pickle.STACK_GLOBAL)
+        else:
+            self.write(pickle.GLOBAL + f"{module}\n{qualname}\n".encode())
         self.memoize(obj)
 
     def reducer_override(self, obj):
@@ -242,36 +243,31 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     ``pickle.UnpicklingError`` before it can run.  ``map_location`` may be None, ``"cpu"``, a
     device, a dict of locations or a callable ``(storage, location)``.
     """
-    true_values = ("1", "y", "yes", "true")
-    if weights_only is None:
-        weights_only = pickle_module is None
-        if os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in true_values:
-            weights_only = False
-    if os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in true_values:
-        weights_only = True
-    if weights_only and pickle_module is not None:
-        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    weights_only = _pickle_safe.weights_only_choice(weights_only, pickle_module, pickle_load_args)
+    if mmap is None:
+        from .utils.serialization import config
+        mmap = config.load.mmap
     encoding = pickle_load_args.pop("encoding", "utf-8")
     if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
         from .utils.safetensors import load_file
         return load_file(os.fspath(f))
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as opened:
-            return _load_file(opened, map_location, weights_only, encoding, os.fspath(f) if mmap else None)
-    if mmap:
-        raise ValueError("f must be a file path in order to use the mmap argument")
-    return _load_file(f, map_location, weights_only, encoding, None)
+            return _load_file(opened, map_location, weights_only, encoding, mmap, f)
+    check_seekable(f)
+    return _load_file(f, map_location, weights_only, encoding, mmap, None)
 
 
-def _load_file(f, map_location, weights_only, encoding, mmap_path):
+def _load_file(f, map_location, weights_only, encoding, mmap, path):
     start = f.tell()
     is_zip = f.read(4) == b"PK\x03\x04"
     f.seek(start)
     try:
         if is_zip:
-            return _load_zip(ZipReader(f), map_location, weights_only, encoding, mmap_path)
-        if mmap_path:
-            raise RuntimeError("mmap can only be used with files saved with `torch.save(_use_new_zipfile_"
+            return _load_zip(ZipReader(f), map_location, weights_only, encoding, mmap, path)
+        if mmap:        # torch names the file only when it was given as a str
+            raise RuntimeError(f"mmap can only be used with files saved with `torch.save("
+                               f"{path + ', ' if isinstance(path, str) else ''}_use_new_zipfile_"
                                "serialization=True), please torch.save your checkpoint with this option in "
                                "order to use mmap.")
         return _load_legacy(f, map_location, weights_only, encoding)
@@ -312,20 +308,21 @@ def _load_legacy(f, map_location, weights_only, encoding):
     return legacy_load(f, map_location, weights_only, encoding, _unpickler, _check_location)
 
 
-def _load_zip(z, map_location, weights_only, encoding, mmap_path):
+def _load_zip(z, map_location, weights_only, encoding, mmap, path):
     # torch.load's order, so that damage fails at the same step: the record list (every name in
     # the archive folder and UTF-8), then the header records, then the pickle and its storages
     if "constants.pkl" in z.get_all_records():
         raise RuntimeError("this is a TorchScript archive (torch.jit.save); glasstorch can only load torch.save "
                            "checkpoints")
+    if mmap and path is None:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    mmap_path = os.fspath(path) if mmap else None
     if z.has_record(".format_version"):
         z.get_record(".format_version")
-    byteorder = z.get_record("byteorder") if z.has_record("byteorder") else b"little"
-    if byteorder not in (b"little", b"big"):
-        raise ValueError("Unknown endianness type: " + byteorder.decode())
+    byteorder = load_byteorder(z.get_record("byteorder") if z.has_record("byteorder") else None)
     if z.has_record(".storage_alignment"):
         int(z.get_record(".storage_alignment"))
-    swap = byteorder.decode() != sys.byteorder
+    swap = byteorder is not None and byteorder.decode() != sys.byteorder
     loaded = {}
 
     def persistent_load(pid):
@@ -359,7 +356,8 @@ def _load_zip(z, map_location, weights_only, encoding, mmap_path):
 def _read_storage(z, name, d, nbytes, swap, mmap_path):
     """One storage record as a flat array of ``d`` (read in place, or mapped copy-on-write)."""
     if mmap_path and nbytes:          # torch maps the record wherever its local header says it starts
-        arr = np.memmap(mmap_path, dtype=d.np, mode="c", offset=z.record_offset(name),
+        shared = get_default_mmap_options() == MAP_SHARED       # else private: copy on write
+        arr = np.memmap(mmap_path, dtype=d.np, mode="r+" if shared else "c", offset=z.record_offset(name),
                         shape=(nbytes // d.itemsize,))
     else:
         arr = z.read_storage(name, nbytes).view(d.np)

@@ -29,7 +29,7 @@ def stride(input, dim=None):
 
 
 def data_ptr(input):
-    if input._is_meta:          # no memory behind it: torch's null pointer
+    if input._is_meta or input._data.size == 0:     # no memory behind it, or no element: torch's null pointer
         return 0
     return input._data.__array_interface__["data"][0]
 
@@ -55,7 +55,8 @@ class UntypedStorage:
     __len__ = size
 
     def data_ptr(self):
-        return self._array.__array_interface__["data"][0]
+        # an empty allocation is torch's null pointer
+        return self._array.__array_interface__["data"][0] if self._array.nbytes else 0
 
     @property
     def device(self):
