@@ -17,3 +17,13 @@ def flat_blocks(fn, flat, dtype, block=BLOCK):
     for i in range(0, flat.size, block):
         out[i:i + block] = fn(flat[i:i + block])
     return out
+
+
+def flat_blocks2(fn, a, b, dtype, block=BLOCK):
+    """``fn(a, b)`` for an elementwise ``fn`` of two 1-d arrays of one length, block by block."""
+    if a.size <= block:
+        return fn(a, b)
+    out = np.empty(a.size, dtype)
+    for i in range(0, a.size, block):
+        out[i:i + block] = fn(a[i:i + block], b[i:i + block])
+    return out

@@ -57,9 +57,14 @@ def _atan2k(fma, yx, xx):
 
 def atan2f(y, x):
     """SLEEF's atan2 of float32 arrays (broadcast together)."""
+    from ._blocks import flat_blocks2
     y, x = np.broadcast_arrays(np.asarray(y, _F32), np.asarray(x, _F32))
     shape = y.shape
     y, x = y.reshape(-1).copy(), x.reshape(-1).copy()
+    return flat_blocks2(_atan2f_flat, y, x, _F32).reshape(shape)      # (by cache-sized blocks: _blocks)
+
+
+def _atan2f_flat(y, x):
     with np.errstate(all="ignore"):
         o = np.abs(x) < _F32(2.9387372783541830947e-39)
         x = np.where(o, x * _F32(1 << 24), x)
@@ -72,7 +77,7 @@ def atan2f(y, x):
         r = np.where(y == 0, np.where(np.signbit(x), _PI, _F32(0)), r)
         r = _mulsign(r, y)
         r = np.where(np.isnan(x) | np.isnan(y), np.array(-1, _I32).view(_F32), r)
-    return r.reshape(shape)
+    return r
 
 
 def by_blocks(routine, a, b, dtype, glibc=np.arctan2):

@@ -32,3 +32,13 @@ def test_large_arrays_exact(op, dtype, n):
     got = OPS[op](glasstorch, glasstorch.from_numpy(a.copy())).numpy()
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("n", [32769, 3 * 32768 + 5])
+def test_atan2_large_exact(n):
+    rng = np.random.default_rng(n)
+    y, x = (rng.standard_normal((2, n)) * 3).astype("float32")
+    x[::7], y[::11] = 0, np.inf
+    want = torch.atan2(torch.from_numpy(y.copy()), torch.from_numpy(x.copy())).numpy()
+    got = glasstorch.atan2(glasstorch.from_numpy(y.copy()), glasstorch.from_numpy(x.copy())).numpy()
+    np.testing.assert_array_equal(got.view("uint32"), want.view("uint32"))
