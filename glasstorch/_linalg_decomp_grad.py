@@ -17,6 +17,7 @@ from .ops._common import GRAD, _wrap, edge
 def record(node, outs, A):
     """Save ``outs`` on ``node`` (the formulas use the results) and attach it (see ``attach``)."""
     node.save(*outs)
+    node._own_outputs = {nr: (node, nr) for nr in range(len(outs))}     # (for the version error's wording)
     attach(node, outs, A)
 
 

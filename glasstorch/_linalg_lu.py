@@ -261,6 +261,7 @@ def lu(A, *, pivot=True, out=None):
     if needs_grad(A):
         node = LinalgLuBackward0()
         node.save(_wrap(P), L, U)
+        node._own_outputs = {1: (node, 0), 2: (node, 1)}      # L, U: P is no differentiable output
         _record_two(node, (L, U), A)
     return _Lu(_wrap(P), L, U)
 

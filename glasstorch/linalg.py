@@ -292,7 +292,7 @@ def _cholesky(A, upper, who, check_errors):
     elif needs_grad(A):
         node = LinalgCholeskyExBackward0()
         node.upper = upper
-        node.save(r)
+        node.save(r, result_at=0)
         record1(node, r, A)
     return r, _wrap(info)
 

@@ -111,19 +111,25 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         warn_once("backward_create_graph", _CREATE_GRAPH_CYCLE)
     if inputs is not None:
         inputs = _inputs(inputs, "backward")[0]
+        for x in inputs:
+            if not isinstance(x, _Edge):
+                # torch's run_backward: each input tensor retains its grad, for this call and later ones
+                # (and one that requires none is refused there)
+                x.retain_grad()
         capture = {_as_edge(x): i for i, x in enumerate(inputs)}
         got = _engine.execute(roots, seeds, retain_graph, create_graph, capture, accumulate=False)
         for x, g in zip(inputs, got):
-            if g is not None and isinstance(x, _Edge):
-                # a leaf's edge fills its .grad; a gradient stopped at an inner edge is kept nowhere
-                if not hasattr(x.node, "variable"):
-                    continue
-                x = x.node.variable
-            if g is not None:
-                if x.grad_fn is None:
-                    x._grad = g if x._grad is None else x._grad + g
-                else:
-                    x._grad = g if x._grad is None else x._grad + g
+            # a leaf (or a leaf's edge) gets its gradient as its AccumulateGrad gives it (CopyBackwards under
+            # create_graph, the layout contract, post-accumulate hooks); a non-leaf's reached its .grad
+            # through the retain_grad above; a gradient stopped at an inner edge is kept nowhere
+            node = x.node if isinstance(x, _Edge) else _as_edge(x)[0] if x.grad_fn is None else None
+            if g is None or not hasattr(node, "variable"):
+                continue
+            if g.is_sparse:
+                x = node.variable
+                x._grad = g if x._grad is None else x._grad + g
+            else:
+                _engine._accumulate(node, g if create_graph else g._data, create_graph)
         return
     _engine.execute(roots, seeds, retain_graph, create_graph)
 

@@ -14,14 +14,15 @@ def checked_hook_result(fn, result, grad):
     if isinstance(grad, Tensor):          # create_graph: gradients are tensors
         grad = grad._data
     name = hook_name(fn)
-    shape = grad.shape if hasattr(grad, "shape") else np.shape(grad)
-    if tuple(result.shape) != tuple(shape):
-        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    # torch's check_variable_result: the type first, then the size
     dtype = getattr(grad, "dtype", None)
     if dtype is not None and result._data.dtype != dtype:
         from .._tensor import _wrap
         was = _wrap(np.zeros((), dtype)).type()
         raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {result.type()})")
+    shape = grad.shape if hasattr(grad, "shape") else np.shape(grad)
+    if tuple(result.shape) != tuple(shape):
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
     return result
 
 
@@ -54,3 +55,21 @@ def checked_node_hook_result(fn, result, given):
 def _is_tensor(x):
     from .._tensor import Tensor
     return isinstance(x, Tensor)
+
+
+def run_post_accumulate_hooks(hooks, var):
+    """``register_post_accumulate_grad_hook``'s hooks on leaf ``var``, as torch's _call_hooks runs them: a
+    hook returning None or the tensor it was given leaves it be; any other result must pass the tensor
+    hook's checks and is what the next hooks get; after them all, a replaced tensor is an error (these
+    hooks may only act on the tensor, ``p.grad.mul_(..)``, not return a new one)."""
+    arg, replaced = var, False
+    for fn in tuple(hooks.values()):
+        res = fn(arg)
+        if res is None or res is arg:
+            continue
+        if not _is_tensor(res):
+            from .._arg_parser import tp_name
+            raise TypeError(f"expected Variable, but hook returned '{tp_name(res)}'")
+        arg, replaced = checked_hook_result(fn, res, arg), True
+    if replaced:
+        raise RuntimeError("Tensor post accumulate grad hooks should return None.")

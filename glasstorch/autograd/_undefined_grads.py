@@ -90,8 +90,8 @@ def run_accumulate(node):
     if node._pre_hooks:
         E._node_pre_hooks(node, None)
     if node._post_acc is not None:
-        for fn in tuple(node._post_acc.values()):
-            fn(node.variable)
+        from ._hook_checks import run_post_accumulate_hooks
+        run_post_accumulate_hooks(node._post_acc, node.variable)
     if node._hooks:
         E._node_hooks(node, None, ())
 

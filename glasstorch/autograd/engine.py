@@ -200,11 +200,13 @@ def _walk(order, acc_deps, pending, retain, create, capture, captured, need, acc
         g = pop(node, None)
         single = node._nout == 1
         outs = None
+        arrived = False
         if g is not None:
-            if node._tensor_hooks is not None or node._retained is not None:
-                g = _tensor_hooks(node, g)
+            arrived = True      # (a gradient the capture stopped is not an undefined one)
             if capture is not None:
-                g = _capture(node, g, create, capture, captured, need)
+                g = _capture_around_hooks(node, g, create, capture, captured, need)
+            elif node._tensor_hooks is not None or node._retained is not None:
+                g = _tensor_hooks(node, g)
         if g is not None:
             if node._pre_hooks or node._hooks or node._anomaly is not None or ANOMALY.enabled:
                 outs = call_node(node, g, hooks=True)      # hooks see undefined gradients as None
@@ -214,7 +216,8 @@ def _walk(order, acc_deps, pending, retain, create, capture, captured, need, acc
                 outs = _guard(node, g, outs)
             if not retain and node._saved:
                 node._saved = None       # free what backward kept: a second backward then fails as torch's
-        elif (capture is None or need is not None and need.get(node, False)) and _undefined.watched(node):
+        elif not arrived and (capture is None or need is not None and need.get(node, False)) and \
+                _undefined.watched(node):
             outs = _undefined.run(node)       # torch runs it on undefined gradients (_undefined_grads.py)
         done = None
         i = 0
@@ -330,8 +333,10 @@ def _as_grad(t):
     return _sparse_grad.from_tensor(t) if t.is_sparse else t._data
 
 
-from ._hook_checks import checked_hook_result, checked_node_hook_result  # noqa: E402
+from ._hook_checks import checked_hook_result, checked_node_hook_result, run_post_accumulate_hooks  # noqa: E402
 from . import _undefined_grads as _undefined  # noqa: E402
+from ._capture_order import capture_around_hooks as _capture_around_hooks  # noqa: E402
+from ._grad_layout import copy_obeying_contract as _copy_recorded, retained_clone as _retained_clone  # noqa: E402
 
 
 def _tensor_hooks(node, g):
@@ -348,8 +353,8 @@ def _tensor_hooks(node, g):
         t = ref() if ref is not None else None
         if t is not None:
             new = _as_tensor(gs[nr])
-            if t._grad is None:
-                t._grad = new if create_mode() else _T._wrap(np.array(gs[nr]))
+            if t._grad is None:     # torch's retain_grad hook stores grad.clone(contiguous_format)
+                t._grad = _retained_clone(new) if create_mode() else _T._wrap(np.array(gs[nr], order="C"))
             else:
                 t._grad = t._grad + new
     return gs if multi else gs[0]
@@ -379,11 +384,6 @@ def _node_hooks(node, g, outs):
     return [_as_grad(x) for x in gin]
 
 
-def _copy_recorded(g):
-    from ..ops.fill import copy_
-    return copy_(_T._wrap(np.empty_like(g._data)), g)
-
-
 def _accumulate(node, g, create, steal=False):
     """AccumulateGrad: the first gradient is copied (the tensor must own it), later ones added in place.
 
@@ -393,7 +393,7 @@ def _accumulate(node, g, create, steal=False):
     var = node.variable
     if create:
         # the first gradient is copied into a new tensor, recorded as torch records it (CopyBackwards)
-        var._grad = _copy_recorded(g) if var._grad is None else var._grad + g
+        var._grad = _copy_recorded(g, var) if var._grad is None else var._grad + g
     elif g.__class__ is _SPARSE[0] or (var._grad is not None and var._grad.__class__ is _SPARSE[1]):
         _sparse_grad.accumulate(var, g)       # a sparse gradient (nn.Embedding(sparse=True))
     elif var._grad is None and steal and g.flags.c_contiguous and g.dtype is var._data.dtype and (
@@ -432,5 +432,4 @@ def _accumulate(node, g, create, steal=False):
         else:
             var._grad = _T._wrap(gd + g)
     if node._post_acc is not None:
-        for fn in tuple(node._post_acc.values()):
-            fn(var)
+        run_post_accumulate_hooks(node._post_acc, var)

@@ -49,9 +49,9 @@ class BackwardCFunction(Node, FunctionCtx):
             from .graph import FREED
             raise RuntimeError(FREED)
         out = []
-        for x, v in zip(items, self._versions):
+        for i, (x, v) in enumerate(zip(items, self._versions)):
             if v is not None and x._vc[0] != v:
-                raise RuntimeError(self._version_error(x, v, -1))
+                raise RuntimeError(self._version_error(x, v, i))
             out.append(x.unpack() if x.__class__ is Packed else x)
         return tuple(out)
 
@@ -215,8 +215,6 @@ class Function(_SingleLevelFunction):
         if ANOMALY.enabled:
             ANOMALY.used = True
             node._anomaly = traceback.format_stack()[:-1]
-        saved = getattr(node, "to_save", ())
-        node.save(*saved)
         non_diff = {id(t) for t in getattr(node, "non_differentiable", ())}
         node._nout = len(outs)
         shapes, dtypes = [], []
@@ -247,7 +245,27 @@ class Function(_SingleLevelFunction):
             node._shape, node._dtype = shapes[0], dtypes[0]
         else:
             node._shape, node._dtype = shapes, dtypes
+        # torch saves after wiring the outputs (a dirty tensor's version counts the op): a saved tensor whose
+        # grad_fn is now this node is one of its outputs (a version error names it "output n of <Fn>")
+        saved = _checked_to_save(getattr(node, "to_save", ()))
+        node.save(*saved)
+        outs_saved = {i: (node, x._out_nr) for i, x in enumerate(saved)
+                      if isinstance(x, Tensor) and x.grad_fn is node}
+        if outs_saved:
+            node._own_outputs = outs_saved
         return tuple(results) if isinstance(out, tuple) else results[0]
+
+
+def _checked_to_save(items):
+    """``ctx.save_for_backward``'s arguments as torch's _save_variables takes them: a tuple of tensors or None."""
+    from .._tensor import Tensor
+    if not isinstance(items, tuple):
+        raise RuntimeError("autograd internal error: to_save attribute is expected to be a tuple but is ")
+    for i, x in enumerate(items):
+        if x is not None and not isinstance(x, Tensor):
+            from .._arg_parser import tp_name
+            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type {tp_name(x)}")
+    return items
 
 
 class InplaceFunction(Function):

@@ -31,6 +31,7 @@ FREED = ("Trying to backward through the graph a second time (or directly access
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                  "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
                  "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+_TYPE_STRINGS = {"complex64": "CPUComplexFloatType", "complex128": "CPUComplexDoubleType"}
 
 
 _TENSOR = [()]     # [Tensor], filled in by glasstorch._tensor (which imports this module)
@@ -90,6 +91,9 @@ class Node:
     # False: backward is a real formula, made complex-correct when the output is complex (ops/complex_grad.py)
     _complex_ready = False
     _result_at = -1
+    # saved outputs of a node with several (a custom Function's, a decomposition's): {index in save():
+    # (node, output number)}, so that the version error names them as torch's SavedVariable does
+    _own_outputs = None
     # torch's names of what the node saved (``grad_fn._saved_self`` ...): one per item of ``save()``, in
     # its order, or "attr:x" for a value kept in attribute x; None where not described (see __getattr__)
     _saved_names = None
@@ -232,14 +236,22 @@ class Node:
 
     def _version_error(self, x, v, i):
         shape = "[" + ", ".join(str(s) for s in x._data.shape) + "]"
-        kind = _LEGACY_NAMES.get(x.dtype.name, "Tensor")
-        owner = self if i == self._result_at else x.grad_fn
+        name = x.dtype.name
+        # torch prints a legacy type name where there is one, else at::Tensor::toString's (CPUComplexFloatType)
+        kind = f"torch.{_LEGACY_NAMES[name]}" if name in _LEGACY_NAMES else _TYPE_STRINGS.get(name, "torch.Tensor")
+        outs = self._own_outputs
+        if outs is not None and i in outs:
+            owner, nr = outs[i]
+        elif i == self._result_at:
+            owner, nr = self, 0
+        else:       # an input: torch names its grad_fn as it is now, and keeps no output number for it
+            owner, nr = x.grad_fn, 0
         where = ""
         if owner is not None:
             op = forward_op_name(owner.name())
-            where = f", which is output 0 of {op},"
+            where = f", which is output {nr} of {op},"
         return (f"one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [torch.{kind} {shape}]{where} is at version {x._vc[0]}; expected version {v} "
+                f"operation: [{kind} {shape}]{where} is at version {x._vc[0]}; expected version {v} "
                 f"instead. Hint: enable anomaly detection to find the operation that failed to compute "
                 f"its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 

@@ -205,9 +205,10 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     if GRAD.enabled and input._rg:
         node = AminmaxBackward0()
         node.lo, node.hi = AminBackward0(), AmaxBackward0()
-        for part, r in ((node.lo, lo), (node.hi, hi)):
+        for nr, (part, r) in enumerate(((node.lo, lo), (node.hi, hi))):
             part.axes, part.keepdim = dims_of(dim, input._data.ndim) if input._data.ndim else (), keepdim
             part.save(input, r, result_at=1)
+            part._own_outputs = {1: (node, nr)}      # torch's one node saved both results
         node.next_functions = (edge(input),)
         node._shape, node._dtype = [lo._data.shape, hi._data.shape], [lo._data.dtype, hi._data.dtype]
         for i, r in enumerate((lo, hi)):
