@@ -11,6 +11,8 @@ they were given; the others return a tuple.
 """
 import numbers
 
+import numpy as np
+
 from . import _func_captures as _captures
 from ._tensor import Tensor
 
@@ -113,7 +115,12 @@ def _per_tensor(op, m, t, o, alpha, inplace):
         f = getattr(t, op + ("_" if inplace else ""))
         return f(o) if alpha == 1 else f(o, alpha=alpha)
     if op in ("mul", "div", "pow", "clamp_min", "clamp_max"):
+        if op == "mul" and inplace and t.dtype == m.float16 and isinstance(o, (int, float)):
+            o = float(np.float16(o))        # torch's in-place loop takes a number as float16 (mul_ does not)
         return getattr(t, op + ("_" if inplace else ""))(o)
+    if inplace:                 # maximum_ / minimum_: _foreach_minmax.py
+        from ._foreach_minmax import inplace_minmax
+        return inplace_minmax(m, op, t, o)
     # maximum / minimum against a number: the number as a 0-d tensor (gradient split at ties, as torch)
     if not isinstance(o, Tensor):
         o = m.tensor(o, dtype=m.result_type(t, o))
@@ -191,7 +198,14 @@ def _foreach_copy_(self, src, non_blocking=False):
 
 # ---- ternary: lerp, addcmul, addcdiv ------------------------------------------------------------------
 def _lerp(inplace):
-    def fn(self, tensors1, weight):
+    def fn(*args, **kwargs):
+        if len(args) == 3 and not kwargs and isinstance(args[2], numbers.Number) and \
+                isinstance(args[0], (list, tuple)) and isinstance(args[1], (list, tuple)):
+            self, tensors1, weight = args          # the common call: a number weight
+        else:
+            # torch's parser picks among (.., Scalar weight), (.., ScalarList weight), (.., TensorList
+            # weights): keywords, a 1-d tensor or a string, missing or extra arguments fail as it fails
+            self, tensors1, weight = _bind(_lerp_signatures(fn.__name__), args, kwargs)
         _check_list(self)
         _check_list(tensors1)
         _same_len(self, tensors1)
@@ -204,6 +218,22 @@ def _lerp(inplace):
     fn.__name__ = "_foreach_lerp" + ("_" if inplace else "")
     fn.__doc__ = "tuple(self[i] + weight[i] * (tensors1[i] - self[i]))"
     return fn
+
+
+def _lerp_signatures(name):
+    return tuple(f"{name}(TensorList self, TensorList tensors1, {w})"
+                 for w in ("Scalar weight", "ScalarList weight", "TensorList weights"))
+
+
+def _bind(signatures, args, kwargs):
+    """The values of the first signature that takes the call, in its parameter order; else torch's
+    parser error."""
+    from ._arg_parser import _parsed, parse, parser_error
+    for sig in signatures:
+        bound = parse(_parsed(sig), args, kwargs, False)
+        if bound is not None:
+            return list(bound.values())
+    raise parser_error(signatures, args, kwargs)
 
 
 def _addc(op, inplace):

@@ -404,6 +404,9 @@ def _compute(ufunc, x, y, dt):
         from ._cdiv import complex_divide       # c10::complex's division with fused multiply-adds
         return complex_divide(x, y, dt.np)
     if dt is float16:
+        if ufunc is np.add or ufunc is np.subtract:     # add / sub / rsub take a number rounded to half
+            from ._half_scalar import rounded
+            x, y = rounded(x), rounded(y)
         r = ufunc(np.asarray(x, np.float32) if isinstance(x, ndarray) else x,
                   np.asarray(y, np.float32) if isinstance(y, ndarray) else y)
         return np.asarray(r).astype(np.float16)

@@ -15,14 +15,6 @@ def rsqrt_grad(g, y):
     return (-0.5 * g) * (yf * yf * yf).astype(np.float16)
 
 
-def asin_grad(g, x, sign):
-    """y = asin(x) (sign 1) or acos(x) (sign -1)   ->   dx = g * +-(-x * x + 1).rsqrt(), each step
-    in half (torch's formula, where glasstorch's float path divides by sqrt(1 - x^2))."""
-    from .pointwise import _rsqrt
-    r = _rsqrt((-x) * x + np.float16(1))
-    return g * (r if sign > 0 else -r)
-
-
 def gelu_grad(g, x, approximate):
     """gelu's gradient on half: torch's kernel converts to float, runs ATen's float32 vector loop
     (erf or tanh form) and rounds once."""

@@ -164,12 +164,13 @@ def after_fma(r, x, y, alpha, out=None):
     return fix(r, x, y, alpha, r.dtype, get_num_threads(), out)
 
 
-def loop_vector_mask(arrays, threads):
+def loop_vector_mask(arrays, threads, block=None):
     """For an elementwise kernel over same-shape ``arrays`` (its inputs; the output is laid out like
     TensorIterator makes it), a bool array of that shape: True where ``cpu_kernel_vec`` runs the
     element in its vector loop (blocks of two vectors, 16 float32 / 8 float64, of each inner row),
     False where its scalar loop takes it (the rest of each row, or every element when some operand
-    is neither contiguous nor a broadcast scalar along the inner dim)."""
+    is neither contiguous nor a broadcast scalar along the inner dim).  ``block``: the elements of two
+    vectors, when the kernel's vectors are not of ``arrays``' dtype (float16 ones: 32)."""
     a0 = arrays[0]
     shape = a0.shape
     n = a0.size
@@ -192,7 +193,7 @@ def loop_vector_mask(arrays, threads):
             row[0] *= shape[d]
         else:
             break
-    block = 16 if a0.itemsize == 4 else 8
+    block = block or (16 if a0.itemsize == 4 else 8)
     it = np.zeros(n, bool)
     # vectorized where every operand is contiguous along the inner row, or one input is a
     # broadcast scalar there (cpu_kernel_vec's is_contiguous_scalar cases)

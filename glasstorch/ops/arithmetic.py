@@ -7,7 +7,7 @@ where torch's does: ``(w + 1).sum()`` saves nothing, ``(w * 2).sum()`` saves the
 import numpy as np
 from ._layout import ti as _ti  # TensorIterator output strides (ops/_layout.py)
 
-from .._dtype import DEFAULT, float32 as _float32, float64 as _float64
+from .._dtype import DEFAULT, float16 as _float16, float32 as _float32, float64 as _float64
 from ..autograd.graph import Node
 from .._rng_fma import fma64
 from ._common import check_pair
@@ -17,6 +17,8 @@ from .._arg_parser import _is_scalar
 from .._arg_refuse import not_a_tensor
 from ._scalar_cast import checked_scalar
 from ._scalar_tail import after_fma as _tail  # a scalar `other`: torch's unfused tail elements
+from ._half_scalar import original_second, rounded as _h16
+from ._half_axpy import half_axpy
 
 
 def _is_t(x):
@@ -54,6 +56,7 @@ def _axpy(x, y, alpha, dt, out=None):
     if alpha == 1:
         return compute(np.add, x, y, dt)
     if dt._cat == 2:
+        checked_scalar(_num(alpha), dt.np)      # torch's checked cast: alpha=1e300 overflows float32
         if dt is _float32:
             if y.__class__ is float or y.__class__ is int:
                 y = np.float32(y)   # torch casts a number operand to the tensor's dtype first
@@ -64,7 +67,8 @@ def _axpy(x, y, alpha, dt, out=None):
             x, y = np.asarray(x), np.asarray(y)
             r = np.asarray(fma64(np.float64(alpha), y, x)).reshape(np.broadcast_shapes(x.shape, y.shape))
             return _tail(r, x, y, alpha, out)
-        return as_array((np.float32(alpha) * np.asarray(y, np.float32) + x).astype(dt.np))
+        # float16: alpha and a number operand rounded to float16; fused in vector blocks only (_half_axpy.py)
+        return as_array(half_axpy(x, y, checked_scalar(_num(alpha), dt.np)))
     if dt._cat == 0:        # bool: x or (alpha and y)
         if isinstance(alpha, float):
             raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
@@ -242,9 +246,12 @@ class MulBackward0(Node):
 def mul(input, other, *, out=None):
     r = float_arrays(np.multiply, input, other)
     if r is None:
-        if not _is_t(input):
+        first = not _is_t(input)
+        if first:
             input, other = other, left_number(input)
         x, y, dt = binary_operands(input, other)
+        if dt is _float16:      # a number first is cast to float16, a 0-d tensor second read as it is
+            y = _h16(y) if first else original_second(other, y)
         r = compute(np.multiply if dt._cat else np.logical_and, x, y, dt)
     r = _wrap(r)
     if GRAD.enabled:
@@ -292,6 +299,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         if dt._cat < 2:                      # integers divide in the default float (complex stays complex)
             dt = DEFAULT.float
             x, y = ints_in_float(input, other, x, y)
+        if dt is _float16:      # as mul: a number first is cast to float16, a 0-d tensor second read as it is
+            x, y = _h16(x), original_second(other, y)
         r = compute(np.true_divide, x, y, dt)
     r = _wrap(r)
     if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):

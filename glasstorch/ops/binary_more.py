@@ -14,6 +14,7 @@ from ._common import (GRAD, _wrap, as_array, is_tensor, record, record1, needs_g
 from ._common import tensor_input
 from ._common import check_pair
 from ._complex_refuse import refuse_dt
+from . import _grad_scalars as _gs
 from .inplace import commit
 from .inplace_more import original
 from .clamp import clamp, clip, clamp_min, clamp_max, clamp_, clip_, clamp_min_, clamp_max_  # noqa: F401
@@ -28,6 +29,8 @@ class MaximumBackward0(Node):
 
     def backward(self, g):
         a, b = self.saved()
+        if self.m is not np:                # create_graph: torch's formula's nodes (_grad_scalars)
+            return _gs.max_min_grads(g, a, b, a < b, a > b)
         w = self.m.where
         half = g / 2
         return w(a == b, half, w(a < b, 0.0, g)), w(a == b, half, w(a > b, 0.0, g))
@@ -39,6 +42,8 @@ class MinimumBackward0(Node):
 
     def backward(self, g):
         a, b = self.saved()
+        if self.m is not np:
+            return _gs.max_min_grads(g, a, b, a > b, a < b)
         w = self.m.where
         half = g / 2
         return w(a == b, half, w(a > b, 0.0, g)), w(a == b, half, w(a < b, 0.0, g))
@@ -52,6 +57,8 @@ class FmaxBackward0(Node):
         a, b = self.saved()
         w = self.m.where
         pick_a = (a >= b) | (b != b)
+        if self.m is not np:
+            return _gs.fmax_fmin_grads(g, pick_a)
         return w(pick_a, g, 0.0), w(pick_a, 0.0, g)
 
 
@@ -63,6 +70,8 @@ class FminBackward0(Node):
         a, b = self.saved()
         w = self.m.where
         pick_a = (a <= b) | (b != b)
+        if self.m is not np:
+            return _gs.fmax_fmin_grads(g, pick_a)
         return w(pick_a, g, 0.0), w(pick_a, 0.0, g)
 
 
@@ -152,6 +161,9 @@ def _modulo(kind, input, other):
             raise RuntimeError("ZeroDivisionError")
     if dt._cat == 2:
         fn = np.fmod if kind == "fmod" else _torch_remainder
+        if dt.np == np.float16:         # torch's kernel takes a number cast to float16 (ops/_half_scalar.py)
+            from ._half_scalar import rounded
+            x, y = rounded(x), rounded(y)
         r = compute(fn, x, y, dt) if dt.np == np.float16 else as_array(fn(x, y)).astype(dt.np, copy=False)
         r = _wrap(_ti(r, x, y))
     else:

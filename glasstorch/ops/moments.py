@@ -40,10 +40,12 @@ def _mean_keep(x, axes):
 
 class VarBackward0(Node):
     """y = sum((x - mean)^2) / (N - c)   ->   dx = g * 2 (x - mean) / (N - c)"""
-    __slots__ = ("axes", "keepdim", "denom")
+    __slots__ = ("axes", "keepdim", "denom", "whole")
 
     def backward(self, g):
         x, = self.saved()
+        if not is_array(x):
+            return (_var_graph(self, g, x),)
         g = restore_dims(g, self.axes, self.keepdim)
         mean = _mean_keep(x, self.axes)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -52,10 +54,13 @@ class VarBackward0(Node):
 
 class StdBackward0(Node):
     """y = sqrt(var(x))   ->   dx = g * (x - mean) / ((N - c) * y), and 0 where y = 0 (torch masks it)"""
-    __slots__ = ("axes", "keepdim", "denom")
+    __slots__ = ("axes", "keepdim", "denom", "whole")
 
     def backward(self, g):
         x, y = self.saved()
+        if not is_array(x):         # create_graph: torch's std_backward, (g / (2 y)).masked_fill_(y == 0, 0)
+            from ._grad_scalars import times
+            return (_var_graph(self, (g / times(y, 2)).masked_fill_(y == 0, 0), x),)
         g = restore_dims(g, self.axes, self.keepdim)
         y = restore_dims(y, self.axes, self.keepdim)
         mean = _mean_keep(x, self.axes)
@@ -63,6 +68,22 @@ class StdBackward0(Node):
             gv = g / (y * 2)
             gv = np.where(y == 0, gv.dtype.type(0), gv) if is_array(gv) else gv.masked_fill(y == 0, 0)
             return (_scaled(_two_over(self.denom), gv) * (x - mean),)
+
+
+def _var_graph(node, g, x):
+    """torch's var_backward under create_graph: (2 / (N - c)) * grad * (x - x.mean(...)), the number
+    through mul.Scalar (MulBackward1); with no dim given (or a 0-d x) the whole mean (MeanBackward0) and
+    a 0-d grad broadcast, else grad unsqueezed and mean(dim, keepdim=True); N - c <= 0 over the whole
+    tensor: grad * where(x == x.mean(), nan, inf)."""
+    from ._grad_scalars import times
+    if getattr(node, "whole", False) or not x.dim():
+        if node.denom <= 0:
+            import glasstorch
+            return g * glasstorch.where(x == x.mean(), builtins.float("nan"), builtins.float("inf"))
+        return times(g, 2.0 / node.denom) * (x - x.mean())
+    if x.dim() > 1:         # (torch unsqueezes grad only then; a 1-d x takes the 0-d grad as it is)
+        g = restore_dims(g, node.axes, node.keepdim)
+    return times(g, _two_over(node.denom)) * (x - _mean_keep(x, node.axes))
 
 
 def _var_args(dim, unbiased, correction):
@@ -162,7 +183,7 @@ def _var(name, input, dim, unbiased, keepdim, correction, welford=False):
     r = _wrap(contig_of(as_array(v).astype(x.dtype, copy=False), x))
     if welford:
         return r, _wrap(contig_of(as_array(mean if keepdim or not x.ndim else np.squeeze(mean, axes)).astype(x.dtype), x))
-    return _record(name, input, r, axes, keepdim, denom)
+    return _record(name, input, r, axes, keepdim, denom, dim is None)
 
 
 def _complex_var(name, input, dim, keepdim, c, welford, axes, denom):
@@ -180,13 +201,13 @@ def _complex_var(name, input, dim, keepdim, c, welford, axes, denom):
     r = _wrap(as_array(np.sqrt(v) if name.startswith("std") else v))
     if welford:
         return r, _wrap(mean)
-    return _record(name, input, r, axes, keepdim, denom)
+    return _record(name, input, r, axes, keepdim, denom, dim is None)
 
 
-def _record(name, input, r, axes, keepdim, denom):
+def _record(name, input, r, axes, keepdim, denom, whole=False):
     if GRAD.enabled and input._rg:
         node = (StdBackward0 if name == "std" else VarBackward0)()
-        node.axes, node.keepdim, node.denom = axes, keepdim, denom
+        node.axes, node.keepdim, node.denom, node.whole = axes, keepdim, denom, whole
         if name == "std":
             node.save(input, r, result_at=1)
         else:
@@ -220,6 +241,12 @@ class VarMeanBackward0(Node):
         gv, gm = gs
         if gm is None:
             return self.part.backward(gv)
+        if not is_array(gm):        # create_graph: torch's mean_backward, grad (unsqueezed) expanded, div.Scalar
+            from .scalar_arith import div_scalar
+            p = self.part
+            g = gm if p.keepdim or p.whole or not self.shape else restore_dims(gm, p.axes, False)
+            mean_part = div_scalar(g.expand(self.shape), self.n)
+            return (mean_part if gv is None else p.backward(gv)[0] + mean_part,)
         if gv is not None:
             return (self.part.backward(gv)[0] + restore_dims(gm, self.part.axes, self.part.keepdim) / self.n,)
         # torch's mean_backward alone: g expanded to x's shape, / N
@@ -242,7 +269,7 @@ def _moments_mean(name, input, dim, unbiased, keepdim, correction):
         part = node.part = (StdBackward0 if name == "std_mean" else VarBackward0)()
         x = input._data
         part.axes = dims_of(_var_args(dim, unbiased, correction)[0], x.ndim) if x.ndim else ()
-        part.keepdim = keepdim
+        part.keepdim, part.whole = keepdim, _var_args(dim, unbiased, correction)[0] is None
         n = 1
         for a in part.axes:
             n *= x.shape[a]

@@ -19,14 +19,20 @@ from ._norm_order import norm2_lastdim
 
 class LinalgVectorNormBackward0(Node):
     """y = (sum |x|^p)^(1/p)   ->   dx = g * sign(x) |x|^(p-1) / y^(p-1)  (p=inf: split among the maxima)"""
-    __slots__ = ("ord", "axes", "keepdim")
+    __slots__ = ("ord", "axes", "keepdim", "whole")
 
     def backward(self, g):
         x, y = self.saved()
         m = self.m
         p = self.ord
-        g = restore_dims(g, self.axes, self.keepdim)
-        y = restore_dims(y, self.axes, self.keepdim)
+        if is_array(x) or self.keepdim or not getattr(self, "whole", False):
+            # (create_graph with no dim given: torch lets the 0-d g and y broadcast, no UnsqueezeBackward0)
+            g = restore_dims(g, self.axes, self.keepdim)
+            y = restore_dims(y, self.axes, self.keepdim)
+
+        def zero_where(t, cond):
+            # torch's masked_fill_ (MaskedFillBackward0 under create_graph), the values of np.where
+            return m.where(cond, 0.0, t) if is_array(t) else t.masked_fill_(cond, 0)
         if p == 0:              # torch's norm_backward returns an undefined gradient: x.grad stays None
             return (None,)
         if is_array(x) and x.dtype.kind == "c":
@@ -35,10 +41,10 @@ class LinalgVectorNormBackward0(Node):
             if is_array(x):                 # torch's sgn: 0 at NaN (NumPy's sign gives NaN)
                 from .select import real_sign
                 return (g * real_sign(x),)
-            return (g * m.sign(x),)
+            return (x.sgn() * g,)           # torch's self.sgn() * grad
         if p == 2:
             # torch: grad * (x / y), the quotient masked where y == 0 (this rounding, not (g x) / y)
-            return (g * m.where(y == 0, 0.0, x / y),)
+            return (g * zero_where(x / y, y == 0),)
         if p in (float("inf"), float("-inf")):
             # torch: sgn(x) * ((g / count) * is_max), is_max counting NaNs where the norm is NaN; the
             # product keeps the signs (-0 where g < 0 and x is not a maximum)
@@ -53,12 +59,20 @@ class LinalgVectorNormBackward0(Node):
         with np.errstate(divide="ignore", invalid="ignore"):
             if p > 2:
                 # torch: (x |x|^(p-2)) * (g / y^(p-1)), the second factor masked where y == 0
-                return ((x * pw(ax, p - 2)) * m.where(y == 0, 0.0, g / pw(y, p - 1)),)
+                return ((x * pw(ax, p - 2)) * zero_where(g / pw(y, p - 1), y == 0),)
             if p < 1:
                 # torch: ((sgn(x) |x|^(p-1), 0 where x == 0) * g) * y^(1-p)
-                return ((m.where(x == 0, 0.0, m.sign(x) * pw(ax, p - 1)) * g) * pw(y, 1 - p),)
+                if is_array(x):
+                    return ((zero_where(m.sign(x) * pw(ax, p - 1), x == 0) * g) * pw(y, 1 - p),)
+                # torch: self.sgn() * |x|^(p-1).masked_fill_(x == 0, 0), times grad, times y^(1-p)
+                return ((x.sgn() * zero_where(pw(ax, p - 1), x == 0)) * g * pw(y, 1 - p),)
             # 1 < p < 2, torch: (sgn(x) |x|^(p-1)) * (g / y^(p-1)), the second factor masked where y == 0
-            return ((m.sign(x) * pw(ax, p - 1)) * m.where(y == 0, 0.0, g / pw(y, p - 1)),)
+            return ((_sgn(x, m) * pw(ax, p - 1)) * zero_where(g / pw(y, p - 1), y == 0),)
+
+
+def _sgn(x, m):
+    """torch's self.sgn() (SgnBackward0 under create_graph); NumPy's sign on arrays, as before"""
+    return m.sign(x) if is_array(x) else x.sgn()
 
 
 def _complex_norm_grad(x, y, g, p, axes):
@@ -158,6 +172,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if GRAD.enabled and x._rg:
         node = LinalgVectorNormBackward0()
         node.ord, node.axes, node.keepdim = p, (axes if axes is not None else ()), keepdim
+        node.whole = dim is None
         node.save(x, r, result_at=1)
         record1(node, r, x)
     return r

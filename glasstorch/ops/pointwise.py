@@ -9,6 +9,7 @@ import numpy as np
 from ..autograd.graph import Node
 from ._common import GRAD, _wrap, as_array, record1
 from . import _half_math as _hg, _libm, _sleef_loop
+from . import _inverse_trig_grad as _itg, _grad_scalars as _gs
 from .unary import _unary, _sqrt, nan_signed
 from .inplace import commit, type_name
 from .inplace_more import original
@@ -28,7 +29,7 @@ class Log2Backward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (g / (x * _LN2),)
+        return (g / _gs.times(x, _LN2),)       # C++'s self * ln2: mul.Scalar under create_graph
 
 
 class Log10Backward0(Node):
@@ -37,7 +38,7 @@ class Log10Backward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (g / (x * _LN10),)
+        return (g / _gs.times(x, _LN10),)
 
 
 class Log1PBackward0(Node):
@@ -46,7 +47,7 @@ class Log1PBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
-        return (g / (x + 1),)
+        return (g / _gs.plus(x, 1),)
 
 
 class Expm1Backward0(Node):
@@ -55,7 +56,7 @@ class Expm1Backward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (g * (y + 1),)
+        return (g * _gs.plus(y, 1),)
 
 
 class Exp2Backward0(Node):
@@ -64,7 +65,7 @@ class Exp2Backward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return ((g * y) * _LN2,)        # derivatives.yaml's grad * result * M_LN2, left to right
+        return (_gs.times(g * y, _LN2),)        # derivatives.yaml's grad * result * M_LN2, left to right
 
 
 class RsqrtBackward0(Node):
@@ -75,6 +76,8 @@ class RsqrtBackward0(Node):
         y, = self.saved()
         if _hg.is_half(y):
             return (_hg.rsqrt_grad(g, y),)
+        if self.m is not np:                        # create_graph: torch's mul.Scalar and PowBackward0
+            return (_gs.times(g, -0.5) * y.pow(3),)
         return ((-0.5 * g) * (y * y * y),)          # torch's -0.5 * grad * result.pow(3), pow(3) = (y y) y
 
 
@@ -158,26 +161,22 @@ def _simple(name, fn, formula, save):
 
 def _d_tan(g, y, m):
     """y = tan(x)   ->   dx = g (1 + y^2)"""
-    return g * (1 + y * y)
+    return g * _gs.plus(_gs.square(y), 1)
 
 
 def _d_asin(g, x, m):
-    """y = asin(x)   ->   dx = g / sqrt(1 - x^2)"""
-    if _hg.is_half(x):
-        return _hg.asin_grad(g, x, 1)
-    return g / m.sqrt(1 - x * x)
+    """y = asin(x)   ->   dx = g (1 - x^2)^(-1/2)  (torch's rsqrt form: _inverse_trig_grad)"""
+    return _itg.d_asin(g, x, m)
 
 
 def _d_acos(g, x, m):
-    """y = acos(x)   ->   dx = -g / sqrt(1 - x^2)"""
-    if _hg.is_half(x):
-        return _hg.asin_grad(g, x, -1)
-    return -g / m.sqrt(1 - x * x)
+    """y = acos(x)   ->   dx = -g (1 - x^2)^(-1/2)"""
+    return _itg.d_acos(g, x, m)
 
 
 def _d_atan(g, x, m):
     """y = atan(x)   ->   dx = g / (1 + x^2)"""
-    return g / (1 + x * x)
+    return g / _gs.plus(x * x, 1)
 
 
 def _d_sinh(g, x, m):
@@ -195,32 +194,38 @@ def _d_cosh(g, x, m):
 
 
 def _d_asinh(g, x, m):
-    """y = asinh(x)   ->   dx = g / sqrt(x^2 + 1)"""
-    return g / m.sqrt(x * x + 1)
+    """y = asinh(x)   ->   dx = g (x^2 + 1)^(-1/2)"""
+    return _itg.d_asinh(g, x, m)
 
 
 def _d_acosh(g, x, m):
-    """y = acosh(x)   ->   dx = g / sqrt(x^2 - 1)"""
-    return g / m.sqrt(x * x - 1)
+    """y = acosh(x)   ->   dx = g (x^2 - 1)^(-1/2)"""
+    return _itg.d_acosh(g, x, m)
 
 
 def _d_atanh(g, x, m):
     """y = atanh(x)   ->   dx = g / (1 - x^2)"""
-    return g / (1 - x * x)
+    return _gs.times(g, 1) / _gs.number_minus(1, _gs.square(x))     # derivatives.yaml's grad * 1 / (1 - x^2)
 
 
 def _d_erf(g, x, m):
     """y = erf(x)   ->   dx = g 2/sqrt(pi) exp(-x^2)"""
+    if m is not np:         # create_graph: torch's 2 / sqrt(pi) * exp(-(x.pow(2))) * grad
+        return _gs.times(_libm.exp(-x.pow(2)), _2_SQRTPI) * g
     return g * (_2_SQRTPI * _libm.exp(-(x * x)))      # (float32 exp rounded once, as SLEEF's)
 
 
 def _d_erfc(g, x, m):
     """y = erfc(x)   ->   dx = -g 2/sqrt(pi) exp(-x^2)"""
+    if m is not np:
+        return _gs.times(_libm.exp(-x.pow(2)), -_2_SQRTPI) * g
     return g * (-_2_SQRTPI * _libm.exp(-(x * x)))
 
 
 def _d_erfinv(g, y, m):
     """y = erfinv(x)   ->   dx = g sqrt(pi)/2 exp(y^2)"""
+    if m is not np:
+        return _gs.times(_libm.exp(y.pow(2)), 0.5 * math.sqrt(math.pi)) * g
     return g * (0.5 * math.sqrt(math.pi) * _libm.exp(y * y))
 
 

@@ -14,7 +14,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, edge
 from ._complex_refuse import not_implemented, refuse, refuse_aminmax, refuse_complex_reduction, refuse_msg
 from .reduction import acc_dtype, axes_of, dims_of, restore_dims
-from . import _sum_order
+from . import _prod_order
 from .._runtime import get_num_threads
 from .shape import is_array
 from ._layout import contig_of
@@ -307,14 +307,13 @@ def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):
     except AttributeError:          # not a tensor: torch's parser error
         not_a_tensor()
     odt = acc_dtype(x, dtype)
+    # floats multiply in torch's order and their own dtype (float16 rounds every step: _prod_order.py)
     if dim is None:
-        # float32/float64 multiply in torch's order (its last bit), other dtypes with NumPy
-        r = _sum_order.total_product(x, get_num_threads()) if x.dtype == odt and x.dtype.char in "fd" else None
-        r = _wrap(as_array(np.prod(x, dtype=odt) if r is None else r))
+        r = _wrap(as_array(_prod_order.values(x, None, False, odt, get_num_threads())))
         node_cls, d = ProdBackward0, None
     else:
         d = _wrap_dim(dim, x.ndim)
-        r = _wrap(contig_of(as_array(np.prod(x, axis=d if x.ndim else None, keepdims=keepdim, dtype=odt)), x))
+        r = _wrap(contig_of(as_array(_prod_order.values(x, d, keepdim, odt, get_num_threads())), x))
         node_cls = ProdBackward1
     if GRAD.enabled and input._rg:
         node = node_cls()

@@ -47,7 +47,11 @@ def _scalar_op(node_cls, ufunc, input, c):
         return {np.multiply: glasstorch.mul, np.divide: glasstorch.div, np.add: glasstorch.add,
                 np.subtract: glasstorch.sub}[ufunc](input, c)
     cc = x.dtype.type(c)
-    r = _wrap(np.asarray(ufunc(x, cc), dtype=x.dtype))
+    if x.dtype == np.float16 and ufunc in (np.multiply, np.divide):
+        # mul / div read the number unrounded, in float32 (ops/_half_scalar.py); add / sub take it as float16
+        r = _wrap(np.asarray(ufunc(x.astype(np.float32), np.float32(c))).astype(np.float16))
+    else:
+        r = _wrap(np.asarray(ufunc(x, cc), dtype=x.dtype))
     if GRAD.enabled and input._rg:
         node = node_cls()
         node.c = cc

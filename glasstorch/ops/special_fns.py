@@ -14,6 +14,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
 from ._common import check_broadcast, tensors_only
 from ._complex_refuse import refuse
+from ._grad_scalars import number_minus as _number_minus
 from ._trigamma_kernel import _factorial_f32, _trigamma     # (torch's calc_trigamma; n! in float)
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)    # B_2, B_4, ... B_14
@@ -243,7 +244,7 @@ class LogitBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         m, eps = self.m, self.eps
-        d = g / (x * (1 - x))
+        d = g / (x * _number_minus(1, x))      # (C++'s 1 - self: SubBackward0 under create_graph)
         fill = math.nan if eps is None else 0.0
         lo = 0.0 if eps is None else eps
         if not _is_array(g):        # create_graph: torch's where(lo <= x <= hi, d, fill), nan x -> fill

@@ -20,6 +20,7 @@ from ._common import tensors_only
 from ._common import check_pair
 from ._layout import ti as _ti
 from ._complex_refuse import not_implemented, refuse
+from . import _grad_scalars as _gs
 from .binary_more import _float_pair
 from ._log_ndtr_libm import log_ndtr_libm
 from ._ndtri_cephes import ndtri_cephes
@@ -104,6 +105,8 @@ class SpecialErfcxBackward0(Node):
 
     def backward(self, g):
         x, y = self.saved()
+        if not isinstance(x, np.ndarray):     # create_graph: C++'s 2.0 * self (mul.Scalar), - c (sub.Scalar)
+            return (_gs.minus(_gs.times(x, 2.0) * y, 2.0 / math.sqrt(math.pi)) * g,)
         return ((2.0 * x * y - 2.0 / math.sqrt(math.pi)) * g,)
 
 
@@ -175,7 +178,7 @@ class SpecialEntrBackward0(Node):
     def backward(self, g):
         x, _ = self.saved()
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (g * -(1 + self.m.log(x)),)
+            return (g * -_gs.plus(self.m.log(x), 1),)      # C++'s 1 + log: add.Scalar under create_graph
 
 
 def _entr(x):
@@ -246,7 +249,7 @@ class SpecialXlog1PyBackward0(Node):
         x, y = self.saved()
         m = self.m
         if not _is_array(g):     # create_graph: torch's xlog1py(grad, other).masked_fill(...) (MaskedFillBackward0)
-            return m.special.xlog1py(g, y).masked_fill((x == 0) & (y <= -1), 0.0), g * x / (y + 1)
+            return m.special.xlog1py(g, y).masked_fill((x == 0) & (y <= -1), 0.0), g * x / _gs.plus(y, 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             dx = m.where(((g == 0) & (y == y)) | ((x == 0) & (y <= -1)), 0.0, g * m.log1p(y))
             return dx, g * x / (y + 1)

@@ -78,6 +78,14 @@ def lerp(input, end, weight, *, out=None):
     if x.dtype.kind not in "fc":
         from ._complex_refuse import not_implemented
         raise not_implemented("lerp_kernel_tensor" if is_tensor(weight) else "lerp_kernel_scalar", x.dtype)
+    if not is_tensor(weight):
+        # a number weight is read as the kernel's type (float for half), checked: 2j, 1e40 overflow float
+        from ._scalar_cast import checked_scalar
+        if x.dtype.kind == "f":
+            weight = w = checked_scalar(weight, np.dtype(np.float64 if x.dtype == np.float64 else np.float32))
+        else:                   # complex: each part must fit (complex<float>: 1 + 1e40j overflows)
+            for part in (weight.real, weight.imag) if isinstance(weight, complex) else (weight,):
+                checked_scalar(part, x.dtype)
     r = _wrap(_ti(_lerp_values(x, y, w), *(v for v in (x, y, w) if v.__class__ is np.ndarray)))
     if is_tensor(weight):
         if needs_grad(input, end, weight):
@@ -159,6 +167,9 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     dt = result_type(input, tensor1, tensor2)
     if dt.np in (np.float32, np.float64):
         r = _addcmul_fused(data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np), value, dt.np)
+    elif dt.np == np.float16:       # torch's reduced-float kernel: the float32 one (value unrounded), then rounded
+        f = [np.asarray(data_as(a, dt.np), np.float32) for a in (input, tensor1, tensor2)]
+        r = as_array(_addcmul_fused(*f, value, np.dtype(np.float32)).astype(np.float16))
     else:
         p = np.multiply(data_as(tensor1, dt.np), data_as(tensor2, dt.np))
         r = as_array(data_as(input, dt.np) + (p if value == 1 else dt.np.type(value) * p)).astype(dt.np, copy=False)
@@ -186,8 +197,12 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
                            "tensor2), for all dtypes.")
     _check_sizes3(input, tensor1, tensor2)
     t1 = data_as(tensor1, dt.np)      # torch's kernel: self + (value * t1) / t2, each step rounded
-    q = np.divide(t1 if value == 1 else dt.np.type(value) * t1, data_as(tensor2, dt.np))
-    r = as_array(data_as(input, dt.np) + q).astype(dt.np, copy=False)
+    if dt.np == np.float16:           # (float16: those steps in float32, value unrounded, one rounding at the end)
+        f = [np.asarray(data_as(a, dt.np), np.float32) for a in (input, tensor1, tensor2)]
+        r = as_array((np.float32(value) * f[1] / f[2] + f[0]).astype(np.float16))
+    else:
+        q = np.divide(t1 if value == 1 else dt.np.type(value) * t1, data_as(tensor2, dt.np))
+        r = as_array(data_as(input, dt.np) + q).astype(dt.np, copy=False)
     r = _wrap(_ti(r, data_as(input, dt.np), data_as(tensor1, dt.np), data_as(tensor2, dt.np)))
     if needs_grad(input, tensor1, tensor2):
         node = AddcdivBackward0()

@@ -129,7 +129,10 @@ class SqrtBackward0(Node):
 
     def backward(self, g):
         y, = self.saved()
-        return (g / (2 * y),)
+        if isinstance(y, np.ndarray):
+            return (g / (2 * y),)
+        from ._grad_scalars import times
+        return (g / times(y, 2),)       # C++'s 2 * result: mul.Scalar under create_graph
 
 
 def sqrt(input, *, out=None):

@@ -8,6 +8,7 @@
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcmul_, as_real, bump, decay, incr, scalar_state, zeros_like
+from . import _half_steps
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable_more import guard, adadelta_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -59,6 +60,11 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
         x = as_real(param._data)           # complex: real and imaginary parts as floats
         g = as_real(grad._data)
         incr(step)
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            _half_steps.adadelta_update(x, g, square_avg._data, acc_delta._data, lr=lr, rho=rho, eps=eps,
+                                        weight_decay=weight_decay, maximize=maximize)
+            bump(param, square_avg, acc_delta)
+            continue
         if maximize:
             g = -g
         if weight_decay != 0:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ._blas_order import sqrt as blas_sqrt
 from ._functional import addcdiv_, addcmul_, as_real, bump, decay, full_like, get_value, incr, scalar_state
+from . import _half_steps
 from ._validate import check_eps, check_fused, check_lr, check_weight_decay
 from ._differentiable_more import guard, adagrad_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -84,11 +85,16 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
             _sparse_adagrad(param, -grad if maximize else grad, state_sum, lr / (1 + (step - 1) * lr_decay), eps)
             continue
         g = as_real(grad._data)
+        clr = lr / (1 + (step - 1) * lr_decay)
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            _half_steps.adagrad_update(x, g, state_sum._data, clr, weight_decay=weight_decay, eps=eps,
+                                       maximize=maximize)
+            bump(param, state_sum)
+            continue
         if maximize:
             g = -g
         if weight_decay != 0:
             g = decay(x, g, weight_decay, param._data.dtype.kind == "c")
-        clr = lr / (1 + (step - 1) * lr_decay)
         s = as_real(state_sum._data)
         addcmul_(s, g, g, 1)
         std = blas_sqrt(s)          # torch.sqrt is MKL's vsSqrt here, not correctly rounded

@@ -19,6 +19,7 @@ from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not
 from ._functional import addcdiv_, addcmul_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
 from ._validate import check_betas, check_eps, check_fused, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable import adam_differentiable
+from . import _half_steps
 from ._differentiable_more import guard
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
@@ -103,12 +104,15 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
         incr(step_t)
         step = get_value(step_t)
         x = param._data
-        if together and x.size < _TOGETHER and x.dtype.kind == "f" and grads[i]._data.dtype is x.dtype:
+        if together and x.size < _TOGETHER and x.dtype.kind == "f" and grads[i]._data.dtype is x.dtype \
+                and not _half_steps.is_half(x):
             batches.setdefault((x.dtype, step), []).append(i)
             continue
         vmax = as_real(max_exp_avg_sqs[i]._data) if amsgrad else None
-        _update(as_real(x), as_real(grads[i]._data), as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data),
-                vmax, step, x.dtype.kind == "c", **hyper)
+        update = _half_steps.adam_update if _half_steps.is_half(x) else _update
+        args = (as_real(x), as_real(grads[i]._data), as_real(exp_avgs[i]._data), as_real(exp_avg_sqs[i]._data), vmax,
+                step) + (() if update is _half_steps.adam_update else (x.dtype.kind == "c",))
+        update(*args, **hyper)
     for (_, step), idx in batches.items():
         _together(idx, step, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, hyper)
     for i in range(len(params)):

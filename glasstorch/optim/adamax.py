@@ -8,6 +8,7 @@
 import numpy as np
 
 from ._functional import addcdiv_, as_real, bump, decay, get_value, incr, lerp_, scalar_state, zeros_like
+from . import _half_steps
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable_more import guard, adamax_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -57,6 +58,12 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
     for i, param in enumerate(params):
         x = as_real(param._data)           # complex: real and imaginary parts as floats
         g = as_real(grads[i]._data)
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            incr(state_steps[i])
+            _half_steps.adamax_update(x, g, exp_avgs[i]._data, exp_infs[i]._data, get_value(state_steps[i]), eps=eps,
+                                      beta1=beta1, beta2=beta2, lr=lr, weight_decay=weight_decay, maximize=maximize)
+            bump(param, exp_avgs[i], exp_infs[i])
+            continue
         if maximize:
             g = -g
         incr(state_steps[i])

@@ -7,6 +7,8 @@
 import numpy as np
 
 from ._functional import add_, as_real, bump, fma, get_value, incr, scalar_state, zeros_like
+from . import _half_steps
+from ._asgd_foreach import asgd_foreach
 from ._validate import check_lr, check_weight_decay
 from ._differentiable_more import guard, asgd_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -44,6 +46,9 @@ class ASGD(Optimizer):
             params, grads, mus, axs, etas, state_steps = self._init_group(group, "mu", "ax", "eta", "step")
             hyper = dict(lambd=group["lambd"], lr=group["lr"], t0=group["t0"], alpha=group["alpha"],
                          weight_decay=group["weight_decay"], maximize=group["maximize"])
+            if group["foreach"] and not guard("asgd", self, group, params):
+                asgd_foreach(params, grads, axs, mus, etas, state_steps, **hyper)    # its own rounding
+                continue
             if guard("asgd", self, group, params):         # torch records the step in the graph
                 asgd_d(params, grads, axs, mus, etas, state_steps, **hyper, differentiable=group["differentiable"],
                        grad_mode=self.defaults.get("differentiable", False))
@@ -62,16 +67,20 @@ def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=Fals
             g = -g
         step_t, eta, mu, ax = state_steps[i], etas[i], mus[i], axs[i]
         incr(step_t)
-        if weight_decay != 0:
-            g = fma(x.dtype.type(weight_decay), x, g)
         eta_value = get_value(eta)
-        x *= 1 - lambd * eta_value
-        add_(x, g, -eta_value)
-        a = as_real(ax._data)
-        if get_value(mu) != 1:
-            a += (x - a) * mu._data.astype(x.dtype)
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            _half_steps.asgd_update(x, g, ax._data, mu._data, eta_value, lambd=lambd,
+                                    weight_decay=weight_decay, maximize=False)
         else:
-            np.copyto(a, x)
+            if weight_decay != 0:
+                g = fma(x.dtype.type(weight_decay), x, g)
+            x *= 1 - lambd * eta_value
+            add_(x, g, -eta_value)
+            a = as_real(ax._data)
+            if get_value(mu) != 1:
+                a += (x - a) * mu._data.astype(x.dtype)
+            else:
+                np.copyto(a, x)
         step = get_value(step_t)
         eta._data[...] = lr / ((1 + lambd * lr * step) ** alpha)
         mu._data[...] = 1 / max(1, step - t0)

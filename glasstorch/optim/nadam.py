@@ -10,6 +10,8 @@ import numpy as np
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import addcdiv_, addcmul_, as_real, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from . import _half_steps
+from ._foreach_steps import nadam_foreach
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable_more import guard, nadam_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -56,6 +58,8 @@ class NAdam(Optimizer):
             if guard("nadam", self, group, params):        # torch records the step in the graph
                 nadam_d(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, **hyper,
                         differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            elif group["foreach"]:                        # torch's multi-tensor arithmetic
+                nadam_foreach(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, **hyper)
             else:
                 nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, **hyper)
         return loss
@@ -72,6 +76,13 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
             g = -g
         incr(state_steps[i])
         step = get_value(state_steps[i])
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            _half_steps.nadam_update(x, grads[i]._data, exp_avgs[i]._data, exp_avg_sqs[i]._data, mu_products[i]._data,
+                                     step, beta1=beta1, beta2=beta2, lr=lr, weight_decay=weight_decay,
+                                     momentum_decay=momentum_decay, eps=eps, maximize=maximize,
+                                     decoupled=decoupled_weight_decay)
+            bump(mu_products[i], param, exp_avgs[i], exp_avg_sqs[i])
+            continue
         bias_correction2 = 1 - beta2 ** step
         if weight_decay != 0:
             if decoupled_weight_decay:

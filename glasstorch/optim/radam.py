@@ -11,6 +11,8 @@ import numpy as np
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcmul_, as_real, bump, fma, get_value, incr, lerp_, scalar_state, zeros_like
+from . import _half_steps
+from ._foreach_steps import radam_foreach
 from ._validate import check_betas, check_eps, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable_more import guard, radam_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -52,6 +54,8 @@ class RAdam(Optimizer):
             if guard("radam", self, group, params):        # torch records the step in the graph
                 radam_d(params, grads, exp_avgs, exp_avg_sqs, state_steps, **hyper,
                         differentiable=group["differentiable"], grad_mode=self.defaults.get("differentiable", False))
+            elif group["foreach"]:                        # torch's multi-tensor arithmetic
+                radam_foreach(params, grads, exp_avgs, exp_avg_sqs, state_steps, **hyper)
             else:
                 radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, **hyper)
         return loss
@@ -68,6 +72,12 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
             g = -g
         incr(state_steps[i])
         step = get_value(state_steps[i])
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            _half_steps.radam_update(x, grads[i]._data, exp_avgs[i]._data, exp_avg_sqs[i]._data, step, beta1=beta1,
+                                     beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps, maximize=maximize,
+                                     decoupled=decoupled_weight_decay)
+            bump(param, exp_avgs[i], exp_avg_sqs[i])
+            continue
         if weight_decay != 0:
             if decoupled_weight_decay:
                 x *= 1 - lr * weight_decay

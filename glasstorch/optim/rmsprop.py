@@ -9,6 +9,7 @@
 
 from ._blas_order import sqrt as blas_sqrt   # torch's sqrt is MKL's vsSqrt, not correctly rounded
 from ._functional import add_, addcdiv_, addcmul_, as_real, bump, decay, incr, lerp_, scalar_state, zeros_like
+from . import _half_steps
 from ._validate import check_eps, check_lr, check_weight_decay, restore_step_tensors
 from ._differentiable_more import guard, rmsprop_d
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -69,6 +70,15 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
     for i, param in enumerate(params):
         x = as_real(param._data)           # complex: real and imaginary parts as floats
         g = as_real(grads[i]._data)
+        if _half_steps.is_half(x):         # float16: torch's per-op rounding (_half_steps.py)
+            incr(state_steps[i])
+            _half_steps.rmsprop_update(
+                x, g, square_avgs[i]._data, grad_avgs[i]._data if centered else None,
+                momentum_buffer_list[i]._data if momentum > 0 else None, lr=lr, alpha=alpha, eps=eps,
+                weight_decay=weight_decay, momentum=momentum, centered=centered, maximize=maximize)
+            bump(param, square_avgs[i], *([grad_avgs[i]] if centered else []),
+                 *([momentum_buffer_list[i]] if momentum > 0 else []))
+            continue
         if maximize:
             g = -g
         incr(state_steps[i])

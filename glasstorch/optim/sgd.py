@@ -23,6 +23,7 @@ from .._dtype import float32, float64
 from .._dtype import FROM_NP
 from ._validate import check_fused
 from ._differentiable import sgd_differentiable
+from . import _half_steps
 from .optimizer import Optimizer, _closure_loss, _lr_value
 
 __all__ = ["SGD", "sgd"]
@@ -165,7 +166,10 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
                     momentum_buffer_list[i] = buf
                 else:
                     b = buf._data
-                    np.multiply(b, b.dtype.type(momentum), out=b)
+                    if _half_steps.is_half(b):      # float16: momentum held as float32, as torch's mul_
+                        _half_steps.scale_(b, momentum)
+                    else:
+                        np.multiply(b, b.dtype.type(momentum), out=b)
                     np.copyto(b, _axpy(b, g, 1 - dampening, dt))
                     buf._vc[0] += 1
                 g = _axpy(g, buf._data, momentum, dt) if nesterov else buf._data

@@ -4,6 +4,8 @@ average (or EMA) of a model's parameters; ``update_bn`` recomputes BatchNorm sta
 import math
 import warnings
 
+from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
 from .lr_scheduler import LRScheduler, _format_param
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn",
@@ -15,25 +17,32 @@ def get_ema_multi_avg_fn(decay=0.999):
     if decay < 0.0 or decay > 1.0:
         raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
 
+    @no_grad()
     def ema_update(ema_param_list, current_param_list, _):
-        # as torch: lerp for floating lists, ema * decay + current * (1 - decay) copied back otherwise
+        # as torch: one foreach lerp for floating lists, ema * decay + current * (1 - decay) copied back otherwise
         if ema_param_list[0].is_floating_point() or ema_param_list[0].is_complex():
-            for ema, cur in zip(ema_param_list, current_param_list):
-                ema.lerp_(cur, 1 - decay)
+            _foreach()._foreach_lerp_(ema_param_list, current_param_list, 1 - decay)
         else:
-            for ema, cur in zip(ema_param_list, current_param_list):
+            for ema, cur in zip(ema_param_list, current_param_list, strict=True):
                 ema.copy_(ema * decay + cur * (1 - decay))
     return ema_update
 
 
 def get_swa_multi_avg_fn():
-    """Running mean over lists: avg = lerp(avg, current, 1 / (n + 1))."""
+    """Running mean over lists: avg = lerp(avg, current, 1 / (n + 1)); integer lists add
+    (current - avg) / (n + 1) as torch does, with addcdiv for a tensor count (which torch refuses for
+    integers) and add's alpha for a number count (refused too)."""
+    @no_grad()
     def swa_update(averaged_param_list, current_param_list, num_averaged):
-        for avg, cur in zip(averaged_param_list, current_param_list):
-            if avg.is_floating_point():
-                avg.lerp_(cur, 1 / (num_averaged + 1))
+        fe = _foreach()
+        if averaged_param_list[0].is_floating_point() or averaged_param_list[0].is_complex():
+            fe._foreach_lerp_(averaged_param_list, current_param_list, 1 / (num_averaged + 1))
+        else:
+            diffs = fe._foreach_sub(current_param_list, averaged_param_list)
+            if isinstance(num_averaged, Tensor):
+                fe._foreach_addcdiv_(averaged_param_list, diffs, [num_averaged + 1] * len(averaged_param_list))
             else:
-                avg.add_((cur - avg) // (num_averaged + 1))
+                fe._foreach_add_(averaged_param_list, diffs, alpha=1.0 / (num_averaged + 1))
     return swa_update
 
 
@@ -41,15 +50,23 @@ def get_ema_avg_fn(decay=0.999):
     if decay < 0.0 or decay > 1.0:
         raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
 
+    @no_grad()
     def ema_update(ema_param, current_param, num_averaged):
         return decay * ema_param + (1 - decay) * current_param
     return ema_update
 
 
 def get_swa_avg_fn():
+    @no_grad()
     def swa_update(averaged_param, current_param, num_averaged):
         return averaged_param + (current_param - averaged_param) / (num_averaged + 1)
     return swa_update
+
+
+def _foreach():
+    """glasstorch's foreach ops (imported late: the package is still loading when this module is)."""
+    from .. import _foreach as fe
+    return fe
 
 
 def _module_base():
@@ -67,8 +84,12 @@ class AveragedModel(_module_base()):
         super().__init__()
         import copy
         from .._creation import tensor
+        if avg_fn is not None and multi_avg_fn is not None:
+            raise AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
         self.module = copy.deepcopy(model)
-        self.register_buffer("n_averaged", tensor(0, dtype=_long()))
+        if device is not None:
+            self.module = self.module.to(device)
+        self.register_buffer("n_averaged", tensor(0, dtype=_long(), device=device))
         self.avg_fn = avg_fn
         self.multi_avg_fn = multi_avg_fn
         self.use_buffers = use_buffers
@@ -77,35 +98,51 @@ class AveragedModel(_module_base()):
         return self.module(*args, **kwargs)
 
     def update_parameters(self, model):
+        """The first call copies ``model``'s parameters; later ones fold them in with ``multi_avg_fn``
+        (once per dtype group), ``avg_fn`` (per tensor), or by default the running mean
+        avg + (cur - avg) / (n + 1), per tensor as torch computes it on the CPU (foreach lerp is
+        only its accelerator path, and rounds differently)."""
         from itertools import chain
         mine = chain(self.module.parameters(), self.module.buffers()) if self.use_buffers else self.parameters()
         theirs = chain(model.parameters(), model.buffers()) if self.use_buffers else model.parameters()
         avg_list, cur_list = [], []
-        first = self.n_averaged.item() == 0
+        first = bool(self.n_averaged == 0)
         for p_avg, p_model in zip(mine, theirs):
-            p_cur = p_model.detach()
+            p_cur = p_model.detach().to(p_avg.device)
             avg_list.append(p_avg.detach())
             cur_list.append(p_cur)
             if first:
                 p_avg.detach().copy_(p_cur)
-        if not first:
+        if self.n_averaged > 0:
             if self.multi_avg_fn is not None or self.avg_fn is None:
-                fn = self.multi_avg_fn or get_swa_multi_avg_fn()
-                groups = {}                 # torch calls the function once per dtype
-                for a, c in zip(avg_list, cur_list):
-                    avgs, curs = groups.setdefault(a.dtype, ([], []))
-                    avgs.append(a)
-                    curs.append(c)
-                for avgs, curs in groups.values():
-                    fn(avgs, curs, self.n_averaged)
+                for (device, _), (avgs, curs) in _group_by_device_and_dtype(avg_list, cur_list):
+                    n_averaged = self.n_averaged.to(device)
+                    if self.multi_avg_fn:
+                        self.multi_avg_fn(avgs, curs, n_averaged)
+                    else:
+                        avg_fn = get_swa_avg_fn()
+                        for p_avg, p_cur in zip(avgs, curs, strict=True):
+                            p_avg.copy_(avg_fn(p_avg, p_cur, n_averaged))
             else:
-                for p_avg, p_cur in zip(avg_list, cur_list):
-                    p_avg.copy_(self.avg_fn(p_avg, p_cur, self.n_averaged))
+                for p_avg, p_cur in zip(avg_list, cur_list, strict=True):
+                    n_averaged = self.n_averaged.to(p_avg.device)
+                    p_avg.detach().copy_(self.avg_fn(p_avg.detach(), p_cur, n_averaged))
         if not self.use_buffers:
             # keep the buffers (e.g. BatchNorm's running statistics) in step with the model
-            for b_avg, b_model in zip(self.module.buffers(), model.buffers()):
-                b_avg.detach().copy_(b_model.detach())
+            for b_avg, b_model in zip(self.module.buffers(), model.buffers(), strict=True):
+                b_avg.detach().copy_(b_model.detach().to(b_avg.device))
         self.n_averaged += 1
+
+
+def _group_by_device_and_dtype(avgs, curs):
+    """torch's ``_group_tensors_by_device_and_dtype`` order: the groups in the reverse order of their
+    first tensor (its hash map's), each keeping list order."""
+    groups = {}
+    for a, c in zip(avgs, curs):
+        pair = groups.setdefault((a.device, a.dtype), ([], []))
+        pair[0].append(a)
+        pair[1].append(c)
+    return reversed(list(groups.items()))
 
 
 def _long():
@@ -113,9 +150,9 @@ def _long():
     return int64
 
 
+@no_grad()
 def update_bn(loader, model, device=None):
     """Recompute BatchNorm running statistics with one pass over ``loader`` (cumulative average)."""
-    from ..autograd.grad_mode import no_grad
     from ..nn.modules.batchnorm import _BatchNorm
     momenta = {}
     for module in model.modules():
@@ -131,11 +168,12 @@ def update_bn(loader, model, device=None):
     for batch in loader:
         if isinstance(batch, (list, tuple)):
             batch = batch[0]
+        if device is not None:
+            batch = batch.to(device)
         model(batch)
     for module, momentum in momenta.items():
         module.momentum = momentum
     model.train(was_training)
-    _ = no_grad
 
 
 class SWALR(LRScheduler):

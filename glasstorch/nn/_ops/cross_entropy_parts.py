@@ -2,6 +2,7 @@
 smoothing, composed from ops as torch composes them (so the graph ends in the same nodes)."""
 from ...ops._common import _wrap
 from .loss import div_scalar
+from ...ops.scalar_arith import add_scalar, mul_scalar
 
 
 def check_label_smoothing(ls):
@@ -26,7 +27,8 @@ def ce_probabilities(input, target, weight, reduction, ls, class_dim):
     logp = log_softmax(input, class_dim)
     if ls > 0:
         check_label_smoothing(ls)
-        target = target * (1 - ls) + ls / n_classes
+        # C++'s target * (1 - ls) + ls / C: the .Scalar overloads (MulBackward1, AddBackward1)
+        target = add_scalar(mul_scalar(target, 1 - ls), ls / n_classes)
     prod = logp * target
     if weight is not None:
         prod = prod * (weight.view([-1 if i == class_dim else 1 for i in range(logp.ndim)]) if logp.ndim > 1

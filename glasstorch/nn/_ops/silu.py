@@ -32,12 +32,20 @@ class SiluBackward0(Node):
 
     def backward(self, g):
         x, = self.saved()
+        if isinstance(x, np.ndarray) and x.dtype.char == "e":
+            # float16: torch's kernel converts to float, runs the float32 formula and rounds once
+            xf, gf, one = x.astype(np.float32), np.asarray(g, np.float32), np.float32(1)
+            s = _sig(xf)
+            return ((gf * s * fma32(xf, one - s, one)).astype(np.float16),)
         if isinstance(x, np.ndarray) and x.dtype.char in "fd":
             s = _sig(x, *((g, x) if np.shape(g) == x.shape else (x,)))
             one = x.dtype.type(1)
             return (g * s * (fma32 if x.dtype.char == "f" else fma64)(x, one - s, one),)
         s = self.m.sigmoid(x) if not isinstance(x, np.ndarray) else _sig(x)
-        return (g * s * (1 + x * (1 - s)),)
+        if isinstance(x, np.ndarray):
+            return (g * s * (1 + x * (1 - s)),)
+        from ...ops._grad_scalars import number_minus, plus      # C++'s 1 + x (1 - s): AddBackward1, SubBackward0
+        return (g * s * plus(x * number_minus(1, s), 1),)
 
 
 def silu(input, inplace=False):
