@@ -26,6 +26,22 @@ def scale_(x, s):
     return x
 
 
+def _adam_moments(x, g, m, v, beta1, beta2, lr, weight_decay, maximize, decoupled):
+    """The moments Adam and RAdam share: maximize, weight decay (decoupled: on p), then
+    ``m.lerp_(g, 1 - beta1)`` and ``v.mul_(beta2).addcmul_(g, g, value=1 - beta2)`` (under no_grad)."""
+    p, grad, exp_avg, exp_avg_sq = _wrap(x), _wrap(g), _wrap(m), _wrap(v)
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        if decoupled:
+            p.mul_(1 - lr * weight_decay)
+        else:
+            grad = grad.add(p, alpha=weight_decay)
+    exp_avg.lerp_(grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    return p, exp_avg, exp_avg_sq
+
+
 def adam_update(x, g, m, v, vmax, step, *, amsgrad, beta1, beta2, lr, weight_decay, eps, maximize, decoupled):
     """One step of torch's ``_single_tensor_adam`` (AdamW when ``decoupled``) on float16 arrays, in place:
 
@@ -35,16 +51,7 @@ def adam_update(x, g, m, v, vmax, step, *, amsgrad, beta1, beta2, lr, weight_dec
         p.addcdiv_(m, denom, value=-lr / (1 - beta1**step))
     """
     with no_grad():
-        p, grad, exp_avg, exp_avg_sq = _wrap(x), _wrap(g), _wrap(m), _wrap(v)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            if decoupled:
-                p.mul_(1 - lr * weight_decay)
-            else:
-                grad = grad.add(p, alpha=weight_decay)
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        p, exp_avg, exp_avg_sq = _adam_moments(x, g, m, v, beta1, beta2, lr, weight_decay, maximize, decoupled)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if amsgrad:
@@ -148,16 +155,7 @@ def radam_update(x, g, m, v, step, *, beta1, beta2, lr, weight_decay, eps, maxim
     then ``p.add_(m / bc1 * lr * (sqrt(bc2) / v.sqrt().add_(eps)) * rect, alpha=-1)`` while the
     variance is tractable (rho_t > 5), else ``p.add_(m / bc1 * lr, alpha=-1)``."""
     with no_grad():
-        p, grad, exp_avg, exp_avg_sq = _wrap(x), _wrap(g), _wrap(m), _wrap(v)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            if decoupled:
-                p.mul_(1 - lr * weight_decay)
-            else:
-                grad = grad.add(p, alpha=weight_decay)
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        p, exp_avg, exp_avg_sq = _adam_moments(x, g, m, v, beta1, beta2, lr, weight_decay, maximize, decoupled)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         bias_corrected_exp_avg = exp_avg / bias_correction1
