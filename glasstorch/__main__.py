@@ -93,14 +93,24 @@ def demo():
 def _run_script(path):
     """Run a script file as ``python path`` does: ``__file__`` absolute, ``sys.argv[0]`` as typed (runpy sets
     both to the path it is given); directories and zip files go through runpy."""
-    full = os.path.abspath(path)
-    if not os.path.isfile(full) or not full.endswith(".py"):
+    full = os.path.join(os.getcwd(), path)   # as python does: made absolute, but `..` left in
+    import zipfile
+    # python runs any plain file as source, whatever its name ends with; only folders and zip files are
+    # looked into for a __main__
+    if not os.path.isfile(full) or zipfile.is_zipfile(full):
         runpy.run_path(path, run_name="__main__")
         return
     import builtins
     import types
     with open(full, "rb") as f:
-        code = compile(f.read(), full, "exec")
+        source = f.read()
+    try:
+        code = compile(source, full, "exec")
+    except SyntaxError as e:
+        # python reports a script that does not compile with no traceback at all, just the error
+        e.__traceback__ = None
+        sys.excepthook(type(e), e, None)
+        sys.exit(1)
     mod = types.ModuleType("__main__")
     mod.__dict__.update(__file__=full, __builtins__=builtins, __cached__=None, __loader__=None, __spec__=None,
                         __package__=None)
@@ -108,6 +118,15 @@ def _run_script(path):
     sys.modules["__main__"] = mod
     try:
         exec(code, mod.__dict__)
+    except Exception as e:
+        # an uncaught error reports as `python path` reports it: the traceback starts at the script's own
+        # frame (the runner's frames are not the program's) and the exit status is 1
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code is not code:
+            tb = tb.tb_next
+        e.__traceback__ = tb or e.__traceback__   # the default hook prints the exception's own traceback
+        sys.excepthook(type(e), e, e.__traceback__)
+        sys.exit(1)
     finally:
         sys.modules["__main__"] = saved
 
@@ -135,7 +154,13 @@ def main(argv=None):
             runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
             return 0
         sys.argv = argv
-        sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
+        here = os.path.dirname(os.path.abspath(argv[0]))
+        # `python -m` put the working directory first; `python X.py` has X's directory there instead, so a
+        # module that only sits in the working directory must not import here either
+        if sys.path and sys.path[0] in (os.getcwd(), ""):
+            sys.path[0] = here
+        else:
+            sys.path.insert(0, here)
         _run_script(argv[0])
         return 0
     if cmd == "torchrun":
