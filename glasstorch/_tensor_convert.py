@@ -16,6 +16,9 @@ class TensorConvert:
 
     def to(self, *args, **kwargs):
         from .ops.conversion import to
+        from ._to_args_check import checked_to_args
+        # torch's parser refuses what none of its three overloads takes (requires_grad=..., non_blocking=1)
+        args, kwargs = checked_to_args(args, kwargs)
         return to(self, *args, **kwargs)
 
     def cpu(self, memory_format=None):

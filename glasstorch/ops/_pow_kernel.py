@@ -9,13 +9,20 @@ from ._sleef_pow import powd, powf
 _F32, _F64 = np.float32, np.float64
 
 
+def _c_order(r):
+    # (np.ascontiguousarray alone would make a 0-d result 1-d)
+    return r if r.flags.c_contiguous else np.ascontiguousarray(r)
+
+
 def _by_path(shape, dtype, vector, sleef, scalar):
     """A new array of ``shape``: ``sleef(mask)`` on the vector elements, ``scalar(mask)`` on the rest
     (each called with a bool mask, or True for all, and returning the values there, flat)."""
+    # (NumPy lays a result out after its operands: broadcast views give a column-major one, and the
+    # callers' layout rules start from C order)
     if vector is True:
-        return sleef(True).reshape(shape)
+        return _c_order(sleef(True).reshape(shape))
     if vector is False or not vector.any():
-        return scalar(True).reshape(shape)
+        return _c_order(scalar(True).reshape(shape))
     r = np.empty(shape, dtype)
     r[vector] = sleef(vector)
     rest = ~vector

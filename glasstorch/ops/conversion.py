@@ -48,7 +48,11 @@ def _convert(t, dt, copy=False):
     if dt is None or t._data.dtype == dt.np:
         if not copy:
             return t
-        return clone(t)
+        # to(copy=True) is aten::_to_copy even when nothing changes: its node is ToCopyBackward0, not clone's
+        r = clone(t.detach())
+        if GRAD.enabled and t._rg:
+            record1(ToCopyBackward0(), r, t)
+        return r
     x = t._data
     if x.dtype.kind == "c" and not dt.is_complex:
         x = _complex_to_real(x)

@@ -10,6 +10,7 @@ from ..autograd.graph import Node
 from ._common import (GRAD, Tensor, _wrap, as_array, binary_operands, compute, needs_grad, record, record1,
                       single_result)
 from .unary import _sqrt
+from . import _libm
 
 
 def _is_t(x):
@@ -47,10 +48,17 @@ class PowBackward1(Node):
         m = self.m
         da = db = None
         if self.next_functions[0][0] is not None:
+            if b.__class__ is np.ndarray and b.dtype.kind in "iub" and a.__class__ is np.ndarray \
+                    and a.dtype.kind == "f":
+                # an integer exponent tensor: torch's pow and mul compute in the base's float dtype
+                # (NumPy would take float64 for float32 ** int64)
+                b = b.astype(a.dtype)
             # torch: grad * (exponent * self.pow(exponent - 1)), the pow on SLEEF's vector blocks
             da = m.where(b == 0.0, 0.0, g * (b * _pow_pair(a, b - 1)))
         if self.next_functions[1][0] is not None:
-            db = g * m.where((a == 0) & (b >= 0), 0.0, z * m.log(a))
+            # self.log() is torch's log kernel (as torch.log computes it), not NumPy's float32 log
+            lg = _libm.log(a) if a.__class__ is np.ndarray else m.log(a)
+            db = g * m.where((a == 0) & (b >= 0), 0.0, z * lg)
         return da, db
 
 

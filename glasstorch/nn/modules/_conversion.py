@@ -68,6 +68,8 @@ def apply(module, fn, recurse=True):
 
 
 def to(module, args, kwargs):
+    from ..._to_args_check import checked_to_args
+    args, kwargs = checked_to_args(args, kwargs)      # torch._C._nn._parse_to: Tensor.to's parser
     dtype = kwargs.get("dtype")
     meta = False
     for a in list(args) + [kwargs.get("device"), kwargs.get("tensor")]:
