@@ -55,6 +55,8 @@ _FINDER = _TorchAlias()
 def install_as_torch():
     """From now on ``import torch`` in this process imports glasstorch."""
     import glasstorch
+    if sys.modules.get(_PREFIX) is glasstorch and _FINDER in sys.meta_path:
+        return glasstorch           # installed already (a spawned child: _shim_child, then the program)
     for name in [n for n in sys.modules if n == _PREFIX or n.startswith(_PREFIX + ".")]:
         mod = sys.modules[name]
         if not getattr(mod, "__name__", "").startswith("glasstorch"):
