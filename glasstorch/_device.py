@@ -39,7 +39,8 @@ class device:
 
     def __enter__(self):
         """``with torch.device('meta'):`` factories (and the layers built inside) make meta tensors
-        (see ``_meta.py``); any other device changes nothing, glasstorch computing on the CPU only."""
+        (see ``_meta.py``); inside a CUDA one, a factory given no device raises torch's CPU-build error
+        (``_meta_factories.py``)."""
         DEFAULT_STACK.append(self)
         return self
 

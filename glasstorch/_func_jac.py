@@ -13,7 +13,7 @@ from ._functorch_active import active
 from .autograd._no_forward_ad import tangent_roots
 from .autograd._fwd_trick import forward_trick
 from .autograd.grad_mode import enable_grad
-from .func import _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
+from .func import _DEPTH, _argnums_tuple, _leaves, _outermost, _rebuild, _split_aux, _track
 from . import _func_checks as _checks
 
 __all__ = ["jacrev", "jacfwd", "jvp"]
@@ -177,7 +177,18 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                            "if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure "
                            f"{tree_flatten(primals)[1]} and tangents with structure {tree_flatten(tangents)[1]}")
     _checks.dual_pairs(_leaves(primals), _leaves(tangents))
-    return _outermost(lambda a: _jvp(func, a, tangents, has_aux))(primals)
+    outer = _DEPTH[0] == 0
+    res = _outermost(lambda a: _jvp(func, a, tangents, has_aux))(primals)
+    if not outer:
+        return res
+    # torch's outermost jvp hands back each primal output as the dual's primal, an alias of it: one
+    # that stays in the caller's graph hangs from AliasBackward0
+    return (_rebuild(res[0], iter([_alias_kept(o) for o in _leaves(res[0])])),) + tuple(res[1:])
+
+
+def _alias_kept(t):
+    from .ops.index import _alias
+    return _alias(t) if getattr(t, "requires_grad", False) else t
 
 
 def _jvp(func, primals, tangents, has_aux):

@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 
-from ._device import DEFAULT_STACK
+from ._device import DEFAULT_STACK, check_device
 from ._meta import is_meta_device, new_meta
 
 __all__ = ["install"]
@@ -41,8 +41,13 @@ def _run_on_cpu(fn, args, kwargs):
 def _factory(fn):
     @functools.wraps(fn)
     def factory(*args, **kwargs):
+        top = DEFAULT_STACK[-1].type
+        if top != "cpu" and top != "meta" and kwargs.get("device") is None:
+            # ``with torch.device('cuda'):`` / ``set_default_device('cuda')`` are accepted, as torch accepts
+            # them; on a CPU build the factory that would allocate there raises torch's error
+            check_device(DEFAULT_STACK[-1])
         # the common case first, in as few steps as possible: no device given, none set as default
-        if not kwargs and DEFAULT_STACK[-1].type != "meta" or not _on_meta(kwargs.get("device"), _default_is_meta()):
+        if not kwargs and top != "meta" or not _on_meta(kwargs.get("device"), top == "meta"):
             return fn(*args, **kwargs)
         return new_meta(_run_on_cpu(fn, args, kwargs))
     return factory

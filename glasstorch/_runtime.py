@@ -213,12 +213,25 @@ def get_num_interop_threads():
 def set_default_device(device):
     from ._device import DEFAULT_STACK
     from ._meta import is_meta_device
-    DEFAULT_STACK[0] = _device("meta") if is_meta_device(device) else check_device(device)
+    # torch takes any device here (a CUDA one too on a CPU build): the factories raise when they use it
+    DEFAULT_STACK[0] = _device("meta") if is_meta_device(device) else _default_device(device)
+
+
+def _default_device(d):
+    from ._device import CPU
+    if d is None:               # torch: back to the CPU
+        return CPU
+    d = d if isinstance(d, _device) else _device(d)
+    return CPU if d.type == "cpu" else d
 
 
 def get_default_device():
     from ._device import DEFAULT_STACK
-    return DEFAULT_STACK[-1]
+    d = DEFAULT_STACK[-1]
+    if d.index is None and d.type not in ("cpu", "meta"):
+        # torch finds the index by making an empty tensor there: on a CPU build, the accelerator's error
+        check_device(d)
+    return d
 
 
 def is_tensor(obj):

@@ -12,8 +12,8 @@ from ..._meta import default_is_meta, empty_meta
 
 
 def honour_device_argument(cls):
-    """glasstorch's own layers take torch's ``device=`` argument and, computing on the CPU only, ignore
-    it, except ``device='meta'``: then the layer is built as inside ``with torch.device('meta'):``."""
+    """glasstorch's own layers take torch's ``device=`` argument: ``device='meta'`` builds the layer as inside
+    ``with torch.device('meta'):``, ``'cpu'`` as on the CPU whatever the default device, a CUDA one raises."""
     init = cls.__dict__.get("__init__")
     code = getattr(init, "__code__", None)
     if code is None or not cls.__module__.startswith("glasstorch.") or \
@@ -23,10 +23,18 @@ def honour_device_argument(cls):
     from ..._device import device
     from ..._meta import is_meta_device
 
+    from ..._device import check_device
+
     @functools.wraps(init)
     def __init__(self, *args, **kwargs):
-        if is_meta_device(kwargs.get("device")):
+        where = kwargs.get("device")
+        if is_meta_device(where):
             with device("meta"):
+                return init(self, *args, **kwargs)
+        if where is not None:
+            # an explicit device wins over the default (``with torch.device('cuda'):``); a CUDA one raises
+            # torch's CPU-build error
+            with device(check_device(where).type):
                 return init(self, *args, **kwargs)
         return init(self, *args, **kwargs)
     cls.__init__ = __init__
@@ -38,4 +46,7 @@ def filled(args, value, dtype=None, fn="empty"):
     shape = _size(args, fn)
     if default_is_meta():           # a layer built inside ``with torch.device('meta'):``
         return empty_meta(shape, dt)
+    from ..._device import DEFAULT_STACK, check_device
+    if DEFAULT_STACK[-1].type != "cpu":     # built inside ``with torch.device('cuda'):``: torch's factory raises
+        check_device(DEFAULT_STACK[-1])
     return _wrap(np.empty(shape, dt) if value is None else np.full(shape, value, dt))
