@@ -26,6 +26,16 @@ def scale_(x, s):
     return x
 
 
+def _p_grad(x, g, weight_decay, maximize):
+    """p and g as torch's single-tensor loops begin: g negated when maximizing, then plus wd * p."""
+    p, grad = _wrap(x), _wrap(g)
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad.add(p, alpha=weight_decay)
+    return p, grad
+
+
 def _adam_moments(x, g, m, v, beta1, beta2, lr, weight_decay, maximize, decoupled):
     """The moments Adam and RAdam share: maximize, weight decay (decoupled: on p), then
     ``m.lerp_(g, 1 - beta1)`` and ``v.mul_(beta2).addcmul_(g, g, value=1 - beta2)`` (under no_grad)."""
@@ -73,11 +83,8 @@ def rmsprop_update(x, g, v, ga, b, *, lr, alpha, eps, weight_decay, momentum, ce
         b.mul_(momentum).addcdiv_(g, avg); p.add_(b, alpha=-lr)  or  p.addcdiv_(g, avg, value=-lr)
     """
     with no_grad():
-        p, grad, square_avg = _wrap(x), _wrap(g), _wrap(v)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad.add(p, alpha=weight_decay)
+        p, grad = _p_grad(x, g, weight_decay, maximize)
+        square_avg = _wrap(v)
         square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         if centered:
             grad_avg = _wrap(ga)
@@ -99,11 +106,8 @@ def adagrad_update(x, g, s, clr, *, weight_decay, eps, maximize):
     ``s.addcmul_(g, g, value=1); p.addcdiv_(g, s.sqrt().add_(eps), value=-clr)`` (g with maximize and
     weight decay applied first)."""
     with no_grad():
-        p, grad, state_sum = _wrap(x), _wrap(g), _wrap(s)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad.add(p, alpha=weight_decay)
+        p, grad = _p_grad(x, g, weight_decay, maximize)
+        state_sum = _wrap(s)
         state_sum.addcmul_(grad, grad, value=1)
         p.addcdiv_(grad, state_sum.sqrt().add_(eps), value=-clr)
 
@@ -112,11 +116,8 @@ def adamax_update(x, g, m, u, step, *, eps, beta1, beta2, lr, weight_decay, maxi
     """One step of torch's ``_single_tensor_adamax`` on float16 arrays, in place:
     ``m.lerp_(g, 1 - beta1); u = max(u.mul_(beta2), |g| + eps); p.addcdiv_(m, u, value=-lr / (1 - beta1**step))``."""
     with no_grad():
-        p, grad, exp_avg, exp_inf = _wrap(x), _wrap(g), _wrap(m), _wrap(u)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad.add(p, alpha=weight_decay)
+        p, grad = _p_grad(x, g, weight_decay, maximize)
+        exp_avg, exp_inf = _wrap(m), _wrap(u)
         exp_avg.lerp_(grad, 1 - beta1)
         exp_inf.mul_(beta2)
         np.maximum(u, grad.abs().add_(eps)._data, out=u)
@@ -174,11 +175,8 @@ def adadelta_update(x, g, v, u, *, lr, rho, eps, weight_decay, maximize):
     ``v.mul_(rho).addcmul_(g, g, value=1 - rho); delta = (u + eps).sqrt_().div_((v + eps).sqrt_()).mul_(g);
     u.mul_(rho).addcmul_(delta, delta, value=1 - rho); p.add_(delta, alpha=-lr)``."""
     with no_grad():
-        p, grad, square_avg, acc_delta = _wrap(x), _wrap(g), _wrap(v), _wrap(u)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad.add(p, alpha=weight_decay)
+        p, grad = _p_grad(x, g, weight_decay, maximize)
+        square_avg, acc_delta = _wrap(v), _wrap(u)
         square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
         std = square_avg.add(eps).sqrt_()
         delta = acc_delta.add(eps).sqrt_()
@@ -192,11 +190,8 @@ def asgd_update(x, g, a, mu, eta_value, *, lambd, weight_decay, maximize):
     float32 0-d state, used as a 0-d tensor operand as torch does), in place:
     ``p.mul_(1 - lambd*eta); p.add_(g, alpha=-eta); ax.add_(p.sub(ax).mul_(mu))`` (or ``ax.copy_(p)`` at mu 1)."""
     with no_grad():
-        p, grad, ax = _wrap(x), _wrap(g), _wrap(a)
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad.add(p, alpha=weight_decay)
+        p, grad = _p_grad(x, g, weight_decay, maximize)
+        ax = _wrap(a)
         p.mul_(1 - lambd * eta_value)
         p.add_(grad, alpha=-eta_value)
         if float(mu) != 1:
