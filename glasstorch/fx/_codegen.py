@@ -8,7 +8,7 @@ import enum
 from dataclasses import dataclass
 
 from ._names import (_Namespace, _TorchRef, custom_builtins, get_qualified_name, inplace_methods, magic_methods,
-                     torch_qualified_name, type_repr)
+                     op_qualified_name, torch_qualified_name, type_repr)
 from .node import Node
 
 
@@ -69,8 +69,8 @@ def _gen(graph, root_module, namespace, verbose=False):
 
     def add_global(name_hint, obj):
         q = torch_qualified_name(obj) if callable(obj) and obj is not glasstorch.device else None
-        if q is None and getattr(obj, "__module__", None).__class__ is str and obj.__module__.startswith("torch._ops."):
-            q = get_qualified_name(obj)     # torch.ops.aten.add.Tensor
+        if q is None:
+            q = op_qualified_name(obj)      # torch.ops.aten.add.Tensor
         if q is not None:
             torch_names[q] = obj            # written out in full, found through `torch`
             return q

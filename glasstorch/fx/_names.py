@@ -174,9 +174,8 @@ def _unwrap(fn):
 def torch_qualified_name(fn):
     """torch's name for a glasstorch function or Tensor method (None when ``fn`` is not ours)."""
     from .._tensor import Tensor
-    from .._op_namespaces import OpOverload, OpOverloadPacket
-    if isinstance(fn, (OpOverload, OpOverloadPacket)):
-        return None
+    if op_qualified_name(fn) is not None:
+        return None                 # (its node is named from its own __name__: add.Tensor -> add_tensor)
     hit = _index().get(id(_unwrap(fn)))
     if hit is not None:
         return hit[1]
@@ -188,6 +187,14 @@ def torch_qualified_name(fn):
     module = getattr(fn, "__module__", None) or ""
     if module.partition(".")[0] in ("glasstorch", "torch") and isinstance(name, str):
         return "torch" + module[module.index("."):] + "." + name if "." in module else f"torch.{name}"
+    return None
+
+
+def op_qualified_name(fn):
+    """``torch.ops.<namespace>.<op>[.<overload>]`` for a ``torch.ops`` operator, else None."""
+    from .._op_namespaces import OpOverload, OpOverloadPacket
+    if isinstance(fn, (OpOverload, OpOverloadPacket)):
+        return f"torch.ops.{fn.__module__[len('torch._ops.'):]}.{fn.__name__}"
     return None
 
 
@@ -204,12 +211,10 @@ def get_qualified_name(func):
     """``torch.relu``, ``operator.add`` style name of a callable (torch's ``_get_qualified_name``)."""
     if getattr(builtins, func.__name__, None) is func:
         return func.__name__
-    q = torch_qualified_name(func)
+    q = op_qualified_name(func) or torch_qualified_name(func)
     if q is not None:
         return q
     name = func.__name__
-    if func.__module__.startswith("torch._ops."):  # torch.ops.<namespace>.<op>[.<overload>]
-        return f"torch.ops.{func.__module__[11:]}.{name}"
     if name == "<lambda>":
         try:
             name = inspect.getsource(func).split("=")[0].strip()

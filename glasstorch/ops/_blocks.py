@@ -20,10 +20,11 @@ def flat_blocks(fn, flat, dtype, block=BLOCK):
 
 
 def flat_blocks2(fn, a, b, dtype, block=BLOCK):
-    """``fn(a, b)`` for an elementwise ``fn`` of two 1-d arrays of one length, block by block."""
+    """``fn(a, b)`` for an elementwise ``fn`` of a 1-d array ``a`` and ``b``, alike or 0-d (one number
+    for all), block by block."""
     if a.size <= block:
         return fn(a, b)
     out = np.empty(a.size, dtype)
     for i in range(0, a.size, block):
-        out[i:i + block] = fn(a[i:i + block], b[i:i + block])
+        out[i:i + block] = fn(a[i:i + block], b if not b.ndim else b[i:i + block])
     return out

@@ -52,6 +52,7 @@ import threading
 
 import numpy as np
 
+from ._blocks import flat_blocks2
 from ._sleef_f32more import _Fast, _exact
 # df.h's and dd.h's steps, shared with log / expm1 / tanh
 from ._sleef_f32more import _add as _f_add_pp, _add2 as _f_add2_pp, _add2p as _f_add2_ps, _add2s as _f_add2_ss, \
@@ -181,20 +182,10 @@ class _FastPow(_Fast):
         self.prods, self.sums, self.addends = buf[0][:, :n], buf[1][:, :n], []
 
 
-def _chunked(fn, x, y, dt):
-    """``fn`` over x and y (flat, y 0-d or alike) in chunks of ``_CHUNK`` elements, concatenated."""
-    if x.size <= _CHUNK:
-        return fn(x, y)
-    out = np.empty(x.size, dt)
-    for i in range(0, x.size, _CHUNK):
-        out[i:i + _CHUNK] = fn(x[i:i + _CHUNK], y if not y.ndim else y[i:i + _CHUNK])
-    return out
-
-
 def powf(x, y):
     """SLEEF's float32 pow of broadcastable float32 arrays, flat (C order of the broadcast shape)."""
     x, y = _flat_pair(x, y, _F32)
-    return _chunked(_powf_flat, x, y, _F32)
+    return flat_blocks2(_powf_flat, x, y, _F32, _CHUNK)
 
 
 def _powf_flat(x, y):
@@ -323,7 +314,7 @@ def _expkd(dx, dy):
 def powd(x, y):
     """SLEEF's float64 pow of broadcastable float64 arrays, flat (C order of the broadcast shape)."""
     x, y = _flat_pair(x, y, _F64)
-    return _chunked(_powd_flat, x, y, _F64)
+    return flat_blocks2(_powd_flat, x, y, _F64, _CHUNK)
 
 
 def _powd_flat(x, y):
