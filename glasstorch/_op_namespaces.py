@@ -78,11 +78,8 @@ class OpOverloadPacket:
         return op
 
     def __call__(self, *args, **kwargs):
-        if _tf.STATE.active and _tf.overloaded_args(args + tuple(kwargs.values())):
-            from .overrides import handle_torch_function   # an fx Proxy records the call as a node
-            return handle_torch_function(self, args + tuple(kwargs.values()), *args, **kwargs)
         first = self._overloads.get("default") or next(iter(self._overloads.values()))
-        return first(*args, **kwargs)
+        return _call(self, first._fn, args, kwargs)
 
     def overloads(self):
         return list(self._overloads)
@@ -103,10 +100,7 @@ class OpOverload:
         self.__name__, self.__module__ = f"{packet._name}.{overload_name}", "torch._ops." + packet._ns
 
     def __call__(self, *args, **kwargs):
-        if _tf.STATE.active and _tf.overloaded_args(args + tuple(kwargs.values())):
-            from .overrides import handle_torch_function   # an fx Proxy records the call as a node
-            return handle_torch_function(self, args + tuple(kwargs.values()), *args, **kwargs)
-        return self._fn(*args, **kwargs)
+        return _call(self, self._fn, args, kwargs)
 
     def name(self):
         return f"{self._namespace}::{self._opname}" + ("" if self._overloadname == "default"
@@ -139,6 +133,15 @@ def _aten_results(name, fn):
             return list(out) if name in _LIST_RESULTS else tuple(out)
         return out
     return op
+
+
+def _call(op, fn, args, kwargs):
+    """``fn(*args, **kwargs)`` for the operator ``op`` (a packet or one overload); an argument taking
+    over torch functions (an fx Proxy) gets ``op`` itself, which tracing records as the node's target."""
+    if _tf.STATE.active and _tf.overloaded_args(args + tuple(kwargs.values())):
+        from .overrides import handle_torch_function
+        return handle_torch_function(op, args + tuple(kwargs.values()), *args, **kwargs)
+    return fn(*args, **kwargs)
 
 
 def _aten_function(name):
