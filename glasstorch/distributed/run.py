@@ -160,7 +160,7 @@ def launch(args, extra_args_for=None):
                    TORCHELASTIC_RESTART_COUNT="0", TORCHELASTIC_MAX_RESTARTS=str(args.max_restarts),
                    TORCHELASTIC_RUN_ID=run_id, TORCHELASTIC_USE_AGENT_STORE="True",
                    TORCH_NCCL_ASYNC_ERROR_HANDLING="1", TORCHELASTIC_SIGNALS_TO_HANDLE=args.signals_to_handle,
-                   TORCHELASTIC_ERROR_FILE=os.path.join(attempt, str(local_rank), "error.json"))
+                   TORCHELASTIC_ERROR_FILE=_error_file(attempt, local_rank))
         if omp_one:
             env["OMP_NUM_THREADS"] = "1"
         extra = extra_args_for(local_rank) if extra_args_for else ()
@@ -172,6 +172,11 @@ def launch(args, extra_args_for=None):
             if p.poll() is None:
                 p.kill()
         server.sock.close()
+
+
+def _error_file(attempt, local_rank):
+    """Where worker ``local_rank`` writes its uncaught exception (``@record``), as torch lays it out."""
+    return os.path.join(attempt, str(local_rank), "error.json")
 
 
 def _monitor(args, procs, attempt):
@@ -188,8 +193,7 @@ def _monitor(args, procs, attempt):
     _glog("E", "torch/distributed/elastic/multiprocessing/api.py:1002",
           f"failed (exitcode: {codes[first]}) local_rank: {first} (pid: {procs[first].pid}) of binary: "
           f"{_worker_cmd(args)[0]}")
-    failures[first] = ProcessFailure(first, procs[first].pid, codes[first],
-                                     os.path.join(attempt, str(first), "error.json"))
+    failures[first] = ProcessFailure(first, procs[first].pid, codes[first], _error_file(attempt, first))
     for i, p in enumerate(procs):
         if p.poll() is None:
             _glog("W", "torch/distributed/elastic/multiprocessing/api.py:1028",
@@ -202,7 +206,7 @@ def _monitor(args, procs, attempt):
             p.kill()
             code = p.wait()
         if code != 0 and i != first:
-            failures[i] = ProcessFailure(i, p.pid, code, os.path.join(attempt, str(i), "error.json"))
+            failures[i] = ProcessFailure(i, p.pid, code, _error_file(attempt, i))
             failures[i].timestamp = max(failures[i].timestamp, failures[first].timestamp + 1)
     name = args.training_script if not args.no_python else os.path.basename(args.training_script)
     raise ChildFailedError(name=name, failures=dict(sorted(failures.items())))
