@@ -36,7 +36,10 @@ def test_ddp_training_same_on_both(tmp_path):
     for which in LAUNCHERS:
         d = tmp_path / which
         d.mkdir()
-        r = _launch(which, "--nproc-per-node=2", os.path.join(HERE, "ddp_train.py"), str(d))
+        for _ in range(3 if which == "torch" else 1):   # torch's reference run is retried if gloo aborts it
+            r = _launch(which, "--nproc-per-node=2", os.path.join(HERE, "ddp_train.py"), str(d))
+            if r.returncode == 0 or "(exitcode: -6)" not in r.stderr:
+                break
         assert r.returncode == 0, r.stderr[-3000:]
         out[which] = [(d / f"rank{k}.txt").read_text() for k in range(2)]
     assert out["glasstorch"] == out["torch"]
