@@ -10,6 +10,9 @@ __all__ = ["META", "is_meta_device", "to_meta", "new_meta", "meta_repr", "no_dat
            "empty_meta", "is_meta_array"]
 
 META = device("meta")
+# > 0 while an op runs on stand-ins of meta tensors (_meta_compute.py): where torch's meta kernel takes
+# another route than its CPU one (no oneDNN LSTM), glasstorch looks here
+STAND_INS = [0]
 
 
 def is_meta_device(d):
@@ -21,8 +24,9 @@ def is_meta_device(d):
 
 
 class _NoData(np.ndarray):
-    """The array behind a meta tensor: shape and dtype only.  Any NumPy computation on it raises,
-    since torch would compute only the result's shape there, and zeros would pass for data."""
+    """The array behind a meta tensor: shape and dtype only.  Any NumPy computation on it raises, since
+    zeros would pass for data; ``_meta_compute`` then runs the op again on stand-ins and keeps only
+    the shapes and dtypes of what it returns."""
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         raise NotImplementedError(f"glasstorch computes nothing on meta tensors ({ufunc.__name__}): they carry "
@@ -51,7 +55,20 @@ def default_is_meta():
 def empty_meta(shape, dtype):
     """A meta tensor of ``shape`` and NumPy ``dtype``, allocating nothing."""
     from ._tensor import _wrap
+    _compute_on()
     return _wrap(np.broadcast_to(np.zeros((), dtype=dtype), shape).view(_NoData))
+
+
+def _compute_on():
+    from ._torch_function import STATE
+    if not STATE.meta:
+        from ._meta_compute import activate
+        activate()
+
+
+def meta_grad(var):
+    """What ``AccumulateGrad`` keeps for a meta leaf: a meta tensor of its shape and dtype."""
+    return var._grad if var._grad is not None else empty_meta(var._data.shape, var._data.dtype)
 
 
 def is_meta_array(arr):
@@ -67,6 +84,7 @@ def to_meta(t):
 def new_meta(t):
     """A fresh meta tensor shaped like ``t`` (a Parameter stays a Parameter): ``to_meta``'s, deepcopy's."""
     from ._tensor import _wrap
+    _compute_on()
     arr = np.broadcast_to(np.zeros((), dtype=t._data.dtype), t._data.shape).view(_NoData)
     new = _wrap(arr)            # (a tensor is on the meta device when its data is _NoData: Tensor._is_meta)
     if getattr(type(t), "_is_param", False):

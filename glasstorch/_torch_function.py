@@ -19,7 +19,8 @@ import types
 
 from ._tensor import Tensor
 
-STATE = types.SimpleNamespace(active=False, disabled=False, disabled_subclass=False)
+# meta: a meta tensor exists, and calls that get one go to _meta_compute (the checks are on for it)
+STATE = types.SimpleNamespace(active=False, disabled=False, disabled_subclass=False, meta=False)
 
 
 def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
@@ -109,6 +110,10 @@ def wrap_function(fn, name, python_api=False, target=None):
                 if python_api:
                     args, kwargs = _as_python_api_passes(fn, args, kwargs)
                 return dispatch(func, name, over, args, kwargs, python_api)
+        if STATE.meta:
+            from . import _meta_compute
+            if _meta_compute.has_meta(args, kwargs):
+                return _meta_compute.call(fn, name, args, kwargs)
         return fn(*args, **kwargs)
     public._tf_original = fn
     return public
@@ -236,6 +241,7 @@ def activate():
 def deactivate():
     """Undo ``activate`` (tests use it to leave the process as they found it)."""
     from ._torch_function_activate import deactivate as _deactivate
+    STATE.meta = False
     _deactivate()
 
 

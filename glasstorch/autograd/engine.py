@@ -337,6 +337,7 @@ from ._hook_checks import checked_hook_result, checked_node_hook_result, run_pos
 from . import _undefined_grads as _undefined  # noqa: E402
 from ._capture_order import capture_around_hooks as _capture_around_hooks  # noqa: E402
 from ._grad_layout import copy_obeying_contract as _copy_recorded, retained_clone as _retained_clone  # noqa: E402
+from .._meta import _NoData, meta_grad  # noqa: E402
 
 
 def _tensor_hooks(node, g):
@@ -391,7 +392,9 @@ def _accumulate(node, g, create, steal=False):
     gradient's use count shows nobody else holds it, an array no one else refers to is kept as it
     is (CPython's reference count tells, exactly: every array or view of it counts)."""
     var = node.variable
-    if create:
+    if var._data.__class__ is _NoData:         # a meta leaf keeps a meta gradient (_meta_compute.py)
+        var._grad = meta_grad(var)
+    elif create:
         # the first gradient is copied into a new tensor, recorded as torch records it (CopyBackwards)
         var._grad = _copy_recorded(g, var) if var._grad is None else var._grad + g
     elif g.__class__ is _SPARSE[0] or (var._grad is not None and var._grad.__class__ is _SPARSE[1]):

@@ -20,6 +20,7 @@ GRU and RNN float32 transcendentals (float64: NumPy's own):
 """
 import numpy as np
 
+from ..._meta import STAND_INS
 from ...autograd.graph import Node
 from ...ops._common import ANOMALY, GRAD, _remember_forward, _wrap, edge
 from .linear import weight_grad_t
@@ -238,7 +239,8 @@ def fused_layer(mode, seq, state, weights, reverse):
     w_ih, w_hh, b_ih, b_hh, _ = weights
     lstm = mode == "LSTM"
     h0, c0 = state if lstm else (state, None)
-    if lstm and seq._data.dtype == _F32 and not seq.is_contiguous():
+    onednn = lstm and seq._data.dtype == _F32 and not STAND_INS[0]     # (a meta LSTM runs without oneDNN)
+    if onednn and not seq.is_contiguous():
         seq = seq.contiguous()        # oneDNN takes a dense input: batch_first's transposed view is cloned
     x = seq._data
     t_len, batch = x.shape[0], x.shape[1]
@@ -263,7 +265,7 @@ def fused_layer(mode, seq, state, weights, reverse):
         results.append(_wrap(cbuf[last].copy()))
     ins = (seq, w_ih, w_hh, b_ih, b_hh, h0, c0)
     if GRAD.enabled and any(v is not None and v._rg for v in ins):
-        mkldnn = lstm and x.dtype == _F32
+        mkldnn = onednn
         node = (MkldnnRnnLayerBackward0 if mkldnn else _LstmStack if lstm else StackBackward0)()
         node.mode, node.reverse = mode, reverse
         node.save(*ins, results[0] if mkldnn else None, (hbuf, cbuf, cache), result_at=7)
