@@ -232,6 +232,11 @@ def _on_zeros(fn, args, kwargs):
     STAND_INS[0] += 1
     try:
         r = fn(*[stand_in(a) for a in args], **{k: stand_in(v) for k, v in kwargs.items()})
+    except (MemoryError, RuntimeError) as e:
+        if isinstance(e, RuntimeError) and "can't allocate memory" not in str(e):
+            raise
+        raise NotImplementedError("glasstorch works out a meta result by running the op on stand-in data of the "
+                                  "same shapes, and these do not fit in memory (see docs/differences.md)") from None
     finally:
         STAND_INS[0] -= 1
     back = {id(s): m for m, s in subs.values()}

@@ -49,8 +49,44 @@ def _factory(fn):
         # the common case first, in as few steps as possible: no device given, none set as default
         if not kwargs and top != "meta" or not _on_meta(kwargs.get("device"), top == "meta"):
             return fn(*args, **kwargs)
-        return new_meta(_run_on_cpu(fn, args, kwargs))
+        try:
+            return new_meta(_run_on_cpu(fn, args, kwargs))
+        except (MemoryError, RuntimeError) as e:     # a size no memory holds (torch's meta device
+            if isinstance(e, RuntimeError) and "can't allocate memory" not in str(e):     # allocates nothing)
+                raise
+            return _without_memory(fn, args, kwargs)
     return factory
+
+
+_SIZED = {"empty": 0, "zeros": 0, "ones": 0, "rand": 0, "randn": 0, "full": 0, "empty_strided": 0, "randint": None}
+
+
+def _without_memory(fn, args, kwargs):
+    """The meta tensor of a sized factory whose CPU run would not fit: the factory runs with every
+    dimension of the size cut to at most 1 (for the dtype, requires_grad and torch's checks), and the
+    meta tensor takes the size asked for."""
+    from ._meta import empty_meta
+    name = fn.__name__
+    if name not in _SIZED:
+        raise MemoryError(f"glasstorch makes a meta tensor by running torch.{name} on the CPU, and this size "
+                          f"does not fit in memory")
+    args = list(args)
+    if "size" in kwargs:
+        size = tuple(kwargs["size"])
+        kwargs = dict(kwargs, size=tuple(min(d, 1) for d in size))
+    else:
+        at = next(i for i, a in enumerate(args) if isinstance(a, (tuple, list))) if \
+            any(isinstance(a, (tuple, list)) for a in args) else None
+        if at is None:              # sizes as separate numbers: torch.rand(2, 3, device='meta')
+            size = tuple(args)
+            args = [min(d, 1) for d in args]
+        else:
+            size = tuple(args[at])
+            args[at] = tuple(min(d, 1) for d in size)
+    small = _run_on_cpu(fn, tuple(args), kwargs)
+    t = empty_meta(size, small._data.dtype)
+    t._rg = small._rg
+    return t
 
 
 def _like_factory(fn):

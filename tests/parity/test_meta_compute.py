@@ -7,7 +7,9 @@ compared.  The random stream after each case is compared too: torch's meta kerne
 
 Fixed in glasstorch: ops on meta tensors raised NotImplementedError, except views; several (layer_norm,
 group_norm, pixel_shuffle, det, prod, diag, atan2, nn.LayerNorm) answered with an ordinary CPU tensor
-computed from the zeros behind the meta tensor; backward through meta results was not possible.
+computed from the zeros behind the meta tensor; backward through meta results was not possible; a
+meta factory of a size no memory holds (the shapes tutorial's torch.rand(2**10, 3, 2**16, 2**16,
+device='meta')) raised the allocator's error.
 """
 import pytest
 import torch
@@ -107,6 +109,12 @@ CASES = {
     "grad_fn": lambda m: (meta(m, 3, rg=True) * 2).sum(),
     "backward": lambda m: (lambda w: ((w * 2).exp().sum().backward(), w.grad)[1])(meta(m, 3, rg=True)),
     "autograd_grad": lambda m: (lambda w: m.autograd.grad((w * 3).tanh().sum(), w))(meta(m, 3, rg=True)),
+    # sizes no memory holds: torch's meta factories allocate nothing
+    "huge_rand": lambda m: m.rand(2 ** 10, 3, 2 ** 16, 2 ** 16, device="meta"),
+    "huge_zeros_int": lambda m: m.zeros((2 ** 40,), device="meta", dtype=m.int64),
+    "huge_full": lambda m: m.full((2 ** 20, 2 ** 20), 7, device="meta"),
+    "huge_randint": lambda m: m.randint(0, 10, (2 ** 40,), device="meta"),
+    "huge_randn_rg": lambda m: m.randn(size=(2 ** 30, 2 ** 30), device="meta", requires_grad=True),
     # what torch refuses on meta tensors
     "nonzero": lambda m: meta(m, 3).nonzero(),
     "mask_index": lambda m: (lambda x: x[x > 0])(meta(m, 3)),
