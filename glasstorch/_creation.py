@@ -12,6 +12,7 @@ from . import _creation_seq as _seq
 from . import _creation_seqlike as _seqlike
 from . import _alloc
 from . import _creation_copy
+from . import _creation_store as _store
 from ._tensor import Tensor, _wrap
 from ._sizes import _size, _size_kw, _type_name as _size_type_name  # noqa: F401  (every creator's size)
 from ._numpy_check import check_numpy_dtype as _check_numpy_dtype
@@ -46,6 +47,7 @@ def _infer(data, want=None):
     if t is bool:
         return np.array(data, np.bool_)
     if t is complex:
+        _store.refuse_complex(want)
         return np.array(data, want or _dt.DEFAULT.float.to_complex().np)
     if isinstance(data, Tensor):
         return data._data.copy()
@@ -80,12 +82,13 @@ def _infer(data, want=None):
         dt = _dt.DEFAULT.float.to_complex().np
     else:
         dt = kind          # a NumPy dtype found in the data (arrays, tensors, NumPy scalars)
+    if not isinstance(kind, str) and want is not None and np.dtype(want).kind in "iub":   # (each leaf checked)
+        return np.array(_store.integral_leaves(data, len(shape), want), dtype=want).reshape(shape)
     if not isinstance(kind, str):      # arrays, tensors or NumPy scalars inside: NumPy stacks them
         return np.array(_seq.nested(data, len(shape)), dtype=dt).reshape(shape)
     flat = _flatten(data, len(shape))
-    if want is not None and np.dtype(want).kind in "iu":      # torch's range checks (a Python loop)
-        from ._creation_range import checked_flat
-        flat = checked_flat(flat, dt)
+    if want is not None:      # torch's checks of each number it stores (range checks: a Python loop)
+        flat = _store.checked_numbers(flat, want, kind)
     try:
         arr = np.array(flat, dtype=dt)
     except OverflowError:     # an int beyond int64 (the default int64 path skips the loop above)

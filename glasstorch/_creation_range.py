@@ -5,6 +5,7 @@ is converted as torch's tensor constructor does.
     int into an integer dtype:   signed lo <= v <= hi; unsigned -hi <= v <= hi (negatives wrap)
     float into an integer dtype: lo <= v <= hi, nan never fits; then truncated toward zero
     else: RuntimeError "value cannot be converted to type int8 without overflow"
+    complex into an integer dtype: TypeError "'complex' object cannot be interpreted as an integer"
 Floating and bool dtypes take anything (a float too big for float16 becomes inf)."""
 import math
 
@@ -23,6 +24,8 @@ def checked_flat(flat, dt):
     unsigned = dt.kind == "u"
     out = None
     for i, v in enumerate(flat):
+        if type(v) is complex:
+            raise TypeError("'complex' object cannot be interpreted as an integer")
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             continue
         if isinstance(v, int):

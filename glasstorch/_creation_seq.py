@@ -30,12 +30,15 @@ def array_dims(x):
 def check_scalar_leaf(x, kind="f"):
     """A tensor or array where the shape says a number goes: torch converts it to the result's type
     (``kind``), as ``__index__`` for an integer or bool result, else as ``__float__``."""
+    as_index = (kind if isinstance(kind, str) else np.dtype(kind).kind) in "biu"
     if _is_tensor(x):
         if x._data.size != 1:
-            if (kind if isinstance(kind, str) else np.dtype(kind).kind) in "biu":
+            if as_index:
                 raise TypeError("only integer tensors of a single element can be converted to an index")
             raise ValueError("only one element tensors can be converted to Python scalars")
     elif x.ndim != 0:
+        if as_index:
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
         raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
 
 
@@ -56,9 +59,15 @@ def nested(obj, depth):
             from ._tensor_convert import warn_grad_to_scalar
             warn_grad_to_scalar()
         return obj._data.reshape(()) if depth == 0 else obj._data
-    if isinstance(obj, np.ndarray) and not _WARNED[0]:
+    if isinstance(obj, np.ndarray):
+        warn_arrays_in_list()
+    return obj
+
+
+def warn_arrays_in_list():
+    """torch's once-per-process warning for a NumPy array met inside a list."""
+    if not _WARNED[0]:
         _WARNED[0] = True
         warn_at_caller("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
                        "converting the list to a single numpy.ndarray with numpy.array() before converting to a "
                        "tensor. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:252.)")
-    return obj

@@ -9,11 +9,15 @@ which know their dtype and infer nothing, store a nested ``bytes`` as its byte v
 """
 import array
 
+import numpy as np
+
 _SEQUENCES = (range, bytearray, memoryview, array.array)
 
 
 def is_sequence(x):
-    """CPython's PySequence_Check."""
+    """CPython's PySequence_Check (a NumPy scalar has ``__getitem__`` but no sequence slot)."""
+    if isinstance(x, np.generic) and not isinstance(x, (np.void, np.str_, np.bytes_)):
+        return False
     return not isinstance(x, dict) and hasattr(type(x), "__getitem__")
 
 

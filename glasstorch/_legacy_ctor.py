@@ -12,9 +12,12 @@ A single sequence binds to ``size`` only when it is a ``torch.Size``; any other 
 ``torch.Tensor(other)`` keeps other's dtype; a typed class (``torch.FloatTensor``) and ``x.new``
 require other's dtype to be theirs.
 """
+import operator
+
 import numpy as np
 
 from . import _dtype as _dt
+from ._arg_parser import tp_name
 from ._device import Size, check_device
 from ._tensor import Tensor, _wrap
 
@@ -34,8 +37,34 @@ _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "
 
 
 def _is_int(x):
-    """THPUtils_checkLong: a Python or NumPy integer, not a bool."""
-    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+    """The parser's is_int_or_symint, which decides whether the arguments are a size: a one-element integer
+    (or bool) tensor, or else anything with ``__index__`` but a Python bool (a 0-d integer array too)."""
+    if isinstance(x, Tensor):
+        return x._data.size == 1 and x._data.dtype.kind in "biu"
+    if isinstance(x, bool):
+        return False
+    try:
+        operator.index(x)
+    except TypeError:
+        return False
+    return True
+
+
+def _size_item(x, pos):
+    """Size item ``pos`` as the parser unpacks it: a tensor by ``item()``, anything else by ``__index__``."""
+    if isinstance(x, Tensor):
+        if x._data.size == 1 and x._data.dtype.kind in "iu":
+            return int(x._data.reshape(-1)[0])
+        if x._data.size == 1 and x._data.dtype.kind == "b":
+            raise RuntimeError("Expected scalar.isIntegral( false) to be true, but got false.  (Could this error "
+                               "message be improved?  If so, please report an enhancement request to PyTorch.)")
+    else:
+        try:
+            return operator.index(x)
+        except TypeError:
+            pass
+    from ._sizes import unpack_error
+    raise unpack_error("new", "size", pos, tp_name(x))
 
 
 def _options(dt):
@@ -84,23 +113,23 @@ def construct(args, kwargs, dt, check_other, method=False):
         return _on_storage(first, dt)
     if len(args) == 1 and isinstance(first, Size):
         return _wrap(np.zeros(_sizes(first), dt.np))
-    if all(_is_int(a) for a in args):
-        return _wrap(np.zeros(_sizes(args), dt.np))
+    if _is_int(first):            # the parser decides on the first argument, then unpacks them all
+        return _wrap(np.zeros(_sizes([_size_item(a, i) for i, a in enumerate(args)]), dt.np))
     if len(args) > 1:
         raise _bad_call(args, kwargs)
     if isinstance(first, (str, bytes)):
-        raise TypeError(f"new(): invalid data type '{type(first).__name__}'")
+        raise TypeError(f"new(): invalid data type '{tp_name(first)}'")
     from ._creation_seqlike import as_lists, contains_sequences, is_sequence
     if not is_sequence(first):
-        raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+        raise TypeError(f"new(): data must be a sequence (got {tp_name(first)})")
     from ._creation import _infer
-    try:
-        return _wrap(_infer(first).astype(dt.np))
+    try:        # (built straight into dt, as torch.tensor(data, dtype=dt): DoubleTensor([0.1]) holds the double 0.1)
+        return _wrap(_infer(first, dt.np).astype(dt.np, copy=False))
     except (TypeError, RuntimeError):
         if isinstance(first, np.ndarray) or not contains_sequences(first, bytes_too=True):
             raise
     # a nested bytes: torch infers no dtype here, so it stores its byte values as a list's
-    return _wrap(_infer(as_lists(first, bytes_too=True)).astype(dt.np))
+    return _wrap(_infer(as_lists(first, bytes_too=True), dt.np).astype(dt.np, copy=False))
 
 
 def _is_storage(x):
