@@ -345,13 +345,14 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             return np.lib.stride_tricks.as_strided(self._data, strides=(0,) * self._data.ndim)
         return self._data.view()    # a new array object on the same memory, as torch's (never the from_numpy one)
 
-    def __array__(self, dtype=None, copy=None):
-        # as torch: through .numpy(), so a tensor that requires grad is refused
+    def __array__(self, dtype=None):
+        # as torch: through .numpy() (refused while it requires grad), no ``copy``: NumPy 2 warns and copies
+        # itself (np.array(t) a copy, copy=False an error), where an ignored ``copy`` handed out t's memory
         a = self.numpy()
         return a if dtype is None else a.astype(dtype, copy=False)
 
-    def __array_wrap__(self, array, context=None, return_scalar=False):
-        """A NumPy function applied to a tensor gives a tensor back (``np.sin(t)``), bools as uint8, as torch."""
+    def __array_wrap__(self, array):
+        """A NumPy function on a tensor gives a tensor back (``np.sin(t)``), bools as uint8; torch's signature."""
         if array.dtype == np.bool_:
             array = array.astype(np.uint8)
         return _wrap(array)

@@ -137,6 +137,8 @@ class TensorMath:
     def __ne__(self, other):
         if other is None or not _comparable(other):
             return True
+        if isinstance(other, _ndarray):     # torch declines and so does NumPy: Python's ``is not``, a bool
+            return NotImplemented
         return _cmp.ne(self, other)
 
     def __lt__(self, other):
