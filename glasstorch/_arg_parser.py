@@ -230,11 +230,11 @@ def _missing_args(sig, idx):
 
 
 def _extra_kwargs(sig, kwargs, nargs):
+    # torch's find_param matches a parameter's own name only: a NumPy alias (axis, keepdims) that did
+    # bind is named here when another keyword is wrong (np.max(x, axis=0) passes out=None too)
     names = [p.name for p in sig.params]
     for key in kwargs:
-        idx = next((i for i, p in enumerate(sig.params)
-                    if key == p.name or key in _NUMPY_NAMES.get(p.name, ())), -1) if key in names or any(
-            key in _NUMPY_NAMES.get(n, ()) for n in names) else -1
+        idx = names.index(key) if key in names else -1
         if idx < 0:
             return TypeError(f"{sig.name}() got an unexpected keyword argument '{key}'")
         if idx < nargs:

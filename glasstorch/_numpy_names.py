@@ -39,14 +39,19 @@ def accept_numpy_names(fn):
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
+        given = kwargs      # the call as written stays in ``kwargs``: a refusal replays that one
         if kwargs:
-            for alias in renames.keys() & kwargs.keys():
+            hit = renames.keys() & kwargs.keys()
+            if hit:
+                given = dict(kwargs)
+            for alias in hit:
                 name = renames[alias]
-                if name in kwargs:        # torch then rejects the NumPy spelling
-                    raise TypeError(f"{fn.__name__}() got an unexpected keyword argument '{alias}'")
-                kwargs[name] = kwargs.pop(alias)
+                if name in kwargs:        # torch then rejects the NumPy spelling, in its parser's words
+                    from ._arg_refuse import refusal
+                    raise refusal() or TypeError(f"{fn.__name__}() got an unexpected keyword argument '{alias}'")
+                given[name] = given.pop(alias)
         try:
-            return fn(*args, **kwargs)
+            return fn(*args, **given)
         except TypeError as e:
             if e.__traceback__.tb_next is None:     # Python refused the arguments (fn never ran): torch's
                 from ._arg_refuse import refusal    # parser words that its own way, where it is known

@@ -11,3 +11,6 @@ from .parallel import DataParallel  # noqa: F401  (torch.nn.DataParallel, as tor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "functional", "init", "utils"] + list(_modules_all)
 del _modules_all
+from .modules import _constants
+_constants.install(modules)
+del _constants

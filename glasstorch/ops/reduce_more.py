@@ -125,6 +125,9 @@ def _extreme(name, input, dim, keepdim, other):
 
 
 def max(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
+    if dim is None:        # torch has no overload taking dim=None here: its parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("max", input, keepdim)
     if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
@@ -134,6 +137,9 @@ def max(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
 
 
 def min(input, dim=NO_DIM, keepdim=KEEP, *, other=None, out=None):
+    if dim is None:        # torch has no overload taking dim=None here: its parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("min", input, keepdim)
     if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only
@@ -297,6 +303,9 @@ class ProdBackward1(Node):
 
 
 def prod(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None):
+    if dim is None:        # torch has no overload taking dim=None here: its parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("prod", input, keepdim, dtype=dtype)
     if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only

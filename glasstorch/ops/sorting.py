@@ -200,6 +200,9 @@ class MedianBackward0(_EvenlyDistributed):
 
 def median(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     x = input._data
+    if dim is None:        # torch has no overload taking dim=None here: its parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("median", input, keepdim)
     if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only

@@ -119,6 +119,9 @@ class NanmedianBackward1(MedianBackward1):
 def nanmedian(input, dim=NO_DIM, keepdim=KEEP, *, out=None):
     """The lower median of the values that are not NaN (NaN only where every value is)."""
     x = input._data
+    if dim is None:        # torch has no overload taking dim=None here: its parser refuses it
+        from .._arg_refuse import refuse as refuse_call
+        refuse_call()
     if dim is NO_DIM:
         dim = None if keepdim is KEEP else keepdim_without_dim("nanmedian", input, keepdim)
     if keepdim is not KEEP and keepdim is not False and keepdim is not True:     # torch's parser takes a bool only

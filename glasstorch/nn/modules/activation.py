@@ -158,35 +158,43 @@ class Mish(SiLU):
 
 
 class _NoArgs(Module):
-    fn = None
-
-    def forward(self, input):
-        return type(self).fn(input)
+    # each layer's own forward, not a shared class attribute: dir(layer) lists torch's names alone
+    pass
 
 
 class Sigmoid(_NoArgs):
     """y = 1 / (1 + exp(-x))"""
-    fn = staticmethod(F.sigmoid)
+
+    def forward(self, input):
+        return F.sigmoid(input)
 
 
 class Tanh(_NoArgs):
     """y = tanh(x)"""
-    fn = staticmethod(F.tanh)
+
+    def forward(self, input):
+        return F.tanh(input)
 
 
 class Softsign(_NoArgs):
     """y = x / (1 + |x|)"""
-    fn = staticmethod(F.softsign)
+
+    def forward(self, input):
+        return F.softsign(input)
 
 
 class LogSigmoid(_NoArgs):
     """y = log(sigmoid(x))"""
-    fn = staticmethod(F.logsigmoid)
+
+    def forward(self, input):
+        return F.logsigmoid(input)
 
 
 class Tanhshrink(_NoArgs):
     """y = x - tanh(x)"""
-    fn = staticmethod(F.tanhshrink)
+
+    def forward(self, input):
+        return F.tanhshrink(input)
 
 
 class Hardsigmoid(SELU):

@@ -16,6 +16,7 @@ from . import _hooks
 from . import _repr
 from . import _state_dict
 from . import _lookup
+from ._module_private import PrivateAPI, cast_floating
 from ._hooks import (register_module_forward_pre_hook, register_module_forward_hook,  # noqa: F401  (torch's home)
                      register_module_full_backward_pre_hook, register_module_backward_hook,
                      register_module_full_backward_hook, GLOBAL_FORWARD_PRE as _global_forward_pre_hooks,
@@ -44,7 +45,7 @@ def _is_buffer_marked(value):
     return isinstance(value, Tensor) and value.__dict__.get("_is_buffer", False)
 
 
-class Module(_state_dict.LoadHooks, _lookup.Lookup):
+class Module(_state_dict.LoadHooks, _lookup.Lookup, PrivateAPI):
     """Base class for all neural network modules; subclasses define ``forward``."""
 
     dump_patches = False
@@ -326,17 +327,14 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup):
     def to(self, *args, **kwargs):
         return _conversion.to(self, args, kwargs)
 
-    def _cast(self, dtype):
-        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
-
     def float(self):
-        return self._cast(_dt.float32)
+        return cast_floating(self, _dt.float32)
 
     def double(self):
-        return self._cast(_dt.float64)
+        return cast_floating(self, _dt.float64)
 
     def half(self):
-        return self._cast(_dt.float16)
+        return cast_floating(self, _dt.float16)
 
     def bfloat16(self):
         """torch casts the floating parameters to bfloat16, which glasstorch has no storage for."""
