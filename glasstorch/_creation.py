@@ -251,7 +251,8 @@ def as_tensor(data, dtype=None, device=None):
         return t if dt is None or data.dtype == dt.np else _wrap(data.astype(dt.np))
     if isinstance(data, np.ndarray) and data.dtype.kind == "c":
         check_writable(data)
-    arr = _infer(data)
+    # Python numbers go straight into the asked dtype: as_tensor(0.9, dtype=float64) is the double 0.9
+    arr = _infer(data, dt.np if dt is not None else None)
     if dt is not None:
         arr = arr.astype(dt.np, copy=False)
     return _wrap(arr)

@@ -116,7 +116,11 @@ class LinalgSlogdetBackward0(Node):
 def slogdet(A, *, out=None):
     _float_or_complex(a := _square(A, "slogdet"), "slogdet")
     no_low_precision(a, "linalg.slogdet")
-    s, l = np.linalg.slogdet(A._data)
+    if a.dtype.kind == "f" and a.shape[-1]:      # torch's LU of A^T and its sum (_linalg_slogdet.py)
+        from ._linalg_slogdet import real_slogdet
+        s, l = real_slogdet(A, a)
+    else:
+        s, l = np.linalg.slogdet(A._data)
     dt = A._data.dtype
     outs = _wrap(np.asarray(s, dt)), _wrap(np.asarray(l, real_dtype(dt)))     # log|det| is real
     if dt.kind == "c":

@@ -57,6 +57,10 @@ class TypedStorage:
     def nbytes(self):
         return self._untyped_storage.nbytes()
 
+    def __sizeof__(self):
+        # as torch: the Python object plus the bytes of its allocation
+        return super().__sizeof__() + self.nbytes()
+
     def element_size(self):
         return self._flat().itemsize
 

@@ -218,12 +218,27 @@ def legacy_type(t, dtype=None):
     if isinstance(dtype, str):
         # torch reads only the scalar type of the name: 'torch.sparse.FloatTensor' converts the dtype, not the layout
         name = "torch." + dtype[13:] if dtype.startswith("torch.sparse.") else dtype
+        if dtype == "torch.Tensor":
+            return _convert(t, _dt.get_default_dtype())
         if name not in _LEGACY:
             raise ValueError(f"invalid type: '{dtype}'")
         return _convert(t, _LEGACY[name])
     legacy = getattr(dtype, "_legacy_dtype", None)
     if legacy is not None:
         return _convert(t, legacy)
+    from .._arg_parser import tp_name, _STATIC
+    if isinstance(dtype, type):
+        # torch reads a class by its tp_name: torch.Tensor is the default float type, any other
+        # non-legacy class (Parameter, float, numpy.float32) an invalid type name
+        if dtype is Tensor:
+            return _convert(t, _dt.get_default_dtype())
+        if hasattr(dtype, "_legacy_dtype"):         # a legacy type of a dtype glasstorch lacks: its error
+            return _convert(t, dtype.dtype)
+        name = _STATIC.get(dtype) or (dtype.__name__ if dtype.__flags__ & (1 << 9) or dtype.__module__ == "builtins"
+                                      else f"{dtype.__module__}.{dtype.__qualname__}")
+        raise ValueError(f"invalid type: '{name}'")
+    if tp_name(dtype) != "torch.dtype":      # a NumPy dtype, a number ...
+        raise TypeError("dtype must be a type, str, or dtype object")
     return _convert(t, _dt.to_dtype(dtype))
 
 

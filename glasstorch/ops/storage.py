@@ -41,10 +41,14 @@ def storage_offset(input):
 
 class UntypedStorage:
     """The memory a tensor and its views share: one object per allocation."""
-    __slots__ = ("_array", "__weakref__")
+    # no __slots__: torch's storage takes attributes, and its instance dict shows in sys.getsizeof
 
     def __init__(self, array):
         self._array = array
+
+    def __sizeof__(self):
+        # torch: StorageBase's 32-byte object plus the bytes it holds (what torchinfo's "Input size" sums)
+        return 32 + self.size()
 
     def nbytes(self):
         return self._array.nbytes
