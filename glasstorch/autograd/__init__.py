@@ -146,6 +146,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     inputs, keys = _inputs(inputs, "grad")
+    if not only_inputs:     # torch still takes the flag (wgan-gp style code passes it) but only warns
+        import warnings
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.",
+                      FutureWarning, stacklevel=2)
     grads = _tensors(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
     if is_grads_batched:
         from ._grads_batched import grad_batched
