@@ -2,16 +2,13 @@
 (``suppress_errors``, ``cache_size_limit`` ...), ``disable`` / ``allow_in_graph`` markers, and the
 ``OptimizedModule`` that ``torch.compile(module)`` returns.  glasstorch compiles nothing: every
 compiled callable runs eagerly, with torch's results."""
-import types
 
 from ..compiler import allow_in_graph, assume_constant_result, disable, is_compiling, list_backends, reset  # noqa
 from .eval_frame import OptimizedModule  # noqa: F401
 from . import exc  # noqa: F401
 
-# flags scripts set before compiling; nothing reads them here
-config = types.SimpleNamespace(suppress_errors=False, cache_size_limit=8, recompile_limit=8, verbose=False,
-                               capture_scalar_outputs=False, capture_dynamic_output_shape_ops=False,
-                               optimize_ddp=True, automatic_dynamic_shapes=True, assume_static_by_default=True)
+# torch's config module: the flags scripts set before compiling; nothing reads them here
+from . import config  # noqa: E402,F401
 
 
 def mark_dynamic(t, index, *, min=None, max=None):
