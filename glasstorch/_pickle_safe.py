@@ -19,6 +19,7 @@ from pickle import UnpicklingError, decode_long
 
 from . import _serialization_globals as G
 from ._class_paths import as_torch, is_ours
+from ._user_warning import warn_at_caller
 
 _BLOCKED_MODULES = ("sys", "os", "posix", "nt")
 _INT4 = struct.Struct("<i")
@@ -104,9 +105,10 @@ def weights_only_choice(weights_only, pickle_module, pickle_load_args):
     if force:
         weights_only = True
     elif force_no and not_set:      # an explicit weights_only= wins over this switch
-        warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` "
-                      "argument was not explicitly passed to `torch.load`, forcing weights_only=False.",
-                      UserWarning, stacklevel=3)
+        # torch warns at the line that called torch.load (stacklevel=2); here torch.load's lazy wrapper
+        # and serialization.load lie in between, so the user's frame is found by walking out of glasstorch
+        warn_at_caller("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` "
+                       "argument was not explicitly passed to `torch.load`, forcing weights_only=False.")
         weights_only = False
     if weights_only and pickle_module is not None:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")

@@ -43,6 +43,11 @@ def bump(*tensors):
     """Mark in-place changes on each tensor's version counter."""
     for t in tensors:
         t._vc[0] += 1
+        if t.__dict__.get("_views"):
+            # torch regenerates the grad_fn of a live view of a changed tensor (a Linear's saved
+            # weight.t()) as AsStridedBackward0, which its version errors then name
+            from ..ops.inplace import views_follow
+            views_follow(t)
 
 
 def add_(x, y, alpha=1.0):

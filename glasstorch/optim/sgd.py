@@ -22,6 +22,7 @@ from .. import _blas_axpy
 from .._dtype import float32, float64
 from .._dtype import FROM_NP
 from ._validate import check_fused
+from ._functional import bump
 from ._differentiable import sgd_differentiable
 from . import _half_steps
 from .optimizer import Optimizer, _closure_loss, _lr_value
@@ -112,7 +113,7 @@ def _update_one(param, g, neg_lr32):
     """One float32 number: the fused update p + (-lr) * g in Python floats, rounded once."""
     x = param._data
     x[()] = _fma32_scalar(neg_lr32, float(g), float(x))
-    param._vc[0] += 1
+    bump(param)
 
 
 def _neg_lr32(lr):
@@ -181,13 +182,13 @@ def sgd(params, d_p_list, momentum_buffer_list, *, weight_decay, momentum, lr, d
             elif dt is float32 and x.size <= _BATCH and g.shape == x.shape and x.base is None and x.flags.c_contiguous \
                     and not blas_fma:
                 small.add(x, g)
-                param._vc[0] += 1
+                bump(param)
             elif g.shape == x.shape and dt._cat == 2:
                 if dt is float32 and x.flags.c_contiguous:
                     fma32_into(x, -lr, g)          # in place, in cache-sized chunks
                 else:
                     np.copyto(x, _axpy(x, g, -lr, dt))
-                param._vc[0] += 1
+                bump(param)
             else:
                 with no_grad():
                     add_(param, _wrap(np.asarray(g)), alpha=-lr)
