@@ -115,8 +115,11 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
         update(*args, **hyper)
     for (_, step), idx in batches.items():
         _together(idx, step, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, hyper)
+    decayed = weight_decay != 0 and decoupled_weight_decay        # (torch's param.mul_ first: one more version)
     for i in range(len(params)):
         bump(params[i], exp_avgs[i], exp_avg_sqs[i], *([max_exp_avg_sqs[i]] if amsgrad else []))
+        if decayed:
+            params[i]._vc[0] += 1
 
 
 _TOGETHER = 1 << 15          # parameters smaller than this are updated in one concatenated array

@@ -85,3 +85,4 @@ def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=Fals
         eta._data[...] = lr / ((1 + lambd * lr * step) ** alpha)
         mu._data[...] = 1 / max(1, step - t0)
         bump(param, ax, eta, mu)
+        param._vc[0] += 1               # torch's param.mul_ then param.add_: two versions

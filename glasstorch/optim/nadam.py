@@ -105,3 +105,5 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
         addcdiv_(x, g, denom, -lr * (1.0 - mu) / (1.0 - mu_product))
         addcdiv_(x, m, denom, (-lr * mu_next) / (1.0 - mu_product_next))
         bump(param, exp_avgs[i], exp_avg_sqs[i])
+        # torch's param changes in place once more (its second addcdiv_, and mul_ when decay is decoupled)
+        param._vc[0] += 2 if weight_decay != 0 and decoupled_weight_decay else 1
