@@ -65,6 +65,16 @@ def _needs_grad(values):
     return any(isinstance(t, Tensor) and t.requires_grad for t in _flat(values))
 
 
+def _trivial_fake(schema):
+    """torch's ``can_generate_trivial_fake_impl``: an operator that mutates an argument and returns
+    nothing needs no registered fake implementation (there is no output metadata to describe)."""
+    return any(a.mutable for a in schema.arguments) and schema.returns.strip() == "()"
+
+
+def _return_none(*args, **kwargs):
+    return None
+
+
 class _FakeKernel:
     """``with _FakeKernel(op, fake):`` the op's kernel is its fake implementation (torch's FakeTensor
     run); ``get_ctx()`` answers inside it."""
@@ -73,6 +83,8 @@ class _FakeKernel:
         self.definition, self.fake = definition, fake
 
     def __enter__(self):
+        if self.fake is None and _trivial_fake(self.definition._parsed):
+            self.fake = _return_none
         if self.fake is None:
             d = self.definition
             raise RuntimeError(f"There was no fake impl registered for {d!r}. This is necessary for torch.compile/"
@@ -151,16 +163,8 @@ def _faketensor(definition, args, kwargs):
     """The fake implementation gives the real result's shapes and dtypes."""
     from ._tensor import Tensor
     values = definition._parsed.bind(args, kwargs)
-    try:
-        with _FakeKernel(definition, definition._abstract_fn) as ctx:
-            _, fake = _run(definition, values, grad=False)
-    except RuntimeError:
-        if definition._abstract_fn is not None:
-            raise
-        _, real = _run(definition, values)        # no fake needed when nothing returned is a tensor
-        if any(isinstance(o, Tensor) for o in (real if isinstance(real, (tuple, list)) else (real,))):
-            raise
-        return
+    with _FakeKernel(definition, definition._abstract_fn) as ctx:
+        _, fake = _run(definition, values, grad=False)
     _, real = _run(definition, values)
     reals = real if isinstance(real, (tuple, list)) else (real,)
     fakes = fake if isinstance(fake, (tuple, list)) else (fake,)

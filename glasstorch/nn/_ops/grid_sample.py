@@ -73,7 +73,7 @@ _UNIT_GRID_WARNING = ("Since version 1.3.0, affine_grid behavior has changed for
 
 def affine_grid(theta, size, align_corners=None):
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        warnings.warn(_ALIGN_WARNING, stacklevel=3)  # past non_tensor_input's guard
         align_corners = False
     th = theta._data
     if th.dtype.kind != "f":
@@ -87,7 +87,7 @@ def affine_grid(theta, size, align_corners=None):
         raise ValueError(f"Expected a batch of {k}D affine matrices of shape Nx{k}x{k + 1} for size {given}. Got "
                          f"{theta.shape}.")
     if align_corners and min(size[2:]) == 1:           # (then torch skips the size check below)
-        warnings.warn(_UNIT_GRID_WARNING, stacklevel=2)
+        warnings.warn(_UNIT_GRID_WARNING, stacklevel=3)  # past non_tensor_input's guard
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {given}")
     if th.dtype == np.float16 and 1 in size[2:]:       # torch builds a 1-point axis with at::tensor: no Half
@@ -203,7 +203,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        warnings.warn(_ALIGN_WARNING, stacklevel=3)  # past non_tensor_input's guard
         align_corners = False
     x, gr = input._data, grid._data
     check_grid_sampler(x, gr, mode)

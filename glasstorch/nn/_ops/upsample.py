@@ -304,8 +304,9 @@ def _refuse_complex(x, mode, nd, antialias):
 
 
 def _deprecated(name):
-    # torch warns (a UserWarning, at the caller's line) on every call of the old spellings
-    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=3)
+    # torch warns (a UserWarning, at the caller's line) on every call of the old spellings; level 4
+    # steps over the old spelling and non_tensor_input's guard around it
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=4)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
