@@ -106,16 +106,21 @@ _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "li
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
          "quantization", "fx", "quasirandom", "_tensor_str"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
+import pickle as _pickle  # noqa: E402  (torch.save's default pickle_module)
 
 
-def save(obj, f, *args, **kwargs):
+# the stand-ins carry torch's own signatures: libraries probe them (`"weights_only" in
+# inspect.signature(torch.load).parameters`) before choosing how to call them
+def save(obj, f, pickle_module=_pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
     from .serialization import save as _save
-    return _save(obj, f, *args, **kwargs)
+    return _save(obj, f, pickle_module, pickle_protocol, _use_new_zipfile_serialization,
+                 _disable_byteorder_record)
 
 
-def load(f, *args, **kwargs):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     from .serialization import load as _load
-    return _load(f, *args, **kwargs)
+    return _load(f, map_location, pickle_module, weights_only=weights_only, mmap=mmap, **pickle_load_args)
 
 
 def from_dlpack(ext_tensor):

@@ -253,15 +253,18 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         return load_file(os.fspath(f))
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as opened:
-            return _load_file(opened, map_location, weights_only, encoding, mmap, f)
+            return _load_file(opened, map_location, weights_only, encoding, mmap, f, pickle_load_args)
     check_seekable(f)
-    return _load_file(f, map_location, weights_only, encoding, mmap, None)
+    return _load_file(f, map_location, weights_only, encoding, mmap, None, pickle_load_args)
 
 
-def _load_file(f, map_location, weights_only, encoding, mmap, path):
+def _load_file(f, map_location, weights_only, encoding, mmap, path, extra=None):
     start = f.tell()
     is_zip = f.read(4) == b"PK\x03\x04"
     f.seek(start)
+    if extra:
+        from ._load_args import reject_pickle_args
+        reject_pickle_args(extra, weights_only, is_zip)
     try:
         if is_zip:
             return _load_zip(ZipReader(f), map_location, weights_only, encoding, mmap, path)
