@@ -21,7 +21,6 @@ Fixed in glasstorch:
 """
 import pickle
 import socket
-import time
 
 import numpy as np
 import pytest
@@ -35,6 +34,7 @@ import glasstorch.distributed as gdist
 import glasstorch.multiprocessing as gmp
 
 from . import _zero_worker
+from .test_distributed import _start
 from ._helpers import same_error
 
 import torch._dynamo.config as tdyn             # noqa: E402
@@ -236,19 +236,6 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _start(mp, args, timeout=180):
-    ctx = mp.spawn(_zero_worker.run, args=args, nprocs=2, join=False)
-    deadline = time.monotonic() + timeout
-    try:
-        while not ctx.join(timeout=1):
-            assert time.monotonic() < deadline, "the processes did not finish in time"
-    finally:
-        for p in ctx.processes:
-            if p.is_alive():
-                p.kill()
-                p.join(5)
-
-
 def test_zero_two_processes(tmp_path):
     out = {}
     for name, mp in (("torch", tmp), ("glasstorch", gmp)):
@@ -256,7 +243,8 @@ def test_zero_two_processes(tmp_path):
         d.mkdir()
         for attempt in range(3):
             try:
-                _start(mp, (name, 2, f"tcp://127.0.0.1:{_free_port()}", str(d)))
+                _start(mp, _zero_worker.run, (name, 2, f"tcp://127.0.0.1:{_free_port()}", str(d)), 2, "spawn",
+                       timeout=180)
                 break
             except tmp.ProcessExitedException as e:
                 # only torch's run is retried: its gloo can die by a signal in teardown
