@@ -26,3 +26,12 @@ def give_torch_message(module):
         return          # private modules are no torch API: Python's own wording is fine
     if "__getattr__" not in module.__dict__:
         module.__dict__["__getattr__"] = _missing("torch" + name[len("glasstorch"):])
+        if "__dir__" not in module.__dict__:
+            # the hook is glasstorch's: ``dir(torch.optim)`` lists what torch's does, without it
+            module.__dict__["__dir__"] = _listing(module.__dict__)
+
+
+def _listing(namespace):
+    def __dir__():
+        return sorted(k for k in namespace if k not in ("__getattr__", "__dir__"))
+    return __dir__

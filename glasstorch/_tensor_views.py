@@ -164,7 +164,11 @@ class TensorViews:
     def storage(self):
         from .storage import TypedStorage, _warn_typed_storage_removal
         _warn_typed_storage_removal()
-        return TypedStorage(wrap_storage=O.storage.untyped_storage(self), dtype=self.dtype, _internal=True)
+        # the wrapper is allocated before the untyped storage so that, as in torch, a storage
+        # freed at once and asked for again reuses its memory: ``id(x.storage()) == id(x.t().storage())``
+        typed = TypedStorage.__new__(TypedStorage)
+        typed.__init__(wrap_storage=O.storage.untyped_storage(self), dtype=self.dtype, _internal=True)
+        return typed
 
     def repeat(self, *sizes, repeats=None):
         if not sizes and repeats is None:

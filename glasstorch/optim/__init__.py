@@ -23,6 +23,13 @@ from ._stateless import swap_in_optimizer_params_and_state
 del optimizer, sgd, adam, adamw, adamax, nadam, radam, rmsprop, adagrad, adadelta, asgd, rprop, lbfgs, \
     sparse_adam  # noqa: F821
 
+# glasstorch's own helper modules are no attributes of torch.optim, so ``dir(torch.optim)`` is torch's;
+# they stay importable (``from torch.optim._validate import ...`` finds them in sys.modules)
+for _helper in ("_asgd_foreach", "_blas_order", "_differentiable", "_differentiable_more", "_foreach_steps",
+                "_half_steps", "_lr_composite", "_lr_cyclic", "_validate"):
+    globals().pop(_helper, None)
+del _helper
+
 __all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "Muon", "NAdam", "Optimizer",
            "RAdam", "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler", "swa_utils",
            "swap_in_optimizer_params_and_state"]
