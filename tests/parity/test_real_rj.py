@@ -74,6 +74,22 @@ def test_dir_of_layer_instances(layer):
     assert dir(getattr(glasstorch.nn, layer)(*args)) == dir(getattr(torch.nn, layer)(*args))
 
 
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+@pytest.mark.parametrize("layer", ["Tanh", "Linear", "BatchNorm1d", "Sequential"])
+def test_dir_of_layer_after_copying(how, layer):
+    """Module.__getstate__ as torch's: copying a layer leaves no ``__slotnames__`` on its class (pickle's
+    copyreg caches one where a class has no __getstate__ of its own), so dir() stays torch's."""
+    import copy
+    import pickle
+    args = {"Linear": (3, 2), "BatchNorm1d": (3,)}.get(layer, ())
+    got = {}
+    for m in (torch, glasstorch):
+        net = getattr(m.nn, layer)(*args)
+        copy.deepcopy(net) if how == "deepcopy" else pickle.loads(pickle.dumps(net))
+        got[m] = (dir(net), sorted(net.__getstate__()))
+    assert got[glasstorch] == got[torch]
+
+
 def test_rnn_jit_unused_properties():
     assert glasstorch.nn.LSTM.__jit_unused_properties__ == torch.nn.LSTM.__jit_unused_properties__
 
@@ -238,3 +254,12 @@ def test_numpy_keywords_and_wrong_keywords(op, kw, how):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         same_result_or_error(call, [np.array([[1.5, 2.0], [3.0, 0.25]])], grad=False)
+
+
+@pytest.mark.parametrize("idx", [0, 1, -1, -2, 2, -3])
+def test_sequential_get_item_by_idx(idx):
+    """Sequential._get_item_by_idx, which dir(Sequential()) lists in torch: the item, or its IndexError."""
+    def fn(m):
+        s = m.nn.Sequential(m.nn.Tanh(), m.nn.ReLU())
+        return repr(s._get_item_by_idx(iter(s._modules.values()), idx))
+    same_outcome(fn)

@@ -24,6 +24,13 @@ class PrivateAPI:
             return self._compiled_call_impl(*args, **kwargs)
         return self._call_impl(*args, **kwargs)
 
+    def __getstate__(self):
+        # torch's: the instance dict, less a compiled forward.  (Defining it also keeps pickle's
+        # copyreg from caching ``__slotnames__`` on the layer's class, which dir() would then show.)
+        state = self.__dict__.copy()
+        state.pop("_compiled_call_impl", None)
+        return state
+
     def _slow_forward(self, *input, **kwargs):
         # torch's tracing path; with no tracer active it is forward itself
         return self.forward(*input, **kwargs)
