@@ -64,6 +64,8 @@ def running_sum(x, y, start=None):
         return x * y if start is None else start + x * y
     if k < 2 or m == 0 or p == 0:
         return None                     # one product (or none): every order agrees
+    if k > 7 and m != 1 and not (p == 1 and m <= 3 and k <= 11):
+        return None                     # (before the layouts: a layer's ordinary products leave here)
     la, lb = _layout(x), _layout(y)
     if la is None or lb is None:
         return None
