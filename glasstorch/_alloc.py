@@ -32,6 +32,11 @@ def as_torch(e, nbytes):
     return e
 
 
+def is_refusal(e):
+    """Whether ``e`` says an allocation did not fit: NumPy's MemoryError or ``refused``'s error."""
+    return isinstance(e, MemoryError) or isinstance(e, RuntimeError) and "can't allocate memory" in str(e)
+
+
 def refused(nbytes):
     return RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
                         f"memory: you tried to allocate {nbytes} bytes. Error code 12 (Cannot allocate memory)")

@@ -24,6 +24,7 @@ import warnings
 
 import numpy as np
 
+from ._alloc import is_refusal
 from ._meta import STAND_INS, _NoData, empty_meta
 from ._tensor import Tensor
 from ._torch_function import STATE
@@ -79,7 +80,7 @@ def call(fn, name, args, kwargs):
     short = name.rsplit(".", 1)[-1]
     _refuse_data_dependent(short, args, kwargs)
     first = None if short in ("backward", "grad") else (lambda: fn(*args, **kwargs))   # (a failed try
-    return _guarded(first, lambda: _on_zeros(fn, args, kwargs), args, kwargs,            # could free the graph)
+    return _guarded(first, lambda: _on_stand_ins(fn, args, kwargs), args, kwargs,            # could free the graph)
                     plain_ok="device" in kwargs)
 
 
@@ -122,14 +123,13 @@ def _user_frame():
 
 
 def _refuse_data_dependent(short, args, kwargs):
-    metas = [a for a in args if _is_meta(a)]
     if short in ("nonzero", "argwhere") or (short == "where" and len(args) + len(kwargs) == 1):
         raise NotImplementedError(_NONZERO)
     if short == "__getitem__" and _bool_index(args[1]):
         raise NotImplementedError(_NONZERO)
     if short in _NO_KERNEL:
         raise NotImplementedError(_NO_FAKE.format(_NO_KERNEL[short]))
-    if short in _SCALAR and metas and metas[0]._data.size == 1:
+    if short in _SCALAR and args and _is_meta(args[0]) and args[0]._data.size == 1:   # (args[0]: self)
         raise RuntimeError(_ITEM)
     if short == "allclose":
         raise RuntimeError(_ITEM)
@@ -179,9 +179,8 @@ def _module_call(call_module):
     parameters and buffers (each sharing its tensor's AccumulateGrad), since its forward may compute
     through glasstorch's own kernels, which the checks on torch functions do not see."""
     def __call__(self, *args, **kwargs):
-        if not STATE.meta:
-            return call_module(self, *args, **kwargs)
-        if not has_meta(args, kwargs):      # (meta parameters a functional_call swaps out are not used)
+        # (not for meta parameters alone: those a functional_call swaps out are not used)
+        if not (STATE.meta and has_meta(args, kwargs)):
             return call_module(self, *args, **kwargs)
         metas = _module_metas(self)
         # straight to the stand-ins: inside a layer, the choices that hang on memory layout (a view or a
@@ -206,24 +205,24 @@ def _module_metas(module):
 
 
 def _module_on_stand_ins(module, call_module, metas, args, kwargs):
-    swapped = [(d, k, v, _zeros_like_meta(v)) for d, k, v in metas]
+    swapped = [(d, k, v, _stand_in_for(v)) for d, k, v in metas]
     for d, k, _, z in swapped:
         d[k] = z
     try:
-        return _on_zeros(lambda *a, **kw: call_module(module, *a, **kw), args, kwargs)
+        return _on_stand_ins(lambda *a, **kw: call_module(module, *a, **kw), args, kwargs)
     finally:
         for d, k, v, _ in swapped:
             d[k] = v
 
 
-def _on_zeros(fn, args, kwargs):
+def _on_stand_ins(fn, args, kwargs):
     subs = {}
 
     def stand_in(a):
         if _is_meta(a):
             got = subs.get(id(a))
             if got is None:
-                got = subs[id(a)] = (a, _zeros_like_meta(a))
+                got = subs[id(a)] = (a, _stand_in_for(a))
             return got[1]
         if a.__class__ in (list, tuple):
             return a.__class__(stand_in(b) for b in a)
@@ -233,7 +232,7 @@ def _on_zeros(fn, args, kwargs):
     try:
         r = fn(*[stand_in(a) for a in args], **{k: stand_in(v) for k, v in kwargs.items()})
     except (MemoryError, RuntimeError) as e:
-        if isinstance(e, RuntimeError) and "can't allocate memory" not in str(e):
+        if not is_refusal(e):
             raise
         raise NotImplementedError("glasstorch works out a meta result by running the op on stand-in data of the "
                                   "same shapes, and these do not fit in memory (see docs/differences.md)") from None
@@ -243,8 +242,9 @@ def _on_zeros(fn, args, kwargs):
     return _to_meta(r, back)
 
 
-def _zeros_like_meta(a):
-    """A zero-filled tensor in ``a``'s place: same shape, dtype, version counter and graph position."""
+def _stand_in_for(a):
+    """A tensor with data in meta tensor ``a``'s place (``_stand_in_data``'s values): same shape, dtype,
+    version counter and graph position."""
     from ._tensor import _wrap
     from .ops._common import edge
     z = _wrap(_stand_in_data(a._data.shape, a._data.dtype))

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from ._device import DEFAULT_STACK, check_device
+from ._alloc import is_refusal
 from ._meta import is_meta_device, new_meta
 
 __all__ = ["install"]
@@ -51,14 +52,14 @@ def _factory(fn):
             return fn(*args, **kwargs)
         try:
             return new_meta(_run_on_cpu(fn, args, kwargs))
-        except (MemoryError, RuntimeError) as e:     # a size no memory holds (torch's meta device
-            if isinstance(e, RuntimeError) and "can't allocate memory" not in str(e):     # allocates nothing)
+        except (MemoryError, RuntimeError) as e:   # a size no memory holds: torch's meta device
+            if not is_refusal(e):                     # allocates nothing
                 raise
             return _without_memory(fn, args, kwargs)
     return factory
 
 
-_SIZED = {"empty": 0, "zeros": 0, "ones": 0, "rand": 0, "randn": 0, "full": 0, "empty_strided": 0, "randint": None}
+_SIZED = frozenset(("empty", "zeros", "ones", "rand", "randn", "full", "empty_strided", "randint"))
 
 
 def _without_memory(fn, args, kwargs):

@@ -20,7 +20,6 @@ Fixed in glasstorch:
   ``init_process_group`` it raises torch's ValueError (distributed/optim/).
 """
 import pickle
-import socket
 
 import numpy as np
 import pytest
@@ -34,7 +33,7 @@ import glasstorch.distributed as gdist
 import glasstorch.multiprocessing as gmp
 
 from . import _zero_worker
-from .test_distributed import _start
+from .test_distributed import DISTS, _free_port, _start, world_of_one  # noqa: F401  (world_of_one: a fixture)
 from ._helpers import same_error
 
 import torch._dynamo.config as tdyn             # noqa: E402
@@ -44,7 +43,6 @@ import glasstorch._inductor.config as gcfg      # noqa: E402
 
 CFG = {torch: tcfg, glasstorch: gcfg}
 DYN = {torch: tdyn, glasstorch: gdyn}
-DISTS = {torch: tdist, glasstorch: gdist}
 
 
 def _zero(m):
@@ -168,18 +166,6 @@ def test_zero_before_init_process_group():
     same_error(lambda m: _zero(m)([m.nn.Parameter(m.ones(3))], optimizer_class=m.optim.AdamW, lr=1e-3))
 
 
-@pytest.fixture
-def world_of_one():
-    for d in DISTS.values():
-        d.init_process_group("gloo", store=d.HashStore(), rank=0, world_size=1)
-    try:
-        yield
-    finally:
-        for d in DISTS.values():
-            if d.is_initialized():
-                d.destroy_process_group()
-
-
 @pytest.mark.parametrize("opt,kw", [("AdamW", dict(lr=0.1, weight_decay=0.1, betas=(0.9, 0.95))),
                                     ("SGD", dict(lr=0.05, momentum=0.9)), ("Adam", dict(lr=0.01))])
 def test_zero_world_of_one_trains_like_torch(world_of_one, opt, kw):
@@ -228,12 +214,6 @@ def test_zero_state_dict_world_of_one(world_of_one):
                 {i: {k: v.numpy().tolist() for k, v in st.items()} for i, st in sd["state"].items()}]
         out[m] = rec
     assert out[torch] == out[glasstorch]
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_zero_two_processes(tmp_path):
