@@ -1,0 +1,74 @@
+"""Where ``nn.functional``'s warnings point: the user's line, as torch's ``stacklevel`` makes them.
+
+Python's default filter shows a warning once per (message, file, line), so a warning that points at
+glasstorch's code in place of the user's call shows once per program where torch shows it once per
+calling line, and names the wrong place.  Each case below runs on torch and on glasstorch and compares
+the warnings recorded: category, message, and whether they point at this file (and at which line).
+
+Fixed in glasstorch: ``F.embedding_bag(weight, input)`` (the old argument order) swapped its arguments
+silently; torch warns that the order changed (found while checking every warning of
+``torch/nn/functional.py`` for where it points).
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import glasstorch
+
+_FILE = __file__
+
+
+def _x(mod, *shape):
+    return mod.tensor(np.random.default_rng(0).normal(size=shape).astype(np.float32))
+
+
+CASES = {
+    "dropout2d_3d": lambda m: m.nn.functional.dropout2d(_x(m, 3, 4, 4), 0.5),
+    "dropout3d_4d": lambda m: m.nn.functional.dropout3d(_x(m, 2, 3, 4, 4), 0.5),
+    "softmax_no_dim": lambda m: m.nn.functional.softmax(_x(m, 2, 3, 4)),
+    "log_softmax_no_dim": lambda m: m.nn.functional.log_softmax(_x(m, 3, 4)),
+    "softmin_no_dim": lambda m: m.nn.functional.softmin(_x(m, 3, 4)),
+    "kl_div_mean": lambda m: m.nn.functional.kl_div(_x(m, 3, 4), _x(m, 3, 4)),
+    "mse_sizes": lambda m: m.nn.functional.mse_loss(_x(m, 3, 4), _x(m, 2, 3, 4)),
+    "l1_sizes": lambda m: m.nn.functional.l1_loss(_x(m, 3, 4), _x(m, 2, 3, 4)),
+    "smooth_l1_sizes": lambda m: m.nn.functional.smooth_l1_loss(_x(m, 3, 4), _x(m, 2, 3, 4)),
+    "huber_sizes": lambda m: m.nn.functional.huber_loss(_x(m, 3, 4), _x(m, 2, 3, 4)),
+    "upsample": lambda m: m.nn.functional.upsample(_x(m, 1, 2, 3, 3), scale_factor=2),
+    "upsample_nearest": lambda m: m.nn.functional.upsample_nearest(_x(m, 1, 2, 3, 3), scale_factor=2),
+    "upsample_bilinear": lambda m: m.nn.functional.upsample_bilinear(_x(m, 1, 2, 3, 3), scale_factor=2),
+    "grid_sample_default": lambda m: m.nn.functional.grid_sample(_x(m, 1, 2, 3, 3), m.zeros(1, 2, 2, 2)),
+    "affine_grid_default": lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), [1, 2, 3, 3]),
+    "affine_grid_unit": lambda m: m.nn.functional.affine_grid(m.zeros(1, 2, 3), [1, 2, 1, 3], align_corners=True),
+    "embedding_bag_old_order": lambda m: m.nn.functional.embedding_bag(_x(m, 5, 3), m.tensor([[0, 1], [4, 4]])),
+    "embedding_bag_1d_old_order": lambda m: m.nn.functional.embedding_bag(
+        _x(m, 5, 3), m.tensor([0, 1, 4]), m.tensor([0, 2]), mode="sum"),
+    "gumbel_eps": lambda m: m.nn.functional.gumbel_softmax(_x(m, 3, 4), eps=1e-3),
+    "interpolate": lambda m: m.nn.functional.interpolate(_x(m, 1, 2, 3, 3), scale_factor=1.5, mode="bilinear"),
+}
+
+
+def _record(fn, mod):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = fn(mod)
+    sites = [(c.category.__name__, str(c.message), c.filename == _FILE, c.lineno if c.filename == _FILE else None)
+             for c in w]
+    return sites, out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_warning_points_where_torch_points(name):
+    glasstorch.manual_seed(0)
+    want, want_out = _record(CASES[name], torch)
+    got, got_out = _record(CASES[name], glasstorch)
+    assert got == want
+    if name.startswith("embedding_bag"):        # the swapped call computes torch's result too
+        np.testing.assert_array_equal(got_out.numpy(), want_out.numpy())
+
+
+def test_embedding_bag_new_order_is_quiet():
+    def run(m):
+        return _record(lambda m: m.nn.functional.embedding_bag(m.tensor([[0, 1]]), _x(m, 5, 3)), m)[0]
+    assert run(glasstorch) == run(torch) == []
