@@ -8,8 +8,10 @@ import os as _os
 import numpy as _np
 
 # torch never warns about inf/nan it produces (overflow, 0/0, log(-1)); NumPy would print a
-# RuntimeWarning to stderr for each, so glasstorch silences NumPy's floating-point warnings
-_np.seterr(all="ignore")
+# RuntimeWarning for each, so NumPy's floating-point warnings are shown only for the program's own
+# NumPy code, never for glasstorch's (_fp_warnings.py)
+from ._fp_warnings import install as _install_fp_warnings
+_install_fp_warnings()
 
 from ._native import tune_malloc as _tune_malloc
 _tune_malloc()      # keep freed memory in the process, as torch's allocator does (see _native.py)

@@ -40,10 +40,10 @@ def _in_callers_errstate(fn):
     """``fn`` to run on a pool thread under the calling thread's NumPy error state: NumPy keeps it per
     thread (a context variable), so a block computed elsewhere would otherwise warn where the caller
     had silenced it (sqrt of a negative: torch's kernels never warn)."""
-    state = np.geterr()
+    state, call = np.geterr(), np.geterrcall()     # (the call: _fp_warnings' router, for "log")
 
     def run(*args):
-        with np.errstate(**state):
+        with np.errstate(call=call, **state):
             return fn(*args)
     return run
 
