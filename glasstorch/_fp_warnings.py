@@ -12,6 +12,7 @@ caller gets NumPy's own RuntimeWarning, at the place NumPy's would point.  No co
 """
 import os
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -34,7 +35,24 @@ class _Router:
         warnings.warn(text[len("Warning: "):].rstrip("\n"), RuntimeWarning, stacklevel=2)
 
 
-def install():
+def _route():
     # NumPy's defaults, with "warn" routed through _Router (underflow stays ignored, as NumPy's default)
     np.seterr(divide="log", over="log", invalid="log", under="ignore")
-    np.seterrcall(_Router())
+    np.seterrcall(_ROUTER)
+
+
+def _on_thread_start(frame, event, arg):
+    # NumPy keeps its error state per thread (a context variable) and a new thread starts from NumPy's
+    # defaults, so glasstorch's ops would warn on the program's threads; threading.setprofile's hook is
+    # the one thing Python runs at the start of every new thread: route there, then step aside
+    sys.setprofile(None)
+    _route()
+
+
+_ROUTER = _Router()
+
+
+def install():
+    _route()
+    if threading.getprofile() is None:      # (a profiler of the program's own keeps its hook)
+        threading.setprofile(_on_thread_start)

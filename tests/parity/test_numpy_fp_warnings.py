@@ -123,3 +123,24 @@ def test_overflow_in_each_float_dtype_warns_nothing(dtype):
         x = m.tensor([60000.0, -60000.0, 1e-30], dtype=getattr(m, dtype))
         return str(x * x), str(x.exp()), str((x * x).sum())
     assert _same(run) == []
+
+
+def test_programs_threads_route_too():
+    # a thread starts from NumPy's default error state: the tensor ops stay quiet there too, the
+    # program's own NumPy warns, in a plain thread and in an executor's
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(m, out):
+        out.append((str(m.log(m.zeros(2))), str(m.sqrt(-m.ones(1 << 17)).isnan().all()), str(np.log(np.zeros(1)))))
+
+    def run(m):
+        out = []
+        t = threading.Thread(target=work, args=(m, out))
+        t.start()
+        t.join()
+        with ThreadPoolExecutor(2) as ex:
+            list(ex.map(lambda _: work(m, out), range(2)))
+        return out
+    sites = _same(run)
+    assert [s[1] for s in sites] == ["divide by zero encountered in log"] * 3
