@@ -8,6 +8,9 @@ from .autograd._graph_task import (current_graph_task_id as _current_graph_task_
                                    will_engine_execute_node as _will_engine_execute_node)
 from ._torch_function import (_disabled_torch_function_impl, DisableTorchFunction,  # noqa: F401,E402
                               DisableTorchFunctionSubclass)
+from ._function_mode import (_len_torch_function_stack, _get_function_stack_at,  # noqa: F401,E402
+                             _is_torch_function_mode_enabled, _push_mode as _push_on_torch_function_stack,
+                             _pop_mode as _pop_torch_function_stack)
 
 
 def __getattr__(name):

@@ -21,6 +21,7 @@ from ._tensor import Tensor
 
 # meta: a meta tensor exists, and calls that get one go to _meta_compute (the checks are on for it)
 STATE = types.SimpleNamespace(active=False, disabled=False, disabled_subclass=False, meta=False)
+MODES = []      # the torch function modes in force, innermost last (_function_mode.py)
 
 
 def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
@@ -98,16 +99,30 @@ def _enabled():
     return not (STATE.disabled or STATE.disabled_subclass)
 
 
-def wrap_function(fn, name, python_api=False, target=None):
+def wrap_function(fn, name, python_api=False, target=None, mode_only=False, plain_types=None):
     """``fn`` behind the protocol check, as the public ``name`` (``torch.add``).  An operator hands on the
-    method torch names for it (``x + y`` dispatches ``Tensor.add``): ``target``."""
+    method torch names for it (``x + y`` dispatches ``Tensor.add``): ``target``.  A factory (``torch.ones``)
+    goes only to modes (``mode_only``).  A mode sees plain tensors among ``types`` where torch's function
+    is Python (``plain_types``, by default ``python_api``)."""
+    plain = python_api if plain_types is None else plain_types
+
     @functools.wraps(fn)
     def public(*args, **kwargs):
+        if MODES and not STATE.disabled:
+            from ._function_mode import mode_dispatch, types_of
+            func = public if target is None else getattr(Tensor, target)
+            if python_api and target is None:
+                args, kwargs = _as_python_api_passes(fn, args, kwargs)
+            over, kinds = ((), ()) if mode_only else types_of(args, kwargs, plain)
+            return mode_dispatch(func, name, args, kwargs if (kwargs or python_api) else None, kinds,
+                                 over if not STATE.disabled_subclass else ())
+        if mode_only:
+            return fn(*args, **kwargs)
         if _enabled():
             over = overloaded_args(args, kwargs)
             if over:
                 func = public if target is None else getattr(Tensor, target)
-                if python_api:
+                if python_api and target is None:
                     args, kwargs = _as_python_api_passes(fn, args, kwargs)
                 return dispatch(func, name, over, args, kwargs, python_api)
         if STATE.meta:

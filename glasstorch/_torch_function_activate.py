@@ -8,7 +8,7 @@ import inspect
 import types
 
 from ._tensor import Tensor
-from ._torch_function import STATE, wrap_function, dispatch, overloaded_args, _enabled
+from ._torch_function import MODES, STATE, wrap_function, dispatch, overloaded_args, _enabled
 
 
 # ---- switching the checks on ------------------------------------------------------------------------
@@ -37,6 +37,18 @@ _F_BUILTIN = frozenset("""adaptive_avg_pool1d avg_pool1d avg_pool2d avg_pool3d b
 conv2d conv3d conv_tbc conv_transpose1d conv_transpose2d conv_transpose3d cosine_similarity elu_ gelu hardshrink
 hardtanh_ leaky_relu_ linear logsigmoid native_channel_shuffle one_hot pairwise_distance pdist pixel_shuffle
 pixel_unshuffle prelu relu_ rrelu_ scaled_dot_product_attention selu_ softplus softshrink threshold_""".split())
+# Tensor methods that torch writes in Python (torch/_tensor.py): a mode is given plain tensors among
+# their ``types``, as it is for the C++ methods that take nothing but ``self`` (``x.exp()``, ``x.dim()``)
+_PY_METHODS = frozenset("""__array__ __contains__ __deepcopy__ __dlpack__ __dlpack_device__ __floordiv__ __format__
+__hash__ __ipow__ __iter__ __len__ __pow__ __rdiv__ __reduce_ex__ __repr__ __reversed__ __rfloordiv__ __rlshift__
+__rmatmul__ __rmod__ __rpow__ __rrshift__ __rsub__ __rtruediv__ __setstate__ backward dim_order is_shared istft lu
+module_load norm register_hook register_post_accumulate_grad_hook resize resize_as share_memory_ split stft storage
+storage_type to_sparse_coo unflatten unique unique_consecutive""".split())
+# torch's factories: no tensor argument, so no subclass takes them over, but modes do (torch.ones)
+_MODE_FACTORIES = frozenset("""arange as_tensor asarray bartlett_window blackman_window empty empty_permuted
+empty_strided eye full hamming_window hann_window kaiser_window linspace logspace normal ones rand randint randn
+randperm range scalar_tensor sparse_coo_tensor sparse_csc_tensor sparse_csr_tensor tensor tril_indices triu_indices
+zeros""".split())
 _MODULES = (("glasstorch", "torch", False), ("glasstorch.nn.functional", "torch.nn.functional", True),
             ("glasstorch.linalg", "torch.linalg", False), ("glasstorch.fft", "torch.fft", False),
             ("glasstorch.special", "torch.special", False))
@@ -58,14 +70,33 @@ def _wrap_tensor_members():
         elif isinstance(member, types.FunctionType):
             target = _OPERATOR_METHODS.get(name)
             target = target if target is None or hasattr(Tensor, target) else None
-            _replace(Tensor, name, wrap_function(member, f"torch.Tensor.{target or name}", target=target))
+            python = name in _PY_METHODS or (target or name) in _PY_METHODS
+            plain = python or _self_only(inspect.getattr_static(Tensor, target or name))
+            _replace(Tensor, name, wrap_function(member, f"torch.Tensor.{target or name}", python, target=target,
+                                                 plain_types=plain))
             _keep_picklable(member)
+
+
+def _self_only(fn):
+    try:
+        return list(inspect.signature(fn).parameters) == ["self"]
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_mode(box, name, what, args):
+    from ._function_mode import mode_dispatch, types_of
+    over, kinds = types_of(args, None, True)
+    return mode_dispatch(getattr(box[0], what), f"torch.Tensor.{name}.{what}", args, None, kinds,
+                         over if not STATE.disabled_subclass else ())
 
 
 def _wrap_property(prop, name):
     box = []
 
     def fget(self):
+        if MODES and not STATE.disabled:
+            return _to_mode(box, name, "__get__", (self,))
         if _enabled():
             over = overloaded_args((self,))
             if over:
@@ -73,6 +104,8 @@ def _wrap_property(prop, name):
         return prop.fget(self)
 
     def fset(self, value):
+        if MODES and not STATE.disabled:
+            return _to_mode(box, name, "__set__", (self, value))
         if _enabled():
             over = overloaded_args((self, value))
             if over:
@@ -145,7 +178,10 @@ def activate():
         for name, fn in list(vars(mod).items()):
             if name.startswith("_") or not isinstance(fn, (types.FunctionType, types.BuiltinFunctionType)):
                 continue
-            if (public == "torch" and name in _IGNORED_NAMES) or hasattr(fn, "_tf_original"):
+            if hasattr(fn, "_tf_original"):
+                continue
+            factory = public == "torch" and name in _IGNORED_NAMES
+            if factory and name not in _MODE_FACTORIES:
                 continue
             if public == "torch.nn.functional" and name in ("has_torch_function", "handle_torch_function"):
                 continue
@@ -156,7 +192,7 @@ def activate():
                 fname = f"{public[6:]}_{name}"
                 full = f"{public}.{fname}"
             w = wrapped[id(fn)][1] if id(fn) in wrapped else \
-                wrap_function(fn, full, python_api and name not in _F_BUILTIN)
+                wrap_function(fn, full, python_api and name not in _F_BUILTIN, mode_only=factory)
             w.__name__ = fname
             wrapped[id(fn)] = (fn, w)
             _replace(mod, name, w)

@@ -14,7 +14,7 @@ from ._tensor import Tensor
 __all__ = ["get_ignored_functions", "get_overridable_functions", "get_default_nowrap_functions",
            "handle_torch_function", "has_torch_function", "has_torch_function_unary", "has_torch_function_variadic",
            "is_tensor_like", "is_tensor_method_or_property", "wrap_torch_function", "resolve_name",
-           "enable_reentrant_dispatch"]
+           "enable_reentrant_dispatch", "TorchFunctionMode"]
 
 # the top-level torch functions that torch never hands to __torch_function__
 _IGNORED_NAMES = frozenset("""
@@ -118,6 +118,10 @@ def wrap_torch_function(dispatcher):
             return func(*args, **kwargs)
         return wrapped
     return inner
+
+
+from ._function_mode import (TorchFunctionMode, BaseTorchFunctionMode, _get_current_function_mode,  # noqa: E402,F401
+                             _get_current_function_mode_stack, _push_mode, _pop_mode, _pop_mode_temporarily)
 
 
 class enable_reentrant_dispatch:
