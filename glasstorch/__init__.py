@@ -7,6 +7,11 @@ import os as _os
 
 import numpy as _np
 
+if int(_np.__version__.split(".")[0]) < 2:
+    # NumPy 1.x promotes by value (before NEP 50): some results would come out in the wrong dtype, silently
+    raise ImportError(f"glasstorch needs NumPy 2.0 or newer; this Python has NumPy {_np.__version__} "
+                      f"(pip install 'numpy>=2')")
+
 # torch never warns about inf/nan it produces (overflow, 0/0, log(-1)); NumPy would print a
 # RuntimeWarning for each, so NumPy's floating-point warnings are shown only for the program's own
 # NumPy code, never for glasstorch's (_fp_warnings.py)
