@@ -137,9 +137,10 @@ def kron(input, other, *, out=None):
     a = _unsafe_view(input, tuple(s for p in xs for s in (p, 1)))
     b = _unsafe_view(other, tuple(s for q in ys for s in (1, q)))
     prod, shape = mul(a, b), tuple(p * q for p, q in zip(xs, ys))
-    try:                # the product has mul's layout (a transposed input's): torch's view of it can fail
-        prod._data.reshape(shape, copy=False)
-    except ValueError:
+    # the product has mul's layout (a transposed input's): torch's view of it can fail, where NumPy's
+    # reshape would copy (reshape(copy=False) says so only from NumPy 2.1)
+    r = prod._data.reshape(shape)
+    if r.size and not np.may_share_memory(r, prod._data):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
-                           "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
     return _unsafe_view(prod, shape)
