@@ -294,7 +294,15 @@ def conv(input, weight, bias, stride, padding, dilation, groups, nd):
     res = np.empty((o, cols.shape[1]), cm.dtype)
     for i in range(groups):
         np.matmul(wm[i * og:(i + 1) * og].reshape(og, kg), cm[i * kg:(i + 1) * kg], out=res[i * og:(i + 1) * og])
-    if bias is not None:
+    if bias is not None and kg == 1 and groups == 1 and not half and x.dtype == np.float32 \
+            and _uses_onednn(x, w, stride, dilation, groups):
+        # one input number per output (one channel, 1x1): oneDNN starts from the bias and adds the
+        # product with one fused multiply-add, a single rounding where the product and += round twice
+        from ...ops._fma32 import fma32
+        shape = res.shape
+        res = fma32(np.broadcast_to(wm.reshape(o, 1), shape), np.broadcast_to(cm, shape),
+                    np.broadcast_to(bias._data[:, None], shape))
+    elif bias is not None:
         res += bias._data[:, None]
     if half:
         res = res.astype(np.float16)
