@@ -59,15 +59,19 @@ def _infer(data, want=None):
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if not isinstance(data, (list, tuple)):
-        if isinstance(data, (dict, set, frozenset)):
+        if isinstance(data, (dict, set, frozenset)) and want is None:
             raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-        if hasattr(data, "__array__"):
-            return np.array(data)
-        if hasattr(data, "__len__") and hasattr(data, "__getitem__"):
-            data = list(data)
-        else:
+        # torch ignores ``__array__`` (only a real ndarray is read as one): any other object must pass
+        # PySequence_Check, and its shape is found by indexing ``data[0]``, so a pandas Series with
+        # labels for its index fails there ("could not determine the shape of object type 'Series'")
+        if not _seqlike.is_sequence(data):
+            if want is not None:    # no inference with a dtype: torch stores it as a number, or fails to
+                _check_storable(data, np.dtype(want))
+                return np.array(data.__index__() if np.dtype(want).kind in "iub" else float(data), want)
             raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-    kind, shape, data = _seqlike.scan(_scan, data, want)    # (nested ranges, bytearrays ...: as lists)
+        kind, shape, data = _seqlike.scan_generic(_scan, _check_structure, data, want)
+    else:
+        kind, shape, data = _seqlike.scan(_scan, data, want)    # (nested ranges, bytearrays ...: as lists)
     if want is not None and isinstance(kind, str):
         dt = want
     elif not isinstance(kind, str):    # (a NumPy dtype: int8 == "b" and int32 == "i" hold for those)
