@@ -64,6 +64,11 @@ def running_sum(x, y, start=None):
         return x * y if start is None else start + x * y
     if k < 2 or m == 0 or p == 0:
         return None                     # one product (or none): every order agrees
+    if k == 8 and start is None and x.dtype == np.float32 and m > 1 < p and _layout(x) == "N" == _layout(y.T):
+        from ._gemm_dot8 import nt_dot8         # A @ B.T: MKL's one-register dot product (Linear(8, p))
+        r = nt_dot8(x, y)
+        if r is not None:
+            return r
     if k > 7 and m != 1 and not (p == 1 and m <= 3 and k <= 11):
         return None                     # (before the layouts: a layer's ordinary products leave here)
     la, lb = _layout(x), _layout(y)
