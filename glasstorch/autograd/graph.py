@@ -235,7 +235,7 @@ class Node:
         return out
 
     def _version_error(self, x, v, i):
-        shape = "[" + ", ".join(str(s) for s in x._data.shape) + "]"
+        shape = x._data.shape
         name = x.dtype.name
         # torch prints a legacy type name where there is one, else at::Tensor::toString's (CPUComplexFloatType)
         kind = f"torch.{_LEGACY_NAMES[name]}" if name in _LEGACY_NAMES else _TYPE_STRINGS.get(name, "torch.Tensor")
@@ -246,6 +246,14 @@ class Node:
             owner, nr = self, 0
         else:       # an input: torch names its grad_fn as it is now, and keeps no output number for it
             owner, nr = x.grad_fn, 0
+        if owner is not None and (owner is self or i in (outs or ())):
+            # torch saves its own output as a shallow copy: an in-place squeeze_/t_ ... of the output
+            # leaves the copy's sizes, which the message prints, as they were when it was saved
+            try:
+                shape = owner._shape if owner._nout == 1 else owner._shape[nr]
+            except (AttributeError, IndexError, TypeError):
+                pass
+        shape = "[" + ", ".join(str(s) for s in shape) + "]"
         where = ""
         if owner is not None:
             op = forward_op_name(owner.name())

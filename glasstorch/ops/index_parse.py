@@ -78,6 +78,7 @@ def parse(shape, index, byte_masks=None):
     arrays and ``slice(None)`` over the dims left after the steps.  uint8 tensors become bool
     masks: each is warned about, or appended to ``byte_masks`` when the caller decides (setitem)."""
     single_slice = isinstance(index, slice)
+    bare = index                           # torch's 0-dim messages depend on the index not being a tuple
     if not isinstance(index, tuple):
         index = (index,)
     items = []
@@ -109,7 +110,12 @@ def parse(shape, index, byte_masks=None):
         n_used += a.ndim if a is not None and a.dtype == np.bool_ else 1
     ndim = len(shape)
     if n_used > ndim:
-        if ndim == 0:
+        # torch's fast paths for a lone int (select) or slice see the 0-dim tensor before any count
+        if ndim == 0 and single_slice:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if ndim == 0 and isinstance(bare, (int, np.integer)) and not isinstance(bare, bool):
+            if int(bare) != 0:
+                raise IndexError(f"index {int(bare)} is out of bounds for dimension 0 with size 0")
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
                              "in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {ndim}")

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..._generator import default_generator
 from ._rng import random_int64
+from ._worker_errors import ExceptionWrapper
 
 _worker_info = None
 
@@ -108,13 +109,18 @@ class _Worker:
         self.info = WorkerInfo(worker_id, loader.num_workers, seed, dataset)
         self._make_fetcher = make_fetcher
         self._state = None
+        self.init_error = None
         with self:
             random.seed(seed)
             default_generator.manual_seed(seed)
             np.random.seed(_generate_state(base_seed, worker_id))
-            if loader.worker_init_fn is not None:
-                loader.worker_init_fn(worker_id)
-            self.fetcher = make_fetcher(dataset)
+            try:
+                if loader.worker_init_fn is not None:
+                    loader.worker_init_fn(worker_id)
+                self.fetcher = make_fetcher(dataset)
+            except Exception:
+                # torch's worker sends this in place of its first batch
+                self.init_error = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
 
     def restart(self):
         """A persistent worker's next epoch: a new fetcher (a new ``iter(dataset)``), same state."""
@@ -179,15 +185,25 @@ class WorkersIter:
         while self._pending and any(self._active):
             index = self._pending.popleft()
             worker = next(w for w in self._cycle if self._active[w])
+            failed = self._workers[worker].init_error
+            if failed is not None:
+                self._workers[worker].init_error = None
+                failed.reraise()
+            caught = None
             try:
                 with self._workers[worker]:
                     data = self._workers[worker].fetcher(index)
             except StopIteration:               # an IterableDataset copy ran dry: that worker is done
-                if not self._loader._iterable:
-                    raise
-                self._active[worker] = False
-                self._put_index()
-                continue
+                if self._loader._iterable:
+                    self._active[worker] = False
+                    self._put_index()
+                    continue
+                caught = ExceptionWrapper(where=f"in DataLoader worker process {worker}")
+            except Exception:
+                # torch's main process re-raises what its worker caught, with the worker's traceback
+                caught = ExceptionWrapper(where=f"in DataLoader worker process {worker}")
+            if caught is not None:              # (outside the handler: no chained "During handling of ...")
+                caught.reraise()
             self._put_index()
             self._num_yielded += 1
             return data
