@@ -9,7 +9,9 @@ import sys
 import numpy as np
 
 from ..ops._common import _wrap
-from ._ops._util import get_enum as _get_enum, legacy_reduction
+# private: the __torch_function__ switch wraps F's public names, moving where these helpers' warnings point
+from ._ops._util import get_enum as _get_enum, legacy_reduction as _legacy_reduction, \
+    legacy_reduction_enum as _legacy_reduction_enum
 from ._ops.linear import linear, bilinear
 from ._ops.activation import (leaky_relu, elu, selu, celu, hardtanh, relu6, gelu, silu, mish, softplus, hardsigmoid,
                               hardswish, logsigmoid, glu, prelu, softmax, log_softmax, softmin, softsign)
@@ -99,7 +101,7 @@ def _sizes_as_torch(input, target):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     try:
-        return _mse_loss(input, target, legacy_reduction(size_average, reduce, reduction))
+        return _mse_loss(input, target, _legacy_reduction(size_average, reduce, reduction))
     except (AttributeError, TypeError, ValueError):
         _sizes_as_torch(input, target)
         raise
@@ -107,7 +109,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     try:
-        return _smooth_l1_loss(input, target, legacy_reduction(size_average, reduce, reduction), beta)
+        return _smooth_l1_loss(input, target, _legacy_reduction(size_average, reduce, reduction), beta)
     except (AttributeError, TypeError, ValueError):
         _sizes_as_torch(input, target)
         raise
@@ -128,7 +130,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     """mean(|x - t|), recorded as torch does: ``MeanBackward0`` over ``AbsBackward0``."""
     from ._ops.loss import _check_sizes
     from ..ops.unary import abs as _abs
-    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    reduction = _get_enum(_legacy_reduction(size_average, reduce, reduction))
     try:
         _sizes_as_torch(input, target)      # (an ndarray target: torch's error before any arithmetic)
         _check_sizes(input, target, 3)
@@ -142,7 +144,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     try:
-        return _bce(input, target, weight, legacy_reduction(size_average, reduce, reduction))
+        return _bce(input, target, weight, _legacy_reduction_enum(size_average, reduce, reduction))
     except (AttributeError, TypeError, ValueError):
         _sizes_as_torch(input, target)
         raise
@@ -151,7 +153,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     try:
-        return _bce_logits(input, target, weight, legacy_reduction(size_average, reduce, reduction), pos_weight)
+        return _bce_logits(input, target, weight, _legacy_reduction_enum(size_average, reduce, reduction), pos_weight)
     except (AttributeError, TypeError, ValueError):
         _sizes_as_torch(input, target)
         raise
@@ -162,7 +164,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """log_softmax over the class dimension, then nll_loss (class indices) or -sum(p log q)
     (class probabilities); ``label_smoothing`` mixes in the uniform distribution.  As in torch, only a
     positive ``label_smoothing`` smooths (and must be <= 1): zero, negative and nan values mean none."""
-    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    reduction = _get_enum(_legacy_reduction(size_average, reduce, reduction))
     try:
         x, t = input._data, target._data
     except AttributeError:          # not a tensor: torch's parser error
@@ -186,8 +188,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
-    reduction = legacy_reduction(size_average, reduce, reduction)
-    if reduction == "mean":
+    legacy = size_average is not None or reduce is not None
+    reduction = _legacy_reduction_enum(size_average, reduce, reduction)
+    if reduction == "mean" and not legacy:     # torch gives it only for an explicit (or default) reduction
         import warnings
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
@@ -236,7 +239,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
-    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    reduction = _get_enum(_legacy_reduction_enum(size_average, reduce, reduction))
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
@@ -249,7 +252,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
     g = _ops()
-    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    reduction = _get_enum(_legacy_reduction_enum(size_average, reduce, reduction))
     from ._ops.number_args import double_arg
     margin = double_arg(margin, "cosine_embedding_loss", "margin", 4)
     # torch's own formula (not cosine_similarity): eps added to each squared norm, one sqrt
@@ -276,7 +279,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
-    reduction = _get_enum(legacy_reduction(size_average, reduce, reduction))
+    reduction = _get_enum(_legacy_reduction_enum(size_average, reduce, reduction))
     if margin <= 0:                 # F's own check, in Python: torch.triplet_margin_loss takes any margin
         raise ValueError(f"margin must be greater than 0, got {margin}")
     from ._ops.loss_triplet import triplet_margin_loss as op

@@ -29,15 +29,26 @@ def get_enum(reduction):
 
 
 def legacy_reduction(size_average, reduce, reduction):
-    """torch's mapping of the deprecated ``size_average``/``reduce`` flags to ``reduction``."""
+    """torch's mapping of the deprecated ``size_average``/``reduce`` flags to ``reduction``.  Its warning
+    names the caller's line, as torch's ``legacy_get_string`` (stacklevel=2) does: the default filter shows
+    it once per place, and torch's places are one for all loss modules (``_Loss.__init__``) and one per
+    functional loss (see ``legacy_reduction_enum`` for those sharing one)."""
     if size_average is None and reduce is None:
         return reduction
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     ret = "mean" if size_average and reduce else "sum" if reduce else "none"
     import warnings
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+                  stacklevel=2)
     return ret
+
+
+def legacy_reduction_enum(size_average, reduce, reduction):
+    """``legacy_reduction`` for the losses torch converts with ``_Reduction.legacy_get_enum`` (kl_div, the
+    binary cross entropies, the margin, hinge, cosine and triplet losses): their warning then names this
+    one line, as torch's all name legacy_get_enum's, so the default filter shows it once among them."""
+    return legacy_reduction(size_average, reduce, reduction)
 
 
 def reduce(loss, reduction):

@@ -7,7 +7,7 @@ import numpy as np
 
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record
-from ._util import get_enum, legacy_reduction, reduce as _reduce_array
+from ._util import get_enum, legacy_reduction, legacy_reduction_enum, reduce as _reduce_array
 from ._util import reduce_tensor as _reduce
 
 
@@ -36,7 +36,7 @@ class SoftMarginLossBackward0(Node):
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = legacy_reduction_enum(size_average, reduce, reduction)
     reduction = get_enum(reduction)
     if GRAD.enabled and getattr(target, "requires_grad", False):    # autograd's check, before the kernel's
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
@@ -140,7 +140,7 @@ def _check_multi_margin(x, target, weight):
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = legacy_reduction_enum(size_average, reduce, reduction)
     reduction = get_enum(reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
@@ -234,7 +234,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x where y = 1, max(0, margin - x) where y = -1."""
     g = _ops()
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = legacy_reduction_enum(size_average, reduce, reduction)
     reduction = get_enum(reduction)
     from .number_args import double_arg
     margin = double_arg(margin, "hinge_embedding_loss", "margin", 3)

@@ -5,7 +5,7 @@ import numpy as np
 from ...autograd.graph import Node
 from ...ops._common import GRAD, _wrap, record1
 from ...ops.inplace import type_name
-from ._util import get_enum, legacy_reduction
+from ._util import get_enum, legacy_reduction_enum
 from .sparse import np_generator
 
 
@@ -75,7 +75,7 @@ def _check_multilabel(x, t):
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    reduction = legacy_reduction(size_average, reduce, reduction)
+    reduction = legacy_reduction_enum(size_average, reduce, reduction)
     reduction = get_enum(reduction)
     x, t = input._data, target._data
     _check_multilabel(x, t)
