@@ -22,6 +22,7 @@ METHODS = {**_RAND_METHODS, **_PW_METHODS, **_MORE_METHODS, **METHODS}
 FUNCTIONS = {**_RAND_FUNCTIONS, **_PW_FUNCTIONS, **_MORE_FUNCTIONS, **FUNCTIONS}
 
 _CO_VARARGS = 0x04
+_CO_VARKEYWORDS = 0x08
 
 
 def _ours(frame):
@@ -67,7 +68,9 @@ def _call_of(frame):
         if loc.get("out") is not None:
             kwargs["out"] = loc["out"]
         qual = fn.__qualname__.rsplit("<locals>.", 1)[-1]      # ``_bitwise.<locals>.op`` is a function
-        is_method = "." in qual and not qual.startswith("<")
+        # (a Tensor method's qualname may be its bare name, see _tensor_qualnames.py: ``self`` tells too)
+        is_method = "." in qual and not qual.startswith("<") or \
+            getattr(getattr(fn, "__code__", None), "co_varnames", ())[:1] == ("self",)
         return alias_name(frame, fn.__name__, fn, is_method), is_method, args[1:] if is_method else args, kwargs
     fn = _function_of(frame)
     if fn is None:
@@ -86,6 +89,8 @@ def _call_of(frame):
     kwdefaults = fn.__kwdefaults__ or {}
     kwargs = {k: loc[k] for k in code.co_varnames[n:n + code.co_kwonlyargcount]
               if not k.startswith("_") and loc[k] is not kwdefaults.get(k)}
+    if code.co_flags & _CO_VARKEYWORDS:     # ``sum(self, ..., **numpy_names)``: the keywords as passed
+        kwargs.update(loc[code.co_varnames[n + code.co_kwonlyargcount + bool(code.co_flags & _CO_VARARGS)]])
     passed = None if code.co_name in _PASSED_ON else _keywords_passed(frame)
     if passed and not code.co_flags & _CO_VARARGS:      # ``x.sum(dim='a')``: dim is a keyword, as torch shows it
         cut = min((names.index(k) for k in passed if k in names), default=len(args))

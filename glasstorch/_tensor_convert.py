@@ -38,7 +38,7 @@ class TensorConvert:
             raise RuntimeError("CPU device type not an accelerator.")
         raise RuntimeError("Cannot access accelerator device when none is available.")
 
-    def is_pinned(self, *a, **k):
+    def is_pinned(self, device=None):
         return False
 
     def share_memory_(self):
@@ -86,6 +86,9 @@ class TensorConvert:
         raise TypeError("glasstorch does not support dtype torch.bfloat16 yet")
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
+        unexpected = next((k for k in kwargs if k not in ("async", "memory_format")), None)
+        if unexpected is not None:      # torch's parser takes the legacy ``async`` and memory_format only
+            raise TypeError(f"type() got an unexpected keyword argument '{unexpected}'")
         from .ops.conversion import legacy_type
         return legacy_type(self, dtype)
 

@@ -292,8 +292,12 @@ class TensorMath:
     # these hot methods need no renaming wrapper, see _numpy_names.py)
     # sum(self, dim, keepdim, *, dtype, axis, keepdims): ops/_hot.py's, bound in _bind
 
-    def mean(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None, axis=None, keepdims=None):
-        return _red.mean(self, dim, keepdim if keepdims is None else keepdims, dtype=dtype, axis=axis)
+    def mean(self, dim=_NO_DIM, keepdim=_KEEP, *, dtype=None, **numpy_names):
+        if numpy_names:     # axis=/keepdims=, or a keyword torch's parser refuses (np.mean(t) passes out=None)
+            from .ops._hot import _numpy_keywords
+            _numpy_keywords("mean", numpy_names)
+            return _red.mean(self, dim, keepdim, dtype=dtype, **numpy_names)
+        return _red.mean(self, dim, keepdim, dtype=dtype)
 
     # ---- comparisons --------------------------------------------------------------------
     def eq(self, other):

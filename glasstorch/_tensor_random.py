@@ -308,11 +308,20 @@ def _cauchy(d, median, sigma, gen):
     fill_storage_order(d, gen.cauchy(d.size, d.dtype, median, sigma))
 
 
+def _unexpected(name, kw):
+    """torch's parser refusal of a keyword the method does not take (the call as written is read off the
+    stack, ``**kw`` included: see ``_arg_refuse._call_of``)."""
+    from ._arg_refuse import refuse
+    refuse(TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'"))
+
+
 class TensorRandom:
     __slots__ = ()
 
     def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw):
-        from_ = kw.pop("from", from_)
+        from_ = kw.pop("from", from_)       # torch's own name, a Python keyword
+        if kw:
+            _unexpected("uniform_", kw)
         return _inplace(self, uniform, float(from_), float(to), generator_of(generator), node="UniformBackward0")
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -342,6 +351,8 @@ class TensorRandom:
 
     def random_(self, from_=None, to=None, *, generator=None, **kw):
         from_ = kw.pop("from", from_)
+        if kw:
+            _unexpected("random_", kw)
         node = "RandomBackward" + ("2" if from_ is None and to is None else "1" if to is None else "0")
         return _inplace(self, random, from_, to, generator_of(generator), node=node)
 

@@ -38,14 +38,15 @@ def _plain(r):
     return t
 
 
-def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None):
+def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, **numpy_names):
     """Tensor.sum.  Fast path: the last dim (not the first), over rows of 8 or more of a small float
     tensor that is not a whole-tensor sum -- each row in torch's order (``_sum_order.inner_sums``; a
     strided tensor whose rows are not of unit stride (``reduction._strided_rows``): NumPy's
     ``np.add.reduce``).  Whole tensors, dims before the last, short rows (see ``reduction._sum_over``) and
-    all the rest go to ``reduction.tensor_sum``."""
+    all the rest go to ``reduction.tensor_sum``.  NumPy's ``axis``/``keepdims`` come as keywords (see
+    ``_numpy_keywords``)."""
     x = self._data
-    if dim.__class__ is int and dtype is None and axis is None and keepdims is None:
+    if dim.__class__ is int and dtype is None and not numpy_names:
         xd = x.dtype
         if xd is _F32 or xd is _F64:
             shape = x.shape
@@ -63,7 +64,24 @@ def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdims=None)
                 if self._rg or GRAD.inference:
                     return _red._summed(r, self, d, keepdim)
                 return _plain(r)
-    return _red.tensor_sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+    if numpy_names:
+        _numpy_keywords("sum", numpy_names)
+    return _red.tensor_sum(self, dim, keepdim, dtype=dtype, **numpy_names)
+
+
+_NUMPY_NAMES = frozenset(("axis", "keepdims"))
+
+
+def _numpy_keywords(name, given):
+    """Check the keywords a reduction method took past its own: torch's parser takes NumPy's ``axis`` and
+    ``keepdims``, anything else is its TypeError for the call as written.  They come as ``**numpy_names``
+    rather than as parameters so that the call on the stack keeps them as passed: ``np.sum(t)`` calls
+    ``t.sum(axis=None, out=None)``, and torch names ``axis`` (the first that is not a parameter's own
+    name), which a parameter defaulting to None would hide."""
+    if not given.keys() <= _NUMPY_NAMES or given.get("keepdims", False) is None:    # keepdims=None: not a bool
+        from .._arg_refuse import refuse
+        bad = next((k for k in given if k not in _NUMPY_NAMES), "keepdims")
+        refuse(TypeError(f"{name}() got an unexpected keyword argument '{bad}'"))
 
 
 def __matmul__(self, other):

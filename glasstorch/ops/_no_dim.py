@@ -42,6 +42,8 @@ def keepdim_without_dim(name, input, keepdim, **kwargs):
     is_method = bool(call and call[1])
     kw = {} if keepdim is KEEP else {"keepdim": keepdim}
     kw.update((k, v) for k, v in kwargs.items() if v is not None)
+    if call and "keepdims" in call[3] and "keepdim" not in call[3]:    # torch's message shows it as spelled
+        kw = {("keepdims" if k == "keepdim" else k): v for k, v in kw.items()}
     sigs = (METHODS if is_method else FUNCTIONS).get(name)
     err = parser_error(sigs, () if is_method else (input,), kw) if sigs else None
     if err is None:

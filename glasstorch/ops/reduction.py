@@ -123,13 +123,18 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
             raise TypeError("sum() got an unexpected keyword argument 'axis'")
         dim = axis
     if keepdims is not None:
+        if keepdim is not KEEP or keepdims is not False and keepdims is not True:   # both spellings, or not a
+            from .._arg_refuse import refuse as refuse_call                         # bool: torch's parser refuses
+            refuse_call(TypeError("argument 'keepdim' must be bool"))
         keepdim = keepdims
     if dtype is not None or odt.kind != "f":
         odt = acc_dtype(x, dtype)
         if x.dtype != odt:
             x = x.astype(odt)
     if dim is None and not keepdim:         # (keepdim: every dim, kept as size 1, below)
-        r = _wrap(as_array(sum_all(x) if dtype is None else _add_reduce(x, None, False, odt)))
+        # torch converts the input to ``dtype`` first (make_reduction's self.to), then sums it in its order
+        r = _wrap(as_array(sum_all(x) if dtype is None or odt is _F32 or odt is _F64
+                           else _add_reduce(x, None, False, odt)))
         if GRAD.enabled and input._rg:
             node = SumBackward0()
             node.shape = input._data.shape
@@ -140,7 +145,8 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         axes = (dim + nd if dim < 0 else dim,)
     else:
         axes = dims_of(dim, nd)
-    own = x is input._data                      # no dtype conversion: torch's orders apply
+    # no conversion, or a float dtype asked for (torch reduces the converted tensor): torch's orders apply
+    own = x is input._data or dtype is not None and (odt is _F32 or odt is _F64)
     if nd and own and _whole(x.shape, axes):    # a whole-tensor sum, in its order
         r = as_array(sum_all(x)).reshape(_reduced_shape(x.shape, axes, keepdim))
     elif own and (lead := _leading(x, axes, keepdim)) is not None:
@@ -328,6 +334,9 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
             raise TypeError("mean() got an unexpected keyword argument 'axis'")
         dim = axis
     if keepdims is not None:
+        if keepdim is not KEEP or keepdims is not False and keepdims is not True:   # both spellings, or not a
+            from .._arg_refuse import refuse as refuse_call                         # bool: torch's parser refuses
+            refuse_call(TypeError("argument 'keepdim' must be bool"))
         keepdim = keepdims
     x = input._data
     if dtype is not None:

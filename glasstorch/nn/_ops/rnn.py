@@ -147,6 +147,18 @@ def run_direction(mode, seq, state, weights, reverse):
     return stack(outs, 0), state
 
 
+def _projections_without_onednn():
+    # torch's lstm_input: a float32 LSTM would run on oneDNN, which has no projections (TORCH_WARN_ONCE,
+    # shown at the nn module's line that called the kernel, as torch shows rnn.py's ``_VF.lstm(``)
+    from ..._user_warning import WARNED
+    if "lstm_proj_onednn" not in WARNED:
+        WARNED.add("lstm_proj_onednn")
+        import warnings
+        warnings.warn("LSTM with projections is not supported with oneDNN. Using default implementation. "
+                      "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/RNN.cpp:1512.)",
+                      UserWarning, stacklevel=3)
+
+
 def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, bidirectional):
     """The multi-layer loop of ``_VF.rnn_tanh`` / ``lstm`` / ``gru`` on a (T, B, F) input.
 
@@ -156,6 +168,8 @@ def rnn_forward(mode, input, hx, layer_weights, num_layers, dropout, training, b
     check_unpacked(mode, input, hx)
     dirs = 2 if bidirectional else 1
     lstm = mode == "LSTM"
+    if lstm and input._data.dtype == np.float32 and input._data.size and hx[0].size(2) != hx[1].size(2):
+        _projections_without_onednn()
     if lstm and input._data.dtype == np.float32 and layer_weights[0][4] is None and input._data.size:
         hs, cs = ([s[k] for k in range(num_layers * dirs)] for s in hx)     # torch's oneDNN path: select
     else:

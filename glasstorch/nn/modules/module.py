@@ -89,13 +89,16 @@ class Module(_state_dict.LoadHooks, _lookup.Lookup, PrivateAPI):
 
     # ---- calling ------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        # torch's __call__ is _wrapped_call_impl calling _call_impl: forward runs two frames below the caller,
+        # which stacklevel-counted warnings rely on (nn.Softmax()'s implicit-dim warning lands in the library)
+        return self._call_impl(*args, **kwargs)
+
+    def _call_impl(self, *args, **kwargs):
         if (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
                 or _hooks.GLOBAL_FORWARD_PRE or _hooks.GLOBAL_FORWARD or _hooks.GLOBAL_BACKWARD
                 or _hooks.GLOBAL_BACKWARD_PRE):
             return _hooks.call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
-
-    _call_impl = __call__
 
     # ---- registration -------------------------------------------------------------------
     def register_parameter(self, name, param):
