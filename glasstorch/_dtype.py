@@ -64,17 +64,20 @@ class _NameOnly(dtype):
     runs; making a tensor of it raises TypeError (see to_dtype)."""
     __slots__ = ()
 
-    def __init__(self, name, itemsize):
+    def __init__(self, name, itemsize, cat=2):
         self.name = name
         self.np = None
-        self._cat = 2
-        self.is_floating_point = True
+        self._cat = cat
+        self.is_floating_point = cat == 2
         self.is_complex = False
-        self.is_signed = True
+        self.is_signed = cat == 2
         self.itemsize = itemsize
 
 
 bfloat16 = _NameOnly("bfloat16", 2)
+# torch's "barebones" unsigned types: named (kornia keys a dict on them) but not stored
+uint16, uint32, uint64 = (_NameOnly(f"uint{8 * n}", n, 1) for n in (2, 4, 8))
+_WIDE_UNSIGNED = (uint16, uint32, uint64)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
 _NAMES = {d.name: d for d in ALL}
@@ -97,7 +100,7 @@ UNSUPPORTED = ("bfloat16", "complex32", "chalf",
 
 
 def _by_name(name):
-    return bfloat16 if name == "bfloat16" else _NAMES[name]
+    return {"bfloat16": bfloat16, "uint16": uint16, "uint32": uint32, "uint64": uint64}.get(name) or _NAMES[name]
 
 
 class _Default:
@@ -136,6 +139,12 @@ def _promote_pair(a, b):
     if a._cat == 4 or b._cat == 4:          # a quantized dtype (_quant_dtype.py)
         from ._quant_dtype import promote_error
         raise promote_error(a, b)
+    if a in _WIDE_UNSIGNED or b in _WIDE_UNSIGNED:
+        # c10 gives these no rule against integers (uint64 would overflow int64): only a float wins
+        if a.is_floating_point or b.is_floating_point:
+            return a if a.is_floating_point else b
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                           f"{_SCALAR_TYPES[a.name]} and {_SCALAR_TYPES[b.name]}")
     if a._cat != b._cat:
         hi, lo = (a, b) if a._cat > b._cat else (b, a)
         if hi._cat == 3 and lo._cat == 2:
@@ -301,6 +310,9 @@ class iinfo:
     """Limits of an integer dtype, as ``torch.iinfo``."""
 
     def __init__(self, type):
+        if type in _WIDE_UNSIGNED:             # name-only dtypes, but their limits are known
+            self.dtype, self.bits, self.min, self.max = type.name, type.itemsize * 8, 0, 2 ** (type.itemsize * 8) - 1
+            return
         d = to_dtype(type)
         if d.is_floating_point or d.is_complex:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
@@ -323,7 +335,8 @@ _CPP = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64"
         "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 _SCALAR_TYPES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
                  "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+                 "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
 def grad_dtype_message(got, want):

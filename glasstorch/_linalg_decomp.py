@@ -51,6 +51,19 @@ def _svd_checks(A, driver):
     if driver is not None:
         raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
                            "cuSOLVER backend.")
+    svd_nan_check(A._data)
+
+
+def svd_nan_check(x):
+    """LAPACK's gesdd (3.10+) returns info = -4 for a matrix whose norm is NaN, which torch reports as a
+    LinAlgError (a RuntimeError: kornia catches it) naming the first such batch element; an infinity
+    alone does not count. (NumPy's own error would be a ValueError, and its gesdd can loop on some.)"""
+    if x.size and np.isnan(x.min() if x.dtype.kind == "f" else x.real.min() + x.imag.min()):
+        from ._linalg_errors import LinAlgError
+        bad = np.isnan(x).reshape(-1, x.shape[-2] * x.shape[-1]).any(axis=1)
+        where = f"(Batch element {int(np.argmax(bad))}): " if x.ndim > 2 else ""
+        raise LinAlgError(f"linalg.svd: {where}The algorithm failed to converge because the input matrix "
+                          "contained non-finite values.")
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):

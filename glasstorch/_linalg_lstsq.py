@@ -88,6 +88,8 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
         w, v = np.linalg.eigh(_square(A, "eigh"))
         s, left, right = np.abs(w), v, _mH(v) * np.sign(w)[..., None]
     else:
+        from ._linalg_decomp import svd_nan_check
+        svd_nan_check(a)
         left, s, right = np.linalg.svd(a, full_matrices=False)
     cut = np.maximum(np.asarray(atol, s.dtype), np.asarray(rtol, s.dtype) * s.max(-1, initial=0, keepdims=True))
     s_inv = np.where(s > cut, 1 / np.where(s > cut, s, 1), 0).astype(a.dtype)

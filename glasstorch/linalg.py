@@ -317,6 +317,9 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None)
         atol, rtol = tol, 0.0
     if hermitian:
         _square(A, "eigh")
+    if not hermitian:
+        from ._linalg_decomp import svd_nan_check
+        svd_nan_check(a)
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
     real = s.dtype
     atol = np.asarray(0.0 if atol is None else getattr(atol, "_data", atol), real)

@@ -68,6 +68,15 @@ def _wrap_out(ns):
 
 
 _wrap_out(globals())
+_xlogy_shared = xlogy
+
+
+def xlogy(input, other, *, out=None):
+    """torch.xlogy's values; two numbers are refused under torch.special's name (special_xlogy)."""
+    from .ops._inputs import not_two_numbers
+    not_two_numbers("xlogy", input, other, special=True, out=out)
+    return _xlogy_shared(input, other, out=out)
+
 
 from ._fn_names import prefixed as _prefixed  # noqa: E402
 _prefixed(globals(), "special_", __all__)      # torch.special.erf.__name__ == 'special_erf'

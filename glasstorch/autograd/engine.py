@@ -346,10 +346,16 @@ def _tensor_hooks(node, g):
     for nr in range(node._nout):
         if gs[nr] is None:
             continue
+        cur = None
         for fn in tuple((node._tensor_hooks or {}).get(nr, {}).values()):     # a hook may remove itself
-            r = fn(_as_tensor(gs[nr]))
+            # as in torch, every hook sees one gradient object (the last hook's result, if it returned
+            # one): an attribute a hook sets on it is there for the next (captum's LRP relies on it)
+            if cur is None:
+                cur = _as_tensor(gs[nr])
+            r = fn(cur)
             if r is not None:
                 gs[nr] = _as_grad(checked_hook_result(fn, r, gs[nr]))
+                cur = r
         ref = (node._retained or {}).get(nr)
         t = ref() if ref is not None else None
         if t is not None:

@@ -85,5 +85,8 @@ def annotate(the_type, the_value):
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
+    if name == "Future":            # torch.futures.Future is torch.jit.Future
+        from ..futures import Future
+        return Future
     raise AttributeError(f"module 'torch.jit' has no attribute '{name}': torch.jit.{name} (TorchScript) is not "
                          f"implemented in glasstorch")

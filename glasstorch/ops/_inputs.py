@@ -82,3 +82,44 @@ def unary_float_input(a):
     if x.dtype.kind in "biu":
         x = x.astype(DEFAULT.float.np)
     return x
+
+
+def not_two_numbers(name, input, other, special=False, out=None):
+    """torch's parser TypeError when neither operand is a tensor. Only add/sub/mul/div (and their
+    aliases) let a number stand for a tensor (``torch.mul(2, 3)`` is ``tensor(6)``); the others have a
+    ``Scalar self`` overload that still needs a Tensor second (``torch.pow(2, 3)`` is refused).
+    ``special``: a torch.special function, parsed under the name ``special_<name>``."""
+    if is_tensor(input) or is_tensor(other):
+        return
+    from .._arg_parser import parser_error
+    from .._arg_refuse import FUNCTIONS, refusal
+    if special:
+        n = f"special_{name}"
+        call = None
+        try:                # the user's call as made (an out= the out wrapper took off included)
+            from .._arg_refuse import _call_of, _entry_frame
+            frame = _entry_frame()
+            call = _call_of(frame) if frame is not None else None
+        except Exception:   # noqa: BLE001 - an error report must not fail in its turn
+            pass
+        args, kwargs = (call[2], call[3]) if call else ((input, other), {} if out is None else {"out": out})
+        err = parser_error((f"{n}(Tensor input, Tensor other, *, Tensor out=None)",
+                            f"{n}(Scalar self, Tensor other, *, Tensor out=None)",
+                            f"{n}(Tensor input, Scalar other, *, Tensor out=None)"), args, kwargs)
+    else:       # the user's call as made (keywords too); else the two operands, positionally
+        err = refusal() or (parser_error(FUNCTIONS[name], (input, other)) if name in FUNCTIONS else None)
+    if err is not None:
+        raise err
+    tensors_only(name, input, other)
+
+
+def two_numbers(input, other):
+    """torch lets a number stand for the tensor of add/sub/mul/div: a wrapped number, cast to the
+    result's dtype before the op runs. Given two numbers, the first becomes a 0-d tensor of its own
+    dtype here, so ``torch.mul(3, 1.02+0j)`` rounds the complex operand to complex64 first, as torch."""
+    if input.__class__ in (int, float, complex, bool) and other.__class__ in (int, float, complex, bool) \
+            and (input.__class__ is not int or -2 ** 63 <= input < 2 ** 63):
+        from .._dtype import scalar_dtype
+        from .._tensor import _wrap
+        return _wrap(np.asarray(input, scalar_dtype(input).np))
+    return input

@@ -19,6 +19,9 @@ from ._scalar_cast import checked_scalar
 from ._scalar_tail import after_fma as _tail  # a scalar `other`: torch's unfused tail elements
 from ._half_scalar import original_second, rounded as _h16
 from ._half_axpy import half_axpy
+from ._inputs import two_numbers as _two_numbers
+
+_PY_NUMBERS = frozenset((int, float, complex, bool))     # (one test on the tensor path)
 
 
 def _is_t(x):
@@ -107,6 +110,8 @@ def add(input, other, *deprecated, alpha=1, out=None):
     if deprecated:      # torch.add(input, alpha, other), the 0.4-era overload
         from .._deprecated_overloads import rebind
         alpha, other = rebind("add", False, (other,) + deprecated)
+    if input.__class__ in _PY_NUMBERS:
+        input = _two_numbers(input, other)
     if alpha.__class__ is not int:
         _grad_alpha("add", alpha)
     r = float_arrays(np.add, input, other) if alpha == 1 and alpha is not True else None
@@ -166,6 +171,8 @@ def sub(input, other, *deprecated, alpha=1, out=None):
     if deprecated:      # torch.sub(input, alpha, other)
         from .._deprecated_overloads import rebind
         alpha, other = rebind("sub", False, (other,) + deprecated)
+    if input.__class__ in _PY_NUMBERS:
+        input = _two_numbers(input, other)
     if alpha.__class__ is not int:
         _grad_alpha("sub", alpha)
     r = float_arrays(np.subtract, input, other) if alpha == 1 and alpha is not True else None
@@ -244,6 +251,8 @@ class MulBackward0(Node):
 
 
 def mul(input, other, *, out=None):
+    if input.__class__ in _PY_NUMBERS:
+        input = _two_numbers(input, other)
     r = float_arrays(np.multiply, input, other)
     if r is None:
         first = not _is_t(input)
@@ -255,7 +264,7 @@ def mul(input, other, *, out=None):
         r = compute(np.multiply if dt._cat else np.logical_and, x, y, dt)
     r = _wrap(r)
     if GRAD.enabled:
-        arg = input._rg
+        arg = getattr(input, "_rg", False)      # torch.mul(2, 3): two numbers, neither a tensor
         brg = getattr(other, "_rg", False)
         if arg or brg:
             node = MulBackward0()
@@ -292,6 +301,8 @@ class DivBackward2(Node):
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is not None:
         return _out(_div_mode(input, other, rounding_mode), out, "div", (input, other))
+    if input.__class__ in _PY_NUMBERS:
+        input = _two_numbers(input, other)
     r = float_arrays(np.true_divide, input, other)
     if r is None:
         # (torch.div(number, t) divides by t: a wrapped-number operand; only ``number / t`` is reciprocal * number)

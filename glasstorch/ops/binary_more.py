@@ -13,6 +13,7 @@ from ._common import (GRAD, _wrap, as_array, is_tensor, record, record1, needs_g
                       ints_in_float, tensors_only)
 from ._common import tensor_input
 from ._common import check_pair
+from ._inputs import not_two_numbers
 from ._complex_refuse import refuse_dt
 from . import _grad_scalars as _gs
 from .inplace import commit
@@ -184,6 +185,7 @@ def fmod(input, other, *, out=None):
 
 
 def remainder(input, other, *, out=None):
+    not_two_numbers("remainder", input, other)
     return _modulo("remainder", input, other)
 
 
@@ -359,6 +361,7 @@ _NO_INTEGER_KERNEL = (np.hypot, np.logaddexp, np.logaddexp2)   # atan2 and xlogy
 
 
 def xlogy(input, other, *, out=None):
+    not_two_numbers("xlogy", input, other)
     # torch's Scalar overloads have their own nodes (self_scalar: 1, other_scalar: 2)
     node = XlogyBackward0 if is_tensor(input) and is_tensor(other) else \
         XlogyBackward1 if is_tensor(other) else XlogyBackward2

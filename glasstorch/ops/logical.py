@@ -10,6 +10,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, Tensor, _wrap, as_array, record1, binary_operands
 from ._common import tensors_only
 from ._common import check_pair
+from ._inputs import not_two_numbers
 from .inplace import commit, type_name
 from .._arg_refuse import not_a_tensor
 
@@ -163,10 +164,14 @@ def logical_not(input, *, out=None):
 
 
 # ---- bitwise -------------------------------------------------------------------------------------
+_PUBLIC = {"lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift"}    # torch's names, not the kernels'
+
+
 def _bitwise(ufunc, name):
     shift = name.endswith("shift")
 
     def op(input, other, *, out=None):
+        not_two_numbers(_PUBLIC.get(name, name), input, other)
         check_pair(input, other)
         x, y, dt = binary_operands(input, other)
         if dt._cat >= 2 or (shift and dt.np == np.bool_):     # float or complex; shifts have no bool kernel

@@ -143,6 +143,9 @@ def _half_pow(x, e):
 
 def pow(input, exponent, *, out=None):
     ec = exponent.__class__
+    if input.__class__ is not Tensor and not isinstance(exponent, Tensor):
+        from ._inputs import not_two_numbers
+        not_two_numbers("pow", input, exponent)
     if input.__class__ is Tensor and (ec is int or ec is float) and out is None:
         x = input._data
         if x.dtype.kind == "f" and x.dtype != np.float16:

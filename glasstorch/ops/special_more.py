@@ -18,6 +18,7 @@ from ..autograd.graph import Node
 from ._common import GRAD, _wrap, record1, unary_float_input
 from ._common import tensors_only
 from ._common import check_pair
+from ._inputs import not_two_numbers
 from ._layout import ti as _ti
 from ._complex_refuse import not_implemented, refuse
 from . import _grad_scalars as _gs
@@ -329,6 +330,7 @@ def gammaincc(input, other, *, out=None):
 
 
 def zeta(input, other, *, out=None):
+    not_two_numbers("zeta", input, other, special=True, out=out)
     from .._dtype import DEFAULT, result_type
     from ._special_kernels import _zeta_as
     dt = result_type(input, other)      # integers (tensors or numbers) compute in the default float's kernel
@@ -343,6 +345,7 @@ def _xlog1py64(x, y):
 
 
 def xlog1py(input, other, *, out=None):
+    not_two_numbers("xlog1py", input, other, special=True, out=out)
     return _pair(_xlog1py64, SpecialXlog1PyBackward0(), input, other, "xlog1py_cpu",
                  (SpecialXlog1PyBackward1, SpecialXlog1PyBackward2))
 

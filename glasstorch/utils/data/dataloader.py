@@ -9,17 +9,18 @@ emulated in turn (``_workers.py``): torch's batch order, worker seeds, ``worker_
 """
 import os
 import warnings
+from typing import Generic
 
 from ._collate import default_collate, default_convert
 from ._rng import random_int64
-from .dataset import IterableDataset
+from .dataset import IterableDataset, _T_co
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 from ._workers import WorkersIter, get_worker_info
 
 __all__ = ["DataLoader", "get_worker_info"]
 
 
-class DataLoader:
+class DataLoader(Generic[_T_co]):
     """Iterates ``dataset`` in batches of ``batch_size`` (shuffled when ``shuffle=True``)."""
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,

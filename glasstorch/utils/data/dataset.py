@@ -3,7 +3,11 @@ and ``random_split`` (one ``randperm`` of the whole length, cut into consecutive
 import bisect
 import math
 import warnings
-from collections.abc import Iterable
+from typing import Generic, Iterable as _TypingIterable, TypeVar
+
+# generic as torch's (``Dataset[int]``, ``Subset[Tensor]`` in annotations)
+_T_co = TypeVar("_T_co", covariant=True)
+_T_stack = TypeVar("_T_stack")
 
 
 _DEFAULT = object()    # random_split's generator left out: torch's default_generator, seen as given
@@ -12,7 +16,7 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "Conca
            "random_split"]
 
 
-class Dataset:
+class Dataset(Generic[_T_co]):
     """A map-style dataset: ``__getitem__(index)`` and, usually, ``__len__``."""
 
     def __getitem__(self, index):
@@ -22,7 +26,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset, Iterable):
+class IterableDataset(Dataset[_T_co], _TypingIterable[_T_co]):   # (typing's: torch's MRO)
     """A dataset read by iterating it. As in torch it is an abstract ``Iterable``: a subclass that does
     not define ``__iter__`` cannot be instantiated."""
 
@@ -30,7 +34,7 @@ class IterableDataset(Dataset, Iterable):
         return ChainDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple]):
     """Sample i is ``tuple(t[i] for t in tensors)``; every tensor has the same first dimension."""
 
     def __init__(self, *tensors):
@@ -44,7 +48,7 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0)
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[_T_stack]):
     """Sample i is a tuple (or dict) of sample i of each dataset."""
 
     def __init__(self, *args, **kwargs):
@@ -87,7 +91,7 @@ class StackDataset(Dataset):
         return self._length
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[_T_co]):
     """The datasets one after the other; ``cumulative_sizes`` finds which one holds index i."""
 
     def __init__(self, datasets):
@@ -143,7 +147,7 @@ def _only_iterable(d):
         raise AssertionError("ChainDataset only supports IterableDataset")
 
 
-class Subset(Dataset):
+class Subset(Dataset[_T_co]):
     """The samples of ``dataset`` at ``indices``."""
 
     def __init__(self, dataset, indices):

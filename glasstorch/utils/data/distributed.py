@@ -4,12 +4,12 @@ own shard of the dataset.  All ranks draw the same permutation (a generator seed
 ``drop_last``), then rank ``r`` takes every ``num_replicas``-th index starting at ``r``."""
 import math
 
-from .sampler import Sampler
+from .sampler import Sampler, _T_co
 
 __all__ = ["DistributedSampler"]
 
 
-class DistributedSampler(Sampler):
+class DistributedSampler(Sampler[_T_co]):
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         from ... import distributed as dist
         if num_replicas is None:

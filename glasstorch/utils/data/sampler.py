@@ -3,13 +3,17 @@
 ``RandomSampler`` without a generator draws one int64 seed from the global generator and shuffles
 with a fresh ``Generator`` seeded by it, exactly as torch does, so the order matches torch's.
 """
+from typing import Generic, TypeVar
+
 from ._rng import fresh_generator, np_generator, random_int64
+
+_T_co = TypeVar("_T_co", covariant=True)   # generic as torch's: ``Sampler[int]`` in annotations
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
 
 
-class Sampler:
+class Sampler(Generic[_T_co]):
     """Base class: ``__iter__`` yields indices (or lists of indices, for batch samplers).  Like
     torch's it has no ``__init__`` of its own: ``Sampler(data)`` and ``super().__init__(data)`` are
     object's TypeErrors."""
@@ -18,7 +22,7 @@ class Sampler:
         raise NotImplementedError
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     """0, 1, ..., len(data_source) - 1."""
 
     def __init__(self, data_source):
@@ -31,7 +35,7 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A random permutation (``randperm``), or ``randint`` draws in chunks of 32 with replacement."""
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
@@ -67,7 +71,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given indices in a random order."""
 
     def __init__(self, indices, generator=None):
@@ -82,7 +86,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """Indices drawn with probability proportional to ``weights`` (``multinomial``)."""
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
@@ -109,7 +113,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list]):
     """Groups the indices of ``sampler`` into lists of ``batch_size`` (the last may be short)."""
 
     def __init__(self, sampler, batch_size, drop_last):
