@@ -36,10 +36,36 @@ def scripted():
         scripting = old
 
 
+# the files standing in for torch's C++ conversion (Tensor.__bool__, item, ...) and its __torch_function__ wrapper
+_CONVERSION_FILES = ("_jit_state.py", "_tensor_convert.py", "_torch_function.py")
+
+
 def warn_conversion(kind):
-    """torch's TracerWarning for a tensor turned into a Python ``kind`` while a trace is recorded."""
+    """torch's TracerWarning for a tensor turned into a Python ``kind`` while a trace is recorded.
+
+    torch warns from C++, naming the Python frame that asked for the value.  Where that frame is torch's own
+    Python (a distribution validating its arguments), the filter ``torch.jit`` installs at import
+    (``TracerWarning.ignore_lib_warnings``: module ``torch.(?!jit)``) drops it; glasstorch names the frame
+    above its conversion code alike, so that its library frames meet the same filter."""
+    import os
+    import sys
+    import warnings
     from .jit._trace import TracerWarning
-    from ._user_warning import warn_at_caller
-    warn_at_caller(f"Converting a tensor to a Python {kind} might cause the trace to be incorrect. We can't record "
-                   f"the data flow of Python values, so this value will be treated as a constant in the future. "
-                   f"This means that the trace might not generalize to other inputs!", TracerWarning)
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+    def machinery(f):
+        name = f.f_code.co_filename     # the __torch_function__ wrapper's carries a suffix (_torch_function.py)
+        return name.startswith(here) and os.path.basename(name).split(" ")[0] in _CONVERSION_FILES
+    target = sys._getframe(1)
+    while target is not None and machinery(target):
+        target = target.f_back
+    # the stacklevel warnings.warn needs to name ``target``: frames CPython calls internal (file names with
+    # "importlib" and "_bootstrap", as the wrapper's) are stepped over without being counted
+    frame, level = sys._getframe(0), 1
+    while frame is not None and frame is not target:
+        frame = frame.f_back
+        name = frame.f_code.co_filename if frame is not None else ""
+        level += not ("importlib" in name and "_bootstrap" in name)
+    warnings.warn(f"Converting a tensor to a Python {kind} might cause the trace to be incorrect. We can't record "
+                  f"the data flow of Python values, so this value will be treated as a constant in the future. "
+                  f"This means that the trace might not generalize to other inputs!", TracerWarning, stacklevel=level)

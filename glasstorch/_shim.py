@@ -52,6 +52,21 @@ class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 _FINDER = _TorchAlias()
 
 
+class _NamedTorch(types.ModuleType):
+    """glasstorch's module type while it stands in for torch: ``torch.__name__`` is ``'torch'``, as
+    libraries that walk dotted paths from it expect (pyro checks ``"torch.distributions..."`` against
+    it).  Only the attribute changes: the module's globals keep ``__name__ = 'glasstorch'``, which the
+    frame checks that tell glasstorch's code from the user's read."""
+
+    @property
+    def __name__(self):
+        return _PREFIX
+
+    @__name__.setter
+    def __name__(self, value):
+        vars(self)["__name__"] = value
+
+
 def install_as_torch():
     """From now on ``import torch`` in this process imports glasstorch."""
     import glasstorch
@@ -65,6 +80,7 @@ def install_as_torch():
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
     sys.modules[_PREFIX] = glasstorch
+    glasstorch.__class__ = _NamedTorch
     for name, mod in list(sys.modules.items()):
         if name.startswith("glasstorch.") and isinstance(mod, types.ModuleType):
             sys.modules.setdefault(_PREFIX + name[len("glasstorch"):], mod)
@@ -110,6 +126,9 @@ def uninstall_as_torch():
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
     _class_paths.use_prefix("glasstorch")
+    glasstorch = sys.modules.get("glasstorch")
+    if glasstorch is not None and type(glasstorch) is _NamedTorch:
+        glasstorch.__class__ = types.ModuleType
     for name in [n for n in sys.modules if n == _PREFIX or n.startswith(_PREFIX + ".")]:
         if getattr(sys.modules[name], "__name__", "").startswith("glasstorch") or \
                 getattr(sys.modules[name], "__name__", "").startswith("torch."):

@@ -129,9 +129,46 @@ def wrap_function(fn, name, python_api=False, target=None, mode_only=False, plai
             from . import _meta_compute
             if _meta_compute.has_meta(args, kwargs):
                 return _meta_compute.call(fn, name, args, kwargs)
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as e:
+            renamed = _as_public_binding_error(e, fn, public)
+            if renamed is None:
+                raise
+            raise renamed from None
     public._tf_original = fn
+    public.__code__ = _skipped_by_warnings(public.__code__)
     return public
+
+
+_SKIPPED = {}
+
+
+def _skipped_by_warnings(code):
+    """``code`` under a file name that CPython's warnings machinery steps over when it counts a stacklevel
+    (it skips frames whose file name holds both "importlib" and "_bootstrap", its import system's).  torch's
+    Python functions have no wrapper frame: their ``stacklevel=2`` warnings name the caller's line, and the
+    default filter shows one per line; counted through this wrapper they all named its line (one warning
+    for every F.kl_div, softmax without dim, ... once any mode or meta tensor had switched the checks on)."""
+    if code not in _SKIPPED:
+        _SKIPPED[code] = code.replace(co_filename=code.co_filename + " (importlib._bootstrap-like wrapper)")
+    return _SKIPPED[code]
+
+
+def _as_public_binding_error(e, fn, public):
+    """None, or the error to raise instead of ``e``.  A call the original's signature refuses is reported by
+    Python under the original's qualified name, which ``_keep_picklable`` suffixes with ``._tf_original``:
+    the message names the public function again,
+    as it reads without the wrapper.  NumPy depends on it: it retries ``__array__`` without ``copy`` only
+    for "__array__() got an unexpected keyword argument 'copy'", so ``np.array(t)`` failed once any
+    subclass had switched the checks on."""
+    tb = e.__traceback__
+    own, shown = getattr(fn, "__qualname__", None), getattr(public, "__qualname__", None)
+    # raised while binding the arguments: no frame of the original's own on the traceback
+    if tb is None or tb.tb_next is not None or not own or own == shown or not e.args or \
+            not isinstance(e.args[0], str) or not e.args[0].startswith(own + "()"):
+        return None
+    return TypeError(shown + e.args[0][len(own):])
 
 
 def _as_python_api_passes(fn, args, kwargs):

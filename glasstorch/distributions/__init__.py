@@ -38,8 +38,10 @@ from .geometric import Geometric
 from .binomial import Binomial
 from .multinomial import Multinomial
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
-from .relaxed_bernoulli import LogitRelaxedBernoulli, RelaxedBernoulli
-from .relaxed_categorical import ExpRelaxedCategorical, RelaxedOneHotCategorical
+# only the public two: torch.distributions has no LogitRelaxedBernoulli / ExpRelaxedCategorical attribute (pyro
+# wraps every Distribution class it finds in that namespace)
+from .relaxed_bernoulli import RelaxedBernoulli
+from .relaxed_categorical import RelaxedOneHotCategorical
 from .logistic_normal import LogisticNormal
 from .mixture_same_family import MixtureSameFamily
 from .continuous_bernoulli import ContinuousBernoulli

@@ -29,6 +29,7 @@ def _clipped_sigmoid(x):
 
 
 class ExpTransform(Transform):
+    """y = exp(x), with log|dy/dx| = x."""
     domain = constraints.real
     codomain = constraints.positive
     bijective = True
@@ -48,6 +49,7 @@ class ExpTransform(Transform):
 
 
 class PowerTransform(Transform):
+    """y = x^exponent, with log|dy/dx| = log|exponent * y / x|."""
     domain = constraints.positive
     codomain = constraints.positive
     bijective = True
@@ -85,6 +87,7 @@ class PowerTransform(Transform):
 
 
 class SigmoidTransform(Transform):
+    """y = 1 / (1 + e^(-x)), with log|dy/dx| = -softplus(-x) - softplus(x)."""
     domain = constraints.real
     codomain = constraints.unit_interval
     bijective = True
@@ -106,6 +109,7 @@ class SigmoidTransform(Transform):
 
 
 class SoftplusTransform(Transform):
+    """y = log(1 + e^x), with log|dy/dx| = -softplus(-x)."""
     domain = constraints.real
     codomain = constraints.positive
     bijective = True
@@ -125,6 +129,7 @@ class SoftplusTransform(Transform):
 
 
 class TanhTransform(Transform):
+    """y = tanh(x), with log|dy/dx| = 2 (log 2 - x - softplus(-2x))."""
     domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
     bijective = True
@@ -145,6 +150,7 @@ class TanhTransform(Transform):
 
 
 class AbsTransform(Transform):
+    """y = |x| (not bijective: the inverse gives the non-negative preimage)."""
     domain = constraints.real
     codomain = constraints.positive
 
@@ -159,6 +165,7 @@ class AbsTransform(Transform):
 
 
 class AffineTransform(Transform):
+    """y = loc + scale * x, with log|dy/dx| = log|scale| summed over ``event_dim`` dims."""
     bijective = True
 
     def __init__(self, loc, scale, event_dim=0, cache_size=0):
@@ -229,6 +236,7 @@ def _need_a_dim(shape):
 
 
 class SoftmaxTransform(Transform):
+    """y = softmax(x) over the last dim (not bijective: the inverse is log y)."""
     domain = constraints.real_vector
     codomain = constraints.simplex
 
@@ -288,6 +296,7 @@ class StickBreakingTransform(Transform):
 
 
 class LowerCholeskyTransform(Transform):
+    """y = tril(x, -1) + diag(exp(diag(x))): unconstrained matrix to lower Cholesky factor."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
 

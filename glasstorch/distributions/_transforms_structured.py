@@ -12,7 +12,7 @@ from glasstorch.nn.functional import pad, softplus
 from . import constraints
 from .independent import _sum_rightmost
 from .transforms import Transform
-from .utils import lazy_property
+from .utils import lazy_property, tril_matrix_to_vec, vec_to_tril_matrix  # noqa: F401
 
 __all__ = ["CatTransform", "StackTransform", "CorrCholeskyTransform", "CumulativeDistributionTransform"]
 
@@ -31,6 +31,7 @@ def _check_size(dim, z, name, size, what, label=None):
 
 
 class CatTransform(Transform):
+    """Applies ``tseq[i]`` to the i-th slice (``lengths[i]`` wide) along ``dim`` and concatenates."""
     def __init__(self, tseq, dim=0, lengths=None, cache_size=0):
         _check_transforms(tseq)
         if cache_size:
@@ -98,6 +99,7 @@ class CatTransform(Transform):
 
 
 class StackTransform(Transform):
+    """Applies ``tseq[i]`` to the i-th slice along ``dim`` and stacks the results."""
     def __init__(self, tseq, dim=0, cache_size=0):
         _check_transforms(tseq)
         if cache_size:
@@ -139,32 +141,6 @@ class StackTransform(Transform):
     @constraints.dependent_property
     def codomain(self):
         return constraints.stack([t.codomain for t in self.transforms], self.dim)
-
-
-def _tril_mask(n, diag):
-    arange = _t.arange(n)
-    return arange < arange.view(-1, 1) + (diag + 1)
-
-
-def tril_matrix_to_vec(mat, diag=0):
-    """The entries on and below diagonal ``diag`` of the last two dims, row by row."""
-    n = mat.shape[-1]
-    if diag < -n or diag >= n:
-        raise ValueError(f"diag ({diag}) provided is outside [{-n}, {n - 1}].")
-    return mat[..., _tril_mask(n, diag)]
-
-
-def vec_to_tril_matrix(vec, diag=0):
-    """The inverse: a D x D matrix, zero above diagonal ``diag``, filled row by row from ``vec``."""
-    a = 1 + 2 * diag
-    n = (-a + (a ** 2 + 8 * vec.shape[-1] + 4 * abs(diag) * (diag + 1)) ** 0.5) / 2
-    if round(n) - n > _t.finfo(vec.dtype).eps:
-        raise ValueError(f"The size of last dimension is {vec.shape[-1]} which cannot be expressed as "
-                         "the lower triangular part of a square D x D matrix.")
-    n = round(n)
-    mat = vec.new_zeros(vec.shape[:-1] + _t.Size((n, n)))
-    mat[..., _tril_mask(n, diag)] = vec
-    return mat
 
 
 class CorrCholeskyTransform(Transform):

@@ -11,6 +11,7 @@ __all__ = ["Bernoulli"]
 
 
 class Bernoulli(ExponentialFamily):
+    """P(x) = p^x (1 - p)^(1 - x) for x in {0, 1}; given ``probs`` p or ``logits`` log(p / (1 - p))."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
     has_enumerate_support = True

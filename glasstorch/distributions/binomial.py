@@ -13,6 +13,7 @@ def _clamp_by_zero(x):
 
 
 class Binomial(Distribution):
+    """P(k) = C(n, k) p^k (1-p)^(n-k): successes in ``total_count`` Bernoulli(p) trials."""
     arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval,
                        "logits": constraints.real}
     has_enumerate_support = True

@@ -8,6 +8,7 @@ __all__ = ["Categorical"]
 
 
 class Categorical(Distribution):
+    """P(k) = p_k over the last dimension of ``probs`` (normalized) or softmax(``logits``)."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
     has_enumerate_support = True
 

@@ -11,6 +11,7 @@ __all__ = ["Cauchy"]
 
 
 class Cauchy(Distribution):
+    """density 1 / (pi scale (1 + ((x - loc) / scale)^2))."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True

@@ -6,6 +6,7 @@ __all__ = ["Chi2"]
 
 
 class Chi2(Gamma):
+    """Gamma(df / 2, 1 / 2): density x^(df/2 - 1) e^(-x/2) / (2^(df/2) Gamma(df/2))."""
     arg_constraints = {"df": constraints.positive}
 
     def __init__(self, df, validate_args=None):

@@ -37,6 +37,7 @@ class _Dirichlet(Function):
 
 
 class Dirichlet(ExponentialFamily):
+    """density Gamma(sum a) / prod Gamma(a_i) * prod x_i^(a_i - 1) on the simplex."""
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
     has_rsample = True
@@ -90,6 +91,7 @@ class Dirichlet(ExponentialFamily):
 
 
 class Beta(ExponentialFamily):
+    """density x^(a-1) (1-x)^(b-1) / B(a, b) on (0, 1): the first coordinate of Dirichlet([a, b])."""
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval
     has_rsample = True

@@ -11,6 +11,7 @@ __all__ = ["ExponentialFamily"]
 
 
 class ExponentialFamily(Distribution):
+    """Densities p(x) = h(x) exp(<theta, t(x)> - F(theta)); entropy from the log normalizer F by autograd."""
     @property
     def _natural_params(self):
         raise NotImplementedError

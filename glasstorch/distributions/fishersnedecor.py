@@ -13,6 +13,7 @@ __all__ = ["FisherSnedecor"]
 
 
 class FisherSnedecor(Distribution):
+    """The F distribution: (X1 / df1) / (X2 / df2) with X1 ~ Chi2(df1), X2 ~ Chi2(df2)."""
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
     support = constraints.positive
     has_rsample = True

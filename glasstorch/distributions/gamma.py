@@ -12,6 +12,7 @@ __all__ = ["Gamma", "Exponential"]
 
 
 class Gamma(ExponentialFamily):
+    """density rate^a x^(a-1) e^(-rate x) / Gamma(a), a = ``concentration``."""
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
@@ -63,6 +64,7 @@ class Gamma(ExponentialFamily):
 
 
 class Exponential(ExponentialFamily):
+    """density rate e^(-rate x) for x >= 0."""
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True

@@ -13,6 +13,7 @@ __all__ = ["GeneralizedPareto"]
 
 
 class GeneralizedPareto(Distribution):
+    """density (1/scale) (1 + c z)^(-1/c - 1), z = (x - loc) / scale, c = ``concentration``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive, "concentration": constraints.real}
     has_rsample = True
 

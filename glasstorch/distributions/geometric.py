@@ -11,6 +11,7 @@ __all__ = ["Geometric"]
 
 
 class Geometric(Distribution):
+    """P(k) = (1-p)^k p: failures before the first success."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer
 

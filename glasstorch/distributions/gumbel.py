@@ -14,6 +14,7 @@ __all__ = ["Gumbel"]
 
 
 class Gumbel(TransformedDistribution):
+    """density (1/scale) e^(-(z + e^(-z))), z = (x - loc) / scale."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
 

@@ -11,6 +11,7 @@ __all__ = ["HalfCauchy"]
 
 
 class HalfCauchy(TransformedDistribution):
+    """|X| for X ~ Cauchy(0, scale): density 2 / (pi scale (1 + (x/scale)^2)) for x >= 0."""
     arg_constraints = {"scale": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True

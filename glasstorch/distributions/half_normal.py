@@ -11,6 +11,7 @@ __all__ = ["HalfNormal"]
 
 
 class HalfNormal(TransformedDistribution):
+    """|X| for X ~ Normal(0, scale): density 2 N(x; 0, scale) for x >= 0."""
     arg_constraints = {"scale": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True

@@ -3,17 +3,13 @@
 import glasstorch as _t
 from . import constraints
 from .distribution import Distribution
+from .utils import _sum_rightmost  # noqa: F401  (kept importable from here: other modules take it)
 
 __all__ = ["Independent"]
 
 
-def _sum_rightmost(value, dim):
-    if dim == 0:
-        return value
-    return value.reshape(value.shape[:-dim] + (-1,)).sum(-1)
-
-
 class Independent(Distribution):
+    """Reinterprets the rightmost ``reinterpreted_batch_ndims`` batch dims as event dims (log_prob summed over them)."""
     arg_constraints = {}
 
     def __init__(self, base_distribution, reinterpreted_batch_ndims, validate_args=None):

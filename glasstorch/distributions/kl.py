@@ -1,8 +1,10 @@
 """``kl_divergence(p, q)`` = E_p[log p(x) - log q(x)], looked up by the pair of distribution types.
 
 ``register_kl(TypeP, TypeQ)`` adds an implementation; the lookup picks the most specific
-registered pair for ``(type(p), type(q))`` along both classes' MROs, as torch's does."""
+registered pair for ``(type(p), type(q))``, ordered by subclass as torch's ``_Match`` orders them."""
 import math
+import warnings
+from functools import total_ordering
 
 from ..nn import functional as F
 from .bernoulli import Bernoulli
@@ -19,9 +21,11 @@ _KL_MEMOIZE = {}
 
 def register_kl(type_p, type_q):
     """Decorator: ``@register_kl(Normal, Normal) def kl(p, q): ...``."""
-    if not (isinstance(type_p, type) and issubclass(type_p, Distribution)):
+    # torch's test, precedence and all: any class passes (pyro registers its own Distribution base, no
+    # subclass of torch's), and a non-class fails inside issubclass ("arg 1 must be a class")
+    if not isinstance(type_p, type) and issubclass(type_p, Distribution):
         raise TypeError(f"Expected type_p to be a Distribution subclass but got {type_p}")
-    if not (isinstance(type_q, type) and issubclass(type_q, Distribution)):
+    if not isinstance(type_q, type) and issubclass(type_q, Distribution):
         raise TypeError(f"Expected type_q to be a Distribution subclass but got {type_q}")
 
     def decorator(fun):
@@ -31,23 +35,40 @@ def register_kl(type_p, type_q):
     return decorator
 
 
+@total_ordering
+class _Match:
+    """A registered pair, ordered lexicographically by specificity: a <= b when a's first type is a
+    subclass of b's, the second type deciding only where the first ones are the same class."""
+    __slots__ = ["types"]
+
+    def __init__(self, *types):
+        self.types = types
+
+    def __eq__(self, other):
+        return self.types == other.types
+
+    def __le__(self, other):
+        for x, y in zip(self.types, other.types):
+            if not issubclass(x, y):
+                return False
+            if x is not y:
+                break
+        return True
+
+
 def _dispatch_kl(type_p, type_q):
-    """The registered function for the closest (super)class pair; None when there is none."""
+    """The registered function for the most specific pair (None when there is none).  Ordering the
+    pairs by p first and by q first must pick the same function, else the lookup warns."""
     matches = [(sp, sq) for sp, sq in _KL_REGISTRY if issubclass(type_p, sp) and issubclass(type_q, sq)]
     if not matches:
         return None
-
-    def rank(pair, first):
-        mro_p, mro_q = type_p.__mro__, type_q.__mro__
-        a, b = mro_p.index(pair[0]), mro_q.index(pair[1])
-        return (a, b) if first else (b, a)
-    left = min(matches, key=lambda m: rank(m, True))
-    right = min(matches, key=lambda m: rank(m, False))
-    if left != right:
-        import warnings
+    left_p, left_q = min(_Match(*m) for m in matches).types
+    right_q, right_p = min(_Match(*reversed(m)) for m in matches).types
+    left_fun, right_fun = _KL_REGISTRY[left_p, left_q], _KL_REGISTRY[right_p, right_q]
+    if left_fun is not right_fun:
         warnings.warn(f"Ambiguous kl_divergence({type_p.__name__}, {type_q.__name__}). Please register_kl"
-                      f"({left[0].__name__}, {right[1].__name__})", RuntimeWarning)
-    return _KL_REGISTRY[left]
+                      f"({left_p.__name__}, {right_q.__name__})", RuntimeWarning, stacklevel=2)
+    return left_fun
 
 
 def kl_divergence(p, q):

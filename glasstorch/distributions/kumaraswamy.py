@@ -20,6 +20,7 @@ def _moments(a, b, n):
 
 
 class Kumaraswamy(TransformedDistribution):
+    """density a b x^(a-1) (1 - x^a)^(b-1) on (0, 1)."""
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval
     has_rsample = True

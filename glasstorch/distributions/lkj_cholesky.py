@@ -13,6 +13,7 @@ __all__ = ["LKJCholesky"]
 
 
 class LKJCholesky(Distribution):
+    """Cholesky factors L of correlation matrices, density proportional to det(L L^T)^(concentration - 1)."""
     arg_constraints = {"concentration": constraints.positive}
     support = constraints.corr_cholesky
 

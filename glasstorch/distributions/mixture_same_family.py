@@ -10,6 +10,8 @@ __all__ = ["MixtureSameFamily"]
 
 
 class MixtureSameFamily(Distribution):
+    """p(x) = sum_k pi_k p_k(x): ``mixture_distribution`` pi over the rightmost batch dim of
+    ``component_distribution``."""
     arg_constraints = {}
     has_rsample = False
 

@@ -13,6 +13,7 @@ __all__ = ["Multinomial"]
 
 
 class Multinomial(Distribution):
+    """P(x) = n! / prod x_i! * prod p_i^x_i for counts x summing to ``total_count`` n."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):

@@ -32,6 +32,8 @@ def _precision_to_scale_tril(P):
 
 
 class MultivariateNormal(Distribution):
+    """density (2 pi)^(-k/2) det(S)^(-1/2) e^(-(x-m)^T S^-1 (x-m) / 2), S given as
+    covariance, precision or scale_tril."""
     arg_constraints = {"loc": constraints.real_vector, "covariance_matrix": constraints.positive_definite,
                        "precision_matrix": constraints.positive_definite, "scale_tril": constraints.lower_cholesky}
     support = constraints.real_vector

@@ -11,6 +11,7 @@ __all__ = ["Normal"]
 
 
 class Normal(ExponentialFamily):
+    """density e^(-(x - loc)^2 / (2 scale^2)) / (scale sqrt(2 pi))."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True

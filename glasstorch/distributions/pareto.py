@@ -11,6 +11,7 @@ __all__ = ["Pareto"]
 
 
 class Pareto(TransformedDistribution):
+    """density alpha scale^alpha / x^(alpha + 1) for x >= scale."""
     arg_constraints = {"alpha": constraints.positive, "scale": constraints.positive}
 
     def __init__(self, scale, alpha, validate_args=None):

@@ -10,6 +10,7 @@ __all__ = ["Poisson"]
 
 
 class Poisson(ExponentialFamily):
+    """P(k) = rate^k e^(-rate) / k!."""
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
 

@@ -11,6 +11,7 @@ __all__ = ["StudentT"]
 
 
 class StudentT(Distribution):
+    """density Gamma((df+1)/2) / (Gamma(df/2) sqrt(pi df) scale) (1 + z^2 / df)^(-(df+1)/2), z = (x - loc) / scale."""
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True

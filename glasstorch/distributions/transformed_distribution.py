@@ -12,6 +12,7 @@ __all__ = ["TransformedDistribution"]
 
 
 class TransformedDistribution(Distribution):
+    """The distribution of f_n(...f_1(X)) for X ~ ``base_distribution``; log_prob by the change of variables."""
     arg_constraints = {}
 
     def __init__(self, base_distribution, transforms, validate_args=None):

@@ -21,6 +21,7 @@ __all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform"
 
 
 class Transform:
+    """An invertible map y = f(x) with log|det df/dx|, the base of every distribution transform."""
     bijective = False
 
     def __init__(self, cache_size=0):

@@ -10,6 +10,7 @@ __all__ = ["Uniform"]
 
 
 class Uniform(Distribution):
+    """density 1 / (high - low) on [low, high)."""
     has_rsample = True
 
     @property

@@ -61,6 +61,7 @@ def _rejection_sample(loc, concentration, proposal_r, x):
 
 
 class VonMises(Distribution):
+    """density e^(concentration cos(x - loc)) / (2 pi I0(concentration)) on the circle."""
     arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
     support = constraints.real
     has_rsample = False

@@ -12,6 +12,7 @@ __all__ = ["Weibull"]
 
 
 class Weibull(TransformedDistribution):
+    """density (k / scale) (x / scale)^(k-1) e^(-(x / scale)^k), k = ``concentration``."""
     arg_constraints = {"scale": constraints.positive, "concentration": constraints.positive}
     support = constraints.positive
 

@@ -28,6 +28,8 @@ def _clamp_above_eps(x):
 
 
 class Wishart(ExponentialFamily):
+    """density over positive definite X: det(X)^((df - p - 1)/2) e^(-tr(S^-1 X)/2)
+    / (2^(df p/2) det(S)^(df/2) Gamma_p(df/2))."""
     support = constraints.positive_definite
     has_rsample = True
     _mean_carrier_measure = 0

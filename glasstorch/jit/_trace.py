@@ -24,7 +24,13 @@ class TracerWarning(Warning):
     @staticmethod
     def ignore_lib_warnings():
         warnings.filterwarnings("ignore", category=TracerWarning, module="torch.(?!jit)")
+        # glasstorch's own library frames are named glasstorch.*: torch's would match the filter above
+        warnings.filterwarnings("ignore", category=TracerWarning, module="glasstorch.(?!jit)")
         warnings.filterwarnings("ignore", "torch::jit::fuser::cuda")
+
+
+# as torch does at import: the tracer warnings raised inside the library itself are not the program's
+TracerWarning.ignore_lib_warnings()
 
 
 class TracingCheckError(Exception):

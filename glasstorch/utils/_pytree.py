@@ -402,3 +402,6 @@ class _Asterisk(str):
 def treespec_pprint(treespec):
     """The tree with ``*`` at each leaf, as its repr: ``{'a': [*, *]}``."""
     return repr(tree_unflatten([_Asterisk("*")] * treespec.num_leaves, treespec))
+
+
+from . import _pytree_size  # noqa: E402,F401  (torch.Size is a node once torch is imported)
