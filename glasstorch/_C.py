@@ -11,6 +11,15 @@ from ._torch_function import (_disabled_torch_function_impl, DisableTorchFunctio
 from ._function_mode import (_len_torch_function_stack, _get_function_stack_at,  # noqa: F401,E402
                              _is_torch_function_mode_enabled, _push_mode as _push_on_torch_function_stack,
                              _pop_mode as _pop_torch_function_stack)
+from ._tracing_state import TracingState, _get_tracing_state  # noqa: F401,E402
+from . import _C_nn as _nn  # noqa: F401,E402  (torch._C._nn._parse_to)
+
+
+def _log_api_usage_once(event):
+    """torch's usage logger (a no-op unless a C++ logging handler is installed); libraries such as
+    torchmetrics call it in their constructors, so it takes a string and does nothing."""
+    if not isinstance(event, str):
+        raise TypeError("bad argument type for built-in operation")
 
 
 def __getattr__(name):

@@ -29,7 +29,7 @@ from math import e, inf, nan, pi  # noqa: E402  (torch re-exports these constant
 newaxis = None
 
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, bfloat16, dtype,
-                     complex64, complex128,
+                     complex64, complex128, uint16, uint32, uint64,
                      get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
 from ._device import device, Size
 from ._tensor import Tensor
@@ -57,6 +57,7 @@ from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norm
 from ._api_sampler_ctc import *  # noqa: F401,F403  (grid_sampler_2d / _3d, _ctc_loss)
 from ._api_conv_softmax import *  # noqa: F401,F403  (convolution, _softmax, _log_softmax)
 from ._api_legacy import *  # noqa: F401,F403  (removed and deprecated names, sym_*, nonzero_static ...)
+from ._storage_file import from_file  # noqa: F401,E402  (torch.from_file)
 from ._foreach import *  # noqa: F401,F403  (torch._foreach_add_, _foreach_mul ... : per-tensor loops)
 from ._cuda_cpu import xpu  # noqa: F401  (and torch.cuda's answers on a CPU-only build)
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
@@ -111,7 +112,7 @@ def is_grad_enabled_():
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
-         "quantization", "fx", "quasirandom", "_tensor_str"}
+         "quantization", "fx", "quasirandom", "_tensor_str", "futures"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
 import pickle as _pickle  # noqa: E402  (torch.save's default pickle_module)
 
@@ -158,6 +159,14 @@ def __getattr__(name):
         from . import _legacy_storage
         if name in _legacy_storage.__all__:
             return getattr(_legacy_storage, name)
+    if name == "TracingState":             # torch._C.TracingState, exported at the top as well
+        from ._tracing_state import TracingState
+        return TracingState
+    if name == "torch":                    # torch.torch is torch itself (kornia's docstrings use it)
+        return _sys.modules[__name__]
+    if name == "Future":                   # torch._C.Future, the base of torch.futures.Future
+        from .futures import _CFuture
+        return _CFuture
     if name in ("SymInt", "SymFloat", "SymBool"):
         from . import types
         return getattr(types, name)

@@ -39,6 +39,7 @@ MOVED = {
                                                         "IntTensor", "ShortTensor", "CharTensor", "ByteTensor",
                                                         "BoolTensor")},
     "glasstorch._generator": {"TensorGenerator": "torch._C.Generator"},
+    "glasstorch._tracing_state": {"TracingState": "torch.TracingState"},
     "glasstorch._linalg_errors": {"LinAlgError": "torch._C._LinAlgError"},
     "glasstorch._torch_function": {"DisableTorchFunction": "torch._C.DisableTorchFunction",
                                    "DisableTorchFunctionSubclass": "torch._C.DisableTorchFunctionSubclass"},
@@ -93,6 +94,7 @@ MOVED = {
             "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform", "StickBreakingTransform", "TanhTransform")},
     "glasstorch.utils.data.dataloader": {
         "_SingleProcessIter": "torch.utils.data.dataloader._SingleProcessDataLoaderIter"},
+    "glasstorch.futures": {"_CFuture": "torch.Future", "Future": "torch.jit.Future"},
     "glasstorch.utils.data._workers": {
         "WorkersIter": "torch.utils.data.dataloader._MultiProcessingDataLoaderIter"},
 }
@@ -189,6 +191,11 @@ def _move(cls, home, torch_path):
 
 def _rename_in(module):
     for value in list(vars(module).values()):
+        # a function a pickle names (torch._utils._rebuild_tensor_v2): torch's path, as the classes
+        if isinstance(value, types.FunctionType) and value.__dict__.get("_pickled_by_path") \
+                and _head(value.__module__) == _PACKAGE:
+            value.__module__ = _swap(value.__module__, _prefix)
+            _renamed[id(value)] = value
         if isinstance(value, type) and _head(value.__dict__.get("__module__") or "") == _PACKAGE:
             value.__module__ = _swap(value.__module__, _prefix)
             _renamed[id(value)] = value

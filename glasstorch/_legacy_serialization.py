@@ -52,7 +52,9 @@ def legacy_save(obj, f, pickle_protocol):
         def persistent_id(self, o):
             if type(o) is _StorageId:
                 return o.pid + (None,)        # no view metadata: offsets live in the tensors
-            return None
+            from ._utils import storage_pid
+            pid = storage_pid(self.storages, o)
+            return None if pid is None else pid + (None,)
 
         def save(self, o, save_persistent_id=True):
             # before the base's save, which writes glasstorch's classes by torch's name without asking
@@ -183,4 +185,5 @@ def legacy_load(f, map_location, weights_only, encoding, unpickler, check_locati
 
     result = unpickler(f, persistent_load, weights_only, encoding).load()
     f.seek(end)
-    return result
+    from ._utils import surface
+    return surface(result)

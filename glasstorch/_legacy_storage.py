@@ -55,6 +55,11 @@ class _LegacyStorage(TypedStorage, metaclass=_LegacyStorageMeta):
                             _internal=True)
 
     @classmethod
+    def from_file(cls, filename, shared=False, size=0):
+        from ._storage_file import typed_from_file
+        return typed_from_file(cls, filename, shared, size)
+
+    @classmethod
     def from_buffer(cls, buffer, byte_order="native", count=-1, offset=0):
         order = {"native": "=", "little": "<", "big": ">"}[byte_order]
         data = np.frombuffer(buffer, np.dtype(cls.dtype.np).newbyteorder(order), count, offset)

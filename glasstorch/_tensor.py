@@ -377,6 +377,11 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
         return id(self)
 
     def __reduce_ex__(self, proto):
+        from ._utils import reduce_tensor
+        # torch's own pickle (torch._utils._rebuild_tensor_v2 over a TypedStorage), where it has one
+        reduced = reduce_tensor(self)
+        if reduced is not None:
+            return reduced
         from ._creation import _rebuild
         return (_rebuild, (self._data, self._rg, type(self)))
 
@@ -437,3 +442,5 @@ _declines(Tensor)           # t * [1, 2] repeats the list, t + "a" is Python's T
 from ._numpy_names import install_on_class as _numpy_names  # noqa: E402
 _numpy_names(Tensor)        # x.sum(axis=0, keepdims=True), as torch's argument parser allows
 from . import _torch_function  # noqa: E402,F401  (__torch_function__, as_subclass, _make_subclass)
+from ._tensor_qualnames import settle as _qualnames  # noqa: E402
+_qualnames(Tensor)          # x.tril(k=1) is refused as torch words it: "tril() got an unexpected ..."

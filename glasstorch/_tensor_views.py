@@ -19,7 +19,13 @@ class TensorViews:
     __slots__ = ()
 
     # ---- views and shapes --------------------------------------------------------------------
-    def view(self, *shape, size=None):
+    def view(self, *shape, size=None, dtype=None):
+        if dtype is not None:       # view(dtype=torch.int16), as safetensors calls it
+            from ._dtype import dtype as _dtype
+            if shape or size is not None or type(dtype) is not _dtype:
+                from ._arg_refuse import refuse
+                refuse()
+            return O.shape.view(self, dtype)
         if not shape and size is None:
             raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
                             " * (torch.dtype dtype)\n * (tuple of ints size)\n")

@@ -41,6 +41,10 @@ from ._unsafe_globals import get_unsafe_globals_in_checkpoint  # noqa: F401
 from ._serialization_options import *  # noqa: F401,F403  (torch.serialization's smaller public names)
 from ._serialization_options import __all__ as _OPTIONS, MAP_SHARED, get_default_mmap_options, load_byteorder
 from ._load_location import default_restore_location, location_tag, validate_cuda_device  # noqa: F401,E402
+from ._serialization_aliases import (  # noqa: F401,E402
+    FileLike, INT_SIZE, IS_WINDOWS, LONG_SIZE, MAP_LOCATION, PROTOCOL_VERSION, SHORT_SIZE, STORAGE,
+    STORAGE_KEY_SEPARATOR, Storage)
+from ._serialization_options import MAP_PRIVATE  # noqa: F401,E402
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
            "get_unsafe_globals_in_checkpoint", "DEFAULT_PROTOCOL"] + _OPTIONS
@@ -165,7 +169,10 @@ class _TorchPickler(pickle._Pickler):
         self.hooks = OrderedDict()
 
     def persistent_id(self, obj):
-        return obj.pid if type(obj) is _StorageId else None
+        if type(obj) is _StorageId:
+            return obj.pid
+        from ._utils import storage_pid
+        return storage_pid(self.storages, obj)
 
     dispatch = dict(pickle._Pickler.dispatch)
     dispatch[types.FunctionType] = lambda self, obj: self.save_global(obj)     # (the base's table skips overrides)
@@ -353,7 +360,8 @@ def _load_zip(z, map_location, weights_only, encoding, mmap, path):
     data = io.BytesIO(z.get_record("data.pkl"))
     result = _unpickler(data, persistent_load, weights_only, encoding).load()
     z.check_serialization_id()
-    return result
+    from ._utils import surface
+    return surface(result)
 
 
 def _read_storage(z, name, d, nbytes, swap, mmap_path):

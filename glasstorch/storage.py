@@ -101,6 +101,14 @@ class TypedStorage:
     def __iter__(self):
         return iter(self._flat().tolist())
 
+    def __reduce__(self):
+        # torch's: the storage alone in the legacy torch.save format, read back by _load_from_bytes
+        import io
+        from .serialization import save
+        b = io.BytesIO()
+        save(self, b, _use_new_zipfile_serialization=False)
+        return (_load_from_bytes, (b.getvalue(),))
+
     def __str__(self):
         _warn_typed_storage_removal()
         flat = self._flat()
@@ -108,3 +116,13 @@ class TypedStorage:
         return " " + "\n ".join(str(v) for v in flat.tolist()) + "\n" + info
 
     __repr__ = __str__
+
+
+def _load_from_bytes(b):
+    """What a pickled storage (or a torch-pickled tensor's storage) calls: ``torch.load`` of the bytes."""
+    import io
+    from .serialization import load
+    return load(io.BytesIO(b), weights_only=False)
+
+
+_load_from_bytes._pickled_by_path = True

@@ -67,6 +67,17 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, proto):
+        # torch's: torch._utils._rebuild_parameter(data, requires_grad, OrderedDict()), for a plain Parameter
+        if type(self) is Parameter and not self._is_meta and not any(k.startswith("_") for k in self.__dict__
+                                                                     if k not in ("_views", "_views_cap")):
+            from collections import OrderedDict
+            from .._utils import _rebuild_parameter
+            data = _wrap(self._data)
+            state = {k: v for k, v in self.__dict__.items() if k not in ("_views", "_views_cap")}
+            if not state:
+                return (_rebuild_parameter, (data, self._rg, OrderedDict()))
+            from .._utils import _rebuild_parameter_with_state
+            return (_rebuild_parameter_with_state, (data, self._rg, OrderedDict(), state))
         return (Parameter, (_wrap(self._data.copy()), self._rg))
 
     def __deepcopy__(self, memo):

@@ -46,6 +46,14 @@ class UntypedStorage:
     def __init__(self, array):
         self._array = array
 
+    def untyped(self):
+        return self
+
+    @staticmethod
+    def from_file(filename, shared=False, nbytes=0):
+        from .._storage_file import untyped_from_file
+        return untyped_from_file(filename, shared, nbytes)
+
     def __sizeof__(self):
         # torch: StorageBase's 32-byte object plus the bytes it holds (what torchinfo's "Input size" sums)
         return 32 + self.size()
