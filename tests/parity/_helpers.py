@@ -195,3 +195,14 @@ def eval_outcome(expr, env):
         except Exception as e:            # noqa: BLE001 - torch's exception is the expectation
             out = f"{type(e).__name__}: {e}"
     return re.sub(r" at 0x[0-9a-f]+", "", out), [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def warning_sites(fn, mod, here):
+    """``fn(mod)`` with every warning recorded: (its output, and for each warning its category, message,
+    whether it points into the file ``here`` and at which line there)."""
+    import warnings
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = fn(mod)
+    return [(c.category.__name__, str(c.message), c.filename == here, c.lineno if c.filename == here else None)
+            for c in w], out

@@ -9,13 +9,14 @@ Fixed in glasstorch: ``F.embedding_bag(weight, input)`` (the old argument order)
 silently; torch warns that the order changed (found while checking every warning of
 ``torch/nn/functional.py`` for where it points).
 """
-import warnings
 
 import numpy as np
 import pytest
 import torch
 
 import glasstorch
+
+from ._helpers import warning_sites
 
 _FILE = __file__
 
@@ -50,12 +51,7 @@ CASES = {
 
 
 def _record(fn, mod):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out = fn(mod)
-    sites = [(c.category.__name__, str(c.message), c.filename == _FILE, c.lineno if c.filename == _FILE else None)
-             for c in w]
-    return sites, out
+    return warning_sites(fn, mod, _FILE)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -10,7 +10,6 @@ worker threads) and warns NumPy's warning for everyone else.
 Each case runs the same function with torch and with glasstorch and compares the warnings recorded
 (category, message, and whether and where they point into this file) and the values.
 """
-import warnings
 
 import numpy as np
 import pytest
@@ -19,16 +18,13 @@ from hypothesis import given, settings, strategies as st
 
 import glasstorch
 
+from ._helpers import warning_sites
+
 _FILE = __file__
 
 
 def _record(fn, mod):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out = fn(mod)
-    sites = [(c.category.__name__, str(c.message), c.filename == _FILE, c.lineno if c.filename == _FILE else None)
-             for c in w]
-    return sites, out
+    return warning_sites(fn, mod, _FILE)
 
 
 def _same(fn):
