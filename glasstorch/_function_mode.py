@@ -102,7 +102,7 @@ def mode_dispatch(func, name, args, kwargs, types, over=()):
         MODES.append(mode)
     if res is not NotImplemented:
         return res
-    if over:
+    if over and not STATE.disabled_subclass:
         return dispatch(func, name, over, args, kwargs)
     raise TypeError(f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers returned "
                     f"NotImplemented:\n\n  - mode object {mode!r}\n\nFor more information, try re-running with "

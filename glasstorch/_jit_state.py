@@ -51,6 +51,7 @@ def warn_conversion(kind):
     import sys
     import warnings
     from .jit._trace import TracerWarning
+    from ._user_warning import skipped
     here = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
     def machinery(f):
@@ -64,8 +65,7 @@ def warn_conversion(kind):
     frame, level = sys._getframe(0), 1
     while frame is not None and frame is not target:
         frame = frame.f_back
-        name = frame.f_code.co_filename if frame is not None else ""
-        level += not ("importlib" in name and "_bootstrap" in name)
+        level += frame is not None and not skipped(frame)
     warnings.warn(f"Converting a tensor to a Python {kind} might cause the trace to be incorrect. We can't record "
                   f"the data flow of Python values, so this value will be treated as a constant in the future. "
                   f"This means that the trace might not generalize to other inputs!", TracerWarning, stacklevel=level)

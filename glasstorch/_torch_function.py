@@ -18,6 +18,7 @@ import inspect
 import types
 
 from ._tensor import Tensor
+from ._user_warning import skipped_by_warnings
 
 # meta: a meta tensor exists, and calls that get one go to _meta_compute (the checks are on for it)
 STATE = types.SimpleNamespace(active=False, disabled=False, disabled_subclass=False, meta=False)
@@ -114,8 +115,7 @@ def wrap_function(fn, name, python_api=False, target=None, mode_only=False, plai
             if python_api and target is None:
                 args, kwargs = _as_python_api_passes(fn, args, kwargs)
             over, kinds = ((), ()) if mode_only else types_of(args, kwargs, plain)
-            return mode_dispatch(func, name, args, kwargs if (kwargs or python_api) else None, kinds,
-                                 over if not STATE.disabled_subclass else ())
+            return mode_dispatch(func, name, args, kwargs if (kwargs or python_api) else None, kinds, over)
         if mode_only:
             return fn(*args, **kwargs)
         if _enabled():
@@ -137,22 +137,9 @@ def wrap_function(fn, name, python_api=False, target=None, mode_only=False, plai
                 raise
             raise renamed from None
     public._tf_original = fn
-    public.__code__ = _skipped_by_warnings(public.__code__)
+    # torch's Python functions have no wrapper frame: warnings counted by stacklevel step over this one
+    public.__code__ = skipped_by_warnings(public.__code__)
     return public
-
-
-_SKIPPED = {}
-
-
-def _skipped_by_warnings(code):
-    """``code`` under a file name that CPython's warnings machinery steps over when it counts a stacklevel
-    (it skips frames whose file name holds both "importlib" and "_bootstrap", its import system's).  torch's
-    Python functions have no wrapper frame: their ``stacklevel=2`` warnings name the caller's line, and the
-    default filter shows one per line; counted through this wrapper they all named its line (one warning
-    for every F.kl_div, softmax without dim, ... once any mode or meta tensor had switched the checks on)."""
-    if code not in _SKIPPED:
-        _SKIPPED[code] = code.replace(co_filename=code.co_filename + " (importlib._bootstrap-like wrapper)")
-    return _SKIPPED[code]
 
 
 def _as_public_binding_error(e, fn, public):

@@ -87,8 +87,7 @@ def _self_only(fn):
 def _to_mode(box, name, what, args):
     from ._function_mode import mode_dispatch, types_of
     over, kinds = types_of(args, None, True)
-    return mode_dispatch(getattr(box[0], what), f"torch.Tensor.{name}.{what}", args, None, kinds,
-                         over if not STATE.disabled_subclass else ())
+    return mode_dispatch(getattr(box[0], what), f"torch.Tensor.{name}.{what}", args, None, kinds, over)
 
 
 def _wrap_property(prop, name):

@@ -7,11 +7,31 @@ import warnings
 _PKG = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+_SKIPPED_CODE = {}
+
+
+def skipped_by_warnings(code):
+    """``code`` under a file name that CPython's warnings machinery steps over when it counts a stacklevel
+    (it skips frames whose file name holds both "importlib" and "_bootstrap", its import system's).  For
+    glasstorch's wrappers that torch has no frame for (the ``__torch_function__`` checks, a layer's
+    ``__init__`` taking ``device=``): a ``stacklevel=2`` warning below one names the line torch's names, and
+    the default filter, which remembers that line, shows one per line as torch's does."""
+    if code not in _SKIPPED_CODE:
+        _SKIPPED_CODE[code] = code.replace(co_filename=code.co_filename + " (importlib._bootstrap-like wrapper)")
+    return _SKIPPED_CODE[code]
+
+
+def skipped(frame):
+    """Whether ``warnings.warn`` steps over ``frame`` without counting it (see ``skipped_by_warnings``)."""
+    name = frame.f_code.co_filename
+    return "importlib" in name and "_bootstrap" in name
+
+
 def warn_at_caller(message, category=UserWarning):
     level, frame = 2, sys._getframe(1)     # stacklevel 2 is the frame that called warn_at_caller
     while frame is not None and frame.f_code.co_filename.startswith(_PKG):
         frame = frame.f_back
-        level += 1
+        level += frame is None or not skipped(frame)      # (a wrapper frame is not counted)
     warnings.warn(message, category, stacklevel=level)
 
 
@@ -24,20 +44,3 @@ def warn_once(key, message, category=UserWarning):
         WARNED.add(key)
         warn_at_caller(message, category)
 
-
-_LAYER_INIT_WRAPPER = os.path.join(_PKG, "nn", "modules", "_factory.py")
-
-
-def warn_past_init_wrappers(message, category=UserWarning, stacklevel=2):
-    """``warnings.warn(message, category, stacklevel=stacklevel)`` from the caller, not counting the frames of
-    the wrapper nn/modules/_factory.py puts around a layer's ``__init__`` (torch's layers have none).  The
-    frame a warning names is also where the default filter remembers it: counted through the wrapper, LSTM's,
-    GRU's and RNN's dropout warnings all named one line of it and showed once between them, where torch
-    names each class's own ``super().__init__`` line and shows each."""
-    frame, level = sys._getframe(1), 2
-    for _ in range(stacklevel - 1):
-        frame, level = frame.f_back, level + 1
-        while frame is not None and frame.f_code.co_filename == _LAYER_INIT_WRAPPER and \
-                frame.f_code.co_name == "__init__":
-            frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)

@@ -68,3 +68,33 @@ def test_embedding_bag_new_order_is_quiet():
     def run(m):
         return _record(lambda m: m.nn.functional.embedding_bag(m.tensor([[0, 1]]), _x(m, 5, 3)), m)[0]
     assert run(glasstorch) == run(torch) == []
+
+
+def _ops_that_warn_at_the_callers_line(m):
+    x = m.ones(3)
+    m.cov(x[:1])                                                   # degrees of freedom <= 0
+    m.tensor([[1.0, 2.0], [3.0, 4.0]]).cov(correction=2)        # and as a method
+    return m.nn.LSTM(2, 3, dropout=0.5), m.nn.GRU(2, 3, dropout=0.5)   # each class's own dropout warning
+
+
+def test_warnings_point_at_the_callers_line_with_the_torch_function_checks_on():
+    # a mode (or a Tensor subclass, or a meta tensor) switches glasstorch's wrapper functions on: the frames
+    # they add are not counted, so warnings name the lines torch's name (they named one frame too far out)
+    import torch.overrides
+    import glasstorch.overrides
+
+    def run(m):
+        class Passing(m.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                return func(*args, **(kwargs or {}))       # torch's C++ warnings name this line
+        with Passing():
+            inside = warning_sites(_ops_that_warn_at_the_callers_line, m, _FILE)[0]
+        return inside, warning_sites(_ops_that_warn_at_the_callers_line, m, _FILE)[0]
+    want, got = run(torch), run(glasstorch)
+    assert got == want
+    assert glasstorch._torch_function.STATE.active
+
+
+def test_layer_warnings_name_each_class_line_without_the_checks():
+    assert warning_sites(_ops_that_warn_at_the_callers_line, glasstorch, _FILE)[0] == \
+        warning_sites(_ops_that_warn_at_the_callers_line, torch, _FILE)[0]

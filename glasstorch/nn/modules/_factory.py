@@ -24,6 +24,7 @@ def honour_device_argument(cls):
     from ..._meta import is_meta_device
 
     from ..._device import check_device
+    from ..._user_warning import skipped_by_warnings
 
     @functools.wraps(init)
     def __init__(self, *args, **kwargs):
@@ -37,6 +38,8 @@ def honour_device_argument(cls):
             with device(check_device(where).type):
                 return init(self, *args, **kwargs)
         return init(self, *args, **kwargs)
+    # torch's layers have no such frame: a warning in the layer's __init__ (stacklevel=2) names the line torch's names
+    __init__.__code__ = skipped_by_warnings(__init__.__code__)
     cls.__init__ = __init__
 
 

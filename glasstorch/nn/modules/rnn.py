@@ -8,9 +8,9 @@ The computation itself lives in ``nn/_ops/rnn.py`` (an ordinary layer: ``nn/_ops
 """
 import math
 import numbers
+import warnings
 
 from ... import _creation
-from ..._user_warning import warn_past_init_wrappers
 from ..parameter import Parameter
 from .. import init
 from .._ops import rnn as _rnn
@@ -49,9 +49,9 @@ class RNNBase(Module):
             raise ValueError("dropout should be a number in range [0, 1] representing the probability of an element "
                              "being zeroed")
         if dropout > 0 and num_layers == 1:
-            warn_past_init_wrappers("dropout option adds dropout after all but last recurrent layer, so non-zero "
-                                    f"dropout expects num_layers greater than 1, but got dropout={dropout} and "
-                                    f"num_layers={num_layers}")
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero "
+                          f"dropout expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=2)
         _check_type("bias", bias, bool, "bool")
         _check_type("batch_first", batch_first, bool, "bool")
         _check_type("input_size", input_size, int, "int")
