@@ -69,6 +69,12 @@ def running_sum(x, y, start=None):
         r = nt_dot8(x, y)
         if r is not None:
             return r
+    if k > 8 and k % 4 == 0 and start is None and 1 < p < 4 and m > 1 and x.dtype == np.float32 \
+            and _layout(x) == "N" == _layout(y.T):
+        from ._gemm_dot8 import nt_dot_blocks   # A @ B.T, Linear(k, 2 or 3): MKL's dot kernel, block by block
+        r = nt_dot_blocks(x, y)
+        if r is not None:
+            return r
     if k > 7 and m != 1 and not (p == 1 and m <= 3 and k <= 11):
         return None                     # (before the layouts: a layer's ordinary products leave here)
     la, lb = _layout(x), _layout(y)
