@@ -52,10 +52,14 @@ def _infer(data, want=None):
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, np.ndarray):
-        _check_numpy_dtype(data)
+        _check_numpy_dtype(data, wide_ok=want is not None)
         return data.copy()
     if isinstance(data, np.generic):
-        return _numpy_scalar(data)
+        if want is not None and np.dtype(want).kind in "iub":
+            # torch stores a NumPy scalar into an integral dtype as one inside a list: as a number,
+            # range-checked (300 won't wrap into int8), a float32 refused as no integer
+            return _infer([data], want).reshape(())
+        return _numpy_scalar(data, wide_ok=want is not None)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if not isinstance(data, (list, tuple)):
@@ -135,7 +139,8 @@ def _scan(data, want=None):
             try:
                 kind = _join(kind, _kind_of(y))
             except (TypeError, RuntimeError):
-                pass
+                if isinstance(y, np.ndarray):   # (a uint16/32/64 one: stored number by number, warned of)
+                    _seq.warn_arrays_in_list()
     if kind is None:
         kind = "f"
     _check_structure(data, shape, 0, kind if want is None else np.dtype(want))
@@ -200,13 +205,13 @@ def _kind_of(x):
         raise RuntimeError(f"Could not infer dtype of {t.__name__}") from None
 
 
-def _numpy_scalar(v):
+def _numpy_scalar(v, wide_ok=False):
     """A NumPy scalar as a 0-d array, refused as torch refuses it: strings by the parser, dates,
     ``longdouble`` and the like as arrays of their type are."""
     if isinstance(v, (np.str_, np.bytes_)):
         raise TypeError(f"new(): invalid data type 'numpy.{type(v).__name__}'")
     a = np.array(v)
-    _check_numpy_dtype(a)
+    _check_numpy_dtype(a, wide_ok)
     return a
 
 
@@ -249,7 +254,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data if dt is None or data.dtype is dt else data.to(dt)
     if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
-        _check_numpy_dtype(data)
+        _check_numpy_dtype(data, wide_ok=dt is not None)
         check_writable(data)
         t = _wrap(data)
         return t if dt is None or data.dtype == dt.np else _wrap(data.astype(dt.np))

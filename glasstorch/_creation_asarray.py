@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _dtype as _dt
 from ._tensor import Tensor
+from ._numpy_check import _UNSIGNED_WIDE
 from ._user_warning import warn_once
 
 _RG_WARNING = ("torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of False. "
@@ -35,6 +36,16 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None):
     from ._creation import as_tensor, check_device, _check_rg
     check_device(device)
     dt = _dt.to_dtype(dtype) if dtype is not None else None
+    if isinstance(obj, np.generic):
+        if copy is False:
+            raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform it in a ndarray. ")
+        obj = np.array(obj)     # torch takes a NumPy scalar the NumPy way: cast as C casts, unchecked
+    if isinstance(obj, np.ndarray) and dt is not None and obj.dtype.type in _UNSIGNED_WIDE:
+        # a uint16/32/64 array (no glasstorch dtype) only converts: torch's alias check names its type
+        if copy is False:
+            raise ValueError(f"can't alias tensor with dtype 'UInt{obj.dtype.itemsize * 8}' into dtype "
+                             f"'{_type_name(dt)}'.")
+        return _check_rg(as_tensor(obj, dtype=dt), bool(requires_grad))
     if isinstance(obj, np.ndarray):
         if not obj.flags.writeable and (copy or dt is not None and obj.dtype != dt.np):
             obj = obj.copy()        # torch copies such an array without sharing it: no read-only warning

@@ -9,14 +9,17 @@ _NUMPY_TYPES = frozenset((np.float64, np.float32, np.float16, np.complex64, np.c
 _UNSIGNED_WIDE = frozenset((np.uint16, np.uint32, np.uint64))
 
 
-def check_numpy_dtype(a):
+def check_numpy_dtype(a, wide_ok=False):
     """Raise torch's error unless ``a`` holds one of the types above in the machine's byte order; the
-    type is named as NumPy names its scalar type (``numpy.str_``, ``numpy.object_``)."""
+    type is named as NumPy names its scalar type (``numpy.str_``, ``numpy.object_``).
+
+    ``wide_ok``: the caller converts ``a`` to a glasstorch dtype it was given (``tensor(a, dtype=...)``),
+    so a uint16/32/64 array never has to be held as one: torch casts it as C does, and so does NumPy."""
     if a.dtype.type not in _NUMPY_TYPES:
         raise TypeError(f"can't convert np.ndarray of type numpy.{a.dtype.type.__name__}. The only supported types "
                         "are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, "
                         "uint32, uint16, uint8, and bool.")
-    if a.dtype.type in _UNSIGNED_WIDE:
+    if a.dtype.type in _UNSIGNED_WIDE and not wide_ok:
         raise TypeError(f"glasstorch does not support dtype torch.{a.dtype.name} yet")
     if any(s < 0 for s in a.strides):
         raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
