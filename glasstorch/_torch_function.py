@@ -285,6 +285,8 @@ def deactivate():
 
 
 def _install():
+    from ._torch_function_classes import install
+    install()           # tensor-like classes that are not Tensor subclasses turn the checks on too
     Tensor.__torch_function__ = classmethod(_tensor_torch_function)
     Tensor.__init_subclass__ = classmethod(_init_subclass)
     Tensor.as_subclass = as_subclass

@@ -4,10 +4,12 @@
 ``torch.nn.functional``, ``torch.linalg``, ``torch.fft`` and ``torch.special``, points glasstorch's own
 references to the originals at the wrappers, and records every replacement so ``deactivate()`` can
 put things back."""
+import functools
 import inspect
 import types
 
 from ._tensor import Tensor
+from ._user_warning import skipped_by_warnings
 from ._torch_function import MODES, STATE, wrap_function, dispatch, overloaded_args, _enabled
 
 
@@ -72,9 +74,30 @@ def _wrap_tensor_members():
             target = target if target is None or hasattr(Tensor, target) else None
             python = name in _PY_METHODS or (target or name) in _PY_METHODS
             plain = python or _self_only(inspect.getattr_static(Tensor, target or name))
-            _replace(Tensor, name, wrap_function(member, f"torch.Tensor.{target or name}", python, target=target,
-                                                 plain_types=plain))
+            w = wrap_function(member, f"torch.Tensor.{target or name}", python, target=target, plain_types=plain)
+            _replace(Tensor, name, _type_error_to_not_implemented(w) if name in _BINARY_DUNDERS else w)
             _keep_picklable(member)
+
+
+# torch's binary operators turn a TypeError (a tensor-like operand whose __torch_function__ declines) into
+# NotImplemented, so Python goes on to the other operand's reflected method (C++'s TypeError_to_NotImplemented_,
+# _tensor.py's _handle_torch_function_and_wrap_type_error_to_not_implemented)
+_BINARY_DUNDERS = frozenset(n for n in _DUNDERS if n not in {
+    "__neg__", "__pos__", "__abs__", "__invert__", "__getitem__", "__setitem__", "__len__", "__contains__",
+    "__repr__", "__format__", "__bool__", "__float__", "__int__", "__index__", "__complex__", "__reversed__",
+    "__deepcopy__", "__reduce_ex__", "__array__", "__dlpack__", "__setstate__"})
+
+
+def _type_error_to_not_implemented(w):
+    @functools.wraps(w)
+    def op(*args, **kwargs):
+        try:
+            return w(*args, **kwargs)
+        except TypeError:
+            return NotImplemented
+    op._tf_original = w._tf_original
+    op.__code__ = skipped_by_warnings(op.__code__)
+    return op
 
 
 def _self_only(fn):

@@ -88,6 +88,15 @@ def check_sparse_dense(mat1, mat2):
     if d.ndim < 2:                       # torch reads mat2.size(1) first
         from .._tensor import _wrap_dim
         _wrap_dim(1, d.ndim)
+    if mat1.ndim != 2:
+        # torch's _sparse_mm builds its zero result as (mat1.size(-2), mat2.size(-1)) and expands it to
+        # (mat1.size(0), mat2.size(1)) before addmm looks at the ranks: a batched sparse input fails there
+        t, target = (mat1._size[-2], d.shape[-1]), (mat1._size[0], d.shape[1])
+        for i in (1, 0):
+            if t[i] != target[i] and t[i] != 1:
+                raise RuntimeError(f"The expanded size of the tensor ({target[i]}) must match the existing size "
+                                   f"({t[i]}) at non-singleton dimension {i}.  Target sizes: {list(target)}.  "
+                                   f"Tensor sizes: {list(t)}")
     if mat1.ndim != 2 or d.ndim != 2:
         raise RuntimeError(f"addmm: matrices expected, got {mat1.ndim if mat1.ndim != 2 else d.ndim}D tensor")
     if mat1._vals.dtype != d.dtype:
