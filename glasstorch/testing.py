@@ -7,9 +7,14 @@ integers and bool exact.
 """
 import collections.abc
 import math
+import os
 import warnings
 
 import glasstorch as torch
+
+# torch.testing is a package; its private ``_internal`` (torch's own test helpers, imported by libraries'
+# test suites) is served from ``glasstorch/_testing/`` as this module's subpackage
+__path__ = [os.path.join(os.path.dirname(__file__), "_testing")]
 
 _PRECISIONS = {"float16": (0.001, 1e-05), "bfloat16": (0.016, 1e-05), "float32": (1.3e-06, 1e-05),
                "float64": (1e-07, 1e-07), "complex64": (1.3e-06, 1e-05), "complex128": (1e-07, 1e-07)}
