@@ -108,19 +108,37 @@ _NODES = {}
 
 def set_default_tensor_type(t):
     """Deprecated: sets the default float dtype from a legacy tensor type (``torch.DoubleTensor`` or its name)."""
-    from ._user_warning import warn_once
-    from . import _creation
+    from . import _C
+    if isinstance(t, str):                      # resolved before the C++ call, so a bad name does not warn
+        t = _import_dotted_name(t)
+    _C._set_default_tensor_type(t)
+
+
+def _import_dotted_name(name):
+    """torch._utils._import_dotted_name: import the first component, then getattr along the rest."""
+    import importlib
+    import sys
+    import types
+    head, *rest = name.split(".")
+    obj = sys.modules["glasstorch"] if head == "torch" else importlib.import_module(head)
+    path = head
+    for comp in rest:
+        if isinstance(obj, types.ModuleType) and not hasattr(obj, comp):      # named as torch's modules are
+            raise AttributeError(f"module '{path}' has no attribute '{comp}'")
+        obj, path = getattr(obj, comp), f"{path}.{comp}"
+    return obj
+
+
+def _set_default_tensor_type(t):
+    """torch._C._set_default_tensor_type: warns once per process (TORCH_WARN_ONCE, before any check), at the
+    Python line that called it, as a C++ warning is; in torch that line is ``_C._set_default_tensor_type(t)``."""
+    import warnings
+    from ._user_warning import WARNED
     from ._dtype import set_default_dtype
-    warn_once("set_default_tensor_type", _DEFAULT_TYPE)
-    if isinstance(t, str):                       # torch imports the dotted name
-        head, _, name = t.partition(".")
-        if head != "torch":
-            raise ModuleNotFoundError(f"No module named '{head}'")
-        if name.startswith("cuda."):
-            raise TypeError(f"type {t} not available. Torch not compiled with CUDA enabled.")
-        t = getattr(_creation, name, None)
-        if t is None:
-            raise AttributeError(f"module 'torch' has no attribute '{name}'")
+    from . import _creation
+    if "set_default_tensor_type" not in WARNED:
+        WARNED.add("set_default_tensor_type")
+        warnings.warn(_DEFAULT_TYPE, UserWarning, stacklevel=3)     # past torch._C's wrapper to its caller
     if getattr(t, "__module__", "") == "torch.cuda" and isinstance(t, type):     # torch.cuda.FloatTensor
         raise TypeError(f"type torch.cuda.{t.__name__} not available. Torch not compiled with CUDA enabled.")
     if not isinstance(t, _creation._LegacyMeta):

@@ -17,6 +17,7 @@ from .sparse_adam import SparseAdam
 from ._adafactor import Adafactor
 from ._muon import Muon
 from ._stateless import swap_in_optimizer_params_and_state
+from . import _dynamo_lazy  # noqa: F401  (wraps Optimizer methods as torch._disable_dynamo does)
 
 # as torch's __init__ does: the optimizers' modules stay importable (``torch.optim.sgd``) but are not
 # attributes of the package, so ``dir(torch.optim)`` lists the classes only
@@ -26,7 +27,7 @@ del optimizer, sgd, adam, adamw, adamax, nadam, radam, rmsprop, adagrad, adadelt
 # glasstorch's own helper modules are no attributes of torch.optim, so ``dir(torch.optim)`` is torch's;
 # they stay importable (``from torch.optim._validate import ...`` finds them in sys.modules)
 for _helper in ("_asgd_foreach", "_blas_order", "_differentiable", "_differentiable_more", "_foreach_steps",
-                "_half_steps", "_lr_composite", "_lr_cyclic", "_validate"):
+                "_half_steps", "_dynamo_lazy", "_lr_composite", "_lr_cyclic", "_validate"):
     globals().pop(_helper, None)
 del _helper
 
