@@ -4,6 +4,9 @@
 ``torch._C._LinAlgError``; pickle finds both here (see ``_class_paths.py``)."""
 from ._generator import TensorGenerator as Generator  # noqa: F401
 from ._linalg_errors import LinAlgError as _LinAlgError  # noqa: F401
+from ._tensor_meta import _TensorMeta  # noqa: F401
+from ._file_reader import PyTorchFileReader  # noqa: F401
+from ._C_script import ScriptModule, ScriptObject  # noqa: F401
 from .autograd._graph_task import (current_graph_task_id as _current_graph_task_id,  # noqa: F401
                                    will_engine_execute_node as _will_engine_execute_node)
 from ._torch_function import (_disabled_torch_function_impl, DisableTorchFunction,  # noqa: F401,E402
@@ -20,6 +23,11 @@ def _log_api_usage_once(event):
     torchmetrics call it in their constructors, so it takes a string and does nothing."""
     if not isinstance(event, str):
         raise TypeError("bad argument type for built-in operation")
+
+
+def _set_default_tensor_type(t):
+    from ._api_legacy import _set_default_tensor_type as impl
+    return impl(t)
 
 
 def __getattr__(name):

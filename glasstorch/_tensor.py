@@ -17,6 +17,7 @@ from . import _tensor_math
 from ._tensor_surface import TensorSurface
 from ._tensor_random import TensorRandom
 from ._tensor_convert import TensorConvert
+from ._tensor_meta import _TensorMeta
 from . import _printing
 
 ndarray = np.ndarray
@@ -60,7 +61,7 @@ def _wrap(arr, rg=False):
     return t
 
 
-class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert):
+class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert, metaclass=_TensorMeta):
     __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_vc", "_accum", "_base", "_out_nr",
                  "__dict__", "__weakref__")
     __array_priority__ = 1000      # so ndarray * tensor defers to Tensor.__rmul__

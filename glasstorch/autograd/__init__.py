@@ -198,6 +198,7 @@ from .variable import Variable  # noqa: E402  (the pre-0.4 wrapper: a detached a
 
 from .function import Function  # noqa: E402
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
+from ._profiler_emit import kineto_available  # noqa: E402,F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from . import graph, function, gradcheck as _gc_module  # noqa: E402,F401
 

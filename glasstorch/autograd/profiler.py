@@ -10,6 +10,7 @@ import threading
 import time
 
 from .profiler_util import EventList, FunctionEvent
+from ._profiler_emit import emit_itt, emit_nvtx  # noqa: F401  (torch keeps them here)
 
 __all__ = ["profile", "record_function", "EventList", "FunctionEvent"]
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from .._tensor_meta import _TensorMeta
 from .._torch_function import _disabled_torch_function_impl
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
@@ -13,7 +14,7 @@ def _user_subclass(cls):
         not (cls.__module__ or "").startswith(("glasstorch", "torch."))
 
 
-class _ParameterMeta(type):
+class _ParameterMeta(_TensorMeta):
     def __instancecheck__(cls, instance):
         """A user's Tensor subclass made a Parameter keeps its class, marked ``_is_param``: it counts as one."""
         if type.__instancecheck__(cls, instance):
