@@ -41,6 +41,10 @@ MOVED = {
     "glasstorch._generator": {"TensorGenerator": "torch._C.Generator"},
     "glasstorch._tracing_state": {"TracingState": "torch.TracingState"},
     "glasstorch._linalg_errors": {"LinAlgError": "torch._C._LinAlgError"},
+    "glasstorch._tensor_meta": {"_TensorMeta": "torch._C._TensorMeta"},
+    "glasstorch._file_reader": {"PyTorchFileReader": "torch.PyTorchFileReader"},
+    "glasstorch.autograd._profiler_emit": {n: "torch.autograd.profiler." + n for n in ("emit_itt", "emit_nvtx")},
+    "glasstorch._C_script": {"ScriptModule": "torch.ScriptModule", "ScriptObject": "torch.ScriptObject"},
     "glasstorch._torch_function": {"DisableTorchFunction": "torch._C.DisableTorchFunction",
                                    "DisableTorchFunctionSubclass": "torch._C.DisableTorchFunctionSubclass"},
     "glasstorch._api_legacy": {"OutOfMemoryError": "torch.OutOfMemoryError"},
@@ -97,6 +101,8 @@ MOVED = {
     "glasstorch.futures": {"_CFuture": "torch.Future", "Future": "torch.jit.Future"},
     "glasstorch.utils.data._workers": {
         "WorkersIter": "torch.utils.data.dataloader._MultiProcessingDataLoaderIter"},
+    "glasstorch.utils.data._iter_base": {
+        "_BaseDataLoaderIter": "torch.utils.data.dataloader._BaseDataLoaderIter"},
 }
 
 # a pybind11 enum's ``__name__`` is not the tail of its qualname; everything else's is

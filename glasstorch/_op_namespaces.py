@@ -156,6 +156,9 @@ def _public_function(name):
     from glasstorch._aten_losses import SCHEMAS       # (their reduction defaults to mean, as an int)
     if name in SCHEMAS:
         return SCHEMAS[name]
+    from glasstorch._aten_private import ATEN          # (the operators without a torch.<name>)
+    if name in ATEN:
+        return ATEN[name]
     for owner in (glasstorch, functional):
         fn = getattr(owner, name, None) if not name.startswith("_") else None
         if callable(fn) and not isinstance(fn, type):

@@ -16,6 +16,8 @@ from itertools import chain
 from .graph import Graph
 from .graph_module import GraphModule
 from ._names import register_torch_name
+from ._compatibility import compatibility  # noqa: F401  (torch imports it here; fx extensions take it from here)
+from .._C_script import ScriptObject  # noqa: F401,E402  (torch._C.ScriptObject, which fx extensions test for here)
 from .node import has_side_effect, map_aggregate
 from .proxy import ParameterProxy, Proxy, Scope, ScopeContextManager, TracerBase, _tracing
 

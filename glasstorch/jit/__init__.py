@@ -22,6 +22,7 @@ from ._trace import TracerWarning, TracedModule, TopLevelTracedModule, TracingCh
     trace_module  # noqa: F401
 from ._serialization import save, load  # noqa: F401
 from ._freeze import freeze, optimize_for_inference, run_frozen_optimizations  # noqa: F401
+from .._jit_overload import _overload, _overload_method  # noqa: F401  (torch.jit's, from torch._jit_internal)
 
 Final = typing.Final
 

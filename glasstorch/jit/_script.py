@@ -299,8 +299,9 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
         if issubclass(obj, Module):
             raise RuntimeError(f"Type '{obj}' cannot be compiled since it inherits from nn.Module, pass an "
                                f"instance instead")
-        raise NotImplementedError(f"torch.jit.script of a class ({obj.__qualname__}): glasstorch does not emulate "
-                                  f"TorchScript classes")
+        # torch compiles a TorchScript class and hands back the very class, which Python runs as ever
+        # (PyG scripts its dataclasses at import); eagerly there is nothing to compile
+        return obj
     import types
     if isinstance(obj, types.FunctionType):
         if obj.__name__ == "<lambda>":

@@ -121,8 +121,32 @@ def _start_method(requested):
     return requested
 
 
+def _share_args(args):
+    """What pickling the arguments for a spawned child does to the parent's tensors: each one reachable
+    from ``args`` moves into shared memory (torch's tensor reduction), so the children's in-place changes
+    show in the parent.  A forked child pickles nothing, so the walk is made here (best effort: what
+    would not pickle is left as it is)."""
+    import io
+    from .._shared_memory import share_
+    from .._tensor import Tensor
+
+    class _Walk(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, Tensor) and not getattr(obj, "is_sparse", False) and not obj._is_meta:
+                share_(obj)
+                return int, ()
+            return NotImplemented
+    try:
+        _Walk(io.BytesIO()).dump(args)
+    except Exception:       # noqa: BLE001 - the fork needs no pickling; only the sharing is wanted
+        pass
+
+
 def start_processes(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
-    ctx = multiprocessing.get_context(_start_method(start_method))
+    method = _start_method(start_method)
+    if method != start_method:          # forked in place of spawn: share as spawn's pickling would
+        _share_args(args)
+    ctx = multiprocessing.get_context(method)
     processes, error_files = [], []
     for i in range(nprocs):
         fd, path = tempfile.mkstemp(prefix="glasstorch-spawn-")

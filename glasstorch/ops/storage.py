@@ -43,8 +43,28 @@ class UntypedStorage:
     """The memory a tensor and its views share: one object per allocation."""
     # no __slots__: torch's storage takes attributes, and its instance dict shows in sys.getsizeof
 
-    def __init__(self, array):
-        self._array = array
+    def __init__(self, *args, device=None):
+        if len(args) == 1 and isinstance(args[0], np.ndarray):      # glasstorch's own: the allocation itself
+            self._array = args[0]
+            return
+        if device is not None:
+            from .._device import check_device
+            check_device(device)
+        # torch's constructors: UntypedStorage() (empty), UntypedStorage(nbytes), UntypedStorage(byte values)
+        if not args:
+            self._array = np.zeros(0, np.uint8)
+        elif len(args) == 1 and isinstance(args[0], int):
+            self._array = np.zeros(args[0], np.uint8)     # (torch's bytes are uninitialized; these are zeros)
+        else:
+            self._array = np.array(args[0] if len(args) == 1 else args, np.uint8).reshape(-1)
+
+    @classmethod
+    def _new_shared(cls, size, *, device="cpu"):
+        """A new storage of ``size`` bytes in shared memory (what DataLoader workers collate into)."""
+        from .._device import check_device
+        check_device(device)
+        from .._shared_memory import _SharedMap
+        return cls(np.frombuffer(_SharedMap(max(size, 1)), dtype=np.uint8, count=size))
 
     def untyped(self):
         return self

@@ -116,6 +116,12 @@ class SparseTensor(Tensor):
     def is_coalesced(self):
         return self._coal
 
+    def _coalesced_(self, coalesced):
+        """Set the coalesced flag in place, trusting the caller (nothing is sorted or checked)."""
+        from .._sparse_index_conv import coalesced_flag
+        self._coal = coalesced_flag(coalesced)
+        return self
+
     def _indices(self):
         return _T_wrap(self._idx)
 

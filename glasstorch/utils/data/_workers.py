@@ -20,6 +20,7 @@ import numpy as np
 from ..._generator import default_generator
 from ._rng import random_int64
 from ._worker_errors import ExceptionWrapper
+from ._iter_base import _BaseDataLoaderIter
 
 _worker_info = None
 
@@ -145,7 +146,7 @@ class _Worker:
         np.random.set_state(np_state)
 
 
-class WorkersIter:
+class WorkersIter(_BaseDataLoaderIter):
     """One pass over a loader with workers; reused across epochs when ``persistent_workers``."""
 
     def __init__(self, loader, make_fetcher):

@@ -9,15 +9,21 @@ emulated in turn (``_workers.py``): torch's batch order, worker seeds, ``worker_
 """
 import os
 import warnings
-from typing import Generic
+from typing import Any, Callable, Generic, TypeVar
 
 from ._collate import default_collate, default_convert
 from ._rng import random_int64
 from .dataset import IterableDataset, _T_co
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 from ._workers import WorkersIter, get_worker_info
+from ._iter_base import _BaseDataLoaderIter
 
 __all__ = ["DataLoader", "get_worker_info"]
+
+# torch's typing aliases, which libraries import for their own annotations (opacus: _collate_fn_t)
+_T = TypeVar("_T")
+_worker_init_fn_t = Callable[[int], None]
+_collate_fn_t = Callable[[list[_T]], Any]
 
 
 class DataLoader(Generic[_T_co]):
@@ -224,7 +230,7 @@ def warn_pin_memory(loader):
                       "memory won't be used.", stacklevel=3)
 
 
-class _SingleProcessIter:
+class _SingleProcessIter(_BaseDataLoaderIter):
     """One pass over the loader: index, fetch, collate."""
 
     def __init__(self, loader):
@@ -249,3 +255,8 @@ class _SingleProcessIter:
         data = self._fetch(index)
         self._num_yielded += 1
         return data
+
+
+# torch's names of the iterators, which libraries import (PyG's loaders check for the multi-process one)
+_SingleProcessDataLoaderIter = _SingleProcessIter
+_MultiProcessingDataLoaderIter = WorkersIter
