@@ -30,11 +30,14 @@ newaxis = None
 
 from ._dtype import (bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64, bfloat16, dtype,
                      complex64, complex128, uint16, uint32, uint64,
+                     float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu,
                      get_default_dtype, set_default_dtype, promote_types, finfo, iinfo)
 from ._device import device, Size
 from ._tensor import Tensor
 from . import _tensor_math
 from . import _tensor_flags  # noqa: E402,F401  (is_xla, is_sparse_csr, ... on every tensor)
+from .autograd._saved_meta import install as _saved_meta  # noqa: E402  (grad_fn._saved_alpha, ...)
+_saved_meta()
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
                                  is_inference_mode_enabled)
 from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full, zeros_like, ones_like,
@@ -53,6 +56,8 @@ from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
 from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-level layer ops ...)
 from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_matmul, mvlgamma ...)
+from ._sparse_index_conv import _convert_indices_from_coo_to_csr, _convert_indices_from_csr_to_coo  # noqa: F401,E402
+from .ops.segment_reduce import segment_reduce as _segment_reduce  # noqa: F401,E402  (torch's alias, same function)
 from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norms, *_copy views ...)
 from ._api_sampler_ctc import *  # noqa: F401,F403  (grid_sampler_2d / _3d, _ctc_loss)
 from ._api_conv_softmax import *  # noqa: F401,F403  (convolution, _softmax, _log_softmax)
@@ -114,6 +119,7 @@ _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "li
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
          "quantization", "fx", "quasirandom", "_tensor_str", "futures"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
+from . import __config__  # noqa: E402  (torch.__config__: the build's summary, read at import by libraries)
 import pickle as _pickle  # noqa: E402  (torch.save's default pickle_module)
 
 
@@ -159,6 +165,12 @@ def __getattr__(name):
         from . import _legacy_storage
         if name in _legacy_storage.__all__:
             return getattr(_legacy_storage, name)
+    if name in ("ScriptModule", "ScriptObject"):      # torch._C's, exported at the top as well
+        from . import _C_script
+        return getattr(_C_script, name)
+    if name == "PyTorchFileReader":        # torch._C.PyTorchFileReader, exported at the top as well
+        from ._file_reader import PyTorchFileReader
+        return PyTorchFileReader
     if name == "TracingState":             # torch._C.TracingState, exported at the top as well
         from ._tracing_state import TracingState
         return TracingState

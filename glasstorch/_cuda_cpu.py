@@ -142,3 +142,5 @@ for _name in ("FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "Lo
 
 xpu = _module("torch.xpu", is_available=lambda: False, device_count=lambda: 0, manual_seed=lambda seed: None,
               manual_seed_all=lambda seed: None, synchronize=_no_cuda, empty_cache=lambda: None)
+from . import _cuda_graphs  # noqa: E402,F401  (torch.cuda.CUDAGraph, graph, ...)
+from . import _cudnn_flags  # noqa: E402,F401  (torch.backends.cudnn.flags / set_flags)

@@ -78,6 +78,14 @@ bfloat16 = _NameOnly("bfloat16", 2)
 # torch's "barebones" unsigned types: named (kornia keys a dict on them) but not stored
 uint16, uint32, uint64 = (_NameOnly(f"uint{8 * n}", n, 1) for n in (2, 4, 8))
 _WIDE_UNSIGNED = (uint16, uint32, uint64)
+# torch's 8-bit floats, named only (checkpoint loaders map "F8_E4M3" to one); finfo knows their limits:
+# name -> (eps, max, tiny), with min = -max except for the unsigned e8m0fnu (min = tiny)
+_FLOAT8 = {"float8_e4m3fn": (2.0 ** -3, 448.0, 2.0 ** -6), "float8_e5m2": (2.0 ** -2, 57344.0, 2.0 ** -14),
+           "float8_e4m3fnuz": (2.0 ** -3, 240.0, 2.0 ** -7), "float8_e5m2fnuz": (2.0 ** -3, 57344.0, 2.0 ** -15),
+           "float8_e8m0fnu": (1.0, 2.0 ** 127, 2.0 ** -127)}
+float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu = (_NameOnly(n, 1) for n in _FLOAT8)
+float8_e8m0fnu.is_signed = False
+_FLOAT8_TYPES = (float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
 _NAMES = {d.name: d for d in ALL}
@@ -100,7 +108,8 @@ UNSUPPORTED = ("bfloat16", "complex32", "chalf",
 
 
 def _by_name(name):
-    return {"bfloat16": bfloat16, "uint16": uint16, "uint32": uint32, "uint64": uint64}.get(name) or _NAMES[name]
+    named = {d.name: d for d in (bfloat16, uint16, uint32, uint64) + _FLOAT8_TYPES}
+    return named.get(name) or _NAMES[name]
 
 
 class _Default:
@@ -139,6 +148,10 @@ def _promote_pair(a, b):
     if a._cat == 4 or b._cat == 4:          # a quantized dtype (_quant_dtype.py)
         from ._quant_dtype import promote_error
         raise promote_error(a, b)
+    if a in _FLOAT8_TYPES or b in _FLOAT8_TYPES:
+        raise RuntimeError("Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{_SCALAR_TYPES.get(a.name, a.name.capitalize())} and "
+                           f"{_SCALAR_TYPES.get(b.name, b.name.capitalize())}")
     if a in _WIDE_UNSIGNED or b in _WIDE_UNSIGNED:
         # c10 gives these no rule against integers (uint64 would overflow int64): only a float wins
         if a.is_floating_point or b.is_floating_point:
@@ -287,6 +300,12 @@ class finfo:
             self.min = -self.max
             self.tiny = self.smallest_normal = 2.0 ** -126
             return
+        if type in _FLOAT8_TYPES:
+            self.dtype, self.bits, self.resolution = type.name, 8, 1.0
+            self.eps, self.max, self.tiny = _FLOAT8[type.name]
+            self.min = self.tiny if type is float8_e8m0fnu else -self.max
+            self.smallest_normal = self.tiny
+            return
         d = to_dtype(type) if type is not None else DEFAULT.float
         d = d.to_real()                        # torch.finfo(complex64) describes float32
         if not d.is_floating_point:
@@ -302,7 +321,7 @@ class finfo:
         self.resolution = 10.0 ** -int(fi.precision)    # as torch: 1e-06, not float32(1e-6)
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
                 f"smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 

@@ -19,5 +19,24 @@ def mark_static(t, index=None):
     return None
 
 
+def maybe_mark_dynamic(t, index):
+    return None
+
+
+def mark_static_address(t, guard=False):
+    """Tell cudagraphs that ``t`` keeps its address across calls; eager code only records the mark."""
+    from .._tensor import Tensor
+    if not isinstance(t, Tensor):
+        raise TypeError(f"mark_static_address expects a tensor but received {type(t)}")
+    t._dynamo_static_input_type = "guarded" if guard else "unguarded"
+
+
 def explain(f, *args, **kwargs):
     raise NotImplementedError("torch._dynamo.explain: glasstorch has no compiler to explain")
+
+
+# importing torch._dynamo adds a warnings filter (sympy's 'once' for its deprecations); any change to the
+# filters clears the once-per-location registries, so a warning already shown is shown again
+import warnings as _warnings  # noqa: E402
+getattr(_warnings, "_filters_mutated", None) and _warnings._filters_mutated()
+del _warnings

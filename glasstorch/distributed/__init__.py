@@ -14,4 +14,4 @@ from .distributed_c10d import (Backend, ReduceOp, ProcessGroup, Work, GroupMembe
 from .collectives import (all_reduce, broadcast, all_gather, all_gather_into_tensor, reduce, gather,  # noqa: F401
                           scatter, reduce_scatter, reduce_scatter_tensor, send, recv, isend, irecv, barrier,
                           all_gather_object, broadcast_object_list, gather_object, scatter_object_list,
-                          all_to_all)
+                          all_to_all, all_to_all_single)

@@ -8,7 +8,8 @@ from .distributed_c10d import ReduceOp, Work, _pg, _group_rank
 
 __all__ = ["all_reduce", "broadcast", "all_gather", "all_gather_into_tensor", "reduce", "gather", "scatter",
            "reduce_scatter", "reduce_scatter_tensor", "send", "recv", "isend", "irecv", "barrier",
-           "all_gather_object", "broadcast_object_list", "gather_object", "scatter_object_list", "all_to_all"]
+           "all_gather_object", "broadcast_object_list", "gather_object", "scatter_object_list", "all_to_all",
+           "all_to_all_single"]
 
 _COMBINE = {ReduceOp.SUM: np.add, ReduceOp.AVG: np.add, ReduceOp.PRODUCT: np.multiply, ReduceOp.MIN: np.minimum,
             ReduceOp.MAX: np.maximum, ReduceOp.BAND: np.bitwise_and, ReduceOp.BOR: np.bitwise_or,
@@ -142,6 +143,17 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
     lists = pg._exchange([_arr(t) for t in input_tensor_list])
     for out, lst in zip(output_tensor_list, lists):
         _write(out, lst[pg.rank()])
+    return _done(async_op)
+
+
+def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None, async_op=False):
+    """Rank r's piece i of ``input`` (split on dim 0, equally or by ``input_split_sizes``) lands as piece
+    r of rank i's ``output``."""
+    pg = _pg(group)
+    arr = _arr(input)
+    sizes = input_split_sizes or [arr.shape[0] // pg.size()] * pg.size()
+    pieces = np.split(arr, np.cumsum(sizes)[:-1])
+    _write(output, np.concatenate([lst[pg.rank()] for lst in pg._exchange(pieces)]))
     return _done(async_op)
 
 

@@ -273,7 +273,11 @@ def _view_of(g, base_arr, region):
     buf = np.empty_like(base_arr)          # same memory layout as the base
     buf[...] = g
     off, shape, strides, dtype = region
-    return buf, np.ndarray(shape, dtype, buffer=buf, offset=off, strides=strides) if buf.size else buf
+    if not buf.size:
+        return buf, buf
+    # a base dense in another order (a transposed tensor's) is handed over as its memory, in memory order
+    mem = buf if buf.flags.c_contiguous else buf.ravel(order="K")
+    return buf, np.ndarray(shape, dtype, buffer=mem, offset=off, strides=strides)
 
 
 class CopySlices(Node):

@@ -405,3 +405,9 @@ def treespec_pprint(treespec):
 
 
 from . import _pytree_size  # noqa: E402,F401  (torch.Size is a node once torch is imported)
+from ._pytree_named import (_dict_flatten, _dict_unflatten, _dict_flatten_with_keys,  # noqa: E402,F401
+                            _list_flatten, _list_unflatten, _list_flatten_with_keys, _tuple_flatten,
+                            _tuple_unflatten, _tuple_flatten_with_keys, _namedtuple_flatten, _namedtuple_unflatten,
+                            _namedtuple_flatten_with_keys, _ordereddict_flatten, _ordereddict_unflatten,
+                            _ordereddict_flatten_with_keys, _defaultdict_flatten, _defaultdict_unflatten,
+                            _defaultdict_flatten_with_keys, _deque_flatten, _deque_unflatten, _deque_flatten_with_keys)

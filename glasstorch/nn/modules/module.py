@@ -25,6 +25,7 @@ from ._hooks import (register_module_forward_pre_hook, register_module_forward_h
                      GLOBAL_FORWARD_WITH_KWARGS as _global_forward_hooks_with_kwargs,
                      GLOBAL_BACKWARD_PRE as _global_backward_pre_hooks, GLOBAL_BACKWARD as _global_backward_hooks)
 from ._repr import _addindent  # noqa: F401  (torch's home)
+from ._state_dict import _EXTRA_STATE_KEY_SUFFIX, _IncompatibleKeys  # noqa: F401  (torch's home)
 
 __all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook",
            "register_module_full_backward_pre_hook", "register_module_backward_hook",

@@ -1,0 +1,2 @@
+"""``torch.distributed.algorithms``: the join context for uneven inputs (join.py)."""
+from .join import Join, Joinable, JoinHook  # noqa: F401
