@@ -6,6 +6,7 @@ into ``x`` (``ops.inplace.commit``), so its graph node is the out-of-place op's,
 """
 from . import _ops_index as O
 from ._deprecated_overloads import rebind_blas as _blas_rebind  # x.addmm_(beta, alpha, m1, m2) & co
+from .ops._div_mode import UNSET     # rounding_mode not given vs None given (see there)
 
 
 def _ip(self, op, *args, **kwargs):
@@ -325,7 +326,7 @@ class TensorFill:
     def multiply_(self, other):
         return self.mul_(other)
 
-    def divide_(self, other, *, rounding_mode=None):
+    def divide_(self, other, *, rounding_mode=UNSET):
         return self.div_(other, rounding_mode=rounding_mode)
 
     def true_divide_(self, other):

@@ -6,6 +6,7 @@ behind ``a * b``, follow ``__mul__`` to ``ops.arithmetic.mul``.
 from numpy import ndarray as _ndarray
 
 from .ops._no_dim import KEEP as _KEEP, NO_DIM as _NO_DIM     # (a dim not given: see that file)
+from .ops._div_mode import UNSET     # rounding_mode not given (div.Tensor) vs None given (div.Tensor_mode)
 from ._deprecated_overloads import rebind as _legacy_rebind    # x.add_(alpha, other) & co
 
 _ar = _cmp = _conv = _red = _un = None
@@ -193,12 +194,12 @@ class TensorMath:
     def mul_(self, other):
         return _ar.mul_(self, other)
 
-    def div(self, other, *, rounding_mode=None):
+    def div(self, other, *, rounding_mode=UNSET):
         return div(self, other, rounding_mode=rounding_mode)
 
     divide = true_divide = div
 
-    def div_(self, other, *, rounding_mode=None):
+    def div_(self, other, *, rounding_mode=UNSET):
         return _ar.div_(self, other, rounding_mode=rounding_mode)
 
     def floor_divide(self, other):

@@ -21,6 +21,7 @@ __all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disa
            "register_multi_grad_hook", "GradientEdge", "get_gradient_edge", "increment_version"]
 
 _seq = itertools.count()
+_PY_NUMBERS = (bool, int, float, complex)
 _HIDDEN = frozenset(("_saved", "_saved_names", "_saved_tensors", "saved"))   # internals dir(grad_fn) leaves out
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -152,6 +153,9 @@ class Node:
                 if items is None:
                     raise RuntimeError(FREED)
                 x = self._saved_tensors(items)[saved.index(key)]
+                if x.__class__ in _PY_NUMBERS:     # a number operand: torch saved it as a wrapped 0-d tensor
+                    from ._saved_meta import wrapped_number
+                    return wrapped_number(self, key, x)
                 if getattr(x, "grad_fn", None) is self:
                     # torch keeps a node's own output without a reference to its Python object (no cycle)
                     # and unpacks a new tensor on each access: same data, version and grad_fn

@@ -20,6 +20,7 @@ from ._scalar_tail import after_fma as _tail  # a scalar `other`: torch's unfuse
 from ._half_scalar import original_second, rounded as _h16
 from ._half_axpy import half_axpy
 from ._inputs import two_numbers as _two_numbers
+from ._div_mode import UNSET, DivBackward2 as DivNoneBackward2
 
 _PY_NUMBERS = frozenset((int, float, complex, bool))     # (one test on the tensor path)
 
@@ -294,12 +295,13 @@ class DivBackward2(Node):
     __slots__ = ()
 
     def backward(self, g):
+        self.saved()        # unpacked as torch does: an operand changed in place since is an error
         z = self.m.zeros_like(g)
         return z, z
 
 
-def div(input, other, *, rounding_mode=None, out=None):
-    if rounding_mode is not None:
+def div(input, other, *, rounding_mode=UNSET, out=None):
+    if rounding_mode is not None and rounding_mode is not UNSET:
         return _out(_div_mode(input, other, rounding_mode), out, "div", (input, other))
     if input.__class__ in _PY_NUMBERS:
         input = _two_numbers(input, other)
@@ -315,7 +317,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         r = compute(np.true_divide, x, y, dt)
     r = _wrap(r)
     if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
-        node = DivBackward0()
+        node = DivBackward0() if rounding_mode is UNSET else DivNoneBackward2()
         if _rg(other):
             node.save(other, input)
         else:
@@ -353,7 +355,10 @@ def _div_mode(input, other, mode):
         q = as_array(np.floor_divide(x, y) if mode == "floor" else _int_trunc_div(x, y))
     r = _wrap(as_array(q))
     if needs_grad(input, other):
-        record(DivBackward2(), r, input, other)
+        node = DivBackward2()
+        node.rounding_mode = mode
+        node.save(other, input if _rg(other) else None)     # torch keeps them, though its gradient is zero
+        record(node, r, input, other)
     return r
 
 

@@ -12,6 +12,7 @@ from .._func_captures import LEVELS as _CAPTURE_LEVELS
 from .._functorch_active import DEPTH as _FUNCTORCH_DEPTH
 from .._vmap_inplace_target import check as _vmap_target_check
 from .arithmetic import _alpha, _axpy, _floor_divide, _grad_alpha, _is_t, _rg, add, div, mul, neg, pow, sub
+from ._div_mode import UNSET
 
 
 def add_(self, other, *, alpha=1):
@@ -59,9 +60,9 @@ def mul_(self, other):
     return commit(self, lambda: mul(_self_for(self, other), other), "mul", grad_inputs=(other,))
 
 
-def div_(self, other, *, rounding_mode=None):
+def div_(self, other, *, rounding_mode=UNSET):
     if _CAPTURE_LEVELS:
-        _captures.check(self, "aten::div_.Tensor" if rounding_mode is None else "aten::div_.Tensor_mode")
+        _captures.check(self, "aten::div_.Tensor" if rounding_mode is UNSET else "aten::div_.Tensor_mode")
     check_overlap(self, other)
     return commit(self, lambda: div(_self_for(self, other), other, rounding_mode=rounding_mode), "div",
                   grad_inputs=(other,))

@@ -30,9 +30,22 @@ SEQ_AS_TUPLE = (
     "/__w/pytorch/pytorch/torch/csrc/autograd/python_variable_indexing.cpp:{}.)")
 
 
+_NOT_SEQUENCES = (list, tuple, range, str, bytes, dict, Tensor, np.ndarray, np.generic, slice, int, float, complex)
+
+
+def sequence_items(obj):
+    """Any other Python sequence (PySequence_Check: its class has ``__getitem__`` and is no dict), as the
+    list of its items, which torch reads it as: a ``random_split`` Subset of indices indexes like the
+    list of those indices (an object without ``len()`` is Python's TypeError, as in torch)."""
+    if isinstance(obj, _NOT_SEQUENCES) or obj is None or obj is Ellipsis or not hasattr(type(obj), "__getitem__"):
+        return obj
+    return [obj[i] for i in range(len(obj))]
+
+
 def seq_as_tuple(index):
     """torch's treatSequenceAsTuple: a list (or other non-tuple sequence) shorter than 32 holding a
     tensor, a sequence, a slice, ``...`` or None is read as a tuple of indices, with a warning."""
+    index = sequence_items(index)
     if index.__class__ is str and 0 < len(index) < 32:     # a str is a sequence of strs to torch
         from .._user_warning import warn_at_caller
         warn_at_caller(SEQ_AS_TUPLE.format(349))
@@ -83,6 +96,7 @@ def parse(shape, index, byte_masks=None):
         index = (index,)
     items = []
     for it in index:
+        it = sequence_items(it)
         a = it._data if isinstance(it, Tensor) else it
         if isinstance(it, Tensor) and a.ndim and a.dtype in (np.bool_, np.uint8):
             note("mask_index", it)

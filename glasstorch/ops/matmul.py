@@ -9,6 +9,7 @@ small ones (``_gemm_order``, ``_gemm_small``), else ``np.matmul``.
 import numpy as np
 
 from ..autograd.graph import Node
+from ..autograd._saved_meta import mm_meta
 from . import _gemm_order, _gemm_small
 from .matmul_double import _col_major, _mm_grads_graph
 from ._common import GRAD, Tensor, _wrap, record, record1, needs_grad
@@ -33,6 +34,7 @@ def _record_product(node_cls, r, a, b):
         node.save(x if y._rg else None, y if x._rg else None)
         if node_cls is MmBackward0:         # the layouts its create_graph formulas choose by
             node.cols = (_col_major(a._data), _col_major(b._data))
+            mm_meta(node, "self", a, b)
         record(node, r, a, b)
     return r
 
@@ -380,6 +382,7 @@ def _addmm_like(node_cls, input, a, b, prod, beta, alpha, dtype=None, summed=Fal
         node.alpha, node.beta = alpha, beta
         if node_cls is AddmmBackward0:
             node.cols = (_col_major(a._data), _col_major(b._data))
+            mm_meta(node, "mat1", a, b)
         node.save(a if b._rg else None, b if a._rg else None)
         record(node, r, input, a, b)
     return r

@@ -7,6 +7,7 @@ and viewed back (``ViewBackward0`` on top).
 import numpy as np
 
 from ...autograd.graph import Node
+from ...autograd._saved_meta import mm_meta
 from ...ops._common import GRAD, Tensor, _wrap, record
 from ...ops import _gemm_order
 from ...ops._gemm_order import x_wt
@@ -93,11 +94,13 @@ def _linear2d(input, weight, bias):
             node = AddmmBackward0()
             node.need = (bias._rg, input._rg, weight._rg)
             node.save(input if weight._rg else None, wt if input._rg else None)
+            mm_meta(node, "mat1", input, wt)
             record(node, r, bias, input, wt)
         else:
             node = MmBackward0()
             node.need = (input._rg, weight._rg)
             node.save(wt if input._rg else None, input if weight._rg else None)
+            mm_meta(node, "self", input, wt)
             record(node, r, input, wt)
     return r
 

@@ -110,8 +110,23 @@ def graph(model, args, verbose=False, use_strict_trace=True):
     """(GraphDef, RunMetadata) for ``model(*args)``, as torch's ``add_graph`` writes them."""
     from ... import enable_grad
     from ...nn import Module
-    args = tuple(args) if isinstance(args, (list, tuple)) else (args,)
+    from ...jit import ScriptFunction
+    if not isinstance(model, ScriptFunction):
+        _ = model.training      # torch sets anything else to eval mode first: a plain function has none
     is_module = isinstance(model, Module)
+    try:
+        if args is None and (is_module or isinstance(getattr(model, "__self__", None), Module)):
+            # torch.jit.trace of a module without inputs takes its keyword inputs, which must be a dict
+            raise RuntimeError("example_kwarg_inputs should be a dict")
+        return _graph(model, args, verbose, is_module, enable_grad)
+    except RuntimeError as e:   # torch's add_graph reports a failed trace before raising it
+        print(e)
+        print("Error occurs, No graph saved")
+        raise
+
+
+def _graph(model, args, verbose, is_module, enable_grad):
+    args = tuple(args) if isinstance(args, (list, tuple)) else (args,)
     rec = _Recorder(model) if is_module else None
     try:
         names = list(inspect.signature(model.forward if is_module else model).parameters)
