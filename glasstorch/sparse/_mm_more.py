@@ -130,6 +130,13 @@ def dsmm(input, mat2):
     return glasstorch.mm(input, mat2)
 
 
+def _sspaddmm_method(self, mat1, mat2, *, beta=1, alpha=1):
+    return sspaddmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+
+_sspaddmm_method.__name__ = _sspaddmm_method.__qualname__ = "sspaddmm"      # Tensor.sspaddmm, as torch names it
+
+
 def install(namespace):
     """torch.hspmm / smm / sspaddmm / hsmm / dsmm, and Tensor.sparse_mask (a method dense tensors lacked)."""
     from .._tensor import Tensor
@@ -138,5 +145,4 @@ def install(namespace):
         namespace[fn.__name__] = fn
     Tensor.sparse_mask = sparse_mask
     Tensor.smm = SparseTensor.smm = smm          # (dense tensors have both methods in torch: they raise)
-    Tensor.sspaddmm = SparseTensor.sspaddmm = lambda self, mat1, mat2, *, beta=1, alpha=1: sspaddmm(self, mat1, mat2, beta=beta,
-                                                                                     alpha=alpha)
+    Tensor.sspaddmm = SparseTensor.sspaddmm = _sspaddmm_method
