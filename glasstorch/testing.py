@@ -117,6 +117,13 @@ def _tolerances(dtypes, rtol, atol):
     return max(p[0] for p in pairs), max(p[1] for p in pairs)
 
 
+def _keys_mismatch(actual, expected):
+    """torch's error for two mappings whose keys differ (assert_close, and TestCase.assertEqual)."""
+    return AssertionError(f"The keys of the mappings do not match:\n"
+                          f"Missing keys in the actual mapping: {sorted(set(expected) - set(actual))}\n"
+                          f"Additional keys in the actual mapping: {sorted(set(actual) - set(expected))}")
+
+
 def _fail(msg, default):
     """torch's report: ``msg`` replaces the generated message; a callable ``msg`` rewrites it."""
     if callable(msg):
@@ -207,9 +214,7 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         return
     if isinstance(actual, collections.abc.Mapping) and isinstance(expected, collections.abc.Mapping):
         if set(actual) != set(expected):
-            raise AssertionError(f"The keys of the mappings do not match:\n"
-                                 f"Missing keys in the actual mapping: {sorted(set(expected) - set(actual))}\n"
-                                 f"Additional keys in the actual mapping: {sorted(set(actual) - set(expected))}")
+            raise _keys_mismatch(actual, expected)
         for k in expected:
             try:
                 assert_close(actual[k], expected[k], rtol=rtol, atol=atol, equal_nan=equal_nan,

@@ -87,9 +87,7 @@ def _equal(x, y, rtol, atol, equal_nan, exact_dtype, msg):
         return
     if isinstance(x, collections.abc.Mapping) and isinstance(y, collections.abc.Mapping):
         if set(x) != set(y):
-            raise AssertionError(f"The keys of the mappings do not match:\n"
-                                 f"Missing keys in the actual mapping: {sorted(set(y) - set(x))}\n"
-                                 f"Additional keys in the actual mapping: {sorted(set(x) - set(y))}")
+            raise _t._keys_mismatch(x, y)
         for k in y:
             _item(x[k], y[k], rtol, atol, equal_nan, exact_dtype, msg, repr(k))
         return
