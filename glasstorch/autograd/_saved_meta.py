@@ -5,8 +5,8 @@ each as ``grad_fn._saved_<name>`` (torchviz's ``make_dot(show_attrs=True)`` prin
 
 * ``AddBackward0`` / ``SubBackward0`` / ``RsubBackward0`` / ``RsubBackward1``: ``alpha``;
 * ``SumBackward0``: ``self_sym_sizes``; ``MeanBackward0``: that and ``self_sym_numel``;
-  ``SumBackward1`` / ``MeanBackward1`` add ``keepdim`` (their ``dim``, the dims as the caller wrote
-  them, negative ones wrapped to unsigned, is not kept: glasstorch keeps only the normalized axes);
+  ``SumBackward1`` / ``MeanBackward1`` add ``keepdim`` and ``dim``, the dims as the caller wrote them
+  (negative ones wrapped to unsigned 64-bit, as torch's node keeps them);
 * ``ViewBackward0`` / ``UnsafeViewBackward0``: ``self_sym_sizes``, the input's shape;
 * ``MmBackward0`` / ``AddmmBackward0``: each operand's ``*_sym_sizes`` always, its ``*_sym_strides`` only
   where that operand requires grad (its own formula is the one that needs them; else ``()``);
@@ -98,6 +98,7 @@ def install():
     reduction.MeanBackward1._saved_self_sym_numel = numel
     for cls in (reduction.SumBackward1, reduction.MeanBackward1):
         cls._saved_keepdim = _prop(lambda self: bool(self.keepdim))
+        cls._saved_dim = _prop(lambda self: _dims_written(getattr(self, "dim", None)))
     shape.ViewBackward0._saved_self_sym_sizes = sizes
     for cls in (loss.MseLossBackward0, loss.SmoothL1LossBackward0, loss.HuberLossBackward0):
         cls._saved_names = ("self", "target")
@@ -105,6 +106,14 @@ def install():
     arithmetic.DivBackward2._saved_names = ("attr:rounding_mode", "other", "self")     # (floor, trunc)
     loss.SmoothL1LossBackward0._saved_beta = _prop(lambda self: self.params["beta"])
     loss.HuberLossBackward0._saved_delta = _prop(lambda self: self.params["delta"])
+
+
+def _dims_written(dim):
+    """torch's ``_saved_dim``: the dims as the caller wrote them, kept as unsigned 64-bit ints (so -1 reads
+    18446744073709551615); none given (a whole-tensor sum with ``keepdim``) reads ``()``."""
+    if dim is None:
+        return ()
+    return tuple(int(d) % (1 << 64) for d in ((dim,) if hasattr(dim, "__index__") else dim))
 
 
 def _numel(shape):

@@ -62,7 +62,7 @@ def sum(self, dim=NO_DIM, keepdim=KEEP, *, dtype=None, **numpy_names):
                 else:
                     r = _reduce_add(x, d, None, None, keepdim)
                 if self._rg or GRAD.inference:
-                    return _red._summed(r, self, d, keepdim)
+                    return _red._summed(r, self, d, keepdim, dim)
                 return _plain(r)
     if numpy_names:
         _numpy_keywords("sum", numpy_names)

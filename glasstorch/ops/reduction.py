@@ -70,7 +70,7 @@ class SumBackward0(Node):
 
 class SumBackward1(Node):
     """y = sum(x, dims)   ->   dx = g with the summed dims restored, broadcast to x's shape"""
-    __slots__ = ("shape", "axes", "keepdim")
+    __slots__ = ("shape", "axes", "keepdim", "dim")        # dim: the dims as the caller wrote them
 
     def backward(self, g):
         return (expand_back(g, self.shape, self.axes, self.keepdim),)
@@ -110,7 +110,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
             # (_sum_over); the rest is one NumPy call
             r = _sum_over(x, dim, keepdim) if x.size == x.shape[dim] or -nd <= dim < nd - 1 and dim != -1 or \
                 x.flags.c_contiguous or _strided_rows(x) else _reduce_add(x, dim, None, None, keepdim)
-            return _summed(r, input, dim + nd if dim < 0 else dim, keepdim)
+            return _summed(r, input, dim + nd if dim < 0 else dim, keepdim, dim)
     if dim is NO_DIM:                   # no dim given: torch's no-dim overload, which takes no keepdim
         if (keepdim is not KEEP or keepdims is not None) and axis is None:
             keepdim_without_dim("sum", input, keepdim if keepdims is None else keepdims, dtype=dtype)
@@ -164,7 +164,7 @@ def tensor_sum(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepdi
         r = _reduce_add(x, axes if nd else None, odt, None, keepdim)
     else:
         r = _add_reduce(x, axes if nd else None, keepdim, odt)
-    return _summed(r, input, axes if nd else (), keepdim)
+    return _summed(r, input, axes if nd else (), keepdim, dim)
 
 
 def _contiguous_rows(x, dim):
@@ -246,8 +246,9 @@ def _leading(x, axes, keepdim):
 from ._layout import contig  # noqa: E402
 
 
-def _summed(r, input, axes, keepdim):
-    """The tensor for a sum over ``axes`` (a tuple, or one axis as an int), its SumBackward1 recorded."""
+def _summed(r, input, axes, keepdim, dim=None):
+    """The tensor for a sum over ``axes`` (a tuple, or one axis as an int), its SumBackward1 recorded (``dim``:
+    the dims as written, which torch's node keeps as ``_saved_dim``)."""
     x = input._data
     r = _wrap(r if r.__class__ is np.ndarray and x.flags.c_contiguous and x.size else contig(np.asarray(r)))
     if GRAD.enabled and input._rg:
@@ -255,6 +256,7 @@ def _summed(r, input, axes, keepdim):
         node.shape = input._data.shape
         node.axes = (axes,) if axes.__class__ is int else axes
         node.keepdim = keepdim
+        node.dim = dim
         record1(node, r, input)
     return r
 
@@ -269,7 +271,7 @@ class MeanBackward0(Node):
 
 class MeanBackward1(Node):
     """y = mean(x, dims)   ->   dx = g restored and broadcast, / (elements per mean)"""
-    __slots__ = ("shape", "axes", "keepdim", "n")
+    __slots__ = ("shape", "axes", "keepdim", "n", "dim")
 
     def backward(self, g):
         return (expand_back(g, self.shape, self.axes, self.keepdim) / self.n,)
@@ -379,6 +381,7 @@ def tensor_mean(input, dim=NO_DIM, keepdim=KEEP, *, dtype=None, axis=None, keepd
         node.shape = x.shape
         node.axes = axes if x.ndim else ()
         node.keepdim = keepdim
+        node.dim = dim
         n = 1
         for a in node.axes:
             n *= x.shape[a]
