@@ -12,7 +12,8 @@ each as ``grad_fn._saved_<name>`` (torchviz's ``make_dot(show_attrs=True)`` prin
   where that operand requires grad (its own formula is the one that needs them; else ``()``);
 * ``MseLossBackward0``, ``SmoothL1LossBackward0`` (``beta``), ``HuberLossBackward0`` (``delta``):
   ``reduction`` as torch's enum (0 none, 1 mean, 2 sum);
-* ``DivBackward2``: ``rounding_mode``.
+* ``DivBackward2``: ``rounding_mode``;
+* ``NansumBackward0``: ``self``, ``dim`` (None when not given) and ``keepdim``.
 
 A Python number saved as an operand (``a * 2``'s ``_saved_other``) reads as torch's wrapped 0-d tensor.
 
@@ -96,6 +97,12 @@ def install():
     numel = _prop(lambda self: _numel(self.shape))
     reduction.MeanBackward0._saved_self_sym_numel = numel
     reduction.MeanBackward1._saved_self_sym_numel = numel
+    from ..ops import misc_more
+    misc_more.NansumBackward0._saved_names = ("self",)
+    misc_more.NansumBackward0._saved_keepdim = _prop(lambda self: bool(self.keepdim))
+    # (no dim given reads None here: nansum's dim is optional in its schema, sum's dim list is not)
+    misc_more.NansumBackward0._saved_dim = _prop(
+        lambda self: None if getattr(self, "dim", None) is None else _dims_written(self.dim))
     for cls in (reduction.SumBackward1, reduction.MeanBackward1):
         cls._saved_keepdim = _prop(lambda self: bool(self.keepdim))
         cls._saved_dim = _prop(lambda self: _dims_written(getattr(self, "dim", None)))

@@ -20,7 +20,7 @@ def _is_array(g):
 # ---- nan-ignoring reductions ------------------------------------------------------------------------
 class NansumBackward0(Node):
     """y = sum of the non-nan x   ->   dx = g where x is not nan, else 0"""
-    __slots__ = ("axes", "keepdim")
+    __slots__ = ("axes", "keepdim", "dim")       # dim: as the caller wrote it (torch's _saved_dim)
 
     def backward(self, g):
         x, = self.saved()
@@ -47,7 +47,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         r = _sum(_wrap(x), dim, keepdim, dtype=dtype)
     if GRAD.enabled and input._rg:
         node = NansumBackward0()
-        node.axes, node.keepdim = dims_of(dim, x.ndim) if x.ndim else (), keepdim
+        node.axes, node.keepdim, node.dim = dims_of(dim, x.ndim) if x.ndim else (), keepdim, dim
         node.save(input)
         record1(node, r, input)
     return r

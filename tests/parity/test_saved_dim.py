@@ -43,3 +43,21 @@ def test_saved_dim_any_dims(shape, data):
     one = data.draw(st.booleans()) and len(dims) == 1
     arg = dims[0] if one else tuple(dims)
     _both(lambda m: _node(getattr(m.ones(*shape, requires_grad=True), op)(arg, keepdim=keep).grad_fn))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.nansum(),
+    lambda m, x: x.nansum(-1),
+    lambda m, x: m.nansum(x, (0, 1), keepdim=True),
+    lambda m, x: m.nansum(x, dim=[]),
+    lambda m, x: x.nanmean(0),
+])
+def test_nansum_saved_values(fn):
+    def run(m):
+        x = m.tensor([[1.0, float("nan"), 2.0], [3.0, 4.0, float("nan")]], requires_grad=True)
+        node = fn(m, x).grad_fn
+        while node.name() != "NansumBackward0":          # nanmean: a division on top
+            node = node.next_functions[0][0]
+        return (node._saved_dim, node._saved_keepdim, node._saved_self is x,
+                sorted(a for a in dir(node) if a.startswith(("_saved", "_raw_saved"))))
+    _both(run)
