@@ -110,7 +110,6 @@ def install():
     for cls in (loss.MseLossBackward0, loss.SmoothL1LossBackward0, loss.HuberLossBackward0):
         cls._saved_names = ("self", "target")
         cls._saved_reduction = _prop(lambda self: _REDUCTION[self.reduction])
-    arithmetic.DivBackward2._saved_names = ("attr:rounding_mode", "other", "self")     # (floor, trunc)
     loss.SmoothL1LossBackward0._saved_beta = _prop(lambda self: self.params["beta"])
     loss.HuberLossBackward0._saved_delta = _prop(lambda self: self.params["delta"])
 

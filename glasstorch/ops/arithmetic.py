@@ -20,7 +20,7 @@ from ._scalar_tail import after_fma as _tail  # a scalar `other`: torch's unfuse
 from ._half_scalar import original_second, rounded as _h16
 from ._half_axpy import half_axpy
 from ._inputs import two_numbers as _two_numbers
-from ._div_mode import UNSET, DivBackward2 as DivNoneBackward2
+from ._div_mode import UNSET
 
 _PY_NUMBERS = frozenset((int, float, complex, bool))     # (one test on the tensor path)
 
@@ -291,10 +291,14 @@ class DivBackward0(Node):
 
 
 class DivBackward2(Node):
-    """z = floor/trunc(a / b)   ->   no gradient flows (zeros), as torch"""
-    __slots__ = ()
+    """z = div(a, b, rounding_mode=m)   ->   m None (written out): as DivBackward0;  m floor/trunc: no
+    gradient flows (zeros), as torch"""
+    __slots__ = ("rounding_mode",)
+    _saved_names = ("attr:rounding_mode", "other", "self")
 
     def backward(self, g):
+        if self.rounding_mode is None:
+            return DivBackward0.backward(self, g)
         self.saved()        # unpacked as torch does: an operand changed in place since is an error
         z = self.m.zeros_like(g)
         return z, z
@@ -317,7 +321,11 @@ def div(input, other, *, rounding_mode=UNSET, out=None):
         r = compute(np.true_divide, x, y, dt)
     r = _wrap(r)
     if GRAD.enabled and (getattr(input, "_rg", False) or getattr(other, "_rg", False)):
-        node = DivBackward0() if rounding_mode is UNSET else DivNoneBackward2()
+        if rounding_mode is UNSET:
+            node = DivBackward0()
+        else:                                   # rounding_mode=None written out: torch's div.Tensor_mode
+            node = DivBackward2()
+            node.rounding_mode = None
         if _rg(other):
             node.save(other, input)
         else:
