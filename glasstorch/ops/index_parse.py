@@ -30,7 +30,8 @@ SEQ_AS_TUPLE = (
     "/__w/pytorch/pytorch/torch/csrc/autograd/python_variable_indexing.cpp:{}.)")
 
 
-_NOT_SEQUENCES = (list, tuple, range, str, bytes, dict, Tensor, np.ndarray, np.generic, slice, int, float, complex)
+# the common index kinds first: isinstance tries them in turn (and Tensor's metaclass makes a miss on it cost more)
+_NOT_SEQUENCES = (int, slice, Tensor, list, tuple, np.ndarray, np.generic, range, str, bytes, dict, float, complex)
 
 
 def sequence_items(obj):
