@@ -25,11 +25,19 @@ def nt_dot8(x, y):
     out = np.empty((m, p), np.float32)
     step = max(1, _ROWS_TERMS // (8 * p))
     for r in range(0, m, step):
-        lanes = x[r:r + step, None, :] * w[None, :, :]      # each product rounded into its lane
-        lanes += 0.0                            # lanes start from +0: a -0 product gives +0
-        half = lanes[..., :4] + lanes[..., 4:]  # the upper 128 bits onto the lower
-        out[r:r + step] = (half[..., 0] + half[..., 2]) + (half[..., 1] + half[..., 3])
+        out[r:r + step] = _register_sums(x[r:r + step], w, 1)
     return out
+
+
+def _register_sums(xr, w, nb):
+    """Each entry's AVX register over the first ``nb`` blocks of eight products, summed horizontally:
+    (rows of ``xr``, rows of ``w``) numbers."""
+    lanes = xr[:, None, :8] * w[None, :, :8]   # each product rounded into its lane
+    lanes += 0.0                                # lanes start from +0: a -0 product gives +0
+    for b in range(1, nb):
+        lanes += xr[:, None, 8 * b:8 * b + 8] * w[None, :, 8 * b:8 * b + 8]
+    half = lanes[..., :4] + lanes[..., 4:]      # the upper 128 bits onto the lower
+    return (half[..., 0] + half[..., 2]) + (half[..., 1] + half[..., 3])
 
 
 def nt_dot_blocks(x, y):
@@ -56,11 +64,7 @@ def nt_dot_blocks(x, y):
     step = max(1, _ROWS_TERMS // (8 * p))
     for r in range(0, m, step):
         xr = x[r:r + step]
-        lanes = np.zeros((xr.shape[0], p, 8), np.float32)
-        for b in range(nb):
-            lanes += xr[:, None, 8 * b:8 * b + 8] * w[None, :, 8 * b:8 * b + 8]
-        half = lanes[..., :4] + lanes[..., 4:]
-        s = (half[..., 0] + half[..., 2]) + (half[..., 1] + half[..., 3])
+        s = _register_sums(xr, w, nb)
         for t in range(8 * nb, k):
             s += xr[:, None, t] * w[None, :, t]
         out[r:r + step] = s
