@@ -4,6 +4,8 @@
 __all__ = ["BlockMask", "flex_attention", "create_block_mask", "create_mask", "noop_mask", "and_masks", "or_masks",
            "AuxRequest", "AuxOutput"]
 
+from ..._dtype import bool_
+
 _DEFAULT_SPARSE_BLOCK_SIZE = 128
 
 
@@ -46,7 +48,7 @@ def create_mask(mod_fn, B, H, Q_LEN, KV_LEN, device="cuda"):
 
 def noop_mask(batch, head, token_q, token_kv):
     """The mask that keeps everything."""
-    return batch.new_ones(size=(), dtype=__import__("glasstorch").bool)
+    return batch.new_ones(size=(), dtype=bool_)
 
 
 def and_masks(*mask_mods):
@@ -54,7 +56,7 @@ def and_masks(*mask_mods):
         raise RuntimeError(f"All inputs should be callable mask_mods: {mask_mods}")
 
     def and_mask(b, h, q_idx, kv_idx):
-        result = b.new_ones((), dtype=__import__("glasstorch").bool)
+        result = b.new_ones((), dtype=bool_)
         for mod in mask_mods:
             result = result & mod(b, h, q_idx, kv_idx)
         return result
@@ -66,7 +68,7 @@ def or_masks(*mask_mods):
         raise RuntimeError(f"All inputs should be callable mask_mods: {mask_mods}")
 
     def or_mask(b, h, q_idx, kv_idx):
-        result = b.new_zeros((), dtype=__import__("glasstorch").bool)
+        result = b.new_zeros((), dtype=bool_)
         for mod in mask_mods:
             result = result | mod(b, h, q_idx, kv_idx)
         return result
