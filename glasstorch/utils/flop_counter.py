@@ -4,9 +4,9 @@ torch counts at the aten level with formulas registered per op: ``mm``/``addmm``
 ``bmm``/``baddbmm``: ``2*b*m*k*n``; ``convolution``: ``2 * batch * prod(weight.shape) *
 prod(out spatial)``.  glasstorch has no aten dispatch, so this mode watches the torch-level calls
 and charges each to the aten op torch would lower it to (``F.linear`` with a bias on a 2-D input
--> ``addmm``, without one -> ``mm``; ``matmul`` folds into ``mm`` when the second operand is 2-D
-(or is batched and requires grad while the first is not), else ``bmm``; matrix-vector products
-are not counted, as torch has no formula for ``mv``/``dot``).
+-> ``addmm``, without one -> ``mm``; ``matmul`` -> ``mm`` where glasstorch's matmul folds its batch
+as torch's does (``ops.matmul._folds``), else ``bmm``; matrix-vector products are not counted, as
+torch has no formula for ``mv``/``dot``).
 Counts are kept under ``"Global"`` and under every module being run (the root by its class name,
 the others as ``Root.child.grandchild``), as torch's ModuleTracker names them.
 """
@@ -14,6 +14,7 @@ from collections import defaultdict
 from math import prod
 
 from .._function_mode import TorchFunctionMode
+from ..ops.matmul import _folds
 
 __all__ = ["FlopCounterMode"]
 
@@ -35,9 +36,7 @@ def _matmul(a, b):
     if da == 0 or db == 0 or db == 1:
         return None                                      # dot / mv / errors: no formula
     k, n = b.shape[-2], b.shape[-1]
-    if db == 2:                                          # folded into one mm
-        return "mm", 2 * prod(a.shape[:-1]) * k * n
-    if da <= 2 and db >= 3 and b.requires_grad:         # torch folds this case only for a grad-needing b
+    if da <= 2 and db == 2 or _folds(a, b):             # one mm (a batched side flattened: matmul's should_fold)
         return "mm", 2 * prod(a.shape[:-1]) * k * prod(b.shape[:-2]) * n
     m = 1 if da == 1 else a.shape[-2]
     batch = 1

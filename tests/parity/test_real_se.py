@@ -175,6 +175,25 @@ def test_flops_matmul(batch, mm, k, n, a_vec, grad, bdims):
     _both(lambda m: _counts(m, run))
 
 
+@pytest.mark.parametrize("a_shape, b_shape, a_grad, b_grad, transposed", [
+    ((4, 5), (3, 5, 6), True, False, False),     # a 2-d left factor needing grad: folded (mm)
+    ((4, 5), (3, 5, 6), False, True, False),     # only the batched side needing grad: bmm
+    ((5,), (3, 5, 6), False, True, False),
+    ((5,), (3, 5, 6), True, False, False),
+    ((3, 4, 5), (5, 6), False, False, False),    # a contiguous batch @ a matrix: folded
+    ((2, 4, 5), (5, 6), False, False, True),     # a batch whose flattening needs a copy: bmm
+    ((2, 4, 5), (5, 6), False, True, True),      # ... unless the matrix needs grad
+])
+def test_flops_matmul_fold_rule(a_shape, b_shape, a_grad, b_grad, transposed):
+    """matmul counts as mm exactly where torch's should_fold folds it, else as bmm."""
+    def run(m):
+        a = m.ones(*a_shape, requires_grad=a_grad)
+        if transposed:
+            a = m.ones(a_shape[0], a_shape[2], a_shape[1], requires_grad=a_grad).transpose(1, 2)
+        a @ m.ones(*b_shape, requires_grad=b_grad)
+    _both(lambda m: _counts(m, run))
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 4), st.lists(st.integers(1, 3), max_size=3), st.integers(1, 4), st.booleans(),
        st.booleans())
