@@ -46,6 +46,10 @@ def t_mm(a, b):
 def mm(x, y):
     """``x @ y`` for 2-d arrays: where ``x`` is a transposed view (``g.t() @ x``, F-contiguous) in the order
     torch gets (``t_mm``), else NumPy's BLAS."""
+    if x.shape[-1] != y.shape[0]:
+        # sizes that do not match: NumPy's ValueError, which the callers turn into torch's error (the
+        # kernels below index by x's k alone, and would broadcast or cut the other operand instead)
+        return x @ y
     if x.ndim == 2 == y.ndim and x.shape[1] == 1 == y.shape[0] and x.shape[0] > 1 < y.shape[1] \
             and x.dtype == y.dtype and x.dtype.char in "fd":
         # k == 1 (an outer product): MKL writes each product itself, not 0 + product, so a -0 stays -0
