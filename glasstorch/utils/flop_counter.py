@@ -3,10 +3,10 @@
 torch counts at the aten level with formulas registered per op: ``mm``/``addmm``: ``2*m*k*n``;
 ``bmm``/``baddbmm``: ``2*b*m*k*n``; ``convolution``: ``2 * batch * prod(weight.shape) *
 prod(out spatial)``.  glasstorch has no aten dispatch, so this mode watches the torch-level calls
-and charges each to the aten op torch would lower it to (``F.linear`` with a bias on a 2-D input
--> ``addmm``, without one -> ``mm``; ``matmul`` -> ``mm`` where glasstorch's matmul folds its batch
-as torch's does (``ops.matmul._folds``), else ``bmm``; matrix-vector products are not counted, as
-torch has no formula for ``mv``/``dot``).
+and charges each to the aten op torch would lower it to (``F.linear`` with a bias on a 2-D or
+contiguous input -> ``addmm``, else as ``matmul(x, W.t())``; ``matmul`` -> ``mm`` where glasstorch's
+matmul folds its batch as torch's does (``ops.matmul._folds``), else ``bmm``; matrix-vector products
+are not counted, as torch has no formula for ``mv``/``dot``).
 Counts are kept under ``"Global"`` and under every module being run (the root by its class name,
 the others as ``Root.child.grandchild``), as torch's ModuleTracker names them.
 """
@@ -36,8 +36,10 @@ def _matmul(a, b):
     if da == 0 or db == 0 or db == 1:
         return None                                      # dot / mv / errors: no formula
     k, n = b.shape[-2], b.shape[-1]
-    if da <= 2 and db == 2 or _folds(a, b):             # one mm (a batched side flattened: matmul's should_fold)
-        return "mm", 2 * prod(a.shape[:-1]) * k * prod(b.shape[:-2]) * n
+    if da <= 2 and db == 2:
+        return "mm", 2 * prod(a.shape[:-1]) * k * n
+    if _folds(a, b):            # the batched side flattened (matmul's should_fold): one mm, or mv for a vector
+        return None if da == 1 else ("mm", 2 * prod(a.shape[:-1]) * k * prod(b.shape[:-2]) * n)
     m = 1 if da == 1 else a.shape[-2]
     batch = 1
     for x, y in zip(reversed(a.shape[:-2]), reversed(b.shape[:-2])):
@@ -50,12 +52,9 @@ def _matmul(a, b):
 def _linear(x, w, bias=None):
     if x.dim() == 0 or w.dim() != 2:
         return None
-    flops = 2 * prod(x.shape[:-1]) * w.shape[1] * w.shape[0]
-    if x.dim() == 1:
-        return "mm", flops
-    if bias is not None and (x.dim() == 2 or (x.dim() == 3 and x.is_contiguous())):
-        return "addmm", flops
-    return "mm", flops
+    if bias is not None and (x.dim() == 2 or x.is_contiguous()):     # one addmm on the input seen as 2-d
+        return "addmm", 2 * prod(x.shape[:-1]) * w.shape[1] * w.shape[0]
+    return _matmul(x, w.t())            # torch's matmul(x, W.t()), the bias (if any) added after
 
 
 def _conv(x, w, out):

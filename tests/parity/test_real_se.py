@@ -19,6 +19,7 @@ Fixed in glasstorch:
   column and "Total Flops" from it): mm/addmm/bmm/baddbmm/matmul/linear/conv counts as torch's
   aten-level formulas, per module as torch's ModuleTracker names them.
 """
+import importlib
 import io
 import os
 import tempfile
@@ -154,8 +155,14 @@ def test_kineto_available():
 
 # ---- FlopCounterMode --------------------------------------------------------------------------
 
+def _mode(m):
+    # imported by name: ``m.utils.flop_counter`` is an attribute only once something has imported it, and
+    # an AttributeError on both sides would compare equal
+    return importlib.import_module(m.__name__ + ".utils.flop_counter").FlopCounterMode
+
+
 def _counts(m, run, **kw):
-    fc = m.utils.flop_counter.FlopCounterMode(display=False, **kw)
+    fc = _mode(m)(display=False, **kw)
     with fc:
         run(m)
     return fc.get_total_flops(), {k: {str(op): n for op, n in v.items()} for k, v in fc.get_flop_counts().items()}
@@ -191,6 +198,19 @@ def test_flops_matmul_fold_rule(a_shape, b_shape, a_grad, b_grad, transposed):
         if transposed:
             a = m.ones(a_shape[0], a_shape[2], a_shape[1], requires_grad=a_grad).transpose(1, 2)
         a @ m.ones(*b_shape, requires_grad=b_grad)
+    _both(lambda m: _counts(m, run))
+
+
+@pytest.mark.parametrize("shape, contiguous, w_grad, bias", [
+    ((2, 3, 4), False, False, True), ((2, 3, 4), False, True, True), ((2, 3, 4), False, False, False),
+    ((1, 1, 1, 4), False, False, True), ((4,), True, False, True), ((4,), True, False, False),
+    ((2, 2, 3, 4), True, False, True), ((2, 2, 3, 4), False, True, False),
+])
+def test_flops_functional_linear(shape, contiguous, w_grad, bias):
+    """F.linear: addmm on a 2-d or contiguous input with a bias, else matmul(x, W.t())'s op."""
+    def run(m):
+        x = m.ones(*shape) if contiguous else m.ones(shape[-1], *shape[:-1]).movedim(0, -1)
+        m.nn.functional.linear(x, m.ones(5, 4, requires_grad=w_grad), m.ones(5) if bias else None)
     _both(lambda m: _counts(m, run))
 
 
@@ -249,14 +269,14 @@ def test_flops_per_module():
 
 def test_flops_reentered_and_empty():
     def twice(m):
-        fc = m.utils.flop_counter.FlopCounterMode(display=False)
+        fc = _mode(m)(display=False)
         lin = m.nn.Linear(3, 2)
         out = []
         for rows in (4, 7):
             with fc:
                 lin(m.ones(rows, 3))
             out.append(fc.get_total_flops())
-        with m.utils.flop_counter.FlopCounterMode(display=False) as empty:
+        with _mode(m)(display=False) as empty:
             m.ones(3) + 1
         return out, empty.get_total_flops(), dict(empty.get_flop_counts())
     _both(twice)
@@ -266,7 +286,7 @@ def test_flops_backward_not_counted_outside():
     # a backward run after the mode has closed adds nothing
     def run(m):
         lin = m.nn.Linear(3, 2)
-        fc = m.utils.flop_counter.FlopCounterMode(display=False)
+        fc = _mode(m)(display=False)
         with fc:
             y = lin(m.ones(4, 3)).sum()
         y.backward()
@@ -275,4 +295,4 @@ def test_flops_backward_not_counted_outside():
 
 
 def test_outcome_helper_on_flop_module_names():
-    same_outcome(lambda m: m.tensor(float(len(m.utils.flop_counter.FlopCounterMode.__name__))))
+    same_outcome(lambda m: m.tensor(float(len(_mode(m).__name__))))
