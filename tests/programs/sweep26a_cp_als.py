@@ -123,9 +123,12 @@ print("residual per column:", res.residuals.round(decimals=4), res.residuals.gra
 res.residuals.sum().backward()
 print(f"d(sum residuals)/d(kr) norm: {krg.grad.norm():.4f}")
 
-# an over-parameterised rank makes the Khatri-Rao matrix rank deficient: lstsq finds the rank
+# an over-parameterised rank makes the Khatri-Rao matrix rank deficient: lstsq finds the rank.
+# gelsd decides the rank from singular values, far from its threshold here; gelsy's pivoted QR decides it
+# from a residual column norm at rounding level, which torch's own LAPACK rounds differently from CPU to
+# CPU (rank 3 on one machine, 2 on another)
 dup = torch.cat([kr, kr[:, :1]], dim=1)          # a repeated column
-sol = torch.linalg.lstsq(dup, unfold(T, 0).T)
+sol = torch.linalg.lstsq(dup, unfold(T, 0).T, driver="gelsd")
 print("rank of [kr, kr[:, 0]]:", sol.rank.item(), "| min-norm split of the repeated column:",
       torch.allclose(sol.solution[0], sol.solution[3], atol=1e-3))
 print(f"solution norm: {sol.solution.norm():.3f}")
