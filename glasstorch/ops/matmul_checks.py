@@ -30,7 +30,9 @@ def _mv_dtypes(s, A, v):
 
 def _addmm_dtypes(s, x, y):
     """torch's addmm kernel: the added tensor's dtype is checked against mat2's first, then mat1's."""
-    from .inplace import type_name
+    if s == y.dtype == x.dtype:
+        return
+    from .inplace import type_name          # (imported here, on the error path only: a cycle)
     if s != y.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {type_name(s)} and "
                            f"{type_name(y.dtype)}")

@@ -73,7 +73,6 @@ def _check_weight(x, w):
     """torch's checks of nll_loss's class weights: one per class (nll_loss's as a 1-d tensor,
     nll_loss2d's in any shape), then, once the kernel is picked (so after a complex input's
     refusal), in the input's dtype."""
-    from ...ops.inplace import type_name
     classes = x.shape[1] if x.ndim > 1 else x.shape[0]
     if w is not None and x.ndim > 2 and w.size != classes:
         raise RuntimeError("weight tensor should be defined either for all or no classes")
@@ -82,6 +81,7 @@ def _check_weight(x, w):
                            f"weight tensor of shape: {list(w.shape)}")
     refuse("nll_loss2d_forward_out_frame" if x.ndim > 2 else "nll_loss_out_frame", x)
     if w is not None and w.dtype != x.dtype:
+        from ...ops.inplace import type_name
         raise RuntimeError(f"expected scalar type {type_name(x.dtype)} but found {type_name(w.dtype)}")
 
 
