@@ -15,3 +15,6 @@ from .collectives import (all_reduce, broadcast, all_gather, all_gather_into_ten
                           scatter, reduce_scatter, reduce_scatter_tensor, send, recv, isend, irecv, barrier,
                           all_gather_object, broadcast_object_list, gather_object, scatter_object_list,
                           all_to_all, all_to_all_single)
+# torch's package imports these submodules eagerly, so `torch.distributed.device_mesh.DeviceMesh` in an
+# annotation works without an explicit import (diffusers relies on it at class-definition time).
+from . import constants, device_mesh, algorithms, rpc  # noqa: F401,E402
