@@ -9,6 +9,7 @@ computed before (the values are the same either way; only the recorded graph dif
 import numpy as np
 
 from .scalar_arith import add_scalar, mul_scalar, sub_scalar
+from ._half_grad_scalar import times as _half_times
 
 
 def _plain(t):
@@ -26,8 +27,8 @@ def minus(t, c):
 
 
 def times(t, c):
-    """t * c, c a number (``mul.Scalar``)"""
-    return t * c if _plain(t) else mul_scalar(t, c)
+    """t * c, c a number (``mul.Scalar``; float16 reads c in float32, as torch's kernel)"""
+    return _half_times(t, c) if _plain(t) else mul_scalar(t, c)
 
 
 def number_minus(c, t):

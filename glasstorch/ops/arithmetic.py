@@ -18,6 +18,7 @@ from .._arg_refuse import not_a_tensor
 from ._scalar_cast import checked_scalar
 from ._scalar_tail import after_fma as _tail  # a scalar `other`: torch's unfused tail elements
 from ._half_scalar import original_second, rounded as _h16
+from ._half_grad_scalar import over as _over, times as _times  # float16 grad with a number: torch's float32 scalar
 from ._half_axpy import half_axpy
 from ._inputs import two_numbers as _two_numbers
 from ._div_mode import UNSET
@@ -95,7 +96,7 @@ class AddBackward0(Node):
     __slots__ = ("alpha",)
 
     def backward(self, g):
-        return g, (g if self.alpha == 1 else g * self.alpha)
+        return g, (g if self.alpha == 1 else _times(g, self.alpha))
 
 
 def left_number(v):
@@ -139,7 +140,7 @@ class SubBackward0(Node):
     __slots__ = ("alpha",)
 
     def backward(self, g):
-        return g, (-g if self.alpha == 1 else -g * self.alpha)
+        return g, (-g if self.alpha == 1 else _times(-g, self.alpha))
 
 
 def _is_bool(x):
@@ -202,7 +203,7 @@ class RsubBackward0(Node):
     __slots__ = ("alpha",)
 
     def backward(self, g):
-        return (-g if self.alpha == 1 else -g * self.alpha), g
+        return (-g if self.alpha == 1 else _times(-g, self.alpha)), g
 
 
 def _rsub_args_error(input, other, alpha):
@@ -217,7 +218,7 @@ class RsubBackward1(Node):
     __slots__ = ("alpha",)
 
     def backward(self, g):
-        return ((-g if self.alpha == 1 else -g * self.alpha),)
+        return ((-g if self.alpha == 1 else _times(-g, self.alpha)),)
 
 
 def rsub(input, other, *, alpha=1):
@@ -248,7 +249,7 @@ class MulBackward0(Node):
 
     def backward(self, g):
         other, self_ = self.saved()
-        return (None if other is None else g * other), (None if self_ is None else g * self_)
+        return (None if other is None else _times(g, other)), (None if self_ is None else _times(g, self_))
 
 
 def mul(input, other, *, out=None):
@@ -285,7 +286,7 @@ class DivBackward0(Node):
 
     def backward(self, g):
         other, self_ = self.saved()
-        da = None if other is None else g / other
+        da = None if other is None else _over(g, other)
         db = None if self_ is None else -g * ((self_ / other) / other)
         return da, db
 

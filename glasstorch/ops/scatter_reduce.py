@@ -12,6 +12,7 @@ from .inplace import commit
 from .shape import is_array
 from .._tensor import _wrap_dim
 from ._index_dtype import checked_index
+from ._half_accumulate import accumulate_at
 from ._complex_refuse import not_implemented, refuse
 
 _REDUCES = ("sum", "prod", "mean", "amax", "amin")
@@ -29,7 +30,7 @@ def _identity(reduce, dt):
     return -big if reduce == "amax" else big
 
 
-def _fold(x, where, vals, reduce, include_self):
+def _fold(x, where, vals, reduce, include_self, wide=False):
     """The reduced tensor and, for the mean, how many values met at each position.  ``x`` is at least
     1-d here (a 0-d tensor comes as a 1-element view: see ``_one_d``)."""
     out = x.copy()
@@ -37,7 +38,10 @@ def _fold(x, where, vals, reduce, include_self):
     hit[where] = True
     if not include_self:
         out[hit] = _identity(reduce, x.dtype)
-    _UFUNC[reduce].at(out, where, vals)
+    if wide and reduce in ("sum", "prod", "mean"):     # scatter_reduce's float16: float32 sums (index_reduce's not)
+        out = accumulate_at(_UFUNC[reduce], out, where, vals)
+    else:
+        _UFUNC[reduce].at(out, where, vals)
     count = None
     if reduce == "mean":
         count = np.ones(x.shape, np.int64) if include_self else np.zeros(x.shape, np.int64)
@@ -153,7 +157,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 def _reduce_op(input, src, where, region, reduce, include_self, node_cls, index_shape=None, by=(None, None, None)):
     x = input._data
-    out, count = _fold(_one_d(x), where, src._data[region], reduce, include_self)
+    out, count = _fold(_one_d(x), where, src._data[region], reduce, include_self,
+                       wide=node_cls is ScatterReduceBackward0)
     r = _wrap(out.reshape(x.shape).astype(x.dtype, copy=False))
     if needs_grad(input, src):
         if x.dtype.kind == "c":

@@ -13,6 +13,7 @@ from ._common import _wrap, as_array, data_as, is_tensor, record, needs_grad, ch
 from ._common import tensors_only
 from .inplace import commit
 from .inplace_more import original
+from ._half_grad_scalar import times as _times   # float16 t * value: value read in float32, as torch
 
 
 class LerpBackward0(Node):
@@ -110,7 +111,7 @@ class AddcmulBackward0(Node):
     def backward(self, g):
         t1, t2 = self.saved()
         v = self.value
-        return g, (None if t2 is None else g * (t2 * v)), (None if t1 is None else g * (t1 * v))
+        return g, (None if t2 is None else g * _times(t2, v)), (None if t1 is None else g * _times(t1, v))
 
 
 class AddcdivBackward0(Node):
@@ -123,7 +124,7 @@ class AddcdivBackward0(Node):
     def backward(self, g):
         t1, t2 = self.saved()
         v = self.value
-        return g, g * (v / t2), -g * (v * t1 / (t2 * t2))
+        return g, g * (v / t2), -g * (_times(t1, v) / (t2 * t2))
 
 
 def _addcmul_fused(x, t1, t2, value, npdt):

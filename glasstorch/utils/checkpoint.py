@@ -27,10 +27,11 @@ from ..amp.autocast_mode import autocast
 from ..autograd.function import Function
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ..autograd.graph_hooks import STACK as _HOOK_STACK, Packed, pack_checked, saved_tensors_hooks
+from ._checkpoint_devices import DefaultDeviceType, get_device_states, set_device_states
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "CheckpointFunction",
            "check_backward_validity", "detach_variable", "noop_context_fn", "set_checkpoint_early_stop",
-           "set_checkpoint_debug_enabled"]
+           "set_checkpoint_debug_enabled", "get_device_states", "set_device_states", "DefaultDeviceType"]
 
 _DEBUG_TIP = """
 Tip: To see a more detailed error message, either pass `debug=True` to

@@ -21,6 +21,7 @@ from ..._arg_refuse import not_a_tensor
 from .act_double import (EluBackwardBackward0, GeluBackwardBackward0, HardswishBackwardBackward0,
                          LogSigmoidBackwardBackward0)
 from ...ops.kernel_double import kernel_backward
+from ...ops._half_grad_scalar import times as _half_times
 
 
 def _unary(node_cls, input, out, *save, **attrs):
@@ -63,7 +64,7 @@ class LeakyReluBackward0(Node):
     def backward(self, g):
         x, = self.saved()
         if self.m is np:
-            return (np.where(x > 0, g, g * self.slope),)
+            return (np.where(x > 0, g, _half_times(g, self.slope)),)   # float16: the slope in float32
         from .mask_double import mask_double
         return (mask_double(self, self.m.where(x > 0, g, g * self.slope), g, x),)
 
@@ -100,6 +101,8 @@ class EluBackward0(Node):
 
     def kernel(self, g, x, is_result=False):
         """torch's elu_backward on arrays (x the input, or the result where is_result)."""
+        if x.dtype == np.float16:   # torch's reduced-float kernel: float32 math and coefficients, one rounding
+            return self.kernel(np.asarray(g, np.float32), x.astype(np.float32), is_result).astype(np.float16)
         neg, pos, i = self._coefs(x)
         vec = _sleef_loop.kernel_mask(g, x)
         # a nan x takes the negative branch in the vector loop (blendv on x > 0), the positive one in the rest
