@@ -37,6 +37,6 @@ def explain(f, *args, **kwargs):
 
 # importing torch._dynamo adds a warnings filter (sympy's 'once' for its deprecations); any change to the
 # filters clears the once-per-location registries, so a warning already shown is shown again
-import warnings as _warnings  # noqa: E402
-getattr(_warnings, "_filters_mutated", None) and _warnings._filters_mutated()
-del _warnings
+from .._sympy_import import sympy_imported as _sympy_imported  # noqa: E402
+_sympy_imported()
+del _sympy_imported

@@ -1,13 +1,18 @@
 """``torch.distributed.fsdp``: FSDP2's policies (plain records) and ``fully_shard``, which builds on
 DTensor and is not implemented yet; without a process group it fails as torch's (its default mesh
 starts one from ``env://``)."""
+from ..._sympy_import import sympy_imported as _sympy_imported  # torch imports sympy here: see there
+_sympy_imported()
+del _sympy_imported
 from dataclasses import dataclass
 
-from .api import ShardingStrategy, BackwardPrefetch, StateDictType  # noqa: F401
+from .api import ShardingStrategy, BackwardPrefetch, StateDictType, MixedPrecision, CPUOffload  # noqa: F401
 from .fully_sharded_data_parallel import FullyShardedDataParallel  # noqa: F401
+from . import api, wrap  # noqa: F401,E402  (torch's package has both as attributes once imported)
 
 __all__ = ["fully_shard", "FSDPModule", "MixedPrecisionPolicy", "CPUOffloadPolicy", "OffloadPolicy",
-           "FullyShardedDataParallel", "ShardingStrategy", "BackwardPrefetch", "StateDictType"]
+           "FullyShardedDataParallel", "ShardingStrategy", "BackwardPrefetch", "StateDictType", "MixedPrecision",
+           "CPUOffload"]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """``torch.distributed.tensor``: the DTensor names.  The placements and the meshes work; a DTensor
 itself (a tensor spread over a mesh, whose every op is a collective) is not built yet: without a mesh
 the calls fail as torch's, with one they say glasstorch lacks them."""
+from ..._sympy_import import sympy_imported as _sympy_imported  # torch imports sympy here: see there
+_sympy_imported()
+del _sympy_imported
 from ..._tensor import Tensor
 from .placement_types import Placement, Shard, Replicate, Partial  # noqa: F401
 

@@ -21,6 +21,7 @@ from ..._generator import default_generator
 from ._rng import random_int64
 from ._worker_errors import ExceptionWrapper
 from ._iter_base import _BaseDataLoaderIter
+from . import _datapipe_loader
 
 _worker_info = None
 
@@ -104,7 +105,7 @@ def _fork_copy(dataset):
 class _Worker:
     """One worker: its dataset copy (a fork's snapshot), its RNG states and its fetcher."""
 
-    def __init__(self, loader, worker_id, base_seed, make_fetcher):
+    def __init__(self, loader, worker_id, base_seed, make_fetcher, shared_seed=None):
         dataset = _fork_copy(loader.dataset)
         seed = base_seed + worker_id
         self.info = WorkerInfo(worker_id, loader.num_workers, seed, dataset)
@@ -115,7 +116,10 @@ class _Worker:
             random.seed(seed)
             default_generator.manual_seed(seed)
             np.random.seed(_generate_state(base_seed, worker_id))
+            _datapipe_loader.seed_pipeline(dataset, shared_seed)
             try:
+                # torch wraps worker_init_fn to shard a DataPipe over the workers first
+                _datapipe_loader.shard(dataset, loader.num_workers, worker_id)
                 if loader.worker_init_fn is not None:
                     loader.worker_init_fn(worker_id)
                 self.fetcher = make_fetcher(dataset)
@@ -123,9 +127,11 @@ class _Worker:
                 # torch's worker sends this in place of its first batch
                 self.init_error = ExceptionWrapper(where=f"in DataLoader worker process {worker_id}")
 
-    def restart(self):
-        """A persistent worker's next epoch: a new fetcher (a new ``iter(dataset)``), same state."""
+    def restart(self, shared_seed=None):
+        """A persistent worker's next epoch: a new fetcher (a new ``iter(dataset)``), same state; a DataPipe
+        is first seeded with the epoch's shared seed."""
         with self:
+            _datapipe_loader.seed_pipeline(self.info.dataset, shared_seed)
             self.fetcher = self._make_fetcher(self.info.dataset)
 
     def __enter__(self):
@@ -153,16 +159,23 @@ class WorkersIter(_BaseDataLoaderIter):
         from .dataloader import warn_pin_memory
         warn_pin_memory(loader)
         self._loader = loader
+        shared_seed = _datapipe_loader.shared_seed(loader)     # before the base seed, as torch
         self._sampler_iter = iter(loader._index_sampler)
         self._base_seed = random_int64(loader.generator)   # drawn once per iterator, as torch
-        self._workers = [_Worker(loader, w, self._base_seed, make_fetcher) for w in range(loader.num_workers)]
+        self._workers = [_Worker(loader, w, self._base_seed, make_fetcher, shared_seed)
+                         for w in range(loader.num_workers)]
         self._reset(loader, first_iter=True)
 
     def _reset(self, loader, first_iter=False):
         if not first_iter:                      # persistent workers: no new base seed, no new copies
             self._sampler_iter = iter(loader._index_sampler)
+        # torch's reset draws a new shared seed for a DataPipe, even on the first one (whose workers already
+        # have theirs): it seeds the main process's pipeline and each persistent worker's next epoch
+        shared_seed = _datapipe_loader.shared_seed(loader)
+        _datapipe_loader.seed_pipeline(loader.dataset, shared_seed)
+        if not first_iter:
             for w in self._workers:
-                w.restart()
+                w.restart(shared_seed)
         self._active = [True] * len(self._workers)
         self._cycle = itertools.cycle(range(len(self._workers)))
         self._pending = collections.deque()

@@ -17,6 +17,8 @@ from .dataset import IterableDataset, _T_co
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 from ._workers import WorkersIter, get_worker_info
 from ._iter_base import _BaseDataLoaderIter
+from . import _datapipe_loader
+from .datapipes.datapipe import IterDataPipe
 
 __all__ = ["DataLoader", "get_worker_info"]
 
@@ -54,6 +56,10 @@ class DataLoader(Generic[_T_co]):
         self.persistent_workers = persistent_workers
         self.in_order = in_order
         self._iterable = isinstance(dataset, IterableDataset)
+        self.dataset = _datapipe_loader.wrap(dataset)
+        if isinstance(dataset, IterDataPipe):
+            _datapipe_loader.shuffle_settings(dataset, shuffle)
+            shuffle = None
         if self._iterable:
             if shuffle not in (False, None):
                 raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
@@ -236,6 +242,7 @@ class _SingleProcessIter(_BaseDataLoaderIter):
     def __init__(self, loader):
         warn_pin_memory(loader)
         self._loader = loader
+        _datapipe_loader.start_iter(loader)
         self._sampler_iter = iter(loader._index_sampler)
         # NOTE: torch draws this seed for worker processes even with num_workers=0; we draw it too
         self._base_seed = random_int64(loader.generator)
