@@ -219,7 +219,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     _check_bce_range(x, t)
     lo = x.dtype.type(-100)
     with np.errstate(divide="ignore"):
-        loss = -(t * np.maximum(_libm.log(x), lo) + (1 - t) * np.maximum(_libm.log1p(-x), lo))
+        loss = -(t * np.maximum(_bce_log(x), lo) + (1 - t) * np.maximum(np.log1p(-x), lo))
     w = None
     if weight is not None:          # torch's loss.mul_(weight): in place, so the weight cannot widen it
         if np.broadcast_shapes(x.shape, weight._data.shape) != x.shape:
@@ -235,6 +235,16 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         node.save(input, target, w)
         record(node, r, input, target)      # (edges to the differentiable inputs only, as torch's node)
     return r
+
+
+def _bce_log(x):
+    """torch's bce kernel is a scalar loop calling std::log / std::log1p: glibc's logf / log1pf for
+    float32, not the correctly rounded values (~4% of float32 losses differ by an ulp).  NumPy's
+    float32 / float64 log1p and float64 log are glibc's (see ops/_sleef_loop.py); its float32 log is not."""
+    if x.dtype == np.float32:
+        from ...ops._glibc_logf import logf
+        return logf(x)
+    return _libm.log(x)
 
 
 def _check_bce_range(x, t):
