@@ -123,10 +123,17 @@ def _head(name):
     return name.partition(".")[0]
 
 
+def _module_of(obj):
+    """``obj.__module__``, but a graph node class's own module: it reads as a C++ class ("builtins"), as
+    torch's nodes print, and keeps its file's module in ``_home``."""
+    home = getattr(obj, "_home", None)
+    return home if home and isinstance(home, str) else getattr(obj, "__module__", None)
+
+
 def is_ours(obj):
     """True for a glasstorch class or function (or a module name) under either prefix it can show:
     ``glasstorch...`` always, ``torch...`` while install_as_torch() is in effect."""
-    name = obj if isinstance(obj, str) else getattr(obj, "__module__", None)
+    name = obj if isinstance(obj, str) else _module_of(obj)
     if not isinstance(name, str):
         return False
     head = _head(name)
@@ -137,7 +144,7 @@ def defined_in(obj):
     """The glasstorch module whose file defines ``obj`` (``__module__`` may name torch's home)."""
     name = _defined_in.get(id(obj))
     if name is None:
-        name = getattr(obj, "__module__", None) or ""
+        name = _module_of(obj) or ""
         if is_ours(name):
             name = _PACKAGE + name[len(_head(name)):]
     return name

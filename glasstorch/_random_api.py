@@ -397,3 +397,7 @@ def _dirichlet_grad(x, alpha, total):
     """The Dirichlet reparameterisation gradient's kernel (see _rng_gamma_grad)."""
     from . import _rng_gamma_grad
     return _rng_gamma_grad._dirichlet_grad(x, alpha, total)
+
+
+from ._random_kwargs import refuse_unknown  # noqa: E402  (torch's parser error for an unknown keyword)
+rand, randn, randint, randperm = map(refuse_unknown, (rand, randn, randint, randperm))

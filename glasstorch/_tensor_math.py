@@ -222,9 +222,6 @@ class TensorMath:
     def neg_(self):
         return _ar.neg_(self)
 
-    def rsub(self, other, *, alpha=1):
-        return rsub(self, other, alpha=alpha)
-
     # ---- pointwise functions ------------------------------------------------------------
     def abs(self):
         return _un.abs(self)

@@ -39,6 +39,7 @@ class BackwardCFunction(Node, FunctionCtx):
     """The node a custom Function records; it is also the ``ctx`` (as in torch)."""
     __slots__ = ()          # Node has a __dict__: what forward puts on ctx goes there
     _nout = 1
+    _python_node = True
 
     @property
     def saved_tensors(self):
@@ -75,8 +76,9 @@ class BackwardCFunction(Node, FunctionCtx):
             from ._function_jvp import trick_backward
             return trick_backward(self, gs)
         targs = [x if create or x is None else _wrap(np.asarray(x)) for x in gs]
+        user_fn = self._user_backward()
         with _grad_mode(create):
-            res = self._forward_cls.backward(self, *targs)
+            res = user_fn(self, *targs)
         if not isinstance(res, tuple):
             res = (res,)
         # one gradient per argument of forward; only tensor arguments have an edge
@@ -98,6 +100,22 @@ class BackwardCFunction(Node, FunctionCtx):
                 self._check_grad_shape(len(out), tuple(r.shape))
             out.append(None if r is None else (r if create else r._data))
         return out
+
+    def _user_backward(self):
+        """The Function's ``vjp`` where it defines one, else its ``backward``; never both."""
+        cls = self._forward_cls
+        if cls.backward is not Function.backward and cls.vjp is not Function.vjp:
+            raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You "
+                               "should only implement one of them.")
+        return cls.vjp if cls.vjp is not Function.vjp else cls.backward
+
+    def apply(self, *args):
+        """``grad_fn.apply(*grads)``: the user's backward called directly, in the current grad mode (no
+        checks of the number or shapes of the gradients, as in torch)."""
+        return self._user_backward()(self, *args)
+
+    def apply_jvp(self, *args):
+        return self._forward_cls.jvp(self, *args)
 
     def _check_grad_shape(self, i, got):
         """torch's validate_outputs: the input's shape must expand to the gradient's (which is then

@@ -132,7 +132,8 @@ _REGISTRY = None
 
 
 def _rank(cls):
-    return 0 if cls.__module__.startswith(("glasstorch.ops.", "glasstorch.nn._ops.")) else 1
+    from .._class_paths import defined_in
+    return 0 if defined_in(cls).startswith(("glasstorch.ops.", "glasstorch.nn._ops.")) else 1
 
 
 def node_classes():

@@ -42,9 +42,18 @@ class Source:
 
 
 def _piece(obj):
-    path = inspect.getsourcefile(obj)
-    rel = os.path.relpath(path, _ROOT).replace(os.sep, "/") if path else "?"
-    return rel, inspect.getsource(obj)
+    home = obj.__dict__.get("_home") if isinstance(obj, type) else None
+    if home:
+        # a graph node class calls itself a builtin (as torch's C++ nodes print); inspect finds a class's
+        # file through its module, so it is shown its real one while it reads
+        obj.__module__ = home
+    try:
+        path = inspect.getsourcefile(obj)
+        rel = os.path.relpath(path, _ROOT).replace(os.sep, "/") if path else "?"
+        return rel, inspect.getsource(obj)
+    finally:
+        if home:
+            obj.__module__ = "builtins"
 
 
 def _forwards_of(cls):

@@ -140,9 +140,10 @@ def _safe_softmax(scores, node=False):
     return w
 
 
-def _canonical_mask(mask, name, dtype, other=None, other_name=""):
+def _canonical_mask(mask, name, dtype, other=None, other_name="", stacklevel=3):
     """``mask`` as an additive float mask of ``dtype`` (bool True -> -inf); warns, like torch, when the
-    ``other`` mask given has a different dtype."""
+    ``other`` mask given has a different dtype.  ``stacklevel`` 2: a module's forward calling it directly
+    (the Transformer layers, as torch's); 3: the attention helpers called by MultiheadAttention.forward."""
     g = _g()
     if mask is None:
         return None
@@ -150,7 +151,7 @@ def _canonical_mask(mask, name, dtype, other=None, other_name=""):
         # at the caller's caller (MultiheadAttention.forward's line, as torch's), past a torch-function
         # wrapper around the caller: one location, so Python's filters show it once
         import sys
-        level, frame = 3, sys._getframe(2)
+        level, frame = stacklevel, sys._getframe(stacklevel - 1)
         while frame is not None and frame.f_code.co_filename.endswith("_torch_function.py"):
             level, frame = level + 1, frame.f_back
         warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both "

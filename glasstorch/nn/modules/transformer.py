@@ -86,7 +86,7 @@ class TransformerEncoderLayer(Module):
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         src_key_padding_mask = _canonical_mask(src_key_padding_mask, "src_key_padding_mask", src.dtype,
-                                               src_mask, "src_mask")
+                                               src_mask, "src_mask", stacklevel=2)
         src_mask = _canonical_mask(src_mask, "src_mask", src.dtype)
         if layer_takes_fast_path(self, src):     # torch's fused inference kernel: no submodule calls
             return layer_fast_forward(self, src, src_mask, src_key_padding_mask, is_causal)
@@ -127,7 +127,8 @@ class TransformerEncoder(Module):
             self.use_nested_tensor = False
 
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
-        src_key_padding_mask = _canonical_mask(src_key_padding_mask, "src_key_padding_mask", src.dtype, mask, "mask")
+        src_key_padding_mask = _canonical_mask(src_key_padding_mask, "src_key_padding_mask", src.dtype, mask, "mask",
+                                               stacklevel=2)
         mask = _canonical_mask(mask, "mask", src.dtype)
         output = src
         is_causal = _detect_is_causal_mask(mask, is_causal, _get_seq_len(src, self.layers[0].self_attn.batch_first))
