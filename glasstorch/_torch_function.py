@@ -106,9 +106,13 @@ def wrap_function(fn, name, python_api=False, target=None, mode_only=False, plai
     goes only to modes (``mode_only``).  A mode sees plain tensors among ``types`` where torch's function
     is Python (``plain_types``, by default ``python_api``)."""
     plain = python_api if plain_types is None else plain_types
+    # a Python torch function that rearranges its arguments before its own check (einsum) says how
+    tf_args = getattr(fn, "_tf_args", None)
 
     @functools.wraps(fn)
     def public(*args, **kwargs):
+        if tf_args is not None and (MODES or _enabled()):
+            args = tf_args(args)
         if MODES and not STATE.disabled:
             from ._function_mode import mode_dispatch, types_of
             func = public if target is None else getattr(Tensor, target)

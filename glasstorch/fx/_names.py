@@ -40,6 +40,17 @@ def _torch_root():
     return glasstorch
 
 
+def _live(path, default=AttributeError):
+    """What ``torch.a.b`` (``path``) is in glasstorch now."""
+    found = _torch_root()
+    for part in path.split(".")[1:]:
+        if default is AttributeError:
+            found = getattr(found, part)
+        else:
+            found = getattr(found, part, default)
+    return found
+
+
 def custom_builtins():
     """name -> object every generated forward has in its globals (torch's ``_custom_builtins``)."""
     import glasstorch
@@ -251,9 +262,16 @@ class _TorchRef:
         elif any(k.startswith(path + ".") for k in self._table):
             found = _TorchRef(self._table, path)
         else:
-            found = _torch_root()
-            for part in path.split(".")[1:]:
-                found = getattr(found, part)
+            found = _live(path)
+        if isinstance(found, types.FunctionType):
+            # while __torch_function__ checks are on (code re-traced: fx over a GraphModule, unpickling),
+            # a torch function is its checking wrapper, which sees Proxies; so functions are never kept
+            short = path.rsplit(".", 1)[-1]
+            for where in (path, f"torch.nn.functional.{short}", f"torch.{short}"):  # torch._C._nn.linear: F's
+                live = _live(where, None)
+                if getattr(live, "_tf_original", None) is found:
+                    return live
+            return found
         object.__setattr__(self, name, found)      # next time ordinary lookup finds it
         return found
 

@@ -218,6 +218,10 @@ class GraphModule(_module_cls()):
         res.meta = copy.deepcopy(getattr(self, "meta", {}), memo)
         return res
 
+    def __reduce__(self):
+        from ._graph_module_pickle import reduce_args
+        return (reduce_graph_module, reduce_args(self))
+
     def __copy__(self):
         res = GraphModule(self, self.graph)
         res.meta = getattr(self, "meta", {})
@@ -235,3 +239,9 @@ class GraphModule(_module_cls()):
     def __str__(self):
         return "\n".join([super().__str__(), self._code,
                           "# To see more debug info, please use `graph_module.print_readable()`"])
+
+
+def reduce_graph_module(body, src, spec):
+    """Unpickle a GraphModule (``_graph_module_pickle.py``): what ``GraphModule.__reduce__`` names."""
+    from ._graph_module_pickle import reduce_graph_module as rebuild
+    return rebuild(body, src, spec)

@@ -18,6 +18,7 @@ import warnings
 
 from ..nn.modules.module import Module
 from .. import _class_paths, _jit_state
+from . import _script_errors
 
 _local = threading.local()          # .pickling: torch.jit.save is pickling; wrappers may be pickled then
 
@@ -149,8 +150,15 @@ def _run(top, args, kwargs, method=None):
         if "_gt_baked" in top.__dict__:     # a trace: is_tracing() was True when it was recorded
             with _jit_state.tracing("replay"):
                 return call(*args, **kwargs)
+        outermost = not _jit_state.scripting
         with _jit_state.scripted():
-            return call(*args, **kwargs)
+            try:
+                return call(*args, **kwargs)
+            except Exception as e:      # the interpreter's torch.jit.Error, built once at the top
+                err = _script_errors.interpreter_error(e) if outermost else None
+                if err is None:
+                    raise
+        raise err from None
     finally:
         for od, old in reversed(saved):
             od.update(old)

@@ -165,6 +165,26 @@ def _diagonal_permute(x, sub, out):
     return permute(x, [sub.index(c) for c in out])
 
 
+def _torch_function_args(args):
+    """The arguments torch's Python ``einsum`` hands ``__torch_function__``: ``(equation, *operands)``,
+    the list form (``einsum(eq, [a, b])``) unpacked first and the sublist form turned into an equation,
+    as ``torch.functional.einsum`` does before it checks (opt_einsum's torch backend passes a tuple)."""
+    if len(args) < 2:
+        return args
+    equation, operands = args[0], args[1:]
+    if not isinstance(equation, (str, list, tuple)):
+        try:
+            equation = ",".join("".join(_sublist_letter(n) for n in sub) for sub in args[1::2])
+            if len(args) % 2 == 1:
+                equation += "->" + "".join(_sublist_letter(n) for n in args[-1])
+        except Exception:       # noqa: BLE001 - a malformed sublist: einsum itself reports it
+            return args
+        operands = args[:-1:2] if len(args) % 2 == 1 else args[::2]
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return (equation, *operands)
+
+
 def einsum(equation, *operands):
     if not operands:
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
@@ -250,3 +270,6 @@ def _plan(equation, operands, arrays):
 
 
 __all__ = ["einsum", "Tensor"]
+
+
+einsum._tf_args = _torch_function_args     # (read by _torch_function.wrap_function)
