@@ -60,7 +60,9 @@ backends.cudnn = _module("torch.backends.cudnn", is_available=_false, enabled=Tr
 backends.mkldnn = _module("torch.backends.mkldnn", is_available=_false, enabled=False)
 backends.openmp = _module("torch.backends.openmp", is_available=_false)
 backends.mkl = _module("torch.backends.mkl", is_available=_false)
-backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "NUMPY")
+# the kernels glasstorch reproduces are torch's AVX2 ones (sum orders, uint8 resampling ...); libraries
+# pick their path by this answer (torchvision resizes uint8 images natively only on "AVX2"/"AVX512")
+backends.cpu = _module("torch.backends.cpu", get_cpu_capability=lambda: "AVX2")
 from ._backends_opt_einsum import _mod as _opt_einsum_module  # noqa: E402
 backends.opt_einsum = _opt_einsum_module
 from ._backends_more import quantized as _quantized, nnpack as _nnpack, xnnpack as _xnnpack  # noqa: E402

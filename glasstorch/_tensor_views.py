@@ -152,8 +152,8 @@ class TensorViews:
     def chunk(self, chunks, dim=0):
         return O.views.chunk(self, chunks, dim)
 
-    def tensor_split(self, indices_or_sections, dim=0):
-        return O.views.tensor_split(self, indices_or_sections, dim)
+    def tensor_split(self, indices_or_sections=None, dim=0, **named):
+        return O.views.tensor_split(self, indices_or_sections, dim, **named)
 
     def stride(self, dim=None):
         return O.storage.stride(self, dim)

@@ -219,15 +219,22 @@ def activate():
             wrapped[id(fn)] = (fn, w)
             _replace(mod, name, w)
     _sweep_references(wrapped)
+    members = {id(old): (old, inspect.getattr_static(Tensor, key)) for owner, key, old in _UNDO
+               if owner is Tensor and isinstance(old, types.FunctionType)}
+    from ._torch_function_sweep_users import sweep
+    sweep({**wrapped, **members}, _UNDO)      # the program's own sets of torch functions
     for fn, _ in wrapped.values():
         _keep_picklable(fn)
 
 
 def deactivate():
     """Undo ``activate`` (tests use it to leave the process as they found it)."""
+    from ._torch_function_sweep_users import SET_SWAP, undo_swap
     while _UNDO:
         owner, key, old = _UNDO.pop()
-        if isinstance(owner, dict):
+        if key is SET_SWAP:
+            undo_swap(owner, old)
+        elif isinstance(owner, dict):
             owner[key] = old
         else:
             setattr(owner, key, old)

@@ -252,6 +252,8 @@ def _find(op):
 def register_fake(op, fn=None, /, *, lib=None, _stacklevel=1, allow_override=False):
     """Register the shape-only implementation of ``op`` (a decorator when ``fn`` is not given)."""
     def register(f):
+        if isinstance(op, str) and _library_missing.fake_for_missing(op, f):
+            return f
         return _find(op).register_fake(f)
     return register if fn is None else register(fn)
 
@@ -260,10 +262,14 @@ impl_abstract = register_fake
 
 
 def register_autograd(op, backward, /, *, setup_context=None, lib=None):
+    if isinstance(op, str):
+        _library_missing.check_for_lookup(op)
     _find(op).register_autograd(backward, setup_context=setup_context)
 
 
 def register_kernel(op, device_types, func=None, /, *, lib=None):
+    if isinstance(op, str) and _library_missing.kernel_for_missing(op):
+        return (lambda f: None) if func is None else None
     return _find(op).register_kernel(device_types, func)
 
 
@@ -277,3 +283,4 @@ CustomOpDef.__module__ = "torch._library.custom_ops"
 
 from ._library_define import Library, _DefinedOp, define, impl  # noqa: E402
 from ._library_opcheck import opcheck  # noqa: E402,F401
+from . import _library_missing  # noqa: E402  (registrations naming no operator)

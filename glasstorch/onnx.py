@@ -87,12 +87,11 @@ def is_in_onnx_export():
     return False
 
 
-def register_custom_op_symbolic(symbolic_name, symbolic_fn, opset_version):
-    raise _no_export("torch.onnx.register_custom_op_symbolic")
-
-
-def unregister_custom_op_symbolic(symbolic_name, opset_version):
-    raise _no_export("torch.onnx.unregister_custom_op_symbolic")
+# registered at import by libraries (torchvision): kept, as torch keeps them for its exporter
+from ._onnx_symbolic import register_custom_op_symbolic, unregister_custom_op_symbolic  # noqa: E402
+from ._onnx_symbolic import symbolic_helper, opsets as _opsets  # noqa: E402,F401
+globals().update({f"symbolic_opset{n}": m for n, m in _opsets.items()})
+__path__ = []        # a package to the import system, so that ``import torch.onnx.symbolic_helper`` finds these
 
 
 @contextlib.contextmanager

@@ -69,6 +69,9 @@ def script_if_tracing(fn):
     return fn
 
 
+_script_if_tracing = script_if_tracing      # torch's private name, which torchvision decorates with
+
+
 def is_scripting():
     """False: glasstorch code always runs eagerly, never as TorchScript."""
     return False

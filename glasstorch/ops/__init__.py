@@ -5,6 +5,7 @@ reduction   sum mean                                       comparison eq ne lt l
 conversion  to type clone                                  shape      expand unsqueeze sum_to_size
 select      where sign                                     fill       fill_ zero_ copy_
 """
+from .._ops_load_library import load_library, loaded_libraries  # noqa: F401  (torch.ops.load_library)
 
 
 def __getattr__(name):

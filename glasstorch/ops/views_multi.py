@@ -152,10 +152,16 @@ def chunk(input, chunks, dim=0):
     return split(input, step, d) if step else split(input, [0] * chunks, d)   # an empty dim: chunks empty parts
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, indices=None, sections=None,
+                 tensor_indices_or_sections=None):
     """Each part is its own slice (SliceBackward0), as torch builds it; indices wrap and clamp like
-    ``x[a:b]``, so out-of-order indices give empty parts."""
+    ``x[a:b]``, so out-of-order indices give empty parts.  torch's three overloads name the second
+    argument ``indices`` (ints), ``sections`` (an int) or ``tensor_indices_or_sections``; any may be
+    passed by keyword."""
     from .._dtype import _SCALAR_TYPES
+    named = _named_split_argument(indices, sections, tensor_indices_or_sections, indices_or_sections)
+    if named is not None:
+        indices_or_sections = named
     x = input._data
     if dim.__class__ is not int or not (indices_or_sections.__class__ is int or hasattr(indices_or_sections, "_data")):
         from .._arg_refuse import refusal
@@ -192,3 +198,25 @@ def tensor_split(input, indices_or_sections, dim=0):
         a, b = clamp(a), clamp(b)
         parts.append(narrow(input, d, a, max(b - a, 0)))
     return tuple(parts)
+
+
+def _named_split_argument(indices, sections, tensor_ios, positional):
+    """The one of tensor_split's keyword forms given (None: none was), each checked as torch's
+    parser checks its overload; two at once, or a keyword with a wrong type, is the parser's error."""
+    given = [(n, v) for n, v in (("indices", indices), ("sections", sections),
+                                 ("tensor_indices_or_sections", tensor_ios)) if v is not None]
+    if not given:
+        return None
+    (name, value), ok = given[0], len(given) == 1 and positional is None
+    if name == "indices":
+        ok = ok and isinstance(value, (tuple, list)) and all(i.__class__ is int or hasattr(i, "__index__")
+                                                             and not hasattr(i, "_data") for i in value)
+    elif name == "sections":
+        ok = ok and (value.__class__ is int or hasattr(value, "__index__") and not isinstance(value, bool))
+    else:
+        ok = ok and hasattr(value, "_data")
+    if not ok:
+        from .._arg_refuse import refusal
+        err = refusal()
+        raise err if err is not None else TypeError(f"tensor_split() got an invalid {name}")
+    return list(value) if name == "indices" else value
