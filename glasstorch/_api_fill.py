@@ -127,7 +127,7 @@ def is_signed(input):
 
 
 def is_neg(input):
-    return False
+    return input.__dict__.get("_is_neg", False)
 
 
 def is_inference(input):

@@ -295,6 +295,8 @@ class Tensor(_tensor_math.TensorMath, TensorSurface, TensorRandom, TensorConvert
             _inference.detached(t, self)
         if "_is_conj" in self.__dict__:
             t.__dict__["_is_conj"] = True       # detach of a conj view is still one
+        if "_is_neg" in self.__dict__:
+            t.__dict__["_is_neg"] = True        # and of a neg view
         return t
 
     def detach_(self):
@@ -442,6 +444,8 @@ from ._tensor_declines import install as _declines  # noqa: E402
 _declines(Tensor)           # t * [1, 2] repeats the list, t + "a" is Python's TypeError, as in torch
 from ._numpy_names import install_on_class as _numpy_names  # noqa: E402
 _numpy_names(Tensor)        # x.sum(axis=0, keepdims=True), as torch's argument parser allows
+from ._tensor_dim_order import install as _dim_order  # noqa: E402
+_dim_order(Tensor)          # dim_order, storage_type, const_data_ptr, orgqr, reinforce: torch's Python methods
 from . import _torch_function  # noqa: E402,F401  (__torch_function__, as_subclass, _make_subclass)
 from ._tensor_qualnames import settle as _qualnames  # noqa: E402
 _qualnames(Tensor)          # x.tril(k=1) is refused as torch words it: "tril() got an unexpected ..."

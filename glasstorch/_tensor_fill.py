@@ -151,7 +151,7 @@ class TensorFill:
         return self.shape == other.shape
 
     def is_neg(self):
-        return False
+        return self.__dict__.get("_is_neg", False)     # the negative bit: only imag of a conj view sets it
 
     def is_nonzero(self):
         return _g().is_nonzero(self)

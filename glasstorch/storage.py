@@ -29,7 +29,12 @@ class TypedStorage:
     """A tensor's whole allocation as a flat sequence of its dtype (views see their base's elements)."""
     is_sparse = False
 
-    def __init__(self, *, wrap_storage, dtype, _internal=False):
+    def __init__(self, *args, device=None, dtype=None, wrap_storage=None, _internal=False):
+        if not _internal:
+            _warn_typed_storage_removal()
+        if not _internal or wrap_storage is None:
+            from ._storage_typed_new import typed_storage_init
+            wrap_storage, dtype = typed_storage_init(args, device, dtype, wrap_storage)
         self._untyped_storage = wrap_storage
         self.dtype = dtype
 

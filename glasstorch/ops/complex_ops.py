@@ -178,7 +178,7 @@ def view_as_real(input):
 # ---- real / imag --------------------------------------------------------------------------
 class SelectBackward0(Node):
     """x = Re z (or Im z): torch selects from view_as_real(z)   ->   dz = g (or i g)"""
-    __slots__ = ("part",)
+    __slots__ = ("part", "of_conj")
     _complex_ready = True
 
     def backward(self, g):
@@ -186,6 +186,8 @@ class SelectBackward0(Node):
             from .complex_double import part_backward
             return (part_backward(g, self.part),)
         zero = np.zeros_like(g)       # torch fills the other half with zeros: +0.0, never g * 1j's -0.0
+        if getattr(self, "of_conj", False):   # torch: -0.0 after ConjBackward0 for imag (its neg view's
+            zero = -zero                      # backward), +0.0 for real: so -0.0 leaves here
         return (_from_parts(g, zero) if self.part == 0 else _from_parts(zero, g)),
 
 
@@ -195,6 +197,8 @@ def _part(input, part):
     if GRAD.enabled and input._rg:
         node = SelectBackward0()
         node.part = part
+        if input.__dict__.get("_is_conj"):
+            node.of_conj = True
         record1(node, r, input)
     return r
 
@@ -216,7 +220,11 @@ def imag(input):
         not_a_tensor()
     if x.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return _part(input, 1)
+    r = _part(input, 1)
+    if input.__dict__.get("_is_conj"):
+        # torch's imag of a conj view is a view with the negative bit set (its values already negated here)
+        r.__dict__["_is_neg"] = True
+    return r
 
 
 # ---- abs / angle ----------------------------------------------------------------------------
@@ -369,7 +377,13 @@ def resolve_conj(input):
 
 
 def resolve_neg(input):
-    return input
+    """A neg-bit view materialised: a copy without the bit (CloneBackward0); any other tensor itself."""
+    if not input.__dict__.get("_is_neg"):
+        return input
+    r = _wrap(input._data.copy())
+    if GRAD.enabled and input._rg:
+        record1(CloneBackward0(), r, input)
+    return r
 
 
 def is_conj(input):
@@ -377,7 +391,7 @@ def is_conj(input):
 
 
 def is_neg(input):
-    return False
+    return input.__dict__.get("_is_neg", False)
 
 
 __all__ = ["complex", "polar", "view_as_complex", "view_as_real", "real", "imag", "angle", "conj",

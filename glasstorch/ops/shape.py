@@ -85,6 +85,8 @@ def as_view(input, arr):
         _view_creation.mark(r, input)
     if arr.dtype.kind == "c" and input.__dict__.get("_is_conj"):
         r.__dict__["_is_conj"] = True          # a view of a conj view keeps the conj bit (z.conj().T)
+    if "_is_neg" in input.__dict__:
+        r.__dict__["_is_neg"] = True           # as does a view of a neg view its negative bit
     return r
 
 

@@ -85,6 +85,14 @@ def parse_compressed(comp_in, plain_in, values, size, dtype, requires_grad, chec
     if requires_grad or vals_t.requires_grad:
         raise NotImplementedError(f"glasstorch: autograd through sparse {short} tensors is not implemented")
     vals = np.array(vals_t._data, dtype=None if dtype is None else dtype.np)
+    checked = ENABLED[0] if check_invariants is None else check_invariants
+    if checked and size is not None and comp.ndim == plain.ndim and vals.ndim >= comp.ndim:
+        # torch's first invariant check of a given size: its rank is batch (index rank - 1) + 2 + dense
+        # dimensions (unchecked, torch builds the tensor; glasstorch refuses it as not implemented)
+        batch, dense = comp.ndim - 1, vals.ndim - comp.ndim
+        if len(size) != batch + 2 + dense:
+            raise RuntimeError(f"tensor dimensionality must be sum of batch, base, and dense dimensionalities "
+                               f"(={batch} + 2 + {dense}) but got {len(size)}")
     if comp.ndim != 1 or plain.ndim != 1 or vals.ndim != 1 or (size is not None and len(size) != 2):
         raise NotImplementedError(f"glasstorch: batched or hybrid sparse {short} tensors are not implemented")
     if size is None:

@@ -94,4 +94,21 @@ def from_dlpack(ext_tensor):
         raise TypeError(f"glasstorch cannot import this DLPack tensor{what}: {e}") from None
     if arr.dtype not in _dt.FROM_NP:
         raise TypeError(f"glasstorch does not support dtype {arr.dtype} (imported through DLPack) yet")
+    if isinstance(ext_tensor, _Capsule) and not arr.flags.writeable:
+        arr = _writable(arr)
     return _wrap(arr)
+
+
+class _Writable:
+    """The memory of ``arr`` again, writable: a legacy capsule carries no read-only flag, so NumPy imports
+    it read-only, while torch's tensor over it is writable (``t3[0] = -9`` reaches the producer)."""
+
+    def __init__(self, arr):
+        self.keep = arr                     # the capsule's owner stays alive as long as the view
+        ai = dict(arr.__array_interface__)
+        ai["data"] = (ai["data"][0], False)
+        self.__array_interface__ = ai
+
+
+def _writable(arr):
+    return np.asarray(_Writable(arr))
