@@ -6,6 +6,8 @@ The gradient goes through the pseudo-inverse P = pinv(A), since X = P B:
     dB = P^T gX,     dA = dpinv(gX B^T)
 where dpinv is the derivative of the pseudo-inverse (Golub & Pereyra), written out in ``_pinv_grad``.
 """
+import sys
+
 import numpy as np
 
 from ._return_types import return_type
@@ -175,6 +177,30 @@ def _refuse_args(A, B, rcond, driver):
         raise err
 
 
+def _nan_argument(ai, bi, driver):
+    """MKL's LAPACK refuses a NaN in A or B (its argument number: A before B), prints its xerbla line on
+    stdout and returns info < 0, which torch turns into an internal assert after the whole batch ran.
+    An inf passes the check.  0 where both are free of NaN."""
+    bad = 4 if np.isnan(ai).any() else 6 if np.isnan(bi).any() else 0
+    if bad:
+        bad += driver == "gels"             # ?gels has TRANS first: A is its 5th argument, B its 7th
+        routine = {"f": "S", "d": "D", "F": "C", "D": "Z"}[ai.dtype.char] + driver.upper()
+        sys.stdout.write(f"\nIntel oneMKL ERROR: Parameter {bad} was incorrect on entry to {routine}.\n")
+        sys.stdout.flush()
+    return bad
+
+
+def _per_a_element(ranks, svals, a_index, a_count):
+    """The broadcast batch's ranks and singular values gathered onto A's batch (the last visit of each
+    element of A wins, as torch's loop overwrites; every visit factors the same matrix)."""
+    if len(ranks) == a_count:
+        return ranks, svals
+    r, s = [0] * a_count, [None] * a_count
+    for i, j in enumerate(a_index):
+        r[j], s[j] = ranks[i], svals[i]
+    return r, s
+
+
 def lstsq(input, b, rcond=None, *, driver=None):
     A, B = input, b                 # (torch's parser names: input, b)
     _refuse_args(A, B, rcond, driver)
@@ -213,14 +239,28 @@ def lstsq(input, b, rcond=None, *, driver=None):
     m, n = a.shape[-2:]
     k = b2.shape[-1]
     count = int(np.prod(batch, dtype=np.int64))
+    # torch walks the broadcast batch with A's own batch index (batch_iterator_with_broadcasting): rank,
+    # singular values and LAPACK's info are stored per element of A, not per broadcast element
+    a_count = int(np.prod(a.shape[:-2], dtype=np.int64))
+    a_index = np.broadcast_to(np.arange(a_count).reshape(a.shape[:-2]), batch).reshape(-1)
     aa = np.broadcast_to(a, batch + (m, n)).reshape(count, m, n)
     bb = np.broadcast_to(b2, batch + (m, k)).reshape(count, m, k)
     sols, ranks, svals = [], [], []
     if rcond is None:       # torch's default: eps(dtype) * max(m, n), for every driver that reads it
         rcond = float(np.finfo(a.dtype).eps) * max(m, n)
     from . import _linalg_gelsy
+    failed = None
     for i, (ai, bi) in enumerate(zip(aa, bb)):
         sv = None
+        if m and n and k:
+            bad = _nan_argument(ai, bi, driver)
+            if bad:
+                failed = (i, bad) if failed is None else failed
+                x, rank, sv = np.zeros((n, k), a.dtype), 0, np.zeros(min(m, n), np.finfo(a.dtype).dtype)
+                sols.append(x)
+                ranks.append(rank)
+                svals.append(sv)
+                continue
         if m == 0 or n == 0 or k == 0:          # torch calls no LAPACK: a zero solution, rank 0
             x, rank, sv = np.zeros((n, k), a.dtype), 0, np.zeros(min(m, n), np.finfo(a.dtype).dtype)
         elif a.dtype.kind == "c" and driver == "gelsy":
@@ -237,7 +277,7 @@ def lstsq(input, b, rcond=None, *, driver=None):
                 x, info = _linalg_gelsy.gels(ai, bi)
             if info:
                 from ._linalg_errors import LinAlgError
-                where = f"(Batch element {i}): " if aa.shape[0] > 1 else ""
+                where = f"(Batch element {a_index[i]}): " if a_count > 1 else ""
                 raise LinAlgError(f"torch.linalg.lstsq: {where}The least squares solution could not be computed "
                                   f"because the input matrix does not have full rank (error code: {info}).")
             rank = min(m, n)
@@ -246,23 +286,35 @@ def lstsq(input, b, rcond=None, *, driver=None):
         sols.append(x)
         ranks.append(rank)
         svals.append(sv)
+    if failed is not None:
+        where = f"(Batch element {a_index[failed[0]]}): " if a_count > 1 else ""
+        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/src/ATen/native/'
+                           'BatchLinearAlgebra.cpp":1613, please report a bug to PyTorch. torch.linalg.lstsq: '
+                           f"{where}Argument {failed[1]} has illegal value. Most certainly there is a bug in the "
+                           "implementation calling the backend library.")
     dt = a.dtype
     real = np.finfo(dt).dtype           # residuals and singular values are real, as torch's
     sol = np.stack(sols).reshape(batch + (n, k)).astype(dt) if sols else np.zeros(batch + (n, k), dt)
     if vec:
         sol = sol[..., 0]
+    # (torch reads full rank off its per-A rank tensor; an element of A no batch visited stays 0 here, where
+    # torch leaves it uninitialized)
+    ranks, svals = _per_a_element(ranks, svals, a_index, a_count)
     full_rank = all(r == min(m, n) for r in ranks)
     # residuals come from the drivers that factor A, and only for tall full-rank systems
     wide = np.complex128 if dt.kind == "c" else np.float64
     if driver == "gels" and (n == 0 or count == 0) and m > n:
+        residuals = np.zeros(batch + (k,), real)
+    elif driver != "gelsy" and m > n and full_rank and count == 0:
         residuals = np.zeros(batch + (k,), real)
     elif driver != "gelsy" and m > n and full_rank:
         residuals = np.stack([(np.abs(ai @ x - bi) ** 2).sum(-2) for ai, bi, x in
                               zip(aa.astype(wide), bb, np.stack(sols))]).reshape(batch + (k,)).astype(real)
     else:
         residuals = np.zeros(0, real)
-    rank = np.asarray(ranks, np.int64).reshape(batch) if driver != "gels" else np.zeros(0, np.int64)
-    sv = (np.stack(svals).reshape(batch + (min(m, n),)).astype(real) if driver in ("gelsd", "gelss")
+    rank = np.asarray(ranks, np.int64).reshape(a.shape[:-2]) if driver != "gels" else np.zeros(0, np.int64)
+    sv = (np.stack([np.zeros(min(m, n), real) if v is None else v for v in svals] or [np.zeros(min(m, n), real)])
+          [:a_count].reshape(a.shape[:-2] + (min(m, n),)).astype(real) if driver in ("gelsd", "gelss")
           else np.zeros(0, real))
     out = _wrap(_solution_layout(sol, m, vec))
     res = _wrap(residuals)

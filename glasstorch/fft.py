@@ -358,3 +358,6 @@ for _fn_name in __all__:
 # fftfreq / rfftfreq compute in out's dtype, as torch's factories do
 from .ops._out import with_out as _with_generic_out  # noqa: E402
 fftfreq, rfftfreq = _with_generic_out(fftfreq), _with_generic_out(rfftfreq)
+# a call Python cannot bind is refused with torch's parser error (fft_<name>)
+from ._bind_errors import install as _bind_errors  # noqa: E402
+_bind_errors(globals(), "fft_", __all__)

@@ -31,6 +31,7 @@ from ._ops.distance import cosine_similarity, pairwise_distance
 from ..ops.unary import relu_  # noqa: E402  (torch.nn.functional.relu_ is torch.relu_)
 from ..ops.unary import relu as _relu_op  # noqa: E402
 from ..ops.pdist import pdist  # noqa: E402  (and F.pdist is torch.pdist)
+from .._conv_tbc import conv_tbc  # noqa: E402,F401  (F.conv_tbc is torch.conv_tbc)
 from .._tensor import Tensor  # noqa: E402,F401  (torch.nn.functional.Tensor is torch.Tensor)
 from .._arg_refuse import not_a_tensor
 
@@ -453,3 +454,5 @@ __all__ += ["linear_cross_entropy"]
 
 from ._ops.non_tensor_input import install as _guard_inputs  # noqa: E402
 _guard_inputs(globals())     # torch's error for a non-tensor input to the spatial ops (interpolate, unfold, ...)
+from .._bind_errors import install as _bind_errors  # noqa: E402
+_bind_errors(globals(), None, list(globals()))     # F.linear(x) etc.: torch's parser error, as builtins give

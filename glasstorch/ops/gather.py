@@ -16,6 +16,7 @@ from . import index_checks
 from ._scalar_cast import checked_scalar
 from .._arg_refuse import not_a_tensor
 from ._saved_indices import save_index as _save_index
+from ._half_accumulate import accumulate_at
 
 
 def _long_index(index, name):
@@ -162,6 +163,7 @@ class ScatterBackward1(Node):
     __slots__ = ("dim", "index", "src_shape")
 
     def backward(self, g):
+        self.saved()            # (torch saves the index: freed after a backward, version-checked)
         where = _full_index(self.index, self.dim)
         if is_array(g):
             gx = np.array(g)
@@ -201,6 +203,9 @@ def _src_values(s, idx):
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None, _op="scatter"):
+    if src is None and value is None:       # neither src nor value: no overload of torch's takes the call
+        from .._arg_refuse import refuse
+        refuse(TypeError(f"{_op}() missing 1 required positional argument: 'src'"))
     if src is None:
         src = value
     is_t = isinstance(src, Tensor)
@@ -238,6 +243,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, _op="scatte
         node = ScatterBackward0() if is_t else ScatterBackward1()
         node.dim, node.index = d, idx
         node.src_shape = src._data.shape if is_t else None
+        _save_index(node, index)
         record(node, r, input, *((src,) if is_t else ()))
     return r
 
@@ -260,8 +266,8 @@ def scatter_add(input, dim, index, src):
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     _check_gather(x, idx, d, "scatter_add", src._data)
     out = x.copy()
-    if idx.size:
-        np.add.at(_one_d(out), _full_index(idx, d), _src_values(src._data, idx))
+    if idx.size:    # (float16: added in float32, rounded once, as torch's kernel)
+        out = accumulate_at(np.add, _one_d(out), _full_index(idx, d), _src_values(src._data, idx)).reshape(x.shape)
     r = _wrap(out)
     if needs_grad(input, src):
         node = ScatterAddBackward0()
@@ -294,7 +300,9 @@ def index_add(input, dim, index, source, *, alpha=1):
         alpha = bool(alpha) if x.dtype.kind == "b" else int(alpha)
     out = x.copy()
     from ._index_add_fma import fused_index_add       # (alpha != 1: torch's fused multiply-add)
-    if out.size and i.size and not (alpha != 1 and fused_index_add(out, d, i, s, alpha)):
+    if out.size and i.size and alpha == 1 and x.dtype == np.float16:    # (float32 sums, as scatter_add)
+        out = accumulate_at(np.add, _one_d(out), (slice(None),) * d + (i,), _one_d(s)).reshape(x.shape)
+    elif out.size and i.size and not (alpha != 1 and fused_index_add(out, d, i, s, alpha)):
         np.add.at(_one_d(out), (slice(None),) * d + (i,), _one_d(s) if alpha == 1 else _one_d(s) * alpha)
     r = _wrap(out)
     if needs_grad(input, source):
@@ -310,6 +318,7 @@ class IndexFillBackward0(Node):
     __slots__ = ("dim", "index")
 
     def backward(self, g):
+        self.saved()            # (torch saves the index: freed after a backward, version-checked)
         if is_array(g):
             gx = np.array(g)
             _one_d(gx)[(slice(None),) * self.dim + (self.index,)] = 0
@@ -349,10 +358,12 @@ def index_fill(input, dim, index, value):
     if is_t and GRAD.enabled and (input._rg or value._rg):    # torch's index_fill.int_Tensor: value differentiable
         node = IndexFillBackward1()
         node.dim, node.index = d, i
+        _save_index(node, index)
         record(node, r, input, value)
     elif GRAD.enabled and input._rg:
         node = IndexFillBackward0()
         node.dim, node.index = d, i
+        _save_index(node, index)
         record1(node, r, input)
     return r
 

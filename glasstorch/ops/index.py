@@ -31,6 +31,7 @@ class IndexBackward0(Node):
     __slots__ = ("shape", "sel")
 
     def backward(self, g):
+        self.saved()            # (torch saves the index tensors: freed after a backward, version-checked)
         return (add_at_positions(self.m, g, self.shape, self.sel, "IndexPutImplBackward0"),)
 
 
@@ -73,7 +74,20 @@ def getitem(input, index):
     node = IndexBackward0()
     node.shape = cur._data.shape
     node.sel = positions(cur._data.shape)[adv]
+    node.save(*_index_tensors(index))
     return record1(node, r, cur)
+
+
+def _index_tensors(index):
+    """What torch's IndexBackward0 saves: the index's tensors as given (a bool mask as bool), a list as
+    the long tensor torch makes of it; slices, None, Ellipsis and ints are not tensors."""
+    out = []
+    for item in index if isinstance(index, tuple) else (index,):
+        if isinstance(item, Tensor):
+            out.append(item)
+        elif isinstance(item, (list, np.ndarray)):
+            out.append(_wrap(np.asarray(item)))
+    return out
 
 
 def _apply_steps(input, steps):

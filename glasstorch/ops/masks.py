@@ -80,9 +80,11 @@ def masked_fill(input, mask, value):
 class MaskedSelectBackward0(Node):
     """y = x[mask] (broadcast)   ->   dx = zeros with g written where mask is true"""
     __slots__ = ("shape", "sel")
+    _saved_names = ("mask", "self")
 
     def backward(self, g):
         from .index import add_at_positions
+        self.saved()            # (torch saves the mask: freed after a backward, version-checked)
         return (add_at_positions(self.m, g, self.shape, self.sel, "MaskedScatterBackward0"),)
 
 
@@ -103,6 +105,7 @@ def masked_select(input, mask, *, out=None):
         node = MaskedSelectBackward0()
         node.shape = shape
         node.sel = positions(shape)[m]
+        node.save(mask, input)          # (torch saves mask and self, in that order)
         record1(node, r, input)
     return r
 

@@ -114,7 +114,7 @@ def to_sparse_csc(x, dense_dim=None):
     warn_once("sparse_csr_beta", "Sparse CSR tensor support is in beta state. If you miss a functionality in the "
               "sparse tensor support, please submit a feature request to https://github.com/pytorch/pytorch/issues. "
               "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/SparseCsrTensorImpl.cpp:49.)")
-    if dense_dim is not None:
+    if dense_dim:           # 0 dense dims is the default layout
         raise NotImplementedError("glasstorch: to_sparse_csc with dense_dim is not implemented")
     if isinstance(x, SparseTensor):
         if len(x._size) != 2 or x._vals.ndim != 1:

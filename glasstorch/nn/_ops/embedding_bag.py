@@ -34,6 +34,7 @@ class EmbeddingBagBackward0(Node):
     __slots__ = ("idx", "bag", "size", "mode", "num", "psw", "argmax", "keep", "weight", "sparse", "freq")
 
     def backward(self, g):
+        self.saved()            # (torch saves the indices: freed after a backward, version-checked)
         if g.shape[0] == 0:          # no bags (include_last_offset with a single offset): nothing flows back
             z = g.new_zeros if not is_array(g) else (lambda s: np.zeros(s, g.dtype))
             return (z((self.num, g.shape[1])) if self.needs_input_grad(0) else None,
@@ -292,6 +293,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         node.idx, node.bag, node.size, node.mode, node.num = idx, bag, size, _MODES[mode], num
         node.psw, node.argmax, node.keep, node.weight = psw, argmax, keep, weight
         node.sparse, node.freq = sparse, scale_grad_by_freq
+        node.save(input)
         # torch's node has a per_sample_weights edge even without them: (None, 0)
         record(node, r, weight, per_sample_weights)
     return r

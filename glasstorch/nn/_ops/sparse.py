@@ -13,6 +13,7 @@ class EmbeddingBackward0(Node):
     __slots__ = ("idx", "num", "padding_idx", "sparse", "freq")
 
     def backward(self, g):
+        self.saved()            # (torch saves the indices: freed after a backward, version-checked)
         d = g.shape[-1]
         if self.sparse and self.m is np:          # (a graph of the backward gets the dense formula)
             from ...sparse._embedding import FREQ, sparse_embedding_grad
@@ -139,6 +140,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         node = EmbeddingBackward0()
         node.idx, node.num, node.padding_idx, node.sparse = idx, w.shape[0], padding_idx, sparse
         node.freq = scale_grad_by_freq
+        node.save(input)
         record1(node, r, weight)
     return r
 
