@@ -16,6 +16,10 @@ from ._function_mode import (_len_torch_function_stack, _get_function_stack_at, 
                              _pop_mode as _pop_torch_function_stack)
 from ._tracing_state import TracingState, _get_tracing_state  # noqa: F401,E402
 from . import _C_nn as _nn  # noqa: F401,E402  (torch._C._nn._parse_to)
+from ._C_dispatch import DispatchKey, DispatchKeySet, _ExcludeDispatchKeyGuard  # noqa: F401,E402
+from ._tag import Tag  # noqa: F401,E402  (torch._C.Tag is torch.Tag)
+from .autograd._grad_layout_policy import (_is_grad_layout_enforcement_enabled,  # noqa: F401,E402
+                                            _set_grad_layout_enforcement_enabled)
 
 
 def _log_api_usage_once(event):

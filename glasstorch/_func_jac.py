@@ -8,6 +8,7 @@ Jacobian; ``jvp`` uses the double-backward trick: ``u -> J^T u`` is linear in ``
 differentiating it with respect to ``u`` in the direction ``t`` gives ``J t``.  Every result keeps
 its graph (so transforms nest); ``_outermost`` drops it at the top level.
 """
+import functools
 from . import autograd
 from ._functorch_active import active
 from .autograd._no_forward_ad import tangent_roots
@@ -96,6 +97,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     if not (chunk_size is None or chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
+    @functools.wraps(func)      # torch's transforms keep the wrapped function's name and docstring
     def wrapper(*args):
         # torch's jacrev is a vjp: its checks speak of vjp
         return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, _checks.VJP))(args)
@@ -103,6 +105,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    @functools.wraps(func)
     def wrapper(*args):
         return _outermost(lambda a: _jacobian(func, argnums, has_aux, a, _JVP, forward=True))(args)
     return wrapper

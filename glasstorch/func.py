@@ -8,6 +8,8 @@
   (torch vectorizes instead; the values are the same, randomness inside the function is not).
 """
 
+import functools
+
 from ._functorch_active import active
 from . import _func_captures as _captures
 from . import _func_checks as _checks
@@ -177,6 +179,7 @@ def _argnums_tuple(argnums, n_args=None):
 
 
 def grad_and_value(func, argnums=0, has_aux=False):
+    @functools.wraps(func)      # torch's transforms keep the wrapped function's name and docstring
     def wrapper(*args, **kwargs):
         return _outermost(lambda a: _grad_and_value(func, argnums, has_aux, a, kwargs))(args)
     return wrapper
@@ -205,6 +208,7 @@ def _grad_and_value(func, argnums, has_aux, args, kwargs):
 def grad(func, argnums=0, has_aux=False):
     inner = grad_and_value(func, argnums, has_aux)
 
+    @functools.wraps(func)
     def wrapper(*args, **kwargs):
         g, value = inner(*args, **kwargs)
         return (g, value[1]) if has_aux else g
@@ -344,3 +348,7 @@ def replace_all_batch_norm_modules_(root):
 
 
 __all__ += ["replace_all_batch_norm_modules_"]
+
+from ._func_rearrange import functionalize, rearrange  # noqa: E402,F401  (eager functionalize; einops rearrange)
+
+__all__ += ["functionalize", "rearrange"]

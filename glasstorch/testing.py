@@ -181,6 +181,9 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
     def number(x):
         return isinstance(x, (bool, int, float, complex))
     if isinstance(actual, torch.Tensor) and isinstance(expected, torch.Tensor):
+        if not allow_subclasses and type(actual) is not type(expected):
+            raise TypeError(f"No comparison pair was able to handle inputs of type {_type_name(actual)} and "
+                            f"{_type_name(expected)}.")
         return _close_tensors(actual, expected, rtol, atol, equal_nan, check_dtype, msg, check_stride)
     if actual is None or expected is None:          # torch's NonePair: both None, or a mismatch
         if actual is not expected:
@@ -206,11 +209,14 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         for i, (a, e) in enumerate(zip(actual, expected)):
             try:
                 assert_close(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype, msg=msg,
-                             check_stride=check_stride)
-            except AssertionError as err:
-                if msg is not None:
+                             check_stride=check_stride, allow_subclasses=allow_subclasses)
+            except (AssertionError, TypeError) as err:
+                # an unsupported pair's TypeError carries the item's path too, and ignores msg
+                if isinstance(err, TypeError) and not str(err).startswith("No comparison pair"):
                     raise
-                raise AssertionError(_at(err, i)) from None
+                if msg is not None and isinstance(err, AssertionError):
+                    raise
+                raise type(err)(_at(err, i)) from None
         return
     if isinstance(actual, collections.abc.Mapping) and isinstance(expected, collections.abc.Mapping):
         if set(actual) != set(expected):
@@ -218,12 +224,25 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         for k in expected:
             try:
                 assert_close(actual[k], expected[k], rtol=rtol, atol=atol, equal_nan=equal_nan,
-                             check_dtype=check_dtype, msg=msg, check_stride=check_stride)
-            except AssertionError as err:
-                if msg is not None:
+                             check_dtype=check_dtype, msg=msg, check_stride=check_stride,
+                             allow_subclasses=allow_subclasses)
+            except (AssertionError, TypeError) as err:
+                # an unsupported pair's TypeError carries the item's path too, and ignores msg
+                if isinstance(err, TypeError) and not str(err).startswith("No comparison pair"):
                     raise
-                raise AssertionError(_at(err, repr(k))) from None
+                if msg is not None and isinstance(err, AssertionError):
+                    raise
+                raise type(err)(_at(err, repr(k))) from None
         return
+    related = isinstance(actual, type(expected)) or isinstance(expected, type(actual))
+    if related and (allow_subclasses or type(actual) is type(expected)):
+        # torch's TensorLikePair: directly related non-tensors (numpy arrays) compared as torch.as_tensor
+        try:
+            a, e = torch.as_tensor(actual), torch.as_tensor(expected)
+        except Exception:
+            a = e = None
+        if a is not None:
+            return _close_tensors(a, e, rtol, atol, equal_nan, check_dtype, msg, check_stride)
     raise TypeError(f"No comparison pair was able to handle inputs of type {_type_name(actual)} and "
                     f"{_type_name(expected)}.")
 
@@ -238,8 +257,9 @@ def _at(err, key):
 
 
 def _type_name(x):
-    """type(x) as torch prints it: glasstorch's Tensor is named torch.Tensor."""
-    return "<class 'torch.Tensor'>" if isinstance(x, torch.Tensor) else str(type(x))
+    """type(x) as torch prints it: glasstorch's own classes (Tensor, Parameter ...) under torch's names."""
+    name = str(type(x))
+    return name.replace("<class 'glasstorch.", "<class 'torch.", 1) if isinstance(x, torch.Tensor) else name
 
 
 _ALLCLOSE_PRECISIONS = {"float16": (1e-3, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-5, 1e-8)}

@@ -213,10 +213,11 @@ def __getattr__(name):
 from . import profiler  # noqa: E402,F401  (torch.autograd.profiler)
 from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad)
 from .grad_mode import set_multithreading_enabled, is_multithreading_enabled  # noqa: E402,F401
+from ._grad_layout_policy import enforce_grad_layout_policy  # noqa: E402,F401
 
 
 def variable(*args, **kwargs):
     raise RuntimeError("torch.autograd.variable(...) is deprecated, use torch.tensor(...) instead")
 
 
-__all__ += ["set_multithreading_enabled", "variable"]
+__all__ += ["set_multithreading_enabled", "variable", "enforce_grad_layout_policy"]

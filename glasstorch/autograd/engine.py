@@ -337,6 +337,7 @@ from ._hook_checks import checked_hook_result, checked_node_hook_result, run_pos
 from . import _undefined_grads as _undefined  # noqa: E402
 from ._capture_order import capture_around_hooks as _capture_around_hooks  # noqa: E402
 from ._grad_layout import copy_obeying_contract as _copy_recorded, retained_clone as _retained_clone  # noqa: E402
+from ._grad_layout_policy import _FLAG as _LAYOUT_FLAG  # noqa: E402
 from .._meta import _NoData, meta_grad  # noqa: E402
 
 
@@ -406,7 +407,7 @@ def _accumulate(node, g, create, steal=False):
     elif g.__class__ is _SPARSE[0] or (var._grad is not None and var._grad.__class__ is _SPARSE[1]):
         _sparse_grad.accumulate(var, g)       # a sparse gradient (nn.Embedding(sparse=True))
     elif var._grad is None and steal and g.flags.c_contiguous and g.dtype is var._data.dtype and (
-            var._data.ndim < 2 or var._data.flags.c_contiguous):
+            var._data.ndim < 2 or var._data.flags.c_contiguous or not _LAYOUT_FLAG.enabled):
         base = g.base
         if base is None:
             keep = g if getrefcount(g) == 2 and g.flags.writeable else None     # here and getrefcount's

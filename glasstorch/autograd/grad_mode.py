@@ -206,3 +206,8 @@ class set_multithreading_enabled(_DecoratorContextManager):
 
     def clone(self):
         return self.__class__(self.mode)
+
+
+# torch keeps it in grad_mode.py; glasstorch writes it in _grad_layout_policy.py, beside its flag
+from ._grad_layout_policy import enforce_grad_layout_policy  # noqa: E402,F401
+enforce_grad_layout_policy.__module__ = __name__

@@ -23,6 +23,9 @@ __all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu", "disa
 _seq = itertools.count()
 _PY_NUMBERS = (bool, int, float, complex)
 _HIDDEN = frozenset(("_saved", "_saved_names", "_saved_tensors", "saved"))   # internals dir(grad_fn) leaves out
+_NODE_API = frozenset(("metadata", "name", "next_functions", "register_hook", "register_prehook", "requires_grad",
+                       "variable"))
+_PY_CLASS_DUNDERS = frozenset(("__dict__", "__module__", "__slots__", "__weakref__", "__getattr__"))
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
          "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -31,8 +34,9 @@ FREED = ("Trying to backward through the graph a second time (or directly access
 
 _LEGACY_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                  "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
-_TYPE_STRINGS = {"complex64": "CPUComplexFloatType", "complex128": "CPUComplexDoubleType"}
+                 "int8": "CharTensor", "uint8": "ByteTensor"}
+# (a bool tensor too: torch's message names it CPUBoolType, not torch.BoolTensor)
+_TYPE_STRINGS = {"complex64": "CPUComplexFloatType", "complex128": "CPUComplexDoubleType", "bool": "CPUBoolType"}
 
 
 _TENSOR = [()]     # [Tensor], filled in by glasstorch._tensor (which imports this module)
@@ -98,14 +102,28 @@ class Node:
     # torch's names of what the node saved (``grad_fn._saved_self`` ...): one per item of ``save()``, in
     # its order, or "attr:x" for a value kept in attribute x; None where not described (see __getattr__)
     _saved_names = None
+    # True on node classes that torch writes in Python (BackwardCFunction): they keep their module
+    _python_node = False
+    _home = ""          # the module defining a built-in node class (its __module__ is "builtins")
 
     def __init__(self):
         self._seq = next(_seq)
         self._saved = ()
 
+    def __init_subclass__(cls, **kwargs):
+        # torch's nodes are C++ classes: ``type(grad_fn)`` prints <class 'MulBackward0'> (module builtins)
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ != "builtins" and not getattr(cls, "_python_node", False):
+            cls._home = cls.__module__
+            cls.__module__ = "builtins"
+
     # ---- torch's introspection API -------------------------------------------------------
     def name(self):
         return type(self).__name__
+
+    @property
+    def requires_grad(self):        # torch's getter: always True
+        return True
 
     @property
     def metadata(self):
@@ -169,6 +187,10 @@ class Node:
         """torch's listing: ``_saved_<name>`` for what the node saved (``_raw_saved_<name>`` for tensors), and
         none of glasstorch's own bookkeeping."""
         names = [n for n in object.__dir__(self) if n not in _HIDDEN]
+        if type(self).__module__ == "builtins":
+            # a C++ class in torch: only its API, none of the bookkeeping of glasstorch's Python nodes
+            names = [n for n in names if n in _NODE_API or n.startswith(("_saved_", "_raw_saved_"))
+                     or (n[:2] == "__" and n not in _PY_CLASS_DUNDERS)]
         for n in type(self)._saved_names or ():
             names += ["_saved_" + n[5:]] if n.startswith("attr:") else ["_saved_" + n, "_raw_saved_" + n]
         return sorted(set(names))
@@ -373,3 +395,7 @@ def increment_version(tensor):
         raise RuntimeError("increment_version expects each element of the iterable to be a tensor")
     for t in items:
         t._vc[0] += 1
+
+
+from ._graph_budget import region_activation_memory_budget  # noqa: E402,F401  (compile-only annotation)
+from ._mutation_saved import allow_mutation_on_saved_tensors  # noqa: E402,F401  (cloned saved tensors)

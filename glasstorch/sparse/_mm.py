@@ -162,7 +162,8 @@ def mm(mat1, mat2, reduce=None):
     """``torch.sparse.mm``: sparse @ dense through torch's sparse addmm; two dense matrices as torch
     computes them, ``addmm(zeros.t(), mat2.t(), mat1.t(), beta=0).t()``."""
     if reduce is not None:
-        raise NotImplementedError("glasstorch: torch.sparse.mm with reduce= is not implemented")
+        from ._mm_reduce import mm_reduce
+        return mm_reduce(mat1, mat2, reduce)
     if isinstance(mat1, SparseTensor):
         if isinstance(mat2, SparseTensor) and {mat1.layout.name, mat2.layout.name} != {"sparse_coo"}:
             from ._csr_ops import LAYOUT_NAMES, compressed_mm
