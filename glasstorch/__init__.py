@@ -56,6 +56,7 @@ from ._api import *  # noqa: F401,F403  (the wider op surface)
 from ._random_api import *  # noqa: F401,F403  (random numbers)
 from ._api_fill import *  # noqa: F401,F403  (vmap, as_strided, windows, top-level layer ops ...)
 from ._api_leftovers import *  # noqa: F401,F403  (torch.lu, *_scatter, chain_matmul, mvlgamma ...)
+from ._api_sk import _assert  # noqa: F401,E402  (torch._assert, the traceable assert)
 from ._sparse_index_conv import _convert_indices_from_coo_to_csr, _convert_indices_from_csr_to_coo  # noqa: F401,E402
 from .ops.segment_reduce import segment_reduce as _segment_reduce  # noqa: F401,E402  (torch's alias, same function)
 from ._api_more import *  # noqa: F401,F403  (loss/cell functions, native_* norms, *_copy views ...)
@@ -65,6 +66,8 @@ from ._api_legacy import *  # noqa: F401,F403  (removed and deprecated names, sy
 from ._storage_file import from_file  # noqa: F401,E402  (torch.from_file)
 from ._foreach import *  # noqa: F401,F403  (torch._foreach_add_, _foreach_mul ... : per-tensor loops)
 from ._cuda_cpu import xpu  # noqa: F401  (and torch.cuda's answers on a CPU-only build)
+from ._stream_event import Stream, Event  # noqa: F401,E402  (torch.Stream / torch.Event on the host)
+from . import _accelerator_api  # noqa: F401,E402  (the rest of torch.accelerator, without one)
 from .ops.complex_ops import (complex, polar, view_as_complex, view_as_real, real, imag, angle, conj,  # noqa: F401
                               conj_physical, resolve_conj, resolve_neg, is_conj, is_neg)
 from ._stft import stft, istft  # noqa: E402,F401
@@ -117,7 +120,7 @@ def is_grad_enabled_():
 _LAZY = {"nn", "optim", "distributions", "serialization", "utils", "random", "linalg", "testing", "special",
          "fft", "func", "amp", "jit", "onnx", "hub", "library", "overrides", "types", "multiprocessing",
          "profiler", "export", "_C", "storage", "distributed", "signal", "compiler", "_dynamo", "ao",
-         "quantization", "fx", "quasirandom", "_tensor_str", "futures"}
+         "quantization", "fx", "quasirandom", "_tensor_str", "futures", "functional", "masked"}
 from . import __future__  # noqa: E402  (torch.__future__'s module-conversion switches: tiny, so eager)
 from . import __config__  # noqa: E402  (torch.__config__: the build's summary, read at import by libraries)
 import pickle as _pickle  # noqa: E402  (torch.save's default pickle_module)
@@ -174,6 +177,9 @@ def __getattr__(name):
     if name == "TracingState":             # torch._C.TracingState, exported at the top as well
         from ._tracing_state import TracingState
         return TracingState
+    sm = globals().get("_api_sm")          # (None while glasstorch itself is importing)
+    if sm is not None and name in sm.LAZY:   # torch.Storage, torch.DispatchKey ... (torch._C's, torch.jit's)
+        return sm.lazy(name)
     if name == "torch":                    # torch.torch is torch itself (kornia's docstrings use it)
         return _sys.modules[__name__]
     if name == "Future":                   # torch._C.Future, the base of torch.futures.Future
@@ -206,6 +212,14 @@ from ._shim import install_as_torch, uninstall_as_torch  # noqa: E402
 from .sparse import sparse_coo_tensor, sparse_coo, sparse_csr  # noqa: E402,F401  (and the torch.sparse module)
 from .sparse import sparse_csr_tensor  # noqa: E402,F401
 from .sparse import sparse_csc, sparse_csc_tensor  # noqa: E402,F401
+from .sparse._compressed_ctor import sparse_compressed_tensor  # noqa: E402,F401
+from ._api_sm import *  # noqa: E402,F401,F403  (copies of accessors, q_scale ..., AcceleratorError)
+from . import _api_sm  # noqa: E402  (its LAZY names: __getattr__ above)
+from ._quant_pool import quantized_max_pool1d, quantized_max_pool2d, quantized_max_pool3d  # noqa: E402,F401
+from ._quant_batch_norm import quantized_batch_norm  # noqa: E402,F401
+from ._conv_tbc import conv_tbc  # noqa: E402,F401
+from ._cond import cond  # noqa: E402,F401
+from ._while_loop import while_loop  # noqa: E402,F401
 from ._ipython import load_ipython_extension, unload_ipython_extension  # noqa: E402  (%load_ext glasstorch)
 
 # out=: every public function that takes it writes its result there (methods keep the direct path)
@@ -226,7 +240,7 @@ _class_paths.install()
 from .nn import functional as _functional  # noqa: E402
 for _name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "avg_pool1d",
               "adaptive_avg_pool1d", "bilinear", "channel_shuffle", "native_channel_shuffle", "cosine_similarity",
-              "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle"):
+              "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "conv_tbc"):
     globals()[_name] = getattr(_functional, _name)
 del _name
 
@@ -241,3 +255,8 @@ _sparse_dispatch(globals())
 # a per-tensor quantized first argument goes to the QTensor view method: torch.reshape(q, ...) stays quantized
 from ._quant_views import install as _quant_views  # noqa: E402
 _quant_views(globals())
+
+# every public function pickles by reference, the wrappers above included (see _pickle_paths.py)
+from ._pickle_paths import settle as _settle_pickle_paths  # noqa: E402
+_settle_pickle_paths(globals())
+_settle_pickle_paths(vars(_functional))

@@ -419,3 +419,9 @@ from ._linalg_out import check_out as _check_out  # noqa: E402
 from ._fn_names import prefixed as _prefixed  # noqa: E402
 _prefixed(globals(), "linalg_", __all__)
 _wrap_out(globals(), _check_out)
+# a call Python cannot bind is refused with torch's parser error (linalg_<name>)
+from ._bind_errors import install as _bind_errors  # noqa: E402
+_bind_errors(globals(), "linalg_", __all__)
+
+from ._pickle_paths import settle as _settle_pickle_paths  # noqa: E402  (pickle finds each function)
+_settle_pickle_paths(globals())

@@ -80,3 +80,9 @@ def xlogy(input, other, *, out=None):
 
 from ._fn_names import prefixed as _prefixed  # noqa: E402
 _prefixed(globals(), "special_", __all__)      # torch.special.erf.__name__ == 'special_erf'
+# a call Python cannot bind is refused with torch's parser error (special_<name>)
+from ._bind_errors import install as _bind_errors  # noqa: E402
+_bind_errors(globals(), "special_", __all__)
+
+from ._pickle_paths import settle as _settle_pickle_paths  # noqa: E402  (pickle finds each function)
+_settle_pickle_paths(globals())

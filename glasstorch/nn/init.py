@@ -294,3 +294,6 @@ uniform, normal, constant, eye, dirac = map(_deprecated, (uniform_, normal_, con
 xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal = map(_deprecated, (xavier_uniform_, xavier_normal_,
                                                                                    kaiming_uniform_, kaiming_normal_))
 orthogonal, sparse = map(_deprecated, (orthogonal_, sparse_))
+
+from .._pickle_paths import settle as _settle_pickle_paths  # noqa: E402  (pickle finds each function)
+_settle_pickle_paths(globals())

@@ -41,4 +41,5 @@ def index_tensor(input, indices):
     node = IndexBackward0()
     node.shape = x.shape
     node.sel = positions(x.shape)[adv]
+    node.save(*(i for i in indices if i is not None))     # (torch's node saves the index tensors)
     return record1(node, r, input)
