@@ -64,7 +64,47 @@ def _functional(cls, name):
     return get
 
 
-class IterDataPipe(IterableDataset, metaclass=_IterDataPipeMeta):
+class _PipeHooks:
+    """What IterDataPipe and MapDataPipe share: the pickling and printing hooks, kept on the root class
+    (``_root``) whichever subclass sets them, and the functional names in ``dir``."""
+
+    def __getstate__(self):
+        state = self.__dict__
+        if self._root.getstate_hook is not None:
+            return self._root.getstate_hook(state)
+        return state
+
+    def __reduce_ex__(self, *args, **kwargs):
+        if self._root.reduce_ex_hook is not None:
+            try:
+                return self._root.reduce_ex_hook(self)
+            except NotImplementedError:
+                pass
+        return super().__reduce_ex__(*args, **kwargs)
+
+    @classmethod
+    def set_getstate_hook(cls, hook_fn):
+        if cls._root.getstate_hook is not None and hook_fn is not None:
+            raise RuntimeError("Attempt to override existing getstate_hook")
+        cls._root.getstate_hook = hook_fn
+
+    @classmethod
+    def set_reduce_ex_hook(cls, hook_fn):
+        if cls._root.reduce_ex_hook is not None and hook_fn is not None:
+            raise RuntimeError("Attempt to override existing reduce_ex_hook")
+        cls._root.reduce_ex_hook = hook_fn
+
+    def __repr__(self):
+        return self.repr_hook(self) if self.repr_hook is not None else str(self.__class__.__qualname__)
+
+    def __str__(self):
+        return self.str_hook(self) if self.str_hook is not None else str(self.__class__.__qualname__)
+
+    def __dir__(self):
+        return list(super().__dir__()) + list(self.functions.keys())
+
+
+class IterDataPipe(_PipeHooks, IterableDataset, metaclass=_IterDataPipeMeta):
     functions = {}
     reduce_ex_hook = None
     getstate_hook = None
@@ -98,41 +138,6 @@ class IterDataPipe(IterableDataset, metaclass=_IterDataPipeMeta):
         functools.update_wrapper(wrapper=function, wrapped=cls_to_register, assigned=("__doc__",))
         cls.functions[function_name] = function
 
-    def __getstate__(self):
-        state = self.__dict__
-        if IterDataPipe.getstate_hook is not None:
-            return IterDataPipe.getstate_hook(state)
-        return state
-
-    def __reduce_ex__(self, *args, **kwargs):
-        if IterDataPipe.reduce_ex_hook is not None:
-            try:
-                return IterDataPipe.reduce_ex_hook(self)
-            except NotImplementedError:
-                pass
-        return super().__reduce_ex__(*args, **kwargs)
-
-    @classmethod
-    def set_getstate_hook(cls, hook_fn):
-        if IterDataPipe.getstate_hook is not None and hook_fn is not None:
-            raise RuntimeError("Attempt to override existing getstate_hook")
-        IterDataPipe.getstate_hook = hook_fn
-
-    @classmethod
-    def set_reduce_ex_hook(cls, hook_fn):
-        if IterDataPipe.reduce_ex_hook is not None and hook_fn is not None:
-            raise RuntimeError("Attempt to override existing reduce_ex_hook")
-        IterDataPipe.reduce_ex_hook = hook_fn
-
-    def __repr__(self):
-        return self.repr_hook(self) if self.repr_hook is not None else str(self.__class__.__qualname__)
-
-    def __str__(self):
-        return self.str_hook(self) if self.str_hook is not None else str(self.__class__.__qualname__)
-
-    def __dir__(self):
-        return list(super().__dir__()) + list(self.functions.keys())
-
     def reset(self):
         """Bring the pipe back to its initial state; every new iterator calls it (no-op by default)."""
 
@@ -142,7 +147,7 @@ class DFIterDataPipe(IterDataPipe):
         return True
 
 
-class MapDataPipe(Dataset, metaclass=_DataPipeMeta):
+class MapDataPipe(_PipeHooks, Dataset, metaclass=_DataPipeMeta):
     functions = {}
     reduce_ex_hook = None
     getstate_hook = None
@@ -168,41 +173,6 @@ class MapDataPipe(Dataset, metaclass=_DataPipeMeta):
         function = functools.partial(class_function, cls_to_register)
         functools.update_wrapper(wrapper=function, wrapped=cls_to_register, assigned=("__doc__",))
         cls.functions[function_name] = function
-
-    def __getstate__(self):
-        state = self.__dict__
-        if MapDataPipe.getstate_hook is not None:
-            return MapDataPipe.getstate_hook(state)
-        return state
-
-    def __reduce_ex__(self, *args, **kwargs):
-        if MapDataPipe.reduce_ex_hook is not None:
-            try:
-                return MapDataPipe.reduce_ex_hook(self)
-            except NotImplementedError:
-                pass
-        return super().__reduce_ex__(*args, **kwargs)
-
-    @classmethod
-    def set_getstate_hook(cls, hook_fn):
-        if MapDataPipe.getstate_hook is not None and hook_fn is not None:
-            raise RuntimeError("Attempt to override existing getstate_hook")
-        MapDataPipe.getstate_hook = hook_fn
-
-    @classmethod
-    def set_reduce_ex_hook(cls, hook_fn):
-        if MapDataPipe.reduce_ex_hook is not None and hook_fn is not None:
-            raise RuntimeError("Attempt to override existing reduce_ex_hook")
-        MapDataPipe.reduce_ex_hook = hook_fn
-
-    def __repr__(self):
-        return self.repr_hook(self) if self.repr_hook is not None else str(self.__class__.__qualname__)
-
-    def __str__(self):
-        return self.str_hook(self) if self.str_hook is not None else str(self.__class__.__qualname__)
-
-    def __dir__(self):
-        return list(super().__dir__()) + list(self.functions.keys())
 
 
 class _DataPipeSerializationWrapper:
@@ -240,3 +210,6 @@ class _IterDataPipeSerializationWrapper(_DataPipeSerializationWrapper, IterDataP
 class _MapDataPipeSerializationWrapper(_DataPipeSerializationWrapper, MapDataPipe):
     def __getitem__(self, idx):
         return self._datapipe[idx]
+
+
+IterDataPipe._root, MapDataPipe._root = IterDataPipe, MapDataPipe
