@@ -186,6 +186,16 @@ def _sweep_references(wrapped):
                                                       else d for d in f.__defaults__))
 
 
+def _not_torch_function(fn):
+    """A function someone else put on torch's module (fastai: ``torch.as_subclass = Tensor.as_subclass``)
+    is not one of torch's own, which alone check ``__torch_function__``; nor is a Tensor method that never
+    checks (``as_subclass``), wherever it is put."""
+    if not (getattr(fn, "__module__", None) or "glasstorch").startswith("glasstorch"):
+        return True
+    from . import _torch_function as tf
+    return fn is tf.as_subclass or fn is tf._make_subclass
+
+
 def activate():
     """Make every torch function and Tensor member check for ``__torch_function__`` (see the module doc)."""
     if STATE.active:
@@ -200,7 +210,7 @@ def activate():
         for name, fn in list(vars(mod).items()):
             if name.startswith("_") or not isinstance(fn, (types.FunctionType, types.BuiltinFunctionType)):
                 continue
-            if hasattr(fn, "_tf_original"):
+            if hasattr(fn, "_tf_original") or _not_torch_function(fn):
                 continue
             factory = public == "torch" and name in _IGNORED_NAMES
             if factory and name not in _MODE_FACTORIES:

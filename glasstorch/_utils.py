@@ -149,3 +149,26 @@ def surface(obj):
             if s is not v:
                 obj[k] = s
     return obj
+
+
+def _flatten_dense_tensors(tensors):
+    """One 1-D tensor holding every tensor's elements in turn: ``cat([t.contiguous().view(-1) ...])``;
+    a single tensor is only viewed flat (torch skips the cat then, so its grad_fn is ViewBackward0)."""
+    import glasstorch as _t
+    flat = [t.contiguous().view(-1) for t in tensors]
+    return flat[0] if len(flat) == 1 else _t.cat(flat)
+
+
+def _unflatten_dense_tensors(flat, tensors):
+    """Views of ``flat`` shaped like each of ``tensors``, in turn; an empty one gets a fresh empty
+    tensor of ``flat``'s dtype so it shares no storage with the others."""
+    import glasstorch as _t
+    outputs, offset = [], 0
+    for tensor in tensors:
+        numel = tensor.numel()
+        if numel == 0:
+            outputs.append(_t.empty(tuple(tensor.shape), dtype=flat.dtype, device=flat.device))
+        else:
+            outputs.append(flat.narrow(0, offset, numel).view(tensor.shape))
+            offset += numel
+    return tuple(outputs)

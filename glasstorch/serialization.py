@@ -45,6 +45,7 @@ from ._serialization_aliases import (  # noqa: F401,E402
     FileLike, INT_SIZE, IS_WINDOWS, LONG_SIZE, MAP_LOCATION, PROTOCOL_VERSION, SHORT_SIZE, STORAGE,
     STORAGE_KEY_SEPARATOR, Storage)
 from ._serialization_options import MAP_PRIVATE  # noqa: F401,E402
+from ._pickle_module import pickler_class  # noqa: E402
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
            "get_unsafe_globals_in_checkpoint", "DEFAULT_PROTOCOL"] + _OPTIONS
@@ -60,7 +61,7 @@ _UNSAFE = ("In PyTorch 2.6, we changed the default value of the `weights_only` a
 def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Write ``obj`` to ``f`` (a path or a writable binary file) in torch's zip checkpoint format."""
-    if pickle_module is not pickle:
+    if pickle_module is not pickle and not _use_new_zipfile_serialization:
         raise NotImplementedError("glasstorch.save supports only the standard pickle module")
     check_filelike(f)
     if not _use_new_zipfile_serialization:
@@ -76,7 +77,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
     with ArchiveTarget(f) as z:
         storages = _StorageTable()
         buf = io.BytesIO()
-        _TorchPickler(buf, storages, pickle_protocol).dump(obj)
+        pickler_class(pickle_module)(buf, storages, pickle_protocol).dump(obj)
         z.write_record("data.pkl", buf.getbuffer())
         z.write_record(".format_version", b"1")
         z.write_record(".storage_alignment", str(z.zip.alignment).encode())

@@ -6,10 +6,19 @@ when one was; update shrinks S by backoff_factor after a skipped step, and grows
 growth_factor after growth_interval clean steps in a row."""
 import warnings
 from collections import defaultdict
+from enum import Enum
 
 import glasstorch as _t
 
-_READY, _UNSCALED, _STEPPED = 0, 1, 2
+
+class OptState(Enum):
+    """Where each optimizer is in a scaler's step; libraries import it (fastai's mixed-precision callback)."""
+    READY = 0
+    UNSCALED = 1
+    STEPPED = 2
+
+
+_READY, _UNSCALED, _STEPPED = OptState.READY, OptState.UNSCALED, OptState.STEPPED
 
 
 def _fresh_state():

@@ -18,8 +18,10 @@ def _cut(g, axis, sizes):
     """``g`` split along ``axis`` into pieces of ``sizes`` (arrays or tensors alike)."""
     out, start = [], 0
     for s in sizes:
-        idx = (slice(None),) * axis + (slice(start, start + s),)
-        out.append(g[idx])
+        if isinstance(g, np.ndarray):
+            out.append(g[(slice(None),) * axis + (slice(start, start + s),)])
+        else:       # under create_graph: torch's grad.narrow (SliceBackward0, even over the whole dim)
+            out.append(g.narrow(axis, start, s))
         start += s
     return out
 
@@ -32,7 +34,12 @@ class CatBackward0(Node):
     def backward(self, g):
         parts = _cut(g, self.dim, self.sizes)
         # an empty 1-d input (legacy: skipped by cat) gets a gradient of its own shape
-        return tuple(p if s is not None else None for p, s in zip(parts, self.shapes))
+        return tuple(p if s is not None else _empty_grad(g) for p, s in zip(parts, self.shapes))
+
+
+def _empty_grad(g):
+    """torch's cat backward gives a skipped empty input ``zeros({0})`` of the gradient's dtype."""
+    return np.zeros((0,), g.dtype) if isinstance(g, np.ndarray) else g.new_zeros((0,))
 
 
 def _tensors(tensors, name):
@@ -76,6 +83,10 @@ def cat(tensors, dim=0, *, out=None):
     dt = result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
     if not used:
         r = _wrap(np.zeros((0,), dt.np))
+        if needs_grad(*tensors):        # torch records even this cat: each input's gradient is zeros({0})
+            node = CatBackward0()
+            node.dim, node.sizes, node.shapes = 0, [0] * len(tensors), [None] * len(tensors)
+            record(node, r, *tensors)
         return r
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:

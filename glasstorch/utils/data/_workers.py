@@ -208,7 +208,7 @@ class WorkersIter(_BaseDataLoaderIter):
                 with self._workers[worker]:
                     data = self._workers[worker].fetcher(index)
             except StopIteration:               # an IterableDataset copy ran dry: that worker is done
-                if self._loader._iterable:
+                if self._loader._dataset_kind == 1:     # _DatasetKind.Iterable
                     self._active[worker] = False
                     self._put_index()
                     continue

@@ -133,6 +133,13 @@ class DataLoader(Generic[_T_co]):
                                 f"specifying the start method, but got multiprocessing_context={context}")
         self._multiprocessing_context = context
 
+    # torch keeps this on the loader; it is set once ``len()`` is taken on an IterableDataset's loader
+    _IterableDataset_len_called = None
+
+    @property
+    def _dataset_kind(self):
+        return _DatasetKind.Iterable if self._iterable else _DatasetKind.Map
+
     @property
     def _auto_collation(self):
         return self.batch_sampler is not None
@@ -181,6 +188,23 @@ class DataLoader(Generic[_T_co]):
                       "worker number to avoid potential slowness/freeze if necessary.", stacklevel=2)
 
 
+class _DatasetKind:
+    """torch's tag for how a dataset is read: by index (Map) or by iterating it (Iterable). The iterators
+    read it from ``loader._dataset_kind``, so stand-in loaders (fastai's ``_FakeLoader``) can set it."""
+    Map = 0
+    Iterable = 1
+
+    @staticmethod
+    def create_fetcher(kind, dataset, auto_collation, collate_fn, drop_last):
+        return _Fetcher(_FetchSettings(kind, auto_collation, collate_fn, drop_last), dataset)
+
+
+class _FetchSettings:
+    def __init__(self, kind, auto_collation, collate_fn, drop_last):
+        self._dataset_kind, self._auto_collation = kind, auto_collation
+        self.collate_fn, self.drop_last = collate_fn, drop_last
+
+
 class _InfiniteConstantSampler:
     def __iter__(self):
         while True:
@@ -195,7 +219,7 @@ class _Fetcher:
         self._collate_fn = loader.collate_fn
         self._auto_collation = loader._auto_collation
         self._drop_last = loader.drop_last
-        self._iterable = loader._iterable
+        self._iterable = loader._dataset_kind == _DatasetKind.Iterable
         if self._iterable:
             self._dataset_iter = iter(dataset)
             self._ended = False
@@ -222,6 +246,8 @@ class _Fetcher:
         else:
             data = self._dataset[index]
         return self._collate_fn(data)
+
+    fetch = __call__        # torch's fetchers' method (``_DatasetKind.create_fetcher(...).fetch(index)``)
 
 
 def warn_pin_memory(loader):
