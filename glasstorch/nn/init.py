@@ -275,6 +275,30 @@ def _meta_noop(fn):
 uniform_, normal_, constant_, trunc_normal_, eye_, dirac_, orthogonal_, sparse_ = map(
     _meta_noop, (uniform_, normal_, constant_, trunc_normal_, eye_, dirac_, orthogonal_, sparse_))
 
+# The attribute torch's initialiser reaches first on its argument: a non-tensor (a module's ``weight``
+# that is None, say) fails there, with that attribute's AttributeError, before any of our own.
+_FIRST_ATTR = {"constant_": "fill_", "ones_": "fill_", "zeros_": "zero_", "trunc_normal_": "is_meta",
+               "kaiming_uniform_": "shape", "kaiming_normal_": "shape", "eye_": "ndimension",
+               "dirac_": "ndimension", "orthogonal_": "ndimension", "sparse_": "ndimension"}
+
+
+def _non_tensor_error(fn):
+    attr = _FIRST_ATTR[fn.__name__]
+
+    def init_fn(tensor, *args, **kwargs):
+        from .._tensor import Tensor
+        if not isinstance(tensor, Tensor):
+            getattr(tensor, attr)
+        return fn(tensor, *args, **kwargs)
+    init_fn.__name__, init_fn.__qualname__, init_fn.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    init_fn.__module__, init_fn.__wrapped__ = fn.__module__, fn
+    return init_fn
+
+
+(constant_, ones_, zeros_, trunc_normal_, kaiming_uniform_, kaiming_normal_, eye_, dirac_, orthogonal_,
+ sparse_) = map(_non_tensor_error, (constant_, ones_, zeros_, trunc_normal_, kaiming_uniform_, kaiming_normal_,
+                                    eye_, dirac_, orthogonal_, sparse_))
+
 
 # the deprecated spellings without the trailing underscore: the same function behind torch's FutureWarning
 def _deprecated(fn):
