@@ -260,3 +260,7 @@ _quant_views(globals())
 from ._pickle_paths import settle as _settle_pickle_paths  # noqa: E402
 _settle_pickle_paths(globals())
 _settle_pickle_paths(vars(_functional))
+
+# `import torch` imports torch.jit, whose tracer-warning filters go in then: added later (on first
+# use of torch.jit), they would reset Python's once-per-location registry and repeat a warning
+from . import jit as _jit_eager  # noqa: E402,F401
