@@ -275,28 +275,26 @@ def std(input, dim=None, unbiased=None, *, correction=None, keepdim=False, dtype
                     dtype=dtype, mask=mask, take_sqrt=True)
 
 
-def softmax(input, dim, *, dtype=None, mask=None):
+def _normalization(name, fill_like, input, dim, dtype, mask):
+    """torch.masked's softmax family: masked-out places take ``fill_like``'s identity (-inf for amax,
+    +inf for amin), then the plain function of that name runs over ``dim``."""
     dtype = input.dtype if dtype is None else dtype
     dim_ = _canonical_dim(dim, input.ndim)[0]
-    mask_input = _combine_input_and_mask("amax", input, mask)
-    _strided_only("softmax", mask_input)
-    return torch.nn.functional.softmax(mask_input, dim_, dtype=dtype)
+    mask_input = _combine_input_and_mask(fill_like, input, mask)
+    _strided_only(name, mask_input)
+    return getattr(torch.nn.functional, name)(mask_input, dim_, dtype=dtype)
+
+
+def softmax(input, dim, *, dtype=None, mask=None):
+    return _normalization("softmax", "amax", input, dim, dtype, mask)
 
 
 def log_softmax(input, dim, *, dtype=None, mask=None):
-    dtype = input.dtype if dtype is None else dtype
-    dim_ = _canonical_dim(dim, input.ndim)[0]
-    mask_input = _combine_input_and_mask("amax", input, mask)
-    _strided_only("log_softmax", mask_input)
-    return torch.nn.functional.log_softmax(mask_input, dim_, dtype=dtype)
+    return _normalization("log_softmax", "amax", input, dim, dtype, mask)
 
 
 def softmin(input, dim, *, dtype=None, mask=None):
-    dtype = input.dtype if dtype is None else dtype
-    dim_ = _canonical_dim(dim, input.ndim)[0]
-    mask_input = _combine_input_and_mask("amin", input, mask)
-    _strided_only("softmin", mask_input)
-    return torch.nn.functional.softmin(mask_input, dim_, dtype=dtype)
+    return _normalization("softmin", "amin", input, dim, dtype, mask)
 
 
 def normalize(input, ord, dim, *, eps=1e-12, dtype=None, mask=None):
